@@ -1,0 +1,353 @@
+// Node-API bindings: each function converts its arguments, calls the core, converts the result.
+// No logic lives here. The addon is context-aware, so it loads in the main thread and in every
+// worker thread; the store, files, programs and writers are process-wide and shared by all.
+#include <napi.h>
+
+#include <cstring>
+
+#include "binding/convert.h"
+#include "io/mapped_file.h"
+#include "io/npy_header.h"
+#include "io/npy_writer.h"
+#include "kernels/op_table.h"
+#include "kernels/philox.h"
+#include "kernels/program_registry.h"
+#include "store/chunk_store.h"
+#include "tasks/task.h"
+
+namespace tessera::binding {
+
+namespace {
+
+template <class F> Napi::Value guarded(const Napi::CallbackInfo& info, F&& f) {
+  try {
+    return f();
+  } catch (const Error& e) {
+    throw_js(info.Env(), e);
+  } catch (const std::bad_alloc&) {
+    throw_js(info.Env(), Error("OUT_OF_MEMORY", "out of memory", "use smaller chunks or a lower --memory-limit"));
+  }
+}
+
+Napi::Object arg_object(const Napi::CallbackInfo& info, size_t i) {
+  if (info.Length() <= i || !info[i].IsObject()) throw Error("BAD_ARGUMENT", "expected an object argument", "");
+  return info[i].As<Napi::Object>();
+}
+
+double arg_number(const Napi::CallbackInfo& info, size_t i) {
+  if (info.Length() <= i || !info[i].IsNumber()) throw Error("BAD_ARGUMENT", "expected a number argument", "");
+  return info[i].As<Napi::Number>().DoubleValue();
+}
+
+std::string arg_string(const Napi::CallbackInfo& info, size_t i) {
+  if (info.Length() <= i || !info[i].IsString()) throw Error("BAD_ARGUMENT", "expected a string argument", "");
+  return info[i].As<Napi::String>().Utf8Value();
+}
+
+Napi::Value SimdLevel(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] { return Napi::String::New(info.Env(), op_table().name); });
+}
+
+Napi::Value SimdLevels(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] { return Napi::String::New(info.Env(), supported_simd_levels()); });
+}
+
+Napi::Value SetSimdLevel(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    set_simd_level(arg_string(info, 0).c_str());
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value RegisterProgram(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    return Napi::Number::New(info.Env(), ProgramRegistry::instance().add(to_program(arg_object(info, 0))));
+  });
+}
+
+Napi::Value DropProgram(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    ProgramRegistry::instance().remove(static_cast<int>(arg_number(info, 0)));
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value RunTask(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    Napi::Object o = arg_object(info, 0);
+    std::string kind = get_string(o, "kind");
+    int owner = static_cast<int>(get_int(o, "owner", 0));
+    TaskResult r;
+    if (kind == "map") {
+      MapTask t;
+      t.program = ProgramRegistry::instance().get(static_cast<int>(get_int(o, "program", 0)));
+      t.accesses = get_accesses(o, "accesses");
+      t.iter_shape = get_ints(o, "iterShape");
+      t.out_dtype = get_dtype(o, "outDtype");
+      t.out_shape = get_ints(o, "outShape");
+      t.owner = owner;
+      r = run_map(t);
+    } else if (kind == "reduce") {
+      ReduceTask t;
+      t.program = ProgramRegistry::instance().get(static_cast<int>(get_int(o, "program", 0)));
+      t.accesses = get_accesses(o, "accesses");
+      t.iter_shape = get_ints(o, "iterShape");
+      for (int64_t v : get_ints(o, "reduced")) t.reduced.push_back(v ? 1 : 0);
+      t.index_base = get_int(o, "indexBase", 0);
+      t.index_strides = get_ints(o, "indexStrides");
+      t.spec = to_reduce_spec(o);
+      t.finalize = get_bool(o, "finalize", false);
+      if (t.finalize) t.out_shape = get_ints(o, "outShape");
+      t.owner = owner;
+      r = run_reduce(t);
+    } else if (kind == "combine") {
+      CombineTask t;
+      for (int64_t id : get_ints(o, "partials")) t.partials.push_back(static_cast<uint64_t>(id));
+      t.spec = to_reduce_spec(o);
+      t.finalize = get_bool(o, "finalize", false);
+      if (t.finalize) t.out_shape = get_ints(o, "outShape");
+      t.owner = owner;
+      r = run_combine(t);
+    } else if (kind == "assemble") {
+      AssembleTask t;
+      t.dtype = get_dtype(o, "dtype");
+      t.out_shape = get_ints(o, "outShape");
+      Napi::Value pv = o.Get("pieces");
+      if (!pv.IsArray()) throw Error("BAD_ARGUMENT", "pieces must be an array", "");
+      Napi::Array pieces = pv.As<Napi::Array>();
+      for (uint32_t i = 0; i < pieces.Length(); ++i) {
+        Napi::Object p = pieces.Get(i).As<Napi::Object>();
+        AssemblePiece piece;
+        piece.source = to_access(p.Get("source").As<Napi::Object>());
+        piece.shape = get_ints(p, "shape");
+        piece.dest_offset = get_ints(p, "destOffset");
+        t.pieces.push_back(std::move(piece));
+      }
+      t.owner = owner;
+      r = run_assemble(t);
+    } else if (kind == "matmul") {
+      MatmulTask t;
+      t.type = get_ctype(o, "type");
+      t.a = get_accesses(o, "a");
+      t.b = get_accesses(o, "b");
+      t.k = get_ints(o, "k");
+      t.m = get_int(o, "m", 0);
+      t.n = get_int(o, "n", 0);
+      t.out_dtype = get_dtype(o, "outDtype");
+      t.owner = owner;
+      r = run_matmul(t);
+    } else if (kind == "write") {
+      r = run_write(static_cast<int>(get_int(o, "writer", 0)), static_cast<uint64_t>(get_int(o, "chunk", 0)), get_ints(o, "offset"));
+    } else if (kind == "commit") {
+      WriterRegistry::instance().get(static_cast<int>(get_int(o, "writer", 0)))->commit();
+    } else {
+      throw Error("BAD_ARGUMENT", "unknown task kind " + kind, "");
+    }
+    return from_result(info.Env(), r);
+  });
+}
+
+Napi::Value StoreStats(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    Napi::Env env = info.Env();
+    tessera::StoreStats s = ChunkStore::instance().stats();
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("currentBytes", Napi::Number::New(env, static_cast<double>(s.current_bytes)));
+    o.Set("peakBytes", Napi::Number::New(env, static_cast<double>(s.peak_bytes)));
+    o.Set("chunks", Napi::Number::New(env, static_cast<double>(s.chunks)));
+    Napi::Object owners = Napi::Object::New(env);
+    for (const auto& [id, b] : s.owners) {
+      Napi::Object ob = Napi::Object::New(env);
+      ob.Set("currentBytes", Napi::Number::New(env, static_cast<double>(b.current)));
+      ob.Set("peakBytes", Napi::Number::New(env, static_cast<double>(b.peak)));
+      owners.Set(std::to_string(id), ob);
+    }
+    o.Set("owners", owners);
+    return o;
+  });
+}
+
+Napi::Value ResetPeak(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    ChunkStore::instance().reset_peak();
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value Release(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    return Napi::Boolean::New(info.Env(), ChunkStore::instance().release(static_cast<uint64_t>(arg_number(info, 0))));
+  });
+}
+
+Napi::Value ReleaseOwner(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    int owner = static_cast<int>(arg_number(info, 0));
+    int64_t n = ChunkStore::instance().release_owner(owner);
+    return Napi::Number::New(info.Env(), static_cast<double>(n));
+  });
+}
+
+Napi::Value ForgetOwner(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    ChunkStore::instance().forget_owner(static_cast<int>(arg_number(info, 0)));
+    return info.Env().Undefined();
+  });
+}
+
+// Copies a (small) chunk out to JS: results only, never a hot path.
+Napi::Value ReadChunk(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    Napi::Env env = info.Env();
+    auto c = ChunkStore::instance().get(static_cast<uint64_t>(arg_number(info, 0)));
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("dtype", Napi::String::New(env, dtype_name(c->dtype)));
+    o.Set("shape", from_ints(env, c->shape));
+    Napi::ArrayBuffer buf = Napi::ArrayBuffer::New(env, c->nbytes);
+    if (c->nbytes) std::memcpy(buf.Data(), c->data, c->nbytes);
+    o.Set("data", buf);
+    return o;
+  });
+}
+
+// Copies bytes from JS into a new chunk (tests and small literal inputs).
+Napi::Value PutChunk(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    Napi::Object o = arg_object(info, 0);
+    DType d = get_dtype(o, "dtype");
+    std::vector<int64_t> shape = get_ints(o, "shape");
+    Napi::Value data = o.Get("data");
+    if (!data.IsTypedArray()) throw Error("BAD_ARGUMENT", "data must be a typed array", "");
+    Napi::TypedArray ta = data.As<Napi::TypedArray>();
+    auto c = ChunkStore::instance().allocate(d, shape, static_cast<int>(get_int(o, "owner", 0)));
+    if (ta.ByteLength() != c->nbytes) throw Error("BAD_ARGUMENT", "data length does not match dtype and shape", "");
+    std::memcpy(c->data, static_cast<uint8_t*>(ta.ArrayBuffer().Data()) + ta.ByteOffset(), c->nbytes);
+    return Napi::Number::New(info.Env(), static_cast<double>(ChunkStore::instance().publish(c)));
+  });
+}
+
+Napi::Value OpenFile(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    int id = FileRegistry::instance().open(arg_string(info, 0));
+    Napi::Object o = Napi::Object::New(info.Env());
+    o.Set("id", Napi::Number::New(info.Env(), id));
+    o.Set("size", Napi::Number::New(info.Env(), static_cast<double>(FileRegistry::instance().get(id)->size())));
+    return o;
+  });
+}
+
+Napi::Value CloseFile(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    FileRegistry::instance().close(static_cast<int>(arg_number(info, 0)));
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value ParseNpyHeader(const Napi::CallbackInfo& info) {
+  return guarded(info, [&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    if (info.Length() < 1 || !info[0].IsTypedArray()) throw Error("BAD_ARGUMENT", "expected header bytes", "");
+    Napi::TypedArray ta = info[0].As<Napi::TypedArray>();
+    const uint8_t* bytes = static_cast<const uint8_t*>(ta.ArrayBuffer().Data()) + ta.ByteOffset();
+    uint64_t file_size = info.Length() > 1 ? static_cast<uint64_t>(arg_number(info, 1)) : 0;
+    size_t need = 0;
+    NpyHeader h = parse_npy_header(bytes, ta.ByteLength(), file_size, &need);
+    Napi::Object o = Napi::Object::New(env);
+    if (need) {
+      o.Set("needBytes", Napi::Number::New(env, static_cast<double>(need)));
+      return o;
+    }
+    o.Set("version", Napi::String::New(env, std::to_string(h.major) + "." + std::to_string(h.minor)));
+    o.Set("dtype", Napi::String::New(env, dtype_name(h.dtype)));
+    o.Set("bigEndian", Napi::Boolean::New(env, h.big_endian));
+    o.Set("fortranOrder", Napi::Boolean::New(env, h.fortran_order));
+    o.Set("shape", from_ints(env, h.shape));
+    o.Set("dataOffset", Napi::Number::New(env, static_cast<double>(h.data_offset)));
+    o.Set("dataBytes", Napi::Number::New(env, static_cast<double>(h.data_bytes)));
+    return o;
+  });
+}
+
+Napi::Value DeclareWriter(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    Napi::Object o = arg_object(info, 0);
+    int id = WriterRegistry::instance().declare(get_string(o, "path"), get_dtype(o, "dtype"), get_ints(o, "shape"));
+    return Napi::Number::New(info.Env(), id);
+  });
+}
+
+Napi::Value AbortWriter(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    int id = static_cast<int>(arg_number(info, 0));
+    WriterRegistry::instance().get(id)->abort();
+    WriterRegistry::instance().forget(id);
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value ForgetWriter(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    WriterRegistry::instance().forget(static_cast<int>(arg_number(info, 0)));
+    return info.Env().Undefined();
+  });
+}
+
+// Philox4x32-10 on one counter and key: for the known-answer tests of the generator.
+Napi::Value Philox(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    Napi::Object o = arg_object(info, 0);
+    std::vector<int64_t> c = get_ints(o, "counter"), k = get_ints(o, "key");
+    if (c.size() != 4 || k.size() != 2) throw Error("BAD_ARGUMENT", "counter needs 4 words and key 2", "");
+    uint32_t w[4] = {static_cast<uint32_t>(c[0]), static_cast<uint32_t>(c[1]), static_cast<uint32_t>(c[2]), static_cast<uint32_t>(c[3])};
+    Philox4x32::block(w[0], w[1], w[2], w[3], static_cast<uint32_t>(k[0]), static_cast<uint32_t>(k[1]));
+    return from_ints(info.Env(), {w[0], w[1], w[2], w[3]});
+  });
+}
+
+// Sums a float64 chunk with the streaming kernel: the benchmarks' memory-bandwidth probe.
+Napi::Value SumChunkF64(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    auto c = ChunkStore::instance().get(static_cast<uint64_t>(arg_number(info, 0)));
+    if (c->dtype != DType::F64) throw Error("BAD_ARGUMENT", "sumChunkF64 needs a float64 chunk", "");
+    return Napi::Number::New(info.Env(), op_table().sum_f64(reinterpret_cast<const double*>(c->data), c->size()));
+  });
+}
+
+}  // namespace
+
+class TesseraAddon : public Napi::Addon<TesseraAddon> {
+ public:
+  TesseraAddon(Napi::Env env, Napi::Object exports) {
+    DefineAddon(exports, {
+        InstanceMethod("simdLevel", &TesseraAddon::Call<SimdLevel>),
+        InstanceMethod("simdLevels", &TesseraAddon::Call<SimdLevels>),
+        InstanceMethod("setSimdLevel", &TesseraAddon::Call<SetSimdLevel>),
+        InstanceMethod("registerProgram", &TesseraAddon::Call<RegisterProgram>),
+        InstanceMethod("dropProgram", &TesseraAddon::Call<DropProgram>),
+        InstanceMethod("runTask", &TesseraAddon::Call<RunTask>),
+        InstanceMethod("storeStats", &TesseraAddon::Call<StoreStats>),
+        InstanceMethod("resetPeak", &TesseraAddon::Call<ResetPeak>),
+        InstanceMethod("release", &TesseraAddon::Call<Release>),
+        InstanceMethod("releaseOwner", &TesseraAddon::Call<ReleaseOwner>),
+        InstanceMethod("forgetOwner", &TesseraAddon::Call<ForgetOwner>),
+        InstanceMethod("readChunk", &TesseraAddon::Call<ReadChunk>),
+        InstanceMethod("putChunk", &TesseraAddon::Call<PutChunk>),
+        InstanceMethod("openFile", &TesseraAddon::Call<OpenFile>),
+        InstanceMethod("closeFile", &TesseraAddon::Call<CloseFile>),
+        InstanceMethod("parseNpyHeader", &TesseraAddon::Call<ParseNpyHeader>),
+        InstanceMethod("declareWriter", &TesseraAddon::Call<DeclareWriter>),
+        InstanceMethod("abortWriter", &TesseraAddon::Call<AbortWriter>),
+        InstanceMethod("forgetWriter", &TesseraAddon::Call<ForgetWriter>),
+        InstanceMethod("philox", &TesseraAddon::Call<Philox>),
+        InstanceMethod("sumChunkF64", &TesseraAddon::Call<SumChunkF64>),
+    });
+  }
+
+ private:
+  template <Napi::Value (*F)(const Napi::CallbackInfo&)> Napi::Value Call(const Napi::CallbackInfo& info) { return F(info); }
+};
+
+}  // namespace tessera::binding
+
+using TesseraAddon = tessera::binding::TesseraAddon;
+NODE_API_ADDON(TesseraAddon)

@@ -1,0 +1,50 @@
+// Writes a .npy output chunk by chunk, from any worker thread, and only ever under a temporary
+// name: commit() renames it into place, abort() removes it. A crash or a cancelled job therefore
+// never leaves a partial file under the real name.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "../common/dtype.h"
+#include "../store/chunk_store.h"
+
+namespace tessera {
+
+class NpyWriter {
+ public:
+  NpyWriter(std::string final_path, DType dtype, std::vector<int64_t> shape);
+  ~NpyWriter();  // removes the temporary file if not committed
+  // Writes a C-order chunk at `offset` (one entry per dimension). Opens the file on first use.
+  void write_chunk(const Chunk& chunk, const std::vector<int64_t>& offset);
+  void commit();
+  void abort();
+
+ private:
+  void open_locked();
+  std::mutex mu_;
+  std::string final_path_, temp_path_;
+  DType dtype_;
+  std::vector<int64_t> shape_;
+  int fd_ = -1;
+  size_t data_offset_ = 0;
+  bool done_ = false;
+};
+
+class WriterRegistry {
+ public:
+  static WriterRegistry& instance();
+  int declare(const std::string& final_path, DType dtype, const std::vector<int64_t>& shape);
+  std::shared_ptr<NpyWriter> get(int id) const;
+  void forget(int id);
+
+ private:
+  mutable std::mutex mu_;
+  std::unordered_map<int, std::shared_ptr<NpyWriter>> writers_;
+  int next_id_ = 1;
+};
+
+}  // namespace tessera

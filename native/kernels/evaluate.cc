@@ -1,0 +1,187 @@
+#include "evaluate.h"
+
+#include <cstring>
+#include <string>
+
+#include "../common/error.h"
+
+namespace tessera {
+
+namespace {
+
+[[noreturn]] void out_of_bounds(const std::string& what) {
+  throw Error("INTERNAL", "a task would read outside its " + what, "this is a planner bug, please report it");
+}
+
+int ci(CType c) { return static_cast<int>(c); }
+
+bool same_storage(DType d, CType c) {
+  return (d == DType::F64 && c == CType::F64) || (d == DType::F32 && c == CType::F32) ||
+         (d == DType::I64 && c == CType::I64) || (d == DType::U64 && c == CType::U64);
+}
+
+// Per-thread block registers: reused across tasks so a task allocates nothing in its loop.
+struct Registers {
+  std::vector<double> storage;  // 8-byte aligned, kBlock slots per register
+  void* at(int r) { return storage.data() + static_cast<size_t>(r) * kBlock; }
+  void ensure(int n) {
+    if (storage.size() < static_cast<size_t>(n) * kBlock) storage.resize(static_cast<size_t>(n) * kBlock);
+  }
+};
+thread_local Registers tls_regs;
+
+}  // namespace
+
+std::vector<ResolvedAccess> resolve_accesses(const std::vector<Access>& accesses, const std::vector<int64_t>& iter_shape) {
+  std::vector<ResolvedAccess> out(accesses.size());
+  int64_t points = 1;
+  for (int64_t s : iter_shape) points *= s;
+  for (size_t k = 0; k < accesses.size(); ++k) {
+    const Access& a = accesses[k];
+    ResolvedAccess& r = out[k];
+    r.access = &a;
+    if (a.strides.size() != iter_shape.size()) out_of_bounds("operand (rank mismatch)");
+    r.lo = r.hi = a.base;
+    int64_t distinct = 1;
+    for (size_t d = 0; d < iter_shape.size(); ++d) {
+      int64_t span = (iter_shape[d] - 1) * a.strides[d];
+      if (span > 0) r.hi += span; else r.lo += span;
+      if (a.strides[d] != 0) distinct *= iter_shape[d];
+    }
+    if (points == 0) { r.hi = r.lo - 1; distinct = 0; }
+    switch (a.kind) {
+      case Access::Kind::Chunk: {
+        r.chunk = ChunkStore::instance().get(a.chunk);
+        if (r.chunk->dtype != a.dtype) out_of_bounds("chunk (dtype mismatch)");
+        r.item = dtype_size(a.dtype);
+        if (points > 0 && (r.lo < 0 || r.hi >= r.chunk->size())) out_of_bounds("chunk");
+        r.data = r.chunk->data;
+        r.footprint_bytes = distinct * static_cast<int64_t>(r.item);
+        break;
+      }
+      case Access::Kind::File: {
+        r.file = FileRegistry::instance().get(a.file);
+        r.item = dtype_size(a.dtype);
+        if (a.data_offset < 0 || static_cast<uint64_t>(a.data_offset) + static_cast<uint64_t>(a.data_elements) * r.item > r.file->size())
+          out_of_bounds("file");
+        if (points > 0 && (r.lo < 0 || r.hi >= a.data_elements)) out_of_bounds("file");
+        r.data = r.file->data() + a.data_offset;
+        r.footprint_bytes = distinct * static_cast<int64_t>(r.item);
+        break;
+      }
+      default:
+        if (points > 0 && r.lo < 0) out_of_bounds("generator");
+        break;
+    }
+  }
+  return out;
+}
+
+int64_t total_bytes_in(const std::vector<ResolvedAccess>& ops) {
+  int64_t b = 0;
+  for (const auto& r : ops) b += r.footprint_bytes;
+  return b;
+}
+
+void release_file_pages(const std::vector<ResolvedAccess>& ops) {
+  for (const auto& r : ops) {
+    if (!r.file || r.hi < r.lo) continue;
+    size_t start = static_cast<size_t>(r.access->data_offset) + static_cast<size_t>(r.lo) * r.item;
+    size_t len = static_cast<size_t>(r.hi - r.lo + 1) * r.item;
+    r.file->release_pages(start, len);
+  }
+}
+
+void evaluate(const Program& p, const std::vector<ResolvedAccess>& ops, const std::vector<int64_t>& iter_shape_in,
+              const BlockSink& sink) {
+  const OpTable& t = op_table();
+  std::vector<int64_t> shape = iter_shape_in.empty() ? std::vector<int64_t>{1} : iter_shape_in;
+  const size_t nd = shape.size();
+  const bool scalar_space = iter_shape_in.empty();
+  for (int64_t s : shape) if (s == 0) return;
+
+  // Registers: one block each, plus one constant block per Const instruction, filled once.
+  Registers& regs = tls_regs;
+  regs.ensure(p.nregs);
+  std::vector<const void*> reg(p.nregs, nullptr);
+  std::vector<std::vector<double>> consts;
+  std::vector<int> const_slot(p.nregs, -1);
+  for (const Instr& in : p.code) {
+    if (in.op != Op::Const) continue;
+    consts.emplace_back(kBlock);
+    void* buf = consts.back().data();
+    switch (in.type) {
+      case CType::F64: { double v = in.imm; t.fill[0](buf, &v, kBlock); break; }
+      case CType::F32: { float v = static_cast<float>(in.imm); t.fill[1](buf, &v, kBlock); break; }
+      case CType::I64: { int64_t v = in.imm_i; t.fill[2](buf, &v, kBlock); break; }
+      case CType::U64: { uint64_t v = static_cast<uint64_t>(in.imm_i); t.fill[3](buf, &v, kBlock); break; }
+    }
+    const_slot[in.dst] = static_cast<int>(consts.size() - 1);
+  }
+
+  const int64_t inner = shape[nd - 1];
+  std::vector<int64_t> outer(nd - 1, 0);
+  std::vector<int64_t> row(ops.size());
+  auto stride_of = [&](size_t k, size_t d) -> int64_t { return scalar_space ? 0 : ops[k].access->strides[d]; };
+
+  while (true) {
+    for (size_t k = 0; k < ops.size(); ++k) {
+      int64_t o = ops[k].access->base;
+      for (size_t d = 0; d + 1 < nd; ++d) o += outer[d] * stride_of(k, d);
+      row[k] = o;
+    }
+    for (int64_t j0 = 0; j0 < inner; j0 += kBlock) {
+      const int64_t len = inner - j0 < kBlock ? inner - j0 : kBlock;
+      for (const Instr& in : p.code) {
+        void* dst = regs.at(in.dst);
+        const int ty = ci(in.type);
+        switch (in.op) {
+          case Op::Load: {
+            const ResolvedAccess& r = ops[in.a];
+            const Access& a = *r.access;
+            const int64_t st = stride_of(in.a, nd - 1);
+            const int64_t idx0 = row[in.a] + j0 * st;
+            const int64_t n = st == 0 ? 1 : len;  // a broadcast operand reads one value, then fills
+            switch (a.kind) {
+              case Access::Kind::Chunk:
+              case Access::Kind::File: {
+                const uint8_t* src = r.data + idx0 * static_cast<int64_t>(r.item);
+                if (st == 1 && !a.byteswap && same_storage(a.dtype, in.type)) { reg[in.dst] = src; continue; }
+                t.gather[static_cast<int>(a.dtype)][ty](dst, src, st * static_cast<int64_t>(r.item), n, a.byteswap);
+                break;
+              }
+              case Access::Kind::Uniform: t.uniform(static_cast<double*>(dst), a.seed, idx0, st, n); break;
+              case Access::Kind::Normal: t.normal(static_cast<double*>(dst), a.seed, idx0, st, n); break;
+              case Access::Kind::Arange: t.arange[ty](dst, a.start, a.step, idx0, st, n); break;
+            }
+            if (st == 0 && len > 1) {
+              uint64_t v;
+              std::memcpy(&v, dst, ctype_size(in.type));
+              t.fill[ty](dst, &v, len);
+            }
+            break;
+          }
+          case Op::Const: reg[in.dst] = consts[const_slot[in.dst]].data(); continue;
+          case Op::Cast: t.cast[ty][ci(in.src_type)](dst, reg[in.a], len); break;
+          case Op::Where: t.where[ty](dst, reg[in.a], reg[in.b], reg[in.c], len); break;
+          default:
+            if (op_arity(in.op) == 1) t.unary[static_cast<int>(in.op)][ty](dst, reg[in.a], len);
+            else t.binary[static_cast<int>(in.op)][ty](dst, reg[in.a], reg[in.b], len);
+            break;
+        }
+        reg[in.dst] = dst;
+      }
+      sink(reg[p.result], len, outer, j0);
+    }
+    // Advance the odometer over the outer dimensions.
+    size_t d = nd - 1;
+    while (d > 0) {
+      if (++outer[d - 1] < shape[d - 1]) break;
+      outer[d - 1] = 0;
+      --d;
+    }
+    if (d == 0) break;
+  }
+}
+
+}  // namespace tessera

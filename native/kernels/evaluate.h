@@ -1,0 +1,39 @@
+// The fused evaluator: runs a Program over a task's iteration space in blocks of kBlock elements
+// along the innermost dimension, so every intermediate lives in a cache-resident register and a
+// chain like sqrt(x**2)*3+y is one pass over memory. A sink takes each finished block: either a
+// store into the output chunk or an accumulate into reduction state (reduction fusion).
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "../io/mapped_file.h"
+#include "../store/chunk_store.h"
+#include "../tasks/task.h"
+
+namespace tessera {
+
+constexpr int64_t kBlock = 512;
+
+// An Access resolved to memory and checked against the bounds of what it reads.
+struct ResolvedAccess {
+  const Access* access = nullptr;
+  const uint8_t* data = nullptr;  // element 0 of the chunk or file data
+  size_t item = 0;
+  std::shared_ptr<Chunk> chunk;
+  std::shared_ptr<MappedFile> file;
+  int64_t lo = 0, hi = -1;        // smallest and largest element index read
+  int64_t footprint_bytes = 0;
+};
+
+std::vector<ResolvedAccess> resolve_accesses(const std::vector<Access>& accesses, const std::vector<int64_t>& iter_shape);
+int64_t total_bytes_in(const std::vector<ResolvedAccess>& ops);
+void release_file_pages(const std::vector<ResolvedAccess>& ops);
+
+// Calls sink(values, len, outer_index, j0) for each block; values have the program's result type.
+using BlockSink = std::function<void(const void* values, int64_t len, const std::vector<int64_t>& outer, int64_t j0)>;
+void evaluate(const Program& program, const std::vector<ResolvedAccess>& ops, const std::vector<int64_t>& iter_shape,
+              const BlockSink& sink);
+
+}  // namespace tessera

@@ -1,0 +1,61 @@
+// The table of block kernels for one instruction-set level. The same source (simd/ops_impl.h) is
+// compiled once per level (scalar reference, SSE2 baseline, AVX2, AVX-512); dispatch.cc picks the
+// best table the CPU supports at start-up, so one release build runs on any x86-64.
+// Every float kernel uses the same operation order at every level (fixed lane counts, no FP
+// contraction), so all levels give bit-identical results and the scalar table is the reference.
+#pragma once
+#include <cstdint>
+
+#include "../common/dtype.h"
+#include "program.h"
+
+namespace tessera {
+
+enum class ReduceKind : uint8_t { Sum, Prod, Mean, Var, Min, Max, ArgMin, ArgMax, Any, All, CountNonzero, Count_ };
+
+// A reduction state: K planes of the accumulator type, one slot per output element.
+struct ReduceSlots {
+  void* plane[3];
+};
+
+struct OpTable {
+  using Unary = void (*)(void* out, const void* a, int64_t n);
+  using Binary = void (*)(void* out, const void* a, const void* b, int64_t n);
+  using Ternary = void (*)(void* out, const void* c, const void* a, const void* b, int64_t n);
+  using Gather = void (*)(void* out, const uint8_t* src, int64_t stride_bytes, int64_t n, bool swap);
+  using Store = void (*)(uint8_t* dst, const void* src, int64_t n);
+  using Fill = void (*)(void* out, const void* value, int64_t n);
+  using Generate = void (*)(double* out, uint64_t seed, int64_t index0, int64_t index_stride, int64_t n);
+  using Arange = void (*)(void* out, double start, double step, int64_t index0, int64_t index_stride, int64_t n);
+  // Reduce n values into one slot (`scalar`) or into slots 0..n-1 (`vector`); element j has
+  // index index0 + j * index_stride (used by argmin/argmax only).
+  using Reduce = void (*)(ReduceSlots s, int64_t slot, const void* v, int64_t n, int64_t index0, int64_t index_stride);
+
+  const char* name;
+  Unary unary[static_cast<int>(Op::Count_)][4];
+  Binary binary[static_cast<int>(Op::Count_)][4];
+  Ternary where[4];
+  Unary cast[4][4];  // [to][from]
+  Gather gather[11][4];  // [storage dtype][compute type]
+  Store store[4][11];    // [compute type][storage dtype]
+  Fill fill[4];
+  Generate uniform, normal;
+  Arange arange[4];
+  Reduce reduce_scalar[static_cast<int>(ReduceKind::Count_)][4];  // [kind][accumulator type]
+  Reduce reduce_vector[static_cast<int>(ReduceKind::Count_)][4];
+  // C (m x n) += A (m x k) * B (k x n), all row-major and contiguous, in one compute type.
+  void (*matmul_acc[4])(void* c, const void* a, const void* b, int64_t m, int64_t n, int64_t k);
+  // Sums n doubles with Neumaier compensation; the memory-bandwidth probe of the benchmarks.
+  double (*sum_f64)(const double* v, int64_t n);
+};
+
+// The table in use (best supported level, or TESSERA_SIMD=scalar|sse2|avx2|avx512 if set).
+const OpTable& op_table();
+// Switches every thread of the process to a level (tests compare levels against scalar).
+void set_simd_level(const char* level);
+// A named level, or nullptr if this CPU cannot run it.
+const OpTable* op_table_for(const char* level);
+// The levels this CPU can run, best first, comma-separated.
+const char* supported_simd_levels();
+
+}  // namespace tessera

@@ -1,0 +1,716 @@
+// Block kernels, compiled once per SIMD level (see op_table.h). Include only from ops_<level>.cc,
+// which defines TESSERA_LEVEL (a namespace name) and TESSERA_LEVEL_NAME first.
+// Everything here has internal linkage (anonymous namespace) and calls no inline function that
+// another file also instantiates: otherwise the linker could keep an AVX-512 copy of a shared
+// inline function and run it on a CPU without AVX-512.
+// Loops are written so the vectoriser can map them to any vector width while keeping one fixed
+// order of floating-point operations: reductions use kLanes explicit accumulators.
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <type_traits>
+
+#include "../op_table.h"
+#include "../philox.h"
+
+namespace tessera {
+namespace TESSERA_LEVEL {
+
+namespace {
+
+constexpr int kLanes = 16;
+constexpr double kTwoPi = 6.283185307179586476925286766559;
+
+template <class T> constexpr bool is_float = std::is_floating_point<T>::value;
+
+// ---- elementwise -------------------------------------------------------------------------
+
+#define TS_UNARY(NAME, EXPR)                                                    \
+  template <class T> void NAME(void* o_, const void* a_, int64_t n) {            \
+    T* __restrict o = static_cast<T*>(o_);                                      \
+    const T* __restrict a = static_cast<const T*>(a_);                          \
+    for (int64_t i = 0; i < n; ++i) { T x = a[i]; (void)x; o[i] = (EXPR); }     \
+  }
+
+#define TS_BINARY(NAME, EXPR)                                                          \
+  template <class T> void NAME(void* o_, const void* a_, const void* b_, int64_t n) {   \
+    T* __restrict o = static_cast<T*>(o_);                                             \
+    const T* __restrict pa = static_cast<const T*>(a_);                                \
+    const T* __restrict pb = static_cast<const T*>(b_);                                \
+    for (int64_t i = 0; i < n; ++i) { T a = pa[i], b = pb[i]; o[i] = (EXPR); }         \
+  }
+
+#define TS_COMPARE(NAME, EXPR)                                                         \
+  template <class T> void NAME(void* o_, const void* a_, const void* b_, int64_t n) {   \
+    int64_t* __restrict o = static_cast<int64_t*>(o_);                                 \
+    const T* __restrict pa = static_cast<const T*>(a_);                                \
+    const T* __restrict pb = static_cast<const T*>(b_);                                \
+    for (int64_t i = 0; i < n; ++i) { T a = pa[i], b = pb[i]; o[i] = (EXPR) ? 1 : 0; } \
+  }
+
+template <class T> T wrap_neg(T x) {
+  if constexpr (is_float<T>) return -x;
+  else return static_cast<T>(0 - static_cast<uint64_t>(x));
+}
+template <class T> T wrap_abs(T x) {
+  if constexpr (std::is_unsigned<T>::value) return x;
+  else if constexpr (is_float<T>) return std::fabs(x);
+  else return x < 0 ? wrap_neg(x) : x;
+}
+template <class T> T wrap_add(T a, T b) {
+  if constexpr (is_float<T>) return a + b;
+  else return static_cast<T>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+}
+template <class T> T wrap_sub(T a, T b) {
+  if constexpr (is_float<T>) return a - b;
+  else return static_cast<T>(static_cast<uint64_t>(a) - static_cast<uint64_t>(b));
+}
+template <class T> T wrap_mul(T a, T b) {
+  if constexpr (is_float<T>) return a * b;
+  else return static_cast<T>(static_cast<uint64_t>(a) * static_cast<uint64_t>(b));
+}
+// numpy's npy_floor_divide / npy_remainder: Python semantics (the result takes the divisor's sign).
+template <class T> T floor_div(T a, T b) {
+  if constexpr (is_float<T>) {
+    if (b == 0) return a / b;
+    T mod = std::fmod(a, b);
+    T div = (a - mod) / b;
+    if (mod != 0 && ((b < 0) != (mod < 0))) div -= 1;
+    if (div != 0) {
+      T fl = std::floor(div);
+      if (div - fl > T(0.5)) fl += 1;
+      return fl;
+    }
+    return std::copysign(T(0), a / b);
+  } else if constexpr (std::is_unsigned<T>::value) {
+    return b == 0 ? 0 : a / b;
+  } else {
+    if (b == 0) return 0;
+    if (b == -1) return wrap_neg(a);
+    T q = a / b;
+    if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+    return q;
+  }
+}
+template <class T> T py_mod(T a, T b) {
+  if constexpr (is_float<T>) {
+    if (b == 0) return std::fmod(a, b);
+    T m = std::fmod(a, b);
+    if (m != 0) {
+      if ((b < 0) != (m < 0)) m += b;
+    } else {
+      m = std::copysign(T(0), b);
+    }
+    return m;
+  } else if constexpr (std::is_unsigned<T>::value) {
+    return b == 0 ? 0 : a % b;
+  } else {
+    if (b == 0 || b == -1) return 0;
+    T m = a % b;
+    if (m != 0 && ((m < 0) != (b < 0))) m += b;
+    return m;
+  }
+}
+template <class T> T power(T a, T b) {
+  if constexpr (is_float<T>) {
+    return std::pow(a, b);
+  } else {
+    if constexpr (!std::is_unsigned<T>::value) {
+      if (b < 0) return 0;  // numpy refuses negative integer powers; the planner rejects literal ones
+    }
+    uint64_t base = static_cast<uint64_t>(a), e = static_cast<uint64_t>(b), r = 1;
+    while (e) { if (e & 1) r *= base; base *= base; e >>= 1; }
+    return static_cast<T>(r);
+  }
+}
+template <class T> T nan_min(T a, T b) {
+  if constexpr (is_float<T>) return (a < b || a != a) ? a : b;
+  else return a < b ? a : b;
+}
+template <class T> T nan_max(T a, T b) {
+  if constexpr (is_float<T>) return (a > b || a != a) ? a : b;
+  else return a > b ? a : b;
+}
+template <class T> T sign_of(T x) {
+  if constexpr (is_float<T>) return x != x ? x : static_cast<T>((x > 0) - (x < 0));
+  else if constexpr (std::is_unsigned<T>::value) return x > 0 ? 1 : 0;
+  else return static_cast<T>((x > 0) - (x < 0));
+}
+template <class T> T round_even(T x) {
+  if constexpr (is_float<T>) return std::nearbyint(x);
+  else return x;
+}
+template <class T> T floor_of(T x) { if constexpr (is_float<T>) return std::floor(x); else return x; }
+template <class T> T ceil_of(T x) { if constexpr (is_float<T>) return std::ceil(x); else return x; }
+template <class T> T math1(T x, double (*f)(double), float (*g)(float)) {
+  if constexpr (std::is_same<T, float>::value) return g(x);
+  else return static_cast<T>(f(static_cast<double>(x)));
+}
+
+TS_UNARY(k_neg, wrap_neg(x))
+TS_UNARY(k_abs, wrap_abs(x))
+TS_UNARY(k_sqrt, math1<T>(x, std::sqrt, std::sqrt))
+TS_UNARY(k_exp, math1<T>(x, std::exp, std::exp))
+TS_UNARY(k_log, math1<T>(x, std::log, std::log))
+TS_UNARY(k_log1p, math1<T>(x, std::log1p, std::log1p))
+TS_UNARY(k_sin, math1<T>(x, std::sin, std::sin))
+TS_UNARY(k_cos, math1<T>(x, std::cos, std::cos))
+TS_UNARY(k_tan, math1<T>(x, std::tan, std::tan))
+TS_UNARY(k_floor, floor_of(x))
+TS_UNARY(k_ceil, ceil_of(x))
+TS_UNARY(k_round, round_even(x))
+TS_UNARY(k_sign, sign_of(x))
+TS_BINARY(k_add, wrap_add(a, b))
+TS_BINARY(k_sub, wrap_sub(a, b))
+TS_BINARY(k_mul, wrap_mul(a, b))
+TS_BINARY(k_div, a / b)
+TS_BINARY(k_floordiv, floor_div(a, b))
+TS_BINARY(k_mod, py_mod(a, b))
+TS_BINARY(k_pow, power(a, b))
+TS_BINARY(k_minimum, nan_min(a, b))
+TS_BINARY(k_maximum, nan_max(a, b))
+TS_COMPARE(k_eq, a == b)
+TS_COMPARE(k_ne, a != b)
+TS_COMPARE(k_lt, a < b)
+TS_COMPARE(k_le, a <= b)
+TS_COMPARE(k_gt, a > b)
+TS_COMPARE(k_ge, a >= b)
+
+// Logical ops produce 0/1 in int64; bitwise ops on integers. Both only exist for integer types.
+template <class T> void k_not(void* o_, const void* a_, int64_t n) {
+  int64_t* __restrict o = static_cast<int64_t*>(o_);
+  const T* __restrict a = static_cast<const T*>(a_);
+  for (int64_t i = 0; i < n; ++i) o[i] = a[i] == 0 ? 1 : 0;
+}
+template <class T> void k_isnan(void* o_, const void* a_, int64_t n) {
+  int64_t* __restrict o = static_cast<int64_t*>(o_);
+  const T* __restrict a = static_cast<const T*>(a_);
+  for (int64_t i = 0; i < n; ++i) o[i] = a[i] != a[i] ? 1 : 0;
+}
+template <class T> void k_invert(void* o_, const void* a_, int64_t n) {
+  T* __restrict o = static_cast<T*>(o_);
+  const T* __restrict a = static_cast<const T*>(a_);
+  for (int64_t i = 0; i < n; ++i) o[i] = static_cast<T>(~static_cast<uint64_t>(a[i]));
+}
+template <class T> void k_and(void* o_, const void* a_, const void* b_, int64_t n) {
+  T* __restrict o = static_cast<T*>(o_);
+  const T* __restrict a = static_cast<const T*>(a_); const T* __restrict b = static_cast<const T*>(b_);
+  for (int64_t i = 0; i < n; ++i) o[i] = a[i] & b[i];
+}
+template <class T> void k_or(void* o_, const void* a_, const void* b_, int64_t n) {
+  T* __restrict o = static_cast<T*>(o_);
+  const T* __restrict a = static_cast<const T*>(a_); const T* __restrict b = static_cast<const T*>(b_);
+  for (int64_t i = 0; i < n; ++i) o[i] = a[i] | b[i];
+}
+template <class T> void k_xor(void* o_, const void* a_, const void* b_, int64_t n) {
+  T* __restrict o = static_cast<T*>(o_);
+  const T* __restrict a = static_cast<const T*>(a_); const T* __restrict b = static_cast<const T*>(b_);
+  for (int64_t i = 0; i < n; ++i) o[i] = a[i] ^ b[i];
+}
+template <class T> void k_where(void* o_, const void* c_, const void* a_, const void* b_, int64_t n) {
+  T* __restrict o = static_cast<T*>(o_);
+  const int64_t* __restrict c = static_cast<const int64_t*>(c_);
+  const T* __restrict a = static_cast<const T*>(a_); const T* __restrict b = static_cast<const T*>(b_);
+  for (int64_t i = 0; i < n; ++i) o[i] = c[i] ? a[i] : b[i];
+}
+template <class To, class From> void k_cast(void* o_, const void* a_, int64_t n) {
+  To* __restrict o = static_cast<To*>(o_);
+  const From* __restrict a = static_cast<const From*>(a_);
+  for (int64_t i = 0; i < n; ++i) o[i] = static_cast<To>(a[i]);
+}
+template <class T> void k_fill(void* o_, const void* v, int64_t n) {
+  T* __restrict o = static_cast<T*>(o_);
+  T x;
+  std::memcpy(&x, v, sizeof(T));
+  for (int64_t i = 0; i < n; ++i) o[i] = x;
+}
+
+// ---- storage <-> compute ------------------------------------------------------------------
+
+template <class S> S byteswap(S v) {
+  if constexpr (sizeof(S) == 1) return v;
+  unsigned char b[sizeof(S)];
+  std::memcpy(b, &v, sizeof(S));
+  for (size_t i = 0; i < sizeof(S) / 2; ++i) {
+    unsigned char x = b[i];
+    b[i] = b[sizeof(S) - 1 - i];
+    b[sizeof(S) - 1 - i] = x;
+  }
+  std::memcpy(&v, b, sizeof(S));
+  return v;
+}
+
+template <class S, class T> void k_gather(void* o_, const uint8_t* src, int64_t stride, int64_t n, bool swap) {
+  T* __restrict o = static_cast<T*>(o_);
+  if (!swap && stride == static_cast<int64_t>(sizeof(S))) {
+    const S* __restrict s = reinterpret_cast<const S*>(src);
+    for (int64_t i = 0; i < n; ++i) o[i] = static_cast<T>(s[i]);
+    return;
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    S v;
+    std::memcpy(&v, src + i * stride, sizeof(S));
+    if (swap) v = byteswap(v);
+    o[i] = static_cast<T>(v);
+  }
+}
+template <class T> void k_gather_bool(void* o_, const uint8_t* src, int64_t stride, int64_t n, bool) {
+  T* __restrict o = static_cast<T*>(o_);
+  for (int64_t i = 0; i < n; ++i) o[i] = src[i * stride] != 0 ? 1 : 0;
+}
+template <class T, class S> void k_store(uint8_t* dst, const void* v_, int64_t n) {
+  S* __restrict d = reinterpret_cast<S*>(dst);
+  const T* __restrict v = static_cast<const T*>(v_);
+  for (int64_t i = 0; i < n; ++i) d[i] = static_cast<S>(v[i]);
+}
+template <class T> void k_store_bool(uint8_t* dst, const void* v_, int64_t n) {
+  const T* __restrict v = static_cast<const T*>(v_);
+  for (int64_t i = 0; i < n; ++i) dst[i] = v[i] != 0 ? 1 : 0;
+}
+
+// ---- generators ---------------------------------------------------------------------------
+
+// 16 consecutive counters at a time in lane arrays: the 32x32->64 multiplies vectorise.
+void philox_lanes(uint64_t counter0, uint32_t stream, uint64_t seed, uint32_t (&w)[4][kLanes]) {
+  uint32_t c0[kLanes], c1[kLanes], c2[kLanes], c3[kLanes];
+  for (int l = 0; l < kLanes; ++l) {
+    uint64_t c = counter0 + static_cast<uint64_t>(l);
+    c0[l] = static_cast<uint32_t>(c); c1[l] = static_cast<uint32_t>(c >> 32); c2[l] = stream; c3[l] = 0;
+  }
+  uint32_t k0 = static_cast<uint32_t>(seed), k1 = static_cast<uint32_t>(seed >> 32);
+  for (int r = 0; r < 10; ++r) {
+    for (int l = 0; l < kLanes; ++l) {
+      uint64_t p0 = static_cast<uint64_t>(Philox4x32::M0) * c0[l];
+      uint64_t p1 = static_cast<uint64_t>(Philox4x32::M1) * c2[l];
+      uint32_t n0 = static_cast<uint32_t>(p1 >> 32) ^ c1[l] ^ k0;
+      uint32_t n2 = static_cast<uint32_t>(p0 >> 32) ^ c3[l] ^ k1;
+      c1[l] = static_cast<uint32_t>(p1); c3[l] = static_cast<uint32_t>(p0);
+      c0[l] = n0; c2[l] = n2;
+    }
+    k0 += Philox4x32::W0; k1 += Philox4x32::W1;
+  }
+  for (int l = 0; l < kLanes; ++l) { w[0][l] = c0[l]; w[1][l] = c1[l]; w[2][l] = c2[l]; w[3][l] = c3[l]; }
+}
+
+inline double unit(uint64_t bits) { return static_cast<double>(bits >> 11) * (1.0 / 9007199254740992.0); }
+
+inline uint64_t draw_bits(uint64_t index, uint32_t stream, uint64_t seed, int which) {
+  uint32_t c0 = static_cast<uint32_t>(index), c1 = static_cast<uint32_t>(index >> 32), c2 = stream, c3 = 0;
+  uint32_t k0 = static_cast<uint32_t>(seed), k1 = static_cast<uint32_t>(seed >> 32);
+  for (int r = 0; r < 10; ++r) {
+    uint64_t p0 = static_cast<uint64_t>(Philox4x32::M0) * c0;
+    uint64_t p1 = static_cast<uint64_t>(Philox4x32::M1) * c2;
+    uint32_t n0 = static_cast<uint32_t>(p1 >> 32) ^ c1 ^ k0;
+    uint32_t n2 = static_cast<uint32_t>(p0 >> 32) ^ c3 ^ k1;
+    c1 = static_cast<uint32_t>(p1); c3 = static_cast<uint32_t>(p0); c0 = n0; c2 = n2;
+    k0 += Philox4x32::W0; k1 += Philox4x32::W1;
+  }
+  return which == 0 ? (static_cast<uint64_t>(c1) << 32 | c0) : (static_cast<uint64_t>(c3) << 32 | c2);
+}
+
+inline double normal_from(uint64_t bits_a, uint64_t bits_b, bool odd) {
+  double u1 = 1.0 - unit(bits_a);  // (0, 1]: log is finite
+  double u2 = unit(bits_b);
+  double r = std::sqrt(-2.0 * std::log(u1));
+  return odd ? r * std::sin(kTwoPi * u2) : r * std::cos(kTwoPi * u2);
+}
+
+// Uniform: element i is drawn from counter i/2 (stream 0), the low 64 bits for even i and the
+// high 64 bits for odd i. Normal: Box-Muller on counter i/2 (stream 1): cos for even, sin for odd.
+template <bool Normal>
+void k_generate(double* out, uint64_t seed, int64_t index0, int64_t stride, int64_t n) {
+  const uint32_t stream = Normal ? 1 : 0;
+  int64_t j = 0;
+  if (stride == 1) {
+    // Leading odd element, then whole lane batches of 2 * kLanes elements, then the tail.
+    if (n > 0 && (index0 & 1)) {
+      uint64_t c = static_cast<uint64_t>(index0) >> 1;
+      out[0] = Normal ? normal_from(draw_bits(c, stream, seed, 0), draw_bits(c, stream, seed, 1), true)
+                      : unit(draw_bits(c, stream, seed, 1));
+      j = 1;
+    }
+    uint32_t w[4][kLanes];
+    while (n - j >= 2 * kLanes) {
+      uint64_t c = static_cast<uint64_t>(index0 + j) >> 1;
+      philox_lanes(c, stream, seed, w);
+      double* o = out + j;
+      for (int l = 0; l < kLanes; ++l) {
+        uint64_t a = static_cast<uint64_t>(w[1][l]) << 32 | w[0][l];
+        uint64_t b = static_cast<uint64_t>(w[3][l]) << 32 | w[2][l];
+        if constexpr (Normal) {
+          double u1 = 1.0 - unit(a), u2 = unit(b);
+          double r = std::sqrt(-2.0 * std::log(u1));
+          o[2 * l] = r * std::cos(kTwoPi * u2);
+          o[2 * l + 1] = r * std::sin(kTwoPi * u2);
+        } else {
+          o[2 * l] = unit(a);
+          o[2 * l + 1] = unit(b);
+        }
+      }
+      j += 2 * kLanes;
+    }
+  }
+  for (; j < n; ++j) {
+    uint64_t i = static_cast<uint64_t>(index0 + j * stride);
+    uint64_t c = i >> 1;
+    bool odd = i & 1;
+    if constexpr (Normal) out[j] = normal_from(draw_bits(c, stream, seed, 0), draw_bits(c, stream, seed, 1), odd);
+    else out[j] = unit(draw_bits(c, stream, seed, odd ? 1 : 0));
+  }
+}
+
+template <class T> void k_arange(void* o_, double start, double step, int64_t index0, int64_t stride, int64_t n) {
+  T* __restrict o = static_cast<T*>(o_);
+  if constexpr (is_float<T>) {
+    for (int64_t j = 0; j < n; ++j) o[j] = static_cast<T>(start + static_cast<double>(index0 + j * stride) * step);
+  } else {
+    int64_t s = static_cast<int64_t>(start), st = static_cast<int64_t>(step);
+    for (int64_t j = 0; j < n; ++j) o[j] = static_cast<T>(s + (index0 + j * stride) * st);
+  }
+}
+
+// ---- reductions ---------------------------------------------------------------------------
+// Float sums: kLanes partial sums over the block, combined pairwise, then added to the slot with
+// Neumaier compensation (planes: sum, compensation). The block is small (kBlock elements), so
+// the error is that of a pairwise sum over the whole chunk.
+
+inline void neumaier(double& s, double& c, double x) {
+  double t = s + x;
+  if (std::fabs(s) >= std::fabs(x)) c += (s - t) + x;
+  else c += (x - t) + s;
+  s = t;
+}
+
+inline double lanes_total(double (&acc)[kLanes]) {
+  for (int w = kLanes / 2; w >= 1; w /= 2)
+    for (int l = 0; l < w; ++l) acc[l] += acc[l + w];
+  return acc[0];
+}
+
+inline double block_sum(const double* __restrict v, int64_t n) {
+  double acc[kLanes] = {};
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes)
+    for (int l = 0; l < kLanes; ++l) acc[l] += v[i + l];
+  for (int l = 0; i < n; ++i, ++l) acc[l] += v[i];
+  return lanes_total(acc);
+}
+
+inline double block_sq_dev(const double* __restrict v, int64_t n, double mean) {
+  double acc[kLanes] = {};
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes)
+    for (int l = 0; l < kLanes; ++l) { double d = v[i + l] - mean; acc[l] += d * d; }
+  for (int l = 0; i < n; ++i, ++l) { double d = v[i] - mean; acc[l] += d * d; }
+  return lanes_total(acc);
+}
+
+template <class A> A* P(ReduceSlots s, int k) { return static_cast<A*>(s.plane[k]); }
+
+template <class A> void r_sum_scalar(ReduceSlots s, int64_t slot, const void* v_, int64_t n, int64_t, int64_t) {
+  const A* v = static_cast<const A*>(v_);
+  if constexpr (is_float<A>) {
+    neumaier(P<double>(s, 0)[slot], P<double>(s, 1)[slot], block_sum(v, n));
+  } else {
+    uint64_t acc[kLanes] = {};
+    int64_t i = 0;
+    for (; i + kLanes <= n; i += kLanes)
+      for (int l = 0; l < kLanes; ++l) acc[l] += static_cast<uint64_t>(v[i + l]);
+    for (; i < n; ++i) acc[0] += static_cast<uint64_t>(v[i]);
+    uint64_t t = 0;
+    for (int l = 0; l < kLanes; ++l) t += acc[l];
+    P<A>(s, 0)[slot] = static_cast<A>(static_cast<uint64_t>(P<A>(s, 0)[slot]) + t);
+  }
+}
+template <class A> void r_sum_vector(ReduceSlots s, int64_t slot, const void* v_, int64_t n, int64_t, int64_t) {
+  const A* __restrict v = static_cast<const A*>(v_);
+  if constexpr (is_float<A>) {
+    double* __restrict sum = P<double>(s, 0) + slot;
+    double* __restrict comp = P<double>(s, 1) + slot;
+    for (int64_t j = 0; j < n; ++j) {
+      double a = sum[j], x = v[j], t = a + x;
+      comp[j] += std::fabs(a) >= std::fabs(x) ? (a - t) + x : (x - t) + a;
+      sum[j] = t;
+    }
+  } else {
+    A* __restrict sum = P<A>(s, 0) + slot;
+    for (int64_t j = 0; j < n; ++j) sum[j] = wrap_add(sum[j], v[j]);
+  }
+}
+template <class A> void r_mean_scalar(ReduceSlots s, int64_t slot, const void* v, int64_t n, int64_t i0, int64_t is) {
+  r_sum_scalar<double>(s, slot, v, n, i0, is);
+  P<double>(s, 2)[slot] += static_cast<double>(n);
+}
+template <class A> void r_mean_vector(ReduceSlots s, int64_t slot, const void* v, int64_t n, int64_t i0, int64_t is) {
+  r_sum_vector<double>(s, slot, v, n, i0, is);
+  double* __restrict cnt = P<double>(s, 2) + slot;
+  for (int64_t j = 0; j < n; ++j) cnt[j] += 1.0;
+}
+// Variance state (count, mean, M2); blocks merge by Chan et al.'s parallel formula.
+inline void chan_merge(double& na, double& ma, double& m2a, double nb, double mb, double m2b) {
+  if (nb == 0) return;
+  double n = na + nb, d = mb - ma;
+  ma = ma + d * (nb / n);
+  m2a = m2a + m2b + d * d * (na * nb / n);
+  na = n;
+}
+template <class A> void r_var_scalar(ReduceSlots s, int64_t slot, const void* v_, int64_t n, int64_t, int64_t) {
+  if (n == 0) return;
+  const double* v = static_cast<const double*>(v_);
+  double mb = block_sum(v, n) / static_cast<double>(n);
+  double m2b = block_sq_dev(v, n, mb);
+  chan_merge(P<double>(s, 0)[slot], P<double>(s, 1)[slot], P<double>(s, 2)[slot], static_cast<double>(n), mb, m2b);
+}
+template <class A> void r_var_vector(ReduceSlots s, int64_t slot, const void* v_, int64_t n, int64_t, int64_t) {
+  const double* __restrict v = static_cast<const double*>(v_);
+  double* __restrict cnt = P<double>(s, 0) + slot;
+  double* __restrict mean = P<double>(s, 1) + slot;
+  double* __restrict m2 = P<double>(s, 2) + slot;
+  for (int64_t j = 0; j < n; ++j) {  // Welford, one element per slot
+    double c = cnt[j] + 1.0, d = v[j] - mean[j];
+    double m = mean[j] + d / c;
+    m2[j] += d * (v[j] - m);
+    mean[j] = m;
+    cnt[j] = c;
+  }
+}
+template <class A> void r_prod_scalar(ReduceSlots s, int64_t slot, const void* v_, int64_t n, int64_t, int64_t) {
+  const A* v = static_cast<const A*>(v_);
+  A acc = P<A>(s, 0)[slot];
+  for (int64_t i = 0; i < n; ++i) acc = wrap_mul(acc, v[i]);
+  P<A>(s, 0)[slot] = acc;
+}
+template <class A> void r_prod_vector(ReduceSlots s, int64_t slot, const void* v_, int64_t n, int64_t, int64_t) {
+  const A* __restrict v = static_cast<const A*>(v_);
+  A* __restrict p = P<A>(s, 0) + slot;
+  for (int64_t j = 0; j < n; ++j) p[j] = wrap_mul(p[j], v[j]);
+}
+// min/max: NaN wins (numpy propagates it); the NaN test is a separate OR so the loop vectorises.
+template <class A, bool Max> void r_minmax_scalar(ReduceSlots s, int64_t slot, const void* v_, int64_t n, int64_t, int64_t) {
+  const A* __restrict v = static_cast<const A*>(v_);
+  A acc[kLanes];
+  A cur = P<A>(s, 0)[slot];
+  for (int l = 0; l < kLanes; ++l) acc[l] = cur;
+  int64_t i = 0;
+  if constexpr (is_float<A>) {
+    if (cur != cur) return;
+    int nan[kLanes] = {};
+    for (; i + kLanes <= n; i += kLanes)
+      for (int l = 0; l < kLanes; ++l) {
+        A x = v[i + l];
+        acc[l] = Max ? (x > acc[l] ? x : acc[l]) : (x < acc[l] ? x : acc[l]);
+        nan[l] |= x != x;
+      }
+    int any_nan = 0;
+    for (int l = 0; l < kLanes; ++l) any_nan |= nan[l];
+    for (; i < n; ++i) { A x = v[i]; any_nan |= x != x; acc[0] = Max ? (x > acc[0] ? x : acc[0]) : (x < acc[0] ? x : acc[0]); }
+    if (any_nan) { P<A>(s, 0)[slot] = std::numeric_limits<A>::quiet_NaN(); return; }
+  } else {
+    for (; i + kLanes <= n; i += kLanes)
+      for (int l = 0; l < kLanes; ++l) { A x = v[i + l]; acc[l] = Max ? (x > acc[l] ? x : acc[l]) : (x < acc[l] ? x : acc[l]); }
+    for (; i < n; ++i) { A x = v[i]; acc[0] = Max ? (x > acc[0] ? x : acc[0]) : (x < acc[0] ? x : acc[0]); }
+  }
+  for (int l = 0; l < kLanes; ++l) cur = Max ? (acc[l] > cur ? acc[l] : cur) : (acc[l] < cur ? acc[l] : cur);
+  P<A>(s, 0)[slot] = cur;
+}
+template <class A, bool Max> void r_minmax_vector(ReduceSlots s, int64_t slot, const void* v_, int64_t n, int64_t, int64_t) {
+  const A* __restrict v = static_cast<const A*>(v_);
+  A* __restrict m = P<A>(s, 0) + slot;
+  for (int64_t j = 0; j < n; ++j) m[j] = Max ? nan_max(m[j], v[j]) : nan_min(m[j], v[j]);
+}
+// argmin/argmax state (value, index); index -1 = empty. The first occurrence wins, and the first
+// NaN wins over everything (numpy's rule).
+template <class A, bool Max> inline bool arg_better(A x, A best, bool best_is_nan) {
+  if (best_is_nan) return false;
+  if constexpr (is_float<A>) { if (x != x) return true; }
+  return Max ? x > best : x < best;
+}
+template <class A, bool Max> void r_arg_scalar(ReduceSlots s, int64_t slot, const void* v_, int64_t n, int64_t i0, int64_t is) {
+  const A* v = static_cast<const A*>(v_);
+  A best = P<A>(s, 0)[slot];
+  A idx = P<A>(s, 1)[slot];
+  bool empty = idx == static_cast<A>(-1);  // -1, or the all-ones value for unsigned types
+  bool best_nan = false;
+  if constexpr (is_float<A>) best_nan = !empty && best != best;
+  for (int64_t j = 0; j < n; ++j) {
+    A x = v[j];
+    if (empty || arg_better<A, Max>(x, best, best_nan)) {
+      best = x;
+      idx = static_cast<A>(i0 + j * is);
+      empty = false;
+      if constexpr (is_float<A>) best_nan = x != x;
+    }
+  }
+  P<A>(s, 0)[slot] = best;
+  P<A>(s, 1)[slot] = idx;
+}
+template <class A, bool Max> void r_arg_vector(ReduceSlots s, int64_t slot, const void* v_, int64_t n, int64_t i0, int64_t is) {
+  const A* v = static_cast<const A*>(v_);
+  A* best = P<A>(s, 0) + slot;
+  A* idx = P<A>(s, 1) + slot;
+  for (int64_t j = 0; j < n; ++j) {
+    bool empty = idx[j] == static_cast<A>(-1);
+    bool best_nan = false;
+    if constexpr (is_float<A>) best_nan = !empty && best[j] != best[j];
+    if (empty || arg_better<A, Max>(v[j], best[j], best_nan)) { best[j] = v[j]; idx[j] = static_cast<A>(i0 + j * is); }
+  }
+}
+// any / all / count_nonzero take 0/1 values (the planner compares with zero first).
+template <class A> void r_any_scalar(ReduceSlots s, int64_t slot, const void* v_, int64_t n, int64_t, int64_t) {
+  const int64_t* v = static_cast<const int64_t*>(v_);
+  int64_t acc = 0;
+  for (int64_t i = 0; i < n; ++i) acc |= v[i];
+  P<int64_t>(s, 0)[slot] |= acc;
+}
+template <class A> void r_all_scalar(ReduceSlots s, int64_t slot, const void* v_, int64_t n, int64_t, int64_t) {
+  const int64_t* v = static_cast<const int64_t*>(v_);
+  int64_t acc = 1;
+  for (int64_t i = 0; i < n; ++i) acc &= v[i];
+  P<int64_t>(s, 0)[slot] &= acc;
+}
+template <class A> void r_count_scalar(ReduceSlots s, int64_t slot, const void* v_, int64_t n, int64_t, int64_t) {
+  const int64_t* v = static_cast<const int64_t*>(v_);
+  int64_t acc = 0;
+  for (int64_t i = 0; i < n; ++i) acc += v[i];
+  P<int64_t>(s, 0)[slot] += acc;
+}
+template <class A> void r_any_vector(ReduceSlots s, int64_t slot, const void* v_, int64_t n, int64_t, int64_t) {
+  const int64_t* __restrict v = static_cast<const int64_t*>(v_);
+  int64_t* __restrict a = P<int64_t>(s, 0) + slot;
+  for (int64_t j = 0; j < n; ++j) a[j] |= v[j];
+}
+template <class A> void r_all_vector(ReduceSlots s, int64_t slot, const void* v_, int64_t n, int64_t, int64_t) {
+  const int64_t* __restrict v = static_cast<const int64_t*>(v_);
+  int64_t* __restrict a = P<int64_t>(s, 0) + slot;
+  for (int64_t j = 0; j < n; ++j) a[j] &= v[j];
+}
+template <class A> void r_count_vector(ReduceSlots s, int64_t slot, const void* v_, int64_t n, int64_t, int64_t) {
+  const int64_t* __restrict v = static_cast<const int64_t*>(v_);
+  int64_t* __restrict a = P<int64_t>(s, 0) + slot;
+  for (int64_t j = 0; j < n; ++j) a[j] += v[j];
+}
+
+double sum_f64(const double* v, int64_t n) {
+  double s = 0, c = 0;
+  for (int64_t i = 0; i < n; i += 4096) neumaier(s, c, block_sum(v + i, n - i < 4096 ? n - i : 4096));
+  return s + c;
+}
+
+// ---- matmul -------------------------------------------------------------------------------
+// Cache-blocked i-k-j order: the innermost loop is an axpy over a row of B and a row of C, which
+// vectorises at every level; tiles keep a panel of B and a row block of C in L1/L2.
+template <class T> void k_matmul_acc(void* c_, const void* a_, const void* b_, int64_t m, int64_t n, int64_t k) {
+  T* __restrict c = static_cast<T*>(c_);
+  const T* __restrict a = static_cast<const T*>(a_);
+  const T* __restrict b = static_cast<const T*>(b_);
+  constexpr int64_t TI = 32, TK = 128, TJ = 512;
+  for (int64_t j0 = 0; j0 < n; j0 += TJ) {
+    int64_t j1 = j0 + TJ < n ? j0 + TJ : n;
+    for (int64_t k0 = 0; k0 < k; k0 += TK) {
+      int64_t k1 = k0 + TK < k ? k0 + TK : k;
+      for (int64_t i0 = 0; i0 < m; i0 += TI) {
+        int64_t i1 = i0 + TI < m ? i0 + TI : m;
+        for (int64_t i = i0; i < i1; ++i) {
+          T* __restrict crow = c + i * n;
+          for (int64_t kk = k0; kk < k1; ++kk) {
+            T av = a[i * k + kk];
+            const T* __restrict brow = b + kk * n;
+            for (int64_t j = j0; j < j1; ++j) crow[j] = wrap_add(crow[j], wrap_mul(av, brow[j]));
+          }
+        }
+      }
+    }
+  }
+}
+
+// ---- the table ----------------------------------------------------------------------------
+
+OpTable build() {
+  OpTable t{};
+  t.name = TESSERA_LEVEL_NAME;
+  auto U = [&](Op op, OpTable::Unary f64, OpTable::Unary f32, OpTable::Unary i64, OpTable::Unary u64) {
+    auto& r = t.unary[static_cast<int>(op)];
+    r[0] = f64; r[1] = f32; r[2] = i64; r[3] = u64;
+  };
+  auto B = [&](Op op, OpTable::Binary f64, OpTable::Binary f32, OpTable::Binary i64, OpTable::Binary u64) {
+    auto& r = t.binary[static_cast<int>(op)];
+    r[0] = f64; r[1] = f32; r[2] = i64; r[3] = u64;
+  };
+#define TS_ALL(K) K<double>, K<float>, K<int64_t>, K<uint64_t>
+#define TS_FLOATS(K) K<double>, K<float>, nullptr, nullptr
+#define TS_INTS(K) nullptr, nullptr, K<int64_t>, K<uint64_t>
+  U(Op::Neg, TS_ALL(k_neg)); U(Op::Abs, TS_ALL(k_abs)); U(Op::Sqrt, TS_FLOATS(k_sqrt));
+  U(Op::Exp, TS_FLOATS(k_exp)); U(Op::Log, TS_FLOATS(k_log)); U(Op::Log1p, TS_FLOATS(k_log1p));
+  U(Op::Sin, TS_FLOATS(k_sin)); U(Op::Cos, TS_FLOATS(k_cos)); U(Op::Tan, TS_FLOATS(k_tan));
+  U(Op::Floor, TS_ALL(k_floor)); U(Op::Ceil, TS_ALL(k_ceil)); U(Op::Round, TS_ALL(k_round));
+  U(Op::Sign, TS_ALL(k_sign)); U(Op::Not, TS_ALL(k_not)); U(Op::IsNan, TS_FLOATS(k_isnan));
+  U(Op::Invert, TS_INTS(k_invert));
+  B(Op::Add, TS_ALL(k_add)); B(Op::Sub, TS_ALL(k_sub)); B(Op::Mul, TS_ALL(k_mul));
+  B(Op::Div, TS_FLOATS(k_div)); B(Op::FloorDiv, TS_ALL(k_floordiv)); B(Op::Mod, TS_ALL(k_mod));
+  B(Op::Pow, TS_ALL(k_pow)); B(Op::Minimum, TS_ALL(k_minimum)); B(Op::Maximum, TS_ALL(k_maximum));
+  B(Op::Eq, TS_ALL(k_eq)); B(Op::Ne, TS_ALL(k_ne)); B(Op::Lt, TS_ALL(k_lt));
+  B(Op::Le, TS_ALL(k_le)); B(Op::Gt, TS_ALL(k_gt)); B(Op::Ge, TS_ALL(k_ge));
+  B(Op::And, TS_INTS(k_and)); B(Op::Or, TS_INTS(k_or)); B(Op::Xor, TS_INTS(k_xor));
+  t.where[0] = k_where<double>; t.where[1] = k_where<float>; t.where[2] = k_where<int64_t>; t.where[3] = k_where<uint64_t>;
+  t.fill[0] = k_fill<double>; t.fill[1] = k_fill<float>; t.fill[2] = k_fill<int64_t>; t.fill[3] = k_fill<uint64_t>;
+
+#define TS_CAST_ROW(To) { k_cast<To, double>, k_cast<To, float>, k_cast<To, int64_t>, k_cast<To, uint64_t> }
+  OpTable::Unary casts[4][4] = {TS_CAST_ROW(double), TS_CAST_ROW(float), TS_CAST_ROW(int64_t), TS_CAST_ROW(uint64_t)};
+  std::memcpy(t.cast, casts, sizeof(casts));
+
+#define TS_GATHER_ROW(S) { k_gather<S, double>, k_gather<S, float>, k_gather<S, int64_t>, k_gather<S, uint64_t> }
+  OpTable::Gather gathers[11][4] = {
+      TS_GATHER_ROW(double), TS_GATHER_ROW(float), TS_GATHER_ROW(int64_t), TS_GATHER_ROW(int32_t),
+      TS_GATHER_ROW(int16_t), TS_GATHER_ROW(int8_t), TS_GATHER_ROW(uint64_t), TS_GATHER_ROW(uint32_t),
+      TS_GATHER_ROW(uint16_t), TS_GATHER_ROW(uint8_t),
+      {k_gather_bool<double>, k_gather_bool<float>, k_gather_bool<int64_t>, k_gather_bool<uint64_t>}};
+  std::memcpy(t.gather, gathers, sizeof(gathers));
+
+#define TS_STORE_ROW(T) { k_store<T, double>, k_store<T, float>, k_store<T, int64_t>, k_store<T, int32_t>, \
+    k_store<T, int16_t>, k_store<T, int8_t>, k_store<T, uint64_t>, k_store<T, uint32_t>, k_store<T, uint16_t>, \
+    k_store<T, uint8_t>, k_store_bool<T> }
+  OpTable::Store stores[4][11] = {TS_STORE_ROW(double), TS_STORE_ROW(float), TS_STORE_ROW(int64_t), TS_STORE_ROW(uint64_t)};
+  std::memcpy(t.store, stores, sizeof(stores));
+
+  t.uniform = k_generate<false>;
+  t.normal = k_generate<true>;
+  t.arange[0] = k_arange<double>; t.arange[1] = k_arange<float>; t.arange[2] = k_arange<int64_t>; t.arange[3] = k_arange<uint64_t>;
+
+  auto R = [&](ReduceKind k, OpTable::Reduce f64s, OpTable::Reduce i64s, OpTable::Reduce u64s,
+               OpTable::Reduce f64v, OpTable::Reduce i64v, OpTable::Reduce u64v) {
+    int i = static_cast<int>(k);
+    t.reduce_scalar[i][0] = f64s; t.reduce_scalar[i][2] = i64s; t.reduce_scalar[i][3] = u64s;
+    t.reduce_vector[i][0] = f64v; t.reduce_vector[i][2] = i64v; t.reduce_vector[i][3] = u64v;
+  };
+  R(ReduceKind::Sum, r_sum_scalar<double>, r_sum_scalar<int64_t>, r_sum_scalar<uint64_t>,
+    r_sum_vector<double>, r_sum_vector<int64_t>, r_sum_vector<uint64_t>);
+  R(ReduceKind::Prod, r_prod_scalar<double>, r_prod_scalar<int64_t>, r_prod_scalar<uint64_t>,
+    r_prod_vector<double>, r_prod_vector<int64_t>, r_prod_vector<uint64_t>);
+  R(ReduceKind::Mean, r_mean_scalar<double>, nullptr, nullptr, r_mean_vector<double>, nullptr, nullptr);
+  R(ReduceKind::Var, r_var_scalar<double>, nullptr, nullptr, r_var_vector<double>, nullptr, nullptr);
+  R(ReduceKind::Min, r_minmax_scalar<double, false>, r_minmax_scalar<int64_t, false>, r_minmax_scalar<uint64_t, false>,
+    r_minmax_vector<double, false>, r_minmax_vector<int64_t, false>, r_minmax_vector<uint64_t, false>);
+  R(ReduceKind::Max, r_minmax_scalar<double, true>, r_minmax_scalar<int64_t, true>, r_minmax_scalar<uint64_t, true>,
+    r_minmax_vector<double, true>, r_minmax_vector<int64_t, true>, r_minmax_vector<uint64_t, true>);
+  R(ReduceKind::ArgMin, r_arg_scalar<double, false>, r_arg_scalar<int64_t, false>, r_arg_scalar<uint64_t, false>,
+    r_arg_vector<double, false>, r_arg_vector<int64_t, false>, r_arg_vector<uint64_t, false>);
+  R(ReduceKind::ArgMax, r_arg_scalar<double, true>, r_arg_scalar<int64_t, true>, r_arg_scalar<uint64_t, true>,
+    r_arg_vector<double, true>, r_arg_vector<int64_t, true>, r_arg_vector<uint64_t, true>);
+  R(ReduceKind::Any, nullptr, r_any_scalar<int64_t>, nullptr, nullptr, r_any_vector<int64_t>, nullptr);
+  R(ReduceKind::All, nullptr, r_all_scalar<int64_t>, nullptr, nullptr, r_all_vector<int64_t>, nullptr);
+  R(ReduceKind::CountNonzero, nullptr, r_count_scalar<int64_t>, nullptr, nullptr, r_count_vector<int64_t>, nullptr);
+  t.sum_f64 = sum_f64;
+  t.matmul_acc[0] = k_matmul_acc<double>; t.matmul_acc[1] = k_matmul_acc<float>;
+  t.matmul_acc[2] = k_matmul_acc<int64_t>; t.matmul_acc[3] = k_matmul_acc<uint64_t>;
+  return t;
+}
+
+}  // namespace
+
+const OpTable& table() {
+  static const OpTable t = build();
+  return t;
+}
+
+}  // namespace TESSERA_LEVEL
+}  // namespace tessera

@@ -1,0 +1,138 @@
+#include "chunk_store.h"
+
+#include <cstdlib>
+#include <new>
+#include <string>
+
+#include "../common/error.h"
+
+namespace tessera {
+
+namespace {
+constexpr size_t kAlign = 64;  // a cache line: lets SIMD loads start aligned
+}
+
+Chunk::~Chunk() {
+  std::free(data);
+  ChunkStore::instance().account_free(owner, nbytes);
+}
+
+int64_t Chunk::size() const {
+  int64_t n = 1;
+  for (int64_t d : shape) n *= d;
+  return n;
+}
+
+ChunkStore& ChunkStore::instance() {
+  static ChunkStore store;
+  return store;
+}
+
+std::shared_ptr<Chunk> ChunkStore::allocate(DType dtype, const std::vector<int64_t>& shape,
+                                            int owner) {
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (d < 0) throw Error("BAD_SHAPE", "a chunk dimension is negative");
+    n *= d;
+  }
+  size_t nbytes = static_cast<size_t>(n) * dtype_size(dtype);
+  size_t padded = (nbytes + kAlign - 1) / kAlign * kAlign;
+  void* p = std::aligned_alloc(kAlign, padded == 0 ? kAlign : padded);
+  if (!p)
+    throw Error("OUT_OF_MEMORY", "could not allocate a chunk of " + std::to_string(nbytes) + " bytes",
+                "use smaller chunks or a lower --memory-limit");
+  auto c = std::make_shared<Chunk>();
+  c->dtype = dtype;
+  c->shape = shape;
+  c->data = static_cast<uint8_t*>(p);
+  c->nbytes = nbytes;
+  c->owner = owner;
+  account_alloc(owner, nbytes);
+  return c;
+}
+
+uint64_t ChunkStore::publish(std::shared_ptr<Chunk> chunk) {
+  std::lock_guard<std::mutex> lock(mu_);
+  uint64_t id = next_id_++;
+  chunks_.emplace(id, std::move(chunk));
+  return id;
+}
+
+std::shared_ptr<Chunk> ChunkStore::get(uint64_t id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = chunks_.find(id);
+  if (it == chunks_.end())
+    throw Error("CHUNK_NOT_FOUND", "chunk " + std::to_string(id) + " is not in the store",
+                "it was released before its last use: this is a scheduler bug, please report it");
+  return it->second;
+}
+
+bool ChunkStore::release(uint64_t id) {
+  std::shared_ptr<Chunk> dropped;  // freed outside the lock: ~Chunk takes the lock itself
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = chunks_.find(id);
+    if (it == chunks_.end()) return false;
+    dropped = std::move(it->second);
+    chunks_.erase(it);
+  }
+  return true;
+}
+
+int64_t ChunkStore::release_owner(int owner) {
+  std::vector<std::shared_ptr<Chunk>> dropped;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto it = chunks_.begin(); it != chunks_.end();) {
+      if (it->second->owner == owner) {
+        dropped.push_back(std::move(it->second));
+        it = chunks_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  return static_cast<int64_t>(dropped.size());
+}
+
+StoreStats ChunkStore::stats() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  StoreStats s;
+  s.current_bytes = current_;
+  s.peak_bytes = peak_;
+  s.chunks = static_cast<int64_t>(chunks_.size());
+  s.owners = owners_;
+  return s;
+}
+
+void ChunkStore::forget_owner(int owner) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = owners_.find(owner);
+  if (it != owners_.end() && it->second.current == 0) owners_.erase(it);
+}
+
+void ChunkStore::reset_peak() {
+  std::lock_guard<std::mutex> lock(mu_);
+  peak_ = current_;
+  for (auto& [owner, b] : owners_) b.peak = b.current;
+}
+
+void ChunkStore::account_alloc(int owner, size_t nbytes) {
+  std::lock_guard<std::mutex> lock(mu_);
+  current_ += static_cast<int64_t>(nbytes);
+  if (current_ > peak_) peak_ = current_;
+  OwnerBytes& b = owners_[owner];
+  b.current += static_cast<int64_t>(nbytes);
+  if (b.current > b.peak) b.peak = b.current;
+}
+
+void ChunkStore::account_free(int owner, size_t nbytes) {
+  std::lock_guard<std::mutex> lock(mu_);
+  current_ -= static_cast<int64_t>(nbytes);
+  auto it = owners_.find(owner);
+  if (it != owners_.end()) {
+    it->second.current -= static_cast<int64_t>(nbytes);
+  }
+}
+
+}  // namespace tessera
