@@ -104,9 +104,11 @@ void evaluate(const Program& p, const std::vector<ResolvedAccess>& ops, const st
   Registers& regs = tls_regs;
   regs.ensure(p.nregs);
   std::vector<const void*> reg(p.nregs, nullptr);
+  // Registers are reused once dead, so constants are found by instruction, not by register.
   std::vector<std::vector<double>> consts;
-  std::vector<int> const_slot(p.nregs, -1);
-  for (const Instr& in : p.code) {
+  std::vector<int> const_slot(p.code.size(), -1);
+  for (size_t i = 0; i < p.code.size(); ++i) {
+    const Instr& in = p.code[i];
     if (in.op != Op::Const) continue;
     consts.emplace_back(kBlock);
     void* buf = consts.back().data();
@@ -116,7 +118,7 @@ void evaluate(const Program& p, const std::vector<ResolvedAccess>& ops, const st
       case CType::I64: { int64_t v = in.imm_i; t.fill[2](buf, &v, kBlock); break; }
       case CType::U64: { uint64_t v = static_cast<uint64_t>(in.imm_i); t.fill[3](buf, &v, kBlock); break; }
     }
-    const_slot[in.dst] = static_cast<int>(consts.size() - 1);
+    const_slot[i] = static_cast<int>(consts.size() - 1);
   }
 
   const int64_t inner = shape[nd - 1];
@@ -132,7 +134,8 @@ void evaluate(const Program& p, const std::vector<ResolvedAccess>& ops, const st
     }
     for (int64_t j0 = 0; j0 < inner; j0 += kBlock) {
       const int64_t len = inner - j0 < kBlock ? inner - j0 : kBlock;
-      for (const Instr& in : p.code) {
+      for (size_t pc = 0; pc < p.code.size(); ++pc) {
+        const Instr& in = p.code[pc];
         void* dst = regs.at(in.dst);
         const int ty = ci(in.type);
         switch (in.op) {
@@ -161,7 +164,7 @@ void evaluate(const Program& p, const std::vector<ResolvedAccess>& ops, const st
             }
             break;
           }
-          case Op::Const: reg[in.dst] = consts[const_slot[in.dst]].data(); continue;
+          case Op::Const: reg[in.dst] = consts[const_slot[pc]].data(); continue;
           case Op::Cast: t.cast[ty][ci(in.src_type)](dst, reg[in.a], len); break;
           case Op::Where: t.where[ty](dst, reg[in.a], reg[in.b], reg[in.c], len); break;
           default:

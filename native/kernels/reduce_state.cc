@@ -44,10 +44,11 @@ template <class A> void init_typed(const ReduceSpec& spec, A* p, int64_t slots) 
   }
 }
 
+// Once the sum overflows to an infinity the correction would be inf - inf = NaN: skip it.
 inline void neumaier(double& s, double& c, double x) {
   double t = s + x;
-  if (std::fabs(s) >= std::fabs(x)) c += (s - t) + x;
-  else c += (x - t) + s;
+  double corr = std::fabs(s) >= std::fabs(x) ? (s - t) + x : (x - t) + s;
+  c += std::isfinite(t) ? corr : 0.0;
   s = t;
 }
 

@@ -213,10 +213,20 @@ template <class T> void k_where(void* o_, const void* c_, const void* a_, const 
   const T* __restrict a = static_cast<const T*>(a_); const T* __restrict b = static_cast<const T*>(b_);
   for (int64_t i = 0; i < n; ++i) o[i] = c[i] ? a[i] : b[i];
 }
+// Float to unsigned goes through int64 below 2^63, as C compilers do on x86-64 and as numpy
+// therefore does: -3.0 becomes 2^64 - 3, whose low byte is numpy's uint8 253.
+template <class To, class From> To convert(From x) {
+  if constexpr (std::is_unsigned<To>::value && is_float<From>) {
+    const From two63 = From(9223372036854775808.0);
+    return x < two63 ? static_cast<To>(static_cast<int64_t>(x)) : static_cast<To>(static_cast<uint64_t>(x - two63) ^ (uint64_t(1) << 63));
+  } else {
+    return static_cast<To>(x);
+  }
+}
 template <class To, class From> void k_cast(void* o_, const void* a_, int64_t n) {
   To* __restrict o = static_cast<To*>(o_);
   const From* __restrict a = static_cast<const From*>(a_);
-  for (int64_t i = 0; i < n; ++i) o[i] = static_cast<To>(a[i]);
+  for (int64_t i = 0; i < n; ++i) o[i] = convert<To, From>(a[i]);
 }
 template <class T> void k_fill(void* o_, const void* v, int64_t n) {
   T* __restrict o = static_cast<T*>(o_);
@@ -374,10 +384,11 @@ template <class T> void k_arange(void* o_, double start, double step, int64_t in
 // Neumaier compensation (planes: sum, compensation). The block is small (kBlock elements), so
 // the error is that of a pairwise sum over the whole chunk.
 
+// Once the sum overflows to an infinity the correction would be inf - inf = NaN: skip it.
 inline void neumaier(double& s, double& c, double x) {
   double t = s + x;
-  if (std::fabs(s) >= std::fabs(x)) c += (s - t) + x;
-  else c += (x - t) + s;
+  double corr = std::fabs(s) >= std::fabs(x) ? (s - t) + x : (x - t) + s;
+  c += std::isfinite(t) ? corr : 0.0;
   s = t;
 }
 
@@ -429,7 +440,8 @@ template <class A> void r_sum_vector(ReduceSlots s, int64_t slot, const void* v_
     double* __restrict comp = P<double>(s, 1) + slot;
     for (int64_t j = 0; j < n; ++j) {
       double a = sum[j], x = v[j], t = a + x;
-      comp[j] += std::fabs(a) >= std::fabs(x) ? (a - t) + x : (x - t) + a;
+      double corr = std::fabs(a) >= std::fabs(x) ? (a - t) + x : (x - t) + a;
+      comp[j] += std::isfinite(t) ? corr : 0.0;
       sum[j] = t;
     }
   } else {

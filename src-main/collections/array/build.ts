@@ -1,0 +1,249 @@
+/**
+ * Node constructors for arrays, with numpy's rules for shapes, broadcasting, indexing and dtypes.
+ * Each returns an interned Expr node; each raises a TesseraError that names the shapes or
+ * arguments at fault.
+ */
+import { type DType, reductionTypes, type WeakKind } from '../../engine/dtype.js';
+import { TesseraError } from '../../engine/errors.js';
+import {
+  broadcastGrid, broadcastShapes, type ConcatNode, type ExprContext, fmtShape, type MapNode, type MatmulNode, type Node,
+  type RechunkNode, type ReduceNode, type ReshapeNode, type ScalarNode, type SourceNode, type SourceSpec, type ViewDim,
+  type ViewNode, viewGrid,
+} from '../../engine/expr.js';
+import { type Grid, product, refine, regular } from '../../engine/grid.js';
+import { getUfunc } from '../../engine/ufuncs.js';
+
+export function source(ctx: ExprContext, spec: SourceSpec, shape: number[], dtype: DType, grid: Grid): SourceNode {
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < 0) throw new TesseraError('BAD_SHAPE', `shape ${fmtShape(shape)} has a dimension that is not a non-negative integer`, 'give the shape as a list of whole numbers');
+  }
+  return ctx.intern<SourceNode>({ op: 'source', source: spec, shape, dtype, weak: null, grid }, spec);
+}
+
+export function scalar(ctx: ExprContext, value: number | boolean, kind: Exclude<WeakKind, null>): ScalarNode {
+  const dtype: DType = kind === 'float' ? 'float64' : kind === 'int' ? 'int64' : 'bool';
+  return ctx.intern<ScalarNode>({ op: 'scalar', value, shape: [], dtype, weak: kind, grid: [] }, [value, kind]);
+}
+
+export function elementwise(ctx: ExprContext, fn: string, args: Node[]): MapNode {
+  const u = getUfunc(fn);
+  if (args.length !== u.arity) throw new TesseraError('BAD_ARGUMENTS', `${fn} takes ${u.arity} argument(s), got ${args.length}`, '');
+  const types = u.types(args.map((a) => ({ dtype: a.dtype, weak: a.weak })));
+  const shape = broadcastShapes(args.map((a) => a.shape));
+  const grid = broadcastGrid(shape, args);
+  // A result of only weak scalars stays weak (2 * 3.0 is still a Python float).
+  const weak: WeakKind = args.every((a) => a.weak !== null) && !fn.startsWith('astype_') && types.out !== 'bool'
+    ? (types.out === 'float64' ? 'float' : 'int') : null;
+  return ctx.intern<MapNode>({ op: 'map', fn, args, shape, dtype: types.out, weak, grid }, fn);
+}
+
+export function normalizeAxes(axes: number | number[] | null | undefined, ndim: number): number[] {
+  if (axes === null || axes === undefined) return [...Array(ndim).keys()];
+  const list = Array.isArray(axes) ? axes : [axes];
+  const out = list.map((a) => {
+    if (!Number.isInteger(a) || a < -ndim || a >= ndim)
+      throw new TesseraError('AXIS_ERROR', `axis ${a} is out of bounds for an array of dimension ${ndim}`, `use an axis from ${-ndim} to ${ndim - 1}`);
+    return a < 0 ? a + ndim : a;
+  });
+  if (new Set(out).size !== out.length) throw new TesseraError('AXIS_ERROR', 'an axis is repeated', 'list each axis once');
+  return out.sort((a, b) => a - b);
+}
+
+export function reduce(ctx: ExprContext, fn: string, input: Node, axis: number | number[] | null | undefined, keepdims = false, ddof = 0): ReduceNode {
+  const axes = normalizeAxes(axis, input.shape.length);
+  if ((fn === 'argmin' || fn === 'argmax') && axis !== null && axis !== undefined && axes.length !== 1)
+    throw new TesseraError('AXIS_ERROR', `${fn} takes one axis or none`, 'give a single axis, or none to search the flattened array');
+  if (!Number.isInteger(ddof) || ddof < 0) throw new TesseraError('BAD_ARGUMENTS', `ddof must be a non-negative integer, not ${ddof}`, '');
+  const reducedCount = product(axes.map((a) => input.shape[a]));
+  if (reducedCount === 0 && ['min', 'max', 'argmin', 'argmax'].includes(fn))
+    throw new TesseraError('EMPTY_REDUCTION', `zero-size array to reduction operation ${fn} which has no identity`, 'the array (or the reduced axes) is empty');
+  const { out } = reductionTypes(fn, input.dtype);
+  const shape: number[] = [], grid: Grid = [];
+  input.shape.forEach((n, d) => {
+    if (!axes.includes(d)) { shape.push(n); grid.push(input.grid[d]); }
+    else if (keepdims) { shape.push(1); grid.push([1]); }
+  });
+  return ctx.intern<ReduceNode>({ op: 'reduce', fn, axes, keepdims, ddof, input, shape, dtype: out, weak: null, grid }, [fn, axes, keepdims, ddof]);
+}
+
+export function view(ctx: ExprContext, input: Node, dims: ViewDim[], fixed: (number | null)[]): Node {
+  // A view of a view is one view: compose the index maps.
+  if (input.op === 'view') {
+    const inner = input;
+    const composedDims: ViewDim[] = dims.map((d) => {
+      if (d.src === null) return d;
+      const id = inner.dims[d.src];
+      if (id.src === null) return { src: null, start: 0, step: 1, size: d.size };
+      return { src: id.src, start: id.start + id.step * d.start, step: id.step * d.step, size: d.size };
+    });
+    const composedFixed = [...inner.fixed];
+    inner.dims.forEach((id, k) => {
+      if (id.src === null) return;
+      const mapped = dims.some((d) => d.src === k);
+      if (!mapped) composedFixed[id.src] = id.start + id.step * (fixed[k] ?? 0);
+    });
+    return view(ctx, inner.input, composedDims, composedFixed);
+  }
+  const shape = dims.map((d) => d.size);
+  const identity = dims.length === input.shape.length && dims.every((d, k) => d.src === k && d.start === 0 && d.step === 1 && d.size === input.shape[k]);
+  if (identity) return input;
+  const grid = viewGrid(input, dims);
+  return ctx.intern<ViewNode>({ op: 'view', input, dims, fixed, shape, dtype: input.dtype, weak: input.weak, grid }, [dims, fixed]);
+}
+
+/** One entry of a subscript: an integer, a slice, None (newaxis) or ... (ellipsis). */
+export type IndexItem = { kind: 'int'; value: number } | { kind: 'slice'; start: number | null; stop: number | null; step: number | null } | { kind: 'newaxis' } | { kind: 'ellipsis' };
+
+/** Python's slice.indices(): clamps start/stop for a dimension of length n. */
+function sliceIndices(n: number, s: { start: number | null; stop: number | null; step: number | null }): { start: number; step: number; size: number } {
+  const step = s.step ?? 1;
+  if (step === 0) throw new TesseraError('INDEX_ERROR', 'slice step cannot be zero', 'use a positive or negative step');
+  let start: number, stop: number;
+  if (step > 0) {
+    start = s.start === null ? 0 : s.start < 0 ? Math.max(0, s.start + n) : Math.min(s.start, n);
+    stop = s.stop === null ? n : s.stop < 0 ? Math.max(0, s.stop + n) : Math.min(s.stop, n);
+  } else {
+    start = s.start === null ? n - 1 : s.start < 0 ? Math.max(-1, s.start + n) : Math.min(s.start, n - 1);
+    stop = s.stop === null ? -1 : s.stop < 0 ? Math.max(-1, s.stop + n) : Math.min(s.stop, n - 1);
+  }
+  const size = step > 0 ? Math.max(0, Math.ceil((stop - start) / step)) : Math.max(0, Math.ceil((stop - start) / step));
+  return { start: size > 0 ? start : 0, step, size };
+}
+
+export function index(ctx: ExprContext, input: Node, items: IndexItem[]): Node {
+  const nd = input.shape.length;
+  const ellipses = items.filter((i) => i.kind === 'ellipsis').length;
+  if (ellipses > 1) throw new TesseraError('INDEX_ERROR', 'an index can only have a single ellipsis (...)', '');
+  const consuming = items.filter((i) => i.kind === 'int' || i.kind === 'slice').length;
+  if (consuming > nd) throw new TesseraError('INDEX_ERROR', `too many indices: the array is ${nd}-dimensional, but ${consuming} were indexed`, '');
+  const expanded: IndexItem[] = [];
+  for (const it of items) {
+    if (it.kind === 'ellipsis') for (let k = 0; k < nd - consuming; k++) expanded.push({ kind: 'slice', start: null, stop: null, step: null });
+    else expanded.push(it);
+  }
+  while (expanded.filter((i) => i.kind !== 'newaxis').length < nd) expanded.push({ kind: 'slice', start: null, stop: null, step: null });
+  const dims: ViewDim[] = [];
+  const fixed: (number | null)[] = new Array(nd).fill(null);
+  let src = 0;
+  for (const it of expanded) {
+    if (it.kind === 'newaxis') { dims.push({ src: null, start: 0, step: 1, size: 1 }); continue; }
+    const n = input.shape[src];
+    if (it.kind === 'int') {
+      const v = it.value < 0 ? it.value + n : it.value;
+      if (!Number.isInteger(it.value) || v < 0 || v >= n)
+        throw new TesseraError('INDEX_ERROR', `index ${it.value} is out of bounds for axis ${src} with size ${n}`, `use an index from ${-n} to ${n - 1}`);
+      fixed[src] = v;
+    } else if (it.kind === 'slice') {
+      dims.push({ src, ...sliceIndices(n, it) });
+    }
+    src++;
+  }
+  return view(ctx, input, dims, fixed);
+}
+
+export function transpose(ctx: ExprContext, input: Node, axes?: number[]): Node {
+  const nd = input.shape.length;
+  const perm = axes && axes.length ? axes.map((a) => (a < 0 ? a + nd : a)) : [...Array(nd).keys()].reverse();
+  if (perm.length !== nd || new Set(perm).size !== nd || perm.some((a) => a < 0 || a >= nd))
+    throw new TesseraError('AXIS_ERROR', `axes ${JSON.stringify(axes)} do not match an array of dimension ${nd}`, 'give a permutation of the axes');
+  return view(ctx, input, perm.map((src) => ({ src, start: 0, step: 1, size: input.shape[src] })), new Array(nd).fill(null));
+}
+
+export function broadcastTo(ctx: ExprContext, input: Node, shape: number[]): Node {
+  broadcastShapes([input.shape, shape]);
+  if (input.shape.length === shape.length && input.shape.every((n, i) => n === shape[i])) return input;
+  return elementwise(ctx, 'add', [input, scalar(ctx, 0, 'int')]);
+}
+
+function isPlainSource(n: Node): n is SourceNode {
+  return n.op === 'source' && (n.source.kind !== 'file' || !n.source.fortran);
+}
+
+export function reshape(ctx: ExprContext, input: Node, shapeIn: number[]): Node {
+  const total = product(input.shape);
+  const unknown = shapeIn.filter((d) => d === -1).length;
+  if (unknown > 1) throw new TesseraError('BAD_SHAPE', 'can only specify one unknown dimension (-1)', '');
+  const known = product(shapeIn.filter((d) => d !== -1));
+  const shape = shapeIn.map((d) => (d === -1 ? (known === 0 ? 0 : total / known) : d));
+  if (product(shape) !== total || shape.some((d) => !Number.isInteger(d) || d < 0))
+    throw new TesseraError('BAD_SHAPE', `cannot reshape array of size ${total} into shape ${fmtShape(shapeIn)}`, 'the new shape must hold the same number of elements');
+  if (shape.length === input.shape.length && shape.every((d, i) => d === input.shape[i])) return input;
+  const chunkElems = Math.max(1, Math.floor(product(input.grid.map((d) => Math.max(...d, 1)))));
+  // A plain source has no chunks of its own in memory: it is re-indexed, not moved.
+  if (isPlainSource(input)) {
+    const rowElems = product(shape.slice(1));
+    const rows = Math.max(1, Math.floor(chunkElems / Math.max(1, rowElems)));
+    const grid = shape.map((n, d) => (d === 0 ? regular(n, rows) : [n]));
+    return source(ctx, input.source, shape, input.dtype, grid);
+  }
+  // Otherwise chunks must be runs of whole rows in both shapes: each input chunk is then exactly
+  // one output chunk, in the same memory order. Rechunk the input to such row blocks if needed.
+  if (input.shape.length === 0) {
+    return ctx.intern<ReshapeNode>({ op: 'reshape', input, shape, dtype: input.dtype, weak: null, grid: shape.map((n) => [n]) }, shape);
+  }
+  const inRow = product(input.shape.slice(1));
+  const outRow = product(shape.slice(1));
+  const rowsMultiple = outRow === 0 || inRow === 0 ? 1 : outRow / gcd(inRow, outRow);
+  const fits = input.grid.slice(1).every((d) => d.length === 1) && input.grid[0].every((r) => (r * inRow) % Math.max(outRow, 1) === 0);
+  let src: Node = input;
+  if (!fits) {
+    const target = Math.max(rowsMultiple, Math.floor(chunkElems / Math.max(inRow, 1) / rowsMultiple) * rowsMultiple);
+    src = rechunk(ctx, input, input.shape.map((n, d) => (d === 0 ? regular(n, target) : [n])));
+  }
+  const grid = shape.map((n, d) => (d === 0 ? src.grid[0].map((r) => (outRow === 0 ? r : (r * inRow) / outRow)) : [n]));
+  return ctx.intern<ReshapeNode>({ op: 'reshape', input: src, shape, dtype: input.dtype, weak: null, grid }, shape);
+}
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+export function rechunk(ctx: ExprContext, input: Node, grid: Grid): Node {
+  if (grid.length === input.grid.length && grid.every((d, i) => d.length === input.grid[i].length && d.every((x, j) => x === input.grid[i][j]))) return input;
+  if (input.op === 'source') return source(ctx, input.source, input.shape, input.dtype, grid);
+  return ctx.intern<RechunkNode>({ op: 'rechunk', input, shape: input.shape, dtype: input.dtype, weak: null, grid }, grid);
+}
+
+export function concatenate(ctx: ExprContext, inputs: Node[], axis = 0): ConcatNode {
+  if (!inputs.length) throw new TesseraError('BAD_ARGUMENTS', 'need at least one array to concatenate', '');
+  const nd = inputs[0].shape.length;
+  if (nd === 0) throw new TesseraError('BAD_ARGUMENTS', 'zero-dimensional arrays cannot be concatenated', 'use stack instead');
+  const ax = normalizeAxes(axis, nd)[0];
+  for (const x of inputs) {
+    if (x.shape.length !== nd || x.shape.some((n, d) => d !== ax && n !== inputs[0].shape[d]))
+      throw new TesseraError('SHAPE_MISMATCH', `all the input array dimensions except for the concatenation axis must match exactly, but got shapes ${inputs.map((i) => fmtShape(i.shape)).join(' ')}`, '');
+  }
+  const dtype = inputs.map((i) => i.dtype).reduce((a, b) => (a === b ? a : promoteForConcat(a, b)));
+  const cast = inputs.map((x) => (x.dtype === dtype ? x : elementwise(ctx, `astype_${dtype}`, [x])));
+  const shape = inputs[0].shape.map((n, d) => (d === ax ? inputs.reduce((s, x) => s + x.shape[d], 0) : n));
+  const grid: Grid = shape.map((_, d) => (d === ax ? cast.flatMap((x) => x.grid[d]) : refine(cast.map((x) => x.grid[d]))));
+  return ctx.intern<ConcatNode>({ op: 'concat', axis: ax, inputs: cast, shape, dtype, weak: null, grid }, ax);
+}
+
+function promoteForConcat(a: DType, b: DType): DType {
+  return elementTypes(a, b);
+}
+function elementTypes(a: DType, b: DType): DType {
+  return getUfunc('add').types([{ dtype: a, weak: null }, { dtype: b, weak: null }]).out;
+}
+
+export function stack(ctx: ExprContext, inputs: Node[], axis = 0): Node {
+  if (!inputs.length) throw new TesseraError('BAD_ARGUMENTS', 'need at least one array to stack', '');
+  const nd = inputs[0].shape.length;
+  if (inputs.some((x) => x.shape.length !== nd || x.shape.some((n, d) => n !== inputs[0].shape[d])))
+    throw new TesseraError('SHAPE_MISMATCH', `all input arrays must have the same shape, but got ${inputs.map((i) => fmtShape(i.shape)).join(' ')}`, '');
+  const ax = normalizeAxes(axis, nd + 1)[0];
+  const expanded = inputs.map((x) => index(ctx, x, [...Array(ax).fill({ kind: 'slice', start: null, stop: null, step: null }), { kind: 'newaxis' }]));
+  return concatenate(ctx, expanded, ax);
+}
+
+export function matmul(ctx: ExprContext, a: Node, b: Node): MatmulNode {
+  if (a.shape.length !== 2 || b.shape.length !== 2)
+    throw new TesseraError('SHAPE_MISMATCH', `matmul supports 2-D arrays; got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`, 'reshape the operands to 2-D');
+  if (a.shape[1] !== b.shape[0])
+    throw new TesseraError('SHAPE_MISMATCH', `matmul: input operand 1 has a mismatch in its core dimension 0 (size ${b.shape[0]} is different from ${a.shape[1]}): shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`, 'the inner dimensions must be equal');
+  const dtype = elementTypes(a.dtype, b.dtype);
+  return ctx.intern<MatmulNode>({ op: 'matmul', a, b, shape: [a.shape[0], b.shape[1]], dtype, weak: null, grid: [a.grid[0], b.grid[1]] }, null);
+}
+

@@ -1,0 +1,59 @@
+/**
+ * Turning a user's `chunks` (a number, a tuple, nested sizes, or "auto") into a grid.
+ * "auto" aims at a target chunk size in bytes and follows the memory order of the data, so a
+ * chunk of a C-order file is a run of whole rows (contiguous on disk) and of a Fortran-order file
+ * a run of whole columns.
+ */
+import { TesseraError } from '../../engine/errors.js';
+import { type Grid, product, regular } from '../../engine/grid.js';
+
+export type ChunksSpec = number | 'auto' | (number | null | number[])[];
+
+/** The default byte target of "auto": big enough to amortise per-task overhead, small enough
+ * that a job over an array of tens of MB still yields several tasks per worker. */
+export const AUTO_CHUNK_BYTES = 8 * 2 ** 20;
+
+function bad(msg: string): TesseraError {
+  return new TesseraError('BAD_CHUNKS', msg, 'give chunks as a number, a list with one entry per dimension (-1 for the whole dimension), or "auto"');
+}
+
+export function autoChunks(shape: readonly number[], itemsize: number, order: 'C' | 'F' = 'C', targetBytes = AUTO_CHUNK_BYTES): Grid {
+  const target = Math.max(1, Math.floor(targetBytes / itemsize));
+  const nd = shape.length;
+  const sizes = new Array<number>(nd).fill(1);
+  const dims = order === 'C' ? [...Array(nd).keys()].reverse() : [...Array(nd).keys()];
+  let acc = 1;
+  for (const d of dims) {
+    if (acc * shape[d] <= target) {
+      sizes[d] = shape[d];
+      acc *= shape[d];
+    } else {
+      sizes[d] = Math.max(1, Math.floor(target / acc));
+      break;
+    }
+  }
+  return shape.map((n, d) => regular(n, Math.max(1, sizes[d])));
+}
+
+export function normalizeChunks(spec: ChunksSpec | undefined, shape: readonly number[], itemsize: number, order: 'C' | 'F' = 'C'): Grid {
+  if (spec === undefined || spec === 'auto') return autoChunks(shape, itemsize, order);
+  if (typeof spec === 'number') {
+    if (!Number.isInteger(spec) || spec <= 0) throw bad(`chunks must be a positive integer, not ${spec}`);
+    return shape.map((n) => regular(n, spec));
+  }
+  if (!Array.isArray(spec)) throw bad('chunks has an unknown form');
+  if (spec.length !== shape.length) throw bad(`chunks has ${spec.length} entries but the array has ${shape.length} dimensions`);
+  return spec.map((c, d) => {
+    if (c === null || c === -1) return [shape[d]];
+    if (typeof c === 'number') {
+      if (!Number.isInteger(c) || c <= 0) throw bad(`chunk size ${c} along dimension ${d} is not a positive integer`);
+      return regular(shape[d], c);
+    }
+    if (Array.isArray(c)) {
+      if (c.some((x) => !Number.isInteger(x) || x < 0)) throw bad(`chunk sizes along dimension ${d} must be non-negative integers`);
+      if (product([c.reduce((a, b) => a + b, 0)]) !== shape[d]) throw bad(`chunk sizes along dimension ${d} add up to ${c.reduce((a, b) => a + b, 0)}, not ${shape[d]}`);
+      return [...c];
+    }
+    throw bad(`chunks entry ${d} has an unknown form`);
+  });
+}

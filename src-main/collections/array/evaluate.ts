@@ -1,0 +1,430 @@
+/**
+ * Evaluates a parsed expression against a job's datasets, building Expr nodes. Names resolve to
+ * datasets first, then to numpy-style functions and constants (also under `np.` / `numpy.` /
+ * `da.`). Errors carry the span of the sub-expression at fault.
+ */
+import { type DType, isDType, isInteger, itemsize } from '../../engine/dtype.js';
+import { TesseraError } from '../../engine/errors.js';
+import type { ExprContext, Node } from '../../engine/expr.js';
+import { UFUNCS } from '../../engine/ufuncs.js';
+import {
+  concatenate, elementwise, index, type IndexItem, matmul, rechunk, reduce, reshape, scalar, stack, transpose,
+} from './build.js';
+import { type ChunksSpec, normalizeChunks } from './chunks.js';
+import { arange, full, randomArray } from './creation.js';
+import { type Ast, parseExpression } from './parse.js';
+
+export type Value =
+  | { k: 'array'; node: Node }
+  | { k: 'num'; value: number; isInt: boolean }
+  | { k: 'bool'; value: boolean }
+  | { k: 'none' }
+  | { k: 'str'; value: string }
+  | { k: 'seq'; items: Value[] }
+  | { k: 'ns'; name: string }
+  | { k: 'fn'; name: string; self?: Node }
+  | { k: 'dtype'; dtype: DType }
+  | { k: 'ellipsis' };
+
+interface Args {
+  pos: Value[];
+  kw: Map<string, Value>;
+  at: Ast;
+}
+
+const argError = (msg: string, hint = '') => new TesseraError('BAD_ARGUMENTS', msg, hint);
+
+/** Binds positional and keyword arguments to parameter names. */
+function bind(fn: string, params: string[], a: Args, required = 1): Record<string, Value | undefined> {
+  if (a.pos.length > params.length) throw argError(`${fn}() takes at most ${params.length} positional argument(s) but ${a.pos.length} were given`);
+  const out: Record<string, Value | undefined> = {};
+  params.forEach((p, i) => { if (i < a.pos.length) out[p] = a.pos[i]; });
+  for (const [k, v] of a.kw) {
+    if (!params.includes(k)) throw argError(`${fn}() got an unexpected keyword argument '${k}'`, `it takes: ${params.join(', ')}`);
+    if (out[k] !== undefined) throw argError(`${fn}() got multiple values for argument '${k}'`);
+    out[k] = v;
+  }
+  for (let i = 0; i < required; i++) if (out[params[i]] === undefined) throw argError(`${fn}() missing required argument '${params[i]}'`);
+  return out;
+}
+
+export class Evaluator {
+  constructor(private readonly ctx: ExprContext, private readonly datasets: Map<string, Node>) {}
+
+  /** Parses and evaluates one output expression into an array node. */
+  evaluateOutput(src: string, output?: string): Node {
+    try {
+      const ast = parseExpression(src);
+      return this.asArray(this.eval(ast), ast);
+    } catch (e) {
+      if (e instanceof TesseraError && e.position) e.position.output = output;
+      throw e;
+    }
+  }
+
+  private at<T>(ast: Ast, f: () => T): T {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof TesseraError && !e.position) e.position = { start: ast.start, end: ast.end };
+      throw e;
+    }
+  }
+
+  asArray(v: Value, ast: Ast): Node {
+    return this.at(ast, () => {
+      switch (v.k) {
+        case 'array': return v.node;
+        case 'num': return scalar(this.ctx, v.value, v.isInt ? 'int' : 'float');
+        case 'bool': return scalar(this.ctx, v.value, 'bool');
+        default: throw new TesseraError('TYPE_ERROR', `expected an array or a number, got ${describe(v)}`, 'check the expression');
+      }
+    });
+  }
+
+  eval(ast: Ast): Value {
+    return this.at(ast, () => this.evalInner(ast));
+  }
+
+  private evalInner(ast: Ast): Value {
+    switch (ast.t) {
+      case 'num': return { k: 'num', value: ast.value, isInt: ast.isInt };
+      case 'str': return { k: 'str', value: ast.value };
+      case 'const': return ast.value === null ? { k: 'none' } : { k: 'bool', value: ast.value };
+      case 'ellipsis': return { k: 'ellipsis' };
+      case 'tuple': case 'list': return { k: 'seq', items: ast.items.map((i) => this.eval(i)) };
+      case 'name': return this.lookup(ast.name, ast);
+      case 'attr': return this.attribute(this.eval(ast.obj), ast.name);
+      case 'call': {
+        const fn = this.eval(ast.fn);
+        if (fn.k !== 'fn') throw new TesseraError('TYPE_ERROR', `${describe(fn)} is not callable`, '');
+        const args: Args = { pos: ast.args.map((a) => this.eval(a)), kw: new Map(ast.kwargs.map((k) => [k.name, this.eval(k.value)])), at: ast };
+        return this.call(fn.name, fn.self, args);
+      }
+      case 'index': {
+        const obj = this.eval(ast.obj);
+        if (obj.k === 'seq') {
+          const i = ast.items.length === 1 ? this.eval(ast.items[0]) : null;
+          if (!i || i.k !== 'num' || !i.isInt) throw new TesseraError('TYPE_ERROR', 'a tuple index must be one integer', '');
+          const v = obj.items[i.value < 0 ? i.value + obj.items.length : i.value];
+          if (!v) throw new TesseraError('INDEX_ERROR', 'tuple index out of range', '');
+          return v;
+        }
+        const node = this.asArray(obj, ast.obj);
+        return { k: 'array', node: index(this.ctx, node, ast.items.map((it) => this.indexItem(it))) };
+      }
+      case 'slice': throw new TesseraError('SYNTAX_ERROR', 'a slice (a:b) is only allowed inside [ ]', '');
+      case 'unary': {
+        const v = this.eval(ast.arg);
+        if (ast.op === '+') return v;
+        if (v.k === 'num' && ast.op === '-') return { k: 'num', value: -v.value, isInt: v.isInt };
+        return { k: 'array', node: elementwise(this.ctx, ast.op === '-' ? 'negative' : 'invert', [this.asArray(v, ast.arg)]) };
+      }
+      case 'binary': return this.binary(ast.op, this.eval(ast.left), this.eval(ast.right), ast);
+    }
+  }
+
+  private indexItem(it: Ast): IndexItem {
+    return this.at(it, () => {
+      if (it.t === 'slice') {
+        const part = (p: Ast | null) => (p === null ? null : this.int(this.eval(p), 'a slice bound'));
+        return { kind: 'slice', start: part(it.lo), stop: part(it.hi), step: part(it.step) };
+      }
+      const v = this.eval(it);
+      if (v.k === 'none') return { kind: 'newaxis' };
+      if (v.k === 'ellipsis') return { kind: 'ellipsis' };
+      if (v.k === 'num' && v.isInt) return { kind: 'int', value: v.value };
+      throw new TesseraError('INDEX_ERROR', `only integers, slices (:), None (newaxis) and ... are valid indices, not ${describe(v)}`, 'boolean and integer-array (fancy) indexing are not supported; use where() instead');
+    });
+  }
+
+  private int(v: Value | undefined, what: string): number {
+    if (v && v.k === 'num' && v.isInt) return v.value;
+    if (v && v.k === 'bool') return v.value ? 1 : 0;
+    throw new TesseraError('TYPE_ERROR', `${what} must be an integer, not ${v ? describe(v) : 'missing'}`, '');
+  }
+
+  private number(v: Value | undefined, what: string): number {
+    if (v && v.k === 'num') return v.value;
+    if (v && v.k === 'bool') return v.value ? 1 : 0;
+    throw new TesseraError('TYPE_ERROR', `${what} must be a number, not ${v ? describe(v) : 'missing'}`, '');
+  }
+
+  private ints(v: Value | undefined, what: string): number[] {
+    if (v && v.k === 'seq') return v.items.map((x) => this.int(x, what));
+    return [this.int(v, what)];
+  }
+
+  private axis(v: Value | undefined): number | number[] | null {
+    if (!v || v.k === 'none') return null;
+    if (v.k === 'seq') return v.items.map((x) => this.int(x, 'axis'));
+    return this.int(v, 'axis');
+  }
+
+  private bool(v: Value | undefined, fallback: boolean): boolean {
+    if (!v) return fallback;
+    if (v.k === 'bool') return v.value;
+    if (v.k === 'num') return v.value !== 0;
+    throw new TesseraError('TYPE_ERROR', `expected True or False, not ${describe(v)}`, '');
+  }
+
+  private dtype(v: Value | undefined): DType | undefined {
+    if (!v || v.k === 'none') return undefined;
+    if (v.k === 'dtype') return v.dtype;
+    if (v.k === 'str') {
+      const name = v.value === 'float' ? 'float64' : v.value === 'int' ? 'int64' : v.value;
+      if (isDType(name)) return name;
+    }
+    throw new TesseraError('BAD_DTYPE', `unknown dtype ${v.k === 'str' ? `'${v.value}'` : describe(v)}`, 'use one of float64, float32, int64, int32, int16, int8, uint64, uint32, uint16, uint8, bool');
+  }
+
+  private chunks(v: Value | undefined): ChunksSpec | undefined {
+    if (!v || v.k === 'none') return undefined;
+    if (v.k === 'str' && v.value === 'auto') return 'auto';
+    if (v.k === 'num') return v.value;
+    if (v.k === 'seq') return v.items.map((x) => (x.k === 'none' ? null : x.k === 'seq' ? x.items.map((y) => this.int(y, 'chunks')) : this.int(x, 'chunks')));
+    throw new TesseraError('BAD_CHUNKS', `chunks must be a number, a tuple or "auto", not ${describe(v)}`, '');
+  }
+
+  private lookup(name: string, ast: Ast): Value {
+    const ds = this.datasets.get(name);
+    if (ds) return { k: 'array', node: ds };
+    const v = globalValue(name);
+    if (v) return v;
+    const names = [...this.datasets.keys()];
+    throw new TesseraError('UNKNOWN_NAME', `name '${name}' is not defined`, names.length ? `datasets in this job: ${names.join(', ')}` : 'define it under "datasets" in the job spec', { position: { start: ast.start, end: ast.end } });
+  }
+
+  private attribute(obj: Value, name: string): Value {
+    if (obj.k === 'ns') {
+      const v = obj.name === 'random' ? (RANDOM_FNS.includes(name) ? { k: 'fn', name: `random.${name}` } as Value : undefined) : name === 'random' ? { k: 'ns', name: 'random' } as Value : globalValue(name);
+      if (v) return v;
+      throw new TesseraError('UNKNOWN_NAME', `${obj.name} has no attribute '${name}'`, '');
+    }
+    if (obj.k === 'array') {
+      const n = obj.node;
+      switch (name) {
+        case 'T': return { k: 'array', node: transpose(this.ctx, n) };
+        case 'shape': return { k: 'seq', items: n.shape.map((d) => ({ k: 'num', value: d, isInt: true })) };
+        case 'ndim': return { k: 'num', value: n.shape.length, isInt: true };
+        case 'size': return { k: 'num', value: n.shape.reduce((a, b) => a * b, 1), isInt: true };
+        case 'dtype': return { k: 'dtype', dtype: n.dtype };
+      }
+      if (METHODS.includes(name)) return { k: 'fn', name, self: n };
+      throw new TesseraError('UNKNOWN_NAME', `array has no attribute '${name}'`, `array methods: ${METHODS.join(', ')}`);
+    }
+    throw new TesseraError('TYPE_ERROR', `${describe(obj)} has no attribute '${name}'`, '');
+  }
+
+  private binary(op: string, l: Value, r: Value, ast: Ast & { t: 'binary' }): Value {
+    if ((l.k === 'num' || l.k === 'bool') && (r.k === 'num' || r.k === 'bool') && !['<', '<=', '>', '>=', '==', '!=', '&', '|', '^', '@'].includes(op)) {
+      const folded = foldNumbers(op, l, r);
+      if (folded) return folded;
+    }
+    const left = this.asArray(l, ast.left), right = this.asArray(r, ast.right);
+    if (op === '@') return { k: 'array', node: matmul(this.ctx, left, right) };
+    if (op === '**' && isInteger(left.dtype) && r.k === 'num' && r.isInt && r.value < 0)
+      throw new TesseraError('DTYPE_ERROR', 'integers to negative integer powers are not allowed', 'use a float exponent, e.g. x ** -1.0');
+    const fn = BINARY_OPS[op];
+    return { k: 'array', node: elementwise(this.ctx, fn, [left, right]) };
+  }
+
+  private call(name: string, self: Node | undefined, a: Args): Value {
+    const arr = (v: Value | undefined, what = 'argument'): Node => {
+      if (!v) throw argError(`${name}() missing ${what}`);
+      return this.asArray(v, a.at);
+    };
+    const withSelf = (params: string[]): Record<string, Value | undefined> =>
+      self ? bind(name, params.slice(1), a, 0) : bind(name, params, a, 1);
+    const first = (b: Record<string, Value | undefined>, key: string): Node => (self ? self : arr(b[key]));
+    const A = (node: Node): Value => ({ k: 'array', node });
+
+    if (name.startsWith('random.')) return A(this.random(name.slice(7), a));
+    if (UFUNC_ALIASES[name] && !self) {
+      const u = UFUNC_ALIASES[name];
+      const params = UFUNCS[u].arity === 1 ? ['x'] : UFUNCS[u].arity === 2 ? ['x1', 'x2'] : ['condition', 'x', 'y'];
+      const b = bind(name, params, a, params.length);
+      return A(elementwise(this.ctx, u, params.map((p) => arr(b[p]))));
+    }
+    switch (name) {
+      case 'sum': case 'prod': case 'mean': case 'min': case 'max': case 'any': case 'all': case 'amin': case 'amax': {
+        const b = withSelf(['a', 'axis', 'keepdims']);
+        const fn = name === 'amin' ? 'min' : name === 'amax' ? 'max' : name;
+        return A(reduce(this.ctx, fn, first(b, 'a'), this.axis(b.axis), this.bool(b.keepdims, false)));
+      }
+      case 'var': case 'std': {
+        const b = withSelf(['a', 'axis', 'ddof', 'keepdims']);
+        return A(reduce(this.ctx, name, first(b, 'a'), this.axis(b.axis), this.bool(b.keepdims, false), b.ddof ? this.int(b.ddof, 'ddof') : 0));
+      }
+      case 'argmin': case 'argmax': {
+        const b = withSelf(['a', 'axis', 'keepdims']);
+        return A(reduce(this.ctx, name, first(b, 'a'), this.axis(b.axis), this.bool(b.keepdims, false)));
+      }
+      case 'count_nonzero': {
+        const b = bind(name, ['a', 'axis', 'keepdims'], a, 1);
+        return A(reduce(this.ctx, name, arr(b.a), this.axis(b.axis), this.bool(b.keepdims, false)));
+      }
+      case 'clip': {
+        const b = withSelf(['a', 'a_min', 'a_max']);
+        let x = first(b, 'a');
+        if (b.a_min && b.a_min.k !== 'none') x = elementwise(this.ctx, 'maximum', [x, arr(b.a_min)]);
+        if (b.a_max && b.a_max.k !== 'none') x = elementwise(this.ctx, 'minimum', [x, arr(b.a_max)]);
+        return A(x);
+      }
+      case 'round': case 'around': {
+        const b = withSelf(['a', 'decimals']);
+        const x = first(b, 'a');
+        const d = b.decimals ? this.int(b.decimals, 'decimals') : 0;
+        if (d === 0) return A(elementwise(this.ctx, 'rint', [x]));
+        const f = scalar(this.ctx, 10 ** Math.abs(d), 'float');
+        const [up, down] = d > 0 ? ['multiply', 'true_divide'] : ['true_divide', 'multiply'];
+        return A(elementwise(this.ctx, down, [elementwise(this.ctx, 'rint', [elementwise(this.ctx, up, [x, f])]), f]));
+      }
+      case 'astype': {
+        const b = withSelf(['a', 'dtype']);
+        const dt = this.dtype(b.dtype);
+        if (!dt) throw argError('astype() needs a dtype');
+        const x = first(b, 'a');
+        return A(x.dtype === dt ? x : elementwise(this.ctx, `astype_${dt}`, [x]));
+      }
+      case 'reshape': {
+        if (self) {
+          const shape = a.pos.length === 1 ? this.ints(a.pos[0], 'shape') : a.pos.map((p) => this.int(p, 'shape'));
+          return A(reshape(this.ctx, self, shape));
+        }
+        const b = bind(name, ['a', 'newshape'], a, 2);
+        return A(reshape(this.ctx, arr(b.a), this.ints(b.newshape, 'shape')));
+      }
+      case 'ravel': case 'flatten': return A(reshape(this.ctx, self ?? arr(bind(name, ['a'], a, 1).a), [-1]));
+      case 'transpose': {
+        if (self) {
+          const axes = a.pos.length === 1 && a.pos[0].k === 'seq' ? this.ints(a.pos[0], 'axes') : a.pos.map((p) => this.int(p, 'axes'));
+          return A(transpose(this.ctx, self, axes));
+        }
+        const b = bind(name, ['a', 'axes'], a, 1);
+        return A(transpose(this.ctx, arr(b.a), b.axes && b.axes.k !== 'none' ? this.ints(b.axes, 'axes') : undefined));
+      }
+      case 'rechunk': {
+        const b = withSelf(['x', 'chunks']);
+        const x = first(b, 'x');
+        return A(rechunk(this.ctx, x, normalizeChunks(this.chunks(b.chunks) ?? 'auto', x.shape, itemsize(x.dtype))));
+      }
+      case 'concatenate': case 'stack': {
+        const b = bind(name, ['arrays', 'axis'], a, 1);
+        if (!b.arrays || b.arrays.k !== 'seq') throw argError(`${name}() takes a list of arrays`, `e.g. ${name}([a, b])`);
+        const parts = b.arrays.items.map((v) => this.asArray(v, a.at));
+        const ax = b.axis ? this.int(b.axis, 'axis') : 0;
+        return A(name === 'stack' ? stack(this.ctx, parts, ax) : concatenate(this.ctx, parts, ax));
+      }
+      case 'matmul': case 'dot': {
+        const b = bind(name, ['a', 'b'], a, 2);
+        return A(matmul(this.ctx, arr(b.a), arr(b.b)));
+      }
+      case 'arange': {
+        const b = bind(name, ['start', 'stop', 'step', 'dtype', 'chunks'], a, 1);
+        const nums = [b.start, b.stop, b.step].filter((v) => v && v.k !== 'none') as Value[];
+        const intArgs = nums.every((v) => v.k === 'num' && v.isInt);
+        return A(arange(this.ctx, this.number(b.start, 'start'), b.stop && b.stop.k !== 'none' ? this.number(b.stop, 'stop') : undefined,
+          b.step ? this.number(b.step, 'step') : 1, this.dtype(b.dtype), this.chunks(b.chunks), intArgs));
+      }
+      case 'zeros': case 'ones': {
+        const b = bind(name, ['shape', 'dtype', 'chunks'], a, 1);
+        return A(full(this.ctx, this.ints(b.shape, 'shape'), name === 'ones' ? 1 : 0, this.dtype(b.dtype) ?? 'float64', this.chunks(b.chunks)));
+      }
+      case 'full': {
+        const b = bind(name, ['shape', 'fill_value', 'dtype', 'chunks'], a, 2);
+        const v = b.fill_value!;
+        const value = v.k === 'bool' ? v.value : this.number(v, 'fill_value');
+        const dt = this.dtype(b.dtype) ?? (v.k === 'bool' ? 'bool' : v.k === 'num' && v.isInt ? 'int64' : 'float64');
+        return A(full(this.ctx, this.ints(b.shape, 'shape'), value, dt, this.chunks(b.chunks)));
+      }
+    }
+    throw new TesseraError('UNKNOWN_FUNCTION', `unknown function ${name}()`, 'see the README for the supported functions');
+  }
+
+  private random(name: string, a: Args): Node {
+    const sizeSeed = ['size', 'seed', 'chunks'];
+    const params = name === 'uniform' ? ['low', 'high', ...sizeSeed] : name === 'normal' ? ['loc', 'scale', ...sizeSeed] : sizeSeed;
+    const b = bind(`random.${name}`, params, a, 0);
+    if (!b.size || b.size.k === 'none') throw argError(`random.${name}() needs size=`, `e.g. random.${name}(size=(1000, 1000), seed=0)`);
+    const opt = (v: Value | undefined, d: number) => (v ? this.number(v, 'argument') : d);
+    const dist = name === 'normal' || name === 'standard_normal' ? 'normal' : 'uniform';
+    return randomArray(this.ctx, {
+      dist, shape: this.ints(b.size, 'size'), seed: b.seed ? this.int(b.seed, 'seed') : 0, chunks: this.chunks(b.chunks),
+      low: opt(b.low, 0), high: opt(b.high, 1), loc: opt(b.loc, 0), scale: opt(b.scale, 1),
+    });
+  }
+}
+
+const BINARY_OPS: Record<string, string> = {
+  '+': 'add', '-': 'subtract', '*': 'multiply', '/': 'true_divide', '//': 'floor_divide', '%': 'remainder', '**': 'power',
+  '<': 'less', '<=': 'less_equal', '>': 'greater', '>=': 'greater_equal', '==': 'equal', '!=': 'not_equal',
+  '&': 'bitwise_and', '|': 'bitwise_or', '^': 'bitwise_xor',
+};
+
+/** Function names users write, mapped to ufuncs. */
+const UFUNC_ALIASES: Record<string, string> = {
+  sqrt: 'sqrt', exp: 'exp', log: 'log', log1p: 'log1p', sin: 'sin', cos: 'cos', tan: 'tan', floor: 'floor', ceil: 'ceil',
+  rint: 'rint', abs: 'absolute', absolute: 'absolute', sign: 'sign', negative: 'negative', isnan: 'isnan',
+  logical_not: 'logical_not', where: 'where', minimum: 'minimum', maximum: 'maximum', add: 'add', subtract: 'subtract',
+  multiply: 'multiply', divide: 'true_divide', true_divide: 'true_divide', floor_divide: 'floor_divide', mod: 'remainder',
+  remainder: 'remainder', power: 'power', equal: 'equal', not_equal: 'not_equal', less: 'less', less_equal: 'less_equal',
+  greater: 'greater', greater_equal: 'greater_equal', logical_and: 'bitwise_and', logical_or: 'bitwise_or', logical_xor: 'bitwise_xor',
+  bitwise_and: 'bitwise_and', bitwise_or: 'bitwise_or', bitwise_xor: 'bitwise_xor', invert: 'invert',
+};
+
+const METHODS = ['sum', 'prod', 'mean', 'var', 'std', 'min', 'max', 'argmin', 'argmax', 'any', 'all', 'astype', 'reshape', 'transpose', 'rechunk', 'clip', 'round', 'ravel', 'flatten'];
+const RANDOM_FNS = ['uniform', 'normal', 'random', 'standard_normal'];
+const FUNCTIONS = new Set([...Object.keys(UFUNC_ALIASES), 'sum', 'prod', 'mean', 'var', 'std', 'min', 'max', 'amin', 'amax', 'argmin', 'argmax', 'any', 'all',
+  'count_nonzero', 'clip', 'round', 'around', 'reshape', 'ravel', 'transpose', 'rechunk', 'concatenate', 'stack', 'matmul', 'dot', 'arange', 'zeros', 'ones', 'full', 'astype']);
+
+function globalValue(name: string): Value | undefined {
+  if (name === 'np' || name === 'numpy' || name === 'da') return { k: 'ns', name };
+  if (name === 'random') return { k: 'ns', name: 'random' };
+  if (FUNCTIONS.has(name)) return { k: 'fn', name };
+  if (name === 'pi') return { k: 'num', value: Math.PI, isInt: false };
+  if (name === 'e') return { k: 'num', value: Math.E, isInt: false };
+  if (name === 'nan' || name === 'NaN') return { k: 'num', value: NaN, isInt: false };
+  if (name === 'inf' || name === 'Inf') return { k: 'num', value: Infinity, isInt: false };
+  if (name === 'newaxis') return { k: 'none' };
+  if (name === 'bool_') return { k: 'dtype', dtype: 'bool' };
+  if (isDType(name)) return { k: 'dtype', dtype: name };
+  return undefined;
+}
+
+/** Python arithmetic on two literals (kept exact: ints stay ints where Python keeps them). */
+function foldNumbers(op: string, l: Value & { k: 'num' | 'bool' }, r: Value & { k: 'num' | 'bool' }): Value | null {
+  const lv = l.k === 'bool' ? (l.value ? 1 : 0) : l.value, rv = r.k === 'bool' ? (r.value ? 1 : 0) : r.value;
+  const ints = (l.k === 'bool' || l.isInt) && (r.k === 'bool' || r.isInt);
+  switch (op) {
+    case '+': return { k: 'num', value: lv + rv, isInt: ints };
+    case '-': return { k: 'num', value: lv - rv, isInt: ints };
+    case '*': return { k: 'num', value: lv * rv, isInt: ints };
+    case '/':
+      if (rv === 0) throw new TesseraError('ZERO_DIVISION', 'division by zero', '');
+      return { k: 'num', value: lv / rv, isInt: false };
+    case '//':
+      if (rv === 0) throw new TesseraError('ZERO_DIVISION', 'integer division or modulo by zero', '');
+      return { k: 'num', value: Math.floor(lv / rv), isInt: ints };
+    case '%':
+      if (rv === 0) throw new TesseraError('ZERO_DIVISION', 'integer division or modulo by zero', '');
+      return { k: 'num', value: lv - Math.floor(lv / rv) * rv, isInt: ints };
+    case '**': return { k: 'num', value: lv ** rv, isInt: ints && rv >= 0 };
+  }
+  return null;
+}
+
+function describe(v: Value): string {
+  switch (v.k) {
+    case 'array': return `an array of shape (${v.node.shape.join(', ')})`;
+    case 'num': return String(v.value);
+    case 'bool': return v.value ? 'True' : 'False';
+    case 'none': return 'None';
+    case 'str': return `'${v.value}'`;
+    case 'seq': return 'a tuple';
+    case 'ns': return `module ${v.name}`;
+    case 'fn': return `function ${v.name}`;
+    case 'dtype': return `dtype ${v.dtype}`;
+    case 'ellipsis': return '...';
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * What a dropped or named file holds, found without reading its data: the .npy header (parsed
+ * natively, fuzzed), the file size, and the chunking Tessera would pick. Uses async I/O only.
+ */
+import { open, stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { native } from '../../native/addon.js';
+import type { DType } from '../../engine/dtype.js';
+import { itemsize } from '../../engine/dtype.js';
+import { TesseraError, toTesseraError } from '../../engine/errors.js';
+import { autoChunks } from './chunks.js';
+
+export interface NpyInfo {
+  path: string;
+  fileSize: number;
+  version: string;
+  dtype: DType;
+  shape: number[];
+  fortranOrder: boolean;
+  bigEndian: boolean;
+  dataOffset: number;
+  dataBytes: number;
+}
+
+export interface Inspection {
+  path: string;
+  kind: 'array';
+  format: 'npy';
+  dtype: DType;
+  shape: number[];
+  bytes: number;        // size on disk
+  dataBytes: number;
+  order: 'C' | 'F';
+  suggestedChunks: number[][];
+}
+
+async function fileSize(path: string): Promise<number> {
+  try {
+    const s = await stat(path);
+    if (!s.isFile()) throw new TesseraError('NOT_A_FILE', `${path} is not a file`, 'give the path of a file; folders are not read yet');
+    return s.size;
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'ENOENT') throw new TesseraError('FILE_NOT_FOUND', `no such file: ${path}`, 'check the path; paths in a job spec are relative to the spec file');
+    if (code === 'EACCES') throw new TesseraError('FILE_UNREADABLE', `cannot read ${path}: permission denied`, "check the file's permissions");
+    throw e;
+  }
+}
+
+export async function readNpyInfo(path: string): Promise<NpyInfo> {
+  const size = await fileSize(path);
+  const fh = await open(path, 'r');
+  try {
+    let want = Math.min(size, 4096);
+    for (;;) {
+      const buf = new Uint8Array(want);
+      const { bytesRead } = await fh.read(buf, 0, want, 0);
+      let h;
+      try {
+        h = native().parseNpyHeader(buf.subarray(0, bytesRead), size);
+      } catch (e) {
+        const err = toTesseraError(e);
+        throw new TesseraError(err.code, `${path}: ${err.message}`, err.hint);
+      }
+      if (h.needBytes) {
+        if (h.needBytes > size || bytesRead < want) throw new TesseraError('NPY_TRUNCATED', `${path}: the file ends inside its .npy header (${size} bytes)`, 'the file was cut short; write it again');
+        want = h.needBytes;
+        continue;
+      }
+      return { path, fileSize: size, version: h.version, dtype: h.dtype, shape: h.shape, fortranOrder: h.fortranOrder, bigEndian: h.bigEndian, dataOffset: h.dataOffset, dataBytes: h.dataBytes };
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+export async function inspectFile(path: string): Promise<Inspection> {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.npy') {
+    const info = await readNpyInfo(path);
+    const order = info.fortranOrder ? 'F' : 'C';
+    return {
+      path, kind: 'array', format: 'npy', dtype: info.dtype, shape: info.shape, bytes: info.fileSize, dataBytes: info.dataBytes,
+      order, suggestedChunks: autoChunks(info.shape, itemsize(info.dtype), order),
+    };
+  }
+  await fileSize(path);
+  if (['.csv', '.tsv', '.parquet', '.txt', '.json', '.arrow'].includes(ext))
+    throw new TesseraError('UNSUPPORTED_FORMAT', `${path}: ${ext} files (tables and text) are not read yet`, 'arrays in .npy files are supported; tables and text come in a later release');
+  throw new TesseraError('UNKNOWN_FORMAT', `${path}: cannot tell what this file holds`, 'save arrays with numpy.save() as .npy, or describe raw binary in a job spec: {"raw": "file", "dtype": "float64", "shape": [...]}');
+}

@@ -1,0 +1,7 @@
+/** The array collection: constructors, node builders, the expression evaluator and file inspection. */
+export * from './build.js';
+export * from './chunks.js';
+export * from './creation.js';
+export * from './evaluate.js';
+export * from './files.js';
+export * from './parse.js';

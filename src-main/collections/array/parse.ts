@@ -1,0 +1,242 @@
+/**
+ * A parser for the numpy-style expressions of a job's outputs: a Python expression subset with
+ * Python's operator precedence. Every AST node records its character span, so an error points at
+ * the exact place in the expression.
+ */
+import { TesseraError } from '../../engine/errors.js';
+
+export type Ast =
+  | { t: 'num'; value: number; isInt: boolean; start: number; end: number }
+  | { t: 'str'; value: string; start: number; end: number }
+  | { t: 'const'; value: boolean | null; start: number; end: number }
+  | { t: 'ellipsis'; start: number; end: number }
+  | { t: 'name'; name: string; start: number; end: number }
+  | { t: 'attr'; obj: Ast; name: string; start: number; end: number }
+  | { t: 'call'; fn: Ast; args: Ast[]; kwargs: { name: string; value: Ast }[]; start: number; end: number }
+  | { t: 'index'; obj: Ast; items: Ast[]; start: number; end: number }
+  | { t: 'slice'; lo: Ast | null; hi: Ast | null; step: Ast | null; start: number; end: number }
+  | { t: 'unary'; op: string; arg: Ast; start: number; end: number }
+  | { t: 'binary'; op: string; left: Ast; right: Ast; start: number; end: number }
+  | { t: 'tuple'; items: Ast[]; start: number; end: number }
+  | { t: 'list'; items: Ast[]; start: number; end: number };
+
+interface Token {
+  kind: 'num' | 'name' | 'str' | 'op' | 'end';
+  text: string;
+  start: number;
+  end: number;
+}
+
+const OPS = ['**', '//', '<=', '>=', '==', '!=', '...', '+', '-', '*', '/', '%', '@', '<', '>', '&', '|', '^', '~', '(', ')', '[', ']', ',', ':', '.', '='];
+
+export function syntaxError(msg: string, start: number, end: number, hint = 'check the expression near the marked position'): TesseraError {
+  return new TesseraError('SYNTAX_ERROR', msg, hint, { position: { start, end } });
+}
+
+export function tokenize(src: string): Token[] {
+  const out: Token[] = [];
+  let i = 0;
+  while (i < src.length) {
+    const c = src[i];
+    if (/\s/.test(c)) { i++; continue; }
+    const start = i;
+    if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(src[i + 1] ?? ''))) {
+      const m = /^(?:\d[\d_]*)?(?:\.\d*)?(?:[eE][+-]?\d+)?/.exec(src.slice(i))!;
+      i += m[0].length || 1;
+      if (/[A-Za-z_]/.test(src[i] ?? '')) throw syntaxError(`invalid number '${src.slice(start, i + 1)}'`, start, i + 1);
+      out.push({ kind: 'num', text: src.slice(start, i), start, end: i });
+      continue;
+    }
+    if (/[A-Za-z_]/.test(c)) {
+      while (i < src.length && /[A-Za-z0-9_]/.test(src[i])) i++;
+      out.push({ kind: 'name', text: src.slice(start, i), start, end: i });
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      i++;
+      while (i < src.length && src[i] !== c) i++;
+      if (i >= src.length) throw syntaxError('unterminated string', start, src.length);
+      i++;
+      out.push({ kind: 'str', text: src.slice(start + 1, i - 1), start, end: i });
+      continue;
+    }
+    const op = OPS.find((o) => src.startsWith(o, i));
+    if (!op) throw syntaxError(`unexpected character '${c}'`, start, start + 1);
+    i += op.length;
+    out.push({ kind: 'op', text: op, start, end: i });
+  }
+  out.push({ kind: 'end', text: '', start: src.length, end: src.length });
+  return out;
+}
+
+const COMPARE = ['<', '<=', '>', '>=', '==', '!='];
+
+export function parseExpression(src: string): Ast {
+  const toks = tokenize(src);
+  let p = 0;
+  const peek = () => toks[p];
+  const isOp = (text: string) => peek().kind === 'op' && peek().text === text;
+  const next = () => toks[p++];
+  const expect = (text: string): Token => {
+    if (!isOp(text)) {
+      const t = peek();
+      throw syntaxError(t.kind === 'end' ? `expected '${text}' but the expression ended` : `expected '${text}' but found '${t.text}'`, t.start, Math.max(t.end, t.start + 1));
+    }
+    return next();
+  };
+
+  const binaryLevel = (ops: string[], sub: () => Ast) => (): Ast => {
+    let left = sub();
+    while (peek().kind === 'op' && ops.includes(peek().text)) {
+      const op = next().text;
+      const right = sub();
+      left = { t: 'binary', op, left, right, start: left.start, end: right.end };
+    }
+    return left;
+  };
+
+  const expr = (): Ast => comparison();
+  const comparison = (): Ast => {
+    const left = bitor();
+    if (peek().kind === 'op' && COMPARE.includes(peek().text)) {
+      const op = next().text;
+      const right = bitor();
+      if (peek().kind === 'op' && COMPARE.includes(peek().text))
+        throw syntaxError('chained comparisons (a < b < c) are ambiguous for arrays', left.start, peek().end, 'write (a < b) & (b < c)');
+      return { t: 'binary', op, left, right, start: left.start, end: right.end };
+    }
+    return left;
+  };
+  const unary = (): Ast => {
+    if (peek().kind === 'op' && ['-', '+', '~'].includes(peek().text)) {
+      const t = next();
+      const arg = unary();
+      return { t: 'unary', op: t.text, arg, start: t.start, end: arg.end };
+    }
+    if (peek().kind === 'name' && ['not', 'and', 'or'].includes(peek().text)) {
+      const t = peek();
+      throw syntaxError(`'${t.text}' does not work on arrays`, t.start, t.end, "use ~ for not, & for and, | for or, with parentheses: (x > 0) & (x < 1)");
+    }
+    return power();
+  };
+  const power = (): Ast => {
+    const base = postfix();
+    if (isOp('**')) {
+      next();
+      const exp = unary();
+      return { t: 'binary', op: '**', left: base, right: exp, start: base.start, end: exp.end };
+    }
+    return base;
+  };
+  const term = binaryLevel(['*', '/', '//', '%', '@'], unary);
+  const arith = binaryLevel(['+', '-'], term);
+  const bitand = binaryLevel(['&'], arith);
+  const bitxor = binaryLevel(['^'], bitand);
+  const bitor = binaryLevel(['|'], bitxor);
+
+  const callArgs = (fn: Ast): Ast => {
+    expect('(');
+    const args: Ast[] = [];
+    const kwargs: { name: string; value: Ast }[] = [];
+    while (!isOp(')')) {
+      if (peek().kind === 'name' && toks[p + 1].kind === 'op' && toks[p + 1].text === '=') {
+        const name = next().text;
+        next();
+        kwargs.push({ name, value: expr() });
+      } else {
+        if (kwargs.length) throw syntaxError('positional argument follows keyword argument', peek().start, peek().end);
+        args.push(expr());
+      }
+      if (!isOp(')')) expect(',');
+    }
+    const close = expect(')');
+    return { t: 'call', fn, args, kwargs, start: fn.start, end: close.end };
+  };
+
+  const subscript = (): Ast => {
+    const start = peek().start;
+    const part = (): Ast | null => (isOp(':') || isOp(',') || isOp(']') ? null : expr());
+    const lo = part();
+    if (!isOp(':')) {
+      if (!lo) throw syntaxError('empty index', start, peek().end);
+      return lo;
+    }
+    next();
+    const hi = part();
+    let step: Ast | null = null;
+    if (isOp(':')) { next(); step = part(); }
+    return { t: 'slice', lo, hi, step, start, end: toks[p - 1].end };
+  };
+
+  const postfix = (): Ast => {
+    let node = atom();
+    for (;;) {
+      if (isOp('.')) {
+        next();
+        const t = next();
+        if (t.kind !== 'name') throw syntaxError('expected a name after "."', t.start, Math.max(t.end, t.start + 1));
+        node = { t: 'attr', obj: node, name: t.text, start: node.start, end: t.end };
+      } else if (isOp('(')) {
+        node = callArgs(node);
+      } else if (isOp('[')) {
+        next();
+        const items: Ast[] = [];
+        while (!isOp(']')) {
+          items.push(subscript());
+          if (!isOp(']')) expect(',');
+        }
+        const close = expect(']');
+        node = { t: 'index', obj: node, items, start: node.start, end: close.end };
+      } else {
+        return node;
+      }
+    }
+  };
+
+  const sequence = (close: string): { items: Ast[]; trailingComma: boolean; end: number } => {
+    const items: Ast[] = [];
+    let trailingComma = false;
+    while (!isOp(close)) {
+      items.push(expr());
+      trailingComma = false;
+      if (!isOp(close)) { expect(','); trailingComma = true; }
+    }
+    const end = expect(close).end;
+    return { items, trailingComma, end };
+  };
+
+  const atom = (): Ast => {
+    const t = next();
+    if (t.kind === 'num') {
+      const text = t.text.replace(/_/g, '');
+      const isInt = /^\d+$/.test(text);
+      return { t: 'num', value: Number(text), isInt, start: t.start, end: t.end };
+    }
+    if (t.kind === 'str') return { t: 'str', value: t.text, start: t.start, end: t.end };
+    if (t.kind === 'name') {
+      if (t.text === 'True' || t.text === 'False') return { t: 'const', value: t.text === 'True', start: t.start, end: t.end };
+      if (t.text === 'None') return { t: 'const', value: null, start: t.start, end: t.end };
+      return { t: 'name', name: t.text, start: t.start, end: t.end };
+    }
+    if (t.kind === 'op' && t.text === '...') return { t: 'ellipsis', start: t.start, end: t.end };
+    if (t.kind === 'op' && t.text === '(') {
+      const { items, trailingComma, end } = sequence(')');
+      if (items.length === 1 && !trailingComma) return { ...items[0], start: t.start, end } as Ast;
+      return { t: 'tuple', items, start: t.start, end };
+    }
+    if (t.kind === 'op' && t.text === '[') {
+      const { items, end } = sequence(']');
+      return { t: 'list', items, start: t.start, end };
+    }
+    if (t.kind === 'end') throw syntaxError('the expression ended early', t.start, t.start, 'complete the expression');
+    throw syntaxError(`unexpected '${t.text}'`, t.start, t.end);
+  };
+
+  if (peek().kind === 'end') throw syntaxError('the expression is empty', 0, 0, 'write an expression such as x.mean()');
+  const tree = expr();
+  if (peek().kind !== 'end') {
+    const t = peek();
+    throw syntaxError(`unexpected '${t.text}' after the end of the expression`, t.start, t.end);
+  }
+  return tree;
+}

@@ -1,0 +1,62 @@
+/**
+ * Engine events. The task stream follows Dask's shape: one record per task with its key, layer,
+ * worker lane, start and stop (epoch milliseconds, measured in the worker around the native call),
+ * kind, and bytes in and out. Memory samples pair managed bytes (the chunk store) with the
+ * process's resident set.
+ */
+import type { TaskSpec } from './graph.js';
+
+export interface TaskRecord {
+  key: string;
+  layer: string;
+  kind: TaskSpec['kind'];
+  worker: number;
+  start: number;
+  stop: number;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+export interface MemorySample {
+  t: number;
+  storeBytes: number;
+  rssBytes: number;
+  /** Managed bytes held per worker lane (by the worker that made each chunk). */
+  perWorker: number[];
+  limitBytes: number | null;
+}
+
+export interface Progress {
+  done: number;
+  total: number;
+  running: number;
+  /** Per layer: tasks done, running and total. */
+  layers: Record<string, { done: number; running: number; total: number }>;
+}
+
+export type EngineEvent =
+  | { type: 'task-start'; key: string; layer: string; worker: number; t: number }
+  | { type: 'task'; record: TaskRecord }
+  | { type: 'memory'; sample: MemorySample }
+  | { type: 'progress'; progress: Progress }
+  | { type: 'released'; key: string };
+
+export type EventListener = (e: EngineEvent) => void;
+
+/** A minimal synchronous event bus; listeners must be cheap (the UI host batches on its side). */
+export class EventBus {
+  private readonly listeners = new Set<EventListener>();
+
+  on(l: EventListener): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  emit(e: EngineEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  get size(): number {
+    return this.listeners.size;
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * Expr: the logical plan. A job's expressions become a DAG of immutable nodes, interned by
+ * structure within one ExprContext, so two spellings of the same subexpression are one node
+ * (common subexpressions are found here, across all outputs of a job). Each node knows its
+ * shape, dtype and chunk grid; constructors check types and shapes and raise TesseraErrors.
+ * Nodes are JSON-serialisable through `describe` (op, params and child ids).
+ */
+import type { DType, WeakKind } from './dtype.js';
+import { TesseraError } from './errors.js';
+import { boundaries, type Grid, refine } from './grid.js';
+
+export type SourceSpec =
+  | { kind: 'uniform' | 'normal'; seed: number }
+  | { kind: 'arange'; start: number; step: number }
+  | { kind: 'full'; value: number | boolean }
+  | { kind: 'file'; path: string; fileSize: number; dataOffset: number; byteswap: boolean; fortran: boolean };
+
+/** One output dimension of a view: taken from input dim `src` (start + k * step), or a new axis. */
+export interface ViewDim {
+  src: number | null;
+  start: number;
+  step: number;
+  size: number;
+}
+
+interface NodeBase {
+  id: number;
+  key: string;
+  shape: number[];
+  dtype: DType;
+  weak: WeakKind;
+  grid: Grid;
+}
+
+export interface SourceNode extends NodeBase { op: 'source'; source: SourceSpec }
+export interface ScalarNode extends NodeBase { op: 'scalar'; value: number | boolean }
+export interface MapNode extends NodeBase { op: 'map'; fn: string; args: Node[] }
+export interface ReduceNode extends NodeBase { op: 'reduce'; fn: string; axes: number[]; keepdims: boolean; ddof: number; input: Node }
+export interface ViewNode extends NodeBase { op: 'view'; input: Node; dims: ViewDim[]; fixed: (number | null)[] }
+export interface ReshapeNode extends NodeBase { op: 'reshape'; input: Node }
+export interface ConcatNode extends NodeBase { op: 'concat'; axis: number; inputs: Node[] }
+export interface RechunkNode extends NodeBase { op: 'rechunk'; input: Node }
+export interface MatmulNode extends NodeBase { op: 'matmul'; a: Node; b: Node }
+
+export type Node = SourceNode | ScalarNode | MapNode | ReduceNode | ViewNode | ReshapeNode | ConcatNode | RechunkNode | MatmulNode;
+
+export function children(n: Node): Node[] {
+  switch (n.op) {
+    case 'map': return n.args;
+    case 'reduce': case 'view': case 'reshape': case 'rechunk': return [n.input];
+    case 'concat': return n.inputs;
+    case 'matmul': return [n.a, n.b];
+    default: return [];
+  }
+}
+
+/** Interns nodes by structure: the same op over the same children with the same params is one node. */
+export class ExprContext {
+  private readonly byKey = new Map<string, Node>();
+  private nextId = 1;
+
+  intern<T extends Node>(partial: Omit<T, 'id' | 'key'>, params: unknown): T {
+    const kids = children(partial as unknown as Node).map((c) => c.id);
+    const key = JSON.stringify([partial.op, params, kids, partial.dtype, partial.shape, partial.grid]);
+    const found = this.byKey.get(key);
+    if (found) return found as T;
+    const node = { ...partial, id: this.nextId++, key } as T;
+    this.byKey.set(key, node);
+    return node;
+  }
+
+  get size(): number {
+    return this.byKey.size;
+  }
+}
+
+export function describe(n: Node): Record<string, unknown> {
+  const { id, key: _key, grid: _grid, ...rest } = n as Node & Record<string, unknown>;
+  const out: Record<string, unknown> = { id };
+  for (const [k, v] of Object.entries(rest)) {
+    if (k === 'input' || k === 'a' || k === 'b') out[k] = (v as Node).id;
+    else if (k === 'args' || k === 'inputs') out[k] = (v as Node[]).map((c) => c.id);
+    else out[k] = v;
+  }
+  return out;
+}
+
+// ---- shapes ---------------------------------------------------------------------------------
+
+export function fmtShape(shape: readonly number[]): string {
+  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+}
+
+export function broadcastShapes(shapes: readonly (readonly number[])[]): number[] {
+  const nd = Math.max(0, ...shapes.map((s) => s.length));
+  const out = new Array<number>(nd).fill(1);
+  for (const s of shapes) {
+    for (let i = 0; i < s.length; i++) {
+      const d = nd - s.length + i;
+      if (s[i] === 1) continue;
+      if (out[d] === 1) out[d] = s[i];
+      else if (out[d] !== s[i]) {
+        throw new TesseraError(
+          'BROADCAST_MISMATCH',
+          `operands could not be broadcast together with shapes ${shapes.map(fmtShape).join(' ')}`,
+          'shapes must match or be 1 in each dimension, aligned from the right; use reshape or [:, None] to line them up',
+        );
+      }
+    }
+  }
+  return out;
+}
+
+/** The grid of an elementwise result: per dimension, the refinement of every operand that spans it. */
+export function broadcastGrid(shape: readonly number[], operands: readonly { shape: number[]; grid: Grid }[]): Grid {
+  const nd = shape.length;
+  const grid: Grid = [];
+  for (let d = 0; d < nd; d++) {
+    const dims: number[][] = [];
+    for (const o of operands) {
+      const od = d - (nd - o.shape.length);
+      if (od < 0 || o.shape[od] !== shape[d]) continue;
+      dims.push(o.grid[od]);
+    }
+    grid.push(dims.length ? refine(dims) : [shape[d]]);
+  }
+  return grid;
+}
+
+/** The grid of a view: chunks break where the input index crosses an input chunk boundary. */
+export function viewGrid(input: { grid: Grid }, dims: readonly ViewDim[]): Grid {
+  return dims.map((vd) => {
+    if (vd.src === null) return [1];
+    if (vd.size === 0) return [0];
+    const b = boundaries(input.grid[vd.src]);
+    const out: number[] = [];
+    const nChunks = b.length - 1;
+    const order = vd.step > 0 ? [...Array(nChunks).keys()] : [...Array(nChunks).keys()].reverse();
+    for (const c of order) {
+      // k such that start + k*step lies in [b[c], b[c+1])
+      let k0: number, k1: number;
+      if (vd.step > 0) {
+        k0 = Math.ceil((b[c] - vd.start) / vd.step);
+        k1 = Math.ceil((b[c + 1] - vd.start) / vd.step) - 1;
+      } else {
+        k0 = Math.ceil((b[c + 1] - 1 - vd.start) / vd.step);
+        k1 = Math.floor((b[c] - vd.start) / vd.step);
+      }
+      k0 = Math.max(k0, 0);
+      k1 = Math.min(k1, vd.size - 1);
+      if (k1 >= k0) out.push(k1 - k0 + 1);
+    }
+    return out;
+  });
+}

@@ -1,0 +1,64 @@
+/**
+ * The task graph: what the scheduler runs. A task names the chunks it reads by the keys of the
+ * tasks that make them (`deps`); its spec is plain data that a worker turns into one native call.
+ */
+import type { CTypeName, DTypeName, ReduceName } from '../native/addon.js';
+import type { AccessTemplate } from './compile.js';
+
+export interface ReduceFields {
+  reduce: ReduceName;
+  acc: CTypeName;
+  ddof: number;
+  sqrt: boolean;
+  outDtype: DTypeName;
+}
+
+export type TaskSpec =
+  | { kind: 'map'; program: number; accesses: AccessTemplate[]; iterShape: number[]; outDtype: DTypeName; outShape: number[] }
+  | ({ kind: 'reduce'; program: number; accesses: AccessTemplate[]; iterShape: number[]; reduced: number[]; indexBase: number; indexStrides: number[]; finalize: boolean; outShape?: number[] } & ReduceFields)
+  | ({ kind: 'combine'; finalize: boolean; outShape?: number[] } & ReduceFields)
+  | { kind: 'assemble'; dtype: DTypeName; outShape: number[]; pieces: { source: AccessTemplate; shape: number[]; destOffset: number[] }[] }
+  | { kind: 'matmul'; type: CTypeName; a: AccessTemplate[]; b: AccessTemplate[]; k: number[]; m: number; n: number; outDtype: DTypeName }
+  | { kind: 'write'; writer: number; offset: number[] }
+  | { kind: 'commit'; writer: number };
+
+export interface Task {
+  key: string;
+  layer: string;
+  index: number[];
+  deps: string[];
+  spec: TaskSpec;
+  /** Bytes of the chunk the task makes (what the memory budget counts). */
+  estBytes: number;
+  priority: number;
+}
+
+export interface Layer {
+  name: string;
+  /** The operations fused into this layer, for people (e.g. "uniform-power-sqrt-mean"). */
+  label: string;
+  kind: TaskSpec['kind'];
+  tasks: number;
+}
+
+export interface OutputPlan {
+  name: string;
+  shape: number[];
+  dtype: DTypeName;
+  /** Chunk offsets and shapes with the key of the task holding each. */
+  chunks: { key: string; offset: number[]; shape: number[] }[];
+  /** Written to this .npy file (large outputs), else returned as values. */
+  path?: string;
+  writer?: number;
+  commitKey?: string;
+}
+
+export interface TaskGraph {
+  tasks: Task[];
+  byKey: Map<string, Task>;
+  layers: Layer[];
+  outputs: OutputPlan[];
+  programs: number[];
+  writers: number[];
+  files: string[];
+}

@@ -1,0 +1,364 @@
+/**
+ * Lowering: from the planned Expr DAG to a TaskGraph. Each materialised node becomes a layer:
+ * - map layers run a fused program per chunk;
+ * - a reduction runs a fused program per input chunk into partial state, then merges partials in
+ *   a tree of fixed shape (fan-in 8, in index order), so results do not depend on scheduling;
+ * - a rechunk that moves data assembles each new chunk from pieces of the old ones;
+ * - matmul multiplies block pairs along the inner dimension into each output block;
+ * - large outputs get write tasks and a commit (temp file + rename).
+ */
+import { native, type ProgramSpec, type ReduceName } from '../native/addon.js';
+import { ctypeOf, type DType, itemsize, reductionTypes } from './dtype.js';
+import { TesseraError } from './errors.js';
+import { type AccessTemplate, type ChunkProvider, compileRegion, type CompiledRegion, regionMaps } from './compile.js';
+import type { MatmulNode, Node, ReduceNode, RechunkNode } from './expr.js';
+import type { Layer, OutputPlan, Task, TaskGraph, TaskSpec } from './graph.js';
+import { boundaries, chunkIndices, chunkRegion, cStrides, type Grid, product, refine } from './grid.js';
+import type { Plan } from './plan.js';
+import { order } from './order.js';
+
+export const COMBINE_FAN_IN = 8;
+
+export interface OutputRequest {
+  name: string;
+  node: Node;
+  /** Write to this path instead of returning values. */
+  path?: string;
+}
+
+export function taskKey(layer: string, index: readonly number[]): string {
+  return `${layer}:${index.join(',')}`;
+}
+
+class Lowering implements ChunkProvider {
+  readonly tasks: Task[] = [];
+  readonly layers: Layer[] = [];
+  readonly programs = new Map<string, number>();
+  readonly files = new Set<string>();
+  private readonly names = new Map<number, string>();
+  private readonly lowered = new Set<number>();
+
+  constructor(private readonly plan: Plan) {}
+
+  grid(n: Node): Grid {
+    return n.grid;
+  }
+
+  key(n: Node, index: number[]): string {
+    if (n.op === 'reshape') {
+      const inIdx = n.input.shape.map((_, d) => (d === 0 ? (index[0] ?? 0) : 0));
+      return this.key(n.input, inIdx);
+    }
+    return taskKey(this.layerName(n), index);
+  }
+
+  layerName(n: Node): string {
+    let name = this.names.get(n.id);
+    if (!name) {
+      name = `${this.labelOf(n)}-${n.id}`;
+      this.names.set(n.id, name);
+    }
+    return name;
+  }
+
+  private labelOf(n: Node): string {
+    switch (n.op) {
+      case 'source': return n.source.kind === 'file' ? 'read' : n.source.kind;
+      case 'map': return n.fn.replace(/^astype_/, 'astype-');
+      default: return n.op;
+    }
+  }
+
+  registerProgram(p: ProgramSpec): number {
+    const k = JSON.stringify(p);
+    let id = this.programs.get(k);
+    if (id === undefined) {
+      id = native().registerProgram(p);
+      this.programs.set(k, id);
+    }
+    return id;
+  }
+
+  private addLayer(name: string, ops: string[], kind: TaskSpec['kind'], count: number): void {
+    const uniq = ops.filter((o, i) => ops.indexOf(o) === i);
+    this.layers.push({ name, label: uniq.slice(-4).join('-') || kind, kind, tasks: count });
+  }
+
+  private accessesWithFiles(c: CompiledRegion): AccessTemplate[] {
+    for (const a of c.accesses) if (a.path) this.files.add(a.path);
+    return c.accesses;
+  }
+
+  /** Lowers a materialised node and, first, everything it reads. */
+  lower(n: Node): void {
+    if (this.lowered.has(n.id)) return;
+    this.lowered.add(n.id);
+    for (const dep of this.materializedBelow(n)) this.lower(dep);
+    if (n.op === 'reshape') return; // an alias of its input's chunks
+    switch (n.op) {
+      case 'reduce': return this.lowerReduce(n);
+      case 'matmul': return this.lowerMatmul(n);
+      case 'rechunk':
+        if (this.plan.isMaterialized(n.input)) return this.lowerAssemble(n);
+        return this.lowerMap(n);
+      default: return this.lowerMap(n);
+    }
+  }
+
+  /** The materialised nodes a node's tasks read directly. */
+  private materializedBelow(n: Node): Node[] {
+    const out: Node[] = [];
+    const seen = new Set<number>();
+    const visit = (c: Node, isRoot: boolean) => {
+      if (seen.has(c.id)) return;
+      seen.add(c.id);
+      if (!isRoot && (this.plan.isMaterialized(c) || c.op === 'reshape')) {
+        out.push(c.op === 'reshape' ? c.input : c);
+        if (c.op === 'reshape') this.lowered.add(c.id);
+        return;
+      }
+      const kids = c.op === 'map' ? c.args : c.op === 'concat' ? c.inputs : c.op === 'matmul' ? [c.a, c.b] : 'input' in c ? [c.input] : [];
+      for (const k of kids) visit(k, false);
+    };
+    visit(n, true);
+    return out;
+  }
+
+  private lowerMap(n: Node): void {
+    const name = this.layerName(n);
+    let ops: string[] = [];
+    let count = 0;
+    for (const idx of chunkIndices(n.grid)) {
+      const { offset, shape } = chunkRegion(n.grid, idx);
+      const c = compileRegion(n, shape, regionMaps(offset), this.plan, this);
+      ops = c.ops;
+      this.tasks.push({
+        key: taskKey(name, idx), layer: name, index: idx, deps: c.deps, priority: 0,
+        estBytes: product(shape) * itemsize(n.dtype),
+        spec: { kind: 'map', program: this.registerProgram(c.program), accesses: this.accessesWithFiles(c), iterShape: shape, outDtype: n.dtype, outShape: shape },
+      });
+      count++;
+    }
+    this.addLayer(name, ops, 'map', count);
+  }
+
+  private lowerReduce(n: ReduceNode): void {
+    const name = this.layerName(n);
+    const input = n.input;
+    const fn = n.fn === 'std' ? 'var' : n.fn;
+    const { acc, out } = reductionTypes(n.fn, input.dtype);
+    const fields = { reduce: fn as ReduceName, acc, ddof: n.ddof, sqrt: n.fn === 'std', outDtype: out };
+    const nd = input.shape.length;
+    const reduced = input.shape.map((_, d) => (n.axes.includes(d) ? 1 : 0));
+    const planes = fn === 'sum' ? (acc === 'f64' ? 2 : 1) : fn === 'mean' || fn === 'var' ? 3 : fn.startsWith('arg') ? 2 : 1;
+    const resultDtype: DType = acc === 'f64' ? 'float64' : acc === 'u64' ? 'uint64' : 'int64';
+    const truthy = fn === 'any' || fn === 'all' || fn === 'count_nonzero';
+    const fullStrides = cStrides(input.shape);
+    // Partials grouped by the output chunk they feed (kept dims), in C order over reduced dims.
+    const groups = new Map<string, { outIdx: number[]; keys: string[] }>();
+    let ops: string[] = [];
+    const partialLayer = `${name}-partial`;
+    const partialTasks: Task[] = [];
+    for (const idx of chunkIndices(input.grid)) {
+      const { offset, shape } = chunkRegion(input.grid, idx);
+      const c = compileRegion(input, shape, regionMaps(offset), this.plan, this, { resultDtype: truthy ? undefined : resultDtype, truthy, rootIsInput: true });
+      ops = [...c.ops, n.fn];
+      let indexBase = 0;
+      let indexStrides = new Array<number>(nd).fill(0);
+      if (fn === 'argmin' || fn === 'argmax') {
+        if (n.axes.length === nd) {
+          indexBase = offset.reduce((s, o, d) => s + o * fullStrides[d], 0);
+          indexStrides = fullStrides;
+        } else {
+          const k = n.axes[0];
+          indexBase = offset[k];
+          indexStrides[k] = 1;
+        }
+      }
+      const outIdx = n.keepdims ? idx.map((i, d) => (reduced[d] ? 0 : i)) : idx.filter((_, d) => !reduced[d]);
+      const gk = outIdx.join(',');
+      if (!groups.has(gk)) groups.set(gk, { outIdx, keys: [] });
+      const key = taskKey(partialLayer, idx);
+      groups.get(gk)!.keys.push(key);
+      const slots = product(shape.map((s, d) => (reduced[d] ? 1 : s)));
+      const task: Task = {
+        key, layer: partialLayer, index: idx, deps: c.deps, priority: 0, estBytes: planes * slots * 8,
+        spec: { kind: 'reduce', program: this.registerProgram(c.program), accesses: this.accessesWithFiles(c), iterShape: shape, reduced, indexBase, indexStrides, finalize: false, ...fields },
+      };
+      partialTasks.push(task);
+    }
+    if (partialTasks.length === 0) {
+      throw new TesseraError('EMPTY_REDUCTION', `cannot reduce an empty array of shape (${input.shape.join(', ')})`, 'the array has no chunks');
+    }
+    const byKey = new Map(partialTasks.map((t) => [t.key, t]));
+    const combineTasks: Task[] = [];
+    let levels = 0;
+    for (const { outIdx, keys } of groups.values()) {
+      const outShape = chunkRegion(n.grid, outIdx).shape;
+      const finalKey = taskKey(name, outIdx);
+      if (keys.length === 1) {
+        // One partial: it finalises directly and takes the final key.
+        const t = byKey.get(keys[0])!;
+        t.key = finalKey;
+        t.layer = name;
+        t.estBytes = product(outShape) * itemsize(out);
+        t.spec = { ...(t.spec as Extract<TaskSpec, { kind: 'reduce' }>), finalize: true, outShape };
+        continue;
+      }
+      let level = keys;
+      let depth = 0;
+      while (level.length > 1) {
+        depth++;
+        const next: string[] = [];
+        for (let g = 0; g < level.length; g += COMBINE_FAN_IN) {
+          const members = level.slice(g, g + COMBINE_FAN_IN);
+          const isRoot = level.length <= COMBINE_FAN_IN;
+          const key = isRoot ? finalKey : taskKey(`${name}-combine${depth}`, [...outIdx, g / COMBINE_FAN_IN]);
+          const slots = product(outShape);
+          combineTasks.push({
+            key, layer: isRoot ? name : `${name}-combine${depth}`, index: isRoot ? outIdx : [...outIdx, g / COMBINE_FAN_IN], deps: members, priority: 0,
+            estBytes: isRoot ? slots * itemsize(out) : planes * slots * 8,
+            spec: { kind: 'combine', finalize: isRoot, outShape: isRoot ? outShape : undefined, ...fields },
+          });
+          next.push(key);
+        }
+        level = next;
+      }
+      levels = Math.max(levels, depth);
+    }
+    const partialsLeft = partialTasks.filter((t) => t.layer === partialLayer).length;
+    if (partialsLeft) this.addLayer(partialLayer, ops, 'reduce', partialsLeft);
+    for (let d = 1; d < levels; d++) {
+      const layer = `${name}-combine${d}`;
+      const count = combineTasks.filter((t) => t.layer === layer).length;
+      if (count) this.addLayer(layer, [n.fn, 'combine'], 'combine', count);
+    }
+    const finals = partialTasks.length - partialsLeft + combineTasks.filter((t) => t.layer === name).length;
+    this.addLayer(name, [...ops, ...(combineTasks.length ? ['combine'] : [])], combineTasks.length ? 'combine' : 'reduce', finals);
+    this.tasks.push(...partialTasks, ...combineTasks);
+  }
+
+  private lowerAssemble(n: RechunkNode): void {
+    const name = this.layerName(n);
+    const input = n.input;
+    const inBounds = input.grid.map(boundaries);
+    let count = 0;
+    for (const idx of chunkIndices(n.grid)) {
+      const { offset, shape } = chunkRegion(n.grid, idx);
+      // Per dimension, the input chunks overlapping this output chunk.
+      const perDim = offset.map((o, d) => {
+        const b = inBounds[d];
+        const list: { c: number; lo: number; hi: number }[] = [];
+        for (let c = 0; c < b.length - 1; c++) {
+          const lo = Math.max(o, b[c]), hi = Math.min(o + shape[d], b[c + 1]);
+          if (hi > lo) list.push({ c, lo, hi });
+        }
+        return list;
+      });
+      const deps: string[] = [];
+      const pieces: Extract<TaskSpec, { kind: 'assemble' }>['pieces'] = [];
+      const combos = chunkIndices(perDim.map((l) => l.map(() => 1)));
+      for (const pick of combos) {
+        const parts = pick.map((k, d) => perDim[d][k]);
+        const inIdx = parts.map((p) => p.c);
+        const inShape = chunkRegion(input.grid, inIdx).shape;
+        const cs = cStrides(inShape);
+        const base = parts.reduce((s, p, d) => s + (p.lo - inBounds[d][p.c]) * cs[d], 0);
+        const key = this.key(input, inIdx);
+        let dep = deps.indexOf(key);
+        if (dep < 0) { dep = deps.length; deps.push(key); }
+        pieces.push({
+          source: { kind: 'chunk', dtype: input.dtype, dep, base, strides: cs },
+          shape: parts.map((p) => p.hi - p.lo),
+          destOffset: parts.map((p, d) => p.lo - offset[d]),
+        });
+      }
+      this.tasks.push({
+        key: taskKey(name, idx), layer: name, index: idx, deps, priority: 0, estBytes: product(shape) * itemsize(n.dtype),
+        spec: { kind: 'assemble', dtype: n.dtype, outShape: shape, pieces },
+      });
+      count++;
+    }
+    this.addLayer(name, ['rechunk'], 'assemble', count);
+  }
+
+  private lowerMatmul(n: MatmulNode): void {
+    const name = this.layerName(n);
+    const kGrid = refine([n.a.grid[1], n.b.grid[0]]);
+    const kBounds = boundaries(kGrid);
+    let count = 0;
+    const direct = (node: Node, offset: number[], shape: number[], deps: string[]): AccessTemplate => {
+      const c = compileRegion(node, shape, regionMaps(offset), this.plan, this, { rootIsInput: true });
+      if (c.program.code.length !== 1 || c.program.code[0][0] !== 'load')
+        throw new TesseraError('INTERNAL', 'a matmul operand is not a plain read', 'this is a planner bug, please report it');
+      const a = { ...c.accesses[0] };
+      if (a.dep !== undefined) {
+        const key = c.deps[a.dep];
+        let i = deps.indexOf(key);
+        if (i < 0) { i = deps.length; deps.push(key); }
+        a.dep = i;
+      }
+      if (a.path) this.files.add(a.path);
+      return a;
+    };
+    for (const idx of chunkIndices(n.grid)) {
+      const { offset, shape } = chunkRegion(n.grid, idx);
+      const deps: string[] = [];
+      const a: AccessTemplate[] = [], b: AccessTemplate[] = [], k: number[] = [];
+      for (let p = 0; p < kGrid.length; p++) {
+        if (kGrid[p] === 0) continue;
+        a.push(direct(n.a, [offset[0], kBounds[p]], [shape[0], kGrid[p]], deps));
+        b.push(direct(n.b, [kBounds[p], offset[1]], [kGrid[p], shape[1]], deps));
+        k.push(kGrid[p]);
+      }
+      this.tasks.push({
+        key: taskKey(name, idx), layer: name, index: idx, deps, priority: 0, estBytes: product(shape) * itemsize(n.dtype),
+        spec: { kind: 'matmul', type: ctypeOf(n.dtype), a, b, k, m: shape[0], n: shape[1], outDtype: n.dtype },
+      });
+      count++;
+    }
+    this.addLayer(name, ['matmul'], 'matmul', count);
+  }
+
+  /** Write tasks (one per chunk) and a commit for an output saved to a .npy file. */
+  addWrites(out: OutputPlan, path: string): void {
+    const writer = native().declareWriter({ path, dtype: out.dtype, shape: out.shape });
+    out.writer = writer;
+    out.path = path;
+    const layer = `write-${out.name}`;
+    const keys: string[] = [];
+    out.chunks.forEach((c, i) => {
+      const key = taskKey(layer, [i]);
+      keys.push(key);
+      this.tasks.push({ key, layer, index: [i], deps: [c.key], priority: 0, estBytes: 0, spec: { kind: 'write', writer, offset: c.offset } });
+    });
+    const commitKey = taskKey(`commit-${out.name}`, []);
+    this.tasks.push({ key: commitKey, layer: `commit-${out.name}`, index: [], deps: keys, priority: 0, estBytes: 0, spec: { kind: 'commit', writer } });
+    out.commitKey = commitKey;
+    this.addLayer(layer, ['write'], 'write', keys.length);
+    this.addLayer(`commit-${out.name}`, ['commit'], 'commit', 1);
+  }
+}
+
+export function lowerJob(plan: Plan, outputs: OutputRequest[]): TaskGraph {
+  const l = new Lowering(plan);
+  const outPlans: OutputPlan[] = [];
+  for (const o of outputs) l.lower(o.node);
+  for (const o of outputs) {
+    const chunks = [...chunkIndices(o.node.grid)].map((idx) => ({ key: l.key(o.node, idx), ...chunkRegion(o.node.grid, idx) }));
+    const plan: OutputPlan = { name: o.name, shape: o.node.shape, dtype: o.node.dtype, chunks };
+    if (o.path) l.addWrites(plan, o.path);
+    outPlans.push(plan);
+  }
+  const byKey = new Map<string, Task>();
+  for (const t of l.tasks) {
+    if (byKey.has(t.key)) throw new TesseraError('INTERNAL', `duplicate task key ${t.key}`, 'this is a planner bug');
+    byKey.set(t.key, t);
+  }
+  const graph: TaskGraph = {
+    tasks: l.tasks, byKey, layers: l.layers, outputs: outPlans,
+    programs: [...l.programs.values()], writers: outPlans.flatMap((o) => (o.writer ? [o.writer] : [])), files: [...l.files],
+  };
+  order(graph);
+  return graph;
+}

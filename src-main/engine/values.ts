@@ -1,0 +1,68 @@
+/**
+ * Small results copied out of the store: chunks assembled into one C-order typed array, then
+ * turned into nested lists. JSON cannot hold NaN, infinities or integers beyond 2^53, so those
+ * become the strings "nan", "inf", "-inf" and decimal strings.
+ */
+import { native, type DTypeName } from '../native/addon.js';
+import { cStrides, product } from './grid.js';
+
+export type Scalar = number | boolean | string;
+export type Nested = Scalar | Nested[];
+
+type Typed = Float64Array | Float32Array | BigInt64Array | BigUint64Array | Int32Array | Int16Array | Int8Array | Uint32Array | Uint16Array | Uint8Array;
+
+function typedArray(dtype: DTypeName, buf: ArrayBuffer): Typed {
+  switch (dtype) {
+    case 'float64': return new Float64Array(buf);
+    case 'float32': return new Float32Array(buf);
+    case 'int64': return new BigInt64Array(buf);
+    case 'uint64': return new BigUint64Array(buf);
+    case 'int32': return new Int32Array(buf);
+    case 'int16': return new Int16Array(buf);
+    case 'int8': return new Int8Array(buf);
+    case 'uint32': return new Uint32Array(buf);
+    case 'uint16': return new Uint16Array(buf);
+    default: return new Uint8Array(buf);
+  }
+}
+
+export function toScalar(v: number | bigint, dtype: DTypeName): Scalar {
+  if (dtype === 'bool') return v !== 0 && v !== 0n;
+  if (typeof v === 'bigint') return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
+  if (Number.isNaN(v)) return 'nan';
+  if (v === Infinity) return 'inf';
+  if (v === -Infinity) return '-inf';
+  return v;
+}
+
+/** Reads an output's chunks (by chunk id) into a flat array of scalars in C order. */
+export function readValues(dtype: DTypeName, shape: number[], chunks: { id: number; offset: number[]; shape: number[] }[]): Scalar[] {
+  const total = product(shape);
+  const flat = new Array<Scalar>(total);
+  const strides = cStrides(shape);
+  for (const c of chunks) {
+    const { data } = native().readChunk(c.id);
+    const arr = typedArray(dtype, data);
+    const n = product(c.shape);
+    const cs = cStrides(c.shape);
+    for (let i = 0; i < n; i++) {
+      let rem = i, at = 0;
+      for (let d = 0; d < c.shape.length; d++) {
+        const q = Math.floor(rem / cs[d]);
+        rem -= q * cs[d];
+        at += (c.offset[d] + q) * strides[d];
+      }
+      flat[at] = toScalar(arr[i], dtype);
+    }
+  }
+  return flat;
+}
+
+export function nest(flat: Scalar[], shape: number[]): Nested {
+  if (shape.length === 0) return flat[0];
+  const build = (d: number, base: number): Nested[] => {
+    const stride = product(shape.slice(d + 1));
+    return Array.from({ length: shape[d] }, (_, i) => (d === shape.length - 1 ? flat[base + i] : build(d + 1, base + i * stride)));
+  };
+  return build(0, 0);
+}

@@ -1,0 +1,163 @@
+/**
+ * The command line: `tessera run | inspect`. Exit codes: 0 done, 1 the job failed while running,
+ * 2 bad input (spec, expression, file, option), 130 cancelled (Ctrl-C). Errors print
+ * `error[CODE]: message` and a hint on stderr; with --json, stdout is one JSON object either way.
+ */
+import { rename, writeFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { inspectFile } from '../../collections/array/files.js';
+import { Engine } from '../../engine/engine.js';
+import { TesseraError, toTesseraError } from '../../engine/errors.js';
+import { EventBus } from '../../engine/events.js';
+import { chromeTrace } from '../../engine/trace.js';
+import { buildJob, loadSpecFile } from '../../service/job-spec.js';
+import { runBuiltJob } from '../../service/run-job.js';
+import { formatBytes, parseBytes } from '../../service/units.js';
+import { ProgressBar } from './progress.js';
+
+const USAGE = `usage:
+  tessera run JOB.json [--json] [--out DIR] [--workers N] [--memory-limit 2GB]
+                       [--scheduler threads|sync] [--trace trace.json]
+  tessera inspect FILE [--json]
+
+A job spec names datasets and outputs (numpy expressions); see the README.`;
+
+interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+const stdio: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+
+function exitCodeOf(e: TesseraError): number {
+  if (e.code === 'CANCELLED') return 130;
+  return e.phase === 'run' ? 1 : 2;
+}
+
+function report(e: TesseraError, json: boolean, io: Io): number {
+  io.err(`error[${e.code}]: ${e.message}\n`);
+  if (e.position) io.err(`  at ${e.position.output ? `output '${e.position.output}', ` : ''}characters ${e.position.start}-${e.position.end}\n`);
+  if (e.task) io.err(`  in task ${e.task}\n`);
+  if (e.hint) io.err(`hint: ${e.hint}\n`);
+  if (json) io.out(`${JSON.stringify({ error: e.toJSON() })}\n`);
+  return exitCodeOf(e);
+}
+
+/** Points at the failing part of an expression, under the expression. */
+function caret(src: string, start: number, end: number): string {
+  return `  ${src}\n  ${' '.repeat(start)}${'^'.repeat(Math.max(1, end - start))}\n`;
+}
+
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, text);
+  await rename(tmp, path);
+}
+
+function formatValue(v: unknown): string {
+  return typeof v === 'number' ? String(v) : JSON.stringify(v);
+}
+
+async function cmdRun(args: string[], io: Io, tStart: number): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false }, out: { type: 'string', default: 'tessera-out' },
+      workers: { type: 'string' }, 'memory-limit': { type: 'string' }, scheduler: { type: 'string', default: 'threads' },
+      trace: { type: 'string' },
+    },
+  });
+  const json = values.json!;
+  if (positionals.length !== 1) throw new TesseraError('BAD_OPTION', 'tessera run needs exactly one job spec', USAGE);
+  const workers = values.workers === undefined ? undefined : Number(values.workers);
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) throw new TesseraError('BAD_OPTION', `--workers must be a positive integer, not '${values.workers}'`, 'for example --workers 2');
+  const memoryLimit = values['memory-limit'] ? parseBytes(values['memory-limit']) : null;
+  const scheduler = values.scheduler as 'threads' | 'sync';
+  if (scheduler !== 'threads' && scheduler !== 'sync') throw new TesseraError('BAD_OPTION', `unknown scheduler '${scheduler}'`, 'use --scheduler threads or --scheduler sync');
+
+  const { spec, baseDir } = await loadSpecFile(positionals[0]);
+  let job;
+  try {
+    job = await buildJob(spec, baseDir);
+  } catch (e) {
+    const err = toTesseraError(e);
+    if (err.position?.output) io.err(caret(spec.outputs[err.position.output], err.position.start, err.position.end));
+    throw err;
+  }
+  const engine = await Engine.start({ workers, scheduler });
+  const startup = (performance.now() - tStart) / 1000;
+  const bus = new EventBus();
+  const bar = new ProgressBar();
+  if (!json) bus.on(bar.onEvent);
+  const abort = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    if (++interrupts > 1) process.exit(130);
+    io.err('\ncancelling (Ctrl-C again to quit at once)...\n');
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const result = await runBuiltJob(engine, job, { outDir: values.out!, memoryLimit, bus, signal: abort.signal });
+    bar.end();
+    if (values.trace) await writeAtomically(values.trace, JSON.stringify(chromeTrace(result.records, { workers: engine.workers, simd: engine.simd })));
+    const stats = { ...result.stats, startup_s: startup };
+    if (json) {
+      const outputs: Record<string, unknown> = {};
+      for (const o of result.outputs) {
+        const { name, ...rest } = o;
+        outputs[name] = rest;
+      }
+      io.out(`${JSON.stringify({ outputs, stats })}\n`);
+    } else {
+      for (const o of result.outputs) {
+        if (o.kind === 'scalar') io.out(`${o.name}  ${o.dtype}  ${formatValue(o.value)}\n`);
+        else if (o.path) io.out(`${o.name}  ${o.dtype}  (${o.shape.join(', ')})  written to ${o.path}\n`);
+        else io.out(`${o.name}  ${o.dtype}  (${o.shape.join(', ')})  ${JSON.stringify(o.values)}\n`);
+      }
+      io.err(`${stats.tasks} tasks on ${engine.workers} worker(s) [${engine.simd}] in ${stats.wall_s.toFixed(3)} s (start-up ${startup.toFixed(3)} s); ` +
+        `peak store ${formatBytes(stats.peak_store_bytes)}, peak RSS ${formatBytes(stats.peak_rss_bytes)}\n`);
+    }
+    return 0;
+  } finally {
+    bar.end();
+    process.off('SIGINT', onSigint);
+    await engine.close();
+  }
+}
+
+async function cmdInspect(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+  if (positionals.length !== 1) throw new TesseraError('BAD_OPTION', 'tessera inspect needs one file', USAGE);
+  const info = await inspectFile(positionals[0]);
+  if (values.json) {
+    io.out(`${JSON.stringify(info)}\n`);
+  } else {
+    io.out(`${info.path}\n  kind     ${info.kind} (${info.format}, ${info.order} order)\n  dtype    ${info.dtype}\n  shape    (${info.shape.join(', ')})\n` +
+      `  bytes    ${formatBytes(info.bytes)} on disk\n  chunks   (${info.suggestedChunks.map((d) => d[0]).join(', ')}) suggested, ${info.suggestedChunks.reduce((a, d) => a * d.length, 1)} chunks\n`);
+  }
+  return 0;
+}
+
+export async function main(argv: string[], io: Io = stdio): Promise<number> {
+  const tStart = performance.now();
+  const [cmd, ...rest] = argv;
+  const json = rest.includes('--json');
+  try {
+    switch (cmd) {
+      case 'run': return await cmdRun(rest, io, tStart);
+      case 'inspect': return await cmdInspect(rest, io);
+      case undefined: case 'help': case '--help': case '-h':
+        io.out(`${USAGE}\n`);
+        return cmd === undefined ? 2 : 0;
+      default:
+        throw new TesseraError('BAD_OPTION', `unknown command '${cmd}'`, USAGE);
+    }
+  } catch (e) {
+    const err = e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+      ? new TesseraError('BAD_OPTION', e.message, USAGE)
+      : toTesseraError(e);
+    return report(err, json, io);
+  }
+}

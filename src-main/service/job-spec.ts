@@ -1,0 +1,123 @@
+/**
+ * The job spec: a JSON file of named datasets and named outputs written as numpy expressions.
+ * Paths are relative to the spec file. This module validates a spec and turns it into Expr nodes.
+ *
+ *   { "tessera": 1,
+ *     "datasets": { "x": { "random": "uniform", "shape": [10000000], "seed": 42, "chunks": [1000000] },
+ *                   "a": { "npy": "a.npy", "chunks": [1000, 1000] },
+ *                   "r": { "raw": "r.f64", "dtype": "float64", "shape": [4000, 250], "chunks": "auto" } },
+ *     "outputs": { "m": "sqrt(x ** 2).mean()" } }
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import {
+  arange, type ChunksSpec, Evaluator, full, npyArray, randomArray, rawArray, readNpyInfo,
+} from '../collections/array/index.js';
+import { type DType, isDType } from '../engine/dtype.js';
+import { TesseraError } from '../engine/errors.js';
+import { ExprContext, type Node } from '../engine/expr.js';
+
+export interface JobSpec {
+  tessera: 1;
+  datasets: Record<string, Record<string, unknown>>;
+  outputs: Record<string, string>;
+}
+
+export interface BuiltJob {
+  ctx: ExprContext;
+  datasets: Map<string, Node>;
+  outputs: { name: string; node: Node }[];
+}
+
+const specError = (msg: string, hint = 'see the job spec format in the README') => new TesseraError('BAD_SPEC', msg, hint);
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export async function loadSpecFile(path: string): Promise<{ spec: JobSpec; baseDir: string }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT') throw new TesseraError('FILE_NOT_FOUND', `no such job spec: ${path}`, 'give the path of a job spec JSON file');
+    throw new TesseraError('FILE_UNREADABLE', `cannot read ${path}: ${(e as Error).message}`, '');
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw specError(`${path} is not valid JSON: ${(e as Error).message}`, 'fix the JSON syntax (a validator or editor will show where)');
+  }
+  return { spec: validateSpec(raw), baseDir: dirname(resolve(path)) };
+}
+
+export function validateSpec(raw: unknown): JobSpec {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw specError('a job spec must be a JSON object');
+  const o = raw as Record<string, unknown>;
+  if (o.tessera !== 1) throw specError(`"tessera" must be 1 (the spec version), got ${JSON.stringify(o.tessera)}`, 'add "tessera": 1 at the top of the spec');
+  const datasets = o.datasets ?? {};
+  if (typeof datasets !== 'object' || Array.isArray(datasets)) throw specError('"datasets" must be an object of name -> dataset');
+  for (const [name, d] of Object.entries(datasets as object)) {
+    if (!NAME.test(name)) throw specError(`dataset name '${name}' is not a valid identifier`, 'use letters, digits and _ (not starting with a digit)');
+    if (!d || typeof d !== 'object' || Array.isArray(d)) throw specError(`dataset '${name}' must be an object`);
+  }
+  if (!o.outputs || typeof o.outputs !== 'object' || Array.isArray(o.outputs) || !Object.keys(o.outputs).length)
+    throw specError('"outputs" must be a non-empty object of name -> expression');
+  for (const [name, e] of Object.entries(o.outputs as object)) {
+    if (!NAME.test(name)) throw specError(`output name '${name}' is not a valid identifier`, 'use letters, digits and _');
+    if (typeof e !== 'string') throw specError(`output '${name}' must be an expression string`);
+  }
+  for (const k of Object.keys(o)) if (!['tessera', 'datasets', 'outputs'].includes(k)) throw specError(`unknown top-level key "${k}"`, 'a spec has "tessera", "datasets" and "outputs"');
+  return o as unknown as JobSpec;
+}
+
+async function sizeOf(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    throw new TesseraError('FILE_NOT_FOUND', `no such file: ${path}`, 'check the path; paths in a job spec are relative to the spec file');
+  }
+}
+
+async function buildDataset(ctx: ExprContext, name: string, d: Record<string, unknown>, baseDir: string): Promise<Node> {
+  const where = (p: unknown) => {
+    if (typeof p !== 'string' || !p) throw specError(`dataset '${name}': the path must be a string`);
+    return isAbsolute(p) ? p : resolve(baseDir, p);
+  };
+  const chunks = d.chunks as ChunksSpec | undefined;
+  const dtype = (d.dtype ?? undefined) as DType | undefined;
+  if (dtype !== undefined && !isDType(dtype)) throw new TesseraError('BAD_DTYPE', `dataset '${name}': unknown dtype ${JSON.stringify(d.dtype)}`, 'use float64, float32, int64, int32, int16, int8, uint64, uint32, uint16, uint8 or bool');
+  try {
+    if ('random' in d) {
+      return randomArray(ctx, {
+        dist: d.random as 'uniform', shape: d.shape, seed: d.seed, chunks,
+        low: d.low as number | undefined, high: d.high as number | undefined, loc: d.loc as number | undefined, scale: d.scale as number | undefined,
+      });
+    }
+    if ('npy' in d) return npyArray(ctx, await readNpyInfo(where(d.npy)), chunks);
+    if ('raw' in d) {
+      const path = where(d.raw);
+      return rawArray(ctx, { path, fileSize: await sizeOf(path), dtype: d.dtype, shape: d.shape, order: d.order, offset: d.offset, byteorder: d.byteorder, chunks });
+    }
+    if ('arange' in d) {
+      const a = Array.isArray(d.arange) ? d.arange as number[] : [d.arange as number];
+      return arange(ctx, a[0], a[1], a[2] ?? 1, dtype, chunks, a.every((x) => Number.isInteger(x)));
+    }
+    if ('zeros' in d || 'ones' in d) return full(ctx, d.zeros ?? d.ones, 'ones' in d ? 1 : 0, dtype ?? 'float64', chunks);
+    if ('full' in d) return full(ctx, d.full, d.value as number, dtype ?? (Number.isInteger(d.value) ? 'int64' : 'float64'), chunks);
+  } catch (e) {
+    if (e instanceof TesseraError && !e.message.includes(`'${name}'`)) {
+      throw new TesseraError(e.code, `dataset '${name}': ${e.message}`, e.hint);
+    }
+    throw e;
+  }
+  throw specError(`dataset '${name}' has no known kind`, 'use one of: random, npy, raw, arange, zeros, ones, full');
+}
+
+export async function buildJob(spec: JobSpec, baseDir: string): Promise<BuiltJob> {
+  const ctx = new ExprContext();
+  const datasets = new Map<string, Node>();
+  for (const [name, d] of Object.entries(spec.datasets ?? {})) datasets.set(name, await buildDataset(ctx, name, d, baseDir));
+  const ev = new Evaluator(ctx, datasets);
+  const outputs = Object.entries(spec.outputs).map(([name, src]) => ({ name, node: ev.evaluateOutput(src, name) }));
+  return { ctx, datasets, outputs };
+}

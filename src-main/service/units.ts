@@ -1,0 +1,22 @@
+/** Byte sizes as people write them: 2GB, 512MiB, 1.5e9. */
+import { TesseraError } from '../engine/errors.js';
+
+const UNITS: Record<string, number> = {
+  b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40, k: 1e3, m: 1e6, g: 1e9,
+};
+
+export function parseBytes(s: string): number {
+  const m = /^\s*([0-9]*\.?[0-9]+(?:e[0-9]+)?)\s*([a-z]*)\s*$/i.exec(s);
+  const unit = m ? UNITS[(m[2] || 'b').toLowerCase()] : undefined;
+  if (!m || unit === undefined || !(Number(m[1]) > 0))
+    throw new TesseraError('BAD_OPTION', `cannot read '${s}' as a size`, 'write a size such as 2GB, 512MiB or 1500000000');
+  return Math.floor(Number(m[1]) * unit);
+}
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  let v = n;
+  while (Math.abs(v) >= 1000 && i < units.length - 1) { v /= 1000; i++; }
+  return `${v.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
+}

@@ -1,0 +1,31 @@
+/** Runs job specs through the real engine (worker threads, addon) in this process. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Engine } from '../../dist/src-main/engine/engine.js';
+import type { ComputeResult } from '../../dist/src-main/engine/engine.js';
+import { buildJob, validateSpec } from '../../dist/src-main/service/job-spec.js';
+import { runBuiltJob } from '../../dist/src-main/service/run-job.js';
+
+export function tempDir(prefix = 'tessera-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export interface SpecInput {
+  datasets?: Record<string, Record<string, unknown>>;
+  outputs: Record<string, string>;
+}
+
+export async function runSpec(engine: Engine, spec: SpecInput, dir = tempDir(), opts: { memoryLimit?: number } = {}): Promise<ComputeResult> {
+  const full = { tessera: 1, datasets: spec.datasets ?? {}, outputs: spec.outputs };
+  writeFileSync(join(dir, 'job.json'), JSON.stringify(full));
+  const job = await buildJob(validateSpec(full), dir);
+  return runBuiltJob(engine, job, { outDir: join(dir, 'out'), memoryLimit: opts.memoryLimit });
+}
+
+/** Output values by name (scalars and small arrays). */
+export function values(r: ComputeResult): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const o of r.outputs) out[o.name] = o.kind === 'scalar' ? o.value : o.values ?? o.path;
+  return out;
+}

@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { Engine } from '../dist/src-main/engine/engine.js';
+import { compareWithNumpy } from './helpers/compare.js';
+
+let engine: Engine;
+beforeAll(async () => { engine = await Engine.start({ workers: 2 }); });
+afterAll(async () => { await engine.close(); });
+
+describe('indexing and shape operations agree with numpy', () => {
+  it('basic slicing: integers, steps (also negative), newaxis and ellipsis', async () => {
+    await compareWithNumpy(engine, {
+      setup: 'a = np.arange(30 * 40, dtype=np.float64).reshape(30, 40)\nx = np.arange(1000)',
+      inputs: { a: [7, 9], x: [128] },
+      exprs: {
+        row: 'a[3]', col: 'a[:, 5]', el: 'a[-1, -2]', blk: 'a[2:17, 8:31]', step: 'a[1:29:3, ::4]', rev: 'a[::-1, ::-3]',
+        na: 'a[:, None, 3]', na2: 'x[None, ::100]', ell: 'a[..., 2]', ell2: 'a[3, ...]', neg: 'x[-5:]', revx: 'x[900:100:-7]',
+        empty: 'x[10:10]', sliced_sum: 'a[::2, 1::2].sum(axis=0)', chain: 'a[2:][::2][1:, :4]', fused: '(a * 2)[5:9, ::-1] + a[0]',
+      },
+    });
+  });
+
+  it('transpose, reshape (with and without rechunking), concatenate, stack, rechunk', async () => {
+    await compareWithNumpy(engine, {
+      setup: 'a = np.arange(24 * 10, dtype=np.int64).reshape(24, 10)\nb = np.arange(240.0).reshape(24, 10) * 0.5\nv = np.arange(60.0)',
+      inputs: { a: [5, 10], b: [8, 3], v: [12] },
+      exprs: {
+        t: 'a.T', tt: 'transpose(a)[2:5]', tsum: '(a.T * 2).sum(axis=1)', r1: 'a.reshape(48, 5)', r2: 'a.reshape(-1)',
+        r3: 'b.reshape(12, 20)', r4: 'v.reshape(6, 10)', r5: 'v.reshape(3, 4, 5).sum(axis=1)', r6: '(b + 1).reshape(240)[::7]',
+        c0: 'concatenate([a, b])', c1: 'concatenate([a, b, a], axis=1)', cs: 'concatenate([v, v * 2, v[:7]])',
+        st0: 'stack([v, v + 1])', st1: 'stack([a, b], axis=2)', rc: 'rechunk(b, (7, 4)) * 2', rcsum: 'rechunk(a * 3, (11, 10)).sum(axis=0)',
+      },
+    });
+  });
+
+  it('2-D matmul on blocked operands, against numpy (and fused operands)', async () => {
+    await compareWithNumpy(engine, {
+      setup: 'rng = np.random.default_rng(5)\na = rng.normal(size=(70, 45))\nb = rng.normal(size=(45, 33))\ni = (np.arange(20 * 15) % 7).reshape(20, 15).astype(np.int32)',
+      inputs: { a: [30, 20], b: [15, 10], i: [6, 5] },
+      exprs: { ab: 'a @ b', abt: 'b.T @ a.T', fused: '(a * 2) @ (b + 1)', ii: 'i @ i.T', sum: '(a @ b).sum(axis=0)', dot: 'dot(a[:10], b)' },
+      rtol: 1e-10,
+    });
+  });
+
+  it('outputs larger than 10,000 elements are written as .npy files', async () => {
+    await compareWithNumpy(engine, {
+      setup: 'a = np.arange(300 * 200, dtype=np.float64).reshape(300, 200) / 3',
+      inputs: { a: [64, 50] },
+      exprs: { centered: 'a - a.mean(axis=1, keepdims=True)', big: 'sqrt(a) * 2', ints: '(a * 3).astype("int32")', tr: 'a.T[::-1]' },
+    });
+  });
+});
