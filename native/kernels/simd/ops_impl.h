@@ -213,12 +213,21 @@ template <class T> void k_where(void* o_, const void* c_, const void* a_, const 
   const T* __restrict a = static_cast<const T*>(a_); const T* __restrict b = static_cast<const T*>(b_);
   for (int64_t i = 0; i < n; ++i) o[i] = c[i] ? a[i] : b[i];
 }
-// Float to unsigned goes through int64 below 2^63, as C compilers do on x86-64 and as numpy
-// therefore does: -3.0 becomes 2^64 - 3, whose low byte is numpy's uint8 253.
+// Float to integer conversions are defined for every input, so every SIMD level gives the same
+// bits: NaN and values out of range become x86's "integer indefinite" 0x8000000000000000 (what
+// numpy yields on x86-64), and float to unsigned goes through int64 below 2^63, as C compilers do
+// on x86-64: -3.0 becomes 2^64 - 3, whose low byte is numpy's uint8 253.
+template <class From> int64_t to_i64(From x) {
+  const From lo = From(-9223372036854775808.0), hi = From(9223372036854775808.0);
+  return (x >= lo && x < hi) ? static_cast<int64_t>(x) : std::numeric_limits<int64_t>::min();
+}
 template <class To, class From> To convert(From x) {
-  if constexpr (std::is_unsigned<To>::value && is_float<From>) {
-    const From two63 = From(9223372036854775808.0);
-    return x < two63 ? static_cast<To>(static_cast<int64_t>(x)) : static_cast<To>(static_cast<uint64_t>(x - two63) ^ (uint64_t(1) << 63));
+  if constexpr (is_float<From> && std::is_integral<To>::value) {
+    const From two63 = From(9223372036854775808.0), two64 = From(18446744073709551616.0);
+    if constexpr (std::is_unsigned<To>::value) {
+      if (x >= two63 && x < two64) return static_cast<To>(static_cast<uint64_t>(to_i64(x - two63)) ^ (uint64_t(1) << 63));
+    }
+    return static_cast<To>(to_i64(x));
   } else {
     return static_cast<To>(x);
   }

@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// Runs vitest (arguments are passed through) and ends with a plain "N passed, N failed" line.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+
+mkdirSync('test-output', { recursive: true });
+const report = 'test-output/vitest.json';
+const r = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], { stdio: 'inherit' });
+try {
+  const j = JSON.parse(readFileSync(report, 'utf8'));
+  console.log(`Tests: ${j.numPassedTests} passed, ${j.numFailedTests} failed${j.numPendingTests ? `, ${j.numPendingTests} skipped` : ''}`);
+} catch {
+  console.log('Tests: 0 passed, 1 failed (no report was written)');
+}
+process.exit(r.status ?? 1);

@@ -1,0 +1,181 @@
+/**
+ * Every block kernel at every SIMD level this CPU runs (avx512, avx2, sse2), compared bit for bit
+ * with the scalar reference build (compiled without vectorisation). Kernels keep one order of
+ * floating-point operations at every level, so results must be identical, not merely close.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { native } from '../dist/src-main/native/addon.js';
+import type { CTypeName, DTypeName, Instruction } from '../dist/src-main/native/addon.js';
+
+const n = native();
+const levels = n.simdLevels().split(',');
+const initial = n.simdLevel();
+afterAll(() => n.setSimdLevel(initial));
+
+const DTYPE_OF: Record<CTypeName, DTypeName> = { f64: 'float64', f32: 'float32', i64: 'int64', u64: 'uint64' };
+const LEN = 1500; // three blocks and a tail
+
+function sample(ct: CTypeName, seed: number): ArrayBufferView {
+  let s = seed;
+  const next = () => { s = (s * 1103515245 + 12345) % 2147483648; return s / 2147483648; };
+  const special = [0, -0, 1, -1, NaN, Infinity, -Infinity, 1e-310, 1e308, 0.5, 2.5, -2.5, 3];
+  if (ct === 'f64' || ct === 'f32') {
+    const a = ct === 'f64' ? new Float64Array(LEN) : new Float32Array(LEN);
+    for (let i = 0; i < LEN; i++) a[i] = i < special.length ? special[i] : (next() - 0.5) * 10 ** Math.floor(next() * 8 - 3);
+    return a;
+  }
+  const a = ct === 'i64' ? new BigInt64Array(LEN) : new BigUint64Array(LEN);
+  const specialI = [0n, 1n, -1n, 7n, -7n, 9223372036854775807n, -9223372036854775808n, 255n, 65536n];
+  for (let i = 0; i < LEN; i++) {
+    const v = i < specialI.length ? specialI[i] : BigInt(Math.floor((next() - 0.5) * 2 ** 40));
+    (a as BigInt64Array)[i] = ct === 'i64' ? BigInt.asIntN(64, v) : (BigInt.asUintN(64, v) as unknown as bigint);
+  }
+  return a;
+}
+
+function chunkOf(ct: CTypeName, seed: number): number {
+  return n.putChunk({ dtype: DTYPE_OF[ct], shape: [LEN], data: sample(ct, seed) });
+}
+
+function runMap(code: Instruction[], result: number, resultType: CTypeName, chunks: { id: number; ct: CTypeName }[]): Uint8Array {
+  const program = n.registerProgram({ nregs: 8, result, resultType, code });
+  const r = n.runTask({
+    kind: 'map', program, iterShape: [LEN], outShape: [LEN], outDtype: DTYPE_OF[resultType],
+    accesses: chunks.map((c) => ({ kind: 'chunk', dtype: DTYPE_OF[c.ct], chunk: c.id, base: 0, strides: [1] })),
+  });
+  const out = new Uint8Array(n.readChunk(r.chunk).data);
+  n.release(r.chunk);
+  n.dropProgram(program);
+  return out;
+}
+
+/** Runs f at every level and expects the bytes of the scalar level. */
+function sameAtEveryLevel(label: string, f: () => Uint8Array): void {
+  n.setSimdLevel('scalar');
+  const want = Buffer.from(f());
+  for (const level of levels) {
+    n.setSimdLevel(level);
+    const got = Buffer.from(f());
+    expect(got.equals(want), `${label} at ${level} differs from the scalar reference`).toBe(true);
+  }
+}
+
+const UNARY: Record<CTypeName, string[]> = {
+  f64: ['neg', 'abs', 'sqrt', 'exp', 'log', 'log1p', 'sin', 'cos', 'tan', 'floor', 'ceil', 'round', 'sign', 'not', 'isnan'],
+  f32: ['neg', 'abs', 'sqrt', 'exp', 'log', 'log1p', 'sin', 'cos', 'tan', 'floor', 'ceil', 'round', 'sign', 'not', 'isnan'],
+  i64: ['neg', 'abs', 'floor', 'ceil', 'round', 'sign', 'not', 'invert'],
+  u64: ['neg', 'abs', 'sign', 'not', 'invert'],
+};
+const BINARY: Record<CTypeName, string[]> = {
+  f64: ['add', 'sub', 'mul', 'div', 'floordiv', 'mod', 'pow', 'minimum', 'maximum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge'],
+  f32: ['add', 'sub', 'mul', 'div', 'floordiv', 'mod', 'pow', 'minimum', 'maximum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge'],
+  i64: ['add', 'sub', 'mul', 'floordiv', 'mod', 'pow', 'minimum', 'maximum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or', 'xor'],
+  u64: ['add', 'sub', 'mul', 'floordiv', 'mod', 'pow', 'minimum', 'maximum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or', 'xor'],
+};
+const BOOLISH = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'not', 'isnan']);
+
+describe(`block kernels at every SIMD level (${levels.join(', ')}) against the scalar reference`, () => {
+  it('Philox4x32-10 matches the Random123 known-answer vectors', () => {
+    expect(n.philox({ counter: [0, 0, 0, 0], key: [0, 0] })).toEqual([0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8]);
+    const ff = 0xffffffff;
+    expect(n.philox({ counter: [ff, ff, ff, ff], key: [ff, ff] })).toEqual([0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd]);
+    expect(n.philox({ counter: [0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344], key: [0xa4093822, 0x299f31d0] }))
+      .toEqual([0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1]);
+  });
+
+  for (const ct of ['f64', 'f32', 'i64', 'u64'] as CTypeName[]) {
+    it(`unary and binary ops on ${ct}`, () => {
+      const a = chunkOf(ct, 1), b = chunkOf(ct, 2);
+      for (const op of UNARY[ct]) {
+        sameAtEveryLevel(`${op}(${ct})`, () => runMap([['load', ct, 0, 0, -1, -1, 0], [op, ct, 1, 0, -1, -1, 0]], 1, BOOLISH.has(op) ? 'i64' : ct, [{ id: a, ct }]));
+      }
+      for (const op of BINARY[ct]) {
+        sameAtEveryLevel(`${op}(${ct})`, () => runMap([['load', ct, 0, 0, -1, -1, 0], ['load', ct, 1, 1, -1, -1, 0], [op, ct, 2, 0, 1, -1, 0]], 2, BOOLISH.has(op) ? 'i64' : ct, [{ id: a, ct }, { id: b, ct }]));
+      }
+      sameAtEveryLevel(`where(${ct})`, () => runMap([
+        ['load', ct, 0, 0, -1, -1, 0], ['load', ct, 1, 1, -1, -1, 0], ['lt', ct, 2, 0, 1, -1, 0], ['where', ct, 3, 2, 0, 1, 0],
+      ], 3, ct, [{ id: a, ct }, { id: b, ct }]));
+      for (const to of ['f64', 'f32', 'i64', 'u64'] as CTypeName[]) {
+        if (to === ct) continue;
+        sameAtEveryLevel(`cast ${ct}->${to}`, () => runMap([['load', ct, 0, 0, -1, -1, 0], ['cast', to, 1, 0, -1, -1, 0, ct]], 1, to, [{ id: a, ct }]));
+      }
+      n.release(a);
+      n.release(b);
+    });
+  }
+
+  it('uniform and normal generators, contiguous and strided, at every level', () => {
+    for (const kind of ['uniform', 'normal'] as const) {
+      for (const [base, stride] of [[0, 1], [1, 1], [12345, 1], [7, 3], [2 ** 40 + 1, 2]]) {
+        sameAtEveryLevel(`${kind} base ${base} stride ${stride}`, () => {
+          const program = n.registerProgram({ nregs: 1, result: 0, resultType: 'f64', code: [['load', 'f64', 0, 0, -1, -1, 0]] });
+          const r = n.runTask({ kind: 'map', program, iterShape: [LEN], outShape: [LEN], outDtype: 'float64', accesses: [{ kind, seed: 99, base, strides: [stride] }] });
+          const out = new Uint8Array(n.readChunk(r.chunk).data);
+          n.release(r.chunk);
+          return out;
+        });
+      }
+    }
+  });
+
+  it('a strided draw equals the same elements of a contiguous draw (chunking independence)', () => {
+    const draw = (base: number, stride: number, len: number) => {
+      const program = n.registerProgram({ nregs: 1, result: 0, resultType: 'f64', code: [['load', 'f64', 0, 0, -1, -1, 0]] });
+      const r = n.runTask({ kind: 'map', program, iterShape: [len], outShape: [len], outDtype: 'float64', accesses: [{ kind: 'normal', seed: 5, base, strides: [stride] }] });
+      const out = new Float64Array(n.readChunk(r.chunk).data);
+      n.release(r.chunk);
+      return out;
+    };
+    const all = draw(0, 1, 3000);
+    const odd = draw(33, 1, 500);
+    const every3 = draw(5, 3, 900);
+    for (let i = 0; i < 500; i++) expect(odd[i]).toBe(all[33 + i]);
+    for (let i = 0; i < 900; i++) expect(every3[i]).toBe(all[5 + 3 * i]);
+  });
+
+  it('reductions (whole-block and per-slot paths) are bit-identical at every level', () => {
+    const kinds: [string, CTypeName][] = [
+      ['sum', 'f64'], ['sum', 'i64'], ['sum', 'u64'], ['prod', 'f64'], ['mean', 'f64'], ['var', 'f64'], ['min', 'f64'], ['max', 'f64'],
+      ['min', 'i64'], ['max', 'u64'], ['argmin', 'f64'], ['argmax', 'i64'], ['any', 'i64'], ['all', 'i64'], ['count_nonzero', 'i64'],
+    ];
+    const rows = 30, cols = 50; // LEN elements as a 30 x 50 matrix
+    for (const [reduce, acc] of kinds) {
+      const id = chunkOf(acc, 3);
+      for (const reduced of [[1, 1], [1, 0], [0, 1]]) {
+        sameAtEveryLevel(`${reduce} ${acc} over ${reduced}`, () => {
+          const code: Instruction[] = [['load', acc, 0, 0, -1, -1, 0]];
+          if (['any', 'all', 'count_nonzero'].includes(reduce)) code.push(['ne', acc, 1, 0, 2, -1, 0], ['const', acc, 2, -1, -1, -1, 0]);
+          const fixed: Instruction[] = ['any', 'all', 'count_nonzero'].includes(reduce)
+            ? [['load', acc, 0, 0, -1, -1, 0], ['const', acc, 1, -1, -1, -1, 0], ['ne', acc, 2, 0, 1, -1, 0]] : code;
+          const program = n.registerProgram({ nregs: 3, result: fixed.length - 1 === 0 ? 0 : 2, resultType: acc, code: fixed });
+          const r = n.runTask({
+            kind: 'reduce', program, iterShape: [rows, cols], reduced, indexBase: 0, indexStrides: reduced[0] && reduced[1] ? [cols, 1] : reduced[0] ? [1, 0] : [0, 1],
+            accesses: [{ kind: 'chunk', dtype: DTYPE_OF[acc], chunk: id, base: 0, strides: [cols, 1] }],
+            reduce, acc, ddof: 0, sqrt: false, outDtype: DTYPE_OF[acc], finalize: false,
+          });
+          const out = new Uint8Array(n.readChunk(r.chunk).data);
+          n.release(r.chunk);
+          n.dropProgram(program);
+          return out;
+        });
+      }
+      n.release(id);
+    }
+  });
+
+  it('matmul blocks at every level', () => {
+    for (const ct of ['f64', 'f32', 'i64'] as CTypeName[]) {
+      const a = chunkOf(ct, 11), b = chunkOf(ct, 12);
+      sameAtEveryLevel(`matmul ${ct}`, () => {
+        const r = n.runTask({
+          kind: 'matmul', type: ct, m: 30, n: 30, k: [50], outDtype: DTYPE_OF[ct],
+          a: [{ kind: 'chunk', dtype: DTYPE_OF[ct], chunk: a, base: 0, strides: [50, 1] }],
+          b: [{ kind: 'chunk', dtype: DTYPE_OF[ct], chunk: b, base: 0, strides: [30, 1] }],
+        });
+        const out = new Uint8Array(n.readChunk(r.chunk).data);
+        n.release(r.chunk);
+        return out;
+      });
+    }
+  });
+});
