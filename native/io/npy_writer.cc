@@ -101,7 +101,13 @@ void NpyWriter::commit() {
   if (::fsync(fd_) != 0) io_error("cannot flush", temp_path_);
   ::close(fd_);
   fd_ = -1;
-  if (std::rename(temp_path_.c_str(), final_path_.c_str()) != 0) io_error("cannot rename into", final_path_);
+  if (std::rename(temp_path_.c_str(), final_path_.c_str()) != 0) {
+    int e = errno;
+    ::unlink(temp_path_.c_str());
+    done_ = true;
+    errno = e;
+    io_error("cannot rename the finished output into", final_path_);
+  }
   done_ = true;
 }
 

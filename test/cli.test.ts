@@ -1,0 +1,153 @@
+/**
+ * The command line, run as a child process: the JSON result shape, the readable summary, exit
+ * codes (0 done, 1 failed while running, 2 bad input, 130 cancelled), errors with their position
+ * or task, the trace file, and Ctrl-C leaving no partial output.
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { numpy } from './helpers/numpy.js';
+import { tempDir } from './helpers/engine.js';
+import { tessera, tesseraInterrupted } from './helpers/cli.js';
+
+function writeSpec(dir: string, spec: object, name = 'job.json'): string {
+  writeFileSync(join(dir, name), JSON.stringify({ tessera: 1, ...spec }));
+  return name;
+}
+
+describe('tessera run', () => {
+  it('prints one JSON object with outputs and stats (the issue\'s example spec)', () => {
+    const dir = tempDir();
+    numpy(`np.save(${JSON.stringify(join(dir, 'a.npy'))}, np.arange(1_000_000.0).reshape(1000, 1000) / 1e5)
+np.arange(1_000_000.0).reshape(4000, 250).tofile(${JSON.stringify(join(dir, 'r.f64'))})
+print(1)`);
+    writeSpec(dir, {
+      datasets: {
+        x: { random: 'uniform', shape: [10_000_000], seed: 42, chunks: [1_000_000] },
+        a: { npy: 'a.npy', chunks: [1000, 1000] },
+        r: { raw: 'r.f64', dtype: 'float64', shape: [4000, 250], chunks: 'auto' },
+      },
+      outputs: { m: 'sqrt(x ** 2).mean()', centered: 'a - a.mean(axis=1, keepdims=True)', s: 'r[:, 5].std(ddof=1)', small: 'a[:2, :3]' },
+    });
+    const r = tessera(['run', 'job.json', '--json', '--out', 'OUT'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.outputs.m).toMatchObject({ kind: 'scalar', dtype: 'float64' });
+    expect(Math.abs(j.outputs.m.value - 0.5)).toBeLessThan(1e-3);
+    expect(j.outputs.centered).toEqual({ kind: 'array', dtype: 'float64', shape: [1000, 1000], path: join(dir, 'OUT', 'centered.npy') });
+    expect(j.outputs.small).toEqual({ kind: 'array', dtype: 'float64', shape: [2, 3], values: [[0, 1e-5, 2e-5], [0.01, 0.01001, 0.01002]] });
+    const want = numpy<number>(`r = np.arange(1_000_000.0).reshape(4000, 250)\nprint(json.dumps(float(r[:, 5].std(ddof=1))))`);
+    expect(Math.abs(j.outputs.s.value - want) / want).toBeLessThan(1e-12);
+    for (const k of ['tasks', 'wall_s', 'startup_s', 'peak_store_bytes', 'peak_rss_bytes']) expect(typeof j.stats[k]).toBe('number');
+    expect(j.stats.tasks).toBeGreaterThan(10);
+    const ok = numpy<boolean>(`a = np.load(${JSON.stringify(join(dir, 'a.npy'))})
+c = np.load(${JSON.stringify(join(dir, 'OUT', 'centered.npy'))})
+print(json.dumps(bool(np.allclose(c, a - a.mean(axis=1, keepdims=True), rtol=0, atol=1e-12 * np.abs(a).max()))))`);
+    expect(ok).toBe(true);
+  });
+
+  it('prints a readable summary without --json, with the sync scheduler and one worker', () => {
+    const dir = tempDir();
+    writeSpec(dir, { outputs: { total: 'arange(100).sum()', v: 'arange(4) * 2.5' } });
+    for (const extra of [['--scheduler', 'sync'], ['--workers', '1']]) {
+      const r = tessera(['run', 'job.json', ...extra], dir);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain('total  int64  4950');
+      expect(r.stdout).toContain('v  float64  (4)  [0,2.5,5,7.5]');
+      expect(r.stderr).toMatch(/tasks on 1 worker/);
+    }
+  });
+
+  it('writes the task stream as a Chrome trace, one complete event per task', () => {
+    const dir = tempDir();
+    writeSpec(dir, { datasets: { x: { random: 'normal', shape: [200_000], chunks: [10_000] } }, outputs: { m: 'x.std()' } });
+    const r = tessera(['run', 'job.json', '--json', '--trace', 'trace.json'], dir);
+    expect(r.status).toBe(0);
+    const trace = JSON.parse(readFileSync(join(dir, 'trace.json'), 'utf8'));
+    const events = trace.traceEvents.filter((e: { ph: string }) => e.ph === 'X');
+    expect(events.length).toBe(JSON.parse(r.stdout).stats.tasks);
+    for (const e of events) {
+      expect(e.dur).toBeGreaterThanOrEqual(0);
+      expect(e.args).toHaveProperty('bytes_out');
+      expect(typeof e.tid).toBe('number');
+    }
+  });
+
+  it('a syntax error exits 2 and points at its position', () => {
+    const dir = tempDir();
+    writeSpec(dir, { datasets: { x: { random: 'uniform', shape: [10] } }, outputs: { bad: 'sqrt(x ** ) + 1' } });
+    const r = tessera(['run', 'job.json'], dir);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("error[SYNTAX_ERROR]: unexpected ')'");
+    expect(r.stderr).toContain('  sqrt(x ** ) + 1\n            ^\n');
+    expect(r.stderr).toMatch(/hint: /);
+    const j = tessera(['run', 'job.json', '--json'], dir);
+    expect(j.status).toBe(2);
+    expect(JSON.parse(j.stdout).error).toMatchObject({ code: 'SYNTAX_ERROR', position: { output: 'bad', start: 10, end: 11 } });
+  });
+
+  it('bad names, broadcasting mismatches and dtype errors exit 2 with what to do', () => {
+    const dir = tempDir();
+    writeSpec(dir, { datasets: { x: { random: 'uniform', shape: [10, 3] }, y: { random: 'uniform', shape: [4] } }, outputs: { bad: 'x + zz' } }, 'a.json');
+    const a = tessera(['run', 'a.json', '--json'], dir);
+    expect(a.status).toBe(2);
+    expect(JSON.parse(a.stdout).error).toMatchObject({ code: 'UNKNOWN_NAME', hint: 'datasets in this job: x, y', position: { start: 4, end: 6 } });
+    writeSpec(dir, { datasets: { x: { random: 'uniform', shape: [10, 3] }, y: { random: 'uniform', shape: [4] } }, outputs: { bad: '(x * 2) - y' } }, 'b.json');
+    const b = tessera(['run', 'b.json'], dir);
+    expect(b.status).toBe(2);
+    expect(b.stderr).toContain('error[BROADCAST_MISMATCH]: operands could not be broadcast together with shapes (10, 3) (4,)');
+    writeSpec(dir, { datasets: { x: { random: 'uniform', shape: [10] } }, outputs: { bad: 'x & 1' } }, 'c.json');
+    expect(tessera(['run', 'c.json'], dir).stderr).toContain('error[DTYPE_ERROR]');
+  });
+
+  it('bad specs, missing files, truncated files and bad options exit 2', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'broken.json'), '{"tessera": 1, "outputs": ');
+    expect(tessera(['run', 'broken.json'], dir)).toMatchObject({ status: 2, stderr: expect.stringContaining('error[BAD_SPEC]') });
+    expect(tessera(['run', 'missing.json'], dir)).toMatchObject({ status: 2, stderr: expect.stringContaining('error[FILE_NOT_FOUND]') });
+    numpy(`np.save(${JSON.stringify(join(dir, 't.npy'))}, np.zeros(1000))\nprint(1)`);
+    writeFileSync(join(dir, 't.npy'), readFileSync(join(dir, 't.npy')).subarray(0, 3000));
+    writeSpec(dir, { datasets: { t: { npy: 't.npy' } }, outputs: { s: 't.sum()' } }, 't.json');
+    const t = tessera(['run', 't.json'], dir);
+    expect(t.status).toBe(2);
+    expect(t.stderr).toMatch(/error\[NPY_TRUNCATED\].*8128.*3000/);
+    expect(tessera(['run', 't.json', '--memory-limit', 'lots'], dir)).toMatchObject({ status: 2, stderr: expect.stringContaining('error[BAD_OPTION]') });
+    expect(tessera(['run', 't.json', '--workers', '0'], dir)).toMatchObject({ status: 2, stderr: expect.stringContaining('--workers') });
+    expect(tessera(['frobnicate'], dir).status).toBe(2);
+  });
+
+  it('a failure while running exits 1 and names the task', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'OUT', 'y.npy'), { recursive: true });
+    writeSpec(dir, { datasets: { x: { random: 'uniform', shape: [20_000] } }, outputs: { y: 'x * 2' } });
+    const r = tessera(['run', 'job.json', '--out', 'OUT', '--json'], dir);
+    expect(r.status).toBe(1);
+    expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'WRITE_FAILED', task: 'commit-y:' });
+    expect(r.stderr).toContain('in task commit-y:');
+  });
+
+  it('Ctrl-C cancels cleanly: exit 130 and no partial output file', async () => {
+    const dir = tempDir();
+    writeSpec(dir, { datasets: { x: { random: 'normal', shape: [400_000_000], chunks: [200_000] } }, outputs: { y: 'exp(x) + 1' } });
+    const r = await tesseraInterrupted(['run', 'job.json', '--out', 'OUT'], dir, 1500);
+    expect(r.status).toBe(130);
+    expect(r.stderr).toContain('error[CANCELLED]');
+    expect(existsSync(join(dir, 'OUT', 'y.npy'))).toBe(false);
+    expect(readdirSync(join(dir, 'OUT'))).toEqual([]);
+  });
+});
+
+describe('tessera inspect', () => {
+  it('shows what a drop would show', () => {
+    const dir = tempDir();
+    numpy(`np.save(${JSON.stringify(join(dir, 'm.npy'))}, np.zeros((5000, 400), dtype=np.int16))\nprint(1)`);
+    const r = tessera(['inspect', 'm.npy', '--json'], dir);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ kind: 'array', dtype: 'int16', shape: [5000, 400], dataBytes: 4_000_000, order: 'C' });
+    const text = tessera(['inspect', 'm.npy'], dir);
+    expect(text.stdout).toMatch(/dtype\s+int16/);
+    expect(text.stdout).toMatch(/shape\s+\(5000, 400\)/);
+    expect(tessera(['inspect', 'nope.npy'], dir).status).toBe(2);
+  });
+});

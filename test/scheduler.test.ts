@@ -1,0 +1,171 @@
+/**
+ * The scheduler's stated policies: static priorities that free memory early, release on last
+ * use, the memory budget gate, failure with the task key, cancellation, the synchronous mode;
+ * and the optimizer's fusion and common-subexpression decisions, read off the lowered graph.
+ */
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Engine } from '../dist/src-main/engine/engine.js';
+import { TesseraError } from '../dist/src-main/engine/errors.js';
+import { EventBus } from '../dist/src-main/engine/events.js';
+import type { TaskGraph } from '../dist/src-main/engine/graph.js';
+import { native } from '../dist/src-main/native/addon.js';
+import { buildJob, validateSpec } from '../dist/src-main/service/job-spec.js';
+import { runBuiltJob } from '../dist/src-main/service/run-job.js';
+import { runSpec, tempDir, values, type SpecInput } from './helpers/engine.js';
+
+let engine: Engine;
+let sync: Engine;
+beforeAll(async () => { engine = await Engine.start({ workers: 2 }); sync = await Engine.start({ scheduler: 'sync' }); });
+afterAll(async () => { await engine.close(); await sync.close(); });
+
+async function lower(spec: SpecInput): Promise<TaskGraph> {
+  const job = await buildJob(validateSpec({ tessera: 1, datasets: spec.datasets ?? {}, outputs: spec.outputs }), tempDir());
+  return engine.lower(job.outputs);
+}
+
+/** Replays a graph on one worker in priority order and returns the most chunks held at once. */
+function maxHeldInPriorityOrder(g: TaskGraph): number {
+  const uses = new Map<string, number>();
+  for (const t of g.tasks) for (const d of new Set(t.deps)) uses.set(d, (uses.get(d) ?? 0) + 1);
+  const remaining = new Map(g.tasks.map((t) => [t.key, new Set(t.deps).size]));
+  const dependents = new Map<string, string[]>();
+  for (const t of g.tasks) for (const d of new Set(t.deps)) dependents.set(d, [...(dependents.get(d) ?? []), t.key]);
+  const ready = g.tasks.filter((t) => remaining.get(t.key) === 0);
+  let held = 0, max = 0;
+  while (ready.length) {
+    ready.sort((a, b) => a.priority - b.priority);
+    const t = ready.shift()!;
+    if (uses.has(t.key)) held++;
+    max = Math.max(max, held);
+    for (const d of new Set(t.deps)) { const u = uses.get(d)! - 1; uses.set(d, u); if (u === 0) held--; }
+    for (const k of dependents.get(t.key) ?? []) { const r = remaining.get(k)! - 1; remaining.set(k, r); if (r === 0) ready.push(g.byKey.get(k)!); }
+  }
+  return max;
+}
+
+describe('optimizer', () => {
+  it('fuses an elementwise chain and its reduction into one layer of tasks (and a combine tree)', async () => {
+    const g = await lower({ datasets: { x: { random: 'uniform', shape: [1_000_000], chunks: [10_000] } }, outputs: { m: 'sqrt(x ** 2).mean()' } });
+    // 100 partials -> 13 -> 2 -> 1 (fan-in 8): one fused reduce layer and three combine levels.
+    expect(g.layers.map((l) => l.kind).sort()).toEqual(['combine', 'combine', 'combine', 'reduce']);
+    expect(g.tasks.filter((t) => t.spec.kind === 'map')).toHaveLength(0);
+    expect(g.tasks.filter((t) => t.spec.kind === 'reduce')).toHaveLength(100);
+    expect(g.layers.find((l) => l.kind === 'reduce')!.label).toBe('uniform-power-sqrt-mean');
+  });
+
+  it('computes a subexpression shared by several outputs once', async () => {
+    const g = await lower({
+      datasets: { x: { random: 'normal', shape: [100_000], chunks: [10_000] } },
+      outputs: { a: 'sqrt(abs(x) + 1).sum()', b: 'sqrt(abs(x) + 1).max()', c: '(sqrt(abs(x) + 1) * 2).mean()' },
+    });
+    const sqrtLayers = g.layers.filter((l) => l.kind === 'map' && l.label.includes('sqrt'));
+    expect(sqrtLayers).toHaveLength(1);
+    expect(sqrtLayers[0].tasks).toBe(10);
+    // The three reductions read the shared chunks instead of recomputing them.
+    const partials = g.tasks.filter((t) => t.spec.kind === 'reduce');
+    expect(partials.every((t) => t.deps.length === 1 && t.deps[0].startsWith(g.layers.find((l) => l.label.includes('sqrt'))!.name))).toBe(true);
+  });
+
+  it('priorities finish a subtree before opening the next: memory grows with tree depth, not chunk count', async () => {
+    const g = await lower({ datasets: { x: { random: 'uniform', shape: [1_000_000], chunks: [1000] } }, outputs: { m: 'x.std()' } });
+    expect(g.tasks.filter((t) => t.spec.kind === 'reduce')).toHaveLength(1000);
+    expect(maxHeldInPriorityOrder(g)).toBeLessThanOrEqual(3 * 8);
+    const w = await lower({ datasets: { x: { random: 'uniform', shape: [1_000_000], chunks: [1000] } }, outputs: { y: 'x * 2' } });
+    expect(maxHeldInPriorityOrder(w)).toBeLessThanOrEqual(1); // each chunk is written right after it is made
+  });
+});
+
+describe('scheduler', () => {
+  it('releases every intermediate on its last use: the store is empty after a job', async () => {
+    const before = native().storeStats().currentBytes;
+    const r = await runSpec(engine, {
+      datasets: { a: { random: 'normal', shape: [400, 300], chunks: [50, 60] } },
+      outputs: { c: '(a - a.mean(axis=0)).std(axis=0)', s: '(a @ a.T).sum()', big: 'a * 2' },
+    });
+    expect(r.outputs).toHaveLength(3);
+    expect(native().storeStats().currentBytes).toBe(before);
+    // Peak managed memory stays far below all the chunks the job made.
+    const made = r.records.reduce((s, t) => s + t.bytesOut, 0);
+    expect(r.stats.peak_store_bytes).toBeLessThan(made / 3);
+  });
+
+  it('holds back source tasks while the store is over the memory limit', async () => {
+    const chunkBytes = 100_000 * 8;
+    const limit = 2 * chunkBytes;
+    const r = await runSpec(engine, {
+      datasets: { x: { random: 'uniform', shape: [6_000_000], chunks: [100_000] } },
+      outputs: { y: '(x * 3).rechunk(1_000_000) + 1' },
+    }, tempDir(), { memoryLimit: limit });
+    // The rechunk holds ten 0.8 MB chunks per output chunk; the gate keeps the rest out.
+    const peakHeld = Math.max(...r.samples.map((s) => s.storeBytes));
+    expect(r.stats.peak_store_bytes).toBeLessThanOrEqual(10 * chunkBytes + 2 * 1_000_000 * 8 + 2 * chunkBytes);
+    expect(peakHeld).toBeLessThanOrEqual(r.stats.peak_store_bytes);
+    const unlimited = await runSpec(engine, {
+      datasets: { x: { random: 'uniform', shape: [6_000_000], chunks: [100_000] } },
+      outputs: { y: '(x * 3).rechunk(1_000_000) + 1' },
+    });
+    expect(r.stats.peak_store_bytes).toBeLessThanOrEqual(unlimited.stats.peak_store_bytes);
+  });
+
+  it('a failing task fails the job with its key, removes temp files, and leaves the engine usable', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'out', 'y.npy'), { recursive: true }); // the final name is taken by a folder
+    const err = await runSpec(engine, { datasets: { x: { random: 'uniform', shape: [50_000], chunks: [5000] } }, outputs: { y: 'x + 1' } }, dir).then(() => null, (e) => e);
+    expect(err).toBeInstanceOf(TesseraError);
+    expect(err.code).toBe('WRITE_FAILED');
+    expect(err.task).toBe('commit-y:');
+    expect(err.phase).toBe('run');
+    expect(readdirSync(join(dir, 'out')).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    expect(values(await runSpec(engine, { outputs: { s: 'arange(10).sum()' } })).s).toBe(45);
+  });
+
+  it('cancel stops a running job, writes no output, frees its memory, and the engine runs the next job', async () => {
+    const dir = tempDir();
+    const job = await buildJob(validateSpec({
+      tessera: 1, datasets: { x: { random: 'normal', shape: [300_000_000], chunks: [100_000] } }, outputs: { y: 'exp(x) * 2' },
+    }), dir);
+    const abort = new AbortController();
+    const bus = new EventBus();
+    let done = 0;
+    bus.on((e) => { if (e.type === 'task' && ++done === 20) abort.abort(); });
+    const t0 = Date.now();
+    const err = await runBuiltJob(engine, job, { outDir: join(dir, 'out'), bus, signal: abort.signal }).then(() => null, (e) => e);
+    expect(err?.code).toBe('CANCELLED');
+    expect(done).toBeLessThan(3000);          // of 3000 map tasks and 3000 writes
+    expect(Date.now() - t0).toBeLessThan(20_000);
+    expect(existsSync(join(dir, 'out', 'y.npy'))).toBe(false);
+    expect(readdirSync(join(dir, 'out'))).toEqual([]);
+    expect(native().storeStats().currentBytes).toBe(0);
+    expect(values(await runSpec(engine, { outputs: { s: 'ones((3, 4)).sum()' } })).s).toBe(12);
+  });
+
+  it('the synchronous mode gives bit-identical results and the same task stream shape', async () => {
+    const spec = {
+      datasets: { a: { random: 'normal', shape: [300, 200], chunks: [64, 50], seed: 3 } },
+      outputs: { m: 'a.mean(axis=0)[:10]', s: 'sqrt(a ** 2).std()', mm: '(a[:20] @ a[:20].T)[0, :5]' },
+    };
+    const threaded = await runSpec(engine, spec);
+    const inline = await runSpec(sync, spec);
+    expect(values(inline)).toEqual(values(threaded));
+    expect(inline.records.length).toBe(threaded.records.length);
+    expect(new Set(inline.records.map((r) => r.worker))).toEqual(new Set([0]));
+    expect(new Set(threaded.records.map((r) => r.worker))).toEqual(new Set([0, 1]));
+  });
+
+  it('every task emits one record with key, layer, worker, times and bytes', async () => {
+    const r = await runSpec(engine, { datasets: { x: { random: 'uniform', shape: [100_000], chunks: [10_000] } }, outputs: { y: '(x * 2)[:5]', m: 'x.mean()' } });
+    const keys = r.records.map((t) => t.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(r.records.length).toBe(r.stats.tasks);
+    for (const t of r.records) {
+      expect(t.stop).toBeGreaterThanOrEqual(t.start);
+      expect(t.layer.length).toBeGreaterThan(0);
+      expect([0, 1]).toContain(t.worker);
+    }
+    const partial = r.records.find((t) => t.kind === 'reduce')!;
+    expect(partial.bytesIn).toBe(0); // generated, not read
+    expect(r.samples.length).toBeGreaterThan(1);
+  });
+});
