@@ -169,3 +169,21 @@ describe('scheduler', () => {
     expect(r.samples.length).toBeGreaterThan(1);
   });
 });
+
+describe('persist', () => {
+  it('keeps an array in the store for later jobs, which read it instead of recomputing it', async () => {
+    const { ExprContext } = await import('../dist/src-main/engine/expr.js');
+    const { randomArray, reduce, elementwise } = await import('../dist/src-main/collections/array/index.js');
+    const ctx = new ExprContext();
+    const x = randomArray(ctx, { dist: 'normal', shape: [200_000], seed: 9, chunks: [25_000] });
+    const base = native().storeStats().currentBytes;
+    const stored = await engine.persist(ctx, elementwise(ctx, 'multiply', [x, x]));
+    expect(native().storeStats().currentBytes - base).toBe(200_000 * 8);
+    const fromStore = await engine.compute([{ name: 's', node: reduce(ctx, 'sum', stored, null) }, { name: 'm', node: reduce(ctx, 'max', stored, null) }]);
+    const fresh = await engine.compute([{ name: 's', node: reduce(ctx, 'sum', elementwise(ctx, 'multiply', [x, x]), null) }, { name: 'm', node: reduce(ctx, 'max', elementwise(ctx, 'multiply', [x, x]), null) }]);
+    expect(fromStore.outputs).toEqual(fresh.outputs);
+    expect(fromStore.records.every((r) => r.bytesIn > 0 || r.kind !== 'reduce')).toBe(true);
+    engine.unpersist(stored);
+    expect(native().storeStats().currentBytes).toBe(base);
+  });
+});

@@ -45,8 +45,8 @@ struct OpTable {
   Reduce reduce_vector[static_cast<int>(ReduceKind::Count_)][4];
   // C (m x n) += A (m x k) * B (k x n), all row-major and contiguous, in one compute type.
   void (*matmul_acc[4])(void* c, const void* a, const void* b, int64_t m, int64_t n, int64_t k);
-  // Sums n doubles with Neumaier compensation; the memory-bandwidth probe of the benchmarks.
-  double (*sum_f64)(const double* v, int64_t n);
+  // Reads n 64-bit words as fast as memory allows: the benchmarks' memory-bandwidth probe.
+  uint64_t (*read_probe)(const uint64_t* v, int64_t n);
 };
 
 // The table in use (best supported level, or TESSERA_SIMD=scalar|sse2|avx2|avx512 if set).

@@ -140,8 +140,8 @@ export function compileRegion(root: Node, regionShape: readonly number[], rootMa
     return r;
   };
 
-  const readChunk = (n: Node, maps: DimMap[]): Reg => {
-    const grid = provider.grid(n);
+  /** A read of the one chunk (of a grid) that holds the region. */
+  const readChunkOf = (n: Node, grid: Grid, keyOf: (idx: number[]) => string, maps: DimMap[]): Reg => {
     const idx: number[] = [], local: DimMap[] = [], shape: number[] = [];
     maps.forEach((m, i) => {
       const bounds = boundaries(grid[i]);
@@ -155,10 +155,12 @@ export function compileRegion(root: Node, regionShape: readonly number[], rootMa
       local.push({ off: m.off - bounds[c], step: m.step, src: m.src });
     });
     const { base, strides } = affine(local, cStrides(shape), nd);
-    const dep = b.dep(provider.key(n, idx));
+    const dep = b.dep(keyOf(idx));
     const reg = b.load({ kind: 'chunk', dtype: n.dtype, dep, base, strides }, ctypeOf(n.dtype));
     return { reg, ctype: ctypeOf(n.dtype), dtype: n.dtype };
   };
+
+  const readChunk = (n: Node, maps: DimMap[]): Reg => readChunkOf(n, provider.grid(n), (idx) => provider.key(n, idx), maps);
 
   const walkFused = (n: Node, maps: DimMap[]): Reg => {
     switch (n.op) {
@@ -174,6 +176,10 @@ export function compileRegion(root: Node, regionShape: readonly number[], rootMa
         if (s.kind === 'full') {
           const v = typeof s.value === 'boolean' ? (s.value ? 1 : 0) : s.value;
           return { reg: b.constant(ct, isInteger(n.dtype) ? Math.trunc(v) : v), ctype: ct, dtype: n.dtype };
+        }
+        if (s.kind === 'stored') {
+          const counts = n.grid.map((d) => d.length);
+          return readChunkOf(n, n.grid, (idx) => s.keys[idx.reduce((acc, i, d) => acc * counts[d] + i, 0)], maps);
         }
         if (s.kind === 'file') {
           const es = s.fortran ? fStrides(n.shape) : cStrides(n.shape);
@@ -202,6 +208,8 @@ export function compileRegion(root: Node, regionShape: readonly number[], rootMa
           return b.convert(r, types.compute).reg;
         });
         b.ops.push(n.fn);
+        const fast = fastPower(n, types.compute, args, b);
+        if (fast !== null) return { reg: fast, ctype: ctypeOf(n.dtype), dtype: n.dtype };
         const reg = emitUfunc(u, types, args, { op: (o, t, a) => b.emit(o, t, a), constant: (t, v) => b.constant(t, v) });
         return { reg, ctype: ctypeOf(n.dtype), dtype: n.dtype };
       }
@@ -248,6 +256,23 @@ export function compileRegion(root: Node, regionShape: readonly number[], rootMa
     deps: b.deps,
     ops: b.ops,
   };
+}
+
+/**
+ * numpy's fast paths for a float array to a scalar power: x**2 is x*x, x**0.5 is sqrt(x), x**-1 is
+ * 1/x and x**1 is x. Same results as pow (numpy takes the same paths), several times faster.
+ */
+function fastPower(n: Node & { op: 'map' }, compute: DType, args: number[], b: Builder): number | null {
+  const e = n.args[1];
+  if (n.fn !== 'power' || e.op !== 'scalar' || typeof e.value !== 'number' || (compute !== 'float64' && compute !== 'float32')) return null;
+  const ct = ctypeOf(compute);
+  switch (e.value) {
+    case 2: return b.emit('mul', ct, [args[0], args[0]]);
+    case 0.5: return b.emit('sqrt', ct, [args[0]]);
+    case 1: return args[0];
+    case -1: return b.emit('div', ct, [b.constant(ct, 1), args[0]]);
+    default: return null;
+  }
 }
 
 /** Maps for an operand broadcast against its consumer: leading and size-1 dimensions pinned to 0. */

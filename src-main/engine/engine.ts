@@ -7,7 +7,7 @@ import { native, type DTypeName } from '../native/addon.js';
 import { TesseraError, toTesseraError } from './errors.js';
 import { EventBus, type MemorySample, type TaskRecord } from './events.js';
 import { closeFiles } from './executor.js';
-import type { Node } from './expr.js';
+import type { ExprContext, Node, SourceNode } from './expr.js';
 import type { Layer, TaskGraph } from './graph.js';
 import { lowerJob, type OutputRequest } from './lower.js';
 import { Plan } from './plan.js';
@@ -41,8 +41,18 @@ export interface ComputeResult {
 }
 
 let nextOwner = 1;
+let nextStored = 1;
+
+interface Persisted {
+  owner: number;
+  keys: string[];
+}
 
 export class Engine {
+  /** Chunks of persisted arrays, by key: every job may read them. */
+  private readonly external = new Map<string, number>();
+  private readonly persisted = new Map<string, Persisted>();  // by stored name
+
   private constructor(readonly pool: WorkerPool | null, readonly simd: string) {}
 
   static async start(opts: EngineOptions = {}): Promise<Engine> {
@@ -71,7 +81,7 @@ export class Engine {
       opts.onGraph?.(graph);
       const keep = new Set<string>();
       for (const o of graph.outputs) if (!o.path) for (const c of o.chunks) keep.add(c.key);
-      const scheduler = new Scheduler(graph, { pool: this.pool, owner, bus, memoryLimit: opts.memoryLimit ?? null, keep });
+      const scheduler = new Scheduler(graph, { pool: this.pool, owner, bus, memoryLimit: opts.memoryLimit ?? null, keep, external: this.external });
       const onAbort = () => scheduler.cancel();
       if (opts.signal?.aborted) scheduler.cancel();
       opts.signal?.addEventListener('abort', onAbort);
@@ -111,7 +121,61 @@ export class Engine {
     }
   }
 
+  /**
+   * Computes an array and keeps its chunks in the store (dask's persist): returns a node that
+   * reads them, usable in later jobs of this engine until unpersist().
+   */
+  async persist(ctx: ExprContext, node: Node, opts: ComputeOptions = {}): Promise<SourceNode> {
+    const owner = nextOwner++;
+    const bus = opts.bus ?? new EventBus();
+    const graph = this.lower([{ name: 'persist', node }]);
+    const keepKeys = graph.outputs[0].chunks.map((c) => c.key);
+    const scheduler = new Scheduler(graph, { pool: this.pool, owner, bus, memoryLimit: opts.memoryLimit ?? null, keep: new Set(keepKeys), external: this.external });
+    let run;
+    try {
+      run = await scheduler.run();
+    } catch (e) {
+      native().releaseOwner(owner);
+      throw toTesseraError(e, { phase: 'run' });
+    } finally {
+      for (const p of graph.programs) native().dropProgram(p);
+      if (this.pool) this.pool.closeFiles();
+      else closeFiles();
+    }
+    const name = `stored-${nextStored++}`;
+    const keys = graph.outputs[0].chunks.map((_, i) => `${name}:${i}`);
+    keepKeys.forEach((k, i) => this.external.set(keys[i], run.chunks.get(k)!));
+    const spec = { kind: 'stored' as const, keys };
+    const stored = ctx.intern<SourceNode>({ op: 'source', source: spec, shape: node.shape, dtype: node.dtype, weak: null, grid: node.grid }, spec);
+    this.persisted.set(name, { owner, keys });
+    return stored;
+  }
+
+  /** The store chunk ids of a persisted array, in C order of its grid. */
+  chunkIds(node: SourceNode): number[] {
+    if (node.source.kind !== 'stored') return [];
+    return node.source.keys.map((k) => this.external.get(k)!).filter((id) => id !== undefined);
+  }
+
+  /** Frees the chunks of a persisted array. */
+  unpersist(node: SourceNode): void {
+    if (node.source.kind !== 'stored' || !node.source.keys.length) return;
+    const name = node.source.keys[0].split(':')[0];
+    const p = this.persisted.get(name);
+    if (!p) return;
+    for (const k of p.keys) this.external.delete(k);
+    native().releaseOwner(p.owner);
+    native().forgetOwner(p.owner);
+    this.persisted.delete(name);
+  }
+
   async close(): Promise<void> {
+    for (const p of this.persisted.values()) {
+      native().releaseOwner(p.owner);
+      native().forgetOwner(p.owner);
+    }
+    this.persisted.clear();
+    this.external.clear();
     await this.pool?.close();
   }
 }

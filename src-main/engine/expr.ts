@@ -13,7 +13,9 @@ export type SourceSpec =
   | { kind: 'uniform' | 'normal'; seed: number }
   | { kind: 'arange'; start: number; step: number }
   | { kind: 'full'; value: number | boolean }
-  | { kind: 'file'; path: string; fileSize: number; dataOffset: number; byteswap: boolean; fortran: boolean };
+  | { kind: 'file'; path: string; fileSize: number; dataOffset: number; byteswap: boolean; fortran: boolean }
+  /** Chunks already in the store (a persisted array): one key per chunk, in C order of the grid. */
+  | { kind: 'stored'; keys: string[] };
 
 /** One output dimension of a view: taken from input dim `src` (start + k * step), or a new axis. */
 export interface ViewDim {

@@ -26,7 +26,7 @@ export function order(g: TaskGraph): void {
       if (done.has(task.key)) { stack.pop(); continue; }
       if (frame[1] < task.deps.length) {
         const dep = task.deps[frame[1]++];
-        if (!done.has(dep)) stack.push([dep, 0]);
+        if (!done.has(dep) && g.byKey.has(dep)) stack.push([dep, 0]); // persisted chunks are not tasks
         continue;
       }
       task.priority = next++;

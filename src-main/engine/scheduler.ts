@@ -35,6 +35,7 @@ export interface SchedulerOptions {
   bus: EventBus;
   memoryLimit?: number | null;
   keep?: Set<string>;        // keys whose chunks outlive the run
+  external?: Map<string, number>; // chunks made before this run (persisted arrays): read, never released
   prefetch?: number;
   memoryIntervalMs?: number;
 }
@@ -50,7 +51,8 @@ const now = () => performance.timeOrigin + performance.now();
 
 export class Scheduler {
   private readonly g: TaskGraph;
-  private readonly o: Required<Omit<SchedulerOptions, 'pool' | 'memoryLimit'>> & { pool: WorkerPool | null; memoryLimit: number | null };
+  private readonly o: Required<Omit<SchedulerOptions, 'pool' | 'memoryLimit' | 'external'>> & { pool: WorkerPool | null; memoryLimit: number | null };
+  private readonly external: Map<string, number>;
   private readonly remainingDeps = new Map<string, number>();
   private readonly dependents = new Map<string, string[]>();
   private readonly pendingUses = new Map<string, number>();
@@ -82,11 +84,12 @@ export class Scheduler {
       pool: opts.pool, owner: opts.owner, bus: opts.bus, memoryLimit: opts.memoryLimit ?? null,
       keep: opts.keep ?? new Set(), prefetch: opts.prefetch ?? 2, memoryIntervalMs: opts.memoryIntervalMs ?? 50,
     };
+    this.external = opts.external ?? new Map();
     const lanes = opts.pool ? opts.pool.size : 1;
     this.inflight = new Array(lanes).fill(0);
     this.perWorkerHeld = new Array(lanes).fill(0);
     for (const t of graph.tasks) {
-      const deps = [...new Set(t.deps)];
+      const deps = [...new Set(t.deps)].filter((d) => !this.external.has(d));
       this.remainingDeps.set(t.key, deps.length);
       for (const d of deps) {
         if (!graph.byKey.has(d)) throw new TesseraError('INTERNAL', `task ${t.key} depends on unknown ${d}`, 'this is a planner bug');
@@ -125,7 +128,8 @@ export class Scheduler {
   // ---- transitions ----------------------------------------------------------------------
 
   private makeReady(t: Task): void {
-    (t.deps.length === 0 ? this.readySources : this.readyOthers).push(t);
+    const readsChunks = t.deps.some((d) => !this.external.has(d));
+    (readsChunks ? this.readyOthers : this.readySources).push(t);
   }
 
   private gateOpen(): boolean {
@@ -151,7 +155,7 @@ export class Scheduler {
   }
 
   private idsOf(t: Task): number[] {
-    return t.deps.map((d) => this.chunkOf.get(d)!);
+    return t.deps.map((d) => this.chunkOf.get(d) ?? this.external.get(d)!);
   }
 
   private pump(): void {
@@ -204,6 +208,7 @@ export class Scheduler {
       if (this.held > this.peakHeld) this.peakHeld = this.held;
     }
     for (const d of new Set(t.deps)) {
+      if (this.external.has(d)) continue;
       const left = this.pendingUses.get(d)! - 1;
       this.pendingUses.set(d, left);
       if (left === 0) this.release(d);

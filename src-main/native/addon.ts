@@ -84,7 +84,8 @@ export interface NativeAddon {
   abortWriter(id: number): void;
   forgetWriter(id: number): void;
   philox(p: { counter: number[]; key: number[] }): number[];
-  sumChunkF64(chunk: number): number;
+  /** Reads every byte of a chunk once (the benchmarks' memory-bandwidth probe). */
+  readProbe(chunk: number): number;
 }
 
 /** An error thrown by the addon carries a stable code and a hint. */

@@ -10,6 +10,10 @@
 #include <limits>
 #include <type_traits>
 
+#if defined(__AVX2__) || defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
 #include "../op_table.h"
 #include "../philox.h"
 
@@ -288,33 +292,142 @@ template <class T> void k_store_bool(uint8_t* dst, const void* v_, int64_t n) {
 }
 
 // ---- generators ---------------------------------------------------------------------------
+// Element i of a random array comes from Philox4x32-10 (key = seed, counter = (c, stream, 0)):
+// with i = 32*B + j, the counter is c = 16*B + (j % 16), and element i takes the low 64 bits of
+// the output for j < 16 and the high 64 bits for j >= 16. A block of 32 aligned elements is thus
+// 16 consecutive counters, one SIMD batch with no shuffling, and every element is still a pure
+// function of (seed, i): any chunking and any worker count give the same numbers.
+// Uniform: 53 random bits -> [0, 1) as numpy builds doubles. Normal: Box-Muller on the pair of
+// uniforms of one counter (u1 from the low, u2 from the high bits): cos for j < 16, sin for j >= 16.
 
-// 16 consecutive counters at a time in lane arrays: the 32x32->64 multiplies vectorise.
-void philox_lanes(uint64_t counter0, uint32_t stream, uint64_t seed, uint32_t (&w)[4][kLanes]) {
-  uint32_t c0[kLanes], c1[kLanes], c2[kLanes], c3[kLanes];
-  for (int l = 0; l < kLanes; ++l) {
-    uint64_t c = counter0 + static_cast<uint64_t>(l);
-    c0[l] = static_cast<uint32_t>(c); c1[l] = static_cast<uint32_t>(c >> 32); c2[l] = stream; c3[l] = 0;
+inline double unit(uint64_t bits) { return static_cast<double>(static_cast<int64_t>(bits >> 11)) * (1.0 / 9007199254740992.0); }
+
+// Philox4x32-10 on 16 consecutive counters (c0 + l), in four arrays of 16 output words.
+#if defined(__AVX512F__)
+inline void mulhilo16(__m512i a, __m512i m, __m512i& hi, __m512i& lo) {
+  __m512i even = _mm512_mul_epu32(a, m);                         // 64-bit products of lanes 0, 2, ...
+  __m512i odd = _mm512_mul_epu32(_mm512_srli_epi64(a, 32), m);   // ... and of lanes 1, 3, ...
+  lo = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
+  hi = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(even, 32), odd);
+}
+// G batches of 16 counters at once: each round is a chain of dependent multiplies, so
+// independent batches interleaved keep the vector units busy instead of waiting on latency.
+template <int G>
+void philox16xG(uint64_t counter0, uint32_t stream, uint64_t seed, uint32_t (*w)[4][kLanes]) {
+  __m512i c0[G], c1[G], c2[G], c3[G];
+  const __m512i iota = _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7);
+  const __m512i pick_lo = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i pick_hi = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  for (int g = 0; g < G; ++g) {
+    // 16 counters as two vectors of 64-bit values, split into low and high 32-bit words.
+    __m512i a = _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(counter0 + 16 * g)), iota);
+    __m512i b = _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(counter0 + 16 * g + 8)), iota);
+    c0[g] = _mm512_permutex2var_epi32(a, pick_lo, b);
+    c1[g] = _mm512_permutex2var_epi32(a, pick_hi, b);
+    c2[g] = _mm512_set1_epi32(static_cast<int>(stream));
+    c3[g] = _mm512_setzero_si512();
   }
+  const __m512i m0 = _mm512_set1_epi32(static_cast<int>(Philox4x32::M0)), m1 = _mm512_set1_epi32(static_cast<int>(Philox4x32::M1));
   uint32_t k0 = static_cast<uint32_t>(seed), k1 = static_cast<uint32_t>(seed >> 32);
   for (int r = 0; r < 10; ++r) {
-    for (int l = 0; l < kLanes; ++l) {
-      uint64_t p0 = static_cast<uint64_t>(Philox4x32::M0) * c0[l];
-      uint64_t p1 = static_cast<uint64_t>(Philox4x32::M1) * c2[l];
-      uint32_t n0 = static_cast<uint32_t>(p1 >> 32) ^ c1[l] ^ k0;
-      uint32_t n2 = static_cast<uint32_t>(p0 >> 32) ^ c3[l] ^ k1;
-      c1[l] = static_cast<uint32_t>(p1); c3[l] = static_cast<uint32_t>(p0);
-      c0[l] = n0; c2[l] = n2;
+    const __m512i kk0 = _mm512_set1_epi32(static_cast<int>(k0)), kk1 = _mm512_set1_epi32(static_cast<int>(k1));
+    for (int g = 0; g < G; ++g) {
+      __m512i hi0, lo0, hi1, lo1;
+      mulhilo16(c0[g], m0, hi0, lo0);
+      mulhilo16(c2[g], m1, hi1, lo1);
+      c0[g] = _mm512_ternarylogic_epi32(hi1, c1[g], kk0, 0x96);  // a ^ b ^ c
+      c2[g] = _mm512_ternarylogic_epi32(hi0, c3[g], kk1, 0x96);
+      c1[g] = lo1;
+      c3[g] = lo0;
     }
     k0 += Philox4x32::W0; k1 += Philox4x32::W1;
   }
-  for (int l = 0; l < kLanes; ++l) { w[0][l] = c0[l]; w[1][l] = c1[l]; w[2][l] = c2[l]; w[3][l] = c3[l]; }
+  for (int g = 0; g < G; ++g) {
+    _mm512_storeu_si512(w[g][0], c0[g]); _mm512_storeu_si512(w[g][1], c1[g]);
+    _mm512_storeu_si512(w[g][2], c2[g]); _mm512_storeu_si512(w[g][3], c3[g]);
+  }
 }
+void philox16(uint64_t counter0, uint32_t stream, uint64_t seed, uint32_t (&w)[4][kLanes]) {
+  philox16xG<1>(counter0, stream, seed, &w);
+}
+// Joins word pairs (lo, hi) of lanes 0-7 or 8-15 into 64-bit values and makes [0, 1) doubles.
+inline __m512d units8(__m512i lo, __m512i hi, bool upper) {
+  const __m512i first = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+  const __m512i second = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+  __m512i bits = _mm512_permutex2var_epi32(lo, upper ? second : first, hi);
+  return _mm512_mul_pd(_mm512_cvtepi64_pd(_mm512_srli_epi64(bits, 11)), _mm512_set1_pd(1.0 / 9007199254740992.0));
+}
+#define TESSERA_HAVE_UNIFORM_BATCH 1
+constexpr int kUniformBlocks = 4;  // blocks of 32 elements per batch (4 interleaved Philox chains)
+void uniform_batch(uint64_t counter0, uint32_t stream, uint64_t seed, double* out) {
+  uint32_t w[kUniformBlocks][4][kLanes];
+  philox16xG<kUniformBlocks>(counter0, stream, seed, w);
+  for (int g = 0; g < kUniformBlocks; ++g) {
+    __m512i w0 = _mm512_loadu_si512(w[g][0]), w1 = _mm512_loadu_si512(w[g][1]);
+    __m512i w2 = _mm512_loadu_si512(w[g][2]), w3 = _mm512_loadu_si512(w[g][3]);
+    double* o = out + 32 * g;
+    _mm512_storeu_pd(o, units8(w0, w1, false));
+    _mm512_storeu_pd(o + 8, units8(w0, w1, true));
+    _mm512_storeu_pd(o + 16, units8(w2, w3, false));
+    _mm512_storeu_pd(o + 24, units8(w2, w3, true));
+  }
+}
+#elif defined(__AVX2__)
+inline void mulhilo8(__m256i a, __m256i m, __m256i& hi, __m256i& lo) {
+  __m256i even = _mm256_mul_epu32(a, m);
+  __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), m);
+  lo = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
+  hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
+}
+void philox16(uint64_t counter0, uint32_t stream, uint64_t seed, uint32_t (&w)[4][kLanes]) {
+  alignas(32) uint32_t lo[kLanes], hi[kLanes];
+  for (int l = 0; l < kLanes; ++l) { uint64_t c = counter0 + l; lo[l] = static_cast<uint32_t>(c); hi[l] = static_cast<uint32_t>(c >> 32); }
+  const __m256i m0 = _mm256_set1_epi32(static_cast<int>(Philox4x32::M0)), m1 = _mm256_set1_epi32(static_cast<int>(Philox4x32::M1));
+  for (int half = 0; half < 2; ++half) {
+    __m256i c0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(lo + 8 * half));
+    __m256i c1 = _mm256_load_si256(reinterpret_cast<const __m256i*>(hi + 8 * half));
+    __m256i c2 = _mm256_set1_epi32(static_cast<int>(stream)), c3 = _mm256_setzero_si256();
+    uint32_t k0 = static_cast<uint32_t>(seed), k1 = static_cast<uint32_t>(seed >> 32);
+    for (int r = 0; r < 10; ++r) {
+      __m256i hi0, lo0, hi1, lo1;
+      mulhilo8(c0, m0, hi0, lo0);
+      mulhilo8(c2, m1, hi1, lo1);
+      c0 = _mm256_xor_si256(_mm256_xor_si256(hi1, c1), _mm256_set1_epi32(static_cast<int>(k0)));
+      c2 = _mm256_xor_si256(_mm256_xor_si256(hi0, c3), _mm256_set1_epi32(static_cast<int>(k1)));
+      c1 = lo1;
+      c3 = lo0;
+      k0 += Philox4x32::W0; k1 += Philox4x32::W1;
+    }
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(w[0] + 8 * half), c0);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(w[1] + 8 * half), c1);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(w[2] + 8 * half), c2);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(w[3] + 8 * half), c3);
+  }
+}
+#else
+void philox16(uint64_t counter0, uint32_t stream, uint64_t seed, uint32_t (&w)[4][kLanes]) {
+  for (int l = 0; l < kLanes; ++l) {
+    uint64_t c = counter0 + l;
+    uint32_t c0 = static_cast<uint32_t>(c), c1 = static_cast<uint32_t>(c >> 32), c2 = stream, c3 = 0;
+    uint32_t k0 = static_cast<uint32_t>(seed), k1 = static_cast<uint32_t>(seed >> 32);
+    for (int r = 0; r < 10; ++r) {
+      uint64_t p0 = static_cast<uint64_t>(Philox4x32::M0) * c0;
+      uint64_t p1 = static_cast<uint64_t>(Philox4x32::M1) * c2;
+      uint32_t n0 = static_cast<uint32_t>(p1 >> 32) ^ c1 ^ k0;
+      uint32_t n2 = static_cast<uint32_t>(p0 >> 32) ^ c3 ^ k1;
+      c1 = static_cast<uint32_t>(p1); c3 = static_cast<uint32_t>(p0); c0 = n0; c2 = n2;
+      k0 += Philox4x32::W0; k1 += Philox4x32::W1;
+    }
+    w[0][l] = c0; w[1][l] = c1; w[2][l] = c2; w[3][l] = c3;
+  }
+}
+#endif
 
-inline double unit(uint64_t bits) { return static_cast<double>(bits >> 11) * (1.0 / 9007199254740992.0); }
-
-inline uint64_t draw_bits(uint64_t index, uint32_t stream, uint64_t seed, int which) {
-  uint32_t c0 = static_cast<uint32_t>(index), c1 = static_cast<uint32_t>(index >> 32), c2 = stream, c3 = 0;
+// One element by itself (heads, tails and strided reads): the same mapping, one counter.
+inline double draw_one(uint64_t i, uint32_t stream, uint64_t seed, bool normal) {
+  uint64_t counter = ((i >> 5) << 4) | (i & 15);
+  bool upper = (i >> 4) & 1;
+  uint32_t c0 = static_cast<uint32_t>(counter), c1 = static_cast<uint32_t>(counter >> 32), c2 = stream, c3 = 0;
   uint32_t k0 = static_cast<uint32_t>(seed), k1 = static_cast<uint32_t>(seed >> 32);
   for (int r = 0; r < 10; ++r) {
     uint64_t p0 = static_cast<uint64_t>(Philox4x32::M0) * c0;
@@ -324,58 +437,45 @@ inline uint64_t draw_bits(uint64_t index, uint32_t stream, uint64_t seed, int wh
     c1 = static_cast<uint32_t>(p1); c3 = static_cast<uint32_t>(p0); c0 = n0; c2 = n2;
     k0 += Philox4x32::W0; k1 += Philox4x32::W1;
   }
-  return which == 0 ? (static_cast<uint64_t>(c1) << 32 | c0) : (static_cast<uint64_t>(c3) << 32 | c2);
+  uint64_t low = static_cast<uint64_t>(c1) << 32 | c0, high = static_cast<uint64_t>(c3) << 32 | c2;
+  if (!normal) return unit(upper ? high : low);
+  double r = std::sqrt(-2.0 * std::log(1.0 - unit(low)));
+  double t = kTwoPi * unit(high);
+  return upper ? r * std::sin(t) : r * std::cos(t);
 }
 
-inline double normal_from(uint64_t bits_a, uint64_t bits_b, bool odd) {
-  double u1 = 1.0 - unit(bits_a);  // (0, 1]: log is finite
-  double u2 = unit(bits_b);
-  double r = std::sqrt(-2.0 * std::log(u1));
-  return odd ? r * std::sin(kTwoPi * u2) : r * std::cos(kTwoPi * u2);
-}
-
-// Uniform: element i is drawn from counter i/2 (stream 0), the low 64 bits for even i and the
-// high 64 bits for odd i. Normal: Box-Muller on counter i/2 (stream 1): cos for even, sin for odd.
 template <bool Normal>
 void k_generate(double* out, uint64_t seed, int64_t index0, int64_t stride, int64_t n) {
   const uint32_t stream = Normal ? 1 : 0;
   int64_t j = 0;
   if (stride == 1) {
-    // Leading odd element, then whole lane batches of 2 * kLanes elements, then the tail.
-    if (n > 0 && (index0 & 1)) {
-      uint64_t c = static_cast<uint64_t>(index0) >> 1;
-      out[0] = Normal ? normal_from(draw_bits(c, stream, seed, 0), draw_bits(c, stream, seed, 1), true)
-                      : unit(draw_bits(c, stream, seed, 1));
-      j = 1;
-    }
+    for (; j < n && ((index0 + j) & 31); ++j) out[j] = draw_one(static_cast<uint64_t>(index0 + j), stream, seed, Normal);
     uint32_t w[4][kLanes];
-    while (n - j >= 2 * kLanes) {
-      uint64_t c = static_cast<uint64_t>(index0 + j) >> 1;
-      philox_lanes(c, stream, seed, w);
-      double* o = out + j;
-      for (int l = 0; l < kLanes; ++l) {
-        uint64_t a = static_cast<uint64_t>(w[1][l]) << 32 | w[0][l];
-        uint64_t b = static_cast<uint64_t>(w[3][l]) << 32 | w[2][l];
-        if constexpr (Normal) {
-          double u1 = 1.0 - unit(a), u2 = unit(b);
-          double r = std::sqrt(-2.0 * std::log(u1));
-          o[2 * l] = r * std::cos(kTwoPi * u2);
-          o[2 * l + 1] = r * std::sin(kTwoPi * u2);
-        } else {
-          o[2 * l] = unit(a);
-          o[2 * l + 1] = unit(b);
+#ifdef TESSERA_HAVE_UNIFORM_BATCH
+    if (!Normal)
+      for (; n - j >= 32 * kUniformBlocks; j += 32 * kUniformBlocks)
+        uniform_batch((static_cast<uint64_t>(index0 + j) >> 5) << 4, stream, seed, out + j);
+#endif
+    for (; n - j >= 32; j += 32) {
+      uint64_t block = static_cast<uint64_t>(index0 + j) >> 5;
+      double* __restrict o = out + j;
+      philox16(block << 4, stream, seed, w);
+      if constexpr (Normal) {
+        for (int l = 0; l < kLanes; ++l) {
+          double r = std::sqrt(-2.0 * std::log(1.0 - unit(static_cast<uint64_t>(w[1][l]) << 32 | w[0][l])));
+          double t = kTwoPi * unit(static_cast<uint64_t>(w[3][l]) << 32 | w[2][l]);
+          o[l] = r * std::cos(t);
+          o[kLanes + l] = r * std::sin(t);
+        }
+      } else {
+        for (int l = 0; l < kLanes; ++l) {
+          o[l] = unit(static_cast<uint64_t>(w[1][l]) << 32 | w[0][l]);
+          o[kLanes + l] = unit(static_cast<uint64_t>(w[3][l]) << 32 | w[2][l]);
         }
       }
-      j += 2 * kLanes;
     }
   }
-  for (; j < n; ++j) {
-    uint64_t i = static_cast<uint64_t>(index0 + j * stride);
-    uint64_t c = i >> 1;
-    bool odd = i & 1;
-    if constexpr (Normal) out[j] = normal_from(draw_bits(c, stream, seed, 0), draw_bits(c, stream, seed, 1), odd);
-    else out[j] = unit(draw_bits(c, stream, seed, odd ? 1 : 0));
-  }
+  for (; j < n; ++j) out[j] = draw_one(static_cast<uint64_t>(index0 + j * stride), stream, seed, Normal);
 }
 
 template <class T> void k_arange(void* o_, double start, double step, int64_t index0, int64_t stride, int64_t n) {
@@ -506,32 +606,23 @@ template <class A> void r_prod_vector(ReduceSlots s, int64_t slot, const void* v
   A* __restrict p = P<A>(s, 0) + slot;
   for (int64_t j = 0; j < n; ++j) p[j] = wrap_mul(p[j], v[j]);
 }
-// min/max: NaN wins (numpy propagates it); the NaN test is a separate OR so the loop vectorises.
+// min/max: NaN wins (numpy propagates it). A lane keeps NaN once it has seen one, so the loop is
+// compare-and-blend only and vectorises.
+template <class A, bool Max> inline A pick(A x, A acc) {
+  if constexpr (is_float<A>) return (Max ? x > acc : x < acc) || x != x ? x : acc;
+  else return (Max ? x > acc : x < acc) ? x : acc;
+}
 template <class A, bool Max> void r_minmax_scalar(ReduceSlots s, int64_t slot, const void* v_, int64_t n, int64_t, int64_t) {
   const A* __restrict v = static_cast<const A*>(v_);
-  A acc[kLanes];
   A cur = P<A>(s, 0)[slot];
+  if constexpr (is_float<A>) { if (cur != cur) return; }
+  A acc[kLanes];
   for (int l = 0; l < kLanes; ++l) acc[l] = cur;
   int64_t i = 0;
-  if constexpr (is_float<A>) {
-    if (cur != cur) return;
-    int nan[kLanes] = {};
-    for (; i + kLanes <= n; i += kLanes)
-      for (int l = 0; l < kLanes; ++l) {
-        A x = v[i + l];
-        acc[l] = Max ? (x > acc[l] ? x : acc[l]) : (x < acc[l] ? x : acc[l]);
-        nan[l] |= x != x;
-      }
-    int any_nan = 0;
-    for (int l = 0; l < kLanes; ++l) any_nan |= nan[l];
-    for (; i < n; ++i) { A x = v[i]; any_nan |= x != x; acc[0] = Max ? (x > acc[0] ? x : acc[0]) : (x < acc[0] ? x : acc[0]); }
-    if (any_nan) { P<A>(s, 0)[slot] = std::numeric_limits<A>::quiet_NaN(); return; }
-  } else {
-    for (; i + kLanes <= n; i += kLanes)
-      for (int l = 0; l < kLanes; ++l) { A x = v[i + l]; acc[l] = Max ? (x > acc[l] ? x : acc[l]) : (x < acc[l] ? x : acc[l]); }
-    for (; i < n; ++i) { A x = v[i]; acc[0] = Max ? (x > acc[0] ? x : acc[0]) : (x < acc[0] ? x : acc[0]); }
-  }
-  for (int l = 0; l < kLanes; ++l) cur = Max ? (acc[l] > cur ? acc[l] : cur) : (acc[l] < cur ? acc[l] : cur);
+  for (; i + kLanes <= n; i += kLanes)
+    for (int l = 0; l < kLanes; ++l) acc[l] = pick<A, Max>(v[i + l], acc[l]);
+  for (; i < n; ++i) acc[0] = pick<A, Max>(v[i], acc[0]);
+  for (int l = 0; l < kLanes; ++l) cur = pick<A, Max>(acc[l], cur);
   P<A>(s, 0)[slot] = cur;
 }
 template <class A, bool Max> void r_minmax_vector(ReduceSlots s, int64_t slot, const void* v_, int64_t n, int64_t, int64_t) {
@@ -611,10 +702,16 @@ template <class A> void r_count_vector(ReduceSlots s, int64_t slot, const void* 
   for (int64_t j = 0; j < n; ++j) a[j] += v[j];
 }
 
-double sum_f64(const double* v, int64_t n) {
-  double s = 0, c = 0;
-  for (int64_t i = 0; i < n; i += 4096) neumaier(s, c, block_sum(v + i, n - i < 4096 ? n - i : 4096));
-  return s + c;
+// The memory-bandwidth probe: ORs every 64-bit word, the cheapest loop that must load them all.
+uint64_t read_probe(const uint64_t* __restrict v, int64_t n) {
+  uint64_t acc[kLanes] = {};
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes)
+    for (int l = 0; l < kLanes; ++l) acc[l] |= v[i + l];
+  for (; i < n; ++i) acc[0] |= v[i];
+  uint64_t r = 0;
+  for (int l = 0; l < kLanes; ++l) r |= acc[l];
+  return r;
 }
 
 // ---- matmul -------------------------------------------------------------------------------
@@ -720,7 +817,7 @@ OpTable build() {
   R(ReduceKind::Any, nullptr, r_any_scalar<int64_t>, nullptr, nullptr, r_any_vector<int64_t>, nullptr);
   R(ReduceKind::All, nullptr, r_all_scalar<int64_t>, nullptr, nullptr, r_all_vector<int64_t>, nullptr);
   R(ReduceKind::CountNonzero, nullptr, r_count_scalar<int64_t>, nullptr, nullptr, r_count_vector<int64_t>, nullptr);
-  t.sum_f64 = sum_f64;
+  t.read_probe = read_probe;
   t.matmul_acc[0] = k_matmul_acc<double>; t.matmul_acc[1] = k_matmul_acc<float>;
   t.matmul_acc[2] = k_matmul_acc<int64_t>; t.matmul_acc[3] = k_matmul_acc<uint64_t>;
   return t;

@@ -1,0 +1,202 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: Tessera against its peers, measured side by side in one run, printed as one
+ * table of ratios. Peers: numpy (one thread) and Dask's threaded scheduler from Debian's
+ * python3-numpy / python3-dask, where installed. Timings are the best of a few repeats after a
+ * warm-up (noisy shared machines: compare the ratios, not the absolute numbers).
+ *
+ *   node bench/run.mjs [--quick]   (--quick: fewer repeats and a smaller bandwidth array)
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir, availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import { Engine } from '../dist/src-main/engine/engine.js';
+import { ExprContext } from '../dist/src-main/engine/expr.js';
+import { Evaluator, npyArray, randomArray, readNpyInfo, full, reduce } from '../dist/src-main/collections/array/index.js';
+import { addonPath } from '../dist/src-main/native/addon.js';
+
+const quick = process.argv.includes('--quick');
+const REPEATS = quick ? 2 : 5;
+const WORKERS = Math.min(2, availableParallelism());
+const SEED_N = 10_000_000;
+const SEED_CHUNKS = [100_000, 500_000, 1_000_000, 2_000_000, 5_000_000];
+const BW_N = quick ? 25_000_000 : 100_000_000; // 800 MB of float64
+const OVERHEAD_TASKS = 20_000;
+
+const rows = [];
+const row = (bench, setting, tessera, peer, peerName, ratioLabel, ratio, target) =>
+  rows.push({ bench, setting, tessera, peer: peer ?? '-', peerName: peerName ?? '', ratioLabel: ratioLabel ?? '', ratio, target: target ?? '' });
+
+async function best(f, repeats = REPEATS) {
+  await f(); // warm-up
+  let t = Infinity;
+  for (let i = 0; i < repeats; i++) {
+    const t0 = performance.now();
+    await f();
+    t = Math.min(t, (performance.now() - t0) / 1000);
+  }
+  return t;
+}
+
+// ---- peers (Python) -------------------------------------------------------------------------
+function python(code) {
+  const env = { ...process.env };
+  delete env.OPENBLAS_CORETYPE; // they slow a current numpy; unset both together
+  delete env.OPENBLAS_L2_SIZE;
+  for (const exe of ['/usr/bin/python3', 'python3']) {
+    const r = spawnSync(exe, ['-c', code], { encoding: 'utf8', env, maxBuffer: 2 ** 24 });
+    if (r.status === 0) return JSON.parse(r.stdout.trim().split('\n').pop());
+    if (r.stderr && !/No module named/.test(r.stderr)) process.stderr.write(r.stderr);
+  }
+  return null;
+}
+
+const PY_TIMER = `
+import json, time
+def best(f, repeats=${REPEATS}):
+    f()
+    t = float('inf')
+    for _ in range(repeats):
+        t0 = time.perf_counter(); f(); t = min(t, time.perf_counter() - t0)
+    return t
+`;
+
+const numpySeed = python(`${PY_TIMER}
+import numpy as np
+rng = np.random.default_rng(42)
+def gen_and_compute():
+    x = rng.random(${SEED_N})
+    return np.sqrt(x ** 2).mean()
+x = rng.random(${SEED_N})
+print(json.dumps({"full": best(gen_and_compute), "compute": best(lambda: np.sqrt(x ** 2).mean())}))`);
+
+const daskSeed = python(`${PY_TIMER}
+import dask, dask.array as da
+out = {"version": dask.__version__}
+for c in ${JSON.stringify(SEED_CHUNKS)}:
+    x = da.random.random(${SEED_N}, chunks=c)
+    y = da.sqrt(x ** 2).mean()
+    out[str(c)] = best(lambda: y.compute(scheduler='threads', num_workers=${WORKERS}), repeats=${quick ? 1 : 3})
+print(json.dumps(out))`);
+
+const daskOverhead = python(`${PY_TIMER}
+import dask.array as da
+x = da.ones(${OVERHEAD_TASKS}, chunks=1).sum()
+n = len(dict(x.__dask_graph__()))
+t = best(lambda: x.compute(scheduler='threads', num_workers=${WORKERS}), repeats=${quick ? 1 : 3})
+print(json.dumps({"tasks": n, "wall": t}))`);
+
+const numpyBw = python(`${PY_TIMER}
+import numpy as np
+x = np.random.default_rng(0).random(${BW_N})
+print(json.dumps({op: best(getattr(x, op), repeats=3) for op in ("sum", "mean", "std", "min")}))`);
+
+// ---- Tessera ---------------------------------------------------------------------------------
+const engine = await Engine.start({ workers: WORKERS });
+const evaluate = (ctx, datasets, src) => new Evaluator(ctx, new Map(Object.entries(datasets))).evaluateOutput(src);
+
+// 1. The seed workload at each chunking.
+const seedTimes = {};
+for (const c of SEED_CHUNKS) {
+  const ctx = new ExprContext();
+  const x = randomArray(ctx, { dist: 'uniform', shape: [SEED_N], seed: 42, chunks: [c] });
+  const node = evaluate(ctx, { x }, 'sqrt(x ** 2).mean()');
+  seedTimes[c] = await best(() => engine.compute([{ name: 'm', node }]));
+}
+const tBest = Math.min(...Object.values(seedTimes));
+const daskBest = daskSeed ? Math.min(...SEED_CHUNKS.map((c) => daskSeed[String(c)])) : null;
+for (const c of SEED_CHUNKS) {
+  row('seed sqrt(x**2).mean(), 10M', `chunks ${c.toExponential(0)}`, `${(seedTimes[c] * 1000).toFixed(1)} ms`,
+    daskSeed ? `${(daskSeed[String(c)] * 1000).toFixed(1)} ms` : null, `Dask ${daskSeed?.version ?? 'n/a'} threads`,
+    'x faster than Dask (same chunks)', daskSeed ? daskSeed[String(c)] / seedTimes[c] : null);
+}
+row('seed sqrt(x**2).mean(), 10M', 'best vs best', `${(tBest * 1000).toFixed(1)} ms`, daskBest ? `${(daskBest * 1000).toFixed(1)} ms` : null,
+  'Dask best chunking', 'x faster than Dask', daskBest ? daskBest / tBest : null, '>= 5x');
+row('seed sqrt(x**2).mean(), 10M', 'best vs numpy (generate + compute)', `${(tBest * 1000).toFixed(1)} ms`,
+  numpySeed ? `${(numpySeed.full * 1000).toFixed(1)} ms` : null, 'numpy, 1 thread', 'x faster than numpy', numpySeed ? numpySeed.full / tBest : null, '>= 2x');
+row('seed sqrt(x**2).mean(), 10M', 'best vs numpy (x already in memory)', `${(tBest * 1000).toFixed(1)} ms`,
+  numpySeed ? `${(numpySeed.compute * 1000).toFixed(1)} ms` : null, 'numpy compute only', 'x faster than numpy', numpySeed ? numpySeed.compute / tBest : null);
+
+// 2. Memory bandwidth: the probe, then reductions over a persisted array and over a warm mmap.
+const ctx = new ExprContext();
+const bytes = BW_N * 8;
+const stored = await engine.persist(ctx, randomArray(ctx, { dist: 'uniform', shape: [BW_N], seed: 1, chunks: 'auto' }));
+const ids = engine.chunkIds(stored);
+const chunkBytes = bytes / ids.length;
+
+async function probe(threads) {
+  const code = `
+    const { workerData, parentPort } = require('node:worker_threads');
+    const addon = require(workerData.addon);
+    parentPort.on('message', () => {
+      const t0 = performance.now();
+      let acc = 0;
+      for (const id of workerData.ids) acc |= addon.readProbe(id);
+      parentPort.postMessage({ ms: performance.now() - t0, acc });
+    });`;
+  const parts = Array.from({ length: threads }, (_, t) => ids.filter((_, i) => i % threads === t));
+  const workers = parts.map((p) => new Worker(code, { eval: true, workerData: { ids: p, addon: addonPath() } }));
+  const once = () => Promise.all(workers.map((w) => new Promise((r) => { w.once('message', r); w.postMessage(0); })));
+  await once();
+  let bestGbps = 0;
+  for (let i = 0; i < REPEATS; i++) {
+    const t0 = performance.now();
+    await once();
+    bestGbps = Math.max(bestGbps, bytes / ((performance.now() - t0) / 1000) / 1e9);
+  }
+  await Promise.all(workers.map((w) => w.terminate()));
+  return bestGbps;
+}
+const bw1 = await probe(1);
+const bwAll = await probe(WORKERS);
+row('memory read bandwidth', `probe, 1 thread`, `${bw1.toFixed(2)} GB/s`, null, '', '', null);
+row('memory read bandwidth', `probe, ${WORKERS} threads (the reference)`, `${bwAll.toFixed(2)} GB/s`, null, '', '', null);
+
+const tmp = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
+const npyPath = join(tmp, 'x.npy');
+await engine.compute([{ name: 'x', node: stored, path: npyPath }]);
+const mapped = npyArray(ctx, await readNpyInfo(npyPath), 'auto');
+for (const [where, node] of [['in memory', stored], ['mmap, warm', mapped]]) {
+  for (const op of ['sum', 'mean', 'std', 'min']) {
+    const r = reduce(ctx, op, node, null);
+    const t = await best(() => engine.compute([{ name: op, node: r }]), quick ? 2 : 3);
+    const gbps = bytes / t / 1e9;
+    const np = numpyBw && where === 'in memory' ? numpyBw[op] : null;
+    row(`${op} over ${(bytes / 1e6).toFixed(0)} MB float64`, where, `${gbps.toFixed(2)} GB/s`, np ? `${(bytes / np / 1e9).toFixed(2)} GB/s` : null,
+      np ? 'numpy, 1 thread' : '', 'fraction of read bandwidth', gbps / bwAll, '>= 0.8');
+  }
+}
+engine.unpersist(stored);
+rmSync(tmp, { recursive: true, force: true });
+
+// 3. Scheduler overhead on trivial tasks.
+{
+  const c2 = new ExprContext();
+  const ones = full(c2, [OVERHEAD_TASKS], 1, 'float64', 1);
+  const node = reduce(c2, 'sum', ones, null);
+  const tasks = engine.lower([{ name: 's', node }]).tasks.length;
+  let lowerS = Infinity;
+  for (let i = 0; i < 3; i++) { const t0 = performance.now(); engine.lower([{ name: 's', node }]); lowerS = Math.min(lowerS, (performance.now() - t0) / 1000); }
+  const wall = await best(() => engine.compute([{ name: 's', node }]), 3);
+  const perTask = (wall / tasks) * 1e6;
+  const schedPerTask = ((wall - lowerS) / tasks) * 1e6;
+  const daskPer = daskOverhead ? (daskOverhead.wall / daskOverhead.tasks) * 1e6 : null;
+  row(`overhead, ${OVERHEAD_TASKS} trivial tasks`, `${tasks} tasks, end to end`, `${perTask.toFixed(1)} us/task`,
+    daskPer ? `${daskPer.toFixed(1)} us/task` : null, daskOverhead ? `Dask threads (${daskOverhead.tasks} tasks)` : '', 'x less than Dask', daskPer ? daskPer / perTask : null);
+  row(`overhead, ${OVERHEAD_TASKS} trivial tasks`, 'scheduling only (lowering excluded)', `${schedPerTask.toFixed(1)} us/task`, null, '', '', null, '< 20 us');
+}
+await engine.close();
+
+// ---- the table -------------------------------------------------------------------------------
+const header = ['benchmark', 'setting', 'Tessera', 'peer', 'peer is', 'ratio', 'target'];
+const lines = rows.map((r) => [r.bench, r.setting, r.tessera, r.peer, r.peerName,
+  r.ratio === null || r.ratio === undefined ? '' : `${r.ratio.toFixed(2)} ${r.ratioLabel}`, r.target]);
+const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)));
+const fmt = (l) => `| ${l.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
+console.log(`\nTessera benchmarks: ${WORKERS} workers, SIMD ${engine.simd}, ${new Date().toISOString()}${quick ? ' (quick)' : ''}\n`);
+console.log(fmt(header));
+console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+for (const l of lines) console.log(fmt(l));
