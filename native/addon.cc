@@ -13,6 +13,7 @@
 #include "kernels/philox.h"
 #include "kernels/program_registry.h"
 #include "store/chunk_store.h"
+#include "tasks/decode.h"
 #include "tasks/task.h"
 
 namespace tessera::binding {
@@ -72,78 +73,21 @@ Napi::Value DropProgram(const Napi::CallbackInfo& info) {
   });
 }
 
-Napi::Value RunTask(const Napi::CallbackInfo& info) {
-  return guarded(info, [&]() -> Napi::Value {
-    Napi::Object o = arg_object(info, 0);
-    std::string kind = get_string(o, "kind");
-    int owner = static_cast<int>(get_int(o, "owner", 0));
-    TaskResult r;
-    if (kind == "map") {
-      MapTask t;
-      t.program = ProgramRegistry::instance().get(static_cast<int>(get_int(o, "program", 0)));
-      t.accesses = get_accesses(o, "accesses");
-      t.iter_shape = get_ints(o, "iterShape");
-      t.out_dtype = get_dtype(o, "outDtype");
-      t.out_shape = get_ints(o, "outShape");
-      t.owner = owner;
-      r = run_map(t);
-    } else if (kind == "reduce") {
-      ReduceTask t;
-      t.program = ProgramRegistry::instance().get(static_cast<int>(get_int(o, "program", 0)));
-      t.accesses = get_accesses(o, "accesses");
-      t.iter_shape = get_ints(o, "iterShape");
-      for (int64_t v : get_ints(o, "reduced")) t.reduced.push_back(v ? 1 : 0);
-      t.index_base = get_int(o, "indexBase", 0);
-      t.index_strides = get_ints(o, "indexStrides");
-      t.spec = to_reduce_spec(o);
-      t.finalize = get_bool(o, "finalize", false);
-      if (t.finalize) t.out_shape = get_ints(o, "outShape");
-      t.owner = owner;
-      r = run_reduce(t);
-    } else if (kind == "combine") {
-      CombineTask t;
-      for (int64_t id : get_ints(o, "partials")) t.partials.push_back(static_cast<uint64_t>(id));
-      t.spec = to_reduce_spec(o);
-      t.finalize = get_bool(o, "finalize", false);
-      if (t.finalize) t.out_shape = get_ints(o, "outShape");
-      t.owner = owner;
-      r = run_combine(t);
-    } else if (kind == "assemble") {
-      AssembleTask t;
-      t.dtype = get_dtype(o, "dtype");
-      t.out_shape = get_ints(o, "outShape");
-      Napi::Value pv = o.Get("pieces");
-      if (!pv.IsArray()) throw Error("BAD_ARGUMENT", "pieces must be an array", "");
-      Napi::Array pieces = pv.As<Napi::Array>();
-      for (uint32_t i = 0; i < pieces.Length(); ++i) {
-        Napi::Object p = pieces.Get(i).As<Napi::Object>();
-        AssemblePiece piece;
-        piece.source = to_access(p.Get("source").As<Napi::Object>());
-        piece.shape = get_ints(p, "shape");
-        piece.dest_offset = get_ints(p, "destOffset");
-        t.pieces.push_back(std::move(piece));
-      }
-      t.owner = owner;
-      r = run_assemble(t);
-    } else if (kind == "matmul") {
-      MatmulTask t;
-      t.type = get_ctype(o, "type");
-      t.a = get_accesses(o, "a");
-      t.b = get_accesses(o, "b");
-      t.k = get_ints(o, "k");
-      t.m = get_int(o, "m", 0);
-      t.n = get_int(o, "n", 0);
-      t.out_dtype = get_dtype(o, "outDtype");
-      t.owner = owner;
-      r = run_matmul(t);
-    } else if (kind == "write") {
-      r = run_write(static_cast<int>(get_int(o, "writer", 0)), static_cast<uint64_t>(get_int(o, "chunk", 0)), get_ints(o, "offset"));
-    } else if (kind == "commit") {
-      WriterRegistry::instance().get(static_cast<int>(get_int(o, "writer", 0)))->commit();
-    } else {
-      throw Error("BAD_ARGUMENT", "unknown task kind " + kind, "");
-    }
-    return from_result(info.Env(), r);
+// runEncoded(spec, ids, fileIds, out: Float64Array(3)), all Float64Arrays: runs one task on this
+// thread and writes [chunk, bytesIn, bytesOut] into `out` (no object is made per task).
+Napi::Value RunEncoded(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    for (size_t k = 0; k < 4; ++k)
+      if (info.Length() <= k || !info[k].IsTypedArray() || info[k].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
+        throw Error("BAD_ARGUMENT", "runEncoded(spec, ids, fileIds, out) takes four Float64Arrays", "");
+    auto spec = info[0].As<Napi::Float64Array>(), ids = info[1].As<Napi::Float64Array>();
+    auto files = info[2].As<Napi::Float64Array>(), out = info[3].As<Napi::Float64Array>();
+    if (out.ElementLength() < 3) throw Error("BAD_ARGUMENT", "runEncoded: out needs 3 elements", "");
+    TaskResult r = run_encoded(spec.Data(), spec.ElementLength(), ids.Data(), ids.ElementLength(), files.Data(), files.ElementLength());
+    out[0] = static_cast<double>(r.chunk);
+    out[1] = static_cast<double>(r.bytes_in);
+    out[2] = static_cast<double>(r.bytes_out);
+    return info.Env().Undefined();
   });
 }
 
@@ -325,7 +269,7 @@ class TesseraAddon : public Napi::Addon<TesseraAddon> {
         InstanceMethod("setSimdLevel", &TesseraAddon::Call<SetSimdLevel>),
         InstanceMethod("registerProgram", &TesseraAddon::Call<RegisterProgram>),
         InstanceMethod("dropProgram", &TesseraAddon::Call<DropProgram>),
-        InstanceMethod("runTask", &TesseraAddon::Call<RunTask>),
+        InstanceMethod("runEncoded", &TesseraAddon::Call<RunEncoded>),
         InstanceMethod("storeStats", &TesseraAddon::Call<StoreStats>),
         InstanceMethod("resetPeak", &TesseraAddon::Call<ResetPeak>),
         InstanceMethod("release", &TesseraAddon::Call<Release>),

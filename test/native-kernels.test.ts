@@ -6,6 +6,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { native } from '../dist/src-main/native/addon.js';
 import type { CTypeName, DTypeName, Instruction } from '../dist/src-main/native/addon.js';
+import { executeTask } from '../dist/src-main/engine/executor.js';
+import type { TaskSpec } from '../dist/src-main/engine/graph.js';
+
+/** One task through the engine's executor (the encoded native entry point). */
+const run = (spec: TaskSpec, ids: number[] = []) => executeTask(spec, ids, 0);
 
 const n = native();
 const levels = n.simdLevels().split(',');
@@ -39,10 +44,10 @@ function chunkOf(ct: CTypeName, seed: number): number {
 
 function runMap(code: Instruction[], result: number, resultType: CTypeName, chunks: { id: number; ct: CTypeName }[]): Uint8Array {
   const program = n.registerProgram({ nregs: 8, result, resultType, code });
-  const r = n.runTask({
+  const r = run({
     kind: 'map', program, iterShape: [LEN], outShape: [LEN], outDtype: DTYPE_OF[resultType],
-    accesses: chunks.map((c) => ({ kind: 'chunk', dtype: DTYPE_OF[c.ct], chunk: c.id, base: 0, strides: [1] })),
-  });
+    accesses: chunks.map((c, k) => ({ kind: 'chunk', dtype: DTYPE_OF[c.ct], dep: k, base: 0, strides: [1] })),
+  }, chunks.map((c) => c.id));
   const out = new Uint8Array(n.readChunk(r.chunk).data);
   n.release(r.chunk);
   n.dropProgram(program);
@@ -109,7 +114,7 @@ describe(`block kernels at every SIMD level (${levels.join(', ')}) against the s
       for (const [base, stride] of [[0, 1], [1, 1], [12345, 1], [7, 3], [2 ** 40 + 1, 2]]) {
         sameAtEveryLevel(`${kind} base ${base} stride ${stride}`, () => {
           const program = n.registerProgram({ nregs: 1, result: 0, resultType: 'f64', code: [['load', 'f64', 0, 0, -1, -1, 0]] });
-          const r = n.runTask({ kind: 'map', program, iterShape: [LEN], outShape: [LEN], outDtype: 'float64', accesses: [{ kind, seed: 99, base, strides: [stride] }] });
+          const r = run({ kind: 'map', program, iterShape: [LEN], outShape: [LEN], outDtype: 'float64', accesses: [{ kind, seed: 99, base, strides: [stride] }] });
           const out = new Uint8Array(n.readChunk(r.chunk).data);
           n.release(r.chunk);
           return out;
@@ -121,7 +126,7 @@ describe(`block kernels at every SIMD level (${levels.join(', ')}) against the s
   it('a strided draw equals the same elements of a contiguous draw (chunking independence)', () => {
     const draw = (base: number, stride: number, len: number) => {
       const program = n.registerProgram({ nregs: 1, result: 0, resultType: 'f64', code: [['load', 'f64', 0, 0, -1, -1, 0]] });
-      const r = n.runTask({ kind: 'map', program, iterShape: [len], outShape: [len], outDtype: 'float64', accesses: [{ kind: 'normal', seed: 5, base, strides: [stride] }] });
+      const r = run({ kind: 'map', program, iterShape: [len], outShape: [len], outDtype: 'float64', accesses: [{ kind: 'normal', seed: 5, base, strides: [stride] }] });
       const out = new Float64Array(n.readChunk(r.chunk).data);
       n.release(r.chunk);
       return out;
@@ -143,16 +148,17 @@ describe(`block kernels at every SIMD level (${levels.join(', ')}) against the s
       const id = chunkOf(acc, 3);
       for (const reduced of [[1, 1], [1, 0], [0, 1]]) {
         sameAtEveryLevel(`${reduce} ${acc} over ${reduced}`, () => {
-          const code: Instruction[] = [['load', acc, 0, 0, -1, -1, 0]];
-          if (['any', 'all', 'count_nonzero'].includes(reduce)) code.push(['ne', acc, 1, 0, 2, -1, 0], ['const', acc, 2, -1, -1, -1, 0]);
-          const fixed: Instruction[] = ['any', 'all', 'count_nonzero'].includes(reduce)
-            ? [['load', acc, 0, 0, -1, -1, 0], ['const', acc, 1, -1, -1, -1, 0], ['ne', acc, 2, 0, 1, -1, 0]] : code;
-          const program = n.registerProgram({ nregs: 3, result: fixed.length - 1 === 0 ? 0 : 2, resultType: acc, code: fixed });
-          const r = n.runTask({
+          // any/all/count_nonzero take 0/1 values: compare with zero first, as the planner does.
+          const truthy = ['any', 'all', 'count_nonzero'].includes(reduce);
+          const code: Instruction[] = truthy
+            ? [['load', acc, 0, 0, -1, -1, 0], ['const', acc, 1, -1, -1, -1, 0], ['ne', acc, 2, 0, 1, -1, 0]]
+            : [['load', acc, 0, 0, -1, -1, 0]];
+          const program = n.registerProgram({ nregs: 3, result: truthy ? 2 : 0, resultType: acc, code });
+          const r = run({
             kind: 'reduce', program, iterShape: [rows, cols], reduced, indexBase: 0, indexStrides: reduced[0] && reduced[1] ? [cols, 1] : reduced[0] ? [1, 0] : [0, 1],
-            accesses: [{ kind: 'chunk', dtype: DTYPE_OF[acc], chunk: id, base: 0, strides: [cols, 1] }],
-            reduce, acc, ddof: 0, sqrt: false, outDtype: DTYPE_OF[acc], finalize: false,
-          });
+            accesses: [{ kind: 'chunk', dtype: DTYPE_OF[acc], dep: 0, base: 0, strides: [cols, 1] }],
+            reduce: reduce as 'sum', acc, ddof: 0, sqrt: false, outDtype: DTYPE_OF[acc], finalize: false,
+          }, [id]);
           const out = new Uint8Array(n.readChunk(r.chunk).data);
           n.release(r.chunk);
           n.dropProgram(program);
@@ -167,11 +173,11 @@ describe(`block kernels at every SIMD level (${levels.join(', ')}) against the s
     for (const ct of ['f64', 'f32', 'i64'] as CTypeName[]) {
       const a = chunkOf(ct, 11), b = chunkOf(ct, 12);
       sameAtEveryLevel(`matmul ${ct}`, () => {
-        const r = n.runTask({
+        const r = run({
           kind: 'matmul', type: ct, m: 30, n: 30, k: [50], outDtype: DTYPE_OF[ct],
-          a: [{ kind: 'chunk', dtype: DTYPE_OF[ct], chunk: a, base: 0, strides: [50, 1] }],
-          b: [{ kind: 'chunk', dtype: DTYPE_OF[ct], chunk: b, base: 0, strides: [30, 1] }],
-        });
+          a: [{ kind: 'chunk', dtype: DTYPE_OF[ct], dep: 0, base: 0, strides: [50, 1] }],
+          b: [{ kind: 'chunk', dtype: DTYPE_OF[ct], dep: 1, base: 0, strides: [30, 1] }],
+        }, [a, b]);
         const out = new Uint8Array(n.readChunk(r.chunk).data);
         n.release(r.chunk);
         return out;

@@ -22,25 +22,12 @@ std::string get_string(const Napi::Object& o, const char* key) {
   return v.As<Napi::String>().Utf8Value();
 }
 
-double get_number(const Napi::Object& o, const char* key, double fallback) {
-  Napi::Value v = field(o, key);
-  if (v.IsUndefined()) return fallback;
-  if (!v.IsNumber()) type_error(std::string(key) + " must be a number");
-  return v.As<Napi::Number>().DoubleValue();
-}
-
 int64_t get_int(const Napi::Object& o, const char* key, int64_t fallback) {
   Napi::Value v = field(o, key);
   if (v.IsUndefined()) return fallback;
   if (v.IsBigInt()) { bool lossless; return v.As<Napi::BigInt>().Int64Value(&lossless); }
   if (!v.IsNumber()) type_error(std::string(key) + " must be an integer");
   return v.As<Napi::Number>().Int64Value();
-}
-
-bool get_bool(const Napi::Object& o, const char* key, bool fallback) {
-  Napi::Value v = field(o, key);
-  if (v.IsUndefined()) return fallback;
-  return v.ToBoolean().Value();
 }
 
 std::vector<int64_t> get_ints(const Napi::Object& o, const char* key) {
@@ -97,65 +84,6 @@ Program to_program(const Napi::Object& o) {
     p.code.push_back(in);
   }
   return p;
-}
-
-Access to_access(const Napi::Object& o) {
-  Access a;
-  std::string kind = get_string(o, "kind");
-  if (kind == "chunk") a.kind = Access::Kind::Chunk;
-  else if (kind == "file") a.kind = Access::Kind::File;
-  else if (kind == "uniform") a.kind = Access::Kind::Uniform;
-  else if (kind == "normal") a.kind = Access::Kind::Normal;
-  else if (kind == "arange") a.kind = Access::Kind::Arange;
-  else type_error("unknown access kind " + kind);
-  if (a.kind == Access::Kind::Chunk || a.kind == Access::Kind::File) a.dtype = get_dtype(o, "dtype");
-  a.byteswap = get_bool(o, "byteswap", false);
-  a.chunk = static_cast<uint64_t>(get_int(o, "chunk", 0));
-  a.file = static_cast<int>(get_int(o, "file", 0));
-  a.data_offset = get_int(o, "dataOffset", 0);
-  a.data_elements = get_int(o, "dataElements", 0);
-  a.base = get_int(o, "base", 0);
-  a.strides = get_ints(o, "strides");
-  a.seed = static_cast<uint64_t>(get_int(o, "seed", 0));
-  a.start = get_number(o, "start", 0);
-  a.step = get_number(o, "step", 1);
-  return a;
-}
-
-std::vector<Access> get_accesses(const Napi::Object& o, const char* key) {
-  Napi::Value v = o.Get(key);
-  if (!v.IsArray()) type_error(std::string(key) + " must be an array of accesses");
-  Napi::Array arr = v.As<Napi::Array>();
-  std::vector<Access> out;
-  for (uint32_t i = 0; i < arr.Length(); ++i) {
-    Napi::Value x = arr.Get(i);
-    if (!x.IsObject()) type_error(std::string(key) + " entries must be objects");
-    out.push_back(to_access(x.As<Napi::Object>()));
-  }
-  return out;
-}
-
-ReduceSpec to_reduce_spec(const Napi::Object& o) {
-  static const char* kinds[] = {"sum", "prod", "mean", "var", "min", "max", "argmin", "argmax", "any", "all", "count_nonzero"};
-  ReduceSpec s;
-  std::string k = get_string(o, "reduce");
-  bool found = false;
-  for (int i = 0; i < 11; ++i)
-    if (k == kinds[i]) { s.kind = static_cast<ReduceKind>(i); found = true; }
-  if (!found) type_error("unknown reduction " + k);
-  s.acc = get_ctype(o, "acc");
-  s.ddof = static_cast<int>(get_int(o, "ddof", 0));
-  s.sqrt = get_bool(o, "sqrt", false);
-  s.out_dtype = get_dtype(o, "outDtype");
-  return s;
-}
-
-Napi::Object from_result(const Napi::Env& env, const TaskResult& r) {
-  Napi::Object o = Napi::Object::New(env);
-  o.Set("chunk", Napi::Number::New(env, static_cast<double>(r.chunk)));
-  o.Set("bytesIn", Napi::Number::New(env, static_cast<double>(r.bytes_in)));
-  o.Set("bytesOut", Napi::Number::New(env, static_cast<double>(r.bytes_out)));
-  return o;
 }
 
 Napi::Array from_ints(const Napi::Env& env, const std::vector<int64_t>& v) {

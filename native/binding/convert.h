@@ -9,23 +9,16 @@
 
 #include "../common/error.h"
 #include "../kernels/program.h"
-#include "../tasks/task.h"
 
 namespace tessera::binding {
 
 [[noreturn]] void throw_js(const Napi::Env& env, const Error& e);
 std::string get_string(const Napi::Object& o, const char* key);
-double get_number(const Napi::Object& o, const char* key, double fallback);
 int64_t get_int(const Napi::Object& o, const char* key, int64_t fallback);
-bool get_bool(const Napi::Object& o, const char* key, bool fallback);
 std::vector<int64_t> get_ints(const Napi::Object& o, const char* key);
 DType get_dtype(const Napi::Object& o, const char* key);
 CType get_ctype(const Napi::Object& o, const char* key);
 Program to_program(const Napi::Object& o);
-Access to_access(const Napi::Object& o);
-std::vector<Access> get_accesses(const Napi::Object& o, const char* key);
-ReduceSpec to_reduce_spec(const Napi::Object& o);
-Napi::Object from_result(const Napi::Env& env, const TaskResult& r);
 Napi::Array from_ints(const Napi::Env& env, const std::vector<int64_t>& v);
 
 }  // namespace tessera::binding

@@ -14,7 +14,7 @@
 
 namespace tessera {
 
-constexpr int64_t kBlock = 512;
+constexpr int64_t kBlock = 1024;
 
 // An Access resolved to memory and checked against the bounds of what it reads.
 struct ResolvedAccess {

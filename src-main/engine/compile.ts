@@ -12,7 +12,7 @@ import type { CTypeName, Instruction, NativeAccess, ProgramSpec } from '../nativ
 import { ctypeOf, type DType, isInteger } from './dtype.js';
 import { TesseraError } from './errors.js';
 import type { Node } from './expr.js';
-import { boundaries, chunkOf, cStrides, fStrides, type Grid } from './grid.js';
+import { chunkOf, cStrides, fStrides, type Grid, gridBounds } from './grid.js';
 import type { Plan } from './plan.js';
 import { emitUfunc, getUfunc } from './ufuncs.js';
 
@@ -143,8 +143,9 @@ export function compileRegion(root: Node, regionShape: readonly number[], rootMa
   /** A read of the one chunk (of a grid) that holds the region. */
   const readChunkOf = (n: Node, grid: Grid, keyOf: (idx: number[]) => string, maps: DimMap[]): Reg => {
     const idx: number[] = [], local: DimMap[] = [], shape: number[] = [];
+    const allBounds = gridBounds(grid);
     maps.forEach((m, i) => {
-      const bounds = boundaries(grid[i]);
+      const bounds = allBounds[i];
       const last = m.src >= 0 ? m.off + m.step * (regionShape[m.src] - 1) : m.off;
       const lo = Math.min(m.off, last), hi = Math.max(m.off, last);
       const c = chunkOf(bounds, lo);

@@ -116,8 +116,7 @@ export class Engine {
       native().forgetOwner(owner);
       for (const w of graph?.writers ?? []) native().forgetWriter(w);
       for (const p of graph?.programs ?? []) native().dropProgram(p);
-      if (this.pool) this.pool.closeFiles();
-      else closeFiles();
+      if (!this.pool) closeFiles(); // workers unmap theirs at the end of each job
     }
   }
 
@@ -139,8 +138,7 @@ export class Engine {
       throw toTesseraError(e, { phase: 'run' });
     } finally {
       for (const p of graph.programs) native().dropProgram(p);
-      if (this.pool) this.pool.closeFiles();
-      else closeFiles();
+      if (!this.pool) closeFiles();
     }
     const name = `stored-${nextStored++}`;
     const keys = graph.outputs[0].chunks.map((_, i) => `${name}:${i}`);

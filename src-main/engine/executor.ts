@@ -1,12 +1,35 @@
 /**
- * Runs one task: turns its spec and the chunk ids of its dependencies into one native call. Used
- * by the worker threads and, in the synchronous debugging mode, by the main thread.
+ * Runs tasks. A job's specs are encoded once, on the thread that plans it, into one Float64Array
+ * with an offset per task and a table of the files they read (see encode.ts); a thread that runs
+ * the job maps those files once and makes one native call per task.
  */
-import { native, type NativeAccess, type NativeResult } from '../native/addon.js';
-import type { AccessTemplate } from './compile.js';
+import { native } from '../native/addon.js';
+import { encodeTask } from './encode.js';
 import type { TaskSpec } from './graph.js';
 
-/** Files are mapped once per thread and stay mapped until closeFiles(). */
+export interface EncodedJob {
+  owner: number;
+  tasks: Float64Array;    // every task's encoding, back to back
+  offsets: Float64Array;  // task i is tasks[offsets[i] .. offsets[i + 1])
+  files: string[];        // file accesses name an index into this list
+}
+
+export function encodeJob(specs: TaskSpec[], owner: number): EncodedJob {
+  const files: string[] = [];
+  const fileIndex = (path: string) => {
+    let i = files.indexOf(path);
+    if (i < 0) { i = files.length; files.push(path); }
+    return i;
+  };
+  const parts = specs.map((s) => encodeTask(s, owner, fileIndex));
+  const offsets = new Float64Array(parts.length + 1);
+  parts.forEach((p, i) => { offsets[i + 1] = offsets[i] + p.length; });
+  const tasks = new Float64Array(offsets[parts.length]);
+  parts.forEach((p, i) => tasks.set(p, offsets[i]));
+  return { owner, tasks, offsets, files };
+}
+
+/** Files are mapped once per thread (the registry is process-wide and reference-counted). */
 const openFiles = new Map<string, number>();
 
 function fileId(path: string): number {
@@ -23,27 +46,25 @@ export function closeFiles(): void {
   openFiles.clear();
 }
 
-function resolve(a: AccessTemplate, ids: readonly number[]): NativeAccess {
-  if (a.dep !== undefined) return { ...a, chunk: ids[a.dep] };
-  if (a.path !== undefined) return { ...a, file: fileId(a.path) };
-  return a;
+/** Runs the tasks of one encoded job on this thread. */
+export class JobRunner {
+  private readonly out = new Float64Array(3);
+  private readonly fileIds: Float64Array;
+
+  constructor(private readonly job: EncodedJob) {
+    this.fileIds = Float64Array.from(job.files, fileId);
+  }
+
+  /** Runs task `index` reading the chunks `ids`; returns [chunk, bytesIn, bytesOut] (a reused array). */
+  run(index: number, ids: Float64Array): Float64Array {
+    const spec = this.job.tasks.subarray(this.job.offsets[index], this.job.offsets[index + 1]);
+    native().runEncoded(spec, ids, this.fileIds, this.out);
+    return this.out;
+  }
 }
 
-export function executeTask(spec: TaskSpec, ids: readonly number[], owner: number): NativeResult {
-  const n = native();
-  switch (spec.kind) {
-    case 'map':
-    case 'reduce':
-      return n.runTask({ ...spec, owner, accesses: spec.accesses.map((a) => resolve(a, ids)) });
-    case 'combine':
-      return n.runTask({ ...spec, owner, partials: ids });
-    case 'assemble':
-      return n.runTask({ ...spec, owner, pieces: spec.pieces.map((p) => ({ ...p, source: resolve(p.source, ids) })) });
-    case 'matmul':
-      return n.runTask({ ...spec, owner, a: spec.a.map((x) => resolve(x, ids)), b: spec.b.map((x) => resolve(x, ids)) });
-    case 'write':
-      return n.runTask({ ...spec, owner, chunk: ids[0] });
-    case 'commit':
-      return n.runTask({ ...spec, owner });
-  }
+/** One task by itself (tests and one-off calls). */
+export function executeTask(spec: TaskSpec, ids: readonly number[], owner: number): { chunk: number; bytesIn: number; bytesOut: number } {
+  const out = new JobRunner(encodeJob([spec], owner)).run(0, Float64Array.from(ids));
+  return { chunk: out[0], bytesIn: out[1], bytesOut: out[2] };
 }

@@ -58,13 +58,24 @@ export function chunkCount(grid: Grid): number {
   return product(grid.map((d) => d.length));
 }
 
+const boundsCache = new WeakMap<Grid, number[][]>();
+
+/** Chunk boundaries per dimension, computed once per grid (grids are immutable). */
+export function gridBounds(grid: Grid): number[][] {
+  let b = boundsCache.get(grid);
+  if (!b) {
+    b = grid.map(boundaries);
+    boundsCache.set(grid, b);
+  }
+  return b;
+}
+
 /** Offsets and shape of one chunk. */
 export function chunkRegion(grid: Grid, index: readonly number[]): { offset: number[]; shape: number[] } {
+  const bounds = gridBounds(grid);
   const offset: number[] = [], shape: number[] = [];
   for (let d = 0; d < grid.length; d++) {
-    let o = 0;
-    for (let i = 0; i < index[d]; i++) o += grid[d][i];
-    offset.push(o);
+    offset.push(bounds[d][index[d]]);
     shape.push(grid[d][index[d]]);
   }
   return { offset, shape };

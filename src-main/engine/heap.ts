@@ -1,30 +1,32 @@
-/** A binary min-heap of tasks by priority (the scheduler's ready queues). */
-export class MinHeap<T extends { priority: number }> {
-  private readonly items: T[] = [];
+/** A binary min-heap of task numbers ordered by their priority (the scheduler's ready queues). */
+export class ReadyHeap {
+  private readonly a: number[] = [];
+
+  constructor(private readonly prio: Float64Array) {}
 
   get size(): number {
-    return this.items.length;
+    return this.a.length;
   }
 
-  peek(): T | undefined {
-    return this.items[0];
+  /** The task with the smallest priority, or -1 when empty. */
+  peek(): number {
+    return this.a.length ? this.a[0] : -1;
   }
 
-  push(x: T): void {
-    const a = this.items;
-    a.push(x);
+  push(t: number): void {
+    const a = this.a, p = this.prio;
+    a.push(t);
     let i = a.length - 1;
     while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (a[p].priority <= a[i].priority) break;
-      [a[p], a[i]] = [a[i], a[p]];
-      i = p;
+      const up = (i - 1) >> 1;
+      if (p[a[up]] <= p[a[i]]) break;
+      [a[up], a[i]] = [a[i], a[up]];
+      i = up;
     }
   }
 
-  pop(): T | undefined {
-    const a = this.items;
-    if (!a.length) return undefined;
+  pop(): number {
+    const a = this.a, p = this.prio;
     const top = a[0];
     const last = a.pop()!;
     if (a.length) {
@@ -33,8 +35,8 @@ export class MinHeap<T extends { priority: number }> {
       for (;;) {
         const l = 2 * i + 1, r = l + 1;
         let m = i;
-        if (l < a.length && a[l].priority < a[m].priority) m = l;
-        if (r < a.length && a[r].priority < a[m].priority) m = r;
+        if (l < a.length && p[a[l]] < p[a[m]]) m = l;
+        if (r < a.length && p[a[r]] < p[a[m]]) m = r;
         if (m === i) break;
         [a[m], a[i]] = [a[i], a[m]];
         i = m;

@@ -13,7 +13,7 @@ import { TesseraError } from './errors.js';
 import { type AccessTemplate, type ChunkProvider, compileRegion, type CompiledRegion, regionMaps } from './compile.js';
 import type { MatmulNode, Node, ReduceNode, RechunkNode } from './expr.js';
 import type { Layer, OutputPlan, Task, TaskGraph, TaskSpec } from './graph.js';
-import { boundaries, chunkIndices, chunkRegion, cStrides, type Grid, product, refine } from './grid.js';
+import { chunkIndices, chunkRegion, cStrides, type Grid, gridBounds, product, refine } from './grid.js';
 import type { Plan } from './plan.js';
 import { order } from './order.js';
 
@@ -70,7 +70,8 @@ class Lowering implements ChunkProvider {
   }
 
   registerProgram(p: ProgramSpec): number {
-    const k = JSON.stringify(p);
+    let k = `${p.nregs}|${p.result}|${p.resultType}`;
+    for (const ins of p.code) k += `|${ins.join(',')}`;
     let id = this.programs.get(k);
     if (id === undefined) {
       id = native().registerProgram(p);
@@ -131,7 +132,7 @@ class Lowering implements ChunkProvider {
     for (const idx of chunkIndices(n.grid)) {
       const { offset, shape } = chunkRegion(n.grid, idx);
       const c = compileRegion(n, shape, regionMaps(offset), this.plan, this);
-      ops = c.ops;
+      if (!ops.length) ops = c.ops;
       this.tasks.push({
         key: taskKey(name, idx), layer: name, index: idx, deps: c.deps, priority: 0,
         estBytes: product(shape) * itemsize(n.dtype),
@@ -162,7 +163,7 @@ class Lowering implements ChunkProvider {
     for (const idx of chunkIndices(input.grid)) {
       const { offset, shape } = chunkRegion(input.grid, idx);
       const c = compileRegion(input, shape, regionMaps(offset), this.plan, this, { resultDtype: truthy ? undefined : resultDtype, truthy, rootIsInput: true });
-      ops = [...c.ops, n.fn];
+      if (!ops.length) ops = [...c.ops, n.fn];
       let indexBase = 0;
       let indexStrides = new Array<number>(nd).fill(0);
       if (fn === 'argmin' || fn === 'argmax') {
@@ -241,7 +242,7 @@ class Lowering implements ChunkProvider {
   private lowerAssemble(n: RechunkNode): void {
     const name = this.layerName(n);
     const input = n.input;
-    const inBounds = input.grid.map(boundaries);
+    const inBounds = gridBounds(input.grid);
     let count = 0;
     for (const idx of chunkIndices(n.grid)) {
       const { offset, shape } = chunkRegion(n.grid, idx);
@@ -285,7 +286,7 @@ class Lowering implements ChunkProvider {
   private lowerMatmul(n: MatmulNode): void {
     const name = this.layerName(n);
     const kGrid = refine([n.a.grid[1], n.b.grid[0]]);
-    const kBounds = boundaries(kGrid);
+    const kBounds = gridBounds([kGrid])[0];
     let count = 0;
     const direct = (node: Node, offset: number[], shape: number[], deps: string[]): AccessTemplate => {
       const c = compileRegion(node, shape, regionMaps(offset), this.plan, this, { rootIsInput: true });

@@ -12,26 +12,33 @@
 import type { TaskGraph } from './graph.js';
 
 export function order(g: TaskGraph): void {
-  const hasDependents = new Set<string>();
-  for (const t of g.tasks) for (const d of t.deps) hasDependents.add(d);
-  const roots = g.tasks.filter((t) => !hasDependents.has(t.key));
-  const done = new Set<string>();
+  const n = g.tasks.length;
+  const indexOf = new Map<string, number>();
+  g.tasks.forEach((t, i) => indexOf.set(t.key, i));
+  // Dependencies as task numbers; persisted chunks (not tasks of this graph) are skipped.
+  const deps: number[][] = g.tasks.map((t) => t.deps.map((d) => indexOf.get(d) ?? -1).filter((j) => j >= 0));
+  const hasDependents = new Uint8Array(n);
+  for (const list of deps) for (const j of list) hasDependents[j] = 1;
+  const done = new Uint8Array(n);
+  const stack: number[] = [];  // pairs: task, index of the next dependency to visit
   let next = 0;
-  for (const root of roots) {
-    // Iterative post-order: a frame is (task, index of the next dependency to visit).
-    const stack: [string, number][] = [[root.key, 0]];
+  for (let root = 0; root < n; root++) {
+    if (hasDependents[root] || done[root]) continue;
+    stack.push(root, 0);
     while (stack.length) {
-      const frame = stack[stack.length - 1];
-      const task = g.byKey.get(frame[0])!;
-      if (done.has(task.key)) { stack.pop(); continue; }
-      if (frame[1] < task.deps.length) {
-        const dep = task.deps[frame[1]++];
-        if (!done.has(dep) && g.byKey.has(dep)) stack.push([dep, 0]); // persisted chunks are not tasks
+      const top = stack.length - 2;
+      const t = stack[top];
+      if (done[t]) { stack.length = top; continue; }
+      const k = stack[top + 1];
+      if (k < deps[t].length) {
+        stack[top + 1] = k + 1;
+        const d = deps[t][k];
+        if (!done[d]) stack.push(d, 0);
         continue;
       }
-      task.priority = next++;
-      done.add(task.key);
-      stack.pop();
+      g.tasks[t].priority = next++;
+      done[t] = 1;
+      stack.length = top;
     }
   }
 }

@@ -1,20 +1,16 @@
 /**
  * The worker pool: one worker thread per core by default. Workers load the addon themselves and
- * share the process-wide chunk store, so a task message is a spec plus chunk ids.
+ * share the process-wide chunk store, so a task message is a task index plus chunk ids.
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import type { TaskSpec } from './graph.js';
-import type { WorkerReply } from './worker.js';
+import type { EncodedJob } from './executor.js';
+import type { WorkerMessage, WorkerReply } from './worker.js';
 import { TesseraError } from './errors.js';
 
-export interface PoolTask {
-  n: number;
-  spec: TaskSpec;
-  ids: number[];
-}
-
 export type ReplyHandler = (worker: number, reply: Exclude<WorkerReply, { type: 'ready' }>) => void;
+
+let nextJob = 1;
 
 export class WorkerPool {
   private readonly workers: Worker[] = [];
@@ -56,13 +52,26 @@ export class WorkerPool {
     return this.crashed;
   }
 
-  send(worker: number, owner: number, tasks: PoolTask[]): void {
-    this.workers[worker].postMessage({ type: 'run', owner, tasks });
+  private post(worker: number, m: WorkerMessage): void {
+    this.workers[worker].postMessage(m);
   }
 
-  /** Unmaps input files in every worker (at the end of a job). */
-  closeFiles(): void {
-    for (const w of this.workers) w.postMessage({ type: 'close-files' });
+  /** Sends a job's encoded tasks to every worker once; returns the job id for run messages. */
+  beginJob(encoded: EncodedJob): number {
+    const job = nextJob++;
+    for (let w = 0; w < this.size; w++) this.post(w, { type: 'job', job, encoded });
+    return job;
+  }
+
+  /** tasks: [taskIndex, idCount, ...ids] repeated. */
+  run(worker: number, job: number, tasks: number[]): void {
+    const packed = Float64Array.from(tasks);
+    this.workers[worker].postMessage({ type: 'run', job, tasks: packed } satisfies WorkerMessage, [packed.buffer]);
+  }
+
+  /** Forgets a job's specs and unmaps its input files in every worker. */
+  endJob(job: number): void {
+    for (let w = 0; w < this.size; w++) this.post(w, { type: 'end', job });
   }
 
   async close(): Promise<void> {

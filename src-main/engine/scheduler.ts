@@ -7,27 +7,33 @@
  *
  * Policy, stated and tested:
  * - Readiness: the ready task with the smallest static priority (see order.ts) starts first.
- * - Memory: while the chunks held plus the chunks being made exceed the memory limit, no new
- *   source task (one that reads only files or generators) starts; tasks that consume chunks keep
- *   running, since they are what frees memory. With nothing running, one source task may start,
- *   so a limit smaller than one chunk slows a job down but never deadlocks it.
+ * - Memory: a task that grows memory (its output is larger than the inputs its completion frees)
+ *   starts only while the chunks held, plus those being made, plus its own output fit the memory
+ *   limit. Tasks that free at least as much as they make always start: they are how memory comes
+ *   back. With nothing running, one growing task may start, so a limit smaller than one chunk
+ *   slows a job down but never deadlocks it.
  * - Release: a chunk is released as soon as its last dependent finishes, unless it is kept (an
  *   output whose values are read after the run).
  * - Failure: the first failing task stops dispatch; running tasks finish; every chunk of the job
  *   is released; the error names the task key.
  * - Cancel: like a failure, with code CANCELLED.
- * - Workers are kept busy by sending each up to `prefetch` tasks ahead, so a worker never waits
- *   for a round trip through the main thread between two tasks.
+ * - Workers are kept busy by sending each a few tasks ahead, in batches, so a worker never waits
+ *   for a round trip through the main thread between two tasks. How far ahead follows the
+ *   measured task length: 2 tasks for tasks of milliseconds (keeps priorities and balance tight),
+ *   up to 32 for tasks of microseconds (amortises the messages).
+ *
+ * Tasks are numbered by their position in graph.tasks; all per-task state lives in typed arrays
+ * indexed by that number, so a job of 10^5 tasks costs microseconds per task on this thread.
  */
 import { performance } from 'node:perf_hooks';
 import { native } from '../native/addon.js';
 import { TesseraError, toTesseraError } from './errors.js';
 import type { EventBus, MemorySample, Progress, TaskRecord } from './events.js';
-import { executeTask } from './executor.js';
-import type { Task, TaskGraph } from './graph.js';
-import { MinHeap } from './heap.js';
+import { encodeJob, JobRunner } from './executor.js';
+import type { TaskGraph } from './graph.js';
+import { ReadyHeap } from './heap.js';
 import type { WorkerPool } from './pool.js';
-import type { WorkerReply } from './worker.js';
+import { RESULT_FIELDS, type WorkerReply } from './worker.js';
 
 export interface SchedulerOptions {
   pool: WorkerPool | null;   // null: run inline on this thread (--scheduler sync)
@@ -36,7 +42,6 @@ export interface SchedulerOptions {
   memoryLimit?: number | null;
   keep?: Set<string>;        // keys whose chunks outlive the run
   external?: Map<string, number>; // chunks made before this run (persisted arrays): read, never released
-  prefetch?: number;
   memoryIntervalMs?: number;
 }
 
@@ -47,73 +52,136 @@ export interface SchedulerResult {
   peakHeldBytes: number;
 }
 
+/** Tasks in flight per worker, by the mean task length so far (milliseconds). */
+export function prefetchFor(meanTaskMs: number): number {
+  if (meanTaskMs < 0.2) return 32;
+  if (meanTaskMs < 2) return 8;
+  return 2;
+}
+
 const now = () => performance.timeOrigin + performance.now();
 
 export class Scheduler {
   private readonly g: TaskGraph;
-  private readonly o: Required<Omit<SchedulerOptions, 'pool' | 'memoryLimit' | 'external'>> & { pool: WorkerPool | null; memoryLimit: number | null };
-  private readonly external: Map<string, number>;
-  private readonly remainingDeps = new Map<string, number>();
-  private readonly dependents = new Map<string, string[]>();
-  private readonly pendingUses = new Map<string, number>();
-  private readonly readySources = new MinHeap<Task>();
-  private readonly readyOthers = new MinHeap<Task>();
-  private readonly running = new Map<number, { task: Task; worker: number }>();
+  private readonly pool: WorkerPool | null;
+  private readonly bus: EventBus;
+  private readonly owner: number;
+  private readonly limit: number | null;
+  private readonly n: number;
+  // Per task (by number):
+  private readonly deps: number[][] = [];        // unique dependencies inside this job
+  private readonly listed: number[][] = [];      // per listed dependency: its task number, or -(persisted chunk id)
+  private readonly dependents: number[][] = [];
+  private readonly remaining: Int32Array;        // dependencies not done yet
+  private readonly uses: Int32Array;             // dependents not done yet
+  private readonly prio: Float64Array;
+  private readonly est: Float64Array;
+  private readonly chunk: Float64Array;          // chunk id made (0: none / released)
+  private readonly bytes: Float64Array;
+  private readonly madeBy: Int32Array;
+  private readonly worker: Int32Array;           // running on (-1: not running)
+  private readonly kept: Uint8Array;
+  private readonly layerOf: Int32Array;
+  private readonly layerNames: string[] = [];
+  private readonly layerDone: Int32Array;
+  private readonly layerRunning: Int32Array;
+  private readonly layerTotal: Int32Array;
+  private readonly readyGrowing: ReadyHeap;  // gated by the memory limit
+  private readonly readyFreeing: ReadyHeap;  // never gated
   private readonly inflight: number[];
-  private readonly chunkOf = new Map<string, number>();
-  private readonly bytesOf = new Map<string, number>();
-  private readonly madeBy = new Map<string, number>();
   private readonly perWorkerHeld: number[];
   private readonly records: TaskRecord[] = [];
   private readonly samples: MemorySample[] = [];
-  private readonly layerProgress: Progress['layers'] = {};
+  private running = 0;
   private held = 0;
   private inflightEst = 0;
   private peakHeld = 0;
   private done = 0;
-  private seq = 0;
+  private meanTaskMs = 1;
+  private job = 0;
   private error: TesseraError | null = null;
   private settle: ((r: SchedulerResult) => void) | null = null;
   private fail: ((e: TesseraError) => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
   private lastProgress = 0;
+  private inline: JobRunner | null = null;
 
   constructor(graph: TaskGraph, opts: SchedulerOptions) {
     this.g = graph;
-    this.o = {
-      pool: opts.pool, owner: opts.owner, bus: opts.bus, memoryLimit: opts.memoryLimit ?? null,
-      keep: opts.keep ?? new Set(), prefetch: opts.prefetch ?? 2, memoryIntervalMs: opts.memoryIntervalMs ?? 50,
-    };
-    this.external = opts.external ?? new Map();
+    this.pool = opts.pool;
+    this.bus = opts.bus;
+    this.owner = opts.owner;
+    this.limit = opts.memoryLimit ?? null;
+    const n = (this.n = graph.tasks.length);
+    const external = opts.external ?? new Map<string, number>();
+    const indexOf = new Map<string, number>();
+    graph.tasks.forEach((t, i) => indexOf.set(t.key, i));
+    this.remaining = new Int32Array(n);
+    this.uses = new Int32Array(n);
+    this.prio = new Float64Array(n);
+    this.est = new Float64Array(n);
+    this.chunk = new Float64Array(n);
+    this.bytes = new Float64Array(n);
+    this.madeBy = new Int32Array(n);
+    this.worker = new Int32Array(n).fill(-1);
+    this.kept = new Uint8Array(n);
+    this.layerOf = new Int32Array(n);
+    const layerIndex = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      const t = graph.tasks[i];
+      this.dependents.push([]);
+      this.prio[i] = t.priority;
+      this.est[i] = t.estBytes;
+      let li = layerIndex.get(t.layer);
+      if (li === undefined) { li = this.layerNames.length; layerIndex.set(t.layer, li); this.layerNames.push(t.layer); }
+      this.layerOf[i] = li;
+    }
+    for (let i = 0; i < n; i++) {
+      const t = graph.tasks[i];
+      const unique: number[] = [];
+      const listed: number[] = [];
+      for (const d of t.deps) {
+        const ext = external.get(d);
+        if (ext !== undefined) { listed.push(-ext); continue; }
+        const j = indexOf.get(d);
+        if (j === undefined) throw new TesseraError('INTERNAL', `task ${t.key} depends on unknown ${d}`, 'this is a planner bug');
+        listed.push(j);
+        if (!unique.includes(j)) unique.push(j);
+      }
+      this.deps.push(unique);
+      this.listed.push(listed);
+      this.remaining[i] = unique.length;
+      for (const j of unique) { this.dependents[j].push(i); this.uses[j]++; }
+    }
+    for (const k of opts.keep ?? []) { const i = indexOf.get(k); if (i !== undefined) this.kept[i] = 1; }
+    const layers = this.layerNames.length;
+    this.layerDone = new Int32Array(layers);
+    this.layerRunning = new Int32Array(layers);
+    this.layerTotal = new Int32Array(layers);
+    for (let i = 0; i < n; i++) this.layerTotal[this.layerOf[i]]++;
+    this.readyGrowing = new ReadyHeap(this.prio);
+    this.readyFreeing = new ReadyHeap(this.prio);
     const lanes = opts.pool ? opts.pool.size : 1;
     this.inflight = new Array(lanes).fill(0);
     this.perWorkerHeld = new Array(lanes).fill(0);
-    for (const t of graph.tasks) {
-      const deps = [...new Set(t.deps)].filter((d) => !this.external.has(d));
-      this.remainingDeps.set(t.key, deps.length);
-      for (const d of deps) {
-        if (!graph.byKey.has(d)) throw new TesseraError('INTERNAL', `task ${t.key} depends on unknown ${d}`, 'this is a planner bug');
-        let list = this.dependents.get(d);
-        if (!list) this.dependents.set(d, (list = []));
-        list.push(t.key);
-        this.pendingUses.set(d, (this.pendingUses.get(d) ?? 0) + 1);
-      }
-      const lp = (this.layerProgress[t.layer] ??= { done: 0, running: 0, total: 0 });
-      lp.total++;
-    }
+    this.memoryIntervalMs = opts.memoryIntervalMs ?? 50;
   }
+
+  private readonly memoryIntervalMs: number;
 
   run(): Promise<SchedulerResult> {
     return new Promise<SchedulerResult>((resolve, reject) => {
       this.settle = resolve;
       this.fail = reject;
-      for (const t of this.g.tasks) if (this.remainingDeps.get(t.key) === 0) this.makeReady(t);
+      for (let i = 0; i < this.n; i++) if (this.remaining[i] === 0) this.makeReady(i);
       this.sampleMemory();
-      this.timer = setInterval(() => this.sampleMemory(), this.o.memoryIntervalMs);
-      if (this.o.pool) {
-        this.o.pool.onReply((w, r) => this.onReply(w, r));
+      this.timer = setInterval(() => this.sampleMemory(), this.memoryIntervalMs);
+      if (this.pool) {
+        this.job = this.pool.beginJob(encodeJob(this.g.tasks.map((t) => t.spec), this.owner));
+        this.pool.onReply((w, r) => this.onReply(w, r));
         this.pump();
       } else {
+        this.inline = new JobRunner(encodeJob(this.g.tasks.map((t) => t.spec), this.owner));
         void this.runInline();
       }
     });
@@ -127,137 +195,174 @@ export class Scheduler {
 
   // ---- transitions ----------------------------------------------------------------------
 
-  private makeReady(t: Task): void {
-    const readsChunks = t.deps.some((d) => !this.external.has(d));
-    (readsChunks ? this.readyOthers : this.readySources).push(t);
+  /** Bytes task i would free: the chunks it is the last remaining consumer of. */
+  private frees(i: number): number {
+    let b = 0;
+    for (const d of this.deps[i]) if (this.uses[d] === 1 && !this.kept[d]) b += this.bytes[d];
+    return b;
   }
 
-  private gateOpen(): boolean {
-    const limit = this.o.memoryLimit;
-    return limit === null || this.held + this.inflightEst <= limit || this.running.size === 0;
+  private makeReady(i: number): void {
+    (this.est[i] <= this.frees(i) ? this.readyFreeing : this.readyGrowing).push(i);
   }
 
-  private pickReady(): Task | undefined {
-    const other = this.readyOthers.peek();
-    const source = this.gateOpen() ? this.readySources.peek() : undefined;
-    if (other && (!source || other.priority <= source.priority)) return this.readyOthers.pop();
-    if (source) return this.readySources.pop();
-    return undefined;
+  private fits(i: number): boolean {
+    return this.limit === null || this.running === 0 || this.held + this.inflightEst + this.est[i] <= this.limit;
   }
 
-  private dispatch(t: Task, worker: number): number {
-    const n = this.seq++;
-    this.running.set(n, { task: t, worker });
-    this.inflightEst += t.estBytes;
-    this.layerProgress[t.layer].running++;
-    this.o.bus.emit({ type: 'task-start', key: t.key, layer: t.layer, worker, t: now() });
-    return n;
+  private pickReady(): number {
+    const free = this.readyFreeing.peek();
+    const grow = this.readyGrowing.peek();
+    const growOk = grow >= 0 && this.fits(grow);
+    if (free >= 0 && (!growOk || this.prio[free] <= this.prio[grow])) return this.readyFreeing.pop();
+    if (growOk) return this.readyGrowing.pop();
+    return -1;
   }
 
-  private idsOf(t: Task): number[] {
-    return t.deps.map((d) => this.chunkOf.get(d) ?? this.external.get(d)!);
+  private dispatch(i: number, worker: number): void {
+    this.worker[i] = worker;
+    this.running++;
+    this.inflightEst += this.est[i];
+    this.layerRunning[this.layerOf[i]]++;
+    if (this.bus.size) {
+      const t = this.g.tasks[i];
+      this.bus.emit({ type: 'task-start', key: t.key, layer: t.layer, worker, t: now() });
+    }
+  }
+
+  private idsOf(i: number): number[] {
+    const listed = this.listed[i];
+    const out = new Array<number>(listed.length);
+    for (let k = 0; k < listed.length; k++) out[k] = listed[k] < 0 ? -listed[k] : this.chunk[listed[k]];
+    return out;
   }
 
   private pump(): void {
-    const pool = this.o.pool!;
+    const pool = this.pool!;
     if (this.error) return this.maybeFinish();
+    const prefetch = prefetchFor(this.meanTaskMs);
+    const batchSize = Math.max(1, prefetch >> 1);
     for (let w = 0; w < pool.size; w++) {
-      const batch: { n: number; spec: Task['spec']; ids: number[] }[] = [];
-      while (this.inflight[w] + batch.length < this.o.prefetch) {
-        const t = this.pickReady();
-        if (!t) break;
-        batch.push({ n: this.dispatch(t, w), spec: t.spec, ids: this.idsOf(t) });
-      }
-      if (batch.length) {
-        this.inflight[w] += batch.length;
-        pool.send(w, this.o.owner, batch);
+      // Batches of half the prefetch depth: one batch runs while the next is on its way.
+      while (this.inflight[w] < prefetch) {
+        const batch: number[] = [];
+        let count = 0;
+        while (count < batchSize && this.inflight[w] + count < prefetch) {
+          const i = this.pickReady();
+          if (i < 0) break;
+          this.dispatch(i, w);
+          const ids = this.idsOf(i);
+          batch.push(i, ids.length);
+          for (const id of ids) batch.push(id);
+          count++;
+        }
+        if (!count) break;
+        this.inflight[w] += count;
+        pool.run(w, this.job, batch);
       }
     }
     this.maybeFinish();
   }
 
   private onReply(worker: number, r: Exclude<WorkerReply, { type: 'ready' }>): void {
-    const entry = this.running.get(r.n);
-    if (!entry) return;
-    this.running.delete(r.n);
-    this.inflight[worker]--;
-    this.complete(entry.task, worker, r);
-    if (this.o.pool) this.pump();
+    const res = r.results;
+    for (let k = 0; k < res.length; k += RESULT_FIELDS) {
+      const i = res[k];
+      if (this.worker[i] !== worker) continue;
+      this.inflight[worker]--;
+      this.complete(i, worker, res[k + 1], res[k + 2], res[k + 3], res[k + 4], res[k + 5]);
+    }
+    if (r.type === 'error') {
+      if (this.worker[r.task] === worker) {
+        this.inflight[worker]--;
+        this.failTask(r.task, r.error);
+      }
+      // The worker dropped the rest of that batch: nothing more will come back for it.
+      for (let i = 0; i < this.n; i++) {
+        if (this.worker[i] !== worker) continue;
+        this.inflight[worker]--;
+        this.stopRunning(i);
+      }
+    }
+    if (this.pool) this.pump();
   }
 
-  private complete(t: Task, worker: number, r: Exclude<WorkerReply, { type: 'ready' }>): void {
-    this.inflightEst -= t.estBytes;
-    this.layerProgress[t.layer].running--;
-    if (r.type === 'error') {
-      if (!this.error || this.error.code === 'CANCELLED') {
-        this.error = new TesseraError(r.error.code, r.error.message, r.error.hint, { task: t.key, phase: 'run' });
-      }
-      return;
+  private stopRunning(i: number): void {
+    this.worker[i] = -1;
+    this.running--;
+    this.inflightEst -= this.est[i];
+    this.layerRunning[this.layerOf[i]]--;
+  }
+
+  private failTask(i: number, error: { code: string; message: string; hint: string }): void {
+    this.stopRunning(i);
+    if (!this.error || this.error.code === 'CANCELLED') {
+      this.error = new TesseraError(error.code, error.message, error.hint, { task: this.g.tasks[i].key, phase: 'run' });
     }
-    const record: TaskRecord = { key: t.key, layer: t.layer, kind: t.spec.kind, worker, start: r.start, stop: r.stop, bytesIn: r.bytesIn, bytesOut: r.bytesOut };
+  }
+
+  private complete(i: number, worker: number, chunk: number, bytesIn: number, bytesOut: number, start: number, stop: number): void {
+    this.stopRunning(i);
+    this.meanTaskMs += (stop - start - this.meanTaskMs) * 0.05;
+    const t = this.g.tasks[i];
+    const record: TaskRecord = { key: t.key, layer: t.layer, kind: t.spec.kind, worker, start, stop, bytesIn, bytesOut };
     this.records.push(record);
-    this.o.bus.emit({ type: 'task', record });
+    if (this.bus.size) this.bus.emit({ type: 'task', record });
     this.done++;
-    this.layerProgress[t.layer].done++;
-    if (r.chunk) {
-      this.chunkOf.set(t.key, r.chunk);
-      this.bytesOf.set(t.key, r.bytesOut);
-      this.madeBy.set(t.key, worker);
-      this.held += r.bytesOut;
-      this.perWorkerHeld[worker] += r.bytesOut;
+    this.layerDone[this.layerOf[i]]++;
+    if (chunk) {
+      this.chunk[i] = chunk;
+      this.bytes[i] = bytesOut;
+      this.madeBy[i] = worker;
+      this.held += bytesOut;
+      this.perWorkerHeld[worker] += bytesOut;
       if (this.held > this.peakHeld) this.peakHeld = this.held;
     }
-    for (const d of new Set(t.deps)) {
-      if (this.external.has(d)) continue;
-      const left = this.pendingUses.get(d)! - 1;
-      this.pendingUses.set(d, left);
-      if (left === 0) this.release(d);
-    }
-    if (!this.pendingUses.has(t.key)) this.release(t.key);
-    for (const k of this.dependents.get(t.key) ?? []) {
-      const left = this.remainingDeps.get(k)! - 1;
-      this.remainingDeps.set(k, left);
-      if (left === 0) this.makeReady(this.g.byKey.get(k)!);
-    }
+    for (const d of this.deps[i]) if (--this.uses[d] === 0) this.release(d);
+    if (this.dependents[i].length === 0) this.release(i);
+    for (const k of this.dependents[i]) if (--this.remaining[k] === 0) this.makeReady(k);
     const tnow = now();
-    if (tnow - this.lastProgress > 50 || this.done === this.g.tasks.length) {
+    if (tnow - this.lastProgress > 50 || this.done === this.n) {
       this.lastProgress = tnow;
-      this.o.bus.emit({ type: 'progress', progress: this.progress() });
+      if (this.bus.size) this.bus.emit({ type: 'progress', progress: this.progress() });
     }
   }
 
-  private release(key: string): void {
-    if (this.o.keep.has(key)) return;
-    const id = this.chunkOf.get(key);
-    if (id === undefined) return;
-    native().release(id);
-    this.chunkOf.delete(key);
-    const b = this.bytesOf.get(key) ?? 0;
-    this.held -= b;
-    this.perWorkerHeld[this.madeBy.get(key) ?? 0] -= b;
-    this.o.bus.emit({ type: 'released', key });
+  private release(i: number): void {
+    if (this.kept[i] || !this.chunk[i]) return;
+    native().release(this.chunk[i]);
+    this.chunk[i] = 0;
+    this.held -= this.bytes[i];
+    this.perWorkerHeld[this.madeBy[i]] -= this.bytes[i];
+    if (this.bus.size) this.bus.emit({ type: 'released', key: this.g.tasks[i].key });
   }
 
   private maybeFinish(): void {
-    if (this.running.size > 0) return;
-    if (!this.error && this.done < this.g.tasks.length) {
-      if (this.readyOthers.size === 0 && this.readySources.size === 0) {
+    if (this.running > 0) return;
+    if (!this.error && this.done < this.n) {
+      if (this.readyFreeing.size === 0 && this.readyGrowing.size === 0) {
         this.error = new TesseraError('INTERNAL', 'the scheduler has nothing to run but the job is not finished', 'this is a scheduler bug, please report it', { phase: 'run' });
       } else {
         return;
       }
     }
+    if (!this.settle) return;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.sampleMemory();
-    this.o.pool?.onReply(null);
+    if (this.pool) {
+      this.pool.onReply(null);
+      this.pool.endJob(this.job);
+    }
     if (this.error) {
-      for (const id of this.chunkOf.values()) native().release(id);
-      this.chunkOf.clear();
+      for (let i = 0; i < this.n; i++) if (this.chunk[i]) native().release(this.chunk[i]);
+      this.chunk.fill(0);
       this.fail?.(this.error);
     } else {
-      this.o.bus.emit({ type: 'progress', progress: this.progress() });
-      this.settle?.({ chunks: new Map(this.chunkOf), records: this.records, samples: this.samples, peakHeldBytes: this.peakHeld });
+      if (this.bus.size) this.bus.emit({ type: 'progress', progress: this.progress() });
+      const chunks = new Map<string, number>();
+      for (let i = 0; i < this.n; i++) if (this.kept[i] && this.chunk[i]) chunks.set(this.g.tasks[i].key, this.chunk[i]);
+      this.settle?.({ chunks, records: this.records, samples: this.samples, peakHeldBytes: this.peakHeld });
     }
     this.settle = this.fail = null;
   }
@@ -267,20 +372,17 @@ export class Scheduler {
   private async runInline(): Promise<void> {
     let lastYield = now();
     while (!this.error) {
-      const t = this.pickReady();
-      if (!t) break;
-      const n = this.dispatch(t, 0);
+      const i = this.pickReady();
+      if (i < 0) break;
+      this.dispatch(i, 0);
       const start = now();
-      let reply: Exclude<WorkerReply, { type: 'ready' }>;
       try {
-        const r = executeTask(t.spec, this.idsOf(t), this.o.owner);
-        reply = { type: 'done', n, ...r, start, stop: now() };
+        const r = this.inline!.run(i, Float64Array.from(this.idsOf(i)));
+        this.complete(i, 0, r[0], r[1], r[2], start, now());
       } catch (e) {
         const err = toTesseraError(e);
-        reply = { type: 'error', n, error: { code: err.code, message: err.message, hint: err.hint }, start, stop: now() };
+        this.failTask(i, err);
       }
-      this.running.delete(n);
-      this.complete(t, 0, reply);
       if (now() - lastYield > 20) {
         await new Promise((r) => setImmediate(r));
         lastYield = now();
@@ -290,14 +392,16 @@ export class Scheduler {
   }
 
   private progress(): Progress {
-    return { done: this.done, total: this.g.tasks.length, running: this.running.size, layers: structuredClone(this.layerProgress) };
+    const layers: Progress['layers'] = {};
+    this.layerNames.forEach((name, li) => { layers[name] = { done: this.layerDone[li], running: this.layerRunning[li], total: this.layerTotal[li] }; });
+    return { done: this.done, total: this.n, running: this.running, layers };
   }
 
   private sampleMemory(): void {
     const sample: MemorySample = {
-      t: now(), storeBytes: this.held, rssBytes: process.memoryUsage.rss(), perWorker: [...this.perWorkerHeld], limitBytes: this.o.memoryLimit,
+      t: now(), storeBytes: this.held, rssBytes: process.memoryUsage.rss(), perWorker: [...this.perWorkerHeld], limitBytes: this.limit,
     };
     this.samples.push(sample);
-    this.o.bus.emit({ type: 'memory', sample });
+    if (this.bus.size) this.bus.emit({ type: 'memory', sample });
   }
 }

@@ -69,7 +69,9 @@ export interface NativeAddon {
   setSimdLevel(level: string): void;
   registerProgram(p: ProgramSpec): number;
   dropProgram(id: number): void;
-  runTask(task: Record<string, unknown>): NativeResult;
+  /** Runs one encoded task (see engine/encode.ts) reading chunks `ids` and files `fileIds` (by
+   * the task's file indices); writes [chunk, bytesIn, bytesOut] to `out`. */
+  runEncoded(spec: Float64Array, ids: Float64Array, fileIds: Float64Array, out: Float64Array): void;
   storeStats(): StoreStats;
   resetPeak(): void;
   release(chunk: number): boolean;

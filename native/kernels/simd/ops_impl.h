@@ -609,21 +609,66 @@ template <class A> void r_prod_vector(ReduceSlots s, int64_t slot, const void* v
 // min/max: NaN wins (numpy propagates it). A lane keeps NaN once it has seen one, so the loop is
 // compare-and-blend only and vectorises.
 template <class A, bool Max> inline A pick(A x, A acc) {
-  if constexpr (is_float<A>) return (Max ? x > acc : x < acc) || x != x ? x : acc;
+  // Bitwise | (not ||): no short circuit, so the compiler can if-convert to compare + blend.
+  if constexpr (is_float<A>) return ((Max ? x > acc : x < acc) | (x != x)) ? x : acc;
   else return (Max ? x > acc : x < acc) ? x : acc;
 }
+// min/max of a block of doubles, starting from `cur` (not NaN). Returns NaN if any value is NaN.
+// Keeps the first of equal values, like the scalar loop, so every level gives the same bits.
+template <bool Max> double minmax_f64(const double* __restrict v, int64_t n, double cur) {
+  int64_t i = 0;
+#if defined(__AVX512F__)
+  __m512d acc[4];
+  __mmask8 nan = 0;
+  for (int k = 0; k < 4; ++k) acc[k] = _mm512_set1_pd(cur);
+  for (; i + 32 <= n; i += 32) {
+    for (int k = 0; k < 4; ++k) {
+      __m512d x = _mm512_loadu_pd(v + i + 8 * k);
+      __mmask8 better = _mm512_cmp_pd_mask(x, acc[k], Max ? _CMP_GT_OQ : _CMP_LT_OQ);
+      nan |= _mm512_cmp_pd_mask(x, x, _CMP_UNORD_Q);
+      acc[k] = _mm512_mask_mov_pd(acc[k], better, x);
+    }
+  }
+  if (nan) return std::numeric_limits<double>::quiet_NaN();
+  alignas(64) double lanes[32];
+  for (int k = 0; k < 4; ++k) _mm512_store_pd(lanes + 8 * k, acc[k]);
+  for (double x : lanes) cur = pick<double, Max>(x, cur);
+#elif defined(__AVX2__)
+  __m256d acc[4], nan = _mm256_setzero_pd();
+  for (int k = 0; k < 4; ++k) acc[k] = _mm256_set1_pd(cur);
+  for (; i + 16 <= n; i += 16) {
+    for (int k = 0; k < 4; ++k) {
+      __m256d x = _mm256_loadu_pd(v + i + 4 * k);
+      __m256d better = _mm256_cmp_pd(x, acc[k], Max ? _CMP_GT_OQ : _CMP_LT_OQ);
+      nan = _mm256_or_pd(nan, _mm256_cmp_pd(x, x, _CMP_UNORD_Q));
+      acc[k] = _mm256_blendv_pd(acc[k], x, better);
+    }
+  }
+  if (_mm256_movemask_pd(nan)) return std::numeric_limits<double>::quiet_NaN();
+  alignas(32) double lanes[16];
+  for (int k = 0; k < 4; ++k) _mm256_store_pd(lanes + 4 * k, acc[k]);
+  for (double x : lanes) cur = pick<double, Max>(x, cur);
+#endif
+  for (; i < n; ++i) cur = pick<double, Max>(v[i], cur);
+  return cur;
+}
+
 template <class A, bool Max> void r_minmax_scalar(ReduceSlots s, int64_t slot, const void* v_, int64_t n, int64_t, int64_t) {
   const A* __restrict v = static_cast<const A*>(v_);
   A cur = P<A>(s, 0)[slot];
-  if constexpr (is_float<A>) { if (cur != cur) return; }
-  A acc[kLanes];
-  for (int l = 0; l < kLanes; ++l) acc[l] = cur;
-  int64_t i = 0;
-  for (; i + kLanes <= n; i += kLanes)
-    for (int l = 0; l < kLanes; ++l) acc[l] = pick<A, Max>(v[i + l], acc[l]);
-  for (; i < n; ++i) acc[0] = pick<A, Max>(v[i], acc[0]);
-  for (int l = 0; l < kLanes; ++l) cur = pick<A, Max>(acc[l], cur);
-  P<A>(s, 0)[slot] = cur;
+  if constexpr (is_float<A>) {
+    if (cur == cur) P<A>(s, 0)[slot] = minmax_f64<Max>(v, n, cur);
+    return;
+  } else {
+    A acc[kLanes];
+    for (int l = 0; l < kLanes; ++l) acc[l] = cur;
+    int64_t i = 0;
+    for (; i + kLanes <= n; i += kLanes)
+      for (int l = 0; l < kLanes; ++l) acc[l] = pick<A, Max>(v[i + l], acc[l]);
+    for (; i < n; ++i) acc[0] = pick<A, Max>(v[i], acc[0]);
+    for (int l = 0; l < kLanes; ++l) cur = pick<A, Max>(acc[l], cur);
+    P<A>(s, 0)[slot] = cur;
+  }
 }
 template <class A, bool Max> void r_minmax_vector(ReduceSlots s, int64_t slot, const void* v_, int64_t n, int64_t, int64_t) {
   const A* __restrict v = static_cast<const A*>(v_);
