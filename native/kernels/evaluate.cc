@@ -3,6 +3,7 @@
 #include <cstring>
 #include <string>
 
+#include "../common/checked.h"
 #include "../common/error.h"
 
 namespace tessera {
@@ -34,8 +35,7 @@ thread_local Registers tls_regs;
 
 std::vector<ResolvedAccess> resolve_accesses(const std::vector<Access>& accesses, const std::vector<int64_t>& iter_shape) {
   std::vector<ResolvedAccess> out(accesses.size());
-  int64_t points = 1;
-  for (int64_t s : iter_shape) points *= s;
+  const int64_t points = element_count(iter_shape, "a task's iteration space");
   for (size_t k = 0; k < accesses.size(); ++k) {
     const Access& a = accesses[k];
     ResolvedAccess& r = out[k];
@@ -43,9 +43,10 @@ std::vector<ResolvedAccess> resolve_accesses(const std::vector<Access>& accesses
     if (a.strides.size() != iter_shape.size()) out_of_bounds("operand (rank mismatch)");
     r.lo = r.hi = a.base;
     int64_t distinct = 1;
-    for (size_t d = 0; d < iter_shape.size(); ++d) {
-      int64_t span = (iter_shape[d] - 1) * a.strides[d];
-      if (span > 0) r.hi += span; else r.lo += span;
+    for (size_t d = 0; d < iter_shape.size() && points > 0; ++d) {
+      int64_t span = checked_mul(iter_shape[d] - 1, a.strides[d], "an access span");
+      if (span > 0) r.hi = checked_add(r.hi, span, "an access span");
+      else r.lo = checked_add(r.lo, span, "an access span");
       if (a.strides[d] != 0) distinct *= iter_shape[d];
     }
     if (points == 0) { r.hi = r.lo - 1; distinct = 0; }
@@ -62,7 +63,8 @@ std::vector<ResolvedAccess> resolve_accesses(const std::vector<Access>& accesses
       case Access::Kind::File: {
         r.file = FileRegistry::instance().get(a.file);
         r.item = dtype_size(a.dtype);
-        if (a.data_offset < 0 || static_cast<uint64_t>(a.data_offset) + static_cast<uint64_t>(a.data_elements) * r.item > r.file->size())
+        if (a.data_offset < 0 || a.data_elements < 0 || static_cast<uint64_t>(a.data_offset) > r.file->size() ||
+            static_cast<uint64_t>(a.data_elements) > (r.file->size() - static_cast<uint64_t>(a.data_offset)) / r.item)
           out_of_bounds("file");
         if (points > 0 && (r.lo < 0 || r.hi >= a.data_elements)) out_of_bounds("file");
         r.data = r.file->data() + a.data_offset;
@@ -95,6 +97,16 @@ void release_file_pages(const std::vector<ResolvedAccess>& ops) {
 void evaluate(const Program& p, const std::vector<ResolvedAccess>& ops, const std::vector<int64_t>& iter_shape_in,
               const BlockSink& sink) {
   const OpTable& t = op_table();
+  // The program was checked once at registration; what it loads depends on this task.
+  for (const Instr& in : p.code) {
+    if (in.op != Op::Load) continue;
+    if (in.a < 0 || static_cast<size_t>(in.a) >= ops.size())
+      throw Error("BAD_TASK", "a program loads operand " + std::to_string(in.a) + " but the task has " + std::to_string(ops.size()),
+                  "this is a planner bug, please report it");
+    Access::Kind k = ops[in.a].access->kind;
+    if ((k == Access::Kind::Uniform || k == Access::Kind::Normal) && in.type != CType::F64)
+      throw Error("BAD_TASK", "random operands load as float64", "this is a planner bug, please report it");
+  }
   std::vector<int64_t> shape = iter_shape_in.empty() ? std::vector<int64_t>{1} : iter_shape_in;
   const size_t nd = shape.size();
   const bool scalar_space = iter_shape_in.empty();

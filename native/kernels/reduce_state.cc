@@ -4,6 +4,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "../common/float_to_int.h"
 #include "op_table.h"
 
 namespace tessera {
@@ -125,23 +126,24 @@ template <class A> void merge_typed(const ReduceSpec& spec, A* to, const A* from
   }
 }
 
+// Float results go through the defined conversion (NaN into an integer dtype is not UB).
 template <class A, class O> O final_value(const ReduceSpec& spec, const A* p, int64_t n, int64_t i) {
   switch (spec.kind) {
     case ReduceKind::Sum:
-      if constexpr (std::is_floating_point<A>::value) return static_cast<O>(p[i] + p[n + i]);
-      else return static_cast<O>(p[i]);
+      if constexpr (std::is_floating_point<A>::value) return convert_number<O>(p[i] + p[n + i]);
+      else return convert_number<O>(p[i]);
     case ReduceKind::Mean:
-      if constexpr (std::is_floating_point<A>::value) return static_cast<O>((p[i] + p[n + i]) / p[2 * n + i]);
+      if constexpr (std::is_floating_point<A>::value) return convert_number<O>((p[i] + p[n + i]) / p[2 * n + i]);
       else return O(0);
     case ReduceKind::Var: {
       double denom = static_cast<double>(p[i]) - spec.ddof;
       if (denom < 0) denom = 0;
       double v = static_cast<double>(p[2 * n + i]) / denom;
-      return static_cast<O>(spec.sqrt ? std::sqrt(v) : v);
+      return convert_number<O>(spec.sqrt ? std::sqrt(v) : v);
     }
-    case ReduceKind::ArgMin: case ReduceKind::ArgMax: return static_cast<O>(p[n + i]);
-    case ReduceKind::Any: case ReduceKind::All: return static_cast<O>(p[i] != 0 ? 1 : 0);
-    default: return static_cast<O>(p[i]);
+    case ReduceKind::ArgMin: case ReduceKind::ArgMax: return convert_number<O>(p[n + i]);
+    case ReduceKind::Any: case ReduceKind::All: return convert_number<O>(p[i] != 0 ? 1 : 0);
+    default: return convert_number<O>(p[i]);
   }
 }
 

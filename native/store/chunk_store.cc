@@ -4,6 +4,7 @@
 #include <new>
 #include <string>
 
+#include "../common/checked.h"
 #include "../common/error.h"
 
 namespace tessera {
@@ -30,12 +31,8 @@ ChunkStore& ChunkStore::instance() {
 
 std::shared_ptr<Chunk> ChunkStore::allocate(DType dtype, const std::vector<int64_t>& shape,
                                             int owner) {
-  int64_t n = 1;
-  for (int64_t d : shape) {
-    if (d < 0) throw Error("BAD_SHAPE", "a chunk dimension is negative");
-    n *= d;
-  }
-  size_t nbytes = static_cast<size_t>(n) * dtype_size(dtype);
+  const int64_t n = element_count(shape, "a chunk");
+  const size_t nbytes = static_cast<size_t>(checked_mul(n, static_cast<int64_t>(dtype_size(dtype)), "a chunk's size in bytes"));
   size_t padded = (nbytes + kAlign - 1) / kAlign * kAlign;
   void* p = std::aligned_alloc(kAlign, padded == 0 ? kAlign : padded);
   if (!p)

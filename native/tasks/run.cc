@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string>
 
+#include "../common/checked.h"
 #include "../common/error.h"
 #include "../io/npy_writer.h"
 #include "../kernels/evaluate.h"
@@ -14,11 +15,7 @@ namespace tessera {
 
 namespace {
 
-int64_t count_of(const std::vector<int64_t>& shape) {
-  int64_t n = 1;
-  for (int64_t d : shape) n *= d;
-  return n;
-}
+int64_t count_of(const std::vector<int64_t>& shape) { return element_count(shape); }
 
 DType acc_dtype(CType c) {
   switch (c) {
@@ -82,13 +79,15 @@ TaskResult run_reduce(const ReduceTask& t) {
   if (!reduce) throw Error("INTERNAL", "reduction not defined for this accumulator type", "this is a planner bug");
   const int64_t inner_istride = nd == 0 ? 0 : t.index_strides[nd - 1];
   evaluate(*t.program, ops, t.iter_shape, [&](const void* v, int64_t len, const std::vector<int64_t>& outer, int64_t j0) {
-    int64_t slot = 0, index = t.index_base;
+    int64_t slot = 0;
+    uint64_t index = static_cast<uint64_t>(t.index_base);  // wrapping: index strides are not range-checked
     for (size_t d = 0; d < outer.size(); ++d) {
       slot += outer[d] * slot_stride[d];
-      index += outer[d] * t.index_strides[d];
+      index += static_cast<uint64_t>(outer[d]) * static_cast<uint64_t>(t.index_strides[d]);
     }
     if (!inner_reduced) slot += j0;
-    reduce(s, slot, v, len, index + j0 * inner_istride, inner_istride);
+    index += static_cast<uint64_t>(j0) * static_cast<uint64_t>(inner_istride);
+    reduce(s, slot, v, len, static_cast<int64_t>(index), inner_istride);
   });
   release_file_pages(ops);
   TaskResult r;
@@ -188,12 +187,12 @@ TaskResult run_matmul(const MatmulTask& t) {
   const OpTable& table = op_table();
   const int ty = static_cast<int>(t.type);
   const size_t csz = ctype_size(t.type);
-  std::vector<uint8_t> c(static_cast<size_t>(t.m * t.n) * csz, 0);
+  std::vector<uint8_t> c(static_cast<size_t>(element_count({t.m, t.n, static_cast<int64_t>(csz)}, "a matmul block")), 0);
   std::vector<uint8_t> pa, pb;
   TaskResult r;
   // Packs an operand block into a contiguous row-major buffer of the compute type.
   auto pack = [&](const Access& acc, int64_t rows, int64_t cols, std::vector<uint8_t>& buf) {
-    buf.assign(static_cast<size_t>(rows * cols) * csz, 0);
+    buf.assign(static_cast<size_t>(element_count({rows, cols, static_cast<int64_t>(csz)}, "a matmul operand block")), 0);
     std::vector<Access> one{acc};
     std::vector<int64_t> shape{rows, cols};
     auto ops = resolve_accesses(one, shape);

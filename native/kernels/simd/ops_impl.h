@@ -14,6 +14,7 @@
 #include <immintrin.h>
 #endif
 
+#include "../../common/float_to_int.h"
 #include "../op_table.h"
 #include "../philox.h"
 
@@ -217,29 +218,10 @@ template <class T> void k_where(void* o_, const void* c_, const void* a_, const 
   const T* __restrict a = static_cast<const T*>(a_); const T* __restrict b = static_cast<const T*>(b_);
   for (int64_t i = 0; i < n; ++i) o[i] = c[i] ? a[i] : b[i];
 }
-// Float to integer conversions are defined for every input, so every SIMD level gives the same
-// bits: NaN and values out of range become x86's "integer indefinite" 0x8000000000000000 (what
-// numpy yields on x86-64), and float to unsigned goes through int64 below 2^63, as C compilers do
-// on x86-64: -3.0 becomes 2^64 - 3, whose low byte is numpy's uint8 253.
-template <class From> int64_t to_i64(From x) {
-  const From lo = From(-9223372036854775808.0), hi = From(9223372036854775808.0);
-  return (x >= lo && x < hi) ? static_cast<int64_t>(x) : std::numeric_limits<int64_t>::min();
-}
-template <class To, class From> To convert(From x) {
-  if constexpr (is_float<From> && std::is_integral<To>::value) {
-    const From two63 = From(9223372036854775808.0), two64 = From(18446744073709551616.0);
-    if constexpr (std::is_unsigned<To>::value) {
-      if (x >= two63 && x < two64) return static_cast<To>(static_cast<uint64_t>(to_i64(x - two63)) ^ (uint64_t(1) << 63));
-    }
-    return static_cast<To>(to_i64(x));
-  } else {
-    return static_cast<To>(x);
-  }
-}
 template <class To, class From> void k_cast(void* o_, const void* a_, int64_t n) {
   To* __restrict o = static_cast<To*>(o_);
   const From* __restrict a = static_cast<const From*>(a_);
-  for (int64_t i = 0; i < n; ++i) o[i] = convert<To, From>(a[i]);
+  for (int64_t i = 0; i < n; ++i) o[i] = convert_number<To, From>(a[i]);
 }
 template <class T> void k_fill(void* o_, const void* v, int64_t n) {
   T* __restrict o = static_cast<T*>(o_);
@@ -267,14 +249,14 @@ template <class S, class T> void k_gather(void* o_, const uint8_t* src, int64_t 
   T* __restrict o = static_cast<T*>(o_);
   if (!swap && stride == static_cast<int64_t>(sizeof(S))) {
     const S* __restrict s = reinterpret_cast<const S*>(src);
-    for (int64_t i = 0; i < n; ++i) o[i] = static_cast<T>(s[i]);
+    for (int64_t i = 0; i < n; ++i) o[i] = convert_number<T, S>(s[i]);
     return;
   }
   for (int64_t i = 0; i < n; ++i) {
     S v;
     std::memcpy(&v, src + i * stride, sizeof(S));
     if (swap) v = byteswap(v);
-    o[i] = static_cast<T>(v);
+    o[i] = convert_number<T, S>(v);
   }
 }
 template <class T> void k_gather_bool(void* o_, const uint8_t* src, int64_t stride, int64_t n, bool) {
@@ -284,7 +266,7 @@ template <class T> void k_gather_bool(void* o_, const uint8_t* src, int64_t stri
 template <class T, class S> void k_store(uint8_t* dst, const void* v_, int64_t n) {
   S* __restrict d = reinterpret_cast<S*>(dst);
   const T* __restrict v = static_cast<const T*>(v_);
-  for (int64_t i = 0; i < n; ++i) d[i] = static_cast<S>(v[i]);
+  for (int64_t i = 0; i < n; ++i) d[i] = convert_number<S, T>(v[i]);
 }
 template <class T> void k_store_bool(uint8_t* dst, const void* v_, int64_t n) {
   const T* __restrict v = static_cast<const T*>(v_);
@@ -527,6 +509,11 @@ inline double block_sq_dev(const double* __restrict v, int64_t n, double mean) {
 
 template <class A> A* P(ReduceSlots s, int k) { return static_cast<A*>(s.plane[k]); }
 
+// i0 + j * is in wrapping arithmetic: exact for a plan's indices, defined for any input.
+inline int64_t wrap_index(int64_t i0, int64_t j, int64_t is) {
+  return static_cast<int64_t>(static_cast<uint64_t>(i0) + static_cast<uint64_t>(j) * static_cast<uint64_t>(is));
+}
+
 template <class A> void r_sum_scalar(ReduceSlots s, int64_t slot, const void* v_, int64_t n, int64_t, int64_t) {
   const A* v = static_cast<const A*>(v_);
   if constexpr (is_float<A>) {
@@ -693,7 +680,7 @@ template <class A, bool Max> void r_arg_scalar(ReduceSlots s, int64_t slot, cons
     A x = v[j];
     if (empty || arg_better<A, Max>(x, best, best_nan)) {
       best = x;
-      idx = static_cast<A>(i0 + j * is);
+      idx = static_cast<A>(wrap_index(i0, j, is));
       empty = false;
       if constexpr (is_float<A>) best_nan = x != x;
     }
@@ -709,7 +696,7 @@ template <class A, bool Max> void r_arg_vector(ReduceSlots s, int64_t slot, cons
     bool empty = idx[j] == static_cast<A>(-1);
     bool best_nan = false;
     if constexpr (is_float<A>) best_nan = !empty && best[j] != best[j];
-    if (empty || arg_better<A, Max>(v[j], best[j], best_nan)) { best[j] = v[j]; idx[j] = static_cast<A>(i0 + j * is); }
+    if (empty || arg_better<A, Max>(v[j], best[j], best_nan)) { best[j] = v[j]; idx[j] = static_cast<A>(wrap_index(i0, j, is)); }
   }
 }
 // any / all / count_nonzero take 0/1 values (the planner compares with zero first).
@@ -727,9 +714,9 @@ template <class A> void r_all_scalar(ReduceSlots s, int64_t slot, const void* v_
 }
 template <class A> void r_count_scalar(ReduceSlots s, int64_t slot, const void* v_, int64_t n, int64_t, int64_t) {
   const int64_t* v = static_cast<const int64_t*>(v_);
-  int64_t acc = 0;
-  for (int64_t i = 0; i < n; ++i) acc += v[i];
-  P<int64_t>(s, 0)[slot] += acc;
+  uint64_t acc = 0;  // wrapping: defined for any input, exact for the 0/1 values a plan gives
+  for (int64_t i = 0; i < n; ++i) acc += static_cast<uint64_t>(v[i]);
+  P<int64_t>(s, 0)[slot] = wrap_add(P<int64_t>(s, 0)[slot], static_cast<int64_t>(acc));
 }
 template <class A> void r_any_vector(ReduceSlots s, int64_t slot, const void* v_, int64_t n, int64_t, int64_t) {
   const int64_t* __restrict v = static_cast<const int64_t*>(v_);
@@ -744,7 +731,7 @@ template <class A> void r_all_vector(ReduceSlots s, int64_t slot, const void* v_
 template <class A> void r_count_vector(ReduceSlots s, int64_t slot, const void* v_, int64_t n, int64_t, int64_t) {
   const int64_t* __restrict v = static_cast<const int64_t*>(v_);
   int64_t* __restrict a = P<int64_t>(s, 0) + slot;
-  for (int64_t j = 0; j < n; ++j) a[j] += v[j];
+  for (int64_t j = 0; j < n; ++j) a[j] = wrap_add(a[j], v[j]);
 }
 
 // The memory-bandwidth probe: ORs every 64-bit word, the cheapest loop that must load them all.

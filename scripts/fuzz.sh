@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Builds the native fuzz targets with libFuzzer + AddressSanitizer + UndefinedBehaviorSanitizer
+# (clang, from Debian's `clang` package) and runs each for SECONDS (default 30).
+#   scripts/fuzz.sh [SECONDS]        corpora live in build/fuzz/corpus-<target>
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_EACH=${1:-30}
+CXX=${CXX:-clang++}
+command -v "$CXX" >/dev/null || { echo "fuzz: $CXX not found; install Debian's clang" >&2; exit 2; }
+OUT=build/fuzz
+mkdir -p "$OUT"
+FLAGS=(-std=c++17 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined
+       -ffp-contract=off -fno-math-errno -fno-trapping-math -fsanitize=fuzzer-no-link)
+
+objs=()
+compile() { # source, extra flags...
+  local src=$1; shift
+  local obj="$OUT/$(echo "$src" | tr '/' '_' | sed 's/\.cc$/.o/')"
+  # Rebuild when any native source or header is newer than the object (headers are shared).
+  if [[ ! -f "$obj" ]] || [[ -n "$(find native -newer "$obj" -name '*.[ch]*' -print -quit)" ]]; then
+    "$CXX" "${FLAGS[@]}" "$@" -c "$src" -o "$obj"
+  fi
+  objs+=("$obj")
+}
+for src in native/store/chunk_store.cc native/io/mapped_file.cc native/io/npy_header.cc native/io/npy_writer.cc \
+           native/kernels/dispatch.cc native/kernels/program.cc native/kernels/program_check.cc \
+           native/kernels/program_registry.cc native/kernels/evaluate.cc native/kernels/reduce_state.cc \
+           native/tasks/run.cc native/tasks/decode.cc; do
+  compile "$src"
+done
+compile native/kernels/simd/ops_scalar.cc -fno-tree-vectorize
+compile native/kernels/simd/ops_sse2.cc
+compile native/kernels/simd/ops_avx2.cc -mavx2 -mfma -mbmi2
+compile native/kernels/simd/ops_avx512.cc -mavx512f -mavx512dq -mavx512vl -mavx512bw -mavx2 -mfma -mbmi2
+
+# Huge allocation requests must take the production path (null -> OUT_OF_MEMORY), not abort.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-allocator_may_return_null=1}
+status=0
+for target in npy_header_fuzz task_decode_fuzz; do
+  "$CXX" "${FLAGS[@]/-fsanitize=fuzzer-no-link/-fsanitize=fuzzer}" "native/fuzz/$target.cc" "${objs[@]}" -o "$OUT/$target"
+  corpus="$OUT/corpus-$target"
+  mkdir -p "$corpus"
+  if [[ -d "native/fuzz/seeds/$target" ]]; then cp -n native/fuzz/seeds/$target/* "$corpus/" 2>/dev/null || true; fi
+  echo "fuzz: $target for ${SECONDS_EACH}s"
+  if ! "$OUT/$target" "$corpus" -max_total_time="$SECONDS_EACH" -rss_limit_mb=4096 -artifact_prefix="$OUT/" -print_final_stats=1 2>"$OUT/$target.log"; then
+    status=1
+    tail -40 "$OUT/$target.log" >&2
+  else
+    grep -E "stat::number_of_executed_runs|stat::peak_rss_mb" "$OUT/$target.log" | sed "s/^/fuzz: $target /"
+  fi
+done
+exit $status
