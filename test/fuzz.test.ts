@@ -1,0 +1,25 @@
+/**
+ * A short sanitizer fuzz run of the native parsers (the .npy header and the task decoder): builds
+ * the libFuzzer targets with ASan + UBSan and runs each for a few seconds. Longer runs:
+ * `npm run fuzz -- SECONDS`. Needs clang (Debian's `clang`, installed by .ci/run).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/** clang with its libFuzzer runtime (Debian: clang + libclang-rt-14-dev). */
+function hasLibFuzzer(): boolean {
+  const r = spawnSync('clang++', ['-print-runtime-dir'], { encoding: 'utf8' });
+  return r.status === 0 && existsSync(join(r.stdout.trim(), 'libclang_rt.fuzzer-x86_64.a'));
+}
+const hasClang = hasLibFuzzer();
+
+describe('fuzzing', () => {
+  it.skipIf(!hasClang)('the .npy header parser and the task decoder survive a sanitizer fuzz run', () => {
+    const r = spawnSync('scripts/fuzz.sh', ['10'], { encoding: 'utf8', timeout: 600_000 });
+    expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.stdout).toMatch(/npy_header_fuzz stat::number_of_executed_runs|fuzz: npy_header_fuzz/);
+  });
+  if (!hasClang) console.warn('fuzzing smoke test skipped: clang++ with libFuzzer is not installed (apt-get install clang libclang-rt-14-dev)');
+});
