@@ -489,22 +489,68 @@ inline double lanes_total(double (&acc)[kLanes]) {
   return acc[0];
 }
 
-inline double block_sum(const double* __restrict v, int64_t n) {
-  double acc[kLanes] = {};
+// Lane l accumulates elements i with i % 16 == l (whole 16-element groups, then the tail into
+// lanes 0, 1, ...); lanes_total adds them pairwise. The SIMD builds keep the 16 lanes in
+// registers (2 zmm or 4 ymm) with exactly this order, so every level gives the same bits.
+template <class F> inline double lanes_reduce(const double* __restrict v, int64_t n, F term) {
+  alignas(64) double acc[kLanes] = {};
   int64_t i = 0;
+#if defined(__AVX512F__)
+  __m512d a0 = _mm512_setzero_pd(), a1 = _mm512_setzero_pd();
+  for (; i + kLanes <= n; i += kLanes) {
+    a0 = _mm512_add_pd(a0, term(_mm512_loadu_pd(v + i)));
+    a1 = _mm512_add_pd(a1, term(_mm512_loadu_pd(v + i + 8)));
+  }
+  _mm512_store_pd(acc, a0);
+  _mm512_store_pd(acc + 8, a1);
+#elif defined(__AVX2__)
+  __m256d a0 = _mm256_setzero_pd(), a1 = _mm256_setzero_pd(), a2 = _mm256_setzero_pd(), a3 = _mm256_setzero_pd();
+  for (; i + kLanes <= n; i += kLanes) {
+    a0 = _mm256_add_pd(a0, term(_mm256_loadu_pd(v + i)));
+    a1 = _mm256_add_pd(a1, term(_mm256_loadu_pd(v + i + 4)));
+    a2 = _mm256_add_pd(a2, term(_mm256_loadu_pd(v + i + 8)));
+    a3 = _mm256_add_pd(a3, term(_mm256_loadu_pd(v + i + 12)));
+  }
+  _mm256_store_pd(acc, a0);
+  _mm256_store_pd(acc + 4, a1);
+  _mm256_store_pd(acc + 8, a2);
+  _mm256_store_pd(acc + 12, a3);
+#else
   for (; i + kLanes <= n; i += kLanes)
-    for (int l = 0; l < kLanes; ++l) acc[l] += v[i + l];
-  for (int l = 0; i < n; ++i, ++l) acc[l] += v[i];
+    for (int l = 0; l < kLanes; ++l) acc[l] += term(v[i + l]);
+#endif
+  for (int l = 0; i < n; ++i, ++l) acc[l] += term(v[i]);
   return lanes_total(acc);
 }
 
+inline double block_sum(const double* __restrict v, int64_t n) {
+  return lanes_reduce(v, n, [](auto x) { return x; });
+}
+
 inline double block_sq_dev(const double* __restrict v, int64_t n, double mean) {
-  double acc[kLanes] = {};
-  int64_t i = 0;
-  for (; i + kLanes <= n; i += kLanes)
-    for (int l = 0; l < kLanes; ++l) { double d = v[i + l] - mean; acc[l] += d * d; }
-  for (int l = 0; i < n; ++i, ++l) { double d = v[i] - mean; acc[l] += d * d; }
-  return lanes_total(acc);
+#if defined(__AVX512F__)
+  const __m512d m8 = _mm512_set1_pd(mean);
+#elif defined(__AVX2__)
+  const __m256d m4 = _mm256_set1_pd(mean);
+#endif
+  return lanes_reduce(v, n, [&](auto x) {
+    using X = decltype(x);
+    if constexpr (std::is_same<X, double>::value) {
+      double d = x - mean;
+      return d * d;
+#if defined(__AVX512F__)
+    } else if constexpr (std::is_same<X, __m512d>::value) {
+      __m512d d = _mm512_sub_pd(x, m8);
+      return _mm512_mul_pd(d, d);
+#elif defined(__AVX2__)
+    } else if constexpr (std::is_same<X, __m256d>::value) {
+      __m256d d = _mm256_sub_pd(x, m4);
+      return _mm256_mul_pd(d, d);
+#endif
+    } else {
+      return x;
+    }
+  });
 }
 
 template <class A> A* P(ReduceSlots s, int k) { return static_cast<A*>(s.plane[k]); }
