@@ -3,7 +3,11 @@
  * 2 bad input (spec, expression, file, option), 130 cancelled (Ctrl-C). Errors print
  * `error[CODE]: message` and a hint on stderr; with --json, stdout is one JSON object either way.
  */
+import { existsSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { inspectFile } from '../../collections/array/files.js';
@@ -11,15 +15,18 @@ import { Engine } from '../../engine/engine.js';
 import { TesseraError, toTesseraError } from '../../engine/errors.js';
 import { EventBus } from '../../engine/events.js';
 import { chromeTrace } from '../../engine/trace.js';
+import { JobService } from '../../service/job-service.js';
 import { buildJob, loadSpecFile } from '../../service/job-spec.js';
 import { runBuiltJob } from '../../service/run-job.js';
 import { formatBytes, parseBytes } from '../../service/units.js';
+import { startWebHost } from '../web/server.js';
 import { ProgressBar } from './progress.js';
 
 const USAGE = `usage:
   tessera run JOB.json [--json] [--out DIR] [--workers N] [--memory-limit 2GB]
                        [--scheduler threads|sync] [--trace trace.json]
   tessera inspect FILE [--json]
+  tessera serve [--port N] [--workers N] [--data DIR]
 
 A job spec names datasets and outputs (numpy expressions); see the README.`;
 
@@ -140,6 +147,36 @@ async function cmdInspect(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
+/** The folder of this package (where out/renderer lives), found from this file. */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+function dataDir(given: string | undefined): string {
+  if (given) return resolve(given);
+  return join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'tessera');
+}
+
+async function cmdServe(args: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({ args, options: { port: { type: 'string' }, workers: { type: 'string' }, data: { type: 'string' } } });
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TesseraError('BAD_OPTION', `--port must be a port number, not '${values.port}'`, 'for example --port 8765');
+  const workers = values.workers === undefined ? undefined : Number(values.workers);
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) throw new TesseraError('BAD_OPTION', `--workers must be a positive integer, not '${values.workers}'`, '');
+  const rendererDir = join(packageRoot(), 'out', 'renderer');
+  if (!existsSync(join(rendererDir, 'index.html'))) throw new TesseraError('NOT_BUILT', 'the app is not built', 'run `npm run build:app` (npm ci does it)');
+  const engine = await Engine.start({ workers });
+  const service = new JobService(engine, { host: 'web', dataDir: dataDir(values.data), baseDir: process.cwd() });
+  const host = await startWebHost(service, { port, rendererDir });
+  io.out(`Tessera is serving on ${host.url}\n(127.0.0.1 only; the link carries this launch's access token. Ctrl-C to stop.)\n`);
+  await new Promise<void>((done) => process.once('SIGINT', () => done()));
+  await host.close();
+  await engine.close();
+  return 0;
+}
+
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
   const tStart = performance.now();
   const [cmd, ...rest] = argv;
@@ -148,6 +185,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     switch (cmd) {
       case 'run': return await cmdRun(rest, io, tStart);
       case 'inspect': return await cmdInspect(rest, io);
+      case 'serve': return await cmdServe(rest, io);
       case undefined: case 'help': case '--help': case '-h':
         io.out(`${USAGE}\n`);
         return cmd === undefined ? 2 : 0;

@@ -1,0 +1,75 @@
+/**
+ * The API contract between a host (Electron IPC, the web host's WebSocket) and the renderer:
+ * requests, responses and events, each with a runtime schema that the receiving side validates.
+ * No logic lives here. The renderer imports these types and schemas only.
+ */
+import { z } from 'zod';
+
+export const API_VERSION = 1;
+
+/** A job spec as the job-spec file format defines it (the service validates it fully). */
+export const JobSpecSchema = z.object({
+  tessera: z.literal(1),
+  datasets: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+  outputs: z.record(z.string(), z.string()),
+});
+export type JobSpecInput = z.infer<typeof JobSpecSchema>;
+
+export const RunOptionsSchema = z.object({
+  memoryLimit: z.string().max(32).nullable().default(null),  // "2GB", as on the command line
+}).default({ memoryLimit: null });
+
+export const ErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  hint: z.string(),
+  task: z.string().optional(),
+  position: z.object({ output: z.string().optional(), start: z.number(), end: z.number() }).optional(),
+});
+export type ApiError = z.infer<typeof ErrorSchema>;
+
+// ---- requests and responses -----------------------------------------------------------------
+
+export const Requests = {
+  hello: { params: z.object({}), result: z.object({ version: z.number(), host: z.enum(['web', 'electron']), workers: z.number(), simd: z.string(), samples: z.array(z.object({ name: z.string(), title: z.string(), spec: JobSpecSchema })) }) },
+  runJob: { params: z.object({ spec: JobSpecSchema, options: RunOptionsSchema }), result: z.object({ jobId: z.string() }) },
+  cancelJob: { params: z.object({ jobId: z.string().max(64) }), result: z.object({ cancelled: z.boolean() }) },
+} as const;
+
+export type Method = keyof typeof Requests;
+export type Params<M extends Method> = z.input<(typeof Requests)[M]['params']>;
+export type Result<M extends Method> = z.infer<(typeof Requests)[M]['result']>;
+
+/** A request on the wire: {id, method, params}; the answer: {id, result} or {id, error}. */
+export const RequestEnvelope = z.object({ id: z.number().int(), method: z.string().max(64), params: z.unknown() });
+
+// ---- events ---------------------------------------------------------------------------------
+
+const TaskRecordSchema = z.object({
+  key: z.string(), layer: z.string(), kind: z.string(), worker: z.number(), start: z.number(), stop: z.number(), bytesIn: z.number(), bytesOut: z.number(),
+});
+export type TaskRecordEvent = z.infer<typeof TaskRecordSchema>;
+
+const ScalarValue = z.union([z.number(), z.boolean(), z.string()]);
+const OutputSchema = z.object({
+  name: z.string(), kind: z.enum(['scalar', 'array']), dtype: z.string(),
+  value: ScalarValue.optional(), shape: z.array(z.number()).optional(), values: z.unknown().optional(), path: z.string().optional(),
+});
+export type OutputEvent = z.infer<typeof OutputSchema>;
+
+export const EventSchemas = {
+  'job.started': z.object({
+    jobId: z.string(), tasks: z.number(),
+    layers: z.array(z.object({ name: z.string(), label: z.string(), kind: z.string(), tasks: z.number() })),
+    outputs: z.array(z.object({ name: z.string(), shape: z.array(z.number()), dtype: z.string(), grid: z.array(z.array(z.number())) })),
+  }),
+  'job.progress': z.object({ jobId: z.string(), done: z.number(), total: z.number(), running: z.number(), elapsed: z.number() }),
+  'job.tasks': z.object({ jobId: z.string(), records: z.array(TaskRecordSchema) }),
+  'job.memory': z.object({ jobId: z.string(), t: z.number(), storeBytes: z.number(), rssBytes: z.number(), perWorker: z.array(z.number()), limitBytes: z.number().nullable() }),
+  'job.done': z.object({ jobId: z.string(), outputs: z.array(OutputSchema), stats: z.record(z.string(), z.number()) }),
+  'job.failed': z.object({ jobId: z.string(), error: ErrorSchema }),
+} as const;
+
+export type EventName = keyof typeof EventSchemas;
+export type EventData<E extends EventName> = z.infer<(typeof EventSchemas)[E]>;
+export type ApiEvent = { [E in EventName]: { event: E; data: EventData<E> } }[EventName];

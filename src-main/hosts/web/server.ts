@@ -1,0 +1,107 @@
+/**
+ * The web host: serves the built renderer and the API contract over a WebSocket, on 127.0.0.1
+ * only. Open the printed URL (it carries the per-launch token, which becomes a cookie).
+ */
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { EventSchemas, RequestEnvelope, Requests, type ApiEvent, type Method } from '../../api/contract.js';
+import type { JobService } from '../../service/job-service.js';
+import { COOKIE, contentSecurityPolicy, hostAllowed, newToken, originAllowed, tokenAllowed } from './security.js';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json',
+};
+
+export interface WebHost {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+export async function startWebHost(service: JobService, opts: { port?: number; rendererDir: string }): Promise<WebHost> {
+  const token = newToken();
+  let port = opts.port ?? 0;
+  const send = (res: ServerResponse, status: number, body: string | Buffer, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', ...headers });
+    res.end(body);
+  };
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    void (async () => {
+      if (!hostAllowed(req, port)) return send(res, 421, 'wrong Host header');
+      const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+      if (req.method !== 'GET') return send(res, 405, 'only GET');
+      const queryToken = url.searchParams.get('token');
+      if (!tokenAllowed(req, token, queryToken)) return send(res, 403, 'open the URL printed by `tessera serve` (it carries the access token)');
+      const path = url.pathname === '/' ? '/index.html' : url.pathname;
+      const file = normalize(join(opts.rendererDir, path));
+      if (!file.startsWith(normalize(opts.rendererDir) + sep)) return send(res, 404, 'not found');
+      let body: Buffer;
+      try {
+        body = await readFile(file);
+      } catch {
+        return send(res, 404, 'not found');
+      }
+      const headers: Record<string, string> = { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' };
+      if (extname(file) === '.html') headers['Content-Security-Policy'] = contentSecurityPolicy(port);
+      if (queryToken) headers['Set-Cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+      send(res, 200, body, headers);
+    })();
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 2 ** 20 });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    if (url.pathname !== '/ws' || !hostAllowed(req, port) || !originAllowed(req, port) || !tokenAllowed(req, token)) {
+      socket.write('HTTP/1.1 403 Forbidden\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => serve(ws, service));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    close: () => new Promise<void>((resolve) => {
+      for (const c of wss.clients) c.terminate();
+      wss.close();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+/** One WebSocket connection: validated requests in, results and events out. */
+function serve(ws: WebSocket, service: JobService): void {
+  const emit = (e: ApiEvent) => {
+    EventSchemas[e.event].parse(e.data); // what leaves the host matches the contract
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(e));
+  };
+  ws.on('message', (raw) => {
+    let id = -1;
+    try {
+      const env = RequestEnvelope.parse(JSON.parse(raw.toString()));
+      id = env.id;
+      if (!(env.method in Requests)) throw Object.assign(new Error(`unknown method ${env.method}`), { code: 'BAD_REQUEST' });
+      const method = env.method as Method;
+      const params = Requests[method].params.parse(env.params ?? {});
+      let result: unknown;
+      if (method === 'hello') result = service.hello();
+      else if (method === 'runJob') result = service.runJob((params as { spec: never }).spec, (params as { options: { memoryLimit: string | null } }).options, emit);
+      else result = service.cancelJob((params as { jobId: string }).jobId);
+      ws.send(JSON.stringify({ id, result }));
+    } catch (e) {
+      const err = e as { code?: string; message?: string };
+      ws.send(JSON.stringify({ id, error: { code: err.code ?? 'BAD_REQUEST', message: err.message ?? String(e), hint: 'the request does not match the API contract' } }));
+    }
+  });
+}

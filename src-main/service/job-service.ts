@@ -1,0 +1,95 @@
+/**
+ * JobService: runs jobs for a host (web or Electron) one at a time on one engine, and turns engine
+ * events into API events: task records and memory samples are batched (every 50 ms) so a job of
+ * 10^5 tasks does not flood the transport, and progress is sent at most every 50 ms.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { ApiEvent, JobSpecInput, Result } from '../api/contract.js';
+import { API_VERSION } from '../api/contract.js';
+import type { Engine } from '../engine/engine.js';
+import { toTesseraError } from '../engine/errors.js';
+import { EventBus, type TaskRecord } from '../engine/events.js';
+import { buildJob, validateSpec } from './job-spec.js';
+import { runBuiltJob } from './run-job.js';
+import { SAMPLES } from './samples.js';
+import { parseBytes } from './units.js';
+
+export type Emit = (e: ApiEvent) => void;
+
+interface RunningJob {
+  abort: AbortController;
+}
+
+export class JobService {
+  private readonly jobs = new Map<string, RunningJob>();
+  private queue: Promise<void> = Promise.resolve();
+  private nextId = 1;
+
+  constructor(private readonly engine: Engine, private readonly opts: { host: 'web' | 'electron'; dataDir: string; baseDir: string }) {}
+
+  hello(): Result<'hello'> {
+    return { version: API_VERSION, host: this.opts.host, workers: this.engine.workers, simd: this.engine.simd, samples: SAMPLES };
+  }
+
+  /** Queues a job; its events go to `emit`. Returns at once with the job id. */
+  runJob(spec: JobSpecInput, options: { memoryLimit: string | null }, emit: Emit): Result<'runJob'> {
+    const jobId = `job-${Date.now().toString(36)}-${this.nextId++}`;
+    const abort = new AbortController();
+    this.jobs.set(jobId, { abort });
+    this.queue = this.queue.then(() => this.execute(jobId, spec, options, abort.signal, emit)).finally(() => this.jobs.delete(jobId));
+    return { jobId };
+  }
+
+  cancelJob(jobId: string): Result<'cancelJob'> {
+    const job = this.jobs.get(jobId);
+    if (!job) return { cancelled: false };
+    job.abort.abort();
+    return { cancelled: true };
+  }
+
+  private async execute(jobId: string, spec: JobSpecInput, options: { memoryLimit: string | null }, signal: AbortSignal, emit: Emit): Promise<void> {
+    const t0 = performance.now();
+    const bus = new EventBus();
+    let records: TaskRecord[] = [];
+    let lastFlush = 0;
+    const flush = () => {
+      if (records.length) emit({ event: 'job.tasks', data: { jobId, records } });
+      records = [];
+    };
+    bus.on((e) => {
+      if (e.type === 'task') {
+        records.push(e.record);
+        const now = performance.now();
+        if (now - lastFlush > 50) { lastFlush = now; flush(); }
+      } else if (e.type === 'memory') {
+        emit({ event: 'job.memory', data: { jobId, ...e.sample } });
+      } else if (e.type === 'progress') {
+        emit({ event: 'job.progress', data: { jobId, done: e.progress.done, total: e.progress.total, running: e.progress.running, elapsed: (performance.now() - t0) / 1000 } });
+      }
+    });
+    try {
+      if (signal.aborted) throw toTesseraError({ code: 'CANCELLED', message: 'the job was cancelled before it started', hint: '' });
+      const memoryLimit = options.memoryLimit ? parseBytes(options.memoryLimit) : null;
+      const job = await buildJob(validateSpec(spec), this.opts.baseDir);
+      const outDir = join(this.opts.dataDir, 'jobs', jobId);
+      await mkdir(outDir, { recursive: true });
+      const result = await runBuiltJob(this.engine, job, {
+        outDir, memoryLimit, bus, signal,
+        onGraph: (g) => emit({
+          event: 'job.started',
+          data: {
+            jobId, tasks: g.tasks.length, layers: g.layers,
+            outputs: job.outputs.map((o) => ({ name: o.name, shape: o.node.shape, dtype: o.node.dtype, grid: o.node.grid })),
+          },
+        }),
+      });
+      flush();
+      emit({ event: 'job.done', data: { jobId, outputs: result.outputs as never, stats: { ...result.stats } } });
+    } catch (e) {
+      flush();
+      emit({ event: 'job.failed', data: { jobId, error: toTesseraError(e).toJSON() as never } });
+    }
+  }
+}

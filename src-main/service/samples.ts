@@ -1,0 +1,28 @@
+/** Built-in sample jobs over generated data, so the app is useful with no files at all. */
+import type { JobSpecInput } from '../api/contract.js';
+
+export const SAMPLES: { name: string; title: string; spec: JobSpecInput }[] = [
+  {
+    name: 'seed',
+    title: 'sqrt(x**2).mean() over 10M uniform numbers',
+    spec: { tessera: 1, datasets: { x: { random: 'uniform', shape: [10_000_000], seed: 42, chunks: [1_000_000] } }, outputs: { m: 'sqrt(x ** 2).mean()' } },
+  },
+  {
+    name: 'matrix',
+    title: 'Centre the columns of a 4000 x 2000 normal matrix',
+    spec: {
+      tessera: 1,
+      datasets: { a: { random: 'normal', shape: [4000, 2000], seed: 7, chunks: [500, 2000] } },
+      outputs: { col_std: '(a - a.mean(axis=0)).std(axis=0)[:8]', max_abs: 'abs(a).max()', corner: 'a[:3, :3]' },
+    },
+  },
+  {
+    name: 'stats',
+    title: 'Moments of a normal sample, by chunks of 1e5',
+    spec: {
+      tessera: 1,
+      datasets: { z: { random: 'normal', shape: [5_000_000], seed: 3, chunks: [100_000] } },
+      outputs: { mean: 'z.mean()', std: 'z.std(ddof=1)', within_1sd: '(abs(z) < 1).mean()', argmax: 'z.argmax()' },
+    },
+  },
+];

@@ -1,0 +1,112 @@
+/**
+ * End to end, in Debian's Chromium, against the real web host, job service, engine and addon:
+ * the host's access checks, running a sample and reading its results, one timeline bar per task,
+ * an expression error shown at its position, and cancelling a long job. Screenshots of the window
+ * after each job go to test-output/screenshots.
+ */
+import { mkdirSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import WebSocket from 'ws';
+import { Engine } from '../dist/src-main/engine/engine.js';
+import { JobService } from '../dist/src-main/service/job-service.js';
+import { startWebHost, type WebHost } from '../dist/src-main/hosts/web/server.js';
+import { hasChromium, launchChromium } from './helpers/browser.js';
+import { tempDir } from './helpers/engine.js';
+
+const SHOTS = 'test-output/screenshots';
+let engine: Engine;
+let host: WebHost;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  engine = await Engine.start({ workers: 2 });
+  host = await startWebHost(new JobService(engine, { host: 'web', dataDir: tempDir(), baseDir: tempDir() }), { rendererDir: 'out/renderer' });
+  if (hasChromium()) {
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  }
+});
+afterAll(async () => {
+  await browser?.close();
+  await host?.close();
+  await engine?.close();
+});
+
+function get(path: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: host.port, path, headers }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('web host security', () => {
+  it('needs the launch token, the right Host header, and its own Origin for the WebSocket', async () => {
+    expect(await get('/')).toBe(403);
+    expect(await get(`/?token=wrong`)).toBe(403);
+    expect(await get(`/?token=${host.token}`)).toBe(200);
+    expect(await get(`/?token=${host.token}`, { Host: 'evil.example:80' })).toBe(421);
+    const cookie = `tessera_token=${host.token}`;
+    const tryWs = (headers: Record<string, string>) => new Promise<boolean>((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws`, { headers });
+      ws.on('open', () => { ws.close(); resolve(true); });
+      ws.on('error', () => resolve(false));
+    });
+    expect(await tryWs({ Cookie: cookie, Origin: `http://127.0.0.1:${host.port}` })).toBe(true);
+    expect(await tryWs({ Cookie: cookie, Origin: 'http://evil.example' })).toBe(false);
+    expect(await tryWs({ Origin: `http://127.0.0.1:${host.port}` })).toBe(false);
+  });
+});
+
+describe.skipIf(!hasChromium())('the window in Chromium', () => {
+  it('runs a sample job and shows its results, with one timeline bar per task', async () => {
+    await page.goto(host.url);
+    await page.getByTestId('host').waitFor();
+    expect(await page.getByTestId('host').textContent()).toContain('2 workers');
+    await page.getByTestId('sample-stats').click();
+    await page.getByTestId('run').click();
+    await page.getByTestId('stats').waitFor({ timeout: 60_000 });
+    const mean = Number(await page.getByTestId('result-mean').locator('.value').textContent());
+    expect(Math.abs(mean)).toBeLessThan(0.01);
+    const within = Number(await page.getByTestId('result-within_1sd').locator('.value').textContent());
+    expect(Math.abs(within - 0.6827)).toBeLessThan(0.005);
+    const tasks = Number((await page.getByTestId('stats').textContent())!.match(/(\d+) tasks/)![1]);
+    await expect.poll(async () => Number(await page.getByTestId('timeline').getAttribute('data-bars'))).toBe(tasks);
+    await page.screenshot({ path: join(SHOTS, 'window-after-sample-job.png'), fullPage: true });
+  });
+
+  it('shows an expression error underlined at its position, and keeps working after it', async () => {
+    await page.getByTestId('output-expr-0').fill('z.mean() + * 2');
+    await page.getByTestId('run').click();
+    await page.getByTestId('error').waitFor();
+    expect(await page.getByTestId('error').textContent()).toContain('SYNTAX_ERROR');
+    expect(await page.getByTestId('error-mark').locator('mark').textContent()).toBe('*');
+    await page.screenshot({ path: join(SHOTS, 'expression-error.png'), fullPage: true });
+    await page.getByTestId('output-expr-0').fill('z.mean() + 2');
+    await page.getByTestId('run').click();
+    await page.getByTestId('stats').waitFor();
+    expect(Number(await page.getByTestId('result-mean').locator('.value').textContent())).toBeCloseTo(2, 2);
+  });
+
+  it('cancels a long job and sees it stop', async () => {
+    // The sample's other outputs still read z; x makes output 0 take minutes.
+    await page.getByTestId('datasets').fill(JSON.stringify({
+      z: { random: 'normal', shape: [5_000_000], seed: 3, chunks: [100_000] },
+      x: { random: 'normal', shape: [2_000_000_000], chunks: [1_000_000] },
+    }));
+    await page.getByTestId('output-name-0').fill('slow');
+    await page.getByTestId('output-expr-0').fill('exp(x).sum()');
+    await page.getByTestId('run').click();
+    await expect.poll(async () => (await page.getByTestId('progress').textContent()) ?? '').toMatch(/running · [1-9]\d* \//);
+    await page.getByTestId('cancel').click();
+    await page.getByTestId('error').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('error').textContent()).toContain('CANCELLED');
+    expect(await page.getByTestId('progress').textContent()).toContain('cancelled');
+    await page.screenshot({ path: join(SHOTS, 'cancelled.png'), fullPage: true });
+  });
+});
