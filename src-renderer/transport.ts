@@ -16,6 +16,33 @@ export class RequestError extends Error {
   }
 }
 
+/** The preload's API (src-main/hosts/electron/preload.ts), when running in Electron. */
+interface PreloadApi {
+  host: 'electron';
+  hello(params: unknown): Promise<IpcAnswer>;
+  runJob(params: unknown): Promise<IpcAnswer>;
+  cancelJob(params: unknown): Promise<IpcAnswer>;
+  onEvent(listener: (e: ApiEvent) => void): void;
+}
+type IpcAnswer = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string; hint: string } };
+
+function ipcTransport(api: PreloadApi): Transport {
+  return {
+    request: async (method, params) => {
+      const answer = await api[method](params);
+      if (!answer.ok) throw new RequestError(answer.error.code, answer.error.message, answer.error.hint);
+      return answer.result as never;
+    },
+    onEvent: (l) => api.onEvent(l),
+  };
+}
+
+/** IPC inside Electron, a WebSocket to the web host in a browser. */
+export function connect(): Promise<Transport> {
+  const api = (window as unknown as { tessera?: PreloadApi }).tessera;
+  return api?.host === 'electron' ? Promise.resolve(ipcTransport(api)) : connectWebSocket();
+}
+
 export function connectWebSocket(): Promise<Transport> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`ws://${location.host}/ws`);

@@ -18,6 +18,8 @@ import { nest, readValues, type Nested } from './values.js';
 export interface EngineOptions {
   workers?: number;
   scheduler?: 'threads' | 'sync';
+  /** Where the worker script is, when this code is bundled (Electron); defaults to ./worker.js. */
+  workerUrl?: URL;
 }
 
 export interface ComputeOptions {
@@ -58,7 +60,7 @@ export class Engine {
   static async start(opts: EngineOptions = {}): Promise<Engine> {
     const mode = opts.scheduler ?? 'threads';
     if (mode !== 'threads' && mode !== 'sync') throw new TesseraError('BAD_OPTION', `unknown scheduler '${mode}'`, 'use --scheduler threads or --scheduler sync');
-    const pool = mode === 'threads' ? await WorkerPool.start(opts.workers ?? WorkerPool.defaultSize()) : null;
+    const pool = mode === 'threads' ? await WorkerPool.start(opts.workers ?? WorkerPool.defaultSize(), opts.workerUrl) : null;
     return new Engine(pool, native().simdLevel());
   }
 

@@ -1,10 +1,23 @@
 /**
- * The preload script: the only bridge between the renderer and the main process. It exposes named
- * functions of the API contract and nothing else (no ipcRenderer, no Node). The desktop issue adds
- * the job functions; for now the renderer can ask which Tessera it runs in.
+ * The preload script: the only bridge between the renderer and the main process. It exposes the
+ * API contract's named functions and an event subscription, nothing else (no ipcRenderer, no Node).
  */
-import { contextBridge } from 'electron';
+import { contextBridge, ipcRenderer } from 'electron';
 
-contextBridge.exposeInMainWorld('tessera', {
+// Channel names repeated here (not imported) so the sandboxed preload bundle stays self-contained.
+const REQUEST_CHANNEL = 'tessera:request';
+const EVENT_CHANNEL = 'tessera:event';
+
+const call = (method: string) => (params: unknown = {}) => ipcRenderer.invoke(REQUEST_CHANNEL, method, params);
+
+export const api = {
   host: 'electron' as const,
-});
+  hello: call('hello'),
+  runJob: call('runJob'),
+  cancelJob: call('cancelJob'),
+  onEvent: (listener: (e: unknown) => void): void => {
+    ipcRenderer.on(EVENT_CHANNEL, (_event, e: unknown) => listener(e));
+  },
+};
+
+contextBridge.exposeInMainWorld('tessera', api);

@@ -6,8 +6,10 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { EventSchemas, RequestEnvelope, Requests, type ApiEvent, type Method } from '../../api/contract.js';
+import { RequestEnvelope } from '../../api/contract.js';
+import { toTesseraError } from '../../engine/errors.js';
 import type { JobService } from '../../service/job-service.js';
+import { checkedEmit, handleRequest } from '../../service/rpc.js';
 import { COOKIE, contentSecurityPolicy, hostAllowed, newToken, originAllowed, tokenAllowed } from './security.js';
 
 const TYPES: Record<string, string> = {
@@ -80,28 +82,18 @@ export async function startWebHost(service: JobService, opts: { port?: number; r
   };
 }
 
-/** One WebSocket connection: validated requests in, results and events out. */
+/** One WebSocket connection: requests in (handled by the shared handler), results and events out. */
 function serve(ws: WebSocket, service: JobService): void {
-  const emit = (e: ApiEvent) => {
-    EventSchemas[e.event].parse(e.data); // what leaves the host matches the contract
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(e));
-  };
+  const emit = checkedEmit((e) => { if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(e)); });
   ws.on('message', (raw) => {
     let id = -1;
     try {
       const env = RequestEnvelope.parse(JSON.parse(raw.toString()));
       id = env.id;
-      if (!(env.method in Requests)) throw Object.assign(new Error(`unknown method ${env.method}`), { code: 'BAD_REQUEST' });
-      const method = env.method as Method;
-      const params = Requests[method].params.parse(env.params ?? {});
-      let result: unknown;
-      if (method === 'hello') result = service.hello();
-      else if (method === 'runJob') result = service.runJob((params as { spec: never }).spec, (params as { options: { memoryLimit: string | null } }).options, emit);
-      else result = service.cancelJob((params as { jobId: string }).jobId);
-      ws.send(JSON.stringify({ id, result }));
+      ws.send(JSON.stringify({ id, result: handleRequest(service, env.method, env.params, emit) }));
     } catch (e) {
-      const err = e as { code?: string; message?: string };
-      ws.send(JSON.stringify({ id, error: { code: err.code ?? 'BAD_REQUEST', message: err.message ?? String(e), hint: 'the request does not match the API contract' } }));
+      const err = toTesseraError(e);
+      ws.send(JSON.stringify({ id, error: { code: err.code === 'INTERNAL' ? 'BAD_REQUEST' : err.code, message: err.message, hint: err.hint || 'the request does not match the API contract' } }));
     }
   });
 }

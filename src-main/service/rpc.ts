@@ -1,0 +1,31 @@
+/**
+ * One request handler for every host: validates a request against the API contract, calls the
+ * job service, and returns the result. The web host calls it for WebSocket messages and the
+ * Electron host for IPC invocations, so both expose exactly the same API.
+ */
+import { EventSchemas, Requests, type ApiEvent, type Method } from '../api/contract.js';
+import { TesseraError } from '../engine/errors.js';
+import type { Emit, JobService } from './job-service.js';
+
+export function handleRequest(service: JobService, method: string, rawParams: unknown, emit: Emit): unknown {
+  if (!Object.hasOwn(Requests, method)) throw new TesseraError('BAD_REQUEST', `unknown method ${method}`, `methods: ${Object.keys(Requests).join(', ')}`);
+  const m = method as Method;
+  const parsed = Requests[m].params.safeParse(rawParams ?? {});
+  if (!parsed.success) throw new TesseraError('BAD_REQUEST', `bad parameters for ${method}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 'the request does not match the API contract');
+  switch (m) {
+    case 'hello': return service.hello();
+    case 'runJob': {
+      const p = parsed.data as { spec: never; options: { memoryLimit: string | null } };
+      return service.runJob(p.spec, p.options, emit);
+    }
+    case 'cancelJob': return service.cancelJob((parsed.data as { jobId: string }).jobId);
+  }
+}
+
+/** Wraps an event sink so that what leaves a host always matches the contract. */
+export function checkedEmit(send: (e: ApiEvent) => void): Emit {
+  return (e) => {
+    EventSchemas[e.event].parse(e.data);
+    send(e);
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * The Electron host's IPC and preload without the Electron binary: `electron` is mocked (the one
+ * thing that cannot run here); the handlers run the real job service, engine and addon.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Engine } from '../dist/src-main/engine/engine.js';
+import { JobService } from '../dist/src-main/service/job-service.js';
+import { tempDir } from './helpers/engine.js';
+
+const exposed: Record<string, unknown> = {};
+const invoked: unknown[][] = [];
+vi.mock('electron', () => ({
+  contextBridge: { exposeInMainWorld: (name: string, api: unknown) => { exposed[name] = api; } },
+  ipcRenderer: { invoke: (...args: unknown[]) => { invoked.push(args); return Promise.resolve({ ok: true, result: null }); }, on: () => undefined },
+}));
+
+let engine: Engine;
+beforeAll(async () => { engine = await Engine.start({ workers: 2 }); });
+afterAll(async () => { await engine.close(); });
+
+describe('electron host', () => {
+  it('answers IPC requests with the shared handler, only from the app window, and streams events', async () => {
+    const { registerIpc, REQUEST_CHANNEL, EVENT_CHANNEL } = await import('../src-main/hosts/electron/ipc.js');
+    const handlers = new Map<string, (...a: unknown[]) => unknown>();
+    const service = new JobService(engine, { host: 'electron', dataDir: tempDir(), baseDir: tempDir() });
+    const sent: { channel: string; e: { event: string; data: Record<string, unknown> } }[] = [];
+    const win = { isDestroyed: () => false, send: (channel: string, e: never) => sent.push({ channel, e }) };
+    registerIpc({ handle: (ch: string, h: never) => handlers.set(ch, h) } as never, service, (s) => s === (win as never));
+    const invoke = (sender: unknown, method: unknown, params: unknown) => handlers.get(REQUEST_CHANNEL)!({ sender } as never, method, params) as { ok: boolean; result?: never; error?: { code: string } };
+
+    const hello = invoke(win, 'hello', {});
+    expect(hello).toMatchObject({ ok: true, result: { host: 'electron', workers: 2 } });
+    expect(invoke({ isDestroyed: () => false, send: () => undefined }, 'hello', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(invoke(win, 'dropTables', {})).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(invoke(win, 'runJob', { spec: { tessera: 2 } })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+
+    const run = invoke(win, 'runJob', { spec: { tessera: 1, datasets: {}, outputs: { s: 'arange(101).sum()' } } });
+    expect(run.ok).toBe(true);
+    await vi.waitFor(() => expect(sent.some((m) => m.e.event === 'job.done')).toBe(true), { timeout: 20_000 });
+    const done = sent.find((m) => m.e.event === 'job.done')!;
+    expect(done.channel).toBe(EVENT_CHANNEL);
+    expect(done.e.data.outputs).toEqual([{ name: 's', kind: 'scalar', dtype: 'int64', value: 5050 }]);
+    expect(sent.some((m) => m.e.event === 'job.tasks')).toBe(true);
+  });
+
+  it('the preload exposes the contract\'s named functions only', async () => {
+    await import('../src-main/hosts/electron/preload.js');
+    const api = exposed.tessera as Record<string, unknown>;
+    expect(Object.keys(api).sort()).toEqual(['cancelJob', 'hello', 'host', 'onEvent', 'runJob']);
+    await (api.runJob as (p: unknown) => Promise<unknown>)({ spec: 1 });
+    expect(invoked.at(-1)).toEqual(['tessera:request', 'runJob', { spec: 1 }]);
+  });
+});
