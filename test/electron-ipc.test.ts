@@ -11,6 +11,7 @@ const exposed: Record<string, unknown> = {};
 const invoked: unknown[][] = [];
 vi.mock('electron', () => ({
   contextBridge: { exposeInMainWorld: (name: string, api: unknown) => { exposed[name] = api; } },
+  webUtils: { getPathForFile: () => '/dropped/file.npy' },
   ipcRenderer: { invoke: (...args: unknown[]) => { invoked.push(args); return Promise.resolve({ ok: true, result: null }); }, on: () => undefined },
 }));
 
@@ -26,15 +27,15 @@ describe('electron host', () => {
     const sent: { channel: string; e: { event: string; data: Record<string, unknown> } }[] = [];
     const win = { isDestroyed: () => false, send: (channel: string, e: never) => sent.push({ channel, e }) };
     registerIpc({ handle: (ch: string, h: never) => handlers.set(ch, h) } as never, service, (s) => s === (win as never));
-    const invoke = (sender: unknown, method: unknown, params: unknown) => handlers.get(REQUEST_CHANNEL)!({ sender } as never, method, params) as { ok: boolean; result?: never; error?: { code: string } };
+    const invoke = (sender: unknown, method: unknown, params: unknown) => handlers.get(REQUEST_CHANNEL)!({ sender } as never, method, params) as Promise<{ ok: boolean; result?: never; error?: { code: string } }>;
 
-    const hello = invoke(win, 'hello', {});
-    expect(hello).toMatchObject({ ok: true, result: { host: 'electron', workers: 2 } });
-    expect(invoke({ isDestroyed: () => false, send: () => undefined }, 'hello', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    expect(invoke(win, 'dropTables', {})).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
-    expect(invoke(win, 'runJob', { spec: { tessera: 2 } })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await invoke(win, 'hello', {})).toMatchObject({ ok: true, result: { host: 'electron', workers: 2 } });
+    expect(await invoke({ isDestroyed: () => false, send: () => undefined }, 'hello', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await invoke(win, 'dropTables', {})).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await invoke(win, 'runJob', { spec: { tessera: 2 } })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await invoke(win, 'addDataset', { path: '/no/such/file.npy' })).toMatchObject({ ok: false, error: { code: 'FILE_NOT_FOUND' } });
 
-    const run = invoke(win, 'runJob', { spec: { tessera: 1, datasets: {}, outputs: { s: 'arange(101).sum()' } } });
+    const run = await invoke(win, 'runJob', { spec: { tessera: 1, datasets: {}, outputs: { s: 'arange(101).sum()' } } });
     expect(run.ok).toBe(true);
     await vi.waitFor(() => expect(sent.some((m) => m.e.event === 'job.done')).toBe(true), { timeout: 20_000 });
     const done = sent.find((m) => m.e.event === 'job.done')!;
@@ -46,7 +47,8 @@ describe('electron host', () => {
   it('the preload exposes the contract\'s named functions only', async () => {
     await import('../src-main/hosts/electron/preload.js');
     const api = exposed.tessera as Record<string, unknown>;
-    expect(Object.keys(api).sort()).toEqual(['cancelJob', 'hello', 'host', 'onEvent', 'runJob']);
+    expect(Object.keys(api).sort()).toEqual(['addDataset', 'cancelJob', 'hello', 'host', 'listDatasets', 'onEvent', 'pathForFile', 'runJob']);
+    expect((api.pathForFile as (f: unknown) => string)({})).toBe('/dropped/file.npy');
     await (api.runJob as (p: unknown) => Promise<unknown>)({ spec: 1 });
     expect(invoked.at(-1)).toEqual(['tessera:request', 'runJob', { spec: 1 }]);
   });

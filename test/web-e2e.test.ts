@@ -4,7 +4,7 @@
  * an expression error shown at its position, and cancelling a long job. Screenshots of the window
  * after each job go to test-output/screenshots.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import { JobService } from '../dist/src-main/service/job-service.js';
 import { startWebHost, type WebHost } from '../dist/src-main/hosts/web/server.js';
 import { hasChromium, launchChromium } from './helpers/browser.js';
 import { tempDir } from './helpers/engine.js';
+import { numpy } from './helpers/numpy.js';
 
 const SHOTS = 'test-output/screenshots';
 let engine: Engine;
@@ -46,6 +47,17 @@ function get(path: string, headers: Record<string, string> = {}): Promise<number
 }
 
 describe('web host security', () => {
+  it('accepts uploads only from its own origin with the access cookie, and no paths from the browser', async () => {
+    const put = (headers: Record<string, string>) => new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: host.port, path: '/upload?name=x.npy', method: 'PUT', headers }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+      req.on('error', reject);
+      req.end('not numpy');
+    });
+    expect(await put({ Origin: `http://127.0.0.1:${host.port}` })).toBe(403);
+    expect(await put({ Cookie: `tessera_token=${host.token}`, Origin: 'http://evil.example' })).toBe(403);
+    expect(await put({ Cookie: `tessera_token=${host.token}`, Origin: `http://127.0.0.1:${host.port}` })).toBe(400); // stored, then refused: not a .npy
+  });
+
   it('needs the launch token, the right Host header, and its own Origin for the WebSocket', async () => {
     expect(await get('/')).toBe(403);
     expect(await get(`/?token=wrong`)).toBe(403);
@@ -80,7 +92,37 @@ describe.skipIf(!hasChromium())('the window in Chromium', () => {
     await page.screenshot({ path: join(SHOTS, 'window-after-sample-job.png'), fullPage: true });
   });
 
+  it('inspects a dropped .npy, and runs an expression over it that agrees with numpy', async () => {
+    const dir = tempDir();
+    const want = numpy<{ s: number; m: number }>(`a = np.arange(300 * 40, dtype=np.float32).reshape(300, 40) / 7
+np.save(${JSON.stringify(join(dir, 'measurements.npy'))}, a)
+print(json.dumps({"s": float(a.astype(np.float64).std()), "m": float(a.mean(axis=0)[3])}))`);
+    const bytes = readFileSync(join(dir, 'measurements.npy')).toString('base64');
+    await page.getByTestId('drop-zone').evaluate((zone, b64) => {
+      const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([data], 'measurements.npy'));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, bytes);
+    const item = page.getByTestId('dataset-measurements');
+    await item.waitFor();
+    const text = (await item.textContent())!;
+    expect(text).toContain('float32');
+    expect(text).toContain('(300, 40)');
+    await page.getByTestId('use-measurements').click();
+    await page.getByTestId('output-expr-0').fill('measurements.astype("float64").std()');
+    await page.getByTestId('output-expr-1').fill('measurements.mean(axis=0)[3]');
+    await page.getByTestId('run').click();
+    await page.getByTestId('stats').waitFor();
+    const s = Number(await page.getByTestId('result-mean').locator('.value').textContent());
+    expect(Math.abs(s - want.s) / want.s).toBeLessThan(1e-12);
+    const m = Number(await page.getByTestId('result-std').locator('.value').textContent());
+    expect(Math.abs(m - want.m) / want.m).toBeLessThan(1e-6);
+    await page.screenshot({ path: join(SHOTS, 'dropped-dataset.png'), fullPage: true });
+  });
+
   it('shows an expression error underlined at its position, and keeps working after it', async () => {
+    await page.getByTestId('sample-stats').click();
     await page.getByTestId('output-expr-0').fill('z.mean() + * 2');
     await page.getByTestId('run').click();
     await page.getByTestId('error').waitFor();

@@ -30,10 +30,26 @@ export type ApiError = z.infer<typeof ErrorSchema>;
 
 // ---- requests and responses -----------------------------------------------------------------
 
+export const DatasetSchema = z.object({
+  name: z.string(),          // the name to use in expressions
+  path: z.string(),
+  kind: z.literal('array'),
+  format: z.string(),
+  dtype: z.string(),
+  shape: z.array(z.number()),
+  bytes: z.number(),
+  order: z.enum(['C', 'F']),
+  suggestedChunks: z.array(z.array(z.number())),
+});
+export type Dataset = z.infer<typeof DatasetSchema>;
+
 export const Requests = {
   hello: { params: z.object({}), result: z.object({ version: z.number(), host: z.enum(['web', 'electron']), workers: z.number(), simd: z.string(), samples: z.array(z.object({ name: z.string(), title: z.string(), spec: JobSpecSchema })) }) },
   runJob: { params: z.object({ spec: JobSpecSchema, options: RunOptionsSchema }), result: z.object({ jobId: z.string() }) },
   cancelJob: { params: z.object({ jobId: z.string().max(64) }), result: z.object({ cancelled: z.boolean() }) },
+  /** A file the user dropped or opened (Electron: its path; the web host uploads instead). */
+  addDataset: { params: z.object({ path: z.string().min(1).max(4096) }), result: DatasetSchema },
+  listDatasets: { params: z.object({}), result: z.array(DatasetSchema) },
 } as const;
 
 export type Method = keyof typeof Requests;

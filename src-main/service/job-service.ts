@@ -3,10 +3,13 @@
  * events into API events: task records and memory samples are batched (every 50 ms) so a job of
  * 10^5 tasks does not flood the transport, and progress is sent at most every 50 ms.
  */
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import { basename, join } from 'node:path';
+import { inspectFile } from '../collections/array/files.js';
 import { performance } from 'node:perf_hooks';
-import type { ApiEvent, JobSpecInput, Result } from '../api/contract.js';
+import type { ApiEvent, Dataset, JobSpecInput, Result } from '../api/contract.js';
 import { API_VERSION } from '../api/contract.js';
 import type { Engine } from '../engine/engine.js';
 import { toTesseraError } from '../engine/errors.js';
@@ -24,6 +27,7 @@ interface RunningJob {
 
 export class JobService {
   private readonly jobs = new Map<string, RunningJob>();
+  private readonly datasets = new Map<string, Dataset>();
   private queue: Promise<void> = Promise.resolve();
   private nextId = 1;
 
@@ -40,6 +44,33 @@ export class JobService {
     this.jobs.set(jobId, { abort });
     this.queue = this.queue.then(() => this.execute(jobId, spec, options, abort.signal, emit)).finally(() => this.jobs.delete(jobId));
     return { jobId };
+  }
+
+  /** Inspects a file the user dropped or opened, and lists it under a name usable in expressions. */
+  async addDataset(path: string, fileName = basename(path)): Promise<Dataset> {
+    const info = await inspectFile(path);
+    for (const d of this.datasets.values()) if (d.path === info.path) return d;
+    const base = fileName.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_]/g, '_').replace(/^(?=\d)/, '_') || 'data';
+    let name = base;
+    for (let k = 2; this.datasets.has(name); k++) name = `${base}${k}`;
+    const dataset: Dataset = { name, ...info };
+    this.datasets.set(name, dataset);
+    return dataset;
+  }
+
+  /** Stores an uploaded file (the web host's drop) in the data folder, then adds it. */
+  async addUpload(name: string, body: NodeJS.ReadableStream): Promise<Dataset> {
+    const dir = join(this.opts.dataDir, 'uploads');
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, `${Date.now().toString(36)}-${name}`);
+    const tmp = `${path}.part`;
+    await pipeline(body, createWriteStream(tmp));
+    await rename(tmp, path);
+    return this.addDataset(path, name);
+  }
+
+  listDatasets(): Dataset[] {
+    return [...this.datasets.values()];
   }
 
   cancelJob(jobId: string): Result<'cancelJob'> {

@@ -7,7 +7,7 @@ import { EventSchemas, Requests, type ApiEvent, type Method } from '../api/contr
 import { TesseraError } from '../engine/errors.js';
 import type { Emit, JobService } from './job-service.js';
 
-export function handleRequest(service: JobService, method: string, rawParams: unknown, emit: Emit): unknown {
+export function handleRequest(service: JobService, method: string, rawParams: unknown, emit: Emit): unknown | Promise<unknown> {
   if (!Object.hasOwn(Requests, method)) throw new TesseraError('BAD_REQUEST', `unknown method ${method}`, `methods: ${Object.keys(Requests).join(', ')}`);
   const m = method as Method;
   const parsed = Requests[m].params.safeParse(rawParams ?? {});
@@ -19,6 +19,8 @@ export function handleRequest(service: JobService, method: string, rawParams: un
       return service.runJob(p.spec, p.options, emit);
     }
     case 'cancelJob': return service.cancelJob((parsed.data as { jobId: string }).jobId);
+    case 'addDataset': return service.addDataset((parsed.data as { path: string }).path);
+    case 'listDatasets': return service.listDatasets();
   }
 }
 

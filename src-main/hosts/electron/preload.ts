@@ -2,7 +2,7 @@
  * The preload script: the only bridge between the renderer and the main process. It exposes the
  * API contract's named functions and an event subscription, nothing else (no ipcRenderer, no Node).
  */
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 
 // Channel names repeated here (not imported) so the sandboxed preload bundle stays self-contained.
 const REQUEST_CHANNEL = 'tessera:request';
@@ -15,6 +15,10 @@ export const api = {
   hello: call('hello'),
   runJob: call('runJob'),
   cancelJob: call('cancelJob'),
+  addDataset: call('addDataset'),
+  listDatasets: call('listDatasets'),
+  /** The path of a file the user dropped on the window (a user gesture: the only way a path is given). */
+  pathForFile: (file: File): string => webUtils.getPathForFile(file),
   onEvent: (listener: (e: unknown) => void): void => {
     ipcRenderer.on(EVENT_CHANNEL, (_event, e: unknown) => listener(e));
   },

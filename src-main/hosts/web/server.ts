@@ -35,7 +35,19 @@ export async function startWebHost(service: JobService, opts: { port?: number; r
     void (async () => {
       if (!hostAllowed(req, port)) return send(res, 421, 'wrong Host header');
       const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-      if (req.method !== 'GET') return send(res, 405, 'only GET');
+      if (req.method === 'PUT' && url.pathname === '/upload') {
+        // A dropped file: same-origin only, with the access cookie; stored, then inspected.
+        if (!originAllowed(req, port) || !tokenAllowed(req, token)) return send(res, 403, 'forbidden');
+        const name = (url.searchParams.get('name') ?? 'upload').replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 128);
+        try {
+          const dataset = await service.addUpload(name, req);
+          return send(res, 200, JSON.stringify(dataset), { 'Content-Type': 'application/json' });
+        } catch (e) {
+          const err = toTesseraError(e);
+          return send(res, 400, JSON.stringify({ error: { code: err.code, message: err.message, hint: err.hint } }), { 'Content-Type': 'application/json' });
+        }
+      }
+      if (req.method !== 'GET') return send(res, 405, 'only GET and the upload PUT');
       const queryToken = url.searchParams.get('token');
       if (!tokenAllowed(req, token, queryToken)) return send(res, 403, 'open the URL printed by `tessera serve` (it carries the access token)');
       const path = url.pathname === '/' ? '/index.html' : url.pathname;
@@ -85,12 +97,14 @@ export async function startWebHost(service: JobService, opts: { port?: number; r
 /** One WebSocket connection: requests in (handled by the shared handler), results and events out. */
 function serve(ws: WebSocket, service: JobService): void {
   const emit = checkedEmit((e) => { if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(e)); });
-  ws.on('message', (raw) => {
+  ws.on('message', async (raw) => {
     let id = -1;
     try {
       const env = RequestEnvelope.parse(JSON.parse(raw.toString()));
       id = env.id;
-      ws.send(JSON.stringify({ id, result: handleRequest(service, env.method, env.params, emit) }));
+      // Paths reach the web host only as uploads: the browser never names a file on this machine.
+      if (env.method === 'addDataset') throw toTesseraError({ code: 'FORBIDDEN', message: 'the web host adds files by upload only', hint: 'drop the file on the window' });
+      ws.send(JSON.stringify({ id, result: await handleRequest(service, env.method, env.params, emit) }));
     } catch (e) {
       const err = toTesseraError(e);
       ws.send(JSON.stringify({ id, error: { code: err.code === 'INTERNAL' ? 'BAD_REQUEST' : err.code, message: err.message, hint: err.hint || 'the request does not match the API contract' } }));
