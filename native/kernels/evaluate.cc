@@ -134,6 +134,15 @@ void evaluate(const Program& p, const std::vector<ResolvedAccess>& ops, const st
   }
 
   const int64_t inner = shape[nd - 1];
+  // A program that is one zero-copy load (a reduction over a chunk or a file) writes no register,
+  // so its blocks can be much longer: fewer sink calls per byte streamed.
+  int64_t block = kBlock;
+  if (p.code.size() == 1 && p.code[0].op == Op::Load) {
+    const Access& a = *ops[p.code[0].a].access;
+    bool direct = (a.kind == Access::Kind::Chunk || a.kind == Access::Kind::File) && !a.byteswap &&
+                  same_storage(a.dtype, p.code[0].type) && !scalar_space && a.strides[nd - 1] == 1;
+    if (direct) block = 16 * kBlock;
+  }
   std::vector<int64_t> outer(nd - 1, 0);
   std::vector<int64_t> row(ops.size());
   auto stride_of = [&](size_t k, size_t d) -> int64_t { return scalar_space ? 0 : ops[k].access->strides[d]; };
@@ -144,8 +153,8 @@ void evaluate(const Program& p, const std::vector<ResolvedAccess>& ops, const st
       for (size_t d = 0; d + 1 < nd; ++d) o += outer[d] * stride_of(k, d);
       row[k] = o;
     }
-    for (int64_t j0 = 0; j0 < inner; j0 += kBlock) {
-      const int64_t len = inner - j0 < kBlock ? inner - j0 : kBlock;
+    for (int64_t j0 = 0; j0 < inner; j0 += block) {
+      const int64_t len = inner - j0 < block ? inner - j0 : block;
       for (size_t pc = 0; pc < p.code.size(); ++pc) {
         const Instr& in = p.code[pc];
         void* dst = regs.at(in.dst);

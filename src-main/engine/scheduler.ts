@@ -97,7 +97,7 @@ export class Scheduler {
   private inflightEst = 0;
   private peakHeld = 0;
   private done = 0;
-  private meanTaskMs = 1;
+  private meanTaskMs = 10; // assume long tasks until measured: 2 in flight per worker, balanced
   private job = 0;
   private error: TesseraError | null = null;
   private settle: ((r: SchedulerResult) => void) | null = null;
@@ -242,9 +242,11 @@ export class Scheduler {
     if (this.error) return this.maybeFinish();
     const prefetch = prefetchFor(this.meanTaskMs);
     const batchSize = Math.max(1, prefetch >> 1);
-    for (let w = 0; w < pool.size; w++) {
-      // Batches of half the prefetch depth: one batch runs while the next is on its way.
-      while (this.inflight[w] < prefetch) {
+    // Batches of half the prefetch depth (one runs while the next is on its way), handed out
+    // round-robin so a few ready tasks spread over all workers.
+    for (let sent = true; sent;) {
+      sent = false;
+      for (let w = 0; w < pool.size; w++) {
         const batch: number[] = [];
         let count = 0;
         while (count < batchSize && this.inflight[w] + count < prefetch) {
@@ -256,9 +258,10 @@ export class Scheduler {
           for (const id of ids) batch.push(id);
           count++;
         }
-        if (!count) break;
+        if (!count) continue;
         this.inflight[w] += count;
         pool.run(w, this.job, batch);
+        sent = true;
       }
     }
     this.maybeFinish();
@@ -303,7 +306,7 @@ export class Scheduler {
 
   private complete(i: number, worker: number, chunk: number, bytesIn: number, bytesOut: number, start: number, stop: number): void {
     this.stopRunning(i);
-    this.meanTaskMs += (stop - start - this.meanTaskMs) * 0.05;
+    this.meanTaskMs += (stop - start - this.meanTaskMs) * 0.2;
     const t = this.g.tasks[i];
     const record: TaskRecord = { key: t.key, layer: t.layer, kind: t.spec.kind, worker, start, stop, bytesIn, bytesOut };
     this.records.push(record);
