@@ -243,7 +243,7 @@ Napi::Value Philox(const Napi::CallbackInfo& info) {
     std::vector<int64_t> c = get_ints(o, "counter"), k = get_ints(o, "key");
     if (c.size() != 4 || k.size() != 2) throw Error("BAD_ARGUMENT", "counter needs 4 words and key 2", "");
     uint32_t w[4] = {static_cast<uint32_t>(c[0]), static_cast<uint32_t>(c[1]), static_cast<uint32_t>(c[2]), static_cast<uint32_t>(c[3])};
-    Philox4x32::block(w[0], w[1], w[2], w[3], static_cast<uint32_t>(k[0]), static_cast<uint32_t>(k[1]));
+    philox_block(w[0], w[1], w[2], w[3], static_cast<uint32_t>(k[0]), static_cast<uint32_t>(k[1]));
     return from_ints(info.Env(), {w[0], w[1], w[2], w[3]});
   });
 }

@@ -1,8 +1,8 @@
 // Block kernels, compiled once per SIMD level (see op_table.h). Include only from ops_<level>.cc,
 // which defines TESSERA_LEVEL (a namespace name) and TESSERA_LEVEL_NAME first.
-// Everything here has internal linkage (anonymous namespace) and calls no inline function that
-// another file also instantiates: otherwise the linker could keep an AVX-512 copy of a shared
-// inline function and run it on a CPU without AVX-512.
+// Everything here has internal linkage (anonymous namespace, and the shared helpers it includes,
+// philox.h and float_to_int.h, are internal too): otherwise the linker could keep an AVX-512 copy
+// of a shared inline function and run it on a CPU without AVX-512.
 // Loops are written so the vectoriser can map them to any vector width while keeping one fixed
 // order of floating-point operations: reductions use kLanes explicit accumulators.
 #include <cmath>
@@ -391,15 +391,7 @@ void philox16(uint64_t counter0, uint32_t stream, uint64_t seed, uint32_t (&w)[4
   for (int l = 0; l < kLanes; ++l) {
     uint64_t c = counter0 + l;
     uint32_t c0 = static_cast<uint32_t>(c), c1 = static_cast<uint32_t>(c >> 32), c2 = stream, c3 = 0;
-    uint32_t k0 = static_cast<uint32_t>(seed), k1 = static_cast<uint32_t>(seed >> 32);
-    for (int r = 0; r < 10; ++r) {
-      uint64_t p0 = static_cast<uint64_t>(Philox4x32::M0) * c0;
-      uint64_t p1 = static_cast<uint64_t>(Philox4x32::M1) * c2;
-      uint32_t n0 = static_cast<uint32_t>(p1 >> 32) ^ c1 ^ k0;
-      uint32_t n2 = static_cast<uint32_t>(p0 >> 32) ^ c3 ^ k1;
-      c1 = static_cast<uint32_t>(p1); c3 = static_cast<uint32_t>(p0); c0 = n0; c2 = n2;
-      k0 += Philox4x32::W0; k1 += Philox4x32::W1;
-    }
+    philox_block(c0, c1, c2, c3, static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32));
     w[0][l] = c0; w[1][l] = c1; w[2][l] = c2; w[3][l] = c3;
   }
 }
@@ -410,15 +402,7 @@ inline double draw_one(uint64_t i, uint32_t stream, uint64_t seed, bool normal) 
   uint64_t counter = ((i >> 5) << 4) | (i & 15);
   bool upper = (i >> 4) & 1;
   uint32_t c0 = static_cast<uint32_t>(counter), c1 = static_cast<uint32_t>(counter >> 32), c2 = stream, c3 = 0;
-  uint32_t k0 = static_cast<uint32_t>(seed), k1 = static_cast<uint32_t>(seed >> 32);
-  for (int r = 0; r < 10; ++r) {
-    uint64_t p0 = static_cast<uint64_t>(Philox4x32::M0) * c0;
-    uint64_t p1 = static_cast<uint64_t>(Philox4x32::M1) * c2;
-    uint32_t n0 = static_cast<uint32_t>(p1 >> 32) ^ c1 ^ k0;
-    uint32_t n2 = static_cast<uint32_t>(p0 >> 32) ^ c3 ^ k1;
-    c1 = static_cast<uint32_t>(p1); c3 = static_cast<uint32_t>(p0); c0 = n0; c2 = n2;
-    k0 += Philox4x32::W0; k1 += Philox4x32::W1;
-  }
+  philox_block(c0, c1, c2, c3, static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32));
   uint64_t low = static_cast<uint64_t>(c1) << 32 | c0, high = static_cast<uint64_t>(c3) << 32 | c2;
   if (!normal) return unit(upper ? high : low);
   double r = std::sqrt(-2.0 * std::log(1.0 - unit(low)));
@@ -523,35 +507,29 @@ template <class F> inline double lanes_reduce(const double* __restrict v, int64_
   return lanes_total(acc);
 }
 
-inline double block_sum(const double* __restrict v, int64_t n) {
-  return lanes_reduce(v, n, [](auto x) { return x; });
-}
+struct Identity {
+  double operator()(double x) const { return x; }
+#if defined(__AVX512F__)
+  __m512d operator()(__m512d x) const { return x; }
+#elif defined(__AVX2__)
+  __m256d operator()(__m256d x) const { return x; }
+#endif
+};
 
-inline double block_sq_dev(const double* __restrict v, int64_t n, double mean) {
+// (x - mean)^2, for the second pass of a block's variance.
+struct SquaredDeviation {
+  double mean;
+  double operator()(double x) const { double d = x - mean; return d * d; }
 #if defined(__AVX512F__)
-  const __m512d m8 = _mm512_set1_pd(mean);
+  __m512d operator()(__m512d x) const { __m512d d = _mm512_sub_pd(x, _mm512_set1_pd(mean)); return _mm512_mul_pd(d, d); }
 #elif defined(__AVX2__)
-  const __m256d m4 = _mm256_set1_pd(mean);
+  __m256d operator()(__m256d x) const { __m256d d = _mm256_sub_pd(x, _mm256_set1_pd(mean)); return _mm256_mul_pd(d, d); }
 #endif
-  return lanes_reduce(v, n, [&](auto x) {
-    using X = decltype(x);
-    if constexpr (std::is_same<X, double>::value) {
-      double d = x - mean;
-      return d * d;
-#if defined(__AVX512F__)
-    } else if constexpr (std::is_same<X, __m512d>::value) {
-      __m512d d = _mm512_sub_pd(x, m8);
-      return _mm512_mul_pd(d, d);
-#elif defined(__AVX2__)
-    } else if constexpr (std::is_same<X, __m256d>::value) {
-      __m256d d = _mm256_sub_pd(x, m4);
-      return _mm256_mul_pd(d, d);
-#endif
-    } else {
-      return x;
-    }
-  });
-}
+};
+
+inline double block_sum(const double* __restrict v, int64_t n) { return lanes_reduce(v, n, Identity{}); }
+
+inline double block_sq_dev(const double* __restrict v, int64_t n, double mean) { return lanes_reduce(v, n, SquaredDeviation{mean}); }
 
 template <class A> A* P(ReduceSlots s, int k) { return static_cast<A*>(s.plane[k]); }
 
