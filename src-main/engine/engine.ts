@@ -12,7 +12,7 @@ import type { Layer, TaskGraph } from './graph.js';
 import { lowerJob, type OutputRequest } from './lower.js';
 import { Plan } from './plan.js';
 import { WorkerPool } from './pool.js';
-import { Scheduler } from './scheduler.js';
+import { Scheduler, type SchedulerResult } from './scheduler.js';
 import { nest, readValues, type Nested } from './values.js';
 
 export interface EngineOptions {
@@ -43,6 +43,12 @@ export interface ComputeResult {
 }
 
 let nextOwner = 1;
+
+/** Releases every chunk a job (an owner) still holds, and drops its byte record. */
+function freeOwner(owner: number): void {
+  native().releaseOwner(owner);
+  native().forgetOwner(owner);
+}
 let nextStored = 1;
 
 interface Persisted {
@@ -83,16 +89,7 @@ export class Engine {
       opts.onGraph?.(graph);
       const keep = new Set<string>();
       for (const o of graph.outputs) if (!o.path) for (const c of o.chunks) keep.add(c.key);
-      const scheduler = new Scheduler(graph, { pool: this.pool, owner, bus, memoryLimit: opts.memoryLimit ?? null, keep, external: this.external });
-      const onAbort = () => scheduler.cancel();
-      if (opts.signal?.aborted) scheduler.cancel();
-      opts.signal?.addEventListener('abort', onAbort);
-      let run;
-      try {
-        run = await scheduler.run();
-      } finally {
-        opts.signal?.removeEventListener('abort', onAbort);
-      }
+      const run = await this.schedule(graph, owner, keep, bus, opts);
       const results: OutputResult[] = graph.outputs.map((o) => {
         if (o.path) return { name: o.name, kind: 'array', dtype: o.dtype, shape: o.shape, path: o.path };
         const flat = readValues(o.dtype, o.shape, o.chunks.map((c) => ({ id: run.chunks.get(c.key)!, offset: c.offset, shape: c.shape })));
@@ -114,10 +111,22 @@ export class Engine {
       for (const w of graph?.writers ?? []) native().abortWriter(w);
       throw toTesseraError(e, { phase: graph ? 'run' : 'input' });
     } finally {
-      native().releaseOwner(owner);
-      native().forgetOwner(owner);
+      freeOwner(owner);
       for (const w of graph?.writers ?? []) native().forgetWriter(w);
-      for (const p of graph?.programs ?? []) native().dropProgram(p);
+    }
+  }
+
+  /** Runs a lowered graph: cancellable by the signal; its programs and files are let go after. */
+  private async schedule(graph: TaskGraph, owner: number, keep: Set<string>, bus: EventBus, opts: ComputeOptions): Promise<SchedulerResult> {
+    const scheduler = new Scheduler(graph, { pool: this.pool, owner, bus, memoryLimit: opts.memoryLimit ?? null, keep, external: this.external });
+    const onAbort = () => scheduler.cancel();
+    if (opts.signal?.aborted) scheduler.cancel();
+    opts.signal?.addEventListener('abort', onAbort);
+    try {
+      return await scheduler.run();
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
+      for (const p of graph.programs) native().dropProgram(p);
       if (!this.pool) closeFiles(); // workers unmap theirs at the end of each job
     }
   }
@@ -128,19 +137,14 @@ export class Engine {
    */
   async persist(ctx: ExprContext, node: Node, opts: ComputeOptions = {}): Promise<SourceNode> {
     const owner = nextOwner++;
-    const bus = opts.bus ?? new EventBus();
     const graph = this.lower([{ name: 'persist', node }]);
     const keepKeys = graph.outputs[0].chunks.map((c) => c.key);
-    const scheduler = new Scheduler(graph, { pool: this.pool, owner, bus, memoryLimit: opts.memoryLimit ?? null, keep: new Set(keepKeys), external: this.external });
     let run;
     try {
-      run = await scheduler.run();
+      run = await this.schedule(graph, owner, new Set(keepKeys), opts.bus ?? new EventBus(), opts);
     } catch (e) {
-      native().releaseOwner(owner);
+      freeOwner(owner);
       throw toTesseraError(e, { phase: 'run' });
-    } finally {
-      for (const p of graph.programs) native().dropProgram(p);
-      if (!this.pool) closeFiles();
     }
     const name = `stored-${nextStored++}`;
     const keys = graph.outputs[0].chunks.map((_, i) => `${name}:${i}`);
@@ -164,16 +168,12 @@ export class Engine {
     const p = this.persisted.get(name);
     if (!p) return;
     for (const k of p.keys) this.external.delete(k);
-    native().releaseOwner(p.owner);
-    native().forgetOwner(p.owner);
+    freeOwner(p.owner);
     this.persisted.delete(name);
   }
 
   async close(): Promise<void> {
-    for (const p of this.persisted.values()) {
-      native().releaseOwner(p.owner);
-      native().forgetOwner(p.owner);
-    }
+    for (const p of this.persisted.values()) freeOwner(p.owner);
     this.persisted.clear();
     this.external.clear();
     await this.pool?.close();
