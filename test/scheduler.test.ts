@@ -46,6 +46,21 @@ function maxHeldInPriorityOrder(g: TaskGraph): number {
 }
 
 describe('optimizer', () => {
+  it('interns identical subexpressions into one node, and describes nodes as JSON', async () => {
+    const { ExprContext, describe: describeNode } = await import('../dist/src-main/engine/expr.js');
+    const { Evaluator, randomArray } = await import('../dist/src-main/collections/array/index.js');
+    const ctx = new ExprContext();
+    const x = randomArray(ctx, { dist: 'uniform', shape: [100], seed: 1, chunks: [10] });
+    const ev = new Evaluator(ctx, new Map([['x', x]]));
+    const a = ev.evaluateOutput('sqrt(x ** 2) + 1');
+    const b = ev.evaluateOutput('sqrt((x ** 2)) + 1');
+    expect(b).toBe(a);
+    const d = JSON.parse(JSON.stringify(describeNode(a)));
+    expect(d).toMatchObject({ op: 'map', fn: 'add', dtype: 'float64', shape: [100] });
+    expect(d.args).toHaveLength(2);
+    expect(typeof d.args[0]).toBe('number');
+  });
+
   it('fuses an elementwise chain and its reduction into one layer of tasks (and a combine tree)', async () => {
     const g = await lower({ datasets: { x: { random: 'uniform', shape: [1_000_000], chunks: [10_000] } }, outputs: { m: 'sqrt(x ** 2).mean()' } });
     // 100 partials -> 13 -> 2 -> 1 (fan-in 8): one fused reduce layer and three combine levels.

@@ -60,5 +60,4 @@ export interface TaskGraph {
   outputs: OutputPlan[];
   programs: number[];
   writers: number[];
-  files: string[];
 }

@@ -10,7 +10,7 @@
 import { native, type ProgramSpec, type ReduceName } from '../native/addon.js';
 import { ctypeOf, type DType, itemsize, reductionTypes } from './dtype.js';
 import { TesseraError } from './errors.js';
-import { type AccessTemplate, type ChunkProvider, compileRegion, type CompiledRegion, regionMaps } from './compile.js';
+import { type AccessTemplate, type ChunkProvider, compileRegion, regionMaps } from './compile.js';
 import type { MatmulNode, Node, ReduceNode, RechunkNode } from './expr.js';
 import type { Layer, OutputPlan, Task, TaskGraph, TaskSpec } from './graph.js';
 import { chunkIndices, chunkRegion, cStrides, type Grid, gridBounds, product, refine } from './grid.js';
@@ -34,7 +34,6 @@ class Lowering implements ChunkProvider {
   readonly tasks: Task[] = [];
   readonly layers: Layer[] = [];
   readonly programs = new Map<string, number>();
-  readonly files = new Set<string>();
   private readonly names = new Map<number, string>();
   private readonly lowered = new Set<number>();
 
@@ -85,11 +84,6 @@ class Lowering implements ChunkProvider {
     this.layers.push({ name, label: uniq.slice(-4).join('-') || kind, kind, tasks: count });
   }
 
-  private accessesWithFiles(c: CompiledRegion): AccessTemplate[] {
-    for (const a of c.accesses) if (a.path) this.files.add(a.path);
-    return c.accesses;
-  }
-
   /** Lowers a materialised node and, first, everything it reads. */
   lower(n: Node): void {
     if (this.lowered.has(n.id)) return;
@@ -136,7 +130,7 @@ class Lowering implements ChunkProvider {
       this.tasks.push({
         key: taskKey(name, idx), layer: name, index: idx, deps: c.deps, priority: 0,
         estBytes: product(shape) * itemsize(n.dtype),
-        spec: { kind: 'map', program: this.registerProgram(c.program), accesses: this.accessesWithFiles(c), iterShape: shape, outDtype: n.dtype, outShape: shape },
+        spec: { kind: 'map', program: this.registerProgram(c.program), accesses: c.accesses, iterShape: shape, outDtype: n.dtype, outShape: shape },
       });
       count++;
     }
@@ -184,7 +178,7 @@ class Lowering implements ChunkProvider {
       const slots = product(shape.map((s, d) => (reduced[d] ? 1 : s)));
       const task: Task = {
         key, layer: partialLayer, index: idx, deps: c.deps, priority: 0, estBytes: planes * slots * 8,
-        spec: { kind: 'reduce', program: this.registerProgram(c.program), accesses: this.accessesWithFiles(c), iterShape: shape, reduced, indexBase, indexStrides, finalize: false, ...fields },
+        spec: { kind: 'reduce', program: this.registerProgram(c.program), accesses: c.accesses, iterShape: shape, reduced, indexBase, indexStrides, finalize: false, ...fields },
       };
       partialTasks.push(task);
     }
@@ -299,7 +293,6 @@ class Lowering implements ChunkProvider {
         if (i < 0) { i = deps.length; deps.push(key); }
         a.dep = i;
       }
-      if (a.path) this.files.add(a.path);
       return a;
     };
     for (const idx of chunkIndices(n.grid)) {
@@ -358,7 +351,7 @@ export function lowerJob(plan: Plan, outputs: OutputRequest[]): TaskGraph {
   }
   const graph: TaskGraph = {
     tasks: l.tasks, byKey, layers: l.layers, outputs: outPlans,
-    programs: [...l.programs.values()], writers: outPlans.flatMap((o) => (o.writer ? [o.writer] : [])), files: [...l.files],
+    programs: [...l.programs.values()], writers: outPlans.flatMap((o) => (o.writer ? [o.writer] : [])),
   };
   order(graph);
   return graph;
