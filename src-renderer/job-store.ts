@@ -3,7 +3,7 @@
  * objects) so the timeline can hold 10^5 tasks and redraw them cheaply.
  */
 import { reactive, shallowRef } from 'vue';
-import type { ApiError, ApiEvent, EventData, OutputEvent } from '../src-main/api/contract';
+import type { ApiError, ApiEvent, EventData, OutputEvent, Result } from '../src-main/api/contract';
 
 export interface TaskColumns {
   count: number;
@@ -64,6 +64,17 @@ function addRecords(records: EventData<'job.tasks'>['records']): void {
   }
   tasks.value = c;
   job.version++;
+}
+
+/** Shows a finished job from the history: its results or error, stats and task stream. */
+export function showJob(j: Result<'getJob'>): void {
+  resetJob(j.jobId);
+  job.state = j.state;
+  job.outputs = j.outputs as OutputEvent[];
+  job.stats = j.stats;
+  job.error = j.error;
+  job.progress = { done: j.records.length, total: j.records.length, running: 0, elapsed: j.stats.wall_s ?? 0 };
+  addRecords(j.records as EventData<'job.tasks'>['records']);
 }
 
 export function applyEvent(e: ApiEvent): void {

@@ -22,6 +22,10 @@ interface PreloadApi {
   hello(params: unknown): Promise<IpcAnswer>;
   runJob(params: unknown): Promise<IpcAnswer>;
   cancelJob(params: unknown): Promise<IpcAnswer>;
+  addDataset(params: unknown): Promise<IpcAnswer>;
+  listDatasets(params: unknown): Promise<IpcAnswer>;
+  listHistory(params: unknown): Promise<IpcAnswer>;
+  getJob(params: unknown): Promise<IpcAnswer>;
   onEvent(listener: (e: ApiEvent) => void): void;
 }
 type IpcAnswer = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string; hint: string } };

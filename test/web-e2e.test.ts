@@ -20,13 +20,14 @@ import { numpy } from './helpers/numpy.js';
 const SHOTS = 'test-output/screenshots';
 let engine: Engine;
 let host: WebHost;
+const dataDir = tempDir();
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   engine = await Engine.start({ workers: 2 });
-  host = await startWebHost(new JobService(engine, { host: 'web', dataDir: tempDir(), baseDir: tempDir() }), { rendererDir: 'out/renderer' });
+  host = await startWebHost(new JobService(engine, { host: 'web', dataDir, baseDir: tempDir() }), { rendererDir: 'out/renderer' });
   if (hasChromium()) {
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -150,5 +151,31 @@ print(json.dumps({"s": float(a.astype(np.float64).std()), "m": float(a.mean(axis
     expect(await page.getByTestId('error').textContent()).toContain('CANCELLED');
     expect(await page.getByTestId('progress').textContent()).toContain('cancelled');
     await page.screenshot({ path: join(SHOTS, 'cancelled.png'), fullPage: true });
+  });
+
+  it('keeps finished jobs on disk and reopens one after a restart', async () => {
+    await page.getByTestId('sample-stats').click();
+    await page.getByTestId('run').click();
+    await page.getByTestId('stats').waitFor();
+    const mean = await page.getByTestId('result-mean').locator('.value').textContent();
+    // A second host over the same data folder: a restart of the app.
+    const again = await startWebHost(new JobService(engine, { host: 'web', dataDir, baseDir: tempDir() }), { rendererDir: 'out/renderer' });
+    const fresh = await browser.newPage();
+    try {
+      await fresh.goto(again.url);
+      const entries = fresh.locator('[data-testid^="history-job-"]');
+      await entries.first().waitFor();
+      expect(await entries.count()).toBeGreaterThanOrEqual(4); // the jobs this file ran, cancelled and failed ones too
+      expect(await entries.first().textContent()).toContain('done');
+      await entries.first().click();
+      await fresh.getByTestId('stats').waitFor();
+      expect(await fresh.getByTestId('result-mean').locator('.value').textContent()).toBe(mean);
+      expect(Number(await fresh.getByTestId('timeline').getAttribute('data-bars'))).toBeGreaterThan(100);
+      expect(await fresh.getByTestId('output-expr-0').inputValue()).toBe('z.mean()');
+      await fresh.screenshot({ path: join(SHOTS, 'reopened-from-history.png'), fullPage: true });
+    } finally {
+      await fresh.close();
+      await again.close();
+    }
   });
 });

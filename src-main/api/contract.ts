@@ -50,6 +50,13 @@ export const Requests = {
   /** A file the user dropped or opened (Electron: its path; the web host uploads instead). */
   addDataset: { params: z.object({ path: z.string().min(1).max(4096) }), result: DatasetSchema },
   listDatasets: { params: z.object({}), result: z.array(DatasetSchema) },
+  /** Finished jobs kept on disk, newest first. */
+  listHistory: { params: z.object({}), result: z.array(z.object({ jobId: z.string(), finished: z.number(), state: z.enum(['done', 'failed', 'cancelled']), outputs: z.array(z.string()), wall_s: z.number().optional() })) },
+  /** One finished job: its spec, results or error, stats and task stream. */
+  getJob: { params: z.object({ jobId: z.string().regex(/^job-[a-z0-9-]+$/) }), result: z.object({
+    jobId: z.string(), finished: z.number(), spec: JobSpecSchema, state: z.enum(['done', 'failed', 'cancelled']),
+    outputs: z.array(z.unknown()), error: ErrorSchema.nullable(), stats: z.record(z.string(), z.number()), records: z.array(z.unknown()),
+  }) },
 } as const;
 
 export type Method = keyof typeof Requests;

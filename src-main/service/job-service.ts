@@ -9,12 +9,13 @@ import { pipeline } from 'node:stream/promises';
 import { basename, join } from 'node:path';
 import { inspectFile } from '../collections/array/files.js';
 import { performance } from 'node:perf_hooks';
-import type { ApiEvent, Dataset, JobSpecInput, Result } from '../api/contract.js';
+import type { ApiError, ApiEvent, Dataset, JobSpecInput, Result } from '../api/contract.js';
 import { API_VERSION } from '../api/contract.js';
 import type { Engine } from '../engine/engine.js';
 import { toTesseraError } from '../engine/errors.js';
 import { EventBus, type TaskRecord } from '../engine/events.js';
 import { buildJob, validateSpec } from './job-spec.js';
+import { JobHistory } from './job-history.js';
 import { runBuiltJob } from './run-job.js';
 import { SAMPLES } from './samples.js';
 import { parseBytes } from './units.js';
@@ -31,7 +32,19 @@ export class JobService {
   private queue: Promise<void> = Promise.resolve();
   private nextId = 1;
 
-  constructor(private readonly engine: Engine, private readonly opts: { host: 'web' | 'electron'; dataDir: string; baseDir: string }) {}
+  private readonly history: JobHistory;
+
+  constructor(private readonly engine: Engine, private readonly opts: { host: 'web' | 'electron'; dataDir: string; baseDir: string }) {
+    this.history = new JobHistory(join(opts.dataDir, 'jobs'));
+  }
+
+  listHistory(): Promise<Result<'listHistory'>> {
+    return this.history.list();
+  }
+
+  getJob(jobId: string): Promise<Result<'getJob'>> {
+    return this.history.get(jobId);
+  }
 
   hello(): Result<'hello'> {
     return { version: API_VERSION, host: this.opts.host, workers: this.engine.workers, simd: this.engine.simd, samples: SAMPLES };
@@ -117,10 +130,13 @@ export class JobService {
         }),
       });
       flush();
+      await this.history.save({ jobId, finished: Date.now(), spec, state: 'done', outputs: result.outputs, error: null, stats: { ...result.stats }, records: result.records });
       emit({ event: 'job.done', data: { jobId, outputs: result.outputs as never, stats: { ...result.stats } } });
     } catch (e) {
       flush();
-      emit({ event: 'job.failed', data: { jobId, error: toTesseraError(e).toJSON() as never } });
+      const error = toTesseraError(e).toJSON() as ApiError;
+      await this.history.save({ jobId, finished: Date.now(), spec, state: error.code === 'CANCELLED' ? 'cancelled' : 'failed', outputs: [], error, stats: {}, records: [] }).catch(() => undefined);
+      emit({ event: 'job.failed', data: { jobId, error: error as never } });
     }
   }
 }

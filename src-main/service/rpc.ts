@@ -21,6 +21,8 @@ export function handleRequest(service: JobService, method: string, rawParams: un
     case 'cancelJob': return service.cancelJob((parsed.data as { jobId: string }).jobId);
     case 'addDataset': return service.addDataset((parsed.data as { path: string }).path);
     case 'listDatasets': return service.listDatasets();
+    case 'listHistory': return service.listHistory();
+    case 'getJob': return service.getJob((parsed.data as { jobId: string }).jobId);
   }
 }
 

@@ -17,6 +17,8 @@ export const api = {
   cancelJob: call('cancelJob'),
   addDataset: call('addDataset'),
   listDatasets: call('listDatasets'),
+  listHistory: call('listHistory'),
+  getJob: call('getJob'),
   /** The path of a file the user dropped on the window (a user gesture: the only way a path is given). */
   pathForFile: (file: File): string => webUtils.getPathForFile(file),
   onEvent: (listener: (e: unknown) => void): void => {
