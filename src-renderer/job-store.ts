@@ -22,6 +22,7 @@ export const job = reactive({
   id: '' as string,
   state: 'idle' as 'idle' | 'running' | 'done' | 'failed' | 'cancelled',
   progress: { done: 0, total: 0, running: 0, elapsed: 0 },
+  layerProgress: {} as Record<string, { done: number; running: number; total: number }>,
   layers: [] as EventData<'job.started'>['layers'],
   outputs: [] as OutputEvent[],
   stats: {} as Record<string, number>,
@@ -34,7 +35,7 @@ export const job = reactive({
 export const tasks = shallowRef<TaskColumns>(emptyColumns());
 
 export function resetJob(id: string): void {
-  Object.assign(job, { id, state: 'running', progress: { done: 0, total: 0, running: 0, elapsed: 0 }, layers: [], outputs: [], stats: {}, error: null, memory: [], layerNames: [] });
+  Object.assign(job, { id, state: 'running', progress: { done: 0, total: 0, running: 0, elapsed: 0 }, layerProgress: {}, layers: [], outputs: [], stats: {}, error: null, memory: [], layerNames: [] });
   tasks.value = emptyColumns();
   job.version++;
 }
@@ -81,7 +82,10 @@ export function applyEvent(e: ApiEvent): void {
   if (e.data.jobId !== job.id) return;
   switch (e.event) {
     case 'job.started': job.layers = e.data.layers; job.progress.total = e.data.tasks; break;
-    case 'job.progress': job.progress = { done: e.data.done, total: e.data.total, running: e.data.running, elapsed: e.data.elapsed }; break;
+    case 'job.progress':
+      job.progress = { done: e.data.done, total: e.data.total, running: e.data.running, elapsed: e.data.elapsed };
+      job.layerProgress = e.data.layers;
+      break;
     case 'job.tasks': addRecords(e.data.records); break;
     case 'job.memory': job.memory.push({ t: e.data.t, storeBytes: e.data.storeBytes, rssBytes: e.data.rssBytes, limitBytes: e.data.limitBytes }); break;
     case 'job.done': job.outputs = e.data.outputs; job.stats = e.data.stats; job.state = 'done'; break;

@@ -90,6 +90,16 @@ describe.skipIf(!hasChromium())('the window in Chromium', () => {
     expect(Math.abs(within - 0.6827)).toBeLessThan(0.005);
     const tasks = Number((await page.getByTestId('stats').textContent())!.match(/(\d+) tasks/)![1]);
     await expect.poll(async () => Number(await page.getByTestId('timeline').getAttribute('data-bars'))).toBe(tasks);
+    // Per layer: everything done, nothing running or waiting.
+    const firstLayer = page.locator('[data-testid^="layer-"]').first();
+    expect(await firstLayer.textContent()).toMatch(/\d+ done\s*0 running\s*0 waiting/);
+    // Hovering a bar names its task and duration.
+    const box = (await page.getByTestId('timeline').boundingBox())!;
+    for (let f = 0.05; f < 1; f += 0.05) { // along lane 0 until the pointer is on a bar (gaps are idle time)
+      await page.mouse.move(box.x + box.width * f, box.y + box.height / 4);
+      if (await page.getByTestId('timeline-tip').count()) break;
+    }
+    expect(await page.getByTestId('timeline-tip').textContent()).toMatch(/:.* · .* · \d+\.\d\d ms · worker 0/);
     await page.screenshot({ path: join(SHOTS, 'window-after-sample-job.png'), fullPage: true });
   });
 

@@ -86,7 +86,10 @@ export const EventSchemas = {
     layers: z.array(z.object({ name: z.string(), label: z.string(), kind: z.string(), tasks: z.number() })),
     outputs: z.array(z.object({ name: z.string(), shape: z.array(z.number()), dtype: z.string(), grid: z.array(z.array(z.number())) })),
   }),
-  'job.progress': z.object({ jobId: z.string(), done: z.number(), total: z.number(), running: z.number(), elapsed: z.number() }),
+  'job.progress': z.object({
+    jobId: z.string(), done: z.number(), total: z.number(), running: z.number(), elapsed: z.number(),
+    layers: z.record(z.string(), z.object({ done: z.number(), running: z.number(), total: z.number() })),
+  }),
   'job.tasks': z.object({ jobId: z.string(), records: z.array(TaskRecordSchema) }),
   'job.memory': z.object({ jobId: z.string(), t: z.number(), storeBytes: z.number(), rssBytes: z.number(), perWorker: z.array(z.number()), limitBytes: z.number().nullable() }),
   'job.done': z.object({ jobId: z.string(), outputs: z.array(OutputSchema), stats: z.record(z.string(), z.number()) }),

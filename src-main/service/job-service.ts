@@ -110,7 +110,7 @@ export class JobService {
       } else if (e.type === 'memory') {
         emit({ event: 'job.memory', data: { jobId, ...e.sample } });
       } else if (e.type === 'progress') {
-        emit({ event: 'job.progress', data: { jobId, done: e.progress.done, total: e.progress.total, running: e.progress.running, elapsed: (performance.now() - t0) / 1000 } });
+        emit({ event: 'job.progress', data: { jobId, done: e.progress.done, total: e.progress.total, running: e.progress.running, elapsed: (performance.now() - t0) / 1000, layers: e.progress.layers } });
       }
     });
     try {
