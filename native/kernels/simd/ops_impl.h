@@ -286,47 +286,43 @@ inline double unit(uint64_t bits) { return static_cast<double>(static_cast<int64
 
 // Philox4x32-10 on 16 consecutive counters (c0 + l), in four arrays of 16 output words.
 #if defined(__AVX512F__)
-inline void mulhilo16(__m512i a, __m512i m, __m512i& hi, __m512i& lo) {
-  __m512i even = _mm512_mul_epu32(a, m);                         // 64-bit products of lanes 0, 2, ...
-  __m512i odd = _mm512_mul_epu32(_mm512_srli_epi64(a, 32), m);   // ... and of lanes 1, 3, ...
-  lo = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
-  hi = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(even, 32), odd);
-}
 // G batches of 16 counters at once: each round is a chain of dependent multiplies, so
 // independent batches interleaved keep the vector units busy instead of waiting on latency.
+// Layout: each 64-bit lane holds one 32-bit word in its low half (8 counters per vector), so
+// vpmuludq gives the 64-bit products directly; high halves carry junk that vpmuludq never reads,
+// and the low halves are packed back (vpmovqd) at the end.
 template <int G>
 void philox16xG(uint64_t counter0, uint32_t stream, uint64_t seed, uint32_t (*w)[4][kLanes]) {
-  __m512i c0[G], c1[G], c2[G], c3[G];
+  constexpr int H = 2 * G;  // half-batches of 8 counters
+  __m512i c0[H], c1[H], c2[H], c3[H];
   const __m512i iota = _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7);
-  const __m512i pick_lo = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-  const __m512i pick_hi = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
-  for (int g = 0; g < G; ++g) {
-    // 16 counters as two vectors of 64-bit values, split into low and high 32-bit words.
-    __m512i a = _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(counter0 + 16 * g)), iota);
-    __m512i b = _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(counter0 + 16 * g + 8)), iota);
-    c0[g] = _mm512_permutex2var_epi32(a, pick_lo, b);
-    c1[g] = _mm512_permutex2var_epi32(a, pick_hi, b);
-    c2[g] = _mm512_set1_epi32(static_cast<int>(stream));
-    c3[g] = _mm512_setzero_si512();
+  for (int h = 0; h < H; ++h) {
+    __m512i c = _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(counter0 + 8 * h)), iota);
+    c0[h] = c;                          // low 32 bits of the counter (high half: ignored)
+    c1[h] = _mm512_srli_epi64(c, 32);   // high 32 bits
+    c2[h] = _mm512_set1_epi64(stream);
+    c3[h] = _mm512_setzero_si512();
   }
-  const __m512i m0 = _mm512_set1_epi32(static_cast<int>(Philox4x32::M0)), m1 = _mm512_set1_epi32(static_cast<int>(Philox4x32::M1));
+  const __m512i m0 = _mm512_set1_epi64(Philox4x32::M0), m1 = _mm512_set1_epi64(Philox4x32::M1);
   uint32_t k0 = static_cast<uint32_t>(seed), k1 = static_cast<uint32_t>(seed >> 32);
   for (int r = 0; r < 10; ++r) {
-    const __m512i kk0 = _mm512_set1_epi32(static_cast<int>(k0)), kk1 = _mm512_set1_epi32(static_cast<int>(k1));
-    for (int g = 0; g < G; ++g) {
-      __m512i hi0, lo0, hi1, lo1;
-      mulhilo16(c0[g], m0, hi0, lo0);
-      mulhilo16(c2[g], m1, hi1, lo1);
-      c0[g] = _mm512_ternarylogic_epi32(hi1, c1[g], kk0, 0x96);  // a ^ b ^ c
-      c2[g] = _mm512_ternarylogic_epi32(hi0, c3[g], kk1, 0x96);
-      c1[g] = lo1;
-      c3[g] = lo0;
+    const __m512i kk0 = _mm512_set1_epi64(k0), kk1 = _mm512_set1_epi64(k1);
+    for (int h = 0; h < H; ++h) {
+      __m512i p0 = _mm512_mul_epu32(c0[h], m0);
+      __m512i p1 = _mm512_mul_epu32(c2[h], m1);
+      c0[h] = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p1, 32), c1[h], kk0, 0x96);  // hi1 ^ c1 ^ k0
+      c2[h] = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p0, 32), c3[h], kk1, 0x96);  // hi0 ^ c3 ^ k1
+      c1[h] = p1;  // lo1 in the low half
+      c3[h] = p0;  // lo0
     }
     k0 += Philox4x32::W0; k1 += Philox4x32::W1;
   }
   for (int g = 0; g < G; ++g) {
-    _mm512_storeu_si512(w[g][0], c0[g]); _mm512_storeu_si512(w[g][1], c1[g]);
-    _mm512_storeu_si512(w[g][2], c2[g]); _mm512_storeu_si512(w[g][3], c3[g]);
+    const __m512i* words[4] = {c0, c1, c2, c3};
+    for (int k = 0; k < 4; ++k) {
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(w[g][k]), _mm512_cvtepi64_epi32(words[k][2 * g]));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(w[g][k] + 8), _mm512_cvtepi64_epi32(words[k][2 * g + 1]));
+    }
   }
 }
 void philox16(uint64_t counter0, uint32_t stream, uint64_t seed, uint32_t (&w)[4][kLanes]) {
