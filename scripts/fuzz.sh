@@ -13,14 +13,16 @@ FLAGS=(-std=c++17 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=unde
        -ffp-contract=off -fno-math-errno -fno-trapping-math -fsanitize=fuzzer-no-link)
 
 objs=()
-compile() { # source, extra flags...
+jobs_max=$(nproc)
+compile() { # source, extra flags... (in the background, up to one job per core)
   local src=$1; shift
   local obj="$OUT/$(echo "$src" | tr '/' '_' | sed 's/\.cc$/.o/')"
+  objs+=("$obj")
   # Rebuild when any native source or header is newer than the object (headers are shared).
   if [[ ! -f "$obj" ]] || [[ -n "$(find native -newer "$obj" -name '*.[ch]*' -print -quit)" ]]; then
-    "$CXX" "${FLAGS[@]}" "$@" -c "$src" -o "$obj"
+    while (( $(jobs -rp | wc -l) >= jobs_max )); do wait -n; done
+    "$CXX" "${FLAGS[@]}" "$@" -c "$src" -o "$obj" &
   fi
-  objs+=("$obj")
 }
 for src in native/store/chunk_store.cc native/io/mapped_file.cc native/io/npy_header.cc native/io/npy_writer.cc \
            native/kernels/dispatch.cc native/kernels/program.cc native/kernels/program_check.cc \
@@ -32,6 +34,9 @@ compile native/kernels/simd/ops_scalar.cc -fno-tree-vectorize
 compile native/kernels/simd/ops_sse2.cc
 compile native/kernels/simd/ops_avx2.cc -mavx2 -mfma -mbmi2
 compile native/kernels/simd/ops_avx512.cc -mavx512f -mavx512dq -mavx512vl -mavx512bw -mavx2 -mfma -mbmi2
+# Wait for every compile; stop if one failed.
+for pid in $(jobs -rp); do wait "$pid"; done
+for obj in "${objs[@]}"; do [[ -f "$obj" ]] || { echo "fuzz: failed to build $obj" >&2; exit 2; }; done
 
 # Huge allocation requests must take the production path (null -> OUT_OF_MEMORY), not abort.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-allocator_may_return_null=1}

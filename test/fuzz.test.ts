@@ -16,7 +16,8 @@ function hasLibFuzzer(): boolean {
 const hasClang = hasLibFuzzer();
 
 describe('fuzzing', () => {
-  it.skipIf(!hasClang)('the .npy header parser and the task decoder survive a sanitizer fuzz run', () => {
+  // Building every native file with ASan takes a couple of minutes on 2 cores.
+  it.skipIf(!hasClang)('the .npy header parser and the task decoder survive a sanitizer fuzz run', { timeout: 600_000 }, () => {
     const r = spawnSync('scripts/fuzz.sh', ['10'], { encoding: 'utf8', timeout: 600_000 });
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(r.stdout).toMatch(/npy_header_fuzz stat::number_of_executed_runs|fuzz: npy_header_fuzz/);
