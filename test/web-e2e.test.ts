@@ -90,6 +90,8 @@ describe.skipIf(!hasChromium())('the window in Chromium', () => {
     expect(Math.abs(within - 0.6827)).toBeLessThan(0.005);
     const tasks = Number((await page.getByTestId('stats').textContent())!.match(/(\d+) tasks/)![1]);
     await expect.poll(async () => Number(await page.getByTestId('timeline').getAttribute('data-bars'))).toBe(tasks);
+    // The legend names layers by their fused operations.
+    expect(await page.getByTestId('timeline-legend').textContent()).toContain('normal-mean (reduce)');
     // Per layer: everything done, nothing running or waiting.
     const firstLayer = page.locator('[data-testid^="layer-"]').first();
     expect(await firstLayer.textContent()).toMatch(/\d+ done\s*0 running\s*0 waiting/);
