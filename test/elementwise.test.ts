@@ -1,14 +1,12 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { Engine } from '../dist/src-main/engine/engine.js';
+import { describe, it } from 'vitest';
 import { compareWithNumpy } from './helpers/compare.js';
+import { useEngine } from './helpers/engine.js';
 
-let engine: Engine;
-beforeAll(async () => { engine = await Engine.start({ workers: 2 }); });
-afterAll(async () => { await engine.close(); });
+const engine = useEngine();
 
 describe('elementwise expressions agree with numpy', () => {
   it('arithmetic, math functions and fused chains on float64, with uneven chunks', async () => {
-    await compareWithNumpy(engine, {
+    await compareWithNumpy(engine(), {
       setup: 'rng = np.random.default_rng(1)\nx = rng.normal(size=997)\ny = rng.uniform(0.1, 2, size=997)',
       inputs: { x: [100], y: [333] },
       exprs: {
@@ -21,7 +19,7 @@ describe('elementwise expressions agree with numpy', () => {
   });
 
   it('comparisons and logic give bool arrays', async () => {
-    await compareWithNumpy(engine, {
+    await compareWithNumpy(engine(), {
       setup: 'x = np.linspace(-2, 2, 101)\ny = np.cos(x)',
       inputs: { x: [17], y: [50] },
       exprs: {
@@ -33,7 +31,7 @@ describe('elementwise expressions agree with numpy', () => {
   });
 
   it('numpy dtype promotion across integer, unsigned, float32 and bool inputs', async () => {
-    await compareWithNumpy(engine, {
+    await compareWithNumpy(engine(), {
       setup: `i8 = np.arange(-50, 50, dtype=np.int8)
 u8 = np.arange(0, 200, 2, dtype=np.uint8)
 i32 = np.arange(100, dtype=np.int32) * 1000 - 7
@@ -55,7 +53,7 @@ b = np.arange(100) % 3 == 0`,
   });
 
   it('broadcasting against rows, columns and scalars, on a 2-D grid of chunks', async () => {
-    await compareWithNumpy(engine, {
+    await compareWithNumpy(engine(), {
       setup: 'a = np.arange(24 * 13, dtype=np.float64).reshape(24, 13) / 7\nrow = np.linspace(0, 1, 13)\ncol = np.linspace(1, 2, 24).reshape(24, 1)',
       inputs: { a: [5, 4], row: [13], col: [7, 1] },
       exprs: { r: 'a * row', c: 'a - col', rc: 'row + col', s: '2 ** a[:3, :4]', all3: 'a * row / col + 1' },

@@ -1,14 +1,12 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { Engine } from '../dist/src-main/engine/engine.js';
+import { describe, it } from 'vitest';
 import { compareWithNumpy } from './helpers/compare.js';
+import { useEngine } from './helpers/engine.js';
 
-let engine: Engine;
-beforeAll(async () => { engine = await Engine.start({ workers: 2 }); });
-afterAll(async () => { await engine.close(); });
+const engine = useEngine();
 
 describe('indexing and shape operations agree with numpy', () => {
   it('basic slicing: integers, steps (also negative), newaxis and ellipsis', async () => {
-    await compareWithNumpy(engine, {
+    await compareWithNumpy(engine(), {
       setup: 'a = np.arange(30 * 40, dtype=np.float64).reshape(30, 40)\nx = np.arange(1000)',
       inputs: { a: [7, 9], x: [128] },
       exprs: {
@@ -20,7 +18,7 @@ describe('indexing and shape operations agree with numpy', () => {
   });
 
   it('transpose, reshape (with and without rechunking), concatenate, stack, rechunk', async () => {
-    await compareWithNumpy(engine, {
+    await compareWithNumpy(engine(), {
       setup: 'a = np.arange(24 * 10, dtype=np.int64).reshape(24, 10)\nb = np.arange(240.0).reshape(24, 10) * 0.5\nv = np.arange(60.0)',
       inputs: { a: [5, 10], b: [8, 3], v: [12] },
       exprs: {
@@ -33,7 +31,7 @@ describe('indexing and shape operations agree with numpy', () => {
   });
 
   it('2-D matmul on blocked operands, against numpy (and fused operands)', async () => {
-    await compareWithNumpy(engine, {
+    await compareWithNumpy(engine(), {
       setup: 'rng = np.random.default_rng(5)\na = rng.normal(size=(70, 45))\nb = rng.normal(size=(45, 33))\ni = (np.arange(20 * 15) % 7).reshape(20, 15).astype(np.int32)',
       inputs: { a: [30, 20], b: [15, 10], i: [6, 5] },
       exprs: { ab: 'a @ b', abt: 'b.T @ a.T', fused: '(a * 2) @ (b + 1)', ii: 'i @ i.T', sum: '(a @ b).sum(axis=0)', dot: 'dot(a[:10], b)' },
@@ -42,7 +40,7 @@ describe('indexing and shape operations agree with numpy', () => {
   });
 
   it('outputs larger than 10,000 elements are written as .npy files', async () => {
-    await compareWithNumpy(engine, {
+    await compareWithNumpy(engine(), {
       setup: 'a = np.arange(300 * 200, dtype=np.float64).reshape(300, 200) / 3',
       inputs: { a: [64, 50] },
       exprs: { centered: 'a - a.mean(axis=1, keepdims=True)', big: 'sqrt(a) * 2', ints: '(a * 3).astype("int32")', tr: 'a.T[::-1]' },

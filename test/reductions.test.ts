@@ -1,14 +1,12 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { Engine } from '../dist/src-main/engine/engine.js';
+import { describe, it } from 'vitest';
 import { compareWithNumpy } from './helpers/compare.js';
+import { useEngine } from './helpers/engine.js';
 
-let engine: Engine;
-beforeAll(async () => { engine = await Engine.start({ workers: 2 }); });
-afterAll(async () => { await engine.close(); });
+const engine = useEngine();
 
 describe('reductions agree with numpy', () => {
   it('every reduction over all axes, float64, many uneven chunks (tree combine)', async () => {
-    await compareWithNumpy(engine, {
+    await compareWithNumpy(engine(), {
       setup: 'rng = np.random.default_rng(3)\nx = rng.normal(loc=5, scale=3, size=100_003)',
       inputs: { x: [1000] },
       exprs: {
@@ -20,7 +18,7 @@ describe('reductions agree with numpy', () => {
   });
 
   it('reductions over chosen axes with keepdims, on a 3-D chunk grid', async () => {
-    await compareWithNumpy(engine, {
+    await compareWithNumpy(engine(), {
       setup: 'rng = np.random.default_rng(4)\na = rng.uniform(-1, 1, size=(12, 17, 9))',
       inputs: { a: [5, 6, 4] },
       exprs: {
@@ -34,7 +32,7 @@ describe('reductions agree with numpy', () => {
   });
 
   it('integer reductions are exact and follow numpy result types', async () => {
-    await compareWithNumpy(engine, {
+    await compareWithNumpy(engine(), {
       setup: `i32 = (np.arange(50_000, dtype=np.int64) * 7919 % 100_003 - 50_000).astype(np.int32)
 u8 = (np.arange(50_000) % 251).astype(np.uint8)
 i64 = np.arange(50_000, dtype=np.int64) * 1_000_000_007
@@ -50,7 +48,7 @@ i16 = (np.arange(60, dtype=np.int16) % 5) + 1`,
   });
 
   it('NaN propagates through min, max and sum; argmin finds the first NaN', async () => {
-    await compareWithNumpy(engine, {
+    await compareWithNumpy(engine(), {
       setup: 'x = np.arange(1000.0)\nx[537] = np.nan\nx[800] = np.nan\ny = np.linspace(1, 2, 1000)\ny[10] = np.inf',
       inputs: { x: [100], y: [128] },
       exprs: { mn: 'x.min()', mx: 'x.max()', s: 'x.sum()', am: 'x.argmin()', aM: 'x.argmax()', ymax: 'y.max()', ysum: 'y.sum()', yam: 'y.argmax()' },
@@ -58,7 +56,7 @@ i16 = (np.arange(60, dtype=np.int16) % 5) + 1`,
   });
 
   it('float32 input reduces with float64 accumulators to numpy\'s dtypes', async () => {
-    await compareWithNumpy(engine, {
+    await compareWithNumpy(engine(), {
       setup: 'x = np.linspace(-1, 1, 30_000, dtype=np.float32)',
       inputs: { x: [4000] },
       exprs: { s: 'x.sum()', m: 'x.mean()', sd: 'x.std()', mn: 'x.min()', am: 'x.argmax()' },

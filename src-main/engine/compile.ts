@@ -57,6 +57,7 @@ class Builder {
   deps: string[] = [];
   depIndex = new Map<string, number>();
   memo = new Map<string, Reg>();
+  loads = new Map<string, number>();  // (access, type) -> register: each operand is loaded once
   ops: string[] = [];
 
   emit(op: string, type: CTypeName, args: number[], imm = 0, srcType?: CTypeName): number {
@@ -79,11 +80,12 @@ class Builder {
       this.accesses.push(a);
       this.accessIndex.set(k, idx);
     }
-    const memoKey = `load:${idx}:${type}`;
-    const m = this.memo.get(memoKey);
-    if (m) return m.reg;
-    const r = this.emit('load', type, [idx]);
-    this.memo.set(memoKey, { reg: r, ctype: type, dtype: 'float64' });
+    const key = `${idx}:${type}`;
+    let r = this.loads.get(key);
+    if (r === undefined) {
+      r = this.emit('load', type, [idx]);
+      this.loads.set(key, r);
+    }
     return r;
   }
 

@@ -8,9 +8,8 @@
  *                   "r": { "raw": "r.f64", "dtype": "float64", "shape": [4000, 250], "chunks": "auto" } },
  *     "outputs": { "m": "sqrt(x ** 2).mean()" } }
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { stat } from 'node:fs/promises';
 import {
   arange, type ChunksSpec, Evaluator, full, npyArray, randomArray, rawArray, readNpyInfo,
 } from '../collections/array/index.js';

@@ -1,5 +1,6 @@
 /** Runs job specs through the real engine (worker threads, addon) in this process. */
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../../dist/src-main/engine/engine.js';
@@ -28,4 +29,12 @@ export function values(r: ComputeResult): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const o of r.outputs) out[o.name] = o.kind === 'scalar' ? o.value : o.values ?? o.path;
   return out;
+}
+
+/** An engine with two workers for the tests of one file, started before them and closed after. */
+export function useEngine(): () => Engine {
+  let engine: Engine;
+  beforeAll(async () => { engine = await Engine.start({ workers: 2 }); });
+  afterAll(async () => { await engine.close(); });
+  return () => engine;
 }

@@ -3,7 +3,7 @@
  * Each returns an interned Expr node; each raises a TesseraError that names the shapes or
  * arguments at fault.
  */
-import { type DType, reductionTypes, type WeakKind } from '../../engine/dtype.js';
+import { type DType, promoteDtypes, reductionTypes, type WeakKind } from '../../engine/dtype.js';
 import { TesseraError } from '../../engine/errors.js';
 import {
   broadcastGrid, broadcastShapes, type ConcatNode, type ExprContext, fmtShape, type MapNode, type MatmulNode, type Node,
@@ -214,19 +214,13 @@ export function concatenate(ctx: ExprContext, inputs: Node[], axis = 0): ConcatN
     if (x.shape.length !== nd || x.shape.some((n, d) => d !== ax && n !== inputs[0].shape[d]))
       throw new TesseraError('SHAPE_MISMATCH', `all the input array dimensions except for the concatenation axis must match exactly, but got shapes ${inputs.map((i) => fmtShape(i.shape)).join(' ')}`, '');
   }
-  const dtype = inputs.map((i) => i.dtype).reduce((a, b) => (a === b ? a : promoteForConcat(a, b)));
+  const dtype = inputs.map((i) => i.dtype).reduce((a, b) => promoteDtypes(a, b));
   const cast = inputs.map((x) => (x.dtype === dtype ? x : elementwise(ctx, `astype_${dtype}`, [x])));
   const shape = inputs[0].shape.map((n, d) => (d === ax ? inputs.reduce((s, x) => s + x.shape[d], 0) : n));
   const grid: Grid = shape.map((_, d) => (d === ax ? cast.flatMap((x) => x.grid[d]) : refine(cast.map((x) => x.grid[d]))));
   return ctx.intern<ConcatNode>({ op: 'concat', axis: ax, inputs: cast, shape, dtype, weak: null, grid }, ax);
 }
 
-function promoteForConcat(a: DType, b: DType): DType {
-  return elementTypes(a, b);
-}
-function elementTypes(a: DType, b: DType): DType {
-  return getUfunc('add').types([{ dtype: a, weak: null }, { dtype: b, weak: null }]).out;
-}
 
 export function stack(ctx: ExprContext, inputs: Node[], axis = 0): Node {
   if (!inputs.length) throw new TesseraError('BAD_ARGUMENTS', 'need at least one array to stack', '');
@@ -243,7 +237,7 @@ export function matmul(ctx: ExprContext, a: Node, b: Node): MatmulNode {
     throw new TesseraError('SHAPE_MISMATCH', `matmul supports 2-D arrays; got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`, 'reshape the operands to 2-D');
   if (a.shape[1] !== b.shape[0])
     throw new TesseraError('SHAPE_MISMATCH', `matmul: input operand 1 has a mismatch in its core dimension 0 (size ${b.shape[0]} is different from ${a.shape[1]}): shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`, 'the inner dimensions must be equal');
-  const dtype = elementTypes(a.dtype, b.dtype);
+  const dtype = promoteDtypes(a.dtype, b.dtype);
   return ctx.intern<MatmulNode>({ op: 'matmul', a, b, shape: [a.shape[0], b.shape[1]], dtype, weak: null, grid: [a.grid[0], b.grid[1]] }, null);
 }
 

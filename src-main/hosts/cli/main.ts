@@ -37,6 +37,14 @@ interface Io {
 
 const stdio: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
 
+/** --workers: a positive integer, or undefined for one per core. */
+function parseWorkers(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new TesseraError('BAD_OPTION', `--workers must be a positive integer, not '${value}'`, 'for example --workers 2');
+  return n;
+}
+
 function exitCodeOf(e: TesseraError): number {
   if (e.code === 'CANCELLED') return 130;
   return e.phase === 'run' ? 1 : 2;
@@ -77,8 +85,7 @@ async function cmdRun(args: string[], io: Io, tStart: number): Promise<number> {
   });
   const json = values.json!;
   if (positionals.length !== 1) throw new TesseraError('BAD_OPTION', 'tessera run needs exactly one job spec', USAGE);
-  const workers = values.workers === undefined ? undefined : Number(values.workers);
-  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) throw new TesseraError('BAD_OPTION', `--workers must be a positive integer, not '${values.workers}'`, 'for example --workers 2');
+  const workers = parseWorkers(values.workers);
   const memoryLimit = values['memory-limit'] ? parseBytes(values['memory-limit']) : null;
   const scheduler = values.scheduler as 'threads' | 'sync';
   if (scheduler !== 'threads' && scheduler !== 'sync') throw new TesseraError('BAD_OPTION', `unknown scheduler '${scheduler}'`, 'use --scheduler threads or --scheduler sync');
@@ -163,8 +170,7 @@ async function cmdServe(args: string[], io: Io): Promise<number> {
   const { values } = parseArgs({ args, options: { port: { type: 'string' }, workers: { type: 'string' }, data: { type: 'string' } } });
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TesseraError('BAD_OPTION', `--port must be a port number, not '${values.port}'`, 'for example --port 8765');
-  const workers = values.workers === undefined ? undefined : Number(values.workers);
-  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) throw new TesseraError('BAD_OPTION', `--workers must be a positive integer, not '${values.workers}'`, '');
+  const workers = parseWorkers(values.workers);
   const rendererDir = join(packageRoot(), 'out', 'renderer');
   if (!existsSync(join(rendererDir, 'index.html'))) throw new TesseraError('NOT_BUILT', 'the app is not built', 'run `npm run build:app` (npm ci does it)');
   const engine = await Engine.start({ workers });

@@ -3,9 +3,9 @@
  * the renderer, no remote content, and a strict Content-Security-Policy on every response.
  */
 import type { BrowserWindowConstructorOptions, Session } from 'electron';
+import { contentSecurityPolicy } from '../csp.js';
 
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
 
 export function secureWebPreferences(preload: string): BrowserWindowConstructorOptions['webPreferences'] {
   return {

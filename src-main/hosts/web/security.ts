@@ -5,6 +5,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { contentSecurityPolicy } from '../csp.js';
 
 export const COOKIE = 'tessera_token';
 
@@ -43,7 +44,7 @@ export function tokenAllowed(req: IncomingMessage, token: string, fromQuery?: st
   return given !== null && sameToken(given, token);
 }
 
-export function contentSecurityPolicy(port: number): string {
-  const ws = allowedHosts(port).map((h) => `ws://${h}`).join(' ');
-  return `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ${ws}; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`;
+/** The window's policy, allowed to open this host's own WebSocket. */
+export function webContentSecurityPolicy(port: number): string {
+  return contentSecurityPolicy(allowedHosts(port).map((h) => `ws://${h}`));
 }

@@ -10,7 +10,7 @@ import { RequestEnvelope } from '../../api/contract.js';
 import { toTesseraError } from '../../engine/errors.js';
 import type { JobService } from '../../service/job-service.js';
 import { checkedEmit, handleRequest } from '../../service/rpc.js';
-import { COOKIE, contentSecurityPolicy, hostAllowed, newToken, originAllowed, tokenAllowed } from './security.js';
+import { COOKIE, hostAllowed, newToken, originAllowed, tokenAllowed, webContentSecurityPolicy } from './security.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json',
@@ -60,7 +60,7 @@ export async function startWebHost(service: JobService, opts: { port?: number; r
         return send(res, 404, 'not found');
       }
       const headers: Record<string, string> = { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' };
-      if (extname(file) === '.html') headers['Content-Security-Policy'] = contentSecurityPolicy(port);
+      if (extname(file) === '.html') headers['Content-Security-Policy'] = webContentSecurityPolicy(port);
       if (queryToken) headers['Set-Cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
       send(res, 200, body, headers);
     })();
