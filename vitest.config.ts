@@ -1,15 +1,25 @@
+import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vitest/config';
 
-// Tests import the built JavaScript (dist/) so the worker threads, the addon and the CLI run
-// exactly as shipped; `npm test` compiles first.
+// Two projects. "engine": tests import the built JavaScript (dist/) so the worker threads, the
+// addon and the CLI run exactly as shipped; `npm test` compiles first. "components": the renderer's
+// panels mounted in happy-dom from their sources, fed the events a real job emits.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    environment: 'node',
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    pool: 'forks',
     fileParallelism: false,
     reporters: ['default'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'engine', include: ['test/*.test.ts'], environment: 'node', pool: 'forks' },
+      },
+      {
+        extends: true,
+        plugins: [vue()],
+        test: { name: 'components', include: ['test/components/*.test.ts'], environment: 'happy-dom' },
+      },
+    ],
   },
 });

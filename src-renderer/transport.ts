@@ -1,13 +1,21 @@
 /**
  * The renderer's side of the API contract. In the browser it speaks JSON over a WebSocket to the
- * web host (same origin; the access cookie goes along); the Electron preload will provide the same
- * interface over IPC.
+ * web host (same origin; the access cookie goes along); in Electron the preload provides the same
+ * interface over IPC. What differs by host is behind the transport too: saving an export (a
+ * download in the browser, the save dialog in Electron) and opening files by dialog (Electron; the
+ * browser uploads what the user picks).
  */
-import type { ApiEvent, Method, Params, Result } from '../src-main/api/contract';
+import type { ApiEvent, Dataset, Method, Params, Result } from '../src-main/api/contract';
 
 export interface Transport {
   request<M extends Method>(method: M, params: Params<M>): Promise<Result<M>>;
   onEvent(listener: (e: ApiEvent) => void): void;
+  /** Saves an output of a finished job as .npy, or its trace with what = "trace". */
+  saveExport(jobId: string, what: string): Promise<void>;
+  /** The native open dialog, where there is one (Electron); null in a browser. */
+  openDatasets: (() => Promise<Dataset[]>) | null;
+  /** Menu actions (Electron's application menu). */
+  onMenu(listener: (action: string) => void): void;
 }
 
 export class RequestError extends Error {
@@ -26,19 +34,37 @@ interface PreloadApi {
   listDatasets(params: unknown): Promise<IpcAnswer>;
   listHistory(params: unknown): Promise<IpcAnswer>;
   getJob(params: unknown): Promise<IpcAnswer>;
+  exportFile(params: unknown): Promise<IpcAnswer>;
+  openDatasets(): Promise<IpcAnswer>;
+  saveExport(jobId: string, what: string): Promise<IpcAnswer>;
   onEvent(listener: (e: ApiEvent) => void): void;
+  onMenu(listener: (action: string) => void): void;
 }
 type IpcAnswer = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string; hint: string } };
 
+function unwrap<T>(answer: IpcAnswer): T {
+  if (!answer.ok) throw new RequestError(answer.error.code, answer.error.message, answer.error.hint);
+  return answer.result as T;
+}
+
 function ipcTransport(api: PreloadApi): Transport {
   return {
-    request: async (method, params) => {
-      const answer = await api[method](params);
-      if (!answer.ok) throw new RequestError(answer.error.code, answer.error.message, answer.error.hint);
-      return answer.result as never;
-    },
+    request: async (method, params) => unwrap(await api[method](params)),
     onEvent: (l) => api.onEvent(l),
+    saveExport: async (jobId, what) => { unwrap(await api.saveExport(jobId, what)); },
+    openDatasets: async () => unwrap<Dataset[]>(await api.openDatasets()),
+    onMenu: (l) => api.onMenu(l),
   };
+}
+
+/** A download from the web host's export route (the access cookie goes along). */
+async function download(jobId: string, what: string): Promise<void> {
+  const a = document.createElement('a');
+  a.href = `/export/${encodeURIComponent(jobId)}/${encodeURIComponent(what)}`;
+  a.download = '';
+  document.body.append(a);
+  a.click();
+  a.remove();
 }
 
 /** IPC inside Electron, a WebSocket to the web host in a browser. */
@@ -70,6 +96,9 @@ export function connectWebSocket(): Promise<Transport> {
         ws.send(JSON.stringify({ id, method, params }));
       }),
       onEvent: (l) => { listeners.push(l); },
+      saveExport: download,
+      openDatasets: null,
+      onMenu: () => undefined,
     });
   });
 }

@@ -27,7 +27,7 @@ let page: Page;
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   engine = await Engine.start({ workers: 2 });
-  host = await startWebHost(new JobService(engine, { host: 'web', dataDir, baseDir: tempDir() }), { rendererDir: 'out/renderer' });
+  host = await startWebHost(new JobService(engine, { host: 'web', dataDir, baseDir: tempDir(), startEngine: (o) => Engine.start(o) }), { rendererDir: 'out/renderer' });
   if (hasChromium()) {
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -96,12 +96,13 @@ describe.skipIf(!hasChromium())('the window in Chromium', () => {
     const firstLayer = page.locator('[data-testid^="layer-"]').first();
     expect(await firstLayer.textContent()).toMatch(/\d+ done\s*0 running\s*0 waiting/);
     // Hovering a bar names its task and duration.
+    await page.getByTestId('timeline').scrollIntoViewIfNeeded();
     const box = (await page.getByTestId('timeline').boundingBox())!;
     for (let f = 0.05; f < 1; f += 0.05) { // along lane 0 until the pointer is on a bar (gaps are idle time)
       await page.mouse.move(box.x + box.width * f, box.y + box.height / 4);
       if (await page.getByTestId('timeline-tip').count()) break;
     }
-    expect(await page.getByTestId('timeline-tip').textContent()).toMatch(/:.* · .* · \d+\.\d\d ms · worker 0/);
+    expect(await page.getByTestId('timeline-tip').textContent()).toMatch(/:.* · .* · \d+\.\d\d ms · .* out · worker 0/);
     await page.screenshot({ path: join(SHOTS, 'window-after-sample-job.png'), fullPage: true });
   });
 
@@ -165,6 +166,66 @@ print(json.dumps({"s": float(a.astype(np.float64).std()), "m": float(a.mean(axis
     await page.screenshot({ path: join(SHOTS, 'cancelled.png'), fullPage: true });
   });
 
+  it('shows chunk grids, the graph, histograms and exports after a 2-D job on the worker count asked for', async () => {
+    await page.getByTestId('datasets').fill(JSON.stringify({ a: { random: 'uniform', shape: [400, 300], seed: 1, chunks: [100, 100] } }));
+    await page.getByTestId('output-name-0').fill('c');
+    await page.getByTestId('output-expr-0').fill('(a - a.mean(axis=0)).std(axis=0)');
+    await page.getByTestId('output-name-1').fill('h');
+    while (await page.locator('[data-testid^="output-expr-"]').count() > 2) await page.getByTestId('remove-output-2').click();
+    // Completion: a method offered after "a.", accepted with Tab.
+    await page.getByTestId('output-expr-1').fill('');
+    await page.getByTestId('output-expr-1').pressSequentially('a[:50, 0].ma');
+    expect(await page.getByTestId('completions').textContent()).toContain('max');
+    await page.getByTestId('output-expr-1').fill('a[:50, 0] * 10');
+    await page.getByTestId('workers').fill('1');
+    await page.getByTestId('workers').dispatchEvent('change');
+    await page.getByTestId('run').click();
+    await page.getByTestId('stats').waitFor();
+    expect(await page.getByTestId('stats').textContent()).toContain('on 1 worker ');
+    // A 4 x 3 grid per array layer, nothing left waiting.
+    const grids = page.getByTestId('chunk-grid');
+    await expect.poll(async () => grids.count()).toBeGreaterThan(0);
+    const counts = await grids.evaluateAll((cs) => cs.map((c) => (c as HTMLCanvasElement).dataset.counts));
+    expect(counts.some((c) => c && c.split(',').map(Number).reduce((x, y) => x + y, 0) === 12)).toBe(true);
+    for (const c of counts) expect(Number(c!.split(',')[0])).toBe(0);
+    expect(await page.locator('[data-testid^="graph-node-"]').count()).toBeGreaterThanOrEqual(2);
+    expect(await page.getByTestId('histogram-h').getAttribute('data-counts')).toMatch(/^\d+(,\d+){31}$/);
+    // The timeline zooms with the wheel and fits again on a double click.
+    const tl = page.getByTestId('timeline');
+    await tl.hover();
+    await page.mouse.wheel(0, -300);
+    await expect.poll(async () => tl.getAttribute('data-zoomed')).toBe('yes');
+    await tl.dblclick();
+    await expect.poll(async () => tl.getAttribute('data-zoomed')).toBe('no');
+    for (const name of ['Job', 'Progress', 'Results', 'Timeline', 'Chunks', 'Memory', 'Graph', 'Datasets']) {
+      await page.locator('section.panel', { has: page.locator('h2', { hasText: name }) }).first().screenshot({ path: join(SHOTS, `panel-${name.toLowerCase()}.png`) });
+    }
+    // Exports: the trace (one event per task) and an output as .npy that numpy reads back.
+    const dir = tempDir();
+    const tasks = Number((await page.getByTestId('stats').textContent())!.match(/(\d+) tasks/)![1]);
+    const [traceDl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-trace').click()]);
+    await traceDl.saveAs(join(dir, 'trace.json'));
+    const trace = JSON.parse(readFileSync(join(dir, 'trace.json'), 'utf8'));
+    expect(trace.traceEvents.filter((e: { ph: string }) => e.ph === 'X').length).toBe(tasks);
+    const [npyDl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-h').click()]);
+    expect(npyDl.suggestedFilename()).toBe('h.npy');
+    await npyDl.saveAs(join(dir, 'h.npy'));
+    const shown = (await page.getByTestId('result-h').locator('.value').textContent())!;
+    const first = numpy<number[]>(`a = np.load('h.npy'); assert a.shape == (50,) and a.dtype == np.float64; print(json.dumps(a[:3].tolist()))`, dir);
+    expect(shown).toContain(first.map(String).join(', '));
+    await page.getByTestId('workers').fill('');
+    await page.getByTestId('workers').dispatchEvent('change');
+  });
+
+  it('places a dataset\'s error on the dataset', async () => {
+    await page.getByTestId('datasets').fill(JSON.stringify({ a: { npy: 'no-such-file.npy' } }));
+    await page.getByTestId('output-expr-0').fill('a.sum()');
+    await page.getByTestId('run').click();
+    await page.getByTestId('dataset-error-mark').waitFor();
+    expect(await page.getByTestId('dataset-error-mark').textContent()).toContain('no such file');
+    await page.screenshot({ path: join(SHOTS, 'dataset-error.png'), fullPage: true });
+  });
+
   it('keeps finished jobs on disk and reopens one after a restart', async () => {
     await page.getByTestId('sample-stats').click();
     await page.getByTestId('run').click();
@@ -177,7 +238,7 @@ print(json.dumps({"s": float(a.astype(np.float64).std()), "m": float(a.mean(axis
       await fresh.goto(again.url);
       const entries = fresh.locator('[data-testid^="history-job-"]');
       await entries.first().waitFor();
-      expect(await entries.count()).toBeGreaterThanOrEqual(4); // the jobs this file ran, cancelled and failed ones too
+      expect(await entries.count()).toBeGreaterThanOrEqual(6); // the jobs this file ran, cancelled and failed ones too
       expect(await entries.first().textContent()).toContain('done');
       await entries.first().click();
       await fresh.getByTestId('stats').waitFor();

@@ -17,7 +17,10 @@ export type JobSpecInput = z.infer<typeof JobSpecSchema>;
 
 export const RunOptionsSchema = z.object({
   memoryLimit: z.string().max(32).nullable().default(null),  // "2GB", as on the command line
-}).default({ memoryLimit: null });
+  workers: z.number().int().min(1).max(256).nullable().default(null), // null: one per core
+  scheduler: z.enum(['threads', 'sync']).default('threads'),
+}).default({ memoryLimit: null, workers: null, scheduler: 'threads' });
+export type RunOptions = z.infer<typeof RunOptionsSchema>;
 
 export const ErrorSchema = z.object({
   code: z.string(),
@@ -25,10 +28,17 @@ export const ErrorSchema = z.object({
   hint: z.string(),
   task: z.string().optional(),
   position: z.object({ output: z.string().optional(), start: z.number(), end: z.number() }).optional(),
+  dataset: z.string().optional(),
 });
 export type ApiError = z.infer<typeof ErrorSchema>;
 
 // ---- requests and responses -----------------------------------------------------------------
+
+/** A layer of a job's task graph: one operation (fused chain) over the chunks of an array. */
+export const LayerSchema = z.object({
+  name: z.string(), label: z.string(), kind: z.string(), tasks: z.number(), deps: z.array(z.string()),
+  grid: z.array(z.array(z.number())).optional(), itemsize: z.number().optional(),
+});
 
 export const DatasetSchema = z.object({
   name: z.string(),          // the name to use in expressions
@@ -44,7 +54,12 @@ export const DatasetSchema = z.object({
 export type Dataset = z.infer<typeof DatasetSchema>;
 
 export const Requests = {
-  hello: { params: z.object({}), result: z.object({ version: z.number(), host: z.enum(['web', 'electron']), workers: z.number(), simd: z.string(), samples: z.array(z.object({ name: z.string(), title: z.string(), spec: JobSpecSchema })) }) },
+  hello: { params: z.object({}), result: z.object({
+    version: z.number(), host: z.enum(['web', 'electron']), workers: z.number(), simd: z.string(),
+    samples: z.array(z.object({ name: z.string(), title: z.string(), spec: JobSpecSchema })),
+    /** Names an expression may use, for completion in the editor. */
+    vocabulary: z.object({ functions: z.array(z.string()), methods: z.array(z.string()), constants: z.array(z.string()) }),
+  }) },
   runJob: { params: z.object({ spec: JobSpecSchema, options: RunOptionsSchema }), result: z.object({ jobId: z.string() }) },
   cancelJob: { params: z.object({ jobId: z.string().max(64) }), result: z.object({ cancelled: z.boolean() }) },
   /** A file the user dropped or opened (Electron: its path; the web host uploads instead). */
@@ -56,7 +71,10 @@ export const Requests = {
   getJob: { params: z.object({ jobId: z.string().regex(/^job-[a-z0-9-]+$/) }), result: z.object({
     jobId: z.string(), finished: z.number(), spec: JobSpecSchema, state: z.enum(['done', 'failed', 'cancelled']),
     outputs: z.array(z.unknown()), error: ErrorSchema.nullable(), stats: z.record(z.string(), z.number()), records: z.array(z.unknown()),
+    layers: z.array(LayerSchema).optional(),
   }) },
+  /** Writes an output (as .npy) or the job's trace (Chrome/Perfetto JSON) and says where. */
+  exportFile: { params: z.object({ jobId: z.string().regex(/^job-[a-z0-9-]+$/), what: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).max(128) }), result: z.object({ path: z.string(), fileName: z.string() }) },
 } as const;
 
 export type Method = keyof typeof Requests;
@@ -74,27 +92,41 @@ const TaskRecordSchema = z.object({
 export type TaskRecordEvent = z.infer<typeof TaskRecordSchema>;
 
 const ScalarValue = z.union([z.number(), z.boolean(), z.string()]);
+const HistogramSchema = z.object({
+  lo: z.number(), hi: z.number(), counts: z.array(z.number()),
+  /** Elements counted (all of a small output; an even sample of a large file), of `total`. */
+  sampled: z.number(), total: z.number(), nan: z.number(),
+});
+export type Histogram = z.infer<typeof HistogramSchema>;
 const OutputSchema = z.object({
   name: z.string(), kind: z.enum(['scalar', 'array']), dtype: z.string(),
   value: ScalarValue.optional(), shape: z.array(z.number()).optional(), values: z.unknown().optional(), path: z.string().optional(),
+  histogram: HistogramSchema.optional(),
 });
 export type OutputEvent = z.infer<typeof OutputSchema>;
 
 export const EventSchemas = {
   'job.started': z.object({
     jobId: z.string(), tasks: z.number(),
-    layers: z.array(z.object({ name: z.string(), label: z.string(), kind: z.string(), tasks: z.number() })),
+    layers: z.array(LayerSchema),
     outputs: z.array(z.object({ name: z.string(), shape: z.array(z.number()), dtype: z.string(), grid: z.array(z.array(z.number())) })),
+    /** For small graphs (at most GRAPH_DETAIL_TASKS tasks): every task and the tasks it reads. */
+    graph: z.object({ keys: z.array(z.string()), deps: z.array(z.array(z.number())) }).optional(),
   }),
   'job.progress': z.object({
     jobId: z.string(), done: z.number(), total: z.number(), running: z.number(), elapsed: z.number(),
     layers: z.record(z.string(), z.object({ done: z.number(), running: z.number(), total: z.number() })),
   }),
   'job.tasks': z.object({ jobId: z.string(), records: z.array(TaskRecordSchema) }),
+  /** Chunks whose task started, and chunks let go, since the last batch (keys). */
+  'job.chunks': z.object({ jobId: z.string(), started: z.array(z.string()), released: z.array(z.string()) }),
   'job.memory': z.object({ jobId: z.string(), t: z.number(), storeBytes: z.number(), rssBytes: z.number(), perWorker: z.array(z.number()), limitBytes: z.number().nullable() }),
   'job.done': z.object({ jobId: z.string(), outputs: z.array(OutputSchema), stats: z.record(z.string(), z.number()) }),
   'job.failed': z.object({ jobId: z.string(), error: ErrorSchema }),
 } as const;
+
+/** Graphs up to this many tasks are sent task by task (the graph panel can expand them). */
+export const GRAPH_DETAIL_TASKS = 400;
 
 export type EventName = keyof typeof EventSchemas;
 export type EventData<E extends EventName> = z.infer<(typeof EventSchemas)[E]>;

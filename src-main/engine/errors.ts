@@ -16,16 +16,19 @@ export class TesseraError extends Error {
   readonly hint: string;
   task?: string;
   position?: ErrorPosition;
+  /** The job-spec dataset at fault (a missing file, a bad shape), so a window can mark it. */
+  dataset?: string;
   /** 'input' errors (bad spec, expression or file) exit with 2; 'run' errors with 1. */
   readonly phase: 'input' | 'run';
 
-  constructor(code: string, message: string, hint = '', opts: { task?: string; position?: ErrorPosition; phase?: 'input' | 'run' } = {}) {
+  constructor(code: string, message: string, hint = '', opts: { task?: string; position?: ErrorPosition; dataset?: string; phase?: 'input' | 'run' } = {}) {
     super(message);
     this.name = 'TesseraError';
     this.code = code;
     this.hint = hint;
     this.task = opts.task;
     this.position = opts.position;
+    this.dataset = opts.dataset;
     this.phase = opts.phase ?? 'input';
   }
 
@@ -33,6 +36,7 @@ export class TesseraError extends Error {
     const out: Record<string, unknown> = { code: this.code, message: this.message, hint: this.hint };
     if (this.task) out.task = this.task;
     if (this.position) out.position = this.position;
+    if (this.dataset) out.dataset = this.dataset;
     return out;
   }
 }

@@ -39,6 +39,12 @@ export interface Layer {
   label: string;
   kind: TaskSpec['kind'];
   tasks: number;
+  /** The layers whose chunks this one reads (filled in once the whole graph is lowered). */
+  deps: string[];
+  /** The chunk grid the layer's task indices address, where they address one (not combine trees). */
+  grid?: number[][];
+  /** Bytes per element of the chunks in that grid, for showing a chunk's size before it exists. */
+  itemsize?: number;
 }
 
 export interface OutputPlan {

@@ -79,9 +79,11 @@ class Lowering implements ChunkProvider {
     return id;
   }
 
-  private addLayer(name: string, ops: string[], kind: TaskSpec['kind'], count: number): void {
+  private addLayer(name: string, ops: string[], kind: TaskSpec['kind'], count: number, over?: { grid: Grid; dtype: DType }): void {
     const uniq = ops.filter((o, i) => ops.indexOf(o) === i);
-    this.layers.push({ name, label: uniq.slice(-4).join('-') || kind, kind, tasks: count });
+    const layer: Layer = { name, label: uniq.slice(-4).join('-') || kind, kind, tasks: count, deps: [] };
+    if (over) { layer.grid = over.grid; layer.itemsize = itemsize(over.dtype); }
+    this.layers.push(layer);
   }
 
   /** Lowers a materialised node and, first, everything it reads. */
@@ -134,7 +136,7 @@ class Lowering implements ChunkProvider {
       });
       count++;
     }
-    this.addLayer(name, ops, 'map', count);
+    this.addLayer(name, ops, 'map', count, n);
   }
 
   private lowerReduce(n: ReduceNode): void {
@@ -222,14 +224,14 @@ class Lowering implements ChunkProvider {
       levels = Math.max(levels, depth);
     }
     const partialsLeft = partialTasks.filter((t) => t.layer === partialLayer).length;
-    if (partialsLeft) this.addLayer(partialLayer, ops, 'reduce', partialsLeft);
+    if (partialsLeft) this.addLayer(partialLayer, ops, 'reduce', partialsLeft, input);
     for (let d = 1; d < levels; d++) {
       const layer = `${name}-combine${d}`;
       const count = combineTasks.filter((t) => t.layer === layer).length;
       if (count) this.addLayer(layer, [n.fn, 'combine'], 'combine', count);
     }
     const finals = partialTasks.length - partialsLeft + combineTasks.filter((t) => t.layer === name).length;
-    this.addLayer(name, [...ops, ...(combineTasks.length ? ['combine'] : [])], combineTasks.length ? 'combine' : 'reduce', finals);
+    this.addLayer(name, [...ops, ...(combineTasks.length ? ['combine'] : [])], combineTasks.length ? 'combine' : 'reduce', finals, { grid: n.grid, dtype: out });
     this.tasks.push(...partialTasks, ...combineTasks);
   }
 
@@ -274,7 +276,7 @@ class Lowering implements ChunkProvider {
       });
       count++;
     }
-    this.addLayer(name, ['rechunk'], 'assemble', count);
+    this.addLayer(name, ['rechunk'], 'assemble', count, n);
   }
 
   private lowerMatmul(n: MatmulNode): void {
@@ -311,7 +313,7 @@ class Lowering implements ChunkProvider {
       });
       count++;
     }
-    this.addLayer(name, ['matmul'], 'matmul', count);
+    this.addLayer(name, ['matmul'], 'matmul', count, n);
   }
 
   /** Write tasks (one per chunk) and a commit for an output saved to a .npy file. */
@@ -334,6 +336,19 @@ class Lowering implements ChunkProvider {
   }
 }
 
+/** Fills in each layer's `deps`: the layers its tasks read from (persisted chunks have none). */
+function linkLayers(layers: Layer[], tasks: Task[], byKey: Map<string, Task>): void {
+  const deps = new Map<string, Set<string>>(layers.map((l) => [l.name, new Set()]));
+  for (const t of tasks) {
+    const mine = deps.get(t.layer)!;
+    for (const d of t.deps) {
+      const from = byKey.get(d)?.layer;
+      if (from !== undefined && from !== t.layer) mine.add(from);
+    }
+  }
+  for (const l of layers) l.deps = [...deps.get(l.name)!];
+}
+
 export function lowerJob(plan: Plan, outputs: OutputRequest[]): TaskGraph {
   const l = new Lowering(plan);
   const outPlans: OutputPlan[] = [];
@@ -349,6 +364,7 @@ export function lowerJob(plan: Plan, outputs: OutputRequest[]): TaskGraph {
     if (byKey.has(t.key)) throw new TesseraError('INTERNAL', `duplicate task key ${t.key}`, 'this is a planner bug');
     byKey.set(t.key, t);
   }
+  linkLayers(l.layers, l.tasks, byKey);
   const graph: TaskGraph = {
     tasks: l.tasks, byKey, layers: l.layers, outputs: outPlans,
     programs: [...l.programs.values()], writers: outPlans.flatMap((o) => (o.writer ? [o.writer] : [])),

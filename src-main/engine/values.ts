@@ -9,9 +9,10 @@ import { cStrides, product } from './grid.js';
 export type Scalar = number | boolean | string;
 export type Nested = Scalar | Nested[];
 
-type Typed = Float64Array | Float32Array | BigInt64Array | BigUint64Array | Int32Array | Int16Array | Int8Array | Uint32Array | Uint16Array | Uint8Array;
+export type Typed = Float64Array | Float32Array | BigInt64Array | BigUint64Array | Int32Array | Int16Array | Int8Array | Uint32Array | Uint16Array | Uint8Array;
 
-function typedArray(dtype: DTypeName, buf: ArrayBuffer): Typed {
+/** A typed view of little-endian (native) data of a dtype; bool is bytes. */
+export function typedArray(dtype: DTypeName, buf: ArrayBuffer): Typed {
   switch (dtype) {
     case 'float64': return new Float64Array(buf);
     case 'float32': return new Float32Array(buf);

@@ -1,18 +1,25 @@
 /**
  * JobService: runs jobs for a host (web or Electron) one at a time on one engine, and turns engine
- * events into API events: task records and memory samples are batched (every 50 ms) so a job of
- * 10^5 tasks does not flood the transport, and progress is sent at most every 50 ms.
+ * events into API events: task records and chunk state changes are batched (every 50 ms) so a job
+ * of 10^5 tasks does not flood the transport, and progress is sent at most every 50 ms. A job that
+ * asks for another worker count or scheduler gets a fresh engine (between jobs, never during one).
  */
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename } from 'node:fs/promises';
+import { access, mkdir, rename, writeFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { basename, join } from 'node:path';
 import { inspectFile } from '../collections/array/files.js';
 import { performance } from 'node:perf_hooks';
-import type { ApiError, ApiEvent, Dataset, JobSpecInput, Result } from '../api/contract.js';
-import { API_VERSION } from '../api/contract.js';
-import type { Engine } from '../engine/engine.js';
-import { toTesseraError } from '../engine/errors.js';
+import type { ApiError, ApiEvent, Dataset, JobSpecInput, OutputEvent, Result, RunOptions } from '../api/contract.js';
+import { API_VERSION, GRAPH_DETAIL_TASKS } from '../api/contract.js';
+import { expressionVocabulary } from '../collections/array/index.js';
+import type { Engine, EngineOptions } from '../engine/engine.js';
+import { TesseraError, toTesseraError } from '../engine/errors.js';
+import type { TaskGraph } from '../engine/graph.js';
+import { chromeTrace } from '../engine/trace.js';
+import type { Nested } from '../engine/values.js';
+import { histogramOfNpy, histogramOfValues } from './histogram.js';
+import { encodeNpy } from './npy-encode.js';
 import { EventBus, type TaskRecord } from '../engine/events.js';
 import { buildJob, validateSpec } from './job-spec.js';
 import { JobHistory } from './job-history.js';
@@ -21,6 +28,14 @@ import { SAMPLES } from './samples.js';
 import { parseBytes } from './units.js';
 
 export type Emit = (e: ApiEvent) => void;
+
+export interface JobServiceOptions {
+  host: 'web' | 'electron';
+  dataDir: string;
+  baseDir: string;
+  /** Starts an engine for a job that asks for another worker count or scheduler. */
+  startEngine?: (o: EngineOptions) => Promise<Engine>;
+}
 
 interface RunningJob {
   abort: AbortController;
@@ -33,9 +48,12 @@ export class JobService {
   private nextId = 1;
 
   private readonly history: JobHistory;
+  /** The engine the host started (its worker count is the default) and the one in use now. */
+  private current: { engine: Engine; workers: number | null; scheduler: RunOptions['scheduler'] };
 
-  constructor(private readonly engine: Engine, private readonly opts: { host: 'web' | 'electron'; dataDir: string; baseDir: string }) {
+  constructor(private readonly engine: Engine, private readonly opts: JobServiceOptions) {
     this.history = new JobHistory(join(opts.dataDir, 'jobs'));
+    this.current = { engine, workers: null, scheduler: engine.pool ? 'threads' : 'sync' };
   }
 
   listHistory(): Promise<Result<'listHistory'>> {
@@ -47,11 +65,11 @@ export class JobService {
   }
 
   hello(): Result<'hello'> {
-    return { version: API_VERSION, host: this.opts.host, workers: this.engine.workers, simd: this.engine.simd, samples: SAMPLES };
+    return { version: API_VERSION, host: this.opts.host, workers: this.engine.workers, simd: this.engine.simd, samples: SAMPLES, vocabulary: expressionVocabulary() };
   }
 
   /** Queues a job; its events go to `emit`. Returns at once with the job id. */
-  runJob(spec: JobSpecInput, options: { memoryLimit: string | null }, emit: Emit): Result<'runJob'> {
+  runJob(spec: JobSpecInput, options: RunOptions, emit: Emit): Result<'runJob'> {
     const jobId = `job-${Date.now().toString(36)}-${this.nextId++}`;
     const abort = new AbortController();
     this.jobs.set(jobId, { abort });
@@ -86,6 +104,67 @@ export class JobService {
     return [...this.datasets.values()];
   }
 
+  /**
+   * Writes an output of a finished job as .npy (value outputs are encoded here; file outputs are
+   * already .npy) or, for `what` = "trace", its task stream as Chrome/Perfetto JSON.
+   */
+  async exportFile(jobId: string, what: string): Promise<Result<'exportFile'>> {
+    const job = await this.history.get(jobId);
+    const dir = join(this.opts.dataDir, 'jobs', jobId);
+    await mkdir(dir, { recursive: true });
+    if (what === 'trace') {
+      const path = join(dir, 'trace.json');
+      await writeFile(path, JSON.stringify(chromeTrace(job.records as never, { jobId, spec: job.spec, stats: job.stats })));
+      return { path, fileName: `${jobId}-trace.json` };
+    }
+    const out = (job.outputs as OutputEvent[]).find((o) => o.name === what);
+    if (!out) throw new TesseraError('NOT_FOUND', `job ${jobId} has no output '${what}'`, `its outputs: ${(job.outputs as OutputEvent[]).map((o) => o.name).join(', ') || 'none'}`);
+    const fileName = `${what}.npy`;
+    if (out.path) {
+      try { await access(out.path); } catch { throw new TesseraError('FILE_NOT_FOUND', `the output file ${out.path} is gone`, 'run the job again'); }
+      return { path: out.path, fileName };
+    }
+    const path = join(dir, fileName);
+    const values = (out.kind === 'scalar' ? out.value : out.values) as Nested;
+    await writeFile(path, encodeNpy(out.dtype as never, out.shape ?? [], values));
+    return { path, fileName };
+  }
+
+  /** The engine for a job's worker count and scheduler: the current one, or a new one. */
+  private async engineFor(options: RunOptions): Promise<Engine> {
+    const c = this.current;
+    if (c.workers === options.workers && c.scheduler === options.scheduler) return c.engine;
+    if (options.workers === null && options.scheduler === 'threads' && this.engine.pool) {
+      if (c.engine !== this.engine) await c.engine.close();
+      this.current = { engine: this.engine, workers: null, scheduler: 'threads' };
+      return this.engine;
+    }
+    if (!this.opts.startEngine) throw new TesseraError('BAD_OPTION', 'this host cannot change the worker count or scheduler', 'run without those options');
+    const engine = await this.opts.startEngine({ workers: options.workers ?? undefined, scheduler: options.scheduler });
+    if (c.engine !== this.engine) await c.engine.close();
+    this.current = { engine, workers: options.workers, scheduler: options.scheduler };
+    return engine;
+  }
+
+  /** Adds a histogram to each array output (and to nothing else). */
+  private async withHistograms(outputs: OutputEvent[]): Promise<OutputEvent[]> {
+    return Promise.all(outputs.map(async (o) => {
+      if (o.kind !== 'array') return o;
+      try {
+        return { ...o, histogram: o.path ? await histogramOfNpy(o.path) : histogramOfValues(o.values as Nested) };
+      } catch {
+        return o; // a histogram is a nicety: the results stand without one
+      }
+    }));
+  }
+
+  /** Closes an engine this service started (the host closes its own). */
+  async close(): Promise<void> {
+    await this.queue;
+    if (this.current.engine !== this.engine) await this.current.engine.close();
+    this.current = { engine: this.engine, workers: null, scheduler: this.engine.pool ? 'threads' : 'sync' };
+  }
+
   cancelJob(jobId: string): Result<'cancelJob'> {
     const job = this.jobs.get(jobId);
     if (!job) return { cancelled: false };
@@ -93,20 +172,33 @@ export class JobService {
     return { cancelled: true };
   }
 
-  private async execute(jobId: string, spec: JobSpecInput, options: { memoryLimit: string | null }, signal: AbortSignal, emit: Emit): Promise<void> {
+  private async execute(jobId: string, spec: JobSpecInput, options: RunOptions, signal: AbortSignal, emit: Emit): Promise<void> {
     const t0 = performance.now();
     const bus = new EventBus();
     let records: TaskRecord[] = [];
+    let started: string[] = [];
+    let released: string[] = [];
     let lastFlush = 0;
+    let layers: TaskGraph['layers'] = [];
     const flush = () => {
+      if (started.length || released.length) emit({ event: 'job.chunks', data: { jobId, started, released } });
       if (records.length) emit({ event: 'job.tasks', data: { jobId, records } });
       records = [];
+      started = [];
+      released = [];
+    };
+    const maybeFlush = () => {
+      const now = performance.now();
+      if (now - lastFlush > 50) { lastFlush = now; flush(); }
     };
     bus.on((e) => {
       if (e.type === 'task') {
         records.push(e.record);
-        const now = performance.now();
-        if (now - lastFlush > 50) { lastFlush = now; flush(); }
+        maybeFlush();
+      } else if (e.type === 'task-start') {
+        started.push(e.key);
+      } else if (e.type === 'released') {
+        released.push(e.key);
       } else if (e.type === 'memory') {
         emit({ event: 'job.memory', data: { jobId, ...e.sample } });
       } else if (e.type === 'progress') {
@@ -117,26 +209,36 @@ export class JobService {
       if (signal.aborted) throw toTesseraError({ code: 'CANCELLED', message: 'the job was cancelled before it started', hint: '' });
       const memoryLimit = options.memoryLimit ? parseBytes(options.memoryLimit) : null;
       const job = await buildJob(validateSpec(spec), this.opts.baseDir);
+      const engine = await this.engineFor(options);
       const outDir = join(this.opts.dataDir, 'jobs', jobId);
       await mkdir(outDir, { recursive: true });
-      const result = await runBuiltJob(this.engine, job, {
+      const result = await runBuiltJob(engine, job, {
         outDir, memoryLimit, bus, signal,
-        onGraph: (g) => emit({
+        onGraph: (g) => (layers = g.layers, emit({
           event: 'job.started',
           data: {
-            jobId, tasks: g.tasks.length, layers: g.layers,
+            jobId, tasks: g.tasks.length, layers: g.layers, graph: graphDetail(g),
             outputs: job.outputs.map((o) => ({ name: o.name, shape: o.node.shape, dtype: o.node.dtype, grid: o.node.grid })),
           },
-        }),
+        })),
       });
       flush();
-      await this.history.save({ jobId, finished: Date.now(), spec, state: 'done', outputs: result.outputs, error: null, stats: { ...result.stats }, records: result.records });
-      emit({ event: 'job.done', data: { jobId, outputs: result.outputs as never, stats: { ...result.stats } } });
+      const outputs = await this.withHistograms(result.outputs as OutputEvent[]);
+      const stats = { ...result.stats, workers: engine.workers };
+      await this.history.save({ jobId, finished: Date.now(), spec, state: 'done', outputs, error: null, stats, records: result.records, layers });
+      emit({ event: 'job.done', data: { jobId, outputs, stats } });
     } catch (e) {
       flush();
       const error = toTesseraError(e).toJSON() as ApiError;
-      await this.history.save({ jobId, finished: Date.now(), spec, state: error.code === 'CANCELLED' ? 'cancelled' : 'failed', outputs: [], error, stats: {}, records: [] }).catch(() => undefined);
+      await this.history.save({ jobId, finished: Date.now(), spec, state: error.code === 'CANCELLED' ? 'cancelled' : 'failed', outputs: [], error, stats: {}, records: [], layers }).catch(() => undefined);
       emit({ event: 'job.failed', data: { jobId, error: error as never } });
     }
   }
+}
+
+/** Every task and the tasks it reads, for graphs small enough to draw task by task. */
+function graphDetail(g: TaskGraph): { keys: string[]; deps: number[][] } | undefined {
+  if (g.tasks.length > GRAPH_DETAIL_TASKS) return undefined;
+  const at = new Map(g.tasks.map((t, i) => [t.key, i]));
+  return { keys: g.tasks.map((t) => t.key), deps: g.tasks.map((t) => t.deps.flatMap((d) => (at.has(d) ? [at.get(d)!] : []))) };
 }

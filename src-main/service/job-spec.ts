@@ -78,6 +78,17 @@ async function sizeOf(path: string): Promise<number> {
 }
 
 async function buildDataset(ctx: ExprContext, name: string, d: Record<string, unknown>, baseDir: string): Promise<Node> {
+  try {
+    return await buildDatasetNode(ctx, name, d, baseDir);
+  } catch (e) {
+    // Every failure here is this dataset's: say so in the message and mark it for the window.
+    if (!(e instanceof TesseraError)) throw e;
+    const message = e.message.includes(`'${name}'`) ? e.message : `dataset '${name}': ${e.message}`;
+    throw new TesseraError(e.code, message, e.hint, { dataset: name });
+  }
+}
+
+async function buildDatasetNode(ctx: ExprContext, name: string, d: Record<string, unknown>, baseDir: string): Promise<Node> {
   const where = (p: unknown) => {
     if (typeof p !== 'string' || !p) throw specError(`dataset '${name}': the path must be a string`);
     return isAbsolute(p) ? p : resolve(baseDir, p);
@@ -85,30 +96,23 @@ async function buildDataset(ctx: ExprContext, name: string, d: Record<string, un
   const chunks = d.chunks as ChunksSpec | undefined;
   const dtype = (d.dtype ?? undefined) as DType | undefined;
   if (dtype !== undefined && !isDType(dtype)) throw new TesseraError('BAD_DTYPE', `dataset '${name}': unknown dtype ${JSON.stringify(d.dtype)}`, 'use float64, float32, int64, int32, int16, int8, uint64, uint32, uint16, uint8 or bool');
-  try {
-    if ('random' in d) {
-      return randomArray(ctx, {
-        dist: d.random as 'uniform', shape: d.shape, seed: d.seed, chunks,
-        low: d.low as number | undefined, high: d.high as number | undefined, loc: d.loc as number | undefined, scale: d.scale as number | undefined,
-      });
-    }
-    if ('npy' in d) return npyArray(ctx, await readNpyInfo(where(d.npy)), chunks);
-    if ('raw' in d) {
-      const path = where(d.raw);
-      return rawArray(ctx, { path, fileSize: await sizeOf(path), dtype: d.dtype, shape: d.shape, order: d.order, offset: d.offset, byteorder: d.byteorder, chunks });
-    }
-    if ('arange' in d) {
-      const a = Array.isArray(d.arange) ? d.arange as number[] : [d.arange as number];
-      return arange(ctx, a[0], a[1], a[2] ?? 1, dtype, chunks, a.every((x) => Number.isInteger(x)));
-    }
-    if ('zeros' in d || 'ones' in d) return full(ctx, d.zeros ?? d.ones, 'ones' in d ? 1 : 0, dtype ?? 'float64', chunks);
-    if ('full' in d) return full(ctx, d.full, d.value as number, dtype ?? (Number.isInteger(d.value) ? 'int64' : 'float64'), chunks);
-  } catch (e) {
-    if (e instanceof TesseraError && !e.message.includes(`'${name}'`)) {
-      throw new TesseraError(e.code, `dataset '${name}': ${e.message}`, e.hint);
-    }
-    throw e;
+  if ('random' in d) {
+    return randomArray(ctx, {
+      dist: d.random as 'uniform', shape: d.shape, seed: d.seed, chunks,
+      low: d.low as number | undefined, high: d.high as number | undefined, loc: d.loc as number | undefined, scale: d.scale as number | undefined,
+    });
   }
+  if ('npy' in d) return npyArray(ctx, await readNpyInfo(where(d.npy)), chunks);
+  if ('raw' in d) {
+    const path = where(d.raw);
+    return rawArray(ctx, { path, fileSize: await sizeOf(path), dtype: d.dtype, shape: d.shape, order: d.order, offset: d.offset, byteorder: d.byteorder, chunks });
+  }
+  if ('arange' in d) {
+    const a = Array.isArray(d.arange) ? d.arange as number[] : [d.arange as number];
+    return arange(ctx, a[0], a[1], a[2] ?? 1, dtype, chunks, a.every((x) => Number.isInteger(x)));
+  }
+  if ('zeros' in d || 'ones' in d) return full(ctx, d.zeros ?? d.ones, 'ones' in d ? 1 : 0, dtype ?? 'float64', chunks);
+  if ('full' in d) return full(ctx, d.full, d.value as number, dtype ?? (Number.isInteger(d.value) ? 'int64' : 'float64'), chunks);
   throw specError(`dataset '${name}' has no known kind`, 'use one of: random, npy, raw, arange, zeros, ones, full');
 }
 

@@ -3,7 +3,7 @@
  * job service, and returns the result. The web host calls it for WebSocket messages and the
  * Electron host for IPC invocations, so both expose exactly the same API.
  */
-import { EventSchemas, Requests, type ApiEvent, type Method } from '../api/contract.js';
+import { EventSchemas, Requests, type ApiEvent, type Method, type RunOptions } from '../api/contract.js';
 import { TesseraError } from '../engine/errors.js';
 import type { Emit, JobService } from './job-service.js';
 
@@ -15,7 +15,7 @@ export function handleRequest(service: JobService, method: string, rawParams: un
   switch (m) {
     case 'hello': return service.hello();
     case 'runJob': {
-      const p = parsed.data as { spec: never; options: { memoryLimit: string | null } };
+      const p = parsed.data as { spec: never; options: RunOptions };
       return service.runJob(p.spec, p.options, emit);
     }
     case 'cancelJob': return service.cancelJob((parsed.data as { jobId: string }).jobId);
@@ -23,6 +23,10 @@ export function handleRequest(service: JobService, method: string, rawParams: un
     case 'listDatasets': return service.listDatasets();
     case 'listHistory': return service.listHistory();
     case 'getJob': return service.getJob((parsed.data as { jobId: string }).jobId);
+    case 'exportFile': {
+      const p = parsed.data as { jobId: string; what: string };
+      return service.exportFile(p.jobId, p.what);
+    }
   }
 }
 

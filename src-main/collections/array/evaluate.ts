@@ -378,6 +378,15 @@ const RANDOM_FNS = ['uniform', 'normal', 'random', 'standard_normal'];
 const FUNCTIONS = new Set([...Object.keys(UFUNC_ALIASES), 'sum', 'prod', 'mean', 'var', 'std', 'min', 'max', 'amin', 'amax', 'argmin', 'argmax', 'any', 'all',
   'count_nonzero', 'clip', 'round', 'around', 'reshape', 'ravel', 'transpose', 'rechunk', 'concatenate', 'stack', 'matmul', 'dot', 'arange', 'zeros', 'ones', 'full', 'astype']);
 
+/** The names an expression may use (functions, methods, constants, dtypes), for editor completion. */
+export function expressionVocabulary(): { functions: string[]; methods: string[]; constants: string[] } {
+  return {
+    functions: [...FUNCTIONS].sort(),
+    methods: [...METHODS].sort(),
+    constants: ['pi', 'e', 'nan', 'inf', 'newaxis', 'float64', 'float32', 'int64', 'int32', 'int16', 'int8', 'uint64', 'uint32', 'uint16', 'uint8', 'bool_'],
+  };
+}
+
 function globalValue(name: string): Value | undefined {
   if (name === 'np' || name === 'numpy' || name === 'da') return { k: 'ns', name };
   if (name === 'random') return { k: 'ns', name: 'random' };

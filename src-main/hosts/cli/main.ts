@@ -174,11 +174,12 @@ async function cmdServe(args: string[], io: Io): Promise<number> {
   const rendererDir = join(packageRoot(), 'out', 'renderer');
   if (!existsSync(join(rendererDir, 'index.html'))) throw new TesseraError('NOT_BUILT', 'the app is not built', 'run `npm run build:app` (npm ci does it)');
   const engine = await Engine.start({ workers });
-  const service = new JobService(engine, { host: 'web', dataDir: dataDir(values.data), baseDir: process.cwd() });
+  const service = new JobService(engine, { host: 'web', dataDir: dataDir(values.data), baseDir: process.cwd(), startEngine: (o) => Engine.start(o) });
   const host = await startWebHost(service, { port, rendererDir });
   io.out(`Tessera is serving on ${host.url}\n(127.0.0.1 only; the link carries this launch's access token. Ctrl-C to stop.)\n`);
   await new Promise<void>((done) => process.once('SIGINT', () => done()));
   await host.close();
+  await service.close();
   await engine.close();
   return 0;
 }

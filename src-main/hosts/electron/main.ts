@@ -1,14 +1,17 @@
 /**
- * The Electron main process: one window (single instance, secure defaults), the engine and its
- * worker threads, and the IPC handlers — the same request handler the web host serves.
+ * The Electron main process: one window (single instance, secure defaults), the menu, the engine
+ * and its worker threads, the IPC handlers (the same request handler the web host serves) and the
+ * native open and save dialogs.
  */
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import workerPath from '../../engine/worker?modulePath';
 import { Engine } from '../../engine/engine.js';
 import { JobService } from '../../service/job-service.js';
+import { registerDialogs } from './dialogs.js';
 import { registerIpc } from './ipc.js';
+import { menuTemplate, sendMenuAction } from './menu.js';
 import { applySessionSecurity, secureWebPreferences } from './security.js';
 
 function createWindow(): BrowserWindow {
@@ -36,11 +39,18 @@ if (!app.requestSingleInstanceLock()) {
   app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
   void app.whenReady().then(async () => {
     applySessionSecurity(session.defaultSession);
-    const engine = await Engine.start({ workerUrl: pathToFileURL(workerPath) });
-    const service = new JobService(engine, { host: 'electron', dataDir: join(app.getPath('userData'), 'data'), baseDir: app.getPath('home') });
+    const workerUrl = pathToFileURL(workerPath);
+    const engine = await Engine.start({ workerUrl });
+    const service = new JobService(engine, {
+      host: 'electron', dataDir: join(app.getPath('userData'), 'data'), baseDir: app.getPath('home'),
+      startEngine: (o) => Engine.start({ ...o, workerUrl }),
+    });
     const win = createWindow();
-    registerIpc(ipcMain, service, (sender) => sender === win.webContents);
-    app.on('before-quit', () => void engine.close());
+    const isAppWindow = (sender: Electron.WebContents) => sender === win.webContents;
+    registerIpc(ipcMain, service, isAppWindow);
+    registerDialogs(ipcMain, service, dialog, isAppWindow);
+    Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate((action) => sendMenuAction(win.webContents, action))));
+    app.on('before-quit', () => void service.close().then(() => engine.close()));
   });
   app.on('window-all-closed', () => app.quit());
 }

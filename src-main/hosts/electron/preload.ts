@@ -7,6 +7,9 @@ import { contextBridge, ipcRenderer, webUtils } from 'electron';
 // Channel names repeated here (not imported) so the sandboxed preload bundle stays self-contained.
 const REQUEST_CHANNEL = 'tessera:request';
 const EVENT_CHANNEL = 'tessera:event';
+const OPEN_DATASETS_CHANNEL = 'tessera:open-datasets';
+const SAVE_EXPORT_CHANNEL = 'tessera:save-export';
+const MENU_CHANNEL = 'tessera:menu';
 
 const call = (method: string) => (params: unknown = {}) => ipcRenderer.invoke(REQUEST_CHANNEL, method, params);
 
@@ -19,6 +22,15 @@ export const api = {
   listDatasets: call('listDatasets'),
   listHistory: call('listHistory'),
   getJob: call('getJob'),
+  exportFile: call('exportFile'),
+  /** The open-file dialog: the chosen files are inspected and listed. */
+  openDatasets: () => ipcRenderer.invoke(OPEN_DATASETS_CHANNEL),
+  /** The save dialog for an output (.npy) or, with what = "trace", the job's trace. */
+  saveExport: (jobId: string, what: string) => ipcRenderer.invoke(SAVE_EXPORT_CHANNEL, jobId, what),
+  /** Menu actions (open data sets, export trace, run, cancel). */
+  onMenu: (listener: (action: string) => void): void => {
+    ipcRenderer.on(MENU_CHANNEL, (_event, action: string) => listener(action));
+  },
   /** The path of a file the user dropped on the window (a user gesture: the only way a path is given). */
   pathForFile: (file: File): string => webUtils.getPathForFile(file),
   onEvent: (listener: (e: unknown) => void): void => {

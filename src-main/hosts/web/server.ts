@@ -2,7 +2,9 @@
  * The web host: serves the built renderer and the API contract over a WebSocket, on 127.0.0.1
  * only. Open the printed URL (it carries the per-launch token, which becomes a cookie).
  */
+import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -50,6 +52,19 @@ export async function startWebHost(service: JobService, opts: { port?: number; r
       if (req.method !== 'GET') return send(res, 405, 'only GET and the upload PUT');
       const queryToken = url.searchParams.get('token');
       if (!tokenAllowed(req, token, queryToken)) return send(res, 403, 'open the URL printed by `tessera serve` (it carries the access token)');
+      const exported = /^\/export\/(job-[a-z0-9-]+)\/([A-Za-z_][A-Za-z0-9_]*)$/.exec(url.pathname);
+      if (exported) {
+        // A download: an output as .npy or the trace, written by the service from the job's history.
+        try {
+          const { path, fileName } = await service.exportFile(exported[1], exported[2]);
+          res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Disposition': `attachment; filename="${fileName}"`, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' });
+          await pipeline(createReadStream(path), res);
+        } catch (e) {
+          const err = toTesseraError(e);
+          send(res, 404, JSON.stringify({ error: { code: err.code, message: err.message, hint: err.hint } }), { 'Content-Type': 'application/json' });
+        }
+        return;
+      }
       const path = url.pathname === '/' ? '/index.html' : url.pathname;
       const file = normalize(join(opts.rendererDir, path));
       if (!file.startsWith(normalize(opts.rendererDir) + sep)) return send(res, 404, 'not found');

@@ -1,0 +1,49 @@
+/**
+ * The Electron host's native dialogs, behind two IPC channels the preload names: open data sets
+ * (the open-file dialog; each chosen file is inspected and listed, as a drop would) and save an
+ * export (an output as .npy or the trace) where the user picks. Requests are accepted only from the
+ * app's own window, as for the API channel.
+ */
+import { copyFile } from 'node:fs/promises';
+import type { Dialog, IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
+import type { Dataset } from '../../api/contract.js';
+import { toTesseraError } from '../../engine/errors.js';
+import type { JobService } from '../../service/job-service.js';
+import type { IpcAnswer } from './ipc.js';
+
+export const OPEN_DATASETS_CHANNEL = 'tessera:open-datasets';
+export const SAVE_EXPORT_CHANNEL = 'tessera:save-export';
+
+export type DialogApi = Pick<Dialog, 'showOpenDialog' | 'showSaveDialog'>;
+
+export function registerDialogs(ipcMain: Pick<IpcMain, 'handle'>, service: JobService, dialog: DialogApi, isAppWindow: (sender: WebContents) => boolean): void {
+  const guarded = (fn: (...args: unknown[]) => Promise<unknown>) => async (event: IpcMainInvokeEvent, ...args: unknown[]): Promise<IpcAnswer> => {
+    try {
+      if (!isAppWindow(event.sender)) throw toTesseraError({ code: 'FORBIDDEN', message: 'requests are accepted from the Tessera window only', hint: '' });
+      return { ok: true, result: await fn(...args) };
+    } catch (e) {
+      const err = toTesseraError(e);
+      return { ok: false, error: { code: err.code, message: err.message, hint: err.hint } };
+    }
+  };
+
+  ipcMain.handle(OPEN_DATASETS_CHANNEL, guarded(async (): Promise<Dataset[]> => {
+    const chosen = await dialog.showOpenDialog({
+      title: 'Open data sets', properties: ['openFile', 'multiSelections'],
+      filters: [{ name: 'NumPy arrays', extensions: ['npy'] }, { name: 'All files', extensions: ['*'] }],
+    });
+    if (chosen.canceled) return [];
+    const added: Dataset[] = [];
+    for (const path of chosen.filePaths) added.push(await service.addDataset(path));
+    return added;
+  }));
+
+  ipcMain.handle(SAVE_EXPORT_CHANNEL, guarded(async (jobId: unknown, what: unknown): Promise<{ saved: string | null }> => {
+    if (typeof jobId !== 'string' || typeof what !== 'string') throw toTesseraError({ code: 'BAD_REQUEST', message: 'save-export takes a job id and an output name', hint: '' });
+    const { path, fileName } = await service.exportFile(jobId, what);
+    const target = await dialog.showSaveDialog({ title: 'Export', defaultPath: fileName });
+    if (target.canceled || !target.filePath) return { saved: null };
+    await copyFile(path, target.filePath);
+    return { saved: target.filePath };
+  }));
+}

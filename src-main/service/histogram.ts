@@ -1,0 +1,72 @@
+/**
+ * Histograms of array outputs for the Results panel. A small output is counted whole; a large one
+ * (an .npy file that may not fit in memory) is counted from an even sample of blocks spread over
+ * the file, and says how many of its elements it counted.
+ */
+import { open } from 'node:fs/promises';
+import type { Histogram } from '../api/contract.js';
+import { readNpyInfo } from '../collections/array/files.js';
+import { itemsize } from '../engine/dtype.js';
+import { product } from '../engine/grid.js';
+import { type Nested, typedArray } from '../engine/values.js';
+
+export const BINS = 32;
+/** Files with at most this many elements are read whole; larger ones are sampled. */
+const READ_WHOLE = 1 << 20;
+const SAMPLE_BLOCKS = 64;
+const BLOCK_ELEMENTS = 1 << 14;
+
+function count(values: ArrayLike<number | bigint>, n: number, total: number): Histogram {
+  let lo = Infinity, hi = -Infinity, nan = 0;
+  for (let i = 0; i < n; i++) {
+    const v = Number(values[i]);
+    if (Number.isNaN(v)) nan++;
+    else if (Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  }
+  const counts = new Array<number>(BINS).fill(0);
+  if (lo > hi) return { lo: 0, hi: 0, counts, sampled: n, total, nan };
+  const width = (hi - lo) / BINS || 1;
+  for (let i = 0; i < n; i++) {
+    const v = Number(values[i]);
+    if (Number.isNaN(v)) continue;
+    const b = v === Infinity ? BINS - 1 : v === -Infinity ? 0 : Math.min(BINS - 1, Math.floor((v - lo) / width));
+    counts[b]++;
+  }
+  return { lo, hi, counts, sampled: n, total, nan };
+}
+
+function toNumber(s: Nested): number {
+  if (typeof s === 'number') return s;
+  if (typeof s === 'boolean') return s ? 1 : 0;
+  return s === 'nan' ? NaN : s === 'inf' ? Infinity : s === '-inf' ? -Infinity : Number(s);
+}
+
+/** The histogram of a value output (nested lists, as in the job's results). */
+export function histogramOfValues(values: Nested): Histogram {
+  const flat: number[] = [];
+  const walk = (v: Nested) => { if (Array.isArray(v)) v.forEach(walk); else flat.push(toNumber(v)); };
+  walk(values);
+  return count(flat, flat.length, flat.length);
+}
+
+/** The histogram of an .npy file the engine wrote (C order, native byte order). */
+export async function histogramOfNpy(path: string): Promise<Histogram> {
+  const info = await readNpyInfo(path);
+  const total = product(info.shape);
+  const size = itemsize(info.dtype);
+  const whole = total <= READ_WHOLE;
+  const blocks = whole ? 1 : SAMPLE_BLOCKS;
+  const per = whole ? total : BLOCK_ELEMENTS;
+  const buf = new Uint8Array(blocks * per * size);
+  const fh = await open(path, 'r');
+  try {
+    for (let b = 0; b < blocks; b++) {
+      const first = whole ? 0 : Math.floor((b * (total - per)) / (blocks - 1));
+      await fh.read(buf, b * per * size, per * size, info.dataOffset + first * size);
+    }
+  } finally {
+    await fh.close();
+  }
+  const values = typedArray(info.dtype, buf.buffer);
+  return count(values, blocks * per, total);
+}

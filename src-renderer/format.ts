@@ -1,0 +1,24 @@
+/** Small text conversions shared by the panels (no Vue, so component tests can call them). */
+
+/** Bytes in decimal units, as disk sizes are shown: "1.6 GB". */
+export function formatBytes(bytes: number): string {
+  const u = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let i = 0, v = bytes;
+  while (Math.abs(v) >= 1000 && i < u.length - 1) { v /= 1000; i++; }
+  return `${v.toFixed(i ? 1 : 0)} ${u[i]}`;
+}
+
+/** A dataset's `chunks` as text: "auto", "1000000" or "1000, 1000". */
+export function chunkText(chunks: unknown): string {
+  if (chunks === undefined) return 'auto';
+  return Array.isArray(chunks) ? chunks.join(', ') : String(chunks);
+}
+
+/** What the user typed as chunks, as the job spec's value; null when it is not one. */
+export function parseChunks(text: string): number | number[] | 'auto' | null {
+  const t = text.trim();
+  if (t === '' || t === 'auto') return 'auto';
+  const parts = t.split(/[\s,×]+/).filter(Boolean).map(Number);
+  if (!parts.length || parts.some((n) => !Number.isInteger(n) || n < 1)) return null;
+  return parts.length === 1 ? parts[0] : parts;
+}

@@ -1,0 +1,109 @@
+/**
+ * What the job service tells a window, from real jobs on the real engine: the layer graph (deps,
+ * chunk grids), chunk state events that agree with the task stream, histograms checked against
+ * numpy (whole for small outputs, sampled for large files), per-job worker counts and schedulers,
+ * and errors that name the dataset at fault.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiEvent } from '../dist/src-main/api/contract.js';
+import { Engine } from '../dist/src-main/engine/engine.js';
+import { JobService } from '../dist/src-main/service/job-service.js';
+import { tempDir } from './helpers/engine.js';
+import { numpy } from './helpers/numpy.js';
+
+let engine: Engine;
+let service: JobService;
+const baseDir = tempDir();
+
+beforeAll(async () => {
+  engine = await Engine.start({ workers: 2 });
+  service = new JobService(engine, { host: 'web', dataDir: tempDir(), baseDir, startEngine: (o) => Engine.start(o) });
+});
+afterAll(async () => {
+  await service.close();
+  await engine.close();
+});
+
+async function run(spec: object, options: object = {}): Promise<ApiEvent[]> {
+  const events: ApiEvent[] = [];
+  let done!: () => void;
+  const finished = new Promise<void>((r) => { done = r; });
+  service.runJob(spec as never, { memoryLimit: null, workers: null, scheduler: 'threads', ...options }, (e) => {
+    events.push(e);
+    if (e.event === 'job.done' || e.event === 'job.failed') done();
+  });
+  await finished;
+  return events;
+}
+
+const of = <E extends ApiEvent['event']>(events: ApiEvent[], name: E) => events.filter((e) => e.event === name).map((e) => e.data) as Extract<ApiEvent, { event: E }>['data'][];
+
+describe('job service events', () => {
+  it('describes the graph as layers with their inputs and chunk grids, and streams chunk states that match the tasks', async () => {
+    const events = await run({ tessera: 1, datasets: { x: { random: 'uniform', shape: [40, 30], seed: 1, chunks: [10, 15] } }, outputs: { m: '(x - x.mean(axis=0)).std(axis=0)' } });
+    const started = of(events, 'job.started')[0];
+    const byLabel = new Map(started.layers.map((l) => [l.name, l]));
+    for (const l of started.layers) for (const d of l.deps) expect(byLabel.has(d)).toBe(true);
+    const withGrid = started.layers.filter((l) => l.grid);
+    expect(withGrid.some((l) => JSON.stringify(l.grid) === JSON.stringify([[10, 10, 10, 10], [15, 15]]))).toBe(true);
+    expect(started.layers.some((l) => l.deps.length > 0)).toBe(true);
+    // Small graphs come task by task; every dependency index points at a task.
+    expect(started.graph!.keys.length).toBe(started.tasks);
+    for (const ds of started.graph!.deps) for (const d of ds) expect(d).toBeLessThan(started.tasks);
+
+    const keys = of(events, 'job.tasks').flatMap((t) => t.records.map((r) => r.key));
+    const chunkEvents = of(events, 'job.chunks');
+    const startedKeys = chunkEvents.flatMap((c) => c.started);
+    const released = chunkEvents.flatMap((c) => c.released);
+    expect(new Set(startedKeys)).toEqual(new Set(keys));
+    expect(keys.length).toBe(started.tasks);
+    for (const k of released) expect(keys).toContain(k);
+    expect(released.length).toBeGreaterThan(0);
+  });
+
+  it('adds histograms that agree with numpy, for value outputs and for large outputs written to files', async () => {
+    numpy(`import numpy as np; np.save('h.npy', np.random.default_rng(5).normal(size=(300, 50))); np.save('big.npy', np.random.default_rng(6).exponential(size=3_000_000)); print('null')`, baseDir);
+    const events = await run({ tessera: 1, datasets: { h: { npy: 'h.npy' }, b: { npy: 'big.npy' } }, outputs: { v: 'h[:, 3] * 2', big: 'b + 1' } });
+    const outputs = of(events, 'job.done')[0].outputs;
+    const v = outputs.find((o) => o.name === 'v')!;
+    const oracle = numpy<{ counts: number[]; lo: number; hi: number }>(
+      `a = np.load('h.npy')[:, 3] * 2; c, e = np.histogram(a, bins=32, range=(a.min(), a.max())); print(json.dumps({'counts': c.tolist(), 'lo': float(a.min()), 'hi': float(a.max())}))`, baseDir);
+    expect(v.histogram!.lo).toBe(oracle.lo);
+    expect(v.histogram!.hi).toBe(oracle.hi);
+    // numpy puts a value on an inner bin edge in the upper bin, as does floor(); rounding at an
+    // edge may move a value by one bin, never more.
+    expect(v.histogram!.counts.reduce((a, b) => a + b, 0)).toBe(300);
+    v.histogram!.counts.forEach((c, i) => expect(Math.abs(c - oracle.counts[i])).toBeLessThanOrEqual(1));
+    expect(v.histogram!.sampled).toBe(300);
+
+    const big = outputs.find((o) => o.name === 'big')!;
+    expect(big.path).toMatch(/big\.npy$/);
+    expect(big.histogram!.total).toBe(3_000_000);
+    expect(big.histogram!.sampled).toBeLessThan(3_000_000);
+    expect(big.histogram!.lo).toBeGreaterThanOrEqual(1);
+    // An exponential sample: the first bins hold most of it, as in the full data.
+    const full = numpy<number[]>(`a = np.load('big.npy') + 1; c, _ = np.histogram(a, bins=32, range=(a.min(), a.max())); print(json.dumps((c / c.sum()).tolist()))`, baseDir);
+    const shares = big.histogram!.counts.map((c) => c / big.histogram!.sampled);
+    expect(Math.abs(shares[0] - full[0])).toBeLessThan(0.02);
+  });
+
+  it('runs a job on the worker count and scheduler it asks for, then returns to the default', async () => {
+    const spec = { tessera: 1, datasets: {}, outputs: { s: 'arange(10000, chunks=1000).sum()' } };
+    const one = of(await run(spec, { workers: 1 }), 'job.done')[0];
+    expect(one.stats.workers).toBe(1);
+    expect(one.outputs[0].value).toBe(49995000);
+    const sync = await run(spec, { scheduler: 'sync' });
+    const syncDone = of(sync, 'job.done')[0];
+    expect(syncDone.stats.workers).toBe(1);
+    expect(new Set(of(sync, 'job.tasks').flatMap((t) => t.records.map((r) => r.worker)))).toEqual(new Set([0]));
+    const back = of(await run(spec), 'job.done')[0];
+    expect(back.stats.workers).toBe(2);
+  });
+
+  it('names the dataset at fault', async () => {
+    const failed = of(await run({ tessera: 1, datasets: { ok: { arange: 3 }, gone: { npy: 'missing.npy' } }, outputs: { s: 'gone.sum()' } }), 'job.failed')[0];
+    expect(failed.error).toMatchObject({ code: 'FILE_NOT_FOUND', dataset: 'gone' });
+    expect(failed.error.message).toContain(join(baseDir, 'missing.npy'));
+  });
+});
