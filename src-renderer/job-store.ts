@@ -4,7 +4,8 @@
  * per chunk per layer, for the same reason.
  */
 import { reactive, shallowRef } from 'vue';
-import type { ApiError, ApiEvent, EventData, OutputEvent, Result } from '../src-main/api/contract';
+import type { ApiError, ApiEvent, EventData, OutputEvent, Result, TaskRecordEvent } from '../src-main/api/contract';
+import { recordsToBatch, splitKey } from '../src-main/api/task-batch';
 
 export interface TaskColumns {
   count: number;
@@ -13,11 +14,12 @@ export interface TaskColumns {
   worker: Int32Array;
   layer: Int32Array;
   bytesOut: Float64Array;
-  keys: string[];
+  /** Chunk index text per task: its key is `${layerNames[layer]}:${index}`. */
+  index: string[];
 }
 
 function emptyColumns(capacity = 1024): TaskColumns {
-  return { count: 0, start: new Float64Array(capacity), stop: new Float64Array(capacity), worker: new Int32Array(capacity), layer: new Int32Array(capacity), bytesOut: new Float64Array(capacity), keys: [] };
+  return { count: 0, start: new Float64Array(capacity), stop: new Float64Array(capacity), worker: new Int32Array(capacity), layer: new Int32Array(capacity), bytesOut: new Float64Array(capacity), index: [] };
 }
 
 export const job = reactive({
@@ -54,65 +56,110 @@ function buildChunkLayers(layers: EventData<'job.started'>['layers']): void {
   }
 }
 
-/** The layer and C-order chunk number of a task key ("layer:i,j"), if its layer has a grid. */
-function chunkOf(key: string): { layer: ChunkLayer; at: number } | null {
-  const colon = key.lastIndexOf(':');
-  const layer = chunkLayers.get(key.slice(0, colon));
-  if (!layer) return null;
-  const idx = key.slice(colon + 1);
+/** The C-order chunk number of a chunk index text ("i,j") in a layer's grid; -1 if outside. */
+function chunkAt(layer: ChunkLayer, index: string): number {
   let at = 0;
-  if (idx) {
-    const parts = idx.split(',');
+  if (layer.counts.length === 1) at = Number(index);
+  else if (index) {
+    const parts = index.split(',');
     for (let d = 0; d < layer.counts.length; d++) at = at * layer.counts[d] + Number(parts[d] ?? 0);
   }
-  return at < layer.states.length ? { layer, at } : null;
+  return at >= 0 && at < layer.states.length ? at : -1;
 }
 
-function setChunk(key: string, state: ChunkState, bytes?: number): void {
-  const c = chunkOf(key);
-  if (!c) return;
+function setChunk(layer: ChunkLayer | undefined, index: string, state: ChunkState, bytes?: number): void {
+  if (!layer) return;
+  const at = chunkAt(layer, index);
+  if (at < 0) return;
   // States only move forward (a late "started" never hides a finished chunk).
-  if (state > c.layer.states[c.at] || state === ChunkState.Failed) c.layer.states[c.at] = state;
-  if (bytes !== undefined) c.layer.bytes[c.at] = bytes;
+  if (state > layer.states[at] || state === ChunkState.Failed) layer.states[at] = state;
+  if (bytes !== undefined) layer.bytes[at] = bytes;
 }
 
 export const tasks = shallowRef<TaskColumns>(emptyColumns());
+const layerIndex = new Map<string, number>();
 
 export function resetJob(id: string): void {
   Object.assign(job, { id, state: 'running', progress: { done: 0, total: 0, running: 0, elapsed: 0 }, layerProgress: {}, layers: [], outputs: [], stats: {}, error: null, memory: [], layerNames: [], graph: null });
   tasks.value = emptyColumns();
+  layerIndex.clear();
   chunkLayers.clear();
-  job.version++;
-  job.chunkVersion++;
+  pendingProgress = null;
+  pendingMemory = [];
+  flushUi();
 }
 
-function addRecords(records: EventData<'job.tasks'>['records']): void {
+/** Appends a batch of finished tasks (the 'job.tasks' columns) to the task columns. */
+function addTasks(b: Omit<EventData<'job.tasks'>, 'jobId'>): void {
   let c = tasks.value;
-  if (c.count + records.length > c.start.length) {
-    const cap = Math.max(c.start.length * 2, c.count + records.length);
-    const grown = emptyColumns(cap);
+  const n = b.layer.length;
+  if (c.count + n > c.start.length) {
+    const grown = emptyColumns(Math.max(c.start.length * 2, c.count + n));
     grown.start.set(c.start.subarray(0, c.count));
     grown.stop.set(c.stop.subarray(0, c.count));
     grown.worker.set(c.worker.subarray(0, c.count));
     grown.layer.set(c.layer.subarray(0, c.count));
     grown.bytesOut.set(c.bytesOut.subarray(0, c.count));
-    grown.keys = c.keys;
+    grown.index = c.index;
     grown.count = c.count;
     c = grown;
   }
-  for (const r of records) {
-    let li = job.layerNames.indexOf(r.layer);
-    if (li < 0) { li = job.layerNames.length; job.layerNames.push(r.layer); }
+  // The batch's layer table mapped once to the job's layer numbers and chunk grids.
+  const local = b.layers.map((name) => {
+    let li = layerIndex.get(name);
+    if (li === undefined) { li = job.layerNames.length; layerIndex.set(name, li); job.layerNames.push(name); }
+    return { li, grid: chunkLayers.get(name) };
+  });
+  for (let k = 0; k < n; k++) {
+    const { li, grid } = local[b.layer[k]];
     const i = c.count++;
-    c.start[i] = r.start;
-    c.stop[i] = r.stop;
-    c.worker[i] = r.worker;
+    c.start[i] = b.t0 + b.start[k];
+    c.stop[i] = b.t0 + b.stop[k];
+    c.worker[i] = b.worker[k];
     c.layer[i] = li;
-    c.keys.push(r.key);
-    c.bytesOut[i] = r.bytesOut;
-    setChunk(r.key, ChunkState.InMemory, r.bytesOut);
+    c.bytesOut[i] = b.bytesOut[k];
+    c.index.push(b.index[k]);
+    setChunk(grid, b.index[k], ChunkState.InMemory, b.bytesOut[k]);
   }
   tasks.value = c;
+  touch();
+}
+
+function setChunks(byLayer: Record<string, string[]>, state: ChunkState): void {
+  for (const [name, indices] of Object.entries(byLayer)) {
+    const grid = chunkLayers.get(name);
+    if (grid) for (const index of indices) setChunk(grid, index, state);
+  }
+}
+
+/**
+ * While a job runs, events only update plain data (typed columns, chunk states, buffers); the
+ * panels see it at most every UI_INTERVAL_MS, when the versions they watch are bumped. At 10^5
+ * tasks the window otherwise re-rendered and redrew 20 times a second and took a core from the
+ * job's workers (bench/window.mjs). Start and end are shown at once.
+ */
+export const UI_INTERVAL_MS = 200;
+let uiTimer: ReturnType<typeof setTimeout> | null = null;
+let pendingProgress: EventData<'job.progress'> | null = null;
+let pendingMemory: (typeof job.memory)[number][] = [];
+
+function touch(): void {
+  if (!uiTimer) uiTimer = setTimeout(flushUi, UI_INTERVAL_MS);
+}
+
+function flushUi(): void {
+  if (uiTimer) clearTimeout(uiTimer);
+  uiTimer = null;
+  const p = pendingProgress;
+  if (p) {
+    job.progress = { done: p.done, total: p.total, running: p.running, elapsed: p.elapsed };
+    job.layerProgress = p.layers;
+    pendingProgress = null;
+  }
+  if (pendingMemory.length) {
+    job.memory.push(...pendingMemory);
+    pendingMemory = [];
+  }
   job.version++;
   job.chunkVersion++;
 }
@@ -127,7 +174,9 @@ export function showJob(j: Result<'getJob'>): void {
   job.layers = j.layers ?? [];
   buildChunkLayers(job.layers);
   job.progress = { done: j.records.length, total: j.records.length, running: 0, elapsed: j.stats.wall_s ?? 0 };
-  addRecords(j.records as EventData<'job.tasks'>['records']);
+  const batch = recordsToBatch(j.records as TaskRecordEvent[]);
+  if (batch) addTasks(batch);
+  flushUi();
 }
 
 export function applyEvent(e: ApiEvent): void {
@@ -138,24 +187,31 @@ export function applyEvent(e: ApiEvent): void {
       job.graph = e.data.graph ?? null;
       job.progress.total = e.data.tasks;
       buildChunkLayers(e.data.layers);
-      job.chunkVersion++;
+      flushUi();
       break;
     case 'job.chunks':
-      for (const k of e.data.started) setChunk(k, ChunkState.Running);
-      for (const k of e.data.released) setChunk(k, ChunkState.Released);
-      job.chunkVersion++;
+      setChunks(e.data.started, ChunkState.Running);
+      setChunks(e.data.released, ChunkState.Released);
+      touch();
       break;
-    case 'job.progress':
-      job.progress = { done: e.data.done, total: e.data.total, running: e.data.running, elapsed: e.data.elapsed };
-      job.layerProgress = e.data.layers;
+    case 'job.progress': pendingProgress = e.data; touch(); break;
+    case 'job.tasks': addTasks(e.data); break;
+    case 'job.memory':
+      pendingMemory.push(...e.data.samples);
+      touch();
       break;
-    case 'job.tasks': addRecords(e.data.records); break;
-    case 'job.memory': job.memory.push({ t: e.data.t, storeBytes: e.data.storeBytes, rssBytes: e.data.rssBytes, perWorker: e.data.perWorker, limitBytes: e.data.limitBytes }); break;
-    case 'job.done': job.outputs = e.data.outputs; job.stats = e.data.stats; job.state = 'done'; break;
+    case 'job.done':
+      flushUi();
+      job.outputs = e.data.outputs; job.stats = e.data.stats; job.state = 'done';
+      break;
     case 'job.failed':
+      if (e.data.error.task) {
+        const [layer, index] = splitKey(e.data.error.task);
+        setChunk(chunkLayers.get(layer), index, ChunkState.Failed);
+      }
+      flushUi();
       job.error = e.data.error;
       job.state = e.data.error.code === 'CANCELLED' ? 'cancelled' : 'failed';
-      if (e.data.error.task) { setChunk(e.data.error.task, ChunkState.Failed); job.chunkVersion++; }
       break;
   }
 }

@@ -86,7 +86,8 @@ export const RequestEnvelope = z.object({ id: z.number().int(), method: z.string
 
 // ---- events ---------------------------------------------------------------------------------
 
-const TaskRecordSchema = z.object({
+/** A task record as the job history keeps it (and as the engine's trace has it). */
+export const TaskRecordSchema = z.object({
   key: z.string(), layer: z.string(), kind: z.string(), worker: z.number(), start: z.number(), stop: z.number(), bytesIn: z.number(), bytesOut: z.number(),
 });
 export type TaskRecordEvent = z.infer<typeof TaskRecordSchema>;
@@ -117,10 +118,20 @@ export const EventSchemas = {
     jobId: z.string(), done: z.number(), total: z.number(), running: z.number(), elapsed: z.number(),
     layers: z.record(z.string(), z.object({ done: z.number(), running: z.number(), total: z.number() })),
   }),
-  'job.tasks': z.object({ jobId: z.string(), records: z.array(TaskRecordSchema) }),
-  /** Chunks whose task started, and chunks let go, since the last batch (keys). */
-  'job.chunks': z.object({ jobId: z.string(), started: z.array(z.string()), released: z.array(z.string()) }),
-  'job.memory': z.object({ jobId: z.string(), t: z.number(), storeBytes: z.number(), rssBytes: z.number(), perWorker: z.array(z.number()), limitBytes: z.number().nullable() }),
+  /**
+   * Finished tasks since the last batch, as columns (10^5 tasks per job: objects with repeated
+   * names were 220 bytes a task on the wire and most of the window's CPU). A task's key is
+   * `${layers[layer[i]]}:${index[i]}`; start and stop are milliseconds after t0 (epoch ms).
+   */
+  'job.tasks': z.object({
+    jobId: z.string(), t0: z.number(), layers: z.array(z.string()),
+    layer: z.array(z.number()), index: z.array(z.string()), worker: z.array(z.number()),
+    start: z.array(z.number()), stop: z.array(z.number()), bytesIn: z.array(z.number()), bytesOut: z.array(z.number()),
+  }),
+  /** Chunks whose task started, and chunks let go, since the last batch: chunk indices by layer. */
+  'job.chunks': z.object({ jobId: z.string(), started: z.record(z.string(), z.array(z.string())), released: z.record(z.string(), z.array(z.string())) }),
+  /** Memory samples since the last batch (one every 50 ms while a job runs). */
+  'job.memory': z.object({ jobId: z.string(), samples: z.array(z.object({ t: z.number(), storeBytes: z.number(), rssBytes: z.number(), perWorker: z.array(z.number()), limitBytes: z.number().nullable() })) }),
   'job.done': z.object({ jobId: z.string(), outputs: z.array(OutputSchema), stats: z.record(z.string(), z.number()) }),
   'job.failed': z.object({ jobId: z.string(), error: ErrorSchema }),
 } as const;

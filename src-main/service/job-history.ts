@@ -1,7 +1,9 @@
 /**
  * Finished jobs on disk, one folder per job in the app's data folder: `job.json` holds the spec,
  * the results or the error, the stats and the task stream, written to a temporary name and
- * renamed, so a crash never leaves a half-written record. A job can be reopened after a restart.
+ * renamed, so a crash never leaves a half-written record; `summary.json` (written after it) is
+ * what the history list reads, so listing never parses task streams of 10^5 records. A job can be
+ * reopened after a restart.
  */
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,6 +11,17 @@ import type { Result } from '../api/contract.js';
 import { TesseraError } from '../engine/errors.js';
 
 export type JobRecord = Result<'getJob'>;
+type Summary = Result<'listHistory'>[number];
+
+function summaryOf(j: JobRecord): Summary {
+  return { jobId: j.jobId, finished: j.finished, state: j.state, outputs: Object.keys(j.spec.outputs), wall_s: j.stats.wall_s };
+}
+
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, text);
+  await rename(tmp, path);
+}
 
 export class JobHistory {
   constructor(private readonly dir: string) {}
@@ -16,9 +29,8 @@ export class JobHistory {
   async save(job: JobRecord): Promise<void> {
     const folder = join(this.dir, job.jobId);
     await mkdir(folder, { recursive: true });
-    const tmp = join(folder, `job.json.tmp-${process.pid}`);
-    await writeFile(tmp, JSON.stringify(job));
-    await rename(tmp, join(folder, 'job.json'));
+    await writeAtomically(join(folder, 'job.json'), JSON.stringify(job));
+    await writeAtomically(join(folder, 'summary.json'), JSON.stringify(summaryOf(job)));
   }
 
   async get(jobId: string): Promise<JobRecord> {
@@ -26,6 +38,15 @@ export class JobHistory {
       return JSON.parse(await readFile(join(this.dir, jobId, 'job.json'), 'utf8')) as JobRecord;
     } catch {
       throw new TesseraError('JOB_NOT_FOUND', `no finished job ${jobId} in the history`, 'pick a job from the history list');
+    }
+  }
+
+  /** A job's summary; a job saved before summaries existed is summarised from its record. */
+  private async summary(jobId: string): Promise<Summary> {
+    try {
+      return JSON.parse(await readFile(join(this.dir, jobId, 'summary.json'), 'utf8')) as Summary;
+    } catch {
+      return summaryOf(await this.get(jobId));
     }
   }
 
@@ -39,8 +60,7 @@ export class JobHistory {
     const out: Result<'listHistory'> = [];
     for (const name of names) {
       try {
-        const j = await this.get(name);
-        out.push({ jobId: j.jobId, finished: j.finished, state: j.state, outputs: Object.keys(j.spec.outputs), wall_s: j.stats.wall_s });
+        out.push(await this.summary(name));
       } catch {
         // a folder without a finished record (a job still running, or a crash): not history
       }

@@ -1,7 +1,9 @@
 /**
  * JobService: runs jobs for a host (web or Electron) one at a time on one engine, and turns engine
- * events into API events: task records and chunk state changes are batched (every 50 ms) so a job
- * of 10^5 tasks does not flood the transport, and progress is sent at most every 50 ms. A job that
+ * events into API events. Task records, chunk state changes, memory samples and the latest
+ * progress go out together every FLUSH_MS (tasks as columns: api/task-batch.ts), so a job of 10^5
+ * tasks costs the window a few messages a second rather than a stream it must keep up with
+ * (bench/window.mjs measures what is left). A job that
  * asks for another worker count or scheduler gets a fresh engine (between jobs, never during one).
  */
 import { createWriteStream } from 'node:fs';
@@ -20,7 +22,8 @@ import { chromeTrace } from '../engine/trace.js';
 import type { Nested } from '../engine/values.js';
 import { histogramOfNpy, histogramOfValues } from './histogram.js';
 import { encodeNpy } from './npy-encode.js';
-import { EventBus, type TaskRecord } from '../engine/events.js';
+import { EventBus, type MemorySample, type Progress } from '../engine/events.js';
+import { TaskBatcher } from '../api/task-batch.js';
 import { buildJob, validateSpec } from './job-spec.js';
 import { JobHistory } from './job-history.js';
 import { runBuiltJob } from './run-job.js';
@@ -28,6 +31,9 @@ import { SAMPLES } from './samples.js';
 import { parseBytes } from './units.js';
 
 export type Emit = (e: ApiEvent) => void;
+
+/** How often a running job's events go out (the window redraws at about this rate too). */
+export const FLUSH_MS = 200;
 
 export interface JobServiceOptions {
   host: 'web' | 'electron';
@@ -175,36 +181,28 @@ export class JobService {
   private async execute(jobId: string, spec: JobSpecInput, options: RunOptions, signal: AbortSignal, emit: Emit): Promise<void> {
     const t0 = performance.now();
     const bus = new EventBus();
-    let records: TaskRecord[] = [];
-    let started: string[] = [];
-    let released: string[] = [];
-    let lastFlush = 0;
+    const batch = new TaskBatcher();
     let layers: TaskGraph['layers'] = [];
+    let progress: Progress | null = null;
+    let samples: MemorySample[] = [];
     const flush = () => {
-      if (started.length || released.length) emit({ event: 'job.chunks', data: { jobId, started, released } });
-      if (records.length) emit({ event: 'job.tasks', data: { jobId, records } });
-      records = [];
-      started = [];
-      released = [];
-    };
-    const maybeFlush = () => {
-      const now = performance.now();
-      if (now - lastFlush > 50) { lastFlush = now; flush(); }
+      const chunks = batch.takeChunks();
+      if (chunks) emit({ event: 'job.chunks', data: { jobId, ...chunks } });
+      const tasks = batch.takeTasks();
+      if (tasks) emit({ event: 'job.tasks', data: { jobId, ...tasks } });
+      if (samples.length) emit({ event: 'job.memory', data: { jobId, samples } });
+      samples = [];
+      if (progress) emit({ event: 'job.progress', data: { jobId, done: progress.done, total: progress.total, running: progress.running, elapsed: (performance.now() - t0) / 1000, layers: progress.layers } });
+      progress = null;
     };
     bus.on((e) => {
-      if (e.type === 'task') {
-        records.push(e.record);
-        maybeFlush();
-      } else if (e.type === 'task-start') {
-        started.push(e.key);
-      } else if (e.type === 'released') {
-        released.push(e.key);
-      } else if (e.type === 'memory') {
-        emit({ event: 'job.memory', data: { jobId, ...e.sample } });
-      } else if (e.type === 'progress') {
-        emit({ event: 'job.progress', data: { jobId, done: e.progress.done, total: e.progress.total, running: e.progress.running, elapsed: (performance.now() - t0) / 1000, layers: e.progress.layers } });
-      }
+      if (e.type === 'task') batch.addTask(e.record);
+      else if (e.type === 'task-start') batch.addStarted(e.key);
+      else if (e.type === 'released') batch.addReleased(e.key);
+      else if (e.type === 'memory') samples.push(e.sample);
+      else if (e.type === 'progress') progress = e.progress;
     });
+    const ticker = setInterval(flush, FLUSH_MS);
     try {
       if (signal.aborted) throw toTesseraError({ code: 'CANCELLED', message: 'the job was cancelled before it started', hint: '' });
       const memoryLimit = options.memoryLimit ? parseBytes(options.memoryLimit) : null;
@@ -222,12 +220,14 @@ export class JobService {
           },
         })),
       });
+      clearInterval(ticker);
       flush();
       const outputs = await this.withHistograms(result.outputs as OutputEvent[]);
       const stats = { ...result.stats, workers: engine.workers };
       await this.history.save({ jobId, finished: Date.now(), spec, state: 'done', outputs, error: null, stats, records: result.records, layers });
       emit({ event: 'job.done', data: { jobId, outputs, stats } });
     } catch (e) {
+      clearInterval(ticker);
       flush();
       const error = toTesseraError(e).toJSON() as ApiError;
       await this.history.save({ jobId, finished: Date.now(), spec, state: error.code === 'CANCELLED' ? 'cancelled' : 'failed', outputs: [], error, stats: {}, records: [], layers }).catch(() => undefined);

@@ -11,22 +11,30 @@ import { drawTimeline, extent, panWindow, zoomWindow } from '../../src-renderer/
 
 function columns(tasks: { start: number; stop: number; worker: number; layer: number }[]): TaskColumns {
   const n = tasks.length;
-  const c: TaskColumns = { count: n, start: new Float64Array(n), stop: new Float64Array(n), worker: new Int32Array(n), layer: new Int32Array(n), bytesOut: new Float64Array(n), keys: [] };
-  tasks.forEach((t, i) => { c.start[i] = t.start; c.stop[i] = t.stop; c.worker[i] = t.worker; c.layer[i] = t.layer; c.keys.push(`l:${i}`); });
+  const c: TaskColumns = { count: n, start: new Float64Array(n), stop: new Float64Array(n), worker: new Int32Array(n), layer: new Int32Array(n), bytesOut: new Float64Array(n), index: [] };
+  tasks.forEach((t, i) => { c.start[i] = t.start; c.stop[i] = t.stop; c.worker[i] = t.worker; c.layer[i] = t.layer; c.index.push(String(i)); });
   return c;
 }
 
 function recorder() {
   const rects: { x: number; y: number; w: number; h: number; fill: string; alpha: number }[] = [];
-  const ctx = { fillStyle: '', globalAlpha: 1, clearRect: () => undefined, fillRect(x: number, y: number, w: number, h: number) { rects.push({ x, y, w, h, fill: this.fillStyle, alpha: this.globalAlpha }); } };
-  return { ctx: ctx as unknown as CanvasRenderingContext2D, rects };
+  const images: { data: Uint8ClampedArray; width: number; height: number }[] = [];
+  const ctx = {
+    fillStyle: '', globalAlpha: 1, clearRect: () => undefined,
+    fillRect(x: number, y: number, w: number, h: number) { rects.push({ x, y, w, h, fill: this.fillStyle, alpha: this.globalAlpha }); },
+    createImageData: (width: number, height: number) => ({ data: new Uint8ClampedArray(width * height * 4), width, height }),
+    putImageData: (img: { data: Uint8ClampedArray; width: number; height: number }) => images.push(img),
+  };
+  return { ctx: ctx as unknown as CanvasRenderingContext2D, rects, images };
 }
+
+const palette = { css: (l: number) => `c${l}`, rgb: (l: number) => [l, 10 * l, 100] as const };
 
 describe('timeline drawing', () => {
   it('draws one bar per task, in its lane and layer colour, with the idle gap between them empty', () => {
     const cols = columns([{ start: 0, stop: 10, worker: 0, layer: 0 }, { start: 20, stop: 30, worker: 0, layer: 1 }, { start: 0, stop: 30, worker: 1, layer: 0 }]);
     const { ctx, rects } = recorder();
-    const r = drawTimeline(ctx, 300, 100, cols, { lo: 0, hi: 30 }, 2, (l) => `c${l}`);
+    const r = drawTimeline(ctx, 300, 100, cols, { lo: 0, hi: 30 }, 2, palette);
     expect(r.mode).toBe('bars');
     expect(rects).toEqual([
       { x: 0, y: 2, w: 100, h: 46, fill: 'c0', alpha: 1 },
@@ -42,18 +50,25 @@ describe('timeline drawing', () => {
     for (let i = 0; i < 50_000; i++) tasks.push({ start: i * 0.02, stop: (i + 1) * 0.02, worker: 1, layer: i < 25_000 ? 1 : 2 });
     const cols = columns(tasks);
     const { lo, hi, lanes } = extent(cols);
-    const { ctx, rects } = recorder();
-    const r = drawTimeline(ctx, 1000, 100, cols, { lo, hi }, lanes, (l) => `c${l}`);
+    const { ctx, rects, images } = recorder();
+    const r = drawTimeline(ctx, 1000, 100, cols, { lo, hi }, lanes, palette);
     expect(r.mode).toBe('aggregate');
     expect(r.visible).toBe(100_000);
-    const lane0 = rects.filter((x) => x.y < 50), lane1 = rects.filter((x) => x.y >= 50);
-    expect(lane0.length).toBeGreaterThanOrEqual(499);
-    expect(lane0.length).toBeLessThanOrEqual(501);
-    expect(Math.max(...lane0.map((x) => x.x))).toBeLessThanOrEqual(500);
-    expect(lane1.length).toBe(1000);
-    expect(lane1.every((x) => x.alpha > 0.99)).toBe(true);
-    expect(lane1.filter((x) => x.fill === 'c1').length).toBeGreaterThanOrEqual(499);
-    expect(lane1.filter((x) => x.fill === 'c2').length).toBeGreaterThanOrEqual(499);
+    expect(rects).toEqual([]);
+    const img = images[0];
+    expect([img.width, img.height]).toEqual([1000, 100]);
+    // One pixel row in the middle of each lane: [red (= layer), alpha] per column.
+    const row = (y: number) => Array.from({ length: 1000 }, (_, x) => [img.data[(y * 1000 + x) * 4], img.data[(y * 1000 + x) * 4 + 3]]);
+    const lane0 = row(25), lane1 = row(75);
+    const busy0 = lane0.filter(([, a]) => a > 0).length;
+    expect(busy0).toBeGreaterThanOrEqual(499);
+    expect(busy0).toBeLessThanOrEqual(501);
+    expect(lane0.slice(502).every(([, a]) => a === 0)).toBe(true); // idle: nothing drawn
+    expect(lane1.every(([, a]) => a === 255)).toBe(true);
+    expect(lane1.filter(([l]) => l === 1).length).toBeGreaterThanOrEqual(499);
+    expect(lane1.filter(([l]) => l === 2).length).toBeGreaterThanOrEqual(499);
+    // The 2-pixel gap between lanes stays empty.
+    expect(row(50).every(([, a]) => a === 0)).toBe(true);
   });
 
   it('zooms around the pointer and pans within the data', () => {
