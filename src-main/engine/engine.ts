@@ -40,6 +40,9 @@ export interface ComputeResult {
   samples: MemorySample[];
   layers: Layer[];
   stats: { tasks: number; wall_s: number; peak_store_bytes: number; peak_rss_bytes: number };
+  /** When the job was handed to the engine (epoch ms, the task records' clock). */
+  startedAt: number;
+  workers: number;
 }
 
 let nextOwner = 1;
@@ -101,6 +104,7 @@ export class Engine {
       const ownerStats = native().storeStats().owners[String(owner)];
       return {
         outputs: results, records: run.records, samples: run.samples, layers: graph.layers,
+        startedAt: performance.timeOrigin + t0, workers: this.workers,
         stats: {
           tasks: graph.tasks.length, wall_s: wall,
           peak_store_bytes: ownerStats?.peakBytes ?? 0,

@@ -1,6 +1,7 @@
 /**
  * Engine events. The task stream follows Dask's shape: one record per task with its key, layer,
- * worker lane, start and stop (epoch milliseconds, measured in the worker around the native call),
+ * worker lane, when it became ready (main thread), start and stop (epoch milliseconds, measured in
+ * the worker around the native call),
  * kind, and bytes in and out. Memory samples pair managed bytes (the chunk store) with the
  * process's resident set.
  */
@@ -11,6 +12,8 @@ export interface TaskRecord {
   layer: string;
   kind: TaskSpec['kind'];
   worker: number;
+  /** When the task's inputs were all done (main thread clock; epoch milliseconds). */
+  ready: number;
   start: number;
   stop: number;
   bytesIn: number;

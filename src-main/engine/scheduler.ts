@@ -76,6 +76,7 @@ export class Scheduler {
   private readonly uses: Int32Array;             // dependents not done yet
   private readonly prio: Float64Array;
   private readonly est: Float64Array;
+  private readonly readyAt: Float64Array;         // when each task became ready (epoch ms)
   private readonly chunk: Float64Array;          // chunk id made (0: none / released)
   private readonly bytes: Float64Array;
   private readonly madeBy: Int32Array;
@@ -120,6 +121,7 @@ export class Scheduler {
     this.uses = new Int32Array(n);
     this.prio = new Float64Array(n);
     this.est = new Float64Array(n);
+    this.readyAt = new Float64Array(n);
     this.chunk = new Float64Array(n);
     this.bytes = new Float64Array(n);
     this.madeBy = new Int32Array(n);
@@ -203,6 +205,7 @@ export class Scheduler {
   }
 
   private makeReady(i: number): void {
+    this.readyAt[i] = now();
     (this.est[i] <= this.frees(i) ? this.readyFreeing : this.readyGrowing).push(i);
   }
 
@@ -308,7 +311,7 @@ export class Scheduler {
     this.stopRunning(i);
     this.meanTaskMs += (stop - start - this.meanTaskMs) * 0.2;
     const t = this.g.tasks[i];
-    const record: TaskRecord = { key: t.key, layer: t.layer, kind: t.spec.kind, worker, start, stop, bytesIn, bytesOut };
+    const record: TaskRecord = { key: t.key, layer: t.layer, kind: t.spec.kind, worker, ready: this.readyAt[i], start, stop, bytesIn, bytesOut };
     this.records.push(record);
     if (this.bus.size) this.bus.emit({ type: 'task', record });
     this.done++;

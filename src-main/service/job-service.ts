@@ -28,7 +28,7 @@ import { buildJob, validateSpec } from './job-spec.js';
 import { JobHistory } from './job-history.js';
 import { runBuiltJob } from './run-job.js';
 import { SAMPLES } from './samples.js';
-import { parseBytes } from './units.js';
+import { parseBytes } from '../engine/units.js';
 
 export type Emit = (e: ApiEvent) => void;
 

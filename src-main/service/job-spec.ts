@@ -13,7 +13,8 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import {
   arange, type ChunksSpec, Evaluator, full, npyArray, randomArray, rawArray, readNpyInfo,
 } from '../collections/array/index.js';
-import { type DType, isDType } from '../engine/dtype.js';
+import { type DType, isDType, itemsize } from '../engine/dtype.js';
+import { product } from '../engine/grid.js';
 import { TesseraError } from '../engine/errors.js';
 import { ExprContext, type Node } from '../engine/expr.js';
 
@@ -27,7 +28,12 @@ export interface BuiltJob {
   ctx: ExprContext;
   datasets: Map<string, Node>;
   outputs: { name: string; node: Node }[];
+  /** The chunk size "auto" chose per dataset, and why (when a chooser was given). */
+  autoChunks: { dataset: string; bytes: number; reason: string }[];
 }
+
+/** Picks the byte size of an "auto" chunking (profile/auto-chunks.ts). */
+export type AutoChunkChooser = (d: { dataset: string; totalBytes: number; spec: JobSpec }) => Promise<{ bytes: number; reason: string }>;
 
 const specError = (msg: string, hint = 'see the job spec format in the README') => new TesseraError('BAD_SPEC', msg, hint);
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -116,11 +122,31 @@ async function buildDatasetNode(ctx: ExprContext, name: string, d: Record<string
   throw specError(`dataset '${name}' has no known kind`, 'use one of: random, npy, raw, arange, zeros, ones, full');
 }
 
-export async function buildJob(spec: JobSpec, baseDir: string): Promise<BuiltJob> {
+/**
+ * Builds a job's expression graph. With a chooser, datasets chunked "auto" (or not at all) are
+ * built once to learn their size, given the chooser's chunk size, and built again.
+ */
+export async function buildJob(spec: JobSpec, baseDir: string, opts: { autoChunks?: AutoChunkChooser } = {}): Promise<BuiltJob> {
+  const built = await buildOnce(spec, baseDir);
+  if (!opts.autoChunks) return built;
+  const auto = Object.entries(spec.datasets ?? {}).filter(([, d]) => d.chunks === undefined || d.chunks === 'auto');
+  if (!auto.length) return built;
+  const datasets = { ...spec.datasets };
+  const autoChunks: BuiltJob['autoChunks'] = [];
+  for (const [name, d] of auto) {
+    const node = built.datasets.get(name)!;
+    const choice = await opts.autoChunks({ dataset: name, totalBytes: product(node.shape) * itemsize(node.dtype), spec });
+    datasets[name] = { ...d, chunks: `${choice.bytes}B` };
+    autoChunks.push({ dataset: name, ...choice });
+  }
+  return { ...(await buildOnce({ ...spec, datasets }, baseDir)), autoChunks };
+}
+
+async function buildOnce(spec: JobSpec, baseDir: string): Promise<BuiltJob> {
   const ctx = new ExprContext();
   const datasets = new Map<string, Node>();
   for (const [name, d] of Object.entries(spec.datasets ?? {})) datasets.set(name, await buildDataset(ctx, name, d, baseDir));
   const ev = new Evaluator(ctx, datasets);
   const outputs = Object.entries(spec.outputs).map(([name, src]) => ({ name, node: ev.evaluateOutput(src, name) }));
-  return { ctx, datasets, outputs };
+  return { ctx, datasets, outputs, autoChunks: [] };
 }

@@ -1,5 +1,8 @@
 /** Runs the real `tessera` command in a child process. */
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/tessera.mjs', import.meta.url));
@@ -10,15 +13,21 @@ export interface CliResult {
   stderr: string;
 }
 
+/**
+ * The CLI's data folder (profiles, the "auto" chunk model's memory) is a fresh one per test run,
+ * so a profile one test makes never changes another's chunking, nor the user's.
+ */
+const ENV = { ...process.env, XDG_DATA_HOME: mkdtempSync(join(tmpdir(), 'tessera-cli-data-')) };
+
 export function tessera(args: string[], cwd?: string): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 * 2 ** 20, env: ENV });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Starts tessera, sends SIGINT once `ready(stderr)` is true, and resolves when it exits. */
 export function tesseraInterrupted(args: string[], cwd: string, afterMs: number): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: ENV });
     let stdout = '', stderr = '';
     child.stdout.on('data', (d) => { stdout += d; });
     child.stderr.on('data', (d) => { stderr += d; });

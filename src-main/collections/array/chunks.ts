@@ -1,20 +1,22 @@
 /**
- * Turning a user's `chunks` (a number, a tuple, nested sizes, or "auto") into a grid.
- * "auto" aims at a target chunk size in bytes and follows the memory order of the data, so a
- * chunk of a C-order file is a run of whole rows (contiguous on disk) and of a Fortran-order file
- * a run of whole columns.
+ * Turning a user's `chunks` (a number, a tuple, nested sizes, "auto", or a byte size such as
+ * "64MB") into a grid. "auto" and a byte size aim at a target chunk size in bytes and follow the
+ * memory order of the data, so a chunk of a C-order file is a run of whole rows (contiguous on
+ * disk) and of a Fortran-order file a run of whole columns. What "auto" aims at is the caller's
+ * choice (the job spec asks the chunk model, profile/auto-chunks.ts); AUTO_CHUNK_BYTES otherwise.
  */
 import { TesseraError } from '../../engine/errors.js';
 import { type Grid, product, regular } from '../../engine/grid.js';
+import { parseBytes } from '../../engine/units.js';
 
-export type ChunksSpec = number | 'auto' | (number | null | number[])[];
+export type ChunksSpec = number | string | (number | null | number[])[];
 
 /** The default byte target of "auto": big enough to amortise per-task overhead, small enough
  * that a job over an array of tens of MB still yields several tasks per worker. */
 export const AUTO_CHUNK_BYTES = 8 * 2 ** 20;
 
 function bad(msg: string): TesseraError {
-  return new TesseraError('BAD_CHUNKS', msg, 'give chunks as a number, a list with one entry per dimension (-1 for the whole dimension), or "auto"');
+  return new TesseraError('BAD_CHUNKS', msg, 'give chunks as a number, a list with one entry per dimension (-1 for the whole dimension), "auto", or a size such as "64MB"');
 }
 
 export function autoChunks(shape: readonly number[], itemsize: number, order: 'C' | 'F' = 'C', targetBytes = AUTO_CHUNK_BYTES): Grid {
@@ -35,8 +37,13 @@ export function autoChunks(shape: readonly number[], itemsize: number, order: 'C
   return shape.map((n, d) => regular(n, Math.max(1, sizes[d])));
 }
 
-export function normalizeChunks(spec: ChunksSpec | undefined, shape: readonly number[], itemsize: number, order: 'C' | 'F' = 'C'): Grid {
-  if (spec === undefined || spec === 'auto') return autoChunks(shape, itemsize, order);
+export function normalizeChunks(spec: ChunksSpec | undefined, shape: readonly number[], itemsize: number, order: 'C' | 'F' = 'C', autoBytes = AUTO_CHUNK_BYTES): Grid {
+  if (spec === undefined || spec === 'auto') return autoChunks(shape, itemsize, order, autoBytes);
+  if (typeof spec === 'string') {
+    let bytes: number;
+    try { bytes = parseBytes(spec); } catch { throw bad(`chunks '${spec}' is neither "auto" nor a size such as "64MB"`); }
+    return autoChunks(shape, itemsize, order, bytes);
+  }
   if (typeof spec === 'number') {
     if (!Number.isInteger(spec) || spec <= 0) throw bad(`chunks must be a positive integer, not ${spec}`);
     return shape.map((n) => regular(n, spec));

@@ -1,5 +1,5 @@
 /**
- * The command line: `tessera run | inspect`. Exit codes: 0 done, 1 the job failed while running,
+ * The command line: `tessera run | profile | inspect | serve`. Exit codes: 0 done, 1 the job failed while running,
  * 2 bad input (spec, expression, file, option), 130 cancelled (Ctrl-C). Errors print
  * `error[CODE]: message` and a hint on stderr; with --json, stdout is one JSON object either way.
  */
@@ -18,15 +18,28 @@ import { chromeTrace } from '../../engine/trace.js';
 import { JobService } from '../../service/job-service.js';
 import { buildJob, loadSpecFile } from '../../service/job-spec.js';
 import { runBuiltJob } from '../../service/run-job.js';
-import { formatBytes, parseBytes } from '../../service/units.js';
+import { formatBytes, parseBytes } from '../../engine/units.js';
 import { startWebHost } from '../web/server.js';
+import { WorkerPool } from '../../engine/pool.js';
+import { native } from '../../native/addon.js';
+import { AutoChunker, autoChunkChooser } from '../../profile/auto-chunks.js';
+import { machineInfo } from '../../profile/machine.js';
+import { ProfileStore } from '../../profile/profile-store.js';
+import { formatCount } from '../../profile/recommend.js';
+import { profileJob, rememberProfile } from '../../profile/sweep.js';
+import { renderProfileReport, renderRunReport } from '../../report/html-report.js';
 import { ProgressBar } from './progress.js';
 
 const USAGE = `usage:
   tessera run JOB.json [--json] [--out DIR] [--workers N] [--memory-limit 2GB]
-                       [--scheduler threads|sync] [--trace trace.json]
+                       [--scheduler threads|sync] [--trace trace.json] [--report report.html]
+  tessera profile JOB.json [--dataset NAME] [--chunks 1e5,1e6,...|auto] [--repeat 3]
+                       [--workers N] [--memory-limit 2GB] [--json] [--report report.html]
   tessera inspect FILE [--json]
   tessera serve [--port N] [--workers N] [--data DIR]
+
+Profiles and the "auto" chunk model live in the data folder (--data DIR, or
+$XDG_DATA_HOME/tessera, or ~/.local/share/tessera).
 
 A job spec names datasets and outputs (numpy expressions); see the README.`;
 
@@ -80,7 +93,7 @@ async function cmdRun(args: string[], io: Io, tStart: number): Promise<number> {
     options: {
       json: { type: 'boolean', default: false }, out: { type: 'string', default: 'tessera-out' },
       workers: { type: 'string' }, 'memory-limit': { type: 'string' }, scheduler: { type: 'string', default: 'threads' },
-      trace: { type: 'string' },
+      trace: { type: 'string' }, report: { type: 'string' }, data: { type: 'string' },
     },
   });
   const json = values.json!;
@@ -91,9 +104,11 @@ async function cmdRun(args: string[], io: Io, tStart: number): Promise<number> {
   if (scheduler !== 'threads' && scheduler !== 'sync') throw new TesseraError('BAD_OPTION', `unknown scheduler '${scheduler}'`, 'use --scheduler threads or --scheduler sync');
 
   const { spec, baseDir } = await loadSpecFile(positionals[0]);
+  const machine = machineInfo(native().simdLevel());
+  const chunker = new AutoChunker(new ProfileStore(profilesPath(values.data)), machine, scheduler === 'sync' ? 1 : workers ?? WorkerPool.defaultSize());
   let job;
   try {
-    job = await buildJob(spec, baseDir);
+    job = await buildJob(spec, baseDir, { autoChunks: autoChunkChooser(chunker, memoryLimit) });
   } catch (e) {
     const err = toTesseraError(e);
     if (err.position?.output) io.err(caret(spec.outputs[err.position.output], err.position.start, err.position.end));
@@ -117,14 +132,22 @@ async function cmdRun(args: string[], io: Io, tStart: number): Promise<number> {
     bar.end();
     if (values.trace) await writeAtomically(values.trace, JSON.stringify(chromeTrace(result.records, { workers: engine.workers, simd: engine.simd })));
     const stats = { ...result.stats, startup_s: startup };
+    const chunking = Object.fromEntries(job.autoChunks.map((c) => [c.dataset, { bytes: c.bytes, reason: c.reason }]));
+    if (values.report) {
+      await writeAtomically(values.report, renderRunReport({
+        title: `Tessera run: ${positionals[0]}`, spec, machine, workers: engine.workers, stats, records: result.records, samples: result.samples, layers: result.layers,
+        chunking: [...job.datasets.entries()].map(([name, node]) => ({ dataset: name, grid: node.grid, reason: chunking[name] ? `auto: ${formatBytes(chunking[name].bytes)} from ${chunking[name].reason}` : 'as the spec gives it' })),
+      }));
+    }
     if (json) {
       const outputs: Record<string, unknown> = {};
       for (const o of result.outputs) {
         const { name, ...rest } = o;
         outputs[name] = rest;
       }
-      io.out(`${JSON.stringify({ outputs, stats })}\n`);
+      io.out(`${JSON.stringify({ outputs, stats, ...(job.autoChunks.length ? { chunking } : {}) })}\n`);
     } else {
+      for (const c of job.autoChunks) io.err(`auto chunks of ${c.dataset}: ${formatBytes(c.bytes)}, from ${c.reason}\n`);
       for (const o of result.outputs) {
         if (o.kind === 'scalar') io.out(`${o.name}  ${o.dtype}  ${formatValue(o.value)}\n`);
         else if (o.path) io.out(`${o.name}  ${o.dtype}  (${o.shape.join(', ')})  written to ${o.path}\n`);
@@ -137,6 +160,51 @@ async function cmdRun(args: string[], io: Io, tStart: number): Promise<number> {
   } finally {
     bar.end();
     process.off('SIGINT', onSigint);
+    await engine.close();
+  }
+}
+
+async function cmdProfile(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true,
+    options: {
+      dataset: { type: 'string' }, chunks: { type: 'string', default: 'auto' }, repeat: { type: 'string', default: '3' },
+      workers: { type: 'string' }, 'memory-limit': { type: 'string' }, json: { type: 'boolean', default: false },
+      report: { type: 'string' }, data: { type: 'string' },
+    },
+  });
+  if (positionals.length !== 1) throw new TesseraError('BAD_OPTION', 'tessera profile needs exactly one job spec', USAGE);
+  const chunks = values.chunks === 'auto' ? undefined : values.chunks!.split(',').map((x) => Number(x.trim()));
+  if (chunks?.some((x) => !(x >= 1))) throw new TesseraError('BAD_OPTION', `--chunks must be sizes in elements such as 1e5,1e6, not '${values.chunks}'`, 'for example --chunks 1e5,1e6,1e7, or auto for a log-spaced sweep');
+  const repeat = Number(values.repeat);
+  const memoryLimit = values['memory-limit'] ? parseBytes(values['memory-limit']) : null;
+  const { spec, baseDir } = await loadSpecFile(positionals[0]);
+  const engine = await Engine.start({ workers: parseWorkers(values.workers) });
+  try {
+    const p = await profileJob(engine, spec, baseDir, {
+      dataset: values.dataset, values: chunks, repeat, memoryLimit,
+      onProgress: (done, total, v) => { if (!values.json) io.err(`\rprofiling: run ${done}/${total} (chunks of ${formatCount(v)})   `); },
+    });
+    if (!values.json) io.err('\n');
+    await rememberProfile(new ProfileStore(profilesPath(values.data)), p);
+    if (values.report) await writeAtomically(values.report, renderProfileReport(p));
+    if (values.json) {
+      const { timelines: _t, ...rest } = p;
+      io.out(`${JSON.stringify(rest)}\n`);
+      return 0;
+    }
+    io.out(`${p.parameter.label} (elements) on ${p.workers} workers, ${p.repeat} runs each:\n`);
+    io.out('  elements     chunk   chunks   wall (median, spread)      tasks  per task  compute overhead idle   peak managed  peak unmanaged\n');
+    for (const x of [...p.points].sort((a, b) => a.value - b.value)) {
+      const pc = (v: number) => `${Math.round(v * 100)}%`.padStart(7);
+      io.out(`${x.value === p.recommended ? '* ' : '  '}${formatCount(x.value).padEnd(10)} ${formatBytes(x.chunkBytes).padStart(9)} ${String(x.chunks).padStart(7)}   ${x.wall.median.toFixed(3)} s (${x.wall.min.toFixed(3)}-${x.wall.max.toFixed(3)})  ${String(x.median.tasks).padStart(7)} ${x.median.taskMs.toFixed(3).padStart(7)} ms ${pc(x.median.computeShare)} ${pc(x.median.overheadShare)} ${pc(x.median.idleShare)}  ${formatBytes(x.median.peakManagedBytes).padStart(12)}  ${formatBytes(x.median.peakUnmanagedBytes).padStart(12)}\n`);
+    }
+    io.out(`\n${p.recommendation}\n`);
+    for (const e of p.explanations) io.out(`  ${e}\n`);
+    for (const w of p.warnings) io.out(`warning: ${w}\n`);
+    if (values.report) io.out(`report: ${values.report}\n`);
+    return 0;
+  } finally {
     await engine.close();
   }
 }
@@ -166,6 +234,10 @@ function dataDir(given: string | undefined): string {
   return join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'tessera');
 }
 
+function profilesPath(data: string | undefined): string {
+  return join(dataDir(data), 'profiles.json');
+}
+
 async function cmdServe(args: string[], io: Io): Promise<number> {
   const { values } = parseArgs({ args, options: { port: { type: 'string' }, workers: { type: 'string' }, data: { type: 'string' } } });
   const port = values.port === undefined ? 0 : Number(values.port);
@@ -192,6 +264,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     switch (cmd) {
       case 'run': return await cmdRun(rest, io, tStart);
       case 'inspect': return await cmdInspect(rest, io);
+      case 'profile': return await cmdProfile(rest, io);
       case 'serve': return await cmdServe(rest, io);
       case undefined: case 'help': case '--help': case '-h':
         io.out(`${USAGE}\n`);

@@ -1,5 +1,5 @@
 /** Byte sizes as people write them: 2GB, 512MiB, 1.5e9. */
-import { TesseraError } from '../engine/errors.js';
+import { TesseraError } from './errors.js';
 
 const UNITS: Record<string, number> = {
   b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40, k: 1e3, m: 1e6, g: 1e9,

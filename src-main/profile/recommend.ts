@@ -1,0 +1,81 @@
+/**
+ * From measured sweep points to advice in words. The recommended chunking is, among those within
+ * 5% of the fastest median wall time, the one with the smallest peak managed memory (faster
+ * chunkings are not worth more memory for less than noise), skipping chunkings over the memory
+ * limit or with fewer chunks than workers while another qualifies. The slow ends are explained
+ * by what was measured there: scheduling overhead, idle workers or memory.
+ */
+import { formatBytes } from '../engine/units.js';
+import type { RunMetrics } from './run-metrics.js';
+
+export interface SweepPoint {
+  value: number;
+  chunkBytes: number;
+  chunks: number;
+  runs: RunMetrics[];
+  /** The run with the median wall time (its shares and memory are what the point shows). */
+  median: RunMetrics;
+  wall: { median: number; min: number; max: number };
+}
+
+export interface Advice {
+  best: number;
+  recommended: number;
+  recommendation: string;
+  explanations: string[];
+  warnings: string[];
+}
+
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+
+/** 100000 -> "1e5", 316228 -> "3.2e5", 2000000 -> "2e6", 750 -> "750". */
+export function formatCount(v: number): string {
+  if (v < 1000) return String(v);
+  const [m, e] = v.toExponential(1).split('e+');
+  return `${m.replace(/\.0$/, '')}e${e}`;
+}
+
+/**
+ * `dataset` names what is chunked in the sentences: "x in chunks of 1e5 spends ...".
+ */
+export function advise(points: readonly SweepPoint[], workers: number, memoryLimit: number | null, dataset = 'the data'): Advice {
+  const at = (v: number) => `${dataset} in chunks of ${formatCount(v)}`;
+  if (!points.length) throw new Error('advise: no points');
+  const fastest = points.reduce((a, b) => (b.wall.median < a.wall.median ? b : a));
+  const fits = (p: SweepPoint) => memoryLimit === null || p.median.peakManagedBytes <= memoryLimit;
+  const busy = (p: SweepPoint) => p.chunks >= workers;
+  const near = points.filter((p) => p.wall.median <= fastest.wall.median * 1.05);
+  const pool = [near.filter((p) => fits(p) && busy(p)), near.filter(fits), near].find((l) => l.length)!;
+  const rec = pool.reduce((a, b) => (b.median.peakManagedBytes < a.median.peakManagedBytes || (b.median.peakManagedBytes === a.median.peakManagedBytes && b.wall.median < a.wall.median) ? b : a));
+
+  const explanations: string[] = [];
+  const sorted = [...points].sort((a, b) => a.value - b.value);
+  const small = sorted[0], large = sorted[sorted.length - 1];
+  const faster = (p: SweepPoint) => (p.wall.median / rec.wall.median).toFixed(1);
+  let lead = '';
+  if (small !== rec) {
+    const cause = small.median.overheadShare >= small.median.idleShare
+      ? `spends ${pct(small.median.overheadShare)} of worker time on scheduling overhead (${small.median.tasks} tasks of ${small.median.taskMs.toFixed(2)} ms)`
+      : `leaves workers idle ${pct(small.median.idleShare)} of the time (${small.median.tasks} tasks of ${small.median.taskMs.toFixed(2)} ms)`;
+    lead = `${at(small.value)} ${cause}`;
+    explanations.push(`${lead}: ${faster(small)}x slower than ${formatCount(rec.value)}.`);
+  }
+  if (large !== rec) {
+    const causes: string[] = [];
+    if (large.chunks < workers) causes.push(`makes ${large.chunks} chunk${large.chunks === 1 ? '' : 's'} for ${workers} workers, so workers sit idle ${pct(large.median.idleShare)} of the time`);
+    else if (large.median.idleShare > 0.15) causes.push(`leaves workers idle ${pct(large.median.idleShare)} of the time (too few chunks to share out evenly; the last ones run alone)`);
+    if (large.median.peakManagedBytes > rec.median.peakManagedBytes * 1.5) causes.push(`peaks at ${formatBytes(large.median.peakManagedBytes)} of managed memory against ${formatBytes(rec.median.peakManagedBytes)}`);
+    if (!causes.length) causes.push(`takes ${faster(large)}x as long (${pct(large.median.computeShare)} of worker time computing)`);
+    explanations.push(`${at(large.value)} ${causes.join(' and ')}.`);
+  }
+  const warnings: string[] = [];
+  for (const p of sorted) {
+    if (memoryLimit !== null && p.median.peakManagedBytes > memoryLimit) warnings.push(`${at(p.value)} peaks at ${formatBytes(p.median.peakManagedBytes)}, over the memory limit of ${formatBytes(memoryLimit)}.`);
+    if (p.chunks < workers) warnings.push(`${at(p.value)} gives ${p.chunks} chunk${p.chunks === 1 ? '' : 's'} for ${workers} workers: ${workers - p.chunks} worker${workers - p.chunks === 1 ? '' : 's'} would have nothing to do.`);
+  }
+  const use = `use chunks of ${formatCount(rec.value)} for ${dataset}`;
+  const recommendation = lead
+    ? `${lead}; ${formatCount(rec.value)} is ${faster(small)}x faster and peaks at ${formatBytes(rec.median.peakManagedBytes)}; ${use}.`
+    : `Chunks of ${formatCount(rec.value)} are ${rec === fastest ? 'the fastest' : `within ${pct(rec.wall.median / fastest.wall.median - 1)} of the fastest (${formatCount(fastest.value)})`} and peak at ${formatBytes(rec.median.peakManagedBytes)}; ${use}.`;
+  return { best: fastest.value, recommended: rec.value, recommendation, explanations, warnings };
+}

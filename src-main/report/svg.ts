@@ -1,0 +1,84 @@
+/**
+ * Small SVG drawings for the self-contained HTML reports (no scripts, no external files): a task
+ * timeline aggregated per pixel column, a line chart, and a log-x chart for profiles.
+ */
+import type { MemorySample, TaskRecord } from '../engine/events.js';
+
+export const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The same colour per layer as the window (hue stepped by the golden angle). */
+export const layerColour = (i: number) => `hsl(${(i * 137.5) % 360}, 60%, 55%)`;
+
+/** One lane per worker; per pixel column the busy share, coloured by the layer that used most of it. */
+export function timelineSvg(records: readonly TaskRecord[], layerOrder: readonly string[], width = 560, laneH = 18): string {
+  if (!records.length) return '<p class="note">no tasks</p>';
+  let lo = Infinity, hi = -Infinity, lanes = 1;
+  for (const r of records) { lo = Math.min(lo, r.start); hi = Math.max(hi, r.stop); lanes = Math.max(lanes, r.worker + 1); }
+  const span = Math.max(hi - lo, 1e-6), px = span / width;
+  const busy = new Float64Array(lanes * width), top = new Float64Array(lanes * width), layer = new Int32Array(lanes * width);
+  const index = new Map(layerOrder.map((l, i) => [l, i]));
+  for (const r of records) {
+    const li = index.get(r.layer) ?? 0;
+    const a = Math.floor((r.start - lo) / px), b = Math.min(width - 1, Math.floor((r.stop - lo) / px));
+    for (let p = Math.max(0, a); p <= b; p++) {
+      const part = Math.max(0, Math.min(r.stop, lo + (p + 1) * px) - Math.max(r.start, lo + p * px)) || 1e-9;
+      const at = r.worker * width + p;
+      busy[at] += part;
+      if (part > top[at]) { top[at] = part; layer[at] = li; }
+    }
+  }
+  const rects: string[] = [];
+  for (let w = 0; w < lanes; w++) {
+    for (let p = 0; p < width; p++) {
+      const b = busy[w * width + p];
+      if (b > 0) rects.push(`<rect x="${p}" y="${w * laneH + 1}" width="1" height="${laneH - 2}" fill="${layerColour(layer[w * width + p])}" fill-opacity="${Math.max(0.25, Math.min(1, b / px)).toFixed(2)}"/>`);
+    }
+  }
+  const h = lanes * laneH + 14;
+  return `<svg class="timeline" width="${width}" height="${h}" viewBox="0 0 ${width} ${h}"><rect width="${width}" height="${lanes * laneH}" fill="#fafafa"/>${rects.join('')}`
+    + `<text x="0" y="${h - 2}">0</text><text x="${width}" y="${h - 2}" text-anchor="end">${(span / 1000).toFixed(3)} s</text></svg>`;
+}
+
+/** Managed and unmanaged memory over time, against the limit. */
+export function memorySvg(samples: readonly MemorySample[], width = 560, height = 90): string {
+  if (samples.length < 2) return '<p class="note">too short to sample memory</p>';
+  const t0 = samples[0].t, t1 = samples[samples.length - 1].t;
+  let topV = 1;
+  for (const s of samples) topV = Math.max(topV, s.rssBytes, s.limitBytes ?? 0);
+  const line = (f: (s: MemorySample) => number, colour: string) =>
+    `<polyline fill="none" stroke="${colour}" stroke-width="1.5" points="${samples.map((s) => `${(((s.t - t0) / Math.max(1, t1 - t0)) * width).toFixed(1)},${(height - (f(s) / topV) * (height - 4) - 2).toFixed(1)}`).join(' ')}"/>`;
+  return `<svg width="${width}" height="${height + 14}"><rect width="${width}" height="${height}" fill="#fafafa"/>`
+    + line((s) => s.storeBytes, '#3a7bd5') + line((s) => Math.max(0, s.rssBytes - s.storeBytes), '#e08a2c')
+    + (samples[0].limitBytes ? line((s) => s.limitBytes ?? 0, '#c33') : '')
+    + `<text x="0" y="${height + 12}">managed (blue), unmanaged (orange)${samples[0].limitBytes ? ', limit (red)' : ''}; top ${(topV / 1e6).toFixed(0)} MB</text></svg>`;
+}
+
+export interface LogXSeries { name: string; colour: string; points: { x: number; y: number }[]; dashed?: boolean }
+
+/**
+ * A chart with a log-scaled x axis and one y axis per series group (left: first series' unit,
+ * right: the second's), optional shaded bands per point (fractions 0..1 from the bottom) and a
+ * highlighted x range.
+ */
+export function logXChart(o: {
+  width?: number; height?: number; left: LogXSeries[]; right?: LogXSeries[]; leftLabel: string; rightLabel?: string;
+  bands?: { x: number; share: number }[]; highlight?: { lo: number; hi: number }; marker?: number; xLabel: (x: number) => string;
+}): string {
+  const W = o.width ?? 560, H = o.height ?? 220, pad = { l: 52, r: 52, t: 10, b: 34 };
+  const xs = [...o.left, ...(o.right ?? [])].flatMap((s) => s.points.map((p) => p.x));
+  const x0 = Math.log10(Math.min(...xs)), x1 = Math.log10(Math.max(...xs));
+  const X = (x: number) => pad.l + ((Math.log10(x) - x0) / Math.max(1e-9, x1 - x0)) * (W - pad.l - pad.r);
+  const scale = (series: LogXSeries[]) => { const m = Math.max(1e-12, ...series.flatMap((s) => s.points.map((p) => p.y))); return (y: number) => H - pad.b - (y / m) * (H - pad.t - pad.b); };
+  const YL = scale(o.left), YR = o.right ? scale(o.right) : YL;
+  const path = (s: LogXSeries, Y: (y: number) => number) => `<polyline fill="none" stroke="${s.colour}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5 3"' : ''} points="${s.points.map((p) => `${X(p.x).toFixed(1)},${Y(p.y).toFixed(1)}`).join(' ')}"/>`
+    + s.points.map((p) => `<circle cx="${X(p.x).toFixed(1)}" cy="${Y(p.y).toFixed(1)}" r="3" fill="${s.colour}"><title>${esc(`${s.name} at ${o.xLabel(p.x)}: ${p.y.toPrecision(3)}`)}</title></circle>`).join('');
+  const bandW = (W - pad.l - pad.r) / Math.max(1, xs.length) * 0.6;
+  const bands = (o.bands ?? []).map((b) => `<rect class="overhead" x="${(X(b.x) - bandW / 2).toFixed(1)}" y="${(H - pad.b - b.share * (H - pad.t - pad.b)).toFixed(1)}" width="${bandW.toFixed(1)}" height="${(b.share * (H - pad.t - pad.b)).toFixed(1)}" fill="#e08a2c" fill-opacity="0.18"><title>${esc(`scheduling overhead ${Math.round(b.share * 100)}% at ${o.xLabel(b.x)}`)}</title></rect>`).join('');
+  const hl = o.highlight ? `<rect class="best-region" x="${(X(o.highlight.lo) - 6).toFixed(1)}" y="${pad.t}" width="${(X(o.highlight.hi) - X(o.highlight.lo) + 12).toFixed(1)}" height="${H - pad.t - pad.b}" fill="#2aa876" fill-opacity="0.12"/>` : '';
+  const marker = o.marker !== undefined ? `<line x1="${X(o.marker).toFixed(1)}" x2="${X(o.marker).toFixed(1)}" y1="${pad.t}" y2="${H - pad.b}" stroke="#2aa876" stroke-width="2"/>` : '';
+  const ticks = [...new Set(xs)].map((x) => `<text x="${X(x).toFixed(1)}" y="${H - pad.b + 14}" text-anchor="middle">${esc(o.xLabel(x))}</text>`).join('');
+  return `<svg class="chart" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">${hl}${bands}${marker}`
+    + `<line x1="${pad.l}" x2="${W - pad.r}" y1="${H - pad.b}" y2="${H - pad.b}" stroke="#999"/>${ticks}`
+    + `<text x="4" y="${pad.t + 8}">${esc(o.leftLabel)}</text>${o.rightLabel ? `<text x="${W - 4}" y="${pad.t + 8}" text-anchor="end">${esc(o.rightLabel)}</text>` : ''}`
+    + o.left.map((s) => path(s, YL)).join('') + (o.right ?? []).map((s) => path(s, YR)).join('') + `</svg>`;
+}
