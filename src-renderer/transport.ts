@@ -35,6 +35,7 @@ interface PreloadApi {
   listHistory(params: unknown): Promise<IpcAnswer>;
   getJob(params: unknown): Promise<IpcAnswer>;
   exportFile(params: unknown): Promise<IpcAnswer>;
+  profileJob(params: unknown): Promise<IpcAnswer>;
   openDatasets(): Promise<IpcAnswer>;
   saveExport(jobId: string, what: string): Promise<IpcAnswer>;
   onEvent(listener: (e: ApiEvent) => void): void;

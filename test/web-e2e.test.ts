@@ -217,6 +217,29 @@ print(json.dumps({"s": float(a.astype(np.float64).std()), "m": float(a.mean(axis
     await page.getByTestId('workers').dispatchEvent('change');
   });
 
+  it('profiles chunk sizes in the Profile view: plot, table, recommendation and the report', async () => {
+    await page.getByTestId('datasets').fill(JSON.stringify({ x: { random: 'uniform', shape: [400_000], seed: 3 } }));
+    await page.getByTestId('output-name-0').fill('m');
+    await page.getByTestId('output-expr-0').fill('sqrt(x ** 2).mean()');
+    while (await page.locator('[data-testid^="output-expr-"]').count() > 1) await page.getByTestId('remove-output-1').click();
+    await page.getByTestId('profile-chunks').fill('4e3, 4e4, 4e5');
+    await page.getByTestId('profile-repeat').fill('1');
+    await page.getByTestId('profile-run').click();
+    await page.getByTestId('profile-recommendation').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('profile-recommendation').textContent()).toMatch(/use chunks of \S+ for x\.$/);
+    expect(await page.getByTestId('profile-chart').locator('svg.chart circle').count()).toBe(6); // wall and memory, 3 points each
+    expect(await page.getByTestId('profile-table').locator('tr').count()).toBe(4);
+    expect(await page.getByTestId('profile-warning').first().textContent()).toContain('x in chunks of 4e5 gives 1 chunk for 2 workers');
+    expect(await page.getByTestId('profile-timelines').locator('svg.timeline').count()).toBe(2);
+    await page.locator('section.panel.profile').screenshot({ path: join(SHOTS, 'panel-profile.png') });
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('profile-export').click()]);
+    const path = join(tempDir(), 'report.html');
+    await dl.saveAs(path);
+    const html = readFileSync(path, 'utf8');
+    expect(html).toContain('<svg class="chart"');
+    expect(html).toContain((await page.getByTestId('profile-recommendation').textContent())!.replace(/'/g, '&#39;'));
+  });
+
   it('places a dataset\'s error on the dataset', async () => {
     await page.getByTestId('datasets').fill(JSON.stringify({ a: { npy: 'no-such-file.npy' } }));
     await page.getByTestId('output-expr-0').fill('a.sum()');

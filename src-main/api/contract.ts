@@ -72,8 +72,21 @@ export const Requests = {
     jobId: z.string(), finished: z.number(), spec: JobSpecSchema, state: z.enum(['done', 'failed', 'cancelled']),
     outputs: z.array(z.unknown()), error: ErrorSchema.nullable(), stats: z.record(z.string(), z.number()), records: z.array(z.unknown()),
     layers: z.array(LayerSchema).optional(),
+    samples: z.array(z.unknown()).optional(),
+    chunking: z.array(z.object({ dataset: z.string(), grid: z.array(z.array(z.number())), reason: z.string() })).optional(),
   }) },
+  /**
+   * Profiles a job's chunking (see `tessera profile`): runs it at a sweep of chunk sizes (elements
+   * per chunk of one dataset; log-spaced when none are given), `repeat` times each.
+   */
+  profileJob: { params: z.object({
+    spec: JobSpecSchema, options: RunOptionsSchema,
+    dataset: z.string().max(128).nullable().default(null),
+    chunks: z.array(z.number().positive()).max(24).nullable().default(null),
+    repeat: z.number().int().min(1).max(10).default(3),
+  }), result: z.object({ jobId: z.string() }) },
   /** Writes an output (as .npy) or the job's trace (Chrome/Perfetto JSON) and says where. */
+  /** what: an output's name (.npy), "trace" (Chrome/Perfetto JSON) or "report" (HTML). */
   exportFile: { params: z.object({ jobId: z.string().regex(/^job-[a-z0-9-]+$/), what: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).max(128) }), result: z.object({ path: z.string(), fileName: z.string() }) },
 } as const;
 
@@ -134,6 +147,18 @@ export const EventSchemas = {
   'job.memory': z.object({ jobId: z.string(), samples: z.array(z.object({ t: z.number(), storeBytes: z.number(), rssBytes: z.number(), perWorker: z.array(z.number()), limitBytes: z.number().nullable() })) }),
   'job.done': z.object({ jobId: z.string(), outputs: z.array(OutputSchema), stats: z.record(z.string(), z.number()) }),
   'job.failed': z.object({ jobId: z.string(), error: ErrorSchema }),
+  'profile.progress': z.object({ jobId: z.string(), done: z.number(), total: z.number(), value: z.number() }),
+  /** A finished profile: the numbers per chunking, the advice, and its charts as SVG markup. */
+  'profile.done': z.object({
+    jobId: z.string(), dataset: z.string(), workers: z.number(), recommended: z.number(), best: z.number(),
+    recommendation: z.string(), explanations: z.array(z.string()), warnings: z.array(z.string()),
+    points: z.array(z.object({
+      value: z.number(), chunkBytes: z.number(), chunks: z.number(), wall: z.object({ median: z.number(), min: z.number(), max: z.number() }),
+      tasks: z.number(), taskMs: z.number(), computeShare: z.number(), overheadShare: z.number(), idleShare: z.number(),
+      peakManagedBytes: z.number(), peakUnmanagedBytes: z.number(), bytesRead: z.number(),
+    })),
+    chartSvg: z.string(), bestSvg: z.string(), worstSvg: z.string(),
+  }),
 } as const;
 
 /** Graphs up to this many tasks are sent task by task (the graph panel can expand them). */

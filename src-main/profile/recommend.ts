@@ -6,7 +6,10 @@
  * by what was measured there: scheduling overhead, idle workers or memory.
  */
 import { formatBytes } from '../engine/units.js';
+import { formatCount } from './format-count.js';
 import type { RunMetrics } from './run-metrics.js';
+
+export { formatCount };
 
 export interface SweepPoint {
   value: number;
@@ -27,13 +30,6 @@ export interface Advice {
 }
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
-
-/** 100000 -> "1e5", 316228 -> "3.2e5", 2000000 -> "2e6", 750 -> "750". */
-export function formatCount(v: number): string {
-  if (v < 1000) return String(v);
-  const [m, e] = v.toExponential(1).split('e+');
-  return `${m.replace(/\.0$/, '')}e${e}`;
-}
 
 /**
  * `dataset` names what is chunked in the sentences: "x in chunks of 1e5 spends ...".

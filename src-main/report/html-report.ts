@@ -71,31 +71,43 @@ export function renderRunReport(r: RunReportInput): string {
     + `<h2>Job</h2><pre>${esc(JSON.stringify(r.spec, null, 1))}</pre>`);
 }
 
-export function renderProfileReport(p: ProfileReport): string {
+/** Wall time and peak memory against chunk size (log x), overhead shaded, best region marked. */
+export function profileChartSvg(p: ProfileReport, width = 760, height = 260): string {
   const sorted = [...p.points].sort((a, b) => a.value - b.value);
   const fastest = Math.min(...sorted.map((x) => x.wall.median));
   const near = sorted.filter((x) => x.wall.median <= fastest * 1.05);
-  const chart = logXChart({
+  return logXChart({
     left: [{ name: 'wall time (s)', colour: '#3a7bd5', points: sorted.map((x) => ({ x: x.value, y: x.wall.median })) }],
     right: [{ name: 'peak managed memory', colour: '#8a4fd0', dashed: true, points: sorted.map((x) => ({ x: x.value, y: x.median.peakManagedBytes })) }],
     leftLabel: 'wall time (s), median', rightLabel: 'peak managed memory (dashed)',
     bands: sorted.map((x) => ({ x: x.value, share: x.median.overheadShare })),
-    highlight: { lo: near[0].value, hi: near[near.length - 1].value }, marker: p.recommended, xLabel: formatCount, width: 760, height: 260,
+    highlight: { lo: near[0].value, hi: near[near.length - 1].value }, marker: p.recommended, xLabel: formatCount, width, height,
   });
+}
+
+/** The timeline of one profile run (the fastest or slowest chunking's median run). */
+export function profileTimelineSvg(p: ProfileReport, which: 'best' | 'worst', width = 540): string {
+  const t = p.timelines[which];
+  const what = which === 'best' ? 'fastest' : 'slowest';
+  return t
+    ? `<div><h3>${what}: ${esc(p.parameter.label)} ${formatCount(t.value)} (${t.wallS.toFixed(3)} s)</h3>${timelineSvg(t.records, t.layers.map((l) => l.name), width)}</div>`
+    : `<div><h3>${what}</h3><p class="note">too many tasks to draw here</p></div>`;
+}
+
+export function renderProfileReport(p: ProfileReport): string {
+  const sorted = [...p.points].sort((a, b) => a.value - b.value);
+  const chart = profileChartSvg(p);
   const rows = sorted.map((x) => `<tr${x.value === p.recommended ? ' style="background:#eef8f2"' : ''}><td class="n">${formatCount(x.value)}</td><td class="n">${formatBytes(x.chunkBytes)}</td><td class="n">${x.chunks}</td>`
     + `<td class="n">${x.wall.median.toFixed(3)} s</td><td class="n">${x.wall.min.toFixed(3)}–${x.wall.max.toFixed(3)}</td><td class="n">${x.median.tasks}</td><td class="n">${x.median.taskMs.toFixed(3)} ms</td>`
     + `<td class="n">${(x.median.computeShare * 100).toFixed(0)}%</td><td class="n">${(x.median.overheadShare * 100).toFixed(0)}%</td><td class="n">${(x.median.idleShare * 100).toFixed(0)}%</td>`
     + `<td class="n">${formatBytes(x.median.peakManagedBytes)}</td><td class="n">${formatBytes(x.median.peakUnmanagedBytes)}</td><td class="n">${formatBytes(x.median.bytesRead)}</td></tr>`).join('');
-  const tl = (t: ProfileReport['timelines']['best'], what: string) => t
-    ? `<div><h3>${what}: ${esc(p.parameter.label)} ${formatCount(t.value)} (${t.wallS.toFixed(3)} s)</h3>${timelineSvg(t.records, t.layers.map((l) => l.name), 540)}</div>`
-    : `<div><h3>${what}</h3><p class="note">too many tasks to draw here</p></div>`;
   return page(`Tessera profile: ${p.parameter.label}`,
     `<p class="advice" data-recommendation>${esc(p.recommendation)}</p>`
     + p.explanations.map((e) => `<p>${esc(e)}</p>`).join('')
     + p.warnings.map((w) => `<p class="warn">${esc(w)}</p>`).join('')
     + `<h2>Wall time and memory against chunk size</h2>${chart}<p class="note">Orange bars: scheduling overhead share. Green band: within 5% of the fastest; green line: recommended. ${p.repeat} runs per chunking, round robin, after a warm-up.</p>`
     + `<h2>Per chunking</h2><table><tr><th>elements</th><th>chunk</th><th>chunks</th><th>wall (median)</th><th>spread</th><th>tasks</th><th>per task</th><th>compute</th><th>overhead</th><th>idle</th><th>peak managed</th><th>peak unmanaged</th><th>bytes read</th></tr>${rows}</table>`
-    + `<h2>Fastest and slowest runs</h2><div class="side">${tl(p.timelines.best, 'fastest')}${tl(p.timelines.worst, 'slowest')}</div>`
+    + `<h2>Fastest and slowest runs</h2><div class="side">${profileTimelineSvg(p, 'best')}${profileTimelineSvg(p, 'worst')}</div>`
     + `<h2>Machine</h2>${machineTable(p.machine, p.workers)}`
     + `<h2>Job</h2><pre>${esc(JSON.stringify(p.spec, null, 1))}</pre>`);
 }

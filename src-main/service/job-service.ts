@@ -20,6 +20,11 @@ import { TesseraError, toTesseraError } from '../engine/errors.js';
 import type { TaskGraph } from '../engine/graph.js';
 import { chromeTrace } from '../engine/trace.js';
 import type { Nested } from '../engine/values.js';
+import { AutoChunker, autoChunkChooser } from '../profile/auto-chunks.js';
+import { machineInfo } from '../profile/machine.js';
+import { ProfileStore } from '../profile/profile-store.js';
+import { profileJob, type ProfileReport, rememberProfile } from '../profile/sweep.js';
+import { profileChartSvg, profileTimelineSvg, renderProfileReport, renderRunReport } from '../report/html-report.js';
 import { histogramOfNpy, histogramOfValues } from './histogram.js';
 import { encodeNpy } from './npy-encode.js';
 import { EventBus, type MemorySample, type Progress } from '../engine/events.js';
@@ -28,7 +33,7 @@ import { buildJob, validateSpec } from './job-spec.js';
 import { JobHistory } from './job-history.js';
 import { runBuiltJob } from './run-job.js';
 import { SAMPLES } from './samples.js';
-import { parseBytes } from '../engine/units.js';
+import { formatBytes, parseBytes } from '../engine/units.js';
 
 export type Emit = (e: ApiEvent) => void;
 
@@ -54,11 +59,13 @@ export class JobService {
   private nextId = 1;
 
   private readonly history: JobHistory;
+  private readonly profiles: ProfileStore;
   /** The engine the host started (its worker count is the default) and the one in use now. */
   private current: { engine: Engine; workers: number | null; scheduler: RunOptions['scheduler'] };
 
   constructor(private readonly engine: Engine, private readonly opts: JobServiceOptions) {
     this.history = new JobHistory(join(opts.dataDir, 'jobs'));
+    this.profiles = new ProfileStore(join(opts.dataDir, 'profiles.json'));
     this.current = { engine, workers: null, scheduler: engine.pool ? 'threads' : 'sync' };
   }
 
@@ -81,6 +88,41 @@ export class JobService {
     this.jobs.set(jobId, { abort });
     this.queue = this.queue.then(() => this.execute(jobId, spec, options, abort.signal, emit)).finally(() => this.jobs.delete(jobId));
     return { jobId };
+  }
+
+  /** Queues a chunk-size profile of a job (see profile/sweep.ts); events as for a job. */
+  profileJob(spec: JobSpecInput, options: RunOptions, sweep: { dataset: string | null; chunks: number[] | null; repeat: number }, emit: Emit): Result<'profileJob'> {
+    const jobId = `job-${Date.now().toString(36)}-${this.nextId++}-profile`;
+    const abort = new AbortController();
+    this.jobs.set(jobId, { abort });
+    this.queue = this.queue.then(() => this.executeProfile(jobId, spec, options, sweep, abort.signal, emit)).finally(() => this.jobs.delete(jobId));
+    return { jobId };
+  }
+
+  private async executeProfile(jobId: string, spec: JobSpecInput, options: RunOptions, sweep: { dataset: string | null; chunks: number[] | null; repeat: number }, signal: AbortSignal, emit: Emit): Promise<void> {
+    try {
+      const engine = await this.engineFor(options);
+      const report: ProfileReport = await profileJob(engine, spec, this.opts.baseDir, {
+        dataset: sweep.dataset ?? undefined, values: sweep.chunks ?? undefined, repeat: sweep.repeat, signal,
+        memoryLimit: options.memoryLimit ? parseBytes(options.memoryLimit) : null,
+        onProgress: (done, total, value) => emit({ event: 'profile.progress', data: { jobId, done, total, value } }),
+      });
+      await rememberProfile(this.profiles, report);
+      const dir = join(this.opts.dataDir, 'jobs', jobId);
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, 'report.html'), renderProfileReport(report));
+      emit({
+        event: 'profile.done',
+        data: {
+          jobId, dataset: report.parameter.dataset, workers: report.workers, recommended: report.recommended, best: report.best,
+          recommendation: report.recommendation, explanations: report.explanations, warnings: report.warnings,
+          points: report.points.map((x) => ({ value: x.value, chunkBytes: x.chunkBytes, chunks: x.chunks, wall: x.wall, ...x.median })),
+          chartSvg: profileChartSvg(report, 680, 240), bestSvg: profileTimelineSvg(report, 'best', 420), worstSvg: profileTimelineSvg(report, 'worst', 420),
+        },
+      });
+    } catch (e) {
+      emit({ event: 'job.failed', data: { jobId, error: toTesseraError(e).toJSON() as never } });
+    }
   }
 
   /** Inspects a file the user dropped or opened, and lists it under a name usable in expressions. */
@@ -115,9 +157,22 @@ export class JobService {
    * already .npy) or, for `what` = "trace", its task stream as Chrome/Perfetto JSON.
    */
   async exportFile(jobId: string, what: string): Promise<Result<'exportFile'>> {
-    const job = await this.history.get(jobId);
     const dir = join(this.opts.dataDir, 'jobs', jobId);
+    if (what === 'report') {
+      // A profile wrote its report when it finished; a run's is made from its history.
+      const path = join(dir, 'report.html');
+      try { await access(path); return { path, fileName: `${jobId}-report.html` }; } catch { /* a run: render it below */ }
+    }
+    const job = await this.history.get(jobId);
     await mkdir(dir, { recursive: true });
+    if (what === 'report') {
+      const path = join(dir, 'report.html');
+      await writeFile(path, renderRunReport({
+        title: `Tessera run ${jobId}`, spec: job.spec, machine: machineInfo(this.engine.simd), workers: job.stats.workers ?? this.engine.workers,
+        stats: job.stats, records: job.records as never, samples: (job.samples ?? []) as never, layers: (job.layers ?? []) as never, chunking: job.chunking ?? [],
+      }));
+      return { path, fileName: `${jobId}-report.html` };
+    }
     if (what === 'trace') {
       const path = join(dir, 'trace.json');
       await writeFile(path, JSON.stringify(chromeTrace(job.records as never, { jobId, spec: job.spec, stats: job.stats })));
@@ -203,11 +258,17 @@ export class JobService {
       else if (e.type === 'progress') progress = e.progress;
     });
     const ticker = setInterval(flush, FLUSH_MS);
+    let chunking: { dataset: string; grid: number[][]; reason: string }[] = [];
     try {
       if (signal.aborted) throw toTesseraError({ code: 'CANCELLED', message: 'the job was cancelled before it started', hint: '' });
       const memoryLimit = options.memoryLimit ? parseBytes(options.memoryLimit) : null;
-      const job = await buildJob(validateSpec(spec), this.opts.baseDir);
       const engine = await this.engineFor(options);
+      const chunker = new AutoChunker(this.profiles, machineInfo(engine.simd), engine.workers);
+      const job = await buildJob(validateSpec(spec), this.opts.baseDir, { autoChunks: autoChunkChooser(chunker, memoryLimit) });
+      const auto = new Map(job.autoChunks.map((c) => [c.dataset, c]));
+      chunking = [...job.datasets.entries()].map(([dataset, node]) => ({
+        dataset, grid: node.grid, reason: auto.has(dataset) ? `auto: ${formatBytes(auto.get(dataset)!.bytes)} from ${auto.get(dataset)!.reason}` : 'as the spec gives it',
+      }));
       const outDir = join(this.opts.dataDir, 'jobs', jobId);
       await mkdir(outDir, { recursive: true });
       const result = await runBuiltJob(engine, job, {
@@ -224,7 +285,7 @@ export class JobService {
       flush();
       const outputs = await this.withHistograms(result.outputs as OutputEvent[]);
       const stats = { ...result.stats, workers: engine.workers };
-      await this.history.save({ jobId, finished: Date.now(), spec, state: 'done', outputs, error: null, stats, records: result.records, layers });
+      await this.history.save({ jobId, finished: Date.now(), spec, state: 'done', outputs, error: null, stats, records: result.records, layers, samples: result.samples, chunking });
       emit({ event: 'job.done', data: { jobId, outputs, stats } });
     } catch (e) {
       clearInterval(ticker);

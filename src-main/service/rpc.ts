@@ -23,6 +23,10 @@ export function handleRequest(service: JobService, method: string, rawParams: un
     case 'listDatasets': return service.listDatasets();
     case 'listHistory': return service.listHistory();
     case 'getJob': return service.getJob((parsed.data as { jobId: string }).jobId);
+    case 'profileJob': {
+      const p = parsed.data as { spec: never; options: RunOptions; dataset: string | null; chunks: number[] | null; repeat: number };
+      return service.profileJob(p.spec, p.options, { dataset: p.dataset, chunks: p.chunks, repeat: p.repeat }, emit);
+    }
     case 'exportFile': {
       const p = parsed.data as { jobId: string; what: string };
       return service.exportFile(p.jobId, p.what);

@@ -23,6 +23,7 @@ export const api = {
   listHistory: call('listHistory'),
   getJob: call('getJob'),
   exportFile: call('exportFile'),
+  profileJob: call('profileJob'),
   /** The open-file dialog: the chosen files are inspected and listed. */
   openDatasets: () => ipcRenderer.invoke(OPEN_DATASETS_CHANNEL),
   /** The save dialog for an output (.npy) or, with what = "trace", the job's trace. */
