@@ -72,10 +72,14 @@ describe('profile', () => {
       return { value, chunkBytes: value * 8, chunks, runs: [m], median: m, wall: { median: wall, min: wall, max: wall } };
     };
     const a = advise([point(1e5, 3.1, 0.61, 0.05, 2e6, 100), point(2e6, 1.0, 0.05, 0.05, 180e6, 5), point(1e7, 1.02, 0.02, 0.5, 900e6, 1)], 2, 500e6, 'x');
+    // Among the near-fastest, less memory wins: a 1% faster chunking at twice the memory loses.
+    const b = advise([point(1e6, 1.0, 0.05, 0.05, 100e6, 10), point(1e7, 0.99, 0.02, 0.05, 200e6, 4)], 2, null, 'x');
+    expect([b.best, b.recommended]).toEqual([1e7, 1e6]);
+    expect(b.recommendation).toBe('Chunks of 1e6 are within 1% of the fastest (1e7) and peak at 100.0 MB; use chunks of 1e6 for x.');
     expect(a.best).toBe(2e6);
     expect(a.recommended).toBe(2e6);
     expect(a.recommendation).toBe('x in chunks of 1e5 spends 61% of worker time on scheduling overhead (200 tasks of 15.50 ms); 2e6 is 3.1x faster and peaks at 180.0 MB; use chunks of 2e6 for x.');
-    expect(a.explanations[1]).toContain('x in chunks of 1e7 makes 1 chunk for 2 workers, so workers sit idle 50% of the time and peaks at 900.0 MB');
+    expect(a.explanations[1]).toBe('x in chunks of 1e7 makes 1 chunk for 2 workers, so workers sit idle 50% of the time and peaks at 900.0 MB of memory against 180.0 MB.');
     expect(a.warnings).toEqual(['x in chunks of 1e7 peaks at 900.0 MB, over the memory limit of 500.0 MB.', 'x in chunks of 1e7 gives 1 chunk for 2 workers: 1 worker would have nothing to do.']);
     expect(formatCount(316228)).toBe('3.2e5');
   });

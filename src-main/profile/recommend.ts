@@ -1,8 +1,9 @@
 /**
  * From measured sweep points to advice in words. The recommended chunking is, among those within
- * 5% of the fastest median wall time, the one with the smallest peak managed memory (faster
- * chunkings are not worth more memory for less than noise), skipping chunkings over the memory
- * limit or with fewer chunks than workers while another qualifies. The slow ends are explained
+ * 5% of the fastest median wall time, the one with the smallest peak memory, managed plus
+ * unmanaged (a faster chunking is not worth more memory for less than noise; mapped file pages
+ * and buffers show up as unmanaged), skipping chunkings whose managed peak is over the memory
+ * limit, or with fewer chunks than workers, while another qualifies. The slow ends are explained
  * by what was measured there: scheduling overhead, idle workers or memory.
  */
 import { formatBytes } from '../engine/units.js';
@@ -42,7 +43,8 @@ export function advise(points: readonly SweepPoint[], workers: number, memoryLim
   const busy = (p: SweepPoint) => p.chunks >= workers;
   const near = points.filter((p) => p.wall.median <= fastest.wall.median * 1.05);
   const pool = [near.filter((p) => fits(p) && busy(p)), near.filter(fits), near].find((l) => l.length)!;
-  const rec = pool.reduce((a, b) => (b.median.peakManagedBytes < a.median.peakManagedBytes || (b.median.peakManagedBytes === a.median.peakManagedBytes && b.wall.median < a.wall.median) ? b : a));
+  const peak = (p: SweepPoint) => p.median.peakManagedBytes + p.median.peakUnmanagedBytes;
+  const rec = pool.reduce((a, b) => (peak(b) < peak(a) || (peak(b) === peak(a) && b.wall.median < a.wall.median) ? b : a));
 
   const explanations: string[] = [];
   const sorted = [...points].sort((a, b) => a.value - b.value);
@@ -58,11 +60,12 @@ export function advise(points: readonly SweepPoint[], workers: number, memoryLim
   }
   if (large !== rec) {
     const causes: string[] = [];
+    const slower = large.wall.median > rec.wall.median * 1.05 ? ` (${faster(large)}x slower)` : '';
     if (large.chunks < workers) causes.push(`makes ${large.chunks} chunk${large.chunks === 1 ? '' : 's'} for ${workers} workers, so workers sit idle ${pct(large.median.idleShare)} of the time`);
     else if (large.median.idleShare > 0.15) causes.push(`leaves workers idle ${pct(large.median.idleShare)} of the time (too few chunks to share out evenly; the last ones run alone)`);
-    if (large.median.peakManagedBytes > rec.median.peakManagedBytes * 1.5) causes.push(`peaks at ${formatBytes(large.median.peakManagedBytes)} of managed memory against ${formatBytes(rec.median.peakManagedBytes)}`);
+    if (peak(large) > peak(rec) * 1.5) causes.push(`peaks at ${formatBytes(peak(large))} of memory against ${formatBytes(peak(rec))}`);
     if (!causes.length) causes.push(`takes ${faster(large)}x as long (${pct(large.median.computeShare)} of worker time computing)`);
-    explanations.push(`${at(large.value)} ${causes.join(' and ')}.`);
+    explanations.push(`${at(large.value)}${slower} ${causes.join(' and ')}.`);
   }
   const warnings: string[] = [];
   for (const p of sorted) {
@@ -71,7 +74,7 @@ export function advise(points: readonly SweepPoint[], workers: number, memoryLim
   }
   const use = `use chunks of ${formatCount(rec.value)} for ${dataset}`;
   const recommendation = lead
-    ? `${lead}; ${formatCount(rec.value)} is ${faster(small)}x faster and peaks at ${formatBytes(rec.median.peakManagedBytes)}; ${use}.`
-    : `Chunks of ${formatCount(rec.value)} are ${rec === fastest ? 'the fastest' : `within ${pct(rec.wall.median / fastest.wall.median - 1)} of the fastest (${formatCount(fastest.value)})`} and peak at ${formatBytes(rec.median.peakManagedBytes)}; ${use}.`;
+    ? `${lead}; ${formatCount(rec.value)} is ${faster(small)}x faster and peaks at ${formatBytes(peak(rec))}; ${use}.`
+    : `Chunks of ${formatCount(rec.value)} are ${rec === fastest ? 'the fastest' : `within ${pct(rec.wall.median / fastest.wall.median - 1)} of the fastest (${formatCount(fastest.value)})`} and peak at ${formatBytes(peak(rec))}; ${use}.`;
   return { best: fastest.value, recommended: rec.value, recommendation, explanations, warnings };
 }

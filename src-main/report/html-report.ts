@@ -78,8 +78,8 @@ export function profileChartSvg(p: ProfileReport, width = 760, height = 260): st
   const near = sorted.filter((x) => x.wall.median <= fastest * 1.05);
   return logXChart({
     left: [{ name: 'wall time (s)', colour: '#3a7bd5', points: sorted.map((x) => ({ x: x.value, y: x.wall.median })) }],
-    right: [{ name: 'peak managed memory', colour: '#8a4fd0', dashed: true, points: sorted.map((x) => ({ x: x.value, y: x.median.peakManagedBytes })) }],
-    leftLabel: 'wall time (s), median', rightLabel: 'peak managed memory (dashed)',
+    right: [{ name: 'peak memory (bytes)', colour: '#8a4fd0', dashed: true, points: sorted.map((x) => ({ x: x.value, y: x.median.peakManagedBytes + x.median.peakUnmanagedBytes })) }],
+    leftLabel: 'wall time (s), median', rightLabel: 'peak memory, managed + unmanaged (dashed)',
     bands: sorted.map((x) => ({ x: x.value, share: x.median.overheadShare })),
     highlight: { lo: near[0].value, hi: near[near.length - 1].value }, marker: p.recommended, xLabel: formatCount, width, height,
   });
