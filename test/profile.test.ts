@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { profileJob, rememberProfile } from '../dist/src-main/profile/sweep.js';
 import { runMetrics } from '../dist/src-main/profile/run-metrics.js';
 import { advise, formatCount } from '../dist/src-main/profile/recommend.js';
-import { AutoChunker, modelChunkBytes } from '../dist/src-main/profile/auto-chunks.js';
+import { AutoChunker, modelChunkBytes, opCost } from '../dist/src-main/profile/auto-chunks.js';
 import { machineInfo } from '../dist/src-main/profile/machine.js';
 import { ProfileStore } from '../dist/src-main/profile/profile-store.js';
 import { jobSignature } from '../dist/src-main/profile/signature.js';
@@ -99,6 +99,9 @@ describe('profile', () => {
     const chunker = new AutoChunker(store, machine, 2);
     const before = await chunker.choose({ dataset: 'x', totalBytes: 16e6, signature: jobSignature(SEED), memoryLimit: null });
     expect(before.reason).toContain('default until a profile measures it');
+    expect(before.reason).toMatch(/read bandwidth/);
+    expect((await store.machine(machine.id))!.readBytesPerS).toBeGreaterThan(1e8); // probed once, remembered
+    expect(opCost({ outputs: { m: 'exp(x).sum()' } })).toBeGreaterThan(opCost({ outputs: { m: 'x.sum()' } }));
     const p = await profileJob(engine(), SEED, tempDir(), { values: [1e5, 1e6], repeat: 1 });
     await rememberProfile(store, p);
     const fresh = new AutoChunker(store, machine, 2);

@@ -10,17 +10,55 @@
  *   Small b pays n c; large b leaves workers idle in the last wave (and n < W leaves some idle
  *   throughout). Among powers of two from 64 KiB, no larger than a third of the memory limit per
  *   worker, the b chosen is the smallest within 5% of the fastest prediction (the same time for
- *   less memory). Until profiles have measured c and r, conservative defaults stand in, and the
- *   reason says so.
+ *   less memory). Until a profile has measured c, a conservative default stands in; until one has
+ *   measured r, it is estimated from the machine's probed read bandwidth and the job's operations
+ *   (below). The reason given with each choice says which numbers were measured.
  */
+import { performance } from 'node:perf_hooks';
 import { formatBytes } from '../engine/units.js';
+import { native } from '../native/addon.js';
 import type { Machine } from './machine.js';
 import type { AutoChunkChooser } from '../service/job-spec.js';
 import type { MachineProfile, ProfileStore } from './profile-store.js';
 import { jobSignature } from './signature.js';
 
 export const DEFAULT_OVERHEAD_PER_TASK_MS = 0.03;
-export const DEFAULT_BYTES_PER_WORKER_S = 2e9;
+
+/**
+ * Until a profile measures r, it is estimated from the machine's read bandwidth (probed once and
+ * remembered) divided by the job's cost per element relative to a read: 1, plus rough priors per
+ * operation in its expressions (a transcendental function or a normal draw costs a few reads; an
+ * arithmetic operator a tenth of one). A profile of the job replaces all of this with measurement.
+ */
+const OP_COST: [RegExp, number][] = [
+  [/\b(exp|log|log1p|sin|cos|tan|sqrt)\s*\(/g, 1],
+  [/"normal"|\bnormal\s*\(/g, 4],
+  [/[-+*/%]|\*\*/g, 0.1],
+];
+
+export function opCost(spec: { datasets?: Record<string, Record<string, unknown>>; outputs: Record<string, string> }): number {
+  const text = `${Object.values(spec.outputs).join(' ')} ${JSON.stringify(spec.datasets ?? {})}`;
+  let cost = 1;
+  for (const [re, w] of OP_COST) cost += (text.match(re)?.length ?? 0) * w;
+  return cost;
+}
+
+/** One thread's read bandwidth: a 64 MB chunk read through the addon's probe, best of three. */
+export function probeReadBandwidth(): number {
+  const n = 8 * 2 ** 20;
+  const id = native().putChunk({ dtype: 'float64', shape: [n], data: new Float64Array(n).fill(1) });
+  try {
+    let best = Infinity;
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      native().readProbe(id);
+      best = Math.min(best, performance.now() - t0);
+    }
+    return (n * 8) / (Math.max(best, 1e-3) / 1000);
+  } finally {
+    native().release(id);
+  }
+}
 const MIN_CHUNK = 64 * 2 ** 10;
 const MAX_CHUNK = 256 * 2 ** 20;
 
@@ -44,7 +82,7 @@ export class AutoChunker {
 
   constructor(private readonly store: ProfileStore | null, private readonly machine: Machine, private readonly workers: number) {}
 
-  async choose(o: { dataset: string; totalBytes: number; signature: string; memoryLimit: number | null }): Promise<AutoChoice> {
+  async choose(o: { dataset: string; totalBytes: number; signature: string; memoryLimit: number | null; opCost?: number }): Promise<AutoChoice> {
     this.profile ??= this.store ? this.store.machine(this.machine.id) : Promise.resolve(null);
     const m = await this.profile;
     const remembered = m?.jobs[o.signature];
@@ -52,19 +90,25 @@ export class AutoChunker {
       return { bytes: remembered.chunkBytes, reason: `the recommendation of this job's profile on this machine (${new Date(remembered.measuredAt).toISOString().slice(0, 10)})` };
     }
     const c = m?.overheadPerTaskMs ?? null, r = m?.bytesPerWorkerS ?? null;
-    const bytes = modelChunkBytes({
-      totalBytes: o.totalBytes, workers: this.workers, memoryLimit: o.memoryLimit,
-      overheadPerTaskMs: c ?? DEFAULT_OVERHEAD_PER_TASK_MS, bytesPerWorkerS: r ?? DEFAULT_BYTES_PER_WORKER_S,
-    });
-    const said = (v: number | null, fmt: (x: number) => string, d: number) => (v === null ? `${fmt(d)} (default until a profile measures it)` : `${fmt(v)} (measured)`);
-    return {
-      bytes,
-      reason: `the chunk model: ${said(c, (x) => `${(x * 1000).toFixed(0)} us`, DEFAULT_OVERHEAD_PER_TASK_MS)} overhead per task, ${said(r, (x) => `${formatBytes(x)}/s`, DEFAULT_BYTES_PER_WORKER_S)} per worker, ${this.workers} workers`,
-    };
+    let estimate = '';
+    let rate = r;
+    if (rate === null) {
+      let read = m?.readBytesPerS;
+      if (!read) {
+        read = probeReadBandwidth();
+        await this.store?.rememberBandwidth(this.machine, read).catch(() => undefined); // a read-only data folder: probe again next time
+      }
+      const cost = o.opCost ?? 1;
+      rate = read / cost;
+      estimate = ` (estimated: ${formatBytes(read)}/s read bandwidth / ${cost.toFixed(1)} for the job's operations, until a profile measures it)`;
+    }
+    const bytes = modelChunkBytes({ totalBytes: o.totalBytes, workers: this.workers, memoryLimit: o.memoryLimit, overheadPerTaskMs: c ?? DEFAULT_OVERHEAD_PER_TASK_MS, bytesPerWorkerS: rate });
+    const overhead = `${((c ?? DEFAULT_OVERHEAD_PER_TASK_MS) * 1000).toFixed(0)} us overhead per task ${c === null ? '(default until a profile measures it)' : '(measured)'}`;
+    return { bytes, reason: `the chunk model: ${overhead}, ${formatBytes(rate)}/s per worker${estimate || ' (measured)'}, ${this.workers} workers` };
   }
 }
 
 /** The job spec's "auto" chooser for a machine, its profiles and a run's workers and memory limit. */
 export function autoChunkChooser(chunker: AutoChunker, memoryLimit: number | null): AutoChunkChooser {
-  return ({ dataset, totalBytes, spec }) => chunker.choose({ dataset, totalBytes, signature: jobSignature(spec), memoryLimit });
+  return ({ dataset, totalBytes, spec }) => chunker.choose({ dataset, totalBytes, signature: jobSignature(spec), memoryLimit, opCost: opCost(spec) });
 }

@@ -22,6 +22,8 @@ export interface MachineProfile {
   overheadPerTaskMs: number | null;
   /** Bytes a worker gets through per second inside tasks (bytes read / compute time). */
   bytesPerWorkerS: number | null;
+  /** One thread's memory read bandwidth (bytes/s), probed once. */
+  readBytesPerS?: number;
   jobs: Record<string, RememberedJob>;
 }
 
@@ -43,6 +45,21 @@ export class ProfileStore {
     return (await this.read()).machines[id] ?? null;
   }
 
+  async rememberBandwidth(machine: Machine, readBytesPerS: number): Promise<void> {
+    const f = await this.read();
+    const m = f.machines[machine.id] ?? { machine, overheadPerTaskMs: null, bytesPerWorkerS: null, jobs: {} };
+    m.readBytesPerS = readBytesPerS;
+    f.machines[machine.id] = m;
+    await this.write(f);
+  }
+
+  private async write(f: StoreFile): Promise<void> {
+    await mkdir(dirname(this.path), { recursive: true });
+    const tmp = `${this.path}.tmp-${process.pid}`;
+    await writeFile(tmp, JSON.stringify(f, null, 1));
+    await rename(tmp, this.path);
+  }
+
   async remember(machine: Machine, signature: string, job: RememberedJob, measured: { overheadPerTaskMs: number | null; bytesPerWorkerS: number | null }): Promise<void> {
     const f = await this.read();
     const m = f.machines[machine.id] ?? { machine, overheadPerTaskMs: null, bytesPerWorkerS: null, jobs: {} };
@@ -53,9 +70,6 @@ export class ProfileStore {
     m.overheadPerTaskMs = blend(m.overheadPerTaskMs, measured.overheadPerTaskMs);
     m.bytesPerWorkerS = blend(m.bytesPerWorkerS, measured.bytesPerWorkerS);
     f.machines[machine.id] = m;
-    await mkdir(dirname(this.path), { recursive: true });
-    const tmp = `${this.path}.tmp-${process.pid}`;
-    await writeFile(tmp, JSON.stringify(f, null, 1));
-    await rename(tmp, this.path);
+    await this.write(f);
   }
 }
