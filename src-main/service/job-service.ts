@@ -154,7 +154,8 @@ export class JobService {
 
   /**
    * Writes an output of a finished job as .npy (value outputs are encoded here; file outputs are
-   * already .npy) or, for `what` = "trace", its task stream as Chrome/Perfetto JSON.
+   * already .npy), or for `what` = "trace" its task stream as Chrome/Perfetto JSON, or for
+   * "report" its HTML performance report (a profile's was written when it finished).
    */
   async exportFile(jobId: string, what: string): Promise<Result<'exportFile'>> {
     const dir = join(this.opts.dataDir, 'jobs', jobId);

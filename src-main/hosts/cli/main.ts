@@ -1,12 +1,11 @@
 /**
- * The command line: `tessera run | profile | inspect | serve`. Exit codes: 0 done, 1 the job failed while running,
- * 2 bad input (spec, expression, file, option), 130 cancelled (Ctrl-C). Errors print
- * `error[CODE]: message` and a hint on stderr; with --json, stdout is one JSON object either way.
+ * The command line: `tessera run | profile | inspect | serve`. Exit codes: 0 done, 1 the job
+ * failed while running, 2 bad input (spec, expression, file, option), 130 cancelled (Ctrl-C).
+ * Errors print `error[CODE]: message` and a hint on stderr; with --json, stdout is one JSON
+ * object either way.
  */
 import { existsSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -19,18 +18,18 @@ import { JobService } from '../../service/job-service.js';
 import { buildJob, loadSpecFile } from '../../service/job-spec.js';
 import { runBuiltJob } from '../../service/run-job.js';
 import { formatBytes, parseBytes } from '../../engine/units.js';
-import { startWebHost } from '../web/server.js';
 import { WorkerPool } from '../../engine/pool.js';
 import { native } from '../../native/addon.js';
 import { AutoChunker, autoChunkChooser } from '../../profile/auto-chunks.js';
 import { machineInfo } from '../../profile/machine.js';
 import { ProfileStore } from '../../profile/profile-store.js';
-import { formatCount } from '../../profile/recommend.js';
-import { profileJob, rememberProfile } from '../../profile/sweep.js';
-import { renderProfileReport, renderRunReport } from '../../report/html-report.js';
+import { renderRunReport } from '../../report/html-report.js';
+import { startWebHost } from '../web/server.js';
+import { dataDir, type Io, parseWorkers, profilesPath, stdio, writeAtomically } from './common.js';
+import { cmdProfile } from './profile-command.js';
 import { ProgressBar } from './progress.js';
 
-const USAGE = `usage:
+export const USAGE = `usage:
   tessera run JOB.json [--json] [--out DIR] [--workers N] [--memory-limit 2GB]
                        [--scheduler threads|sync] [--trace trace.json] [--report report.html]
   tessera profile JOB.json [--dataset NAME] [--chunks 1e5,1e6,...|auto] [--repeat 3]
@@ -42,21 +41,6 @@ Profiles and the "auto" chunk model live in the data folder (--data DIR, or
 $XDG_DATA_HOME/tessera, or ~/.local/share/tessera).
 
 A job spec names datasets and outputs (numpy expressions); see the README.`;
-
-interface Io {
-  out: (s: string) => void;
-  err: (s: string) => void;
-}
-
-const stdio: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
-
-/** --workers: a positive integer, or undefined for one per core. */
-function parseWorkers(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new TesseraError('BAD_OPTION', `--workers must be a positive integer, not '${value}'`, 'for example --workers 2');
-  return n;
-}
 
 function exitCodeOf(e: TesseraError): number {
   if (e.code === 'CANCELLED') return 130;
@@ -75,12 +59,6 @@ function report(e: TesseraError, json: boolean, io: Io): number {
 /** Points at the failing part of an expression, under the expression. */
 function caret(src: string, start: number, end: number): string {
   return `  ${src}\n  ${' '.repeat(start)}${'^'.repeat(Math.max(1, end - start))}\n`;
-}
-
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, text);
-  await rename(tmp, path);
 }
 
 function formatValue(v: unknown): string {
@@ -164,51 +142,6 @@ async function cmdRun(args: string[], io: Io, tStart: number): Promise<number> {
   }
 }
 
-async function cmdProfile(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
-    options: {
-      dataset: { type: 'string' }, chunks: { type: 'string', default: 'auto' }, repeat: { type: 'string', default: '3' },
-      workers: { type: 'string' }, 'memory-limit': { type: 'string' }, json: { type: 'boolean', default: false },
-      report: { type: 'string' }, data: { type: 'string' },
-    },
-  });
-  if (positionals.length !== 1) throw new TesseraError('BAD_OPTION', 'tessera profile needs exactly one job spec', USAGE);
-  const chunks = values.chunks === 'auto' ? undefined : values.chunks!.split(',').map((x) => Number(x.trim()));
-  if (chunks?.some((x) => !(x >= 1))) throw new TesseraError('BAD_OPTION', `--chunks must be sizes in elements such as 1e5,1e6, not '${values.chunks}'`, 'for example --chunks 1e5,1e6,1e7, or auto for a log-spaced sweep');
-  const repeat = Number(values.repeat);
-  const memoryLimit = values['memory-limit'] ? parseBytes(values['memory-limit']) : null;
-  const { spec, baseDir } = await loadSpecFile(positionals[0]);
-  const engine = await Engine.start({ workers: parseWorkers(values.workers) });
-  try {
-    const p = await profileJob(engine, spec, baseDir, {
-      dataset: values.dataset, values: chunks, repeat, memoryLimit,
-      onProgress: (done, total, v) => { if (!values.json) io.err(`\rprofiling: run ${done}/${total} (chunks of ${formatCount(v)})   `); },
-    });
-    if (!values.json) io.err('\n');
-    await rememberProfile(new ProfileStore(profilesPath(values.data)), p);
-    if (values.report) await writeAtomically(values.report, renderProfileReport(p));
-    if (values.json) {
-      const { timelines: _t, ...rest } = p;
-      io.out(`${JSON.stringify(rest)}\n`);
-      return 0;
-    }
-    io.out(`${p.parameter.label} (elements) on ${p.workers} workers, ${p.repeat} runs each:\n`);
-    io.out('  elements     chunk   chunks   wall (median, spread)      tasks  per task  compute overhead idle   peak managed  peak unmanaged\n');
-    for (const x of [...p.points].sort((a, b) => a.value - b.value)) {
-      const pc = (v: number) => `${Math.round(v * 100)}%`.padStart(7);
-      io.out(`${x.value === p.recommended ? '* ' : '  '}${formatCount(x.value).padEnd(10)} ${formatBytes(x.chunkBytes).padStart(9)} ${String(x.chunks).padStart(7)}   ${x.wall.median.toFixed(3)} s (${x.wall.min.toFixed(3)}-${x.wall.max.toFixed(3)})  ${String(x.median.tasks).padStart(7)} ${x.median.taskMs.toFixed(3).padStart(7)} ms ${pc(x.median.computeShare)} ${pc(x.median.overheadShare)} ${pc(x.median.idleShare)}  ${formatBytes(x.median.peakManagedBytes).padStart(12)}  ${formatBytes(x.median.peakUnmanagedBytes).padStart(12)}\n`);
-    }
-    io.out(`\n${p.recommendation}\n`);
-    for (const e of p.explanations) io.out(`  ${e}\n`);
-    for (const w of p.warnings) io.out(`warning: ${w}\n`);
-    if (values.report) io.out(`report: ${values.report}\n`);
-    return 0;
-  } finally {
-    await engine.close();
-  }
-}
-
 async function cmdInspect(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
   if (positionals.length !== 1) throw new TesseraError('BAD_OPTION', 'tessera inspect needs one file', USAGE);
@@ -227,15 +160,6 @@ function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
   return dir;
-}
-
-function dataDir(given: string | undefined): string {
-  if (given) return resolve(given);
-  return join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'tessera');
-}
-
-function profilesPath(data: string | undefined): string {
-  return join(dataDir(data), 'profiles.json');
 }
 
 async function cmdServe(args: string[], io: Io): Promise<number> {
@@ -264,7 +188,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     switch (cmd) {
       case 'run': return await cmdRun(rest, io, tStart);
       case 'inspect': return await cmdInspect(rest, io);
-      case 'profile': return await cmdProfile(rest, io);
+      case 'profile': return await cmdProfile(rest, io, USAGE);
       case 'serve': return await cmdServe(rest, io);
       case undefined: case 'help': case '--help': case '-h':
         io.out(`${USAGE}\n`);
