@@ -134,11 +134,12 @@ function setChunks(byLayer: Record<string, string[]>, state: ChunkState): void {
 
 /**
  * While a job runs, events only update plain data (typed columns, chunk states, buffers); the
- * panels see it at most every UI_INTERVAL_MS, when the versions they watch are bumped. At 10^5
- * tasks the window otherwise re-rendered and redrew 20 times a second and took a core from the
- * job's workers (bench/window.mjs). Start and end are shown at once.
+ * panels see it at most every UI_INTERVAL_MS (twice a second), when the versions they watch are
+ * bumped, and canvases off screen are not redrawn. At 10^5 tasks the window otherwise re-rendered
+ * and redrew 20 times a second and took a core from the job's workers (bench/window.mjs). Start
+ * and end are shown at once.
  */
-export const UI_INTERVAL_MS = 200;
+export const UI_INTERVAL_MS = 500;
 let uiTimer: ReturnType<typeof setTimeout> | null = null;
 let pendingProgress: EventData<'job.progress'> | null = null;
 let pendingMemory: (typeof job.memory)[number][] = [];

@@ -185,6 +185,8 @@ print(json.dumps({"s": float(a.astype(np.float64).std()), "m": float(a.mean(axis
     // A 4 x 3 grid per array layer, nothing left waiting.
     const grids = page.getByTestId('chunk-grid');
     await expect.poll(async () => grids.count()).toBeGreaterThan(0);
+    await grids.first().scrollIntoViewIfNeeded(); // canvases off screen are drawn when they come into view
+    await expect.poll(async () => grids.evaluateAll((cs) => cs.every((c) => (c as HTMLCanvasElement).dataset.counts))).toBe(true);
     const counts = await grids.evaluateAll((cs) => cs.map((c) => (c as HTMLCanvasElement).dataset.counts));
     expect(counts.some((c) => c && c.split(',').map(Number).reduce((x, y) => x + y, 0) === 12)).toBe(true);
     for (const c of counts) expect(Number(c!.split(',')[0])).toBe(0);
