@@ -82,7 +82,7 @@ export async function profileJob(engine: Engine, rawSpec: unknown, baseDir: stri
   const node = first.datasets.get(name);
   if (!node) throw new TesseraError('BAD_OPTION', `the job has no dataset '${name}'`, `its datasets: ${[...first.datasets.keys()].join(', ')}`);
   const param: ChunkParameter = arrayChunkParameter(name, node, engine.workers);
-  const values = (opts.values?.length ? opts.values : param.defaults()).map((v) => Math.round(v));
+  const values = [...new Set((opts.values?.length ? opts.values : param.defaults()).map((v) => Math.round(v)))].sort((a, b) => a - b);
   if (values.some((v) => !(v >= 1))) throw new TesseraError('BAD_OPTION', 'chunk sizes must be positive numbers', 'for example --chunks 1e5,1e6,1e7');
   const memoryLimit = opts.memoryLimit ?? null;
   const out = await mkdtemp(join(tmpdir(), 'tessera-profile-'));
