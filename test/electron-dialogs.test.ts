@@ -38,17 +38,21 @@ describe('electron dialogs and menu', () => {
     expect(await handlers.get(OPEN_DATASETS_CHANNEL)!({ sender: {} })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
 
     const events: { event: string; data: { outputs?: unknown } }[] = [];
-    const { jobId } = service.runJob({ tessera: 1, datasets: { a: { npy: 'a.npy' } }, outputs: { t: 'a.T * 2', s: 'a.sum()' } }, { memoryLimit: null, workers: null, scheduler: 'threads' }, (e) => events.push(e as never));
+    const { jobId } = service.runJob({ tessera: 1, datasets: { a: { npy: 'a.npy' } }, outputs: { t: 'a.T * 2', s: 'a.sum()', trace: 'a.max()' } }, { memoryLimit: null, workers: null, scheduler: 'threads' }, (e) => events.push(e as never));
     await vi.waitFor(() => expect(events.some((e) => e.event === 'job.done')).toBe(true), { timeout: 20_000 });
 
     chosen.save = 't-saved.npy';
-    expect(await call(SAVE_EXPORT_CHANNEL, jobId, 't')).toMatchObject({ ok: true, result: { saved: join(dir, 't-saved.npy') } });
+    expect(await call(SAVE_EXPORT_CHANNEL, jobId, 'out.t')).toMatchObject({ ok: true, result: { saved: join(dir, 't-saved.npy') } });
     expect(dialog.showSaveDialog).toHaveBeenLastCalledWith(expect.objectContaining({ defaultPath: 't.npy' }));
     expect(numpy(`import numpy as np, json; a = np.load('t-saved.npy'); print(json.dumps([str(a.dtype), list(a.shape), a.tolist()]))`, dir))
       .toEqual(['int32', [4, 3], numpy(`import numpy as np, json; print(json.dumps((np.load('a.npy').T * 2).tolist()))`, dir)]);
     chosen.save = 's.npy';
-    await call(SAVE_EXPORT_CHANNEL, jobId, 's');
+    await call(SAVE_EXPORT_CHANNEL, jobId, 'out.s');
     expect(numpy(`import numpy as np, json; a = np.load('s.npy'); print(json.dumps([str(a.dtype), a.shape == (), int(a)]))`, dir)).toEqual(['int64', true, 66]);
+    // An output may be called "trace": it is "out.trace", apart from the job's trace.
+    chosen.save = 'max.npy';
+    await call(SAVE_EXPORT_CHANNEL, jobId, 'out.trace');
+    expect(numpy(`import numpy as np, json; print(json.dumps(int(np.load('max.npy'))))`, dir)).toBe(11);
     chosen.save = 'trace.json';
     await call(SAVE_EXPORT_CHANNEL, jobId, 'trace');
     const trace = JSON.parse(readFileSync(join(dir, 'trace.json'), 'utf8'));
@@ -56,9 +60,10 @@ describe('electron dialogs and menu', () => {
     expect(tasks.length).toBeGreaterThan(1);
     expect(tasks.every((e: { dur: number }) => e.dur >= 0)).toBe(true);
 
-    expect(await call(SAVE_EXPORT_CHANNEL, jobId, 'nope')).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await call(SAVE_EXPORT_CHANNEL, jobId, 'out.nope')).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await call(SAVE_EXPORT_CHANNEL, jobId, '../etc/passwd')).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     dialog.showSaveDialog.mockResolvedValueOnce({ canceled: true, filePath: '' } as never);
-    expect(await call(SAVE_EXPORT_CHANNEL, jobId, 't')).toMatchObject({ ok: true, result: { saved: null } });
+    expect(await call(SAVE_EXPORT_CHANNEL, jobId, 'out.t')).toMatchObject({ ok: true, result: { saved: null } });
   });
 
   it('the menu sends named actions to the window', async () => {

@@ -34,6 +34,9 @@ export type ApiError = z.infer<typeof ErrorSchema>;
 
 // ---- requests and responses -----------------------------------------------------------------
 
+/** What can be exported from a finished job: an output ("out." + its name), the trace, the report. */
+export const EXPORT_WHAT = /^(trace|report|out\.[A-Za-z_][A-Za-z0-9_]*)$/;
+
 /** A layer of a job's task graph: one operation (fused chain) over the chunks of an array. */
 export const LayerSchema = z.object({
   name: z.string(), label: z.string(), kind: z.string(), tasks: z.number(), deps: z.array(z.string()),
@@ -86,8 +89,8 @@ export const Requests = {
     repeat: z.number().int().min(1).max(10).default(3),
   }), result: z.object({ jobId: z.string() }) },
   /** Writes an output (as .npy) or the job's trace (Chrome/Perfetto JSON) and says where. */
-  /** what: an output's name (.npy), "trace" (Chrome/Perfetto JSON) or "report" (HTML). */
-  exportFile: { params: z.object({ jobId: z.string().regex(/^job-[a-z0-9-]+$/), what: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).max(128) }), result: z.object({ path: z.string(), fileName: z.string() }) },
+  /** what: "out.NAME" (an output as .npy), "trace" (Chrome/Perfetto JSON) or "report" (HTML). */
+  exportFile: { params: z.object({ jobId: z.string().regex(/^job-[a-z0-9-]+$/), what: z.string().regex(EXPORT_WHAT).max(128) }), result: z.object({ path: z.string(), fileName: z.string() }) },
 } as const;
 
 export type Method = keyof typeof Requests;

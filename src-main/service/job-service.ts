@@ -153,8 +153,8 @@ export class JobService {
   }
 
   /**
-   * Writes an output of a finished job as .npy (value outputs are encoded here; file outputs are
-   * already .npy), or for `what` = "trace" its task stream as Chrome/Perfetto JSON, or for
+   * Writes an output of a finished job (`what` = "out.NAME") as .npy (value outputs are encoded
+   * here; file outputs are already .npy), or for "trace" its task stream as Chrome/Perfetto JSON, or for
    * "report" its HTML performance report (a profile's was written when it finished).
    */
   async exportFile(jobId: string, what: string): Promise<Result<'exportFile'>> {
@@ -179,9 +179,10 @@ export class JobService {
       await writeFile(path, JSON.stringify(chromeTrace(job.records as never, { jobId, spec: job.spec, stats: job.stats })));
       return { path, fileName: `${jobId}-trace.json` };
     }
-    const out = (job.outputs as OutputEvent[]).find((o) => o.name === what);
-    if (!out) throw new TesseraError('NOT_FOUND', `job ${jobId} has no output '${what}'`, `its outputs: ${(job.outputs as OutputEvent[]).map((o) => o.name).join(', ') || 'none'}`);
-    const fileName = `${what}.npy`;
+    const name = what.replace(/^out\./, '');
+    const out = what.startsWith('out.') ? (job.outputs as OutputEvent[]).find((o) => o.name === name) : undefined;
+    if (!out) throw new TesseraError('NOT_FOUND', `job ${jobId} has no output '${name}'`, `its outputs: ${(job.outputs as OutputEvent[]).map((o) => o.name).join(', ') || 'none'}`);
+    const fileName = `${name}.npy`;
     if (out.path) {
       try { await access(out.path); } catch { throw new TesseraError('FILE_NOT_FOUND', `the output file ${out.path} is gone`, 'run the job again'); }
       return { path: out.path, fileName };

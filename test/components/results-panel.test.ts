@@ -29,7 +29,7 @@ describe('results panel', () => {
     expect(w.findAll('[data-testid="histogram-sq"] rect.bar')).toHaveLength(32);
     await w.find('[data-testid="export-sq"]').trigger('click');
     await w.find('[data-testid="export-trace"]').trigger('click');
-    expect(saveExport.mock.calls).toEqual([[events[0].data.jobId, 'sq'], [events[0].data.jobId, 'trace']]);
+    expect(saveExport.mock.calls).toEqual([[events[0].data.jobId, 'out.sq'], [events[0].data.jobId, 'trace']]);
     expect(w.find('[data-testid="stats"]').text()).toContain('on 2 workers');
   });
 

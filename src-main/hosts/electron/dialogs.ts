@@ -6,7 +6,7 @@
  */
 import { copyFile } from 'node:fs/promises';
 import type { Dialog, IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
-import type { Dataset } from '../../api/contract.js';
+import { type Dataset, EXPORT_WHAT } from '../../api/contract.js';
 import { toTesseraError } from '../../engine/errors.js';
 import type { JobService } from '../../service/job-service.js';
 import type { IpcAnswer } from './ipc.js';
@@ -39,7 +39,7 @@ export function registerDialogs(ipcMain: Pick<IpcMain, 'handle'>, service: JobSe
   }));
 
   ipcMain.handle(SAVE_EXPORT_CHANNEL, guarded(async (jobId: unknown, what: unknown): Promise<{ saved: string | null }> => {
-    if (typeof jobId !== 'string' || typeof what !== 'string') throw toTesseraError({ code: 'BAD_REQUEST', message: 'save-export takes a job id and an output name', hint: '' });
+    if (typeof jobId !== 'string' || typeof what !== 'string' || !EXPORT_WHAT.test(what)) throw toTesseraError({ code: 'BAD_REQUEST', message: 'save-export takes a job id and "out.NAME", "trace" or "report"', hint: '' });
     const { path, fileName } = await service.exportFile(jobId, what);
     const target = await dialog.showSaveDialog({ title: 'Export', defaultPath: fileName });
     if (target.canceled || !target.filePath) return { saved: null };

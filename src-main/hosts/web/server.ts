@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { RequestEnvelope } from '../../api/contract.js';
+import { EXPORT_WHAT, RequestEnvelope } from '../../api/contract.js';
 import { toTesseraError } from '../../engine/errors.js';
 import type { JobService } from '../../service/job-service.js';
 import { checkedEmit, handleRequest } from '../../service/rpc.js';
@@ -52,8 +52,8 @@ export async function startWebHost(service: JobService, opts: { port?: number; r
       if (req.method !== 'GET') return send(res, 405, 'only GET and the upload PUT');
       const queryToken = url.searchParams.get('token');
       if (!tokenAllowed(req, token, queryToken)) return send(res, 403, 'open the URL printed by `tessera serve` (it carries the access token)');
-      const exported = /^\/export\/(job-[a-z0-9-]+)\/([A-Za-z_][A-Za-z0-9_]*)$/.exec(url.pathname);
-      if (exported) {
+      const exported = /^\/export\/(job-[a-z0-9-]+)\/([^/]+)$/.exec(url.pathname);
+      if (exported && EXPORT_WHAT.test(exported[2])) {
         // A download: an output as .npy or the trace, written by the service from the job's history.
         try {
           const { path, fileName } = await service.exportFile(exported[1], exported[2]);
