@@ -50,5 +50,6 @@ describe('run controls', () => {
     expect(parseChunks('10 × 20')).toEqual([10, 20]);
     expect(parseChunks('0')).toBeNull();
     expect(parseChunks('1.5')).toBeNull();
+    expect(parseChunks('64MB')).toBe('64MB');
   });
 });
