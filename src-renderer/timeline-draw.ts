@@ -46,9 +46,9 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, w: number, h: number
     return { mode, lanes, visible, window: { lo, hi } };
   }
   const px = Math.ceil(w);
-  const busy = new Float32Array(lanes * px);
-  const topTime = new Float32Array(lanes * px);
-  const topLayer = new Int32Array(lanes * px);
+  const H = Math.floor(h);
+  const { busy, topTime, topLayer, image } = scratchFor(ctx, lanes * px, px, H);
+  const data = image.data;
   const pxMs = span / w;
   for (let i = 0; i < cols.count; i++) {
     const s = Math.max(cols.start[i], lo), e = Math.min(cols.stop[i], hi);
@@ -62,9 +62,6 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, w: number, h: number
       if (part > topTime[row + p]) { topTime[row + p] = part; topLayer[row + p] = cols.layer[i]; }
     }
   }
-  const H = Math.floor(h);
-  const image = ctx.createImageData(px, H);
-  const data = image.data;
   for (let lane = 0; lane < lanes; lane++) {
     const y0 = Math.floor(lane * laneH + 2), y1 = Math.min(H, Math.floor((lane + 1) * laneH - 2));
     for (let p = 0; p < px; p++) {
@@ -80,6 +77,24 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, w: number, h: number
   }
   ctx.putImageData(image, 0, 0);
   return { mode, lanes, visible, window: { lo, hi } };
+}
+
+/**
+ * Per-draw buffers, kept between draws of the same size and cleared: a redraw while zooming or
+ * while a job streams in then allocates nothing (fresh buffers showed up as GC pauses).
+ */
+let scratch: { cells: number; w: number; h: number; busy: Float32Array; topTime: Float32Array; topLayer: Int32Array; image: ImageData } | null = null;
+
+function scratchFor(ctx: CanvasRenderingContext2D, cells: number, w: number, h: number) {
+  if (!scratch || scratch.cells !== cells || scratch.w !== w || scratch.h !== h) {
+    scratch = { cells, w, h, busy: new Float32Array(cells), topTime: new Float32Array(cells), topLayer: new Int32Array(cells), image: ctx.createImageData(w, h) };
+  } else {
+    scratch.busy.fill(0);
+    scratch.topTime.fill(0);
+    scratch.topLayer.fill(0);
+    scratch.image.data.fill(0);
+  }
+  return scratch;
 }
 
 /** Zooms a window by `factor` (<1 zooms in) keeping the time under the pointer (at fraction f) fixed. */
