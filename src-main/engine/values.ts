@@ -36,6 +36,20 @@ export function toScalar(v: number | bigint, dtype: DTypeName): Scalar {
   return v;
 }
 
+/** The inverse of toScalar for numbers: a JSON scalar back to a number ("nan", "inf", big-int strings). */
+export function fromScalar(s: Scalar): number {
+  if (typeof s === 'boolean') return s ? 1 : 0;
+  if (typeof s === 'number') return s;
+  return s === 'nan' ? NaN : s === 'inf' ? Infinity : s === '-inf' ? -Infinity : Number(s);
+}
+
+/** The scalars of nested lists in C order (the inverse of nest). */
+export function flatten(v: Nested, out: Scalar[] = []): Scalar[] {
+  if (Array.isArray(v)) for (const x of v) flatten(x, out);
+  else out.push(v);
+  return out;
+}
+
 /** Reads an output's chunks (by chunk id) into a flat array of scalars in C order. */
 export function readValues(dtype: DTypeName, shape: number[], chunks: { id: number; offset: number[]; shape: number[] }[]): Scalar[] {
   const total = product(shape);

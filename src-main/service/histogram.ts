@@ -8,7 +8,7 @@ import type { Histogram } from '../api/contract.js';
 import { readNpyInfo } from '../collections/array/files.js';
 import { itemsize } from '../engine/dtype.js';
 import { product } from '../engine/grid.js';
-import { type Nested, typedArray } from '../engine/values.js';
+import { flatten, fromScalar, type Nested, typedArray } from '../engine/values.js';
 
 export const BINS = 32;
 /** Files with at most this many elements are read whole; larger ones are sampled. */
@@ -35,17 +35,9 @@ function count(values: ArrayLike<number | bigint>, n: number, total: number): Hi
   return { lo, hi, counts, sampled: n, total, nan };
 }
 
-function toNumber(s: Nested): number {
-  if (typeof s === 'number') return s;
-  if (typeof s === 'boolean') return s ? 1 : 0;
-  return s === 'nan' ? NaN : s === 'inf' ? Infinity : s === '-inf' ? -Infinity : Number(s);
-}
-
 /** The histogram of a value output (nested lists, as in the job's results). */
 export function histogramOfValues(values: Nested): Histogram {
-  const flat: number[] = [];
-  const walk = (v: Nested) => { if (Array.isArray(v)) v.forEach(walk); else flat.push(toNumber(v)); };
-  walk(values);
+  const flat = flatten(values).map(fromScalar);
   return count(flat, flat.length, flat.length);
 }
 

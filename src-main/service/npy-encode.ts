@@ -6,35 +6,23 @@
 import type { DTypeName } from '../native/addon.js';
 import { itemsize } from '../engine/dtype.js';
 import { product } from '../engine/grid.js';
-import { type Nested, type Scalar, typedArray } from '../engine/values.js';
+import { flatten, fromScalar, type Nested, typedArray } from '../engine/values.js';
 
 const DESCR: Record<DTypeName, string> = {
   float64: '<f8', float32: '<f4', int64: '<i8', int32: '<i4', int16: '<i2', int8: '|i1',
   uint64: '<u8', uint32: '<u4', uint16: '<u2', uint8: '|u1', bool: '|b1',
 };
 
-function flatten(v: Nested, out: Scalar[]): Scalar[] {
-  if (Array.isArray(v)) for (const x of v) flatten(x, out);
-  else out.push(v);
-  return out;
-}
-
-function toNumber(s: Scalar): number {
-  if (typeof s === 'boolean') return s ? 1 : 0;
-  if (typeof s === 'number') return s;
-  return s === 'nan' ? NaN : s === 'inf' ? Infinity : s === '-inf' ? -Infinity : Number(s);
-}
-
 export function encodeNpy(dtype: DTypeName, shape: number[], values: Nested): Buffer {
-  const flat = flatten(values, []);
+  const flat = flatten(values);
   const n = product(shape);
   if (flat.length !== n) throw new Error(`encodeNpy: ${flat.length} values for shape (${shape.join(', ')})`);
   const data = new ArrayBuffer(n * itemsize(dtype));
   const view = typedArray(dtype, data);
   for (let i = 0; i < n; i++) {
     const s = flat[i];
-    if (view instanceof BigInt64Array || view instanceof BigUint64Array) view[i] = BigInt(typeof s === 'string' ? s : Math.trunc(toNumber(s)));
-    else view[i] = toNumber(s);
+    if (view instanceof BigInt64Array || view instanceof BigUint64Array) view[i] = BigInt(typeof s === 'string' ? s : Math.trunc(fromScalar(s)));
+    else view[i] = fromScalar(s);
   }
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let header = `{'descr': '${DESCR[dtype]}', 'fortran_order': False, 'shape': ${shapeText}, }`;
