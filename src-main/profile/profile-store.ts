@@ -4,8 +4,9 @@
  * of the same job on the same machine uses the recommendation; any job on the machine uses the
  * machine's measured overhead per task and throughput per worker.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { writeAtomically } from '../service/write-atomically.js';
 import type { Machine } from './machine.js';
 
 export interface RememberedJob {
@@ -45,31 +46,28 @@ export class ProfileStore {
     return (await this.read()).machines[id] ?? null;
   }
 
-  async rememberBandwidth(machine: Machine, readBytesPerS: number): Promise<void> {
-    const f = await this.read();
-    const m = f.machines[machine.id] ?? { machine, overheadPerTaskMs: null, bytesPerWorkerS: null, jobs: {} };
-    m.readBytesPerS = readBytesPerS;
-    f.machines[machine.id] = m;
-    await this.write(f);
-  }
-
-  private async write(f: StoreFile): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true });
-    const tmp = `${this.path}.tmp-${process.pid}`;
-    await writeFile(tmp, JSON.stringify(f, null, 1));
-    await rename(tmp, this.path);
-  }
-
-  async remember(machine: Machine, signature: string, job: RememberedJob, measured: { overheadPerTaskMs: number | null; bytesPerWorkerS: number | null }): Promise<void> {
+  /** Reads the store, lets `change` edit this machine's entry (made if new), writes it back. */
+  private async update(machine: Machine, change: (m: MachineProfile) => void): Promise<void> {
     const f = await this.read();
     const m = f.machines[machine.id] ?? { machine, overheadPerTaskMs: null, bytesPerWorkerS: null, jobs: {} };
     m.machine = machine;
-    m.jobs[signature] = job;
+    change(m);
+    f.machines[machine.id] = m;
+    await mkdir(dirname(this.path), { recursive: true });
+    await writeAtomically(this.path, JSON.stringify(f, null, 1));
+  }
+
+  async rememberBandwidth(machine: Machine, readBytesPerS: number): Promise<void> {
+    await this.update(machine, (m) => { m.readBytesPerS = readBytesPerS; });
+  }
+
+  async remember(machine: Machine, signature: string, job: RememberedJob, measured: { overheadPerTaskMs: number | null; bytesPerWorkerS: number | null }): Promise<void> {
     // A running blend: each sweep moves the machine's constants halfway to what it measured.
     const blend = (old: number | null, now: number | null) => (now === null ? old : old === null ? now : (old + now) / 2);
-    m.overheadPerTaskMs = blend(m.overheadPerTaskMs, measured.overheadPerTaskMs);
-    m.bytesPerWorkerS = blend(m.bytesPerWorkerS, measured.bytesPerWorkerS);
-    f.machines[machine.id] = m;
-    await this.write(f);
+    await this.update(machine, (m) => {
+      m.jobs[signature] = job;
+      m.overheadPerTaskMs = blend(m.overheadPerTaskMs, measured.overheadPerTaskMs);
+      m.bytesPerWorkerS = blend(m.bytesPerWorkerS, measured.bytesPerWorkerS);
+    });
   }
 }

@@ -5,22 +5,17 @@
  * what the history list reads, so listing never parses task streams of 10^5 records. A job can be
  * reopened after a restart.
  */
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Result } from '../api/contract.js';
 import { TesseraError } from '../engine/errors.js';
+import { writeAtomically } from './write-atomically.js';
 
 export type JobRecord = Result<'getJob'>;
 type Summary = Result<'listHistory'>[number];
 
 function summaryOf(j: JobRecord): Summary {
   return { jobId: j.jobId, finished: j.finished, state: j.state, outputs: Object.keys(j.spec.outputs), wall_s: j.stats.wall_s };
-}
-
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, text);
-  await rename(tmp, path);
 }
 
 export class JobHistory {

@@ -1,8 +1,9 @@
 /** What the CLI's commands share: their output streams, option parsing, files and folders. */
-import { rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TesseraError } from '../../engine/errors.js';
+
+export { writeAtomically } from '../../service/write-atomically.js';
 
 export interface Io {
   out: (s: string) => void;
@@ -17,12 +18,6 @@ export function parseWorkers(value: string | undefined): number | undefined {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new TesseraError('BAD_OPTION', `--workers must be a positive integer, not '${value}'`, 'for example --workers 2');
   return n;
-}
-
-export async function writeAtomically(path: string, text: string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, text);
-  await rename(tmp, path);
 }
 
 /** The data folder: --data, else $XDG_DATA_HOME/tessera, else ~/.local/share/tessera. */
