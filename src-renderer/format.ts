@@ -1,12 +1,6 @@
 /** Small text conversions shared by the panels (no Vue, so component tests can call them). */
 
-/** Bytes in decimal units, as disk sizes are shown: "1.6 GB". */
-export function formatBytes(bytes: number): string {
-  const u = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let i = 0, v = bytes;
-  while (Math.abs(v) >= 1000 && i < u.length - 1) { v /= 1000; i++; }
-  return `${v.toFixed(i ? 1 : 0)} ${u[i]}`;
-}
+export { formatBytes } from '../src-main/engine/format-bytes';
 
 /** A dataset's `chunks` as text: "auto", "1000000" or "1000, 1000". */
 export function chunkText(chunks: unknown): string {

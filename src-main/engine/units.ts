@@ -1,5 +1,7 @@
-/** Byte sizes as people write them: 2GB, 512MiB, 1.5e9. */
+/** Byte sizes as people write them (2GB, 512MiB, 1.5e9), and as they are shown. */
 import { TesseraError } from './errors.js';
+
+export { formatBytes } from './format-bytes.js';
 
 const UNITS: Record<string, number> = {
   b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40, k: 1e3, m: 1e6, g: 1e9,
@@ -11,12 +13,4 @@ export function parseBytes(s: string): number {
   if (!m || unit === undefined || !(Number(m[1]) > 0))
     throw new TesseraError('BAD_OPTION', `cannot read '${s}' as a size`, 'write a size such as 2GB, 512MiB or 1500000000');
   return Math.floor(Number(m[1]) * unit);
-}
-
-export function formatBytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  let v = n;
-  while (Math.abs(v) >= 1000 && i < units.length - 1) { v /= 1000; i++; }
-  return `${v.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
 }

@@ -8,7 +8,8 @@ import { formatBytes } from '../engine/units.js';
 import type { Machine } from '../profile/machine.js';
 import { formatCount } from '../profile/recommend.js';
 import type { ProfileReport } from '../profile/sweep.js';
-import { esc, layerColour, logXChart, memorySvg, timelineSvg } from './svg.js';
+import { layerColour } from './colours.js';
+import { esc, logXChart, memorySvg, timelineSvg } from './svg.js';
 
 const STYLE = `body{font:14px system-ui,sans-serif;color:#222;max-width:1180px;margin:1.5em auto;padding:0 1em}
 h1{font-size:1.4em}h2{font-size:1.1em;margin-top:1.6em;color:#345}table{border-collapse:collapse;font-size:.9em}

@@ -3,11 +3,10 @@
  * timeline aggregated per pixel column, a line chart, and a log-x chart for profiles.
  */
 import type { MemorySample, TaskRecord } from '../engine/events.js';
+import { layerColour } from './colours.js';
 
 export const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** The same colour per layer as the window (hue stepped by the golden angle). */
-export const layerColour = (i: number) => `hsl(${(i * 137.5) % 360}, 60%, 55%)`;
 
 /** One lane per worker; per pixel column the busy share, coloured by the layer that used most of it. */
 export function timelineSvg(records: readonly TaskRecord[], layerOrder: readonly string[], width = 560, laneH = 18): string {

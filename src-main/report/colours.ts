@@ -1,4 +1,7 @@
-/** One colour per layer (by its position in the job's layer list), the same in every panel. */
+/**
+ * One colour per layer (by its position in the job's layer list), the same in every panel of the
+ * window and in the HTML reports. Pure: the window imports it.
+ */
 
 /** The layer's colour as RGB bytes (hue stepped by the golden angle; saturation 60%, lightness 55%). */
 export function layerRgb(layer: number): [number, number, number] {
