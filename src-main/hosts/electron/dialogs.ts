@@ -2,14 +2,14 @@
  * The Electron host's native dialogs, behind two IPC channels the preload names: open data sets
  * (the open-file dialog; each chosen file is inspected and listed, as a drop would) and save an
  * export (an output as .npy or the trace) where the user picks. Requests are accepted only from the
- * app's own window, as for the API channel.
+ * app's own window, through the same guard as the API channel (ipc.ts).
  */
 import { copyFile } from 'node:fs/promises';
-import type { Dialog, IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
+import type { Dialog, IpcMain, WebContents } from 'electron';
 import { type Dataset, EXPORT_WHAT } from '../../api/contract.js';
 import { toTesseraError } from '../../engine/errors.js';
 import type { JobService } from '../../service/job-service.js';
-import type { IpcAnswer } from './ipc.js';
+import { guardedHandler } from './ipc.js';
 
 export const OPEN_DATASETS_CHANNEL = 'tessera:open-datasets';
 export const SAVE_EXPORT_CHANNEL = 'tessera:save-export';
@@ -17,17 +17,7 @@ export const SAVE_EXPORT_CHANNEL = 'tessera:save-export';
 export type DialogApi = Pick<Dialog, 'showOpenDialog' | 'showSaveDialog'>;
 
 export function registerDialogs(ipcMain: Pick<IpcMain, 'handle'>, service: JobService, dialog: DialogApi, isAppWindow: (sender: WebContents) => boolean): void {
-  const guarded = (fn: (...args: unknown[]) => Promise<unknown>) => async (event: IpcMainInvokeEvent, ...args: unknown[]): Promise<IpcAnswer> => {
-    try {
-      if (!isAppWindow(event.sender)) throw toTesseraError({ code: 'FORBIDDEN', message: 'requests are accepted from the Tessera window only', hint: '' });
-      return { ok: true, result: await fn(...args) };
-    } catch (e) {
-      const err = toTesseraError(e);
-      return { ok: false, error: { code: err.code, message: err.message, hint: err.hint } };
-    }
-  };
-
-  ipcMain.handle(OPEN_DATASETS_CHANNEL, guarded(async (): Promise<Dataset[]> => {
+  ipcMain.handle(OPEN_DATASETS_CHANNEL, guardedHandler(isAppWindow, async (): Promise<Dataset[]> => {
     const chosen = await dialog.showOpenDialog({
       title: 'Open data sets', properties: ['openFile', 'multiSelections'],
       filters: [{ name: 'NumPy arrays', extensions: ['npy'] }, { name: 'All files', extensions: ['*'] }],
@@ -38,7 +28,7 @@ export function registerDialogs(ipcMain: Pick<IpcMain, 'handle'>, service: JobSe
     return added;
   }));
 
-  ipcMain.handle(SAVE_EXPORT_CHANNEL, guarded(async (jobId: unknown, what: unknown): Promise<{ saved: string | null }> => {
+  ipcMain.handle(SAVE_EXPORT_CHANNEL, guardedHandler(isAppWindow, async (_event, jobId, what): Promise<{ saved: string | null }> => {
     if (typeof jobId !== 'string' || typeof what !== 'string' || !EXPORT_WHAT.test(what)) throw toTesseraError({ code: 'BAD_REQUEST', message: 'save-export takes a job id and "out.NAME", "trace" or "report"', hint: '' });
     const { path, fileName } = await service.exportFile(jobId, what);
     const target = await dialog.showSaveDialog({ title: 'Export', defaultPath: fileName });

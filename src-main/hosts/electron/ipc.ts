@@ -13,16 +13,26 @@ export const EVENT_CHANNEL = 'tessera:event';
 
 export type IpcAnswer = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string; hint: string } };
 
-export function registerIpc(ipcMain: Pick<IpcMain, 'handle'>, service: JobService, isAppWindow: (sender: WebContents) => boolean): void {
-  ipcMain.handle(REQUEST_CHANNEL, async (event: IpcMainInvokeEvent, method: unknown, params: unknown): Promise<IpcAnswer> => {
+/**
+ * An IPC handler that answers only the app's own window and turns anything thrown into an error
+ * answer (code, message, hint). Every channel the preload names goes through it.
+ */
+export function guardedHandler(isAppWindow: (sender: WebContents) => boolean, fn: (event: IpcMainInvokeEvent, ...args: unknown[]) => Promise<unknown>) {
+  return async (event: IpcMainInvokeEvent, ...args: unknown[]): Promise<IpcAnswer> => {
     try {
       if (!isAppWindow(event.sender)) throw toTesseraError({ code: 'FORBIDDEN', message: 'requests are accepted from the Tessera window only', hint: '' });
-      if (typeof method !== 'string') throw toTesseraError({ code: 'BAD_REQUEST', message: 'the method must be a string', hint: '' });
-      const emit = checkedEmit((e) => { if (!event.sender.isDestroyed()) event.sender.send(EVENT_CHANNEL, e); });
-      return { ok: true, result: await handleRequest(service, method, params, emit) };
+      return { ok: true, result: await fn(event, ...args) };
     } catch (e) {
       const err = toTesseraError(e);
       return { ok: false, error: { code: err.code, message: err.message, hint: err.hint } };
     }
-  });
+  };
+}
+
+export function registerIpc(ipcMain: Pick<IpcMain, 'handle'>, service: JobService, isAppWindow: (sender: WebContents) => boolean): void {
+  ipcMain.handle(REQUEST_CHANNEL, guardedHandler(isAppWindow, async (event, method, params) => {
+    if (typeof method !== 'string') throw toTesseraError({ code: 'BAD_REQUEST', message: 'the method must be a string', hint: '' });
+    const emit = checkedEmit((e) => { if (!event.sender.isDestroyed()) event.sender.send(EVENT_CHANNEL, e); });
+    return handleRequest(service, method, params, emit);
+  }));
 }
