@@ -30,10 +30,6 @@ export class TaskBatcher {
     return { t0: 0, layers: [], layer: [], index: [], worker: [], start: [], stop: [], bytesIn: [], bytesOut: [] };
   }
 
-  get size(): number {
-    return this.tasks.layer.length + this.started.size + this.releasedCount;
-  }
-
   addTask(r: Pick<TaskRecordEvent, 'key' | 'worker' | 'start' | 'stop' | 'bytesIn' | 'bytesOut'>): void {
     const b = this.tasks;
     if (!b.layer.length) b.t0 = r.start;
