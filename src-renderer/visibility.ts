@@ -1,11 +1,12 @@
 /**
- * Whether an element is on screen, for panels that draw: a canvas nobody can see is not redrawn
- * while a job streams in (it is drawn when it scrolls into view). Without IntersectionObserver
- * (a DOM that lacks it) everything counts as visible.
+ * Drawing for canvas panels: at most once per animation frame, and not while the panel is off
+ * screen (a canvas nobody can see is not redrawn while a job streams in; it is drawn when it
+ * scrolls into view). Without IntersectionObserver (a DOM that lacks it) everything counts as
+ * visible.
  */
 import { onBeforeUnmount, onMounted, type Ref, ref } from 'vue';
 
-export function useVisible(el: Ref<HTMLElement | null>, onShow: () => void): Ref<boolean> {
+function useVisible(el: Ref<HTMLElement | null>, onShow: () => void): Ref<boolean> {
   const visible = ref(true);
   let observer: IntersectionObserver | null = null;
   onMounted(() => {
@@ -20,4 +21,15 @@ export function useVisible(el: Ref<HTMLElement | null>, onShow: () => void): Ref
   });
   onBeforeUnmount(() => observer?.disconnect());
   return visible;
+}
+
+/** Returns `schedule`: asks for one `draw` on the next frame, if the element is on screen. */
+export function useFrameDraw(el: Ref<HTMLElement | null>, draw: () => void): () => void {
+  let pending = false;
+  const frame = () => { pending = false; draw(); };
+  const schedule = () => {
+    if (!pending && visible.value) { pending = true; requestAnimationFrame(frame); }
+  };
+  const visible = useVisible(el, schedule);
+  return schedule;
 }
