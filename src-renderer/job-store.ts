@@ -5,21 +5,24 @@
  */
 import { reactive, shallowRef } from 'vue';
 import type { ApiError, ApiEvent, EventData, OutputEvent, Result, TaskRecordEvent } from '../src-main/api/contract';
-import { recordsToBatch, splitKey } from '../src-main/api/task-batch';
+import { ChunkState, chunkIndex, chunkNumber, parseIndex, recordsToColumns, splitKey, type ChunkStateBatch, type TaskColumnsBatch } from '../src-main/api/task-columns';
+
+export { ChunkState };
 
 export interface TaskColumns {
   count: number;
   start: Float64Array;
   stop: Float64Array;
   worker: Int32Array;
+  /** The task's layer: its position in job.layers. */
   layer: Int32Array;
   bytesOut: Float64Array;
-  /** Chunk index text per task: its key is `${layerNames[layer]}:${index}`. */
-  index: string[];
+  /** The task's chunk number in its layer's index shape (see taskKey). */
+  chunk: Int32Array;
 }
 
 function emptyColumns(capacity = 1024): TaskColumns {
-  return { count: 0, start: new Float64Array(capacity), stop: new Float64Array(capacity), worker: new Int32Array(capacity), layer: new Int32Array(capacity), bytesOut: new Float64Array(capacity), index: [] };
+  return { count: 0, start: new Float64Array(capacity), stop: new Float64Array(capacity), worker: new Int32Array(capacity), layer: new Int32Array(capacity), bytesOut: new Float64Array(capacity), chunk: new Int32Array(capacity) };
 }
 
 export const job = reactive({
@@ -27,109 +30,89 @@ export const job = reactive({
   state: 'idle' as 'idle' | 'running' | 'done' | 'failed' | 'cancelled',
   progress: { done: 0, total: 0, running: 0, elapsed: 0 },
   layerProgress: {} as Record<string, { done: number; running: number; total: number }>,
+  /** The job's layers; a task's layer number is a position in this list. */
   layers: [] as EventData<'job.started'>['layers'],
   outputs: [] as OutputEvent[],
   stats: {} as Record<string, number>,
   error: null as ApiError | null,
   memory: [] as { t: number; storeBytes: number; rssBytes: number; perWorker: number[]; limitBytes: number | null }[],
-  layerNames: [] as string[],
   graph: null as EventData<'job.started'>['graph'] | null,
   version: 0, // bumps when task columns change (they are not deeply reactive)
   chunkVersion: 0, // bumps when chunk states change
 });
 
-/** A chunk's state in the layout: what the scheduler last said about the task that makes it. */
-export const ChunkState = { Waiting: 0, Running: 1, InMemory: 2, Released: 3, Failed: 4 } as const;
-export type ChunkState = (typeof ChunkState)[keyof typeof ChunkState];
-
 /** Per layer with a chunk grid: its grid, chunk counts per dimension, and one state per chunk. */
 export interface ChunkLayer { name: string; grid: number[][]; counts: number[]; itemsize: number; states: Uint8Array; bytes: Float64Array }
 export const chunkLayers = new Map<string, ChunkLayer>();
+/** By layer number: the chunk grid a task's chunk number lands in, and whether its index shape is that grid's. */
+let chunkLayerAt: ({ layer: ChunkLayer; sameShape: boolean; indexShape: number[] } | null)[] = [];
 
-function buildChunkLayers(layers: EventData<'job.started'>['layers']): void {
+function useLayers(layers: EventData<'job.started'>['layers']): void {
+  job.layers = layers;
   chunkLayers.clear();
-  for (const l of layers) {
-    if (!l.grid) continue;
+  chunkLayerAt = layers.map((l) => {
+    if (!l.grid) return null;
     const counts = l.grid.map((g) => g.length);
     const n = counts.reduce((a, b) => a * b, 1);
-    chunkLayers.set(l.name, { name: l.name, grid: l.grid, counts, itemsize: l.itemsize ?? 8, states: new Uint8Array(n), bytes: new Float64Array(n) });
-  }
+    const layer = { name: l.name, grid: l.grid, counts, itemsize: l.itemsize ?? 8, states: new Uint8Array(n), bytes: new Float64Array(n) };
+    chunkLayers.set(l.name, layer);
+    const indexShape = l.indexShape ?? counts;
+    return { layer, indexShape, sameShape: indexShape.length === counts.length && indexShape.every((v, d) => v === counts[d]) };
+  });
 }
 
-/** The C-order chunk number of a chunk index text ("i,j") in a layer's grid; -1 if outside. */
-function chunkAt(layer: ChunkLayer, index: string): number {
-  let at = 0;
-  if (layer.counts.length === 1) at = Number(index);
-  else if (index) {
-    const parts = index.split(',');
-    for (let d = 0; d < layer.counts.length; d++) at = at * layer.counts[d] + Number(parts[d] ?? 0);
-  }
-  return at >= 0 && at < layer.states.length ? at : -1;
+/** A task's key text ("layer:i,j") from its layer and chunk numbers. */
+export function taskKey(layer: number, chunk: number): string {
+  const l = job.layers[layer];
+  return l ? `${l.name}:${chunkIndex(chunk, l.indexShape ?? []).join(',')}` : `?:${chunk}`;
 }
 
-function setChunk(layer: ChunkLayer | undefined, index: string, state: ChunkState, bytes?: number): void {
-  if (!layer) return;
-  const at = chunkAt(layer, index);
-  if (at < 0) return;
+function setChunk(layerNo: number, chunk: number, state: ChunkState, bytes?: number): void {
+  const c = chunkLayerAt[layerNo];
+  if (!c || chunk < 0) return;
+  const at = c.sameShape ? chunk : chunkNumber(chunkIndex(chunk, c.indexShape), c.layer.counts);
+  if (at < 0 || at >= c.layer.states.length) return;
+  const states = c.layer.states;
   // States only move forward (a late "started" never hides a finished chunk).
-  if (state > layer.states[at] || state === ChunkState.Failed) layer.states[at] = state;
-  if (bytes !== undefined) layer.bytes[at] = bytes;
+  if (state > states[at] || state === ChunkState.Failed) states[at] = state;
+  if (bytes !== undefined) c.layer.bytes[at] = bytes;
 }
 
 export const tasks = shallowRef<TaskColumns>(emptyColumns());
-const layerIndex = new Map<string, number>();
 
 export function resetJob(id: string): void {
-  Object.assign(job, { id, state: 'running', progress: { done: 0, total: 0, running: 0, elapsed: 0 }, layerProgress: {}, layers: [], outputs: [], stats: {}, error: null, memory: [], layerNames: [], graph: null });
+  Object.assign(job, { id, state: 'running', progress: { done: 0, total: 0, running: 0, elapsed: 0 }, layerProgress: {}, outputs: [], stats: {}, error: null, memory: [], graph: null });
+  useLayers([]);
   tasks.value = emptyColumns();
-  layerIndex.clear();
-  chunkLayers.clear();
   pendingProgress = null;
   pendingMemory = [];
   flushUi();
 }
 
 /** Appends a batch of finished tasks (the 'job.tasks' columns) to the task columns. */
-function addTasks(b: Omit<EventData<'job.tasks'>, 'jobId'>): void {
+function addTasks(b: TaskColumnsBatch): void {
   let c = tasks.value;
   const n = b.layer.length;
   if (c.count + n > c.start.length) {
     const grown = emptyColumns(Math.max(c.start.length * 2, c.count + n));
-    grown.start.set(c.start.subarray(0, c.count));
-    grown.stop.set(c.stop.subarray(0, c.count));
-    grown.worker.set(c.worker.subarray(0, c.count));
-    grown.layer.set(c.layer.subarray(0, c.count));
-    grown.bytesOut.set(c.bytesOut.subarray(0, c.count));
-    grown.index = c.index;
+    for (const k of ['start', 'stop', 'worker', 'layer', 'bytesOut', 'chunk'] as const) (grown[k] as Float64Array).set((c[k] as Float64Array).subarray(0, c.count));
     grown.count = c.count;
     c = grown;
   }
-  // The batch's layer table mapped once to the job's layer numbers and chunk grids.
-  const local = b.layers.map((name) => {
-    let li = layerIndex.get(name);
-    if (li === undefined) { li = job.layerNames.length; layerIndex.set(name, li); job.layerNames.push(name); }
-    return { li, grid: chunkLayers.get(name) };
-  });
-  for (let k = 0; k < n; k++) {
-    const { li, grid } = local[b.layer[k]];
-    const i = c.count++;
-    c.start[i] = b.t0 + b.start[k];
-    c.stop[i] = b.t0 + b.stop[k];
-    c.worker[i] = b.worker[k];
-    c.layer[i] = li;
-    c.bytesOut[i] = b.bytesOut[k];
-    c.index.push(b.index[k]);
-    setChunk(grid, b.index[k], ChunkState.InMemory, b.bytesOut[k]);
-  }
+  c.start.set(b.start, c.count);
+  c.stop.set(b.stop, c.count);
+  c.worker.set(b.worker, c.count);
+  c.layer.set(b.layer, c.count);
+  c.bytesOut.set(b.bytesOut, c.count);
+  c.chunk.set(b.chunk, c.count);
+  c.count += n;
+  for (let k = 0; k < n; k++) setChunk(b.layer[k], b.chunk[k], ChunkState.InMemory, b.bytesOut[k]);
   tasks.value = c;
   touch();
 }
 
-function setChunks(byLayer: Record<string, string[]>, state: ChunkState): void {
-  for (const [name, indices] of Object.entries(byLayer)) {
-    const grid = chunkLayers.get(name);
-    if (grid) for (const index of indices) setChunk(grid, index, state);
-  }
+function setChunks(b: ChunkStateBatch): void {
+  for (let k = 0; k < b.layer.length; k++) setChunk(b.layer[k], b.chunk[k], b.state[k] as ChunkState);
 }
 
 /**
@@ -172,11 +155,11 @@ export function showJob(j: Result<'getJob'>): void {
   job.outputs = j.outputs as OutputEvent[];
   job.stats = j.stats;
   job.error = j.error;
-  job.layers = j.layers ?? [];
-  buildChunkLayers(job.layers);
+  const { batch, layers } = recordsToColumns(j.records as TaskRecordEvent[], j.layers ?? []);
+  // Layers the history lacks (or their index shapes) come from the records themselves.
+  useLayers(layers.map((l, i) => ({ ...(j.layers?.[i] ?? { label: l.name, kind: 'map', tasks: 0, deps: [] }), ...l })));
   job.progress = { done: j.records.length, total: j.records.length, running: 0, elapsed: j.stats.wall_s ?? 0 };
-  const batch = recordsToBatch(j.records as TaskRecordEvent[]);
-  if (batch) addTasks(batch);
+  addTasks(batch);
   flushUi();
 }
 
@@ -184,15 +167,13 @@ export function applyEvent(e: ApiEvent): void {
   if (e.data.jobId !== job.id) return;
   switch (e.event) {
     case 'job.started':
-      job.layers = e.data.layers;
+      useLayers(e.data.layers);
       job.graph = e.data.graph ?? null;
       job.progress.total = e.data.tasks;
-      buildChunkLayers(e.data.layers);
       flushUi();
       break;
     case 'job.chunks':
-      setChunks(e.data.started, ChunkState.Running);
-      setChunks(e.data.released, ChunkState.Released);
+      setChunks(e.data);
       touch();
       break;
     case 'job.progress': pendingProgress = e.data; touch(); break;
@@ -208,7 +189,9 @@ export function applyEvent(e: ApiEvent): void {
     case 'job.failed':
       if (e.data.error.task) {
         const [layer, index] = splitKey(e.data.error.task);
-        setChunk(chunkLayers.get(layer), index, ChunkState.Failed);
+        const at = job.layers.findIndex((l) => l.name === layer);
+        const shape = job.layers[at]?.indexShape ?? [];
+        setChunk(at, chunkNumber(parseIndex(index), shape), ChunkState.Failed);
       }
       flushUi();
       job.error = e.data.error;

@@ -1,11 +1,12 @@
 /**
- * The renderer's side of the API contract. In the browser it speaks JSON over a WebSocket to the
- * web host (same origin; the access cookie goes along); in Electron the preload provides the same
+ * The renderer's side of the API contract. In the browser it speaks JSON (and binary frames for the
+ * task stream, api/wire.ts) over a WebSocket to the web host (same origin; the access cookie goes along); in Electron the preload provides the same
  * interface over IPC. What differs by host is behind the transport too: saving an export (a
  * download in the browser, the save dialog in Electron) and opening files by dialog (Electron; the
  * browser uploads what the user picks).
  */
 import type { ApiEvent, Dataset, Method, Params, Result } from '../src-main/api/contract';
+import { decodeMessage } from '../src-main/api/wire';
 
 export interface Transport {
   request<M extends Method>(method: M, params: Params<M>): Promise<Result<M>>;
@@ -38,7 +39,7 @@ interface PreloadApi {
   profileJob(params: unknown): Promise<IpcAnswer>;
   openDatasets(): Promise<IpcAnswer>;
   saveExport(jobId: string, what: string): Promise<IpcAnswer>;
-  onEvent(listener: (e: ApiEvent) => void): void;
+  onEvent(listener: (e: string | Uint8Array) => void): void;
   onMenu(listener: (action: string) => void): void;
 }
 type IpcAnswer = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string; hint: string } };
@@ -51,7 +52,7 @@ function unwrap<T>(answer: IpcAnswer): T {
 function ipcTransport(api: PreloadApi): Transport {
   return {
     request: async (method, params) => unwrap(await api[method](params)),
-    onEvent: (l) => api.onEvent(l),
+    onEvent: (l) => api.onEvent((e) => l(decodeMessage(e) as ApiEvent)),
     saveExport: async (jobId, what) => { unwrap(await api.saveExport(jobId, what)); },
     openDatasets: async () => unwrap<Dataset[]>(await api.openDatasets()),
     onMenu: (l) => api.onMenu(l),
@@ -77,12 +78,13 @@ export function connect(): Promise<Transport> {
 export function connectWebSocket(): Promise<Transport> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`ws://${location.host}/ws`);
+    ws.binaryType = 'arraybuffer';
     const pending = new Map<number, { resolve: (v: never) => void; reject: (e: Error) => void }>();
     const listeners: ((e: ApiEvent) => void)[] = [];
     let nextId = 1;
     ws.onmessage = (m) => {
-      const msg = JSON.parse(String(m.data));
-      if ('event' in msg) { for (const l of listeners) l(msg as ApiEvent); return; }
+      const msg = decodeMessage(m.data as string | ArrayBuffer) as { event?: string; id: number; result?: unknown; error?: { code: string; message: string; hint: string } };
+      if ('event' in msg) { for (const l of listeners) l(msg as unknown as ApiEvent); return; }
       const p = pending.get(msg.id);
       if (!p) return;
       pending.delete(msg.id);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Engine } from '../dist/src-main/engine/engine.js';
 import { JobService } from '../dist/src-main/service/job-service.js';
 import { tempDir } from './helpers/engine.js';
+import { decodeMessage } from '../src-main/api/wire.js';
 
 const exposed: Record<string, unknown> = {};
 const invoked: unknown[][] = [];
@@ -24,8 +25,9 @@ describe('electron host', () => {
     const { registerIpc, REQUEST_CHANNEL, EVENT_CHANNEL } = await import('../src-main/hosts/electron/ipc.js');
     const handlers = new Map<string, (...a: unknown[]) => unknown>();
     const service = new JobService(engine, { host: 'electron', dataDir: tempDir(), baseDir: tempDir() });
-    const sent: { channel: string; e: { event: string; data: Record<string, unknown> } }[] = [];
-    const win = { isDestroyed: () => false, send: (channel: string, e: never) => sent.push({ channel, e }) };
+    const sent: { channel: string; binary: boolean; e: { event: string; data: Record<string, unknown> } }[] = [];
+    // Events go as the web host sends them: text, or a binary frame for the task stream's columns.
+    const win = { isDestroyed: () => false, send: (channel: string, e: string | Uint8Array) => sent.push({ channel, binary: e instanceof Uint8Array, e: decodeMessage(e) as never }) };
     registerIpc({ handle: (ch: string, h: never) => handlers.set(ch, h) } as never, service, (s) => s === (win as never));
     const invoke = (sender: unknown, method: unknown, params: unknown) => handlers.get(REQUEST_CHANNEL)!({ sender } as never, method, params) as Promise<{ ok: boolean; result?: never; error?: { code: string } }>;
 
@@ -41,7 +43,10 @@ describe('electron host', () => {
     const done = sent.find((m) => m.e.event === 'job.done')!;
     expect(done.channel).toBe(EVENT_CHANNEL);
     expect(done.e.data.outputs).toEqual([{ name: 's', kind: 'scalar', dtype: 'int64', value: 5050 }]);
-    expect(sent.some((m) => m.e.event === 'job.tasks')).toBe(true);
+    const tasks = sent.filter((m) => m.e.event === 'job.tasks');
+    expect(tasks.length).toBeGreaterThan(0);
+    expect(tasks.every((m) => m.binary && m.e.data.start instanceof Float64Array)).toBe(true);
+    expect(done.binary).toBe(false);
   });
 
   it('the preload exposes the contract\'s named functions only', async () => {

@@ -148,7 +148,7 @@ describe('scheduler', () => {
     const abort = new AbortController();
     const bus = new EventBus();
     let done = 0;
-    bus.on((e) => { if (e.type === 'task' && ++done === 20) abort.abort(); });
+    bus.on((e) => { if (e.type === 'progress' && (done = e.progress.done) >= 20) abort.abort(); });
     const t0 = Date.now();
     const err = await runBuiltJob(engine, job, { outDir: join(dir, 'out'), bus, signal: abort.signal }).then(() => null, (e) => e);
     expect(err?.code).toBe('CANCELLED');

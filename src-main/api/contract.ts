@@ -41,6 +41,8 @@ export const EXPORT_WHAT = /^(trace|report|out\.[A-Za-z_][A-Za-z0-9_]*)$/;
 export const LayerSchema = z.object({
   name: z.string(), label: z.string(), kind: z.string(), tasks: z.number(), deps: z.array(z.string()),
   grid: z.array(z.array(z.number())).optional(), itemsize: z.number().optional(),
+  /** The box its task indices lie in (the grid's chunk counts for grid layers): see task-columns.ts. */
+  indexShape: z.array(z.number()).optional(),
 });
 
 export const DatasetSchema = z.object({
@@ -102,6 +104,12 @@ export const RequestEnvelope = z.object({ id: z.number().int(), method: z.string
 
 // ---- events ---------------------------------------------------------------------------------
 
+/** Whether every typed column of an event has the same length. */
+function sameLengths(data: object): boolean {
+  const lengths = Object.values(data).flatMap((v) => (ArrayBuffer.isView(v) ? [(v as Uint8Array).length] : []));
+  return lengths.every((n) => n === lengths[0]);
+}
+
 /** A task record as the job history keeps it (and as the engine's trace has it). */
 export const TaskRecordSchema = z.object({
   key: z.string(), layer: z.string(), kind: z.string(), worker: z.number(), start: z.number(), stop: z.number(), bytesIn: z.number(), bytesOut: z.number(),
@@ -135,17 +143,18 @@ export const EventSchemas = {
     layers: z.record(z.string(), z.object({ done: z.number(), running: z.number(), total: z.number() })),
   }),
   /**
-   * Finished tasks since the last batch, as columns (10^5 tasks per job: objects with repeated
-   * names were 220 bytes a task on the wire and most of the window's CPU). A task's key is
-   * `${layers[layer[i]]}:${index[i]}`; start and stop are milliseconds after t0 (epoch ms).
+   * Finished tasks since the last batch, as typed columns (10^5 tasks per job; sent as one binary
+   * frame, see wire.ts). A task is named by its layer (the position in job.started's `layers`) and
+   * its chunk number (the C-order position of its index in that layer's `indexShape`); start and
+   * stop are epoch milliseconds.
    */
   'job.tasks': z.object({
-    jobId: z.string(), t0: z.number(), layers: z.array(z.string()),
-    layer: z.array(z.number()), index: z.array(z.string()), worker: z.array(z.number()),
-    start: z.array(z.number()), stop: z.array(z.number()), bytesIn: z.array(z.number()), bytesOut: z.array(z.number()),
-  }),
-  /** Chunks whose task started, and chunks let go, since the last batch: chunk indices by layer. */
-  'job.chunks': z.object({ jobId: z.string(), started: z.record(z.string(), z.array(z.string())), released: z.record(z.string(), z.array(z.string())) }),
+    jobId: z.string(), layer: z.instanceof(Int32Array), chunk: z.instanceof(Int32Array), worker: z.instanceof(Int32Array),
+    start: z.instanceof(Float64Array), stop: z.instanceof(Float64Array), bytesIn: z.instanceof(Float64Array), bytesOut: z.instanceof(Float64Array),
+  }).refine(sameLengths, 'the task columns differ in length'),
+  /** Chunks whose state changed since the last batch (running, released): layer, chunk number, ChunkState. */
+  'job.chunks': z.object({ jobId: z.string(), layer: z.instanceof(Int32Array), chunk: z.instanceof(Int32Array), state: z.instanceof(Uint8Array) })
+    .refine(sameLengths, 'the chunk columns differ in length'),
   /** Memory samples since the last batch (one every 50 ms while a job runs). */
   'job.memory': z.object({ jobId: z.string(), samples: z.array(z.object({ t: z.number(), storeBytes: z.number(), rssBytes: z.number(), perWorker: z.array(z.number()), limitBytes: z.number().nullable() })) }),
   'job.done': z.object({ jobId: z.string(), outputs: z.array(OutputSchema), stats: z.record(z.string(), z.number()) }),

@@ -13,6 +13,7 @@ import { lowerJob, type OutputRequest } from './lower.js';
 import { Plan } from './plan.js';
 import { WorkerPool } from './pool.js';
 import { Scheduler, type SchedulerResult } from './scheduler.js';
+import type { TaskLog } from './task-log.js';
 import { nest, readValues, type Nested } from './values.js';
 
 export interface EngineOptions {
@@ -28,6 +29,8 @@ export interface ComputeOptions {
   signal?: AbortSignal;
   /** Called with the graph before it runs (for progress displays and graph views). */
   onGraph?: (g: TaskGraph) => void;
+  /** Filled with the task stream as the job runs, for a watcher to read (see task-log.ts). */
+  log?: TaskLog;
 }
 
 export type OutputResult =
@@ -122,7 +125,7 @@ export class Engine {
 
   /** Runs a lowered graph: cancellable by the signal; its programs and files are let go after. */
   private async schedule(graph: TaskGraph, owner: number, keep: Set<string>, bus: EventBus, opts: ComputeOptions): Promise<SchedulerResult> {
-    const scheduler = new Scheduler(graph, { pool: this.pool, owner, bus, memoryLimit: opts.memoryLimit ?? null, keep, external: this.external });
+    const scheduler = new Scheduler(graph, { pool: this.pool, owner, bus, memoryLimit: opts.memoryLimit ?? null, keep, external: this.external, log: opts.log });
     const onAbort = () => scheduler.cancel();
     if (opts.signal?.aborted) scheduler.cancel();
     opts.signal?.addEventListener('abort', onAbort);

@@ -37,12 +37,14 @@ export interface Progress {
   layers: Record<string, { done: number; running: number; total: number }>;
 }
 
+/**
+ * What the bus carries: the low-rate events (memory samples every 50 ms, progress at most every
+ * 50 ms). The per-task stream goes into the run's TaskLog instead (task-log.ts), which costs the
+ * scheduling thread a few array writes per task rather than a listener call.
+ */
 export type EngineEvent =
-  | { type: 'task-start'; key: string; layer: string; worker: number; t: number }
-  | { type: 'task'; record: TaskRecord }
   | { type: 'memory'; sample: MemorySample }
-  | { type: 'progress'; progress: Progress }
-  | { type: 'released'; key: string };
+  | { type: 'progress'; progress: Progress };
 
 export type EventListener = (e: EngineEvent) => void;
 

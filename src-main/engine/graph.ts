@@ -45,6 +45,12 @@ export interface Layer {
   grid?: number[][];
   /** Bytes per element of the chunks in that grid, for showing a chunk's size before it exists. */
   itemsize?: number;
+  /**
+   * The box the layer's task indices lie in (the grid's chunk counts where the tasks address the
+   * grid): a task's chunk number is the C-order position of its index in this box, which is how
+   * the task stream names chunks without strings (api/task-columns.ts).
+   */
+  indexShape: number[];
 }
 
 export interface OutputPlan {

@@ -81,7 +81,7 @@ class Lowering implements ChunkProvider {
 
   private addLayer(name: string, ops: string[], kind: TaskSpec['kind'], count: number, over?: { grid: Grid; dtype: DType }): void {
     const uniq = ops.filter((o, i) => ops.indexOf(o) === i);
-    const layer: Layer = { name, label: uniq.slice(-4).join('-') || kind, kind, tasks: count, deps: [] };
+    const layer: Layer = { name, label: uniq.slice(-4).join('-') || kind, kind, tasks: count, deps: [], indexShape: [] };
     if (over) { layer.grid = over.grid; layer.itemsize = itemsize(over.dtype); }
     this.layers.push(layer);
   }
@@ -336,17 +336,29 @@ class Lowering implements ChunkProvider {
   }
 }
 
-/** Fills in each layer's `deps`: the layers its tasks read from (persisted chunks have none). */
+/**
+ * Fills in each layer's `deps` (the layers its tasks read from; persisted chunks have none) and
+ * `indexShape` (the grid's chunk counts when every task index lies in the grid, else the bounding
+ * box of the indices).
+ */
 function linkLayers(layers: Layer[], tasks: Task[], byKey: Map<string, Task>): void {
   const deps = new Map<string, Set<string>>(layers.map((l) => [l.name, new Set()]));
+  const box = new Map<string, number[]>(layers.map((l) => [l.name, []]));
   for (const t of tasks) {
     const mine = deps.get(t.layer)!;
     for (const d of t.deps) {
       const from = byKey.get(d)?.layer;
       if (from !== undefined && from !== t.layer) mine.add(from);
     }
+    const b = box.get(t.layer)!;
+    t.index.forEach((v, d) => { b[d] = Math.max(b[d] ?? 0, v + 1); });
   }
-  for (const l of layers) l.deps = [...deps.get(l.name)!];
+  for (const l of layers) {
+    l.deps = [...deps.get(l.name)!];
+    const b = box.get(l.name)!;
+    const counts = l.grid?.map((g) => g.length);
+    l.indexShape = counts && counts.length === b.length && b.every((v, d) => v <= counts[d]) ? counts : b;
+  }
 }
 
 export function lowerJob(plan: Plan, outputs: OutputRequest[]): TaskGraph {

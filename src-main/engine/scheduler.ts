@@ -29,6 +29,7 @@ import { performance } from 'node:perf_hooks';
 import { native } from '../native/addon.js';
 import { TesseraError, toTesseraError } from './errors.js';
 import type { EventBus, MemorySample, Progress, TaskRecord } from './events.js';
+import { TaskLog } from './task-log.js';
 import { encodeJob, JobRunner } from './executor.js';
 import type { TaskGraph } from './graph.js';
 import { ReadyHeap } from './heap.js';
@@ -43,6 +44,8 @@ export interface SchedulerOptions {
   keep?: Set<string>;        // keys whose chunks outlive the run
   external?: Map<string, number>; // chunks made before this run (persisted arrays): read, never released
   memoryIntervalMs?: number;
+  /** Where the task stream goes (a watcher reads it while the job runs); a fresh log if not given. */
+  log?: TaskLog;
 }
 
 export interface SchedulerResult {
@@ -91,7 +94,7 @@ export class Scheduler {
   private readonly readyFreeing: ReadyHeap;  // never gated
   private readonly inflight: number[];
   private readonly perWorkerHeld: number[];
-  private readonly records: TaskRecord[] = [];
+  private readonly log: TaskLog;
   private readonly samples: MemorySample[] = [];
   private running = 0;
   private held = 0;
@@ -113,6 +116,8 @@ export class Scheduler {
     this.bus = opts.bus;
     this.owner = opts.owner;
     this.limit = opts.memoryLimit ?? null;
+    this.log = opts.log ?? new TaskLog();
+    this.log.begin(graph);
     const n = (this.n = graph.tasks.length);
     const external = opts.external ?? new Map<string, number>();
     const indexOf = new Map<string, number>();
@@ -227,10 +232,7 @@ export class Scheduler {
     this.running++;
     this.inflightEst += this.est[i];
     this.layerRunning[this.layerOf[i]]++;
-    if (this.bus.size) {
-      const t = this.g.tasks[i];
-      this.bus.emit({ type: 'task-start', key: t.key, layer: t.layer, worker, t: now() });
-    }
+    this.log.dispatch(i);
   }
 
   private idsOf(i: number): number[] {
@@ -295,6 +297,7 @@ export class Scheduler {
 
   private stopRunning(i: number): void {
     this.worker[i] = -1;
+    this.log.drop(i);
     this.running--;
     this.inflightEst -= this.est[i];
     this.layerRunning[this.layerOf[i]]--;
@@ -310,10 +313,7 @@ export class Scheduler {
   private complete(i: number, worker: number, chunk: number, bytesIn: number, bytesOut: number, start: number, stop: number): void {
     this.stopRunning(i);
     this.meanTaskMs += (stop - start - this.meanTaskMs) * 0.2;
-    const t = this.g.tasks[i];
-    const record: TaskRecord = { key: t.key, layer: t.layer, kind: t.spec.kind, worker, ready: this.readyAt[i], start, stop, bytesIn, bytesOut };
-    this.records.push(record);
-    if (this.bus.size) this.bus.emit({ type: 'task', record });
+    this.log.finish(i, worker, this.readyAt[i], start, stop, bytesIn, bytesOut);
     this.done++;
     this.layerDone[this.layerOf[i]]++;
     if (chunk) {
@@ -340,7 +340,7 @@ export class Scheduler {
     this.chunk[i] = 0;
     this.held -= this.bytes[i];
     this.perWorkerHeld[this.madeBy[i]] -= this.bytes[i];
-    if (this.bus.size) this.bus.emit({ type: 'released', key: this.g.tasks[i].key });
+    this.log.release(i);
   }
 
   private maybeFinish(): void {
@@ -368,7 +368,7 @@ export class Scheduler {
       if (this.bus.size) this.bus.emit({ type: 'progress', progress: this.progress() });
       const chunks = new Map<string, number>();
       for (let i = 0; i < this.n; i++) if (this.kept[i] && this.chunk[i]) chunks.set(this.g.tasks[i].key, this.chunk[i]);
-      this.settle?.({ chunks, records: this.records, samples: this.samples, peakHeldBytes: this.peakHeld });
+      this.settle?.({ chunks, records: this.log.records(), samples: this.samples, peakHeldBytes: this.peakHeld });
     }
     this.settle = this.fail = null;
   }

@@ -1,9 +1,9 @@
 /**
  * JobService: runs jobs for a host (web or Electron) one at a time on one engine, and turns engine
  * events into API events. Task records, chunk state changes, memory samples and the latest
- * progress go out together every FLUSH_MS (tasks as columns: api/task-batch.ts), so a job of 10^5
- * tasks costs the window a few messages a second rather than a stream it must keep up with
- * (bench/window.mjs measures what is left). A job that
+ * progress go out together every FLUSH_MS (tasks as typed columns read from the job's task log:
+ * task-stream.ts), so a job of 10^5 tasks costs the window a few messages a second rather than a
+ * stream it must keep up with (bench/window.mjs measures what is left). A job that
  * asks for another worker count or scheduler gets a fresh engine (between jobs, never during one).
  */
 import { createWriteStream } from 'node:fs';
@@ -28,7 +28,8 @@ import { profileChartSvg, profileTimelineSvg, renderProfileReport, renderRunRepo
 import { histogramOfNpy, histogramOfValues } from './histogram.js';
 import { encodeNpy } from './npy-encode.js';
 import { EventBus, type MemorySample, type Progress } from '../engine/events.js';
-import { TaskBatcher } from '../api/task-batch.js';
+import { TaskLog } from '../engine/task-log.js';
+import { TaskStream } from './task-stream.js';
 import { buildJob, validateSpec } from './job-spec.js';
 import { JobHistory } from './job-history.js';
 import { runBuiltJob } from './run-job.js';
@@ -238,14 +239,15 @@ export class JobService {
   private async execute(jobId: string, spec: JobSpecInput, options: RunOptions, signal: AbortSignal, emit: Emit): Promise<void> {
     const t0 = performance.now();
     const bus = new EventBus();
-    const batch = new TaskBatcher();
+    const log = new TaskLog();
+    const stream = new TaskStream(log);
     let layers: TaskGraph['layers'] = [];
     let progress: Progress | null = null;
     let samples: MemorySample[] = [];
     const flush = () => {
-      const chunks = batch.takeChunks();
+      const chunks = stream.takeChunks();
       if (chunks) emit({ event: 'job.chunks', data: { jobId, ...chunks } });
-      const tasks = batch.takeTasks();
+      const tasks = stream.takeTasks();
       if (tasks) emit({ event: 'job.tasks', data: { jobId, ...tasks } });
       if (samples.length) emit({ event: 'job.memory', data: { jobId, samples } });
       samples = [];
@@ -253,11 +255,8 @@ export class JobService {
       progress = null;
     };
     bus.on((e) => {
-      if (e.type === 'task') batch.addTask(e.record);
-      else if (e.type === 'task-start') batch.addStarted(e.key);
-      else if (e.type === 'released') batch.addReleased(e.key);
-      else if (e.type === 'memory') samples.push(e.sample);
-      else if (e.type === 'progress') progress = e.progress;
+      if (e.type === 'memory') samples.push(e.sample);
+      else progress = e.progress;
     });
     const ticker = setInterval(flush, FLUSH_MS);
     let chunking: { dataset: string; grid: number[][]; reason: string }[] = [];
@@ -274,7 +273,7 @@ export class JobService {
       const outDir = join(this.opts.dataDir, 'jobs', jobId);
       await mkdir(outDir, { recursive: true });
       const result = await runBuiltJob(engine, job, {
-        outDir, memoryLimit, bus, signal,
+        outDir, memoryLimit, bus, log, signal,
         onGraph: (g) => (layers = g.layers, emit({
           event: 'job.started',
           data: {

@@ -8,7 +8,7 @@ import { nextTick } from 'vue';
 import type { ApiEvent } from '../../dist/src-main/api/contract.js';
 import ChunkLayoutPanel from '../../src-renderer/components/ChunkLayoutPanel.vue';
 import { cellState, MAX_COLS, MAX_ROWS, planeOf } from '../../src-renderer/chunk-plane';
-import { applyEvent, type ChunkLayer, chunkLayers, ChunkState, resetJob } from '../../src-renderer/job-store';
+import { applyEvent, type ChunkLayer, chunkLayers, ChunkState, job, resetJob } from '../../src-renderer/job-store';
 import { realJobEvents } from './real-job';
 
 let events: ApiEvent[];
@@ -34,14 +34,18 @@ describe('chunk layout panel', () => {
     for (const e of events.slice(events.indexOf(started) + 1)) applyEvent(e);
     expect(grid.states.every((s) => s === ChunkState.InMemory || s === ChunkState.Released)).toBe(true);
     const jobId = events[0].data.jobId;
-    grid.states[7] = ChunkState.Waiting; // chunk (2, 1)
-    applyEvent({ event: 'job.chunks', data: { jobId, started: { [grid.name]: ['2,1'] }, released: {} } });
+    // Chunk (2, 1) is number 7 of the 5 x 3 grid; its layer is named by its place in the job's layers.
+    const layer = Int32Array.of(started.data.layers.findIndex((l) => l.name === grid.name));
+    const chunk = Int32Array.of(7);
+    const change = (state: ChunkState) => applyEvent({ event: 'job.chunks', data: { jobId, layer, chunk, state: Uint8Array.of(state) } });
+    grid.states[7] = ChunkState.Waiting;
+    change(ChunkState.Running);
     expect(grid.states[7]).toBe(ChunkState.Running);
-    applyEvent({ event: 'job.tasks', data: { jobId, t0: 1000, layers: [grid.name], layer: [0], index: ['2,1'], worker: [1], start: [0], stop: [2], bytesIn: [800], bytesOut: [80] } });
+    applyEvent({ event: 'job.tasks', data: { jobId, layer, chunk, worker: Int32Array.of(1), start: Float64Array.of(1000), stop: Float64Array.of(1002), bytesIn: Float64Array.of(800), bytesOut: Float64Array.of(80) } });
     expect(grid.states[7]).toBe(ChunkState.InMemory);
-    applyEvent({ event: 'job.chunks', data: { jobId, started: {}, released: { [grid.name]: ['2,1'] } } });
+    change(ChunkState.Released);
     expect(grid.states[7]).toBe(ChunkState.Released);
-    applyEvent({ event: 'job.chunks', data: { jobId, started: { [grid.name]: ['2,1'] }, released: {} } });
+    change(ChunkState.Running);
     expect(grid.states[7]).toBe(ChunkState.Released);
     applyEvent(events.at(-1)!); // the job's end: the panels are brought up to date at once
     await nextTick();
@@ -65,8 +69,10 @@ describe('chunk layout panel', () => {
     expect(tip).toContain('chunk (4, 2)');
     expect(tip).toContain('shape (5, 5)');
     // The bytes the task reported making: here a partial sum per row (5 rows, sum and compensation).
-    const batch = events.flatMap((e) => (e.event === 'job.tasks' ? [e.data] : [])).find((b) => b.index.some((idx, k) => idx === '4,2' && b.layers[b.layer[k]] === grid.name))!;
-    const k = batch.index.findIndex((idx, j) => idx === '4,2' && batch.layers[batch.layer[j]] === grid.name);
+    const li = job.layers.findIndex((l) => l.name === grid.name);
+    const last = 4 * 3 + 2; // chunk (4, 2)
+    const batch = events.flatMap((e) => (e.event === 'job.tasks' ? [e.data] : [])).find((b) => b.layer.some((l, k) => l === li && b.chunk[k] === last))!;
+    const k = batch.layer.findIndex((l, j) => l === li && batch.chunk[j] === last);
     expect(batch.bytesOut[k]).toBe(5 * 2 * 8);
     expect(tip).toContain('80 B');
   });

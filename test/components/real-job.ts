@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import type { ApiEvent } from '../../dist/src-main/api/contract.js';
 import { Engine } from '../../dist/src-main/engine/engine.js';
 import { JobService } from '../../dist/src-main/service/job-service.js';
+import { decodeMessage, encodeMessage } from '../../dist/src-main/api/wire.js';
 import { tempDir } from '../helpers/engine.js';
 
 // Under happy-dom, module URLs are not file URLs: name the built worker script by path.
@@ -19,7 +20,7 @@ export async function realJobEvents(spec: object, options: object = {}): Promise
     const events: ApiEvent[] = [];
     await new Promise<void>((done) => {
       service.runJob(spec as never, { memoryLimit: null, workers: null, scheduler: 'threads', ...options }, (e) => {
-        events.push(e);
+        events.push(decodeMessage(encodeMessage(e)) as ApiEvent); // as a host sends them
         if (e.event === 'job.done' || e.event === 'job.failed') done();
       });
     });

@@ -11,8 +11,8 @@ import { drawTimeline, extent, panWindow, zoomWindow } from '../../src-renderer/
 
 function columns(tasks: { start: number; stop: number; worker: number; layer: number }[]): TaskColumns {
   const n = tasks.length;
-  const c: TaskColumns = { count: n, start: new Float64Array(n), stop: new Float64Array(n), worker: new Int32Array(n), layer: new Int32Array(n), bytesOut: new Float64Array(n), index: [] };
-  tasks.forEach((t, i) => { c.start[i] = t.start; c.stop[i] = t.stop; c.worker[i] = t.worker; c.layer[i] = t.layer; c.index.push(String(i)); });
+  const c: TaskColumns = { count: n, start: new Float64Array(n), stop: new Float64Array(n), worker: new Int32Array(n), layer: new Int32Array(n), bytesOut: new Float64Array(n), chunk: new Int32Array(n) };
+  tasks.forEach((t, i) => { c.start[i] = t.start; c.stop[i] = t.stop; c.worker[i] = t.worker; c.layer[i] = t.layer; c.chunk[i] = i; });
   return c;
 }
 

@@ -1,12 +1,14 @@
 /**
  * The IPC side of the Electron host: one channel for requests, answered by the same handler the
- * web host uses, and one channel for events back to the window. Requests are accepted only from
- * the app's own window.
+ * web host uses, and one channel for events back to the window (encoded as on the web host's
+ * WebSocket: text, or one binary frame for the task stream's columns, api/wire.ts). Requests are
+ * accepted only from the app's own window.
  */
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { toTesseraError } from '../../engine/errors.js';
 import type { JobService } from '../../service/job-service.js';
 import { checkedEmit, handleRequest } from '../../service/rpc.js';
+import { encodeMessage } from '../../api/wire.js';
 
 export const REQUEST_CHANNEL = 'tessera:request';
 export const EVENT_CHANNEL = 'tessera:event';
@@ -32,7 +34,7 @@ export function guardedHandler(isAppWindow: (sender: WebContents) => boolean, fn
 export function registerIpc(ipcMain: Pick<IpcMain, 'handle'>, service: JobService, isAppWindow: (sender: WebContents) => boolean): void {
   ipcMain.handle(REQUEST_CHANNEL, guardedHandler(isAppWindow, async (event, method, params) => {
     if (typeof method !== 'string') throw toTesseraError({ code: 'BAD_REQUEST', message: 'the method must be a string', hint: '' });
-    const emit = checkedEmit((e) => { if (!event.sender.isDestroyed()) event.sender.send(EVENT_CHANNEL, e); });
+    const emit = checkedEmit((e) => { if (!event.sender.isDestroyed()) event.sender.send(EVENT_CHANNEL, encodeMessage(e)); });
     return handleRequest(service, method, params, emit);
   }));
 }

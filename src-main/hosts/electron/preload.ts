@@ -34,6 +34,7 @@ export const api = {
   },
   /** The path of a file the user dropped on the window (a user gesture: the only way a path is given). */
   pathForFile: (file: File): string => webUtils.getPathForFile(file),
+  /** Events as the host encoded them (text, or a binary frame as a Uint8Array): the renderer decodes. */
   onEvent: (listener: (e: unknown) => void): void => {
     ipcRenderer.on(EVENT_CHANNEL, (_event, e: unknown) => listener(e));
   },

@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { EXPORT_WHAT, RequestEnvelope } from '../../api/contract.js';
+import { encodeMessage } from '../../api/wire.js';
 import { toTesseraError } from '../../engine/errors.js';
 import type { JobService } from '../../service/job-service.js';
 import { checkedEmit, handleRequest } from '../../service/rpc.js';
@@ -111,7 +112,7 @@ export async function startWebHost(service: JobService, opts: { port?: number; r
 
 /** One WebSocket connection: requests in (handled by the shared handler), results and events out. */
 function serve(ws: WebSocket, service: JobService): void {
-  const emit = checkedEmit((e) => { if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(e)); });
+  const emit = checkedEmit((e) => { if (ws.readyState === ws.OPEN) ws.send(encodeMessage(e)); });
   ws.on('message', async (raw) => {
     let id = -1;
     try {
