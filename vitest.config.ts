@@ -9,6 +9,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     fileParallelism: false,
+    globalSetup: ['test/helpers/temp-root.ts'],
     reporters: ['default'],
     projects: [
       {

@@ -11,7 +11,7 @@
  *   node bench/window.mjs [--repeats N]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -117,6 +117,7 @@ draws.push({ ms: Number(await tl.getAttribute('data-draw-ms')), mode: await tl.g
 await browser.close();
 await host.close();
 await engine.close();
+rmSync(dir, { recursive: true, force: true }); // the jobs' histories: ~15 MB each
 
 const fmt = (x) => x.toFixed(3);
 const ratio = median(win) / median(cli);
