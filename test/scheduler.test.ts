@@ -40,7 +40,7 @@ function maxHeldInPriorityOrder(g: TaskGraph): number {
     if (uses.has(t.key)) held++;
     max = Math.max(max, held);
     for (const d of new Set(t.deps)) { const u = uses.get(d)! - 1; uses.set(d, u); if (u === 0) held--; }
-    for (const k of dependents.get(t.key) ?? []) { const r = remaining.get(k)! - 1; remaining.set(k, r); if (r === 0) ready.push(g.byKey.get(k)!); }
+    for (const k of dependents.get(t.key) ?? []) { const r = remaining.get(k)! - 1; remaining.set(k, r); if (r === 0) ready.push(g.tasks[g.indexOf.get(k)!]); }
   }
   return max;
 }
@@ -89,6 +89,16 @@ describe('optimizer', () => {
     expect(maxHeldInPriorityOrder(g)).toBeLessThanOrEqual(3 * 8);
     const w = await lower({ datasets: { x: { random: 'uniform', shape: [1_000_000], chunks: [1000] } }, outputs: { y: 'x * 2' } });
     expect(maxHeldInPriorityOrder(w)).toBeLessThanOrEqual(1); // each chunk is written right after it is made
+  });
+
+  it('numbers every dependency once, at lowering: its task, or -1 for a persisted chunk', async () => {
+    const g = await lower({ datasets: { a: { random: 'normal', shape: [300, 200], chunks: [64, 50] } }, outputs: { m: '(a - a.mean(axis=0)).std()', t: '(a @ a.T)[0, :5]' } });
+    expect(g.indexOf.size).toBe(g.tasks.length);
+    g.tasks.forEach((t, i) => {
+      expect(g.indexOf.get(t.key)).toBe(i);
+      expect(g.depIndex[i]).toEqual(t.deps.map((d) => g.indexOf.get(d)));
+    });
+    // (A job reading a persisted array's chunks, the -1 case, runs in the persist test below.)
   });
 });
 

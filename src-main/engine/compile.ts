@@ -53,7 +53,6 @@ class Builder {
   code: Instruction[] = [];
   nregs = 0;
   accesses: AccessTemplate[] = [];
-  accessIndex = new Map<string, number>();
   deps: string[] = [];
   depIndex = new Map<string, number>();
   memo = new Map<string, Reg>();
@@ -73,12 +72,11 @@ class Builder {
   }
 
   load(a: AccessTemplate, type: CTypeName): number {
-    const k = JSON.stringify(a);
-    let idx = this.accessIndex.get(k);
-    if (idx === undefined) {
+    // A task reads a handful of operands: a scan beats building a key per read (10^5 tasks a job).
+    let idx = this.accesses.findIndex((x) => sameAccess(x, a));
+    if (idx < 0) {
       idx = this.accesses.length;
       this.accesses.push(a);
-      this.accessIndex.set(k, idx);
     }
     const key = `${idx}:${type}`;
     let r = this.loads.get(key);
@@ -106,6 +104,23 @@ class Builder {
   }
 }
 
+/** Whether two accesses read the same elements the same way (same fields, equal values). */
+function sameAccess(x: AccessTemplate, y: AccessTemplate): boolean {
+  if (x.kind !== y.kind || x.base !== y.base || x.strides.length !== y.strides.length) return false;
+  for (let d = 0; d < x.strides.length; d++) if (x.strides[d] !== y.strides[d]) return false;
+  const kx = Object.keys(x), ky = Object.keys(y);
+  if (kx.length !== ky.length) return false;
+  for (const k of kx) if (k !== 'strides' && x[k as keyof AccessTemplate] !== y[k as keyof AccessTemplate]) return false;
+  return true;
+}
+
+/** A memo key for a node reached through dimension maps (no JSON: this runs per node per task). */
+function mapsKey(id: number, maps: readonly DimMap[]): string {
+  let k = `${id}`;
+  for (const m of maps) k += `:${m.off},${m.step},${m.src}`;
+  return k;
+}
+
 /** Strides of an access given dimension maps and the element strides of the space it reads. */
 function affine(maps: readonly DimMap[], elemStrides: readonly number[], ndIter: number): { base: number; strides: number[] } {
   let base = 0;
@@ -129,7 +144,7 @@ export function compileRegion(root: Node, regionShape: readonly number[], rootMa
   const nd = regionShape.length;
 
   const walk = (n: Node, maps: DimMap[], isRoot: boolean): Reg => {
-    const memoKey = `${n.id}:${JSON.stringify(maps)}`;
+    const memoKey = mapsKey(n.id, maps);
     const hit = b.memo.get(memoKey);
     if (hit) return hit;
     let r: Reg;
@@ -254,7 +269,7 @@ export function compileRegion(root: Node, regionShape: readonly number[], rootMa
   }
   if (opts.resultDtype && opts.resultDtype !== result.dtype) result = b.convert(result, opts.resultDtype);
   return {
-    program: allocateRegisters({ nregs: b.nregs, result: result.reg, resultType: result.ctype, code: b.code }),
+    program: allocatedOnce({ nregs: b.nregs, result: result.reg, resultType: result.ctype, code: b.code }),
     accesses: b.accesses,
     deps: b.deps,
     ops: b.ops,
@@ -282,6 +297,29 @@ function fastPower(n: Node & { op: 'map' }, compute: DType, args: number[], b: B
 export function broadcastMaps(maps: readonly DimMap[], outShape: readonly number[], argShape: readonly number[]): DimMap[] {
   const lead = outShape.length - argShape.length;
   return argShape.map((n, i) => (n === 1 && outShape[lead + i] !== 1 ? { off: 0, step: 0, src: -1 } : maps[lead + i]));
+}
+
+/** Whether two programs are the same instructions. */
+export function sameProgram(p: ProgramSpec, q: ProgramSpec): boolean {
+  if (p.nregs !== q.nregs || p.result !== q.result || p.resultType !== q.resultType || p.code.length !== q.code.length) return false;
+  for (let i = 0; i < p.code.length; i++) {
+    const a = p.code[i], b = q.code[i];
+    if (a.length !== b.length) return false;
+    for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  }
+  return true;
+}
+
+/**
+ * allocateRegisters, remembering the last program: the chunks of a layer nearly always compile to
+ * the same instructions, and handing back the same object lets the lowering recognise the
+ * program without comparing it again.
+ */
+let lastAllocated: { raw: ProgramSpec; out: ProgramSpec } | null = null;
+function allocatedOnce(raw: ProgramSpec): ProgramSpec {
+  if (lastAllocated && sameProgram(lastAllocated.raw, raw)) return lastAllocated.out;
+  lastAllocated = { raw, out: allocateRegisters(raw) };
+  return lastAllocated.out;
 }
 
 /**

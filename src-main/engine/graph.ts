@@ -67,7 +67,13 @@ export interface OutputPlan {
 
 export interface TaskGraph {
   tasks: Task[];
-  byKey: Map<string, Task>;
+  /** Task number (position in `tasks`) by key. */
+  indexOf: Map<string, number>;
+  /**
+   * Per task, its listed dependencies as task numbers (-1: a chunk no task of this graph makes,
+   * i.e. a persisted one). Made once by the lowering, so ordering and scheduling never look keys up.
+   */
+  depIndex: number[][];
   layers: Layer[];
   outputs: OutputPlan[];
   programs: number[];

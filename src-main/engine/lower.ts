@@ -68,7 +68,17 @@ class Lowering implements ChunkProvider {
     }
   }
 
+  /** The last program registered and its id: a layer's tasks nearly always share one (see compile.ts). */
+  private lastProgram: { spec: ProgramSpec; id: number } | null = null;
+
   registerProgram(p: ProgramSpec): number {
+    if (this.lastProgram?.spec === p) return this.lastProgram.id;
+    const id = this.registerNew(p);
+    this.lastProgram = { spec: p, id };
+    return id;
+  }
+
+  private registerNew(p: ProgramSpec): number {
     let k = `${p.nregs}|${p.result}|${p.resultType}`;
     for (const ins of p.code) k += `|${ins.join(',')}`;
     let id = this.programs.get(k);
@@ -152,7 +162,7 @@ class Lowering implements ChunkProvider {
     const truthy = fn === 'any' || fn === 'all' || fn === 'count_nonzero';
     const fullStrides = cStrides(input.shape);
     // Partials grouped by the output chunk they feed (kept dims), in C order over reduced dims.
-    const groups = new Map<string, { outIdx: number[]; keys: string[] }>();
+    const groups = new Map<string, { outIdx: number[]; parts: Task[] }>();
     let ops: string[] = [];
     const partialLayer = `${name}-partial`;
     const partialTasks: Task[] = [];
@@ -174,35 +184,35 @@ class Lowering implements ChunkProvider {
       }
       const outIdx = n.keepdims ? idx.map((i, d) => (reduced[d] ? 0 : i)) : idx.filter((_, d) => !reduced[d]);
       const gk = outIdx.join(',');
-      if (!groups.has(gk)) groups.set(gk, { outIdx, keys: [] });
+      let group = groups.get(gk);
+      if (!group) groups.set(gk, (group = { outIdx, parts: [] }));
       const key = taskKey(partialLayer, idx);
-      groups.get(gk)!.keys.push(key);
       const slots = product(shape.map((s, d) => (reduced[d] ? 1 : s)));
       const task: Task = {
         key, layer: partialLayer, index: idx, deps: c.deps, priority: 0, estBytes: planes * slots * 8,
         spec: { kind: 'reduce', program: this.registerProgram(c.program), accesses: c.accesses, iterShape: shape, reduced, indexBase, indexStrides, finalize: false, ...fields },
       };
       partialTasks.push(task);
+      group.parts.push(task);
     }
     if (partialTasks.length === 0) {
       throw new TesseraError('EMPTY_REDUCTION', `cannot reduce an empty array of shape (${input.shape.join(', ')})`, 'the array has no chunks');
     }
-    const byKey = new Map(partialTasks.map((t) => [t.key, t]));
     const combineTasks: Task[] = [];
     let levels = 0;
-    for (const { outIdx, keys } of groups.values()) {
+    for (const { outIdx, parts } of groups.values()) {
       const outShape = chunkRegion(n.grid, outIdx).shape;
       const finalKey = taskKey(name, outIdx);
-      if (keys.length === 1) {
+      if (parts.length === 1) {
         // One partial: it finalises directly and takes the final key.
-        const t = byKey.get(keys[0])!;
+        const t = parts[0];
         t.key = finalKey;
         t.layer = name;
         t.estBytes = product(outShape) * itemsize(out);
         t.spec = { ...(t.spec as Extract<TaskSpec, { kind: 'reduce' }>), finalize: true, outShape };
         continue;
       }
-      let level = keys;
+      let level = parts.map((t) => t.key);
       let depth = 0;
       while (level.length > 1) {
         depth++;
@@ -232,7 +242,9 @@ class Lowering implements ChunkProvider {
     }
     const finals = partialTasks.length - partialsLeft + combineTasks.filter((t) => t.layer === name).length;
     this.addLayer(name, [...ops, ...(combineTasks.length ? ['combine'] : [])], combineTasks.length ? 'combine' : 'reduce', finals, { grid: n.grid, dtype: out });
-    this.tasks.push(...partialTasks, ...combineTasks);
+    // (A loop, not push(...spread): 10^5 arguments are slow and can overflow the stack.)
+    for (const t of partialTasks) this.tasks.push(t);
+    for (const t of combineTasks) this.tasks.push(t);
   }
 
   private lowerAssemble(n: RechunkNode): void {
@@ -341,18 +353,18 @@ class Lowering implements ChunkProvider {
  * `indexShape` (the grid's chunk counts when every task index lies in the grid, else the bounding
  * box of the indices).
  */
-function linkLayers(layers: Layer[], tasks: Task[], byKey: Map<string, Task>): void {
+function linkLayers(layers: Layer[], tasks: Task[], depIndex: number[][]): void {
   const deps = new Map<string, Set<string>>(layers.map((l) => [l.name, new Set()]));
   const box = new Map<string, number[]>(layers.map((l) => [l.name, []]));
-  for (const t of tasks) {
+  tasks.forEach((t, i) => {
     const mine = deps.get(t.layer)!;
-    for (const d of t.deps) {
-      const from = byKey.get(d)?.layer;
+    for (const j of depIndex[i]) {
+      const from = j >= 0 ? tasks[j].layer : undefined;
       if (from !== undefined && from !== t.layer) mine.add(from);
     }
     const b = box.get(t.layer)!;
     t.index.forEach((v, d) => { b[d] = Math.max(b[d] ?? 0, v + 1); });
-  }
+  });
   for (const l of layers) {
     l.deps = [...deps.get(l.name)!];
     const b = box.get(l.name)!;
@@ -371,14 +383,15 @@ export function lowerJob(plan: Plan, outputs: OutputRequest[]): TaskGraph {
     if (o.path) l.addWrites(plan, o.path);
     outPlans.push(plan);
   }
-  const byKey = new Map<string, Task>();
-  for (const t of l.tasks) {
-    if (byKey.has(t.key)) throw new TesseraError('INTERNAL', `duplicate task key ${t.key}`, 'this is a planner bug');
-    byKey.set(t.key, t);
-  }
-  linkLayers(l.layers, l.tasks, byKey);
+  const indexOf = new Map<string, number>();
+  l.tasks.forEach((t, i) => {
+    if (indexOf.has(t.key)) throw new TesseraError('INTERNAL', `duplicate task key ${t.key}`, 'this is a planner bug');
+    indexOf.set(t.key, i);
+  });
+  const depIndex = l.tasks.map((t) => t.deps.map((d) => indexOf.get(d) ?? -1));
+  linkLayers(l.layers, l.tasks, depIndex);
   const graph: TaskGraph = {
-    tasks: l.tasks, byKey, layers: l.layers, outputs: outPlans,
+    tasks: l.tasks, indexOf, depIndex, layers: l.layers, outputs: outPlans,
     programs: [...l.programs.values()], writers: outPlans.flatMap((o) => (o.writer ? [o.writer] : [])),
   };
   order(graph);

@@ -13,10 +13,8 @@ import type { TaskGraph } from './graph.js';
 
 export function order(g: TaskGraph): void {
   const n = g.tasks.length;
-  const indexOf = new Map<string, number>();
-  g.tasks.forEach((t, i) => indexOf.set(t.key, i));
   // Dependencies as task numbers; persisted chunks (not tasks of this graph) are skipped.
-  const deps: number[][] = g.tasks.map((t) => t.deps.map((d) => indexOf.get(d) ?? -1).filter((j) => j >= 0));
+  const deps: number[][] = g.depIndex.map((list) => list.filter((j) => j >= 0));
   const hasDependents = new Uint8Array(n);
   for (const list of deps) for (const j of list) hasDependents[j] = 1;
   const done = new Uint8Array(n);

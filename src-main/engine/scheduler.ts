@@ -120,8 +120,6 @@ export class Scheduler {
     this.log.begin(graph);
     const n = (this.n = graph.tasks.length);
     const external = opts.external ?? new Map<string, number>();
-    const indexOf = new Map<string, number>();
-    graph.tasks.forEach((t, i) => indexOf.set(t.key, i));
     this.remaining = new Int32Array(n);
     this.uses = new Int32Array(n);
     this.prio = new Float64Array(n);
@@ -147,11 +145,15 @@ export class Scheduler {
       const t = graph.tasks[i];
       const unique: number[] = [];
       const listed: number[] = [];
-      for (const d of t.deps) {
-        const ext = external.get(d);
-        if (ext !== undefined) { listed.push(-ext); continue; }
-        const j = indexOf.get(d);
-        if (j === undefined) throw new TesseraError('INTERNAL', `task ${t.key} depends on unknown ${d}`, 'this is a planner bug');
+      const numbers = graph.depIndex[i];
+      for (let k = 0; k < numbers.length; k++) {
+        const j = numbers[k];
+        if (j < 0) {
+          const ext = external.get(t.deps[k]);
+          if (ext === undefined) throw new TesseraError('INTERNAL', `task ${t.key} depends on unknown ${t.deps[k]}`, 'this is a planner bug');
+          listed.push(-ext);
+          continue;
+        }
         listed.push(j);
         if (!unique.includes(j)) unique.push(j);
       }
@@ -160,7 +162,7 @@ export class Scheduler {
       this.remaining[i] = unique.length;
       for (const j of unique) { this.dependents[j].push(i); this.uses[j]++; }
     }
-    for (const k of opts.keep ?? []) { const i = indexOf.get(k); if (i !== undefined) this.kept[i] = 1; }
+    for (const k of opts.keep ?? []) { const i = graph.indexOf.get(k); if (i !== undefined) this.kept[i] = 1; }
     const layers = this.layerNames.length;
     this.layerDone = new Int32Array(layers);
     this.layerRunning = new Int32Array(layers);

@@ -9,7 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export default function setup(): () => void {
-  const root = mkdtempSync(join(tmpdir(), 'tessera-tests-'));
+  // Vitest calls this once per project: the first call makes the folder, the others reuse it (a
+  // nested path grew past the 108-byte limit of the Unix socket Chromium makes in it).
+  if (process.env.TESSERA_TESTS_TMP) return () => undefined;
+  const root = mkdtempSync(join(tmpdir(), 'tt-'));
+  process.env.TESSERA_TESTS_TMP = root;
   process.env.TMPDIR = root;
   return () => rmSync(root, { recursive: true, force: true });
 }
