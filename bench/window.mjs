@@ -3,7 +3,8 @@
  * The window's cost to a job, and the timeline's redraw time, at 10^5 tasks (issue #3):
  * the same job of ~114,000 tasks runs alternately from the CLI (a child process, no listeners)
  * and from the window (the web host in this process, the renderer in Debian's Chromium, every
- * task record, chunk state and memory sample streamed to it). Both report the engine's wall_s
+ * task record, chunk state and memory sample streamed to it), and a third time on the host's own
+ * warm engine with nothing listening. All report the engine's wall_s
  * (handing the job to the engine -> results ready). The page is scrolled to the timeline, so the
  * live timeline is drawn during the runs. Then the finished timeline is redrawn at several zoom
  * levels and its draw times (measured inside the page) are reported.
@@ -19,6 +20,8 @@ import { chromium } from 'playwright-core';
 import { Engine } from '../dist/src-main/engine/engine.js';
 import { JobService } from '../dist/src-main/service/job-service.js';
 import { startWebHost } from '../dist/src-main/hosts/web/server.js';
+import { buildJob, validateSpec } from '../dist/src-main/service/job-spec.js';
+import { runBuiltJob } from '../dist/src-main/service/run-job.js';
 
 const { values } = parseArgs({ options: { repeats: { type: 'string', default: '5' } } });
 const REPEATS = Number(values.repeats);
@@ -82,10 +85,22 @@ function browserCpu() {
 // (panels off screen are not redrawn, so scrolling away would flatter the window).
 await page.getByTestId('timeline').scrollIntoViewIfNeeded();
 
+/**
+ * The same job on the host's own (warm) engine with no window and no task stream: the CLI starts a
+ * fresh process each time, so its lowering runs before the JIT has warmed up; this row separates
+ * the window's own cost from that.
+ */
+async function warmRun() {
+  const job = await buildJob(validateSpec(spec), dir);
+  const r = await runBuiltJob(engine, job, { outDir: join(dir, 'warm') });
+  return { wall: r.stats.wall_s };
+}
+
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 cliRun(); // warm-ups: the page cache, the addon, the browser
 await windowRun();
-const cli = [], win = [], browserCpuPerRun = [];
+await warmRun();
+const cli = [], win = [], warm = [], browserCpuPerRun = [];
 async function measuredWindowRun() {
   const c0 = browserCpu();
   const r = await windowRun();
@@ -94,7 +109,7 @@ async function measuredWindowRun() {
 }
 for (let i = 0; i < REPEATS; i++) {
   // Alternate which goes first, so drift on a shared machine hits both alike.
-  if (i % 2) { win.push((await measuredWindowRun()).wall); cli.push(cliRun().wall); } else { cli.push(cliRun().wall); win.push((await measuredWindowRun()).wall); }
+  if (i % 2) { win.push((await measuredWindowRun()).wall); warm.push((await warmRun()).wall); cli.push(cliRun().wall); } else { cli.push(cliRun().wall); warm.push((await warmRun()).wall); win.push((await measuredWindowRun()).wall); }
 }
 const tasks = cliRun().tasks;
 
@@ -126,6 +141,7 @@ console.log('| run | wall_s median | runs | ratio |');
 console.log('|---|---|---|---|');
 console.log(`| CLI (\`tessera run --json\`) | ${fmt(median(cli))} | ${cli.map(fmt).join(' ')} | 1.00 |`);
 console.log(`| window open (web host + Chromium) | ${fmt(median(win))} | ${win.map(fmt).join(' ')} | ${ratio.toFixed(3)} (target <= 1.05) |`);
+console.log(`| host's warm engine, no window | ${fmt(median(warm))} | ${warm.map(fmt).join(' ')} | ${(median(warm) / median(cli)).toFixed(3)} (window / this: ${(median(win) / median(warm)).toFixed(3)}) |`);
 console.log(`\nChromium CPU per window run: ${browserCpuPerRun.map((x) => x.toFixed(2)).join(' ')} s (the job's workers share the machine's cores with it)`);
 const agg = draws.filter((d) => d.mode === 'aggregate').map((d) => d.ms), bars = draws.filter((d) => d.mode === 'bars').map((d) => d.ms);
 console.log(`\nTimeline redraw at ${tasks} tasks (inside the page, per draw)`);
