@@ -4,8 +4,12 @@
  * renamed, so a crash never leaves a half-written record; `summary.json` (written after it) is
  * what the history list reads, so listing never parses task streams of 10^5 records. A job can be
  * reopened after a restart.
+ *
+ * Retention: the newest HISTORY_KEEP finished jobs are kept; saving one more removes the oldest
+ * folders, with any output files written there. A job of 10^5 tasks keeps ~15 MB of task records,
+ * and an unbounded history filled a disk here within a day of benchmarks.
  */
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Result } from '../api/contract.js';
 import { TesseraError } from '../engine/errors.js';
@@ -18,14 +22,24 @@ function summaryOf(j: JobRecord): Summary {
   return { jobId: j.jobId, finished: j.finished, state: j.state, outputs: Object.keys(j.spec.outputs), wall_s: j.stats.wall_s };
 }
 
+/** Finished jobs kept in the history (the oldest beyond this are removed when a job is saved). */
+export const HISTORY_KEEP = 100;
+
 export class JobHistory {
-  constructor(private readonly dir: string) {}
+  constructor(private readonly dir: string, private readonly keep = HISTORY_KEEP) {}
 
   async save(job: JobRecord): Promise<void> {
     const folder = join(this.dir, job.jobId);
     await mkdir(folder, { recursive: true });
     await writeAtomically(join(folder, 'job.json'), JSON.stringify(job));
     await writeAtomically(join(folder, 'summary.json'), JSON.stringify(summaryOf(job)));
+    await this.prune();
+  }
+
+  /** Removes the folders of finished jobs beyond the newest `keep` (running jobs have no summary yet). */
+  private async prune(): Promise<void> {
+    const jobs = await this.list();
+    for (const old of jobs.slice(this.keep)) await rm(join(this.dir, old.jobId), { recursive: true, force: true });
   }
 
   async get(jobId: string): Promise<JobRecord> {
