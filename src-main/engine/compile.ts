@@ -54,10 +54,10 @@ class Builder {
   nregs = 0;
   accesses: AccessTemplate[] = [];
   deps: string[] = [];
-  depIndex = new Map<string, number>();
   memo = new Map<string, Reg>();
-  loads = new Map<string, number>();  // (access, type) -> register: each operand is loaded once
   ops: string[] = [];
+  // A task has a handful of operands, dependencies and instructions: the lookups below scan them
+  // rather than keep maps, which cost more to make than to scan, once per task at 10^5 tasks a job.
 
   emit(op: string, type: CTypeName, args: number[], imm = 0, srcType?: CTypeName): number {
     const dst = this.nregs++;
@@ -72,29 +72,19 @@ class Builder {
   }
 
   load(a: AccessTemplate, type: CTypeName): number {
-    // A task reads a handful of operands: a scan beats building a key per read (10^5 tasks a job).
     let idx = this.accesses.findIndex((x) => sameAccess(x, a));
     if (idx < 0) {
       idx = this.accesses.length;
       this.accesses.push(a);
     }
-    const key = `${idx}:${type}`;
-    let r = this.loads.get(key);
-    if (r === undefined) {
-      r = this.emit('load', type, [idx]);
-      this.loads.set(key, r);
-    }
-    return r;
+    // Each operand is loaded once per type.
+    const loaded = this.code.find((ins) => ins[0] === 'load' && ins[3] === idx && ins[1] === type);
+    return loaded ? loaded[2] : this.emit('load', type, [idx]);
   }
 
   dep(key: string): number {
-    let i = this.depIndex.get(key);
-    if (i === undefined) {
-      i = this.deps.length;
-      this.deps.push(key);
-      this.depIndex.set(key, i);
-    }
-    return i;
+    const i = this.deps.indexOf(key);
+    return i >= 0 ? i : this.deps.push(key) - 1;
   }
 
   convert(r: Reg, to: DType): Reg {
