@@ -89,22 +89,20 @@ export function resetJob(id: string): void {
   flushUi();
 }
 
+/** The columns the window keeps, each also a column of a 'job.tasks' batch. */
+const COLUMNS = ['start', 'stop', 'worker', 'layer', 'bytesOut', 'chunk'] as const;
+
 /** Appends a batch of finished tasks (the 'job.tasks' columns) to the task columns. */
 function addTasks(b: TaskColumnsBatch): void {
   let c = tasks.value;
   const n = b.layer.length;
   if (c.count + n > c.start.length) {
     const grown = emptyColumns(Math.max(c.start.length * 2, c.count + n));
-    for (const k of ['start', 'stop', 'worker', 'layer', 'bytesOut', 'chunk'] as const) (grown[k] as Float64Array).set((c[k] as Float64Array).subarray(0, c.count));
+    for (const k of COLUMNS) (grown[k] as Float64Array).set((c[k] as Float64Array).subarray(0, c.count));
     grown.count = c.count;
     c = grown;
   }
-  c.start.set(b.start, c.count);
-  c.stop.set(b.stop, c.count);
-  c.worker.set(b.worker, c.count);
-  c.layer.set(b.layer, c.count);
-  c.bytesOut.set(b.bytesOut, c.count);
-  c.chunk.set(b.chunk, c.count);
+  for (const k of COLUMNS) (c[k] as Float64Array).set(b[k] as Float64Array, c.count);
   c.count += n;
   for (let k = 0; k < n; k++) setChunk(b.layer[k], b.chunk[k], ChunkState.InMemory, b.bytesOut[k]);
   tasks.value = c;

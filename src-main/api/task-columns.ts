@@ -6,7 +6,10 @@
  * numbers were most of what the window cost the job (bench/window.mjs; ADR 0007).
  * Pure code: no Node, no DOM.
  */
+import { chunkIndex, chunkNumber, growBox } from '../engine/grid.js';
 import type { EventData, TaskRecordEvent } from './contract.js';
+
+export { chunkIndex, chunkNumber };
 
 export type TaskColumnsBatch = Omit<EventData<'job.tasks'>, 'jobId'>;
 export type ChunkStateBatch = Omit<EventData<'job.chunks'>, 'jobId'>;
@@ -19,28 +22,6 @@ export type ChunkState = (typeof ChunkState)[keyof typeof ChunkState];
 export function splitKey(key: string): [layer: string, index: string] {
   const colon = key.lastIndexOf(':');
   return [key.slice(0, colon), key.slice(colon + 1)];
-}
-
-/** The C-order position of a chunk index in a box of index shape `shape`; -1 if outside it. */
-export function chunkNumber(index: readonly number[], shape: readonly number[]): number {
-  if (index.length !== shape.length) return -1;
-  let at = 0;
-  for (let d = 0; d < shape.length; d++) {
-    const v = index[d];
-    if (!(v >= 0 && v < shape[d])) return -1;
-    at = at * shape[d] + v;
-  }
-  return at;
-}
-
-/** The chunk index at a chunk number in a box (the inverse of chunkNumber). */
-export function chunkIndex(n: number, shape: readonly number[]): number[] {
-  const out = new Array<number>(shape.length);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    out[d] = n % shape[d];
-    n = Math.floor(n / shape[d]);
-  }
-  return out;
 }
 
 /** The index text of a key ("i,j") as numbers. */
@@ -59,10 +40,7 @@ export function recordsToColumns(records: readonly TaskRecordEvent[], layers: re
     const [layer, text] = splitKey(r.key);
     if (!at.has(layer)) { at.set(layer, out.length); out.push({ name: layer, indexShape: [] }); }
     const index = parseIndex(text);
-    if (!known.has(layer)) {
-      const box = out[at.get(layer)!].indexShape;
-      index.forEach((v, d) => { box[d] = Math.max(box[d] ?? 0, v + 1); });
-    }
+    if (!known.has(layer)) growBox(out[at.get(layer)!].indexShape, index);
     return { layer: at.get(layer)!, index };
   });
   const n = records.length;

@@ -12,7 +12,7 @@ import type { CTypeName, Instruction, NativeAccess, ProgramSpec } from '../nativ
 import { ctypeOf, type DType, isInteger } from './dtype.js';
 import { TesseraError } from './errors.js';
 import type { Node } from './expr.js';
-import { chunkOf, cStrides, fStrides, type Grid, gridBounds } from './grid.js';
+import { chunkNumber, chunkOf, cStrides, fStrides, type Grid, gridBounds } from './grid.js';
 import type { Plan } from './plan.js';
 import { emitUfunc, getUfunc } from './ufuncs.js';
 
@@ -187,7 +187,7 @@ export function compileRegion(root: Node, regionShape: readonly number[], rootMa
         }
         if (s.kind === 'stored') {
           const counts = n.grid.map((d) => d.length);
-          return readChunkOf(n, n.grid, (idx) => s.keys[idx.reduce((acc, i, d) => acc * counts[d] + i, 0)], maps);
+          return readChunkOf(n, n.grid, (idx) => s.keys[chunkNumber(idx, counts)], maps);
         }
         if (s.kind === 'file') {
           const es = s.fortran ? fStrides(n.shape) : cStrides(n.shape);
@@ -290,7 +290,7 @@ export function broadcastMaps(maps: readonly DimMap[], outShape: readonly number
 }
 
 /** Whether two programs are the same instructions. */
-export function sameProgram(p: ProgramSpec, q: ProgramSpec): boolean {
+function sameProgram(p: ProgramSpec, q: ProgramSpec): boolean {
   if (p.nregs !== q.nregs || p.result !== q.result || p.resultType !== q.resultType || p.code.length !== q.code.length) return false;
   for (let i = 0; i < p.code.length; i++) {
     const a = p.code[i], b = q.code[i];

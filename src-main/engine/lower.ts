@@ -13,7 +13,7 @@ import { TesseraError } from './errors.js';
 import { type AccessTemplate, type ChunkProvider, compileRegion, regionMaps } from './compile.js';
 import type { MatmulNode, Node, ReduceNode, RechunkNode } from './expr.js';
 import type { Layer, OutputPlan, Task, TaskGraph, TaskSpec } from './graph.js';
-import { chunkIndices, chunkRegion, cStrides, type Grid, gridBounds, product, refine } from './grid.js';
+import { chunkIndices, chunkRegion, cStrides, type Grid, gridBounds, growBox, product, refine } from './grid.js';
 import type { Plan } from './plan.js';
 import { order } from './order.js';
 
@@ -362,8 +362,7 @@ function linkLayers(layers: Layer[], tasks: Task[], depIndex: number[][]): void 
       const from = j >= 0 ? tasks[j].layer : undefined;
       if (from !== undefined && from !== t.layer) mine.add(from);
     }
-    const b = box.get(t.layer)!;
-    t.index.forEach((v, d) => { b[d] = Math.max(b[d] ?? 0, v + 1); });
+    growBox(box.get(t.layer)!, t.index);
   });
   for (const l of layers) {
     l.deps = [...deps.get(l.name)!];
