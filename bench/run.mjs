@@ -5,7 +5,8 @@
  * python3-numpy / python3-dask, where installed. Timings are the best of a few repeats after a
  * warm-up (noisy shared machines: compare the ratios, not the absolute numbers).
  *
- *   node bench/run.mjs [--quick]   (--quick: fewer repeats and a smaller bandwidth array)
+ *   node bench/run.mjs [--quick] [--only seed|bandwidth|overhead]
+ *   (--quick: fewer repeats and a smaller bandwidth array; --only: one part of the table)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,6 +20,10 @@ import { Evaluator, npyArray, randomArray, readNpyInfo, full, reduce } from '../
 import { addonPath } from '../dist/src-main/native/addon.js';
 
 const quick = process.argv.includes('--quick');
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt > 0 ? process.argv[onlyAt + 1] : null;
+if (only && !['seed', 'bandwidth', 'overhead'].includes(only)) throw new Error(`--only takes seed, bandwidth or overhead, not ${only}`);
+const want = (part) => !only || only === part;
 const REPEATS = quick ? 2 : 5;
 const WORKERS = Math.min(2, availableParallelism());
 const SEED_N = 10_000_000;
@@ -64,7 +69,7 @@ def best(f, repeats=${REPEATS}):
     return t
 `;
 
-const numpySeed = python(`${PY_TIMER}
+const numpySeed = want('seed') && python(`${PY_TIMER}
 import numpy as np
 rng = np.random.default_rng(42)
 def gen_and_compute():
@@ -73,7 +78,7 @@ def gen_and_compute():
 x = rng.random(${SEED_N})
 print(json.dumps({"full": best(gen_and_compute), "compute": best(lambda: np.sqrt(x ** 2).mean())}))`);
 
-const daskSeed = python(`${PY_TIMER}
+const daskSeed = want('seed') && python(`${PY_TIMER}
 import dask, dask.array as da
 out = {"version": dask.__version__}
 for c in ${JSON.stringify(SEED_CHUNKS)}:
@@ -82,14 +87,14 @@ for c in ${JSON.stringify(SEED_CHUNKS)}:
     out[str(c)] = best(lambda: y.compute(scheduler='threads', num_workers=${WORKERS}), repeats=${quick ? 1 : 3})
 print(json.dumps(out))`);
 
-const daskOverhead = python(`${PY_TIMER}
+const daskOverhead = want('overhead') && python(`${PY_TIMER}
 import dask.array as da
 x = da.ones(${OVERHEAD_TASKS}, chunks=1).sum()
 n = len(dict(x.__dask_graph__()))
 t = best(lambda: x.compute(scheduler='threads', num_workers=${WORKERS}), repeats=${quick ? 1 : 3})
 print(json.dumps({"tasks": n, "wall": t}))`);
 
-const numpyBw = python(`${PY_TIMER}
+const numpyBw = want('bandwidth') && python(`${PY_TIMER}
 import numpy as np
 x = np.random.default_rng(0).random(${BW_N})
 print(json.dumps({op: best(getattr(x, op), repeats=3) for op in ("sum", "mean", "std", "min")}))`);
@@ -98,93 +103,97 @@ print(json.dumps({op: best(getattr(x, op), repeats=3) for op in ("sum", "mean", 
 const engine = await Engine.start({ workers: WORKERS });
 const evaluate = (ctx, datasets, src) => new Evaluator(ctx, new Map(Object.entries(datasets))).evaluateOutput(src);
 
-// 1. The seed workload at each chunking.
-const seedTimes = {};
-for (const c of SEED_CHUNKS) {
+if (want('seed')) {
+  // 1. The seed workload at each chunking.
+  const seedTimes = {};
+  for (const c of SEED_CHUNKS) {
+    const ctx = new ExprContext();
+    const x = randomArray(ctx, { dist: 'uniform', shape: [SEED_N], seed: 42, chunks: [c] });
+    const node = evaluate(ctx, { x }, 'sqrt(x ** 2).mean()');
+    seedTimes[c] = await best(() => engine.compute([{ name: 'm', node }]));
+  }
+  const tBest = Math.min(...Object.values(seedTimes));
+  const daskBest = daskSeed ? Math.min(...SEED_CHUNKS.map((c) => daskSeed[String(c)])) : null;
+  for (const c of SEED_CHUNKS) {
+    row('seed sqrt(x**2).mean(), 10M', `chunks ${c.toExponential(0)}`, `${(seedTimes[c] * 1000).toFixed(1)} ms`,
+      daskSeed ? `${(daskSeed[String(c)] * 1000).toFixed(1)} ms` : null, `Dask ${daskSeed?.version ?? 'n/a'} threads`,
+      'x faster than Dask (same chunks)', daskSeed ? daskSeed[String(c)] / seedTimes[c] : null);
+  }
+  row('seed sqrt(x**2).mean(), 10M', 'best vs best', `${(tBest * 1000).toFixed(1)} ms`, daskBest ? `${(daskBest * 1000).toFixed(1)} ms` : null,
+    'Dask best chunking', 'x faster than Dask', daskBest ? daskBest / tBest : null, '>= 5x');
+  row('seed sqrt(x**2).mean(), 10M', 'best vs numpy (generate + compute)', `${(tBest * 1000).toFixed(1)} ms`,
+    numpySeed ? `${(numpySeed.full * 1000).toFixed(1)} ms` : null, 'numpy, 1 thread', 'x faster than numpy', numpySeed ? numpySeed.full / tBest : null, '>= 2x');
+  row('seed sqrt(x**2).mean(), 10M', 'best vs numpy (x already in memory)', `${(tBest * 1000).toFixed(1)} ms`,
+    numpySeed ? `${(numpySeed.compute * 1000).toFixed(1)} ms` : null, 'numpy compute only', 'x faster than numpy', numpySeed ? numpySeed.compute / tBest : null);
+}
+
+if (want('bandwidth')) {
+  // 2. Memory bandwidth: the probe, then reductions over a persisted array and over a warm mmap.
   const ctx = new ExprContext();
-  const x = randomArray(ctx, { dist: 'uniform', shape: [SEED_N], seed: 42, chunks: [c] });
-  const node = evaluate(ctx, { x }, 'sqrt(x ** 2).mean()');
-  seedTimes[c] = await best(() => engine.compute([{ name: 'm', node }]));
-}
-const tBest = Math.min(...Object.values(seedTimes));
-const daskBest = daskSeed ? Math.min(...SEED_CHUNKS.map((c) => daskSeed[String(c)])) : null;
-for (const c of SEED_CHUNKS) {
-  row('seed sqrt(x**2).mean(), 10M', `chunks ${c.toExponential(0)}`, `${(seedTimes[c] * 1000).toFixed(1)} ms`,
-    daskSeed ? `${(daskSeed[String(c)] * 1000).toFixed(1)} ms` : null, `Dask ${daskSeed?.version ?? 'n/a'} threads`,
-    'x faster than Dask (same chunks)', daskSeed ? daskSeed[String(c)] / seedTimes[c] : null);
-}
-row('seed sqrt(x**2).mean(), 10M', 'best vs best', `${(tBest * 1000).toFixed(1)} ms`, daskBest ? `${(daskBest * 1000).toFixed(1)} ms` : null,
-  'Dask best chunking', 'x faster than Dask', daskBest ? daskBest / tBest : null, '>= 5x');
-row('seed sqrt(x**2).mean(), 10M', 'best vs numpy (generate + compute)', `${(tBest * 1000).toFixed(1)} ms`,
-  numpySeed ? `${(numpySeed.full * 1000).toFixed(1)} ms` : null, 'numpy, 1 thread', 'x faster than numpy', numpySeed ? numpySeed.full / tBest : null, '>= 2x');
-row('seed sqrt(x**2).mean(), 10M', 'best vs numpy (x already in memory)', `${(tBest * 1000).toFixed(1)} ms`,
-  numpySeed ? `${(numpySeed.compute * 1000).toFixed(1)} ms` : null, 'numpy compute only', 'x faster than numpy', numpySeed ? numpySeed.compute / tBest : null);
+  const bytes = BW_N * 8;
+  const stored = await engine.persist(ctx, randomArray(ctx, { dist: 'uniform', shape: [BW_N], seed: 1, chunks: 'auto' }));
+  const ids = engine.chunkIds(stored);
+  const chunkBytes = bytes / ids.length;
 
-// 2. Memory bandwidth: the probe, then reductions over a persisted array and over a warm mmap.
-const ctx = new ExprContext();
-const bytes = BW_N * 8;
-const stored = await engine.persist(ctx, randomArray(ctx, { dist: 'uniform', shape: [BW_N], seed: 1, chunks: 'auto' }));
-const ids = engine.chunkIds(stored);
-const chunkBytes = bytes / ids.length;
-
-async function probe(threads, repeats = REPEATS) {
-  const code = `
-    const { workerData, parentPort } = require('node:worker_threads');
-    const addon = require(workerData.addon);
-    parentPort.on('message', () => {
-      const t0 = performance.now();
-      let acc = 0;
-      for (const id of workerData.ids) acc |= addon.readProbe(id);
-      parentPort.postMessage({ ms: performance.now() - t0, acc });
-    });`;
-  const parts = Array.from({ length: threads }, (_, t) => ids.filter((_, i) => i % threads === t));
-  const workers = parts.map((p) => new Worker(code, { eval: true, workerData: { ids: p, addon: addonPath() } }));
-  const once = () => Promise.all(workers.map((w) => new Promise((r) => { w.once('message', r); w.postMessage(0); })));
-  await once();
-  let bestGbps = 0;
-  for (let i = 0; i < repeats; i++) {
-    const t0 = performance.now();
+  async function probe(threads, repeats = REPEATS) {
+    const code = `
+      const { workerData, parentPort } = require('node:worker_threads');
+      const addon = require(workerData.addon);
+      parentPort.on('message', () => {
+        const t0 = performance.now();
+        let acc = 0;
+        for (const id of workerData.ids) acc |= addon.readProbe(id);
+        parentPort.postMessage({ ms: performance.now() - t0, acc });
+      });`;
+    const parts = Array.from({ length: threads }, (_, t) => ids.filter((_, i) => i % threads === t));
+    const workers = parts.map((p) => new Worker(code, { eval: true, workerData: { ids: p, addon: addonPath() } }));
+    const once = () => Promise.all(workers.map((w) => new Promise((r) => { w.once('message', r); w.postMessage(0); })));
     await once();
-    bestGbps = Math.max(bestGbps, bytes / ((performance.now() - t0) / 1000) / 1e9);
-  }
-  await Promise.all(workers.map((w) => w.terminate()));
-  return bestGbps;
-}
-const bw1 = await probe(1);
-const bwAll = await probe(WORKERS);
-row('memory read bandwidth', 'probe, 1 thread', `${bw1.toFixed(2)} GB/s`, null, '', '', null);
-row('memory read bandwidth', `probe, ${WORKERS} threads (the reference)`, `${bwAll.toFixed(2)} GB/s`, null, '', '', null);
-
-const tmp = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
-const npyPath = join(tmp, 'x.npy');
-await engine.compute([{ name: 'x', node: stored, path: npyPath }]);
-const mapped = npyArray(ctx, await readNpyInfo(npyPath), 'auto');
-// The machine's bandwidth drifts: each reduction is timed right after a probe, several rounds,
-// and the fraction is the median of those paired ratios.
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-for (const [where, node] of [['in memory', stored], ['mmap, warm', mapped]]) {
-  for (const op of ['sum', 'mean', 'std', 'min']) {
-    const r = reduce(ctx, op, node, null);
-    await engine.compute([{ name: op, node: r }]); // warm-up (and the page cache, for mmap)
-    const ratios = [], speeds = [];
-    for (let round = 0; round < (quick ? 3 : 5); round++) {
-      const probeGbps = await probe(WORKERS, 1);
+    let bestGbps = 0;
+    for (let i = 0; i < repeats; i++) {
       const t0 = performance.now();
-      await engine.compute([{ name: op, node: r }]);
-      const gbps = bytes / ((performance.now() - t0) / 1000) / 1e9;
-      speeds.push(gbps);
-      ratios.push(gbps / probeGbps);
+      await once();
+      bestGbps = Math.max(bestGbps, bytes / ((performance.now() - t0) / 1000) / 1e9);
     }
-    const np = numpyBw && where === 'in memory' ? numpyBw[op] : null;
-    row(`${op} over ${(bytes / 1e6).toFixed(0)} MB float64`, where, `${median(speeds).toFixed(2)} GB/s`, np ? `${(bytes / np / 1e9).toFixed(2)} GB/s` : null,
-      np ? 'numpy, 1 thread' : '', 'fraction of read bandwidth (paired)', median(ratios), '>= 0.8');
+    await Promise.all(workers.map((w) => w.terminate()));
+    return bestGbps;
   }
+  const bw1 = await probe(1);
+  const bwAll = await probe(WORKERS);
+  row('memory read bandwidth', 'probe, 1 thread', `${bw1.toFixed(2)} GB/s`, null, '', '', null);
+  row('memory read bandwidth', `probe, ${WORKERS} threads (the reference)`, `${bwAll.toFixed(2)} GB/s`, null, '', '', null);
+
+  const tmp = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
+  const npyPath = join(tmp, 'x.npy');
+  await engine.compute([{ name: 'x', node: stored, path: npyPath }]);
+  const mapped = npyArray(ctx, await readNpyInfo(npyPath), 'auto');
+  // The machine's bandwidth drifts: each reduction is timed right after a probe, several rounds,
+  // and the fraction is the median of those paired ratios.
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  for (const [where, node] of [['in memory', stored], ['mmap, warm', mapped]]) {
+    for (const op of ['sum', 'mean', 'std', 'min']) {
+      const r = reduce(ctx, op, node, null);
+      await engine.compute([{ name: op, node: r }]); // warm-up (and the page cache, for mmap)
+      const ratios = [], speeds = [];
+      for (let round = 0; round < (quick ? 3 : 5); round++) {
+        const probeGbps = await probe(WORKERS, 1);
+        const t0 = performance.now();
+        await engine.compute([{ name: op, node: r }]);
+        const gbps = bytes / ((performance.now() - t0) / 1000) / 1e9;
+        speeds.push(gbps);
+        ratios.push(gbps / probeGbps);
+      }
+      const np = numpyBw && where === 'in memory' ? numpyBw[op] : null;
+      row(`${op} over ${(bytes / 1e6).toFixed(0)} MB float64`, where, `${median(speeds).toFixed(2)} GB/s`, np ? `${(bytes / np / 1e9).toFixed(2)} GB/s` : null,
+        np ? 'numpy, 1 thread' : '', 'fraction of read bandwidth (paired)', median(ratios), '>= 0.8');
+    }
+  }
+  engine.unpersist(stored);
+  rmSync(tmp, { recursive: true, force: true });
 }
-engine.unpersist(stored);
-rmSync(tmp, { recursive: true, force: true });
 
 // 3. Scheduler overhead on trivial tasks.
-{
+if (want('overhead')) {
   const c2 = new ExprContext();
   const ones = full(c2, [OVERHEAD_TASKS], 1, 'float64', 1);
   const node = reduce(c2, 'sum', ones, null);

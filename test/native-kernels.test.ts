@@ -169,6 +169,37 @@ describe(`block kernels at every SIMD level (${levels.join(', ')}) against the s
     }
   });
 
+  it('variance over many 16 KB pieces (and a short rest) is bit-identical at every level and right', () => {
+    // Longer than a block of the zero-copy path, with a mean far from zero (the case a one-pass
+    // formula gets wrong): pieces, their overlapped second pass and Chan's merges all count.
+    const len = 5 * 16 * 1024 + 2048 * 3 + 77;
+    let s = 7;
+    const data = new Float64Array(len);
+    for (let i = 0; i < len; i++) { s = (s * 1103515245 + 12345) % 2147483648; data[i] = 1e6 + s / 2147483648; }
+    const id = n.putChunk({ dtype: 'float64', shape: [len], data });
+    const program = n.registerProgram({ nregs: 1, result: 0, resultType: 'f64', code: [['load', 'f64', 0, 0, -1, -1, 0]] });
+    const variance = () => {
+      const r = run({
+        kind: 'reduce', program, iterShape: [len], reduced: [1], indexBase: 0, indexStrides: [0],
+        accesses: [{ kind: 'chunk', dtype: 'float64', dep: 0, base: 0, strides: [1] }],
+        reduce: 'var', acc: 'f64', ddof: 0, sqrt: false, outDtype: 'float64', finalize: true, outShape: [],
+      }, [id]);
+      const out = new Uint8Array(n.readChunk(r.chunk).data);
+      n.release(r.chunk);
+      return out;
+    };
+    sameAtEveryLevel('var over pieces', variance);
+    const got = new Float64Array(variance().buffer)[0];
+    let mean = 0;
+    for (let i = 0; i < len; i++) mean += data[i];
+    mean /= len;
+    let m2 = 0;
+    for (let i = 0; i < len; i++) m2 += (data[i] - mean) ** 2;
+    expect(Math.abs(got - m2 / len) / (m2 / len)).toBeLessThan(1e-12);
+    n.dropProgram(program);
+    n.release(id);
+  });
+
   it('matmul blocks at every level', () => {
     for (const ct of ['f64', 'f32', 'i64'] as CTypeName[]) {
       const a = chunkOf(ct, 11), b = chunkOf(ct, 12);

@@ -1,22 +1,31 @@
 /**
  * The worker pool: one worker thread per core by default. Workers load the addon themselves and
- * share the process-wide chunk store, so a task message is a task index plus chunk ids.
+ * share the process-wide chunk store; a job's tasks reach them through its shared task queue
+ * (task-queue.ts) and the pool's doorbell (doorbell.ts), not through messages.
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
+import { Doorbell, WORK } from './doorbell.js';
 import type { EncodedJob } from './executor.js';
-import type { WorkerMessage, WorkerReply } from './worker.js';
+import type { TaskQueueBuffers } from './task-queue.js';
+import type { TaskError, WorkerInit, WorkerMessage, WorkerReply } from './worker.js';
 import { TesseraError } from './errors.js';
 
-export type ReplyHandler = (worker: number, reply: Exclude<WorkerReply, { type: 'ready' }>) => void;
+/** What a job hears from the pool besides its queue: a task's error, or a worker that died. */
+export type PoolEvent =
+  | { type: 'error'; job: number; task: number; error: TaskError }
+  | { type: 'crash'; worker: number; error: Error };
+export type PoolHandler = (worker: number, event: PoolEvent) => void;
 
 let nextJob = 1;
 
 export class WorkerPool {
   private readonly workers: Worker[] = [];
-  private handler: ReplyHandler | null = null;
+  private handler: PoolHandler | null = null;
   private crashed: Error | null = null;
+  private closing = false;
   readonly size: number;
+  readonly doorbell = new Doorbell();
 
   private constructor(size: number) {
     this.size = size;
@@ -31,20 +40,26 @@ export class WorkerPool {
     const pool = new WorkerPool(size);
     await Promise.all(
       Array.from({ length: size }, (_, i) => new Promise<void>((resolve, reject) => {
-        const w = new Worker(workerUrl);
+        const w = new Worker(workerUrl, { workerData: { index: i, doorbell: pool.doorbell.buffer } satisfies WorkerInit });
         pool.workers.push(w);
         w.once('error', reject);
         w.on('message', (m: WorkerReply) => {
           if (m.type === 'ready') { w.off('error', reject); resolve(); return; }
           pool.handler?.(i, m);
         });
-        w.on('error', (e) => { pool.crashed = e; });
+        const died = (error: Error) => {
+          if (pool.closing || pool.crashed) return;
+          pool.crashed = error;
+          pool.handler?.(i, { type: 'crash', worker: i, error });
+        };
+        w.on('error', died);
+        w.on('exit', (code) => died(new Error(`worker ${i} exited with code ${code}`)));
       })),
     );
     return pool;
   }
 
-  onReply(h: ReplyHandler | null): void {
+  onEvent(h: PoolHandler | null): void {
     this.handler = h;
   }
 
@@ -56,17 +71,16 @@ export class WorkerPool {
     this.workers[worker].postMessage(m);
   }
 
-  /** Sends a job's encoded tasks to every worker once; returns the job id for run messages. */
-  beginJob(encoded: EncodedJob): number {
+  /** Sends a job's encoded tasks and its queue to every worker once; returns the job's id. */
+  beginJob(encoded: EncodedJob, queue: TaskQueueBuffers): number {
     const job = nextJob++;
-    for (let w = 0; w < this.size; w++) this.post(w, { type: 'job', job, encoded });
+    for (let w = 0; w < this.size; w++) this.post(w, { type: 'job', job, encoded, queue });
     return job;
   }
 
-  /** tasks: [taskIndex, idCount, ...ids] repeated. */
-  run(worker: number, job: number, tasks: number[]): void {
-    const packed = Float64Array.from(tasks);
-    this.workers[worker].postMessage({ type: 'run', job, tasks: packed } satisfies WorkerMessage, [packed.buffer]);
+  /** Tells idle workers that tasks were queued. */
+  ringWork(): void {
+    this.doorbell.ring(WORK);
   }
 
   /** Forgets a job's specs and unmaps its input files in every worker. */
@@ -75,6 +89,7 @@ export class WorkerPool {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
     this.workers.length = 0;
   }

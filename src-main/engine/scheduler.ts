@@ -17,10 +17,13 @@
  * - Failure: the first failing task stops dispatch; running tasks finish; every chunk of the job
  *   is released; the error names the task key.
  * - Cancel: like a failure, with code CANCELLED.
- * - Workers are kept busy by sending each a few tasks ahead, in batches, so a worker never waits
- *   for a round trip through the main thread between two tasks. How far ahead follows the
- *   measured task length: 2 tasks for tasks of milliseconds (keeps priorities and balance tight),
- *   up to 32 for tasks of microseconds (amortises the messages).
+ * - Dispatch: ready tasks go, in priority order, to the job's shared queue (task-queue.ts), from
+ *   which whichever worker is free takes the next one; a worker never waits for this thread while
+ *   the queue holds tasks, and no task waits behind a busy worker while another is idle. How many
+ *   tasks are queued or running at once follows the measured task length: 2 per worker for tasks
+ *   of milliseconds (keeps priorities and the memory gate tight), up to 32 per worker for tasks of
+ *   microseconds (this thread wakes once per several finished tasks).
+ * - Worker failure: a worker that dies fails the job (WORKER_CRASHED) and the pool with it.
  *
  * Tasks are numbered by their position in graph.tasks; all per-task state lives in typed arrays
  * indexed by that number, so a job of 10^5 tasks costs microseconds per task on this thread.
@@ -30,11 +33,12 @@ import { native } from '../native/addon.js';
 import { TesseraError, toTesseraError } from './errors.js';
 import type { EventBus, MemorySample, Progress, TaskRecord } from './events.js';
 import { TaskLog } from './task-log.js';
+import { FINISHED } from './doorbell.js';
 import { encodeJob, JobRunner } from './executor.js';
 import type { TaskGraph } from './graph.js';
 import { ReadyHeap } from './heap.js';
-import type { WorkerPool } from './pool.js';
-import { RESULT_FIELDS, type WorkerReply } from './worker.js';
+import type { PoolEvent, WorkerPool } from './pool.js';
+import { RESULT_FIELDS, TaskQueue } from './task-queue.js';
 
 export interface SchedulerOptions {
   pool: WorkerPool | null;   // null: run inline on this thread (--scheduler sync)
@@ -55,7 +59,7 @@ export interface SchedulerResult {
   peakHeldBytes: number;
 }
 
-/** Tasks in flight per worker, by the mean task length so far (milliseconds). */
+/** Tasks queued or running per worker, by the mean task length so far (milliseconds). */
 export function prefetchFor(meanTaskMs: number): number {
   if (meanTaskMs < 0.2) return 32;
   if (meanTaskMs < 2) return 8;
@@ -83,7 +87,7 @@ export class Scheduler {
   private readonly chunk: Float64Array;          // chunk id made (0: none / released)
   private readonly bytes: Float64Array;
   private readonly madeBy: Int32Array;
-  private readonly worker: Int32Array;           // running on (-1: not running)
+  private readonly inFlight: Uint8Array;         // queued or running
   private readonly kept: Uint8Array;
   private readonly layerOf: Int32Array;
   private readonly layerNames: string[] = [];
@@ -92,7 +96,6 @@ export class Scheduler {
   private readonly layerTotal: Int32Array;
   private readonly readyGrowing: ReadyHeap;  // gated by the memory limit
   private readonly readyFreeing: ReadyHeap;  // never gated
-  private readonly inflight: number[];
   private readonly perWorkerHeld: number[];
   private readonly log: TaskLog;
   private readonly samples: MemorySample[] = [];
@@ -109,6 +112,7 @@ export class Scheduler {
   private timer: NodeJS.Timeout | null = null;
   private lastProgress = 0;
   private inline: JobRunner | null = null;
+  private queue: TaskQueue | null = null;
 
   constructor(graph: TaskGraph, opts: SchedulerOptions) {
     this.g = graph;
@@ -128,7 +132,7 @@ export class Scheduler {
     this.chunk = new Float64Array(n);
     this.bytes = new Float64Array(n);
     this.madeBy = new Int32Array(n);
-    this.worker = new Int32Array(n).fill(-1);
+    this.inFlight = new Uint8Array(n);
     this.kept = new Uint8Array(n);
     this.layerOf = new Int32Array(n);
     const layerIndex = new Map<string, number>();
@@ -171,7 +175,6 @@ export class Scheduler {
     this.readyGrowing = new ReadyHeap(this.prio);
     this.readyFreeing = new ReadyHeap(this.prio);
     const lanes = opts.pool ? opts.pool.size : 1;
-    this.inflight = new Array(lanes).fill(0);
     this.perWorkerHeld = new Array(lanes).fill(0);
     this.memoryIntervalMs = opts.memoryIntervalMs ?? 50;
   }
@@ -186,9 +189,13 @@ export class Scheduler {
       this.sampleMemory();
       this.timer = setInterval(() => this.sampleMemory(), this.memoryIntervalMs);
       if (this.pool) {
-        this.job = this.pool.beginJob(encodeJob(this.g.tasks.map((t) => t.spec), this.owner));
-        this.pool.onReply((w, r) => this.onReply(w, r));
+        const crashed = this.pool.failure;
+        if (crashed) this.error = workerCrashed(crashed);
+        this.queue = TaskQueue.create(this.listed.map((l) => l.length));
+        this.job = this.pool.beginJob(encodeJob(this.g.tasks.map((t) => t.spec), this.owner), this.queue.buffers);
+        this.pool.onEvent((w, e) => this.onPoolEvent(w, e));
         this.pump();
+        this.listen();
       } else {
         this.inline = new JobRunner(encodeJob(this.g.tasks.map((t) => t.spec), this.owner));
         void this.runInline();
@@ -199,6 +206,7 @@ export class Scheduler {
   /** Stops dispatching; running tasks finish, then the run rejects with CANCELLED. */
   cancel(reason = 'the job was cancelled'): void {
     if (!this.error) this.error = new TesseraError('CANCELLED', reason, 'no output was written; run the job again to get results', { phase: 'run' });
+    this.takeBackQueued();
     this.maybeFinish();
   }
 
@@ -229,76 +237,80 @@ export class Scheduler {
     return -1;
   }
 
-  private dispatch(i: number, worker: number): void {
-    this.worker[i] = worker;
+  private dispatch(i: number): void {
+    this.inFlight[i] = 1;
     this.running++;
     this.inflightEst += this.est[i];
     this.layerRunning[this.layerOf[i]]++;
     this.log.dispatch(i);
   }
 
-  private idsOf(i: number): number[] {
+  /** Writes the chunk ids task i reads into `out`. */
+  private idsOf(i: number, out: Float64Array): Float64Array {
     const listed = this.listed[i];
-    const out = new Array<number>(listed.length);
     for (let k = 0; k < listed.length; k++) out[k] = listed[k] < 0 ? -listed[k] : this.chunk[listed[k]];
     return out;
   }
 
+  /** Queues ready tasks while fewer than the in-flight limit are queued or running. */
   private pump(): void {
-    const pool = this.pool!;
     if (this.error) return this.maybeFinish();
-    const prefetch = prefetchFor(this.meanTaskMs);
-    const batchSize = Math.max(1, prefetch >> 1);
-    // Batches of half the prefetch depth (one runs while the next is on its way), handed out
-    // round-robin so a few ready tasks spread over all workers.
-    for (let sent = true; sent;) {
-      sent = false;
-      for (let w = 0; w < pool.size; w++) {
-        const batch: number[] = [];
-        let count = 0;
-        while (count < batchSize && this.inflight[w] + count < prefetch) {
-          const i = this.pickReady();
-          if (i < 0) break;
-          this.dispatch(i, w);
-          const ids = this.idsOf(i);
-          batch.push(i, ids.length);
-          for (const id of ids) batch.push(id);
-          count++;
-        }
-        if (!count) continue;
-        this.inflight[w] += count;
-        pool.run(w, this.job, batch);
-        sent = true;
-      }
+    const queue = this.queue!;
+    const size = this.pool!.size;
+    const limit = size * prefetchFor(this.meanTaskMs);
+    let queued = 0;
+    while (this.running < limit) {
+      const i = this.pickReady();
+      if (i < 0) break;
+      this.dispatch(i);
+      this.idsOf(i, queue.argsOf(i));
+      queue.push(i);
+      queued++;
     }
+    // Woken again when a quarter of the limit is left queued: enough for every worker to take one
+    // more while this thread refills.
+    queue.lowWater = Math.max(size, limit >> 2);
+    if (queued) this.pool!.ringWork();
     this.maybeFinish();
   }
 
-  private onReply(worker: number, r: Exclude<WorkerReply, { type: 'ready' }>): void {
-    const res = r.results;
-    for (let k = 0; k < res.length; k += RESULT_FIELDS) {
-      const i = res[k];
-      if (this.worker[i] !== worker) continue;
-      this.inflight[worker]--;
-      this.complete(i, worker, res[k + 1], res[k + 2], res[k + 3], res[k + 4], res[k + 5]);
+  /** Takes in the tasks finished since last time, queues what became ready, and waits for more. */
+  private listen(): void {
+    if (!this.settle || !this.queue) return;
+    const seen = this.pool!.doorbell.count(FINISHED);
+    const r = this.queue.results;
+    this.queue.takeFinished((i) => {
+      if (!this.inFlight[i]) return;
+      const b = i * RESULT_FIELDS;
+      this.complete(i, r[b + 5], r[b], r[b + 1], r[b + 2], r[b + 3], r[b + 4]);
+    });
+    this.pump();
+    if (!this.settle) return;
+    const rung = this.pool!.doorbell.rungAfter(FINISHED, seen);
+    if (rung) void rung.then(() => this.listen());
+    else setImmediate(() => this.listen());
+  }
+
+  private onPoolEvent(worker: number, e: PoolEvent): void {
+    if (e.type === 'error') {
+      if (e.job !== this.job || !this.inFlight[e.task]) return;
+      this.failTask(e.task, e.error);
+    } else {
+      // Its tasks will never finish: stop waiting for them.
+      if (!this.error || this.error.code === 'CANCELLED') this.error = workerCrashed(e.error);
+      for (let i = 0; i < this.n; i++) if (this.inFlight[i] && this.queue?.claimer(i) === worker) this.stopRunning(i);
     }
-    if (r.type === 'error') {
-      if (this.worker[r.task] === worker) {
-        this.inflight[worker]--;
-        this.failTask(r.task, r.error);
-      }
-      // The worker dropped the rest of that batch: nothing more will come back for it.
-      for (let i = 0; i < this.n; i++) {
-        if (this.worker[i] !== worker) continue;
-        this.inflight[worker]--;
-        this.stopRunning(i);
-      }
-    }
-    if (this.pool) this.pump();
+    this.takeBackQueued();
+    this.pump();
+  }
+
+  /** A failing job starts nothing more: the tasks no worker has claimed go back to waiting. */
+  private takeBackQueued(): void {
+    for (const i of this.queue?.takeBack() ?? []) this.stopRunning(i);
   }
 
   private stopRunning(i: number): void {
-    this.worker[i] = -1;
+    this.inFlight[i] = 0;
     this.log.drop(i);
     this.running--;
     this.inflightEst -= this.est[i];
@@ -359,8 +371,9 @@ export class Scheduler {
     this.timer = null;
     this.sampleMemory();
     if (this.pool) {
-      this.pool.onReply(null);
+      this.pool.onEvent(null);
       this.pool.endJob(this.job);
+      this.queue = null;
     }
     if (this.error) {
       for (let i = 0; i < this.n; i++) if (this.chunk[i]) native().release(this.chunk[i]);
@@ -382,10 +395,10 @@ export class Scheduler {
     while (!this.error) {
       const i = this.pickReady();
       if (i < 0) break;
-      this.dispatch(i, 0);
+      this.dispatch(i);
       const start = now();
       try {
-        const r = this.inline!.run(i, Float64Array.from(this.idsOf(i)));
+        const r = this.inline!.run(i, this.idsOf(i, new Float64Array(this.listed[i].length)));
         this.complete(i, 0, r[0], r[1], r[2], start, now());
       } catch (e) {
         const err = toTesseraError(e);
@@ -412,4 +425,8 @@ export class Scheduler {
     this.samples.push(sample);
     if (this.bus.size) this.bus.emit({ type: 'memory', sample });
   }
+}
+
+function workerCrashed(cause: Error): TesseraError {
+  return new TesseraError('WORKER_CRASHED', `a worker thread stopped: ${cause.message}`, 'the engine cannot run more jobs; restart Tessera (and report this if it happens again)', { phase: 'run' });
 }

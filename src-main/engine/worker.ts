@@ -1,63 +1,85 @@
 /**
  * A worker thread: loads the addon (the store is shared with every other thread of the process)
- * and runs tasks. A job's encoded tasks arrive once, at its start; after that a run message is a flat
- * list of task indices with the chunk ids each reads, and the reply to it is one flat list of
- * results. Messages carry chunk ids, never bytes.
+ * and runs tasks. A job's encoded tasks and its shared task queue (task-queue.ts) arrive once, at
+ * its start; after that the worker takes tasks from the queue itself, back to back, and waits on
+ * the pool's doorbell only when the queue is empty. Results go back through the queue's shared
+ * memory; the only message a worker sends during a job is a task's error. Nothing carries bytes:
+ * tasks read and make chunks by id.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
+import { Doorbell, FINISHED, WORK } from './doorbell.js';
 import { closeFiles, type EncodedJob, JobRunner } from './executor.js';
+import { TaskQueue, type TaskQueueBuffers } from './task-queue.js';
 import { native } from '../native/addon.js';
 
+export interface WorkerInit {
+  index: number;                 // this worker's number in the pool
+  doorbell: SharedArrayBuffer;   // the pool's doorbell
+}
+
 export type WorkerMessage =
-  | { type: 'job'; job: number; encoded: EncodedJob }
-  /** tasks: [taskIndex, idCount, ...ids] repeated. */
-  | { type: 'run'; job: number; tasks: Float64Array }
+  | { type: 'job'; job: number; encoded: EncodedJob; queue: TaskQueueBuffers }
   | { type: 'end'; job: number }
   | { type: 'simd'; level: string };
 
-/** Fields per result in a 'done' reply: task index, chunk, bytes in, bytes out, start, stop. */
-export const RESULT_FIELDS = 6;
+export interface TaskError { code: string; message: string; hint: string }
 
 export type WorkerReply =
-  | { type: 'done'; results: Float64Array }
-  | { type: 'error'; task: number; error: { code: string; message: string; hint: string }; start: number; stop: number; results: Float64Array }
+  | { type: 'error'; job: number; task: number; error: TaskError }
   | { type: 'ready'; simd: string };
 
 const now = () => performance.timeOrigin + performance.now();
 
+interface ActiveJob { id: number; runner: JobRunner; queue: TaskQueue }
+
 if (parentPort) {
   const port = parentPort;
-  const jobs = new Map<number, JobRunner>();
+  const init = workerData as WorkerInit;
+  const bell = new Doorbell(init.doorbell);
+  const jobs = new Map<number, ActiveJob>();
+  let waiting = false;
+
+  const runTask = (job: ActiveJob, i: number): void => {
+    const start = now();
+    try {
+      const r = job.runner.run(i, job.queue.argsOf(i));
+      if (job.queue.finish(i, init.index, r[0], r[1], r[2], start, now())) bell.ring(FINISHED);
+    } catch (e) {
+      const err = e as Partial<TaskError>;
+      port.postMessage({
+        type: 'error', job: job.id, task: i,
+        error: { code: err.code ?? 'TASK_FAILED', message: err.message ?? String(e), hint: err.hint ?? '' },
+      } satisfies WorkerReply);
+    }
+  };
+
+  /** Runs queued tasks until every queue is empty, then waits for the WORK bell. */
+  const drain = (): void => {
+    for (;;) {
+      const seen = bell.count(WORK);
+      for (const job of jobs.values()) {
+        for (let i = job.queue.claim(init.index); i >= 0; i = job.queue.claim(init.index)) runTask(job, i);
+      }
+      if (waiting) return; // a wait is already armed; it wakes on the next ring
+      const rung = bell.rungAfter(WORK, seen);
+      if (!rung) continue; // rung while we ran: look again
+      waiting = true;
+      void rung.then(() => { waiting = false; drain(); });
+      return;
+    }
+  };
+
   port.on('message', (m: WorkerMessage) => {
     switch (m.type) {
-      case 'job': jobs.set(m.job, new JobRunner(m.encoded)); return;
+      case 'job':
+        jobs.set(m.job, { id: m.job, runner: new JobRunner(m.encoded), queue: TaskQueue.attach(m.queue) });
+        drain();
+        return;
       case 'end': jobs.delete(m.job); closeFiles(); return;
       case 'simd': native().setSimdLevel(m.level); return;
-      case 'run': break;
     }
-    const job = jobs.get(m.job);
-    if (!job) return;
-    const t = m.tasks;
-    const results: number[] = [];
-    for (let i = 0; i < t.length;) {
-      const index = t[i], count = t[i + 1];
-      const ids = t.subarray(i + 2, i + 2 + count);
-      i += 2 + count;
-      const start = now();
-      try {
-        const r = job.run(index, ids);
-        results.push(index, r[0], r[1], r[2], start, now());
-      } catch (e) {
-        const err = e as { code?: string; message?: string; hint?: string };
-        port.postMessage({
-          type: 'error', task: index, start, stop: now(), results: Float64Array.from(results),
-          error: { code: err.code ?? 'TASK_FAILED', message: err.message ?? String(e), hint: err.hint ?? '' },
-        } satisfies WorkerReply);
-        return; // the rest of this batch is dropped: the job is failing
-      }
-    }
-    port.postMessage({ type: 'done', results: Float64Array.from(results) } satisfies WorkerReply);
   });
+  drain();
   port.postMessage({ type: 'ready', simd: native().simdLevel() } satisfies WorkerReply);
 }
