@@ -32,18 +32,24 @@ const dtypeCode = (d: DTypeName | undefined) => (d ? DTYPES.indexOf(d) : 0);
 /** The index of a file in the job's file table. */
 export type FileIndexOf = (path: string) => number;
 
-/** Appends numbers to a scratch Float64Array that grows by doubling; `done` copies them out. */
-class Writer {
-  static scratch = new Float64Array(256);
-  buf = Writer.scratch;
+/** Appends numbers to a Float64Array that grows by doubling. */
+export class Writer {
+  buf: Float64Array;
   n = 0;
+  constructor(capacity = 256) {
+    this.buf = new Float64Array(capacity);
+  }
   push(v: number): void {
     if (this.n === this.buf.length) {
       const bigger = new Float64Array(this.buf.length * 2);
       bigger.set(this.buf);
-      this.buf = Writer.scratch = bigger;
+      this.buf = bigger;
     }
     this.buf[this.n++] = v;
+  }
+  /** The numbers written so far, as an array of their own. */
+  done(): Float64Array {
+    return this.buf.slice(0, this.n);
   }
   list(xs: readonly number[]): void {
     for (let i = 0; i < xs.length; i++) this.push(xs[i]);
@@ -54,8 +60,8 @@ class Writer {
   }
 }
 
-export function encodeTask(spec: TaskSpec, owner: number, fileIndex: FileIndexOf): Float64Array {
-  const w = new Writer();
+/** Appends one task's encoding to w (a job's tasks go back to back into one writer). */
+export function encodeTask(w: Writer, spec: TaskSpec, owner: number, fileIndex: FileIndexOf): void {
   w.push(VERSION); w.push(KIND[spec.kind]); w.push(owner);
   const access = (a: AccessTemplate) => {
     const ref = a.kind === 'chunk' ? a.dep! : a.kind === 'file' ? fileIndex(a.path!) : 0;
@@ -108,5 +114,4 @@ export function encodeTask(spec: TaskSpec, owner: number, fileIndex: FileIndexOf
       w.push(spec.writer);
       break;
   }
-  return w.buf.slice(0, w.n);
 }

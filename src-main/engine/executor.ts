@@ -4,7 +4,7 @@
  * the job maps those files once and makes one native call per task.
  */
 import { native } from '../native/addon.js';
-import { encodeTask } from './encode.js';
+import { encodeTask, Writer } from './encode.js';
 import type { TaskSpec } from './graph.js';
 
 export interface EncodedJob {
@@ -21,12 +21,13 @@ export function encodeJob(specs: TaskSpec[], owner: number): EncodedJob {
     if (i < 0) { i = files.length; files.push(path); }
     return i;
   };
-  const parts = specs.map((s) => encodeTask(s, owner, fileIndex));
-  const offsets = new Float64Array(parts.length + 1);
-  parts.forEach((p, i) => { offsets[i + 1] = offsets[i] + p.length; });
-  const tasks = new Float64Array(offsets[parts.length]);
-  parts.forEach((p, i) => tasks.set(p, offsets[i]));
-  return { owner, tasks, offsets, files };
+  const w = new Writer(64 * specs.length + 64);
+  const offsets = new Float64Array(specs.length + 1);
+  for (let i = 0; i < specs.length; i++) {
+    encodeTask(w, specs[i], owner, fileIndex);
+    offsets[i + 1] = w.n;
+  }
+  return { owner, tasks: w.done(), offsets, files };
 }
 
 /** Files are mapped once per thread (the registry is process-wide and reference-counted). */
