@@ -6,6 +6,7 @@
 // Loops are written so the vectoriser can map them to any vector width while keeping one fixed
 // order of floating-point operations: reductions use kLanes explicit accumulators.
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <type_traits>
@@ -506,6 +507,16 @@ template <class F> inline double lanes_reduce(const double* __restrict v, int64_
 // Two lanes_reduce at once over two arrays of the same length, a multiple of kLanes: the same
 // bits as two separate calls (each array keeps its own 16 lanes in the same order), in one loop,
 // so a pass over memory and a pass over L1 overlap instead of taking turns.
+// How far ahead (elements) a streaming loop asks for memory: a loop that does more than a sum's
+// arithmetic per byte keeps too few loads in flight to stream at a thread's full speed without
+// the hint (the variance was 20% slower than a sum). A prefetch never faults; the address is made
+// from an integer so one past the end of the data is never formed as a pointer.
+constexpr int64_t kPrefetchAhead = 512;
+inline void prefetch_ahead(const double* base, int64_t element) {
+  const uintptr_t at = reinterpret_cast<uintptr_t>(base) + static_cast<uintptr_t>(element) * sizeof(double);
+  __builtin_prefetch(reinterpret_cast<const void*>(at));
+  __builtin_prefetch(reinterpret_cast<const void*>(at + 64));
+}
 template <class F, class G>
 inline void lanes_reduce_pair(const double* __restrict a, F fa, double& ra, const double* __restrict b, G fb, double& rb, int64_t n) {
   alignas(64) double acc_a[kLanes] = {}, acc_b[kLanes] = {};
@@ -513,6 +524,7 @@ inline void lanes_reduce_pair(const double* __restrict a, F fa, double& ra, cons
 #if defined(__AVX512F__)
   __m512d a0 = _mm512_setzero_pd(), a1 = _mm512_setzero_pd(), b0 = _mm512_setzero_pd(), b1 = _mm512_setzero_pd();
   for (; i + kLanes <= n; i += kLanes) {
+    prefetch_ahead(a, i + kPrefetchAhead);
     a0 = _mm512_add_pd(a0, fa(_mm512_loadu_pd(a + i)));
     a1 = _mm512_add_pd(a1, fa(_mm512_loadu_pd(a + i + 8)));
     b0 = _mm512_add_pd(b0, fb(_mm512_loadu_pd(b + i)));
@@ -524,6 +536,7 @@ inline void lanes_reduce_pair(const double* __restrict a, F fa, double& ra, cons
   __m256d a0 = _mm256_setzero_pd(), a1 = _mm256_setzero_pd(), a2 = _mm256_setzero_pd(), a3 = _mm256_setzero_pd();
   __m256d b0 = _mm256_setzero_pd(), b1 = _mm256_setzero_pd(), b2 = _mm256_setzero_pd(), b3 = _mm256_setzero_pd();
   for (; i + kLanes <= n; i += kLanes) {
+    prefetch_ahead(a, i + kPrefetchAhead);
     a0 = _mm256_add_pd(a0, fa(_mm256_loadu_pd(a + i)));
     a1 = _mm256_add_pd(a1, fa(_mm256_loadu_pd(a + i + 4)));
     a2 = _mm256_add_pd(a2, fa(_mm256_loadu_pd(a + i + 8)));
@@ -694,6 +707,8 @@ template <bool Max> double minmax_f64(const double* __restrict v, int64_t n, dou
   __mmask8 nan = 0;
   for (int k = 0; k < 4; ++k) acc[k] = _mm512_set1_pd(cur);
   for (; i + 32 <= n; i += 32) {
+    prefetch_ahead(v, i + kPrefetchAhead);
+    prefetch_ahead(v, i + kPrefetchAhead + 16);
     for (int k = 0; k < 4; ++k) {
       __m512d x = _mm512_loadu_pd(v + i + 8 * k);
       __mmask8 better = _mm512_cmp_pd_mask(x, acc[k], Max ? _CMP_GT_OQ : _CMP_LT_OQ);
@@ -709,6 +724,7 @@ template <bool Max> double minmax_f64(const double* __restrict v, int64_t n, dou
   __m256d acc[4], nan = _mm256_setzero_pd();
   for (int k = 0; k < 4; ++k) acc[k] = _mm256_set1_pd(cur);
   for (; i + 16 <= n; i += 16) {
+    prefetch_ahead(v, i + kPrefetchAhead);
     for (int k = 0; k < 4; ++k) {
       __m256d x = _mm256_loadu_pd(v + i + 4 * k);
       __m256d better = _mm256_cmp_pd(x, acc[k], Max ? _CMP_GT_OQ : _CMP_LT_OQ);
