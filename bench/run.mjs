@@ -133,7 +133,6 @@ if (want('bandwidth')) {
   const bytes = BW_N * 8;
   const stored = await engine.persist(ctx, randomArray(ctx, { dist: 'uniform', shape: [BW_N], seed: 1, chunks: 'auto' }));
   const ids = engine.chunkIds(stored);
-  const chunkBytes = bytes / ids.length;
 
   async function probe(threads, repeats = REPEATS) {
     const code = `

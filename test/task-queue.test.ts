@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { Doorbell, FINISHED, WORK } from '../dist/src-main/engine/doorbell.js';
 import { Engine } from '../dist/src-main/engine/engine.js';
 import { EventBus } from '../dist/src-main/engine/events.js';
-import { RESULT_FIELDS, TaskQueue } from '../dist/src-main/engine/task-queue.js';
+import { TaskQueue } from '../dist/src-main/engine/task-queue.js';
 import { native } from '../dist/src-main/native/addon.js';
 import { buildJob, validateSpec } from '../dist/src-main/service/job-spec.js';
 import { runBuiltJob } from '../dist/src-main/service/run-job.js';
@@ -52,11 +52,14 @@ describe('shared task queue', () => {
     await Promise.all(workers.map((w) => w.terminate()));
     expect(counts[0] + counts[1]).toBe(n);
     const seen = new Uint8Array(n);
-    q.takeFinished((i) => { seen[i]++; });
+    const chunkOf = new Float64Array(n);
+    const ranOn = new Int32Array(n);
+    q.takeFinished((i, worker, chunk) => { seen[i]++; chunkOf[i] = chunk; ranOn[i] = worker; });
     expect(seen.every((c) => c === 1)).toBe(true);
     for (let i = 0; i < n; i++) {
-      expect(q.results[i * RESULT_FIELDS]).toBe(2 * (i + 1));
+      expect(chunkOf[i]).toBe(2 * (i + 1));
       expect([0, 1]).toContain(q.claimer(i));
+      expect(ranOn[i]).toBe(q.claimer(i));
     }
     expect(q.waiting).toBe(0);
     expect(q.takeBack()).toEqual([]);

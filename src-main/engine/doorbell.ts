@@ -2,7 +2,8 @@
  * The pool's doorbell: two counters in shared memory that threads ring and wait on, so a thread
  * with nothing to do sleeps in its event loop and wakes when there is something for it.
  * - WORK: the scheduling thread rings it after queueing tasks; idle workers wait on it.
- * - FINISHED: a worker rings it after finishing a task; the scheduling thread waits on it.
+ * - FINISHED: a worker rings it after a task when the scheduler asked to be woken (task-queue.ts:
+ *   the queue is down to its low-water mark); the scheduling thread waits on it.
  * Waiting is Atomics.waitAsync, so a waiting thread keeps serving its messages. A pending wait
  * does not keep a thread alive by itself (Node does not ref it); the pool's workers and their
  * message ports do.

@@ -38,7 +38,7 @@ import { encodeJob, JobRunner } from './executor.js';
 import type { TaskGraph } from './graph.js';
 import { ReadyHeap } from './heap.js';
 import type { PoolEvent, WorkerPool } from './pool.js';
-import { RESULT_FIELDS, TaskQueue } from './task-queue.js';
+import { TaskQueue } from './task-queue.js';
 
 export interface SchedulerOptions {
   pool: WorkerPool | null;   // null: run inline on this thread (--scheduler sync)
@@ -278,11 +278,8 @@ export class Scheduler {
   private listen(): void {
     if (!this.settle || !this.queue) return;
     const seen = this.pool!.doorbell.count(FINISHED);
-    const r = this.queue.results;
-    this.queue.takeFinished((i) => {
-      if (!this.inFlight[i]) return;
-      const b = i * RESULT_FIELDS;
-      this.complete(i, r[b + 5], r[b], r[b + 1], r[b + 2], r[b + 3], r[b + 4]);
+    this.queue.takeFinished((i, worker, chunk, bytesIn, bytesOut, start, stop) => {
+      if (this.inFlight[i]) this.complete(i, worker, chunk, bytesIn, bytesOut, start, stop);
     });
     this.pump();
     if (!this.settle) return;

@@ -17,7 +17,7 @@
  *   (at argStart[i] .. argStart[i + 1]).
  * - claimedBy: the worker running each task (-1: none), so a crashed worker's tasks are known.
  * - results: per task chunk, bytes in, bytes out, start, stop, worker - written by the worker that
- *   ran it before it appends the task number to `finished` (slots reserved with control[FINISHED],
+ *   ran it before it appends the task number to `finished` (slots reserved with control[FINISHED_SLOTS],
  *   filled with -1 until written). The scheduler reads `finished` in order up to the first slot
  *   still -1.
  * Atomics are sequentially consistent, so plain writes made before an Atomics store are seen by a
@@ -33,11 +33,14 @@
 
 const HEAD = 0;
 const TAIL = 1;
-const FINISHED = 2;
+const FINISHED_SLOTS = 2; // `finished` slots reserved so far
 const LOW_WATER = 3;
 
 /** Per task in `results`: chunk, bytes in, bytes out, start, stop, worker. */
-export const RESULT_FIELDS = 6;
+const RESULT_FIELDS = 6;
+
+/** What the scheduler hears of a finished task. */
+export type FinishedTask = (task: number, worker: number, chunk: number, bytesIn: number, bytesOut: number, start: number, stop: number) => void;
 
 export interface TaskQueueBuffers {
   control: SharedArrayBuffer;
@@ -54,7 +57,7 @@ export class TaskQueue {
   private readonly order: Int32Array;
   private readonly finished: Int32Array;
   private readonly claimedBy: Int32Array;
-  readonly results: Float64Array;
+  private readonly results: Float64Array;
   private readonly args: Float64Array;
   private readonly argStart: Int32Array;
   /** Scheduling thread only: the next `finished` slot to read. */
@@ -128,14 +131,15 @@ export class TaskQueue {
     }
   }
 
-  /** Calls f with each task finished since the last call, in finishing order. */
-  takeFinished(f: (task: number) => void): void {
-    const n = this.finished.length;
+  /** Calls f with each task finished since the last call and its result, in finishing order. */
+  takeFinished(f: FinishedTask): void {
+    const n = this.finished.length, r = this.results;
     while (this.finishedRead < n) {
       const i = Atomics.load(this.finished, this.finishedRead);
       if (i < 0) return;
       this.finishedRead++;
-      f(i);
+      const b = i * RESULT_FIELDS;
+      f(i, r[b + 5], r[b], r[b + 1], r[b + 2], r[b + 3], r[b + 4]);
     }
   }
 
@@ -163,7 +167,7 @@ export class TaskQueue {
   finish(i: number, worker: number, chunk: number, bytesIn: number, bytesOut: number, start: number, stop: number): boolean {
     const r = this.results, b = i * RESULT_FIELDS;
     r[b] = chunk; r[b + 1] = bytesIn; r[b + 2] = bytesOut; r[b + 3] = start; r[b + 4] = stop; r[b + 5] = worker;
-    Atomics.store(this.finished, Atomics.add(this.control, FINISHED, 1), i);
+    Atomics.store(this.finished, Atomics.add(this.control, FINISHED_SLOTS, 1), i);
     return this.waiting <= Atomics.load(this.control, LOW_WATER);
   }
 }

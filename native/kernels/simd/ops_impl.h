@@ -504,9 +504,6 @@ template <class F> inline double lanes_reduce(const double* __restrict v, int64_
   return lanes_total(acc);
 }
 
-// Two lanes_reduce at once over two arrays of the same length, a multiple of kLanes: the same
-// bits as two separate calls (each array keeps its own 16 lanes in the same order), in one loop,
-// so a pass over memory and a pass over L1 overlap instead of taking turns.
 // How far ahead (elements) a streaming loop asks for memory: a loop that does more than a sum's
 // arithmetic per byte keeps too few loads in flight to stream at a thread's full speed without
 // the hint (the variance was 20% slower than a sum). A prefetch never faults; the address is made
@@ -517,6 +514,10 @@ inline void prefetch_ahead(const double* base, int64_t element) {
   __builtin_prefetch(reinterpret_cast<const void*>(at));
   __builtin_prefetch(reinterpret_cast<const void*>(at + 64));
 }
+
+// Two lanes_reduce at once over two arrays of the same length, a multiple of kLanes: the same
+// bits as two separate calls (each array keeps its own 16 lanes in the same order), in one loop,
+// so a pass over memory and a pass over L1 overlap instead of taking turns.
 template <class F, class G>
 inline void lanes_reduce_pair(const double* __restrict a, F fa, double& ra, const double* __restrict b, G fb, double& rb, int64_t n) {
   alignas(64) double acc_a[kLanes] = {}, acc_b[kLanes] = {};
@@ -646,19 +647,19 @@ template <class A> void r_var_scalar(ReduceSlots s, int64_t slot, const void* v_
   double& cnt = P<double>(s, 0)[slot];
   double& mean = P<double>(s, 1)[slot];
   double& m2 = P<double>(s, 2)[slot];
+  const double len = static_cast<double>(kVarPiece);
   const int64_t whole = n / kVarPiece;  // full pieces; the rest is one short piece
-  double prev_mean = 0;
-  for (int64_t p = 0; p < whole; ++p) {
-    const double* piece = v + p * kVarPiece;
-    double sum, m2_prev = 0;
-    if (p == 0) sum = block_sum(piece, kVarPiece);
-    else lanes_reduce_pair(piece, Identity{}, sum, piece - kVarPiece, SquaredDeviation{prev_mean}, m2_prev, kVarPiece);
-    if (p > 0) chan_merge(cnt, mean, m2, static_cast<double>(kVarPiece), prev_mean, m2_prev);
-    prev_mean = sum / static_cast<double>(kVarPiece);
-  }
   if (whole > 0) {
-    const double* last = v + (whole - 1) * kVarPiece;
-    chan_merge(cnt, mean, m2, static_cast<double>(kVarPiece), prev_mean, block_sq_dev(last, kVarPiece, prev_mean));
+    // prev_mean belongs to the piece before `piece`, whose second pass has not run yet.
+    double prev_mean = block_sum(v, kVarPiece) / len;
+    for (int64_t p = 1; p < whole; ++p) {
+      const double* piece = v + p * kVarPiece;
+      double sum, m2_prev;
+      lanes_reduce_pair(piece, Identity{}, sum, piece - kVarPiece, SquaredDeviation{prev_mean}, m2_prev, kVarPiece);
+      chan_merge(cnt, mean, m2, len, prev_mean, m2_prev);
+      prev_mean = sum / len;
+    }
+    chan_merge(cnt, mean, m2, len, prev_mean, block_sq_dev(v + (whole - 1) * kVarPiece, kVarPiece, prev_mean));
   }
   const int64_t rest = n - whole * kVarPiece;
   if (rest > 0) {
