@@ -30,6 +30,17 @@ describe('indexing and shape operations agree with numpy', () => {
     });
   });
 
+  it('chunks of one layer that read different chunks, edges and inputs (one program per region shape, placed per chunk)', async () => {
+    await compareWithNumpy(engine(), {
+      setup: 's = np.arange(25 * 25, dtype=np.float64).reshape(25, 25) % 17\nv = np.arange(50.0)',
+      inputs: { s: [6, 6], v: [7] },
+      exprs: {
+        sym: 's + s.T', flip: 's[::-1] * s - s[:, ::-1]', symsum: '(s + s.T).sum(axis=0)', band: 's[1:] - s[:-1]',
+        cat: 'concatenate([v, v[::-1] * 2]) + 1', catsum: 'concatenate([v[3:], v * 3]).sum()', rev: 'v[::-1] + v',
+      },
+    });
+  });
+
   it('2-D matmul on blocked operands, against numpy (and fused operands)', async () => {
     await compareWithNumpy(engine(), {
       setup: 'rng = np.random.default_rng(5)\na = rng.normal(size=(70, 45))\nb = rng.normal(size=(45, 33))\ni = (np.arange(20 * 15) % 7).reshape(20, 15).astype(np.int32)',

@@ -11,6 +11,7 @@ import { TesseraError } from '../dist/src-main/engine/errors.js';
 import { EventBus } from '../dist/src-main/engine/events.js';
 import type { TaskGraph } from '../dist/src-main/engine/graph.js';
 import { native } from '../dist/src-main/native/addon.js';
+import { lowWaterFor, prefetchFor } from '../dist/src-main/engine/scheduler.js';
 import { buildJob, validateSpec } from '../dist/src-main/service/job-spec.js';
 import { runBuiltJob } from '../dist/src-main/service/run-job.js';
 import { runSpec, tempDir, values, type SpecInput } from './helpers/engine.js';
@@ -196,6 +197,18 @@ describe('scheduler', () => {
     const partial = r.records.find((t) => t.kind === 'reduce')!;
     expect(partial.bytesIn).toBe(0); // generated, not read
     expect(r.samples.length).toBeGreaterThan(1);
+  });
+
+  it('keeps about 16 ms of work per worker in flight and wakes to refill with about 2 ms left; a job starts from the last one', async () => {
+    expect([prefetchFor(10), prefetchFor(1), prefetchFor(0.1), prefetchFor(0.001)]).toEqual([2, 16, 64, 64]);
+    expect(lowWaterFor(10, 2, 4)).toBe(2);     // long tasks: one per worker left
+    expect(lowWaterFor(1, 2, 32)).toBe(4);     // 1 ms tasks: refill 28 at a time
+    expect(lowWaterFor(0.001, 2, 128)).toBe(64); // tiny tasks: half the queue
+    const r = await runSpec(engine, { datasets: { x: { random: 'uniform', shape: [200_000], chunks: [10_000] } }, outputs: { m: 'x.sum()' } });
+    const partials = r.records.filter((t) => t.kind === 'reduce');
+    const mean = r.records.reduce((s, t) => s + t.stop - t.start, 0) / r.records.length;
+    expect(partials.length).toBe(20);
+    expect(engine.pool!.lastMeanTaskMs).toBeCloseTo(mean, 6);
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * Compiles the fused region of one task into a kernel program.
+ * Compiles the fused region of a task into a kernel program, once per layer.
  *
  * A task computes a rectangular region (its chunk) of a node. Walking down from that node, each
  * dimension of each child is an affine function of the task's iteration index: `off + step * i[src]`
@@ -7,6 +7,15 @@
  * broadcast dimensions pinned to 0), views compose it, a concatenation picks the input that holds
  * the region. At a leaf the map becomes an Access: a base element index and per-dimension strides
  * into a source's global index space, a file's elements, or one chunk of a materialised node.
+ *
+ * Why a template: the chunks of a layer run the same program and differ only in where they read.
+ * The walk is done with maps relative to the region's offset O (a map's `off` is what it would be
+ * at O = 0; at O it is `off + step * O[src]`, since every map composes affinely from the root's
+ * `O[k] + i[k]`). The leaves it reaches become read recipes, placed at each chunk's offset by
+ * arithmetic alone: a source read's base moves by `strides . O`, a chunk read finds its chunk and
+ * its local base. The walk runs again only for another region shape (edge chunks) or where a
+ * concatenation picks another input. Planning a layer of 10^5 chunks costs a placement per chunk,
+ * not a walk of the expression per chunk.
  */
 import type { CTypeName, Instruction, NativeAccess, ProgramSpec } from '../native/addon.js';
 import { ctypeOf, type DType, isInteger } from './dtype.js';
@@ -16,6 +25,7 @@ import { chunkNumber, chunkOf, cStrides, fStrides, type Grid, gridBounds } from 
 import type { Plan } from './plan.js';
 import { emitUfunc, getUfunc } from './ufuncs.js';
 
+/** One dimension of a node reached from the region: element `off + step * (O[src] + i[src])`. */
 export interface DimMap {
   off: number;
   step: number;
@@ -39,25 +49,49 @@ export interface ChunkProvider {
   key(n: Node, index: number[]): string;
 }
 
+export interface CompileOptions {
+  resultDtype?: DType;  // convert the result to this dtype
+  truthy?: boolean;     // turn the result into 0/1 (x != 0), for any/all/count_nonzero
+  /** The root is the input of a reduction or matmul: read its chunks if it is materialised. */
+  rootIsInput?: boolean;
+}
+
 interface Reg {
   reg: number;
   ctype: CTypeName;
   dtype: DType;
 }
 
-export function regionMaps(offset: readonly number[]): DimMap[] {
-  return offset.map((off, k) => ({ off, step: 1, src: k }));
+/**
+ * Where one operand of the program reads, for any region offset:
+ * - source: a random/arange/file read whose base at O is `base + strides . O` (the access's own
+ *   strides: moving the region by O moves the read by the same strides);
+ * - chunk: a read of the one chunk of `grid` that holds the region, found at placement.
+ */
+type ReadRecipe =
+  | { kind: 'source'; access: AccessTemplate }
+  | { kind: 'chunk'; dtype: DType; grid: Grid; keyOf: (idx: number[]) => string; maps: DimMap[]; what: string };
+
+/** The concrete element index of a map at region offset O. */
+function at(m: DimMap, offset: readonly number[]): number {
+  return m.src >= 0 ? m.off + m.step * offset[m.src] : m.off;
+}
+
+/** The lowest and highest element a map touches over a region of this shape at offset O. */
+function span(m: DimMap, regionShape: readonly number[], offset: readonly number[]): [number, number] {
+  const first = at(m, offset);
+  const last = m.src >= 0 ? first + m.step * (regionShape[m.src] - 1) : first;
+  return first <= last ? [first, last] : [last, first];
 }
 
 class Builder {
   code: Instruction[] = [];
   nregs = 0;
-  accesses: AccessTemplate[] = [];
-  deps: string[] = [];
+  recipes: ReadRecipe[] = [];
   memo = new Map<string, Reg>();
   ops: string[] = [];
-  // A task has a handful of operands, dependencies and instructions: the lookups below scan them
-  // rather than keep maps, which cost more to make than to scan, once per task at 10^5 tasks a job.
+  /** Checks that this walk's choices (which input of a concatenation) hold at an offset. */
+  guards: ((offset: readonly number[]) => boolean)[] = [];
 
   emit(op: string, type: CTypeName, args: number[], imm = 0, srcType?: CTypeName): number {
     const dst = this.nregs++;
@@ -71,20 +105,10 @@ class Builder {
     return this.emit('const', type, [], value);
   }
 
-  load(a: AccessTemplate, type: CTypeName): number {
-    let idx = this.accesses.findIndex((x) => sameAccess(x, a));
-    if (idx < 0) {
-      idx = this.accesses.length;
-      this.accesses.push(a);
-    }
-    // Each operand is loaded once per type.
-    const loaded = this.code.find((ins) => ins[0] === 'load' && ins[3] === idx && ins[1] === type);
-    return loaded ? loaded[2] : this.emit('load', type, [idx]);
-  }
-
-  dep(key: string): number {
-    const i = this.deps.indexOf(key);
-    return i >= 0 ? i : this.deps.push(key) - 1;
+  /** A new operand (each reached node and map is walked once: the memo dedupes reads). */
+  load(r: ReadRecipe, type: CTypeName): number {
+    const idx = this.recipes.push(r) - 1;
+    return this.emit('load', type, [idx]);
   }
 
   convert(r: Reg, to: DType): Reg {
@@ -94,17 +118,7 @@ class Builder {
   }
 }
 
-/** Whether two accesses read the same elements the same way (same fields, equal values). */
-function sameAccess(x: AccessTemplate, y: AccessTemplate): boolean {
-  if (x.kind !== y.kind || x.base !== y.base || x.strides.length !== y.strides.length) return false;
-  for (let d = 0; d < x.strides.length; d++) if (x.strides[d] !== y.strides[d]) return false;
-  const kx = Object.keys(x), ky = Object.keys(y);
-  if (kx.length !== ky.length) return false;
-  for (const k of kx) if (k !== 'strides' && x[k as keyof AccessTemplate] !== y[k as keyof AccessTemplate]) return false;
-  return true;
-}
-
-/** A memo key for a node reached through dimension maps (no JSON: this runs per node per task). */
+/** A memo key for a node reached through dimension maps (no JSON: this runs per node per walk). */
 function mapsKey(id: number, maps: readonly DimMap[]): string {
   let k = `${id}`;
   for (const m of maps) k += `:${m.off},${m.step},${m.src}`;
@@ -122,14 +136,87 @@ function affine(maps: readonly DimMap[], elemStrides: readonly number[], ndIter:
   return { base, strides };
 }
 
-export interface CompileOptions {
-  resultDtype?: DType;  // convert the result to this dtype
-  truthy?: boolean;     // turn the result into 0/1 (x != 0), for any/all/count_nonzero
-  /** The root is the input of a reduction or matmul: read its chunks if it is materialised. */
-  rootIsInput?: boolean;
+/** A region's program for one region shape, with the reads to place at each chunk's offset. */
+class RegionTemplate {
+  constructor(
+    readonly program: ProgramSpec,
+    readonly ops: string[],
+    private readonly recipes: ReadRecipe[],
+    private readonly guards: ((offset: readonly number[]) => boolean)[],
+    private readonly regionShape: readonly number[],
+  ) {}
+
+  /** The task's reads at this offset; null if the walk would choose differently there. */
+  place(offset: readonly number[]): CompiledRegion | null {
+    for (const g of this.guards) if (!g(offset)) return null;
+    const deps: string[] = [];
+    const accesses = this.recipes.map((r): AccessTemplate => {
+      if (r.kind === 'source') {
+        let base = r.access.base;
+        for (let k = 0; k < offset.length; k++) base += r.access.strides[k] * offset[k];
+        return { ...r.access, base };
+      }
+      return this.placeChunkRead(r, offset, deps);
+    });
+    return { program: this.program, accesses, deps, ops: this.ops };
+  }
+
+  private placeChunkRead(r: Extract<ReadRecipe, { kind: 'chunk' }>, offset: readonly number[], deps: string[]): AccessTemplate {
+    const nd = this.regionShape.length;
+    const allBounds = gridBounds(r.grid);
+    const idx: number[] = [], shape: number[] = [], local: DimMap[] = [];
+    for (let i = 0; i < r.maps.length; i++) {
+      const m = r.maps[i], bounds = allBounds[i];
+      const [lo, hi] = span(m, this.regionShape, offset);
+      const c = chunkOf(bounds, lo);
+      if (hi >= bounds[c + 1] && this.regionShape.every((s) => s > 0))
+        throw new TesseraError('INTERNAL', `a task region spans two chunks of ${r.what}`, 'this is a planner bug, please report it with the job spec');
+      idx.push(c);
+      shape.push(r.grid[i][c]);
+      local.push({ off: at(m, offset) - bounds[c], step: m.step, src: m.src });
+    }
+    const { base, strides } = affine(local, cStrides(shape), nd);
+    const key = r.keyOf(idx);
+    let dep = deps.indexOf(key);
+    if (dep < 0) dep = deps.push(key) - 1;
+    return { kind: 'chunk', dtype: r.dtype, dep, base, strides };
+  }
 }
 
-export function compileRegion(root: Node, regionShape: readonly number[], rootMaps: DimMap[], plan: Plan, provider: ChunkProvider, opts: CompileOptions = {}): CompiledRegion {
+/**
+ * Compiles the regions of one layer: the program is walked once per region shape (and per choice
+ * of concatenated input), then placed at each chunk's offset.
+ */
+export class RegionCompiler {
+  private readonly templates = new Map<string, RegionTemplate[]>();
+
+  constructor(
+    private readonly root: Node,
+    private readonly plan: Plan,
+    private readonly provider: ChunkProvider,
+    private readonly opts: CompileOptions = {},
+  ) {}
+
+  compile(offset: readonly number[], regionShape: readonly number[]): CompiledRegion {
+    const key = regionShape.join(',');
+    let list = this.templates.get(key);
+    if (!list) this.templates.set(key, (list = []));
+    for (const t of list) {
+      const placed = t.place(offset);
+      if (placed) return placed;
+    }
+    const t = walkRegion(this.root, regionShape, offset, this.plan, this.provider, this.opts);
+    list.push(t);
+    return t.place(offset)!;
+  }
+}
+
+/**
+ * Walks the fused region below `root` for regions of this shape. Maps are relative to the region's
+ * offset; `offset` (a chunk the template is made for) only decides which input of a
+ * concatenation holds the region, and that choice becomes a guard.
+ */
+function walkRegion(root: Node, regionShape: readonly number[], offset: readonly number[], plan: Plan, provider: ChunkProvider, opts: CompileOptions): RegionTemplate {
   const b = new Builder();
   const nd = regionShape.length;
 
@@ -139,7 +226,7 @@ export function compileRegion(root: Node, regionShape: readonly number[], rootMa
     if (hit) return hit;
     let r: Reg;
     if (!isRoot && (plan.isMaterialized(n) || n.op === 'reshape')) {
-      r = readChunk(n, maps);
+      r = readChunk(n, provider.grid(n), (idx) => provider.key(n, idx), maps);
     } else {
       r = walkFused(n, maps);
     }
@@ -147,28 +234,15 @@ export function compileRegion(root: Node, regionShape: readonly number[], rootMa
     return r;
   };
 
-  /** A read of the one chunk (of a grid) that holds the region. */
-  const readChunkOf = (n: Node, grid: Grid, keyOf: (idx: number[]) => string, maps: DimMap[]): Reg => {
-    const idx: number[] = [], local: DimMap[] = [], shape: number[] = [];
-    const allBounds = gridBounds(grid);
-    maps.forEach((m, i) => {
-      const bounds = allBounds[i];
-      const last = m.src >= 0 ? m.off + m.step * (regionShape[m.src] - 1) : m.off;
-      const lo = Math.min(m.off, last), hi = Math.max(m.off, last);
-      const c = chunkOf(bounds, lo);
-      if (hi >= bounds[c + 1] && regionShape.every((s) => s > 0))
-        throw new TesseraError('INTERNAL', `a task region spans two chunks of ${n.op} node ${n.id}`, 'this is a planner bug, please report it with the job spec');
-      idx.push(c);
-      shape.push(grid[i][c]);
-      local.push({ off: m.off - bounds[c], step: m.step, src: m.src });
-    });
-    const { base, strides } = affine(local, cStrides(shape), nd);
-    const dep = b.dep(keyOf(idx));
-    const reg = b.load({ kind: 'chunk', dtype: n.dtype, dep, base, strides }, ctypeOf(n.dtype));
-    return { reg, ctype: ctypeOf(n.dtype), dtype: n.dtype };
+  /** A read of the one chunk (of a grid) that holds the region, wherever the region is. */
+  const readChunk = (n: Node, grid: Grid, keyOf: (idx: number[]) => string, maps: DimMap[]): Reg => {
+    const ct = ctypeOf(n.dtype);
+    const reg = b.load({ kind: 'chunk', dtype: n.dtype, grid, keyOf, maps, what: `${n.op} node ${n.id}` }, ct);
+    return { reg, ctype: ct, dtype: n.dtype };
   };
 
-  const readChunk = (n: Node, maps: DimMap[]): Reg => readChunkOf(n, provider.grid(n), (idx) => provider.key(n, idx), maps);
+  /** A read of a source's elements: its base placed at each offset. */
+  const readSource = (access: AccessTemplate, type: CTypeName): number => b.load({ kind: 'source', access }, type);
 
   const walkFused = (n: Node, maps: DimMap[]): Reg => {
     switch (n.op) {
@@ -187,21 +261,21 @@ export function compileRegion(root: Node, regionShape: readonly number[], rootMa
         }
         if (s.kind === 'stored') {
           const counts = n.grid.map((d) => d.length);
-          return readChunkOf(n, n.grid, (idx) => s.keys[chunkNumber(idx, counts)], maps);
+          return readChunk(n, n.grid, (idx) => s.keys[chunkNumber(idx, counts)], maps);
         }
         if (s.kind === 'file') {
           const es = s.fortran ? fStrides(n.shape) : cStrides(n.shape);
           const { base, strides } = affine(maps, es, nd);
           const count = n.shape.reduce((a, x) => a * x, 1);
-          const reg = b.load({ kind: 'file', dtype: n.dtype, path: s.path, dataOffset: s.dataOffset, dataElements: count, byteswap: s.byteswap, base, strides }, ct);
+          const reg = readSource({ kind: 'file', dtype: n.dtype, path: s.path, dataOffset: s.dataOffset, dataElements: count, byteswap: s.byteswap, base, strides }, ct);
           return { reg, ctype: ct, dtype: n.dtype };
         }
         const { base, strides } = affine(maps, cStrides(n.shape), nd);
         if (s.kind === 'arange') {
-          const reg = b.load({ kind: 'arange', start: s.start, step: s.step, base, strides }, ct);
+          const reg = readSource({ kind: 'arange', start: s.start, step: s.step, base, strides }, ct);
           return { reg, ctype: ct, dtype: n.dtype };
         }
-        const reg = b.load({ kind: s.kind, seed: s.seed, base, strides }, 'f64');
+        const reg = readSource({ kind: s.kind, seed: s.seed, base, strides }, 'f64');
         return b.convert({ reg, ctype: 'f64', dtype: 'float64' }, n.dtype);
       }
       case 'map': {
@@ -232,18 +306,22 @@ export function compileRegion(root: Node, regionShape: readonly number[], rootMa
       }
       case 'concat': {
         const m = maps[n.axis];
-        const last = m.src >= 0 ? m.off + m.step * (regionShape[m.src] - 1) : m.off;
-        const lo = Math.min(m.off, last);
-        let start = 0;
-        for (const input of n.inputs) {
-          const len = input.shape[n.axis];
-          if (lo < start + len) {
-            const shifted = maps.map((mm, i) => (i === n.axis ? { ...mm, off: mm.off - start } : mm));
-            return walk(input, shifted, false);
+        const holder = (o: readonly number[]): number => {
+          const lo = span(m, regionShape, o)[0];
+          let start = 0;
+          for (let k = 0; k < n.inputs.length; k++) {
+            start += n.inputs[k].shape[n.axis];
+            if (lo < start) return k;
           }
-          start += len;
-        }
-        throw new TesseraError('INTERNAL', 'a concatenate region is out of range', 'this is a planner bug');
+          return -1;
+        };
+        const k = holder(offset);
+        if (k < 0) throw new TesseraError('INTERNAL', 'a concatenate region is out of range', 'this is a planner bug');
+        b.guards.push((o) => holder(o) === k);
+        let start = 0;
+        for (let j = 0; j < k; j++) start += n.inputs[j].shape[n.axis];
+        const shifted = maps.map((mm, i) => (i === n.axis ? { ...mm, off: mm.off - start } : mm));
+        return walk(n.inputs[k], shifted, false);
       }
       case 'rechunk':
         return walk(n.input, maps, false);
@@ -253,17 +331,14 @@ export function compileRegion(root: Node, regionShape: readonly number[], rootMa
     }
   };
 
+  const rootMaps = regionShape.map((_, k) => ({ off: 0, step: 1, src: k }));
   let result = walk(root, rootMaps, !opts.rootIsInput);
   if (opts.truthy && result.dtype !== 'bool') {
     result = { reg: b.emit('ne', result.ctype, [result.reg, b.constant(result.ctype, 0)]), ctype: 'i64', dtype: 'bool' };
   }
   if (opts.resultDtype && opts.resultDtype !== result.dtype) result = b.convert(result, opts.resultDtype);
-  return {
-    program: allocatedOnce({ nregs: b.nregs, result: result.reg, resultType: result.ctype, code: b.code }),
-    accesses: b.accesses,
-    deps: b.deps,
-    ops: b.ops,
-  };
+  const program = allocateRegisters({ nregs: b.nregs, result: result.reg, resultType: result.ctype, code: b.code });
+  return new RegionTemplate(program, b.ops, b.recipes, b.guards, [...regionShape]);
 }
 
 /**
@@ -287,29 +362,6 @@ function fastPower(n: Node & { op: 'map' }, compute: DType, args: number[], b: B
 export function broadcastMaps(maps: readonly DimMap[], outShape: readonly number[], argShape: readonly number[]): DimMap[] {
   const lead = outShape.length - argShape.length;
   return argShape.map((n, i) => (n === 1 && outShape[lead + i] !== 1 ? { off: 0, step: 0, src: -1 } : maps[lead + i]));
-}
-
-/** Whether two programs are the same instructions. */
-function sameProgram(p: ProgramSpec, q: ProgramSpec): boolean {
-  if (p.nregs !== q.nregs || p.result !== q.result || p.resultType !== q.resultType || p.code.length !== q.code.length) return false;
-  for (let i = 0; i < p.code.length; i++) {
-    const a = p.code[i], b = q.code[i];
-    if (a.length !== b.length) return false;
-    for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
-  }
-  return true;
-}
-
-/**
- * allocateRegisters, remembering the last program: the chunks of a layer nearly always compile to
- * the same instructions, and handing back the same object lets the lowering recognise the
- * program without comparing it again.
- */
-let lastAllocated: { raw: ProgramSpec; out: ProgramSpec } | null = null;
-function allocatedOnce(raw: ProgramSpec): ProgramSpec {
-  if (lastAllocated && sameProgram(lastAllocated.raw, raw)) return lastAllocated.out;
-  lastAllocated = { raw, out: allocateRegisters(raw) };
-  return lastAllocated.out;
 }
 
 /**

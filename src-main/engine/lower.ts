@@ -10,7 +10,7 @@
 import { native, type ProgramSpec, type ReduceName } from '../native/addon.js';
 import { ctypeOf, type DType, itemsize, reductionTypes } from './dtype.js';
 import { TesseraError } from './errors.js';
-import { type AccessTemplate, type ChunkProvider, compileRegion, regionMaps } from './compile.js';
+import { type AccessTemplate, type ChunkProvider, RegionCompiler } from './compile.js';
 import type { MatmulNode, Node, ReduceNode, RechunkNode } from './expr.js';
 import type { Layer, OutputPlan, Task, TaskGraph, TaskSpec } from './graph.js';
 import { chunkIndices, chunkRegion, cStrides, type Grid, gridBounds, growBox, product, refine } from './grid.js';
@@ -135,9 +135,10 @@ class Lowering implements ChunkProvider {
     const name = this.layerName(n);
     let ops: string[] = [];
     let count = 0;
+    const regions = new RegionCompiler(n, this.plan, this);
     for (const idx of chunkIndices(n.grid)) {
       const { offset, shape } = chunkRegion(n.grid, idx);
-      const c = compileRegion(n, shape, regionMaps(offset), this.plan, this);
+      const c = regions.compile(offset, shape);
       if (!ops.length) ops = c.ops;
       this.tasks.push({
         key: taskKey(name, idx), layer: name, index: idx, deps: c.deps, priority: 0,
@@ -166,9 +167,10 @@ class Lowering implements ChunkProvider {
     let ops: string[] = [];
     const partialLayer = `${name}-partial`;
     const partialTasks: Task[] = [];
+    const regions = new RegionCompiler(input, this.plan, this, { resultDtype: truthy ? undefined : resultDtype, truthy, rootIsInput: true });
     for (const idx of chunkIndices(input.grid)) {
       const { offset, shape } = chunkRegion(input.grid, idx);
-      const c = compileRegion(input, shape, regionMaps(offset), this.plan, this, { resultDtype: truthy ? undefined : resultDtype, truthy, rootIsInput: true });
+      const c = regions.compile(offset, shape);
       if (!ops.length) ops = [...c.ops, n.fn];
       let indexBase = 0;
       let indexStrides = new Array<number>(nd).fill(0);
@@ -296,8 +298,10 @@ class Lowering implements ChunkProvider {
     const kGrid = refine([n.a.grid[1], n.b.grid[0]]);
     const kBounds = gridBounds([kGrid])[0];
     let count = 0;
-    const direct = (node: Node, offset: number[], shape: number[], deps: string[]): AccessTemplate => {
-      const c = compileRegion(node, shape, regionMaps(offset), this.plan, this, { rootIsInput: true });
+    const aRegions = new RegionCompiler(n.a, this.plan, this, { rootIsInput: true });
+    const bRegions = new RegionCompiler(n.b, this.plan, this, { rootIsInput: true });
+    const direct = (regions: RegionCompiler, offset: number[], shape: number[], deps: string[]): AccessTemplate => {
+      const c = regions.compile(offset, shape);
       if (c.program.code.length !== 1 || c.program.code[0][0] !== 'load')
         throw new TesseraError('INTERNAL', 'a matmul operand is not a plain read', 'this is a planner bug, please report it');
       const a = { ...c.accesses[0] };
@@ -315,8 +319,8 @@ class Lowering implements ChunkProvider {
       const a: AccessTemplate[] = [], b: AccessTemplate[] = [], k: number[] = [];
       for (let p = 0; p < kGrid.length; p++) {
         if (kGrid[p] === 0) continue;
-        a.push(direct(n.a, [offset[0], kBounds[p]], [shape[0], kGrid[p]], deps));
-        b.push(direct(n.b, [kBounds[p], offset[1]], [kGrid[p], shape[1]], deps));
+        a.push(direct(aRegions, [offset[0], kBounds[p]], [shape[0], kGrid[p]], deps));
+        b.push(direct(bRegions, [kBounds[p], offset[1]], [kGrid[p], shape[1]], deps));
         k.push(kGrid[p]);
       }
       this.tasks.push({

@@ -26,6 +26,12 @@ export class WorkerPool {
   private closing = false;
   readonly size: number;
   readonly doorbell = new Doorbell();
+  /**
+   * The mean task length (ms) of the last job that ran here: the next job's scheduler starts its
+   * in-flight limit from it rather than assuming long tasks (a session mostly repeats one kind of
+   * job; a wrong guess is corrected after a few tasks).
+   */
+  lastMeanTaskMs: number | null = null;
 
   private constructor(size: number) {
     this.size = size;

@@ -20,9 +20,13 @@
  * - Dispatch: ready tasks go, in priority order, to the job's shared queue (task-queue.ts), from
  *   which whichever worker is free takes the next one; a worker never waits for this thread while
  *   the queue holds tasks, and no task waits behind a busy worker while another is idle. How many
- *   tasks are queued or running at once follows the measured task length: 2 per worker for tasks
- *   of milliseconds (keeps priorities and the memory gate tight), up to 32 per worker for tasks of
- *   microseconds (this thread wakes once per several finished tasks).
+ *   tasks are queued or running at once follows the measured task length: about 16 ms of work
+ *   per worker (at least 2 tasks, at most 64), so priorities and the memory gate act within a few
+ *   tasks; a worker wakes this thread when about 2 ms of work per worker is left queued, so it
+ *   refills the queue once per many finished tasks (a wake costs a worker 50-100 us of CPU on a
+ *   machine whose cores are all busy). Before its first task
+ *   finishes, a job goes by the mean task length of the pool's previous job (long tasks on a
+ *   fresh pool), so a repeated job does not ramp up again.
  * - Worker failure: a worker that dies fails the job (WORKER_CRASHED) and the pool with it.
  *
  * Tasks are numbered by their position in graph.tasks; all per-task state lives in typed arrays
@@ -59,11 +63,22 @@ export interface SchedulerResult {
   peakHeldBytes: number;
 }
 
+/**
+ * Work kept queued or running per worker (ms): enough that workers never wait for this thread, few
+ * enough that priorities and the memory gate still act within a few tasks.
+ */
+const AHEAD_MS = 16;
+/** Work left queued per worker when a worker wakes this thread to refill the queue (ms). */
+const LOW_WATER_MS = 2;
+
 /** Tasks queued or running per worker, by the mean task length so far (milliseconds). */
 export function prefetchFor(meanTaskMs: number): number {
-  if (meanTaskMs < 0.2) return 32;
-  if (meanTaskMs < 2) return 8;
-  return 2;
+  return Math.min(64, Math.max(2, Math.ceil(AHEAD_MS / meanTaskMs)));
+}
+
+/** Queued tasks left (all workers) at which this thread is woken, for an in-flight limit. */
+export function lowWaterFor(meanTaskMs: number, workers: number, limit: number): number {
+  return Math.max(workers, Math.min(limit >> 1, workers * Math.ceil(LOW_WATER_MS / meanTaskMs)));
 }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -104,7 +119,8 @@ export class Scheduler {
   private inflightEst = 0;
   private peakHeld = 0;
   private done = 0;
-  private meanTaskMs = 10; // assume long tasks until measured: 2 in flight per worker, balanced
+  private meanTaskMs: number;  // moving mean, sets the in-flight limit
+  private taskMsTotal = 0;     // for the pool's next job
   private job = 0;
   private error: TesseraError | null = null;
   private settle: ((r: SchedulerResult) => void) | null = null;
@@ -177,6 +193,8 @@ export class Scheduler {
     const lanes = opts.pool ? opts.pool.size : 1;
     this.perWorkerHeld = new Array(lanes).fill(0);
     this.memoryIntervalMs = opts.memoryIntervalMs ?? 50;
+    // Until measured: the last job's task length, or long tasks (2 in flight per worker, balanced).
+    this.meanTaskMs = opts.pool?.lastMeanTaskMs ?? 10;
   }
 
   private readonly memoryIntervalMs: number;
@@ -267,9 +285,8 @@ export class Scheduler {
       queue.push(i);
       queued++;
     }
-    // Woken again when a quarter of the limit is left queued: enough for every worker to take one
-    // more while this thread refills.
-    queue.lowWater = Math.max(size, limit >> 2);
+    // Woken again with a little work left queued: every worker has some while this thread refills.
+    queue.lowWater = lowWaterFor(this.meanTaskMs, size, limit);
     if (queued) this.pool!.ringWork();
     this.maybeFinish();
   }
@@ -324,6 +341,7 @@ export class Scheduler {
   private complete(i: number, worker: number, chunk: number, bytesIn: number, bytesOut: number, start: number, stop: number): void {
     this.stopRunning(i);
     this.meanTaskMs += (stop - start - this.meanTaskMs) * 0.2;
+    this.taskMsTotal += stop - start;
     this.log.finish(i, worker, this.readyAt[i], start, stop, bytesIn, bytesOut);
     this.done++;
     this.layerDone[this.layerOf[i]]++;
@@ -378,6 +396,7 @@ export class Scheduler {
       this.fail?.(this.error);
     } else {
       if (this.bus.size) this.bus.emit({ type: 'progress', progress: this.progress() });
+      if (this.pool && this.done) this.pool.lastMeanTaskMs = this.taskMsTotal / this.done;
       const chunks = new Map<string, number>();
       for (let i = 0; i < this.n; i++) if (this.kept[i] && this.chunk[i]) chunks.set(this.g.tasks[i].key, this.chunk[i]);
       this.settle?.({ chunks, records: this.log.records(), samples: this.samples, peakHeldBytes: this.peakHeld });
