@@ -5,8 +5,9 @@
  * python3-numpy / python3-dask, where installed. Timings are the best of a few repeats after a
  * warm-up (noisy shared machines: compare the ratios, not the absolute numbers).
  *
- *   node bench/run.mjs [--quick] [--only seed|bandwidth|overhead]
- *   (--quick: fewer repeats and a smaller bandwidth array; --only: one part of the table)
+ *   node bench/run.mjs [--quick] [--cold] [--only seed|bandwidth|overhead]
+ *   (--quick: fewer repeats and a smaller bandwidth array; --only: one part of the table;
+ *   --cold: no engine warm-up before the bandwidth rows, as in a process's first jobs)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { Evaluator, npyArray, randomArray, readNpyInfo, full, reduce } from '../
 import { addonPath } from '../dist/src-main/native/addon.js';
 
 const quick = process.argv.includes('--quick');
+const cold = process.argv.includes('--cold');
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt > 0 ? process.argv[onlyAt + 1] : null;
 if (only && !['seed', 'bandwidth', 'overhead'].includes(only)) throw new Error(`--only takes seed, bandwidth or overhead, not ${only}`);
@@ -166,6 +168,19 @@ if (want('bandwidth')) {
   const npyPath = join(tmp, 'x.npy');
   await engine.compute([{ name: 'x', node: stored, path: npyPath }]);
   const mapped = npyArray(ctx, await readNpyInfo(npyPath), 'auto');
+
+  // Warm-up: a long-lived engine has compiled its planner, scheduler and worker loop; a fresh
+  // process spends its first ~60 jobs doing that on V8's helper threads, which on 2 cores takes
+  // the time from a worker. Small reductions of ~100 chunks each (a few ms a job) get the JIT to
+  // its steady state before the measured jobs (--cold skips this).
+  const small = await engine.persist(ctx, randomArray(ctx, { dist: 'uniform', shape: [1_000_000], seed: 2, chunks: [10_417] }));
+  const smallPath = join(tmp, 'small.npy');
+  await engine.compute([{ name: 'small', node: small, path: smallPath }]);
+  const smallMapped = npyArray(ctx, await readNpyInfo(smallPath), [10_417]);
+  for (let round = 0; round < (cold ? 0 : 10); round++) {
+    for (const node of [small, smallMapped]) for (const op of ['sum', 'mean', 'std', 'min']) await engine.compute([{ name: op, node: reduce(ctx, op, node, null) }]);
+  }
+  engine.unpersist(small);
   // The machine's bandwidth drifts: each reduction is timed right after a probe, several rounds,
   // and the fraction is the median of those paired ratios.
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -174,7 +189,7 @@ if (want('bandwidth')) {
       const r = reduce(ctx, op, node, null);
       await engine.compute([{ name: op, node: r }]); // warm-up (and the page cache, for mmap)
       const ratios = [], speeds = [];
-      for (let round = 0; round < (quick ? 3 : 5); round++) {
+      for (let round = 0; round < (quick ? 3 : 7); round++) {
         const probeGbps = await probe(WORKERS, 1);
         const t0 = performance.now();
         await engine.compute([{ name: op, node: r }]);
@@ -215,7 +230,7 @@ const lines = rows.map((r) => [r.bench, r.setting, r.tessera, r.peer, r.peerName
   r.ratio === null || r.ratio === undefined ? '' : `${r.ratio.toFixed(2)} ${r.ratioLabel}`, r.target]);
 const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)));
 const fmt = (l) => `| ${l.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
-console.log(`\nTessera benchmarks: ${WORKERS} workers, SIMD ${engine.simd}, ${new Date().toISOString()}${quick ? ' (quick)' : ''}\n`);
+console.log(`\nTessera benchmarks: ${WORKERS} workers, SIMD ${engine.simd}, ${new Date().toISOString()}${quick ? ' (quick)' : ''}${cold ? ' (cold: no engine warm-up)' : ''}\n`);
 console.log(fmt(header));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const l of lines) console.log(fmt(l));
