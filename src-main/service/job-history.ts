@@ -7,12 +7,15 @@
  *
  * Retention: the newest HISTORY_KEEP finished jobs are kept; saving one more removes the oldest
  * folders, with any output files written there. A job of 10^5 tasks keeps ~15 MB of task records,
- * and an unbounded history filled a disk here within a day of benchmarks.
+ * and an unbounded history filled a disk here within a day of benchmarks. `inputs.json` lists the
+ * files a job's datasets read, so the web host keeps the uploads a past job needs (uploads.ts)
+ * without parsing every record.
  */
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Result } from '../api/contract.js';
 import { TesseraError } from '../engine/errors.js';
+import { specFiles } from './job-spec.js';
 import { writeAtomically } from './write-atomically.js';
 
 export type JobRecord = Result<'getJob'>;
@@ -32,6 +35,7 @@ export class JobHistory {
     const folder = join(this.dir, job.jobId);
     await mkdir(folder, { recursive: true });
     await writeAtomically(join(folder, 'job.json'), JSON.stringify(job));
+    await writeAtomically(join(folder, 'inputs.json'), JSON.stringify(specFiles(job.spec)));
     await writeAtomically(join(folder, 'summary.json'), JSON.stringify(summaryOf(job)));
     await this.prune();
   }
@@ -57,6 +61,21 @@ export class JobHistory {
     } catch {
       return summaryOf(await this.get(jobId));
     }
+  }
+
+  /** The files the kept jobs read (from each job's spec, for jobs saved before inputs.json). */
+  async inputs(): Promise<Set<string>> {
+    const files = new Set<string>();
+    for (const { jobId } of await this.list()) {
+      let paths: string[];
+      try {
+        paths = JSON.parse(await readFile(join(this.dir, jobId, 'inputs.json'), 'utf8')) as string[];
+      } catch {
+        paths = specFiles((await this.get(jobId)).spec);
+      }
+      for (const p of paths) files.add(p);
+    }
+    return files;
   }
 
   async list(): Promise<Result<'listHistory'>> {

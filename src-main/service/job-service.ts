@@ -6,9 +6,7 @@
  * stream it must keep up with (bench/window.mjs measures what is left). A job that
  * asks for another worker count or scheduler gets a fresh engine (between jobs, never during one).
  */
-import { createWriteStream } from 'node:fs';
-import { access, mkdir, rename, writeFile } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
+import { access, mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { inspectFile } from '../collections/array/files.js';
 import { performance } from 'node:perf_hooks';
@@ -34,6 +32,7 @@ import { buildJob, validateSpec } from './job-spec.js';
 import { JobHistory } from './job-history.js';
 import { runBuiltJob } from './run-job.js';
 import { SAMPLES } from './samples.js';
+import { Uploads } from './uploads.js';
 import { formatBytes, parseBytes } from '../engine/units.js';
 
 export type Emit = (e: ApiEvent) => void;
@@ -47,6 +46,8 @@ export interface JobServiceOptions {
   baseDir: string;
   /** Starts an engine for a job that asks for another worker count or scheduler. */
   startEngine?: (o: EngineOptions) => Promise<Engine>;
+  /** Free space uploads must leave on the data folder's disk (uploads.ts; default 1 GiB). */
+  uploadReserveBytes?: number;
 }
 
 interface RunningJob {
@@ -61,12 +62,14 @@ export class JobService {
 
   private readonly history: JobHistory;
   private readonly profiles: ProfileStore;
+  private readonly uploads: Uploads;
   /** The engine the host started (its worker count is the default) and the one in use now. */
   private current: { engine: Engine; workers: number | null; scheduler: RunOptions['scheduler'] };
 
   constructor(private readonly engine: Engine, private readonly opts: JobServiceOptions) {
     this.history = new JobHistory(join(opts.dataDir, 'jobs'));
     this.profiles = new ProfileStore(join(opts.dataDir, 'profiles.json'));
+    this.uploads = new Uploads(join(opts.dataDir, 'uploads'), opts.uploadReserveBytes);
     this.current = { engine, workers: null, scheduler: engine.pool ? 'threads' : 'sync' };
   }
 
@@ -138,15 +141,25 @@ export class JobService {
     return dataset;
   }
 
-  /** Stores an uploaded file (the web host's drop) in the data folder, then adds it. */
-  async addUpload(name: string, body: NodeJS.ReadableStream): Promise<Dataset> {
-    const dir = join(this.opts.dataDir, 'uploads');
-    await mkdir(dir, { recursive: true });
-    const path = join(dir, `${Date.now().toString(36)}-${name}`);
-    const tmp = `${path}.part`;
-    await pipeline(body, createWriteStream(tmp));
-    await rename(tmp, path);
-    return this.addDataset(path, name);
+  /**
+   * Stores an uploaded file (the web host's drop) in the data folder, then adds it; a file that
+   * cannot be read as a dataset is not kept. `declaredBytes`: the request's Content-Length.
+   */
+  async addUpload(name: string, body: NodeJS.ReadableStream, declaredBytes: number | null = null): Promise<Dataset> {
+    const path = await this.uploads.receive(name, body, declaredBytes);
+    try {
+      return await this.addDataset(path, name);
+    } catch (e) {
+      await this.uploads.discard(path);
+      throw e;
+    }
+  }
+
+  /** Removes old uploads no job in the history reads and none listed now (the web host's start). */
+  async pruneUploads(minAgeMs?: number): Promise<number> {
+    const keep = await this.history.inputs();
+    for (const d of this.datasets.values()) keep.add(d.path);
+    return this.uploads.prune(keep, minAgeMs);
   }
 
   listDatasets(): Dataset[] {

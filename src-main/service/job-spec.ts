@@ -94,6 +94,19 @@ async function buildDataset(ctx: ExprContext, name: string, d: Record<string, un
   }
 }
 
+/** The files a spec's datasets read (`npy` and `raw` paths, as written in the spec). */
+export function specFiles(spec: { datasets?: Record<string, unknown> }): string[] {
+  const out: string[] = [];
+  for (const d of Object.values(spec.datasets ?? {})) {
+    if (!d || typeof d !== 'object') continue;
+    for (const k of ['npy', 'raw']) {
+      const p = (d as Record<string, unknown>)[k];
+      if (typeof p === 'string') out.push(p);
+    }
+  }
+  return out;
+}
+
 async function buildDatasetNode(ctx: ExprContext, name: string, d: Record<string, unknown>, baseDir: string): Promise<Node> {
   const where = (p: unknown) => {
     if (typeof p !== 'string' || !p) throw specError(`dataset '${name}': the path must be a string`);

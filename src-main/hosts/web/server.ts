@@ -42,12 +42,15 @@ export async function startWebHost(service: JobService, opts: { port?: number; r
         // A dropped file: same-origin only, with the access cookie; stored, then inspected.
         if (!originAllowed(req, port) || !tokenAllowed(req, token)) return send(res, 403, 'forbidden');
         const name = (url.searchParams.get('name') ?? 'upload').replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 128);
+        const length = req.headers['content-length'];
         try {
-          const dataset = await service.addUpload(name, req);
+          const dataset = await service.addUpload(name, req, length === undefined ? null : Number(length));
           return send(res, 200, JSON.stringify(dataset), { 'Content-Type': 'application/json' });
         } catch (e) {
           const err = toTesseraError(e);
-          return send(res, 400, JSON.stringify({ error: { code: err.code, message: err.message, hint: err.hint } }), { 'Content-Type': 'application/json' });
+          // A refused size is answered before the body is read: close rather than drain it.
+          const status = err.code === 'UPLOAD_TOO_LARGE' ? 413 : 400;
+          return send(res, status, JSON.stringify({ error: { code: err.code, message: err.message, hint: err.hint } }), { 'Content-Type': 'application/json', ...(status === 413 ? { Connection: 'close' } : {}) });
         }
       }
       if (req.method !== 'GET') return send(res, 405, 'only GET and the upload PUT');
@@ -93,6 +96,8 @@ export async function startWebHost(service: JobService, opts: { port?: number; r
     wss.handleUpgrade(req, socket, head, (ws) => serve(ws, service));
   });
 
+  // Housekeeping: a failure to tidy old uploads must not keep the window from opening.
+  await service.pruneUploads().catch(() => 0);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
