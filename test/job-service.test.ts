@@ -109,6 +109,42 @@ describe('job service events', () => {
     expect(back.stats.workers).toBe(2);
   });
 
+  it('replaces an engine whose worker died, mid-job or between jobs, and the next job runs', async () => {
+    const own = await Engine.start({ workers: 2 });
+    const started: Engine[] = [];
+    const svc = new JobService(own, { host: 'web', dataDir: tempDir(), baseDir, startEngine: async (o) => { const e = await Engine.start(o); started.push(e); return e; } });
+    const workersOf = (e: Engine) => (e.pool as unknown as { workers: { terminate(): Promise<number> }[] }).workers;
+    const runOn = (spec: object, onEvent: (e: ApiEvent) => void = () => {}) => new Promise<ApiEvent>((resolve) => {
+      svc.runJob(spec as never, { memoryLimit: null, workers: null, scheduler: 'threads' }, (e) => {
+        onEvent(e);
+        if (e.event === 'job.done' || e.event === 'job.failed') resolve(e);
+      });
+    });
+    try {
+      const long = { tessera: 1, datasets: { x: { random: 'normal', shape: [300_000_000], chunks: [1_000_000], seed: 3 } }, outputs: { s: 'x.std()' } };
+      let killed = false;
+      const failed = await runOn(long, (e) => {
+        if (e.event === 'job.progress' && e.data.done > 0 && !killed) { killed = true; void workersOf(own)[1].terminate(); }
+      });
+      expect(killed).toBe(true);
+      expect(failed.event === 'job.failed' && failed.data.error).toMatchObject({ code: 'WORKER_CRASHED', hint: expect.stringContaining('started fresh workers') });
+      expect(started).toHaveLength(1);
+      expect(svc.hello().workers).toBe(2);
+      const next = await runOn({ tessera: 1, datasets: {}, outputs: { s: 'arange(1000, chunks=100).sum()' } });
+      expect(next.event === 'job.done' && next.data.outputs[0].value).toBe(499500);
+      // A worker that dies while no job runs: the next job gets fresh workers and does not fail.
+      await workersOf(started[0])[0].terminate();
+      await new Promise((r) => setTimeout(r, 50));
+      const after = await runOn({ tessera: 1, datasets: {}, outputs: { s: 'arange(10, chunks=5).sum()' } });
+      expect(after.event === 'job.done' && after.data.outputs[0].value).toBe(45);
+      expect(started).toHaveLength(2);
+    } finally {
+      await svc.close(); // closes the engines it started
+      await own.close();
+    }
+    expect(started.every((e) => workersOf(e).length === 0)).toBe(true);
+  });
+
   it('names the dataset at fault', async () => {
     const failed = of(await run({ tessera: 1, datasets: { ok: { arange: 3 }, gone: { npy: 'missing.npy' } }, outputs: { s: 'gone.sum()' } }), 'job.failed')[0];
     expect(failed.error).toMatchObject({ code: 'FILE_NOT_FOUND', dataset: 'gone' });

@@ -5,6 +5,8 @@
  * task-stream.ts), so a job of 10^5 tasks costs the window a few messages a second rather than a
  * stream it must keep up with (bench/window.mjs measures what is left). A job that
  * asks for another worker count or scheduler gets a fresh engine (between jobs, never during one).
+ * An engine whose worker died (WORKER_CRASHED: its pool cannot run jobs any more) is replaced by
+ * a fresh one with the same options, so the window goes on without a restart of the app.
  */
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -63,14 +65,17 @@ export class JobService {
   private readonly history: JobHistory;
   private readonly profiles: ProfileStore;
   private readonly uploads: Uploads;
-  /** The engine the host started (its worker count is the default) and the one in use now. */
+  /** The default engine (the host's, until a crash replaced it) and the one in use now. */
+  private engine: Engine;
+  private replacedHostEngine = false;
   private current: { engine: Engine; workers: number | null; scheduler: RunOptions['scheduler'] };
 
-  constructor(private readonly engine: Engine, private readonly opts: JobServiceOptions) {
+  constructor(hostEngine: Engine, private readonly opts: JobServiceOptions) {
+    this.engine = hostEngine;
     this.history = new JobHistory(join(opts.dataDir, 'jobs'));
     this.profiles = new ProfileStore(join(opts.dataDir, 'profiles.json'));
     this.uploads = new Uploads(join(opts.dataDir, 'uploads'), opts.uploadReserveBytes);
-    this.current = { engine, workers: null, scheduler: engine.pool ? 'threads' : 'sync' };
+    this.current = { engine: hostEngine, workers: null, scheduler: hostEngine.pool ? 'threads' : 'sync' };
   }
 
   listHistory(): Promise<Result<'listHistory'>> {
@@ -125,7 +130,7 @@ export class JobService {
         },
       });
     } catch (e) {
-      emit({ event: 'job.failed', data: { jobId, error: toTesseraError(e).toJSON() as never } });
+      emit({ event: 'job.failed', data: { jobId, error: (await this.failure(e)) as never } });
     }
   }
 
@@ -209,6 +214,7 @@ export class JobService {
 
   /** The engine for a job's worker count and scheduler: the current one, or a new one. */
   private async engineFor(options: RunOptions): Promise<Engine> {
+    await this.recover(); // a worker may have died since the last job
     const c = this.current;
     if (c.workers === options.workers && c.scheduler === options.scheduler) return c.engine;
     if (options.workers === null && options.scheduler === 'threads' && this.engine.pool) {
@@ -223,6 +229,33 @@ export class JobService {
     return engine;
   }
 
+  /**
+   * Replaces the engine in use if one of its workers died: a fresh engine with the same worker
+   * count and scheduler takes its place (and the default's, if it was the default). Returns
+   * whether it did; a host that cannot start engines keeps the broken one (its jobs say so).
+   */
+  private async recover(): Promise<boolean> {
+    const c = this.current;
+    if (!c.engine.pool?.failure || !this.opts.startEngine) return false;
+    const fresh = await this.opts.startEngine({ workers: c.workers ?? c.engine.workers, scheduler: c.scheduler });
+    await c.engine.close().catch(() => undefined);
+    if (c.engine === this.engine) {
+      this.engine = fresh;
+      this.replacedHostEngine = true;
+    }
+    this.current = { ...c, engine: fresh };
+    return true;
+  }
+
+  /** A job's error; after a worker died, the engine is replaced and the hint says so. */
+  private async failure(e: unknown): Promise<ApiError> {
+    const error = toTesseraError(e).toJSON() as ApiError;
+    if (error.code === 'WORKER_CRASHED' && await this.recover().catch(() => false)) {
+      error.hint = 'Tessera started fresh workers: run the job again (and report this if it happens again)';
+    }
+    return error;
+  }
+
   /** Adds a histogram to each array output (and to nothing else). */
   private async withHistograms(outputs: OutputEvent[]): Promise<OutputEvent[]> {
     return Promise.all(outputs.map(async (o) => {
@@ -235,10 +268,11 @@ export class JobService {
     }));
   }
 
-  /** Closes an engine this service started (the host closes its own). */
+  /** Closes the engines this service started (the host closes its own). */
   async close(): Promise<void> {
     await this.queue;
     if (this.current.engine !== this.engine) await this.current.engine.close();
+    if (this.replacedHostEngine) await this.engine.close();
     this.current = { engine: this.engine, workers: null, scheduler: this.engine.pool ? 'threads' : 'sync' };
   }
 
@@ -304,7 +338,7 @@ export class JobService {
     } catch (e) {
       clearInterval(ticker);
       flush();
-      const error = toTesseraError(e).toJSON() as ApiError;
+      const error = await this.failure(e);
       await this.history.save({ jobId, finished: Date.now(), spec, state: error.code === 'CANCELLED' ? 'cancelled' : 'failed', outputs: [], error, stats: {}, records: [], layers }).catch(() => undefined);
       emit({ event: 'job.failed', data: { jobId, error: error as never } });
     }
