@@ -78,7 +78,8 @@ def gen_and_compute():
     x = rng.random(${SEED_N})
     return np.sqrt(x ** 2).mean()
 x = rng.random(${SEED_N})
-print(json.dumps({"full": best(gen_and_compute), "compute": best(lambda: np.sqrt(x ** 2).mean())}))`);
+print(json.dumps({"full": best(gen_and_compute), "compute": best(lambda: np.sqrt(x ** 2).mean()),
+                  "normal": best(lambda: rng.standard_normal(${SEED_N}).std())}))`);
 
 const daskSeed = want('seed') && python(`${PY_TIMER}
 import dask, dask.array as da
@@ -127,6 +128,12 @@ if (want('seed')) {
     numpySeed ? `${(numpySeed.full * 1000).toFixed(1)} ms` : null, 'numpy, 1 thread', 'x faster than numpy', numpySeed ? numpySeed.full / tBest : null, '>= 2x');
   row('seed sqrt(x**2).mean(), 10M', 'best vs numpy (x already in memory)', `${(tBest * 1000).toFixed(1)} ms`,
     numpySeed ? `${(numpySeed.compute * 1000).toFixed(1)} ms` : null, 'numpy compute only', 'x faster than numpy', numpySeed ? numpySeed.compute / tBest : null);
+  // The normal generator (Box-Muller, vectorised) against numpy's ziggurat.
+  const ctx = new ExprContext();
+  const z = reduce(ctx, 'std', randomArray(ctx, { dist: 'normal', shape: [SEED_N], seed: 42, chunks: [1_000_000] }), null);
+  const tNormal = await best(() => engine.compute([{ name: 's', node: z }]));
+  row('random normal, 10M, .std()', 'chunks 1e+6', `${(tNormal * 1000).toFixed(1)} ms`, numpySeed ? `${(numpySeed.normal * 1000).toFixed(1)} ms` : null,
+    'numpy standard_normal, 1 thread', 'x faster than numpy', numpySeed ? numpySeed.normal / tNormal : null);
 }
 
 if (want('bandwidth')) {

@@ -123,6 +123,36 @@ describe(`block kernels at every SIMD level (${levels.join(', ')}) against the s
     }
   });
 
+  it('the generators agree with Philox words and Box-Muller in V8\'s Math (uniform bit for bit, normal within 1e-14)', () => {
+    // Element i: counter ((i >> 5) << 4) | (i & 15), stream 0 (uniform) or 1 (normal), key = seed;
+    // the low 64 output bits for (i >> 4) even, the high ones for odd; 53 bits make [0, 1).
+    const seed = 2 ** 33 + 77;
+    const unit = (w: number[], high: boolean) => Number((high ? BigInt(w[3]) << 32n | BigInt(w[2]) : BigInt(w[1]) << 32n | BigInt(w[0])) >> 11n) / 2 ** 53;
+    const words = (i: number, stream: number) => {
+      const counter = Math.floor(i / 32) * 16 + (i % 16);
+      return n.philox({ counter: [counter % 2 ** 32, Math.floor(counter / 2 ** 32), stream, 0], key: [seed % 2 ** 32, Math.floor(seed / 2 ** 32)] });
+    };
+    const draw = (kind: 'uniform' | 'normal', base: number, len: number) => {
+      const program = n.registerProgram({ nregs: 1, result: 0, resultType: 'f64', code: [['load', 'f64', 0, 0, -1, -1, 0]] });
+      const r = run({ kind: 'map', program, iterShape: [len], outShape: [len], outDtype: 'float64', accesses: [{ kind, seed, base, strides: [1] }] });
+      const out = new Float64Array(n.readChunk(r.chunk).data);
+      n.release(r.chunk);
+      return out;
+    };
+    const base = 2 ** 36 - 45, len = 4000; // a head, SIMD batches and a tail
+    const u = draw('uniform', base, len), z = draw('normal', base, len);
+    let worst = 0;
+    for (let j = 0; j < len; j++) {
+      const i = base + j, upper = Math.floor(i / 16) % 2 === 1;
+      expect(u[j]).toBe(unit(words(i, 0), upper));
+      const w = words(i, 1);
+      const r = Math.sqrt(-2 * Math.log(1 - unit(w, false))), t = 2 * Math.PI * unit(w, true);
+      worst = Math.max(worst, Math.abs(z[j] - (upper ? r * Math.sin(t) : r * Math.cos(t))));
+    }
+    expect(worst).toBeLessThan(1e-14);
+    expect(worst).toBeGreaterThan(0); // an independent implementation, not the same code
+  });
+
   it('a strided draw equals the same elements of a contiguous draw (chunking independence)', () => {
     const draw = (base: number, stride: number, len: number) => {
       const program = n.registerProgram({ nregs: 1, result: 0, resultType: 'f64', code: [['load', 'f64', 0, 0, -1, -1, 0]] });

@@ -29,6 +29,8 @@ constexpr double kTwoPi = 6.283185307179586476925286766559;
 
 template <class T> constexpr bool is_float = std::is_floating_point<T>::value;
 
+#include "normal_transform.h"
+
 // ---- elementwise -------------------------------------------------------------------------
 
 #define TS_UNARY(NAME, EXPR)                                                    \
@@ -281,7 +283,8 @@ template <class T> void k_store_bool(uint8_t* dst, const void* v_, int64_t n) {
 // 16 consecutive counters, one SIMD batch with no shuffling, and every element is still a pure
 // function of (seed, i): any chunking and any worker count give the same numbers.
 // Uniform: 53 random bits -> [0, 1) as numpy builds doubles. Normal: Box-Muller on the pair of
-// uniforms of one counter (u1 from the low, u2 from the high bits): cos for j < 16, sin for j >= 16.
+// uniforms of one counter (u1 from the low, u2 from the high bits): cos for j < 16, sin for j >= 16
+// (normal_transform.h: the same arithmetic at every level, vectorised).
 
 inline double unit(uint64_t bits) { return static_cast<double>(static_cast<int64_t>(bits >> 11)) * (1.0 / 9007199254740992.0); }
 
@@ -402,9 +405,9 @@ inline double draw_one(uint64_t i, uint32_t stream, uint64_t seed, bool normal) 
   philox_block(c0, c1, c2, c3, static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32));
   uint64_t low = static_cast<uint64_t>(c1) << 32 | c0, high = static_cast<uint64_t>(c3) << 32 | c2;
   if (!normal) return unit(upper ? high : low);
-  double r = std::sqrt(-2.0 * std::log(1.0 - unit(low)));
-  double t = kTwoPi * unit(high);
-  return upper ? r * std::sin(t) : r * std::cos(t);
+  double from_cos, from_sin;
+  box_muller(unit(low), unit(high), from_cos, from_sin);
+  return upper ? from_sin : from_cos;
 }
 
 template <bool Normal>
@@ -424,12 +427,12 @@ void k_generate(double* out, uint64_t seed, int64_t index0, int64_t stride, int6
       double* __restrict o = out + j;
       philox16(block << 4, stream, seed, w);
       if constexpr (Normal) {
+        double u1[kLanes], u2[kLanes];
         for (int l = 0; l < kLanes; ++l) {
-          double r = std::sqrt(-2.0 * std::log(1.0 - unit(static_cast<uint64_t>(w[1][l]) << 32 | w[0][l])));
-          double t = kTwoPi * unit(static_cast<uint64_t>(w[3][l]) << 32 | w[2][l]);
-          o[l] = r * std::cos(t);
-          o[kLanes + l] = r * std::sin(t);
+          u1[l] = unit(static_cast<uint64_t>(w[1][l]) << 32 | w[0][l]);
+          u2[l] = unit(static_cast<uint64_t>(w[3][l]) << 32 | w[2][l]);
         }
+        for (int l = 0; l < kLanes; ++l) box_muller(u1[l], u2[l], o[l], o[kLanes + l]);
       } else {
         for (int l = 0; l < kLanes; ++l) {
           o[l] = unit(static_cast<uint64_t>(w[1][l]) << 32 | w[0][l]);
