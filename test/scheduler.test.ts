@@ -210,6 +210,20 @@ describe('scheduler', () => {
     expect(partials.length).toBe(20);
     expect(engine.pool!.lastMeanTaskMs).toBeCloseTo(mean, 6);
   });
+
+  it('a job of long tasks after one of tiny tasks queues at most 16 per worker on the guess, and reports progress as it goes', async () => {
+    await runSpec(engine, { outputs: { s: 'ones(4000, chunks=1).sum()' } });
+    expect(engine.pool!.lastMeanTaskMs).toBeLessThan(0.2); // tiny: 64 per worker once measured
+    const bus = new EventBus();
+    const progress: { done: number; running: number }[] = [];
+    bus.on((e) => { if (e.type === 'progress') progress.push({ done: e.progress.done, running: e.progress.running }); });
+    const spec = { datasets: { x: { random: 'normal', shape: [40_000_000], chunks: [200_000], seed: 1 } }, outputs: { s: 'exp(x).sum()' } };
+    const job = await buildJob(validateSpec({ tessera: 1, datasets: spec.datasets, outputs: spec.outputs }), tempDir());
+    await runBuiltJob(engine, job, { outDir: tempDir(), bus });
+    expect(progress[0].running).toBeLessThanOrEqual(2 * 16);
+    expect(progress.length).toBeGreaterThan(3); // not only at the few refills of a long queue
+    expect(engine.pool!.lastMeanTaskMs).toBeGreaterThan(1);
+  });
 });
 
 describe('persist', () => {

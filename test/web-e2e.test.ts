@@ -158,7 +158,7 @@ print(json.dumps({"s": float(a.astype(np.float64).std()), "m": float(a.mean(axis
     await page.getByTestId('output-name-0').fill('slow');
     await page.getByTestId('output-expr-0').fill('exp(x).sum()');
     await page.getByTestId('run').click();
-    await expect.poll(async () => (await page.getByTestId('progress').textContent()) ?? '').toMatch(/running · [1-9]\d* \//);
+    await expect.poll(async () => (await page.getByTestId('progress').textContent()) ?? '', { timeout: 10_000 }).toMatch(/running · [1-9]\d* \//);
     await page.getByTestId('cancel').click();
     await page.getByTestId('error').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('error').textContent()).toContain('CANCELLED');

@@ -26,7 +26,9 @@
  *   refills the queue once per many finished tasks (a wake costs a worker 50-100 us of CPU on a
  *   machine whose cores are all busy). Before its first task
  *   finishes, a job goes by the mean task length of the pool's previous job (long tasks on a
- *   fresh pool), so a repeated job does not ramp up again.
+ *   fresh pool), so a repeated job does not ramp up again; the first task that finishes wakes
+ *   this thread and its length replaces that guess (a job of long tasks after one of short tasks
+ *   must not run blind until a queue sized for short tasks drains).
  * - Worker failure: a worker that dies fails the job (WORKER_CRASHED) and the pool with it.
  *
  * Tasks are numbered by their position in graph.tasks; all per-task state lives in typed arrays
@@ -70,6 +72,9 @@ export interface SchedulerResult {
 const AHEAD_MS = 16;
 /** Work left queued per worker when a worker wakes this thread to refill the queue (ms). */
 const LOW_WATER_MS = 2;
+
+/** The least task length a job assumes before its first task finishes (ms). */
+const GUESS_FLOOR_MS = 1;
 
 /** Tasks queued or running per worker, by the mean task length so far (milliseconds). */
 export function prefetchFor(meanTaskMs: number): number {
@@ -194,7 +199,9 @@ export class Scheduler {
     this.perWorkerHeld = new Array(lanes).fill(0);
     this.memoryIntervalMs = opts.memoryIntervalMs ?? 50;
     // Until measured: the last job's task length, or long tasks (2 in flight per worker, balanced).
-    this.meanTaskMs = opts.pool?.lastMeanTaskMs ?? 10;
+    // A guess of at least GUESS_FLOOR_MS: after a job of tiny tasks, a job of long ones queues at
+    // most 16 per worker before its first task tells it better (what is queued stays queued).
+    this.meanTaskMs = Math.max(GUESS_FLOOR_MS, opts.pool?.lastMeanTaskMs ?? 10);
   }
 
   private readonly memoryIntervalMs: number;
@@ -205,7 +212,9 @@ export class Scheduler {
       this.fail = reject;
       for (let i = 0; i < this.n; i++) if (this.remaining[i] === 0) this.makeReady(i);
       this.sampleMemory();
-      this.timer = setInterval(() => this.sampleMemory(), this.memoryIntervalMs);
+      // The timer also takes in finished tasks: progress and memory stay current even while the
+      // queue is long enough that no worker rings (the workers' bell is for refilling the queue).
+      this.timer = setInterval(() => { this.takeIn(); this.sampleMemory(); }, this.memoryIntervalMs);
       if (this.pool) {
         const crashed = this.pool.failure;
         if (crashed) this.error = workerCrashed(crashed);
@@ -286,19 +295,26 @@ export class Scheduler {
       queued++;
     }
     // Woken again with a little work left queued: every worker has some while this thread refills.
-    queue.lowWater = lowWaterFor(this.meanTaskMs, size, limit);
+    // Until this job's first task is in, at every task: the length it starts from is a guess.
+    queue.lowWater = this.done === 0 ? limit : lowWaterFor(this.meanTaskMs, size, limit);
     if (queued) this.pool!.ringWork();
     this.maybeFinish();
   }
 
-  /** Takes in the tasks finished since last time, queues what became ready, and waits for more. */
-  private listen(): void {
+  /** Takes in the tasks finished since last time and queues what became ready. */
+  private takeIn(): void {
     if (!this.settle || !this.queue) return;
-    const seen = this.pool!.doorbell.count(FINISHED);
     this.queue.takeFinished((i, worker, chunk, bytesIn, bytesOut, start, stop) => {
       if (this.inFlight[i]) this.complete(i, worker, chunk, bytesIn, bytesOut, start, stop);
     });
     this.pump();
+  }
+
+  /** Takes in what finished, and waits for the workers to ring again. */
+  private listen(): void {
+    if (!this.settle || !this.queue) return;
+    const seen = this.pool!.doorbell.count(FINISHED);
+    this.takeIn();
     if (!this.settle) return;
     const rung = this.pool!.doorbell.rungAfter(FINISHED, seen);
     if (rung) void rung.then(() => this.listen());
@@ -340,7 +356,8 @@ export class Scheduler {
 
   private complete(i: number, worker: number, chunk: number, bytesIn: number, bytesOut: number, start: number, stop: number): void {
     this.stopRunning(i);
-    this.meanTaskMs += (stop - start - this.meanTaskMs) * 0.2;
+    // The first task measured replaces the guess (the last job's length, or "long"); then a moving mean.
+    this.meanTaskMs = this.done === 0 ? stop - start : this.meanTaskMs + (stop - start - this.meanTaskMs) * 0.2;
     this.taskMsTotal += stop - start;
     this.log.finish(i, worker, this.readyAt[i], start, stop, bytesIn, bytesOut);
     this.done++;
