@@ -40,10 +40,16 @@ export class JobHistory {
     await this.prune();
   }
 
-  /** Removes the folders of finished jobs beyond the newest `keep` (running jobs have no summary yet). */
+  /**
+   * Removes the folders of finished jobs beyond the newest `keep` (running jobs have no summary
+   * yet), and the `*-profile` folders where profile reports went before profile-reports.ts.
+   */
   private async prune(): Promise<void> {
     const jobs = await this.list();
     for (const old of jobs.slice(this.keep)) await rm(join(this.dir, old.jobId), { recursive: true, force: true });
+    for (const name of await readdir(this.dir)) {
+      if (name.endsWith('-profile')) await rm(join(this.dir, name), { recursive: true, force: true });
+    }
   }
 
   async get(jobId: string): Promise<JobRecord> {

@@ -33,6 +33,7 @@ import { TaskStream } from './task-stream.js';
 import { buildJob, validateSpec } from './job-spec.js';
 import { JobHistory } from './job-history.js';
 import { runBuiltJob } from './run-job.js';
+import { ProfileReports } from './profile-reports.js';
 import { SAMPLES } from './samples.js';
 import { Uploads } from './uploads.js';
 import { formatBytes, parseBytes } from '../engine/units.js';
@@ -65,6 +66,7 @@ export class JobService {
   private readonly history: JobHistory;
   private readonly profiles: ProfileStore;
   private readonly uploads: Uploads;
+  private readonly profileReports: ProfileReports;
   /** The default engine (the host's, until a crash replaced it) and the one in use now. */
   private engine: Engine;
   private replacedHostEngine = false;
@@ -75,6 +77,7 @@ export class JobService {
     this.history = new JobHistory(join(opts.dataDir, 'jobs'));
     this.profiles = new ProfileStore(join(opts.dataDir, 'profiles.json'));
     this.uploads = new Uploads(join(opts.dataDir, 'uploads'), opts.uploadReserveBytes);
+    this.profileReports = new ProfileReports(join(opts.dataDir, 'profile-reports'));
     this.current = { engine: hostEngine, workers: null, scheduler: hostEngine.pool ? 'threads' : 'sync' };
   }
 
@@ -117,9 +120,7 @@ export class JobService {
         onProgress: (done, total, value) => emit({ event: 'profile.progress', data: { jobId, done, total, value } }),
       });
       await rememberProfile(this.profiles, report);
-      const dir = join(this.opts.dataDir, 'jobs', jobId);
-      await mkdir(dir, { recursive: true });
-      await writeFile(join(dir, 'report.html'), renderProfileReport(report));
+      await this.profileReports.save(jobId, renderProfileReport(report));
       emit({
         event: 'profile.done',
         data: {
@@ -180,7 +181,7 @@ export class JobService {
     const dir = join(this.opts.dataDir, 'jobs', jobId);
     if (what === 'report') {
       // A profile wrote its report when it finished; a run's is made from its history.
-      const path = join(dir, 'report.html');
+      const path = this.profileReports.path(jobId);
       try { await access(path); return { path, fileName: `${jobId}-report.html` }; } catch { /* a run: render it below */ }
     }
     const job = await this.history.get(jobId);
