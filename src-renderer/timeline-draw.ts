@@ -8,6 +8,7 @@
  *   tasks plus pixels, whatever the zoom, so 10^5 tasks draw in a few ms.
  * Idle gaps stay visible in both: nothing is drawn where no task ran.
  */
+import { binLanes } from '../src-main/api/lane-bins';
 import type { TaskColumns } from './job-store';
 
 export interface TimeWindow { lo: number; hi: number }
@@ -50,18 +51,7 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, w: number, h: number
   const { busy, topTime, topLayer, image } = scratchFor(ctx, lanes * px, px, H);
   const data = image.data;
   const pxMs = span / w;
-  for (let i = 0; i < cols.count; i++) {
-    const s = Math.max(cols.start[i], lo), e = Math.min(cols.stop[i], hi);
-    if (e < s) continue;
-    const row = cols.worker[i] * px;
-    const first = Math.min(px - 1, Math.floor((s - lo) * scale)), last = Math.min(px - 1, Math.floor((e - lo) * scale));
-    for (let p = first; p <= last; p++) {
-      const cs = lo + p * pxMs, ce = cs + pxMs;
-      const part = Math.max(0, Math.min(e, ce) - Math.max(s, cs)) || (e === s ? 1e-6 : 0);
-      busy[row + p] += part;
-      if (part > topTime[row + p]) { topTime[row + p] = part; topLayer[row + p] = cols.layer[i]; }
-    }
-  }
+  binLanes(cols, { lo, hi }, w, px, { busy, topTime, topLayer });
   for (let lane = 0; lane < lanes; lane++) {
     const y0 = Math.floor(lane * laneH + 2), y1 = Math.min(H, Math.floor((lane + 1) * laneH - 2));
     for (let p = 0; p < px; p++) {

@@ -3,6 +3,7 @@
  * timeline aggregated per pixel column, a line chart, and a log-x chart for profiles.
  */
 import type { MemorySample, TaskRecord } from '../engine/events.js';
+import { binLanes } from '../api/lane-bins.js';
 import { layerColour } from './colours.js';
 
 export const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -11,26 +12,22 @@ export const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.c
 /** One lane per worker; per pixel column the busy share, coloured by the layer that used most of it. */
 export function timelineSvg(records: readonly TaskRecord[], layerOrder: readonly string[], width = 560, laneH = 18): string {
   if (!records.length) return '<p class="note">no tasks</p>';
-  let lo = Infinity, hi = -Infinity, lanes = 1;
-  for (const r of records) { lo = Math.min(lo, r.start); hi = Math.max(hi, r.stop); lanes = Math.max(lanes, r.worker + 1); }
-  const span = Math.max(hi - lo, 1e-6), px = span / width;
-  const busy = new Float64Array(lanes * width), top = new Float64Array(lanes * width), layer = new Int32Array(lanes * width);
+  const n = records.length;
   const index = new Map(layerOrder.map((l, i) => [l, i]));
-  for (const r of records) {
-    const li = index.get(r.layer) ?? 0;
-    const a = Math.floor((r.start - lo) / px), b = Math.min(width - 1, Math.floor((r.stop - lo) / px));
-    for (let p = Math.max(0, a); p <= b; p++) {
-      const part = Math.max(0, Math.min(r.stop, lo + (p + 1) * px) - Math.max(r.start, lo + p * px)) || 1e-9;
-      const at = r.worker * width + p;
-      busy[at] += part;
-      if (part > top[at]) { top[at] = part; layer[at] = li; }
-    }
-  }
+  const tasks = { count: n, start: new Float64Array(n), stop: new Float64Array(n), worker: new Int32Array(n), layer: new Int32Array(n) };
+  let lo = Infinity, hi = -Infinity, lanes = 1;
+  records.forEach((r, i) => {
+    tasks.start[i] = r.start; tasks.stop[i] = r.stop; tasks.worker[i] = r.worker; tasks.layer[i] = index.get(r.layer) ?? 0;
+    lo = Math.min(lo, r.start); hi = Math.max(hi, r.stop); lanes = Math.max(lanes, r.worker + 1);
+  });
+  const span = Math.max(hi - lo, 1e-6), px = span / width;
+  const bins = { busy: new Float32Array(lanes * width), topTime: new Float32Array(lanes * width), topLayer: new Int32Array(lanes * width) };
+  binLanes(tasks, { lo, hi }, width, width, bins);
   const rects: string[] = [];
   for (let w = 0; w < lanes; w++) {
     for (let p = 0; p < width; p++) {
-      const b = busy[w * width + p];
-      if (b > 0) rects.push(`<rect x="${p}" y="${w * laneH + 1}" width="1" height="${laneH - 2}" fill="${layerColour(layer[w * width + p])}" fill-opacity="${Math.max(0.25, Math.min(1, b / px)).toFixed(2)}"/>`);
+      const b = bins.busy[w * width + p];
+      if (b > 0) rects.push(`<rect x="${p}" y="${w * laneH + 1}" width="1" height="${laneH - 2}" fill="${layerColour(bins.topLayer[w * width + p])}" fill-opacity="${Math.max(0.25, Math.min(1, b / px)).toFixed(2)}"/>`);
     }
   }
   const h = lanes * laneH + 14;

@@ -8,6 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskColumns } from '../../src-renderer/job-store';
 import { drawTimeline, extent, panWindow, zoomWindow } from '../../src-renderer/timeline-draw';
+import { binLanes } from '../../src-main/api/lane-bins';
+import { timelineSvg } from '../../src-main/report/svg';
 
 function columns(tasks: { start: number; stop: number; worker: number; layer: number }[]): TaskColumns {
   const n = tasks.length;
@@ -79,5 +81,26 @@ describe('timeline drawing', () => {
     expect(panWindow(z, 1000, bounds)).toEqual({ lo: 50, hi: 100 });
     expect(panWindow(z, -1000, bounds)).toEqual({ lo: 0, hi: 50 });
     expect(zoomWindow(z, 0.5, 10, bounds)).toEqual(bounds); // never wider than the data
+  });
+
+  it('bins lanes once for the window and the reports: busy time per column, the longest layer, edges and zero-length tasks', () => {
+    // Window 0..10 ms over 10 columns. Lane 0: a task over columns 0-1 that ends on the edge of
+    // column 2, then a zero-length task in column 5; lane 1: two layers sharing column 7.
+    const cols = columns([
+      { start: 0, stop: 2, worker: 0, layer: 3 }, { start: 5.5, stop: 5.5, worker: 0, layer: 4 },
+      { start: 7, stop: 7.25, worker: 1, layer: 1 }, { start: 7.25, stop: 8, worker: 1, layer: 2 },
+    ]);
+    const bins = { busy: new Float32Array(20), topTime: new Float32Array(20), topLayer: new Int32Array(20) };
+    binLanes(cols, { lo: 0, hi: 10 }, 10, 10, bins);
+    expect([...bins.busy.slice(0, 10)].map((b) => Number(b.toFixed(6)))).toEqual([1, 1, 0, 0, 0, 0.000001, 0, 0, 0, 0]);
+    expect([...bins.topLayer.slice(0, 10)]).toEqual([3, 3, 0, 0, 0, 4, 0, 0, 0, 0]);
+    expect(bins.busy[10 + 7]).toBeCloseTo(1, 6);
+    expect(bins.topLayer[10 + 7]).toBe(2); // 0.75 ms of layer 2 against 0.25 of layer 1
+    // The report's SVG draws the same columns: none past the edge of the first task.
+    const svg = timelineSvg([
+      { key: 'a:0', layer: 'a', kind: 'map', worker: 0, start: 0, stop: 2, bytesIn: 0, bytesOut: 0 },
+      { key: 'b:0', layer: 'b', kind: 'map', worker: 0, start: 9, stop: 10, bytesIn: 0, bytesOut: 0 },
+    ] as never, ['a', 'b'], 10);
+    expect([...svg.matchAll(/<rect x="(\d+)" y="1"/g)].map((m) => Number(m[1]))).toEqual([0, 1, 9]);
   });
 });
