@@ -288,6 +288,16 @@ template <class T> void k_store_bool(uint8_t* dst, const void* v_, int64_t n) {
 
 inline double unit(uint64_t bits) { return static_cast<double>(static_cast<int64_t>(bits >> 11)) * (1.0 / 9007199254740992.0); }
 
+// The 32 normal values of one block of 16 counters' words: cos values first, then sin values.
+inline void normal_block(const uint32_t (&w)[4][kLanes], double* __restrict o) {
+  double u1[kLanes], u2[kLanes];
+  for (int l = 0; l < kLanes; ++l) {
+    u1[l] = unit(static_cast<uint64_t>(w[1][l]) << 32 | w[0][l]);
+    u2[l] = unit(static_cast<uint64_t>(w[3][l]) << 32 | w[2][l]);
+  }
+  for (int l = 0; l < kLanes; ++l) box_muller(u1[l], u2[l], o[l], o[kLanes + l]);
+}
+
 // Philox4x32-10 on 16 consecutive counters (c0 + l), in four arrays of 16 output words.
 #if defined(__AVX512F__)
 // G batches of 16 counters at once: each round is a chain of dependent multiplies, so
@@ -339,12 +349,12 @@ inline __m512d units8(__m512i lo, __m512i hi, bool upper) {
   __m512i bits = _mm512_permutex2var_epi32(lo, upper ? second : first, hi);
   return _mm512_mul_pd(_mm512_cvtepi64_pd(_mm512_srli_epi64(bits, 11)), _mm512_set1_pd(1.0 / 9007199254740992.0));
 }
-#define TESSERA_HAVE_UNIFORM_BATCH 1
-constexpr int kUniformBlocks = 4;  // blocks of 32 elements per batch (4 interleaved Philox chains)
+#define TESSERA_HAVE_PHILOX_BATCH 1
+constexpr int kPhiloxBlocks = 4;  // blocks of 32 elements per batch (4 interleaved Philox chains), uniform and normal
 void uniform_batch(uint64_t counter0, uint32_t stream, uint64_t seed, double* out) {
-  uint32_t w[kUniformBlocks][4][kLanes];
-  philox16xG<kUniformBlocks>(counter0, stream, seed, w);
-  for (int g = 0; g < kUniformBlocks; ++g) {
+  uint32_t w[kPhiloxBlocks][4][kLanes];
+  philox16xG<kPhiloxBlocks>(counter0, stream, seed, w);
+  for (int g = 0; g < kPhiloxBlocks; ++g) {
     __m512i w0 = _mm512_loadu_si512(w[g][0]), w1 = _mm512_loadu_si512(w[g][1]);
     __m512i w2 = _mm512_loadu_si512(w[g][2]), w3 = _mm512_loadu_si512(w[g][3]);
     double* o = out + 32 * g;
@@ -353,6 +363,11 @@ void uniform_batch(uint64_t counter0, uint32_t stream, uint64_t seed, double* ou
     _mm512_storeu_pd(o + 16, units8(w2, w3, false));
     _mm512_storeu_pd(o + 24, units8(w2, w3, true));
   }
+}
+void normal_batch(uint64_t counter0, uint32_t stream, uint64_t seed, double* out) {
+  uint32_t w[kPhiloxBlocks][4][kLanes];
+  philox16xG<kPhiloxBlocks>(counter0, stream, seed, w);
+  for (int g = 0; g < kPhiloxBlocks; ++g) normal_block(w[g], out + 32 * g);
 }
 #elif defined(__AVX2__)
 inline void mulhilo8(__m256i a, __m256i m, __m256i& hi, __m256i& lo) {
@@ -417,22 +432,19 @@ void k_generate(double* out, uint64_t seed, int64_t index0, int64_t stride, int6
   if (stride == 1) {
     for (; j < n && ((index0 + j) & 31); ++j) out[j] = draw_one(static_cast<uint64_t>(index0 + j), stream, seed, Normal);
     uint32_t w[4][kLanes];
-#ifdef TESSERA_HAVE_UNIFORM_BATCH
-    if (!Normal)
-      for (; n - j >= 32 * kUniformBlocks; j += 32 * kUniformBlocks)
-        uniform_batch((static_cast<uint64_t>(index0 + j) >> 5) << 4, stream, seed, out + j);
+#ifdef TESSERA_HAVE_PHILOX_BATCH
+    for (; n - j >= 32 * kPhiloxBlocks; j += 32 * kPhiloxBlocks) {
+      const uint64_t counter0 = (static_cast<uint64_t>(index0 + j) >> 5) << 4;
+      if constexpr (Normal) normal_batch(counter0, stream, seed, out + j);
+      else uniform_batch(counter0, stream, seed, out + j);
+    }
 #endif
     for (; n - j >= 32; j += 32) {
       uint64_t block = static_cast<uint64_t>(index0 + j) >> 5;
       double* __restrict o = out + j;
       philox16(block << 4, stream, seed, w);
       if constexpr (Normal) {
-        double u1[kLanes], u2[kLanes];
-        for (int l = 0; l < kLanes; ++l) {
-          u1[l] = unit(static_cast<uint64_t>(w[1][l]) << 32 | w[0][l]);
-          u2[l] = unit(static_cast<uint64_t>(w[3][l]) << 32 | w[2][l]);
-        }
-        for (int l = 0; l < kLanes; ++l) box_muller(u1[l], u2[l], o[l], o[kLanes + l]);
+        normal_block(w, o);
       } else {
         for (int l = 0; l < kLanes; ++l) {
           o[l] = unit(static_cast<uint64_t>(w[1][l]) << 32 | w[0][l]);
