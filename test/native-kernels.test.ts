@@ -153,6 +153,42 @@ describe(`block kernels at every SIMD level (${levels.join(', ')}) against the s
     expect(worst).toBeGreaterThan(0); // an independent implementation, not the same code
   });
 
+  it('float64 exp and log are within 1 ulp of V8\'s Math.exp and Math.log over the whole range, with numpy\'s special values', () => {
+    let seed = 12345;
+    const next = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    const apply = (op: 'exp' | 'log', xs: number[]) => {
+      const id = n.putChunk({ dtype: 'float64', shape: [xs.length], data: Float64Array.from(xs) });
+      const program = n.registerProgram({ nregs: 2, result: 1, resultType: 'f64', code: [['load', 'f64', 0, 0, -1, -1, 0], [op, 'f64', 1, 0, -1, -1, 0]] });
+      const r = run({ kind: 'map', program, iterShape: [xs.length], outShape: [xs.length], outDtype: 'float64', accesses: [{ kind: 'chunk', dtype: 'float64', dep: 0, base: 0, strides: [1] }] }, [id]);
+      const out = Array.from(new Float64Array(n.readChunk(r.chunk).data));
+      n.release(r.chunk); n.release(id); n.dropProgram(program);
+      return out;
+    };
+    const ulp = (v: number) => (v === 0 || Math.abs(v) < 2 ** -1022 ? 2 ** -1074 : 2 ** (Math.floor(Math.log2(Math.abs(v))) - 52));
+    const worstUlps = (op: 'exp' | 'log', xs: number[], ref: (x: number) => number) => {
+      const got = apply(op, xs);
+      let worst = 0;
+      xs.forEach((x, i) => {
+        const want = ref(x);
+        if (!Number.isFinite(want) || want === 0) expect(Object.is(got[i], want), `${op}(${x}) = ${got[i]}, not ${want}`).toBe(true);
+        else worst = Math.max(worst, Math.abs(got[i] - want) / ulp(want));
+      });
+      return worst;
+    };
+    // exp: the whole finite range (into the subnormals), tiny arguments, and the edges.
+    const ex = [0, -0, Infinity, -Infinity, NaN, 709.78, 709.8, -745.13, -745.2, -708.4, -740, 1e-300, -1e-20, 0.5 * Math.LN2];
+    for (let i = 0; i < 6000; i++) ex.push((next() * 1460 - 746) * (i % 3 === 0 ? next() ** 8 : 1));
+    // log: every binade (subnormals too), near 1, and the special arguments.
+    const lx = [0, -0, Infinity, -Infinity, NaN, -1, 1, 2 ** -1074, 2 ** -1040, Number.MAX_VALUE, 1 + 2 ** -52, 1 - 2 ** -53];
+    for (let i = 0; i < 6000; i++) lx.push(i % 4 === 0 ? 1 + (next() - 0.5) * 1e-3 : (1 + next()) * 2 ** Math.floor(next() * 2098 - 1074));
+    for (const level of levels) {
+      n.setSimdLevel(level);
+      expect(worstUlps('exp', ex, Math.exp), `exp at ${level}`).toBeLessThanOrEqual(1);
+      expect(worstUlps('log', lx, Math.log), `log at ${level}`).toBeLessThanOrEqual(1);
+    }
+    n.setSimdLevel(initial);
+  });
+
   it('a strided draw equals the same elements of a contiguous draw (chunking independence)', () => {
     const draw = (base: number, stride: number, len: number) => {
       const program = n.registerProgram({ nregs: 1, result: 0, resultType: 'f64', code: [['load', 'f64', 0, 0, -1, -1, 0]] });

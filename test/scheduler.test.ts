@@ -181,7 +181,9 @@ describe('scheduler', () => {
     expect(values(inline)).toEqual(values(threaded));
     expect(inline.records.length).toBe(threaded.records.length);
     expect(new Set(inline.records.map((r) => r.worker))).toEqual(new Set([0]));
-    expect(new Set(threaded.records.map((r) => r.worker))).toEqual(new Set([0, 1]));
+    // (Which workers ran the threaded job's tasks is up to who claimed them first: a job this small
+    // can be drained by one. task-queue.test.ts shows two workers sharing a queue.)
+    for (const r of threaded.records) expect([0, 1]).toContain(r.worker);
   });
 
   it('every task emits one record with key, layer, worker, times and bytes', async () => {

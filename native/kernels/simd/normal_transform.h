@@ -11,13 +11,10 @@
 //
 // Included only from ops_impl.h, inside its per-level anonymous namespace.
 
-// log(x) for x in [2^-60, 1] (here x = 1 - u1, in [2^-53, 1]).
-// x = m 2^-k with m in (sqrt(1/2), sqrt(2)]: k is found by six exact scalings by 2^32 .. 2^1 (the
-// exponent's bits, highest first), as arithmetic and selects: reading the exponent's bits from
-// memory would be a bit cast, which GCC's loop vectoriser does not map to vector code.
-// log(m) = 2 atanh(s), s = (m - 1) / (m + 1), |s| < 0.172, as the series 2 (s + s^3/3 + s^5/5 + ...)
-// to s^23 (the next term is below 2^-60 of the sum). k log 2 is subtracted as k ln2_hi (exact:
-// ln2_hi has 20 trailing zero bits) plus k ln2_lo.
+// log(x) for x in [2^-60, 1] (here x = 1 - u1, in [2^-53, 1]), as plain arithmetic per value (the
+// loop over a block vectorises): x = m 2^-k with m in (sqrt(1/2), sqrt(2)], k found by six exact
+// scalings by 2^32 .. 2^1 (the exponent's bits, highest first) and selects; then log_near_one
+// (exp_log.h). k ln2_hi is exact.
 inline double log_unit(double x) {
   double k = 0.0;
   const auto step = [&](double bits, double scale) {  // scale = 2^bits
@@ -35,26 +32,7 @@ inline double log_unit(double x) {
   const bool high = x > 1.4142135623730951;
   const double m = high ? x * 0.5 : x;
   k = high ? k - 1.0 : k;
-  const double f = m - 1.0;
-  const double s = f / (2.0 + f);
-  const double z = s * s;
-  double p = 2.0 / 23.0;
-  p = p * z + 2.0 / 21.0;
-  p = p * z + 2.0 / 19.0;
-  p = p * z + 2.0 / 17.0;
-  p = p * z + 2.0 / 15.0;
-  p = p * z + 2.0 / 13.0;
-  p = p * z + 2.0 / 11.0;
-  p = p * z + 2.0 / 9.0;
-  p = p * z + 2.0 / 7.0;
-  p = p * z + 2.0 / 5.0;
-  p = p * z + 2.0 / 3.0;
-  // log(m) = 2s + s z p, and 2s = f - s f (since s (2 + f) = f): the leading term without the
-  // error of a rounded 2s.
-  const double log_m = f - s * (f - z * p);
-  constexpr double kLn2Hi = 6.93147180369123816490e-01;  // 0x3FE62E42FEE00000
-  constexpr double kLn2Lo = 1.90821492927058770002e-10;
-  return (log_m - k * kLn2Lo) - k * kLn2Hi;
+  return (log_near_one(m) - k * kLn2Lo) - k * kLn2Hi;
 }
 
 // sin and cos of 2 pi u for u in [0, 1): u - q/4 (q = the nearest quarter turn) is exact, so the

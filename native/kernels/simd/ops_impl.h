@@ -29,6 +29,7 @@ constexpr double kTwoPi = 6.283185307179586476925286766559;
 
 template <class T> constexpr bool is_float = std::is_floating_point<T>::value;
 
+#include "exp_log.h"
 #include "normal_transform.h"
 
 // ---- elementwise -------------------------------------------------------------------------
@@ -158,8 +159,17 @@ template <class T> T math1(T x, double (*f)(double), float (*g)(float)) {
 TS_UNARY(k_neg, wrap_neg(x))
 TS_UNARY(k_abs, wrap_abs(x))
 TS_UNARY(k_sqrt, math1<T>(x, std::sqrt, std::sqrt))
-TS_UNARY(k_exp, math1<T>(x, std::exp, std::exp))
-TS_UNARY(k_log, math1<T>(x, std::log, std::log))
+TS_UNARY(k_exp_libm, math1<T>(x, std::exp, std::exp))
+TS_UNARY(k_log_libm, math1<T>(x, std::log, std::log))
+// float64 through exp_log.h; float32 keeps libm's single-precision functions.
+template <class T> void k_exp(void* o, const void* a, int64_t n) {
+  if constexpr (std::is_same<T, double>::value) k_vector_unary<exp_v>(o, a, n);
+  else k_exp_libm<T>(o, a, n);
+}
+template <class T> void k_log(void* o, const void* a, int64_t n) {
+  if constexpr (std::is_same<T, double>::value) k_vector_unary<log_v>(o, a, n);
+  else k_log_libm<T>(o, a, n);
+}
 TS_UNARY(k_log1p, math1<T>(x, std::log1p, std::log1p))
 TS_UNARY(k_sin, math1<T>(x, std::sin, std::sin))
 TS_UNARY(k_cos, math1<T>(x, std::cos, std::cos))
