@@ -79,7 +79,8 @@ def gen_and_compute():
     return np.sqrt(x ** 2).mean()
 x = rng.random(${SEED_N})
 print(json.dumps({"full": best(gen_and_compute), "compute": best(lambda: np.sqrt(x ** 2).mean()),
-                  "normal": best(lambda: rng.standard_normal(${SEED_N}).std())}))`);
+                  "normal": best(lambda: rng.standard_normal(${SEED_N}).std()),
+                  "exp": best(lambda: np.exp(rng.random(${SEED_N})).sum()), "log": best(lambda: np.log(rng.random(${SEED_N})).sum())}))`);
 
 const daskSeed = want('seed') && python(`${PY_TIMER}
 import dask, dask.array as da
@@ -134,6 +135,15 @@ if (want('seed')) {
   const tNormal = await best(() => engine.compute([{ name: 's', node: z }]));
   row('random normal, 10M, .std()', 'chunks 1e+6', `${(tNormal * 1000).toFixed(1)} ms`, numpySeed ? `${(numpySeed.normal * 1000).toFixed(1)} ms` : null,
     'numpy standard_normal, 1 thread', 'x faster than numpy', numpySeed ? numpySeed.normal / tNormal : null);
+  // Transcendentals in the fused evaluator (exp and log are Tessera's own vector code, ADR 0001).
+  for (const f of ['exp', 'log']) {
+    const c3 = new ExprContext();
+    const x = randomArray(c3, { dist: 'uniform', shape: [SEED_N], seed: 42, chunks: [1_000_000] });
+    const node = evaluate(c3, { x }, `${f}(x).sum()`);
+    const t = await best(() => engine.compute([{ name: f, node }]));
+    row(`${f}(x).sum(), 10M uniform`, 'chunks 1e+6', `${(t * 1000).toFixed(1)} ms`, numpySeed ? `${(numpySeed[f] * 1000).toFixed(1)} ms` : null,
+      'numpy, 1 thread (generate + compute)', 'x faster than numpy', numpySeed ? numpySeed[f] / t : null);
+  }
 }
 
 if (want('bandwidth')) {

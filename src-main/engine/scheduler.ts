@@ -24,11 +24,11 @@
  *   per worker (at least 2 tasks, at most 64), so priorities and the memory gate act within a few
  *   tasks; a worker wakes this thread when about 2 ms of work per worker is left queued, so it
  *   refills the queue once per many finished tasks (a wake costs a worker 50-100 us of CPU on a
- *   machine whose cores are all busy). Before its first task
- *   finishes, a job goes by the mean task length of the pool's previous job (long tasks on a
- *   fresh pool), so a repeated job does not ramp up again; the first task that finishes wakes
- *   this thread and its length replaces that guess (a job of long tasks after one of short tasks
- *   must not run blind until a queue sized for short tasks drains).
+ *   machine whose cores are all busy). Before its first task finishes, a job goes by the mean
+ *   task length of the pool's previous job (at least 1 ms; long tasks on a fresh pool), so a
+ *   repeated job does not ramp up again; the first task that finishes wakes this thread and its
+ *   length replaces that guess. The memory timer (every 50 ms) also takes in finished tasks, so
+ *   progress stays current while a queue filled on a wrong guess drains.
  * - Worker failure: a worker that dies fails the job (WORKER_CRASHED) and the pool with it.
  *
  * Tasks are numbered by their position in graph.tasks; all per-task state lives in typed arrays

@@ -11,9 +11,9 @@
 //
 // Included only from ops_impl.h, inside its per-level anonymous namespace.
 
-// The functions below take and return 64-byte vectors; on levels without AVX-512 GCC warns that
-// such a signature's ABI differs between targets. They have internal linkage and are inlined into
-// this level's kernels: no call crosses a level boundary.
+// The functions below return 64-byte vectors (and take them by reference); on levels without
+// AVX-512 GCC warns that such a signature's ABI differs between targets. They have internal
+// linkage and are inlined into this level's kernels: no call crosses a level boundary.
 #pragma GCC diagnostic ignored "-Wpsabi"
 
 typedef double vf64 __attribute__((vector_size(64)));
@@ -29,7 +29,7 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // log(m) for m in (sqrt(1/2), sqrt(2)], T a double or a vf64: 2 atanh(s), s = (m - 1) / (m + 1),
 // |s| < 0.172, as 2 (s + s^3/3 + ... + s^23/23) (the next term is below 2^-60 of the sum), with
 // the leading 2s taken as f - s f (s (2 + f) = f) to avoid the error of a rounded 2s.
-template <class T> inline T log_near_one(T m) {
+template <class T> inline T log_near_one(const T& m) {
   const T f = m - 1.0;
   const T s = f / (2.0 + f);
   const T z = s * s;
@@ -48,7 +48,7 @@ template <class T> inline T log_near_one(T m) {
 
 // 2^j for integer-valued j in [-1022, 1023]: j + 1023 read from the low bits of (j + 1023 + 1.5 * 2^52)
 // and shifted into the exponent field.
-inline vf64 exp2_int(vf64 j) {
+inline vf64 exp2_int(const vf64& j) {
   const vf64 biased = j + (1023.0 + kShift52);
   const vu64 e = ((vu64)biased - 0x4338000000000000ull) << 52;
   return (vf64)e;
@@ -57,7 +57,7 @@ inline vf64 exp2_int(vf64 j) {
 // exp(x) = 2^k exp(r), k = nearest(x / ln 2), r = x - k ln 2 in [-0.347, 0.347] (k ln2_hi is exact);
 // exp(r) = 1 + (r + r^2 (1/2! + r/3! + ... + r^12/14!)), the last term below 2^-60. 2^k is applied
 // in two exact halves, so results down to the subnormals round once.
-inline vf64 exp_v(vf64 x) {
+inline vf64 exp_v(const vf64& x) {
   const vf64 k = (x * 1.4426950408889634 + kShift52) - kShift52;
   vf64 r = x - k * kLn2Hi;
   r = r - k * kLn2Lo;
@@ -84,7 +84,7 @@ inline vf64 exp_v(vf64 x) {
 
 // log(x) = k ln 2 + log(m), x = 2^k m with m in (sqrt(1/2), sqrt(2)] (subnormals scaled by 2^54
 // first); k ln2_hi is exact.
-inline vf64 log_v(vf64 x) {
+inline vf64 log_v(const vf64& x) {
   const vi64 sub = x < 2.2250738585072014e-308;
   const vf64 xs = sub ? x * 18014398509481984.0 : x;  // 2^54
   const vu64 bits = (vu64)xs;
@@ -106,7 +106,7 @@ inline vf64 log_v(vf64 x) {
 
 // A unary kernel over n float64 values, eight at a time; the tail is padded into one vector, so a
 // value's result does not depend on where in a block it falls.
-template <vf64 (*F)(vf64)> void k_vector_unary(void* o_, const void* a_, int64_t n) {
+template <vf64 (*F)(const vf64&)> void k_vector_unary(void* o_, const void* a_, int64_t n) {
   double* __restrict o = static_cast<double*>(o_);
   const double* __restrict a = static_cast<const double*>(a_);
   int64_t i = 0;
