@@ -221,7 +221,8 @@ export class JobService {
     if (options.workers === null && options.scheduler === 'threads' && this.engine.pool) {
       if (c.engine !== this.engine) await c.engine.close();
       this.current = { engine: this.engine, workers: null, scheduler: 'threads' };
-      return this.engine;
+      await this.recover(); // the default's workers may have died while another engine ran
+      return this.current.engine;
     }
     if (!this.opts.startEngine) throw new TesseraError('BAD_OPTION', 'this host cannot change the worker count or scheduler', 'run without those options');
     const engine = await this.opts.startEngine({ workers: options.workers ?? undefined, scheduler: options.scheduler });
