@@ -59,9 +59,17 @@ describe('uploads', () => {
     const done = await runJob(service, { tessera: 1, datasets: { v: { npy: d.path } }, outputs: { s: 'v.sum()' } });
     expect(done.event === 'job.done' && done.data.outputs[0].value).toBe(6.5);
 
+    // Two files of one name at once (a dropped folder's subfolders): two uploads, neither lost.
+    const one = npyBytes([1]), two = npyBytes([2, 3]);
+    const realNow = Date.now;
+    Date.now = () => 1_700_000_000_000; // both in the same millisecond
+    const [p, q] = await Promise.all([service.addUpload('w.npy', Readable.from([one])), service.addUpload('w.npy', Readable.from([two]))])
+      .finally(() => { Date.now = realNow; });
+    expect(p.path).not.toBe(q.path);
+    expect([p.shape, q.shape]).toEqual([[1], [2]]);
     const e = await refusal(service.addUpload('x.npy', Readable.from([Buffer.from('not numpy')]), 9));
     expect(e.code).toMatch(/NPY|FORMAT|UNSUPPORTED/);
-    expect(uploadsOf(dataDir)).toHaveLength(1); // only v.npy
+    expect(uploadsOf(dataDir)).toHaveLength(3); // v.npy and the two w.npy
   });
 
   it('keeps nothing of an upload that breaks off or sends fewer bytes than it declared', async () => {

@@ -30,6 +30,8 @@ export const UNUSED_UPLOAD_MS = 24 * 3600 * 1000;
 const PART = '.part';
 
 export class Uploads {
+  private received = 0;
+
   constructor(readonly dir: string, private readonly reserveBytes = RESERVE_BYTES) {}
 
   /**
@@ -40,7 +42,8 @@ export class Uploads {
     await mkdir(this.dir, { recursive: true });
     const allowed = await this.allowance();
     if (declaredBytes !== null && declaredBytes > allowed) throw tooLarge(declaredBytes, allowed, this.reserveBytes);
-    const path = join(this.dir, `${Date.now().toString(36)}-${name}`);
+    // Time and a count: a dropped folder's files (same names in different subfolders) upload at once.
+    const path = join(this.dir, `${Date.now().toString(36)}-${(this.received++).toString(36)}-${name}`);
     const part = path + PART;
     let received = 0;
     const reserve = this.reserveBytes;
