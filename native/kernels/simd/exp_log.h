@@ -1,7 +1,7 @@
 // exp and log of float64, eight values at a time, in GCC vector extensions (a C-style cast between
-// two of these vector types reinterprets the bits): the compiler lowers
-// the 64-byte vectors to what the level has (one zmm, two ymm or four xmm registers), so every
-// level runs the same operations lane by lane and gives the same bits (-ffp-contract=off).
+// two of these vector types reinterprets the bits): the compiler lowers the 64-byte vectors to
+// what the level has (one zmm, two ymm or four xmm registers), so every level runs the same
+// operations lane by lane and gives the same bits (-ffp-contract=off).
 //
 // Why not libm: std::exp and std::log are scalar calls, ~100 M values/s per thread here against
 // numpy's 190-200 (its AVX-512 loops). Bit casts between the exponent and the value are what

@@ -3,9 +3,9 @@
 //
 // Why not libm: log, sin and cos from libm are scalar calls (the generator ran at 30 M values/s
 // per thread, below numpy's 42), and their results may differ between libm versions. These
-// versions are additions, multiplications, one division and selects only; with -ffp-contract=off
-// every SIMD level rounds each step the same way, so a value is the same bits at every level, in
-// a head or tail element and in a SIMD batch, on any machine. Accuracy: a normal value is within
+// versions are additions, multiplications, one division, one square root and selects; with
+// -ffp-contract=off every SIMD level rounds each step the same way, so a value is the same bits at
+// every level, in a head or tail element and in a SIMD batch, on any machine. Accuracy: a normal value is within
 // 1e-14 of Box-Muller through V8's Math functions on the same Philox words (worst seen 1.8e-15;
 // test/native-kernels.test.ts), i.e. a few ulp.
 //
@@ -64,7 +64,7 @@ inline void sincos_turn(double u, double& sine, double& cosine) {
   pc = pc * z - 1.0 / 24.0;                  // 1/4!
   const double ca = 1.0 - z * (0.5 + z * pc);  // pc is minus the series after 1/2
   // The quarter turn k (4 is 0 again) rotates (cos a, sin a) by (C, S) = (cos k pi/2, sin k pi/2),
-  // which are 1 - |k - 1| and |k - 2| - 1 for k = 0..3: products with 0 and +-1 are exact, so
+  // which are |k - 2| - 1 and 1 - |k - 1| for k = 0..3: products with 0 and +-1 are exact, so
   // this is the swap and negation, as arithmetic.
   const double k = q >= 3.5 ? q - 4.0 : q;
   const double C = std::fabs(k - 2.0) - 1.0, S = 1.0 - std::fabs(k - 1.0);
