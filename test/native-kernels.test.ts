@@ -153,10 +153,11 @@ describe(`block kernels at every SIMD level (${levels.join(', ')}) against the s
     expect(worst).toBeGreaterThan(0); // an independent implementation, not the same code
   });
 
-  it('float64 exp and log are within 1 ulp of V8\'s Math.exp and Math.log over the whole range, with numpy\'s special values', () => {
+  it('float64 exp and log are within 1 ulp of V8\'s Math functions over the whole range, sin and cos within 2, tan within 3, with numpy\'s special values', () => {
     let seed = 12345;
     const next = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
-    const apply = (op: 'exp' | 'log', xs: number[]) => {
+    type Fn = 'exp' | 'log' | 'sin' | 'cos' | 'tan';
+    const apply = (op: Fn, xs: number[]) => {
       const id = n.putChunk({ dtype: 'float64', shape: [xs.length], data: Float64Array.from(xs) });
       const program = n.registerProgram({ nregs: 2, result: 1, resultType: 'f64', code: [['load', 'f64', 0, 0, -1, -1, 0], [op, 'f64', 1, 0, -1, -1, 0]] });
       const r = run({ kind: 'map', program, iterShape: [xs.length], outShape: [xs.length], outDtype: 'float64', accesses: [{ kind: 'chunk', dtype: 'float64', dep: 0, base: 0, strides: [1] }] }, [id]);
@@ -165,7 +166,7 @@ describe(`block kernels at every SIMD level (${levels.join(', ')}) against the s
       return out;
     };
     const ulp = (v: number) => (v === 0 || Math.abs(v) < 2 ** -1022 ? 2 ** -1074 : 2 ** (Math.floor(Math.log2(Math.abs(v))) - 52));
-    const worstUlps = (op: 'exp' | 'log', xs: number[], ref: (x: number) => number) => {
+    const worstUlps = (op: Fn, xs: number[], ref: (x: number) => number) => {
       const got = apply(op, xs);
       let worst = 0;
       xs.forEach((x, i) => {
@@ -181,10 +182,20 @@ describe(`block kernels at every SIMD level (${levels.join(', ')}) against the s
     // log: every binade (subnormals too), near 1, and the special arguments.
     const lx = [0, -0, Infinity, -Infinity, NaN, -1, 1, 2 ** -1074, 2 ** -1040, Number.MAX_VALUE, 1 + 2 ** -52, 1 - 2 ** -53];
     for (let i = 0; i < 6000; i++) lx.push(i % 4 === 0 ? 1 + (next() - 0.5) * 1e-3 : (1 + next()) * 2 ** Math.floor(next() * 2098 - 1074));
+    // sin, cos, tan: small, moderate, up to the reduction's 2^14, next to multiples of pi/2 (the
+    // hardest to reduce), and beyond (libm).
+    const tx = [0, -0, Infinity, -Infinity, NaN, 1e-300, -1e-8, Math.PI / 4, 16384, -16384.5, 1e6, -1e300, 2 ** 60];
+    for (let i = 0; i < 6000; i++) {
+      const kind = i % 4;
+      tx.push(kind === 0 ? (next() - 0.5) * 20 : kind === 1 ? (next() - 0.5) * 32768 : kind === 2 ? Math.round((next() - 0.5) * 20000) * (Math.PI / 2) : (next() - 0.5) * 1e12);
+    }
     for (const level of levels) {
       n.setSimdLevel(level);
       expect(worstUlps('exp', ex, Math.exp), `exp at ${level}`).toBeLessThanOrEqual(1);
       expect(worstUlps('log', lx, Math.log), `log at ${level}`).toBeLessThanOrEqual(1);
+      expect(worstUlps('sin', tx, Math.sin), `sin at ${level}`).toBeLessThanOrEqual(2);
+      expect(worstUlps('cos', tx, Math.cos), `cos at ${level}`).toBeLessThanOrEqual(2);
+      expect(worstUlps('tan', tx, Math.tan), `tan at ${level}`).toBeLessThanOrEqual(3);
     }
     n.setSimdLevel(initial);
   });

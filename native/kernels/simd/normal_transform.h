@@ -36,40 +36,17 @@ inline double log_unit(double x) {
 }
 
 // sin and cos of 2 pi u for u in [0, 1): u - q/4 (q = the nearest quarter turn) is exact, so the
-// reduction adds no error; the reduced angle a is in [-pi/4, pi/4], where Taylor series to a^19
-// (sine) and a^18 (cosine) are within 1e-17; the quarter turn swaps and negates.
+// reduction adds no error; the reduced angle a is in [-pi/4, pi/4], where trig.h's series are
+// within 1e-17; the quarter turn swaps and negates.
 inline void sincos_turn(double u, double& sine, double& cosine) {
   // Round to nearest by adding and removing 2^52 (exact for 0 <= 4u < 2^52; no libm call, which
   // the SSE2 level would otherwise make).
   const double q = (u * 4.0 + 4503599627370496.0) - 4503599627370496.0;  // 0..4
   const double a = kTwoPi * (u - q * 0.25);
   const double z = a * a;
-  double ps = -1.0 / 121645100408832000.0;   // -1/19!
-  ps = ps * z + 1.0 / 355687428096000.0;     // 1/17!
-  ps = ps * z - 1.0 / 1307674368000.0;       // 1/15!
-  ps = ps * z + 1.0 / 6227020800.0;          // 1/13!
-  ps = ps * z - 1.0 / 39916800.0;            // 1/11!
-  ps = ps * z + 1.0 / 362880.0;              // 1/9!
-  ps = ps * z - 1.0 / 5040.0;                // 1/7!
-  ps = ps * z + 1.0 / 120.0;                 // 1/5!
-  ps = ps * z - 1.0 / 6.0;                   // 1/3!
-  const double sa = a + a * z * ps;
-  double pc = 1.0 / 6402373705728000.0;      // 1/18!
-  pc = pc * z - 1.0 / 20922789888000.0;      // 1/16!
-  pc = pc * z + 1.0 / 87178291200.0;         // 1/14!
-  pc = pc * z - 1.0 / 479001600.0;           // 1/12!
-  pc = pc * z + 1.0 / 3628800.0;             // 1/10!
-  pc = pc * z - 1.0 / 40320.0;               // 1/8!
-  pc = pc * z + 1.0 / 720.0;                 // 1/6!
-  pc = pc * z - 1.0 / 24.0;                  // 1/4!
-  const double ca = 1.0 - z * (0.5 + z * pc);  // pc is minus the series after 1/2
-  // The quarter turn k (4 is 0 again) rotates (cos a, sin a) by (C, S) = (cos k pi/2, sin k pi/2),
-  // which are |k - 2| - 1 and 1 - |k - 1| for k = 0..3: products with 0 and +-1 are exact, so
-  // this is the swap and negation, as arithmetic.
+  // The quarter turn k (4 is 0 again) rotates (cos a, sin a) (trig.h).
   const double k = q >= 3.5 ? q - 4.0 : q;
-  const double C = std::fabs(k - 2.0) - 1.0, S = 1.0 - std::fabs(k - 1.0);
-  cosine = ca * C - sa * S;
-  sine = sa * C + ca * S;
+  rotate_quarter(k, sin_poly(a, z), cos_poly(z), sine, cosine);
 }
 
 // The pair of normal values of one Philox counter, from its two uniform draws.

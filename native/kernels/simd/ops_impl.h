@@ -30,6 +30,7 @@ constexpr double kTwoPi = 6.283185307179586476925286766559;
 template <class T> constexpr bool is_float = std::is_floating_point<T>::value;
 
 #include "exp_log.h"
+#include "trig.h"
 #include "normal_transform.h"
 
 // ---- elementwise -------------------------------------------------------------------------
@@ -160,8 +161,11 @@ TS_UNARY(k_neg, wrap_neg(x))
 TS_UNARY(k_abs, wrap_abs(x))
 TS_UNARY(k_sqrt, math1<T>(x, std::sqrt, std::sqrt))
 TS_UNARY(k_exp_libm, math1<T>(x, std::exp, std::exp))
+TS_UNARY(k_sin_libm, math1<T>(x, std::sin, std::sin))
+TS_UNARY(k_cos_libm, math1<T>(x, std::cos, std::cos))
+TS_UNARY(k_tan_libm, math1<T>(x, std::tan, std::tan))
 TS_UNARY(k_log_libm, math1<T>(x, std::log, std::log))
-// float64 through exp_log.h; float32 keeps libm's single-precision functions.
+// float64 through exp_log.h and trig.h; float32 keeps libm's single-precision functions.
 template <class T> void k_exp(void* o, const void* a, int64_t n) {
   if constexpr (std::is_same<T, double>::value) k_vector_unary<exp_v>(o, a, n);
   else k_exp_libm<T>(o, a, n);
@@ -170,10 +174,19 @@ template <class T> void k_log(void* o, const void* a, int64_t n) {
   if constexpr (std::is_same<T, double>::value) k_vector_unary<log_v>(o, a, n);
   else k_log_libm<T>(o, a, n);
 }
+template <class T> void k_sin(void* o, const void* a, int64_t n) {
+  if constexpr (std::is_same<T, double>::value) k_vector_unary<sin_v>(o, a, n);
+  else k_sin_libm<T>(o, a, n);
+}
+template <class T> void k_cos(void* o, const void* a, int64_t n) {
+  if constexpr (std::is_same<T, double>::value) k_vector_unary<cos_v>(o, a, n);
+  else k_cos_libm<T>(o, a, n);
+}
+template <class T> void k_tan(void* o, const void* a, int64_t n) {
+  if constexpr (std::is_same<T, double>::value) k_vector_unary<tan_v>(o, a, n);
+  else k_tan_libm<T>(o, a, n);
+}
 TS_UNARY(k_log1p, math1<T>(x, std::log1p, std::log1p))
-TS_UNARY(k_sin, math1<T>(x, std::sin, std::sin))
-TS_UNARY(k_cos, math1<T>(x, std::cos, std::cos))
-TS_UNARY(k_tan, math1<T>(x, std::tan, std::tan))
 TS_UNARY(k_floor, floor_of(x))
 TS_UNARY(k_ceil, ceil_of(x))
 TS_UNARY(k_round, round_even(x))

@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+/**
+ * Elementwise functions per thread: `f(x).sum()` over 10M uniform float64 on one worker (the
+ * values generated in the same pass), next to numpy's f(x).sum() with x already in memory (one
+ * thread). Where the time of a fused chain goes, function by function.
+ *
+ *   node bench/ufuncs.mjs
+ */
+import { spawnSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { Engine } from '../dist/src-main/engine/engine.js';
+import { ExprContext } from '../dist/src-main/engine/expr.js';
+import { Evaluator, randomArray } from '../dist/src-main/collections/array/index.js';
+
+const N = 10_000_000;
+const FUNCS = ['x', 'exp(x)', 'log(x)', 'sin(x)', 'cos(x)', 'tan(x)', 'log1p(x)', 'sqrt(x)', 'x ** 1.7'];
+const best = async (f) => { await f(); let t = Infinity; for (let i = 0; i < 5; i++) { const t0 = performance.now(); await f(); t = Math.min(t, performance.now() - t0); } return t; };
+
+const py = spawnSync('python3', ['-c', `
+import json, time, numpy as np
+x = np.random.default_rng(1).random(${N})
+out = {}
+for f in ${JSON.stringify(FUNCS)}:
+    g = eval('lambda x: (' + f.replace('exp(', 'np.exp(').replace('log1p(', 'np.log1p(').replace('log(', 'np.log(').replace('sin(', 'np.sin(').replace('cos(', 'np.cos(').replace('tan(', 'np.tan(').replace('sqrt(', 'np.sqrt(') + ').sum()')
+    g(x); t = float('inf')
+    for _ in range(5):
+        t0 = time.perf_counter(); g(x); t = min(t, time.perf_counter() - t0)
+    out[f] = t * 1000
+print(json.dumps(out))`], { encoding: 'utf8' });
+const numpy = py.status === 0 ? JSON.parse(py.stdout.trim().split('\n').pop()) : null;
+
+const engine = await Engine.start({ workers: 1 });
+console.log(`\n| f(x).sum(), 10M float64 | Tessera, 1 worker (generates x) | numpy, 1 thread (x in memory) | ratio |\n|---|---|---|---|`);
+for (const f of FUNCS) {
+  const ctx = new ExprContext();
+  const x = randomArray(ctx, { dist: 'uniform', shape: [N], seed: 1, chunks: [1_000_000] });
+  const node = new Evaluator(ctx, new Map([['x', x]])).evaluateOutput(`(${f}).sum()`);
+  const t = await best(() => engine.compute([{ name: 's', node }]));
+  const np = numpy?.[f];
+  console.log(`| ${f} | ${(N / t / 1e3).toFixed(0)} M/s | ${np ? `${(N / np / 1e3).toFixed(0)} M/s` : '-'} | ${np ? `${(np / t).toFixed(2)} x numpy` : ''} |`);
+}
+await engine.close();
