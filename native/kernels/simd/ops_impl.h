@@ -166,26 +166,16 @@ TS_UNARY(k_cos_libm, math1<T>(x, std::cos, std::cos))
 TS_UNARY(k_tan_libm, math1<T>(x, std::tan, std::tan))
 TS_UNARY(k_log_libm, math1<T>(x, std::log, std::log))
 // float64 through exp_log.h and trig.h; float32 keeps libm's single-precision functions.
-template <class T> void k_exp(void* o, const void* a, int64_t n) {
-  if constexpr (std::is_same<T, double>::value) k_vector_unary<exp_v>(o, a, n);
-  else k_exp_libm<T>(o, a, n);
-}
-template <class T> void k_log(void* o, const void* a, int64_t n) {
-  if constexpr (std::is_same<T, double>::value) k_vector_unary<log_v>(o, a, n);
-  else k_log_libm<T>(o, a, n);
-}
-template <class T> void k_sin(void* o, const void* a, int64_t n) {
-  if constexpr (std::is_same<T, double>::value) k_vector_unary<sin_v>(o, a, n);
-  else k_sin_libm<T>(o, a, n);
-}
-template <class T> void k_cos(void* o, const void* a, int64_t n) {
-  if constexpr (std::is_same<T, double>::value) k_vector_unary<cos_v>(o, a, n);
-  else k_cos_libm<T>(o, a, n);
-}
-template <class T> void k_tan(void* o, const void* a, int64_t n) {
-  if constexpr (std::is_same<T, double>::value) k_vector_unary<tan_v>(o, a, n);
-  else k_tan_libm<T>(o, a, n);
-}
+#define TS_VECTOR_F64(NAME, VECTOR, LIBM)                                          \
+  template <class T> void NAME(void* o, const void* a, int64_t n) {                \
+    if constexpr (std::is_same<T, double>::value) k_vector_unary<VECTOR>(o, a, n); \
+    else LIBM<T>(o, a, n);                                                         \
+  }
+TS_VECTOR_F64(k_exp, exp_v, k_exp_libm)
+TS_VECTOR_F64(k_log, log_v, k_log_libm)
+TS_VECTOR_F64(k_sin, sin_v, k_sin_libm)
+TS_VECTOR_F64(k_cos, cos_v, k_cos_libm)
+TS_VECTOR_F64(k_tan, tan_v, k_tan_libm)
 TS_UNARY(k_log1p, math1<T>(x, std::log1p, std::log1p))
 TS_UNARY(k_floor, floor_of(x))
 TS_UNARY(k_ceil, ceil_of(x))
