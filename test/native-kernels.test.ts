@@ -153,10 +153,10 @@ describe(`block kernels at every SIMD level (${levels.join(', ')}) against the s
     expect(worst).toBeGreaterThan(0); // an independent implementation, not the same code
   });
 
-  it('float64 exp and log are within 1 ulp of V8\'s Math functions over the whole range, sin and cos within 2, tan within 3, with numpy\'s special values', () => {
+  it('float64 exp, log and log1p are within 1 ulp of V8\'s Math functions over the whole range, sin and cos within 2, tan within 3, with numpy\'s special values', () => {
     let seed = 12345;
     const next = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
-    type Fn = 'exp' | 'log' | 'sin' | 'cos' | 'tan';
+    type Fn = 'exp' | 'log' | 'log1p' | 'sin' | 'cos' | 'tan';
     const apply = (op: Fn, xs: number[]) => {
       const id = n.putChunk({ dtype: 'float64', shape: [xs.length], data: Float64Array.from(xs) });
       const program = n.registerProgram({ nregs: 2, result: 1, resultType: 'f64', code: [['load', 'f64', 0, 0, -1, -1, 0], [op, 'f64', 1, 0, -1, -1, 0]] });
@@ -182,6 +182,12 @@ describe(`block kernels at every SIMD level (${levels.join(', ')}) against the s
     // log: every binade (subnormals too), near 1, and the special arguments.
     const lx = [0, -0, Infinity, -Infinity, NaN, -1, 1, 2 ** -1074, 2 ** -1040, Number.MAX_VALUE, 1 + 2 ** -52, 1 - 2 ** -53];
     for (let i = 0; i < 6000; i++) lx.push(i % 4 === 0 ? 1 + (next() - 0.5) * 1e-3 : (1 + next()) * 2 ** Math.floor(next() * 2098 - 1074));
+    // log1p: tiny (where it is x), small, around 0, near -1, large, and the special arguments.
+    const px = [0, -0, Infinity, -Infinity, NaN, -1, -2, -1 + 2 ** -52, 1e-20, -1e-17, 2 ** -54, 1e300, Number.MAX_VALUE, 1, -0.5];
+    for (let i = 0; i < 6000; i++) {
+      const kind = i % 4;
+      px.push(kind === 0 ? (next() - 0.5) * 1e-6 : kind === 1 ? next() * 11 - 1 : kind === 2 ? -1 + next() * 1e-3 : (1 + next()) * 2 ** Math.floor(next() * 1000));
+    }
     // sin, cos, tan: small, moderate, up to the reduction's 2^14, next to multiples of pi/2 (the
     // hardest to reduce), and beyond (libm).
     const tx = [0, -0, Infinity, -Infinity, NaN, 1e-300, -1e-8, Math.PI / 4, 16384, -16384.5, 1e6, -1e300, 2 ** 60];
@@ -193,6 +199,7 @@ describe(`block kernels at every SIMD level (${levels.join(', ')}) against the s
       n.setSimdLevel(level);
       expect(worstUlps('exp', ex, Math.exp), `exp at ${level}`).toBeLessThanOrEqual(1);
       expect(worstUlps('log', lx, Math.log), `log at ${level}`).toBeLessThanOrEqual(1);
+      expect(worstUlps('log1p', px, Math.log1p), `log1p at ${level}`).toBeLessThanOrEqual(1);
       expect(worstUlps('sin', tx, Math.sin), `sin at ${level}`).toBeLessThanOrEqual(2);
       expect(worstUlps('cos', tx, Math.cos), `cos at ${level}`).toBeLessThanOrEqual(2);
       expect(worstUlps('tan', tx, Math.tan), `tan at ${level}`).toBeLessThanOrEqual(3);

@@ -1,4 +1,4 @@
-// exp and log of float64, eight values at a time, in GCC vector extensions (a C-style cast between
+// exp, log and log1p of float64, eight values at a time, in GCC vector extensions (a C-style cast between
 // two of these vector types reinterprets the bits): the compiler lowers the 64-byte vectors to
 // what the level has (one zmm, two ymm or four xmm registers), so every level runs the same
 // operations lane by lane and gives the same bits (-ffp-contract=off).
@@ -25,6 +25,9 @@ constexpr double kShift52 = 6755399441055744.0;  // 1.5 * 2^52: adding it rounds
 constexpr double kLn2Hi = 6.93147180369123816490e-01;  // 0x3FE62E42FEE00000: 32 trailing zeros
 constexpr double kLn2Lo = 1.90821492927058770002e-10;
 constexpr double kInf = std::numeric_limits<double>::infinity();
+
+inline double abs_of(double x) { return std::fabs(x); }
+inline vf64 abs_of(const vf64& x) { return (vf64)((vu64)x & 0x7fffffffffffffffull); }
 
 // log(m) for m in (sqrt(1/2), sqrt(2)], T a double or a vf64: 2 atanh(s), s = (m - 1) / (m + 1),
 // |s| < 0.172, as 2 (s + s^3/3 + ... + s^23/23) (the next term is below 2^-60 of the sum), with
@@ -101,6 +104,22 @@ inline vf64 log_v(const vf64& x) {
   y = x == zero + kInf ? x : y;
   y = x == zero ? zero - kInf : y;
   y = x < zero ? zero + std::numeric_limits<double>::quiet_NaN() : y;
+  return x != x ? x : y;
+}
+
+// log1p(x) = log(u) + c/u, u = 1 + x rounded and c = (1 + x) - u its rounding error (exact when
+// the larger addend goes first); log(u + c) - log(u) - c/u is below 2^-100 of the result. Below
+// 2^-54, log1p(x) rounds to x itself.
+inline vf64 log1p_v(const vf64& x) {
+  const vf64 u = 1.0 + x;
+  const vi64 big = abs_of(x) > 1.0;
+  const vf64 c = big ? (x - u) + 1.0 : (1.0 - u) + x;
+  vf64 y = log_v(u) + c / u;
+  const vf64 zero = {};
+  y = abs_of(x) < 5.551115123125783e-17 ? x : y;  // 2^-54 (and +-0)
+  y = u == zero ? zero - kInf : y;                  // x = -1
+  y = x == zero + kInf ? x : y;
+  y = x < -1.0 ? zero + std::numeric_limits<double>::quiet_NaN() : y;
   return x != x ? x : y;
 }
 

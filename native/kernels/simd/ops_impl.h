@@ -165,6 +165,7 @@ TS_UNARY(k_sin_libm, math1<T>(x, std::sin, std::sin))
 TS_UNARY(k_cos_libm, math1<T>(x, std::cos, std::cos))
 TS_UNARY(k_tan_libm, math1<T>(x, std::tan, std::tan))
 TS_UNARY(k_log_libm, math1<T>(x, std::log, std::log))
+TS_UNARY(k_log1p_libm, math1<T>(x, std::log1p, std::log1p))
 // float64 through exp_log.h and trig.h; float32 keeps libm's single-precision functions.
 #define TS_VECTOR_F64(NAME, VECTOR, LIBM)                                          \
   template <class T> void NAME(void* o, const void* a, int64_t n) {                \
@@ -173,10 +174,10 @@ TS_UNARY(k_log_libm, math1<T>(x, std::log, std::log))
   }
 TS_VECTOR_F64(k_exp, exp_v, k_exp_libm)
 TS_VECTOR_F64(k_log, log_v, k_log_libm)
+TS_VECTOR_F64(k_log1p, log1p_v, k_log1p_libm)
 TS_VECTOR_F64(k_sin, sin_v, k_sin_libm)
 TS_VECTOR_F64(k_cos, cos_v, k_cos_libm)
 TS_VECTOR_F64(k_tan, tan_v, k_tan_libm)
-TS_UNARY(k_log1p, math1<T>(x, std::log1p, std::log1p))
 TS_UNARY(k_floor, floor_of(x))
 TS_UNARY(k_ceil, ceil_of(x))
 TS_UNARY(k_round, round_even(x))

@@ -18,9 +18,6 @@ constexpr double kPio2_3 = 2.02226624871116645580e-21;   // next 33 bits
 constexpr double kPio2_3t = 8.47842766036889956997e-32;  // the rest
 constexpr double kTrigVectorMax = 16384.0;               // 2^14: beyond it, libm
 
-inline double abs_of(double x) { return std::fabs(x); }
-inline vf64 abs_of(const vf64& x) { return (vf64)((vu64)x & 0x7fffffffffffffffull); }
-
 // sin(a) for |a| <= pi/4, z = a^2: a + a z (-1/3! + z/5! - ... - z^8/19!).
 template <class T> inline T sin_poly(const T& a, const T& z) {
   T ps = z * (-1.0 / 121645100408832000.0) + 1.0 / 355687428096000.0;  // -1/19!, 1/17!
