@@ -26,27 +26,27 @@ constexpr double kLn2Hi = 6.93147180369123816490e-01;  // 0x3FE62E42FEE00000: 32
 constexpr double kLn2Lo = 1.90821492927058770002e-10;
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
+// c[0] x^(N-1) + c[1] x^(N-2) + ... + c[N-1], by Horner's rule, for T a double or a vf64. Every
+// series below goes through here, so each runs the same operations in the same order.
+template <class T, size_t N> inline T horner(const T& x, const double (&c)[N]) {
+  T p = x * c[0] + c[1];
+  for (size_t k = 2; k < N; ++k) p = p * x + c[k];
+  return p;
+}
+
 inline double abs_of(double x) { return std::fabs(x); }
 inline vf64 abs_of(const vf64& x) { return (vf64)((vu64)x & 0x7fffffffffffffffull); }
 
 // log(m) for m in (sqrt(1/2), sqrt(2)], T a double or a vf64: 2 atanh(s), s = (m - 1) / (m + 1),
 // |s| < 0.172, as 2 (s + s^3/3 + ... + s^23/23) (the next term is below 2^-60 of the sum), with
 // the leading 2s taken as f - s f (s (2 + f) = f) to avoid the error of a rounded 2s.
+constexpr double kAtanhSeries[] = {2.0 / 23.0, 2.0 / 21.0, 2.0 / 19.0, 2.0 / 17.0, 2.0 / 15.0, 2.0 / 13.0,
+                                   2.0 / 11.0, 2.0 / 9.0, 2.0 / 7.0, 2.0 / 5.0, 2.0 / 3.0};
 template <class T> inline T log_near_one(const T& m) {
   const T f = m - 1.0;
   const T s = f / (2.0 + f);
   const T z = s * s;
-  T p = z * (2.0 / 23.0) + 2.0 / 21.0;
-  p = p * z + 2.0 / 19.0;
-  p = p * z + 2.0 / 17.0;
-  p = p * z + 2.0 / 15.0;
-  p = p * z + 2.0 / 13.0;
-  p = p * z + 2.0 / 11.0;
-  p = p * z + 2.0 / 9.0;
-  p = p * z + 2.0 / 7.0;
-  p = p * z + 2.0 / 5.0;
-  p = p * z + 2.0 / 3.0;
-  return f - s * (f - z * p);
+  return f - s * (f - z * horner(z, kAtanhSeries));
 }
 
 // 2^j for integer-valued j in [-1022, 1023]: j + 1023 read from the low bits of (j + 1023 + 1.5 * 2^52)
@@ -64,19 +64,10 @@ inline vf64 exp_v(const vf64& x) {
   const vf64 k = (x * 1.4426950408889634 + kShift52) - kShift52;
   vf64 r = x - k * kLn2Hi;
   r = r - k * kLn2Lo;
-  vf64 p = r * (1.0 / 87178291200.0) + 1.0 / 6227020800.0;  // 1/14!, 1/13!
-  p = p * r + 1.0 / 479001600.0;
-  p = p * r + 1.0 / 39916800.0;
-  p = p * r + 1.0 / 3628800.0;
-  p = p * r + 1.0 / 362880.0;
-  p = p * r + 1.0 / 40320.0;
-  p = p * r + 1.0 / 5040.0;
-  p = p * r + 1.0 / 720.0;
-  p = p * r + 1.0 / 120.0;
-  p = p * r + 1.0 / 24.0;
-  p = p * r + 1.0 / 6.0;
-  p = p * r + 0.5;
-  const vf64 er = 1.0 + (r + (r * r) * p);
+  static constexpr double kExpSeries[] = {1.0 / 87178291200.0, 1.0 / 6227020800.0, 1.0 / 479001600.0,  // 1/14! ..
+                                          1.0 / 39916800.0, 1.0 / 3628800.0, 1.0 / 362880.0, 1.0 / 40320.0,
+                                          1.0 / 5040.0, 1.0 / 720.0, 1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5};  // .. 1/2!
+  const vf64 er = 1.0 + (r + (r * r) * horner(r, kExpSeries));
   const vf64 k1 = (k * 0.5 + kShift52) - kShift52;
   vf64 y = (er * exp2_int(k1)) * exp2_int(k - k1);
   const vf64 zero = {}, inf = zero + kInf;

@@ -19,29 +19,16 @@ constexpr double kPio2_3t = 8.47842766036889956997e-32;  // the rest
 constexpr double kTrigVectorMax = 16384.0;               // 2^14: beyond it, libm
 
 // sin(a) for |a| <= pi/4, z = a^2: a + a z (-1/3! + z/5! - ... - z^8/19!).
-template <class T> inline T sin_poly(const T& a, const T& z) {
-  T ps = z * (-1.0 / 121645100408832000.0) + 1.0 / 355687428096000.0;  // -1/19!, 1/17!
-  ps = ps * z - 1.0 / 1307674368000.0;
-  ps = ps * z + 1.0 / 6227020800.0;
-  ps = ps * z - 1.0 / 39916800.0;
-  ps = ps * z + 1.0 / 362880.0;
-  ps = ps * z - 1.0 / 5040.0;
-  ps = ps * z + 1.0 / 120.0;
-  ps = ps * z - 1.0 / 6.0;
-  return a + a * z * ps;
-}
+constexpr double kSinSeries[] = {-1.0 / 121645100408832000.0, 1.0 / 355687428096000.0, -1.0 / 1307674368000.0,
+                                 1.0 / 6227020800.0, -1.0 / 39916800.0, 1.0 / 362880.0, -1.0 / 5040.0, 1.0 / 120.0,
+                                 -1.0 / 6.0};
+template <class T> inline T sin_poly(const T& a, const T& z) { return a + a * z * horner(z, kSinSeries); }
 
-// cos(a) for |a| <= pi/4, z = a^2: 1 - z/2 + z^2 (1/4! - z/6! + ... - z^7/18!).
-template <class T> inline T cos_poly(const T& z) {
-  T pc = z * (1.0 / 6402373705728000.0) - 1.0 / 20922789888000.0;  // 1/18!, 1/16!
-  pc = pc * z + 1.0 / 87178291200.0;
-  pc = pc * z - 1.0 / 479001600.0;
-  pc = pc * z + 1.0 / 3628800.0;
-  pc = pc * z - 1.0 / 40320.0;
-  pc = pc * z + 1.0 / 720.0;
-  pc = pc * z - 1.0 / 24.0;
-  return 1.0 - z * (0.5 + z * pc);  // pc is minus the series after 1/2
-}
+// cos(a) for |a| <= pi/4, z = a^2: 1 - z (1/2 - z (1/4! - z/6! + ... - z^7/18!)); the table is the
+// negated inner series.
+constexpr double kCosSeries[] = {1.0 / 6402373705728000.0, -1.0 / 20922789888000.0, 1.0 / 87178291200.0,
+                                 -1.0 / 479001600.0, 1.0 / 3628800.0, -1.0 / 40320.0, 1.0 / 720.0, -1.0 / 24.0};
+template <class T> inline T cos_poly(const T& z) { return 1.0 - z * (0.5 + z * horner(z, kCosSeries)); }
 
 // Rotates (cos a, sin a) by the quarter turn q in 0..3: (C, S) = (cos q pi/2, sin q pi/2) are
 // |q - 2| - 1 and 1 - |q - 1|, and products with 0 and +-1 are exact.
