@@ -15,16 +15,7 @@ export interface TimeWindow { lo: number; hi: number }
 
 export interface DrawResult { mode: 'bars' | 'aggregate'; lanes: number; visible: number; window: TimeWindow }
 
-/** The time span of all tasks and the number of worker lanes. */
-export function extent(cols: TaskColumns): { lo: number; hi: number; lanes: number } {
-  let lo = Infinity, hi = -Infinity, lanes = 1;
-  for (let i = 0; i < cols.count; i++) {
-    if (cols.start[i] < lo) lo = cols.start[i];
-    if (cols.stop[i] > hi) hi = cols.stop[i];
-    if (cols.worker[i] + 1 > lanes) lanes = cols.worker[i] + 1;
-  }
-  return { lo, hi, lanes };
-}
+export { extent } from '../src-main/api/lane-bins';
 
 /** Colours per layer index: a CSS string for fillRect and RGB bytes for ImageData. */
 export interface Palette { css(layer: number): string; rgb(layer: number): readonly [number, number, number] }

@@ -17,6 +17,17 @@ export interface LaneTasks {
   layer: Int32Array;
 }
 
+/** The time span of all tasks and the number of worker lanes. */
+export function extent(tasks: LaneTasks): { lo: number; hi: number; lanes: number } {
+  let lo = Infinity, hi = -Infinity, lanes = 1;
+  for (let i = 0; i < tasks.count; i++) {
+    if (tasks.start[i] < lo) lo = tasks.start[i];
+    if (tasks.stop[i] > hi) hi = tasks.stop[i];
+    if (tasks.worker[i] + 1 > lanes) lanes = tasks.worker[i] + 1;
+  }
+  return { lo, hi, lanes };
+}
+
 /** Per lane and column (`lane * columns + column`), cleared by the caller. */
 export interface LaneBins {
   busy: Float32Array;

@@ -3,7 +3,8 @@
  * timeline aggregated per pixel column, a line chart, and a log-x chart for profiles.
  */
 import type { MemorySample, TaskRecord } from '../engine/events.js';
-import { binLanes } from '../api/lane-bins.js';
+import { binLanes, extent } from '../api/lane-bins.js';
+import { recordsToColumns } from '../api/task-columns.js';
 import { layerColour } from './colours.js';
 
 export const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -12,14 +13,9 @@ export const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.c
 /** One lane per worker; per pixel column the busy share, coloured by the layer that used most of it. */
 export function timelineSvg(records: readonly TaskRecord[], layerOrder: readonly string[], width = 560, laneH = 18): string {
   if (!records.length) return '<p class="note">no tasks</p>';
-  const n = records.length;
-  const index = new Map(layerOrder.map((l, i) => [l, i]));
-  const tasks = { count: n, start: new Float64Array(n), stop: new Float64Array(n), worker: new Int32Array(n), layer: new Int32Array(n) };
-  let lo = Infinity, hi = -Infinity, lanes = 1;
-  records.forEach((r, i) => {
-    tasks.start[i] = r.start; tasks.stop[i] = r.stop; tasks.worker[i] = r.worker; tasks.layer[i] = index.get(r.layer) ?? 0;
-    lo = Math.min(lo, r.start); hi = Math.max(hi, r.stop); lanes = Math.max(lanes, r.worker + 1);
-  });
+  // The columns the window draws from: layer numbers in layerOrder, as a reopened job's are.
+  const tasks = { count: records.length, ...recordsToColumns(records, layerOrder.map((name) => ({ name }))).batch };
+  const { lo, hi, lanes } = extent(tasks);
   const span = Math.max(hi - lo, 1e-6), px = span / width;
   const bins = { busy: new Float32Array(lanes * width), topTime: new Float32Array(lanes * width), topLayer: new Int32Array(lanes * width) };
   binLanes(tasks, { lo, hi }, width, width, bins);
