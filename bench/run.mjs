@@ -9,7 +9,6 @@
  *   (--quick: fewer repeats and a smaller bandwidth array; --only: one part of the table;
  *   --cold: no engine warm-up before the bandwidth rows, as in a process's first jobs)
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +18,7 @@ import { Engine } from '../dist/src-main/engine/engine.js';
 import { ExprContext } from '../dist/src-main/engine/expr.js';
 import { Evaluator, npyArray, randomArray, readNpyInfo, full, reduce } from '../dist/src-main/collections/array/index.js';
 import { addonPath } from '../dist/src-main/native/addon.js';
+import { best as bestOf, python, pyTimer } from './timing.mjs';
 
 const quick = process.argv.includes('--quick');
 const cold = process.argv.includes('--cold');
@@ -37,39 +37,8 @@ const rows = [];
 const row = (bench, setting, tessera, peer, peerName, ratioLabel, ratio, target) =>
   rows.push({ bench, setting, tessera, peer: peer ?? '-', peerName: peerName ?? '', ratioLabel: ratioLabel ?? '', ratio, target: target ?? '' });
 
-async function best(f, repeats = REPEATS) {
-  await f(); // warm-up
-  let t = Infinity;
-  for (let i = 0; i < repeats; i++) {
-    const t0 = performance.now();
-    await f();
-    t = Math.min(t, (performance.now() - t0) / 1000);
-  }
-  return t;
-}
-
-// ---- peers (Python) -------------------------------------------------------------------------
-function python(code) {
-  const env = { ...process.env };
-  delete env.OPENBLAS_CORETYPE; // they slow a current numpy; unset both together
-  delete env.OPENBLAS_L2_SIZE;
-  for (const exe of ['/usr/bin/python3', 'python3']) {
-    const r = spawnSync(exe, ['-c', code], { encoding: 'utf8', env, maxBuffer: 2 ** 24 });
-    if (r.status === 0) return JSON.parse(r.stdout.trim().split('\n').pop());
-    if (r.stderr && !/No module named/.test(r.stderr)) process.stderr.write(r.stderr);
-  }
-  return null;
-}
-
-const PY_TIMER = `
-import json, time
-def best(f, repeats=${REPEATS}):
-    f()
-    t = float('inf')
-    for _ in range(repeats):
-        t0 = time.perf_counter(); f(); t = min(t, time.perf_counter() - t0)
-    return t
-`;
+const best = (f, repeats = REPEATS) => bestOf(f, repeats);
+const PY_TIMER = pyTimer(REPEATS);
 
 const numpySeed = want('seed') && python(`${PY_TIMER}
 import numpy as np

@@ -6,28 +6,22 @@
  *
  *   node bench/ufuncs.mjs
  */
-import { spawnSync } from 'node:child_process';
-import { performance } from 'node:perf_hooks';
 import { Engine } from '../dist/src-main/engine/engine.js';
 import { ExprContext } from '../dist/src-main/engine/expr.js';
 import { Evaluator, randomArray } from '../dist/src-main/collections/array/index.js';
+import { best, python, pyTimer } from './timing.mjs';
 
 const N = 10_000_000;
 const FUNCS = ['x', 'exp(x)', 'log(x)', 'sin(x)', 'cos(x)', 'tan(x)', 'log1p(x)', 'sqrt(x)', 'x ** 1.7'];
-const best = async (f) => { await f(); let t = Infinity; for (let i = 0; i < 5; i++) { const t0 = performance.now(); await f(); t = Math.min(t, performance.now() - t0); } return t; };
 
-const py = spawnSync('python3', ['-c', `
-import json, time, numpy as np
+const numpy = python(`${pyTimer(5)}
+import numpy as np
 x = np.random.default_rng(1).random(${N})
 out = {}
 for f in ${JSON.stringify(FUNCS)}:
     g = eval('lambda x: (' + f.replace('exp(', 'np.exp(').replace('log1p(', 'np.log1p(').replace('log(', 'np.log(').replace('sin(', 'np.sin(').replace('cos(', 'np.cos(').replace('tan(', 'np.tan(').replace('sqrt(', 'np.sqrt(') + ').sum()')
-    g(x); t = float('inf')
-    for _ in range(5):
-        t0 = time.perf_counter(); g(x); t = min(t, time.perf_counter() - t0)
-    out[f] = t * 1000
-print(json.dumps(out))`], { encoding: 'utf8' });
-const numpy = py.status === 0 ? JSON.parse(py.stdout.trim().split('\n').pop()) : null;
+    out[f] = best(lambda: g(x))
+print(json.dumps(out))`);
 
 const engine = await Engine.start({ workers: 1 });
 console.log(`\n| f(x).sum(), 10M float64 | Tessera, 1 worker (generates x) | numpy, 1 thread (x in memory) | ratio |\n|---|---|---|---|`);
@@ -35,8 +29,8 @@ for (const f of FUNCS) {
   const ctx = new ExprContext();
   const x = randomArray(ctx, { dist: 'uniform', shape: [N], seed: 1, chunks: [1_000_000] });
   const node = new Evaluator(ctx, new Map([['x', x]])).evaluateOutput(`(${f}).sum()`);
-  const t = await best(() => engine.compute([{ name: 's', node }]));
+  const t = await best(() => engine.compute([{ name: 's', node }]), 5);
   const np = numpy?.[f];
-  console.log(`| ${f} | ${(N / t / 1e3).toFixed(0)} M/s | ${np ? `${(N / np / 1e3).toFixed(0)} M/s` : '-'} | ${np ? `${(np / t).toFixed(2)} x numpy` : ''} |`);
+  console.log(`| ${f} | ${(N / t / 1e6).toFixed(0)} M/s | ${np ? `${(N / np / 1e6).toFixed(0)} M/s` : '-'} | ${np ? `${(np / t).toFixed(2)} x numpy` : ''} |`);
 }
 await engine.close();

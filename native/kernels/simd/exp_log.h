@@ -4,7 +4,7 @@
 // operations lane by lane and gives the same bits (-ffp-contract=off).
 //
 // Why not libm: std::exp and std::log are scalar calls, ~100 M values/s per thread here against
-// numpy's 190-200 (its AVX-512 loops). Bit casts between the exponent and the value are what
+// Debian numpy's 215-297 (its AVX-512 loops). Bit casts between the exponent and the value are what
 // make these fast, and the loop vectoriser does not map a scalar bit cast to vector code; vector
 // extensions do. Accuracy: within 1 ulp of V8's Math.exp and Math.log on values over the whole
 // range, subnormals included, and the same special values as numpy (tested).

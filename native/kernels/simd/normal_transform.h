@@ -2,7 +2,7 @@
 // any width: r = sqrt(-2 log(1 - u1)), (r cos 2 pi u2, r sin 2 pi u2).
 //
 // Why not libm: log, sin and cos from libm are scalar calls (the generator ran at 30 M values/s
-// per thread, below numpy's 42), and their results may differ between libm versions. These
+// per thread, below numpy's ziggurat at 42-50), and their results may differ between libm versions. These
 // versions are additions, multiplications, one division, one square root and selects; with
 // -ffp-contract=off every SIMD level rounds each step the same way, so a value is the same bits at
 // every level, in a head or tail element and in a SIMD batch, on any machine. Accuracy: a normal value is within

@@ -1,0 +1,42 @@
+/**
+ * What the benchmark scripts share: the best time of a few repeats after a warm-up, in Node and
+ * (PY_TIMER) in the Python peers, and running a peer with Debian's python3.
+ */
+import { spawnSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+
+/** Seconds: the best of `repeats` runs of f after one warm-up run. */
+export async function best(f, repeats) {
+  await f(); // warm-up
+  let t = Infinity;
+  for (let i = 0; i < repeats; i++) {
+    const t0 = performance.now();
+    await f();
+    t = Math.min(t, (performance.now() - t0) / 1000);
+  }
+  return t;
+}
+
+/** The same `best(f, repeats)` for a Python peer's code (seconds). */
+export const pyTimer = (repeats) => `
+import json, time
+def best(f, repeats=${repeats}):
+    f()
+    t = float('inf')
+    for _ in range(repeats):
+        t0 = time.perf_counter(); f(); t = min(t, time.perf_counter() - t0)
+    return t
+`;
+
+/** Runs Python code that prints one JSON value last; null where python3 or its module is missing. */
+export function python(code) {
+  const env = { ...process.env };
+  delete env.OPENBLAS_CORETYPE; // they slow a current numpy; unset both together
+  delete env.OPENBLAS_L2_SIZE;
+  for (const exe of ['/usr/bin/python3', 'python3']) {
+    const r = spawnSync(exe, ['-c', code], { encoding: 'utf8', env, maxBuffer: 2 ** 24 });
+    if (r.status === 0) return JSON.parse(r.stdout.trim().split('\n').pop());
+    if (r.stderr && !/No module named/.test(r.stderr)) process.stderr.write(r.stderr);
+  }
+  return null;
+}
