@@ -95,7 +95,18 @@ describe(`block kernels at every SIMD level (${levels.join(', ')}) against the s
         sameAtEveryLevel(`${op}(${ct})`, () => runMap([['load', ct, 0, 0, -1, -1, 0], [op, ct, 1, 0, -1, -1, 0]], 1, BOOLISH.has(op) ? 'i64' : ct, [{ id: a, ct }]));
       }
       for (const op of BINARY[ct]) {
-        sameAtEveryLevel(`${op}(${ct})`, () => runMap([['load', ct, 0, 0, -1, -1, 0], ['load', ct, 1, 1, -1, -1, 0], [op, ct, 2, 0, 1, -1, 0]], 2, BOOLISH.has(op) ? 'i64' : ct, [{ id: a, ct }, { id: b, ct }]));
+        // Signed integer powers take non-negative exponents (b & 63 first); a negative one raises.
+        const exponent: Instruction[] = op === 'pow' && ct === 'i64' ? [['const', ct, 4, -1, -1, -1, 63], ['and', ct, 3, 1, 4, -1, 0]] : [];
+        const rb = exponent.length ? 3 : 1;
+        sameAtEveryLevel(`${op}(${ct})`, () => runMap([['load', ct, 0, 0, -1, -1, 0], ['load', ct, 1, 1, -1, -1, 0], ...exponent, [op, ct, 2, 0, rb, -1, 0]], 2, BOOLISH.has(op) ? 'i64' : ct, [{ id: a, ct }, { id: b, ct }]));
+      }
+      if (ct === 'i64') {
+        for (const level of levels) {
+          n.setSimdLevel(level);
+          expect(() => runMap([['load', ct, 0, 0, -1, -1, 0], ['load', ct, 1, 1, -1, -1, 0], ['const', ct, 3, -1, -1, -1, -1], ['pow', ct, 2, 0, 3, -1, 0]], 2, ct, [{ id: a, ct }, { id: b, ct }]),
+            `a negative integer exponent raises at ${level}`).toThrow(/negative integer powers/);
+        }
+        n.setSimdLevel(levels[0]);
       }
       sameAtEveryLevel(`where(${ct})`, () => runMap([
         ['load', ct, 0, 0, -1, -1, 0], ['load', ct, 1, 1, -1, -1, 0], ['lt', ct, 2, 0, 1, -1, 0], ['where', ct, 3, 2, 0, 1, 0],

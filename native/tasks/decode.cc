@@ -83,7 +83,7 @@ class Reader {
     ReduceSpec s;
     s.kind = static_cast<ReduceKind>(integer(0, static_cast<int64_t>(ReduceKind::CountNonzero)));
     s.acc = ctype();
-    s.ddof = static_cast<int>(integer(0, 1 << 30));
+    s.ddof = static_cast<int>(integer(-(1 << 30), 1 << 30));
     s.sqrt = integer(0, 1) != 0;
     s.out_dtype = dtype();
     return s;

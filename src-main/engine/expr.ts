@@ -63,7 +63,7 @@ export class ExprContext {
 
   intern<T extends Node>(partial: Omit<T, 'id' | 'key'>, params: unknown): T {
     const kids = children(partial as unknown as Node).map((c) => c.id);
-    const key = JSON.stringify([partial.op, params, kids, partial.dtype, partial.shape, partial.grid]);
+    const key = JSON.stringify([partial.op, params, kids, partial.dtype, partial.shape, partial.grid], exactNumbers);
     const found = this.byKey.get(key);
     if (found) return found as T;
     const node = { ...partial, id: this.nextId++, key } as T;
@@ -74,6 +74,15 @@ export class ExprContext {
   get size(): number {
     return this.byKey.size;
   }
+}
+
+/**
+ * JSON keeps numbers apart that it would otherwise merge: NaN and the infinities (all `null` in
+ * plain JSON) and -0 (written `0`). Two constants are one node only if they are the same value.
+ */
+function exactNumbers(_key: string, v: unknown): unknown {
+  if (typeof v !== 'number' || (Number.isFinite(v) && !Object.is(v, -0))) return v;
+  return Object.is(v, -0) ? '#-0' : `#${v}`;
 }
 
 export function describe(n: Node): Record<string, unknown> {

@@ -80,7 +80,8 @@ class Lowering implements ChunkProvider {
 
   private registerNew(p: ProgramSpec): number {
     let k = `${p.nregs}|${p.result}|${p.resultType}`;
-    for (const ins of p.code) k += `|${ins.join(',')}`;
+    // -0 and 0 are different constants (join would write both as "0").
+    for (const ins of p.code) k += `|${ins.map((v) => (Object.is(v, -0) ? '-0' : v)).join(',')}`;
     let id = this.programs.get(k);
     if (id === undefined) {
       id = native().registerProgram(p);

@@ -26,16 +26,30 @@ export interface Emitter {
 
 const typeError = (msg: string, hint: string) => new TesseraError('DTYPE_ERROR', msg, hint);
 
+// numpy has no bool loop for these: bool operands take the first integer loop, int8.
+const NO_BOOL_LOOP = new Set(['power', 'floor_divide', 'remainder']);
+
 function arith(name: string): Ufunc {
   return {
     name, arity: 2,
     types(args) {
-      const t = promote(args);
+      let t = promote(args);
       if (t === 'bool' && name === 'subtract')
         throw typeError('numpy boolean subtract, the `-` operator, is not supported', "use the bitwise_xor, the `^` operator, or astype('int64') first");
+      if (t === 'bool' && NO_BOOL_LOOP.has(name)) t = 'int8';
       return { out: t, compute: t };
     },
   };
+}
+
+/** logical_and/or/xor: each operand is true where it is non-zero (NaN is true); the result is bool. */
+function logical(name: string): Ufunc {
+  return { name, arity: 2, types: (args) => ({ out: 'bool', compute: promote(args) }) };
+}
+
+/** true_divide has float loops only: integers and bool divide in float64, floats keep their type. */
+function trueDivide(): Ufunc {
+  return { name: 'true_divide', arity: 2, types: (args) => { const t = promote(args); const out: DType = isFloat(t) ? t : 'float64'; return { out, compute: out }; } };
 }
 
 function math(name: string): Ufunc {
@@ -72,10 +86,10 @@ export const UFUNCS: Record<string, Ufunc> = Object.fromEntries(
   [
     arith('add'), arith('subtract'), arith('multiply'), arith('floor_divide'), arith('remainder'), arith('power'),
     arith('minimum'), arith('maximum'),
-    { name: 'true_divide', arity: 2, types: (args: TypeOf[]) => { const t = floatFor(promote(args)); return { out: t, compute: t }; } },
+    trueDivide(), logical('logical_and'), logical('logical_or'), logical('logical_xor'),
     math('sqrt'), math('exp'), math('log'), math('log1p'), math('sin'), math('cos'), math('tan'),
     compare('equal'), compare('not_equal'), compare('less'), compare('less_equal'), compare('greater'), compare('greater_equal'),
-    keep('negative', false), keep('absolute'), keep('floor'), keep('ceil'), keep('rint'), keep('sign', false),
+    keep('negative', false), keep('absolute'), keep('floor'), keep('ceil'), math('rint'), keep('sign', false),
     bitwise('bitwise_and'), bitwise('bitwise_or'), bitwise('bitwise_xor'),
     {
       name: 'invert', arity: 1,
@@ -118,7 +132,7 @@ const NATIVE_UNARY: Record<string, string> = {
 };
 // Ops whose narrow-integer result may overflow: the 64-bit value is wrapped back to the dtype's
 // width, so later comparisons and divisions see what numpy sees.
-const MAY_OVERFLOW = new Set(['add', 'subtract', 'multiply', 'power', 'negative', 'absolute', 'floor_divide']);
+const MAY_OVERFLOW = new Set(['add', 'subtract', 'multiply', 'power', 'negative', 'absolute', 'floor_divide', 'invert']);
 
 /**
  * Emits the instructions of one ufunc. `args` are registers already converted to the compute
@@ -139,6 +153,9 @@ export function emitUfunc(u: Ufunc, types: UfuncTypes, args: number[], e: Emitte
     r = e.op('and', 'i64', args);
   } else if (boolOps && u.name === 'invert') {
     r = e.op('not', 'i64', args);
+  } else if (u.name === 'logical_and' || u.name === 'logical_or' || u.name === 'logical_xor') {
+    const truth = args.map((a) => e.op('ne', ct, [a, e.constant(ct, 0)]));
+    r = e.op(u.name === 'logical_and' ? 'and' : u.name === 'logical_or' ? 'or' : 'xor', 'i64', truth);
   } else if (u.name === 'invert') {
     r = e.op('invert', ct, args);
   } else if (NATIVE_BINARY[u.name]) {

@@ -131,7 +131,10 @@ async function buildDatasetNode(ctx: ExprContext, name: string, d: Record<string
     return arange(ctx, a[0], a[1], a[2] ?? 1, dtype, chunks, a.every((x) => Number.isInteger(x)));
   }
   if ('zeros' in d || 'ones' in d) return full(ctx, d.zeros ?? d.ones, 'ones' in d ? 1 : 0, dtype ?? 'float64', chunks);
-  if ('full' in d) return full(ctx, d.full, d.value as number, dtype ?? (Number.isInteger(d.value) ? 'int64' : 'float64'), chunks);
+  if ('full' in d) {
+    const dt = dtype ?? (typeof d.value === 'boolean' ? 'bool' : Number.isInteger(d.value) ? 'int64' : 'float64');
+    return full(ctx, d.full, d.value, dt, chunks, Number.isInteger(d.value));
+  }
   throw specError(`dataset '${name}' has no known kind`, 'use one of: random, npy, raw, arange, zeros, ones, full');
 }
 

@@ -15,6 +15,7 @@
 #include <immintrin.h>
 #endif
 
+#include "../../common/error.h"
 #include "../../common/float_to_int.h"
 #include "../op_table.h"
 #include "../philox.h"
@@ -121,12 +122,18 @@ template <class T> T py_mod(T a, T b) {
     return m;
   }
 }
+[[noreturn, gnu::noinline, gnu::cold]] void negative_integer_power() {
+  throw Error("VALUE_ERROR", "integers to negative integer powers are not allowed",
+              "an exponent array holds a negative value: use a float exponent, e.g. x ** e.astype('float64')");
+}
 template <class T> T power(T a, T b) {
   if constexpr (is_float<T>) {
     return std::pow(a, b);
   } else {
     if constexpr (!std::is_unsigned<T>::value) {
-      if (b < 0) return 0;  // numpy refuses negative integer powers; the planner rejects literal ones
+      // numpy raises for a negative integer exponent; the planner rejects literal ones, this
+      // catches those that come from an array.
+      if (b < 0) negative_integer_power();
     }
     uint64_t base = static_cast<uint64_t>(a), e = static_cast<uint64_t>(b), r = 1;
     while (e) { if (e & 1) r *= base; base *= base; e >>= 1; }
@@ -473,7 +480,9 @@ void k_generate(double* out, uint64_t seed, int64_t index0, int64_t stride, int6
 template <class T> void k_arange(void* o_, double start, double step, int64_t index0, int64_t stride, int64_t n) {
   T* __restrict o = static_cast<T*>(o_);
   if constexpr (is_float<T>) {
-    for (int64_t j = 0; j < n; ++j) o[j] = static_cast<T>(start + static_cast<double>(index0 + j * stride) * step);
+    // numpy computes first + i * delta in the dtype itself (float32 rounds at each step).
+    const T first = static_cast<T>(start), delta = static_cast<T>(step);
+    for (int64_t j = 0; j < n; ++j) o[j] = first + static_cast<T>(index0 + j * stride) * delta;
   } else {
     int64_t s = static_cast<int64_t>(start), st = static_cast<int64_t>(step);
     for (int64_t j = 0; j < n; ++j) o[j] = static_cast<T>(s + (index0 + j * stride) * st);

@@ -3,7 +3,7 @@
  * Each returns an interned Expr node; each raises a TesseraError that names the shapes or
  * arguments at fault.
  */
-import { type DType, promoteDtypes, reductionTypes, type WeakKind } from '../../engine/dtype.js';
+import { type DType, isInteger, isUnsigned, itemsize, promoteDtypes, reductionTypes, type WeakKind } from '../../engine/dtype.js';
 import { TesseraError } from '../../engine/errors.js';
 import {
   broadcastGrid, broadcastShapes, type ConcatNode, type ExprContext, fmtShape, type MapNode, type MatmulNode, type Node,
@@ -25,10 +25,56 @@ export function scalar(ctx: ExprContext, value: number | boolean, kind: Exclude<
   return ctx.intern<ScalarNode>({ op: 'scalar', value, shape: [], dtype, weak: kind, grid: [] }, [value, kind]);
 }
 
+const COMPARISONS: Record<string, { flip: string; belowMin: boolean }> = {
+  // flip: the same comparison with its operands swapped; belowMin: its value when the literal
+  // lies below every value of the array's dtype (above every value, it is the opposite, except
+  // for equal and not_equal, whose value is the same either way).
+  less: { flip: 'greater', belowMin: false }, less_equal: { flip: 'greater_equal', belowMin: false },
+  greater: { flip: 'less', belowMin: true }, greater_equal: { flip: 'less_equal', belowMin: true },
+  equal: { flip: 'equal', belowMin: false }, not_equal: { flip: 'not_equal', belowMin: true },
+};
+
+/** The values of an integer dtype, as bounds a double can test exactly (the upper one exclusive). */
+function integerRange(d: DType): { min: number; maxExclusive: number } {
+  const bits = itemsize(d) * 8;
+  return isUnsigned(d) ? { min: 0, maxExclusive: 2 ** bits } : { min: -(2 ** (bits - 1)), maxExclusive: 2 ** (bits - 1) };
+}
+
+const isPythonInt = (n: Node): n is ScalarNode => n.op === 'scalar' && n.weak === 'int';
+
+/**
+ * A Python int operand is converted to the dtype the ufunc computes in (NEP 50): if it does not
+ * fit, numpy 2 raises OverflowError, except in comparisons, whose result it then knows without
+ * looking at the array (`u8 < -1` is all False). Returns the node to use instead, if any.
+ */
+function pythonIntOperands(ctx: ExprContext, fn: string, args: Node[], compute: DType): Node | null {
+  if (!isInteger(compute)) return null;
+  const { min, maxExclusive } = integerRange(compute);
+  for (let k = 0; k < args.length; k++) {
+    const a = args[k];
+    if (!isPythonInt(a) || (fn === 'where' && k === 0) || (typeof a.value === 'number' && a.value >= min && a.value < maxExclusive)) continue;
+    const cmp = COMPARISONS[fn];
+    if (cmp && args.length === 2) {
+      const other = args[1 - k];
+      // Written as "array OP literal": swap a comparison whose literal came first.
+      const op = k === 0 ? cmp.flip : fn;
+      const below = (a.value as number) < min;
+      const value = op === 'equal' ? false : op === 'not_equal' ? true : below ? COMPARISONS[op].belowMin : !COMPARISONS[op].belowMin;
+      // Integers are never NaN: x == x is all True, x != x all False, and x is still computed.
+      return elementwise(ctx, value ? 'equal' : 'not_equal', [other, other]);
+    }
+    throw new TesseraError('OVERFLOW_ERROR', `Python integer ${a.value} out of bounds for ${compute}`,
+      `numpy 2 converts a Python int to the array's dtype; use a value from ${min} to ${maxExclusive - 1}, or astype() the array to a wider dtype first`);
+  }
+  return null;
+}
+
 export function elementwise(ctx: ExprContext, fn: string, args: Node[]): MapNode {
   const u = getUfunc(fn);
   if (args.length !== u.arity) throw new TesseraError('BAD_ARGUMENTS', `${fn} takes ${u.arity} argument(s), got ${args.length}`, '');
   const types = u.types(args.map((a) => ({ dtype: a.dtype, weak: a.weak })));
+  const replaced = pythonIntOperands(ctx, fn, args, types.compute);
+  if (replaced) return replaced as MapNode;
   const shape = broadcastShapes(args.map((a) => a.shape));
   const grid = broadcastGrid(shape, args);
   // A result of only weak scalars stays weak (2 * 3.0 is still a Python float).
@@ -42,7 +88,9 @@ export function normalizeAxes(axes: number | number[] | null | undefined, ndim: 
   const list = Array.isArray(axes) ? axes : [axes];
   const out = list.map((a) => {
     if (!Number.isInteger(a) || a < -ndim || a >= ndim)
-      throw new TesseraError('AXIS_ERROR', `axis ${a} is out of bounds for an array of dimension ${ndim}`, `use an axis from ${-ndim} to ${ndim - 1}`);
+      throw new TesseraError('AXIS_ERROR', `axis ${a} is out of bounds for an array of dimension ${ndim}`, ndim === 0
+        ? 'a 0-d array has no axes: leave axis out (numpy 2 raises here too; numpy 1.x accepted axis 0 or -1 on a 0-d array)'
+        : `use an axis from ${-ndim} to ${ndim - 1}`);
     return a < 0 ? a + ndim : a;
   });
   if (new Set(out).size !== out.length) throw new TesseraError('AXIS_ERROR', 'an axis is repeated', 'list each axis once');
@@ -53,7 +101,8 @@ export function reduce(ctx: ExprContext, fn: string, input: Node, axis: number |
   const axes = normalizeAxes(axis, input.shape.length);
   if ((fn === 'argmin' || fn === 'argmax') && axis !== null && axis !== undefined && axes.length !== 1)
     throw new TesseraError('AXIS_ERROR', `${fn} takes one axis or none`, 'give a single axis, or none to search the flattened array');
-  if (!Number.isInteger(ddof) || ddof < 0) throw new TesseraError('BAD_ARGUMENTS', `ddof must be a non-negative integer, not ${ddof}`, '');
+  // numpy divides by max(n - ddof, 0); a negative ddof is allowed. The bound keeps it in the task's int field.
+  if (!Number.isInteger(ddof) || Math.abs(ddof) > 2 ** 30) throw new TesseraError('BAD_ARGUMENTS', `ddof must be an integer from -2^30 to 2^30, not ${ddof}`, '');
   const reducedCount = product(axes.map((a) => input.shape[a]));
   if (reducedCount === 0 && ['min', 'max', 'argmin', 'argmax'].includes(fn))
     throw new TesseraError('EMPTY_REDUCTION', `zero-size array to reduction operation ${fn} which has no identity`, 'the array (or the reduced axes) is empty');

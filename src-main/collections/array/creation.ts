@@ -2,7 +2,7 @@
  * Array constructors: random (counter-based, so any chunking gives the same numbers), arange,
  * zeros/ones/full, and memory-mapped .npy and raw binary files.
  */
-import { type DType, isDType, itemsize } from '../../engine/dtype.js';
+import { type DType, isDType, isFloat, isInteger, isUnsigned, itemsize } from '../../engine/dtype.js';
 import { TesseraError } from '../../engine/errors.js';
 import type { ExprContext, Node } from '../../engine/expr.js';
 import { elementwise, scalar, source } from './build.js';
@@ -47,17 +47,51 @@ export function randomArray(ctx: ExprContext, o: RandomOptions): Node {
   return node;
 }
 
+/**
+ * numpy's arange: the length is ceil((stop - start) / step), and element i is first + i * delta,
+ * where first and second are start and start + step converted to the dtype, and delta is their
+ * difference in the dtype (so float elements round as numpy's do, and `arange(0.5, 5, 1.5,
+ * dtype=int)` steps by int(2.0) - int(0.5) = 2).
+ */
 export function arange(ctx: ExprContext, start: number, stop: number | undefined, step = 1, dtype?: DType, chunks?: ChunksSpec, intArgs = true): Node {
   if (stop === undefined) [start, stop] = [0, start];
+  for (const v of [start, stop, step]) {
+    if (!Number.isFinite(v)) throw new TesseraError('BAD_ARGUMENTS', `arange: arguments must be finite, got ${v}`, 'give finite start, stop and step');
+  }
   if (step === 0) throw new TesseraError('BAD_ARGUMENTS', 'arange: step must not be zero', '');
-  const n = Math.max(0, Math.ceil((stop - start) / step));
+  const span = (stop - start) / step;
+  const n = span === 0 && stop !== start ? (span < 0 || Object.is(span, -0) ? 0 : 1) : Math.max(0, Math.ceil(span));
   const dt: DType = dtype ?? (intArgs ? 'int64' : 'float64');
-  return source(ctx, { kind: 'arange', start, step }, [n], dt, normalizeChunks(chunks, [n], itemsize(dt)));
+  if (dt === 'bool' && n > 2) throw new TesseraError('BAD_ARGUMENTS', 'arange() is only supported for booleans when the result has at most length 2', "make an int64 arange and compare it, or astype('bool')");
+  const toDtype = (v: number): number => (dt === 'float32' ? Math.fround(v) : isFloat(dt) ? v : Math.trunc(v));
+  const first = toDtype(start);
+  const delta = dt === 'float32' ? Math.fround(toDtype(start + step) - first) : toDtype(start + step) - first;
+  return source(ctx, { kind: 'arange', start: first, step: delta }, [n], dt, normalizeChunks(chunks, [n], itemsize(dt)));
 }
 
-export function full(ctx: ExprContext, shapeIn: unknown, value: number | boolean, dtype: DType, chunks?: ChunksSpec): Node {
+/**
+ * The fill value as the dtype holds it: bool(value) for bool (NaN is True), truncated for integers.
+ * A Python int that does not fit the dtype is an OverflowError in numpy 2; a float that does not
+ * fit (or NaN) has no defined integer value, so it is refused too.
+ */
+export function full(ctx: ExprContext, shapeIn: unknown, value: unknown, dtype: DType, chunks?: ChunksSpec, pythonInt = false): Node {
   const shape = checkShape(shapeIn, 'full');
-  return source(ctx, { kind: 'full', value }, shape, dtype, normalizeChunks(chunks, shape, itemsize(dtype)));
+  if (typeof value !== 'number' && typeof value !== 'boolean')
+    throw new TesseraError('BAD_ARGUMENTS', `full: the fill value must be a number or a boolean, got ${JSON.stringify(value)}`, 'for example "value": 1.5');
+  let v: number | boolean = value;
+  if (dtype === 'bool') v = typeof value === 'boolean' ? value : value !== 0;
+  else if (typeof value === 'boolean') v = value ? 1 : 0;
+  else if (isInteger(dtype)) {
+    const bits = itemsize(dtype) * 8;
+    const [min, maxExclusive] = isUnsigned(dtype) ? [0, 2 ** bits] : [-(2 ** (bits - 1)), 2 ** (bits - 1)];
+    const t = Math.trunc(value);
+    if (!(t >= min && t < maxExclusive)) {
+      throw new TesseraError('OVERFLOW_ERROR', `${pythonInt ? 'Python integer' : 'fill value'} ${value} out of bounds for ${dtype}`,
+        `use a value from ${min} to ${maxExclusive - 1}, or a wider dtype`);
+    }
+    v = t;
+  } else if (dtype === 'float32') v = Math.fround(value);
+  return source(ctx, { kind: 'full', value: v }, shape, dtype, normalizeChunks(chunks, shape, itemsize(dtype)));
 }
 
 export function npyArray(ctx: ExprContext, info: NpyInfo, chunks?: ChunksSpec): Node {

@@ -3,7 +3,7 @@
  * datasets first, then to numpy-style functions and constants (also under `np.` / `numpy.` /
  * `da.`). Errors carry the span of the sub-expression at fault.
  */
-import { type DType, isDType, isInteger, itemsize } from '../../engine/dtype.js';
+import { type DType, isDType, isFloat, isInteger, itemsize } from '../../engine/dtype.js';
 import { TesseraError } from '../../engine/errors.js';
 import type { ExprContext, Node } from '../../engine/expr.js';
 import { UFUNCS } from '../../engine/ufuncs.js';
@@ -34,13 +34,17 @@ interface Args {
 
 const argError = (msg: string, hint = '') => new TesseraError('BAD_ARGUMENTS', msg, hint);
 
-/** Binds positional and keyword arguments to parameter names. */
-function bind(fn: string, params: string[], a: Args, required = 1): Record<string, Value | undefined> {
-  if (a.pos.length > params.length) throw argError(`${fn}() takes at most ${params.length} positional argument(s) but ${a.pos.length} were given`);
+/**
+ * Binds positional and keyword arguments to parameter names, in numpy's order (so `x.std(0, 1)`
+ * passes 1 as the dtype, as numpy does, and fails there). `keywordOnly` names can only be given
+ * by keyword.
+ */
+function bind(fn: string, params: string[], a: Args, required = 1, keywordOnly: string[] = []): Record<string, Value | undefined> {
+  if (a.pos.length > params.length) throw argError(`${fn}() takes at most ${params.length} positional argument(s) but ${a.pos.length} were given`, `give the others by keyword: ${[...params, ...keywordOnly].join(', ')}`);
   const out: Record<string, Value | undefined> = {};
   params.forEach((p, i) => { if (i < a.pos.length) out[p] = a.pos[i]; });
   for (const [k, v] of a.kw) {
-    if (!params.includes(k)) throw argError(`${fn}() got an unexpected keyword argument '${k}'`, `it takes: ${params.join(', ')}`);
+    if (!params.includes(k) && !keywordOnly.includes(k)) throw argError(`${fn}() got an unexpected keyword argument '${k}'`, `it takes: ${[...params, ...keywordOnly].join(', ')}`);
     if (out[k] !== undefined) throw argError(`${fn}() got multiple values for argument '${k}'`);
     out[k] = v;
   }
@@ -117,7 +121,8 @@ export class Evaluator {
       case 'unary': {
         const v = this.eval(ast.arg);
         if (ast.op === '+') return v;
-        if (v.k === 'num' && ast.op === '-') return { k: 'num', value: -v.value, isInt: v.isInt };
+        // A Python int has no -0: 0 - 0 is 0, while -0.0 is a float of its own.
+        if (v.k === 'num' && ast.op === '-') return { k: 'num', value: v.isInt ? 0 - v.value : -v.value, isInt: v.isInt };
         return { k: 'array', node: elementwise(this.ctx, ast.op === '-' ? 'negative' : 'invert', [this.asArray(v, ast.arg)]) };
       }
       case 'binary': return this.binary(ast.op, this.eval(ast.left), this.eval(ast.right), ast);
@@ -223,8 +228,12 @@ export class Evaluator {
     }
     const left = this.asArray(l, ast.left), right = this.asArray(r, ast.right);
     if (op === '@') return { k: 'array', node: matmul(this.ctx, left, right) };
-    if (op === '**' && isInteger(left.dtype) && r.k === 'num' && r.isInt && r.value < 0)
-      throw new TesseraError('DTYPE_ERROR', 'integers to negative integer powers are not allowed', 'use a float exponent, e.g. x ** -1.0');
+    if (op === '**' && (isInteger(left.dtype) || left.dtype === 'bool') && r.k === 'num' && r.isInt && r.value < 0)
+      throw new TesseraError('VALUE_ERROR', 'integers to negative integer powers are not allowed', 'use a float exponent, e.g. x ** -1.0');
+    // numpy's `**` squares a bool array with x ** 2 (square has no bool loop: int8); power() itself
+    // promotes bool with a Python int to int64.
+    if (op === '**' && left.dtype === 'bool' && r.k === 'num' && r.isInt && r.value === 2)
+      return { k: 'array', node: elementwise(this.ctx, 'power', [elementwise(this.ctx, 'astype_int8', [left]), right]) };
     const fn = BINARY_OPS[op];
     return { k: 'array', node: elementwise(this.ctx, fn, [left, right]) };
   }
@@ -247,21 +256,27 @@ export class Evaluator {
       return A(elementwise(this.ctx, u, params.map((p) => arr(b[p]))));
     }
     switch (name) {
-      case 'sum': case 'prod': case 'mean': case 'min': case 'max': case 'any': case 'all': case 'amin': case 'amax': {
-        const b = withSelf(['a', 'axis', 'keepdims']);
+      case 'sum': case 'prod': case 'mean': case 'var': case 'std': {
+        // numpy's positional order: (a, axis, dtype, out, [ddof,] keepdims).
+        const params = name === 'var' || name === 'std' ? ['a', 'axis', 'dtype', 'out', 'ddof', 'keepdims'] : ['a', 'axis', 'dtype', 'out', 'keepdims'];
+        const b = withSelf(params);
+        this.noOut(name, b.out);
+        const ddof = b.ddof && b.ddof.k !== 'none' ? this.int(b.ddof, 'ddof') : 0;
+        return A(this.reduceAs(name, first(b, 'a'), this.axis(b.axis), this.bool(b.keepdims, false), ddof, this.dtype(b.dtype)));
+      }
+      case 'min': case 'max': case 'any': case 'all': case 'amin': case 'amax': {
+        const b = withSelf(['a', 'axis', 'out', 'keepdims']);
+        this.noOut(name, b.out);
         const fn = name === 'amin' ? 'min' : name === 'amax' ? 'max' : name;
         return A(reduce(this.ctx, fn, first(b, 'a'), this.axis(b.axis), this.bool(b.keepdims, false)));
       }
-      case 'var': case 'std': {
-        const b = withSelf(['a', 'axis', 'ddof', 'keepdims']);
-        return A(reduce(this.ctx, name, first(b, 'a'), this.axis(b.axis), this.bool(b.keepdims, false), b.ddof ? this.int(b.ddof, 'ddof') : 0));
-      }
       case 'argmin': case 'argmax': {
-        const b = withSelf(['a', 'axis', 'keepdims']);
+        const b = self ? bind(name, ['axis', 'out'], a, 0, ['keepdims']) : bind(name, ['a', 'axis', 'out'], a, 1, ['keepdims']);
+        this.noOut(name, b.out);
         return A(reduce(this.ctx, name, first(b, 'a'), this.axis(b.axis), this.bool(b.keepdims, false)));
       }
       case 'count_nonzero': {
-        const b = bind(name, ['a', 'axis', 'keepdims'], a, 1);
+        const b = bind(name, ['a', 'axis'], a, 1, ['keepdims']);
         return A(reduce(this.ctx, name, arr(b.a), this.axis(b.axis), this.bool(b.keepdims, false)));
       }
       case 'clip': {
@@ -272,13 +287,10 @@ export class Evaluator {
         return A(x);
       }
       case 'round': case 'around': {
-        const b = withSelf(['a', 'decimals']);
-        const x = first(b, 'a');
-        const d = b.decimals ? this.int(b.decimals, 'decimals') : 0;
-        if (d === 0) return A(elementwise(this.ctx, 'rint', [x]));
-        const f = scalar(this.ctx, 10 ** Math.abs(d), 'float');
-        const [up, down] = d > 0 ? ['multiply', 'true_divide'] : ['true_divide', 'multiply'];
-        return A(elementwise(this.ctx, down, [elementwise(this.ctx, 'rint', [elementwise(this.ctx, up, [x, f])]), f]));
+        const b = withSelf(['a', 'decimals', 'out']);
+        this.noOut(name, b.out);
+        const d = b.decimals && b.decimals.k !== 'none' ? this.int(b.decimals, 'decimals') : 0;
+        return A(this.round(first(b, 'a'), d));
       }
       case 'astype': {
         const b = withSelf(['a', 'dtype']);
@@ -336,10 +348,43 @@ export class Evaluator {
         const v = b.fill_value!;
         const value = v.k === 'bool' ? v.value : this.number(v, 'fill_value');
         const dt = this.dtype(b.dtype) ?? (v.k === 'bool' ? 'bool' : v.k === 'num' && v.isInt ? 'int64' : 'float64');
-        return A(full(this.ctx, this.ints(b.shape, 'shape'), value, dt, this.chunks(b.chunks)));
+        return A(full(this.ctx, this.ints(b.shape, 'shape'), value, dt, this.chunks(b.chunks), v.k === 'num' && v.isInt));
       }
     }
     throw new TesseraError('UNKNOWN_FUNCTION', `unknown function ${name}()`, 'see the README for the supported functions');
+  }
+
+  private noOut(fn: string, out: Value | undefined): void {
+    if (out && out.k !== 'none') throw argError(`${fn}(): out= is not supported`, 'name the result as an output of the job instead');
+  }
+
+  /** A reduction with numpy's `dtype=`: the input is cast to it first, and the result has it. */
+  private reduceAs(fn: string, x: Node, axis: number | number[] | null, keepdims: boolean, ddof: number, dtype: DType | undefined): Node {
+    if (!dtype) return reduce(this.ctx, fn, x, axis, keepdims, ddof);
+    if ((fn === 'mean' || fn === 'var' || fn === 'std') && !isFloat(dtype))
+      throw argError(`${fn}(dtype=${dtype}) is not supported`, 'give a float dtype (float32 or float64), or none');
+    // bool adds with or and multiplies with and.
+    if (dtype === 'bool') return reduce(this.ctx, fn === 'sum' ? 'any' : 'all', x, axis, keepdims);
+    const cast = x.dtype === dtype ? x : elementwise(this.ctx, `astype_${dtype}`, [x]);
+    const r = reduce(this.ctx, fn, cast, axis, keepdims, ddof);
+    // Integer sums and products are exact modulo 2^64, so wrapping once at the end gives what
+    // numpy's accumulation in the narrow dtype gives.
+    return r.dtype === dtype ? r : elementwise(this.ctx, `astype_${dtype}`, [r]);
+  }
+
+  /**
+   * numpy's round: integers are unchanged for decimals >= 0 and rounded in float64 and cast back
+   * for negative decimals; bool only rounds with decimals 0 (to a float, as rint); floats scale,
+   * round half to even, and scale back.
+   */
+  private round(x: Node, decimals: number): Node {
+    if (isInteger(x.dtype) && decimals >= 0) return x;
+    if (decimals === 0) return elementwise(this.ctx, 'rint', [x]);
+    if (x.dtype === 'bool') throw new TesseraError('DTYPE_ERROR', `round(decimals=${decimals}) is not defined for bool arrays`, "use astype('float64') first, or decimals=0");
+    const f = scalar(this.ctx, 10 ** Math.abs(decimals), 'float');
+    const [up, down] = decimals > 0 ? ['multiply', 'true_divide'] : ['true_divide', 'multiply'];
+    const rounded = elementwise(this.ctx, down, [elementwise(this.ctx, 'rint', [elementwise(this.ctx, up, [x, f])]), f]);
+    return isInteger(x.dtype) ? elementwise(this.ctx, `astype_${x.dtype}`, [rounded]) : rounded;
   }
 
   private random(name: string, a: Args): Node {
@@ -369,7 +414,7 @@ const UFUNC_ALIASES: Record<string, string> = {
   logical_not: 'logical_not', where: 'where', minimum: 'minimum', maximum: 'maximum', add: 'add', subtract: 'subtract',
   multiply: 'multiply', divide: 'true_divide', true_divide: 'true_divide', floor_divide: 'floor_divide', mod: 'remainder',
   remainder: 'remainder', power: 'power', equal: 'equal', not_equal: 'not_equal', less: 'less', less_equal: 'less_equal',
-  greater: 'greater', greater_equal: 'greater_equal', logical_and: 'bitwise_and', logical_or: 'bitwise_or', logical_xor: 'bitwise_xor',
+  greater: 'greater', greater_equal: 'greater_equal', logical_and: 'logical_and', logical_or: 'logical_or', logical_xor: 'logical_xor',
   bitwise_and: 'bitwise_and', bitwise_or: 'bitwise_or', bitwise_xor: 'bitwise_xor', invert: 'invert',
 };
 
