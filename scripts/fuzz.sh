@@ -51,7 +51,7 @@ for target in npy_header_fuzz task_decode_fuzz; do
     status=1
     tail -40 "$OUT/$target.log" >&2
   else
-    grep -E "stat::number_of_executed_runs|stat::peak_rss_mb" "$OUT/$target.log" | sed "s/^/fuzz: $target /"
+    grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$OUT/$target.log" | sed "s/^/fuzz: $target /"
   fi
 done
 exit $status

@@ -10,7 +10,9 @@ const UNITS: Record<string, number> = {
 export function parseBytes(s: string): number {
   const m = /^\s*([0-9]*\.?[0-9]+(?:e[0-9]+)?)\s*([a-z]*)\s*$/i.exec(s);
   const unit = m ? UNITS[(m[2] || 'b').toLowerCase()] : undefined;
-  if (!m || unit === undefined || !(Number(m[1]) > 0))
-    throw new TesseraError('BAD_OPTION', `cannot read '${s}' as a size`, 'write a size such as 2GB, 512MiB or 1500000000');
-  return Math.floor(Number(m[1]) * unit);
+  const bytes = m && unit !== undefined ? Math.floor(Number(m[1]) * unit) : NaN;
+  // 1e400GB reads as infinity: a size must be a finite number of bytes a double counts exactly.
+  if (!(bytes >= 1 && bytes <= Number.MAX_SAFE_INTEGER))
+    throw new TesseraError('BAD_OPTION', `cannot read '${s}' as a size`, 'write a size from 1 byte to 8 PB, such as 2GB, 512MiB or 1500000000');
+  return bytes;
 }

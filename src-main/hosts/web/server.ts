@@ -86,6 +86,8 @@ export async function startWebHost(service: JobService, opts: { port?: number; r
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 2 ** 20 });
+  wss.on('error', () => { /* a failed upgrade ends that socket only */ });
+  server.on('clientError', (_err, socket) => socket.destroy());
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     if (url.pathname !== '/ws' || !hostAllowed(req, port) || !originAllowed(req, port) || !tokenAllowed(req, token)) {
@@ -115,20 +117,38 @@ export async function startWebHost(service: JobService, opts: { port?: number; r
   };
 }
 
-/** One WebSocket connection: requests in (handled by the shared handler), results and events out. */
+/**
+ * One WebSocket connection: requests in (handled by the shared handler), results and events out.
+ * A connection that breaks the protocol (a bad frame, invalid UTF-8, a message over the size
+ * limit: `ws` reports each as an 'error') is closed; the host and its other connections go on.
+ */
 function serve(ws: WebSocket, service: JobService): void {
-  const emit = checkedEmit((e) => { if (ws.readyState === ws.OPEN) ws.send(encodeMessage(e)); });
-  ws.on('message', async (raw) => {
+  ws.on('error', () => ws.terminate());
+  const reply = (message: string | Uint8Array) => {
+    if (ws.readyState !== ws.OPEN) return;
+    ws.send(message, (err) => { if (err) ws.terminate(); });
+  };
+  const emit = checkedEmit((e) => reply(encodeMessage(e)));
+  ws.on('message', async (raw, isBinary) => {
     let id = -1;
     try {
-      const env = RequestEnvelope.parse(JSON.parse(raw.toString()));
+      let message: unknown;
+      try {
+        if (isBinary) throw new Error('binary');
+        message = JSON.parse(raw.toString());
+      } catch {
+        throw toTesseraError({ code: 'BAD_REQUEST', message: 'a request must be one JSON text message', hint: 'send {"id": 1, "method": "...", "params": {...}} as text' });
+      }
+      const parsed = RequestEnvelope.safeParse(message);
+      if (!parsed.success) throw toTesseraError({ code: 'BAD_REQUEST', message: 'a request must be {"id": <integer>, "method": <name>, "params": ...}', hint: 'the request does not match the API contract' });
+      const env = parsed.data;
       id = env.id;
       // Paths reach the web host only as uploads: the browser never names a file on this machine.
       if (env.method === 'addDataset') throw toTesseraError({ code: 'FORBIDDEN', message: 'the web host adds files by upload only', hint: 'drop the file on the window' });
-      ws.send(JSON.stringify({ id, result: await handleRequest(service, env.method, env.params, emit) }));
+      reply(JSON.stringify({ id, result: await handleRequest(service, env.method, env.params, emit) }));
     } catch (e) {
       const err = toTesseraError(e);
-      ws.send(JSON.stringify({ id, error: { code: err.code === 'INTERNAL' ? 'BAD_REQUEST' : err.code, message: err.message, hint: err.hint || 'the request does not match the API contract' } }));
+      reply(JSON.stringify({ id, error: { code: err.code === 'INTERNAL' ? 'BAD_REQUEST' : err.code, message: err.message, hint: err.hint || 'the request does not match the API contract' } }));
     }
   });
 }
