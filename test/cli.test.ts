@@ -136,6 +136,39 @@ print(json.dumps(bool(np.allclose(c, a - a.mean(axis=1, keepdims=True), rtol=0, 
     expect(existsSync(join(dir, 'OUT', 'y.npy'))).toBe(false);
     expect(readdirSync(join(dir, 'OUT'))).toEqual([]);
   });
+
+  for (const [signal, status] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+    it(`${signal} cancels as Ctrl-C does: exit ${status} and no temp file left`, async () => {
+      const dir = tempDir();
+      writeSpec(dir, { datasets: { x: { random: 'normal', shape: [400_000_000], chunks: [200_000] } }, outputs: { y: 'exp(x) + 1' } });
+      const r = await tesseraInterrupted(['run', 'job.json', '--out', 'OUT'], dir, 1500, signal);
+      expect(r.status).toBe(status);
+      expect(r.stderr).toContain('error[CANCELLED]');
+      expect(readdirSync(join(dir, 'OUT'))).toEqual([]);
+    });
+  }
+
+  it('removes temp files that dead processes left in the output folder, and keeps live ones and other files', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'OUT'));
+    // A pid that cannot be running: above the kernel's pid_max.
+    const dead = 4_194_304 + 17;
+    for (const name of [`y.npy.tmp-${dead}-123`, `trace.json.tmp-${dead}`, `z.npy.tmp-${process.pid}-5`, 'keep.npy']) writeFileSync(join(dir, 'OUT', name), 'x');
+    writeSpec(dir, { datasets: { x: { arange: [0, 20000] } }, outputs: { y: 'x * 2' } });
+    const r = tessera(['run', 'job.json', '--out', 'OUT'], dir);
+    expect(r.status, r.stderr).toBe(0);
+    expect(readdirSync(join(dir, 'OUT')).sort()).toEqual(['keep.npy', 'y.npy', `z.npy.tmp-${process.pid}-5`]);
+  });
+
+  it('refuses outputs that do not fit on the disk before writing anything (DISK_FULL, exit 2)', () => {
+    const dir = tempDir();
+    // 2^42 float64 elements: 32 TiB, more than any disk here has free.
+    writeSpec(dir, { datasets: { z: { zeros: [2 ** 42], chunks: 2 ** 30 } }, outputs: { y: 'z + 1' } });
+    const r = tessera(['run', 'job.json', '--out', 'OUT', '--json'], dir);
+    expect(r.status).toBe(2);
+    expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'DISK_FULL' });
+    expect(readdirSync(join(dir, 'OUT'))).toEqual([]);
+  });
 });
 
 describe('tessera inspect', () => {

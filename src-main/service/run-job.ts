@@ -5,7 +5,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ComputeOptions, ComputeResult, Engine } from '../engine/engine.js';
+import { itemsize } from '../engine/dtype.js';
 import { product } from '../engine/grid.js';
+import { checkFreeSpace, removeStaleTemps } from './output-space.js';
 import type { BuiltJob } from './job-spec.js';
 
 /** Arrays up to this many elements are returned as values; larger ones are written to files. */
@@ -22,6 +24,12 @@ export async function runBuiltJob(engine: Engine, job: BuiltJob, { outDir: out, 
     name: o.name, node: o.node,
     path: product(o.node.shape) > MAX_VALUE_ELEMENTS ? join(outDir, `${o.name}.npy`) : undefined,
   }));
-  if (requests.some((r) => r.path)) await mkdir(outDir, { recursive: true });
+  if (requests.some((r) => r.path)) {
+    await mkdir(outDir, { recursive: true });
+    await removeStaleTemps(outDir);
+    // An .npy header is at most a few hundred bytes; the data is the array's bytes.
+    const bytes = job.outputs.reduce((sum, o, k) => sum + (requests[k].path ? 4096 + product(o.node.shape) * itemsize(o.node.dtype) : 0), 0);
+    await checkFreeSpace(outDir, bytes);
+  }
   return engine.compute(requests, compute);
 }

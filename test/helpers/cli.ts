@@ -24,14 +24,14 @@ export function tessera(args: string[], cwd?: string): CliResult {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Starts tessera, sends SIGINT once `ready(stderr)` is true, and resolves when it exits. */
-export function tesseraInterrupted(args: string[], cwd: string, afterMs: number): Promise<CliResult> {
+/** Starts tessera, sends `signal` (SIGINT by default) after `afterMs`, and resolves when it exits. */
+export function tesseraInterrupted(args: string[], cwd: string, afterMs: number, signal: NodeJS.Signals = 'SIGINT'): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd, env: ENV });
     let stdout = '', stderr = '';
     child.stdout.on('data', (d) => { stdout += d; });
     child.stderr.on('data', (d) => { stderr += d; });
-    setTimeout(() => child.kill('SIGINT'), afterMs);
+    setTimeout(() => child.kill(signal), afterMs);
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
 }

@@ -1,6 +1,7 @@
 /**
  * The command line: `tessera run | profile | inspect | serve`. Exit codes: 0 done, 1 the job
- * failed while running, 2 bad input (spec, expression, file, option), 130 cancelled (Ctrl-C).
+ * failed while running, 2 bad input (spec, expression, file, option), 128 + the signal's number
+ * when cancelled (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP).
  * Errors print `error[CODE]: message` and a hint on stderr; with --json, stdout is one JSON
  * object either way.
  */
@@ -26,6 +27,7 @@ import { ProfileStore } from '../../profile/profile-store.js';
 import { renderRunReport } from '../../report/html-report.js';
 import { startWebHost } from '../web/server.js';
 import { dataDir, type Io, parseWorkers, profilesPath, stdio, writeAtomically } from './common.js';
+import { cancelledExitCode, cancelOnSignals, untilStopSignal } from './interrupts.js';
 import { cmdProfile } from './profile-command.js';
 import { ProgressBar } from './progress.js';
 
@@ -43,7 +45,7 @@ $XDG_DATA_HOME/tessera, or ~/.local/share/tessera).
 A job spec names datasets and outputs (numpy expressions); see the README.`;
 
 function exitCodeOf(e: TesseraError): number {
-  if (e.code === 'CANCELLED') return 130;
+  if (e.code === 'CANCELLED') return cancelledExitCode();
   return e.phase === 'run' ? 1 : 2;
 }
 
@@ -98,13 +100,7 @@ async function cmdRun(args: string[], io: Io, tStart: number): Promise<number> {
   const bar = new ProgressBar();
   if (!json) bus.on(bar.onEvent);
   const abort = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    if (++interrupts > 1) process.exit(130);
-    io.err('\ncancelling (Ctrl-C again to quit at once)...\n');
-    abort.abort();
-  };
-  process.on('SIGINT', onSigint);
+  const stopListening = cancelOnSignals(abort, io);
   try {
     const result = await runBuiltJob(engine, job, { outDir: values.out!, memoryLimit, bus, signal: abort.signal });
     bar.end();
@@ -137,7 +133,7 @@ async function cmdRun(args: string[], io: Io, tStart: number): Promise<number> {
     return 0;
   } finally {
     bar.end();
-    process.off('SIGINT', onSigint);
+    stopListening();
     await engine.close();
   }
 }
@@ -173,7 +169,7 @@ async function cmdServe(args: string[], io: Io): Promise<number> {
   const service = new JobService(engine, { host: 'web', dataDir: dataDir(values.data), baseDir: process.cwd(), startEngine: (o) => Engine.start(o) });
   const host = await startWebHost(service, { port, rendererDir });
   io.out(`Tessera is serving on ${host.url}\n(127.0.0.1 only; the link carries this launch's access token. Ctrl-C to stop.)\n`);
-  await new Promise<void>((done) => process.once('SIGINT', () => done()));
+  await untilStopSignal();
   await host.close();
   await service.close();
   await engine.close();

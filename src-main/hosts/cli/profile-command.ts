@@ -1,6 +1,7 @@
 /** `tessera profile`: a chunk-size sweep of a job, printed as a table with the advice (profile/). */
 import { parseArgs } from 'node:util';
 import { Engine } from '../../engine/engine.js';
+import { cancelOnSignals } from './interrupts.js';
 import { TesseraError } from '../../engine/errors.js';
 import { formatBytes, parseBytes } from '../../engine/units.js';
 import { ProfileStore } from '../../profile/profile-store.js';
@@ -26,9 +27,11 @@ export async function cmdProfile(args: string[], io: Io, usage: string): Promise
   const memoryLimit = values['memory-limit'] ? parseBytes(values['memory-limit']) : null;
   const { spec, baseDir } = await loadSpecFile(positionals[0]);
   const engine = await Engine.start({ workers: parseWorkers(values.workers) });
+  const abort = new AbortController();
+  const stopListening = cancelOnSignals(abort, io);
   try {
     const p = await profileJob(engine, spec, baseDir, {
-      dataset: values.dataset, values: chunks, repeat, memoryLimit,
+      dataset: values.dataset, values: chunks, repeat, memoryLimit, signal: abort.signal,
       onProgress: (done, total, v) => { if (!values.json) io.err(`\rprofiling: run ${done}/${total} (chunks of ${formatCount(v)})   `); },
     });
     if (!values.json) io.err('\n');
@@ -51,6 +54,7 @@ export async function cmdProfile(args: string[], io: Io, usage: string): Promise
     if (values.report) io.out(`report: ${values.report}\n`);
     return 0;
   } finally {
+    stopListening();
     await engine.close();
   }
 }
