@@ -1,0 +1,453 @@
+/**
+ * The differential test's generator: random jobs (datasets of every dtype, 0-3 dimensions, random
+ * chunkings; several numpy expressions per job; a worker count or the sync scheduler).
+ *
+ * fast-check draws a "tape" of small integers; `jobFromTape` reads it choice by choice to build a
+ * job that is mostly well typed (it tracks dtypes and shapes as it goes). Every choice's 0 is its
+ * simplest option and an exhausted tape reads as zeros, so fast-check's shrinking of the tape
+ * (shorter, smaller numbers) shrinks the job: fewer outputs, shallower expressions, float64, small
+ * shapes, one chunk. One generator serves `npm test` (test/differential.test.ts) and
+ * `npm run difftest` (scripts/difftest.mjs).
+ */
+import fc from 'fast-check';
+
+export const DTYPES = ['float64', 'float32', 'int64', 'int32', 'int16', 'int8', 'uint64', 'uint32', 'uint16', 'uint8', 'bool'];
+const INTS = ['int64', 'int32', 'int16', 'int8', 'uint64', 'uint32', 'uint16', 'uint8'];
+const isFloat = (d) => d === 'float64' || d === 'float32';
+const isInt = (d) => INTS.includes(d);
+const isUnsigned = (d) => d.startsWith('uint');
+const SIZE = { float64: 8, float32: 4, int64: 8, int32: 4, int16: 2, int8: 1, uint64: 8, uint32: 4, uint16: 2, uint8: 1, bool: 1 };
+
+const choice = fc.noBias(fc.nat({ max: 0xffff }));
+/** Tapes as generated: long enough for a job of several outputs (an exhausted tape reads as 0s). */
+export const tapeArbitrary = fc.array(choice, { minLength: 300, maxLength: 600 });
+/** The same tapes for shrinking: fast-check shrinks them toward [] (all choices 0). */
+export const shrinkTapeArbitrary = fc.array(choice, { minLength: 0, maxLength: 600 });
+
+class Tape {
+  constructor(t) { this.t = t; this.i = 0; }
+  int(n) { return n <= 1 ? 0 : (this.i < this.t.length ? this.t[this.i++] : 0) % n; }
+  pick(a) { return a[this.int(a.length)]; }
+  /** Weighted choice: [[weight, value], ...]; the first entry is what an exhausted tape picks. */
+  w(opts) {
+    const total = opts.reduce((s, o) => s + o[0], 0);
+    let x = this.int(total);
+    for (const [wt, v] of opts) { if (x < wt) return v; x -= wt; }
+    return opts[0][1];
+  }
+  chance(p) { return this.int(1000) < p * 1000; }
+}
+
+// ---------------------------------------------------------------- dtype rules (an approximation
+// of numpy 2's, only used to steer generation toward well-typed expressions)
+function promote(a, b) {
+  if (a === b) return a;
+  if (a === 'bool') return b;
+  if (b === 'bool') return a;
+  if (isFloat(a) && isFloat(b)) return 'float64';
+  if (isFloat(a) || isFloat(b)) {
+    const [f, i] = isFloat(a) ? [a, b] : [b, a];
+    return f === 'float64' || SIZE[i] > 2 ? 'float64' : 'float32';
+  }
+  if (isUnsigned(a) === isUnsigned(b)) return SIZE[a] >= SIZE[b] ? a : b;
+  const [s, u] = isUnsigned(a) ? [b, a] : [a, b];
+  if (SIZE[s] > SIZE[u]) return s;
+  return SIZE[u] === 8 ? 'float64' : ['int16', 'int32', 'int64'][Math.log2(SIZE[u])];
+}
+/** dtype of a node: an array dtype, or a Python literal kind 'pyint' | 'pyfloat' | 'pybool'. */
+function promoteT(a, b) {
+  const weak = (w, s) => (w === 'pyfloat' ? (isFloat(s) ? s : 'float64') : w === 'pyint' ? (s === 'bool' ? 'int64' : s) : s);
+  const aw = a.startsWith('py'), bw = b.startsWith('py');
+  if (aw && bw) return a === 'pyfloat' || b === 'pyfloat' ? 'pyfloat' : a === 'pyint' || b === 'pyint' ? 'pyint' : 'pybool';
+  if (aw) return weak(a, b);
+  if (bw) return weak(b, a);
+  return promote(a, b);
+}
+const concrete = (t) => (t === 'pyfloat' ? 'float64' : t === 'pyint' ? 'int64' : t === 'pybool' ? 'bool' : t);
+const floatFor = (t) => { const d = concrete(t); return isFloat(d) ? d : SIZE[d] <= 2 ? 'float32' : 'float64'; };
+
+function broadcast(a, b) {
+  if (!a) return b;
+  if (!b) return a;
+  const n = Math.max(a.length, b.length), out = [];
+  for (let i = 0; i < n; i++) {
+    const x = a[a.length - n + i] ?? 1, y = b[b.length - n + i] ?? 1;
+    if (x !== y && x !== 1 && y !== 1) return null;
+    out.push(x === 1 ? y : x);
+  }
+  return out;
+}
+const prod = (s) => s.reduce((p, x) => p * x, 1);
+
+// ---------------------------------------------------------------- literals
+const INT_LITERALS = ['0', '1', '2', '3', '-1', '-2', '7', '-7', '100', '127', '128', '-128', '-129', '255', '256', '-1000',
+  '32767', '65535', '65536', '2147483647', '2147483648', '-2147483649', '4294967296', '9007199254740993',
+  '9223372036854775807', '9223372036854775808', '-9223372036854775808', '18446744073709551615', '18446744073709551616'];
+const FLOAT_LITERALS = ['0.5', '1.5', '2.0', '-2.5', '0.0', '-0.0', 'nan', 'inf', '-inf', '1e-300', '1e300', '3.5e38', '0.1', '-0.0', 'nan', 'inf', '-inf', '0.0', '1e-45', '100.25'];
+
+function literal(r, hint) {
+  const kind = r.w([[hint === 'float' ? 4 : 3, 'int'], [3, 'float'], [1, 'bool']]);
+  if (kind === 'int') {
+    const s = r.w([[6, () => r.pick(INT_LITERALS.slice(0, 10))], [3, () => r.pick(INT_LITERALS)]])();
+    return { s, t: 'pyint', shape: null, lit: true };
+  }
+  if (kind === 'float') return { s: r.pick(FLOAT_LITERALS), t: 'pyfloat', shape: null, lit: true };
+  return { s: r.pick(['True', 'False']), t: 'pybool', shape: null, lit: true };
+}
+
+// ---------------------------------------------------------------- datasets
+function genShape(r) {
+  const nd = r.w([[3, 1], [3, 2], [2, 3], [1, 0]]);
+  const dims = [];
+  for (let i = 0; i < nd; i++) dims.push(r.w([[4, 3], [3, 1], [4, 4 + r.int(4)], [2, 2], [1, 0]]));
+  return dims;
+}
+
+function genChunks(r, shape) {
+  const form = r.w([[1, 'whole'], [3, 'perdim'], [1, 'number'], [1, 'explicit']]);
+  if (form === 'whole') return shape.map(() => -1);
+  if (form === 'number') return 1 + r.int(4);
+  return shape.map((d) => {
+    if (d === 0) return -1;
+    if (form === 'explicit' && r.chance(0.5)) {
+      const parts = [];
+      let left = d;
+      while (left > 0) { const p = 1 + r.int(left); parts.push(p); left -= p; }
+      return parts;
+    }
+    return r.w([[1, -1], [3, 1 + r.int(d)]]);
+  });
+}
+
+function genDataset(r, baseShape, big) {
+  const kind = r.w([[10, 'npy'], [2, 'arange'], [1, 'zeros'], [1, 'ones'], [2, 'full']]);
+  const dtype = r.pick(DTYPES);
+  let shape;
+  if (big) shape = r.pick([[10001 + r.int(5000)], [101, 100 + r.int(30)], [3, 60, 60 + r.int(10)]]);
+  else shape = r.w([[5, () => baseShape.slice()], [2, () => baseShape.slice(r.int(baseShape.length + 1)).map((d) => (r.chance(0.3) ? 1 : d))], [2, () => genShape(r)]])();
+  if (kind === 'npy') {
+    const rec = { kind: 'npy', dtype, shape, pool: r.w([[1, 0], [2, 1], [5, 2], [2, 3]]), seed: r.int(1 << 16),
+      order: r.chance(0.15) ? 'F' : 'C', byteorder: r.chance(0.1) ? '>' : '<' };
+    return { recipe: rec, spec: { npy: null, chunks: genChunks(r, shape) }, dtype, shape };
+  }
+  if (kind === 'arange') {
+    const floats = r.chance(0.5);
+    let args;
+    if (floats) args = [r.pick([0, -3.5, 0.1, 1.25, -1e-3]), r.pick([5, 7.3, 2.2, -1.5, 10.01]), r.pick([1, 0.3, 0.7, -0.25, 1.1])];
+    else args = [r.pick([0, -5, 3, 10]), r.pick([7, 20, -3, 0, 50]), r.pick([1, 2, 3, -1, -2])];
+    const n = Math.max(0, Math.ceil((args[1] - args[0]) / args[2]));
+    const dt = floats ? r.w([[3, undefined], [1, 'float32']]) : r.w([[3, undefined], [1, r.pick(DTYPES.filter((d) => d !== 'bool' && !isUnsigned(d)))]]);
+    const spec = { arange: args, chunks: genChunks(r, [n]) };
+    if (dt) spec.dtype = dt;
+    return { recipe: { kind: 'ctor', spec }, spec, dtype: dt ?? (floats ? 'float64' : 'int64'), shape: [n] };
+  }
+  const dt = r.w([[2, undefined], [1, dtype]]);
+  const spec = {};
+  let out = dt ?? 'float64';
+  if (kind === 'zeros' || kind === 'ones') spec[kind] = shape;
+  else {
+    spec.full = shape;
+    const v = r.w([[1, 1], [1, true], [1, false], [1, 2.5], [1, -3], [1, 0.0], [1, 7]]);
+    spec.value = (isUnsigned(out) && v === -3) || (dt === 'bool' && typeof v !== 'boolean') ? 1 : v;
+    if (!dt) out = typeof spec.value === 'boolean' ? 'bool' : Number.isInteger(spec.value) && spec.value !== 2.5 ? 'int64' : 'float64';
+  }
+  if (dt) spec.dtype = dt;
+  spec.chunks = genChunks(r, shape);
+  return { recipe: { kind: 'ctor', spec }, spec, dtype: out, shape };
+}
+
+// ---------------------------------------------------------------- expressions
+const MATH = ['sqrt', 'exp', 'log', 'log1p', 'sin', 'cos', 'tan'];
+const ROUNDING = ['floor', 'ceil', 'rint', 'abs', 'sign', 'isnan', 'logical_not'];
+const ARITH = ['+', '-', '*', '/', '//', '%', '**'];
+const CMP = ['<', '<=', '>', '>=', '==', '!='];
+const BIT = ['&', '|', '^'];
+const REDS = ['sum', 'prod', 'mean', 'var', 'std', 'min', 'max', 'argmin', 'argmax', 'any', 'all', 'count_nonzero'];
+
+class ExprGen {
+  constructor(r, datasets) { this.r = r; this.ds = datasets; }
+
+  leaf(hint) {
+    const r = this.r;
+    const fits = this.ds.filter((d) => !hint || broadcast(d.shape, hint));
+    const choice = r.w([[8, 'dataset'], [2, 'literal'], [1, 'ctor']]);
+    if (choice === 'dataset' || (choice === 'literal' && !hint)) {
+      const d = fits.length && r.chance(0.85) ? r.pick(fits) : r.pick(this.ds);
+      return { s: d.name, t: d.dtype, shape: d.shape };
+    }
+    if (choice === 'literal') return literal(r);
+    const shape = hint ?? [1 + r.int(4)];
+    const dt = r.pick(DTYPES);
+    const sh = shape.length === 1 ? String(shape[0]) : `(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`;
+    return r.w([
+      [2, () => ({ s: `zeros(${shape.length ? `(${shape.join(', ')}${shape.length === 1 ? ',' : ''})` : '()'}, dtype=${dt === 'bool' ? 'bool_' : dt})`, t: dt, shape })],
+      [1, () => ({ s: `ones(${shape.length ? sh : '()'})`, t: 'float64', shape })],
+      [2, () => { const v = r.pick(['2', '-1.5', 'True', 'nan', '-0.0', '7']); return { s: `full(${shape.length ? sh : '()'}, ${v})`, t: v === 'True' ? 'bool' : /[.na]/.test(v) ? 'float64' : 'int64', shape }; }],
+      [2, () => { const n = prod(shape); const f = r.chance(0.5); const s = f ? `arange(${n}.0)` : `arange(${n})`; return { s: shape.length === 1 ? s : `${s}.reshape(${shape.length ? `(${shape.join(', ')})` : '()'})`, t: f ? 'float64' : 'int64', shape }; }],
+    ])();
+  }
+
+  gen(depth, hint) {
+    const r = this.r;
+    if (depth <= 0 || r.chance(0.15)) return this.leaf(hint);
+    const kind = r.w([[1, 'leaf'], [6, 'arith'], [2, 'cmp'], [2, 'bit'], [3, 'math'], [3, 'round'], [2, 'unary'], [2, 'func2'],
+      [2, 'where'], [1, 'clip'], [2, 'astype'], [4, 'reduce'], [3, 'index'], [2, 'shape'], [1, 'concat'], [1, 'rechunk'], [1, 'matmul']]);
+    return kind === 'leaf' ? this.leaf(hint) : this[kind](depth - 1, hint);
+  }
+
+  /** An operand compatible with x's shape (a literal, or an expression of a broadcastable shape). */
+  partner(depth, x, hintKind) {
+    if (this.r.chance(0.35)) return literal(this.r, hintKind);
+    return this.gen(depth, x.shape ?? undefined);
+  }
+
+  binop(op, a, b, t) {
+    const shape = a.shape && b.shape ? broadcast(a.shape, b.shape) ?? a.shape : a.shape ?? b.shape;
+    return { s: `${wrap(a)} ${op} ${wrap(b)}`, t, shape, bin: true };
+  }
+
+  leafOf(x) { return x; }
+  arith(d, hint) {
+    const op = this.r.pick(ARITH);
+    const a = this.gen(d, hint), b = this.partner(d, a);
+    const [x, y] = this.r.chance(0.25) ? [b, a] : [a, b];
+    let t = promoteT(x.t, y.t);
+    if (op === '/') t = t.startsWith('py') ? 'pyfloat' : floatFor(t);
+    if (t === 'bool' && ['//', '%', '**'].includes(op)) t = 'int8';
+    return this.binop(op, x, y, t);
+  }
+  cmp(d, hint) {
+    const a = this.gen(d, hint), b = this.partner(d, a);
+    return this.binop(this.r.pick(CMP), a, b, 'bool');
+  }
+  bit(d, hint) {
+    const a = this.gen(d, hint), b = this.partner(d, a, 'int');
+    const fix = (x) => (isFloat(concrete(x.t)) && !x.lit && this.r.chance(0.85) ? { s: `(${x.s} > 0)`, t: 'bool', shape: x.shape } : x);
+    const x = fix(a), y = b.t === 'pyfloat' ? literal(this.r, 'int') : fix(b);
+    return this.binop(this.r.pick(BIT), x, y, promoteT(x.t, y.t));
+  }
+  math(d, hint) {
+    const a = this.gen(d, hint);
+    const f = this.r.pick(MATH);
+    return { s: `${this.ns()}${f}(${a.s})`, t: floatFor(a.t), shape: a.shape };
+  }
+  ns() { return this.r.w([[6, ''], [2, 'np.'], [1, 'numpy.'], [1, 'da.']]); }
+  round(d, hint) {
+    const a = this.gen(d, hint);
+    const r = this.r;
+    const f = r.w([[3, 'rnd'], [7, 'other']]) === 'rnd' ? 'round' : r.pick(ROUNDING);
+    if (f === 'round') {
+      const dec = r.w([[2, null], [2, 1], [1, 2], [2, -1], [1, -2], [1, 0], [1, 3]]);
+      const form = r.chance(0.5) && !a.lit ? `${wrap(a)}.round(${dec === null ? '' : dec})` : `round(${a.s}${dec === null ? '' : `, ${r.chance(0.5) ? 'decimals=' : ''}${dec}`})`;
+      return { s: form, t: a.t === 'bool' ? 'float32' : a.t, shape: a.shape };
+    }
+    const t = f === 'isnan' || f === 'logical_not' ? 'bool' : f === 'rint' ? (isFloat(concrete(a.t)) ? a.t : floatFor(a.t)) : a.t;
+    return { s: `${this.ns()}${f}(${a.s})`, t, shape: a.shape };
+  }
+  unary(d, hint) {
+    const a = this.gen(d, hint);
+    const op = isFloat(concrete(a.t)) || this.r.chance(0.5) ? '-' : '~';
+    return { s: `${op}${wrap(a)}`, t: a.t, shape: a.shape };
+  }
+  func2(d, hint) {
+    const f = this.r.pick(['minimum', 'maximum', 'logical_and', 'logical_or', 'logical_xor']);
+    const a = this.gen(d, hint), b = this.partner(d, a);
+    const t = f.startsWith('logical') ? 'bool' : promoteT(a.t, b.t);
+    return { s: `${this.ns()}${f}(${a.s}, ${b.s})`, t, shape: broadcast(a.shape, b.shape) ?? a.shape ?? b.shape };
+  }
+  where(d, hint) {
+    const c = this.gen(d, hint);
+    const cond = c.t === 'bool' || this.r.chance(0.2) ? c : { s: `${wrap(c)} > 0`, t: 'bool', shape: c.shape, bin: true };
+    const x = this.partner(d, c), y = this.partner(d, c);
+    return { s: `where(${cond.s}, ${x.s}, ${y.s})`, t: promoteT(x.t, y.t), shape: broadcast(broadcast(cond.shape, x.shape), y.shape) ?? cond.shape };
+  }
+  clip(d, hint) {
+    const a = this.gen(d, hint);
+    const r = this.r;
+    // No nan bounds: numpy 1.24 reads clip(x, nan) as "no bound" (deprecated), numpy 2 does not.
+    const bound = () => { const l = literal(r); return /nan/.test(l.s) ? { ...l, s: '0.5' } : l; };
+    const lo = r.w([[3, bound], [1, () => ({ s: 'None', t: null })], [1, () => this.gen(d - 1, a.shape)]])();
+    const hi = lo.s === 'None' ? bound() : r.w([[3, bound], [1, () => ({ s: 'None', t: null })]])();
+    let t = a.t;
+    for (const b of [lo, hi]) if (b.t) t = promoteT(t, b.t);
+    const s = r.chance(0.5) && !a.lit ? `${wrap(a)}.clip(${lo.s}, ${hi.s})` : `clip(${a.s}, ${lo.s}, ${hi.s})`;
+    return { s, t, shape: a.shape };
+  }
+  astype(d, hint) {
+    const a = this.gen(d, hint);
+    const dt = this.r.pick(DTYPES);
+    const name = this.r.w([[4, dt === 'bool' ? 'bool_' : dt], [1, `'${dt}'`]]);
+    if (a.lit) return a;
+    return { s: `${wrap(a)}.astype(${name})`, t: dt, shape: a.shape };
+  }
+  reduce(d) {
+    const r = this.r;
+    const a = this.gen(d);
+    const f = r.pick(REDS);
+    const nd = a.shape ? a.shape.length : 0;
+    const axisForm = r.w([[3, 'none'], [4, 'int'], [1, 'tuple'], [1, 'bad']]);
+    let axis = null;
+    if (axisForm === 'int' && nd) axis = r.chance(0.3) ? -(1 + r.int(nd)) : r.int(nd);
+    else if (axisForm === 'tuple' && nd) { const k = 1 + r.int(nd); axis = [...new Set(Array.from({ length: k }, () => r.int(nd)))]; }
+    else if (axisForm === 'bad') axis = r.pick([nd, -nd - 1, 0]);
+    const keep = r.chance(0.25);
+    const args = [];
+    const axisText = axis === null ? null : Array.isArray(axis) ? `(${axis.join(', ')}${axis.length === 1 ? ',' : ''})` : String(axis);
+    const pos = r.chance(0.1); // extra positional arguments, as numpy reads them
+    if (axisText !== null) args.push(pos ? axisText : `axis=${axisText}`);
+    if ((f === 'var' || f === 'std') && r.chance(0.5)) args.push(`ddof=${r.pick([1, 0, -1, 2, 5, 100])}`);
+    if (keep && f !== 'count_nonzero') args.push(pos && axisText !== null && !(f === 'var' || f === 'std') ? 'True' : 'keepdims=True');
+    if (pos && axisText !== null && f === 'std' && r.chance(0.5)) args.splice(1, 0, '1');
+    const method = f !== 'count_nonzero' && !a.lit && r.chance(0.5);
+    const s = method ? `${wrap(a)}.${f}(${args.join(', ')})` : `${this.ns()}${f}(${[a.s, ...args].join(', ')})`;
+    const axes = axis === null ? Array.from({ length: nd }, (_, i) => i) : (Array.isArray(axis) ? axis : [axis]).map((x) => ((x % (nd || 1)) + (nd || 1)) % (nd || 1));
+    const shape = a.shape ? (keep ? a.shape.map((x, i) => (axes.includes(i) ? 1 : x)) : a.shape.filter((_, i) => !axes.includes(i))) : [];
+    const c = concrete(a.t);
+    const t = ['sum', 'prod'].includes(f) ? (isFloat(c) ? c : isUnsigned(c) ? 'uint64' : 'int64')
+      : ['mean', 'var', 'std'].includes(f) ? (c === 'float32' ? 'float32' : 'float64')
+        : ['argmin', 'argmax', 'count_nonzero'].includes(f) ? 'int64' : ['any', 'all'].includes(f) ? 'bool' : c;
+    return { s, t, shape };
+  }
+  index(d) {
+    const r = this.r;
+    const a = this.gen(d);
+    if (!a.shape || a.lit) return a;
+    const items = [];
+    const shape = [];
+    let dim = 0;
+    const nd = a.shape.length;
+    const nItems = r.int(nd + 2);
+    let ellipsis = false;
+    for (let k = 0; k < nItems; k++) {
+      const n = a.shape[dim];
+      const form = r.w([[3, 'slice'], [3, 'int'], [1, 'none'], [1, 'ellipsis'], [1, 'bad']]);
+      if (form === 'none') { items.push('None'); shape.push(1); continue; }
+      if (form === 'ellipsis' && !ellipsis) {
+        ellipsis = true; items.push('...');
+        const rest = nd - dim - (nItems - k - 1);
+        for (let j = 0; j < Math.max(0, rest); j++) shape.push(a.shape[dim++]);
+        continue;
+      }
+      if (dim >= nd) { if (form === 'bad') items.push('0'); continue; }
+      if (form === 'int' && n > 0) { const i = r.int(n); items.push(String(r.chance(0.3) ? i - n : i)); dim++; continue; }
+      if (form === 'bad') { items.push(String(r.pick([n, -n - 1, 100]))); dim++; continue; }
+      const step = r.w([[4, null], [2, 2], [2, -1], [1, -2], [1, 3]]);
+      const lo = r.chance(0.4) ? r.int(n + 3) - 1 : null, hi = r.chance(0.4) ? r.int(n + 3) - 1 : null;
+      items.push(`${lo ?? ''}:${hi ?? ''}${step === null ? '' : `:${step}`}`);
+      shape.push(sliceLen(n, lo, hi, step ?? 1));
+      dim++;
+    }
+    for (; dim < nd; dim++) shape.push(a.shape[dim]);
+    if (!items.length) items.push('...');
+    return { s: `${wrap(a)}[${items.join(', ')}]`, t: a.t, shape };
+  }
+  shape(d) {
+    const r = this.r;
+    const a = this.gen(d);
+    if (!a.shape || a.lit) return a;
+    const n = prod(a.shape);
+    const form = r.pick(['T', 'transpose', 'reshape', 'ravel', 'reshape_fn', 'transpose_fn']);
+    if (form === 'T') return { s: `${wrap(a)}.T`, t: a.t, shape: a.shape.slice().reverse() };
+    if (form === 'transpose' || form === 'transpose_fn') {
+      const perm = a.shape.map((_, i) => i);
+      for (let i = perm.length - 1; i > 0; i--) { const j = r.int(i + 1); [perm[i], perm[j]] = [perm[j], perm[i]]; }
+      const s = form === 'transpose' ? `${wrap(a)}.transpose(${perm.join(', ')})` : `transpose(${a.s}, (${perm.join(', ')}${perm.length === 1 ? ',' : ''}))`;
+      return { s, t: a.t, shape: perm.map((p) => a.shape[p]) };
+    }
+    if (form === 'ravel') return { s: r.chance(0.5) ? `${wrap(a)}.ravel()` : `ravel(${a.s})`, t: a.t, shape: [n] };
+    const divs = [];
+    for (let k = 1; k <= n; k++) if (n % k === 0) divs.push(k);
+    let shape;
+    const nd = r.int(4);
+    if (n === 0) shape = r.pick([[0], [0, 3], [2, 0]]);
+    else if (nd === 0) shape = n === 1 ? [] : [n];
+    else if (nd === 1) shape = [n];
+    else if (nd === 2) { const k = r.pick(divs); shape = [k, n / k]; }
+    else { const k = r.pick(divs); const m = n / k; const mdivs = divs.filter((x) => m % x === 0); const j = r.pick(mdivs); shape = [k, j, m / j]; }
+    const shown = shape.map((x, i) => (i === 0 && shape.length > 1 && r.chance(0.3) ? -1 : x));
+    const s = form === 'reshape' ? `${wrap(a)}.reshape(${shown.length === 1 ? shown[0] : `(${shown.join(', ')})`})` : `reshape(${a.s}, (${shown.join(', ')}${shown.length === 1 ? ',' : ''}))`;
+    return { s, t: a.t, shape };
+  }
+  concat(d, hint) {
+    const r = this.r;
+    const a = this.gen(d, hint);
+    if (!a.shape || a.lit) return a;
+    const b = this.gen(d, a.shape);
+    const stack = r.chance(0.4);
+    const nd = a.shape.length;
+    const axis = stack ? r.int(nd + 1) - (r.chance(0.2) ? nd + 1 : 0) : nd ? r.int(nd) - (r.chance(0.2) ? nd : 0) : 0;
+    const parts = r.chance(0.3) ? [a.s, b.s, a.s] : [a.s, b.s];
+    let shape;
+    const ax = ((axis % (nd + (stack ? 1 : 0))) + nd + (stack ? 1 : 0)) % (nd + (stack ? 1 : 0) || 1);
+    if (stack) { shape = a.shape.slice(); shape.splice(ax, 0, parts.length); } else { shape = a.shape.slice(); if (nd) shape[ax] = (a.shape[ax] ?? 0) * parts.length; }
+    const ax0 = r.chance(0.3) ? '' : `, axis=${axis}`;
+    return { s: `${stack ? 'stack' : 'concatenate'}([${parts.join(', ')}]${stack && ax0 === '' ? '' : ax0 || ', axis=0'})`, t: b.shape ? promoteT(a.t, b.t) : a.t, shape };
+  }
+  rechunk(d, hint) {
+    const a = this.gen(d, hint);
+    if (!a.shape || a.lit) return a;
+    const ch = this.r.w([[2, () => String(1 + this.r.int(3))], [2, () => `(${a.shape.map((x) => (x ? 1 + this.r.int(x) : -1)).join(', ')}${a.shape.length === 1 ? ',' : ''})`], [1, () => "'auto'"]])();
+    return { s: this.r.chance(0.5) ? `rechunk(${a.s}, ${ch})` : `${wrap(a)}.rechunk(${ch})`, t: a.t, shape: a.shape };
+  }
+  matmul(d) {
+    const r = this.r;
+    const two = this.ds.filter((x) => x.shape.length === 2);
+    const a = two.length && r.chance(0.7) ? (() => { const x = r.pick(two); return { s: x.name, t: x.dtype, shape: x.shape }; })() : this.gen(d);
+    if (!a.shape || a.shape.length !== 2) return a;
+    const k = a.shape[1];
+    const cand = this.ds.filter((x) => x.shape.length === 2 && x.shape[0] === k);
+    const candT = this.ds.filter((x) => x.shape.length === 2 && x.shape[1] === k);
+    let b;
+    if (cand.length && r.chance(0.5)) { const x = r.pick(cand); b = { s: x.name, t: x.dtype, shape: x.shape }; }
+    else if (candT.length) { const x = r.pick(candT); b = { s: `${x.name}.T`, t: x.dtype, shape: [k, x.shape[0]] }; }
+    else b = { s: `${wrap(a)}.T`, t: a.t, shape: [k, a.shape[0]] };
+    const s = r.w([[2, `${wrap(a)} @ ${wrap(b)}`], [1, `matmul(${a.s}, ${b.s})`]]);
+    return { s, t: promoteT(a.t, b.t), shape: [a.shape[0], b.shape[1]] };
+  }
+}
+
+function sliceLen(n, lo, hi, step) {
+  // Python's slice.indices
+  const norm = (v, dflt) => {
+    if (v === null) return dflt;
+    if (v < 0) v += n;
+    return step > 0 ? Math.min(Math.max(v, 0), n) : Math.min(Math.max(v, -1), n - 1);
+  };
+  const start = norm(lo, step > 0 ? 0 : n - 1), stop = norm(hi, step > 0 ? n : -1);
+  return Math.max(0, Math.ceil((stop - start) / step));
+}
+
+const wrap = (x) => ((/^[A-Za-z_][\w.]*(\(.*\))?$/.test(x.s) || (x.lit && /^[\d.]/.test(x.s))) && !x.bin && !/^-/.test(x.s) ? x.s : `(${x.s})`);
+
+/** Builds a job from a tape: { datasets, outputs, engine, recipes }. */
+export function jobFromTape(tape) {
+  const r = new Tape(tape);
+  const baseShape = genShape(r);
+  const nDatasets = 1 + r.w([[3, 0], [3, 1], [2, 2]]);
+  const big = r.chance(0.04);
+  const datasets = [];
+  for (let i = 0; i < nDatasets; i++) {
+    const d = genDataset(r, baseShape, big && i === 0);
+    datasets.push({ name: 'abc'[i], ...d });
+  }
+  const g = new ExprGen(r, datasets);
+  const nOut = 1 + r.w([[2, 0], [3, 2], [3, 4], [2, 6]]);
+  const outputs = {};
+  for (let i = 0; i < nOut; i++) {
+    const depth = r.w([[1, 1], [2, 2], [3, 3], [2, 4], [1, 5]]);
+    outputs[`o${i}`] = g.gen(depth).s;
+  }
+  const engine = r.w([[3, 'w2'], [2, 'w1'], [2, 'w3'], [1, 'sync']]);
+  return {
+    engine,
+    datasets: Object.fromEntries(datasets.map((d) => [d.name, d.recipe.kind === 'npy' ? { npy: `${d.name}.npy`, chunks: d.spec.chunks } : d.spec])),
+    recipes: Object.fromEntries(datasets.map((d) => [d.name, d.recipe])),
+    outputs,
+  };
+}
+
+/** Jobs number `start` .. `start + count - 1` of a seed: the same jobs on every machine. */
+export function sampleJobs(seed, start, count) {
+  const tapes = fc.sample(tapeArbitrary, { seed: seed + start * 7919, numRuns: count });
+  return tapes.map((tape, i) => ({ index: start + i, tape, job: jobFromTape(tape) }));
+}
