@@ -76,8 +76,16 @@ Program to_program(const Napi::Object& o) {
     in.a = e.Get(3u).As<Napi::Number>().Int32Value();
     in.b = e.Get(4u).As<Napi::Number>().Int32Value();
     in.c = e.Get(5u).As<Napi::Number>().Int32Value();
-    in.imm = e.Get(6u).As<Napi::Number>().DoubleValue();
-    in.imm_i = e.Get(6u).As<Napi::Number>().Int64Value();
+    Napi::Value imm = e.Get(6u);
+    if (imm.IsBigInt()) {  // an exact 64-bit constant: its bits (uint64 ones wrap into imm_i)
+      bool lossless = false;
+      in.imm_i = in.type == CType::U64 ? static_cast<int64_t>(imm.As<Napi::BigInt>().Uint64Value(&lossless))
+                                       : imm.As<Napi::BigInt>().Int64Value(&lossless);
+      in.imm = in.type == CType::U64 ? static_cast<double>(static_cast<uint64_t>(in.imm_i)) : static_cast<double>(in.imm_i);
+    } else {
+      in.imm = imm.As<Napi::Number>().DoubleValue();
+      in.imm_i = imm.As<Napi::Number>().Int64Value();
+    }
     in.src_type = in.type;
     if (e.Length() > 7 && e.Get(7u).IsString() && !ctype_from_name(e.Get(7u).As<Napi::String>().Utf8Value(), &in.src_type))
       type_error("bad cast source type");

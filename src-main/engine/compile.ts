@@ -20,7 +20,7 @@
 import type { CTypeName, Instruction, NativeAccess, ProgramSpec } from '../native/addon.js';
 import { ctypeOf, type DType, isInteger } from './dtype.js';
 import { TesseraError } from './errors.js';
-import type { Node } from './expr.js';
+import type { Node, ScalarNode } from './expr.js';
 import { chunkNumber, chunkOf, cStrides, fStrides, type Grid, gridBounds } from './grid.js';
 import type { Plan } from './plan.js';
 import { emitUfunc, getUfunc } from './ufuncs.js';
@@ -93,7 +93,7 @@ class Builder {
   /** Checks that this walk's choices (which input of a concatenation) hold at an offset. */
   guards: ((offset: readonly number[]) => boolean)[] = [];
 
-  emit(op: string, type: CTypeName, args: number[], imm = 0, srcType?: CTypeName): number {
+  emit(op: string, type: CTypeName, args: number[], imm: number | bigint = 0, srcType?: CTypeName): number {
     const dst = this.nregs++;
     const ins: Instruction = [op, type, dst, args[0] ?? -1, args[1] ?? -1, args[2] ?? -1, imm];
     if (srcType) ins.push(srcType);
@@ -101,7 +101,7 @@ class Builder {
     return dst;
   }
 
-  constant(type: CTypeName, value: number): number {
+  constant(type: CTypeName, value: number | bigint): number {
     return this.emit('const', type, [], value);
   }
 
@@ -247,6 +247,7 @@ function walkRegion(root: Node, regionShape: readonly number[], offset: readonly
   const walkFused = (n: Node, maps: DimMap[]): Reg => {
     switch (n.op) {
       case 'scalar': {
+        if (n.weak === 'int') return pythonIntConstant(n, b);
         const ct = ctypeOf(n.dtype);
         const v = typeof n.value === 'boolean' ? (n.value ? 1 : 0) : n.value;
         return { reg: b.constant(ct, v), ctype: ct, dtype: n.dtype };
@@ -339,6 +340,19 @@ function walkRegion(root: Node, regionShape: readonly number[], offset: readonly
   if (opts.resultDtype && opts.resultDtype !== result.dtype) result = b.convert(result, opts.resultDtype);
   const program = allocateRegisters({ nregs: b.nregs, result: result.reg, resultType: result.ctype, code: b.code });
   return new RegionTemplate(program, b.ops, b.recipes, b.guards, [...regionShape]);
+}
+
+/**
+ * A Python int as a constant register, exact: in int64 where it fits, in uint64 from 2^63 to
+ * 2^64 - 1, and as a double beyond (only a float operation can take it there: an integer one has
+ * refused it as out of bounds). Large ones travel to the addon as BigInt.
+ */
+function pythonIntConstant(n: ScalarNode, b: Builder): Reg {
+  const v = n.exact !== undefined ? BigInt(n.exact) : null;
+  if (v === null) return { reg: b.constant('i64', n.value as number), ctype: 'i64', dtype: 'int64' };
+  if (v >= -(2n ** 63n) && v < 2n ** 63n) return { reg: b.constant('i64', v), ctype: 'i64', dtype: 'int64' };
+  if (v >= 0n && v < 2n ** 64n) return { reg: b.constant('u64', v), ctype: 'u64', dtype: 'uint64' };
+  return { reg: b.constant('f64', n.value as number), ctype: 'f64', dtype: 'float64' };
 }
 
 /**

@@ -50,15 +50,17 @@ export function closeFiles(): void {
 /** Runs the tasks of one encoded job on this thread. */
 export class JobRunner {
   private readonly out = new Float64Array(3);
-  private readonly fileIds: Float64Array;
+  private fileIds: Float64Array | null = null;
 
-  constructor(private readonly job: EncodedJob) {
-    this.fileIds = Float64Array.from(job.files, fileId);
-  }
+  constructor(private readonly job: EncodedJob) {}
 
   /** Runs task `index` reading the chunks `ids`; returns [chunk, bytesIn, bytesOut] (a reused array). */
   run(index: number, ids: Float64Array): Float64Array {
     const spec = this.job.tasks.subarray(this.job.offsets[index], this.job.offsets[index + 1]);
+    // The job's files are opened by its first task on this thread, not when the job arrives: a
+    // worker may see a short job only after it has ended (and its files are gone), and a file
+    // that cannot be opened then fails a task, with its key, instead of the worker.
+    this.fileIds ??= Float64Array.from(this.job.files, fileId);
     native().runEncoded(spec, ids, this.fileIds, this.out);
     return this.out;
   }

@@ -35,7 +35,8 @@ interface NodeBase {
 }
 
 export interface SourceNode extends NodeBase { op: 'source'; source: SourceSpec }
-export interface ScalarNode extends NodeBase { op: 'scalar'; value: number | boolean }
+/** A Python literal. `exact` holds a Python int's digits where the double `value` is not exact. */
+export interface ScalarNode extends NodeBase { op: 'scalar'; value: number | boolean; exact?: string }
 export interface MapNode extends NodeBase { op: 'map'; fn: string; args: Node[] }
 export interface ReduceNode extends NodeBase { op: 'reduce'; fn: string; axes: number[]; keepdims: boolean; ddof: number; input: Node }
 export interface ViewNode extends NodeBase { op: 'view'; input: Node; dims: ViewDim[]; fixed: (number | null)[] }

@@ -15,7 +15,8 @@ export type ReduceName =
   | 'sum' | 'prod' | 'mean' | 'var' | 'min' | 'max' | 'argmin' | 'argmax' | 'any' | 'all' | 'count_nonzero';
 
 /** [op, type, dst, a, b, c, imm, srcType?] */
-export type Instruction = [string, CTypeName, number, number, number, number, number, CTypeName?];
+/** [op, type, dst, a, b, c, imm, srcType?]: imm is a BigInt for 64-bit integer constants a double cannot hold. */
+export type Instruction = [string, CTypeName, number, number, number, number, number | bigint, CTypeName?];
 
 export interface ProgramSpec {
   nregs: number;

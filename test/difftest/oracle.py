@@ -121,9 +121,33 @@ def _rint(x, *a, **k):
 
 
 def _round(x, *a, **k):
-    if isinstance(x, (np.ndarray, np.generic)) and str(x.dtype) == 'bool':
-        x = x.astype(np.float32)  # numpy rounds bool to float16
+    decimals = a[0] if a else k.get('decimals', 0)
+    if isinstance(x, (np.ndarray, np.generic)) and str(x.dtype) == 'bool' and decimals == 0:
+        x = x.astype(np.float32)  # numpy rounds bool to float16 (decimals=0 only: others raise)
+    if isinstance(x, (np.ndarray, np.generic)) and x.dtype.kind in 'iu' and is_pyint(decimals) and decimals < 0:
+        # Integers round through float64 and are cast back: a value rounded out of the dtype's
+        # range has no defined integer (as with astype).
+        f = np.round(x.astype(np.float64), decimals)
+        info = np.iinfo(x.dtype)
+        if f.size and not ((f >= info.min) & (f <= info.max)).all():
+            raise Undefined(f'round({decimals}) of {x.dtype} leaves the dtype\'s range: the cast back is undefined')
     return np.round(x, *a, **k)
+
+
+def _zero_d_axis(fn):
+    """numpy 2 raises AxisError for an axis on a 0-d array (numpy 1.24 accepted 0 and -1)."""
+    def g(x, *a, **k):
+        axis = a[0] if a else k.get('axis')
+        if axis is not None and arr(x).ndim == 0 and not isinstance(x, Namespace):
+            raise np.AxisError(f'axis {axis} is out of bounds for array of dimension 0')
+        return fn(x, *a, **k)
+    return g
+
+
+def _rechunk(x, chunks=None):
+    if isinstance(chunks, (tuple, list)) and len(chunks) != arr(x).ndim:
+        raise ValueError(f'chunks has {len(chunks)} entries for an array of {arr(x).ndim} dimensions')
+    return x
 
 
 def _clip(a, *args, **kw):
@@ -224,10 +248,10 @@ METHOD_OVERRIDES = {
 def _meth(name, obj, *a, **k):
     if isinstance(obj, Namespace):
         return getattr(obj, name)(*a, **k)
-    if name in SUMLIKE:
-        return _reduce(name, lambda x, *aa, **kk: getattr(arr(x) if not isinstance(x, np.ndarray) else x, name)(*aa, **kk))(obj, *a, **k)
+    if name in REDUCTIONS:
+        return _zero_d_axis(_reduce(name, lambda x, *aa, **kk: getattr(arr(x) if not isinstance(x, np.ndarray) else x, name)(*aa, **kk)))(obj, *a, **k)
     if name == 'rechunk':
-        return obj
+        return _rechunk(obj, *a, **k)
     if name in ('astype', 'round', 'clip') and isinstance(obj, (np.ndarray, np.generic)):
         return METHOD_OVERRIDES[name](obj, *a, **k)
     return getattr(obj, name)(*a, **k)
@@ -240,7 +264,7 @@ exec('from numpy import *', G)
 G.update({
     'np': None, 'numpy': None, 'da': None,
     'round': _round, 'around': _round, 'rint': _rint,
-    'rechunk': lambda x, chunks=None: x,
+    'rechunk': _rechunk,
     'abs': np.absolute, 'absolute': np.absolute,
     'sum': _reduce('sum', np.sum), 'prod': _reduce('prod', np.prod), 'mean': _reduce('mean', np.mean),
     'var': _reduce('var', np.var), 'std': _reduce('std', np.std),
@@ -253,6 +277,8 @@ G.update({
     'bool_': np.bool_, 'newaxis': None,
     '_cmp': _cmp, '_meth': _meth, '_matmul': _matmul, '_power': _power,
 })
+for _name in REDUCTIONS:
+    G[_name] = _zero_d_axis(G[_name])
 for _n in ('sqrt', 'exp', 'log', 'log1p', 'sin', 'cos', 'tan'):
     G[_n] = _math(_n)
 

@@ -20,9 +20,15 @@ export function source(ctx: ExprContext, spec: SourceSpec, shape: number[], dtyp
   return ctx.intern<SourceNode>({ op: 'source', source: spec, shape, dtype, weak: null, grid }, spec);
 }
 
-export function scalar(ctx: ExprContext, value: number | boolean, kind: Exclude<WeakKind, null>): ScalarNode {
+export function scalar(ctx: ExprContext, value: number | boolean, kind: Exclude<WeakKind, null>, big?: bigint): ScalarNode {
   const dtype: DType = kind === 'float' ? 'float64' : kind === 'int' ? 'int64' : 'bool';
-  return ctx.intern<ScalarNode>({ op: 'scalar', value, shape: [], dtype, weak: kind, grid: [] }, [value, kind]);
+  const exact = big === undefined ? undefined : big.toString();
+  return ctx.intern<ScalarNode>({ op: 'scalar', value, exact, shape: [], dtype, weak: kind, grid: [] }, [value, kind, exact]);
+}
+
+/** A Python int literal's exact value. */
+export function intValue(n: ScalarNode): bigint {
+  return n.exact !== undefined ? BigInt(n.exact) : BigInt(n.value as number);
 }
 
 const COMPARISONS: Record<string, { flip: string; belowMin: boolean }> = {
@@ -34,10 +40,10 @@ const COMPARISONS: Record<string, { flip: string; belowMin: boolean }> = {
   equal: { flip: 'equal', belowMin: false }, not_equal: { flip: 'not_equal', belowMin: true },
 };
 
-/** The values of an integer dtype, as bounds a double can test exactly (the upper one exclusive). */
-function integerRange(d: DType): { min: number; maxExclusive: number } {
-  const bits = itemsize(d) * 8;
-  return isUnsigned(d) ? { min: 0, maxExclusive: 2 ** bits } : { min: -(2 ** (bits - 1)), maxExclusive: 2 ** (bits - 1) };
+/** The values of an integer dtype. */
+export function integerRange(d: DType): { min: bigint; max: bigint } {
+  const bits = BigInt(itemsize(d) * 8);
+  return isUnsigned(d) ? { min: 0n, max: (1n << bits) - 1n } : { min: -(1n << (bits - 1n)), max: (1n << (bits - 1n)) - 1n };
 }
 
 const isPythonInt = (n: Node): n is ScalarNode => n.op === 'scalar' && n.weak === 'int';
@@ -49,22 +55,30 @@ const isPythonInt = (n: Node): n is ScalarNode => n.op === 'scalar' && n.weak ==
  */
 function pythonIntOperands(ctx: ExprContext, fn: string, args: Node[], compute: DType): Node | null {
   if (!isInteger(compute)) return null;
-  const { min, maxExclusive } = integerRange(compute);
+  const { min, max } = integerRange(compute);
   for (let k = 0; k < args.length; k++) {
     const a = args[k];
-    if (!isPythonInt(a) || (fn === 'where' && k === 0) || (typeof a.value === 'number' && a.value >= min && a.value < maxExclusive)) continue;
+    if (!isPythonInt(a) || (fn === 'where' && k === 0)) continue;
+    const v = intValue(a);
+    if (v >= min && v <= max) continue;
+    if (fn === 'logical_and' || fn === 'logical_or' || fn === 'logical_xor') {
+      // Only the literal's truth matters to a logical function.
+      const args2 = [...args];
+      args2[k] = scalar(ctx, v !== 0n, 'bool');
+      return elementwise(ctx, fn, args2);
+    }
     const cmp = COMPARISONS[fn];
     if (cmp && args.length === 2) {
       const other = args[1 - k];
       // Written as "array OP literal": swap a comparison whose literal came first.
       const op = k === 0 ? cmp.flip : fn;
-      const below = (a.value as number) < min;
+      const below = v < min;
       const value = op === 'equal' ? false : op === 'not_equal' ? true : below ? COMPARISONS[op].belowMin : !COMPARISONS[op].belowMin;
       // Integers are never NaN: x == x is all True, x != x all False, and x is still computed.
       return elementwise(ctx, value ? 'equal' : 'not_equal', [other, other]);
     }
-    throw new TesseraError('OVERFLOW_ERROR', `Python integer ${a.value} out of bounds for ${compute}`,
-      `numpy 2 converts a Python int to the array's dtype; use a value from ${min} to ${maxExclusive - 1}, or astype() the array to a wider dtype first`);
+    throw new TesseraError('OVERFLOW_ERROR', `Python integer ${v} out of bounds for ${compute}`,
+      `numpy 2 converts a Python int to the array's dtype; use a value from ${min} to ${max}, or astype() the array to a wider dtype first`);
   }
   return null;
 }

@@ -8,7 +8,7 @@ import { TesseraError } from '../../engine/errors.js';
 import type { ExprContext, Node } from '../../engine/expr.js';
 import { UFUNCS } from '../../engine/ufuncs.js';
 import {
-  concatenate, elementwise, index, type IndexItem, matmul, rechunk, reduce, reshape, scalar, stack, transpose,
+  concatenate, elementwise, index, type IndexItem, integerRange, matmul, rechunk, reduce, reshape, scalar, stack, transpose,
 } from './build.js';
 import { type ChunksSpec, normalizeChunks } from './chunks.js';
 import { arange, full, randomArray } from './creation.js';
@@ -16,7 +16,7 @@ import { type Ast, parseExpression } from './parse.js';
 
 export type Value =
   | { k: 'array'; node: Node }
-  | { k: 'num'; value: number; isInt: boolean }
+  | { k: 'num'; value: number; isInt: boolean; big?: bigint }
   | { k: 'bool'; value: boolean }
   | { k: 'none' }
   | { k: 'str'; value: string }
@@ -79,7 +79,7 @@ export class Evaluator {
     return this.at(ast, () => {
       switch (v.k) {
         case 'array': return v.node;
-        case 'num': return scalar(this.ctx, v.value, v.isInt ? 'int' : 'float');
+        case 'num': return scalar(this.ctx, v.value, v.isInt ? 'int' : 'float', v.big);
         case 'bool': return scalar(this.ctx, v.value, 'bool');
         default: throw new TesseraError('TYPE_ERROR', `expected an array or a number, got ${describe(v)}`, 'check the expression');
       }
@@ -92,7 +92,7 @@ export class Evaluator {
 
   private evalInner(ast: Ast): Value {
     switch (ast.t) {
-      case 'num': return { k: 'num', value: ast.value, isInt: ast.isInt };
+      case 'num': return { k: 'num', value: ast.value, isInt: ast.isInt, big: ast.big };
       case 'str': return { k: 'str', value: ast.value };
       case 'const': return ast.value === null ? { k: 'none' } : { k: 'bool', value: ast.value };
       case 'ellipsis': return { k: 'ellipsis' };
@@ -122,7 +122,7 @@ export class Evaluator {
         const v = this.eval(ast.arg);
         if (ast.op === '+') return v;
         // A Python int has no -0: 0 - 0 is 0, while -0.0 is a float of its own.
-        if (v.k === 'num' && ast.op === '-') return { k: 'num', value: v.isInt ? 0 - v.value : -v.value, isInt: v.isInt };
+        if (v.k === 'num' && ast.op === '-') return v.isInt ? pythonInt(-bigOf(v)) : { k: 'num', value: -v.value, isInt: false };
         return { k: 'array', node: elementwise(this.ctx, ast.op === '-' ? 'negative' : 'invert', [this.asArray(v, ast.arg)]) };
       }
       case 'binary': return this.binary(ast.op, this.eval(ast.left), this.eval(ast.right), ast);
@@ -273,6 +273,7 @@ export class Evaluator {
       case 'argmin': case 'argmax': {
         const b = self ? bind(name, ['axis', 'out'], a, 0, ['keepdims']) : bind(name, ['a', 'axis', 'out'], a, 1, ['keepdims']);
         this.noOut(name, b.out);
+        if (b.axis?.k === 'seq') throw new TesseraError('TYPE_ERROR', `${name}() takes one axis (an integer) or None, not a tuple`, 'give a single axis, e.g. axis=0');
         return A(reduce(this.ctx, name, first(b, 'a'), this.axis(b.axis), this.bool(b.keepdims, false)));
       }
       case 'count_nonzero': {
@@ -282,8 +283,15 @@ export class Evaluator {
       case 'clip': {
         const b = withSelf(['a', 'a_min', 'a_max']);
         let x = first(b, 'a');
-        if (b.a_min && b.a_min.k !== 'none') x = elementwise(this.ctx, 'maximum', [x, arr(b.a_min)]);
-        if (b.a_max && b.a_max.k !== 'none') x = elementwise(this.ctx, 'minimum', [x, arr(b.a_max)]);
+        // numpy >= 2.1: a Python int bound outside an integer array's dtype clips to the dtype's range.
+        const dtype = x.dtype;
+        const bound = (v: Value): Value => {
+          if (!isInteger(dtype) || v.k !== 'num' || !v.isInt) return v;
+          const { min, max } = integerRange(dtype), n = bigOf(v);
+          return n < min ? pythonInt(min) : n > max ? pythonInt(max) : v;
+        };
+        if (b.a_min && b.a_min.k !== 'none') x = elementwise(this.ctx, 'maximum', [x, arr(bound(b.a_min))]);
+        if (b.a_max && b.a_max.k !== 'none') x = elementwise(this.ctx, 'minimum', [x, arr(bound(b.a_max))]);
         return A(x);
       }
       case 'round': case 'around': {
@@ -446,24 +454,67 @@ function globalValue(name: string): Value | undefined {
   return undefined;
 }
 
+/** A Python int literal's exact value. */
+function bigOf(v: Value & { k: 'num' | 'bool' }): bigint {
+  if (v.k === 'bool') return v.value ? 1n : 0n;
+  return v.big ?? BigInt(v.value);
+}
+
+/** A Python int as a Value: its double, and its digits where the double is not exact. */
+function pythonInt(b: bigint): Value {
+  const value = Number(b);
+  return { k: 'num', value, isInt: true, big: Number.isSafeInteger(value) ? undefined : b };
+}
+
+/** Python's int arithmetic, exact at any size (floor division and modulo take the divisor's sign). */
+function foldInts(op: string, a: bigint, b: bigint): Value | null {
+  const zero = () => new TesseraError('ZERO_DIVISION', 'integer division or modulo by zero', '');
+  switch (op) {
+    case '+': return pythonInt(a + b);
+    case '-': return pythonInt(a - b);
+    case '*': return pythonInt(a * b);
+    case '/':
+      if (b === 0n) throw new TesseraError('ZERO_DIVISION', 'division by zero', '');
+      return { k: 'num', value: Number(a) / Number(b), isInt: false };
+    case '//': {
+      if (b === 0n) throw zero();
+      const q = a / b;
+      return pythonInt(a % b !== 0n && (a < 0n) !== (b < 0n) ? q - 1n : q);
+    }
+    case '%': {
+      if (b === 0n) throw zero();
+      const m = a % b;
+      return pythonInt(m !== 0n && (m < 0n) !== (b < 0n) ? m + b : m);
+    }
+    case '**':
+      if (b < 0n) {
+        if (a === 0n) throw new TesseraError('ZERO_DIVISION', '0 cannot be raised to a negative power', '');
+        return { k: 'num', value: Number(a) ** Number(b), isInt: false };
+      }
+      if (b > 4096n && (a > 1n || a < -1n)) throw new TesseraError('BAD_ARGUMENTS', `${a} ** ${b} is too large a Python int`, 'no dtype holds it: use a float, e.g. 2.0 ** 5000');
+      return pythonInt(a ** b);
+  }
+  return null;
+}
+
 /** Python arithmetic on two literals (kept exact: ints stay ints where Python keeps them). */
 function foldNumbers(op: string, l: Value & { k: 'num' | 'bool' }, r: Value & { k: 'num' | 'bool' }): Value | null {
   const lv = l.k === 'bool' ? (l.value ? 1 : 0) : l.value, rv = r.k === 'bool' ? (r.value ? 1 : 0) : r.value;
-  const ints = (l.k === 'bool' || l.isInt) && (r.k === 'bool' || r.isInt);
+  if ((l.k === 'bool' || l.isInt) && (r.k === 'bool' || r.isInt)) return foldInts(op, bigOf(l), bigOf(r));
   switch (op) {
-    case '+': return { k: 'num', value: lv + rv, isInt: ints };
-    case '-': return { k: 'num', value: lv - rv, isInt: ints };
-    case '*': return { k: 'num', value: lv * rv, isInt: ints };
+    case '+': return { k: 'num', value: lv + rv, isInt: false };
+    case '-': return { k: 'num', value: lv - rv, isInt: false };
+    case '*': return { k: 'num', value: lv * rv, isInt: false };
     case '/':
       if (rv === 0) throw new TesseraError('ZERO_DIVISION', 'division by zero', '');
       return { k: 'num', value: lv / rv, isInt: false };
     case '//':
-      if (rv === 0) throw new TesseraError('ZERO_DIVISION', 'integer division or modulo by zero', '');
-      return { k: 'num', value: Math.floor(lv / rv), isInt: ints };
+      if (rv === 0) throw new TesseraError('ZERO_DIVISION', 'float floor division by zero', '');
+      return { k: 'num', value: Math.floor(lv / rv), isInt: false };
     case '%':
-      if (rv === 0) throw new TesseraError('ZERO_DIVISION', 'integer division or modulo by zero', '');
-      return { k: 'num', value: lv - Math.floor(lv / rv) * rv, isInt: ints };
-    case '**': return { k: 'num', value: lv ** rv, isInt: ints && rv >= 0 };
+      if (rv === 0) throw new TesseraError('ZERO_DIVISION', 'float modulo', '');
+      return { k: 'num', value: lv - Math.floor(lv / rv) * rv, isInt: false };
+    case '**': return { k: 'num', value: lv ** rv, isInt: false };
   }
   return null;
 }

@@ -6,7 +6,7 @@
 import { TesseraError } from '../../engine/errors.js';
 
 export type Ast =
-  | { t: 'num'; value: number; isInt: boolean; start: number; end: number }
+  | { t: 'num'; value: number; isInt: boolean; big?: bigint; start: number; end: number }
   | { t: 'str'; value: string; start: number; end: number }
   | { t: 'const'; value: boolean | null; start: number; end: number }
   | { t: 'ellipsis'; start: number; end: number }
@@ -210,7 +210,10 @@ export function parseExpression(src: string): Ast {
     if (t.kind === 'num') {
       const text = t.text.replace(/_/g, '');
       const isInt = /^\d+$/.test(text);
-      return { t: 'num', value: Number(text), isInt, start: t.start, end: t.end };
+      const value = Number(text);
+      // A Python int is exact at any size: keep the digits where a double cannot.
+      const big = isInt && !Number.isSafeInteger(value) ? BigInt(text) : undefined;
+      return { t: 'num', value, isInt, big, start: t.start, end: t.end };
     }
     if (t.kind === 'str') return { t: 'str', value: t.text, start: t.start, end: t.end };
     if (t.kind === 'name') {
