@@ -15,6 +15,8 @@ export interface Transport {
   saveExport(jobId: string, what: string): Promise<void>;
   /** The native open dialog, where there is one (Electron); null in a browser. */
   openDatasets: (() => Promise<Dataset[]>) | null;
+  /** Adds a dropped file by its path on this machine (Electron); null in a browser, which uploads it. */
+  addDroppedFile: ((file: File) => Promise<Dataset>) | null;
   /** Menu actions (Electron's application menu). */
   onMenu(listener: (action: string) => void): void;
 }
@@ -31,7 +33,7 @@ interface PreloadApi {
   hello(params: unknown): Promise<IpcAnswer>;
   runJob(params: unknown): Promise<IpcAnswer>;
   cancelJob(params: unknown): Promise<IpcAnswer>;
-  addDataset(params: unknown): Promise<IpcAnswer>;
+  addDroppedFile(file: File): Promise<IpcAnswer>;
   listDatasets(params: unknown): Promise<IpcAnswer>;
   listHistory(params: unknown): Promise<IpcAnswer>;
   getJob(params: unknown): Promise<IpcAnswer>;
@@ -51,7 +53,12 @@ function unwrap<T>(answer: IpcAnswer): T {
 
 function ipcTransport(api: PreloadApi): Transport {
   return {
-    request: async (method, params) => unwrap(await api[method](params)),
+    request: async (method, params) => {
+      // Paths reach the Electron host only from a drop or a dialog (addDroppedFile, openDatasets).
+      if (method === 'addDataset') throw new RequestError('FORBIDDEN', 'files are added by drop or by the open dialog', 'drop the file on the window');
+      return unwrap(await (api as unknown as Record<string, (p: unknown) => Promise<IpcAnswer>>)[method](params));
+    },
+    addDroppedFile: async (file) => unwrap<Dataset>(await api.addDroppedFile(file)),
     onEvent: (l) => api.onEvent((e) => l(decodeMessage(e) as ApiEvent)),
     saveExport: async (jobId, what) => { unwrap(await api.saveExport(jobId, what)); },
     openDatasets: async () => unwrap<Dataset[]>(await api.openDatasets()),
@@ -101,6 +108,7 @@ export function connectWebSocket(): Promise<Transport> {
       onEvent: (l) => { listeners.push(l); },
       saveExport: download,
       openDatasets: null,
+      addDroppedFile: null,
       onMenu: () => undefined,
     });
   });

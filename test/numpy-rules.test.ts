@@ -149,6 +149,12 @@ describe('numpy 2 rules that differential testing found broken (issue #11)', () 
       { expr: 'a + 2 ** 63', want: { error: 'OverflowError' } }, { expr: 'g + 2 ** 64', want: { error: 'OverflowError' } }]);
   });
 
+  it('numpy functions make numpy scalars of Python literals (np.asarray), which take part in promotion', async () => {
+    await check(['floor(65535.0) & u', 'log(2) + i16.astype("float32")', 'sqrt(2) * i16.astype("float32")', 'u + (2 < 3)', 'u + 2 * 3',
+      'minimum(1, 2) + u', { expr: 'sign(9223372036854775808) + u', want: { dtype: 'uint64', shape: [3], values: [97, 130, 195] } },
+      { expr: 'u.reshape(-1, 0)', want: { error: 'ValueError' } }]);
+  });
+
   it('argmin and argmax take one axis, not a tuple', async () => {
     await check([{ expr: 'm.argmin(axis=(0,))', want: { error: 'TypeError' } }, { expr: 'argmax(m, (1,))', want: { error: 'TypeError' } }, 'argmax(m, 1)']);
   });
@@ -166,7 +172,7 @@ describe('numpy 2 rules that differential testing found broken (issue #11)', () 
   });
 
   it('ddof may be negative or larger than the count; a 0-d array has no axis 0 (numpy 2)', async () => {
-    await check(['i8.var(ddof=-1)', 'i8.std(ddof=-2)', 'i8.var(ddof=4)', 'i8.var(ddof=9)', 'z.sum()',
+    await check(['i8.var(ddof=-1)', 'i8.std(ddof=-2)', 'i8.var(ddof=4)', 'i8.var(ddof=9)', 'z.sum()', 'var(z * 1e300)', 'var(m * 1e300)', 'std(m[0] * 1e154)',
       // numpy 1.24 accepts axis=0 on a 0-d array; numpy 2 raises AxisError.
       { expr: 'z.sum(axis=0)', want: { error: 'AxisError' } }]);
     await expect(runSpec(engine(), { datasets: { z: { full: [], value: 1.5 } }, outputs: { r: 'z.sum(axis=0)' } }))

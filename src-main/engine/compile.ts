@@ -247,7 +247,7 @@ function walkRegion(root: Node, regionShape: readonly number[], offset: readonly
   const walkFused = (n: Node, maps: DimMap[]): Reg => {
     switch (n.op) {
       case 'scalar': {
-        if (n.weak === 'int') return pythonIntConstant(n, b);
+        if (n.weak === 'int' || n.exact !== undefined) return pythonIntConstant(n, b);
         const ct = ctypeOf(n.dtype);
         const v = typeof n.value === 'boolean' ? (n.value ? 1 : 0) : n.value;
         return { reg: b.constant(ct, v), ctype: ct, dtype: n.dtype };

@@ -14,7 +14,7 @@ import type { TaskRecord } from '../engine/events.js';
 import type { Layer } from '../engine/graph.js';
 import { itemsize } from '../engine/dtype.js';
 import { product } from '../engine/grid.js';
-import { buildJob, type JobSpec, validateSpec } from '../service/job-spec.js';
+import { buildJob, type JobSpec, type ReadableCheck, validateSpec } from '../service/job-spec.js';
 import { runBuiltJob } from '../service/run-job.js';
 import { arrayChunkParameter, type ChunkParameter } from './chunk-parameter.js';
 import { machineInfo, type Machine } from './machine.js';
@@ -32,6 +32,8 @@ export interface SweepOptions {
   repeat?: number;
   memoryLimit?: number | null;
   signal?: AbortSignal;
+  /** Which files the job may read (see service/file-access.ts). */
+  readable?: ReadableCheck;
   onProgress?: (done: number, total: number, value: number) => void;
 }
 
@@ -76,7 +78,7 @@ export async function profileJob(engine: Engine, rawSpec: unknown, baseDir: stri
   const spec = validateSpec(rawSpec);
   const repeat = opts.repeat ?? 3;
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > 50) throw new TesseraError('BAD_OPTION', `--repeat must be 1 to 50, not ${repeat}`, 'for example --repeat 3');
-  const first = await buildJob(spec, baseDir);
+  const first = await buildJob(spec, baseDir, { readable: opts.readable });
   if (!first.datasets.size) throw new TesseraError('BAD_OPTION', 'the job has no datasets to chunk', 'profile a job whose outputs read datasets');
   const name = opts.dataset ?? [...first.datasets.entries()].reduce((a, b) => (product(b[1].shape) > product(a[1].shape) ? b : a))[0];
   const node = first.datasets.get(name);
@@ -89,7 +91,7 @@ export async function profileJob(engine: Engine, rawSpec: unknown, baseDir: stri
   const runs = new Map<number, Run[]>(values.map((v) => [v, []]));
   try {
     const runOnce = async (value: number): Promise<Run> => {
-      const job = await buildJob(param.apply(spec, value), baseDir);
+      const job = await buildJob(param.apply(spec, value), baseDir, { readable: opts.readable });
       const r = await runBuiltJob(engine, job, { outDir: out, memoryLimit, signal: opts.signal });
       return {
         metrics: runMetrics({ records: r.records, samples: r.samples, wallS: r.stats.wall_s, startedAt: r.startedAt, workers: r.workers, peakStoreBytes: r.stats.peak_store_bytes }),

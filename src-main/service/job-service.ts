@@ -30,6 +30,7 @@ import { encodeNpy } from './npy-encode.js';
 import { EventBus, type MemorySample, type Progress } from '../engine/events.js';
 import { TaskLog } from '../engine/task-log.js';
 import { TaskStream } from './task-stream.js';
+import type { FileAccess } from './file-access.js';
 import { buildJob, validateSpec } from './job-spec.js';
 import { JobHistory } from './job-history.js';
 import { runBuiltJob } from './run-job.js';
@@ -51,6 +52,8 @@ export interface JobServiceOptions {
   startEngine?: (o: EngineOptions) => Promise<Engine>;
   /** Free space uploads must leave on the data folder's disk (uploads.ts; default 1 GiB). */
   uploadReserveBytes?: number;
+  /** The files jobs may read (file-access.ts); files the user adds are allowed as they come. */
+  fileAccess?: FileAccess;
 }
 
 interface RunningJob {
@@ -72,8 +75,13 @@ export class JobService {
   private replacedHostEngine = false;
   private current: { engine: Engine; workers: number | null; scheduler: RunOptions['scheduler'] };
 
+  /** Which files a job may read: those the file access allows, or any without one. */
+  private readonly readable: ((path: string) => Promise<void>) | undefined;
+
   constructor(hostEngine: Engine, private readonly opts: JobServiceOptions) {
     this.engine = hostEngine;
+    const access = opts.fileAccess;
+    this.readable = access ? (path) => access.check(path) : undefined;
     this.history = new JobHistory(join(opts.dataDir, 'jobs'));
     this.profiles = new ProfileStore(join(opts.dataDir, 'profiles.json'));
     this.uploads = new Uploads(join(opts.dataDir, 'uploads'), opts.uploadReserveBytes);
@@ -115,7 +123,7 @@ export class JobService {
     try {
       const engine = await this.engineFor(options);
       const report: ProfileReport = await profileJob(engine, spec, this.opts.baseDir, {
-        dataset: sweep.dataset ?? undefined, values: sweep.chunks ?? undefined, repeat: sweep.repeat, signal,
+        dataset: sweep.dataset ?? undefined, values: sweep.chunks ?? undefined, repeat: sweep.repeat, signal, readable: this.readable,
         memoryLimit: options.memoryLimit ? parseBytes(options.memoryLimit) : null,
         onProgress: (done, total, value) => emit({ event: 'profile.progress', data: { jobId, done, total, value } }),
       });
@@ -138,6 +146,7 @@ export class JobService {
   /** Inspects a file the user dropped or opened, and lists it under a name usable in expressions. */
   async addDataset(path: string, fileName = basename(path)): Promise<Dataset> {
     const info = await inspectFile(path);
+    await this.opts.fileAccess?.allowFile(info.path);
     for (const d of this.datasets.values()) if (d.path === info.path) return d;
     const base = fileName.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_]/g, '_').replace(/^(?=\d)/, '_') || 'data';
     let name = base;
@@ -314,7 +323,7 @@ export class JobService {
       const memoryLimit = options.memoryLimit ? parseBytes(options.memoryLimit) : null;
       const engine = await this.engineFor(options);
       const chunker = new AutoChunker(this.profiles, machineInfo(engine.simd), engine.workers);
-      const job = await buildJob(validateSpec(spec), this.opts.baseDir, { autoChunks: autoChunkChooser(chunker, memoryLimit) });
+      const job = await buildJob(validateSpec(spec), this.opts.baseDir, { autoChunks: autoChunkChooser(chunker, memoryLimit), readable: this.readable });
       const auto = new Map(job.autoChunks.map((c) => [c.dataset, c]));
       chunking = [...job.datasets.entries()].map(([dataset, node]) => ({
         dataset, grid: node.grid, reason: auto.has(dataset) ? `auto: ${formatBytes(auto.get(dataset)!.bytes)} from ${auto.get(dataset)!.reason}` : 'as the spec gives it',

@@ -83,9 +83,12 @@ async function sizeOf(path: string): Promise<number> {
   }
 }
 
-async function buildDataset(ctx: ExprContext, name: string, d: Record<string, unknown>, baseDir: string): Promise<Node> {
+/** Resolves if a job may read a file (absolute path); see file-access.ts. */
+export type ReadableCheck = (path: string) => Promise<void>;
+
+async function buildDataset(ctx: ExprContext, name: string, d: Record<string, unknown>, baseDir: string, readable?: ReadableCheck): Promise<Node> {
   try {
-    return await buildDatasetNode(ctx, name, d, baseDir);
+    return await buildDatasetNode(ctx, name, d, baseDir, readable);
   } catch (e) {
     // Every failure here is this dataset's: say so in the message and mark it for the window.
     if (!(e instanceof TesseraError)) throw e;
@@ -107,10 +110,12 @@ export function specFiles(spec: { datasets?: Record<string, unknown> }): string[
   return out;
 }
 
-async function buildDatasetNode(ctx: ExprContext, name: string, d: Record<string, unknown>, baseDir: string): Promise<Node> {
-  const where = (p: unknown) => {
+async function buildDatasetNode(ctx: ExprContext, name: string, d: Record<string, unknown>, baseDir: string, readable?: ReadableCheck): Promise<Node> {
+  const where = async (p: unknown) => {
     if (typeof p !== 'string' || !p) throw specError(`dataset '${name}': the path must be a string`);
-    return isAbsolute(p) ? p : resolve(baseDir, p);
+    const path = isAbsolute(p) ? p : resolve(baseDir, p);
+    await readable?.(path);
+    return path;
   };
   const chunks = d.chunks as ChunksSpec | undefined;
   const dtype = (d.dtype ?? undefined) as DType | undefined;
@@ -121,9 +126,9 @@ async function buildDatasetNode(ctx: ExprContext, name: string, d: Record<string
       low: d.low as number | undefined, high: d.high as number | undefined, loc: d.loc as number | undefined, scale: d.scale as number | undefined,
     });
   }
-  if ('npy' in d) return npyArray(ctx, await readNpyInfo(where(d.npy)), chunks);
+  if ('npy' in d) return npyArray(ctx, await readNpyInfo(await where(d.npy)), chunks);
   if ('raw' in d) {
-    const path = where(d.raw);
+    const path = await where(d.raw);
     return rawArray(ctx, { path, fileSize: await sizeOf(path), dtype: d.dtype, shape: d.shape, order: d.order, offset: d.offset, byteorder: d.byteorder, chunks });
   }
   if ('arange' in d) {
@@ -142,8 +147,14 @@ async function buildDatasetNode(ctx: ExprContext, name: string, d: Record<string
  * Builds a job's expression graph. With a chooser, datasets chunked "auto" (or not at all) are
  * built once to learn their size, given the chooser's chunk size, and built again.
  */
-export async function buildJob(spec: JobSpec, baseDir: string, opts: { autoChunks?: AutoChunkChooser } = {}): Promise<BuiltJob> {
-  const built = await buildOnce(spec, baseDir);
+export interface BuildOptions {
+  autoChunks?: AutoChunkChooser;
+  /** Which files the job may read (a window's jobs); unset, any file the spec names (the CLI). */
+  readable?: ReadableCheck;
+}
+
+export async function buildJob(spec: JobSpec, baseDir: string, opts: BuildOptions = {}): Promise<BuiltJob> {
+  const built = await buildOnce(spec, baseDir, opts.readable);
   if (!opts.autoChunks) return built;
   const auto = Object.entries(spec.datasets ?? {}).filter(([, d]) => d.chunks === undefined || d.chunks === 'auto');
   if (!auto.length) return built;
@@ -155,13 +166,13 @@ export async function buildJob(spec: JobSpec, baseDir: string, opts: { autoChunk
     datasets[name] = { ...d, chunks: `${choice.bytes}B` };
     autoChunks.push({ dataset: name, ...choice });
   }
-  return { ...(await buildOnce({ ...spec, datasets }, baseDir)), autoChunks };
+  return { ...(await buildOnce({ ...spec, datasets }, baseDir, opts.readable)), autoChunks };
 }
 
-async function buildOnce(spec: JobSpec, baseDir: string): Promise<BuiltJob> {
+async function buildOnce(spec: JobSpec, baseDir: string, readable?: ReadableCheck): Promise<BuiltJob> {
   const ctx = new ExprContext();
   const datasets = new Map<string, Node>();
-  for (const [name, d] of Object.entries(spec.datasets ?? {})) datasets.set(name, await buildDataset(ctx, name, d, baseDir));
+  for (const [name, d] of Object.entries(spec.datasets ?? {})) datasets.set(name, await buildDataset(ctx, name, d, baseDir, readable));
   const ev = new Evaluator(ctx, datasets);
   const outputs = Object.entries(spec.outputs).map(([name, src]) => ({ name, node: ev.evaluateOutput(src, name) }));
   return { ctx, datasets, outputs, autoChunks: [] };

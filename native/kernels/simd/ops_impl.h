@@ -669,6 +669,8 @@ template <class A> void r_mean_vector(ReduceSlots s, int64_t slot, const void* v
 // Variance state (count, mean, M2); blocks merge by Chan et al.'s parallel formula.
 inline void chan_merge(double& na, double& ma, double& m2a, double nb, double mb, double m2b) {
   if (nb == 0) return;
+  // Into an empty state, copy: d * d of a mean near 1e300 is inf, and inf * 0 would be NaN.
+  if (na == 0) { na = nb; ma = mb; m2a = m2b; return; }
   double n = na + nb, d = mb - ma;
   ma = ma + d * (nb / n);
   m2a = m2a + m2b + d * d * (na * nb / n);

@@ -26,6 +26,24 @@ export function scalar(ctx: ExprContext, value: number | boolean, kind: Exclude<
   return ctx.intern<ScalarNode>({ op: 'scalar', value, exact, shape: [], dtype, weak: kind, grid: [] }, [value, kind, exact]);
 }
 
+/**
+ * What np.asarray makes of a Python literal that a numpy function is given with no array beside
+ * it (`np.floor(65535)`, `np.log(-100)`): a numpy scalar of the default dtype, which, unlike the
+ * literal, takes part in promotion (int64, or uint64 from 2^63; float64; bool).
+ */
+export function asNumpyScalar(ctx: ExprContext, n: Node): Node {
+  if (n.weak === null) return n;
+  if (n.op !== 'scalar') return elementwise(ctx, `astype_${n.dtype}`, [n]);
+  let dtype: DType = n.dtype;
+  if (n.weak === 'int') {
+    const v = intValue(n);
+    if (v >= 2n ** 63n && v < 2n ** 64n) dtype = 'uint64';
+    else if (v < -(2n ** 63n) || v >= 2n ** 64n)
+      throw new TesseraError('OVERFLOW_ERROR', `Python int ${v} too large to convert to a numpy integer`, 'numpy holds integers in 64 bits: write it as a float, e.g. 1e20');
+  }
+  return ctx.intern<ScalarNode>({ op: 'scalar', value: n.value, exact: n.exact, shape: [], dtype, weak: null, grid: [] }, [n.value, dtype, n.exact]);
+}
+
 /** A Python int literal's exact value. */
 export function intValue(n: ScalarNode): bigint {
   return n.exact !== undefined ? BigInt(n.exact) : BigInt(n.value as number);
@@ -91,9 +109,10 @@ export function elementwise(ctx: ExprContext, fn: string, args: Node[]): MapNode
   if (replaced) return replaced as MapNode;
   const shape = broadcastShapes(args.map((a) => a.shape));
   const grid = broadcastGrid(shape, args);
-  // A result of only weak scalars stays weak (2 * 3.0 is still a Python float).
-  const weak: WeakKind = args.every((a) => a.weak !== null) && !fn.startsWith('astype_') && types.out !== 'bool'
-    ? (types.out === 'float64' ? 'float' : 'int') : null;
+  // A result of only Python literals stays one (2 < 3.0 is a Python bool); numpy functions make
+  // numpy scalars of their literals first (asNumpyScalar), so this is the operators' case.
+  const weak: WeakKind = args.every((a) => a.weak !== null) && !fn.startsWith('astype_')
+    ? (types.out === 'float64' ? 'float' : types.out === 'bool' ? 'bool' : 'int') : null;
   return ctx.intern<MapNode>({ op: 'map', fn, args, shape, dtype: types.out, weak, grid }, fn);
 }
 
@@ -227,6 +246,8 @@ export function reshape(ctx: ExprContext, input: Node, shapeIn: number[]): Node 
   const unknown = shapeIn.filter((d) => d === -1).length;
   if (unknown > 1) throw new TesseraError('BAD_SHAPE', 'can only specify one unknown dimension (-1)', '');
   const known = product(shapeIn.filter((d) => d !== -1));
+  if (unknown && known === 0)
+    throw new TesseraError('BAD_SHAPE', `cannot reshape array of size ${total} into shape ${fmtShape(shapeIn)}`, 'with a 0 in the shape, -1 could be any size: give every dimension');
   const shape = shapeIn.map((d) => (d === -1 ? (known === 0 ? 0 : total / known) : d));
   if (product(shape) !== total || shape.some((d) => !Number.isInteger(d) || d < 0))
     throw new TesseraError('BAD_SHAPE', `cannot reshape array of size ${total} into shape ${fmtShape(shapeIn)}`, 'the new shape must hold the same number of elements');

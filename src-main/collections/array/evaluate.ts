@@ -8,7 +8,7 @@ import { TesseraError } from '../../engine/errors.js';
 import type { ExprContext, Node } from '../../engine/expr.js';
 import { UFUNCS } from '../../engine/ufuncs.js';
 import {
-  concatenate, elementwise, index, type IndexItem, integerRange, matmul, rechunk, reduce, reshape, scalar, stack, transpose,
+  asNumpyScalar, concatenate, elementwise, index, type IndexItem, integerRange, matmul, rechunk, reduce, reshape, scalar, stack, transpose,
 } from './build.js';
 import { type ChunksSpec, normalizeChunks } from './chunks.js';
 import { arange, full, randomArray } from './creation.js';
@@ -253,7 +253,9 @@ export class Evaluator {
       const u = UFUNC_ALIASES[name];
       const params = UFUNCS[u].arity === 1 ? ['x'] : UFUNCS[u].arity === 2 ? ['x1', 'x2'] : ['condition', 'x', 'y'];
       const b = bind(name, params, a, params.length);
-      return A(elementwise(this.ctx, u, params.map((p) => arr(b[p]))));
+      const args = params.map((p) => arr(b[p]));
+      // With no array among them, numpy makes its arguments numpy scalars (np.asarray).
+      return A(elementwise(this.ctx, u, args.every((x) => x.weak !== null) ? args.map((x) => asNumpyScalar(this.ctx, x)) : args));
     }
     switch (name) {
       case 'sum': case 'prod': case 'mean': case 'var': case 'std': {

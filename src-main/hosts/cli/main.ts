@@ -6,7 +6,7 @@
  * object either way.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -15,6 +15,7 @@ import { Engine } from '../../engine/engine.js';
 import { TesseraError, toTesseraError } from '../../engine/errors.js';
 import { EventBus } from '../../engine/events.js';
 import { chromeTrace } from '../../engine/trace.js';
+import { FileAccess } from '../../service/file-access.js';
 import { JobService } from '../../service/job-service.js';
 import { buildJob, loadSpecFile } from '../../service/job-spec.js';
 import { runBuiltJob } from '../../service/run-job.js';
@@ -37,7 +38,7 @@ export const USAGE = `usage:
   tessera profile JOB.json [--dataset NAME] [--chunks 1e5,1e6,...|auto] [--repeat 3]
                        [--workers N] [--memory-limit 2GB] [--json] [--report report.html]
   tessera inspect FILE [--json]
-  tessera serve [--port N] [--workers N] [--data DIR]
+  tessera serve [--port N] [--workers N] [--data DIR] [--allow DIR ...]
 
 Profiles and the "auto" chunk model live in the data folder (--data DIR, or
 $XDG_DATA_HOME/tessera, or ~/.local/share/tessera).
@@ -159,14 +160,19 @@ function packageRoot(): string {
 }
 
 async function cmdServe(args: string[], io: Io): Promise<number> {
-  const { values } = parseArgs({ args, options: { port: { type: 'string' }, workers: { type: 'string' }, data: { type: 'string' } } });
+  const { values } = parseArgs({ args, options: { port: { type: 'string' }, workers: { type: 'string' }, data: { type: 'string' }, allow: { type: 'string', multiple: true } } });
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TesseraError('BAD_OPTION', `--port must be a port number, not '${values.port}'`, 'for example --port 8765');
   const workers = parseWorkers(values.workers);
   const rendererDir = join(packageRoot(), 'out', 'renderer');
   if (!existsSync(join(rendererDir, 'index.html'))) throw new TesseraError('NOT_BUILT', 'the app is not built', 'run `npm run build:app` (npm ci does it)');
   const engine = await Engine.start({ workers });
-  const service = new JobService(engine, { host: 'web', dataDir: dataDir(values.data), baseDir: process.cwd(), startEngine: (o) => Engine.start(o) });
+  // A page may have its jobs read uploads (in the data folder) and the folders named by --allow.
+  const data = dataDir(values.data);
+  const allowed = (values.allow ?? []).map((d) => resolve(d));
+  for (const d of allowed) if (!existsSync(d)) throw new TesseraError('FILE_NOT_FOUND', `--allow ${d}: no such folder`, 'name a folder whose files the window may read');
+  const fileAccess = await FileAccess.create([data, ...allowed]);
+  const service = new JobService(engine, { host: 'web', dataDir: data, baseDir: process.cwd(), startEngine: (o) => Engine.start(o), fileAccess });
   const host = await startWebHost(service, { port, rendererDir });
   io.out(`Tessera is serving on ${host.url}\n(127.0.0.1 only; the link carries this launch's access token. Ctrl-C to stop.)\n`);
   await untilStopSignal();

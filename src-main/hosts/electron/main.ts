@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import workerPath from '../../engine/worker?modulePath';
 import { Engine } from '../../engine/engine.js';
+import { FileAccess } from '../../service/file-access.js';
 import { JobService } from '../../service/job-service.js';
 import { registerDialogs } from './dialogs.js';
 import { registerIpc } from './ipc.js';
@@ -41,9 +42,11 @@ if (!app.requestSingleInstanceLock()) {
     applySessionSecurity(session.defaultSession);
     const workerUrl = pathToFileURL(workerPath);
     const engine = await Engine.start({ workerUrl });
+    // Jobs from the window read files the user dropped or opened, and the app's data folder.
+    const dataDir = join(app.getPath('userData'), 'data');
     const service = new JobService(engine, {
-      host: 'electron', dataDir: join(app.getPath('userData'), 'data'), baseDir: app.getPath('home'),
-      startEngine: (o) => Engine.start({ ...o, workerUrl }),
+      host: 'electron', dataDir, baseDir: app.getPath('home'),
+      startEngine: (o) => Engine.start({ ...o, workerUrl }), fileAccess: await FileAccess.create([dataDir]),
     });
     const win = createWindow();
     const isAppWindow = (sender: Electron.WebContents) => sender === win.webContents;

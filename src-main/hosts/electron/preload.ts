@@ -18,7 +18,6 @@ export const api = {
   hello: call('hello'),
   runJob: call('runJob'),
   cancelJob: call('cancelJob'),
-  addDataset: call('addDataset'),
   listDatasets: call('listDatasets'),
   listHistory: call('listHistory'),
   getJob: call('getJob'),
@@ -32,8 +31,11 @@ export const api = {
   onMenu: (listener: (action: string) => void): void => {
     ipcRenderer.on(MENU_CHANNEL, (_event, action: string) => listener(action));
   },
-  /** The path of a file the user dropped on the window (a user gesture: the only way a path is given). */
-  pathForFile: (file: File): string => webUtils.getPathForFile(file),
+  /**
+   * Adds a file the user dropped on the window. The path comes from the dropped File itself, here
+   * in the preload: the page never names a path, so its jobs read only files the user chose.
+   */
+  addDroppedFile: (file: File) => call('addDataset')({ path: webUtils.getPathForFile(file) }),
   /** Events as the host encoded them (text, or a binary frame as a Uint8Array): the renderer decodes. */
   onEvent: (listener: (e: unknown) => void): void => {
     ipcRenderer.on(EVENT_CHANNEL, (_event, e: unknown) => listener(e));
