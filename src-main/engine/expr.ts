@@ -7,7 +7,7 @@
  */
 import type { DType, WeakKind } from './dtype.js';
 import { TesseraError } from './errors.js';
-import { boundaries, type Grid, refine } from './grid.js';
+import { boundaries, checkChunkCount, type Grid, refine } from './grid.js';
 
 export type SourceSpec =
   | { kind: 'uniform' | 'normal'; seed: number }
@@ -63,6 +63,7 @@ export class ExprContext {
   private nextId = 1;
 
   intern<T extends Node>(partial: Omit<T, 'id' | 'key'>, params: unknown): T {
+    checkChunkCount(partial.grid, partial.shape);
     const kids = children(partial as unknown as Node).map((c) => c.id);
     const key = JSON.stringify([partial.op, params, kids, partial.dtype, partial.shape, partial.grid], exactNumbers);
     const found = this.byKey.get(key);
