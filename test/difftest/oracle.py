@@ -151,6 +151,9 @@ def _rechunk(x, chunks=None):
 
 
 def _clip(a, *args, **kw):
+    # numpy 2: Python bool bounds are weak like ints (1.24 promotes them as a bool array would).
+    args = [int(v) if isinstance(v, bool) and arr(a).dtype.kind != 'b' else v for v in args]
+    kw = {k: (int(v) if isinstance(v, bool) and arr(a).dtype.kind != 'b' else v) for k, v in kw.items()}
     a0 = a
     if isinstance(a, (np.ndarray, np.generic)) and a.dtype.kind in 'iu':
         info = np.iinfo(a.dtype)

@@ -3,7 +3,7 @@
  * Each returns an interned Expr node; each raises a TesseraError that names the shapes or
  * arguments at fault.
  */
-import { type DType, isInteger, isUnsigned, itemsize, promoteDtypes, reductionTypes, type WeakKind } from '../../engine/dtype.js';
+import { type DType, isFloat, isInteger, isUnsigned, itemsize, promoteDtypes, reductionTypes, type WeakKind } from '../../engine/dtype.js';
 import { TesseraError } from '../../engine/errors.js';
 import {
   broadcastGrid, broadcastShapes, type ConcatNode, type ExprContext, fmtShape, type MapNode, type MatmulNode, type Node,
@@ -41,7 +41,8 @@ export function asNumpyScalar(ctx: ExprContext, n: Node): Node {
     else if (v < -(2n ** 63n) || v >= 2n ** 64n)
       throw new TesseraError('OVERFLOW_ERROR', `Python int ${v} too large to convert to a numpy integer`, 'numpy holds integers in 64 bits: write it as a float, e.g. 1e20');
   }
-  return ctx.intern<ScalarNode>({ op: 'scalar', value: n.value, exact: n.exact, shape: [], dtype, weak: null, grid: [] }, [n.value, dtype, n.exact]);
+  // 'numpy' keeps this node apart from the literal of the same value and dtype.
+  return ctx.intern<ScalarNode>({ op: 'scalar', value: n.value, exact: n.exact, shape: [], dtype, weak: null, grid: [] }, [n.value, 'numpy', n.exact]);
 }
 
 /** A Python int literal's exact value. */
@@ -112,7 +113,7 @@ export function elementwise(ctx: ExprContext, fn: string, args: Node[]): MapNode
   // A result of only Python literals stays one (2 < 3.0 is a Python bool); numpy functions make
   // numpy scalars of their literals first (asNumpyScalar), so this is the operators' case.
   const weak: WeakKind = args.every((a) => a.weak !== null) && !fn.startsWith('astype_')
-    ? (types.out === 'float64' ? 'float' : types.out === 'bool' ? 'bool' : 'int') : null;
+    ? (isFloat(types.out) ? 'float' : types.out === 'bool' ? 'bool' : 'int') : null;
   return ctx.intern<MapNode>({ op: 'map', fn, args, shape, dtype: types.out, weak, grid }, fn);
 }
 

@@ -5,6 +5,7 @@
  */
 import { type DType, isDType, isFloat, isInteger, itemsize } from '../../engine/dtype.js';
 import { TesseraError } from '../../engine/errors.js';
+import { product } from '../../engine/grid.js';
 import type { ExprContext, Node } from '../../engine/expr.js';
 import { UFUNCS } from '../../engine/ufuncs.js';
 import {
@@ -120,9 +121,14 @@ export class Evaluator {
       case 'slice': throw new TesseraError('SYNTAX_ERROR', 'a slice (a:b) is only allowed inside [ ]', '');
       case 'unary': {
         const v = this.eval(ast.arg);
+        // Python on literals: a bool is an int here (-True is -1, ~False is -1, +True is 1), and
+        // an int has no -0 (while -0.0 is a float of its own).
+        if ((v.k === 'num' && v.isInt) || v.k === 'bool') {
+          const n = bigOf(v);
+          return pythonInt(ast.op === '-' ? -n : ast.op === '~' ? -n - 1n : n);
+        }
         if (ast.op === '+') return v;
-        // A Python int has no -0: 0 - 0 is 0, while -0.0 is a float of its own.
-        if (v.k === 'num' && ast.op === '-') return v.isInt ? pythonInt(-bigOf(v)) : { k: 'num', value: -v.value, isInt: false };
+        if (v.k === 'num' && ast.op === '-') return { k: 'num', value: -v.value, isInt: false };
         return { k: 'array', node: elementwise(this.ctx, ast.op === '-' ? 'negative' : 'invert', [this.asArray(v, ast.arg)]) };
       }
       case 'binary': return this.binary(ast.op, this.eval(ast.left), this.eval(ast.right), ast);
@@ -228,7 +234,8 @@ export class Evaluator {
     }
     const left = this.asArray(l, ast.left), right = this.asArray(r, ast.right);
     if (op === '@') return { k: 'array', node: matmul(this.ctx, left, right) };
-    if (op === '**' && (isInteger(left.dtype) || left.dtype === 'bool') && r.k === 'num' && r.isInt && r.value < 0)
+    // numpy raises when its loop meets a negative exponent: an empty array raises nothing.
+    if (op === '**' && (isInteger(left.dtype) || left.dtype === 'bool') && r.k === 'num' && r.isInt && r.value < 0 && product(left.shape) > 0)
       throw new TesseraError('VALUE_ERROR', 'integers to negative integer powers are not allowed', 'use a float exponent, e.g. x ** -1.0');
     // numpy's `**` squares a bool array with x ** 2 (square has no bool loop: int8); power() itself
     // promotes bool with a Python int to int64.
@@ -285,6 +292,7 @@ export class Evaluator {
       case 'clip': {
         const b = withSelf(['a', 'a_min', 'a_max']);
         let x = first(b, 'a');
+        if (x.weak !== null) x = asNumpyScalar(this.ctx, x); // np.clip(7, ...) clips np.int64(7)
         // numpy >= 2.1: a Python int bound outside an integer array's dtype clips to the dtype's range.
         const dtype = x.dtype;
         const bound = (v: Value): Value => {
