@@ -131,7 +131,20 @@ export class Evaluator {
         if (v.k === 'num' && ast.op === '-') return { k: 'num', value: -v.value, isInt: false };
         return { k: 'array', node: elementwise(this.ctx, ast.op === '-' ? 'negative' : 'invert', [this.asArray(v, ast.arg)]) };
       }
-      case 'binary': return this.binary(ast.op, this.eval(ast.left), this.eval(ast.right), ast);
+      case 'binary': {
+        // A flat chain (a + b - c * d + ...) is a left spine of any length: walk it in a loop,
+        // left to right as Python evaluates it, so its length costs no stack.
+        const spine: (Ast & { t: 'binary' })[] = [];
+        let left: Ast = ast;
+        while (left.t === 'binary') { spine.push(left); left = left.left; }
+        let acc = this.eval(left);
+        for (let k = spine.length - 1; k >= 0; k--) {
+          const node = spine[k];
+          const l = acc;
+          acc = this.at(node, () => this.binary(node.op, l, this.eval(node.right), node));
+        }
+        return acc;
+      }
     }
   }
 

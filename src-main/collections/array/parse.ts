@@ -71,9 +71,29 @@ export function tokenize(src: string): Token[] {
 
 const COMPARE = ['<', '<=', '>', '>=', '==', '!='];
 
+/**
+ * How deeply brackets, unary operators and powers may nest (Python's own parser stops at 200
+ * nested parentheses). Long flat chains (a + b + c + ...) do not nest: they parse and evaluate in
+ * loops, at any length.
+ */
+export const MAX_NESTING = 200;
+
 export function parseExpression(src: string): Ast {
   const toks = tokenize(src);
   let p = 0;
+  let depth = 0;
+  /** Runs a nested parse one level deeper, refusing nesting beyond MAX_NESTING. */
+  const nested = <T>(at: Token, f: () => T): T => {
+    if (++depth > MAX_NESTING) {
+      throw syntaxError(`the expression nests more than ${MAX_NESTING} levels deep`, at.start, at.end,
+        'write it flatter: name parts of it as separate outputs, or split long nested sums into a chain a + b + c');
+    }
+    try {
+      return f();
+    } finally {
+      depth--;
+    }
+  };
   const peek = () => toks[p];
   const isOp = (text: string) => peek().kind === 'op' && peek().text === text;
   const next = () => toks[p++];
@@ -110,7 +130,7 @@ export function parseExpression(src: string): Ast {
   const unary = (): Ast => {
     if (peek().kind === 'op' && ['-', '+', '~'].includes(peek().text)) {
       const t = next();
-      const arg = unary();
+      const arg = nested(t, unary);
       return { t: 'unary', op: t.text, arg, start: t.start, end: arg.end };
     }
     if (peek().kind === 'name' && ['not', 'and', 'or'].includes(peek().text)) {
@@ -122,8 +142,8 @@ export function parseExpression(src: string): Ast {
   const power = (): Ast => {
     const base = postfix();
     if (isOp('**')) {
-      next();
-      const exp = unary();
+      const t = next();
+      const exp = nested(t, unary);
       return { t: 'binary', op: '**', left: base, right: exp, start: base.start, end: exp.end };
     }
     return base;
@@ -170,23 +190,30 @@ export function parseExpression(src: string): Ast {
 
   const postfix = (): Ast => {
     let node = atom();
-    for (;;) {
+    // Each attribute, call and index wraps the node before it: the chain is a nesting too.
+    for (let links = 0; ; links++) {
+      if (links > MAX_NESTING) {
+        throw syntaxError(`a chain of more than ${MAX_NESTING} attributes, calls and indexes`, node.start, peek().end, 'split it into separate outputs');
+      }
       if (isOp('.')) {
         next();
         const t = next();
         if (t.kind !== 'name') throw syntaxError('expected a name after "."', t.start, Math.max(t.end, t.start + 1));
         node = { t: 'attr', obj: node, name: t.text, start: node.start, end: t.end };
       } else if (isOp('(')) {
-        node = callArgs(node);
+        const fn = node;
+        node = nested(peek(), () => callArgs(fn));
       } else if (isOp('[')) {
-        next();
-        const items: Ast[] = [];
-        while (!isOp(']')) {
-          items.push(subscript());
-          if (!isOp(']')) expect(',');
-        }
-        const close = expect(']');
-        node = { t: 'index', obj: node, items, start: node.start, end: close.end };
+        const obj = node;
+        node = nested(next(), () => {
+          const items: Ast[] = [];
+          while (!isOp(']')) {
+            items.push(subscript());
+            if (!isOp(']')) expect(',');
+          }
+          const close = expect(']');
+          return { t: 'index', obj, items, start: obj.start, end: close.end } as Ast;
+        });
       } else {
         return node;
       }
@@ -223,12 +250,12 @@ export function parseExpression(src: string): Ast {
     }
     if (t.kind === 'op' && t.text === '...') return { t: 'ellipsis', start: t.start, end: t.end };
     if (t.kind === 'op' && t.text === '(') {
-      const { items, trailingComma, end } = sequence(')');
+      const { items, trailingComma, end } = nested(t, () => sequence(')'));
       if (items.length === 1 && !trailingComma) return { ...items[0], start: t.start, end } as Ast;
       return { t: 'tuple', items, start: t.start, end };
     }
     if (t.kind === 'op' && t.text === '[') {
-      const { items, end } = sequence(']');
+      const { items, end } = nested(t, () => sequence(']'));
       return { t: 'list', items, start: t.start, end };
     }
     if (t.kind === 'end') throw syntaxError('the expression ended early', t.start, t.start, 'complete the expression');

@@ -60,8 +60,12 @@ function report(e: TesseraError, json: boolean, io: Io): number {
 }
 
 /** Points at the failing part of an expression, under the expression. */
+/** The expression with a caret under the span at fault; a long one shows 60 characters either side. */
 function caret(src: string, start: number, end: number): string {
-  return `  ${src}\n  ${' '.repeat(start)}${'^'.repeat(Math.max(1, end - start))}\n`;
+  const from = Math.max(0, start - 60), to = Math.min(src.length, Math.max(end, start + 1) + 60);
+  const pre = from > 0 ? '...' : '', post = to < src.length ? '...' : '';
+  const marks = '^'.repeat(Math.max(1, Math.min(end, to) - start));
+  return `  ${pre}${src.slice(from, to)}${post}\n  ${' '.repeat(pre.length + start - from)}${marks}\n`;
 }
 
 function formatValue(v: unknown): string {
