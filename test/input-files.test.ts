@@ -1,11 +1,11 @@
 /**
  * Input files that are not what a job needs, or stop being it while the job runs: a folder, a
- * device, a FIFO, an empty file, a file truncated or rewritten under its mapping.
+ * device, a FIFO, an empty file, a file truncated under its mapping, an output disk that fills up.
  * Each gives a typed error (or, for an empty file, an empty array as numpy gives), the process
  * and its workers survive, and the engine runs the next job.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, truncateSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, truncateSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TesseraError } from '../dist/src-main/engine/errors.js';
@@ -220,5 +220,28 @@ describe('an input file that shrinks under a job', () => {
     expect(stderr).toContain(`error[INPUT_CHANGED]: the input file ${path} changed while the job was using it`);
     expect(stderr).toContain('hint: something wrote to, truncated or replaced the file during the job');
     expect(readdirSync(dir).filter((f) => f.startsWith('core'))).toEqual([]);
+  });
+});
+
+describe('an output disk that fills up', () => {
+  const unshare = spawnSync('unshare', ['-r', '-m', 'true']).status === 0;
+
+  it.skipIf(!unshare)('DISK_FULL (exit 1), the temporary file removed, nothing under the output name', () => {
+    const dir = tempDir();
+    const out = join(dir, 'small');
+    mkdirSync(out);
+    writeFileSync(join(dir, 'job.json'), JSON.stringify(spec({ x: { random: 'uniform', shape: [1_000_000], seed: 1, chunks: [100_000] } }, { y: 'x * 2', z: 'x + 1' })));
+    // A 2 MB file system (tmpfs, in a mount namespace of its own) for 8 MB of output.
+    const script = `mount -t tmpfs -o size=2m tmpfs "${out}" && "${process.execPath}" "${BIN}" run job.json --out "${out}" --json; echo "status=$?"; ls -A "${out}"`;
+    const r = spawnSync('unshare', ['-r', '-m', 'sh', '-c', script], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: ENV });
+    const lines = r.stdout.trim().split('\n');
+    const error = JSON.parse(lines[0]).error;
+    expect(error.code).toBe('DISK_FULL');
+    expect(error.message).toMatch(/No space left on device/);
+    expect(error.message).toMatch(new RegExp(`${out}/[yz]\\.npy: No space left on device`));
+    expect(error.hint).toMatch(/free space/);
+    expect(lines[1]).toBe('status=1');
+    expect(lines.slice(2)).toEqual([]); // neither a temporary file nor a partial y.npy / z.npy
+    expect(existsSync(join(out, 'y.npy'))).toBe(false);
   });
 });
