@@ -7,6 +7,7 @@
 
 #include "binding/convert.h"
 #include "io/mapped_file.h"
+#include "io/mapped_guard.h"
 #include "io/npy_header.h"
 #include "io/npy_writer.h"
 #include "kernels/op_table.h"
@@ -170,9 +171,17 @@ Napi::Value PutChunk(const Napi::CallbackInfo& info) {
   });
 }
 
+// openFile(path, [size, mtimeSec, mtimeNsec]): maps a file; with the stamp the job planned with,
+// a file that differs from it is refused with INPUT_CHANGED.
 Napi::Value OpenFile(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
-    int id = FileRegistry::instance().open(arg_string(info, 0));
+    FileStamp expect;
+    if (info.Length() > 1 && info[1].IsNumber()) {
+      expect.size = static_cast<int64_t>(arg_number(info, 1));
+      expect.mtime_sec = static_cast<int64_t>(arg_number(info, 2));
+      expect.mtime_nsec = static_cast<int64_t>(arg_number(info, 3));
+    }
+    int id = FileRegistry::instance().open(arg_string(info, 0), expect);
     Napi::Object o = Napi::Object::New(info.Env());
     o.Set("id", Napi::Number::New(info.Env(), id));
     o.Set("size", Napi::Number::New(info.Env(), static_cast<double>(FileRegistry::instance().get(id)->size())));
@@ -184,6 +193,21 @@ Napi::Value CloseFile(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     FileRegistry::instance().close(static_cast<int>(arg_number(info, 0)));
     return info.Env().Undefined();
+  });
+}
+
+// Reads one byte of a mapped file the way a task reads (guarded): for the tests of what a file
+// truncated under a mapping does. Throws INPUT_CHANGED when the read faults.
+Napi::Value ReadFileByte(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    auto f = FileRegistry::instance().get(static_cast<int>(arg_number(info, 0)));
+    double at = arg_number(info, 1);
+    if (!(at >= 0) || at >= static_cast<double>(f->size())) throw Error("BAD_ARGUMENT", "offset outside the mapped file", "");
+    struct Read { const uint8_t* p; uint8_t v; } r{f->data() + static_cast<size_t>(at), 0};
+    MappedRange range{f->data(), f->size()};
+    if (guarded_read([](void* a) { auto* x = static_cast<Read*>(a); x->v = *static_cast<const volatile uint8_t*>(x->p); }, &r, &range, 1) >= 0)
+      throw_input_changed(f->path(), "it shrank while it was being read");
+    return Napi::Number::New(info.Env(), r.v);
   });
 }
 
@@ -279,6 +303,7 @@ class TesseraAddon : public Napi::Addon<TesseraAddon> {
         InstanceMethod("putChunk", &TesseraAddon::Call<PutChunk>),
         InstanceMethod("openFile", &TesseraAddon::Call<OpenFile>),
         InstanceMethod("closeFile", &TesseraAddon::Call<CloseFile>),
+        InstanceMethod("readFileByte", &TesseraAddon::Call<ReadFileByte>),
         InstanceMethod("parseNpyHeader", &TesseraAddon::Call<ParseNpyHeader>),
         InstanceMethod("declareWriter", &TesseraAddon::Call<DeclareWriter>),
         InstanceMethod("abortWriter", &TesseraAddon::Call<AbortWriter>),

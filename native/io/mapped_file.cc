@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -19,15 +20,44 @@ size_t page_size() {
 }
 // madvise wants page-aligned starts; round the range outwards.
 void advise(const uint8_t* base, size_t total, size_t offset, size_t length, int advice) {
-  if (length == 0 || offset >= total) return;
+  if (!base || length == 0 || offset >= total) return;
   size_t start = offset / page_size() * page_size();
   size_t end = std::min(total, offset + length);
   madvise(const_cast<uint8_t*>(base) + start, end - start, advice);
 }
+
+const char* kind_of(mode_t m) {
+  if (S_ISDIR(m)) return "a folder";
+  if (S_ISFIFO(m)) return "a named pipe (FIFO)";
+  if (S_ISCHR(m)) return "a character device";
+  if (S_ISBLK(m)) return "a block device";
+  if (S_ISSOCK(m)) return "a socket";
+  return "not a regular file";
+}
+
+FileStamp stamp_of(const struct stat& st) {
+  return FileStamp{static_cast<int64_t>(st.st_size), static_cast<int64_t>(st.st_mtim.tv_sec), static_cast<int64_t>(st.st_mtim.tv_nsec)};
+}
+
+bool same(const FileStamp& a, const FileStamp& b) {
+  return a.size == b.size && a.mtime_sec == b.mtime_sec && a.mtime_nsec == b.mtime_nsec;
+}
+
+std::string describe_change(const FileStamp& was, const FileStamp& now) {
+  if (now.size != was.size)
+    return "its size went from " + std::to_string(was.size) + " to " + std::to_string(now.size) + " bytes";
+  return "it was modified (its modification time changed)";
+}
 }  // namespace
 
-MappedFile::MappedFile(const std::string& path) : path_(path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+void throw_input_changed(const std::string& path, const std::string& what) {
+  throw Error("INPUT_CHANGED", "the input file " + path + " changed while the job was using it: " + what,
+              "something wrote to, truncated or replaced the file during the job; let it finish writing, then run the job again");
+}
+
+MappedFile::MappedFile(const std::string& path, const FileStamp& expect) : path_(path) {
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, forever.
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) {
     int e = errno;
     if (e == ENOENT)
@@ -35,26 +65,57 @@ MappedFile::MappedFile(const std::string& path) : path_(path) {
     throw Error("FILE_UNREADABLE", "cannot open " + path + ": " + std::strerror(e), "check the file's permissions");
   }
   struct stat st;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+  if (fstat(fd, &st) != 0) {
+    int e = errno;
     ::close(fd);
-    throw Error("FILE_UNREADABLE", path + " is not a regular file", "give the path of a file, not a folder or device");
+    throw Error("FILE_UNREADABLE", "cannot read " + path + ": " + std::strerror(e), "check the file's permissions");
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw Error("NOT_A_FILE", path + " is " + kind_of(st.st_mode) + ", not a regular file",
+                "give the path of a regular file (a .npy file, or raw binary data)");
+  }
+  stamp_ = stamp_of(st);
+  dev_ = static_cast<uint64_t>(st.st_dev);
+  ino_ = static_cast<uint64_t>(st.st_ino);
+  if (expect.known() && !same(expect, stamp_)) {
+    ::close(fd);
+    throw_input_changed(path, describe_change(expect, stamp_) + " between planning the job and reading it");
   }
   size_ = static_cast<size_t>(st.st_size);
-  if (size_ == 0) {
-    ::close(fd);
-    throw Error("FILE_EMPTY", path + " is empty (0 bytes)", "the file holds no data; was it written completely?");
+  if (size_ > 0) {
+    void* p = mmap(nullptr, size_, PROT_READ, MAP_SHARED, fd, 0);
+    if (p == MAP_FAILED) {
+      int e = errno;
+      ::close(fd);
+      throw Error("FILE_UNREADABLE", "cannot map " + path + ": " + std::strerror(e), "");
+    }
+    data_ = static_cast<uint8_t*>(p);
+    madvise(data_, size_, MADV_SEQUENTIAL);
   }
-  void* p = mmap(nullptr, size_, PROT_READ, MAP_SHARED, fd, 0);
-  int e = errno;
-  ::close(fd);  // the mapping keeps the file alive
-  if (p == MAP_FAILED)
-    throw Error("FILE_UNREADABLE", "cannot map " + path + ": " + std::strerror(e), "");
-  data_ = static_cast<uint8_t*>(p);
-  madvise(data_, size_, MADV_SEQUENTIAL);
+  fd_ = fd;  // kept for check_unchanged()
 }
 
 MappedFile::~MappedFile() {
   if (data_) munmap(data_, size_);
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void MappedFile::check_unchanged() const {
+  constexpr int64_t kCheckEveryNs = 1'000'000;
+  const int64_t t = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  if (!changed_.load(std::memory_order_relaxed) && t < next_check_ns_.load(std::memory_order_relaxed)) return;
+  next_check_ns_.store(t + kCheckEveryNs, std::memory_order_relaxed);
+  struct stat st;
+  if (fstat(fd_, &st) != 0) {
+    changed_.store(true, std::memory_order_relaxed);
+    throw_input_changed(path_, std::string("it can no longer be read: ") + std::strerror(errno));
+  }
+  FileStamp now = stamp_of(st);
+  if (!same(now, stamp_)) {
+    changed_.store(true, std::memory_order_relaxed);
+    throw_input_changed(path_, describe_change(stamp_, now));
+  }
 }
 
 void MappedFile::will_need(size_t offset, size_t length) const {
@@ -70,17 +131,29 @@ FileRegistry& FileRegistry::instance() {
   return r;
 }
 
-int FileRegistry::open(const std::string& path) {
+int FileRegistry::open(const std::string& path, const FileStamp& expect) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = by_path_.find(path);
   if (it != by_path_.end()) {
-    refs_[it->second]++;
-    return it->second;
+    const MappedFile& f = *files_.at(it->second);
+    // The mapping made for an earlier job serves this one only if it is of the file as planned.
+    bool reuse;
+    if (expect.known()) {
+      reuse = same(f.stamp(), expect);
+    } else {
+      struct stat st;
+      reuse = ::stat(path.c_str(), &st) == 0 && static_cast<uint64_t>(st.st_dev) == f.device() &&
+              static_cast<uint64_t>(st.st_ino) == f.inode() && same(stamp_of(st), f.stamp());
+    }
+    if (reuse) {
+      refs_[it->second]++;
+      return it->second;
+    }
   }
-  auto f = std::make_shared<MappedFile>(path);
+  auto f = std::make_shared<MappedFile>(path, expect);
   int id = next_id_++;
   files_[id] = f;
-  by_path_[path] = id;
+  by_path_[path] = id;  // an older mapping of this path stays until its last user closes it
   refs_[id] = 1;
   return id;
 }
@@ -98,7 +171,8 @@ void FileRegistry::close(int id) {
   auto it = files_.find(id);
   if (it == files_.end()) return;
   if (--refs_[id] > 0) return;
-  by_path_.erase(it->second->path());
+  auto p = by_path_.find(it->second->path());
+  if (p != by_path_.end() && p->second == id) by_path_.erase(p);
   files_.erase(it);
   refs_.erase(id);
 }

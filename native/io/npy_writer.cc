@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <mutex>
 #include <unistd.h>
 
 #include "../common/error.h"
@@ -12,20 +13,27 @@
 namespace tessera {
 
 namespace {
-[[noreturn]] void io_error(const std::string& what, const std::string& path) {
-  throw Error("WRITE_FAILED", what + " " + path + ": " + std::strerror(errno),
+// ENOSPC and EDQUOT are DISK_FULL; anything else (EIO, EFBIG, EACCES, ...) is WRITE_FAILED.
+[[noreturn]] void io_error(const std::string& what, const std::string& path, int e) {
+  if (e == ENOSPC || e == EDQUOT)
+    throw Error("DISK_FULL", what + " " + path + ": " + std::strerror(e) + " (nothing was left under that name)",
+                "free space on that disk, or write the outputs elsewhere (--out DIR)");
+  throw Error("WRITE_FAILED", what + " " + path + ": " + std::strerror(e),
               "check that the output folder exists, is writable and has free space");
 }
 
-void pwrite_all(int fd, const uint8_t* p, size_t n, off_t at, const std::string& path) {
+// Returns 0 or the errno of the write that failed.
+int pwrite_all(int fd, const uint8_t* p, size_t n, off_t at) {
   while (n > 0) {
     ssize_t w = ::pwrite(fd, p, n, at);
     if (w < 0) {
       if (errno == EINTR) continue;
-      io_error("cannot write", path);
+      return errno;
     }
+    if (w == 0) return EIO;
     p += w; n -= static_cast<size_t>(w); at += w;
   }
+  return 0;
 }
 }  // namespace
 
@@ -37,18 +45,43 @@ NpyWriter::NpyWriter(std::string final_path, DType dtype, std::vector<int64_t> s
 
 NpyWriter::~NpyWriter() { abort(); }
 
+// The temporary file is sized (and its blocks reserved, where the file system can) before any
+// data goes in, so a disk that cannot hold the output fails here, before the job computes it.
 void NpyWriter::open_locked() {
+  if (failed_) throw Error(failed_code_, failed_message_, failed_hint_);
   if (fd_ >= 0) return;
   if (done_) throw Error("WRITE_FAILED", "the output " + final_path_ + " was already closed", "");
   fd_ = ::open(temp_path_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd_ < 0) io_error("cannot create", temp_path_);
+  if (fd_ < 0) io_error("cannot create", temp_path_, errno);
   std::string header = format_npy_header(dtype_, shape_);
   data_offset_ = header.size();
   int64_t count = 1;
   for (int64_t d : shape_) count *= d;
   off_t total = static_cast<off_t>(data_offset_ + count * dtype_size(dtype_));
-  if (::ftruncate(fd_, total) != 0) io_error("cannot size", temp_path_);
-  pwrite_all(fd_, reinterpret_cast<const uint8_t*>(header.data()), header.size(), 0, temp_path_);
+  int e;
+  do e = ::fallocate(fd_, 0, 0, total) == 0 ? 0 : errno; while (e == EINTR);
+  if (e == EOPNOTSUPP || e == ENOSYS) e = ::ftruncate(fd_, total) == 0 ? 0 : errno;
+  if (e) fail_locked("cannot make room for", e);
+  e = pwrite_all(fd_, reinterpret_cast<const uint8_t*>(header.data()), header.size(), 0);
+  if (e) fail_locked("cannot write", e);
+}
+
+// A write that failed ends the output: the temporary file goes at once (other threads may still
+// hold its descriptor, which stays open until abort(); their writes land in the removed file and
+// its blocks are freed when it closes), and every later write or commit throws the same error.
+void NpyWriter::fail_locked(const std::string& what, int e) {
+  ::unlink(temp_path_.c_str());
+  try {
+    io_error(what, final_path_, e);
+  } catch (const Error& err) {
+    if (!failed_) {
+      failed_ = true;
+      failed_code_ = err.code();
+      failed_message_ = err.what();
+      failed_hint_ = err.hint();
+    }
+    throw;
+  }
 }
 
 void NpyWriter::write_chunk(const Chunk& chunk, const std::vector<int64_t>& offset) {
@@ -60,8 +93,15 @@ void NpyWriter::write_chunk(const Chunk& chunk, const std::vector<int64_t>& offs
   if (chunk.shape.size() != nd || offset.size() != nd || chunk.dtype != dtype_)
     throw Error("INTERNAL", "a chunk does not fit the output it is written to", "this is a bug, please report it");
   const size_t item = dtype_size(dtype_);
+  auto write = [&](const uint8_t* p, size_t n, off_t at) {
+    int e = pwrite_all(fd_, p, n, at);
+    if (e) {
+      std::lock_guard<std::mutex> lock(mu_);
+      fail_locked("cannot write", e);
+    }
+  };
   if (nd == 0) {
-    pwrite_all(fd_, chunk.data, item, static_cast<off_t>(data_offset_), temp_path_);
+    write(chunk.data, item, static_cast<off_t>(data_offset_));
     return;
   }
   // Trailing dimensions the chunk covers fully merge into one contiguous run per write.
@@ -83,7 +123,7 @@ void NpyWriter::write_chunk(const Chunk& chunk, const std::vector<int64_t>& offs
     for (size_t d = 0; d < merged; ++d) at += (offset[d] + idx[d]) * fstride[d];
     at += offset[merged] * fstride[merged];
     for (size_t d = merged + 1; d < nd; ++d) at += offset[d] * fstride[d];
-    pwrite_all(fd_, src, run_bytes, static_cast<off_t>(data_offset_ + at * item), temp_path_);
+    write(src, run_bytes, static_cast<off_t>(data_offset_ + at * item));
     src += run_bytes;
     size_t d = merged;
     while (d > 0) {
@@ -98,15 +138,19 @@ void NpyWriter::write_chunk(const Chunk& chunk, const std::vector<int64_t>& offs
 void NpyWriter::commit() {
   std::lock_guard<std::mutex> lock(mu_);
   open_locked();  // an empty array still gets a file
-  if (::fsync(fd_) != 0) io_error("cannot flush", temp_path_);
-  ::close(fd_);
+  // Write-back errors (a full disk under delayed allocation, EIO) surface at fsync or close.
+  int e = ::fsync(fd_) == 0 ? 0 : errno;
+  if (::close(fd_) != 0 && !e) e = errno;
   fd_ = -1;
+  if (e) {
+    done_ = true;
+    fail_locked("cannot write", e);
+  }
   if (std::rename(temp_path_.c_str(), final_path_.c_str()) != 0) {
-    int e = errno;
+    e = errno;
     ::unlink(temp_path_.c_str());
     done_ = true;
-    errno = e;
-    io_error("cannot rename the finished output into", final_path_);
+    io_error("cannot rename the finished output into", final_path_, e);
   }
   done_ = true;
 }

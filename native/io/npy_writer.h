@@ -1,6 +1,7 @@
 // Writes a .npy output chunk by chunk, from any worker thread, and only ever under a temporary
 // name: commit() renames it into place, abort() removes it. A crash or a cancelled job therefore
-// never leaves a partial file under the real name.
+// never leaves a partial file under the real name. A write that fails (a full disk: DISK_FULL;
+// anything else: WRITE_FAILED) removes the temporary file at once.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -25,6 +26,7 @@ class NpyWriter {
 
  private:
   void open_locked();
+  [[noreturn]] void fail_locked(const std::string& what, int err);
   std::mutex mu_;
   std::string final_path_, temp_path_;
   DType dtype_;
@@ -32,6 +34,8 @@ class NpyWriter {
   int fd_ = -1;
   size_t data_offset_ = 0;
   bool done_ = false;
+  bool failed_ = false;  // a write failed: the temp file is gone and every later call throws this
+  std::string failed_code_, failed_message_, failed_hint_;
 };
 
 class WriterRegistry {

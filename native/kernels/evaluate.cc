@@ -1,10 +1,12 @@
 #include "evaluate.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
 #include "../common/checked.h"
 #include "../common/error.h"
+#include "../io/mapped_guard.h"
 
 namespace tessera {
 
@@ -62,6 +64,7 @@ std::vector<ResolvedAccess> resolve_accesses(const std::vector<Access>& accesses
       }
       case Access::Kind::File: {
         r.file = FileRegistry::instance().get(a.file);
+        r.file->check_unchanged();  // a file seen changed since it was mapped is not read
         r.item = dtype_size(a.dtype);
         if (a.data_offset < 0 || a.data_elements < 0 || static_cast<uint64_t>(a.data_offset) > r.file->size() ||
             static_cast<uint64_t>(a.data_elements) > (r.file->size() - static_cast<uint64_t>(a.data_offset)) / r.item)
@@ -93,6 +96,105 @@ void release_file_pages(const std::vector<ResolvedAccess>& ops) {
     r.file->release_pages(start, len);
   }
 }
+
+namespace {
+
+// Everything the block loop needs, made before it starts: the loop itself (run_blocks) owns
+// nothing with a destructor, so a read of a mapped file that faults can leave it by a jump.
+struct BlockLoop {
+  const Program* p;
+  const OpTable* t;
+  const ResolvedAccess* ops;
+  size_t nops;
+  const int64_t* shape;
+  size_t nd;
+  bool scalar_space;
+  int64_t inner, block;
+  Registers* regs;
+  const void** reg;
+  const std::vector<std::vector<double>>* consts;
+  const int* const_slot;
+  std::vector<int64_t>* outer;  // the sink's view of the outer index (elements written in place)
+  int64_t* row;
+  const BlockSink* sink;
+};
+
+void run_blocks(void* arg) {
+  const BlockLoop& L = *static_cast<const BlockLoop*>(arg);
+  const Program& p = *L.p;
+  const OpTable& t = *L.t;
+  const ResolvedAccess* ops = L.ops;
+  const size_t nd = L.nd;
+  const void** reg = L.reg;
+  int64_t* outer = L.outer->data();
+  int64_t* row = L.row;
+  const int64_t inner = L.inner, block = L.block;
+  const size_t ncode = p.code.size();
+  const Instr* code = p.code.data();
+
+  while (true) {
+    for (size_t k = 0; k < L.nops; ++k) {
+      int64_t o = ops[k].access->base;
+      if (!L.scalar_space)
+        for (size_t d = 0; d + 1 < nd; ++d) o += outer[d] * ops[k].access->strides[d];
+      row[k] = o;
+    }
+    for (int64_t j0 = 0; j0 < inner; j0 += block) {
+      const int64_t len = inner - j0 < block ? inner - j0 : block;
+      for (size_t pc = 0; pc < ncode; ++pc) {
+        const Instr& in = code[pc];
+        void* dst = L.regs->at(in.dst);
+        const int ty = ci(in.type);
+        switch (in.op) {
+          case Op::Load: {
+            const ResolvedAccess& r = ops[in.a];
+            const Access& a = *r.access;
+            const int64_t st = L.scalar_space ? 0 : a.strides[nd - 1];
+            const int64_t idx0 = row[in.a] + j0 * st;
+            const int64_t n = st == 0 ? 1 : len;  // a broadcast operand reads one value, then fills
+            switch (a.kind) {
+              case Access::Kind::Chunk:
+              case Access::Kind::File: {
+                const uint8_t* src = r.data + idx0 * static_cast<int64_t>(r.item);
+                if (st == 1 && !a.byteswap && same_storage(a.dtype, in.type)) { reg[in.dst] = src; continue; }
+                t.gather[static_cast<int>(a.dtype)][ty](dst, src, st * static_cast<int64_t>(r.item), n, a.byteswap);
+                break;
+              }
+              case Access::Kind::Uniform: t.uniform(static_cast<double*>(dst), a.seed, idx0, st, n); break;
+              case Access::Kind::Normal: t.normal(static_cast<double*>(dst), a.seed, idx0, st, n); break;
+              case Access::Kind::Arange: t.arange[ty](dst, a.start, a.step, idx0, st, n); break;
+            }
+            if (st == 0 && len > 1) {
+              uint64_t v;
+              std::memcpy(&v, dst, ctype_size(in.type));
+              t.fill[ty](dst, &v, len);
+            }
+            break;
+          }
+          case Op::Const: reg[in.dst] = (*L.consts)[L.const_slot[pc]].data(); continue;
+          case Op::Cast: t.cast[ty][ci(in.src_type)](dst, reg[in.a], len); break;
+          case Op::Where: t.where[ty](dst, reg[in.a], reg[in.b], reg[in.c], len); break;
+          default:
+            if (op_arity(in.op) == 1) t.unary[static_cast<int>(in.op)][ty](dst, reg[in.a], len);
+            else t.binary[static_cast<int>(in.op)][ty](dst, reg[in.a], reg[in.b], len);
+            break;
+        }
+        reg[in.dst] = dst;
+      }
+      (*L.sink)(reg[p.result], len, *L.outer, j0);
+    }
+    // Advance the odometer over the outer dimensions.
+    size_t d = nd - 1;
+    while (d > 0) {
+      if (++outer[d - 1] < L.shape[d - 1]) break;
+      outer[d - 1] = 0;
+      --d;
+    }
+    if (d == 0) break;
+  }
+}
+
+}  // namespace
 
 void evaluate(const Program& p, const std::vector<ResolvedAccess>& ops, const std::vector<int64_t>& iter_shape_in,
               const BlockSink& sink) {
@@ -145,67 +247,24 @@ void evaluate(const Program& p, const std::vector<ResolvedAccess>& ops, const st
   }
   std::vector<int64_t> outer(nd - 1, 0);
   std::vector<int64_t> row(ops.size());
-  auto stride_of = [&](size_t k, size_t d) -> int64_t { return scalar_space ? 0 : ops[k].access->strides[d]; };
+  BlockLoop loop{&p, &t, ops.data(), ops.size(), shape.data(), nd, scalar_space, inner, block,
+                 &regs, reg.data(), &consts, const_slot.data(), &outer, row.data(), &sink};
 
-  while (true) {
-    for (size_t k = 0; k < ops.size(); ++k) {
-      int64_t o = ops[k].access->base;
-      for (size_t d = 0; d + 1 < nd; ++d) o += outer[d] * stride_of(k, d);
-      row[k] = o;
-    }
-    for (int64_t j0 = 0; j0 < inner; j0 += block) {
-      const int64_t len = inner - j0 < block ? inner - j0 : block;
-      for (size_t pc = 0; pc < p.code.size(); ++pc) {
-        const Instr& in = p.code[pc];
-        void* dst = regs.at(in.dst);
-        const int ty = ci(in.type);
-        switch (in.op) {
-          case Op::Load: {
-            const ResolvedAccess& r = ops[in.a];
-            const Access& a = *r.access;
-            const int64_t st = stride_of(in.a, nd - 1);
-            const int64_t idx0 = row[in.a] + j0 * st;
-            const int64_t n = st == 0 ? 1 : len;  // a broadcast operand reads one value, then fills
-            switch (a.kind) {
-              case Access::Kind::Chunk:
-              case Access::Kind::File: {
-                const uint8_t* src = r.data + idx0 * static_cast<int64_t>(r.item);
-                if (st == 1 && !a.byteswap && same_storage(a.dtype, in.type)) { reg[in.dst] = src; continue; }
-                t.gather[static_cast<int>(a.dtype)][ty](dst, src, st * static_cast<int64_t>(r.item), n, a.byteswap);
-                break;
-              }
-              case Access::Kind::Uniform: t.uniform(static_cast<double*>(dst), a.seed, idx0, st, n); break;
-              case Access::Kind::Normal: t.normal(static_cast<double*>(dst), a.seed, idx0, st, n); break;
-              case Access::Kind::Arange: t.arange[ty](dst, a.start, a.step, idx0, st, n); break;
-            }
-            if (st == 0 && len > 1) {
-              uint64_t v;
-              std::memcpy(&v, dst, ctype_size(in.type));
-              t.fill[ty](dst, &v, len);
-            }
-            break;
-          }
-          case Op::Const: reg[in.dst] = consts[const_slot[pc]].data(); continue;
-          case Op::Cast: t.cast[ty][ci(in.src_type)](dst, reg[in.a], len); break;
-          case Op::Where: t.where[ty](dst, reg[in.a], reg[in.b], reg[in.c], len); break;
-          default:
-            if (op_arity(in.op) == 1) t.unary[static_cast<int>(in.op)][ty](dst, reg[in.a], len);
-            else t.binary[static_cast<int>(in.op)][ty](dst, reg[in.a], reg[in.b], len);
-            break;
-        }
-        reg[in.dst] = dst;
-      }
-      sink(reg[p.result], len, outer, j0);
-    }
-    // Advance the odometer over the outer dimensions.
-    size_t d = nd - 1;
-    while (d > 0) {
-      if (++outer[d - 1] < shape[d - 1]) break;
-      outer[d - 1] = 0;
-      --d;
-    }
-    if (d == 0) break;
+  // The mapped files this task reads: reads of them run guarded (see mapped_guard.h).
+  std::vector<MappedRange> ranges;
+  std::vector<const MappedFile*> range_file;
+  for (const ResolvedAccess& r : ops) {
+    if (!r.file || !r.file->data()) continue;
+    if (std::find(range_file.begin(), range_file.end(), r.file.get()) != range_file.end()) continue;
+    ranges.push_back(MappedRange{r.file->data(), r.file->size()});
+    range_file.push_back(r.file.get());
   }
+  if (ranges.empty()) {
+    run_blocks(&loop);
+    return;
+  }
+  const int hit = guarded_read(run_blocks, &loop, ranges.data(), ranges.size());
+  if (hit >= 0) throw_input_changed(range_file[hit]->path(), "it shrank while a task was reading it");
 }
 
 }  // namespace tessera

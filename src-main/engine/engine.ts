@@ -2,12 +2,13 @@
  * The engine facade: plan, lower, schedule and collect results for one job. An Engine owns a
  * worker pool (or none, for the synchronous mode) and can run many jobs one after another.
  */
+import { rm, stat } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { native, type DTypeName } from '../native/addon.js';
 import { TesseraError, toTesseraError } from './errors.js';
 import { EventBus, type MemorySample, type TaskRecord } from './events.js';
-import { closeFiles } from './executor.js';
-import type { ExprContext, Node, SourceNode } from './expr.js';
+import { closeFiles, type FileStamp } from './executor.js';
+import { children, type ExprContext, type Node, type SourceNode } from './expr.js';
 import type { Layer, TaskGraph } from './graph.js';
 import { lowerJob, type OutputRequest } from './lower.js';
 import { Plan } from './plan.js';
@@ -95,7 +96,15 @@ export class Engine {
       opts.onGraph?.(graph);
       const keep = new Set<string>();
       for (const o of graph.outputs) if (!o.path) for (const c of o.chunks) keep.add(c.key);
-      const run = await this.schedule(graph, owner, keep, bus, opts);
+      const files = plannedFiles(outputs.map((o) => o.node));
+      const run = await this.schedule(graph, owner, keep, bus, opts, files);
+      try {
+        await checkInputs(files);
+      } catch (e) {
+        // Outputs already renamed into place were computed from a file that changed: not kept.
+        await Promise.all(graph.outputs.map((o) => (o.path ? rm(o.path, { force: true }) : undefined)));
+        throw e;
+      }
       const results: OutputResult[] = graph.outputs.map((o) => {
         if (o.path) return { name: o.name, kind: 'array', dtype: o.dtype, shape: o.shape, path: o.path };
         const flat = readValues(o.dtype, o.shape, o.chunks.map((c) => ({ id: run.chunks.get(c.key)!, offset: c.offset, shape: c.shape })));
@@ -124,8 +133,8 @@ export class Engine {
   }
 
   /** Runs a lowered graph: cancellable by the signal; its programs and files are let go after. */
-  private async schedule(graph: TaskGraph, owner: number, keep: Set<string>, bus: EventBus, opts: ComputeOptions): Promise<SchedulerResult> {
-    const scheduler = new Scheduler(graph, { pool: this.pool, owner, bus, memoryLimit: opts.memoryLimit ?? null, keep, external: this.external, log: opts.log });
+  private async schedule(graph: TaskGraph, owner: number, keep: Set<string>, bus: EventBus, opts: ComputeOptions, files: Map<string, FileStamp>): Promise<SchedulerResult> {
+    const scheduler = new Scheduler(graph, { pool: this.pool, owner, bus, memoryLimit: opts.memoryLimit ?? null, keep, external: this.external, log: opts.log, files });
     const onAbort = () => scheduler.cancel();
     if (opts.signal?.aborted) scheduler.cancel();
     opts.signal?.addEventListener('abort', onAbort);
@@ -148,7 +157,9 @@ export class Engine {
     const keepKeys = graph.outputs[0].chunks.map((c) => c.key);
     let run;
     try {
-      run = await this.schedule(graph, owner, new Set(keepKeys), opts.bus ?? new EventBus(), opts);
+      const files = plannedFiles([node]);
+      run = await this.schedule(graph, owner, new Set(keepKeys), opts.bus ?? new EventBus(), opts, files);
+      await checkInputs(files);
     } catch (e) {
       freeOwner(owner);
       throw toTesseraError(e, { phase: 'run' });
@@ -184,6 +195,36 @@ export class Engine {
     this.persisted.clear();
     this.external.clear();
     await this.pool?.close();
+  }
+}
+
+/** The input files under some nodes, with the size and mtime their job planned with. */
+function plannedFiles(roots: Node[]): Map<string, FileStamp> {
+  const files = new Map<string, FileStamp>();
+  const seen = new Set<Node>();
+  const stack = [...roots];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    if (n.op === 'source' && n.source.kind === 'file') files.set(n.source.path, { size: n.source.fileSize, mtimeNs: n.source.mtimeNs });
+    stack.push(...children(n));
+  }
+  return files;
+}
+
+/**
+ * The inputs still as planned once every task is done: tasks check their files at most once a
+ * millisecond (native/io/mapped_file.h), so a change in a job's last moments is caught here.
+ */
+async function checkInputs(files: Map<string, FileStamp>): Promise<void> {
+  for (const [path, planned] of files) {
+    if (!planned.mtimeNs) continue;
+    const now = await stat(path, { bigint: true }).catch(() => null);
+    if (now && now.size === BigInt(planned.size) && now.mtimeNs.toString() === planned.mtimeNs) continue;
+    const what = !now ? 'it is gone' : now.size !== BigInt(planned.size) ? `its size went from ${planned.size} to ${now.size} bytes` : 'it was modified (its modification time changed)';
+    throw new TesseraError('INPUT_CHANGED', `the input file ${path} changed while the job was using it: ${what}`,
+      'something wrote to, truncated or replaced the file during the job; let it finish writing, then run the job again', { phase: 'run' });
   }
 }
 

@@ -6,15 +6,21 @@
 import { native } from '../native/addon.js';
 import { encodeTask, Writer } from './encode.js';
 import type { TaskSpec } from './graph.js';
+import { TesseraError } from './errors.js';
+
+/** What a job planned with for one input file: its size and modification time (ns, decimal). */
+export interface FileStamp { size: number; mtimeNs?: string }
 
 export interface EncodedJob {
   owner: number;
   tasks: Float64Array;    // every task's encoding, back to back
   offsets: Float64Array;  // task i is tasks[offsets[i] .. offsets[i + 1])
   files: string[];        // file accesses name an index into this list
+  /** Per file: [size, mtime seconds, mtime nanoseconds], -1 where not known (then not checked). */
+  stamps: Float64Array;
 }
 
-export function encodeJob(specs: TaskSpec[], owner: number): EncodedJob {
+export function encodeJob(specs: TaskSpec[], owner: number, planned?: ReadonlyMap<string, FileStamp>): EncodedJob {
   const files: string[] = [];
   const fileIndex = (path: string) => {
     let i = files.indexOf(path);
@@ -27,17 +33,31 @@ export function encodeJob(specs: TaskSpec[], owner: number): EncodedJob {
     encodeTask(w, specs[i], owner, fileIndex);
     offsets[i + 1] = w.n;
   }
-  return { owner, tasks: w.done(), offsets, files };
+  const stamps = new Float64Array(3 * files.length).fill(-1);
+  files.forEach((path, i) => {
+    const st = planned?.get(path);
+    if (!st?.mtimeNs) return;
+    const ns = BigInt(st.mtimeNs);
+    stamps.set([st.size, Number(ns / 1_000_000_000n), Number(ns % 1_000_000_000n)], 3 * i);
+  });
+  return { owner, tasks: w.done(), offsets, files, stamps };
 }
 
-/** Files are mapped once per thread (the registry is process-wide and reference-counted). */
+/**
+ * Files are mapped once per thread and version (the registry is process-wide and
+ * reference-counted), checked against what the job planned with: a file that changed since is
+ * INPUT_CHANGED, one that is no longer a regular file NOT_A_FILE (never a blocked thread: the
+ * native open does not wait).
+ */
 const openFiles = new Map<string, number>();
 
-function fileId(path: string): number {
-  let id = openFiles.get(path);
+function fileId(path: string, stamps: Float64Array, i: number): number {
+  const size = stamps[3 * i];
+  const key = size >= 0 ? `${path}\0${size}\0${stamps[3 * i + 1]}\0${stamps[3 * i + 2]}` : path;
+  let id = openFiles.get(key);
   if (id === undefined) {
-    id = native().openFile(path).id;
-    openFiles.set(path, id);
+    id = (size >= 0 ? native().openFile(path, size, stamps[3 * i + 1], stamps[3 * i + 2]) : native().openFile(path)).id;
+    openFiles.set(key, id);
   }
   return id;
 }
@@ -47,7 +67,10 @@ export function closeFiles(): void {
   openFiles.clear();
 }
 
-/** Runs the tasks of one encoded job on this thread. */
+/**
+ * Runs the tasks of one encoded job on this thread. A file that cannot be opened (gone, changed,
+ * not a regular file) fails the job's tasks with its typed error, not the thread.
+ */
 export class JobRunner {
   private readonly out = new Float64Array(3);
   private fileIds: Float64Array | null = null;
@@ -60,7 +83,7 @@ export class JobRunner {
     // The job's files are opened by its first task on this thread, not when the job arrives: a
     // worker may see a short job only after it has ended (and its files are gone), and a file
     // that cannot be opened then fails a task, with its key, instead of the worker.
-    this.fileIds ??= Float64Array.from(this.job.files, fileId);
+    this.fileIds ??= Float64Array.from(this.job.files, (path, i) => fileId(path, this.job.stamps, i));
     native().runEncoded(spec, ids, this.fileIds, this.out);
     return this.out;
   }

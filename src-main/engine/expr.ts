@@ -13,7 +13,8 @@ export type SourceSpec =
   | { kind: 'uniform' | 'normal'; seed: number }
   | { kind: 'arange'; start: number; step: number }
   | { kind: 'full'; value: number | boolean }
-  | { kind: 'file'; path: string; fileSize: number; dataOffset: number; byteswap: boolean; fortran: boolean }
+  /** A file's size and mtime (ns, decimal) are what the job planned with: tasks check them before reading. */
+  | { kind: 'file'; path: string; fileSize: number; mtimeNs?: string; dataOffset: number; byteswap: boolean; fortran: boolean }
   /** Chunks already in the store (a persisted array): one key per chunk, in C order of the grid. */
   | { kind: 'stored'; keys: string[] };
 

@@ -40,7 +40,7 @@ import { TesseraError, toTesseraError } from './errors.js';
 import type { EventBus, MemorySample, Progress, TaskRecord } from './events.js';
 import { TaskLog } from './task-log.js';
 import { FINISHED } from './doorbell.js';
-import { encodeJob, JobRunner } from './executor.js';
+import { encodeJob, type FileStamp, JobRunner } from './executor.js';
 import type { TaskGraph } from './graph.js';
 import { ReadyHeap } from './heap.js';
 import type { PoolEvent, WorkerPool } from './pool.js';
@@ -56,6 +56,8 @@ export interface SchedulerOptions {
   memoryIntervalMs?: number;
   /** Where the task stream goes (a watcher reads it while the job runs); a fresh log if not given. */
   log?: TaskLog;
+  /** The input files' size and mtime as planned, by path: tasks check them before reading. */
+  files?: ReadonlyMap<string, FileStamp>;
 }
 
 export interface SchedulerResult {
@@ -142,6 +144,7 @@ export class Scheduler {
     this.owner = opts.owner;
     this.limit = opts.memoryLimit ?? null;
     this.log = opts.log ?? new TaskLog();
+    this.files = opts.files;
     this.log.begin(graph);
     const n = (this.n = graph.tasks.length);
     const external = opts.external ?? new Map<string, number>();
@@ -205,6 +208,7 @@ export class Scheduler {
   }
 
   private readonly memoryIntervalMs: number;
+  private readonly files: ReadonlyMap<string, FileStamp> | undefined;
 
   run(): Promise<SchedulerResult> {
     return new Promise<SchedulerResult>((resolve, reject) => {
@@ -219,12 +223,12 @@ export class Scheduler {
         const crashed = this.pool.failure;
         if (crashed) this.error = workerCrashed(crashed);
         this.queue = TaskQueue.create(this.listed.map((l) => l.length));
-        this.job = this.pool.beginJob(encodeJob(this.g.tasks.map((t) => t.spec), this.owner), this.queue.buffers);
+        this.job = this.pool.beginJob(encodeJob(this.g.tasks.map((t) => t.spec), this.owner, this.files), this.queue.buffers);
         this.pool.onEvent((w, e) => this.onPoolEvent(w, e));
         this.pump();
         this.listen();
       } else {
-        this.inline = new JobRunner(encodeJob(this.g.tasks.map((t) => t.spec), this.owner));
+        this.inline = new JobRunner(encodeJob(this.g.tasks.map((t) => t.spec), this.owner, this.files));
         void this.runInline();
       }
     });

@@ -80,7 +80,10 @@ export interface NativeAddon {
   forgetOwner(owner: number): void;
   readChunk(chunk: number): { dtype: DTypeName; shape: number[]; data: ArrayBuffer };
   putChunk(c: { dtype: DTypeName; shape: number[]; data: ArrayBufferView; owner?: number }): number;
-  openFile(path: string): { id: number; size: number };
+  /** Maps a file; given the size and mtime a job planned with, a file that differs is INPUT_CHANGED. */
+  openFile(path: string, size?: number, mtimeSec?: number, mtimeNsec?: number): { id: number; size: number };
+  /** Reads one byte of a mapped file as tasks read (guarded against the file shrinking): tests only. */
+  readFileByte(id: number, offset: number): number;
   closeFile(id: number): void;
   parseNpyHeader(bytes: Uint8Array, fileSize?: number): NpyHeaderInfo;
   declareWriter(w: { path: string; dtype: DTypeName; shape: number[] }): number;

@@ -8,10 +8,10 @@
  *                   "r": { "raw": "r.f64", "dtype": "float64", "shape": [4000, 250], "chunks": "auto" } },
  *     "outputs": { "m": "sqrt(x ** 2).mean()" } }
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import {
-  arange, type ChunksSpec, Evaluator, full, npyArray, randomArray, rawArray, readNpyInfo,
+  arange, type ChunksSpec, Evaluator, full, inputFileStamp, npyArray, randomArray, rawArray, readNpyInfo,
 } from '../collections/array/index.js';
 import { type DType, isDType, itemsize } from '../engine/dtype.js';
 import { product } from '../engine/grid.js';
@@ -75,14 +75,6 @@ export function validateSpec(raw: unknown): JobSpec {
   return o as unknown as JobSpec;
 }
 
-async function sizeOf(path: string): Promise<number> {
-  try {
-    return (await stat(path)).size;
-  } catch {
-    throw new TesseraError('FILE_NOT_FOUND', `no such file: ${path}`, 'check the path; paths in a job spec are relative to the spec file');
-  }
-}
-
 /** Resolves if a job may read a file (absolute path); see file-access.ts. */
 export type ReadableCheck = (path: string) => Promise<void>;
 
@@ -129,7 +121,8 @@ async function buildDatasetNode(ctx: ExprContext, name: string, d: Record<string
   if ('npy' in d) return npyArray(ctx, await readNpyInfo(await where(d.npy)), chunks);
   if ('raw' in d) {
     const path = await where(d.raw);
-    return rawArray(ctx, { path, fileSize: await sizeOf(path), dtype: d.dtype, shape: d.shape, order: d.order, offset: d.offset, byteorder: d.byteorder, chunks });
+    const { size, mtimeNs } = await inputFileStamp(path);
+    return rawArray(ctx, { path, fileSize: size, mtimeNs, dtype: d.dtype, shape: d.shape, order: d.order, offset: d.offset, byteorder: d.byteorder, chunks });
   }
   if ('arange' in d) {
     const a = Array.isArray(d.arange) ? d.arange as number[] : [d.arange as number];

@@ -17,7 +17,7 @@ export interface CliResult {
  * The CLI's data folder (profiles, the "auto" chunk model's memory) is a fresh one per test run,
  * so a profile one test makes never changes another's chunking, nor the user's.
  */
-const ENV = { ...process.env, XDG_DATA_HOME: mkdtempSync(join(tmpdir(), 'tessera-cli-data-')) };
+export const ENV = { ...process.env, XDG_DATA_HOME: mkdtempSync(join(tmpdir(), 'tessera-cli-data-')) };
 
 export function tessera(args: string[], cwd?: string): CliResult {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 * 2 ** 20, env: ENV });

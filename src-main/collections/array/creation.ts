@@ -96,12 +96,14 @@ export function full(ctx: ExprContext, shapeIn: unknown, value: unknown, dtype: 
 
 export function npyArray(ctx: ExprContext, info: NpyInfo, chunks?: ChunksSpec): Node {
   const grid = normalizeChunks(chunks, info.shape, itemsize(info.dtype), info.fortranOrder ? 'F' : 'C');
-  return source(ctx, { kind: 'file', path: info.path, fileSize: info.fileSize, dataOffset: info.dataOffset, byteswap: info.bigEndian, fortran: info.fortranOrder }, info.shape, info.dtype, grid);
+  return source(ctx, { kind: 'file', path: info.path, fileSize: info.fileSize, mtimeNs: info.mtimeNs, dataOffset: info.dataOffset, byteswap: info.bigEndian, fortran: info.fortranOrder }, info.shape, info.dtype, grid);
 }
 
 export interface RawOptions {
   path: string;
   fileSize: number;
+  /** Modification time in nanoseconds (decimal), when known: checked again before tasks read. */
+  mtimeNs?: string;
   dtype: unknown;
   shape: unknown;
   order?: unknown;
@@ -125,5 +127,5 @@ export function rawArray(ctx: ExprContext, o: RawOptions): Node {
   if (o.fileSize < need)
     throw new TesseraError('FILE_TRUNCATED', `raw file ${o.path} is too short: ${JSON.stringify(shape)} of ${dtype} needs ${need} bytes (from offset ${offset}) but the file has ${o.fileSize}`, 'check the dtype and shape, or that the file was written completely');
   const grid = normalizeChunks(o.chunks, shape, itemsize(dtype), order);
-  return source(ctx, { kind: 'file', path: o.path, fileSize: o.fileSize, dataOffset: offset, byteswap: byteorder === 'big' && itemsize(dtype) > 1, fortran: order === 'F' }, shape, dtype, grid);
+  return source(ctx, { kind: 'file', path: o.path, fileSize: o.fileSize, mtimeNs: o.mtimeNs, dataOffset: offset, byteswap: byteorder === 'big' && itemsize(dtype) > 1, fortran: order === 'F' }, shape, dtype, grid);
 }
