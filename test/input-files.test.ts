@@ -232,7 +232,8 @@ describe('an output disk that fills up', () => {
     mkdirSync(out);
     writeFileSync(join(dir, 'job.json'), JSON.stringify(spec({ x: { random: 'uniform', shape: [1_000_000], seed: 1, chunks: [100_000] } }, { y: 'x * 2', z: 'x + 1' })));
     // A 2 MB file system (tmpfs, in a mount namespace of its own) for 8 MB of output.
-    const script = `mount -t tmpfs -o size=2m tmpfs "${out}" && "${process.execPath}" "${BIN}" run job.json --out "${out}" --json; echo "status=$?"; ls -A "${out}"`;
+    // --no-space-check: past the up-front refusal, to the writer's own error path.
+    const script = `mount -t tmpfs -o size=2m tmpfs "${out}" && "${process.execPath}" "${BIN}" run job.json --out "${out}" --json --no-space-check; echo "status=$?"; ls -A "${out}"`;
     const r = spawnSync('unshare', ['-r', '-m', 'sh', '-c', script], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: ENV });
     const lines = r.stdout.trim().split('\n');
     const error = JSON.parse(lines[0]).error;

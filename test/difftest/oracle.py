@@ -155,6 +155,10 @@ def _clip(a, *args, **kw):
     args = [int(v) if isinstance(v, bool) and arr(a).dtype.kind != 'b' else v for v in args]
     kw = {k: (int(v) if isinstance(v, bool) and arr(a).dtype.kind != 'b' else v) for k, v in kw.items()}
     a0 = a
+    if isinstance(a, (np.ndarray, np.generic)) and a.dtype.kind == 'f':
+        # numpy 2 converts a Python int bound of any size to the float dtype (1.24 overflows).
+        args = [float(v) if is_pyint(v) else v for v in args]
+        kw = {k: (float(v) if is_pyint(v) else v) for k, v in kw.items()}
     if isinstance(a, (np.ndarray, np.generic)) and a.dtype.kind in 'iu':
         info = np.iinfo(a.dtype)
         args = [min(max(v, info.min), info.max) if is_pyint(v) else v for v in args]
@@ -282,6 +286,21 @@ G.update({
 })
 for _name in REDUCTIONS:
     G[_name] = _zero_d_axis(G[_name])
+
+
+def _scalars_as_arrays(fn):
+    """A numpy function given only Python scalars works on np.asarray of them (2**63 is a uint64);
+    numpy 1.24's ufuncs convert some through a C long instead and overflow."""
+    def g(*a, **k):
+        if a and all(isinstance(x, (bool, int, float)) for x in a):
+            a = tuple(np.asarray(x) for x in a)
+        return fn(*a, **k)
+    return g
+
+
+for _name, _fn in list(G.items()):
+    if isinstance(_fn, np.ufunc) or (callable(_fn) and _name in ('sqrt', 'exp', 'log', 'log1p', 'sin', 'cos', 'tan', 'rint', 'floor', 'ceil', 'isnan', 'sign', 'where', 'clip', 'power')):
+        G[_name] = _scalars_as_arrays(_fn)
 for _n in ('sqrt', 'exp', 'log', 'log1p', 'sin', 'cos', 'tan'):
     G[_n] = _math(_n)
 

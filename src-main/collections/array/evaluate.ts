@@ -241,7 +241,7 @@ export class Evaluator {
   }
 
   private binary(op: string, l: Value, r: Value, ast: Ast & { t: 'binary' }): Value {
-    if ((l.k === 'num' || l.k === 'bool') && (r.k === 'num' || r.k === 'bool') && !['<', '<=', '>', '>=', '==', '!=', '&', '|', '^', '@'].includes(op)) {
+    if ((l.k === 'num' || l.k === 'bool') && (r.k === 'num' || r.k === 'bool') && op !== '@') {
       const folded = foldNumbers(op, l, r);
       if (folded) return folded;
     }
@@ -520,8 +520,32 @@ function foldInts(op: string, a: bigint, b: bigint): Value | null {
   return null;
 }
 
+/** Python's comparisons and bitwise operators on two literals (True & False is a bool, 3 & 5 an int). */
+function foldLogic(op: string, l: Value & { k: 'num' | 'bool' }, r: Value & { k: 'num' | 'bool' }): Value | null {
+  const ints = (l.k === 'bool' || l.isInt) && (r.k === 'bool' || r.isInt);
+  if (op === '&' || op === '|' || op === '^') {
+    if (!ints) throw new TesseraError('TYPE_ERROR', `unsupported operand type(s) for ${op}: 'float'`, 'bitwise operators take integers or bools');
+    if (l.k === 'bool' && r.k === 'bool') return { k: 'bool', value: op === '&' ? l.value && r.value : op === '|' ? l.value || r.value : l.value !== r.value };
+    const a = bigOf(l), b = bigOf(r);
+    return pythonInt(op === '&' ? a & b : op === '|' ? a | b : a ^ b);
+  }
+  // Exact for ints of any size; a float compares by its value (NaN is unequal to everything).
+  const a = ints ? bigOf(l) : l.k === 'bool' ? Number(l.value) : l.value, b = ints ? bigOf(r) : r.k === 'bool' ? Number(r.value) : r.value;
+  const x = ints ? a : Number(a), y = ints ? b : Number(b);
+  switch (op) {
+    case '<': return { k: 'bool', value: x < y };
+    case '<=': return { k: 'bool', value: x <= y };
+    case '>': return { k: 'bool', value: x > y };
+    case '>=': return { k: 'bool', value: x >= y };
+    case '==': return { k: 'bool', value: x === y };
+    case '!=': return { k: 'bool', value: x !== y };
+  }
+  return null;
+}
+
 /** Python arithmetic on two literals (kept exact: ints stay ints where Python keeps them). */
 function foldNumbers(op: string, l: Value & { k: 'num' | 'bool' }, r: Value & { k: 'num' | 'bool' }): Value | null {
+  if (['<', '<=', '>', '>=', '==', '!=', '&', '|', '^'].includes(op)) return foldLogic(op, l, r);
   const lv = l.k === 'bool' ? (l.value ? 1 : 0) : l.value, rv = r.k === 'bool' ? (r.value ? 1 : 0) : r.value;
   if ((l.k === 'bool' || l.isInt) && (r.k === 'bool' || r.isInt)) return foldInts(op, bigOf(l), bigOf(r));
   switch (op) {

@@ -35,6 +35,7 @@ import { ProgressBar } from './progress.js';
 export const USAGE = `usage:
   tessera run JOB.json [--json] [--out DIR] [--workers N] [--memory-limit 2GB]
                        [--scheduler threads|sync] [--trace trace.json] [--report report.html]
+                       [--no-space-check]
   tessera profile JOB.json [--dataset NAME] [--chunks 1e5,1e6,...|auto] [--repeat 3]
                        [--workers N] [--memory-limit 2GB] [--json] [--report report.html]
   tessera inspect FILE [--json]
@@ -78,7 +79,7 @@ async function cmdRun(args: string[], io: Io, tStart: number): Promise<number> {
     options: {
       json: { type: 'boolean', default: false }, out: { type: 'string', default: 'tessera-out' },
       workers: { type: 'string' }, 'memory-limit': { type: 'string' }, scheduler: { type: 'string', default: 'threads' },
-      trace: { type: 'string' }, report: { type: 'string' }, data: { type: 'string' },
+      trace: { type: 'string' }, report: { type: 'string' }, data: { type: 'string' }, 'no-space-check': { type: 'boolean', default: false },
     },
   });
   const json = values.json!;
@@ -88,7 +89,27 @@ async function cmdRun(args: string[], io: Io, tStart: number): Promise<number> {
   const scheduler = values.scheduler as 'threads' | 'sync';
   if (scheduler !== 'threads' && scheduler !== 'sync') throw new TesseraError('BAD_OPTION', `unknown scheduler '${scheduler}'`, 'use --scheduler threads or --scheduler sync');
 
-  const { spec, baseDir } = await loadSpecFile(positionals[0]);
+  // Signals cancel from here on: one that comes while the job is still being planned ends the
+  // command before anything is written (the default action would kill it without a word).
+  const abort = new AbortController();
+  const stopListening = cancelOnSignals(abort, io);
+  try {
+    return await runCommand(values, positionals[0], { json, workers, memoryLimit, scheduler }, abort, io, tStart);
+  } finally {
+    stopListening();
+  }
+}
+
+async function runCommand(
+  values: { out?: string; trace?: string; report?: string; data?: string; 'no-space-check'?: boolean },
+  specPath: string,
+  { json, workers, memoryLimit, scheduler }: { json: boolean; workers: number | undefined; memoryLimit: number | null; scheduler: 'threads' | 'sync' },
+  abort: AbortController, io: Io, tStart: number,
+): Promise<number> {
+  const cancelled = () => {
+    if (abort.signal.aborted) throw new TesseraError('CANCELLED', 'the job was cancelled before it started', '');
+  };
+  const { spec, baseDir } = await loadSpecFile(specPath);
   const machine = machineInfo(native().simdLevel());
   const chunker = new AutoChunker(new ProfileStore(profilesPath(values.data)), machine, scheduler === 'sync' ? 1 : workers ?? WorkerPool.defaultSize());
   let job;
@@ -99,22 +120,22 @@ async function cmdRun(args: string[], io: Io, tStart: number): Promise<number> {
     if (err.position?.output) io.err(caret(spec.outputs[err.position.output], err.position.start, err.position.end));
     throw err;
   }
+  cancelled();
   const engine = await Engine.start({ workers, scheduler });
   const startup = (performance.now() - tStart) / 1000;
   const bus = new EventBus();
   const bar = new ProgressBar();
   if (!json) bus.on(bar.onEvent);
-  const abort = new AbortController();
-  const stopListening = cancelOnSignals(abort, io);
   try {
-    const result = await runBuiltJob(engine, job, { outDir: values.out!, memoryLimit, bus, signal: abort.signal });
+    cancelled();
+    const result = await runBuiltJob(engine, job, { outDir: values.out!, memoryLimit, bus, signal: abort.signal, skipSpaceCheck: values['no-space-check'] });
     bar.end();
     if (values.trace) await writeAtomically(values.trace, JSON.stringify(chromeTrace(result.records, { workers: engine.workers, simd: engine.simd })));
     const stats = { ...result.stats, startup_s: startup };
     const chunking = Object.fromEntries(job.autoChunks.map((c) => [c.dataset, { bytes: c.bytes, reason: c.reason }]));
     if (values.report) {
       await writeAtomically(values.report, renderRunReport({
-        title: `Tessera run: ${positionals[0]}`, spec, machine, workers: engine.workers, stats, records: result.records, samples: result.samples, layers: result.layers,
+        title: `Tessera run: ${specPath}`, spec, machine, workers: engine.workers, stats, records: result.records, samples: result.samples, layers: result.layers,
         chunking: [...job.datasets.entries()].map(([name, node]) => ({ dataset: name, grid: node.grid, reason: chunking[name] ? `auto: ${formatBytes(chunking[name].bytes)} from ${chunking[name].reason}` : 'as the spec gives it' })),
       }));
     }
@@ -138,7 +159,6 @@ async function cmdRun(args: string[], io: Io, tStart: number): Promise<number> {
     return 0;
   } finally {
     bar.end();
-    stopListening();
     await engine.close();
   }
 }
