@@ -14,6 +14,7 @@
 #include "kernels/philox.h"
 #include "kernels/program_registry.h"
 #include "store/chunk_store.h"
+#include "store/process_memory.h"
 #include "tasks/decode.h"
 #include "tasks/task.h"
 
@@ -89,6 +90,17 @@ Napi::Value RunEncoded(const Napi::CallbackInfo& info) {
     out[1] = static_cast<double>(r.bytes_in);
     out[2] = static_cast<double>(r.bytes_out);
     return info.Env().Undefined();
+  });
+}
+
+Napi::Value ProcessMemoryNow(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    Napi::Env env = info.Env();
+    tessera::ProcessMemory m = tessera::process_memory();
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("rssBytes", Napi::Number::New(env, static_cast<double>(m.rss_bytes)));
+    o.Set("fileBytes", Napi::Number::New(env, static_cast<double>(m.file_bytes)));
+    return o;
   });
 }
 
@@ -295,6 +307,7 @@ class TesseraAddon : public Napi::Addon<TesseraAddon> {
         InstanceMethod("dropProgram", &TesseraAddon::Call<DropProgram>),
         InstanceMethod("runEncoded", &TesseraAddon::Call<RunEncoded>),
         InstanceMethod("storeStats", &TesseraAddon::Call<StoreStats>),
+        InstanceMethod("processMemory", &TesseraAddon::Call<ProcessMemoryNow>),
         InstanceMethod("resetPeak", &TesseraAddon::Call<ResetPeak>),
         InstanceMethod("release", &TesseraAddon::Call<Release>),
         InstanceMethod("releaseOwner", &TesseraAddon::Call<ReleaseOwner>),

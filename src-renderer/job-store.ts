@@ -35,8 +35,9 @@ export const job = reactive({
   outputs: [] as OutputEvent[],
   stats: {} as Record<string, number>,
   error: null as ApiError | null,
-  memory: [] as { t: number; storeBytes: number; rssBytes: number; perWorker: number[]; limitBytes: number | null }[],
+  memory: [] as { t: number; storeBytes: number; rssBytes: number; mappedBytes?: number; perWorker: number[]; limitBytes: number | null }[],
   graph: null as EventData<'job.started'>['graph'] | null,
+  warnings: [] as string[],
   version: 0, // bumps when task columns change (they are not deeply reactive)
   chunkVersion: 0, // bumps when chunk states change
 });
@@ -81,7 +82,7 @@ function setChunk(layerNo: number, chunk: number, state: ChunkState, bytes?: num
 export const tasks = shallowRef<TaskColumns>(emptyColumns());
 
 export function resetJob(id: string): void {
-  Object.assign(job, { id, state: 'running', progress: { done: 0, total: 0, running: 0, elapsed: 0 }, layerProgress: {}, outputs: [], stats: {}, error: null, memory: [], graph: null });
+  Object.assign(job, { id, state: 'running', progress: { done: 0, total: 0, running: 0, elapsed: 0 }, layerProgress: {}, outputs: [], stats: {}, error: null, memory: [], graph: null, warnings: [] });
   useLayers([]);
   tasks.value = emptyColumns();
   pendingProgress = null;
@@ -167,6 +168,7 @@ export function applyEvent(e: ApiEvent): void {
     case 'job.started':
       useLayers(e.data.layers);
       job.graph = e.data.graph ?? null;
+      job.warnings = e.data.warnings ?? [];
       job.progress.total = e.data.tasks;
       flushUi();
       break;

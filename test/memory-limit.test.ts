@@ -30,6 +30,25 @@ print(json.dumps(float(a.mean())))`);
     console.log(`file ${n * 8 / 1e6} MB, limit ${limit / 1e6} MB: peak store ${stats.peak_store_bytes} B, peak RSS ${(stats.peak_rss_bytes / 1e6).toFixed(1)} MB`);
   });
 
+  it('says before the job when a chunk of a mapped file alone exceeds the limit, and counts mapped pages apart', () => {
+    const dir = tempDir();
+    numpy(`np.save(${JSON.stringify(join(dir, 'one.npy'))}, np.ones(12_500_000))\nprint(1)`);  // 100 MB, one chunk
+    writeFileSync(join(dir, 'job.json'), JSON.stringify({ tessera: 1, datasets: { a: { npy: 'one.npy', chunks: [-1] } }, outputs: { s: 'a.sum()' } }));
+    const text = tessera(['run', 'job.json', '--memory-limit', '20MB'], dir);
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.stderr).toMatch(/warning: a chunk of 'a' is 100(\.0)? MB, over the memory limit of 20(\.0)? MB/);
+    const r = tessera(['run', 'job.json', '--memory-limit', '20MB', '--json'], dir);
+    const out = JSON.parse(r.stdout);
+    expect(out.outputs.s.value).toBe(12_500_000);
+    expect(out.warnings).toHaveLength(1);
+    // The file's pages are resident while the task reads them, and counted as mapped, not held.
+    expect(out.stats.peak_mapped_bytes).toBeGreaterThan(0);
+    expect(out.stats.peak_store_bytes).toBeLessThanOrEqual(20_000_000);
+    // Within the limit: no warning.
+    const quiet = tessera(['run', 'job.json', '--memory-limit', '200MB', '--json'], dir);
+    expect(JSON.parse(quiet.stdout).warnings).toBeUndefined();
+  });
+
   it('a materialising job over the same kind of file keeps the store under the limit', () => {
     const dir = tempDir();
     numpy(`np.save(${JSON.stringify(join(dir, 'big.npy'))}, np.arange(20_000_000, dtype=np.float64).reshape(5000, 4000))\nprint(1)`);

@@ -137,6 +137,8 @@ export const EventSchemas = {
     outputs: z.array(z.object({ name: z.string(), shape: z.array(z.number()), dtype: z.string(), grid: z.array(z.array(z.number())) })),
     /** For small graphs (at most GRAPH_DETAIL_TASKS tasks): every task and the tasks it reads. */
     graph: z.object({ keys: z.array(z.string()), deps: z.array(z.array(z.number())) }).optional(),
+    /** What the user should know before the job runs (e.g. a mapped chunk over the memory limit). */
+    warnings: z.array(z.string()).optional(),
   }),
   'job.progress': z.object({
     jobId: z.string(), done: z.number(), total: z.number(), running: z.number(), elapsed: z.number(),
@@ -156,7 +158,7 @@ export const EventSchemas = {
   'job.chunks': z.object({ jobId: z.string(), layer: z.instanceof(Int32Array), chunk: z.instanceof(Int32Array), state: z.instanceof(Uint8Array) })
     .refine(sameLengths, 'the chunk columns differ in length'),
   /** Memory samples since the last batch (one every 50 ms while a job runs). */
-  'job.memory': z.object({ jobId: z.string(), samples: z.array(z.object({ t: z.number(), storeBytes: z.number(), rssBytes: z.number(), perWorker: z.array(z.number()), limitBytes: z.number().nullable() })) }),
+  'job.memory': z.object({ jobId: z.string(), samples: z.array(z.object({ t: z.number(), storeBytes: z.number(), rssBytes: z.number(), mappedBytes: z.number().optional(), perWorker: z.array(z.number()), limitBytes: z.number().nullable() })) }),
   'job.done': z.object({ jobId: z.string(), outputs: z.array(OutputSchema), stats: z.record(z.string(), z.number()) }),
   'job.failed': z.object({ jobId: z.string(), error: ErrorSchema }),
   'profile.progress': z.object({ jobId: z.string(), done: z.number(), total: z.number(), value: z.number() }),

@@ -43,7 +43,7 @@ export interface ComputeResult {
   records: TaskRecord[];
   samples: MemorySample[];
   layers: Layer[];
-  stats: { tasks: number; wall_s: number; peak_store_bytes: number; peak_rss_bytes: number };
+  stats: { tasks: number; wall_s: number; peak_store_bytes: number; peak_rss_bytes: number; peak_mapped_bytes: number };
   /** When the job was handed to the engine (epoch ms, the task records' clock). */
   startedAt: number;
   workers: number;
@@ -121,6 +121,7 @@ export class Engine {
           tasks: graph.tasks.length, wall_s: wall,
           peak_store_bytes: ownerStats?.peakBytes ?? 0,
           peak_rss_bytes: Math.max(process.memoryUsage.rss(), ...run.samples.map((s) => s.rssBytes)),
+          peak_mapped_bytes: Math.max(0, ...run.samples.map((s) => s.mappedBytes)),
         },
       };
     } catch (e) {

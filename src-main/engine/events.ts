@@ -24,6 +24,9 @@ export interface MemorySample {
   t: number;
   storeBytes: number;
   rssBytes: number;
+  /** Of the resident bytes, those backed by files: mapped input pages, which the kernel may drop
+   * and read again (not memory the job holds), and the program's code. */
+  mappedBytes: number;
   /** Managed bytes held per worker lane (by the worker that made each chunk). */
   perWorker: number[];
   limitBytes: number | null;

@@ -7,7 +7,8 @@
  */
 import type { DType, WeakKind } from './dtype.js';
 import { TesseraError } from './errors.js';
-import { boundaries, checkChunkCount, type Grid, refine } from './grid.js';
+import { checkChunkCount } from './chunk-limit.js';
+import { boundaries, type Grid, refine } from './grid.js';
 
 export type SourceSpec =
   | { kind: 'uniform' | 'normal'; seed: number }

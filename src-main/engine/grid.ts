@@ -2,8 +2,6 @@
  * Chunk grids: per dimension, the list of chunk sizes (dask's `chunks`). Helpers to refine grids,
  * find the chunk holding an index, and enumerate chunk indices.
  */
-import { TesseraError } from './errors.js';
-
 export type Grid = number[][];
 
 export function product(xs: readonly number[]): number {
@@ -111,28 +109,8 @@ export function chunkRegion(grid: Grid, index: readonly number[]): { offset: num
 }
 
 /** Regular chunks of `size` along an extent of `n` (the last may be smaller). */
-/**
- * The most chunks an array may have. Planning holds a few hundred bytes and ~10 us per task, so
- * a million chunks is seconds and a few hundred MB; a grid beyond it is refused before anything
- * the size of the grid is allocated (a billion chunks would exhaust the JS heap).
- */
-export const MAX_CHUNKS = 2 ** 20;
-
-export function tooManyChunks(count: number, elements: number): TesseraError {
-  const per = Math.ceil(elements / MAX_CHUNKS);
-  return new TesseraError('TOO_MANY_CHUNKS', `the array would have ${count.toExponential(2)} chunks; Tessera plans at most ${MAX_CHUNKS} per array`,
-    `use larger chunks: at least ${per.toLocaleString('en-US')} elements each (for example "chunks": "auto" or a size such as "256MB"), or a smaller array`);
-}
-
-/** Refuses a grid of more than MAX_CHUNKS chunks (also by the product of its dimensions). */
-export function checkChunkCount(grid: readonly (readonly number[])[], shape: readonly number[]): void {
-  const count = grid.reduce((a, d) => a * d.length, 1);
-  if (count > MAX_CHUNKS) throw tooManyChunks(count, shape.reduce((a, b) => a * b, 1));
-}
-
 export function regular(n: number, size: number): number[] {
   if (n === 0) return [0];
-  if (Math.ceil(n / size) > MAX_CHUNKS) throw tooManyChunks(Math.ceil(n / size), n);
   const out: number[] = [];
   for (let o = 0; o < n; o += size) out.push(Math.min(size, n - o));
   return out;

@@ -456,8 +456,9 @@ export class Scheduler {
   }
 
   private sampleMemory(): void {
+    const mem = native().processMemory();
     const sample: MemorySample = {
-      t: now(), storeBytes: this.held, rssBytes: process.memoryUsage.rss(), perWorker: [...this.perWorkerHeld], limitBytes: this.limit,
+      t: now(), storeBytes: this.held, rssBytes: mem.rssBytes, mappedBytes: mem.fileBytes, perWorker: [...this.perWorkerHeld], limitBytes: this.limit,
     };
     this.samples.push(sample);
     if (this.bus.size) this.bus.emit({ type: 'memory', sample });

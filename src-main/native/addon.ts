@@ -74,6 +74,8 @@ export interface NativeAddon {
    * the task's file indices); writes [chunk, bytesIn, bytesOut] to `out`. */
   runEncoded(spec: Float64Array, ids: Float64Array, fileIds: Float64Array, out: Float64Array): void;
   storeStats(): StoreStats;
+  /** Resident bytes of the process, and of them those backed by files (mapped inputs, code). */
+  processMemory(): { rssBytes: number; fileBytes: number };
   resetPeak(): void;
   release(chunk: number): boolean;
   releaseOwner(owner: number): number;

@@ -64,7 +64,7 @@ export function runMetrics(r: RunInput): RunMetrics {
   const computeShare = capacity > 0 ? Math.min(1, busy / capacity) : 0;
   const overheadShare = capacity > 0 ? Math.min(1 - computeShare, overhead / capacity) : 0;
   let peakUnmanaged = 0;
-  for (const s of r.samples) peakUnmanaged = Math.max(peakUnmanaged, s.rssBytes - s.storeBytes);
+  for (const s of r.samples) peakUnmanaged = Math.max(peakUnmanaged, s.rssBytes - s.storeBytes - (s.mappedBytes ?? 0));
   return {
     wallS: r.wallS,
     tasks: n,

@@ -40,9 +40,10 @@ export function memorySvg(samples: readonly MemorySample[], width = 560, height 
   const line = (f: (s: MemorySample) => number, colour: string) =>
     `<polyline fill="none" stroke="${colour}" stroke-width="1.5" points="${samples.map((s) => `${(((s.t - t0) / Math.max(1, t1 - t0)) * width).toFixed(1)},${(height - (f(s) / topV) * (height - 4) - 2).toFixed(1)}`).join(' ')}"/>`;
   return `<svg width="${width}" height="${height + 14}"><rect width="${width}" height="${height}" fill="#fafafa"/>`
-    + line((s) => s.storeBytes, '#3a7bd5') + line((s) => Math.max(0, s.rssBytes - s.storeBytes), '#e08a2c')
+    + line((s) => s.storeBytes, '#3a7bd5') + line((s) => Math.max(0, s.rssBytes - s.storeBytes - (s.mappedBytes ?? 0)), '#e08a2c')
+    + line((s) => s.mappedBytes ?? 0, '#5aa469')
     + (samples[0].limitBytes ? line((s) => s.limitBytes ?? 0, '#c33') : '')
-    + `<text x="0" y="${height + 12}">managed (blue), unmanaged (orange)${samples[0].limitBytes ? ', limit (red)' : ''}; top ${(topV / 1e6).toFixed(0)} MB</text></svg>`;
+    + `<text x="0" y="${height + 12}">managed (blue), unmanaged (orange), mapped files (green)${samples[0].limitBytes ? ', limit (red)' : ''}; top ${(topV / 1e6).toFixed(0)} MB</text></svg>`;
 }
 
 export interface LogXSeries { name: string; colour: string; points: { x: number; y: number }[]; dashed?: boolean }

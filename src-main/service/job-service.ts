@@ -33,7 +33,7 @@ import { TaskStream } from './task-stream.js';
 import type { FileAccess } from './file-access.js';
 import { buildJob, validateSpec } from './job-spec.js';
 import { JobHistory } from './job-history.js';
-import { runBuiltJob } from './run-job.js';
+import { jobWarnings, runBuiltJob } from './run-job.js';
 import { ProfileReports } from './profile-reports.js';
 import { SAMPLES } from './samples.js';
 import { Uploads } from './uploads.js';
@@ -335,7 +335,7 @@ export class JobService {
         onGraph: (g) => (layers = g.layers, emit({
           event: 'job.started',
           data: {
-            jobId, tasks: g.tasks.length, layers: g.layers, graph: graphDetail(g),
+            jobId, tasks: g.tasks.length, layers: g.layers, graph: graphDetail(g), warnings: jobWarnings(job, memoryLimit),
             outputs: job.outputs.map((o) => ({ name: o.name, shape: o.node.shape, dtype: o.node.dtype, grid: o.node.grid })),
           },
         })),

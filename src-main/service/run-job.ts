@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ComputeOptions, ComputeResult, Engine } from '../engine/engine.js';
 import { itemsize } from '../engine/dtype.js';
+import { formatBytes } from '../engine/format-bytes.js';
 import { product } from '../engine/grid.js';
 import { checkFreeSpace, removeStaleTemps } from './output-space.js';
 import type { BuiltJob } from './job-spec.js';
@@ -18,6 +19,25 @@ export interface RunJobOptions extends ComputeOptions {
   outDir: string;
   /** Write even if the output disk reports too little free space (a file system whose statfs misleads). */
   skipSpaceCheck?: boolean;
+}
+
+/**
+ * Warnings a job deserves before it runs. The memory limit governs the chunk store; pages of a
+ * mapped input file are the kernel's to drop and are not counted, so a chunk of a file larger
+ * than the limit keeps the process's RSS above it while a task reads it.
+ */
+export function jobWarnings(job: BuiltJob, memoryLimit: number | null | undefined): string[] {
+  const out: string[] = [];
+  if (!memoryLimit) return out;
+  for (const [name, node] of job.datasets) {
+    if (node.op !== 'source' || node.source.kind !== 'file') continue;
+    const chunkBytes = product(node.grid.map((d) => Math.max(0, ...d))) * itemsize(node.dtype);
+    if (chunkBytes > memoryLimit) {
+      out.push(`a chunk of '${name}' is ${formatBytes(chunkBytes)}, over the memory limit of ${formatBytes(memoryLimit)}: `
+        + `its mapped pages are resident while a task reads it (they are not counted in the limit); use smaller chunks to keep RSS under the limit`);
+    }
+  }
+  return out;
 }
 
 export async function runBuiltJob(engine: Engine, job: BuiltJob, { outDir: out, skipSpaceCheck, ...compute }: RunJobOptions): Promise<ComputeResult> {

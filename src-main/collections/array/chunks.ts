@@ -6,7 +6,14 @@
  * choice (the job spec asks the chunk model, profile/auto-chunks.ts); AUTO_CHUNK_BYTES otherwise.
  */
 import { TesseraError } from '../../engine/errors.js';
-import { type Grid, product, regular } from '../../engine/grid.js';
+import { checkRegular } from '../../engine/chunk-limit.js';
+import { type Grid, product, regular as regularUnchecked } from '../../engine/grid.js';
+
+/** A regular split, refused before it is made if it would be too many chunks. */
+function regular(n: number, size: number): number[] {
+  checkRegular(n, size);
+  return regularUnchecked(n, size);
+}
 import { parseBytes } from '../../engine/units.js';
 
 export type ChunksSpec = number | string | (number | null | number[])[];

@@ -18,7 +18,7 @@ import { chromeTrace } from '../../engine/trace.js';
 import { FileAccess } from '../../service/file-access.js';
 import { JobService } from '../../service/job-service.js';
 import { buildJob, loadSpecFile } from '../../service/job-spec.js';
-import { runBuiltJob } from '../../service/run-job.js';
+import { jobWarnings, runBuiltJob } from '../../service/run-job.js';
 import { formatBytes, parseBytes } from '../../engine/units.js';
 import { WorkerPool } from '../../engine/pool.js';
 import { native } from '../../native/addon.js';
@@ -121,6 +121,8 @@ async function runCommand(
     throw err;
   }
   cancelled();
+  const warnings = jobWarnings(job, memoryLimit);
+  if (!json) for (const w of warnings) io.err(`warning: ${w}\n`);
   const engine = await Engine.start({ workers, scheduler });
   const startup = (performance.now() - tStart) / 1000;
   const bus = new EventBus();
@@ -145,7 +147,7 @@ async function runCommand(
         const { name, ...rest } = o;
         outputs[name] = rest;
       }
-      io.out(`${JSON.stringify({ outputs, stats, ...(job.autoChunks.length ? { chunking } : {}) })}\n`);
+      io.out(`${JSON.stringify({ outputs, stats, ...(job.autoChunks.length ? { chunking } : {}), ...(warnings.length ? { warnings } : {}) })}\n`);
     } else {
       for (const c of job.autoChunks) io.err(`auto chunks of ${c.dataset}: ${formatBytes(c.bytes)}, from ${c.reason}\n`);
       for (const o of result.outputs) {
