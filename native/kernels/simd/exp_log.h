@@ -1,7 +1,9 @@
-// exp, log and log1p of float64, eight values at a time, in GCC vector extensions (a C-style cast between
-// two of these vector types reinterprets the bits): the compiler lowers the 64-byte vectors to
-// what the level has (one zmm, two ymm or four xmm registers), so every level runs the same
-// operations lane by lane and gives the same bits (-ffp-contract=off).
+// exp, log and log1p of float64 in GCC vector extensions (a C-style cast between two of these
+// vector types reinterprets the bits), as wide as the level's registers: eight values (zmm) at
+// AVX-512, four (ymm) at AVX2, two (xmm) at SSE2 and scalar. Every operation is lane by lane, so a
+// value's result does not depend on the width, and with -ffp-contract=off every level rounds each
+// step the same way and gives the same bits. (Wider-than-register vectors made GCC split their
+// comparisons and selects into scalar code at AVX2 and SSE2.)
 //
 // Why not libm: std::exp and std::log are scalar calls, ~100 M values/s per thread here against
 // Debian numpy's 215-297 (its AVX-512 loops). Bit casts between the exponent and the value are what
@@ -11,15 +13,21 @@
 //
 // Included only from ops_impl.h, inside its per-level anonymous namespace.
 
-// The functions below return 64-byte vectors (and take them by reference); on levels without
-// AVX-512 GCC warns that such a signature's ABI differs between targets. They have internal
-// linkage and are inlined into this level's kernels: no call crosses a level boundary.
+// The functions below return vectors (and take them by reference); GCC warns that such a
+// signature's ABI differs between targets. They have internal linkage and are inlined into this
+// level's kernels: no call crosses a level boundary.
 #pragma GCC diagnostic ignored "-Wpsabi"
 
-typedef double vf64 __attribute__((vector_size(64)));
-typedef long long vi64 __attribute__((vector_size(64)));
-typedef unsigned long long vu64 __attribute__((vector_size(64)));
+#if defined(__AVX512F__)
 constexpr int kVec = 8;
+#elif defined(__AVX2__)
+constexpr int kVec = 4;
+#else
+constexpr int kVec = 2;
+#endif
+typedef double vf64 __attribute__((vector_size(8 * kVec)));
+typedef long long vi64 __attribute__((vector_size(8 * kVec)));
+typedef unsigned long long vu64 __attribute__((vector_size(8 * kVec)));
 
 constexpr double kShift52 = 6755399441055744.0;  // 1.5 * 2^52: adding it rounds to an integer
 constexpr double kLn2Hi = 6.93147180369123816490e-01;  // 0x3FE62E42FEE00000: 32 trailing zeros
@@ -114,7 +122,7 @@ inline vf64 log1p_v(const vf64& x) {
   return x != x ? x : y;
 }
 
-// A unary kernel over n float64 values, eight at a time; the tail is padded into one vector, so a
+// A unary kernel over n float64 values, kVec at a time; the tail is padded into one vector, so a
 // value's result does not depend on where in a block it falls.
 template <vf64 (*F)(const vf64&)> void k_vector_unary(void* o_, const void* a_, int64_t n) {
   double* __restrict o = static_cast<double*>(o_);
@@ -127,7 +135,8 @@ template <vf64 (*F)(const vf64&)> void k_vector_unary(void* o_, const void* a_, 
     std::memcpy(o + i, &v, sizeof v);
   }
   if (i < n) {
-    double pad[kVec] = {1, 1, 1, 1, 1, 1, 1, 1};
+    double pad[kVec];
+    for (int l = 0; l < kVec; ++l) pad[l] = 1.0;
     std::memcpy(pad, a + i, static_cast<size_t>(n - i) * sizeof(double));
     vf64 v;
     std::memcpy(&v, pad, sizeof v);

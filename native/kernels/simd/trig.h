@@ -1,4 +1,4 @@
-// sin, cos and tan of float64, eight values at a time (GCC vector extensions, see exp_log.h), and
+// sin, cos and tan of float64, kVec values at a time (GCC vector extensions, see exp_log.h), and
 // the polynomials the normal generator's Box-Muller shares (normal_transform.h).
 //
 // x = k pi/2 + r with k = nearest(x 2/pi) and r in [-pi/4, pi/4]; sin and cos of r by their Taylor
