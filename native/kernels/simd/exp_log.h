@@ -66,7 +66,8 @@ inline bool any_lane(const vi64& m) {
 
 // log(1 + f) = 2 atanh(s), s = f / (2 + f), |s| <= 0.1716 for 1 + f in (sqrt(1/2), sqrt(2)]:
 // 2 atanh(s) = 2s + s R, R = z L(z), z = s^2, L the minimax polynomial of degree 6 (relative error
-// of s R below 2^-59 of the logarithm; coefficients fitted by Remez exchange in 256-bit mpmath).
+// of s R below 2^-59 of the logarithm; coefficients from scripts/minimax.py, Remez exchange in
+// 256-bit mpmath).
 constexpr double kLogSeries[] = {0.14795785876573345, 0.15314069483019055, 0.18183563482919216,
                                  0.22222198591450598, 0.28571428742189403, 0.3999999999941566,
                                  0.6666666666666734};
@@ -89,7 +90,7 @@ inline vf64 exp2_int(const vf64& j) {
 }
 
 // exp(r) = 1 + r + r^2 P(r) for |r| <= ln(2)/2, P the minimax polynomial of degree 10 (relative
-// error below 2^-60).
+// error below 2^-60; scripts/minimax.py).
 constexpr double kExpSeries[] = {2.0826625979440835e-09, 2.5112036846296947e-08, 2.755758185170526e-07,
                                  2.7557234861908357e-06, 2.4801586926629245e-05, 0.00019841269896383817,
                                  0.001388888888911563, 0.008333333333317034, 0.041666666666666095,

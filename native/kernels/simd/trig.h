@@ -30,7 +30,7 @@ constexpr double kSin3Lo = 1.0 / 196608.0;        // 1 / (3 2^16)
 
 // sin(a) = a - a^3/6 + a^5 P(z), z = a^2, |a| <= pi/4: P the minimax polynomial of degree 5
 // (relative error below 2^-62 of sin a). cos(a) = 1 - z/2 + z^2 Q(z): Q of degree 5 (error below
-// 2^-59.6 of cos a). Coefficients fitted by Remez exchange in 256-bit mpmath.
+// 2^-59.6 of cos a). Coefficients: scripts/minimax.py (Remez exchange in 256-bit mpmath).
 constexpr double kSinSeries[] = {-7.581584870228619e-13, 1.605843143463894e-10, -2.5052105487327256e-08,
                                  2.7557319216749377e-06, -0.00019841269841260962, 0.00833333333333333};
 constexpr double kCosSeries[] = {-1.1358525224420842e-11, 2.0875700628796096e-09, -2.7557314177766633e-07,
