@@ -17,6 +17,5 @@ const is = (f, kind, re) => f.kind === kind && (!re || re.test(`${f.detail}`));
 export const KNOWN_FAILURES = [
   { item: 'reshape of computed arrays >10,000 elements', match: ({ expr, job, failure: f }) => /reshape|ravel/.test(expr) && recipesOf(job).some((r) => (r.shape ?? []).reduce((a, b) => a * b, 1) > 10000) && f.kind !== 'missing-error' },
   { item: 'reshape/rechunk after concatenate/stack', match: ({ expr, failure: f }) => /concatenate|stack/.test(expr) && /reshape|ravel|rechunk|\.T\b|transpose/.test(expr) && f.kind !== 'missing-error' },
-  { item: 'exp/log/sin/cos/tan up to 2.9 ulp', match: ({ expr, failure: f }) => f.kind === 'values' && /\b(exp|log|log1p|sin|cos|tan)\(/.test(expr) && /^float/.test(f.signature.split(' ')[1] ?? '') },
   { item: 'rechunk of a reduction INTERNAL', match: ({ expr, failure: f }) => f.kind === 'internal' && /rechunk/.test(expr) },
 ];
