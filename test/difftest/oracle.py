@@ -163,6 +163,19 @@ def _clip(a, *args, **kw):
         info = np.iinfo(a.dtype)
         args = [min(max(v, info.min), info.max) if is_pyint(v) else v for v in args]
         kw = {k: (min(max(v, info.min), info.max) if is_pyint(v) else v) for k, v in kw.items()}
+    # numpy 2 (NEP 50): a Python number bound takes the dtype of the array operands, unless it is
+    # a float with integer arrays (then the result is float64); 1.24 gave Python ints int64.
+    arrays = [x for x in (a0, *args, *kw.values()) if isinstance(x, (np.ndarray, np.generic))]
+    if arrays:
+        dt = np.result_type(*arrays)
+        def weak(v):
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                return v
+            if isinstance(v, float) and dt.kind in 'iub':
+                return v
+            return np.asarray(v, dtype=dt) if dt.kind != 'b' else v
+        args = [weak(v) for v in args]
+        kw = {k: weak(v) for k, v in kw.items()}
     return np.clip(a0, *args, **kw)
 
 
@@ -238,6 +251,8 @@ def _matmul(a, b, *args, **kw):
 
 
 def _power(a, b, *args, **kw):
+    if isinstance(a, (bool, int, float)) and isinstance(b, (bool, int, float)) and not args and not kw:
+        return a ** b  # Python's own power: a Python number
     r = np.power(a, b, *args, **kw)
     ra = arr(r)
     if MODE != 'hi' or ra.dtype.kind != 'f' or args or kw:

@@ -321,7 +321,8 @@ export class Evaluator {
         const b = withSelf(['a', 'decimals', 'out']);
         this.noOut(name, b.out);
         const d = b.decimals && b.decimals.k !== 'none' ? this.int(b.decimals, 'decimals') : 0;
-        return A(this.round(first(b, 'a'), d));
+        const x = first(b, 'a');
+        return A(this.round(x.weak !== null ? asNumpyScalar(this.ctx, x) : x, d)); // np.round(0) rounds np.int64(0)
       }
       case 'astype': {
         const b = withSelf(['a', 'dtype']);
