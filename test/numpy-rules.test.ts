@@ -158,6 +158,11 @@ describe('numpy 2 rules that differential testing found broken (issue #11)', () 
       { expr: 'u.reshape(-1, 0)', want: { error: 'ValueError' } }]);
   });
 
+  it('Python literals fold as Python computes them: float floor division and modulo, comparisons, & | ^', async () => {
+    await check(['m + 9007199254740993 % inf', 'm + -5.0 // inf', 'm + 5.0 % nan', 'm + -7.5 % 2.0', 'm + 7.5 // -2.0', 'm * (0.0 % -3.0)',
+      'u + (2 < 3)', 'u + (True & False)', 'u + (3 & 5)', 'u + (6 ^ 3)', 'i8 * (1 | 2)', 'u + (2.5 == 2.5)', 'm + (-7 // 2) + (-7 % 2)']);
+  });
+
   it('argmin and argmax take one axis, not a tuple', async () => {
     await check([{ expr: 'm.argmin(axis=(0,))', want: { error: 'TypeError' } }, { expr: 'argmax(m, (1,))', want: { error: 'TypeError' } }, 'argmax(m, 1)']);
   });

@@ -544,6 +544,25 @@ function foldLogic(op: string, l: Value & { k: 'num' | 'bool' }, r: Value & { k:
   return null;
 }
 
+/** Python's divmod of two floats (CPython's float_divmod): the modulo takes the divisor's sign. */
+function pythonFloatDivmod(a: number, b: number): [number, number] {
+  let mod = a % b;                      // fmod
+  let div = (a - mod) / b;
+  if (mod !== 0) { // (NaN counts as non-zero, as in C)
+    if ((b < 0) !== (mod < 0)) { mod += b; div -= 1; }
+  } else {
+    mod = b < 0 ? -0 : 0;
+  }
+  let floordiv: number;
+  if (div !== 0) {
+    floordiv = Math.floor(div);
+    if (div - floordiv > 0.5) floordiv += 1;
+  } else {
+    floordiv = (a / b < 0 || Object.is(a / b, -0)) ? -0 : 0;
+  }
+  return [floordiv, mod];
+}
+
 /** Python arithmetic on two literals (kept exact: ints stay ints where Python keeps them). */
 function foldNumbers(op: string, l: Value & { k: 'num' | 'bool' }, r: Value & { k: 'num' | 'bool' }): Value | null {
   if (['<', '<=', '>', '>=', '==', '!=', '&', '|', '^'].includes(op)) return foldLogic(op, l, r);
@@ -558,10 +577,10 @@ function foldNumbers(op: string, l: Value & { k: 'num' | 'bool' }, r: Value & { 
       return { k: 'num', value: lv / rv, isInt: false };
     case '//':
       if (rv === 0) throw new TesseraError('ZERO_DIVISION', 'float floor division by zero', '');
-      return { k: 'num', value: Math.floor(lv / rv), isInt: false };
+      return { k: 'num', value: pythonFloatDivmod(lv, rv)[0], isInt: false };
     case '%':
       if (rv === 0) throw new TesseraError('ZERO_DIVISION', 'float modulo', '');
-      return { k: 'num', value: lv - Math.floor(lv / rv) * rv, isInt: false };
+      return { k: 'num', value: pythonFloatDivmod(lv, rv)[1], isInt: false };
     case '**': return { k: 'num', value: lv ** rv, isInt: false };
   }
   return null;
