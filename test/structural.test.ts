@@ -23,4 +23,24 @@ describe('reshape, rechunk, concatenate and stack agree with numpy', () => {
       exprs: { r2: '(big + 1).reshape(200, 100)', flat: '(big + 1).reshape(-1)' },
     });
   });
+
+  it('reshape and rechunk of a concatenation read every input, not the first one', async () => {
+    await compareWithNumpy(engine(), {
+      setup: SMALL,
+      inputs: { a: 'auto', c: 'auto', m: 'auto', m2: 'auto' },
+      exprs: {
+        st: 'stack([m, m2], axis=-1).ravel()', cosst: 'rechunk(cos(stack((a, c), 1)), (3, 2))',
+        rc: 'rechunk(concatenate((a, c)), 2)', cat1: 'concatenate([m, m2], axis=1).ravel()',
+        cat0: 'concatenate([m, m2]).reshape(3, 4)', st0: 'stack([a, c]).reshape(3, 2)',
+      },
+    });
+  });
+
+  it('a rechunk of a reduction that moves its chunks', async () => {
+    await compareWithNumpy(engine(), {
+      setup: 'r = np.arange(12.).reshape(3, 4)',
+      inputs: { r: [1, -1] },
+      exprs: { s: 'rechunk(r.sum(axis=1), 2) + 1', t: 'rechunk(r.max(axis=0), 3) * r', u: 'rechunk(r.sum(axis=1), 3)' },
+    });
+  });
 });
