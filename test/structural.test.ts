@@ -43,4 +43,15 @@ describe('reshape, rechunk, concatenate and stack agree with numpy', () => {
       exprs: { s: 'rechunk(r.sum(axis=1), 2) + 1', t: 'rechunk(r.max(axis=0), 3) * r', u: 'rechunk(r.sum(axis=1), 3)' },
     });
   });
+
+  it('empty regions of a concatenation (nothing to read, any input holds them)', async () => {
+    await compareWithNumpy(engine(), {
+      setup: SMALL,
+      inputs: { a: 'auto', c: 'auto', m: [1, 2], m2: 'auto' },
+      exprs: {
+        e0: 'concatenate([m[-1:0], m2[-1:0]])[0:0:-1, 0:-1:-3]', e1: 'concatenate([a[3:3], c[:0]])', e2: 'concatenate([a[3:3], c[:0], a]) + 1',
+        e3: 'stack([m[:, 2:2], m2[:, :0]], axis=1).sum(axis=2)',
+      },
+    });
+  });
 });

@@ -219,6 +219,7 @@ export class RegionCompiler {
 function walkRegion(root: Node, regionShape: readonly number[], offset: readonly number[], plan: Plan, provider: ChunkProvider, opts: CompileOptions): RegionTemplate {
   const b = new Builder();
   const nd = regionShape.length;
+  const empty = regionShape.some((s) => s === 0);
 
   const walk = (n: Node, maps: DimMap[], isRoot: boolean): Reg => {
     const memoKey = mapsKey(n.id, maps);
@@ -307,6 +308,7 @@ function walkRegion(root: Node, regionShape: readonly number[], offset: readonly
       case 'concat': {
         const m = maps[n.axis];
         const holder = (o: readonly number[]): number => {
+          if (empty) return 0; // an empty region reads nothing: any input holds it
           const lo = span(m, regionShape, o)[0];
           let start = 0;
           for (let k = 0; k < n.inputs.length; k++) {
