@@ -168,6 +168,9 @@ export function reshape(ctx: ExprContext, input: Node, shapeIn: number[]): Node 
   if (product(shape) !== total || shape.some((d) => !Number.isInteger(d) || d < 0))
     throw new TesseraError('BAD_SHAPE', `cannot reshape array of size ${total} into shape ${fmtShape(shapeIn)}`, 'the new shape must hold the same number of elements');
   if (shape.length === input.shape.length && shape.every((d, i) => d === input.shape[i])) return input;
+  // An empty array has no chunks to alias (its rows need not correspond to its input's): it is a
+  // constant of its shape.
+  if (total === 0) return source(ctx, { kind: 'full', value: 0 }, shape, input.dtype, shape.map((n) => [n]));
   const chunkElems = Math.max(1, Math.floor(product(input.grid.map((d) => Math.max(...d, 1)))));
   // A plain source has no chunks of its own in memory: it is re-indexed, not moved.
   if (isPlainSource(input)) {
