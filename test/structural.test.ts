@@ -65,4 +65,15 @@ describe('reshape, rechunk, concatenate and stack agree with numpy', () => {
       },
     });
   });
+
+  it('a newaxis sliced to nothing has no chunk (its grid covers its shape)', async () => {
+    await compareWithNumpy(engine(), {
+      setup: SMALL,
+      inputs: { a: 'auto', c: 'auto', m: [1, 2], m2: 'auto' },
+      exprs: {
+        cat: 'concatenate([m[:, None][:, 1:], m2[:, None]], axis=1)', sum: 'concatenate([m[:, None][:, 1:], m2[:, None]], axis=1).sum(axis=1)',
+        rc: 'rechunk(concatenate([m[:, None][:, 1:], m2[:, None]], axis=1), 1)', e: 'm[:, None][:, 1:] + 1', t: 'a[None][-2:-2].T',
+      },
+    });
+  });
 });

@@ -132,8 +132,8 @@ export function broadcastGrid(shape: readonly number[], operands: readonly { sha
 /** The grid of a view: chunks break where the input index crosses an input chunk boundary. */
 export function viewGrid(input: { grid: Grid }, dims: readonly ViewDim[]): Grid {
   return dims.map((vd) => {
+    if (vd.size === 0) return [0]; // also a newaxis sliced to nothing (a view of a view composes to it)
     if (vd.src === null) return [1];
-    if (vd.size === 0) return [0];
     const b = boundaries(input.grid[vd.src]);
     const out: number[] = [];
     const nChunks = b.length - 1;
