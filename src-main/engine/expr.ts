@@ -62,6 +62,7 @@ export class ExprContext {
   private nextId = 1;
 
   intern<T extends Node>(partial: Omit<T, 'id' | 'key'>, params: unknown): T {
+    checkGrid(partial.op, partial.shape, partial.grid);
     const kids = children(partial as unknown as Node).map((c) => c.id);
     const key = JSON.stringify([partial.op, params, kids, partial.dtype, partial.shape, partial.grid]);
     const found = this.byKey.get(key);
@@ -74,6 +75,17 @@ export class ExprContext {
   get size(): number {
     return this.byKey.size;
   }
+}
+
+/** A grid covers its shape exactly: chunks are planned, read and written from it. */
+function checkGrid(op: string, shape: readonly number[], grid: Grid): void {
+  let ok = grid.length === shape.length;
+  for (let d = 0; ok && d < shape.length; d++) {
+    let sum = 0;
+    for (const c of grid[d]) sum += c;
+    ok = sum === shape[d] && grid[d].length > 0;
+  }
+  if (!ok) throw new TesseraError('INTERNAL', `a ${op} node's chunks ${JSON.stringify(grid)} do not cover its shape ${fmtShape(shape)}`, 'this is a planner bug, please report it');
 }
 
 export function describe(n: Node): Record<string, unknown> {
