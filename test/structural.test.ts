@@ -76,4 +76,12 @@ describe('reshape, rechunk, concatenate and stack agree with numpy', () => {
       },
     });
   });
+
+  it('explicit chunks [] for a zero-length dimension give it one empty chunk (numpy sums it to 0)', async () => {
+    await compareWithNumpy(engine(), {
+      setup: `${SMALL}\ne = np.arange(0.)`,
+      inputs: { e: [[]], m: 'auto' },
+      exprs: { s: 'e.sum()', r: 'rechunk(m[:0], [[], 3])', rs: 'rechunk(m[:0] + 1, [[], 3]).sum(axis=0)', cat: 'concatenate([e, m[0]])' },
+    });
+  });
 });
