@@ -2,7 +2,9 @@
  * The structural paths: reshape, rechunk, concatenate and stack over computed arrays, views and
  * reductions, against numpy. Each case here was a wrong value or an INTERNAL error once.
  */
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { ExprContext, type Node } from '../dist/src-main/engine/expr.js';
+import { arange, concatenate, elementwise, index, rechunk, reshape } from '../dist/src-main/collections/array/index.js';
 import { compareWithNumpy } from './helpers/compare.js';
 import { useEngine } from './helpers/engine.js';
 
@@ -83,5 +85,24 @@ describe('reshape, rechunk, concatenate and stack agree with numpy', () => {
       inputs: { e: [[]], m: 'auto' },
       exprs: { s: 'e.sum()', r: 'rechunk(m[:0], [[], 3])', rs: 'rechunk(m[:0] + 1, [[], 3]).sum(axis=0)', cat: 'concatenate([e, m[0]])' },
     });
+  });
+
+  it('reshape and rechunk of a persisted array read its chunks, which are fixed (not a grid laid over a source)', async () => {
+    const ctx = new ExprContext();
+    const y = elementwise(ctx, 'multiply', [arange(ctx, 0, 24, 1, undefined, [5], true), arange(ctx, 0, 24, 1, undefined, [7], true)]);
+    const cases = (x: Node, flat: Node): Node[] => [
+      reshape(ctx, x, [6, 4]), rechunk(ctx, x, [[3, 1], [6]]), reshape(ctx, flat, [4, 6]), rechunk(ctx, flat, [[7, 7, 7, 3]]),
+      concatenate(ctx, [rechunk(ctx, flat, [[2, 22]]), flat]), reshape(ctx, index(ctx, x, [{ kind: 'slice', start: null, stop: null, step: -1 }]), [-1]),
+    ];
+    const stored2 = await engine().persist(ctx, reshape(ctx, y, [4, 6]));
+    const stored1 = await engine().persist(ctx, y);
+    try {
+      const got = await engine().compute(cases(stored2, stored1).map((node, i) => ({ name: `c${i}`, node })));
+      const want = await engine().compute(cases(reshape(ctx, y, [4, 6]), y).map((node, i) => ({ name: `c${i}`, node })));
+      expect(got.outputs).toEqual(want.outputs);
+    } finally {
+      engine().unpersist(stored1);
+      engine().unpersist(stored2);
+    }
   });
 });

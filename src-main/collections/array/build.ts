@@ -155,8 +155,10 @@ export function broadcastTo(ctx: ExprContext, input: Node, shape: number[]): Nod
   return elementwise(ctx, 'add', [input, scalar(ctx, 0, 'int')]);
 }
 
+/** A source read by index arithmetic alone, so any grid can be laid over it: not a Fortran-order
+ * file (its rows are not runs) nor a persisted array (its chunks are fixed, read by key). */
 function isPlainSource(n: Node): n is SourceNode {
-  return n.op === 'source' && (n.source.kind !== 'file' || !n.source.fortran);
+  return n.op === 'source' && n.source.kind !== 'stored' && (n.source.kind !== 'file' || !n.source.fortran);
 }
 
 export function reshape(ctx: ExprContext, input: Node, shapeIn: number[]): Node {
@@ -204,7 +206,7 @@ function gcd(a: number, b: number): number {
 
 export function rechunk(ctx: ExprContext, input: Node, grid: Grid): Node {
   if (grid.length === input.grid.length && grid.every((d, i) => d.length === input.grid[i].length && d.every((x, j) => x === input.grid[i][j]))) return input;
-  if (input.op === 'source') return source(ctx, input.source, input.shape, input.dtype, grid);
+  if (input.op === 'source' && input.source.kind !== 'stored') return source(ctx, input.source, input.shape, input.dtype, grid);
   return ctx.intern<RechunkNode>({ op: 'rechunk', input, shape: input.shape, dtype: input.dtype, weak: null, grid }, grid);
 }
 
