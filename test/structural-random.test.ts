@@ -163,6 +163,7 @@ function step(inp: Inputs, e: Expr, maxSize: number): Expr {
   for (;;) {
     switch (inp.int(0, 13)) {
       case 0: {
+        if (n === 1 && inp.r() < 0.4) return { s: `${e.s}.reshape(()).reshape(1, 1)`, shape: [1, 1] };
         const dims = factorShape(inp, n);
         const known = dims.filter((d) => d !== '-1').reduce((a, d) => a * Number(d), 1);
         const shape = dims.map((d) => (d === '-1' ? n / known : Number(d)));

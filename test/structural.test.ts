@@ -57,13 +57,13 @@ describe('reshape, rechunk, concatenate and stack agree with numpy', () => {
     });
   });
 
-  it('reshapes of empty arrays (their rows cannot be taken from their input\'s chunks)', async () => {
+  it('reshapes of empty arrays, and to 0-d (their rows cannot be taken from their input\'s chunks)', async () => {
     await compareWithNumpy(engine(), {
       setup: `${SMALL}\nz = np.arange(0.)\nv = np.arange(12)`,
       inputs: { a: 'auto', c: 'auto', m: [1, 2], m2: 'auto', z: 'auto', v: [5] },
       exprs: {
         mm: '(v[:0].reshape(3, 0) @ z.reshape(0, 6))', st: 'stack([(v[:0].reshape(3, 0) @ z.reshape(0, 6)), v[:6].reshape(1, 6) + (v[:0].reshape(3, 0) @ z.reshape(0, 6))], axis=-3)',
-        e3: '(v + 1)[4:4].reshape(2, 0, 5)', t: '(v + 1).reshape(3, 4)[:, 2:2].reshape(0, 7).T', cat: 'concatenate([(m + 1)[:, 1:1].reshape(4, 0), m.reshape(3, 2)[:, :0]])',
+        e3: '(v + 1)[4:4].reshape(2, 0, 5)', s0: 'rechunk(m[:1, :1] + 1, [[0, 1], 1]).reshape(())', s1: '(rechunk(m[:1, 1:2] * 2, [[0, 1], 1]).reshape(()) + m).ravel()', t: '(v + 1).reshape(3, 4)[:, 2:2].reshape(0, 7).T', cat: 'concatenate([(m + 1)[:, 1:1].reshape(4, 0), m.reshape(3, 2)[:, :0]])',
       },
     });
   });

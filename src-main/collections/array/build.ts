@@ -183,19 +183,22 @@ export function reshape(ctx: ExprContext, input: Node, shapeIn: number[]): Node 
   }
   // Otherwise chunks must be runs of whole rows in both shapes: each input chunk is then exactly
   // one output chunk, in the same memory order. Rechunk the input to such row blocks if needed.
+  // (From here on both shapes hold elements, so rows are not empty.)
   if (input.shape.length === 0) {
     return ctx.intern<ReshapeNode>({ op: 'reshape', input, shape, dtype: input.dtype, weak: null, grid: shape.map((n) => [n]) }, shape);
   }
   const inRow = product(input.shape.slice(1));
   const outRow = product(shape.slice(1));
-  const rowsMultiple = outRow === 0 || inRow === 0 ? 1 : outRow / gcd(inRow, outRow);
-  const fits = input.grid.slice(1).every((d) => d.length === 1) && input.grid[0].every((r) => (r * inRow) % Math.max(outRow, 1) === 0);
+  const rowsMultiple = outRow / gcd(inRow, outRow);
+  // A 0-d result has no rows to carry its input's row chunks: its one chunk is its input's one chunk.
+  const fits = (shape.length > 0 || input.grid[0].length === 1) && input.grid.slice(1).every((d) => d.length === 1)
+    && input.grid[0].every((r) => (r * inRow) % outRow === 0);
   let src: Node = input;
   if (!fits) {
-    const target = Math.max(rowsMultiple, Math.floor(chunkElems / Math.max(inRow, 1) / rowsMultiple) * rowsMultiple);
+    const target = Math.max(rowsMultiple, Math.floor(chunkElems / inRow / rowsMultiple) * rowsMultiple);
     src = rechunk(ctx, input, input.shape.map((n, d) => (d === 0 ? regular(n, target) : [n])));
   }
-  const grid = shape.map((n, d) => (d === 0 ? src.grid[0].map((r) => (outRow === 0 ? r : (r * inRow) / outRow)) : [n]));
+  const grid = shape.map((n, d) => (d === 0 ? src.grid[0].map((r) => (r * inRow) / outRow) : [n]));
   return ctx.intern<ReshapeNode>({ op: 'reshape', input: src, shape, dtype: input.dtype, weak: null, grid }, shape);
 }
 
