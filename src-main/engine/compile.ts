@@ -307,18 +307,20 @@ function walkRegion(root: Node, regionShape: readonly number[], offset: readonly
       }
       case 'concat': {
         const m = maps[n.axis];
+        // The input holding the region: it holds the region's first index and, the grids see to
+        // it (plan.ts), its last; -1 if it does not.
         const holder = (o: readonly number[]): number => {
           if (empty) return 0; // an empty region reads nothing: any input holds it
-          const lo = span(m, regionShape, o)[0];
+          const [lo, hi] = span(m, regionShape, o);
           let start = 0;
           for (let k = 0; k < n.inputs.length; k++) {
             start += n.inputs[k].shape[n.axis];
-            if (lo < start) return k;
+            if (lo < start) return hi < start ? k : -1;
           }
           return -1;
         };
         const k = holder(offset);
-        if (k < 0) throw new TesseraError('INTERNAL', 'a concatenate region is out of range', 'this is a planner bug');
+        if (k < 0) throw new TesseraError('INTERNAL', `a task region is not inside one input of concat node ${n.id}`, 'this is a planner bug, please report it with the job spec');
         b.guards.push((o) => holder(o) === k);
         let start = 0;
         for (let j = 0; j < k; j++) start += n.inputs[j].shape[n.axis];
