@@ -44,7 +44,7 @@ class Inputs {
   computed: Record<string, string> = {};
   private n = 0;
   /** random: leaves are random datasets (no numpy twin: for comparing Tessera with itself). */
-  constructor(private readonly r: () => number, private readonly prefix: string, private readonly random = false) {}
+  constructor(readonly r: () => number, private readonly prefix: string, private readonly random = false) {}
 
   int(lo: number, hi: number): number { return lo + Math.floor(this.r() * (hi - lo + 1)); }
   pick<T>(xs: readonly T[]): T { return xs[Math.floor(this.r() * xs.length)]; }
