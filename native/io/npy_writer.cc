@@ -7,6 +7,7 @@
 #include <mutex>
 #include <unistd.h>
 
+#include "../common/checked.h"
 #include "../common/error.h"
 #include "npy_header.h"
 
@@ -84,14 +85,16 @@ void NpyWriter::fail_locked(const std::string& what, int e) {
   }
 }
 
-void NpyWriter::write_chunk(const Chunk& chunk, const std::vector<int64_t>& offset) {
+void NpyWriter::write_chunk(const Chunk& chunk, const std::vector<int64_t>& offset, const std::vector<int64_t>& box) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     open_locked();
   }
   const size_t nd = shape_.size();
-  if (chunk.shape.size() != nd || offset.size() != nd || chunk.dtype != dtype_)
-    throw Error("INTERNAL", "a chunk does not fit the output it is written to", "this is a bug, please report it");
+  bool fits = box.size() == nd && offset.size() == nd && chunk.dtype == dtype_;
+  for (size_t d = 0; fits && d < nd; ++d) fits = offset[d] >= 0 && box[d] >= 0 && box[d] <= shape_[d] - offset[d];
+  fits = fits && element_count(box) == chunk.size();
+  if (!fits) throw Error("INTERNAL", "a chunk does not fit the output it is written to", "this is a bug, please report it");
   const size_t item = dtype_size(dtype_);
   auto write = [&](const uint8_t* p, size_t n, off_t at) {
     int e = pwrite_all(fd_, p, n, at);
@@ -104,11 +107,11 @@ void NpyWriter::write_chunk(const Chunk& chunk, const std::vector<int64_t>& offs
     write(chunk.data, item, static_cast<off_t>(data_offset_));
     return;
   }
-  // Trailing dimensions the chunk covers fully merge into one contiguous run per write.
+  // Trailing dimensions the box covers fully merge into one contiguous run per write.
   size_t merged = nd - 1;
-  int64_t run = chunk.shape[nd - 1];
-  while (merged > 0 && chunk.shape[merged] == shape_[merged] && offset[merged] == 0) {
-    run *= chunk.shape[merged - 1];
+  int64_t run = box[nd - 1];
+  while (merged > 0 && box[merged] == shape_[merged] && offset[merged] == 0) {
+    run *= box[merged - 1];
     --merged;
   }
   if (chunk.size() == 0) return;
@@ -127,7 +130,7 @@ void NpyWriter::write_chunk(const Chunk& chunk, const std::vector<int64_t>& offs
     src += run_bytes;
     size_t d = merged;
     while (d > 0) {
-      if (++idx[d - 1] < chunk.shape[d - 1]) break;
+      if (++idx[d - 1] < box[d - 1]) break;
       idx[d - 1] = 0;
       --d;
     }

@@ -19,8 +19,10 @@ class NpyWriter {
  public:
   NpyWriter(std::string final_path, DType dtype, std::vector<int64_t> shape);
   ~NpyWriter();  // removes the temporary file if not committed
-  // Writes a C-order chunk at `offset` (one entry per dimension). Opens the file on first use.
-  void write_chunk(const Chunk& chunk, const std::vector<int64_t>& offset);
+  // Writes a chunk's elements, in C order, as the box of `shape` at `offset` (one entry per
+  // dimension each). The box is the task's, not the chunk's own shape: a reshaped output's chunks
+  // are its input's, in the input's shape. Opens the file on first use.
+  void write_chunk(const Chunk& chunk, const std::vector<int64_t>& offset, const std::vector<int64_t>& shape);
   void commit();
   void abort();
 

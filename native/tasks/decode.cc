@@ -180,12 +180,13 @@ TaskResult run_encoded(const double* spec, size_t spec_len, const double* ids, s
       if (!r.done()) Reader::bad("trailing fields");
       return run_matmul(t);
     }
-    case kWrite: {  // writer, offset; chunk = ids[0]
+    case kWrite: {  // writer, offset, shape; chunk = ids[0]
       int writer = static_cast<int>(r.integer(0, std::numeric_limits<int>::max()));
       std::vector<int64_t> offset = r.shape();
+      std::vector<int64_t> shape = r.shape();
       if (r.nids() < 1) Reader::bad("a write task needs its chunk");
       if (!r.done()) Reader::bad("trailing fields");
-      return run_write(writer, static_cast<uint64_t>(r.ids()[0]), offset);
+      return run_write(writer, static_cast<uint64_t>(r.ids()[0]), offset, shape);
     }
     case kCommit: {  // writer
       int writer = static_cast<int>(r.integer(0, std::numeric_limits<int>::max()));

@@ -220,9 +220,9 @@ TaskResult run_matmul(const MatmulTask& t) {
   return r;
 }
 
-TaskResult run_write(int writer, uint64_t chunk, const std::vector<int64_t>& offset) {
+TaskResult run_write(int writer, uint64_t chunk, const std::vector<int64_t>& offset, const std::vector<int64_t>& shape) {
   auto c = ChunkStore::instance().get(chunk);
-  WriterRegistry::instance().get(writer)->write_chunk(*c, offset);
+  WriterRegistry::instance().get(writer)->write_chunk(*c, offset, shape);
   TaskResult r;
   r.bytes_in = static_cast<int64_t>(c->nbytes);
   r.bytes_out = r.bytes_in;

@@ -100,7 +100,9 @@ TaskResult run_reduce(const ReduceTask& t);
 TaskResult run_combine(const CombineTask& t);
 TaskResult run_assemble(const AssembleTask& t);
 TaskResult run_matmul(const MatmulTask& t);
-TaskResult run_write(int writer, uint64_t chunk, const std::vector<int64_t>& offset);
+// Writes the chunk as the box of `shape` at `offset` of the output (the box is the output's
+// region, which for a reshaped output is not the chunk's own shape).
+TaskResult run_write(int writer, uint64_t chunk, const std::vector<int64_t>& offset, const std::vector<int64_t>& shape);
 
 // Number of state planes a reduction keeps per output element.
 int reduce_planes(ReduceKind kind, CType acc);

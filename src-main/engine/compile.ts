@@ -69,7 +69,7 @@ interface Reg {
  * - chunk: a read of the one chunk of `grid` that holds the region, found at placement.
  */
 type ReadRecipe =
-  | { kind: 'source'; access: AccessTemplate }
+  | { kind: 'source'; access: AccessTemplate; maps: DimMap[]; shape: readonly number[]; what: string }
   | { kind: 'chunk'; dtype: DType; grid: Grid; keyOf: (idx: number[]) => string; maps: DimMap[]; what: string };
 
 /** The concrete element index of a map at region offset O. */
@@ -138,13 +138,17 @@ function affine(maps: readonly DimMap[], elemStrides: readonly number[], ndIter:
 
 /** A region's program for one region shape, with the reads to place at each chunk's offset. */
 class RegionTemplate {
+  private readonly empty: boolean;
+
   constructor(
     readonly program: ProgramSpec,
     readonly ops: string[],
     private readonly recipes: ReadRecipe[],
     private readonly guards: ((offset: readonly number[]) => boolean)[],
     private readonly regionShape: readonly number[],
-  ) {}
+  ) {
+    this.empty = regionShape.some((n) => n === 0);
+  }
 
   /** The task's reads at this offset; null if the walk would choose differently there. */
   place(offset: readonly number[]): CompiledRegion | null {
@@ -152,6 +156,7 @@ class RegionTemplate {
     const deps: string[] = [];
     const accesses = this.recipes.map((r): AccessTemplate => {
       if (r.kind === 'source') {
+        if (!this.empty) checkInside(r, this.regionShape, offset);
         let base = r.access.base;
         for (let k = 0; k < offset.length; k++) base += r.access.strides[k] * offset[k];
         return { ...r.access, base };
@@ -180,6 +185,15 @@ class RegionTemplate {
     let dep = deps.indexOf(key);
     if (dep < 0) dep = deps.push(key) - 1;
     return { kind: 'chunk', dtype: r.dtype, dep, base, strides };
+  }
+}
+
+/** A source read stays inside the source in every dimension (a read past a row's end would still be
+ * inside a file or a generator's range, and wrong). */
+function checkInside(r: Extract<ReadRecipe, { kind: 'source' }>, regionShape: readonly number[], offset: readonly number[]): void {
+  for (let i = 0; i < r.maps.length; i++) {
+    const [lo, hi] = span(r.maps[i], regionShape, offset);
+    if (lo < 0 || hi >= r.shape[i]) throw new TesseraError('INTERNAL', `a task region reads outside ${r.what}`, 'this is a planner bug, please report it with the job spec');
   }
 }
 
@@ -219,6 +233,7 @@ export class RegionCompiler {
 function walkRegion(root: Node, regionShape: readonly number[], offset: readonly number[], plan: Plan, provider: ChunkProvider, opts: CompileOptions): RegionTemplate {
   const b = new Builder();
   const nd = regionShape.length;
+  const empty = regionShape.some((s) => s === 0);
 
   const walk = (n: Node, maps: DimMap[], isRoot: boolean): Reg => {
     const memoKey = mapsKey(n.id, maps);
@@ -242,7 +257,8 @@ function walkRegion(root: Node, regionShape: readonly number[], offset: readonly
   };
 
   /** A read of a source's elements: its base placed at each offset. */
-  const readSource = (access: AccessTemplate, type: CTypeName): number => b.load({ kind: 'source', access }, type);
+  const readSource = (n: Node, maps: DimMap[], access: AccessTemplate, type: CTypeName): number =>
+    b.load({ kind: 'source', access, maps, shape: n.shape, what: `source node ${n.id}` }, type);
 
   const walkFused = (n: Node, maps: DimMap[]): Reg => {
     switch (n.op) {
@@ -268,15 +284,15 @@ function walkRegion(root: Node, regionShape: readonly number[], offset: readonly
           const es = s.fortran ? fStrides(n.shape) : cStrides(n.shape);
           const { base, strides } = affine(maps, es, nd);
           const count = n.shape.reduce((a, x) => a * x, 1);
-          const reg = readSource({ kind: 'file', dtype: n.dtype, path: s.path, dataOffset: s.dataOffset, dataElements: count, byteswap: s.byteswap, base, strides }, ct);
+          const reg = readSource(n, maps, { kind: 'file', dtype: n.dtype, path: s.path, dataOffset: s.dataOffset, dataElements: count, byteswap: s.byteswap, base, strides }, ct);
           return { reg, ctype: ct, dtype: n.dtype };
         }
         const { base, strides } = affine(maps, cStrides(n.shape), nd);
         if (s.kind === 'arange') {
-          const reg = readSource({ kind: 'arange', start: s.start, step: s.step, base, strides }, ct);
+          const reg = readSource(n, maps, { kind: 'arange', start: s.start, step: s.step, base, strides }, ct);
           return { reg, ctype: ct, dtype: n.dtype };
         }
-        const reg = readSource({ kind: s.kind, seed: s.seed, base, strides }, 'f64');
+        const reg = readSource(n, maps, { kind: s.kind, seed: s.seed, base, strides }, 'f64');
         return b.convert({ reg, ctype: 'f64', dtype: 'float64' }, n.dtype);
       }
       case 'map': {
@@ -307,17 +323,20 @@ function walkRegion(root: Node, regionShape: readonly number[], offset: readonly
       }
       case 'concat': {
         const m = maps[n.axis];
+        // The input holding the region: it holds the region's first index and, the grids see to
+        // it (plan.ts), its last; -1 if it does not.
         const holder = (o: readonly number[]): number => {
-          const lo = span(m, regionShape, o)[0];
+          if (empty) return 0; // an empty region reads nothing: any input holds it
+          const [lo, hi] = span(m, regionShape, o);
           let start = 0;
           for (let k = 0; k < n.inputs.length; k++) {
             start += n.inputs[k].shape[n.axis];
-            if (lo < start) return k;
+            if (lo < start) return hi < start ? k : -1;
           }
           return -1;
         };
         const k = holder(offset);
-        if (k < 0) throw new TesseraError('INTERNAL', 'a concatenate region is out of range', 'this is a planner bug');
+        if (k < 0) throw new TesseraError('INTERNAL', `a task region is not inside one input of concat node ${n.id}`, 'this is a planner bug, please report it with the job spec');
         b.guards.push((o) => holder(o) === k);
         let start = 0;
         for (let j = 0; j < k; j++) start += n.inputs[j].shape[n.axis];

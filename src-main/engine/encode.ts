@@ -13,7 +13,7 @@
  *   combine:  reduce, finalize, outShape                       (partials: every dependency, in order)
  *   assemble: dtype, outShape, [n, ...(access, shape, destOffset)]
  *   matmul:   ctype, m, n, outDtype, [pairs, ...(k, accessA, accessB)]
- *   write:    writer, offset(as shape)                         (the chunk: dependency 0)
+ *   write:    writer, offset(as shape), shape                  (the chunk: dependency 0)
  *   commit:   writer
  */
 import type { CTypeName, DTypeName, ReduceName } from '../native/addon.js';
@@ -109,6 +109,7 @@ export function encodeTask(w: Writer, spec: TaskSpec, owner: number, fileIndex: 
     case 'write':
       w.push(spec.writer);
       w.shape(spec.offset);
+      w.shape(spec.shape);
       break;
     case 'commit':
       w.push(spec.writer);

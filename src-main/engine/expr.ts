@@ -66,6 +66,7 @@ export class ExprContext {
 
   intern<T extends Node>(partial: Omit<T, 'id' | 'key'>, params: unknown): T {
     checkChunkCount(partial.grid, partial.shape);
+    checkGrid(partial.op, partial.shape, partial.grid);
     const kids = children(partial as unknown as Node).map((c) => c.id);
     const key = JSON.stringify([partial.op, params, kids, partial.dtype, partial.shape, partial.grid], exactNumbers);
     const found = this.byKey.get(key);
@@ -87,6 +88,17 @@ export class ExprContext {
 function exactNumbers(_key: string, v: unknown): unknown {
   if (typeof v !== 'number' || (Number.isFinite(v) && !Object.is(v, -0))) return v;
   return Object.is(v, -0) ? '#-0' : `#${v}`;
+}
+
+/** A grid covers its shape exactly: chunks are planned, read and written from it. */
+function checkGrid(op: string, shape: readonly number[], grid: Grid): void {
+  let ok = grid.length === shape.length;
+  for (let d = 0; ok && d < shape.length; d++) {
+    let sum = 0;
+    for (const c of grid[d]) sum += c;
+    ok = sum === shape[d] && grid[d].length > 0;
+  }
+  if (!ok) throw new TesseraError('INTERNAL', `a ${op} node's chunks ${JSON.stringify(grid)} do not cover its shape ${fmtShape(shape)}`, 'this is a planner bug, please report it');
 }
 
 export function describe(n: Node): Record<string, unknown> {
@@ -145,8 +157,8 @@ export function broadcastGrid(shape: readonly number[], operands: readonly { sha
 /** The grid of a view: chunks break where the input index crosses an input chunk boundary. */
 export function viewGrid(input: { grid: Grid }, dims: readonly ViewDim[]): Grid {
   return dims.map((vd) => {
+    if (vd.size === 0) return [0]; // also a newaxis sliced to nothing (a view of a view composes to it)
     if (vd.src === null) return [1];
-    if (vd.size === 0) return [0];
     const b = boundaries(input.grid[vd.src]);
     const out: number[] = [];
     const nChunks = b.length - 1;

@@ -19,7 +19,9 @@ export type TaskSpec =
   | ({ kind: 'combine'; finalize: boolean; outShape?: number[] } & ReduceFields)
   | { kind: 'assemble'; dtype: DTypeName; outShape: number[]; pieces: { source: AccessTemplate; shape: number[]; destOffset: number[] }[] }
   | { kind: 'matmul'; type: CTypeName; a: AccessTemplate[]; b: AccessTemplate[]; k: number[]; m: number; n: number; outDtype: DTypeName }
-  | { kind: 'write'; writer: number; offset: number[] }
+  /** The chunk's elements in C order are the box `shape` at `offset` of the output (for a reshaped
+   * output, not the chunk's own shape: its chunks are its input's). */
+  | { kind: 'write'; writer: number; offset: number[]; shape: number[] }
   | { kind: 'commit'; writer: number };
 
 export interface Task {

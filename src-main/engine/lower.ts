@@ -343,7 +343,7 @@ class Lowering implements ChunkProvider {
     out.chunks.forEach((c, i) => {
       const key = taskKey(layer, [i]);
       keys.push(key);
-      this.tasks.push({ key, layer, index: [i], deps: [c.key], priority: 0, estBytes: 0, spec: { kind: 'write', writer, offset: c.offset } });
+      this.tasks.push({ key, layer, index: [i], deps: [c.key], priority: 0, estBytes: 0, spec: { kind: 'write', writer, offset: c.offset, shape: c.shape } });
     });
     const commitKey = taskKey(`commit-${out.name}`, []);
     this.tasks.push({ key: commitKey, layer: `commit-${out.name}`, index: [], deps: keys, priority: 0, estBytes: 0, spec: { kind: 'commit', writer } });

@@ -8,11 +8,18 @@
  *   never materialises the producer (nor, for a random x, x itself).
  * - A node is materialised when it is an output, a reduction, a matmul, the input of a reshape
  *   or of a rechunk that must move data, or the operand of a matmul that computes something.
+ * - A rechunk must move data when one of its chunks would reach across a boundary that a fused
+ *   region cannot cross (compile.ts reads one chunk of each chunked node and one input of each
+ *   concatenation per task): two chunks of a materialised node (a reduction, a reshape's alias, a
+ *   persisted array) or two inputs of a concatenation. Then the rechunk and its input are both
+ *   materialised and the rechunk assembles its chunks from pieces (lower.ts). Every other node's
+ *   grid refines its inputs' grids, so only a rechunk can cross.
  * - Common subexpressions: a node with two or more consumers anywhere in the job is computed once
  *   (materialised) if it computes something. Sources and views of sources are recomputed
  *   instead: re-reading or regenerating them costs less than holding them in memory.
  */
-import { children, type Node } from './expr.js';
+import { children, type Node, type RechunkNode } from './expr.js';
+import { chunkOf, type Grid, gridBounds } from './grid.js';
 
 export class Plan {
   readonly materialized = new Set<number>();
@@ -23,12 +30,14 @@ export class Plan {
     for (const o of outputs) this.visit(o);
     for (const o of outputs) this.mark(o);
     for (const n of this.nodes.values()) this.decide(n);
-    // Rechunks depend on what lies below them, so settle them bottom-up until nothing changes.
+    // Rechunks depend on what lies below them (a rechunk marked here gives those above it chunks
+    // to respect), so repeat until nothing changes.
     let changed = true;
     while (changed) {
       changed = false;
       for (const n of this.nodes.values()) {
-        if (n.op === 'rechunk' && !this.isMaterialized(n.input) && this.hasMaterializedBelow(n.input)) {
+        if (n.op !== 'rechunk' || (this.isMaterialized(n) && this.isMaterialized(n.input))) continue;
+        if (this.crossesBoundaries(n)) {
           this.mark(n.input);
           this.mark(n);
           changed = true;
@@ -92,9 +101,101 @@ export class Plan {
     }
   }
 
-  /** True if fusing through this node reaches a materialised node (its chunks fix the grid). */
-  hasMaterializedBelow(n: Node): boolean {
-    if (this.isMaterialized(n) || n.op === 'reshape' || n.op === 'reduce' || n.op === 'matmul') return true;
-    return children(n).some((c) => this.hasMaterializedBelow(c));
+  /**
+   * True if a chunk of the rechunk, fused into its consumers, would reach across a boundary below
+   * it: two chunks of a chunked node (materialised, a reshape's alias, a persisted array) or two
+   * inputs of a concatenation. Regions are boxes and every dimension of a node below is read
+   * through one dimension of the rechunk (or a constant), so the walk carries per dimension the
+   * index ranges the chunks reach, as compile.ts carries the dimension maps of one region.
+   */
+  crossesBoundaries(n: RechunkNode): boolean {
+    const spans: Spans = n.grid.map((sizes) => {
+      const out: number[] = [];
+      let at = 0;
+      for (const s of sizes) {
+        if (s > 0) out.push(at, at + s - 1);
+        at += s;
+      }
+      return out;
+    });
+    const seen = new Map<number, Spans[]>();
+    const visit = (c: Node, sp: Spans): boolean => {
+      if (sp.some((d) => d.length === 0)) return false; // no element is read
+      let before = seen.get(c.id);
+      if (!before) seen.set(c.id, (before = []));
+      if (before.some((b) => b.every((d, i) => sameList(d, sp[i])))) return false;
+      before.push(sp);
+      if (this.isMaterialized(c) || isChunked(c)) return !withinChunks(sp, c.grid);
+      switch (c.op) {
+        case 'source': case 'scalar': return false;
+        case 'map': return c.args.some((a) => visit(a, broadcastSpans(sp, c.shape, a.shape)));
+        case 'rechunk': return visit(c.input, sp);
+        case 'view': {
+          const inner: number[][] = c.fixed.map((f) => [f ?? 0, f ?? 0]);
+          c.dims.forEach((d, k) => {
+            if (d.src === null) return;
+            const s = sp[k], out = new Array<number>(s.length);
+            for (let i = 0; i < s.length; i += 2) {
+              const a = d.start + d.step * s[i], b = d.start + d.step * s[i + 1];
+              out[i] = Math.min(a, b);
+              out[i + 1] = Math.max(a, b);
+            }
+            inner[d.src] = out;
+          });
+          return visit(c.input, inner);
+        }
+        case 'concat': {
+          const s = sp[c.axis];
+          const per: number[][] = c.inputs.map(() => []);
+          let k = 0, start = 0;
+          for (let i = 0; i < s.length; i += 2) {
+            // Spans come in increasing order along a dimension (views reverse whole lists only
+            // with a negative step, so look the input up from the start when they go back).
+            if (s[i] < start) { k = 0; start = 0; }
+            while (s[i] >= start + c.inputs[k].shape[c.axis]) start += c.inputs[k++].shape[c.axis];
+            if (s[i + 1] >= start + c.inputs[k].shape[c.axis]) return true;
+            per[k].push(s[i] - start, s[i + 1] - start);
+          }
+          return c.inputs.some((x, j) => visit(x, sp.map((d, i) => (i === c.axis ? per[j] : d))));
+        }
+        default:
+          return false;
+      }
+    };
+    return visit(n.input, spans);
   }
+}
+
+/** Per dimension of a node, the index ranges a rechunk's chunks reach: flat [lo, hi] pairs, inclusive. */
+type Spans = readonly (readonly number[])[];
+
+/** Nodes whose every region is a read of one of their chunks (materialised by construction). */
+function isChunked(n: Node): boolean {
+  return n.op === 'reshape' || n.op === 'reduce' || n.op === 'matmul' || (n.op === 'source' && n.source.kind === 'stored');
+}
+
+function withinChunks(sp: Spans, grid: Grid): boolean {
+  const bounds = gridBounds(grid);
+  return sp.every((s, d) => {
+    for (let i = 0; i < s.length; i += 2) {
+      const c = chunkOf(bounds[d], s[i]);
+      if (s[i + 1] >= bounds[d][c + 1]) return false;
+    }
+    return true;
+  });
+}
+
+/** An operand's spans under broadcasting: leading and stretched size-1 dimensions read index 0. */
+function broadcastSpans(sp: Spans, outShape: readonly number[], argShape: readonly number[]): Spans {
+  const lead = outShape.length - argShape.length;
+  return argShape.map((n, i) => (n === 1 && outShape[lead + i] !== 1 ? ZERO : sp[lead + i]));
+}
+
+const ZERO: readonly number[] = [0, 0];
+
+function sameList(a: readonly number[], b: readonly number[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

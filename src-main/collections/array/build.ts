@@ -238,8 +238,10 @@ export function broadcastTo(ctx: ExprContext, input: Node, shape: number[]): Nod
   return elementwise(ctx, 'add', [input, scalar(ctx, 0, 'int')]);
 }
 
+/** A source read by index arithmetic alone, so any grid can be laid over it: not a Fortran-order
+ * file (its rows are not runs) nor a persisted array (its chunks are fixed, read by key). */
 function isPlainSource(n: Node): n is SourceNode {
-  return n.op === 'source' && (n.source.kind !== 'file' || !n.source.fortran);
+  return n.op === 'source' && n.source.kind !== 'stored' && (n.source.kind !== 'file' || !n.source.fortran);
 }
 
 export function reshape(ctx: ExprContext, input: Node, shapeIn: number[]): Node {
@@ -253,6 +255,9 @@ export function reshape(ctx: ExprContext, input: Node, shapeIn: number[]): Node 
   if (product(shape) !== total || shape.some((d) => !Number.isInteger(d) || d < 0))
     throw new TesseraError('BAD_SHAPE', `cannot reshape array of size ${total} into shape ${fmtShape(shapeIn)}`, 'the new shape must hold the same number of elements');
   if (shape.length === input.shape.length && shape.every((d, i) => d === input.shape[i])) return input;
+  // An empty array has no chunks to alias (its rows need not correspond to its input's): it is a
+  // constant of its shape.
+  if (total === 0) return source(ctx, { kind: 'full', value: 0 }, shape, input.dtype, shape.map((n) => [n]));
   const chunkElems = Math.max(1, Math.floor(product(input.grid.map((d) => Math.max(...d, 1)))));
   // A plain source has no chunks of its own in memory: it is re-indexed, not moved.
   if (isPlainSource(input)) {
@@ -263,19 +268,22 @@ export function reshape(ctx: ExprContext, input: Node, shapeIn: number[]): Node 
   }
   // Otherwise chunks must be runs of whole rows in both shapes: each input chunk is then exactly
   // one output chunk, in the same memory order. Rechunk the input to such row blocks if needed.
+  // (From here on both shapes hold elements, so rows are not empty.)
   if (input.shape.length === 0) {
     return ctx.intern<ReshapeNode>({ op: 'reshape', input, shape, dtype: input.dtype, weak: null, grid: shape.map((n) => [n]) }, shape);
   }
   const inRow = product(input.shape.slice(1));
   const outRow = product(shape.slice(1));
-  const rowsMultiple = outRow === 0 || inRow === 0 ? 1 : outRow / gcd(inRow, outRow);
-  const fits = input.grid.slice(1).every((d) => d.length === 1) && input.grid[0].every((r) => (r * inRow) % Math.max(outRow, 1) === 0);
+  const rowsMultiple = outRow / gcd(inRow, outRow);
+  // A 0-d result has no rows to carry its input's row chunks: its one chunk is its input's one chunk.
+  const fits = (shape.length > 0 || input.grid[0].length === 1) && input.grid.slice(1).every((d) => d.length === 1)
+    && input.grid[0].every((r) => (r * inRow) % outRow === 0);
   let src: Node = input;
   if (!fits) {
-    const target = Math.max(rowsMultiple, Math.floor(chunkElems / Math.max(inRow, 1) / rowsMultiple) * rowsMultiple);
+    const target = Math.max(rowsMultiple, Math.floor(chunkElems / inRow / rowsMultiple) * rowsMultiple);
     src = rechunk(ctx, input, input.shape.map((n, d) => (d === 0 ? regular(n, target) : [n])));
   }
-  const grid = shape.map((n, d) => (d === 0 ? src.grid[0].map((r) => (outRow === 0 ? r : (r * inRow) / outRow)) : [n]));
+  const grid = shape.map((n, d) => (d === 0 ? src.grid[0].map((r) => (r * inRow) / outRow) : [n]));
   return ctx.intern<ReshapeNode>({ op: 'reshape', input: src, shape, dtype: input.dtype, weak: null, grid }, shape);
 }
 
@@ -286,7 +294,7 @@ function gcd(a: number, b: number): number {
 
 export function rechunk(ctx: ExprContext, input: Node, grid: Grid): Node {
   if (grid.length === input.grid.length && grid.every((d, i) => d.length === input.grid[i].length && d.every((x, j) => x === input.grid[i][j]))) return input;
-  if (input.op === 'source') return source(ctx, input.source, input.shape, input.dtype, grid);
+  if (input.op === 'source' && input.source.kind !== 'stored') return source(ctx, input.source, input.shape, input.dtype, grid);
   return ctx.intern<RechunkNode>({ op: 'rechunk', input, shape: input.shape, dtype: input.dtype, weak: null, grid }, grid);
 }
 

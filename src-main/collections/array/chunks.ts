@@ -66,7 +66,7 @@ export function normalizeChunks(spec: ChunksSpec | undefined, shape: readonly nu
     if (Array.isArray(c)) {
       if (c.some((x) => !Number.isInteger(x) || x < 0)) throw bad(`chunk sizes along dimension ${d} must be non-negative integers`);
       if (product([c.reduce((a, b) => a + b, 0)]) !== shape[d]) throw bad(`chunk sizes along dimension ${d} add up to ${c.reduce((a, b) => a + b, 0)}, not ${shape[d]}`);
-      return [...c];
+      return c.length ? [...c] : [0]; // a zero-length dimension still has its one (empty) chunk
     }
     throw bad(`chunks entry ${d} has an unknown form`);
   });
