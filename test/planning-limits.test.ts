@@ -1,7 +1,9 @@
 /**
  * Planning refuses, with a typed error and before allocating anything the size of the graph, what
- * it cannot hold: grids of more chunks than MAX_CHUNKS (by one dimension or by their product).
- * Each of these ended the process with "Fatal JavaScript invalid size error" before.
+ * it cannot hold: grids of more chunks than MAX_CHUNKS (by one dimension or by their product);
+ * each of these ended the process with "Fatal JavaScript invalid size error" before. Expressions
+ * nest at most MAX_NESTING levels (a typed error beyond), and flat chains of any length plan
+ * without deep recursion (they gave INTERNAL "Maximum call stack size exceeded").
  */
 import { describe, expect, it } from 'vitest';
 import { runSpec, useEngine } from './helpers/engine.js';
@@ -31,5 +33,28 @@ describe('planning limits', () => {
       expect(err.code, JSON.stringify(spec)).toBe('TOO_MANY_CHUNKS');
       expect(err.hint).toMatch(/larger chunks/);
     }
+  });
+
+  it('refuses nesting beyond 200 levels with a SYNTAX_ERROR at the place, never INTERNAL', async () => {
+    for (const expr of [`${'('.repeat(1000)}x${')'.repeat(1000)}`, `${'-'.repeat(300)}x`, `${'sqrt('.repeat(300)}x${')'.repeat(300)}`, `x${'.T'.repeat(300)}`, `2 ${'** 2 '.repeat(300)}`]) {
+      const err = await refusal({ datasets: { x: { arange: [0, 4] } }, outputs: { y: expr } });
+      expect(err.code, expr.slice(0, 40)).toBe('SYNTAX_ERROR');
+    }
+    // 150 levels is fine.
+    const r = await runSpec(engine(), { datasets: { x: { arange: [0, 4] } }, outputs: { y: `${'('.repeat(150)}x + 1${')'.repeat(150)}` } });
+    expect(r.outputs[0].values).toEqual([1, 2, 3, 4]);
+  });
+
+  it('sums of 100,000 literals and of 20,000 arrays plan and run (cut into fused layers of bounded depth)', async () => {
+    const terms = (t: string, n: number) => Array(n).fill(t).join(' + ');
+    const r = await runSpec(engine(), {
+      datasets: { x: { arange: [0, 4] }, f: { arange: [0, 1, 0.25] } },
+      outputs: { lit: `x * 0 + ${terms('1', 100_000)}`, ints: terms('x', 20_000), floats: `${terms('f', 20_000)} - f * 20000` },
+    });
+    const v = Object.fromEntries(r.outputs.map((o) => [o.name, o.values]));
+    expect(v.lit).toEqual([100_000, 100_000, 100_000, 100_000]);
+    expect(v.ints).toEqual([0, 20_000, 40_000, 60_000]);
+    // Left to right, as numpy adds: quarters are exact in binary, so the result is exact too.
+    expect(v.floats).toEqual([0, 0, 0, 0]);
   });
 });

@@ -17,9 +17,16 @@
  * - Common subexpressions: a node with two or more consumers anywhere in the job is computed once
  *   (materialised) if it computes something. Sources and views of sources are recomputed
  *   instead: re-reading or regenerating them costs less than holding them in memory.
+ * - A fused region is at most MAX_FUSED_DEPTH nodes deep: a deeper chain (a sum of 10^5 terms)
+ *   is cut into layers there, because every walk of a region (compile.ts, lower.ts) follows it
+ *   down the JS stack. Values are the same either way: each operation rounds or wraps to its
+ *   dtype in a fused program as it does in a stored chunk.
  */
 import { children, type Node, type RechunkNode } from './expr.js';
 import { chunkOf, type Grid, gridBounds } from './grid.js';
+
+/** The deepest chain of nodes one fused region may hold (see the policy above). */
+export const MAX_FUSED_DEPTH = 256;
 
 export class Plan {
   readonly materialized = new Set<number>();
@@ -27,9 +34,10 @@ export class Plan {
   readonly nodes = new Map<number, Node>();
 
   constructor(readonly outputs: Node[]) {
-    for (const o of outputs) this.visit(o);
+    const postOrder = this.visit(outputs);
     for (const o of outputs) this.mark(o);
     for (const n of this.nodes.values()) this.decide(n);
+    this.boundFusedDepth(postOrder);
     // Rechunks depend on what lies below them (a rechunk marked here gives those above it chunks
     // to respect), so repeat until nothing changes.
     let changed = true;
@@ -54,13 +62,47 @@ export class Plan {
     this.materialized.add(n.id);
   }
 
-  private visit(n: Node): void {
-    const first = !this.nodes.has(n.id);
-    this.nodes.set(n.id, n);
-    if (!first) return;
-    for (const c of new Set(children(n))) {
-      this.consumers.set(c.id, (this.consumers.get(c.id) ?? 0) + 1);
-      this.visit(c);
+  /**
+   * Records every node (in pre-order) and counts each one's consumers; returns the nodes in
+   * post-order (children first). An explicit stack: an expression may be 10^5 nodes deep.
+   */
+  private visit(outputs: Node[]): Node[] {
+    const post: Node[] = [];
+    const stack: { n: Node; kids: Node[]; next: number }[] = [];
+    const enter = (n: Node) => {
+      const first = !this.nodes.has(n.id);
+      this.nodes.set(n.id, n);
+      if (first) stack.push({ n, kids: [...new Set(children(n))], next: 0 });
+    };
+    for (const o of outputs) {
+      enter(o);
+      while (stack.length) {
+        const top = stack[stack.length - 1];
+        if (top.next === top.kids.length) {
+          post.push(top.n);
+          stack.pop();
+          continue;
+        }
+        const c = top.kids[top.next++];
+        this.consumers.set(c.id, (this.consumers.get(c.id) ?? 0) + 1);
+        enter(c);
+      }
+    }
+    return post;
+  }
+
+  /** Materialises a node where the fused chain below it would grow deeper than MAX_FUSED_DEPTH. */
+  private boundFusedDepth(postOrder: Node[]): void {
+    const depth = new Map<number, number>();
+    for (const n of postOrder) {
+      let d = 0;
+      for (const c of children(n)) if (!this.isMaterialized(c)) d = Math.max(d, depth.get(c.id) ?? 0);
+      d += 1;
+      if (d > MAX_FUSED_DEPTH && n.op !== 'reshape') { // (a reshape's input is materialised already)
+        this.mark(n);
+        d = 0;
+      }
+      depth.set(n.id, this.isMaterialized(n) ? 0 : d);
     }
   }
 

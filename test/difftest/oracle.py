@@ -253,6 +253,8 @@ def _matmul(a, b, *args, **kw):
 def _power(a, b, *args, **kw):
     if isinstance(a, (bool, int, float)) and isinstance(b, (bool, int, float)) and not args and not kw:
         return a ** b  # Python's own power: a Python number
+    if isinstance(a, (np.ndarray, np.generic)) and a.dtype == np.bool_ and type(b) is int and b == 2 and not args and not kw:
+        return np.square(a)  # the ** operator squares (int8 for bool); np.power(b, 2) would promote to int64
     r = np.power(a, b, *args, **kw)
     ra = arr(r)
     if MODE != 'hi' or ra.dtype.kind != 'f' or args or kw:
