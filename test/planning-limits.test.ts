@@ -35,6 +35,13 @@ describe('planning limits', () => {
     }
   });
 
+  it('refuses a job of too many tasks in all (TOO_MANY_TASKS) before making any', async () => {
+    const outputs = Object.fromEntries([1, 2, 3, 4, 5].map((k) => [`y${k}`, `(x + ${k}).sum()`]));
+    const err = await refusal({ datasets: { x: { ones: [2 ** 20], chunks: 1 } }, outputs });
+    expect(err.code).toBe('TOO_MANY_TASKS');
+    expect(err.hint).toMatch(/larger chunks/);
+  });
+
   it('refuses nesting beyond 200 levels with a SYNTAX_ERROR at the place, never INTERNAL', async () => {
     for (const expr of [`${'('.repeat(1000)}x${')'.repeat(1000)}`, `${'-'.repeat(300)}x`, `${'sqrt('.repeat(300)}x${')'.repeat(300)}`, `x${'.T'.repeat(300)}`, `2 ${'** 2 '.repeat(300)}`]) {
       const err = await refusal({ datasets: { x: { arange: [0, 4] } }, outputs: { y: expr } });

@@ -377,7 +377,28 @@ function linkLayers(layers: Layer[], tasks: Task[], depIndex: number[][]): void 
   }
 }
 
+/** The most tasks one job may have: its task objects and keys take ~1 KB each while it is planned. */
+export const MAX_TASKS = 4 * 2 ** 20;
+
+/**
+ * Refuses, before any task is made, a job whose materialised layers would add up to more than
+ * MAX_TASKS tasks (a reduction's combine tree adds at most a seventh of its inputs).
+ */
+function checkTaskCount(plan: Plan): void {
+  let tasks = 0;
+  for (const n of plan.nodes.values()) {
+    if (!plan.isMaterialized(n) || n.op === 'reshape') continue;
+    const chunks = (g: Grid) => g.reduce((a, d) => a * d.length, 1);
+    tasks += n.op === 'reduce' ? Math.ceil(chunks(n.input.grid) * 8 / 7) : chunks(n.grid);
+  }
+  if (tasks > MAX_TASKS) {
+    throw new TesseraError('TOO_MANY_TASKS', `the job would have about ${tasks.toExponential(2)} tasks; Tessera plans at most ${MAX_TASKS} per job`,
+      'use larger chunks ("chunks": "auto" or a size such as "256MB"), or split the outputs over several jobs');
+  }
+}
+
 export function lowerJob(plan: Plan, outputs: OutputRequest[]): TaskGraph {
+  checkTaskCount(plan);
   const l = new Lowering(plan);
   const outPlans: OutputPlan[] = [];
   for (const o of outputs) l.lower(o.node);
