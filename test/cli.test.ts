@@ -113,6 +113,10 @@ print(json.dumps(bool(np.allclose(c, a - a.mean(axis=1, keepdims=True), rtol=0, 
     expect(t.status).toBe(2);
     expect(t.stderr).toMatch(/error\[NPY_TRUNCATED\].*8128.*3000/);
     expect(tessera(['run', 't.json', '--memory-limit', 'lots'], dir)).toMatchObject({ status: 2, stderr: expect.stringContaining('error[BAD_OPTION]') });
+    // 1e400GB reads as infinity: not a size.
+    expect(tessera(['run', 't.json', '--memory-limit', '1e400GB'], dir)).toMatchObject({ status: 2, stderr: expect.stringContaining('error[BAD_OPTION]') });
+    writeSpec(dir, { datasets: { z: { zeros: [100], chunks: '1e400GB' } }, outputs: { s: 'z.sum()' } }, 'inf.json');
+    expect(tessera(['run', 'inf.json'], dir)).toMatchObject({ status: 2, stderr: expect.stringContaining('error[BAD_CHUNKS]') });
     expect(tessera(['run', 't.json', '--workers', '0'], dir)).toMatchObject({ status: 2, stderr: expect.stringContaining('--workers') });
     expect(tessera(['frobnicate'], dir).status).toBe(2);
   });
