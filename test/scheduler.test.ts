@@ -219,7 +219,8 @@ describe('scheduler', () => {
     const bus = new EventBus();
     const progress: { done: number; running: number }[] = [];
     bus.on((e) => { if (e.type === 'progress') progress.push({ done: e.progress.done, running: e.progress.running }); });
-    const spec = { datasets: { x: { random: 'normal', shape: [40_000_000], chunks: [200_000], seed: 1 } }, outputs: { s: 'exp(x).sum()' } };
+    // Tasks of 400,000 normal draws and exps: about 2 ms each with today's kernels (well over 1 ms).
+    const spec = { datasets: { x: { random: 'normal', shape: [80_000_000], chunks: [400_000], seed: 1 } }, outputs: { s: 'exp(x).sum()' } };
     const job = await buildJob(validateSpec({ tessera: 1, datasets: spec.datasets, outputs: spec.outputs }), tempDir());
     await runBuiltJob(engine, job, { outDir: tempDir(), bus });
     expect(progress[0].running).toBeLessThanOrEqual(2 * 16);
