@@ -75,6 +75,8 @@ for name, src in exprs.items():
     out[name] = {"dtype": str(v.dtype), "shape": list(v.shape), "values": tojson(v)}
 print(json.dumps(out))
 `);
+  // Every expected output, in the order the case gives them: one Tessera left out is a failure.
+  expect(result.outputs.map((o) => o.name).sort(), 'Tessera returns every output').toEqual(Object.keys(c.exprs).sort());
   for (const o of result.outputs) {
     if (o.kind === 'array' && o.path) {
       // Written to a .npy file: numpy loads it and compares it with its own result.
@@ -92,6 +94,7 @@ print(json.dumps({"ok": bool(ok), "detail": f"{got.dtype} {got.shape} vs {want.d
     }
     const e = expected[o.name];
     const label = `${o.name} = ${c.exprs[o.name]}`;
+    expect(e, `${label}: numpy has no result for it`).toBeDefined();
     expect(o.dtype, `${label}: dtype`).toBe(e.dtype);
     const shape = o.kind === 'scalar' ? [] : o.shape;
     expect(shape, `${label}: shape`).toEqual(e.shape);
