@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "../common/float_to_int.h"
+#include "compensated_sum.h"
 #include "op_table.h"
 
 namespace tessera {
@@ -43,14 +44,6 @@ template <class A> void init_typed(const ReduceSpec& spec, A* p, int64_t slots) 
     case ReduceKind::ArgMin: case ReduceKind::ArgMax: fill(0, A(0)); fill(1, static_cast<A>(-1)); break;
     default: break;
   }
-}
-
-// Once the sum overflows to an infinity the correction would be inf - inf = NaN: skip it.
-inline void neumaier(double& s, double& c, double x) {
-  double t = s + x;
-  double corr = std::fabs(s) >= std::fabs(x) ? (s - t) + x : (x - t) + s;
-  c += std::isfinite(t) ? corr : 0.0;
-  s = t;
 }
 
 template <class A> A wrap_add(A a, A b) {
