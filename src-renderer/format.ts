@@ -1,6 +1,6 @@
 /** Small text conversions shared by the panels (no Vue, so component tests can call them). */
 
-export { formatBytes } from '../src-main/engine/format-bytes';
+export { formatBytes } from '../src-main/api/format-bytes';
 
 /** A dataset's `chunks` as text: "auto", "1000000" or "1000, 1000". */
 export function chunkText(chunks: unknown): string {

@@ -2,7 +2,7 @@
 import { reactive } from 'vue';
 import type { ApiError, ApiEvent, EventData } from '../src-main/api/contract';
 
-export { formatCount } from '../src-main/profile/format-count';
+export { formatCount } from '../src-main/api/format-count';
 
 export const profile = reactive({
   id: '',

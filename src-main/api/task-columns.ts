@@ -6,7 +6,7 @@
  * numbers were most of what the window cost the job (bench/window.mjs; ADR 0007).
  * Pure code: no Node, no DOM.
  */
-import { chunkIndex, chunkNumber, growBox } from '../engine/grid.js';
+import { chunkIndex, chunkNumber, growBox } from './chunk-numbers.js';
 import type { EventData, TaskRecordEvent } from './contract.js';
 
 export { chunkIndex, chunkNumber };

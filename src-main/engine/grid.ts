@@ -4,6 +4,9 @@
  */
 export type Grid = number[][];
 
+// Chunk numbering is shared with the window (api/task-columns.ts): it lives in the contract layer.
+export { chunkIndex, chunkNumber, growBox } from '../api/chunk-numbers.js';
+
 export function product(xs: readonly number[]): number {
   let p = 1;
   for (const x of xs) p *= x;
@@ -52,33 +55,6 @@ export function* chunkIndices(grid: Grid): Generator<number[]> {
     }
     if (d < 0) return;
   }
-}
-
-/** The C-order position of a chunk index in a box of chunk counts `shape`; -1 if outside it. */
-export function chunkNumber(index: readonly number[], shape: readonly number[]): number {
-  if (index.length !== shape.length) return -1;
-  let at = 0;
-  for (let d = 0; d < shape.length; d++) {
-    const v = index[d];
-    if (!(v >= 0 && v < shape[d])) return -1;
-    at = at * shape[d] + v;
-  }
-  return at;
-}
-
-/** The chunk index at a chunk number in a box (the inverse of chunkNumber). */
-export function chunkIndex(n: number, shape: readonly number[]): number[] {
-  const out = new Array<number>(shape.length);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    out[d] = n % shape[d];
-    n = Math.floor(n / shape[d]);
-  }
-  return out;
-}
-
-/** Grows a box of chunk counts (the bounding box of chunk indices seen so far) to hold `index`. */
-export function growBox(box: number[], index: readonly number[]): void {
-  index.forEach((v, d) => { box[d] = Math.max(box[d] ?? 0, v + 1); });
 }
 
 export function chunkCount(grid: Grid): number {

@@ -1,7 +1,6 @@
 /** Byte sizes as people write them (2GB, 512MiB, 1.5e9), and as they are shown. */
 import { TesseraError } from './errors.js';
 
-export { formatBytes } from './format-bytes.js';
 
 const UNITS: Record<string, number> = {
   b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40, k: 1e3, m: 1e6, g: 1e9,

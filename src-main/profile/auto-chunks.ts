@@ -15,7 +15,7 @@
  *   (below). The reason given with each choice says which numbers were measured.
  */
 import { performance } from 'node:perf_hooks';
-import { formatBytes } from '../engine/units.js';
+import { formatBytes } from '../api/format-bytes.js';
 import { native } from '../native/addon.js';
 import type { Machine } from './machine.js';
 import type { AutoChunkChooser } from '../service/job-spec.js';

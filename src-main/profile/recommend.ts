@@ -6,8 +6,8 @@
  * limit, or with fewer chunks than workers, while another qualifies. The slow ends are explained
  * by what was measured there: scheduling overhead, idle workers or memory.
  */
-import { formatBytes } from '../engine/units.js';
-import { formatCount } from './format-count.js';
+import { formatBytes } from '../api/format-bytes.js';
+import { formatCount } from '../api/format-count.js';
 import type { RunMetrics } from './run-metrics.js';
 
 export { formatCount };

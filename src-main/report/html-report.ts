@@ -4,11 +4,11 @@
  */
 import type { MemorySample, TaskRecord } from '../engine/events.js';
 import type { Layer } from '../engine/graph.js';
-import { formatBytes } from '../engine/units.js';
+import { formatBytes } from '../api/format-bytes.js';
 import type { Machine } from '../profile/machine.js';
 import { formatCount } from '../profile/recommend.js';
 import type { ProfileReport } from '../profile/sweep.js';
-import { layerColour } from './colours.js';
+import { layerColour } from '../api/colours.js';
 import { esc, logXChart, memorySvg, timelineSvg } from './svg.js';
 
 const STYLE = `body{font:14px system-ui,sans-serif;color:#222;max-width:1180px;margin:1.5em auto;padding:0 1em}

@@ -5,7 +5,7 @@
 import type { MemorySample, TaskRecord } from '../engine/events.js';
 import { binLanes, extent } from '../api/lane-bins.js';
 import { recordsToColumns } from '../api/task-columns.js';
-import { layerColour } from './colours.js';
+import { layerColour } from '../api/colours.js';
 
 export const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 

@@ -37,7 +37,8 @@ import { jobWarnings, runBuiltJob } from './run-job.js';
 import { ProfileReports } from './profile-reports.js';
 import { SAMPLES } from './samples.js';
 import { Uploads } from './uploads.js';
-import { formatBytes, parseBytes } from '../engine/units.js';
+import { formatBytes } from '../api/format-bytes.js';
+import { parseBytes } from '../engine/units.js';
 
 export type Emit = (e: ApiEvent) => void;
 

@@ -7,7 +7,7 @@
 import { readdir, statfs, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TesseraError } from '../engine/errors.js';
-import { formatBytes } from '../engine/format-bytes.js';
+import { formatBytes } from '../api/format-bytes.js';
 
 /** Free space left on the disk after the outputs, so the rest of the machine keeps working. */
 export const OUTPUT_DISK_MARGIN = 64 * 2 ** 20;

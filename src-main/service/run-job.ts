@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ComputeOptions, ComputeResult, Engine } from '../engine/engine.js';
 import { itemsize } from '../engine/dtype.js';
-import { formatBytes } from '../engine/format-bytes.js';
+import { formatBytes } from '../api/format-bytes.js';
 import { product } from '../engine/grid.js';
 import { checkFreeSpace, removeStaleTemps } from './output-space.js';
 import type { BuiltJob } from './job-spec.js';

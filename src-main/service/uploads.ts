@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { TesseraError } from '../engine/errors.js';
-import { formatBytes } from '../engine/format-bytes.js';
+import { formatBytes } from '../api/format-bytes.js';
 
 /** Free space an upload must leave on the data folder's disk. */
 export const RESERVE_BYTES = 1024 ** 3;

@@ -1,0 +1,67 @@
+/**
+ * The import rules of docs/architecture.md, checked by `npm test` (dependency-cruiser; ADR 0011).
+ * Layers from the top: the renderer, the hosts, service / profile / report, collections, engine,
+ * native. Each imports only from the layers below it; `api/` (the contract and the pure helpers
+ * both sides share: formatting, chunk numbering) imports nothing and may be imported by all.
+ */
+const below = (layers) => `^src-main/(${layers.join('|')})/`;
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'renderer-imports-api-only',
+      comment: 'The window reaches the main process only through the contract (src-main/api) and a transport.',
+      severity: 'error',
+      from: { path: '^src-renderer/' },
+      to: { path: '^src-main/', pathNot: '^src-main/api/' },
+    },
+    {
+      name: 'api-imports-nothing',
+      comment: 'The contract and its shared helpers are the bottom layer for both sides: no logic from elsewhere.',
+      severity: 'error',
+      from: { path: '^src-main/api/' },
+      to: { path: '^(src-main|src-renderer)/', pathNot: '^src-main/api/' },
+    },
+    {
+      name: 'native-imports-nothing',
+      comment: 'The typed face of the addon depends on nothing else in the app.',
+      severity: 'error',
+      from: { path: '^src-main/native/' },
+      to: { path: '^(src-main|src-renderer)/', pathNot: '^src-main/native/' },
+    },
+    {
+      name: 'engine-imports-native-and-api',
+      comment: 'The generic core knows nothing of collections, the service, profiles, reports or hosts.',
+      severity: 'error',
+      from: { path: '^src-main/engine/' },
+      to: { path: below(['collections', 'service', 'profile', 'report', 'hosts']) },
+    },
+    {
+      name: 'collections-import-engine-native-api',
+      comment: 'A collection builds on the engine; the service runs it, never the other way round.',
+      severity: 'error',
+      from: { path: '^src-main/collections/' },
+      to: { path: below(['service', 'profile', 'report', 'hosts']) },
+    },
+    {
+      name: 'nothing-imports-hosts',
+      comment: 'Hosts are the thin shells on top: no layer below may depend on one.',
+      severity: 'error',
+      from: { path: '^src-main/', pathNot: '^src-main/hosts/' },
+      to: { path: '^src-main/hosts/' },
+    },
+    {
+      name: 'main-never-imports-renderer',
+      severity: 'error',
+      from: { path: '^src-main/' },
+      to: { path: '^src-renderer/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(dist|out|node_modules|test)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.vue', '.js', '.mjs'] },
+  },
+};
