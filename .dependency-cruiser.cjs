@@ -1,7 +1,7 @@
 /**
  * The import rules of docs/architecture.md, checked by `npm test` (dependency-cruiser; ADR 0011).
- * Layers from the top: the renderer, the hosts, service / profile / report, collections, engine,
- * native. Each imports only from the layers below it; `api/` (the contract and the pure helpers
+ * Layers from the top: the renderer, the hosts, service, report, profile, run (the one run path),
+ * collections, engine, native. Each imports only from the layers below it; `api/` (the contract and the pure helpers
  * both sides share: formatting, chunk numbering) imports nothing and may be imported by all.
  */
 const below = (layers) => `^src-main/(${layers.join('|')})/`;
@@ -42,6 +42,33 @@ module.exports = {
       severity: 'error',
       from: { path: '^src-main/collections/' },
       to: { path: below(['service', 'profile', 'report', 'hosts']) },
+    },
+    {
+      name: 'run-path-below-service-and-profile',
+      comment: 'The one run path (spec -> build -> run -> outputs) serves the service and the profiler alike.',
+      severity: 'error',
+      from: { path: '^src-main/run/' },
+      to: { path: below(['service', 'profile', 'report', 'hosts']) },
+    },
+    {
+      name: 'profile-below-service-and-report',
+      comment: 'Profiling runs jobs through the run path; the service and the reports use profiles.',
+      severity: 'error',
+      from: { path: '^src-main/profile/' },
+      to: { path: below(['service', 'report', 'hosts']) },
+    },
+    {
+      name: 'report-below-service',
+      severity: 'error',
+      from: { path: '^src-main/report/' },
+      to: { path: below(['service', 'hosts']) },
+    },
+    {
+      name: 'no-circular',
+      comment: 'Modules that import each other, directly or round a loop, are one layer pretending to be two.',
+      severity: 'error',
+      from: { path: '^src-(main|renderer)/' },
+      to: { circular: true },
     },
     {
       name: 'nothing-imports-hosts',

@@ -20,8 +20,8 @@ import { chromium } from 'playwright-core';
 import { Engine } from '../dist/src-main/engine/engine.js';
 import { JobService } from '../dist/src-main/service/job-service.js';
 import { startWebHost } from '../dist/src-main/hosts/web/server.js';
-import { buildJob, validateSpec } from '../dist/src-main/service/job-spec.js';
-import { runBuiltJob } from '../dist/src-main/service/run-job.js';
+import { buildJob, validateSpec } from '../dist/src-main/run/job-spec.js';
+import { runBuiltJob } from '../dist/src-main/run/run-job.js';
 
 const { values } = parseArgs({ options: { repeats: { type: 'string', default: '5' } } });
 const REPEATS = Number(values.repeats);

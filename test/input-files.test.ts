@@ -11,8 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { TesseraError } from '../dist/src-main/engine/errors.js';
 import { EventBus } from '../dist/src-main/engine/events.js';
 import { native } from '../dist/src-main/native/addon.js';
-import { buildJob, validateSpec } from '../dist/src-main/service/job-spec.js';
-import { runBuiltJob } from '../dist/src-main/service/run-job.js';
+import { buildJob, validateSpec } from '../dist/src-main/run/job-spec.js';
+import { runBuiltJob } from '../dist/src-main/run/run-job.js';
 import { BIN, ENV, tessera } from './helpers/cli.js';
 import { runSpec, tempDir, useEngine, values } from './helpers/engine.js';
 

@@ -15,7 +15,7 @@ import { AutoChunker, modelChunkBytes, opCost } from '../dist/src-main/profile/a
 import { machineInfo } from '../dist/src-main/profile/machine.js';
 import { ProfileStore } from '../dist/src-main/profile/profile-store.js';
 import { jobSignature } from '../dist/src-main/profile/signature.js';
-import { buildJob } from '../dist/src-main/service/job-spec.js';
+import { buildJob } from '../dist/src-main/run/job-spec.js';
 import { tessera } from './helpers/cli.js';
 import { tempDir, useEngine } from './helpers/engine.js';
 import { numpy } from './helpers/numpy.js';

@@ -12,8 +12,8 @@ import { EventBus } from '../dist/src-main/engine/events.js';
 import type { TaskGraph } from '../dist/src-main/engine/graph.js';
 import { native } from '../dist/src-main/native/addon.js';
 import { lowWaterFor, prefetchFor } from '../dist/src-main/engine/scheduler.js';
-import { buildJob, validateSpec } from '../dist/src-main/service/job-spec.js';
-import { runBuiltJob } from '../dist/src-main/service/run-job.js';
+import { buildJob, validateSpec } from '../dist/src-main/run/job-spec.js';
+import { runBuiltJob } from '../dist/src-main/run/run-job.js';
 import { runSpec, tempDir, values, type SpecInput } from './helpers/engine.js';
 
 let engine: Engine;

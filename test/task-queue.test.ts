@@ -13,8 +13,8 @@ import { Engine } from '../dist/src-main/engine/engine.js';
 import { EventBus } from '../dist/src-main/engine/events.js';
 import { TaskQueue } from '../dist/src-main/engine/task-queue.js';
 import { native } from '../dist/src-main/native/addon.js';
-import { buildJob, validateSpec } from '../dist/src-main/service/job-spec.js';
-import { runBuiltJob } from '../dist/src-main/service/run-job.js';
+import { buildJob, validateSpec } from '../dist/src-main/run/job-spec.js';
+import { runBuiltJob } from '../dist/src-main/run/run-job.js';
 import { tempDir } from './helpers/engine.js';
 
 const queueModule = pathToFileURL(resolve('dist/src-main/engine/task-queue.js')).href;

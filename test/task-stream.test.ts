@@ -9,8 +9,8 @@ import { chunkIndex, chunkNumber, ChunkState, recordsToColumns } from '../dist/s
 import { decodeMessage, encodeMessage } from '../dist/src-main/api/wire.js';
 import { TaskLog, TaskState } from '../dist/src-main/engine/task-log.js';
 import { TaskStream } from '../dist/src-main/service/task-stream.js';
-import { buildJob, validateSpec } from '../dist/src-main/service/job-spec.js';
-import { runBuiltJob } from '../dist/src-main/service/run-job.js';
+import { buildJob, validateSpec } from '../dist/src-main/run/job-spec.js';
+import { runBuiltJob } from '../dist/src-main/run/run-job.js';
 import { tempDir, useEngine } from './helpers/engine.js';
 
 const engine = useEngine();

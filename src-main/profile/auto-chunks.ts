@@ -18,7 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { formatBytes } from '../api/format-bytes.js';
 import { native } from '../native/addon.js';
 import type { Machine } from './machine.js';
-import type { AutoChunkChooser } from '../service/job-spec.js';
+import type { AutoChunkChooser } from '../run/job-spec.js';
 import type { MachineProfile, ProfileStore } from './profile-store.js';
 import { jobSignature } from './signature.js';
 

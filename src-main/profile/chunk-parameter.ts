@@ -4,7 +4,7 @@
  * arrays the parameter is elements per chunk: a dataset's chunks become a byte target of
  * elements x itemsize, laid out as "auto" lays chunks out (whole rows of a C-order array).
  */
-import type { JobSpec } from '../service/job-spec.js';
+import type { JobSpec } from '../run/job-spec.js';
 import type { Node } from '../engine/expr.js';
 import { itemsize } from '../engine/dtype.js';
 import { product } from '../engine/grid.js';

@@ -6,7 +6,7 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { writeAtomically } from '../service/write-atomically.js';
+import { writeAtomically } from '../run/write-atomically.js';
 import type { Machine } from './machine.js';
 
 export interface RememberedJob {

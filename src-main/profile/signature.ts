@@ -1,5 +1,5 @@
 /** A job's identity for remembered profiles: what it computes, not how it is chunked. */
-import type { JobSpec } from '../service/job-spec.js';
+import type { JobSpec } from '../run/job-spec.js';
 
 /** What a job computes, independent of chunking: its outputs and its datasets' kinds. */
 export function jobSignature(spec: JobSpec): string {

@@ -15,8 +15,8 @@ import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Result } from '../api/contract.js';
 import { TesseraError } from '../engine/errors.js';
-import { specFiles } from './job-spec.js';
-import { writeAtomically } from './write-atomically.js';
+import { specFiles } from '../run/job-spec.js';
+import { writeAtomically } from '../run/write-atomically.js';
 
 export type JobRecord = Result<'getJob'>;
 type Summary = Result<'listHistory'>[number];

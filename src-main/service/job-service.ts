@@ -31,9 +31,9 @@ import { EventBus, type MemorySample, type Progress } from '../engine/events.js'
 import { TaskLog } from '../engine/task-log.js';
 import { TaskStream } from './task-stream.js';
 import type { FileAccess } from './file-access.js';
-import { buildJob, validateSpec } from './job-spec.js';
+import { buildJob, validateSpec } from '../run/job-spec.js';
 import { JobHistory } from './job-history.js';
-import { jobWarnings, runBuiltJob } from './run-job.js';
+import { jobWarnings, runBuiltJob } from '../run/run-job.js';
 import { ProfileReports } from './profile-reports.js';
 import { SAMPLES } from './samples.js';
 import { Uploads } from './uploads.js';

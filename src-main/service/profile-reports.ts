@@ -7,7 +7,7 @@
  */
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeAtomically } from './write-atomically.js';
+import { writeAtomically } from '../run/write-atomically.js';
 
 /** Profile reports kept (each a few hundred KB). */
 export const PROFILE_REPORTS_KEEP = 20;

@@ -14,8 +14,8 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { Engine } from '../../dist/src-main/engine/engine.js';
 import { TesseraError } from '../../dist/src-main/engine/errors.js';
-import { buildJob, validateSpec } from '../../dist/src-main/service/job-spec.js';
-import { runBuiltJob } from '../../dist/src-main/service/run-job.js';
+import { buildJob, validateSpec } from '../../dist/src-main/run/job-spec.js';
+import { runBuiltJob } from '../../dist/src-main/run/run-job.js';
 import { jobFromTape, sampleJobs, shrinkTapeArbitrary } from './generate.mjs';
 import { KNOWN_FAILURES } from './known-failures.mjs';
 

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../../dist/src-main/engine/engine.js';
 import type { ComputeResult } from '../../dist/src-main/engine/engine.js';
-import { buildJob, validateSpec } from '../../dist/src-main/service/job-spec.js';
-import { runBuiltJob } from '../../dist/src-main/service/run-job.js';
+import { buildJob, validateSpec } from '../../dist/src-main/run/job-spec.js';
+import { runBuiltJob } from '../../dist/src-main/run/run-job.js';
 
 export function tempDir(prefix = 'tessera-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));

@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TesseraError } from '../../engine/errors.js';
 
-export { writeAtomically } from '../../service/write-atomically.js';
+export { writeAtomically } from '../../run/write-atomically.js';
 
 export interface Io {
   out: (s: string) => void;

@@ -9,7 +9,7 @@ import { ProfileStore } from '../../profile/profile-store.js';
 import { formatCount } from '../../profile/recommend.js';
 import { profileJob, rememberProfile } from '../../profile/sweep.js';
 import { renderProfileReport } from '../../report/html-report.js';
-import { loadSpecFile } from '../../service/job-spec.js';
+import { loadSpecFile } from '../../run/job-spec.js';
 import { type Io, parseWorkers, profilesPath, writeAtomically } from './common.js';
 
 export async function cmdProfile(args: string[], io: Io, usage: string): Promise<number> {
