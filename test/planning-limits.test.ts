@@ -6,7 +6,11 @@
  * without deep recursion (they gave INTERNAL "Maximum call stack size exceeded").
  */
 import { describe, expect, it } from 'vitest';
-import { runSpec, useEngine } from './helpers/engine.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildJob, validateSpec } from '../dist/src-main/run/job-spec.js';
+import { jobWarnings } from '../dist/src-main/run/run-job.js';
+import { runSpec, tempDir, useEngine } from './helpers/engine.js';
 
 const engine = useEngine();
 
@@ -63,5 +67,13 @@ describe('planning limits', () => {
     expect(v.ints).toEqual([0, 20_000, 40_000, 60_000]);
     // Left to right, as numpy adds: quarters are exact in binary, so the result is exact too.
     expect(v.floats).toEqual([0, 0, 0, 0]);
+  });
+
+  it('checks a mapped file of 300,000 chunks against the memory limit without spreading them (Math.max(...sizes) overflowed the stack)', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'x.u8'), Buffer.alloc(300_000, 1));
+    const job = await buildJob(validateSpec({ tessera: 1, datasets: { x: { raw: 'x.u8', dtype: 'uint8', shape: [300_000], chunks: 1 } }, outputs: { s: 'x.sum()' } }), dir);
+    expect(jobWarnings(job, 1_000_000)).toEqual([]);
+    expect(jobWarnings(job, 0.5)).toHaveLength(1);
   });
 });

@@ -4,6 +4,7 @@
  * the size of the grid is allocated (a billion chunks would exhaust the JS heap).
  */
 import { TesseraError } from './errors.js';
+import { chunkCount, product } from './grid.js';
 
 export const MAX_CHUNKS = 2 ** 20;
 
@@ -15,8 +16,8 @@ export function tooManyChunks(count: number, elements: number): TesseraError {
 
 /** Refuses a grid of more than MAX_CHUNKS chunks (also by the product of its dimensions). */
 export function checkChunkCount(grid: readonly (readonly number[])[], shape: readonly number[]): void {
-  const count = grid.reduce((a, d) => a * d.length, 1);
-  if (count > MAX_CHUNKS) throw tooManyChunks(count, shape.reduce((a, b) => a * b, 1));
+  const count = chunkCount(grid);
+  if (count > MAX_CHUNKS) throw tooManyChunks(count, product(shape));
 }
 
 /** Refuses a dimension of n elements in chunks of `size` that would be more than MAX_CHUNKS chunks. */

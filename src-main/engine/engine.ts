@@ -10,6 +10,7 @@ import { EventBus, type MemorySample, type TaskRecord } from './events.js';
 import { closeFiles, type FileStamp } from './executor.js';
 import { children, type ExprContext, type Node, type SourceNode } from './expr.js';
 import type { Layer, TaskGraph } from './graph.js';
+import { largest } from './grid.js';
 import { lowerJob, type OutputRequest } from './lower.js';
 import { Plan } from './plan.js';
 import { WorkerPool } from './pool.js';
@@ -120,8 +121,8 @@ export class Engine {
         stats: {
           tasks: graph.tasks.length, wall_s: wall,
           peak_store_bytes: ownerStats?.peakBytes ?? 0,
-          peak_rss_bytes: Math.max(process.memoryUsage.rss(), ...run.samples.map((s) => s.rssBytes)),
-          peak_mapped_bytes: Math.max(0, ...run.samples.map((s) => s.mappedBytes)),
+          peak_rss_bytes: largest(run.samples.map((s) => s.rssBytes), process.memoryUsage.rss()),
+          peak_mapped_bytes: largest(run.samples.map((s) => s.mappedBytes), 0),
         },
       };
     } catch (e) {

@@ -6,7 +6,6 @@
 import { native } from '../native/addon.js';
 import { encodeTask, Writer } from './encode.js';
 import type { TaskSpec } from './graph.js';
-import { TesseraError } from './errors.js';
 
 /** What a job planned with for one input file: its size and modification time (ns, decimal). */
 export interface FileStamp { size: number; mtimeNs?: string }

@@ -7,6 +7,16 @@ export type Grid = number[][];
 // Chunk numbering is shared with the window (api/task-columns.ts): it lives in the contract layer.
 export { chunkIndex, chunkNumber, growBox } from '../api/chunk-numbers.js';
 
+/**
+ * The largest of `xs` (at least `floor`). A loop, not Math.max(...xs): spreading more than ~150k
+ * values (a dimension's chunk sizes, a long job's memory samples) overflows the stack.
+ */
+export function largest(xs: readonly number[], floor = -Infinity): number {
+  let m = floor;
+  for (const x of xs) if (x > m) m = x;
+  return m;
+}
+
 export function product(xs: readonly number[]): number {
   let p = 1;
   for (const x of xs) p *= x;
@@ -57,7 +67,7 @@ export function* chunkIndices(grid: Grid): Generator<number[]> {
   }
 }
 
-export function chunkCount(grid: Grid): number {
+export function chunkCount(grid: readonly (readonly number[])[]): number {
   return product(grid.map((d) => d.length));
 }
 

@@ -13,7 +13,7 @@ import { TesseraError } from './errors.js';
 import { type AccessTemplate, type ChunkProvider, RegionCompiler } from './compile.js';
 import type { MatmulNode, Node, ReduceNode, RechunkNode } from './expr.js';
 import type { Layer, OutputPlan, Task, TaskGraph, TaskSpec } from './graph.js';
-import { chunkIndices, chunkRegion, cStrides, type Grid, gridBounds, growBox, product, refine } from './grid.js';
+import { chunkCount, chunkIndices, chunkRegion, cStrides, type Grid, gridBounds, growBox, product, refine } from './grid.js';
 import type { Plan } from './plan.js';
 import { order } from './order.js';
 
@@ -388,8 +388,7 @@ function checkTaskCount(plan: Plan): void {
   let tasks = 0;
   for (const n of plan.nodes.values()) {
     if (!plan.isMaterialized(n) || n.op === 'reshape') continue;
-    const chunks = (g: Grid) => g.reduce((a, d) => a * d.length, 1);
-    tasks += n.op === 'reduce' ? Math.ceil(chunks(n.input.grid) * 8 / 7) : chunks(n.grid);
+    tasks += n.op === 'reduce' ? Math.ceil(chunkCount(n.input.grid) * 8 / 7) : chunkCount(n.grid);
   }
   if (tasks > MAX_TASKS) {
     throw new TesseraError('TOO_MANY_TASKS', `the job would have about ${tasks.toExponential(2)} tasks; Tessera plans at most ${MAX_TASKS} per job`,

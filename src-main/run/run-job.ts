@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import type { ComputeOptions, ComputeResult, Engine } from '../engine/engine.js';
 import { itemsize } from '../engine/dtype.js';
 import { formatBytes } from '../api/format-bytes.js';
-import { product } from '../engine/grid.js';
+import { largest, product } from '../engine/grid.js';
 import { checkFreeSpace, removeStaleTemps } from './output-space.js';
 import type { BuiltJob } from './job-spec.js';
 
@@ -31,7 +31,7 @@ export function jobWarnings(job: BuiltJob, memoryLimit: number | null | undefine
   if (!memoryLimit) return out;
   for (const [name, node] of job.datasets) {
     if (node.op !== 'source' || node.source.kind !== 'file') continue;
-    const chunkBytes = product(node.grid.map((d) => Math.max(0, ...d))) * itemsize(node.dtype);
+    const chunkBytes = product(node.grid.map((d) => largest(d, 0))) * itemsize(node.dtype);
     if (chunkBytes > memoryLimit) {
       out.push(`a chunk of '${name}' is ${formatBytes(chunkBytes)}, over the memory limit of ${formatBytes(memoryLimit)}: `
         + `its mapped pages are resident while a task reads it (they are not counted in the limit); use smaller chunks to keep RSS under the limit`);

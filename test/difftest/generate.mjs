@@ -10,6 +10,7 @@
  * `npm run difftest` (scripts/difftest.mjs).
  */
 import fc from 'fast-check';
+import { promoteDtypes as promote } from '../../dist/src-main/engine/dtype.js';
 
 export const DTYPES = ['float64', 'float32', 'int64', 'int32', 'int16', 'int8', 'uint64', 'uint32', 'uint16', 'uint8', 'bool'];
 const INTS = ['int64', 'int32', 'int16', 'int8', 'uint64', 'uint32', 'uint16', 'uint8'];
@@ -38,22 +39,8 @@ class Tape {
   chance(p) { return this.int(1000) < p * 1000; }
 }
 
-// ---------------------------------------------------------------- dtype rules (an approximation
-// of numpy 2's, only used to steer generation toward well-typed expressions)
-function promote(a, b) {
-  if (a === b) return a;
-  if (a === 'bool') return b;
-  if (b === 'bool') return a;
-  if (isFloat(a) && isFloat(b)) return 'float64';
-  if (isFloat(a) || isFloat(b)) {
-    const [f, i] = isFloat(a) ? [a, b] : [b, a];
-    return f === 'float64' || SIZE[i] > 2 ? 'float64' : 'float32';
-  }
-  if (isUnsigned(a) === isUnsigned(b)) return SIZE[a] >= SIZE[b] ? a : b;
-  const [s, u] = isUnsigned(a) ? [b, a] : [a, b];
-  if (SIZE[s] > SIZE[u]) return s;
-  return SIZE[u] === 8 ? 'float64' : ['int16', 'int32', 'int64'][Math.log2(SIZE[u])];
-}
+// ---------------------------------------------------------------- dtype rules (numpy 2's array
+// promotion, the engine's own; only used to steer generation toward well-typed expressions)
 /** dtype of a node: an array dtype, or a Python literal kind 'pyint' | 'pyfloat' | 'pybool'. */
 function promoteT(a, b) {
   const weak = (w, s) => (w === 'pyfloat' ? (isFloat(s) ? s : 'float64') : w === 'pyint' ? (s === 'bool' ? 'int64' : s) : s);

@@ -10,7 +10,7 @@ import {
   type RechunkNode, type ReduceNode, type ReshapeNode, type ScalarNode, type SourceNode, type SourceSpec, type ViewDim,
   type ViewNode, viewGrid,
 } from '../../engine/expr.js';
-import { type Grid, product, refine, regular } from '../../engine/grid.js';
+import { type Grid, largest, product, refine, regular } from '../../engine/grid.js';
 import { getUfunc } from '../../engine/ufuncs.js';
 
 export function source(ctx: ExprContext, spec: SourceSpec, shape: number[], dtype: DType, grid: Grid): SourceNode {
@@ -258,7 +258,7 @@ export function reshape(ctx: ExprContext, input: Node, shapeIn: number[]): Node 
   // An empty array has no chunks to alias (its rows need not correspond to its input's): it is a
   // constant of its shape.
   if (total === 0) return source(ctx, { kind: 'full', value: 0 }, shape, input.dtype, shape.map((n) => [n]));
-  const chunkElems = Math.max(1, Math.floor(product(input.grid.map((d) => Math.max(...d, 1)))));
+  const chunkElems = Math.max(1, Math.floor(product(input.grid.map((d) => largest(d, 1)))));
   // A plain source has no chunks of its own in memory: it is re-indexed, not moved.
   if (isPlainSource(input)) {
     const rowElems = product(shape.slice(1));
