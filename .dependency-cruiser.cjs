@@ -44,6 +44,13 @@ module.exports = {
       to: { path: below(['service', 'profile', 'report', 'hosts']) },
     },
     {
+      name: 'collections-not-sideways',
+      comment: 'Each collection (array, and the ones to come) stands on the engine alone, not on another collection.',
+      severity: 'error',
+      from: { path: '^src-main/collections/([^/]+)/' },
+      to: { path: '^src-main/collections/', pathNot: '^src-main/collections/$1/' },
+    },
+    {
       name: 'run-path-below-service-and-profile',
       comment: 'The one run path (spec -> build -> run -> outputs) serves the service and the profiler alike.',
       severity: 'error',

@@ -6,21 +6,22 @@
  *
  *   node bench/breakdown.mjs [sum|mean|std|min] [elements]     (defaults: sum, 100M = 800 MB)
  */
+import { computeArrays, persistArray, unpersistArray } from '../dist/src-main/collections/array/compute.js';
 import { performance } from 'node:perf_hooks';
 import { Engine } from '../dist/src-main/engine/engine.js';
-import { ExprContext } from '../dist/src-main/engine/expr.js';
+import { ExprContext } from '../dist/src-main/collections/array/expr.js';
 import { randomArray, reduce } from '../dist/src-main/collections/array/index.js';
 
 const op = process.argv[2] ?? 'sum';
 const n = Number(process.argv[3] ?? 100_000_000);
 const engine = await Engine.start({ workers: 2 });
 const ctx = new ExprContext();
-const stored = await engine.persist(ctx, randomArray(ctx, { dist: 'uniform', shape: [n], seed: 1, chunks: 'auto' }));
+const stored = await persistArray(engine, ctx, randomArray(ctx, { dist: 'uniform', shape: [n], seed: 1, chunks: 'auto' }));
 const node = reduce(ctx, op, stored, null);
-await engine.compute([{ name: op, node }]); // warm-up
+await computeArrays(engine, [{ name: op, node }]); // warm-up
 for (let round = 0; round < 5; round++) {
   const t0 = performance.timeOrigin + performance.now();
-  const r = await engine.compute([{ name: op, node }]);
+  const r = await computeArrays(engine, [{ name: op, node }]);
   const t1 = performance.timeOrigin + performance.now();
   const partials = r.records.filter((x) => x.kind === 'reduce');
   const first = Math.min(...r.records.map((x) => x.start)), last = Math.max(...r.records.map((x) => x.stop));
@@ -31,5 +32,5 @@ for (let round = 0; round < 5; round++) {
     `workers busy ${(busy / (last - first) / engine.workers * 100).toFixed(0)}% of the span | ` +
     `before first task ${(first - t0).toFixed(1)} ms, after last ${(t1 - last).toFixed(1)} ms`);
 }
-engine.unpersist(stored);
+unpersistArray(engine, stored);
 await engine.close();

@@ -9,13 +9,14 @@
  *   (--quick: fewer repeats and a smaller bandwidth array; --only: one part of the table;
  *   --cold: no engine warm-up before the bandwidth rows, as in a process's first jobs)
  */
+import { computeArrays, lowerArrays, persistArray, persistedChunkIds, unpersistArray } from '../dist/src-main/collections/array/compute.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { Engine } from '../dist/src-main/engine/engine.js';
-import { ExprContext } from '../dist/src-main/engine/expr.js';
+import { ExprContext } from '../dist/src-main/collections/array/expr.js';
 import { Evaluator, npyArray, randomArray, readNpyInfo, full, reduce } from '../dist/src-main/collections/array/index.js';
 import { addonPath } from '../dist/src-main/native/addon.js';
 import { best as bestOf, python, pyTimer } from './timing.mjs';
@@ -83,7 +84,7 @@ if (want('seed')) {
     const ctx = new ExprContext();
     const x = randomArray(ctx, { dist: 'uniform', shape: [SEED_N], seed: 42, chunks: [c] });
     const node = evaluate(ctx, { x }, 'sqrt(x ** 2).mean()');
-    seedTimes[c] = await best(() => engine.compute([{ name: 'm', node }]));
+    seedTimes[c] = await best(() => computeArrays(engine, [{ name: 'm', node }]));
   }
   const tBest = Math.min(...Object.values(seedTimes));
   const daskBest = daskSeed ? Math.min(...SEED_CHUNKS.map((c) => daskSeed[String(c)])) : null;
@@ -101,7 +102,7 @@ if (want('seed')) {
   // The normal generator (Box-Muller, vectorised) against numpy's ziggurat.
   const ctx = new ExprContext();
   const z = reduce(ctx, 'std', randomArray(ctx, { dist: 'normal', shape: [SEED_N], seed: 42, chunks: [1_000_000] }), null);
-  const tNormal = await best(() => engine.compute([{ name: 's', node: z }]));
+  const tNormal = await best(() => computeArrays(engine, [{ name: 's', node: z }]));
   row('random normal, 10M, .std()', 'chunks 1e+6', `${(tNormal * 1000).toFixed(1)} ms`, numpySeed ? `${(numpySeed.normal * 1000).toFixed(1)} ms` : null,
     'numpy standard_normal, 1 thread', 'x faster than numpy', numpySeed ? numpySeed.normal / tNormal : null);
   // Transcendentals in the fused evaluator (exp and log are Tessera's own vector code, ADR 0001).
@@ -109,7 +110,7 @@ if (want('seed')) {
     const c3 = new ExprContext();
     const x = randomArray(c3, { dist: 'uniform', shape: [SEED_N], seed: 42, chunks: [1_000_000] });
     const node = evaluate(c3, { x }, `${f}(x).sum()`);
-    const t = await best(() => engine.compute([{ name: f, node }]));
+    const t = await best(() => computeArrays(engine, [{ name: f, node }]));
     row(`${f}(x).sum(), 10M uniform`, 'chunks 1e+6', `${(t * 1000).toFixed(1)} ms`, numpySeed ? `${(numpySeed[f] * 1000).toFixed(1)} ms` : null,
       'numpy, 1 thread (generate + compute)', 'x faster than numpy', numpySeed ? numpySeed[f] / t : null);
   }
@@ -119,8 +120,8 @@ if (want('bandwidth')) {
   // 2. Memory bandwidth: the probe, then reductions over a persisted array and over a warm mmap.
   const ctx = new ExprContext();
   const bytes = BW_N * 8;
-  const stored = await engine.persist(ctx, randomArray(ctx, { dist: 'uniform', shape: [BW_N], seed: 1, chunks: 'auto' }));
-  const ids = engine.chunkIds(stored);
+  const stored = await persistArray(engine, ctx, randomArray(ctx, { dist: 'uniform', shape: [BW_N], seed: 1, chunks: 'auto' }));
+  const ids = persistedChunkIds(engine, stored);
 
   async function probe(threads, repeats = REPEATS) {
     const code = `
@@ -152,33 +153,33 @@ if (want('bandwidth')) {
 
   const tmp = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
   const npyPath = join(tmp, 'x.npy');
-  await engine.compute([{ name: 'x', node: stored, path: npyPath }]);
+  await computeArrays(engine, [{ name: 'x', node: stored, path: npyPath }]);
   const mapped = npyArray(ctx, await readNpyInfo(npyPath), 'auto');
 
   // Warm-up: a long-lived engine has compiled its planner, scheduler and worker loop; a fresh
   // process spends its first ~60 jobs doing that on V8's helper threads, which on 2 cores takes
   // the time from a worker. Small reductions of ~100 chunks each (a few ms a job) get the JIT to
   // its steady state before the measured jobs (--cold skips this).
-  const small = await engine.persist(ctx, randomArray(ctx, { dist: 'uniform', shape: [1_000_000], seed: 2, chunks: [10_417] }));
+  const small = await persistArray(engine, ctx, randomArray(ctx, { dist: 'uniform', shape: [1_000_000], seed: 2, chunks: [10_417] }));
   const smallPath = join(tmp, 'small.npy');
-  await engine.compute([{ name: 'small', node: small, path: smallPath }]);
+  await computeArrays(engine, [{ name: 'small', node: small, path: smallPath }]);
   const smallMapped = npyArray(ctx, await readNpyInfo(smallPath), [10_417]);
   for (let round = 0; round < (cold ? 0 : 10); round++) {
-    for (const node of [small, smallMapped]) for (const op of ['sum', 'mean', 'std', 'min']) await engine.compute([{ name: op, node: reduce(ctx, op, node, null) }]);
+    for (const node of [small, smallMapped]) for (const op of ['sum', 'mean', 'std', 'min']) await computeArrays(engine, [{ name: op, node: reduce(ctx, op, node, null) }]);
   }
-  engine.unpersist(small);
+  unpersistArray(engine, small);
   // The machine's bandwidth drifts: each reduction is timed right after a probe, several rounds,
   // and the fraction is the median of those paired ratios.
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   for (const [where, node] of [['in memory', stored], ['mmap, warm', mapped]]) {
     for (const op of ['sum', 'mean', 'std', 'min']) {
       const r = reduce(ctx, op, node, null);
-      await engine.compute([{ name: op, node: r }]); // warm-up (and the page cache, for mmap)
+      await computeArrays(engine, [{ name: op, node: r }]); // warm-up (and the page cache, for mmap)
       const ratios = [], speeds = [];
       for (let round = 0; round < (quick ? 3 : 7); round++) {
         const probeGbps = await probe(WORKERS, 1);
         const t0 = performance.now();
-        await engine.compute([{ name: op, node: r }]);
+        await computeArrays(engine, [{ name: op, node: r }]);
         const gbps = bytes / ((performance.now() - t0) / 1000) / 1e9;
         speeds.push(gbps);
         ratios.push(gbps / probeGbps);
@@ -188,7 +189,7 @@ if (want('bandwidth')) {
         np ? 'numpy, 1 thread' : '', 'fraction of read bandwidth (paired)', median(ratios), '>= 0.8');
     }
   }
-  engine.unpersist(stored);
+  unpersistArray(engine, stored);
   rmSync(tmp, { recursive: true, force: true });
 }
 
@@ -197,10 +198,10 @@ if (want('overhead')) {
   const c2 = new ExprContext();
   const ones = full(c2, [OVERHEAD_TASKS], 1, 'float64', 1);
   const node = reduce(c2, 'sum', ones, null);
-  const tasks = engine.lower([{ name: 's', node }]).tasks.length;
+  const tasks = lowerArrays([{ name: 's', node }]).tasks.length;
   let lowerS = Infinity;
-  for (let i = 0; i < 3; i++) { const t0 = performance.now(); engine.lower([{ name: 's', node }]); lowerS = Math.min(lowerS, (performance.now() - t0) / 1000); }
-  const wall = await best(() => engine.compute([{ name: 's', node }]), 3);
+  for (let i = 0; i < 3; i++) { const t0 = performance.now(); lowerArrays([{ name: 's', node }]); lowerS = Math.min(lowerS, (performance.now() - t0) / 1000); }
+  const wall = await best(() => computeArrays(engine, [{ name: 's', node }]), 3);
   const perTask = (wall / tasks) * 1e6;
   const schedPerTask = ((wall - lowerS) / tasks) * 1e6;
   const daskPer = daskOverhead ? (daskOverhead.wall / daskOverhead.tasks) * 1e6 : null;

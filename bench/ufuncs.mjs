@@ -6,8 +6,9 @@
  *
  *   node bench/ufuncs.mjs
  */
+import { computeArrays } from '../dist/src-main/collections/array/compute.js';
 import { Engine } from '../dist/src-main/engine/engine.js';
-import { ExprContext } from '../dist/src-main/engine/expr.js';
+import { ExprContext } from '../dist/src-main/collections/array/expr.js';
 import { Evaluator, randomArray } from '../dist/src-main/collections/array/index.js';
 import { best, python, pyTimer } from './timing.mjs';
 
@@ -29,7 +30,7 @@ for (const f of FUNCS) {
   const ctx = new ExprContext();
   const x = randomArray(ctx, { dist: 'uniform', shape: [N], seed: 1, chunks: [1_000_000] });
   const node = new Evaluator(ctx, new Map([['x', x]])).evaluateOutput(`(${f}).sum()`);
-  const t = await best(() => engine.compute([{ name: 's', node }]), 5);
+  const t = await best(() => computeArrays(engine, [{ name: 's', node }]), 5);
   const np = numpy?.[f];
   console.log(`| ${f} | ${(N / t / 1e6).toFixed(0)} M/s | ${np ? `${(N / np / 1e6).toFixed(0)} M/s` : '-'} | ${np ? `${(np / t).toFixed(2)} x numpy` : ''} |`);
 }

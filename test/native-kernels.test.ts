@@ -11,7 +11,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { native } from '../dist/src-main/native/addon.js';
 import type { CTypeName, DTypeName, Instruction } from '../dist/src-main/native/addon.js';
 import { executeTask } from '../dist/src-main/engine/executor.js';
-import type { TaskSpec } from '../dist/src-main/engine/graph.js';
+import type { ArrayTaskSpec as TaskSpec } from '../dist/src-main/collections/array/kinds/index.js';
+import '../dist/src-main/collections/array/kinds/index.js'; // registers the array kinds executeTask encodes
 
 /** One task through the engine's executor (the encoded native entry point). */
 const run = (spec: TaskSpec, ids: number[] = []) => executeTask(spec, ids, 0);

@@ -3,6 +3,7 @@
  * use, the memory budget gate, failure with the task key, cancellation, the synchronous mode;
  * and the optimizer's fusion and common-subexpression decisions, read off the lowered graph.
  */
+import { computeArrays, lowerArrays, persistArray, unpersistArray } from '../dist/src-main/collections/array/compute.js';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +24,7 @@ afterAll(async () => { await engine.close(); await sync.close(); });
 
 async function lower(spec: SpecInput): Promise<TaskGraph> {
   const job = await buildJob(validateSpec({ tessera: 1, datasets: spec.datasets ?? {}, outputs: spec.outputs }), tempDir());
-  return engine.lower(job.outputs);
+  return lowerArrays(job.outputs);
 }
 
 /** Replays a graph on one worker in priority order and returns the most chunks held at once. */
@@ -48,7 +49,7 @@ function maxHeldInPriorityOrder(g: TaskGraph): number {
 
 describe('optimizer', () => {
   it('interns identical subexpressions into one node, and describes nodes as JSON', async () => {
-    const { ExprContext, describe: describeNode } = await import('../dist/src-main/engine/expr.js');
+    const { ExprContext, describe: describeNode } = await import('../dist/src-main/collections/array/expr.js');
     const { Evaluator, randomArray } = await import('../dist/src-main/collections/array/index.js');
     const ctx = new ExprContext();
     const x = randomArray(ctx, { dist: 'uniform', shape: [100], seed: 1, chunks: [10] });
@@ -231,18 +232,18 @@ describe('scheduler', () => {
 
 describe('persist', () => {
   it('keeps an array in the store for later jobs, which read it instead of recomputing it', async () => {
-    const { ExprContext } = await import('../dist/src-main/engine/expr.js');
+    const { ExprContext } = await import('../dist/src-main/collections/array/expr.js');
     const { randomArray, reduce, elementwise } = await import('../dist/src-main/collections/array/index.js');
     const ctx = new ExprContext();
     const x = randomArray(ctx, { dist: 'normal', shape: [200_000], seed: 9, chunks: [25_000] });
     const base = native().storeStats().currentBytes;
-    const stored = await engine.persist(ctx, elementwise(ctx, 'multiply', [x, x]));
+    const stored = await persistArray(engine, ctx, elementwise(ctx, 'multiply', [x, x]));
     expect(native().storeStats().currentBytes - base).toBe(200_000 * 8);
-    const fromStore = await engine.compute([{ name: 's', node: reduce(ctx, 'sum', stored, null) }, { name: 'm', node: reduce(ctx, 'max', stored, null) }]);
-    const fresh = await engine.compute([{ name: 's', node: reduce(ctx, 'sum', elementwise(ctx, 'multiply', [x, x]), null) }, { name: 'm', node: reduce(ctx, 'max', elementwise(ctx, 'multiply', [x, x]), null) }]);
+    const fromStore = await computeArrays(engine, [{ name: 's', node: reduce(ctx, 'sum', stored, null) }, { name: 'm', node: reduce(ctx, 'max', stored, null) }]);
+    const fresh = await computeArrays(engine, [{ name: 's', node: reduce(ctx, 'sum', elementwise(ctx, 'multiply', [x, x]), null) }, { name: 'm', node: reduce(ctx, 'max', elementwise(ctx, 'multiply', [x, x]), null) }]);
     expect(fromStore.outputs).toEqual(fresh.outputs);
     expect(fromStore.records.every((r) => r.bytesIn > 0 || r.kind !== 'reduce')).toBe(true);
-    engine.unpersist(stored);
+    unpersistArray(engine, stored);
     expect(native().storeStats().currentBytes).toBe(base);
   });
 });

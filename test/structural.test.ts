@@ -2,8 +2,9 @@
  * The structural paths: reshape, rechunk, concatenate and stack over computed arrays, views and
  * reductions, against numpy. Each case here was a wrong value or an INTERNAL error once.
  */
+import { computeArrays, persistArray, unpersistArray } from '../dist/src-main/collections/array/compute.js';
 import { describe, expect, it } from 'vitest';
-import { ExprContext, type Node } from '../dist/src-main/engine/expr.js';
+import { ExprContext, type Node } from '../dist/src-main/collections/array/expr.js';
 import { arange, concatenate, elementwise, index, rechunk, reshape } from '../dist/src-main/collections/array/index.js';
 import { compareWithNumpy } from './helpers/compare.js';
 import { useEngine } from './helpers/engine.js';
@@ -94,15 +95,15 @@ describe('reshape, rechunk, concatenate and stack agree with numpy', () => {
       reshape(ctx, x, [6, 4]), rechunk(ctx, x, [[3, 1], [6]]), reshape(ctx, flat, [4, 6]), rechunk(ctx, flat, [[7, 7, 7, 3]]),
       concatenate(ctx, [rechunk(ctx, flat, [[2, 22]]), flat]), reshape(ctx, index(ctx, x, [{ kind: 'slice', start: null, stop: null, step: -1 }]), [-1]),
     ];
-    const stored2 = await engine().persist(ctx, reshape(ctx, y, [4, 6]));
-    const stored1 = await engine().persist(ctx, y);
+    const stored2 = await persistArray(engine(), ctx, reshape(ctx, y, [4, 6]));
+    const stored1 = await persistArray(engine(), ctx, y);
     try {
-      const got = await engine().compute(cases(stored2, stored1).map((node, i) => ({ name: `c${i}`, node })));
-      const want = await engine().compute(cases(reshape(ctx, y, [4, 6]), y).map((node, i) => ({ name: `c${i}`, node })));
+      const got = await computeArrays(engine(), cases(stored2, stored1).map((node, i) => ({ name: `c${i}`, node })));
+      const want = await computeArrays(engine(), cases(reshape(ctx, y, [4, 6]), y).map((node, i) => ({ name: `c${i}`, node })));
       expect(got.outputs).toEqual(want.outputs);
     } finally {
-      engine().unpersist(stored1);
-      engine().unpersist(stored2);
+      unpersistArray(engine(), stored1);
+      unpersistArray(engine(), stored2);
     }
   });
 });

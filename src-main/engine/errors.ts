@@ -20,8 +20,10 @@ export class TesseraError extends Error {
   dataset?: string;
   /** 'input' errors (bad spec, expression or file) exit with 2; 'run' errors with 1. */
   readonly phase: 'input' | 'run';
+  /** Where a user's function threw: its own stack, not the engine's (USER_FUNCTION_FAILED). */
+  userStack?: string;
 
-  constructor(code: string, message: string, hint = '', opts: { task?: string; position?: ErrorPosition; dataset?: string; phase?: 'input' | 'run' } = {}) {
+  constructor(code: string, message: string, hint = '', opts: { task?: string; position?: ErrorPosition; dataset?: string; phase?: 'input' | 'run'; userStack?: string } = {}) {
     super(message);
     this.name = 'TesseraError';
     this.code = code;
@@ -30,6 +32,7 @@ export class TesseraError extends Error {
     this.position = opts.position;
     this.dataset = opts.dataset;
     this.phase = opts.phase ?? 'input';
+    this.userStack = opts.userStack;
   }
 
   toJSON(): Record<string, unknown> {
@@ -37,6 +40,7 @@ export class TesseraError extends Error {
     if (this.task) out.task = this.task;
     if (this.position) out.position = this.position;
     if (this.dataset) out.dataset = this.dataset;
+    if (this.userStack) out.userStack = this.userStack;
     return out;
   }
 }

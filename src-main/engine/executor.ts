@@ -1,11 +1,13 @@
 /**
  * Runs tasks. A job's specs are encoded once, on the thread that plans it, into one Float64Array
- * with an offset per task and a table of the files they read (see encode.ts); a thread that runs
- * the job maps those files once and makes one native call per task.
+ * with an offset per task, a table of the files they read and a table of strings (see
+ * task-kinds.ts); a thread that runs the job maps those files once and makes one native call per
+ * task, or, for a kind that runs JS (a user's function), calls the kind's runner.
  */
 import { native } from '../native/addon.js';
-import { encodeTask, Writer } from './encode.js';
+import { TesseraError } from './errors.js';
 import type { TaskSpec } from './graph.js';
+import { encodeTask, type TaskKind, taskKindByCode, Writer } from './task-kinds.js';
 
 /** What a job planned with for one input file: its size and modification time (ns, decimal). */
 export interface FileStamp { size: number; mtimeNs?: string }
@@ -15,31 +17,43 @@ export interface EncodedJob {
   tasks: Float64Array;    // every task's encoding, back to back
   offsets: Float64Array;  // task i is tasks[offsets[i] .. offsets[i + 1])
   files: string[];        // file accesses name an index into this list
+  strings: string[];      // other strings tasks name by index (module paths, arguments)
   /** Per file: [size, mtime seconds, mtime nanoseconds], -1 where not known (then not checked). */
   stamps: Float64Array;
 }
 
-export function encodeJob(specs: TaskSpec[], owner: number, planned?: ReadonlyMap<string, FileStamp>): EncodedJob {
-  const files: string[] = [];
-  const fileIndex = (path: string) => {
-    let i = files.indexOf(path);
-    if (i < 0) { i = files.length; files.push(path); }
-    return i;
+/** A list that gives each distinct string one index. */
+function stringTable(): { list: string[]; indexOf: (s: string) => number } {
+  const list: string[] = [];
+  const index = new Map<string, number>();
+  return {
+    list,
+    indexOf(s) {
+      let i = index.get(s);
+      if (i === undefined) { i = list.length; list.push(s); index.set(s, i); }
+      return i;
+    },
   };
+}
+
+export function encodeJob(specs: readonly TaskSpec[], owner: number, planned?: ReadonlyMap<string, FileStamp>): EncodedJob {
+  const files = stringTable();
+  const strings = stringTable();
+  const ctx = { fileIndex: files.indexOf, stringIndex: strings.indexOf };
   const w = new Writer(64 * specs.length + 64);
   const offsets = new Float64Array(specs.length + 1);
   for (let i = 0; i < specs.length; i++) {
-    encodeTask(w, specs[i], owner, fileIndex);
+    encodeTask(w, specs[i], owner, ctx);
     offsets[i + 1] = w.n;
   }
-  const stamps = new Float64Array(3 * files.length).fill(-1);
-  files.forEach((path, i) => {
+  const stamps = new Float64Array(3 * files.list.length).fill(-1);
+  files.list.forEach((path, i) => {
     const st = planned?.get(path);
     if (!st?.mtimeNs) return;
     const ns = BigInt(st.mtimeNs);
     stamps.set([st.size, Number(ns / 1_000_000_000n), Number(ns % 1_000_000_000n)], 3 * i);
   });
-  return { owner, tasks: w.done(), offsets, files, stamps };
+  return { owner, tasks: w.done(), offsets, files: files.list, strings: strings.list, stamps };
 }
 
 /**
@@ -66,19 +80,28 @@ export function closeFiles(): void {
   openFiles.clear();
 }
 
+/** The header's kind code: [version, code, owner, ...]. */
+const CODE = 1;
+
 /**
  * Runs the tasks of one encoded job on this thread. A file that cannot be opened (gone, changed,
- * not a regular file) fails the job's tasks with its typed error, not the thread.
+ * not a regular file) fails the job's tasks with its typed error, not the thread. Kinds that run
+ * JS (user functions) run only where `allowJs` says so: worker threads, never the main thread.
  */
 export class JobRunner {
   private readonly out = new Float64Array(3);
   private fileIds: Float64Array | null = null;
 
-  constructor(private readonly job: EncodedJob) {}
+  constructor(private readonly job: EncodedJob, private readonly allowJs = false) {}
 
-  /** Runs task `index` reading the chunks `ids`; returns [chunk, bytesIn, bytesOut] (a reused array). */
-  run(index: number, ids: Float64Array): Float64Array {
+  /**
+   * Runs task `index` reading the chunks `ids`; returns [chunk, bytesIn, bytesOut] (a reused
+   * array), or a promise of it for a JS kind.
+   */
+  run(index: number, ids: Float64Array): Float64Array | Promise<Float64Array> {
     const spec = this.job.tasks.subarray(this.job.offsets[index], this.job.offsets[index + 1]);
+    const js = taskKindByCode(spec[CODE])?.runJs;
+    if (js) return this.runJs(js, spec, ids);
     // The job's files are opened by its first task on this thread, not when the job arrives: a
     // worker may see a short job only after it has ended (and its files are gone), and a file
     // that cannot be opened then fails a task, with its key, instead of the worker.
@@ -86,10 +109,20 @@ export class JobRunner {
     native().runEncoded(spec, ids, this.fileIds, this.out);
     return this.out;
   }
+
+  private async runJs(run: NonNullable<TaskKind['runJs']>, spec: Float64Array, ids: Float64Array): Promise<Float64Array> {
+    if (!this.allowJs) {
+      throw new TesseraError('USER_CODE_ON_MAIN_THREAD', 'a task that runs a user function cannot run on the main thread (the sync scheduler runs every task there)',
+        'run the job with the threads scheduler (--scheduler threads), which runs user functions in worker threads');
+    }
+    const [chunk, bytesIn, bytesOut] = await run({ fields: spec.subarray(3), ids, strings: this.job.strings, owner: spec[2] });
+    return Float64Array.of(chunk, bytesIn, bytesOut);
+  }
 }
 
 /** One task by itself (tests and one-off calls). */
 export function executeTask(spec: TaskSpec, ids: readonly number[], owner: number): { chunk: number; bytesIn: number; bytesOut: number } {
   const out = new JobRunner(encodeJob([spec], owner)).run(0, Float64Array.from(ids));
+  if (out instanceof Promise) throw new TesseraError('INTERNAL', 'executeTask runs native kinds only', 'run JS kinds through an engine with worker threads');
   return { chunk: out[0], bytesIn: out[1], bytesOut: out[2] };
 }

@@ -1,35 +1,20 @@
 /**
- * The task graph: what the scheduler runs. A task names the chunks it reads by the keys of the
- * tasks that make them (`deps`); its spec is plain data that a worker turns into one native call.
+ * The task graph: what the scheduler runs, for any collection. A task names the chunks it reads
+ * by the keys of the tasks that make them (`deps`); its spec is plain data of a registered task
+ * kind (task-kinds.ts) that a worker turns into one call. Nothing here knows what a chunk holds.
  */
-import type { CTypeName, DTypeName, ReduceName } from '../native/addon.js';
-import type { AccessTemplate } from './compile.js';
 
-export interface ReduceFields {
-  reduce: ReduceName;
-  acc: CTypeName;
-  ddof: number;
-  sqrt: boolean;
-  outDtype: DTypeName;
+/** A task's description: its kind's name and the kind's own fields. */
+export interface TaskSpec {
+  kind: string;
 }
 
-export type TaskSpec =
-  | { kind: 'map'; program: number; accesses: AccessTemplate[]; iterShape: number[]; outDtype: DTypeName; outShape: number[] }
-  | ({ kind: 'reduce'; program: number; accesses: AccessTemplate[]; iterShape: number[]; reduced: number[]; indexBase: number; indexStrides: number[]; finalize: boolean; outShape?: number[] } & ReduceFields)
-  | ({ kind: 'combine'; finalize: boolean; outShape?: number[] } & ReduceFields)
-  | { kind: 'assemble'; dtype: DTypeName; outShape: number[]; pieces: { source: AccessTemplate; shape: number[]; destOffset: number[] }[] }
-  | { kind: 'matmul'; type: CTypeName; a: AccessTemplate[]; b: AccessTemplate[]; k: number[]; m: number; n: number; outDtype: DTypeName }
-  /** The chunk's elements in C order are the box `shape` at `offset` of the output (for a reshaped
-   * output, not the chunk's own shape: its chunks are its input's). */
-  | { kind: 'write'; writer: number; offset: number[]; shape: number[] }
-  | { kind: 'commit'; writer: number };
-
-export interface Task {
+export interface Task<S extends TaskSpec = TaskSpec> {
   key: string;
   layer: string;
   index: number[];
   deps: string[];
-  spec: TaskSpec;
+  spec: S;
   /** Bytes of the chunk the task makes (what the memory budget counts). */
   estBytes: number;
   priority: number;
@@ -39,7 +24,8 @@ export interface Layer {
   name: string;
   /** The operations fused into this layer, for people (e.g. "uniform-power-sqrt-mean"). */
   label: string;
-  kind: TaskSpec['kind'];
+  /** The task kind of the layer's tasks. */
+  kind: string;
   tasks: number;
   /** The layers whose chunks this one reads (filled in once the whole graph is lowered). */
   deps: string[];
@@ -55,20 +41,8 @@ export interface Layer {
   indexShape: number[];
 }
 
-export interface OutputPlan {
-  name: string;
-  shape: number[];
-  dtype: DTypeName;
-  /** Chunk offsets and shapes with the key of the task holding each. */
-  chunks: { key: string; offset: number[]; shape: number[] }[];
-  /** Written to this .npy file (large outputs), else returned as values. */
-  path?: string;
-  writer?: number;
-  commitKey?: string;
-}
-
-export interface TaskGraph {
-  tasks: Task[];
+export interface TaskGraph<S extends TaskSpec = TaskSpec> {
+  tasks: Task<S>[];
   /** Task number (position in `tasks`) by key. */
   indexOf: Map<string, number>;
   /**
@@ -77,7 +51,8 @@ export interface TaskGraph {
    */
   depIndex: number[][];
   layers: Layer[];
-  outputs: OutputPlan[];
-  programs: number[];
-  writers: number[];
+}
+
+export function taskKey(layer: string, index: readonly number[]): string {
+  return `${layer}:${index.join(',')}`;
 }

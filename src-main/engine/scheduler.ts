@@ -351,10 +351,10 @@ export class Scheduler {
     this.layerRunning[this.layerOf[i]]--;
   }
 
-  private failTask(i: number, error: { code: string; message: string; hint: string }): void {
+  private failTask(i: number, error: { code: string; message: string; hint: string; stack?: string }): void {
     this.stopRunning(i);
     if (!this.error || this.error.code === 'CANCELLED') {
-      this.error = new TesseraError(error.code, error.message, error.hint, { task: this.g.tasks[i].key, phase: 'run' });
+      this.error = new TesseraError(error.code, error.message, error.hint, { task: this.g.tasks[i].key, phase: 'run', userStack: error.stack });
     }
   }
 
@@ -435,7 +435,8 @@ export class Scheduler {
       this.dispatch(i);
       const start = now();
       try {
-        const r = this.inline!.run(i, this.idsOf(i, new Float64Array(this.listed[i].length)));
+        let r = this.inline!.run(i, this.idsOf(i, new Float64Array(this.listed[i].length)));
+        if (r instanceof Promise) r = await r; // a JS kind: refused on this thread (executor.ts)
         this.complete(i, 0, r[0], r[1], r[2], start, now());
       } catch (e) {
         const err = toTesseraError(e);

@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { Doorbell, FINISHED, WORK } from './doorbell.js';
 import { closeFiles, type EncodedJob, JobRunner } from './executor.js';
 import { TaskQueue, type TaskQueueBuffers } from './task-queue.js';
+import './kinds/index.js'; // the kinds that run JS here
 import { native } from '../native/addon.js';
 
 export interface WorkerInit {
@@ -23,7 +24,8 @@ export type WorkerMessage =
   | { type: 'end'; job: number }
   | { type: 'simd'; level: string };
 
-export interface TaskError { code: string; message: string; hint: string }
+/** A failed task's error; `stack` is a user function's own (where its code threw). */
+export interface TaskError { code: string; message: string; hint: string; stack?: string }
 
 export type WorkerReply =
   | { type: 'error'; job: number; task: number; error: TaskError }
@@ -40,17 +42,25 @@ if (parentPort) {
   const jobs = new Map<number, ActiveJob>();
   let waiting = false;
 
-  const runTask = (job: ActiveJob, i: number): void => {
+  const fail = (job: ActiveJob, i: number, e: unknown): void => {
+    const err = e as Partial<TaskError> & { userStack?: string };
+    port.postMessage({
+      type: 'error', job: job.id, task: i,
+      error: { code: err.code ?? 'TASK_FAILED', message: err.message ?? String(e), hint: err.hint ?? '', ...(err.userStack ? { stack: err.userStack } : {}) },
+    } satisfies WorkerReply);
+  };
+
+  /** Runs one task; a JS kind's task returns a promise, and this drain stops until it settles (a bell may start another drain meanwhile: tasks are independent). */
+  const runTask = (job: ActiveJob, i: number): Promise<void> | void => {
     const start = now();
     try {
       const r = job.runner.run(i, job.queue.argsOf(i));
+      if (r instanceof Promise) {
+        return r.then((out) => { if (job.queue.finish(i, init.index, out[0], out[1], out[2], start, now())) bell.ring(FINISHED); }, (e) => fail(job, i, e));
+      }
       if (job.queue.finish(i, init.index, r[0], r[1], r[2], start, now())) bell.ring(FINISHED);
     } catch (e) {
-      const err = e as Partial<TaskError>;
-      port.postMessage({
-        type: 'error', job: job.id, task: i,
-        error: { code: err.code ?? 'TASK_FAILED', message: err.message ?? String(e), hint: err.hint ?? '' },
-      } satisfies WorkerReply);
+      fail(job, i, e);
     }
   };
 
@@ -59,7 +69,10 @@ if (parentPort) {
     for (;;) {
       const seen = bell.count(WORK);
       for (const job of jobs.values()) {
-        for (let i = job.queue.claim(init.index); i >= 0; i = job.queue.claim(init.index)) runTask(job, i);
+        for (let i = job.queue.claim(init.index); i >= 0; i = job.queue.claim(init.index)) {
+          const pending = runTask(job, i);
+          if (pending) { void pending.then(drain); return; }
+        }
       }
       if (waiting) return; // a wait is already armed; it wakes on the next ring
       const rung = bell.rungAfter(WORK, seen);
@@ -73,7 +86,7 @@ if (parentPort) {
   port.on('message', (m: WorkerMessage) => {
     switch (m.type) {
       case 'job':
-        jobs.set(m.job, { id: m.job, runner: new JobRunner(m.encoded), queue: TaskQueue.attach(m.queue) });
+        jobs.set(m.job, { id: m.job, runner: new JobRunner(m.encoded, true), queue: TaskQueue.attach(m.queue) });
         drain();
         return;
       case 'end': jobs.delete(m.job); closeFiles(); return;

@@ -82,6 +82,12 @@ export interface NativeAddon {
   forgetOwner(owner: number): void;
   readChunk(chunk: number): { dtype: DTypeName; shape: number[]; data: ArrayBuffer };
   putChunk(c: { dtype: DTypeName; shape: number[]; data: ArrayBufferView; owner?: number }): number;
+  /** Stores an opaque payload (serialized records) as a chunk of the owner; returns its id. */
+  putBytes(owner: number, data: Uint8Array): number;
+  /** What a chunk holds: a dense array, or an opaque payload (putBytes). */
+  chunkLayout(chunk: number): 'dense' | 'bytes';
+  /** A copy of a payload chunk's bytes (a dense array chunk is refused: read it with readChunk). */
+  getBytes(chunk: number): Uint8Array;
   /** Maps a file; given the size and mtime a job planned with, a file that differs is INPUT_CHANGED. */
   openFile(path: string, size?: number, mtimeSec?: number, mtimeNsec?: number): { id: number; size: number };
   /** Reads one byte of a mapped file as tasks read (guarded against the file shrinking): tests only. */

@@ -5,9 +5,9 @@
  * elements x itemsize, laid out as "auto" lays chunks out (whole rows of a C-order array).
  */
 import type { JobSpec } from '../run/job-spec.js';
-import type { Node } from '../engine/expr.js';
-import { itemsize } from '../engine/dtype.js';
-import { product } from '../engine/grid.js';
+import type { Node } from '../collections/array/expr.js';
+import { itemsize } from '../collections/array/dtype.js';
+import { product } from '../collections/array/grid.js';
 
 export interface ChunkParameter {
   /** What is varied, for people: "chunks of x (elements)". */

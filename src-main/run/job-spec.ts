@@ -13,10 +13,10 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import {
   arange, type ChunksSpec, Evaluator, full, inputFileStamp, npyArray, randomArray, rawArray, readNpyInfo,
 } from '../collections/array/index.js';
-import { type DType, isDType, itemsize } from '../engine/dtype.js';
-import { product } from '../engine/grid.js';
+import { type DType, isDType, itemsize } from '../collections/array/dtype.js';
+import { product } from '../collections/array/grid.js';
 import { TesseraError } from '../engine/errors.js';
-import { ExprContext, type Node } from '../engine/expr.js';
+import { ExprContext, type Node } from '../collections/array/expr.js';
 
 export interface JobSpec {
   tessera: 1;

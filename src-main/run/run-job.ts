@@ -4,10 +4,11 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { ComputeOptions, ComputeResult, Engine } from '../engine/engine.js';
-import { itemsize } from '../engine/dtype.js';
+import type { ComputeOptions, Engine } from '../engine/engine.js';
+import { computeArrays, type ComputeResult } from '../collections/array/compute.js';
+import { itemsize } from '../collections/array/dtype.js';
 import { formatBytes } from '../api/format-bytes.js';
-import { largest, product } from '../engine/grid.js';
+import { largest, product } from '../collections/array/grid.js';
 import { checkFreeSpace, removeStaleTemps } from './output-space.js';
 import type { BuiltJob } from './job-spec.js';
 
@@ -53,5 +54,5 @@ export async function runBuiltJob(engine: Engine, job: BuiltJob, { outDir: out, 
     const bytes = job.outputs.reduce((sum, o, k) => sum + (requests[k].path ? 4096 + product(o.node.shape) * itemsize(o.node.dtype) : 0), 0);
     if (!skipSpaceCheck) await checkFreeSpace(outDir, bytes);
   }
-  return engine.compute(requests, compute);
+  return computeArrays(engine, requests, compute);
 }

@@ -6,9 +6,9 @@
 import { open } from 'node:fs/promises';
 import type { Histogram } from '../api/contract.js';
 import { readNpyInfo } from '../collections/array/files.js';
-import { itemsize } from '../engine/dtype.js';
-import { product } from '../engine/grid.js';
-import { flatten, fromScalar, type Nested, typedArray } from '../engine/values.js';
+import { itemsize } from '../collections/array/dtype.js';
+import { product } from '../collections/array/grid.js';
+import { flatten, fromScalar, type Nested, typedArray } from '../collections/array/values.js';
 
 export const BINS = 32;
 /** Files with at most this many elements are read whole; larger ones are sampled. */

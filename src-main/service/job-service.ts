@@ -19,7 +19,7 @@ import type { Engine, EngineOptions } from '../engine/engine.js';
 import { TesseraError, toTesseraError } from '../engine/errors.js';
 import type { TaskGraph } from '../engine/graph.js';
 import { chromeTrace } from '../engine/trace.js';
-import type { Nested } from '../engine/values.js';
+import type { Nested } from '../collections/array/values.js';
 import { AutoChunker, autoChunkChooser } from '../profile/auto-chunks.js';
 import { machineInfo } from '../profile/machine.js';
 import { ProfileStore } from '../profile/profile-store.js';

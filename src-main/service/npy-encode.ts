@@ -4,9 +4,9 @@
  * values' JSON encoding ("nan", "inf", big integers as decimal strings) back to numbers.
  */
 import type { DTypeName } from '../native/addon.js';
-import { itemsize } from '../engine/dtype.js';
-import { product } from '../engine/grid.js';
-import { flatten, fromScalar, type Nested, typedArray } from '../engine/values.js';
+import { itemsize } from '../collections/array/dtype.js';
+import { product } from '../collections/array/grid.js';
+import { flatten, fromScalar, type Nested, typedArray } from '../collections/array/values.js';
 
 const DESCR: Record<DTypeName, string> = {
   float64: '<f8', float32: '<f4', int64: '<i8', int32: '<i4', int16: '<i2', int8: '|i1',

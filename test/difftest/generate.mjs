@@ -10,7 +10,7 @@
  * `npm run difftest` (scripts/difftest.mjs).
  */
 import fc from 'fast-check';
-import { promoteDtypes as promote } from '../../dist/src-main/engine/dtype.js';
+import { promoteDtypes as promote } from '../../dist/src-main/collections/array/dtype.js';
 
 export const DTYPES = ['float64', 'float32', 'int64', 'int32', 'int16', 'int8', 'uint64', 'uint32', 'uint16', 'uint8', 'bool'];
 const INTS = ['int64', 'int32', 'int16', 'int8', 'uint64', 'uint32', 'uint16', 'uint8'];

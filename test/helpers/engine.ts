@@ -4,7 +4,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../../dist/src-main/engine/engine.js';
-import type { ComputeResult } from '../../dist/src-main/engine/engine.js';
+import type { ComputeResult } from '../../dist/src-main/collections/array/compute.js';
 import { buildJob, validateSpec } from '../../dist/src-main/run/job-spec.js';
 import { runBuiltJob } from '../../dist/src-main/run/run-job.js';
 

@@ -3,15 +3,15 @@
  * Each returns an interned Expr node; each raises a TesseraError that names the shapes or
  * arguments at fault.
  */
-import { type DType, isFloat, isInteger, isUnsigned, itemsize, promoteDtypes, reductionTypes, type WeakKind } from '../../engine/dtype.js';
+import { type DType, isFloat, isInteger, isUnsigned, itemsize, promoteDtypes, reductionTypes, type WeakKind } from './dtype.js';
 import { TesseraError } from '../../engine/errors.js';
 import {
   broadcastGrid, broadcastShapes, type ConcatNode, type ExprContext, fmtShape, type MapNode, type MatmulNode, type Node,
   type RechunkNode, type ReduceNode, type ReshapeNode, type ScalarNode, type SourceNode, type SourceSpec, type ViewDim,
   type ViewNode, viewGrid,
-} from '../../engine/expr.js';
-import { type Grid, largest, product, refine, regular } from '../../engine/grid.js';
-import { getUfunc } from '../../engine/ufuncs.js';
+} from './expr.js';
+import { type Grid, largest, product, refine, regular } from './grid.js';
+import { getUfunc } from './ufuncs.js';
 
 export function source(ctx: ExprContext, spec: SourceSpec, shape: number[], dtype: DType, grid: Grid): SourceNode {
   for (const d of shape) {

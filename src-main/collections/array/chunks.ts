@@ -6,8 +6,8 @@
  * choice (the job spec asks the chunk model, profile/auto-chunks.ts); AUTO_CHUNK_BYTES otherwise.
  */
 import { TesseraError } from '../../engine/errors.js';
-import { checkRegular } from '../../engine/chunk-limit.js';
-import { type Grid, product, regular as regularUnchecked } from '../../engine/grid.js';
+import { checkRegular } from './chunk-limit.js';
+import { type Grid, product, regular as regularUnchecked } from './grid.js';
 
 /** A regular split, refused before it is made if it would be too many chunks. */
 function regular(n: number, size: number): number[] {

@@ -2,9 +2,9 @@
  * Array constructors: random (counter-based, so any chunking gives the same numbers), arange,
  * zeros/ones/full, and memory-mapped .npy and raw binary files.
  */
-import { type DType, isDType, isFloat, isInteger, isUnsigned, itemsize } from '../../engine/dtype.js';
+import { type DType, isDType, isFloat, isInteger, isUnsigned, itemsize } from './dtype.js';
 import { TesseraError } from '../../engine/errors.js';
-import type { ExprContext, Node } from '../../engine/expr.js';
+import type { ExprContext, Node } from './expr.js';
 import { elementwise, scalar, source } from './build.js';
 import { type ChunksSpec, normalizeChunks } from './chunks.js';
 import type { NpyInfo } from './files.js';

@@ -3,11 +3,11 @@
  * datasets first, then to numpy-style functions and constants (also under `np.` / `numpy.` /
  * `da.`). Errors carry the span of the sub-expression at fault.
  */
-import { type DType, isDType, isFloat, isInteger, itemsize } from '../../engine/dtype.js';
+import { type DType, isDType, isFloat, isInteger, itemsize } from './dtype.js';
 import { TesseraError } from '../../engine/errors.js';
-import { product } from '../../engine/grid.js';
-import type { ExprContext, Node } from '../../engine/expr.js';
-import { UFUNCS } from '../../engine/ufuncs.js';
+import { product } from './grid.js';
+import type { ExprContext, Node } from './expr.js';
+import { UFUNCS } from './ufuncs.js';
 import {
   asNumpyScalar, concatenate, elementwise, index, type IndexItem, integerRange, matmul, rechunk, reduce, reshape, scalar, stack, transpose,
 } from './build.js';

@@ -6,8 +6,8 @@ import { constants } from 'node:fs';
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { native } from '../../native/addon.js';
-import type { DType } from '../../engine/dtype.js';
-import { itemsize } from '../../engine/dtype.js';
+import type { DType } from './dtype.js';
+import { itemsize } from './dtype.js';
 import { TesseraError, toTesseraError } from '../../engine/errors.js';
 import { autoChunks } from './chunks.js';
 

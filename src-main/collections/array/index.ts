@@ -5,3 +5,4 @@ export * from './creation.js';
 export * from './evaluate.js';
 export * from './files.js';
 export * from './parse.js';
+export * from './compute.js';

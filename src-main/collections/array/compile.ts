@@ -17,9 +17,9 @@
  * concatenation picks another input. Planning a layer of 10^5 chunks costs a placement per chunk,
  * not a walk of the expression per chunk.
  */
-import type { CTypeName, Instruction, NativeAccess, ProgramSpec } from '../native/addon.js';
+import type { CTypeName, Instruction, NativeAccess, ProgramSpec } from '../../native/addon.js';
 import { ctypeOf, type DType, isInteger } from './dtype.js';
-import { TesseraError } from './errors.js';
+import { TesseraError } from '../../engine/errors.js';
 import type { Node, ScalarNode } from './expr.js';
 import { chunkNumber, chunkOf, cStrides, fStrides, type Grid, gridBounds } from './grid.js';
 import type { Plan } from './plan.js';

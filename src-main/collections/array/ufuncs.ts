@@ -3,9 +3,9 @@
  * This is the one registry of elementwise kernels that the expression layer, the optimizer and
  * the program compiler all read.
  */
-import type { CTypeName } from '../native/addon.js';
+import type { CTypeName } from '../../native/addon.js';
 import { ctypeOf, type DType, floatFor, isFloat, isInteger, itemsize, promote, type TypeOf } from './dtype.js';
-import { TesseraError } from './errors.js';
+import { TesseraError } from '../../engine/errors.js';
 
 export interface UfuncTypes {
   out: DType;       // result dtype

@@ -6,7 +6,7 @@
  * Nodes are JSON-serialisable through `describe` (op, params and child ids).
  */
 import type { DType, WeakKind } from './dtype.js';
-import { TesseraError } from './errors.js';
+import { TesseraError } from '../../engine/errors.js';
 import { checkChunkCount } from './chunk-limit.js';
 import { boundaries, type Grid, refine } from './grid.js';
 

@@ -3,7 +3,7 @@
  * turned into nested lists. JSON cannot hold NaN, infinities or integers beyond 2^53, so those
  * become the strings "nan", "inf", "-inf" and decimal strings.
  */
-import { native, type DTypeName } from '../native/addon.js';
+import { native, type DTypeName } from '../../native/addon.js';
 import { cStrides, product } from './grid.js';
 
 export type Scalar = number | boolean | string;

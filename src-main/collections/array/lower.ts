@@ -7,27 +7,26 @@
  * - matmul multiplies block pairs along the inner dimension into each output block;
  * - large outputs get write tasks and a commit (temp file + rename).
  */
-import { native, type ProgramSpec, type ReduceName } from '../native/addon.js';
+import { native, type ProgramSpec, type ReduceName } from '../../native/addon.js';
 import { ctypeOf, type DType, itemsize, reductionTypes } from './dtype.js';
-import { TesseraError } from './errors.js';
+import { TesseraError } from '../../engine/errors.js';
 import { type AccessTemplate, type ChunkProvider, RegionCompiler } from './compile.js';
 import type { MatmulNode, Node, ReduceNode, RechunkNode } from './expr.js';
-import type { Layer, OutputPlan, Task, TaskGraph, TaskSpec } from './graph.js';
+import { type Layer, type Task as EngineTask, taskKey } from '../../engine/graph.js';
+import type { ArrayGraph, OutputPlan } from './array-graph.js';
+import type { ArrayTaskSpec, AssembleSpec, ReduceSpec } from './kinds/index.js';
+
+type Task = EngineTask<ArrayTaskSpec>;
 import { chunkCount, chunkIndices, chunkRegion, cStrides, type Grid, gridBounds, growBox, product, refine } from './grid.js';
 import type { Plan } from './plan.js';
-import { order } from './order.js';
-
-export const COMBINE_FAN_IN = 8;
+import { order } from '../../engine/order.js';
+import { combineTree } from '../../engine/combine-tree.js';
 
 export interface OutputRequest {
   name: string;
   node: Node;
   /** Write to this path instead of returning values. */
   path?: string;
-}
-
-export function taskKey(layer: string, index: readonly number[]): string {
-  return `${layer}:${index.join(',')}`;
 }
 
 class Lowering implements ChunkProvider {
@@ -90,7 +89,7 @@ class Lowering implements ChunkProvider {
     return id;
   }
 
-  private addLayer(name: string, ops: string[], kind: TaskSpec['kind'], count: number, over?: { grid: Grid; dtype: DType }): void {
+  private addLayer(name: string, ops: string[], kind: ArrayTaskSpec['kind'], count: number, over?: { grid: Grid; dtype: DType }): void {
     const uniq = ops.filter((o, i) => ops.indexOf(o) === i);
     const layer: Layer = { name, label: uniq.slice(-4).join('-') || kind, kind, tasks: count, deps: [], indexShape: [] };
     if (over) { layer.grid = over.grid; layer.itemsize = itemsize(over.dtype); }
@@ -212,28 +211,19 @@ class Lowering implements ChunkProvider {
         t.key = finalKey;
         t.layer = name;
         t.estBytes = product(outShape) * itemsize(out);
-        t.spec = { ...(t.spec as Extract<TaskSpec, { kind: 'reduce' }>), finalize: true, outShape };
+        t.spec = { ...(t.spec as ReduceSpec), finalize: true, outShape };
         continue;
       }
-      let level = parts.map((t) => t.key);
-      let depth = 0;
-      while (level.length > 1) {
-        depth++;
-        const next: string[] = [];
-        for (let g = 0; g < level.length; g += COMBINE_FAN_IN) {
-          const members = level.slice(g, g + COMBINE_FAN_IN);
-          const isRoot = level.length <= COMBINE_FAN_IN;
-          const key = isRoot ? finalKey : taskKey(`${name}-combine${depth}`, [...outIdx, g / COMBINE_FAN_IN]);
-          const slots = product(outShape);
-          combineTasks.push({
-            key, layer: isRoot ? name : `${name}-combine${depth}`, index: isRoot ? outIdx : [...outIdx, g / COMBINE_FAN_IN], deps: members, priority: 0,
-            estBytes: isRoot ? slots * itemsize(out) : planes * slots * 8,
-            spec: { kind: 'combine', finalize: isRoot, outShape: isRoot ? outShape : undefined, ...fields },
-          });
-          next.push(key);
-        }
-        level = next;
-      }
+      const slots = product(outShape);
+      const tree = combineTree<ArrayTaskSpec>(parts.map((t) => t.key), finalKey,
+        (depth, group) => taskKey(`${name}-combine${depth}`, [...outIdx, group]),
+        (key, { depth, group, members, isRoot }) => ({
+          key, layer: isRoot ? name : `${name}-combine${depth}`, index: isRoot ? outIdx : [...outIdx, group], deps: members, priority: 0,
+          estBytes: isRoot ? slots * itemsize(out) : planes * slots * 8,
+          spec: { kind: 'combine', finalize: isRoot, outShape: isRoot ? outShape : undefined, ...fields },
+        }));
+      for (const t of tree.tasks) combineTasks.push(t);
+      const depth = tree.depth;
       levels = Math.max(levels, depth);
     }
     const partialsLeft = partialTasks.filter((t) => t.layer === partialLayer).length;
@@ -268,7 +258,7 @@ class Lowering implements ChunkProvider {
         return list;
       });
       const deps: string[] = [];
-      const pieces: Extract<TaskSpec, { kind: 'assemble' }>['pieces'] = [];
+      const pieces: AssembleSpec['pieces'] = [];
       const combos = chunkIndices(perDim.map((l) => l.map(() => 1)));
       for (const pick of combos) {
         const parts = pick.map((k, d) => perDim[d][k]);
@@ -396,7 +386,7 @@ function checkTaskCount(plan: Plan): void {
   }
 }
 
-export function lowerJob(plan: Plan, outputs: OutputRequest[]): TaskGraph {
+export function lowerJob(plan: Plan, outputs: OutputRequest[]): ArrayGraph {
   checkTaskCount(plan);
   const l = new Lowering(plan);
   const outPlans: OutputPlan[] = [];
@@ -414,7 +404,7 @@ export function lowerJob(plan: Plan, outputs: OutputRequest[]): TaskGraph {
   });
   const depIndex = l.tasks.map((t) => t.deps.map((d) => indexOf.get(d) ?? -1));
   linkLayers(l.layers, l.tasks, depIndex);
-  const graph: TaskGraph = {
+  const graph: ArrayGraph = {
     tasks: l.tasks, indexOf, depIndex, layers: l.layers, outputs: outPlans,
     programs: [...l.programs.values()], writers: outPlans.flatMap((o) => (o.writer ? [o.writer] : [])),
   };

@@ -5,23 +5,11 @@
 export type Grid = number[][];
 
 // Chunk numbering is shared with the window (api/task-columns.ts): it lives in the contract layer.
-export { chunkIndex, chunkNumber, growBox } from '../api/chunk-numbers.js';
+export { chunkIndex, chunkNumber, growBox } from '../../api/chunk-numbers.js';
 
-/**
- * The largest of `xs` (at least `floor`). A loop, not Math.max(...xs): spreading more than ~150k
- * values (a dimension's chunk sizes, a long job's memory samples) overflows the stack.
- */
-export function largest(xs: readonly number[], floor = -Infinity): number {
-  let m = floor;
-  for (const x of xs) if (x > m) m = x;
-  return m;
-}
+import { largest, product } from '../../engine/numbers.js';
 
-export function product(xs: readonly number[]): number {
-  let p = 1;
-  for (const x of xs) p *= x;
-  return p;
-}
+export { largest, product };
 
 export function boundaries(sizes: readonly number[]): number[] {
   const out = [0];

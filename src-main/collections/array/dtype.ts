@@ -3,8 +3,8 @@
  * array's type where they fit its kind). float16 and complex are not supported: where numpy would
  * pick float16 (a math function on int8, uint8 or bool) Tessera picks float32.
  */
-import type { CTypeName, DTypeName } from '../native/addon.js';
-import { TesseraError } from './errors.js';
+import type { CTypeName, DTypeName } from '../../native/addon.js';
+import { TesseraError } from '../../engine/errors.js';
 
 export type DType = DTypeName;
 export const DTYPES: DType[] = ['float64', 'float32', 'int64', 'int32', 'int16', 'int8', 'uint64', 'uint32', 'uint16', 'uint8', 'bool'];

@@ -3,7 +3,7 @@
  * a million chunks is seconds and a few hundred MB; a grid beyond it is refused before anything
  * the size of the grid is allocated (a billion chunks would exhaust the JS heap).
  */
-import { TesseraError } from './errors.js';
+import { TesseraError } from '../../engine/errors.js';
 import { chunkCount, product } from './grid.js';
 
 export const MAX_CHUNKS = 2 ** 20;

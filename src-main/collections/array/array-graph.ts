@@ -1,0 +1,26 @@
+/**
+ * An array job's task graph: the engine's TaskGraph of array task kinds, with what the array
+ * collection needs around the run: where each output's chunks are, and the native programs and
+ * .npy writers the job holds until it ends.
+ */
+import type { DTypeName } from '../../native/addon.js';
+import type { TaskGraph } from '../../engine/graph.js';
+import type { ArrayTaskSpec } from './kinds/index.js';
+
+export interface OutputPlan {
+  name: string;
+  shape: number[];
+  dtype: DTypeName;
+  /** Chunk offsets and shapes with the key of the task holding each. */
+  chunks: { key: string; offset: number[]; shape: number[] }[];
+  /** Written to this .npy file (large outputs), else returned as values. */
+  path?: string;
+  writer?: number;
+  commitKey?: string;
+}
+
+export interface ArrayGraph extends TaskGraph<ArrayTaskSpec> {
+  outputs: OutputPlan[];
+  programs: number[];
+  writers: number[];
+}

@@ -1,0 +1,122 @@
+/**
+ * The array collection's side of a run: plans and lowers array outputs into a task graph, has the
+ * engine run it keeping the output chunks, and reads small outputs back as values (large ones are
+ * written to .npy files by the graph's own write and commit tasks). Persisting keeps an array's
+ * chunks in the engine for later jobs.
+ */
+import { rm } from 'node:fs/promises';
+import { native, type DTypeName } from '../../native/addon.js';
+import type { ComputeOptions, Engine, GraphRun } from '../../engine/engine.js';
+import { toTesseraError } from '../../engine/errors.js';
+import type { FileStamp } from '../../engine/executor.js';
+import type { ArrayGraph } from './array-graph.js';
+import { children, type ExprContext, type Node, type SourceNode } from './expr.js';
+import './kinds/index.js';
+import { lowerJob, type OutputRequest } from './lower.js';
+import { Plan } from './plan.js';
+import { nest, readValues, type Nested } from './values.js';
+
+export type OutputResult =
+  | { name: string; kind: 'scalar'; dtype: DTypeName; value: Nested }
+  | { name: string; kind: 'array'; dtype: DTypeName; shape: number[]; values?: Nested; path?: string };
+
+export interface ComputeResult extends Omit<GraphRun, 'chunks'> {
+  outputs: OutputResult[];
+  layers: ArrayGraph['layers'];
+}
+
+/** Plans and lowers array outputs without running them. */
+export function lowerArrays(outputs: OutputRequest[]): ArrayGraph {
+  return lowerJob(new Plan(outputs.map((o) => o.node)), outputs);
+}
+
+/** Computes array outputs: values for those without a path, .npy files for those with one. */
+export async function computeArrays(engine: Engine, outputs: OutputRequest[], opts: ComputeOptions = {}): Promise<ComputeResult> {
+  const owner = engine.newJob();
+  let graph: ArrayGraph | undefined;
+  try {
+    graph = lowerArrays(outputs);
+    const keep = new Set<string>();
+    for (const o of graph.outputs) if (!o.path) for (const c of o.chunks) keep.add(c.key);
+    const run = await runArrayGraph(engine, graph, owner, keep, plannedFiles(outputs.map((o) => o.node)), opts);
+    const results: OutputResult[] = graph.outputs.map((o) => {
+      if (o.path) return { name: o.name, kind: 'array', dtype: o.dtype, shape: o.shape, path: o.path };
+      const flat = readValues(o.dtype, o.shape, o.chunks.map((c) => ({ id: run.chunks.get(c.key)!, offset: c.offset, shape: c.shape })));
+      if (o.shape.length === 0) return { name: o.name, kind: 'scalar', dtype: o.dtype, value: flat[0] };
+      return { name: o.name, kind: 'array', dtype: o.dtype, shape: o.shape, values: nest(flat, o.shape) };
+    });
+    const { chunks, ...rest } = run;
+    for (const id of chunks.values()) native().release(id);
+    return { ...rest, outputs: results, layers: graph.layers };
+  } catch (e) {
+    for (const w of graph?.writers ?? []) native().abortWriter(w);
+    // Outputs renamed into place were computed from a file that changed: not kept.
+    if (graph && toTesseraError(e).code === 'INPUT_CHANGED') await Promise.all(graph.outputs.map((o) => (o.path ? rm(o.path, { force: true }) : undefined)));
+    throw toTesseraError(e, { phase: graph ? 'run' : 'input' });
+  } finally {
+    engine.freeJob(owner);
+    for (const w of graph?.writers ?? []) native().forgetWriter(w);
+  }
+}
+
+/** Runs a lowered array graph; its programs are let go after. */
+async function runArrayGraph(engine: Engine, graph: ArrayGraph, owner: number, keep: Set<string>, files: Map<string, FileStamp>, opts: ComputeOptions): Promise<GraphRun> {
+  try {
+    return await engine.run(graph, { ...opts, owner, keep, files });
+  } finally {
+    for (const p of graph.programs) native().dropProgram(p);
+  }
+}
+
+let nextStored = 1;
+
+/**
+ * Computes an array and keeps its chunks in the engine (dask's persist): returns a node that
+ * reads them, usable in later jobs of this engine until unpersistArray().
+ */
+export async function persistArray(engine: Engine, ctx: ExprContext, node: Node, opts: ComputeOptions = {}): Promise<SourceNode> {
+  const owner = engine.newJob();
+  const graph = lowerArrays([{ name: 'persist', node }]);
+  const keepKeys = graph.outputs[0].chunks.map((c) => c.key);
+  let run: GraphRun;
+  try {
+    run = await runArrayGraph(engine, graph, owner, new Set(keepKeys), plannedFiles([node]), opts);
+  } catch (e) {
+    engine.freeJob(owner);
+    throw toTesseraError(e, { phase: 'run' });
+  }
+  const name = `stored-${nextStored++}`;
+  const keys = keepKeys.map((_, i) => `${name}:${i}`);
+  engine.keep(name, owner, keepKeys.map((k, i) => ({ key: keys[i], id: run.chunks.get(k)! })));
+  const spec = { kind: 'stored' as const, keys };
+  return ctx.intern<SourceNode>({ op: 'source', source: spec, shape: node.shape, dtype: node.dtype, weak: null, grid: node.grid }, spec);
+}
+
+/** The store chunk ids of a persisted array, in C order of its grid. */
+export function persistedChunkIds(engine: Engine, node: SourceNode): number[] {
+  if (node.source.kind !== 'stored') return [];
+  return node.source.keys.map((k) => engine.keptChunk(k)).filter((id): id is number => id !== undefined);
+}
+
+/** Frees the chunks of a persisted array. */
+export function unpersistArray(engine: Engine, node: SourceNode): void {
+  if (node.source.kind !== 'stored' || !node.source.keys.length) return;
+  engine.drop(node.source.keys[0].split(':')[0]);
+}
+
+/** The input files under some nodes, with the size and mtime their job planned with. */
+function plannedFiles(roots: Node[]): Map<string, FileStamp> {
+  const files = new Map<string, FileStamp>();
+  const seen = new Set<Node>();
+  const stack = [...roots];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    if (n.op === 'source' && n.source.kind === 'file') files.set(n.source.path, { size: n.source.fileSize, mtimeNs: n.source.mtimeNs });
+    stack.push(...children(n));
+  }
+  return files;
+}
+
+export type { OutputRequest };

@@ -1,0 +1,19 @@
+/** combine: merges partial states (every dependency, in order): [reduce, finalize, outShape]. */
+import type { TaskKind } from '../../../engine/task-kinds.js';
+import { encodeReduce, type ReduceFields } from './fields.js';
+
+export interface CombineSpec extends ReduceFields {
+  kind: 'combine';
+  finalize: boolean;
+  outShape?: number[];
+}
+
+export const combineKind: TaskKind<CombineSpec> = {
+  name: 'combine',
+  code: 3,
+  encode(w, spec) {
+    encodeReduce(w, spec);
+    w.push(spec.finalize ? 1 : 0);
+    w.shape(spec.outShape ?? []);
+  },
+};

@@ -1,0 +1,26 @@
+/**
+ * The array collection's task kinds: each one module here and one in native/tasks/kinds/. This
+ * is where they are registered with the engine (importing the array collection registers them).
+ */
+import { registerTaskKind } from '../../../engine/task-kinds.js';
+import { assembleKind, type AssembleSpec } from './assemble.js';
+import { combineKind, type CombineSpec } from './combine.js';
+import { commitKind, type CommitSpec } from './commit.js';
+import { mapKind, type MapSpec } from './map.js';
+import { matmulKind, type MatmulSpec } from './matmul.js';
+import { reduceKind, type ReduceSpec } from './reduce.js';
+import { writeKind, type WriteSpec } from './write.js';
+
+export type { ReduceFields } from './fields.js';
+export type { AssembleSpec, CombineSpec, CommitSpec, MapSpec, MatmulSpec, ReduceSpec, WriteSpec };
+
+/** Every task an array job makes. */
+export type ArrayTaskSpec = MapSpec | ReduceSpec | CombineSpec | AssembleSpec | MatmulSpec | WriteSpec | CommitSpec;
+
+registerTaskKind(mapKind);
+registerTaskKind(reduceKind);
+registerTaskKind(combineKind);
+registerTaskKind(assembleKind);
+registerTaskKind(matmulKind);
+registerTaskKind(writeKind);
+registerTaskKind(commitKind);

@@ -1,0 +1,128 @@
+/**
+ * call: runs a user's function in a worker thread, the hook that bags, delayed and map_blocks
+ * build on. The function is an export of a module the job names (by absolute path); workers load
+ * it by import, the thread that plans never does. Its arguments are the values of the task's
+ * dependencies and literals, in the order the spec lists them; what it returns (or resolves to)
+ * is stored as a payload chunk (structured-clone bytes), which later call tasks receive as values.
+ *
+ *   encoding: [module, export, nargs, ...(tag, ref)]   module/export: string table indices;
+ *             tag 0: ref = dependency index; tag 1: ref = string index of the literal's JSON
+ */
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { deserialize, serialize } from 'node:v8';
+import { native } from '../../native/addon.js';
+import { TesseraError } from '../errors.js';
+import type { JsTaskContext, TaskKind } from '../task-kinds.js';
+import { readChunkValue } from './chunk-value.js';
+
+export type CallArg = { dep: number } | { value: unknown };
+
+export interface CallSpec {
+  kind: 'call';
+  /** Absolute path of an ES module (.mjs or .js) or CommonJS module (.cjs). */
+  module: string;
+  /** The name of the exported function ('default' for a default export). */
+  name: string;
+  args: CallArg[];
+}
+
+const DEP = 0;
+const VALUE = 1;
+
+export const callKind: TaskKind<CallSpec> = {
+  name: 'call',
+  code: 64,
+  encode(w, spec, ctx) {
+    if (!isAbsolute(spec.module)) {
+      throw new TesseraError('BAD_ARGUMENT', `a user function's module must be named by an absolute path, not '${spec.module}'`, 'resolve the path against the folder it is relative to');
+    }
+    w.push(ctx.stringIndex(spec.module)); w.push(ctx.stringIndex(spec.name)); w.push(spec.args.length);
+    for (const a of spec.args) {
+      if ('dep' in a) { w.push(DEP); w.push(a.dep); continue; }
+      const json = JSON.stringify(a.value);
+      if (json === undefined) throw new TesseraError('BAD_ARGUMENT', `an argument of ${spec.name} cannot be passed to a worker (${typeof a.value})`, 'pass plain data: numbers, strings, booleans, null, arrays and objects of them');
+      w.push(VALUE); w.push(ctx.stringIndex(json));
+    }
+  },
+  runJs: runCall,
+};
+
+/** Loaded functions of this thread, by module and export. */
+const loaded = new Map<string, Promise<(...args: unknown[]) => unknown>>();
+
+function load(module: string, name: string): Promise<(...args: unknown[]) => unknown> {
+  const key = `${module}\0${name}`;
+  let fn = loaded.get(key);
+  if (!fn) {
+    fn = importFunction(module, name);
+    loaded.set(key, fn);
+    fn.catch(() => loaded.delete(key)); // a module fixed on disk is tried again by the next job
+  }
+  return fn;
+}
+
+async function importFunction(module: string, name: string): Promise<(...args: unknown[]) => unknown> {
+  let mod: Record<string, unknown>;
+  try {
+    mod = await import(pathToFileURL(module).href);
+  } catch (e) {
+    const err = e as { code?: string; message?: string; stack?: string };
+    if (err.code === 'ERR_MODULE_NOT_FOUND' && err.message?.includes(module)) {
+      throw new TesseraError('USER_MODULE_NOT_FOUND', `the module ${module} does not exist`, 'check the path of the module the job names');
+    }
+    if (err.code === 'ERR_UNKNOWN_FILE_EXTENSION') {
+      throw new TesseraError('USER_MODULE_NOT_LOADED', `cannot load ${module}: Node ${process.versions.node} cannot import this kind of file`,
+        'user functions come from JavaScript modules (.mjs, .js or .cjs); compile TypeScript to JavaScript first (tsc)');
+    }
+    throw new TesseraError('USER_MODULE_NOT_LOADED', `loading the module ${module} failed: ${err.message ?? String(e)}`,
+      'the error is in the module itself (its top-level code or an import); fix it and run the job again', { userStack: err.stack });
+  }
+  const fn = mod[name];
+  if (typeof fn !== 'function') {
+    const exported = Object.keys(mod).filter((k) => typeof mod[k] === 'function');
+    throw new TesseraError('USER_FUNCTION_NOT_FOUND', `${module} has no exported function '${name}'`,
+      exported.length ? `its exported functions: ${exported.join(', ')}` : 'the module exports no functions');
+  }
+  return fn as (...args: unknown[]) => unknown;
+}
+
+async function runCall(task: JsTaskContext): Promise<[number, number, number]> {
+  const { fields: f, ids, strings } = task;
+  const module = strings[f[0]];
+  const name = strings[f[1]];
+  const fn = await load(module, name);
+  const args: unknown[] = [];
+  let bytesIn = 0;
+  for (let k = 0, p = 3; k < f[2]; k++, p += 2) {
+    if (f[p] === DEP) {
+      const input = readChunkValue(ids[f[p + 1]]);
+      bytesIn += input.bytes;
+      args.push(input.value);
+    } else {
+      args.push(JSON.parse(strings[f[p + 1]]));
+    }
+  }
+  let result: unknown;
+  try {
+    result = await fn(...args);
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    throw new TesseraError('USER_FUNCTION_FAILED', `${name} (${module}) threw: ${err.message}`,
+      'the error is in the user function; its stack shows where', { userStack: err.stack, phase: 'run' });
+  }
+  let bytes: Buffer;
+  try {
+    bytes = serialize(result);
+  } catch (e) {
+    throw new TesseraError('USER_FUNCTION_FAILED', `${name} (${module}) returned a value that cannot be stored: ${(e as Error).message}`,
+      'return plain data (numbers, strings, arrays, objects, typed arrays, Maps); functions and class instances with private state cannot cross threads', { phase: 'run' });
+  }
+  const chunk = native().putBytes(task.owner, bytes);
+  return [chunk, bytesIn, bytes.length];
+}
+
+/** The value a call task stored (tests and callers that read results on the main thread). */
+export function readCallResult(chunk: number): unknown {
+  return deserialize(native().getBytes(chunk));
+}

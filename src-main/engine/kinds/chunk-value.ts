@@ -1,0 +1,27 @@
+/**
+ * A stored chunk as a JS value, for code that runs user functions: a payload chunk (what a call
+ * task stored) is deserialized; a dense array chunk becomes { dtype, shape, data } with data a
+ * typed array of its elements in C order.
+ */
+import { deserialize } from 'node:v8';
+import { native, type DTypeName } from '../../native/addon.js';
+
+export interface DenseValue {
+  dtype: DTypeName;
+  shape: number[];
+  data: ArrayBufferView;
+}
+
+const VIEWS: Record<DTypeName, new (b: ArrayBuffer) => ArrayBufferView> = {
+  float64: Float64Array, float32: Float32Array, int64: BigInt64Array, uint64: BigUint64Array,
+  int32: Int32Array, int16: Int16Array, int8: Int8Array, uint32: Uint32Array, uint16: Uint16Array, uint8: Uint8Array, bool: Uint8Array,
+};
+
+export function readChunkValue(id: number): { value: unknown; bytes: number } {
+  if (native().chunkLayout(id) === 'bytes') {
+    const b = native().getBytes(id);
+    return { value: deserialize(b), bytes: b.byteLength };
+  }
+  const c = native().readChunk(id);
+  return { value: { dtype: c.dtype, shape: c.shape, data: new VIEWS[c.dtype](c.data) } satisfies DenseValue, bytes: c.data.byteLength };
+}

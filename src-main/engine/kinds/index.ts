@@ -1,0 +1,7 @@
+/** The core's own task kinds, registered with every engine (array kinds: collections/array/kinds/). */
+import { registerTaskKind } from '../task-kinds.js';
+import { callKind } from './call.js';
+
+export type { CallArg, CallSpec } from './call.js';
+
+registerTaskKind(callKind);
