@@ -56,3 +56,4 @@ export interface TaskGraph<S extends TaskSpec = TaskSpec> {
 export function taskKey(layer: string, index: readonly number[]): string {
   return `${layer}:${index.join(',')}`;
 }
+

@@ -13,13 +13,13 @@ import { TesseraError } from '../../engine/errors.js';
 import { type AccessTemplate, type ChunkProvider, RegionCompiler } from './compile.js';
 import type { MatmulNode, Node, ReduceNode, RechunkNode } from './expr.js';
 import { type Layer, type Task as EngineTask, taskKey } from '../../engine/graph.js';
+import { finishGraph } from '../../engine/finish-graph.js';
 import type { ArrayGraph, OutputPlan } from './array-graph.js';
 import type { ArrayTaskSpec, AssembleSpec, ReduceSpec } from './kinds/index.js';
 
 type Task = EngineTask<ArrayTaskSpec>;
-import { chunkCount, chunkIndices, chunkRegion, cStrides, type Grid, gridBounds, growBox, product, refine } from './grid.js';
+import { chunkCount, chunkIndices, chunkRegion, cStrides, type Grid, gridBounds, product, refine } from './grid.js';
 import type { Plan } from './plan.js';
-import { order } from '../../engine/order.js';
 import { combineTree } from '../../engine/combine-tree.js';
 
 export interface OutputRequest {
@@ -343,29 +343,6 @@ class Lowering implements ChunkProvider {
   }
 }
 
-/**
- * Fills in each layer's `deps` (the layers its tasks read from; persisted chunks have none) and
- * `indexShape` (the grid's chunk counts when every task index lies in the grid, else the bounding
- * box of the indices).
- */
-function linkLayers(layers: Layer[], tasks: Task[], depIndex: number[][]): void {
-  const deps = new Map<string, Set<string>>(layers.map((l) => [l.name, new Set()]));
-  const box = new Map<string, number[]>(layers.map((l) => [l.name, []]));
-  tasks.forEach((t, i) => {
-    const mine = deps.get(t.layer)!;
-    for (const j of depIndex[i]) {
-      const from = j >= 0 ? tasks[j].layer : undefined;
-      if (from !== undefined && from !== t.layer) mine.add(from);
-    }
-    growBox(box.get(t.layer)!, t.index);
-  });
-  for (const l of layers) {
-    l.deps = [...deps.get(l.name)!];
-    const b = box.get(l.name)!;
-    const counts = l.grid?.map((g) => g.length);
-    l.indexShape = counts && counts.length === b.length && b.every((v, d) => v <= counts[d]) ? counts : b;
-  }
-}
 
 /** The most tasks one job may have: its task objects and keys take ~1 KB each while it is planned. */
 export const MAX_TASKS = 4 * 2 ** 20;
@@ -397,17 +374,9 @@ export function lowerJob(plan: Plan, outputs: OutputRequest[]): ArrayGraph {
     if (o.path) l.addWrites(plan, o.path);
     outPlans.push(plan);
   }
-  const indexOf = new Map<string, number>();
-  l.tasks.forEach((t, i) => {
-    if (indexOf.has(t.key)) throw new TesseraError('INTERNAL', `duplicate task key ${t.key}`, 'this is a planner bug');
-    indexOf.set(t.key, i);
-  });
-  const depIndex = l.tasks.map((t) => t.deps.map((d) => indexOf.get(d) ?? -1));
-  linkLayers(l.layers, l.tasks, depIndex);
   const graph: ArrayGraph = {
-    tasks: l.tasks, indexOf, depIndex, layers: l.layers, outputs: outPlans,
+    ...finishGraph(l.tasks, l.layers), outputs: outPlans,
     programs: [...l.programs.values()], writers: outPlans.flatMap((o) => (o.writer ? [o.writer] : [])),
   };
-  order(graph);
   return graph;
 }

@@ -1,0 +1,77 @@
+/**
+ * Task kinds are registered in one place per side: every TS encoder's output is read back by the
+ * native decoder of the same code (checkEncoded decodes and validates without running), and the
+ * combine tree has a shape that depends only on the number of partials.
+ */
+import { describe, expect, it } from 'vitest';
+import { native } from '../dist/src-main/native/addon.js';
+import { encodeJob } from '../dist/src-main/engine/executor.js';
+import { combineTree, COMBINE_FAN_IN } from '../dist/src-main/engine/combine-tree.js';
+import { registeredTaskKinds, registerTaskKind, type TaskKind } from '../dist/src-main/engine/task-kinds.js';
+import type { TaskSpec } from '../dist/src-main/engine/graph.js';
+import type { ArrayTaskSpec } from '../dist/src-main/collections/array/kinds/index.js';
+import '../dist/src-main/collections/array/kinds/index.js';
+import '../dist/src-main/engine/kinds/index.js';
+
+const n = native();
+const chunk = (k: number) => ({ kind: 'chunk' as const, dtype: 'float64' as const, dep: k, base: 0, strides: [4, 1] });
+const fileAccess = { kind: 'file' as const, dtype: 'int32' as const, path: '/data/x.npy', byteswap: true, dataOffset: 128, dataElements: 64, base: 3, strides: [8, 1] };
+const fields = { reduce: 'var' as const, acc: 'f64' as const, ddof: 1, sqrt: true, outDtype: 'float64' as const };
+
+/** One spec of every array kind, each using the fields its encoder writes. */
+const SAMPLES: ArrayTaskSpec[] = [
+  { kind: 'map', program: 1, accesses: [chunk(0), fileAccess], iterShape: [2, 4], outDtype: 'float32', outShape: [8] },
+  { kind: 'reduce', program: 1, accesses: [chunk(1)], iterShape: [2, 4], reduced: [0, 1], indexBase: 5, indexStrides: [4, 1], finalize: true, outShape: [2], ...fields },
+  { kind: 'combine', finalize: false, ...fields },
+  { kind: 'assemble', dtype: 'float64', outShape: [4, 4], pieces: [{ source: chunk(0), shape: [2, 4], destOffset: [0, 0] }, { source: chunk(1), shape: [2, 4], destOffset: [2, 0] }] },
+  { kind: 'matmul', type: 'f64', a: [chunk(0)], b: [chunk(1)], k: [4], m: 2, n: 4, outDtype: 'float64' },
+  { kind: 'write', writer: 1, offset: [0, 0], shape: [2, 4] },
+  { kind: 'commit', writer: 1 },
+];
+
+describe('task kinds', () => {
+  it('every kind has its own code, and a clash is refused', () => {
+    const kinds = registeredTaskKinds();
+    expect(kinds.map((k) => k.name).sort()).toEqual(['assemble', 'call', 'combine', 'commit', 'map', 'matmul', 'reduce', 'write']);
+    expect(new Set(kinds.map((k) => k.code)).size).toBe(kinds.length);
+    const clash: TaskKind<TaskSpec> = { name: 'map2', code: kinds[0].code, encode: () => undefined };
+    expect(() => registerTaskKind(clash)).toThrow(/clashes/);
+  });
+
+  it('each native kind\'s TS encoding is what its C++ decoder reads, field for field', () => {
+    const program = n.registerProgram({ nregs: 1, result: 0, resultType: 'f64', code: [['load', 'f64', 0, 0, -1, -1, 0]] });
+    const ids = Float64Array.of(n.putChunk({ dtype: 'float64', shape: [8], data: new Float64Array(8) }), n.putChunk({ dtype: 'float64', shape: [8], data: new Float64Array(8) }));
+    try {
+      for (const sample of SAMPLES) {
+        const spec = 'program' in sample ? { ...sample, program } : sample;
+        const job = encodeJob([spec], 7);
+        const files = Float64Array.from(job.files, () => 0);
+        const encoded = job.tasks.subarray(job.offsets[0], job.offsets[1]);
+        expect(n.checkEncoded(encoded, ids, files), sample.kind).toBe(sample.kind);
+        // One field short, or one too many: the decoder refuses instead of guessing.
+        expect(() => n.checkEncoded(encoded.subarray(0, encoded.length - 1), ids, files), sample.kind).toThrow(expect.objectContaining({ code: 'BAD_TASK' }));
+        expect(() => n.checkEncoded(Float64Array.of(...encoded, 0), ids, files), sample.kind).toThrow(expect.objectContaining({ code: 'BAD_TASK' }));
+      }
+    } finally {
+      for (const id of ids) n.release(id);
+      n.dropProgram(program);
+    }
+  });
+
+  it('the combine tree\'s shape depends only on the number of partials', () => {
+    for (const count of [2, 8, 9, 64, 65, 600]) {
+      const partials = Array.from({ length: count }, (_, i) => `p:${i}`);
+      const { tasks, depth } = combineTree(partials, 'root', (d, g) => `c${d}:${g}`,
+        (key, at) => ({ key, layer: 'c', index: [at.group], deps: at.members, priority: 0, estBytes: 0, spec: { kind: 'combine' } }));
+      expect(depth).toBe(Math.ceil(Math.log(count) / Math.log(COMBINE_FAN_IN) - 1e-9));
+      expect(tasks.at(-1)!.key).toBe('root');
+      // Every partial and every inner result is merged exactly once, in index order, at most FAN_IN at a time.
+      const merged = tasks.flatMap((t) => t.deps);
+      expect(merged.length).toBe(count + tasks.length - 1);
+      expect(new Set(merged).size).toBe(merged.length);
+      expect(tasks.filter((t) => t.deps[0].startsWith('p:')).flatMap((t) => t.deps)).toEqual(partials);
+      expect(Math.max(...tasks.map((t) => t.deps.length))).toBeLessThanOrEqual(COMBINE_FAN_IN);
+    }
+    expect(combineTree(['only'], 'root', () => 'x', () => { throw new Error('no merge of one partial'); }).tasks).toEqual([]);
+  });
+});
