@@ -72,6 +72,11 @@ export interface TaskKind<S extends TaskSpec = TaskSpec> {
   /** Appends the kind's fields (the header is written by encodeTask). */
   encode(w: Writer, spec: S, ctx: EncodeContext): void;
   /**
+   * Bytes of the chunk a task of this kind makes, from its spec alone: what the memory gate
+   * counts for it before it runs (Task.estBytes).
+   */
+  estimate(spec: S): number;
+  /**
    * For a kind that runs JS in a worker thread instead of a native call: runs one task and returns
    * [chunk, bytesIn, bytesOut]. Only workers call it (the scheduler refuses such tasks on its own thread).
    */
@@ -102,6 +107,11 @@ export function taskKindByCode(code: number): TaskKind | undefined {
 
 export function registeredTaskKinds(): TaskKind[] {
   return [...byName.values()];
+}
+
+/** The byte estimate of a task, by its kind. */
+export function estimateBytes(spec: TaskSpec): number {
+  return taskKind(spec.kind).estimate(spec);
 }
 
 /** Appends one task's encoding to w (a job's tasks go back to back into one writer). */

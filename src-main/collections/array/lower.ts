@@ -14,10 +14,15 @@ import { type AccessTemplate, type ChunkProvider, RegionCompiler } from './compi
 import type { MatmulNode, Node, ReduceNode, RechunkNode } from './expr.js';
 import { type Layer, type Task as EngineTask, taskKey } from '../../engine/graph.js';
 import { finishGraph } from '../../engine/finish-graph.js';
+import { estimateBytes } from '../../engine/task-kinds.js';
+import './kinds/index.js';
 import type { ArrayGraph, OutputPlan } from './array-graph.js';
 import type { ArrayTaskSpec, AssembleSpec, ReduceSpec } from './kinds/index.js';
 
 type Task = EngineTask<ArrayTaskSpec>;
+
+/** A task with the byte estimate its kind gives its spec. */
+const withEstimate = (t: Omit<Task, 'estBytes' | 'priority'>): Task => ({ ...t, priority: 0, estBytes: estimateBytes(t.spec) });
 import { chunkCount, chunkIndices, chunkRegion, cStrides, type Grid, gridBounds, product, refine } from './grid.js';
 import type { Plan } from './plan.js';
 import { combineTree } from '../../engine/combine-tree.js';
@@ -96,6 +101,11 @@ class Lowering implements ChunkProvider {
     this.layers.push(layer);
   }
 
+  /** Adds a task with its kind's byte estimate (the order gives priorities later). */
+  private push(t: Omit<Task, 'estBytes' | 'priority'>): void {
+    this.tasks.push(withEstimate(t));
+  }
+
   /** Lowers a materialised node and, first, everything it reads. */
   lower(n: Node): void {
     if (this.lowered.has(n.id)) return;
@@ -140,9 +150,8 @@ class Lowering implements ChunkProvider {
       const { offset, shape } = chunkRegion(n.grid, idx);
       const c = regions.compile(offset, shape);
       if (!ops.length) ops = c.ops;
-      this.tasks.push({
-        key: taskKey(name, idx), layer: name, index: idx, deps: c.deps, priority: 0,
-        estBytes: product(shape) * itemsize(n.dtype),
+      this.push({
+        key: taskKey(name, idx), layer: name, index: idx, deps: c.deps,
         spec: { kind: 'map', program: this.registerProgram(c.program), accesses: c.accesses, iterShape: shape, outDtype: n.dtype, outShape: shape },
       });
       count++;
@@ -158,7 +167,6 @@ class Lowering implements ChunkProvider {
     const fields = { reduce: fn as ReduceName, acc, ddof: n.ddof, sqrt: n.fn === 'std', outDtype: out };
     const nd = input.shape.length;
     const reduced = input.shape.map((_, d) => (n.axes.includes(d) ? 1 : 0));
-    const planes = fn === 'sum' ? (acc === 'f64' ? 2 : 1) : fn === 'mean' || fn === 'var' ? 3 : fn.startsWith('arg') ? 2 : 1;
     const resultDtype: DType = acc === 'f64' ? 'float64' : acc === 'u64' ? 'uint64' : 'int64';
     const truthy = fn === 'any' || fn === 'all' || fn === 'count_nonzero';
     const fullStrides = cStrides(input.shape);
@@ -189,11 +197,10 @@ class Lowering implements ChunkProvider {
       let group = groups.get(gk);
       if (!group) groups.set(gk, (group = { outIdx, parts: [] }));
       const key = taskKey(partialLayer, idx);
-      const slots = product(shape.map((s, d) => (reduced[d] ? 1 : s)));
-      const task: Task = {
-        key, layer: partialLayer, index: idx, deps: c.deps, priority: 0, estBytes: planes * slots * 8,
+      const task = withEstimate({
+        key, layer: partialLayer, index: idx, deps: c.deps,
         spec: { kind: 'reduce', program: this.registerProgram(c.program), accesses: c.accesses, iterShape: shape, reduced, indexBase, indexStrides, finalize: false, ...fields },
-      };
+      });
       partialTasks.push(task);
       group.parts.push(task);
     }
@@ -210,17 +217,15 @@ class Lowering implements ChunkProvider {
         const t = parts[0];
         t.key = finalKey;
         t.layer = name;
-        t.estBytes = product(outShape) * itemsize(out);
         t.spec = { ...(t.spec as ReduceSpec), finalize: true, outShape };
+        t.estBytes = estimateBytes(t.spec);
         continue;
       }
-      const slots = product(outShape);
       const tree = combineTree<ArrayTaskSpec>(parts.map((t) => t.key), finalKey,
         (depth, group) => taskKey(`${name}-combine${depth}`, [...outIdx, group]),
-        (key, { depth, group, members, isRoot }) => ({
-          key, layer: isRoot ? name : `${name}-combine${depth}`, index: isRoot ? outIdx : [...outIdx, group], deps: members, priority: 0,
-          estBytes: isRoot ? slots * itemsize(out) : planes * slots * 8,
-          spec: { kind: 'combine', finalize: isRoot, outShape: isRoot ? outShape : undefined, ...fields },
+        (key, { depth, group, members, isRoot }) => withEstimate({
+          key, layer: isRoot ? name : `${name}-combine${depth}`, index: isRoot ? outIdx : [...outIdx, group], deps: members,
+          spec: { kind: 'combine', finalize: isRoot, outShape, ...fields },
         }));
       for (const t of tree.tasks) combineTasks.push(t);
       const depth = tree.depth;
@@ -275,8 +280,8 @@ class Lowering implements ChunkProvider {
           destOffset: parts.map((p, d) => p.lo - offset[d]),
         });
       }
-      this.tasks.push({
-        key: taskKey(name, idx), layer: name, index: idx, deps, priority: 0, estBytes: product(shape) * itemsize(n.dtype),
+      this.push({
+        key: taskKey(name, idx), layer: name, index: idx, deps,
         spec: { kind: 'assemble', dtype: n.dtype, outShape: shape, pieces },
       });
       count++;
@@ -314,8 +319,8 @@ class Lowering implements ChunkProvider {
         b.push(direct(bRegions, [kBounds[p], offset[1]], [kGrid[p], shape[1]], deps));
         k.push(kGrid[p]);
       }
-      this.tasks.push({
-        key: taskKey(name, idx), layer: name, index: idx, deps, priority: 0, estBytes: product(shape) * itemsize(n.dtype),
+      this.push({
+        key: taskKey(name, idx), layer: name, index: idx, deps,
         spec: { kind: 'matmul', type: ctypeOf(n.dtype), a, b, k, m: shape[0], n: shape[1], outDtype: n.dtype },
       });
       count++;
@@ -333,10 +338,10 @@ class Lowering implements ChunkProvider {
     out.chunks.forEach((c, i) => {
       const key = taskKey(layer, [i]);
       keys.push(key);
-      this.tasks.push({ key, layer, index: [i], deps: [c.key], priority: 0, estBytes: 0, spec: { kind: 'write', writer, offset: c.offset, shape: c.shape } });
+      this.push({ key, layer, index: [i], deps: [c.key], spec: { kind: 'write', writer, offset: c.offset, shape: c.shape } });
     });
     const commitKey = taskKey(`commit-${out.name}`, []);
-    this.tasks.push({ key: commitKey, layer: `commit-${out.name}`, index: [], deps: keys, priority: 0, estBytes: 0, spec: { kind: 'commit', writer } });
+    this.push({ key: commitKey, layer: `commit-${out.name}`, index: [], deps: keys, spec: { kind: 'commit', writer } });
     out.commitKey = commitKey;
     this.addLayer(layer, ['write'], 'write', keys.length);
     this.addLayer(`commit-${out.name}`, ['commit'], 'commit', 1);

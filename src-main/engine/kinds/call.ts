@@ -25,6 +25,8 @@ export interface CallSpec {
   /** The name of the exported function ('default' for a default export). */
   name: string;
   args: CallArg[];
+  /** What the collection expects the result to take in the store, for the memory gate. */
+  estBytes?: number;
 }
 
 const DEP = 0;
@@ -45,6 +47,8 @@ export const callKind: TaskKind<CallSpec> = {
       w.push(VALUE); w.push(ctx.stringIndex(json));
     }
   },
+  // Unknown until it runs: the spec says what the collection expects (a partition's bytes), else 1 MiB.
+  estimate: (spec) => spec.estBytes ?? 2 ** 20,
   runJs: runCall,
 };
 

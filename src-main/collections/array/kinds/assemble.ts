@@ -2,7 +2,7 @@
 import type { DTypeName } from '../../../native/addon.js';
 import type { TaskKind } from '../../../engine/task-kinds.js';
 import type { AccessTemplate } from '../compile.js';
-import { dtypeCode, encodeAccess } from './fields.js';
+import { denseBytes, dtypeCode, encodeAccess } from './fields.js';
 
 export interface AssembleSpec {
   kind: 'assemble';
@@ -20,4 +20,5 @@ export const assembleKind: TaskKind<AssembleSpec> = {
     w.push(spec.pieces.length);
     for (const p of spec.pieces) { encodeAccess(w, p.source, ctx); w.shape(p.shape); w.shape(p.destOffset); }
   },
+  estimate: (spec) => denseBytes(spec.outShape, spec.dtype),
 };

@@ -12,4 +12,5 @@ export const commitKind: TaskKind<CommitSpec> = {
   encode(w, spec) {
     w.push(spec.writer);
   },
+  estimate: () => 0,
 };

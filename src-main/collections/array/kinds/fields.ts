@@ -8,7 +8,8 @@
 import type { CTypeName, DTypeName, ReduceName } from '../../../native/addon.js';
 import type { EncodeContext, Writer } from '../../../engine/task-kinds.js';
 import type { AccessTemplate } from '../compile.js';
-import { DTYPES } from '../dtype.js';
+import { DTYPES, itemsize } from '../dtype.js';
+import { product } from '../grid.js';
 
 export const CTYPES: CTypeName[] = ['f64', 'f32', 'i64', 'u64'];
 const REDUCTIONS: ReduceName[] = ['sum', 'prod', 'mean', 'var', 'min', 'max', 'argmin', 'argmax', 'any', 'all', 'count_nonzero'];
@@ -23,6 +24,17 @@ export interface ReduceFields {
   ddof: number;
   sqrt: boolean;
   outDtype: DTypeName;
+}
+
+/** Bytes of a dense chunk. */
+export const denseBytes = (shape: readonly number[], dtype: DTypeName) => product(shape) * itemsize(dtype);
+
+/** Numbers of partial state a reduction keeps per output element (native reduce_planes), 8 bytes each. */
+export function reducePlanes(r: ReduceFields): number {
+  if (r.reduce === 'sum') return r.acc === 'f64' ? 2 : 1;  // compensated sum: value and error
+  if (r.reduce === 'mean' || r.reduce === 'var') return 3;   // count, mean, M2 (Chan's merge)
+  if (r.reduce === 'argmin' || r.reduce === 'argmax') return 2;  // value and index
+  return 1;
 }
 
 export function encodeAccess(w: Writer, a: AccessTemplate, ctx: EncodeContext): void {

@@ -2,7 +2,7 @@
 import type { DTypeName } from '../../../native/addon.js';
 import type { TaskKind } from '../../../engine/task-kinds.js';
 import type { AccessTemplate } from '../compile.js';
-import { dtypeCode, encodeAccesses } from './fields.js';
+import { denseBytes, dtypeCode, encodeAccesses } from './fields.js';
 
 export interface MapSpec {
   kind: 'map';
@@ -23,4 +23,5 @@ export const mapKind: TaskKind<MapSpec> = {
     w.shape(spec.outShape);
     encodeAccesses(w, spec.accesses, ctx);
   },
+  estimate: (spec) => denseBytes(spec.outShape, spec.outDtype),
 };

@@ -2,7 +2,7 @@
 import type { CTypeName, DTypeName } from '../../../native/addon.js';
 import type { TaskKind } from '../../../engine/task-kinds.js';
 import type { AccessTemplate } from '../compile.js';
-import { CTYPES, dtypeCode, encodeAccess } from './fields.js';
+import { CTYPES, denseBytes, dtypeCode, encodeAccess } from './fields.js';
 
 export interface MatmulSpec {
   kind: 'matmul';
@@ -22,4 +22,5 @@ export const matmulKind: TaskKind<MatmulSpec> = {
     w.push(CTYPES.indexOf(spec.type)); w.push(spec.m); w.push(spec.n); w.push(dtypeCode(spec.outDtype)); w.push(spec.k.length);
     spec.k.forEach((k, i) => { w.push(k); encodeAccess(w, spec.a[i], ctx); encodeAccess(w, spec.b[i], ctx); });
   },
+  estimate: (spec) => denseBytes([spec.m, spec.n], spec.outDtype),
 };

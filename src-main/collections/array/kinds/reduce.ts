@@ -5,7 +5,8 @@
  */
 import type { TaskKind } from '../../../engine/task-kinds.js';
 import type { AccessTemplate } from '../compile.js';
-import { encodeAccesses, encodeReduce, type ReduceFields } from './fields.js';
+import { product } from '../grid.js';
+import { denseBytes, encodeAccesses, encodeReduce, reducePlanes, type ReduceFields } from './fields.js';
 
 export interface ReduceSpec extends ReduceFields {
   kind: 'reduce';
@@ -33,4 +34,6 @@ export const reduceKind: TaskKind<ReduceSpec> = {
     w.shape(spec.outShape ?? []);
     encodeAccesses(w, spec.accesses, ctx);
   },
+  // Finalized: the output chunk; else the partial state, one slot per kept iteration point.
+  estimate: (spec) => (spec.finalize ? denseBytes(spec.outShape!, spec.outDtype) : reducePlanes(spec) * product(spec.iterShape.map((s, d) => (spec.reduced[d] ? 1 : s))) * 8),
 };

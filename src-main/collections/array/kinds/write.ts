@@ -20,4 +20,5 @@ export const writeKind: TaskKind<WriteSpec> = {
     w.shape(spec.offset);
     w.shape(spec.shape);
   },
+  estimate: () => 0, // makes no chunk
 };
