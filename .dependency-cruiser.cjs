@@ -34,14 +34,14 @@ module.exports = {
       comment: 'The generic core knows nothing of collections, the service, profiles, reports or hosts.',
       severity: 'error',
       from: { path: '^src-main/engine/' },
-      to: { path: below(['collections', 'service', 'profile', 'report', 'hosts']) },
+      to: { path: below(['collections', 'run', 'service', 'profile', 'report', 'hosts']) },
     },
     {
       name: 'collections-import-engine-native-api',
       comment: 'A collection builds on the engine; the service runs it, never the other way round.',
       severity: 'error',
       from: { path: '^src-main/collections/' },
-      to: { path: below(['service', 'profile', 'report', 'hosts']) },
+      to: { path: below(['run', 'service', 'profile', 'report', 'hosts']) },
     },
     {
       name: 'collections-not-sideways',
