@@ -27,7 +27,7 @@ compile() { # source, extra flags... (in the background, up to one job per core)
 for src in native/store/chunk_store.cc native/io/mapped_file.cc native/io/mapped_guard.cc native/io/npy_header.cc native/io/npy_writer.cc \
            native/kernels/dispatch.cc native/kernels/program.cc native/kernels/program_check.cc \
            native/kernels/program_registry.cc native/kernels/evaluate.cc native/kernels/reduce_state.cc \
-           native/tasks/run.cc native/tasks/decode.cc; do
+           native/tasks/run.cc native/tasks/decode.cc native/tasks/reader.cc; do
   compile "$src"
 done
 compile native/kernels/simd/ops_scalar.cc -fno-tree-vectorize
