@@ -15,8 +15,7 @@
 #include "kernels/program_registry.h"
 #include "store/chunk_store.h"
 #include "store/process_memory.h"
-#include "tasks/decode.h"
-#include "tasks/task.h"
+#include "tasks/registry.h"
 
 namespace tessera::binding {
 

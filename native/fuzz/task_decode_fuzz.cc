@@ -8,7 +8,7 @@
 #include "../common/error.h"
 #include "../kernels/program_registry.h"
 #include "../store/chunk_store.h"
-#include "../tasks/decode.h"
+#include "../tasks/registry.h"
 
 namespace {
 // A few real chunks and one program for the decoded tasks to use.
