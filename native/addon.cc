@@ -74,13 +74,18 @@ Napi::Value DropProgram(const Napi::CallbackInfo& info) {
   });
 }
 
+// The first `count` arguments must be Float64Arrays; `usage` is the error's message.
+void expect_float64_arrays(const Napi::CallbackInfo& info, size_t count, const char* usage) {
+  for (size_t k = 0; k < count; ++k)
+    if (info.Length() <= k || !info[k].IsTypedArray() || info[k].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
+      throw Error("BAD_ARGUMENT", usage, "");
+}
+
 // runEncoded(spec, ids, fileIds, out: Float64Array(3)), all Float64Arrays: runs one task on this
 // thread and writes [chunk, bytesIn, bytesOut] into `out` (no object is made per task).
 Napi::Value RunEncoded(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
-    for (size_t k = 0; k < 4; ++k)
-      if (info.Length() <= k || !info[k].IsTypedArray() || info[k].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
-        throw Error("BAD_ARGUMENT", "runEncoded(spec, ids, fileIds, out) takes four Float64Arrays", "");
+    expect_float64_arrays(info, 4, "runEncoded(spec, ids, fileIds, out) takes four Float64Arrays");
     auto spec = info[0].As<Napi::Float64Array>(), ids = info[1].As<Napi::Float64Array>();
     auto files = info[2].As<Napi::Float64Array>(), out = info[3].As<Napi::Float64Array>();
     if (out.ElementLength() < 3) throw Error("BAD_ARGUMENT", "runEncoded: out needs 3 elements", "");
@@ -89,6 +94,17 @@ Napi::Value RunEncoded(const Napi::CallbackInfo& info) {
     out[1] = static_cast<double>(r.bytes_in);
     out[2] = static_cast<double>(r.bytes_out);
     return info.Env().Undefined();
+  });
+}
+
+// checkEncoded(spec, ids, fileIds), Float64Arrays: decodes and checks a task without running it;
+// returns its kind's name (tests of the encoder).
+Napi::Value CheckEncoded(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    expect_float64_arrays(info, 3, "checkEncoded(spec, ids, fileIds) takes three Float64Arrays");
+    auto spec = info[0].As<Napi::Float64Array>(), ids = info[1].As<Napi::Float64Array>(), files = info[2].As<Napi::Float64Array>();
+    const char* kind = check_encoded(spec.Data(), spec.ElementLength(), ids.Data(), ids.ElementLength(), files.Data(), files.ElementLength());
+    return Napi::String::New(info.Env(), kind);
   });
 }
 
@@ -305,6 +321,7 @@ class TesseraAddon : public Napi::Addon<TesseraAddon> {
         InstanceMethod("registerProgram", &TesseraAddon::Call<RegisterProgram>),
         InstanceMethod("dropProgram", &TesseraAddon::Call<DropProgram>),
         InstanceMethod("runEncoded", &TesseraAddon::Call<RunEncoded>),
+        InstanceMethod("checkEncoded", &TesseraAddon::Call<CheckEncoded>),
         InstanceMethod("storeStats", &TesseraAddon::Call<StoreStats>),
         InstanceMethod("processMemory", &TesseraAddon::Call<ProcessMemoryNow>),
         InstanceMethod("resetPeak", &TesseraAddon::Call<ResetPeak>),

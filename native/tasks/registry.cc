@@ -69,4 +69,12 @@ TaskResult run_encoded(const double* spec, size_t spec_len, const double* ids, s
   return e.kind->run(r, owner);
 }
 
+const char* check_encoded(const double* spec, size_t spec_len, const double* ids, size_t ids_len, const double* files, size_t files_len) {
+  Reader r(spec, spec_len, ids, ids_len, files, files_len);
+  int owner = 0;
+  const TaskKindEntry& e = read_header(r, &owner);
+  e.kind->check(r, owner);
+  return e.name;
+}
+
 }  // namespace tessera

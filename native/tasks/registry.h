@@ -14,4 +14,9 @@ namespace tessera {
 // `files` the ids of the job's open files: accesses name both by index.
 TaskResult run_encoded(const double* spec, size_t spec_len, const double* ids, size_t ids_len, const double* files, size_t files_len);
 
+// Decodes an encoded task exactly as run_encoded does (every field read and checked, none left
+// over) without running it, and returns its kind's name ("map", "copy", ...): for round-trip
+// tests of the encoder. Throws what run_encoded's decoding would throw.
+const char* check_encoded(const double* spec, size_t spec_len, const double* ids, size_t ids_len, const double* files, size_t files_len);
+
 }  // namespace tessera

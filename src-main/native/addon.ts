@@ -73,6 +73,11 @@ export interface NativeAddon {
   /** Runs one encoded task (see engine/encode.ts) reading chunks `ids` and files `fileIds` (by
    * the task's file indices); writes [chunk, bytesIn, bytesOut] to `out`. */
   runEncoded(spec: Float64Array, ids: Float64Array, fileIds: Float64Array, out: Float64Array): void;
+  /** Decodes and checks one encoded task exactly as runEncoded would (every field read, none
+   * left over) without running it; returns its kind's name ('map', 'reduce', ...).
+   * A malformed task throws BAD_TASK; map and reduce look their program up, so it must be
+   * registered. For round-trip tests of the encoder. */
+  checkEncoded(spec: Float64Array, ids: Float64Array, fileIds: Float64Array): string;
   storeStats(): StoreStats;
   /** Resident bytes of the process, and of them those backed by files (mapped inputs, code). */
   processMemory(): { rssBytes: number; fileBytes: number };
