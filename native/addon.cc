@@ -167,11 +167,12 @@ Napi::Value ForgetOwner(const Napi::CallbackInfo& info) {
   });
 }
 
-// Copies a (small) chunk out to JS: results only, never a hot path.
+// Copies a (small) chunk out to JS: results only, never a hot path. Arrays only: a bytes chunk is
+// refused (NOT_DENSE) rather than passed off as a uint8 array; getBytes reads it.
 Napi::Value ReadChunk(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     Napi::Env env = info.Env();
-    auto c = ChunkStore::instance().get(static_cast<uint64_t>(arg_number(info, 0)));
+    auto c = ChunkStore::instance().get_dense(static_cast<uint64_t>(arg_number(info, 0)));
     Napi::Object o = Napi::Object::New(env);
     o.Set("dtype", Napi::String::New(env, dtype_name(c->dtype)));
     o.Set("shape", from_ints(env, c->shape));
@@ -195,6 +196,28 @@ Napi::Value PutChunk(const Napi::CallbackInfo& info) {
     if (ta.ByteLength() != c->nbytes) throw Error("BAD_ARGUMENT", "data length does not match dtype and shape", "");
     std::memcpy(c->data, static_cast<uint8_t*>(ta.ArrayBuffer().Data()) + ta.ByteOffset(), c->nbytes);
     return Napi::Number::New(info.Env(), static_cast<double>(ChunkStore::instance().publish(c)));
+  });
+}
+
+// putBytes(owner, data: Uint8Array): copies an opaque payload into a new bytes chunk; its id.
+Napi::Value PutBytes(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    int owner = static_cast<int>(arg_number(info, 0));
+    if (info.Length() < 2 || !info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
+      throw Error("BAD_ARGUMENT", "putBytes(owner, data) takes a Uint8Array", "");
+    Napi::Uint8Array data = info[1].As<Napi::Uint8Array>();
+    return Napi::Number::New(info.Env(), static_cast<double>(ChunkStore::instance().put_bytes(data.Data(), data.ByteLength(), owner)));
+  });
+}
+
+// getBytes(id): a copy of a bytes chunk's payload, in a buffer of its own (Electron forbids
+// handing store memory to JS as an external buffer).
+Napi::Value GetBytes(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    auto c = ChunkStore::instance().get_bytes(static_cast<uint64_t>(arg_number(info, 0)));
+    Napi::Uint8Array out = Napi::Uint8Array::New(info.Env(), c->nbytes);
+    if (c->nbytes) std::memcpy(out.Data(), c->data, c->nbytes);
+    return out;
   });
 }
 
@@ -330,6 +353,8 @@ class TesseraAddon : public Napi::Addon<TesseraAddon> {
         InstanceMethod("forgetOwner", &TesseraAddon::Call<ForgetOwner>),
         InstanceMethod("readChunk", &TesseraAddon::Call<ReadChunk>),
         InstanceMethod("putChunk", &TesseraAddon::Call<PutChunk>),
+        InstanceMethod("putBytes", &TesseraAddon::Call<PutBytes>),
+        InstanceMethod("getBytes", &TesseraAddon::Call<GetBytes>),
         InstanceMethod("openFile", &TesseraAddon::Call<OpenFile>),
         InstanceMethod("closeFile", &TesseraAddon::Call<CloseFile>),
         InstanceMethod("readFileByte", &TesseraAddon::Call<ReadFileByte>),

@@ -85,8 +85,15 @@ export interface NativeAddon {
   release(chunk: number): boolean;
   releaseOwner(owner: number): number;
   forgetOwner(owner: number): void;
+  /** A copy of an array chunk. A bytes chunk (putBytes) is refused with NOT_DENSE: use getBytes. */
   readChunk(chunk: number): { dtype: DTypeName; shape: number[]; data: ArrayBuffer };
   putChunk(c: { dtype: DTypeName; shape: number[]; data: ArrayBufferView; owner?: number }): number;
+  /** Copies an opaque payload (serialized records, a table partition) into a new bytes chunk of
+   * `owner`, counted and released like any chunk (dtype uint8, shape [length]); returns its id.
+   * Array tasks refuse to read it (NOT_DENSE). */
+  putBytes(owner: number, data: Uint8Array): number;
+  /** A copy of a bytes chunk's payload. CHUNK_NOT_FOUND as readChunk; NOT_BYTES for an array chunk. */
+  getBytes(id: number): Uint8Array;
   /** Maps a file; given the size and mtime a job planned with, a file that differs is INPUT_CHANGED. */
   openFile(path: string, size?: number, mtimeSec?: number, mtimeNsec?: number): { id: number; size: number };
   /** Reads one byte of a mapped file as tasks read (guarded against the file shrinking): tests only. */

@@ -36,7 +36,7 @@ CombineTask decode(Reader& r, int owner) {
 TaskResult run(const CombineTask& t) {
   if (t.partials.empty()) throw Error("INTERNAL", "combine without inputs", "this is a planner bug");
   std::vector<std::shared_ptr<Chunk>> in;
-  for (uint64_t id : t.partials) in.push_back(ChunkStore::instance().get(id));
+  for (uint64_t id : t.partials) in.push_back(ChunkStore::instance().get_dense(id));
   const int planes = reduce_planes(t.spec.kind, t.spec.acc);
   const int64_t slots = in[0]->size() / planes;
   auto acc = ChunkStore::instance().allocate(in[0]->dtype, in[0]->shape, t.owner);

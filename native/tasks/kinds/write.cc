@@ -31,7 +31,7 @@ WriteTask decode(Reader& r, int owner) {
 }
 
 TaskResult run(const WriteTask& t) {
-  auto c = ChunkStore::instance().get(t.chunk);
+  auto c = ChunkStore::instance().get_dense(t.chunk);
   WriterRegistry::instance().get(t.writer)->write_chunk(*c, t.offset, t.shape);
   TaskResult r;
   r.bytes_in = static_cast<int64_t>(c->nbytes);
