@@ -11,7 +11,14 @@
 namespace tessera {
 
 // Each kind's module (tasks/kinds/<kind>.cc) defines its entry.
-extern const TaskKind kMapKind, kReduceKind, kCombineKind, kAssembleKind, kMatmulKind, kWriteKind, kCommitKind;
+extern const TaskKind kMapKind;
+extern const TaskKind kReduceKind;
+extern const TaskKind kCombineKind;
+extern const TaskKind kAssembleKind;
+extern const TaskKind kMatmulKind;
+extern const TaskKind kWriteKind;
+extern const TaskKind kCommitKind;
+extern const TaskKind kCopyKind;
 
 namespace {
 
@@ -23,8 +30,8 @@ struct TaskKindEntry {
   const TaskKind* kind;
 };
 
-// The kinds, by code. Adding a kind: its module under tasks/kinds/, its declaration above, one
-// line here (and its code on the TS side, src-main/engine/encode.ts).
+// The kinds, by code. Adding a kind: its module under tasks/kinds/ (the build globs that folder),
+// its declaration above and one line here; then its code on the TS side (engine/encode.ts).
 constexpr TaskKindEntry kKinds[] = {
     {1, "map", &kMapKind},
     {2, "reduce", &kReduceKind},
@@ -33,6 +40,7 @@ constexpr TaskKindEntry kKinds[] = {
     {5, "matmul", &kMatmulKind},
     {6, "write", &kWriteKind},
     {7, "commit", &kCommitKind},
+    {8, "copy", &kCopyKind},
 };
 
 // Codes index this table directly (one load per task instead of a search). Built at compile
