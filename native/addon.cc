@@ -15,8 +15,7 @@
 #include "kernels/program_registry.h"
 #include "store/chunk_store.h"
 #include "store/process_memory.h"
-#include "tasks/decode.h"
-#include "tasks/task.h"
+#include "tasks/registry.h"
 
 namespace tessera::binding {
 
@@ -75,13 +74,18 @@ Napi::Value DropProgram(const Napi::CallbackInfo& info) {
   });
 }
 
+// The first `count` arguments must be Float64Arrays; `usage` is the error's message.
+void expect_float64_arrays(const Napi::CallbackInfo& info, size_t count, const char* usage) {
+  for (size_t k = 0; k < count; ++k)
+    if (info.Length() <= k || !info[k].IsTypedArray() || info[k].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
+      throw Error("BAD_ARGUMENT", usage, "");
+}
+
 // runEncoded(spec, ids, fileIds, out: Float64Array(3)), all Float64Arrays: runs one task on this
 // thread and writes [chunk, bytesIn, bytesOut] into `out` (no object is made per task).
 Napi::Value RunEncoded(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
-    for (size_t k = 0; k < 4; ++k)
-      if (info.Length() <= k || !info[k].IsTypedArray() || info[k].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
-        throw Error("BAD_ARGUMENT", "runEncoded(spec, ids, fileIds, out) takes four Float64Arrays", "");
+    expect_float64_arrays(info, 4, "runEncoded(spec, ids, fileIds, out) takes four Float64Arrays");
     auto spec = info[0].As<Napi::Float64Array>(), ids = info[1].As<Napi::Float64Array>();
     auto files = info[2].As<Napi::Float64Array>(), out = info[3].As<Napi::Float64Array>();
     if (out.ElementLength() < 3) throw Error("BAD_ARGUMENT", "runEncoded: out needs 3 elements", "");
@@ -90,6 +94,17 @@ Napi::Value RunEncoded(const Napi::CallbackInfo& info) {
     out[1] = static_cast<double>(r.bytes_in);
     out[2] = static_cast<double>(r.bytes_out);
     return info.Env().Undefined();
+  });
+}
+
+// checkEncoded(spec, ids, fileIds), Float64Arrays: decodes and checks a task without running it;
+// returns its kind's name (tests of the encoder).
+Napi::Value CheckEncoded(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    expect_float64_arrays(info, 3, "checkEncoded(spec, ids, fileIds) takes three Float64Arrays");
+    auto spec = info[0].As<Napi::Float64Array>(), ids = info[1].As<Napi::Float64Array>(), files = info[2].As<Napi::Float64Array>();
+    const char* kind = check_encoded(spec.Data(), spec.ElementLength(), ids.Data(), ids.ElementLength(), files.Data(), files.ElementLength());
+    return Napi::String::New(info.Env(), kind);
   });
 }
 
@@ -152,11 +167,12 @@ Napi::Value ForgetOwner(const Napi::CallbackInfo& info) {
   });
 }
 
-// Copies a (small) chunk out to JS: results only, never a hot path.
+// Copies a (small) chunk out to JS: results only, never a hot path. Arrays only: a bytes chunk is
+// refused (NOT_DENSE) rather than passed off as a uint8 array; getBytes reads it.
 Napi::Value ReadChunk(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     Napi::Env env = info.Env();
-    auto c = ChunkStore::instance().get(static_cast<uint64_t>(arg_number(info, 0)));
+    auto c = ChunkStore::instance().get_dense(static_cast<uint64_t>(arg_number(info, 0)));
     Napi::Object o = Napi::Object::New(env);
     o.Set("dtype", Napi::String::New(env, dtype_name(c->dtype)));
     o.Set("shape", from_ints(env, c->shape));
@@ -180,6 +196,36 @@ Napi::Value PutChunk(const Napi::CallbackInfo& info) {
     if (ta.ByteLength() != c->nbytes) throw Error("BAD_ARGUMENT", "data length does not match dtype and shape", "");
     std::memcpy(c->data, static_cast<uint8_t*>(ta.ArrayBuffer().Data()) + ta.ByteOffset(), c->nbytes);
     return Napi::Number::New(info.Env(), static_cast<double>(ChunkStore::instance().publish(c)));
+  });
+}
+
+// putBytes(owner, data: Uint8Array): copies an opaque payload into a new bytes chunk; its id.
+Napi::Value PutBytes(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    int owner = static_cast<int>(arg_number(info, 0));
+    if (info.Length() < 2 || !info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
+      throw Error("BAD_ARGUMENT", "putBytes(owner, data) takes a Uint8Array", "");
+    Napi::Uint8Array data = info[1].As<Napi::Uint8Array>();
+    return Napi::Number::New(info.Env(), static_cast<double>(ChunkStore::instance().put_bytes(data.Data(), data.ByteLength(), owner)));
+  });
+}
+
+// getBytes(id): a copy of a bytes chunk's payload, in a buffer of its own (Electron forbids
+// handing store memory to JS as an external buffer).
+Napi::Value GetBytes(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    auto c = ChunkStore::instance().get_bytes(static_cast<uint64_t>(arg_number(info, 0)));
+    Napi::Uint8Array out = Napi::Uint8Array::New(info.Env(), c->nbytes);
+    if (c->nbytes) std::memcpy(out.Data(), c->data, c->nbytes);
+    return out;
+  });
+}
+
+// chunkLayout(id): "dense" (an array) or "bytes" (a payload).
+Napi::Value ChunkLayoutOf(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    auto c = ChunkStore::instance().get(static_cast<uint64_t>(arg_number(info, 0)));
+    return Napi::String::New(info.Env(), c->layout == ChunkLayout::Bytes ? "bytes" : "dense");
   });
 }
 
@@ -306,6 +352,7 @@ class TesseraAddon : public Napi::Addon<TesseraAddon> {
         InstanceMethod("registerProgram", &TesseraAddon::Call<RegisterProgram>),
         InstanceMethod("dropProgram", &TesseraAddon::Call<DropProgram>),
         InstanceMethod("runEncoded", &TesseraAddon::Call<RunEncoded>),
+        InstanceMethod("checkEncoded", &TesseraAddon::Call<CheckEncoded>),
         InstanceMethod("storeStats", &TesseraAddon::Call<StoreStats>),
         InstanceMethod("processMemory", &TesseraAddon::Call<ProcessMemoryNow>),
         InstanceMethod("resetPeak", &TesseraAddon::Call<ResetPeak>),
@@ -314,6 +361,9 @@ class TesseraAddon : public Napi::Addon<TesseraAddon> {
         InstanceMethod("forgetOwner", &TesseraAddon::Call<ForgetOwner>),
         InstanceMethod("readChunk", &TesseraAddon::Call<ReadChunk>),
         InstanceMethod("putChunk", &TesseraAddon::Call<PutChunk>),
+        InstanceMethod("putBytes", &TesseraAddon::Call<PutBytes>),
+        InstanceMethod("getBytes", &TesseraAddon::Call<GetBytes>),
+        InstanceMethod("chunkLayout", &TesseraAddon::Call<ChunkLayoutOf>),
         InstanceMethod("openFile", &TesseraAddon::Call<OpenFile>),
         InstanceMethod("closeFile", &TesseraAddon::Call<CloseFile>),
         InstanceMethod("readFileByte", &TesseraAddon::Call<ReadFileByte>),

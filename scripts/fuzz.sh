@@ -24,10 +24,11 @@ compile() { # source, extra flags... (in the background, up to one job per core)
     "$CXX" "${FLAGS[@]}" "$@" -c "$src" -o "$obj" &
   fi
 }
+# The task kinds are globbed, as in CMakeLists.txt: tasks/registry.cc is the one list of them.
 for src in native/store/chunk_store.cc native/io/mapped_file.cc native/io/mapped_guard.cc native/io/npy_header.cc native/io/npy_writer.cc \
            native/kernels/dispatch.cc native/kernels/program.cc native/kernels/program_check.cc \
            native/kernels/program_registry.cc native/kernels/evaluate.cc native/kernels/reduce_state.cc \
-           native/tasks/run.cc native/tasks/decode.cc; do
+           native/tasks/reader.cc native/tasks/registry.cc native/tasks/kinds/*.cc; do
   compile "$src"
 done
 compile native/kernels/simd/ops_scalar.cc -fno-tree-vectorize

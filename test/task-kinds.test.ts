@@ -10,6 +10,7 @@ import { combineTree, COMBINE_FAN_IN } from '../dist/src-main/engine/combine-tre
 import { registeredTaskKinds, registerTaskKind, type TaskKind } from '../dist/src-main/engine/task-kinds.js';
 import type { TaskSpec } from '../dist/src-main/engine/graph.js';
 import type { ArrayTaskSpec } from '../dist/src-main/collections/array/kinds/index.js';
+import type { CopySpec } from '../dist/src-main/engine/kinds/index.js';
 import '../dist/src-main/collections/array/kinds/index.js';
 import '../dist/src-main/engine/kinds/index.js';
 
@@ -18,11 +19,12 @@ const chunk = (k: number) => ({ kind: 'chunk' as const, dtype: 'float64' as cons
 const fileAccess = { kind: 'file' as const, dtype: 'int32' as const, path: '/data/x.npy', byteswap: true, dataOffset: 128, dataElements: 64, base: 3, strides: [8, 1] };
 const fields = { reduce: 'var' as const, acc: 'f64' as const, ddof: 1, sqrt: true, outDtype: 'float64' as const };
 
-/** One spec of every array kind, each using the fields its encoder writes. */
-const SAMPLES: ArrayTaskSpec[] = [
+/** One spec of every native kind, each using the fields its encoder writes. */
+const SAMPLES: (ArrayTaskSpec | CopySpec)[] = [
+  { kind: 'copy', bytes: 64 },
   { kind: 'map', program: 1, accesses: [chunk(0), fileAccess], iterShape: [2, 4], outDtype: 'float32', outShape: [8] },
   { kind: 'reduce', program: 1, accesses: [chunk(1)], iterShape: [2, 4], reduced: [0, 1], indexBase: 5, indexStrides: [4, 1], finalize: true, outShape: [2], ...fields },
-  { kind: 'combine', finalize: false, ...fields },
+  { kind: 'combine', finalize: false, outShape: [2], ...fields },
   { kind: 'assemble', dtype: 'float64', outShape: [4, 4], pieces: [{ source: chunk(0), shape: [2, 4], destOffset: [0, 0] }, { source: chunk(1), shape: [2, 4], destOffset: [2, 0] }] },
   { kind: 'matmul', type: 'f64', a: [chunk(0)], b: [chunk(1)], k: [4], m: 2, n: 4, outDtype: 'float64' },
   { kind: 'write', writer: 1, offset: [0, 0], shape: [2, 4] },
@@ -32,7 +34,7 @@ const SAMPLES: ArrayTaskSpec[] = [
 describe('task kinds', () => {
   it('every kind has its own code, and a clash is refused', () => {
     const kinds = registeredTaskKinds();
-    expect(kinds.map((k) => k.name).sort()).toEqual(['assemble', 'call', 'combine', 'commit', 'map', 'matmul', 'reduce', 'write']);
+    expect(kinds.map((k) => k.name).sort()).toEqual(['assemble', 'call', 'combine', 'commit', 'copy', 'map', 'matmul', 'reduce', 'write']);
     expect(new Set(kinds.map((k) => k.code)).size).toBe(kinds.length);
     const clash: TaskKind<TaskSpec> = { name: 'map2', code: kinds[0].code, encode: () => undefined };
     expect(() => registerTaskKind(clash)).toThrow(/clashes/);
@@ -42,6 +44,8 @@ describe('task kinds', () => {
     const program = n.registerProgram({ nregs: 1, result: 0, resultType: 'f64', code: [['load', 'f64', 0, 0, -1, -1, 0]] });
     const ids = Float64Array.of(n.putChunk({ dtype: 'float64', shape: [8], data: new Float64Array(8) }), n.putChunk({ dtype: 'float64', shape: [8], data: new Float64Array(8) }));
     try {
+      // Every native kind registered in TS has a sample here (JS kinds are not the decoder's).
+      expect(registeredTaskKinds().filter((k) => !k.runJs).map((k) => k.name).sort()).toEqual(SAMPLES.map((s) => s.kind).sort());
       for (const sample of SAMPLES) {
         const spec = 'program' in sample ? { ...sample, program } : sample;
         const job = encodeJob([spec], 7);

@@ -1,14 +1,16 @@
 // libFuzzer target: the task decoder must reject any malformed encoding with a typed error, and a
-// decoded task must never touch memory outside the chunks it names. Built with ASan + UBSan.
+// decoded task must never touch memory outside the chunks it names; the check-only decoder must
+// agree with the one that runs. Built with ASan + UBSan.
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "../common/error.h"
 #include "../kernels/program_registry.h"
 #include "../store/chunk_store.h"
-#include "../tasks/decode.h"
+#include "../tasks/registry.h"
 
 namespace {
 // A few real chunks and one program for the decoded tasks to use.
@@ -32,6 +34,19 @@ struct Fixture {
     tessera::ProgramRegistry::instance().add(p);  // program id 1
   }
 };
+
+// "" when f returns, else the error's code and message.
+template <class F> std::string outcome(F&& f) {
+  try {
+    f();
+    return "";
+  } catch (const tessera::Error& e) {
+    return e.code() + " " + e.what();
+  } catch (const std::bad_alloc&) {
+    return "bad_alloc";
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -49,11 +64,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     spec.push_back(v);
   }
   if (work > 4194304) return -1;  // rejected: not added to the corpus
-  try {
+  // check_encoded decodes exactly as run_encoded does, without running: it must fail exactly when
+  // run_encoded's decoding fails, with the same error, and a task it accepts must not fail to
+  // run as malformed (decoder errors, and only they, start "malformed task:").
+  const std::string checked = outcome([&] {
+    tessera::check_encoded(spec.data(), spec.size(), fixture.ids.data(), fixture.ids.size(), nullptr, 0);
+  });
+  const std::string ran = outcome([&] {
     tessera::TaskResult r = tessera::run_encoded(spec.data(), spec.size(), fixture.ids.data(), fixture.ids.size(), nullptr, 0);
     if (r.chunk) tessera::ChunkStore::instance().release(r.chunk);
-  } catch (const tessera::Error&) {
-  } catch (const std::bad_alloc&) {
-  }
+  });
+  if (!checked.empty() && checked != ran) __builtin_trap();
+  if (checked.empty() && ran.rfind("BAD_TASK malformed task:", 0) == 0) __builtin_trap();
   return 0;
 }

@@ -54,7 +54,7 @@ std::vector<ResolvedAccess> resolve_accesses(const std::vector<Access>& accesses
     if (points == 0) { r.hi = r.lo - 1; distinct = 0; }
     switch (a.kind) {
       case Access::Kind::Chunk: {
-        r.chunk = ChunkStore::instance().get(a.chunk);
+        r.chunk = ChunkStore::instance().get_dense(a.chunk);
         if (r.chunk->dtype != a.dtype) out_of_bounds("chunk (dtype mismatch)");
         r.item = dtype_size(a.dtype);
         if (points > 0 && (r.lo < 0 || r.hi >= r.chunk->size())) out_of_bounds("chunk");

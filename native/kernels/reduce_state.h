@@ -9,6 +9,9 @@
 
 namespace tessera {
 
+// Number of state planes a reduction keeps per output element.
+int reduce_planes(ReduceKind kind, CType acc);
+
 void reduce_init(const ReduceSpec& spec, Chunk& partial, int64_t slots);
 void reduce_merge(const ReduceSpec& spec, Chunk& into, const Chunk& from, int64_t slots);
 void reduce_finalize(const ReduceSpec& spec, const Chunk& partial, Chunk& out, int64_t slots);

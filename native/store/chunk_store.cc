@@ -1,6 +1,8 @@
 #include "chunk_store.h"
 
 #include <cstdlib>
+#include <cstring>
+#include <limits>
 #include <new>
 #include <string>
 
@@ -48,6 +50,26 @@ std::shared_ptr<Chunk> ChunkStore::allocate(DType dtype, const std::vector<int64
   return c;
 }
 
+std::shared_ptr<Chunk> ChunkStore::allocate_bytes(size_t nbytes, int owner) {
+  if (nbytes > static_cast<size_t>(std::numeric_limits<int64_t>::max()))
+    throw Error("SIZE_OVERFLOW", "a bytes chunk is too large to represent", "");
+  auto c = allocate(DType::U8, {static_cast<int64_t>(nbytes)}, owner);
+  c->layout = ChunkLayout::Bytes;
+  return c;
+}
+
+std::shared_ptr<Chunk> ChunkStore::allocate_like(const Chunk& like, int owner) {
+  auto c = allocate(like.dtype, like.shape, owner);
+  c->layout = like.layout;
+  return c;
+}
+
+uint64_t ChunkStore::put_bytes(const uint8_t* data, size_t nbytes, int owner) {
+  auto c = allocate_bytes(nbytes, owner);
+  if (nbytes) std::memcpy(c->data, data, nbytes);
+  return publish(std::move(c));
+}
+
 uint64_t ChunkStore::publish(std::shared_ptr<Chunk> chunk) {
   std::lock_guard<std::mutex> lock(mu_);
   uint64_t id = next_id_++;
@@ -62,6 +84,21 @@ std::shared_ptr<Chunk> ChunkStore::get(uint64_t id) const {
     throw Error("CHUNK_NOT_FOUND", "chunk " + std::to_string(id) + " is not in the store",
                 "it was released before its last use: this is a scheduler bug, please report it");
   return it->second;
+}
+
+std::shared_ptr<Chunk> ChunkStore::get_dense(uint64_t id) const {
+  auto c = get(id);
+  if (c->layout != ChunkLayout::Dense)
+    throw Error("NOT_DENSE", "chunk " + std::to_string(id) + " holds opaque bytes, not an array",
+                "read it with getBytes; a task that reads it as an array is a planner bug, please report it");
+  return c;
+}
+
+std::shared_ptr<Chunk> ChunkStore::get_bytes(uint64_t id) const {
+  auto c = get(id);
+  if (c->layout != ChunkLayout::Bytes)
+    throw Error("NOT_BYTES", "chunk " + std::to_string(id) + " is an array, not a bytes chunk", "read it with readChunk");
+  return c;
 }
 
 bool ChunkStore::release(uint64_t id) {

@@ -13,7 +13,14 @@
 
 namespace tessera {
 
+// What a chunk's bytes are. Dense: a C-order array of dtype and shape, what every array task reads
+// and writes. Bytes: an opaque payload the core never interprets (a serialized list of records
+// from a JS user function, later a table partition); it is dtype U8 and shape [nbytes] so sizes,
+// accounting, release and the memory view treat it like any chunk, but array tasks refuse it.
+enum class ChunkLayout : uint8_t { Dense, Bytes };
+
 struct Chunk {
+  ChunkLayout layout = ChunkLayout::Dense;
   DType dtype;
   std::vector<int64_t> shape;
   uint8_t* data = nullptr;
@@ -41,8 +48,14 @@ class ChunkStore {
 
   // Allocates an unpublished chunk (counted from now on). Throws Error("OUT_OF_MEMORY").
   std::shared_ptr<Chunk> allocate(DType dtype, const std::vector<int64_t>& shape, int owner);
+  std::shared_ptr<Chunk> allocate_bytes(size_t nbytes, int owner);           // a Bytes chunk
+  std::shared_ptr<Chunk> allocate_like(const Chunk& like, int owner);        // same layout, dtype, shape
   uint64_t publish(std::shared_ptr<Chunk> chunk);
+  uint64_t put_bytes(const uint8_t* data, size_t nbytes, int owner);         // allocate, copy, publish
   std::shared_ptr<Chunk> get(uint64_t id) const;  // throws Error("CHUNK_NOT_FOUND")
+  // get() for readers of one layout: a chunk of the other throws Error("NOT_DENSE") / ("NOT_BYTES").
+  std::shared_ptr<Chunk> get_dense(uint64_t id) const;
+  std::shared_ptr<Chunk> get_bytes(uint64_t id) const;
   bool release(uint64_t id);                      // false if the id was not held
   int64_t release_owner(int owner);               // releases every chunk of a job; returns count
   StoreStats stats() const;

@@ -70,9 +70,14 @@ export interface NativeAddon {
   setSimdLevel(level: string): void;
   registerProgram(p: ProgramSpec): number;
   dropProgram(id: number): void;
-  /** Runs one encoded task (see engine/encode.ts) reading chunks `ids` and files `fileIds` (by
+  /** Runs one encoded task (see engine/task-kinds.ts) reading chunks `ids` and files `fileIds` (by
    * the task's file indices); writes [chunk, bytesIn, bytesOut] to `out`. */
   runEncoded(spec: Float64Array, ids: Float64Array, fileIds: Float64Array, out: Float64Array): void;
+  /** Decodes and checks one encoded task exactly as runEncoded would (every field read, none
+   * left over) without running it; returns its kind's name ('map', 'reduce', ...).
+   * A malformed task throws BAD_TASK; map and reduce look their program up, so it must be
+   * registered. For round-trip tests of the encoder. */
+  checkEncoded(spec: Float64Array, ids: Float64Array, fileIds: Float64Array): string;
   storeStats(): StoreStats;
   /** Resident bytes of the process, and of them those backed by files (mapped inputs, code). */
   processMemory(): { rssBytes: number; fileBytes: number };
@@ -80,14 +85,17 @@ export interface NativeAddon {
   release(chunk: number): boolean;
   releaseOwner(owner: number): number;
   forgetOwner(owner: number): void;
+  /** A copy of an array chunk. A bytes chunk (putBytes) is refused with NOT_DENSE: use getBytes. */
   readChunk(chunk: number): { dtype: DTypeName; shape: number[]; data: ArrayBuffer };
   putChunk(c: { dtype: DTypeName; shape: number[]; data: ArrayBufferView; owner?: number }): number;
-  /** Stores an opaque payload (serialized records) as a chunk of the owner; returns its id. */
+  /** Copies an opaque payload (serialized records, a table partition) into a new bytes chunk of
+   * `owner`, counted and released like any chunk (dtype uint8, shape [length]); returns its id.
+   * Array tasks refuse to read it (NOT_DENSE). */
   putBytes(owner: number, data: Uint8Array): number;
-  /** What a chunk holds: a dense array, or an opaque payload (putBytes). */
+  /** What a chunk holds: an array ('dense') or a payload ('bytes', putBytes). */
   chunkLayout(chunk: number): 'dense' | 'bytes';
-  /** A copy of a payload chunk's bytes (a dense array chunk is refused: read it with readChunk). */
-  getBytes(chunk: number): Uint8Array;
+  /** A copy of a bytes chunk's payload. CHUNK_NOT_FOUND as readChunk; NOT_BYTES for an array chunk. */
+  getBytes(id: number): Uint8Array;
   /** Maps a file; given the size and mtime a job planned with, a file that differs is INPUT_CHANGED. */
   openFile(path: string, size?: number, mtimeSec?: number, mtimeNsec?: number): { id: number; size: number };
   /** Reads one byte of a mapped file as tasks read (guarded against the file shrinking): tests only. */

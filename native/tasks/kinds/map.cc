@@ -1,0 +1,62 @@
+// The map kind: a fused elementwise program over the task's iteration space, stored into
+// a new chunk of the output dtype and shape.
+//   fields: program, outDtype, iterShape, outShape, [n, ...accesses]
+#include <limits>
+#include <memory>
+#include <vector>
+
+#include "../../kernels/evaluate.h"
+#include "../../kernels/program_registry.h"
+#include "../kind.h"
+#include "same_count.h"
+
+namespace tessera {
+
+namespace {
+
+struct MapTask {
+  std::shared_ptr<const Program> program;
+  std::vector<Access> accesses;
+  std::vector<int64_t> iter_shape;
+  DType out_dtype = DType::F64;
+  std::vector<int64_t> out_shape;  // same element count as iter_shape (a reshape relabels)
+  int owner = 0;
+};
+
+MapTask decode(Reader& r, int owner) {
+  MapTask t;
+  t.program = ProgramRegistry::instance().get(static_cast<int>(r.integer(0, std::numeric_limits<int>::max())));
+  t.out_dtype = r.dtype();
+  t.iter_shape = r.shape();
+  t.out_shape = r.shape();
+  t.accesses = r.accesses();
+  t.owner = owner;
+  return t;
+}
+
+TaskResult run(const MapTask& t) {
+  check_same_count(t.iter_shape, t.out_shape);
+  auto ops = resolve_accesses(t.accesses, t.iter_shape);
+  auto out = ChunkStore::instance().allocate(t.out_dtype, t.out_shape, t.owner);
+  const OpTable& table = op_table();
+  const size_t item = dtype_size(t.out_dtype);
+  const int64_t inner = t.iter_shape.empty() ? 1 : t.iter_shape.back();
+  const auto store = table.store[static_cast<int>(t.program->result_type)][static_cast<int>(t.out_dtype)];
+  evaluate(*t.program, ops, t.iter_shape, [&](const void* v, int64_t len, const std::vector<int64_t>& outer, int64_t j0) {
+    int64_t row = 0;
+    for (size_t d = 0; d < outer.size(); ++d) row = row * t.iter_shape[d] + outer[d];
+    store(out->data + (row * inner + j0) * item, v, len);
+  });
+  release_file_pages(ops);
+  TaskResult r;
+  r.bytes_in = total_bytes_in(ops);
+  r.bytes_out = static_cast<int64_t>(out->nbytes);
+  r.chunk = ChunkStore::instance().publish(out);
+  return r;
+}
+
+}  // namespace
+
+extern const TaskKind kMapKind = task_kind<MapTask, decode, run>();
+
+}  // namespace tessera
