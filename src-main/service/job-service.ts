@@ -8,7 +8,7 @@
  * An engine whose worker died (WORKER_CRASHED: its pool cannot run jobs any more) is replaced by
  * a fresh one with the same options, so the window goes on without a restart of the app.
  */
-import { access, mkdir, writeFile } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { inspectFile } from '../collections/array/files.js';
 import { performance } from 'node:perf_hooks';
@@ -37,6 +37,7 @@ import { jobWarnings, runBuiltJob } from '../run/run-job.js';
 import { ProfileReports } from './profile-reports.js';
 import { SAMPLES } from './samples.js';
 import { Uploads } from './uploads.js';
+import { writeAtomically } from '../run/write-atomically.js';
 import { formatBytes } from '../api/format-bytes.js';
 import { parseBytes } from '../engine/units.js';
 
@@ -185,7 +186,8 @@ export class JobService {
   /**
    * Writes an output of a finished job (`what` = "out.NAME") as .npy (value outputs are encoded
    * here; file outputs are already .npy), or for "trace" its task stream as Chrome/Perfetto JSON, or for
-   * "report" its HTML performance report (a profile's was written when it finished).
+   * "report" its HTML performance report (a profile's was written when it finished), each through
+   * a temp file and a rename.
    */
   async exportFile(jobId: string, what: string): Promise<Result<'exportFile'>> {
     const dir = join(this.opts.dataDir, 'jobs', jobId);
@@ -198,7 +200,7 @@ export class JobService {
     await mkdir(dir, { recursive: true });
     if (what === 'report') {
       const path = join(dir, 'report.html');
-      await writeFile(path, renderRunReport({
+      await writeAtomically(path, renderRunReport({
         title: `Tessera run ${jobId}`, spec: job.spec, machine: machineInfo(this.engine.simd), workers: job.stats.workers ?? this.engine.workers,
         stats: job.stats, records: job.records as never, samples: (job.samples ?? []) as never, layers: (job.layers ?? []) as never, chunking: job.chunking ?? [],
       }));
@@ -206,7 +208,7 @@ export class JobService {
     }
     if (what === 'trace') {
       const path = join(dir, 'trace.json');
-      await writeFile(path, JSON.stringify(chromeTrace(job.records as never, { jobId, spec: job.spec, stats: job.stats })));
+      await writeAtomically(path, JSON.stringify(chromeTrace(job.records as never, { jobId, spec: job.spec, stats: job.stats })));
       return { path, fileName: `${jobId}-trace.json` };
     }
     const name = what.replace(/^out\./, '');
@@ -219,7 +221,7 @@ export class JobService {
     }
     const path = join(dir, fileName);
     const values = (out.kind === 'scalar' ? out.value : out.values) as Nested;
-    await writeFile(path, encodeNpy(out.dtype as never, out.shape ?? [], values));
+    await writeAtomically(path, encodeNpy(out.dtype as never, out.shape ?? [], values));
     return { path, fileName };
   }
 
