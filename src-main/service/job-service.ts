@@ -3,10 +3,11 @@
  * events into API events. Task records, chunk state changes, memory samples and the latest
  * progress go out together every FLUSH_MS (tasks as typed columns read from the job's task log:
  * task-stream.ts), so a job of 10^5 tasks costs the window a few messages a second rather than a
- * stream it must keep up with (bench/window.mjs measures what is left). A job that
- * asks for another worker count or scheduler gets a fresh engine (between jobs, never during one).
- * An engine whose worker died (WORKER_CRASHED: its pool cannot run jobs any more) is replaced by
- * a fresh one with the same options, so the window goes on without a restart of the app.
+ * stream it must keep up with (bench/window.mjs measures what is left). Jobs go through the run
+ * path (run/run-spec.ts) on a Backend: the host's engine, or for a job that asks for another
+ * worker count or scheduler a fresh one (between jobs, never during one). A backend whose worker
+ * died (WORKER_CRASHED: it cannot run jobs any more) is replaced by a fresh one with the same
+ * options, so the window goes on without a restart of the app.
  */
 import { access, mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -20,7 +21,7 @@ import { TesseraError, toTesseraError } from '../engine/errors.js';
 import type { TaskGraph } from '../engine/graph.js';
 import { chromeTrace } from '../engine/trace.js';
 import type { Nested } from '../collections/array/values.js';
-import { AutoChunker, autoChunkChooser } from '../profile/auto-chunks.js';
+import { autoChunksFrom } from '../profile/auto-chunks.js';
 import { machineInfo } from '../profile/machine.js';
 import { ProfileStore } from '../profile/profile-store.js';
 import { profileJob, type ProfileReport, rememberProfile } from '../profile/sweep.js';
@@ -31,14 +32,14 @@ import { EventBus, type MemorySample, type Progress } from '../engine/events.js'
 import { TaskLog } from '../engine/task-log.js';
 import { TaskStream } from './task-stream.js';
 import type { FileAccess } from './file-access.js';
-import { buildJob, validateSpec } from '../run/job-spec.js';
+import type { Backend } from '../run/backend.js';
+import { LocalBackend } from '../run/local-backend.js';
+import { type PlannedRun, runSpec, throwIfCancelledBeforeStart } from '../run/run-spec.js';
 import { JobHistory } from './job-history.js';
-import { jobWarnings, runBuiltJob } from '../run/run-job.js';
 import { ProfileReports } from './profile-reports.js';
 import { SAMPLES } from './samples.js';
 import { Uploads } from './uploads.js';
 import { writeAtomically } from '../run/write-atomically.js';
-import { formatBytes } from '../api/format-bytes.js';
 import { parseBytes } from '../engine/units.js';
 
 export type Emit = (e: ApiEvent) => void;
@@ -72,23 +73,25 @@ export class JobService {
   private readonly profiles: ProfileStore;
   private readonly uploads: Uploads;
   private readonly profileReports: ProfileReports;
-  /** The default engine (the host's, until a crash replaced it) and the one in use now. */
-  private engine: Engine;
-  private replacedHostEngine = false;
-  private current: { engine: Engine; workers: number | null; scheduler: RunOptions['scheduler'] };
+  /** The default backend (the host's engine, until a crash replaced it) and the one in use now. */
+  private backend: Backend;
+  private readonly hostScheduler: RunOptions['scheduler'];
+  private replacedHostBackend = false;
+  private current: { backend: Backend; workers: number | null; scheduler: RunOptions['scheduler'] };
 
   /** Which files a job may read: those the file access allows, or any without one. */
   private readonly readable: ((path: string) => Promise<void>) | undefined;
 
   constructor(hostEngine: Engine, private readonly opts: JobServiceOptions) {
-    this.engine = hostEngine;
+    this.backend = new LocalBackend(hostEngine);
+    this.hostScheduler = hostEngine.pool ? 'threads' : 'sync';
     const access = opts.fileAccess;
     this.readable = access ? (path) => access.check(path) : undefined;
     this.history = new JobHistory(join(opts.dataDir, 'jobs'));
     this.profiles = new ProfileStore(join(opts.dataDir, 'profiles.json'));
     this.uploads = new Uploads(join(opts.dataDir, 'uploads'), opts.uploadReserveBytes);
     this.profileReports = new ProfileReports(join(opts.dataDir, 'profile-reports'));
-    this.current = { engine: hostEngine, workers: null, scheduler: hostEngine.pool ? 'threads' : 'sync' };
+    this.current = { backend: this.backend, workers: null, scheduler: this.hostScheduler };
   }
 
   listHistory(): Promise<Result<'listHistory'>> {
@@ -100,7 +103,7 @@ export class JobService {
   }
 
   hello(): Result<'hello'> {
-    return { version: API_VERSION, host: this.opts.host, workers: this.engine.workers, simd: this.engine.simd, samples: SAMPLES, vocabulary: expressionVocabulary() };
+    return { version: API_VERSION, host: this.opts.host, workers: this.backend.workers, simd: this.backend.simd, samples: SAMPLES, vocabulary: expressionVocabulary() };
   }
 
   /** Queues a job; its events go to `emit`. Returns at once with the job id. */
@@ -123,8 +126,8 @@ export class JobService {
 
   private async executeProfile(jobId: string, spec: JobSpecInput, options: RunOptions, sweep: { dataset: string | null; chunks: number[] | null; repeat: number }, signal: AbortSignal, emit: Emit): Promise<void> {
     try {
-      const engine = await this.engineFor(options);
-      const report: ProfileReport = await profileJob(engine, spec, this.opts.baseDir, {
+      const backend = await this.backendFor(options);
+      const report: ProfileReport = await profileJob(backend, spec, this.opts.baseDir, {
         dataset: sweep.dataset ?? undefined, values: sweep.chunks ?? undefined, repeat: sweep.repeat, signal, readable: this.readable,
         memoryLimit: options.memoryLimit ? parseBytes(options.memoryLimit) : null,
         onProgress: (done, total, value) => emit({ event: 'profile.progress', data: { jobId, done, total, value } }),
@@ -201,7 +204,7 @@ export class JobService {
     if (what === 'report') {
       const path = join(dir, 'report.html');
       await writeAtomically(path, renderRunReport({
-        title: `Tessera run ${jobId}`, spec: job.spec, machine: machineInfo(this.engine.simd), workers: job.stats.workers ?? this.engine.workers,
+        title: `Tessera run ${jobId}`, spec: job.spec, machine: machineInfo(this.backend.simd), workers: job.stats.workers ?? this.backend.workers,
         stats: job.stats, records: job.records as never, samples: (job.samples ?? []) as never, layers: (job.layers ?? []) as never, chunking: job.chunking ?? [],
       }));
       return { path, fileName: `${jobId}-report.html` };
@@ -225,43 +228,43 @@ export class JobService {
     return { path, fileName };
   }
 
-  /** The engine for a job's worker count and scheduler: the current one, or a new one. */
-  private async engineFor(options: RunOptions): Promise<Engine> {
+  /** The backend for a job's worker count and scheduler: the current one, or a new one. */
+  private async backendFor(options: RunOptions): Promise<Backend> {
     await this.recover(); // a worker may have died since the last job
     const c = this.current;
-    if (c.workers === options.workers && c.scheduler === options.scheduler) return c.engine;
-    if (options.workers === null && options.scheduler === 'threads' && this.engine.pool) {
-      if (c.engine !== this.engine) await c.engine.close();
-      this.current = { engine: this.engine, workers: null, scheduler: 'threads' };
-      await this.recover(); // the default's workers may have died while another engine ran
-      return this.current.engine;
+    if (c.workers === options.workers && c.scheduler === options.scheduler) return c.backend;
+    if (options.workers === null && options.scheduler === 'threads' && this.hostScheduler === 'threads') {
+      if (c.backend !== this.backend) await c.backend.close();
+      this.current = { backend: this.backend, workers: null, scheduler: 'threads' };
+      await this.recover(); // the default's workers may have died while another backend ran
+      return this.current.backend;
     }
     if (!this.opts.startEngine) throw new TesseraError('BAD_OPTION', 'this host cannot change the worker count or scheduler', 'run without those options');
-    const engine = await this.opts.startEngine({ workers: options.workers ?? undefined, scheduler: options.scheduler });
-    if (c.engine !== this.engine) await c.engine.close();
-    this.current = { engine, workers: options.workers, scheduler: options.scheduler };
-    return engine;
+    const backend = new LocalBackend(await this.opts.startEngine({ workers: options.workers ?? undefined, scheduler: options.scheduler }));
+    if (c.backend !== this.backend) await c.backend.close();
+    this.current = { backend, workers: options.workers, scheduler: options.scheduler };
+    return backend;
   }
 
   /**
-   * Replaces the engine in use if one of its workers died: a fresh engine with the same worker
-   * count and scheduler takes its place (and the default's, if it was the default). Returns
-   * whether it did; a host that cannot start engines keeps the broken one (its jobs say so).
+   * Replaces the backend in use if it failed: a fresh one with the same worker count and
+   * scheduler takes its place (and the default's, if it was the default). Returns whether it did;
+   * a host that cannot start engines keeps the broken one (its jobs say so).
    */
   private async recover(): Promise<boolean> {
     const c = this.current;
-    if (!c.engine.pool?.failure || !this.opts.startEngine) return false;
-    const fresh = await this.opts.startEngine({ workers: c.workers ?? c.engine.workers, scheduler: c.scheduler });
-    await c.engine.close().catch(() => undefined);
-    if (c.engine === this.engine) {
-      this.engine = fresh;
-      this.replacedHostEngine = true;
+    if (!c.backend.failure || !this.opts.startEngine) return false;
+    const fresh = new LocalBackend(await this.opts.startEngine({ workers: c.workers ?? c.backend.workers, scheduler: c.scheduler }));
+    await c.backend.close().catch(() => undefined);
+    if (c.backend === this.backend) {
+      this.backend = fresh;
+      this.replacedHostBackend = true;
     }
-    this.current = { ...c, engine: fresh };
+    this.current = { ...c, backend: fresh };
     return true;
   }
 
-  /** A job's error; after a worker died, the engine is replaced and the hint says so. */
+  /** A job's error; after a worker died, the backend is replaced and the hint says so. */
   private async failure(e: unknown): Promise<ApiError> {
     const error = toTesseraError(e).toJSON() as ApiError;
     if (error.code === 'WORKER_CRASHED' && await this.recover().catch(() => false)) {
@@ -285,9 +288,9 @@ export class JobService {
   /** Closes the engines this service started (the host closes its own). */
   async close(): Promise<void> {
     await this.queue;
-    if (this.current.engine !== this.engine) await this.current.engine.close();
-    if (this.replacedHostEngine) await this.engine.close();
-    this.current = { engine: this.engine, workers: null, scheduler: this.engine.pool ? 'threads' : 'sync' };
+    if (this.current.backend !== this.backend) await this.current.backend.close();
+    if (this.replacedHostBackend) await this.backend.close();
+    this.current = { backend: this.backend, workers: null, scheduler: this.hostScheduler };
   }
 
   cancelJob(jobId: string): Result<'cancelJob'> {
@@ -320,33 +323,28 @@ export class JobService {
       else progress = e.progress;
     });
     const ticker = setInterval(flush, FLUSH_MS);
-    let chunking: { dataset: string; grid: number[][]; reason: string }[] = [];
     try {
-      if (signal.aborted) throw toTesseraError({ code: 'CANCELLED', message: 'the job was cancelled before it started', hint: '' });
+      throwIfCancelledBeforeStart(signal);
       const memoryLimit = options.memoryLimit ? parseBytes(options.memoryLimit) : null;
-      const engine = await this.engineFor(options);
-      const chunker = new AutoChunker(this.profiles, machineInfo(engine.simd), engine.workers);
-      const job = await buildJob(validateSpec(spec), this.opts.baseDir, { autoChunks: autoChunkChooser(chunker, memoryLimit), readable: this.readable });
-      const auto = new Map(job.autoChunks.map((c) => [c.dataset, c]));
-      chunking = [...job.datasets.entries()].map(([dataset, node]) => ({
-        dataset, grid: node.grid, reason: auto.has(dataset) ? `auto: ${formatBytes(auto.get(dataset)!.bytes)} from ${auto.get(dataset)!.reason}` : 'as the spec gives it',
-      }));
-      const outDir = join(this.opts.dataDir, 'jobs', jobId);
-      await mkdir(outDir, { recursive: true });
-      const result = await runBuiltJob(engine, job, {
-        outDir, memoryLimit, bus, log, signal,
+      const backend = await this.backendFor(options);
+      let planned: PlannedRun | undefined;
+      const run = await runSpec(backend, spec, {
+        baseDir: this.opts.baseDir, outDir: join(this.opts.dataDir, 'jobs', jobId), memoryLimit, autoChunks: autoChunksFrom(this.profiles), readable: this.readable,
+        bus, log, signal,
+        onPlanned: (p) => { planned = p; },
         onGraph: (g) => (layers = g.layers, emit({
           event: 'job.started',
           data: {
-            jobId, tasks: g.tasks.length, layers: g.layers, graph: graphDetail(g), warnings: jobWarnings(job, memoryLimit),
-            outputs: job.outputs.map((o) => ({ name: o.name, shape: o.node.shape, dtype: o.node.dtype, grid: o.node.grid })),
+            jobId, tasks: g.tasks.length, layers: g.layers, graph: graphDetail(g), warnings: planned!.warnings,
+            outputs: planned!.job.outputs.map((o) => ({ name: o.name, shape: o.node.shape, dtype: o.node.dtype, grid: o.node.grid })),
           },
         })),
       });
+      const { result, chunking } = run;
       clearInterval(ticker);
       flush();
       const outputs = await this.withHistograms(result.outputs as OutputEvent[]);
-      const stats = { ...result.stats, workers: engine.workers };
+      const stats = { ...result.stats, workers: backend.workers };
       await this.history.save({ jobId, finished: Date.now(), spec, state: 'done', outputs, error: null, stats, records: result.records, layers, samples: result.samples, chunking });
       emit({ event: 'job.done', data: { jobId, outputs, stats } });
     } catch (e) {
