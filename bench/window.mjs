@@ -22,6 +22,7 @@ import { JobService } from '../dist/src-main/service/job-service.js';
 import { startWebHost } from '../dist/src-main/hosts/web/server.js';
 import { buildJob, validateSpec } from '../dist/src-main/run/job-spec.js';
 import { runBuiltJob } from '../dist/src-main/run/run-job.js';
+import { LocalBackend } from '../dist/src-main/run/local-backend.js';
 
 const { values } = parseArgs({ options: { repeats: { type: 'string', default: '5' } } });
 const REPEATS = Number(values.repeats);
@@ -92,7 +93,7 @@ await page.getByTestId('timeline').scrollIntoViewIfNeeded();
  */
 async function warmRun() {
   const job = await buildJob(validateSpec(spec), dir);
-  const r = await runBuiltJob(engine, job, { outDir: join(dir, 'warm') });
+  const r = await runBuiltJob(new LocalBackend(engine), job, { outDir: join(dir, 'warm') });
   return { wall: r.stats.wall_s };
 }
 

@@ -148,7 +148,8 @@ print(json.dumps(bool(np.allclose(c, a - a.mean(axis=1, keepdims=True), rtol=0, 
       const r = await tesseraInterrupted(['run', 'job.json', '--out', 'OUT'], dir, 1500, signal);
       expect(r.status).toBe(status);
       expect(r.stderr).toContain('error[CANCELLED]');
-      expect(readdirSync(join(dir, 'OUT'))).toEqual([]);
+      // A signal that comes while the job is still planned ends it before the folder is made.
+      expect(existsSync(join(dir, 'OUT')) ? readdirSync(join(dir, 'OUT')) : []).toEqual([]);
     });
   }
 

@@ -13,6 +13,7 @@ import { EventBus } from '../dist/src-main/engine/events.js';
 import { native } from '../dist/src-main/native/addon.js';
 import { buildJob, validateSpec } from '../dist/src-main/run/job-spec.js';
 import { runBuiltJob } from '../dist/src-main/run/run-job.js';
+import { LocalBackend } from '../dist/src-main/run/local-backend.js';
 import { BIN, ENV, tessera } from './helpers/cli.js';
 import { runSpec, tempDir, useEngine, values } from './helpers/engine.js';
 
@@ -100,7 +101,7 @@ describe('inputs that are not regular files', () => {
       renameSync(join(dir, 'x.f64'), join(dir, 'x.keep'));
       if (swap === 'folder') mkdirSync(join(dir, 'x.f64'));
       else expect(spawnSync('mkfifo', [join(dir, 'x.f64')]).status).toBe(0);
-      const err = await runBuiltJob(engine(), job, { outDir: join(dir, 'out') }).then(() => null, (e) => e);
+      const err = await runBuiltJob(new LocalBackend(engine()), job, { outDir: join(dir, 'out') }).then(() => null, (e) => e);
       expect(err).toBeInstanceOf(TesseraError);
       expect(err.code).toBe('NOT_A_FILE');
       expect(err.phase).toBe('run');
@@ -127,7 +128,7 @@ describe('an input file that shrinks under a job', () => {
       bus.on((e) => {
         if (e.type === 'progress' && !cut) { cut = true; truncateSync(path, 10_000); }
       });
-      const err = await runBuiltJob(engine(), job, { outDir: join(dir, 'out'), bus }).then(() => null, (e) => e);
+      const err = await runBuiltJob(new LocalBackend(engine()), job, { outDir: join(dir, 'out'), bus }).then(() => null, (e) => e);
       expect(cut).toBe(true);
       expect(err).toBeInstanceOf(TesseraError);
       expect(err.code).toBe('INPUT_CHANGED');
@@ -138,7 +139,7 @@ describe('an input file that shrinks under a job', () => {
       // The same engine, its workers alive: the file written again, the next job's numbers right.
       writeValues(path, N, npy);
       const again = await buildJob(validateSpec(spec({ x: d }, { s: 'x.sum()' })), dir);
-      expect(values(await runBuiltJob(engine(), again, { outDir: join(dir, 'out') })).s).toBe(sum);
+      expect(values(await runBuiltJob(new LocalBackend(engine()), again, { outDir: join(dir, 'out') })).s).toBe(sum);
     }
   });
 
@@ -148,7 +149,7 @@ describe('an input file that shrinks under a job', () => {
     writeValues(path, N / 8, true);
     const job = await buildJob(validateSpec(spec({ x: { npy: 'big.npy', chunks: [100_000] } }, { s: 'x.sum()', m: '(x * 2).max()' })), dir);
     truncateSync(path, 1_000_000);
-    const err = await runBuiltJob(engine(), job, { outDir: join(dir, 'out') }).then(() => null, (e) => e);
+    const err = await runBuiltJob(new LocalBackend(engine()), job, { outDir: join(dir, 'out') }).then(() => null, (e) => e);
     expect(err).toBeInstanceOf(TesseraError);
     expect(err.code).toBe('INPUT_CHANGED');
     expect(err.message).toContain(`its size went from ${128 + N} to 1000000 bytes between planning the job and reading it`);
@@ -171,7 +172,7 @@ describe('an input file that shrinks under a job', () => {
         closeSync(fd);
       }
     });
-    const err = await runBuiltJob(engine(), job, { outDir: join(dir, 'out'), bus }).then(() => null, (e) => e);
+    const err = await runBuiltJob(new LocalBackend(engine()), job, { outDir: join(dir, 'out'), bus }).then(() => null, (e) => e);
     expect(cut).toBe(true);
     expect(err).toBeInstanceOf(TesseraError);
     expect(err.code).toBe('INPUT_CHANGED');

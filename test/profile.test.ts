@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { profileJob, rememberProfile } from '../dist/src-main/profile/sweep.js';
+import { LocalBackend } from '../dist/src-main/run/local-backend.js';
 import { runMetrics } from '../dist/src-main/profile/run-metrics.js';
 import { advise, formatCount } from '../dist/src-main/profile/recommend.js';
 import { AutoChunker, modelChunkBytes, opCost } from '../dist/src-main/profile/auto-chunks.js';
@@ -25,7 +26,7 @@ const SEED = { tessera: 1 as const, datasets: { x: { random: 'uniform', shape: [
 
 describe('profile', () => {
   it('measures a sweep whose numbers agree with themselves and with the task stream', async () => {
-    const p = await profileJob(engine(), SEED, tempDir(), { values: [2e4, 2e5, 2e6], repeat: 2 });
+    const p = await profileJob(new LocalBackend(engine()), SEED, tempDir(), { values: [2e4, 2e5, 2e6], repeat: 2 });
     expect(p.points.map((x) => x.value)).toEqual([20000, 200000, 2000000]);
     expect(p.points.map((x) => x.chunks)).toEqual([100, 10, 1]);
     for (const x of p.points) {
@@ -102,7 +103,7 @@ describe('profile', () => {
     expect(before.reason).toMatch(/read bandwidth/);
     expect((await store.machine(machine.id))!.readBytesPerS).toBeGreaterThan(1e8); // probed once, remembered
     expect(opCost({ outputs: { m: 'exp(x).sum()' } })).toBeGreaterThan(opCost({ outputs: { m: 'x.sum()' } }));
-    const p = await profileJob(engine(), SEED, tempDir(), { values: [1e5, 1e6], repeat: 1 });
+    const p = await profileJob(new LocalBackend(engine()), SEED, tempDir(), { values: [1e5, 1e6], repeat: 1 });
     await rememberProfile(store, p);
     const fresh = new AutoChunker(store, machine, 2);
     const after = await fresh.choose({ dataset: 'x', totalBytes: 16e6, signature: jobSignature(SEED), memoryLimit: null });

@@ -15,6 +15,7 @@ import { native } from '../dist/src-main/native/addon.js';
 import { lowWaterFor, prefetchFor } from '../dist/src-main/engine/scheduler.js';
 import { buildJob, validateSpec } from '../dist/src-main/run/job-spec.js';
 import { runBuiltJob } from '../dist/src-main/run/run-job.js';
+import { LocalBackend } from '../dist/src-main/run/local-backend.js';
 import { runSpec, tempDir, values, type SpecInput } from './helpers/engine.js';
 
 let engine: Engine;
@@ -162,7 +163,7 @@ describe('scheduler', () => {
     let done = 0;
     bus.on((e) => { if (e.type === 'progress' && (done = e.progress.done) >= 20) abort.abort(); });
     const t0 = Date.now();
-    const err = await runBuiltJob(engine, job, { outDir: join(dir, 'out'), bus, signal: abort.signal }).then(() => null, (e) => e);
+    const err = await runBuiltJob(new LocalBackend(engine), job, { outDir: join(dir, 'out'), bus, signal: abort.signal }).then(() => null, (e) => e);
     expect(err?.code).toBe('CANCELLED');
     expect(done).toBeLessThan(3000);          // of 3000 map tasks and 3000 writes
     expect(Date.now() - t0).toBeLessThan(20_000);
@@ -223,7 +224,7 @@ describe('scheduler', () => {
     // Tasks of 400,000 normal draws and exps: about 2 ms each with today's kernels (well over 1 ms).
     const spec = { datasets: { x: { random: 'normal', shape: [80_000_000], chunks: [400_000], seed: 1 } }, outputs: { s: 'exp(x).sum()' } };
     const job = await buildJob(validateSpec({ tessera: 1, datasets: spec.datasets, outputs: spec.outputs }), tempDir());
-    await runBuiltJob(engine, job, { outDir: tempDir(), bus });
+    await runBuiltJob(new LocalBackend(engine), job, { outDir: tempDir(), bus });
     expect(progress[0].running).toBeLessThanOrEqual(2 * 16);
     expect(progress.length).toBeGreaterThan(3); // not only at the few refills of a long queue
     expect(engine.pool!.lastMeanTaskMs).toBeGreaterThan(1);

@@ -15,6 +15,7 @@ import { TaskQueue } from '../dist/src-main/engine/task-queue.js';
 import { native } from '../dist/src-main/native/addon.js';
 import { buildJob, validateSpec } from '../dist/src-main/run/job-spec.js';
 import { runBuiltJob } from '../dist/src-main/run/run-job.js';
+import { LocalBackend } from '../dist/src-main/run/local-backend.js';
 import { tempDir } from './helpers/engine.js';
 
 const queueModule = pathToFileURL(resolve('dist/src-main/engine/task-queue.js')).href;
@@ -102,13 +103,13 @@ describe('shared task queue', () => {
           void (engine.pool as unknown as { workers: Worker[] }).workers[1].terminate();
         }
       });
-      const err = await runBuiltJob(engine, job, { outDir: dir, bus }).then(() => null, (e) => e);
+      const err = await runBuiltJob(new LocalBackend(engine), job, { outDir: dir, bus }).then(() => null, (e) => e);
       expect(killed).toBe(true);
       expect(err?.code).toBe('WORKER_CRASHED');
       expect(err?.hint).toMatch(/restart/);
       // The pool is broken from then on: the next job says so at once.
       const next = await buildJob(validateSpec({ tessera: 1, datasets: {}, outputs: { s: 'ones(10).sum()' } }), dir);
-      expect((await runBuiltJob(engine, next, { outDir: dir }).then(() => null, (e) => e))?.code).toBe('WORKER_CRASHED');
+      expect((await runBuiltJob(new LocalBackend(engine), next, { outDir: dir }).then(() => null, (e) => e))?.code).toBe('WORKER_CRASHED');
       expect(native().storeStats().currentBytes).toBe(0);
     } finally {
       await engine.close();

@@ -11,6 +11,7 @@ import { TaskLog, TaskState } from '../dist/src-main/engine/task-log.js';
 import { TaskStream } from '../dist/src-main/service/task-stream.js';
 import { buildJob, validateSpec } from '../dist/src-main/run/job-spec.js';
 import { runBuiltJob } from '../dist/src-main/run/run-job.js';
+import { LocalBackend } from '../dist/src-main/run/local-backend.js';
 import { tempDir, useEngine } from './helpers/engine.js';
 
 const engine = useEngine();
@@ -25,7 +26,7 @@ describe('task log and task stream', () => {
     const changes: ReturnType<TaskStream['takeChunks']>[] = [];
     const take = () => { changes.push(stream.takeChunks()); batches.push(stream.takeTasks()); };
     const timer = setInterval(take, 2);
-    const result = await runBuiltJob(engine(), job, { outDir: dir, log });
+    const result = await runBuiltJob(new LocalBackend(engine()), job, { outDir: dir, log });
     clearInterval(timer);
     take();
     const g = log.graph!;

@@ -17,8 +17,9 @@
 import { performance } from 'node:perf_hooks';
 import { formatBytes } from '../api/format-bytes.js';
 import { native } from '../native/addon.js';
-import type { Machine } from './machine.js';
+import { machineInfo, type Machine } from './machine.js';
 import type { AutoChunkChooser } from '../run/job-spec.js';
+import type { AutoChunksFor } from '../run/run-spec.js';
 import type { MachineProfile, ProfileStore } from './profile-store.js';
 import { jobSignature } from './signature.js';
 
@@ -111,4 +112,9 @@ export class AutoChunker {
 /** The job spec's "auto" chooser for a machine, its profiles and a run's workers and memory limit. */
 export function autoChunkChooser(chunker: AutoChunker, memoryLimit: number | null): AutoChunkChooser {
   return ({ dataset, totalBytes, spec }) => chunker.choose({ dataset, totalBytes, signature: jobSignature(spec), memoryLimit, opCost: opCost(spec) });
+}
+
+/** "auto" for the run path (run/run-spec.ts): a chooser per run, for the backend that runs it. */
+export function autoChunksFrom(store: ProfileStore | null): AutoChunksFor {
+  return (backend, memoryLimit) => autoChunkChooser(new AutoChunker(store, machineInfo(backend.simd), backend.workers), memoryLimit);
 }

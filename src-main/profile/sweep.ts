@@ -8,14 +8,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Engine } from '../engine/engine.js';
 import { TesseraError } from '../engine/errors.js';
 import type { TaskRecord } from '../engine/events.js';
 import type { Layer } from '../engine/graph.js';
 import { itemsize } from '../collections/array/dtype.js';
 import { product } from '../collections/array/grid.js';
+import type { Backend } from '../run/backend.js';
 import { buildJob, type JobSpec, type ReadableCheck, validateSpec } from '../run/job-spec.js';
-import { runBuiltJob } from '../run/run-job.js';
+import { runSpec } from '../run/run-spec.js';
 import { arrayChunkParameter, type ChunkParameter } from './chunk-parameter.js';
 import { machineInfo, type Machine } from './machine.js';
 import type { ProfileStore } from './profile-store.js';
@@ -74,7 +74,8 @@ export async function rememberProfile(store: ProfileStore, p: ProfileReport): Pr
   await store.remember(p.machine, p.signature, { dataset: p.parameter.dataset, elements: rec.value, chunkBytes: rec.chunkBytes, measuredAt: Date.now() }, measuredConstants(p));
 }
 
-export async function profileJob(engine: Engine, rawSpec: unknown, baseDir: string, opts: SweepOptions = {}): Promise<ProfileReport> {
+/** Profiles a job on a backend: every run goes through the run path (run/run-spec.ts). */
+export async function profileJob(backend: Backend, rawSpec: unknown, baseDir: string, opts: SweepOptions = {}): Promise<ProfileReport> {
   const spec = validateSpec(rawSpec);
   const repeat = opts.repeat ?? 3;
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > 50) throw new TesseraError('BAD_OPTION', `--repeat must be 1 to 50, not ${repeat}`, 'for example --repeat 3');
@@ -83,7 +84,7 @@ export async function profileJob(engine: Engine, rawSpec: unknown, baseDir: stri
   const name = opts.dataset ?? [...first.datasets.entries()].reduce((a, b) => (product(b[1].shape) > product(a[1].shape) ? b : a))[0];
   const node = first.datasets.get(name);
   if (!node) throw new TesseraError('BAD_OPTION', `the job has no dataset '${name}'`, `its datasets: ${[...first.datasets.keys()].join(', ')}`);
-  const param: ChunkParameter = arrayChunkParameter(name, node, engine.workers);
+  const param: ChunkParameter = arrayChunkParameter(name, node, backend.workers);
   const values = [...new Set((opts.values?.length ? opts.values : param.defaults()).map((v) => Math.round(v)))].sort((a, b) => a - b);
   if (values.some((v) => !(v >= 1))) throw new TesseraError('BAD_OPTION', 'chunk sizes must be positive numbers', 'for example --chunks 1e5,1e6,1e7');
   const memoryLimit = opts.memoryLimit ?? null;
@@ -91,8 +92,7 @@ export async function profileJob(engine: Engine, rawSpec: unknown, baseDir: stri
   const runs = new Map<number, Run[]>(values.map((v) => [v, []]));
   try {
     const runOnce = async (value: number): Promise<Run> => {
-      const job = await buildJob(param.apply(spec, value), baseDir, { readable: opts.readable });
-      const r = await runBuiltJob(engine, job, { outDir: out, memoryLimit, signal: opts.signal });
+      const { result: r } = await runSpec(backend, param.apply(spec, value), { baseDir, outDir: out, memoryLimit, signal: opts.signal, readable: opts.readable });
       return {
         metrics: runMetrics({ records: r.records, samples: r.samples, wallS: r.stats.wall_s, startedAt: r.startedAt, workers: r.workers, peakStoreBytes: r.stats.peak_store_bytes }),
         records: r.records, layers: r.layers,
@@ -123,14 +123,14 @@ export async function profileJob(engine: Engine, rawSpec: unknown, baseDir: stri
     };
   });
   const label = `chunks of ${name}`;
-  const advice = advise(points, engine.workers, memoryLimit, name);
+  const advice = advise(points, backend.workers, memoryLimit, name);
   const slowest = points.reduce((a, b) => (b.wall.median > a.wall.median ? b : a));
   const timeline = (v: number): ProfileTimeline | null => {
     const m = medians.get(v)!;
     return m.records.length ? { value: v, wallS: m.metrics.wallS, records: m.records, layers: m.layers } : null;
   };
   return {
-    ...advice, machine: machineInfo(engine.simd), spec, parameter: { label, dataset: name }, workers: engine.workers, memoryLimit, repeat,
+    ...advice, machine: machineInfo(backend.simd), spec, parameter: { label, dataset: name }, workers: backend.workers, memoryLimit, repeat,
     points, timelines: { best: timeline(advice.best), worst: timeline(slowest.value) }, signature: jobSignature(spec),
     datasetBytes: product(node.shape) * itemsize(node.dtype),
   };

@@ -1,6 +1,6 @@
 /**
  * Before a job writes its large outputs: temp files that dead processes left in the output folder
- * are removed (`NAME.npy.tmp-PID-N` from the .npy writer, `NAME.tmp-PID` from writeAtomically),
+ * are removed (`NAME.npy.tmp-PID-N` from the .npy writer, `NAME.tmp-PID-N` from write-atomically.ts),
  * and the outputs must fit in the free space, so a job that cannot finish never starts filling the
  * disk. A write that still runs out of space fails with a typed error and removes its temp file.
  */

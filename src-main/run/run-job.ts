@@ -1,14 +1,16 @@
 /**
- * Runs a built job on an engine: small outputs come back as values, larger ones are written as
- * .npy files under the output folder (temp file + rename).
+ * Runs a built job on a backend: small outputs come back as values, larger ones are written as
+ * .npy files under the output folder (temp file + rename), once the folder has room for them.
+ * Also the warnings a built job gets before it runs.
  */
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { ComputeOptions, Engine } from '../engine/engine.js';
-import { computeArrays, type ComputeResult } from '../collections/array/compute.js';
+import type { ComputeOptions } from '../engine/engine.js';
+import type { ComputeResult } from '../collections/array/compute.js';
 import { itemsize } from '../collections/array/dtype.js';
 import { formatBytes } from '../api/format-bytes.js';
 import { largest, product } from '../collections/array/grid.js';
+import type { Backend } from './backend.js';
 import { checkFreeSpace, removeStaleTemps } from './output-space.js';
 import type { BuiltJob } from './job-spec.js';
 
@@ -41,7 +43,7 @@ export function jobWarnings(job: BuiltJob, memoryLimit: number | null | undefine
   return out;
 }
 
-export async function runBuiltJob(engine: Engine, job: BuiltJob, { outDir: out, skipSpaceCheck, ...compute }: RunJobOptions): Promise<ComputeResult> {
+export async function runBuiltJob(backend: Backend, job: BuiltJob, { outDir: out, skipSpaceCheck, ...compute }: RunJobOptions): Promise<ComputeResult> {
   const outDir = resolve(out);
   const requests = job.outputs.map((o) => ({
     name: o.name, node: o.node,
@@ -54,5 +56,5 @@ export async function runBuiltJob(engine: Engine, job: BuiltJob, { outDir: out, 
     const bytes = job.outputs.reduce((sum, o, k) => sum + (requests[k].path ? 4096 + product(o.node.shape) * itemsize(o.node.dtype) : 0), 0);
     if (!skipSpaceCheck) await checkFreeSpace(outDir, bytes);
   }
-  return computeArrays(engine, requests, compute);
+  return backend.computeArrays(requests, compute);
 }

@@ -4,7 +4,7 @@
  * the file, and says how many of its elements it counted.
  */
 import { open } from 'node:fs/promises';
-import type { Histogram } from '../api/contract.js';
+import type { Histogram, OutputEvent } from '../api/contract.js';
 import { readNpyInfo } from '../collections/array/files.js';
 import { itemsize } from '../collections/array/dtype.js';
 import { product } from '../collections/array/grid.js';
@@ -61,4 +61,16 @@ export async function histogramOfNpy(path: string): Promise<Histogram> {
   }
   const values = typedArray(info.dtype, buf.buffer);
   return count(values, blocks * per, total);
+}
+
+/** Adds a histogram to each array output (and to nothing else). */
+export async function withHistograms(outputs: OutputEvent[]): Promise<OutputEvent[]> {
+  return Promise.all(outputs.map(async (o) => {
+    if (o.kind !== 'array') return o;
+    try {
+      return { ...o, histogram: o.path ? await histogramOfNpy(o.path) : histogramOfValues(o.values as Nested) };
+    } catch {
+      return o; // a histogram is a nicety: the results stand without one
+    }
+  }));
 }

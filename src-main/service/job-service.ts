@@ -1,49 +1,37 @@
 /**
- * JobService: runs jobs for a host (web or Electron) one at a time on one engine, and turns engine
- * events into API events. Task records, chunk state changes, memory samples and the latest
- * progress go out together every FLUSH_MS (tasks as typed columns read from the job's task log:
- * task-stream.ts), so a job of 10^5 tasks costs the window a few messages a second rather than a
- * stream it must keep up with (bench/window.mjs measures what is left). A job that
- * asks for another worker count or scheduler gets a fresh engine (between jobs, never during one).
- * An engine whose worker died (WORKER_CRASHED: its pool cannot run jobs any more) is replaced by
- * a fresh one with the same options, so the window goes on without a restart of the app.
+ * JobService: what a host (web or Electron) offers its window, behind one facade that rpc.ts and
+ * the hosts call. Each concern lives in its own module:
+ * - job-queue.ts: jobs and profiles one at a time, with ids and cancelling;
+ * - backends.ts: the backend each job runs on (the host's engine, or one started for a job's
+ *   worker count or scheduler) and its replacement after a worker died;
+ * - job-run.ts: a job through the run path, its batched events (event-batches.ts) and its history;
+ * - profile-run.ts: a chunk-size profile and its report;
+ * - datasets.ts: dropped and opened files, and the web host's uploads;
+ * - exports.ts: a finished job's outputs, trace and report as files.
  */
-import { access, mkdir, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import { inspectFile } from '../collections/array/files.js';
-import { performance } from 'node:perf_hooks';
-import type { ApiError, ApiEvent, Dataset, JobSpecInput, OutputEvent, Result, RunOptions } from '../api/contract.js';
-import { API_VERSION, GRAPH_DETAIL_TASKS } from '../api/contract.js';
+import { join } from 'node:path';
+import type { Dataset, JobSpecInput, Result, RunOptions } from '../api/contract.js';
+import { API_VERSION } from '../api/contract.js';
 import { expressionVocabulary } from '../collections/array/index.js';
 import type { Engine, EngineOptions } from '../engine/engine.js';
-import { TesseraError, toTesseraError } from '../engine/errors.js';
-import type { TaskGraph } from '../engine/graph.js';
-import { chromeTrace } from '../engine/trace.js';
-import type { Nested } from '../collections/array/values.js';
-import { AutoChunker, autoChunkChooser } from '../profile/auto-chunks.js';
-import { machineInfo } from '../profile/machine.js';
+import { autoChunksFrom } from '../profile/auto-chunks.js';
 import { ProfileStore } from '../profile/profile-store.js';
-import { profileJob, type ProfileReport, rememberProfile } from '../profile/sweep.js';
-import { profileChartSvg, profileTimelineSvg, renderProfileReport, renderRunReport } from '../report/html-report.js';
-import { histogramOfNpy, histogramOfValues } from './histogram.js';
-import { encodeNpy } from './npy-encode.js';
-import { EventBus, type MemorySample, type Progress } from '../engine/events.js';
-import { TaskLog } from '../engine/task-log.js';
-import { TaskStream } from './task-stream.js';
+import type { ReadableCheck } from '../run/job-spec.js';
+import { LocalBackend } from '../run/local-backend.js';
+import { Backends } from './backends.js';
+import { Datasets } from './datasets.js';
+import type { Emit } from './event-batches.js';
+import { JobExports } from './exports.js';
 import type { FileAccess } from './file-access.js';
-import { buildJob, validateSpec } from '../run/job-spec.js';
 import { JobHistory } from './job-history.js';
-import { jobWarnings, runBuiltJob } from '../run/run-job.js';
+import { JobQueue } from './job-queue.js';
+import { type JobRunContext, runJobForWindow } from './job-run.js';
 import { ProfileReports } from './profile-reports.js';
+import { profileJobForWindow, type ProfileRunContext, type SweepRequest } from './profile-run.js';
 import { SAMPLES } from './samples.js';
 import { Uploads } from './uploads.js';
-import { formatBytes } from '../api/format-bytes.js';
-import { parseBytes } from '../engine/units.js';
 
-export type Emit = (e: ApiEvent) => void;
-
-/** How often a running job's events go out (the window redraws at about this rate too). */
-export const FLUSH_MS = 200;
+export type { Emit } from './event-batches.js';
 
 export interface JobServiceOptions {
   host: 'web' | 'electron';
@@ -57,37 +45,49 @@ export interface JobServiceOptions {
   fileAccess?: FileAccess;
 }
 
-interface RunningJob {
-  abort: AbortController;
-}
-
 export class JobService {
-  private readonly jobs = new Map<string, RunningJob>();
-  private readonly datasets = new Map<string, Dataset>();
-  private queue: Promise<void> = Promise.resolve();
-  private nextId = 1;
-
+  private readonly queue = new JobQueue();
+  private readonly backends: Backends;
   private readonly history: JobHistory;
-  private readonly profiles: ProfileStore;
-  private readonly uploads: Uploads;
-  private readonly profileReports: ProfileReports;
-  /** The default engine (the host's, until a crash replaced it) and the one in use now. */
-  private engine: Engine;
-  private replacedHostEngine = false;
-  private current: { engine: Engine; workers: number | null; scheduler: RunOptions['scheduler'] };
+  private readonly datasets: Datasets;
+  private readonly exports: JobExports;
+  private readonly jobRuns: JobRunContext;
+  private readonly profileRuns: ProfileRunContext;
 
-  /** Which files a job may read: those the file access allows, or any without one. */
-  private readonly readable: ((path: string) => Promise<void>) | undefined;
-
+  /** `hostEngine` stays the host's to close; the service closes the engines it starts. */
   constructor(hostEngine: Engine, private readonly opts: JobServiceOptions) {
-    this.engine = hostEngine;
-    const access = opts.fileAccess;
-    this.readable = access ? (path) => access.check(path) : undefined;
-    this.history = new JobHistory(join(opts.dataDir, 'jobs'));
-    this.profiles = new ProfileStore(join(opts.dataDir, 'profiles.json'));
-    this.uploads = new Uploads(join(opts.dataDir, 'uploads'), opts.uploadReserveBytes);
-    this.profileReports = new ProfileReports(join(opts.dataDir, 'profile-reports'));
-    this.current = { engine: hostEngine, workers: null, scheduler: hostEngine.pool ? 'threads' : 'sync' };
+    const { startEngine, fileAccess } = opts;
+    this.backends = new Backends(new LocalBackend(hostEngine), hostEngine.pool ? 'threads' : 'sync',
+      startEngine && (async (o) => new LocalBackend(await startEngine(o))));
+    const jobsDir = join(opts.dataDir, 'jobs');
+    this.history = new JobHistory(jobsDir);
+    const profiles = new ProfileStore(join(opts.dataDir, 'profiles.json'));
+    const profileReports = new ProfileReports(join(opts.dataDir, 'profile-reports'));
+    this.datasets = new Datasets(new Uploads(join(opts.dataDir, 'uploads'), opts.uploadReserveBytes), this.history, fileAccess);
+    this.exports = new JobExports(jobsDir, this.history, profileReports, () => this.backends.host);
+    // Which files a job may read: those the file access allows, or any without one.
+    const readable: ReadableCheck | undefined = fileAccess ? (path) => fileAccess.check(path) : undefined;
+    this.jobRuns = { backends: this.backends, history: this.history, autoChunks: autoChunksFrom(profiles), baseDir: opts.baseDir, jobsDir, readable };
+    this.profileRuns = { backends: this.backends, profiles, profileReports, baseDir: opts.baseDir, readable };
+  }
+
+  hello(): Result<'hello'> {
+    const { workers, simd } = this.backends.host;
+    return { version: API_VERSION, host: this.opts.host, workers, simd, samples: SAMPLES, vocabulary: expressionVocabulary() };
+  }
+
+  /** Queues a job; its events go to `emit`. Returns at once with the job id. */
+  runJob(spec: JobSpecInput, options: RunOptions, emit: Emit): Result<'runJob'> {
+    return { jobId: this.queue.add((jobId, signal) => runJobForWindow(this.jobRuns, jobId, spec, options, signal, emit)) };
+  }
+
+  /** Queues a chunk-size profile of a job (see profile/sweep.ts); events as for a job. */
+  profileJob(spec: JobSpecInput, options: RunOptions, sweep: SweepRequest, emit: Emit): Result<'profileJob'> {
+    return { jobId: this.queue.add((jobId, signal) => profileJobForWindow(this.profileRuns, jobId, spec, options, sweep, signal, emit), '-profile') };
+  }
+
+  cancelJob(jobId: string): Result<'cancelJob'> {
+    return { cancelled: this.queue.cancel(jobId) };
   }
 
   listHistory(): Promise<Result<'listHistory'>> {
@@ -98,268 +98,33 @@ export class JobService {
     return this.history.get(jobId);
   }
 
-  hello(): Result<'hello'> {
-    return { version: API_VERSION, host: this.opts.host, workers: this.engine.workers, simd: this.engine.simd, samples: SAMPLES, vocabulary: expressionVocabulary() };
-  }
-
-  /** Queues a job; its events go to `emit`. Returns at once with the job id. */
-  runJob(spec: JobSpecInput, options: RunOptions, emit: Emit): Result<'runJob'> {
-    const jobId = `job-${Date.now().toString(36)}-${this.nextId++}`;
-    const abort = new AbortController();
-    this.jobs.set(jobId, { abort });
-    this.queue = this.queue.then(() => this.execute(jobId, spec, options, abort.signal, emit)).finally(() => this.jobs.delete(jobId));
-    return { jobId };
-  }
-
-  /** Queues a chunk-size profile of a job (see profile/sweep.ts); events as for a job. */
-  profileJob(spec: JobSpecInput, options: RunOptions, sweep: { dataset: string | null; chunks: number[] | null; repeat: number }, emit: Emit): Result<'profileJob'> {
-    const jobId = `job-${Date.now().toString(36)}-${this.nextId++}-profile`;
-    const abort = new AbortController();
-    this.jobs.set(jobId, { abort });
-    this.queue = this.queue.then(() => this.executeProfile(jobId, spec, options, sweep, abort.signal, emit)).finally(() => this.jobs.delete(jobId));
-    return { jobId };
-  }
-
-  private async executeProfile(jobId: string, spec: JobSpecInput, options: RunOptions, sweep: { dataset: string | null; chunks: number[] | null; repeat: number }, signal: AbortSignal, emit: Emit): Promise<void> {
-    try {
-      const engine = await this.engineFor(options);
-      const report: ProfileReport = await profileJob(engine, spec, this.opts.baseDir, {
-        dataset: sweep.dataset ?? undefined, values: sweep.chunks ?? undefined, repeat: sweep.repeat, signal, readable: this.readable,
-        memoryLimit: options.memoryLimit ? parseBytes(options.memoryLimit) : null,
-        onProgress: (done, total, value) => emit({ event: 'profile.progress', data: { jobId, done, total, value } }),
-      });
-      await rememberProfile(this.profiles, report);
-      await this.profileReports.save(jobId, renderProfileReport(report));
-      emit({
-        event: 'profile.done',
-        data: {
-          jobId, dataset: report.parameter.dataset, workers: report.workers, recommended: report.recommended, best: report.best,
-          recommendation: report.recommendation, explanations: report.explanations, warnings: report.warnings,
-          points: report.points.map((x) => ({ value: x.value, chunkBytes: x.chunkBytes, chunks: x.chunks, wall: x.wall, ...x.median })),
-          chartSvg: profileChartSvg(report, 680, 240), bestSvg: profileTimelineSvg(report, 'best', 420), worstSvg: profileTimelineSvg(report, 'worst', 420),
-        },
-      });
-    } catch (e) {
-      emit({ event: 'job.failed', data: { jobId, error: (await this.failure(e)) as never } });
-    }
-  }
-
   /** Inspects a file the user dropped or opened, and lists it under a name usable in expressions. */
-  async addDataset(path: string, fileName = basename(path)): Promise<Dataset> {
-    const info = await inspectFile(path);
-    await this.opts.fileAccess?.allowFile(info.path);
-    for (const d of this.datasets.values()) if (d.path === info.path) return d;
-    const base = fileName.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_]/g, '_').replace(/^(?=\d)/, '_') || 'data';
-    let name = base;
-    for (let k = 2; this.datasets.has(name); k++) name = `${base}${k}`;
-    const dataset: Dataset = { name, ...info };
-    this.datasets.set(name, dataset);
-    return dataset;
+  addDataset(path: string, fileName?: string): Promise<Dataset> {
+    return this.datasets.add(path, fileName);
   }
 
-  /**
-   * Stores an uploaded file (the web host's drop) in the data folder, then adds it; a file that
-   * cannot be read as a dataset is not kept. `declaredBytes`: the request's Content-Length.
-   */
-  async addUpload(name: string, body: NodeJS.ReadableStream, declaredBytes: number | null = null): Promise<Dataset> {
-    const path = await this.uploads.receive(name, body, declaredBytes);
-    try {
-      return await this.addDataset(path, name);
-    } catch (e) {
-      await this.uploads.discard(path);
-      throw e;
-    }
+  /** Stores an uploaded file (the web host's drop) and adds it; `declaredBytes`: its Content-Length. */
+  addUpload(name: string, body: NodeJS.ReadableStream, declaredBytes: number | null = null): Promise<Dataset> {
+    return this.datasets.addUpload(name, body, declaredBytes);
   }
 
   /** Removes old uploads no job in the history reads and none listed now (the web host's start). */
-  async pruneUploads(minAgeMs?: number): Promise<number> {
-    const keep = await this.history.inputs();
-    for (const d of this.datasets.values()) keep.add(d.path);
-    return this.uploads.prune(keep, minAgeMs);
+  pruneUploads(minAgeMs?: number): Promise<number> {
+    return this.datasets.pruneUploads(minAgeMs);
   }
 
   listDatasets(): Dataset[] {
-    return [...this.datasets.values()];
+    return this.datasets.list();
   }
 
-  /**
-   * Writes an output of a finished job (`what` = "out.NAME") as .npy (value outputs are encoded
-   * here; file outputs are already .npy), or for "trace" its task stream as Chrome/Perfetto JSON, or for
-   * "report" its HTML performance report (a profile's was written when it finished).
-   */
-  async exportFile(jobId: string, what: string): Promise<Result<'exportFile'>> {
-    const dir = join(this.opts.dataDir, 'jobs', jobId);
-    if (what === 'report') {
-      // A profile wrote its report when it finished; a run's is made from its history.
-      const path = this.profileReports.path(jobId);
-      try { await access(path); return { path, fileName: `${jobId}-report.html` }; } catch { /* a run: render it below */ }
-    }
-    const job = await this.history.get(jobId);
-    await mkdir(dir, { recursive: true });
-    if (what === 'report') {
-      const path = join(dir, 'report.html');
-      await writeFile(path, renderRunReport({
-        title: `Tessera run ${jobId}`, spec: job.spec, machine: machineInfo(this.engine.simd), workers: job.stats.workers ?? this.engine.workers,
-        stats: job.stats, records: job.records as never, samples: (job.samples ?? []) as never, layers: (job.layers ?? []) as never, chunking: job.chunking ?? [],
-      }));
-      return { path, fileName: `${jobId}-report.html` };
-    }
-    if (what === 'trace') {
-      const path = join(dir, 'trace.json');
-      await writeFile(path, JSON.stringify(chromeTrace(job.records as never, { jobId, spec: job.spec, stats: job.stats })));
-      return { path, fileName: `${jobId}-trace.json` };
-    }
-    const name = what.replace(/^out\./, '');
-    const out = what.startsWith('out.') ? (job.outputs as OutputEvent[]).find((o) => o.name === name) : undefined;
-    if (!out) throw new TesseraError('NOT_FOUND', `job ${jobId} has no output '${name}'`, `its outputs: ${(job.outputs as OutputEvent[]).map((o) => o.name).join(', ') || 'none'}`);
-    const fileName = `${name}.npy`;
-    if (out.path) {
-      try { await access(out.path); } catch { throw new TesseraError('FILE_NOT_FOUND', `the output file ${out.path} is gone`, 'run the job again'); }
-      return { path: out.path, fileName };
-    }
-    const path = join(dir, fileName);
-    const values = (out.kind === 'scalar' ? out.value : out.values) as Nested;
-    await writeFile(path, encodeNpy(out.dtype as never, out.shape ?? [], values));
-    return { path, fileName };
+  /** Writes an output ("out.NAME"), the trace ("trace") or the report ("report") of a finished job. */
+  exportFile(jobId: string, what: string): Promise<Result<'exportFile'>> {
+    return this.exports.exportFile(jobId, what);
   }
 
-  /** The engine for a job's worker count and scheduler: the current one, or a new one. */
-  private async engineFor(options: RunOptions): Promise<Engine> {
-    await this.recover(); // a worker may have died since the last job
-    const c = this.current;
-    if (c.workers === options.workers && c.scheduler === options.scheduler) return c.engine;
-    if (options.workers === null && options.scheduler === 'threads' && this.engine.pool) {
-      if (c.engine !== this.engine) await c.engine.close();
-      this.current = { engine: this.engine, workers: null, scheduler: 'threads' };
-      await this.recover(); // the default's workers may have died while another engine ran
-      return this.current.engine;
-    }
-    if (!this.opts.startEngine) throw new TesseraError('BAD_OPTION', 'this host cannot change the worker count or scheduler', 'run without those options');
-    const engine = await this.opts.startEngine({ workers: options.workers ?? undefined, scheduler: options.scheduler });
-    if (c.engine !== this.engine) await c.engine.close();
-    this.current = { engine, workers: options.workers, scheduler: options.scheduler };
-    return engine;
-  }
-
-  /**
-   * Replaces the engine in use if one of its workers died: a fresh engine with the same worker
-   * count and scheduler takes its place (and the default's, if it was the default). Returns
-   * whether it did; a host that cannot start engines keeps the broken one (its jobs say so).
-   */
-  private async recover(): Promise<boolean> {
-    const c = this.current;
-    if (!c.engine.pool?.failure || !this.opts.startEngine) return false;
-    const fresh = await this.opts.startEngine({ workers: c.workers ?? c.engine.workers, scheduler: c.scheduler });
-    await c.engine.close().catch(() => undefined);
-    if (c.engine === this.engine) {
-      this.engine = fresh;
-      this.replacedHostEngine = true;
-    }
-    this.current = { ...c, engine: fresh };
-    return true;
-  }
-
-  /** A job's error; after a worker died, the engine is replaced and the hint says so. */
-  private async failure(e: unknown): Promise<ApiError> {
-    const error = toTesseraError(e).toJSON() as ApiError;
-    if (error.code === 'WORKER_CRASHED' && await this.recover().catch(() => false)) {
-      error.hint = 'Tessera started fresh workers: run the job again (and report this if it happens again)';
-    }
-    return error;
-  }
-
-  /** Adds a histogram to each array output (and to nothing else). */
-  private async withHistograms(outputs: OutputEvent[]): Promise<OutputEvent[]> {
-    return Promise.all(outputs.map(async (o) => {
-      if (o.kind !== 'array') return o;
-      try {
-        return { ...o, histogram: o.path ? await histogramOfNpy(o.path) : histogramOfValues(o.values as Nested) };
-      } catch {
-        return o; // a histogram is a nicety: the results stand without one
-      }
-    }));
-  }
-
-  /** Closes the engines this service started (the host closes its own). */
+  /** Waits for the queued jobs, then closes the engines this service started (the host closes its own). */
   async close(): Promise<void> {
-    await this.queue;
-    if (this.current.engine !== this.engine) await this.current.engine.close();
-    if (this.replacedHostEngine) await this.engine.close();
-    this.current = { engine: this.engine, workers: null, scheduler: this.engine.pool ? 'threads' : 'sync' };
+    await this.queue.idle();
+    await this.backends.close();
   }
-
-  cancelJob(jobId: string): Result<'cancelJob'> {
-    const job = this.jobs.get(jobId);
-    if (!job) return { cancelled: false };
-    job.abort.abort();
-    return { cancelled: true };
-  }
-
-  private async execute(jobId: string, spec: JobSpecInput, options: RunOptions, signal: AbortSignal, emit: Emit): Promise<void> {
-    const t0 = performance.now();
-    const bus = new EventBus();
-    const log = new TaskLog();
-    const stream = new TaskStream(log);
-    let layers: TaskGraph['layers'] = [];
-    let progress: Progress | null = null;
-    let samples: MemorySample[] = [];
-    const flush = () => {
-      const chunks = stream.takeChunks();
-      if (chunks) emit({ event: 'job.chunks', data: { jobId, ...chunks } });
-      const tasks = stream.takeTasks();
-      if (tasks) emit({ event: 'job.tasks', data: { jobId, ...tasks } });
-      if (samples.length) emit({ event: 'job.memory', data: { jobId, samples } });
-      samples = [];
-      if (progress) emit({ event: 'job.progress', data: { jobId, done: progress.done, total: progress.total, running: progress.running, elapsed: (performance.now() - t0) / 1000, layers: progress.layers } });
-      progress = null;
-    };
-    bus.on((e) => {
-      if (e.type === 'memory') samples.push(e.sample);
-      else progress = e.progress;
-    });
-    const ticker = setInterval(flush, FLUSH_MS);
-    let chunking: { dataset: string; grid: number[][]; reason: string }[] = [];
-    try {
-      if (signal.aborted) throw toTesseraError({ code: 'CANCELLED', message: 'the job was cancelled before it started', hint: '' });
-      const memoryLimit = options.memoryLimit ? parseBytes(options.memoryLimit) : null;
-      const engine = await this.engineFor(options);
-      const chunker = new AutoChunker(this.profiles, machineInfo(engine.simd), engine.workers);
-      const job = await buildJob(validateSpec(spec), this.opts.baseDir, { autoChunks: autoChunkChooser(chunker, memoryLimit), readable: this.readable });
-      const auto = new Map(job.autoChunks.map((c) => [c.dataset, c]));
-      chunking = [...job.datasets.entries()].map(([dataset, node]) => ({
-        dataset, grid: node.grid, reason: auto.has(dataset) ? `auto: ${formatBytes(auto.get(dataset)!.bytes)} from ${auto.get(dataset)!.reason}` : 'as the spec gives it',
-      }));
-      const outDir = join(this.opts.dataDir, 'jobs', jobId);
-      await mkdir(outDir, { recursive: true });
-      const result = await runBuiltJob(engine, job, {
-        outDir, memoryLimit, bus, log, signal,
-        onGraph: (g) => (layers = g.layers, emit({
-          event: 'job.started',
-          data: {
-            jobId, tasks: g.tasks.length, layers: g.layers, graph: graphDetail(g), warnings: jobWarnings(job, memoryLimit),
-            outputs: job.outputs.map((o) => ({ name: o.name, shape: o.node.shape, dtype: o.node.dtype, grid: o.node.grid })),
-          },
-        })),
-      });
-      clearInterval(ticker);
-      flush();
-      const outputs = await this.withHistograms(result.outputs as OutputEvent[]);
-      const stats = { ...result.stats, workers: engine.workers };
-      await this.history.save({ jobId, finished: Date.now(), spec, state: 'done', outputs, error: null, stats, records: result.records, layers, samples: result.samples, chunking });
-      emit({ event: 'job.done', data: { jobId, outputs, stats } });
-    } catch (e) {
-      clearInterval(ticker);
-      flush();
-      const error = await this.failure(e);
-      await this.history.save({ jobId, finished: Date.now(), spec, state: error.code === 'CANCELLED' ? 'cancelled' : 'failed', outputs: [], error, stats: {}, records: [], layers }).catch(() => undefined);
-      emit({ event: 'job.failed', data: { jobId, error: error as never } });
-    }
-  }
-}
-
-/** Every task and the tasks it reads, for graphs small enough to draw task by task. */
-function graphDetail(g: TaskGraph): { keys: string[]; deps: number[][] } | undefined {
-  if (g.tasks.length > GRAPH_DETAIL_TASKS) return undefined;
-  const at = new Map(g.tasks.map((t, i) => [t.key, i]));
-  return { keys: g.tasks.map((t) => t.key), deps: g.tasks.map((t) => t.deps.flatMap((d) => (at.has(d) ? [at.get(d)!] : []))) };
 }

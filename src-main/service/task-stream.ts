@@ -1,9 +1,9 @@
 /**
  * The window's view of a running job's task stream: reads the engine's TaskLog
  * (engine/task-log.ts) through cursors of its own and packs what is new since the last take into
- * the wire's typed columns (api/task-columns.ts). The job service takes every FLUSH_MS; nothing
- * here runs per task while the job runs, so the window costs the scheduling thread one pass over
- * each batch, five times a second.
+ * the wire's typed columns (api/task-columns.ts). The job's event batches (event-batches.ts) take
+ * every FLUSH_MS; nothing here runs per task while the job runs, so the window costs the
+ * scheduling thread one pass over each batch, five times a second.
  */
 import { ChunkState, chunkNumber, type ChunkStateBatch, type TaskColumnsBatch } from '../api/task-columns.js';
 import type { TaskGraph } from '../engine/graph.js';

@@ -16,6 +16,7 @@ import { Engine } from '../../dist/src-main/engine/engine.js';
 import { TesseraError } from '../../dist/src-main/engine/errors.js';
 import { buildJob, validateSpec } from '../../dist/src-main/run/job-spec.js';
 import { runBuiltJob } from '../../dist/src-main/run/run-job.js';
+import { LocalBackend } from '../../dist/src-main/run/local-backend.js';
 import { jobFromTape, sampleJobs, shrinkTapeArbitrary } from './generate.mjs';
 import { KNOWN_FAILURES } from './known-failures.mjs';
 
@@ -106,7 +107,7 @@ function withTimeout(p, ms, what) {
 async function runOnce(engine, datasets, outputs, dir) {
   const spec = { tessera: 1, datasets, outputs };
   const job = await buildJob(validateSpec(spec), dir);
-  const r = await withTimeout(runBuiltJob(engine, job, { outDir: join(dir, 'out') }), 60_000, 'job');
+  const r = await withTimeout(runBuiltJob(new LocalBackend(engine), job, { outDir: join(dir, 'out') }), 60_000, 'job');
   const res = {};
   for (const o of r.outputs) {
     if (o.path) { const n = readNpy(o.path); res[o.name] = { kind: 'value', dtype: o.dtype, npyDtype: n.dtype, shape: n.shape, data: n.data, file: true }; continue; }

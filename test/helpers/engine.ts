@@ -7,6 +7,7 @@ import { Engine } from '../../dist/src-main/engine/engine.js';
 import type { ComputeResult } from '../../dist/src-main/collections/array/compute.js';
 import { buildJob, validateSpec } from '../../dist/src-main/run/job-spec.js';
 import { runBuiltJob } from '../../dist/src-main/run/run-job.js';
+import { LocalBackend } from '../../dist/src-main/run/local-backend.js';
 
 export function tempDir(prefix = 'tessera-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -21,7 +22,7 @@ export async function runSpec(engine: Engine, spec: SpecInput, dir = tempDir(), 
   const full = { tessera: 1, datasets: spec.datasets ?? {}, outputs: spec.outputs };
   writeFileSync(join(dir, 'job.json'), JSON.stringify(full));
   const job = await buildJob(validateSpec(full), dir);
-  return runBuiltJob(engine, job, { outDir: join(dir, 'out'), memoryLimit: opts.memoryLimit });
+  return runBuiltJob(new LocalBackend(engine), job, { outDir: join(dir, 'out'), memoryLimit: opts.memoryLimit });
 }
 
 /** Output values by name (scalars and small arrays). */

@@ -17,13 +17,12 @@ import { EventBus } from '../../engine/events.js';
 import { chromeTrace } from '../../engine/trace.js';
 import { FileAccess } from '../../service/file-access.js';
 import { JobService } from '../../service/job-service.js';
-import { buildJob, loadSpecFile } from '../../run/job-spec.js';
-import { jobWarnings, runBuiltJob } from '../../run/run-job.js';
+import { loadSpecFile } from '../../run/job-spec.js';
+import { LocalBackend } from '../../run/local-backend.js';
+import { runSpec, type SpecRun } from '../../run/run-spec.js';
 import { formatBytes } from '../../api/format-bytes.js';
 import { parseBytes } from '../../engine/units.js';
-import { WorkerPool } from '../../engine/pool.js';
-import { native } from '../../native/addon.js';
-import { AutoChunker, autoChunkChooser } from '../../profile/auto-chunks.js';
+import { autoChunksFrom } from '../../profile/auto-chunks.js';
 import { machineInfo } from '../../profile/machine.js';
 import { ProfileStore } from '../../profile/profile-store.js';
 import { renderRunReport } from '../../report/html-report.js';
@@ -107,39 +106,36 @@ async function runCommand(
   { json, workers, memoryLimit, scheduler }: { json: boolean; workers: number | undefined; memoryLimit: number | null; scheduler: 'threads' | 'sync' },
   abort: AbortController, io: Io, tStart: number,
 ): Promise<number> {
-  const cancelled = () => {
-    if (abort.signal.aborted) throw new TesseraError('CANCELLED', 'the job was cancelled before it started', '');
-  };
   const { spec, baseDir } = await loadSpecFile(specPath);
-  const machine = machineInfo(native().simdLevel());
-  const chunker = new AutoChunker(new ProfileStore(profilesPath(values.data)), machine, scheduler === 'sync' ? 1 : workers ?? WorkerPool.defaultSize());
-  let job;
-  try {
-    job = await buildJob(spec, baseDir, { autoChunks: autoChunkChooser(chunker, memoryLimit) });
-  } catch (e) {
-    const err = toTesseraError(e);
-    if (err.position?.output) io.err(caret(spec.outputs[err.position.output], err.position.start, err.position.end));
-    throw err;
-  }
-  cancelled();
-  const warnings = jobWarnings(job, memoryLimit);
-  if (!json) for (const w of warnings) io.err(`warning: ${w}\n`);
-  const engine = await Engine.start({ workers, scheduler });
-  const startup = (performance.now() - tStart) / 1000;
+  const backend = await LocalBackend.start({ workers, scheduler });
   const bus = new EventBus();
   const bar = new ProgressBar();
   if (!json) bus.on(bar.onEvent);
+  let startup = 0;
   try {
-    cancelled();
-    const result = await runBuiltJob(engine, job, { outDir: values.out!, memoryLimit, bus, signal: abort.signal, skipSpaceCheck: values['no-space-check'] });
+    let run: SpecRun;
+    try {
+      run = await runSpec(backend, spec, {
+        baseDir, outDir: values.out!, memoryLimit, bus, signal: abort.signal, skipSpaceCheck: values['no-space-check'],
+        autoChunks: autoChunksFrom(new ProfileStore(profilesPath(values.data))),
+        onPlanned: ({ warnings }) => {
+          startup = (performance.now() - tStart) / 1000;
+          if (!json) for (const w of warnings) io.err(`warning: ${w}\n`);
+        },
+      });
+    } catch (e) {
+      const err = toTesseraError(e);
+      if (err.position?.output) io.err(caret(spec.outputs[err.position.output], err.position.start, err.position.end));
+      throw err;
+    }
+    const { job, result, warnings } = run;
     bar.end();
-    if (values.trace) await writeAtomically(values.trace, JSON.stringify(chromeTrace(result.records, { workers: engine.workers, simd: engine.simd })));
+    if (values.trace) await writeAtomically(values.trace, JSON.stringify(chromeTrace(result.records, { workers: backend.workers, simd: backend.simd })));
     const stats = { ...result.stats, startup_s: startup };
-    const chunking = Object.fromEntries(job.autoChunks.map((c) => [c.dataset, { bytes: c.bytes, reason: c.reason }]));
     if (values.report) {
       await writeAtomically(values.report, renderRunReport({
-        title: `Tessera run: ${specPath}`, spec, machine, workers: engine.workers, stats, records: result.records, samples: result.samples, layers: result.layers,
-        chunking: [...job.datasets.entries()].map(([name, node]) => ({ dataset: name, grid: node.grid, reason: chunking[name] ? `auto: ${formatBytes(chunking[name].bytes)} from ${chunking[name].reason}` : 'as the spec gives it' })),
+        title: `Tessera run: ${specPath}`, spec, machine: machineInfo(backend.simd), workers: backend.workers, stats,
+        records: result.records, samples: result.samples, layers: result.layers, chunking: run.chunking,
       }));
     }
     if (json) {
@@ -148,6 +144,7 @@ async function runCommand(
         const { name, ...rest } = o;
         outputs[name] = rest;
       }
+      const chunking = Object.fromEntries(job.autoChunks.map((c) => [c.dataset, { bytes: c.bytes, reason: c.reason }]));
       io.out(`${JSON.stringify({ outputs, stats, ...(job.autoChunks.length ? { chunking } : {}), ...(warnings.length ? { warnings } : {}) })}\n`);
     } else {
       for (const c of job.autoChunks) io.err(`auto chunks of ${c.dataset}: ${formatBytes(c.bytes)}, from ${c.reason}\n`);
@@ -156,13 +153,13 @@ async function runCommand(
         else if (o.path) io.out(`${o.name}  ${o.dtype}  (${o.shape.join(', ')})  written to ${o.path}\n`);
         else io.out(`${o.name}  ${o.dtype}  (${o.shape.join(', ')})  ${JSON.stringify(o.values)}\n`);
       }
-      io.err(`${stats.tasks} tasks on ${engine.workers} worker(s) [${engine.simd}] in ${stats.wall_s.toFixed(3)} s (start-up ${startup.toFixed(3)} s); ` +
+      io.err(`${stats.tasks} tasks on ${backend.workers} worker(s) [${backend.simd}] in ${stats.wall_s.toFixed(3)} s (start-up ${startup.toFixed(3)} s); ` +
         `peak store ${formatBytes(stats.peak_store_bytes)}, peak RSS ${formatBytes(stats.peak_rss_bytes)}\n`);
     }
     return 0;
   } finally {
     bar.end();
-    await engine.close();
+    await backend.close();
   }
 }
 

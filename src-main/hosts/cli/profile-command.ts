@@ -1,6 +1,5 @@
 /** `tessera profile`: a chunk-size sweep of a job, printed as a table with the advice (profile/). */
 import { parseArgs } from 'node:util';
-import { Engine } from '../../engine/engine.js';
 import { cancelOnSignals } from './interrupts.js';
 import { TesseraError } from '../../engine/errors.js';
 import { formatBytes } from '../../api/format-bytes.js';
@@ -10,6 +9,7 @@ import { formatCount } from '../../profile/recommend.js';
 import { profileJob, rememberProfile } from '../../profile/sweep.js';
 import { renderProfileReport } from '../../report/html-report.js';
 import { loadSpecFile } from '../../run/job-spec.js';
+import { LocalBackend } from '../../run/local-backend.js';
 import { type Io, parseWorkers, profilesPath, writeAtomically } from './common.js';
 
 export async function cmdProfile(args: string[], io: Io, usage: string): Promise<number> {
@@ -27,11 +27,11 @@ export async function cmdProfile(args: string[], io: Io, usage: string): Promise
   const repeat = Number(values.repeat);
   const memoryLimit = values['memory-limit'] ? parseBytes(values['memory-limit']) : null;
   const { spec, baseDir } = await loadSpecFile(positionals[0]);
-  const engine = await Engine.start({ workers: parseWorkers(values.workers) });
+  const backend = await LocalBackend.start({ workers: parseWorkers(values.workers) });
   const abort = new AbortController();
   const stopListening = cancelOnSignals(abort, io);
   try {
-    const p = await profileJob(engine, spec, baseDir, {
+    const p = await profileJob(backend, spec, baseDir, {
       dataset: values.dataset, values: chunks, repeat, memoryLimit, signal: abort.signal,
       onProgress: (done, total, v) => { if (!values.json) io.err(`\rprofiling: run ${done}/${total} (chunks of ${formatCount(v)})   `); },
     });
@@ -56,6 +56,6 @@ export async function cmdProfile(args: string[], io: Io, usage: string): Promise
     return 0;
   } finally {
     stopListening();
-    await engine.close();
+    await backend.close();
   }
 }

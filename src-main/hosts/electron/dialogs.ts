@@ -1,13 +1,14 @@
 /**
  * The Electron host's native dialogs, behind two IPC channels the preload names: open data sets
  * (the open-file dialog; each chosen file is inspected and listed, as a drop would) and save an
- * export (an output as .npy or the trace) where the user picks. Requests are accepted only from the
+ * export (an output as .npy or the trace) where the user picks, copied through a temp file and a
+ * rename so a crash never leaves half an export there. Requests are accepted only from the
  * app's own window, through the same guard as the API channel (ipc.ts).
  */
-import { copyFile } from 'node:fs/promises';
 import type { Dialog, IpcMain, WebContents } from 'electron';
 import { type Dataset, EXPORT_WHAT } from '../../api/contract.js';
 import { toTesseraError } from '../../engine/errors.js';
+import { copyAtomically } from '../../run/write-atomically.js';
 import type { JobService } from '../../service/job-service.js';
 import { guardedHandler } from './ipc.js';
 
@@ -33,7 +34,7 @@ export function registerDialogs(ipcMain: Pick<IpcMain, 'handle'>, service: JobSe
     const { path, fileName } = await service.exportFile(jobId, what);
     const target = await dialog.showSaveDialog({ title: 'Export', defaultPath: fileName });
     if (target.canceled || !target.filePath) return { saved: null };
-    await copyFile(path, target.filePath);
+    await copyAtomically(path, target.filePath);
     return { saved: target.filePath };
   }));
 }

@@ -1,0 +1,33 @@
+/**
+ * What a run needs of whatever executes it: a Backend takes a job's array outputs (expression
+ * nodes, with a file path for those too large to return as values) and gives back their results
+ * with the task stream, memory samples and stats, in the engine's shapes, so every host and panel
+ * reads any backend alike. LocalBackend (local-backend.ts) is this machine's engine; a Dask cluster
+ * (issue #17) is another implementation of the same few members.
+ */
+import type { ComputeResult, OutputRequest } from '../collections/array/compute.js';
+import type { ComputeOptions } from '../engine/engine.js';
+
+export interface Backend {
+  /** Names the backend for people ('local'). */
+  readonly name: string;
+  /** How many tasks it runs at once; "auto" chunks and profiles size chunks by it. */
+  readonly workers: number;
+  /** The SIMD level its kernels run at; identifies the machine for remembered profiles. */
+  readonly simd: string;
+  /** Why it cannot run jobs any more (a worker died), or null while it can. */
+  readonly failure: Error | null;
+  /**
+   * Computes array outputs: values for those without a path, .npy files for those with one.
+   * Task events go to `opts.bus` and `opts.log`, and `opts.signal` cancels.
+   */
+  computeArrays(outputs: OutputRequest[], opts: ComputeOptions): Promise<ComputeResult>;
+  /** Lets its workers go; it runs nothing after. */
+  close(): Promise<void>;
+}
+
+/** What a host may ask of a backend it starts: how many workers, on threads or this thread. */
+export interface BackendOptions {
+  workers?: number;
+  scheduler?: 'threads' | 'sync';
+}

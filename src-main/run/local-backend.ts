@@ -1,0 +1,38 @@
+/**
+ * The Backend of this machine: the engine (worker threads over the native store, or this thread
+ * for the sync scheduler) running the array collection's graphs (collections/array/compute.ts).
+ * It owns its engine: closing the backend closes the engine.
+ */
+import { computeArrays, type ComputeResult, type OutputRequest } from '../collections/array/compute.js';
+import { type ComputeOptions, Engine, type EngineOptions } from '../engine/engine.js';
+import type { Backend } from './backend.js';
+
+export class LocalBackend implements Backend {
+  readonly name = 'local';
+
+  constructor(readonly engine: Engine) {}
+
+  static async start(opts: EngineOptions = {}): Promise<LocalBackend> {
+    return new LocalBackend(await Engine.start(opts));
+  }
+
+  get workers(): number {
+    return this.engine.workers;
+  }
+
+  get simd(): string {
+    return this.engine.simd;
+  }
+
+  get failure(): Error | null {
+    return this.engine.pool?.failure ?? null;
+  }
+
+  computeArrays(outputs: OutputRequest[], opts: ComputeOptions): Promise<ComputeResult> {
+    return computeArrays(this.engine, outputs, opts);
+  }
+
+  close(): Promise<void> {
+    return this.engine.close();
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * The one run path of every host and of the profiler: a job spec -> "auto" chunk sizes -> the
+ * built job -> its warnings and chunking -> run on a backend -> outputs (values, or .npy files
+ * under `outDir`) with the task stream, memory samples and stats. Hosts add only presentation
+ * (the CLI's progress bar and printing, the window's batched events and history).
+ */
+import type { ComputeResult } from '../collections/array/compute.js';
+import { TesseraError } from '../engine/errors.js';
+import type { Backend } from './backend.js';
+import { type DatasetChunking, describeChunking } from './chunking.js';
+import { type AutoChunkChooser, type BuiltJob, buildJob, type ReadableCheck, validateSpec } from './job-spec.js';
+import { jobWarnings, type RunJobOptions, runBuiltJob } from './run-job.js';
+
+/**
+ * Makes the "auto" chooser of one run from the backend that runs it (its workers and machine) and
+ * the run's memory limit; profile/auto-chunks.ts makes these from the remembered profiles.
+ */
+export type AutoChunksFor = (backend: Pick<Backend, 'workers' | 'simd'>, memoryLimit: number | null) => AutoChunkChooser;
+
+/** A job built and ready to run. */
+export interface PlannedRun {
+  job: BuiltJob;
+  /** Each dataset's chunk grid and where it came from. */
+  chunking: DatasetChunking[];
+  /** What the job deserves to be told before it runs (jobWarnings). */
+  warnings: string[];
+}
+
+export interface SpecRun extends PlannedRun {
+  result: ComputeResult;
+}
+
+export interface RunSpecOptions extends RunJobOptions {
+  /** The folder the spec's relative paths start from. */
+  baseDir: string;
+  /** How datasets chunked "auto" (or not at all) are sized; unset, they keep the default chunking. */
+  autoChunks?: AutoChunksFor;
+  /** Which files the job may read (a window's jobs); unset, any file the spec names. */
+  readable?: ReadableCheck;
+  /** Called once the job is built, before anything runs. */
+  onPlanned?: (planned: PlannedRun) => void;
+}
+
+/** Throws CANCELLED if the signal fired before the job's tasks started. */
+export function throwIfCancelledBeforeStart(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new TesseraError('CANCELLED', 'the job was cancelled before it started', '');
+}
+
+/** Runs a job spec (validated here) on a backend. */
+export async function runSpec(backend: Backend, spec: unknown, opts: RunSpecOptions): Promise<SpecRun> {
+  const { baseDir, autoChunks, readable, onPlanned, ...run } = opts;
+  const memoryLimit = run.memoryLimit ?? null;
+  throwIfCancelledBeforeStart(run.signal);
+  const job = await buildJob(validateSpec(spec), baseDir, { autoChunks: autoChunks?.(backend, memoryLimit), readable });
+  const planned: PlannedRun = { job, chunking: describeChunking(job), warnings: jobWarnings(job, memoryLimit) };
+  onPlanned?.(planned);
+  throwIfCancelledBeforeStart(run.signal);
+  return { ...planned, result: await runBuiltJob(backend, job, run) };
+}

@@ -1,0 +1,56 @@
+/**
+ * A running job's events for the window, in batches: the job's bus (memory samples, progress)
+ * and task log (task records, chunk state changes, read through task-stream.ts) are gathered and
+ * sent together every FLUSH_MS as job.chunks, job.tasks, job.memory and the latest job.progress,
+ * so a job of 10^5 tasks costs the window a few messages a second rather than a stream it must
+ * keep up with (bench/window.mjs measures what is left).
+ */
+import { performance } from 'node:perf_hooks';
+import type { ApiEvent } from '../api/contract.js';
+import { EventBus, type MemorySample, type Progress } from '../engine/events.js';
+import { TaskLog } from '../engine/task-log.js';
+import { TaskStream } from './task-stream.js';
+
+/** Where a job's events go: a host's sender, checked against the contract (rpc.ts). */
+export type Emit = (e: ApiEvent) => void;
+
+/** How often a running job's events go out (the window redraws at about this rate too). */
+export const FLUSH_MS = 200;
+
+export class EventBatches {
+  /** Give these to the run: what they receive goes out in the batches. */
+  readonly bus = new EventBus();
+  readonly log = new TaskLog();
+  private readonly stream = new TaskStream(this.log);
+  private readonly t0 = performance.now();
+  private progress: Progress | null = null;
+  private samples: MemorySample[] = [];
+  private readonly ticker: ReturnType<typeof setInterval>;
+
+  constructor(private readonly jobId: string, private readonly emit: Emit) {
+    this.bus.on((e) => {
+      if (e.type === 'memory') this.samples.push(e.sample);
+      else this.progress = e.progress;
+    });
+    this.ticker = setInterval(() => this.flush(), FLUSH_MS);
+  }
+
+  /** Sends what is left and stops (when the job has finished or failed). */
+  stop(): void {
+    clearInterval(this.ticker);
+    this.flush();
+  }
+
+  private flush(): void {
+    const { jobId, emit } = this;
+    const chunks = this.stream.takeChunks();
+    if (chunks) emit({ event: 'job.chunks', data: { jobId, ...chunks } });
+    const tasks = this.stream.takeTasks();
+    if (tasks) emit({ event: 'job.tasks', data: { jobId, ...tasks } });
+    if (this.samples.length) emit({ event: 'job.memory', data: { jobId, samples: this.samples } });
+    this.samples = [];
+    const p = this.progress;
+    if (p) emit({ event: 'job.progress', data: { jobId, done: p.done, total: p.total, running: p.running, elapsed: (performance.now() - this.t0) / 1000, layers: p.layers } });
+    this.progress = null;
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * One job of the window, run through the run path (run/run-spec.ts) on the backend its options
+ * ask for: its events go out in batches (event-batches.ts) between job.started and job.done or
+ * job.failed, array outputs get histograms, and the finished job (done, failed or cancelled) is
+ * saved in the history with its task stream, memory samples and chunking.
+ */
+import { join } from 'node:path';
+import type { JobSpecInput, OutputEvent, RunOptions } from '../api/contract.js';
+import { GRAPH_DETAIL_TASKS } from '../api/contract.js';
+import type { TaskGraph } from '../engine/graph.js';
+import { parseBytes } from '../engine/units.js';
+import type { ReadableCheck } from '../run/job-spec.js';
+import { type AutoChunksFor, type PlannedRun, runSpec, throwIfCancelledBeforeStart } from '../run/run-spec.js';
+import type { Backends } from './backends.js';
+import { type Emit, EventBatches } from './event-batches.js';
+import { withHistograms } from './histogram.js';
+import type { JobHistory } from './job-history.js';
+
+export interface JobRunContext {
+  backends: Backends;
+  history: JobHistory;
+  /** How "auto" chunks are chosen (from the remembered profiles). */
+  autoChunks: AutoChunksFor;
+  /** Where relative paths in specs start. */
+  baseDir: string;
+  /** Each job's folder (large outputs, exports) is `jobsDir/<jobId>`. */
+  jobsDir: string;
+  readable?: ReadableCheck;
+}
+
+export async function runJobForWindow(ctx: JobRunContext, jobId: string, spec: JobSpecInput, options: RunOptions, signal: AbortSignal, emit: Emit): Promise<void> {
+  const batches = new EventBatches(jobId, emit);
+  let layers: TaskGraph['layers'] = [];
+  try {
+    throwIfCancelledBeforeStart(signal);
+    const memoryLimit = options.memoryLimit ? parseBytes(options.memoryLimit) : null;
+    const backend = await ctx.backends.forJob(options);
+    let planned: PlannedRun | undefined;
+    const run = await runSpec(backend, spec, {
+      baseDir: ctx.baseDir, outDir: join(ctx.jobsDir, jobId), memoryLimit, autoChunks: ctx.autoChunks, readable: ctx.readable,
+      bus: batches.bus, log: batches.log, signal,
+      onPlanned: (p) => { planned = p; },
+      onGraph: (g) => {
+        layers = g.layers;
+        const { job, warnings } = planned!;
+        emit({
+          event: 'job.started',
+          data: {
+            jobId, tasks: g.tasks.length, layers: g.layers, graph: graphDetail(g), warnings,
+            outputs: job.outputs.map((o) => ({ name: o.name, shape: o.node.shape, dtype: o.node.dtype, grid: o.node.grid })),
+          },
+        });
+      },
+    });
+    batches.stop();
+    const outputs = await withHistograms(run.result.outputs as OutputEvent[]);
+    const stats = { ...run.result.stats, workers: backend.workers };
+    await ctx.history.save({ jobId, finished: Date.now(), spec, state: 'done', outputs, error: null, stats, records: run.result.records, layers, samples: run.result.samples, chunking: run.chunking });
+    emit({ event: 'job.done', data: { jobId, outputs, stats } });
+  } catch (e) {
+    batches.stop();
+    const error = await ctx.backends.errorOf(e);
+    await ctx.history.save({ jobId, finished: Date.now(), spec, state: error.code === 'CANCELLED' ? 'cancelled' : 'failed', outputs: [], error, stats: {}, records: [], layers }).catch(() => undefined);
+    emit({ event: 'job.failed', data: { jobId, error: error as never } });
+  }
+}
+
+/** Every task and the tasks it reads, for graphs small enough to draw task by task. */
+function graphDetail(g: TaskGraph): { keys: string[]; deps: number[][] } | undefined {
+  if (g.tasks.length > GRAPH_DETAIL_TASKS) return undefined;
+  const at = new Map(g.tasks.map((t, i) => [t.key, i]));
+  return { keys: g.tasks.map((t) => t.key), deps: g.tasks.map((t) => t.deps.flatMap((d) => (at.has(d) ? [at.get(d)!] : []))) };
+}
