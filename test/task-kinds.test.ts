@@ -4,6 +4,8 @@
  * combine tree has a shape that depends only on the number of partials.
  */
 import { describe, expect, it } from 'vitest';
+import { Engine } from '../dist/src-main/engine/engine.js';
+import { finishGraph } from '../dist/src-main/engine/finish-graph.js';
 import { native } from '../dist/src-main/native/addon.js';
 import { encodeJob } from '../dist/src-main/engine/executor.js';
 import { combineTree, COMBINE_FAN_IN } from '../dist/src-main/engine/combine-tree.js';
@@ -60,6 +62,28 @@ describe('task kinds', () => {
       for (const id of ids) n.release(id);
       n.dropProgram(program);
     }
+  });
+
+  it('a kind added as its own module and one registry line runs through the engine on worker threads (copy)', async () => {
+    const engine = await Engine.start({ workers: 2 });
+    const data = Float64Array.from({ length: 1000 }, (_, i) => Math.sin(i));
+    const keeper = engine.newJob();
+    const source = n.putChunk({ dtype: 'float64', shape: [10, 100], data, owner: keeper });
+    try {
+      engine.keep('input', keeper, [{ key: 'input:0', id: source }]);
+      const graph = finishGraph<CopySpec>([0, 1, 2].map((i) => ({ key: `copy:${i}`, layer: 'copy', index: [i], deps: ['input:0'], priority: 0, estBytes: 8000, spec: { kind: 'copy', bytes: 8000 } })),
+        [{ name: 'copy', label: 'copy', kind: 'copy', tasks: 3, deps: [], indexShape: [] }]);
+      const owner = engine.newJob();
+      const run = await engine.run(graph, { owner, keep: new Set(['copy:2']) });
+      const copy = n.readChunk(run.chunks.get('copy:2')!);
+      expect(copy.shape).toEqual([10, 100]);
+      expect(new Float64Array(copy.data)).toEqual(data);
+      expect(run.records.map((r) => r.kind)).toEqual(['copy', 'copy', 'copy']);
+      engine.freeJob(owner);
+    } finally {
+      await engine.close(); // frees the kept input with its owner
+    }
+    expect(() => n.readChunk(source)).toThrow(expect.objectContaining({ code: 'CHUNK_NOT_FOUND' }));
   });
 
   it('the combine tree\'s shape depends only on the number of partials', () => {
