@@ -38,8 +38,11 @@ describe('task kinds', () => {
     const kinds = registeredTaskKinds();
     expect(kinds.map((k) => k.name).sort()).toEqual(['assemble', 'call', 'combine', 'commit', 'copy', 'map', 'matmul', 'reduce', 'write']);
     expect(new Set(kinds.map((k) => k.code)).size).toBe(kinds.length);
-    const clash: TaskKind<TaskSpec> = { name: 'map2', code: kinds[0].code, encode: () => undefined };
+    const clash: TaskKind<TaskSpec> = { name: 'map2', code: kinds.find((k) => k.name === 'map')!.code, encode: () => undefined, estimate: () => 0 };
     expect(() => registerTaskKind(clash)).toThrow(/clashes/);
+    // Native kinds take codes below 64, JS kinds 64 and up: a runner tells them apart by code.
+    expect(() => registerTaskKind({ ...clash, name: 'native70', code: 70 })).toThrow(/'native70' has code 70/);
+    expect(() => registerTaskKind({ ...clash, name: 'js9', code: 9, runJs: async () => [0, 0, 0] })).toThrow(/'js9' has code 9/);
   });
 
   it('each native kind\'s TS encoding is what its C++ decoder reads, field for field', () => {

@@ -7,7 +7,7 @@
 import { native } from '../native/addon.js';
 import { TesseraError } from './errors.js';
 import type { TaskSpec } from './graph.js';
-import { encodeTask, type TaskKind, taskKindByCode, Writer } from './task-kinds.js';
+import { encodeTask, FIRST_JS_CODE, type TaskKind, taskKindByCode, Writer } from './task-kinds.js';
 
 /** What a job planned with for one input file: its size and modification time (ns, decimal). */
 export interface FileStamp { size: number; mtimeNs?: string }
@@ -100,8 +100,7 @@ export class JobRunner {
    */
   run(index: number, ids: Float64Array): Float64Array | Promise<Float64Array> {
     const spec = this.job.tasks.subarray(this.job.offsets[index], this.job.offsets[index + 1]);
-    const js = taskKindByCode(spec[CODE])?.runJs;
-    if (js) return this.runJs(js, spec, ids);
+    if (spec[CODE] >= FIRST_JS_CODE) return this.runJs(taskKindByCode(spec[CODE])?.runJs, spec, ids);
     // The job's files are opened by its first task on this thread, not when the job arrives: a
     // worker may see a short job only after it has ended (and its files are gone), and a file
     // that cannot be opened then fails a task, with its key, instead of the worker.
@@ -110,7 +109,8 @@ export class JobRunner {
     return this.out;
   }
 
-  private async runJs(run: NonNullable<TaskKind['runJs']>, spec: Float64Array, ids: Float64Array): Promise<Float64Array> {
+  private async runJs(run: TaskKind['runJs'], spec: Float64Array, ids: Float64Array): Promise<Float64Array> {
+    if (!run) throw new TesseraError('BAD_TASK', `unknown task kind ${spec[CODE]}`, 'the kind is not registered on this thread: this is a bug, please report it');
     if (!this.allowJs) {
       throw new TesseraError('USER_CODE_ON_MAIN_THREAD', 'a task that runs a user function cannot run on the main thread (the sync scheduler runs every task there)',
         'run the job with the threads scheduler (--scheduler threads), which runs user functions in worker threads');

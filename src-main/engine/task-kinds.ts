@@ -19,6 +19,12 @@ import type { TaskSpec } from './graph.js';
 
 export const ENCODING_VERSION = 1;
 
+/**
+ * Codes below this are native kinds (native/tasks/registry.cc); from it up, kinds that run JS in
+ * the worker threads, so a runner tells the two apart without a lookup.
+ */
+export const FIRST_JS_CODE = 64;
+
 /** Appends numbers to a Float64Array that grows by doubling. */
 export class Writer {
   buf: Float64Array;
@@ -90,6 +96,9 @@ const byCode = new Map<number, TaskKind>();
 export function registerTaskKind<S extends TaskSpec>(kind: TaskKind<S>): void {
   const known = byName.get(kind.name) ?? byCode.get(kind.code);
   if (known === (kind as unknown as TaskKind)) return;
+  if (!Number.isInteger(kind.code) || kind.code < 1 || (kind.code >= FIRST_JS_CODE) !== Boolean(kind.runJs)) {
+    throw new TesseraError('INTERNAL', `task kind '${kind.name}' has code ${kind.code}`, `native kinds take codes 1 to ${FIRST_JS_CODE - 1}, kinds that run JS ${FIRST_JS_CODE} and up`);
+  }
   if (known) throw new TesseraError('INTERNAL', `task kind '${kind.name}' (code ${kind.code}) clashes with '${known.name}' (code ${known.code})`, 'each kind needs its own name and code');
   byName.set(kind.name, kind as unknown as TaskKind);
   byCode.set(kind.code, kind as unknown as TaskKind);
