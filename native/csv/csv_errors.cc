@@ -51,7 +51,7 @@ void throw_unterminated_quote(const CsvErrorContext& c, uint64_t offset, const s
 
 void throw_bad_value(const CsvErrorContext& c, uint64_t offset, const std::string& name, size_t field, const char* dtype, const uint8_t* text,
                      size_t n) {
-  throw Error("CSV_BAD_VALUE", where(c, offset) + ", " + column_label(name, field) + ": " + shown(text, n) + " is not a " + dtype + " value",
+  throw Error("CSV_BAD_VALUE", where(c, offset) + ", " + column_label(name, field) + ": " + shown(text, n) + " is not a valid " + dtype,
               "give the column a string dtype (dtype: {\"" + name + "\": \"string\"}), list the text in na_values if it means a missing value, or fix the file");
 }
 
