@@ -6,6 +6,10 @@
 #include <cstring>
 
 #include "binding/convert.h"
+#include "binding/table_convert.h"
+#include "csv/dialect.h"
+#include "csv/row_scan.h"
+#include "csv/sniff.h"
 #include "io/mapped_file.h"
 #include "io/mapped_guard.h"
 #include "io/npy_header.h"
@@ -15,7 +19,9 @@
 #include "kernels/program_registry.h"
 #include "store/chunk_store.h"
 #include "store/process_memory.h"
+#include "table/table_view.h"
 #include "tasks/registry.h"
+#include "tasks/string_tables.h"
 
 namespace tessera::binding {
 
@@ -81,15 +87,23 @@ void expect_float64_arrays(const Napi::CallbackInfo& info, size_t count, const c
       throw Error("BAD_ARGUMENT", usage, "");
 }
 
-// runEncoded(spec, ids, fileIds, out: Float64Array(3)), all Float64Arrays: runs one task on this
-// thread and writes [chunk, bytesIn, bytesOut] into `out` (no object is made per task).
+// The job's string table a task call names (optional trailing argument: its id from openStrings).
+std::shared_ptr<const StringTable> arg_strings(const Napi::CallbackInfo& info, size_t i) {
+  if (info.Length() <= i || info[i].IsUndefined() || (info[i].IsNumber() && info[i].As<Napi::Number>().DoubleValue() == 0)) return nullptr;
+  return StringTables::instance().get(static_cast<int>(arg_number(info, i)));
+}
+
+// runEncoded(spec, ids, fileIds, out: Float64Array(3), strings?: number), the arrays Float64Arrays:
+// runs one task on this thread and writes [chunk, bytesIn, bytesOut] into `out` (no object is made
+// per task). `strings`: the job's string table (openStrings), for kinds with string fields.
 Napi::Value RunEncoded(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     expect_float64_arrays(info, 4, "runEncoded(spec, ids, fileIds, out) takes four Float64Arrays");
     auto spec = info[0].As<Napi::Float64Array>(), ids = info[1].As<Napi::Float64Array>();
     auto files = info[2].As<Napi::Float64Array>(), out = info[3].As<Napi::Float64Array>();
     if (out.ElementLength() < 3) throw Error("BAD_ARGUMENT", "runEncoded: out needs 3 elements", "");
-    TaskResult r = run_encoded(spec.Data(), spec.ElementLength(), ids.Data(), ids.ElementLength(), files.Data(), files.ElementLength());
+    const auto strings = arg_strings(info, 4);
+    TaskResult r = run_encoded(spec.Data(), spec.ElementLength(), ids.Data(), ids.ElementLength(), files.Data(), files.ElementLength(), strings.get());
     out[0] = static_cast<double>(r.chunk);
     out[1] = static_cast<double>(r.bytes_in);
     out[2] = static_cast<double>(r.bytes_out);
@@ -97,14 +111,71 @@ Napi::Value RunEncoded(const Napi::CallbackInfo& info) {
   });
 }
 
-// checkEncoded(spec, ids, fileIds), Float64Arrays: decodes and checks a task without running it;
-// returns its kind's name (tests of the encoder).
+// checkEncoded(spec, ids, fileIds, strings?: string[]), Float64Arrays: decodes and checks a task
+// without running it; returns its kind's name (tests of the encoder).
 Napi::Value CheckEncoded(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     expect_float64_arrays(info, 3, "checkEncoded(spec, ids, fileIds) takes three Float64Arrays");
     auto spec = info[0].As<Napi::Float64Array>(), ids = info[1].As<Napi::Float64Array>(), files = info[2].As<Napi::Float64Array>();
-    const char* kind = check_encoded(spec.Data(), spec.ElementLength(), ids.Data(), ids.ElementLength(), files.Data(), files.ElementLength());
+    const bool has_strings = info.Length() > 3 && !info[3].IsUndefined();
+    const StringTable strings = has_strings ? to_strings(info[3], "strings") : StringTable{};
+    const char* kind = check_encoded(spec.Data(), spec.ElementLength(), ids.Data(), ids.ElementLength(), files.Data(), files.ElementLength(),
+                                     has_strings ? &strings : nullptr);
     return Napi::String::New(info.Env(), kind);
+  });
+}
+
+// openStrings(list: string[]): a job's string table made native; its id. closeStrings(id).
+Napi::Value OpenStrings(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    if (info.Length() < 1) throw Error("BAD_ARGUMENT", "openStrings(list) takes an array of strings", "");
+    return Napi::Number::New(info.Env(), StringTables::instance().open(to_strings(info[0], "openStrings' list")));
+  });
+}
+
+Napi::Value CloseStrings(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    StringTables::instance().close(static_cast<int>(arg_number(info, 0)));
+    return info.Env().Undefined();
+  });
+}
+
+// sniffCsv(path, opts): the file's separator, header, columns and their types (csv/sniff.h).
+Napi::Value SniffCsv(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const std::string path = arg_string(info, 0);
+    return from_sniff_result(info.Env(), csv::sniff_csv(path, to_sniff_options(info.Length() > 1 ? info[1] : info.Env().Undefined())));
+  });
+}
+
+// csvRowStarts(path, { sep, quote, dataOffset }, targets: number[]): per target, the first row
+// start at or after it (csv/row_scan.h).
+Napi::Value CsvRowStarts(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const std::string path = arg_string(info, 0);
+    Napi::Object o = arg_object(info, 1);
+    const csv::CsvDialect d = csv::make_dialect(get_string(o, "sep"), o.Get("quote").IsUndefined() ? std::string("\"") : get_string(o, "quote"));
+    const int64_t data_offset = get_int(o, "dataOffset", 0);
+    if (data_offset < 0) throw Error("BAD_ARGUMENT", "csvRowStarts: dataOffset must not be negative", "");
+    if (info.Length() < 3 || !info[2].IsArray()) throw Error("BAD_ARGUMENT", "csvRowStarts: targets must be an array of byte offsets", "");
+    Napi::Array a = info[2].As<Napi::Array>();
+    std::vector<double> targets(a.Length());
+    for (uint32_t i = 0; i < a.Length(); ++i) {
+      if (!a.Get(i).IsNumber()) throw Error("BAD_ARGUMENT", "csvRowStarts: targets must be numbers", "");
+      targets[i] = a.Get(i).As<Napi::Number>().DoubleValue();
+    }
+    const std::vector<uint64_t> starts = csv::csv_row_starts(path, d, static_cast<uint64_t>(data_offset), targets);
+    Napi::Array out = Napi::Array::New(info.Env(), starts.size());
+    for (size_t i = 0; i < starts.size(); ++i) out.Set(static_cast<uint32_t>(i), static_cast<double>(starts[i]));
+    return out;
+  });
+}
+
+// readTable(id): a copy of a table partition (a Table chunk), validated first (table/table_view.h).
+Napi::Value ReadTable(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const table::TableView t = table::TableView::of_chunk(ChunkStore::instance().get_table(static_cast<uint64_t>(arg_number(info, 0))));
+    return from_table(info.Env(), t);
   });
 }
 
@@ -221,11 +292,11 @@ Napi::Value GetBytes(const Napi::CallbackInfo& info) {
   });
 }
 
-// chunkLayout(id): "dense" (an array) or "bytes" (a payload).
+// chunkLayout(id): "dense" (an array), "bytes" (a payload) or "table" (a table partition).
 Napi::Value ChunkLayoutOf(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     auto c = ChunkStore::instance().get(static_cast<uint64_t>(arg_number(info, 0)));
-    return Napi::String::New(info.Env(), c->layout == ChunkLayout::Bytes ? "bytes" : "dense");
+    return Napi::String::New(info.Env(), layout_name(c->layout));
   });
 }
 
@@ -353,6 +424,11 @@ class TesseraAddon : public Napi::Addon<TesseraAddon> {
         InstanceMethod("dropProgram", &TesseraAddon::Call<DropProgram>),
         InstanceMethod("runEncoded", &TesseraAddon::Call<RunEncoded>),
         InstanceMethod("checkEncoded", &TesseraAddon::Call<CheckEncoded>),
+        InstanceMethod("openStrings", &TesseraAddon::Call<OpenStrings>),
+        InstanceMethod("closeStrings", &TesseraAddon::Call<CloseStrings>),
+        InstanceMethod("sniffCsv", &TesseraAddon::Call<SniffCsv>),
+        InstanceMethod("csvRowStarts", &TesseraAddon::Call<CsvRowStarts>),
+        InstanceMethod("readTable", &TesseraAddon::Call<ReadTable>),
         InstanceMethod("storeStats", &TesseraAddon::Call<StoreStats>),
         InstanceMethod("processMemory", &TesseraAddon::Call<ProcessMemoryNow>),
         InstanceMethod("resetPeak", &TesseraAddon::Call<ResetPeak>),

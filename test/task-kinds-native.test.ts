@@ -28,7 +28,7 @@ afterAll(() => n.dropProgram(program));
 
 const OWNER = 7;
 /** One small task of each kind: its encoding and the dependency ids it names (placeholders: checking reads no chunk). */
-const TASKS: { kind: string; spec: number[]; ids: number[] }[] = [
+const TASKS: { kind: string; spec: number[]; ids: number[]; files?: number[]; strings?: string[] }[] = [
   // program, outDtype, iterShape, outShape, [n, ...accesses]
   { kind: 'map', spec: [1, 1, OWNER, program, FLOAT64, ...shape([4]), ...shape([2, 2]), 1, ...chunkAccess(0, [1])], ids: [101] },
   // program, reduce, finalize, iterShape, ...reduced, indexBase, ...indexStrides, outShape, [n, ...accesses]
@@ -45,6 +45,8 @@ const TASKS: { kind: string; spec: number[]; ids: number[] }[] = [
   { kind: 'commit', spec: [1, 7, OWNER, 1], ids: [] },
   // nothing (the chunk: dependency 0)
   { kind: 'copy', spec: [1, 8, OWNER], ids: [101] },
+  // file, start, end, sep, quote, nfields, ncols, [name, type, index] x ncols, nna, na x nna (strings by index)
+  { kind: 'read_csv', spec: [1, 9, OWNER, 0, 0, 100, 0, 1, 3, 2, 2, 5, 0, 3, 2, 2, 1, 4], ids: [], files: [1], strings: [',', '"', 'name', 'x', 'NA'] },
 ];
 
 /** The error code a call throws, or 'none'. */
@@ -59,31 +61,46 @@ function codeOf(f: () => unknown): string {
 
 describe('task kinds: decode without running (checkEncoded)', () => {
   it('covers every kind the registry lists', () => {
-    expect(TASKS.map((t) => t.kind)).toEqual(['map', 'reduce', 'combine', 'assemble', 'matmul', 'write', 'commit', 'copy']);
+    expect(TASKS.map((t) => t.kind)).toEqual(['map', 'reduce', 'combine', 'assemble', 'matmul', 'write', 'commit', 'copy', 'read_csv']);
   });
 
   for (const t of TASKS) {
     it(`${t.kind}: the encoding decodes to its kind; every truncation and a trailing field are BAD_TASK`, () => {
-      expect(n.checkEncoded(f64(t.spec), f64(t.ids), none)).toBe(t.kind);
+      const files = f64(t.files ?? []);
+      expect(n.checkEncoded(f64(t.spec), f64(t.ids), files, t.strings)).toBe(t.kind);
       for (let len = 0; len < t.spec.length; len++) {
-        expect(codeOf(() => n.checkEncoded(f64(t.spec.slice(0, len)), f64(t.ids), none)), `first ${len} fields`).toBe('BAD_TASK');
+        expect(codeOf(() => n.checkEncoded(f64(t.spec.slice(0, len)), f64(t.ids), files, t.strings)), `first ${len} fields`).toBe('BAD_TASK');
       }
-      expect(codeOf(() => n.checkEncoded(f64([...t.spec, 0]), f64(t.ids), none))).toBe('BAD_TASK');
+      expect(codeOf(() => n.checkEncoded(f64([...t.spec, 0]), f64(t.ids), files, t.strings))).toBe('BAD_TASK');
     });
   }
 
+  it('read_csv: a string, file or field index out of range, a field named twice, or a bad dialect is BAD_TASK', () => {
+    const t = TASKS.find((x) => x.kind === 'read_csv')!;
+    const with_ = (at: number, v: number) => f64(t.spec.map((x, i) => (i === at ? v : x)));
+    const check = (spec: Float64Array, strings = t.strings) => codeOf(() => n.checkEncoded(spec, none, f64([1]), strings));
+    expect(check(with_(3, 1))).toBe('BAD_TASK'); // file 1 of one
+    expect(check(with_(4, 200))).toBe('BAD_TASK'); // starts after its end
+    expect(check(with_(6, 5))).toBe('BAD_TASK'); // string 5 of five
+    expect(check(with_(12, 3))).toBe('BAD_TASK'); // field 3 of three
+    expect(check(with_(15, 0))).toBe('BAD_TASK'); // field 0 named twice
+    expect(check(with_(11, 6))).toBe('BAD_TASK'); // type 6
+    expect(check(f64(t.spec), [',', ',', 'name', 'x', 'NA'])).toBe('BAD_TASK'); // quote = separator
+    expect(codeOf(() => n.checkEncoded(f64(t.spec), none, f64([1])))).toBe('BAD_TASK'); // no string table
+  });
+
   it('an unknown kind code, version or a missing dependency is BAD_TASK', () => {
-    for (const spec of [[1, 0, 0], [1, 9, 0], [1, 63, 0], [1, 64, 0], [1, -1, 0], [1, 2.5, 0], [1, NaN, 0], [2, 7, 0, 1]]) {
+    for (const spec of [[1, 0, 0], [1, 10, 0], [1, 63, 0], [1, 64, 0], [1, -1, 0], [1, 2.5, 0], [1, NaN, 0], [2, 7, 0, 1]]) {
       expect(codeOf(() => n.checkEncoded(f64(spec), none, none)), spec.join(',')).toBe('BAD_TASK');
     }
-    expect(() => n.checkEncoded(f64([1, 9, 0]), none, none)).toThrow(/unknown task kind/);
+    expect(() => n.checkEncoded(f64([1, 10, 0]), none, none)).toThrow(/unknown task kind/);
     expect(codeOf(() => n.checkEncoded(f64([1, 8, 0]), none, none))).toBe('BAD_TASK'); // copy without its chunk
     expect(codeOf(() => n.checkEncoded(f64(TASKS[0].spec), none, none))).toBe('BAD_TASK'); // map naming dependency 0 of none
   });
 
   it('checking runs nothing: no chunk is made, the commit names no real writer', () => {
     const before = n.storeStats().chunks;
-    for (const t of TASKS) n.checkEncoded(f64(t.spec), f64(t.ids), none);
+    for (const t of TASKS) n.checkEncoded(f64(t.spec), f64(t.ids), f64(t.files ?? []), t.strings);
     expect(n.storeStats().chunks).toBe(before);
   });
 });

@@ -13,7 +13,9 @@ import { registeredTaskKinds, registerTaskKind, type TaskKind } from '../dist/sr
 import type { TaskSpec } from '../dist/src-main/engine/graph.js';
 import type { ArrayTaskSpec } from '../dist/src-main/collections/array/kinds/index.js';
 import type { CopySpec } from '../dist/src-main/engine/kinds/index.js';
+import type { DataframeTaskSpec } from '../dist/src-main/collections/dataframe/kinds/index.js';
 import '../dist/src-main/collections/array/kinds/index.js';
+import '../dist/src-main/collections/dataframe/kinds/index.js';
 import '../dist/src-main/engine/kinds/index.js';
 
 const n = native();
@@ -22,7 +24,7 @@ const fileAccess = { kind: 'file' as const, dtype: 'int32' as const, path: '/dat
 const fields = { reduce: 'var' as const, acc: 'f64' as const, ddof: 1, sqrt: true, outDtype: 'float64' as const };
 
 /** One spec of every native kind, each using the fields its encoder writes. */
-const SAMPLES: (ArrayTaskSpec | CopySpec)[] = [
+const SAMPLES: (ArrayTaskSpec | CopySpec | DataframeTaskSpec)[] = [
   { kind: 'copy', bytes: 64 },
   { kind: 'map', program: 1, accesses: [chunk(0), fileAccess], iterShape: [2, 4], outDtype: 'float32', outShape: [8] },
   { kind: 'reduce', program: 1, accesses: [chunk(1)], iterShape: [2, 4], reduced: [0, 1], indexBase: 5, indexStrides: [4, 1], finalize: true, outShape: [2], ...fields },
@@ -31,18 +33,20 @@ const SAMPLES: (ArrayTaskSpec | CopySpec)[] = [
   { kind: 'matmul', type: 'f64', a: [chunk(0)], b: [chunk(1)], k: [4], m: 2, n: 4, outDtype: 'float64' },
   { kind: 'write', writer: 1, offset: [0, 0], shape: [2, 4] },
   { kind: 'commit', writer: 1 },
+  { kind: 'read_csv', path: '/data/x.csv', start: 10, end: 200, sep: ';', quote: '"', nfields: 4, columns: [{ name: 'b', dtype: 'float64', index: 1 }, { name: 'd', dtype: 'timestamp', index: 3 }],
+    naValues: ['', 'NA'], estBytes: 4096 },
 ];
 
 describe('task kinds', () => {
   it('every kind has its own code, and a clash is refused', () => {
     const kinds = registeredTaskKinds();
-    expect(kinds.map((k) => k.name).sort()).toEqual(['assemble', 'call', 'combine', 'commit', 'copy', 'map', 'matmul', 'reduce', 'write']);
+    expect(kinds.map((k) => k.name).sort()).toEqual(['assemble', 'call', 'combine', 'commit', 'copy', 'map', 'matmul', 'read_csv', 'reduce', 'write']);
     expect(new Set(kinds.map((k) => k.code)).size).toBe(kinds.length);
     const clash: TaskKind<TaskSpec> = { name: 'map2', code: kinds.find((k) => k.name === 'map')!.code, encode: () => undefined, estimate: () => 0 };
     expect(() => registerTaskKind(clash)).toThrow(/clashes/);
     // Native kinds take codes below 64, JS kinds 64 and up: a runner tells them apart by code.
     expect(() => registerTaskKind({ ...clash, name: 'native70', code: 70 })).toThrow(/'native70' has code 70/);
-    expect(() => registerTaskKind({ ...clash, name: 'js9', code: 9, runJs: async () => [0, 0, 0] })).toThrow(/'js9' has code 9/);
+    expect(() => registerTaskKind({ ...clash, name: 'js10', code: 10, runJs: async () => [0, 0, 0] })).toThrow(/'js10' has code 10/);
   });
 
   it('each native kind\'s TS encoding is what its C++ decoder reads, field for field', () => {
@@ -56,10 +60,10 @@ describe('task kinds', () => {
         const job = encodeJob([spec], 7);
         const files = Float64Array.from(job.files, () => 0);
         const encoded = job.tasks.subarray(job.offsets[0], job.offsets[1]);
-        expect(n.checkEncoded(encoded, ids, files), sample.kind).toBe(sample.kind);
+        expect(n.checkEncoded(encoded, ids, files, job.strings), sample.kind).toBe(sample.kind);
         // One field short, or one too many: the decoder refuses instead of guessing.
-        expect(() => n.checkEncoded(encoded.subarray(0, encoded.length - 1), ids, files), sample.kind).toThrow(expect.objectContaining({ code: 'BAD_TASK' }));
-        expect(() => n.checkEncoded(Float64Array.of(...encoded, 0), ids, files), sample.kind).toThrow(expect.objectContaining({ code: 'BAD_TASK' }));
+        expect(() => n.checkEncoded(encoded.subarray(0, encoded.length - 1), ids, files, job.strings), sample.kind).toThrow(expect.objectContaining({ code: 'BAD_TASK' }));
+        expect(() => n.checkEncoded(Float64Array.of(...encoded, 0), ids, files, job.strings), sample.kind).toThrow(expect.objectContaining({ code: 'BAD_TASK' }));
       }
     } finally {
       for (const id of ids) n.release(id);

@@ -15,6 +15,14 @@ namespace {
 constexpr size_t kAlign = 64;  // a cache line: lets SIMD loads start aligned
 }
 
+const char* layout_name(ChunkLayout l) {
+  switch (l) {
+    case ChunkLayout::Bytes: return "bytes";
+    case ChunkLayout::Table: return "table";
+    default: return "dense";
+  }
+}
+
 Chunk::~Chunk() {
   std::free(data);
   ChunkStore::instance().account_free(owner, nbytes);
@@ -58,6 +66,12 @@ std::shared_ptr<Chunk> ChunkStore::allocate_bytes(size_t nbytes, int owner) {
   return c;
 }
 
+std::shared_ptr<Chunk> ChunkStore::allocate_table(size_t nbytes, int owner) {
+  auto c = allocate_bytes(nbytes, owner);
+  c->layout = ChunkLayout::Table;
+  return c;
+}
+
 std::shared_ptr<Chunk> ChunkStore::allocate_like(const Chunk& like, int owner) {
   auto c = allocate(like.dtype, like.shape, owner);
   c->layout = like.layout;
@@ -89,15 +103,25 @@ std::shared_ptr<Chunk> ChunkStore::get(uint64_t id) const {
 std::shared_ptr<Chunk> ChunkStore::get_dense(uint64_t id) const {
   auto c = get(id);
   if (c->layout != ChunkLayout::Dense)
-    throw Error("NOT_DENSE", "chunk " + std::to_string(id) + " holds opaque bytes, not an array",
-                "read it with getBytes; a task that reads it as an array is a planner bug, please report it");
+    throw Error("NOT_DENSE", "chunk " + std::to_string(id) + " holds " + (c->layout == ChunkLayout::Table ? "a table partition" : "opaque bytes") + ", not an array",
+                std::string(c->layout == ChunkLayout::Table ? "read it with readTable" : "read it with getBytes") +
+                    "; a task that reads it as an array is a planner bug, please report it");
   return c;
 }
 
 std::shared_ptr<Chunk> ChunkStore::get_bytes(uint64_t id) const {
   auto c = get(id);
   if (c->layout != ChunkLayout::Bytes)
-    throw Error("NOT_BYTES", "chunk " + std::to_string(id) + " is an array, not a bytes chunk", "read it with readChunk");
+    throw Error("NOT_BYTES", "chunk " + std::to_string(id) + " is " + (c->layout == ChunkLayout::Table ? "a table partition" : "an array") + ", not a bytes chunk",
+                c->layout == ChunkLayout::Table ? "read it with readTable" : "read it with readChunk");
+  return c;
+}
+
+std::shared_ptr<Chunk> ChunkStore::get_table(uint64_t id) const {
+  auto c = get(id);
+  if (c->layout != ChunkLayout::Table)
+    throw Error("NOT_TABLE", "chunk " + std::to_string(id) + " is " + (c->layout == ChunkLayout::Dense ? "an array" : "a bytes chunk") + ", not a table partition",
+                c->layout == ChunkLayout::Dense ? "read it with readChunk" : "read it with getBytes");
   return c;
 }
 

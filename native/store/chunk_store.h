@@ -15,9 +15,13 @@ namespace tessera {
 
 // What a chunk's bytes are. Dense: a C-order array of dtype and shape, what every array task reads
 // and writes. Bytes: an opaque payload the core never interprets (a serialized list of records
-// from a JS user function, later a table partition); it is dtype U8 and shape [nbytes] so sizes,
-// accounting, release and the memory view treat it like any chunk, but array tasks refuse it.
-enum class ChunkLayout : uint8_t { Dense, Bytes };
+// from a JS user function). Table: one partition of a table, a self-describing columnar buffer
+// (table/table_format.h; read it through table/table_view.h). Bytes and Table chunks are dtype U8
+// and shape [nbytes] so sizes, accounting, release and the memory view treat them like any chunk,
+// but array tasks refuse them (get_dense: NOT_DENSE).
+enum class ChunkLayout : uint8_t { Dense, Bytes, Table };
+
+const char* layout_name(ChunkLayout l);  // "dense", "bytes", "table"
 
 struct Chunk {
   ChunkLayout layout = ChunkLayout::Dense;
@@ -49,13 +53,16 @@ class ChunkStore {
   // Allocates an unpublished chunk (counted from now on). Throws Error("OUT_OF_MEMORY").
   std::shared_ptr<Chunk> allocate(DType dtype, const std::vector<int64_t>& shape, int owner);
   std::shared_ptr<Chunk> allocate_bytes(size_t nbytes, int owner);           // a Bytes chunk
+  std::shared_ptr<Chunk> allocate_table(size_t nbytes, int owner);           // a Table chunk (filled by table::TableBuilder)
   std::shared_ptr<Chunk> allocate_like(const Chunk& like, int owner);        // same layout, dtype, shape
   uint64_t publish(std::shared_ptr<Chunk> chunk);
   uint64_t put_bytes(const uint8_t* data, size_t nbytes, int owner);         // allocate, copy, publish
   std::shared_ptr<Chunk> get(uint64_t id) const;  // throws Error("CHUNK_NOT_FOUND")
-  // get() for readers of one layout: a chunk of the other throws Error("NOT_DENSE") / ("NOT_BYTES").
+  // get() for readers of one layout: a chunk of another throws Error("NOT_DENSE") / ("NOT_BYTES") /
+  // ("NOT_TABLE").
   std::shared_ptr<Chunk> get_dense(uint64_t id) const;
   std::shared_ptr<Chunk> get_bytes(uint64_t id) const;
+  std::shared_ptr<Chunk> get_table(uint64_t id) const;
   bool release(uint64_t id);                      // false if the id was not held
   int64_t release_owner(int owner);               // releases every chunk of a job; returns count
   StoreStats stats() const;

@@ -16,8 +16,9 @@ namespace tessera {
 
 class Reader {
  public:
-  Reader(const double* p, size_t n, const double* ids, size_t nids, const double* files, size_t nfiles)
-      : p_(p), n_(n), ids_(ids), nids_(nids), files_(files), nfiles_(nfiles) {}
+  // `strings`: the job's string table (string_tables.h), or null for a job without one.
+  Reader(const double* p, size_t n, const double* ids, size_t nids, const double* files, size_t nfiles, const std::vector<std::string>* strings = nullptr)
+      : p_(p), n_(n), ids_(ids), nids_(nids), files_(files), nfiles_(nfiles), strings_(strings) {}
 
   // The scalar reads stay inline here: a task has tens of fields, each read on the hot path.
   double number() {
@@ -47,6 +48,13 @@ class Reader {
     if (k >= nfiles_) bad("a file access names a missing file");
     return static_cast<int>(files_[k]);
   }
+  // A string of the job's table, named by its index (EncodeContext.stringIndex on the TS side).
+  const std::string& string_ref() {
+    const size_t n = strings_ ? strings_->size() : 0;
+    size_t k = count(n ? n - 1 : 0);
+    if (k >= n) bad("a string field names a missing string");
+    return (*strings_)[k];
+  }
   const double* ids() const { return ids_; }
   size_t nids() const { return nids_; }
   bool done() const { return i_ == n_; }
@@ -66,6 +74,7 @@ class Reader {
   size_t nids_;
   const double* files_;
   size_t nfiles_;
+  const std::vector<std::string>* strings_;
   size_t i_ = 0;
 };
 

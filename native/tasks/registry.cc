@@ -19,6 +19,7 @@ extern const TaskKind kMatmulKind;
 extern const TaskKind kWriteKind;
 extern const TaskKind kCommitKind;
 extern const TaskKind kCopyKind;
+extern const TaskKind kReadCsvKind;
 
 namespace {
 
@@ -42,6 +43,7 @@ constexpr TaskKindEntry kKinds[] = {
     {6, "write", &kWriteKind},
     {7, "commit", &kCommitKind},
     {8, "copy", &kCopyKind},
+    {9, "read_csv", &kReadCsvKind},
 };
 
 // Codes index this table directly (one load per task instead of a search). Built at compile
@@ -71,15 +73,17 @@ const TaskKindEntry& read_header(Reader& r, int* owner) {
 
 }  // namespace
 
-TaskResult run_encoded(const double* spec, size_t spec_len, const double* ids, size_t ids_len, const double* files, size_t files_len) {
-  Reader r(spec, spec_len, ids, ids_len, files, files_len);
+TaskResult run_encoded(const double* spec, size_t spec_len, const double* ids, size_t ids_len, const double* files, size_t files_len,
+                       const std::vector<std::string>* strings) {
+  Reader r(spec, spec_len, ids, ids_len, files, files_len, strings);
   int owner = 0;
   const TaskKindEntry& e = read_header(r, &owner);
   return e.kind->run(r, owner);
 }
 
-const char* check_encoded(const double* spec, size_t spec_len, const double* ids, size_t ids_len, const double* files, size_t files_len) {
-  Reader r(spec, spec_len, ids, ids_len, files, files_len);
+const char* check_encoded(const double* spec, size_t spec_len, const double* ids, size_t ids_len, const double* files, size_t files_len,
+                          const std::vector<std::string>* strings) {
+  Reader r(spec, spec_len, ids, ids_len, files, files_len, strings);
   int owner = 0;
   const TaskKindEntry& e = read_header(r, &owner);
   e.kind->check(r, owner);

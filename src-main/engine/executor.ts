@@ -75,9 +75,15 @@ function fileId(path: string, stamps: Float64Array, i: number): number {
   return id;
 }
 
+/** The native string tables this thread opened for its jobs' native tasks (native/tasks/string_tables.h). */
+const openStringTables: number[] = [];
+
+/** Unmaps this thread's job files and drops its jobs' native string tables (at the end of a job). */
 export function closeFiles(): void {
   for (const id of openFiles.values()) native().closeFile(id);
   openFiles.clear();
+  for (const id of openStringTables) native().closeStrings(id);
+  openStringTables.length = 0;
 }
 
 /** The header's kind code: [version, code, owner, ...]. */
@@ -91,6 +97,8 @@ const CODE = 1;
 export class JobRunner {
   private readonly out = new Float64Array(3);
   private fileIds: Float64Array | null = null;
+  /** The job's string table made native, for kinds with string fields (0: the job has no strings). */
+  private stringsId: number | null = null;
 
   constructor(private readonly job: EncodedJob, private readonly allowJs = false) {}
 
@@ -105,7 +113,11 @@ export class JobRunner {
     // worker may see a short job only after it has ended (and its files are gone), and a file
     // that cannot be opened then fails a task, with its key, instead of the worker.
     this.fileIds ??= Float64Array.from(this.job.files, (path, i) => fileId(path, this.job.stamps, i));
-    native().runEncoded(spec, ids, this.fileIds, this.out);
+    if (this.stringsId === null) {
+      this.stringsId = this.job.strings.length ? native().openStrings(this.job.strings) : 0;
+      if (this.stringsId) openStringTables.push(this.stringsId);
+    }
+    native().runEncoded(spec, ids, this.fileIds, this.out, this.stringsId);
     return this.out;
   }
 

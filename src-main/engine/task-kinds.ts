@@ -11,8 +11,9 @@
  *
  *   [version=1, code, owner, ...the kind's fields]
  *
- * Strings (file paths, module names, a user function's arguments) go into tables of the job and
- * the fields name them by index.
+ * Strings (file paths, module names, a user function's arguments, a CSV's column names) go into
+ * tables of the job and the fields name them by index; native kinds read the string table through
+ * Reader::string_ref (the runner makes it native once per job and thread: executor.ts).
  */
 import { TesseraError } from './errors.js';
 import type { TaskSpec } from './graph.js';

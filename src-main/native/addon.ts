@@ -64,20 +64,83 @@ export interface NpyHeaderInfo {
   dataBytes: number;
 }
 
+/** The column types of a table partition (native/table/table_format.h). */
+export type TableDType = 'int64' | 'float64' | 'bool' | 'string' | 'timestamp';
+
+export interface SniffCsvOptions {
+  /** One character; detected among , \t ; | when not given. */
+  sep?: string;
+  /** One character, or '' for no quoting; '"' when not given. */
+  quote?: string;
+  /** Whether the first row names the columns (pandas' default: true). */
+  header?: boolean;
+  /** How much of the file's start to look at (256 KiB when not given; more when a row is longer). */
+  sampleBytes?: number;
+  /** Column name -> type: int64 (int), float64 (float), bool (boolean), string (str, object),
+   * timestamp (datetime64[ns], datetime64). A name the file does not have is ignored, as pandas does. */
+  dtype?: Record<string, string>;
+  /** Strings that mean a missing value, added to pandas' defaults (all of them when keepDefaultNa is false). */
+  naValues?: string[];
+  /** false: only naValues mean a missing value (pandas' keep_default_na). Default true. */
+  keepDefaultNa?: boolean;
+  /** Columns to read as timestamps (ISO 8601; int64 ns since 1970 UTC). */
+  parseDates?: string[];
+}
+
+export interface SniffCsvResult {
+  sep: string;
+  quote: string;
+  header: boolean;
+  /** The byte after the header row (without a header: 0, or 3 after a UTF-8 byte-order mark). */
+  dataOffset: number;
+  /** Every field of a row, in order: a read_csv task's nfields is columns.length. */
+  columns: { name: string; dtype: TableDType }[];
+  /** Data rows in the sample and the bytes they take: rows are about sampleRows * (fileSize - dataOffset) / sampleBytes. */
+  sampleRows: number;
+  sampleBytes: number;
+  fileSize: number;
+  /** The missing-value strings in effect (pandas' defaults and naValues): a read_csv task's naValues. */
+  naValues: string[];
+}
+
+/** A table partition copied out of the store. Null rows hold NaN (float64), 0 / 0n (int64, bool,
+ * timestamp) or '' (string) in `values`; `valid` (1 valid, 0 null) is null when no row is null. */
+export interface TableColumnValues {
+  name: string;
+  dtype: TableDType;
+  values: Float64Array | BigInt64Array | Uint8Array | string[];
+  valid: Uint8Array | null;
+}
+
 export interface NativeAddon {
   simdLevel(): string;
   simdLevels(): string;
   setSimdLevel(level: string): void;
   registerProgram(p: ProgramSpec): number;
   dropProgram(id: number): void;
-  /** Runs one encoded task (see engine/task-kinds.ts) reading chunks `ids` and files `fileIds` (by
-   * the task's file indices); writes [chunk, bytesIn, bytesOut] to `out`. */
-  runEncoded(spec: Float64Array, ids: Float64Array, fileIds: Float64Array, out: Float64Array): void;
+  /** Runs one encoded task (see engine/task-kinds.ts) reading chunks `ids`, files `fileIds` (by
+   * the task's file indices) and the job's string table `strings` (an openStrings id, for kinds with
+   * string fields); writes [chunk, bytesIn, bytesOut] to `out`. */
+  runEncoded(spec: Float64Array, ids: Float64Array, fileIds: Float64Array, out: Float64Array, strings?: number): void;
   /** Decodes and checks one encoded task exactly as runEncoded would (every field read, none
    * left over) without running it; returns its kind's name ('map', 'reduce', ...).
    * A malformed task throws BAD_TASK; map and reduce look their program up, so it must be
    * registered. For round-trip tests of the encoder. */
-  checkEncoded(spec: Float64Array, ids: Float64Array, fileIds: Float64Array): string;
+  checkEncoded(spec: Float64Array, ids: Float64Array, fileIds: Float64Array, strings?: string[]): string;
+  /** Makes a job's string table native (a task names its strings by index); its id for runEncoded. */
+  openStrings(strings: string[]): number;
+  closeStrings(id: number): void;
+  /** What a CSV file holds, from a sample of its start: separator, header, columns and their types
+   * inferred as pandas would (native/csv/sniff.h). EMPTY_FILE for a file with no row; CSV_* errors
+   * (with the line) for a malformed sample. Reads the file synchronously (a sample, not the file). */
+  sniffCsv(path: string, opts?: SniffCsvOptions): SniffCsvResult;
+  /** For each target byte offset, the first row start at or after it (dataOffset for targets before
+   * it, the file's size past the last row): exact partition boundaries, quoted line breaks
+   * included (native/csv/row_scan.h, ADR 0014). Reads the whole file once, synchronously. */
+  csvRowStarts(path: string, opts: { sep: string; quote: string; dataOffset: number }, targets: number[]): number[];
+  /** A copy of a table partition (a chunk a read_csv task made), checked first (BAD_TABLE if
+   * corrupt); NOT_TABLE for another kind of chunk. Timestamps are ns since 1970 UTC. */
+  readTable(id: number): { nrows: number; columns: TableColumnValues[] };
   storeStats(): StoreStats;
   /** Resident bytes of the process, and of them those backed by files (mapped inputs, code). */
   processMemory(): { rssBytes: number; fileBytes: number };
@@ -85,15 +148,15 @@ export interface NativeAddon {
   release(chunk: number): boolean;
   releaseOwner(owner: number): number;
   forgetOwner(owner: number): void;
-  /** A copy of an array chunk. A bytes chunk (putBytes) is refused with NOT_DENSE: use getBytes. */
+  /** A copy of an array chunk. A bytes chunk (putBytes) or a table is refused with NOT_DENSE. */
   readChunk(chunk: number): { dtype: DTypeName; shape: number[]; data: ArrayBuffer };
   putChunk(c: { dtype: DTypeName; shape: number[]; data: ArrayBufferView; owner?: number }): number;
   /** Copies an opaque payload (serialized records, a table partition) into a new bytes chunk of
    * `owner`, counted and released like any chunk (dtype uint8, shape [length]); returns its id.
    * Array tasks refuse to read it (NOT_DENSE). */
   putBytes(owner: number, data: Uint8Array): number;
-  /** What a chunk holds: an array ('dense') or a payload ('bytes', putBytes). */
-  chunkLayout(chunk: number): 'dense' | 'bytes';
+  /** What a chunk holds: an array ('dense'), a payload ('bytes', putBytes) or a table partition ('table', readTable). */
+  chunkLayout(chunk: number): 'dense' | 'bytes' | 'table';
   /** A copy of a bytes chunk's payload. CHUNK_NOT_FOUND as readChunk; NOT_BYTES for an array chunk. */
   getBytes(id: number): Uint8Array;
   /** Maps a file; given the size and mtime a job planned with, a file that differs is INPUT_CHANGED. */

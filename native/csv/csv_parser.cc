@@ -1,0 +1,264 @@
+#include "csv_parser.h"
+
+#include <cmath>
+#include <cstring>
+#include <fast_float/fast_float.h>
+#include <limits>
+
+#include "../common/error.h"
+#include "../table/table_builder.h"
+#include "values.h"
+
+namespace tessera::csv {
+
+using table::ColumnType;
+
+struct CsvPartitionParser::Column {
+  CsvColumn spec;
+  std::vector<int64_t> i64;     // int64 and timestamp
+  std::vector<double> f64;
+  std::vector<uint8_t> u8;      // bool
+  std::vector<int32_t> codes;   // string
+  std::vector<uint8_t> valid;   // empty until the column's first null, then one byte per row
+  bool has_null = false;
+  bool check_na_first = false;  // a missing-value string reads as a number of this type (e.g. "-999")
+  std::unique_ptr<StringDict> dict;
+
+  void ok() {
+    if (has_null) valid.push_back(1);
+  }
+};
+
+CsvPartitionParser::CsvPartitionParser(CsvParseOptions opts, CsvErrorContext errors)
+    : opts_(std::move(opts)), errors_(std::move(errors)), na_(opts_.na_values) {
+  if (opts_.nfields == 0) throw Error("BAD_ARGUMENT", "a CSV partition needs its rows' field count", "");
+  by_field_.assign(opts_.nfields, nullptr);
+  for (const CsvColumn& spec : opts_.columns) {
+    if (spec.index >= opts_.nfields) throw Error("BAD_ARGUMENT", "column '" + spec.name + "' is field " + std::to_string(spec.index) + " of rows with " + std::to_string(opts_.nfields), "");
+    if (by_field_[spec.index]) throw Error("BAD_ARGUMENT", "field " + std::to_string(spec.index) + " is asked for twice", "");
+    auto c = std::make_unique<Column>();
+    c->spec = spec;
+    for (const std::string& v : na_.values()) {
+      const auto* p = reinterpret_cast<const uint8_t*>(v.data());
+      int64_t i;
+      double f;
+      if (spec.type == ColumnType::Int64 && parse_int64(p, v.size(), &i)) c->check_na_first = true;
+      if (spec.type == ColumnType::Float64 && parse_float64(p, v.size(), &f) && !std::isnan(f)) c->check_na_first = true;
+    }
+    if (spec.type == ColumnType::String) c->dict = std::make_unique<StringDict>(na_);
+    by_field_[spec.index] = c.get();
+    cols_.push_back(std::move(c));
+  }
+  delim_[opts_.dialect.sep] = delim_['\n'] = delim_['\r'] = true;
+  // A separator that can appear inside a number ("1.5" with sep '.') would be read as part of it.
+  const uint8_t s = opts_.dialect.sep;
+  fused_numbers_ = !(is_digit(s) || std::strchr("+-.eEiInNfFaAtTyY", s));
+}
+
+CsvPartitionParser::~CsvPartitionParser() = default;
+
+const uint8_t* CsvPartitionParser::field_end(const uint8_t* p, const uint8_t* end) const {
+  while (p < end && !delim_[*p]) ++p;
+  return p;
+}
+
+void CsvPartitionParser::null(Column& c) {
+  if (!c.has_null) {
+    c.valid.assign(nrows_, 1);
+    c.has_null = true;
+  }
+  c.valid.push_back(0);
+  switch (c.spec.type) {
+    case ColumnType::Float64: c.f64.push_back(std::numeric_limits<double>::quiet_NaN()); break;
+    case ColumnType::Bool: c.u8.push_back(0); break;
+    case ColumnType::String: c.codes.push_back(0); break;
+    default: c.i64.push_back(0); break;
+  }
+}
+
+// p is at an opening quote. Sets the field's text (into the buffer, or into scratch_ when doubled
+// quotes had to be undone or text followed the closing quote) and returns where the field ends.
+const uint8_t* CsvPartitionParser::quoted(const uint8_t* p, const uint8_t* end, const std::string& name, size_t field, const uint8_t** text, size_t* n) {
+  const uint8_t q = static_cast<uint8_t>(opts_.dialect.quote);
+  const uint8_t* run = p + 1;  // the text not yet copied to scratch_
+  const uint8_t* s = run;
+  bool copied = false;
+  for (;;) {
+    const void* hit = s < end ? std::memchr(s, q, static_cast<size_t>(end - s)) : nullptr;
+    if (!hit) throw_unterminated_quote(errors_, offset_of(p), name, field);
+    const uint8_t* c = static_cast<const uint8_t*>(hit);
+    if (c + 1 < end && c[1] == q) {  // "" is one quote
+      if (!copied) scratch_.clear();
+      scratch_.insert(scratch_.end(), run, c + 1);
+      copied = true;
+      s = run = c + 2;
+      continue;
+    }
+    const uint8_t* after = c + 1;
+    const uint8_t* fe = field_end(after, end);
+    if (!copied && fe == after) {
+      *text = p + 1;
+      *n = static_cast<size_t>(c - (p + 1));
+      return after;
+    }
+    if (!copied) scratch_.clear();
+    scratch_.insert(scratch_.end(), run, c);
+    scratch_.insert(scratch_.end(), after, fe);  // pandas keeps what follows the closing quote
+    *text = scratch_.data();
+    *n = scratch_.size();
+    return fe;
+  }
+}
+
+const uint8_t* CsvPartitionParser::skip_field(const uint8_t* p, const uint8_t* end, size_t field) {
+  if (p < end && static_cast<int>(*p) == opts_.dialect.quote) {
+    const uint8_t* text;
+    size_t n;
+    return quoted(p, end, std::string(), field, &text, &n);
+  }
+  return field_end(p, end);
+}
+
+void CsvPartitionParser::convert(Column& c, const uint8_t* text, size_t n, const uint8_t* at) {
+  if (c.spec.type == ColumnType::String) {
+    const int32_t code = c.dict->code(text, n);
+    if (code == StringDict::kNull) return null(c);
+    if (code == StringDict::kInvalidUtf8) throw_invalid_utf8(errors_, offset_of(at), c.spec.name, c.spec.index + 1);
+    c.codes.push_back(code);
+    return c.ok();
+  }
+  if (na_.contains(text, n)) return null(c);
+  bool good = false;
+  switch (c.spec.type) {
+    case ColumnType::Int64: {
+      int64_t v;
+      if ((good = parse_int64(text, n, &v))) c.i64.push_back(v);
+      break;
+    }
+    case ColumnType::Float64: {
+      double v;
+      if ((good = parse_float64(text, n, &v))) c.f64.push_back(v);
+      break;
+    }
+    case ColumnType::Bool: {
+      uint8_t v;
+      if ((good = parse_bool(text, n, &v))) c.u8.push_back(v);
+      break;
+    }
+    case ColumnType::Timestamp: {
+      int64_t v;
+      if ((good = parse_timestamp(text, n, &v))) c.i64.push_back(v);
+      break;
+    }
+    default: break;
+  }
+  if (!good) throw_bad_value(errors_, offset_of(at), c.spec.name, c.spec.index + 1, table::column_type_name(c.spec.type), text, n);
+  c.ok();
+}
+
+const uint8_t* CsvPartitionParser::parse_field(Column& c, const uint8_t* p, const uint8_t* end) {
+  if (p < end && static_cast<int>(*p) == opts_.dialect.quote) {
+    const uint8_t* text;
+    size_t n;
+    const uint8_t* next = quoted(p, end, c.spec.name, c.spec.index + 1, &text, &n);
+    convert(c, text, n, p);
+    return next;
+  }
+  // The common case, read in place: a plain integer or float that ends at a separator or line end.
+  if (fused_numbers_ && !c.check_na_first) {
+    if (c.spec.type == ColumnType::Int64) {
+      const uint8_t* q = p;
+      bool neg = false;
+      if (q < end && (*q == '-' || *q == '+')) neg = *q++ == '-';
+      const uint8_t* digits = q;
+      const uint8_t* lim = end - q > 18 ? q + 18 : end;  // 18 digits cannot overflow
+      uint64_t v = 0;
+      while (q < lim && is_digit(*q)) v = v * 10 + static_cast<uint64_t>(*q++ - '0');
+      if (q > digits && (q == end || delim_[*q])) {
+        c.i64.push_back(neg ? -static_cast<int64_t>(v) : static_cast<int64_t>(v));
+        c.ok();
+        return q;
+      }
+    } else if (c.spec.type == ColumnType::Float64) {
+      double v;
+      const auto r = fast_float::from_chars(reinterpret_cast<const char*>(p), reinterpret_cast<const char*>(end), v);
+      const auto* q = reinterpret_cast<const uint8_t*>(r.ptr);
+      if (r.ec == std::errc() && q != p && (q == end || delim_[*q]) && !std::isnan(v)) {  // NaN: maybe a missing value
+        c.f64.push_back(v);
+        c.ok();
+        return q;
+      }
+    }
+  }
+  const uint8_t* q = field_end(p, end);
+  convert(c, p, static_cast<size_t>(q - p), p);
+  return q;
+}
+
+void CsvPartitionParser::parse(const uint8_t* buf, size_t n, uint64_t offset) {
+  buf_ = buf;
+  offset_ = offset;
+  const uint8_t* p = buf;
+  const uint8_t* const end = buf + n;
+  const uint8_t sep = opts_.dialect.sep;
+  const size_t nfields = opts_.nfields;
+  while (p < end) {
+    // Empty lines and lines of only spaces and tabs are skipped (pandas' skip_blank_lines).
+    const uint8_t first = *p;
+    if (is_line_end(first) || ((first == ' ' || first == '\t') && first != sep)) {
+      const uint8_t* q = p;
+      while (q < end && (*q == ' ' || *q == '\t') && *q != sep) ++q;
+      if (q == end || is_line_end(*q)) {
+        p = q;
+        if (p < end && *p++ == '\r' && p < end && *p == '\n') ++p;
+        continue;
+      }
+    }
+    const uint8_t* row = p;
+    size_t f = 0;
+    for (;;) {
+      Column* c = f < nfields ? by_field_[f] : nullptr;
+      p = c ? parse_field(*c, p, end) : skip_field(p, end, f + 1);
+      if (p < end && *p == sep) {
+        ++p;
+        ++f;
+        continue;
+      }
+      break;
+    }
+    if (f + 1 != nfields) throw_ragged_row(errors_, offset_of(row), nfields, f + 1);
+    if (p < end && *p++ == '\r' && p < end && *p == '\n') ++p;  // the line end
+    ++nrows_;
+  }
+}
+
+table::TableBuilder CsvPartitionParser::table() const {
+  table::TableBuilder t(nrows_);
+  for (const auto& c : cols_) {
+    table::ColumnBuffers b;
+    b.name = c->spec.name;
+    b.type = c->spec.type;
+    switch (c->spec.type) {
+      case ColumnType::Float64: b.data = c->f64.data(); break;
+      case ColumnType::Bool: b.data = c->u8.data(); break;
+      case ColumnType::String:
+        b.data = c->codes.data();
+        b.dict_count = c->dict->count();
+        b.dict_offsets = c->dict->offsets().data();
+        b.dict_bytes = c->dict->bytes().data();
+        break;
+      default: b.data = c->i64.data(); break;
+    }
+    b.validity = c->has_null ? c->valid.data() : nullptr;
+    t.add(std::move(b));
+  }
+  return t;
+}
+
+size_t CsvPartitionParser::table_size() const { return table().size(); }
+
+void CsvPartitionParser::write_table(uint8_t* out) const { table().write(out); }
+
+std::shared_ptr<Chunk> CsvPartitionParser::build(int owner) const { return table().build(owner); }
+
+}  // namespace tessera::csv

@@ -1,0 +1,126 @@
+// The read_csv kind: one partition of a CSV file, the rows that begin in the byte range
+// [start, end), parsed into one Table chunk (table/table_format.h) holding the requested columns.
+// The planner (collections/dataframe/) gets the rows' layout from the sniffer and exact row
+// starts from csvRowStarts (csv/row_scan.h, ADR 0014); its TS twin is
+// src-main/collections/dataframe/kinds/read-csv.ts.
+//   fields: file, start, end, sep (string), quote (string, "" for none), nfields,
+//           ncols, ncols x [name (string), type (table::ColumnType), index],
+//           nna, nna x na value (string)
+//
+// The file is the job's (mapped once per worker, checked against the size and mtime the job was
+// planned with). Blocks of it are copied out under guarded_read (io/mapped_guard.h) before they are
+// parsed, so a file truncated under the job is INPUT_CHANGED rather than a SIGBUS, and the parser
+// itself never reads the mapping; the copy costs a memcpy per byte, small next to parsing.
+// Errors name the file, the line and the column (csv/csv_errors.h); the chunk is published only
+// once the whole range has parsed.
+#include <cstring>
+#include <string>
+
+#include "../../common/error.h"
+#include "../../csv/csv_parser.h"
+#include "../../csv/row_blocks.h"
+#include "../../csv/scan_bytes.h"
+#include "../../io/mapped_file.h"
+#include "../../io/mapped_guard.h"
+#include "../../store/chunk_store.h"
+#include "../kind.h"
+
+namespace tessera {
+
+namespace {
+
+using csv::CsvColumn;
+using csv::CsvParseOptions;
+
+// 1 MiB: a block and the columns it turns into stay in the L2 cache of most machines.
+constexpr size_t kBlock = 1 << 20;
+
+struct ReadCsvTask {
+  int file = 0;
+  uint64_t start = 0, end = 0;
+  CsvParseOptions opts;
+  int owner = 0;
+};
+
+ReadCsvTask decode(Reader& r, int owner) {
+  ReadCsvTask t;
+  t.owner = owner;
+  t.file = r.file_ref();
+  t.start = static_cast<uint64_t>(r.integer(0));
+  t.end = static_cast<uint64_t>(r.integer(0));
+  if (t.end < t.start) Reader::bad("a read_csv range ends before it starts");
+  const std::string& sep = r.string_ref();
+  const std::string& quote = r.string_ref();
+  try {
+    t.opts.dialect = csv::make_dialect(sep, quote);
+  } catch (const Error& e) {
+    Reader::bad(std::string("read_csv: ") + e.what());
+  }
+  t.opts.nfields = static_cast<uint32_t>(r.integer(1, 1 << 20));
+  const size_t ncols = r.count(t.opts.nfields);
+  std::vector<bool> seen(t.opts.nfields, false);
+  for (size_t k = 0; k < ncols; ++k) {
+    CsvColumn c;
+    c.name = r.string_ref();
+    c.type = static_cast<table::ColumnType>(r.integer(1, 5));
+    c.index = static_cast<uint32_t>(r.integer(0, t.opts.nfields - 1));
+    if (seen[c.index]) Reader::bad("read_csv names a field twice");
+    seen[c.index] = true;
+    t.opts.columns.push_back(std::move(c));
+  }
+  const size_t nna = r.count(4096);
+  for (size_t k = 0; k < nna; ++k) t.opts.na_values.push_back(r.string_ref());
+  return t;
+}
+
+// A plain memcpy out of the mapping, run under guarded_read: nothing here needs a destructor.
+struct Copy {
+  uint8_t* dst;
+  const uint8_t* src;
+  size_t n;
+};
+struct Count {
+  const uint8_t* p;
+  size_t n;
+  uint64_t lines;
+};
+
+TaskResult run(const ReadCsvTask& t) {
+  auto f = FileRegistry::instance().get(t.file);
+  f->check_unchanged();
+  if (t.end > f->size())
+    throw Error("BAD_TASK", "read_csv: the range [" + std::to_string(t.start) + ", " + std::to_string(t.end) + ") is past the end of " + f->path(),
+                "this is a bug in the planner, please report it");
+  const MappedRange range{f->data(), f->size()};
+
+  // Line numbers, only when an error is raised: the line breaks before the offset, plus one.
+  csv::CsvErrorContext errors{f->path(), [f, range](uint64_t offset) -> uint64_t {
+                                Count c{f->data(), static_cast<size_t>(std::min<uint64_t>(offset, f->size())), 0};
+                                if (guarded_read([](void* a) { auto* x = static_cast<Count*>(a); x->lines = csv::count_line_ends(x->p, x->n); }, &c, &range, 1) >= 0)
+                                  return 0;
+                                return c.lines + 1;
+                              }};
+  csv::CsvPartitionParser parser(t.opts, errors);
+  const auto read = [&](uint64_t offset, uint8_t* dst, size_t n) {
+    f->check_unchanged();
+    Copy c{dst, f->data() + offset, n};
+    if (guarded_read([](void* a) { auto* x = static_cast<Copy*>(a); std::memcpy(x->dst, x->src, x->n); }, &c, &range, 1) >= 0)
+      throw_input_changed(f->path(), "it shrank while it was being read");
+  };
+  const auto parse = [&](const uint8_t* buf, size_t n, uint64_t offset) { parser.parse(buf, n, offset); };
+  const uint64_t bytes_in = csv::for_each_row_block(f->size(), t.start, t.end, t.opts.dialect, kBlock, read, parse);
+  f->release_pages(t.start, t.end - t.start);
+
+  auto out = parser.build(t.owner);
+  TaskResult r;
+  r.bytes_in = static_cast<int64_t>(bytes_in);
+  r.bytes_out = static_cast<int64_t>(out->nbytes);
+  r.chunk = ChunkStore::instance().publish(out);
+  return r;
+}
+
+}  // namespace
+
+extern const TaskKind kReadCsvKind = task_kind<ReadCsvTask, decode, run>();
+
+}  // namespace tessera

@@ -1,0 +1,65 @@
+/**
+ * read_csv: one partition of a CSV file, the rows that begin in the byte range [start, end),
+ * parsed natively into one table chunk holding the listed columns (native/tasks/kinds/read_csv.cc;
+ * the chunk's format: native/table/table_format.h; read it back with native().readTable).
+ *
+ * The planner takes the file's layout from native().sniffCsv (sep, quote, columns and their dtypes,
+ * dataOffset, naValues) and the partition boundaries from native().csvRowStarts (exact row starts,
+ * so a quoted line break never splits a row: ADR 0014); consecutive boundaries make the ranges.
+ *
+ * Encoding: [file, start, end, sep, quote, nfields, ncols, ncols x [name, dtype, index], nna,
+ * nna x naValue]; the file through the job's file table (mapped once per worker, checked against the
+ * size and mtime the job planned with), every string through its string table.
+ */
+import { TesseraError } from '../../../engine/errors.js';
+import type { TaskKind } from '../../../engine/task-kinds.js';
+import type { TableDType } from '../../../native/addon.js';
+
+export type CsvColumnDType = TableDType;
+
+export interface ReadCsvColumn {
+  name: string;
+  dtype: CsvColumnDType;
+  /** The field's position in a row (0-based). */
+  index: number;
+}
+
+export interface ReadCsvSpec {
+  kind: 'read_csv';
+  path: string;
+  /** A row start (csvRowStarts), and the next partition's start (or the file's size). */
+  start: number;
+  end: number;
+  sep: string;
+  /** '' for no quoting. */
+  quote: string;
+  /** Fields in every row (the sniffer's columns.length): a row with another count is CSV_RAGGED_ROW. */
+  nfields: number;
+  /** Only the columns to parse (usecols, projection), in the order of the table's columns. */
+  columns: ReadCsvColumn[];
+  /** The strings that mean a missing value (the sniffer's naValues). */
+  naValues: string[];
+  /** The bytes the table chunk will take (the memory gate counts it before the task runs). */
+  estBytes: number;
+}
+
+/** The codes of native/table/table_format.h's ColumnType. */
+const DTYPE_CODES: Record<CsvColumnDType, number> = { int64: 1, float64: 2, bool: 3, timestamp: 4, string: 5 };
+
+export const readCsvKind: TaskKind<ReadCsvSpec> = {
+  name: 'read_csv',
+  code: 9,
+  encode(w, spec, ctx) {
+    w.push(ctx.fileIndex(spec.path)); w.push(spec.start); w.push(spec.end);
+    w.push(ctx.stringIndex(spec.sep)); w.push(ctx.stringIndex(spec.quote));
+    w.push(spec.nfields); w.push(spec.columns.length);
+    for (const c of spec.columns) {
+      const code = DTYPE_CODES[c.dtype];
+      if (code === undefined) throw new TesseraError('INTERNAL', `read_csv: column '${c.name}' has dtype '${c.dtype}'`, `a CSV column is one of ${Object.keys(DTYPE_CODES).join(', ')}`);
+      w.push(ctx.stringIndex(c.name)); w.push(code); w.push(c.index);
+    }
+    w.push(spec.naValues.length);
+    for (const v of spec.naValues) w.push(ctx.stringIndex(v));
+  },
+  estimate: (spec) => spec.estBytes,
+};
