@@ -34,7 +34,7 @@ module.exports = {
       comment: 'The generic core knows nothing of collections, the service, profiles, reports or hosts.',
       severity: 'error',
       from: { path: '^src-main/engine/' },
-      to: { path: below(['collections', 'run', 'service', 'profile', 'report', 'hosts']) },
+      to: { path: below(['lang', 'collections', 'run', 'service', 'profile', 'report', 'hosts']) },
     },
     {
       name: 'collections-import-engine-native-api',
@@ -42,6 +42,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src-main/collections/' },
       to: { path: below(['run', 'service', 'profile', 'report', 'hosts']) },
+    },
+    {
+      name: 'lang-below-collections',
+      comment: 'The expression language every collection parses: it knows no collection and no layer above.',
+      severity: 'error',
+      from: { path: '^src-main/lang/' },
+      to: { path: below(['collections', 'run', 'service', 'profile', 'report', 'hosts']) },
     },
     {
       name: 'collections-not-sideways',

@@ -124,9 +124,13 @@ const HistogramSchema = z.object({
 });
 export type Histogram = z.infer<typeof HistogramSchema>;
 const OutputSchema = z.object({
-  name: z.string(), kind: z.enum(['scalar', 'array']), dtype: z.string(),
+  /** A table's dtype is per column (`dtypes`); scalars and arrays have one. */
+  name: z.string(), kind: z.enum(['scalar', 'array', 'table']), dtype: z.string().optional(),
   value: ScalarValue.optional(), shape: z.array(z.number()).optional(), values: z.unknown().optional(), path: z.string().optional(),
   histogram: HistogramSchema.optional(),
+  /** Tables: the columns, their dtypes, the rows held inline (at most 10,000) and how many there are. */
+  columns: z.array(z.string()).optional(), dtypes: z.array(z.string()).optional(),
+  rows: z.array(z.array(z.union([z.number(), z.string(), z.boolean(), z.null()]))).optional(), nrows: z.number().optional(),
 });
 export type OutputEvent = z.infer<typeof OutputSchema>;
 

@@ -5,8 +5,12 @@
  *   { "tessera": 1,
  *     "datasets": { "x": { "random": "uniform", "shape": [10000000], "seed": 42, "chunks": [1000000] },
  *                   "a": { "npy": "a.npy", "chunks": [1000, 1000] },
- *                   "r": { "raw": "r.f64", "dtype": "float64", "shape": [4000, 250], "chunks": "auto" } },
- *     "outputs": { "m": "sqrt(x ** 2).mean()" } }
+ *                   "r": { "raw": "r.f64", "dtype": "float64", "shape": [4000, 250], "chunks": "auto" },
+ *                   "t": { "csv": "trips/*.csv", "parse_dates": ["pickup"], "blocksize": "64MB" } },
+ *     "outputs": { "m": "sqrt(x ** 2).mean()", "first": "t.head(10)" } }
+ *
+ * Array datasets and outputs go to the array collection, table datasets (csv) and the outputs
+ * that name them to the dataframe collection.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
@@ -17,6 +21,9 @@ import { type DType, isDType, itemsize } from '../collections/array/dtype.js';
 import { product } from '../collections/array/grid.js';
 import { TesseraError } from '../engine/errors.js';
 import { ExprContext, type Node } from '../collections/array/expr.js';
+import { csvFiles, csvTable, planCsv, TableEvaluator, type TableNode, type TableOutput } from '../collections/dataframe/index.js';
+import { parseExpression, type Ast } from '../lang/python-expression.js';
+import { parseBytes } from '../engine/units.js';
 
 export interface JobSpec {
   tessera: 1;
@@ -26,8 +33,15 @@ export interface JobSpec {
 
 export interface BuiltJob {
   ctx: ExprContext;
+  /** The array datasets. */
   datasets: Map<string, Node>;
+  /** The array outputs. */
   outputs: { name: string; node: Node }[];
+  /** The table datasets (CSV) and the outputs that read them. */
+  tables: Map<string, TableNode>;
+  tableOutputs: { name: string; output: TableOutput }[];
+  /** Every output's name, in the spec's order. */
+  order: string[];
   /** The chunk size "auto" chose per dataset, and why (when a chooser was given). */
   autoChunks: { dataset: string; bytes: number; reason: string }[];
 }
@@ -78,9 +92,12 @@ export function validateSpec(raw: unknown): JobSpec {
 /** Resolves if a job may read a file (absolute path); see file-access.ts. */
 export type ReadableCheck = (path: string) => Promise<void>;
 
-async function buildDataset(ctx: ExprContext, name: string, d: Record<string, unknown>, baseDir: string, readable?: ReadableCheck): Promise<Node> {
+/** A dataset of the dataframe collection (a table) rather than an array. */
+const isTableDataset = (d: Record<string, unknown>) => 'csv' in d;
+
+async function buildDataset<T>(name: string, build: () => Promise<T>): Promise<T> {
   try {
-    return await buildDatasetNode(ctx, name, d, baseDir, readable);
+    return await build();
   } catch (e) {
     // Every failure here is this dataset's: say so in the message and mark it for the window.
     if (!(e instanceof TesseraError)) throw e;
@@ -89,12 +106,49 @@ async function buildDataset(ctx: ExprContext, name: string, d: Record<string, un
   }
 }
 
-/** The files a spec's datasets read (`npy` and `raw` paths, as written in the spec). */
+const CSV_KEYS = ['csv', 'sep', 'quote', 'header', 'dtype', 'na_values', 'parse_dates', 'usecols', 'blocksize'];
+
+async function buildTable(name: string, d: Record<string, unknown>, baseDir: string, readable?: ReadableCheck): Promise<TableNode> {
+  for (const k of Object.keys(d)) if (!CSV_KEYS.includes(k)) throw specError(`dataset '${name}': unknown key "${k}" for a CSV dataset`, `a CSV dataset takes ${CSV_KEYS.join(', ')}`);
+  if (typeof d.csv !== 'string' || !d.csv) throw specError(`dataset '${name}': "csv" must be a path, a folder or a pattern such as data/*.csv`);
+  const strings = (k: string) => {
+    const v = d[k];
+    if (v !== undefined && (!Array.isArray(v) || !v.every((x) => typeof x === 'string'))) throw specError(`dataset '${name}': "${k}" must be a list of strings`);
+    return v as string[] | undefined;
+  };
+  const one = (k: string) => {
+    const v = d[k];
+    if (v !== undefined && (typeof v !== 'string' || v.length !== 1)) throw specError(`dataset '${name}': "${k}" must be one character`);
+    return v as string | undefined;
+  };
+  if (d.header !== undefined && typeof d.header !== 'boolean') throw specError(`dataset '${name}': "header" must be true or false`);
+  if (d.dtype !== undefined && (typeof d.dtype !== 'object' || Array.isArray(d.dtype) || !d.dtype)) throw specError(`dataset '${name}': "dtype" must map column names to dtypes`, 'for example "dtype": {"id": "int64", "name": "string"}');
+  const blocksize = d.blocksize === undefined || d.blocksize === 'auto' ? undefined
+    : typeof d.blocksize === 'number' ? d.blocksize : typeof d.blocksize === 'string' ? parseBytes(d.blocksize) : NaN;
+  const files = await csvFiles(isAbsolute(d.csv) ? d.csv : resolve(baseDir, d.csv));
+  for (const f of files) await readable?.(f);
+  return csvTable(await planCsv(files, {
+    sep: one('sep'), quote: one('quote'), header: d.header as boolean | undefined, dtype: d.dtype as Record<string, string> | undefined,
+    naValues: strings('na_values'), parseDates: strings('parse_dates'), usecols: strings('usecols'), blocksize,
+  }));
+}
+
+/** The dataset names an expression reads. */
+function namesIn(ast: Ast, out = new Set<string>()): Set<string> {
+  if (ast.t === 'name') out.add(ast.name);
+  for (const v of Object.values(ast)) {
+    if (Array.isArray(v)) for (const x of v) { if (x && typeof x === 'object' && 't' in x) namesIn(x as Ast, out); else if (x && typeof x === 'object' && 'value' in x) namesIn((x as { value: Ast }).value, out); }
+    else if (v && typeof v === 'object' && 't' in v) namesIn(v as Ast, out);
+  }
+  return out;
+}
+
+/** The files a spec's datasets read (`npy`, `raw` and `csv` paths, as written in the spec). */
 export function specFiles(spec: { datasets?: Record<string, unknown> }): string[] {
   const out: string[] = [];
   for (const d of Object.values(spec.datasets ?? {})) {
     if (!d || typeof d !== 'object') continue;
-    for (const k of ['npy', 'raw']) {
+    for (const k of ['npy', 'raw', 'csv']) {
       const p = (d as Record<string, unknown>)[k];
       if (typeof p === 'string') out.push(p);
     }
@@ -149,7 +203,7 @@ export interface BuildOptions {
 export async function buildJob(spec: JobSpec, baseDir: string, opts: BuildOptions = {}): Promise<BuiltJob> {
   const built = await buildOnce(spec, baseDir, opts.readable);
   if (!opts.autoChunks) return built;
-  const auto = Object.entries(spec.datasets ?? {}).filter(([, d]) => d.chunks === undefined || d.chunks === 'auto');
+  const auto = Object.entries(spec.datasets ?? {}).filter(([, d]) => !isTableDataset(d) && (d.chunks === undefined || d.chunks === 'auto'));
   if (!auto.length) return built;
   const datasets = { ...spec.datasets };
   const autoChunks: BuiltJob['autoChunks'] = [];
@@ -165,8 +219,26 @@ export async function buildJob(spec: JobSpec, baseDir: string, opts: BuildOption
 async function buildOnce(spec: JobSpec, baseDir: string, readable?: ReadableCheck): Promise<BuiltJob> {
   const ctx = new ExprContext();
   const datasets = new Map<string, Node>();
-  for (const [name, d] of Object.entries(spec.datasets ?? {})) datasets.set(name, await buildDataset(ctx, name, d, baseDir, readable));
+  const tables = new Map<string, TableNode>();
+  for (const [name, d] of Object.entries(spec.datasets ?? {})) {
+    if (isTableDataset(d)) tables.set(name, await buildDataset(name, () => buildTable(name, d, baseDir, readable)));
+    else datasets.set(name, await buildDataset(name, () => buildDatasetNode(ctx, name, d, baseDir, readable)));
+  }
   const ev = new Evaluator(ctx, datasets);
-  const outputs = Object.entries(spec.outputs).map(([name, src]) => ({ name, node: ev.evaluateOutput(src, name) }));
-  return { ctx, datasets, outputs, autoChunks: [] };
+  const tev = new TableEvaluator(tables);
+  const outputs: BuiltJob['outputs'] = [];
+  const tableOutputs: BuiltJob['tableOutputs'] = [];
+  for (const [name, src] of Object.entries(spec.outputs)) {
+    // An output that names a table is the dataframe collection's (parse errors: the array evaluator reports them).
+    let reads: Set<string> | null = null;
+    try { reads = namesIn(parseExpression(src)); } catch { /* reported below */ }
+    if (reads && [...reads].some((n) => tables.has(n))) {
+      const arrays = [...reads].filter((n) => datasets.has(n));
+      if (arrays.length) throw specError(`output '${name}' mixes tables (${[...reads].filter((n) => tables.has(n)).join(', ')}) and arrays (${arrays.join(', ')})`, 'compute them as separate outputs; moving columns into arrays (.values) comes with the next release');
+      tableOutputs.push({ name, output: tev.evaluateOutput(src, name) });
+    } else {
+      outputs.push({ name, node: ev.evaluateOutput(src, name) });
+    }
+  }
+  return { ctx, datasets, outputs, tables, tableOutputs, order: Object.keys(spec.outputs), autoChunks: [] };
 }

@@ -13,6 +13,7 @@ import { largest, product } from '../collections/array/grid.js';
 import type { Backend } from './backend.js';
 import { checkFreeSpace, removeStaleTemps } from './output-space.js';
 import type { BuiltJob } from './job-spec.js';
+import type { TableComputeResult } from '../collections/dataframe/index.js';
 
 /** Arrays up to this many elements are returned as values; larger ones are written to files. */
 export const MAX_VALUE_ELEMENTS = 10_000;
@@ -43,7 +44,41 @@ export function jobWarnings(job: BuiltJob, memoryLimit: number | null | undefine
   return out;
 }
 
-export async function runBuiltJob(backend: Backend, job: BuiltJob, { outDir: out, skipSpaceCheck, ...compute }: RunJobOptions): Promise<ComputeResult> {
+/** A job's results: every output, array or table, in the spec's order, with the runs' events and stats. */
+export interface JobResult extends Omit<ComputeResult, 'outputs'> {
+  outputs: (ComputeResult['outputs'][number] | TableComputeResult['outputs'][number])[];
+}
+
+/**
+ * Runs a built job: its array outputs, then its table outputs (one engine job each; a job with
+ * only one kind runs one). Their task streams and samples are joined; the stats add up (peaks: the larger).
+ */
+export async function runBuiltJob(backend: Backend, job: BuiltJob, opts: RunJobOptions): Promise<JobResult> {
+  const runs: (ComputeResult | (TableComputeResult & { layers: ComputeResult['layers'] }))[] = [];
+  if (job.outputs.length || !job.tableOutputs.length) runs.push(await runArrays(backend, job, opts));
+  if (job.tableOutputs.length) {
+    const { outDir: _outDir, skipSpaceCheck: _skip, ...compute } = opts;
+    let layers: ComputeResult['layers'] = [];
+    const r = await backend.computeTables(job.tableOutputs, { ...compute, onGraph: (g) => { layers = g.layers; compute.onGraph?.(g); } });
+    runs.push({ ...r, layers });
+  }
+  if (runs.length === 1 && 'layers' in runs[0]) return runs[0] as JobResult;
+  const byName = new Map<string, JobResult['outputs'][number]>();
+  for (const r of runs) for (const o of r.outputs) byName.set(o.name, o);
+  return {
+    outputs: job.order.map((n) => byName.get(n)!),
+    records: runs.flatMap((r) => r.records), samples: runs.flatMap((r) => r.samples), layers: runs.flatMap((r) => r.layers),
+    startedAt: runs[0].startedAt, workers: runs[0].workers,
+    stats: {
+      tasks: runs.reduce((s, r) => s + r.stats.tasks, 0), wall_s: runs.reduce((s, r) => s + r.stats.wall_s, 0),
+      peak_store_bytes: Math.max(...runs.map((r) => r.stats.peak_store_bytes)),
+      peak_rss_bytes: Math.max(...runs.map((r) => r.stats.peak_rss_bytes)),
+      peak_mapped_bytes: Math.max(...runs.map((r) => r.stats.peak_mapped_bytes)),
+    },
+  };
+}
+
+async function runArrays(backend: Backend, job: BuiltJob, { outDir: out, skipSpaceCheck, ...compute }: RunJobOptions): Promise<ComputeResult> {
   const outDir = resolve(out);
   const requests = job.outputs.map((o) => ({
     name: o.name, node: o.node,

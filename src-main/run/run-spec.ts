@@ -4,12 +4,11 @@
  * under `outDir`) with the task stream, memory samples and stats. Hosts add only presentation
  * (the CLI's progress bar and printing, the window's batched events and history).
  */
-import type { ComputeResult } from '../collections/array/compute.js';
 import { TesseraError } from '../engine/errors.js';
 import type { Backend } from './backend.js';
 import { type DatasetChunking, describeChunking } from './chunking.js';
 import { type AutoChunkChooser, type BuiltJob, buildJob, type ReadableCheck, validateSpec } from './job-spec.js';
-import { jobWarnings, type RunJobOptions, runBuiltJob } from './run-job.js';
+import { type JobResult, jobWarnings, type RunJobOptions, runBuiltJob } from './run-job.js';
 
 /**
  * Makes the "auto" chooser of one run from the backend that runs it (its workers and machine) and
@@ -27,7 +26,7 @@ export interface PlannedRun {
 }
 
 export interface SpecRun extends PlannedRun {
-  result: ComputeResult;
+  result: JobResult;
 }
 
 export interface RunSpecOptions extends RunJobOptions {

@@ -50,6 +50,7 @@ export class JobExports {
     const name = what.replace(/^out\./, '');
     const out = what.startsWith('out.') ? (job.outputs as OutputEvent[]).find((o) => o.name === name) : undefined;
     if (!out) throw new TesseraError('NOT_FOUND', `job ${jobId} has no output '${name}'`, `its outputs: ${(job.outputs as OutputEvent[]).map((o) => o.name).join(', ') || 'none'}`);
+    if (out.kind === 'table') throw new TesseraError('UNSUPPORTED', `'${name}' is a table: tables are not exported as .npy`, 'CSV and Parquet exports of tables come with the next release; copy the rows from the results for now');
     const fileName = `${name}.npy`;
     if (out.path) {
       try { await access(out.path); } catch { throw new TesseraError('FILE_NOT_FOUND', `the output file ${out.path} is gone`, 'run the job again'); }

@@ -13,7 +13,7 @@ import {
 } from './build.js';
 import { type ChunksSpec, normalizeChunks } from './chunks.js';
 import { arange, full, randomArray } from './creation.js';
-import { type Ast, parseExpression } from './parse.js';
+import { type Ast, parseExpression } from '../../lang/python-expression.js';
 
 export type Value =
   | { k: 'array'; node: Node }

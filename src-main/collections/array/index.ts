@@ -4,5 +4,5 @@ export * from './chunks.js';
 export * from './creation.js';
 export * from './evaluate.js';
 export * from './files.js';
-export * from './parse.js';
+export * from '../../lang/python-expression.js'; // the parser the array evaluator uses
 export * from './compute.js';

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { inspectFile } from '../../collections/array/files.js';
+import { inspectCsv } from '../../collections/dataframe/inspect.js';
 import { Engine } from '../../engine/engine.js';
 import { TesseraError, toTesseraError } from '../../engine/errors.js';
 import { EventBus } from '../../engine/events.js';
@@ -150,6 +151,7 @@ async function runCommand(
       for (const c of job.autoChunks) io.err(`auto chunks of ${c.dataset}: ${formatBytes(c.bytes)}, from ${c.reason}\n`);
       for (const o of result.outputs) {
         if (o.kind === 'scalar') io.out(`${o.name}  ${o.dtype}  ${formatValue(o.value)}\n`);
+        else if (o.kind === 'table') io.out(`${o.name}  table of ${o.nrows} row(s)\n${formatTable(o)}`);
         else if (o.path) io.out(`${o.name}  ${o.dtype}  (${o.shape.join(', ')})  written to ${o.path}\n`);
         else io.out(`${o.name}  ${o.dtype}  (${o.shape.join(', ')})  ${JSON.stringify(o.values)}\n`);
       }
@@ -163,9 +165,29 @@ async function runCommand(
   }
 }
 
+/** A table result as aligned text columns (the rows the result holds, at most 20 of them). */
+function formatTable(t: { columns: string[]; dtypes: string[]; rows: (string | number | boolean | null)[][]; nrows: number }): string {
+  const shown = t.rows.slice(0, 20).map((r) => r.map((v) => (v === null ? 'NaN' : String(v))));
+  const head = t.columns.map((c, i) => `${c} (${t.dtypes[i]})`);
+  const width = head.map((h, i) => Math.max(h.length, ...shown.map((r) => r[i].length)));
+  const line = (cells: string[]) => `  ${cells.map((c, i) => c.padEnd(width[i])).join('  ')}\n`;
+  const more = t.nrows > shown.length ? `  ... ${t.nrows - shown.length} more row(s)\n` : '';
+  return line(head) + shown.map(line).join('') + more;
+}
+
 async function cmdInspect(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
   if (positionals.length !== 1) throw new TesseraError('BAD_OPTION', 'tessera inspect needs one file', USAGE);
+  if (/\.(csv|tsv)$/i.test(positionals[0]) || /[*?]/.test(positionals[0])) {
+    const t = await inspectCsv(positionals[0]);
+    if (values.json) io.out(`${JSON.stringify(t)}\n`);
+    else {
+      io.out(`${t.path}\n  kind     ${t.kind} (${t.format}, separator ${JSON.stringify(t.sep)}, ${t.header ? 'with' : 'no'} header${t.files > 1 ? `, ${t.files} files` : ''})\n` +
+        `${t.columns.map((c) => `  column   ${c.name}: ${c.dtype}\n`).join('')}  rows     about ${t.estimatedRows} (estimated from a sample)\n` +
+        `  bytes    ${formatBytes(t.bytes)} on disk\n  parts    ${t.partitions} partition(s) of up to ${formatBytes(t.blocksize)}\n`);
+    }
+    return 0;
+  }
   const info = await inspectFile(positionals[0]);
   if (values.json) {
     io.out(`${JSON.stringify(info)}\n`);

@@ -1,9 +1,10 @@
 /**
- * A parser for the numpy-style expressions of a job's outputs: a Python expression subset with
- * Python's operator precedence. Every AST node records its character span, so an error points at
+ * A parser for the expressions of a job's outputs, shared by every collection (numpy-style array
+ * expressions, pandas-style table expressions): a Python expression subset with Python's
+ * operator precedence. Every AST node records its character span, so an error points at
  * the exact place in the expression.
  */
-import { TesseraError } from '../../engine/errors.js';
+import { TesseraError } from '../engine/errors.js';
 
 export type Ast =
   | { t: 'num'; value: number; isInt: boolean; big?: bigint; start: number; end: number }

@@ -1,0 +1,107 @@
+/**
+ * A CSV dataset planned: its files (with the size and mtime the job plans with), the dialect and
+ * schema sniffed from a sample of the first file (every other file must have the same columns),
+ * and its partitions: byte ranges of one file that each begin at a row start, so every row is
+ * parsed by exactly one task. Partitions are about `blocksize` bytes, as dask.dataframe.read_csv's.
+ */
+import { native, type SniffCsvResult } from '../../native/addon.js';
+import { TesseraError } from '../../engine/errors.js';
+import { inputFileStamp } from '../../engine/input-file.js';
+import { type Column, type ColumnType, columnType } from './schema.js';
+
+/** dask.dataframe's default: big enough to amortise a task, small enough for several per worker. */
+export const DEFAULT_BLOCKSIZE = 64 * 2 ** 20;
+
+export interface CsvOptions {
+  sep?: string;
+  quote?: string;
+  header?: boolean;
+  /** Column dtypes that override the inferred ones (pandas names: int64, float64, bool, string/object, datetime64[ns]). */
+  dtype?: Record<string, string>;
+  naValues?: string[];
+  parseDates?: string[];
+  /** Only these columns exist for the job (pandas' usecols). */
+  usecols?: string[];
+  blocksize?: number;
+}
+
+export interface CsvFile {
+  path: string;
+  size: number;
+  mtimeNs: string;
+  /** The byte after the header row. */
+  dataOffset: number;
+}
+
+export interface CsvPartition {
+  /** Index into `files`. */
+  file: number;
+  start: number;
+  end: number;
+}
+
+export interface CsvSource {
+  kind: 'csv';
+  files: CsvFile[];
+  sep: string;
+  quote: string;
+  header: boolean;
+  /** The columns the job may use, in file order, with their positions in a row. */
+  columns: (Column & { index: number })[];
+  /** Fields in every row of the files (all columns, used or not). */
+  nfields: number;
+  naValues: string[];
+  partitions: CsvPartition[];
+  /** Bytes per row in the sampled rows: what estimates a partition's rows and size. */
+  bytesPerRow: number;
+}
+
+export async function planCsv(paths: string[], opts: CsvOptions = {}): Promise<CsvSource> {
+  const blocksize = opts.blocksize ?? DEFAULT_BLOCKSIZE;
+  if (!(Number.isInteger(blocksize) && blocksize >= 1024)) throw new TesseraError('BAD_SPEC', `blocksize must be at least 1 KiB, not ${opts.blocksize}`, 'for example "blocksize": "64MB"');
+  const dtype: Record<string, string> = {};
+  for (const [name, t] of Object.entries(opts.dtype ?? {})) {
+    const c = columnType(t);
+    if (!c) throw new TesseraError('BAD_DTYPE', `column '${name}': unknown dtype ${JSON.stringify(t)}`, 'use int64, float64, bool, string (object) or datetime64[ns]');
+    dtype[name] = c;
+  }
+  const sniffOpts = { sep: opts.sep, quote: opts.quote, header: opts.header, dtype, naValues: opts.naValues, parseDates: opts.parseDates };
+  const files: CsvFile[] = [];
+  let first: SniffCsvResult | undefined;
+  for (const path of paths) {
+    const { size, mtimeNs } = await inputFileStamp(path);
+    const sniff = native().sniffCsv(path, first ? { ...sniffOpts, sep: first.sep, quote: first.quote, header: first.header } : sniffOpts);
+    if (!first) first = sniff;
+    else if (sniff.columns.map((c) => c.name).join('\0') !== first.columns.map((c) => c.name).join('\0')) {
+      throw new TesseraError('CSV_SCHEMA_MISMATCH', `${path} has the columns ${sniff.columns.map((c) => c.name).join(', ')}, not those of ${paths[0]} (${first.columns.map((c) => c.name).join(', ')})`,
+        'the files of one dataset must have the same header; read them as separate datasets');
+    } else {
+      first.columns = first.columns.map((c, i) => ({ ...c, dtype: wider(c.dtype, sniff.columns[i].dtype) }));
+    }
+    files.push({ path, size, mtimeNs, dataOffset: sniff.dataOffset });
+  }
+  const columns = first!.columns.map((c, index) => ({ name: c.name, dtype: c.dtype as ColumnType, index }));
+  for (const name of opts.usecols ?? []) {
+    if (!columns.some((c) => c.name === name)) throw new TesseraError('CSV_NO_SUCH_COLUMN', `usecols names '${name}', which ${paths[0]} does not have`, `its columns: ${columns.map((c) => c.name).join(', ')}`);
+  }
+  const kept = opts.usecols ? columns.filter((c) => opts.usecols!.includes(c.name)) : columns;
+  const partitions: CsvPartition[] = [];
+  files.forEach((f, i) => {
+    const targets: number[] = [];
+    for (let t = f.dataOffset + blocksize; t < f.size; t += blocksize) targets.push(t);
+    const starts = targets.length ? native().csvRowStarts(f.path, { sep: first!.sep, quote: first!.quote, dataOffset: f.dataOffset }, targets) : [];
+    const bounds = [...new Set([f.dataOffset, ...starts.filter((s) => s > f.dataOffset && s < f.size), f.size])].sort((a, b) => a - b);
+    for (let k = 0; k + 1 < bounds.length || k === 0; k++) partitions.push({ file: i, start: bounds[k], end: bounds[k + 1] ?? f.size });
+  });
+  return {
+    kind: 'csv', files, sep: first!.sep, quote: first!.quote, header: first!.header, columns: kept, nfields: columns.length,
+    naValues: first!.naValues, partitions, bytesPerRow: first!.sampleRows ? first!.sampleBytes / first!.sampleRows : 64,
+  };
+}
+
+/** The dtype that holds values of both (pandas reading two files into one column). */
+function wider(a: ColumnType, b: ColumnType): ColumnType {
+  if (a === b) return a;
+  if ((a === 'int64' && b === 'float64') || (a === 'float64' && b === 'int64')) return 'float64';
+  return 'string';
+}

@@ -1,0 +1,8 @@
+/** The dataframe collection: CSV sources, the table plan, its lowering and computing. */
+export * from './compute.js';
+export * from './csv-files.js';
+export * from './csv-source.js';
+export * from './schema.js';
+export * from './table-node.js';
+export * from './evaluate.js';
+export * from './inspect.js';
