@@ -399,6 +399,16 @@ describe('malformed input: typed errors with the file, the line and the column',
     expect(concat(readHere(path, s, [s.dataOffset, s.fileSize], ['a']))[0].values).toEqual(['1', '2', '3']);
   });
 
+  it('counts lines past a megabyte, with a \\r\\n astride the counter\'s 1 MiB blocks', () => {
+    // 'a\r\n', '777\r\n', then '7\r\n' rows: the \r of row 349522 is the file's byte 2^20 - 1.
+    const rows = 349522 + 10;
+    const text = `a\r\n777\r\n${'7\r\n'.repeat(rows)}x\r\n`;
+    expect(text[2 ** 20 - 1]).toBe('\r');
+    const e = failure('long.csv', text, [0, 2 ** 20], {});
+    expect(e.code).toBe('CSV_BAD_VALUE');
+    expect(e.message).toContain(`long.csv, line ${rows + 3} (byte ${text.length - 3}), column 'a': "x" is not a valid int64`);
+  });
+
   it('an error crosses from a worker thread with its code and line', async () => {
     const g = generate(200, ',', '\n', 5);
     const path = write('late-error.csv', Buffer.concat([g.text, Buffer.from('oops,1,2,True,x,2020-01-01,a,,0,1\n')]));

@@ -230,6 +230,26 @@ void CsvPartitionParser::parse(const uint8_t* buf, size_t n, uint64_t offset) {
     if (p < end && *p++ == '\r' && p < end && *p == '\n') ++p;  // the line end
     ++nrows_;
   }
+  parsed_bytes_ += n;
+  if (!reserved_) reserve_for_expected();
+}
+
+void CsvPartitionParser::reserve_for_expected() {
+  reserved_ = true;
+  if (!nrows_ || expected_bytes_ <= parsed_bytes_) return;
+  // The rows of the whole range at this buffer's bytes per row, and a little more.
+  const double rows = static_cast<double>(nrows_) * static_cast<double>(expected_bytes_) / static_cast<double>(parsed_bytes_) * 1.05 + 16;
+  if (rows > 1e10) return;
+  const size_t want = static_cast<size_t>(rows);
+  for (auto& c : cols_) {
+    switch (c->spec.type) {
+      case ColumnType::Float64: c->f64.reserve(want); break;
+      case ColumnType::Bool: c->u8.reserve(want); break;
+      case ColumnType::String: c->codes.reserve(want); break;
+      default: c->i64.reserve(want); break;
+    }
+    if (c->has_null) c->valid.reserve(want);
+  }
 }
 
 table::TableBuilder CsvPartitionParser::table() const {
