@@ -38,23 +38,32 @@ bool same_bytes(const uint8_t* a, const uint8_t* b, size_t n) {
 
 }  // namespace
 
-// 8 bytes at a time, each word mixed in with a multiply and a shift (as in splitmix64): strong
-// enough for open addressing, and a short field costs two multiplies.
+// Words of the string mixed in with a multiply and a shift (as in splitmix64); the last word
+// overlaps the one before rather than being read byte by byte, so a field of up to 16 bytes (most
+// of them) costs two or three multiplies.
 uint64_t StringDict::hash(const uint8_t* p, size_t n) {
+  auto mix = [](uint64_t h) {
+    h *= 0xbf58476d1ce4e5b9ull;
+    return h ^ (h >> 31);
+  };
   uint64_t h = 0x9E3779B97F4A7C15ull ^ (n * 0xff51afd7ed558ccdull);
-  while (n >= 8) {
-    uint64_t w;
-    std::memcpy(&w, p, 8);
-    h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
-    h ^= h >> 31;
-    p += 8;
-    n -= 8;
+  uint64_t w;
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      std::memcpy(&w, p + i, 8);
+      h = mix(h ^ w);
+    }
+    std::memcpy(&w, p + n - 8, 8);
+    h = mix(h ^ w);
+  } else if (n >= 4) {
+    uint32_t a, b;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + n - 4, 4);
+    h = mix(h ^ (uint64_t{a} | uint64_t{b} << 32));
+  } else if (n > 0) {
+    h = mix(h ^ (uint64_t{p[0]} | uint64_t{p[n / 2]} << 8 | uint64_t{p[n - 1]} << 16));
   }
-  if (n) {
-    uint64_t w = 0;
-    for (size_t k = 0; k < n; ++k) w |= uint64_t{p[k]} << (8 * k);
-    h = (h ^ w) * 0x94d049bb133111ebull;
-  }
+  h *= 0x94d049bb133111ebull;
   return h ^ (h >> 29);
 }
 
