@@ -103,10 +103,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<uint64_t> targets;
   for (uint64_t t = s.data_offset + 1 + (mode % 7); t < n; t += 3 + (mode % 11)) targets.push_back(t);
   std::vector<uint64_t> answers(targets.size(), csv::kNoRowStart);
-  std::vector<std::pair<size_t, size_t>> stretches;
   std::vector<uint64_t> rel(targets.size());
   for (size_t k = 0; k < targets.size(); ++k) rel[k] = targets[k] - s.data_offset;
-  csv::scan_rows(csv_bytes + s.data_offset, n - s.data_offset, true, opts.dialect, rel.data(), rel.size(), answers.data(), &stretches);
+  csv::scan_rows(csv_bytes + s.data_offset, n - s.data_offset, true, opts.dialect, rel.data(), rel.size(), answers.data());
   std::vector<uint64_t> bounds = {s.data_offset};
   for (uint64_t a : answers) {
     const uint64_t b = a == csv::kNoRowStart ? n : s.data_offset + a;
