@@ -321,6 +321,35 @@ describe('read_csv through the engine equals pandas.read_csv', () => {
     expect(cells(a)).toEqual(['1', '2', null, '4']);
   });
 
+  it('reads ISO 8601 timestamps with offsets, fractions and Z to UTC nanoseconds as pandas does', () => {
+    for (const [k, zone] of [['plus', '+05:30'], ['minus', '-0800'], ['z', 'Z']] as const) {
+      const rows = ['2021-03-04T05:06:07', '1999-12-31 23:59:59.123456789', '2000-02-29T00:00:00.5', '1970-01-01T00:00:00', '2024-10-27 01:30:00']
+        .map((t, i) => `${i},${t}${zone}`);
+      const path = write(`tz-${k}.csv`, `i,t\n${rows.join('\n')}\n5,\n`);
+      const s = n.sniffCsv(path, { parseDates: ['t'] });
+      const ours = concat(readHere(path, s, boundsOf(path, s, [0, 40])));
+      const [theirs] = pandasReadCsv([{ path, sep: ',', quote: '"', naValues: s.naValues, parseDates: ['t'] }]);
+      expect(theirs[1].dtype, zone).toMatch(/^datetime64\[ns/);
+      expect(ours[1].values, zone).toEqual(pandasCells(theirs[1]));
+    }
+  });
+
+  it('reads with a single-quote quote or no quoting, as pandas does', () => {
+    const path = write('quotes.csv', "a;b\n'x;y';\"q\"\n'it''s';'\n2;'\n");
+    const single = n.sniffCsv(path, { quote: "'" });
+    expect(single.sep).toBe(';');
+    const ours = concat(readHere(path, single, boundsOf(path, single, [0, 9])));
+    const [theirs] = pandasReadCsv([{ path, sep: ';', quote: "'", naValues: single.naValues }]);
+    for (let k = 0; k < ours.length; k++) expect(ours[k].values).toEqual(pandasCells(theirs[k]));
+    const path2 = write('noquote.csv', 'a,b\n"x,"y\n"z,w"\n');
+    const none = n.sniffCsv(path2, { quote: '' });
+    expect(none.quote).toBe('');
+    const ours2 = concat(readHere(path2, none, boundsOf(path2, none, [0, 6])));
+    const [theirs2] = pandasReadCsv([{ path: path2, sep: ',', quote: '', naValues: none.naValues }]);
+    expect(ours2.map((c) => c.values)).toEqual(theirs2.map(pandasCells));
+    expect(ours2[0].values).toEqual(['"x', '"z']);
+  });
+
   it('a table chunk is refused by array readers, kept by copy, and counted for its owner', () => {
     const path = write('small.csv', 'a,b\n1,x\n2,y\n');
     const s = n.sniffCsv(path);
@@ -397,6 +426,16 @@ describe('malformed input: typed errors with the file, the line and the column',
     const path = join(dir, 'utf8.csv');
     const s = n.sniffCsv(path);
     expect(concat(readHere(path, s, [s.dataOffset, s.fileSize], ['a']))[0].values).toEqual(['1', '2', '3']);
+  });
+
+  it('counts lines past a megabyte, with a \\r\\n astride the counter\'s 1 MiB blocks', () => {
+    // 'a\r\n', '777\r\n', then '7\r\n' rows: the \r of row 349522 is the file's byte 2^20 - 1.
+    const rows = 349522 + 10;
+    const text = `a\r\n777\r\n${'7\r\n'.repeat(rows)}x\r\n`;
+    expect(text[2 ** 20 - 1]).toBe('\r');
+    const e = failure('long.csv', text, [0, 2 ** 20], {});
+    expect(e.code).toBe('CSV_BAD_VALUE');
+    expect(e.message).toContain(`long.csv, line ${rows + 3} (byte ${text.length - 3}), column 'a': "x" is not a valid int64`);
   });
 
   it('an error crosses from a worker thread with its code and line', async () => {

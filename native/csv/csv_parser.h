@@ -44,6 +44,10 @@ class CsvPartitionParser {
   CsvPartitionParser(CsvParseOptions opts, CsvErrorContext errors);
   ~CsvPartitionParser();
 
+  // The bytes the partition spans: after the first buffer, the columns reserve room for the rows
+  // that many bytes will hold (so they are not copied as they grow).
+  void expect_bytes(uint64_t n) { expected_bytes_ = n; }
+
   // Parses buf[0, n): whole rows (the last one ends with a line break or the file). `offset` is
   // buf[0]'s byte offset in the file, for error messages. Throws the CSV_* errors (csv_errors.h).
   void parse(const uint8_t* buf, size_t n, uint64_t offset);
@@ -75,6 +79,9 @@ class CsvPartitionParser {
   bool fused_numbers_ = true;      // false when the separator could be part of a number
   std::vector<uint8_t> scratch_;   // a quoted field's text when it had to be unescaped
   uint64_t nrows_ = 0;
+  uint64_t expected_bytes_ = 0, parsed_bytes_ = 0;
+  bool reserved_ = false;
+  void reserve_for_expected();
   const uint8_t* buf_ = nullptr;
   uint64_t offset_ = 0;
 };

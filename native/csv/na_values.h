@@ -21,8 +21,12 @@ class NaSet {
   }
   bool contains(const uint8_t* p, size_t n) const {
     if (n < 64 ? !(mask_ >> n & 1) : !long_) return false;  // no NA value is this long
-    for (const std::string& v : values_)
-      if (v.size() == n && (n == 0 || std::memcmp(v.data(), p, n) == 0)) return true;
+    for (const std::string& v : values_) {
+      if (v.size() != n) continue;
+      size_t k = 0;
+      while (k < n && static_cast<uint8_t>(v[k]) == p[k]) ++k;
+      if (k == n) return true;
+    }
     return false;
   }
   const std::vector<std::string>& values() const { return values_; }

@@ -21,7 +21,6 @@ template <class Read, class Parse>
 uint64_t for_each_row_block(uint64_t size, uint64_t start, uint64_t end, const CsvDialect& d, size_t block, Read&& read, Parse&& parse) {
   constexpr size_t kMargin = 4096;
   std::vector<uint8_t> buf;
-  std::vector<std::pair<size_t, size_t>> stretches;
   uint64_t pos = start;
   size_t want = block, margin = kMargin;
   while (pos < end && pos < size) {
@@ -33,7 +32,7 @@ uint64_t for_each_row_block(uint64_t size, uint64_t start, uint64_t end, const C
     // Does the first row start at or after `end` fall in this buffer? Then the range ends there.
     const uint64_t query = end - pos;
     uint64_t stop = kNoRowStart;
-    const size_t whole = scan_rows(buf.data(), n, eof, d, &query, query < n ? 1 : 0, &stop, &stretches);
+    const size_t whole = scan_rows(buf.data(), n, eof, d, &query, query < n ? 1 : 0, &stop);
     if (stop != kNoRowStart || eof) {  // at eof, every row left begins before `end`
       const size_t last = stop != kNoRowStart ? static_cast<size_t>(stop) : n;
       parse(buf.data(), last, pos);

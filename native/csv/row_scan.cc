@@ -25,17 +25,18 @@ inline bool opens_field(const uint8_t* buf, size_t q, uint8_t sep) {
 
 }  // namespace
 
-size_t scan_rows(const uint8_t* buf, size_t n, bool eof, const CsvDialect& d, const uint64_t* queries, size_t nq, uint64_t* answers,
-                 std::vector<std::pair<size_t, size_t>>* stretches) {
+size_t scan_rows(const uint8_t* buf, size_t n, bool eof, const CsvDialect& d, const uint64_t* queries, size_t nq, uint64_t* answers) {
   for (size_t k = 0; k < nq; ++k) answers[k] = kNoRowStart;
   const size_t whole = n;
   // A \r as the last byte may be a lone \r or the first half of \r\n: the next buffer decides.
   if (!eof && n > 0 && buf[n - 1] == '\r') --n;
-  stretches->clear();
   size_t qi = 0;
+  size_t last = 0;  // the last row start seen so far
 
   // [a, b) lies outside quoted fields, so each line break in it ends a row. Answers the queries
-  // whose first row start falls in it (searching forward from each query, not the whole stretch).
+  // whose first row start falls in it (searching forward from each query, not the whole stretch),
+  // and notes its last row start (searching back from its end: rows are short, so this stops
+  // early in a long stretch, and a short one is short).
   auto stretch = [&](size_t a, size_t b) {
     while (qi < nq && queries[qi] <= b) {
       const size_t t = static_cast<size_t>(queries[qi]);
@@ -48,12 +49,14 @@ size_t scan_rows(const uint8_t* buf, size_t n, bool eof, const CsvDialect& d, co
       if (x >= b) break;  // none here: the query waits for the next stretch
       answers[qi++] = after_line_end(buf, n, x);
     }
-    stretches->emplace_back(a, b);
+    const size_t x = find_last_line_end(buf + a, b - a);
+    if (x < b - a) last = after_line_end(buf, n, a + x);
   };
 
   size_t seg = 0, i = 0;
+  QuoteCursor quotes(buf, n, static_cast<uint8_t>(d.quote < 0 ? 0 : d.quote));
   for (;;) {
-    const size_t q = d.quote < 0 ? n : i + find_byte(buf + i, n - i, static_cast<uint8_t>(d.quote));
+    const size_t q = d.quote < 0 ? n : quotes.next(i);
     if (q < n && !opens_field(buf, q, d.sep)) {  // an ordinary byte inside an unquoted field
       i = q + 1;
       continue;
@@ -64,7 +67,7 @@ size_t scan_rows(const uint8_t* buf, size_t n, bool eof, const CsvDialect& d, co
     size_t j = q + 1;
     bool closed = false;
     for (;;) {
-      const size_t c = j + find_byte(buf + j, n - j, static_cast<uint8_t>(d.quote));
+      const size_t c = quotes.next(j);
       if (c >= n) break;
       if (c + 1 < n) {
         if (buf[c + 1] == d.quote) {
@@ -81,13 +84,7 @@ size_t scan_rows(const uint8_t* buf, size_t n, bool eof, const CsvDialect& d, co
     }
     if (!closed) break;  // the buffer ends inside a quoted field: rows after `seg` are unsettled
   }
-  if (eof) return whole;  // the file's end ends the last row (an unclosed quote is the parser's error)
-  // The last row start: the last line break of the last stretch that has one.
-  for (auto s = stretches->rbegin(); s != stretches->rend(); ++s) {
-    const size_t x = find_last_line_end(buf + s->first, s->second - s->first);
-    if (x < s->second - s->first) return after_line_end(buf, n, s->first + x);
-  }
-  return 0;
+  return eof ? whole : last;  // at the file's end, its end ends the last row (an unclosed quote is the parser's error)
 }
 
 std::vector<uint64_t> csv_row_starts(const std::string& path, const CsvDialect& d, uint64_t data_offset, const std::vector<double>& targets) {
@@ -109,7 +106,6 @@ std::vector<uint64_t> csv_row_starts(const std::string& path, const CsvDialect& 
   constexpr size_t kBlock = 4 << 20;
   std::vector<uint8_t> buf;
   std::vector<uint64_t> queries, answers;
-  std::vector<std::pair<size_t, size_t>> stretches;
   size_t next = 0;  // the first unanswered target, in sorted order
   uint64_t pos = data_offset;  // a row start: everything before it is settled
   size_t block = kBlock;
@@ -123,7 +119,7 @@ std::vector<uint64_t> csv_row_starts(const std::string& path, const CsvDialect& 
     queries.clear();
     for (size_t k = next; k < order.size() && sorted[order[k]] - pos < n; ++k) queries.push_back(sorted[order[k]] - pos);
     answers.resize(queries.size());
-    const size_t end = scan_rows(buf.data(), n, eof, d, queries.data(), queries.size(), answers.data(), &stretches);
+    const size_t end = scan_rows(buf.data(), n, eof, d, queries.data(), queries.size(), answers.data());
     for (size_t k = 0; k < answers.size() && answers[k] != kNoRowStart; ++k) out[order[next++]] = pos + answers[k];
     if (eof) break;
     if (end == 0) {  // one row longer than the block: read more of it at once

@@ -14,7 +14,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "dialect.h"
@@ -28,9 +27,7 @@ constexpr uint64_t kNoRowStart = ~0ull;
 // into answers, or kNoRowStart when the buffer does not settle it. Returns the end of the whole
 // rows in the buffer: the last row start it is sure of (n when eof: the file's end ends the last
 // row), or 0 when no row ends inside it (one row longer than the buffer, or an unclosed quote).
-// `stretches` is scratch space (kept by the caller so a scan does not allocate).
-size_t scan_rows(const uint8_t* buf, size_t n, bool eof, const CsvDialect& d, const uint64_t* queries, size_t nq, uint64_t* answers,
-                 std::vector<std::pair<size_t, size_t>>* stretches);
+size_t scan_rows(const uint8_t* buf, size_t n, bool eof, const CsvDialect& d, const uint64_t* queries, size_t nq, uint64_t* answers);
 
 // For each target byte offset, the first row start at or after it: data_offset for targets at or
 // before it, the file's size for targets past the last row start. Reads the file once, in blocks

@@ -52,6 +52,51 @@ inline size_t find_byte(const uint8_t* p, size_t n, uint8_t c) {
   return r ? static_cast<size_t>(static_cast<const uint8_t*>(r) - p) : n;
 }
 
+// The quotes of a buffer in order, found 64 bytes at a time: each window's quotes become a bit
+// mask (four SSE2 compares), and next() walks the set bits. Where quotes are dense (every field
+// quoted) this is several times faster than a memchr call per quote, and where they are sparse it
+// keeps up with memchr.
+class QuoteCursor {
+ public:
+  QuoteCursor(const uint8_t* p, size_t n, uint8_t quote) : p_(p), n_(n), quote_(quote) {}
+  // The first quote at or after i, or n.
+  size_t next(size_t i) {
+    for (;;) {
+      if (i >= n_) return n_;
+      const size_t base = i & ~size_t{63};
+      if (base != base_ || !loaded_) load(base);
+      const uint64_t m = mask_ & (~uint64_t{0} << (i - base));
+      if (m) return base + static_cast<size_t>(__builtin_ctzll(m));
+      i = base + 64;
+    }
+  }
+
+ private:
+  void load(size_t base) {
+    base_ = base;
+    loaded_ = true;
+    mask_ = 0;
+    if (base + 64 <= n_) {
+#if defined(__SSE2__)
+      const __m128i q = _mm_set1_epi8(static_cast<char>(quote_));
+      for (int k = 0; k < 4; ++k) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_ + base + 16 * k));
+        mask_ |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, q)))) << (16 * k);
+      }
+      return;
+#endif
+    }
+    for (size_t k = 0; k < 64 && base + k < n_; ++k)
+      if (p_[base + k] == quote_) mask_ |= uint64_t{1} << k;
+  }
+  const uint8_t* p_;
+  size_t n_;
+  uint8_t quote_;
+  size_t base_ = 0;
+  bool loaded_ = false;
+  uint64_t mask_ = 0;
+};
+
 // Line breaks in [p, p + n): \n, \r\n and a lone \r each count once (a \r at the very end counts
 // as a lone one). Plain loop over plain values: safe inside guarded_read (io/mapped_guard.h).
 inline uint64_t count_line_ends(const uint8_t* p, size_t n) {

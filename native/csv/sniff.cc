@@ -22,8 +22,7 @@ using table::ColumnType;
 
 // The whole rows of the sample, from `from`: [from, end).
 size_t whole_rows_end(const uint8_t* buf, size_t n, size_t from, bool eof, const CsvDialect& d) {
-  std::vector<std::pair<size_t, size_t>> stretches;
-  return from + scan_rows(buf + from, n - from, eof, d, nullptr, 0, nullptr, &stretches);
+  return from + scan_rows(buf + from, n - from, eof, d, nullptr, 0, nullptr);
 }
 
 // The field counts of the sample's rows under one dialect; empty if it does not tokenize.

@@ -24,20 +24,25 @@ class StringDict {
   const std::vector<uint8_t>& bytes() const { return bytes_; }
 
  private:
-  struct Entry {
+  // Open addressing, linear probing, at most half full. A slot holds what a lookup compares (the
+  // full hash first), so a hit costs the slot and the string's bytes (two cache misses in a large
+  // dictionary) and a probe past another string costs no look at its bytes.
+  struct Slot {
     uint64_t hash;
     uint64_t offset;  // into bytes_ (values) or na_bytes_ (kNull entries)
     uint32_t len;
-    int32_t code;
+    int32_t code;     // kEmpty: an empty slot
   };
+  static constexpr int32_t kEmpty = -4;
   static constexpr int32_t kAbsent = -3;
   static uint64_t hash(const uint8_t* p, size_t n);
+  const uint8_t* key(const Slot& s) const { return (s.code == kNull ? na_bytes_.data() : bytes_.data()) + s.offset; }
   int32_t lookup(const uint8_t* p, size_t n, uint64_t h) const;  // a code, kNull or kAbsent
-  void add_entry(const Entry& e);
+  void add(const Slot& s);
   void grow();
 
-  std::vector<uint32_t> slots_;  // 0: empty, else index into entries_ + 1
-  std::vector<Entry> entries_;
+  std::vector<Slot> slots_;
+  size_t used_ = 0;
   std::vector<uint64_t> offsets_{0};
   std::vector<uint8_t> bytes_;
   std::vector<uint8_t> na_bytes_;

@@ -1,6 +1,8 @@
 // Field text to values, as pandas reads them: numbers may have spaces around them and a sign;
 // integers are decimal digits that fit int64; floats are anything Python's float() reads except
-// hex and underscores (fast_float: exact, round-trip correct), plus inf/infinity in any case;
+// hex and underscores (fast_float: exact, round-trip correct), plus inf/infinity in any case, and
+// out-of-range ones become +-inf or 0 as float() makes them (pandas' round_trip parser leaves
+// such a column as object instead);
 // bools are True/TRUE/true and False/FALSE/false exactly; timestamps are ISO 8601.
 // The parser's hot path reads integers and floats straight from the buffer (csv_parser.cc);
 // these are the complete readers it falls back to, and what the sniffer classifies with.

@@ -5,18 +5,30 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 #include "../common/error.h"
+#include "../io/mapped_file.h"
 #include "../kernels/program_registry.h"
 #include "../store/chunk_store.h"
 #include "../tasks/registry.h"
 
 namespace {
-// A few real chunks and one program for the decoded tasks to use.
+// A few real chunks, one program, one small CSV file and a string table for the decoded tasks to
+// use (file accesses read the CSV's bytes as raw data; read_csv tasks parse it).
 struct Fixture {
   std::vector<double> ids;
+  std::vector<double> files;
+  std::vector<std::string> strings = {",", "\"", "a", "b", "NA", "", ";", "x"};
   Fixture() {
+    char path[] = "/tmp/tessera-fuzz-XXXXXX";
+    const int fd = mkstemp(path);
+    const char text[] = "a,b\n1,x\n2,\"y\nz\"\n3,NA\n-4,\"\"\n";
+    if (fd < 0 || write(fd, text, sizeof text - 1) != static_cast<ssize_t>(sizeof text - 1)) __builtin_trap();
+    close(fd);
+    files.push_back(tessera::FileRegistry::instance().open(path));
+    unlink(path);  // the mapping stays valid
     for (int k = 0; k < 3; ++k) {
       auto c = tessera::ChunkStore::instance().allocate(tessera::DType::F64, {64}, 0);
       std::memset(c->data, 0, c->nbytes);
@@ -68,10 +80,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // run_encoded's decoding fails, with the same error, and a task it accepts must not fail to
   // run as malformed (decoder errors, and only they, start "malformed task:").
   const std::string checked = outcome([&] {
-    tessera::check_encoded(spec.data(), spec.size(), fixture.ids.data(), fixture.ids.size(), nullptr, 0);
+    tessera::check_encoded(spec.data(), spec.size(), fixture.ids.data(), fixture.ids.size(), fixture.files.data(), fixture.files.size(), &fixture.strings);
   });
   const std::string ran = outcome([&] {
-    tessera::TaskResult r = tessera::run_encoded(spec.data(), spec.size(), fixture.ids.data(), fixture.ids.size(), nullptr, 0);
+    tessera::TaskResult r =
+        tessera::run_encoded(spec.data(), spec.size(), fixture.ids.data(), fixture.ids.size(), fixture.files.data(), fixture.files.size(), &fixture.strings);
     if (r.chunk) tessera::ChunkStore::instance().release(r.chunk);
   });
   if (!checked.empty() && checked != ran) __builtin_trap();

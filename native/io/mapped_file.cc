@@ -118,6 +118,19 @@ void MappedFile::check_unchanged() const {
   }
 }
 
+void MappedFile::read_at(uint64_t offset, uint8_t* dst, size_t n) const {
+  size_t done = 0;
+  while (done < n) {
+    const ssize_t r = ::pread(fd_, dst + done, n - done, static_cast<off_t>(offset + done));
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      throw Error("FILE_UNREADABLE", "cannot read " + path_ + ": " + std::strerror(errno), "");
+    }
+    if (r == 0) throw_input_changed(path_, "it is shorter than when the job was planned");
+    done += static_cast<size_t>(r);
+  }
+}
+
 void MappedFile::will_need(size_t offset, size_t length) const {
   advise(data_, size_, offset, length, MADV_WILLNEED);
 }

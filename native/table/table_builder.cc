@@ -49,7 +49,16 @@ size_t TableBuilder::size() const {
 void TableBuilder::write(uint8_t* out) const {
   uint64_t total = 0;
   const std::vector<Placed> at = place(&total);
-  std::memset(out, 0, total);  // padding and the null rows' values of every type but float64
+  // Zero only what the columns do not fill: the descriptors' unused fields and the padding.
+  uint64_t filled = sizeof(TableHeader) + cols_.size() * sizeof(ColumnDesc);
+  auto pad_to = [&](uint64_t at) {
+    if (at > filled) std::memset(out + filled, 0, at - filled);
+  };
+  auto fill = [&](uint64_t at, const void* src, uint64_t n) {
+    pad_to(at);
+    if (n) std::memcpy(out + at, src, n);
+    filled = at + n;
+  };
   TableHeader h{kMagic, kVersion, nrows_, static_cast<uint32_t>(cols_.size()), 0, total};
   std::memcpy(out, &h, sizeof h);
   for (size_t c = 0; c < cols_.size(); ++c) {
@@ -68,15 +77,19 @@ void TableBuilder::write(uint8_t* out) const {
       d.dict_bytes_len = dict_bytes_len(col);
     }
     std::memcpy(out + sizeof(TableHeader) + c * sizeof(ColumnDesc), &d, sizeof d);
-    std::memcpy(out + d.name_offset, col.name.data(), col.name.size());
-    const size_t data_bytes = nrows_ * value_width(col.type);
-    if (data_bytes) std::memcpy(out + d.data_offset, col.data, data_bytes);
-    if (col.validity && nrows_) std::memcpy(out + d.validity_offset, col.validity, nrows_);
+  }
+  // The buffers in the order place() laid them out (each starts at or after the previous end).
+  for (size_t c = 0; c < cols_.size(); ++c) fill(at[c].name, cols_[c].name.data(), cols_[c].name.size());
+  for (size_t c = 0; c < cols_.size(); ++c) {
+    const ColumnBuffers& col = cols_[c];
+    fill(at[c].data, col.data, nrows_ * value_width(col.type));
+    if (col.validity) fill(at[c].validity, col.validity, nrows_);
     if (col.type == ColumnType::String) {
-      std::memcpy(out + d.dict_offsets_offset, col.dict_offsets, (col.dict_count + 1) * 8);
-      if (d.dict_bytes_len) std::memcpy(out + d.dict_bytes_offset, col.dict_bytes, d.dict_bytes_len);
+      fill(at[c].dict_offsets, col.dict_offsets, (col.dict_count + 1) * 8);
+      fill(at[c].dict_bytes, col.dict_bytes, dict_bytes_len(col));
     }
   }
+  pad_to(total);
 }
 
 std::shared_ptr<Chunk> TableBuilder::build(int owner) const {

@@ -17,7 +17,9 @@ template <class S> S byteswap(S v) {
 
 template <class S, class T> void k_gather(void* o_, const uint8_t* src, int64_t stride, int64_t n, bool swap) {
   T* __restrict o = static_cast<T*>(o_);
-  if (!swap && stride == static_cast<int64_t>(sizeof(S))) {
+  // The contiguous path reads S values in place, so only when they are aligned (a raw file's
+  // data may start at any byte offset: those go through memcpy below).
+  if (!swap && stride == static_cast<int64_t>(sizeof(S)) && reinterpret_cast<uintptr_t>(src) % alignof(S) == 0) {
     const S* __restrict s = reinterpret_cast<const S*>(src);
     for (int64_t i = 0; i < n; ++i) o[i] = convert_number<T, S>(s[i]);
     return;

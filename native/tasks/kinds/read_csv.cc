@@ -7,10 +7,11 @@
 //           ncols, ncols x [name (string), type (table::ColumnType), index],
 //           nna, nna x na value (string)
 //
-// The file is the job's (mapped once per worker, checked against the size and mtime the job was
-// planned with). Blocks of it are copied out under guarded_read (io/mapped_guard.h) before they are
-// parsed, so a file truncated under the job is INPUT_CHANGED rather than a SIGBUS, and the parser
-// itself never reads the mapping; the copy costs a memcpy per byte, small next to parsing.
+// The file is the job's (opened once per worker through the job's file table, checked against the
+// size and mtime the job was planned with). Blocks of it are read with pread on the file's
+// descriptor (MappedFile::read_at) rather than copied out of the mapping: the parser wants its
+// own copy anyway, pread skips a page fault per 4 KiB (18% of the parse time when measured), and a
+// file truncated under the job is a short read (INPUT_CHANGED), never a SIGBUS.
 // Errors name the file, the line and the column (csv/csv_errors.h); the chunk is published only
 // once the whole range has parsed.
 #include <cstring>
@@ -21,7 +22,6 @@
 #include "../../csv/row_blocks.h"
 #include "../../csv/scan_bytes.h"
 #include "../../io/mapped_file.h"
-#include "../../io/mapped_guard.h"
 #include "../../store/chunk_store.h"
 #include "../kind.h"
 
@@ -73,17 +73,22 @@ ReadCsvTask decode(Reader& r, int owner) {
   return t;
 }
 
-// A plain memcpy out of the mapping, run under guarded_read: nothing here needs a destructor.
-struct Copy {
-  uint8_t* dst;
-  const uint8_t* src;
-  size_t n;
-};
-struct Count {
-  const uint8_t* p;
-  size_t n;
-  uint64_t lines;
-};
+// The 1-based line of a byte offset: the line breaks before it, plus one (for error messages only).
+uint64_t line_of(const MappedFile& f, uint64_t offset) {
+  std::vector<uint8_t> buf(static_cast<size_t>(std::min<uint64_t>(kBlock, offset)));
+  uint64_t lines = 0;
+  bool cr = false;  // the previous block ended with \r
+  for (uint64_t at = 0; at < offset;) {
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(kBlock, offset - at));
+    f.read_at(at, buf.data(), n);
+    lines += csv::count_line_ends(buf.data(), n);
+    if (cr && buf[0] == '\n') --lines;  // a \r\n across two blocks, counted as two
+    cr = buf[n - 1] == '\r';
+    at += n;
+  }
+  return lines + 1;
+}
+
 
 TaskResult run(const ReadCsvTask& t) {
   auto f = FileRegistry::instance().get(t.file);
@@ -91,25 +96,16 @@ TaskResult run(const ReadCsvTask& t) {
   if (t.end > f->size())
     throw Error("BAD_TASK", "read_csv: the range [" + std::to_string(t.start) + ", " + std::to_string(t.end) + ") is past the end of " + f->path(),
                 "this is a bug in the planner, please report it");
-  const MappedRange range{f->data(), f->size()};
-
-  // Line numbers, only when an error is raised: the line breaks before the offset, plus one.
-  csv::CsvErrorContext errors{f->path(), [f, range](uint64_t offset) -> uint64_t {
-                                Count c{f->data(), static_cast<size_t>(std::min<uint64_t>(offset, f->size())), 0};
-                                if (guarded_read([](void* a) { auto* x = static_cast<Count*>(a); x->lines = csv::count_line_ends(x->p, x->n); }, &c, &range, 1) >= 0)
-                                  return 0;
-                                return c.lines + 1;
-                              }};
+  // Line numbers are counted only when an error is raised.
+  csv::CsvErrorContext errors{f->path(), [f](uint64_t offset) { return line_of(*f, std::min<uint64_t>(offset, f->size())); }};
   csv::CsvPartitionParser parser(t.opts, errors);
+  parser.expect_bytes(t.end - t.start);
   const auto read = [&](uint64_t offset, uint8_t* dst, size_t n) {
     f->check_unchanged();
-    Copy c{dst, f->data() + offset, n};
-    if (guarded_read([](void* a) { auto* x = static_cast<Copy*>(a); std::memcpy(x->dst, x->src, x->n); }, &c, &range, 1) >= 0)
-      throw_input_changed(f->path(), "it shrank while it was being read");
+    f->read_at(offset, dst, n);
   };
   const auto parse = [&](const uint8_t* buf, size_t n, uint64_t offset) { parser.parse(buf, n, offset); };
   const uint64_t bytes_in = csv::for_each_row_block(f->size(), t.start, t.end, t.opts.dialect, kBlock, read, parse);
-  f->release_pages(t.start, t.end - t.start);
 
   auto out = parser.build(t.owner);
   TaskResult r;
