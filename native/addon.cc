@@ -179,6 +179,14 @@ Napi::Value ReadTable(const Napi::CallbackInfo& info) {
   });
 }
 
+// tableRows(id): a table partition's row count, without copying its columns.
+Napi::Value TableRows(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const table::TableView t = table::TableView::of_chunk(ChunkStore::instance().get_table(static_cast<uint64_t>(arg_number(info, 0))));
+    return Napi::Number::New(info.Env(), static_cast<double>(t.nrows()));
+  });
+}
+
 Napi::Value ProcessMemoryNow(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     Napi::Env env = info.Env();
@@ -429,6 +437,7 @@ class TesseraAddon : public Napi::Addon<TesseraAddon> {
         InstanceMethod("sniffCsv", &TesseraAddon::Call<SniffCsv>),
         InstanceMethod("csvRowStarts", &TesseraAddon::Call<CsvRowStarts>),
         InstanceMethod("readTable", &TesseraAddon::Call<ReadTable>),
+        InstanceMethod("tableRows", &TesseraAddon::Call<TableRows>),
         InstanceMethod("storeStats", &TesseraAddon::Call<StoreStats>),
         InstanceMethod("processMemory", &TesseraAddon::Call<ProcessMemoryNow>),
         InstanceMethod("resetPeak", &TesseraAddon::Call<ResetPeak>),

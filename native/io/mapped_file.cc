@@ -50,12 +50,7 @@ std::string describe_change(const FileStamp& was, const FileStamp& now) {
 }
 }  // namespace
 
-void throw_input_changed(const std::string& path, const std::string& what) {
-  throw Error("INPUT_CHANGED", "the input file " + path + " changed while the job was using it: " + what,
-              "something wrote to, truncated or replaced the file during the job; let it finish writing, then run the job again");
-}
-
-MappedFile::MappedFile(const std::string& path, const FileStamp& expect) : path_(path) {
+int open_regular_file(const std::string& path, struct stat& st) {
   // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, forever.
   int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) {
@@ -64,7 +59,6 @@ MappedFile::MappedFile(const std::string& path, const FileStamp& expect) : path_
       throw Error("FILE_NOT_FOUND", "no such file: " + path, "check the path; paths in a job spec are relative to the spec file");
     throw Error("FILE_UNREADABLE", "cannot open " + path + ": " + std::strerror(e), "check the file's permissions");
   }
-  struct stat st;
   if (fstat(fd, &st) != 0) {
     int e = errno;
     ::close(fd);
@@ -72,9 +66,19 @@ MappedFile::MappedFile(const std::string& path, const FileStamp& expect) : path_
   }
   if (!S_ISREG(st.st_mode)) {
     ::close(fd);
-    throw Error("NOT_A_FILE", path + " is " + kind_of(st.st_mode) + ", not a regular file",
-                "give the path of a regular file (a .npy file, or raw binary data)");
+    throw Error("NOT_A_FILE", path + " is " + kind_of(st.st_mode) + ", not a regular file", "give the path of a regular file");
   }
+  return fd;
+}
+
+void throw_input_changed(const std::string& path, const std::string& what) {
+  throw Error("INPUT_CHANGED", "the input file " + path + " changed while the job was using it: " + what,
+              "something wrote to, truncated or replaced the file during the job; let it finish writing, then run the job again");
+}
+
+MappedFile::MappedFile(const std::string& path, const FileStamp& expect) : path_(path) {
+  struct stat st;
+  int fd = open_regular_file(path, st);
   stamp_ = stamp_of(st);
   dev_ = static_cast<uint64_t>(st.st_dev);
   ino_ = static_cast<uint64_t>(st.st_ino);

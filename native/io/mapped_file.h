@@ -20,6 +20,8 @@
 #include <string>
 #include <unordered_map>
 
+#include <sys/stat.h>
+
 namespace tessera {
 
 // What a job planned with: the file's size and modification time (-1: not known, not checked).
@@ -64,6 +66,10 @@ class MappedFile {
   mutable std::atomic<int64_t> next_check_ns_{0};  // steady clock: no fstat before this
   mutable std::atomic<bool> changed_{false};       // once seen changed, every later check throws
 };
+
+// Opens a regular file read-only and non-blocking and fills `st`; the caller closes the
+// descriptor. Throws Error(FILE_NOT_FOUND, FILE_UNREADABLE, NOT_A_FILE).
+int open_regular_file(const std::string& path, struct stat& st);
 
 // The INPUT_CHANGED error for `path`, with `what` saying how it changed.
 [[noreturn]] void throw_input_changed(const std::string& path, const std::string& what);

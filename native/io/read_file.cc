@@ -12,23 +12,8 @@
 namespace tessera {
 
 ReadOnlyFile::ReadOnlyFile(const std::string& path) : path_(path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0) {
-    int e = errno;
-    if (e == ENOENT) throw Error("FILE_NOT_FOUND", "no such file: " + path, "check the path; paths in a job spec are relative to the spec file");
-    throw Error("FILE_UNREADABLE", "cannot open " + path + ": " + std::strerror(e), "check the file's permissions");
-  }
   struct stat st;
-  if (fstat(fd, &st) != 0) {
-    int e = errno;
-    ::close(fd);
-    throw Error("FILE_UNREADABLE", "cannot read " + path + ": " + std::strerror(e), "check the file's permissions");
-  }
-  if (!S_ISREG(st.st_mode)) {
-    ::close(fd);
-    throw Error("NOT_A_FILE", path + " is not a regular file", "give the path of a regular file");
-  }
-  fd_ = fd;
+  fd_ = open_regular_file(path, st);
   size_ = static_cast<uint64_t>(st.st_size);
 }
 

@@ -141,6 +141,8 @@ export interface NativeAddon {
   /** A copy of a table partition (a chunk a read_csv task made), checked first (BAD_TABLE if
    * corrupt); NOT_TABLE for another kind of chunk. Timestamps are ns since 1970 UTC. */
   readTable(id: number): { nrows: number; columns: TableColumnValues[] };
+  /** A table partition's row count (no copy). */
+  tableRows(id: number): number;
   storeStats(): StoreStats;
   /** Resident bytes of the process, and of them those backed by files (mapped inputs, code). */
   processMemory(): { rssBytes: number; fileBytes: number };

@@ -45,12 +45,14 @@ export async function computeTables(engine: Engine, requested: { name: string; o
     const keep = new Set(graph.outputs.flatMap((o) => o.keys));
     const { chunks, ...run } = await engine.run(graph, { ...opts, owner, keep, files: tableFiles(outputs) });
     const results = graph.outputs.map((o, k): TableResult | RowCountResult => {
-      const parts = o.keys.map((key) => native().readTable(chunks.get(key)!));
-      const nrows = Math.min(parts.reduce((s, p) => s + p.nrows, 0), o.limit ?? Infinity);
+      const ids = o.keys.map((key) => chunks.get(key)!);
+      const nrows = Math.min(ids.reduce((s, id) => s + native().tableRows(id), 0), o.limit ?? Infinity);
       if (outputs[k].count) return { name: o.name, kind: 'scalar', dtype: 'int64', value: nrows };
       const rows: Cell[][] = [];
-      for (const p of parts) {
+      for (const id of ids) {
+        // Only the partitions that hold the rows shown are copied out of the store.
         if (rows.length >= Math.min(nrows, MAX_INLINE_ROWS)) break;
+        const p = native().readTable(id);
         const columns = o.columns.map((c) => ({ ...p.columns.find((x) => x.name === c.name)!, dtype: c.dtype }) as TableColumnValues);
         for (const r of toRows(columns, p.nrows, Math.min(nrows, MAX_INLINE_ROWS) - rows.length)) rows.push(r);
       }
