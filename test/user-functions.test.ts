@@ -16,6 +16,8 @@ import { native } from '../dist/src-main/native/addon.js';
 import { ExprContext } from '../dist/src-main/collections/array/expr.js';
 import { persistArray, unpersistArray } from '../dist/src-main/collections/array/compute.js';
 import { arange } from '../dist/src-main/collections/array/index.js';
+import { csvTable, planCsv } from '../dist/src-main/collections/dataframe/index.js';
+import { lowerTables } from '../dist/src-main/collections/dataframe/lower.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-udf-'));
 const MODULE = join(dir, 'udf.mjs');
@@ -30,6 +32,7 @@ export async function count(...parts) {
   return { counts, threadId };
 }
 export function sumDense(a) { let s = 0; for (const v of a.data) s += Number(v); return { dtype: a.dtype, shape: a.shape, sum: s }; }
+export function columnSums(t) { return { nrows: t.nrows, names: t.columns.map((c) => c.name), sum: Array.from(t.columns[0].values).reduce((a, b) => a + Number(b), 0) }; }
 export function boom(records) { if (records.length) throw new RangeError('bad record ' + records[0].id); return records; }
 export const aFunction = () => () => 1;
 `);
@@ -104,6 +107,15 @@ describe('user functions in worker threads', () => {
     } finally {
       unpersistArray(engine, stored);
     }
+  });
+
+  it('gives a function a table partition as { nrows, columns }', async () => {
+    const csv = join(dir, 'small.csv');
+    writeFileSync(csv, 'n,name\n1,a\n2,b\n39,c\n');
+    const read = lowerTables([{ name: 't', node: csvTable(await planCsv([csv])) }]);
+    const tasks = [...read.tasks, call('sums:0', 'sums', 'columnSums', [{ dep: 0 }], [read.tasks[0].key])] as Task<CallSpec>[];
+    const graph = finishGraph(tasks, [...read.layers, { name: 'sums', label: 'sums', kind: 'call', tasks: 1, deps: [], indexShape: [] }]);
+    expect(await run(engine, graph, 'sums:0')).toEqual({ nrows: 3, names: ['n', 'name'], sum: 42 });
   });
 
   it('a function that throws fails the job with its message, its stack and the task key', async () => {
