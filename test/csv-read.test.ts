@@ -17,6 +17,7 @@ import type { ReadCsvSpec } from '../dist/src-main/collections/dataframe/kinds/i
 import '../dist/src-main/collections/dataframe/kinds/index.js';
 import { tempDir, useEngine } from './helpers/engine.js';
 import { type PandasColumn, type PandasRead, pandasReadCsv, tableDtypeOf } from './helpers/pandas.js';
+import { rng } from './helpers/rng.js';
 
 const n = native();
 const dir = tempDir('tessera-csv-');
@@ -122,17 +123,6 @@ function errorOf(f: () => unknown): { code: string; message: string; hint: strin
 // ---------------------------------------------------------------------------------------------
 // A generated file with every kind of field, and where its rows and quoted line breaks are.
 
-/** A small deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FLOATS = ['1e5', '-2.5E-3', '0.1', '1.7976931348623157e308', '5e-324', '-0.0', 'inf', '-inf', 'Infinity', '-Infinity', '123456789.123456789',
   '.5', '5.', '2.2250738585072014e-308', '0.30000000000000004', '1e-320', '9007199254740993', '1.00000000000000011102230246251565404236316680908203125',

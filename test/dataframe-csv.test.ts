@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from './helpers/engine.js';
 import { tessera } from './helpers/cli.js';
+import { pythonWithPandas } from './helpers/pandas.js';
 
 /** pandas as the oracle: runs `code` with pandas as pd and prints what it returns as JSON. */
 function pandas<T>(code: string, cwd: string): T {
@@ -18,7 +19,7 @@ def rows(df):
         out.append([None if (isinstance(v, float) and math.isnan(v)) or v is pd.NaT else (v.isoformat() if isinstance(v, pd.Timestamp) else (bool(v) if type(v).__name__ == 'bool_' else (int(v) if type(v).__name__ == 'int64' else (float(v) if type(v).__name__ == 'float64' else v)))) for v in r])
     return out
 print(json.dumps(${code}))`;
-  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', script], { cwd, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 })) as T;
+  return JSON.parse(execFileSync(pythonWithPandas(), ['-c', script], { cwd, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 })) as T;
 }
 
 const DTYPE = { int64: 'int64', float64: 'float64', bool: 'bool', object: 'string', 'datetime64[ns]': 'timestamp' } as Record<string, string>;

@@ -14,22 +14,12 @@ import { Engine } from '../dist/src-main/engine/engine.js';
 import { expectClose } from './helpers/compare.js';
 import { runSpec, tempDir } from './helpers/engine.js';
 import { numpy, PY_TOJSON } from './helpers/numpy.js';
+import { rng } from './helpers/rng.js';
 
 const SEED = Number(process.env.STRUCTURAL_SEED ?? 20261127);
 const CASES = Number(process.env.STRUCTURAL_CASES ?? 160);
 const PER_JOB = 16;
 
-/** mulberry32: a small seeded generator. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 

@@ -19,7 +19,8 @@ import {
 } from '../collections/array/index.js';
 import { type DType, isDType, itemsize } from '../collections/array/dtype.js';
 import { product } from '../collections/array/grid.js';
-import { TesseraError } from '../engine/errors.js';
+import { TesseraError, toTesseraError } from '../engine/errors.js';
+import { isNativeError } from '../native/addon.js';
 import { ExprContext, type Node } from '../collections/array/expr.js';
 import { csvFiles, csvTable, planCsv, TableEvaluator, type TableNode, type TableOutput } from '../collections/dataframe/index.js';
 import { parseExpression, type Ast } from '../lang/python-expression.js';
@@ -98,9 +99,11 @@ const isTableDataset = (d: Record<string, unknown>) => 'csv' in d;
 async function buildDataset<T>(name: string, build: () => Promise<T>): Promise<T> {
   try {
     return await build();
-  } catch (e) {
+  } catch (err) {
     // Every failure here is this dataset's: say so in the message and mark it for the window.
-    if (!(e instanceof TesseraError)) throw e;
+    // (The addon's errors too: the CSV sniffer's are native.)
+    if (!(err instanceof TesseraError) && !isNativeError(err)) throw err;
+    const e = toTesseraError(err);
     const message = e.message.includes(`'${name}'`) ? e.message : `dataset '${name}': ${e.message}`;
     throw new TesseraError(e.code, message, e.hint, { dataset: name });
   }

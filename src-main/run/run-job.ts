@@ -54,15 +54,13 @@ export interface JobResult extends Omit<ComputeResult, 'outputs'> {
  * only one kind runs one). Their task streams and samples are joined; the stats add up (peaks: the larger).
  */
 export async function runBuiltJob(backend: Backend, job: BuiltJob, opts: RunJobOptions): Promise<JobResult> {
-  const runs: (ComputeResult | (TableComputeResult & { layers: ComputeResult['layers'] }))[] = [];
+  const runs: (ComputeResult | TableComputeResult)[] = [];
   if (job.outputs.length || !job.tableOutputs.length) runs.push(await runArrays(backend, job, opts));
   if (job.tableOutputs.length) {
     const { outDir: _outDir, skipSpaceCheck: _skip, ...compute } = opts;
-    let layers: ComputeResult['layers'] = [];
-    const r = await backend.computeTables(job.tableOutputs, { ...compute, onGraph: (g) => { layers = g.layers; compute.onGraph?.(g); } });
-    runs.push({ ...r, layers });
+    runs.push(await backend.computeTables(job.tableOutputs, compute));
   }
-  if (runs.length === 1 && 'layers' in runs[0]) return runs[0] as JobResult;
+  if (runs.length === 1) return runs[0];
   const byName = new Map<string, JobResult['outputs'][number]>();
   for (const r of runs) for (const o of r.outputs) byName.set(o.name, o);
   return {

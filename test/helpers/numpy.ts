@@ -3,22 +3,9 @@
  * python3 that has numpy) and returns what it prints as JSON.
  */
 import { execFileSync } from 'node:child_process';
+import { pythonWith } from './python.js';
 
-let python: string | undefined;
-
-export function pythonWithNumpy(): string {
-  if (python) return python;
-  for (const candidate of ['/usr/bin/python3', 'python3']) {
-    try {
-      execFileSync(candidate, ['-c', 'import numpy'], { stdio: 'ignore' });
-      python = candidate;
-      return candidate;
-    } catch {
-      // try the next one
-    }
-  }
-  throw new Error('the tests use numpy as their oracle: install it with `apt-get install python3-numpy`');
-}
+export const pythonWithNumpy = (): string => pythonWith('numpy', 'python3-numpy');
 
 /** Runs `code` (which must print one JSON value) with numpy imported as np. */
 export function numpy<T = unknown>(code: string, cwd?: string): T {

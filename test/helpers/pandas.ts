@@ -6,6 +6,7 @@
  * missing value as null. Several reads go to one Python process (importing pandas takes a while).
  */
 import { execFileSync } from 'node:child_process';
+import { pythonWith } from './python.js';
 
 export interface PandasRead {
   path: string;
@@ -25,21 +26,7 @@ export interface PandasColumn {
   values: (string | boolean | null)[];
 }
 
-let python: string | undefined;
-
-export function pythonWithPandas(): string {
-  if (python) return python;
-  for (const candidate of ['/usr/bin/python3', 'python3']) {
-    try {
-      execFileSync(candidate, ['-c', 'import pandas'], { stdio: 'ignore' });
-      python = candidate;
-      return candidate;
-    } catch {
-      // try the next one
-    }
-  }
-  throw new Error('the table tests use pandas as their oracle: install it with `apt-get install python3-pandas`');
-}
+export const pythonWithPandas = (): string => pythonWith('pandas', 'python3-pandas');
 
 const SCRIPT = String.raw`
 import json, sys, math

@@ -4,28 +4,13 @@
  * become the strings "nan", "inf", "-inf" and decimal strings.
  */
 import { native, type DTypeName } from '../../native/addon.js';
+import { typedArray } from '../../native/typed-view.js';
 import { cStrides, product } from './grid.js';
 
 export type Scalar = number | boolean | string;
 export type Nested = Scalar | Nested[];
 
-export type Typed = Float64Array | Float32Array | BigInt64Array | BigUint64Array | Int32Array | Int16Array | Int8Array | Uint32Array | Uint16Array | Uint8Array;
-
-/** A typed view of little-endian (native) data of a dtype; bool is bytes. */
-export function typedArray(dtype: DTypeName, buf: ArrayBuffer): Typed {
-  switch (dtype) {
-    case 'float64': return new Float64Array(buf);
-    case 'float32': return new Float32Array(buf);
-    case 'int64': return new BigInt64Array(buf);
-    case 'uint64': return new BigUint64Array(buf);
-    case 'int32': return new Int32Array(buf);
-    case 'int16': return new Int16Array(buf);
-    case 'int8': return new Int8Array(buf);
-    case 'uint32': return new Uint32Array(buf);
-    case 'uint16': return new Uint16Array(buf);
-    default: return new Uint8Array(buf);
-  }
-}
+export { type Typed, typedArray } from '../../native/typed-view.js';
 
 export function toScalar(v: number | bigint, dtype: DTypeName): Scalar {
   if (dtype === 'bool') return v !== 0 && v !== 0n;

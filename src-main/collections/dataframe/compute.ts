@@ -6,7 +6,7 @@
 import { native } from '../../native/addon.js';
 import type { ComputeOptions, Engine, GraphRun } from '../../engine/engine.js';
 import { toTesseraError } from '../../engine/errors.js';
-import { lowerTables, tableFiles } from './lower.js';
+import { lowerTables, tableFiles, type TableGraph } from './lower.js';
 import { type Cell, type TableColumnValues, toRows } from './rows.js';
 import type { ColumnType } from './schema.js';
 import type { TableOutput } from './evaluate.js';
@@ -35,6 +35,7 @@ export interface RowCountResult {
 
 export interface TableComputeResult extends Omit<GraphRun, 'chunks'> {
   outputs: (TableResult | RowCountResult)[];
+  layers: TableGraph['layers'];
 }
 
 export async function computeTables(engine: Engine, requested: { name: string; output: TableOutput }[], opts: ComputeOptions = {}): Promise<TableComputeResult> {
@@ -58,7 +59,7 @@ export async function computeTables(engine: Engine, requested: { name: string; o
       }
       return { name: o.name, kind: 'table', columns: o.columns.map((c) => c.name), dtypes: o.columns.map((c) => c.dtype), nrows, rows };
     });
-    return { ...run, outputs: results };
+    return { ...run, outputs: results, layers: graph.layers };
   } catch (e) {
     throw toTesseraError(e, { phase: 'run' });
   } finally {

@@ -7,7 +7,7 @@
 import { native, type SniffCsvResult } from '../../native/addon.js';
 import { TesseraError } from '../../engine/errors.js';
 import { inputFileStamp } from '../../engine/input-file.js';
-import { type Column, type ColumnType, columnType } from './schema.js';
+import type { Column, ColumnType } from './schema.js';
 
 /**
  * Big enough to amortise a task, small enough for several per worker. Measured (bench/csv-parse.mjs):
@@ -63,13 +63,8 @@ export interface CsvSource {
 export async function planCsv(paths: string[], opts: CsvOptions = {}): Promise<CsvSource> {
   const blocksize = opts.blocksize ?? DEFAULT_BLOCKSIZE;
   if (!(Number.isInteger(blocksize) && blocksize >= 1024)) throw new TesseraError('BAD_SPEC', `blocksize must be at least 1 KiB, not ${opts.blocksize}`, 'for example "blocksize": "64MB"');
-  const dtype: Record<string, string> = {};
-  for (const [name, t] of Object.entries(opts.dtype ?? {})) {
-    const c = columnType(t);
-    if (!c) throw new TesseraError('BAD_DTYPE', `column '${name}': unknown dtype ${JSON.stringify(t)}`, 'use int64, float64, bool, string (object) or datetime64[ns]');
-    dtype[name] = c;
-  }
-  const sniffOpts = { sep: opts.sep, quote: opts.quote, header: opts.header, dtype, naValues: opts.naValues, parseDates: opts.parseDates };
+  // dtype names (pandas' and their aliases) are checked by the sniffer (CSV_BAD_OPTION).
+  const sniffOpts = { sep: opts.sep, quote: opts.quote, header: opts.header, dtype: opts.dtype, naValues: opts.naValues, parseDates: opts.parseDates };
   const files: CsvFile[] = [];
   let first: SniffCsvResult | undefined;
   for (const path of paths) {

@@ -10,7 +10,7 @@
  */
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { deserialize, serialize } from 'node:v8';
+import { serialize } from 'node:v8';
 import { native } from '../../native/addon.js';
 import { TesseraError } from '../errors.js';
 import type { JsTaskContext, TaskKind } from '../task-kinds.js';
@@ -128,5 +128,5 @@ async function runCall(task: JsTaskContext): Promise<[number, number, number]> {
 
 /** The value a call task stored (tests and callers that read results on the main thread). */
 export function readCallResult(chunk: number): unknown {
-  return deserialize(native().getBytes(chunk));
+  return readChunkValue(chunk).value;
 }

@@ -5,17 +5,13 @@
  */
 import { deserialize } from 'node:v8';
 import { native, type DTypeName } from '../../native/addon.js';
+import { typedArray } from '../../native/typed-view.js';
 
 export interface DenseValue {
   dtype: DTypeName;
   shape: number[];
   data: ArrayBufferView;
 }
-
-const VIEWS: Record<DTypeName, new (b: ArrayBuffer) => ArrayBufferView> = {
-  float64: Float64Array, float32: Float32Array, int64: BigInt64Array, uint64: BigUint64Array,
-  int32: Int32Array, int16: Int16Array, int8: Int8Array, uint32: Uint32Array, uint16: Uint16Array, uint8: Uint8Array, bool: Uint8Array,
-};
 
 export function readChunkValue(id: number): { value: unknown; bytes: number } {
   const layout = native().chunkLayout(id);
@@ -28,5 +24,5 @@ export function readChunkValue(id: number): { value: unknown; bytes: number } {
     return { value: t, bytes: t.columns.reduce((s, c) => s + (Array.isArray(c.values) ? c.values.reduce((n, v) => n + v.length, 0) : c.values.byteLength), 0) };
   }
   const c = native().readChunk(id);
-  return { value: { dtype: c.dtype, shape: c.shape, data: new VIEWS[c.dtype](c.data) } satisfies DenseValue, bytes: c.data.byteLength };
+  return { value: { dtype: c.dtype, shape: c.shape, data: typedArray(c.dtype, c.data) } satisfies DenseValue, bytes: c.data.byteLength };
 }
