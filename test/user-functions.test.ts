@@ -16,7 +16,7 @@ import { native } from '../dist/src-main/native/addon.js';
 import { ExprContext } from '../dist/src-main/collections/array/expr.js';
 import { persistArray, unpersistArray } from '../dist/src-main/collections/array/compute.js';
 import { arange } from '../dist/src-main/collections/array/index.js';
-import { csvTable, planCsv } from '../dist/src-main/collections/dataframe/index.js';
+import { csvTableSource, planCsv, sourceTable } from '../dist/src-main/collections/dataframe/index.js';
 import { lowerTables } from '../dist/src-main/collections/dataframe/lower.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-udf-'));
@@ -112,7 +112,7 @@ describe('user functions in worker threads', () => {
   it('gives a function a table partition as { nrows, columns }', async () => {
     const csv = join(dir, 'small.csv');
     writeFileSync(csv, 'n,name\n1,a\n2,b\n39,c\n');
-    const read = lowerTables([{ name: 't', node: csvTable(await planCsv([csv])) }]);
+    const read = lowerTables([{ name: 't', node: sourceTable(csvTableSource(await planCsv([csv]))) }]);
     const tasks = [...read.tasks, call('sums:0', 'sums', 'columnSums', [{ dep: 0 }], [read.tasks[0].key])] as Task<CallSpec>[];
     const graph = finishGraph(tasks, [...read.layers, { name: 'sums', label: 'sums', kind: 'call', tasks: 1, deps: [], indexShape: [] }]);
     expect(await run(engine, graph, 'sums:0')).toEqual({ nrows: 3, names: ['n', 'name'], sum: 42 });

@@ -22,9 +22,11 @@ import { product } from '../collections/array/grid.js';
 import { TesseraError, toTesseraError } from '../engine/errors.js';
 import { isNativeError } from '../native/addon.js';
 import { ExprContext, type Node } from '../collections/array/expr.js';
-import { csvFiles, csvTable, planCsv, TableEvaluator, type TableNode, type TableOutput } from '../collections/dataframe/index.js';
+import { TableEvaluator, type TableNode, type TableOutput } from '../collections/dataframe/index.js';
+import { buildTable, isTableDataset, type ReadableCheck, TABLE_PATH_KEYS } from './table-datasets.js';
+
+export type { ReadableCheck };
 import { parseExpression, type Ast } from '../lang/python-expression.js';
-import { parseBytes } from '../engine/units.js';
 
 export interface JobSpec {
   tessera: 1;
@@ -90,11 +92,7 @@ export function validateSpec(raw: unknown): JobSpec {
   return o as unknown as JobSpec;
 }
 
-/** Resolves if a job may read a file (absolute path); see file-access.ts. */
-export type ReadableCheck = (path: string) => Promise<void>;
 
-/** A dataset of the dataframe collection (a table) rather than an array. */
-const isTableDataset = (d: Record<string, unknown>) => 'csv' in d;
 
 async function buildDataset<T>(name: string, build: () => Promise<T>): Promise<T> {
   try {
@@ -109,33 +107,6 @@ async function buildDataset<T>(name: string, build: () => Promise<T>): Promise<T
   }
 }
 
-const CSV_KEYS = ['csv', 'sep', 'quote', 'header', 'dtype', 'na_values', 'parse_dates', 'usecols', 'blocksize'];
-
-async function buildTable(name: string, d: Record<string, unknown>, baseDir: string, readable?: ReadableCheck): Promise<TableNode> {
-  for (const k of Object.keys(d)) if (!CSV_KEYS.includes(k)) throw specError(`dataset '${name}': unknown key "${k}" for a CSV dataset`, `a CSV dataset takes ${CSV_KEYS.join(', ')}`);
-  if (typeof d.csv !== 'string' || !d.csv) throw specError(`dataset '${name}': "csv" must be a path, a folder or a pattern such as data/*.csv`);
-  const strings = (k: string) => {
-    const v = d[k];
-    if (v !== undefined && (!Array.isArray(v) || !v.every((x) => typeof x === 'string'))) throw specError(`dataset '${name}': "${k}" must be a list of strings`);
-    return v as string[] | undefined;
-  };
-  const one = (k: string) => {
-    const v = d[k];
-    if (v !== undefined && (typeof v !== 'string' || v.length !== 1)) throw specError(`dataset '${name}': "${k}" must be one character`);
-    return v as string | undefined;
-  };
-  if (d.header !== undefined && typeof d.header !== 'boolean') throw specError(`dataset '${name}': "header" must be true or false`);
-  if (d.dtype !== undefined && (typeof d.dtype !== 'object' || Array.isArray(d.dtype) || !d.dtype)) throw specError(`dataset '${name}': "dtype" must map column names to dtypes`, 'for example "dtype": {"id": "int64", "name": "string"}');
-  const blocksize = d.blocksize === undefined || d.blocksize === 'auto' ? undefined
-    : typeof d.blocksize === 'number' ? d.blocksize : typeof d.blocksize === 'string' ? parseBytes(d.blocksize) : NaN;
-  const files = await csvFiles(isAbsolute(d.csv) ? d.csv : resolve(baseDir, d.csv));
-  for (const f of files) await readable?.(f);
-  return csvTable(await planCsv(files, {
-    sep: one('sep'), quote: one('quote'), header: d.header as boolean | undefined, dtype: d.dtype as Record<string, string> | undefined,
-    naValues: strings('na_values'), parseDates: strings('parse_dates'), usecols: strings('usecols'), blocksize,
-  }));
-}
-
 /** The dataset names an expression reads. */
 function namesIn(ast: Ast, out = new Set<string>()): Set<string> {
   if (ast.t === 'name') out.add(ast.name);
@@ -146,12 +117,12 @@ function namesIn(ast: Ast, out = new Set<string>()): Set<string> {
   return out;
 }
 
-/** The files a spec's datasets read (`npy`, `raw` and `csv` paths, as written in the spec). */
+/** The files a spec's datasets read (`npy`, `raw` and table paths, as written in the spec). */
 export function specFiles(spec: { datasets?: Record<string, unknown> }): string[] {
   const out: string[] = [];
   for (const d of Object.values(spec.datasets ?? {})) {
     if (!d || typeof d !== 'object') continue;
-    for (const k of ['npy', 'raw', 'csv']) {
+    for (const k of ['npy', 'raw', ...TABLE_PATH_KEYS]) {
       const p = (d as Record<string, unknown>)[k];
       if (typeof p === 'string') out.push(p);
     }

@@ -7,7 +7,9 @@
 import { native, type SniffCsvResult } from '../../native/addon.js';
 import { TesseraError } from '../../engine/errors.js';
 import { inputFileStamp } from '../../engine/input-file.js';
-import type { Column, ColumnType } from './schema.js';
+import type { ReadCsvSpec } from './kinds/index.js';
+import { bytesPerValue, type Column, type ColumnType } from './schema.js';
+import type { TableSource } from './table-source.js';
 
 /**
  * Big enough to amortise a task, small enough for several per worker. Measured (bench/csv-parse.mjs):
@@ -103,4 +105,26 @@ function wider(a: ColumnType, b: ColumnType): ColumnType {
   if (a === b) return a;
   if ((a === 'int64' && b === 'float64') || (a === 'float64' && b === 'int64')) return 'float64';
   return 'string';
+}
+
+/** The CSV source as the plan sees it: one read_csv task per partition, parsing only the columns asked for. */
+export function csvTableSource(source: CsvSource): TableSource {
+  return {
+    label: 'read_csv',
+    columns: source.columns.map(({ name, dtype }) => ({ name, dtype })),
+    partitions: source.partitions.length,
+    files: source.files.map(({ path, size, mtimeNs }) => ({ path, size, mtimeNs })),
+    identity: JSON.stringify(['csv', source.files.map((f) => f.path), source.sep, source.quote, source.naValues]),
+    readTask(p, columns) {
+      const part = source.partitions[p];
+      const wanted = columns.map((c) => source.columns.find((s) => s.name === c.name)!);
+      const perRow = wanted.reduce((s, c) => s + bytesPerValue(c.dtype), 0) + 8;
+      const estBytes = Math.ceil(((part.end - part.start) / source.bytesPerRow) * perRow) + 4096;
+      const spec: ReadCsvSpec = {
+        kind: 'read_csv', path: source.files[part.file].path, start: part.start, end: part.end, sep: source.sep, quote: source.quote,
+        nfields: source.nfields, columns: wanted.map((c) => ({ name: c.name, dtype: c.dtype, index: c.index })), naValues: source.naValues, estBytes,
+      };
+      return { spec, estBytes };
+    },
+  };
 }

@@ -4,5 +4,6 @@ export * from './csv-files.js';
 export * from './csv-source.js';
 export * from './schema.js';
 export * from './table-node.js';
+export * from './table-source.js';
 export * from './evaluate.js';
 export * from './inspect.js';

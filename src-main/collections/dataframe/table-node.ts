@@ -4,18 +4,19 @@
  * later, native operator tasks.
  */
 import { TesseraError } from '../../engine/errors.js';
-import type { CsvSource } from './csv-source.js';
 import type { Column } from './schema.js';
+import type { TableSource } from './table-source.js';
 
 export type TableNode =
-  | { op: 'csv'; source: CsvSource; columns: Column[] }
+  /** A table read from a source (CSV files, ...), all its columns. */
+  | { op: 'source'; source: TableSource; columns: Column[] }
   /** Some of its input's columns, in the order given (df[['a', 'b']]). */
   | { op: 'project'; input: TableNode; columns: Column[] }
   /** The first n rows, read from the first partition as dask.dataframe's head() does. */
   | { op: 'head'; input: TableNode; n: number; columns: Column[] };
 
-export function csvTable(source: CsvSource): TableNode {
-  return { op: 'csv', source, columns: source.columns.map(({ name, dtype }) => ({ name, dtype })) };
+export function sourceTable(source: TableSource): TableNode {
+  return { op: 'source', source, columns: source.columns };
 }
 
 export function project(input: TableNode, names: string[]): TableNode {
