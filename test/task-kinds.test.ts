@@ -17,11 +17,23 @@ import type { DataframeTaskSpec } from '../dist/src-main/collections/dataframe/k
 import '../dist/src-main/collections/array/kinds/index.js';
 import '../dist/src-main/collections/dataframe/kinds/index.js';
 import '../dist/src-main/engine/kinds/index.js';
+import { col, lit, op } from '../dist/src-main/collections/dataframe/column-expr.js';
+import { ProgramBuilder } from '../dist/src-main/collections/dataframe/kinds/table-program.js';
 
 const n = native();
 const chunk = (k: number) => ({ kind: 'chunk' as const, dtype: 'float64' as const, dep: k, base: 0, strides: [4, 1] });
 const fileAccess = { kind: 'file' as const, dtype: 'int32' as const, path: '/data/x.npy', byteswap: true, dataOffset: 128, dataElements: 64, base: 3, strides: [8, 1] };
 const fields = { reduce: 'var' as const, acc: 'f64' as const, ddof: 1, sqrt: true, outDtype: 'float64' as const };
+
+/** A table program using every kind of node field: a column, literals of each encoding, a pattern and a slice. */
+function tableProgram() {
+  const b = new ProgramBuilder([{ name: 'a', dtype: 'float64' }, { name: 's', dtype: 'string' }, { name: 't', dtype: 'timestamp' }]);
+  const late = b.add(op('&', [op('>', [col('a', 'float64'), lit(15, 'float64')]), op('str.contains', [col('s', 'string')], { pattern: 'JF' })]));
+  const early = b.add(op('<', [col('t', 'timestamp'), lit(10n ** 18n, 'timestamp')]));
+  const short = b.add(op('str.slice', [op('fillna', [col('s', 'string'), lit('?', 'string')])], { slice: [1, null] }));
+  return { b, late, early, short };
+}
+const tp = tableProgram();
 
 /** One spec of every native kind, each using the fields its encoder writes. */
 const SAMPLES: (ArrayTaskSpec | CopySpec | DataframeTaskSpec)[] = [
@@ -35,12 +47,17 @@ const SAMPLES: (ArrayTaskSpec | CopySpec | DataframeTaskSpec)[] = [
   { kind: 'commit', writer: 1 },
   { kind: 'read_csv', path: '/data/x.csv', start: 10, end: 200, sep: ';', quote: '"', nfields: 4, columns: [{ name: 'b', dtype: 'float64', index: 1 }, { name: 'd', dtype: 'timestamp', index: 3 }],
     naValues: ['', 'NA'], estBytes: 4096 },
+  { kind: 'table_map', program: tp.b.program(), outputs: [{ name: 'x', node: tp.short }, { name: 'e', node: tp.early }], filter: tp.late, estBytes: 4096 },
+  { kind: 'group_by_partial', program: tp.b.program(), filter: tp.late, keys: [tp.short, tp.early], aggs: [{ fn: 'size' }, { fn: 'mean', node: 0 }, { fn: 'max', node: tp.short }], estBytes: 4096 },
+  { kind: 'group_by_merge', keyTypes: ['string', 'bool'], aggs: [{ fn: 'size', input: 'int64' }, { fn: 'std', input: 'float64' }], names: ['k', 'e', 'n', 'sd'], estBytes: 4096 },
 ];
+/** Kinds that read exactly one partition. */
+const ONE_INPUT = new Set(['table_map', 'group_by_partial']);
 
 describe('task kinds', () => {
   it('every kind has its own code, and a clash is refused', () => {
     const kinds = registeredTaskKinds();
-    expect(kinds.map((k) => k.name).sort()).toEqual(['assemble', 'call', 'combine', 'commit', 'copy', 'map', 'matmul', 'read_csv', 'reduce', 'write']);
+    expect(kinds.map((k) => k.name).sort()).toEqual(['assemble', 'call', 'combine', 'commit', 'copy', 'group_by_merge', 'group_by_partial', 'map', 'matmul', 'read_csv', 'reduce', 'table_map', 'write']);
     expect(new Set(kinds.map((k) => k.code)).size).toBe(kinds.length);
     const clash: TaskKind<TaskSpec> = { name: 'map2', code: kinds.find((k) => k.name === 'map')!.code, encode: () => undefined, estimate: () => 0 };
     expect(() => registerTaskKind(clash)).toThrow(/clashes/);
@@ -56,14 +73,15 @@ describe('task kinds', () => {
       // Every native kind registered in TS has a sample here (JS kinds are not the decoder's).
       expect(registeredTaskKinds().filter((k) => !k.runJs).map((k) => k.name).sort()).toEqual(SAMPLES.map((s) => s.kind).sort());
       for (const sample of SAMPLES) {
-        const spec = 'program' in sample ? { ...sample, program } : sample;
+        const spec = 'program' in sample && typeof sample.program === 'number' ? { ...sample, program } : sample;
+        const deps = ONE_INPUT.has(sample.kind) ? ids.subarray(0, 1) : ids;
         const job = encodeJob([spec], 7);
         const files = Float64Array.from(job.files, () => 0);
         const encoded = job.tasks.subarray(job.offsets[0], job.offsets[1]);
-        expect(n.checkEncoded(encoded, ids, files, job.strings), sample.kind).toBe(sample.kind);
+        expect(n.checkEncoded(encoded, deps, files, job.strings), sample.kind).toBe(sample.kind);
         // One field short, or one too many: the decoder refuses instead of guessing.
-        expect(() => n.checkEncoded(encoded.subarray(0, encoded.length - 1), ids, files, job.strings), sample.kind).toThrow(expect.objectContaining({ code: 'BAD_TASK' }));
-        expect(() => n.checkEncoded(Float64Array.of(...encoded, 0), ids, files, job.strings), sample.kind).toThrow(expect.objectContaining({ code: 'BAD_TASK' }));
+        expect(() => n.checkEncoded(encoded.subarray(0, encoded.length - 1), deps, files, job.strings), sample.kind).toThrow(expect.objectContaining({ code: 'BAD_TASK' }));
+        expect(() => n.checkEncoded(Float64Array.of(...encoded, 0), deps, files, job.strings), sample.kind).toThrow(expect.objectContaining({ code: 'BAD_TASK' }));
       }
     } finally {
       for (const id of ids) n.release(id);

@@ -108,7 +108,8 @@ Napi::Object from_table(const Napi::Env& env, const table::TableView& t) {
         break;
       }
       case ColumnType::Int64:
-      case ColumnType::Timestamp: {
+      case ColumnType::Timestamp:
+      case ColumnType::Timedelta: {
         Napi::BigInt64Array a = Napi::BigInt64Array::New(env, n);
         if (n) std::memcpy(a.Data(), c.data, n * 8);
         col.Set("values", a);

@@ -12,7 +12,8 @@
 //     column names                   UTF-8, name_len bytes each (not NUL-terminated)
 //     per column:
 //       data                         nrows values: int64 | float64 | uint8 bool (0/1) |
-//                                    int64 timestamp (ns since 1970-01-01 UTC) | int32 string code
+//                                    int64 timestamp (ns since 1970-01-01 UTC) | int64 timedelta (ns) |
+//                                    int32 string code
 //       validity (if has_validity)   nrows bytes, 1 valid, 0 null; present only for a column with
 //                                    a null in this partition
 //       string dictionary            dict_count + 1 uint64 offsets (first 0, non-decreasing,
@@ -33,7 +34,8 @@ constexpr uint32_t kMagic = 0x31424154;  // "TAB1" in memory order
 constexpr uint32_t kVersion = 1;
 constexpr size_t kAlign = 8;
 
-enum class ColumnType : uint8_t { Int64 = 1, Float64 = 2, Bool = 3, Timestamp = 4, String = 5 };
+// Timedelta: int64 nanoseconds (a difference of timestamps); made by operators, never read from a file.
+enum class ColumnType : uint8_t { Int64 = 1, Float64 = 2, Bool = 3, Timestamp = 4, String = 5, Timedelta = 6 };
 
 struct TableHeader {
   uint32_t magic;
@@ -70,7 +72,7 @@ inline size_t value_width(ColumnType t) {
   }
 }
 
-inline bool valid_column_type(uint8_t t) { return t >= 1 && t <= 5; }
+inline bool valid_column_type(uint8_t t) { return t >= 1 && t <= 6; }
 
 // The names the TS side uses: 'int64' | 'float64' | 'bool' | 'timestamp' | 'string'.
 inline const char* column_type_name(ColumnType t) {
@@ -79,6 +81,7 @@ inline const char* column_type_name(ColumnType t) {
     case ColumnType::Float64: return "float64";
     case ColumnType::Bool: return "bool";
     case ColumnType::Timestamp: return "timestamp";
+    case ColumnType::Timedelta: return "timedelta";
     default: return "string";
   }
 }

@@ -20,6 +20,9 @@ extern const TaskKind kWriteKind;
 extern const TaskKind kCommitKind;
 extern const TaskKind kCopyKind;
 extern const TaskKind kReadCsvKind;
+extern const TaskKind kTableMapKind;
+extern const TaskKind kGroupByPartialKind;
+extern const TaskKind kGroupByMergeKind;
 
 namespace {
 
@@ -44,6 +47,9 @@ constexpr TaskKindEntry kKinds[] = {
     {7, "commit", &kCommitKind},
     {8, "copy", &kCopyKind},
     {9, "read_csv", &kReadCsvKind},
+    {10, "table_map", &kTableMapKind},
+    {11, "group_by_partial", &kGroupByPartialKind},
+    {12, "group_by_merge", &kGroupByMergeKind},
 };
 
 // Codes index this table directly (one load per task instead of a search). Built at compile

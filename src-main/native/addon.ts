@@ -65,7 +65,7 @@ export interface NpyHeaderInfo {
 }
 
 /** The column types of a table partition (native/table/table_format.h). */
-export type TableDType = 'int64' | 'float64' | 'bool' | 'string' | 'timestamp';
+export type TableDType = 'int64' | 'float64' | 'bool' | 'string' | 'timestamp' | 'timedelta';
 
 export interface SniffCsvOptions {
   /** One character; detected among , \t ; | when not given. */

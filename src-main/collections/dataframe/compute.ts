@@ -6,11 +6,11 @@
 import { native } from '../../native/addon.js';
 import type { ComputeOptions, Engine, GraphRun } from '../../engine/engine.js';
 import { toTesseraError } from '../../engine/errors.js';
-import { lowerTables, tableFiles, type TableGraph } from './lower.js';
+import { type LowerOptions, lowerTables, tableFiles, type TableGraph } from './lower.js';
 import { type Cell, type TableColumnValues, toRows } from './rows.js';
-import type { ColumnType } from './schema.js';
+import type { Column, ColumnType } from './schema.js';
 import type { TableOutput } from './evaluate.js';
-import { project } from './table-node.js';
+import { project, type TableNode } from './table-node.js';
 
 /** Tables up to this many rows come back inline; the issue's bound for JSON output. */
 export const MAX_INLINE_ROWS = 10_000;
@@ -25,44 +25,73 @@ export interface TableResult {
   rows: Cell[][];
 }
 
-/** len(df): the rows of a table (its partitions read with no columns: rows are only counted). */
-export interface RowCountResult {
+/** len(df), or a Series reduced to one value (df.delay.mean()). NaN is "nan", as array scalars. */
+export interface TableScalarResult {
   name: string;
   kind: 'scalar';
-  dtype: 'int64';
-  value: number;
+  dtype: ColumnType;
+  value: number | string | boolean;
 }
 
 export interface TableComputeResult extends Omit<GraphRun, 'chunks'> {
-  outputs: (TableResult | RowCountResult)[];
+  outputs: (TableResult | TableScalarResult)[];
   layers: TableGraph['layers'];
 }
 
+/** What a reduction of no rows gives (pandas: a sum is 0, a count 0, the rest NaN). */
+function emptyReduction(fn: string): number | string {
+  if (fn === 'count' || fn === 'size' || fn === 'sum') return 0;
+  return 'nan';
+}
+
+function scalarValue(c: Cell): number | string | boolean {
+  return c === null ? 'nan' : c;
+}
+
 export async function computeTables(engine: Engine, requested: { name: string; output: TableOutput }[], opts: ComputeOptions = {}): Promise<TableComputeResult> {
+  const outputs = requested.map(({ name, output }) => ({ name, node: output.kind === 'len' ? project(output.node, []) : output.node, output }));
+  let run = await runOnce(engine, outputs, opts, {});
+  // A head that read only the first partition and found too few rows reads them all.
+  if (run.short) run = await runOnce(engine, outputs, opts, { fullHeads: true });
+  return run.result;
+}
+
+async function runOnce(engine: Engine, outputs: { name: string; node: TableNode; output: TableOutput }[], opts: ComputeOptions, lower: LowerOptions): Promise<{ result: TableComputeResult; short: boolean }> {
   const owner = engine.newJob();
-  const outputs = requested.map(({ name, output }) => ({ name, node: output.kind === 'len' ? project(output.node, []) : output.node, count: output.kind === 'len' }));
   try {
-    const graph = lowerTables(outputs);
+    const graph = lowerTables(outputs, lower);
     const keep = new Set(graph.outputs.flatMap((o) => o.keys));
     const { chunks, ...run } = await engine.run(graph, { ...opts, owner, keep, files: tableFiles(outputs) });
-    const results = graph.outputs.map((o, k): TableResult | RowCountResult => {
+    let short = false;
+    const results = graph.outputs.map((o, k): TableResult | TableScalarResult => {
       const ids = o.keys.map((key) => chunks.get(key)!);
-      const nrows = Math.min(ids.reduce((s, id) => s + native().tableRows(id), 0), o.limit ?? Infinity);
-      if (outputs[k].count) return { name: o.name, kind: 'scalar', dtype: 'int64', value: nrows };
-      const rows: Cell[][] = [];
-      for (const id of ids) {
-        // Only the partitions that hold the rows shown are copied out of the store.
-        if (rows.length >= Math.min(nrows, MAX_INLINE_ROWS)) break;
-        const p = native().readTable(id);
-        const columns = o.columns.map((c) => ({ ...p.columns.find((x) => x.name === c.name)!, dtype: c.dtype }) as TableColumnValues);
-        for (const r of toRows(columns, p.nrows, Math.min(nrows, MAX_INLINE_ROWS) - rows.length)) rows.push(r);
+      const total = ids.reduce((s, id) => s + native().tableRows(id), 0);
+      if (o.partial && total < (o.limit ?? 0)) short = true;
+      const nrows = Math.min(total, o.limit ?? Infinity);
+      const output = outputs[k].output;
+      if (output.kind === 'len') return { name: o.name, kind: 'scalar', dtype: 'int64', value: nrows };
+      const rows = readRows(ids, o.columns, Math.min(nrows, MAX_INLINE_ROWS));
+      if (output.kind === 'reduce') {
+        return { name: o.name, kind: 'scalar', dtype: output.dtype, value: rows.length ? scalarValue(rows[0][1]) : emptyReduction(output.fn) };
       }
       return { name: o.name, kind: 'table', columns: o.columns.map((c) => c.name), dtypes: o.columns.map((c) => c.dtype), nrows, rows };
     });
-    return { ...run, outputs: results, layers: graph.layers };
+    return { result: { ...run, outputs: results, layers: graph.layers }, short };
   } catch (e) {
     throw toTesseraError(e, { phase: 'run' });
   } finally {
     engine.freeJob(owner);
   }
+}
+
+/** The first `limit` rows of partitions `ids` (only the partitions that hold them are copied out of the store). */
+function readRows(ids: number[], columns: Column[], limit: number): Cell[][] {
+  const rows: Cell[][] = [];
+  for (const id of ids) {
+    if (rows.length >= limit) break;
+    const p = native().readTable(id);
+    const values = columns.map((c) => ({ ...p.columns.find((x) => x.name === c.name)!, dtype: c.dtype }) as TableColumnValues);
+    for (const r of toRows(values, p.nrows, limit - rows.length)) rows.push(r);
+  }
+  return rows;
 }

@@ -122,7 +122,7 @@ export function csvTableSource(source: CsvSource): TableSource {
       const estBytes = Math.ceil(((part.end - part.start) / source.bytesPerRow) * perRow) + 4096;
       const spec: ReadCsvSpec = {
         kind: 'read_csv', path: source.files[part.file].path, start: part.start, end: part.end, sep: source.sep, quote: source.quote,
-        nfields: source.nfields, columns: wanted.map((c) => ({ name: c.name, dtype: c.dtype, index: c.index })), naValues: source.naValues, estBytes,
+        nfields: source.nfields, columns: wanted.map((c) => ({ name: c.name, dtype: c.dtype as ReadCsvSpec['columns'][number]['dtype'], index: c.index })), naValues: source.naValues, estBytes,
       };
       return { spec, estBytes };
     },

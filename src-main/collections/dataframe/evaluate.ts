@@ -1,17 +1,42 @@
 /**
- * Table expressions in pandas' words, over the job's table datasets: `df`, `df.col` and
- * `df['col']` (a Series: a one-column table named after it), `df[['a', 'b']]`, `.head(n)`, and
- * `len(df)`. Every error points at the place in the expression.
+ * Table expressions in pandas' words, over the job's table datasets. A name is a DataFrame; `df.col`
+ * and `df['col']` are Series (a column expression over their frame); Series combine with
+ * arithmetic, comparisons and `& | ~`, and filter their frame (`df[df.delay > 15]`). Frames select
+ * columns (`df[['a', 'b']]`), `assign`, `dropna`, `head` and `groupby`; a group-by aggregates
+ * (`agg(n=('delay', 'count'))`, `.delay.mean()`, `.size()`); a Series reduces to a scalar
+ * (`df.delay.mean()`), and `len(df)` counts rows. Every error points at the place in the expression.
  */
 import { TesseraError } from '../../engine/errors.js';
 import { type Ast, parseExpression } from '../../lang/python-expression.js';
-import { head, project, type TableNode } from './table-node.js';
+import { type ColExpr, col, literal, literalAs, literalFor, type LiteralValue, lit, op, type OpName } from './column-expr.js';
+import type { AggName } from './kinds/index.js';
+import type { ColumnType } from './schema.js';
+import { type Aggregation, assign, columnExpr, filter, groupBy, head, project, sameRows, select, type TableNode } from './table-node.js';
 
 export type TableOutput =
   | { kind: 'table'; node: TableNode }
-  | { kind: 'len'; node: TableNode };
+  | { kind: 'len'; node: TableNode }
+  /** A Series reduced to one value: the one-row group-by `node` (column 1 holds it; no row: an empty input). */
+  | { kind: 'reduce'; node: TableNode; fn: AggName; dtype: ColumnType };
+
+type Series = { t: 'series'; frame: TableNode; expr: ColExpr; name: string | null };
+type GroupBy = { t: 'groupby'; frame: TableNode; keys: { name: string; expr: ColExpr }[]; selected?: { names: string[]; series: boolean } };
+type Value =
+  | { t: 'frame'; node: TableNode }
+  | Series
+  | { t: 'scalar'; value: LiteralValue }
+  | GroupBy
+  | { t: 'accessor'; kind: 'str' | 'dt'; series: Series }
+  | { t: 'list'; items: Value[] };
+
+const AGGS: AggName[] = ['count', 'size', 'sum', 'mean', 'min', 'max', 'var', 'std', 'first', 'last'];
+const NUMERIC_ONLY = new Set<AggName>(['sum', 'mean', 'var', 'std']);
+const DT_FIELDS = ['year', 'month', 'day', 'hour', 'minute', 'second', 'dayofweek', 'weekday', 'dayofyear', 'quarter'];
+const SERIES_METHODS = 'isna, notna, fillna, astype, isin, between, abs, where, head, str.*, dt.*, sum, mean, min, max, count, std, var, first, last';
+const FRAME_METHODS = 'head, assign, dropna, groupby';
 
 const at = (ast: Ast) => ({ position: { start: ast.start, end: ast.end } });
+const bad = (ast: Ast, code: string, msg: string, hint: string) => new TesseraError(code, msg, hint, at(ast));
 
 export class TableEvaluator {
   constructor(private readonly tables: ReadonlyMap<string, TableNode>) {}
@@ -27,53 +52,435 @@ export class TableEvaluator {
 
   private output(ast: Ast): TableOutput {
     if (ast.t === 'call' && ast.fn.t === 'name' && ast.fn.name === 'len') {
-      if (ast.args.length !== 1 || ast.kwargs.length) throw new TesseraError('BAD_ARGUMENTS', 'len() takes one table', 'for example len(df)', at(ast));
-      return { kind: 'len', node: this.table(ast.args[0]) };
+      if (ast.args.length !== 1 || ast.kwargs.length) throw bad(ast, 'BAD_ARGUMENTS', 'len() takes one table', 'for example len(df)');
+      return { kind: 'len', node: this.frameOf(ast.args[0]) };
     }
-    return { kind: 'table', node: this.table(ast) };
+    // A Series reduced to a scalar.
+    if (ast.t === 'call' && ast.fn.t === 'attr' && (AGGS as string[]).includes(ast.fn.name) && ast.fn.name !== 'size') {
+      const target = this.value(ast.fn.obj);
+      if (target.t === 'series') {
+        const fn = ast.fn.name as AggName;
+        this.checkAggArgs(ast, fn);
+        const node = groupBy(target.frame, [{ name: '__all', expr: lit(0n, 'int64') }], [this.aggregation(ast, fn, target.name ?? '0', target.expr)]);
+        return { kind: 'reduce', node, fn, dtype: node.columns[1].dtype };
+      }
+    }
+    return { kind: 'table', node: this.frameOf(ast) };
   }
 
-  private table(ast: Ast): TableNode {
+  /** A frame, or a Series as its one-column frame (named after the Series, "0" when it has no name). */
+  private frameOf(ast: Ast): TableNode {
+    const v = this.value(ast);
+    if (v.t === 'frame') return v.node;
+    if (v.t === 'series') return this.seriesFrame(v);
+    if (v.t === 'groupby') throw bad(ast, 'UNSUPPORTED', 'a group-by is not a result by itself', "aggregate it: .agg(n=('delay', 'count')), .mean(), .size()");
+    throw bad(ast, 'UNSUPPORTED', 'this output is not a table', 'table outputs are frames, Series, group-by aggregations, reductions and len(df)');
+  }
+
+  private seriesFrame(s: Series): TableNode {
+    return select(s.frame, [{ name: s.name ?? '0', expr: s.expr }]);
+  }
+
+  private value(ast: Ast): Value {
     try {
-      return this.tableAt(ast);
+      return this.valueAt(ast);
     } catch (e) {
       if (e instanceof TesseraError && !e.position) e.position = { start: ast.start, end: ast.end };
       throw e;
     }
   }
 
-  private tableAt(ast: Ast): TableNode {
+  private valueAt(ast: Ast): Value {
     switch (ast.t) {
       case 'name': {
         const t = this.tables.get(ast.name);
-        if (t) return t;
-        throw new TesseraError('UNKNOWN_NAME', `name '${ast.name}' is not a table of this job`, `its tables: ${[...this.tables.keys()].join(', ') || 'none'}`, at(ast));
+        if (t) return { t: 'frame', node: t };
+        throw bad(ast, 'UNKNOWN_NAME', `name '${ast.name}' is not a table of this job`, `its tables: ${[...this.tables.keys()].join(', ') || 'none'}`);
       }
-      case 'attr': {
-        const input = this.table(ast.obj);
-        if (input.columns.some((c) => c.name === ast.name)) return project(input, [ast.name]);
-        throw new TesseraError('NO_SUCH_COLUMN', `the table has no column or method '${ast.name}'`, `its columns: ${input.columns.map((c) => c.name).join(', ')}; methods: head`, at(ast));
+      case 'num': return { t: 'scalar', value: ast.isInt ? (ast.big ?? BigInt(ast.value)) : ast.value };
+      case 'str': return { t: 'scalar', value: ast.value };
+      case 'const': return { t: 'scalar', value: ast.value };
+      case 'list':
+      case 'tuple': return { t: 'list', items: ast.items.map((x) => this.value(x)) };
+      case 'attr': return this.attribute(ast);
+      case 'index': return this.index(ast);
+      case 'call': return this.call(ast);
+      case 'unary': return this.unary(ast);
+      case 'binary': return this.binary(ast);
+      default:
+        throw bad(ast, 'UNSUPPORTED', 'this table expression is not supported', `tables support columns, filters, arithmetic, comparisons, ${FRAME_METHODS} and group-by aggregations`);
+    }
+  }
+
+  private attribute(ast: Ast & { t: 'attr' }): Value {
+    const obj = this.value(ast.obj);
+    if (obj.t === 'frame') {
+      const c = obj.node.columns.find((x) => x.name === ast.name);
+      if (c) return { t: 'series', frame: obj.node, expr: columnExpr(obj.node, c.name), name: c.name };
+      throw bad(ast, 'NO_SUCH_COLUMN', `the table has no column or method '${ast.name}'`, `its columns: ${obj.node.columns.map((x) => x.name).join(', ')}; methods: ${FRAME_METHODS}`);
+    }
+    if (obj.t === 'series' && (ast.name === 'str' || ast.name === 'dt')) {
+      if (ast.name === 'str' && obj.expr.dtype !== 'string') throw bad(ast, 'ATTRIBUTE_ERROR', `Can only use .str accessor with string values, not ${obj.expr.dtype}`, 'convert first: .astype("string")');
+      if (ast.name === 'dt' && obj.expr.dtype !== 'timestamp' && obj.expr.dtype !== 'timedelta') throw bad(ast, 'ATTRIBUTE_ERROR', `Can only use .dt accessor with datetimelike values, not ${obj.expr.dtype}`, 'parse the column as dates: "parse_dates": ["col"] in the dataset');
+      return { t: 'accessor', kind: ast.name, series: obj };
+    }
+    if (obj.t === 'accessor' && obj.kind === 'dt' && DT_FIELDS.includes(ast.name)) {
+      const field = ast.name === 'weekday' ? 'dayofweek' : ast.name;
+      return { ...obj.series, expr: op(`dt.${field}` as OpName, [obj.series.expr]) };
+    }
+    if (obj.t === 'groupby') return this.groupSelect(ast, obj, [ast.name], true);
+    throw bad(ast, 'ATTRIBUTE_ERROR', `no attribute '${ast.name}' here`, obj.t === 'series' ? `Series methods: ${SERIES_METHODS}` : obj.t === 'accessor' ? `.dt fields: ${DT_FIELDS.join(', ')}, total_seconds()` : 'see the README for the table operations');
+  }
+
+  private index(ast: Ast & { t: 'index' }): Value {
+    const obj = this.value(ast.obj);
+    if (ast.items.length !== 1) throw bad(ast, 'BAD_INDEX', 'index a table with one name, a list of names or a bool Series', "for example df['a'], df[['a', 'b']] or df[df.a > 1]");
+    const item = ast.items[0];
+    if (obj.t === 'groupby') {
+      if (item.t === 'str') return this.groupSelect(ast, obj, [item.value], true);
+      if (item.t === 'list' && item.items.every((x) => x.t === 'str')) return this.groupSelect(ast, obj, item.items.map((x) => (x as { value: string }).value), false);
+      throw bad(item, 'BAD_INDEX', 'select a group-by\'s columns by name', "for example df.groupby('a')['b'] or ['b', 'c']");
+    }
+    if (obj.t === 'frame') {
+      if (item.t === 'str') return this.attribute({ t: 'attr', obj: ast.obj, name: item.value, start: ast.start, end: ast.end });
+      if (item.t === 'list' && item.items.every((x) => x.t === 'str')) return { t: 'frame', node: project(obj.node, item.items.map((x) => (x as { value: string }).value)) };
+    }
+    if (obj.t === 'frame' || obj.t === 'series') {
+      const mask = this.value(item);
+      if (mask.t === 'series') {
+        const frame = obj.t === 'frame' ? obj.node : obj.frame;
+        if (mask.expr.dtype !== 'bool') throw bad(item, 'TYPE_ERROR', `a row filter must be a bool Series, not ${mask.expr.dtype}`, 'for example df[df.delay > 15]');
+        if (!sameRows(mask.frame, frame)) throw bad(item, 'UNSUPPORTED', 'the filter is a Series of another table', 'filter a table by a condition on its own columns');
+        const filtered = filter(frame, mask.expr);
+        return obj.t === 'frame' ? { t: 'frame', node: filtered } : { ...obj, frame: filtered };
       }
-      case 'index': {
-        const input = this.table(ast.obj);
-        if (ast.items.length !== 1) throw new TesseraError('BAD_INDEX', 'select columns with one name or a list of names', "for example df['a'] or df[['a', 'b']]", at(ast));
-        const item = ast.items[0];
-        if (item.t === 'str') return project(input, [item.value]);
-        if (item.t === 'list' && item.items.every((x) => x.t === 'str')) return project(input, item.items.map((x) => (x as { value: string }).value));
-        throw new TesseraError('BAD_INDEX', 'select columns with one name or a list of names', "for example df['a'] or df[['a', 'b']]; row filters come with the next release", at(item));
+    }
+    throw bad(item, 'BAD_INDEX', 'index a table with one name, a list of names or a bool Series', "for example df['a'], df[['a', 'b']] or df[df.a > 1]");
+  }
+
+  private unary(ast: Ast & { t: 'unary' }): Value {
+    const v = this.value(ast.arg);
+    if (v.t === 'scalar') {
+      if (ast.op === '-' && (typeof v.value === 'number' || typeof v.value === 'bigint')) return { t: 'scalar', value: -v.value };
+      if (ast.op === '+') return v;
+    }
+    if (v.t !== 'series') throw bad(ast, 'UNSUPPORTED', `unary ${ast.op} needs a Series here`, 'for example -df.a or ~(df.a > 1)');
+    if (ast.op === '+') return v;
+    return { ...v, expr: op(ast.op === '-' ? 'neg' : 'invert', [v.expr]) };
+  }
+
+  private binary(ast: Ast & { t: 'binary' }): Value {
+    const a = this.value(ast.left), b = this.value(ast.right);
+    const known = ['+', '-', '*', '/', '//', '%', '**', '==', '!=', '<', '<=', '>', '>=', '&', '|', '^'];
+    if (!known.includes(ast.op)) throw bad(ast, 'UNSUPPORTED', `the operator ${ast.op} does not apply to Series`, 'Series take arithmetic, comparisons and & | ^');
+    if (a.t === 'series' && b.t === 'series') {
+      if (!sameRows(a.frame, b.frame)) throw bad(ast, 'UNSUPPORTED', 'these Series come from different tables (or differently filtered ones)', 'pandas would align them on the index; merge the tables first, or filter after computing');
+      return { t: 'series', frame: a.frame, expr: op(ast.op as OpName, [a.expr, b.expr]), name: a.name === b.name ? a.name : null };
+    }
+    if (a.t === 'series' && b.t === 'scalar') return { ...a, expr: op(ast.op as OpName, [a.expr, this.operand(ast.right, b.value, a.expr.dtype)]) };
+    if (a.t === 'scalar' && b.t === 'series') return { ...b, expr: op(ast.op as OpName, [this.operand(ast.left, a.value, b.expr.dtype), b.expr]) };
+    throw bad(ast, 'UNSUPPORTED', `${ast.op} needs a Series on one side`, 'for example df.delay * 60 or df.a > df.b');
+  }
+
+  /** A literal next to a Series of type t. */
+  private operand(ast: Ast, value: LiteralValue, t: ColumnType): ColExpr {
+    const x = literalFor(value, t);
+    if (!x) throw bad(ast, 'TYPE_ERROR', `${JSON.stringify(String(value))} is not a ${t} value`, t === 'timestamp' ? "write dates as 'YYYY-MM-DD' or 'YYYY-MM-DD HH:MM:SS'" : 'compare with a value of the column\'s type');
+    return x;
+  }
+
+  private call(ast: Ast & { t: 'call' }): Value {
+    if (ast.fn.t !== 'attr') throw bad(ast.fn, 'UNSUPPORTED', 'only methods of tables, Series and group-bys can be called here', 'for example df.head(10) or df.groupby("a").size()');
+    const target = this.value(ast.fn.obj);
+    const name = ast.fn.name;
+    if (target.t === 'frame') return this.frameMethod(ast, target.node, name);
+    if (target.t === 'series') return this.seriesMethod(ast, target, name);
+    if (target.t === 'accessor') return this.accessorMethod(ast, target, name);
+    if (target.t === 'groupby') return this.groupMethod(ast, target, name);
+    throw bad(ast.fn, 'ATTRIBUTE_ERROR', `no method '${name}' here`, 'see the README for the table operations');
+  }
+
+  private frameMethod(ast: Ast & { t: 'call' }, node: TableNode, name: string): Value {
+    switch (name) {
+      case 'head': return { t: 'frame', node: head(node, this.count(ast, 'n', 5)) };
+      case 'assign': {
+        if (ast.args.length) throw bad(ast, 'BAD_ARGUMENTS', 'assign() takes keyword arguments', 'for example df.assign(hours=df.minutes / 60)');
+        const columns = ast.kwargs.map((k) => {
+          const v = this.value(k.value);
+          if (v.t === 'series') {
+            if (!sameRows(v.frame, node)) throw bad(k.value, 'UNSUPPORTED', 'the new column is a Series of another table', 'compute new columns from the table\'s own columns');
+            return { name: k.name, expr: v.expr };
+          }
+          if (v.t === 'scalar') return { name: k.name, expr: literal(v.value) };
+          throw bad(k.value, 'TYPE_ERROR', 'a new column is a Series or a scalar', 'for example df.assign(hours=df.minutes / 60)');
+        });
+        return { t: 'frame', node: assign(node, columns) };
       }
-      case 'call': {
-        if (ast.fn.t === 'attr' && ast.fn.name === 'head') {
-          const input = this.table(ast.fn.obj);
-          const nArg = ast.args[0] ?? ast.kwargs.find((k) => k.name === 'n')?.value;
-          if (ast.args.length + ast.kwargs.length > 1 || (nArg && nArg.t !== 'num')) throw new TesseraError('BAD_ARGUMENTS', 'head() takes one count of rows', 'for example head(10)', at(ast));
-          return head(input, nArg && nArg.t === 'num' ? nArg.value : 5);
+      case 'dropna': {
+        const subset = ast.kwargs.find((k) => k.name === 'subset');
+        if (ast.args.length || ast.kwargs.some((k) => k.name !== 'subset')) throw bad(ast, 'UNSUPPORTED', 'dropna() takes subset= only here', "for example df.dropna(subset=['delay'])");
+        const names = subset ? this.names(subset.value) : node.columns.map((c) => c.name);
+        const conds = names.map((n) => {
+          const c = node.columns.find((x) => x.name === n);
+          if (!c) throw bad(subset!.value, 'NO_SUCH_COLUMN', `the table has no column '${n}'`, `its columns: ${node.columns.map((x) => x.name).join(', ')}`);
+          return op('notna', [columnExpr(node, c.name)]);
+        });
+        return { t: 'frame', node: conds.length ? filter(node, conds.reduce((x, y) => op('&', [x, y]))) : node };
+      }
+      case 'groupby': return this.groupByOf(ast, node);
+      default:
+        throw bad(ast.fn, 'ATTRIBUTE_ERROR', `the table has no method '${name}'`, `frame methods: ${FRAME_METHODS}`);
+    }
+  }
+
+  private groupByOf(ast: Ast & { t: 'call' }, node: TableNode): GroupBy {
+    const byArg = ast.args[0] ?? ast.kwargs.find((k) => k.name === 'by')?.value;
+    const others = ast.kwargs.filter((k) => k.name !== 'by');
+    for (const k of others) {
+      const v = this.value(k.value);
+      const fine = (k.name === 'sort' && v.t === 'scalar' && v.value === true) || (k.name === 'dropna' && v.t === 'scalar' && v.value === true);
+      if (!fine) throw bad(k.value, 'UNSUPPORTED', `groupby(${k.name}=...) is not supported`, 'groups are sorted by key and null keys dropped, as pandas does by default');
+    }
+    if (!byArg || ast.args.length > 1) throw bad(ast, 'BAD_ARGUMENTS', 'groupby() takes the key: a column name, a Series or a list of them', "for example df.groupby('origin') or df.groupby(['origin', df.date.dt.hour])");
+    const items = byArg.t === 'list' ? byArg.items : [byArg];
+    const keys = items.map((item) => {
+      const v = this.value(item);
+      if (v.t === 'scalar' && typeof v.value === 'string') {
+        const c = node.columns.find((x) => x.name === v.value);
+        if (!c) throw bad(item, 'KEY_ERROR', `no column '${v.value}' to group by`, `its columns: ${node.columns.map((x) => x.name).join(', ')}`);
+        return { name: c.name, expr: columnExpr(node, c.name) };
+      }
+      if (v.t === 'series') {
+        if (!sameRows(v.frame, node)) throw bad(item, 'UNSUPPORTED', 'the key is a Series of another table', 'group by the table\'s own columns or expressions of them');
+        return { name: v.name ?? `key_${items.indexOf(item)}`, expr: v.expr };
+      }
+      throw bad(item, 'BAD_ARGUMENTS', 'a group key is a column name or a Series', "for example 'origin' or df.date.dt.hour");
+    });
+    return { t: 'groupby', frame: node, keys };
+  }
+
+  private groupSelect(ast: Ast, g: GroupBy, names: string[], series: boolean): GroupBy {
+    if (g.selected) throw bad(ast, 'BAD_INDEX', 'the group-by already has its columns selected', "select once: df.groupby('a')[['b', 'c']]");
+    for (const n of names) {
+      if (!g.frame.columns.some((c) => c.name === n)) throw bad(ast, 'KEY_ERROR', `Column not found: ${n}`, `its columns: ${g.frame.columns.map((c) => c.name).join(', ')}`);
+    }
+    return { ...g, selected: { names, series } };
+  }
+
+  /** The columns a group-by aggregates by default: the selected ones, or every column not a key by name. */
+  private groupColumns(g: GroupBy): { name: string; expr: ColExpr }[] {
+    const keyNames = new Set(g.keys.filter((k) => k.expr.e === 'col' && k.expr.name === k.name).map((k) => k.name));
+    const names = g.selected ? g.selected.names : g.frame.columns.map((c) => c.name).filter((n) => !keyNames.has(n));
+    return names.map((n) => ({ name: n, expr: columnExpr(g.frame, n) }));
+  }
+
+  private groupMethod(ast: Ast & { t: 'call' }, g: GroupBy, name: string): Value {
+    let aggs: Aggregation[];
+    if (name === 'size') {
+      if (ast.args.length || ast.kwargs.length) throw bad(ast, 'BAD_ARGUMENTS', 'size() takes no arguments', 'for example df.groupby("a").size()');
+      aggs = [{ name: 'size', fn: 'size' }];
+    } else if ((AGGS as string[]).includes(name)) {
+      const fn = name as AggName;
+      this.checkAggArgs(ast, fn);
+      aggs = this.groupColumns(g).filter((c) => !NUMERIC_ONLY.has(fn) || c.expr.dtype !== 'string' || this.refuseString(ast, fn, c.name))
+        .map((c) => this.aggregation(ast, fn, c.name, c.expr));
+    } else if (name === 'agg' || name === 'aggregate') {
+      aggs = this.aggArguments(ast, g);
+    } else {
+      throw bad(ast.fn, 'ATTRIBUTE_ERROR', `a group-by has no method '${name}'`, `group-by methods: agg, size, ${AGGS.filter((a) => a !== 'size').join(', ')}`);
+    }
+    if (!aggs.length) throw bad(ast, 'BAD_ARGUMENTS', 'nothing to aggregate', 'the group-by has no columns besides its keys');
+    return { t: 'frame', node: groupBy(g.frame, g.keys, aggs) };
+  }
+
+  private refuseString(ast: Ast, fn: AggName, name: string): never {
+    throw bad(ast, 'TYPE_ERROR', `cannot take the ${fn} of the string column '${name}'`, `select the numeric columns first: .groupby(...)[['a', 'b']].${fn}()`);
+  }
+
+  private checkAggArgs(ast: Ast & { t: 'call' }, fn: AggName): void {
+    for (const k of ast.kwargs) {
+      const v = this.value(k.value);
+      const fine = (k.name === 'ddof' && (fn === 'std' || fn === 'var') && v.t === 'scalar' && Number(v.value) === 1)
+        || ((k.name === 'skipna' || k.name === 'numeric_only') && v.t === 'scalar' && v.value === (k.name === 'skipna'));
+      if (!fine) throw bad(k.value, 'UNSUPPORTED', `${fn}(${k.name}=...) is not supported`, 'aggregations skip nulls, and std/var use ddof=1, as pandas does by default');
+    }
+    if (ast.args.length) throw bad(ast, 'BAD_ARGUMENTS', `${fn}() takes no positional arguments here`, `for example .${fn}()`);
+  }
+
+  private aggregation(ast: Ast, fn: AggName, name: string, expr: ColExpr): Aggregation {
+    if (NUMERIC_ONLY.has(fn) && !(expr.dtype === 'int64' || expr.dtype === 'float64' || expr.dtype === 'bool')) {
+      throw bad(ast, 'TYPE_ERROR', `cannot take the ${fn} of ${expr.dtype} values ('${name}')`, `${fn} takes numbers; min, max, first, last and count take any column`);
+    }
+    return fn === 'size' ? { name, fn } : { name, fn, expr };
+  }
+
+  /** agg(n=('delay', 'count')), agg({'delay': 'mean'}), agg('mean'), agg(['mean', 'count']) on a selected column. */
+  private aggArguments(ast: Ast & { t: 'call' }, g: GroupBy): Aggregation[] {
+    const fnName = (x: Ast): AggName => {
+      if (x.t === 'str' && (AGGS as string[]).includes(x.value)) return x.value as AggName;
+      throw bad(x, 'BAD_ARGUMENTS', `unknown aggregation ${x.t === 'str' ? `'${x.value}'` : ''}`.trim(), `aggregations: ${AGGS.join(', ')}`);
+    };
+    const column = (x: Ast) => {
+      if (x.t !== 'str') throw bad(x, 'BAD_ARGUMENTS', 'name the aggregated column as a string', "for example n=('delay', 'count')");
+      const c = g.frame.columns.find((y) => y.name === x.value);
+      if (!c) throw bad(x, 'KEY_ERROR', `Column not found: ${x.value}`, `its columns: ${g.frame.columns.map((y) => y.name).join(', ')}`);
+      return columnExpr(g.frame, c.name);
+    };
+    if (ast.kwargs.length) {
+      if (ast.args.length) throw bad(ast, 'BAD_ARGUMENTS', 'agg() takes named aggregations or one positional argument, not both', "for example agg(n=('delay', 'count'))");
+      return ast.kwargs.map((k) => {
+        if (k.value.t === 'tuple' && k.value.items.length === 2) {
+          const fn = fnName(k.value.items[1]);
+          return this.aggregation(k.value, fn, k.name, column(k.value.items[0]));
         }
-        break;
+        if (g.selected?.series && k.value.t === 'str') {
+          const c = this.groupColumns(g)[0];
+          return this.aggregation(k.value, fnName(k.value), k.name, c.expr);
+        }
+        throw bad(k.value, 'BAD_ARGUMENTS', 'a named aggregation is (column, function)', "for example agg(n=('delay', 'count'), mean_delay=('delay', 'mean'))");
+      });
+    }
+    if (ast.args.length !== 1) throw bad(ast, 'BAD_ARGUMENTS', 'agg() takes what to aggregate', "for example agg(n=('delay', 'count')) or agg({'delay': 'mean'})");
+    const arg = ast.args[0];
+    if (arg.t === 'str' || arg.t === 'list') {
+      const fns = arg.t === 'str' ? [fnName(arg)] : arg.items.map(fnName);
+      const columns = this.groupColumns(g);
+      if (arg.t === 'list' && !(g.selected?.series)) throw bad(arg, 'UNSUPPORTED', 'a list of aggregations applies to one selected column here', "for example df.groupby('a').delay.agg(['mean', 'count'])");
+      if (arg.t === 'list') return fns.map((fn) => this.aggregation(arg, fn, fn, columns[0].expr));
+      return columns.map((c) => this.aggregation(arg, fns[0], c.name, c.expr));
+    }
+    if (arg.t === 'call' || arg.t === 'name') throw bad(arg, 'UNSUPPORTED', 'aggregations are named by string here', `aggregations: ${AGGS.join(', ')}`);
+    throw bad(arg, 'UNSUPPORTED', "agg({'col': 'fn'}) with a dict is not supported yet", "use named aggregations: agg(mean_delay=('delay', 'mean'))");
+  }
+
+  private seriesMethod(ast: Ast & { t: 'call' }, s: Series, name: string): Value {
+    const one = (what: string): Value => {
+      if (ast.args.length !== 1 || ast.kwargs.length) throw bad(ast, 'BAD_ARGUMENTS', `${name}() takes ${what}`, `for example .${name}(0)`);
+      return this.value(ast.args[0]);
+    };
+    const none = () => {
+      if (ast.args.length || ast.kwargs.length) throw bad(ast, 'BAD_ARGUMENTS', `${name}() takes no arguments`, `for example .${name}()`);
+    };
+    const as = (v: Value, where: Ast): ColExpr => {
+      if (v.t === 'scalar') {
+        const x = literalAs(v.value, s.expr.dtype);
+        if (!x) throw bad(where, 'TYPE_ERROR', `${JSON.stringify(String(v.value))} is not a ${s.expr.dtype} value`, `give a ${s.expr.dtype} value`);
+        return x;
+      }
+      throw bad(where, 'TYPE_ERROR', 'a value is expected here', 'for example 0, 1.5 or "text"');
+    };
+    switch (name) {
+      case 'isna': case 'isnull': none(); return { ...s, expr: op('isna', [s.expr]) };
+      case 'notna': case 'notnull': none(); return { ...s, expr: op('notna', [s.expr]) };
+      case 'abs': none(); return { ...s, expr: op('abs', [s.expr]) };
+      case 'fillna': return { ...s, expr: op('fillna', [s.expr, as(one('a value'), ast.args[0] ?? ast)]) };
+      case 'astype': {
+        const v = one('a dtype');
+        const arg = ast.args[0];
+        const spelled = v.t === 'scalar' && typeof v.value === 'string' ? v.value : arg.t === 'name' ? arg.name : '';
+        const to = dtypeNamed(spelled);
+        if (!to) throw bad(arg, 'TYPE_ERROR', `data type '${spelled}' not understood`, 'use int64, float64, bool or string');
+        return { ...s, expr: op('astype', [s.expr], { to }) };
+      }
+      case 'isin': {
+        const v = one('a list of values');
+        if (v.t !== 'list') throw bad(ast.args[0], 'TYPE_ERROR', 'only list-like objects are allowed to be passed to isin()', "for example .isin(['JFK', 'LGA'])");
+        const values = v.items.map((x, k) => as(x, (ast.args[0] as { items: Ast[] }).items[k]));
+        return { ...s, expr: values.length ? op('isin', [s.expr, ...values]) : lit(false, 'bool') };
+      }
+      case 'between': {
+        if (ast.args.length !== 2) throw bad(ast, 'BAD_ARGUMENTS', 'between() takes the two bounds', 'for example .between(0, 10)');
+        const [lo, hi] = ast.args.map((a) => this.value(a));
+        const inclusive = ast.kwargs.find((k) => k.name === 'inclusive');
+        const mode = inclusive ? this.value(inclusive.value) : { t: 'scalar' as const, value: 'both' };
+        if (mode.t !== 'scalar' || !['both', 'neither', 'left', 'right'].includes(String(mode.value))) throw bad(inclusive!.value, 'BAD_ARGUMENTS', 'inclusive is "both", "neither", "left" or "right"', 'for example .between(0, 10, inclusive="left")');
+        const m = String(mode.value);
+        const lower = op(m === 'both' || m === 'left' ? '>=' : '>', [s.expr, this.bound(ast.args[0], lo, s)]);
+        const upper = op(m === 'both' || m === 'right' ? '<=' : '<', [s.expr, this.bound(ast.args[1], hi, s)]);
+        return { ...s, expr: op('&', [lower, upper]) };
+      }
+      case 'where': {
+        if (ast.args.length < 1 || ast.args.length > 2 || ast.kwargs.length) throw bad(ast, 'BAD_ARGUMENTS', 'where() takes a condition and a replacement', 'for example s.where(s > 0, 0)');
+        const cond = this.value(ast.args[0]);
+        if (cond.t !== 'series' || cond.expr.dtype !== 'bool' || !sameRows(cond.frame, s.frame)) throw bad(ast.args[0], 'TYPE_ERROR', 'the condition is a bool Series of the same table', 'for example s.where(s > 0, 0)');
+        const other = ast.args[1] ? this.value(ast.args[1]) : { t: 'scalar' as const, value: null };
+        const otherExpr = other.t === 'series' && sameRows(other.frame, s.frame) ? other.expr : as(other, ast.args[1] ?? ast);
+        if (otherExpr.dtype !== s.expr.dtype) throw bad(ast.args[1] ?? ast, 'TYPE_ERROR', `the replacement is ${otherExpr.dtype}, the Series ${s.expr.dtype}`, 'give a replacement of the Series\' type');
+        return { ...s, expr: op('where', [cond.expr, s.expr, otherExpr]) };
+      }
+      case 'head': return { t: 'frame', node: head(this.seriesFrame(s), this.count(ast, 'n', 5)) };
+      default:
+        if ((AGGS as string[]).includes(name)) throw bad(ast, 'UNSUPPORTED', `${name}() of a Series is an output by itself here`, `make it its own output: "m": "df.delay.${name}()"`);
+        throw bad(ast.fn, 'ATTRIBUTE_ERROR', `a Series has no method '${name}'`, `Series methods: ${SERIES_METHODS}`);
+    }
+  }
+
+  private bound(ast: Ast, v: Value, s: Series): ColExpr {
+    if (v.t === 'series' && sameRows(v.frame, s.frame)) return v.expr;
+    if (v.t === 'scalar') return this.operand(ast, v.value, s.expr.dtype);
+    throw bad(ast, 'TYPE_ERROR', 'a bound is a value or a Series of the same table', 'for example .between(0, 10)');
+  }
+
+  private accessorMethod(ast: Ast & { t: 'call' }, a: { kind: 'str' | 'dt'; series: Series }, name: string): Value {
+    const s = a.series;
+    const pattern = (): string => {
+      const arg = ast.args[0] ?? ast.kwargs.find((k) => k.name === 'pat')?.value;
+      if (!arg || arg.t !== 'str') throw bad(ast, 'BAD_ARGUMENTS', `str.${name}() takes a string`, `for example .str.${name}('A')`);
+      return arg.value;
+    };
+    if (a.kind === 'dt') {
+      if (name === 'total_seconds') return { ...s, expr: op('dt.total_seconds', [s.expr]) };
+      throw bad(ast.fn, 'ATTRIBUTE_ERROR', `.dt has no method '${name}'`, `.dt fields: ${DT_FIELDS.join(', ')}, total_seconds()`);
+    }
+    switch (name) {
+      case 'lower': case 'upper': case 'len':
+        return { ...s, expr: op(`str.${name}`, [s.expr]) };
+      case 'startswith': case 'endswith':
+        return { ...s, expr: op(`str.${name}`, [s.expr], { pattern: pattern() }) };
+      case 'contains': {
+        const pat = pattern();
+        const regex = ast.kwargs.find((k) => k.name === 'regex');
+        const literalOnly = regex && regex.value.t === 'const' && regex.value.value === false;
+        for (const k of ast.kwargs) if (k.name !== 'regex' && k.name !== 'pat') throw bad(k.value, 'UNSUPPORTED', `str.contains(${k.name}=...) is not supported`, 'case-sensitive substring matching only');
+        if (!literalOnly && /[.^$*+?()[\]{}|\\]/.test(pat)) throw bad(ast, 'UNSUPPORTED', 'regular expressions in str.contains are not supported yet', 'match the text literally with regex=False');
+        return { ...s, expr: op('str.contains', [s.expr], { pattern: pat }) };
+      }
+      case 'slice': {
+        const n = (x: Ast | undefined): number | null => {
+          if (!x || (x.t === 'const' && x.value === null)) return null;
+          const v = this.value(x);
+          if (v.t === 'scalar' && (typeof v.value === 'bigint' || (typeof v.value === 'number' && Number.isInteger(v.value)))) return Number(v.value);
+          throw bad(x, 'BAD_ARGUMENTS', 'slice bounds are integers', 'for example .str.slice(0, 3)');
+        };
+        const get = (i: number, k: string) => ast.args[i] ?? ast.kwargs.find((x) => x.name === k)?.value;
+        const step = n(get(2, 'step'));
+        if (step !== null && step !== 1) throw bad(ast, 'UNSUPPORTED', 'str.slice with a step is not supported', 'use .str.slice(start, stop)');
+        return { ...s, expr: op('str.slice', [s.expr], { slice: [n(get(0, 'start')), n(get(1, 'stop'))] }) };
       }
       default:
-        break;
+        throw bad(ast.fn, 'ATTRIBUTE_ERROR', `.str has no method '${name}' here`, '.str methods: lower, upper, len, contains, startswith, endswith, slice');
     }
-    throw new TesseraError('UNSUPPORTED', 'this table expression is not supported yet', 'tables support df, df.col, df[\'col\'], df[[...]], .head(n) and len(df) today', at(ast));
+  }
+
+  private count(ast: Ast & { t: 'call' }, kw: string, dflt: number): number {
+    const arg = ast.args[0] ?? ast.kwargs.find((k) => k.name === kw)?.value;
+    if (ast.args.length + ast.kwargs.length > 1 || (arg && arg.t !== 'num')) throw bad(ast, 'BAD_ARGUMENTS', 'head() takes one count of rows', 'for example head(10)');
+    return arg && arg.t === 'num' ? arg.value : dflt;
+  }
+
+  private names(ast: Ast): string[] {
+    if (ast.t === 'str') return [ast.value];
+    if (ast.t === 'list' && ast.items.every((x) => x.t === 'str')) return ast.items.map((x) => (x as { value: string }).value);
+    throw bad(ast, 'BAD_ARGUMENTS', 'give column names as a string or a list of strings', "for example subset=['a', 'b']");
+  }
+}
+
+function dtypeNamed(s: string): ColumnType | null {
+  switch (s) {
+    case 'int64': case 'int': case 'Int64': return 'int64';
+    case 'float64': case 'float': return 'float64';
+    case 'bool': case 'boolean': return 'bool';
+    case 'str': case 'string': case 'object': return 'string';
+    default: return null;
   }
 }

@@ -1,5 +1,5 @@
 /** A table's columns: names and the dtypes the native table chunks hold (native/table/table_format.h). */
-export type ColumnType = 'int64' | 'float64' | 'bool' | 'string' | 'timestamp';
+export type ColumnType = 'int64' | 'float64' | 'bool' | 'string' | 'timestamp' | 'timedelta';
 
 export interface Column {
   name: string;

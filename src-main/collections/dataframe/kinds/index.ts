@@ -4,12 +4,18 @@
  * them).
  */
 import { registerTaskKind } from '../../../engine/task-kinds.js';
+import { groupByMergeKind, groupByPartialKind, type GroupByMergeSpec, type GroupByPartialSpec } from './group-by.js';
 import { readCsvKind, type ReadCsvColumn, type ReadCsvSpec } from './read-csv.js';
+import { tableMapKind, type TableMapSpec } from './table-map.js';
 
 export type { CsvColumnDType } from './read-csv.js';
-export type { ReadCsvColumn, ReadCsvSpec };
+export type { AggName } from './group-by.js';
+export type { GroupByMergeSpec, GroupByPartialSpec, ReadCsvColumn, ReadCsvSpec, TableMapSpec };
 
 /** Every task a dataframe job makes. */
-export type DataframeTaskSpec = ReadCsvSpec;
+export type DataframeTaskSpec = ReadCsvSpec | TableMapSpec | GroupByPartialSpec | GroupByMergeSpec;
 
 registerTaskKind(readCsvKind);
+registerTaskKind(tableMapKind);
+registerTaskKind(groupByPartialKind);
+registerTaskKind(groupByMergeKind);

@@ -15,7 +15,7 @@ import { TesseraError } from '../../../engine/errors.js';
 import type { TaskKind } from '../../../engine/task-kinds.js';
 import type { TableDType } from '../../../native/addon.js';
 
-export type CsvColumnDType = TableDType;
+export type CsvColumnDType = Exclude<TableDType, 'timedelta'>;
 
 export interface ReadCsvColumn {
   name: string;

@@ -1,0 +1,760 @@
+#include "expr.h"
+
+#include <clocale>
+#include <cmath>
+#include <cstring>
+#include <cwctype>
+#include <limits>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "../common/error.h"
+#include "civil_time.h"
+
+namespace tessera::table {
+
+namespace {
+
+using T = ColumnType;
+
+[[noreturn]] void bad(const std::string& why) { throw Error("BAD_TASK", "table program: " + why, "this is a bug in the planner, please report it"); }
+
+bool numeric(T t) { return t == T::Int64 || t == T::Float64 || t == T::Bool; }
+bool integral(T t) { return t == T::Int64 || t == T::Bool; }
+bool is_arith(ExprOp op) { return op >= ExprOp::Add && op <= ExprOp::Pow; }
+bool is_compare(ExprOp op) { return op >= ExprOp::Eq && op <= ExprOp::Ge; }
+bool is_logic(ExprOp op) { return op >= ExprOp::And && op <= ExprOp::Xor; }
+bool is_str(ExprOp op) { return op >= ExprOp::StrLower && op <= ExprOp::StrSlice; }
+bool is_dt(ExprOp op) { return op >= ExprOp::DtYear && op <= ExprOp::DtQuarter; }
+
+size_t arity(ExprOp op) {
+  if (op == ExprOp::Column || op == ExprOp::Literal) return 0;
+  if (is_arith(op) || is_compare(op) || is_logic(op) || op == ExprOp::FillNull) return 2;
+  if (op == ExprOp::Where) return 3;
+  return 1;  // IsIn: one or more (checked apart)
+}
+
+// The type an arithmetic node makes, or throws.
+T arith_type(ExprOp op, T a, T b) {
+  if (numeric(a) && numeric(b)) {
+    if (a == T::Bool && b == T::Bool) bad("arithmetic on two bools");
+    if (op == ExprOp::Div) return T::Float64;
+    return a == T::Float64 || b == T::Float64 ? T::Float64 : T::Int64;
+  }
+  if (op == ExprOp::Add && ((a == T::Timestamp && b == T::Timedelta) || (a == T::Timedelta && b == T::Timestamp))) return T::Timestamp;
+  if (op == ExprOp::Sub && a == T::Timestamp && b == T::Timestamp) return T::Timedelta;
+  if (op == ExprOp::Sub && a == T::Timestamp && b == T::Timedelta) return T::Timestamp;
+  if ((op == ExprOp::Add || op == ExprOp::Sub) && a == T::Timedelta && b == T::Timedelta) return T::Timedelta;
+  if (op == ExprOp::Div && a == T::Timedelta && b == T::Timedelta) return T::Float64;
+  bad(std::string("arithmetic between ") + column_type_name(a) + " and " + column_type_name(b));
+}
+
+bool comparable(T a, T b) { return (numeric(a) && numeric(b)) || a == b; }
+
+bool castable(T from, T to) {
+  if (from == to) return true;
+  if (numeric(from) && numeric(to)) return true;
+  if (to == T::String) return from == T::Int64 || from == T::Bool;
+  if (from == T::Timestamp && to == T::Int64) return true;
+  if (from == T::Timedelta && to == T::Int64) return true;
+  return false;
+}
+
+T infer(const ExprNode& n, const std::vector<T>& types, const std::vector<T>& input) {
+  auto arg = [&](size_t k) { return types[static_cast<size_t>(n.args[k])]; };
+  switch (n.op) {
+    case ExprOp::Column:
+      if (n.i0 < 0 || static_cast<size_t>(n.i0) >= input.size()) bad("a column index is out of range");
+      return input[static_cast<size_t>(n.i0)];
+    case ExprOp::Literal: return n.type;
+    case ExprOp::Neg:
+    case ExprOp::Abs:
+      if (arg(0) == T::Int64 || arg(0) == T::Float64 || arg(0) == T::Timedelta) return arg(0);
+      bad("negation of a non-number");
+    case ExprOp::Not:
+      if (arg(0) == T::Bool || arg(0) == T::Int64) return arg(0);
+      bad("~ of a column that is not bool or int");
+    case ExprOp::IsNull:
+    case ExprOp::NotNull: return T::Bool;
+    case ExprOp::FillNull:
+      if (arg(0) != arg(1)) bad("fillna with a value of another type");
+      return arg(0);
+    case ExprOp::Cast:
+      if (!castable(arg(0), n.type)) bad(std::string("astype from ") + column_type_name(arg(0)) + " to " + column_type_name(n.type));
+      return n.type;
+    case ExprOp::IsIn:
+      for (size_t k = 1; k < n.args.size(); ++k)
+        if (arg(k) != arg(0)) bad("isin with a value of another type");
+      return T::Bool;
+    case ExprOp::Where:
+      if (arg(0) != T::Bool || arg(1) != arg(2)) bad("where with mismatched operands");
+      return arg(1);
+    default: break;
+  }
+  if (is_arith(n.op)) return arith_type(n.op, arg(0), arg(1));
+  if (is_compare(n.op)) {
+    if (!comparable(arg(0), arg(1))) bad(std::string("comparison of ") + column_type_name(arg(0)) + " with " + column_type_name(arg(1)));
+    return T::Bool;
+  }
+  if (is_logic(n.op)) {
+    if (arg(0) == T::Bool && arg(1) == T::Bool) return T::Bool;
+    if (integral(arg(0)) && integral(arg(1))) return T::Int64;
+    bad("& | ^ of columns that are not bool or int");
+  }
+  if (is_str(n.op)) {
+    if (arg(0) != T::String) bad("a string method on a column that is not strings");
+    if (n.op == ExprOp::StrLen) return T::Int64;
+    if (n.op == ExprOp::StrLower || n.op == ExprOp::StrUpper || n.op == ExprOp::StrSlice) return T::String;
+    return T::Bool;
+  }
+  if (is_dt(n.op)) {
+    if (arg(0) != T::Timestamp) bad("a .dt field of a column that is not timestamps");
+    return T::Int64;
+  }
+  if (n.op == ExprOp::DtTotalSeconds) {
+    if (arg(0) != T::Timedelta) bad("total_seconds of a column that is not timedeltas");
+    return T::Float64;
+  }
+  bad("unknown node");
+}
+
+// ---- helpers over vectors ----
+
+struct Ctx {
+  size_t n;  // the partition's rows
+};
+
+bool any_null(const Vec& a, const Vec& b) { return a.valid || b.valid; }
+
+// The value as int64 or double, whichever the operation computes in (a new vector unless it already is).
+Vec as_type(const Vec& v, T to) {
+  if (v.type == to || (to == T::Int64 && (v.type == T::Timestamp || v.type == T::Timedelta))) {
+    Vec r = v;
+    r.type = to;
+    return r;
+  }
+  const size_t m = v.n;
+  if (to == T::Float64) {
+    Vec r = make_vec(T::Float64, m, false, v.scalar);
+    double* o = r.mut<double>();
+    if (v.type == T::Bool) for (size_t i = 0; i < m; ++i) o[i] = v.as<uint8_t>()[i];
+    else for (size_t i = 0; i < m; ++i) o[i] = static_cast<double>(v.as<int64_t>()[i]);
+    if (v.valid) for (size_t i = 0; i < m; ++i) if (!v.valid[i]) o[i] = std::numeric_limits<double>::quiet_NaN();
+    return r;
+  }
+  if (to == T::Int64 && v.type == T::Bool) {
+    Vec r = make_vec(T::Int64, m, false, v.scalar);
+    int64_t* o = r.mut<int64_t>();
+    for (size_t i = 0; i < m; ++i) o[i] = v.as<uint8_t>()[i];
+    r.valid = v.valid;
+    r.own_valid = v.own_valid;
+    return r;
+  }
+  bad("an operand of the wrong type");
+}
+
+// The validity of a result of two operands: a row is null when either is.
+void join_validity(Vec& out, const Vec& a, const Vec& b) {
+  if (!any_null(a, b)) return;
+  if (out.type == T::Float64) {
+    double* o = out.mut<double>();
+    for (size_t i = 0; i < out.n; ++i) if (!a.ok(i) || !b.ok(i)) o[i] = std::numeric_limits<double>::quiet_NaN();
+    return;
+  }
+  add_validity(out);
+  uint8_t* v = out.mut_valid();
+  for (size_t i = 0; i < out.n; ++i) v[i] = a.ok(i) && b.ok(i);
+}
+
+template <class X, class R, class F> Vec zip(const Vec& a, const Vec& b, T rt, F f) {
+  const bool sc = a.scalar && b.scalar;
+  const size_t m = sc ? 1 : (a.scalar ? b.n : a.n);
+  Vec o = make_vec(rt, m, false, sc);
+  const X* x = a.as<X>();
+  const X* y = b.as<X>();
+  R* r = o.mut<R>();
+  if (a.scalar && !b.scalar) {
+    const X xs = x[0];
+    for (size_t i = 0; i < m; ++i) r[i] = f(xs, y[i]);
+  } else if (!a.scalar && b.scalar) {
+    const X ys = y[0];
+    for (size_t i = 0; i < m; ++i) r[i] = f(x[i], ys);
+  } else {
+    for (size_t i = 0; i < m; ++i) r[i] = f(x[i], y[i]);
+  }
+  return o;
+}
+
+// numpy's npy_divmod: Python's floor division and modulo of floats.
+inline double float_floordiv(double a, double b, double* modulus) {
+  double mod = std::fmod(a, b);
+  if (b == 0) {
+    *modulus = mod;
+    return a / b;
+  }
+  double div = (a - mod) / b;
+  if (mod != 0) {
+    if ((b < 0) != (mod < 0)) {
+      mod += b;
+      div -= 1.0;
+    }
+  } else {
+    mod = std::copysign(0.0, b);
+  }
+  double floordiv;
+  if (div != 0) {
+    floordiv = std::floor(div);
+    if (div - floordiv > 0.5) floordiv += 1.0;
+  } else {
+    floordiv = std::copysign(0.0, a / b);
+  }
+  *modulus = mod;
+  return floordiv;
+}
+
+inline int64_t wrap_mul(int64_t a, int64_t b) { return static_cast<int64_t>(static_cast<uint64_t>(a) * static_cast<uint64_t>(b)); }
+inline int64_t wrap_add(int64_t a, int64_t b) { return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b)); }
+inline int64_t wrap_sub(int64_t a, int64_t b) { return static_cast<int64_t>(static_cast<uint64_t>(a) - static_cast<uint64_t>(b)); }
+
+int64_t int_pow(int64_t base, int64_t exp) {
+  uint64_t r = 1, b = static_cast<uint64_t>(base);
+  for (uint64_t e = static_cast<uint64_t>(exp); e; e >>= 1) {
+    if (e & 1) r *= b;
+    b *= b;
+  }
+  return static_cast<int64_t>(r);
+}
+
+// An integer divisor of zero (or a negative integer exponent) in a valid row is a VALUE_ERROR.
+void check_int_operand(const Vec& b, const Vec& a, ExprOp op) {
+  const int64_t* y = b.as<int64_t>();
+  const size_t m = b.scalar ? 1 : b.n;
+  for (size_t i = 0; i < m; ++i) {
+    if (b.scalar ? !b.ok(0) : (!b.ok(i) || !a.ok(i))) continue;
+    if (op == ExprOp::Pow ? y[i] < 0 : y[i] == 0) {
+      if (op == ExprOp::Pow) throw Error("VALUE_ERROR", "Integers to negative integer powers are not allowed.", "cast to float first: .astype('float64') ** n");
+      throw Error("VALUE_ERROR", std::string("integer ") + (op == ExprOp::Mod ? "modulo" : "division") + " by zero", "cast to float first (.astype('float64')) to get inf/NaN as pandas does, or filter out the zeros");
+    }
+  }
+}
+
+Vec arith(ExprOp op, const Vec& a0, const Vec& b0, T rt) {
+  if (rt == T::Float64 && (a0.type == T::Timedelta)) {  // timedelta / timedelta
+    Vec a = as_type(as_type(a0, T::Int64), T::Float64), b = as_type(as_type(b0, T::Int64), T::Float64);
+    Vec o = zip<double, double>(a, b, T::Float64, [](double x, double y) { return x / y; });
+    join_validity(o, a0, b0);
+    return o;
+  }
+  const T ct = rt == T::Float64 ? T::Float64 : T::Int64;
+  Vec a = as_type(a0, ct), b = as_type(b0, ct);
+  Vec o;
+  if (ct == T::Float64) {
+    switch (op) {
+      case ExprOp::Add: o = zip<double, double>(a, b, T::Float64, [](double x, double y) { return x + y; }); break;
+      case ExprOp::Sub: o = zip<double, double>(a, b, T::Float64, [](double x, double y) { return x - y; }); break;
+      case ExprOp::Mul: o = zip<double, double>(a, b, T::Float64, [](double x, double y) { return x * y; }); break;
+      case ExprOp::Div: o = zip<double, double>(a, b, T::Float64, [](double x, double y) { return x / y; }); break;
+      case ExprOp::FloorDiv: o = zip<double, double>(a, b, T::Float64, [](double x, double y) { double m; return float_floordiv(x, y, &m); }); break;
+      case ExprOp::Mod: o = zip<double, double>(a, b, T::Float64, [](double x, double y) { double m; float_floordiv(x, y, &m); return m; }); break;
+      case ExprOp::Pow: o = zip<double, double>(a, b, T::Float64, [](double x, double y) { return std::pow(x, y); }); break;
+      default: bad("arithmetic");
+    }
+  } else {
+    if (op == ExprOp::FloorDiv || op == ExprOp::Mod || op == ExprOp::Pow) check_int_operand(b, a, op);
+    switch (op) {
+      case ExprOp::Add: o = zip<int64_t, int64_t>(a, b, T::Int64, wrap_add); break;
+      case ExprOp::Sub: o = zip<int64_t, int64_t>(a, b, T::Int64, wrap_sub); break;
+      case ExprOp::Mul: o = zip<int64_t, int64_t>(a, b, T::Int64, wrap_mul); break;
+      case ExprOp::FloorDiv:
+        o = zip<int64_t, int64_t>(a, b, T::Int64, [](int64_t x, int64_t y) -> int64_t {
+          if (y == 0) return 0;  // a null row's divisor (checked above for valid rows)
+          if (y == -1) return wrap_sub(0, x);
+          int64_t q = x / y;
+          if ((x % y != 0) && ((x < 0) != (y < 0))) --q;
+          return q;
+        });
+        break;
+      case ExprOp::Mod:
+        o = zip<int64_t, int64_t>(a, b, T::Int64, [](int64_t x, int64_t y) -> int64_t {
+          if (y == 0 || y == -1) return 0;
+          int64_t r = x % y;
+          if (r != 0 && ((r < 0) != (y < 0))) r += y;
+          return r;
+        });
+        break;
+      case ExprOp::Pow: o = zip<int64_t, int64_t>(a, b, T::Int64, [](int64_t x, int64_t y) { return y < 0 ? 0 : int_pow(x, y); }); break;
+      default: bad("arithmetic");
+    }
+  }
+  o.type = rt;
+  join_validity(o, a0, b0);
+  return o;
+}
+
+template <class X> bool cmp(ExprOp op, X x, X y) {
+  switch (op) {
+    case ExprOp::Eq: return x == y;
+    case ExprOp::Ne: return x != y;
+    case ExprOp::Lt: return x < y;
+    case ExprOp::Le: return x <= y;
+    case ExprOp::Gt: return x > y;
+    default: return x >= y;
+  }
+}
+
+template <class X> Vec compare_as(ExprOp op, const Vec& a, const Vec& b) {
+  switch (op) {
+    case ExprOp::Eq: return zip<X, uint8_t>(a, b, T::Bool, [](X x, X y) { return x == y; });
+    case ExprOp::Ne: return zip<X, uint8_t>(a, b, T::Bool, [](X x, X y) { return x != y; });
+    case ExprOp::Lt: return zip<X, uint8_t>(a, b, T::Bool, [](X x, X y) { return x < y; });
+    case ExprOp::Le: return zip<X, uint8_t>(a, b, T::Bool, [](X x, X y) { return x <= y; });
+    case ExprOp::Gt: return zip<X, uint8_t>(a, b, T::Bool, [](X x, X y) { return x > y; });
+    default: return zip<X, uint8_t>(a, b, T::Bool, [](X x, X y) { return x >= y; });
+  }
+}
+
+// A string vector compared entry by entry of its dictionary (one comparison per distinct string).
+Vec compare_strings(ExprOp op, const Vec& a, const Vec& b) {
+  const bool sc = a.scalar && b.scalar;
+  const size_t m = sc ? 1 : (a.scalar ? b.n : a.n);
+  Vec o = make_vec(T::Bool, m, false, sc);
+  uint8_t* r = o.mut<uint8_t>();
+  const int32_t* ca = a.as<int32_t>();
+  const int32_t* cb = b.as<int32_t>();
+  if (a.scalar != b.scalar) {
+    const Vec& col = a.scalar ? b : a;
+    const Vec& lit = a.scalar ? a : b;
+    const std::string_view s = lit.dict->at(static_cast<uint64_t>(lit.as<int32_t>()[0]));
+    std::vector<uint8_t> per_entry(col.dict->count);
+    for (uint64_t k = 0; k < col.dict->count; ++k) per_entry[k] = a.scalar ? cmp(op, s, col.dict->at(k)) : cmp(op, col.dict->at(k), s);
+    const int32_t* c = col.as<int32_t>();
+    for (size_t i = 0; i < m; ++i) r[i] = col.ok(i) ? per_entry[static_cast<size_t>(c[i])] : 0;
+  } else {
+    for (size_t i = 0; i < m; ++i)
+      r[i] = a.ok(i) && b.ok(i) ? cmp(op, a.dict->at(static_cast<uint64_t>(ca[i])), b.dict->at(static_cast<uint64_t>(cb[i]))) : 0;
+  }
+  return o;
+}
+
+Vec compare(ExprOp op, const Vec& a, const Vec& b) {
+  Vec o;
+  if (a.type == T::String) {
+    o = compare_strings(op, a, b);
+  } else if (a.type == T::Float64 || b.type == T::Float64) {
+    o = compare_as<double>(op, as_type(a, T::Float64), as_type(b, T::Float64));
+  } else if (a.type == T::Bool && b.type == T::Bool) {
+    o = compare_as<uint8_t>(op, a, b);
+  } else {
+    o = compare_as<int64_t>(op, as_type(a, T::Int64), as_type(b, T::Int64));
+  }
+  // A comparison with a null is false (`!=`: true), as pandas compares NaN; floats did so already.
+  if (any_null(a, b)) {
+    uint8_t* r = o.mut<uint8_t>();
+    for (size_t i = 0; i < o.n; ++i) if (!a.ok(i) || !b.ok(i)) r[i] = op == ExprOp::Ne;
+  }
+  return o;
+}
+
+Vec logic(ExprOp op, const Vec& a0, const Vec& b0, T rt) {
+  if (rt == T::Bool) {
+    // A null counts as false.
+    auto truth = [](const Vec& v) {
+      if (!v.valid) return v;
+      Vec r = make_vec(T::Bool, v.n, false, v.scalar);
+      for (size_t i = 0; i < v.n; ++i) r.mut<uint8_t>()[i] = v.valid[i] && v.as<uint8_t>()[i];
+      return r;
+    };
+    Vec a = truth(a0), b = truth(b0);
+    switch (op) {
+      case ExprOp::And: return zip<uint8_t, uint8_t>(a, b, T::Bool, [](uint8_t x, uint8_t y) -> uint8_t { return x & y; });
+      case ExprOp::Or: return zip<uint8_t, uint8_t>(a, b, T::Bool, [](uint8_t x, uint8_t y) -> uint8_t { return x | y; });
+      default: return zip<uint8_t, uint8_t>(a, b, T::Bool, [](uint8_t x, uint8_t y) -> uint8_t { return x ^ y; });
+    }
+  }
+  Vec a = as_type(a0, T::Int64), b = as_type(b0, T::Int64), o;
+  switch (op) {
+    case ExprOp::And: o = zip<int64_t, int64_t>(a, b, T::Int64, [](int64_t x, int64_t y) { return x & y; }); break;
+    case ExprOp::Or: o = zip<int64_t, int64_t>(a, b, T::Int64, [](int64_t x, int64_t y) { return x | y; }); break;
+    default: o = zip<int64_t, int64_t>(a, b, T::Int64, [](int64_t x, int64_t y) { return x ^ y; }); break;
+  }
+  join_validity(o, a0, b0);
+  return o;
+}
+
+Vec unary(ExprOp op, const Vec& a) {
+  const size_t m = a.n;
+  Vec o = make_vec(op == ExprOp::IsNull || op == ExprOp::NotNull ? T::Bool : a.type, m, false, a.scalar);
+  switch (op) {
+    case ExprOp::IsNull:
+    case ExprOp::NotNull: {
+      uint8_t* r = o.mut<uint8_t>();
+      const uint8_t want = op == ExprOp::NotNull;
+      if (a.type == T::Float64) for (size_t i = 0; i < m; ++i) r[i] = (!std::isnan(a.as<double>()[i])) == want;
+      else for (size_t i = 0; i < m; ++i) r[i] = a.ok(i) == want;
+      return o;
+    }
+    case ExprOp::Not:
+      if (a.type == T::Bool) for (size_t i = 0; i < m; ++i) o.mut<uint8_t>()[i] = !a.as<uint8_t>()[i];
+      else for (size_t i = 0; i < m; ++i) o.mut<int64_t>()[i] = ~a.as<int64_t>()[i];
+      break;
+    case ExprOp::Neg:
+    case ExprOp::Abs:
+      if (a.type == T::Float64) {
+        for (size_t i = 0; i < m; ++i) o.mut<double>()[i] = op == ExprOp::Neg ? -a.as<double>()[i] : std::fabs(a.as<double>()[i]);
+      } else {
+        for (size_t i = 0; i < m; ++i) {
+          const int64_t x = a.as<int64_t>()[i];
+          o.mut<int64_t>()[i] = op == ExprOp::Neg || x < 0 ? wrap_sub(0, x) : x;
+        }
+      }
+      break;
+    default: bad("unary");
+  }
+  if (a.valid) {
+    o.valid = a.valid;
+    o.own_valid = a.own_valid;
+  }
+  return o;
+}
+
+// The rows of `a` with its nulls replaced by the scalar `b`.
+Vec fill_null(const Vec& a, const Vec& b) {
+  if (a.type == T::Float64) {
+    Vec o = make_vec(T::Float64, a.n, false, a.scalar);
+    const double v = b.as<double>()[0];
+    for (size_t i = 0; i < a.n; ++i) o.mut<double>()[i] = std::isnan(a.as<double>()[i]) ? v : a.as<double>()[i];
+    return o;
+  }
+  if (!a.valid || !b.ok(0)) return a;
+  Vec o = make_vec(a.type, a.n, false, a.scalar);
+  const size_t w = value_width(a.type);
+  std::memcpy(o.own_data->data(), a.data, a.n * w);
+  if (a.type == T::String) {
+    // The fill value joins the dictionary as its last entry.
+    std::vector<std::string_view> entries;
+    for (uint64_t k = 0; k < a.dict->count; ++k) entries.push_back(a.dict->at(k));
+    entries.push_back(b.dict->at(static_cast<uint64_t>(b.as<int32_t>()[0])));
+    o.dict = StringDict::of_strings(entries);
+    const int32_t code = static_cast<int32_t>(a.dict->count);
+    for (size_t i = 0; i < a.n; ++i) if (!a.valid[i]) o.mut<int32_t>()[i] = code;
+    return o;
+  }
+  for (size_t i = 0; i < a.n; ++i)
+    if (!a.valid[i]) std::memcpy(static_cast<uint8_t*>(static_cast<void*>(o.own_data->data())) + i * w, b.data, w);
+  return o;
+}
+
+Vec cast(const Vec& a, T to) {
+  if (a.type == to) return a;
+  if (to == T::String) {
+    // int64 or bool to its decimal / Python spelling, one entry per row's value.
+    std::vector<std::string> text(a.n);
+    for (size_t i = 0; i < a.n; ++i)
+      if (a.ok(i)) text[i] = a.type == T::Bool ? (a.as<uint8_t>()[i] ? "True" : "False") : std::to_string(a.as<int64_t>()[i]);
+    std::unordered_map<std::string_view, int32_t> codes;
+    std::vector<std::string_view> entries;
+    Vec o = make_vec(T::String, a.n, false, a.scalar);
+    for (size_t i = 0; i < a.n; ++i) {
+      if (!a.ok(i)) continue;
+      auto [it, added] = codes.emplace(text[i], static_cast<int32_t>(entries.size()));
+      if (added) entries.push_back(text[i]);
+      o.mut<int32_t>()[i] = it->second;
+    }
+    o.dict = StringDict::of_strings(entries);
+    o.valid = a.valid;
+    o.own_valid = a.own_valid;
+    return o;
+  }
+  if (to == T::Bool) {
+    Vec o = make_vec(T::Bool, a.n, false, a.scalar);
+    if (a.type == T::Float64) for (size_t i = 0; i < a.n; ++i) o.mut<uint8_t>()[i] = a.as<double>()[i] != 0;  // NaN is true, as numpy
+    else for (size_t i = 0; i < a.n; ++i) o.mut<uint8_t>()[i] = a.as<int64_t>()[i] != 0;
+    o.valid = a.valid;
+    o.own_valid = a.own_valid;
+    return o;
+  }
+  if (to == T::Int64 && a.type == T::Float64) {
+    Vec o = make_vec(T::Int64, a.n, false, a.scalar);
+    for (size_t i = 0; i < a.n; ++i) {
+      const double x = a.as<double>()[i];
+      if (!std::isfinite(x)) throw Error("VALUE_ERROR", "Cannot convert non-finite values (NA or inf) to integer", "fill or drop the missing values first: .fillna(0).astype('int64')");
+      if (!(x >= -9.2233720368547758e18 && x < 9.2233720368547758e18)) throw Error("VALUE_ERROR", "a float is out of the int64 range", "");
+      o.mut<int64_t>()[i] = static_cast<int64_t>(x);
+    }
+    return o;
+  }
+  if (to == T::Int64 && a.type != T::Bool) {  // timestamp/timedelta as their ns
+    Vec o = a;
+    o.type = T::Int64;
+    return o;
+  }
+  return as_type(a, to);
+}
+
+Vec is_in(const Vec& a, const std::vector<const Vec*>& values) {
+  Vec o = make_vec(T::Bool, a.n, false, a.scalar);
+  uint8_t* r = o.mut<uint8_t>();
+  if (a.type == T::String) {
+    std::unordered_set<std::string_view> set;
+    for (const Vec* v : values) if (v->ok(0)) set.insert(v->dict->at(static_cast<uint64_t>(v->as<int32_t>()[0])));
+    std::vector<uint8_t> per_entry(a.dict->count);
+    for (uint64_t k = 0; k < a.dict->count; ++k) per_entry[k] = set.count(a.dict->at(k)) != 0;
+    for (size_t i = 0; i < a.n; ++i) r[i] = a.ok(i) && per_entry[static_cast<size_t>(a.as<int32_t>()[i])];
+    return o;
+  }
+  if (a.type == T::Float64) {
+    std::vector<double> set;
+    for (const Vec* v : values) set.push_back(v->as<double>()[0]);
+    for (size_t i = 0; i < a.n; ++i) {
+      const double x = a.as<double>()[i];
+      r[i] = 0;
+      for (double s : set) r[i] |= x == s;
+    }
+    return o;
+  }
+  const size_t w = value_width(a.type);
+  std::unordered_set<int64_t> set;
+  for (const Vec* v : values) {
+    if (!v->ok(0)) continue;
+    set.insert(w == 1 ? v->as<uint8_t>()[0] : v->as<int64_t>()[0]);
+  }
+  for (size_t i = 0; i < a.n; ++i) r[i] = a.ok(i) && set.count(w == 1 ? a.as<uint8_t>()[i] : a.as<int64_t>()[i]) != 0;
+  return o;
+}
+
+Vec where(const Vec& c, const Vec& a, const Vec& b, size_t n) {
+  Vec o = make_vec(a.type, n, a.valid || b.valid, false);
+  const size_t w = value_width(a.type);
+  uint8_t* out = reinterpret_cast<uint8_t*>(o.own_data->data());
+  std::shared_ptr<const StringDict> dict;
+  int32_t b_offset = 0;
+  if (a.type == T::String) {
+    std::vector<std::string_view> entries;
+    for (uint64_t k = 0; k < a.dict->count; ++k) entries.push_back(a.dict->at(k));
+    for (uint64_t k = 0; k < b.dict->count; ++k) entries.push_back(b.dict->at(k));
+    o.dict = StringDict::of_strings(entries);
+    b_offset = static_cast<int32_t>(a.dict->count);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const bool take_a = c.ok(i) && c.as<uint8_t>()[c.at(i)];
+    const Vec& s = take_a ? a : b;
+    std::memcpy(out + i * w, static_cast<const uint8_t*>(s.data) + s.at(i) * w, w);
+    if (a.type == T::String && !take_a) reinterpret_cast<int32_t*>(out)[i] += b_offset;
+    if (o.valid) o.mut_valid()[i] = s.ok(i);
+  }
+  return o;
+}
+
+// ---- strings: every method runs once per dictionary entry ----
+
+// A string vector whose entries are `f` of the old ones (dictionary order kept; duplicates allowed).
+template <class F> Vec map_entries(const Vec& a, F f) {
+  std::vector<std::string> made(a.dict->count);
+  for (uint64_t k = 0; k < a.dict->count; ++k) made[k] = f(a.dict->at(k));
+  std::vector<std::string_view> views(made.begin(), made.end());
+  Vec o = a;
+  o.dict = StringDict::of_strings(views);
+  return o;
+}
+
+// A non-string vector from one value per dictionary entry.
+template <class R, class F> Vec per_entry(const Vec& a, T rt, F f) {
+  std::vector<R> e(a.dict->count);
+  for (uint64_t k = 0; k < a.dict->count; ++k) e[k] = f(a.dict->at(k));
+  Vec o = make_vec(rt, a.n, false, a.scalar);
+  for (size_t i = 0; i < a.n; ++i) o.mut<R>()[i] = a.ok(i) ? e[static_cast<size_t>(a.as<int32_t>()[i])] : R{};
+  o.valid = a.valid;
+  o.own_valid = a.own_valid;
+  return o;
+}
+
+locale_t utf8_locale() {
+  static locale_t loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(0));
+  return loc;
+}
+
+// Decodes, maps every code point (simple case mapping, the C library's C.UTF-8 tables) and encodes.
+std::string map_case(std::string_view s, bool upper) {
+  std::string out;
+  out.reserve(s.size());
+  mbstate_t st{};
+  locale_t loc = utf8_locale();
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(upper ? (c >= 'a' && c <= 'z' ? c - 32 : c) : (c >= 'A' && c <= 'Z' ? c + 32 : c)));
+      ++i;
+      continue;
+    }
+    wchar_t w = 0;
+    const size_t len = std::mbrtowc(&w, s.data() + i, s.size() - i, &st);
+    if (len == 0 || len > 4 || !loc) {  // not decodable (the table check keeps this from happening): keep the byte
+      out.push_back(s[i++]);
+      continue;
+    }
+    const wint_t m = upper ? towupper_l(static_cast<wint_t>(w), loc) : towlower_l(static_cast<wint_t>(w), loc);
+    char buf[8];
+    uint32_t cp = static_cast<uint32_t>(m);
+    size_t k = 0;
+    if (cp < 0x800) { buf[k++] = static_cast<char>(0xC0 | (cp >> 6)); buf[k++] = static_cast<char>(0x80 | (cp & 0x3F)); }
+    else if (cp < 0x10000) { buf[k++] = static_cast<char>(0xE0 | (cp >> 12)); buf[k++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F)); buf[k++] = static_cast<char>(0x80 | (cp & 0x3F)); }
+    else { buf[k++] = static_cast<char>(0xF0 | (cp >> 18)); buf[k++] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F)); buf[k++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F)); buf[k++] = static_cast<char>(0x80 | (cp & 0x3F)); }
+    out.append(buf, k);
+    i += len;
+  }
+  return out;
+}
+
+// Byte offsets of each code point's start, plus the end: Python indexes strings by code point.
+std::vector<size_t> code_points(std::string_view s) {
+  std::vector<size_t> at;
+  for (size_t i = 0; i < s.size(); ++i) if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) at.push_back(i);
+  at.push_back(s.size());
+  return at;
+}
+
+std::string slice(std::string_view s, int64_t start, int64_t stop, bool has_start, bool has_stop) {
+  const std::vector<size_t> at = code_points(s);
+  const int64_t len = static_cast<int64_t>(at.size()) - 1;
+  auto clamp = [len](int64_t i) { if (i < 0) i += len; return i < 0 ? 0 : (i > len ? len : i); };
+  const int64_t a = has_start ? clamp(start) : 0, b = has_stop ? clamp(stop) : len;
+  if (b <= a) return {};
+  return std::string(s.substr(at[static_cast<size_t>(a)], at[static_cast<size_t>(b)] - at[static_cast<size_t>(a)]));
+}
+
+Vec string_method(const ExprNode& n, const Vec& a) {
+  switch (n.op) {
+    case ExprOp::StrLower: return map_entries(a, [](std::string_view s) { return map_case(s, false); });
+    case ExprOp::StrUpper: return map_entries(a, [](std::string_view s) { return map_case(s, true); });
+    case ExprOp::StrSlice: {
+      constexpr int64_t open = std::numeric_limits<int64_t>::min();
+      return map_entries(a, [&](std::string_view s) { return slice(s, n.i0, n.i1, n.i0 != open, n.i1 != open); });
+    }
+    case ExprOp::StrLen: return per_entry<int64_t>(a, T::Int64, [](std::string_view s) { return static_cast<int64_t>(code_points(s).size() - 1); });
+    case ExprOp::StrContains: return per_entry<uint8_t>(a, T::Bool, [&](std::string_view s) { return s.find(n.s) != std::string_view::npos; });
+    case ExprOp::StrStartsWith: return per_entry<uint8_t>(a, T::Bool, [&](std::string_view s) { return s.substr(0, n.s.size()) == n.s; });
+    case ExprOp::StrEndsWith: return per_entry<uint8_t>(a, T::Bool, [&](std::string_view s) { return s.size() >= n.s.size() && s.substr(s.size() - n.s.size()) == n.s; });
+    default: bad("string method");
+  }
+}
+
+Vec datetime_field(ExprOp op, const Vec& a) {
+  if (op == ExprOp::DtTotalSeconds) {
+    Vec o = make_vec(T::Float64, a.n, false, a.scalar);
+    for (size_t i = 0; i < a.n; ++i) o.mut<double>()[i] = a.ok(i) ? static_cast<double>(a.as<int64_t>()[i]) / 1e9 : std::numeric_limits<double>::quiet_NaN();
+    return o;
+  }
+  Vec o = make_vec(T::Int64, a.n, false, a.scalar);
+  for (size_t i = 0; i < a.n; ++i) {
+    if (!a.ok(i)) continue;
+    const CivilTime c = civil_time(a.as<int64_t>()[i]);
+    int64_t v = 0;
+    switch (op) {
+      case ExprOp::DtYear: v = c.year; break;
+      case ExprOp::DtMonth: v = c.month; break;
+      case ExprOp::DtDay: v = c.day; break;
+      case ExprOp::DtHour: v = c.hour; break;
+      case ExprOp::DtMinute: v = c.minute; break;
+      case ExprOp::DtSecond: v = c.second; break;
+      case ExprOp::DtDayOfWeek: v = c.weekday; break;
+      case ExprOp::DtDayOfYear: v = c.yearday; break;
+      default: v = (c.month - 1) / 3 + 1; break;  // quarter
+    }
+    o.mut<int64_t>()[i] = v;
+  }
+  o.valid = a.valid;
+  o.own_valid = a.own_valid;
+  return o;
+}
+
+Vec literal(const ExprNode& n) {
+  Vec v = make_vec(n.type, 1, n.null, true);
+  if (n.null) {
+    v.mut_valid()[0] = 0;
+    if (n.type == T::Float64) v.mut<double>()[0] = std::numeric_limits<double>::quiet_NaN();
+    if (n.type == T::String) v.dict = StringDict::of_strings({});
+    return v;
+  }
+  switch (n.type) {
+    case T::Float64: v.mut<double>()[0] = n.f; break;
+    case T::Bool: v.mut<uint8_t>()[0] = n.i != 0; break;
+    case T::String: v.dict = StringDict::of_strings({n.s}); break;
+    default: v.mut<int64_t>()[0] = n.i; break;
+  }
+  return v;
+}
+
+}  // namespace
+
+void check_program(const Program& p, const std::vector<ColumnType>& input_types) {
+  std::vector<T> types;
+  for (size_t k = 0; k < p.nodes.size(); ++k) {
+    const ExprNode& n = p.nodes[k];
+    const size_t want = arity(n.op);
+    if (n.op == ExprOp::IsIn ? n.args.empty() : n.args.size() != want) bad("a node has the wrong number of operands");
+    for (int a : n.args)
+      if (a < 0 || static_cast<size_t>(a) >= k) bad("a node's operand is not an earlier node");
+    const T t = infer(n, types, input_types);
+    if (t != n.type) bad(std::string("a node makes ") + column_type_name(t) + ", not the declared " + column_type_name(n.type));
+    types.push_back(t);
+  }
+}
+
+std::vector<Vec> evaluate(const Program& p, const TableView& t) {
+  const size_t n = static_cast<size_t>(t.nrows());
+  std::vector<Vec> r;
+  r.reserve(p.nodes.size());
+  for (const ExprNode& node : p.nodes) {
+    auto arg = [&](size_t k) -> const Vec& { return r[static_cast<size_t>(node.args[k])]; };
+    Vec v;
+    if (node.op == ExprOp::Column) {
+      const ColumnView& c = t.column(static_cast<size_t>(node.i0));
+      if (c.type != node.type) bad("an input column has another type than planned");
+      v = view_column(c, n);
+    } else if (node.op == ExprOp::Literal) {
+      v = literal(node);
+    } else if (is_arith(node.op)) {
+      v = arith(node.op, arg(0), arg(1), node.type);
+    } else if (is_compare(node.op)) {
+      v = compare(node.op, arg(0), arg(1));
+    } else if (is_logic(node.op)) {
+      v = logic(node.op, arg(0), arg(1), node.type);
+    } else if (is_str(node.op)) {
+      v = string_method(node, arg(0));
+    } else if (is_dt(node.op) || node.op == ExprOp::DtTotalSeconds) {
+      v = datetime_field(node.op, arg(0));
+    } else {
+      switch (node.op) {
+        case ExprOp::FillNull: v = fill_null(arg(0), arg(1)); break;
+        case ExprOp::Cast: v = cast(arg(0), node.type); break;
+        case ExprOp::IsIn: {
+          std::vector<const Vec*> values;
+          for (size_t k = 1; k < node.args.size(); ++k) values.push_back(&arg(k));
+          v = is_in(arg(0), values);
+          break;
+        }
+        case ExprOp::Where: v = where(arg(0), arg(1), arg(2), n); break;
+        default: v = unary(node.op, arg(0)); break;
+      }
+    }
+    v.type = node.type;
+    r.push_back(std::move(v));
+  }
+  return r;
+}
+
+std::vector<uint32_t> selection(const Vec& mask, size_t nrows) {
+  std::vector<uint32_t> rows;
+  const uint8_t* m = mask.as<uint8_t>();
+  if (mask.scalar) {
+    if (mask.ok(0) && m[0]) for (size_t i = 0; i < nrows; ++i) rows.push_back(static_cast<uint32_t>(i));
+    return rows;
+  }
+  rows.reserve(nrows / 4);
+  for (size_t i = 0; i < nrows; ++i)
+    if (m[i] && mask.ok(i)) rows.push_back(static_cast<uint32_t>(i));
+  return rows;
+}
+
+}  // namespace tessera::table

@@ -1,0 +1,164 @@
+#include "group_index.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "../common/error.h"
+
+namespace tessera::table {
+
+namespace {
+
+inline uint64_t mix(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  x ^= x >> 33;
+  return x;
+}
+
+}  // namespace
+
+GroupIndex::GroupIndex(std::vector<ColumnType> key_types)
+    : types_(std::move(key_types)), slots_(1024, 0), strings_(types_.size()), string_atoms_(types_.size()) {}
+
+uint64_t GroupIndex::hash(const uint64_t* atoms) const {
+  uint64_t h = 0x9e3779b97f4a7c15ULL;
+  for (size_t k = 0; k < types_.size(); ++k) h = mix(h ^ (atoms[k] + 0x9e3779b97f4a7c15ULL + (h << 6)));
+  return h;
+}
+
+uint64_t GroupIndex::intern(size_t k, std::string_view s) {
+  auto it = string_atoms_[k].find(s);
+  if (it != string_atoms_[k].end()) return it->second;
+  strings_[k].emplace_back(s);
+  const uint64_t atom = strings_[k].size() - 1;
+  string_atoms_[k].emplace(strings_[k].back(), atom);
+  return atom;
+}
+
+void GroupIndex::grow() {
+  std::vector<uint32_t> slots(slots_.size() * 2, 0);
+  const size_t mask = slots.size() - 1;
+  const size_t nk = types_.size();
+  for (size_t g = 0; g < count_; ++g) {
+    size_t s = hash(&atoms_[g * nk]) & mask;
+    while (slots[s]) s = (s + 1) & mask;
+    slots[s] = static_cast<uint32_t>(g + 1);
+  }
+  slots_.swap(slots);
+}
+
+void GroupIndex::assign(const std::vector<Vec>& keys, size_t nrows, std::vector<int32_t>& gids) {
+  const size_t nk = types_.size();
+  if (keys.size() != nk) throw Error("BAD_TASK", "group-by: the key count differs from the plan", "this is a bug in the planner, please report it");
+  // Per key: a string key's dictionary entries as atoms (one pool lookup per distinct string).
+  std::vector<std::vector<uint64_t>> dict_atoms(nk);
+  for (size_t k = 0; k < nk; ++k) {
+    if (keys[k].type != types_[k]) throw Error("BAD_TASK", "group-by: a key has another type than planned", "this is a bug in the planner, please report it");
+    if (types_[k] == ColumnType::String)
+      for (uint64_t e = 0; e < keys[k].dict->count; ++e) dict_atoms[k].push_back(intern(k, keys[k].dict->at(e)));
+  }
+  gids.assign(nrows, -1);
+  std::vector<uint64_t> tuple(nk);
+  for (size_t i = 0; i < nrows; ++i) {
+    bool null = false;
+    for (size_t k = 0; k < nk && !null; ++k) {
+      const Vec& v = keys[k];
+      const size_t r = v.at(i);
+      switch (types_[k]) {
+        case ColumnType::Float64: {
+          double x = v.as<double>()[r];
+          if (std::isnan(x)) null = true;
+          if (x == 0) x = 0;  // -0.0 and 0.0 are one group
+          std::memcpy(&tuple[k], &x, 8);
+          break;
+        }
+        case ColumnType::Bool:
+          null = !v.ok(i);
+          tuple[k] = v.as<uint8_t>()[r];
+          break;
+        case ColumnType::String:
+          null = !v.ok(i);
+          if (!null) tuple[k] = dict_atoms[k][static_cast<size_t>(v.as<int32_t>()[r])];
+          break;
+        default:
+          null = !v.ok(i);
+          tuple[k] = static_cast<uint64_t>(v.as<int64_t>()[r]);
+          break;
+      }
+    }
+    if (null) continue;
+    const size_t mask = slots_.size() - 1;
+    size_t s = hash(tuple.data()) & mask;
+    for (;;) {
+      const uint32_t g = slots_[s];
+      if (!g) {
+        if (count_ >= 0x7fffffff) throw Error("OUT_OF_MEMORY", "a group-by has more than 2^31 groups", "group by fewer keys");
+        atoms_.insert(atoms_.end(), tuple.begin(), tuple.end());
+        slots_[s] = static_cast<uint32_t>(++count_);
+        gids[i] = static_cast<int32_t>(count_ - 1);
+        if (count_ * 2 > slots_.size()) grow();
+        break;
+      }
+      if (std::equal(tuple.begin(), tuple.end(), atoms_.begin() + static_cast<ptrdiff_t>((g - 1) * nk))) {
+        gids[i] = static_cast<int32_t>(g - 1);
+        break;
+      }
+      s = (s + 1) & mask;
+    }
+  }
+}
+
+std::vector<uint32_t> GroupIndex::sorted() const {
+  std::vector<uint32_t> order(count_);
+  for (size_t g = 0; g < count_; ++g) order[g] = static_cast<uint32_t>(g);
+  const size_t nk = types_.size();
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    for (size_t k = 0; k < nk; ++k) {
+      const uint64_t x = atoms_[a * nk + k], y = atoms_[b * nk + k];
+      if (x == y) continue;
+      switch (types_[k]) {
+        case ColumnType::Float64: {
+          double dx, dy;
+          std::memcpy(&dx, &x, 8);
+          std::memcpy(&dy, &y, 8);
+          return dx < dy;
+        }
+        case ColumnType::String: return strings_[k][x] < strings_[k][y];
+        case ColumnType::Bool: return x < y;
+        default: return static_cast<int64_t>(x) < static_cast<int64_t>(y);
+      }
+    }
+    return false;
+  });
+  return order;
+}
+
+OwnedColumn GroupIndex::key_column(size_t k, std::string name, const std::vector<uint32_t>* order) const {
+  const size_t n = order ? order->size() : count_;
+  const size_t nk = types_.size();
+  auto group = [&](size_t i) -> size_t { return order ? (*order)[i] : i; };
+  if (types_[k] == ColumnType::String) {
+    // The groups' strings as a vector over a dictionary of exactly those strings.
+    std::vector<std::string_view> entries;
+    Vec v = make_vec(ColumnType::String, n, false);
+    for (size_t i = 0; i < n; ++i) {
+      entries.push_back(strings_[k][atoms_[group(i) * nk + k]]);
+      v.mut<int32_t>()[i] = static_cast<int32_t>(i);
+    }
+    v.dict = StringDict::of_strings(entries);
+    return gather(std::move(name), v, nullptr, n);
+  }
+  Vec v = make_vec(types_[k], n, false);
+  for (size_t i = 0; i < n; ++i) {
+    const uint64_t a = atoms_[group(i) * nk + k];
+    if (types_[k] == ColumnType::Bool) v.mut<uint8_t>()[i] = static_cast<uint8_t>(a);
+    else v.mut<uint64_t>()[i] = a;
+  }
+  return gather(std::move(name), v, nullptr, n);
+}
+
+}  // namespace tessera::table

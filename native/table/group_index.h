@@ -1,0 +1,52 @@
+// The groups of a hash group-by: each distinct tuple of key values gets a dense group number in
+// order of first appearance. A key value is held as a 64-bit atom: the bits of an int64,
+// timestamp or bool, the bits of a float64 (-0.0 as 0.0), or for a string its number in this
+// index's own string pool, so partitions with different dictionaries (and partial results being
+// merged) meet in one numbering. Rows with a null key (NaN for floats) belong to no group, as
+// pandas' groupby(dropna=True) drops them.
+//
+// The table is open addressing with linear probing over the atom tuples, grown at half full.
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "column_output.h"
+#include "column_vector.h"
+
+namespace tessera::table {
+
+class GroupIndex {
+ public:
+  explicit GroupIndex(std::vector<ColumnType> key_types);
+
+  // gids[i] = row i's group (added if new), or -1 when one of its keys is null.
+  void assign(const std::vector<Vec>& keys, size_t nrows, std::vector<int32_t>& gids);
+
+  size_t size() const { return count_; }
+  size_t nkeys() const { return types_.size(); }
+
+  // Groups in pandas' sort order: by the first key, then the second, ... (numbers ascending,
+  // strings by code point, false before true).
+  std::vector<uint32_t> sorted() const;
+  // Key column k of the groups `order` (every group in number order when null).
+  OwnedColumn key_column(size_t k, std::string name, const std::vector<uint32_t>* order) const;
+
+ private:
+  uint64_t atom_of(size_t k, const Vec& v, size_t row, const std::vector<uint64_t>& dict_atoms) const;
+  uint64_t intern(size_t k, std::string_view s);
+  void grow();
+  uint64_t hash(const uint64_t* atoms) const;
+
+  std::vector<ColumnType> types_;
+  size_t count_ = 0;
+  std::vector<uint64_t> atoms_;    // group g's atoms at [g * nkeys, (g + 1) * nkeys)
+  std::vector<uint32_t> slots_;    // group + 1, 0 empty
+  std::vector<std::deque<std::string>> strings_;  // per key: the pool (stable addresses)
+  std::vector<std::unordered_map<std::string_view, uint64_t>> string_atoms_;
+};
+
+}  // namespace tessera::table
