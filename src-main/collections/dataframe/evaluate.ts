@@ -432,18 +432,30 @@ export class TableEvaluator {
       if (name === 'total_seconds') return { ...s, expr: op('dt.total_seconds', [s.expr]) };
       throw bad(ast.fn, 'ATTRIBUTE_ERROR', `.dt has no method '${name}'`, `.dt fields: ${DT_FIELDS.join(', ')}, total_seconds()`);
     }
+    // na=: what a missing string gives (pandas: NaN, which a filter refuses; here null, which a filter drops).
+    const na = (x: ColExpr): ColExpr => {
+      const k = ast.kwargs.find((y) => y.name === 'na');
+      if (!k) return x;
+      if (k.value.t !== 'const' || typeof k.value.value !== 'boolean') throw bad(k.value, 'BAD_ARGUMENTS', 'na= takes True or False', "for example .str.startswith('S', na=False)");
+      return op('fillna', [x, lit(k.value.value, 'bool')]);
+    };
+    const allowed = (names: string[]) => {
+      for (const k of ast.kwargs) if (!names.includes(k.name)) throw bad(k.value, 'UNSUPPORTED', `str.${name}(${k.name}=...) is not supported`, `it takes ${names.join(', ')}`);
+    };
     switch (name) {
       case 'lower': case 'upper': case 'len':
+        allowed([]);
         return { ...s, expr: op(`str.${name}`, [s.expr]) };
       case 'startswith': case 'endswith':
-        return { ...s, expr: op(`str.${name}`, [s.expr], { pattern: pattern() }) };
+        allowed(['pat', 'na']);
+        return { ...s, expr: na(op(`str.${name}`, [s.expr], { pattern: pattern() })) };
       case 'contains': {
+        allowed(['pat', 'na', 'regex']);
         const pat = pattern();
         const regex = ast.kwargs.find((k) => k.name === 'regex');
         const literalOnly = regex && regex.value.t === 'const' && regex.value.value === false;
-        for (const k of ast.kwargs) if (k.name !== 'regex' && k.name !== 'pat') throw bad(k.value, 'UNSUPPORTED', `str.contains(${k.name}=...) is not supported`, 'case-sensitive substring matching only');
         if (!literalOnly && /[.^$*+?()[\]{}|\\]/.test(pat)) throw bad(ast, 'UNSUPPORTED', 'regular expressions in str.contains are not supported yet', 'match the text literally with regex=False');
-        return { ...s, expr: op('str.contains', [s.expr], { pattern: pat }) };
+        return { ...s, expr: na(op('str.contains', [s.expr], { pattern: pat })) };
       }
       case 'slice': {
         const n = (x: Ast | undefined): number | null => {

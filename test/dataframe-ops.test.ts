@@ -1,0 +1,165 @@
+/**
+ * Dataframe operations against pandas: each output is a pandas expression, run by the real CLI
+ * over CSV files (several partitions, several worker threads) and by pandas on the same files
+ * (the same text, evaluated with the dataset as a DataFrame). Group-by results compare after
+ * reset_index(), as the job output shows them; floats agree within 1e-12 relative, independent of
+ * blocksize and worker count.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from './helpers/engine.js';
+import { tessera } from './helpers/cli.js';
+import { pythonWithPandas } from './helpers/pandas.js';
+import { rng } from './helpers/rng.js';
+
+type Cell = number | string | boolean | null;
+interface Expected { columns?: string[]; rows?: Cell[][]; value?: Cell; error?: string }
+
+/** pandas' result of each expression, with `t` the dataset's files read and concatenated. */
+function pandasResults(dir: string, exprs: Record<string, string>): Record<string, Expected> {
+  const script = String.raw`
+import json, math, sys
+import numpy as np, pandas as pd
+exprs = json.loads(sys.stdin.read())
+t = pd.concat([pd.read_csv(f'trips/{k}.csv', parse_dates=['pickup', 'dropoff'], float_precision='round_trip') for k in range(3)], ignore_index=True)
+def cell(v):
+    if v is None or v is pd.NaT or (isinstance(v, float) and math.isnan(v)): return None
+    if isinstance(v, (bool, np.bool_)): return bool(v)
+    if isinstance(v, (int, np.integer)): return int(v)
+    if isinstance(v, (float, np.floating)): return float(v)
+    if isinstance(v, pd.Timestamp): return v.isoformat()
+    if isinstance(v, pd.Timedelta): return str(v)
+    return v
+def table(df):
+    return {'columns': [str(c) for c in df.columns], 'rows': [[cell(v) for v in r] for r in df.itertuples(index=False)]}
+out = {}
+for name, e in exprs.items():
+    try:
+        r = eval(e, {'t': t, 'len': len})
+    except Exception as err:
+        out[name] = {'error': type(err).__name__}; continue
+    if isinstance(r, pd.Series):
+        r = r.reset_index() if any(n is not None for n in r.index.names) else r.to_frame(r.name if r.name is not None else 0)
+    if isinstance(r, pd.DataFrame):
+        if any(n is not None for n in r.index.names): r = r.reset_index()
+        out[name] = table(r)
+    else:
+        out[name] = {'value': cell(r)}
+print(json.dumps(out))`;
+  return JSON.parse(execFileSync(pythonWithPandas(), ['-c', script], { cwd: dir, input: JSON.stringify(exprs), encoding: 'utf8', maxBuffer: 256 * 2 ** 20 }));
+}
+
+/** Trips with every kind of column and missing values, quoting and non-ASCII text. */
+function trips(n: number, rnd: () => number, file: number): string {
+  const cities = ['Lyon', 'Paris', '"Saint-Étienne, Loire"', 'Nice', 'Évian', ''];
+  const lines = ['id,city,fare,night,pax,pickup,dropoff'];
+  for (let i = 0; i < n; i++) {
+    const fare = rnd() < 0.08 ? '' : (rnd() * 120 - 10).toFixed(2);
+    const start = Date.UTC(2024, 0, 1) + Math.floor(rnd() * 86400 * 60) * 1000;
+    const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', '');
+    const ride = Math.floor(rnd() * 3600) * 1000;
+    lines.push(`${file * 100000 + i},${cities[Math.floor(rnd() * cities.length)]},${fare},${rnd() < 0.3 ? 'True' : 'False'},${1 + Math.floor(rnd() * 5)},${iso(start)},${iso(start + ride)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const OUTPUTS: Record<string, string> = {
+  over20: 't[t.fare > 20]',
+  logic: "t[((t.fare > 20) & ~t.night) | (t.city == 'Nice')]",
+  arith: 't.assign(total=t.fare * 1.2 + t.pax, half=t.pax // 2, m=t.id % 7, p=t.pax ** 2, q=t.id / t.pax, neg=-t.pax)',
+  isin: "t[t.city.isin(['Lyon', 'Nice'])][['id', 'city']]",
+  aggs: "t.groupby('city').agg(n=('fare', 'count'), s=('fare', 'sum'), m=('fare', 'mean'), lo=('fare', 'min'), hi=('fare', 'max'), sd=('fare', 'std'), v=('fare', 'var'), f=('fare', 'first'), l=('fare', 'last'), sz=('fare', 'size'))",
+  twoKeys: "t.groupby(['city', 'night']).pax.sum()",
+  byHour: 't.groupby(t.pickup.dt.hour).size()',
+  filteredAgg: "t[t.fare.notna()].groupby('pax').fare.agg(['mean', 'count'])",
+  frameMean: "t[['city', 'fare', 'pax']].groupby('city').mean()",
+  timeAggs: "t.groupby('pax').agg(first=('pickup', 'min'), last=('pickup', 'max'), c=('city', 'first'), z=('city', 'last'))",
+  mean: 't.fare.mean()',
+  paxSum: 't.pax.sum()',
+  std: 't.fare.std()',
+  nights: 'len(t[t.night])',
+  longShare: '((t.dropoff - t.pickup).dt.total_seconds() > 1200).mean()',
+  upper: 't.city.str.upper()',
+  startsS: "t[t.city.str.startswith('S', na=False)]",
+  strLen: 't.city.str.len()',
+  slice: 't.city.str.slice(1, 4)',
+  contains: "t[t.city.str.contains('on', regex=False, na=False)].id",
+  fill: "t.city.fillna('?')",
+  seconds: '(t.dropoff - t.pickup).dt.total_seconds()',
+  rides: 't.dropoff - t.pickup',
+  dtFields: 't.assign(y=t.pickup.dt.year, mo=t.pickup.dt.month, d=t.pickup.dt.day, h=t.pickup.dt.hour, dow=t.pickup.dt.dayofweek, doy=t.pickup.dt.dayofyear, qu=t.pickup.dt.quarter)',
+  truncate: "t.fare.fillna(0).astype('int64')",
+  between: 't[t.pax.between(2, 4)]',
+  where: 't.fare.where(t.fare > 10, 0)',
+  abs: 't.fare.abs()',
+  dropna: 't.dropna()',
+  dropFare: "t.dropna(subset=['fare'])",
+  head: 't[t.fare > 90].head(4)',
+  lateDate: "t[t.pickup >= '2024-02-15']",
+};
+
+function close(a: Cell, b: Cell): boolean {
+  if (typeof a === 'number' && typeof b === 'number') return a === b || Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b));
+  return a === b;
+}
+
+function expectSameTable(name: string, got: { columns: string[]; rows: Cell[][] }, want: Expected): void {
+  // pandas names an unnamed Series 0 (reset_index of groupby().size() too); the job output names it.
+  const columns = want.columns!.map((c, k) => (c === '0' ? got.columns[k] : c));
+  expect(got.columns, name).toEqual(columns);
+  expect(got.rows.length, name).toBe(want.rows!.length);
+  for (let r = 0; r < got.rows.length; r++) {
+    const same = got.rows[r].every((c, k) => close(c, want.rows![r][k]));
+    if (!same) expect(got.rows[r], `${name} row ${r}`).toEqual(want.rows![r]);
+  }
+}
+
+describe('dataframe operations against pandas', () => {
+  const dir = tempDir();
+  mkdirSync(join(dir, 'trips'));
+  const rnd = rng(14);
+  for (let k = 0; k < 3; k++) writeFileSync(join(dir, 'trips', `${k}.csv`), trips(700 + 150 * k, rnd, k));
+  const expected = pandasResults(dir, OUTPUTS);
+
+  it.each([[2048, 3], [undefined, 1]])('every output equals pandas at blocksize %s on %s workers', (blocksize, workers) => {
+    writeFileSync(join(dir, 'job.json'), JSON.stringify({
+      tessera: 1, datasets: { t: { csv: 'trips/*.csv', parse_dates: ['pickup', 'dropoff'], ...(blocksize ? { blocksize } : {}) } }, outputs: OUTPUTS,
+    }));
+    const r = tessera(['run', 'job.json', '--json', '--workers', String(workers)], dir);
+    expect(r.status, r.stderr).toBe(0);
+    const { outputs } = JSON.parse(r.stdout);
+    for (const name of Object.keys(OUTPUTS)) {
+      const want = expected[name];
+      expect(want.error, `pandas failed on ${name}`).toBeUndefined();
+      const got = outputs[name];
+      if (want.value !== undefined) {
+        expect(got.kind, name).toBe('scalar');
+        const v = got.value === 'nan' ? null : got.value;
+        expect(close(v, want.value), `${name}: ${v} vs ${want.value}`).toBe(true);
+      } else {
+        expect(got.kind, name).toBe('table');
+        expectSameTable(name, got, want);
+      }
+    }
+  });
+
+  it('refuses what pandas refuses or what differs, with typed errors at the place', () => {
+    const cases: [string, string][] = [
+      ['t.city + 1', 'TYPE_ERROR'],
+      ['t.fare.str.lower()', 'ATTRIBUTE_ERROR'],
+      ["t.groupby('nope').size()", 'KEY_ERROR'],
+      ['t[t.fare]', 'TYPE_ERROR'],
+      ["t.groupby('city').city.mean()", 'TYPE_ERROR'],
+      ['t.pax // 0', 'VALUE_ERROR'],
+      ["t[t.pickup > 'yesterday']", 'TYPE_ERROR'],
+    ];
+    for (const [expr, code] of cases) {
+      writeFileSync(join(dir, 'job.json'), JSON.stringify({ tessera: 1, datasets: { t: { csv: 'trips/*.csv', parse_dates: ['pickup', 'dropoff'] } }, outputs: { x: expr } }));
+      const r = tessera(['run', 'job.json', '--json'], dir);
+      expect(r.status, expr).toBe(code === 'VALUE_ERROR' ? 1 : 2);
+      expect(JSON.parse(r.stdout).error.code, expr).toBe(code);
+    }
+  });
+});
