@@ -5,11 +5,14 @@
  */
 import { registerTaskKind } from '../../../engine/task-kinds.js';
 import { readCsvKind, type ReadCsvColumn, type ReadCsvSpec } from './read-csv.js';
+import { readParquetKind, type ReadParquetColumn, type ReadParquetSpec } from './read-parquet.js';
 
 export type { CsvColumnDType } from './read-csv.js';
 export type { ReadCsvColumn, ReadCsvSpec };
+export type { ReadParquetColumn, ReadParquetSpec };
 
 /** Every task a dataframe job makes. */
-export type DataframeTaskSpec = ReadCsvSpec;
+export type DataframeTaskSpec = ReadCsvSpec | ReadParquetSpec;
 
 registerTaskKind(readCsvKind);
+registerTaskKind(readParquetKind);
