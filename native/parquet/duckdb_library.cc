@@ -29,6 +29,8 @@ constexpr const char* kSettings[][2] = {
     {"autoload_known_extensions", "false"},
     {"enable_external_file_cache", "false"},
     {"memory_limit", "64MB"},
+    // Nothing is spilled: an in-memory database would otherwise write into ./.tmp under the cwd.
+    {"temp_directory", ""},
 };
 
 Loaded* open_library(const std::string& path) {
@@ -105,6 +107,8 @@ QueryResult::QueryResult(const std::string& sql) : api_(loaded ? loaded->api : t
   if (api_.duckdb_query(connection(), sql.c_str(), &result_) != State::Success) {
     const char* e = api_.duckdb_result_error(&result_);
     std::string why = e ? e : "the query failed";
+    // Only DuckDB's first line: what follows quotes our generated SQL, which says nothing to a user.
+    why = why.substr(0, why.find('\n'));
     api_.duckdb_destroy_result(&result_);
     throw QueryError(why);
   }

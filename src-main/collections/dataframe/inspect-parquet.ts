@@ -1,4 +1,5 @@
 /** What a Parquet dataset holds, from its footers: columns, dtypes, null counts where the footers say, exact rows, row groups and partitions. */
+import { resolve } from 'node:path';
 import { parquetFiles } from './parquet-files.js';
 import { planParquet, type ParquetColumn } from './parquet-source.js';
 
@@ -17,7 +18,7 @@ export interface ParquetInspection {
 }
 
 export async function inspectParquet(path: string): Promise<ParquetInspection> {
-  const source = await planParquet(await parquetFiles(path), { keepUnsupported: true });
+  const source = await planParquet(await parquetFiles(resolve(path)), { keepUnsupported: true });
   return {
     path, kind: 'table', format: 'parquet', files: source.files.length, columns: source.columns.map(({ name, dtype, nulls, unsupported }) => ({ name, dtype, nulls, ...(unsupported ? { unsupported } : {}) })),
     bytes: source.files.reduce((s, f) => s + f.size, 0), rows: source.rows, rowGroups: source.rowGroups, partitions: source.partitions.length,
