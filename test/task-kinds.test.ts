@@ -35,12 +35,14 @@ const SAMPLES: (ArrayTaskSpec | CopySpec | DataframeTaskSpec)[] = [
   { kind: 'commit', writer: 1 },
   { kind: 'read_csv', path: '/data/x.csv', start: 10, end: 200, sep: ';', quote: '"', nfields: 4, columns: [{ name: 'b', dtype: 'float64', index: 1 }, { name: 'd', dtype: 'timestamp', index: 3 }],
     naValues: ['', 'NA'], estBytes: 4096 },
+  { kind: 'read_parquet', path: '/data/x.parquet', library: '/lib/libduckdb.so', rowGroup: 2, firstRow: 4096, endRow: 6144, bytesIn: 1000, estBytes: 65536,
+    columns: [{ name: 'a', dtype: 'int64' }, { name: 'year', dtype: 'int64', constant: { value: '2020' } }, { name: 'region', dtype: 'string', constant: { value: null } }] },
 ];
 
 describe('task kinds', () => {
   it('every kind has its own code, and a clash is refused', () => {
     const kinds = registeredTaskKinds();
-    expect(kinds.map((k) => k.name).sort()).toEqual(['assemble', 'call', 'combine', 'commit', 'copy', 'map', 'matmul', 'read_csv', 'reduce', 'write']);
+    expect(kinds.map((k) => k.name).sort()).toEqual(['assemble', 'call', 'combine', 'commit', 'copy', 'map', 'matmul', 'read_csv', 'read_parquet', 'reduce', 'write']);
     expect(new Set(kinds.map((k) => k.code)).size).toBe(kinds.length);
     const clash: TaskKind<TaskSpec> = { name: 'map2', code: kinds.find((k) => k.name === 'map')!.code, encode: () => undefined, estimate: () => 0 };
     expect(() => registerTaskKind(clash)).toThrow(/clashes/);
