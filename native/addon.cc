@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "binding/convert.h"
+#include "binding/parquet_convert.h"
 #include "binding/table_convert.h"
 #include "csv/dialect.h"
 #include "csv/row_scan.h"
@@ -17,6 +18,7 @@
 #include "kernels/op_table.h"
 #include "kernels/philox.h"
 #include "kernels/program_registry.h"
+#include "parquet/parquet_plan.h"
 #include "store/chunk_store.h"
 #include "store/process_memory.h"
 #include "table/table_view.h"
@@ -168,6 +170,14 @@ Napi::Value CsvRowStarts(const Napi::CallbackInfo& info) {
     Napi::Array out = Napi::Array::New(info.Env(), starts.size());
     for (size_t i = 0; i < starts.size(); ++i) out.Set(static_cast<uint32_t>(i), static_cast<double>(starts[i]));
     return out;
+  });
+}
+
+// parquetPlan(library, paths): each Parquet file's columns and row groups, from its footer
+// (parquet/parquet_plan.h); loads DuckDB from `library` on first use.
+Napi::Value ParquetPlan(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    return from_parquet_plan(info.Env(), parquet::plan_parquet(arg_string(info, 0), to_strings(info.Length() > 1 ? info[1] : info.Env().Undefined(), "paths")));
   });
 }
 
@@ -436,6 +446,7 @@ class TesseraAddon : public Napi::Addon<TesseraAddon> {
         InstanceMethod("closeStrings", &TesseraAddon::Call<CloseStrings>),
         InstanceMethod("sniffCsv", &TesseraAddon::Call<SniffCsv>),
         InstanceMethod("csvRowStarts", &TesseraAddon::Call<CsvRowStarts>),
+        InstanceMethod("parquetPlan", &TesseraAddon::Call<ParquetPlan>),
         InstanceMethod("readTable", &TesseraAddon::Call<ReadTable>),
         InstanceMethod("tableRows", &TesseraAddon::Call<TableRows>),
         InstanceMethod("storeStats", &TesseraAddon::Call<StoreStats>),

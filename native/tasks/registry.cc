@@ -23,6 +23,7 @@ extern const TaskKind kReadCsvKind;
 extern const TaskKind kTableMapKind;
 extern const TaskKind kGroupByPartialKind;
 extern const TaskKind kGroupByMergeKind;
+extern const TaskKind kReadParquetKind;
 
 namespace {
 
@@ -50,6 +51,7 @@ constexpr TaskKindEntry kKinds[] = {
     {10, "table_map", &kTableMapKind},
     {11, "group_by_partial", &kGroupByPartialKind},
     {12, "group_by_merge", &kGroupByMergeKind},
+    {20, "read_parquet", &kReadParquetKind},
 };
 
 // Codes index this table directly (one load per task instead of a search). Built at compile

@@ -103,6 +103,14 @@ export interface SniffCsvResult {
   naValues: string[];
 }
 
+/** One Parquet file as its footer describes it (native/parquet/parquet_plan.h). */
+export interface ParquetPlanFile {
+  /** The columns as DuckDB reads them: its type names (BIGINT, DECIMAL(21,1), VARCHAR, ...). */
+  columns: { name: string; duckType: string }[];
+  /** firstRow: the group's first row in the file's row numbering. nullCounts per column, null when the footer has no statistics. */
+  rowGroups: { rows: number; firstRow: number; compressedBytes: number; nullCounts: (number | null)[] }[];
+}
+
 /** A table partition copied out of the store. Null rows hold NaN (float64), 0 / 0n (int64, bool,
  * timestamp) or '' (string) in `values`; `valid` (1 valid, 0 null) is null when no row is null. */
 export interface TableColumnValues {
@@ -138,6 +146,10 @@ export interface NativeAddon {
    * it, the file's size past the last row): exact partition boundaries, quoted line breaks
    * included (native/csv/row_scan.h, ADR 0014). Reads the whole file once, synchronously. */
   csvRowStarts(path: string, opts: { sep: string; quote: string; dataOffset: number }, targets: number[]): number[];
+  /** Each Parquet file's columns and row groups, from its footer only, in one call for the dataset;
+   * loads DuckDB from `library` (its path) on first use: PARQUET_UNAVAILABLE if that fails,
+   * PARQUET_INVALID naming a file that is missing, empty, truncated or damaged. Synchronous. */
+  parquetPlan(library: string, paths: string[]): ParquetPlanFile[];
   /** A copy of a table partition (a chunk a read_csv task made), checked first (BAD_TABLE if
    * corrupt); NOT_TABLE for another kind of chunk. Timestamps are ns since 1970 UTC. */
   readTable(id: number): { nrows: number; columns: TableColumnValues[] };

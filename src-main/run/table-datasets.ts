@@ -4,7 +4,7 @@
  * that names it (`{"csv": ...}`).
  */
 import { isAbsolute, resolve } from 'node:path';
-import { csvFiles, csvTableSource, planCsv, sourceTable, type TableNode } from '../collections/dataframe/index.js';
+import { csvFiles, csvTableSource, parquetFiles, parquetTableSource, planCsv, planParquet, sourceTable, type TableNode } from '../collections/dataframe/index.js';
 import { TesseraError } from '../engine/errors.js';
 import { parseBytes } from '../engine/units.js';
 
@@ -55,11 +55,22 @@ const buildCsv: TableBuilder = async (name, d, baseDir, readable) => {
   })));
 };
 
+const PARQUET_KEYS = ['parquet', 'columns', 'blocksize'];
+
+const buildParquet: TableBuilder = async (name, d, baseDir, readable) => {
+  checkKeys(name, d, 'Parquet', PARQUET_KEYS);
+  if (typeof d.parquet !== 'string' || !d.parquet) throw specError(`dataset '${name}': "parquet" must be a path, a folder (hive key=value folders too) or a pattern such as data/*.parquet`);
+  const opt = optionReader(name, d);
+  const files = await parquetFiles(isAbsolute(d.parquet) ? d.parquet : resolve(baseDir, d.parquet));
+  for (const f of files) await readable?.(f.path);
+  return sourceTable(parquetTableSource(await planParquet(files, { columns: opt.strings('columns'), blocksize: opt.bytes('blocksize') })));
+};
+
 /** The spec key that names each table format, and its builder. */
-const BUILDERS: Record<string, TableBuilder> = { csv: buildCsv };
+const BUILDERS: Record<string, TableBuilder> = { csv: buildCsv, parquet: buildParquet };
 
 /** Keys of table datasets whose value is a path (the files a spec reads). */
-export const TABLE_PATH_KEYS = ['csv'];
+export const TABLE_PATH_KEYS = ['csv', 'parquet'];
 
 /** A dataset of the dataframe collection (a table) rather than an array. */
 export const isTableDataset = (d: Record<string, unknown>) => Object.keys(BUILDERS).some((k) => k in d);

@@ -8,7 +8,7 @@ import { TesseraError } from '../../engine/errors.js';
 
 const TABLE_FILE = /\.(csv|tsv|txt)$/i;
 
-function globPattern(glob: string): RegExp {
+export function globPattern(glob: string): RegExp {
   const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
   return new RegExp(`^${body}$`);
 }

@@ -7,3 +7,6 @@ export * from './table-node.js';
 export * from './table-source.js';
 export * from './evaluate.js';
 export * from './inspect.js';
+export * from './inspect-parquet.js';
+export * from './parquet-files.js';
+export * from './parquet-source.js';

@@ -12,6 +12,8 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { inspectFile } from '../../collections/array/files.js';
 import { inspectCsv } from '../../collections/dataframe/inspect.js';
+import { inspectParquet } from '../../collections/dataframe/inspect-parquet.js';
+import { isParquetPath } from '../../collections/dataframe/parquet-files.js';
 import { Engine } from '../../engine/engine.js';
 import { TesseraError, toTesseraError } from '../../engine/errors.js';
 import { EventBus } from '../../engine/events.js';
@@ -178,6 +180,17 @@ function formatTable(t: { columns: string[]; dtypes: string[]; rows: (string | n
 async function cmdInspect(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
   if (positionals.length !== 1) throw new TesseraError('BAD_OPTION', 'tessera inspect needs one file', USAGE);
+  if (await isParquetPath(positionals[0])) {
+    const t = await inspectParquet(positionals[0]);
+    if (values.json) io.out(`${JSON.stringify(t)}\n`);
+    else {
+      const nulls = (n: number | null) => (n === null ? '' : `, ${n} null`);
+      io.out(`${t.path}\n  kind     ${t.kind} (${t.format}${t.files > 1 ? `, ${t.files} files` : ''})\n` +
+        `${t.columns.map((c) => `  column   ${c.name}: ${c.unsupported ? `${c.unsupported} (not readable yet)` : c.dtype}${nulls(c.nulls)}\n`).join('')}  rows     ${t.rows}\n` +
+        `  bytes    ${formatBytes(t.bytes)} on disk\n  parts    ${t.partitions} partition(s), one per row group\n`);
+    }
+    return 0;
+  }
   if (/\.(csv|tsv)$/i.test(positionals[0]) || /[*?]/.test(positionals[0])) {
     const t = await inspectCsv(positionals[0]);
     if (values.json) io.out(`${JSON.stringify(t)}\n`);

@@ -6,16 +6,18 @@
 import { registerTaskKind } from '../../../engine/task-kinds.js';
 import { groupByMergeKind, groupByPartialKind, type GroupByMergeSpec, type GroupByPartialSpec } from './group-by.js';
 import { readCsvKind, type ReadCsvColumn, type ReadCsvSpec } from './read-csv.js';
+import { readParquetKind, type ReadParquetColumn, type ReadParquetSpec } from './read-parquet.js';
 import { tableMapKind, type TableMapSpec } from './table-map.js';
 
 export type { CsvColumnDType } from './read-csv.js';
 export type { AggName } from './group-by.js';
-export type { GroupByMergeSpec, GroupByPartialSpec, ReadCsvColumn, ReadCsvSpec, TableMapSpec };
+export type { GroupByMergeSpec, GroupByPartialSpec, ReadCsvColumn, ReadCsvSpec, ReadParquetColumn, ReadParquetSpec, TableMapSpec };
 
 /** Every task a dataframe job makes. */
-export type DataframeTaskSpec = ReadCsvSpec | TableMapSpec | GroupByPartialSpec | GroupByMergeSpec;
+export type DataframeTaskSpec = ReadCsvSpec | ReadParquetSpec | TableMapSpec | GroupByPartialSpec | GroupByMergeSpec;
 
 registerTaskKind(readCsvKind);
+registerTaskKind(readParquetKind);
 registerTaskKind(tableMapKind);
 registerTaskKind(groupByPartialKind);
 registerTaskKind(groupByMergeKind);

@@ -13,6 +13,8 @@
  */
 import { TesseraError } from '../../../engine/errors.js';
 import type { TaskKind } from '../../../engine/task-kinds.js';
+import type { ColumnType } from '../schema.js';
+import { TYPE_CODES } from './table-program.js';
 import type { TableDType } from '../../../native/addon.js';
 
 export type CsvColumnDType = Exclude<TableDType, 'timedelta'>;
@@ -43,8 +45,8 @@ export interface ReadCsvSpec {
   estBytes: number;
 }
 
-/** The codes of native/table/table_format.h's ColumnType. */
-const DTYPE_CODES: Record<CsvColumnDType, number> = { int64: 1, float64: 2, bool: 3, timestamp: 4, string: 5 };
+/** What a file holds: every column type but timedeltas (which only operators make). */
+const DTYPE_CODES: Partial<Record<ColumnType, number>> = { ...TYPE_CODES, timedelta: undefined };
 
 export const readCsvKind: TaskKind<ReadCsvSpec> = {
   name: 'read_csv',
@@ -55,7 +57,7 @@ export const readCsvKind: TaskKind<ReadCsvSpec> = {
     w.push(spec.nfields); w.push(spec.columns.length);
     for (const c of spec.columns) {
       const code = DTYPE_CODES[c.dtype];
-      if (code === undefined) throw new TesseraError('INTERNAL', `read_csv: column '${c.name}' has dtype '${c.dtype}'`, `a CSV column is one of ${Object.keys(DTYPE_CODES).join(', ')}`);
+      if (code === undefined) throw new TesseraError('INTERNAL', `read_csv: column '${c.name}' has dtype '${c.dtype}'`, `a CSV column is one of ${Object.keys(DTYPE_CODES).filter((k) => DTYPE_CODES[k as ColumnType]).join(', ')}`);
       w.push(ctx.stringIndex(c.name)); w.push(code); w.push(c.index);
     }
     w.push(spec.naValues.length);
