@@ -20,6 +20,7 @@ extern const TaskKind kWriteKind;
 extern const TaskKind kCommitKind;
 extern const TaskKind kCopyKind;
 extern const TaskKind kReadCsvKind;
+extern const TaskKind kTimeseriesKind;
 
 namespace {
 
@@ -44,6 +45,7 @@ constexpr TaskKindEntry kKinds[] = {
     {7, "commit", &kCommitKind},
     {8, "copy", &kCopyKind},
     {9, "read_csv", &kReadCsvKind},
+    {21, "timeseries", &kTimeseriesKind},
 };
 
 // Codes index this table directly (one load per task instead of a search). Built at compile

@@ -5,11 +5,14 @@
  */
 import { registerTaskKind } from '../../../engine/task-kinds.js';
 import { readCsvKind, type ReadCsvColumn, type ReadCsvSpec } from './read-csv.js';
+import { timeseriesKind, type TimeseriesSpec } from './timeseries.js';
 
 export type { CsvColumnDType } from './read-csv.js';
 export type { ReadCsvColumn, ReadCsvSpec };
+export type { TimeseriesColumn, TimeseriesGenerator, TimeseriesSpec } from './timeseries.js';
 
 /** Every task a dataframe job makes. */
-export type DataframeTaskSpec = ReadCsvSpec;
+export type DataframeTaskSpec = ReadCsvSpec | TimeseriesSpec;
 
 registerTaskKind(readCsvKind);
+registerTaskKind(timeseriesKind);
