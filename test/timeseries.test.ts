@@ -46,6 +46,12 @@ async function generate(engine: Engine, node: TableNode): Promise<Generated> {
   try {
     const run = await engine.run(graph, { owner, keep: new Set(keys), files: new Map() });
     expect(run.records.every((r) => r.kind === 'timeseries')).toBe(true);
+    // The memory gate's estimate is the partition's size, from above, to within 1 KiB.
+    for (const r of run.records) {
+      const est = graph.tasks.find((t) => t.key === r.key)!.estBytes;
+      expect(est - r.bytesOut, r.key).toBeGreaterThanOrEqual(0);
+      expect(est - r.bytesOut, r.key).toBeLessThan(1024);
+    }
     const parts = keys.map((k) => n.readTable(run.chunks.get(k)!));
     const columns = node.columns.map((c, j) => {
       const pieces = parts.map((p) => p.columns[j]);
