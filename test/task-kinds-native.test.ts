@@ -47,6 +47,8 @@ const TASKS: { kind: string; spec: number[]; ids: number[]; files?: number[]; st
   { kind: 'copy', spec: [1, 8, OWNER], ids: [101] },
   // file, start, end, sep, quote, nfields, ncols, [name, type, index] x ncols, nna, na x nna (strings by index)
   { kind: 'read_csv', spec: [1, 9, OWNER, 0, 0, 100, 0, 1, 3, 2, 2, 5, 0, 3, 2, 2, 1, 4], ids: [], files: [1], strings: [',', '"', 'name', 'x', 'NA'] },
+  // seed, start s, start ns, freq ns, row0, nrows, ncols, [generator, stream, name] x ncols (names by index)
+  { kind: 'timeseries', spec: [1, 21, OWNER, 42, 946684800, 0, 1e9, 10, 5, 2, 1, 0, 0, 2, 99, 1], ids: [], strings: ['timestamp', 'x'] },
 ];
 
 /** The error code a call throws, or 'none'. */
@@ -61,7 +63,7 @@ function codeOf(f: () => unknown): string {
 
 describe('task kinds: decode without running (checkEncoded)', () => {
   it('covers every kind the registry lists', () => {
-    expect(TASKS.map((t) => t.kind)).toEqual(['map', 'reduce', 'combine', 'assemble', 'matmul', 'write', 'commit', 'copy', 'read_csv']);
+    expect(TASKS.map((t) => t.kind)).toEqual(['map', 'reduce', 'combine', 'assemble', 'matmul', 'write', 'commit', 'copy', 'read_csv', 'timeseries']);
   });
 
   for (const t of TASKS) {
@@ -87,6 +89,16 @@ describe('task kinds: decode without running (checkEncoded)', () => {
     expect(check(with_(11, 6))).toBe('BAD_TASK'); // type 6
     expect(check(f64(t.spec), [',', ',', 'name', 'x', 'NA'])).toBe('BAD_TASK'); // quote = separator
     expect(codeOf(() => n.checkEncoded(f64(t.spec), none, f64([1])))).toBe('BAD_TASK'); // no string table
+  });
+
+  it('timeseries: timestamps past int64, an unknown generator or a column named twice is BAD_TASK', () => {
+    const t = TASKS.find((x) => x.kind === 'timeseries')!;
+    const with_ = (at: number, v: number) => f64(t.spec.map((x, i) => (i === at ? v : x)));
+    const check = (spec: Float64Array) => codeOf(() => n.checkEncoded(spec, none, none, t.strings));
+    expect(check(with_(7, 2 ** 53))).toBe('BAD_TASK'); // row 2^53 at 1 s: its timestamp passes 2^63 ns
+    expect(check(with_(13, 5))).toBe('BAD_TASK'); // generator 5
+    expect(check(with_(15, 0))).toBe('BAD_TASK'); // 'timestamp' named twice
+    expect(check(with_(5, 1e9))).toBe('BAD_TASK'); // ns within a second: at most 999999999
   });
 
   it('an unknown kind code, version or a missing dependency is BAD_TASK', () => {

@@ -52,6 +52,8 @@ const SAMPLES: (ArrayTaskSpec | CopySpec | DataframeTaskSpec)[] = [
   { kind: 'group_by_merge', keyTypes: ['string', 'bool'], aggs: [{ fn: 'size', input: 'int64' }, { fn: 'std', input: 'float64' }], names: ['k', 'e', 'n', 'sd'], estBytes: 4096 },
   { kind: 'read_parquet', path: '/data/x.parquet', library: '/lib/libduckdb.so', rowGroup: 2, firstRow: 4096, endRow: 6144, bytesIn: 1000, estBytes: 65536,
     columns: [{ name: 'a', dtype: 'int64' }, { name: 'year', dtype: 'int64', constant: { value: '2020' } }, { name: 'region', dtype: 'string', constant: { value: null } }] },
+  { kind: 'timeseries', seed: 42, startNs: '946684800000000001', freqNs: 1e9, row0: 86400, nrows: 3600, estBytes: 4096,
+    columns: [{ name: 'timestamp', generator: 'timestamp', stream: 0 }, { name: 'id', generator: 'poisson', stream: 7 }, { name: 'name', generator: 'choice', stream: 8 }, { name: 'x', generator: 'uniform', stream: 9 }] },
 ];
 /** Kinds that read exactly one partition. */
 const ONE_INPUT = new Set(['table_map', 'group_by_partial']);
@@ -59,7 +61,7 @@ const ONE_INPUT = new Set(['table_map', 'group_by_partial']);
 describe('task kinds', () => {
   it('every kind has its own code, and a clash is refused', () => {
     const kinds = registeredTaskKinds();
-    expect(kinds.map((k) => k.name).sort()).toEqual(['assemble', 'call', 'combine', 'commit', 'copy', 'group_by_merge', 'group_by_partial', 'map', 'matmul', 'read_csv', 'read_parquet', 'reduce', 'table_map', 'write']);
+    expect(kinds.map((k) => k.name).sort()).toEqual(['assemble', 'call', 'combine', 'commit', 'copy', 'group_by_merge', 'group_by_partial', 'map', 'matmul', 'read_csv', 'read_parquet', 'reduce', 'table_map', 'timeseries', 'write']);
     expect(new Set(kinds.map((k) => k.code)).size).toBe(kinds.length);
     const clash: TaskKind<TaskSpec> = { name: 'map2', code: kinds.find((k) => k.name === 'map')!.code, encode: () => undefined, estimate: () => 0 };
     expect(() => registerTaskKind(clash)).toThrow(/clashes/);

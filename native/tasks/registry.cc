@@ -24,6 +24,7 @@ extern const TaskKind kTableMapKind;
 extern const TaskKind kGroupByPartialKind;
 extern const TaskKind kGroupByMergeKind;
 extern const TaskKind kReadParquetKind;
+extern const TaskKind kTimeseriesKind;
 
 namespace {
 
@@ -52,6 +53,7 @@ constexpr TaskKindEntry kKinds[] = {
     {11, "group_by_partial", &kGroupByPartialKind},
     {12, "group_by_merge", &kGroupByMergeKind},
     {20, "read_parquet", &kReadParquetKind},
+    {21, "timeseries", &kTimeseriesKind},
 };
 
 // Codes index this table directly (one load per task instead of a search). Built at compile

@@ -4,7 +4,9 @@
  * that names it (`{"csv": ...}`).
  */
 import { isAbsolute, resolve } from 'node:path';
-import { csvFiles, csvTableSource, parquetFiles, parquetTableSource, planCsv, planParquet, sourceTable, type TableNode } from '../collections/dataframe/index.js';
+import {
+  csvFiles, csvTableSource, parquetFiles, parquetTableSource, planCsv, planParquet, planTimeseries, sourceTable, type TableNode, timeseriesTableSource,
+} from '../collections/dataframe/index.js';
 import { TesseraError } from '../engine/errors.js';
 import { parseBytes } from '../engine/units.js';
 
@@ -66,8 +68,25 @@ const buildParquet: TableBuilder = async (name, d, baseDir, readable) => {
   return sourceTable(parquetTableSource(await planParquet(files, { columns: opt.strings('columns'), blocksize: opt.bytes('blocksize') })));
 };
 
+const TIMESERIES_KEYS = ['start', 'end', 'freq', 'partition_freq', 'seed', 'dtypes'];
+
+/** {"timeseries": {start, end, freq, partition_freq, seed, dtypes}}: every key optional (dask's defaults). */
+const buildTimeseries: TableBuilder = async (name, d) => {
+  checkKeys(name, d, 'timeseries', ['timeseries']);
+  const t = d.timeseries;
+  if (typeof t !== 'object' || t === null || Array.isArray(t)) throw specError(`dataset '${name}': "timeseries" must be an object of options ({} for dask's defaults)`, `for example {"timeseries": {"start": "2000-01-01", "end": "2000-01-31", "freq": "1s"}}`);
+  const o = t as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (!TIMESERIES_KEYS.includes(k)) throw specError(`dataset '${name}': unknown timeseries option "${k}"`, `a timeseries takes ${TIMESERIES_KEYS.join(', ')}`);
+  for (const k of ['start', 'end', 'freq', 'partition_freq']) if (o[k] !== undefined && typeof o[k] !== 'string') throw specError(`dataset '${name}': "${k}" must be a string`, "for example \"start\": \"2000-01-01\", \"freq\": \"1s\"");
+  if (o.dtypes !== undefined && (typeof o.dtypes !== 'object' || o.dtypes === null || Array.isArray(o.dtypes))) throw specError(`dataset '${name}': "dtypes" must map column names to dtypes`, 'for example "dtypes": {"name": "string", "id": "int64", "x": "float64"}');
+  return sourceTable(timeseriesTableSource(planTimeseries({
+    start: o.start as string | undefined, end: o.end as string | undefined, freq: o.freq as string | undefined, partitionFreq: o.partition_freq as string | undefined,
+    seed: o.seed as number | undefined, dtypes: o.dtypes as Record<string, string> | undefined,
+  })));
+};
+
 /** The spec key that names each table format, and its builder. */
-const BUILDERS: Record<string, TableBuilder> = { csv: buildCsv, parquet: buildParquet };
+const BUILDERS: Record<string, TableBuilder> = { csv: buildCsv, parquet: buildParquet, timeseries: buildTimeseries };
 
 /** Keys of table datasets whose value is a path (the files a spec reads). */
 export const TABLE_PATH_KEYS = ['csv', 'parquet'];

@@ -25,4 +25,14 @@ export const SAMPLES: { name: string; title: string; spec: JobSpecInput }[] = [
       outputs: { mean: 'z.mean()', std: 'z.std(ddof=1)', within_1sd: '(abs(z) < 1).mean()', argmax: 'z.argmax()' },
     },
   },
+  {
+    // The same spec as examples/timeseries.json (a test keeps them equal).
+    name: 'timeseries',
+    title: 'A month of generated rows, one a second (dask.datasets.timeseries)',
+    spec: {
+      tessera: 1,
+      datasets: { ts: { timeseries: { start: '2000-01-01', end: '2000-01-31', freq: '1s', partition_freq: '1d', seed: 42 } } },
+      outputs: { first: 'ts.head(10)', rows: 'len(ts)', names_x: "ts[['name', 'x']]" },
+    },
+  },
 ];

@@ -1,10 +1,11 @@
-/** The dataframe collection: CSV sources, the table plan, its lowering and computing. */
+/** The dataframe collection: CSV and generated sources, the table plan, its lowering and computing. */
 export * from './compute.js';
 export * from './csv-files.js';
 export * from './csv-source.js';
 export * from './schema.js';
 export * from './table-node.js';
 export * from './table-source.js';
+export * from './timeseries-source.js';
 export * from './evaluate.js';
 export * from './inspect.js';
 export * from './inspect-parquet.js';

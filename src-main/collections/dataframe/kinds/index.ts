@@ -8,16 +8,19 @@ import { groupByMergeKind, groupByPartialKind, type GroupByMergeSpec, type Group
 import { readCsvKind, type ReadCsvColumn, type ReadCsvSpec } from './read-csv.js';
 import { readParquetKind, type ReadParquetColumn, type ReadParquetSpec } from './read-parquet.js';
 import { tableMapKind, type TableMapSpec } from './table-map.js';
+import { timeseriesKind, type TimeseriesSpec } from './timeseries.js';
 
 export type { CsvColumnDType } from './read-csv.js';
 export type { AggName } from './group-by.js';
 export type { GroupByMergeSpec, GroupByPartialSpec, ReadCsvColumn, ReadCsvSpec, ReadParquetColumn, ReadParquetSpec, TableMapSpec };
+export type { TimeseriesColumn, TimeseriesGenerator, TimeseriesSpec } from './timeseries.js';
 
 /** Every task a dataframe job makes. */
-export type DataframeTaskSpec = ReadCsvSpec | ReadParquetSpec | TableMapSpec | GroupByPartialSpec | GroupByMergeSpec;
+export type DataframeTaskSpec = ReadCsvSpec | ReadParquetSpec | TableMapSpec | GroupByPartialSpec | GroupByMergeSpec | TimeseriesSpec;
 
 registerTaskKind(readCsvKind);
 registerTaskKind(readParquetKind);
 registerTaskKind(tableMapKind);
 registerTaskKind(groupByPartialKind);
 registerTaskKind(groupByMergeKind);
+registerTaskKind(timeseriesKind);
