@@ -284,8 +284,14 @@ describe('the built-in sample', () => {
     expect(outputs.rows).toEqual({ kind: 'scalar', dtype: 'int64', value: 2_592_000 });
     expect(outputs.first.columns).toEqual(['timestamp', 'id', 'name', 'x', 'y']);
     expect(outputs.first.rows.map((row: unknown[]) => row[0])).toEqual(Array.from({ length: 10 }, (_, i) => `2000-01-01T00:00:0${i}`));
-    expect(outputs.names_x).toMatchObject({ kind: 'table', columns: ['name', 'x'], dtypes: ['string', 'float64'], nrows: 2_592_000 });
-    expect(outputs.names_x.rows.slice(0, 10)).toEqual(outputs.first.rows.map((row: unknown[]) => [row[2], row[3]]));
+    // Filter, group-by and reduction over the generated rows: about half the rows have x > 0 (within 5 sigma).
+    expect(outputs.by_name).toMatchObject({ kind: 'table', columns: ['name', 'n', 'mean_y', 'max_id'], dtypes: ['string', 'int64', 'float64', 'int64'], nrows: 26 });
+    const names = outputs.by_name.rows.map((row: unknown[]) => row[0]);
+    expect(names).toEqual([...names].sort());
+    const positives = outputs.by_name.rows.reduce((s: number, row: number[]) => s + row[1], 0);
+    expect(Math.abs(positives - 1_296_000)).toBeLessThan(5 * Math.sqrt(2_592_000 * 0.25));
+    expect(outputs.hourly.rows.map((row: unknown[]) => row[0])).toEqual(Array.from({ length: 24 }, (_, h) => h));
+    expect(Math.abs(outputs.mean_x.value)).toBeLessThan(5 * (1 / Math.sqrt(3)) / Math.sqrt(2_592_000));
   });
 
   it('runs through the window\'s job service', async () => {
@@ -299,7 +305,7 @@ describe('the built-in sample', () => {
       const done = events.find((e) => e.event === 'job.done');
       expect(done, JSON.stringify(events.find((e) => e.event === 'job.failed'))).toBeDefined();
       const outputs = (done as Extract<ApiEvent, { event: 'job.done' }>).data.outputs;
-      expect(outputs.map((o) => o.name)).toEqual(['first', 'rows', 'names_x']);
+      expect(outputs.map((o) => o.name)).toEqual(['first', 'rows', 'by_name', 'hourly', 'mean_x']);
       expect(outputs.find((o) => o.name === 'rows')).toMatchObject({ value: 2_592_000 });
     } finally {
       await service.close();

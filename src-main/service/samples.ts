@@ -28,11 +28,17 @@ export const SAMPLES: { name: string; title: string; spec: JobSpecInput }[] = [
   {
     // The same spec as examples/timeseries.json (a test keeps them equal).
     name: 'timeseries',
-    title: 'A month of generated rows, one a second (dask.datasets.timeseries)',
+    title: 'A month of generated rows, one a second (dask.datasets.timeseries): filter, group-by, reduce',
     spec: {
       tessera: 1,
       datasets: { ts: { timeseries: { start: '2000-01-01', end: '2000-01-31', freq: '1s', partition_freq: '1d', seed: 42 } } },
-      outputs: { first: 'ts.head(10)', rows: 'len(ts)', names_x: "ts[['name', 'x']]" },
+      outputs: {
+        first: 'ts.head(10)',
+        rows: 'len(ts)',
+        by_name: "ts[ts.x > 0].groupby('name').agg(n=('id', 'count'), mean_y=('y', 'mean'), max_id=('id', 'max'))",
+        hourly: 'ts.groupby(ts.timestamp.dt.hour).x.mean()',
+        mean_x: 'ts.x.mean()',
+      },
     },
   },
 ];
