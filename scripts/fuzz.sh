@@ -29,7 +29,7 @@ for src in native/store/chunk_store.cc native/io/mapped_file.cc native/io/mapped
            native/io/read_file.cc native/table/*.cc native/csv/*.cc \
            native/kernels/dispatch.cc native/kernels/program.cc native/kernels/program_check.cc \
            native/kernels/program_registry.cc native/kernels/evaluate.cc native/kernels/reduce_state.cc \
-           native/tasks/reader.cc native/tasks/registry.cc native/tasks/string_tables.cc native/tasks/kinds/*.cc; do
+           native/tasks/*.cc native/tasks/kinds/*.cc native/parquet/*.cc; do
   compile "$src"
 done
 compile native/kernels/simd/ops_scalar.cc -fno-tree-vectorize

@@ -54,14 +54,17 @@ const SAMPLES: (ArrayTaskSpec | CopySpec | DataframeTaskSpec)[] = [
     columns: [{ name: 'a', dtype: 'int64' }, { name: 'year', dtype: 'int64', constant: { value: '2020' } }, { name: 'region', dtype: 'string', constant: { value: null } }] },
   { kind: 'timeseries', seed: 42, startNs: '946684800000000001', freqNs: 1e9, row0: 86400, nrows: 3600, estBytes: 4096,
     columns: [{ name: 'timestamp', generator: 'timestamp', stream: 0 }, { name: 'id', generator: 'poisson', stream: 7 }, { name: 'name', generator: 'choice', stream: 8 }, { name: 'x', generator: 'uniform', stream: 9 }] },
+  { kind: 'sort_rows', keys: [{ column: 1, ascending: false }, { column: 0, ascending: true }], limit: 10, estBytes: 4096 },
+  { kind: 'first_rows', columns: [2, 0], estBytes: 4096 },
+  { kind: 'hash_join', probeKeys: [0, 2], buildKeys: [1, 0], how: 'outer', columns: [{ side: 0, column: 0, name: 'k' }, { side: 1, column: 3, name: 'v' }], estBytes: 4096 },
 ];
-/** Kinds that read exactly one partition. */
+/** Kinds that read exactly one partition, or two. */
 const ONE_INPUT = new Set(['table_map', 'group_by_partial']);
 
 describe('task kinds', () => {
   it('every kind has its own code, and a clash is refused', () => {
     const kinds = registeredTaskKinds();
-    expect(kinds.map((k) => k.name).sort()).toEqual(['assemble', 'call', 'combine', 'commit', 'copy', 'group_by_merge', 'group_by_partial', 'map', 'matmul', 'read_csv', 'read_parquet', 'reduce', 'table_map', 'timeseries', 'write']);
+    expect(kinds.map((k) => k.name).sort()).toEqual(['assemble', 'call', 'combine', 'commit', 'copy', 'first_rows', 'group_by_merge', 'group_by_partial', 'hash_join', 'map', 'matmul', 'read_csv', 'read_parquet', 'reduce', 'sort_rows', 'table_map', 'timeseries', 'write']);
     expect(new Set(kinds.map((k) => k.code)).size).toBe(kinds.length);
     const clash: TaskKind<TaskSpec> = { name: 'map2', code: kinds.find((k) => k.name === 'map')!.code, encode: () => undefined, estimate: () => 0 };
     expect(() => registerTaskKind(clash)).toThrow(/clashes/);

@@ -23,6 +23,9 @@ extern const TaskKind kReadCsvKind;
 extern const TaskKind kTableMapKind;
 extern const TaskKind kGroupByPartialKind;
 extern const TaskKind kGroupByMergeKind;
+extern const TaskKind kSortRowsKind;
+extern const TaskKind kFirstRowsKind;
+extern const TaskKind kHashJoinKind;
 extern const TaskKind kReadParquetKind;
 extern const TaskKind kTimeseriesKind;
 
@@ -52,6 +55,9 @@ constexpr TaskKindEntry kKinds[] = {
     {10, "table_map", &kTableMapKind},
     {11, "group_by_partial", &kGroupByPartialKind},
     {12, "group_by_merge", &kGroupByMergeKind},
+    {13, "sort_rows", &kSortRowsKind},
+    {14, "first_rows", &kFirstRowsKind},
+    {15, "hash_join", &kHashJoinKind},
     {20, "read_parquet", &kReadParquetKind},
     {21, "timeseries", &kTimeseriesKind},
 };

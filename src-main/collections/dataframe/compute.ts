@@ -60,17 +60,17 @@ async function runOnce(engine: Engine, outputs: { name: string; node: TableNode;
   const owner = engine.newJob();
   try {
     const graph = lowerTables(outputs, lower);
-    const keep = new Set(graph.outputs.flatMap((o) => o.keys));
+    const keep = new Set(graph.outputs.flatMap((o) => [...o.keys, ...o.heads.map((h) => h.key)]));
     const { chunks, ...run } = await engine.run(graph, { ...opts, owner, keep, files: tableFiles(outputs) });
     let short = false;
     const results = graph.outputs.map((o, k): TableResult | TableScalarResult => {
       const ids = o.keys.map((key) => chunks.get(key)!);
       const total = ids.reduce((s, id) => s + native().tableRows(id), 0);
-      if (o.partial && total < (o.limit ?? 0)) short = true;
-      const nrows = Math.min(total, o.limit ?? Infinity);
+      if (o.heads.some((h) => native().tableRows(chunks.get(h.key)!) < h.n)) short = true;
+      const nrows = Math.min(total, o.limit ?? Infinity, o.tail ?? Infinity);
       const output = outputs[k].output;
       if (output.kind === 'len') return { name: o.name, kind: 'scalar', dtype: 'int64', value: nrows };
-      const rows = readRows(ids, o.columns, Math.min(nrows, MAX_INLINE_ROWS));
+      const rows = o.tail === undefined ? readRows(ids, o.columns, Math.min(nrows, MAX_INLINE_ROWS)) : readLastRows(ids, o.columns, nrows).slice(0, MAX_INLINE_ROWS);
       if (output.kind === 'reduce') {
         return { name: o.name, kind: 'scalar', dtype: output.dtype, value: rows.length ? scalarValue(rows[0][1]) : emptyReduction(output.fn) };
       }
@@ -82,6 +82,20 @@ async function runOnce(engine: Engine, outputs: { name: string; node: TableNode;
   } finally {
     engine.freeJob(owner);
   }
+}
+
+/** The last `n` rows of partitions `ids`, in order. */
+function readLastRows(ids: number[], columns: Column[], n: number): Cell[][] {
+  const chunks: Cell[][][] = [];
+  let have = 0;
+  for (let k = ids.length - 1; k >= 0 && have < n; k--) {
+    const p = native().readTable(ids[k]);
+    const values = columns.map((c) => ({ ...p.columns.find((x) => x.name === c.name)!, dtype: c.dtype }) as TableColumnValues);
+    const rows = toRows(values, p.nrows);
+    chunks.unshift(rows.slice(Math.max(0, rows.length - (n - have))));
+    have += chunks[0].length;
+  }
+  return chunks.flat();
 }
 
 /** The first `limit` rows of partitions `ids` (only the partitions that hold them are copied out of the store). */

@@ -11,7 +11,9 @@ import { type Ast, parseExpression } from '../../lang/python-expression.js';
 import { type ColExpr, col, literal, literalAs, literalFor, type LiteralValue, lit, op, type OpName } from './column-expr.js';
 import type { AggName } from './kinds/index.js';
 import type { ColumnType } from './schema.js';
-import { type Aggregation, assign, columnExpr, filter, groupBy, head, project, sameRows, select, type TableNode } from './table-node.js';
+import {
+  type Aggregation, assign, columnExpr, concat, distinct, filter, groupBy, head, join, type JoinKind, project, sameRows, select, sortBy, tail, type TableNode,
+} from './table-node.js';
 
 export type TableOutput =
   | { kind: 'table'; node: TableNode }
@@ -32,8 +34,8 @@ type Value =
 const AGGS: AggName[] = ['count', 'size', 'sum', 'mean', 'min', 'max', 'var', 'std', 'first', 'last'];
 const NUMERIC_ONLY = new Set<AggName>(['sum', 'mean', 'var', 'std']);
 const DT_FIELDS = ['year', 'month', 'day', 'hour', 'minute', 'second', 'dayofweek', 'weekday', 'dayofyear', 'quarter'];
-const SERIES_METHODS = 'isna, notna, fillna, astype, isin, between, abs, where, head, str.*, dt.*, sum, mean, min, max, count, std, var, first, last';
-const FRAME_METHODS = 'head, assign, dropna, groupby';
+const SERIES_METHODS = 'isna, notna, fillna, astype, isin, between, abs, where, head, tail, sort_values, nlargest, nsmallest, value_counts, drop_duplicates, nunique, str.*, dt.*, sum, mean, min, max, count, std, var, first, last';
+const FRAME_METHODS = 'head, tail, assign, dropna, groupby, sort_values, nlargest, nsmallest, drop_duplicates, merge';
 
 const at = (ast: Ast) => ({ position: { start: ast.start, end: ast.end } });
 const bad = (ast: Ast, code: string, msg: string, hint: string) => new TesseraError(code, msg, hint, at(ast));
@@ -54,6 +56,14 @@ export class TableEvaluator {
     if (ast.t === 'call' && ast.fn.t === 'name' && ast.fn.name === 'len') {
       if (ast.args.length !== 1 || ast.kwargs.length) throw bad(ast, 'BAD_ARGUMENTS', 'len() takes one table', 'for example len(df)');
       return { kind: 'len', node: this.frameOf(ast.args[0]) };
+    }
+    // nunique(): the distinct non-null values, counted.
+    if (ast.t === 'call' && ast.fn.t === 'attr' && ast.fn.name === 'nunique') {
+      const target = this.value(ast.fn.obj);
+      if (target.t === 'series') {
+        this.noArguments(ast, 'nunique', ['dropna']);
+        return { kind: 'len', node: groupBy(target.frame, [{ name: target.name ?? '0', expr: target.expr }], [{ name: 'size', fn: 'size' }]) };
+      }
     }
     // A Series reduced to a scalar.
     if (ast.t === 'call' && ast.fn.t === 'attr' && (AGGS as string[]).includes(ast.fn.name) && ast.fn.name !== 'size') {
@@ -190,6 +200,13 @@ export class TableEvaluator {
   }
 
   private call(ast: Ast & { t: 'call' }): Value {
+    if (ast.fn.t === 'name' && ast.fn.name === 'concat') {
+      const list = ast.args[0];
+      if (ast.args.length !== 1 || ast.kwargs.some((k) => k.name !== 'ignore_index') || (list.t !== 'list' && list.t !== 'tuple')) {
+        throw bad(ast, 'BAD_ARGUMENTS', 'concat() takes a list of tables', 'for example concat([a, b])');
+      }
+      return { t: 'frame', node: concat(list.items.map((x) => this.frameOf(x))) };
+    }
     if (ast.fn.t !== 'attr') throw bad(ast.fn, 'UNSUPPORTED', 'only methods of tables, Series and group-bys can be called here', 'for example df.head(10) or df.groupby("a").size()');
     const target = this.value(ast.fn.obj);
     const name = ast.fn.name;
@@ -228,6 +245,26 @@ export class TableEvaluator {
         return { t: 'frame', node: conds.length ? filter(node, conds.reduce((x, y) => op('&', [x, y]))) : node };
       }
       case 'groupby': return this.groupByOf(ast, node);
+      case 'tail': return { t: 'frame', node: tail(node, this.count(ast, 'n', 5)) };
+      case 'sort_values': {
+        const by = ast.args[0] ?? ast.kwargs.find((k) => k.name === 'by')?.value;
+        if (!by) throw bad(ast, 'BAD_ARGUMENTS', 'sort_values() takes the columns to sort by', "for example sort_values('delay', ascending=False)");
+        return { t: 'frame', node: sortBy(node, this.sortKeys(ast, this.names(by), 1)) };
+      }
+      case 'nlargest':
+      case 'nsmallest': {
+        const n = ast.args[0] ?? ast.kwargs.find((k) => k.name === 'n')?.value;
+        const cols = ast.args[1] ?? ast.kwargs.find((k) => k.name === 'columns')?.value;
+        if (!n || n.t !== 'num' || !cols) throw bad(ast, 'BAD_ARGUMENTS', `${name}() takes a count and the columns`, `for example ${name}(5, 'delay')`);
+        const names = this.names(cols);
+        return { t: 'frame', node: sortBy(node, names.map((c) => ({ name: c, ascending: name === 'nsmallest' })), n.value) };
+      }
+      case 'drop_duplicates': {
+        const subset = ast.args[0] ?? ast.kwargs.find((k) => k.name === 'subset')?.value;
+        this.checkKeep(ast);
+        return { t: 'frame', node: distinct(node, subset ? this.names(subset) : []) };
+      }
+      case 'merge': return { t: 'frame', node: this.merge(ast, node) };
       default:
         throw bad(ast.fn, 'ATTRIBUTE_ERROR', `the table has no method '${name}'`, `frame methods: ${FRAME_METHODS}`);
     }
@@ -409,6 +446,23 @@ export class TableEvaluator {
         return { ...s, expr: op('where', [cond.expr, s.expr, otherExpr]) };
       }
       case 'head': return { t: 'frame', node: head(this.seriesFrame(s), this.count(ast, 'n', 5)) };
+      case 'tail': return { t: 'frame', node: tail(this.seriesFrame(s), this.count(ast, 'n', 5)) };
+      case 'sort_values': return { t: 'frame', node: sortBy(this.seriesFrame(s), this.sortKeys(ast, [s.name ?? '0'], 0)) };
+      case 'nlargest':
+      case 'nsmallest': {
+        const n = ast.args[0] ?? ast.kwargs.find((k) => k.name === 'n')?.value;
+        if (n && n.t !== 'num') throw bad(ast, 'BAD_ARGUMENTS', `${name}() takes a count`, `for example .${name}(5)`);
+        return { t: 'frame', node: sortBy(this.seriesFrame(s), [{ name: s.name ?? '0', ascending: name === 'nsmallest' }], n && n.t === 'num' ? n.value : 5) };
+      }
+      case 'drop_duplicates':
+        this.checkKeep(ast);
+        return { t: 'frame', node: distinct(this.seriesFrame(s), []) };
+      case 'value_counts': {
+        this.noArguments(ast, 'value_counts', ['sort', 'dropna']);
+        // pandas 2: the values (named after the Series) and their counts, most frequent first (ties in value order).
+        const counted = groupBy(s.frame, [{ name: s.name ?? '0', expr: s.expr }], [{ name: 'count', fn: 'size' }]);
+        return { t: 'frame', node: sortBy(counted, [{ name: 'count', ascending: false }]) };
+      }
       default:
         if ((AGGS as string[]).includes(name)) throw bad(ast, 'UNSUPPORTED', `${name}() of a Series is an output by itself here`, `make it its own output: "m": "df.delay.${name}()"`);
         throw bad(ast.fn, 'ATTRIBUTE_ERROR', `a Series has no method '${name}'`, `Series methods: ${SERIES_METHODS}`);
@@ -472,6 +526,73 @@ export class TableEvaluator {
       default:
         throw bad(ast.fn, 'ATTRIBUTE_ERROR', `.str has no method '${name}' here`, '.str methods: lower, upper, len, contains, startswith, endswith, slice');
     }
+  }
+
+  /** ascending= as one bool or a list of them, one per key (the argument at `position` when positional). */
+  private sortKeys(ast: Ast & { t: 'call' }, names: string[], position: number): { name: string; ascending: boolean }[] {
+    const arg = ast.kwargs.find((k) => k.name === 'ascending')?.value ?? ast.args[position];
+    for (const k of ast.kwargs) {
+      if (!['by', 'ascending', 'kind', 'na_position', 'ignore_index'].includes(k.name)) throw bad(k.value, 'UNSUPPORTED', `sort_values(${k.name}=...) is not supported`, 'it takes by and ascending');
+      if (k.name === 'na_position' && !(k.value.t === 'str' && k.value.value === 'last')) throw bad(k.value, 'UNSUPPORTED', "na_position='first' is not supported yet", 'nulls sort last');
+    }
+    let flags: boolean[] = names.map(() => true);
+    if (arg) {
+      const one = (x: Ast) => {
+        if (x.t === 'const' && typeof x.value === 'boolean') return x.value;
+        throw bad(x, 'BAD_ARGUMENTS', 'ascending is True, False or a list of them', 'for example ascending=[True, False]');
+      };
+      flags = arg.t === 'list' ? arg.items.map(one) : names.map(() => one(arg));
+      if (flags.length !== names.length) throw bad(arg, 'VALUE_ERROR', `Length of ascending (${flags.length}) != length of by (${names.length})`, 'give one flag per column');
+    }
+    return names.map((name, k) => ({ name, ascending: flags[k] }));
+  }
+
+  private checkKeep(ast: Ast & { t: 'call' }): void {
+    for (const k of ast.kwargs) {
+      if (k.name === 'subset' || k.name === 'ignore_index') continue;
+      if (k.name === 'keep' && k.value.t === 'str' && k.value.value === 'first') continue;
+      throw bad(k.value, 'UNSUPPORTED', `drop_duplicates(${k.name}=...) is not supported`, "the first of each duplicate is kept (keep='first')");
+    }
+  }
+
+  private noArguments(ast: Ast & { t: 'call' }, name: string, defaults: string[]): void {
+    if (ast.args.length) throw bad(ast, 'BAD_ARGUMENTS', `${name}() takes no positional arguments`, `for example .${name}()`);
+    for (const k of ast.kwargs) {
+      const fine = defaults.includes(k.name) && k.value.t === 'const' && k.value.value === true;
+      if (!fine) throw bad(k.value, 'UNSUPPORTED', `${name}(${k.name}=...) is not supported`, `${name} uses pandas' defaults`);
+    }
+  }
+
+  /** left.merge(right, how=, on=, left_on=, right_on=, suffixes=). */
+  private merge(ast: Ast & { t: 'call' }, left: TableNode): TableNode {
+    const rightAst = ast.args[0] ?? ast.kwargs.find((k) => k.name === 'right')?.value;
+    if (!rightAst || ast.args.length > 1) throw bad(ast, 'BAD_ARGUMENTS', 'merge() takes the other table and the keys', "for example flights.merge(airports, left_on='origin', right_on='iata')");
+    const right = this.frameOf(rightAst);
+    const kw = (name: string) => ast.kwargs.find((k) => k.name === name)?.value;
+    for (const k of ast.kwargs) if (!['right', 'how', 'on', 'left_on', 'right_on', 'suffixes'].includes(k.name)) throw bad(k.value, 'UNSUPPORTED', `merge(${k.name}=...) is not supported`, 'merge takes how, on, left_on, right_on and suffixes');
+    const howAst = kw('how');
+    const how = howAst ? (howAst.t === 'str' ? howAst.value : '') : 'inner';
+    if (!['inner', 'left', 'right', 'outer'].includes(how)) throw bad(howAst!, 'BAD_ARGUMENTS', `how must be 'inner', 'left', 'right' or 'outer'`, "for example how='left'");
+    let leftOn: string[], rightOn: string[];
+    const on = kw('on');
+    if (on) {
+      if (kw('left_on') || kw('right_on')) throw bad(on, 'BAD_ARGUMENTS', 'give on= or left_on= and right_on=, not both', "for example on='id'");
+      leftOn = rightOn = this.names(on);
+    } else if (kw('left_on') && kw('right_on')) {
+      leftOn = this.names(kw('left_on')!);
+      rightOn = this.names(kw('right_on')!);
+    } else {
+      // pandas: the columns both tables have.
+      leftOn = rightOn = left.columns.map((c) => c.name).filter((n) => right.columns.some((c) => c.name === n));
+      if (!leftOn.length) throw bad(ast, 'BAD_ARGUMENTS', 'the tables share no column to merge on', "name the keys: left_on='a', right_on='b'");
+    }
+    let suffixes: [string, string] | undefined;
+    const sfx = kw('suffixes');
+    if (sfx) {
+      if ((sfx.t !== 'tuple' && sfx.t !== 'list') || sfx.items.length !== 2 || !sfx.items.every((x) => x.t === 'str')) throw bad(sfx, 'BAD_ARGUMENTS', 'suffixes is a pair of strings', "for example suffixes=('_l', '_r')");
+      suffixes = sfx.items.map((x) => (x as { value: string }).value) as [string, string];
+    }
+    return join(left, right, how as JoinKind, leftOn, rightOn, suffixes);
   }
 
   private count(ast: Ast & { t: 'call' }, kw: string, dflt: number): number {

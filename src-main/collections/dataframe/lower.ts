@@ -18,10 +18,11 @@ import { finishGraph } from '../../engine/finish-graph.js';
 import { type Layer, type Task, type TaskGraph, type TaskSpec, taskKey } from '../../engine/graph.js';
 import { columnsOf } from './column-expr.js';
 import './kinds/index.js'; // registers the collection's task kinds
-import type { GroupByMergeSpec, GroupByPartialSpec, TableMapSpec } from './kinds/index.js';
+import type { FirstRowsSpec, GroupByMergeSpec, GroupByPartialSpec, HashJoinSpec, SortRowsSpec, TableMapSpec } from './kinds/index.js';
+import { TesseraError } from '../../engine/errors.js';
 import { ProgramBuilder } from './kinds/table-program.js';
 import { bytesPerValue, type Column } from './schema.js';
-import { planKey, type Rows, rowsOf, type TableNode } from './table-node.js';
+import { inputsOf, planKey, type Rows, rowsOf, type TableNode } from './table-node.js';
 import type { SourceFile } from './table-source.js';
 
 export interface TableOutputPlan {
@@ -31,8 +32,10 @@ export interface TableOutputPlan {
   keys: string[];
   /** Rows to keep from the start (head). */
   limit?: number;
-  /** A head that read fewer partitions than the table has: too few rows means run again in full. */
-  partial?: boolean;
+  /** Rows to keep from the end (tail). */
+  tail?: number;
+  /** Heads that read only a first partition: a chunk with fewer than n rows means run again reading every partition. */
+  heads: { key: string; n: number }[];
 }
 
 export interface TableGraph extends TaskGraph<TaskSpec> {
@@ -45,7 +48,17 @@ export interface LowerOptions {
 }
 
 /** A lowered table: its partitions' keys and estimated bytes. */
-interface Partitions { layer: string; keys: string[]; bytes: number[]; columns: Column[]; limit?: number; partial?: boolean }
+interface Partitions {
+  layer: string;
+  keys: string[];
+  bytes: number[];
+  columns: Column[];
+  /** Rows to keep from the start / the end, when the partitions hold more. */
+  limit?: number;
+  tail?: number;
+  /** Heads that read only a first partition: each chunk must hold n rows, or the run is redone in full. */
+  heads?: { key: string; n: number }[];
+}
 
 class TableLowering {
   readonly tasks: Task<TaskSpec>[] = [];
@@ -90,13 +103,26 @@ class TableLowering {
   }
 
   node(n: TableNode): Partitions {
-    if (n.op === 'groupby') return this.groupBy(n);
+    switch (n.op) {
+      case 'groupby': return this.groupBy(n);
+      case 'sort': return this.sort(n, n.limit);
+      case 'distinct': return this.distinct(n);
+      case 'concat': return this.concat(n);
+      case 'join': return this.join(n);
+      case 'tail': {
+        const p = this.node(n.input);
+        return { ...p, tail: Math.min(n.n, p.tail ?? Infinity) };
+      }
+      default: break;
+    }
     if (n.op === 'head') {
+      // A head of a sort is a top-n: every sort task keeps only n rows.
+      if (n.input.op === 'sort') return this.sort(n.input, Math.min(n.n, n.input.limit ?? Infinity));
       const input = rowsOf(n.input);
       const base = input.base;
       const first = !input.filter && base.op === 'source' && base.source.partitions > 1 && !this.opts.fullHeads;
       const p = this.pipeline(input, first ? 1 : undefined);
-      return { ...p, limit: Math.min(n.n, p.limit ?? Infinity), partial: first || p.partial };
+      return { ...p, limit: Math.min(n.n, p.limit ?? Infinity), heads: first ? [...(p.heads ?? []), { key: p.keys[0], n: n.n }] : p.heads };
     }
     return this.pipeline(rowsOf(n));
   }
@@ -105,10 +131,12 @@ class TableLowering {
     const needed = new Set<string>();
     for (const o of p.outputs) columnsOf(o.expr, needed);
     if (p.filter) columnsOf(p.filter, needed);
-    const input = this.base(p.base, needed, partitionLimit);
-    const identity = !p.filter && p.outputs.length === input.columns.length
-      && p.outputs.every((o, k) => o.expr.e === 'col' && o.expr.name === input.columns[k].name && o.name === o.expr.name);
-    if (identity) return input;
+    const read = this.base(p.base, needed, partitionLimit);
+    // Plain column selection: the reads (or the base's partitions) are the result; a head's cut stays pending.
+    const identity = !p.filter && p.outputs.length === read.columns.length
+      && p.outputs.every((o, k) => o.expr.e === 'col' && o.expr.name === read.columns[k].name && o.name === o.expr.name);
+    if (identity) return read;
+    const input = this.exact(read);
     const program = new ProgramBuilder(input.columns);
     const outputs = p.outputs.map((o) => ({ name: o.name, node: program.add(o.expr) }));
     const filter = p.filter ? program.add(p.filter) : undefined;
@@ -126,7 +154,7 @@ class TableLowering {
         keys.push(key);
         bytes.push(estBytes);
       });
-      return { layer, keys, bytes, columns, limit: input.limit };
+      return { layer, keys, bytes, columns, heads: input.heads };
     });
   }
 
@@ -136,7 +164,7 @@ class TableLowering {
     const aggs = n.aggs;
     const needed = new Set<string>();
     for (const x of [...keys, ...aggs.map((a) => a.expr), p.filter]) if (x) columnsOf(x, needed);
-    const input = this.base(p.base, needed);
+    const input = this.exact(this.base(p.base, needed));
     const program = new ProgramBuilder(input.columns);
     const keyNodes = keys.map((k) => program.add(k));
     const aggNodes = aggs.map((a) => ({ fn: a.fn, node: a.expr ? program.add(a.expr) : undefined }));
@@ -171,9 +199,127 @@ class TableLowering {
       }
       const count = this.tasks.filter((t) => t.layer === mergeLayer).length;
       this.layers.push({ name: mergeLayer, label: 'group_by_merge', kind: 'group_by_merge', tasks: count, deps: [partialLayer], indexShape: [] });
-      return { layer: mergeLayer, keys: [rootKey], bytes: [65536], columns: n.columns };
+      return { layer: mergeLayer, keys: [rootKey], bytes: [65536], columns: n.columns, heads: input.heads };
     });
   }
+
+  /** Partitions holding exactly their rows: a head's cut made (a tail of a tail is not supported yet). */
+  private exact(p: Partitions): Partitions {
+    if (p.tail !== undefined) throw new TesseraError('UNSUPPORTED', 'operations on a tail() are not supported yet', 'take the tail last');
+    if (p.limit === undefined) return p;
+    const limit = p.limit;
+    const cut = this.memoized(planKey(['head', p.keys, limit]), () => this.tree('sort_rows', p, (): SortRowsSpec => ({ kind: 'sort_rows', keys: [], limit, estBytes: 0 }), false));
+    return { ...cut, heads: p.heads };
+  }
+
+  /** Row operations on whole partitions (sort_rows, first_rows, hash_join): the planner's side of native/table/row_ops.h. */
+  private tree(label: string, inputs: Partitions, spec: (isRoot: boolean) => TaskSpec, perPartition: boolean): Partitions {
+    // First each partition by itself (a sort, a top-n, a dedupe), then merges of 8 in order to one.
+    let level = inputs;
+    if (perPartition && inputs.keys.length > 1) {
+      const layer = this.layer(label, label, [inputs.layer], inputs.keys.length);
+      const keys = inputs.keys.map((dep, i) => {
+        const key = taskKey(layer, [i]);
+        this.tasks.push({ key, layer, index: [i], deps: [dep], spec: spec(false), estBytes: inputs.bytes[i], priority: 0 });
+        return key;
+      });
+      level = { ...inputs, layer, keys };
+    }
+    const mergeLayer = `${label.replace(/_/g, '-')}-merge-${this.layers.length}`;
+    const rootKey = taskKey(mergeLayer, [0]);
+    const total = inputs.bytes.reduce((s, b) => s + b, 0) + 4096;
+    if (level.keys.length <= 1) {
+      this.tasks.push({ key: rootKey, layer: mergeLayer, index: [0], deps: level.keys, spec: spec(true), estBytes: total, priority: 0 });
+    } else {
+      const built = combineTree(level.keys, rootKey, (depth, group) => taskKey(mergeLayer, [depth, group]),
+        (key, at) => ({ key, layer: mergeLayer, index: at.isRoot ? [0] : [at.depth, at.group], deps: at.members, spec: spec(at.isRoot), estBytes: total, priority: 0 }));
+      this.tasks.push(...built.tasks);
+    }
+    this.layers.push({ name: mergeLayer, label, kind: label, tasks: this.tasks.filter((t) => t.layer === mergeLayer).length, deps: [level.layer], indexShape: [] });
+    return { layer: mergeLayer, keys: [rootKey], bytes: [total], columns: inputs.columns };
+  }
+
+  private sort(n: TableNode & { op: 'sort' }, limit?: number): Partitions {
+    const input = this.exact(this.node(n.input));
+    const keys = n.by.map((b) => ({ column: indexIn(input.columns, b.name), ascending: b.ascending }));
+    const sig = planKey(['sort', input.keys, keys, limit]);
+    return { ...this.memoized(sig, () => this.tree('sort_rows', input, (): SortRowsSpec => ({ kind: 'sort_rows', keys, limit, estBytes: 0 }), true)), heads: input.heads };
+  }
+
+  private distinct(n: TableNode & { op: 'distinct' }): Partitions {
+    const input = this.exact(this.node(n.input));
+    const columns = n.subset.map((name) => indexIn(input.columns, name));
+    const sig = planKey(['distinct', input.keys, columns]);
+    return { ...this.memoized(sig, () => this.tree('first_rows', input, (): FirstRowsSpec => ({ kind: 'first_rows', columns, estBytes: 0 }), true)), heads: input.heads };
+  }
+
+  private concat(n: TableNode & { op: 'concat' }): Partitions {
+    const parts = n.inputs.map((i) => this.exact(this.node(i)));
+    return { layer: parts[0].layer, keys: parts.flatMap((p) => p.keys), bytes: parts.flatMap((p) => p.bytes), columns: n.columns, heads: parts.flatMap((p) => p.heads ?? []) };
+  }
+
+  /** The build side of a join: one partition (its partitions concatenated). */
+  private onePartition(n: TableNode): Partitions {
+    const p = this.exact(this.node(n));
+    if (p.keys.length === 1) return p;
+    return this.memoized(planKey(['concat', p.keys]), () => this.tree('sort_rows', p, (): SortRowsSpec => ({ kind: 'sort_rows', keys: [], estBytes: 0 }), false));
+  }
+
+  private join(n: TableNode & { op: 'join' }): Partitions {
+    // Left, inner and outer probe with the left rows (their order leads); right probes with the right rows.
+    const probeIsLeft = n.how !== 'right';
+    const probeNode = probeIsLeft ? n.left : n.right;
+    const buildNode = probeIsLeft ? n.right : n.left;
+    const probe = this.exact(this.node(probeNode));
+    const build = this.onePartition(buildNode);
+    const probeOn = probeIsLeft ? n.leftOn : n.rightOn;
+    const buildOn = probeIsLeft ? n.rightOn : n.leftOn;
+    // An `on` key comes from the probe side: the rows that lead have it.
+    const columnsFor = (probeCols: Column[], buildCols: Column[], probeLeft: boolean) => n.outputs.map((o) => {
+      const s: 0 | 1 = o.from === 'key' ? 0 : ((o.from === 'left') === probeLeft ? 0 : 1);
+      const name = o.from === 'key' ? (probeLeft ? n.leftOn : n.rightOn)[o.key!] : o.column;
+      return { side: s, column: indexIn(s === 0 ? probeCols : buildCols, name), name: o.name };
+    });
+    const joined = this.joinLayer('hash_join', probe, build, {
+      probeKeys: probeOn.map((c) => indexIn(probe.columns, c)), buildKeys: buildOn.map((c) => indexIn(build.columns, c)),
+      how: n.how === 'inner' ? 'inner' : 'outer', columns: columnsFor(probe.columns, build.columns, probeIsLeft),
+    }, n.columns);
+    if (n.how !== 'outer') return joined;
+    // Outer: the right rows no left row matched, then every row sorted by key (pandas' outer merge).
+    const rightRows = this.exact(this.node(n.right));
+    const leftAll = this.onePartition(n.left);
+    const unmatched = this.joinLayer('hash_join', rightRows, leftAll, {
+      probeKeys: n.rightOn.map((c) => indexIn(rightRows.columns, c)), buildKeys: n.leftOn.map((c) => indexIn(leftAll.columns, c)),
+      how: 'anti', columns: columnsFor(rightRows.columns, leftAll.columns, false),
+    }, n.columns);
+    const all: Partitions = { layer: joined.layer, keys: [...joined.keys, ...unmatched.keys], bytes: [...joined.bytes, ...unmatched.bytes], columns: n.columns };
+    const keys = n.outputs.filter((o) => o.from === 'key').map((o) => ({ column: indexIn(n.columns, o.name), ascending: true }));
+    const byLeft = keys.length ? keys : n.leftOn.map((c) => ({ column: indexIn(n.columns, n.outputs.find((o) => o.from === 'left' && o.column === c)!.name), ascending: true }));
+    return this.tree('sort_rows', all, (): SortRowsSpec => ({ kind: 'sort_rows', keys: byLeft, estBytes: 0 }), false);
+  }
+
+  private joinLayer(label: string, probe: Partitions, build: Partitions, join: Omit<HashJoinSpec, 'kind' | 'estBytes'>, columns: Column[]): Partitions {
+    const sig = planKey(['join', probe.keys, build.keys, join]);
+    return this.memoized(sig, () => {
+      const layer = this.layer(label, label, [probe.layer, build.layer], probe.keys.length);
+      const bytes: number[] = [];
+      const keys = probe.keys.map((dep, i) => {
+        const key = taskKey(layer, [i]);
+        const estBytes = Math.ceil(probe.bytes[i] * 2) + build.bytes[0] + 4096;
+        const spec: HashJoinSpec = { kind: 'hash_join', ...join, estBytes };
+        this.tasks.push({ key, layer, index: [i], deps: [dep, build.keys[0]], spec, estBytes, priority: 0 });
+        bytes.push(estBytes);
+        return key;
+      });
+      return { layer, keys, bytes, columns };
+    });
+  }
+}
+
+function indexIn(columns: Column[], name: string): number {
+  const i = columns.findIndex((c) => c.name === name);
+  if (i < 0) throw new TesseraError('INTERNAL', `the lowering lost the column '${name}'`, 'this is a bug, please report it with the job spec');
+  return i;
 }
 
 function rowBytes(columns: Column[]): number {
@@ -184,14 +330,14 @@ export function lowerTables(outputs: { name: string; node: TableNode }[], opts: 
   const lowering = new TableLowering(opts);
   const plans = outputs.map((o): TableOutputPlan => {
     const p = lowering.node(o.node);
-    return { name: o.name, columns: o.node.columns, keys: p.keys, limit: p.limit, partial: p.partial };
+    return { name: o.name, columns: o.node.columns, keys: p.keys, limit: p.limit, tail: p.tail, heads: p.heads ?? [] };
   });
   return { ...finishGraph(lowering.tasks, lowering.layers), outputs: plans };
 }
 
 function sourcesOf(n: TableNode, out: TableNode[] = []): TableNode[] {
   if (n.op === 'source') out.push(n);
-  else sourcesOf(n.input, out);
+  for (const i of inputsOf(n)) sourcesOf(i, out);
   return out;
 }
 

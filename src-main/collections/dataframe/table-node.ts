@@ -33,7 +33,35 @@ export type TableNode =
   /** The first n rows. */
   | { op: 'head'; input: TableNode; n: number; columns: Column[] }
   /** One row per distinct key (nulls dropped), sorted by key: the keys, then the aggregations (over the input chain's base). */
-  | { op: 'groupby'; input: TableNode; keys: { name: string; expr: ColExpr }[]; aggs: Aggregation[]; columns: Column[] };
+  | { op: 'groupby'; input: TableNode; keys: { name: string; expr: ColExpr }[]; aggs: Aggregation[]; columns: Column[] }
+  /** The last n rows. */
+  | { op: 'tail'; input: TableNode; n: number; columns: Column[] }
+  /** Rows stably sorted by columns (nulls last), the first `limit` of them when set (nlargest, sort + head). */
+  | { op: 'sort'; input: TableNode; by: { name: string; ascending: boolean }[]; limit?: number; columns: Column[] }
+  /** The first row of each distinct tuple of the `subset` columns (every column when empty), in row order. */
+  | { op: 'distinct'; input: TableNode; subset: string[]; columns: Column[] }
+  /** Tables one after the other (the same columns). */
+  | { op: 'concat'; inputs: TableNode[]; columns: Column[] }
+  /**
+   * pandas' merge. Output columns name where they come from; `on` keys appear once (from the side
+   * whose rows lead). Row order is pandas 2.2's: inner and left in left order, right in right
+   * order, outer sorted by key.
+   */
+  | { op: 'join'; left: TableNode; right: TableNode; how: JoinKind; leftOn: string[]; rightOn: string[]; outputs: JoinOutput[]; columns: Column[] };
+
+export type JoinKind = 'inner' | 'left' | 'right' | 'outer';
+/** A merge's output column: a column of the left or right input, or an `on` key (from either side). */
+export type JoinOutput = { name: string; from: 'left' | 'right' | 'key'; column: string; key?: number };
+
+/** The tables a node reads. */
+export function inputsOf(n: TableNode): TableNode[] {
+  switch (n.op) {
+    case 'source': return [];
+    case 'concat': return n.inputs;
+    case 'join': return [n.left, n.right];
+    default: return [n.input];
+  }
+}
 
 export function sourceTable(source: TableSource): TableNode {
   return { op: 'source', source, columns: source.columns };
@@ -126,6 +154,70 @@ export function groupBy(input: TableNode, keys: { name: string; expr: ColExpr }[
     ...aggs.map((a) => ({ name: a.name, dtype: aggregateType(a.fn, a.expr?.dtype) })),
   ];
   return { op: 'groupby', input, keys, aggs, columns };
+}
+
+export function tail(input: TableNode, n = 5): TableNode {
+  if (!Number.isInteger(n) || n < 0) throw new TesseraError('BAD_ARGUMENTS', `tail(n) takes a count of rows, not ${n}`, 'for example tail(10)');
+  return { op: 'tail', input, n, columns: input.columns };
+}
+
+export function sortBy(input: TableNode, by: { name: string; ascending: boolean }[], limit?: number): TableNode {
+  for (const b of by) columnOf(input, b.name);
+  if (input.op === 'sort' && limit !== undefined && JSON.stringify(input.by) === JSON.stringify(by)) return { ...input, limit: Math.min(limit, input.limit ?? Infinity) };
+  return { op: 'sort', input, by, limit, columns: input.columns };
+}
+
+export function distinct(input: TableNode, subset: string[]): TableNode {
+  for (const n of subset) columnOf(input, n);
+  return { op: 'distinct', input, subset, columns: input.columns };
+}
+
+export function concat(inputs: TableNode[]): TableNode {
+  const first = inputs[0].columns;
+  for (const t of inputs.slice(1)) {
+    const same = t.columns.length === first.length && t.columns.every((c, k) => c.name === first[k].name && c.dtype === first[k].dtype);
+    if (!same) {
+      throw new TesseraError('UNSUPPORTED', `concat needs tables with the same columns and dtypes: ${first.map((c) => `${c.name}:${c.dtype}`).join(', ')} vs ${t.columns.map((c) => `${c.name}:${c.dtype}`).join(', ')}`,
+        'select and convert the columns first: t[["a", "b"]].assign(a=t.a.astype("float64"))');
+    }
+  }
+  return { op: 'concat', inputs, columns: first };
+}
+
+/** pandas' merge: keys of the same type (int64 and float64 meet as numbers), overlapping names suffixed. */
+export function join(left: TableNode, right: TableNode, how: JoinKind, leftOn: string[], rightOn: string[], suffixes: [string, string] = ['_x', '_y']): TableNode {
+  if (!leftOn.length || leftOn.length !== rightOn.length) throw new TesseraError('BAD_ARGUMENTS', 'merge needs the same number of keys on each side', "for example on='id' or left_on=['a'], right_on=['b']");
+  leftOn.forEach((l, k) => {
+    const a = columnOf(left, l).dtype, b = columnOf(right, rightOn[k]).dtype;
+    if (a !== b) {
+      throw new TesseraError('VALUE_ERROR', `You are trying to merge on ${a} and ${b} columns ('${l}', '${rightOn[k]}')`, `convert one key first, for example with .assign(${rightOn[k]}=right.${rightOn[k]}.astype('${a}'))`);
+    }
+  });
+  // Keys named alike on both sides appear once, as pandas' `on` does.
+  const shared = new Set(leftOn.filter((l, k) => rightOn[k] === l));
+  const leftNames = new Set(left.columns.map((c) => c.name));
+  const rightNames = new Set(right.columns.filter((c) => !shared.has(c.name)).map((c) => c.name));
+  const outputs: JoinOutput[] = [];
+  const columns: Column[] = [];
+  for (const c of left.columns) {
+    if (shared.has(c.name)) {
+      outputs.push({ name: c.name, from: 'key', column: c.name, key: leftOn.indexOf(c.name) });
+      columns.push({ name: c.name, dtype: c.dtype });
+    } else {
+      const name = rightNames.has(c.name) ? c.name + suffixes[0] : c.name;
+      outputs.push({ name, from: 'left', column: c.name });
+      columns.push({ name, dtype: c.dtype });
+    }
+  }
+  for (const c of right.columns) {
+    if (shared.has(c.name)) continue;
+    const name = leftNames.has(c.name) ? c.name + suffixes[1] : c.name;
+    outputs.push({ name, from: 'right', column: c.name });
+    columns.push({ name, dtype: c.dtype });
+  }
+  const dup = columns.find((c, i) => columns.findIndex((d) => d.name === c.name) !== i);
+  if (dup) throw new TesseraError('BAD_ARGUMENTS', `the merge would have two columns named '${dup.name}'`, 'give other suffixes=(...)');
+  return { op: 'join', left, right, how, leftOn, rightOn, outputs, columns };
 }
 
 /** The dtype of an aggregation's result (native/table/aggregate.cc's agg_result_type). */

@@ -7,16 +7,19 @@ import { registerTaskKind } from '../../../engine/task-kinds.js';
 import { groupByMergeKind, groupByPartialKind, type GroupByMergeSpec, type GroupByPartialSpec } from './group-by.js';
 import { readCsvKind, type ReadCsvColumn, type ReadCsvSpec } from './read-csv.js';
 import { readParquetKind, type ReadParquetColumn, type ReadParquetSpec } from './read-parquet.js';
+import { firstRowsKind, type FirstRowsSpec, hashJoinKind, type HashJoinSpec, sortRowsKind, type SortRowsSpec } from './row-ops.js';
 import { tableMapKind, type TableMapSpec } from './table-map.js';
 import { timeseriesKind, type TimeseriesSpec } from './timeseries.js';
 
 export type { CsvColumnDType } from './read-csv.js';
 export type { AggName } from './group-by.js';
 export type { GroupByMergeSpec, GroupByPartialSpec, ReadCsvColumn, ReadCsvSpec, ReadParquetColumn, ReadParquetSpec, TableMapSpec };
+export type { FirstRowsSpec, HashJoinSpec, SortRowsSpec };
 export type { TimeseriesColumn, TimeseriesGenerator, TimeseriesSpec } from './timeseries.js';
 
 /** Every task a dataframe job makes. */
-export type DataframeTaskSpec = ReadCsvSpec | ReadParquetSpec | TableMapSpec | GroupByPartialSpec | GroupByMergeSpec | TimeseriesSpec;
+export type DataframeTaskSpec = ReadCsvSpec | ReadParquetSpec | TableMapSpec | GroupByPartialSpec | GroupByMergeSpec | TimeseriesSpec
+  | SortRowsSpec | FirstRowsSpec | HashJoinSpec;
 
 registerTaskKind(readCsvKind);
 registerTaskKind(readParquetKind);
@@ -24,3 +27,6 @@ registerTaskKind(tableMapKind);
 registerTaskKind(groupByPartialKind);
 registerTaskKind(groupByMergeKind);
 registerTaskKind(timeseriesKind);
+registerTaskKind(sortRowsKind);
+registerTaskKind(firstRowsKind);
+registerTaskKind(hashJoinKind);

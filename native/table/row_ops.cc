@@ -1,0 +1,195 @@
+#include "row_ops.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+#include <string_view>
+#include <unordered_map>
+
+#include "../common/error.h"
+
+namespace tessera::table {
+
+namespace {
+
+inline uint64_t mix(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  return x ^ (x >> 33);
+}
+
+// A hash of one value, equal for equal values (-0.0 and 0.0; every null and NaN alike).
+uint64_t value_hash(const Vec& v, size_t r) {
+  const size_t i = v.at(r);
+  switch (v.type) {
+    case ColumnType::Float64: {
+      double x = v.as<double>()[i];
+      if (std::isnan(x)) return 0x6e756c6cULL;
+      if (x == 0) x = 0;
+      uint64_t b;
+      std::memcpy(&b, &x, 8);
+      return mix(b);
+    }
+    case ColumnType::Bool: return v.ok(r) ? mix(v.as<uint8_t>()[i] + 1) : 0x6e756c6cULL;
+    case ColumnType::String: {
+      if (!v.ok(r)) return 0x6e756c6cULL;
+      const std::string_view s = v.dict->at(static_cast<uint64_t>(v.as<int32_t>()[i]));
+      return std::hash<std::string_view>{}(s) * 0x9e3779b97f4a7c15ULL;
+    }
+    default: return v.ok(r) ? mix(static_cast<uint64_t>(v.as<int64_t>()[i])) : 0x6e756c6cULL;
+  }
+}
+
+// The key columns of every input.
+std::vector<std::vector<Vec>> key_columns(const std::vector<TableView>& inputs, const std::vector<size_t>& columns) {
+  std::vector<std::vector<Vec>> keys;
+  for (size_t c : columns) keys.push_back(column_of_inputs(inputs, c));
+  return keys;
+}
+
+uint64_t row_hash(const std::vector<std::vector<Vec>>& keys, const RowRef& r) {
+  uint64_t h = 0x243f6a8885a308d3ULL;
+  for (const auto& k : keys) h = mix(h ^ value_hash(k[r.input], r.row)) + 0x9e3779b97f4a7c15ULL;
+  return h;
+}
+
+bool rows_equal(const std::vector<std::vector<Vec>>& ka, const RowRef& a, const std::vector<std::vector<Vec>>& kb, const RowRef& b) {
+  for (size_t k = 0; k < ka.size(); ++k)
+    if (compare_values(ka[k][a.input], a.row, kb[k][b.input], b.row) != 0) return false;
+  return true;
+}
+
+}  // namespace
+
+std::vector<RowRef> sort_rows(const std::vector<TableView>& inputs, const std::vector<SortKey>& keys, int64_t limit) {
+  std::vector<RowRef> refs;
+  for (uint32_t i = 0; i < inputs.size(); ++i)
+    for (uint32_t r = 0; r < inputs[i].nrows(); ++r) refs.push_back({i, r});
+  if (!keys.empty()) {
+    std::vector<size_t> cols;
+    for (const SortKey& k : keys) cols.push_back(k.column);
+    const auto kc = key_columns(inputs, cols);
+    auto less = [&](const RowRef& a, const RowRef& b) {
+      for (size_t k = 0; k < keys.size(); ++k) {
+        const Vec& va = kc[k][a.input];
+        const Vec& vb = kc[k][b.input];
+        // Nulls (and NaN) stay last when descending too: pandas' na_position='last'.
+        const bool an = is_null_value(va, a.row), bn = is_null_value(vb, b.row);
+        if (an || bn) {
+          if (an && bn) continue;
+          return bn;
+        }
+        const int c = compare_values(va, a.row, vb, b.row);
+        if (c == 0) continue;
+        return keys[k].ascending ? c < 0 : c > 0;
+      }
+      return false;
+    };
+    if (limit >= 0 && static_cast<size_t>(limit) < refs.size()) {
+      std::partial_sort(refs.begin(), refs.begin() + limit, refs.end(), [&](const RowRef& a, const RowRef& b) {
+        if (less(a, b)) return true;
+        if (less(b, a)) return false;
+        return a.input != b.input ? a.input < b.input : a.row < b.row;  // stable
+      });
+    } else {
+      std::stable_sort(refs.begin(), refs.end(), less);
+    }
+  }
+  if (limit >= 0 && static_cast<size_t>(limit) < refs.size()) refs.resize(static_cast<size_t>(limit));
+  return refs;
+}
+
+std::vector<RowRef> first_rows(const std::vector<TableView>& inputs, std::vector<size_t> columns) {
+  if (columns.empty() && !inputs.empty()) {
+    columns.resize(inputs[0].ncols());
+    std::iota(columns.begin(), columns.end(), 0);
+  }
+  const auto kc = key_columns(inputs, columns);
+  std::unordered_multimap<uint64_t, RowRef> seen;
+  std::vector<RowRef> kept;
+  for (uint32_t i = 0; i < inputs.size(); ++i) {
+    for (uint32_t r = 0; r < inputs[i].nrows(); ++r) {
+      const RowRef ref{i, r};
+      const uint64_t h = row_hash(kc, ref);
+      bool dup = false;
+      for (auto [it, end] = seen.equal_range(h); it != end && !dup; ++it) dup = rows_equal(kc, ref, kc, it->second);
+      if (dup) continue;
+      seen.emplace(h, ref);
+      kept.push_back(ref);
+    }
+  }
+  return kept;
+}
+
+JoinRefs join_rows(const TableView& probe, const std::vector<size_t>& probe_keys, const TableView& build, const std::vector<size_t>& build_keys, JoinHow how) {
+  if (probe_keys.size() != build_keys.size() || probe_keys.empty()) throw Error("BAD_TASK", "a join needs as many keys on each side", "this is a bug in the planner, please report it");
+  const std::vector<TableView> pv{probe}, bv{build};
+  const auto pk = key_columns(pv, probe_keys);
+  const auto bk = key_columns(bv, build_keys);
+  for (size_t k = 0; k < pk.size(); ++k) {
+    const ColumnType a = pk[k][0].type, b = bk[k][0].type;
+    const bool numeric = (a == ColumnType::Int64 || a == ColumnType::Float64) && (b == ColumnType::Int64 || b == ColumnType::Float64);
+    if (a != b && !numeric) throw Error("BAD_TASK", "join keys of different types", "this is a bug in the planner, please report it");
+  }
+  // Keys of mixed int64/float64 compare as numbers: hash such a key through its double value.
+  auto key_hash = [](const std::vector<std::vector<Vec>>& keys, const std::vector<std::vector<Vec>>& other, const RowRef& r) {
+    uint64_t h = 0x243f6a8885a308d3ULL;
+    for (size_t k = 0; k < keys.size(); ++k) {
+      const Vec& v = keys[k][0];
+      uint64_t vh;
+      if (v.type != other[k][0].type && v.type == ColumnType::Int64) {
+        Vec d = make_vec(ColumnType::Float64, 1, false, true);
+        d.mut<double>()[0] = v.ok(r.row) ? static_cast<double>(v.as<int64_t>()[v.at(r.row)]) : std::nan("");
+        vh = value_hash(d, 0);
+      } else {
+        vh = value_hash(v, r.row);
+      }
+      h = mix(h ^ vh) + 0x9e3779b97f4a7c15ULL;
+    }
+    return h;
+  };
+  auto equal = [&](const RowRef& p, const RowRef& b) {
+    for (size_t k = 0; k < pk.size(); ++k) {
+      const Vec& x = pk[k][0];
+      const Vec& y = bk[k][0];
+      if (x.type == y.type) {
+        if (compare_values(x, p.row, y, b.row) != 0) return false;
+        continue;
+      }
+      auto num = [](const Vec& v, size_t r) { return v.type == ColumnType::Int64 ? (v.ok(r) ? static_cast<double>(v.as<int64_t>()[v.at(r)]) : std::nan("")) : v.as<double>()[v.at(r)]; };
+      const double a = num(x, p.row), c = num(y, b.row);
+      if (!(a == c || (std::isnan(a) && std::isnan(c)))) return false;
+    }
+    return true;
+  };
+  std::unordered_multimap<uint64_t, uint32_t> table;
+  table.reserve(static_cast<size_t>(build.nrows()));
+  for (uint32_t r = 0; r < build.nrows(); ++r) table.emplace(key_hash(bk, pk, {0, r}), r);
+  JoinRefs out;
+  std::vector<uint32_t> matches;
+  for (uint32_t r = 0; r < probe.nrows(); ++r) {
+    const RowRef p{0, r};
+    matches.clear();
+    for (auto [it, end] = table.equal_range(key_hash(pk, bk, p)); it != end; ++it)
+      if (equal(p, {0, it->second})) matches.push_back(it->second);
+    if (matches.empty()) {
+      if (how == JoinHow::Inner) continue;
+      out.probe.push_back(p);
+      out.build.push_back({kNoRow, 0});
+      continue;
+    }
+    if (how == JoinHow::Anti) continue;
+    // equal_range gives no order: build order is the row order.
+    std::sort(matches.begin(), matches.end());
+    for (uint32_t b : matches) {
+      out.probe.push_back(p);
+      out.build.push_back({0, b});
+    }
+  }
+  return out;
+}
+
+}  // namespace tessera::table

@@ -1,0 +1,37 @@
+// Row operations over partitions, as row references (row_refs.h) for the task kinds to gather:
+// a stable sort (sort_values, nlargest/nsmallest as a sort with a limit, and plain
+// concatenation with no keys), first occurrences (drop_duplicates) and a hash join (merge).
+// Keys are column indices, the same in every input of a side. Key equality is pandas': a null
+// (or NaN) equals a null, in drop_duplicates and in merge alike.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "row_refs.h"
+#include "table_view.h"
+
+namespace tessera::table {
+
+struct SortKey {
+  size_t column;
+  bool ascending;
+};
+
+// The rows of all inputs (in input order), stably sorted by the keys (nulls last), the first
+// `limit` of them (every row when limit < 0).
+std::vector<RowRef> sort_rows(const std::vector<TableView>& inputs, const std::vector<SortKey>& keys, int64_t limit);
+
+// The first row of each distinct key tuple (all columns when `columns` is empty), in input order.
+std::vector<RowRef> first_rows(const std::vector<TableView>& inputs, std::vector<size_t> columns);
+
+enum class JoinHow : uint8_t { Inner = 1, Outer = 2, Anti = 3 };
+
+// Probe rows joined with build rows of equal keys, in probe order, each probe row's matches in
+// build order. Outer keeps a probe row with no match (build side null); Anti keeps only those.
+// `probe[k]` pairs with `build[k]` (input 0 of each side's references).
+struct JoinRefs {
+  std::vector<RowRef> probe, build;
+};
+JoinRefs join_rows(const TableView& probe, const std::vector<size_t>& probe_keys, const TableView& build, const std::vector<size_t>& build_keys, JoinHow how);
+
+}  // namespace tessera::table

@@ -1,0 +1,50 @@
+// The sort_rows kind: the rows of its input partitions (in dependency order), stably sorted by
+// key columns (nulls last), optionally only the first `limit`: a partition's sort, a node of the
+// merge tree above the sorted partitions (sort_values), a top-n (nlargest, sort + head), and with
+// no keys a plain concatenation. TS twin: src-main/collections/dataframe/kinds/row-ops.ts.
+//   fields: nkeys, nkeys x [column, ascending (0/1)], limit + 1 (0: every row)
+//   deps: the partitions (one table's: same columns)
+#include "../../common/error.h"
+#include "../../table/row_ops.h"
+#include "../kind.h"
+#include "../table_inputs.h"
+
+namespace tessera {
+
+namespace {
+
+struct SortRowsTask {
+  std::vector<uint64_t> inputs;
+  std::vector<table::SortKey> keys;
+  int64_t limit = -1;
+  int owner = 0;
+};
+
+SortRowsTask decode(Reader& r, int owner) {
+  SortRowsTask t;
+  t.owner = owner;
+  t.inputs = dependency_ids(r, 1);
+  const size_t nkeys = r.count(256);
+  for (size_t k = 0; k < nkeys; ++k) {
+    table::SortKey key;
+    key.column = static_cast<size_t>(r.integer(0, 1 << 16));
+    key.ascending = r.integer(0, 1) != 0;
+    t.keys.push_back(key);
+  }
+  t.limit = r.integer(0, int64_t{1} << 52) - 1;
+  return t;
+}
+
+TaskResult run(const SortRowsTask& t) {
+  int64_t bytes_in = 0;
+  const auto inputs = table_inputs(t.inputs, &bytes_in);
+  for (const auto& k : t.keys)
+    if (k.column >= inputs[0].ncols()) throw Error("BAD_TASK", "sort_rows: a key column is out of range", "this is a bug in the planner, please report it");
+  return publish_rows(inputs, table::sort_rows(inputs, t.keys, t.limit), t.owner, bytes_in);
+}
+
+}  // namespace
+
+extern const TaskKind kSortRowsKind = task_kind<SortRowsTask, decode, run>();
+
+}  // namespace tessera

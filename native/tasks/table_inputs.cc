@@ -1,0 +1,43 @@
+#include "table_inputs.h"
+
+#include "../common/error.h"
+#include "../table/column_output.h"
+
+namespace tessera {
+
+std::vector<uint64_t> dependency_ids(Reader& r, size_t min) {
+  if (r.nids() < min) Reader::bad("a row operation reads fewer partitions than it needs");
+  std::vector<uint64_t> ids;
+  for (size_t k = 0; k < r.nids(); ++k) ids.push_back(static_cast<uint64_t>(r.ids()[k]));
+  return ids;
+}
+
+std::vector<table::TableView> table_inputs(const std::vector<uint64_t>& ids, int64_t* bytes_in) {
+  std::vector<table::TableView> views;
+  for (uint64_t id : ids) {
+    auto c = ChunkStore::instance().get_table(id);
+    *bytes_in += static_cast<int64_t>(c->nbytes);
+    views.push_back(table::TableView::of_chunk(c));
+  }
+  for (const auto& v : views) {
+    bool same = v.ncols() == views[0].ncols();
+    for (size_t c = 0; same && c < v.ncols(); ++c) same = v.column(c).type == views[0].column(c).type && v.column(c).name == views[0].column(c).name;
+    if (!same) throw Error("BAD_TASK", "partitions of one table have different columns", "this is a bug in the planner, please report it");
+  }
+  return views;
+}
+
+TaskResult publish_rows(const std::vector<table::TableView>& inputs, const std::vector<table::RowRef>& refs, int owner, int64_t bytes_in) {
+  std::vector<table::OwnedColumn> cols;
+  if (!inputs.empty())
+    for (size_t c = 0; c < inputs[0].ncols(); ++c)
+      cols.push_back(table::gather_refs(std::string(inputs[0].column(c).name), inputs[0].column(c).type, table::column_of_inputs(inputs, c), refs));
+  auto out = table::build_table(cols, refs.size(), owner);
+  TaskResult r;
+  r.bytes_in = bytes_in;
+  r.bytes_out = static_cast<int64_t>(out->nbytes);
+  r.chunk = ChunkStore::instance().publish(out);
+  return r;
+}
+
+}  // namespace tessera

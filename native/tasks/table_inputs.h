@@ -1,0 +1,24 @@
+// What the row-operation kinds (sort_rows, first_rows, hash_join) share: their input partitions
+// as checked views, and the output partition gathered through row references.
+#pragma once
+#include <memory>
+#include <vector>
+
+#include "../store/chunk_store.h"
+#include "../table/row_refs.h"
+#include "../table/table_view.h"
+#include "reader.h"
+#include "task.h"
+
+namespace tessera {
+
+// The task's dependencies as table views (each must have the same columns as the first).
+std::vector<table::TableView> table_inputs(const std::vector<uint64_t>& ids, int64_t* bytes_in);
+
+// Every column of `inputs` gathered at `refs`, published as one partition.
+TaskResult publish_rows(const std::vector<table::TableView>& inputs, const std::vector<table::RowRef>& refs, int owner, int64_t bytes_in);
+
+// The dependency ids of a task that reads at least `min` partitions.
+std::vector<uint64_t> dependency_ids(Reader& r, size_t min);
+
+}  // namespace tessera

@@ -1,0 +1,70 @@
+/**
+ * The row-operation kinds (native/table/row_ops.h): rows picked from partitions, every column kept.
+ * - sort_rows (13): the rows of its deps in order, stably sorted by key columns (nulls last),
+ *   the first `limit` of them. Encoding: [nkeys, nkeys x [column, ascending], limit + 1 (0: all)].
+ * - first_rows (14): the first row of each distinct key tuple, in dep order (drop_duplicates).
+ *   Encoding: [ncols, ncols x column] (none: every column).
+ * - hash_join (15): a probe partition joined with one build partition (merge). Encoding: [nkeys,
+ *   probe columns, build columns, how (1 inner, 2 outer: unmatched probe rows kept, 3 anti: only
+ *   those), nout, nout x [side (0 probe, 1 build), column, name]]. Deps: [probe, build].
+ */
+import type { TaskKind } from '../../../engine/task-kinds.js';
+
+export interface SortRowsSpec {
+  kind: 'sort_rows';
+  keys: { column: number; ascending: boolean }[];
+  limit?: number;
+  estBytes: number;
+}
+
+export interface FirstRowsSpec {
+  kind: 'first_rows';
+  columns: number[];
+  estBytes: number;
+}
+
+export const JOIN_HOW = { inner: 1, outer: 2, anti: 3 } as const;
+
+export interface HashJoinSpec {
+  kind: 'hash_join';
+  probeKeys: number[];
+  buildKeys: number[];
+  how: keyof typeof JOIN_HOW;
+  columns: { side: 0 | 1; column: number; name: string }[];
+  estBytes: number;
+}
+
+export const sortRowsKind: TaskKind<SortRowsSpec> = {
+  name: 'sort_rows',
+  code: 13,
+  encode(w, spec) {
+    w.push(spec.keys.length);
+    for (const k of spec.keys) { w.push(k.column); w.push(k.ascending ? 1 : 0); }
+    w.push(spec.limit === undefined ? 0 : spec.limit + 1);
+  },
+  estimate: (spec) => spec.estBytes,
+};
+
+export const firstRowsKind: TaskKind<FirstRowsSpec> = {
+  name: 'first_rows',
+  code: 14,
+  encode(w, spec) {
+    w.push(spec.columns.length);
+    for (const c of spec.columns) w.push(c);
+  },
+  estimate: (spec) => spec.estBytes,
+};
+
+export const hashJoinKind: TaskKind<HashJoinSpec> = {
+  name: 'hash_join',
+  code: 15,
+  encode(w, spec, ctx) {
+    w.push(spec.probeKeys.length);
+    for (const k of spec.probeKeys) w.push(k);
+    for (const k of spec.buildKeys) w.push(k);
+    w.push(JOIN_HOW[spec.how]);
+    w.push(spec.columns.length);
+    for (const c of spec.columns) { w.push(c.side); w.push(c.column); w.push(ctx.stringIndex(c.name)); }
+  },
+  estimate: (spec) => spec.estBytes,
+};
