@@ -26,7 +26,7 @@ compile() { # source, extra flags... (in the background, up to one job per core)
 }
 # The task kinds are globbed, as in CMakeLists.txt: tasks/registry.cc is the one list of them.
 for src in native/store/chunk_store.cc native/io/mapped_file.cc native/io/mapped_guard.cc native/io/npy_header.cc native/io/npy_writer.cc \
-           native/io/read_file.cc native/table/*.cc native/csv/*.cc \
+           native/io/read_file.cc native/io/gzip.cc native/table/*.cc native/csv/*.cc \
            native/kernels/dispatch.cc native/kernels/program.cc native/kernels/program_check.cc \
            native/kernels/program_registry.cc native/kernels/evaluate.cc native/kernels/reduce_state.cc \
            native/tasks/*.cc native/tasks/kinds/*.cc native/parquet/*.cc; do
@@ -44,7 +44,7 @@ for obj in "${objs[@]}"; do [[ -f "$obj" ]] || { echo "fuzz: failed to build $ob
 export ASAN_OPTIONS=${ASAN_OPTIONS:-allocator_may_return_null=1}
 status=0
 for target in npy_header_fuzz task_decode_fuzz csv_fuzz table_view_fuzz; do
-  "$CXX" "${FLAGS[@]/-fsanitize=fuzzer-no-link/-fsanitize=fuzzer}" "native/fuzz/$target.cc" "${objs[@]}" -o "$OUT/$target"
+  "$CXX" "${FLAGS[@]/-fsanitize=fuzzer-no-link/-fsanitize=fuzzer}" "native/fuzz/$target.cc" "${objs[@]}" -lz -ldl -o "$OUT/$target"
   corpus="$OUT/corpus-$target"
   mkdir -p "$corpus"
   if [[ -d "native/fuzz/seeds/$target" ]]; then cp -n native/fuzz/seeds/$target/* "$corpus/" 2>/dev/null || true; fi

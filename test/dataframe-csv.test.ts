@@ -3,7 +3,8 @@
  * any blocksize, projection, head and len, checked against pandas.read_csv on the same files.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from './helpers/engine.js';
@@ -66,6 +67,29 @@ describe('tables from CSV files', () => {
     expect(outputs.fares.columns).toEqual(['city', 'fare']);
     expect(outputs.fares.rows).toEqual(oracle.rows.map((row) => [row[ci], row[fi]]));
     expect(outputs.city.rows).toEqual(oracle.rows.map((row) => [row[ci]]));
+  });
+
+  it('reads gzip-compressed files (one partition each, multi-member too) as the same rows, and refuses a truncated one', () => {
+    mkdirSync(join(dir, 'gz'), { recursive: true });
+    const text = [0, 1, 2].map((k) => readFileSync(join(dir, 'trips', `month-${k}.csv`)));
+    writeFileSync(join(dir, 'gz', 'month-0.csv.gz'), gzipSync(text[0]));
+    // Two gzip members, as `cat a.gz b.gz` makes: one stream to gzip -d.
+    const [head, ...rest] = text[1].toString().split('\n');
+    const half = Math.floor(rest.length / 2);
+    writeFileSync(join(dir, 'gz', 'month-1.csv.gz'), Buffer.concat([gzipSync(`${[head, ...rest.slice(0, half)].join('\n')}\n`), gzipSync(rest.slice(half).join('\n'))]));
+    writeFileSync(join(dir, 'gz', 'month-2.csv.gz'), gzipSync(text[2]));
+    writeJob(dir, { csv: 'gz/*.csv.gz', parse_dates: ['pickup'], blocksize: 1024 }, { all: 't', n: 'len(t)' });
+    const r = tessera(['run', 'job.json', '--json'], dir);
+    expect(r.status, r.stderr).toBe(0);
+    const { outputs, stats } = JSON.parse(r.stdout);
+    expect(outputs.all.rows).toEqual(oracle.rows);
+    expect(outputs.n.value).toBe(oracle.n);
+    expect(stats.tasks).toBe(3 + 3); // one read per file (not split at blocksize), and the len
+    writeFileSync(join(dir, 'gz', 'month-2.csv.gz'), gzipSync(text[2]).subarray(0, 300));
+    const bad = tessera(['run', 'job.json', '--json'], dir);
+    expect(bad.status).toBe(2);
+    expect(JSON.parse(bad.stdout).error).toMatchObject({ code: 'CSV_BAD_GZIP' });
+    expect(JSON.parse(bad.stdout).error.message).toContain('month-2.csv.gz');
   });
 
   it('names a missing column, a mixed output and a missing file with typed errors', () => {

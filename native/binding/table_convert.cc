@@ -83,6 +83,8 @@ Napi::Object from_sniff_result(const Napi::Env& env, const csv::SniffResult& r) 
   o.Set("sampleRows", static_cast<double>(r.sample_rows));
   o.Set("sampleBytes", static_cast<double>(r.sample_bytes));
   o.Set("fileSize", static_cast<double>(r.file_size));
+  o.Set("gzip", r.gzip);
+  o.Set("inflatedSizeHint", static_cast<double>(r.inflated_size_hint));
   Napi::Array na = Napi::Array::New(env, r.na_values.size());
   for (size_t i = 0; i < r.na_values.size(); ++i) na.Set(static_cast<uint32_t>(i), r.na_values[i]);
   o.Set("naValues", na);

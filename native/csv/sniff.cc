@@ -5,6 +5,7 @@
 
 #include "../common/error.h"
 #include "../common/utf8.h"
+#include "../io/gzip.h"
 #include "../io/read_file.h"
 #include "csv_errors.h"
 #include "dialect.h"
@@ -206,6 +207,26 @@ SniffResult sniff_csv(const std::string& path, const SniffOptions& opts) {
   if (f.size() == 0) throw Error("EMPTY_FILE", path + " is empty", "check the file; a CSV file needs at least a header row");
   size_t want = std::max<size_t>(opts.sample_bytes, 1);
   std::vector<uint8_t> buf;
+  uint8_t magic[2] = {0, 0};
+  f.read_at(0, magic, std::min<uint64_t>(2, f.size()));
+  if (is_gzip(magic, std::min<uint64_t>(2, f.size()))) {
+    // The sample is the start of the inflated text.
+    const ReadAt read = [&f](uint64_t at, uint8_t* out, size_t n) { f.read_at(at, out, n); };
+    for (;;) {
+      bool complete = false;
+      buf = gunzip(read, f.size(), path, want, &complete);
+      if (buf.empty()) throw Error("EMPTY_FILE", path + " is empty (inside its gzip compression)", "check the file; a CSV file needs at least a header row");
+      bool need_more = false;
+      SniffResult r = sniff_csv_bytes(buf.data(), buf.size(), complete ? buf.size() : buf.size() + 1, path, opts, &need_more);
+      if (!need_more || complete) {
+        r.gzip = true;
+        r.file_size = f.size();
+        r.inflated_size_hint = gzip_size_hint(read, f.size());
+        return r;
+      }
+      want *= 4;
+    }
+  }
   for (;;) {
     const size_t n = static_cast<size_t>(std::min<uint64_t>(want, f.size()));
     buf.resize(n);

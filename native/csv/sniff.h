@@ -48,6 +48,9 @@ struct SniffResult {
   uint64_t sample_rows = 0;   // data rows in the sample
   uint64_t sample_bytes = 0;  // the bytes those rows take (from data_offset)
   uint64_t file_size = 0;
+  // A gzip file: the offsets above are into its inflated bytes; the trailer's size hint.
+  bool gzip = false;
+  uint64_t inflated_size_hint = 0;
   std::vector<std::string> na_values;  // the missing-value strings in effect (for read_csv tasks)
 };
 

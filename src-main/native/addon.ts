@@ -99,6 +99,9 @@ export interface SniffCsvResult {
   sampleRows: number;
   sampleBytes: number;
   fileSize: number;
+  /** A gzip file: dataOffset and the sample are in its inflated text; its trailer's size hint (mod 2^32). */
+  gzip: boolean;
+  inflatedSizeHint: number;
   /** The missing-value strings in effect (pandas' defaults and naValues): a read_csv task's naValues. */
   naValues: string[];
 }

@@ -21,6 +21,7 @@
 #include "../../csv/csv_parser.h"
 #include "../../csv/row_blocks.h"
 #include "../../csv/scan_bytes.h"
+#include "../../io/gzip.h"
 #include "../../io/mapped_file.h"
 #include "../../store/chunk_store.h"
 #include "../kind.h"
@@ -90,9 +91,35 @@ uint64_t line_of(const MappedFile& f, uint64_t offset) {
 }
 
 
+// A gzip file (one partition: the planner gives it whole): inflated, then parsed from memory; the
+// range starts at the header's end in the inflated text and runs to its end.
+TaskResult run_gzip(const ReadCsvTask& t, const std::shared_ptr<MappedFile>& f) {
+  bool complete = false;
+  const std::vector<uint8_t> text = gunzip([&](uint64_t at, uint8_t* out, size_t n) { f->check_unchanged(); f->read_at(at, out, n); }, f->size(), f->path(), SIZE_MAX, &complete);
+  csv::CsvErrorContext errors{f->path(), [&text](uint64_t offset) {
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(offset, text.size()));
+    return csv::count_line_ends(text.data(), n) + 1;
+  }};
+  csv::CsvPartitionParser parser(t.opts, errors);
+  const uint64_t start = std::min<uint64_t>(t.start, text.size());
+  parser.expect_bytes(text.size() - start);
+  const auto read = [&](uint64_t offset, uint8_t* dst, size_t n) { std::memcpy(dst, text.data() + offset, n); };
+  const auto parse = [&](const uint8_t* buf, size_t n, uint64_t offset) { parser.parse(buf, n, offset); };
+  csv::for_each_row_block(text.size(), start, text.size(), t.opts.dialect, kBlock, read, parse);
+  auto out = parser.build(t.owner);
+  TaskResult r;
+  r.bytes_in = static_cast<int64_t>(f->size());
+  r.bytes_out = static_cast<int64_t>(out->nbytes);
+  r.chunk = ChunkStore::instance().publish(out);
+  return r;
+}
+
 TaskResult run(const ReadCsvTask& t) {
   auto f = FileRegistry::instance().get(t.file);
   f->check_unchanged();
+  uint8_t magic[2] = {0, 0};
+  if (f->size() >= 2) f->read_at(0, magic, 2);
+  if (is_gzip(magic, 2)) return run_gzip(t, f);
   if (t.end > f->size())
     throw Error("BAD_TASK", "read_csv: the range [" + std::to_string(t.start) + ", " + std::to_string(t.end) + ") is past the end of " + f->path(),
                 "this is a bug in the planner, please report it");

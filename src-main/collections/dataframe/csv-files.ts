@@ -1,12 +1,12 @@
 /**
- * The files a CSV dataset names: one file, a folder (its .csv/.tsv/.txt files), or a glob whose
+ * The files a CSV dataset names: one file, a folder (its .csv/.tsv/.txt files, gzip-compressed too), or a glob whose
  * last part has `*` or `?` (`trips/*.csv`). Sorted by name, so partitions keep a stable order.
  */
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { TesseraError } from '../../engine/errors.js';
 
-const TABLE_FILE = /\.(csv|tsv|txt)$/i;
+const TABLE_FILE = /\.(csv|tsv|txt)(\.gz)?$/i;
 
 export function globPattern(glob: string): RegExp {
   const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
@@ -30,6 +30,6 @@ export async function csvFiles(path: string): Promise<string[]> {
     files = s.isDirectory() ? (await readdir(path)).filter((f) => TABLE_FILE.test(f)).map((f) => join(path, f)) : [path];
   }
   files.sort();
-  if (!files.length) throw new TesseraError('FILE_NOT_FOUND', `${path} names no CSV files`, 'a folder is read for its .csv, .tsv and .txt files; a pattern such as data/*.csv must match at least one');
+  if (!files.length) throw new TesseraError('FILE_NOT_FOUND', `${path} names no CSV files`, 'a folder is read for its .csv, .tsv and .txt files (and .gz ones); a pattern such as data/*.csv must match at least one');
   return files;
 }

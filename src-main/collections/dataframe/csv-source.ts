@@ -35,8 +35,10 @@ export interface CsvFile {
   path: string;
   size: number;
   mtimeNs: string;
-  /** The byte after the header row. */
+  /** The byte after the header row (in the inflated text of a gzip file). */
   dataOffset: number;
+  /** A gzip file (read whole, one partition) and its inflated size as its trailer says. */
+  gzip?: { inflatedSize: number };
 }
 
 export interface CsvPartition {
@@ -79,7 +81,7 @@ export async function planCsv(paths: string[], opts: CsvOptions = {}): Promise<C
     } else {
       first.columns = first.columns.map((c, i) => ({ ...c, dtype: wider(c.dtype, sniff.columns[i].dtype) }));
     }
-    files.push({ path, size, mtimeNs, dataOffset: sniff.dataOffset });
+    files.push({ path, size, mtimeNs, dataOffset: sniff.dataOffset, ...(sniff.gzip ? { gzip: { inflatedSize: sniff.inflatedSizeHint } } : {}) });
   }
   const columns = first!.columns.map((c, index) => ({ name: c.name, dtype: c.dtype as ColumnType, index }));
   for (const name of opts.usecols ?? []) {
@@ -88,6 +90,11 @@ export async function planCsv(paths: string[], opts: CsvOptions = {}): Promise<C
   const kept = opts.usecols ? columns.filter((c) => opts.usecols!.includes(c.name)) : columns;
   const partitions: CsvPartition[] = [];
   files.forEach((f, i) => {
+    // A compressed file cannot be split without inflating what comes before: one partition, read whole.
+    if (f.gzip) {
+      partitions.push({ file: i, start: f.dataOffset, end: Math.max(f.size, f.dataOffset) });
+      return;
+    }
     const targets: number[] = [];
     for (let t = f.dataOffset + blocksize; t < f.size; t += blocksize) targets.push(t);
     const starts = targets.length ? native().csvRowStarts(f.path, { sep: first!.sep, quote: first!.quote, dataOffset: f.dataOffset }, targets) : [];
@@ -119,7 +126,10 @@ export function csvTableSource(source: CsvSource): TableSource {
       const part = source.partitions[p];
       const wanted = columns.map((c) => source.columns.find((s) => s.name === c.name)!);
       const perRow = wanted.reduce((s, c) => s + bytesPerValue(c.dtype), 0) + 8;
-      const estBytes = Math.ceil(((part.end - part.start) / source.bytesPerRow) * perRow) + 4096;
+      const file = source.files[part.file];
+      const textBytes = file.gzip ? Math.max(file.gzip.inflatedSize, file.size) - part.start : part.end - part.start;
+      // A gzip task also holds the inflated text while it parses.
+      const estBytes = Math.ceil((textBytes / source.bytesPerRow) * perRow) + (file.gzip ? textBytes : 0) + 4096;
       const spec: ReadCsvSpec = {
         kind: 'read_csv', path: source.files[part.file].path, start: part.start, end: part.end, sep: source.sep, quote: source.quote,
         nfields: source.nfields, columns: wanted.map((c) => ({ name: c.name, dtype: c.dtype as ReadCsvSpec['columns'][number]['dtype'], index: c.index })), naValues: source.naValues, estBytes,

@@ -22,7 +22,7 @@ export interface TableInspection {
 export async function inspectCsv(path: string): Promise<TableInspection> {
   const source = await planCsv(await csvFiles(path));
   const bytes = source.files.reduce((s, f) => s + f.size, 0);
-  const data = source.files.reduce((s, f) => s + f.size - f.dataOffset, 0);
+  const data = source.files.reduce((s, f) => s + Math.max(f.gzip?.inflatedSize ?? f.size, f.size) - f.dataOffset, 0);
   return {
     path, kind: 'table', format: 'csv', files: source.files.length, columns: source.columns.map(({ name, dtype }) => ({ name, dtype })),
     sep: source.sep, header: source.header, bytes, estimatedRows: Math.round(data / source.bytesPerRow),

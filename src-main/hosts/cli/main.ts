@@ -191,7 +191,7 @@ async function cmdInspect(args: string[], io: Io): Promise<number> {
     }
     return 0;
   }
-  if (/\.(csv|tsv)$/i.test(positionals[0]) || /[*?]/.test(positionals[0])) {
+  if (/\.(csv|tsv)(\.gz)?$/i.test(positionals[0]) || /[*?]/.test(positionals[0])) {
     const t = await inspectCsv(positionals[0]);
     if (values.json) io.out(`${JSON.stringify(t)}\n`);
     else {
