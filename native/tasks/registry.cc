@@ -26,6 +26,7 @@ extern const TaskKind kGroupByMergeKind;
 extern const TaskKind kSortRowsKind;
 extern const TaskKind kFirstRowsKind;
 extern const TaskKind kHashJoinKind;
+extern const TaskKind kTableToDenseKind;
 extern const TaskKind kReadParquetKind;
 extern const TaskKind kTimeseriesKind;
 
@@ -58,6 +59,7 @@ constexpr TaskKindEntry kKinds[] = {
     {13, "sort_rows", &kSortRowsKind},
     {14, "first_rows", &kFirstRowsKind},
     {15, "hash_join", &kHashJoinKind},
+    {16, "table_to_dense", &kTableToDenseKind},
     {20, "read_parquet", &kReadParquetKind},
     {21, "timeseries", &kTimeseriesKind},
 };

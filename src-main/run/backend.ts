@@ -6,7 +6,7 @@
  * (issue #17) is another implementation of the same few members.
  */
 import type { ComputeResult, OutputRequest } from '../collections/array/compute.js';
-import type { TableComputeResult, TableOutput } from '../collections/dataframe/index.js';
+import type { DenseRun, DenseTable, TableComputeResult, TableNode, TableOutput } from '../collections/dataframe/index.js';
 import type { ComputeOptions } from '../engine/engine.js';
 
 export interface Backend {
@@ -23,6 +23,11 @@ export interface Backend {
    * Task events go to `opts.bus` and `opts.log`, and `opts.signal` cancels.
    */
   computeArrays(outputs: OutputRequest[], opts: ComputeOptions): Promise<ComputeResult>;
+  /**
+   * Computes tables as dense arrays (df.col.values) and keeps the chunks for the array job that
+   * reads them, under stored keys (`<name>:<i>`, one per partition); `release` frees them.
+   */
+  computeDense(items: { name: string; node: TableNode; matrix: boolean }[], opts: ComputeOptions): Promise<DenseTables>;
   /** Computes table outputs (the dataframe collection's): rows inline, or a row count. */
   computeTables(outputs: { name: string; output: TableOutput }[], opts: ComputeOptions): Promise<TableComputeResult>;
   /** Lets its workers go; it runs nothing after. */
@@ -30,6 +35,13 @@ export interface Backend {
 }
 
 /** What a host may ask of a backend it starts: how many workers, on threads or this thread. */
+/** Tables computed as arrays: each one's stored chunk keys (in row order) and rows per chunk. */
+export interface DenseTables {
+  run: Omit<DenseRun, 'tables' | 'owner'>;
+  tables: (Omit<DenseTable, 'chunks'> & { keys: string[]; rows: number[] })[];
+  release(): void;
+}
+
 export interface BackendOptions {
   workers?: number;
   scheduler?: 'threads' | 'sync';

@@ -24,6 +24,7 @@ import { isNativeError } from '../native/addon.js';
 import { ExprContext, type Node } from '../collections/array/expr.js';
 import { TableEvaluator, type TableNode, type TableOutput } from '../collections/dataframe/index.js';
 import { buildTable, isTableDataset, type ReadableCheck, TABLE_PATH_KEYS } from './table-datasets.js';
+import { BRIDGE_PREFIX, bridgeTables, type TableBridge } from './table-bridge.js';
 
 export type { ReadableCheck };
 import { parseExpression, type Ast } from '../lang/python-expression.js';
@@ -43,6 +44,10 @@ export interface BuiltJob {
   /** The table datasets (CSV) and the outputs that read them. */
   tables: Map<string, TableNode>;
   tableOutputs: { name: string; output: TableOutput }[];
+  /** Tables used as arrays (`t.delay.values`): computed first, then named in the deferred outputs. */
+  bridges: TableBridge[];
+  /** Array outputs that read bridged tables, with the bridges named in their text. */
+  deferred: { name: string; src: string }[];
   /** Every output's name, in the spec's order. */
   order: string[];
   /** The chunk size "auto" chose per dataset, and why (when a chooser was given). */
@@ -202,17 +207,28 @@ async function buildOnce(spec: JobSpec, baseDir: string, readable?: ReadableChec
   const tev = new TableEvaluator(tables);
   const outputs: BuiltJob['outputs'] = [];
   const tableOutputs: BuiltJob['tableOutputs'] = [];
-  for (const [name, src] of Object.entries(spec.outputs)) {
-    // An output that names a table is the dataframe collection's (parse errors: the array evaluator reports them).
+  const bridges: BuiltJob['bridges'] = [];
+  const deferred: BuiltJob['deferred'] = [];
+  for (const [name, original] of Object.entries(spec.outputs)) {
+    // Tables used as arrays (`t.delay.values`) become array inputs named __table_<k> (table-bridge.ts).
+    const { src, found } = tables.size ? bridgeTables(original, name, tables, tev, bridges.length) : { src: original, found: [] };
+    bridges.push(...found);
+    // An output that still names a table is the dataframe collection's (parse errors: the array evaluator reports them).
     let reads: Set<string> | null = null;
     try { reads = namesIn(parseExpression(src)); } catch { /* reported below */ }
     if (reads && [...reads].some((n) => tables.has(n))) {
-      const arrays = [...reads].filter((n) => datasets.has(n));
-      if (arrays.length) throw specError(`output '${name}' mixes tables (${[...reads].filter((n) => tables.has(n)).join(', ')}) and arrays (${arrays.join(', ')})`, 'compute them as separate outputs; moving columns into arrays (.values) comes with the next release');
+      const arrays = [...reads].filter((n) => datasets.has(n) || n.startsWith(BRIDGE_PREFIX));
+      if (arrays.length) {
+        throw specError(`output '${name}' mixes tables (${[...reads].filter((n) => tables.has(n)).join(', ')}) and arrays (${arrays.join(', ')})`,
+          'use a column as an array with .values (t.delay.values), or compute them as separate outputs');
+      }
       tableOutputs.push({ name, output: tev.evaluateOutput(src, name) });
+    } else if (found.length || (reads && [...reads].some((n) => n.startsWith(BRIDGE_PREFIX)))) {
+      // Built once the tables it reads are computed (their lengths are not known before).
+      deferred.push({ name, src });
     } else {
       outputs.push({ name, node: ev.evaluateOutput(src, name) });
     }
   }
-  return { ctx, datasets, outputs, tables, tableOutputs, order: Object.keys(spec.outputs), autoChunks: [] };
+  return { ctx, datasets, outputs, tables, tableOutputs, bridges, deferred, order: Object.keys(spec.outputs), autoChunks: [] };
 }

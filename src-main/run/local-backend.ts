@@ -4,9 +4,11 @@
  * It owns its engine: closing the backend closes the engine.
  */
 import { computeArrays, type ComputeResult, type OutputRequest } from '../collections/array/compute.js';
-import { computeTables, type TableComputeResult, type TableOutput } from '../collections/dataframe/index.js';
+import { computeDense, computeTables, type TableComputeResult, type TableNode, type TableOutput } from '../collections/dataframe/index.js';
 import { type ComputeOptions, Engine, type EngineOptions } from '../engine/engine.js';
-import type { Backend } from './backend.js';
+import type { Backend, DenseTables } from './backend.js';
+
+let nextDense = 1;
 
 export class LocalBackend implements Backend {
   readonly name = 'local';
@@ -31,6 +33,18 @@ export class LocalBackend implements Backend {
 
   computeArrays(outputs: OutputRequest[], opts: ComputeOptions): Promise<ComputeResult> {
     return computeArrays(this.engine, outputs, opts);
+  }
+
+  async computeDense(items: { name: string; node: TableNode; matrix: boolean }[], opts: ComputeOptions): Promise<DenseTables> {
+    const { tables, owner, ...run } = await computeDense(this.engine, items, opts);
+    const name = `dense-${nextDense++}`;
+    const kept = tables.map((t) => ({ ...t, keys: t.chunks.map((_, i) => `${name}-${t.name}:${i}`) }));
+    this.engine.keep(name, owner, kept.flatMap((t) => t.chunks.map((c, i) => ({ key: t.keys[i], id: c.id }))));
+    return {
+      run,
+      tables: kept.map(({ chunks, ...t }) => ({ ...t, rows: chunks.map((c) => c.rows) })),
+      release: () => { this.engine.drop(name); },
+    };
   }
 
   computeTables(outputs: { name: string; output: TableOutput }[], opts: ComputeOptions): Promise<TableComputeResult> {

@@ -10,7 +10,9 @@ import type { ComputeResult } from '../collections/array/compute.js';
 import { itemsize } from '../collections/array/dtype.js';
 import { formatBytes } from '../api/format-bytes.js';
 import { largest, product } from '../collections/array/grid.js';
-import type { Backend } from './backend.js';
+import type { Backend, DenseTables } from './backend.js';
+import { Evaluator } from '../collections/array/index.js';
+import { bridgeArrays } from './table-bridge.js';
 import { checkFreeSpace, removeStaleTemps } from './output-space.js';
 import type { BuiltJob } from './job-spec.js';
 import type { TableComputeResult } from '../collections/dataframe/index.js';
@@ -53,13 +55,24 @@ export interface JobResult extends Omit<ComputeResult, 'outputs'> {
  * Runs a built job: its array outputs, then its table outputs (one engine job each; a job with
  * only one kind runs one). Their task streams and samples are joined; the stats add up (peaks: the larger).
  */
-export async function runBuiltJob(backend: Backend, job: BuiltJob, opts: RunJobOptions): Promise<JobResult> {
+export async function runBuiltJob(backend: Backend, built: BuiltJob, opts: RunJobOptions): Promise<JobResult> {
   const runs: (ComputeResult | TableComputeResult)[] = [];
-  if (job.outputs.length || !job.tableOutputs.length) runs.push(await runArrays(backend, job, opts));
-  if (job.tableOutputs.length) {
-    const { outDir: _outDir, skipSpaceCheck: _skip, ...compute } = opts;
-    runs.push(await backend.computeTables(job.tableOutputs, compute));
+  const { outDir: _outDir, skipSpaceCheck: _skip, ...compute } = opts;
+  let job = built;
+  let dense: DenseTables | null = null;
+  try {
+    if (job.bridges.length) {
+      // Tables used as arrays first: the array outputs that read them are built over their chunks.
+      dense = await backend.computeDense(job.bridges, compute);
+      runs.push({ ...dense.run, outputs: [] });
+      const ev = new Evaluator(job.ctx, new Map([...job.datasets, ...bridgeArrays(job.ctx, dense)]));
+      job = { ...job, outputs: [...job.outputs, ...job.deferred.map((d) => ({ name: d.name, node: ev.evaluateOutput(d.src, d.name) }))] };
+    }
+    if (job.outputs.length || !job.tableOutputs.length) runs.push(await runArrays(backend, job, opts));
+  } finally {
+    dense?.release();
   }
+  if (job.tableOutputs.length) runs.push(await backend.computeTables(job.tableOutputs, compute));
   if (runs.length === 1) return runs[0];
   const byName = new Map<string, JobResult['outputs'][number]>();
   for (const r of runs) for (const o of r.outputs) byName.set(o.name, o);

@@ -10,7 +10,9 @@ import type { ComputeOptions, Engine, GraphRun } from '../../engine/engine.js';
 import { toTesseraError } from '../../engine/errors.js';
 import type { FileStamp } from '../../engine/executor.js';
 import type { ArrayGraph } from './array-graph.js';
+import type { DType } from './dtype.js';
 import { children, type ExprContext, type Node, type SourceNode } from './expr.js';
+import type { Grid } from './grid.js';
 import './kinds/index.js';
 import { lowerJob, type OutputRequest } from './lower.js';
 import { Plan } from './plan.js';
@@ -88,8 +90,13 @@ export async function persistArray(engine: Engine, ctx: ExprContext, node: Node,
   const name = `stored-${nextStored++}`;
   const keys = keepKeys.map((_, i) => `${name}:${i}`);
   engine.keep(name, owner, keepKeys.map((k, i) => ({ key: keys[i], id: run.chunks.get(k)! })));
+  return storedArray(ctx, keys, node.shape, node.grid, node.dtype);
+}
+
+/** An array whose chunks are already in the engine, kept under `keys` (one per chunk, C order of the grid). */
+export function storedArray(ctx: ExprContext, keys: string[], shape: number[], grid: Grid, dtype: DType): SourceNode {
   const spec = { kind: 'stored' as const, keys };
-  return ctx.intern<SourceNode>({ op: 'source', source: spec, shape: node.shape, dtype: node.dtype, weak: null, grid: node.grid }, spec);
+  return ctx.intern<SourceNode>({ op: 'source', source: spec, shape, dtype, weak: null, grid }, spec);
 }
 
 /** The store chunk ids of a persisted array, in C order of its grid. */

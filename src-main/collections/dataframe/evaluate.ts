@@ -52,6 +52,19 @@ export class TableEvaluator {
     }
   }
 
+  /** A table expression as a frame, saying whether it was a Series (1-d as an array) or a frame. */
+  evaluateTable(src: string, output?: string): { node: TableNode; series: boolean } {
+    try {
+      const ast = parseExpression(src);
+      const v = this.value(ast);
+      if (v.t === 'series') return { node: this.seriesFrame(v), series: true };
+      return { node: this.frameOf(ast), series: false };
+    } catch (e) {
+      if (e instanceof TesseraError && e.position) e.position.output = output;
+      throw e;
+    }
+  }
+
   private output(ast: Ast): TableOutput {
     if (ast.t === 'call' && ast.fn.t === 'name' && ast.fn.name === 'len') {
       if (ast.args.length !== 1 || ast.kwargs.length) throw bad(ast, 'BAD_ARGUMENTS', 'len() takes one table', 'for example len(df)');

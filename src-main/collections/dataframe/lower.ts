@@ -18,7 +18,7 @@ import { finishGraph } from '../../engine/finish-graph.js';
 import { type Layer, type Task, type TaskGraph, type TaskSpec, taskKey } from '../../engine/graph.js';
 import { columnsOf } from './column-expr.js';
 import './kinds/index.js'; // registers the collection's task kinds
-import type { FirstRowsSpec, GroupByMergeSpec, GroupByPartialSpec, HashJoinSpec, SortRowsSpec, TableMapSpec } from './kinds/index.js';
+import type { DenseDType, FirstRowsSpec, GroupByMergeSpec, GroupByPartialSpec, HashJoinSpec, SortRowsSpec, TableMapSpec, TableToDenseSpec } from './kinds/index.js';
 import { TesseraError } from '../../engine/errors.js';
 import { ProgramBuilder } from './kinds/table-program.js';
 import { bytesPerValue, type Column } from './schema.js';
@@ -204,7 +204,7 @@ class TableLowering {
   }
 
   /** Partitions holding exactly their rows: a head's cut made (a tail of a tail is not supported yet). */
-  private exact(p: Partitions): Partitions {
+  exact(p: Partitions): Partitions {
     if (p.tail !== undefined) throw new TesseraError('UNSUPPORTED', 'operations on a tail() are not supported yet', 'take the tail last');
     if (p.limit === undefined) return p;
     const limit = p.limit;
@@ -331,6 +331,47 @@ export function lowerTables(outputs: { name: string; node: TableNode }[], opts: 
   const plans = outputs.map((o): TableOutputPlan => {
     const p = lowering.node(o.node);
     return { name: o.name, columns: o.node.columns, keys: p.keys, limit: p.limit, tail: p.tail, heads: p.heads ?? [] };
+  });
+  return { ...finishGraph(lowering.tasks, lowering.layers), outputs: plans };
+}
+
+/** A table's columns as a dense array, one chunk per partition (the bridge to arrays). */
+export interface DensePlan {
+  name: string;
+  /** The dense chunks' keys, and the table partitions they are made from (for their row counts). */
+  keys: string[];
+  partitions: string[];
+  dtype: DenseDType;
+  /** Columns of a 2-d array (to_numpy of a frame); null for a Series' 1-d values. */
+  ncols: number | null;
+}
+
+/** numpy's common type of numeric columns; strings and times have no array dtype here. */
+function denseType(columns: Column[]): DenseDType {
+  for (const c of columns) {
+    if (c.dtype !== 'float64' && c.dtype !== 'int64' && c.dtype !== 'bool') {
+      throw new TesseraError('UNSUPPORTED', `the column '${c.name}' (${c.dtype}) has no array dtype`, 'arrays hold numbers and bools: select numeric columns, or convert (.astype(...), .dt.year, .str.len())');
+    }
+  }
+  return columns.some((c) => c.dtype === 'float64') ? 'float64' : columns.some((c) => c.dtype === 'int64') ? 'int64' : 'bool';
+}
+
+export function lowerDense(items: { name: string; node: TableNode; matrix: boolean }[]): TaskGraph<TaskSpec> & { outputs: DensePlan[] } {
+  const lowering = new TableLowering({ fullHeads: true });
+  const plans = items.map((item): DensePlan => {
+    const exact = lowering.exact(lowering.node(item.node));
+    const dtype = denseType(item.node.columns);
+    const layer = `table-to-dense-${lowering.layers.length}`;
+    const width = (dtype === 'bool' ? 1 : 8) * item.node.columns.length;
+    const keys = exact.keys.map((dep, i) => {
+      const key = taskKey(layer, [i]);
+      const estBytes = Math.ceil((exact.bytes[i] ?? 65536) * width / Math.max(1, rowBytes(item.node.columns))) + 4096;
+      const spec: TableToDenseSpec = { kind: 'table_to_dense', columns: item.node.columns.map((_, k) => k), dtype, matrix: item.matrix, estBytes };
+      lowering.tasks.push({ key, layer, index: [i], deps: [dep], spec, estBytes, priority: 0 });
+      return key;
+    });
+    lowering.layers.push({ name: layer, label: 'table_to_dense', kind: 'table_to_dense', tasks: keys.length, deps: [exact.layer], indexShape: [] });
+    return { name: item.name, keys, partitions: exact.keys, dtype, ncols: item.matrix ? item.node.columns.length : null };
   });
   return { ...finishGraph(lowering.tasks, lowering.layers), outputs: plans };
 }

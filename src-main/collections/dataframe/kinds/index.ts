@@ -9,17 +9,19 @@ import { readCsvKind, type ReadCsvColumn, type ReadCsvSpec } from './read-csv.js
 import { readParquetKind, type ReadParquetColumn, type ReadParquetSpec } from './read-parquet.js';
 import { firstRowsKind, type FirstRowsSpec, hashJoinKind, type HashJoinSpec, sortRowsKind, type SortRowsSpec } from './row-ops.js';
 import { tableMapKind, type TableMapSpec } from './table-map.js';
+import { tableToDenseKind, type TableToDenseSpec } from './table-to-dense.js';
 import { timeseriesKind, type TimeseriesSpec } from './timeseries.js';
 
 export type { CsvColumnDType } from './read-csv.js';
 export type { AggName } from './group-by.js';
 export type { GroupByMergeSpec, GroupByPartialSpec, ReadCsvColumn, ReadCsvSpec, ReadParquetColumn, ReadParquetSpec, TableMapSpec };
-export type { FirstRowsSpec, HashJoinSpec, SortRowsSpec };
+export type { FirstRowsSpec, HashJoinSpec, SortRowsSpec, TableToDenseSpec };
+export type { DenseDType } from './table-to-dense.js';
 export type { TimeseriesColumn, TimeseriesGenerator, TimeseriesSpec } from './timeseries.js';
 
 /** Every task a dataframe job makes. */
 export type DataframeTaskSpec = ReadCsvSpec | ReadParquetSpec | TableMapSpec | GroupByPartialSpec | GroupByMergeSpec | TimeseriesSpec
-  | SortRowsSpec | FirstRowsSpec | HashJoinSpec;
+  | SortRowsSpec | FirstRowsSpec | HashJoinSpec | TableToDenseSpec;
 
 registerTaskKind(readCsvKind);
 registerTaskKind(readParquetKind);
@@ -30,3 +32,4 @@ registerTaskKind(timeseriesKind);
 registerTaskKind(sortRowsKind);
 registerTaskKind(firstRowsKind);
 registerTaskKind(hashJoinKind);
+registerTaskKind(tableToDenseKind);
