@@ -25,6 +25,8 @@ extern const TaskKind kGroupByPartialKind;
 extern const TaskKind kGroupByMergeKind;
 extern const TaskKind kReadParquetKind;
 extern const TaskKind kTimeseriesKind;
+extern const TaskKind kWriteTableKind;
+extern const TaskKind kCommitTableKind;
 
 namespace {
 
@@ -52,6 +54,8 @@ constexpr TaskKindEntry kKinds[] = {
     {10, "table_map", &kTableMapKind},
     {11, "group_by_partial", &kGroupByPartialKind},
     {12, "group_by_merge", &kGroupByMergeKind},
+    {13, "write_table", &kWriteTableKind},
+    {14, "commit_table", &kCommitTableKind},
     {20, "read_parquet", &kReadParquetKind},
     {21, "timeseries", &kTimeseriesKind},
 };

@@ -6,7 +6,7 @@
  * (issue #17) is another implementation of the same few members.
  */
 import type { ComputeResult, OutputRequest } from '../collections/array/compute.js';
-import type { TableComputeResult, TableOutput } from '../collections/dataframe/index.js';
+import type { TableComputeOptions, TableComputeResult, TableOutput } from '../collections/dataframe/index.js';
 import type { ComputeOptions } from '../engine/engine.js';
 
 export interface Backend {
@@ -23,8 +23,8 @@ export interface Backend {
    * Task events go to `opts.bus` and `opts.log`, and `opts.signal` cancels.
    */
   computeArrays(outputs: OutputRequest[], opts: ComputeOptions): Promise<ComputeResult>;
-  /** Computes table outputs (the dataframe collection's): rows inline, or a row count. */
-  computeTables(outputs: { name: string; output: TableOutput }[], opts: ComputeOptions): Promise<TableComputeResult>;
+  /** Computes table outputs (the dataframe collection's): rows inline, or a file (`opts.files`) and a row count. */
+  computeTables(outputs: { name: string; output: TableOutput }[], opts: TableComputeOptions): Promise<TableComputeResult>;
   /** Lets its workers go; it runs nothing after. */
   close(): Promise<void>;
 }

@@ -4,7 +4,7 @@
  * It owns its engine: closing the backend closes the engine.
  */
 import { computeArrays, type ComputeResult, type OutputRequest } from '../collections/array/compute.js';
-import { computeTables, type TableComputeResult, type TableOutput } from '../collections/dataframe/index.js';
+import { computeTables, type TableComputeOptions, type TableComputeResult, type TableOutput } from '../collections/dataframe/index.js';
 import { type ComputeOptions, Engine, type EngineOptions } from '../engine/engine.js';
 import type { Backend } from './backend.js';
 
@@ -33,7 +33,7 @@ export class LocalBackend implements Backend {
     return computeArrays(this.engine, outputs, opts);
   }
 
-  computeTables(outputs: { name: string; output: TableOutput }[], opts: ComputeOptions): Promise<TableComputeResult> {
+  computeTables(outputs: { name: string; output: TableOutput }[], opts: TableComputeOptions): Promise<TableComputeResult> {
     return computeTables(this.engine, outputs, opts);
   }
 

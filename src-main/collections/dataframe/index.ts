@@ -11,3 +11,4 @@ export * from './inspect.js';
 export * from './inspect-parquet.js';
 export * from './parquet-files.js';
 export * from './parquet-source.js';
+export * from './write-tables.js';

@@ -9,14 +9,15 @@ import { readCsvKind, type ReadCsvColumn, type ReadCsvSpec } from './read-csv.js
 import { readParquetKind, type ReadParquetColumn, type ReadParquetSpec } from './read-parquet.js';
 import { tableMapKind, type TableMapSpec } from './table-map.js';
 import { timeseriesKind, type TimeseriesSpec } from './timeseries.js';
+import { commitTableKind, type CommitTableSpec, writeTableKind, type WriteTableSpec } from './write-table.js';
 
 export type { CsvColumnDType } from './read-csv.js';
 export type { AggName } from './group-by.js';
-export type { GroupByMergeSpec, GroupByPartialSpec, ReadCsvColumn, ReadCsvSpec, ReadParquetColumn, ReadParquetSpec, TableMapSpec };
+export type { CommitTableSpec, GroupByMergeSpec, GroupByPartialSpec, ReadCsvColumn, ReadCsvSpec, ReadParquetColumn, ReadParquetSpec, TableMapSpec, WriteTableSpec };
 export type { TimeseriesColumn, TimeseriesGenerator, TimeseriesSpec } from './timeseries.js';
 
 /** Every task a dataframe job makes. */
-export type DataframeTaskSpec = ReadCsvSpec | ReadParquetSpec | TableMapSpec | GroupByPartialSpec | GroupByMergeSpec | TimeseriesSpec;
+export type DataframeTaskSpec = ReadCsvSpec | ReadParquetSpec | TableMapSpec | GroupByPartialSpec | GroupByMergeSpec | TimeseriesSpec | WriteTableSpec | CommitTableSpec;
 
 registerTaskKind(readCsvKind);
 registerTaskKind(readParquetKind);
@@ -24,3 +25,5 @@ registerTaskKind(tableMapKind);
 registerTaskKind(groupByPartialKind);
 registerTaskKind(groupByMergeKind);
 registerTaskKind(timeseriesKind);
+registerTaskKind(writeTableKind);
+registerTaskKind(commitTableKind);
