@@ -54,6 +54,8 @@ const SAMPLES: (ArrayTaskSpec | CopySpec | DataframeTaskSpec)[] = [
     columns: [{ name: 'a', dtype: 'int64' }, { name: 'year', dtype: 'int64', constant: { value: '2020' } }, { name: 'region', dtype: 'string', constant: { value: null } }] },
   { kind: 'timeseries', seed: 42, startNs: '946684800000000001', freqNs: 1e9, row0: 86400, nrows: 3600, estBytes: 4096,
     columns: [{ name: 'timestamp', generator: 'timestamp', stream: 0 }, { name: 'id', generator: 'poisson', stream: 7 }, { name: 'name', generator: 'choice', stream: 8 }, { name: 'x', generator: 'uniform', stream: 9 }] },
+  { kind: 'write_table', writer: 1, index: 3 },
+  { kind: 'commit_table', writer: 1, partitions: 4 },
 ];
 /** Kinds that read exactly one partition. */
 const ONE_INPUT = new Set(['table_map', 'group_by_partial']);
@@ -61,7 +63,7 @@ const ONE_INPUT = new Set(['table_map', 'group_by_partial']);
 describe('task kinds', () => {
   it('every kind has its own code, and a clash is refused', () => {
     const kinds = registeredTaskKinds();
-    expect(kinds.map((k) => k.name).sort()).toEqual(['assemble', 'call', 'combine', 'commit', 'copy', 'group_by_merge', 'group_by_partial', 'map', 'matmul', 'read_csv', 'read_parquet', 'reduce', 'table_map', 'timeseries', 'write']);
+    expect(kinds.map((k) => k.name).sort()).toEqual(['assemble', 'call', 'combine', 'commit', 'copy', 'group_by_merge', 'group_by_partial', 'map', 'matmul', 'read_csv', 'read_parquet', 'reduce', 'table_map', 'timeseries', 'write', 'write_table', 'commit_table'].sort());
     expect(new Set(kinds.map((k) => k.code)).size).toBe(kinds.length);
     const clash: TaskKind<TaskSpec> = { name: 'map2', code: kinds.find((k) => k.name === 'map')!.code, encode: () => undefined, estimate: () => 0 };
     expect(() => registerTaskKind(clash)).toThrow(/clashes/);

@@ -82,7 +82,7 @@ async function runOnce(engine: Engine, outputs: { name: string; node: TableNode;
       const output = outputs[k].output;
       if (output.kind === 'len') return { name: o.name, kind: 'scalar', dtype: 'int64', value: nrows };
       const table = { name: o.name, kind: 'table' as const, columns: o.columns.map((c) => c.name), dtypes: o.columns.map((c) => c.dtype), nrows };
-      if (files && output.kind !== 'reduce' && nrows > (files.inlineRows ?? MAX_INLINE_ROWS)) {
+      if (files && output.kind !== 'reduce' && (files.inlineRows === 0 || nrows > (files.inlineRows ?? MAX_INLINE_ROWS))) {
         const path = join(files.dir, `${o.name}.${files.format}`);
         toFiles.push({ name: o.name, path, columns: o.columns, nrows, ids });
         return { ...table, path };
