@@ -15,6 +15,7 @@
 #include "io/mapped_guard.h"
 #include "io/npy_header.h"
 #include "io/npy_writer.h"
+#include "io/table_output.h"
 #include "kernels/op_table.h"
 #include "kernels/philox.h"
 #include "kernels/program_registry.h"
@@ -407,6 +408,44 @@ Napi::Value ForgetWriter(const Napi::CallbackInfo& info) {
   });
 }
 
+// declareTableWriter({path, format, names, types, limit, library}): a CSV or Parquet file for a
+// table output, filled by write_table tasks and renamed into place by commit_table (ADR 0017).
+Napi::Value DeclareTableWriter(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    Napi::Object o = arg_object(info, 0);
+    TableOutputSpec s;
+    s.path = get_string(o, "path");
+    s.format = get_string(o, "format");
+    s.columns.names = to_strings(o.Get("names"), "names");
+    for (const std::string& t : to_strings(o.Get("types"), "types")) {
+      table::ColumnType ct;
+      if (t == "timedelta") ct = table::ColumnType::Timedelta;
+      else if (!table::column_type_from_name(t, &ct)) throw Error("BAD_ARGUMENT", "unknown column type '" + t + "'", "");
+      s.columns.types.push_back(ct);
+    }
+    const int64_t limit = get_int(o, "limit", -1);
+    if (limit >= 0) s.limit = static_cast<uint64_t>(limit);
+    if (!o.Get("library").IsUndefined()) s.library = get_string(o, "library");
+    return Napi::Number::New(info.Env(), declare_table_output(std::move(s)));
+  });
+}
+
+Napi::Value AbortTableWriter(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const int id = static_cast<int>(arg_number(info, 0));
+    table::TableWriterRegistry::instance().get(id)->abort();
+    table::TableWriterRegistry::instance().forget(id);
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value ForgetTableWriter(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    table::TableWriterRegistry::instance().forget(static_cast<int>(arg_number(info, 0)));
+    return info.Env().Undefined();
+  });
+}
+
 // Philox4x32-10 on one counter and key: for the known-answer tests of the generator.
 Napi::Value Philox(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
@@ -467,6 +506,9 @@ class TesseraAddon : public Napi::Addon<TesseraAddon> {
         InstanceMethod("declareWriter", &TesseraAddon::Call<DeclareWriter>),
         InstanceMethod("abortWriter", &TesseraAddon::Call<AbortWriter>),
         InstanceMethod("forgetWriter", &TesseraAddon::Call<ForgetWriter>),
+        InstanceMethod("declareTableWriter", &TesseraAddon::Call<DeclareTableWriter>),
+        InstanceMethod("abortTableWriter", &TesseraAddon::Call<AbortTableWriter>),
+        InstanceMethod("forgetTableWriter", &TesseraAddon::Call<ForgetTableWriter>),
         InstanceMethod("philox", &TesseraAddon::Call<Philox>),
         InstanceMethod("readProbe", &TesseraAddon::Call<ReadProbe>),
     });

@@ -58,6 +58,8 @@ const SAMPLES: (ArrayTaskSpec | CopySpec | DataframeTaskSpec)[] = [
   { kind: 'first_rows', columns: [2, 0], estBytes: 4096 },
   { kind: 'table_to_dense', columns: [0, 1], dtype: 'float64', matrix: true, estBytes: 4096 },
   { kind: 'hash_join', probeKeys: [0, 2], buildKeys: [1, 0], how: 'outer', columns: [{ side: 0, column: 0, name: 'k' }, { side: 1, column: 3, name: 'v' }], estBytes: 4096 },
+  { kind: 'write_table', writer: 1, index: 3 },
+  { kind: 'commit_table', writer: 1, partitions: 4 },
 ];
 /** Kinds that read exactly one partition, or two. */
 const ONE_INPUT = new Set(['table_map', 'group_by_partial', 'table_to_dense']);
@@ -65,7 +67,7 @@ const ONE_INPUT = new Set(['table_map', 'group_by_partial', 'table_to_dense']);
 describe('task kinds', () => {
   it('every kind has its own code, and a clash is refused', () => {
     const kinds = registeredTaskKinds();
-    expect(kinds.map((k) => k.name).sort()).toEqual(['assemble', 'call', 'combine', 'commit', 'copy', 'first_rows', 'group_by_merge', 'group_by_partial', 'hash_join', 'map', 'matmul', 'read_csv', 'read_parquet', 'reduce', 'sort_rows', 'table_map', 'table_to_dense', 'timeseries', 'write']);
+    expect(kinds.map((k) => k.name).sort()).toEqual(['assemble', 'call', 'combine', 'commit', 'copy', 'first_rows', 'group_by_merge', 'group_by_partial', 'hash_join', 'map', 'matmul', 'read_csv', 'read_parquet', 'reduce', 'sort_rows', 'table_map', 'table_to_dense', 'timeseries', 'write', 'write_table', 'commit_table'].sort());
     expect(new Set(kinds.map((k) => k.code)).size).toBe(kinds.length);
     const clash: TaskKind<TaskSpec> = { name: 'map2', code: kinds.find((k) => k.name === 'map')!.code, encode: () => undefined, estimate: () => 0 };
     expect(() => registerTaskKind(clash)).toThrow(/clashes/);

@@ -31,6 +31,7 @@ enum Type : int {
   kTimestamp = 12,
   kDate = 13,
   kVarchar = 17,
+  kTimestampNs = 22,
 };
 
 // Handles: pointers to structs whose only member is an internal pointer.
@@ -39,11 +40,15 @@ struct ConnectionT { void* internal_ptr; };
 struct ConfigT { void* internal_ptr; };
 struct DataChunkT { void* internal_ptr; };
 struct VectorT { void* internal_ptr; };
+struct AppenderT { void* internal_ptr; };
+struct LogicalTypeT { void* internal_ptr; };
 using Database = DatabaseT*;
 using Connection = ConnectionT*;
 using Config = ConfigT*;
 using DataChunk = DataChunkT*;
 using Vector = VectorT*;
+using Appender = AppenderT*;
+using LogicalType = LogicalTypeT*;
 
 // duckdb_result: allocated by the caller, filled by duckdb_query, freed by duckdb_destroy_result.
 // The leading fields are deprecated and never read; only the layout matters.
@@ -96,7 +101,21 @@ constexpr uint32_t kStringInlineLength = 12;
   X(duckdb_data_chunk_get_size, idx_t, (DataChunk))                                                \
   X(duckdb_data_chunk_get_vector, Vector, (DataChunk, idx_t))                                      \
   X(duckdb_vector_get_data, void*, (Vector))                                                       \
-  X(duckdb_vector_get_validity, uint64_t*, (Vector))
+  X(duckdb_vector_get_validity, uint64_t*, (Vector))                                               \
+  /* Writing (table outputs, ADR 0017): a data chunk filled in place, appended to a table. */      \
+  X(duckdb_close, void, (Database*))                                                               \
+  X(duckdb_vector_size, idx_t, ())                                                                 \
+  X(duckdb_create_logical_type, LogicalType, (Type))                                               \
+  X(duckdb_destroy_logical_type, void, (LogicalType*))                                             \
+  X(duckdb_create_data_chunk, DataChunk, (LogicalType*, idx_t))                                    \
+  X(duckdb_data_chunk_set_size, void, (DataChunk, idx_t))                                          \
+  X(duckdb_vector_ensure_validity_writable, void, (Vector))                                        \
+  X(duckdb_vector_assign_string_element_len, void, (Vector, idx_t, const char*, idx_t))            \
+  X(duckdb_appender_create, State, (Connection, const char*, const char*, Appender*))              \
+  X(duckdb_appender_error, const char*, (Appender))                                                \
+  X(duckdb_append_data_chunk, State, (Appender, DataChunk))                                        \
+  X(duckdb_appender_close, State, (Appender))                                                      \
+  X(duckdb_appender_destroy, State, (Appender*))
 
 struct Api {
 #define TESSERA_DUCKDB_FIELD(name, ret, args) ret(*name) args = nullptr;

@@ -29,6 +29,8 @@ extern const TaskKind kHashJoinKind;
 extern const TaskKind kTableToDenseKind;
 extern const TaskKind kReadParquetKind;
 extern const TaskKind kTimeseriesKind;
+extern const TaskKind kWriteTableKind;
+extern const TaskKind kCommitTableKind;
 
 namespace {
 
@@ -60,6 +62,8 @@ constexpr TaskKindEntry kKinds[] = {
     {14, "first_rows", &kFirstRowsKind},
     {15, "hash_join", &kHashJoinKind},
     {16, "table_to_dense", &kTableToDenseKind},
+    {17, "write_table", &kWriteTableKind},
+    {18, "commit_table", &kCommitTableKind},
     {20, "read_parquet", &kReadParquetKind},
     {21, "timeseries", &kTimeseriesKind},
 };

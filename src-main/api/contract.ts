@@ -35,7 +35,8 @@ export type ApiError = z.infer<typeof ErrorSchema>;
 // ---- requests and responses -----------------------------------------------------------------
 
 /** What can be exported from a finished job: an output ("out." + its name), the trace, the report. */
-export const EXPORT_WHAT = /^(trace|report|out\.[A-Za-z_][A-Za-z0-9_]*)$/;
+/** `out.NAME` (a table: `out.NAME.csv` or `out.NAME.parquet`, Parquet unless said), `trace` or `report`. */
+export const EXPORT_WHAT = /^(trace|report|out\.[A-Za-z_][A-Za-z0-9_]*(\.(csv|parquet))?)$/;
 
 /** A layer of a job's task graph: one operation (fused chain) over the chunks of an array. */
 export const LayerSchema = z.object({

@@ -149,6 +149,12 @@ export class Engine {
     return this.kept.get(key);
   }
 
+  /** Stops naming a kept set without freeing its chunks (their owner still holds them: a job that lends its chunks to a second graph). */
+  forget(name: string): void {
+    for (const k of this.keptSets.get(name)?.keys ?? []) this.kept.delete(k);
+    this.keptSets.delete(name);
+  }
+
   /** Frees a kept set; false if there is none of that name. */
   drop(name: string): boolean {
     const set = this.keptSets.get(name);

@@ -185,6 +185,10 @@ export interface NativeAddon {
   declareWriter(w: { path: string; dtype: DTypeName; shape: number[] }): number;
   abortWriter(id: number): void;
   forgetWriter(id: number): void;
+  /** A CSV or Parquet file for a table output, filled by write_table tasks (ADR 0017); `limit`: rows kept (a head). */
+  declareTableWriter(w: { path: string; format: 'csv' | 'parquet'; names: string[]; types: string[]; limit?: number; library?: string }): number;
+  abortTableWriter(id: number): void;
+  forgetTableWriter(id: number): void;
   philox(p: { counter: number[]; key: number[] }): number[];
   /** Reads every byte of a chunk once (the benchmarks' memory-bandwidth probe). */
   readProbe(chunk: number): number;

@@ -6,7 +6,7 @@
  * (issue #17) is another implementation of the same few members.
  */
 import type { ComputeResult, OutputRequest } from '../collections/array/compute.js';
-import type { DenseRun, DenseTable, TableComputeResult, TableNode, TableOutput } from '../collections/dataframe/index.js';
+import type { DenseRun, DenseTable, TableComputeOptions, TableComputeResult, TableNode, TableOutput } from '../collections/dataframe/index.js';
 import type { ComputeOptions } from '../engine/engine.js';
 
 export interface Backend {
@@ -28,8 +28,8 @@ export interface Backend {
    * reads them, under stored keys (`<name>:<i>`, one per partition); `release` frees them.
    */
   computeDense(items: { name: string; node: TableNode; matrix: boolean }[], opts: ComputeOptions): Promise<DenseTables>;
-  /** Computes table outputs (the dataframe collection's): rows inline, or a row count. */
-  computeTables(outputs: { name: string; output: TableOutput }[], opts: ComputeOptions): Promise<TableComputeResult>;
+  /** Computes table outputs (the dataframe collection's): rows inline, or a file (`opts.files`) and a row count. */
+  computeTables(outputs: { name: string; output: TableOutput }[], opts: TableComputeOptions): Promise<TableComputeResult>;
   /** Lets its workers go; it runs nothing after. */
   close(): Promise<void>;
 }

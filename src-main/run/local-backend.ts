@@ -4,7 +4,7 @@
  * It owns its engine: closing the backend closes the engine.
  */
 import { computeArrays, type ComputeResult, type OutputRequest } from '../collections/array/compute.js';
-import { computeDense, computeTables, type TableComputeResult, type TableNode, type TableOutput } from '../collections/dataframe/index.js';
+import { computeDense, computeTables, type TableComputeOptions, type TableComputeResult, type TableNode, type TableOutput } from '../collections/dataframe/index.js';
 import { type ComputeOptions, Engine, type EngineOptions } from '../engine/engine.js';
 import type { Backend, DenseTables } from './backend.js';
 
@@ -47,7 +47,7 @@ export class LocalBackend implements Backend {
     };
   }
 
-  computeTables(outputs: { name: string; output: TableOutput }[], opts: ComputeOptions): Promise<TableComputeResult> {
+  computeTables(outputs: { name: string; output: TableOutput }[], opts: TableComputeOptions): Promise<TableComputeResult> {
     return computeTables(this.engine, outputs, opts);
   }
 

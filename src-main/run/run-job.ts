@@ -15,7 +15,7 @@ import { Evaluator } from '../collections/array/index.js';
 import { bridgeArrays } from './table-bridge.js';
 import { checkFreeSpace, removeStaleTemps } from './output-space.js';
 import type { BuiltJob } from './job-spec.js';
-import type { TableComputeResult } from '../collections/dataframe/index.js';
+import type { TableComputeResult, TableFileFormat } from '../collections/dataframe/index.js';
 
 /** Arrays up to this many elements are returned as values; larger ones are written to files. */
 export const MAX_VALUE_ELEMENTS = 10_000;
@@ -25,6 +25,10 @@ export interface RunJobOptions extends ComputeOptions {
   outDir: string;
   /** Write even if the output disk reports too little free space (a file system whose statfs misleads). */
   skipSpaceCheck?: boolean;
+  /** The file format of tables too large to return inline (ADR 0017); parquet unless said. */
+  tableFormat?: TableFileFormat;
+  /** Rows up to which a table comes back inline (MAX_INLINE_ROWS unless said; 0 writes every table to a file). */
+  inlineRows?: number;
 }
 
 /**
@@ -72,7 +76,7 @@ export async function runBuiltJob(backend: Backend, built: BuiltJob, opts: RunJo
   } finally {
     dense?.release();
   }
-  if (job.tableOutputs.length) runs.push(await backend.computeTables(job.tableOutputs, compute));
+  if (job.tableOutputs.length) runs.push(await runTables(backend, job, opts));
   if (runs.length === 1) return runs[0];
   const byName = new Map<string, JobResult['outputs'][number]>();
   for (const r of runs) for (const o of r.outputs) byName.set(o.name, o);
@@ -89,7 +93,23 @@ export async function runBuiltJob(backend: Backend, built: BuiltJob, opts: RunJo
   };
 }
 
-async function runArrays(backend: Backend, job: BuiltJob, { outDir: out, skipSpaceCheck, ...compute }: RunJobOptions): Promise<ComputeResult> {
+/** Table outputs: small ones inline, larger ones written to OUT/NAME.parquet (or .csv) once the folder has room. */
+async function runTables(backend: Backend, job: BuiltJob, { outDir, skipSpaceCheck, tableFormat, inlineRows, ...compute }: RunJobOptions): Promise<TableComputeResult> {
+  const dir = resolve(outDir);
+  return backend.computeTables(job.tableOutputs, {
+    ...compute,
+    files: {
+      dir, format: tableFormat ?? 'parquet', inlineRows,
+      reserve: async (bytes) => {
+        await mkdir(dir, { recursive: true });
+        await removeStaleTemps(dir);
+        if (!skipSpaceCheck) await checkFreeSpace(dir, bytes);
+      },
+    },
+  });
+}
+
+async function runArrays(backend: Backend, job: BuiltJob, { outDir: out, skipSpaceCheck, tableFormat: _format, inlineRows: _inline, ...compute }: RunJobOptions): Promise<ComputeResult> {
   const outDir = resolve(out);
   const requests = job.outputs.map((o) => ({
     name: o.name, node: o.node,

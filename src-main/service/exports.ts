@@ -2,7 +2,8 @@
  * Files a window exports from a finished job, written into the job's folder of the data folder
  * through the atomic writer: `out.NAME` as .npy (value outputs are encoded here; file outputs
  * already are .npy files), `trace` as Chrome/Perfetto JSON, `report` as the HTML performance
- * report (a profile's was written when it finished: profile-reports.ts).
+ * report (a profile's was written when it finished: profile-reports.ts). A table exports as
+ * `out.NAME.csv` or `out.NAME.parquet` (table-exports.ts).
  */
 import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,11 +18,12 @@ import { writeAtomically } from '../run/write-atomically.js';
 import type { JobHistory } from './job-history.js';
 import { encodeNpy } from './npy-encode.js';
 import type { ProfileReports } from './profile-reports.js';
+import { exportTable, type TableExportContext } from './table-exports.js';
 
 export class JobExports {
   /** `machine`: the backend whose machine a report names (the host's default). */
   constructor(private readonly jobsDir: string, private readonly history: JobHistory, private readonly profileReports: ProfileReports,
-    private readonly machine: () => Pick<Backend, 'simd' | 'workers'>) {}
+    private readonly machine: () => Backend, private readonly tables: Omit<TableExportContext, 'backend'>) {}
 
   /** Writes `what` of a job ("out.NAME", "trace" or "report"); returns its path and a file name to offer. */
   async exportFile(jobId: string, what: string): Promise<Result<'exportFile'>> {
@@ -47,10 +49,11 @@ export class JobExports {
       await writeAtomically(path, JSON.stringify(chromeTrace(job.records as never, { jobId, spec: job.spec, stats: job.stats })));
       return { path, fileName: `${jobId}-trace.json` };
     }
-    const name = what.replace(/^out\./, '');
+    const [, name, format] = /^out\.([^.]+)(?:\.(csv|parquet))?$/.exec(what) ?? [];
     const out = what.startsWith('out.') ? (job.outputs as OutputEvent[]).find((o) => o.name === name) : undefined;
     if (!out) throw new TesseraError('NOT_FOUND', `job ${jobId} has no output '${name}'`, `its outputs: ${(job.outputs as OutputEvent[]).map((o) => o.name).join(', ') || 'none'}`);
-    if (out.kind === 'table') throw new TesseraError('UNSUPPORTED', `'${name}' is a table: tables are not exported as .npy`, 'CSV and Parquet exports of tables come with the next release; copy the rows from the results for now');
+    if (out.kind === 'table') return exportTable({ ...this.tables, backend: this.machine() }, job.spec, out, (format ?? 'parquet') as 'csv' | 'parquet', dir);
+    if (format) throw new TesseraError('UNSUPPORTED', `'${name}' is ${out.kind === 'array' ? 'an array' : 'a scalar'}: it exports as .npy`, `export out.${name}`);
     const fileName = `${name}.npy`;
     if (out.path) {
       try { await access(out.path); } catch { throw new TesseraError('FILE_NOT_FOUND', `the output file ${out.path} is gone`, 'run the job again'); }

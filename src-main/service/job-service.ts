@@ -64,9 +64,9 @@ export class JobService {
     const profiles = new ProfileStore(join(opts.dataDir, 'profiles.json'));
     const profileReports = new ProfileReports(join(opts.dataDir, 'profile-reports'));
     this.datasets = new Datasets(new Uploads(join(opts.dataDir, 'uploads'), opts.uploadReserveBytes), this.history, fileAccess);
-    this.exports = new JobExports(jobsDir, this.history, profileReports, () => this.backends.host);
     // Which files a job may read: those the file access allows, or any without one.
     const readable: ReadableCheck | undefined = fileAccess ? (path) => fileAccess.check(path) : undefined;
+    this.exports = new JobExports(jobsDir, this.history, profileReports, () => this.backends.host, { baseDir: opts.baseDir, readable });
     this.jobRuns = { backends: this.backends, history: this.history, autoChunks: autoChunksFrom(profiles), baseDir: opts.baseDir, jobsDir, readable };
     this.profileRuns = { backends: this.backends, profiles, profileReports, baseDir: opts.baseDir, readable };
   }

@@ -3,14 +3,16 @@
  * run them keeping every output partition, and reads the partitions back as one table per output
  * (columns in order, rows concatenated in partition order).
  */
+import { join } from 'node:path';
 import { native } from '../../native/addon.js';
 import type { ComputeOptions, Engine, GraphRun } from '../../engine/engine.js';
-import { toTesseraError } from '../../engine/errors.js';
+import { TesseraError, toTesseraError } from '../../engine/errors.js';
 import { type LowerOptions, lowerTables, tableFiles, type TableGraph } from './lower.js';
 import { type Cell, type TableColumnValues, toRows } from './rows.js';
 import type { Column, ColumnType } from './schema.js';
 import type { TableOutput } from './evaluate.js';
 import { project, type TableNode } from './table-node.js';
+import { type TableFileRequest, type TableFiles, tableFileBytes, writeTableFiles } from './write-tables.js';
 
 /** Tables up to this many rows come back inline; the issue's bound for JSON output. */
 export const MAX_INLINE_ROWS = 10_000;
@@ -21,8 +23,10 @@ export interface TableResult {
   columns: string[];
   dtypes: ColumnType[];
   nrows: number;
-  /** The rows (at most MAX_INLINE_ROWS). */
-  rows: Cell[][];
+  /** The rows (at most MAX_INLINE_ROWS), or none when the table was written to `path`. */
+  rows?: Cell[][];
+  /** The CSV or Parquet file of a table too large to return inline (ADR 0017). */
+  path?: string;
 }
 
 /** len(df), or a Series reduced to one value (df.delay.mean()). NaN is "nan", as array scalars. */
@@ -48,7 +52,13 @@ function scalarValue(c: Cell): number | string | boolean {
   return c === null ? 'nan' : c;
 }
 
-export async function computeTables(engine: Engine, requested: { name: string; output: TableOutput }[], opts: ComputeOptions = {}): Promise<TableComputeResult> {
+/** What a run of table outputs may be asked besides the engine's options: where large tables go. */
+export interface TableComputeOptions extends ComputeOptions {
+  /** Unset: every table comes back inline, cut at MAX_INLINE_ROWS rows. */
+  files?: TableFiles;
+}
+
+export async function computeTables(engine: Engine, requested: { name: string; output: TableOutput }[], opts: TableComputeOptions = {}): Promise<TableComputeResult> {
   const outputs = requested.map(({ name, output }) => ({ name, node: output.kind === 'len' ? project(output.node, []) : output.node, output }));
   let run = await runOnce(engine, outputs, opts, {});
   // A head that read only the first partition and found too few rows reads them all.
@@ -56,13 +66,14 @@ export async function computeTables(engine: Engine, requested: { name: string; o
   return run.result;
 }
 
-async function runOnce(engine: Engine, outputs: { name: string; node: TableNode; output: TableOutput }[], opts: ComputeOptions, lower: LowerOptions): Promise<{ result: TableComputeResult; short: boolean }> {
+async function runOnce(engine: Engine, outputs: { name: string; node: TableNode; output: TableOutput }[], { files, ...opts }: TableComputeOptions, lower: LowerOptions): Promise<{ result: TableComputeResult; short: boolean }> {
   const owner = engine.newJob();
   try {
     const graph = lowerTables(outputs, lower);
     const keep = new Set(graph.outputs.flatMap((o) => [...o.keys, ...o.heads.map((h) => h.key)]));
     const { chunks, ...run } = await engine.run(graph, { ...opts, owner, keep, files: tableFiles(outputs) });
     let short = false;
+    const toFiles: TableFileRequest[] = [];
     const results = graph.outputs.map((o, k): TableResult | TableScalarResult => {
       const ids = o.keys.map((key) => chunks.get(key)!);
       const total = ids.reduce((s, id) => s + native().tableRows(id), 0);
@@ -70,13 +81,23 @@ async function runOnce(engine: Engine, outputs: { name: string; node: TableNode;
       const nrows = Math.min(total, o.limit ?? Infinity, o.tail ?? Infinity);
       const output = outputs[k].output;
       if (output.kind === 'len') return { name: o.name, kind: 'scalar', dtype: 'int64', value: nrows };
+      const table = { name: o.name, kind: 'table' as const, columns: o.columns.map((c) => c.name), dtypes: o.columns.map((c) => c.dtype), nrows };
+      if (files && output.kind !== 'reduce' && (files.inlineRows === 0 || nrows > (files.inlineRows ?? MAX_INLINE_ROWS))) {
+        if (o.tail !== undefined && nrows < total) throw new TesseraError('UNSUPPORTED', `'${o.name}' is a tail of more than ${MAX_INLINE_ROWS} rows: writing a tail to a file is not supported yet`, 'take a tail of at most 10,000 rows, or sort the other way and take the head');
+        const path = join(files.dir, `${o.name}.${files.format}`);
+        toFiles.push({ name: o.name, path, columns: o.columns, nrows, ids });
+        return { ...table, path };
+      }
       const rows = o.tail === undefined ? readRows(ids, o.columns, Math.min(nrows, MAX_INLINE_ROWS)) : readLastRows(ids, o.columns, nrows).slice(0, MAX_INLINE_ROWS);
       if (output.kind === 'reduce') {
         return { name: o.name, kind: 'scalar', dtype: output.dtype, value: rows.length ? scalarValue(rows[0][1]) : emptyReduction(output.fn) };
       }
-      return { name: o.name, kind: 'table', columns: o.columns.map((c) => c.name), dtypes: o.columns.map((c) => c.dtype), nrows, rows };
+      return { ...table, rows };
     });
-    return { result: { ...run, outputs: results, layers: graph.layers }, short };
+    if (short || !toFiles.length) return { result: { ...run, outputs: results, layers: graph.layers }, short };
+    await files!.reserve?.(toFiles.reduce((s, r) => s + tableFileBytes(files!.format, r.columns, r.nrows), 0));
+    const written = await writeTableFiles(engine, owner, toFiles, files!.format, opts);
+    return { result: { ...joinRuns(run, written), outputs: results, layers: [...graph.layers, ...written.layers] }, short };
   } catch (e) {
     throw toTesseraError(e, { phase: 'run' });
   } finally {
@@ -96,6 +117,19 @@ function readLastRows(ids: number[], columns: Column[], n: number): Cell[][] {
     have += chunks[0].length;
   }
   return chunks.flat();
+}
+
+/** One run's task stream and stats after another's (the tables, then their files). */
+function joinRuns(a: Omit<GraphRun, 'chunks'>, b: Omit<GraphRun, 'chunks'>): Omit<GraphRun, 'chunks'> {
+  return {
+    records: [...a.records, ...b.records], samples: [...a.samples, ...b.samples], startedAt: a.startedAt, workers: a.workers,
+    stats: {
+      tasks: a.stats.tasks + b.stats.tasks, wall_s: a.stats.wall_s + b.stats.wall_s,
+      peak_store_bytes: Math.max(a.stats.peak_store_bytes, b.stats.peak_store_bytes),
+      peak_rss_bytes: Math.max(a.stats.peak_rss_bytes, b.stats.peak_rss_bytes),
+      peak_mapped_bytes: Math.max(a.stats.peak_mapped_bytes, b.stats.peak_mapped_bytes),
+    },
+  };
 }
 
 /** The first `limit` rows of partitions `ids` (only the partitions that hold them are copied out of the store). */

@@ -12,3 +12,4 @@ export * from './inspect-parquet.js';
 export * from './parquet-files.js';
 export * from './parquet-source.js';
 export * from './dense.js';
+export * from './write-tables.js';

@@ -36,7 +36,7 @@ import { cmdProfile } from './profile-command.js';
 import { ProgressBar } from './progress.js';
 
 export const USAGE = `usage:
-  tessera run JOB.json [--json] [--out DIR] [--workers N] [--memory-limit 2GB]
+  tessera run JOB.json [--json] [--out DIR] [--format parquet|csv] [--workers N] [--memory-limit 2GB]
                        [--scheduler threads|sync] [--trace trace.json] [--report report.html]
                        [--no-space-check]
   tessera profile JOB.json [--dataset NAME] [--chunks 1e5,1e6,...|auto] [--repeat 3]
@@ -80,7 +80,7 @@ async function cmdRun(args: string[], io: Io, tStart: number): Promise<number> {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true,
     options: {
-      json: { type: 'boolean', default: false }, out: { type: 'string', default: 'tessera-out' },
+      json: { type: 'boolean', default: false }, out: { type: 'string', default: 'tessera-out' }, format: { type: 'string', default: 'parquet' },
       workers: { type: 'string' }, 'memory-limit': { type: 'string' }, scheduler: { type: 'string', default: 'threads' },
       trace: { type: 'string' }, report: { type: 'string' }, data: { type: 'string' }, 'no-space-check': { type: 'boolean', default: false },
     },
@@ -91,6 +91,7 @@ async function cmdRun(args: string[], io: Io, tStart: number): Promise<number> {
   const memoryLimit = values['memory-limit'] ? parseBytes(values['memory-limit']) : null;
   const scheduler = values.scheduler as 'threads' | 'sync';
   if (scheduler !== 'threads' && scheduler !== 'sync') throw new TesseraError('BAD_OPTION', `unknown scheduler '${scheduler}'`, 'use --scheduler threads or --scheduler sync');
+  if (values.format !== 'parquet' && values.format !== 'csv') throw new TesseraError('BAD_OPTION', `unknown table format '${values.format}'`, 'use --format parquet or --format csv');
 
   // Signals cancel from here on: one that comes while the job is still being planned ends the
   // command before anything is written (the default action would kill it without a word).
@@ -104,7 +105,7 @@ async function cmdRun(args: string[], io: Io, tStart: number): Promise<number> {
 }
 
 async function runCommand(
-  values: { out?: string; trace?: string; report?: string; data?: string; 'no-space-check'?: boolean },
+  values: { out?: string; format?: string; trace?: string; report?: string; data?: string; 'no-space-check'?: boolean },
   specPath: string,
   { json, workers, memoryLimit, scheduler }: { json: boolean; workers: number | undefined; memoryLimit: number | null; scheduler: 'threads' | 'sync' },
   abort: AbortController, io: Io, tStart: number,
@@ -119,7 +120,7 @@ async function runCommand(
     let run: SpecRun;
     try {
       run = await runSpec(backend, spec, {
-        baseDir, outDir: values.out!, memoryLimit, bus, signal: abort.signal, skipSpaceCheck: values['no-space-check'],
+        baseDir, outDir: values.out!, tableFormat: values.format as 'parquet' | 'csv', memoryLimit, bus, signal: abort.signal, skipSpaceCheck: values['no-space-check'],
         autoChunks: autoChunksFrom(new ProfileStore(profilesPath(values.data))),
         onPlanned: ({ warnings }) => {
           startup = (performance.now() - tStart) / 1000;
@@ -153,7 +154,8 @@ async function runCommand(
       for (const c of job.autoChunks) io.err(`auto chunks of ${c.dataset}: ${formatBytes(c.bytes)}, from ${c.reason}\n`);
       for (const o of result.outputs) {
         if (o.kind === 'scalar') io.out(`${o.name}  ${o.dtype}  ${formatValue(o.value)}\n`);
-        else if (o.kind === 'table') io.out(`${o.name}  table of ${o.nrows} row(s)\n${formatTable(o)}`);
+        else if (o.kind === 'table' && o.path) io.out(`${o.name}  table of ${o.nrows} row(s)  written to ${o.path}\n`);
+        else if (o.kind === 'table') io.out(`${o.name}  table of ${o.nrows} row(s)\n${formatTable({ ...o, rows: o.rows ?? [] })}`);
         else if (o.path) io.out(`${o.name}  ${o.dtype}  (${o.shape.join(', ')})  written to ${o.path}\n`);
         else io.out(`${o.name}  ${o.dtype}  (${o.shape.join(', ')})  ${JSON.stringify(o.values)}\n`);
       }

@@ -11,17 +11,18 @@ import { firstRowsKind, type FirstRowsSpec, hashJoinKind, type HashJoinSpec, sor
 import { tableMapKind, type TableMapSpec } from './table-map.js';
 import { tableToDenseKind, type TableToDenseSpec } from './table-to-dense.js';
 import { timeseriesKind, type TimeseriesSpec } from './timeseries.js';
+import { commitTableKind, type CommitTableSpec, writeTableKind, type WriteTableSpec } from './write-table.js';
 
 export type { CsvColumnDType } from './read-csv.js';
 export type { AggName } from './group-by.js';
-export type { GroupByMergeSpec, GroupByPartialSpec, ReadCsvColumn, ReadCsvSpec, ReadParquetColumn, ReadParquetSpec, TableMapSpec };
+export type { CommitTableSpec, GroupByMergeSpec, GroupByPartialSpec, ReadCsvColumn, ReadCsvSpec, ReadParquetColumn, ReadParquetSpec, TableMapSpec, WriteTableSpec };
 export type { FirstRowsSpec, HashJoinSpec, SortRowsSpec, TableToDenseSpec };
 export type { DenseDType } from './table-to-dense.js';
 export type { TimeseriesColumn, TimeseriesGenerator, TimeseriesSpec } from './timeseries.js';
 
 /** Every task a dataframe job makes. */
 export type DataframeTaskSpec = ReadCsvSpec | ReadParquetSpec | TableMapSpec | GroupByPartialSpec | GroupByMergeSpec | TimeseriesSpec
-  | SortRowsSpec | FirstRowsSpec | HashJoinSpec | TableToDenseSpec;
+  | SortRowsSpec | FirstRowsSpec | HashJoinSpec | TableToDenseSpec | WriteTableSpec | CommitTableSpec;
 
 registerTaskKind(readCsvKind);
 registerTaskKind(readParquetKind);
@@ -33,3 +34,5 @@ registerTaskKind(sortRowsKind);
 registerTaskKind(firstRowsKind);
 registerTaskKind(hashJoinKind);
 registerTaskKind(tableToDenseKind);
+registerTaskKind(writeTableKind);
+registerTaskKind(commitTableKind);

@@ -1,0 +1,49 @@
+// A table output as a Parquet file, written by DuckDB (ADR 0017; the library ADR 0015 loads for
+// reading). The rows go, in partition order, through DuckDB's appender into a table of a scratch
+// database of this output's own (a file beside the output, so DuckDB can page it out instead of
+// holding the whole output in memory), and the commit runs
+//   COPY t TO '<temp name>' (FORMAT parquet, COMPRESSION zstd)
+// and renames the file into place. Types: int64 BIGINT, float64 DOUBLE, bool BOOLEAN, timestamp
+// TIMESTAMP_NS, string VARCHAR, nulls as nulls; a timedelta is BIGINT nanoseconds (Parquet has no
+// duration DuckDB writes, and its INTERVAL keeps only microseconds).
+//
+// The write tasks build DuckDB data chunks in parallel (prepare); appending them is serial.
+#pragma once
+#include <mutex>
+#include <string>
+
+#include "../io/output_file.h"
+#include "../table/table_writer.h"
+#include "duckdb_api.h"
+
+namespace tessera::parquet {
+
+class ParquetTableWriter : public table::TableWriter {
+ public:
+  ParquetTableWriter(std::string path, std::string library, table::OutputColumns columns, uint64_t limit);
+  ~ParquetTableWriter() override;
+
+ protected:
+  std::unique_ptr<Prepared> prepare(const table::Columns& cols, uint64_t nrows) override;
+  void consume(const table::TableView& view, const table::Columns& cols, std::unique_ptr<Prepared> prepared, uint64_t take) override;
+  void finish() override;
+  void discard() override;
+
+ private:
+  const duck::Api& api();
+  void open_database();
+  void run(const std::string& sql);
+  void close_database();
+
+  const std::string library_;
+  OutputFile file_;
+  const std::string db_path_;
+  std::once_flag types_once_;
+  const duck::Api* api_ = nullptr;
+  std::vector<duck::LogicalType> types_;
+  duck::Database db_ = nullptr;
+  duck::Connection conn_ = nullptr;
+  duck::Appender appender_ = nullptr;
+};
+
+}  // namespace tessera::parquet

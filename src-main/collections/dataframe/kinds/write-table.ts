@@ -1,0 +1,36 @@
+/**
+ * write_table and commit_table: a table output written to a CSV or Parquet file (ADR 0017). One
+ * write_table per partition puts it into the output's declared writer (native/table/table_writer.h),
+ * which keeps the rows in partition order; commit_table, after them all, finishes the file and
+ * renames it into place. Neither makes a chunk.
+ *
+ * write_table: [writer, index]; deps: the partition. commit_table: [writer, partitions]; deps:
+ * every write_table of the output.
+ */
+import type { TaskKind } from '../../../engine/task-kinds.js';
+
+export interface WriteTableSpec {
+  kind: 'write_table';
+  writer: number;
+  index: number;
+}
+
+export interface CommitTableSpec {
+  kind: 'commit_table';
+  writer: number;
+  partitions: number;
+}
+
+export const writeTableKind: TaskKind<WriteTableSpec> = {
+  name: 'write_table',
+  code: 17,
+  encode(w, spec) { w.push(spec.writer); w.push(spec.index); },
+  estimate: () => 0,
+};
+
+export const commitTableKind: TaskKind<CommitTableSpec> = {
+  name: 'commit_table',
+  code: 18,
+  encode(w, spec) { w.push(spec.writer); w.push(spec.partitions); },
+  estimate: () => 0,
+};
