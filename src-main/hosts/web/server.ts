@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { EXPORT_WHAT, RequestEnvelope } from '../../api/contract.js';
+import { EXPORT_WHAT, ExportFormatSchema, RequestEnvelope } from '../../api/contract.js';
 import { encodeMessage } from '../../api/wire.js';
 import { toTesseraError } from '../../engine/errors.js';
 import type { JobService } from '../../service/job-service.js';
@@ -58,9 +58,11 @@ export async function startWebHost(service: JobService, opts: { port?: number; r
       if (!tokenAllowed(req, token, queryToken)) return send(res, 403, 'open the URL printed by `tessera serve` (it carries the access token)');
       const exported = /^\/export\/(job-[a-z0-9-]+)\/([^/]+)$/.exec(url.pathname);
       if (exported && EXPORT_WHAT.test(exported[2])) {
-        // A download: an output as .npy or the trace, written by the service from the job's history.
+        // A download: an output as .npy (a table as ?format=csv or parquet) or the trace, written by the service from the job's history.
         try {
-          const { path, fileName } = await service.exportFile(exported[1], exported[2]);
+          const format = ExportFormatSchema.optional().safeParse(url.searchParams.get('format') ?? undefined);
+          if (!format.success) throw toTesseraError({ code: 'BAD_REQUEST', message: 'format is npy, csv or parquet', hint: '' });
+          const { path, fileName } = await service.exportFile(exported[1], exported[2], format.data);
           res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Disposition': `attachment; filename="${fileName}"`, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' });
           await pipeline(createReadStream(path), res);
         } catch (e) {
