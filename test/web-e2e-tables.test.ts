@@ -7,6 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -146,6 +147,24 @@ describe.skipIf(!hasChromium())('tables in the window', () => {
     // Long content scrolls inside its panel: the page is no wider than the window.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
     await page.locator('section.panel', { has: page.locator('h2', { hasText: 'Results' }) }).screenshot({ path: join(SHOTS, 'panel-results-table.png') });
+  });
+
+  it('shows a dropped Parquet file\'s null counts from its footers, exact rows and row-group partitions', async () => {
+    const duckdb = createRequire(import.meta.url)('@duckdb/node-bindings') as { open(): Promise<unknown>; connect(db: unknown): Promise<unknown>; query(c: unknown, sql: string): Promise<unknown> };
+    const conn = await duckdb.connect(await duckdb.open());
+    const path = join(dir, 'legs.parquet');
+    await duckdb.query(conn, `COPY (SELECT i AS leg, CASE WHEN i % 5 = 0 THEN NULL ELSE i / 4 END AS km, 'c' || (i % 7) AS city FROM range(5000) t(i)) TO '${path}' (FORMAT parquet, ROW_GROUP_SIZE 2048)`);
+    const b64 = readFileSync(path).toString('base64');
+    await page.getByTestId('drop-zone').evaluate((zone, data) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], 'legs.parquet'));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, b64);
+    await page.getByTestId('dataset-legs').waitFor();
+    expect(await page.getByTestId('table-meta-legs').textContent()).toMatch(/table · parquet · 3 columns · 5,000 rows · \d+ partitions?/);
+    expect(await page.getByTestId('schema-legs').locator('tbody tr').allTextContents()).toEqual(['legint640', 'kmfloat641,000', 'citystring0']);
+    await page.getByTestId('preview-legs').locator('tbody tr').first().waitFor();
+    expect(await page.getByTestId('preview-legs').locator('tbody tr').first().locator('td').allTextContents()).toEqual(['0', 'null', 'c0']);
   });
 
   it('runs the timeseries sample from the window: its tables, group-bys and scalars', async () => {
