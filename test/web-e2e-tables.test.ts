@@ -11,6 +11,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { request } from 'node:http';
+import WebSocket from 'ws';
 import { Engine } from '../dist/src-main/engine/engine.js';
 import { FileAccess } from '../dist/src-main/service/file-access.js';
 import { JobService } from '../dist/src-main/service/job-service.js';
@@ -71,6 +73,44 @@ print(json.dumps({"origin": list(g.index), "n": [int(v) for v in g.n], "m": [flo
 async function gridColumn(name: string, col: number): Promise<string[]> {
   return page.getByTestId(`result-${name}`).locator('tr.row').evaluateAll((rows, c) => rows.map((r) => (r as HTMLTableRowElement).cells[c].textContent!.trim()), col);
 }
+
+/** A PUT to the web host's upload route, as the page sends it (its origin, the access cookie). */
+function put(path: string, body: string): Promise<{ status: number; json: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: host.port, path, method: 'PUT', headers: { Cookie: `tessera_token=${host.token}`, Origin: `http://127.0.0.1:${host.port}` } }, (res) => {
+      let text = '';
+      res.on('data', (c) => { text += c; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** One request over the web host's WebSocket. */
+function wsRequest(method: string, params: object): Promise<{ result?: unknown; error?: { code: string } }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws`, { headers: { Cookie: `tessera_token=${host.token}`, Origin: `http://127.0.0.1:${host.port}` } });
+    ws.on('open', () => ws.send(JSON.stringify({ id: 1, method, params })));
+    ws.on('message', (m) => { const msg = JSON.parse(m.toString()); if (msg.id === 1) { ws.close(); resolve(msg); } });
+    ws.on('error', reject);
+  });
+}
+
+describe('a folder of tables dropped on the web host', () => {
+  it('arrives file by file under one group and becomes one dataset; paths cannot leave the folder', async () => {
+    const group = 'g1234567890abc';
+    for (const [name, body] of [['jan.csv', 'k,v\na,1\n'], ['feb.csv', 'k,v\nb,2\nc,3\n'], ['../../escape.csv', 'k,v\nz,9\n']]) {
+      expect((await put(`/upload?group=${group}&folder=months&name=${encodeURIComponent(name)}`, body)).status).toBe(200);
+    }
+    expect((await put('/upload?group=bad&folder=x&name=a.csv', 'k\n1\n')).status).toBe(400);
+    const answer = await wsRequest('addUploadedFolder', { group });
+    expect(answer.result).toMatchObject({ name: 'months', kind: 'table', format: 'csv', files: 3, partitions: 3 });
+    // '../../escape.csv' was stored inside the folder as escape.csv.
+    expect((await wsRequest('addUploadedFolder', { group: 'nosuchgroup1' })).error?.code).toBe('NOT_FOUND');
+    expect((await wsRequest('addDataset', { path: '/etc/passwd' })).error?.code).toBe('FORBIDDEN');
+  });
+});
 
 describe.skipIf(!hasChromium())('tables in the window', () => {
   it('shows a dropped CSV\'s schema and preview, runs a group-by over it that agrees with pandas, sorts it and charts it', async () => {

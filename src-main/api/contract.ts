@@ -45,6 +45,9 @@ export type TableVocabulary = z.infer<typeof TableVocabularySchema>;
 /** What can be exported from a finished job: an output ("out." + its name), the trace, the report. */
 export const EXPORT_WHAT = /^(trace|report|out\.[A-Za-z_][A-Za-z0-9_]*)$/;
 
+/** The id a page gives the files of one dropped folder as it uploads them. */
+export const UPLOAD_GROUP = /^[A-Za-z0-9]{8,32}$/;
+
 /** The file format of an exported output: .npy (arrays, scalars) or, for tables, CSV or Parquet. */
 export const ExportFormatSchema = z.enum(['npy', 'csv', 'parquet']);
 export type ExportFormat = z.infer<typeof ExportFormatSchema>;
@@ -111,6 +114,11 @@ export const Requests = {
   /** A file the user dropped or opened (Electron: its path; the web host uploads instead). */
   addDataset: { params: z.object({ path: z.string().min(1).max(4096) }), result: DatasetSchema },
   listDatasets: { params: z.object({}), result: z.array(DatasetSchema) },
+  /**
+   * The web host: a dropped folder whose files were uploaded with `PUT /upload?group=G&folder=F&name=REL`
+   * becomes one dataset (a folder of CSV or Parquet files).
+   */
+  addUploadedFolder: { params: z.object({ group: z.string().regex(UPLOAD_GROUP) }), result: DatasetSchema },
   /** The first rows of a listed table dataset (a small job, queued with the others). */
   previewDataset: { params: z.object({ name: z.string().max(256) }), result: z.object({ columns: z.array(z.string()), dtypes: z.array(z.string()), rows: z.array(z.array(CellSchema)) }) },
   /** Finished jobs kept on disk, newest first. */

@@ -13,6 +13,7 @@ import { basename, resolve } from 'node:path';
 import type { Dataset, TableDataset } from '../api/contract.js';
 import { inspectFile } from '../collections/array/files.js';
 import { csvFiles, inspectCsv, inspectParquet, isParquetPath, parquetFiles } from '../collections/dataframe/index.js';
+import { TesseraError } from '../engine/errors.js';
 import type { FileAccess } from './file-access.js';
 import type { JobHistory } from './job-history.js';
 import type { Uploads } from './uploads.js';
@@ -79,6 +80,23 @@ export class Datasets {
       return await this.add(path, name);
     } catch (e) {
       await this.uploads.discard(path);
+      throw e;
+    }
+  }
+
+  /** Stores one file of a folder dropped on the web host's page (see addUploadedFolder). */
+  async addUploadPart(group: string, folder: string, relPath: string, body: NodeJS.ReadableStream, declaredBytes: number | null = null): Promise<void> {
+    await this.uploads.receiveInFolder(group, folder, relPath, body, declaredBytes);
+  }
+
+  /** Adds a dropped folder whose files arrived by addUploadPart as one dataset (a folder of tables); not kept if unreadable. */
+  async addUploadedFolder(group: string): Promise<Dataset> {
+    const dir = this.uploads.folderOf(group);
+    if (!dir) throw new TesseraError('NOT_FOUND', 'no files of this folder arrived', 'drop the folder again');
+    try {
+      return await this.add(dir, basename(dir).replace(/^[a-z0-9]+-[a-z0-9]+-/, ''));
+    } catch (e) {
+      await this.uploads.discard(dir);
       throw e;
     }
   }

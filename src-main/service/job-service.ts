@@ -114,6 +114,16 @@ export class JobService {
     return this.datasets.addUpload(name, body, declaredBytes);
   }
 
+  /** Stores one file of a folder dropped on the web host's page; `addUploadedFolder` then adds the folder. */
+  addUploadPart(group: string, folder: string, relPath: string, body: NodeJS.ReadableStream, declaredBytes: number | null = null): Promise<void> {
+    return this.datasets.addUploadPart(group, folder, relPath, body, declaredBytes);
+  }
+
+  /** Adds a folder whose files arrived by upload (addUploadPart) as one dataset. */
+  addUploadedFolder(group: string): Promise<Dataset> {
+    return this.datasets.addUploadedFolder(group);
+  }
+
   /** Removes old uploads no job in the history reads and none listed now (the web host's start). */
   pruneUploads(minAgeMs?: number): Promise<number> {
     return this.datasets.pruneUploads(minAgeMs);

@@ -21,6 +21,7 @@ export function handleRequest(service: JobService, method: string, rawParams: un
     case 'cancelJob': return service.cancelJob((parsed.data as { jobId: string }).jobId);
     case 'addDataset': return service.addDataset((parsed.data as { path: string }).path);
     case 'listDatasets': return service.listDatasets();
+    case 'addUploadedFolder': return service.addUploadedFolder((parsed.data as { group: string }).group);
     case 'previewDataset': return service.previewDataset((parsed.data as { name: string }).name);
     case 'listHistory': return service.listHistory();
     case 'getJob': return service.getJob((parsed.data as { jobId: string }).jobId);

@@ -4,7 +4,7 @@
  * names; and the datasets panel and run controls for tables.
  */
 import { flushPromises, mount } from '@vue/test-utils';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import DatasetsPanel from '../../src-renderer/components/DatasetsPanel.vue';
 import JobEditor from '../../src-renderer/components/JobEditor.vue';
 import RunControls from '../../src-renderer/components/RunControls.vue';
@@ -75,6 +75,8 @@ describe('completion over tables', () => {
 });
 
 describe('table datasets in the window', () => {
+  afterEach(() => { vi.unstubAllGlobals(); });
+
   it('lists a table\'s schema (nulls unknown for CSV), rows, partitions and its preview', async () => {
     datasetStore.list.splice(0);
     const dataset = { name: 'trips', path: '/d/trips.csv', kind: 'table', format: 'csv', files: 1, bytes: 2048, rows: null, estimatedRows: 1200, partitions: 1, blocksize: 64e6,
@@ -93,6 +95,29 @@ describe('table datasets in the window', () => {
     expect(w.find('[data-testid="preview-trips"] td.null').text()).toBe('null');
     await w.find('[data-testid="use-trips"]').trigger('click');
     expect(w.emitted('use')![0]).toEqual([dataset]);
+    w.unmount();
+  });
+
+  it('uploads a dropped folder of tables under one group (only its table files) and adds it as one dataset', async () => {
+    datasetStore.list.splice(0);
+    const file = (name: string) => ({ isFile: true, isDirectory: false, name, file: (ok: (f: File) => void) => ok(new File(['k\n1\n'], name)) });
+    const dirEntry = (name: string, children: object[]) => {
+      let read = false;
+      return { isFile: false, isDirectory: true, name, createReader: () => ({ readEntries: (ok: (b: object[]) => void) => { ok(read ? [] : children); read = true; } }) };
+    };
+    const root = dirEntry('flights', [file('a.parquet'), file('_SUCCESS'), dirEntry('year=2024', [file('b.parquet')]), file('notes.txt')]);
+    const puts: string[] = [];
+    vi.stubGlobal('fetch', async (url: string) => { puts.push(decodeURIComponent(url)); return { ok: true, json: async () => ({}) }; });
+    const folder = { name: 'flights', path: '/up/x-flights', kind: 'table', format: 'parquet', files: 2, bytes: 10, rows: 2, estimatedRows: 2, partitions: 2, columns: [{ name: 'k', dtype: 'int64', nulls: 0 }] };
+    const requests: unknown[][] = [];
+    const transport = { addDroppedFile: null, request: async (m: string, p: unknown) => { requests.push([m, p]); return m === 'addUploadedFolder' ? folder : { columns: [], dtypes: [], rows: [] }; } };
+    const w = mount(DatasetsPanel, { props: { transport: transport as never } });
+    await w.find('[data-testid="drop-zone"]').trigger('drop', { dataTransfer: { items: [{ webkitGetAsEntry: () => root }], files: [] } });
+    await flushPromises();
+    const group = /group=([0-9a-f]+)/.exec(puts[0])![1];
+    expect(puts.map((u) => u.replace(group, 'G'))).toEqual(['/upload?group=G&folder=flights&name=a.parquet', '/upload?group=G&folder=flights&name=year=2024/b.parquet']);
+    expect(requests[0]).toEqual(['addUploadedFolder', { group }]);
+    expect(w.find('[data-testid="table-meta-flights"]').text()).toContain('table · parquet · 2 files');
     w.unmount();
   });
 
