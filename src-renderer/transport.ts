@@ -5,14 +5,14 @@
  * download in the browser, the save dialog in Electron) and opening files by dialog (Electron; the
  * browser uploads what the user picks).
  */
-import type { ApiEvent, Dataset, Method, Params, Result } from '../src-main/api/contract';
+import type { ApiEvent, Dataset, ExportFormat, Method, Params, Result } from '../src-main/api/contract';
 import { decodeMessage } from '../src-main/api/wire';
 
 export interface Transport {
   request<M extends Method>(method: M, params: Params<M>): Promise<Result<M>>;
   onEvent(listener: (e: ApiEvent) => void): void;
-  /** Saves an output of a finished job as .npy, or its trace with what = "trace". */
-  saveExport(jobId: string, what: string): Promise<void>;
+  /** Saves an output of a finished job as .npy (a table: format "csv" or "parquet"), or its trace with what = "trace". */
+  saveExport(jobId: string, what: string, format?: ExportFormat): Promise<void>;
   /** The native open dialog, where there is one (Electron); null in a browser. */
   openDatasets: (() => Promise<Dataset[]>) | null;
   /** Adds a dropped file by its path on this machine (Electron); null in a browser, which uploads it. */
@@ -40,7 +40,8 @@ interface PreloadApi {
   exportFile(params: unknown): Promise<IpcAnswer>;
   profileJob(params: unknown): Promise<IpcAnswer>;
   openDatasets(): Promise<IpcAnswer>;
-  saveExport(jobId: string, what: string): Promise<IpcAnswer>;
+  saveExport(jobId: string, what: string, format?: ExportFormat): Promise<IpcAnswer>;
+  previewDataset(params: unknown): Promise<IpcAnswer>;
   onEvent(listener: (e: string | Uint8Array) => void): void;
   onMenu(listener: (action: string) => void): void;
 }
@@ -60,16 +61,16 @@ function ipcTransport(api: PreloadApi): Transport {
     },
     addDroppedFile: async (file) => unwrap<Dataset>(await api.addDroppedFile(file)),
     onEvent: (l) => api.onEvent((e) => l(decodeMessage(e) as ApiEvent)),
-    saveExport: async (jobId, what) => { unwrap(await api.saveExport(jobId, what)); },
+    saveExport: async (jobId, what, format) => { unwrap(await api.saveExport(jobId, what, format)); },
     openDatasets: async () => unwrap<Dataset[]>(await api.openDatasets()),
     onMenu: (l) => api.onMenu(l),
   };
 }
 
 /** A download from the web host's export route (the access cookie goes along). */
-async function download(jobId: string, what: string): Promise<void> {
+async function download(jobId: string, what: string, format?: ExportFormat): Promise<void> {
   const a = document.createElement('a');
-  a.href = `/export/${encodeURIComponent(jobId)}/${encodeURIComponent(what)}`;
+  a.href = `/export/${encodeURIComponent(jobId)}/${encodeURIComponent(what)}${format ? `?format=${format}` : ''}`;
   a.download = '';
   document.body.append(a);
   a.click();

@@ -32,11 +32,26 @@ export const ErrorSchema = z.object({
 });
 export type ApiError = z.infer<typeof ErrorSchema>;
 
+/** One value of a table's row: JSON null is a null (NaN) value. */
+export const CellSchema = z.union([z.number(), z.string(), z.boolean(), z.null()]);
+
+export const TableVocabularySchema = z.object({
+  frame: z.array(z.string()), groupby: z.array(z.string()), series: z.array(z.string()), str: z.array(z.string()), dt: z.array(z.string()),
+});
+export type TableVocabulary = z.infer<typeof TableVocabularySchema>;
+
 // ---- requests and responses -----------------------------------------------------------------
 
 /** What can be exported from a finished job: an output ("out." + its name), the trace, the report. */
 /** `out.NAME` (a table: `out.NAME.csv` or `out.NAME.parquet`, Parquet unless said), `trace` or `report`. */
 export const EXPORT_WHAT = /^(trace|report|out\.[A-Za-z_][A-Za-z0-9_]*(\.(csv|parquet))?)$/;
+
+/** The id a page gives the files of one dropped folder as it uploads them. */
+export const UPLOAD_GROUP = /^[A-Za-z0-9]{8,32}$/;
+
+/** The file format of an exported output: .npy (arrays, scalars) or, for tables, CSV or Parquet. */
+export const ExportFormatSchema = z.enum(['npy', 'csv', 'parquet']);
+export type ExportFormat = z.infer<typeof ExportFormatSchema>;
 
 /** A layer of a job's task graph: one operation (fused chain) over the chunks of an array. */
 export const LayerSchema = z.object({
@@ -46,7 +61,7 @@ export const LayerSchema = z.object({
   indexShape: z.array(z.number()).optional(),
 });
 
-export const DatasetSchema = z.object({
+export const ArrayDatasetSchema = z.object({
   name: z.string(),          // the name to use in expressions
   path: z.string(),
   kind: z.literal('array'),
@@ -57,6 +72,31 @@ export const DatasetSchema = z.object({
   order: z.enum(['C', 'F']),
   suggestedChunks: z.array(z.array(z.number())),
 });
+export type ArrayDataset = z.infer<typeof ArrayDatasetSchema>;
+
+/** A table column as a dataset lists it: `nulls` where the format knows it (Parquet footers), else null. */
+export const TableColumnSchema = z.object({ name: z.string(), dtype: z.string(), nulls: z.number().nullable() });
+
+/** A CSV/TSV or Parquet file, or a folder of them: its schema, rows and partitions (a job reads it as {"csv"|"parquet": path}). */
+export const TableDatasetSchema = z.object({
+  name: z.string(),
+  path: z.string(),
+  kind: z.literal('table'),
+  format: z.enum(['csv', 'parquet']),
+  files: z.number(),
+  columns: z.array(TableColumnSchema),
+  bytes: z.number(),
+  /** Exact (Parquet footers), or null where only an estimate is known (CSV). */
+  rows: z.number().nullable(),
+  /** Rows from a sample (CSV) or exact (Parquet). */
+  estimatedRows: z.number(),
+  partitions: z.number(),
+  /** CSV: the bytes per partition a job reads by default (the spec's "blocksize"). */
+  blocksize: z.number().optional(),
+});
+export type TableDataset = z.infer<typeof TableDatasetSchema>;
+
+export const DatasetSchema = z.discriminatedUnion('kind', [ArrayDatasetSchema, TableDatasetSchema]);
 export type Dataset = z.infer<typeof DatasetSchema>;
 
 export const Requests = {
@@ -64,13 +104,24 @@ export const Requests = {
     version: z.number(), host: z.enum(['web', 'electron']), workers: z.number(), simd: z.string(),
     samples: z.array(z.object({ name: z.string(), title: z.string(), spec: JobSpecSchema })),
     /** Names an expression may use, for completion in the editor. */
-    vocabulary: z.object({ functions: z.array(z.string()), methods: z.array(z.string()), constants: z.array(z.string()) }),
+    vocabulary: z.object({
+      functions: z.array(z.string()), methods: z.array(z.string()), constants: z.array(z.string()),
+      /** Table expressions (absent from older hosts): methods of frames, group-bys, Series, `.str` and `.dt`. */
+      tables: TableVocabularySchema.optional(),
+    }),
   }) },
   runJob: { params: z.object({ spec: JobSpecSchema, options: RunOptionsSchema }), result: z.object({ jobId: z.string() }) },
   cancelJob: { params: z.object({ jobId: z.string().max(64) }), result: z.object({ cancelled: z.boolean() }) },
   /** A file the user dropped or opened (Electron: its path; the web host uploads instead). */
   addDataset: { params: z.object({ path: z.string().min(1).max(4096) }), result: DatasetSchema },
   listDatasets: { params: z.object({}), result: z.array(DatasetSchema) },
+  /**
+   * The web host: a dropped folder whose files were uploaded with `PUT /upload?group=G&folder=F&name=REL`
+   * becomes one dataset (a folder of CSV or Parquet files).
+   */
+  addUploadedFolder: { params: z.object({ group: z.string().regex(UPLOAD_GROUP) }), result: DatasetSchema },
+  /** The first rows of a listed table dataset (a small job, queued with the others). */
+  previewDataset: { params: z.object({ name: z.string().max(256) }), result: z.object({ columns: z.array(z.string()), dtypes: z.array(z.string()), rows: z.array(z.array(CellSchema)) }) },
   /** Finished jobs kept on disk, newest first. */
   listHistory: { params: z.object({}), result: z.array(z.object({ jobId: z.string(), finished: z.number(), state: z.enum(['done', 'failed', 'cancelled']), outputs: z.array(z.string()), wall_s: z.number().optional() })) },
   /** One finished job: its spec, results or error, stats and task stream. */
@@ -93,7 +144,8 @@ export const Requests = {
   }), result: z.object({ jobId: z.string() }) },
   /** Writes an output (as .npy) or the job's trace (Chrome/Perfetto JSON) and says where. */
   /** what: "out.NAME" (an output as .npy), "trace" (Chrome/Perfetto JSON) or "report" (HTML). */
-  exportFile: { params: z.object({ jobId: z.string().regex(/^job-[a-z0-9-]+$/), what: z.string().regex(EXPORT_WHAT).max(128) }), result: z.object({ path: z.string(), fileName: z.string() }) },
+  /** format: for a table output, "csv" or "parquet" (absent: .npy, as before; optional so older windows still work). */
+  exportFile: { params: z.object({ jobId: z.string().regex(/^job-[a-z0-9-]+$/), what: z.string().regex(EXPORT_WHAT).max(128), format: ExportFormatSchema.optional() }), result: z.object({ path: z.string(), fileName: z.string() }) },
 } as const;
 
 export type Method = keyof typeof Requests;
@@ -131,7 +183,7 @@ const OutputSchema = z.object({
   histogram: HistogramSchema.optional(),
   /** Tables: the columns, their dtypes, the rows held inline (at most 10,000) and how many there are. */
   columns: z.array(z.string()).optional(), dtypes: z.array(z.string()).optional(),
-  rows: z.array(z.array(z.union([z.number(), z.string(), z.boolean(), z.null()]))).optional(), nrows: z.number().optional(),
+  rows: z.array(z.array(CellSchema)).optional(), nrows: z.number().optional(),
 });
 export type OutputEvent = z.infer<typeof OutputSchema>;
 

@@ -2,28 +2,70 @@
  * The datasets a window lists: files the user dropped or opened, inspected and named so that
  * expressions can use them, and the web host's uploads (uploads.ts), which are datasets once
  * received. Uploads no kept job reads are pruned at the web host's start.
+ *
+ * Arrays (.npy) are inspected by the array collection; tables (a .csv/.tsv or Parquet file, or a
+ * folder of them) by the dataframe collection's inspect path (`tessera inspect`): the schema with
+ * null counts where the format knows them (Parquet footers; CSV: unknown), rows (exact or
+ * estimated) and partitions. Every file a table dataset reads becomes readable by the window's jobs.
  */
-import { basename } from 'node:path';
-import type { Dataset } from '../api/contract.js';
+import { stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import type { Dataset, TableDataset } from '../api/contract.js';
 import { inspectFile } from '../collections/array/files.js';
+import { csvFiles, inspectCsv, inspectParquet, isParquetPath, parquetFiles } from '../collections/dataframe/index.js';
+import { TesseraError } from '../engine/errors.js';
 import type { FileAccess } from './file-access.js';
 import type { JobHistory } from './job-history.js';
 import type { Uploads } from './uploads.js';
+
+type Inspected = { info: Omit<Dataset, 'name'>; files: string[] };
+
+/** Whether a path is a table: a .csv/.tsv/Parquet file, or a folder holding such files. */
+async function tableFormat(path: string): Promise<'csv' | 'parquet' | null> {
+  if (/\.(csv|tsv)$/i.test(path)) return 'csv';
+  if (await isParquetPath(path)) return 'parquet';
+  const s = await stat(path).catch(() => null);
+  if (s?.isDirectory() && (await csvFiles(path).then((f) => f.length > 0, () => false))) return 'csv';
+  return null;
+}
+
+/** Inspects a file or folder the user chose: an array or a table, and the files a job over it reads. */
+export async function inspectDataset(path: string): Promise<Inspected> {
+  const format = await tableFormat(path);
+  if (format === 'parquet') {
+    const t = await inspectParquet(path);
+    const info: Omit<TableDataset, 'name'> = {
+      path: resolve(t.path), kind: 'table', format: 'parquet', files: t.files, bytes: t.bytes, rows: t.rows, estimatedRows: t.rows, partitions: t.partitions,
+      columns: t.columns.map((c) => ({ name: c.name, dtype: c.unsupported ? `${c.unsupported} (not readable yet)` : c.dtype, nulls: c.nulls })),
+    };
+    return { info, files: (await parquetFiles(resolve(path))).map((f) => f.path) };
+  }
+  if (format === 'csv') {
+    const t = await inspectCsv(path);
+    const info: Omit<TableDataset, 'name'> = {
+      path: resolve(t.path), kind: 'table', format: 'csv', files: t.files, bytes: t.bytes, rows: null, estimatedRows: t.estimatedRows, partitions: t.partitions,
+      blocksize: t.blocksize, columns: t.columns.map((c) => ({ name: c.name, dtype: c.dtype, nulls: null })),
+    };
+    return { info, files: await csvFiles(path) };
+  }
+  const info = await inspectFile(path);
+  return { info, files: [info.path] };
+}
 
 export class Datasets {
   private readonly byName = new Map<string, Dataset>();
 
   constructor(private readonly uploads: Uploads, private readonly history: JobHistory, private readonly fileAccess?: FileAccess) {}
 
-  /** Inspects a file the user dropped or opened, and lists it under a name usable in expressions. */
+  /** Inspects a file (or a folder of table files) the user dropped or opened, and lists it under a name usable in expressions. */
   async add(path: string, fileName = basename(path)): Promise<Dataset> {
-    const info = await inspectFile(path);
-    await this.fileAccess?.allowFile(info.path);
+    const { info, files } = await inspectDataset(path);
+    for (const f of files) await this.fileAccess?.allowFile(f);
     for (const d of this.byName.values()) if (d.path === info.path) return d;
     const base = fileName.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_]/g, '_').replace(/^(?=\d)/, '_') || 'data';
     let name = base;
     for (let k = 2; this.byName.has(name); k++) name = `${base}${k}`;
-    const dataset: Dataset = { name, ...info };
+    const dataset = { name, ...info } as Dataset;
     this.byName.set(name, dataset);
     return dataset;
   }
@@ -42,11 +84,32 @@ export class Datasets {
     }
   }
 
+  /** Stores one file of a folder dropped on the web host's page (see addUploadedFolder). */
+  async addUploadPart(group: string, folder: string, relPath: string, body: NodeJS.ReadableStream, declaredBytes: number | null = null): Promise<void> {
+    await this.uploads.receiveInFolder(group, folder, relPath, body, declaredBytes);
+  }
+
+  /** Adds a dropped folder whose files arrived by addUploadPart as one dataset (a folder of tables); not kept if unreadable. */
+  async addUploadedFolder(group: string): Promise<Dataset> {
+    const dir = this.uploads.folderOf(group);
+    if (!dir) throw new TesseraError('NOT_FOUND', 'no files of this folder arrived', 'drop the folder again');
+    try {
+      return await this.add(dir, basename(dir).replace(/^[a-z0-9]+-[a-z0-9]+-/, ''));
+    } catch (e) {
+      await this.uploads.discard(dir);
+      throw e;
+    }
+  }
+
   /** Removes old uploads no job in the history reads and none listed now; returns how many. */
   async pruneUploads(minAgeMs?: number): Promise<number> {
     const keep = await this.history.inputs();
     for (const d of this.byName.values()) keep.add(d.path);
     return this.uploads.prune(keep, minAgeMs);
+  }
+
+  get(name: string): Dataset | undefined {
+    return this.byName.get(name);
   }
 
   list(): Dataset[] {

@@ -10,14 +10,17 @@
  * - exports.ts: a finished job's outputs, trace and report as files.
  */
 import { join } from 'node:path';
-import type { Dataset, JobSpecInput, Result, RunOptions } from '../api/contract.js';
+import type { Dataset, ExportFormat, JobSpecInput, Result, RunOptions } from '../api/contract.js';
 import { API_VERSION } from '../api/contract.js';
 import { expressionVocabulary } from '../collections/array/index.js';
+import { tableVocabulary } from '../collections/dataframe/index.js';
 import type { Engine, EngineOptions } from '../engine/engine.js';
+import { TesseraError } from '../engine/errors.js';
 import { autoChunksFrom } from '../profile/auto-chunks.js';
 import { ProfileStore } from '../profile/profile-store.js';
 import type { ReadableCheck } from '../run/job-spec.js';
 import { LocalBackend } from '../run/local-backend.js';
+import { runSpec } from '../run/run-spec.js';
 import { Backends } from './backends.js';
 import { Datasets } from './datasets.js';
 import type { Emit } from './event-batches.js';
@@ -32,6 +35,9 @@ import { SAMPLES } from './samples.js';
 import { Uploads } from './uploads.js';
 
 export type { Emit } from './event-batches.js';
+
+/** Rows a table dataset's preview shows. */
+export const PREVIEW_ROWS = 20;
 
 export interface JobServiceOptions {
   host: 'web' | 'electron';
@@ -73,7 +79,7 @@ export class JobService {
 
   hello(): Result<'hello'> {
     const { workers, simd } = this.backends.host;
-    return { version: API_VERSION, host: this.opts.host, workers, simd, samples: SAMPLES, vocabulary: expressionVocabulary() };
+    return { version: API_VERSION, host: this.opts.host, workers, simd, samples: SAMPLES, vocabulary: { ...expressionVocabulary(), tables: tableVocabulary() } };
   }
 
   /** Queues a job; its events go to `emit`. Returns at once with the job id. */
@@ -108,6 +114,16 @@ export class JobService {
     return this.datasets.addUpload(name, body, declaredBytes);
   }
 
+  /** Stores one file of a folder dropped on the web host's page; `addUploadedFolder` then adds the folder. */
+  addUploadPart(group: string, folder: string, relPath: string, body: NodeJS.ReadableStream, declaredBytes: number | null = null): Promise<void> {
+    return this.datasets.addUploadPart(group, folder, relPath, body, declaredBytes);
+  }
+
+  /** Adds a folder whose files arrived by upload (addUploadPart) as one dataset. */
+  addUploadedFolder(group: string): Promise<Dataset> {
+    return this.datasets.addUploadedFolder(group);
+  }
+
   /** Removes old uploads no job in the history reads and none listed now (the web host's start). */
   pruneUploads(minAgeMs?: number): Promise<number> {
     return this.datasets.pruneUploads(minAgeMs);
@@ -117,8 +133,39 @@ export class JobService {
     return this.datasets.list();
   }
 
-  /** Writes an output ("out.NAME"), the trace ("trace") or the report ("report") of a finished job. */
-  exportFile(jobId: string, what: string): Promise<Result<'exportFile'>> {
+  /**
+   * The first PREVIEW_ROWS rows of a listed table: a small job (`head`) through the run path on
+   * the host's engine, queued with the window's jobs (one runs at a time), so nothing is read on
+   * the main thread and a running job is not disturbed. It emits no events and keeps no history.
+   */
+  previewDataset(name: string): Promise<Result<'previewDataset'>> {
+    const d = this.datasets.get(name);
+    if (!d) return Promise.reject(new TesseraError('NOT_FOUND', `no dataset named '${name}' is listed`, 'drop the file on the window first'));
+    if (d.kind !== 'table') return Promise.reject(new TesseraError('UNSUPPORTED', `'${name}' is an array: previews are of tables`, ''));
+    return new Promise((resolve, reject) => {
+      this.queue.add(async (jobId, signal) => {
+        try {
+          const spec = { tessera: 1, datasets: { t: { [d.format]: d.path } }, outputs: { head: `t.head(${PREVIEW_ROWS})` } };
+          const run = await runSpec(this.backends.host, spec, { baseDir: this.opts.baseDir, outDir: join(this.opts.dataDir, 'jobs', jobId), readable: this.jobRuns.readable, signal });
+          const out = run.result.outputs[0];
+          if (out?.kind !== 'table') throw new TesseraError('INTERNAL', 'the preview job returned no table', '');
+          resolve({ columns: out.columns, dtypes: out.dtypes, rows: out.rows });
+        } catch (e) {
+          reject(e);
+        }
+      }, '-preview');
+    });
+  }
+
+  /**
+   * Writes an output ("out.NAME"), the trace ("trace") or the report ("report") of a finished job.
+   * `format`: a table output as "csv" or "parquet" (exports.ts writes those; until it takes the
+   * format, such a request is refused here rather than answered with the wrong file).
+   */
+  exportFile(jobId: string, what: string, format?: ExportFormat): Promise<Result<'exportFile'>> {
+    if (format === 'csv' || format === 'parquet') {
+      return Promise.reject(new TesseraError('UNSUPPORTED', `export as ${format} is not available in this build`, 'copy the rows from the results for now'));
+    }
     return this.exports.exportFile(jobId, what);
   }
 

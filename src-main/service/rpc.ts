@@ -3,7 +3,7 @@
  * job service, and returns the result. The web host calls it for WebSocket messages and the
  * Electron host for IPC invocations, so both expose exactly the same API.
  */
-import { EventSchemas, Requests, type ApiEvent, type Method, type RunOptions } from '../api/contract.js';
+import { EventSchemas, Requests, type ApiEvent, type ExportFormat, type Method, type RunOptions } from '../api/contract.js';
 import { TesseraError } from '../engine/errors.js';
 import type { Emit, JobService } from './job-service.js';
 
@@ -21,6 +21,8 @@ export function handleRequest(service: JobService, method: string, rawParams: un
     case 'cancelJob': return service.cancelJob((parsed.data as { jobId: string }).jobId);
     case 'addDataset': return service.addDataset((parsed.data as { path: string }).path);
     case 'listDatasets': return service.listDatasets();
+    case 'addUploadedFolder': return service.addUploadedFolder((parsed.data as { group: string }).group);
+    case 'previewDataset': return service.previewDataset((parsed.data as { name: string }).name);
     case 'listHistory': return service.listHistory();
     case 'getJob': return service.getJob((parsed.data as { jobId: string }).jobId);
     case 'profileJob': {
@@ -28,8 +30,8 @@ export function handleRequest(service: JobService, method: string, rawParams: un
       return service.profileJob(p.spec, p.options, { dataset: p.dataset, chunks: p.chunks, repeat: p.repeat }, emit);
     }
     case 'exportFile': {
-      const p = parsed.data as { jobId: string; what: string };
-      return service.exportFile(p.jobId, p.what);
+      const p = parsed.data as { jobId: string; what: string; format?: ExportFormat };
+      return service.exportFile(p.jobId, p.what, p.format);
     }
   }
 }

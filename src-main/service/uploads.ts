@@ -15,7 +15,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, statfs } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { TesseraError } from '../engine/errors.js';
@@ -31,6 +31,8 @@ const PART = '.part';
 
 export class Uploads {
   private received = 0;
+  /** A dropped folder's upload by the group id its page gave its files: where they are stored. */
+  private readonly groups = new Map<string, string>();
 
   constructor(readonly dir: string, private readonly reserveBytes = RESERVE_BYTES) {}
 
@@ -40,10 +42,40 @@ export class Uploads {
    */
   async receive(name: string, body: NodeJS.ReadableStream, declaredBytes: number | null): Promise<string> {
     await mkdir(this.dir, { recursive: true });
-    const allowed = await this.allowance();
-    if (declaredBytes !== null && declaredBytes > allowed) throw tooLarge(declaredBytes, allowed, this.reserveBytes);
     // Time and a count: a dropped folder's files (same names in different subfolders) upload at once.
     const path = join(this.dir, `${Date.now().toString(36)}-${(this.received++).toString(36)}-${name}`);
+    await this.store(path, body, declaredBytes);
+    return path;
+  }
+
+  /**
+   * Stores one file of a dropped folder (tables: CSV or Parquet files, hive key=value subfolders)
+   * at `relPath` (segments already sanitised by the host) inside that folder's upload, which the
+   * first file of `group` creates; returns the folder's path.
+   */
+  async receiveInFolder(group: string, folder: string, relPath: string, body: NodeJS.ReadableStream, declaredBytes: number | null): Promise<string> {
+    let dir = this.groups.get(group);
+    if (!dir) {
+      dir = join(this.dir, `${Date.now().toString(36)}-${(this.received++).toString(36)}-${folder}`);
+      this.groups.set(group, dir);
+    }
+    const path = join(dir, relPath);
+    if (!path.startsWith(dir + sep)) throw incomplete('the file\'s path leaves its folder');
+    await mkdir(dirname(path), { recursive: true });
+    await this.store(path, body, declaredBytes);
+    return dir;
+  }
+
+  /** The folder a group's files were stored in (undefined: no file of that group arrived). */
+  folderOf(group: string): string | undefined {
+    return this.groups.get(group);
+  }
+
+  /** Writes a stream to `path` through `path.part`, within the space an upload may take. */
+  private async store(path: string, body: NodeJS.ReadableStream, declaredBytes: number | null): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    const allowed = await this.allowance();
+    if (declaredBytes !== null && declaredBytes > allowed) throw tooLarge(declaredBytes, allowed, this.reserveBytes);
     const part = path + PART;
     let received = 0;
     const reserve = this.reserveBytes;
@@ -59,7 +91,6 @@ export class Uploads {
       await pipeline(body, counter, createWriteStream(part));
       if (declaredBytes !== null && received < declaredBytes) throw incomplete(`${received} of ${declaredBytes} bytes arrived`);
       await rename(part, path);
-      return path;
     } catch (e) {
       await rm(part, { force: true });
       if (e instanceof TesseraError) throw e;
@@ -67,9 +98,10 @@ export class Uploads {
     }
   }
 
-  /** Removes an upload the caller would not take (a file it cannot read). */
+  /** Removes an upload the caller would not take (a file, or a dropped folder, it cannot read). */
   async discard(path: string): Promise<void> {
-    if (path.startsWith(this.dir)) await rm(path, { force: true });
+    if (path.startsWith(this.dir + sep)) await rm(path, { force: true, recursive: true });
+    for (const [group, dir] of this.groups) if (dir === path) this.groups.delete(group);
   }
 
   /**

@@ -630,3 +630,18 @@ function dtypeNamed(s: string): ColumnType | null {
     default: return null;
   }
 }
+
+/**
+ * The names table expressions take, for completion in the window's editor (the same lists the
+ * evaluator dispatches on): methods of a frame, of a group-by, of a Series, `.str` methods and
+ * `.dt` fields.
+ */
+export function tableVocabulary(): { frame: string[]; groupby: string[]; series: string[]; str: string[]; dt: string[] } {
+  return {
+    frame: FRAME_METHODS.split(', '),
+    groupby: ['agg', ...AGGS],
+    series: SERIES_METHODS.split(', ').filter((m) => !m.endsWith('.*')).concat(['str', 'dt', 'isnull', 'notnull']),
+    str: ['lower', 'upper', 'len', 'contains', 'startswith', 'endswith', 'slice'],
+    dt: [...DT_FIELDS, 'total_seconds'],
+  };
+}

@@ -6,7 +6,7 @@
  * app's own window, through the same guard as the API channel (ipc.ts).
  */
 import type { Dialog, IpcMain, WebContents } from 'electron';
-import { type Dataset, EXPORT_WHAT } from '../../api/contract.js';
+import { type Dataset, EXPORT_WHAT, ExportFormatSchema } from '../../api/contract.js';
 import { toTesseraError } from '../../engine/errors.js';
 import { copyAtomically } from '../../run/write-atomically.js';
 import type { JobService } from '../../service/job-service.js';
@@ -21,7 +21,7 @@ export function registerDialogs(ipcMain: Pick<IpcMain, 'handle'>, service: JobSe
   ipcMain.handle(OPEN_DATASETS_CHANNEL, guardedHandler(isAppWindow, async (): Promise<Dataset[]> => {
     const chosen = await dialog.showOpenDialog({
       title: 'Open data sets', properties: ['openFile', 'multiSelections'],
-      filters: [{ name: 'NumPy arrays', extensions: ['npy'] }, { name: 'All files', extensions: ['*'] }],
+      filters: [{ name: 'Data sets', extensions: ['npy', 'csv', 'tsv', 'parquet'] }, { name: 'All files', extensions: ['*'] }],
     });
     if (chosen.canceled) return [];
     const added: Dataset[] = [];
@@ -29,9 +29,11 @@ export function registerDialogs(ipcMain: Pick<IpcMain, 'handle'>, service: JobSe
     return added;
   }));
 
-  ipcMain.handle(SAVE_EXPORT_CHANNEL, guardedHandler(isAppWindow, async (_event, jobId, what): Promise<{ saved: string | null }> => {
+  ipcMain.handle(SAVE_EXPORT_CHANNEL, guardedHandler(isAppWindow, async (_event, jobId, what, format): Promise<{ saved: string | null }> => {
     if (typeof jobId !== 'string' || typeof what !== 'string' || !EXPORT_WHAT.test(what)) throw toTesseraError({ code: 'BAD_REQUEST', message: 'save-export takes a job id and "out.NAME", "trace" or "report"', hint: '' });
-    const { path, fileName } = await service.exportFile(jobId, what);
+    const fmt = ExportFormatSchema.optional().safeParse(format ?? undefined);
+    if (!fmt.success) throw toTesseraError({ code: 'BAD_REQUEST', message: 'save-export\'s format is "npy", "csv" or "parquet"', hint: '' });
+    const { path, fileName } = await service.exportFile(jobId, what, fmt.data);
     const target = await dialog.showSaveDialog({ title: 'Export', defaultPath: fileName });
     if (target.canceled || !target.filePath) return { saved: null };
     await copyAtomically(path, target.filePath);

@@ -19,14 +19,15 @@ export const api = {
   runJob: call('runJob'),
   cancelJob: call('cancelJob'),
   listDatasets: call('listDatasets'),
+  previewDataset: call('previewDataset'),
   listHistory: call('listHistory'),
   getJob: call('getJob'),
   exportFile: call('exportFile'),
   profileJob: call('profileJob'),
   /** The open-file dialog: the chosen files are inspected and listed. */
   openDatasets: () => ipcRenderer.invoke(OPEN_DATASETS_CHANNEL),
-  /** The save dialog for an output (.npy) or, with what = "trace", the job's trace. */
-  saveExport: (jobId: string, what: string) => ipcRenderer.invoke(SAVE_EXPORT_CHANNEL, jobId, what),
+  /** The save dialog for an output (.npy; a table as format "csv" or "parquet") or, with what = "trace", the job's trace. */
+  saveExport: (jobId: string, what: string, format?: string) => ipcRenderer.invoke(SAVE_EXPORT_CHANNEL, jobId, what, format),
   /** Menu actions (open data sets, export trace, run, cancel). */
   onMenu: (listener: (action: string) => void): void => {
     ipcRenderer.on(MENU_CHANNEL, (_event, action: string) => listener(action));

@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { EXPORT_WHAT, RequestEnvelope } from '../../api/contract.js';
+import { EXPORT_WHAT, ExportFormatSchema, RequestEnvelope, UPLOAD_GROUP } from '../../api/contract.js';
 import { encodeMessage } from '../../api/wire.js';
 import { toTesseraError } from '../../engine/errors.js';
 import type { JobService } from '../../service/job-service.js';
@@ -41,10 +41,21 @@ export async function startWebHost(service: JobService, opts: { port?: number; r
       if (req.method === 'PUT' && url.pathname === '/upload') {
         // A dropped file: same-origin only, with the access cookie; stored, then inspected.
         if (!originAllowed(req, port) || !tokenAllowed(req, token)) return send(res, 403, 'forbidden');
-        const name = (url.searchParams.get('name') ?? 'upload').replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 128);
+        const clean = (part: string) => part.replace(/[^A-Za-z0-9._=-]/g, '_').slice(0, 128);
+        const name = clean(url.searchParams.get('name') ?? 'upload');
         const length = req.headers['content-length'];
+        const declared = length === undefined ? null : Number(length);
+        const group = url.searchParams.get('group');
         try {
-          const dataset = await service.addUpload(name, req, length === undefined ? null : Number(length));
+          if (group !== null) {
+            // A file of a dropped folder, at its path inside the folder (no '.' or '..' segments).
+            if (!UPLOAD_GROUP.test(group)) throw toTesseraError({ code: 'BAD_REQUEST', message: 'a folder upload needs a group id of 8 to 32 letters and digits', hint: '' });
+            const segments = (url.searchParams.get('name') ?? '').split('/').map(clean).filter((x) => x && x !== '.' && x !== '..').slice(-8);
+            if (!segments.length) throw toTesseraError({ code: 'BAD_REQUEST', message: 'a folder upload names its file', hint: '' });
+            await service.addUploadPart(group, clean(url.searchParams.get('folder') ?? 'folder'), segments.join('/'), req, declared);
+            return send(res, 200, JSON.stringify({ stored: segments.join('/') }), { 'Content-Type': 'application/json' });
+          }
+          const dataset = await service.addUpload(name, req, declared);
           return send(res, 200, JSON.stringify(dataset), { 'Content-Type': 'application/json' });
         } catch (e) {
           const err = toTesseraError(e);
@@ -58,9 +69,11 @@ export async function startWebHost(service: JobService, opts: { port?: number; r
       if (!tokenAllowed(req, token, queryToken)) return send(res, 403, 'open the URL printed by `tessera serve` (it carries the access token)');
       const exported = /^\/export\/(job-[a-z0-9-]+)\/([^/]+)$/.exec(url.pathname);
       if (exported && EXPORT_WHAT.test(exported[2])) {
-        // A download: an output as .npy or the trace, written by the service from the job's history.
+        // A download: an output as .npy (a table as ?format=csv or parquet) or the trace, written by the service from the job's history.
         try {
-          const { path, fileName } = await service.exportFile(exported[1], exported[2]);
+          const format = ExportFormatSchema.optional().safeParse(url.searchParams.get('format') ?? undefined);
+          if (!format.success) throw toTesseraError({ code: 'BAD_REQUEST', message: 'format is npy, csv or parquet', hint: '' });
+          const { path, fileName } = await service.exportFile(exported[1], exported[2], format.data);
           res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Disposition': `attachment; filename="${fileName}"`, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' });
           await pipeline(createReadStream(path), res);
         } catch (e) {
