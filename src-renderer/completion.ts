@@ -84,6 +84,9 @@ function trailers(chain: string): { root: string; parts: { t: 'attr' | 'call' | 
 
 const STRING_LITERAL = /^\s*(['"])[^'"]*\1\s*$/;
 
+/** Series methods whose result is a table (a Series' rows, reordered or counted). */
+const SERIES_TO_FRAME = new Set(['head', 'tail', 'sort_values', 'nlargest', 'nsmallest', 'value_counts', 'drop_duplicates']);
+
 /** What a chain over a table is: follows each trailer from the table dataset at its root. */
 function tableKind(chain: string, columns: string[], v: TableVocabulary): TableKind {
   const tr = trailers(chain);
@@ -103,7 +106,7 @@ function tableKind(chain: string, columns: string[], v: TableVocabulary): TableK
       } else return 'other';
     } else if (kind === 'series') {
       if (p.t === 'attr' && (p.text === 'str' || p.text === 'dt') && !called) kind = p.text;
-      else if (p.t === 'attr' && called) { k++; kind = p.text === 'head' ? 'frame' : 'series'; }
+      else if (p.t === 'attr' && called) { k++; kind = SERIES_TO_FRAME.has(p.text) ? 'frame' : 'series'; }
       else return 'other';
     } else if (kind === 'groupby') {
       if (p.t === 'attr' && called) { k++; kind = 'frame'; } // an aggregation: a table

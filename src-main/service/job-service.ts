@@ -149,7 +149,7 @@ export class JobService {
           const run = await runSpec(this.backends.host, spec, { baseDir: this.opts.baseDir, outDir: join(this.opts.dataDir, 'jobs', jobId), readable: this.jobRuns.readable, signal });
           const out = run.result.outputs[0];
           if (out?.kind !== 'table') throw new TesseraError('INTERNAL', 'the preview job returned no table', '');
-          resolve({ columns: out.columns, dtypes: out.dtypes, rows: out.rows });
+          resolve({ columns: out.columns, dtypes: out.dtypes, rows: out.rows ?? [] });
         } catch (e) {
           reject(e);
         }
@@ -163,10 +163,9 @@ export class JobService {
    * format, such a request is refused here rather than answered with the wrong file).
    */
   exportFile(jobId: string, what: string, format?: ExportFormat): Promise<Result<'exportFile'>> {
-    if (format === 'csv' || format === 'parquet') {
-      return Promise.reject(new TesseraError('UNSUPPORTED', `export as ${format} is not available in this build`, 'copy the rows from the results for now'));
-    }
-    return this.exports.exportFile(jobId, what);
+    // A table's format rides in `what` (out.NAME.csv); the request's format field says the same.
+    const asTable = (format === 'csv' || format === 'parquet') && /^out\.[^.]+$/.test(what) ? `${what}.${format}` : what;
+    return this.exports.exportFile(jobId, asTable);
   }
 
   /** Waits for the queued jobs, then closes the engines this service started (the host closes its own). */

@@ -21,7 +21,7 @@ const items = (text: string, limit = 40) => completions(text, text.length, vocab
 describe('completion over tables', () => {
   it('offers columns, then frame methods, after a table name', () => {
     expect(items('t.de')).toEqual(['delay', 'dest', 'departure']);
-    expect(items('t.d')).toEqual(['delay', 'dest', 'departure', 'dropna']);
+    expect(items('t.d')).toEqual(['delay', 'dest', 'departure', 'dropna', 'drop_duplicates']);
     expect(items('t.h')).toEqual(['head']);
     expect(items('t.g')).toEqual(['groupby']);
     expect(items('t[t.delay > 15].or')).toEqual(['origin']);
