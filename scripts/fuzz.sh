@@ -25,8 +25,7 @@ compile() { # source, extra flags... (in the background, up to one job per core)
   fi
 }
 # The task kinds are globbed, as in CMakeLists.txt: tasks/registry.cc is the one list of them.
-for src in native/store/chunk_store.cc native/io/mapped_file.cc native/io/mapped_guard.cc native/io/npy_header.cc native/io/npy_writer.cc \
-           native/io/read_file.cc native/io/gzip.cc native/table/*.cc native/csv/*.cc \
+for src in native/store/chunk_store.cc native/io/*.cc native/table/*.cc native/csv/*.cc \
            native/kernels/dispatch.cc native/kernels/program.cc native/kernels/program_check.cc \
            native/kernels/program_registry.cc native/kernels/evaluate.cc native/kernels/reduce_state.cc \
            native/tasks/*.cc native/tasks/kinds/*.cc native/parquet/*.cc; do

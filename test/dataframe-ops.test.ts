@@ -117,11 +117,17 @@ const OUTPUTS: Record<string, string> = {
   leftOnRightOn: "t.merge(a.assign(town=a.city), left_on='city', right_on='town', suffixes=('_l', '_r'))",
   stacked: 'concat([t[t.pax == 1], t[t.pax == 2]])',
   mergeThenGroup: "t.merge(a, on='city').groupby('region').fare.sum()",
+  nuniqueBy: "t.groupby('pax').city.nunique()",
+  aggNunique: "t.groupby('city').agg(n=('pax', 'nunique'), m=('fare', 'mean'), k=('night', 'nunique'))",
+  describe: 't.describe()',
+  describeFare: 't[t.pax > 1].fare.describe()',
 };
 
 /** pandas' spelling where it differs from the job's (pandas 1.5 names value_counts' columns otherwise). */
 const PANDAS: Record<string, string> = {
   counts: "t.groupby('city').size().reset_index(name='count').sort_values('count', ascending=False, kind='stable')",
+  describe: 't.describe().reset_index()',
+  describeFare: 't[t.pax > 1].fare.describe().reset_index()',
 };
 
 /** Outputs whose row order pandas 1.5 and 2.2 give differently (merge): compared as multisets. */

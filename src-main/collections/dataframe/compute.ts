@@ -59,7 +59,10 @@ export interface TableComputeOptions extends ComputeOptions {
 }
 
 export async function computeTables(engine: Engine, requested: { name: string; output: TableOutput }[], opts: TableComputeOptions = {}): Promise<TableComputeResult> {
-  const outputs = requested.map(({ name, output }) => ({ name, node: output.kind === 'len' ? project(output.node, []) : output.node, output }));
+  // describe() is several tables (its statistics, each column sorted) put together after the run.
+  const outputs = requested.flatMap(({ name, output }): { name: string; node: TableNode; output: TableOutput }[] => (output.kind === 'describe'
+    ? [{ name: `${name}\0stats`, node: output.stats, output }, ...output.sorted.map((node, i) => ({ name: `${name}\0${i}`, node, output }))]
+    : [{ name, node: output.kind === 'len' ? project(output.node, []) : output.node, output }]));
   let run = await runOnce(engine, outputs, opts, {});
   // A head that read only the first partition and found too few rows reads them all.
   if (run.short) run = await runOnce(engine, outputs, opts, { fullHeads: true });
@@ -82,6 +85,8 @@ async function runOnce(engine: Engine, outputs: { name: string; node: TableNode;
       const output = outputs[k].output;
       if (output.kind === 'len') return { name: o.name, kind: 'scalar', dtype: 'int64', value: nrows };
       const table = { name: o.name, kind: 'table' as const, columns: o.columns.map((c) => c.name), dtypes: o.columns.map((c) => c.dtype), nrows };
+      // describe()'s parts are read where they are put together.
+      if (output.kind === 'describe') return { ...table, rows: o.name.endsWith('\0stats') ? readRows(ids, o.columns, 1) : [] };
       if (files && output.kind !== 'reduce' && (files.inlineRows === 0 || nrows > (files.inlineRows ?? MAX_INLINE_ROWS))) {
         if (o.tail !== undefined && nrows < total) throw new TesseraError('UNSUPPORTED', `'${o.name}' is a tail of more than ${MAX_INLINE_ROWS} rows: writing a tail to a file is not supported yet`, 'take a tail of at most 10,000 rows, or sort the other way and take the head');
         const path = join(files.dir, `${o.name}.${files.format}`);
@@ -94,14 +99,53 @@ async function runOnce(engine: Engine, outputs: { name: string; node: TableNode;
       }
       return { ...table, rows };
     });
-    if (short || !toFiles.length) return { result: { ...run, outputs: results, layers: graph.layers }, short };
+    const described = outputs.filter((o) => o.output.kind === 'describe' && o.name.endsWith('\0stats')).map((o) => ({ name: o.name.slice(0, -'\0stats'.length), output: o.output }));
+    describeResults(described, results, graph, chunks);
+    // In the job's order, without describe()'s parts.
+    const order = [...new Set(outputs.map((o) => o.name.split('\0')[0]))];
+    const ordered = order.map((name) => results.find((r) => r.name === name)!);
+    if (short || !toFiles.length) return { result: { ...run, outputs: ordered, layers: graph.layers }, short };
     await files!.reserve?.(toFiles.reduce((s, r) => s + tableFileBytes(files!.format, r.columns, r.nrows), 0));
     const written = await writeTableFiles(engine, owner, toFiles, files!.format, opts);
-    return { result: { ...joinRuns(run, written), outputs: results, layers: [...graph.layers, ...written.layers] }, short };
+    return { result: { ...joinRuns(run, written), outputs: ordered, layers: [...graph.layers, ...written.layers] }, short };
   } catch (e) {
     throw toTesseraError(e, { phase: 'run' });
   } finally {
     engine.freeJob(owner);
+  }
+}
+
+/** numpy's linear interpolation between two neighbours (its _lerp: exact at both ends). */
+function lerp(a: number, b: number, t: number): number {
+  return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t;
+}
+
+/** Puts each describe() output together from its parts' results (which are dropped after). */
+function describeResults(requested: { name: string; output: TableOutput }[], results: (TableResult | TableScalarResult)[], graph: TableGraph, chunks: Map<string, number>): void {
+  for (const { name, output } of requested) {
+    if (output.kind !== 'describe') continue;
+    const stats = results.find((r) => r.name === `${name}\0stats`) as TableResult;
+    const row = stats.rows?.[0];
+    const columns = output.names.map((_, i) => {
+      const [count, mean, std, min, max] = [1, 2, 3, 4, 5].map((k) => (row ? row[1 + i * 5 + k - 1] : null));
+      // The sorted non-null values, read whole from their one partition.
+      const plan = graph.outputs.find((o) => o.name === `${name}\0${i}`)!;
+      const values: number[] = [];
+      for (const key of plan.keys) {
+        const p = native().readTable(chunks.get(key)!);
+        const v = p.columns[0].values;
+        for (let r = 0; r < p.nrows; r++) values.push(Number(v[r]));
+      }
+      const q = (f: number) => {
+        if (!values.length) return null;
+        const pos = (values.length - 1) * f, lo = Math.floor(pos), hi = Math.min(lo + 1, values.length - 1);
+        return lerp(values[lo], values[hi], pos - lo);
+      };
+      return [count ?? 0, mean, std, min, q(0.25), q(0.5), q(0.75), max];
+    });
+    const labels = ['count', 'mean', 'std', 'min', '25%', '50%', '75%', 'max'];
+    const rows = labels.map((label, k) => [label, ...columns.map((c) => (typeof c[k] === 'number' ? c[k] : null))] as Cell[]);
+    results.push({ name, kind: 'table', columns: ['index', ...output.names], dtypes: ['string', ...output.names.map(() => 'float64' as const)], nrows: rows.length, rows });
   }
 }
 

@@ -19,7 +19,13 @@ export type TableOutput =
   | { kind: 'table'; node: TableNode }
   | { kind: 'len'; node: TableNode }
   /** A Series reduced to one value: the one-row group-by `node` (column 1 holds it; no row: an empty input). */
-  | { kind: 'reduce'; node: TableNode; fn: AggName; dtype: ColumnType };
+  | { kind: 'reduce'; node: TableNode; fn: AggName; dtype: ColumnType }
+  /**
+   * describe(): count, mean, std, min, max from one group-by (`stats`: per column, those five in
+   * that order after its constant key), and the exact quartiles from each column's non-null values
+   * sorted (`sorted[i]`: one column, ascending), interpolated as numpy's percentile does.
+   */
+  | { kind: 'describe'; names: string[]; stats: TableNode; sorted: TableNode[] };
 
 type Series = { t: 'series'; frame: TableNode; expr: ColExpr; name: string | null };
 type GroupBy = { t: 'groupby'; frame: TableNode; keys: { name: string; expr: ColExpr }[]; selected?: { names: string[]; series: boolean } };
@@ -32,7 +38,12 @@ type Value =
   | { t: 'list'; items: Value[] };
 
 const AGGS: AggName[] = ['count', 'size', 'sum', 'mean', 'min', 'max', 'var', 'std', 'first', 'last'];
-const NUMERIC_ONLY = new Set<AggName>(['sum', 'mean', 'var', 'std']);
+/** What a group-by aggregates with: the native aggregations, and nunique (two group-bys and a merge, see aggregate()). */
+type GroupAgg = AggName | 'nunique';
+const GROUP_AGGS: GroupAgg[] = [...AGGS, 'nunique'];
+/** A requested aggregation: its result column, its function and the aggregated values (none for size). */
+type Requested = { name: string; fn: GroupAgg; expr?: ColExpr };
+const NUMERIC_ONLY = new Set<string>(['sum', 'mean', 'var', 'std']);
 const DT_FIELDS = ['year', 'month', 'day', 'hour', 'minute', 'second', 'dayofweek', 'weekday', 'dayofyear', 'quarter'];
 const SERIES_METHODS = 'isna, notna, fillna, astype, isin, between, abs, where, head, tail, sort_values, nlargest, nsmallest, value_counts, drop_duplicates, nunique, str.*, dt.*, sum, mean, min, max, count, std, var, first, last';
 const FRAME_METHODS = 'head, tail, assign, dropna, groupby, sort_values, nlargest, nsmallest, drop_duplicates, merge';
@@ -70,6 +81,11 @@ export class TableEvaluator {
       if (ast.args.length !== 1 || ast.kwargs.length) throw bad(ast, 'BAD_ARGUMENTS', 'len() takes one table', 'for example len(df)');
       return { kind: 'len', node: this.frameOf(ast.args[0]) };
     }
+    if (ast.t === 'call' && ast.fn.t === 'attr' && ast.fn.name === 'describe') {
+      this.noArguments(ast, 'describe', []);
+      const target = this.value(ast.fn.obj);
+      if (target.t === 'series' || target.t === 'frame') return this.describe(ast, target.t === 'series' ? this.seriesFrame(target) : target.node);
+    }
     // nunique(): the distinct non-null values, counted.
     if (ast.t === 'call' && ast.fn.t === 'attr' && ast.fn.name === 'nunique') {
       const target = this.value(ast.fn.obj);
@@ -84,11 +100,23 @@ export class TableEvaluator {
       if (target.t === 'series') {
         const fn = ast.fn.name as AggName;
         this.checkAggArgs(ast, fn);
-        const node = groupBy(target.frame, [{ name: '__all', expr: lit(0n, 'int64') }], [this.aggregation(ast, fn, target.name ?? '0', target.expr)]);
+        const node = groupBy(target.frame, [{ name: '__all', expr: lit(0n, 'int64') }], [this.aggregation(ast, fn, target.name ?? '0', target.expr) as Aggregation]);
         return { kind: 'reduce', node, fn, dtype: node.columns[1].dtype };
       }
     }
     return { kind: 'table', node: this.frameOf(ast) };
+  }
+
+  private describe(ast: Ast, frame: TableNode): TableOutput {
+    const columns = frame.columns.filter((c) => c.dtype === 'int64' || c.dtype === 'float64');
+    if (!columns.length) throw bad(ast, 'UNSUPPORTED', 'describe() summarises numeric columns, and this table has none', 'select numeric columns, or count values with value_counts()');
+    const stats = groupBy(frame, [{ name: '__all', expr: lit(0n, 'int64') }], columns.flatMap((c, i) => (['count', 'mean', 'std', 'min', 'max'] as AggName[])
+      .map((fn) => ({ name: `${i}:${fn}`, fn, expr: columnExpr(frame, c.name) }))));
+    const sorted = columns.map((c) => {
+      const values = select(filter(frame, op('notna', [columnExpr(frame, c.name)])), [{ name: 'v', expr: columnExpr(frame, c.name) }]);
+      return sortBy(values, [{ name: 'v', ascending: true }]);
+    });
+    return { kind: 'describe', names: columns.map((c) => c.name), stats, sorted };
   }
 
   /** A frame, or a Series as its one-column frame (named after the Series, "0" when it has no name). */
@@ -325,39 +353,63 @@ export class TableEvaluator {
   }
 
   private groupMethod(ast: Ast & { t: 'call' }, g: GroupBy, name: string): Value {
-    let aggs: Aggregation[];
+    let aggs: Requested[];
     if (name === 'size') {
       if (ast.args.length || ast.kwargs.length) throw bad(ast, 'BAD_ARGUMENTS', 'size() takes no arguments', 'for example df.groupby("a").size()');
       aggs = [{ name: 'size', fn: 'size' }];
-    } else if ((AGGS as string[]).includes(name)) {
-      const fn = name as AggName;
+    } else if ((GROUP_AGGS as string[]).includes(name)) {
+      const fn = name as GroupAgg;
       this.checkAggArgs(ast, fn);
       aggs = this.groupColumns(g).filter((c) => !NUMERIC_ONLY.has(fn) || c.expr.dtype !== 'string' || this.refuseString(ast, fn, c.name))
         .map((c) => this.aggregation(ast, fn, c.name, c.expr));
     } else if (name === 'agg' || name === 'aggregate') {
       aggs = this.aggArguments(ast, g);
     } else {
-      throw bad(ast.fn, 'ATTRIBUTE_ERROR', `a group-by has no method '${name}'`, `group-by methods: agg, size, ${AGGS.filter((a) => a !== 'size').join(', ')}`);
+      throw bad(ast.fn, 'ATTRIBUTE_ERROR', `a group-by has no method '${name}'`, `group-by methods: agg, size, ${GROUP_AGGS.filter((a) => a !== 'size').join(', ')}`);
     }
     if (!aggs.length) throw bad(ast, 'BAD_ARGUMENTS', 'nothing to aggregate', 'the group-by has no columns besides its keys');
-    return { t: 'frame', node: groupBy(g.frame, g.keys, aggs) };
+    return { t: 'frame', node: this.aggregate(g, aggs) };
   }
 
-  private refuseString(ast: Ast, fn: AggName, name: string): never {
+  /**
+   * The group-by's table. nunique has no partial state of a fixed size, so it is planned as two
+   * group-bys (the distinct (keys, value) pairs, then their count per key) merged onto the
+   * others' result by key; a group whose values are all null counts 0, as pandas does.
+   */
+  private aggregate(g: GroupBy, requested: Requested[]): TableNode {
+    const plain = requested.filter((a) => a.fn !== 'nunique') as Aggregation[];
+    const distinctCounts = requested.filter((a) => a.fn === 'nunique');
+    if (!distinctCounts.length) return groupBy(g.frame, g.keys, plain);
+    const keyNames = g.keys.map((k) => k.name);
+    let result = groupBy(g.frame, g.keys, plain.length ? plain : [{ name: '__rows', fn: 'size' }]);
+    for (const d of distinctCounts) {
+      const pairs = groupBy(g.frame, [...g.keys, { name: '__value', expr: d.expr! }], [{ name: '__n', fn: 'size' }]);
+      const counted = groupBy(pairs, keyNames.map((n) => ({ name: n, expr: columnExpr(pairs, n) })), [{ name: d.name, fn: 'size' }]);
+      result = join(result, counted, 'left', keyNames, keyNames);
+    }
+    const out = result;
+    return select(out, [
+      ...keyNames.map((n) => ({ name: n, expr: columnExpr(out, n) })),
+      ...requested.map((a) => ({ name: a.name, expr: a.fn === 'nunique' ? op('fillna', [columnExpr(out, a.name), lit(0n, 'int64')]) : columnExpr(out, a.name) })),
+    ]);
+  }
+
+  private refuseString(ast: Ast, fn: GroupAgg, name: string): never {
     throw bad(ast, 'TYPE_ERROR', `cannot take the ${fn} of the string column '${name}'`, `select the numeric columns first: .groupby(...)[['a', 'b']].${fn}()`);
   }
 
-  private checkAggArgs(ast: Ast & { t: 'call' }, fn: AggName): void {
+  private checkAggArgs(ast: Ast & { t: 'call' }, fn: GroupAgg): void {
     for (const k of ast.kwargs) {
       const v = this.value(k.value);
       const fine = (k.name === 'ddof' && (fn === 'std' || fn === 'var') && v.t === 'scalar' && Number(v.value) === 1)
+        || (k.name === 'dropna' && fn === 'nunique' && v.t === 'scalar' && v.value === true)
         || ((k.name === 'skipna' || k.name === 'numeric_only') && v.t === 'scalar' && v.value === (k.name === 'skipna'));
       if (!fine) throw bad(k.value, 'UNSUPPORTED', `${fn}(${k.name}=...) is not supported`, 'aggregations skip nulls, and std/var use ddof=1, as pandas does by default');
     }
     if (ast.args.length) throw bad(ast, 'BAD_ARGUMENTS', `${fn}() takes no positional arguments here`, `for example .${fn}()`);
   }
 
-  private aggregation(ast: Ast, fn: AggName, name: string, expr: ColExpr): Aggregation {
+  private aggregation(ast: Ast, fn: GroupAgg, name: string, expr: ColExpr): Requested {
     if (NUMERIC_ONLY.has(fn) && !(expr.dtype === 'int64' || expr.dtype === 'float64' || expr.dtype === 'bool')) {
       throw bad(ast, 'TYPE_ERROR', `cannot take the ${fn} of ${expr.dtype} values ('${name}')`, `${fn} takes numbers; min, max, first, last and count take any column`);
     }
@@ -365,10 +417,10 @@ export class TableEvaluator {
   }
 
   /** agg(n=('delay', 'count')), agg({'delay': 'mean'}), agg('mean'), agg(['mean', 'count']) on a selected column. */
-  private aggArguments(ast: Ast & { t: 'call' }, g: GroupBy): Aggregation[] {
-    const fnName = (x: Ast): AggName => {
-      if (x.t === 'str' && (AGGS as string[]).includes(x.value)) return x.value as AggName;
-      throw bad(x, 'BAD_ARGUMENTS', `unknown aggregation ${x.t === 'str' ? `'${x.value}'` : ''}`.trim(), `aggregations: ${AGGS.join(', ')}`);
+  private aggArguments(ast: Ast & { t: 'call' }, g: GroupBy): Requested[] {
+    const fnName = (x: Ast): GroupAgg => {
+      if (x.t === 'str' && (GROUP_AGGS as string[]).includes(x.value)) return x.value as GroupAgg;
+      throw bad(x, 'BAD_ARGUMENTS', `unknown aggregation ${x.t === 'str' ? `'${x.value}'` : ''}`.trim(), `aggregations: ${GROUP_AGGS.join(', ')}`);
     };
     const column = (x: Ast) => {
       if (x.t !== 'str') throw bad(x, 'BAD_ARGUMENTS', 'name the aggregated column as a string', "for example n=('delay', 'count')");
@@ -399,7 +451,7 @@ export class TableEvaluator {
       if (arg.t === 'list') return fns.map((fn) => this.aggregation(arg, fn, fn, columns[0].expr));
       return columns.map((c) => this.aggregation(arg, fns[0], c.name, c.expr));
     }
-    if (arg.t === 'call' || arg.t === 'name') throw bad(arg, 'UNSUPPORTED', 'aggregations are named by string here', `aggregations: ${AGGS.join(', ')}`);
+    if (arg.t === 'call' || arg.t === 'name') throw bad(arg, 'UNSUPPORTED', 'aggregations are named by string here', `aggregations: ${GROUP_AGGS.join(', ')}`);
     throw bad(arg, 'UNSUPPORTED', "agg({'col': 'fn'}) with a dict is not supported yet", "use named aggregations: agg(mean_delay=('delay', 'mean'))");
   }
 
@@ -639,7 +691,7 @@ function dtypeNamed(s: string): ColumnType | null {
 export function tableVocabulary(): { frame: string[]; groupby: string[]; series: string[]; str: string[]; dt: string[] } {
   return {
     frame: FRAME_METHODS.split(', '),
-    groupby: ['agg', ...AGGS],
+    groupby: ['agg', ...GROUP_AGGS],
     series: SERIES_METHODS.split(', ').filter((m) => !m.endsWith('.*')).concat(['str', 'dt', 'isnull', 'notnull']),
     str: ['lower', 'upper', 'len', 'contains', 'startswith', 'endswith', 'slice'],
     dt: [...DT_FIELDS, 'total_seconds'],
