@@ -24,6 +24,15 @@ Napi::Array from_parquet_plan(const Napi::Env& env, const std::vector<parquet::P
       for (size_t c = 0; c < rg.null_counts.size(); ++c)
         nulls.Set(static_cast<uint32_t>(c), rg.null_counts[c] < 0 ? env.Null() : Napi::Number::New(env, static_cast<double>(rg.null_counts[c])));
       o.Set("nullCounts", nulls);
+      Napi::Array stats = Napi::Array::New(env, rg.has_stats.size());
+      for (size_t c = 0; c < rg.has_stats.size(); ++c) {
+        if (!rg.has_stats[c]) { stats.Set(static_cast<uint32_t>(c), env.Null()); continue; }
+        Napi::Array mm = Napi::Array::New(env, 2);
+        mm.Set(0u, Napi::String::New(env, rg.min_values[c]));
+        mm.Set(1u, Napi::String::New(env, rg.max_values[c]));
+        stats.Set(static_cast<uint32_t>(c), mm);
+      }
+      o.Set("stats", stats);
       groups.Set(static_cast<uint32_t>(g), o);
     }
     Napi::Object file = Napi::Object::New(env);

@@ -38,7 +38,8 @@ PlanFile plan_file(const std::string& path) {
   // the chunks of a nested column's leaves match no column name and are skipped (such a column is
   // refused by the TS planner unless the dataset leaves it out).
   each_row("SELECT CAST(row_group_id AS BIGINT), CAST(row_group_num_rows AS BIGINT), CAST(path_in_schema AS VARCHAR), "
-           "CAST(stats_null_count AS BIGINT), CAST(total_compressed_size AS BIGINT) FROM parquet_metadata(" +
+           "CAST(stats_null_count AS BIGINT), CAST(total_compressed_size AS BIGINT), "
+           "CAST(stats_min_value AS VARCHAR), CAST(stats_max_value AS VARCHAR) FROM parquet_metadata(" +
                duck::quote_literal(path) + ") ORDER BY row_group_id, column_id",
            [&](const QueryResult& r, duck::idx_t i) {
              const int64_t id = number(r, 0, i, -1);
@@ -48,13 +49,23 @@ PlanFile plan_file(const std::string& path) {
                g.rows = number(r, 1, i, 0);
                g.first_row = f.row_groups.empty() ? 0 : f.row_groups.back().first_row + f.row_groups.back().rows;
                g.null_counts.assign(f.columns.size(), -1);
+               g.min_values.assign(f.columns.size(), std::string());
+               g.max_values.assign(f.columns.size(), std::string());
+               g.has_stats.assign(f.columns.size(), 0);
                f.row_groups.push_back(std::move(g));
              }
              PlanRowGroup& g = f.row_groups.back();
              g.compressed_bytes += number(r, 4, i, 0);
              const std::string name = text(r, 2, i);
-             for (size_t c = 0; c < f.columns.size(); ++c)
-               if (f.columns[c].name == name) g.null_counts[c] = number(r, 3, i, -1);
+             for (size_t c = 0; c < f.columns.size(); ++c) {
+               if (f.columns[c].name != name) continue;
+               g.null_counts[c] = number(r, 3, i, -1);
+               if (duck::row_valid(r.validity(5), i) && duck::row_valid(r.validity(6), i)) {
+                 g.min_values[c] = text(r, 5, i);
+                 g.max_values[c] = text(r, 6, i);
+                 g.has_stats[c] = 1;
+               }
+             }
            });
   return f;
 }

@@ -21,6 +21,10 @@ struct PlanRowGroup {
   int64_t first_row = 0;
   int64_t compressed_bytes = 0;
   std::vector<int64_t> null_counts;  // per column of the file, in its order; -1: not known
+  // Per column: the footer's min and max as DuckDB spells the column's values (empty with
+  // has_stats 0 when the footer has none); the planner prunes row groups with them.
+  std::vector<std::string> min_values, max_values;
+  std::vector<uint8_t> has_stats;
 };
 
 struct PlanFile {

@@ -110,8 +110,11 @@ export interface SniffCsvResult {
 export interface ParquetPlanFile {
   /** The columns as DuckDB reads them: its type names (BIGINT, DECIMAL(21,1), VARCHAR, ...). */
   columns: { name: string; duckType: string }[];
-  /** firstRow: the group's first row in the file's row numbering. nullCounts per column, null when the footer has no statistics. */
-  rowGroups: { rows: number; firstRow: number; compressedBytes: number; nullCounts: (number | null)[] }[];
+  /**
+   * firstRow: the group's first row in the file's row numbering. nullCounts per column, null when
+   * the footer has no statistics; stats: per column [min, max] as DuckDB spells the values, or null.
+   */
+  rowGroups: { rows: number; firstRow: number; compressedBytes: number; nullCounts: (number | null)[]; stats: ([string, string] | null)[] }[];
 }
 
 /** A table partition copied out of the store. Null rows hold NaN (float64), 0 / 0n (int64, bool,

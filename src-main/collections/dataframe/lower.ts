@@ -16,7 +16,7 @@
 import { combineTree } from '../../engine/combine-tree.js';
 import { finishGraph } from '../../engine/finish-graph.js';
 import { type Layer, type Task, type TaskGraph, type TaskSpec, taskKey } from '../../engine/graph.js';
-import { columnsOf } from './column-expr.js';
+import { type ColExpr, columnsOf } from './column-expr.js';
 import './kinds/index.js'; // registers the collection's task kinds
 import type { DenseDType, FirstRowsSpec, GroupByMergeSpec, GroupByPartialSpec, HashJoinSpec, SortRowsSpec, TableMapSpec, TableToDenseSpec } from './kinds/index.js';
 import { TesseraError } from '../../engine/errors.js';
@@ -79,18 +79,25 @@ class TableLowering {
     return p;
   }
 
-  /** The base of a pipeline, reading only `needed` of its columns when it is a source. */
-  private base(n: TableNode, needed: Set<string>, partitionLimit?: number): Partitions {
+  /**
+   * The base of a pipeline, reading only `needed` of its columns when it is a source, and only the
+   * partitions `filter` may keep rows of when the source can tell (predicate pushdown, prune.ts).
+   */
+  private base(n: TableNode, needed: Set<string>, partitionLimit?: number, filter?: ColExpr): Partitions {
     if (n.op === 'source') {
       const columns = n.columns.filter((c) => needed.has(c.name));
-      const count = Math.min(n.source.partitions, partitionLimit ?? Infinity);
-      const sig = JSON.stringify(['source', n.source.identity, columns.map((c) => c.name), count]);
+      const all = Array.from({ length: n.source.partitions }, (_, p) => p);
+      let read = filter && n.source.prune ? n.source.prune(filter) : all;
+      if (!read.length) read = all.slice(0, 1); // every plan has a partition (an empty one here)
+      read = read.slice(0, partitionLimit ?? read.length);
+      const count = read.length;
+      const sig = JSON.stringify(['source', n.source.identity, columns.map((c) => c.name), read]);
       return this.memoized(sig, () => {
         const layer = this.layer(n.source.label, n.source.label, [], count);
         const keys: string[] = [];
         const bytes: number[] = [];
         for (let p = 0; p < count; p++) {
-          const { spec, estBytes } = n.source.readTask(p, columns);
+          const { spec, estBytes } = n.source.readTask(read[p], columns);
           const key = taskKey(layer, [p]);
           this.tasks.push({ key, layer, index: [p], deps: [], spec, estBytes, priority: 0 });
           keys.push(key);
@@ -131,7 +138,7 @@ class TableLowering {
     const needed = new Set<string>();
     for (const o of p.outputs) columnsOf(o.expr, needed);
     if (p.filter) columnsOf(p.filter, needed);
-    const read = this.base(p.base, needed, partitionLimit);
+    const read = this.base(p.base, needed, partitionLimit, p.filter);
     // Plain column selection: the reads (or the base's partitions) are the result; a head's cut stays pending.
     const identity = !p.filter && p.outputs.length === read.columns.length
       && p.outputs.every((o, k) => o.expr.e === 'col' && o.expr.name === read.columns[k].name && o.name === o.expr.name);
@@ -164,7 +171,7 @@ class TableLowering {
     const aggs = n.aggs;
     const needed = new Set<string>();
     for (const x of [...keys, ...aggs.map((a) => a.expr), p.filter]) if (x) columnsOf(x, needed);
-    const input = this.exact(this.base(p.base, needed));
+    const input = this.exact(this.base(p.base, needed, undefined, p.filter));
     const program = new ProgramBuilder(input.columns);
     const keyNodes = keys.map((k) => program.add(k));
     const aggNodes = aggs.map((a) => ({ fn: a.fn, node: a.expr ? program.add(a.expr) : undefined }));

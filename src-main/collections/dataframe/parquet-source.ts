@@ -5,8 +5,8 @@
  * adjacent row groups of a file merged up to `blocksize` when one is given. A row group is never
  * split. Nothing of the data is read here.
  *
- * Later (ADR 0015): a filter's `column op literal` terms checked against each row group's
- * min/max statistics drop partitions here, and go into the tasks' WHERE.
+ * A filter's `column op literal` terms checked against each partition's min/max statistics and
+ * null counts (and hive keys) drop the partitions no row of which can match (prune.ts).
  */
 import { native } from '../../native/addon.js';
 import { TesseraError } from '../../engine/errors.js';
@@ -16,6 +16,8 @@ import { duckdbLibrary } from './parquet-library.js';
 import type { ParquetFile } from './parquet-files.js';
 import { bytesPerValue, type Column, type ColumnType } from './schema.js';
 import type { SourceFile, TableSource } from './table-source.js';
+import { parseTimestamp } from './column-expr.js';
+import { type ColumnStats, partitionsMatching, type StatValue } from './prune.js';
 
 export interface ParquetOptions {
   /** Only these columns, in this order (pandas.read_parquet's columns); hive keys may be named. */
@@ -43,6 +45,8 @@ export interface ParquetPartition {
   firstRow: number;
   endRow: number;
   compressedBytes: number;
+  /** Per column of the source (in `columns` order): what the footers say of this partition's values. */
+  stats: (ColumnStats | undefined)[];
 }
 
 export interface ParquetSource {
@@ -124,22 +128,61 @@ export async function planParquet(files: ParquetFile[], opts: ParquetOptions = {
 
   const perRow = all.reduce((s, c) => s + bytesPerValue(c.dtype), 0) + 8;
   const partitions: ParquetPartition[] = [];
+  const fileIndex = all.map((c) => first.columns.findIndex((f) => f.name === c.name));
   plan.forEach((p, i) => {
     stamped[i].rows = fileRows[i];
     stamped[i].rowGroups = p.rowGroups.length;
     p.rowGroups.forEach((g, k) => {
+      const stats = all.map((c, j) => groupStats(c, fileIndex[j], g, g.rows, i));
       const last = partitions[partitions.length - 1];
       const merge = blocksize !== undefined && last?.file === i && (last.endRow - last.firstRow + g.rows) * perRow <= blocksize;
-      if (merge) { last.endRow += g.rows; last.rowGroups++; last.compressedBytes += g.compressedBytes; }
-      else partitions.push({ file: i, rowGroup: k, rowGroups: 1, firstRow: g.firstRow, endRow: g.firstRow + g.rows, compressedBytes: g.compressedBytes });
+      if (merge) {
+        last.endRow += g.rows; last.rowGroups++; last.compressedBytes += g.compressedBytes;
+        last.stats = last.stats.map((s, j) => mergeStats(s, stats[j]));
+      } else {
+        partitions.push({ file: i, rowGroup: k, rowGroups: 1, firstRow: g.firstRow, endRow: g.firstRow + g.rows, compressedBytes: g.compressedBytes, stats });
+      }
     });
   });
   // A dataset of files without row groups is one empty partition, so every output has a partition.
-  if (!partitions.length) partitions.push({ file: 0, rowGroup: 0, rowGroups: 0, firstRow: 0, endRow: 0, compressedBytes: 0 });
+  if (!partitions.length) partitions.push({ file: 0, rowGroup: 0, rowGroups: 0, firstRow: 0, endRow: 0, compressedBytes: 0, stats: [] });
   return {
     kind: 'parquet', library, files: stamped, columns: all, fileColumns: first.columns.length, partitions,
     rows: fileRows.reduce((s, n) => s + n, 0), rowGroups: plan.reduce((s, p) => s + p.rowGroups.length, 0),
   };
+}
+
+/** A footer's min/max text as a value of the column's type (undefined when it does not parse). */
+function statValue(t: ColumnType, text: string): StatValue | undefined {
+  switch (t) {
+    case 'int64': return /^-?\d+$/.test(text) ? BigInt(text) : undefined;
+    case 'float64': { const x = Number(text); return text.trim() !== '' && Number.isFinite(x) ? x : undefined; }
+    case 'timestamp': return parseTimestamp(text) ?? undefined;
+    case 'bool': return text === 'true' ? true : text === 'false' ? false : undefined;
+    case 'string': return text;
+    default: return undefined;
+  }
+}
+
+/** What a row group's footer (or its file's hive folder) says of one column. */
+function groupStats(c: ParquetColumn, fileColumn: number, g: { nullCounts: (number | null)[]; stats: ([string, string] | null)[] }, rows: number, fileNo: number): ColumnStats | undefined {
+  if (c.hive) {
+    const v = c.hive[fileNo];
+    const value = v === null ? undefined : c.dtype === 'int64' ? BigInt(v) : v;
+    return { min: value, max: value, nulls: v === null ? rows : 0, rows };
+  }
+  if (fileColumn < 0) return undefined;
+  const mm = g.stats[fileColumn];
+  const min = mm ? statValue(c.dtype, mm[0]) : undefined, max = mm ? statValue(c.dtype, mm[1]) : undefined;
+  return { min: min !== undefined && max !== undefined ? min : undefined, max: min !== undefined && max !== undefined ? max : undefined, nulls: g.nullCounts[fileColumn], rows };
+}
+
+/** Two adjacent row groups' statistics as one partition's. */
+function mergeStats(a: ColumnStats | undefined, b: ColumnStats | undefined): ColumnStats | undefined {
+  if (!a || !b) return undefined;
+  const lower = (x?: StatValue, y?: StatValue) => (x === undefined || y === undefined ? undefined : x < y ? x : y);
+  const upper = (x?: StatValue, y?: StatValue) => (x === undefined || y === undefined ? undefined : x > y ? x : y);
+  return { min: lower(a.min, b.min), max: upper(a.max, b.max), nulls: a.nulls === null || b.nulls === null ? null : a.nulls + b.nulls, rows: a.rows + b.rows };
 }
 
 /** The Parquet source as the plan sees it: one read_parquet task per partition, reading only the columns asked for. */
@@ -150,6 +193,9 @@ export function parquetTableSource(source: ParquetSource): TableSource {
     partitions: source.partitions.length,
     files: source.files.map(({ path, size, mtimeNs }) => ({ path, size, mtimeNs })),
     identity: JSON.stringify(['parquet', source.files.map((f) => f.path), source.partitions.map((p) => [p.file, p.firstRow, p.endRow])]),
+    prune(filter) {
+      return partitionsMatching(filter, source.partitions.length, (p, name) => source.partitions[p].stats[source.columns.findIndex((c) => c.name === name)]);
+    },
     readTask(p, columns) {
       const part = source.partitions[p];
       const wanted = columns.map((c) => source.columns.find((s) => s.name === c.name)!);

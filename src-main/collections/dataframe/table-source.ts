@@ -5,6 +5,7 @@
  * csv-source.ts); the lowering knows no format.
  */
 import type { TaskSpec } from '../../engine/graph.js';
+import type { ColExpr } from './column-expr.js';
 import type { Column } from './schema.js';
 
 export interface SourceFile {
@@ -24,4 +25,6 @@ export interface TableSource {
   identity: string;
   /** The task that reads partition p with only `columns` (a subset of `columns`, in that order). */
   readTask(p: number, columns: Column[]): { spec: TaskSpec; estBytes: number };
+  /** The partitions a filter (over these columns) may keep rows of, when the source knows enough to skip some (prune.ts). */
+  prune?(filter: ColExpr): number[];
 }
