@@ -5,28 +5,16 @@
 #include <cstring>
 
 #include "../common/error.h"
+#include "hash.h"
 
 namespace tessera::table {
-
-namespace {
-
-inline uint64_t mix(uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ULL;
-  x ^= x >> 33;
-  return x;
-}
-
-}  // namespace
 
 GroupIndex::GroupIndex(std::vector<ColumnType> key_types)
     : types_(std::move(key_types)), slots_(1024, 0), strings_(types_.size()), string_atoms_(types_.size()) {}
 
 uint64_t GroupIndex::hash(const uint64_t* atoms) const {
   uint64_t h = 0x9e3779b97f4a7c15ULL;
-  for (size_t k = 0; k < types_.size(); ++k) h = mix(h ^ (atoms[k] + 0x9e3779b97f4a7c15ULL + (h << 6)));
+  for (size_t k = 0; k < types_.size(); ++k) h = mix64(h ^ (atoms[k] + 0x9e3779b97f4a7c15ULL + (h << 6)));
   return h;
 }
 

@@ -8,18 +8,11 @@
 #include <unordered_map>
 
 #include "../common/error.h"
+#include "hash.h"
 
 namespace tessera::table {
 
 namespace {
-
-inline uint64_t mix(uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ULL;
-  return x ^ (x >> 33);
-}
 
 // A hash of one value, equal for equal values (-0.0 and 0.0; every null and NaN alike).
 uint64_t value_hash(const Vec& v, size_t r) {
@@ -31,15 +24,15 @@ uint64_t value_hash(const Vec& v, size_t r) {
       if (x == 0) x = 0;
       uint64_t b;
       std::memcpy(&b, &x, 8);
-      return mix(b);
+      return mix64(b);
     }
-    case ColumnType::Bool: return v.ok(r) ? mix(v.as<uint8_t>()[i] + 1) : 0x6e756c6cULL;
+    case ColumnType::Bool: return v.ok(r) ? mix64(v.as<uint8_t>()[i] + 1) : 0x6e756c6cULL;
     case ColumnType::String: {
       if (!v.ok(r)) return 0x6e756c6cULL;
       const std::string_view s = v.dict->at(static_cast<uint64_t>(v.as<int32_t>()[i]));
       return std::hash<std::string_view>{}(s) * 0x9e3779b97f4a7c15ULL;
     }
-    default: return v.ok(r) ? mix(static_cast<uint64_t>(v.as<int64_t>()[i])) : 0x6e756c6cULL;
+    default: return v.ok(r) ? mix64(static_cast<uint64_t>(v.as<int64_t>()[i])) : 0x6e756c6cULL;
   }
 }
 
@@ -52,7 +45,7 @@ std::vector<std::vector<Vec>> key_columns(const std::vector<TableView>& inputs, 
 
 uint64_t row_hash(const std::vector<std::vector<Vec>>& keys, const RowRef& r) {
   uint64_t h = 0x243f6a8885a308d3ULL;
-  for (const auto& k : keys) h = mix(h ^ value_hash(k[r.input], r.row)) + 0x9e3779b97f4a7c15ULL;
+  for (const auto& k : keys) h = mix64(h ^ value_hash(k[r.input], r.row)) + 0x9e3779b97f4a7c15ULL;
   return h;
 }
 
@@ -147,7 +140,7 @@ JoinRefs join_rows(const TableView& probe, const std::vector<size_t>& probe_keys
       } else {
         vh = value_hash(v, r.row);
       }
-      h = mix(h ^ vh) + 0x9e3779b97f4a7c15ULL;
+      h = mix64(h ^ vh) + 0x9e3779b97f4a7c15ULL;
     }
     return h;
   };

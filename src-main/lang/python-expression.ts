@@ -271,3 +271,20 @@ export function parseExpression(src: string): Ast {
   }
   return tree;
 }
+
+/** The expressions directly inside one (arguments, operands, items, keyword values). */
+export function subtrees(ast: Ast): Ast[] {
+  const out: Ast[] = [];
+  for (const v of Object.values(ast)) {
+    if (Array.isArray(v)) for (const x of v) { if (x && typeof x === 'object' && 't' in x) out.push(x as Ast); else if (x && typeof x === 'object' && 'value' in x) out.push((x as { value: Ast }).value); }
+    else if (v && typeof v === 'object' && 't' in v) out.push(v as Ast);
+  }
+  return out;
+}
+
+/** The names an expression reads. */
+export function namesIn(ast: Ast, out = new Set<string>()): Set<string> {
+  if (ast.t === 'name') out.add(ast.name);
+  for (const x of subtrees(ast)) namesIn(x, out);
+  return out;
+}

@@ -27,7 +27,7 @@ import { buildTable, isTableDataset, type ReadableCheck, TABLE_PATH_KEYS } from 
 import { BRIDGE_PREFIX, bridgeTables, type TableBridge } from './table-bridge.js';
 
 export type { ReadableCheck };
-import { parseExpression, type Ast } from '../lang/python-expression.js';
+import { namesIn, parseExpression } from '../lang/python-expression.js';
 
 export interface JobSpec {
   tessera: 1;
@@ -110,16 +110,6 @@ async function buildDataset<T>(name: string, build: () => Promise<T>): Promise<T
     const message = e.message.includes(`'${name}'`) ? e.message : `dataset '${name}': ${e.message}`;
     throw new TesseraError(e.code, message, e.hint, { dataset: name });
   }
-}
-
-/** The dataset names an expression reads. */
-function namesIn(ast: Ast, out = new Set<string>()): Set<string> {
-  if (ast.t === 'name') out.add(ast.name);
-  for (const v of Object.values(ast)) {
-    if (Array.isArray(v)) for (const x of v) { if (x && typeof x === 'object' && 't' in x) namesIn(x as Ast, out); else if (x && typeof x === 'object' && 'value' in x) namesIn((x as { value: Ast }).value, out); }
-    else if (v && typeof v === 'object' && 't' in v) namesIn(v as Ast, out);
-  }
-  return out;
 }
 
 /** The files a spec's datasets read (`npy`, `raw` and table paths, as written in the spec). */

@@ -11,7 +11,7 @@ import { storedArray } from '../collections/array/index.js';
 import type { ExprContext, Node } from '../collections/array/expr.js';
 import type { TableEvaluator, TableNode } from '../collections/dataframe/index.js';
 import { TesseraError } from '../engine/errors.js';
-import { type Ast, parseExpression } from '../lang/python-expression.js';
+import { type Ast, namesIn, parseExpression, subtrees } from '../lang/python-expression.js';
 import type { DenseTables } from './backend.js';
 
 export const BRIDGE_PREFIX = '__table_';
@@ -23,21 +23,12 @@ export interface TableBridge {
   matrix: boolean;
 }
 
-function names(ast: Ast, out = new Set<string>()): Set<string> {
-  if (ast.t === 'name') out.add(ast.name);
-  for (const v of Object.values(ast)) {
-    if (Array.isArray(v)) for (const x of v) { if (x && typeof x === 'object' && 't' in x) names(x as Ast, out); else if (x && typeof x === 'object' && 'value' in x) names((x as { value: Ast }).value, out); }
-    else if (v && typeof v === 'object' && 't' in v) names(v as Ast, out);
-  }
-  return out;
-}
-
 /** The table subexpression of `x.values` / `x.to_numpy()` when x reads only tables. */
 function bridged(ast: Ast, tables: ReadonlyMap<string, TableNode>): Ast | null {
   const obj = ast.t === 'attr' && ast.name === 'values' ? ast.obj
     : ast.t === 'call' && ast.fn.t === 'attr' && ast.fn.name === 'to_numpy' && !ast.args.length && !ast.kwargs.length ? ast.fn.obj : null;
   if (!obj) return null;
-  const read = [...names(obj)];
+  const read = [...namesIn(obj)];
   return read.length && read.every((n) => tables.has(n)) ? obj : null;
 }
 
@@ -49,10 +40,7 @@ export function bridgeTables(src: string, output: string, tables: ReadonlyMap<st
   const walk = (a: Ast): void => {
     const obj = bridged(a, tables);
     if (obj) { spans.push({ start: a.start, end: a.end, obj }); return; }
-    for (const v of Object.values(a)) {
-      if (Array.isArray(v)) for (const x of v) { if (x && typeof x === 'object' && 't' in x) walk(x as Ast); else if (x && typeof x === 'object' && 'value' in x) walk((x as { value: Ast }).value); }
-      else if (v && typeof v === 'object' && 't' in v) walk(v as Ast);
-    }
+    for (const x of subtrees(a)) walk(x);
   };
   walk(ast);
   const found: TableBridge[] = [];

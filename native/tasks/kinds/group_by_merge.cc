@@ -12,7 +12,7 @@
 #include "../../store/chunk_store.h"
 #include "../../table/group_by.h"
 #include "../kind.h"
-#include "../table_program_reader.h"
+#include "../table_program_task.h"
 
 namespace tessera {
 

@@ -9,17 +9,14 @@
 #include "../../store/chunk_store.h"
 #include "../../table/group_by.h"
 #include "../kind.h"
-#include "../table_program_reader.h"
+#include "../table_program_task.h"
 
 namespace tessera {
 
 namespace {
 
 struct GroupByPartialTask {
-  uint64_t input = 0;
-  std::vector<table::ColumnType> input_types;
-  table::Program program;
-  int filter = -1;
+  PartitionProgram program;
   std::vector<size_t> keys;
   std::vector<table::AggSpec> aggs;
   std::vector<int> agg_nodes;
@@ -29,23 +26,20 @@ struct GroupByPartialTask {
 GroupByPartialTask decode(Reader& r, int owner) {
   GroupByPartialTask t;
   t.owner = owner;
-  if (r.nids() != 1) Reader::bad("a group_by_partial task reads one partition");
-  t.input = static_cast<uint64_t>(r.ids()[0]);
-  t.input_types = read_column_types(r);
-  t.program = read_program(r, t.input_types);
-  const int64_t nodes = static_cast<int64_t>(t.program.nodes.size());
-  t.filter = static_cast<int>(r.integer(0, nodes)) - 1;
-  if (t.filter >= 0 && t.program.nodes[static_cast<size_t>(t.filter)].type != table::ColumnType::Bool) Reader::bad("a group-by filter is not bool");
+  t.program = read_partition_program(r, "group_by_partial");
+  read_filter(r, t.program);
+  const std::vector<table::ExprNode>& nodes = t.program.program.nodes;
+  const int64_t n = static_cast<int64_t>(nodes.size());
   const size_t nkeys = r.count(256);
   if (!nkeys) Reader::bad("a group-by has no key");
-  for (size_t k = 0; k < nkeys; ++k) t.keys.push_back(static_cast<size_t>(r.integer(0, nodes - 1)));
+  for (size_t k = 0; k < nkeys; ++k) t.keys.push_back(static_cast<size_t>(r.integer(0, n - 1)));
   const size_t naggs = r.count(4096);
   for (size_t j = 0; j < naggs; ++j) {
     table::AggSpec a;
     a.fn = static_cast<table::AggFn>(r.integer(1, 10));
-    const int node = static_cast<int>(r.integer(0, nodes)) - 1;
+    const int node = static_cast<int>(r.integer(0, n)) - 1;
     if ((node < 0) != (a.fn == table::AggFn::Size)) Reader::bad("size takes no column, every other aggregation one");
-    if (node >= 0) a.input = t.program.nodes[static_cast<size_t>(node)].type;
+    if (node >= 0) a.input = nodes[static_cast<size_t>(node)].type;
     try {
       table::agg_result_type(a.fn, a.input);
     } catch (const Error& e) {
@@ -58,21 +52,15 @@ GroupByPartialTask decode(Reader& r, int owner) {
 }
 
 TaskResult run(const GroupByPartialTask& t) {
-  auto in = ChunkStore::instance().get_table(t.input);
-  const table::TableView view = table::TableView::of_chunk(in);
-  if (view.ncols() != t.input_types.size()) throw Error("BAD_TASK", "group_by_partial: the partition has another number of columns than planned", "this is a bug in the planner, please report it");
-  const std::vector<table::Vec> values = table::evaluate(t.program, view);
-  const size_t nrows = static_cast<size_t>(view.nrows());
-  std::vector<uint32_t> kept;
-  if (t.filter >= 0) kept = table::selection(values[static_cast<size_t>(t.filter)], nrows);
+  const ProgramValues v = run_partition_program(t.program, "group_by_partial");
   std::vector<table::Vec> keys;
-  for (size_t k : t.keys) keys.push_back(values[k]);
+  for (size_t k : t.keys) keys.push_back(v.values[k]);
   std::vector<const table::Vec*> aggregated;
-  for (int node : t.agg_nodes) aggregated.push_back(node >= 0 ? &values[static_cast<size_t>(node)] : nullptr);
-  const table::GroupResult g = table::group_partial(keys, aggregated, t.aggs, nrows, t.filter >= 0 ? &kept : nullptr);
+  for (int node : t.agg_nodes) aggregated.push_back(node >= 0 ? &v.values[static_cast<size_t>(node)] : nullptr);
+  const table::GroupResult g = table::group_partial(keys, aggregated, t.aggs, v.nrows, v.filtered ? &v.kept : nullptr);
   auto out = table::build_table(g.columns, g.groups, t.owner);
   TaskResult r;
-  r.bytes_in = static_cast<int64_t>(in->nbytes);
+  r.bytes_in = static_cast<int64_t>(v.chunk->nbytes);
   r.bytes_out = static_cast<int64_t>(out->nbytes);
   r.chunk = ChunkStore::instance().publish(out);
   return r;

@@ -1,5 +1,5 @@
 /**
- * A column-expression program as the native kinds read it (native/tasks/table_program_reader.h):
+ * A column-expression program as the native kinds read it (native/tasks/table_program_task.h):
  * the input's column types, then the nodes in evaluation order. Equal subtrees become one node
  * (a filter and an output that both read `delay > 15` compute it once).
  */

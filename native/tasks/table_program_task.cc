@@ -1,4 +1,6 @@
-#include "table_program_reader.h"
+#include "table_program_task.h"
+
+#include "../common/error.h"
 
 #include <cerrno>
 #include <cstdlib>
@@ -66,6 +68,33 @@ table::Program read_program(Reader& r, const std::vector<table::ColumnType>& inp
   }
   table::check_program(p, input_types);
   return p;
+}
+
+PartitionProgram read_partition_program(Reader& r, const char* kind) {
+  PartitionProgram p;
+  if (r.nids() != 1) Reader::bad(std::string("a ") + kind + " task reads one partition");
+  p.input = static_cast<uint64_t>(r.ids()[0]);
+  p.input_types = read_column_types(r);
+  p.program = read_program(r, p.input_types);
+  return p;
+}
+
+void read_filter(Reader& r, PartitionProgram& p) {
+  p.filter = static_cast<int>(r.integer(0, static_cast<int64_t>(p.program.nodes.size()))) - 1;
+  if (p.filter >= 0 && p.program.nodes[static_cast<size_t>(p.filter)].type != table::ColumnType::Bool) Reader::bad("a table program's filter is not bool");
+}
+
+ProgramValues run_partition_program(const PartitionProgram& p, const char* kind) {
+  ProgramValues out;
+  out.chunk = ChunkStore::instance().get_table(p.input);
+  const table::TableView view = table::TableView::of_chunk(out.chunk);
+  if (view.ncols() != p.input_types.size())
+    throw Error("BAD_TASK", std::string(kind) + ": the partition has another number of columns than planned", "this is a bug in the planner, please report it");
+  out.nrows = static_cast<size_t>(view.nrows());
+  out.values = table::evaluate(p.program, view);
+  out.filtered = p.filter >= 0;
+  if (out.filtered) out.kept = table::selection(out.values[static_cast<size_t>(p.filter)], out.nrows);
+  return out;
 }
 
 }  // namespace tessera
