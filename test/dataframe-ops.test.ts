@@ -119,6 +119,9 @@ const OUTPUTS: Record<string, string> = {
   mergeThenGroup: "t.merge(a, on='city').groupby('region').fare.sum()",
   nuniqueBy: "t.groupby('pax').city.nunique()",
   aggNunique: "t.groupby('city').agg(n=('pax', 'nunique'), m=('fare', 'mean'), k=('night', 'nunique'))",
+  alignAssign: 't[t.fare > 20].assign(z=t.pax * 2)',
+  alignGroup: 't[t.fare > 20].groupby(t.pickup.dt.hour).size()',
+  alignMask: 't[t.fare > 20][t.pax > 2]',
   describe: 't.describe()',
   describeFare: 't[t.pax > 1].fare.describe()',
 };

@@ -12,7 +12,7 @@ import { type ColExpr, col, literal, literalAs, literalFor, type LiteralValue, l
 import type { AggName } from './kinds/index.js';
 import type { ColumnType } from './schema.js';
 import {
-  type Aggregation, assign, columnExpr, concat, distinct, filter, groupBy, head, join, type JoinKind, project, sameRows, select, sortBy, tail, type TableNode,
+  type Aggregation, assign, columnExpr, concat, distinct, filter, groupBy, head, join, type JoinKind, project, rowsWithin, sameRows, select, sortBy, tail, type TableNode,
 } from './table-node.js';
 
 export type TableOutput =
@@ -201,7 +201,7 @@ export class TableEvaluator {
       if (mask.t === 'series') {
         const frame = obj.t === 'frame' ? obj.node : obj.frame;
         if (mask.expr.dtype !== 'bool') throw bad(item, 'TYPE_ERROR', `a row filter must be a bool Series, not ${mask.expr.dtype}`, 'for example df[df.delay > 15]');
-        if (!sameRows(mask.frame, frame)) throw bad(item, 'UNSUPPORTED', 'the filter is a Series of another table', 'filter a table by a condition on its own columns');
+        if (!rowsWithin(frame, mask.frame)) throw bad(item, 'UNSUPPORTED', 'the filter is a Series of another table (or of fewer of its rows)', 'filter a table by a condition on its own columns');
         const filtered = filter(frame, mask.expr);
         return obj.t === 'frame' ? { t: 'frame', node: filtered } : { ...obj, frame: filtered };
       }
@@ -266,7 +266,7 @@ export class TableEvaluator {
         const columns = ast.kwargs.map((k) => {
           const v = this.value(k.value);
           if (v.t === 'series') {
-            if (!sameRows(v.frame, node)) throw bad(k.value, 'UNSUPPORTED', 'the new column is a Series of another table', 'compute new columns from the table\'s own columns');
+            if (!rowsWithin(node, v.frame)) throw bad(k.value, 'UNSUPPORTED', 'the new column is a Series of another table (or of fewer of its rows)', 'compute new columns from the table\'s own columns');
             return { name: k.name, expr: v.expr };
           }
           if (v.t === 'scalar') return { name: k.name, expr: literal(v.value) };
@@ -329,7 +329,7 @@ export class TableEvaluator {
         return { name: c.name, expr: columnExpr(node, c.name) };
       }
       if (v.t === 'series') {
-        if (!sameRows(v.frame, node)) throw bad(item, 'UNSUPPORTED', 'the key is a Series of another table', 'group by the table\'s own columns or expressions of them');
+        if (!rowsWithin(node, v.frame)) throw bad(item, 'UNSUPPORTED', 'the key is a Series of another table (or of fewer of its rows)', 'group by the table\'s own columns or expressions of them');
         return { name: v.name ?? `key_${items.indexOf(item)}`, expr: v.expr };
       }
       throw bad(item, 'BAD_ARGUMENTS', 'a group key is a column name or a Series', "for example 'origin' or df.date.dt.hour");

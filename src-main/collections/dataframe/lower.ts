@@ -73,10 +73,30 @@ class TableLowering {
     return name;
   }
 
+  /** The columns of each layer's partitions (for the chunk view's grid). */
+  readonly layerColumns = new Map<string, Column[]>();
+
   private memoized(signature: string, make: () => Partitions): Partitions {
     let p = this.memo.get(signature);
-    if (!p) { p = make(); this.memo.set(signature, p); }
+    if (!p) { p = make(); this.memo.set(signature, p); this.layerColumns.set(p.layer, p.columns); }
     return p;
+  }
+
+  /**
+   * Each layer with a task per partition as the window's chunk view draws a table: a column of
+   * cells, one per partition (task index [i, 0] in a grid of estimated rows x the columns).
+   * Combine trees keep their own indices and no grid, as for arrays.
+   */
+  partitionGrids(): void {
+    for (const l of this.layers) {
+      const tasks = this.tasks.filter((t) => t.layer === l.name);
+      if (!tasks.length || !tasks.every((t, i) => t.index.length === 1 && t.index[0] === i)) continue;
+      const columns = this.layerColumns.get(l.name) ?? [];
+      const perRow = Math.max(1, rowBytes(columns) - 1);
+      for (const t of tasks) t.index = [t.index[0], 0];
+      l.grid = [tasks.map((t) => Math.max(1, Math.round(t.estBytes / perRow))), [Math.max(1, columns.length)]];
+      l.itemsize = Math.max(1, Math.round(perRow / Math.max(1, columns.length)));
+    }
   }
 
   /**
@@ -179,6 +199,7 @@ class TableLowering {
     const sig = planKey(['groupby', input.keys, program.nodes, keyNodes, aggNodes, filter, n.columns]);
     return this.memoized(sig, () => {
       const partialLayer = this.layer('group_by_partial', 'group_by_partial', [input.layer], input.keys.length);
+      this.layerColumns.set(partialLayer, n.columns);
       // A partial holds a row per group it saw: at most its input's rows, usually far fewer.
       const partials = input.keys.map((dep, i) => {
         const estBytes = Math.ceil(input.bytes[i] / 4) + 65536;
@@ -231,6 +252,7 @@ class TableLowering {
         return key;
       });
       level = { ...inputs, layer, keys };
+      this.layerColumns.set(layer, inputs.columns);
     }
     const mergeLayer = `${label.replace(/_/g, '-')}-merge-${this.layers.length}`;
     const rootKey = taskKey(mergeLayer, [0]);
@@ -339,6 +361,7 @@ export function lowerTables(outputs: { name: string; node: TableNode }[], opts: 
     const p = lowering.node(o.node);
     return { name: o.name, columns: o.node.columns, keys: p.keys, limit: p.limit, tail: p.tail, heads: p.heads ?? [] };
   });
+  lowering.partitionGrids();
   return { ...finishGraph(lowering.tasks, lowering.layers), outputs: plans };
 }
 
@@ -380,6 +403,7 @@ export function lowerDense(items: { name: string; node: TableNode; matrix: boole
     lowering.layers.push({ name: layer, label: 'table_to_dense', kind: 'table_to_dense', tasks: keys.length, deps: [exact.layer], indexShape: [] });
     return { name: item.name, keys, partitions: exact.keys, dtype, ncols: item.matrix ? item.node.columns.length : null };
   });
+  lowering.partitionGrids();
   return { ...finishGraph(lowering.tasks, lowering.layers), outputs: plans };
 }
 

@@ -97,6 +97,27 @@ export function sameRows(a: TableNode, b: TableNode): boolean {
   return planKey([ra.base, ra.filter]) === planKey([rb.base, rb.filter]);
 }
 
+/** A filter's and-ed terms, as structural keys. */
+function termKeys(filter: ColExpr | undefined, out = new Set<string>()): Set<string> {
+  if (!filter) return out;
+  if (filter.e === 'op' && filter.op === '&') for (const a of filter.args) termKeys(a, out);
+  else out.add(planKey(filter));
+  return out;
+}
+
+/**
+ * Whether a Series of `series` can be used on the rows of `frame`, as pandas aligns it by index:
+ * the same base, and every filter of the Series' frame is one of the frame's (the frame's rows
+ * are some of the Series' rows: `t[t.x > 0].assign(z=t.w * 2)`, `t[t.x > 0].groupby(t.k)`).
+ */
+export function rowsWithin(frame: TableNode, series: TableNode): boolean {
+  if (sameRows(frame, series)) return true;
+  const rf = rowsOf(frame), rs = rowsOf(series);
+  if (planKey(rf.base) !== planKey(rs.base)) return false;
+  const have = termKeys(rf.filter);
+  return [...termKeys(rs.filter)].every((k) => have.has(k));
+}
+
 /** A column of a frame as an expression over its chain's base. */
 export function columnExpr(frame: TableNode, name: string): ColExpr {
   columnOf(frame, name);
