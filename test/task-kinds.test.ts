@@ -49,7 +49,7 @@ const SAMPLES: (ArrayTaskSpec | CopySpec | DataframeTaskSpec)[] = [
     naValues: ['', 'NA'], estBytes: 4096 },
   { kind: 'table_map', program: tp.b.program(), outputs: [{ name: 'x', node: tp.short }, { name: 'e', node: tp.early }], filter: tp.late, estBytes: 4096 },
   { kind: 'group_by_partial', program: tp.b.program(), filter: tp.late, keys: [tp.short, tp.early], aggs: [{ fn: 'size' }, { fn: 'mean', node: 0 }, { fn: 'max', node: tp.short }], estBytes: 4096 },
-  { kind: 'group_by_merge', keyTypes: ['string', 'bool'], aggs: [{ fn: 'size', input: 'int64' }, { fn: 'std', input: 'float64' }], names: ['k', 'e', 'n', 'sd'], estBytes: 4096 },
+  { kind: 'group_by_merge', keyTypes: ['string', 'bool'], aggs: [{ fn: 'size', input: 'int64' }, { fn: 'std', input: 'float64' }], names: ['k', 'e', 'n', 'sd'], bucket: { index: 2, count: 3 }, estBytes: 4096 },
   { kind: 'read_parquet', path: '/data/x.parquet', library: '/lib/libduckdb.so', rowGroup: 2, firstRow: 4096, endRow: 6144, bytesIn: 1000, estBytes: 65536,
     columns: [{ name: 'a', dtype: 'int64' }, { name: 'year', dtype: 'int64', constant: { value: '2020' } }, { name: 'region', dtype: 'string', constant: { value: null } }] },
   { kind: 'timeseries', seed: 42, startNs: '946684800000000001', freqNs: 1e9, row0: 86400, nrows: 3600, estBytes: 4096,

@@ -1,5 +1,7 @@
 #include "group_by.h"
 
+#include <algorithm>
+
 #include "../common/error.h"
 #include "group_index.h"
 
@@ -21,9 +23,8 @@ void drop_unkept(std::vector<int32_t>& gids, const std::vector<uint32_t>* kept) 
   gids.swap(g);
 }
 
-GroupResult emit(const GroupIndex& index, const std::vector<AggState>& states, const std::vector<std::string>* names) {
+GroupResult emit(const GroupIndex& index, const std::vector<AggState>& states, const std::vector<std::string>* names, GroupBucket bucket = {}) {
   GroupResult r;
-  r.groups = index.size();
   std::vector<OwnedColumn>& out = r.columns;
   std::vector<uint32_t> order;
   if (names) {
@@ -32,6 +33,8 @@ GroupResult emit(const GroupIndex& index, const std::vector<AggState>& states, c
     order.resize(index.size());
     for (size_t g = 0; g < order.size(); ++g) order[g] = static_cast<uint32_t>(g);
   }
+  if (bucket.count > 1) order.erase(std::remove_if(order.begin(), order.end(), [&](uint32_t g) { return index.bucket(g, bucket.count) != bucket.index; }), order.end());
+  r.groups = order.size();
   for (size_t k = 0; k < index.nkeys(); ++k) out.push_back(index.key_column(k, names ? (*names)[k] : "k" + std::to_string(k), &order));
   for (size_t j = 0; j < states.size(); ++j) {
     if (names) out.push_back(states[j].finish((*names)[index.nkeys() + j], order));
@@ -58,7 +61,7 @@ GroupResult group_partial(const std::vector<Vec>& keys, const std::vector<const 
 }
 
 GroupResult group_merge(const std::vector<TableView>& partials, const std::vector<ColumnType>& key_types,
-                                     const std::vector<AggSpec>& aggs, const std::vector<std::string>* names) {
+                        const std::vector<AggSpec>& aggs, const std::vector<std::string>* names, GroupBucket bucket) {
   GroupIndex index(key_types);
   std::vector<AggState> states;
   size_t width = key_types.size();
@@ -81,7 +84,7 @@ GroupResult group_merge(const std::vector<TableView>& partials, const std::vecto
     }
   }
   for (AggState& s : states) s.resize(index.size());
-  return emit(index, states, names);
+  return emit(index, states, names, bucket);
 }
 
 }  // namespace tessera::table

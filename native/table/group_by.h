@@ -27,8 +27,13 @@ struct GroupResult {
 GroupResult group_partial(const std::vector<Vec>& keys, const std::vector<const Vec*>& values, const std::vector<AggSpec>& aggs,
                           size_t nrows, const std::vector<uint32_t>* rows_kept);
 
+// One of `count` hash buckets of the groups (split_out): a merge keeps only its bucket's groups.
+struct GroupBucket {
+  uint32_t index = 0, count = 1;
+};
+
 // Merges partial results (in order). With `names` (keys then aggregations) the result is final.
 GroupResult group_merge(const std::vector<TableView>& partials, const std::vector<ColumnType>& key_types,
-                        const std::vector<AggSpec>& aggs, const std::vector<std::string>* names);
+                        const std::vector<AggSpec>& aggs, const std::vector<std::string>* names, GroupBucket bucket = {});
 
 }  // namespace tessera::table

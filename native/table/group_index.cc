@@ -100,6 +100,17 @@ void GroupIndex::assign(const std::vector<Vec>& keys, size_t nrows, std::vector<
   }
 }
 
+uint32_t GroupIndex::bucket(size_t g, uint32_t n) const {
+  const size_t nk = types_.size();
+  uint64_t h = 0x243f6a8885a308d3ULL;
+  for (size_t k = 0; k < nk; ++k) {
+    const uint64_t a = atoms_[g * nk + k];
+    const uint64_t v = types_[k] == ColumnType::String ? std::hash<std::string_view>{}(strings_[k][a]) : a;
+    h = mix64(h ^ v) + 0x9e3779b97f4a7c15ULL;
+  }
+  return static_cast<uint32_t>(h % n);
+}
+
 std::vector<uint32_t> GroupIndex::sorted() const {
   std::vector<uint32_t> order(count_);
   for (size_t g = 0; g < count_; ++g) order[g] = static_cast<uint32_t>(g);

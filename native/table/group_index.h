@@ -32,6 +32,9 @@ class GroupIndex {
   // Groups in pandas' sort order: by the first key, then the second, ... (numbers ascending,
   // strings by code point, false before true).
   std::vector<uint32_t> sorted() const;
+  // Which of n hash buckets group g's keys fall in: the same for equal keys in every task of the
+  // process (strings hash by their bytes, not their pool number), for split_out.
+  uint32_t bucket(size_t g, uint32_t n) const;
   // Key column k of the groups `order` (every group in number order when null).
   OwnedColumn key_column(size_t k, std::string name, const std::vector<uint32_t>* order) const;
 

@@ -3,7 +3,8 @@
 // (keys, then one column per aggregation, groups sorted by key as pandas' groupby(sort=True)).
 // TS twin: src-main/collections/dataframe/kinds/group-by.ts.
 //   fields: nkeys, nkeys x key type, naggs, naggs x [fn, input type], final (0/1),
-//           final: (nkeys + naggs) x name (string)
+//           final: (nkeys + naggs) x name (string), nbuckets, bucket (split_out: only the
+//           groups whose keys hash to this bucket; 1, 0 for all)
 //   deps: the partial results, in partition order
 #include <string>
 #include <vector>
@@ -24,6 +25,7 @@ struct GroupByMergeTask {
   std::vector<table::AggSpec> aggs;
   bool final = false;
   std::vector<std::string> names;
+  table::GroupBucket bucket;
   int owner = 0;
 };
 
@@ -49,6 +51,8 @@ GroupByMergeTask decode(Reader& r, int owner) {
   t.final = r.integer(0, 1) != 0;
   if (t.final)
     for (size_t k = 0; k < t.key_types.size() + naggs; ++k) t.names.push_back(r.string_ref());
+  t.bucket.count = static_cast<uint32_t>(r.integer(1, 1 << 16));
+  t.bucket.index = static_cast<uint32_t>(r.integer(0, t.bucket.count - 1));
   return t;
 }
 
@@ -60,7 +64,7 @@ TaskResult run(const GroupByMergeTask& t) {
     r.bytes_in += static_cast<int64_t>(c->nbytes);
     partials.push_back(table::TableView::of_chunk(c));
   }
-  const table::GroupResult g = table::group_merge(partials, t.key_types, t.aggs, t.final ? &t.names : nullptr);
+  const table::GroupResult g = table::group_merge(partials, t.key_types, t.aggs, t.final ? &t.names : nullptr, t.bucket);
   auto out = table::build_table(g.columns, g.groups, t.owner);
   r.bytes_out = static_cast<int64_t>(out->nbytes);
   r.chunk = ChunkStore::instance().publish(out);

@@ -352,7 +352,12 @@ export class TableEvaluator {
     return names.map((n) => ({ name: n, expr: columnExpr(g.frame, n) }));
   }
 
-  private groupMethod(ast: Ast & { t: 'call' }, g: GroupBy, name: string): Value {
+  private groupMethod(call: Ast & { t: 'call' }, g: GroupBy, name: string): Value {
+    // split_out=N (dask's): the result in N partitions of hashed groups.
+    const split = call.kwargs.find((k) => k.name === 'split_out');
+    if (split && (split.value.t !== 'num' || !split.value.isInt)) throw bad(split.value, 'BAD_ARGUMENTS', 'split_out is a count of partitions', 'for example split_out=4');
+    const splitOut = split ? (split.value as { value: number }).value : undefined;
+    const ast = { ...call, kwargs: call.kwargs.filter((k) => k.name !== 'split_out') };
     let aggs: Requested[];
     if (name === 'size') {
       if (ast.args.length || ast.kwargs.length) throw bad(ast, 'BAD_ARGUMENTS', 'size() takes no arguments', 'for example df.groupby("a").size()');
@@ -368,7 +373,8 @@ export class TableEvaluator {
       throw bad(ast.fn, 'ATTRIBUTE_ERROR', `a group-by has no method '${name}'`, `group-by methods: agg, size, ${GROUP_AGGS.filter((a) => a !== 'size').join(', ')}`);
     }
     if (!aggs.length) throw bad(ast, 'BAD_ARGUMENTS', 'nothing to aggregate', 'the group-by has no columns besides its keys');
-    return { t: 'frame', node: this.aggregate(g, aggs) };
+    if (splitOut !== undefined && aggs.some((a) => a.fn === 'nunique')) throw bad(split!.value, 'UNSUPPORTED', 'split_out with nunique is not supported yet', 'leave split_out out');
+    return { t: 'frame', node: this.aggregate(g, aggs, splitOut) };
   }
 
   /**
@@ -376,10 +382,10 @@ export class TableEvaluator {
    * group-bys (the distinct (keys, value) pairs, then their count per key) merged onto the
    * others' result by key; a group whose values are all null counts 0, as pandas does.
    */
-  private aggregate(g: GroupBy, requested: Requested[]): TableNode {
+  private aggregate(g: GroupBy, requested: Requested[], splitOut?: number): TableNode {
     const plain = requested.filter((a) => a.fn !== 'nunique') as Aggregation[];
     const distinctCounts = requested.filter((a) => a.fn === 'nunique');
-    if (!distinctCounts.length) return groupBy(g.frame, g.keys, plain);
+    if (!distinctCounts.length) return groupBy(g.frame, g.keys, plain, splitOut);
     const keyNames = g.keys.map((k) => k.name);
     let result = groupBy(g.frame, g.keys, plain.length ? plain : [{ name: '__rows', fn: 'size' }]);
     for (const d of distinctCounts) {

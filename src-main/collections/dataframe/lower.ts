@@ -196,7 +196,7 @@ class TableLowering {
     const keyNodes = keys.map((k) => program.add(k));
     const aggNodes = aggs.map((a) => ({ fn: a.fn, node: a.expr ? program.add(a.expr) : undefined }));
     const filter = p.filter ? program.add(p.filter) : undefined;
-    const sig = planKey(['groupby', input.keys, program.nodes, keyNodes, aggNodes, filter, n.columns]);
+    const sig = planKey(['groupby', input.keys, program.nodes, keyNodes, aggNodes, filter, n.columns, n.splitOut]);
     return this.memoized(sig, () => {
       const partialLayer = this.layer('group_by_partial', 'group_by_partial', [input.layer], input.keys.length);
       this.layerColumns.set(partialLayer, n.columns);
@@ -211,23 +211,32 @@ class TableLowering {
       const keyTypes = keys.map((k) => k.dtype);
       const mergeAggs = aggs.map((a) => ({ fn: a.fn, input: a.expr?.dtype ?? 'int64' as const }));
       const mergeLayer = `group-by-merge-${this.layers.length}`;
-      const rootKey = taskKey(mergeLayer, [0]);
-      const merge = (key: string, members: string[], isRoot: boolean, index: number[]): Task<TaskSpec> => {
-        const estBytes = members.reduce((s, m) => s + (partials.find((x) => x.key === m)?.estBytes ?? 65536), 0) + 65536;
-        const spec: GroupByMergeSpec = { kind: 'group_by_merge', keyTypes, aggs: mergeAggs, names: isRoot ? n.columns.map((c) => c.name) : undefined, estBytes };
-        return { key, layer: mergeLayer, index, deps: members, spec, estBytes, priority: 0 };
-      };
       const partialKeys = partials.map((x) => x.key);
-      if (partialKeys.length <= 1) {
-        // One partial (or none: an empty table) still needs finishing.
-        this.tasks.push(merge(rootKey, partialKeys, true, [0]));
-      } else {
-        const tree = combineTree(partialKeys, rootKey, (depth, group) => taskKey(mergeLayer, [depth, group]), (key, at) => merge(key, at.members, at.isRoot, at.isRoot ? [0] : [at.depth, at.group]));
-        this.tasks.push(...tree.tasks);
-      }
+      const buckets = n.splitOut ?? 1;
+      // One merge tree per hash bucket of the groups (split_out), each over every partial.
+      const roots = Array.from({ length: buckets }, (_, b) => {
+        const rootKey = taskKey(mergeLayer, buckets > 1 ? [b] : [0]);
+        const merge = (key: string, members: string[], isRoot: boolean, index: number[]): Task<TaskSpec> => {
+          const estBytes = Math.ceil(members.reduce((s, m) => s + (partials.find((x) => x.key === m)?.estBytes ?? 65536), 0) / buckets) + 65536;
+          const spec: GroupByMergeSpec = {
+            kind: 'group_by_merge', keyTypes, aggs: mergeAggs, names: isRoot ? n.columns.map((c) => c.name) : undefined,
+            ...(buckets > 1 ? { bucket: { index: b, count: buckets } } : {}), estBytes,
+          };
+          return { key, layer: mergeLayer, index, deps: members, spec, estBytes, priority: 0 };
+        };
+        if (partialKeys.length <= 1) {
+          // One partial (or none: an empty table) still needs finishing.
+          this.tasks.push(merge(rootKey, partialKeys, true, buckets > 1 ? [b] : [0]));
+        } else {
+          const inner = (depth: number, group: number) => taskKey(mergeLayer, buckets > 1 ? [b, depth, group] : [depth, group]);
+          const tree = combineTree(partialKeys, rootKey, inner, (key, at) => merge(key, at.members, at.isRoot, at.isRoot ? (buckets > 1 ? [b] : [0]) : (buckets > 1 ? [b, at.depth, at.group] : [at.depth, at.group])));
+          this.tasks.push(...tree.tasks);
+        }
+        return rootKey;
+      });
       const count = this.tasks.filter((t) => t.layer === mergeLayer).length;
       this.layers.push({ name: mergeLayer, label: 'group_by_merge', kind: 'group_by_merge', tasks: count, deps: [partialLayer], indexShape: [] });
-      return { layer: mergeLayer, keys: [rootKey], bytes: [65536], columns: n.columns, heads: input.heads };
+      return { layer: mergeLayer, keys: roots, bytes: roots.map(() => 65536), columns: n.columns, heads: input.heads };
     });
   }
 

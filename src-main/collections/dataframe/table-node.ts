@@ -33,7 +33,7 @@ export type TableNode =
   /** The first n rows. */
   | { op: 'head'; input: TableNode; n: number; columns: Column[] }
   /** One row per distinct key (nulls dropped), sorted by key: the keys, then the aggregations (over the input chain's base). */
-  | { op: 'groupby'; input: TableNode; keys: { name: string; expr: ColExpr }[]; aggs: Aggregation[]; columns: Column[] }
+  | { op: 'groupby'; input: TableNode; keys: { name: string; expr: ColExpr }[]; aggs: Aggregation[]; columns: Column[]; splitOut?: number }
   /** The last n rows. */
   | { op: 'tail'; input: TableNode; n: number; columns: Column[] }
   /** Rows stably sorted by columns (nulls last), the first `limit` of them when set (nlargest, sort + head). */
@@ -166,7 +166,11 @@ export function head(input: TableNode, n = 5): TableNode {
   return { op: 'head', input, n, columns: input.columns };
 }
 
-export function groupBy(input: TableNode, keys: { name: string; expr: ColExpr }[], aggs: Aggregation[]): TableNode {
+/**
+ * `splitOut` (dask's split_out): the result in that many partitions, groups hashed among them, each
+ * partition sorted by key (not the whole, as dask's); for group-bys with many groups.
+ */
+export function groupBy(input: TableNode, keys: { name: string; expr: ColExpr }[], aggs: Aggregation[], splitOut?: number): TableNode {
   const names = [...keys.map((k) => k.name), ...aggs.map((a) => a.name)];
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) throw new TesseraError('BAD_ARGUMENTS', `the group-by result would have two columns named '${dup}'`, "name the aggregations: .agg(n=('delay', 'count'))");
@@ -174,7 +178,8 @@ export function groupBy(input: TableNode, keys: { name: string; expr: ColExpr }[
     ...keys.map((k) => ({ name: k.name, dtype: k.expr.dtype })),
     ...aggs.map((a) => ({ name: a.name, dtype: aggregateType(a.fn, a.expr?.dtype) })),
   ];
-  return { op: 'groupby', input, keys, aggs, columns };
+  if (splitOut !== undefined && !(Number.isInteger(splitOut) && splitOut >= 1 && splitOut <= 1024)) throw new TesseraError('BAD_ARGUMENTS', `split_out is a count of partitions from 1 to 1024, not ${splitOut}`, 'for example split_out=4');
+  return { op: 'groupby', input, keys, aggs, columns, ...(splitOut && splitOut > 1 ? { splitOut } : {}) };
 }
 
 export function tail(input: TableNode, n = 5): TableNode {

@@ -6,7 +6,8 @@
  *   naggs x [fn, node + 1 (0 for size)]]. Deps: the partition.
  * - group_by_merge (code 12): partial results merged in order (a combine-tree node); the root is
  *   final and writes the result (keys, then one column per aggregation, sorted by key).
- *   Encoding: [nkeys, nkeys x key type, naggs, naggs x [fn, input type], final, final: names].
+ *   Encoding: [nkeys, nkeys x key type, naggs, naggs x [fn, input type], final, final: names,
+ *   nbuckets, bucket] (split_out: a tree per hash bucket of the groups, each keeping its own).
  *   Deps: the partials, in partition order.
  */
 import type { TaskKind } from '../../../engine/task-kinds.js';
@@ -32,6 +33,8 @@ export interface GroupByMergeSpec {
   aggs: { fn: AggName; input: ColumnType }[];
   /** The root: the result's column names (keys, then aggregations). */
   names?: string[];
+  /** split_out: the hash bucket of groups this merge keeps, of how many. */
+  bucket?: { index: number; count: number };
   estBytes: number;
 }
 
@@ -58,6 +61,7 @@ export const groupByMergeKind: TaskKind<GroupByMergeSpec> = {
     for (const a of spec.aggs) { w.push(AGG_CODES[a.fn]); w.push(TYPE_CODES[a.input]); }
     w.push(spec.names ? 1 : 0);
     for (const n of spec.names ?? []) w.push(ctx.stringIndex(n));
+    w.push(spec.bucket?.count ?? 1); w.push(spec.bucket?.index ?? 0);
   },
   estimate: (spec) => spec.estBytes,
 };
