@@ -123,6 +123,11 @@ const OUTPUTS: Record<string, string> = {
   alignGroup: 't[t.fare > 20].groupby(t.pickup.dt.hour).size()',
   alignMask: 't[t.fare > 20][t.pax > 2]',
   splitOut: "t.groupby(['city', 'pax']).agg(s=('fare', 'sum'), n=('id', 'count'), split_out=3)",
+  emptiedGroups: "t[t.pax == 1].groupby('pax').fare.mean()",
+  emptiedCounts: "t[t.fare > 100].city.value_counts()",
+  groupSeriesSort: "t.groupby('city').size().sort_values(ascending=False, kind='stable').head(3)",
+  groupSeriesTop: "t.groupby('city').fare.mean().nlargest(2)",
+  groupSeriesArith: "(t.groupby('pax').fare.sum() / 100).reset_index(name='hundreds')",
   describe: 't.describe()',
   describeFare: 't[t.pax > 1].fare.describe()',
 };
@@ -132,6 +137,7 @@ const PANDAS: Record<string, string> = {
   counts: "t.groupby('city').size().reset_index(name='count').sort_values('count', ascending=False, kind='stable')",
   describe: 't.describe().reset_index()',
   splitOut: "t.groupby(['city', 'pax']).agg(s=('fare', 'sum'), n=('id', 'count'))",
+  emptiedCounts: "t[t.fare > 100].groupby('city').size().reset_index(name='count').sort_values('count', ascending=False, kind='stable')",
   describeFare: 't[t.pax > 1].fare.describe().reset_index()',
 };
 

@@ -15,14 +15,6 @@ std::vector<ColumnType> types_of(const std::vector<Vec>& keys) {
   return t;
 }
 
-// Rows not in `kept` belong to no group.
-void drop_unkept(std::vector<int32_t>& gids, const std::vector<uint32_t>* kept) {
-  if (!kept) return;
-  std::vector<int32_t> g(gids.size(), -1);
-  for (uint32_t r : *kept) g[r] = gids[r];
-  gids.swap(g);
-}
-
 GroupResult emit(const GroupIndex& index, const std::vector<AggState>& states, const std::vector<std::string>* names, GroupBucket bucket = {}) {
   GroupResult r;
   std::vector<OwnedColumn>& out = r.columns;
@@ -49,8 +41,8 @@ GroupResult group_partial(const std::vector<Vec>& keys, const std::vector<const 
                                        size_t nrows, const std::vector<uint32_t>* rows_kept) {
   GroupIndex index(types_of(keys));
   std::vector<int32_t> gids;
-  index.assign(keys, nrows, gids);
-  drop_unkept(gids, rows_kept);
+  // Only the kept rows make groups: a filter's dropped rows must not leave empty groups behind.
+  index.assign(keys, nrows, gids, rows_kept);
   std::vector<AggState> states;
   for (size_t j = 0; j < aggs.size(); ++j) {
     states.emplace_back(aggs[j].fn, aggs[j].input);

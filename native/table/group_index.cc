@@ -39,7 +39,7 @@ void GroupIndex::grow() {
   slots_.swap(slots);
 }
 
-void GroupIndex::assign(const std::vector<Vec>& keys, size_t nrows, std::vector<int32_t>& gids) {
+void GroupIndex::assign(const std::vector<Vec>& keys, size_t nrows, std::vector<int32_t>& gids, const std::vector<uint32_t>* rows) {
   const size_t nk = types_.size();
   if (keys.size() != nk) throw Error("BAD_TASK", "group-by: the key count differs from the plan", "this is a bug in the planner, please report it");
   // Per key: a string key's dictionary entries as atoms (one pool lookup per distinct string).
@@ -51,7 +51,9 @@ void GroupIndex::assign(const std::vector<Vec>& keys, size_t nrows, std::vector<
   }
   gids.assign(nrows, -1);
   std::vector<uint64_t> tuple(nk);
-  for (size_t i = 0; i < nrows; ++i) {
+  const size_t n = rows ? rows->size() : nrows;
+  for (size_t at = 0; at < n; ++at) {
+    const size_t i = rows ? (*rows)[at] : at;
     bool null = false;
     for (size_t k = 0; k < nk && !null; ++k) {
       const Vec& v = keys[k];

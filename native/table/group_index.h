@@ -23,8 +23,9 @@ class GroupIndex {
  public:
   explicit GroupIndex(std::vector<ColumnType> key_types);
 
-  // gids[i] = row i's group (added if new), or -1 when one of its keys is null.
-  void assign(const std::vector<Vec>& keys, size_t nrows, std::vector<int32_t>& gids);
+  // gids[i] = row i's group (added if new), or -1 when one of its keys is null. With `rows`, only
+  // those rows are assigned (the others get -1 and make no group: a filter's dropped rows).
+  void assign(const std::vector<Vec>& keys, size_t nrows, std::vector<int32_t>& gids, const std::vector<uint32_t>* rows = nullptr);
 
   size_t size() const { return count_; }
   size_t nkeys() const { return types_.size(); }

@@ -27,7 +27,8 @@ export type TableOutput =
    */
   | { kind: 'describe'; names: string[]; stats: TableNode; sorted: TableNode[] };
 
-type Series = { t: 'series'; frame: TableNode; expr: ColExpr; name: string | null };
+/** A Series: values over a frame's rows, and the columns that index it (a group-by's keys) when it has one. */
+type Series = { t: 'series'; frame: TableNode; expr: ColExpr; name: string | null; index?: { name: string; expr: ColExpr }[] };
 type GroupBy = { t: 'groupby'; frame: TableNode; keys: { name: string; expr: ColExpr }[]; selected?: { names: string[]; series: boolean } };
 type Value =
   | { t: 'frame'; node: TableNode }
@@ -45,8 +46,8 @@ const GROUP_AGGS: GroupAgg[] = [...AGGS, 'nunique'];
 type Requested = { name: string; fn: GroupAgg; expr?: ColExpr };
 const NUMERIC_ONLY = new Set<string>(['sum', 'mean', 'var', 'std']);
 const DT_FIELDS = ['year', 'month', 'day', 'hour', 'minute', 'second', 'dayofweek', 'weekday', 'dayofyear', 'quarter'];
-const SERIES_METHODS = 'isna, notna, fillna, astype, isin, between, abs, where, head, tail, sort_values, nlargest, nsmallest, value_counts, drop_duplicates, nunique, str.*, dt.*, sum, mean, min, max, count, std, var, first, last';
-const FRAME_METHODS = 'head, tail, assign, dropna, groupby, sort_values, nlargest, nsmallest, drop_duplicates, merge';
+const SERIES_METHODS = 'isna, notna, fillna, astype, isin, between, abs, where, head, tail, sort_values, nlargest, nsmallest, value_counts, drop_duplicates, nunique, reset_index, str.*, dt.*, sum, mean, min, max, count, std, var, first, last';
+const FRAME_METHODS = 'head, tail, assign, dropna, groupby, sort_values, nlargest, nsmallest, drop_duplicates, merge, reset_index';
 
 const at = (ast: Ast) => ({ position: { start: ast.start, end: ast.end } });
 const bad = (ast: Ast, code: string, msg: string, hint: string) => new TesseraError(code, msg, hint, at(ast));
@@ -68,7 +69,7 @@ export class TableEvaluator {
     try {
       const ast = parseExpression(src);
       const v = this.value(ast);
-      if (v.t === 'series') return { node: this.seriesFrame(v), series: true };
+      if (v.t === 'series') return { node: select(v.frame, [{ name: v.name ?? '0', expr: v.expr }]), series: true };
       return { node: this.frameOf(ast), series: false };
     } catch (e) {
       if (e instanceof TesseraError && e.position) e.position.output = output;
@@ -128,8 +129,9 @@ export class TableEvaluator {
     throw bad(ast, 'UNSUPPORTED', 'this output is not a table', 'table outputs are frames, Series, group-by aggregations, reductions and len(df)');
   }
 
+  /** A Series as a table: its index columns (as after reset_index()), then its values. */
   private seriesFrame(s: Series): TableNode {
-    return select(s.frame, [{ name: s.name ?? '0', expr: s.expr }]);
+    return select(s.frame, [...(s.index ?? []), { name: s.name ?? '0', expr: s.expr }]);
   }
 
   private value(ast: Ast): Value {
@@ -226,7 +228,7 @@ export class TableEvaluator {
     if (!known.includes(ast.op)) throw bad(ast, 'UNSUPPORTED', `the operator ${ast.op} does not apply to Series`, 'Series take arithmetic, comparisons and & | ^');
     if (a.t === 'series' && b.t === 'series') {
       if (!sameRows(a.frame, b.frame)) throw bad(ast, 'UNSUPPORTED', 'these Series come from different tables (or differently filtered ones)', 'pandas would align them on the index; merge the tables first, or filter after computing');
-      return { t: 'series', frame: a.frame, expr: op(ast.op as OpName, [a.expr, b.expr]), name: a.name === b.name ? a.name : null };
+      return { t: 'series', frame: a.frame, expr: op(ast.op as OpName, [a.expr, b.expr]), name: a.name === b.name ? a.name : null, index: a.index ?? b.index };
     }
     if (a.t === 'series' && b.t === 'scalar') return { ...a, expr: op(ast.op as OpName, [a.expr, this.operand(ast.right, b.value, a.expr.dtype)]) };
     if (a.t === 'scalar' && b.t === 'series') return { ...b, expr: op(ast.op as OpName, [this.operand(ast.left, a.value, b.expr.dtype), b.expr]) };
@@ -306,6 +308,8 @@ export class TableEvaluator {
         return { t: 'frame', node: distinct(node, subset ? this.names(subset) : []) };
       }
       case 'merge': return { t: 'frame', node: this.merge(ast, node) };
+      // Tables here have no index: their keys are columns already (as after reset_index()).
+      case 'reset_index': this.noArguments(ast, 'reset_index', []); return { t: 'frame', node };
       default:
         throw bad(ast.fn, 'ATTRIBUTE_ERROR', `the table has no method '${name}'`, `frame methods: ${FRAME_METHODS}`);
     }
@@ -374,7 +378,13 @@ export class TableEvaluator {
     }
     if (!aggs.length) throw bad(ast, 'BAD_ARGUMENTS', 'nothing to aggregate', 'the group-by has no columns besides its keys');
     if (splitOut !== undefined && aggs.some((a) => a.fn === 'nunique')) throw bad(split!.value, 'UNSUPPORTED', 'split_out with nunique is not supported yet', 'leave split_out out');
-    return { t: 'frame', node: this.aggregate(g, aggs, splitOut) };
+    const node = this.aggregate(g, aggs, splitOut);
+    // pandas gives a Series (indexed by the keys) for size(), and for one aggregation of one
+    // selected column (df.groupby('a').b.mean(), .b.agg('mean')): sort_values, nlargest... apply.
+    const oneValue = aggs.length === 1 && (name === 'size' || (g.selected?.series && (name !== 'agg' && name !== 'aggregate' ? true : ast.args[0]?.t === 'str')));
+    if (!oneValue) return { t: 'frame', node };
+    const value = aggs[0].name;
+    return { t: 'series', frame: node, expr: columnExpr(node, value), name: value, index: g.keys.map((k) => ({ name: k.name, expr: columnExpr(node, k.name) })) };
   }
 
   /**
@@ -518,6 +528,12 @@ export class TableEvaluator {
       }
       case 'head': return { t: 'frame', node: head(this.seriesFrame(s), this.count(ast, 'n', 5)) };
       case 'tail': return { t: 'frame', node: tail(this.seriesFrame(s), this.count(ast, 'n', 5)) };
+      case 'reset_index': {
+        // reset_index(name='n'): the index columns, then the values under that name.
+        const named = ast.kwargs.find((k) => k.name === 'name');
+        if (ast.args.length || ast.kwargs.some((k) => k.name !== 'name') || (named && named.value.t !== 'str')) throw bad(ast, 'UNSUPPORTED', 'reset_index() takes name= only here', "for example .reset_index(name='n')");
+        return { t: 'frame', node: this.seriesFrame(named ? { ...s, name: (named.value as { value: string }).value } : s) };
+      }
       case 'sort_values': return { t: 'frame', node: sortBy(this.seriesFrame(s), this.sortKeys(ast, [s.name ?? '0'], 0)) };
       case 'nlargest':
       case 'nsmallest': {
