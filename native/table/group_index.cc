@@ -50,8 +50,23 @@ void GroupIndex::assign(const std::vector<Vec>& keys, size_t nrows, std::vector<
       for (uint64_t e = 0; e < keys[k].dict->count; ++e) dict_atoms[k].push_back(intern(k, keys[k].dict->at(e)));
   }
   gids.assign(nrows, -1);
-  std::vector<uint64_t> tuple(nk);
   const size_t n = rows ? rows->size() : nrows;
+  if (nk == 1 && types_[0] == ColumnType::String && !keys[0].scalar) {
+    // One string key (the common case): each dictionary entry's group found once, then each row's
+    // group is its code's, with no hashing per row. Groups are added in order of first appearance.
+    const Vec& v = keys[0];
+    std::vector<int32_t> code_group(v.dict->count, -1);
+    const int32_t* codes = v.as<int32_t>();
+    for (size_t at = 0; at < n; ++at) {
+      const size_t i = rows ? (*rows)[at] : at;
+      if (!v.ok(i)) continue;
+      int32_t& g = code_group[static_cast<size_t>(codes[i])];
+      if (g < 0) g = find_or_add(&dict_atoms[0][static_cast<size_t>(codes[i])]);
+      gids[i] = g;
+    }
+    return;
+  }
+  std::vector<uint64_t> tuple(nk);
   for (size_t at = 0; at < n; ++at) {
     const size_t i = rows ? (*rows)[at] : at;
     bool null = false;
@@ -81,24 +96,26 @@ void GroupIndex::assign(const std::vector<Vec>& keys, size_t nrows, std::vector<
       }
     }
     if (null) continue;
-    const size_t mask = slots_.size() - 1;
-    size_t s = hash(tuple.data()) & mask;
-    for (;;) {
-      const uint32_t g = slots_[s];
-      if (!g) {
-        if (count_ >= 0x7fffffff) throw Error("OUT_OF_MEMORY", "a group-by has more than 2^31 groups", "group by fewer keys");
-        atoms_.insert(atoms_.end(), tuple.begin(), tuple.end());
-        slots_[s] = static_cast<uint32_t>(++count_);
-        gids[i] = static_cast<int32_t>(count_ - 1);
-        if (count_ * 2 > slots_.size()) grow();
-        break;
-      }
-      if (std::equal(tuple.begin(), tuple.end(), atoms_.begin() + static_cast<ptrdiff_t>((g - 1) * nk))) {
-        gids[i] = static_cast<int32_t>(g - 1);
-        break;
-      }
-      s = (s + 1) & mask;
+    gids[i] = find_or_add(tuple.data());
+  }
+}
+
+int32_t GroupIndex::find_or_add(const uint64_t* tuple) {
+  const size_t nk = types_.size();
+  const size_t mask = slots_.size() - 1;
+  size_t s = hash(tuple) & mask;
+  for (;;) {
+    const uint32_t g = slots_[s];
+    if (!g) {
+      if (count_ >= 0x7fffffff) throw Error("OUT_OF_MEMORY", "a group-by has more than 2^31 groups", "group by fewer keys");
+      atoms_.insert(atoms_.end(), tuple, tuple + nk);
+      slots_[s] = static_cast<uint32_t>(++count_);
+      const int32_t added = static_cast<int32_t>(count_ - 1);
+      if (count_ * 2 > slots_.size()) grow();
+      return added;
     }
+    if (std::equal(tuple, tuple + nk, atoms_.begin() + static_cast<ptrdiff_t>((g - 1) * nk))) return static_cast<int32_t>(g - 1);
+    s = (s + 1) & mask;
   }
 }
 

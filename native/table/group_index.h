@@ -42,6 +42,8 @@ class GroupIndex {
  private:
   uint64_t atom_of(size_t k, const Vec& v, size_t row, const std::vector<uint64_t>& dict_atoms) const;
   uint64_t intern(size_t k, std::string_view s);
+  // The group of a tuple of atoms, added when new.
+  int32_t find_or_add(const uint64_t* tuple);
   void grow();
   uint64_t hash(const uint64_t* atoms) const;
 
