@@ -1,7 +1,8 @@
 /**
  * The table plan as the window sees it: every layer with a task per partition is a column of
  * cells in the chunk view (a grid of partitions x 1, estimated rows x the columns), so its tasks'
- * chunk numbers land on it; and a chain of selections and filters is one task per partition.
+ * chunk numbers land on it; a chain of selections and filters is one task per partition; and
+ * outputs over one source read it once.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +25,8 @@ describe('the table plan', () => {
       { name: 'g', node: (ev.evaluateOutput("t.groupby('k').v.sum()") as { node: never }).node },
     ]);
     const read = graph.layers.filter((l) => l.kind === 'read_csv');
+    // Both outputs read the file once, with the columns either uses.
+    expect(read).toHaveLength(1);
     const partitions = read[0].tasks;
     expect(partitions).toBeGreaterThan(3);
     // One filter-and-compute task per partition, not one per operation.

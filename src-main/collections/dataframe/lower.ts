@@ -45,6 +45,8 @@ export interface TableGraph extends TaskGraph<TaskSpec> {
 export interface LowerOptions {
   /** Heads read every partition (the second try after a first partition was too short). */
   fullHeads?: boolean;
+  /** The columns to read of each source's partitions (a first lowering's readColumns): one read serves every output. */
+  sharedReads?: ReadonlyMap<string, Set<string>>;
 }
 
 /** A lowered table: its partitions' keys and estimated bytes. */
@@ -72,6 +74,9 @@ class TableLowering {
     this.layers.push({ name, label, kind, tasks: count, deps, indexShape: [] });
     return name;
   }
+
+  /** Per source and partitions read: the columns every output needs of them (sharedReads of a second lowering). */
+  readonly readColumns = new Map<string, Set<string>>();
 
   /** The columns of each layer's partitions (for the chunk view's grid). */
   readonly layerColumns = new Map<string, Column[]>();
@@ -111,6 +116,12 @@ class TableLowering {
       if (!read.length) read = all.slice(0, 1); // every plan has a partition (an empty one here)
       read = read.slice(0, partitionLimit ?? read.length);
       const count = read.length;
+      // Outputs reading the same partitions of a source share one read of all the columns they use.
+      const shareKey = JSON.stringify([n.source.identity, read]);
+      const union = this.readColumns.get(shareKey) ?? new Set<string>();
+      for (const c of needed) union.add(c);
+      this.readColumns.set(shareKey, union);
+      if (this.opts.sharedReads) columns.splice(0, columns.length, ...n.columns.filter((c) => this.opts.sharedReads!.get(shareKey)?.has(c.name) ?? needed.has(c.name)));
       const sig = JSON.stringify(['source', n.source.identity, columns.map((c) => c.name), read]);
       return this.memoized(sig, () => {
         const layer = this.layer(n.source.label, n.source.label, [], count);
@@ -365,7 +376,10 @@ function rowBytes(columns: Column[]): number {
 }
 
 export function lowerTables(outputs: { name: string; node: TableNode }[], opts: LowerOptions = {}): TableGraph {
-  const lowering = new TableLowering(opts);
+  // A first lowering learns which columns all outputs read of each source; the second reads them once.
+  const survey = new TableLowering(opts);
+  for (const o of outputs) survey.node(o.node);
+  const lowering = new TableLowering({ ...opts, sharedReads: survey.readColumns });
   const plans = outputs.map((o): TableOutputPlan => {
     const p = lowering.node(o.node);
     return { name: o.name, columns: o.node.columns, keys: p.keys, limit: p.limit, tail: p.tail, heads: p.heads ?? [] };
