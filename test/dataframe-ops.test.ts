@@ -193,6 +193,19 @@ describe('dataframe operations against pandas', () => {
     }
   });
 
+  it('gives df.shape and df.columns as pandas does', () => {
+    writeFileSync(join(dir, 'job.json'), JSON.stringify({
+      tessera: 1, datasets: { t: { csv: 'trips/*.csv', parse_dates: ['pickup', 'dropoff'], blocksize: 2048 } },
+      outputs: { shape: 't[t.pax > 2].shape', columns: "t.assign(z=t.pax)[['z', 'city']].columns" },
+    }));
+    const r = tessera(['run', 'job.json', '--json'], dir);
+    expect(r.status, r.stderr).toBe(0);
+    const { outputs } = JSON.parse(r.stdout);
+    const want = pandasResults(dir, { shape: 'list(t[t.pax > 2].shape)', columns: "list(t.assign(z=t.pax)[['z', 'city']].columns)" });
+    expect(outputs.shape).toMatchObject({ kind: 'array', dtype: 'int64', shape: [2], values: want.shape.value });
+    expect(outputs.columns).toMatchObject({ kind: 'array', shape: [2], values: ['z', 'city'] });
+  });
+
   it('refuses what pandas refuses or what differs, with typed errors at the place', () => {
     const cases: [string, string][] = [
       ['t.city + 1', 'TYPE_ERROR'],

@@ -29,6 +29,15 @@ export interface TableResult {
   path?: string;
 }
 
+/** df.shape and df.columns, as small arrays. */
+export interface TableArrayResult {
+  name: string;
+  kind: 'array';
+  dtype: 'int64' | 'str';
+  shape: number[];
+  values: (number | string)[];
+}
+
 /** len(df), or a Series reduced to one value (df.delay.mean()). NaN is "nan", as array scalars. */
 export interface TableScalarResult {
   name: string;
@@ -38,7 +47,7 @@ export interface TableScalarResult {
 }
 
 export interface TableComputeResult extends Omit<GraphRun, 'chunks'> {
-  outputs: (TableResult | TableScalarResult)[];
+  outputs: (TableResult | TableScalarResult | TableArrayResult)[];
   layers: TableGraph['layers'];
 }
 
@@ -62,11 +71,15 @@ export async function computeTables(engine: Engine, requested: { name: string; o
   // describe() is several tables (its statistics, each column sorted) put together after the run.
   const outputs = requested.flatMap(({ name, output }): { name: string; node: TableNode; output: TableOutput }[] => (output.kind === 'describe'
     ? [{ name: `${name}\0stats`, node: output.stats, output }, ...output.sorted.map((node, i) => ({ name: `${name}\0${i}`, node, output }))]
-    : [{ name, node: output.kind === 'len' ? project(output.node, []) : output.node, output }]));
+    : output.kind === 'columns' ? []
+    : [{ name, node: output.kind === 'len' || output.kind === 'shape' ? project(output.node, []) : output.node, output }]));
   let run = await runOnce(engine, outputs, opts, {});
   // A head that read only the first partition and found too few rows reads them all.
   if (run.short) run = await runOnce(engine, outputs, opts, { fullHeads: true });
-  return run.result;
+  // df.columns needs no task; every output in the job's order.
+  const byName = new Map<string, TableComputeResult['outputs'][number]>(run.result.outputs.map((o) => [o.name, o]));
+  for (const { name, output } of requested) if (output.kind === 'columns') byName.set(name, { name, kind: 'array', dtype: 'str', shape: [output.names.length], values: output.names });
+  return { ...run.result, outputs: requested.map((r) => byName.get(r.name)!) };
 }
 
 async function runOnce(engine: Engine, outputs: { name: string; node: TableNode; output: TableOutput }[], { files, ...opts }: TableComputeOptions, lower: LowerOptions): Promise<{ result: TableComputeResult; short: boolean }> {
@@ -77,13 +90,14 @@ async function runOnce(engine: Engine, outputs: { name: string; node: TableNode;
     const { chunks, ...run } = await engine.run(graph, { ...opts, owner, keep, files: tableFiles(outputs) });
     let short = false;
     const toFiles: TableFileRequest[] = [];
-    const results = graph.outputs.map((o, k): TableResult | TableScalarResult => {
+    const results = graph.outputs.map((o, k): TableResult | TableScalarResult | TableArrayResult => {
       const ids = o.keys.map((key) => chunks.get(key)!);
       const total = ids.reduce((s, id) => s + native().tableRows(id), 0);
       if (o.heads.some((h) => native().tableRows(chunks.get(h.key)!) < h.n)) short = true;
       const nrows = Math.min(total, o.limit ?? Infinity, o.tail ?? Infinity);
       const output = outputs[k].output;
       if (output.kind === 'len') return { name: o.name, kind: 'scalar', dtype: 'int64', value: nrows };
+      if (output.kind === 'shape') return { name: o.name, kind: 'array', dtype: 'int64', shape: [2], values: [nrows, output.node.columns.length] };
       const table = { name: o.name, kind: 'table' as const, columns: o.columns.map((c) => c.name), dtypes: o.columns.map((c) => c.dtype), nrows };
       // describe()'s parts are read where they are put together.
       if (output.kind === 'describe') return { ...table, rows: o.name.endsWith('\0stats') ? readRows(ids, o.columns, 1) : [] };
@@ -121,7 +135,7 @@ function lerp(a: number, b: number, t: number): number {
 }
 
 /** Puts each describe() output together from its parts' results (which are dropped after). */
-function describeResults(requested: { name: string; output: TableOutput }[], results: (TableResult | TableScalarResult)[], graph: TableGraph, chunks: Map<string, number>): void {
+function describeResults(requested: { name: string; output: TableOutput }[], results: (TableResult | TableScalarResult | TableArrayResult)[], graph: TableGraph, chunks: Map<string, number>): void {
   for (const { name, output } of requested) {
     if (output.kind !== 'describe') continue;
     const stats = results.find((r) => r.name === `${name}\0stats`) as TableResult;

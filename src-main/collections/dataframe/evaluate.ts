@@ -18,6 +18,9 @@ import {
 export type TableOutput =
   | { kind: 'table'; node: TableNode }
   | { kind: 'len'; node: TableNode }
+  /** df.shape: rows (counted) and columns; df.columns: the names (no task runs). */
+  | { kind: 'shape'; node: TableNode }
+  | { kind: 'columns'; names: string[] }
   /** A Series reduced to one value: the one-row group-by `node` (column 1 holds it; no row: an empty input). */
   | { kind: 'reduce'; node: TableNode; fn: AggName; dtype: ColumnType }
   /**
@@ -81,6 +84,10 @@ export class TableEvaluator {
     if (ast.t === 'call' && ast.fn.t === 'name' && ast.fn.name === 'len') {
       if (ast.args.length !== 1 || ast.kwargs.length) throw bad(ast, 'BAD_ARGUMENTS', 'len() takes one table', 'for example len(df)');
       return { kind: 'len', node: this.frameOf(ast.args[0]) };
+    }
+    if (ast.t === 'attr' && (ast.name === 'shape' || ast.name === 'columns')) {
+      const target = this.value(ast.obj);
+      if (target.t === 'frame') return ast.name === 'shape' ? { kind: 'shape', node: target.node } : { kind: 'columns', names: target.node.columns.map((c) => c.name) };
     }
     if (ast.t === 'call' && ast.fn.t === 'attr' && ast.fn.name === 'describe') {
       this.noArguments(ast, 'describe', []);

@@ -156,7 +156,7 @@ async function runCommand(
         if (o.kind === 'scalar') io.out(`${o.name}  ${o.dtype}  ${formatValue(o.value)}\n`);
         else if (o.kind === 'table' && o.path) io.out(`${o.name}  table of ${o.nrows} row(s)  written to ${o.path}\n`);
         else if (o.kind === 'table') io.out(`${o.name}  table of ${o.nrows} row(s)\n${formatTable({ ...o, rows: o.rows ?? [] })}`);
-        else if (o.path) io.out(`${o.name}  ${o.dtype}  (${o.shape.join(', ')})  written to ${o.path}\n`);
+        else if ('path' in o && o.path) io.out(`${o.name}  ${o.dtype}  (${o.shape.join(', ')})  written to ${o.path}\n`);
         else io.out(`${o.name}  ${o.dtype}  (${o.shape.join(', ')})  ${JSON.stringify(o.values)}\n`);
       }
       io.err(`${stats.tasks} tasks on ${backend.workers} worker(s) [${backend.simd}] in ${stats.wall_s.toFixed(3)} s (start-up ${startup.toFixed(3)} s); ` +
