@@ -1,5 +1,7 @@
 #include "duckdb_library.h"
 
+#include <memory>
+
 #include <dlfcn.h>
 
 #include <mutex>
@@ -36,9 +38,13 @@ constexpr const char* kSettings[][2] = {
 Loaded* open_library(const std::string& path) {
   // RTLD_LOCAL: DuckDB's symbols (and its bundled third-party code) never bind to anything else in
   // the process. The handle is never closed.
+  // dlopen("") is the program itself, never libduckdb.
+  if (path.empty()) unavailable(path, "no library path was given");
   void* h = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!h) unavailable(path, dlerror());
-  auto* l = new Loaded();
+  // Owned until it is complete: a library that fails a check below leaves nothing behind.
+  auto owned = std::make_unique<Loaded>();
+  Loaded* l = owned.get();
 #define TESSERA_DUCKDB_LOOKUP(name, ret, args)                                      \
   l->api.name = reinterpret_cast<ret(*) args>(dlsym(h, #name));                             \
   if (!l->api.name) unavailable(path, "it has no function " #name " (not libduckdb?)");
@@ -71,7 +77,7 @@ Loaded* open_library(const std::string& path) {
   l->api.duckdb_destroy_result(&r);
   l->api.duckdb_disconnect(&c);
   if (set != State::Success) unavailable(path, "it refuses the setting parquet_metadata_cache");
-  return l;
+  return owned.release();
 }
 
 // This thread's connection, disconnected when the thread ends (a worker thread's end; the
