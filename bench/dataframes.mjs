@@ -11,6 +11,10 @@
  * dask.dataframe (threads scheduler, 2 workers) from Debian's python3-pandas / python3-dask where
  * installed. Polars and DuckDB live in bench/peers (their own package.json and lock: never product
  * dependencies), installed on first use with `npm ci --prefix bench/peers` (not when CI is set).
+ * nodejs-polars is pinned at 0.25.2 with its linux-x64-gnu binary package named beside it: 0.26.x
+ * names platform packages that were never published (darwin-arm64, linux-arm64-*, win32, android
+ * 0.26.x: 404), so its lock misses them and `npm ci` refuses it; and the binary packages declare
+ * node >= 22, so npm skips them as optional dependencies on Node 20 ('Cannot find module').
  * Every system's result is checked against DuckDB's (groups, counts, means within 1e-12).
  * Plus the native CSV parse in MB/s per thread on the flights CSV against the memory read
  * bandwidth of one thread (bench/csv-parse.mjs, bench/bandwidth.mjs).
