@@ -10,9 +10,8 @@
  * path in TESSERA_FLIGHTS (e.g. an unpacked `npm pack vega-datasets@3.2.1`).
  */
 import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { tessera } from './cli.js';
 
 export const FLIGHTS_ROWS = 3_000_000;
@@ -25,13 +24,7 @@ export function flightsParquet(): string | null {
     if (!existsSync(env)) throw new Error(`TESSERA_FLIGHTS names ${env}, which does not exist`);
     return env;
   }
-  try {
-    const pkg = createRequire(import.meta.url).resolve('vega-datasets/package.json');
-    const file = join(dirname(pkg), 'data', 'flights-3m.parquet');
-    return existsSync(file) ? file : null;
-  } catch {
-    // vega-datasets' exports map may not expose package.json: look in node_modules directly
-  }
+  // (vega-datasets' exports map hides its package.json from require.resolve: the path directly)
   const direct = new URL('../../node_modules/vega-datasets/data/flights-3m.parquet', import.meta.url).pathname;
   return existsSync(direct) ? direct : null;
 }
