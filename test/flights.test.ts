@@ -8,7 +8,8 @@
  * drop_duplicates of a column pair, len and scalar reductions. Floats within 1e-12 relative.
  *
  * Not covered: describe() (not implemented in the engine yet). Known engine bug: a filter before a
- * group-by (or value_counts / nunique) keeps the groups of the rows it drops (see FILTERED_GROUPS).
+ * group-by (or value_counts / nunique) keeps the groups of the rows it drops (see FILTERED_GROUPS);
+ * and a group-by's one-column result does not take Series methods (see GROUP_SERIES).
  *
  * The Parquet file: node_modules/vega-datasets (a devDependency) or TESSERA_FLIGHTS=path.
  */
@@ -56,12 +57,9 @@ const OUTPUTS: Record<string, string> = {
   // merges against the airport table
   mergeLate: "f[f.delay > 700].merge(a, left_on='origin', right_on='iata')",
   leftLate: "f[f.delay > 700].merge(a, left_on='origin', right_on='iata', how='left')",
-  mergeLen: "len(f.merge(a, left_on='origin', right_on='iata'))",
   mergeGroup: "f.merge(a, left_on='origin', right_on='iata').groupby('state').agg(d=('delay', 'sum'), e=('elevation', 'mean'), n=('delay', 'size'))",
-  leftGroup: "f.merge(a, left_on='origin', right_on='iata', how='left').groupby('origin').elevation.max()",
   // drop_duplicates, len, scalars
   pairs: "f[['origin', 'destination']].drop_duplicates()",
-  pairCount: "len(f[['origin', 'destination']].drop_duplicates())",
   rows: 'len(f)',
   meanDelay: 'f.delay.mean()',
   stdDelay: 'f.delay.std()',
@@ -79,6 +77,16 @@ const FILTERED_GROUPS: Record<string, string> = {
   hubRoutes: "f[f.origin.isin(['ATL', 'ORD', 'DFW'])].groupby(['origin', 'destination']).delay.mean()",
   lateOrigins: 'f[f.delay > 900].origin.value_counts()',
   lateOriginCount: 'f[f.delay > 900].origin.nunique()',
+};
+
+/**
+ * A group-by's one-column result is a Series in pandas, but the engine's evaluator treats it as a
+ * frame: sort_values() without `by` and nlargest(n) without columns are refused (BAD_ARGUMENTS)
+ * today. Checked to still fail (it.fails), one job each: when fixed, move them to OUTPUTS.
+ */
+const GROUP_SERIES: Record<string, string> = {
+  busiest: "f.groupby('origin').size().sort_values(ascending=False, kind='stable').head(5)",
+  worstMean: "f.groupby('origin').delay.mean().nlargest(3)",
 };
 
 /** pandas' spelling where it differs from the job's (pandas 1.5 names value_counts' columns otherwise). */
@@ -126,7 +134,7 @@ f = pd.concat([pd.read_csv(p, parse_dates=['date'], float_precision='round_trip'
 assert len(f) == 3000000
 a = pd.read_csv('airports.csv', float_precision='round_trip')
 `;
-    expected = pandasResults(dir, setup, ['f', 'a'], { ...OUTPUTS, ...FILTERED_GROUPS, ...PANDAS });
+    expected = pandasResults(dir, setup, ['f', 'a'], { ...OUTPUTS, ...FILTERED_GROUPS, ...GROUP_SERIES, ...PANDAS });
   });
 
   function run(source: Record<string, unknown>, workers: number, outputs: Record<string, string>): Record<string, JobOutput> {
@@ -160,6 +168,13 @@ a = pd.read_csv('airports.csv', float_precision='round_trip')
   it.fails.each(Object.keys(FILTERED_GROUPS))('%s: a filter before a group-by drops the groups it empties (engine bug: it keeps them)', (name) => {
     buggy ??= run({ parquet }, 2, FILTERED_GROUPS);
     expectSameOutput(name, buggy[name], expected[name]);
+  });
+
+  it.fails.each(Object.keys(GROUP_SERIES))('%s: Series methods on a group-by\'s one-column result (engine bug: refused)', (name) => {
+    writeFileSync(join(dir, 'job.json'), JSON.stringify({ tessera: 1, datasets: { f: { parquet } }, outputs: { [name]: GROUP_SERIES[name] } }));
+    const r = tessera(['run', 'job.json', '--json'], dir);
+    expect(r.status, r.stdout.slice(0, 500)).toBe(0);
+    expectSameOutput(name, JSON.parse(r.stdout).outputs[name], expected[name]);
   });
 
   it.todo('describe() equals pandas (describe is not implemented in the engine yet)');
