@@ -11,10 +11,14 @@
  * dask.dataframe (threads scheduler, 2 workers) from Debian's python3-pandas / python3-dask where
  * installed. Polars and DuckDB live in bench/peers (their own package.json and lock: never product
  * dependencies), installed on first use with `npm ci --prefix bench/peers` (not when CI is set).
- * nodejs-polars is pinned at 0.25.2 with its linux-x64-gnu binary package named beside it: 0.26.x
- * names platform packages that were never published (darwin-arm64, linux-arm64-*, win32, android
- * 0.26.x: 404), so its lock misses them and `npm ci` refuses it; and the binary packages declare
- * node >= 22, so npm skips them as optional dependencies on Node 20 ('Cannot find module').
+ * nodejs-polars 0.26.1 (25-35% faster than 0.25.2 on the CSV query here) needs two things npm
+ * does not do alone: (1) its linux-x64-gnu binary package is named beside it, because the binary
+ * packages declare node >= 22 and npm skips an optional dependency whose engine does not match on
+ * Node 20 ('Cannot find module'); (2) 0.26.x names platform packages that were never published
+ * (android-arm64, darwin-arm64, linux-arm64-gnu/musl, win32-x64-msvc: 404), so the lock npm writes
+ * lacks them and `npm ci` refuses it: the lock holds a stub entry for each (version, os, cpu, no
+ * tarball), which npm ci accepts and skips on this platform. After `npm install` in bench/peers,
+ * put the stubs back (or pin 0.25.2, whose platform packages all exist).
  * Every system's result is checked against DuckDB's (groups, counts, means within 1e-12).
  * Plus the native CSV parse in MB/s per thread on the flights CSV against the memory read
  * bandwidth of one thread (bench/csv-parse.mjs, bench/bandwidth.mjs).
