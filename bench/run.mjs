@@ -5,27 +5,29 @@
  * python3-numpy / python3-dask, where installed. Timings are the best of a few repeats after a
  * warm-up (noisy shared machines: compare the ratios, not the absolute numbers).
  *
- *   node bench/run.mjs [--quick] [--cold] [--only seed|bandwidth|overhead]
+ *   node bench/run.mjs [--quick] [--cold] [--only seed|bandwidth|overhead|dataframes]
  *   (--quick: fewer repeats and a smaller bandwidth array; --only: one part of the table;
  *   --cold: no engine warm-up before the bandwidth rows, as in a process's first jobs)
+ * The dataframe rows (bench/dataframes.mjs): the flights filter + group-by against Polars, DuckDB,
+ * pandas and dask.dataframe, and the CSV parse against the memory bandwidth.
  */
 import { computeArrays, lowerArrays, persistArray, persistedChunkIds, unpersistArray } from '../dist/src-main/collections/array/compute.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
 import { Engine } from '../dist/src-main/engine/engine.js';
 import { ExprContext } from '../dist/src-main/collections/array/expr.js';
 import { Evaluator, npyArray, randomArray, readNpyInfo, full, reduce } from '../dist/src-main/collections/array/index.js';
-import { addonPath } from '../dist/src-main/native/addon.js';
-import { best as bestOf, python, pyTimer } from './timing.mjs';
+import { best as bestOf, formatTable, python, pyTimer } from './timing.mjs';
+import { bandwidthProbe } from './bandwidth.mjs';
+import { dataframeRows } from './dataframes.mjs';
 
 const quick = process.argv.includes('--quick');
 const cold = process.argv.includes('--cold');
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt > 0 ? process.argv[onlyAt + 1] : null;
-if (only && !['seed', 'bandwidth', 'overhead'].includes(only)) throw new Error(`--only takes seed, bandwidth or overhead, not ${only}`);
+if (only && !['seed', 'bandwidth', 'overhead', 'dataframes'].includes(only)) throw new Error(`--only takes seed, bandwidth, overhead or dataframes, not ${only}`);
 const want = (part) => !only || only === part;
 const REPEATS = quick ? 2 : 5;
 const WORKERS = Math.min(2, availableParallelism());
@@ -123,29 +125,8 @@ if (want('bandwidth')) {
   const stored = await persistArray(engine, ctx, randomArray(ctx, { dist: 'uniform', shape: [BW_N], seed: 1, chunks: 'auto' }));
   const ids = persistedChunkIds(engine, stored);
 
-  async function probe(threads, repeats = REPEATS) {
-    const code = `
-      const { workerData, parentPort } = require('node:worker_threads');
-      const addon = require(workerData.addon);
-      parentPort.on('message', () => {
-        const t0 = performance.now();
-        let acc = 0;
-        for (const id of workerData.ids) acc |= addon.readProbe(id);
-        parentPort.postMessage({ ms: performance.now() - t0, acc });
-      });`;
-    const parts = Array.from({ length: threads }, (_, t) => ids.filter((_, i) => i % threads === t));
-    const workers = parts.map((p) => new Worker(code, { eval: true, workerData: { ids: p, addon: addonPath() } }));
-    const once = () => Promise.all(workers.map((w) => new Promise((r) => { w.once('message', r); w.postMessage(0); })));
-    await once();
-    let bestGbps = 0;
-    for (let i = 0; i < repeats; i++) {
-      const t0 = performance.now();
-      await once();
-      bestGbps = Math.max(bestGbps, bytes / ((performance.now() - t0) / 1000) / 1e9);
-    }
-    await Promise.all(workers.map((w) => w.terminate()));
-    return bestGbps;
-  }
+  const probeOnce = bandwidthProbe(ids, bytes);
+  const probe = (threads, repeats = REPEATS) => probeOnce(threads, repeats);
   const bw1 = await probe(1);
   const bwAll = await probe(WORKERS);
   row('memory read bandwidth', 'probe, 1 thread', `${bw1.toFixed(2)} GB/s`, null, '', '', null);
@@ -209,15 +190,16 @@ if (want('overhead')) {
     daskPer ? `${daskPer.toFixed(1)} us/task` : null, daskOverhead ? `Dask threads (${daskOverhead.tasks} tasks)` : '', 'x less than Dask', daskPer ? daskPer / perTask : null);
   row(`overhead, ${OVERHEAD_TASKS} trivial tasks`, 'scheduling only (lowering excluded)', `${schedPerTask.toFixed(1)} us/task`, null, '', '', null, '< 20 us');
 }
+// 4. Dataframes: the flights data as CSV and Parquet against Polars, DuckDB, pandas and Dask.
+const problems = [];
+if (want('dataframes')) {
+  const df = await dataframeRows(engine, { quick });
+  rows.push(...df.rows);
+  problems.push(...df.problems);
+}
 await engine.close();
 
 // ---- the table -------------------------------------------------------------------------------
-const header = ['benchmark', 'setting', 'Tessera', 'peer', 'peer is', 'ratio', 'target'];
-const lines = rows.map((r) => [r.bench, r.setting, r.tessera, r.peer, r.peerName,
-  r.ratio === null || r.ratio === undefined ? '' : `${r.ratio.toFixed(2)} ${r.ratioLabel}`, r.target]);
-const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)));
-const fmt = (l) => `| ${l.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
 console.log(`\nTessera benchmarks: ${WORKERS} workers, SIMD ${engine.simd}, ${new Date().toISOString()}${quick ? ' (quick)' : ''}${cold ? ' (cold: no engine warm-up)' : ''}\n`);
-console.log(fmt(header));
-console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-for (const l of lines) console.log(fmt(l));
+console.log(formatTable(rows));
+for (const p of problems) console.log(`RESULT DIFFERS: ${p}`);

@@ -40,3 +40,13 @@ export function python(code) {
   }
   return null;
 }
+
+/** The bench's table of rows ({ bench, setting, tessera, peer, peerName, ratioLabel, ratio, target }) as Markdown lines. */
+export function formatTable(rows) {
+  const header = ['benchmark', 'setting', 'Tessera', 'peer', 'peer is', 'ratio', 'target'];
+  const lines = rows.map((r) => [r.bench, r.setting, r.tessera, r.peer, r.peerName,
+    r.ratio === null || r.ratio === undefined ? '' : `${r.ratio.toFixed(2)} ${r.ratioLabel}`, r.target]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)));
+  const fmt = (l) => `| ${l.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
+  return [fmt(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...lines.map(fmt)].join('\n');
+}
