@@ -7,9 +7,8 @@
  * and nsmallest, value_counts, merges (inner and left) against a small airport table written here,
  * drop_duplicates of a column pair, len and scalar reductions. Floats within 1e-12 relative.
  *
- * Not covered: describe() (not implemented in the engine yet). Known engine bug: a filter before a
- * group-by (or value_counts / nunique) keeps the groups of the rows it drops (see FILTERED_GROUPS);
- * and a group-by's one-column result does not take Series methods (see GROUP_SERIES).
+ * Also: filters that empty groups before a group-by, value_counts and nunique; Series methods on a
+ * group-by's one-column result; describe().
  *
  * The Parquet file: node_modules/vega-datasets (a devDependency) or TESSERA_FLIGHTS=path.
  */
@@ -65,28 +64,14 @@ const OUTPUTS: Record<string, string> = {
   stdDelay: 'f.delay.std()',
   floatTotal: '(f.distance / 7 + f.delay / 3).sum()',
   firstDate: 'f.date.min()',
-};
-
-/**
- * Outputs that put a filter before a group-by: wrong in the engine today (the groups of the rows the
- * filter drops come back with count 0 and NaN means; native/table/group_by.cc group_partial assigns
- * every row's key to the group index before the filter's selection is applied). Checked to still
- * differ (it.fails): when the engine is fixed, move them to OUTPUTS.
- */
-const FILTERED_GROUPS: Record<string, string> = {
+  // a filter that empties groups before a group-by, value_counts and nunique
   hubRoutes: "f[f.origin.isin(['ATL', 'ORD', 'DFW'])].groupby(['origin', 'destination']).delay.mean()",
   lateOrigins: 'f[f.delay > 900].origin.value_counts()',
   lateOriginCount: 'f[f.delay > 900].origin.nunique()',
-};
-
-/**
- * A group-by's one-column result is a Series in pandas, but the engine's evaluator treats it as a
- * frame: sort_values() without `by` and nlargest(n) without columns are refused (BAD_ARGUMENTS)
- * today. Checked to still fail (it.fails), one job each: when fixed, move them to OUTPUTS.
- */
-const GROUP_SERIES: Record<string, string> = {
+  // Series methods on a group-by's one-column result
   busiest: "f.groupby('origin').size().sort_values(ascending=False, kind='stable').head(5)",
   worstMean: "f.groupby('origin').delay.mean().nlargest(3)",
+  summary: 'f.describe()',
 };
 
 /** pandas' spelling where it differs from the job's (pandas 1.5 names value_counts' columns otherwise). */
@@ -94,6 +79,7 @@ const PANDAS: Record<string, string> = {
   origins: "f.groupby('origin').size().reset_index(name='count').sort_values('count', ascending=False, kind='stable')",
   destinations: "f.groupby('destination').size().reset_index(name='count').sort_values('count', ascending=False, kind='stable').head(10)",
   lateOrigins: "f[f.delay > 900].groupby('origin').size().reset_index(name='count').sort_values('count', ascending=False, kind='stable')",
+  summary: 'f.describe().reset_index()',
 };
 
 /** Merges: pandas 1.5 and 2.x order an inner merge's rows differently; compared as multisets. */
@@ -134,7 +120,7 @@ f = pd.concat([pd.read_csv(p, parse_dates=['date'], float_precision='round_trip'
 assert len(f) == 3000000
 a = pd.read_csv('airports.csv', float_precision='round_trip')
 `;
-    expected = pandasResults(dir, setup, ['f', 'a'], { ...OUTPUTS, ...FILTERED_GROUPS, ...GROUP_SERIES, ...PANDAS });
+    expected = pandasResults(dir, setup, ['f', 'a'], { ...OUTPUTS, ...PANDAS });
   });
 
   function run(source: Record<string, unknown>, workers: number, outputs: Record<string, string>): Record<string, JobOutput> {
@@ -162,20 +148,4 @@ a = pd.read_csv('airports.csv', float_precision='round_trip')
   it('every output over the Parquet file (11 row groups) equals pandas on 2 workers', () => {
     expectAllSame(run({ parquet }, 2, OUTPUTS), Object.keys(OUTPUTS));
   });
-
-  // Known engine bug (see FILTERED_GROUPS): each passes while its output still differs from pandas.
-  let buggy: Record<string, JobOutput> | null = null;
-  it.fails.each(Object.keys(FILTERED_GROUPS))('%s: a filter before a group-by drops the groups it empties (engine bug: it keeps them)', (name) => {
-    buggy ??= run({ parquet }, 2, FILTERED_GROUPS);
-    expectSameOutput(name, buggy[name], expected[name]);
-  });
-
-  it.fails.each(Object.keys(GROUP_SERIES))('%s: Series methods on a group-by\'s one-column result (engine bug: refused)', (name) => {
-    writeFileSync(join(dir, 'job.json'), JSON.stringify({ tessera: 1, datasets: { f: { parquet } }, outputs: { [name]: GROUP_SERIES[name] } }));
-    const r = tessera(['run', 'job.json', '--json'], dir);
-    expect(r.status, r.stdout.slice(0, 500)).toBe(0);
-    expectSameOutput(name, JSON.parse(r.stdout).outputs[name], expected[name]);
-  });
-
-  it.todo('describe() equals pandas (describe is not implemented in the engine yet)');
 });
