@@ -2,18 +2,20 @@
  * Table expressions in pandas' words, over the job's table datasets. A name is a DataFrame; `df.col`
  * and `df['col']` are Series (a column expression over their frame); Series combine with
  * arithmetic, comparisons and `& | ~`, and filter their frame (`df[df.delay > 15]`). Frames select
- * columns (`df[['a', 'b']]`), `assign`, `dropna`, `head` and `groupby`; a group-by aggregates
- * (`agg(n=('delay', 'count'))`, `.delay.mean()`, `.size()`); a Series reduces to a scalar
- * (`df.delay.mean()`), and `len(df)` counts rows. Every error points at the place in the expression.
+ * columns (`df[['a', 'b']]`), `assign`, `dropna`, `head`, sorts, merges and `groupby` (whose
+ * aggregations are group-by-evaluator.ts's); a Series reduces to a scalar (`df.delay.mean()`),
+ * and `len(df)` counts rows. Every error points at the place in the expression.
  */
 import { TesseraError } from '../../engine/errors.js';
 import { type Ast, parseExpression } from '../../lang/python-expression.js';
-import { type ColExpr, col, literal, literalAs, literalFor, type LiteralValue, lit, op, type OpName } from './column-expr.js';
+import { type ColExpr, literal, literalAs, literalFor, type LiteralValue, lit, op, type OpName } from './column-expr.js';
 import type { AggName } from './kinds/index.js';
 import type { ColumnType } from './schema.js';
 import {
   type Aggregation, assign, columnExpr, concat, distinct, filter, groupBy, head, join, type JoinKind, project, rowsWithin, sameRows, select, sortBy, tail, type TableNode,
 } from './table-node.js';
+import { GroupByEvaluator } from './group-by-evaluator.js';
+import { AGGS, bad, DT_FIELDS, FRAME_METHODS, GROUP_AGGS, type Series, SERIES_METHODS, type Value } from './table-values.js';
 
 export type TableOutput =
   | { kind: 'table'; node: TableNode }
@@ -30,32 +32,9 @@ export type TableOutput =
    */
   | { kind: 'describe'; names: string[]; stats: TableNode; sorted: TableNode[] };
 
-/** A Series: values over a frame's rows, and the columns that index it (a group-by's keys) when it has one. */
-type Series = { t: 'series'; frame: TableNode; expr: ColExpr; name: string | null; index?: { name: string; expr: ColExpr }[] };
-type GroupBy = { t: 'groupby'; frame: TableNode; keys: { name: string; expr: ColExpr }[]; selected?: { names: string[]; series: boolean } };
-type Value =
-  | { t: 'frame'; node: TableNode }
-  | Series
-  | { t: 'scalar'; value: LiteralValue }
-  | GroupBy
-  | { t: 'accessor'; kind: 'str' | 'dt'; series: Series }
-  | { t: 'list'; items: Value[] };
-
-const AGGS: AggName[] = ['count', 'size', 'sum', 'mean', 'min', 'max', 'var', 'std', 'first', 'last'];
-/** What a group-by aggregates with: the native aggregations, and nunique (two group-bys and a merge, see aggregate()). */
-type GroupAgg = AggName | 'nunique';
-const GROUP_AGGS: GroupAgg[] = [...AGGS, 'nunique'];
-/** A requested aggregation: its result column, its function and the aggregated values (none for size). */
-type Requested = { name: string; fn: GroupAgg; expr?: ColExpr };
-const NUMERIC_ONLY = new Set<string>(['sum', 'mean', 'var', 'std']);
-const DT_FIELDS = ['year', 'month', 'day', 'hour', 'minute', 'second', 'dayofweek', 'weekday', 'dayofyear', 'quarter'];
-const SERIES_METHODS = 'isna, notna, fillna, astype, isin, between, abs, where, head, tail, sort_values, nlargest, nsmallest, value_counts, drop_duplicates, nunique, reset_index, str.*, dt.*, sum, mean, min, max, count, std, var, first, last';
-const FRAME_METHODS = 'head, tail, assign, dropna, groupby, sort_values, nlargest, nsmallest, drop_duplicates, merge, reset_index';
-
-const at = (ast: Ast) => ({ position: { start: ast.start, end: ast.end } });
-const bad = (ast: Ast, code: string, msg: string, hint: string) => new TesseraError(code, msg, hint, at(ast));
-
 export class TableEvaluator {
+  private readonly groups = new GroupByEvaluator({ value: (ast) => this.value(ast) });
+
   constructor(private readonly tables: ReadonlyMap<string, TableNode>) {}
 
   evaluateOutput(src: string, output?: string): TableOutput {
@@ -107,8 +86,8 @@ export class TableEvaluator {
       const target = this.value(ast.fn.obj);
       if (target.t === 'series') {
         const fn = ast.fn.name as AggName;
-        this.checkAggArgs(ast, fn);
-        const node = groupBy(target.frame, [{ name: '__all', expr: lit(0n, 'int64') }], [this.aggregation(ast, fn, target.name ?? '0', target.expr) as Aggregation]);
+        this.groups.checkAggArgs(ast, fn);
+        const node = groupBy(target.frame, [{ name: '__all', expr: lit(0n, 'int64') }], [this.groups.aggregation(ast, fn, target.name ?? '0', target.expr) as Aggregation]);
         return { kind: 'reduce', node, fn, dtype: node.columns[1].dtype };
       }
     }
@@ -188,7 +167,7 @@ export class TableEvaluator {
       const field = ast.name === 'weekday' ? 'dayofweek' : ast.name;
       return { ...obj.series, expr: op(`dt.${field}` as OpName, [obj.series.expr]) };
     }
-    if (obj.t === 'groupby') return this.groupSelect(ast, obj, [ast.name], true);
+    if (obj.t === 'groupby') return this.groups.groupSelect(ast, obj, [ast.name], true);
     throw bad(ast, 'ATTRIBUTE_ERROR', `no attribute '${ast.name}' here`, obj.t === 'series' ? `Series methods: ${SERIES_METHODS}` : obj.t === 'accessor' ? `.dt fields: ${DT_FIELDS.join(', ')}, total_seconds()` : 'see the README for the table operations');
   }
 
@@ -197,8 +176,8 @@ export class TableEvaluator {
     if (ast.items.length !== 1) throw bad(ast, 'BAD_INDEX', 'index a table with one name, a list of names or a bool Series', "for example df['a'], df[['a', 'b']] or df[df.a > 1]");
     const item = ast.items[0];
     if (obj.t === 'groupby') {
-      if (item.t === 'str') return this.groupSelect(ast, obj, [item.value], true);
-      if (item.t === 'list' && item.items.every((x) => x.t === 'str')) return this.groupSelect(ast, obj, item.items.map((x) => (x as { value: string }).value), false);
+      if (item.t === 'str') return this.groups.groupSelect(ast, obj, [item.value], true);
+      if (item.t === 'list' && item.items.every((x) => x.t === 'str')) return this.groups.groupSelect(ast, obj, item.items.map((x) => (x as { value: string }).value), false);
       throw bad(item, 'BAD_INDEX', 'select a group-by\'s columns by name', "for example df.groupby('a')['b'] or ['b', 'c']");
     }
     if (obj.t === 'frame') {
@@ -263,7 +242,7 @@ export class TableEvaluator {
     if (target.t === 'frame') return this.frameMethod(ast, target.node, name);
     if (target.t === 'series') return this.seriesMethod(ast, target, name);
     if (target.t === 'accessor') return this.accessorMethod(ast, target, name);
-    if (target.t === 'groupby') return this.groupMethod(ast, target, name);
+    if (target.t === 'groupby') return this.groups.groupMethod(ast, target, name);
     throw bad(ast.fn, 'ATTRIBUTE_ERROR', `no method '${name}' here`, 'see the README for the table operations');
   }
 
@@ -294,7 +273,7 @@ export class TableEvaluator {
         });
         return { t: 'frame', node: conds.length ? filter(node, conds.reduce((x, y) => op('&', [x, y]))) : node };
       }
-      case 'groupby': return this.groupByOf(ast, node);
+      case 'groupby': return this.groups.groupByOf(ast, node);
       case 'tail': return { t: 'frame', node: tail(node, this.count(ast, 'n', 5)) };
       case 'sort_values': {
         const by = ast.args[0] ?? ast.kwargs.find((k) => k.name === 'by')?.value;
@@ -320,162 +299,6 @@ export class TableEvaluator {
       default:
         throw bad(ast.fn, 'ATTRIBUTE_ERROR', `the table has no method '${name}'`, `frame methods: ${FRAME_METHODS}`);
     }
-  }
-
-  private groupByOf(ast: Ast & { t: 'call' }, node: TableNode): GroupBy {
-    const byArg = ast.args[0] ?? ast.kwargs.find((k) => k.name === 'by')?.value;
-    const others = ast.kwargs.filter((k) => k.name !== 'by');
-    for (const k of others) {
-      const v = this.value(k.value);
-      const fine = (k.name === 'sort' && v.t === 'scalar' && v.value === true) || (k.name === 'dropna' && v.t === 'scalar' && v.value === true);
-      if (!fine) throw bad(k.value, 'UNSUPPORTED', `groupby(${k.name}=...) is not supported`, 'groups are sorted by key and null keys dropped, as pandas does by default');
-    }
-    if (!byArg || ast.args.length > 1) throw bad(ast, 'BAD_ARGUMENTS', 'groupby() takes the key: a column name, a Series or a list of them', "for example df.groupby('origin') or df.groupby(['origin', df.date.dt.hour])");
-    const items = byArg.t === 'list' ? byArg.items : [byArg];
-    const keys = items.map((item) => {
-      const v = this.value(item);
-      if (v.t === 'scalar' && typeof v.value === 'string') {
-        const c = node.columns.find((x) => x.name === v.value);
-        if (!c) throw bad(item, 'KEY_ERROR', `no column '${v.value}' to group by`, `its columns: ${node.columns.map((x) => x.name).join(', ')}`);
-        return { name: c.name, expr: columnExpr(node, c.name) };
-      }
-      if (v.t === 'series') {
-        if (!rowsWithin(node, v.frame)) throw bad(item, 'UNSUPPORTED', 'the key is a Series of another table (or of fewer of its rows)', 'group by the table\'s own columns or expressions of them');
-        return { name: v.name ?? `key_${items.indexOf(item)}`, expr: v.expr };
-      }
-      throw bad(item, 'BAD_ARGUMENTS', 'a group key is a column name or a Series', "for example 'origin' or df.date.dt.hour");
-    });
-    return { t: 'groupby', frame: node, keys };
-  }
-
-  private groupSelect(ast: Ast, g: GroupBy, names: string[], series: boolean): GroupBy {
-    if (g.selected) throw bad(ast, 'BAD_INDEX', 'the group-by already has its columns selected', "select once: df.groupby('a')[['b', 'c']]");
-    for (const n of names) {
-      if (!g.frame.columns.some((c) => c.name === n)) throw bad(ast, 'KEY_ERROR', `Column not found: ${n}`, `its columns: ${g.frame.columns.map((c) => c.name).join(', ')}`);
-    }
-    return { ...g, selected: { names, series } };
-  }
-
-  /** The columns a group-by aggregates by default: the selected ones, or every column not a key by name. */
-  private groupColumns(g: GroupBy): { name: string; expr: ColExpr }[] {
-    const keyNames = new Set(g.keys.filter((k) => k.expr.e === 'col' && k.expr.name === k.name).map((k) => k.name));
-    const names = g.selected ? g.selected.names : g.frame.columns.map((c) => c.name).filter((n) => !keyNames.has(n));
-    return names.map((n) => ({ name: n, expr: columnExpr(g.frame, n) }));
-  }
-
-  private groupMethod(call: Ast & { t: 'call' }, g: GroupBy, name: string): Value {
-    // split_out=N (dask's): the result in N partitions of hashed groups.
-    const split = call.kwargs.find((k) => k.name === 'split_out');
-    if (split && (split.value.t !== 'num' || !split.value.isInt)) throw bad(split.value, 'BAD_ARGUMENTS', 'split_out is a count of partitions', 'for example split_out=4');
-    const splitOut = split ? (split.value as { value: number }).value : undefined;
-    const ast = { ...call, kwargs: call.kwargs.filter((k) => k.name !== 'split_out') };
-    let aggs: Requested[];
-    if (name === 'size') {
-      if (ast.args.length || ast.kwargs.length) throw bad(ast, 'BAD_ARGUMENTS', 'size() takes no arguments', 'for example df.groupby("a").size()');
-      aggs = [{ name: 'size', fn: 'size' }];
-    } else if ((GROUP_AGGS as string[]).includes(name)) {
-      const fn = name as GroupAgg;
-      this.checkAggArgs(ast, fn);
-      aggs = this.groupColumns(g).filter((c) => !NUMERIC_ONLY.has(fn) || c.expr.dtype !== 'string' || this.refuseString(ast, fn, c.name))
-        .map((c) => this.aggregation(ast, fn, c.name, c.expr));
-    } else if (name === 'agg' || name === 'aggregate') {
-      aggs = this.aggArguments(ast, g);
-    } else {
-      throw bad(ast.fn, 'ATTRIBUTE_ERROR', `a group-by has no method '${name}'`, `group-by methods: agg, size, ${GROUP_AGGS.filter((a) => a !== 'size').join(', ')}`);
-    }
-    if (!aggs.length) throw bad(ast, 'BAD_ARGUMENTS', 'nothing to aggregate', 'the group-by has no columns besides its keys');
-    if (splitOut !== undefined && aggs.some((a) => a.fn === 'nunique')) throw bad(split!.value, 'UNSUPPORTED', 'split_out with nunique is not supported yet', 'leave split_out out');
-    const node = this.aggregate(g, aggs, splitOut);
-    // pandas gives a Series (indexed by the keys) for size(), and for one aggregation of one
-    // selected column (df.groupby('a').b.mean(), .b.agg('mean')): sort_values, nlargest... apply.
-    const oneValue = aggs.length === 1 && (name === 'size' || (g.selected?.series && (name !== 'agg' && name !== 'aggregate' ? true : ast.args[0]?.t === 'str')));
-    if (!oneValue) return { t: 'frame', node };
-    const value = aggs[0].name;
-    return { t: 'series', frame: node, expr: columnExpr(node, value), name: value, index: g.keys.map((k) => ({ name: k.name, expr: columnExpr(node, k.name) })) };
-  }
-
-  /**
-   * The group-by's table. nunique has no partial state of a fixed size, so it is planned as two
-   * group-bys (the distinct (keys, value) pairs, then their count per key) merged onto the
-   * others' result by key; a group whose values are all null counts 0, as pandas does.
-   */
-  private aggregate(g: GroupBy, requested: Requested[], splitOut?: number): TableNode {
-    const plain = requested.filter((a) => a.fn !== 'nunique') as Aggregation[];
-    const distinctCounts = requested.filter((a) => a.fn === 'nunique');
-    if (!distinctCounts.length) return groupBy(g.frame, g.keys, plain, splitOut);
-    const keyNames = g.keys.map((k) => k.name);
-    let result = groupBy(g.frame, g.keys, plain.length ? plain : [{ name: '__rows', fn: 'size' }]);
-    for (const d of distinctCounts) {
-      const pairs = groupBy(g.frame, [...g.keys, { name: '__value', expr: d.expr! }], [{ name: '__n', fn: 'size' }]);
-      const counted = groupBy(pairs, keyNames.map((n) => ({ name: n, expr: columnExpr(pairs, n) })), [{ name: d.name, fn: 'size' }]);
-      result = join(result, counted, 'left', keyNames, keyNames);
-    }
-    const out = result;
-    return select(out, [
-      ...keyNames.map((n) => ({ name: n, expr: columnExpr(out, n) })),
-      ...requested.map((a) => ({ name: a.name, expr: a.fn === 'nunique' ? op('fillna', [columnExpr(out, a.name), lit(0n, 'int64')]) : columnExpr(out, a.name) })),
-    ]);
-  }
-
-  private refuseString(ast: Ast, fn: GroupAgg, name: string): never {
-    throw bad(ast, 'TYPE_ERROR', `cannot take the ${fn} of the string column '${name}'`, `select the numeric columns first: .groupby(...)[['a', 'b']].${fn}()`);
-  }
-
-  private checkAggArgs(ast: Ast & { t: 'call' }, fn: GroupAgg): void {
-    for (const k of ast.kwargs) {
-      const v = this.value(k.value);
-      const fine = (k.name === 'ddof' && (fn === 'std' || fn === 'var') && v.t === 'scalar' && Number(v.value) === 1)
-        || (k.name === 'dropna' && fn === 'nunique' && v.t === 'scalar' && v.value === true)
-        || ((k.name === 'skipna' || k.name === 'numeric_only') && v.t === 'scalar' && v.value === (k.name === 'skipna'));
-      if (!fine) throw bad(k.value, 'UNSUPPORTED', `${fn}(${k.name}=...) is not supported`, 'aggregations skip nulls, and std/var use ddof=1, as pandas does by default');
-    }
-    if (ast.args.length) throw bad(ast, 'BAD_ARGUMENTS', `${fn}() takes no positional arguments here`, `for example .${fn}()`);
-  }
-
-  private aggregation(ast: Ast, fn: GroupAgg, name: string, expr: ColExpr): Requested {
-    if (NUMERIC_ONLY.has(fn) && !(expr.dtype === 'int64' || expr.dtype === 'float64' || expr.dtype === 'bool')) {
-      throw bad(ast, 'TYPE_ERROR', `cannot take the ${fn} of ${expr.dtype} values ('${name}')`, `${fn} takes numbers; min, max, first, last and count take any column`);
-    }
-    return fn === 'size' ? { name, fn } : { name, fn, expr };
-  }
-
-  /** agg(n=('delay', 'count')), agg({'delay': 'mean'}), agg('mean'), agg(['mean', 'count']) on a selected column. */
-  private aggArguments(ast: Ast & { t: 'call' }, g: GroupBy): Requested[] {
-    const fnName = (x: Ast): GroupAgg => {
-      if (x.t === 'str' && (GROUP_AGGS as string[]).includes(x.value)) return x.value as GroupAgg;
-      throw bad(x, 'BAD_ARGUMENTS', `unknown aggregation ${x.t === 'str' ? `'${x.value}'` : ''}`.trim(), `aggregations: ${GROUP_AGGS.join(', ')}`);
-    };
-    const column = (x: Ast) => {
-      if (x.t !== 'str') throw bad(x, 'BAD_ARGUMENTS', 'name the aggregated column as a string', "for example n=('delay', 'count')");
-      const c = g.frame.columns.find((y) => y.name === x.value);
-      if (!c) throw bad(x, 'KEY_ERROR', `Column not found: ${x.value}`, `its columns: ${g.frame.columns.map((y) => y.name).join(', ')}`);
-      return columnExpr(g.frame, c.name);
-    };
-    if (ast.kwargs.length) {
-      if (ast.args.length) throw bad(ast, 'BAD_ARGUMENTS', 'agg() takes named aggregations or one positional argument, not both', "for example agg(n=('delay', 'count'))");
-      return ast.kwargs.map((k) => {
-        if (k.value.t === 'tuple' && k.value.items.length === 2) {
-          const fn = fnName(k.value.items[1]);
-          return this.aggregation(k.value, fn, k.name, column(k.value.items[0]));
-        }
-        if (g.selected?.series && k.value.t === 'str') {
-          const c = this.groupColumns(g)[0];
-          return this.aggregation(k.value, fnName(k.value), k.name, c.expr);
-        }
-        throw bad(k.value, 'BAD_ARGUMENTS', 'a named aggregation is (column, function)', "for example agg(n=('delay', 'count'), mean_delay=('delay', 'mean'))");
-      });
-    }
-    if (ast.args.length !== 1) throw bad(ast, 'BAD_ARGUMENTS', 'agg() takes what to aggregate', "for example agg(n=('delay', 'count')) or agg({'delay': 'mean'})");
-    const arg = ast.args[0];
-    if (arg.t === 'str' || arg.t === 'list') {
-      const fns = arg.t === 'str' ? [fnName(arg)] : arg.items.map(fnName);
-      const columns = this.groupColumns(g);
-      if (arg.t === 'list' && !(g.selected?.series)) throw bad(arg, 'UNSUPPORTED', 'a list of aggregations applies to one selected column here', "for example df.groupby('a').delay.agg(['mean', 'count'])");
-      if (arg.t === 'list') return fns.map((fn) => this.aggregation(arg, fn, fn, columns[0].expr));
-      return columns.map((c) => this.aggregation(arg, fns[0], c.name, c.expr));
-    }
-    if (arg.t === 'call' || arg.t === 'name') throw bad(arg, 'UNSUPPORTED', 'aggregations are named by string here', `aggregations: ${GROUP_AGGS.join(', ')}`);
-    throw bad(arg, 'UNSUPPORTED', "agg({'col': 'fn'}) with a dict is not supported yet", "use named aggregations: agg(mean_delay=('delay', 'mean'))");
   }
 
   private seriesMethod(ast: Ast & { t: 'call' }, s: Series, name: string): Value {
