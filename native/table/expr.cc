@@ -1,9 +1,7 @@
 #include "expr.h"
 
-#include <clocale>
 #include <cmath>
 #include <cstring>
-#include <cwctype>
 #include <limits>
 #include <string>
 #include <unordered_map>
@@ -11,119 +9,23 @@
 
 #include "../common/error.h"
 #include "civil_time.h"
+#include "expr_ops.h"
 
 namespace tessera::table {
 
 namespace {
 
 using T = ColumnType;
-
-[[noreturn]] void bad(const std::string& why) { throw Error("BAD_TASK", "table program: " + why, "this is a bug in the planner, please report it"); }
-
-bool numeric(T t) { return t == T::Int64 || t == T::Float64 || t == T::Bool; }
-bool integral(T t) { return t == T::Int64 || t == T::Bool; }
-bool is_arith(ExprOp op) { return op >= ExprOp::Add && op <= ExprOp::Pow; }
-bool is_compare(ExprOp op) { return op >= ExprOp::Eq && op <= ExprOp::Ge; }
-bool is_logic(ExprOp op) { return op >= ExprOp::And && op <= ExprOp::Xor; }
-bool is_str(ExprOp op) { return op >= ExprOp::StrLower && op <= ExprOp::StrSlice; }
-bool is_dt(ExprOp op) { return op >= ExprOp::DtYear && op <= ExprOp::DtQuarter; }
-
-size_t arity(ExprOp op) {
-  if (op == ExprOp::Column || op == ExprOp::Literal) return 0;
-  if (is_arith(op) || is_compare(op) || is_logic(op) || op == ExprOp::FillNull) return 2;
-  if (op == ExprOp::Where) return 3;
-  return 1;  // IsIn: one or more (checked apart)
-}
-
-// The type an arithmetic node makes, or throws.
-T arith_type(ExprOp op, T a, T b) {
-  if (numeric(a) && numeric(b)) {
-    if (a == T::Bool && b == T::Bool) bad("arithmetic on two bools");
-    if (op == ExprOp::Div) return T::Float64;
-    return a == T::Float64 || b == T::Float64 ? T::Float64 : T::Int64;
-  }
-  if (op == ExprOp::Add && ((a == T::Timestamp && b == T::Timedelta) || (a == T::Timedelta && b == T::Timestamp))) return T::Timestamp;
-  if (op == ExprOp::Sub && a == T::Timestamp && b == T::Timestamp) return T::Timedelta;
-  if (op == ExprOp::Sub && a == T::Timestamp && b == T::Timedelta) return T::Timestamp;
-  if ((op == ExprOp::Add || op == ExprOp::Sub) && a == T::Timedelta && b == T::Timedelta) return T::Timedelta;
-  if (op == ExprOp::Div && a == T::Timedelta && b == T::Timedelta) return T::Float64;
-  bad(std::string("arithmetic between ") + column_type_name(a) + " and " + column_type_name(b));
-}
-
-bool comparable(T a, T b) { return (numeric(a) && numeric(b)) || a == b; }
-
-bool castable(T from, T to) {
-  if (from == to) return true;
-  if (numeric(from) && numeric(to)) return true;
-  if (to == T::String) return from == T::Int64 || from == T::Bool;
-  if (from == T::Timestamp && to == T::Int64) return true;
-  if (from == T::Timedelta && to == T::Int64) return true;
-  return false;
-}
-
-T infer(const ExprNode& n, const std::vector<T>& types, const std::vector<T>& input) {
-  auto arg = [&](size_t k) { return types[static_cast<size_t>(n.args[k])]; };
-  switch (n.op) {
-    case ExprOp::Column:
-      if (n.i0 < 0 || static_cast<size_t>(n.i0) >= input.size()) bad("a column index is out of range");
-      return input[static_cast<size_t>(n.i0)];
-    case ExprOp::Literal: return n.type;
-    case ExprOp::Neg:
-    case ExprOp::Abs:
-      if (arg(0) == T::Int64 || arg(0) == T::Float64 || arg(0) == T::Timedelta) return arg(0);
-      bad("negation of a non-number");
-    case ExprOp::Not:
-      if (arg(0) == T::Bool || arg(0) == T::Int64) return arg(0);
-      bad("~ of a column that is not bool or int");
-    case ExprOp::IsNull:
-    case ExprOp::NotNull: return T::Bool;
-    case ExprOp::FillNull:
-      if (arg(0) != arg(1)) bad("fillna with a value of another type");
-      return arg(0);
-    case ExprOp::Cast:
-      if (!castable(arg(0), n.type)) bad(std::string("astype from ") + column_type_name(arg(0)) + " to " + column_type_name(n.type));
-      return n.type;
-    case ExprOp::IsIn:
-      for (size_t k = 1; k < n.args.size(); ++k)
-        if (arg(k) != arg(0)) bad("isin with a value of another type");
-      return T::Bool;
-    case ExprOp::Where:
-      if (arg(0) != T::Bool || arg(1) != arg(2)) bad("where with mismatched operands");
-      return arg(1);
-    default: break;
-  }
-  if (is_arith(n.op)) return arith_type(n.op, arg(0), arg(1));
-  if (is_compare(n.op)) {
-    if (!comparable(arg(0), arg(1))) bad(std::string("comparison of ") + column_type_name(arg(0)) + " with " + column_type_name(arg(1)));
-    return T::Bool;
-  }
-  if (is_logic(n.op)) {
-    if (arg(0) == T::Bool && arg(1) == T::Bool) return T::Bool;
-    if (integral(arg(0)) && integral(arg(1))) return T::Int64;
-    bad("& | ^ of columns that are not bool or int");
-  }
-  if (is_str(n.op)) {
-    if (arg(0) != T::String) bad("a string method on a column that is not strings");
-    if (n.op == ExprOp::StrLen) return T::Int64;
-    if (n.op == ExprOp::StrLower || n.op == ExprOp::StrUpper || n.op == ExprOp::StrSlice) return T::String;
-    return T::Bool;
-  }
-  if (is_dt(n.op)) {
-    if (arg(0) != T::Timestamp) bad("a .dt field of a column that is not timestamps");
-    return T::Int64;
-  }
-  if (n.op == ExprOp::DtTotalSeconds) {
-    if (arg(0) != T::Timedelta) bad("total_seconds of a column that is not timedeltas");
-    return T::Float64;
-  }
-  bad("unknown node");
-}
+using expr_ops::bad;
+using expr_ops::integral;
+using expr_ops::is_arith;
+using expr_ops::is_compare;
+using expr_ops::is_dt;
+using expr_ops::is_logic;
+using expr_ops::is_str;
+using expr_ops::numeric;
 
 // ---- helpers over vectors ----
-
-struct Ctx {
-  size_t n;  // the partition's rows
-};
 
 bool any_null(const Vec& a, const Vec& b) { return a.valid || b.valid; }
 
@@ -546,99 +448,6 @@ Vec where(const Vec& c, const Vec& a, const Vec& b, size_t n) {
   return o;
 }
 
-// ---- strings: every method runs once per dictionary entry ----
-
-// A string vector whose entries are `f` of the old ones (dictionary order kept; duplicates allowed).
-template <class F> Vec map_entries(const Vec& a, F f) {
-  std::vector<std::string> made(a.dict->count);
-  for (uint64_t k = 0; k < a.dict->count; ++k) made[k] = f(a.dict->at(k));
-  std::vector<std::string_view> views(made.begin(), made.end());
-  Vec o = a;
-  o.dict = StringDict::of_strings(views);
-  return o;
-}
-
-// A non-string vector from one value per dictionary entry.
-template <class R, class F> Vec per_entry(const Vec& a, T rt, F f) {
-  std::vector<R> e(a.dict->count);
-  for (uint64_t k = 0; k < a.dict->count; ++k) e[k] = f(a.dict->at(k));
-  Vec o = make_vec(rt, a.n, false, a.scalar);
-  for (size_t i = 0; i < a.n; ++i) o.mut<R>()[i] = a.ok(i) ? e[static_cast<size_t>(a.as<int32_t>()[i])] : R{};
-  o.valid = a.valid;
-  o.own_valid = a.own_valid;
-  return o;
-}
-
-locale_t utf8_locale() {
-  static locale_t loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(0));
-  return loc;
-}
-
-// Decodes, maps every code point (simple case mapping, the C library's C.UTF-8 tables) and encodes.
-std::string map_case(std::string_view s, bool upper) {
-  std::string out;
-  out.reserve(s.size());
-  mbstate_t st{};
-  locale_t loc = utf8_locale();
-  for (size_t i = 0; i < s.size();) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      out.push_back(static_cast<char>(upper ? (c >= 'a' && c <= 'z' ? c - 32 : c) : (c >= 'A' && c <= 'Z' ? c + 32 : c)));
-      ++i;
-      continue;
-    }
-    wchar_t w = 0;
-    const size_t len = std::mbrtowc(&w, s.data() + i, s.size() - i, &st);
-    if (len == 0 || len > 4 || !loc) {  // not decodable (the table check keeps this from happening): keep the byte
-      out.push_back(s[i++]);
-      continue;
-    }
-    const wint_t m = upper ? towupper_l(static_cast<wint_t>(w), loc) : towlower_l(static_cast<wint_t>(w), loc);
-    char buf[8];
-    uint32_t cp = static_cast<uint32_t>(m);
-    size_t k = 0;
-    if (cp < 0x800) { buf[k++] = static_cast<char>(0xC0 | (cp >> 6)); buf[k++] = static_cast<char>(0x80 | (cp & 0x3F)); }
-    else if (cp < 0x10000) { buf[k++] = static_cast<char>(0xE0 | (cp >> 12)); buf[k++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F)); buf[k++] = static_cast<char>(0x80 | (cp & 0x3F)); }
-    else { buf[k++] = static_cast<char>(0xF0 | (cp >> 18)); buf[k++] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F)); buf[k++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F)); buf[k++] = static_cast<char>(0x80 | (cp & 0x3F)); }
-    out.append(buf, k);
-    i += len;
-  }
-  return out;
-}
-
-// Byte offsets of each code point's start, plus the end: Python indexes strings by code point.
-std::vector<size_t> code_points(std::string_view s) {
-  std::vector<size_t> at;
-  for (size_t i = 0; i < s.size(); ++i) if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) at.push_back(i);
-  at.push_back(s.size());
-  return at;
-}
-
-std::string slice(std::string_view s, int64_t start, int64_t stop, bool has_start, bool has_stop) {
-  const std::vector<size_t> at = code_points(s);
-  const int64_t len = static_cast<int64_t>(at.size()) - 1;
-  auto clamp = [len](int64_t i) { if (i < 0) i += len; return i < 0 ? 0 : (i > len ? len : i); };
-  const int64_t a = has_start ? clamp(start) : 0, b = has_stop ? clamp(stop) : len;
-  if (b <= a) return {};
-  return std::string(s.substr(at[static_cast<size_t>(a)], at[static_cast<size_t>(b)] - at[static_cast<size_t>(a)]));
-}
-
-Vec string_method(const ExprNode& n, const Vec& a) {
-  switch (n.op) {
-    case ExprOp::StrLower: return map_entries(a, [](std::string_view s) { return map_case(s, false); });
-    case ExprOp::StrUpper: return map_entries(a, [](std::string_view s) { return map_case(s, true); });
-    case ExprOp::StrSlice: {
-      constexpr int64_t open = std::numeric_limits<int64_t>::min();
-      return map_entries(a, [&](std::string_view s) { return slice(s, n.i0, n.i1, n.i0 != open, n.i1 != open); });
-    }
-    case ExprOp::StrLen: return per_entry<int64_t>(a, T::Int64, [](std::string_view s) { return static_cast<int64_t>(code_points(s).size() - 1); });
-    case ExprOp::StrContains: return per_entry<uint8_t>(a, T::Bool, [&](std::string_view s) { return s.find(n.s) != std::string_view::npos; });
-    case ExprOp::StrStartsWith: return per_entry<uint8_t>(a, T::Bool, [&](std::string_view s) { return s.substr(0, n.s.size()) == n.s; });
-    case ExprOp::StrEndsWith: return per_entry<uint8_t>(a, T::Bool, [&](std::string_view s) { return s.size() >= n.s.size() && s.substr(s.size() - n.s.size()) == n.s; });
-    default: bad("string method");
-  }
-}
-
 Vec datetime_field(ExprOp op, const Vec& a) {
   if (op == ExprOp::DtTotalSeconds) {
     Vec o = make_vec(T::Float64, a.n, false, a.scalar);
@@ -687,20 +496,6 @@ Vec literal(const ExprNode& n) {
 
 }  // namespace
 
-void check_program(const Program& p, const std::vector<ColumnType>& input_types) {
-  std::vector<T> types;
-  for (size_t k = 0; k < p.nodes.size(); ++k) {
-    const ExprNode& n = p.nodes[k];
-    const size_t want = arity(n.op);
-    if (n.op == ExprOp::IsIn ? n.args.empty() : n.args.size() != want) bad("a node has the wrong number of operands");
-    for (int a : n.args)
-      if (a < 0 || static_cast<size_t>(a) >= k) bad("a node's operand is not an earlier node");
-    const T t = infer(n, types, input_types);
-    if (t != n.type) bad(std::string("a node makes ") + column_type_name(t) + ", not the declared " + column_type_name(n.type));
-    types.push_back(t);
-  }
-}
-
 std::vector<Vec> evaluate(const Program& p, const TableView& t) {
   const size_t n = static_cast<size_t>(t.nrows());
   std::vector<Vec> r;
@@ -721,7 +516,7 @@ std::vector<Vec> evaluate(const Program& p, const TableView& t) {
     } else if (is_logic(node.op)) {
       v = logic(node.op, arg(0), arg(1), node.type);
     } else if (is_str(node.op)) {
-      v = string_method(node, arg(0));
+      v = expr_ops::string_method(node, arg(0));
     } else if (is_dt(node.op) || node.op == ExprOp::DtTotalSeconds) {
       v = datetime_field(node.op, arg(0));
     } else {
