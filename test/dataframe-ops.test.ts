@@ -105,6 +105,8 @@ const OUTPUTS: Record<string, string> = {
   smallest: "t.nsmallest(5, ['pax', 'fare'])",
   topFares: 't.fare.nlargest(4)',
   sortHead: "t.sort_values('id', ascending=False).head(6)",
+  nullsFirst: "t.sort_values(['fare', 'id'], ascending=[False, True], na_position='first')",
+  seriesNullsFirst: "t.city.sort_values(na_position='first', kind='stable')",
   counts: 't.city.value_counts()',
   dedupe: "t[['city', 'pax']].drop_duplicates()",
   distinctCities: 't.city.nunique()',

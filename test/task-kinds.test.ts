@@ -54,7 +54,7 @@ const SAMPLES: (ArrayTaskSpec | CopySpec | DataframeTaskSpec)[] = [
     columns: [{ name: 'a', dtype: 'int64' }, { name: 'year', dtype: 'int64', constant: { value: '2020' } }, { name: 'region', dtype: 'string', constant: { value: null } }] },
   { kind: 'timeseries', seed: 42, startNs: '946684800000000001', freqNs: 1e9, row0: 86400, nrows: 3600, estBytes: 4096,
     columns: [{ name: 'timestamp', generator: 'timestamp', stream: 0 }, { name: 'id', generator: 'poisson', stream: 7 }, { name: 'name', generator: 'choice', stream: 8 }, { name: 'x', generator: 'uniform', stream: 9 }] },
-  { kind: 'sort_rows', keys: [{ column: 1, ascending: false }, { column: 0, ascending: true }], limit: 10, estBytes: 4096 },
+  { kind: 'sort_rows', keys: [{ column: 1, ascending: false }, { column: 0, ascending: true, nullsFirst: true }], limit: 10, estBytes: 4096 },
   { kind: 'first_rows', columns: [2, 0], estBytes: 4096 },
   { kind: 'table_to_dense', columns: [0, 1], dtype: 'float64', matrix: true, estBytes: 4096 },
   { kind: 'hash_join', probeKeys: [0, 2], buildKeys: [1, 0], how: 'outer', columns: [{ side: 0, column: 0, name: 'k' }, { side: 1, column: 3, name: 'v' }], estBytes: 4096 },

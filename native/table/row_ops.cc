@@ -69,11 +69,11 @@ std::vector<RowRef> sort_rows(const std::vector<TableView>& inputs, const std::v
       for (size_t k = 0; k < keys.size(); ++k) {
         const Vec& va = kc[k][a.input];
         const Vec& vb = kc[k][b.input];
-        // Nulls (and NaN) stay last when descending too: pandas' na_position='last'.
+        // Nulls (and NaN) go last (or first) whatever the direction, as pandas' na_position says.
         const bool an = is_null_value(va, a.row), bn = is_null_value(vb, b.row);
         if (an || bn) {
           if (an && bn) continue;
-          return bn;
+          return keys[k].nulls_first ? an : bn;
         }
         const int c = compare_values(va, a.row, vb, b.row);
         if (c == 0) continue;

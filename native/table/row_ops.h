@@ -15,6 +15,7 @@ namespace tessera::table {
 struct SortKey {
   size_t column;
   bool ascending;
+  bool nulls_first = false;  // pandas' na_position='first'
 };
 
 // The rows of all inputs (in input order), stably sorted by the keys (nulls last), the first

@@ -2,7 +2,7 @@
 // key columns (nulls last), optionally only the first `limit`: a partition's sort, a node of the
 // merge tree above the sorted partitions (sort_values), a top-n (nlargest, sort + head), and with
 // no keys a plain concatenation. TS twin: src-main/collections/dataframe/kinds/row-ops.ts.
-//   fields: nkeys, nkeys x [column, ascending (0/1)], limit + 1 (0: every row)
+//   fields: nkeys, nkeys x [column, flags (1: ascending, 2: nulls first)], limit + 1 (0: every row)
 //   deps: the partitions (one table's: same columns)
 #include "../../common/error.h"
 #include "../../table/row_ops.h"
@@ -28,7 +28,9 @@ SortRowsTask decode(Reader& r, int owner) {
   for (size_t k = 0; k < nkeys; ++k) {
     table::SortKey key;
     key.column = static_cast<size_t>(r.integer(0, 1 << 16));
-    key.ascending = r.integer(0, 1) != 0;
+    const int64_t flags = r.integer(0, 3);
+    key.ascending = (flags & 1) != 0;
+    key.nulls_first = (flags & 2) != 0;
     t.keys.push_back(key);
   }
   t.limit = r.integer(0, int64_t{1} << 52) - 1;

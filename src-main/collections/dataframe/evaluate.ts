@@ -446,11 +446,11 @@ export class TableEvaluator {
   }
 
   /** ascending= as one bool or a list of them, one per key (the argument at `position` when positional). */
-  private sortKeys(ast: Ast & { t: 'call' }, names: string[], position: number): { name: string; ascending: boolean }[] {
+  private sortKeys(ast: Ast & { t: 'call' }, names: string[], position: number): { name: string; ascending: boolean; nullsFirst?: boolean }[] {
     const arg = ast.kwargs.find((k) => k.name === 'ascending')?.value ?? ast.args[position];
     for (const k of ast.kwargs) {
       if (!['by', 'ascending', 'kind', 'na_position', 'ignore_index'].includes(k.name)) throw bad(k.value, 'UNSUPPORTED', `sort_values(${k.name}=...) is not supported`, 'it takes by and ascending');
-      if (k.name === 'na_position' && !(k.value.t === 'str' && k.value.value === 'last')) throw bad(k.value, 'UNSUPPORTED', "na_position='first' is not supported yet", 'nulls sort last');
+      if (k.name === 'na_position' && !(k.value.t === 'str' && (k.value.value === 'last' || k.value.value === 'first'))) throw bad(k.value, 'BAD_ARGUMENTS', "na_position is 'first' or 'last'", "for example na_position='first'");
     }
     let flags: boolean[] = names.map(() => true);
     if (arg) {
@@ -461,7 +461,9 @@ export class TableEvaluator {
       flags = arg.t === 'list' ? arg.items.map(one) : names.map(() => one(arg));
       if (flags.length !== names.length) throw bad(arg, 'VALUE_ERROR', `Length of ascending (${flags.length}) != length of by (${names.length})`, 'give one flag per column');
     }
-    return names.map((name, k) => ({ name, ascending: flags[k] }));
+    const na = ast.kwargs.find((k) => k.name === 'na_position')?.value;
+    const nullsFirst = na?.t === 'str' && na.value === 'first';
+    return names.map((name, k) => ({ name, ascending: flags[k], ...(nullsFirst ? { nullsFirst } : {}) }));
   }
 
   private checkKeep(ast: Ast & { t: 'call' }): void {

@@ -290,7 +290,7 @@ class TableLowering {
 
   private sort(n: TableNode & { op: 'sort' }, limit?: number): Partitions {
     const input = this.exact(this.node(n.input));
-    const keys = n.by.map((b) => ({ column: indexIn(input.columns, b.name), ascending: b.ascending }));
+    const keys = n.by.map((b) => ({ column: indexIn(input.columns, b.name), ascending: b.ascending, ...(b.nullsFirst ? { nullsFirst: true } : {}) }));
     const sig = planKey(['sort', input.keys, keys, limit]);
     return { ...this.memoized(sig, () => this.tree('sort_rows', input, (): SortRowsSpec => ({ kind: 'sort_rows', keys, limit, estBytes: 0 }), true)), heads: input.heads };
   }

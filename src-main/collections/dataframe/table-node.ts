@@ -37,7 +37,7 @@ export type TableNode =
   /** The last n rows. */
   | { op: 'tail'; input: TableNode; n: number; columns: Column[] }
   /** Rows stably sorted by columns (nulls last), the first `limit` of them when set (nlargest, sort + head). */
-  | { op: 'sort'; input: TableNode; by: { name: string; ascending: boolean }[]; limit?: number; columns: Column[] }
+  | { op: 'sort'; input: TableNode; by: { name: string; ascending: boolean; nullsFirst?: boolean }[]; limit?: number; columns: Column[] }
   /** The first row of each distinct tuple of the `subset` columns (every column when empty), in row order. */
   | { op: 'distinct'; input: TableNode; subset: string[]; columns: Column[] }
   /** Tables one after the other (the same columns). */
@@ -187,7 +187,7 @@ export function tail(input: TableNode, n = 5): TableNode {
   return { op: 'tail', input, n, columns: input.columns };
 }
 
-export function sortBy(input: TableNode, by: { name: string; ascending: boolean }[], limit?: number): TableNode {
+export function sortBy(input: TableNode, by: { name: string; ascending: boolean; nullsFirst?: boolean }[], limit?: number): TableNode {
   for (const b of by) columnOf(input, b.name);
   if (input.op === 'sort' && limit !== undefined && JSON.stringify(input.by) === JSON.stringify(by)) return { ...input, limit: Math.min(limit, input.limit ?? Infinity) };
   return { op: 'sort', input, by, limit, columns: input.columns };
