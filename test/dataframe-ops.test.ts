@@ -5,51 +5,21 @@
  * reset_index(), as the job output shows them; floats agree within 1e-12 relative, independent of
  * blocksize and worker count.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from './helpers/engine.js';
 import { tessera } from './helpers/cli.js';
-import { pythonWithPandas } from './helpers/pandas.js';
+import { type Expected, expectSameOutput, pandasResults as pandasFrames } from './helpers/frames.js';
 import { rng } from './helpers/rng.js';
 
-type Cell = number | string | boolean | null;
-interface Expected { columns?: string[]; rows?: Cell[][]; value?: Cell; error?: string }
-
-/** pandas' result of each expression, with `t` the dataset's files read and concatenated. */
+/** pandas' result of each expression, with `t` the dataset's files read and concatenated, `a` the cities. */
 function pandasResults(dir: string, exprs: Record<string, string>): Record<string, Expected> {
-  const script = String.raw`
-import json, math, sys
-import numpy as np, pandas as pd
-exprs = json.loads(sys.stdin.read())
+  const setup = String.raw`
 t = pd.concat([pd.read_csv(f'trips/{k}.csv', parse_dates=['pickup', 'dropoff'], float_precision='round_trip') for k in range(3)], ignore_index=True)
 a = pd.read_csv('cities.csv')
-def cell(v):
-    if v is None or v is pd.NaT or (isinstance(v, float) and math.isnan(v)): return None
-    if isinstance(v, (bool, np.bool_)): return bool(v)
-    if isinstance(v, (int, np.integer)): return int(v)
-    if isinstance(v, (float, np.floating)): return float(v)
-    if isinstance(v, pd.Timestamp): return v.isoformat()
-    if isinstance(v, pd.Timedelta): return str(v)
-    return v
-def table(df):
-    return {'columns': [str(c) for c in df.columns], 'rows': [[cell(v) for v in r] for r in df.itertuples(index=False)]}
-out = {}
-for name, e in exprs.items():
-    try:
-        r = eval(e, {'t': t, 'a': a, 'len': len, 'concat': pd.concat})
-    except Exception as err:
-        out[name] = {'error': type(err).__name__}; continue
-    if isinstance(r, pd.Series):
-        r = r.reset_index() if any(n is not None for n in r.index.names) else r.to_frame(r.name if r.name is not None else 0)
-    if isinstance(r, pd.DataFrame):
-        if any(n is not None for n in r.index.names): r = r.reset_index()
-        out[name] = table(r)
-    else:
-        out[name] = {'value': cell(r)}
-print(json.dumps(out))`;
-  return JSON.parse(execFileSync(pythonWithPandas(), ['-c', script], { cwd: dir, input: JSON.stringify(exprs), encoding: 'utf8', maxBuffer: 256 * 2 ** 20 }));
+`;
+  return pandasFrames(dir, setup, ['t', 'a'], exprs);
 }
 
 /** Trips with every kind of column and missing values, quoting and non-ASCII text. */
@@ -146,25 +116,6 @@ const PANDAS: Record<string, string> = {
 /** Outputs whose row order pandas 1.5 and 2.2 give differently (merge), or that are partitioned by hash (split_out): compared as multisets. */
 const UNORDERED = new Set(['inner', 'outer', 'leftOnRightOn', 'splitOut']);
 
-function close(a: Cell, b: Cell): boolean {
-  if (typeof a === 'number' && typeof b === 'number') return a === b || Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b));
-  return a === b;
-}
-
-const sortedRows = (rows: Cell[][]) => [...rows].sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : 1));
-
-function expectSameTable(name: string, table: { columns: string[]; rows: Cell[][] }, want: Expected, unordered = false): void {
-  const got = unordered ? { ...table, rows: sortedRows(table.rows) } : table;
-  // pandas names an unnamed Series 0 (reset_index of groupby().size() too); the job output names it.
-  const columns = want.columns!.map((c, k) => (c === '0' ? got.columns[k] : c));
-  expect(got.columns, name).toEqual(columns);
-  expect(got.rows.length, name).toBe(want.rows!.length);
-  for (let r = 0; r < got.rows.length; r++) {
-    const same = got.rows[r].every((c, k) => close(c, want.rows![r][k]));
-    if (!same) expect(got.rows[r], `${name} row ${r}`).toEqual(want.rows![r]);
-  }
-}
-
 describe('dataframe operations against pandas', () => {
   const dir = tempDir();
   mkdirSync(join(dir, 'trips'));
@@ -180,19 +131,7 @@ describe('dataframe operations against pandas', () => {
     const r = tessera(['run', 'job.json', '--json', '--workers', String(workers)], dir);
     expect(r.status, r.stderr).toBe(0);
     const { outputs } = JSON.parse(r.stdout);
-    for (const name of Object.keys(OUTPUTS)) {
-      const want = expected[name];
-      expect(want.error, `pandas failed on ${name}`).toBeUndefined();
-      const got = outputs[name];
-      if (want.value !== undefined) {
-        expect(got.kind, name).toBe('scalar');
-        const v = got.value === 'nan' ? null : got.value;
-        expect(close(v, want.value), `${name}: ${v} vs ${want.value}`).toBe(true);
-      } else {
-        expect(got.kind, name).toBe('table');
-        expectSameTable(name, got, UNORDERED.has(name) ? { ...want, rows: sortedRows(want.rows!) } : want, UNORDERED.has(name));
-      }
-    }
+    for (const name of Object.keys(OUTPUTS)) expectSameOutput(name, outputs[name], expected[name], { unordered: UNORDERED.has(name) });
   });
 
   it('gives df.shape and df.columns as pandas does', () => {
