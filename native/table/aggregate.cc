@@ -160,7 +160,7 @@ void AggState::add(size_t g, double x) {
   s_[g] = t;
 }
 
-void AggState::take(size_t g, uint64_t bits, const std::string* s, bool) {
+void AggState::take(size_t g, uint64_t bits, const std::string_view* s) {
   bool set = !has_[g];
   if (!set) {
     switch (fn_) {
@@ -172,7 +172,8 @@ void AggState::take(size_t g, uint64_t bits, const std::string* s, bool) {
   }
   if (!set) return;
   has_[g] = 1;
-  if (s) sv_[g] = *s;
+  // A string is copied only when it becomes the group's value, not for every row offered.
+  if (s) sv_[g].assign(s->data(), s->size());
   else v_[g] = bits;
 }
 
@@ -208,12 +209,10 @@ void AggState::update(const Vec* v, const int32_t* gids, size_t nrows) {
       return;
     }
     // min/max/first/last of strings: compared as strings, once per row.
-    std::string s;
     for (size_t i = 0; i < nrows; ++i) {
       if (gids[i] < 0 || !v->ok(i)) continue;
       const std::string_view e = v->dict->at(static_cast<uint64_t>(v->as<int32_t>()[v->at(i)]));
-      s.assign(e.data(), e.size());
-      take(static_cast<size_t>(gids[i]), 0, &s, true);
+      take(static_cast<size_t>(gids[i]), 0, &e);
     }
     return;
   }
@@ -231,7 +230,7 @@ void AggState::update(const Vec* v, const int32_t* gids, size_t nrows) {
         ++n_[g];
         add(g, as_double(input_, bits));
         break;
-      default: take(g, bits, nullptr, true); break;
+      default: take(g, bits, nullptr); break;
     }
   }
 }
@@ -286,16 +285,14 @@ void AggState::merge(const TableView& p, size_t first, const int32_t* gids) {
       const ColumnView& c = col(0, input_);
       const Vec v = view_column(c, rows);
       uint64_t bits;
-      std::string s;
       for (size_t i = 0; i < rows; ++i) {
         if (gids[i] < 0) continue;
         if (input_ == T::String) {
           if (!v.ok(i)) continue;
           const std::string_view e = c.dict_entry(static_cast<uint64_t>(c.codes()[i]));
-          s.assign(e.data(), e.size());
-          take(static_cast<size_t>(gids[i]), 0, &s, false);
+          take(static_cast<size_t>(gids[i]), 0, &e);
         } else if (value_bits(v, i, &bits)) {
-          take(static_cast<size_t>(gids[i]), bits, nullptr, false);
+          take(static_cast<size_t>(gids[i]), bits, nullptr);
         }
       }
       return;

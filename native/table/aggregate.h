@@ -14,6 +14,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "column_output.h"
@@ -48,7 +49,8 @@ class AggState {
 
  private:
   void add(size_t g, double x);
-  void take(size_t g, uint64_t bits, const std::string* s, bool is_first_partial);
+  // min/max/first/last: offers a value (its bits, or a string: s non-null) to group g.
+  void take(size_t g, uint64_t bits, const std::string_view* s);
 
   AggFn fn_;
   ColumnType input_;

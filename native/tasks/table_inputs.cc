@@ -32,7 +32,11 @@ TaskResult publish_rows(const std::vector<table::TableView>& inputs, const std::
   if (!inputs.empty())
     for (size_t c = 0; c < inputs[0].ncols(); ++c)
       cols.push_back(table::gather_refs(std::string(inputs[0].column(c).name), inputs[0].column(c).type, table::column_of_inputs(inputs, c), refs));
-  auto out = table::build_table(cols, refs.size(), owner);
+  return publish_table(cols, refs.size(), owner, bytes_in);
+}
+
+TaskResult publish_table(const std::vector<table::OwnedColumn>& cols, uint64_t nrows, int owner, int64_t bytes_in) {
+  auto out = table::build_table(cols, nrows, owner);
   TaskResult r;
   r.bytes_in = bytes_in;
   r.bytes_out = static_cast<int64_t>(out->nbytes);

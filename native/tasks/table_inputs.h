@@ -1,10 +1,11 @@
-// What the row-operation kinds (sort_rows, first_rows, hash_join) share: their input partitions
-// as checked views, and the output partition gathered through row references.
+// What the table kinds share: their input partitions as checked views, and publishing the output
+// partition (gathered through row references, for the row operations).
 #pragma once
 #include <memory>
 #include <vector>
 
 #include "../store/chunk_store.h"
+#include "../table/column_output.h"
 #include "../table/row_refs.h"
 #include "../table/table_view.h"
 #include "reader.h"
@@ -14,6 +15,9 @@ namespace tessera {
 
 // The task's dependencies as table views (each must have the same columns as the first).
 std::vector<table::TableView> table_inputs(const std::vector<uint64_t>& ids, int64_t* bytes_in);
+
+// A partition made of `cols` (nrows rows), published; what a table kind returns.
+TaskResult publish_table(const std::vector<table::OwnedColumn>& cols, uint64_t nrows, int owner, int64_t bytes_in);
 
 // Every column of `inputs` gathered at `refs`, published as one partition.
 TaskResult publish_rows(const std::vector<table::TableView>& inputs, const std::vector<table::RowRef>& refs, int owner, int64_t bytes_in);

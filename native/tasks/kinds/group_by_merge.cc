@@ -13,6 +13,7 @@
 #include "../../store/chunk_store.h"
 #include "../../table/group_by.h"
 #include "../kind.h"
+#include "../table_inputs.h"
 #include "../table_program_task.h"
 
 namespace tessera {
@@ -57,18 +58,10 @@ GroupByMergeTask decode(Reader& r, int owner) {
 }
 
 TaskResult run(const GroupByMergeTask& t) {
-  std::vector<table::TableView> partials;
-  TaskResult r;
-  for (uint64_t id : t.inputs) {
-    auto c = ChunkStore::instance().get_table(id);
-    r.bytes_in += static_cast<int64_t>(c->nbytes);
-    partials.push_back(table::TableView::of_chunk(c));
-  }
+  int64_t bytes_in = 0;
+  const std::vector<table::TableView> partials = table_inputs(t.inputs, &bytes_in);
   const table::GroupResult g = table::group_merge(partials, t.key_types, t.aggs, t.final ? &t.names : nullptr, t.bucket);
-  auto out = table::build_table(g.columns, g.groups, t.owner);
-  r.bytes_out = static_cast<int64_t>(out->nbytes);
-  r.chunk = ChunkStore::instance().publish(out);
-  return r;
+  return publish_table(g.columns, g.groups, t.owner, bytes_in);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "../../store/chunk_store.h"
 #include "../../table/group_by.h"
 #include "../kind.h"
+#include "../table_inputs.h"
 #include "../table_program_task.h"
 
 namespace tessera {
@@ -58,12 +59,7 @@ TaskResult run(const GroupByPartialTask& t) {
   std::vector<const table::Vec*> aggregated;
   for (int node : t.agg_nodes) aggregated.push_back(node >= 0 ? &v.values[static_cast<size_t>(node)] : nullptr);
   const table::GroupResult g = table::group_partial(keys, aggregated, t.aggs, v.nrows, v.filtered ? &v.kept : nullptr);
-  auto out = table::build_table(g.columns, g.groups, t.owner);
-  TaskResult r;
-  r.bytes_in = static_cast<int64_t>(v.chunk->nbytes);
-  r.bytes_out = static_cast<int64_t>(out->nbytes);
-  r.chunk = ChunkStore::instance().publish(out);
-  return r;
+  return publish_table(g.columns, g.groups, t.owner, static_cast<int64_t>(v.chunk->nbytes));
 }
 
 }  // namespace

@@ -71,12 +71,7 @@ TaskResult run(const HashJoinTask& t) {
     const std::vector<table::Vec> col{table::view_column(side.column(c.column), static_cast<size_t>(side.nrows()))};
     cols.push_back(table::gather_refs(c.name, side.column(c.column).type, col, c.side == 0 ? refs.probe : refs.build));
   }
-  auto out = table::build_table(cols, refs.probe.size(), t.owner);
-  TaskResult r;
-  r.bytes_in = bytes_in;
-  r.bytes_out = static_cast<int64_t>(out->nbytes);
-  r.chunk = ChunkStore::instance().publish(out);
-  return r;
+  return publish_table(cols, refs.probe.size(), t.owner, bytes_in);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "../../table/expr.h"
 #include "../../table/table_view.h"
 #include "../kind.h"
+#include "../table_inputs.h"
 #include "../table_program_task.h"
 
 namespace tessera {
@@ -48,12 +49,7 @@ TaskResult run(const TableMapTask& t) {
   const size_t nout = v.filtered ? v.kept.size() : v.nrows;
   std::vector<table::OwnedColumn> cols;
   for (const auto& [name, node] : t.outputs) cols.push_back(table::gather(name, v.values[node], rows, nout));
-  auto out = table::build_table(cols, nout, t.owner);
-  TaskResult r;
-  r.bytes_in = static_cast<int64_t>(v.chunk->nbytes);
-  r.bytes_out = static_cast<int64_t>(out->nbytes);
-  r.chunk = ChunkStore::instance().publish(out);
-  return r;
+  return publish_table(cols, nout, t.owner, static_cast<int64_t>(v.chunk->nbytes));
 }
 
 }  // namespace
