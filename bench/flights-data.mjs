@@ -3,7 +3,7 @@
  * bench: the Parquet file, and the same rows as one CSV file (Tessera's own CSV export, pandas'
  * to_csv format) and as 8 CSV files cut from it at line boundaries, in row order. The CSV files are
  * made once and kept under the temp folder (TESSERA_BENCH_DATA to put them elsewhere).
- * The test suite has a twin in test/helpers/flights.ts.
+ * test/helpers/flights.ts splits its files with this module's splitCsv.
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
@@ -22,7 +22,7 @@ export function flightsParquet() {
 }
 
 /** Copies `path` into `parts` files of about equal lines (each with the header), in order. */
-function splitCsv(path, outDir, parts, rows) {
+export function splitCsv(path, outDir, parts, rows) {
   const fd = openSync(path, 'r');
   const per = Math.ceil(rows / parts);
   const buf = Buffer.alloc(1 << 22);

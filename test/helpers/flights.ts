@@ -9,10 +9,11 @@
  * Where the file is: node_modules/vega-datasets/data/flights-3m.parquet (a devDependency), or the
  * path in TESSERA_FLIGHTS (e.g. an unpacked `npm pack vega-datasets@3.2.1`).
  */
-import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tessera } from './cli.js';
+import { splitCsv } from '../../bench/flights-data.mjs'; // the bench's, the one CSV splitter
 
 export const FLIGHTS_ROWS = 3_000_000;
 export const FLIGHTS_CSV_FILES = 8;
@@ -27,60 +28,6 @@ export function flightsParquet(): string | null {
   // (vega-datasets' exports map hides its package.json from require.resolve: the path directly)
   const direct = new URL('../../node_modules/vega-datasets/data/flights-3m.parquet', import.meta.url).pathname;
   return existsSync(direct) ? direct : null;
-}
-
-/** Splits a CSV file into `parts` files of about equal lines, each with the header, in row order. */
-function splitCsv(path: string, outDir: string, parts: number, rows: number): string[] {
-  const fd = openSync(path, 'r');
-  const files: string[] = [];
-  try {
-    const per = Math.ceil(rows / parts);
-    const buf = Buffer.alloc(1 << 22);
-    let header: Buffer | null = null;
-    let carry = Buffer.alloc(0);
-    let part = -1, out = -1, inPart = per;
-    const open = () => {
-      if (out >= 0) closeSync(out);
-      part++;
-      const file = join(outDir, `flights-${part}.csv`);
-      files.push(file);
-      out = openSync(file, 'w');
-      writeSync(out, header!);
-      inPart = 0;
-    };
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      const data = Buffer.concat([carry, buf.subarray(0, n)]);
-      let at = 0;
-      if (!header) {
-        const nl = data.indexOf(10);
-        header = Buffer.from(data.subarray(0, nl + 1));
-        at = nl + 1;
-      }
-      // Write whole lines, cutting where a part is full (no quoted newlines in this data).
-      for (;;) {
-        if (data.indexOf(10, at) < 0) break; // no full line left in this buffer
-        if (inPart === per) open();
-        let end = at, lines = 0;
-        while (lines < per - inPart) {
-          const nl = data.indexOf(10, end);
-          if (nl < 0) break;
-          end = nl + 1;
-          lines++;
-        }
-        if (end > at) writeSync(out, data, at, end - at);
-        inPart += lines;
-        at = end;
-      }
-      carry = Buffer.from(data.subarray(at));
-    }
-    if (carry.length) writeSync(out, carry);
-    if (out >= 0) closeSync(out);
-  } finally {
-    closeSync(fd);
-  }
-  return files;
 }
 
 /** The flights as 8 CSV files (a folder, `flights-0.csv` ... `flights-7.csv`), made once per test run. */
