@@ -58,7 +58,12 @@ TaskResult run(const TableToDenseTask& t) {
     const table::ColumnView& col = view.column(c);
     if (col.type != table::ColumnType::Float64 && col.type != table::ColumnType::Int64 && col.type != table::ColumnType::Bool)
       throw Error("BAD_TASK", "table_to_dense: a column is not numeric", "this is a bug in the planner, please report it");
-    if (col.validity && t.dtype != DType::F64 && col.type != table::ColumnType::Float64)
+    // numpy's common type: float64 takes every column, int64 takes ints and bools, bool only bools.
+    // Anything else would cast a float (maybe NaN) to an integer, which the planner never asks for.
+    const bool converts = t.dtype == DType::F64 || col.type == table::ColumnType::Bool ||
+                          (t.dtype == DType::I64 && col.type == table::ColumnType::Int64);
+    if (!converts) throw Error("BAD_TASK", "table_to_dense: a column does not convert to " + std::string(dtype_name(t.dtype)), "this is a bug in the planner, please report it");
+    if (col.validity && t.dtype != DType::F64)
       throw Error("VALUE_ERROR", "cannot convert the column '" + std::string(col.name) + "' to " + dtype_name(t.dtype) + ": it has missing values",
                   "fill them first (.fillna(0)) or convert to float (.astype('float64'))");
   }
@@ -73,7 +78,7 @@ TaskResult run(const TableToDenseTask& t) {
       switch (t.dtype) {
         case DType::F64: reinterpret_cast<double*>(out->data)[at] = null ? std::nan("") : value_as<double>(c, r); break;
         case DType::I64: reinterpret_cast<int64_t*>(out->data)[at] = value_as<int64_t>(c, r); break;
-        default: out->data[at] = value_as<uint8_t>(c, r) != 0; break;
+        default: out->data[at] = c.data[r] != 0; break;
       }
     }
   }
