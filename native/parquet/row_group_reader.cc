@@ -47,11 +47,59 @@ duck::Type result_type(ColumnType t) {
   }
 }
 
+[[noreturn]] void bad_term(const std::string& why) { throw Error("BAD_TASK", "read_parquet: " + why, "this is a bug in the planner, please report it"); }
+
+// A term's literal as SQL of the column's store type, checked here: nothing unparsed reaches the query.
+std::string literal_sql(ColumnType t, const std::string& text) {
+  const char* end = text.data() + text.size();
+  switch (t) {
+    case ColumnType::Int64:
+    case ColumnType::Timestamp: {
+      int64_t x = 0;
+      if (text.empty() || std::from_chars(text.data(), end, x).ptr != end) bad_term("an integer literal is '" + text + "'");
+      return std::to_string(x);
+    }
+    case ColumnType::Float64: {
+      double x = 0;
+      if (text.empty() || std::from_chars(text.data(), end, x).ptr != end || !std::isfinite(x)) bad_term("a float literal is '" + text + "'");
+      char buf[32];
+      const auto res = std::to_chars(buf, buf + sizeof buf, x);  // shortest text that reads back as x
+      return "CAST('" + std::string(buf, res.ptr) + "' AS DOUBLE)";
+    }
+    case ColumnType::Bool:
+      if (text != "0" && text != "1") bad_term("a bool literal is '" + text + "'");
+      return text == "1" ? "true" : "false";
+    case ColumnType::String:
+      if (text.find('\0') != std::string::npos) bad_term("a string literal holds a NUL byte");
+      return duck::quote_literal(text);
+    case ColumnType::Timedelta: break;
+  }
+  bad_term("a term compares a timedelta column");
+}
+
+std::string term_sql(const RowGroupRead& r, const ReadTerm& t) {
+  if (t.column >= r.columns.size() || r.columns[t.column].constant) bad_term("a term names a column it does not read");
+  const ReadColumn& c = r.columns[t.column];
+  if (t.plain && c.type == ColumnType::Timestamp) bad_term("a timestamp term compares the file's value");
+  const std::string lhs = t.plain ? duck::quote_ident(c.name) : select_expr(c);
+  switch (t.op) {
+    case Compare::NotNull: return lhs + " IS NOT NULL";
+    case Compare::Eq: return lhs + " = " + literal_sql(c.type, t.literal);
+    case Compare::Lt: return lhs + " < " + literal_sql(c.type, t.literal);
+    case Compare::Le: return lhs + " <= " + literal_sql(c.type, t.literal);
+    case Compare::Gt: return lhs + " > " + literal_sql(c.type, t.literal);
+    case Compare::Ge: return lhs + " >= " + literal_sql(c.type, t.literal);
+  }
+  bad_term("a term has an unknown comparison");
+}
+
 std::string query_of(const RowGroupRead& r, const std::vector<const ReadColumn*>& cols) {
   std::string sql = "SELECT ";
   for (size_t k = 0; k < cols.size(); ++k) sql += (k ? ", " : "") + select_expr(*cols[k]);
-  return sql + " FROM " + duck::scan_of(r.path, true) + " WHERE file_row_number >= " + std::to_string(r.first_row) +
+  sql += " FROM " + duck::scan_of(r.path, true) + " WHERE file_row_number >= " + std::to_string(r.first_row) +
          " AND file_row_number < " + std::to_string(r.end_row);
+  for (const ReadTerm& t : r.where) sql += " AND " + term_sql(r, t);
+  return sql;
 }
 
 std::string where(const RowGroupRead& r) { return r.path + ", row group " + std::to_string(r.row_group); }
@@ -118,8 +166,9 @@ void copy_chunk(Fill& f, const RowGroupRead& r, uint64_t nrows, uint64_t row, du
   }
 }
 
-// Runs the query for `cols` and fills them; throws QueryError as DuckDB reports it.
-void read_columns(const RowGroupRead& r, std::vector<Fill>& fills, uint64_t nrows) {
+// Runs the query for `cols` and fills them; throws QueryError as DuckDB reports it. Returns the rows
+// read: all `nrows` of the range, or those passing the read's terms.
+uint64_t read_columns(const RowGroupRead& r, std::vector<Fill>& fills, uint64_t nrows) {
   std::vector<const ReadColumn*> cols;
   for (const Fill& f : fills) cols.push_back(f.col);
   duck::QueryResult q(query_of(r, cols));
@@ -132,7 +181,8 @@ void read_columns(const RowGroupRead& r, std::vector<Fill>& fills, uint64_t nrow
     if (row + n > nrows) invalid(where(r) + ": it holds more rows than its footer says (" + std::to_string(nrows) + ")");
     for (size_t k = 0; k < fills.size(); ++k) copy_chunk(fills[k], r, nrows, row, n, q.data(k), q.validity(k));
   }
-  if (row != nrows) invalid(where(r) + ": it holds " + std::to_string(row) + " rows, and its footer says " + std::to_string(nrows));
+  if (r.where.empty() && row != nrows) invalid(where(r) + ": it holds " + std::to_string(row) + " rows, and its footer says " + std::to_string(nrows));
+  return row;
 }
 
 // DuckDB's message does not always name the column (a damaged page header gave only "don't know
@@ -166,9 +216,10 @@ std::shared_ptr<Chunk> read_row_group(const RowGroupRead& r, int owner) {
     fills[k].col = read[k];
     fills[k].data.reset(new uint8_t[nrows * table::value_width(read[k]->type)]);
   }
+  uint64_t rows = nrows;
   if (!read.empty()) {
     try {
-      read_columns(r, fills, nrows);
+      rows = read_columns(r, fills, nrows);
     } catch (const duck::QueryError& e) {
       blame(r, read, nrows, e.what());
     }
@@ -181,25 +232,25 @@ std::shared_ptr<Chunk> read_row_group(const RowGroupRead& r, int owner) {
     if (!c.constant) continue;
     Fill& f = constants[next++];
     f.col = &c;
-    f.data.reset(new uint8_t[nrows * table::value_width(c.type)]);
+    f.data.reset(new uint8_t[rows * table::value_width(c.type)]);
     if (!c.value) {
-      f.valid.reset(new uint8_t[nrows]);
-      std::memset(f.valid.get(), 0, nrows);
-      std::memset(f.data.get(), 0, nrows * table::value_width(c.type));
+      f.valid.reset(new uint8_t[rows]);
+      std::memset(f.valid.get(), 0, rows);
+      std::memset(f.data.get(), 0, rows * table::value_width(c.type));
     } else if (c.type == ColumnType::String) {
       f.dict.code(reinterpret_cast<const uint8_t*>(c.value->data()), c.value->size());
-      std::memset(f.data.get(), 0, nrows * 4);
+      std::memset(f.data.get(), 0, rows * 4);
     } else {
       int64_t x = 0;
       const char* end = c.value->data() + c.value->size();
       if (c.type != ColumnType::Int64 || std::from_chars(c.value->data(), end, x).ptr != end)
         throw Error("BAD_TASK", "read_parquet: constant column '" + c.name + "' is not an int64 or a string", "");
       auto* d = reinterpret_cast<int64_t*>(f.data.get());
-      for (uint64_t i = 0; i < nrows; ++i) d[i] = x;
+      for (uint64_t i = 0; i < rows; ++i) d[i] = x;
     }
   }
 
-  table::TableBuilder b(nrows);
+  table::TableBuilder b(rows);
   size_t k_read = 0, k_const = 0;
   for (const ReadColumn& c : r.columns) {
     Fill& f = c.constant ? constants[k_const++] : fills[k_read++];

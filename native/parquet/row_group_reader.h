@@ -4,6 +4,9 @@
 // DuckDB turns into row-group skipping). Each 2,048-row result chunk is copied into columns sized
 // from the footer's row count; strings are dictionary-encoded per partition; validity is kept only
 // for a column with a null in the partition. Constant columns (hive keys) are filled here, not read.
+// A read may carry and-ed `column op literal` terms (the planner's pushdown of a filter): they go
+// into the query's WHERE, so DuckDB skips rows inside its scan; the partition then holds the rows
+// that pass, a superset of what the job's filter keeps (the filter still runs after the read).
 // Every DuckDB error becomes PARQUET_INVALID naming the file, the row group and, when one column
 // alone fails, that column. The partition comes back unpublished.
 #pragma once
@@ -26,11 +29,25 @@ struct ReadColumn {
   std::optional<std::string> value;
 };
 
+// One pushed-down term: columns[column] op literal. The literal is text in the column's store type
+// (an int64 or ns timestamp as a decimal integer, a float64 as a decimal number, a bool as 0/1, a
+// string as itself); Compare::NotNull has none. `plain`: the file holds the column in the store's
+// own DuckDB type (BIGINT, DOUBLE, VARCHAR, BOOLEAN), so the comparison can name the column as it
+// is and DuckDB evaluates it inside the Parquet scan; otherwise it compares the cast value.
+enum class Compare { Eq, Lt, Le, Gt, Ge, NotNull };
+struct ReadTerm {
+  size_t column = 0;
+  Compare op = Compare::Eq;
+  bool plain = false;
+  std::string literal;
+};
+
 struct RowGroupRead {
   std::string path;
   int64_t row_group = 0;  // the first row group of the range: for messages
   int64_t first_row = 0, end_row = 0;
   std::vector<ReadColumn> columns;
+  std::vector<ReadTerm> where;
 };
 
 std::shared_ptr<Chunk> read_row_group(const RowGroupRead& read, int owner);

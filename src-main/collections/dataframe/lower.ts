@@ -105,8 +105,9 @@ class TableLowering {
   }
 
   /**
-   * The base of a pipeline, reading only `needed` of its columns when it is a source, and only the
-   * partitions `filter` may keep rows of when the source can tell (predicate pushdown, prune.ts).
+   * The base of a pipeline, reading only `needed` of its columns when it is a source, only the
+   * partitions `filter` may keep rows of when the source can tell (prune.ts), and only rows passing
+   * the filter's terms the reader can test (read-terms.ts). The caller applies `filter` on top.
    */
   private base(n: TableNode, needed: Set<string>, partitionLimit?: number, filter?: ColExpr): Partitions {
     if (n.op === 'source') {
@@ -116,19 +117,21 @@ class TableLowering {
       if (!read.length) read = all.slice(0, 1); // every plan has a partition (an empty one here)
       read = read.slice(0, partitionLimit ?? read.length);
       const count = read.length;
+      // Terms of the filter the reader applies itself (the filter still runs on what it keeps).
+      const where = filter && n.source.pushdown ? n.source.pushdown(filter) : [];
       // Outputs reading the same partitions of a source share one read of all the columns they use.
-      const shareKey = JSON.stringify([n.source.identity, read]);
+      const shareKey = JSON.stringify([n.source.identity, read, where]);
       const union = this.readColumns.get(shareKey) ?? new Set<string>();
       for (const c of needed) union.add(c);
       this.readColumns.set(shareKey, union);
       if (this.opts.sharedReads) columns.splice(0, columns.length, ...n.columns.filter((c) => this.opts.sharedReads!.get(shareKey)?.has(c.name) ?? needed.has(c.name)));
-      const sig = JSON.stringify(['source', n.source.identity, columns.map((c) => c.name), read]);
+      const sig = JSON.stringify(['source', n.source.identity, columns.map((c) => c.name), read, where]);
       return this.memoized(sig, () => {
         const layer = this.layer(n.source.label, n.source.label, [], count);
         const keys: string[] = [];
         const bytes: number[] = [];
         for (let p = 0; p < count; p++) {
-          const { spec, estBytes } = n.source.readTask(read[p], columns);
+          const { spec, estBytes } = n.source.readTask(read[p], columns, where);
           const key = taskKey(layer, [p]);
           this.tasks.push({ key, layer, index: [p], deps: [], spec, estBytes, priority: 0 });
           keys.push(key);

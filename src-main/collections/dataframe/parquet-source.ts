@@ -6,7 +6,8 @@
  * split. Nothing of the data is read here.
  *
  * A filter's `column op literal` terms checked against each partition's min/max statistics and
- * null counts (and hive keys) drop the partitions no row of which can match (prune.ts).
+ * null counts (and hive keys) drop the partitions no row of which can match (prune.ts); those a
+ * reader can test go into each read task (read-terms.ts), so DuckDB drops rows as it scans.
  */
 import { native } from '../../native/addon.js';
 import { TesseraError } from '../../engine/errors.js';
@@ -18,6 +19,7 @@ import { bytesPerValue, type Column, type ColumnType } from './schema.js';
 import type { SourceFile, TableSource } from './table-source.js';
 import { parseTimestamp } from './column-expr.js';
 import { type ColumnStats, partitionsMatching, type StatValue } from './prune.js';
+import { readTerms } from './read-terms.js';
 
 export interface ParquetOptions {
   /** Only these columns, in this order (pandas.read_parquet's columns); hive keys may be named. */
@@ -35,6 +37,8 @@ export interface ParquetColumn extends Column {
   hive?: (string | null)[];
   /** DuckDB's type of a column the store cannot hold (kept only for inspect). */
   unsupported?: string;
+  /** A column read from the files: DuckDB's type of it in each file, by file index. */
+  fileTypes?: string[];
 }
 
 export interface ParquetPartition {
@@ -105,7 +109,9 @@ export async function planParquet(files: ParquetFile[], opts: ParquetOptions = {
   });
 
   const nulls = first.columns.map((_, k) => plan.reduce<number | null>((s, p) => p.rowGroups.reduce<number | null>((t, g) => (t === null || g.nullCounts[k] === null ? null : t + g.nullCounts[k]!), s), 0));
-  let all: ParquetColumn[] = first.columns.map((c, k) => ({ name: c.name, dtype: types[k] ?? 'string', nulls: nulls[k], ...(types[k] ? {} : { unsupported: c.duckType }) }));
+  let all: ParquetColumn[] = first.columns.map((c, k) => ({
+    name: c.name, dtype: types[k] ?? 'string', nulls: nulls[k], fileTypes: plan.map((p) => p.columns[k].duckType), ...(types[k] ? {} : { unsupported: c.duckType }),
+  }));
   const fileRows = plan.map((p) => p.rowGroups.reduce((s, g) => s + g.rows, 0));
   for (const [k, [key]] of files[0].hive.entries()) {
     if (all.some((c) => c.name === key)) throw new TesseraError('PARQUET_SCHEMA_MISMATCH', `the hive key '${key}' is also a column of ${files[0].path}`, 'rename the key=value folders or the column');
@@ -185,6 +191,9 @@ function mergeStats(a: ColumnStats | undefined, b: ColumnStats | undefined): Col
   return { min: lower(a.min, b.min), max: upper(a.max, b.max), nulls: a.nulls === null || b.nulls === null ? null : a.nulls + b.nulls, rows: a.rows + b.rows };
 }
 
+/** DuckDB's type that is the store's type as it is: a term on such a column can name the file's column. */
+const PLAIN_TYPES: Partial<Record<ColumnType, string>> = { int64: 'BIGINT', float64: 'DOUBLE', string: 'VARCHAR', bool: 'BOOLEAN' };
+
 /** The Parquet source as the plan sees it: one read_parquet task per partition, reading only the columns asked for. */
 export function parquetTableSource(source: ParquetSource): TableSource {
   return {
@@ -196,16 +205,26 @@ export function parquetTableSource(source: ParquetSource): TableSource {
     prune(filter) {
       return partitionsMatching(filter, source.partitions.length, (p, name) => source.partitions[p].stats[source.columns.findIndex((c) => c.name === name)]);
     },
-    readTask(p, columns) {
+    pushdown(filter) {
+      return readTerms(filter).filter((t) => source.columns.some((c) => c.name === t.column && !c.hive));
+    },
+    readTask(p, columns, terms = []) {
       const part = source.partitions[p];
       const wanted = columns.map((c) => source.columns.find((s) => s.name === c.name)!);
+      const where = terms.map((t) => {
+        const column = wanted.findIndex((c) => c.name === t.column);
+        const c = wanted[column];
+        if (!c || c.hive) throw new TesseraError('INTERNAL', `read_parquet: a pushed-down term names '${t.column}', which the read does not take from the file`, 'this is a bug in the planner, please report it');
+        return { column, op: t.op, plain: c.fileTypes?.[part.file] === PLAIN_TYPES[c.dtype], literal: t.literal };
+      });
       const rows = part.endRow - part.firstRow;
       const estBytes = rows * (wanted.reduce((s, c) => s + bytesPerValue(c.dtype), 0) + 8) + 4096;
       const read = wanted.filter((c) => !c.hive).length;
       const spec: ReadParquetSpec = {
         kind: 'read_parquet', path: source.files[part.file].path, library: source.library, rowGroup: part.rowGroup,
         firstRow: part.firstRow, endRow: part.endRow, bytesIn: Math.round((part.compressedBytes * read) / Math.max(1, source.fileColumns)),
-        columns: wanted.map((c) => ({ name: c.name, dtype: c.dtype, ...(c.hive ? { constant: { value: c.hive[part.file] } } : {}) })), estBytes,
+        columns: wanted.map((c) => ({ name: c.name, dtype: c.dtype, ...(c.hive ? { constant: { value: c.hive[part.file] } } : {}) })),
+        ...(where.length ? { where } : {}), estBytes,
       };
       return { spec, estBytes };
     },

@@ -21,7 +21,7 @@ export interface ColumnStats {
 const FLIP: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '==': '==', '!=': '!=' };
 
 /** The and-ed terms of a filter. */
-function conjuncts(x: ColExpr, out: ColExpr[] = []): ColExpr[] {
+export function conjuncts(x: ColExpr, out: ColExpr[] = []): ColExpr[] {
   if (x.e === 'op' && x.op === '&' && x.dtype === 'bool') for (const a of x.args) conjuncts(a, out);
   else out.push(x);
   return out;

@@ -6,6 +6,7 @@
  */
 import type { TaskSpec } from '../../engine/graph.js';
 import type { ColExpr } from './column-expr.js';
+import type { ReadTerm } from './read-terms.js';
 import type { Column } from './schema.js';
 
 export interface SourceFile {
@@ -23,8 +24,13 @@ export interface TableSource {
   files: SourceFile[];
   /** Identifies the source's data: two scans with equal identity and columns share their read tasks. */
   identity: string;
-  /** The task that reads partition p with only `columns` (a subset of `columns`, in that order). */
-  readTask(p: number, columns: Column[]): { spec: TaskSpec; estBytes: number };
+  /**
+   * The task that reads partition p with only `columns` (a subset of `columns`, in that order),
+   * keeping only rows that pass `where` (terms pushdown() accepted; their columns are in `columns`).
+   */
+  readTask(p: number, columns: Column[], where?: ReadTerm[]): { spec: TaskSpec; estBytes: number };
+  /** The terms of a filter this reader can apply as it reads (read-terms.ts); absent: none. */
+  pushdown?(filter: ColExpr): ReadTerm[];
   /** The partitions a filter (over these columns) may keep rows of, when the source knows enough to skip some (prune.ts). */
   prune?(filter: ColExpr): number[];
 }

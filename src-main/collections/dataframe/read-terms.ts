@@ -1,0 +1,61 @@
+/**
+ * Filter pushdown into a reader: the and-ed terms of a filter a source can apply while it reads
+ * (`column op literal` with op one of == < <= > >=, and `notna(column)`), with each literal as
+ * text of the column's type. A reader given these terms returns a superset of the rows the filter
+ * keeps (a null or NaN may pass a reader's test where pandas' comparison is false, never the other
+ * way), so the job's filter still runs after the read and decides. Terms a reader could get wrong
+ * are not pushed: `!=` (pandas keeps nulls, SQL drops them), an int64 column against a float
+ * (numpy compares in float64, SQL exactly), a float column against an integer beyond 2**53, NaN
+ * and null literals.
+ */
+import { conjuncts } from './prune.js';
+import type { ColExpr } from './column-expr.js';
+import type { ColumnType } from './schema.js';
+
+export type ReadCompare = '==' | '<' | '<=' | '>' | '>=' | 'notna';
+
+export interface ReadTerm {
+  column: string;
+  dtype: ColumnType;
+  op: ReadCompare;
+  /** The literal in the column's type: an int64 or ns timestamp as an integer, a float64 as a number, a bool as 0/1, a string as itself. */
+  literal?: string;
+}
+
+const FLIP: Record<string, ReadCompare> = { '==': '==', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+const SAFE_INT = 2n ** 53n;
+
+/** The literal as text of the column's type, or undefined when the comparison is not exact to push. */
+function literalText(column: ColumnType, value: unknown): string | undefined {
+  switch (column) {
+    case 'int64':
+    case 'timestamp': return typeof value === 'bigint' ? String(value) : undefined;
+    case 'float64':
+      if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
+      return typeof value === 'bigint' && value >= -SAFE_INT && value <= SAFE_INT ? String(Number(value)) : undefined;
+    case 'bool': return typeof value === 'boolean' ? (value ? '1' : '0') : undefined;
+    case 'string': return typeof value === 'string' && !value.includes('\0') ? value : undefined;
+    default: return undefined;
+  }
+}
+
+function termOf(x: ColExpr): ReadTerm | undefined {
+  if (x.e !== 'op') return undefined;
+  if (x.op === 'notna' && x.args[0]?.e === 'col') return { column: x.args[0].name, dtype: x.args[0].dtype, op: 'notna' };
+  if (!(x.op in FLIP) || x.args.length !== 2) return undefined;
+  const [a, b] = x.args;
+  const colFirst = a.e === 'col' && b.e === 'lit';
+  if (!colFirst && !(a.e === 'lit' && b.e === 'col')) return undefined;
+  const col = (colFirst ? a : b) as ColExpr & { e: 'col' };
+  const lit = (colFirst ? b : a) as ColExpr & { e: 'lit' };
+  if (col.dtype === 'timestamp' && lit.dtype !== 'timestamp') return undefined;
+  const literal = literalText(col.dtype, lit.value);
+  if (literal === undefined) return undefined;
+  return { column: col.name, dtype: col.dtype, op: colFirst ? (x.op as ReadCompare) : FLIP[x.op], literal };
+}
+
+/** The terms of `filter` a reader may apply, in the filter's order (none: nothing to push). */
+export function readTerms(filter: ColExpr | undefined): ReadTerm[] {
+  if (!filter) return [];
+  return conjuncts(filter).map(termOf).filter((t): t is ReadTerm => t !== undefined);
+}
