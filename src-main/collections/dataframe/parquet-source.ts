@@ -9,7 +9,7 @@
  * null counts (and hive keys) drop the partitions no row of which can match (prune.ts); those a
  * reader can test go into each read task (read-terms.ts), so DuckDB drops rows as it scans.
  */
-import { native } from '../../native/addon.js';
+import { native, type ParquetPlanFile } from '../../native/addon.js';
 import { TesseraError } from '../../engine/errors.js';
 import { inputFileStamp } from '../../engine/input-file.js';
 import type { ReadParquetSpec } from './kinds/index.js';
@@ -77,6 +77,28 @@ export function storeType(duckType: string): ColumnType | undefined {
   return undefined;
 }
 
+/**
+ * Footers already read, by library, path, size and mtime (the stamp every task checks the file
+ * against): a job run again (a profile's runs, the window's next job, a preview) plans without
+ * reading them again. The oldest are forgotten first.
+ */
+const footers = new Map<string, ParquetPlanFile>();
+const FOOTERS_KEPT = 1024;
+
+function footerPlans(library: string, files: SourceFile[]): ParquetPlanFile[] {
+  const key = (f: SourceFile) => JSON.stringify([library, f.path, f.size, f.mtimeNs]);
+  const missing = files.filter((f) => !footers.has(key(f)));
+  const planned = missing.length ? native().parquetPlan(library, missing.map((f) => f.path)) : [];
+  const fresh = new Map(missing.map((f, i) => [key(f), planned[i]]));
+  const plans = files.map((f) => fresh.get(key(f)) ?? footers.get(key(f))!);
+  for (const [k, v] of fresh) footers.set(k, v);
+  for (const k of footers.keys()) {
+    if (footers.size <= FOOTERS_KEPT) break;
+    footers.delete(k);
+  }
+  return plans;
+}
+
 /** DuckDB would read * ? [ in a path as a pattern (the path goes to read_parquet as a literal). */
 const DUCKDB_GLOB = /[*?[]/;
 
@@ -89,7 +111,7 @@ export async function planParquet(files: ParquetFile[], opts: ParquetOptions = {
     stamped.push({ path: f.path, ...(await inputFileStamp(f.path)), rows: 0, rowGroups: 0 });
   }
   const library = duckdbLibrary();
-  const plan = native().parquetPlan(library, files.map((f) => f.path));
+  const plan = footerPlans(library, stamped);
   const first = plan[0];
   // Names must agree in order; types may widen from int64 to float64.
   const types = first.columns.map((c) => storeType(c.duckType));
