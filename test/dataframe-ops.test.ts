@@ -47,6 +47,9 @@ const OUTPUTS: Record<string, string> = {
   filteredAgg: "t[t.fare.notna()].groupby('pax').fare.agg(['mean', 'count'])",
   frameMean: "t[['city', 'fare', 'pax']].groupby('city').mean()",
   timeAggs: "t.groupby('pax').agg(first=('pickup', 'min'), last=('pickup', 'max'), c=('city', 'first'), z=('city', 'last'))",
+  dictAgg: "t.groupby('city').agg({'fare': 'mean', 'pax': 'max', 'night': 'sum'})",
+  dictAggSelected: "t.groupby(['city', 'night'])[['fare', 'id']].agg({'id': 'count', 'fare': 'std'})",
+  dictAggRepeated: "t.groupby('pax').agg({'fare': 'mean', 'id': 'size', 'fare': 'max'})",
   mean: 't.fare.mean()',
   paxSum: 't.pax.sum()',
   std: 't.fare.std()',
@@ -156,6 +159,9 @@ describe('dataframe operations against pandas', () => {
       ["t.groupby('city').city.mean()", 'TYPE_ERROR'],
       ['t.pax // 0', 'VALUE_ERROR'],
       ["t[t.pickup > 'yesterday']", 'TYPE_ERROR'],
+      ["t.groupby('city').agg({'nope': 'mean'})", 'KEY_ERROR'],
+      ["t.groupby('city').agg({'fare': ['mean', 'max']})", 'UNSUPPORTED'],
+      ["t.groupby('city').agg({'fare': 'median'})", 'BAD_ARGUMENTS'],
     ];
     for (const [expr, code] of cases) {
       writeFileSync(join(dir, 'job.json'), JSON.stringify({ tessera: 1, datasets: { t: { csv: 'trips/*.csv', parse_dates: ['pickup', 'dropoff'] } }, outputs: { x: expr } }));

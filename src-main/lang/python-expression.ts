@@ -19,7 +19,9 @@ export type Ast =
   | { t: 'unary'; op: string; arg: Ast; start: number; end: number }
   | { t: 'binary'; op: string; left: Ast; right: Ast; start: number; end: number }
   | { t: 'tuple'; items: Ast[]; start: number; end: number }
-  | { t: 'list'; items: Ast[]; start: number; end: number };
+  | { t: 'list'; items: Ast[]; start: number; end: number }
+  /** {k: v, ...}: keys[i] maps to values[i], in the order written. */
+  | { t: 'dict'; keys: Ast[]; values: Ast[]; start: number; end: number };
 
 interface Token {
   kind: 'num' | 'name' | 'str' | 'op' | 'end';
@@ -28,7 +30,7 @@ interface Token {
   end: number;
 }
 
-const OPS = ['**', '//', '<=', '>=', '==', '!=', '...', '+', '-', '*', '/', '%', '@', '<', '>', '&', '|', '^', '~', '(', ')', '[', ']', ',', ':', '.', '='];
+const OPS = ['**', '//', '<=', '>=', '==', '!=', '...', '+', '-', '*', '/', '%', '@', '<', '>', '&', '|', '^', '~', '(', ')', '[', ']', '{', '}', ',', ':', '.', '='];
 
 export function syntaxError(msg: string, start: number, end: number, hint = 'check the expression near the marked position'): TesseraError {
   return new TesseraError('SYNTAX_ERROR', msg, hint, { position: { start, end } });
@@ -258,6 +260,19 @@ export function parseExpression(src: string): Ast {
     if (t.kind === 'op' && t.text === '[') {
       const { items, end } = nested(t, () => sequence(']'));
       return { t: 'list', items, start: t.start, end };
+    }
+    if (t.kind === 'op' && t.text === '{') {
+      return nested(t, () => {
+        const keys: Ast[] = [];
+        const values: Ast[] = [];
+        while (!isOp('}')) {
+          keys.push(expr());
+          expect(':');
+          values.push(expr());
+          if (!isOp('}')) expect(',');
+        }
+        return { t: 'dict', keys, values, start: t.start, end: expect('}').end } as Ast;
+      });
     }
     if (t.kind === 'end') throw syntaxError('the expression ended early', t.start, t.start, 'complete the expression');
     throw syntaxError(`unexpected '${t.text}'`, t.start, t.end);

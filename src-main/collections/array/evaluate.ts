@@ -119,6 +119,7 @@ export class Evaluator {
         return { k: 'array', node: index(this.ctx, node, ast.items.map((it) => this.indexItem(it))) };
       }
       case 'slice': throw new TesseraError('SYNTAX_ERROR', 'a slice (a:b) is only allowed inside [ ]', '');
+      case 'dict': throw new TesseraError('TYPE_ERROR', 'a dict ({...}) is only an argument of a table method here', "for example df.groupby('a').agg({'b': 'mean'})");
       case 'unary': {
         const v = this.eval(ast.arg);
         // Python on literals: a bool is an int here (-True is -1, ~False is -1, +True is 1), and

@@ -170,7 +170,35 @@ export class GroupByEvaluator {
       if (arg.t === 'list') return fns.map((fn) => this.aggregation(arg, fn, fn, columns[0].expr));
       return columns.map((c) => this.aggregation(arg, fns[0], c.name, c.expr));
     }
+    if (arg.t === 'dict') return this.aggDict(arg, g, fnName);
     if (arg.t === 'call' || arg.t === 'name') throw bad(arg, 'UNSUPPORTED', 'aggregations are named by string here', `aggregations: ${GROUP_AGGS.join(', ')}`);
-    throw bad(arg, 'UNSUPPORTED', "agg({'col': 'fn'}) with a dict is not supported yet", "use named aggregations: agg(mean_delay=('delay', 'mean'))");
+    throw bad(arg, 'BAD_ARGUMENTS', 'agg() takes a function name, a list of them, a dict or named aggregations', "for example agg({'delay': 'mean'}) or agg(n=('delay', 'count'))");
+  }
+
+  /**
+   * agg({'delay': 'mean', 'distance': 'max'}): one result column per key, named by it, in the
+   * dict's order (a key written twice keeps its first place and its last function, as a Python
+   * dict does). A list of functions for a column makes MultiIndex columns in pandas, which tables
+   * do not have: refused with the named form that says the same.
+   */
+  private aggDict(arg: Ast & { t: 'dict' }, g: GroupBy, fnName: (x: Ast) => GroupAgg): Requested[] {
+    const columns = this.groupColumns(g);
+    const chosen = new Map<string, Ast>();
+    arg.keys.forEach((k, i) => {
+      if (k.t !== 'str') throw bad(k, 'BAD_ARGUMENTS', 'a dict of aggregations maps column names to functions', "for example agg({'delay': 'mean'})");
+      if (!columns.some((c) => c.name === k.value)) {
+        const isKey = g.keys.some((x) => x.name === k.value);
+        throw bad(k, 'KEY_ERROR', isKey ? `'${k.value}' is a group key, not a column to aggregate` : `Column(s) ['${k.value}'] do not exist`,
+          `aggregate one of: ${columns.map((c) => c.name).join(', ')}`);
+      }
+      chosen.set(k.value, arg.values[i]);
+    });
+    return [...chosen].map(([name, fn]) => {
+      if (fn.t === 'list' || fn.t === 'tuple') {
+        throw bad(fn, 'UNSUPPORTED', `several functions for '${name}' make MultiIndex columns in pandas, which a table does not have`,
+          `name each result: agg(${name}_mean=('${name}', 'mean'), ${name}_max=('${name}', 'max'))`);
+      }
+      return this.aggregation(fn, fnName(fn), name, columns.find((c) => c.name === name)!.expr);
+    });
   }
 }
