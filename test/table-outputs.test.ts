@@ -45,6 +45,8 @@ const OUTPUTS: Record<string, string> = {
   groups: "t.groupby('i').agg(x=('x', 'sum'), n=('s', 'count'), first=('ts', 'min'))",
   rides: 't.assign(d=t.ts2 - t.ts)',
   big_head: 't.head(12000)',
+  big_tail: 't.tail(12000)',
+  pos_tail: 't[t.x > 0].tail(10500)',
 };
 
 /** pandas' to_csv(index=False) of each output, computed by pandas from the same file. */
@@ -78,7 +80,7 @@ describe('table outputs written to files', () => {
     const { outputs } = JSON.parse(r.stdout);
     expect(outputs.small.rows).toHaveLength(5);
     expect(outputs.small.path).toBeUndefined();
-    for (const name of ['all', 'pos', 'groups', 'rides', 'big_head']) {
+    for (const name of ['all', 'pos', 'groups', 'rides', 'big_head', 'big_tail', 'pos_tail']) {
       const o = outputs[name];
       expect(o.rows, name).toBeUndefined();
       expect(o.path, name).toBe(join(dir, 'csv', `${name}.csv`));
@@ -97,7 +99,7 @@ describe('table outputs written to files', () => {
     expect(outputs.all.path).toBe(join(dir, 'pq', 'all.parquet'));
     noTemps(join(dir, 'pq'));
     // A timedelta is written as BIGINT nanoseconds (ADR 0017): compared as such below.
-    const names = ['all', 'pos', 'groups', 'big_head'];
+    const names = ['all', 'pos', 'groups', 'big_head', 'big_tail', 'pos_tail'];
     writeFileSync(join(dir, 'back.json'), JSON.stringify({
       tessera: 1, datasets: { ...Object.fromEntries(names.map((n) => [n, { parquet: `pq/${n}.parquet` }])), rides: { parquet: 'pq/rides.parquet' } },
       outputs: { ...Object.fromEntries(names.map((n) => [n, n])), rides: 'rides' },

@@ -153,7 +153,7 @@ void ParquetTableWriter::open_database() {
   }
 }
 
-void ParquetTableWriter::consume(const table::TableView& view, const table::Columns& cols, std::unique_ptr<Prepared> prepared, uint64_t take) {
+void ParquetTableWriter::consume(const table::TableView&, const table::Columns&, std::unique_ptr<Prepared> prepared, uint64_t, uint64_t take) {
   auto& p = static_cast<ParquetPrepared&>(*prepared);
   if (!db_) open_database();
   for (size_t k = 0; k < p.chunks.size(); ++k) {

@@ -25,7 +25,7 @@ class ParquetTableWriter : public table::TableWriter {
 
  protected:
   std::unique_ptr<Prepared> prepare(const table::Columns& cols, uint64_t nrows) override;
-  void consume(const table::TableView& view, const table::Columns& cols, std::unique_ptr<Prepared> prepared, uint64_t take) override;
+  void consume(const table::TableView& view, const table::Columns& cols, std::unique_ptr<Prepared> prepared, uint64_t nrows, uint64_t take) override;
   void finish() override;
   void discard() override;
 

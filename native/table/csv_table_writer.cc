@@ -40,7 +40,7 @@ std::unique_ptr<TableWriter::Prepared> CsvTableWriter::prepare(const Columns& co
   return p;
 }
 
-void CsvTableWriter::consume(const TableView& view, const Columns& cols, std::unique_ptr<Prepared> prepared, uint64_t take) {
+void CsvTableWriter::consume(const TableView& view, const Columns& cols, std::unique_ptr<Prepared> prepared, uint64_t nrows, uint64_t take) {
   auto& p = static_cast<CsvPrepared&>(*prepared);
   const uint64_t start = rows_;
   // Fold the rows' classes into pandas' blocks; a block is complete once its last row is in.
@@ -56,7 +56,7 @@ void CsvTableWriter::consume(const TableView& view, const Columns& cols, std::un
     blocks_.push_back(open_block_);
     std::fill(open_block_.begin(), open_block_.end(), 0);
   }
-  pending_.push_back(Pending{view, cols, std::move(prepared), start, take, view.nrows()});
+  pending_.push_back(Pending{view, cols, std::move(prepared), start, take, nrows});
   emit_ready(false);
 }
 

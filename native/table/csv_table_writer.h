@@ -19,7 +19,7 @@ class CsvTableWriter : public TableWriter {
 
  protected:
   std::unique_ptr<Prepared> prepare(const Columns& cols, uint64_t nrows) override;
-  void consume(const TableView& view, const Columns& cols, std::unique_ptr<Prepared> prepared, uint64_t take) override;
+  void consume(const TableView& view, const Columns& cols, std::unique_ptr<Prepared> prepared, uint64_t nrows, uint64_t take) override;
   void finish() override;
   void discard() override;
 

@@ -26,21 +26,27 @@ Columns TableWriter::project(const TableView& t) const {
   return out;
 }
 
-void TableWriter::write(uint64_t index, std::shared_ptr<Chunk> chunk) {
+void TableWriter::write(uint64_t index, std::shared_ptr<Chunk> chunk, uint64_t skip) {
   TableView view = TableView::of_chunk(std::move(chunk));
+  if (skip > view.nrows()) throw Error("BAD_TASK", "a table output skips more rows than its partition holds", "this is a bug in the planner, please report it");
   Columns cols = project(view);
-  std::unique_ptr<Prepared> prepared = prepare(cols, view.nrows());
+  // The rows from `skip` on: each column's values and validity start later (dictionaries stay).
+  for (ColumnView& col : cols) {
+    col.data += skip * value_width(col.type);
+    if (col.validity) col.validity += skip;
+  }
+  const uint64_t nrows = view.nrows() - skip;
+  std::unique_ptr<Prepared> prepared = prepare(cols, nrows);
   std::lock_guard<std::mutex> lock(mu_);
   if (closed_) throw Error("WRITE_FAILED", "the table output was already closed or failed", "");
-  waiting_.emplace(index, Waiting{std::move(view), std::move(cols), std::move(prepared)});
+  waiting_.emplace(index, Waiting{std::move(view), std::move(cols), nrows, std::move(prepared)});
   try {
     for (auto it = waiting_.find(next_); it != waiting_.end(); it = waiting_.find(next_)) {
       Waiting w = std::move(it->second);
       waiting_.erase(it);
-      const uint64_t n = w.view.nrows();
-      const uint64_t take = std::min<uint64_t>(n, limit_ - taken_);
+      const uint64_t take = std::min<uint64_t>(w.nrows, limit_ - taken_);
       taken_ += take;
-      consume(w.view, w.cols, std::move(w.prepared), take);
+      consume(w.view, w.cols, std::move(w.prepared), w.nrows, take);
       ++next_;
     }
   } catch (...) {

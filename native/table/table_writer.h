@@ -3,7 +3,8 @@
 // The base class keeps the file's rows in partition order: a partition that arrives early waits
 // (its view keeps its chunk alive) until those before it are in. prepare() runs in the calling
 // thread without the lock (the expensive part: formatting, building DuckDB chunks), consume()
-// under the lock in order. A head's row limit is applied here, by row count in order.
+// under the lock in order. A head's row limit is applied here, by row count in order; a tail's
+// cut is a partition's first rows left out (`skip`), given with the partition.
 //
 // Nothing is written under the final name before commit (the formats write to a temporary file
 // and rename it); abort(), a failed write, or the writer's destruction removes the temporary files.
@@ -37,8 +38,8 @@ class TableWriter {
   TableWriter(OutputColumns columns, uint64_t limit) : columns_(std::move(columns)), limit_(limit) {}
   virtual ~TableWriter() = default;
 
-  // Partition `index` of the output.
-  void write(uint64_t index, std::shared_ptr<Chunk> chunk);
+  // Partition `index` of the output, without its first `skip` rows.
+  void write(uint64_t index, std::shared_ptr<Chunk> chunk, uint64_t skip = 0);
   // After every write: the output had `partitions` partitions. Renames the file into place.
   void commit(uint64_t partitions);
   // Removes whatever was written (a failed or cancelled job).
@@ -51,9 +52,9 @@ class TableWriter {
 
  protected:
   virtual std::unique_ptr<Prepared> prepare(const Columns& cols, uint64_t nrows) = 0;
-  // In order; `take` <= nrows rows of it belong to the output (a head's limit). `view` owns the
-  // chunk `cols` point into: keep a copy to read them later.
-  virtual void consume(const TableView& view, const Columns& cols, std::unique_ptr<Prepared> prepared, uint64_t take) = 0;
+  // In order; `cols` hold `nrows` rows, of which the first `take` belong to the output (a head's
+  // limit). `view` owns the chunk `cols` point into: keep a copy to read them later.
+  virtual void consume(const TableView& view, const Columns& cols, std::unique_ptr<Prepared> prepared, uint64_t nrows, uint64_t take) = 0;
   virtual void finish() = 0;
   virtual void discard() = 0;
 
@@ -63,6 +64,7 @@ class TableWriter {
   struct Waiting {
     TableView view;
     Columns cols;
+    uint64_t nrows;
     std::unique_ptr<Prepared> prepared;
   };
   void fail_locked();

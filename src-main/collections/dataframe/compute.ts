@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { native } from '../../native/addon.js';
 import type { ComputeOptions, Engine, GraphRun } from '../../engine/engine.js';
-import { TesseraError, toTesseraError } from '../../engine/errors.js';
+import { toTesseraError } from '../../engine/errors.js';
 import { type LowerOptions, lowerTables, tableFiles, type TableGraph } from './lower.js';
 import { type Cell, type TableColumnValues, toRows } from './rows.js';
 import type { Column, ColumnType } from './schema.js';
@@ -102,9 +102,8 @@ async function runOnce(engine: Engine, outputs: { name: string; node: TableNode;
       // describe()'s parts are read where they are put together.
       if (output.kind === 'describe') return { ...table, rows: o.name.endsWith('\0stats') ? readRows(ids, o.columns, 1) : [] };
       if (files && output.kind !== 'reduce' && (files.inlineRows === 0 || nrows > (files.inlineRows ?? MAX_INLINE_ROWS))) {
-        if (o.tail !== undefined && nrows < total) throw new TesseraError('UNSUPPORTED', `'${o.name}' is a tail of more than ${MAX_INLINE_ROWS} rows: writing a tail to a file is not supported yet`, 'take a tail of at most 10,000 rows, or sort the other way and take the head');
         const path = join(files.dir, `${o.name}.${files.format}`);
-        toFiles.push({ name: o.name, path, columns: o.columns, nrows, ids });
+        toFiles.push({ name: o.name, path, columns: o.columns, nrows, ...(o.tail !== undefined ? lastRows(ids, nrows) : { ids }) });
         return { ...table, path };
       }
       const rows = o.tail === undefined ? readRows(ids, o.columns, Math.min(nrows, MAX_INLINE_ROWS)) : readLastRows(ids, o.columns, nrows).slice(0, MAX_INLINE_ROWS);
@@ -127,6 +126,16 @@ async function runOnce(engine: Engine, outputs: { name: string; node: TableNode;
   } finally {
     engine.freeJob(owner);
   }
+}
+
+/** The partitions holding the last `n` rows, and how many rows of the first of them come before those. */
+function lastRows(ids: number[], n: number): { ids: number[]; skip: number } {
+  let rows = 0;
+  for (let j = ids.length - 1; j >= 0; j--) {
+    rows += native().tableRows(ids[j]);
+    if (rows >= n) return { ids: ids.slice(j), skip: rows - n };
+  }
+  return { ids, skip: 0 };
 }
 
 /** numpy's linear interpolation between two neighbours (its _lerp: exact at both ends). */

@@ -31,6 +31,8 @@ export interface TableFileRequest {
   columns: Column[];
   /** Rows to write from the start of the partitions (a head's limit, or all of them). */
   nrows: number;
+  /** Rows of the first partition left out (a tail's cut). */
+  skip?: number;
   /** The partitions' store ids, in row order (owned by `owner`). */
   ids: number[];
 }
@@ -71,7 +73,7 @@ export async function writeTableFiles(engine: Engine, owner: number, requests: T
         const dep = `${keptName}:${r.name}:${i}`;
         kept.push({ key: dep, id });
         const key = taskKey(writeLayer, [i]);
-        tasks.push({ key, layer: writeLayer, index: [i], deps: [dep], spec: { kind: 'write_table', writer, index: i }, estBytes: 0, priority: 0 });
+        tasks.push({ key, layer: writeLayer, index: [i], deps: [dep], spec: { kind: 'write_table', writer, index: i, ...(i === 0 && r.skip ? { skip: r.skip } : {}) }, estBytes: 0, priority: 0 });
         return key;
       });
       tasks.push({ key: taskKey(commitLayer, []), layer: commitLayer, index: [], deps: writes, spec: { kind: 'commit_table', writer, partitions: r.ids.length }, estBytes: 0, priority: 0 });

@@ -4,7 +4,7 @@
  * which keeps the rows in partition order; commit_table, after them all, finishes the file and
  * renames it into place. Neither makes a chunk.
  *
- * write_table: [writer, index]; deps: the partition. commit_table: [writer, partitions]; deps:
+ * write_table: [writer, index, skip]; deps: the partition. commit_table: [writer, partitions]; deps:
  * every write_table of the output.
  */
 import type { TaskKind } from '../../../engine/task-kinds.js';
@@ -13,6 +13,8 @@ export interface WriteTableSpec {
   kind: 'write_table';
   writer: number;
   index: number;
+  /** The partition's first rows that are not in the output (a tail's cut). */
+  skip?: number;
 }
 
 export interface CommitTableSpec {
@@ -24,7 +26,7 @@ export interface CommitTableSpec {
 export const writeTableKind: TaskKind<WriteTableSpec> = {
   name: 'write_table',
   code: 17,
-  encode(w, spec) { w.push(spec.writer); w.push(spec.index); },
+  encode(w, spec) { w.push(spec.writer); w.push(spec.index); w.push(spec.skip ?? 0); },
   estimate: () => 0,
 };
 
