@@ -10,6 +10,7 @@ import { inputFileStamp } from '../../engine/input-file.js';
 import type { ReadCsvSpec } from './kinds/index.js';
 import { bytesPerValue, type Column, type ColumnType } from './schema.js';
 import type { TableSource } from './table-source.js';
+import { FileVersionCache } from './file-version-cache.js';
 
 /**
  * Big enough to amortise a task, small enough for several per worker. Measured (bench/csv-parse.mjs):
@@ -64,6 +65,10 @@ export interface CsvSource {
   bytesPerRow: number;
 }
 
+/** Sniffs and row starts already found (the same for one file version and options). */
+const sniffs = new FileVersionCache<SniffCsvResult>(1024);
+const rowStarts = new FileVersionCache<number[]>(1024);
+
 export async function planCsv(paths: string[], opts: CsvOptions = {}): Promise<CsvSource> {
   const blocksize = opts.blocksize ?? DEFAULT_BLOCKSIZE;
   if (!(Number.isInteger(blocksize) && blocksize >= 1024)) throw new TesseraError('BAD_SPEC', `blocksize must be at least 1 KiB, not ${opts.blocksize}`, 'for example "blocksize": "64MB"');
@@ -73,7 +78,8 @@ export async function planCsv(paths: string[], opts: CsvOptions = {}): Promise<C
   let first: SniffCsvResult | undefined;
   for (const path of paths) {
     const { size, mtimeNs } = await inputFileStamp(path);
-    const sniff = native().sniffCsv(path, first ? { ...sniffOpts, sep: first.sep, quote: first.quote, header: first.header } : sniffOpts);
+    const options = first ? { ...sniffOpts, sep: first.sep, quote: first.quote, header: first.header } : sniffOpts;
+    const sniff = structuredClone(sniffs.get({ path, size, mtimeNs }, options, () => native().sniffCsv(path, options)));
     if (!first) first = sniff;
     else if (sniff.columns.map((c) => c.name).join('\0') !== first.columns.map((c) => c.name).join('\0')) {
       throw new TesseraError('CSV_SCHEMA_MISMATCH', `${path} has the columns ${sniff.columns.map((c) => c.name).join(', ')}, not those of ${paths[0]} (${first.columns.map((c) => c.name).join(', ')})`,
@@ -97,7 +103,8 @@ export async function planCsv(paths: string[], opts: CsvOptions = {}): Promise<C
     }
     const targets: number[] = [];
     for (let t = f.dataOffset + blocksize; t < f.size; t += blocksize) targets.push(t);
-    const starts = targets.length ? native().csvRowStarts(f.path, { sep: first!.sep, quote: first!.quote, dataOffset: f.dataOffset }, targets) : [];
+    const dialect = { sep: first!.sep, quote: first!.quote, dataOffset: f.dataOffset };
+    const starts = targets.length ? rowStarts.get(f, [dialect, targets], () => native().csvRowStarts(f.path, dialect, targets)) : [];
     const bounds = [...new Set([f.dataOffset, ...starts.filter((s) => s > f.dataOffset && s < f.size), f.size])].sort((a, b) => a - b);
     for (let k = 0; k + 1 < bounds.length || k === 0; k++) partitions.push({ file: i, start: bounds[k], end: bounds[k + 1] ?? f.size });
   });

@@ -20,6 +20,7 @@ import type { SourceFile, TableSource } from './table-source.js';
 import { parseTimestamp } from './column-expr.js';
 import { type ColumnStats, partitionsMatching, type StatValue } from './prune.js';
 import { readTerms } from './read-terms.js';
+import { FileVersionCache } from './file-version-cache.js';
 
 export interface ParquetOptions {
   /** Only these columns, in this order (pandas.read_parquet's columns); hive keys may be named. */
@@ -77,27 +78,8 @@ export function storeType(duckType: string): ColumnType | undefined {
   return undefined;
 }
 
-/**
- * Footers already read, by library, path, size and mtime (the stamp every task checks the file
- * against): a job run again (a profile's runs, the window's next job, a preview) plans without
- * reading them again. The oldest are forgotten first.
- */
-const footers = new Map<string, ParquetPlanFile>();
-const FOOTERS_KEPT = 1024;
-
-function footerPlans(library: string, files: SourceFile[]): ParquetPlanFile[] {
-  const key = (f: SourceFile) => JSON.stringify([library, f.path, f.size, f.mtimeNs]);
-  const missing = files.filter((f) => !footers.has(key(f)));
-  const planned = missing.length ? native().parquetPlan(library, missing.map((f) => f.path)) : [];
-  const fresh = new Map(missing.map((f, i) => [key(f), planned[i]]));
-  const plans = files.map((f) => fresh.get(key(f)) ?? footers.get(key(f))!);
-  for (const [k, v] of fresh) footers.set(k, v);
-  for (const k of footers.keys()) {
-    if (footers.size <= FOOTERS_KEPT) break;
-    footers.delete(k);
-  }
-  return plans;
-}
+/** Footers already read (a footer is the same for one file version). */
+const footers = new FileVersionCache<ParquetPlanFile>(1024);
 
 /** DuckDB would read * ? [ in a path as a pattern (the path goes to read_parquet as a literal). */
 const DUCKDB_GLOB = /[*?[]/;
@@ -111,7 +93,7 @@ export async function planParquet(files: ParquetFile[], opts: ParquetOptions = {
     stamped.push({ path: f.path, ...(await inputFileStamp(f.path)), rows: 0, rowGroups: 0 });
   }
   const library = duckdbLibrary();
-  const plan = footerPlans(library, stamped);
+  const plan = footers.getAll(stamped, library, (missing) => native().parquetPlan(library, missing.map((f) => f.path)));
   const first = plan[0];
   // Names must agree in order; types may widen from int64 to float64.
   const types = first.columns.map((c) => storeType(c.duckType));
