@@ -85,6 +85,12 @@ const OUTPUTS: Record<string, string> = {
   distinctCities: 't.city.nunique()',
   tail: 't.tail(3)',
   filteredTail: 't[t.fare > 50].tail(2)',
+  headThenTail: 't.head(900).tail(4)',
+  tailThenHead: 't.tail(900).head(4)',
+  tailOfTail: 't.tail(40).tail(3)',
+  lenOfCuts: 'len(t.head(900).tail(700))',
+  tailColumns: "t.tail(5)[['city', 'fare']]",
+  tailArith: 't.tail(6).fare * 2',
   inner: "t.merge(a, on='city')",
   left: "t.merge(a, on='city', how='left')",
   right: "t.merge(a, on='city', how='right')",
@@ -162,6 +168,8 @@ describe('dataframe operations against pandas', () => {
       ["t.groupby('city').agg({'nope': 'mean'})", 'KEY_ERROR'],
       ["t.groupby('city').agg({'fare': ['mean', 'max']})", 'UNSUPPORTED'],
       ["t.groupby('city').agg({'fare': 'median'})", 'BAD_ARGUMENTS'],
+      ["t.groupby('city').agg({})", 'BAD_ARGUMENTS'],
+      ["t.groupby('city').fare.agg({'fare': 'mean'})", 'BAD_ARGUMENTS'],
     ];
     for (const [expr, code] of cases) {
       writeFileSync(join(dir, 'job.json'), JSON.stringify({ tessera: 1, datasets: { t: { csv: 'trips/*.csv', parse_dates: ['pickup', 'dropoff'] } }, outputs: { x: expr } }));

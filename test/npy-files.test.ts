@@ -122,6 +122,26 @@ print(json.dumps({"s": float(a[:, 5].std(ddof=1)), "col": a[::7, 3].tolist(), "t
     await expectError({ datasets: { r: { raw: 'r.f64', dtype: 'complex128', shape: [40, 25] } }, outputs: { s: 'r.sum()' } }, dir, 'BAD_DTYPE');
   });
 
+  it('raw binary whose data starts at an odd byte offset (values read unaligned, as np.frombuffer does)', async () => {
+    const dir = tempDir();
+    const want = numpy<{ s: number; m: number; a: number; p: number[] }>(`x = np.arange(1000, dtype=np.int64) * 3 - 700
+y = np.linspace(-2, 5, 999)
+open(${JSON.stringify(join(dir, 'odd.bin'))}, 'wb').write(b'\\x07' + x.tobytes() + b'\\x00\\x00' + y.tobytes())
+print(json.dumps({"s": int(x.sum()), "m": int(x.argmax()), "a": float(np.abs(y).mean()), "p": (x[::100] * 2).tolist()}))`);
+    const r = await runSpec(engine, {
+      datasets: {
+        x: { raw: 'odd.bin', dtype: 'int64', shape: [1000], offset: 1, chunks: [300] },
+        y: { raw: 'odd.bin', dtype: 'float64', shape: [999], offset: 8003, chunks: [250] },
+      },
+      outputs: { s: 'x.sum()', m: 'x.argmax()', a: 'abs(y).mean()', p: 'x[::100] * 2' },
+    }, dir);
+    const v = values(r);
+    expect(v.s).toBe(want.s);
+    expect(v.m).toBe(want.m);
+    expectClose(v.a, want.a, 1e-12);
+    expect(v.p).toEqual(want.p);
+  });
+
   it('input files are never modified', async () => {
     const dir = tempDir();
     numpy(`np.save(${JSON.stringify(join(dir, 'a.npy'))}, np.arange(50000.0))\nprint(1)`);

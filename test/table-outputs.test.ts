@@ -47,6 +47,8 @@ const OUTPUTS: Record<string, string> = {
   big_head: 't.head(12000)',
   big_tail: 't.tail(12000)',
   pos_tail: 't[t.x > 0].tail(10500)',
+  cut_tail: 't.head(25000).tail(12000)',
+  tail_head: 't.tail(20000).head(11000)',
 };
 
 /** pandas' to_csv(index=False) of each output, computed by pandas from the same file. */
@@ -80,7 +82,7 @@ describe('table outputs written to files', () => {
     const { outputs } = JSON.parse(r.stdout);
     expect(outputs.small.rows).toHaveLength(5);
     expect(outputs.small.path).toBeUndefined();
-    for (const name of ['all', 'pos', 'groups', 'rides', 'big_head', 'big_tail', 'pos_tail']) {
+    for (const name of ['all', 'pos', 'groups', 'rides', 'big_head', 'big_tail', 'pos_tail', 'cut_tail', 'tail_head']) {
       const o = outputs[name];
       expect(o.rows, name).toBeUndefined();
       expect(o.path, name).toBe(join(dir, 'csv', `${name}.csv`));

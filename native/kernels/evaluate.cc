@@ -156,7 +156,12 @@ void run_blocks(void* arg) {
               case Access::Kind::Chunk:
               case Access::Kind::File: {
                 const uint8_t* src = r.data + idx0 * static_cast<int64_t>(r.item);
-                if (st == 1 && !a.byteswap && same_storage(a.dtype, in.type)) { reg[in.dst] = src; continue; }
+                // In place only when aligned: a raw file's data may start at any byte offset, and
+                // the kernels read typed values (gather copies those through memcpy).
+                if (st == 1 && !a.byteswap && same_storage(a.dtype, in.type) && reinterpret_cast<uintptr_t>(src) % r.item == 0) {
+                  reg[in.dst] = src;
+                  continue;
+                }
                 t.gather[static_cast<int>(a.dtype)][ty](dst, src, st * static_cast<int64_t>(r.item), n, a.byteswap);
                 break;
               }

@@ -56,15 +56,17 @@ std::string literal_sql(ColumnType t, const std::string& text) {
     case ColumnType::Int64:
     case ColumnType::Timestamp: {
       int64_t x = 0;
-      if (text.empty() || std::from_chars(text.data(), end, x).ptr != end) bad_term("an integer literal is '" + text + "'");
+      const auto res = std::from_chars(text.data(), end, x);
+      if (text.empty() || res.ec != std::errc() || res.ptr != end) bad_term("an integer literal is '" + text + "'");
       return std::to_string(x);
     }
     case ColumnType::Float64: {
       double x = 0;
-      if (text.empty() || std::from_chars(text.data(), end, x).ptr != end || !std::isfinite(x)) bad_term("a float literal is '" + text + "'");
+      const auto res = std::from_chars(text.data(), end, x);
+      if (text.empty() || res.ec != std::errc() || res.ptr != end || !std::isfinite(x)) bad_term("a float literal is '" + text + "'");
       char buf[32];
-      const auto res = std::to_chars(buf, buf + sizeof buf, x);  // shortest text that reads back as x
-      return "CAST('" + std::string(buf, res.ptr) + "' AS DOUBLE)";
+      const auto printed = std::to_chars(buf, buf + sizeof buf, x);  // shortest text that reads back as x
+      return "CAST('" + std::string(buf, printed.ptr) + "' AS DOUBLE)";
     }
     case ColumnType::Bool:
       if (text != "0" && text != "1") bad_term("a bool literal is '" + text + "'");

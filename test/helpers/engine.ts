@@ -4,9 +4,8 @@ import { afterAll, beforeAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../../dist/src-main/engine/engine.js';
-import type { ComputeResult } from '../../dist/src-main/collections/array/compute.js';
 import { buildJob, validateSpec } from '../../dist/src-main/run/job-spec.js';
-import { runBuiltJob } from '../../dist/src-main/run/run-job.js';
+import { type JobResult, runBuiltJob } from '../../dist/src-main/run/run-job.js';
 import { LocalBackend } from '../../dist/src-main/run/local-backend.js';
 
 export function tempDir(prefix = 'tessera-test-'): string {
@@ -18,17 +17,17 @@ export interface SpecInput {
   outputs: Record<string, string>;
 }
 
-export async function runSpec(engine: Engine, spec: SpecInput, dir = tempDir(), opts: { memoryLimit?: number } = {}): Promise<ComputeResult> {
+export async function runSpec(engine: Engine, spec: SpecInput, dir = tempDir(), opts: { memoryLimit?: number } = {}): Promise<JobResult> {
   const full = { tessera: 1, datasets: spec.datasets ?? {}, outputs: spec.outputs };
   writeFileSync(join(dir, 'job.json'), JSON.stringify(full));
   const job = await buildJob(validateSpec(full), dir);
   return runBuiltJob(new LocalBackend(engine), job, { outDir: join(dir, 'out'), memoryLimit: opts.memoryLimit });
 }
 
-/** Output values by name (scalars and small arrays). */
-export function values(r: ComputeResult): Record<string, unknown> {
+/** Output values by name (scalars, small arrays and tables' rows; a file's path). */
+export function values(r: JobResult): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const o of r.outputs) out[o.name] = o.kind === 'scalar' ? o.value : o.values ?? o.path;
+  for (const o of r.outputs) out[o.name] = o.kind === 'scalar' ? o.value : o.kind === 'table' ? o.rows ?? o.path : o.values ?? ('path' in o ? o.path : undefined);
   return out;
 }
 

@@ -94,7 +94,9 @@ async function runOnce(engine: Engine, outputs: { name: string; node: TableNode;
       const ids = o.keys.map((key) => chunks.get(key)!);
       const total = ids.reduce((s, id) => s + native().tableRows(id), 0);
       if (o.heads.some((h) => native().tableRows(chunks.get(h.key)!) < h.n)) short = true;
-      const nrows = Math.min(total, o.limit ?? Infinity, o.tail ?? Infinity);
+      // A tail keeps the last rows, and a head after it the first of those.
+      const kept = Math.min(total, o.tail ?? Infinity);
+      const nrows = Math.min(kept, o.limit ?? Infinity);
       const output = outputs[k].output;
       if (output.kind === 'len') return { name: o.name, kind: 'scalar', dtype: 'int64', value: nrows };
       if (output.kind === 'shape') return { name: o.name, kind: 'array', dtype: 'int64', shape: [2], values: [nrows, output.node.columns.length] };
@@ -103,10 +105,10 @@ async function runOnce(engine: Engine, outputs: { name: string; node: TableNode;
       if (output.kind === 'describe') return { ...table, rows: o.name.endsWith('\0stats') ? readRows(ids, o.columns, 1) : [] };
       if (files && output.kind !== 'reduce' && (files.inlineRows === 0 || nrows > (files.inlineRows ?? MAX_INLINE_ROWS))) {
         const path = join(files.dir, `${o.name}.${files.format}`);
-        toFiles.push({ name: o.name, path, columns: o.columns, nrows, ...(o.tail !== undefined ? lastRows(ids, nrows) : { ids }) });
+        toFiles.push({ name: o.name, path, columns: o.columns, nrows, ...(o.tail !== undefined ? lastRows(ids, kept) : { ids }) });
         return { ...table, path };
       }
-      const rows = o.tail === undefined ? readRows(ids, o.columns, Math.min(nrows, MAX_INLINE_ROWS)) : readLastRows(ids, o.columns, nrows).slice(0, MAX_INLINE_ROWS);
+      const rows = o.tail === undefined ? readRows(ids, o.columns, Math.min(nrows, MAX_INLINE_ROWS)) : readLastRows(ids, o.columns, kept).slice(0, Math.min(nrows, MAX_INLINE_ROWS));
       if (output.kind === 'reduce') {
         return { name: o.name, kind: 'scalar', dtype: output.dtype, value: rows.length ? scalarValue(rows[0][1]) : emptyReduction(output.fn) };
       }

@@ -182,6 +182,8 @@ export class GroupByEvaluator {
    * do not have: refused with the named form that says the same.
    */
   private aggDict(arg: Ast & { t: 'dict' }, g: GroupBy, fnName: (x: Ast) => GroupAgg): Requested[] {
+    if (g.selected?.series) throw bad(arg, 'BAD_ARGUMENTS', 'nested renamer is not supported (a dict of aggregations on one selected column)', "name the results: .delay.agg(m='mean'), or give the dict to the group-by: df.groupby('a').agg({'delay': 'mean'})");
+    if (!arg.keys.length) throw bad(arg, 'BAD_ARGUMENTS', 'No objects to concatenate (agg() got an empty dict)', "name a column and its function: agg({'delay': 'mean'})");
     const columns = this.groupColumns(g);
     const chosen = new Map<string, Ast>();
     arg.keys.forEach((k, i) => {

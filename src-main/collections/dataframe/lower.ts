@@ -55,7 +55,7 @@ interface Partitions {
   keys: string[];
   bytes: number[];
   columns: Column[];
-  /** Rows to keep from the start / the end, when the partitions hold more. */
+  /** Rows to keep from the end (`tail`), then of those from the start (`limit`), when the partitions hold more. */
   limit?: number;
   tail?: number;
   /** Heads that read only a first partition: each chunk must hold n rows, or the run is redone in full. */
@@ -151,8 +151,11 @@ class TableLowering {
       case 'concat': return this.concat(n);
       case 'join': return this.join(n);
       case 'tail': {
-        const p = this.node(n.input);
-        return { ...p, tail: Math.min(n.n, p.tail ?? Infinity) };
+        // A head before the tail is cut first (head(a).tail(b) is the last b of the first a);
+        // a head after it (tail(b).head(a)) becomes the partitions' `limit`, applied after the tail.
+        const inner = this.node(n.input);
+        if (inner.tail !== undefined && inner.limit === undefined) return { ...inner, tail: Math.min(n.n, inner.tail) };
+        return { ...this.exact(inner), tail: n.n };
       }
       default: break;
     }
@@ -177,13 +180,16 @@ class TableLowering {
     const identity = !p.filter && p.outputs.length === read.columns.length
       && p.outputs.every((o, k) => o.expr.e === 'col' && o.expr.name === read.columns[k].name && o.name === o.expr.name);
     if (identity) return read;
-    const input = this.exact(read);
+    // Without a filter the map keeps every partition's rows, so a tail (rows from the end) stays
+    // pending through it (len(t.tail(n)), t.tail(n)[['a']]); a filter needs the tail cut first.
+    const pendingTail = !p.filter && read.tail !== undefined && read.limit === undefined ? read.tail : undefined;
+    const input = pendingTail !== undefined ? { ...read, tail: undefined } : this.exact(read);
     const program = new ProgramBuilder(input.columns);
     const outputs = p.outputs.map((o) => ({ name: o.name, node: program.add(o.expr) }));
     const filter = p.filter ? program.add(p.filter) : undefined;
     const columns = p.outputs.map((o) => ({ name: o.name, dtype: o.expr.dtype }));
     const sig = planKey(['map', input.keys, program.nodes, outputs, filter]);
-    return this.memoized(sig, () => {
+    const mapped = this.memoized(sig, () => {
       const layer = this.layer('table_map', 'table_map', [input.layer], input.keys.length);
       const keys: string[] = [];
       const bytes: number[] = [];
@@ -197,6 +203,7 @@ class TableLowering {
       });
       return { layer, keys, bytes, columns, heads: input.heads };
     });
+    return pendingTail !== undefined ? { ...mapped, tail: pendingTail } : mapped;
   }
 
   private groupBy(n: TableNode & { op: 'groupby' }): Partitions {

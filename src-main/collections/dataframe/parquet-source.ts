@@ -218,7 +218,7 @@ export function parquetTableSource(source: ParquetSource): TableSource {
       const where = terms.map((t) => {
         const column = wanted.findIndex((c) => c.name === t.column);
         const c = wanted[column];
-        if (!c || c.hive) throw new TesseraError('INTERNAL', `read_parquet: a pushed-down term names '${t.column}', which the read does not take from the file`, 'this is a bug in the planner, please report it');
+        if (!c || c.hive || c.dtype !== t.dtype) throw new TesseraError('INTERNAL', `read_parquet: a pushed-down term names '${t.column}', which the read does not take from the file`, 'this is a bug in the planner, please report it');
         return { column, op: t.op, plain: c.fileTypes?.[part.file] === PLAIN_TYPES[c.dtype], literal: t.literal };
       });
       const rows = part.endRow - part.firstRow;

@@ -18,7 +18,8 @@ export interface ColumnStats {
   rows: number;
 }
 
-const FLIP: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '==': '==', '!=': '!=' };
+/** A comparison with its operands swapped (lit op col as col FLIP[op] lit). */
+export const FLIP: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '==': '==', '!=': '!=' };
 
 /** The and-ed terms of a filter. */
 export function conjuncts(x: ColExpr, out: ColExpr[] = []): ColExpr[] {

@@ -6,9 +6,14 @@
  * way), so the job's filter still runs after the read and decides. Terms a reader could get wrong
  * are not pushed: `!=` (pandas keeps nulls, SQL drops them), an int64 column against a float
  * (numpy compares in float64, SQL exactly), a float column against an integer beyond 2**53, NaN
- * and null literals.
+ * and null literals, literals outside int64. A float `x == v` is pushed as `x >= v` and `x <= v`:
+ * an equality may be tested against a Parquet file's bloom filter, which hashes the bits, so
+ * -0.0 would not find 0.0.
+ *
+ * Rows the reader drops are never converted, so a value the store cannot hold (a timestamp
+ * outside the ns range) fails the job only when it is in a row the filter may keep.
  */
-import { conjuncts } from './prune.js';
+import { conjuncts, FLIP } from './prune.js';
 import type { ColExpr } from './column-expr.js';
 import type { ColumnType } from './schema.js';
 
@@ -22,14 +27,16 @@ export interface ReadTerm {
   literal?: string;
 }
 
-const FLIP: Record<string, ReadCompare> = { '==': '==', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+/** The comparisons a reader applies (`!=` is not one: see above). */
+const PUSHED = new Set(['==', '<', '<=', '>', '>=']);
 const SAFE_INT = 2n ** 53n;
+const INT64 = 2n ** 63n;
 
 /** The literal as text of the column's type, or undefined when the comparison is not exact to push. */
 function literalText(column: ColumnType, value: unknown): string | undefined {
   switch (column) {
     case 'int64':
-    case 'timestamp': return typeof value === 'bigint' ? String(value) : undefined;
+    case 'timestamp': return typeof value === 'bigint' && value >= -INT64 && value < INT64 ? String(value) : undefined;
     case 'float64':
       if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
       return typeof value === 'bigint' && value >= -SAFE_INT && value <= SAFE_INT ? String(Number(value)) : undefined;
@@ -39,23 +46,25 @@ function literalText(column: ColumnType, value: unknown): string | undefined {
   }
 }
 
-function termOf(x: ColExpr): ReadTerm | undefined {
-  if (x.e !== 'op') return undefined;
-  if (x.op === 'notna' && x.args[0]?.e === 'col') return { column: x.args[0].name, dtype: x.args[0].dtype, op: 'notna' };
-  if (!(x.op in FLIP) || x.args.length !== 2) return undefined;
+function termsOf(x: ColExpr): ReadTerm[] {
+  if (x.e !== 'op') return [];
+  if (x.op === 'notna' && x.args[0]?.e === 'col') return [{ column: x.args[0].name, dtype: x.args[0].dtype, op: 'notna' }];
+  if (!PUSHED.has(x.op) || x.args.length !== 2) return [];
   const [a, b] = x.args;
   const colFirst = a.e === 'col' && b.e === 'lit';
-  if (!colFirst && !(a.e === 'lit' && b.e === 'col')) return undefined;
+  if (!colFirst && !(a.e === 'lit' && b.e === 'col')) return [];
   const col = (colFirst ? a : b) as ColExpr & { e: 'col' };
   const lit = (colFirst ? b : a) as ColExpr & { e: 'lit' };
-  if (col.dtype === 'timestamp' && lit.dtype !== 'timestamp') return undefined;
+  if (col.dtype === 'timestamp' && lit.dtype !== 'timestamp') return [];
   const literal = literalText(col.dtype, lit.value);
-  if (literal === undefined) return undefined;
-  return { column: col.name, dtype: col.dtype, op: colFirst ? (x.op as ReadCompare) : FLIP[x.op], literal };
+  if (literal === undefined) return [];
+  const op = (colFirst ? x.op : FLIP[x.op]) as ReadCompare;
+  const term = (o: ReadCompare): ReadTerm => ({ column: col.name, dtype: col.dtype, op: o, literal });
+  return col.dtype === 'float64' && op === '==' ? [term('>='), term('<=')] : [term(op)];
 }
 
 /** The terms of `filter` a reader may apply, in the filter's order (none: nothing to push). */
 export function readTerms(filter: ColExpr | undefined): ReadTerm[] {
   if (!filter) return [];
-  return conjuncts(filter).map(termOf).filter((t): t is ReadTerm => t !== undefined);
+  return conjuncts(filter).flatMap(termsOf);
 }
