@@ -57,7 +57,7 @@ bool rows_equal(const std::vector<std::vector<Vec>>& ka, const RowRef& a, const 
 
 }  // namespace
 
-std::vector<RowRef> sort_rows(const std::vector<TableView>& inputs, const std::vector<SortKey>& keys, int64_t limit) {
+std::vector<RowRef> sort_rows(const std::vector<TableView>& inputs, const std::vector<SortKey>& keys, int64_t limit, bool last) {
   std::vector<RowRef> refs;
   for (uint32_t i = 0; i < inputs.size(); ++i)
     for (uint32_t r = 0; r < inputs[i].nrows(); ++r) refs.push_back({i, r});
@@ -91,7 +91,10 @@ std::vector<RowRef> sort_rows(const std::vector<TableView>& inputs, const std::v
       std::stable_sort(refs.begin(), refs.end(), less);
     }
   }
-  if (limit >= 0 && static_cast<size_t>(limit) < refs.size()) refs.resize(static_cast<size_t>(limit));
+  if (limit >= 0 && static_cast<size_t>(limit) < refs.size()) {
+    if (last) refs.erase(refs.begin(), refs.end() - limit);
+    else refs.resize(static_cast<size_t>(limit));
+  }
   return refs;
 }
 

@@ -19,8 +19,8 @@ struct SortKey {
 };
 
 // The rows of all inputs (in input order), stably sorted by the keys (nulls last), the first
-// `limit` of them (every row when limit < 0).
-std::vector<RowRef> sort_rows(const std::vector<TableView>& inputs, const std::vector<SortKey>& keys, int64_t limit);
+// `limit` of them (every row when limit < 0), or the last `limit` with `last` (a tail: no keys).
+std::vector<RowRef> sort_rows(const std::vector<TableView>& inputs, const std::vector<SortKey>& keys, int64_t limit, bool last = false);
 
 // The first row of each distinct key tuple (all columns when `columns` is empty), in input order.
 std::vector<RowRef> first_rows(const std::vector<TableView>& inputs, std::vector<size_t> columns);

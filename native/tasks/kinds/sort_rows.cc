@@ -1,8 +1,10 @@
 // The sort_rows kind: the rows of its input partitions (in dependency order), stably sorted by
 // key columns (nulls last), optionally only the first `limit`: a partition's sort, a node of the
 // merge tree above the sorted partitions (sort_values), a top-n (nlargest, sort + head), and with
-// no keys a plain concatenation. TS twin: src-main/collections/dataframe/kinds/row-ops.ts.
-//   fields: nkeys, nkeys x [column, flags (1: ascending, 2: nulls first)], limit + 1 (0: every row)
+// no keys a plain concatenation, whose last `limit` rows are a tail. TS twin:
+// src-main/collections/dataframe/kinds/row-ops.ts.
+//   fields: nkeys, nkeys x [column, flags (1: ascending, 2: nulls first)], limit + 1 (0: every row),
+//           last (1: keep the last `limit` rows; no keys only)
 //   deps: the partitions (one table's: same columns)
 #include "../../common/error.h"
 #include "../../table/row_ops.h"
@@ -17,6 +19,7 @@ struct SortRowsTask {
   std::vector<uint64_t> inputs;
   std::vector<table::SortKey> keys;
   int64_t limit = -1;
+  bool last = false;
   int owner = 0;
 };
 
@@ -34,6 +37,8 @@ SortRowsTask decode(Reader& r, int owner) {
     t.keys.push_back(key);
   }
   t.limit = r.integer(0, int64_t{1} << 52) - 1;
+  t.last = r.integer(0, 1) != 0;
+  if (t.last && !t.keys.empty()) Reader::bad("sort_rows keeps the last rows only without keys");
   return t;
 }
 
@@ -42,7 +47,7 @@ TaskResult run(const SortRowsTask& t) {
   const auto inputs = table_inputs(t.inputs, &bytes_in);
   for (const auto& k : t.keys)
     if (k.column >= inputs[0].ncols()) throw Error("BAD_TASK", "sort_rows: a key column is out of range", "this is a bug in the planner, please report it");
-  return publish_rows(inputs, table::sort_rows(inputs, t.keys, t.limit), t.owner, bytes_in);
+  return publish_rows(inputs, table::sort_rows(inputs, t.keys, t.limit, t.last), t.owner, bytes_in);
 }
 
 }  // namespace

@@ -350,9 +350,11 @@ export class TableEvaluator {
       case 'where': {
         if (ast.args.length < 1 || ast.args.length > 2 || ast.kwargs.length) throw bad(ast, 'BAD_ARGUMENTS', 'where() takes a condition and a replacement', 'for example s.where(s > 0, 0)');
         const cond = this.value(ast.args[0]);
-        if (cond.t !== 'series' || cond.expr.dtype !== 'bool' || !sameRows(cond.frame, s.frame)) throw bad(ast.args[0], 'TYPE_ERROR', 'the condition is a bool Series of the same table', 'for example s.where(s > 0, 0)');
+        // The condition and a replacement Series may hold more rows (t[t.x > 0].y.where(t.y > 0)):
+        // pandas aligns them to the Series' index, which here means the same expressions.
+        if (cond.t !== 'series' || cond.expr.dtype !== 'bool' || !rowsWithin(s.frame, cond.frame)) throw bad(ast.args[0], 'TYPE_ERROR', 'the condition is a bool Series of the same table', 'for example s.where(s > 0, 0)');
         const other = ast.args[1] ? this.value(ast.args[1]) : { t: 'scalar' as const, value: null };
-        const otherExpr = other.t === 'series' && sameRows(other.frame, s.frame) ? other.expr : as(other, ast.args[1] ?? ast);
+        const otherExpr = other.t === 'series' && rowsWithin(s.frame, other.frame) ? other.expr : as(other, ast.args[1] ?? ast);
         if (otherExpr.dtype !== s.expr.dtype) throw bad(ast.args[1] ?? ast, 'TYPE_ERROR', `the replacement is ${otherExpr.dtype}, the Series ${s.expr.dtype}`, 'give a replacement of the Series\' type');
         return { ...s, expr: op('where', [cond.expr, s.expr, otherExpr]) };
       }

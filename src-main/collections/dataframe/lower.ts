@@ -261,12 +261,20 @@ class TableLowering {
     });
   }
 
-  /** Partitions holding exactly their rows: a head's cut made (a tail of a tail is not supported yet). */
+  /**
+   * Partitions holding exactly their rows: a tail's cut made (the last rows, kept through a merge
+   * tree in partition order), then a head's (the first rows of what is left).
+   */
   exact(p: Partitions): Partitions {
-    if (p.tail !== undefined) throw new TesseraError('UNSUPPORTED', 'operations on a tail() are not supported yet', 'take the tail last');
-    if (p.limit === undefined) return p;
-    const limit = p.limit;
-    const cut = this.memoized(planKey(['head', p.keys, limit]), () => this.tree('sort_rows', p, (): SortRowsSpec => ({ kind: 'sort_rows', keys: [], limit, estBytes: 0 }), false));
+    let q = p;
+    if (q.tail !== undefined) {
+      const n = q.tail;
+      const cut = this.memoized(planKey(['tail', q.keys, n]), () => this.tree('sort_rows', p, (): SortRowsSpec => ({ kind: 'sort_rows', keys: [], limit: n, last: true, estBytes: 0 }), false));
+      q = { ...cut, limit: p.limit };
+    }
+    if (q.limit === undefined) return { ...q, heads: p.heads };
+    const limit = q.limit;
+    const cut = this.memoized(planKey(['head', q.keys, limit]), () => this.tree('sort_rows', q, (): SortRowsSpec => ({ kind: 'sort_rows', keys: [], limit, estBytes: 0 }), false));
     return { ...cut, heads: p.heads };
   }
 

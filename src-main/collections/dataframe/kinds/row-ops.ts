@@ -1,8 +1,8 @@
 /**
  * The row-operation kinds (native/table/row_ops.h): rows picked from partitions, every column kept.
  * - sort_rows (13): the rows of its deps in order, stably sorted by key columns (nulls last),
- *   the first `limit` of them. Encoding: [nkeys, nkeys x [column, flags (1 ascending, 2 nulls
- *   first)], limit + 1 (0: all)].
+ *   the first `limit` of them (with no keys and `last`, the last: a tail). Encoding: [nkeys,
+ *   nkeys x [column, flags (1 ascending, 2 nulls first)], limit + 1 (0: all), last (0/1)].
  * - first_rows (14): the first row of each distinct key tuple, in dep order (drop_duplicates).
  *   Encoding: [ncols, ncols x column] (none: every column).
  * - hash_join (15): a probe partition joined with one build partition (merge). Encoding: [nkeys,
@@ -15,6 +15,8 @@ export interface SortRowsSpec {
   kind: 'sort_rows';
   keys: { column: number; ascending: boolean; nullsFirst?: boolean }[];
   limit?: number;
+  /** Keep the last `limit` rows instead of the first (a tail; no keys). */
+  last?: boolean;
   estBytes: number;
 }
 
@@ -42,6 +44,7 @@ export const sortRowsKind: TaskKind<SortRowsSpec> = {
     w.push(spec.keys.length);
     for (const k of spec.keys) { w.push(k.column); w.push((k.ascending ? 1 : 0) | (k.nullsFirst ? 2 : 0)); }
     w.push(spec.limit === undefined ? 0 : spec.limit + 1);
+    w.push(spec.last ? 1 : 0);
   },
   estimate: (spec) => spec.estBytes,
 };
