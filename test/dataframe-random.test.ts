@@ -9,9 +9,10 @@
  * shortest expression that differs.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from './helpers/engine.js';
 import { tessera } from './helpers/cli.js';
 import { expectSameOutput, pandasResults } from './helpers/frames.js';
@@ -89,10 +90,24 @@ t = pd.concat([pd.read_csv(f'parts/{k}.csv', parse_dates=['ts'], float_precision
 a = pd.read_csv('a.csv')
 `;
 
-  it('every generated pipeline equals pandas, at any blocksize and worker count', () => {
+  // The same rows as one Parquet file of 256-row groups written by DuckDB, so that pruning and
+  // the filter terms pushed into the scan take part.
+  beforeAll(async () => {
+    const duckdb = createRequire(import.meta.url)('@duckdb/node-bindings') as {
+      open(path?: string): Promise<unknown>; connect(db: unknown): Promise<unknown>; query(c: unknown, sql: string): Promise<unknown>;
+    };
+    const conn = await duckdb.connect(await duckdb.open());
+    await duckdb.query(conn, 'SET threads = 1');
+    await duckdb.query(conn, `COPY (SELECT * FROM read_csv('${join(dir, 'parts', '*.csv')}', header = true,
+      columns = {'id': 'BIGINT', 'k': 'VARCHAR', 'g': 'BIGINT', 'x': 'DOUBLE', 'y': 'BIGINT', 'b': 'BOOLEAN', 'ts': 'TIMESTAMP'}) ORDER BY id)
+      TO '${join(dir, 't.parquet')}' (FORMAT parquet, ROW_GROUP_SIZE 256)`);
+  });
+
+  it.each(['csv', 'parquet'])('every generated pipeline over %s equals pandas, at any blocksize and worker count', (format) => {
     fc.assert(fc.property(fc.array(expression, { minLength: 8, maxLength: 8 }), pick([1024, 4096, undefined]), fc.integer({ min: 1, max: 3 }), (exprs, blocksize, workers) => {
       const outputs = Object.fromEntries(exprs.map((e, i) => [`o${i}`, e]));
-      writeFileSync(join(dir, 'job.json'), JSON.stringify({ tessera: 1, datasets: { t: { csv: 'parts/*.csv', parse_dates: ['ts'], ...(blocksize ? { blocksize } : {}) }, a: { csv: 'a.csv' } }, outputs }));
+      const t = format === 'csv' ? { csv: 'parts/*.csv', parse_dates: ['ts'], ...(blocksize ? { blocksize } : {}) } : { parquet: 't.parquet', ...(blocksize ? { blocksize: blocksize * 8 } : {}) };
+      writeFileSync(join(dir, 'job.json'), JSON.stringify({ tessera: 1, datasets: { t, a: { csv: 'a.csv' } }, outputs }));
       const r = tessera(['run', 'job.json', '--json', '--workers', String(workers)], dir);
       expect(r.status, r.stderr).toBe(0);
       const got = JSON.parse(r.stdout).outputs;
