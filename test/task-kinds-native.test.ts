@@ -45,8 +45,9 @@ const TASKS: { kind: string; spec: number[]; ids: number[]; files?: number[]; st
   { kind: 'commit', spec: [1, 7, OWNER, 1], ids: [] },
   // nothing (the chunk: dependency 0)
   { kind: 'copy', spec: [1, 8, OWNER], ids: [101] },
-  // file, start, end, sep, quote, nfields, ncols, [name, type, index] x ncols, nna, na x nna (strings by index)
-  { kind: 'read_csv', spec: [1, 9, OWNER, 0, 0, 100, 0, 1, 3, 2, 2, 5, 0, 3, 2, 2, 1, 4], ids: [], files: [1], strings: [',', '"', 'name', 'x', 'NA'] },
+  // file, start, end, sep, quote, nfields, ncols, [name, type, index] x ncols, nna, na x nna (strings by index),
+  // nterms, [column, op, plain, literal] x nterms (x > 0.5)
+  { kind: 'read_csv', spec: [1, 9, OWNER, 0, 0, 100, 0, 1, 3, 2, 2, 5, 0, 3, 2, 2, 1, 4, 1, 1, 3, 0, 5], ids: [], files: [1], strings: [',', '"', 'name', 'x', 'NA', '0.5'] },
   // seed, start s, start ns, freq ns, row0, nrows, ncols, [generator, stream, name] x ncols (names by index)
   { kind: 'timeseries', spec: [1, 21, OWNER, 42, 946684800, 0, 1e9, 10, 5, 2, 1, 0, 0, 2, 99, 1], ids: [], strings: ['timestamp', 'x'] },
 ];

@@ -58,6 +58,10 @@ CsvPartitionParser::CsvPartitionParser(CsvParseOptions opts, CsvErrorContext err
     by_field_[spec.index] = c.get();
     cols_.push_back(std::move(c));
   }
+  for (const table::ReadTerm& t : opts_.where) {
+    if (t.column >= cols_.size()) throw Error("BAD_ARGUMENT", "a filter term names column " + std::to_string(t.column) + " of " + std::to_string(cols_.size()), "");
+    terms_.push_back(Term{cols_[t.column].get(), t.op, t.op == table::Compare::NotNull ? table::Literal{} : table::parse_literal(cols_[t.column]->spec.type, t.literal)});
+  }
   delim_[opts_.dialect.sep] = delim_['\n'] = delim_['\r'] = true;
   // A separator that can appear inside a number ("1.5" with sep '.') would be read as part of it.
   const uint8_t s = opts_.dialect.sep;
@@ -252,10 +256,49 @@ void CsvPartitionParser::parse(const uint8_t* buf, size_t n, uint64_t offset) {
     }
     if (f + 1 != nfields) throw_ragged_row(errors_, offset_of(row), nfields, f + 1);
     if (p < end && *p++ == '\r' && p < end && *p == '\n') ++p;  // the line end
-    ++nrows_;
+    if (!terms_.empty() && !row_passes()) drop_row();
+    else ++nrows_;
   }
   parsed_bytes_ += n;
   if (!reserved_) reserve_for_expected();
+}
+
+// The row just parsed (each column's last value) against every term; a null passes only NotNull's
+// opposite, never a comparison, and a NaN no comparison (pandas' rules, or a superset of them).
+bool CsvPartitionParser::row_passes() const {
+  for (const Term& t : terms_) {
+    const Column& c = *t.column;
+    if (c.has_null && !c.valid.back()) return false;
+    using table::ColumnType;
+    bool ok = true;
+    switch (c.spec.type) {
+      case ColumnType::Float64: ok = table::compare(t.op, c.f64.back(), t.value.f); break;
+      case ColumnType::Bool: ok = table::compare(t.op, int64_t{c.u8.back()}, t.value.i); break;
+      case ColumnType::String: {
+        const int32_t code = c.codes.back();
+        const auto& off = c.dict->offsets();
+        const std::string_view s(reinterpret_cast<const char*>(c.dict->bytes().data()) + off[code], off[code + 1] - off[code]);
+        ok = table::compare(t.op, s, std::string_view(t.value.s));  // bytes, as UTF-8 orders code points
+        break;
+      }
+      default: ok = table::compare(t.op, c.i64.back(), t.value.i); break;
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// Takes back the values the last row pushed (its dictionary strings stay: they are harmless).
+void CsvPartitionParser::drop_row() {
+  for (auto& c : cols_) {
+    switch (c->spec.type) {
+      case table::ColumnType::Float64: c->f64.pop_back(); break;
+      case table::ColumnType::Bool: c->u8.pop_back(); break;
+      case table::ColumnType::String: c->codes.pop_back(); break;
+      default: c->i64.pop_back(); break;
+    }
+    if (c->has_null) c->valid.pop_back();
+  }
 }
 
 void CsvPartitionParser::reserve_for_expected() {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "../store/chunk_store.h"
+#include "../table/read_term.h"
 #include "../table/table_builder.h"
 #include "../table/table_format.h"
 #include "csv_errors.h"
@@ -36,6 +37,9 @@ struct CsvParseOptions {
   uint32_t nfields = 0;            // fields in every row (the header's count)
   std::vector<CsvColumn> columns;  // the fields to parse, in output order (distinct indices < nfields)
   std::vector<std::string> na_values;
+  // A filter's terms over `columns` (the planner's pushdown): a row failing one is not kept. It is
+  // still parsed and checked whole, so a bad value fails the read whatever the filter says.
+  std::vector<table::ReadTerm> where;
 };
 
 class CsvPartitionParser {
@@ -67,6 +71,8 @@ class CsvPartitionParser {
   void convert(Column& c, const uint8_t* text, size_t n, const uint8_t* at);
   const uint8_t* field_end(const uint8_t* p, const uint8_t* end) const;
   void null(Column& c);
+  bool row_passes() const;
+  void drop_row();
   table::TableBuilder table() const;
   uint64_t offset_of(const uint8_t* p) const { return offset_ + static_cast<uint64_t>(p - buf_); }
 
@@ -75,6 +81,12 @@ class CsvPartitionParser {
   NaSet na_;
   std::vector<std::unique_ptr<Column>> cols_;
   std::vector<Column*> by_field_;  // nfields entries: the column parsing that field, or null
+  struct Term {
+    const Column* column;
+    table::Compare op;
+    table::Literal value;
+  };
+  std::vector<Term> terms_;
   bool delim_[256] = {};           // separator, \n, \r: where an unquoted field ends
   bool fused_numbers_ = true;      // false when the separator could be part of a number
   std::vector<uint8_t> scratch_;   // a quoted field's text when it had to be unescaped

@@ -49,41 +49,27 @@ duck::Type result_type(ColumnType t) {
 
 [[noreturn]] void bad_term(const std::string& why) { throw Error("BAD_TASK", "read_parquet: " + why, "this is a bug in the planner, please report it"); }
 
-// A term's literal as SQL of the column's store type, checked here: nothing unparsed reaches the query.
+// A term's literal as SQL of the column's store type, parsed first: nothing unparsed reaches the query.
 std::string literal_sql(ColumnType t, const std::string& text) {
-  const char* end = text.data() + text.size();
+  const table::Literal v = table::parse_literal(t, text);
   switch (t) {
-    case ColumnType::Int64:
-    case ColumnType::Timestamp: {
-      int64_t x = 0;
-      const auto res = std::from_chars(text.data(), end, x);
-      if (text.empty() || res.ec != std::errc() || res.ptr != end) bad_term("an integer literal is '" + text + "'");
-      return std::to_string(x);
-    }
     case ColumnType::Float64: {
-      double x = 0;
-      const auto res = std::from_chars(text.data(), end, x);
-      if (text.empty() || res.ec != std::errc() || res.ptr != end || !std::isfinite(x)) bad_term("a float literal is '" + text + "'");
       char buf[32];
-      const auto printed = std::to_chars(buf, buf + sizeof buf, x);  // shortest text that reads back as x
+      const auto printed = std::to_chars(buf, buf + sizeof buf, v.f);  // shortest text that reads back as v.f
       return "CAST('" + std::string(buf, printed.ptr) + "' AS DOUBLE)";
     }
-    case ColumnType::Bool:
-      if (text != "0" && text != "1") bad_term("a bool literal is '" + text + "'");
-      return text == "1" ? "true" : "false";
-    case ColumnType::String:
-      if (text.find('\0') != std::string::npos) bad_term("a string literal holds a NUL byte");
-      return duck::quote_literal(text);
-    case ColumnType::Timedelta: break;
+    case ColumnType::Bool: return v.i ? "true" : "false";
+    case ColumnType::String: return duck::quote_literal(v.s);
+    default: return std::to_string(v.i);
   }
-  bad_term("a term compares a timedelta column");
 }
 
-std::string term_sql(const RowGroupRead& r, const ReadTerm& t) {
+std::string term_sql(const RowGroupRead& r, const table::ReadTerm& t) {
   if (t.column >= r.columns.size() || r.columns[t.column].constant) bad_term("a term names a column it does not read");
   const ReadColumn& c = r.columns[t.column];
   if (t.plain && c.type == ColumnType::Timestamp) bad_term("a timestamp term compares the file's value");
   const std::string lhs = t.plain ? duck::quote_ident(c.name) : select_expr(c);
+  using table::Compare;
   switch (t.op) {
     case Compare::NotNull: return lhs + " IS NOT NULL";
     case Compare::Eq: return lhs + " = " + literal_sql(c.type, t.literal);
@@ -100,7 +86,7 @@ std::string query_of(const RowGroupRead& r, const std::vector<const ReadColumn*>
   for (size_t k = 0; k < cols.size(); ++k) sql += (k ? ", " : "") + select_expr(*cols[k]);
   sql += " FROM " + duck::scan_of(r.path, true) + " WHERE file_row_number >= " + std::to_string(r.first_row) +
          " AND file_row_number < " + std::to_string(r.end_row);
-  for (const ReadTerm& t : r.where) sql += " AND " + term_sql(r, t);
+  for (const table::ReadTerm& t : r.where) sql += " AND " + term_sql(r, t);
   return sql;
 }
 

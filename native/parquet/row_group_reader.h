@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "../store/chunk_store.h"
+#include "../table/read_term.h"
 #include "../table/table_format.h"
 
 namespace tessera::parquet {
@@ -29,25 +30,12 @@ struct ReadColumn {
   std::optional<std::string> value;
 };
 
-// One pushed-down term: columns[column] op literal. The literal is text in the column's store type
-// (an int64 or ns timestamp as a decimal integer, a float64 as a decimal number, a bool as 0/1, a
-// string as itself); Compare::NotNull has none. `plain`: the file holds the column in the store's
-// own DuckDB type (BIGINT, DOUBLE, VARCHAR, BOOLEAN), so the comparison can name the column as it
-// is and DuckDB evaluates it inside the Parquet scan; otherwise it compares the cast value.
-enum class Compare { Eq, Lt, Le, Gt, Ge, NotNull };
-struct ReadTerm {
-  size_t column = 0;
-  Compare op = Compare::Eq;
-  bool plain = false;
-  std::string literal;
-};
-
 struct RowGroupRead {
   std::string path;
   int64_t row_group = 0;  // the first row group of the range: for messages
   int64_t first_row = 0, end_row = 0;
   std::vector<ReadColumn> columns;
-  std::vector<ReadTerm> where;
+  std::vector<table::ReadTerm> where;  // `plain`: the file holds the column in the store's own DuckDB type
 };
 
 std::shared_ptr<Chunk> read_row_group(const RowGroupRead& read, int owner);

@@ -5,7 +5,7 @@
 // src-main/collections/dataframe/kinds/read-csv.ts.
 //   fields: file, start, end, sep (string), quote (string, "" for none), nfields,
 //           ncols, ncols x [name (string), type (table::ColumnType), index],
-//           nna, nna x na value (string)
+//           nna, nna x na value (string), the filter's terms (tasks/read_terms.h)
 //
 // The file is the job's (opened once per worker through the job's file table, checked against the
 // size and mtime the job was planned with). Blocks of it are read with pread on the file's
@@ -25,6 +25,7 @@
 #include "../../io/mapped_file.h"
 #include "../../store/chunk_store.h"
 #include "../kind.h"
+#include "../read_terms.h"
 
 namespace tessera {
 
@@ -71,6 +72,7 @@ ReadCsvTask decode(Reader& r, int owner) {
   }
   const size_t nna = r.count(4096);
   for (size_t k = 0; k < nna; ++k) t.opts.na_values.push_back(r.string_ref());
+  t.opts.where = read_terms(r, ncols);
   return t;
 }
 

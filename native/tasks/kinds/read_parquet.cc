@@ -5,7 +5,7 @@
 //   fields: file, library (string), row group, first, end, bytes in (the range's compressed bytes),
 //           ncols, ncols x [name (string), type (table::ColumnType), origin], where origin is
 //           0 (read from the file), 1 (a constant null) or 2 followed by the constant (string),
-//           nterms, nterms x [column, op (parquet::Compare), plain (0/1), literal (string; not for NotNull)]
+//           the filter's terms (tasks/read_terms.h)
 //
 // The file comes through the job's file table, so it is checked against the size and mtime the job
 // planned with; DuckDB opens it by path (its own reads, not the mapping). The chunk is published
@@ -17,6 +17,7 @@
 #include "../../parquet/row_group_reader.h"
 #include "../../store/chunk_store.h"
 #include "../kind.h"
+#include "../read_terms.h"
 
 namespace tessera {
 
@@ -51,16 +52,9 @@ ReadParquetTask decode(Reader& r, int owner) {
       Reader::bad("read_parquet: a constant column is int64 or string");
     t.read.columns.push_back(std::move(c));
   }
-  const size_t nterms = r.count(1 << 16);
-  for (size_t k = 0; k < nterms; ++k) {
-    parquet::ReadTerm term;
-    term.column = static_cast<size_t>(r.integer(0, static_cast<int64_t>(ncols) - 1));
-    term.op = static_cast<parquet::Compare>(r.integer(0, static_cast<int64_t>(parquet::Compare::NotNull)));
-    term.plain = r.integer(0, 1) != 0;
-    if (term.op != parquet::Compare::NotNull) term.literal = r.string_ref();
+  t.read.where = read_terms(r, ncols);
+  for (const table::ReadTerm& term : t.read.where)
     if (t.read.columns[term.column].constant) Reader::bad("read_parquet: a term compares a constant column");
-    t.read.where.push_back(std::move(term));
-  }
   return t;
 }
 

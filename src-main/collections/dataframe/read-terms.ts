@@ -19,6 +19,29 @@ import type { ColumnType } from './schema.js';
 
 export type ReadCompare = '==' | '<' | '<=' | '>' | '>=' | 'notna';
 
+/** native/table/read_term.h's Compare. */
+export const COMPARE_CODES: Record<ReadCompare, number> = { '==': 0, '<': 1, '<=': 2, '>': 3, '>=': 4, notna: 5 };
+
+/** A term as a read task carries it: `column` indexes the read's columns. */
+export interface TaskTerm {
+  column: number;
+  op: ReadCompare;
+  /** Parquet only: the file holds the column in the store's own DuckDB type. */
+  plain?: boolean;
+  literal?: string;
+}
+
+/** The terms' encoding in read_csv and read_parquet (native/tasks/read_terms.h). */
+export function encodeTerms(w: { push(x: number): void }, terms: TaskTerm[] | undefined, stringIndex: (s: string) => number): void {
+  const list = terms ?? [];
+  w.push(list.length);
+  for (const t of list) {
+    w.push(t.column); w.push(COMPARE_CODES[t.op]); w.push(t.plain ? 1 : 0);
+    if (t.op !== 'notna') w.push(stringIndex(t.literal ?? ''));
+  }
+}
+
+/** A filter's term a reader may apply, by column name. */
 export interface ReadTerm {
   column: string;
   dtype: ColumnType;

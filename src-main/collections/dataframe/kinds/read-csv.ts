@@ -8,7 +8,7 @@
  * so a quoted line break never splits a row: ADR 0014); consecutive boundaries make the ranges.
  *
  * Encoding: [file, start, end, sep, quote, nfields, ncols, ncols x [name, dtype, index], nna,
- * nna x naValue]; the file through the job's file table (mapped once per worker, checked against the
+ * nna x naValue, the filter's terms (encodeTerms)]; the file through the job's file table (mapped once per worker, checked against the
  * size and mtime the job planned with), every string through its string table.
  */
 import { TesseraError } from '../../../engine/errors.js';
@@ -16,6 +16,7 @@ import type { TaskKind } from '../../../engine/task-kinds.js';
 import type { ColumnType } from '../schema.js';
 import { TYPE_CODES } from './table-program.js';
 import type { TableDType } from '../../../native/addon.js';
+import { encodeTerms, type TaskTerm } from '../read-terms.js';
 
 export type CsvColumnDType = Exclude<TableDType, 'timedelta'>;
 
@@ -41,6 +42,8 @@ export interface ReadCsvSpec {
   columns: ReadCsvColumn[];
   /** The strings that mean a missing value (the sniffer's naValues). */
   naValues: string[];
+  /** Filter terms (read-terms.ts) a row must pass to be kept; it is parsed and checked whole either way. */
+  where?: TaskTerm[];
   /** The bytes the table chunk will take (the memory gate counts it before the task runs). */
   estBytes: number;
 }
@@ -62,6 +65,7 @@ export const readCsvKind: TaskKind<ReadCsvSpec> = {
     }
     w.push(spec.naValues.length);
     for (const v of spec.naValues) w.push(ctx.stringIndex(v));
+    encodeTerms(w, spec.where, (s) => ctx.stringIndex(s));
   },
   estimate: (spec) => spec.estBytes,
 };

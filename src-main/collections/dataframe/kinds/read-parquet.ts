@@ -5,8 +5,8 @@
  * fills without reading. The planner (parquet-source.ts) takes the ranges from the files' footers.
  *
  * Encoding: [file, library, rowGroup, firstRow, endRow, bytesIn, ncols, ncols x [name, dtype,
- * origin (0 file, 1 constant null, 2 constant), constant?], nterms, nterms x [column, op, plain,
- * literal?]]; the file through the job's file table
+ * origin (0 file, 1 constant null, 2 constant), constant?], the filter's terms (encodeTerms)];
+ * the file through the job's file table
  * (checked against the size and mtime the job planned with), strings through the string table.
  */
 import { TesseraError } from '../../../engine/errors.js';
@@ -14,7 +14,7 @@ import type { TaskKind } from '../../../engine/task-kinds.js';
 import type { ColumnType } from '../schema.js';
 import { TYPE_CODES } from './table-program.js';
 import type { TableDType } from '../../../native/addon.js';
-import type { ReadCompare } from '../read-terms.js';
+import { encodeTerms, type TaskTerm } from '../read-terms.js';
 
 export interface ReadParquetColumn {
   name: string;
@@ -41,13 +41,10 @@ export interface ReadParquetSpec {
    * `column` indexes `columns`; `plain`: the file holds it in the store's own DuckDB type, so the
    * term can name the file's column (and DuckDB test it inside the Parquet reader).
    */
-  where?: { column: number; op: ReadCompare; plain: boolean; literal?: string }[];
+  where?: TaskTerm[];
   /** The bytes the table chunk will take (the memory gate counts it before the task runs). */
   estBytes: number;
 }
-
-/** native/parquet/row_group_reader.h's Compare. */
-const COMPARE_CODES: Record<ReadCompare, number> = { '==': 0, '<': 1, '<=': 2, '>': 3, '>=': 4, notna: 5 };
 
 /** What a file holds: every column type but timedeltas (which only operators make). */
 const DTYPE_CODES: Partial<Record<ColumnType, number>> = { ...TYPE_CODES, timedelta: undefined };
@@ -67,12 +64,7 @@ export const readParquetKind: TaskKind<ReadParquetSpec> = {
       else if (c.constant.value === null) w.push(1);
       else { w.push(2); w.push(ctx.stringIndex(c.constant.value)); }
     }
-    const where = spec.where ?? [];
-    w.push(where.length);
-    for (const t of where) {
-      w.push(t.column); w.push(COMPARE_CODES[t.op]); w.push(t.plain ? 1 : 0);
-      if (t.op !== 'notna') w.push(ctx.stringIndex(t.literal ?? ''));
-    }
+    encodeTerms(w, spec.where, (s) => ctx.stringIndex(s));
   },
   estimate: (spec) => spec.estBytes,
 };
