@@ -68,32 +68,22 @@ describe('filters pushed into the Parquet read', () => {
   });
 
   const datasets = { p: { parquet: 'p.parquet' } };
+  // One filter per job: outputs asking one source for different rows share a read without terms.
+  const countAndSum = async (f: string) => {
+    const r = await runSpec(engine(), { datasets, outputs: { n: `len(p[${f}])`, s: `p[${f}].id.sum()` } }, dir);
+    return r.outputs.map((o) => (o.kind === 'scalar' ? o.value : undefined));
+  };
 
   it('keep the rows the unpushed filter keeps, for random conjunctions over every column type', async () => {
-    await fc.assert(fc.asyncProperty(fc.array(filter, { minLength: 4, maxLength: 4 }), async (filters) => {
-      const outputs: Record<string, string> = {};
-      filters.forEach((f, k) => {
-        outputs[`n${k}`] = `len(p[${f}])`;
-        outputs[`s${k}`] = `p[${f}].id.sum()`;
-        outputs[`un${k}`] = `len(p[(${f}) | (p.id < 0)])`;
-        outputs[`us${k}`] = `p[(${f}) | (p.id < 0)].id.sum()`;
-      });
-      const r = await runSpec(engine(), { datasets, outputs }, dir);
-      const v = Object.fromEntries(r.outputs.map((o) => [o.name, o.kind === 'scalar' ? o.value : undefined]));
-      filters.forEach((f, k) => {
-        expect([v[`n${k}`], v[`s${k}`]], f).toEqual([v[`un${k}`], v[`us${k}`]]);
-      });
-    }), { numRuns: 25 });
+    await fc.assert(fc.asyncProperty(filter, async (f) => {
+      expect(await countAndSum(f), f).toEqual(await countAndSum(`(${f}) | (p.id < 0)`));
+    }), { numRuns: 100 });
   });
 
   it('keep the rows the unpushed filter keeps for signed zeros and the ends of the ranges', async () => {
     const filters = ['p.f64 == 0', 'p.f64 == -0.0', '(0 == p.f64)', 'p.f64 <= 0', "p.t < '2200-01-01'", 'p.big == 9007199254740993', 'p.id >= -9223372036854775808'];
-    const outputs: Record<string, string> = {};
-    filters.forEach((f, k) => { outputs[`n${k}`] = `len(p[${f}])`; outputs[`u${k}`] = `len(p[(${f}) | (p.id < 0)])`; });
-    const r = await runSpec(engine(), { datasets, outputs }, dir);
-    const v = Object.fromEntries(r.outputs.map((o) => [o.name, o.kind === 'scalar' ? o.value : undefined]));
-    filters.forEach((f, k) => expect(v[`n${k}`], f).toBe(v[`u${k}`]));
-    expect(v.n0).toBeGreaterThan(500); // the -0.0 rows (every fifth) and the 0.0 ones
+    for (const f of filters) expect(await countAndSum(f), f).toEqual(await countAndSum(`(${f}) | (p.id < 0)`));
+    expect((await countAndSum('p.f64 == 0'))[0]).toBeGreaterThan(500); // the -0.0 rows (every fifth) and the 0.0 ones
   });
 
   it('read fewer rows when a term can be pushed, and as many when none can', async () => {

@@ -263,8 +263,8 @@ void CsvPartitionParser::parse(const uint8_t* buf, size_t n, uint64_t offset) {
   if (!reserved_) reserve_for_expected();
 }
 
-// The row just parsed (each column's last value) against every term; a null passes only NotNull's
-// opposite, never a comparison, and a NaN no comparison (pandas' rules, or a superset of them).
+// The row just parsed (each column's last value) against every term: a null fails every term
+// (notna included) and a NaN every comparison, as in pandas.
 bool CsvPartitionParser::row_passes() const {
   for (const Term& t : terms_) {
     const Column& c = *t.column;

@@ -47,6 +47,8 @@ export interface LowerOptions {
   fullHeads?: boolean;
   /** The columns to read of each source's partitions (a first lowering's readColumns): one read serves every output. */
   sharedReads?: ReadonlyMap<string, Set<string>>;
+  /** The filter terms each source's partitions were asked to apply (a first lowering's readTerms). */
+  sharedTerms?: ReadonlyMap<string, Set<string>>;
 }
 
 /** A lowered table: its partitions' keys and estimated bytes. */
@@ -77,6 +79,8 @@ class TableLowering {
 
   /** Per source and partitions read: the columns every output needs of them (sharedReads of a second lowering). */
   readonly readColumns = new Map<string, Set<string>>();
+  /** Per source and partitions read: the pushable filter terms each output asked for (sharedTerms). */
+  readonly readTerms = new Map<string, Set<string>>();
 
   /** The columns of each layer's partitions (for the chunk view's grid). */
   readonly layerColumns = new Map<string, Column[]>();
@@ -117,14 +121,20 @@ class TableLowering {
       if (!read.length) read = all.slice(0, 1); // every plan has a partition (an empty one here)
       read = read.slice(0, partitionLimit ?? read.length);
       const count = read.length;
-      // Terms of the filter the reader applies itself (the filter still runs on what it keeps).
-      const where = filter && n.source.pushdown ? n.source.pushdown(filter) : [];
       // Outputs reading the same partitions of a source share one read of all the columns they use.
-      const shareKey = JSON.stringify([n.source.identity, read, where]);
+      const shareKey = JSON.stringify([n.source.identity, read]);
       const union = this.readColumns.get(shareKey) ?? new Set<string>();
       for (const c of needed) union.add(c);
       this.readColumns.set(shareKey, union);
       if (this.opts.sharedReads) columns.splice(0, columns.length, ...n.columns.filter((c) => this.opts.sharedReads!.get(shareKey)?.has(c.name) ?? needed.has(c.name)));
+      // Terms of the filter the reader applies itself (the filter still runs on what it keeps),
+      // unless outputs ask the same partitions for different rows: one shared read is cheaper
+      // than a read per filter.
+      let where = filter && n.source.pushdown ? n.source.pushdown(filter) : [];
+      const asked = this.readTerms.get(shareKey) ?? new Set<string>();
+      asked.add(JSON.stringify(where));
+      this.readTerms.set(shareKey, asked);
+      if ((this.opts.sharedTerms?.get(shareKey)?.size ?? 1) > 1) where = [];
       const sig = JSON.stringify(['source', n.source.identity, columns.map((c) => c.name), read, where]);
       return this.memoized(sig, () => {
         const layer = this.layer(n.source.label, n.source.label, [], count);
@@ -394,10 +404,11 @@ function rowBytes(columns: Column[]): number {
 }
 
 export function lowerTables(outputs: { name: string; node: TableNode }[], opts: LowerOptions = {}): TableGraph {
-  // A first lowering learns which columns all outputs read of each source; the second reads them once.
+  // A first lowering learns which columns (and filter terms) all outputs read of each source's
+  // partitions; the second reads them once.
   const survey = new TableLowering(opts);
   for (const o of outputs) survey.node(o.node);
-  const lowering = new TableLowering({ ...opts, sharedReads: survey.readColumns });
+  const lowering = new TableLowering({ ...opts, sharedReads: survey.readColumns, sharedTerms: survey.readTerms });
   const plans = outputs.map((o): TableOutputPlan => {
     const p = lowering.node(o.node);
     return { name: o.name, columns: o.node.columns, keys: p.keys, limit: p.limit, tail: p.tail, heads: p.heads ?? [] };
