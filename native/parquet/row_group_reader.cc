@@ -47,8 +47,6 @@ duck::Type result_type(ColumnType t) {
   }
 }
 
-[[noreturn]] void bad_term(const std::string& why) { throw Error("BAD_TASK", "read_parquet: " + why, "this is a bug in the planner, please report it"); }
-
 // A term's literal as SQL of the column's store type, parsed first: nothing unparsed reaches the query.
 std::string literal_sql(ColumnType t, const std::string& text) {
   const table::Literal v = table::parse_literal(t, text);
@@ -64,10 +62,9 @@ std::string literal_sql(ColumnType t, const std::string& text) {
   }
 }
 
+// A term as SQL (read_parquet's decoder checked it names a column read from the file).
 std::string term_sql(const RowGroupRead& r, const table::ReadTerm& t) {
-  if (t.column >= r.columns.size() || r.columns[t.column].constant) bad_term("a term names a column it does not read");
   const ReadColumn& c = r.columns[t.column];
-  if (t.plain && c.type == ColumnType::Timestamp) bad_term("a timestamp term compares the file's value");
   const std::string lhs = t.plain ? duck::quote_ident(c.name) : select_expr(c);
   using table::Compare;
   switch (t.op) {
@@ -78,7 +75,7 @@ std::string term_sql(const RowGroupRead& r, const table::ReadTerm& t) {
     case Compare::Gt: return lhs + " > " + literal_sql(c.type, t.literal);
     case Compare::Ge: return lhs + " >= " + literal_sql(c.type, t.literal);
   }
-  bad_term("a term has an unknown comparison");
+  throw Error("BAD_TASK", "read_parquet: a term has an unknown comparison", "this is a bug in the planner, please report it");
 }
 
 std::string query_of(const RowGroupRead& r, const std::vector<const ReadColumn*>& cols) {

@@ -53,8 +53,12 @@ ReadParquetTask decode(Reader& r, int owner) {
     t.read.columns.push_back(std::move(c));
   }
   t.read.where = read_terms(r, ncols);
-  for (const table::ReadTerm& term : t.read.where)
-    if (t.read.columns[term.column].constant) Reader::bad("read_parquet: a term compares a constant column");
+  for (const table::ReadTerm& term : t.read.where) {
+    const parquet::ReadColumn& c = t.read.columns[term.column];
+    if (c.constant) Reader::bad("read_parquet: a term compares a constant column");
+    // A timestamp's file value has another unit than the store's ns: only its cast compares.
+    if (term.plain && c.type == table::ColumnType::Timestamp) Reader::bad("read_parquet: a timestamp term compares the file's value");
+  }
   return t;
 }
 

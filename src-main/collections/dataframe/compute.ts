@@ -176,16 +176,8 @@ function describeResults(requested: { name: string; output: TableOutput }[], res
 
 /** The last `n` rows of partitions `ids`, in order. */
 function readLastRows(ids: number[], columns: Column[], n: number): Cell[][] {
-  const chunks: Cell[][][] = [];
-  let have = 0;
-  for (let k = ids.length - 1; k >= 0 && have < n; k--) {
-    const p = native().readTable(ids[k]);
-    const values = columns.map((c) => ({ ...p.columns.find((x) => x.name === c.name)!, dtype: c.dtype }) as TableColumnValues);
-    const rows = toRows(values, p.nrows);
-    chunks.unshift(rows.slice(Math.max(0, rows.length - (n - have))));
-    have += chunks[0].length;
-  }
-  return chunks.flat();
+  const last = lastRows(ids, n);
+  return readRows(last.ids, columns, last.skip + n).slice(last.skip);
 }
 
 /** One run's task stream and stats after another's (the tables, then their files). */

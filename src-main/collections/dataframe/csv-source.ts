@@ -11,7 +11,7 @@ import type { ReadCsvSpec } from './kinds/index.js';
 import { bytesPerValue, type Column, type ColumnType } from './schema.js';
 import type { TableSource } from './table-source.js';
 import { FileVersionCache } from './file-version-cache.js';
-import { readTerms } from './read-terms.js';
+import { taskTerms, termsOver } from './read-terms.js';
 
 /**
  * Big enough to amortise a task, small enough for several per worker. Measured (bench/csv-parse.mjs):
@@ -131,16 +131,12 @@ export function csvTableSource(source: CsvSource): TableSource {
     files: source.files.map(({ path, size, mtimeNs }) => ({ path, size, mtimeNs })),
     identity: JSON.stringify(['csv', source.files.map((f) => f.path), source.sep, source.quote, source.naValues]),
     pushdown(filter) {
-      return readTerms(filter).filter((t) => source.columns.some((c) => c.name === t.column && c.dtype === t.dtype));
+      return termsOver(filter, source.columns);
     },
     readTask(p, columns, terms = []) {
       const part = source.partitions[p];
       const wanted = columns.map((c) => source.columns.find((s) => s.name === c.name)!);
-      const where = terms.map((t) => {
-        const column = wanted.findIndex((c) => c.name === t.column && c.dtype === t.dtype);
-        if (column < 0) throw new TesseraError('INTERNAL', `read_csv: a pushed-down term names '${t.column}', which the read does not parse`, 'this is a bug in the planner, please report it');
-        return { column, op: t.op, literal: t.literal };
-      });
+      const where = taskTerms('read_csv', terms, wanted);
       const perRow = wanted.reduce((s, c) => s + bytesPerValue(c.dtype), 0) + 8;
       const file = source.files[part.file];
       const textBytes = file.gzip ? Math.max(file.gzip.inflatedSize, file.size) - part.start : part.end - part.start;

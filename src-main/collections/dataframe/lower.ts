@@ -45,13 +45,17 @@ export interface TableGraph extends TaskGraph<TaskSpec> {
 export interface LowerOptions {
   /** Heads read every partition (the second try after a first partition was too short). */
   fullHeads?: boolean;
-  /** The columns to read of each source's partitions (a first lowering's readColumns): one read serves every output. */
-  sharedReads?: ReadonlyMap<string, Set<string>>;
-  /** The filter terms each source's partitions were asked to apply (a first lowering's readTerms). */
-  sharedTerms?: ReadonlyMap<string, Set<string>>;
+  /** What all outputs ask of each source's partitions (a first lowering's reads): one read serves every output. */
+  sharedReads?: ReadonlyMap<string, ReadRequests>;
 }
 
 /** A lowered table: its partitions' keys and estimated bytes. */
+/** What outputs ask of one source's partitions: the columns they use, and the filter terms (as JSON) each would push. */
+interface ReadRequests {
+  columns: Set<string>;
+  terms: Set<string>;
+}
+
 interface Partitions {
   layer: string;
   keys: string[];
@@ -77,10 +81,8 @@ class TableLowering {
     return name;
   }
 
-  /** Per source and partitions read: the columns every output needs of them (sharedReads of a second lowering). */
-  readonly readColumns = new Map<string, Set<string>>();
-  /** Per source and partitions read: the pushable filter terms each output asked for (sharedTerms). */
-  readonly readTerms = new Map<string, Set<string>>();
+  /** Per source and partitions read: what the outputs ask of them (sharedReads of a second lowering). */
+  readonly reads = new Map<string, ReadRequests>();
 
   /** The columns of each layer's partitions (for the chunk view's grid). */
   readonly layerColumns = new Map<string, Column[]>();
@@ -123,18 +125,19 @@ class TableLowering {
       const count = read.length;
       // Outputs reading the same partitions of a source share one read of all the columns they use.
       const shareKey = JSON.stringify([n.source.identity, read]);
-      const union = this.readColumns.get(shareKey) ?? new Set<string>();
-      for (const c of needed) union.add(c);
-      this.readColumns.set(shareKey, union);
-      if (this.opts.sharedReads) columns.splice(0, columns.length, ...n.columns.filter((c) => this.opts.sharedReads!.get(shareKey)?.has(c.name) ?? needed.has(c.name)));
       // Terms of the filter the reader applies itself (the filter still runs on what it keeps),
       // unless outputs ask the same partitions for different rows: one shared read is cheaper
       // than a read per filter.
       let where = filter && n.source.pushdown ? n.source.pushdown(filter) : [];
-      const asked = this.readTerms.get(shareKey) ?? new Set<string>();
-      asked.add(JSON.stringify(where));
-      this.readTerms.set(shareKey, asked);
-      if ((this.opts.sharedTerms?.get(shareKey)?.size ?? 1) > 1) where = [];
+      const asked = this.reads.get(shareKey) ?? { columns: new Set<string>(), terms: new Set<string>() };
+      for (const c of needed) asked.columns.add(c);
+      asked.terms.add(JSON.stringify(where));
+      this.reads.set(shareKey, asked);
+      const shared = this.opts.sharedReads?.get(shareKey);
+      if (shared) {
+        columns.splice(0, columns.length, ...n.columns.filter((c) => shared.columns.has(c.name)));
+        if (shared.terms.size > 1) where = [];
+      }
       const sig = JSON.stringify(['source', n.source.identity, columns.map((c) => c.name), read, where]);
       return this.memoized(sig, () => {
         const layer = this.layer(n.source.label, n.source.label, [], count);
@@ -408,7 +411,7 @@ export function lowerTables(outputs: { name: string; node: TableNode }[], opts: 
   // partitions; the second reads them once.
   const survey = new TableLowering(opts);
   for (const o of outputs) survey.node(o.node);
-  const lowering = new TableLowering({ ...opts, sharedReads: survey.readColumns, sharedTerms: survey.readTerms });
+  const lowering = new TableLowering({ ...opts, sharedReads: survey.reads });
   const plans = outputs.map((o): TableOutputPlan => {
     const p = lowering.node(o.node);
     return { name: o.name, columns: o.node.columns, keys: p.keys, limit: p.limit, tail: p.tail, heads: p.heads ?? [] };

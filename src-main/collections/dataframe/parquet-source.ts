@@ -19,7 +19,7 @@ import { bytesPerValue, type Column, type ColumnType } from './schema.js';
 import type { SourceFile, TableSource } from './table-source.js';
 import { parseTimestamp } from './column-expr.js';
 import { type ColumnStats, partitionsMatching, type StatValue } from './prune.js';
-import { readTerms } from './read-terms.js';
+import { taskTerms, termsOver } from './read-terms.js';
 import { FileVersionCache } from './file-version-cache.js';
 
 export interface ParquetOptions {
@@ -210,17 +210,12 @@ export function parquetTableSource(source: ParquetSource): TableSource {
       return partitionsMatching(filter, source.partitions.length, (p, name) => source.partitions[p].stats[source.columns.findIndex((c) => c.name === name)]);
     },
     pushdown(filter) {
-      return readTerms(filter).filter((t) => source.columns.some((c) => c.name === t.column && !c.hive));
+      return termsOver(filter, source.columns, (c) => !c.hive);
     },
     readTask(p, columns, terms = []) {
       const part = source.partitions[p];
       const wanted = columns.map((c) => source.columns.find((s) => s.name === c.name)!);
-      const where = terms.map((t) => {
-        const column = wanted.findIndex((c) => c.name === t.column);
-        const c = wanted[column];
-        if (!c || c.hive || c.dtype !== t.dtype) throw new TesseraError('INTERNAL', `read_parquet: a pushed-down term names '${t.column}', which the read does not take from the file`, 'this is a bug in the planner, please report it');
-        return { column, op: t.op, plain: c.fileTypes?.[part.file] === PLAIN_TYPES[c.dtype], literal: t.literal };
-      });
+      const where = taskTerms('read_parquet', terms, wanted, (c) => !c.hive, (c) => c.fileTypes?.[part.file] === PLAIN_TYPES[c.dtype]);
       const rows = part.endRow - part.firstRow;
       const estBytes = rows * (wanted.reduce((s, c) => s + bytesPerValue(c.dtype), 0) + 8) + 4096;
       const read = wanted.filter((c) => !c.hive).length;

@@ -15,7 +15,8 @@
  */
 import { conjuncts, FLIP } from './prune.js';
 import type { ColExpr } from './column-expr.js';
-import type { ColumnType } from './schema.js';
+import { TesseraError } from '../../engine/errors.js';
+import type { Column, ColumnType } from './schema.js';
 
 export type ReadCompare = '==' | '<' | '<=' | '>' | '>=' | 'notna';
 
@@ -90,4 +91,18 @@ function termsOf(x: ColExpr): ReadTerm[] {
 export function readTerms(filter: ColExpr | undefined): ReadTerm[] {
   if (!filter) return [];
   return conjuncts(filter).flatMap(termsOf);
+}
+
+/** The terms of `filter` over columns the reader takes itself (`reads`: not a hive key, say). */
+export function termsOver<C extends Column>(filter: ColExpr, columns: readonly C[], reads: (c: C) => boolean = () => true): ReadTerm[] {
+  return readTerms(filter).filter((t) => columns.some((c) => c.name === t.column && c.dtype === t.dtype && reads(c)));
+}
+
+/** Terms as a read task carries them: each by its column's index in the read's `columns`, which must read it. */
+export function taskTerms<C extends Column>(kind: string, terms: ReadTerm[], columns: readonly C[], reads: (c: C) => boolean = () => true, plain?: (c: C) => boolean): TaskTerm[] {
+  return terms.map((t) => {
+    const column = columns.findIndex((c) => c.name === t.column && c.dtype === t.dtype && reads(c));
+    if (column < 0) throw new TesseraError('INTERNAL', `${kind}: a pushed-down term names '${t.column}', which the read does not take from the file`, 'this is a bug in the planner, please report it');
+    return { column, op: t.op, literal: t.literal, ...(plain ? { plain: plain(columns[column]) } : {}) };
+  });
 }
