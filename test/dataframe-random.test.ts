@@ -9,7 +9,6 @@
  * shortest expression that differs.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import { tempDir } from './helpers/engine.js';
 import { tessera } from './helpers/cli.js';
 import { expectSameOutput, pandasResults } from './helpers/frames.js';
 import { rng } from './helpers/rng.js';
+import { duckdbSql } from './helpers/duckdb.js';
 
 /** Rows with a string key (some missing), a small int key, floats (some missing), ints, bools and timestamps (some missing). */
 function rows(n: number, rnd: () => number, first: number): string {
@@ -96,12 +96,8 @@ a = pd.read_csv('a.csv')
   // The same rows as one Parquet file of 256-row groups written by DuckDB, so that pruning and
   // the filter terms pushed into the scan take part.
   beforeAll(async () => {
-    const duckdb = createRequire(import.meta.url)('@duckdb/node-bindings') as {
-      open(path?: string): Promise<unknown>; connect(db: unknown): Promise<unknown>; query(c: unknown, sql: string): Promise<unknown>;
-    };
-    const conn = await duckdb.connect(await duckdb.open());
-    await duckdb.query(conn, 'SET threads = 1');
-    await duckdb.query(conn, `COPY (SELECT * FROM read_csv('${join(dir, 'parts', '*.csv')}', header = true,
+    const duck = await duckdbSql();
+    await duck(`COPY (SELECT * FROM read_csv('${join(dir, 'parts', '*.csv')}', header = true,
       columns = {'id': 'BIGINT', 'k': 'VARCHAR', 'g': 'BIGINT', 'x': 'DOUBLE', 'y': 'BIGINT', 'b': 'BOOLEAN', 'ts': 'TIMESTAMP'}) ORDER BY id)
       TO '${join(dir, 't.parquet')}' (FORMAT parquet, ROW_GROUP_SIZE 256)`);
   });

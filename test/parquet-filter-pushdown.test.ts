@@ -8,17 +8,12 @@
  * tests cover. DuckDB writes the file with bloom filters (COPY's default), which an equality may
  * be tested against: -0.0 rows must still match `== 0`.
  */
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runSpec, tempDir, useEngine } from './helpers/engine.js';
+import { duckdbSql } from './helpers/duckdb.js';
 
-const duckdb = createRequire(import.meta.url)('@duckdb/node-bindings') as {
-  open(path?: string): Promise<unknown>;
-  connect(db: unknown): Promise<unknown>;
-  query(c: unknown, sql: string): Promise<unknown>;
-};
 
 /** Each column with literals to compare it with (some of a type that must not be pushed: int vs float). */
 const COLUMNS: Record<string, string[]> = {
@@ -51,10 +46,9 @@ describe('filters pushed into the Parquet read', () => {
   const dir = tempDir();
 
   beforeAll(async () => {
-    const conn = await duckdb.connect(await duckdb.open());
-    await duckdb.query(conn, 'SET threads = 1');
+    const duck = await duckdbSql();
     // Five row groups of 1,000 rows (rounded to DuckDB's vector size); values spread over every group.
-    await duckdb.query(conn, `COPY (SELECT i AS id,
+    await duck(`COPY (SELECT i AS id,
         CASE WHEN i % 13 = 0 THEN NULL ELSE CAST((i * 7) % 101 - 50 AS INTEGER) END AS i32,
         CAST(9007199254740992 AS BIGINT) + (i % 5) - 2 AS big,
         CASE WHEN i % 19 = 0 THEN NULL WHEN i % 17 = 0 THEN CAST('nan' AS FLOAT) ELSE CAST(((i % 37) - 18) / 4.0 AS FLOAT) END AS f32,

@@ -5,28 +5,22 @@
  * equal results.
  */
 import { writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from './helpers/engine.js';
 import { tessera } from './helpers/cli.js';
+import { duckdbSql } from './helpers/duckdb.js';
 
-const duckdb = createRequire(import.meta.url)('@duckdb/node-bindings') as {
-  open(path?: string): Promise<unknown>;
-  connect(db: unknown): Promise<unknown>;
-  query(c: unknown, sql: string): Promise<unknown>;
-};
 
 describe('Parquet row groups pruned by a filter', () => {
   const dir = tempDir();
   const file = join(dir, 'p.parquet');
 
   beforeAll(async () => {
-    const conn = await duckdb.connect(await duckdb.open());
+    const duck = await duckdbSql();
     // One thread: DuckDB writes the row groups asked for, rounded to its vector size: 9 of 2,048 rows and one
     // of 1,568, sorted by id and t; s is null from id 18000 (in the last two groups).
-    await duckdb.query(conn, 'SET threads = 1');
-    await duckdb.query(conn, `COPY (SELECT i AS id, i * 0.5 AS x, TIMESTAMP '2001-01-01' + to_minutes(i) AS t,
+    await duck(`COPY (SELECT i AS id, i * 0.5 AS x, TIMESTAMP '2001-01-01' + to_minutes(i) AS t,
       CASE WHEN i >= 18000 THEN NULL ELSE 'c' || (i % 5) END AS s FROM range(20000) r(i))
       TO '${file.replace(/'/g, "''")}' (FORMAT parquet, ROW_GROUP_SIZE 2000)`);
   });

@@ -8,7 +8,6 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -16,18 +15,10 @@ import { tempDir } from './helpers/engine.js';
 import { ENV, tessera } from './helpers/cli.js';
 import { pythonWithPandas } from './helpers/pandas.js';
 import { rng } from './helpers/rng.js';
+import { duckdbSql } from './helpers/duckdb.js';
 
-// The JS API of the package whose library the addon loads: only to write fixtures and read footers.
-const duckdb = createRequire(import.meta.url)('@duckdb/node-bindings') as {
-  open(path?: string): Promise<unknown>;
-  connect(db: unknown): Promise<unknown>;
-  query(c: unknown, sql: string): Promise<unknown>;
-};
 
-let conn: unknown;
-async function sql(text: string): Promise<void> {
-  await duckdb.query(conn, text);
-}
+let sql: (text: string) => Promise<unknown>;
 
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const CSV_TYPES = "{'id': 'BIGINT', 'passengers': 'BIGINT', 'fare': 'DOUBLE', 'night': 'BOOLEAN', 'pickup': 'TIMESTAMP', 'city': 'VARCHAR', 'tag': 'VARCHAR', 'note': 'VARCHAR'}";
@@ -111,7 +102,7 @@ describe('tables from Parquet files', () => {
   for (const d of ['year=2020/region=north', 'year=2020/region=south', 'year=2021/region=north', 'year=2021/region=south']) mkdirSync(join(dir, 'hive', d), { recursive: true });
 
   beforeAll(async () => {
-    conn = await duckdb.connect(await duckdb.open(':memory:'));
+    sql = await duckdbSql();
     await sql('SET threads = 1'); // row groups cut as ROW_GROUP_SIZE says (parallel writers merge small ones)
     writeFileSync(join(dir, 'one.csv'), trips(9000, 1));
     await toParquet(join(dir, 'one.csv'), join(dir, 'one.parquet'), 'zstd');

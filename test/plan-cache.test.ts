@@ -5,16 +5,11 @@
  * from the old ones.
  */
 import { writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runSpec, tempDir, useEngine } from './helpers/engine.js';
+import { duckdbSql } from './helpers/duckdb.js';
 
-const duckdb = createRequire(import.meta.url)('@duckdb/node-bindings') as {
-  open(path?: string): Promise<unknown>;
-  connect(db: unknown): Promise<unknown>;
-  query(c: unknown, sql: string): Promise<unknown>;
-};
 
 describe('file plans kept between jobs', () => {
   const engine = useEngine();
@@ -22,9 +17,8 @@ describe('file plans kept between jobs', () => {
   it('plans a rewritten file from its new footer', async () => {
     const dir = tempDir();
     const file = join(dir, 'p.parquet');
-    const conn = await duckdb.connect(await duckdb.open());
-    await duckdb.query(conn, 'SET threads = 1');
-    const write = (rows: number) => duckdb.query(conn, `COPY (SELECT i AS id FROM range(${rows}) r(i)) TO '${file.replace(/'/g, "''")}' (FORMAT parquet, ROW_GROUP_SIZE 2048)`);
+    const duck = await duckdbSql();
+    const write = (rows: number) => duck(`COPY (SELECT i AS id FROM range(${rows}) r(i)) TO '${file.replace(/'/g, "''")}' (FORMAT parquet, ROW_GROUP_SIZE 2048)`);
     const job = async () => {
       const r = await runSpec(engine(), { datasets: { p: { parquet: 'p.parquet' } }, outputs: { n: 'len(p)', s: 'p.id.sum()' } }, dir);
       const v = Object.fromEntries(r.outputs.map((o) => [o.name, o.kind === 'scalar' ? o.value : undefined]));

@@ -5,7 +5,6 @@
  * files (and only those); an upload of a CSV is a table too.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,10 +15,8 @@ import { FileAccess } from '../dist/src-main/service/file-access.js';
 import { JobService } from '../dist/src-main/service/job-service.js';
 import { handleRequest } from '../dist/src-main/service/rpc.js';
 import { tempDir } from './helpers/engine.js';
+import { duckdbSql } from './helpers/duckdb.js';
 
-const duckdb = createRequire(import.meta.url)('@duckdb/node-bindings') as {
-  open(path?: string): Promise<unknown>; connect(db: unknown): Promise<unknown>; query(c: unknown, sql: string): Promise<unknown>;
-};
 
 let engine: Engine;
 let service: JobService;
@@ -33,9 +30,9 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'trips.tsv'), 'origin\tdelay\nSFO\t1.5\n');
   mkdirSync(join(dir, 'parts'));
   for (let k = 0; k < 3; k++) writeFileSync(join(dir, 'parts', `p${k}.csv`), `k,v\n${k},${k * 10}\n${k},${k * 10 + 1}\n`);
-  const conn = await duckdb.connect(await duckdb.open());
+  const duck = await duckdbSql();
   const p = join(dir, 'flights.parquet').replace(/'/g, "''");
-  await duckdb.query(conn, `COPY (SELECT i AS id, CASE WHEN i % 4 = 0 THEN NULL ELSE i * 1.5 END AS delay, 'o' || (i % 3) AS origin FROM range(10000) t(i)) TO '${p}' (FORMAT parquet, ROW_GROUP_SIZE 2048)`);
+  await duck(`COPY (SELECT i AS id, CASE WHEN i % 4 = 0 THEN NULL ELSE i * 1.5 END AS delay, 'o' || (i % 3) AS origin FROM range(10000) t(i)) TO '${p}' (FORMAT parquet, ROW_GROUP_SIZE 2048)`);
 });
 afterAll(async () => {
   await service.close();

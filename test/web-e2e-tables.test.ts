@@ -7,7 +7,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -21,6 +20,7 @@ import { hasChromium, launchChromium } from './helpers/browser.js';
 import { tempDir } from './helpers/engine.js';
 import { pythonWithPandas } from './helpers/pandas.js';
 import { rng } from './helpers/rng.js';
+import { duckdbSql } from './helpers/duckdb.js';
 
 const SHOTS = 'test-output/screenshots';
 const ORIGINS = ['SFO', 'JFK', 'LAX', 'ORD', 'ATL', 'SEA', 'BOS', 'DEN', 'MIA', 'PHX', 'IAH', 'MSP'];
@@ -190,10 +190,9 @@ describe.skipIf(!hasChromium())('tables in the window', () => {
   });
 
   it('shows a dropped Parquet file\'s null counts from its footers, exact rows and row-group partitions', async () => {
-    const duckdb = createRequire(import.meta.url)('@duckdb/node-bindings') as { open(): Promise<unknown>; connect(db: unknown): Promise<unknown>; query(c: unknown, sql: string): Promise<unknown> };
-    const conn = await duckdb.connect(await duckdb.open());
+    const duck = await duckdbSql();
     const path = join(dir, 'legs.parquet');
-    await duckdb.query(conn, `COPY (SELECT i AS leg, CASE WHEN i % 5 = 0 THEN NULL ELSE i / 4 END AS km, 'c' || (i % 7) AS city FROM range(5000) t(i)) TO '${path}' (FORMAT parquet, ROW_GROUP_SIZE 2048)`);
+    await duck(`COPY (SELECT i AS leg, CASE WHEN i % 5 = 0 THEN NULL ELSE i / 4 END AS km, 'c' || (i % 7) AS city FROM range(5000) t(i)) TO '${path}' (FORMAT parquet, ROW_GROUP_SIZE 2048)`);
     const b64 = readFileSync(path).toString('base64');
     await page.getByTestId('drop-zone').evaluate((zone, data) => {
       const dt = new DataTransfer();
