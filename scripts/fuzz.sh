@@ -33,8 +33,8 @@ for src in native/store/chunk_store.cc native/io/*.cc native/table/*.cc native/c
 done
 compile native/kernels/simd/ops_scalar.cc -fno-tree-vectorize
 compile native/kernels/simd/ops_sse2.cc
-compile native/kernels/simd/ops_avx2.cc -mavx2 -mfma -mbmi2
-compile native/kernels/simd/ops_avx512.cc -mavx512f -mavx512dq -mavx512vl -mavx512bw -mavx2 -mfma -mbmi2
+compile native/kernels/simd/ops_avx2.cc -mavx2 -mfma -mbmi -mbmi2 -mpopcnt
+compile native/kernels/simd/ops_avx512.cc -mavx512f -mavx512dq -mavx512vl -mavx512bw -mavx2 -mfma -mbmi -mbmi2 -mpopcnt
 # Wait for every compile; stop if one failed.
 for pid in $(jobs -rp); do wait "$pid"; done
 for obj in "${objs[@]}"; do [[ -f "$obj" ]] || { echo "fuzz: failed to build $obj" >&2; exit 2; }; done

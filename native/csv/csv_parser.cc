@@ -7,27 +7,12 @@
 
 #include "../common/error.h"
 #include "../table/table_builder.h"
+#include "csv_column_values.h"
 #include "values.h"
 
 namespace tessera::csv {
 
 using table::ColumnType;
-
-struct CsvPartitionParser::Column {
-  CsvColumn spec;
-  std::vector<int64_t> i64;     // int64 and timestamp
-  std::vector<double> f64;
-  std::vector<uint8_t> u8;      // bool
-  std::vector<int32_t> codes;   // string
-  std::vector<uint8_t> valid;   // empty until the column's first null, then one byte per row
-  bool has_null = false;
-  bool check_na_first = false;  // a missing-value string reads as a value of this type (e.g. "-999")
-  std::unique_ptr<StringDict> dict;
-
-  void ok() {
-    if (has_null) valid.push_back(1);
-  }
-};
 
 CsvPartitionParser::CsvPartitionParser(CsvParseOptions opts, CsvErrorContext errors)
     : opts_(std::move(opts)), errors_(std::move(errors)), na_(opts_.na_values) {
@@ -90,7 +75,7 @@ const uint8_t* CsvPartitionParser::field_end(const uint8_t* p, const uint8_t* en
 
 void CsvPartitionParser::null(Column& c) {
   if (!c.has_null) {
-    c.valid.assign(nrows_, 1);
+    c.valid.assign(c.size(), 1);
     c.has_null = true;
   }
   c.valid.push_back(0);
@@ -195,15 +180,10 @@ const uint8_t* CsvPartitionParser::parse_field(Column& c, const uint8_t* p, cons
   // The common case, read in place: a plain integer or float that ends at a separator or line end.
   if (fused_numbers_ && !c.check_na_first) {
     if (c.spec.type == ColumnType::Int64) {
-      const uint8_t* q = p;
-      bool neg = false;
-      if (q < end && (*q == '-' || *q == '+')) neg = *q++ == '-';
-      const uint8_t* digits = q;
-      const uint8_t* lim = end - q > 18 ? q + 18 : end;  // 18 digits cannot overflow
-      uint64_t v = 0;
-      while (q < lim && is_digit(*q)) v = v * 10 + static_cast<uint64_t>(*q++ - '0');
-      if (q > digits && (q == end || delim_[*q])) {
-        c.i64.push_back(neg ? -static_cast<int64_t>(v) : static_cast<int64_t>(v));
+      int64_t v;
+      const uint8_t* q = plain_int(p, end, &v);
+      if (q && (q == end || delim_[*q])) {
+        c.i64.push_back(v);
         c.ok();
         return q;
       }
@@ -226,6 +206,12 @@ const uint8_t* CsvPartitionParser::parse_field(Column& c, const uint8_t* p, cons
 void CsvPartitionParser::parse(const uint8_t* buf, size_t n, uint64_t offset) {
   buf_ = buf;
   offset_ = offset;
+  if (!(opts_.columnwise && parse_plain_block(buf, n))) parse_rows(buf, n);
+  parsed_bytes_ += n;
+  if (!reserved_) reserve_for_expected();
+}
+
+void CsvPartitionParser::parse_rows(const uint8_t* buf, size_t n) {
   const uint8_t* p = buf;
   const uint8_t* const end = buf + n;
   const uint8_t sep = opts_.dialect.sep;
@@ -256,32 +242,30 @@ void CsvPartitionParser::parse(const uint8_t* buf, size_t n, uint64_t offset) {
     }
     if (f + 1 != nfields) throw_ragged_row(errors_, offset_of(row), nfields, f + 1);
     if (p < end && *p++ == '\r' && p < end && *p == '\n') ++p;  // the line end
-    if (!terms_.empty() && !row_passes()) drop_row();
+    if (!terms_.empty() && !passes(nrows_)) drop_row();
     else ++nrows_;
   }
-  parsed_bytes_ += n;
-  if (!reserved_) reserve_for_expected();
 }
 
-// The row just parsed (each column's last value) against every term: a null fails every term
-// (notna included) and a NaN every comparison, as in pandas.
-bool CsvPartitionParser::row_passes() const {
+// Value i of the terms' columns against every term: a null fails every term (notna included) and
+// a NaN every comparison, as in pandas.
+bool CsvPartitionParser::passes(size_t i) const {
   for (const Term& t : terms_) {
     const Column& c = *t.column;
-    if (c.has_null && !c.valid.back()) return false;
+    if (c.has_null && !c.valid[i]) return false;
     using table::ColumnType;
     bool ok = true;
     switch (c.spec.type) {
-      case ColumnType::Float64: ok = table::compare(t.op, c.f64.back(), t.value.f); break;
-      case ColumnType::Bool: ok = table::compare(t.op, int64_t{c.u8.back()}, t.value.i); break;
+      case ColumnType::Float64: ok = table::compare(t.op, c.f64[i], t.value.f); break;
+      case ColumnType::Bool: ok = table::compare(t.op, int64_t{c.u8[i]}, t.value.i); break;
       case ColumnType::String: {
-        const int32_t code = c.codes.back();
+        const int32_t code = c.codes[i];
         const auto& off = c.dict->offsets();
         const std::string_view s(reinterpret_cast<const char*>(c.dict->bytes().data()) + off[code], off[code + 1] - off[code]);
         ok = table::compare(t.op, s, std::string_view(t.value.s));  // bytes, as UTF-8 orders code points
         break;
       }
-      default: ok = table::compare(t.op, c.i64.back(), t.value.i); break;
+      default: ok = table::compare(t.op, c.i64[i], t.value.i); break;
     }
     if (!ok) return false;
   }
@@ -290,15 +274,7 @@ bool CsvPartitionParser::row_passes() const {
 
 // Takes back the values the last row pushed (its dictionary strings stay: they are harmless).
 void CsvPartitionParser::drop_row() {
-  for (auto& c : cols_) {
-    switch (c->spec.type) {
-      case table::ColumnType::Float64: c->f64.pop_back(); break;
-      case table::ColumnType::Bool: c->u8.pop_back(); break;
-      case table::ColumnType::String: c->codes.pop_back(); break;
-      default: c->i64.pop_back(); break;
-    }
-    if (c->has_null) c->valid.pop_back();
-  }
+  for (auto& c : cols_) c->truncate(nrows_);
 }
 
 void CsvPartitionParser::reserve_for_expected() {

@@ -3,7 +3,13 @@
 // order; the parser converts the requested columns as it tokenizes, skips the others, and at the
 // end lays the columns out as one Table chunk (table/table_builder.h).
 //
-// Speed: one pass over the bytes, no allocation per field. Integers and floats are read straight
+// Speed: a block without quotes whose rows all have nfields fields (most blocks of most files) is
+// parsed a column at a time (plain_block.cc): one SIMD pass finds every separator and line end,
+// then each wanted column is converted in a tight loop over its fields, the filter's columns
+// first so that strings are looked up only for the rows kept. Any other block, or one where
+// anything unusual turns up (a bad value, a blank line, a stray \r), is parsed row by row, which
+// gives the same table or the same first error. Row by row: one pass over the bytes, no
+// allocation per field. Integers and floats are read straight
 // from the buffer (digits by hand, floats with fast_float) and checked to end at a separator or a
 // line end; anything else (spaces, a sign on a float, quotes, missing values, errors) takes the
 // complete path in values.h. Strings go through the partition's dictionary (string_dict.h), so
@@ -40,6 +46,8 @@ struct CsvParseOptions {
   // A filter's terms over `columns` (the planner's pushdown): a row failing one is not kept. It is
   // still parsed and checked whole, so a bad value fails the read whatever the filter says.
   std::vector<table::ReadTerm> where;
+  // false: every block row by row (the fuzzer compares the two paths).
+  bool columnwise = true;
 };
 
 class CsvPartitionParser {
@@ -65,13 +73,17 @@ class CsvPartitionParser {
 
  private:
   struct Column;
+  bool parse_plain_block(const uint8_t* buf, size_t n);
+  void parse_rows(const uint8_t* buf, size_t n);
+  void parse_known(Column& c, const uint8_t* s, const uint8_t* e);
   const uint8_t* parse_field(Column& c, const uint8_t* p, const uint8_t* end);
   const uint8_t* skip_field(const uint8_t* p, const uint8_t* end, size_t field);
   const uint8_t* quoted(const uint8_t* p, const uint8_t* end, const std::string& name, size_t field, const uint8_t** text, size_t* n);
   void convert(Column& c, const uint8_t* text, size_t n, const uint8_t* at);
   const uint8_t* field_end(const uint8_t* p, const uint8_t* end) const;
   void null(Column& c);
-  bool row_passes() const;
+  bool passes(size_t i) const;
+  void keep_rows(size_t base, size_t rows, uint8_t* keep);
   void drop_row();
   table::TableBuilder table() const;
   uint64_t offset_of(const uint8_t* p) const { return offset_ + static_cast<uint64_t>(p - buf_); }
@@ -90,6 +102,8 @@ class CsvPartitionParser {
   bool delim_[256] = {};           // separator, \n, \r: where an unquoted field ends
   bool fused_numbers_ = true;      // false when the separator could be part of a number
   std::vector<uint8_t> scratch_;   // a quoted field's text when it had to be unescaped
+  std::vector<uint8_t> keep_;      // a column-wise block's rows that pass the filter
+  std::vector<uint8_t> code_passes_;  // a string term's result per dictionary entry
   uint64_t nrows_ = 0;
   uint64_t expected_bytes_ = 0, parsed_bytes_ = 0;
   bool reserved_ = false;

@@ -17,10 +17,12 @@ namespace avx512 { const OpTable& table(); }
 namespace {
 bool cpu_has(const char* level) {
   __builtin_cpu_init();
+  // The AVX levels are also built with BMI1/2 and POPCNT, which every AVX2 CPU has; checked anyway.
+  const bool bits = __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
   if (!std::strcmp(level, "avx512"))
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+    return bits && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
            __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw");
-  if (!std::strcmp(level, "avx2")) return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  if (!std::strcmp(level, "avx2")) return bits && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   return !std::strcmp(level, "sse2") || !std::strcmp(level, "scalar");
 }
 

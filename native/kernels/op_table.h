@@ -4,6 +4,7 @@
 // Every float kernel uses the same operation order at every level (fixed lane counts, no FP
 // contraction), so all levels give bit-identical results and the scalar table is the reference.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 
 #include "../common/dtype.h"
@@ -12,6 +13,15 @@
 namespace tessera {
 
 enum class ReduceKind : uint8_t { Sum, Prod, Mean, Var, Min, Max, ArgMin, ArgMax, Any, All, CountNonzero, Count_ };
+
+// What csv_delimiters saw in a block besides the delimiters: the CSV parser splits fields at the
+// delimiters alone only when there are no quotes and every \r ends a line before its \n.
+struct CsvBlockScan {
+  uint64_t newlines = 0;
+  uint64_t crs = 0;         // \r bytes
+  bool quote = false;       // the quote byte occurs (never, without quoting)
+  bool non_ascii = false;   // a byte >= 0x80 occurs (so a string field may be invalid UTF-8)
+};
 
 // A reduction state: K planes of the accumulator type, one slot per output element.
 struct ReduceSlots {
@@ -47,6 +57,9 @@ struct OpTable {
   void (*matmul_acc[4])(void* c, const void* a, const void* b, int64_t m, int64_t n, int64_t k);
   // Reads n 64-bit words as fast as memory allows: the benchmarks' memory-bandwidth probe.
   uint64_t (*read_probe)(const uint64_t* v, int64_t n);
+  // The offsets of every separator and \n in p[0, n), in order, into out (room for n + 64
+  // entries); returns how many. Quote < 0: no quoting.
+  size_t (*csv_delimiters)(const uint8_t* p, size_t n, uint8_t sep, int quote, uint32_t* out, CsvBlockScan* scan);
 };
 
 // The table in use (best supported level, or TESSERA_SIMD=scalar|sse2|avx2|avx512 if set).

@@ -1,0 +1,240 @@
+// The column-at-a-time parse of a plain block (see csv_parser.h): no quote byte, every row with
+// exactly nfields fields, lines ending in \n or \r\n. One SIMD pass (OpTable::csv_delimiters)
+// lists every separator and \n; with F fields a row, row r's fields end at delimiters rF .. rF+F-1,
+// and the block is plain exactly when there are R*F delimiters of which the R line ends are the
+// last of each row. Each wanted column is then converted in one loop over its fields.
+//
+// With a filter, its columns are parsed first and every term checked per row; the other numbers
+// are still parsed for every row (a bad value fails the read whatever the filter says, as row by
+// row), but a string is looked up in the dictionary only for a kept row: a dropped row's string
+// needs only to be valid UTF-8, which an all-ASCII block is.
+//
+// Anything the fast loops do not take (a bad value, a missing value that needs a second look is
+// still taken; an error is not) rolls the block back and returns false, and the row-by-row parse
+// reads it again, so errors are the row-wise parse's own: the first in row order.
+#include <algorithm>
+#include <cstring>
+#include <string_view>
+#include <fast_float/fast_float.h>
+
+#include "../common/error.h"
+#include "../common/thread_scratch.h"
+#include "../common/utf8.h"
+#include "../kernels/op_table.h"
+#include "csv_column_values.h"
+#include "csv_parser.h"
+
+namespace tessera::csv {
+
+using table::ColumnType;
+
+namespace {
+
+struct DelimiterBuffer;  // the thread_scratch tag
+
+// Keeps the values of rows r with keep[r] among v[base, base + R), in order.
+template <class T>
+void compact(std::vector<T>& v, size_t base, const uint8_t* keep, size_t rows) {
+  T* p = v.data() + base;
+  size_t w = 0;
+  for (size_t r = 0; r < rows; ++r) {
+    p[w] = p[r];
+    w += keep[r];
+  }
+  v.resize(base + w);
+}
+
+// keep[r] &= v[r] op literal for r < rows, the operator chosen once for the loop.
+template <class T>
+void keep_where(table::Compare op, const T* v, T literal, uint8_t* keep, size_t rows) {
+  using table::Compare;
+  switch (op) {
+    case Compare::Eq: for (size_t r = 0; r < rows; ++r) keep[r] &= v[r] == literal; break;
+    case Compare::Lt: for (size_t r = 0; r < rows; ++r) keep[r] &= v[r] < literal; break;
+    case Compare::Le: for (size_t r = 0; r < rows; ++r) keep[r] &= v[r] <= literal; break;
+    case Compare::Gt: for (size_t r = 0; r < rows; ++r) keep[r] &= v[r] > literal; break;
+    case Compare::Ge: for (size_t r = 0; r < rows; ++r) keep[r] &= v[r] >= literal; break;
+    case Compare::NotNull: break;
+  }
+}
+
+// The integer [s, e) of at most 8 digits after an optional sign, read as one 8-byte word rather
+// than digit by digit (the loop's exit is a branch miss per field when lengths vary). The word is
+// the 8 bytes that end at e, so it needs 8 bytes of the block before e: `lo` is the block's start.
+// False when the field is not such an integer (the caller then takes the general path).
+inline bool swar_int(const uint8_t* lo, const uint8_t* s, const uint8_t* e, int64_t* out) {
+  const bool neg = s < e && *s == '-';
+  if (s < e && (*s == '-' || *s == '+')) ++s;
+  const size_t n = static_cast<size_t>(e - s);
+  if (n == 0 || n > 8 || e - lo < 8) return false;
+  uint64_t w;
+  std::memcpy(&w, e - 8, 8);
+  // The digits into the high bytes, the rest '0' (little-endian: the first digit is the lowest byte).
+  const unsigned pad = static_cast<unsigned>(8 - n) * 8;
+  w = pad ? (w >> pad) << pad | (0x3030303030303030ull & ((uint64_t{1} << pad) - 1)) : w;
+  if (((w & 0xF0F0F0F0F0F0F0F0ull) | ((w + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) >> 4) != 0x3333333333333333ull) return false;
+  w -= 0x3030303030303030ull;
+  w = (w * 10 + (w >> 8)) & 0x00FF00FF00FF00FFull;
+  w = (w * 100 + (w >> 16)) & 0x0000FFFF0000FFFFull;
+  w = (w * 10000 + (w >> 32)) & 0xFFFFFFFFull;
+  *out = neg ? -static_cast<int64_t>(w) : static_cast<int64_t>(w);
+  return true;
+}
+
+}  // namespace
+
+// keep[r] for the block's rows base + r: every term passes (as passes(), a column at a time). A
+// string term is decided once per dictionary entry, then looked up by code.
+void CsvPartitionParser::keep_rows(size_t base, size_t rows, uint8_t* keep) {
+  std::fill(keep, keep + rows, uint8_t{1});
+  for (const Term& t : terms_) {
+    const Column& c = *t.column;
+    if (c.has_null) {
+      const uint8_t* valid = c.valid.data() + base;
+      for (size_t r = 0; r < rows; ++r) keep[r] &= valid[r];
+    }
+    switch (c.spec.type) {
+      case ColumnType::Float64: keep_where(t.op, c.f64.data() + base, t.value.f, keep, rows); break;
+      case ColumnType::Bool: {
+        if (t.op == table::Compare::NotNull) break;
+        const uint8_t* v = c.u8.data() + base;
+        for (size_t r = 0; r < rows; ++r) keep[r] &= table::compare(t.op, int64_t{v[r]}, t.value.i);
+        break;
+      }
+      case ColumnType::String: {
+        if (t.op == table::Compare::NotNull) break;
+        const auto& off = c.dict->offsets();
+        const auto* bytes = reinterpret_cast<const char*>(c.dict->bytes().data());
+        // One entry more: a null's code is 0 even when the dictionary is empty.
+        code_passes_.assign(c.dict->count() + 1, 0);
+        for (size_t k = 0; k < c.dict->count(); ++k)
+          code_passes_[k] = table::compare(t.op, std::string_view(bytes + off[k], off[k + 1] - off[k]), std::string_view(t.value.s));
+        const int32_t* codes = c.codes.data() + base;
+        for (size_t r = 0; r < rows; ++r) keep[r] &= code_passes_[static_cast<size_t>(codes[r])];  // a null's code 0 is masked above
+        break;
+      }
+      default: keep_where(t.op, c.i64.data() + base, t.value.i, keep, rows); break;
+    }
+  }
+}
+
+// Converts the unquoted field [s, e) of column c: plain integers and floats in place, anything
+// else through convert (missing values, spaces, other spellings, errors).
+void CsvPartitionParser::parse_known(Column& c, const uint8_t* s, const uint8_t* e) {
+  if (!c.check_na_first) {
+    if (c.spec.type == ColumnType::Int64) {
+      int64_t v;
+      if (swar_int(buf_, s, e, &v) || plain_int(s, e, &v) == e) {
+        c.i64.push_back(v);
+        return c.ok();
+      }
+    } else if (c.spec.type == ColumnType::Float64) {
+      double v;
+      const auto r = fast_float::from_chars(reinterpret_cast<const char*>(s), reinterpret_cast<const char*>(e), v);
+      if (r.ec == std::errc() && reinterpret_cast<const uint8_t*>(r.ptr) == e && s != e && !std::isnan(v)) {
+        c.f64.push_back(v);
+        return c.ok();
+      }
+    }
+  }
+  convert(c, s, static_cast<size_t>(e - s), s);
+}
+
+bool CsvPartitionParser::parse_plain_block(const uint8_t* buf, size_t n) {
+  const size_t F = opts_.nfields;
+  // One field a row has no separator to count, and a blank line would pass for a row.
+  if (F < 2 || n == 0 || n > UINT32_MAX - 64) return false;
+  uint32_t* const d = thread_scratch<uint32_t, DelimiterBuffer>(n + 65);
+  CsvBlockScan scan;
+  size_t m = op_table().csv_delimiters(buf, n, opts_.dialect.sep, opts_.dialect.quote, d, &scan);
+  if (scan.quote) return false;
+  const bool open_end = buf[n - 1] != '\n';  // the file's last row, without a line break
+  if (open_end) d[m++] = static_cast<uint32_t>(n);
+  if (m % F) return false;
+  const size_t rows = m / F;
+  if (scan.newlines + open_end != rows) return false;
+  // Each row's last delimiter must be its line end (with the count above, no other one is); a \r
+  // is allowed only just before one.
+  uint64_t crlf = 0;
+  for (size_t r = 0; r < rows; ++r) {
+    const uint32_t e = d[r * F + F - 1];
+    if (e != n && buf[e] != '\n') return false;
+    crlf += buf[e - 1] == '\r';  // e >= F - 1 >= 1: the row has its separators before e
+  }
+  if (crlf != scan.crs) return false;
+
+  auto field = [&](size_t r, size_t j, const uint8_t** s, const uint8_t** e) {
+    const size_t k = r * F + j;
+    *s = buf + (k == 0 ? 0 : d[k - 1] + 1);
+    *e = buf + d[k];
+    if (j == F - 1 && crlf && *e > *s && (*e)[-1] == '\r') --*e;
+  };
+  const size_t base = nrows_;
+  std::vector<uint8_t> had_null(cols_.size());
+  for (size_t k = 0; k < cols_.size(); ++k) had_null[k] = cols_[k]->has_null;
+  auto roll_back = [&] {
+    for (size_t k = 0; k < cols_.size(); ++k) {
+      Column& c = *cols_[k];
+      if (!had_null[k]) {
+        c.has_null = false;
+        c.valid.clear();
+      }
+      c.truncate(base);
+    }
+  };
+  auto all_rows = [&](Column& c) {
+    const size_t j = c.spec.index;
+    const uint8_t *s, *e;
+    for (size_t r = 0; r < rows; ++r) {
+      field(r, j, &s, &e);
+      parse_known(c, s, e);
+    }
+  };
+  try {
+    if (terms_.empty()) {
+      for (auto& c : cols_) all_rows(*c);
+      nrows_ += rows;
+      return true;
+    }
+    std::vector<uint8_t> in_term(cols_.size(), 0);
+    for (const Term& t : terms_)
+      for (size_t k = 0; k < cols_.size(); ++k) in_term[k] |= cols_[k].get() == t.column;
+    for (size_t k = 0; k < cols_.size(); ++k)
+      if (in_term[k]) all_rows(*cols_[k]);
+    keep_.resize(rows);
+    keep_rows(base, rows, keep_.data());
+    size_t kept = 0;
+    for (size_t r = 0; r < rows; ++r) kept += keep_[r];
+    for (size_t k = 0; k < cols_.size(); ++k) {
+      Column& c = *cols_[k];
+      if (in_term[k] || c.spec.type != ColumnType::String) {
+        if (!in_term[k]) all_rows(c);
+        switch (c.spec.type) {
+          case ColumnType::Float64: compact(c.f64, base, keep_.data(), rows); break;
+          case ColumnType::Bool: compact(c.u8, base, keep_.data(), rows); break;
+          case ColumnType::String: compact(c.codes, base, keep_.data(), rows); break;
+          default: compact(c.i64, base, keep_.data(), rows); break;
+        }
+        if (c.has_null) compact(c.valid, base, keep_.data(), rows);
+        continue;
+      }
+      const size_t j = c.spec.index;
+      const uint8_t *s, *e;
+      for (size_t r = 0; r < rows; ++r) {
+        field(r, j, &s, &e);
+        if (keep_[r]) convert(c, s, static_cast<size_t>(e - s), s);
+        else if (scan.non_ascii && !utf8_valid(s, static_cast<size_t>(e - s))) {
+          roll_back();
+          return false;
+        }
+      }
+    }
+    nrows_ += kept;
+    return true;
+  } catch (const Error&) {
+    roll_back();
+    return false;
+  }
+}
+
+}  // namespace tessera::csv
