@@ -117,7 +117,8 @@ describe('the column-wise parse of plain blocks', () => {
       else if (t.flaw === 'bad-value') {
         const k = t.dtypes.findIndex((d) => d !== 'string');
         if (k >= 0) {
-          lines[at] = rows[at].map((c, j) => (j === k ? 'oops' : c.text)).join(t.sep);
+          const bad = ['oops', '-', '+', '1-', '+-1', '--', '1x'][t.flawAt % 7];
+          lines[at] = rows[at].map((c, j) => (j === k ? bad : c.text)).join(t.sep);
           error = `CSV_BAD_VALUE line ${at + 2} c${k}`;
         }
       } else if (t.flaw === 'bad-utf8') {
@@ -164,9 +165,39 @@ describe('the column-wise parse of plain blocks', () => {
     }), { numRuns: 120 });
   });
 
-  it('reads a 3 MB file of many blocks with a filter the same at every level', () => {
+  it('reads integers of every short shape, and refuses near-integers, at every level', () => {
+    const good = ['0', '7', '-0', '+5', '007', '-1234567', '12345678', '-12345678', '123456789', '+0000001'];
+    const bad = ['-', '+', '1-', '+-1', '--', '1x', '- 1', '1.', '0x1', '١'];
+    const columns = [{ name: 'i', dtype: 'int64' as const, index: 0 }, { name: 'x', dtype: 'int64' as const, index: 1 }];
+    const spec = (path: string, end: number): ReadCsvSpec => ({
+      kind: 'read_csv', path, start: 4, end, sep: ',', quote: '"', nfields: 2, columns, naValues: [''], estBytes: 1 << 20,
+    });
+    // 40 rows: every field of column x a good shape, then one bad text in row 20 (line 22).
+    const rows = Array.from({ length: 40 }, (_, i) => `${i},${good[i % good.length]}`);
+    const path = join(dir, 'ints.csv');
+    writeFileSync(path, `i,x\n${rows.join('\n')}\n`);
+    for (const level of levels) {
+      n.setSimdLevel(level);
+      const { table } = read(path, spec(path, Buffer.byteLength(`i,x\n${rows.join('\n')}\n`)));
+      expect(values(table!.columns[1]), level).toEqual(rows.map((_, i) => BigInt(good[i % good.length])));
+      for (const b of bad) {
+        const text = `i,x\n${rows.map((r, i) => (i === 20 ? `20,${b}` : r)).join('\n')}\n`;
+        const p = join(dir, 'bad-int.csv');
+        writeFileSync(p, text);
+        const { error } = read(p, spec(p, Buffer.byteLength(text)));
+        expect(error?.code, `${level} '${b}'`).toBe('CSV_BAD_VALUE');
+        expect(error?.message, `${level} '${b}'`).toContain('line 22');
+      }
+    }
+    n.setSimdLevel(initial);
+  });
+
+  it('reads a 4 MB file of many blocks, some with quotes, with a filter the same at every level', () => {
     const lines = ['id,x,city,flag'];
-    for (let i = 0; i < 100_000; i++) lines.push(`${i},${(i % 97) / 4},${['Oslo', 'Åre', 'Lima', ''][i % 4]},${i % 3 ? 'True' : 'False'}`);
+    // Quotes in the first block (it goes row by row), none after.
+    // Later blocks bring new dictionary entries ('Oslo3', ...), so a string term meets them late.
+    const city = (i: number) => { const c = ['Oslo', 'Åre', 'Lima', ''][i % 4]; return c && i >= 50_000 ? `${c}${Math.floor(i / 10_000)}` : c; };
+    for (let i = 0; i < 200_000; i++) lines.push(`${i},${(i % 97) / 4},${i < 20_000 && i % 1000 === 1 ? `"${city(i)}"` : city(i)},${i % 3 ? 'True' : 'False'}`);
     const path = join(dir, 'big.csv');
     writeFileSync(path, `${lines.join('\n')}\n`);
     const columns = [{ name: 'id', dtype: 'int64' as const, index: 0 }, { name: 'city', dtype: 'string' as const, index: 2 }, { name: 'x', dtype: 'float64' as const, index: 1 }];
@@ -177,10 +208,14 @@ describe('the column-wise parse of plain blocks', () => {
     for (const level of levels) {
       n.setSimdLevel(level);
       const { table } = read(path, spec);
-      const ids = Array.from({ length: 100_000 }, (_, i) => i).filter((i) => (i % 97) / 4 > 20);
+      const ids = Array.from({ length: 200_000 }, (_, i) => i).filter((i) => (i % 97) / 4 > 20);
       expect(table!.nrows, level).toBe(ids.length);
       expect(Array.from(table!.columns[0].values as BigInt64Array, Number), level).toEqual(ids);
-      expect(values(table!.columns[1]), level).toEqual(ids.map((i) => ['Oslo', 'Åre', 'Lima', null][i % 4]));
+      expect(values(table!.columns[1]), level).toEqual(ids.map((i) => city(i) || null));
+      // A string term, decided once per dictionary entry as blocks add entries.
+      const byCity = read(path, { ...spec, where: [{ column: 1, op: '>', literal: 'Oslo7' }] }).table!;
+      const cityIds = Array.from({ length: 200_000 }, (_, i) => i).filter((i) => city(i) !== '' && Buffer.compare(Buffer.from(city(i)), Buffer.from('Oslo7')) > 0);
+      expect(Array.from(byCity.columns[0].values as BigInt64Array, Number), level).toEqual(cityIds);
     }
     n.setSimdLevel(initial);
   });

@@ -45,7 +45,7 @@ CsvPartitionParser::CsvPartitionParser(CsvParseOptions opts, CsvErrorContext err
   }
   for (const table::ReadTerm& t : opts_.where) {
     if (t.column >= cols_.size()) throw Error("BAD_ARGUMENT", "a filter term names column " + std::to_string(t.column) + " of " + std::to_string(cols_.size()), "");
-    terms_.push_back(Term{cols_[t.column].get(), t.op, t.op == table::Compare::NotNull ? table::Literal{} : table::parse_literal(cols_[t.column]->spec.type, t.literal)});
+    terms_.push_back(Term{cols_[t.column].get(), t.op, t.op == table::Compare::NotNull ? table::Literal{} : table::parse_literal(cols_[t.column]->spec.type, t.literal), {}});
   }
   delim_[opts_.dialect.sep] = delim_['\n'] = delim_['\r'] = true;
   // A separator that can appear inside a number ("1.5" with sep '.') would be read as part of it.

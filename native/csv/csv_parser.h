@@ -97,13 +97,16 @@ class CsvPartitionParser {
     const Column* column;
     table::Compare op;
     table::Literal value;
+    // A string term's result per dictionary entry so far (codes only grow: each is decided once).
+    std::vector<uint8_t> code_passes;
   };
   std::vector<Term> terms_;
   bool delim_[256] = {};           // separator, \n, \r: where an unquoted field ends
   bool fused_numbers_ = true;      // false when the separator could be part of a number
   std::vector<uint8_t> scratch_;   // a quoted field's text when it had to be unescaped
   std::vector<uint8_t> keep_;      // a column-wise block's rows that pass the filter
-  std::vector<uint8_t> code_passes_;  // a string term's result per dictionary entry
+  int quoted_blocks_ = 0;          // blocks in a row the column-wise path gave up on for quotes
+  int skip_blocks_ = 0;            // blocks still to parse row by row without trying
   uint64_t nrows_ = 0;
   uint64_t expected_bytes_ = 0, parsed_bytes_ = 0;
   bool reserved_ = false;

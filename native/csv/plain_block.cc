@@ -9,10 +9,14 @@
 // row), but a string is looked up in the dictionary only for a kept row: a dropped row's string
 // needs only to be valid UTF-8, which an all-ASCII block is.
 //
+// One difference in form, none in values: a missing string in a dropped row gives the row-by-row
+// parse's column a validity buffer (of ones, once the row is dropped) that this path never makes.
+//
 // Anything the fast loops do not take (a bad value, a missing value that needs a second look is
 // still taken; an error is not) rolls the block back and returns false, and the row-by-row parse
 // reads it again, so errors are the row-wise parse's own: the first in row order.
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <string_view>
 #include <fast_float/fast_float.h>
@@ -30,7 +34,12 @@ using table::ColumnType;
 
 namespace {
 
-struct DelimiterBuffer;  // the thread_scratch tag
+constexpr size_t kMaxPlainBlock = size_t{64} << 20;
+
+// thread_scratch tags: the block's delimiter offsets, and one integer column's values and flags.
+struct DelimiterBuffer;
+struct IntBuffer;
+struct IntOkBuffer;
 
 // Keeps the values of rows r with keep[r] among v[base, base + R), in order.
 template <class T>
@@ -58,36 +67,13 @@ void keep_where(table::Compare op, const T* v, T literal, uint8_t* keep, size_t 
   }
 }
 
-// The integer [s, e) of at most 8 digits after an optional sign, read as one 8-byte word rather
-// than digit by digit (the loop's exit is a branch miss per field when lengths vary). The word is
-// the 8 bytes that end at e, so it needs 8 bytes of the block before e: `lo` is the block's start.
-// False when the field is not such an integer (the caller then takes the general path).
-inline bool swar_int(const uint8_t* lo, const uint8_t* s, const uint8_t* e, int64_t* out) {
-  const bool neg = s < e && *s == '-';
-  if (s < e && (*s == '-' || *s == '+')) ++s;
-  const size_t n = static_cast<size_t>(e - s);
-  if (n == 0 || n > 8 || e - lo < 8) return false;
-  uint64_t w;
-  std::memcpy(&w, e - 8, 8);
-  // The digits into the high bytes, the rest '0' (little-endian: the first digit is the lowest byte).
-  const unsigned pad = static_cast<unsigned>(8 - n) * 8;
-  w = pad ? (w >> pad) << pad | (0x3030303030303030ull & ((uint64_t{1} << pad) - 1)) : w;
-  if (((w & 0xF0F0F0F0F0F0F0F0ull) | ((w + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) >> 4) != 0x3333333333333333ull) return false;
-  w -= 0x3030303030303030ull;
-  w = (w * 10 + (w >> 8)) & 0x00FF00FF00FF00FFull;
-  w = (w * 100 + (w >> 16)) & 0x0000FFFF0000FFFFull;
-  w = (w * 10000 + (w >> 32)) & 0xFFFFFFFFull;
-  *out = neg ? -static_cast<int64_t>(w) : static_cast<int64_t>(w);
-  return true;
-}
-
 }  // namespace
 
 // keep[r] for the block's rows base + r: every term passes (as passes(), a column at a time). A
 // string term is decided once per dictionary entry, then looked up by code.
 void CsvPartitionParser::keep_rows(size_t base, size_t rows, uint8_t* keep) {
   std::fill(keep, keep + rows, uint8_t{1});
-  for (const Term& t : terms_) {
+  for (Term& t : terms_) {
     const Column& c = *t.column;
     if (c.has_null) {
       const uint8_t* valid = c.valid.data() + base;
@@ -105,12 +91,14 @@ void CsvPartitionParser::keep_rows(size_t base, size_t rows, uint8_t* keep) {
         if (t.op == table::Compare::NotNull) break;
         const auto& off = c.dict->offsets();
         const auto* bytes = reinterpret_cast<const char*>(c.dict->bytes().data());
-        // One entry more: a null's code is 0 even when the dictionary is empty.
-        code_passes_.assign(c.dict->count() + 1, 0);
-        for (size_t k = 0; k < c.dict->count(); ++k)
-          code_passes_[k] = table::compare(t.op, std::string_view(bytes + off[k], off[k + 1] - off[k]), std::string_view(t.value.s));
+        // One entry more than the dictionary: a null's code is 0 even when it is empty.
+        std::vector<uint8_t>& decided = t.code_passes;
+        const size_t known = decided.empty() ? 0 : decided.size() - 1;
+        decided.resize(c.dict->count() + 1, 0);
+        for (size_t k = known; k < c.dict->count(); ++k)
+          decided[k] = table::compare(t.op, std::string_view(bytes + off[k], off[k + 1] - off[k]), std::string_view(t.value.s));
         const int32_t* codes = c.codes.data() + base;
-        for (size_t r = 0; r < rows; ++r) keep[r] &= code_passes_[static_cast<size_t>(codes[r])];  // a null's code 0 is masked above
+        for (size_t r = 0; r < rows; ++r) keep[r] &= decided[static_cast<size_t>(codes[r])];  // a null's code 0 is masked above
         break;
       }
       default: keep_where(t.op, c.i64.data() + base, t.value.i, keep, rows); break;
@@ -124,7 +112,7 @@ void CsvPartitionParser::parse_known(Column& c, const uint8_t* s, const uint8_t*
   if (!c.check_na_first) {
     if (c.spec.type == ColumnType::Int64) {
       int64_t v;
-      if (swar_int(buf_, s, e, &v) || plain_int(s, e, &v) == e) {
+      if (plain_int(s, e, &v) == e) {
         c.i64.push_back(v);
         return c.ok();
       }
@@ -142,12 +130,24 @@ void CsvPartitionParser::parse_known(Column& c, const uint8_t* s, const uint8_t*
 
 bool CsvPartitionParser::parse_plain_block(const uint8_t* buf, size_t n) {
   const size_t F = opts_.nfields;
-  // One field a row has no separator to count, and a blank line would pass for a row.
-  if (F < 2 || n == 0 || n > UINT32_MAX - 64) return false;
+  // One field a row has no separator to count, and a blank line would pass for a row. A block is
+  // 1 MiB unless one row is longer; the cap keeps offsets (and the integer kernel's gathers) far
+  // inside 32 bits.
+  if (F < 2 || n == 0 || n > kMaxPlainBlock) return false;
+  // A file with quotes has them in most blocks: after two such blocks in a row, the next 15 go
+  // straight to the row-by-row parse, which saves the delimiter pass; then it looks again.
+  if (skip_blocks_ > 0) {
+    --skip_blocks_;
+    return false;
+  }
   uint32_t* const d = thread_scratch<uint32_t, DelimiterBuffer>(n + 65);
   CsvBlockScan scan;
   size_t m = op_table().csv_delimiters(buf, n, opts_.dialect.sep, opts_.dialect.quote, d, &scan);
-  if (scan.quote) return false;
+  if (scan.quote) {
+    if (++quoted_blocks_ >= 2) skip_blocks_ = 15;
+    return false;
+  }
+  quoted_blocks_ = 0;
   const bool open_end = buf[n - 1] != '\n';  // the file's last row, without a line break
   if (open_end) d[m++] = static_cast<uint32_t>(n);
   if (m % F) return false;
@@ -185,6 +185,27 @@ bool CsvPartitionParser::parse_plain_block(const uint8_t* buf, size_t n) {
   auto all_rows = [&](Column& c) {
     const size_t j = c.spec.index;
     const uint8_t *s, *e;
+    if (c.spec.type == ColumnType::Int64 && !c.check_na_first) {
+      // Short integers a vector at a time; the others (and missing values) one by one below.
+      int64_t* v = thread_scratch<int64_t, IntBuffer>(rows);
+      uint8_t* ok = thread_scratch<uint8_t, IntOkBuffer>(rows);
+      const size_t taken = op_table().csv_small_ints(buf, d, F, j, rows, crlf != 0 && j == F - 1, v, ok);
+      if (taken == rows) {
+        c.i64.insert(c.i64.end(), v, v + rows);
+        if (c.has_null) c.valid.insert(c.valid.end(), rows, uint8_t{1});
+        return;
+      }
+      for (size_t r = 0; r < rows; ++r) {
+        if (ok[r]) {
+          c.i64.push_back(v[r]);
+          c.ok();
+          continue;
+        }
+        field(r, j, &s, &e);
+        parse_known(c, s, e);
+      }
+      return;
+    }
     for (size_t r = 0; r < rows; ++r) {
       field(r, j, &s, &e);
       parse_known(c, s, e);
@@ -234,6 +255,9 @@ bool CsvPartitionParser::parse_plain_block(const uint8_t* buf, size_t n) {
   } catch (const Error&) {
     roll_back();
     return false;
+  } catch (...) {  // out of memory: the task fails, with the parser's columns whole
+    roll_back();
+    throw;
   }
 }
 

@@ -14,12 +14,12 @@
 
 namespace tessera::csv {
 
+struct RowBlockBuffer;  // the thread_scratch tag of the blocks read here (never nested on a thread)
+
 // read(offset, dst, n) copies n bytes of the source at offset into dst; parse(buf, n, offset)
 // gets whole rows. Reads `block` bytes at a time, but no further past `end` than `margin` (the last
 // row's tail), doubling both while one row does not fit. Returns the bytes of the rows parsed
 // (the task's bytes in).
-struct RowBlockBuffer;  // the thread_scratch tag of the blocks read here
-
 template <class Read, class Parse>
 uint64_t for_each_row_block(uint64_t size, uint64_t start, uint64_t end, const CsvDialect& d, size_t block, Read&& read, Parse&& parse) {
   constexpr size_t kMargin = 4096;

@@ -134,7 +134,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   static const char* kLevels[] = {"scalar", "sse2", "avx2", "avx512"};
   const char* level = kLevels[(n / 3) % 4];
-  if (op_table_for(level)) set_simd_level(level);
+  set_simd_level(op_table_for(level) ? level : "scalar");
 
   // Whole, then split at exact row starts of a few targets, in tiny blocks.
   const std::vector<uint64_t> whole = {s.data_offset, n};

@@ -60,6 +60,10 @@ struct OpTable {
   // The offsets of every separator and \n in p[0, n), in order, into out (room for n + 64
   // entries); returns how many. Quote < 0: no quoting.
   size_t (*csv_delimiters)(const uint8_t* p, size_t n, uint8_t sep, int quote, uint32_t* out, CsvBlockScan* scan);
+  // Field j of each of `rows` rows (F fields a row; d: csv_delimiters' offsets into buf) as an
+  // integer when it is at most 8 bytes of [+-]digits: out[r], ok[r] = 1; else ok[r] = 0. trim_cr:
+  // the field is a row's last and may end in \r (such a field is not taken). Returns the count taken.
+  size_t (*csv_small_ints)(const uint8_t* buf, const uint32_t* d, size_t F, size_t j, size_t rows, bool trim_cr, int64_t* out, uint8_t* ok);
 };
 
 // The table in use (best supported level, or TESSERA_SIMD=scalar|sse2|avx2|avx512 if set).
