@@ -12,9 +12,9 @@
 // One difference in form, none in values: a missing string in a dropped row gives the row-by-row
 // parse's column a validity buffer (of ones, once the row is dropped) that this path never makes.
 //
-// Anything the fast loops do not take (a bad value, a missing value that needs a second look is
-// still taken; an error is not) rolls the block back and returns false, and the row-by-row parse
-// reads it again, so errors are the row-wise parse's own: the first in row order.
+// A value the fast loops do not take goes through convert (missing values, spaces, other
+// spellings). When that raises an error, the block is rolled back and the row-by-row parse reads
+// it again, so every error is the row-wise parse's own: the first in row order.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
