@@ -1,9 +1,10 @@
 /**
- * The CSV reader's column-wise path (native/csv/plain_block.cc): a block without quotes whose
- * rows all have every field is split at the delimiters one SIMD pass finds
- * (OpTable::csv_delimiters, at every level this CPU has), and a filter's columns are parsed first
- * so strings are looked up only for the rows kept. Random tables, some with what sends a block
- * back to the row-by-row parse (a quoted field, a blank line, a stray \r, a bad value, invalid
+ * The CSV reader's column-wise path (native/csv/plain_block.cc): a block whose quotes only wrap
+ * whole simple fields ("Oslo") and whose rows all have every field is split at the delimiters one
+ * SIMD pass finds (OpTable::csv_delimiters, at every level this CPU has), and a filter's columns
+ * are parsed first so strings are looked up only for the rows kept. Random tables, some with
+ * fields quoted, some with what sends a block back to the row-by-row parse (a quoted field
+ * holding a separator, a blank line, a stray \r, a bad value, invalid
  * UTF-8 in a string column, which fails the read even in a row the filter drops, and in a column
  * not read, which does not), are read with and without a random filter term at every level;
  * the rows must be the ones written (those the term keeps), and an error the same at every level.
@@ -50,6 +51,8 @@ const arbCase = fc.record({
   sep: fc.constantFrom(',', '\t', ';', '|'),
   eol: fc.constantFrom('\n', '\r\n'),
   lastEol: fc.boolean(),
+  // Some fields written "quoted", as many writers do: still plain (the quotes wrap whole fields).
+  quoteSome: fc.boolean(),
   nrows: fc.integer({ min: 1, max: 300 }),
   flaw: fc.constantFrom<Flaw>('none', 'none', 'none', 'quoted', 'blank-line', 'lone-cr', 'bad-value', 'bad-utf8', 'bad-utf8-unread'),
   flawAt: fc.nat(),
@@ -101,7 +104,7 @@ describe('the column-wise parse of plain blocks', () => {
     let file = 0;
     fc.assert(fc.property(arbCase, ({ t, rows }) => {
       const names = t.dtypes.map((_, k) => `c${k}`);
-      const lines = rows.map((r) => r.map((c) => c.text).join(t.sep));
+      const lines = rows.map((r, i) => r.map((c, k) => (t.quoteSome && (i + k) % 3 === 0 ? `"${c.text}"` : c.text)).join(t.sep));
       const at = t.flawAt % rows.length;
       let error: string | null = null;
       // The first column is the one left unread when the flaw is invalid UTF-8 there.
@@ -163,6 +166,21 @@ describe('the column-wise parse of plain blocks', () => {
         for (const [k, c] of columns.entries()) expect(values(r.table!.columns[k]), `${levels[i]} ${c.name}`).toEqual(kept.map((row) => row[c.index].want));
       }
     }), { numRuns: 120 });
+  });
+
+  it('reads a quoted field that holds a separator and a line break whole, though the delimiters still count out', () => {
+    // Split at every delimiter, '"a,' + '\n' + 'b"' would pass for two rows of two fields each.
+    const path = join(dir, 'aligned.csv');
+    const text = 'x,y\n"a,\nb",c\n"d",e\n';
+    writeFileSync(path, text);
+    const columns = [{ name: 'x', dtype: 'string' as const, index: 0 }, { name: 'y', dtype: 'string' as const, index: 1 }];
+    const spec: ReadCsvSpec = { kind: 'read_csv', path, start: 4, end: Buffer.byteLength(text), sep: ',', quote: '"', nfields: 2, columns, naValues: [''], estBytes: 1 << 20 };
+    for (const level of levels) {
+      n.setSimdLevel(level);
+      const { table } = read(path, spec);
+      expect(table!.columns.map(values), level).toEqual([['a,\nb', 'd'], ['c', 'e']]);
+    }
+    n.setSimdLevel(initial);
   });
 
   it('reads integers of every short shape, and refuses near-integers, at every level', () => {

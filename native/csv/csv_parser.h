@@ -3,13 +3,13 @@
 // order; the parser converts the requested columns as it tokenizes, skips the others, and at the
 // end lays the columns out as one Table chunk (table/table_builder.h).
 //
-// Speed: a block without quotes whose rows all have nfields fields (most blocks of most files) is
-// parsed a column at a time (plain_block.cc): one SIMD pass finds every separator and line end,
-// then each wanted column is converted in a tight loop over its fields, the filter's columns
-// first so that strings are looked up only for the rows kept. Any other block, or one where
-// anything unusual turns up (a bad value, a blank line, a stray \r), is parsed row by row, which
-// gives the same table or the same first error. Row by row: one pass over the bytes, no
-// allocation per field. Integers and floats are read straight
+// Speed: a block whose quotes (if any) only wrap whole simple fields ("Oslo") and whose rows all
+// have nfields fields (most blocks of most files) is parsed a column at a time (plain_block.cc):
+// one SIMD pass finds every separator and line end, then each wanted column is converted in a
+// tight loop over its fields, the filter's columns first so that strings are looked up only for
+// the rows kept. Any other block, or one where anything unusual turns up (a bad value, a blank
+// line, a stray \r), is parsed row by row, which gives the same table or the same first error.
+// Row by row: one pass over the bytes, no allocation per field. Integers and floats are read straight
 // from the buffer (digits by hand, floats with fast_float) and checked to end at a separator or a
 // line end; anything else (spaces, a sign on a float, quotes, missing values, errors) takes the
 // complete path in values.h. Strings go through the partition's dictionary (string_dict.h), so

@@ -1,5 +1,6 @@
-// The column-at-a-time parse of a plain block (see csv_parser.h): no quote byte, every row with
-// exactly nfields fields, lines ending in \n or \r\n. One SIMD pass (OpTable::csv_delimiters)
+// The column-at-a-time parse of a plain block (see csv_parser.h): quotes only around whole fields
+// with no separator, line break or quote inside ("Oslo", not "a,b" or "say ""hi"""), every row
+// with exactly nfields fields, lines ending in \n or \r\n. One SIMD pass (OpTable::csv_delimiters)
 // lists every separator and \n; with F fields a row, row r's fields end at delimiters rF .. rF+F-1,
 // and the block is plain exactly when there are R*F delimiters of which the R line ends are the
 // last of each row. Each wanted column is then converted in one loop over its fields.
@@ -143,11 +144,15 @@ bool CsvPartitionParser::parse_plain_block(const uint8_t* buf, size_t n) {
   uint32_t* const d = thread_scratch<uint32_t, DelimiterBuffer>(n + 65);
   CsvBlockScan scan;
   size_t m = op_table().csv_delimiters(buf, n, opts_.dialect.sep, opts_.dialect.quote, d, &scan);
-  if (scan.quote) {
+  if (!scan.quotes_simple) {
     if (++quoted_blocks_ >= 2) skip_blocks_ = 15;
     return false;
   }
   quoted_blocks_ = 0;
+  // Quotes, if any, wrap whole fields ("text" between two delimiters): such a field's text is
+  // what lies between them.
+  const bool quoted = scan.quote;
+  const uint8_t quote = static_cast<uint8_t>(opts_.dialect.quote);
   const bool open_end = buf[n - 1] != '\n';  // the file's last row, without a line break
   if (open_end) d[m++] = static_cast<uint32_t>(n);
   if (m % F) return false;
@@ -168,6 +173,7 @@ bool CsvPartitionParser::parse_plain_block(const uint8_t* buf, size_t n) {
     *s = buf + (k == 0 ? 0 : d[k - 1] + 1);
     *e = buf + d[k];
     if (j == F - 1 && crlf && *e > *s && (*e)[-1] == '\r') --*e;
+    if (quoted && *e - *s >= 2 && **s == quote) ++*s, --*e;
   };
   const size_t base = nrows_;
   std::vector<uint8_t> had_null(cols_.size());

@@ -15,11 +15,12 @@ namespace tessera {
 enum class ReduceKind : uint8_t { Sum, Prod, Mean, Var, Min, Max, ArgMin, ArgMax, Any, All, CountNonzero, Count_ };
 
 // What csv_delimiters saw in a block besides the delimiters: the CSV parser splits fields at the
-// delimiters alone only when there are no quotes and every \r ends a line before its \n.
+// delimiters alone only when its quotes are simple and every \r ends a line before its \n.
 struct CsvBlockScan {
   uint64_t newlines = 0;
   uint64_t crs = 0;         // \r bytes
   bool quote = false;       // the quote byte occurs (never, without quoting)
+  bool quotes_simple = true;  // every quote opens or closes a whole field with no delimiter inside
   bool non_ascii = false;   // a byte >= 0x80 occurs (so a string field may be invalid UTF-8)
 };
 

@@ -1,18 +1,34 @@
 // The CSV reader's structural scan (included by ops_impl.h once per level): the positions of every
 // separator and \n of a block, in order, plus what tells the parser whether it may split fields at
-// those positions alone (quotes, \r, bytes above 0x7F). 64 bytes become a few bit masks (one
-// compare per byte class), and the set bits of separator | newline are written out as offsets.
-// The scalar level is the byte-by-byte reference the others are tested against.
+// those positions alone (quotes, \r, bytes above 0x7F). Each 64 bytes become bit masks (one
+// compare per byte class; the scalar level, the reference, builds them byte by byte), and one
+// step shared by every level counts, checks the quotes and writes out the set bits of
+// separator | newline as offsets.
+//
+// Quotes: the split is still exact when every quoted field is whole and simple, "text" with no
+// separator, line break or quote inside and a separator or line end right after the closing quote.
+// Then each quote sits at a field's start or end, and no delimiter lies between an opening quote
+// and its closing one (the inside of quotes is the prefix XOR of the quote bits). The scan checks
+// exactly that (quotes_simple); anything else (doubled quotes, a quote inside an unquoted field,
+// quoted separators or line breaks) leaves it false.
 
-inline void csv_scan_tail(const uint8_t* p, size_t i, size_t n, uint8_t sep, int quote, uint32_t* out, size_t& k, CsvBlockScan& s) {
-  for (; i < n; ++i) {
-    const uint8_t c = p[i];
-    if (c == sep || c == '\n') out[k++] = static_cast<uint32_t>(i);
-    s.newlines += c == '\n';
-    s.crs += c == '\r';
-    s.quote |= static_cast<int>(c) == quote;
-    s.non_ascii |= c >= 0x80;
+// Masks of one 64-byte word (bit i: byte i), `len` bytes of it in the block.
+struct CsvWordMasks {
+  uint64_t sep, nl, cr, quote, high;
+};
+
+inline CsvWordMasks csv_masks_bytes(const uint8_t* p, size_t len, uint8_t sep, int quote) {
+  CsvWordMasks m{0, 0, 0, 0, 0};
+  for (size_t b = 0; b < len; ++b) {
+    const uint8_t c = p[b];
+    const uint64_t bit = uint64_t{1} << b;
+    if (c == sep) m.sep |= bit;
+    if (c == '\n') m.nl |= bit;
+    if (c == '\r') m.cr |= bit;
+    if (static_cast<int>(c) == quote) m.quote |= bit;
+    if (c >= 0x80) m.high |= bit;
   }
+  return m;
 }
 
 #if defined(__AVX2__)
@@ -29,6 +45,7 @@ inline size_t csv_flatten(uint32_t* out, size_t k, uint32_t base, uint64_t bits)
   }
   return k + count;
 }
+inline uint64_t csv_popcount(uint64_t x) { return static_cast<uint64_t>(_mm_popcnt_u64(x)); }
 #else
 inline size_t csv_flatten(uint32_t* out, size_t k, uint32_t base, uint64_t bits) {
   while (bits) {
@@ -37,26 +54,65 @@ inline size_t csv_flatten(uint32_t* out, size_t k, uint32_t base, uint64_t bits)
   }
   return k;
 }
+inline uint64_t csv_popcount(uint64_t x) { return static_cast<uint64_t>(__builtin_popcountll(x)); }
 #endif
+
+// Bit i of the result: the XOR of bits 0..i of x.
+inline uint64_t csv_prefix_xor(uint64_t x) {
+  x ^= x << 1;
+  x ^= x << 2;
+  x ^= x << 4;
+  x ^= x << 8;
+  x ^= x << 16;
+  x ^= x << 32;
+  return x;
+}
+
+// What the scan carries from one word to the next.
+struct CsvScanCarry {
+  bool after_delimiter = true;  // the previous byte ended a field (the block starts a row)
+  uint64_t inside = 0;          // all ones while a quoted field is open
+  bool quotes_bad = false;
+};
+
+// One word at `base` with `len` bytes (64 but for the last); `next_ends` says whether the byte
+// after it ends a field (a delimiter or \r, or the block's end).
+inline size_t csv_word(const CsvWordMasks& m, uint32_t base, size_t len, bool next_ends, uint32_t* out, size_t k, CsvBlockScan& s, CsvScanCarry& c) {
+  const uint64_t delims = m.sep | m.nl;
+  s.newlines += csv_popcount(m.nl);
+  if (m.cr) s.crs += csv_popcount(m.cr);
+  if (m.quote) {
+    const uint64_t top = uint64_t{1} << (len - 1);
+    const uint64_t starts = delims << 1 | uint64_t{c.after_delimiter};
+    const uint64_t ends = (delims | m.cr) >> 1 | (next_ends ? top : 0);
+    const uint64_t inside = csv_prefix_xor(m.quote) ^ c.inside;  // opening quotes and what they enclose
+    c.quotes_bad |= (m.quote & ~(starts | ends)) != 0 || (delims & inside) != 0;
+    c.inside = (inside & top) ? ~uint64_t{0} : 0;
+  } else if (c.inside) {
+    c.quotes_bad |= delims != 0;
+  }
+  c.after_delimiter = (delims >> (len - 1)) & 1;
+  s.quote |= m.quote != 0;
+  s.non_ascii |= m.high != 0;
+  return csv_flatten(out, k, base, delims);
+}
 
 size_t csv_delimiters(const uint8_t* p, size_t n, uint8_t sep, int quote, uint32_t* out, CsvBlockScan* scan) {
   CsvBlockScan s;
+  CsvScanCarry carry;
   size_t k = 0, i = 0;
-#if defined(__SSE2__) && !defined(TESSERA_SCALAR)
-  uint64_t quotes = 0, high = 0, newlines = 0, crs = 0;
-  // Without quoting, compare against the separator again: those bits are ignored below.
+  auto ends_field = [&](size_t at) { return at >= n || p[at] == sep || p[at] == '\n' || p[at] == '\r'; };
+#if !defined(TESSERA_SCALAR)
+  // Without quoting, compare against the separator again and drop those bits.
   const uint8_t q = quote < 0 ? sep : static_cast<uint8_t>(quote);
+  const uint64_t keep_quotes = quote < 0 ? 0 : ~uint64_t{0};
 #if defined(__AVX512BW__)
   const __m512i vs = _mm512_set1_epi8(static_cast<char>(sep)), vn = _mm512_set1_epi8('\n'), vr = _mm512_set1_epi8('\r'), vq = _mm512_set1_epi8(static_cast<char>(q));
   for (; i + 64 <= n; i += 64) {
     const __m512i v = _mm512_loadu_si512(p + i);
-    const uint64_t nl = _mm512_cmpeq_epi8_mask(v, vn);
-    const uint64_t sp = _mm512_cmpeq_epi8_mask(v, vs);
-    crs += static_cast<uint64_t>(_mm_popcnt_u64(_mm512_cmpeq_epi8_mask(v, vr)));
-    quotes |= _mm512_cmpeq_epi8_mask(v, vq);
-    high |= _mm512_movepi8_mask(v);
-    newlines += static_cast<uint64_t>(_mm_popcnt_u64(nl));
-    k = csv_flatten(out, k, static_cast<uint32_t>(i), sp | nl);
+    const CsvWordMasks m{_mm512_cmpeq_epi8_mask(v, vs), _mm512_cmpeq_epi8_mask(v, vn), _mm512_cmpeq_epi8_mask(v, vr),
+                         _mm512_cmpeq_epi8_mask(v, vq) & keep_quotes, _mm512_movepi8_mask(v)};
+    k = csv_word(m, static_cast<uint32_t>(i), 64, ends_field(i + 64), out, k, s, carry);
   }
 #elif defined(__AVX2__)
   const __m256i vs = _mm256_set1_epi8(static_cast<char>(sep)), vn = _mm256_set1_epi8('\n'), vr = _mm256_set1_epi8('\r'), vq = _mm256_set1_epi8(static_cast<char>(q));
@@ -64,40 +120,33 @@ size_t csv_delimiters(const uint8_t* p, size_t n, uint8_t sep, int quote, uint32
   for (; i + 64 <= n; i += 64) {
     const __m256i lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
     const __m256i hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 32));
-    const uint64_t nl = mask(lo, vn) | mask(hi, vn) << 32;
-    const uint64_t sp = mask(lo, vs) | mask(hi, vs) << 32;
-    crs += static_cast<uint64_t>(_mm_popcnt_u64(mask(lo, vr) | mask(hi, vr) << 32));
-    quotes |= mask(lo, vq) | mask(hi, vq);
-    high |= static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_or_si256(lo, hi)));
-    newlines += static_cast<uint64_t>(_mm_popcnt_u64(nl));
-    k = csv_flatten(out, k, static_cast<uint32_t>(i), sp | nl);
+    const CsvWordMasks m{mask(lo, vs) | mask(hi, vs) << 32, mask(lo, vn) | mask(hi, vn) << 32, mask(lo, vr) | mask(hi, vr) << 32,
+                         (mask(lo, vq) | mask(hi, vq) << 32) & keep_quotes,
+                         static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(lo))) | static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(hi))) << 32};
+    k = csv_word(m, static_cast<uint32_t>(i), 64, ends_field(i + 64), out, k, s, carry);
   }
-#else
+#elif defined(__SSE2__)
   const __m128i vs = _mm_set1_epi8(static_cast<char>(sep)), vn = _mm_set1_epi8('\n'), vr = _mm_set1_epi8('\r'), vq = _mm_set1_epi8(static_cast<char>(q));
-  auto mask = [](const uint8_t* at, __m128i b) {
-    uint64_t m = 0;
-    for (int j = 0; j < 4; ++j) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at + 16 * j));
-      m |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, b)))) << (16 * j);
-    }
-    return m;
-  };
   for (; i + 64 <= n; i += 64) {
-    const uint8_t* at = p + i;
-    const uint64_t nl = mask(at, vn), sp = mask(at, vs);
-    crs += static_cast<uint64_t>(__builtin_popcountll(mask(at, vr)));
-    quotes |= mask(at, vq);
-    for (int j = 0; j < 4; ++j) high |= static_cast<uint32_t>(_mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(at + 16 * j))));
-    newlines += static_cast<uint64_t>(__builtin_popcountll(nl));
-    k = csv_flatten(out, k, static_cast<uint32_t>(i), sp | nl);
+    CsvWordMasks m{0, 0, 0, 0, 0};
+    for (int j = 0; j < 4; ++j) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 16 * j));
+      auto bits = [&](__m128i b) { return static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, b)))) << (16 * j); };
+      m.sep |= bits(vs);
+      m.nl |= bits(vn);
+      m.cr |= bits(vr);
+      m.quote |= bits(vq) & keep_quotes;
+      m.high |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(v))) << (16 * j);
+    }
+    k = csv_word(m, static_cast<uint32_t>(i), 64, ends_field(i + 64), out, k, s, carry);
   }
 #endif
-  s.newlines = newlines;
-  s.crs = crs;
-  s.quote = quote >= 0 && quotes != 0;
-  s.non_ascii = high != 0;
 #endif
-  csv_scan_tail(p, i, n, sep, quote, out, k, s);
+  for (; i < n; i += 64) {
+    const size_t len = n - i < 64 ? n - i : 64;
+    k = csv_word(csv_masks_bytes(p + i, len, sep, quote), static_cast<uint32_t>(i), len, ends_field(i + len), out, k, s, carry);
+  }
+  s.quotes_simple = !carry.quotes_bad && !carry.inside;
   *scan = s;
   return k;
 }
