@@ -1,7 +1,9 @@
 #include "csv_parser.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <string_view>
 #include <fast_float/fast_float.h>
 #include <limits>
 
@@ -13,6 +15,24 @@
 namespace tessera::csv {
 
 using table::ColumnType;
+
+namespace {
+
+// keep[r] &= v[r] op literal for r < rows, the operator chosen once for the loop.
+template <class T>
+void keep_where(table::Compare op, const T* v, T literal, uint8_t* keep, size_t rows) {
+  using table::Compare;
+  switch (op) {
+    case Compare::Eq: for (size_t r = 0; r < rows; ++r) keep[r] &= v[r] == literal; break;
+    case Compare::Lt: for (size_t r = 0; r < rows; ++r) keep[r] &= v[r] < literal; break;
+    case Compare::Le: for (size_t r = 0; r < rows; ++r) keep[r] &= v[r] <= literal; break;
+    case Compare::Gt: for (size_t r = 0; r < rows; ++r) keep[r] &= v[r] > literal; break;
+    case Compare::Ge: for (size_t r = 0; r < rows; ++r) keep[r] &= v[r] >= literal; break;
+    case Compare::NotNull: break;
+  }
+}
+
+}  // namespace
 
 CsvPartitionParser::CsvPartitionParser(CsvParseOptions opts, CsvErrorContext errors)
     : opts_(std::move(opts)), errors_(std::move(errors)), na_(opts_.na_values) {
@@ -242,34 +262,50 @@ void CsvPartitionParser::parse_rows(const uint8_t* buf, size_t n) {
     }
     if (f + 1 != nfields) throw_ragged_row(errors_, offset_of(row), nfields, f + 1);
     if (p < end && *p++ == '\r' && p < end && *p == '\n') ++p;  // the line end
-    if (!terms_.empty() && !passes(nrows_)) drop_row();
-    else ++nrows_;
+    uint8_t keep = 1;
+    if (!terms_.empty()) keep_rows(nrows_, 1, &keep);
+    if (keep) ++nrows_;
+    else drop_row();
   }
 }
 
-// Value i of the terms' columns against every term: a null fails every term (notna included) and
-// a NaN every comparison, as in pandas.
-bool CsvPartitionParser::passes(size_t i) const {
-  for (const Term& t : terms_) {
+// keep[r]: the values base + r of the terms' columns pass every term, a column at a time (the
+// row-by-row parse asks for one row, the column-wise one for a block). A null fails every term
+// (notna included) and a NaN every comparison, as in pandas; strings compare as bytes, as UTF-8
+// orders code points. A string term is decided once per dictionary entry, then looked up by code.
+void CsvPartitionParser::keep_rows(size_t base, size_t rows, uint8_t* keep) {
+  std::fill(keep, keep + rows, uint8_t{1});
+  for (Term& t : terms_) {
     const Column& c = *t.column;
-    if (c.has_null && !c.valid[i]) return false;
-    using table::ColumnType;
-    bool ok = true;
+    if (c.has_null) {
+      const uint8_t* valid = c.valid.data() + base;
+      for (size_t r = 0; r < rows; ++r) keep[r] &= valid[r];
+    }
     switch (c.spec.type) {
-      case ColumnType::Float64: ok = table::compare(t.op, c.f64[i], t.value.f); break;
-      case ColumnType::Bool: ok = table::compare(t.op, int64_t{c.u8[i]}, t.value.i); break;
-      case ColumnType::String: {
-        const int32_t code = c.codes[i];
-        const auto& off = c.dict->offsets();
-        const std::string_view s(reinterpret_cast<const char*>(c.dict->bytes().data()) + off[code], off[code + 1] - off[code]);
-        ok = table::compare(t.op, s, std::string_view(t.value.s));  // bytes, as UTF-8 orders code points
+      case ColumnType::Float64: keep_where(t.op, c.f64.data() + base, t.value.f, keep, rows); break;
+      case ColumnType::Bool: {
+        if (t.op == table::Compare::NotNull) break;
+        const uint8_t* v = c.u8.data() + base;
+        for (size_t r = 0; r < rows; ++r) keep[r] &= table::compare(t.op, int64_t{v[r]}, t.value.i);
         break;
       }
-      default: ok = table::compare(t.op, c.i64[i], t.value.i); break;
+      case ColumnType::String: {
+        if (t.op == table::Compare::NotNull) break;
+        const auto& off = c.dict->offsets();
+        const auto* bytes = reinterpret_cast<const char*>(c.dict->bytes().data());
+        // One entry more than the dictionary: a null's code is 0 even when it is empty.
+        std::vector<uint8_t>& decided = t.code_passes;
+        const size_t known = decided.empty() ? 0 : decided.size() - 1;
+        decided.resize(c.dict->count() + 1, 0);
+        for (size_t k = known; k < c.dict->count(); ++k)
+          decided[k] = table::compare(t.op, std::string_view(bytes + off[k], off[k + 1] - off[k]), std::string_view(t.value.s));
+        const int32_t* codes = c.codes.data() + base;
+        for (size_t r = 0; r < rows; ++r) keep[r] &= decided[static_cast<size_t>(codes[r])];  // a null's code 0 is masked above
+        break;
+      }
+      default: keep_where(t.op, c.i64.data() + base, t.value.i, keep, rows); break;
     }
-    if (!ok) return false;
   }
-  return true;
 }
 
 // Takes back the values the last row pushed (its dictionary strings stay: they are harmless).

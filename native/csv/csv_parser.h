@@ -82,7 +82,6 @@ class CsvPartitionParser {
   void convert(Column& c, const uint8_t* text, size_t n, const uint8_t* at);
   const uint8_t* field_end(const uint8_t* p, const uint8_t* end) const;
   void null(Column& c);
-  bool passes(size_t i) const;
   void keep_rows(size_t base, size_t rows, uint8_t* keep);
   void drop_row();
   table::TableBuilder table() const;

@@ -19,7 +19,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <string_view>
 #include <fast_float/fast_float.h>
 
 #include "../common/error.h"
@@ -54,58 +53,7 @@ void compact(std::vector<T>& v, size_t base, const uint8_t* keep, size_t rows) {
   v.resize(base + w);
 }
 
-// keep[r] &= v[r] op literal for r < rows, the operator chosen once for the loop.
-template <class T>
-void keep_where(table::Compare op, const T* v, T literal, uint8_t* keep, size_t rows) {
-  using table::Compare;
-  switch (op) {
-    case Compare::Eq: for (size_t r = 0; r < rows; ++r) keep[r] &= v[r] == literal; break;
-    case Compare::Lt: for (size_t r = 0; r < rows; ++r) keep[r] &= v[r] < literal; break;
-    case Compare::Le: for (size_t r = 0; r < rows; ++r) keep[r] &= v[r] <= literal; break;
-    case Compare::Gt: for (size_t r = 0; r < rows; ++r) keep[r] &= v[r] > literal; break;
-    case Compare::Ge: for (size_t r = 0; r < rows; ++r) keep[r] &= v[r] >= literal; break;
-    case Compare::NotNull: break;
-  }
-}
-
 }  // namespace
-
-// keep[r] for the block's rows base + r: every term passes (as passes(), a column at a time). A
-// string term is decided once per dictionary entry, then looked up by code.
-void CsvPartitionParser::keep_rows(size_t base, size_t rows, uint8_t* keep) {
-  std::fill(keep, keep + rows, uint8_t{1});
-  for (Term& t : terms_) {
-    const Column& c = *t.column;
-    if (c.has_null) {
-      const uint8_t* valid = c.valid.data() + base;
-      for (size_t r = 0; r < rows; ++r) keep[r] &= valid[r];
-    }
-    switch (c.spec.type) {
-      case ColumnType::Float64: keep_where(t.op, c.f64.data() + base, t.value.f, keep, rows); break;
-      case ColumnType::Bool: {
-        if (t.op == table::Compare::NotNull) break;
-        const uint8_t* v = c.u8.data() + base;
-        for (size_t r = 0; r < rows; ++r) keep[r] &= table::compare(t.op, int64_t{v[r]}, t.value.i);
-        break;
-      }
-      case ColumnType::String: {
-        if (t.op == table::Compare::NotNull) break;
-        const auto& off = c.dict->offsets();
-        const auto* bytes = reinterpret_cast<const char*>(c.dict->bytes().data());
-        // One entry more than the dictionary: a null's code is 0 even when it is empty.
-        std::vector<uint8_t>& decided = t.code_passes;
-        const size_t known = decided.empty() ? 0 : decided.size() - 1;
-        decided.resize(c.dict->count() + 1, 0);
-        for (size_t k = known; k < c.dict->count(); ++k)
-          decided[k] = table::compare(t.op, std::string_view(bytes + off[k], off[k + 1] - off[k]), std::string_view(t.value.s));
-        const int32_t* codes = c.codes.data() + base;
-        for (size_t r = 0; r < rows; ++r) keep[r] &= decided[static_cast<size_t>(codes[r])];  // a null's code 0 is masked above
-        break;
-      }
-      default: keep_where(t.op, c.i64.data() + base, t.value.i, keep, rows); break;
-    }
-  }
-}
 
 // Converts the unquoted field [s, e) of column c: plain integers and floats in place, anything
 // else through convert (missing values, spaces, other spellings, errors).
