@@ -4,13 +4,15 @@
  * and the optimizer's fusion and common-subexpression decisions, read off the lowered graph.
  */
 import { computeArrays, lowerArrays, persistArray, unpersistArray } from '../dist/src-main/collections/array/compute.js';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../dist/src-main/engine/engine.js';
 import { TesseraError } from '../dist/src-main/engine/errors.js';
 import { EventBus } from '../dist/src-main/engine/events.js';
-import type { TaskGraph } from '../dist/src-main/engine/graph.js';
+import type { Layer, Task, TaskGraph } from '../dist/src-main/engine/graph.js';
+import { finishGraph } from '../dist/src-main/engine/finish-graph.js';
+import { readCallResult, type CallSpec } from '../dist/src-main/engine/kinds/call.js';
 import { native } from '../dist/src-main/native/addon.js';
 import { lowWaterFor, prefetchFor } from '../dist/src-main/engine/scheduler.js';
 import { buildJob, validateSpec } from '../dist/src-main/run/job-spec.js';
@@ -228,6 +230,37 @@ describe('scheduler', () => {
     expect(progress[0].running).toBeLessThanOrEqual(2 * 16);
     expect(progress.length).toBeGreaterThan(3); // not only at the few refills of a long queue
     expect(engine.pool!.lastMeanTaskMs).toBeGreaterThan(1);
+  });
+  it('starts the last source tasks before the partials that priority puts first, so short tasks fill the tail', async () => {
+    // 12 reads of 15 ms, each followed by a 1 ms partial, on 2 workers (4 in flight). By priority
+    // partial i comes before read i+1, so without the tail rule the last read starts after nearly
+    // every partial and runs alone at the end (2-3 partials started after it); with it, the reads
+    // still waiting once they fit in the in-flight limit are queued first (6-8 partials after).
+    const dir = tempDir();
+    const module = join(dir, 'tail.mjs');
+    writeFileSync(module, `
+      const spin = (ms) => { const end = performance.now() + ms; while (performance.now() < end); };
+      export function read(i) { spin(15); return i; }
+      export function part(x) { spin(1); return x * 2; }
+      export function total(...xs) { return xs.reduce((a, b) => a + b, 0); }`);
+    const call = (key: string, layer: string, name: string, args: CallSpec['args'], deps: string[] = []): Task<CallSpec> =>
+      ({ key, layer, index: [Number(key.split(':')[1])], deps, priority: 0, estBytes: 64, spec: { kind: 'call', module, name, args } });
+    const n = 12;
+    const tasks: Task<CallSpec>[] = [];
+    for (let i = 0; i < n; i++) tasks.push(call(`read:${i}`, 'read', 'read', [{ value: i }]));
+    for (let i = 0; i < n; i++) tasks.push(call(`part:${i}`, 'part', 'part', [{ dep: 0 }], [`read:${i}`]));
+    tasks.push(call('total:0', 'total', 'total', tasks.slice(n).map((_, k) => ({ dep: k })), tasks.slice(n).map((t) => t.key)));
+    const layers: Layer[] = ['read', 'part', 'total'].map((name) => ({ name, label: name, kind: 'call', tasks: 0, deps: [], indexShape: [] }));
+    const owner = engine.newJob();
+    try {
+      const r = await engine.run(finishGraph(tasks, layers), { owner, keep: new Set(['total:0']) });
+      expect(readCallResult(r.chunks.get('total:0')!)).toBe(n * (n - 1));
+      const lastRead = Math.max(...r.records.filter((t) => t.layer === 'read').map((t) => t.start));
+      const partsAfter = r.records.filter((t) => t.layer === 'part' && t.start > lastRead).length;
+      expect(partsAfter).toBeGreaterThanOrEqual(5);
+    } finally {
+      engine.freeJob(owner);
+    }
   });
 });
 

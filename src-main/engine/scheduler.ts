@@ -6,7 +6,13 @@
  *   done --(last dependent done, not kept)--> released
  *
  * Policy, stated and tested:
- * - Readiness: the ready task with the smallest static priority (see order.ts) starts first.
+ * - Readiness: the ready task with the smallest static priority (see order.ts) starts first, with
+ *   one exception at the end of the source tasks (those with no dependency: file reads, generated
+ *   chunks): once those not started fit in the in-flight limit, they start before anything else.
+ *   Otherwise the last read, often the longest task of a job, starts after the partials that
+ *   priority puts first and runs alone while the other workers idle (5-7 ms of a 35 ms Parquet
+ *   job on 2 workers); this way the short partials fill that tail. It holds at most the in-flight
+ *   limit of extra chunks, and the memory gate still applies to each.
  * - Memory: a task that grows memory (its output is larger than the inputs its completion frees)
  *   starts only while the chunks held, plus those being made, plus its own output fit the memory
  *   limit. Tasks that free at least as much as they make always start: they are how memory comes
@@ -118,6 +124,9 @@ export class Scheduler {
   private readonly layerTotal: Int32Array;
   private readonly readyGrowing: ReadyHeap;  // gated by the memory limit
   private readonly readyFreeing: ReadyHeap;  // never gated
+  private readonly readySources: ReadyHeap;  // tasks with no dependency in this job
+  private sourcesWaiting = 0;                // source tasks not yet dispatched
+  private inFlightLimit = 1;                 // tasks queued or running at once (set at each refill)
   private readonly perWorkerHeld: number[];
   private readonly log: TaskLog;
   private readonly samples: MemorySample[] = [];
@@ -198,6 +207,7 @@ export class Scheduler {
     for (let i = 0; i < n; i++) this.layerTotal[this.layerOf[i]]++;
     this.readyGrowing = new ReadyHeap(this.prio);
     this.readyFreeing = new ReadyHeap(this.prio);
+    this.readySources = new ReadyHeap(this.prio);
     const lanes = opts.pool ? opts.pool.size : 1;
     this.perWorkerHeld = new Array(lanes).fill(0);
     this.memoryIntervalMs = opts.memoryIntervalMs ?? 50;
@@ -252,7 +262,12 @@ export class Scheduler {
 
   private makeReady(i: number): void {
     this.readyAt[i] = now();
-    (this.est[i] <= this.frees(i) ? this.readyFreeing : this.readyGrowing).push(i);
+    if (this.deps[i].length === 0) {
+      this.readySources.push(i);
+      this.sourcesWaiting++;
+    } else {
+      (this.est[i] <= this.frees(i) ? this.readyFreeing : this.readyGrowing).push(i);
+    }
   }
 
   private fits(i: number): boolean {
@@ -260,12 +275,23 @@ export class Scheduler {
   }
 
   private pickReady(): number {
+    // A source is freeing only when it makes nothing (est 0), like any task: else it is gated.
+    const src = this.readySources.peek();
+    const srcOk = src >= 0 && (this.est[src] <= 0 || this.fits(src));
+    if (srcOk && this.sourcesWaiting <= this.inFlightLimit) return this.popSource();
     const free = this.readyFreeing.peek();
     const grow = this.readyGrowing.peek();
     const growOk = grow >= 0 && this.fits(grow);
-    if (free >= 0 && (!growOk || this.prio[free] <= this.prio[grow])) return this.readyFreeing.pop();
-    if (growOk) return this.readyGrowing.pop();
+    const before = (a: number, b: number) => b < 0 || this.prio[a] <= this.prio[b];
+    if (free >= 0 && (!growOk || before(free, grow)) && (!srcOk || before(free, src))) return this.readyFreeing.pop();
+    if (growOk && (!srcOk || before(grow, src))) return this.readyGrowing.pop();
+    if (srcOk) return this.popSource();
     return -1;
+  }
+
+  private popSource(): number {
+    this.sourcesWaiting--;
+    return this.readySources.pop();
   }
 
   private dispatch(i: number): void {
@@ -288,7 +314,7 @@ export class Scheduler {
     if (this.error) return this.maybeFinish();
     const queue = this.queue!;
     const size = this.pool!.size;
-    const limit = size * prefetchFor(this.meanTaskMs);
+    const limit = (this.inFlightLimit = size * prefetchFor(this.meanTaskMs));
     let queued = 0;
     while (this.running < limit) {
       const i = this.pickReady();
@@ -396,7 +422,7 @@ export class Scheduler {
   private maybeFinish(): void {
     if (this.running > 0) return;
     if (!this.error && this.done < this.n) {
-      if (this.readyFreeing.size === 0 && this.readyGrowing.size === 0) {
+      if (this.readyFreeing.size === 0 && this.readyGrowing.size === 0 && this.readySources.size === 0) {
         this.error = new TesseraError('INTERNAL', 'the scheduler has nothing to run but the job is not finished', 'this is a scheduler bug, please report it', { phase: 'run' });
       } else {
         return;
