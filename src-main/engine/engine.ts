@@ -26,6 +26,8 @@ export interface EngineOptions {
   scheduler?: 'threads' | 'sync';
   /** Where the worker script is, when this code is bundled (Electron); defaults to ./worker.js. */
   workerUrl?: URL;
+  /** Where the user-module hooks are (user-modules/ts-hooks.ts), when bundled; defaults to the file beside the worker's. */
+  moduleHooksUrl?: URL;
 }
 
 /** What a caller can ask of a run besides the graph. */
@@ -80,7 +82,7 @@ export class Engine {
   static async start(opts: EngineOptions = {}): Promise<Engine> {
     const mode = opts.scheduler ?? 'threads';
     if (mode !== 'threads' && mode !== 'sync') throw new TesseraError('BAD_OPTION', `unknown scheduler '${mode}'`, 'use --scheduler threads or --scheduler sync');
-    const pool = mode === 'threads' ? await WorkerPool.start(opts.workers ?? WorkerPool.defaultSize(), opts.workerUrl) : null;
+    const pool = mode === 'threads' ? await WorkerPool.start(opts.workers ?? WorkerPool.defaultSize(), opts.workerUrl, opts.moduleHooksUrl) : null;
     return new Engine(pool, native().simdLevel());
   }
 

@@ -41,12 +41,16 @@ export class WorkerPool {
     return Math.max(1, availableParallelism());
   }
 
-  static async start(size = WorkerPool.defaultSize(), workerUrl = new URL('./worker.js', import.meta.url)): Promise<WorkerPool> {
+  /**
+   * `moduleHooks`: where the user-module hooks are (user-modules/ts-hooks.ts), when this code is
+   * bundled; the workers default to the file beside their own.
+   */
+  static async start(size = WorkerPool.defaultSize(), workerUrl = new URL('./worker.js', import.meta.url), moduleHooks?: URL): Promise<WorkerPool> {
     if (!Number.isInteger(size) || size < 1) throw new TesseraError('BAD_OPTION', `--workers must be a positive integer, not ${size}`, 'use --workers 1 or more');
     const pool = new WorkerPool(size);
     await Promise.all(
       Array.from({ length: size }, (_, i) => new Promise<void>((resolve, reject) => {
-        const w = new Worker(workerUrl, { workerData: { index: i, doorbell: pool.doorbell.buffer } satisfies WorkerInit });
+        const w = new Worker(workerUrl, { workerData: { index: i, doorbell: pool.doorbell.buffer, ...(moduleHooks ? { moduleHooks: moduleHooks.href } : {}) } satisfies WorkerInit });
         pool.workers.push(w);
         w.once('error', reject);
         w.on('message', (m: WorkerReply) => {

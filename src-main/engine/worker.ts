@@ -17,6 +17,7 @@ import { native } from '../native/addon.js';
 export interface WorkerInit {
   index: number;                 // this worker's number in the pool
   doorbell: SharedArrayBuffer;   // the pool's doorbell
+  moduleHooks?: string;          // URL of the user-module hooks, when not beside this file (user-modules/load-in-worker.ts)
 }
 
 export type WorkerMessage =

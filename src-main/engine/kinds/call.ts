@@ -5,23 +5,29 @@
  * dependencies and literals, in the order the spec lists them; what it returns (or resolves to)
  * is stored as a payload chunk (structured-clone bytes), which later call tasks receive as values.
  *
- *   encoding: [module, export, nargs, ...(tag, ref)]   module/export: string table indices;
+ * A TypeScript module (.ts, .mts) is transpiled as it loads (user-modules/ts-hooks.ts), and a stack
+ * names its .ts lines. The module is imported at the version the planner took
+ * (user-modules/module-version.ts), so a changed module loads again in the next job.
+ *
+ *   encoding: [module, export, version, nargs, ...(tag, ref)]   module/export/version: string table indices;
  *             tag 0: ref = dependency index; tag 1: ref = string index of the literal's JSON
  */
 import { isAbsolute } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { serialize } from 'node:v8';
 import { native } from '../../native/addon.js';
 import { TesseraError } from '../errors.js';
 import type { JsTaskContext, TaskKind } from '../task-kinds.js';
 import { readChunkValue } from './chunk-value.js';
+import { userModuleUrl } from '../user-modules/load-in-worker.js';
 
 export type CallArg = { dep: number } | { value: unknown };
 
 export interface CallSpec {
   kind: 'call';
-  /** Absolute path of an ES module (.mjs or .js) or CommonJS module (.cjs). */
+  /** Absolute path of an ES module (.mjs, .js, .ts, .mts) or CommonJS module (.cjs). */
   module: string;
+  /** The module's version (module-version.ts); the same version is imported once per worker. */
+  version?: string;
   /** The name of the exported function ('default' for a default export). */
   name: string;
   args: CallArg[];
@@ -39,7 +45,8 @@ export const callKind: TaskKind<CallSpec> = {
     if (!isAbsolute(spec.module)) {
       throw new TesseraError('BAD_ARGUMENT', `a user function's module must be named by an absolute path, not '${spec.module}'`, 'resolve the path against the folder it is relative to');
     }
-    w.push(ctx.stringIndex(spec.module)); w.push(ctx.stringIndex(spec.name)); w.push(spec.args.length);
+    w.push(ctx.stringIndex(spec.module)); w.push(ctx.stringIndex(spec.name)); w.push(ctx.stringIndex(spec.version ?? ''));
+    w.push(spec.args.length);
     for (const a of spec.args) {
       if ('dep' in a) { w.push(DEP); w.push(a.dep); continue; }
       const json = JSON.stringify(a.value);
@@ -55,21 +62,21 @@ export const callKind: TaskKind<CallSpec> = {
 /** Loaded functions of this thread, by module and export. */
 const loaded = new Map<string, Promise<(...args: unknown[]) => unknown>>();
 
-function load(module: string, name: string): Promise<(...args: unknown[]) => unknown> {
-  const key = `${module}\0${name}`;
+function load(module: string, name: string, version: string): Promise<(...args: unknown[]) => unknown> {
+  const key = `${module}\0${name}\0${version}`;
   let fn = loaded.get(key);
   if (!fn) {
-    fn = importFunction(module, name);
+    fn = importFunction(module, name, version);
     loaded.set(key, fn);
     fn.catch(() => loaded.delete(key)); // a module fixed on disk is tried again by the next job
   }
   return fn;
 }
 
-async function importFunction(module: string, name: string): Promise<(...args: unknown[]) => unknown> {
+async function importFunction(module: string, name: string, version: string): Promise<(...args: unknown[]) => unknown> {
   let mod: Record<string, unknown>;
   try {
-    mod = await import(pathToFileURL(module).href);
+    mod = await import(userModuleUrl(module, version));
   } catch (e) {
     const err = e as { code?: string; message?: string; stack?: string };
     if (err.code === 'ERR_MODULE_NOT_FOUND' && err.message?.includes(module)) {
@@ -77,7 +84,7 @@ async function importFunction(module: string, name: string): Promise<(...args: u
     }
     if (err.code === 'ERR_UNKNOWN_FILE_EXTENSION') {
       throw new TesseraError('USER_MODULE_NOT_LOADED', `cannot load ${module}: Node ${process.versions.node} cannot import this kind of file`,
-        'user functions come from JavaScript modules (.mjs, .js or .cjs); compile TypeScript to JavaScript first (tsc)');
+        'user functions come from JavaScript or TypeScript modules (.mjs, .js, .cjs, .ts or .mts)');
     }
     throw new TesseraError('USER_MODULE_NOT_LOADED', `loading the module ${module} failed: ${err.message ?? String(e)}`,
       'the error is in the module itself (its top-level code or an import); fix it and run the job again', { userStack: err.stack });
@@ -95,10 +102,10 @@ async function runCall(task: JsTaskContext): Promise<[number, number, number]> {
   const { fields: f, ids, strings } = task;
   const module = strings[f[0]];
   const name = strings[f[1]];
-  const fn = await load(module, name);
+  const fn = await load(module, name, strings[f[2]]);
   const args: unknown[] = [];
   let bytesIn = 0;
-  for (let k = 0, p = 3; k < f[2]; k++, p += 2) {
+  for (let k = 0, p = 4; k < f[3]; k++, p += 2) {
     if (f[p] === DEP) {
       const input = readChunkValue(ids[f[p + 1]]);
       bytesIn += input.bytes;

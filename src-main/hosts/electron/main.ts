@@ -7,6 +7,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'elect
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import workerPath from '../../engine/worker?modulePath';
+import moduleHooksPath from '../../engine/user-modules/ts-hooks?modulePath';
 import { Engine } from '../../engine/engine.js';
 import { FileAccess } from '../../service/file-access.js';
 import { JobService } from '../../service/job-service.js';
@@ -41,12 +42,13 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(async () => {
     applySessionSecurity(session.defaultSession);
     const workerUrl = pathToFileURL(workerPath);
-    const engine = await Engine.start({ workerUrl });
+    const moduleHooksUrl = pathToFileURL(moduleHooksPath);
+    const engine = await Engine.start({ workerUrl, moduleHooksUrl });
     // Jobs from the window read files the user dropped or opened, and the app's data folder.
     const dataDir = join(app.getPath('userData'), 'data');
     const service = new JobService(engine, {
       host: 'electron', dataDir, baseDir: app.getPath('home'),
-      startEngine: (o) => Engine.start({ ...o, workerUrl }), fileAccess: await FileAccess.create([dataDir]),
+      startEngine: (o) => Engine.start({ ...o, workerUrl, moduleHooksUrl }), fileAccess: await FileAccess.create([dataDir]),
     });
     const win = createWindow();
     const isAppWindow = (sender: Electron.WebContents) => sender === win.webContents;
