@@ -8,6 +8,7 @@
 import type { ComputeResult, OutputRequest } from '../collections/array/compute.js';
 import type { DenseRun, DenseTable, TableComputeOptions, TableComputeResult, TableNode, TableOutput } from '../collections/dataframe/index.js';
 import type { ComputeOptions } from '../engine/engine.js';
+import type { DelayedComputeResult, DelayedRequest } from '../collections/delayed/index.js';
 
 export interface Backend {
   /** Names the backend for people ('local'). */
@@ -30,6 +31,8 @@ export interface Backend {
   computeDense(items: { name: string; node: TableNode; matrix: boolean }[], opts: ComputeOptions): Promise<DenseTables>;
   /** Computes table outputs (the dataframe collection's): rows inline, or a file (`opts.files`) and a row count. */
   computeTables(outputs: { name: string; output: TableOutput }[], opts: TableComputeOptions): Promise<TableComputeResult>;
+  /** Computes delayed outputs: the values the user's functions return (collections/delayed). */
+  computeDelayed(request: DelayedRequest, opts: ComputeOptions): Promise<DelayedComputeResult>;
   /** Lets its workers go; it runs nothing after. */
   close(): Promise<void>;
 }

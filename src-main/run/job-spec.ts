@@ -10,7 +10,9 @@
  *     "outputs": { "m": "sqrt(x ** 2).mean()", "first": "t.head(10)" } }
  *
  * Array datasets and outputs go to the array collection, table datasets (csv) and the outputs
- * that name them to the dataframe collection.
+ * that name them to the dataframe collection. A spec may also name a module of the user's
+ * functions ("functions": "pipeline.ts") and calls of them ("delayed", collections/delayed/spec.ts);
+ * an output that is a delayed entry's name is that entry's value.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
@@ -28,11 +30,16 @@ import { BRIDGE_PREFIX, bridgeTables, type TableBridge } from './table-bridge.js
 
 export type { ReadableCheck };
 import { namesIn, parseExpression } from '../lang/python-expression.js';
+import { type DelayedEntry, type DelayedRequest, type FunctionsModule, parseDelayed } from '../collections/delayed/index.js';
+import { moduleVersion } from '../engine/user-modules/module-version.js';
 
 export interface JobSpec {
   tessera: 1;
   datasets: Record<string, Record<string, unknown>>;
   outputs: Record<string, string>;
+  /** The module of the user's functions, relative to the spec. */
+  functions?: string;
+  delayed?: Record<string, unknown>;
 }
 
 export interface BuiltJob {
@@ -48,6 +55,8 @@ export interface BuiltJob {
   bridges: TableBridge[];
   /** Array outputs that read bridged tables, with the bridges named in their text. */
   deferred: { name: string; src: string }[];
+  /** The delayed outputs (values of the user's function calls), with what computes them. */
+  delayed: DelayedRequest | null;
   /** Every output's name, in the spec's order. */
   order: string[];
   /** The chunk size "auto" chose per dataset, and why (when a chooser was given). */
@@ -93,7 +102,14 @@ export function validateSpec(raw: unknown): JobSpec {
     if (!NAME.test(name)) throw specError(`output name '${name}' is not a valid identifier`, 'use letters, digits and _');
     if (typeof e !== 'string') throw specError(`output '${name}' must be an expression string`);
   }
-  for (const k of Object.keys(o)) if (!['tessera', 'datasets', 'outputs'].includes(k)) throw specError(`unknown top-level key "${k}"`, 'a spec has "tessera", "datasets" and "outputs"');
+  for (const k of Object.keys(o)) if (!['tessera', 'datasets', 'outputs', 'functions', 'delayed'].includes(k)) throw specError(`unknown top-level key "${k}"`, 'a spec has "tessera", "datasets", "outputs", and for user functions "functions" and "delayed"');
+  if (o.functions !== undefined && (typeof o.functions !== 'string' || !o.functions)) throw specError('"functions" must be the path of a module (.ts, .mts, .js, .mjs or .cjs)', 'for example "functions": "pipeline.ts", relative to the spec');
+  if (o.delayed !== undefined) {
+    if (o.functions === undefined) throw specError('"delayed" calls functions, but the spec names no "functions" module', 'add "functions": "pipeline.ts" (the module that exports them)');
+    for (const name of parseDelayed(o.delayed).keys()) {
+      if (name in (datasets as object)) throw specError(`'${name}' is both a dataset and a delayed entry`, 'give them different names');
+    }
+  }
   return o as unknown as JobSpec;
 }
 
@@ -169,6 +185,21 @@ export interface BuildOptions {
   readable?: ReadableCheck;
 }
 
+/**
+ * The user's functions module and delayed entries, or null. A window's job (one with a readable
+ * check) may not run user code yet: a page must never get an upload executed, and the window has
+ * no way yet to name a module as code.
+ */
+async function buildDelayed(spec: JobSpec, baseDir: string, readable?: ReadableCheck): Promise<{ module: FunctionsModule; entries: Map<string, DelayedEntry> } | null> {
+  if (spec.functions === undefined) return null;
+  if (readable) {
+    throw new TesseraError('USER_CODE_FORBIDDEN', 'jobs from a window cannot run user functions yet ("functions" in the spec)',
+      'run the job with the CLI: tessera run job.json');
+  }
+  const path = isAbsolute(spec.functions) ? spec.functions : resolve(baseDir, spec.functions);
+  return { module: { path, version: await moduleVersion(path) }, entries: spec.delayed ? parseDelayed(spec.delayed) : new Map() };
+}
+
 export async function buildJob(spec: JobSpec, baseDir: string, opts: BuildOptions = {}): Promise<BuiltJob> {
   const built = await buildOnce(spec, baseDir, opts.readable);
   if (!opts.autoChunks) return built;
@@ -186,6 +217,7 @@ export async function buildJob(spec: JobSpec, baseDir: string, opts: BuildOption
 }
 
 async function buildOnce(spec: JobSpec, baseDir: string, readable?: ReadableCheck): Promise<BuiltJob> {
+  const user = await buildDelayed(spec, baseDir, readable);
   const ctx = new ExprContext();
   const datasets = new Map<string, Node>();
   const tables = new Map<string, TableNode>();
@@ -199,13 +231,23 @@ async function buildOnce(spec: JobSpec, baseDir: string, readable?: ReadableChec
   const tableOutputs: BuiltJob['tableOutputs'] = [];
   const bridges: BuiltJob['bridges'] = [];
   const deferred: BuiltJob['deferred'] = [];
+  const delayedOutputs: { name: string; entry: string }[] = [];
   for (const [name, original] of Object.entries(spec.outputs)) {
+    if (user?.entries.has(original.trim())) {
+      delayedOutputs.push({ name, entry: original.trim() });
+      continue;
+    }
     // Tables used as arrays (`t.delay.values`) become array inputs named __table_<k> (table-bridge.ts).
     const { src, found } = tables.size ? bridgeTables(original, name, tables, tev, bridges.length) : { src: original, found: [] };
     bridges.push(...found);
     // An output that still names a table is the dataframe collection's (parse errors: the array evaluator reports them).
     let reads: Set<string> | null = null;
     try { reads = namesIn(parseExpression(src)); } catch { /* reported below */ }
+    const delayedRead = reads && [...reads].find((n) => user?.entries.has(n));
+    if (delayedRead) {
+      throw specError(`output '${name}' uses the delayed entry '${delayedRead}' inside an expression`,
+        `an output names a delayed entry by itself ("${name}": "${delayedRead}"); do the arithmetic in a function and call it in "delayed"`);
+    }
     if (reads && [...reads].some((n) => tables.has(n))) {
       const arrays = [...reads].filter((n) => datasets.has(n) || n.startsWith(BRIDGE_PREFIX));
       if (arrays.length) {
@@ -220,5 +262,6 @@ async function buildOnce(spec: JobSpec, baseDir: string, readable?: ReadableChec
       outputs.push({ name, node: ev.evaluateOutput(src, name) });
     }
   }
-  return { ctx, datasets, outputs, tables, tableOutputs, bridges, deferred, order: Object.keys(spec.outputs), autoChunks: [] };
+  const delayed = user && delayedOutputs.length ? { module: user.module, entries: user.entries, outputs: delayedOutputs } : null;
+  return { ctx, datasets, outputs, tables, tableOutputs, bridges, deferred, delayed, order: Object.keys(spec.outputs), autoChunks: [] };
 }

@@ -6,6 +6,7 @@
 import { computeArrays, type ComputeResult, type OutputRequest } from '../collections/array/compute.js';
 import { computeDense, computeTables, type TableComputeOptions, type TableComputeResult, type TableNode, type TableOutput } from '../collections/dataframe/index.js';
 import { type ComputeOptions, Engine, type EngineOptions } from '../engine/engine.js';
+import { computeDelayed, type DelayedComputeResult, type DelayedRequest } from '../collections/delayed/index.js';
 import type { Backend, DenseTables } from './backend.js';
 
 let nextDense = 1;
@@ -49,6 +50,10 @@ export class LocalBackend implements Backend {
 
   computeTables(outputs: { name: string; output: TableOutput }[], opts: TableComputeOptions): Promise<TableComputeResult> {
     return computeTables(this.engine, outputs, opts);
+  }
+
+  computeDelayed(request: DelayedRequest, opts: ComputeOptions): Promise<DelayedComputeResult> {
+    return computeDelayed(this.engine, request, opts);
   }
 
   close(): Promise<void> {

@@ -6,6 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ComputeOptions } from '../engine/engine.js';
+import { joinRuns } from '../engine/join-runs.js';
 import type { ComputeResult } from '../collections/array/compute.js';
 import { itemsize } from '../collections/array/dtype.js';
 import { formatBytes } from '../api/format-bytes.js';
@@ -16,6 +17,7 @@ import { bridgeArrays } from './table-bridge.js';
 import { checkFreeSpace, removeStaleTemps } from './output-space.js';
 import type { BuiltJob } from './job-spec.js';
 import type { TableComputeResult, TableFileFormat } from '../collections/dataframe/index.js';
+import type { DelayedComputeResult, DelayedOutput } from '../collections/delayed/index.js';
 
 /** Arrays up to this many elements are returned as values; larger ones are written to files. */
 export const MAX_VALUE_ELEMENTS = 10_000;
@@ -52,15 +54,15 @@ export function jobWarnings(job: BuiltJob, memoryLimit: number | null | undefine
 
 /** A job's results: every output, array or table, in the spec's order, with the runs' events and stats. */
 export interface JobResult extends Omit<ComputeResult, 'outputs'> {
-  outputs: (ComputeResult['outputs'][number] | TableComputeResult['outputs'][number])[];
+  outputs: (ComputeResult['outputs'][number] | TableComputeResult['outputs'][number] | DelayedOutput)[];
 }
 
 /**
- * Runs a built job: its array outputs, then its table outputs (one engine job each; a job with
- * only one kind runs one). Their task streams and samples are joined; the stats add up (peaks: the larger).
+ * Runs a built job: its array outputs, then its table outputs, then its delayed ones (one engine
+ * job each; a job with only one kind runs one). Their task streams and samples are joined; the stats add up (peaks: the larger).
  */
 export async function runBuiltJob(backend: Backend, built: BuiltJob, opts: RunJobOptions): Promise<JobResult> {
-  const runs: (ComputeResult | TableComputeResult)[] = [];
+  const runs: (ComputeResult | TableComputeResult | DelayedComputeResult)[] = [];
   const { outDir: _outDir, skipSpaceCheck: _skip, ...compute } = opts;
   let job = built;
   let dense: DenseTables | null = null;
@@ -72,25 +74,19 @@ export async function runBuiltJob(backend: Backend, built: BuiltJob, opts: RunJo
       const ev = new Evaluator(job.ctx, new Map([...job.datasets, ...bridgeArrays(job.ctx, dense)]));
       job = { ...job, outputs: [...job.outputs, ...job.deferred.map((d) => ({ name: d.name, node: ev.evaluateOutput(d.src, d.name) }))] };
     }
-    if (job.outputs.length || !job.tableOutputs.length) runs.push(await runArrays(backend, job, opts));
+    if (job.outputs.length || (!job.tableOutputs.length && !job.delayed)) runs.push(await runArrays(backend, job, opts));
   } finally {
     dense?.release();
   }
   if (job.tableOutputs.length) runs.push(await runTables(backend, job, opts));
+  if (job.delayed) {
+    const { outDir: _o, skipSpaceCheck: _s, tableFormat: _f, inlineRows: _i, ...compute } = opts;
+    runs.push(await backend.computeDelayed(job.delayed, compute));
+  }
   if (runs.length === 1) return runs[0];
   const byName = new Map<string, JobResult['outputs'][number]>();
   for (const r of runs) for (const o of r.outputs) byName.set(o.name, o);
-  return {
-    outputs: job.order.map((n) => byName.get(n)!),
-    records: runs.flatMap((r) => r.records), samples: runs.flatMap((r) => r.samples), layers: runs.flatMap((r) => r.layers),
-    startedAt: runs[0].startedAt, workers: runs[0].workers,
-    stats: {
-      tasks: runs.reduce((s, r) => s + r.stats.tasks, 0), wall_s: runs.reduce((s, r) => s + r.stats.wall_s, 0),
-      peak_store_bytes: Math.max(...runs.map((r) => r.stats.peak_store_bytes)),
-      peak_rss_bytes: Math.max(...runs.map((r) => r.stats.peak_rss_bytes)),
-      peak_mapped_bytes: Math.max(...runs.map((r) => r.stats.peak_mapped_bytes)),
-    },
-  };
+  return { ...joinRuns(runs), outputs: job.order.map((n) => byName.get(n)!), layers: runs.flatMap((r) => r.layers) };
 }
 
 /** Table outputs: small ones inline, larger ones written to OUT/NAME.parquet (or .csv) once the folder has room. */

@@ -9,8 +9,15 @@
  * names its .ts lines. The module is imported at the version the planner took
  * (user-modules/module-version.ts), so a changed module loads again in the next job.
  *
- *   encoding: [module, export, version, nargs, ...(tag, ref)]   module/export/version: string table indices;
- *             tag 0: ref = dependency index; tag 1: ref = string index of the literal's JSON
+ * Modes: 'call' calls the function once with the arguments; 'each' calls it once per element of
+ * its one argument, a list, and stores the list of results (a batch of a map, as joblib batches
+ * calls); 'exports' stores the names of the module's exported functions (the planner's check that
+ * a job's functions exist, before any of its tasks runs).
+ *
+ *   encoding: [module, export, version, mode, nargs, ...(tag, ref)]   module/export/version: string
+ *             table indices; tag 0: ref = dependency index; tag 1: ref = string index of the
+ *             literal's JSON; tag 2: ref = count, then that many dependency indices whose lists
+ *             are joined into one argument (a map's batches, in order)
  */
 import { isAbsolute } from 'node:path';
 import { serialize } from 'node:v8';
@@ -20,7 +27,8 @@ import type { JsTaskContext, TaskKind } from '../task-kinds.js';
 import { readChunkValue } from './chunk-value.js';
 import { userModuleUrl } from '../user-modules/load-in-worker.js';
 
-export type CallArg = { dep: number } | { value: unknown };
+export type CallArg = { dep: number } | { value: unknown } | { concat: number[] };
+export type CallMode = 'call' | 'each' | 'exports';
 
 export interface CallSpec {
   kind: 'call';
@@ -31,12 +39,16 @@ export interface CallSpec {
   /** The name of the exported function ('default' for a default export). */
   name: string;
   args: CallArg[];
+  /** 'call' unless said (see the module's comment). */
+  mode?: CallMode;
   /** What the collection expects the result to take in the store, for the memory gate. */
   estBytes?: number;
 }
 
 const DEP = 0;
 const VALUE = 1;
+const CONCAT = 2;
+const MODES: readonly CallMode[] = ['call', 'each', 'exports'];
 
 export const callKind: TaskKind<CallSpec> = {
   name: 'call',
@@ -46,9 +58,11 @@ export const callKind: TaskKind<CallSpec> = {
       throw new TesseraError('BAD_ARGUMENT', `a user function's module must be named by an absolute path, not '${spec.module}'`, 'resolve the path against the folder it is relative to');
     }
     w.push(ctx.stringIndex(spec.module)); w.push(ctx.stringIndex(spec.name)); w.push(ctx.stringIndex(spec.version ?? ''));
+    w.push(MODES.indexOf(spec.mode ?? 'call'));
     w.push(spec.args.length);
     for (const a of spec.args) {
       if ('dep' in a) { w.push(DEP); w.push(a.dep); continue; }
+      if ('concat' in a) { w.push(CONCAT); w.push(a.concat.length); w.list(a.concat); continue; }
       const json = JSON.stringify(a.value);
       if (json === undefined) throw new TesseraError('BAD_ARGUMENT', `an argument of ${spec.name} cannot be passed to a worker (${typeof a.value})`, 'pass plain data: numbers, strings, booleans, null, arrays and objects of them');
       w.push(VALUE); w.push(ctx.stringIndex(json));
@@ -74,9 +88,19 @@ function load(module: string, name: string, version: string): Promise<(...args: 
 }
 
 async function importFunction(module: string, name: string, version: string): Promise<(...args: unknown[]) => unknown> {
-  let mod: Record<string, unknown>;
+  const mod = await importModule(module, version);
+  const fn = mod[name];
+  if (typeof fn !== 'function') {
+    const exported = Object.keys(mod).filter((k) => typeof mod[k] === 'function');
+    throw new TesseraError('USER_FUNCTION_NOT_FOUND', `${module} has no exported function '${name}'`,
+      exported.length ? `its exported functions: ${exported.join(', ')}` : 'the module exports no functions');
+  }
+  return fn as (...args: unknown[]) => unknown;
+}
+
+async function importModule(module: string, version: string): Promise<Record<string, unknown>> {
   try {
-    mod = await import(userModuleUrl(module, version));
+    return await import(userModuleUrl(module, version));
   } catch (e) {
     const err = e as { code?: string; message?: string; stack?: string };
     if (err.code === 'ERR_MODULE_NOT_FOUND' && err.message?.includes(module)) {
@@ -89,39 +113,64 @@ async function importFunction(module: string, name: string, version: string): Pr
     throw new TesseraError('USER_MODULE_NOT_LOADED', `loading the module ${module} failed: ${err.message ?? String(e)}`,
       'the error is in the module itself (its top-level code or an import); fix it and run the job again', { userStack: err.stack });
   }
-  const fn = mod[name];
-  if (typeof fn !== 'function') {
-    const exported = Object.keys(mod).filter((k) => typeof mod[k] === 'function');
-    throw new TesseraError('USER_FUNCTION_NOT_FOUND', `${module} has no exported function '${name}'`,
-      exported.length ? `its exported functions: ${exported.join(', ')}` : 'the module exports no functions');
-  }
-  return fn as (...args: unknown[]) => unknown;
+}
+
+/** The function names a module exports (mode 'exports'). */
+async function exportedFunctions(module: string, version: string): Promise<string[]> {
+  const mod = await importModule(module, version);
+  return Object.keys(mod).filter((k) => typeof mod[k] === 'function');
 }
 
 async function runCall(task: JsTaskContext): Promise<[number, number, number]> {
   const { fields: f, ids, strings } = task;
   const module = strings[f[0]];
   const name = strings[f[1]];
+  const mode = MODES[f[3]];
+  if (mode === 'exports') return store(task.owner, name, module, await exportedFunctions(module, strings[f[2]]), 0);
   const fn = await load(module, name, strings[f[2]]);
   const args: unknown[] = [];
   let bytesIn = 0;
-  for (let k = 0, p = 4; k < f[3]; k++, p += 2) {
+  const value = (id: number) => {
+    const input = readChunkValue(id);
+    bytesIn += input.bytes;
+    return input.value;
+  };
+  for (let k = 0, p = 5; k < f[4]; k++) {
     if (f[p] === DEP) {
-      const input = readChunkValue(ids[f[p + 1]]);
-      bytesIn += input.bytes;
-      args.push(input.value);
+      args.push(value(ids[f[p + 1]]));
+      p += 2;
+    } else if (f[p] === CONCAT) {
+      const n = f[p + 1];
+      const joined: unknown[] = [];
+      for (let j = 0; j < n; j++) joined.push(...(value(ids[f[p + 2 + j]]) as unknown[]));
+      args.push(joined);
+      p += 2 + n;
     } else {
       args.push(JSON.parse(strings[f[p + 1]]));
+      p += 2;
     }
   }
   let result: unknown;
+  let item = -1;
   try {
-    result = await fn(...args);
+    if (mode === 'each') {
+      const list = args[0] as unknown[];
+      const out: unknown[] = new Array(list.length);
+      for (item = 0; item < list.length; item++) out[item] = await fn(list[item]);
+      result = out;
+    } else {
+      result = await fn(...args);
+    }
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
-    throw new TesseraError('USER_FUNCTION_FAILED', `${name} (${module}) threw: ${err.message}`,
+    const which = item >= 0 ? ` on ${JSON.stringify((args[0] as unknown[])[item]) ?? 'an item'} (item ${item} of this batch)` : '';
+    throw new TesseraError('USER_FUNCTION_FAILED', `${name} (${module}) threw${which}: ${err.message}`,
       'the error is in the user function; its stack shows where', { userStack: err.stack, phase: 'run' });
   }
+  return store(task.owner, name, module, result, bytesIn);
+}
+
+function store(owner: number, name: string, module: string, result: unknown, bytesIn: number): [number, number, number] {
   let bytes: Buffer;
   try {
     bytes = serialize(result);
@@ -129,7 +178,7 @@ async function runCall(task: JsTaskContext): Promise<[number, number, number]> {
     throw new TesseraError('USER_FUNCTION_FAILED', `${name} (${module}) returned a value that cannot be stored: ${(e as Error).message}`,
       'return plain data (numbers, strings, arrays, objects, typed arrays, Maps); functions and class instances with private state cannot cross threads', { phase: 'run' });
   }
-  const chunk = native().putBytes(task.owner, bytes);
+  const chunk = native().putBytes(owner, bytes);
   return [chunk, bytesIn, bytes.length];
 }
 

@@ -1,0 +1,153 @@
+/**
+ * The job spec's "delayed" section: the user's functions (a TypeScript module the spec names)
+ * called as a graph, dask.delayed's way, and joblib-style maps over a list with the batch size
+ * measured. Every entry runs once per job however many use it; errors are typed and name the
+ * task, the item and the .ts line; a missing module or function fails before the job runs.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { TesseraError } from '../dist/src-main/engine/errors.js';
+import { buildJob, validateSpec } from '../dist/src-main/run/job-spec.js';
+import { runBuiltJob } from '../dist/src-main/run/run-job.js';
+import { LocalBackend } from '../dist/src-main/run/local-backend.js';
+import { tempDir, useEngine } from './helpers/engine.js';
+import { tessera } from './helpers/cli.js';
+
+const engine = useEngine();
+
+const PIPELINE = `export const inc = (x: number): number => x + 1;
+export const double = (x: number): number => x * 2;
+export const add = (x: number, y: number): number => x + y;
+export const total = (...xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+export const sumList = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+export const square = (x: number): number => x * x;
+export function checked(x: number): number {
+  if (x === 3) {
+    throw new RangeError(\`cannot take \${x}\`);
+  }
+  return x;
+}
+export const histogram = (xs: number[]): Map<string, number> => new Map(xs.map((x) => [String(x % 3), x]));
+export const ramp = (n: number): Float64Array => Float64Array.from({ length: n }, (_, i) => i / 2);
+export const huge = (): bigint => 2n ** 70n;
+`;
+
+function project(spec: Record<string, unknown>): string {
+  const dir = tempDir('tessera-delayed-');
+  writeFileSync(join(dir, 'pipeline.ts'), PIPELINE);
+  writeFileSync(join(dir, 'job.json'), JSON.stringify({ tessera: 1, functions: 'pipeline.ts', ...spec }));
+  return dir;
+}
+
+async function run(spec: Record<string, unknown>, dir = project(spec)) {
+  const job = await buildJob(validateSpec({ tessera: 1, functions: 'pipeline.ts', ...spec }), dir);
+  return runBuiltJob(new LocalBackend(engine()), job, { outDir: join(dir, 'out') });
+}
+
+/** The seed's example: for x in 1..5, add(inc(x), double(x)), summed. */
+function seed(): Record<string, unknown> {
+  const delayed: Record<string, unknown> = {};
+  for (const x of [1, 2, 3, 4, 5]) {
+    delayed[`a${x}`] = { call: 'inc', args: [x] };
+    delayed[`b${x}`] = { call: 'double', args: [x] };
+    delayed[`c${x}`] = { call: 'add', args: [{ ref: `a${x}` }, { ref: `b${x}` }] };
+  }
+  delayed.total = { call: 'total', args: [1, 2, 3, 4, 5].map((x) => ({ ref: `c${x}` })) };
+  return { delayed, outputs: { total: 'total', c2: 'c2', again: 'c2' } };
+}
+
+describe('delayed calls of the user\'s functions', () => {
+  it('gives the seed\'s answer, and computes a value several outputs share once', async () => {
+    const r = await run(seed());
+    expect(r.outputs.map((o) => [o.name, o.kind, 'value' in o ? o.value : null])).toEqual([['total', 'value', 50], ['c2', 'value', 7], ['again', 'value', 7]]);
+    const calls = r.records.filter((t) => /^[abc]\d$|^total$/.test(t.layer));
+    expect(calls.length).toBe(16); // 15 calls and the total, each once
+    expect(new Set(calls.map((t) => t.key)).size).toBe(16);
+    expect(calls.every((t) => t.worker >= 0)).toBe(true);
+  });
+
+  it('maps a function over a list, batching small calls from measured times, and a call gets the whole list', async () => {
+    const over = Array.from({ length: 10_000 }, (_, i) => i);
+    const r = await run({ delayed: { sq: { map: 'square', over }, s: { call: 'sumList', args: [{ ref: 'sq' }] } }, outputs: { s: 's', sq: 'sq' } });
+    expect(r.outputs[0]).toMatchObject({ kind: 'value', value: over.reduce((a, x) => a + x * x, 0) });
+    expect(r.outputs[1]).toMatchObject({ kind: 'value', value: over.map((x) => x * x) });
+    const probes = r.records.filter((t) => t.layer === 'sq-probe');
+    const batches = r.records.filter((t) => t.layer === 'sq');
+    expect(probes.length).toBe(8); // 4 per worker, 8 calls each
+    // Batched from the measured time: a few tasks of hundreds of calls, not one per call. (A
+    // probe task's own cost, ~0.1 ms, counts as its calls' here, as joblib's timings count theirs.)
+    expect(batches.length).toBeGreaterThanOrEqual(8); // at least 4 per worker
+    expect(batches.length).toBeLessThanOrEqual(100);
+    expect(r.layers.find((l) => l.name === 'sq')!.label).toMatch(/^map square \(batches of \d+\)$/);
+  });
+
+  it('a fixed batch size makes that many calls per task', async () => {
+    const r = await run({ delayed: { sq: { map: 'square', over: [1, 2, 3, 4, 5, 6, 7], batch: 3 } }, outputs: { sq: 'sq' } });
+    expect(r.outputs[0]).toMatchObject({ value: [1, 4, 9, 16, 25, 36, 49] });
+    expect(r.records.filter((t) => t.layer === 'sq').length).toBe(3);
+  });
+
+  it('returns typed arrays as array outputs and other values as JSON says them', async () => {
+    const r = await run({
+      delayed: { h: { call: 'histogram', args: [[1, 2, 3, 4]] }, ramp: { call: 'ramp', args: [4] }, big: { call: 'huge' }, lit: { call: 'inc', args: [{ value: 41 }] } },
+      outputs: { h: 'h', ramp: 'ramp', big: 'big', lit: 'lit' },
+    });
+    expect(r.outputs).toEqual([
+      { name: 'h', kind: 'value', value: { 0: 3, 1: 4, 2: 2 } },
+      { name: 'ramp', kind: 'array', dtype: 'float64', shape: [4], values: [0, 0.5, 1, 1.5] },
+      { name: 'big', kind: 'value', value: '1180591620717411303424' },
+      { name: 'lit', kind: 'value', value: 42 },
+    ]);
+  });
+
+  it('a throwing function fails the job with its message, the item, the .ts line and the task', async () => {
+    const dir = project({});
+    const err = await run({ delayed: { xs: { map: 'checked', over: [1, 2, 3, 4], batch: 2 } }, outputs: { xs: 'xs' } }, dir).catch((e) => e) as TesseraError;
+    expect(err).toBeInstanceOf(TesseraError);
+    expect(err.code).toBe('USER_FUNCTION_FAILED');
+    expect(err.message).toContain('cannot take 3');
+    expect(err.message).toContain('on 3 (item 0 of this batch)');
+    expect(err.task).toBe('xs:1');
+    expect(err.userStack).toContain(`${join(dir, 'pipeline.ts')}:9:11`);
+    // The next job runs normally.
+    expect((await run(seed())).outputs[0]).toMatchObject({ value: 50 });
+  });
+
+  it('a missing module or function is a typed error before the job runs (exit 2 from the CLI)', async () => {
+    const missingFn = await run({ delayed: { a: { call: 'nope', args: [] } }, outputs: { a: 'a' } }).catch((e) => e) as TesseraError;
+    expect(missingFn.code).toBe('USER_FUNCTION_NOT_FOUND');
+    expect(missingFn.hint).toBe('its exported functions: add, checked, double, histogram, huge, inc, ramp, square, sumList, total');
+    expect(missingFn.task).toBeUndefined();
+    const dir = project({});
+    const job = await buildJob(validateSpec({ tessera: 1, functions: 'gone.ts', delayed: { a: { call: 'inc', args: [1] } }, outputs: { a: 'a' } }), dir);
+    const missingModule = await runBuiltJob(new LocalBackend(engine()), job, { outDir: join(dir, 'out') }).catch((e) => e) as TesseraError;
+    expect(missingModule.code).toBe('USER_MODULE_NOT_FOUND');
+
+    const cliDir = project({ delayed: { a: { call: 'nope', args: [] } }, outputs: { a: 'a' } });
+    const cli = tessera(['run', 'job.json', '--json'], cliDir);
+    expect(cli.status).toBe(2);
+    expect(cli.stderr).toContain('USER_FUNCTION_NOT_FOUND');
+    const ok = tessera(['run', 'job.json', '--json'], project(seed()));
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout).outputs.total).toEqual({ kind: 'value', value: 50 });
+    const example = tessera(['run', fileURLToPath(new URL('../examples/delayed/job.json', import.meta.url)), '--json'], tempDir());
+    expect(JSON.parse(example.stdout).outputs).toEqual({ total: { kind: 'value', value: 50 } });
+  });
+
+  it('refuses bad delayed sections with BAD_SPEC, and user code in a window\'s job', async () => {
+    const bad = (spec: Record<string, unknown>) => { try { validateSpec({ tessera: 1, outputs: { a: 'a' }, ...spec }); return null; } catch (e) { return (e as TesseraError).message; } };
+    expect(bad({ delayed: { a: { call: 'inc' } } })).toContain('names no "functions" module');
+    expect(bad({ functions: 'p.ts', delayed: { a: { call: 'inc', args: [{ ref: 'b' }] } } })).toContain("refers to 'b'");
+    expect(bad({ functions: 'p.ts', delayed: { a: { call: 'inc', args: [{ ref: 'b' }] }, b: { call: 'inc', args: [{ ref: 'a' }] } } })).toContain('depends on itself');
+    expect(bad({ functions: 'p.ts', delayed: { a: { map: 'inc', over: 3 } } })).toContain('"over" must be a list');
+    expect(bad({ functions: 'p.ts', delayed: { a: { call: 'inc', kwargs: {} } } })).toContain('unknown key "kwargs"');
+    const dir = project({});
+    const mixed = await buildJob(validateSpec({ tessera: 1, functions: 'pipeline.ts', delayed: { a: { call: 'inc', args: [1] } }, outputs: { b: 'a + 1' } }), dir).catch((e) => e);
+    expect(mixed.message).toContain("uses the delayed entry 'a' inside an expression");
+    const fromWindow = await buildJob(validateSpec({ tessera: 1, functions: 'pipeline.ts', delayed: { a: { call: 'inc', args: [1] } }, outputs: { a: 'a' } }), dir,
+      { readable: async () => {} }).catch((e) => e);
+    expect(fromWindow.code).toBe('USER_CODE_FORBIDDEN');
+  });
+});
