@@ -25,6 +25,7 @@
 #include "table/table_view.h"
 #include "tasks/registry.h"
 #include "tasks/string_tables.h"
+#include "text/word_counts.h"
 
 namespace tessera::binding {
 
@@ -311,6 +312,27 @@ Napi::Value GetBytes(const Napi::CallbackInfo& info) {
   });
 }
 
+// readWordCounts(id): a word-count chunk (text/word_counts.h) as { words, counts }, in its order.
+Napi::Value ReadWordCounts(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    auto c = ChunkStore::instance().get_bytes(static_cast<uint64_t>(arg_number(info, 0)));
+    text::WordCounts t;
+    t.merge_encoded(c->data, c->nbytes);
+    Napi::Env env = info.Env();
+    Napi::Array words = Napi::Array::New(env, t.size());
+    Napi::Array counts = Napi::Array::New(env, t.size());
+    for (size_t i = 0; i < t.size(); ++i) {
+      const std::string_view w = t.word(i);
+      words.Set(static_cast<uint32_t>(i), Napi::String::New(env, w.data(), w.size()));
+      counts.Set(static_cast<uint32_t>(i), Napi::Number::New(env, static_cast<double>(t.count(i))));
+    }
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("words", words);
+    out.Set("counts", counts);
+    return out;
+  });
+}
+
 // chunkLayout(id): "dense" (an array), "bytes" (a payload) or "table" (a table partition).
 Napi::Value ChunkLayoutOf(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
@@ -499,6 +521,7 @@ class TesseraAddon : public Napi::Addon<TesseraAddon> {
         InstanceMethod("putBytes", &TesseraAddon::Call<PutBytes>),
         InstanceMethod("getBytes", &TesseraAddon::Call<GetBytes>),
         InstanceMethod("chunkLayout", &TesseraAddon::Call<ChunkLayoutOf>),
+        InstanceMethod("readWordCounts", &TesseraAddon::Call<ReadWordCounts>),
         InstanceMethod("openFile", &TesseraAddon::Call<OpenFile>),
         InstanceMethod("closeFile", &TesseraAddon::Call<CloseFile>),
         InstanceMethod("readFileByte", &TesseraAddon::Call<ReadFileByte>),

@@ -31,6 +31,8 @@ extern const TaskKind kReadParquetKind;
 extern const TaskKind kTimeseriesKind;
 extern const TaskKind kWriteTableKind;
 extern const TaskKind kCommitTableKind;
+extern const TaskKind kWordCountKind;
+extern const TaskKind kWordCountMergeKind;
 
 namespace {
 
@@ -66,6 +68,8 @@ constexpr TaskKindEntry kKinds[] = {
     {18, "commit_table", &kCommitTableKind},
     {20, "read_parquet", &kReadParquetKind},
     {21, "timeseries", &kTimeseriesKind},
+    {22, "word_count", &kWordCountKind},
+    {23, "word_count_merge", &kWordCountMergeKind},
 };
 
 // Codes index this table directly (one load per task instead of a search). Built at compile

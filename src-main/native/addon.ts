@@ -179,6 +179,8 @@ export interface NativeAddon {
   chunkLayout(chunk: number): 'dense' | 'bytes' | 'table';
   /** A copy of a bytes chunk's payload. CHUNK_NOT_FOUND as readChunk; NOT_BYTES for an array chunk. */
   getBytes(id: number): Uint8Array;
+  /** A word-count chunk (the bag kinds word_count / word_count_merge) as words and their counts, in its order. */
+  readWordCounts(id: number): { words: string[]; counts: number[] };
   /** Maps a file; given the size and mtime a job planned with, a file that differs is INPUT_CHANGED. */
   openFile(path: string, size?: number, mtimeSec?: number, mtimeNsec?: number): { id: number; size: number };
   /** Reads one byte of a mapped file as tasks read (guarded against the file shrinking): tests only. */

@@ -9,6 +9,7 @@ import type { ComputeResult, OutputRequest } from '../collections/array/compute.
 import type { DenseRun, DenseTable, TableComputeOptions, TableComputeResult, TableNode, TableOutput } from '../collections/dataframe/index.js';
 import type { ComputeOptions } from '../engine/engine.js';
 import type { DelayedComputeResult, DelayedRequest } from '../collections/delayed/index.js';
+import type { BagComputeOptions, BagComputeResult, BagPlan } from '../collections/bag/index.js';
 
 export interface Backend {
   /** Names the backend for people ('local'). */
@@ -31,6 +32,8 @@ export interface Backend {
   computeDense(items: { name: string; node: TableNode; matrix: boolean }[], opts: ComputeOptions): Promise<DenseTables>;
   /** Computes table outputs (the dataframe collection's): rows inline, or a file (`opts.files`) and a row count. */
   computeTables(outputs: { name: string; output: TableOutput }[], opts: TableComputeOptions): Promise<TableComputeResult>;
+  /** Computes bag outputs (collections/bag): counts, and lists inline or written by `opts.writeList`. */
+  computeBags(outputs: { name: string; plan: BagPlan }[], opts: BagComputeOptions): Promise<BagComputeResult>;
   /** Computes delayed outputs: the values the user's functions return (collections/delayed). */
   computeDelayed(request: DelayedRequest, opts: ComputeOptions): Promise<DelayedComputeResult>;
   /** Lets its workers go; it runs nothing after. */

@@ -32,6 +32,8 @@ export type { ReadableCheck };
 import { namesIn, parseExpression } from '../lang/python-expression.js';
 import { type DelayedEntry, type DelayedRequest, type FunctionsModule, parseDelayed } from '../collections/delayed/index.js';
 import { moduleVersion } from '../engine/user-modules/module-version.js';
+import { type BagPlan, evaluateBagOutput, planText, type TextSource } from '../collections/bag/index.js';
+import { parseBytes } from '../engine/units.js';
 
 export interface JobSpec {
   tessera: 1;
@@ -57,6 +59,9 @@ export interface BuiltJob {
   deferred: { name: string; src: string }[];
   /** The delayed outputs (values of the user's function calls), with what computes them. */
   delayed: DelayedRequest | null;
+  /** The text datasets (bags of lines) and the outputs that read them. */
+  bags: Map<string, TextSource>;
+  bagOutputs: { name: string; plan: BagPlan }[];
   /** Every output's name, in the spec's order. */
   order: string[];
   /** The chunk size "auto" chose per dataset, and why (when a chooser was given). */
@@ -133,7 +138,7 @@ export function specFiles(spec: { datasets?: Record<string, unknown> }): string[
   const out: string[] = [];
   for (const d of Object.values(spec.datasets ?? {})) {
     if (!d || typeof d !== 'object') continue;
-    for (const k of ['npy', 'raw', ...TABLE_PATH_KEYS]) {
+    for (const k of ['npy', 'raw', 'text', ...TABLE_PATH_KEYS]) {
       const p = (d as Record<string, unknown>)[k];
       if (typeof p === 'string') out.push(p);
     }
@@ -185,6 +190,29 @@ export interface BuildOptions {
   readable?: ReadableCheck;
 }
 
+/** Runs an evaluator of output `name`'s text: a position its error marks is in that output. */
+function inOutput<T>(name: string, evaluate: () => T): T {
+  try {
+    return evaluate();
+  } catch (e) {
+    if (e instanceof TesseraError && e.position && e.position.output === undefined) e.position = { ...e.position, output: name };
+    throw e;
+  }
+}
+
+const TEXT_KEYS = ['text', 'blocksize'];
+
+/** A text dataset: `{"text": "corpus/*.txt", "blocksize": "16MB"}` (collections/bag/text-source.ts). */
+async function buildText(d: Record<string, unknown>, baseDir: string, readable?: ReadableCheck): Promise<TextSource> {
+  for (const k of Object.keys(d)) if (!TEXT_KEYS.includes(k)) throw specError(`unknown key "${k}" in a text dataset`, `a text dataset has ${TEXT_KEYS.map((x) => `"${x}"`).join(', ')}`);
+  if (typeof d.text !== 'string' || !d.text) throw specError('"text" must be the path of a file, a folder or a pattern such as corpus/*.txt');
+  if (d.blocksize !== undefined && typeof d.blocksize !== 'string' && typeof d.blocksize !== 'number') throw specError('"blocksize" is a size such as "16MB"');
+  const blocksize = d.blocksize === undefined ? undefined : typeof d.blocksize === 'number' ? d.blocksize : parseBytes(d.blocksize);
+  const source = await planText(isAbsolute(d.text) ? d.text : resolve(baseDir, d.text), { blocksize });
+  if (readable) for (const f of source.files) await readable(f.path);
+  return source;
+}
+
 /**
  * The user's functions module and delayed entries, or null. A window's job (one with a readable
  * check) may not run user code yet: a page must never get an upload executed, and the window has
@@ -203,7 +231,7 @@ async function buildDelayed(spec: JobSpec, baseDir: string, readable?: ReadableC
 export async function buildJob(spec: JobSpec, baseDir: string, opts: BuildOptions = {}): Promise<BuiltJob> {
   const built = await buildOnce(spec, baseDir, opts.readable);
   if (!opts.autoChunks) return built;
-  const auto = Object.entries(spec.datasets ?? {}).filter(([, d]) => !isTableDataset(d) && (d.chunks === undefined || d.chunks === 'auto'));
+  const auto = Object.entries(spec.datasets ?? {}).filter(([name, d]) => built.datasets.has(name) && (d.chunks === undefined || d.chunks === 'auto'));
   if (!auto.length) return built;
   const datasets = { ...spec.datasets };
   const autoChunks: BuiltJob['autoChunks'] = [];
@@ -221,8 +249,10 @@ async function buildOnce(spec: JobSpec, baseDir: string, readable?: ReadableChec
   const ctx = new ExprContext();
   const datasets = new Map<string, Node>();
   const tables = new Map<string, TableNode>();
+  const bags = new Map<string, TextSource>();
   for (const [name, d] of Object.entries(spec.datasets ?? {})) {
-    if (isTableDataset(d)) tables.set(name, await buildDataset(name, () => buildTable(name, d, baseDir, readable)));
+    if ('text' in d) bags.set(name, await buildDataset(name, () => buildText(d, baseDir, readable)));
+    else if (isTableDataset(d)) tables.set(name, await buildDataset(name, () => buildTable(name, d, baseDir, readable)));
     else datasets.set(name, await buildDataset(name, () => buildDatasetNode(ctx, name, d, baseDir, readable)));
   }
   const ev = new Evaluator(ctx, datasets);
@@ -232,10 +262,19 @@ async function buildOnce(spec: JobSpec, baseDir: string, readable?: ReadableChec
   const bridges: BuiltJob['bridges'] = [];
   const deferred: BuiltJob['deferred'] = [];
   const delayedOutputs: { name: string; entry: string }[] = [];
+  const bagOutputs: BuiltJob['bagOutputs'] = [];
   for (const [name, original] of Object.entries(spec.outputs)) {
     if (user?.entries.has(original.trim())) {
       delayedOutputs.push({ name, entry: original.trim() });
       continue;
+    }
+    if (bags.size) {
+      let reads: Set<string> | null = null;
+      try { reads = namesIn(parseExpression(original)); } catch { /* reported by the evaluator that takes it */ }
+      if (reads && [...reads].some((n) => bags.has(n))) {
+        bagOutputs.push({ name, plan: inOutput(name, () => evaluateBagOutput(original, bags)) });
+        continue;
+      }
     }
     // Tables used as arrays (`t.delay.values`) become array inputs named __table_<k> (table-bridge.ts).
     const { src, found } = tables.size ? bridgeTables(original, name, tables, tev, bridges.length) : { src: original, found: [] };
@@ -263,5 +302,5 @@ async function buildOnce(spec: JobSpec, baseDir: string, readable?: ReadableChec
     }
   }
   const delayed = user && delayedOutputs.length ? { module: user.module, entries: user.entries, outputs: delayedOutputs } : null;
-  return { ctx, datasets, outputs, tables, tableOutputs, bridges, deferred, delayed, order: Object.keys(spec.outputs), autoChunks: [] };
+  return { ctx, datasets, outputs, tables, tableOutputs, bridges, deferred, delayed, bags, bagOutputs, order: Object.keys(spec.outputs), autoChunks: [] };
 }

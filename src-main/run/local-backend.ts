@@ -7,6 +7,7 @@ import { computeArrays, type ComputeResult, type OutputRequest } from '../collec
 import { computeDense, computeTables, type TableComputeOptions, type TableComputeResult, type TableNode, type TableOutput } from '../collections/dataframe/index.js';
 import { type ComputeOptions, Engine, type EngineOptions } from '../engine/engine.js';
 import { computeDelayed, type DelayedComputeResult, type DelayedRequest } from '../collections/delayed/index.js';
+import { type BagComputeOptions, type BagComputeResult, type BagPlan, computeBags } from '../collections/bag/index.js';
 import type { Backend, DenseTables } from './backend.js';
 
 let nextDense = 1;
@@ -50,6 +51,10 @@ export class LocalBackend implements Backend {
 
   computeTables(outputs: { name: string; output: TableOutput }[], opts: TableComputeOptions): Promise<TableComputeResult> {
     return computeTables(this.engine, outputs, opts);
+  }
+
+  computeBags(outputs: { name: string; plan: BagPlan }[], opts: BagComputeOptions): Promise<BagComputeResult> {
+    return computeBags(this.engine, outputs, opts);
   }
 
   computeDelayed(request: DelayedRequest, opts: ComputeOptions): Promise<DelayedComputeResult> {

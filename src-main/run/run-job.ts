@@ -18,6 +18,8 @@ import { checkFreeSpace, removeStaleTemps } from './output-space.js';
 import type { BuiltJob } from './job-spec.js';
 import type { TableComputeResult, TableFileFormat } from '../collections/dataframe/index.js';
 import type { DelayedComputeResult, DelayedOutput } from '../collections/delayed/index.js';
+import type { BagComputeResult, BagOutput } from '../collections/bag/index.js';
+import { writeAtomically } from './write-atomically.js';
 
 /** Arrays up to this many elements are returned as values; larger ones are written to files. */
 export const MAX_VALUE_ELEMENTS = 10_000;
@@ -54,7 +56,7 @@ export function jobWarnings(job: BuiltJob, memoryLimit: number | null | undefine
 
 /** A job's results: every output, array or table, in the spec's order, with the runs' events and stats. */
 export interface JobResult extends Omit<ComputeResult, 'outputs'> {
-  outputs: (ComputeResult['outputs'][number] | TableComputeResult['outputs'][number] | DelayedOutput)[];
+  outputs: (ComputeResult['outputs'][number] | TableComputeResult['outputs'][number] | DelayedOutput | BagOutput)[];
 }
 
 /**
@@ -62,7 +64,7 @@ export interface JobResult extends Omit<ComputeResult, 'outputs'> {
  * job each; a job with only one kind runs one). Their task streams and samples are joined; the stats add up (peaks: the larger).
  */
 export async function runBuiltJob(backend: Backend, built: BuiltJob, opts: RunJobOptions): Promise<JobResult> {
-  const runs: (ComputeResult | TableComputeResult | DelayedComputeResult)[] = [];
+  const runs: (ComputeResult | TableComputeResult | DelayedComputeResult | BagComputeResult)[] = [];
   const { outDir: _outDir, skipSpaceCheck: _skip, ...compute } = opts;
   let job = built;
   let dense: DenseTables | null = null;
@@ -74,11 +76,12 @@ export async function runBuiltJob(backend: Backend, built: BuiltJob, opts: RunJo
       const ev = new Evaluator(job.ctx, new Map([...job.datasets, ...bridgeArrays(job.ctx, dense)]));
       job = { ...job, outputs: [...job.outputs, ...job.deferred.map((d) => ({ name: d.name, node: ev.evaluateOutput(d.src, d.name) }))] };
     }
-    if (job.outputs.length || (!job.tableOutputs.length && !job.delayed)) runs.push(await runArrays(backend, job, opts));
+    if (job.outputs.length || (!job.tableOutputs.length && !job.delayed && !job.bagOutputs.length)) runs.push(await runArrays(backend, job, opts));
   } finally {
     dense?.release();
   }
   if (job.tableOutputs.length) runs.push(await runTables(backend, job, opts));
+  if (job.bagOutputs.length) runs.push(await runBags(backend, job, opts));
   if (job.delayed) {
     const { outDir: _o, skipSpaceCheck: _s, tableFormat: _f, inlineRows: _i, ...compute } = opts;
     runs.push(await backend.computeDelayed(job.delayed, compute));
@@ -87,6 +90,23 @@ export async function runBuiltJob(backend: Backend, built: BuiltJob, opts: RunJo
   const byName = new Map<string, JobResult['outputs'][number]>();
   for (const r of runs) for (const o of r.outputs) byName.set(o.name, o);
   return { ...joinRuns(runs), outputs: job.order.map((n) => byName.get(n)!), layers: runs.flatMap((r) => r.layers) };
+}
+
+/** Bag outputs: counts, and lists inline or (over 10,000 values) written to OUT/NAME.jsonl. */
+async function runBags(backend: Backend, job: BuiltJob, { outDir, skipSpaceCheck, tableFormat: _f, inlineRows: _i, ...compute }: RunJobOptions): Promise<BagComputeResult> {
+  const dir = resolve(outDir);
+  return backend.computeBags(job.bagOutputs, {
+    ...compute,
+    writeList: async (name, lines) => {
+      const text = lines.join('\n') + '\n';
+      await mkdir(dir, { recursive: true });
+      await removeStaleTemps(dir);
+      if (!skipSpaceCheck) await checkFreeSpace(dir, Buffer.byteLength(text));
+      const path = join(dir, `${name}.jsonl`);
+      await writeAtomically(path, text);
+      return path;
+    },
+  });
 }
 
 /** Table outputs: small ones inline, larger ones written to OUT/NAME.parquet (or .csv) once the folder has room. */

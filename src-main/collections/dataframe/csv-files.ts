@@ -1,35 +1,9 @@
 /**
- * The files a CSV dataset names: one file, a folder (its .csv/.tsv/.txt files, gzip-compressed too), or a glob whose
- * last part has `*` or `?` (`trips/*.csv`). Sorted by name, so partitions keep a stable order.
+ * The files a CSV dataset names: one file, a folder (its .csv/.tsv/.txt files, gzip-compressed
+ * too), or a glob whose last part has `*` or `?` (`trips/*.csv`); engine/input-paths.ts.
  */
-import { readdir, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { TesseraError } from '../../engine/errors.js';
+import { inputFiles } from '../../engine/input-paths.js';
 
-const TABLE_FILE = /\.(csv|tsv|txt)(\.gz)?$/i;
+const CSV_FILES = { folderFiles: /\.(csv|tsv|txt)(\.gz)?$/i, what: 'CSV files', folderHint: 'a folder is read for its .csv, .tsv and .txt files (and .gz ones)' };
 
-export function globPattern(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
-  return new RegExp(`^${body}$`);
-}
-
-export async function csvFiles(path: string): Promise<string[]> {
-  const dir = dirname(path);
-  const last = basename(path);
-  if (/[*?]/.test(dir)) {
-    throw new TesseraError('BAD_SPEC', `${path}: only the last part of a path may hold * or ?`, 'name a folder, or a pattern of file names in one folder such as data/*.csv');
-  }
-  let files: string[];
-  if (/[*?]/.test(last)) {
-    const re = globPattern(last);
-    files = (await readdir(dir).catch(() => { throw new TesseraError('FILE_NOT_FOUND', `no such folder: ${dir}`, 'check the path'); }))
-      .filter((f) => re.test(f)).map((f) => join(dir, f));
-  } else {
-    const s = await stat(path).catch(() => null);
-    if (!s) throw new TesseraError('FILE_NOT_FOUND', `no such file or folder: ${path}`, 'check the path; paths in a job spec are relative to the spec file');
-    files = s.isDirectory() ? (await readdir(path)).filter((f) => TABLE_FILE.test(f)).map((f) => join(path, f)) : [path];
-  }
-  files.sort();
-  if (!files.length) throw new TesseraError('FILE_NOT_FOUND', `${path} names no CSV files`, 'a folder is read for its .csv, .tsv and .txt files (and .gz ones); a pattern such as data/*.csv must match at least one');
-  return files;
-}
+export const csvFiles = (path: string): Promise<string[]> => inputFiles(path, CSV_FILES);

@@ -8,7 +8,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { TesseraError } from '../../engine/errors.js';
-import { globPattern } from './csv-files.js';
+import { globPattern } from '../../engine/input-paths.js';
 
 export interface ParquetFile {
   path: string;

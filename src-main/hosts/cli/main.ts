@@ -155,6 +155,8 @@ async function runCommand(
       for (const o of result.outputs) {
         if (o.kind === 'scalar') io.out(`${o.name}  ${o.dtype}  ${formatValue(o.value)}\n`);
         else if (o.kind === 'value') io.out(`${o.name}  ${JSON.stringify(o.value)}\n`);
+        else if (o.kind === 'list' && o.path) io.out(`${o.name}  list of ${o.count} value(s)  written to ${o.path}\n`);
+        else if (o.kind === 'list') io.out(`${o.name}  list of ${o.count} value(s)\n${(o.values ?? []).slice(0, 20).map((v) => `  ${JSON.stringify(v)}\n`).join('')}`);
         else if (o.kind === 'table' && o.path) io.out(`${o.name}  table of ${o.nrows} row(s)  written to ${o.path}\n`);
         else if (o.kind === 'table') io.out(`${o.name}  table of ${o.nrows} row(s)\n${formatTable({ ...o, rows: o.rows ?? [] })}`);
         else if ('path' in o && o.path) io.out(`${o.name}  ${o.dtype}  (${o.shape.join(', ')})  written to ${o.path}\n`);

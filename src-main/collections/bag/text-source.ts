@@ -1,0 +1,45 @@
+/**
+ * A text dataset planned (`{"text": "corpus/*.txt"}`, like dask.bag.read_text): its files, with the
+ * size and mtime the job plans with, and its partitions. A plain file is split into byte ranges of
+ * about `blocksize`; the task reading a range counts the lines that start in it, so no line is read
+ * twice and no scan is needed to plan. A gzip file (.gz) is one partition: it cannot be split
+ * without inflating what comes before (dask does the same).
+ */
+import { TesseraError } from '../../engine/errors.js';
+import { inputFileStamp } from '../../engine/input-file.js';
+import { inputFiles } from '../../engine/input-paths.js';
+
+/** As CSV's (dataframe/csv-source.ts): measured there, and a text partition is read the same way. */
+export const DEFAULT_BLOCKSIZE = 16 * 2 ** 20;
+
+export interface TextPartition {
+  path: string;
+  start: number;
+  end: number;
+  gzip: boolean;
+}
+
+export interface TextSource {
+  files: { path: string; size: number; mtimeNs: string }[];
+  partitions: TextPartition[];
+  bytes: number;
+}
+
+const TEXT_FILES = { folderFiles: /^[^.].*/, what: 'files', folderHint: 'a folder is read for all its files (not its subfolders or hidden files)' };
+
+export async function planText(path: string, opts: { blocksize?: number } = {}): Promise<TextSource> {
+  const blocksize = opts.blocksize ?? DEFAULT_BLOCKSIZE;
+  if (!(Number.isInteger(blocksize) && blocksize >= 1024)) throw new TesseraError('BAD_SPEC', `blocksize must be at least 1 KiB, not ${opts.blocksize}`, 'for example "blocksize": "64MB"');
+  const names = await inputFiles(path, TEXT_FILES);
+  const files = await Promise.all(names.map(async (p) => ({ path: p, ...(await inputFileStamp(p)) })));
+  const partitions: TextPartition[] = [];
+  for (const f of files) {
+    const gzip = /\.gz$/i.test(f.path);
+    if (gzip || f.size <= blocksize) {
+      partitions.push({ path: f.path, start: 0, end: f.size, gzip });
+      continue;
+    }
+    for (let s = 0; s < f.size; s += blocksize) partitions.push({ path: f.path, start: s, end: Math.min(f.size, s + blocksize), gzip: false });
+  }
+  return { files, partitions, bytes: files.reduce((s, f) => s + f.size, 0) };
+}

