@@ -9,8 +9,10 @@ native word count folds case and splits words exactly as Python does for the sam
   three code points); U+03A3 (capital sigma) lowers by context, which the C++ applies.
 - cased and case-ignorable: the two properties Python's final-sigma rule looks at. Cased is
   islower() or isupper() or istitle() of the character; case-ignorable is read off Python's own
-  behaviour: a character that is not cased is case-ignorable exactly when 'AΣ' + it + 'B' lowers
-  its sigma to the non-final form (the rule looked past it to the cased 'B').
+  behaviour: a character is case-ignorable exactly when the rule looks past it both ways, that is
+  when 'AΣ' + it + 'B' lowers its sigma to the non-final form (the cased 'B' was seen) and 'AΣ' +
+  it to the final one (nothing cased after). Some characters are both (U+02B0 MODIFIER LETTER
+  SMALL H): the rule skips them as case-ignorable first, as Python does.
 - whitespace: the characters str.split() splits on (str.isspace()).
 """
 import sys
@@ -41,7 +43,7 @@ def ranges(pred):
     return out
 
 cased = lambda c: chr(c).islower() or chr(c).isupper() or chr(c).istitle()
-ignorable = lambda c: not cased(c) and ('A\u03a3' + chr(c) + 'B').lower()[1] == '\u03c3'
+ignorable = lambda c: ('A\u03a3' + chr(c) + 'B').lower()[1] == '\u03c3' and ('A\u03a3' + chr(c)).lower()[1] == '\u03c2'
 space = lambda c: chr(c).isspace()
 
 w = sys.stdout.write

@@ -4,7 +4,7 @@
  * measured. Every entry runs once per job however many use it; errors are typed and name the
  * task, the item and the .ts line; a missing module or function fails before the job runs.
  */
-import { writeFileSync } from 'node:fs';
+import { utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -42,7 +42,7 @@ function project(spec: Record<string, unknown>): string {
 }
 
 async function run(spec: Record<string, unknown>, dir = project(spec)) {
-  const job = await buildJob(validateSpec({ tessera: 1, functions: 'pipeline.ts', ...spec }), dir);
+  const job = await buildJob(validateSpec({ tessera: 1, functions: 'pipeline.ts', ...spec }), dir, { userCode: true });
   return runBuiltJob(new LocalBackend(engine()), job, { outDir: join(dir, 'out') });
 }
 
@@ -83,6 +83,22 @@ describe('delayed calls of the user\'s functions', () => {
     expect(r.layers.find((l) => l.name === 'sq')!.label).toMatch(/^map square \(batches of \d+\)$/);
   });
 
+  it('a repeated map on an unchanged module skips the exports check and the probe; an edit probes again', async () => {
+    const over = Array.from({ length: 2_000 }, (_, i) => i);
+    const spec = { delayed: { sq: { map: 'square', over } }, outputs: { sq: 'sq' } };
+    const dir = project(spec);
+    const first = await run(spec, dir);
+    expect(first.records.filter((t) => t.layer === 'sq-probe').length).toBe(8);
+    const again = await run(spec, dir);
+    expect(again.records.filter((t) => t.layer === 'sq-probe').length).toBe(0);
+    expect(again.records.filter((t) => t.layer === 'sq').length).toBeGreaterThanOrEqual(8); // batched from the time measured before
+    expect(again.outputs[0]).toMatchObject({ value: over.map((x) => x * x) });
+    writeFileSync(join(dir, 'pipeline.ts'), PIPELINE.replace('x * x;', 'x * x + 0;'));
+    utimesSync(join(dir, 'pipeline.ts'), 2_000_000_000, 2_000_000_000); // a new version of the folder
+    const edited = await run(spec, dir);
+    expect(edited.records.filter((t) => t.layer === 'sq-probe').length).toBe(8);
+  });
+
   it('a fixed batch size makes that many calls per task', async () => {
     const r = await run({ delayed: { sq: { map: 'square', over: [1, 2, 3, 4, 5, 6, 7], batch: 3 } }, outputs: { sq: 'sq' } });
     expect(r.outputs[0]).toMatchObject({ value: [1, 4, 9, 16, 25, 36, 49] });
@@ -121,7 +137,7 @@ describe('delayed calls of the user\'s functions', () => {
     expect(missingFn.hint).toBe('its exported functions: add, checked, double, histogram, huge, inc, ramp, square, sumList, total');
     expect(missingFn.task).toBeUndefined();
     const dir = project({});
-    const job = await buildJob(validateSpec({ tessera: 1, functions: 'gone.ts', delayed: { a: { call: 'inc', args: [1] } }, outputs: { a: 'a' } }), dir);
+    const job = await buildJob(validateSpec({ tessera: 1, functions: 'gone.ts', delayed: { a: { call: 'inc', args: [1] } }, outputs: { a: 'a' } }), dir, { userCode: true });
     const missingModule = await runBuiltJob(new LocalBackend(engine()), job, { outDir: join(dir, 'out') }).catch((e) => e) as TesseraError;
     expect(missingModule.code).toBe('USER_MODULE_NOT_FOUND');
 
@@ -144,10 +160,12 @@ describe('delayed calls of the user\'s functions', () => {
     expect(bad({ functions: 'p.ts', delayed: { a: { map: 'inc', over: 3 } } })).toContain('"over" must be a list');
     expect(bad({ functions: 'p.ts', delayed: { a: { call: 'inc', kwargs: {} } } })).toContain('unknown key "kwargs"');
     const dir = project({});
-    const mixed = await buildJob(validateSpec({ tessera: 1, functions: 'pipeline.ts', delayed: { a: { call: 'inc', args: [1] } }, outputs: { b: 'a + 1' } }), dir).catch((e) => e);
+    const mixed = await buildJob(validateSpec({ tessera: 1, functions: 'pipeline.ts', delayed: { a: { call: 'inc', args: [1] } }, outputs: { b: 'a + 1' } }), dir, { userCode: true }).catch((e) => e);
     expect(mixed.message).toContain("uses the delayed entry 'a' inside an expression");
     const fromWindow = await buildJob(validateSpec({ tessera: 1, functions: 'pipeline.ts', delayed: { a: { call: 'inc', args: [1] } }, outputs: { a: 'a' } }), dir,
       { readable: async () => {} }).catch((e) => e);
     expect(fromWindow.code).toBe('USER_CODE_FORBIDDEN');
+    const unsaid = await buildJob(validateSpec({ tessera: 1, functions: 'pipeline.ts', delayed: { a: { call: 'inc', args: [1] } }, outputs: { a: 'a' } }), dir).catch((e) => e);
+    expect(unsaid.code).toBe('USER_CODE_FORBIDDEN'); // user code runs only when the caller says so
   });
 });

@@ -4,9 +4,10 @@
  * numpy (whole for small outputs, sampled for large files), per-job worker counts and schedulers,
  * and errors that name the dataset at fault.
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiEvent } from '../dist/src-main/api/contract.js';
+import { type ApiEvent, EventSchemas } from '../dist/src-main/api/contract.js';
 import { Engine } from '../dist/src-main/engine/engine.js';
 import { JobService } from '../dist/src-main/service/job-service.js';
 import { ChunkState, chunkIndex } from '../dist/src-main/api/task-columns.js';
@@ -143,6 +144,18 @@ describe('job service events', () => {
       await own.close();
     }
     expect(started.every((e) => workersOf(e).length === 0)).toBe(true);
+  });
+
+  it('reports a bag\'s word counts as a list output that passes the contract a window checks', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'words.txt'), 'the cat the hat\nThe end\n');
+    const events = await run({ tessera: 1, datasets: { t: { text: join(dir, 'words.txt') } }, outputs: { top: 't.str.lower().str.split().flatten().frequencies().topk(2, key=1)', n: 't.str.split().flatten().count()' } });
+    for (const e of events) EventSchemas[e.event].parse(e.data); // what checkedEmit does before a host sends it
+    const done = of(events, 'job.done')[0];
+    expect(done.outputs).toEqual([
+      { name: 'top', kind: 'list', values: [['the', 3], ['cat', 1]], count: 2 },
+      { name: 'n', kind: 'scalar', dtype: 'int64', value: 6 },
+    ]);
   });
 
   it('names the dataset at fault', async () => {

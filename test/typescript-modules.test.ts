@@ -94,7 +94,8 @@ describe('user functions in TypeScript', () => {
     expect(await call(engine, 'score', [1])).toEqual({ id: 1003, level: 1 });
     // Same version: the module's top level does not run again (a counter kept in the module).
     const counted = join(dir, 'counted.ts');
-    write(counted, 'let loads = 0; loads++;\nexport const loadsSoFar = (): number => loads;\n');
+    // The count lives on globalThis: a fresh instance of the module would start a counter of its own at 1.
+    write(counted, 'const g = globalThis as { countedLoads?: number };\ng.countedLoads = (g.countedLoads ?? 0) + 1;\nexport const loadsSoFar = (): number => g.countedLoads!;\n');
     const seen = new Set<unknown>();
     for (let i = 0; i < 6; i++) seen.add(await call(engine, 'loadsSoFar', [], counted));
     expect([...seen]).toEqual([1]);

@@ -12,13 +12,13 @@ bool is_gzip(const uint8_t* p, size_t n) { return n >= 2 && p[0] == 0x1f && p[1]
 
 namespace {
 
-[[noreturn]] void corrupt(const std::string& path, const std::string& why) {
-  throw Error("CSV_BAD_GZIP", path + " is not a valid gzip file: " + why, "check the file (gzip -t); a truncated download is the usual cause");
+[[noreturn]] void corrupt(const char* code, const std::string& path, const std::string& why) {
+  throw Error(code, path + " is not a valid gzip file: " + why, "check the file (gzip -t); a truncated download is the usual cause");
 }
 
 }  // namespace
 
-std::vector<uint8_t> gunzip(const ReadAt& read, uint64_t size, const std::string& path, size_t max_out, bool* complete) {
+std::vector<uint8_t> gunzip(const ReadAt& read, uint64_t size, const std::string& path, size_t max_out, bool* complete, const char* error_code) {
   constexpr size_t kIn = 1 << 20;
   std::vector<uint8_t> in(kIn), out;
   out.reserve(std::min<size_t>(max_out, static_cast<size_t>(std::min<uint64_t>(size * 4, 1ull << 30))));
@@ -39,7 +39,7 @@ std::vector<uint8_t> gunzip(const ReadAt& read, uint64_t size, const std::string
       }
       if (ended) {
         // Another member follows (concatenated .gz files are one stream to gzip -d).
-        if (!is_gzip(z.next_in, z.avail_in) && !(z.avail_in == 1 && z.next_in[0] == 0x1f)) corrupt(path, "trailing bytes after the compressed data");
+        if (!is_gzip(z.next_in, z.avail_in) && !(z.avail_in == 1 && z.next_in[0] == 0x1f)) corrupt(error_code, path, "trailing bytes after the compressed data");
         inflateReset(&z);
         ended = false;
       }
@@ -54,11 +54,11 @@ std::vector<uint8_t> gunzip(const ReadAt& read, uint64_t size, const std::string
         ended = true;
         continue;
       }
-      if (rc == Z_BUF_ERROR && z.avail_in == 0 && pos >= size) corrupt(path, "it ends before its compressed data does (truncated)");
-      if (rc != Z_OK && rc != Z_BUF_ERROR) corrupt(path, z.msg ? z.msg : "corrupt data");
+      if (rc == Z_BUF_ERROR && z.avail_in == 0 && pos >= size) corrupt(error_code, path, "it ends before its compressed data does (truncated)");
+      if (rc != Z_OK && rc != Z_BUF_ERROR) corrupt(error_code, path, z.msg ? z.msg : "corrupt data");
     }
     if (out.size() < max_out) {
-      if (!ended) corrupt(path, "it ends before its compressed data does (truncated)");
+      if (!ended) corrupt(error_code, path, "it ends before its compressed data does (truncated)");
       *complete = true;
     }
   } catch (...) {

@@ -177,9 +177,14 @@ const HistogramSchema = z.object({
 });
 export type Histogram = z.infer<typeof HistogramSchema>;
 const OutputSchema = z.object({
-  /** A table's dtype is per column (`dtypes`); scalars and arrays have one. */
-  name: z.string(), kind: z.enum(['scalar', 'array', 'table']), dtype: z.string().optional(),
-  value: ScalarValue.optional(), shape: z.array(z.number()).optional(), values: z.unknown().optional(), path: z.string().optional(),
+  /**
+   * A table's dtype is per column (`dtypes`); scalars and arrays have one. A list (a bag's
+   * frequencies) has `count` values, inline in `values` or written to `path` (JSON lines); a value
+   * is what a user's function returned, as JSON.
+   */
+  name: z.string(), kind: z.enum(['scalar', 'array', 'table', 'list', 'value']), dtype: z.string().optional(),
+  value: z.union([ScalarValue, z.unknown()]).optional(), shape: z.array(z.number()).optional(), values: z.unknown().optional(), path: z.string().optional(),
+  count: z.number().optional(),
   histogram: HistogramSchema.optional(),
   /** Tables: the columns, their dtypes, the rows held inline (at most 10,000) and how many there are. */
   columns: z.array(z.string()).optional(), dtypes: z.array(z.string()).optional(),

@@ -35,7 +35,10 @@ export async function inputFiles(path: string, kind: InputKind): Promise<string[
   } else {
     const s = await stat(path).catch(() => null);
     if (!s) throw new TesseraError('FILE_NOT_FOUND', `no such file or folder: ${path}`, 'check the path; paths in a job spec are relative to the spec file');
-    files = s.isDirectory() ? (await readdir(path)).filter((f) => kind.folderFiles.test(f)).map((f) => join(path, f)) : [path];
+    // A folder's files, not its subfolders (a link counts as a file; opening it says what it is).
+    files = s.isDirectory()
+      ? (await readdir(path, { withFileTypes: true })).filter((e) => !e.isDirectory() && kind.folderFiles.test(e.name)).map((e) => join(path, e.name))
+      : [path];
   }
   files.sort();
   if (!files.length) throw new TesseraError('FILE_NOT_FOUND', `${path} names no ${kind.what}`, `${kind.folderHint}; a pattern must match at least one file`);

@@ -188,6 +188,11 @@ export interface BuildOptions {
   autoChunks?: AutoChunkChooser;
   /** Which files the job may read (a window's jobs); unset, any file the spec names (the CLI). */
   readable?: ReadableCheck;
+  /**
+   * Whether the user's functions the spec names may run: only a caller that took the spec from
+   * the user on this machine says so (the CLI). Unset, a spec naming "functions" is refused.
+   */
+  userCode?: boolean;
 }
 
 /** Runs an evaluator of output `name`'s text: a position its error marks is in that output. */
@@ -208,20 +213,18 @@ async function buildText(d: Record<string, unknown>, baseDir: string, readable?:
   if (typeof d.text !== 'string' || !d.text) throw specError('"text" must be the path of a file, a folder or a pattern such as corpus/*.txt');
   if (d.blocksize !== undefined && typeof d.blocksize !== 'string' && typeof d.blocksize !== 'number') throw specError('"blocksize" is a size such as "16MB"');
   const blocksize = d.blocksize === undefined ? undefined : typeof d.blocksize === 'number' ? d.blocksize : parseBytes(d.blocksize);
-  const source = await planText(isAbsolute(d.text) ? d.text : resolve(baseDir, d.text), { blocksize });
-  if (readable) for (const f of source.files) await readable(f.path);
-  return source;
+  return planText(isAbsolute(d.text) ? d.text : resolve(baseDir, d.text), { blocksize, readable });
 }
 
 /**
- * The user's functions module and delayed entries, or null. A window's job (one with a readable
- * check) may not run user code yet: a page must never get an upload executed, and the window has
- * no way yet to name a module as code.
+ * The user's functions module and delayed entries, or null. Only a caller that says `userCode`
+ * (the CLI) runs them: a window's job may not yet, since a page must never get an upload executed
+ * and the window has no way yet to name a module as code.
  */
-async function buildDelayed(spec: JobSpec, baseDir: string, readable?: ReadableCheck): Promise<{ module: FunctionsModule; entries: Map<string, DelayedEntry> } | null> {
+async function buildDelayed(spec: JobSpec, baseDir: string, userCode: boolean): Promise<{ module: FunctionsModule; entries: Map<string, DelayedEntry> } | null> {
   if (spec.functions === undefined) return null;
-  if (readable) {
-    throw new TesseraError('USER_CODE_FORBIDDEN', 'jobs from a window cannot run user functions yet ("functions" in the spec)',
+  if (!userCode) {
+    throw new TesseraError('USER_CODE_FORBIDDEN', 'this job may not run user functions ("functions" in the spec): only jobs run with the CLI can (a window\'s jobs cannot yet)',
       'run the job with the CLI: tessera run job.json');
   }
   const path = isAbsolute(spec.functions) ? spec.functions : resolve(baseDir, spec.functions);
@@ -229,7 +232,7 @@ async function buildDelayed(spec: JobSpec, baseDir: string, readable?: ReadableC
 }
 
 export async function buildJob(spec: JobSpec, baseDir: string, opts: BuildOptions = {}): Promise<BuiltJob> {
-  const built = await buildOnce(spec, baseDir, opts.readable);
+  const built = await buildOnce(spec, baseDir, opts);
   if (!opts.autoChunks) return built;
   const auto = Object.entries(spec.datasets ?? {}).filter(([name, d]) => built.datasets.has(name) && (d.chunks === undefined || d.chunks === 'auto'));
   if (!auto.length) return built;
@@ -241,11 +244,11 @@ export async function buildJob(spec: JobSpec, baseDir: string, opts: BuildOption
     datasets[name] = { ...d, chunks: `${choice.bytes}B` };
     autoChunks.push({ dataset: name, ...choice });
   }
-  return { ...(await buildOnce({ ...spec, datasets }, baseDir, opts.readable)), autoChunks };
+  return { ...(await buildOnce({ ...spec, datasets }, baseDir, opts)), autoChunks };
 }
 
-async function buildOnce(spec: JobSpec, baseDir: string, readable?: ReadableCheck): Promise<BuiltJob> {
-  const user = await buildDelayed(spec, baseDir, readable);
+async function buildOnce(spec: JobSpec, baseDir: string, { readable, userCode = false }: BuildOptions): Promise<BuiltJob> {
+  const user = await buildDelayed(spec, baseDir, userCode);
   const ctx = new ExprContext();
   const datasets = new Map<string, Node>();
   const tables = new Map<string, TableNode>();

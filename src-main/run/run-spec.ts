@@ -36,6 +36,8 @@ export interface RunSpecOptions extends RunJobOptions {
   autoChunks?: AutoChunksFor;
   /** Which files the job may read (a window's jobs); unset, any file the spec names. */
   readable?: ReadableCheck;
+  /** Whether the job may run the user's functions its spec names (the CLI: yes; a window: never). */
+  userCode?: boolean;
   /** Called once the job is built, before anything runs. */
   onPlanned?: (planned: PlannedRun) => void;
 }
@@ -47,10 +49,10 @@ export function throwIfCancelledBeforeStart(signal: AbortSignal | undefined): vo
 
 /** Runs a job spec (validated here) on a backend. */
 export async function runSpec(backend: Backend, spec: unknown, opts: RunSpecOptions): Promise<SpecRun> {
-  const { baseDir, autoChunks, readable, onPlanned, ...run } = opts;
+  const { baseDir, autoChunks, readable, userCode, onPlanned, ...run } = opts;
   const memoryLimit = run.memoryLimit ?? null;
   throwIfCancelledBeforeStart(run.signal);
-  const job = await buildJob(validateSpec(spec), baseDir, { autoChunks: autoChunks?.(backend, memoryLimit), readable });
+  const job = await buildJob(validateSpec(spec), baseDir, { autoChunks: autoChunks?.(backend, memoryLimit), readable, userCode });
   const planned: PlannedRun = { job, chunking: describeChunking(job), warnings: jobWarnings(job, memoryLimit) };
   onPlanned?.(planned);
   throwIfCancelledBeforeStart(run.signal);

@@ -53,6 +53,15 @@ export class JobExports {
     const out = what.startsWith('out.') ? (job.outputs as OutputEvent[]).find((o) => o.name === name) : undefined;
     if (!out) throw new TesseraError('NOT_FOUND', `job ${jobId} has no output '${name}'`, `its outputs: ${(job.outputs as OutputEvent[]).map((o) => o.name).join(', ') || 'none'}`);
     if (out.kind === 'table') return exportTable({ ...this.tables, backend: this.machine() }, job.spec, out, (format ?? 'parquet') as 'csv' | 'parquet', dir);
+    if (out.kind === 'list' || out.kind === 'value') {
+      // A list as the JSON lines the job wrote (or writes them now); a value as its JSON.
+      if (format) throw new TesseraError('UNSUPPORTED', `'${name}' is a ${out.kind}: it exports as JSON`, `export out.${name}`);
+      if (out.path) return { path: out.path, fileName: `${name}.jsonl` };
+      const json = out.kind === 'list' ? (out.values as unknown[]).map((v) => JSON.stringify(v)).join('\n') + '\n' : `${JSON.stringify(out.value)}\n`;
+      const path = join(dir, `${name}.${out.kind === 'list' ? 'jsonl' : 'json'}`);
+      await writeAtomically(path, json);
+      return { path, fileName: `${name}.${out.kind === 'list' ? 'jsonl' : 'json'}` };
+    }
     if (format) throw new TesseraError('UNSUPPORTED', `'${name}' is ${out.kind === 'array' ? 'an array' : 'a scalar'}: it exports as .npy`, `export out.${name}`);
     const fileName = `${name}.npy`;
     if (out.path) {

@@ -1,10 +1,13 @@
-/** Results: scalars with dtype, arrays with a preview and a histogram, export through the transport. */
+/** Results: scalars with dtype, arrays with a preview and a histogram, lists, export through the transport. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { mount } from '@vue/test-utils';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ApiEvent } from '../../dist/src-main/api/contract.js';
 import ResultsPanel from '../../src-renderer/components/ResultsPanel.vue';
 import { applyEvent, resetJob } from '../../src-renderer/job-store';
 import { realJobEvents } from './real-job';
+import { tempDir } from '../helpers/engine.js';
 
 let events: ApiEvent[];
 beforeAll(async () => {
@@ -31,6 +34,20 @@ describe('results panel', () => {
     await w.find('[data-testid="export-trace"]').trigger('click');
     expect(saveExport.mock.calls).toEqual([[events[0].data.jobId, 'out.sq'], [events[0].data.jobId, 'trace']]);
     expect(w.find('[data-testid="stats"]').text()).toContain('on 2 workers');
+  });
+
+  it('shows a bag\'s word counts as a list with its first pairs, exported as JSON lines', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'words.txt'), 'a b a c a b\n');
+    const bag = await realJobEvents({ tessera: 1, datasets: { t: { text: join(dir, 'words.txt') } }, outputs: { top: 't.str.split().flatten().frequencies()' } });
+    resetJob(bag[0].data.jobId);
+    for (const e of bag) applyEvent(e);
+    const saveExport = vi.fn(async () => undefined);
+    const w = mount(ResultsPanel, { props: { transport: { saveExport } as never } });
+    expect(w.find('[data-testid="result-top"]').text()).toContain('list of 3 ["a",3], ["b",2], ["c",1]');
+    expect(w.find('[data-testid="export-top"]').text()).toBe('.json');
+    await w.find('[data-testid="export-top"]').trigger('click');
+    expect(saveExport.mock.calls).toEqual([[bag[0].data.jobId, 'out.top']]);
   });
 
   it('shows a failed task\'s key with the error and its hint', async () => {

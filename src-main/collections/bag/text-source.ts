@@ -27,10 +27,15 @@ export interface TextSource {
 
 const TEXT_FILES = { folderFiles: /^[^.].*/, what: 'files', folderHint: 'a folder is read for all its files (not its subfolders or hidden files)' };
 
-export async function planText(path: string, opts: { blocksize?: number } = {}): Promise<TextSource> {
+/**
+ * `readable` (a window's jobs) is asked about every file before any is opened, so a job cannot
+ * learn what exists outside the files it may read.
+ */
+export async function planText(path: string, opts: { blocksize?: number; readable?: (path: string) => Promise<void> } = {}): Promise<TextSource> {
   const blocksize = opts.blocksize ?? DEFAULT_BLOCKSIZE;
   if (!(Number.isInteger(blocksize) && blocksize >= 1024)) throw new TesseraError('BAD_SPEC', `blocksize must be at least 1 KiB, not ${opts.blocksize}`, 'for example "blocksize": "64MB"');
   const names = await inputFiles(path, TEXT_FILES);
+  if (opts.readable) for (const p of names) await opts.readable(p);
   const files = await Promise.all(names.map(async (p) => ({ path: p, ...(await inputFileStamp(p)) })));
   const partitions: TextPartition[] = [];
   for (const f of files) {

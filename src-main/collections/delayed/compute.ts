@@ -15,6 +15,10 @@
  *    0.04 ms warm for a one-line function). The probed results are kept and used, not run again.
  * 3. The job itself (delayed/lower.ts); every entry is computed once however many use it.
  *
+ * An engine remembers what it measured of a module version (its exports, and each probed
+ * function's time per call): a job that runs again on an unchanged module skips the check and
+ * the probe, and its maps are batched from the time measured before.
+ *
  * The value of an output is what the function returned (a map's: the list of its results): JSON
  * for the job's output, or an array output when it is a typed array.
  */
@@ -54,6 +58,25 @@ export interface DelayedComputeResult extends Omit<GraphRun, 'chunks'> {
 
 let nextProbe = 1;
 
+/** What an engine measured of each module version: its exported functions, and a call's time (ms) per probed function. */
+const measured = new WeakMap<Engine, Map<string, { exports: string[]; callMs: Map<string, number> }>>();
+
+function knownOf(engine: Engine, module: FunctionsModule): { exports: string[]; callMs: Map<string, number> } | undefined {
+  return measured.get(engine)?.get(`${module.path}\0${module.version}`);
+}
+
+function remember(engine: Engine, module: FunctionsModule, exports: string[]): void {
+  let byVersion = measured.get(engine);
+  if (!byVersion) measured.set(engine, (byVersion = new Map()));
+  byVersion.set(`${module.path}\0${module.version}`, { exports, callMs: new Map() });
+}
+
+/** Calls per batch: about TARGET_BATCH_MS of them, but at least 4 batches per worker. */
+function batchSize(callMs: number, items: number, workers: number): number {
+  const balanced = Math.max(1, Math.ceil(items / (4 * workers)));
+  return Math.max(1, Math.min(balanced, Math.ceil(TARGET_BATCH_MS / Math.max(callMs, 1e-3))));
+}
+
 export async function computeDelayed(engine: Engine, req: DelayedRequest, opts: ComputeOptions = {}): Promise<DelayedComputeResult> {
   const wanted = [...new Set(req.outputs.map((o) => o.entry))];
   const used = usedEntries(req.entries, wanted);
@@ -66,7 +89,7 @@ export async function computeDelayed(engine: Engine, req: DelayedRequest, opts: 
   const probeName = `delayed-probe-${nextProbe++}`;
   const probeOwner = engine.newJob();
   try {
-    const probe = await probeMaps(engine, req, used, probeOwner, opts);
+    const probe = await probeMaps(engine, req, used, probeOwner, probeName, opts);
     if (probe) {
       runs.push(probe.run);
       layers.push(...probe.layers);
@@ -76,10 +99,15 @@ export async function computeDelayed(engine: Engine, req: DelayedRequest, opts: 
       const e = req.entries.get(name)!;
       if (e.kind !== 'map') continue;
       const probed = probe?.byMap.get(name);
-      const size = e.batch !== 'auto' ? e.batch : probed ? probed.size : 1;
+      const before = knownOf(engine, req.module)?.callMs.get(e.fn);
       const rest = e.over.slice(probed?.items ?? 0);
+      let size = 1;
+      let reason = `${e.over.length} items: one per task`;
+      if (e.batch !== 'auto') [size, reason] = [e.batch, 'as the spec says'];
+      else if (probed) [size, reason] = [probed.size, probed.reason];
+      else if (before !== undefined) [size, reason] = [batchSize(before, rest.length, engine.workers), `a call took ${before.toFixed(4)} ms when this module version was probed before`];
       batches.set(name, [...(probed?.keys ?? []).map((kept) => ({ kept })), ...split(rest, size).map((items) => ({ items }))]);
-      reasons.push({ entry: name, size, reason: e.batch !== 'auto' ? 'as the spec says' : probed ? probed.reason : `${e.over.length} items: one per task` });
+      reasons.push({ entry: name, size, reason });
     }
 
     const { graph, keys } = lowerDelayed(req.module, req.entries, wanted, batches);
@@ -121,6 +149,16 @@ function usedEntries(entries: ReadonlyMap<string, DelayedEntry>, wanted: readonl
 async function checkFunctions(engine: Engine, module: FunctionsModule, fns: string[], opts: ComputeOptions): Promise<void> {
   const file = await stat(module.path).catch(() => null);
   if (!file?.isFile()) throw new TesseraError('USER_MODULE_NOT_FOUND', `the functions module ${module.path} does not exist`, 'check the "functions" path of the job (relative to the spec file)');
+  const exported = knownOf(engine, module)?.exports ?? await listExports(engine, module, opts);
+  const missing = fns.filter((f) => !exported.includes(f));
+  if (missing.length) {
+    throw new TesseraError('USER_FUNCTION_NOT_FOUND', `${module.path} has no exported function ${missing.map((m) => `'${m}'`).join(', ')}`,
+      exported.length ? `its exported functions: ${exported.join(', ')}` : 'the module exports no functions', { phase: 'input' });
+  }
+}
+
+/** One task imports the module in a worker and lists its exported functions; the engine remembers them for the version. */
+async function listExports(engine: Engine, module: FunctionsModule, opts: ComputeOptions): Promise<string[]> {
   const task: Task<CallSpec> = {
     key: 'exports:0', layer: 'exports', index: [0], deps: [], priority: 0, estBytes: 4096,
     spec: { kind: 'call', module: module.path, version: module.version, name: '*', args: [], mode: 'exports' },
@@ -136,11 +174,8 @@ async function checkFunctions(engine: Engine, module: FunctionsModule, fns: stri
   } finally {
     engine.freeJob(owner);
   }
-  const missing = fns.filter((f) => !exported.includes(f));
-  if (missing.length) {
-    throw new TesseraError('USER_FUNCTION_NOT_FOUND', `${module.path} has no exported function ${missing.map((m) => `'${m}'`).join(', ')}`,
-      exported.length ? `its exported functions: ${exported.join(', ')}` : 'the module exports no functions', { phase: 'input' });
-  }
+  remember(engine, module, exported);
+  return exported;
 }
 
 interface Probe {
@@ -151,7 +186,8 @@ interface Probe {
 }
 
 /** Runs the first items of each auto-batched map one per task and picks its batch size. */
-async function probeMaps(engine: Engine, req: DelayedRequest, used: string[], owner: number, opts: ComputeOptions): Promise<Probe | null> {
+/** `keyPrefix` makes the probe's keys unique in the engine's kept chunks (another job may probe the same names). */
+async function probeMaps(engine: Engine, req: DelayedRequest, used: string[], owner: number, keyPrefix: string, opts: ComputeOptions): Promise<Probe | null> {
   const n = 4 * engine.workers;
   const probeItems = n * PROBE_CALLS;
   const tasks: Task<CallSpec>[] = [];
@@ -159,13 +195,13 @@ async function probeMaps(engine: Engine, req: DelayedRequest, used: string[], ow
   const maps: string[] = [];
   for (const name of used) {
     const e = req.entries.get(name)!;
-    if (e.kind !== 'map' || e.batch !== 'auto' || e.over.length < 4 * probeItems) continue;
+    if (e.kind !== 'map' || e.batch !== 'auto' || e.over.length < 4 * probeItems || knownOf(engine, req.module)?.callMs.has(e.fn)) continue;
     maps.push(name);
     const layer = `${name}-probe`;
     layers.push({ name: layer, label: `map ${e.fn} (probe: ${PROBE_CALLS} calls per task)`, kind: 'call', tasks: n, deps: [], indexShape: [] });
     for (let i = 0; i < n; i++) {
       tasks.push({
-        key: `${layer}:${i}`, layer, index: [i], deps: [], priority: 0, estBytes: 64 * 1024,
+        key: `${keyPrefix}/${layer}:${i}`, layer, index: [i], deps: [], priority: 0, estBytes: 64 * 1024,
         spec: { kind: 'call', module: req.module.path, version: req.module.version, name: e.fn, args: [{ value: e.over.slice(i * PROBE_CALLS, (i + 1) * PROBE_CALLS) }], mode: 'each' },
       });
     }
@@ -180,9 +216,8 @@ async function probeMaps(engine: Engine, req: DelayedRequest, used: string[], ow
     const warm = probed.filter((r, i) => probed.findIndex((x) => x.worker === r.worker) !== i);
     const times = (warm.length ? warm : probed).map((r) => (r.stop - r.start) / PROBE_CALLS).sort((a, b) => a - b);
     const median = times[times.length >> 1];
-    const rest = e.over.length - probeItems;
-    const balanced = Math.max(1, Math.ceil(rest / (4 * engine.workers)));
-    const size = Math.max(1, Math.min(balanced, Math.ceil(TARGET_BATCH_MS / Math.max(median, 1e-3))));
+    knownOf(engine, req.module)?.callMs.set(e.fn, median);
+    const size = batchSize(median, e.over.length - probeItems, engine.workers);
     byMap.set(name, {
       keys: tasks.filter((t) => t.layer === `${name}-probe`).map((t) => t.key), items: probeItems, size,
       reason: `a call took ${median.toFixed(4)} ms (median of ${times.length} probe tasks of ${PROBE_CALLS}): batches of about ${TARGET_BATCH_MS} ms, at least 4 per worker`,

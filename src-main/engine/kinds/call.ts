@@ -142,7 +142,7 @@ async function runCall(task: JsTaskContext): Promise<[number, number, number]> {
     } else if (f[p] === CONCAT) {
       const n = f[p + 1];
       const joined: unknown[] = [];
-      for (let j = 0; j < n; j++) joined.push(...(value(ids[f[p + 2 + j]]) as unknown[]));
+      for (let j = 0; j < n; j++) for (const x of value(ids[f[p + 2 + j]]) as unknown[]) joined.push(x); // no spread: a batch may hold millions
       args.push(joined);
       p += 2 + n;
     } else {

@@ -120,7 +120,7 @@ async function runCommand(
     let run: SpecRun;
     try {
       run = await runSpec(backend, spec, {
-        baseDir, outDir: values.out!, tableFormat: values.format as 'parquet' | 'csv', memoryLimit, bus, signal: abort.signal, skipSpaceCheck: values['no-space-check'],
+        baseDir, outDir: values.out!, tableFormat: values.format as 'parquet' | 'csv', memoryLimit, bus, signal: abort.signal, skipSpaceCheck: values['no-space-check'], userCode: true,
         autoChunks: autoChunksFrom(new ProfileStore(profilesPath(values.data))),
         onPlanned: ({ warnings }) => {
           startup = (performance.now() - tStart) / 1000;
