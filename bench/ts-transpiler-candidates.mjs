@@ -3,7 +3,7 @@
  * from a scratch folder with its own node_modules, never from the repo:
  *
  *   mkdir -p /tmp/tsbench && cd /tmp/tsbench && npm init -y
- *   npm i -E oxc-transform@0.158.0 esbuild@0.28.2 sucrase@3.35.1 typescript@6.0.3
+ *   npm i -E oxc-transform@0.151.0 esbuild@0.28.2 sucrase@3.35.1 typescript@6.0.3   (0.158.0 was measured too)
  *   cp <repo>/bench/ts-transpiler-candidates.mjs .
  *   for c in oxc esbuild sucrase typescript; do node ts-transpiler-candidates.mjs $c; done
  *
