@@ -7,7 +7,7 @@
  *   dask.bag's best, at least 0.5 GB/s per core.
  * - a joblib-style map of 10,000 tiny calls (x + 1) through the job spec's "delayed" map, against
  *   joblib.Parallel(n_jobs=workers) where python3-joblib is installed. Target: at least 10x faster.
- * Every system's word counts are checked against Tessera's.
+ * Every system's top 10 words (with their counts) are checked against Tessera's.
  *   node bench/bags.mjs [--quick]
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
