@@ -37,7 +37,7 @@ function corpus() {
 }
 
 async function runTessera(engine, dir, spec) {
-  const job = await buildJob(validateSpec({ tessera: 1, ...spec }), dir);
+  const job = await buildJob(validateSpec({ tessera: 1, ...spec }), dir, { userCode: true }); // as the CLI does: the bench wrote the module itself
   return runBuiltJob(new LocalBackend(engine), job, { outDir: join(dir, 'out') });
 }
 
