@@ -2,6 +2,7 @@
 
 #include "../common/error.h"
 #include "../table/column_output.h"
+#include "publish_result.h"
 
 namespace tessera {
 
@@ -37,11 +38,7 @@ TaskResult publish_rows(const std::vector<table::TableView>& inputs, const std::
 
 TaskResult publish_table(const std::vector<table::OwnedColumn>& cols, uint64_t nrows, int owner, int64_t bytes_in) {
   auto out = table::build_table(cols, nrows, owner);
-  TaskResult r;
-  r.bytes_in = bytes_in;
-  r.bytes_out = static_cast<int64_t>(out->nbytes);
-  r.chunk = ChunkStore::instance().publish(out);
-  return r;
+  return publish_result(out, bytes_in);
 }
 
 }  // namespace tessera

@@ -6,6 +6,7 @@
 
 #include "../../store/chunk_store.h"
 #include "../kind.h"
+#include "../publish_result.h"
 
 namespace tessera {
 
@@ -28,11 +29,7 @@ TaskResult run(const CopyTask& t) {
   auto in = ChunkStore::instance().get(t.chunk);
   auto out = ChunkStore::instance().allocate_like(*in, t.owner);
   if (in->nbytes) std::memcpy(out->data, in->data, in->nbytes);
-  TaskResult r;
-  r.bytes_in = static_cast<int64_t>(in->nbytes);
-  r.bytes_out = static_cast<int64_t>(out->nbytes);
-  r.chunk = ChunkStore::instance().publish(out);
-  return r;
+  return publish_result(out, static_cast<int64_t>(in->nbytes));
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "../../kernels/program_registry.h"
 #include "../kind.h"
 #include "same_count.h"
+#include "../publish_result.h"
 
 namespace tessera {
 
@@ -48,11 +49,7 @@ TaskResult run(const MapTask& t) {
     store(out->data + (row * inner + j0) * item, v, len);
   });
   release_file_pages(ops);
-  TaskResult r;
-  r.bytes_in = total_bytes_in(ops);
-  r.bytes_out = static_cast<int64_t>(out->nbytes);
-  r.chunk = ChunkStore::instance().publish(out);
-  return r;
+  return publish_result(out, total_bytes_in(ops));
 }
 
 }  // namespace

@@ -26,6 +26,7 @@
 #include "../../store/chunk_store.h"
 #include "../kind.h"
 #include "../read_terms.h"
+#include "../publish_result.h"
 
 namespace tessera {
 
@@ -109,11 +110,7 @@ TaskResult run_gzip(const ReadCsvTask& t, const std::shared_ptr<MappedFile>& f) 
   const auto parse = [&](const uint8_t* buf, size_t n, uint64_t offset) { parser.parse(buf, n, offset); };
   csv::for_each_row_block(text.size(), start, text.size(), t.opts.dialect, kBlock, read, parse);
   auto out = parser.build(t.owner);
-  TaskResult r;
-  r.bytes_in = static_cast<int64_t>(f->size());
-  r.bytes_out = static_cast<int64_t>(out->nbytes);
-  r.chunk = ChunkStore::instance().publish(out);
-  return r;
+  return publish_result(out, static_cast<int64_t>(f->size()));
 }
 
 TaskResult run(const ReadCsvTask& t) {
@@ -137,11 +134,7 @@ TaskResult run(const ReadCsvTask& t) {
   const uint64_t bytes_in = csv::for_each_row_block(f->size(), t.start, t.end, t.opts.dialect, kBlock, read, parse);
 
   auto out = parser.build(t.owner);
-  TaskResult r;
-  r.bytes_in = static_cast<int64_t>(bytes_in);
-  r.bytes_out = static_cast<int64_t>(out->nbytes);
-  r.chunk = ChunkStore::instance().publish(out);
-  return r;
+  return publish_result(out, static_cast<int64_t>(bytes_in));
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "../../store/chunk_store.h"
 #include "../kind.h"
 #include "../read_terms.h"
+#include "../publish_result.h"
 
 namespace tessera {
 
@@ -70,11 +71,7 @@ TaskResult run(const ReadParquetTask& t) {
   read.path = f->path();
   auto out = parquet::read_row_group(read, t.owner);
   f->check_unchanged();  // a file rewritten while DuckDB read it may have given mixed pages
-  TaskResult r;
-  r.bytes_in = t.bytes_in;
-  r.bytes_out = static_cast<int64_t>(out->nbytes);
-  r.chunk = ChunkStore::instance().publish(out);
-  return r;
+  return publish_result(out, t.bytes_in);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "../../store/chunk_store.h"
 #include "../../table/table_view.h"
 #include "../kind.h"
+#include "../publish_result.h"
 
 namespace tessera {
 
@@ -82,11 +83,7 @@ TaskResult run(const TableToDenseTask& t) {
       }
     }
   }
-  TaskResult res;
-  res.bytes_in = static_cast<int64_t>(in->nbytes);
-  res.bytes_out = static_cast<int64_t>(out->nbytes);
-  res.chunk = ChunkStore::instance().publish(out);
-  return res;
+  return publish_result(out, static_cast<int64_t>(in->nbytes));
 }
 
 }  // namespace

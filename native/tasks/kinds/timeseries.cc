@@ -23,6 +23,7 @@
 #include "../../store/chunk_store.h"
 #include "../../table/table_builder.h"
 #include "../kind.h"
+#include "../publish_result.h"
 
 namespace tessera {
 
@@ -228,11 +229,7 @@ TaskResult run(const TimeseriesTask& t) {
     builder.add(std::move(b));
   }
   auto out = builder.build(t.owner);
-  TaskResult r;
-  r.bytes_in = 0;
-  r.bytes_out = static_cast<int64_t>(out->nbytes);
-  r.chunk = ChunkStore::instance().publish(out);
-  return r;
+  return publish_result(out, 0);
 }
 
 }  // namespace

@@ -91,7 +91,7 @@ async function importFunction(module: string, name: string, version: string): Pr
   const mod = await importModule(module, version);
   const fn = mod[name];
   if (typeof fn !== 'function') {
-    const exported = Object.keys(mod).filter((k) => typeof mod[k] === 'function');
+    const exported = functionNames(mod);
     throw new TesseraError('USER_FUNCTION_NOT_FOUND', `${module} has no exported function '${name}'`,
       exported.length ? `its exported functions: ${exported.join(', ')}` : 'the module exports no functions');
   }
@@ -115,18 +115,15 @@ async function importModule(module: string, version: string): Promise<Record<str
   }
 }
 
-/** The function names a module exports (mode 'exports'). */
-async function exportedFunctions(module: string, version: string): Promise<string[]> {
-  const mod = await importModule(module, version);
-  return Object.keys(mod).filter((k) => typeof mod[k] === 'function');
-}
+/** The names of a module's exported functions. */
+const functionNames = (mod: Record<string, unknown>): string[] => Object.keys(mod).filter((k) => typeof mod[k] === 'function');
 
 async function runCall(task: JsTaskContext): Promise<[number, number, number]> {
   const { fields: f, ids, strings } = task;
   const module = strings[f[0]];
   const name = strings[f[1]];
   const mode = MODES[f[3]];
-  if (mode === 'exports') return store(task.owner, name, module, await exportedFunctions(module, strings[f[2]]), 0);
+  if (mode === 'exports') return store(task.owner, name, module, functionNames(await importModule(module, strings[f[2]])), 0);
   const fn = await load(module, name, strings[f[2]]);
   const args: unknown[] = [];
   let bytesIn = 0;
