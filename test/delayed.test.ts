@@ -99,6 +99,16 @@ describe('delayed calls of the user\'s functions', () => {
     expect(edited.records.filter((t) => t.layer === 'sq-probe').length).toBe(8);
   });
 
+  it('lowers a map of hundreds of thousands of batches (no argument spread over the batch list)', async () => {
+    const { lowerDelayed, parseDelayed } = await import('../dist/src-main/collections/delayed/index.js');
+    const entries = parseDelayed({ xs: { map: 'inc', over: [] } });
+    const batches = new Map([['xs', Array.from({ length: 300_000 }, (_, i) => ({ items: [i] }))]]);
+    const { graph, keys } = lowerDelayed({ path: '/m.mjs', version: '1' }, entries, ['xs'], batches);
+    expect(graph.tasks.length).toBe(300_000);
+    expect(keys.get('xs')!.length).toBe(300_000);
+    expect(graph.layers[0].label).toBe('map inc');
+  });
+
   it('a fixed batch size makes that many calls per task', async () => {
     const r = await run({ delayed: { sq: { map: 'square', over: [1, 2, 3, 4, 5, 6, 7], batch: 3 } }, outputs: { sq: 'sq' } });
     expect(r.outputs[0]).toMatchObject({ value: [1, 4, 9, 16, 25, 36, 49] });

@@ -39,7 +39,9 @@ export function lowerDelayed(
     if (e.kind === 'map') {
       const plan = batches.get(name)!;
       made = plan.map((b, i) => ('kept' in b ? b.kept : `${name}:${i}`));
-      const size = Math.max(...plan.map((b) => ('items' in b ? b.items.length : 1)));
+      // A loop, not Math.max(...): a map of a million single-call batches would overflow the call stack.
+      let size = 1;
+      for (const b of plan) if ('items' in b && b.items.length > size) size = b.items.length;
       layers.push({ name, label: `map ${e.fn}${size > 1 ? ` (batches of ${size})` : ''}`, kind: 'call', tasks: 0, deps: [], indexShape: [] });
       plan.forEach((b, i) => {
         if ('items' in b) tasks.push({ key: made[i], layer: name, index: [i], deps: [], priority: 0, estBytes: 64 * 1024, spec: spec(e.fn, [{ value: b.items }], 'each') });
