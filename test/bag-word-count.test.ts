@@ -145,17 +145,20 @@ describe('word counts over text bags', () => {
     expect(asRecord((r.outputs[0] as { values: [string, number][] }).values)).toEqual({ x: 1, y: 2, z: 1 });
   });
 
-  it('invalid UTF-8 names the file and the line; an unsupported chain names the step', async () => {
+  it('invalid UTF-8 names the file and the line, natively and in a program; an unknown method names the step', async () => {
     const root = tempDir('tessera-bad-text-');
     const file = join(root, 'latin1.txt');
     writeFileSync(file, Buffer.concat([Buffer.from('fine\nstill fine\ncaf'), Buffer.from([0xe9]), Buffer.from(' au lait\n')]));
     const err = await run(two, file, { f: 't.str.split().flatten().frequencies()' }).catch((e) => e) as TesseraError;
     expect(err.code).toBe('TEXT_INVALID_UTF8');
     expect(err.message).toBe(`${file}, line 3: the text is not valid UTF-8`);
-    const unsupported = await run(two, file, { f: 't.str.split().map(len)' }).catch((e) => e) as TesseraError;
+    const inProgram = await run(two, file, { f: 't.str.split().map(len)' }).catch((e) => e) as TesseraError;
+    expect(inProgram.code).toBe('TEXT_INVALID_UTF8');
+    expect(inProgram.message).toBe(`${file}, line 3: the text is not valid UTF-8 (partition 0: ${file} bytes 0-29)`);
+    const unsupported = await run(two, file, { f: 't.str.split().shuffle()' }).catch((e) => e) as TesseraError;
     expect(unsupported.code).toBe('BAG_UNSUPPORTED');
-    expect(unsupported.message).toContain("'map'");
-    const badTop = await run(two, file, { f: 't.str.split().flatten().frequencies().topk(10, key=0)' }).catch((e) => e) as TesseraError;
+    expect(unsupported.message).toContain("'shuffle'");
+    const badTop = await run(two, file, { f: 't.str.split().flatten().frequencies().topk(-1, key=1)' }).catch((e) => e) as TesseraError;
     expect(badTop.code).toBe('BAD_ARGUMENTS');
   });
 });

@@ -7,7 +7,7 @@
 import { native } from '../native/addon.js';
 import { TesseraError } from './errors.js';
 import type { TaskSpec } from './graph.js';
-import { encodeTask, FIRST_JS_CODE, type TaskKind, taskKindByCode, Writer } from './task-kinds.js';
+import { encodeTask, FIRST_JS_CODE, registerTaskKind, type TaskKind, taskKind, taskKindByCode, Writer } from './task-kinds.js';
 
 /** What a job planned with for one input file: its size and modification time (ns, decimal). */
 export interface FileStamp { size: number; mtimeNs?: string }
@@ -20,6 +20,8 @@ export interface EncodedJob {
   strings: string[];      // other strings tasks name by index (module paths, arguments)
   /** Per file: [size, mtime seconds, mtime nanoseconds], -1 where not known (then not checked). */
   stamps: Float64Array;
+  /** The modules that register the job's JS kinds a worker may not know yet, by kind code (TaskKind.workerModule). */
+  kindModules: Record<number, string>;
 }
 
 /** A list that gives each distinct string one index. */
@@ -42,9 +44,12 @@ export function encodeJob(specs: readonly TaskSpec[], owner: number, planned?: R
   const ctx = { fileIndex: files.indexOf, stringIndex: strings.indexOf };
   const w = new Writer(64 * specs.length + 64);
   const offsets = new Float64Array(specs.length + 1);
+  const kindModules: Record<number, string> = {};
   for (let i = 0; i < specs.length; i++) {
     encodeTask(w, specs[i], owner, ctx);
     offsets[i + 1] = w.n;
+    const kind = taskKind(specs[i].kind);
+    if (kind.workerModule) kindModules[kind.code] = kind.workerModule;
   }
   const stamps = new Float64Array(3 * files.list.length).fill(-1);
   files.list.forEach((path, i) => {
@@ -53,7 +58,7 @@ export function encodeJob(specs: readonly TaskSpec[], owner: number, planned?: R
     const ns = BigInt(st.mtimeNs);
     stamps.set([st.size, Number(ns / 1_000_000_000n), Number(ns % 1_000_000_000n)], 3 * i);
   });
-  return { owner, tasks: w.done(), offsets, files: files.list, strings: strings.list, stamps };
+  return { owner, tasks: w.done(), offsets, files: files.list, strings: strings.list, stamps, kindModules };
 }
 
 /**
@@ -108,7 +113,7 @@ export class JobRunner {
    */
   run(index: number, ids: Float64Array): Float64Array | Promise<Float64Array> {
     const spec = this.job.tasks.subarray(this.job.offsets[index], this.job.offsets[index + 1]);
-    if (spec[CODE] >= FIRST_JS_CODE) return this.runJs(taskKindByCode(spec[CODE])?.runJs, spec, ids);
+    if (spec[CODE] >= FIRST_JS_CODE) return this.runJs(spec, ids);
     // The job's files are opened by its first task on this thread, not when the job arrives: a
     // worker may see a short job only after it has ended (and its files are gone), and a file
     // that cannot be opened then fails a task, with its key, instead of the worker.
@@ -121,7 +126,16 @@ export class JobRunner {
     return this.out;
   }
 
-  private async runJs(run: TaskKind['runJs'], spec: Float64Array, ids: Float64Array): Promise<Float64Array> {
+  private async runJs(spec: Float64Array, ids: Float64Array): Promise<Float64Array> {
+    const code = spec[CODE];
+    // A collection's kind is registered here from its module, the first time a task needs it. The
+    // module lists its kinds (`taskKinds`) rather than registering them itself: a bundle (Electron)
+    // builds it apart from this worker, with a registry of its own.
+    if (!taskKindByCode(code) && this.job.kindModules[code]) {
+      const mod = await import(this.job.kindModules[code]) as { taskKinds?: TaskKind[] };
+      for (const kind of mod.taskKinds ?? []) registerTaskKind(kind);
+    }
+    const run = taskKindByCode(code)?.runJs;
     if (!run) throw new TesseraError('BAD_TASK', `unknown task kind ${spec[CODE]}`, 'the kind is not registered on this thread: this is a bug, please report it');
     if (!this.allowJs) {
       throw new TesseraError('USER_CODE_ON_MAIN_THREAD', 'a task that runs a user function cannot run on the main thread (the sync scheduler runs every task there)',

@@ -88,6 +88,13 @@ export interface TaskKind<S extends TaskSpec = TaskSpec> {
    * [chunk, bytesIn, bytesOut]. Only workers call it (the scheduler refuses such tasks on its own thread).
    */
   runJs?(task: JsTaskContext): Promise<[number, number, number]>;
+  /**
+   * For a JS kind that a collection registers (the engine's worker imports only the core's kinds):
+   * the URL of a module that exports it in a list `taskKinds`, which a worker imports and
+   * registers the first time a job gives it a task of this kind. Usually the kind module's own
+   * `import.meta.url`; a bundle (Electron) names the file it built with setWorkerModule.
+   */
+  workerModule?: string;
 }
 
 const byName = new Map<string, TaskKind>();
@@ -103,6 +110,11 @@ export function registerTaskKind<S extends TaskSpec>(kind: TaskKind<S>): void {
   if (known) throw new TesseraError('INTERNAL', `task kind '${kind.name}' (code ${kind.code}) clashes with '${known.name}' (code ${known.code})`, 'each kind needs its own name and code');
   byName.set(kind.name, kind as unknown as TaskKind);
   byCode.set(kind.code, kind as unknown as TaskKind);
+}
+
+/** Where a worker finds a registered JS kind, when this code is bundled (see TaskKind.workerModule). */
+export function setWorkerModule(name: string, url: string): void {
+  taskKind(name).workerModule = url;
 }
 
 export function taskKind(name: string): TaskKind {

@@ -10,7 +10,8 @@
  *     "outputs": { "m": "sqrt(x ** 2).mean()", "first": "t.head(10)" } }
  *
  * Array datasets and outputs go to the array collection, table datasets (csv) and the outputs
- * that name them to the dataframe collection. A spec may also name a module of the user's
+ * that name them to the dataframe collection, bag datasets (text, sequence, range) and the
+ * outputs that name them to the bag collection. A spec may also name a module of the user's
  * functions ("functions": "pipeline.ts") and calls of them ("delayed", collections/delayed/spec.ts);
  * an output that is a delayed entry's name is that entry's value.
  */
@@ -32,7 +33,7 @@ export type { ReadableCheck };
 import { namesIn, parseExpression } from '../lang/python-expression.js';
 import { type DelayedEntry, type DelayedRequest, type FunctionsModule, parseDelayed } from '../collections/delayed/index.js';
 import { moduleVersion } from '../engine/user-modules/module-version.js';
-import { type BagPlan, evaluateBagOutput, planText, type TextSource } from '../collections/bag/index.js';
+import { type BagPlan, type BagSource, evaluateBagOutput, planRange, planSequence, planText, type TextSource } from '../collections/bag/index.js';
 import { parseBytes } from '../engine/units.js';
 
 export interface JobSpec {
@@ -60,7 +61,7 @@ export interface BuiltJob {
   /** The delayed outputs (values of the user's function calls), with what computes them. */
   delayed: DelayedRequest | null;
   /** The text datasets (bags of lines) and the outputs that read them. */
-  bags: Map<string, TextSource>;
+  bags: Map<string, BagSource>;
   bagOutputs: { name: string; plan: BagPlan }[];
   /** Every output's name, in the spec's order. */
   order: string[];
@@ -216,6 +217,15 @@ async function buildText(d: Record<string, unknown>, baseDir: string, readable?:
   return planText(isAbsolute(d.text) ? d.text : resolve(baseDir, d.text), { blocksize, readable });
 }
 
+const SEQUENCE_KEYS = ['sequence', 'range', 'npartitions', 'partition_size'];
+
+/** A bag of the spec's values: `{"sequence": [...]}` or `{"range": n}`, with "npartitions" or "partition_size". */
+function buildSequence(d: Record<string, unknown>): BagSource {
+  for (const k of Object.keys(d)) if (!SEQUENCE_KEYS.includes(k)) throw specError(`unknown key "${k}" in a ${'range' in d ? 'range' : 'sequence'} dataset`, 'a sequence or range dataset has "npartitions" or "partition_size"');
+  if ('sequence' in d && 'range' in d) throw specError('a dataset is a "sequence" or a "range", not both');
+  return 'range' in d ? planRange(d) : planSequence(d);
+}
+
 /**
  * The user's functions module and delayed entries, or null. Only a caller that says `userCode`
  * (the CLI) runs them: a window's job may not yet, since a page must never get an upload executed
@@ -252,9 +262,10 @@ async function buildOnce(spec: JobSpec, baseDir: string, { readable, userCode = 
   const ctx = new ExprContext();
   const datasets = new Map<string, Node>();
   const tables = new Map<string, TableNode>();
-  const bags = new Map<string, TextSource>();
+  const bags = new Map<string, BagSource>();
   for (const [name, d] of Object.entries(spec.datasets ?? {})) {
     if ('text' in d) bags.set(name, await buildDataset(name, () => buildText(d, baseDir, readable)));
+    else if ('sequence' in d || 'range' in d) bags.set(name, await buildDataset(name, async () => buildSequence(d)));
     else if (isTableDataset(d)) tables.set(name, await buildDataset(name, () => buildTable(name, d, baseDir, readable)));
     else datasets.set(name, await buildDataset(name, () => buildDatasetNode(ctx, name, d, baseDir, readable)));
   }
@@ -275,7 +286,7 @@ async function buildOnce(spec: JobSpec, baseDir: string, { readable, userCode = 
       let reads: Set<string> | null = null;
       try { reads = namesIn(parseExpression(original)); } catch { /* reported by the evaluator that takes it */ }
       if (reads && [...reads].some((n) => bags.has(n))) {
-        bagOutputs.push({ name, plan: inOutput(name, () => evaluateBagOutput(original, bags)) });
+        bagOutputs.push({ name, plan: inOutput(name, () => evaluateBagOutput(original, bags, user?.module ?? null)) });
         continue;
       }
     }

@@ -1,87 +1,77 @@
 /**
- * Bag outputs: a method chain on a text dataset, with dask.bag's names. What runs natively today
- * is the word-count family:
+ * Bag outputs: a method chain on a bag dataset (chain.ts) becomes a plan. The word-count family
+ * on text runs natively end to end, with no JS string per word (lower.ts, kinds/word-count.ts):
  *
  *   t.str.split().flatten().frequencies()            every word and its count
  *   t.str.lower().str.split().flatten().frequencies().topk(10, key=1)
  *   t.str.split().flatten().count()                  words in all
- *   t.str.split().flatten().distinct().count()       distinct words
+ *   t.str.split().flatten().distinct().count()       distinct words (frequencies().count() too)
  *
- * (`str.upper()` folds as `str.lower()` does; `frequencies().count()` is the distinct count too.)
- * Any other chain is BAG_UNSUPPORTED naming the step, with the chains that work.
+ * (`str.upper()` folds as `str.lower()` does.) Every other chain is a program the bag kinds run
+ * in the worker threads (program/, lower-program.ts).
  */
 import { TesseraError } from '../../engine/errors.js';
-import { type Ast, parseExpression, syntaxError } from '../../lang/python-expression.js';
+import type { FunctionsModule } from '../../engine/user-modules/check-functions.js';
+import { parseChain } from './chain.js';
 import type { Fold } from './kinds/index.js';
+import type { Stage } from './program/types.js';
+import type { RangeSource, SequenceSource } from './sequence-source.js';
 import type { TextSource } from './text-source.js';
 
-export type BagResult = 'frequencies' | 'count' | 'distinct_count';
+export type BagSource = TextSource | SequenceSource | RangeSource;
 
-export interface BagPlan {
+export type WordCountResult = 'frequencies' | 'count' | 'distinct_count';
+
+export interface WordCountPlan {
+  kind: 'words';
   source: TextSource;
   fold: Fold;
-  result: BagResult;
+  result: WordCountResult;
   /** topk(k, key=1): the k most frequent (frequencies only). */
   top?: number;
 }
 
-const WORKS = 'what runs today: t.str.lower().str.split().flatten().frequencies().topk(10, key=1), ...flatten().count(), ...flatten().distinct().count()';
-
-export function evaluateBagOutput(src: string, bags: ReadonlyMap<string, TextSource>): BagPlan {
-  const ast = parseExpression(src);
-  const steps: { name: string; node: Ast & { t: 'call' } }[] = [];
-  let node: Ast = ast;
-  // Unwind the chain from its end: call(attr(obj, name)) ... down to the dataset's name.
-  for (;;) {
-    if (node.t === 'call' && node.fn.t === 'attr') {
-      const fn = node.fn;
-      const name = fn.obj.t === 'attr' && fn.obj.name === 'str' ? `str.${fn.name}` : fn.name;
-      steps.unshift({ name, node });
-      node = fn.obj.t === 'attr' && fn.obj.name === 'str' ? fn.obj.obj : fn.obj;
-      continue;
-    }
-    break;
-  }
-  if (node.t !== 'name' || !bags.has(node.name)) throw syntaxError('a bag output starts with the name of a text dataset', node.start, node.end);
-  const unsupported = (s: { name: string; node: Ast }) =>
-    new TesseraError('BAG_UNSUPPORTED', `'${s.name}' here is not supported yet on a bag`, WORKS, { position: { start: s.node.start, end: s.node.end } });
-  const plan: BagPlan = { source: bags.get(node.name)!, fold: 'keep', result: 'frequencies' };
-  let i = 0;
-  const noArgs = (s: (typeof steps)[number]) => {
-    if (s.node.args.length || s.node.kwargs.length) throw new TesseraError('BAD_ARGUMENTS', `${s.name}() takes no arguments here`, WORKS, { position: { start: s.node.start, end: s.node.end } });
-  };
-  if (steps[i]?.name === 'str.lower' || steps[i]?.name === 'str.upper') {
-    noArgs(steps[i]);
-    plan.fold = steps[i].name === 'str.lower' ? 'lower' : 'upper';
-    i++;
-  }
-  for (const want of ['str.split', 'flatten']) {
-    const s = steps[i];
-    if (!s) throw new TesseraError('BAG_UNSUPPORTED', 'a bag output must end in a result (frequencies(), count())', WORKS);
-    if (s.name !== want) throw unsupported(s);
-    noArgs(s);
-    i++;
-  }
-  const rest = steps.slice(i).map((s) => s.name).join('.');
-  if (rest === 'count') plan.result = 'count';
-  else if (rest === 'distinct.count' || rest === 'frequencies.count') plan.result = 'distinct_count';
-  else if (rest === 'frequencies') plan.result = 'frequencies';
-  else if (rest === 'frequencies.topk') {
-    const s = steps[i + 1];
-    plan.top = topkArgs(s.node);
-  } else {
-    throw unsupported(steps[i] ?? steps[steps.length - 1]);
-  }
-  for (const s of steps.slice(i)) if (s.name !== 'topk') noArgs(s);
-  return plan;
+export interface ProgramPlan {
+  kind: 'program';
+  /** The bag dataset it reads, and how. */
+  dataset: string;
+  source: BagSource;
+  stages: Stage[];
+  /** The module of the user's functions, when the chain names any. */
+  module: FunctionsModule | null;
+  functions: string[];
 }
 
-/** topk(k, key=1) over (word, count) pairs: k a positive integer, the key the count. */
-function topkArgs(call: Ast & { t: 'call' }): number {
-  const k = call.args[0];
-  const key = call.kwargs.find((a) => a.name === 'key')?.value ?? call.args[1];
-  const bad = () => new TesseraError('BAD_ARGUMENTS', 'topk takes k and key=1 on frequencies(): the k most frequent words', 'for example .frequencies().topk(10, key=1)', { position: { start: call.start, end: call.end } });
-  if (!k || k.t !== 'num' || !k.isInt || k.value < 1) throw bad();
-  if (!key || key.t !== 'num' || key.value !== 1 || call.kwargs.some((a) => a.name !== 'key') || call.args.length > 2) throw bad();
-  return k.value;
+export type BagPlan = WordCountPlan | ProgramPlan;
+
+export function evaluateBagOutput(src: string, bags: ReadonlyMap<string, BagSource>, module: FunctionsModule | null): BagPlan {
+  const chain = parseChain(src, (n) => bags.has(n));
+  const source = bags.get(chain.dataset)!;
+  if (chain.functions.length && !module) {
+    throw new TesseraError('USER_FUNCTION_NOT_FOUND', `the output calls ${chain.functions.map((f) => `'${f}'`).join(', ')}, but the spec names no "functions" module`,
+      'add "functions": "pipeline.ts" (the module that exports them) to the spec; the builtins len, int, float, bool, abs and json.loads need none');
+  }
+  if (source.kind === 'text') {
+    const words = wordCount(chain.stages);
+    if (words) return { kind: 'words', source, ...words };
+  }
+  return { kind: 'program', dataset: chain.dataset, source, stages: chain.stages, module: chain.functions.length ? module : null, functions: chain.functions };
+}
+
+/** The native word counter's plan, when the stages are one of its chains. */
+function wordCount(stages: readonly Stage[]): Omit<WordCountPlan, 'kind' | 'source'> | null {
+  const [first, second, ...rest] = stages;
+  if (rest.length) return null;
+  const steps = first.steps.map((s) => (s.op === 'str' ? (s.args.length ? 'str.?' : `str.${s.method}`) : s.op));
+  let fold: Fold = 'keep';
+  if (steps[0] === 'str.lower' || steps[0] === 'str.upper') fold = steps.shift() === 'str.lower' ? 'lower' : 'upper';
+  if (steps.join() !== 'str.split,flatten') return null;
+  const then = second && !second.steps.length ? second.agg : second ? null : undefined;
+  if (then === null) return null;
+  const agg = first.agg;
+  if (agg.op === 'count' && !then) return { fold, result: 'count' };
+  if ((agg.op === 'frequencies' || (agg.op === 'distinct' && !agg.key)) && then?.op === 'count') return { fold, result: 'distinct_count' };
+  if (agg.op === 'frequencies' && !then) return { fold, result: 'frequencies' };
+  if (agg.op === 'frequencies' && then?.op === 'topk' && then.k >= 1 && then.key && 'get' in then.key && then.key.get === 1) return { fold, result: 'frequencies', top: then.k };
+  return null;
 }

@@ -1,7 +1,7 @@
-/** The bag collection: text as bags of lines, and the pipelines over them that run natively. */
+/** The bag collection: text, sequences and ranges as bags, and the pipelines over them (native word counts; programs in the workers). */
 import './kinds/index.js';
 
 export { type BagComputeOptions, type BagComputeResult, type BagOutput, computeBags, MAX_INLINE_VALUES } from './compute.js';
-export { type BagPlan, type BagResult, evaluateBagOutput } from './evaluate.js';
-export { type BagGraph, lowerBags } from './lower.js';
+export { type BagPlan, type BagSource, evaluateBagOutput, type ProgramPlan, type WordCountPlan } from './evaluate.js';
+export { planRange, planSequence } from './sequence-source.js';
 export { DEFAULT_BLOCKSIZE, planText, type TextPartition, type TextSource } from './text-source.js';

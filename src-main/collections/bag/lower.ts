@@ -1,28 +1,28 @@
 /**
- * Bag outputs as task graphs: a word_count task per partition of the text, merged in the combine
+ * Word counts as tasks: a word_count task per partition of the text, merged in the combine
  * tree (engine/combine-tree.ts: fan-in 8, a shape that depends only on the partition count); the
  * root keeps the top k, or sorts every word by count. Outputs over the same text and fold share
  * their partition tasks.
  */
 import { combineTree } from '../../engine/combine-tree.js';
-import { finishGraph } from '../../engine/finish-graph.js';
-import type { Layer, Task, TaskGraph } from '../../engine/graph.js';
-import type { BagPlan } from './evaluate.js';
+import type { Layer, Task } from '../../engine/graph.js';
+import type { WordCountPlan } from './evaluate.js';
 import type { WordCountMergeSpec, WordCountSpec } from './kinds/index.js';
 
-export type BagTaskSpec = WordCountSpec | WordCountMergeSpec;
+export type WordCountTaskSpec = WordCountSpec | WordCountMergeSpec;
 
-export interface BagGraph {
-  graph: TaskGraph<BagTaskSpec>;
-  /** Per output, the key of the chunk that holds its word counts. */
+export interface WordCountTasks {
+  tasks: Task<WordCountTaskSpec>[];
+  layers: Layer[];
+  /** Per plan, the key of the chunk that holds its word counts. */
   roots: string[];
 }
 
 /** Word-count tables are small next to their text: a guess for the memory gate (1/8 of the bytes read). */
 const TABLE_SHARE = 1 / 8;
 
-export function lowerBags(plans: readonly BagPlan[]): BagGraph {
-  const tasks: Task<BagTaskSpec>[] = [];
+export function lowerWordCounts(plans: readonly WordCountPlan[]): WordCountTasks {
+  const tasks: Task<WordCountTaskSpec>[] = [];
   const layers: Layer[] = [];
   const counted = new Map<string, { keys: string[]; bytes: number }>();
   const roots = plans.map((p, o) => {
@@ -42,7 +42,7 @@ export function lowerBags(plans: readonly BagPlan[]): BagGraph {
     }
     const layer = `word-merge-${o}`;
     const top = p.result === 'frequencies' ? p.top ?? 0 : 0;
-    const merge = (key: string, members: string[], isRoot: boolean, index: number[]): Task<BagTaskSpec> => ({
+    const merge = (key: string, members: string[], isRoot: boolean, index: number[]): Task<WordCountTaskSpec> => ({
       key, layer, index, deps: members, priority: 0, estBytes: parts!.bytes,
       spec: { kind: 'word_count_merge', top: isRoot ? top : 0, sorted: isRoot && p.result === 'frequencies', estBytes: parts!.bytes },
     });
@@ -55,5 +55,5 @@ export function lowerBags(plans: readonly BagPlan[]): BagGraph {
     layers.push({ name: layer, label: p.top ? `merge-top${p.top}` : 'merge-counts', kind: 'word_count_merge', tasks: tree.length, deps: [], indexShape: [] });
     return root;
   });
-  return { graph: finishGraph(tasks, layers), roots };
+  return { tasks, layers, roots };
 }

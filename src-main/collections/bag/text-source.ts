@@ -20,6 +20,7 @@ export interface TextPartition {
 }
 
 export interface TextSource {
+  kind: 'text';
   files: { path: string; size: number; mtimeNs: string }[];
   partitions: TextPartition[];
   bytes: number;
@@ -46,5 +47,5 @@ export async function planText(path: string, opts: { blocksize?: number; readabl
     }
     for (let s = 0; s < f.size; s += blocksize) partitions.push({ path: f.path, start: s, end: Math.min(f.size, s + blocksize), gzip: false });
   }
-  return { files, partitions, bytes: files.reduce((s, f) => s + f.size, 0) };
+  return { kind: 'text', files, partitions, bytes: files.reduce((s, f) => s + f.size, 0) };
 }

@@ -22,13 +22,13 @@
  * The value of an output is what the function returned (a map's: the list of its results): JSON
  * for the job's output, or an array output when it is a typed array.
  */
-import { stat } from 'node:fs/promises';
 import type { ComputeOptions, Engine, GraphRun } from '../../engine/engine.js';
-import { TesseraError } from '../../engine/errors.js';
 import { finishGraph } from '../../engine/finish-graph.js';
 import { joinRuns } from '../../engine/join-runs.js';
 import type { Layer, Task } from '../../engine/graph.js';
 import { type CallSpec, readCallResult } from '../../engine/kinds/call.js';
+import { jsonValue } from '../../engine/json-value.js';
+import { checkFunctions, moduleFacts } from '../../engine/user-modules/check-functions.js';
 import type { DTypeName } from '../../native/addon.js';
 import { type Batch, type FunctionsModule, lowerDelayed } from './lower.js';
 import type { DelayedEntry } from './spec.js';
@@ -58,19 +58,6 @@ export interface DelayedComputeResult extends Omit<GraphRun, 'chunks'> {
 
 let nextProbe = 1;
 
-/** What an engine measured of each module version: its exported functions, and a call's time (ms) per probed function. */
-const measured = new WeakMap<Engine, Map<string, { exports: string[]; callMs: Map<string, number> }>>();
-
-function knownOf(engine: Engine, module: FunctionsModule): { exports: string[]; callMs: Map<string, number> } | undefined {
-  return measured.get(engine)?.get(`${module.path}\0${module.version}`);
-}
-
-function remember(engine: Engine, module: FunctionsModule, exports: string[]): void {
-  let byVersion = measured.get(engine);
-  if (!byVersion) measured.set(engine, (byVersion = new Map()));
-  byVersion.set(`${module.path}\0${module.version}`, { exports, callMs: new Map() });
-}
-
 /** Calls per batch: about TARGET_BATCH_MS of them, but at least 4 batches per worker. */
 function batchSize(callMs: number, items: number, workers: number): number {
   const balanced = Math.max(1, Math.ceil(items / (4 * workers)));
@@ -99,7 +86,7 @@ export async function computeDelayed(engine: Engine, req: DelayedRequest, opts: 
       const e = req.entries.get(name)!;
       if (e.kind !== 'map') continue;
       const probed = probe?.byMap.get(name);
-      const before = knownOf(engine, req.module)?.callMs.get(e.fn);
+      const before = moduleFacts(engine, req.module)?.callMs.get(e.fn);
       const rest = e.over.slice(probed?.items ?? 0);
       let size = 1;
       let reason = `${e.over.length} items: one per task`;
@@ -145,39 +132,6 @@ function usedEntries(entries: ReadonlyMap<string, DelayedEntry>, wanted: readonl
   return [...seen];
 }
 
-/** Fails before the job runs when the module is missing or lacks a function the job calls. */
-async function checkFunctions(engine: Engine, module: FunctionsModule, fns: string[], opts: ComputeOptions): Promise<void> {
-  const file = await stat(module.path).catch(() => null);
-  if (!file?.isFile()) throw new TesseraError('USER_MODULE_NOT_FOUND', `the functions module ${module.path} does not exist`, 'check the "functions" path of the job (relative to the spec file)');
-  const exported = knownOf(engine, module)?.exports ?? await listExports(engine, module, opts);
-  const missing = fns.filter((f) => !exported.includes(f));
-  if (missing.length) {
-    throw new TesseraError('USER_FUNCTION_NOT_FOUND', `${module.path} has no exported function ${missing.map((m) => `'${m}'`).join(', ')}`,
-      exported.length ? `its exported functions: ${exported.join(', ')}` : 'the module exports no functions', { phase: 'input' });
-  }
-}
-
-/** One task imports the module in a worker and lists its exported functions; the engine remembers them for the version. */
-async function listExports(engine: Engine, module: FunctionsModule, opts: ComputeOptions): Promise<string[]> {
-  const task: Task<CallSpec> = {
-    key: 'exports:0', layer: 'exports', index: [0], deps: [], priority: 0, estBytes: 4096,
-    spec: { kind: 'call', module: module.path, version: module.version, name: '*', args: [], mode: 'exports' },
-  };
-  const owner = engine.newJob();
-  let exported: string[];
-  try {
-    const run = await engine.run(finishGraph([task], [{ name: 'exports', label: 'exports', kind: 'call', tasks: 1, deps: [], indexShape: [] }]),
-      { owner, keep: new Set([task.key]), signal: opts.signal });
-    exported = readCallResult(run.chunks.get(task.key)!) as string[];
-  } catch (e) {
-    throw e instanceof TesseraError ? new TesseraError(e.code, e.message, e.hint, { phase: 'input', userStack: e.userStack }) : e;
-  } finally {
-    engine.freeJob(owner);
-  }
-  remember(engine, module, exported);
-  return exported;
-}
-
 interface Probe {
   run: GraphRun;
   layers: Layer[];
@@ -195,7 +149,7 @@ async function probeMaps(engine: Engine, req: DelayedRequest, used: string[], ow
   const maps: string[] = [];
   for (const name of used) {
     const e = req.entries.get(name)!;
-    if (e.kind !== 'map' || e.batch !== 'auto' || e.over.length < 4 * probeItems || knownOf(engine, req.module)?.callMs.has(e.fn)) continue;
+    if (e.kind !== 'map' || e.batch !== 'auto' || e.over.length < 4 * probeItems || moduleFacts(engine, req.module)?.callMs.has(e.fn)) continue;
     maps.push(name);
     const layer = `${name}-probe`;
     layers.push({ name: layer, label: `map ${e.fn} (probe: ${PROBE_CALLS} calls per task)`, kind: 'call', tasks: n, deps: [], indexShape: [] });
@@ -216,7 +170,7 @@ async function probeMaps(engine: Engine, req: DelayedRequest, used: string[], ow
     const warm = probed.filter((r, i) => probed.findIndex((x) => x.worker === r.worker) !== i);
     const times = (warm.length ? warm : probed).map((r) => (r.stop - r.start) / PROBE_CALLS).sort((a, b) => a - b);
     const median = times[times.length >> 1];
-    knownOf(engine, req.module)?.callMs.set(e.fn, median);
+    moduleFacts(engine, req.module)?.callMs.set(e.fn, median);
     const size = batchSize(median, e.over.length - probeItems, engine.workers);
     byMap.set(name, {
       keys: tasks.filter((t) => t.layer === `${name}-probe`).map((t) => t.key), items: probeItems, size,
@@ -248,25 +202,4 @@ function output(name: string, value: unknown): DelayedOutput {
     }
   }
   return { name, kind: 'value', value: jsonValue(value) };
-}
-
-/**
- * What a function returned, as JSON can say it: a BigInt as a number when exact, else its decimal
- * string; a Map as an object (string keys) or a list of pairs; a Set as a list; a Date as ISO 8601;
- * a typed array as a list; undefined and NaN/Infinity as null (what JSON.stringify would make).
- */
-export function jsonValue(v: unknown): unknown {
-  if (typeof v === 'bigint') return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
-  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
-  if (v === undefined || typeof v === 'function' || typeof v === 'symbol') return null;
-  if (v === null || typeof v !== 'object') return v;
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString();
-  if (v instanceof Map) {
-    const pairs = [...v].map(([k, x]) => [jsonValue(k), jsonValue(x)]);
-    return [...v.keys()].every((k) => typeof k === 'string') ? Object.fromEntries(pairs) : pairs;
-  }
-  if (v instanceof Set) return [...v].map(jsonValue);
-  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<unknown>, jsonValue);
-  if (Array.isArray(v)) return v.map(jsonValue);
-  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, jsonValue(x)]));
 }

@@ -7,12 +7,9 @@ import type { CallArg, CallSpec } from '../../engine/kinds/call.js';
 import { finishGraph } from '../../engine/finish-graph.js';
 import type { Layer, Task, TaskGraph } from '../../engine/graph.js';
 import type { DelayedEntry } from './spec.js';
+import type { FunctionsModule } from '../../engine/user-modules/check-functions.js';
 
-/** The module the functions come from, and its version (engine/user-modules/module-version.ts). */
-export interface FunctionsModule {
-  path: string;
-  version: string;
-}
+export type { FunctionsModule };
 
 /** A map's batches: each is either a task of this graph (its items) or a chunk kept from before (its key). */
 export type Batch = { items: unknown[] } | { kept: string };

@@ -25,7 +25,7 @@ import { native } from '../../native/addon.js';
 import { TesseraError } from '../errors.js';
 import type { JsTaskContext, TaskKind } from '../task-kinds.js';
 import { readChunkValue } from './chunk-value.js';
-import { userModuleUrl } from '../user-modules/load-in-worker.js';
+import { functionNames, importUserModule, loadFunction, userFunctionFailed } from '../user-modules/load-function.js';
 
 export type CallArg = { dep: number } | { value: unknown } | { concat: number[] };
 export type CallMode = 'call' | 'each' | 'exports';
@@ -73,58 +73,13 @@ export const callKind: TaskKind<CallSpec> = {
   runJs: runCall,
 };
 
-/** Loaded functions of this thread, by module and export. */
-const loaded = new Map<string, Promise<(...args: unknown[]) => unknown>>();
-
-function load(module: string, name: string, version: string): Promise<(...args: unknown[]) => unknown> {
-  const key = `${module}\0${name}\0${version}`;
-  let fn = loaded.get(key);
-  if (!fn) {
-    fn = importFunction(module, name, version);
-    loaded.set(key, fn);
-    fn.catch(() => loaded.delete(key)); // a module fixed on disk is tried again by the next job
-  }
-  return fn;
-}
-
-async function importFunction(module: string, name: string, version: string): Promise<(...args: unknown[]) => unknown> {
-  const mod = await importModule(module, version);
-  const fn = mod[name];
-  if (typeof fn !== 'function') {
-    const exported = functionNames(mod);
-    throw new TesseraError('USER_FUNCTION_NOT_FOUND', `${module} has no exported function '${name}'`,
-      exported.length ? `its exported functions: ${exported.join(', ')}` : 'the module exports no functions');
-  }
-  return fn as (...args: unknown[]) => unknown;
-}
-
-async function importModule(module: string, version: string): Promise<Record<string, unknown>> {
-  try {
-    return await import(userModuleUrl(module, version));
-  } catch (e) {
-    const err = e as { code?: string; message?: string; stack?: string };
-    if (err.code === 'ERR_MODULE_NOT_FOUND' && err.message?.includes(module)) {
-      throw new TesseraError('USER_MODULE_NOT_FOUND', `the module ${module} does not exist`, 'check the path of the module the job names');
-    }
-    if (err.code === 'ERR_UNKNOWN_FILE_EXTENSION') {
-      throw new TesseraError('USER_MODULE_NOT_LOADED', `cannot load ${module}: Node ${process.versions.node} cannot import this kind of file`,
-        'user functions come from JavaScript or TypeScript modules (.mjs, .js, .cjs, .ts or .mts)');
-    }
-    throw new TesseraError('USER_MODULE_NOT_LOADED', `loading the module ${module} failed: ${err.message ?? String(e)}`,
-      'the error is in the module itself (its top-level code or an import); fix it and run the job again', { userStack: err.stack });
-  }
-}
-
-/** The names of a module's exported functions. */
-const functionNames = (mod: Record<string, unknown>): string[] => Object.keys(mod).filter((k) => typeof mod[k] === 'function');
-
 async function runCall(task: JsTaskContext): Promise<[number, number, number]> {
   const { fields: f, ids, strings } = task;
   const module = strings[f[0]];
   const name = strings[f[1]];
   const mode = MODES[f[3]];
-  if (mode === 'exports') return store(task.owner, name, module, functionNames(await importModule(module, strings[f[2]])), 0);
-  const fn = await load(module, name, strings[f[2]]);
+  if (mode === 'exports') return store(task.owner, name, module, functionNames(await importUserModule(module, strings[f[2]])), 0);
+  const fn = await loadFunction(module, name, strings[f[2]]);
   const args: unknown[] = [];
   let bytesIn = 0;
   const value = (id: number) => {
@@ -159,10 +114,7 @@ async function runCall(task: JsTaskContext): Promise<[number, number, number]> {
       result = await fn(...args);
     }
   } catch (e) {
-    const err = e instanceof Error ? e : new Error(String(e));
-    const which = item >= 0 ? ` on ${JSON.stringify((args[0] as unknown[])[item]) ?? 'an item'} (item ${item} of this batch)` : '';
-    throw new TesseraError('USER_FUNCTION_FAILED', `${name} (${module}) threw${which}: ${err.message}`,
-      'the error is in the user function; its stack shows where', { userStack: err.stack, phase: 'run' });
+    throw userFunctionFailed(name, module, e, item >= 0 ? ` on ${JSON.stringify((args[0] as unknown[])[item]) ?? 'an item'} (item ${item} of this batch)` : '');
   }
   return store(task.owner, name, module, result, bytesIn);
 }

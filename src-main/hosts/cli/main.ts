@@ -5,6 +5,7 @@
  * Errors print `error[CODE]: message` and a hint on stderr; with --json, stdout is one JSON
  * object either way.
  */
+import { VERSION_PARAM } from '../../engine/user-modules/version-param.js';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,9 +59,18 @@ function report(e: TesseraError, json: boolean, io: Io): number {
   io.err(`error[${e.code}]: ${e.message}\n`);
   if (e.position) io.err(`  at ${e.position.output ? `output '${e.position.output}', ` : ''}characters ${e.position.start}-${e.position.end}\n`);
   if (e.task) io.err(`  in task ${e.task}\n`);
+  if (e.userStack) io.err(`${userFrames(e.userStack)}\n`);
   if (e.hint) io.err(`hint: ${e.hint}\n`);
   if (json) io.out(`${JSON.stringify({ error: e.toJSON() })}\n`);
   return exitCodeOf(e);
+}
+
+/** A user function's stack down to where Tessera called it (the frames below are ours, not the user's). */
+function userFrames(stack: string): string {
+  const lines = stack.split('\n');
+  const ours = lines.findIndex((l, i) => i > 0 && /[/\\](src-main|dist)[/\\]|node:internal/.test(l));
+  const version = new RegExp(`\\?${VERSION_PARAM}=[^:)]*`, 'g'); // the version a worker imported the module at: not part of its path
+  return lines.slice(0, ours > 0 ? ours : lines.length).map((l) => `  ${l.trim().replace(version, '')}`).join('\n');
 }
 
 /** Points at the failing part of an expression, under the expression. */

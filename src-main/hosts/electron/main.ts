@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import workerPath from '../../engine/worker?modulePath';
 import moduleHooksPath from '../../engine/user-modules/ts-hooks?modulePath';
+import bagKindsPath from '../../collections/bag/kinds/bag-program?modulePath';
+import { setWorkerModule } from '../../engine/task-kinds.js';
+import '../../collections/bag/index.js';
 import { Engine } from '../../engine/engine.js';
 import { FileAccess } from '../../service/file-access.js';
 import { JobService } from '../../service/job-service.js';
@@ -43,6 +46,8 @@ if (!app.requestSingleInstanceLock()) {
     applySessionSecurity(session.defaultSession);
     const workerUrl = pathToFileURL(workerPath);
     const moduleHooksUrl = pathToFileURL(moduleHooksPath);
+    // The bag kinds' module, built apart as the worker is: workers import it for bag jobs.
+    for (const kind of ['bag_partition', 'bag_combine']) setWorkerModule(kind, pathToFileURL(bagKindsPath).href);
     const engine = await Engine.start({ workerUrl, moduleHooksUrl });
     // Jobs from the window read files the user dropped or opened, and the app's data folder.
     const dataDir = join(app.getPath('userData'), 'data');

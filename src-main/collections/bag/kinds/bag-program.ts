@@ -1,0 +1,135 @@
+/**
+ * The kinds that run a bag pipeline (program/types.ts) in the worker threads. The collection
+ * registers them on the thread that plans (kinds/index.ts); a worker imports this module and
+ * registers its `taskKinds` the first time a job gives it one of their tasks
+ * (TaskKind.workerModule): the engine's own worker knows nothing of bags.
+ *
+ * - bag_partition (code 65): one partition's items through the first stage's steps, and that
+ *   stage's partial. Encoding: [program, source, label] (string indices: the program's JSON,
+ *   the partition's source as JSON, and the partition's name for errors). No deps.
+ * - bag_combine (code 66): partials merged in dependency order (a combine-tree node); the root
+ *   finishes the aggregation and runs the later stages. Encoding: [program, root, label].
+ *   Deps: the partials.
+ *
+ * Partials and results are stored as structured-clone bytes (payload chunks), as call results are.
+ */
+import { deserialize, serialize } from 'node:v8';
+import { native } from '../../../native/addon.js';
+import { TesseraError } from '../../../engine/errors.js';
+import type { JsTaskContext, TaskKind } from '../../../engine/task-kinds.js';
+import { aggregationRun } from '../program/aggregations.js';
+import { partitionItems } from '../program/partition-items.js';
+import { runSteps } from '../program/steps.js';
+import type { PartitionSource, Program } from '../program/types.js';
+
+export interface BagPartitionSpec {
+  kind: 'bag_partition';
+  program: string;
+  source: PartitionSource;
+  label: string;
+  estBytes: number;
+}
+
+export interface BagCombineSpec {
+  kind: 'bag_combine';
+  program: string;
+  root: boolean;
+  label: string;
+  estBytes: number;
+}
+
+export const bagPartitionKind: TaskKind<BagPartitionSpec> = {
+  name: 'bag_partition',
+  code: 65,
+  encode(w, spec, ctx) {
+    w.push(ctx.stringIndex(spec.program)); w.push(ctx.stringIndex(JSON.stringify(spec.source))); w.push(ctx.stringIndex(spec.label));
+  },
+  estimate: (spec) => spec.estBytes,
+  runJs: runPartition,
+  workerModule: import.meta.url,
+};
+
+export const bagCombineKind: TaskKind<BagCombineSpec> = {
+  name: 'bag_combine',
+  code: 66,
+  encode(w, spec, ctx) {
+    w.push(ctx.stringIndex(spec.program)); w.push(spec.root ? 1 : 0); w.push(ctx.stringIndex(spec.label));
+  },
+  estimate: (spec) => spec.estBytes,
+  runJs: runCombine,
+  workerModule: import.meta.url,
+};
+
+/** What a worker registers when it imports this module (TaskKind.workerModule). */
+export const taskKinds: TaskKind[] = [bagPartitionKind as unknown as TaskKind, bagCombineKind as unknown as TaskKind];
+
+/** Programs parsed on this thread, by their JSON (a job's tasks share one). */
+const programs = new Map<string, Program>();
+
+function programOf(json: string): Program {
+  let p = programs.get(json);
+  if (!p) {
+    if (programs.size > 64) programs.clear();
+    p = JSON.parse(json) as Program;
+    programs.set(json, p);
+  }
+  return p;
+}
+
+async function runPartition(task: JsTaskContext): Promise<[number, number, number]> {
+  const { fields: f, strings } = task;
+  const program = programOf(strings[f[0]]);
+  const source = JSON.parse(strings[f[1]]) as PartitionSource;
+  const where = strings[f[2]];
+  const items = await inPartition(where, () => partitionItems(source));
+  const stage = program.stages[0];
+  const agg = await aggregationRun(stage.agg, program, where);
+  const partial = await agg.partial(await runSteps(items, stage.steps, program, where));
+  const bytesIn = 'text' in source ? source.text.end - source.text.start : 0;
+  return store(task.owner, partial, bytesIn);
+}
+
+async function runCombine(task: JsTaskContext): Promise<[number, number, number]> {
+  const { fields: f, ids, strings } = task;
+  const program = programOf(strings[f[0]]);
+  const where = strings[f[2]];
+  let bytesIn = 0;
+  const partials: unknown[] = [];
+  for (const id of ids) {
+    const b = native().getBytes(id);
+    bytesIn += b.byteLength;
+    partials.push(deserialize(b));
+  }
+  let agg = await aggregationRun(program.stages[0].agg, program, where);
+  let value = await agg.combine(partials);
+  if (f[1]) {
+    value = agg.finish(value);
+    // Later stages run here, over the one list the stage before made.
+    for (const stage of program.stages.slice(1)) {
+      agg = await aggregationRun(stage.agg, program, where);
+      value = agg.finish(await agg.combine([await agg.partial(await runSteps(value as unknown[], stage.steps, program, where))]));
+    }
+  }
+  return store(task.owner, value, bytesIn);
+}
+
+/** Errors reading a partition name it (a missing file, a line that is not UTF-8 already do). */
+async function inPartition<T>(where: string, read: () => T): Promise<T> {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof TesseraError && !e.message.includes(where)) throw new TesseraError(e.code, `${e.message} (${where})`, e.hint);
+    throw e;
+  }
+}
+
+function store(owner: number, value: unknown, bytesIn: number): [number, number, number] {
+  let bytes: Buffer;
+  try {
+    bytes = serialize(value);
+  } catch (e) {
+    throw new TesseraError('USER_FUNCTION_FAILED', `a bag step made a value that cannot be stored: ${(e as Error).message}`,
+      'user functions must return plain data (numbers, strings, arrays, objects, typed arrays, Maps); functions and class instances with private state cannot cross threads', { phase: 'run' });
+  }
+  return [native().putBytes(owner, bytes), bytesIn, bytes.length];
+}

@@ -1,0 +1,255 @@
+/**
+ * How each aggregation makes a partial of one partition's items, merges partials (the combine
+ * tree gives them in partition order, so results do not depend on timing), and finishes at the
+ * root. Lists keep first-appearance order: frequencies() lists the most frequent first and ties
+ * in the order they first appear, which is what Python's Counter(...).most_common() gives; topk
+ * keeps the earlier of equal items, as heapq.nlargest does; distinct, foldby and groupby list
+ * keys in the order they first appear.
+ *
+ * fold and foldby follow dask: without an initial value the first item starts each partial
+ * (empty partitions are skipped, where dask fails); with one, each partial starts from it, and
+ * the combine starts from it (`fold`) or from combine_initial (`foldby`) at every merge.
+ * reduction(perpartition, aggregate) calls aggregate on the list of partials at every merge.
+ */
+import { TesseraError } from '../../../engine/errors.js';
+import { call, keyOf, resolve, type Resolved } from './functions.js';
+import { KeyIndex } from './key-index.js';
+import { pyCompare, pyNumber, pyTruthy } from './python.js';
+import type { Aggregation, Initial, Program } from './types.js';
+
+export interface AggregationRun {
+  partial(items: unknown[]): Promise<unknown>;
+  combine(partials: unknown[]): Promise<unknown>;
+  finish(merged: unknown): unknown;
+}
+
+const empty = (what: string, hint: string) => new TesseraError('BAG_EMPTY', `${what} of an empty bag`, hint);
+
+const settle = async (v: unknown): Promise<unknown> => (v instanceof Promise ? await v : v);
+
+type Best = { n: number; v: unknown };
+type Moments = [n: number, mean: number, m2: number];
+type Keyed = { keys: unknown[]; values: unknown[] };
+
+export async function aggregationRun(agg: Aggregation, program: Program, where: string): Promise<AggregationRun> {
+  const fn = (ref: Parameters<typeof resolve>[0]) => resolve(ref, program);
+  const apply = (f: Resolved, args: unknown[]) => settle(call(f, program, where, args));
+  switch (agg.op) {
+    case 'list':
+      return { partial: async (items) => items, combine: async (ps) => concat(ps as unknown[][]), finish: (m) => m };
+    case 'count':
+      return { partial: async (items) => items.length, combine: async (ps) => sum(ps as number[]), finish: (m) => m };
+    case 'sum':
+      return {
+        partial: async (items) => { let s = 0; for (const x of items) s += pyNumber(x, 'sum()'); return s; },
+        combine: async (ps) => sum(ps as number[]),
+        finish: (m) => m,
+      };
+    case 'min':
+    case 'max': {
+      const sign = agg.op === 'min' ? -1 : 1;
+      const better = (a: unknown, b: unknown) => pyCompare(a, b) * sign > 0;
+      return {
+        partial: async (items) => {
+          let v: unknown;
+          for (let i = 0; i < items.length; i++) if (i === 0 || better(items[i], v)) v = items[i];
+          return { n: items.length, v } satisfies Best;
+        },
+        combine: async (ps) => {
+          let best: Best = { n: 0, v: null };
+          for (const p of ps as Best[]) if (p.n && (!best.n || better(p.v, best.v))) best = { n: best.n + p.n, v: p.v }; else best = { n: best.n + p.n, v: best.v };
+          return best;
+        },
+        finish: (m) => {
+          if (!(m as Best).n) throw empty(`${agg.op}()`, 'filter less, or check that the input is not empty');
+          return (m as Best).v;
+        },
+      };
+    }
+    case 'mean':
+    case 'var':
+    case 'std':
+      return {
+        partial: async (items) => {
+          // Welford's update: the mean and the sum of squared deviations, stable for large means.
+          let n = 0, mean = 0, m2 = 0;
+          for (const x of items) {
+            const v = pyNumber(x, `${agg.op}()`);
+            n++;
+            const d = v - mean;
+            mean += d / n;
+            m2 += d * (v - mean);
+          }
+          return [n, mean, m2] satisfies Moments;
+        },
+        combine: async (ps) => {
+          // Chan et al.'s merge of two partials' moments.
+          let [n, mean, m2]: Moments = [0, 0, 0];
+          for (const [nb, mb, m2b] of ps as Moments[]) {
+            if (!nb) continue;
+            const total = n + nb;
+            const d = mb - mean;
+            mean += (d * nb) / total;
+            m2 += m2b + (d * d * n * nb) / total;
+            n = total;
+          }
+          return [n, mean, m2] satisfies Moments;
+        },
+        finish: (m) => {
+          const [n, mean, m2] = m as Moments;
+          if (agg.op === 'mean') {
+            if (!n) throw empty('mean()', 'filter less, or check that the input is not empty');
+            return mean;
+          }
+          if (n - agg.ddof <= 0) throw empty(`${agg.op}() with ddof=${agg.ddof}`, `it needs more than ${agg.ddof} items`);
+          const variance = m2 / (n - agg.ddof);
+          return agg.op === 'var' ? variance : Math.sqrt(variance);
+        },
+      };
+    case 'all':
+    case 'any': {
+      const want = agg.op === 'any';
+      return {
+        partial: async (items) => (want ? items.some(pyTruthy) : items.every(pyTruthy)),
+        combine: async (ps) => (want ? (ps as boolean[]).some(Boolean) : (ps as boolean[]).every(Boolean)),
+        finish: (m) => m,
+      };
+    }
+    case 'frequencies':
+      return {
+        partial: async (items) => tally(items, 1),
+        combine: async (ps) => tally(concat((ps as Keyed[]).map((p) => p.keys)), concat((ps as Keyed[]).map((p) => p.values as number[]))),
+        finish: (m) => {
+          const { keys, values } = m as Keyed;
+          const order = keys.map((_, i) => i).sort((a, b) => (values[b] as number) - (values[a] as number)); // stable: ties stay in first-appearance order
+          return order.map((i) => [keys[i], values[i]]);
+        },
+      };
+    case 'distinct': {
+      const key = await keyOf(agg.key, program, where);
+      const distinct = async (pairs: Iterable<[unknown, unknown]>): Promise<Keyed> => {
+        const index = new KeyIndex();
+        const values: unknown[] = [];
+        for (const [k, x] of pairs) if (index.slot(k).added) values.push(x);
+        return { keys: index.keys, values };
+      };
+      return {
+        partial: async (items) => {
+          const pairs: [unknown, unknown][] = [];
+          for (const x of items) pairs.push([await settle(key(x)), x]);
+          return distinct(pairs);
+        },
+        combine: async (ps) => distinct((ps as Keyed[]).flatMap((p) => p.keys.map((k, i) => [k, p.values[i]] as [unknown, unknown]))),
+        finish: (m) => (m as Keyed).values,
+      };
+    }
+    case 'topk': {
+      const key = await keyOf(agg.key, program, where);
+      const top = (pairs: [unknown, unknown][]) => pairs.sort((a, b) => pyCompare(b[0], a[0])).slice(0, agg.k); // stable: the earlier of equals first
+      return {
+        partial: async (items) => {
+          const pairs: [unknown, unknown][] = [];
+          for (const x of items) pairs.push([await settle(key(x)), x]);
+          return top(pairs);
+        },
+        combine: async (ps) => top(concat(ps as [unknown, unknown][][])),
+        finish: (m) => (m as [unknown, unknown][]).map((p) => p[1]),
+      };
+    }
+    case 'take':
+      return { partial: async (items) => items.slice(0, agg.k), combine: async (ps) => concat(ps as unknown[][]).slice(0, agg.k), finish: (m) => m };
+    case 'fold': {
+      const binop = await fn(agg.binop);
+      const combine = agg.combine ? await fn(agg.combine) : binop;
+      const fold = async (f: Resolved, xs: unknown[], initial: Initial): Promise<Best> => {
+        let acc = initial ? initial.value : xs[0];
+        for (let i = initial ? 0 : 1; i < xs.length; i++) acc = await apply(f, [acc, xs[i]]);
+        return { n: initial || xs.length ? 1 : 0, v: acc };
+      };
+      return {
+        partial: (items) => fold(binop, items, agg.initial),
+        combine: (ps) => fold(combine, (ps as Best[]).filter((p) => p.n).map((p) => p.v), agg.initial),
+        finish: (m) => {
+          if (!(m as Best).n) throw empty('fold() without an initial value', 'give fold an initial value (fold(binop, initial=0))');
+          return (m as Best).v;
+        },
+      };
+    }
+    case 'foldby': {
+      const key = await keyOf(agg.key, program, where);
+      const binop = await fn(agg.binop);
+      const combine = agg.combine ? await fn(agg.combine) : binop;
+      const foldby = async (pairs: [unknown, unknown][], f: Resolved, initial: Initial): Promise<Keyed> => {
+        const index = new KeyIndex();
+        const values: unknown[] = [];
+        for (const [k, x] of pairs) {
+          const { at, added } = index.slot(k);
+          if (added) values.push(initial ? await apply(f, [initial.value, x]) : x);
+          else values[at] = await apply(f, [values[at], x]);
+        }
+        return { keys: index.keys, values };
+      };
+      return {
+        partial: async (items) => {
+          const pairs: [unknown, unknown][] = [];
+          for (const x of items) pairs.push([await settle(key(x)), x]);
+          return foldby(pairs, binop, agg.initial);
+        },
+        combine: (ps) => foldby((ps as Keyed[]).flatMap((p) => p.keys.map((k, i) => [k, p.values[i]] as [unknown, unknown])), combine, agg.combineInitial),
+        finish: (m) => (m as Keyed).keys.map((k, i) => [k, (m as Keyed).values[i]]),
+      };
+    }
+    case 'groupby': {
+      const key = await keyOf(agg.key, program, where);
+      const group = (pairs: Iterable<[unknown, unknown[]]>): Keyed => {
+        const index = new KeyIndex();
+        const values: unknown[][] = [];
+        for (const [k, xs] of pairs) {
+          const { at, added } = index.slot(k);
+          if (added) values.push([...xs]);
+          else for (const x of xs) values[at].push(x);
+        }
+        return { keys: index.keys, values };
+      };
+      return {
+        partial: async (items) => {
+          const pairs: [unknown, unknown[]][] = [];
+          for (const x of items) pairs.push([await settle(key(x)), [x]]);
+          return group(pairs);
+        },
+        combine: async (ps) => group((ps as Keyed[]).flatMap((p) => p.keys.map((k, i) => [k, p.values[i] as unknown[]] as [unknown, unknown[]]))),
+        finish: (m) => (m as Keyed).keys.map((k, i) => [k, (m as Keyed).values[i]]),
+      };
+    }
+    case 'reduction': {
+      const perpartition = await fn(agg.perpartition);
+      const aggregate = await fn(agg.aggregate);
+      return { partial: (items) => apply(perpartition, [items]), combine: (ps) => apply(aggregate, [ps]), finish: (m) => m };
+    }
+  }
+}
+
+/** Counts of keys (each counting `counts`: 1 each, or the counts of a partial). */
+function tally(keys: readonly unknown[], counts: readonly number[] | 1): Keyed {
+  const index = new KeyIndex();
+  const values: number[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const n = counts === 1 ? 1 : counts[i];
+    const { at, added } = index.slot(keys[i]);
+    if (added) values.push(n);
+    else values[at] += n;
+  }
+  return { keys: index.keys, values };
+}
+
+function concat<T>(lists: T[][]): T[] {
+  const out: T[] = [];
+  for (const l of lists) for (const x of l) out.push(x); // no spread: a partition may hold millions
+  return out;
+}
+
+function sum(xs: number[]): number {
+  let s = 0;
+  for (const x of xs) s += x;
+  return s;
+}

@@ -1,0 +1,144 @@
+/**
+ * A partition's items, read in the worker that runs it: the lines of a text range (each with its
+ * '\n', as dask.bag.read_text gives them; a line belongs to the range it starts in, as in the
+ * native word counter), a slice of a sequence, or a range of integers.
+ */
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { gunzipSync } from 'node:zlib';
+import { TesseraError } from '../../../engine/errors.js';
+import type { PartitionSource } from './types.js';
+
+export type TextRange = Extract<PartitionSource, { text: unknown }>['text'] & { size: number; mtimeNs: string };
+
+export function partitionItems(source: PartitionSource): unknown[] {
+  if ('items' in source) return source.items;
+  if ('range' in source) {
+    const [a, b] = source.range;
+    const out = new Array<number>(b - a);
+    for (let i = a; i < b; i++) out[i - a] = i;
+    return out;
+  }
+  return lines(source.text as TextRange);
+}
+
+const NEWLINE = 0x0a;
+const EXTEND = 64 * 1024;
+
+function lines(t: TextRange): string[] {
+  const fd = open(t.path);
+  try {
+    const st = fstatSync(fd, { bigint: true });
+    if (st.size !== BigInt(t.size) || st.mtimeNs.toString() !== t.mtimeNs) {
+      throw new TesseraError('INPUT_CHANGED', `the input file ${t.path} changed since the job was planned`, 'something wrote to or replaced the file; run the job again once it is written');
+    }
+    let text: Buffer;
+    let offset = 0; // where text starts in the file (0 for a whole inflated gzip)
+    if (t.gzip) {
+      try {
+        text = gunzipSync(readFileSync(fd));
+      } catch (e) {
+        throw new TesseraError('TEXT_BAD_GZIP', `${t.path} is not a complete gzip file: ${(e as Error).message}`, 'the file may be truncated or not gzip at all; check it with gzip -t');
+      }
+    } else {
+      offset = Math.max(0, t.start - 1);
+      text = ownedBytes(fd, offset, t.start, t.end, t.size);
+    }
+    const from = t.gzip || t.start === 0 ? 0 : text.indexOf(NEWLINE) + 1; // byte start-1 is in text: a '\n' there starts a line at start
+    if (from === 0 && !t.gzip && t.start > 0) return []; // no line starts in this range
+    const owned = text.subarray(from);
+    if (!isUtf8(owned)) throw invalidUtf8(t, owned, offset + from);
+    const s = owned.toString('utf8');
+    const out: string[] = [];
+    let at = 0;
+    for (;;) {
+      const nl = s.indexOf('\n', at);
+      if (nl < 0) { if (at < s.length) out.push(s.slice(at)); break; }
+      out.push(s.slice(at, nl + 1));
+      at = nl + 1;
+    }
+    return out;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function open(path: string): number {
+  try {
+    return openSync(path, 'r');
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'ENOENT') throw new TesseraError('FILE_NOT_FOUND', `the input file ${path} is gone`, 'it was deleted or moved after the job was planned; run the job again');
+    throw new TesseraError('FILE_UNREADABLE', `cannot read ${path}: ${(e as Error).message}`, 'check the file\'s permissions');
+  }
+}
+
+/**
+ * Bytes [offset, end) and on to the end of the line that runs past `end` (the last line this
+ * range owns). Lines that start before `start` are cut off by the caller.
+ */
+function ownedBytes(fd: number, offset: number, start: number, end: number, size: number): Buffer {
+  const parts: Buffer[] = [];
+  const first = Buffer.allocUnsafe(end - offset);
+  readFully(fd, first, offset);
+  parts.push(first);
+  // Only a range in which a line starts reads past its end (to finish that line).
+  if (end < size && first[first.length - 1] !== NEWLINE && (start === 0 || first.subarray(0, first.length - 1).includes(NEWLINE))) {
+    for (let at = end; at < size;) {
+      const more = Buffer.allocUnsafe(Math.min(EXTEND, size - at));
+      readFully(fd, more, at);
+      const nl = more.indexOf(NEWLINE);
+      parts.push(nl < 0 ? more : more.subarray(0, nl + 1));
+      if (nl >= 0) break;
+      at += more.length;
+    }
+  }
+  return parts.length === 1 ? first : Buffer.concat(parts);
+}
+
+function readFully(fd: number, into: Buffer, position: number): void {
+  for (let got = 0; got < into.length;) {
+    const n = readSync(fd, into, got, into.length - got, position + got);
+    if (n === 0) throw new TesseraError('INPUT_CHANGED', 'the input file got shorter while the job read it', 'something truncated the file; run the job again once it is written');
+    got += n;
+  }
+}
+
+/** TEXT_INVALID_UTF8 naming the line (counted from the file's start: error path only). */
+function invalidUtf8(t: TextRange, owned: Buffer, ownedAt: number): TesseraError {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let lineStart = 0;
+  for (;;) {
+    const nl = owned.indexOf(NEWLINE, lineStart);
+    const stop = nl < 0 ? owned.length : nl + 1;
+    try {
+      decoder.decode(owned.subarray(lineStart, stop));
+    } catch {
+      break;
+    }
+    if (nl < 0) break;
+    lineStart = stop;
+  }
+  let line = 1;
+  if (t.gzip) line += count(owned.subarray(0, lineStart));
+  else {
+    const fd = openSync(t.path, 'r');
+    try {
+      const block = Buffer.allocUnsafe(2 ** 20);
+      for (let at = 0, stop = ownedAt + lineStart; at < stop; at += block.length) {
+        const part = block.subarray(0, Math.min(block.length, stop - at));
+        readFully(fd, part, at);
+        line += count(part);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return new TesseraError('TEXT_INVALID_UTF8', `${t.path}, line ${line}: the text is not valid UTF-8`, 'convert the file to UTF-8 (iconv -f LATIN1 -t UTF-8, for example)');
+}
+
+function count(b: Buffer): number {
+  let n = 0;
+  for (let at = b.indexOf(NEWLINE); at >= 0; at = b.indexOf(NEWLINE, at + 1)) n++;
+  return n;
+}
