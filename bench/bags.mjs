@@ -7,7 +7,11 @@
  *   dask.bag's best, at least 0.5 GB/s per core.
  * - a joblib-style map of 10,000 tiny calls (x + 1) through the job spec's "delayed" map, against
  *   joblib.Parallel(n_jobs=workers) where python3-joblib is installed. Target: at least 10x faster.
- * Every system's top 10 words (with their counts) are checked against Tessera's.
+ * - JSON lines (1,000,000 generated event records, 140 MB): `e.pluck('user').frequencies().topk(10,
+ *   key=1)` (native, simdjson) and `e.filter(is_buy).pluck('user').frequencies().topk(10, key=1)`
+ *   (a program: records as JS objects, a user function), against Python's json + Counter and
+ *   dask.bag (`read_text(...).map(json.loads)...`, threads and processes). No target in the issue.
+ * Every system's top 10 (with their counts) is checked against Tessera's.
  *   node bench/bags.mjs [--quick]
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -62,6 +66,49 @@ except ImportError:
 print(json.dumps(out))`);
 }
 
+/** The events file (built once, kept in the temp folder): one JSON record per line. */
+function events() {
+  const dir = join(tmpdir(), 'tessera-bench-corpus');
+  const path = join(dir, 'events-1m.jsonl');
+  if (existsSync(path)) return path;
+  mkdirSync(dir, { recursive: true });
+  const kinds = ['click', 'view', 'buy', 'scroll'];
+  const lines = [];
+  for (let i = 0; i < 1_000_000; i++) {
+    lines.push(JSON.stringify({ id: i, user: `user${(i * 7919) % 5000}`, event: kinds[(i * 31) % 4], ts: `2026-11-28T00:${String(i % 60).padStart(2, '0')}:00Z`, tags: ['a', `b${i % 10}`], value: i * 0.5, nested: { x: i % 3, name: `né${i % 100}` } }));
+  }
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
+}
+
+function pythonJsonl(path, workers, repeats) {
+  return python(`${pyTimer(repeats)}
+import collections, json
+out = {}
+P = ${JSON.stringify(path)}
+def counter(buys):
+    c = collections.Counter()
+    with open(P, encoding='utf-8') as f:
+        for line in f:
+            r = json.loads(line)
+            if not buys or r['event'] == 'buy': c[r['user']] += 1
+    return c.most_common(10)
+for buys in (False, True):
+    key = 'buys' if buys else 'all'
+    out[key + 'Counter'] = best(lambda: out.__setitem__(key + 'CounterTop', counter(buys)))
+try:
+    import dask, dask.bag as db
+    out['daskVersion'] = dask.__version__
+    recs = db.read_text(P, blocksize='16MiB').map(json.loads)
+    bags = {'all': recs.pluck('user').frequencies().topk(10, key=1), 'buys': recs.filter(lambda r: r['event'] == 'buy').pluck('user').frequencies().topk(10, key=1)}
+    for key, b in bags.items():
+        for sched in ('threads', 'processes'):
+            out[key + sched] = best(lambda: out.__setitem__(key + sched + 'Top', b.compute(scheduler=sched, num_workers=${workers})))
+except ImportError:
+    pass
+print(json.dumps(out))`);
+}
+
 function joblibMap(n, workers, repeats) {
   return python(`${pyTimer(repeats)}
 import json
@@ -111,6 +158,28 @@ export async function bagRows(engine, { quick = false } = {}) {
     }
     row(label, 'vs dask.bag, the faster scheduler', rate(tMany), daskBest ? rate(daskBest) : null, 'dask.bag best', 'x faster than dask.bag', daskBest ? daskBest / tMany : null, '>= 20x');
     row(label, '1 worker', `${(mb / tOne / 1000).toFixed(3)} GB/s per core`, null, '', '', null, '>= 0.5 GB/s per core');
+  }
+
+  // JSON lines: native pluck + frequencies, and a program with a user function.
+  {
+    const path = events();
+    const mb = statSync(path).size / 1e6;
+    writeFileSync(join(dir, 'events.mjs'), "export const isBuy = (r) => r.event === 'buy';\n");
+    const py = pythonJsonl(path, workers, quick ? 1 : 2);
+    const rate = (s) => `${(mb / s).toFixed(0)} MB/s`;
+    for (const [key, output, what] of [['all', "e.pluck('user').frequencies().topk(10, key=1)", 'pluck + frequencies, native'], ['buys', "e.filter(isBuy).pluck('user').frequencies().topk(10, key=1)", 'filter(user fn) + pluck + frequencies, a program']]) {
+      let top;
+      const spec = { functions: 'events.mjs', datasets: { e: { jsonl: path } }, outputs: { top: output } };
+      const t = await best(async () => { top = (await runTessera(engine, dir, spec)).outputs[0].values; }, repeats);
+      for (const peer of ['Counter', 'threads', 'processes']) {
+        const got = py?.[`${key}${peer}Top`];
+        if (got && JSON.stringify(got) !== JSON.stringify(top)) problems.push(`JSON lines (${key}): ${peer}'s top 10 differ from Tessera's`);
+      }
+      const label = `JSON lines, ${what} (${mb.toFixed(0)} MB, 1M records)`;
+      row(label, `${workers} workers`, rate(t), py?.[`${key}Counter`] ? rate(py[`${key}Counter`]) : null, 'Python json + Counter, 1 process', 'x faster than Python', py?.[`${key}Counter`] ? py[`${key}Counter`] / t : null);
+      const daskBest = py?.[`${key}threads`] ? Math.min(py[`${key}threads`], py[`${key}processes`] ?? Infinity) : null;
+      row(label, `vs dask.bag ${py?.daskVersion ?? '(not installed)'}, the faster scheduler`, rate(t), daskBest ? rate(daskBest) : null, 'dask.bag best', 'x faster than dask.bag', daskBest ? daskBest / t : null);
+    }
   }
 
   // joblib-style map of tiny calls.

@@ -37,6 +37,11 @@ export const evens = (xs) => xs.filter((x) => mod(x, 2) === 0);
 export const asyncDouble = async (x) => 2 * x;
 export const boom = (x) => { if (x === 7) throw new Error('seven is not allowed'); return x; };
 export const addSecond = (acc, p) => acc + p[1];
+export const lengths = (xs) => [xs.length];
+export const isOver15 = (x) => x > 15;
+export const concatLists = (ls) => ls.flat();
+export const maxList = (xs) => Math.max(...xs);
+export const join = (a, b) => a + b;
 export const csvFields = (line) => line.trimEnd().split(',');
 `;
 
@@ -232,6 +237,40 @@ print(json.dumps({'lines': len(lines), 'chars': sum(len(l) for l in lines), 'non
     const after = await run(two, { s: { sequence: [1] } }, { r: 's.count().sum()' }).catch((e) => e) as TesseraError;
     expect(after.code).toBe('BAG_UNSUPPORTED');
     expect(after.position).toMatchObject({ output: 'r' });
+  });
+
+  it('follows dask where it is particular: the initial value of fold per partition only, reduction skipping empty partitions, take stopping early', async () => {
+    const py = (code: string) => JSON.parse(execFileSync(PYTHON, ['-c', `import functools, operator, json\nprint(json.dumps(${code}))`], { encoding: 'utf8' }));
+    for (const npartitions of [1, 3]) {
+      const r = await run(two, { xs: { range: 4, npartitions }, s: { sequence: ['a', 'b', 'c'], npartitions } }, { f: 'xs.fold(add, initial=10)', g: 's.fold(join, initial="-")' });
+      // dask: reduce(binop, partition, initial) per partition, then reduce(combine, partials).
+      const parts = npartitions === 1 ? [[0, 1, 2, 3]] : [[0], [1], [2, 3]];
+      expect(valueOf(r, 'f')).toBe(py(`functools.reduce(operator.add, [functools.reduce(operator.add, p, 10) for p in ${JSON.stringify(parts)}])`));
+      expect(valueOf(r, 'g')).toBe(npartitions === 1 ? '-abc' : '-a-b-c');
+    }
+    const big = await run(two, { xs: { range: 20, npartitions: 4 } }, { r: 'xs.filter(isEven).filter(isOver15).reduction(lengths, concatLists)', m: 'xs.filter(isOver15).reduction(maxList, maxList)' });
+    expect(valueOf(big, 'r')).toEqual([2]); // only the last partition has items: one partial, as dask's
+    expect(valueOf(big, 'm')).toBe(19);
+    const take = await run(two, { s: { sequence: ['1', '2', '3', 'oops'], npartitions: 1 } }, { r: 's.map(json.loads).take(2)' });
+    expect(valueOf(take, 'r')).toEqual([1, 2]);
+    const quirks = await run(two, { n: { sequence: ['nan', '0', '1'] }, s: { sequence: ['ab', 'x😀'] }, h: { sequence: [0.5, 0.5] } }, {
+      t: 'n.map(float).filter(bool).count()', r: 's.str.replace("", "-")', h: 'h.sum()',
+    });
+    expect(valueOf(quirks, 't')).toBe(2); // nan is true, as in Python
+    expect(valueOf(quirks, 'r')).toEqual(['-a-b-', '-x-😀-']);
+    expect(quirks.outputs.find((o) => o.name === 'h')).toMatchObject({ kind: 'scalar', dtype: 'float64', value: 1 });
+    const extra = await run(two, { s: { sequence: ['10'] } }, { r: 's.map(int, 2).sum()' }).catch((e) => e) as TesseraError;
+    expect(extra.code).toBe('BAD_ARGUMENTS');
+  });
+
+  it('two datasets over one file at different blocksizes keep their own partitions', async () => {
+    const file = join(dir, 'lines.txt');
+    writeFileSync(file, Array.from({ length: 3000 }, (_, i) => `line ${i}\n`).join(''));
+    const r = await run(two, { a: { text: file, blocksize: '4KiB' }, b: { text: file, blocksize: '16KiB' } }, { a: 'a.reduction(lengths, concatLists)', b: 'b.reduction(lengths, concatLists)' });
+    const a = valueOf(r, 'a') as number[];
+    const b = valueOf(r, 'b') as number[];
+    expect([a.length, b.length]).toEqual([Math.ceil(readFileSync(file).length / 4096), Math.ceil(readFileSync(file).length / 16384)]);
+    expect([a.reduce((x, y) => x + y), b.reduce((x, y) => x + y)]).toEqual([3000, 3000]);
   });
 
   it('take reads only its leading partitions; a long list goes to a JSON-lines file; outputs share their partition tasks', async () => {

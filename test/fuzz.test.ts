@@ -22,7 +22,7 @@ describe('fuzzing', () => {
     const r = spawnSync('scripts/fuzz.sh', ['10'], { encoding: 'utf8', timeout: 600_000 });
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
     // The execution counts libFuzzer reports, for each target (more than a few thousand in 10 s).
-    for (const target of ['npy_header_fuzz', 'task_decode_fuzz', 'csv_fuzz', 'table_view_fuzz', 'text_fuzz']) {
+    for (const target of ['npy_header_fuzz', 'task_decode_fuzz', 'csv_fuzz', 'table_view_fuzz', 'text_fuzz', 'jsonl_fuzz']) {
       const m = new RegExp(`${target} stat::number_of_executed_units: +(\\d+)`).exec(r.stdout);
       expect(m, `${target}'s execution count in:\n${r.stdout}`).not.toBeNull();
       expect(Number(m![1])).toBeGreaterThan(1000);

@@ -2,10 +2,12 @@
 // fold (keep, lower, upper) and k for top(k); the rest is the text. Invalid UTF-8 must be refused
 // (InvalidText, at an offset inside the text) and nothing else may throw; a valid text's counts must
 // add up to the words a plain splitter finds, survive encode + merge_encoded unchanged, and top(k)
-// must be the k largest counts in order.
+// must be the k largest counts in order, ties in first-appearance order.
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "../common/error.h"
@@ -58,8 +60,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (back.word(i) != counts.word(i) || back.count(i) != counts.count(i)) __builtin_trap();
   const text::WordCounts top = counts.top(k);
   if (top.size() != (k && k < counts.size() ? k : counts.size())) __builtin_trap();
+  // Most frequent first, ties in insertion (first-appearance) order.
+  std::unordered_map<std::string_view, size_t> inserted;
+  for (size_t i = 0; i < counts.size(); ++i) inserted[counts.word(i)] = i;
   for (size_t i = 1; i < top.size(); ++i)
-    if (top.count(i) > top.count(i - 1) || (top.count(i) == top.count(i - 1) && !(top.word(i - 1) < top.word(i)))) __builtin_trap();
+    if (top.count(i) > top.count(i - 1) || (top.count(i) == top.count(i - 1) && !(inserted[top.word(i - 1)] < inserted[top.word(i)]))) __builtin_trap();
   // A corrupt table must be refused, never read out of bounds.
   if (!bytes.empty()) {
     bytes[data[0] % bytes.size()] ^= 0x5A;

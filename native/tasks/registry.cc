@@ -33,6 +33,7 @@ extern const TaskKind kWriteTableKind;
 extern const TaskKind kCommitTableKind;
 extern const TaskKind kWordCountKind;
 extern const TaskKind kWordCountMergeKind;
+extern const TaskKind kJsonlCountKind;
 
 namespace {
 
@@ -70,6 +71,7 @@ constexpr TaskKindEntry kKinds[] = {
     {21, "timeseries", &kTimeseriesKind},
     {22, "word_count", &kWordCountKind},
     {23, "word_count_merge", &kWordCountMergeKind},
+    {24, "jsonl_count", &kJsonlCountKind},
 };
 
 // Codes index this table directly (one load per task instead of a search). Built at compile

@@ -101,7 +101,8 @@ void WordCounts::add(std::string_view word, uint64_t times) {
 WordCounts WordCounts::top(size_t k) const {
   std::vector<uint32_t> order(counts_.size());
   std::iota(order.begin(), order.end(), 0u);
-  const auto before = [this](uint32_t a, uint32_t b) { return counts_[a] != counts_[b] ? counts_[a] > counts_[b] : word(a) < word(b); };
+  // Ties keep insertion order, which merges in partition order make first-appearance order: Counter.most_common()'s.
+  const auto before = [this](uint32_t a, uint32_t b) { return counts_[a] != counts_[b] ? counts_[a] > counts_[b] : a < b; };
   const size_t keep = k && k < order.size() ? k : order.size();
   std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(keep), order.end(), before);
   WordCounts out;

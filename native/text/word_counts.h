@@ -26,8 +26,8 @@ class WordCounts {
   uint64_t count(size_t i) const { return counts_[i]; }
   uint64_t total() const;
 
-  // The k most frequent words, most frequent first, ties by word (bytewise, which is code point
-  // order for UTF-8); all of them when k is 0.
+  // The k most frequent words, most frequent first, ties in insertion order (first appearance,
+  // when tables merge in partition order: what Counter.most_common() gives); all of them when k is 0.
   WordCounts top(size_t k) const;
 
   size_t encoded_size() const;

@@ -138,8 +138,8 @@ export class JobRunner {
     const run = taskKindByCode(code)?.runJs;
     if (!run) throw new TesseraError('BAD_TASK', `unknown task kind ${spec[CODE]}`, 'the kind is not registered on this thread: this is a bug, please report it');
     if (!this.allowJs) {
-      throw new TesseraError('USER_CODE_ON_MAIN_THREAD', 'a task that runs a user function cannot run on the main thread (the sync scheduler runs every task there)',
-        'run the job with the threads scheduler (--scheduler threads), which runs user functions in worker threads');
+      throw new TesseraError('USER_CODE_ON_MAIN_THREAD', `a ${taskKindByCode(code)?.name ?? 'JS'} task runs JS (user functions, bag programs), which runs only in worker threads, never on the main thread where the sync scheduler runs every task`,
+        'run the job with the threads scheduler (--scheduler threads, the default)');
     }
     const [chunk, bytesIn, bytesOut] = await run({ fields: spec.subarray(3), ids, strings: this.job.strings, owner: spec[2] });
     return Float64Array.of(chunk, bytesIn, bytesOut);

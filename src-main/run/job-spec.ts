@@ -10,7 +10,7 @@
  *     "outputs": { "m": "sqrt(x ** 2).mean()", "first": "t.head(10)" } }
  *
  * Array datasets and outputs go to the array collection, table datasets (csv) and the outputs
- * that name them to the dataframe collection, bag datasets (text, sequence, range) and the
+ * that name them to the dataframe collection, bag datasets (text, jsonl, sequence, range) and the
  * outputs that name them to the bag collection. A spec may also name a module of the user's
  * functions ("functions": "pipeline.ts") and calls of them ("delayed", collections/delayed/spec.ts);
  * an output that is a delayed entry's name is that entry's value.
@@ -139,7 +139,7 @@ export function specFiles(spec: { datasets?: Record<string, unknown> }): string[
   const out: string[] = [];
   for (const d of Object.values(spec.datasets ?? {})) {
     if (!d || typeof d !== 'object') continue;
-    for (const k of ['npy', 'raw', 'text', ...TABLE_PATH_KEYS]) {
+    for (const k of ['npy', 'raw', 'text', 'jsonl', ...TABLE_PATH_KEYS]) {
       const p = (d as Record<string, unknown>)[k];
       if (typeof p === 'string') out.push(p);
     }
@@ -207,14 +207,23 @@ function inOutput<T>(name: string, evaluate: () => T): T {
 }
 
 const TEXT_KEYS = ['text', 'blocksize'];
+const JSONL_KEYS = ['jsonl', 'blocksize', 'errors'];
 
-/** A text dataset: `{"text": "corpus/*.txt", "blocksize": "16MB"}` (collections/bag/text-source.ts). */
+/**
+ * A text dataset, `{"text": "corpus/*.txt", "blocksize": "16MB"}`, or JSON lines, `{"jsonl":
+ * "events/*.jsonl.gz", "errors": "skip"}` (collections/bag/text-source.ts).
+ */
 async function buildText(d: Record<string, unknown>, baseDir: string, readable?: ReadableCheck): Promise<TextSource> {
-  for (const k of Object.keys(d)) if (!TEXT_KEYS.includes(k)) throw specError(`unknown key "${k}" in a text dataset`, `a text dataset has ${TEXT_KEYS.map((x) => `"${x}"`).join(', ')}`);
-  if (typeof d.text !== 'string' || !d.text) throw specError('"text" must be the path of a file, a folder or a pattern such as corpus/*.txt');
+  const jsonl = 'jsonl' in d;
+  const what = jsonl ? 'jsonl' : 'text';
+  const keys = jsonl ? JSONL_KEYS : TEXT_KEYS;
+  for (const k of Object.keys(d)) if (!keys.includes(k)) throw specError(`unknown key "${k}" in a ${what} dataset`, `a ${what} dataset has ${keys.map((x) => `"${x}"`).join(', ')}`);
+  const path = d[what];
+  if (typeof path !== 'string' || !path) throw specError(`"${what}" must be the path of a file, a folder or a pattern such as ${jsonl ? 'events/*.jsonl' : 'corpus/*.txt'}`);
   if (d.blocksize !== undefined && typeof d.blocksize !== 'string' && typeof d.blocksize !== 'number') throw specError('"blocksize" is a size such as "16MB"');
+  if (d.errors !== undefined && d.errors !== 'raise' && d.errors !== 'skip') throw specError('"errors" is "raise" (a malformed line fails the job, the default) or "skip" (it is left out)');
   const blocksize = d.blocksize === undefined ? undefined : typeof d.blocksize === 'number' ? d.blocksize : parseBytes(d.blocksize);
-  return planText(isAbsolute(d.text) ? d.text : resolve(baseDir, d.text), { blocksize, readable });
+  return planText(isAbsolute(path) ? path : resolve(baseDir, path), { blocksize, readable, ...(jsonl ? { jsonl: { errors: (d.errors ?? 'raise') as 'raise' | 'skip' } } : {}) });
 }
 
 const SEQUENCE_KEYS = ['sequence', 'range', 'npartitions', 'partition_size'];
@@ -264,7 +273,7 @@ async function buildOnce(spec: JobSpec, baseDir: string, { readable, userCode = 
   const tables = new Map<string, TableNode>();
   const bags = new Map<string, BagSource>();
   for (const [name, d] of Object.entries(spec.datasets ?? {})) {
-    if ('text' in d) bags.set(name, await buildDataset(name, () => buildText(d, baseDir, readable)));
+    if ('text' in d || 'jsonl' in d) bags.set(name, await buildDataset(name, () => buildText(d, baseDir, readable)));
     else if ('sequence' in d || 'range' in d) bags.set(name, await buildDataset(name, async () => buildSequence(d)));
     else if (isTableDataset(d)) tables.set(name, await buildDataset(name, () => buildTable(name, d, baseDir, readable)));
     else datasets.set(name, await buildDataset(name, () => buildDatasetNode(ctx, name, d, baseDir, readable)));

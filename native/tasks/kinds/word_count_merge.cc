@@ -1,9 +1,9 @@
 // The word_count_merge kind: adds word-count tables (text/word_counts.h) in the order of its
 // dependencies, one node of the combine tree; the root may keep only the k most frequent words
-// (most frequent first, ties by word), a bag's `frequencies().topk(k, key=1)`.
+// (most frequent first, ties in first-appearance order), a bag's `frequencies().topk(k, key=1)`.
 // TS twin: src-main/collections/bag/kinds/word-count.ts.
-//   fields: top (0: every word), sorted (0: in first-seen order; 1: most frequent first, ties by
-//           word; a top k is always sorted)
+//   fields: top (0: every word), sorted (0: in first-seen order; 1: most frequent first, ties in
+//           first-seen order; a top k is always sorted)
 //   deps: the tables, in partition order
 #include "../../common/error.h"
 #include "../../store/chunk_store.h"

@@ -85,7 +85,9 @@ class ArgParser {
     switch (name) {
       case 'map': {
         const [fn, ...rest] = this.positional(call, 1, Infinity, 'map(fn, *args)');
-        return { op: 'map', fn: this.fn(fn), args: rest.map((a) => this.literal(a)) };
+        const ref = this.fn(fn);
+        if ('builtin' in ref && rest.length) throw badArgs(rest[0], `${ref.builtin} takes the item alone here`, `write a function of the module for ${ref.builtin} with more arguments`);
+        return { op: 'map', fn: ref, args: rest.map((a) => this.literal(a)) };
       }
       case 'filter':
       case 'remove': {

@@ -1,7 +1,9 @@
 /**
  * Computes bag outputs in one engine job. Word counts (evaluate.ts) run natively; other chains
  * run as programs in the worker threads, after a check that the user functions they name exist
- * (engine/user-modules/check-functions.ts). A reduction to a number or a bool is a scalar; a
+ * (engine/user-modules/check-functions.ts). A reduction to a number or a bool is a scalar (int64
+ * when the number is whole: JS numbers do not tell 1.0 from 1; a sum is float64 when an item was
+ * not whole); a
  * fold's or a reduction's other values are values (as JSON); a bag is a list, inline up to
  * MAX_INLINE_VALUES and written as JSON lines (`<dir>/<name>.jsonl`, through a temporary file and
  * a rename) beyond. Frequencies are [item, count] pairs, most frequent first.
@@ -48,7 +50,7 @@ export async function computeBags(engine: Engine, outputs: { name: string; plan:
   const p = lowerPrograms(programs.map((o) => ({ plan: o.plan, output: o.name })));
   const graph = finishGraph<WordCountTaskSpec | ProgramTaskSpec>([...w.tasks, ...p.tasks], [...w.layers, ...p.layers]);
   const files = new Map<string, FileStamp>();
-  for (const o of outputs) if (o.plan.source.kind === 'text') for (const f of o.plan.source.files) files.set(f.path, { size: f.size, mtimeNs: f.mtimeNs });
+  for (const o of outputs) if (o.plan.source.kind === 'text' || o.plan.source.kind === 'jsonl') for (const f of o.plan.source.files) files.set(f.path, { size: f.size, mtimeNs: f.mtimeNs });
   const owner = engine.newJob();
   try {
     const run = await engine.run(graph, { ...compute, owner, keep: new Set([...w.roots, ...p.roots]), files });
@@ -66,7 +68,9 @@ export async function computeBags(engine: Engine, outputs: { name: string; plan:
 }
 
 async function wordCountOutput(name: string, plan: WordCountPlan, chunk: number, writeList: BagComputeOptions['writeList']): Promise<BagOutput> {
-  const { words, counts } = native().readWordCounts(chunk);
+  const { words: texts, counts } = native().readWordCounts(chunk);
+  // JSON lines count their values by JSON text.
+  const words: unknown[] = plan.source.kind === 'jsonl' && plan.result === 'frequencies' ? texts.map((t) => JSON.parse(t)) : texts;
   if (plan.result === 'count') return { name, kind: 'scalar', dtype: 'int64', value: counts.reduce((a, b) => a + b, 0) };
   if (plan.result === 'distinct_count') return { name, kind: 'scalar', dtype: 'int64', value: words.length };
   if (words.length <= MAX_INLINE_VALUES) return { name, kind: 'list', values: words.map((w, k) => [w, counts[k]]), count: words.length };
@@ -78,6 +82,10 @@ async function programOutput(name: string, agg: Aggregation, value: unknown, wri
     const list = value as unknown[];
     if (list.length <= MAX_INLINE_VALUES) return { name, kind: 'list', values: list.map(jsonValue), count: list.length };
     return { name, kind: 'list', count: list.length, path: await writeList(name, list.map((v) => JSON.stringify(jsonValue(v)))) };
+  }
+  if (agg.op === 'sum') {
+    const [total, float] = value as [number, boolean];
+    return { name, kind: 'scalar', dtype: float ? 'float64' : 'int64', value: Number.isFinite(total) || !float ? total : null };
   }
   if (typeof value === 'boolean') return { name, kind: 'scalar', dtype: 'bool', value };
   if (typeof value === 'number') {

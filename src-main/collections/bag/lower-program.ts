@@ -31,12 +31,14 @@ function partialShare(agg: Aggregation): number {
 
 export function partitionsOf(source: BagSource): Partition[] {
   switch (source.kind) {
-    case 'text': {
+    case 'text':
+    case 'jsonl': {
+      const jsonl = source.kind === 'jsonl' ? { jsonl: { skip: source.errors === 'skip' } } : {};
       const stamps = new Map(source.files.map((f) => [f.path, f]));
       return source.partitions.map((p, i) => {
         const f = stamps.get(p.path)!;
         return {
-          source: { text: { path: p.path, start: p.start, end: p.end, gzip: p.gzip, size: f.size, mtimeNs: f.mtimeNs } } as PartitionSource,
+          source: { text: { path: p.path, start: p.start, end: p.end, gzip: p.gzip, size: f.size, mtimeNs: f.mtimeNs, ...jsonl } } satisfies PartitionSource,
           label: `partition ${i}: ${p.path}${p.gzip ? '' : ` bytes ${p.start}-${p.end}`}`,
           bytes: 2 * (p.gzip ? 4 * p.end : p.end - p.start),
         };
@@ -65,8 +67,8 @@ export function lowerPrograms(plans: readonly { plan: ProgramPlan; output: strin
     if (first.agg.op === 'take' && first.agg.npartitions !== -1) parts = parts.slice(0, first.agg.npartitions);
     const firstOnly: Program = { stages: [first], module: plan.module };
     const program = JSON.stringify(firstOnly);
-    const sourceId = plan.source.kind === 'text' ? plan.source.files.map((f) => `${f.path}\0${f.mtimeNs}`).join('\0') : `dataset ${plan.dataset}`;
-    const id = `${sourceId}\0${program}\0${parts.length}`;
+    const sourceId = plan.source.kind === 'text' || plan.source.kind === 'jsonl' ? plan.source.files.map((f) => `${f.path}\0${f.mtimeNs}`).join('\0') : `dataset ${plan.dataset}`;
+    const id = `${plan.source.kind}\0${sourceId}\0${program}\0${parts.map((p) => p.label).join('\n')}`; // labels name each partition's file and byte range
     const share = partialShare(first.agg);
     let keys = shared.get(id);
     if (!keys) {
@@ -75,7 +77,7 @@ export function lowerPrograms(plans: readonly { plan: ProgramPlan; output: strin
       keys = parts.map((p, i) => {
         const key = `${layer}:${i}`;
         const estBytes = Math.ceil(p.bytes * share) + 4096;
-        tasks.push({ key, layer, index: [i], deps: [], priority: 0, estBytes, spec: { kind: 'bag_partition', program, source: p.source, label: p.label, estBytes } });
+        tasks.push({ key, layer, index: [i], deps: [], priority: 0, estBytes, spec: { kind: 'bag_partition', program, source: p.source, label: p.label, last: i === parts.length - 1, estBytes } });
         return key;
       });
       shared.set(id, keys);

@@ -1,5 +1,6 @@
 /**
- * Word counts as tasks: a word_count task per partition of the text, merged in the combine
+ * Word counts as tasks (and counts of JSON lines' plucked values, jsonl_count, which make the same
+ * tables): a word_count task per partition of the text, merged in the combine
  * tree (engine/combine-tree.ts: fan-in 8, a shape that depends only on the partition count); the
  * root keeps the top k, or sorts every word by count. Outputs over the same text and fold share
  * their partition tasks.
@@ -7,9 +8,9 @@
 import { combineTree } from '../../engine/combine-tree.js';
 import type { Layer, Task } from '../../engine/graph.js';
 import type { WordCountPlan } from './evaluate.js';
-import type { WordCountMergeSpec, WordCountSpec } from './kinds/index.js';
+import type { JsonlCountSpec, WordCountMergeSpec, WordCountSpec } from './kinds/index.js';
 
-export type WordCountTaskSpec = WordCountSpec | WordCountMergeSpec;
+export type WordCountTaskSpec = WordCountSpec | JsonlCountSpec | WordCountMergeSpec;
 
 export interface WordCountTasks {
   tasks: Task<WordCountTaskSpec>[];
@@ -26,15 +27,21 @@ export function lowerWordCounts(plans: readonly WordCountPlan[]): WordCountTasks
   const layers: Layer[] = [];
   const counted = new Map<string, { keys: string[]; bytes: number }>();
   const roots = plans.map((p, o) => {
-    const id = `${p.source.files.map((f) => f.path).join('\0')}\0${p.fold}`;
+    const jsonl = p.source.kind === 'jsonl';
+    const id = `${p.source.files.map((f) => f.path).join('\0')}\0${jsonl ? `jsonl\0${JSON.stringify(p.pluck)}` : p.fold}`;
     let parts = counted.get(id);
     if (!parts) {
       const layer = `word-count-${counted.size}`;
-      layers.push({ name: layer, label: `${p.fold === 'keep' ? '' : `${p.fold}-`}split-count`, kind: 'word_count', tasks: p.source.partitions.length, deps: [], indexShape: [] });
+      const label = jsonl ? `parse${p.pluck!.path.map((k) => `-pluck(${JSON.stringify(k)})`).join('')}-count` : `${p.fold === 'keep' ? '' : `${p.fold}-`}split-count`;
+      layers.push({ name: layer, label, kind: jsonl ? 'jsonl_count' : 'word_count', tasks: p.source.partitions.length, deps: [], indexShape: [] });
       const keys = p.source.partitions.map((part, i) => {
         const key = `${layer}:${i}`;
         const estBytes = Math.ceil((part.gzip ? part.end * 4 : part.end - part.start) * TABLE_SHARE) + 4096;
-        tasks.push({ key, layer, index: [i], deps: [], priority: 0, estBytes, spec: { kind: 'word_count', path: part.path, start: part.start, end: part.end, gzip: part.gzip, fold: p.fold, estBytes } });
+        const at = { path: part.path, start: part.start, end: part.end, gzip: part.gzip, estBytes };
+        const spec: WordCountTaskSpec = jsonl
+          ? { kind: 'jsonl_count', ...at, skipMalformed: p.source.errors === 'skip', pluck: p.pluck!.path, defaultJson: p.pluck!.defaultJson }
+          : { kind: 'word_count', ...at, fold: p.fold };
+        tasks.push({ key, layer, index: [i], deps: [], priority: 0, estBytes, spec });
         return key;
       });
       parts = { keys, bytes: Math.ceil(p.source.bytes * TABLE_SHARE) + 4096 };

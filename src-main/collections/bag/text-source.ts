@@ -1,5 +1,6 @@
 /**
- * A text dataset planned (`{"text": "corpus/*.txt"}`, like dask.bag.read_text): its files, with the
+ * A text dataset planned (`{"text": "corpus/*.txt"}`, like dask.bag.read_text; `{"jsonl": ...}`
+ * the same, a record per line): its files, with the
  * size and mtime the job plans with, and its partitions. A plain file is split into byte ranges of
  * about `blocksize`; the task reading a range counts the lines that start in it, so no line is read
  * twice and no scan is needed to plan. A gzip file (.gz) is one partition: it cannot be split
@@ -20,7 +21,10 @@ export interface TextPartition {
 }
 
 export interface TextSource {
-  kind: 'text';
+  /** Lines of text, or JSON lines (a record per line). */
+  kind: 'text' | 'jsonl';
+  /** JSON lines: what a malformed line does (fail the job, or be skipped). */
+  errors: 'raise' | 'skip';
   files: { path: string; size: number; mtimeNs: string }[];
   partitions: TextPartition[];
   bytes: number;
@@ -32,7 +36,7 @@ const TEXT_FILES = { folderFiles: /^[^.].*/, what: 'files', folderHint: 'a folde
  * `readable` (a window's jobs) is asked about every file before any is opened, so a job cannot
  * learn what exists outside the files it may read.
  */
-export async function planText(path: string, opts: { blocksize?: number; readable?: (path: string) => Promise<void> } = {}): Promise<TextSource> {
+export async function planText(path: string, opts: { blocksize?: number; readable?: (path: string) => Promise<void>; jsonl?: { errors: 'raise' | 'skip' } } = {}): Promise<TextSource> {
   const blocksize = opts.blocksize ?? DEFAULT_BLOCKSIZE;
   if (!(Number.isInteger(blocksize) && blocksize >= 1024)) throw new TesseraError('BAD_SPEC', `blocksize must be at least 1 KiB, not ${opts.blocksize}`, 'for example "blocksize": "64MB"');
   const names = await inputFiles(path, TEXT_FILES);
@@ -47,5 +51,5 @@ export async function planText(path: string, opts: { blocksize?: number; readabl
     }
     for (let s = 0; s < f.size; s += blocksize) partitions.push({ path: f.path, start: s, end: Math.min(f.size, s + blocksize), gzip: false });
   }
-  return { kind: 'text', files, partitions, bytes: files.reduce((s, f) => s + f.size, 0) };
+  return { kind: opts.jsonl ? 'jsonl' : 'text', errors: opts.jsonl?.errors ?? 'raise', files, partitions, bytes: files.reduce((s, f) => s + f.size, 0) };
 }

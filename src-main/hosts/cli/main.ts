@@ -5,9 +5,8 @@
  * Errors print `error[CODE]: message` and a hint on stderr; with --json, stdout is one JSON
  * object either way.
  */
-import { VERSION_PARAM } from '../../engine/user-modules/version-param.js';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -19,6 +18,7 @@ import { Engine } from '../../engine/engine.js';
 import { TesseraError, toTesseraError } from '../../engine/errors.js';
 import { EventBus } from '../../engine/events.js';
 import { chromeTrace } from '../../engine/trace.js';
+import { VERSION_PARAM } from '../../engine/user-modules/version-param.js';
 import { FileAccess } from '../../service/file-access.js';
 import { JobService } from '../../service/job-service.js';
 import { loadSpecFile } from '../../run/job-spec.js';
@@ -65,10 +65,13 @@ function report(e: TesseraError, json: boolean, io: Io): number {
   return exitCodeOf(e);
 }
 
+/** Where this package is (dist/src-main/hosts/cli/ is four folders down), to tell its frames from the user's. */
+const TESSERA_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+
 /** A user function's stack down to where Tessera called it (the frames below are ours, not the user's). */
 function userFrames(stack: string): string {
   const lines = stack.split('\n');
-  const ours = lines.findIndex((l, i) => i > 0 && /[/\\](src-main|dist)[/\\]|node:internal/.test(l));
+  const ours = lines.findIndex((l, i) => i > 0 && (l.includes(`${TESSERA_ROOT}dist${sep}`) || l.includes(`${TESSERA_ROOT}src-main${sep}`) || l.includes('node:internal')));
   const version = new RegExp(`\\?${VERSION_PARAM}=[^:)]*`, 'g'); // the version a worker imported the module at: not part of its path
   return lines.slice(0, ours > 0 ? ours : lines.length).map((l) => `  ${l.trim().replace(version, '')}`).join('\n');
 }

@@ -19,7 +19,7 @@ import { TesseraError } from '../../../engine/errors.js';
 import type { JsTaskContext, TaskKind } from '../../../engine/task-kinds.js';
 import { aggregationRun } from '../program/aggregations.js';
 import { partitionItems } from '../program/partition-items.js';
-import { runSteps } from '../program/steps.js';
+import { runSteps, runStepsFor } from '../program/steps.js';
 import type { PartitionSource, Program } from '../program/types.js';
 
 export interface BagPartitionSpec {
@@ -27,6 +27,8 @@ export interface BagPartitionSpec {
   program: string;
   source: PartitionSource;
   label: string;
+  /** The source's last partition (see AggregationRun.partial). */
+  last: boolean;
   estBytes: number;
 }
 
@@ -42,7 +44,7 @@ export const bagPartitionKind: TaskKind<BagPartitionSpec> = {
   name: 'bag_partition',
   code: 65,
   encode(w, spec, ctx) {
-    w.push(ctx.stringIndex(spec.program)); w.push(ctx.stringIndex(JSON.stringify(spec.source))); w.push(ctx.stringIndex(spec.label));
+    w.push(ctx.stringIndex(spec.program)); w.push(ctx.stringIndex(JSON.stringify(spec.source))); w.push(ctx.stringIndex(spec.label)); w.push(spec.last ? 1 : 0);
   },
   estimate: (spec) => spec.estBytes,
   runJs: runPartition,
@@ -81,12 +83,16 @@ async function runPartition(task: JsTaskContext): Promise<[number, number, numbe
   const program = programOf(strings[f[0]]);
   const source = JSON.parse(strings[f[1]]) as PartitionSource;
   const where = strings[f[2]];
-  const items = await inPartition(where, () => partitionItems(source));
-  const stage = program.stages[0];
-  const agg = await aggregationRun(stage.agg, program, where);
-  const partial = await agg.partial(await runSteps(items, stage.steps, program, where));
-  const bytesIn = 'text' in source ? source.text.end - source.text.start : 0;
-  return store(task.owner, partial, bytesIn);
+  return inPartition(where, async () => {
+    const items = partitionItems(source);
+    const stage = program.stages[0];
+    const agg = await aggregationRun(stage.agg, program, where);
+    // take(k) runs its steps only until it has k items (a later item may be one the steps refuse).
+    const out = stage.agg.op === 'take' ? await runStepsFor(items, stage.steps, program, where, stage.agg.k) : await runSteps(items, stage.steps, program, where);
+    const partial = await agg.partial(out, f[3] === 1);
+    const bytesIn = 'text' in source ? source.text.end - source.text.start : 0;
+    return store(task.owner, partial, bytesIn);
+  });
 }
 
 async function runCombine(task: JsTaskContext): Promise<[number, number, number]> {
@@ -100,25 +106,30 @@ async function runCombine(task: JsTaskContext): Promise<[number, number, number]
     bytesIn += b.byteLength;
     partials.push(deserialize(b));
   }
-  let agg = await aggregationRun(program.stages[0].agg, program, where);
-  let value = await agg.combine(partials);
-  if (f[1]) {
-    value = agg.finish(value);
-    // Later stages run here, over the one list the stage before made.
-    for (const stage of program.stages.slice(1)) {
-      agg = await aggregationRun(stage.agg, program, where);
-      value = agg.finish(await agg.combine([await agg.partial(await runSteps(value as unknown[], stage.steps, program, where))]));
+  return inPartition(where, async () => {
+    let agg = await aggregationRun(program.stages[0].agg, program, where);
+    let value = await agg.combine(partials);
+    if (f[1]) {
+      value = await agg.finish(value);
+      // Later stages run here, over the one list the stage before made.
+      for (const stage of program.stages.slice(1)) {
+        agg = await aggregationRun(stage.agg, program, where);
+        value = await agg.finish(await agg.combine([await agg.partial(await runSteps(value as unknown[], stage.steps, program, where), true)]));
+      }
     }
-  }
-  return store(task.owner, value, bytesIn);
+    return store(task.owner, value, bytesIn);
+  });
 }
 
-/** Errors reading a partition name it (a missing file, a line that is not UTF-8 already do). */
-async function inPartition<T>(where: string, read: () => T): Promise<T> {
+/**
+ * Errors in a partition's task name it (a user function's and a file's already do; a builtin's
+ * or a type error's get the partition added).
+ */
+async function inPartition<T>(where: string, run: () => Promise<T>): Promise<T> {
   try {
-    return read();
+    return await run();
   } catch (e) {
-    if (e instanceof TesseraError && !e.message.includes(where)) throw new TesseraError(e.code, `${e.message} (${where})`, e.hint);
+    if (e instanceof TesseraError && !e.message.includes(where)) throw new TesseraError(e.code, `${e.message} (${where})`, e.hint, { userStack: e.userStack, phase: 'run' });
     throw e;
   }
 }

@@ -26,7 +26,7 @@ export interface WordCountMergeSpec {
   kind: 'word_count_merge';
   /** Keep the k most frequent words (0: all). */
   top: number;
-  /** Most frequent first, ties by word (a top k always is). */
+  /** Most frequent first, ties in first-appearance order (a top k always is). */
   sorted: boolean;
   estBytes: number;
 }

@@ -18,14 +18,27 @@ import { pyCompare, pyNumber, pyTruthy } from './python.js';
 import type { Aggregation, Initial, Program } from './types.js';
 
 export interface AggregationRun {
-  partial(items: unknown[]): Promise<unknown>;
+  /** `last`: the source's last partition (reduction calls perpartition on it even when empty, as dask does). */
+  partial(items: unknown[], last: boolean): Promise<unknown>;
   combine(partials: unknown[]): Promise<unknown>;
-  finish(merged: unknown): unknown;
+  finish(merged: unknown): unknown | Promise<unknown>;
 }
 
 const empty = (what: string, hint: string) => new TesseraError('BAG_EMPTY', `${what} of an empty bag`, hint);
 
-const settle = async (v: unknown): Promise<unknown> => (v instanceof Promise ? await v : v);
+/**
+ * Each item's key, awaiting only keys that are promises (an async key function): an await per
+ * item would cost a microtask tick on each of a partition's items.
+ */
+async function keysOf(items: readonly unknown[], key: ((x: unknown) => unknown) | null): Promise<readonly unknown[]> {
+  if (!key) return items;
+  const keys = new Array<unknown>(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const k = key(items[i]);
+    keys[i] = k instanceof Promise ? await k : k;
+  }
+  return keys;
+}
 
 type Best = { n: number; v: unknown };
 type Moments = [n: number, mean: number, m2: number];
@@ -33,16 +46,28 @@ type Keyed = { keys: unknown[]; values: unknown[] };
 
 export async function aggregationRun(agg: Aggregation, program: Program, where: string): Promise<AggregationRun> {
   const fn = (ref: Parameters<typeof resolve>[0]) => resolve(ref, program);
-  const apply = (f: Resolved, args: unknown[]) => settle(call(f, program, where, args));
+  /** A call whose result is awaited only when it is a promise. */
+  const apply = (f: Resolved, args: unknown[]): unknown | Promise<unknown> => call(f, program, where, args);
   switch (agg.op) {
     case 'list':
       return { partial: async (items) => items, combine: async (ps) => concat(ps as unknown[][]), finish: (m) => m };
     case 'count':
       return { partial: async (items) => items.length, combine: async (ps) => sum(ps as number[]), finish: (m) => m };
     case 'sum':
+      // [sum, whether an item was not an integer]: JS numbers do not tell 1.0 from 1, but a sum of
+      // 0.5s is a float even when it comes out whole.
       return {
-        partial: async (items) => { let s = 0; for (const x of items) s += pyNumber(x, 'sum()'); return s; },
-        combine: async (ps) => sum(ps as number[]),
+        partial: async (items) => {
+          let s = 0;
+          let float = false;
+          for (const x of items) {
+            const v = pyNumber(x, 'sum()');
+            s += v;
+            if (!float && !Number.isInteger(v)) float = true;
+          }
+          return [s, float];
+        },
+        combine: async (ps) => [sum((ps as [number, boolean][]).map((p) => p[0])), (ps as [number, boolean][]).some((p) => p[1])],
         finish: (m) => m,
       };
     case 'min':
@@ -101,7 +126,7 @@ export async function aggregationRun(agg: Aggregation, program: Program, where: 
             if (!n) throw empty('mean()', 'filter less, or check that the input is not empty');
             return mean;
           }
-          if (n - agg.ddof <= 0) throw empty(`${agg.op}() with ddof=${agg.ddof}`, `it needs more than ${agg.ddof} items`);
+          if (n - agg.ddof <= 0) throw new TesseraError('BAG_EMPTY', `${agg.op}() with ddof=${agg.ddof} needs more than ${agg.ddof} item${agg.ddof === 1 ? '' : 's'}, and the bag has ${n}`, 'filter less, or use ddof=0');
           const variance = m2 / (n - agg.ddof);
           return agg.op === 'var' ? variance : Math.sqrt(variance);
         },
@@ -126,31 +151,34 @@ export async function aggregationRun(agg: Aggregation, program: Program, where: 
         },
       };
     case 'distinct': {
-      const key = await keyOf(agg.key, program, where);
-      const distinct = async (pairs: Iterable<[unknown, unknown]>): Promise<Keyed> => {
+      const key = agg.key ? await keyOf(agg.key, program, where) : null;
+      const distinct = (keys: readonly unknown[], items: readonly unknown[]): Keyed => {
         const index = new KeyIndex();
         const values: unknown[] = [];
-        for (const [k, x] of pairs) if (index.slot(k).added) values.push(x);
+        for (let i = 0; i < keys.length; i++) if (index.slot(keys[i]) === values.length) values.push(items[i]);
         return { keys: index.keys, values };
       };
       return {
-        partial: async (items) => {
-          const pairs: [unknown, unknown][] = [];
-          for (const x of items) pairs.push([await settle(key(x)), x]);
-          return distinct(pairs);
-        },
-        combine: async (ps) => distinct((ps as Keyed[]).flatMap((p) => p.keys.map((k, i) => [k, p.values[i]] as [unknown, unknown]))),
+        partial: async (items) => distinct(await keysOf(items, key), items),
+        combine: async (ps) => distinct(concat((ps as Keyed[]).map((p) => p.keys)), concat((ps as Keyed[]).map((p) => p.values))),
         finish: (m) => (m as Keyed).values,
       };
     }
     case 'topk': {
       const key = await keyOf(agg.key, program, where);
-      const top = (pairs: [unknown, unknown][]) => pairs.sort((a, b) => pyCompare(b[0], a[0])).slice(0, agg.k); // stable: the earlier of equals first
+      // Stable sorts keep the earlier of equals first; pairs are sorted and cut whenever they pass
+      // max(2k, 1024), so a partition is never sorted whole for a small k.
+      const top = (pairs: [unknown, unknown][]) => pairs.sort((a, b) => pyCompare(b[0], a[0])).slice(0, agg.k);
       return {
         partial: async (items) => {
-          const pairs: [unknown, unknown][] = [];
-          for (const x of items) pairs.push([await settle(key(x)), x]);
-          return top(pairs);
+          const bound = Math.max(2 * agg.k, 1024);
+          let kept: [unknown, unknown][] = [];
+          for (let i = 0; i < items.length; i++) {
+            const k = key(items[i]);
+            kept.push([k instanceof Promise ? await k : k, items[i]]);
+            if (kept.length > bound) kept = top(kept);
+          }
+          return top(kept);
         },
         combine: async (ps) => top(concat(ps as [unknown, unknown][][])),
         finish: (m) => (m as [unknown, unknown][]).map((p) => p[1]),
@@ -163,12 +191,16 @@ export async function aggregationRun(agg: Aggregation, program: Program, where: 
       const combine = agg.combine ? await fn(agg.combine) : binop;
       const fold = async (f: Resolved, xs: unknown[], initial: Initial): Promise<Best> => {
         let acc = initial ? initial.value : xs[0];
-        for (let i = initial ? 0 : 1; i < xs.length; i++) acc = await apply(f, [acc, xs[i]]);
+        for (let i = initial ? 0 : 1; i < xs.length; i++) {
+          const r = apply(f, [acc, xs[i]]);
+          acc = r instanceof Promise ? await r : r;
+        }
         return { n: initial || xs.length ? 1 : 0, v: acc };
       };
+      // As dask: the initial value starts each partition's fold, not the merges of partials.
       return {
         partial: (items) => fold(binop, items, agg.initial),
-        combine: (ps) => fold(combine, (ps as Best[]).filter((p) => p.n).map((p) => p.v), agg.initial),
+        combine: (ps) => fold(combine, (ps as Best[]).filter((p) => p.n).map((p) => p.v), null),
         finish: (m) => {
           if (!(m as Best).n) throw empty('fold() without an initial value', 'give fold an initial value (fold(binop, initial=0))');
           return (m as Best).v;
@@ -179,52 +211,64 @@ export async function aggregationRun(agg: Aggregation, program: Program, where: 
       const key = await keyOf(agg.key, program, where);
       const binop = await fn(agg.binop);
       const combine = agg.combine ? await fn(agg.combine) : binop;
-      const foldby = async (pairs: [unknown, unknown][], f: Resolved, initial: Initial): Promise<Keyed> => {
+      const foldby = async (keys: readonly unknown[], items: readonly unknown[], f: Resolved, initial: Initial): Promise<Keyed> => {
         const index = new KeyIndex();
         const values: unknown[] = [];
-        for (const [k, x] of pairs) {
-          const { at, added } = index.slot(k);
-          if (added) values.push(initial ? await apply(f, [initial.value, x]) : x);
-          else values[at] = await apply(f, [values[at], x]);
+        for (let i = 0; i < keys.length; i++) {
+          const x = items[i];
+          const at = index.slot(keys[i]);
+          const added = at === values.length;
+          if (added && !initial) { values.push(x); continue; }
+          const r = apply(f, [added ? initial!.value : values[at], x]);
+          const v = r instanceof Promise ? await r : r;
+          if (added) values.push(v);
+          else values[at] = v;
         }
         return { keys: index.keys, values };
       };
       return {
-        partial: async (items) => {
-          const pairs: [unknown, unknown][] = [];
-          for (const x of items) pairs.push([await settle(key(x)), x]);
-          return foldby(pairs, binop, agg.initial);
-        },
-        combine: (ps) => foldby((ps as Keyed[]).flatMap((p) => p.keys.map((k, i) => [k, p.values[i]] as [unknown, unknown])), combine, agg.combineInitial),
+        partial: async (items) => foldby(await keysOf(items, key), items, binop, agg.initial),
+        combine: (ps) => foldby(concat((ps as Keyed[]).map((p) => p.keys)), concat((ps as Keyed[]).map((p) => p.values)), combine, agg.combineInitial),
         finish: (m) => (m as Keyed).keys.map((k, i) => [k, (m as Keyed).values[i]]),
       };
     }
     case 'groupby': {
       const key = await keyOf(agg.key, program, where);
-      const group = (pairs: Iterable<[unknown, unknown[]]>): Keyed => {
+      // Groups of items by key; `lists`: each item is already a group (a partial's) to append whole.
+      const group = (keys: readonly unknown[], items: readonly unknown[], lists: boolean): Keyed => {
         const index = new KeyIndex();
         const values: unknown[][] = [];
-        for (const [k, xs] of pairs) {
-          const { at, added } = index.slot(k);
-          if (added) values.push([...xs]);
-          else for (const x of xs) values[at].push(x);
+        for (let i = 0; i < keys.length; i++) {
+          const at = index.slot(keys[i]);
+          if (at === values.length) values.push([]);
+          if (lists) for (const x of items[i] as unknown[]) values[at].push(x);
+          else values[at].push(items[i]);
         }
         return { keys: index.keys, values };
       };
       return {
-        partial: async (items) => {
-          const pairs: [unknown, unknown[]][] = [];
-          for (const x of items) pairs.push([await settle(key(x)), [x]]);
-          return group(pairs);
-        },
-        combine: async (ps) => group((ps as Keyed[]).flatMap((p) => p.keys.map((k, i) => [k, p.values[i] as unknown[]] as [unknown, unknown[]]))),
+        partial: async (items) => group(await keysOf(items, key), items, false),
+        combine: async (ps) => group(concat((ps as Keyed[]).map((p) => p.keys)), concat((ps as Keyed[]).map((p) => p.values)), true),
         finish: (m) => (m as Keyed).keys.map((k, i) => [k, (m as Keyed).values[i]]),
       };
     }
     case 'reduction': {
+      // As dask: an empty partition gives no partial (perpartition is not called on it), except
+      // the last partition, which always does.
       const perpartition = await fn(agg.perpartition);
       const aggregate = await fn(agg.aggregate);
-      return { partial: (items) => apply(perpartition, [items]), combine: (ps) => apply(aggregate, [ps]), finish: (m) => m };
+      const NONE = { tesseraNoPartial: true };
+      const none = (p: unknown) => typeof p === 'object' && p !== null && (p as typeof NONE).tesseraNoPartial === true;
+      // (A merge of nothing but empty partitions has nothing to aggregate: it passes NONE on; the
+      // last partition's partial always reaches the root.)
+      return {
+        partial: async (items, last) => (items.length || last ? apply(perpartition, [items]) : NONE),
+        combine: async (ps) => {
+          const some = ps.filter((p) => !none(p));
+          return some.length ? apply(aggregate, [some]) : NONE;
+        },
+        finish: (m) => m,
+      };
     }
   }
 }
@@ -235,8 +279,8 @@ function tally(keys: readonly unknown[], counts: readonly number[] | 1): Keyed {
   const values: number[] = [];
   for (let i = 0; i < keys.length; i++) {
     const n = counts === 1 ? 1 : counts[i];
-    const { at, added } = index.slot(keys[i]);
-    if (added) values.push(n);
+    const at = index.slot(keys[i]);
+    if (at === values.length) values.push(n);
     else values[at] += n;
   }
   return { keys: index.keys, values };

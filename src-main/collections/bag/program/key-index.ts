@@ -8,15 +8,15 @@ export class KeyIndex {
   private readonly composite = new Map<string, number>();
   readonly keys: unknown[] = [];
 
-  /** The key's position, adding it at the end if new; `added` says whether it was. */
-  slot(key: unknown): { at: number; added: boolean } {
+  /** The key's position, adding it at the end if new (then it is the old `keys.length`). */
+  slot(key: unknown): number {
     const composite = key !== null && typeof key === 'object';
     const id = composite ? JSON.stringify(key) : key;
     const map = (composite ? this.composite : this.plain) as Map<unknown, number>;
     const at = map.get(id);
-    if (at !== undefined) return { at, added: false };
+    if (at !== undefined) return at;
     map.set(id, this.keys.length);
     this.keys.push(key);
-    return { at: this.keys.length - 1, added: true };
+    return this.keys.length - 1;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * A partition's items, read in the worker that runs it: the lines of a text range (each with its
  * '\n', as dask.bag.read_text gives them; a line belongs to the range it starts in, as in the
- * native word counter), a slice of a sequence, or a range of integers.
+ * native word counter) or their records (JSON lines), a slice of a sequence, or a range of integers.
  */
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
@@ -9,7 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import { TesseraError } from '../../../engine/errors.js';
 import type { PartitionSource } from './types.js';
 
-export type TextRange = Extract<PartitionSource, { text: unknown }>['text'] & { size: number; mtimeNs: string };
+export type TextRange = Extract<PartitionSource, { text: unknown }>['text'];
 
 export function partitionItems(source: PartitionSource): unknown[] {
   if ('items' in source) return source.items;
@@ -19,13 +19,56 @@ export function partitionItems(source: PartitionSource): unknown[] {
     for (let i = a; i < b; i++) out[i - a] = i;
     return out;
   }
-  return lines(source.text as TextRange);
+  const t = source.text;
+  const { lines: out, ownedAt } = lines(t);
+  return t.jsonl ? records(t, out, ownedAt) : out;
+}
+
+/**
+ * JSON lines as records: each line parsed in this worker thread by V8's JSON parser (what builds JS
+ * values fastest; pipelines that need no JS value run in simdjson natively, kinds/jsonl-count.ts).
+ * Blank lines are skipped; a malformed line is JSONL_INVALID naming the file and line, or is
+ * skipped where the dataset says "errors": "skip".
+ */
+function records(t: TextRange, lines: string[], ownedAt: number): unknown[] {
+  const out: unknown[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (!line.trim()) continue;
+    try {
+      out.push(JSON.parse(line));
+    } catch (e) {
+      if (t.jsonl!.skip) continue;
+      throw new TesseraError('JSONL_INVALID', `${t.path}, line ${fileLine(t, ownedAt, i)}: not valid JSON (${(e as Error).message})`,
+        'fix the line, or give the dataset "errors": "skip" to skip malformed lines');
+    }
+  }
+  return out;
+}
+
+/** The file's line number of the i-th line a partition owns (error path: counts the lines before it). */
+function fileLine(t: TextRange, ownedAt: number, i: number): number {
+  if (t.gzip || ownedAt === 0) return i + 1;
+  const fd = openSync(t.path, 'r');
+  try {
+    let line = 1;
+    const block = Buffer.allocUnsafe(2 ** 20);
+    for (let at = 0; at < ownedAt; at += block.length) {
+      const part = block.subarray(0, Math.min(block.length, ownedAt - at));
+      readFully(fd, part, at);
+      line += count(part);
+    }
+    return line + i;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 const NEWLINE = 0x0a;
 const EXTEND = 64 * 1024;
 
-function lines(t: TextRange): string[] {
+/** The lines the range owns, and the file offset of the first (for line numbers in errors). */
+function lines(t: TextRange): { lines: string[]; ownedAt: number } {
   const fd = open(t.path);
   try {
     const st = fstatSync(fd, { bigint: true });
@@ -45,7 +88,7 @@ function lines(t: TextRange): string[] {
       text = ownedBytes(fd, offset, t.start, t.end, t.size);
     }
     const from = t.gzip || t.start === 0 ? 0 : text.indexOf(NEWLINE) + 1; // byte start-1 is in text: a '\n' there starts a line at start
-    if (from === 0 && !t.gzip && t.start > 0) return []; // no line starts in this range
+    if (from === 0 && !t.gzip && t.start > 0) return { lines: [], ownedAt: 0 }; // no line starts in this range
     const owned = text.subarray(from);
     if (!isUtf8(owned)) throw invalidUtf8(t, owned, offset + from);
     const s = owned.toString('utf8');
@@ -57,7 +100,7 @@ function lines(t: TextRange): string[] {
       out.push(s.slice(at, nl + 1));
       at = nl + 1;
     }
-    return out;
+    return { lines: out, ownedAt: offset + from };
   } finally {
     closeSync(fd);
   }
@@ -119,21 +162,7 @@ function invalidUtf8(t: TextRange, owned: Buffer, ownedAt: number): TesseraError
     if (nl < 0) break;
     lineStart = stop;
   }
-  let line = 1;
-  if (t.gzip) line += count(owned.subarray(0, lineStart));
-  else {
-    const fd = openSync(t.path, 'r');
-    try {
-      const block = Buffer.allocUnsafe(2 ** 20);
-      for (let at = 0, stop = ownedAt + lineStart; at < stop; at += block.length) {
-        const part = block.subarray(0, Math.min(block.length, stop - at));
-        readFully(fd, part, at);
-        line += count(part);
-      }
-    } finally {
-      closeSync(fd);
-    }
-  }
+  const line = fileLine(t, ownedAt, count(owned.subarray(0, lineStart)));
   return new TesseraError('TEXT_INVALID_UTF8', `${t.path}, line ${line}: the text is not valid UTF-8`, 'convert the file to UTF-8 (iconv -f LATIN1 -t UTF-8, for example)');
 }
 

@@ -90,8 +90,8 @@ export function pyStrip(s: string, chars: string | null, left: boolean, right: b
 
 /** str.replace(old, new, count=-1). */
 export function pyReplace(s: string, from: string, to: string, count: number): string {
-  if (count < 0) return s.split(from).join(to);
   if (from === '') {
+    if (count < 0) count = Infinity;
     const cps = Array.from(s);
     let out = '';
     for (let i = 0; i <= cps.length; i++) {
@@ -100,6 +100,7 @@ export function pyReplace(s: string, from: string, to: string, count: number): s
     }
     return out;
   }
+  if (count < 0) return s.split(from).join(to);
   let out = '';
   let from0 = 0;
   for (let n = 0; n < count; n++) {
@@ -135,6 +136,7 @@ export function pyLen(v: unknown): number {
 
 /** Python truthiness: 0, '', None, False and empty lists and dicts are false. */
 export function pyTruthy(v: unknown): boolean {
+  if (typeof v === 'number') return v !== 0; // NaN is true in Python
   if (Array.isArray(v)) return v.length > 0;
   if (v instanceof Map || v instanceof Set) return v.size > 0;
   if (v && typeof v === 'object' && !ArrayBuffer.isView(v)) return Object.keys(v).length > 0;

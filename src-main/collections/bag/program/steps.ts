@@ -11,6 +11,20 @@ export async function runSteps(items: unknown[], steps: readonly Step[], program
   return items;
 }
 
+/**
+ * The first `k` items the steps make, running them item by item and stopping there, as dask's
+ * lazy iterators do (a later item may be one the steps refuse): what take(k) needs.
+ * map_partitions sees the whole partition, as it must.
+ */
+export async function runStepsFor(items: unknown[], steps: readonly Step[], program: Program, where: string, k: number): Promise<unknown[]> {
+  if (steps.some((s) => s.op === 'map_partitions')) return (await runSteps(items, steps, program, where)).slice(0, k);
+  const out: unknown[] = [];
+  for (let i = 0; i < items.length && out.length < k; i++) {
+    for (const x of await runSteps([items[i]], steps, program, where)) out.push(x);
+  }
+  return out.slice(0, k);
+}
+
 async function runStep(items: unknown[], step: Step, program: Program, where: string): Promise<unknown[]> {
   switch (step.op) {
     case 'map': {

@@ -1,6 +1,6 @@
 /**
  * A bag pipeline as it crosses to the worker threads: plain JSON, built by the planner
- * (chain.ts) and run by the bag kinds (kinds/bag-partition.ts, kinds/bag-combine.ts).
+ * (chain.ts) and run by the bag kinds (kinds/bag-program.ts).
  *
  * A pipeline is stages. The first stage runs once per partition: its element steps (map, filter,
  * flatten, pluck, str methods, ...) run item by item over the partition's items, and its
@@ -59,9 +59,9 @@ export interface Stage {
 /** What an aggregation's result is: a list (a bag again), or one value. */
 export const LIST_AGGREGATIONS: ReadonlySet<Aggregation['op']> = new Set(['list', 'frequencies', 'distinct', 'topk', 'take', 'foldby', 'groupby']);
 
-/** One partition's items: lines of a text range, a slice of a sequence, or a range of integers. */
+/** One partition's items: lines of a text range (or their records, JSON lines), a slice of a sequence, or a range of integers. */
 export type PartitionSource =
-  | { text: { path: string; start: number; end: number; gzip: boolean } }
+  | { text: { path: string; start: number; end: number; gzip: boolean; size: number; mtimeNs: string; jsonl?: { skip: boolean } } }
   | { items: unknown[] }
   | { range: [number, number] };
 

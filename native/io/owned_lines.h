@@ -1,0 +1,29 @@
+// The lines a partition of a text file owns: those whose first byte lies in [start, end) (a gzip
+// file is one partition, inflated whole). Shared by the kinds that read text natively (word_count,
+// jsonl_count). A range that does not start the file begins after its first line break, so every
+// line belongs to exactly one partition, and the line `end` cuts is finished from the bytes after
+// it; a range in which no line starts (inside one long line) reads nothing more.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "mapped_file.h"
+
+namespace tessera {
+
+// Thrown by a consumer at a bad byte (`offset` within the bytes it was given); read_owned_lines
+// turns it into Error(code, "<path>, line <n>: <message>", hint), counting lines from the file's
+// (or the inflated file's) start.
+struct BadLine {
+  uint64_t offset;
+  std::string code, message, hint;
+};
+
+// Calls consume(bytes, n) with the owned lines' bytes, whole lines only, at most twice (the range
+// in place, then the line `end` cuts). Returns the bytes read from the file.
+uint64_t read_owned_lines(const MappedFile& f, uint64_t start, uint64_t end, bool gzip, const char* gzip_error_code,
+                          const std::function<void(const uint8_t*, size_t)>& consume);
+
+}  // namespace tessera
