@@ -37,6 +37,20 @@ module.exports = {
       to: { path: below(['lang', 'collections', 'run', 'service', 'profile', 'report', 'hosts']) },
     },
     {
+      name: 'sdk-is-a-host',
+      comment: 'The TypeScript API (the package exports) stands beside the CLI: it runs specs through the run path; nothing else imports it.',
+      severity: 'error',
+      from: { path: '^src-main/', pathNot: '^src-main/sdk/' },
+      to: { path: '^src-main/sdk/' },
+    },
+    {
+      name: 'sdk-below-nothing-but-hosts',
+      comment: 'The API builds specs and runs them; it knows no service, window or host.',
+      severity: 'error',
+      from: { path: '^src-main/sdk/' },
+      to: { path: below(['service', 'hosts', 'report', 'profile']) },
+    },
+    {
       name: 'collections-import-engine-native-api',
       comment: 'A collection builds on the engine; the service runs it, never the other way round.',
       severity: 'error',

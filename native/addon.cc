@@ -11,10 +11,12 @@
 #include "csv/dialect.h"
 #include "csv/row_scan.h"
 #include "csv/sniff.h"
+#include "io/decompress.h"
 #include "io/mapped_file.h"
 #include "io/mapped_guard.h"
 #include "io/npy_header.h"
 #include "io/npy_writer.h"
+#include "io/read_file.h"
 #include "io/table_output.h"
 #include "kernels/op_table.h"
 #include "kernels/philox.h"
@@ -333,6 +335,18 @@ Napi::Value ReadWordCounts(const Napi::CallbackInfo& info) {
   });
 }
 
+// readDecompressed(path, codec, errorPrefix): a compressed file's bytes (io/decompress.h), for
+// the bag programs that read compressed text in JS.
+Napi::Value ReadDecompressed(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const ReadOnlyFile f(arg_string(info, 0));
+    const double codec = arg_number(info, 1);
+    if (!(codec >= 1 && codec <= 3)) throw Error("BAD_ARGUMENT", "readDecompressed: codec must be 1 (gzip), 2 (bzip2) or 3 (zstd)", "");
+    const std::vector<uint8_t> bytes = decompress(static_cast<Codec>(codec), [&](uint64_t at, uint8_t* out, size_t n) { f.read_at(at, out, n); }, f.size(), f.path(), arg_string(info, 2));
+    return Napi::Buffer<uint8_t>::Copy(info.Env(), bytes.data(), bytes.size());
+  });
+}
+
 // chunkLayout(id): "dense" (an array), "bytes" (a payload) or "table" (a table partition).
 Napi::Value ChunkLayoutOf(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
@@ -522,6 +536,7 @@ class TesseraAddon : public Napi::Addon<TesseraAddon> {
         InstanceMethod("getBytes", &TesseraAddon::Call<GetBytes>),
         InstanceMethod("chunkLayout", &TesseraAddon::Call<ChunkLayoutOf>),
         InstanceMethod("readWordCounts", &TesseraAddon::Call<ReadWordCounts>),
+        InstanceMethod("readDecompressed", &TesseraAddon::Call<ReadDecompressed>),
         InstanceMethod("openFile", &TesseraAddon::Call<OpenFile>),
         InstanceMethod("closeFile", &TesseraAddon::Call<CloseFile>),
         InstanceMethod("readFileByte", &TesseraAddon::Call<ReadFileByte>),

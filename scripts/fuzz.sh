@@ -43,7 +43,7 @@ for obj in "${objs[@]}"; do [[ -f "$obj" ]] || { echo "fuzz: failed to build $ob
 export ASAN_OPTIONS=${ASAN_OPTIONS:-allocator_may_return_null=1}
 status=0
 for target in npy_header_fuzz task_decode_fuzz csv_fuzz table_view_fuzz text_fuzz jsonl_fuzz; do
-  "$CXX" "${FLAGS[@]/-fsanitize=fuzzer-no-link/-fsanitize=fuzzer}" "native/fuzz/$target.cc" "${objs[@]}" -lz -lsimdjson -ldl -o "$OUT/$target"
+  "$CXX" "${FLAGS[@]/-fsanitize=fuzzer-no-link/-fsanitize=fuzzer}" "native/fuzz/$target.cc" "${objs[@]}" -lz -lbz2 -lzstd -lsimdjson -ldl -o "$OUT/$target"
   corpus="$OUT/corpus-$target"
   mkdir -p "$corpus"
   if [[ -d "native/fuzz/seeds/$target" ]]; then cp -n native/fuzz/seeds/$target/* "$corpus/" 2>/dev/null || true; fi

@@ -114,6 +114,30 @@ describe('JSON-lines bags', () => {
     }
   });
 
+  it('is Python where JSON is particular: duplicate keys, string indices, big numbers, a default for the last key, raise and skip apart', async () => {
+    const path = join(dir, 'particular.jsonl');
+    writeFileSync(path, ['{"user": "x", "user": "y", "s": "😀ab", "n": 1e18, "a": {"b": 1}}', '{"user": "z", "s": "hé", "n": 1000000000000000000, "a": {}}', 'not json', ''].join('\n'));
+    const r = await run(two, { jsonl: path, errors: 'skip' }, {
+      users: "e.pluck('user').frequencies()", first: "e.pluck('s').pluck(0).frequencies()", last: "e.pluck('s').pluck(-1).frequencies()",
+      n: "e.pluck('n').frequencies()", b: "e.pluck('a').pluck('b', default=None).frequencies()",
+      firstProgram: "e.pluck('s').map(len).sum()",
+    });
+    expect(valueOf(r, 'users')).toEqual([['y', 1], ['z', 1]]);
+    expect(valueOf(r, 'first')).toEqual([['😀', 1], ['h', 1]]);
+    expect(valueOf(r, 'last')).toEqual([['b', 1], ['é', 1]]);
+    expect(valueOf(r, 'n')).toEqual([[1e18, 2]]);
+    expect(valueOf(r, 'b')).toEqual([[1, 1], [null, 1]]);
+    expect(valueOf(r, 'firstProgram')).toBe(5);
+    const missing = await run(two, { jsonl: path, errors: 'skip' }, { r: "e.pluck('nope').pluck('b', default=None).frequencies()" }).catch((e) => e) as TesseraError;
+    expect(missing.message).toContain("the record has no ['nope']");
+    // One dataset raises, the other skips: they do not share their partition tasks.
+    const both = await run(two, { jsonl: path, errors: 'skip' }, { r: "e.pluck('user').count()" });
+    expect(valueOf(both, 'r')).toBe(2);
+    const spec = validateSpec({ tessera: 1, datasets: { a: { jsonl: path }, b: { jsonl: path, errors: 'skip' } }, outputs: { a: "a.pluck('user').count()", b: "b.pluck('user').count()" } });
+    const err = await runBuiltJob(new LocalBackend(two), await buildJob(spec, dir), { outDir: join(dir, 'out') }).catch((e) => e) as TesseraError;
+    expect(err.code).toBe('JSONL_INVALID');
+  });
+
   it('a malformed line fails naming the file and line, natively and in a program; "errors": "skip" leaves it out', async () => {
     const path = join(dir, 'bad.jsonl');
     const lines = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ user: `u${i % 7}`, i }));

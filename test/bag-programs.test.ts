@@ -152,7 +152,7 @@ describe('bag programs', () => {
     }
   });
 
-  it('text lines are dask.bag.read_text\'s (with their newline), the same at any blocksize, plain and gzip', async () => {
+  it('text lines are dask.bag.read_text\'s (with their newline), the same at any blocksize, plain, gzip, bzip2 and zstd', async () => {
     const words = ['alpha', 'Beta', 'GAMMA', 'délta', 'ΣΟΦΙΑ', 'straße', '', '  padded  ', 'x,y', 'a,b,c'];
     const gen = fc.array(fc.tuple(fc.array(fc.constantFrom(...words), { maxLength: 6 }), fc.constantFrom('\n', '\r\n')), { minLength: 200, maxLength: 600 });
     const files = fc.sample(gen, { numRuns: 3, seed: 7 }).map((lines, k) => {
@@ -163,6 +163,14 @@ describe('bag programs', () => {
     });
     const gz = join(dir, 'text-0.txt.gz');
     writeFileSync(gz, gzipSync(readFileSync(files[0])));
+    // Two streams (bzip2) and two frames (zstd) in one file, as cat a.bz2 b.bz2 makes: both read.
+    const packed = (tool: string, ext: string) => {
+      const path = join(dir, `text-01.txt.${ext}`);
+      writeFileSync(path, Buffer.concat(files.slice(0, 2).map((f) => execFileSync(tool, ['-c', '-q', f]))));
+      return path;
+    };
+    const bz2 = packed('bzip2', 'bz2');
+    const zst = packed('zstd', 'zst');
     const outputs = {
       lines: 't.count()',
       chars: 't.map(len).sum()',
@@ -184,7 +192,7 @@ parsed = collections.Counter(l.rstrip().split(',')[0] for l in lines)
 print(json.dumps({'lines': len(lines), 'chars': sum(len(l) for l in lines), 'nonblank': sum(1 for l in lines if l.strip()),
   'fields': [list(p) for p in fields.most_common()], 'first': [l.rstrip() for l in lines[:5]], 'distinct': len(set(lines)),
   'parsed': [list(p) for p in heapq.nlargest(3, parsed.most_common(), key=operator.itemgetter(1))]}))`;
-    for (const [path, expectFiles] of [[join(dir, 'text-*.txt'), files], [gz, [gz]]] as const) {
+    for (const [path, expectFiles] of [[join(dir, 'text-*.txt'), files], [gz, [gz]], [bz2, files.slice(0, 2)], [zst, files.slice(0, 2)]] as const) {
       const want = JSON.parse(execFileSync(PYTHON, ['-c', oracle, ...expectFiles], { encoding: 'utf8' }));
       for (const blocksize of ['1KiB', '4KiB', '16MiB']) {
         for (const engine of [one, two]) {
@@ -192,6 +200,21 @@ print(json.dumps({'lines': len(lines), 'chars': sum(len(l) for l in lines), 'non
           const got = Object.fromEntries(Object.keys(outputs).map((n) => [n, valueOf(r, n)]));
           expect(got, `${path} at ${blocksize} on ${engine.workers} workers`).toEqual(want);
         }
+      }
+    }
+  });
+
+  it('a truncated compressed file is a typed error naming it', async () => {
+    const text = Array.from({ length: 5000 }, (_, i) => `line ${i}\n`).join('');
+    writeFileSync(join(dir, 'whole.txt'), text);
+    for (const [tool, ext, code] of [['gzip', 'gz', 'TEXT_BAD_GZIP'], ['bzip2', 'bz2', 'TEXT_BAD_BZ2'], ['zstd', 'zst', 'TEXT_BAD_ZSTD']]) {
+      const full = execFileSync(tool, ['-c', '-q', join(dir, 'whole.txt')]);
+      const path = join(dir, `cut.txt.${ext}`);
+      writeFileSync(path, full.subarray(0, full.length - 20));
+      for (const output of ['t.count()', 't.str.split().flatten().count()']) {
+        const err = await run(two, { t: { text: path } }, { r: output }).catch((e) => e) as TesseraError;
+        expect(err.code, `${ext} ${output}`).toBe(code);
+        expect(err.message).toContain(path);
       }
     }
   });

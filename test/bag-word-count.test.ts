@@ -65,20 +65,26 @@ describe('word counts over text bags', () => {
   const brownFiles = readdirSync(BROWN).filter((f) => /^c[a-r]\d\d$/.test(f)).sort().map((f) => join(BROWN, f));
   const big = join(dir, 'big');
   const gz = join(dir, 'gz');
+  const packed = join(dir, 'packed');
   beforeAll(async () => {
     [one, two] = await Promise.all([Engine.start({ workers: 1 }), Engine.start({ workers: 2 })]);
     // Four large files (about 2.5 MB each) to cut into byte ranges, and the same four gzipped.
     mkdirSync(big);
     mkdirSync(gz);
+    mkdirSync(packed);
     for (let k = 0; k < 4; k++) {
       const text = Buffer.concat(brownFiles.filter((_, i) => i % 4 === k).map((f) => readFileSync(f)));
       writeFileSync(join(big, `part${k}.txt`), text);
       writeFileSync(join(gz, `part${k}.txt.gz`), gzipSync(text));
+      // bzip2 and zstd (Debian's command-line tools), two files each.
+      const plain = join(packed, `part${k}.txt`);
+      writeFileSync(plain, text);
+      execFileSync(k % 2 ? 'zstd' : 'bzip2', k % 2 ? ['-q', '--rm', plain] : ['-q', plain]);
     }
   });
   afterAll(async () => { await one.close(); await two.close(); });
 
-  it('equals Counter on the Brown corpus, its 500 files and its large files cut at any blocksize, plain and gzip, on 1 and 2 workers', async () => {
+  it('equals Counter on the Brown corpus, its 500 files and its large files cut at any blocksize, plain, gzip, bzip2 and zstd, on 1 and 2 workers', async () => {
     const want = counter(brownFiles, 'lower');
     const total = Object.values(want).reduce((a, b) => a + b, 0);
     const top = mostCommon(brownFiles, 'lower', 10);
@@ -89,7 +95,7 @@ describe('word counts over text bags', () => {
       distinct: 't.str.lower().str.split().flatten().distinct().count()',
     };
     const cases: [Engine, string, string | undefined][] = [
-      [two, BROWN + 'c???', undefined], [one, big, '1024B'], [two, big, '64KB'], [two, big, undefined], [two, gz, undefined], [one, join(gz, '*.gz'), undefined],
+      [two, BROWN + 'c???', undefined], [one, big, '1024B'], [two, big, '64KB'], [two, big, undefined], [two, gz, undefined], [two, packed, undefined], [one, join(gz, '*.gz'), undefined],
     ];
     for (const [engine, text, blocksize] of cases) {
       const r = await run(engine, text, outputs, blocksize);

@@ -220,4 +220,12 @@ describe.skipIf(!hasChromium())('tables in the window', () => {
     expect(Number(await byName.getByTestId('bar-chart').getAttribute('data-bars'))).toBeGreaterThan(5);
     await page.screenshot({ path: join(SHOTS, 'timeseries-sample.png'), fullPage: true });
   });
+
+  it('runs the word-count sample from the window: a bag of builtins, its top 10 as a list', async () => {
+    await page.getByTestId('sample-words').click();
+    await page.getByTestId('run').click();
+    await page.getByTestId('result-top').waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('result-top').locator('.value').textContent()).toContain('list of 10 ["that",13]');
+    expect(Number(await page.getByTestId('result-words').locator('.value').textContent())).toBeGreaterThan(250);
+  });
 });

@@ -6,7 +6,6 @@
 
 #include "../common/error.h"
 #include "../common/thread_scratch.h"
-#include "gzip.h"
 
 namespace tessera {
 
@@ -33,11 +32,10 @@ struct OwnedLinesTag;
 
 }  // namespace
 
-uint64_t read_owned_lines(const MappedFile& f, uint64_t start, uint64_t end, bool gzip, const char* gzip_error_code,
+uint64_t read_owned_lines(const MappedFile& f, uint64_t start, uint64_t end, Codec codec, const std::string& error_prefix,
                           const std::function<void(const uint8_t*, size_t)>& consume) {
-  if (gzip) {
-    bool complete = false;
-    const std::vector<uint8_t> text = gunzip([&](uint64_t at, uint8_t* out, size_t n) { f.check_unchanged(); f.read_at(at, out, n); }, f.size(), f.path(), SIZE_MAX, &complete, gzip_error_code);
+  if (codec != Codec::None) {
+    const std::vector<uint8_t> text = decompress(codec, [&](uint64_t at, uint8_t* out, size_t n) { f.check_unchanged(); f.read_at(at, out, n); }, f.size(), f.path(), error_prefix);
     try {
       consume(text.data(), text.size());
     } catch (const BadLine& e) {

@@ -1,5 +1,5 @@
-// The lines a partition of a text file owns: those whose first byte lies in [start, end) (a gzip
-// file is one partition, inflated whole). Shared by the kinds that read text natively (word_count,
+// The lines a partition of a text file owns: those whose first byte lies in [start, end) (a
+// compressed file is one partition, decompressed whole: io/decompress.h). Shared by the kinds that read text natively (word_count,
 // jsonl_count). A range that does not start the file begins after its first line break, so every
 // line belongs to exactly one partition, and the line `end` cuts is finished from the bytes after
 // it; a range in which no line starts (inside one long line) reads nothing more.
@@ -9,6 +9,7 @@
 #include <functional>
 #include <string>
 
+#include "decompress.h"
 #include "mapped_file.h"
 
 namespace tessera {
@@ -23,7 +24,8 @@ struct BadLine {
 
 // Calls consume(bytes, n) with the owned lines' bytes, whole lines only, at most twice (the range
 // in place, then the line `end` cuts). Returns the bytes read from the file.
-uint64_t read_owned_lines(const MappedFile& f, uint64_t start, uint64_t end, bool gzip, const char* gzip_error_code,
+// A compressed file's errors are `<error_prefix>_BAD_GZIP` (or _BAD_BZ2, _BAD_ZSTD).
+uint64_t read_owned_lines(const MappedFile& f, uint64_t start, uint64_t end, Codec codec, const std::string& error_prefix,
                           const std::function<void(const uint8_t*, size_t)>& consume);
 
 }  // namespace tessera

@@ -98,6 +98,17 @@ export class WorkerPool {
     for (let w = 0; w < this.size; w++) this.post(w, { type: 'end', job });
   }
 
+  /**
+   * Whether the workers keep the process alive. An embedding that computes now and then (the
+   * TypeScript API) holds them only while a job runs, so a script ends when its work does.
+   */
+  hold(on: boolean): void {
+    for (const w of this.workers) {
+      if (on) w.ref();
+      else w.unref();
+    }
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     await Promise.all(this.workers.map((w) => w.terminate()));

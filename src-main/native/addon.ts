@@ -181,6 +181,8 @@ export interface NativeAddon {
   getBytes(id: number): Uint8Array;
   /** A word-count chunk (the bag kinds word_count / word_count_merge) as words and their counts, in its order. */
   readWordCounts(id: number): { words: string[]; counts: number[] };
+  /** A compressed file's bytes: codec 1 gzip, 2 bzip2, 3 zstd; errors are `<errorPrefix>_BAD_GZIP` (_BZ2, _ZSTD). */
+  readDecompressed(path: string, codec: 1 | 2 | 3, errorPrefix: string): Buffer;
   /** Maps a file; given the size and mtime a job planned with, a file that differs is INPUT_CHANGED. */
   openFile(path: string, size?: number, mtimeSec?: number, mtimeNsec?: number): { id: number; size: number };
   /** Reads one byte of a mapped file as tasks read (guarded against the file shrinking): tests only. */

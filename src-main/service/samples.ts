@@ -1,5 +1,6 @@
-/** Built-in sample jobs over generated data, so the app is useful with no files at all. */
+/** Built-in sample jobs over generated data (and one shipped text), so the app is useful with no files at all. */
 import type { JobSpecInput } from '../api/contract.js';
+import { GETTYSBURG } from './sample-text.js';
 
 export const SAMPLES: { name: string; title: string; spec: JobSpecInput }[] = [
   {
@@ -38,6 +39,21 @@ export const SAMPLES: { name: string; title: string; spec: JobSpecInput }[] = [
         by_name: "ts[ts.x > 0].groupby('name').agg(n=('id', 'count'), mean_y=('y', 'mean'), max_id=('id', 'max'))",
         hourly: 'ts.groupby(ts.timestamp.dt.hour).x.mean()',
         mean_x: 'ts.x.mean()',
+      },
+    },
+  },
+  {
+    name: 'words',
+    title: 'Word count over the Gettysburg Address (a bag: split, fold, count, top 10)',
+    // The same spec as examples/words.json (a test keeps them equal).
+    spec: {
+      tessera: 1,
+      datasets: { lines: { sequence: [...GETTYSBURG], npartitions: 4 } },
+      outputs: {
+        top: 'lines.str.lower().str.split().flatten().frequencies().topk(10, key=1)',
+        words: 'lines.str.split().flatten().count()',
+        distinct: 'lines.str.lower().str.split().flatten().distinct().count()',
+        longest: 'lines.str.split().flatten().topk(3, key=len)',
       },
     },
   },

@@ -1,9 +1,9 @@
 // The jsonl_count kind: the records of one partition of a JSON-lines file (the lines that start
-// in [start, end), as io/owned_lines.h reads them; a gzip file whole), each validated and plucked
+// in [start, end), as io/owned_lines.h reads them; a compressed file whole), each validated and plucked
 // natively (json/jsonl_counts.h), the values counted into a word-count table that word_count_merge
 // merges: a bag's `pluck(key).frequencies()` with no JS value per record. TS twin:
 // src-main/collections/bag/kinds/jsonl-count.ts.
-//   fields: file, start, end, gzip (0/1), skip_malformed (0/1), has_default (0/1),
+//   fields: file, start, end, codec (0 none, 1 gzip, 2 bzip2, 3 zstd), skip_malformed (0/1), has_default (0/1),
 //           default (string ref: JSON text), nsteps, then per step: is_index (0/1), key (string
 //           ref) or index
 #include "../../io/mapped_file.h"
@@ -19,7 +19,7 @@ namespace {
 struct JsonlCountTask {
   int file = 0;
   uint64_t start = 0, end = 0;
-  bool gzip = false;
+  Codec codec = Codec::None;
   bool skip = false;
   json::Pluck pluck;
   int owner = 0;
@@ -32,7 +32,7 @@ JsonlCountTask decode(Reader& r, int owner) {
   t.start = static_cast<uint64_t>(r.integer(0));
   t.end = static_cast<uint64_t>(r.integer(0));
   if (t.end < t.start) Reader::bad("a jsonl_count range ends before it starts");
-  t.gzip = r.integer(0, 1) != 0;
+  t.codec = static_cast<Codec>(r.integer(0, 3));
   t.skip = r.integer(0, 1) != 0;
   t.pluck.has_default = r.integer(0, 1) != 0;
   t.pluck.default_json = r.string_ref();
@@ -50,7 +50,7 @@ JsonlCountTask decode(Reader& r, int owner) {
 TaskResult run(const JsonlCountTask& t) {
   auto f = FileRegistry::instance().get(t.file);
   text::WordCounts counts;
-  const uint64_t bytes_in = read_owned_lines(*f, t.start, t.end, t.gzip, "JSONL_BAD_GZIP", [&](const uint8_t* p, size_t n) {
+  const uint64_t bytes_in = read_owned_lines(*f, t.start, t.end, t.codec, "JSONL", [&](const uint8_t* p, size_t n) {
     json::count_plucked(p, n, t.pluck, t.skip, counts);
   });
   return publish_word_counts(counts, t.owner, static_cast<int64_t>(bytes_in));

@@ -1,9 +1,9 @@
 // The word_count kind: the words of one partition of a text file (the lines that start in the
 // byte range [start, end)), split as Python's str.split() does, folded as str.lower()/str.upper()
 // would (or kept), and counted (text/word_counts.h): a bag's `str.split().flatten().frequencies()`
-// in one task. A gzip file is one partition, inflated whole. TS twin:
+// in one task. A compressed file is one partition, decompressed whole. TS twin:
 // src-main/collections/bag/kinds/word-count.ts.
-//   fields: file, start, end, gzip (0/1), fold (0 keep, 1 lower, 2 upper)
+//   fields: file, start, end, codec (0 none, 1 gzip, 2 bzip2, 3 zstd), fold (0 keep, 1 lower, 2 upper)
 //
 // The range's lines are read as io/owned_lines.h says (each line by the partition its first byte
 // falls in). Invalid UTF-8 is TEXT_INVALID_UTF8 naming the file and line, as Python's strict
@@ -21,7 +21,7 @@ namespace {
 struct WordCountTask {
   int file = 0;
   uint64_t start = 0, end = 0;
-  bool gzip = false;
+  Codec codec = Codec::None;
   text::Fold fold = text::Fold::Keep;
   int owner = 0;
 };
@@ -33,7 +33,7 @@ WordCountTask decode(Reader& r, int owner) {
   t.start = static_cast<uint64_t>(r.integer(0));
   t.end = static_cast<uint64_t>(r.integer(0));
   if (t.end < t.start) Reader::bad("a word_count range ends before it starts");
-  t.gzip = r.integer(0, 1) != 0;
+  t.codec = static_cast<Codec>(r.integer(0, 3));
   t.fold = static_cast<text::Fold>(r.integer(0, 2));
   return t;
 }
@@ -41,7 +41,7 @@ WordCountTask decode(Reader& r, int owner) {
 TaskResult run(const WordCountTask& t) {
   auto f = FileRegistry::instance().get(t.file);
   text::WordCounts counts;
-  const uint64_t bytes_in = read_owned_lines(*f, t.start, t.end, t.gzip, "TEXT_BAD_GZIP", [&](const uint8_t* p, size_t n) {
+  const uint64_t bytes_in = read_owned_lines(*f, t.start, t.end, t.codec, "TEXT", [&](const uint8_t* p, size_t n) {
     try {
       text::count_words(p, n, t.fold, counts);
     } catch (const text::InvalidText& e) {

@@ -38,9 +38,9 @@ export function partitionsOf(source: BagSource): Partition[] {
       return source.partitions.map((p, i) => {
         const f = stamps.get(p.path)!;
         return {
-          source: { text: { path: p.path, start: p.start, end: p.end, gzip: p.gzip, size: f.size, mtimeNs: f.mtimeNs, ...jsonl } } satisfies PartitionSource,
-          label: `partition ${i}: ${p.path}${p.gzip ? '' : ` bytes ${p.start}-${p.end}`}`,
-          bytes: 2 * (p.gzip ? 4 * p.end : p.end - p.start),
+          source: { text: { path: p.path, start: p.start, end: p.end, compression: p.compression, size: f.size, mtimeNs: f.mtimeNs, ...jsonl } } satisfies PartitionSource,
+          label: `partition ${i}: ${p.path}${p.compression ? '' : ` bytes ${p.start}-${p.end}`}`,
+          bytes: 2 * (p.compression ? 4 * p.end : p.end - p.start),
         };
       });
     }
@@ -68,7 +68,7 @@ export function lowerPrograms(plans: readonly { plan: ProgramPlan; output: strin
     const firstOnly: Program = { stages: [first], module: plan.module };
     const program = JSON.stringify(firstOnly);
     const sourceId = plan.source.kind === 'text' || plan.source.kind === 'jsonl' ? plan.source.files.map((f) => `${f.path}\0${f.mtimeNs}`).join('\0') : `dataset ${plan.dataset}`;
-    const id = `${plan.source.kind}\0${sourceId}\0${program}\0${parts.map((p) => p.label).join('\n')}`; // labels name each partition's file and byte range
+    const id = `${plan.source.kind}\0${plan.source.kind === 'jsonl' ? plan.source.errors : ''}\0${sourceId}\0${program}\0${parts.map((p) => p.label).join('\n')}`; // labels name each partition's file and byte range
     const share = partialShare(first.agg);
     let keys = shared.get(id);
     if (!keys) {

@@ -28,7 +28,7 @@ export function lowerWordCounts(plans: readonly WordCountPlan[]): WordCountTasks
   const counted = new Map<string, { keys: string[]; bytes: number }>();
   const roots = plans.map((p, o) => {
     const jsonl = p.source.kind === 'jsonl';
-    const id = `${p.source.files.map((f) => f.path).join('\0')}\0${jsonl ? `jsonl\0${JSON.stringify(p.pluck)}` : p.fold}`;
+    const id = `${p.source.files.map((f) => f.path).join('\0')}\0${jsonl ? `jsonl\0${p.source.errors}\0${JSON.stringify(p.pluck)}` : p.fold}`;
     let parts = counted.get(id);
     if (!parts) {
       const layer = `word-count-${counted.size}`;
@@ -36,8 +36,8 @@ export function lowerWordCounts(plans: readonly WordCountPlan[]): WordCountTasks
       layers.push({ name: layer, label, kind: jsonl ? 'jsonl_count' : 'word_count', tasks: p.source.partitions.length, deps: [], indexShape: [] });
       const keys = p.source.partitions.map((part, i) => {
         const key = `${layer}:${i}`;
-        const estBytes = Math.ceil((part.gzip ? part.end * 4 : part.end - part.start) * TABLE_SHARE) + 4096;
-        const at = { path: part.path, start: part.start, end: part.end, gzip: part.gzip, estBytes };
+        const estBytes = Math.ceil((part.compression ? part.end * 4 : part.end - part.start) * TABLE_SHARE) + 4096;
+        const at = { path: part.path, start: part.start, end: part.end, compression: part.compression, estBytes };
         const spec: WordCountTaskSpec = jsonl
           ? { kind: 'jsonl_count', ...at, skipMalformed: p.source.errors === 'skip', pluck: p.pluck!.path, defaultJson: p.pluck!.defaultJson }
           : { kind: 'word_count', ...at, fold: p.fold };

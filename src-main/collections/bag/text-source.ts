@@ -3,8 +3,8 @@
  * the same, a record per line): its files, with the
  * size and mtime the job plans with, and its partitions. A plain file is split into byte ranges of
  * about `blocksize`; the task reading a range counts the lines that start in it, so no line is read
- * twice and no scan is needed to plan. A gzip file (.gz) is one partition: it cannot be split
- * without inflating what comes before (dask does the same).
+ * twice and no scan is needed to plan. A compressed file (.gz, .bz2, .zst) is one partition: it
+ * cannot be split without decompressing what comes before (dask does the same).
  */
 import { TesseraError } from '../../engine/errors.js';
 import { inputFileStamp } from '../../engine/input-file.js';
@@ -13,11 +13,24 @@ import { inputFiles } from '../../engine/input-paths.js';
 /** As CSV's (dataframe/csv-source.ts): measured there, and a text partition is read the same way. */
 export const DEFAULT_BLOCKSIZE = 16 * 2 ** 20;
 
+export type Compression = 'gzip' | 'bz2' | 'zstd' | null;
+
+/** The codec numbers the native readers take (native/io/decompress.h). */
+export const CODECS = { gzip: 1, bz2: 2, zstd: 3 } as const;
+
+export function compressionOf(path: string): Compression {
+  if (/\.gz$/i.test(path)) return 'gzip';
+  if (/\.bz2$/i.test(path)) return 'bz2';
+  if (/\.(zst|zstd)$/i.test(path)) return 'zstd';
+  return null;
+}
+
 export interface TextPartition {
   path: string;
   start: number;
   end: number;
-  gzip: boolean;
+  /** The file's compression (by its name), or null. */
+  compression: Compression;
 }
 
 export interface TextSource {
@@ -44,12 +57,12 @@ export async function planText(path: string, opts: { blocksize?: number; readabl
   const files = await Promise.all(names.map(async (p) => ({ path: p, ...(await inputFileStamp(p)) })));
   const partitions: TextPartition[] = [];
   for (const f of files) {
-    const gzip = /\.gz$/i.test(f.path);
-    if (gzip || f.size <= blocksize) {
-      partitions.push({ path: f.path, start: 0, end: f.size, gzip });
+    const compression = compressionOf(f.path);
+    if (compression || f.size <= blocksize) {
+      partitions.push({ path: f.path, start: 0, end: f.size, compression });
       continue;
     }
-    for (let s = 0; s < f.size; s += blocksize) partitions.push({ path: f.path, start: s, end: Math.min(f.size, s + blocksize), gzip: false });
+    for (let s = 0; s < f.size; s += blocksize) partitions.push({ path: f.path, start: s, end: Math.min(f.size, s + blocksize), compression: null });
   }
   return { kind: opts.jsonl ? 'jsonl' : 'text', errors: opts.jsonl?.errors ?? 'raise', files, partitions, bytes: files.reduce((s, f) => s + f.size, 0) };
 }

@@ -2,12 +2,13 @@
  * The word-count kinds (native/text/word_counts.h), a bag's
  * `[str.lower() | str.upper()].str.split().flatten().frequencies()` run natively end to end:
  * - word_count (code 22): one partition of a text file, the lines that start in [start, end)
- *   (a gzip file whole), split into words, folded and counted. Encoding: [file, start, end, gzip,
+ *   (a compressed file whole), split into words, folded and counted. Encoding: [file, start, end, codec,
  *   fold (0 keep, 1 lower, 2 upper)]. No deps.
  * - word_count_merge (code 23): tables added in dependency order (a combine-tree node); the root
  *   may keep the top k. Encoding: [top (0: all), sorted]. Deps: the tables.
  */
 import type { TaskKind } from '../../../engine/task-kinds.js';
+import { CODECS, type Compression } from '../text-source.js';
 
 export type Fold = 'keep' | 'lower' | 'upper';
 const FOLD_CODES: Record<Fold, number> = { keep: 0, lower: 1, upper: 2 };
@@ -17,7 +18,7 @@ export interface WordCountSpec {
   path: string;
   start: number;
   end: number;
-  gzip: boolean;
+  compression: Compression;
   fold: Fold;
   estBytes: number;
 }
@@ -35,7 +36,7 @@ export const wordCountKind: TaskKind<WordCountSpec> = {
   name: 'word_count',
   code: 22,
   encode(w, spec, ctx) {
-    w.push(ctx.fileIndex(spec.path)); w.push(spec.start); w.push(spec.end); w.push(spec.gzip ? 1 : 0); w.push(FOLD_CODES[spec.fold]);
+    w.push(ctx.fileIndex(spec.path)); w.push(spec.start); w.push(spec.end); w.push(spec.compression ? CODECS[spec.compression] : 0); w.push(FOLD_CODES[spec.fold]);
   },
   estimate: (spec) => spec.estBytes,
 };

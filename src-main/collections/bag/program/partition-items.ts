@@ -3,10 +3,11 @@
  * '\n', as dask.bag.read_text gives them; a line belongs to the range it starts in, as in the
  * native word counter) or their records (JSON lines), a slice of a sequence, or a range of integers.
  */
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
-import { gunzipSync } from 'node:zlib';
+import { native } from '../../../native/addon.js';
 import { TesseraError } from '../../../engine/errors.js';
+import { CODECS } from '../text-source.js';
 import type { PartitionSource } from './types.js';
 
 export type TextRange = Extract<PartitionSource, { text: unknown }>['text'];
@@ -34,7 +35,7 @@ function records(t: TextRange, lines: string[], ownedAt: number): unknown[] {
   const out: unknown[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    if (!line.trim()) continue;
+    if (/^[ \t\r\n]*$/.test(line)) continue; // JSON's whitespace only, as the native reader
     try {
       out.push(JSON.parse(line));
     } catch (e) {
@@ -48,7 +49,7 @@ function records(t: TextRange, lines: string[], ownedAt: number): unknown[] {
 
 /** The file's line number of the i-th line a partition owns (error path: counts the lines before it). */
 function fileLine(t: TextRange, ownedAt: number, i: number): number {
-  if (t.gzip || ownedAt === 0) return i + 1;
+  if (t.compression || ownedAt === 0) return i + 1;
   const fd = openSync(t.path, 'r');
   try {
     let line = 1;
@@ -76,19 +77,15 @@ function lines(t: TextRange): { lines: string[]; ownedAt: number } {
       throw new TesseraError('INPUT_CHANGED', `the input file ${t.path} changed since the job was planned`, 'something wrote to or replaced the file; run the job again once it is written');
     }
     let text: Buffer;
-    let offset = 0; // where text starts in the file (0 for a whole inflated gzip)
-    if (t.gzip) {
-      try {
-        text = gunzipSync(readFileSync(fd));
-      } catch (e) {
-        throw new TesseraError('TEXT_BAD_GZIP', `${t.path} is not a complete gzip file: ${(e as Error).message}`, 'the file may be truncated or not gzip at all; check it with gzip -t');
-      }
+    let offset = 0; // where text starts in the file (0 for a whole decompressed file)
+    if (t.compression) {
+      text = native().readDecompressed(t.path, CODECS[t.compression], t.jsonl ? 'JSONL' : 'TEXT');
     } else {
       offset = Math.max(0, t.start - 1);
       text = ownedBytes(fd, offset, t.start, t.end, t.size);
     }
-    const from = t.gzip || t.start === 0 ? 0 : text.indexOf(NEWLINE) + 1; // byte start-1 is in text: a '\n' there starts a line at start
-    if (from === 0 && !t.gzip && t.start > 0) return { lines: [], ownedAt: 0 }; // no line starts in this range
+    const from = t.compression || t.start === 0 ? 0 : text.indexOf(NEWLINE) + 1; // byte start-1 is in text: a '\n' there starts a line at start
+    if (from === 0 && !t.compression && t.start > 0) return { lines: [], ownedAt: 0 }; // no line starts in this range
     const owned = text.subarray(from);
     if (!isUtf8(owned)) throw invalidUtf8(t, owned, offset + from);
     const s = owned.toString('utf8');

@@ -222,8 +222,9 @@ export function pyCompare(a: unknown, b: unknown): number {
 export function getItem(item: unknown, key: string | number): unknown {
   if (Array.isArray(item) || typeof item === 'string') {
     if (typeof key !== 'number') return undefined;
-    const i = key < 0 ? item.length + key : key;
-    return i >= 0 && i < item.length ? item[i] : undefined;
+    const seq = typeof item === 'string' ? Array.from(item) : item; // a string by code point, as Python's
+    const i = key < 0 ? seq.length + key : key;
+    return i >= 0 && i < seq.length ? seq[i] : undefined;
   }
   if (item instanceof Map) return item.get(key);
   if (item && typeof item === 'object') return Object.prototype.hasOwnProperty.call(item, key) ? (item as Record<string, unknown>)[key] : undefined;

@@ -61,7 +61,7 @@ export const LIST_AGGREGATIONS: ReadonlySet<Aggregation['op']> = new Set(['list'
 
 /** One partition's items: lines of a text range (or their records, JSON lines), a slice of a sequence, or a range of integers. */
 export type PartitionSource =
-  | { text: { path: string; start: number; end: number; gzip: boolean; size: number; mtimeNs: string; jsonl?: { skip: boolean } } }
+  | { text: { path: string; start: number; end: number; compression: 'gzip' | 'bz2' | 'zstd' | null; size: number; mtimeNs: string; jsonl?: { skip: boolean } } }
   | { items: unknown[] }
   | { range: [number, number] };
 

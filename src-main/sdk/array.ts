@@ -1,0 +1,154 @@
+/**
+ * Arrays in the TypeScript API: the job spec's array datasets and numpy expressions, one to one.
+ * `array.random.uniform([1e7], { chunks: 1e6, seed: 42 }).pow(2).sqrt().mean()` renders as the
+ * dataset `{"random": "uniform", "shape": [10000000], "chunks": [1000000], "seed": 42}` and the
+ * output `sqrt(d0 ** 2).mean()`. Operands are arrays, numbers or booleans; parentheses go only where
+ * Python's precedence needs them.
+ */
+import { type Computable, pyLiteral, type RenderContext } from './graph.js';
+
+export type Operand = LazyArray | number | boolean;
+/** A chunking as the spec takes it: elements per dimension (a number: the same for every dimension), a size ("64MB") or "auto". */
+export type Chunks = number | string | (number | null | number[])[];
+
+interface AxisOptions { axis?: number | number[] }
+
+/**
+ * An expression's text and how tightly it binds (Python's precedence), so operands are put in
+ * parentheses only where Python needs them: a long chain `x.add(1).add(1)...` stays flat, which
+ * the parser reads at any length, instead of nesting one level per step.
+ */
+interface Rendered { text: string; prec: number }
+const ATOM = 100;
+const POW = 90;
+const UNARY = 80;
+const CMP = 30;
+const BINARY: Record<string, number> = { '*': 70, '/': 70, '//': 70, '%': 70, '@': 70, '+': 60, '-': 60, '&': 50, '^': 45, '|': 40 };
+
+const wrap = (r: Rendered, needs: boolean) => (needs ? `(${r.text})` : r.text);
+
+export class LazyArray implements Computable {
+  /** @internal */
+  constructor(private readonly node: (ctx: RenderContext) => Rendered) {}
+
+  /** @internal */
+  rendered(ctx: RenderContext): Rendered {
+    return this.node(ctx);
+  }
+
+  render(ctx: RenderContext): string {
+    return this.node(ctx).text;
+  }
+
+  private binary(op: string, b: Operand): LazyArray {
+    return new LazyArray((ctx) => {
+      const l = this.node(ctx);
+      const r = operand(b, ctx);
+      if (op === '**') return { text: `${wrap(l, l.prec <= POW)} ** ${wrap(r, r.prec < UNARY)}`, prec: POW };
+      if (!(op in BINARY)) return { text: `${wrap(l, l.prec <= CMP)} ${op} ${wrap(r, r.prec <= CMP)}`, prec: CMP }; // comparisons never chain
+      const p = BINARY[op];
+      return { text: `${wrap(l, l.prec < p)} ${op} ${wrap(r, r.prec <= p)}`, prec: p };
+    });
+  }
+
+  /** A method or attribute of the array itself: `x.sum(axis=0)`, `x.T`. */
+  private suffix(text: string): LazyArray {
+    return new LazyArray((ctx) => {
+      const x = this.node(ctx);
+      return { text: `${wrap(x, x.prec < ATOM)}${text}`, prec: ATOM };
+    });
+  }
+
+  add(b: Operand): LazyArray { return this.binary('+', b); }
+  sub(b: Operand): LazyArray { return this.binary('-', b); }
+  mul(b: Operand): LazyArray { return this.binary('*', b); }
+  div(b: Operand): LazyArray { return this.binary('/', b); }
+  floordiv(b: Operand): LazyArray { return this.binary('//', b); }
+  mod(b: Operand): LazyArray { return this.binary('%', b); }
+  pow(b: Operand): LazyArray { return this.binary('**', b); }
+  matmul(b: LazyArray): LazyArray { return this.binary('@', b); }
+  neg(): LazyArray {
+    return new LazyArray((ctx) => {
+      const x = this.node(ctx);
+      return { text: `-${wrap(x, x.prec < POW)}`, prec: UNARY };
+    });
+  }
+  gt(b: Operand): LazyArray { return this.binary('>', b); }
+  ge(b: Operand): LazyArray { return this.binary('>=', b); }
+  lt(b: Operand): LazyArray { return this.binary('<', b); }
+  le(b: Operand): LazyArray { return this.binary('<=', b); }
+  eq(b: Operand): LazyArray { return this.binary('==', b); }
+  ne(b: Operand): LazyArray { return this.binary('!=', b); }
+  and(b: Operand): LazyArray { return this.binary('&', b); }
+  or(b: Operand): LazyArray { return this.binary('|', b); }
+
+  sqrt(): LazyArray { return np('sqrt', this); }
+  exp(): LazyArray { return np('exp', this); }
+  log(): LazyArray { return np('log', this); }
+  abs(): LazyArray { return np('abs', this); }
+  sin(): LazyArray { return np('sin', this); }
+  cos(): LazyArray { return np('cos', this); }
+
+  sum(o: AxisOptions = {}): LazyArray { return this.reduce('sum', o); }
+  prod(o: AxisOptions = {}): LazyArray { return this.reduce('prod', o); }
+  mean(o: AxisOptions = {}): LazyArray { return this.reduce('mean', o); }
+  min(o: AxisOptions = {}): LazyArray { return this.reduce('min', o); }
+  max(o: AxisOptions = {}): LazyArray { return this.reduce('max', o); }
+  any(o: AxisOptions = {}): LazyArray { return this.reduce('any', o); }
+  all(o: AxisOptions = {}): LazyArray { return this.reduce('all', o); }
+  argmin(o: { axis?: number } = {}): LazyArray { return this.reduce('argmin', o); }
+  argmax(o: { axis?: number } = {}): LazyArray { return this.reduce('argmax', o); }
+  std(o: AxisOptions & { ddof?: number } = {}): LazyArray { return this.reduce('std', o); }
+  var(o: AxisOptions & { ddof?: number } = {}): LazyArray { return this.reduce('var', o); }
+
+  astype(dtype: string): LazyArray { return this.suffix(`.astype(${pyLiteral(dtype)})`); }
+  reshape(shape: number[]): LazyArray { return this.suffix(`.reshape(${pyLiteral(shape)})`); }
+  get T(): LazyArray { return this.suffix('.T'); }
+  /** numpy indexing written as in Python: `x.index('[::2, 1:]')`, `x.index('[0]')`. */
+  index(subscript: string): LazyArray { return this.suffix(subscript); }
+
+  private reduce(name: string, o: object): LazyArray {
+    const kwargs = Object.entries(o).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${Array.isArray(v) ? `(${v.join(', ')}${v.length === 1 ? ',' : ''})` : pyLiteral(v)}`);
+    return this.suffix(`.${name}(${kwargs.join(', ')})`);
+  }
+}
+
+function operand(v: Operand, ctx: RenderContext): Rendered {
+  if (v instanceof LazyArray) return v.rendered(ctx);
+  const text = pyLiteral(v);
+  return { text, prec: text.startsWith('-') ? UNARY : ATOM };
+}
+
+/** Any numpy function the expression language knows, by name: `np('maximum', a, b)`, `np('where', c, a, b)`. */
+export function np(name: string, ...args: Operand[]): LazyArray {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new TypeError(`'${name}' is not a function name`);
+  return new LazyArray((ctx) => ({ text: `${name}(${args.map((a) => operand(a, ctx).text).join(', ')})`, prec: ATOM }));
+}
+
+/** A dataset of the spec, named once however many expressions use it. */
+function dataset(spec: Record<string, unknown>): LazyArray {
+  const node = {};
+  const clean = Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined));
+  return new LazyArray((ctx) => ({ text: ctx.dataset(node, () => clean), prec: ATOM }));
+}
+
+interface RandomOptions { chunks?: Chunks; seed?: number }
+
+/** Array datasets: the spec's kinds, with its option names. */
+export const array = {
+  random: {
+    uniform: (shape: number[], o: RandomOptions & { low?: number; high?: number } = {}) => dataset({ random: 'uniform', shape, chunks: o.chunks, seed: o.seed, low: o.low, high: o.high }),
+    normal: (shape: number[], o: RandomOptions & { loc?: number; scale?: number } = {}) => dataset({ random: 'normal', shape, chunks: o.chunks, seed: o.seed, loc: o.loc, scale: o.scale }),
+  },
+  /** A .npy file (memory-mapped, read in place). */
+  npy: (path: string, o: { chunks?: Chunks } = {}) => dataset({ npy: path, chunks: o.chunks }),
+  /** A raw binary file of one dtype and shape. */
+  raw: (path: string, o: { dtype: string; shape: number[]; chunks?: Chunks; order?: 'C' | 'F'; offset?: number; byteorder?: string }) =>
+    dataset({ raw: path, dtype: o.dtype, shape: o.shape, chunks: o.chunks, order: o.order, offset: o.offset, byteorder: o.byteorder }),
+  /** numpy's arange: arange(stop), arange(start, stop), arange(start, stop, step); arange(stop, undefined, step) counts from 0. */
+  arange: (start: number, stop?: number, step?: number, o: { chunks?: Chunks; dtype?: string } = {}) =>
+    dataset({ arange: stop === undefined ? (step === undefined ? [start] : [0, start, step]) : step === undefined ? [start, stop] : [start, stop, step], chunks: o.chunks, dtype: o.dtype }),
+  zeros: (shape: number[], o: { chunks?: Chunks; dtype?: string } = {}) => dataset({ zeros: shape, chunks: o.chunks, dtype: o.dtype }),
+  ones: (shape: number[], o: { chunks?: Chunks; dtype?: string } = {}) => dataset({ ones: shape, chunks: o.chunks, dtype: o.dtype }),
+  full: (shape: number[], value: number | boolean, o: { chunks?: Chunks; dtype?: string } = {}) => dataset({ full: shape, value, chunks: o.chunks, dtype: o.dtype }),
+};

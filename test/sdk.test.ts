@@ -1,0 +1,101 @@
+/**
+ * The TypeScript API (the package's exports, imported by name as a user would): values render
+ * into the spec the CLI takes and compute to the CLI's bits; delayed values shared by several
+ * computations run once; bags with the user's functions; the example file runs; a script ends
+ * when its work does, without close().
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { array, bag, close, compute, configure, delayed, functions, np, specOf } from 'tessera';
+import { tempDir } from './helpers/engine.js';
+
+const CLI = join(import.meta.dirname, '..', 'bin', 'tessera.mjs');
+
+describe('the TypeScript API', () => {
+  const dir = tempDir('tessera-sdk-');
+  writeFileSync(join(dir, 'fns.mjs'), 'export const inc = (x) => x + 1;\nexport const double = (x) => 2 * x;\nexport const add = (a, b) => a + b;\nexport const total = (xs) => xs.reduce((a, b) => a + b, 0);\nexport const isEven = (x) => x % 2 === 0;\n');
+  const fns = functions(join(dir, 'fns.mjs'));
+  configure({ workers: 2 });
+  afterAll(close);
+
+  it('renders the seed job as the CLI spec and computes the same bits', async () => {
+    const x = array.random.uniform([1e6], { chunks: 1e5, seed: 42 });
+    const m = x.pow(2).sqrt().mean();
+    const s = x.std({ ddof: 1 });
+    const { spec } = specOf([m, s]);
+    expect(spec).toEqual({
+      tessera: 1,
+      datasets: { d0: { random: 'uniform', shape: [1e6], chunks: 1e5, seed: 42 } },
+      outputs: { o0: 'sqrt(d0 ** 2).mean()', o1: 'd0.std(ddof=1)' },
+    });
+    const [mean, std] = await compute(m, s);
+    writeFileSync(join(dir, 'seed.json'), JSON.stringify(spec));
+    const cli = JSON.parse(execFileSync(process.execPath, [CLI, 'run', join(dir, 'seed.json'), '--json', '--out', join(dir, 'out')], { encoding: 'utf8' }));
+    expect(mean).toBe(cli.outputs.o0.value); // bit for bit
+    expect(std).toBe(cli.outputs.o1.value);
+    const [grid] = await compute(np('where', array.arange(0, 6, 1, { chunks: 2 }).gt(2), 1, 0).reshape([2, 3]).sum({ axis: 0 }));
+    expect(grid).toEqual([1, 1, 1]); // [[0, 0, 0], [1, 1, 1]] summed down
+  });
+
+  it('writes operands with the parentheses Python needs, so long chains stay flat', async () => {
+    const a = array.arange(0, 4, 1, { chunks: 2 });
+    const render = (v: Parameters<typeof specOf>[0][number]) => (specOf([v]).spec.outputs as Record<string, string>).o0;
+    expect(render(a.add(1).mul(2))).toBe('(d0 + 1) * 2');
+    expect(render(a.sub(a.sub(1)))).toBe('d0 - (d0 - 1)');
+    expect(render(a.neg().pow(2))).toBe('(-d0) ** 2');
+    expect(render(a.pow(a.neg()))).toBe('d0 ** -d0');
+    expect(render(a.gt(1).and(a.lt(3)))).toBe('(d0 > 1) & (d0 < 3)');
+    expect(render(a.add(1).sum())).toBe('(d0 + 1).sum()');
+    let long = a;
+    for (let i = 0; i < 300; i++) long = long.add(1);
+    const [sums, squares] = await compute(long.sum(), a.neg().pow(2).sum());
+    expect(sums).toBe(6 + 4 * 300);
+    expect(squares).toBe(14);
+  });
+
+  it('runs computes asked for at once one after another; a failure fails its own compute only', async () => {
+    writeFileSync(join(dir, 'slow.mjs'), 'export const slowBoom = async (x) => { await new Promise((r) => setTimeout(r, 100)); throw new Error(`boom ${x}`); };\nexport const slow = async (x) => { await new Promise((r) => setTimeout(r, 5)); return x; };\nexport const abs = (x) => -x;\n');
+    const slow = functions(join(dir, 'slow.mjs'));
+    const [first, second] = await Promise.allSettled([compute(delayed(slow.slowBoom)(1)), compute(delayed.map(slow.slow, [1, 2, 3]))]);
+    expect(first.status).toBe('rejected');
+    expect((first as PromiseRejectedResult).reason.message).toContain('boom 1');
+    expect(second).toEqual({ status: 'fulfilled', value: [[1, 2, 3]] });
+    expect(() => specOf([delayed(fns.total)([delayed(fns.inc)(1)])])).toThrow(/inside a list/);
+    expect(await compute(delayed(fns.total)([{ value: 3 }].map((o) => o.value)), delayed(fns.add)(1, 2))).toEqual([3, 3]);
+    expect(() => specOf([bag.range(3).map(slow.abs)])).toThrow(/name of a Python builtin/);
+  });
+
+  it('runs delayed calls, sharing what several values use, and maps batched as joblib does', async () => {
+    const pairs = [1, 2, 3, 4, 5].map((i) => delayed(fns.add)(delayed(fns.inc)(i), delayed(fns.double)(i)));
+    const total = pairs.reduce((acc, p) => delayed(fns.add)(acc, p), 0 as unknown);
+    const shared = delayed(fns.inc)(10);
+    const y = delayed(fns.double)(shared);
+    const z = delayed(fns.add)(shared, 1);
+    const { spec } = specOf([y, z]);
+    expect(Object.keys(spec.delayed as object).sort()).toEqual(['f0', 'f1', 'f2']); // inc(10) once
+    expect(await compute(total, y, z, delayed.map(fns.inc, [1, 2, 3]))).toEqual([50, 22, 12, [2, 3, 4]]);
+  });
+
+  it('runs bags with the user\'s functions and builtins, as the spec would', async () => {
+    const xs = bag.range(100, { npartitions: 4 });
+    const words = bag.fromSequence(['a b', 'b c', 'c c'], { npartitions: 2 });
+    const got = await compute(
+      xs.filter(fns.isEven).map(fns.double).sum(),
+      xs.foldby(fns.isEven, fns.add, { initial: 0 }),
+      words.str.split().flatten().frequencies().topk(2, 1),
+      words.map('len').max(),
+      xs.take(3),
+    );
+    expect(got).toEqual([4900, [[true, 2450], [false, 2500]], [['c', 3], ['b', 2]], 3, [0, 1, 2]]);
+  });
+
+  it('runs the README example file, and a script ends without close()', () => {
+    const out = execFileSync(process.execPath, [join(import.meta.dirname, '..', 'examples', 'api', 'example.mjs')], { encoding: 'utf8', timeout: 60_000 });
+    expect(out).toContain('seedTotal: 50');
+    expect(out).toContain('mapped: 6');
+    expect(out).toMatch(/counts: \[ \[ 'wonderful', 1 \], \[ 'afternoon', 1 \] \]/);
+    expect(out).toMatch(/mean: 0\.500\d+/);
+  });
+});
