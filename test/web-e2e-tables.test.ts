@@ -227,5 +227,8 @@ describe.skipIf(!hasChromium())('tables in the window', () => {
     await page.getByTestId('result-top').waitFor({ timeout: 120_000 });
     expect(await page.getByTestId('result-top').locator('.value').textContent()).toContain('list of 10 ["that",13]');
     expect(Number(await page.getByTestId('result-words').locator('.value').textContent())).toBeGreaterThan(250);
+    // The top 10 as a grid of word and count, with its bar chart.
+    expect(Number(await page.getByTestId('list-top').getByTestId('bar-chart').getAttribute('data-bars'))).toBe(10);
+    await page.screenshot({ path: join(SHOTS, 'words-sample.png'), fullPage: true });
   });
 });

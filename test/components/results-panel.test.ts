@@ -46,6 +46,10 @@ describe('results panel', () => {
     const w = mount(ResultsPanel, { props: { transport: { saveExport } as never } });
     expect(w.find('[data-testid="result-top"]').text()).toContain('list of 3 ["a",3], ["b",2], ["c",1]');
     expect(w.find('[data-testid="export-top"]').text()).toBe('.json');
+    // The pairs as a grid of item and count, with the bar chart of a group-by.
+    const grid = w.find('[data-testid="list-top"]');
+    expect(grid.findAll('th').map((h) => h.text()).join(' ')).toMatch(/item.*string.*count.*int64/);
+    expect(grid.find('[data-testid="bar-chart"]').attributes('data-bars')).toBe('3');
     await w.find('[data-testid="export-top"]').trigger('click');
     expect(saveExport.mock.calls).toEqual([[bag[0].data.jobId, 'out.top']]);
   });
