@@ -7,12 +7,11 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ApiEvent } from '../dist/src-main/api/contract.js';
 import { Engine } from '../dist/src-main/engine/engine.js';
-import { JobService } from '../dist/src-main/service/job-service.js';
 import { SAMPLES } from '../dist/src-main/service/samples.js';
 import { tessera } from './helpers/cli.js';
 import { tempDir } from './helpers/engine.js';
+import { runInService } from './helpers/service.js';
 
 const EXAMPLE = join(import.meta.dirname, '..', 'examples', 'words.json');
 
@@ -41,21 +40,9 @@ print(json.dumps({'top': [list(p) for p in collections.Counter(lower).most_commo
 
   it('runs through the window\'s job service', async () => {
     engine = await Engine.start({ workers: 2 });
-    const service = new JobService(engine, { host: 'web', dataDir: tempDir(), baseDir: dir, startEngine: (o) => Engine.start(o) });
-    try {
-      const events: ApiEvent[] = [];
-      await new Promise<void>((resolve) => service.runJob(sample.spec as never, { memoryLimit: null, workers: null, scheduler: 'threads' }, (e) => {
-        events.push(e);
-        if (e.event === 'job.done' || e.event === 'job.failed') resolve();
-      }));
-      const done = events.find((e) => e.event === 'job.done');
-      expect(done, JSON.stringify(events.find((e) => e.event === 'job.failed'))).toBeDefined();
-      const outputs = (done as Extract<ApiEvent, { event: 'job.done' }>).data.outputs;
-      expect(outputs.map((o) => o.name)).toEqual(['top', 'words', 'distinct', 'longest']);
-      expect(outputs.find((o) => o.name === 'top')).toMatchObject({ kind: 'list', count: 10 });
-      expect((outputs.find((o) => o.name === 'top') as { values: [string, number][] }).values[0]).toEqual(['that', 13]);
-    } finally {
-      await service.close();
-    }
+    const outputs = await runInService(engine, sample.spec, dir);
+    expect(outputs.map((o) => o.name)).toEqual(['top', 'words', 'distinct', 'longest']);
+    expect(outputs.find((o) => o.name === 'top')).toMatchObject({ kind: 'list', count: 10 });
+    expect((outputs.find((o) => o.name === 'top') as { values: [string, number][] }).values[0]).toEqual(['that', 13]);
   });
 });

@@ -10,17 +10,16 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiEvent } from '../dist/src-main/api/contract.js';
 import { Engine } from '../dist/src-main/engine/engine.js';
 import { lowerTables } from '../dist/src-main/collections/dataframe/lower.js';
 import { project } from '../dist/src-main/collections/dataframe/table-node.js';
 import type { TableNode } from '../dist/src-main/collections/dataframe/table-node.js';
 import { native, type TableColumnValues } from '../dist/src-main/native/addon.js';
 import { buildTable } from '../dist/src-main/run/table-datasets.js';
-import { JobService } from '../dist/src-main/service/job-service.js';
 import { SAMPLES } from '../dist/src-main/service/samples.js';
 import { tessera } from './helpers/cli.js';
 import { tempDir } from './helpers/engine.js';
+import { runInService } from './helpers/service.js';
 import { pandasReadCsv } from './helpers/pandas.js';
 
 const n = native();
@@ -295,21 +294,9 @@ describe('the built-in sample', () => {
   });
 
   it('runs through the window\'s job service', async () => {
-    const service = new JobService(engines[3], { host: 'web', dataDir: tempDir(), baseDir: dir, startEngine: (o) => Engine.start(o) });
-    try {
-      const events: ApiEvent[] = [];
-      await new Promise<void>((resolve) => service.runJob(sample.spec as never, { memoryLimit: null, workers: null, scheduler: 'threads' }, (e) => {
-        events.push(e);
-        if (e.event === 'job.done' || e.event === 'job.failed') resolve();
-      }));
-      const done = events.find((e) => e.event === 'job.done');
-      expect(done, JSON.stringify(events.find((e) => e.event === 'job.failed'))).toBeDefined();
-      const outputs = (done as Extract<ApiEvent, { event: 'job.done' }>).data.outputs;
-      expect(outputs.map((o) => o.name)).toEqual(['first', 'rows', 'by_name', 'hourly', 'mean_x']);
-      expect(outputs.find((o) => o.name === 'rows')).toMatchObject({ value: 2_592_000 });
-    } finally {
-      await service.close();
-    }
+    const outputs = await runInService(engines[3], sample.spec, dir);
+    expect(outputs.map((o) => o.name)).toEqual(['first', 'rows', 'by_name', 'hourly', 'mean_x']);
+    expect(outputs.find((o) => o.name === 'rows')).toMatchObject({ value: 2_592_000 });
   });
 });
 
