@@ -46,5 +46,6 @@ export function tableColumns(specDatasets: Record<string, unknown>, listed: read
 /** The job-spec entry that reads a listed dataset. */
 export function specEntry(d: Dataset): Record<string, unknown> {
   if (d.kind === 'table') return { [d.format]: d.path };
+  if (d.kind === 'bag') return { [d.format]: d.path };
   return { npy: d.path, chunks: 'auto' };
 }

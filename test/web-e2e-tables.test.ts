@@ -221,6 +221,30 @@ describe.skipIf(!hasChromium())('tables in the window', () => {
     await page.screenshot({ path: join(SHOTS, 'timeseries-sample.png'), fullPage: true });
   });
 
+  it('shows a dropped JSON-lines file as a bag with its first records, and counts a field of it natively', async () => {
+    const lines = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ id: i, user: `u${(i * 7) % 5}`, ok: i % 3 === 0 }));
+    const text = `${lines.join('\n')}\n`;
+    await page.getByTestId('drop-zone').evaluate((zone, body) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([body], 'events.jsonl'));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, text);
+    await page.getByTestId('dataset-events').waitFor();
+    expect(await page.getByTestId('bag-meta-events').textContent()).toMatch(/bag · JSON lines · about 3,0\d\d records · 1 partition/);
+    expect((await page.getByTestId('first-lines-events').textContent())!.split('\n')[0]).toBe(lines[0]);
+    await page.getByTestId('use-events').click();
+    const spec = JSON.parse(await page.getByTestId('datasets').inputValue());
+    expect(Object.keys(spec.events)).toEqual(['jsonl']);
+    await page.getByTestId('datasets').fill(JSON.stringify({ events: spec.events }));
+    while (await page.locator('[data-testid^="output-expr-"]').count() > 1) await page.getByTestId('remove-output-1').click();
+    await page.getByTestId('output-name-0').fill('users');
+    await page.getByTestId('output-expr-0').fill("events.pluck('user').frequencies()");
+    await page.getByTestId('run').click();
+    await page.getByTestId('list-users').waitFor({ timeout: 60_000 });
+    expect(Number(await page.getByTestId('list-users').getByTestId('bar-chart').getAttribute('data-bars'))).toBe(5);
+    expect(await page.getByTestId('result-users').locator('.value').textContent()).toContain('list of 5 ["u0",600]');
+  });
+
   it('runs the word-count sample from the window: a bag of builtins, its top 10 as a list', async () => {
     await page.getByTestId('sample-words').click();
     await page.getByTestId('run').click();

@@ -96,7 +96,22 @@ export const TableDatasetSchema = z.object({
 });
 export type TableDataset = z.infer<typeof TableDatasetSchema>;
 
-export const DatasetSchema = z.discriminatedUnion('kind', [ArrayDatasetSchema, TableDatasetSchema]);
+/** Lines of text or JSON lines (a file, a folder's files): a bag a job reads as {"text"|"jsonl": path}. */
+export const BagDatasetSchema = z.object({
+  name: z.string(),
+  path: z.string(),
+  kind: z.literal('bag'),
+  format: z.enum(['text', 'jsonl']),
+  files: z.number(),
+  bytes: z.number(),
+  partitions: z.number(),
+  /** From the first lines' mean length; null where the files are compressed. */
+  estimatedLines: z.number().nullable(),
+  firstLines: z.array(z.string()),
+});
+export type BagDataset = z.infer<typeof BagDatasetSchema>;
+
+export const DatasetSchema = z.discriminatedUnion('kind', [ArrayDatasetSchema, TableDatasetSchema, BagDatasetSchema]);
 export type Dataset = z.infer<typeof DatasetSchema>;
 
 export const Requests = {

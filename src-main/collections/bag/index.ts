@@ -4,4 +4,5 @@ import './kinds/index.js';
 export { type BagComputeOptions, type BagComputeResult, type BagOutput, computeBags, MAX_INLINE_VALUES } from './compute.js';
 export { type BagPlan, type BagSource, evaluateBagOutput, type ProgramPlan, type WordCountPlan } from './evaluate.js';
 export { planRange, planSequence } from './sequence-source.js';
+export { inspectText, type TextInspection, textFormatOf } from './inspect-text.js';
 export { DEFAULT_BLOCKSIZE, planText, type TextPartition, type TextSource } from './text-source.js';

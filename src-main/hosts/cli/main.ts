@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { inspectFile } from '../../collections/array/files.js';
+import { inspectText, textFormatOf } from '../../collections/bag/index.js';
 import { inspectCsv } from '../../collections/dataframe/inspect.js';
 import { inspectParquet } from '../../collections/dataframe/inspect-parquet.js';
 import { isParquetPath } from '../../collections/dataframe/parquet-files.js';
@@ -206,6 +207,18 @@ async function cmdInspect(args: string[], io: Io): Promise<number> {
       io.out(`${t.path}\n  kind     ${t.kind} (${t.format}${t.files > 1 ? `, ${t.files} files` : ''})\n` +
         `${t.columns.map((c) => `  column   ${c.name}: ${c.unsupported ? `${c.unsupported} (not readable yet)` : c.dtype}${nulls(c.nulls)}\n`).join('')}  rows     ${t.rows}\n` +
         `  bytes    ${formatBytes(t.bytes)} on disk\n  parts    ${t.partitions} partition(s), one per row group\n`);
+    }
+    return 0;
+  }
+  const bag = textFormatOf(positionals[0]);
+  if (bag) {
+    const t = await inspectText(positionals[0], bag);
+    if (values.json) io.out(`${JSON.stringify({ path: positionals[0], kind: 'bag', ...t })}\n`);
+    else {
+      const what = bag === 'jsonl' ? 'records' : 'lines';
+      io.out(`${positionals[0]}\n  kind     bag (${bag === 'jsonl' ? 'JSON lines' : 'text'}${t.files.length > 1 ? `, ${t.files.length} files` : ''})\n` +
+        `  ${what.padEnd(8)} ${t.estimatedLines === null ? 'unknown (compressed)' : `about ${t.estimatedLines} (estimated from the first lines)`}\n` +
+        `  bytes    ${formatBytes(t.bytes)} on disk\n  parts    ${t.partitions} partition(s)\n  first    ${t.firstLines.slice(0, 5).join('\n           ')}\n`);
     }
     return 0;
   }
