@@ -31,6 +31,16 @@ describe('run controls', () => {
     expect(JSON.parse(model.datasets).a.chunks).toEqual([100, 50]);
   });
 
+  it('gives a text or JSON-lines bag a blocksize and labels a bag of values by its partitions', async () => {
+    const { w, model } = controls('{"t": {"text": "corpus.txt"}, "e": {"jsonl": "e.jsonl"}, "s": {"sequence": [1, 2, 3], "npartitions": 2}, "r": {"range": 10}}');
+    expect((w.find('[data-testid="blocksize-t"]').element as HTMLInputElement).value).toBe('auto');
+    await w.find('[data-testid="blocksize-e"]').setValue('1MB');
+    expect(JSON.parse(model.datasets).e).toEqual({ jsonl: 'e.jsonl', blocksize: '1MB' });
+    expect(w.find('[data-testid="chunks-s"]').text()).toBe('s: 2 partitions');
+    expect(w.find('[data-testid="chunks-r"]').text()).toBe('r: partitions as dask');
+    expect(w.find('[data-testid="chunks-t"]').exists()).toBe(false); // no chunks field a bag would refuse
+  });
+
   it('sets the worker count and scheduler, and runs', async () => {
     const { w, model } = controls('{}');
     await w.find('[data-testid="workers"]').setValue('1');
