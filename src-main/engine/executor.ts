@@ -7,7 +7,7 @@
 import { native } from '../native/addon.js';
 import { TesseraError } from './errors.js';
 import type { TaskSpec } from './graph.js';
-import { encodeTask, FIRST_JS_CODE, registerTaskKind, type TaskKind, taskKind, taskKindByCode, Writer } from './task-kinds.js';
+import { encodeTask, FIRST_JS_CODE, registerTaskKind, type TaskKind, taskKindByCode, Writer } from './task-kinds.js';
 
 /** What a job planned with for one input file: its size and modification time (ns, decimal). */
 export interface FileStamp { size: number; mtimeNs?: string }
@@ -46,9 +46,8 @@ export function encodeJob(specs: readonly TaskSpec[], owner: number, planned?: R
   const offsets = new Float64Array(specs.length + 1);
   const kindModules: Record<number, string> = {};
   for (let i = 0; i < specs.length; i++) {
-    encodeTask(w, specs[i], owner, ctx);
+    const kind = encodeTask(w, specs[i], owner, ctx);
     offsets[i + 1] = w.n;
-    const kind = taskKind(specs[i].kind);
     if (kind.workerModule) kindModules[kind.code] = kind.workerModule;
   }
   const stamps = new Float64Array(3 * files.list.length).fill(-1);

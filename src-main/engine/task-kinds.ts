@@ -136,9 +136,10 @@ export function estimateBytes(spec: TaskSpec): number {
   return taskKind(spec.kind).estimate(spec);
 }
 
-/** Appends one task's encoding to w (a job's tasks go back to back into one writer). */
-export function encodeTask(w: Writer, spec: TaskSpec, owner: number, ctx: EncodeContext): void {
+/** Appends one task's encoding to w (a job's tasks go back to back into one writer); returns its kind. */
+export function encodeTask(w: Writer, spec: TaskSpec, owner: number, ctx: EncodeContext): TaskKind {
   const kind = taskKind(spec.kind);
   w.push(ENCODING_VERSION); w.push(kind.code); w.push(owner);
   kind.encode(w, spec, ctx);
+  return kind;
 }

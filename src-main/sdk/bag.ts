@@ -7,9 +7,10 @@
  *   bag.text('corpus/*.txt').str.lower().str.split().flatten().frequencies().topk(10, 1)
  *   bag.jsonl('events.jsonl').filter(fns.isBot).pluck('user').count()
  */
+import { BUILTIN_NAMES, type Builtin } from '../collections/bag/index.js';
 import { type Computable, type FunctionRef, isFunctionRef, pyLiteral, type RenderContext } from './graph.js';
 
-export type Builtin = 'len' | 'int' | 'float' | 'bool' | 'abs' | 'json.loads';
+export type { Builtin };
 export type Fn = FunctionRef | Builtin;
 export type Key = FunctionRef | string | number;
 
@@ -79,15 +80,13 @@ export class StrMethods {
   len(): LazyBag { return this.call('len'); }
 }
 
-const BUILTINS: readonly string[] = ['len', 'int', 'float', 'bool', 'abs', 'json.loads'];
-
 function fnText(fn: Fn, ctx: RenderContext): string {
   if (isFunctionRef(fn)) {
-    if (BUILTINS.includes(fn.name)) throw new TypeError(`the user function '${fn.name}' has the name of a Python builtin, which a bag expression takes for the builtin: export it under another name`);
+    if (BUILTIN_NAMES.includes(fn.name)) throw new TypeError(`the user function '${fn.name}' has the name of a Python builtin, which a bag expression takes for the builtin: export it under another name`);
     return ctx.fn(fn);
   }
-  if (BUILTINS.includes(fn)) return fn;
-  throw new TypeError(`'${String(fn)}' is not a function here: pass one from functions(path), or one of ${BUILTINS.join(', ')}`);
+  if (BUILTIN_NAMES.includes(fn)) return fn;
+  throw new TypeError(`'${String(fn)}' is not a function here: pass one from functions(path), or one of ${BUILTIN_NAMES.join(', ')}`);
 }
 
 function keyText(key: Key, ctx: RenderContext): string {

@@ -20,11 +20,9 @@
  *             are joined into one argument (a map's batches, in order)
  */
 import { isAbsolute } from 'node:path';
-import { serialize } from 'node:v8';
-import { native } from '../../native/addon.js';
 import { TesseraError } from '../errors.js';
 import type { JsTaskContext, TaskKind } from '../task-kinds.js';
-import { readChunkValue } from './chunk-value.js';
+import { readChunkValue, storeValue } from './chunk-value.js';
 import { functionNames, importUserModule, loadFunction, userFunctionFailed } from '../user-modules/load-function.js';
 
 export type CallArg = { dep: number } | { value: unknown } | { concat: number[] };
@@ -78,7 +76,7 @@ async function runCall(task: JsTaskContext): Promise<[number, number, number]> {
   const module = strings[f[0]];
   const name = strings[f[1]];
   const mode = MODES[f[3]];
-  if (mode === 'exports') return store(task.owner, name, module, functionNames(await importUserModule(module, strings[f[2]])), 0);
+  if (mode === 'exports') return storeValue(task.owner, functionNames(await importUserModule(module, strings[f[2]])), 0, `${name} (${module}) returned`);
   const fn = await loadFunction(module, name, strings[f[2]]);
   const args: unknown[] = [];
   let bytesIn = 0;
@@ -116,19 +114,7 @@ async function runCall(task: JsTaskContext): Promise<[number, number, number]> {
   } catch (e) {
     throw userFunctionFailed(name, module, e, item >= 0 ? ` on ${JSON.stringify((args[0] as unknown[])[item]) ?? 'an item'} (item ${item} of this batch)` : '');
   }
-  return store(task.owner, name, module, result, bytesIn);
-}
-
-function store(owner: number, name: string, module: string, result: unknown, bytesIn: number): [number, number, number] {
-  let bytes: Buffer;
-  try {
-    bytes = serialize(result);
-  } catch (e) {
-    throw new TesseraError('USER_FUNCTION_FAILED', `${name} (${module}) returned a value that cannot be stored: ${(e as Error).message}`,
-      'return plain data (numbers, strings, arrays, objects, typed arrays, Maps); functions and class instances with private state cannot cross threads', { phase: 'run' });
-  }
-  const chunk = native().putBytes(owner, bytes);
-  return [chunk, bytesIn, bytes.length];
+  return storeValue(task.owner, result, bytesIn, `${name} (${module}) returned`);
 }
 
 /** The value a call task stored (tests and callers that read results on the main thread). */

@@ -13,9 +13,10 @@
  *
  * Partials and results are stored as structured-clone bytes (payload chunks), as call results are.
  */
-import { deserialize, serialize } from 'node:v8';
+import { deserialize } from 'node:v8';
 import { native } from '../../../native/addon.js';
 import { TesseraError } from '../../../engine/errors.js';
+import { storeValue } from '../../../engine/kinds/chunk-value.js';
 import type { JsTaskContext, TaskKind } from '../../../engine/task-kinds.js';
 import { aggregationRun } from '../program/aggregations.js';
 import { partitionItems } from '../program/partition-items.js';
@@ -91,7 +92,7 @@ async function runPartition(task: JsTaskContext): Promise<[number, number, numbe
     const out = stage.agg.op === 'take' ? await runStepsFor(items, stage.steps, program, where, stage.agg.k) : await runSteps(items, stage.steps, program, where);
     const partial = await agg.partial(out, f[3] === 1);
     const bytesIn = 'text' in source ? source.text.end - source.text.start : 0;
-    return store(task.owner, partial, bytesIn);
+    return storeValue(task.owner, partial, bytesIn, 'a bag step made');
   });
 }
 
@@ -117,7 +118,7 @@ async function runCombine(task: JsTaskContext): Promise<[number, number, number]
         value = await agg.finish(await agg.combine([await agg.partial(await runSteps(value as unknown[], stage.steps, program, where), true)]));
       }
     }
-    return store(task.owner, value, bytesIn);
+    return storeValue(task.owner, value, bytesIn, 'a bag step made');
   });
 }
 
@@ -132,15 +133,4 @@ async function inPartition<T>(where: string, run: () => Promise<T>): Promise<T> 
     if (e instanceof TesseraError && !e.message.includes(where)) throw new TesseraError(e.code, `${e.message} (${where})`, e.hint, { userStack: e.userStack, phase: 'run' });
     throw e;
   }
-}
-
-function store(owner: number, value: unknown, bytesIn: number): [number, number, number] {
-  let bytes: Buffer;
-  try {
-    bytes = serialize(value);
-  } catch (e) {
-    throw new TesseraError('USER_FUNCTION_FAILED', `a bag step made a value that cannot be stored: ${(e as Error).message}`,
-      'user functions must return plain data (numbers, strings, arrays, objects, typed arrays, Maps); functions and class instances with private state cannot cross threads', { phase: 'run' });
-  }
-  return [native().putBytes(owner, bytes), bytesIn, bytes.length];
 }
