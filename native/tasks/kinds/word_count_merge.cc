@@ -40,7 +40,8 @@ TaskResult run(const WordCountMergeTask& t) {
     sum.merge_encoded(c->data, c->nbytes);
     bytes_in += static_cast<int64_t>(c->nbytes);
   }
-  return publish_word_counts(t.sorted ? sum.top(static_cast<size_t>(t.top)) : sum, t.owner, bytes_in);
+  if (t.sorted) return publish_word_counts(sum.top(static_cast<size_t>(t.top)), t.owner, bytes_in);
+  return publish_word_counts(sum, t.owner, bytes_in);
 }
 
 }  // namespace
