@@ -15,7 +15,7 @@ const CLI = join(import.meta.dirname, '..', 'bin', 'tessera.mjs');
 
 describe('the TypeScript API', () => {
   const dir = tempDir('tessera-sdk-');
-  writeFileSync(join(dir, 'fns.mjs'), 'export const inc = (x) => x + 1;\nexport const double = (x) => 2 * x;\nexport const add = (a, b) => a + b;\nexport const total = (xs) => xs.reduce((a, b) => a + b, 0);\nexport const isEven = (x) => x % 2 === 0;\n');
+  writeFileSync(join(dir, 'fns.mjs'), 'export const inc = (x) => x + 1;\nexport const double = (x) => 2 * x;\nexport const add = (a, b) => a + b;\nexport const total = (xs) => xs.reduce((a, b) => a + b, 0);\nexport const isEven = (x) => x % 2 === 0;\nexport const negate = (block) => block.map((v) => -v);\n');
   const fns = functions(join(dir, 'fns.mjs'));
   configure({ workers: 2 });
   afterAll(close);
@@ -89,6 +89,13 @@ describe('the TypeScript API', () => {
       xs.take(3),
     );
     expect(got).toEqual([4900, [[true, 2450], [false, 2500]], [['c', 3], ['b', 2]], 3, [0, 1, 2]]);
+  });
+
+  it('runs map_blocks with the user\'s function, rendered as the spec writes it', async () => {
+    const x = array.arange(10, undefined, undefined, { chunks: 4 }).astype('float64');
+    const y = x.mapBlocks(fns.negate).add(1);
+    expect((specOf([y.sum()]).spec.outputs as Record<string, string>).o0).toBe('(d0.astype(\'float64\').map_blocks(negate) + 1).sum()');
+    expect(await compute(y.sum(), y.min())).toEqual([-35, -8]);
   });
 
   it('runs the README example file, and a script ends without close()', () => {

@@ -67,6 +67,8 @@ export interface BuiltJob {
   order: string[];
   /** The chunk size "auto" chose per dataset, and why (when a chooser was given). */
   autoChunks: { dataset: string; bytes: number; reason: string }[];
+  /** The user's functions ("functions"), which array outputs may name in map_blocks. */
+  module: FunctionsModule | null;
 }
 
 /** Picks the byte size of an "auto" chunking (profile/auto-chunks.ts). */
@@ -278,7 +280,7 @@ async function buildOnce(spec: JobSpec, baseDir: string, { readable, userCode = 
     else if (isTableDataset(d)) tables.set(name, await buildDataset(name, () => buildTable(name, d, baseDir, readable)));
     else datasets.set(name, await buildDataset(name, () => buildDatasetNode(ctx, name, d, baseDir, readable)));
   }
-  const ev = new Evaluator(ctx, datasets);
+  const ev = new Evaluator(ctx, datasets, user?.module ?? null);
   const tev = new TableEvaluator(tables);
   const outputs: BuiltJob['outputs'] = [];
   const tableOutputs: BuiltJob['tableOutputs'] = [];
@@ -325,5 +327,5 @@ async function buildOnce(spec: JobSpec, baseDir: string, { readable, userCode = 
     }
   }
   const delayed = user && delayedOutputs.length ? { module: user.module, entries: user.entries, outputs: delayedOutputs } : null;
-  return { ctx, datasets, outputs, tables, tableOutputs, bridges, deferred, delayed, bags, bagOutputs, order: Object.keys(spec.outputs), autoChunks: [] };
+  return { ctx, datasets, outputs, tables, tableOutputs, bridges, deferred, delayed, bags, bagOutputs, order: Object.keys(spec.outputs), autoChunks: [], module: user?.module ?? null };
 }

@@ -73,7 +73,7 @@ export async function runBuiltJob(backend: Backend, built: BuiltJob, opts: RunJo
       // Tables used as arrays first: the array outputs that read them are built over their chunks.
       dense = await backend.computeDense(job.bridges, compute);
       runs.push({ ...dense.run, outputs: [] });
-      const ev = new Evaluator(job.ctx, new Map([...job.datasets, ...bridgeArrays(job.ctx, dense)]));
+      const ev = new Evaluator(job.ctx, new Map([...job.datasets, ...bridgeArrays(job.ctx, dense)]), job.module);
       job = { ...job, outputs: [...job.outputs, ...job.deferred.map((d) => ({ name: d.name, node: ev.evaluateOutput(d.src, d.name) }))] };
     }
     if (job.outputs.length || (!job.tableOutputs.length && !job.delayed && !job.bagOutputs.length)) runs.push(await runArrays(backend, job, opts));

@@ -5,7 +5,7 @@
  * output `sqrt(d0 ** 2).mean()`. Operands are arrays, numbers or booleans; parentheses go only where
  * Python's precedence needs them.
  */
-import { type Computable, pyLiteral, type RenderContext } from './graph.js';
+import { type Computable, type FunctionRef, isFunctionRef, pyLiteral, type RenderContext } from './graph.js';
 
 export type Operand = LazyArray | number | boolean;
 /** A chunking as the spec takes it: elements per dimension (a number: the same for every dimension), a size ("64MB") or "auto". */
@@ -102,6 +102,14 @@ export class LazyArray implements Computable {
   var(o: AxisOptions & { ddof?: number } = {}): LazyArray { return this.reduce('var', o); }
 
   astype(dtype: string): LazyArray { return this.suffix(`.astype(${pyLiteral(dtype)})`); }
+  /** `fn` (from functions(path)) on each chunk in the workers: a typed array in, one of the same length out (of `dtype`, else this array's). */
+  mapBlocks(fn: FunctionRef, options: { dtype?: string } = {}): LazyArray {
+    if (!isFunctionRef(fn)) throw new TypeError('mapBlocks takes a function from functions(path)');
+    return new LazyArray((ctx) => {
+      const x = this.node(ctx);
+      return { text: `${wrap(x, x.prec < ATOM)}.map_blocks(${ctx.fn(fn)}${options.dtype ? `, dtype=${pyLiteral(options.dtype)}` : ''})`, prec: ATOM };
+    });
+  }
   reshape(shape: number[]): LazyArray { return this.suffix(`.reshape(${pyLiteral(shape)})`); }
   get T(): LazyArray { return this.suffix('.T'); }
   /** numpy indexing written as in Python: `x.index('[::2, 1:]')`, `x.index('[0]')`. */

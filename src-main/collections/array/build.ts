@@ -7,7 +7,7 @@ import { type DType, isFloat, isInteger, isUnsigned, itemsize, promoteDtypes, re
 import { TesseraError } from '../../engine/errors.js';
 import {
   broadcastGrid, broadcastShapes, type ConcatNode, type ExprContext, fmtShape, type MapNode, type MatmulNode, type Node,
-  type RechunkNode, type ReduceNode, type ReshapeNode, type ScalarNode, type SourceNode, type SourceSpec, type ViewDim,
+  type BlocksNode, type RechunkNode, type ReduceNode, type ReshapeNode, type ScalarNode, type SourceNode, type SourceSpec, type ViewDim,
   type ViewNode, viewGrid,
 } from './expr.js';
 import { type Grid, largest, product, refine, regular } from './grid.js';
@@ -296,6 +296,15 @@ export function rechunk(ctx: ExprContext, input: Node, grid: Grid): Node {
   if (grid.length === input.grid.length && grid.every((d, i) => d.length === input.grid[i].length && d.every((x, j) => x === input.grid[i][j]))) return input;
   if (input.op === 'source' && input.source.kind !== 'stored') return source(ctx, input.source, input.shape, input.dtype, grid);
   return ctx.intern<RechunkNode>({ op: 'rechunk', input, shape: input.shape, dtype: input.dtype, weak: null, grid }, grid);
+}
+
+/**
+ * map_blocks: the user's function `fn` (an export of `module` at `version`) on each chunk of
+ * `input`, giving a chunk of the same shape of `dtype` (the input's unless said, as the function
+ * runs only in the workers and cannot be asked beforehand, unlike dask's meta inference).
+ */
+export function mapBlocks(ctx: ExprContext, input: Node, fn: string, module: { path: string; version: string }, dtype: DType = input.dtype): BlocksNode {
+  return ctx.intern<BlocksNode>({ op: 'blocks', fn, module: module.path, version: module.version, input, shape: input.shape, dtype, weak: null, grid: input.grid }, [fn, module.path, module.version]);
 }
 
 export function concatenate(ctx: ExprContext, inputs: Node[], axis = 0): ConcatNode {

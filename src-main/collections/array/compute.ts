@@ -8,6 +8,7 @@ import { rm } from 'node:fs/promises';
 import { native, type DTypeName } from '../../native/addon.js';
 import type { ComputeOptions, Engine, GraphRun } from '../../engine/engine.js';
 import { toTesseraError } from '../../engine/errors.js';
+import { checkFunctions, type FunctionsModule } from '../../engine/user-modules/check-functions.js';
 import type { FileStamp } from '../../engine/executor.js';
 import type { ArrayGraph } from './array-graph.js';
 import type { DType } from './dtype.js';
@@ -34,6 +35,7 @@ export function lowerArrays(outputs: OutputRequest[]): ArrayGraph {
 
 /** Computes array outputs: values for those without a path, .npy files for those with one. */
 export async function computeArrays(engine: Engine, outputs: OutputRequest[], opts: ComputeOptions = {}): Promise<ComputeResult> {
+  await checkBlockFunctions(engine, outputs.map((o) => o.node), opts);
   const owner = engine.newJob();
   let graph: ArrayGraph | undefined;
   try {
@@ -112,6 +114,28 @@ export function unpersistArray(engine: Engine, node: SourceNode): void {
 }
 
 /** The input files under some nodes, with the size and mtime their job planned with. */
+/**
+ * The functions map_blocks names exist in their modules (imported in a worker, once per module
+ * version), else USER_FUNCTION_NOT_FOUND or the module's load error before any task runs.
+ */
+async function checkBlockFunctions(engine: Engine, roots: Node[], opts: ComputeOptions): Promise<void> {
+  const byModule = new Map<string, { module: FunctionsModule; fns: Set<string> }>();
+  const seen = new Set<Node>();
+  const stack = [...roots];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    if (n.op === 'blocks') {
+      const k = `${n.module}\0${n.version}`;
+      if (!byModule.has(k)) byModule.set(k, { module: { path: n.module, version: n.version }, fns: new Set() });
+      byModule.get(k)!.fns.add(n.fn);
+    }
+    stack.push(...children(n));
+  }
+  for (const { module, fns } of byModule.values()) await checkFunctions(engine, module, [...fns], opts);
+}
+
 function plannedFiles(roots: Node[]): Map<string, FileStamp> {
   const files = new Map<string, FileStamp>();
   const seen = new Set<Node>();

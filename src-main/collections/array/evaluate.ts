@@ -9,11 +9,12 @@ import { product } from './grid.js';
 import type { ExprContext, Node } from './expr.js';
 import { UFUNCS } from './ufuncs.js';
 import {
-  asNumpyScalar, concatenate, elementwise, index, type IndexItem, integerRange, matmul, rechunk, reduce, reshape, scalar, stack, transpose,
+  asNumpyScalar, concatenate, elementwise, index, type IndexItem, integerRange, mapBlocks, matmul, rechunk, reduce, reshape, scalar, stack, transpose,
 } from './build.js';
 import { type ChunksSpec, normalizeChunks } from './chunks.js';
 import { arange, full, randomArray } from './creation.js';
 import { type Ast, parseExpression } from '../../lang/python-expression.js';
+import type { FunctionsModule } from '../../engine/user-modules/check-functions.js';
 
 export type Value =
   | { k: 'array'; node: Node }
@@ -24,6 +25,8 @@ export type Value =
   | { k: 'seq'; items: Value[] }
   | { k: 'ns'; name: string }
   | { k: 'fn'; name: string; self?: Node }
+  /** A function of the job's module (`"functions"`), for map_blocks. */
+  | { k: 'user'; name: string }
   | { k: 'dtype'; dtype: DType }
   | { k: 'ellipsis' };
 
@@ -54,7 +57,8 @@ function bind(fn: string, params: string[], a: Args, required = 1, keywordOnly: 
 }
 
 export class Evaluator {
-  constructor(private readonly ctx: ExprContext, private readonly datasets: Map<string, Node>) {}
+  /** `module`: the job's user functions, which map_blocks may name (none: names are datasets and numpy's only). */
+  constructor(private readonly ctx: ExprContext, private readonly datasets: Map<string, Node>, private readonly module: FunctionsModule | null = null) {}
 
   /** Parses and evaluates one output expression into an array node. */
   evaluateOutput(src: string, output?: string): Node {
@@ -102,6 +106,10 @@ export class Evaluator {
       case 'attr': return this.attribute(this.eval(ast.obj), ast.name);
       case 'call': {
         const fn = this.eval(ast.fn);
+        if (fn.k === 'user') {
+          throw new TesseraError('TYPE_ERROR', `${fn.name} is a function of ${this.module!.path}: it runs on chunks in the workers, not in an expression`,
+            `apply it to each chunk: x.map_blocks(${fn.name}), or call it in "delayed"`);
+        }
         if (fn.k !== 'fn') throw new TesseraError('TYPE_ERROR', `${describe(fn)} is not callable`, '');
         const args: Args = { pos: ast.args.map((a) => this.eval(a)), kw: new Map(ast.kwargs.map((k) => [k.name, this.eval(k.value)])), at: ast };
         return this.call(fn.name, fn.self, args);
@@ -216,6 +224,8 @@ export class Evaluator {
     if (ds) return { k: 'array', node: ds };
     const v = globalValue(name);
     if (v) return v;
+    // Any other name may be an export of the job's module: checked in a worker before a task runs.
+    if (this.module) return { k: 'user', name };
     const names = [...this.datasets.keys()];
     throw new TesseraError('UNKNOWN_NAME', `name '${name}' is not defined`, names.length ? `datasets in this job: ${names.join(', ')}` : 'define it under "datasets" in the job spec', { position: { start: ast.start, end: ast.end } });
   }
@@ -324,6 +334,16 @@ export class Evaluator {
         const d = b.decimals && b.decimals.k !== 'none' ? this.int(b.decimals, 'decimals') : 0;
         const x = first(b, 'a');
         return A(this.round(x.weak !== null ? asNumpyScalar(this.ctx, x) : x, d)); // np.round(0) rounds np.int64(0)
+      }
+      case 'map_blocks': {
+        // x.map_blocks(f, dtype=...) or map_blocks(f, x, dtype=...), as dask names them.
+        const b = self ? bind(name, ['func', 'dtype'], a, 1) : bind(name, ['func', 'x', 'dtype'], a, 2);
+        const fn = b.func!;
+        if (fn.k !== 'user') {
+          throw argError(`map_blocks() takes a function of the job's module, not ${describe(fn)}`,
+            this.module ? 'name an exported function of the "functions" module: x.map_blocks(my_filter)' : 'name a module of your functions in the spec ("functions": "pipeline.ts") and one of its exports');
+        }
+        return A(mapBlocks(this.ctx, self ?? arr(b.x), fn.name, this.module!, this.dtype(b.dtype)));
       }
       case 'astype': {
         const b = withSelf(['a', 'dtype']);
@@ -451,10 +471,10 @@ const UFUNC_ALIASES: Record<string, string> = {
   bitwise_and: 'bitwise_and', bitwise_or: 'bitwise_or', bitwise_xor: 'bitwise_xor', invert: 'invert',
 };
 
-const METHODS = ['sum', 'prod', 'mean', 'var', 'std', 'min', 'max', 'argmin', 'argmax', 'any', 'all', 'astype', 'reshape', 'transpose', 'rechunk', 'clip', 'round', 'ravel', 'flatten'];
+const METHODS = ['sum', 'prod', 'mean', 'var', 'std', 'min', 'max', 'argmin', 'argmax', 'any', 'all', 'astype', 'reshape', 'transpose', 'rechunk', 'clip', 'round', 'ravel', 'flatten', 'map_blocks'];
 const RANDOM_FNS = ['uniform', 'normal', 'random', 'standard_normal'];
 const FUNCTIONS = new Set([...Object.keys(UFUNC_ALIASES), 'sum', 'prod', 'mean', 'var', 'std', 'min', 'max', 'amin', 'amax', 'argmin', 'argmax', 'any', 'all',
-  'count_nonzero', 'clip', 'round', 'around', 'reshape', 'ravel', 'transpose', 'rechunk', 'concatenate', 'stack', 'matmul', 'dot', 'arange', 'zeros', 'ones', 'full', 'astype']);
+  'count_nonzero', 'clip', 'round', 'around', 'reshape', 'ravel', 'transpose', 'rechunk', 'concatenate', 'stack', 'matmul', 'dot', 'arange', 'zeros', 'ones', 'full', 'astype', 'map_blocks']);
 
 /** The names an expression may use (functions, methods, constants, dtypes), for editor completion. */
 export function expressionVocabulary(): { functions: string[]; methods: string[]; constants: string[] } {
@@ -597,6 +617,7 @@ function describe(v: Value): string {
     case 'seq': return 'a tuple';
     case 'ns': return `module ${v.name}`;
     case 'fn': return `function ${v.name}`;
+    case 'user': return `function ${v.name} (user)`;
     case 'dtype': return `dtype ${v.dtype}`;
     case 'ellipsis': return '...';
   }

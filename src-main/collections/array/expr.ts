@@ -46,13 +46,15 @@ export interface ReshapeNode extends NodeBase { op: 'reshape'; input: Node }
 export interface ConcatNode extends NodeBase { op: 'concat'; axis: number; inputs: Node[] }
 export interface RechunkNode extends NodeBase { op: 'rechunk'; input: Node }
 export interface MatmulNode extends NodeBase { op: 'matmul'; a: Node; b: Node }
+/** A user's function applied to each chunk (map_blocks): same shape and chunks as its input. */
+export interface BlocksNode extends NodeBase { op: 'blocks'; fn: string; module: string; version: string; input: Node }
 
-export type Node = SourceNode | ScalarNode | MapNode | ReduceNode | ViewNode | ReshapeNode | ConcatNode | RechunkNode | MatmulNode;
+export type Node = SourceNode | ScalarNode | MapNode | ReduceNode | ViewNode | ReshapeNode | ConcatNode | RechunkNode | MatmulNode | BlocksNode;
 
 export function children(n: Node): Node[] {
   switch (n.op) {
     case 'map': return n.args;
-    case 'reduce': case 'view': case 'reshape': case 'rechunk': return [n.input];
+    case 'reduce': case 'view': case 'reshape': case 'rechunk': case 'blocks': return [n.input];
     case 'concat': return n.inputs;
     case 'matmul': return [n.a, n.b];
     default: return [];

@@ -11,7 +11,8 @@ import { native, type ProgramSpec, type ReduceName } from '../../native/addon.js
 import { ctypeOf, type DType, itemsize, reductionTypes } from './dtype.js';
 import { TesseraError } from '../../engine/errors.js';
 import { type AccessTemplate, type ChunkProvider, RegionCompiler } from './compile.js';
-import type { MatmulNode, Node, ReduceNode, RechunkNode } from './expr.js';
+import type { BlocksNode, MatmulNode, Node, ReduceNode, RechunkNode } from './expr.js';
+import type { BlockInfo } from '../../engine/kinds/call.js';
 import { type Layer, type Task as EngineTask, taskKey } from '../../engine/graph.js';
 import { finishGraph } from '../../engine/finish-graph.js';
 import { estimateBytes } from '../../engine/task-kinds.js';
@@ -119,6 +120,7 @@ class Lowering implements ChunkProvider {
     switch (n.op) {
       case 'reduce': return this.lowerReduce(n);
       case 'matmul': return this.lowerMatmul(n);
+      case 'blocks': return this.lowerBlocks(n);
       case 'rechunk':
         if (this.plan.isMaterialized(n.input)) return this.lowerAssemble(n);
         return this.lowerMap(n);
@@ -161,6 +163,25 @@ class Lowering implements ChunkProvider {
       count++;
     }
     this.addLayer(name, ops, 'map', count, n);
+  }
+
+  /**
+   * map_blocks: a `call` task in 'block' mode per chunk, reading the input's chunk of the same
+   * index (their grids are one) and storing the function's typed array as this node's chunk.
+   */
+  private lowerBlocks(n: BlocksNode): void {
+    const name = this.layerName(n);
+    let count = 0;
+    for (const idx of chunkIndices(n.grid)) {
+      const { offset, shape } = chunkRegion(n.grid, idx);
+      const block: BlockInfo = { dtype: n.dtype, shape, index: idx, offset };
+      this.push({
+        key: taskKey(name, idx), layer: name, index: idx, deps: [this.key(n.input, idx)],
+        spec: { kind: 'call', module: n.module, version: n.version, name: n.fn, args: [{ dep: 0 }, { value: block }], mode: 'block', estBytes: product(shape) * itemsize(n.dtype) },
+      });
+      count++;
+    }
+    this.layers.push({ name, label: `map_blocks ${n.fn}`, kind: 'call', tasks: count, deps: [], indexShape: [], grid: n.grid, itemsize: itemsize(n.dtype) });
   }
 
   private lowerReduce(n: ReduceNode): void {

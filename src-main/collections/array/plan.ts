@@ -6,8 +6,9 @@
  * - Elementwise chains, views, concatenations and sources fuse into the program of whatever
  *   consumes them, so `sqrt(x**2)*3 + y` is one pass, and a reduction fused with its producer
  *   never materialises the producer (nor, for a random x, x itself).
- * - A node is materialised when it is an output, a reduction, a matmul, the input of a reshape
- *   or of a rechunk that must move data, or the operand of a matmul that computes something.
+ * - A node is materialised when it is an output, a reduction, a matmul, a map_blocks (a user's
+ *   function on each chunk, in a worker) or its input, the input of a reshape or of a rechunk that
+ *   must move data, or the operand of a matmul that computes something.
  * - A rechunk must move data when one of its chunks would reach across a boundary that a fused
  *   region cannot cross (compile.ts reads one chunk of each chunked node and one input of each
  *   concatenation per task): two chunks of a materialised node (a reduction, a reshape's alias, a
@@ -111,6 +112,10 @@ export class Plan {
       case 'reduce': case 'matmul':
         this.mark(n);
         break;
+      case 'blocks':
+        this.mark(n);
+        if (!isChunked(n.input)) this.mark(n.input); // its tasks read one whole input chunk each
+        break;
       case 'reshape':
         this.mark(n.input);
         break;
@@ -127,7 +132,7 @@ export class Plan {
   computes(n: Node): boolean {
     switch (n.op) {
       case 'source': case 'scalar': return false;
-      case 'map': case 'reduce': case 'matmul': return true;
+      case 'map': case 'reduce': case 'matmul': case 'blocks': return true;
       default: return children(n).some((c) => this.computes(c));
     }
   }
@@ -213,7 +218,7 @@ type Spans = readonly (readonly number[])[];
 
 /** Nodes whose every region is a read of one of their chunks (materialised by construction). */
 function isChunked(n: Node): boolean {
-  return n.op === 'reshape' || n.op === 'reduce' || n.op === 'matmul' || (n.op === 'source' && n.source.kind === 'stored');
+  return n.op === 'reshape' || n.op === 'reduce' || n.op === 'matmul' || n.op === 'blocks' || (n.op === 'source' && n.source.kind === 'stored');
 }
 
 function withinChunks(sp: Spans, grid: Grid): boolean {

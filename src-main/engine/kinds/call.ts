@@ -12,7 +12,10 @@
  * Modes: 'call' calls the function once with the arguments; 'each' calls it once per element of
  * its one argument, a list, and stores the list of results (a batch of a map, as joblib batches
  * calls); 'exports' stores the names of the module's exported functions (the planner's check that
- * a job's functions exist, before any of its tasks runs).
+ * a job's functions exist, before any of its tasks runs); 'block' is map_blocks: the first
+ * argument is a dense array chunk, the function gets its elements as a typed array (C order) and
+ * a BlockInfo, and must return the elements of its output chunk (a typed array of the block's
+ * dtype, or an array of numbers), which is stored as a dense chunk that array tasks read.
  *
  *   encoding: [module, export, version, mode, nargs, ...(tag, ref)]   module/export/version: string
  *             table indices; tag 0: ref = dependency index; tag 1: ref = string index of the
@@ -22,11 +25,22 @@
 import { isAbsolute } from 'node:path';
 import { TesseraError } from '../errors.js';
 import type { JsTaskContext, TaskKind } from '../task-kinds.js';
-import { readChunkValue, storeValue } from './chunk-value.js';
+import { type DenseValue, readChunkValue, storeValue } from './chunk-value.js';
+import { native, type DTypeName } from '../../native/addon.js';
 import { functionNames, importUserModule, loadFunction, userFunctionFailed } from '../user-modules/load-function.js';
 
 export type CallArg = { dep: number } | { value: unknown } | { concat: number[] };
-export type CallMode = 'call' | 'each' | 'exports';
+export type CallMode = 'call' | 'each' | 'exports' | 'block';
+
+/** What a map_blocks function is told of its chunk (its second argument), as dask's block_info. */
+export interface BlockInfo {
+  /** The output chunk's dtype and shape (the input's shape; the dtype map_blocks was given). */
+  dtype: DTypeName;
+  shape: number[];
+  /** The chunk's index in the grid, and the array index of its first element. */
+  index: number[];
+  offset: number[];
+}
 
 export interface CallSpec {
   kind: 'call';
@@ -46,7 +60,7 @@ export interface CallSpec {
 const DEP = 0;
 const VALUE = 1;
 const CONCAT = 2;
-const MODES: readonly CallMode[] = ['call', 'each', 'exports'];
+const MODES: readonly CallMode[] = ['call', 'each', 'exports', 'block'];
 
 export const callKind: TaskKind<CallSpec> = {
   name: 'call',
@@ -100,6 +114,7 @@ async function runCall(task: JsTaskContext): Promise<[number, number, number]> {
       p += 2;
     }
   }
+  if (mode === 'block') return runBlock(task, fn, name, module, args[0] as DenseValue, args[1] as BlockInfo, bytesIn);
   let result: unknown;
   let item = -1;
   try {
@@ -115,6 +130,47 @@ async function runCall(task: JsTaskContext): Promise<[number, number, number]> {
     throw userFunctionFailed(name, module, e, item >= 0 ? ` on ${JSON.stringify((args[0] as unknown[])[item]) ?? 'an item'} (item ${item} of this batch)` : '');
   }
   return storeValue(task.owner, result, bytesIn, `${name} (${module}) returned`);
+}
+
+const TYPED_FOR: Record<DTypeName, new (n: number) => ArrayBufferView & ArrayLike<number | bigint>> = {
+  float64: Float64Array, float32: Float32Array, int64: BigInt64Array, int32: Int32Array, int16: Int16Array, int8: Int8Array,
+  uint64: BigUint64Array, uint32: Uint32Array, uint16: Uint16Array, uint8: Uint8Array, bool: Uint8Array,
+};
+
+/** map_blocks: fn(elements, info) on one chunk; its typed array (or array of numbers) is stored as the output chunk. */
+async function runBlock(task: JsTaskContext, fn: (...a: unknown[]) => unknown, name: string, module: string, input: DenseValue, info: BlockInfo, bytesIn: number): Promise<[number, number, number]> {
+  let out: unknown;
+  try {
+    out = await fn(input.data, info);
+  } catch (e) {
+    throw userFunctionFailed(name, module, e, ` on the chunk at index [${info.index.join(', ')}] (offset [${info.offset.join(', ')}], shape [${info.shape.join(', ')}])`);
+  }
+  const n = info.shape.reduce((a, b) => a * b, 1);
+  const Typed = TYPED_FOR[info.dtype];
+  const made = `${name} (${module}) returned`;
+  let data: ArrayBufferView;
+  if (Array.isArray(out) && out.every((v) => typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint')) {
+    data = new Typed(out.length);
+    try {
+      for (let i = 0; i < out.length; i++) (data as unknown as (number | bigint)[])[i] = info.dtype.endsWith('int64') ? BigInt(out[i] as number) : Number(out[i]);
+    } catch (e) {
+      throw blockError(`${made} ${JSON.stringify(out[out.findIndex((v) => !Number.isInteger(Number(v)))])} in a list for a ${info.dtype} chunk: ${(e as Error).message}`, info);
+    }
+  } else if (ArrayBuffer.isView(out) && out.constructor === Typed) {
+    data = out;
+  } else {
+    const got = ArrayBuffer.isView(out) ? out.constructor.name : Array.isArray(out) ? 'a list that is not all numbers' : out === null ? 'null' : typeof out;
+    throw blockError(`${made} ${got} for a ${info.dtype} chunk, which needs a ${Typed.name} (or an array of numbers)`, info);
+  }
+  if ((data as unknown as ArrayLike<unknown>).length !== n) {
+    throw blockError(`${made} ${(data as unknown as ArrayLike<unknown>).length} elements for a chunk of shape [${info.shape.join(', ')}] (${n} elements)`, info);
+  }
+  return [native().putChunk({ dtype: info.dtype, shape: info.shape, data, owner: task.owner }), bytesIn, data.byteLength];
+}
+
+function blockError(message: string, info: BlockInfo): TesseraError {
+  return new TesseraError('USER_FUNCTION_FAILED', message,
+    `map_blocks keeps each chunk's shape: return as many elements as it gets, as a ${TYPED_FOR[info.dtype].name}; for another dtype pass it: x.map_blocks(f, dtype='float32')`, { phase: 'run' });
 }
 
 /** The value a call task stored (tests and callers that read results on the main thread). */

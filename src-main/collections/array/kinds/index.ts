@@ -3,6 +3,7 @@
  * is where they are registered with the engine (importing the array collection registers them).
  */
 import { registerTaskKind } from '../../../engine/task-kinds.js';
+import type { CallSpec } from '../../../engine/kinds/call.js';
 import { assembleKind, type AssembleSpec } from './assemble.js';
 import { combineKind, type CombineSpec } from './combine.js';
 import { commitKind, type CommitSpec } from './commit.js';
@@ -14,8 +15,8 @@ import { writeKind, type WriteSpec } from './write.js';
 export type { ReduceFields } from './fields.js';
 export type { AssembleSpec, CombineSpec, CommitSpec, MapSpec, MatmulSpec, ReduceSpec, WriteSpec };
 
-/** Every task an array job makes. */
-export type ArrayTaskSpec = MapSpec | ReduceSpec | CombineSpec | AssembleSpec | MatmulSpec | WriteSpec | CommitSpec;
+/** Every task an array job makes (map_blocks runs the engine's `call` kind). */
+export type ArrayTaskSpec = MapSpec | ReduceSpec | CombineSpec | AssembleSpec | MatmulSpec | WriteSpec | CommitSpec | CallSpec;
 
 registerTaskKind(mapKind);
 registerTaskKind(reduceKind);
