@@ -14,6 +14,10 @@ import { runBuiltJob } from '../dist/src-main/run/run-job.js';
 import { LocalBackend } from '../dist/src-main/run/local-backend.js';
 import { tempDir, useEngine } from './helpers/engine.js';
 import { tessera } from './helpers/cli.js';
+import { execFileSync } from 'node:child_process';
+
+/** numpy's values of `code` (a Python expression over np), flat, as JSON. */
+const numpy = (code: string): unknown => JSON.parse(execFileSync('/usr/bin/python3', ['-c', `import json, numpy as np\nprint(json.dumps((${code}).tolist()))`], { encoding: 'utf8' }));
 
 const engine = useEngine();
 
@@ -32,6 +36,10 @@ export function checked(x: number): number {
 export const histogram = (xs: number[]): Map<string, number> => new Map(xs.map((x) => [String(x % 3), x]));
 export const ramp = (n: number): Float64Array => Float64Array.from({ length: n }, (_, i) => i / 2);
 export const huge = (): bigint => 2n ** 70n;
+interface Dense { dtype: string; shape: number[]; data: ArrayLike<number | bigint> }
+export const describeArray = (a: Dense) => ({ dtype: a.dtype, shape: a.shape, kind: a.data.constructor.name, values: Array.from(a.data, Number) });
+export const pair = (a: unknown, b: unknown) => [a, b];
+export const isEven = (x: number): boolean => x % 2 === 0;
 `;
 
 function project(spec: Record<string, unknown>): string {
@@ -115,6 +123,35 @@ describe('delayed calls of the user\'s functions', () => {
     expect(r.records.filter((t) => t.layer === 'sq').length).toBe(3);
   });
 
+  it('takes arrays, bags and datasets as arguments: expressions computed first, arrays as typed arrays', async () => {
+    const r = await run({
+      datasets: { x: { arange: 10, dtype: 'int64', chunks: 3 }, t: { range: 20, npartitions: 3 } },
+      delayed: {
+        whole: { call: 'describeArray', args: [{ ref: 'x' }] },
+        turned: { call: 'describeArray', args: [{ expr: 'x.reshape(2, 5).T * 1.5' }] },
+        sums: { call: 'pair', args: [{ expr: 'x.sum()' }, { expr: 't.filter(isEven).map(inc).sum()' }] },
+        listed: { call: 'sumList', args: [{ expr: 't.filter(isEven)' }] },
+      },
+      outputs: { whole: 'whole', turned: 'turned', sums: 'sums', listed: 'listed' },
+    });
+    const [whole, turned, sums, listed] = r.outputs as { value: unknown }[];
+    expect(whole.value).toEqual({ dtype: 'int64', shape: [10], kind: 'BigInt64Array', values: numpy('np.arange(10)') });
+    expect(turned.value).toEqual({ dtype: 'float64', shape: [5, 2], kind: 'Float64Array', values: numpy('(np.arange(10).reshape(2, 5).T * 1.5).ravel()') });
+    expect(sums.value).toEqual([45, 100]);
+    expect(listed.value).toBe(90);
+    // The arguments' runs are in the job's layers, before the calls.
+    expect(r.layers.map((l) => l.label)).toEqual(expect.arrayContaining(['describeArray()', 'pair()']));
+
+    const tableSpec = { datasets: { c: { csv: 'c.csv' } }, delayed: { a: { call: 'inc', args: [{ expr: 'c.a.sum()' }] } }, outputs: { a: 'a' } };
+    const dir = project(tableSpec);
+    writeFileSync(join(dir, 'c.csv'), 'a,b\n1,2\n');
+    const table = await run(tableSpec, dir).catch((e) => e) as TesseraError;
+    expect(table.code).toBe('BAD_SPEC');
+    expect(table.message).toBe("delayed 'a', argument 1 reads the table 'c': a delayed argument is an array or bag expression");
+    const typo = await run({ datasets: { x: { arange: 4 } }, delayed: { a: { call: 'describeArray', args: [{ expr: 'x.summ()' }] } }, outputs: { a: 'a' } }).catch((e) => e) as TesseraError;
+    expect(typo.message).toContain("delayed 'a', argument 1 (x.summ()): array has no attribute 'summ'");
+  });
+
   it('returns typed arrays as array outputs and other values as JSON says them', async () => {
     const r = await run({
       delayed: { h: { call: 'histogram', args: [[1, 2, 3, 4]] }, ramp: { call: 'ramp', args: [4] }, big: { call: 'huge' }, lit: { call: 'inc', args: [{ value: 41 }] } },
@@ -144,7 +181,7 @@ describe('delayed calls of the user\'s functions', () => {
   it('a missing module or function is a typed error before the job runs (exit 2 from the CLI)', async () => {
     const missingFn = await run({ delayed: { a: { call: 'nope', args: [] } }, outputs: { a: 'a' } }).catch((e) => e) as TesseraError;
     expect(missingFn.code).toBe('USER_FUNCTION_NOT_FOUND');
-    expect(missingFn.hint).toBe('its exported functions: add, checked, double, histogram, huge, inc, ramp, square, sumList, total');
+    expect(missingFn.hint).toBe('its exported functions: add, checked, describeArray, double, histogram, huge, inc, isEven, pair, ramp, square, sumList, total');
     expect(missingFn.task).toBeUndefined();
     const dir = project({});
     const job = await buildJob(validateSpec({ tessera: 1, functions: 'gone.ts', delayed: { a: { call: 'inc', args: [1] } }, outputs: { a: 'a' } }), dir, { userCode: true });

@@ -15,7 +15,7 @@ const CLI = join(import.meta.dirname, '..', 'bin', 'tessera.mjs');
 
 describe('the TypeScript API', () => {
   const dir = tempDir('tessera-sdk-');
-  writeFileSync(join(dir, 'fns.mjs'), 'export const inc = (x) => x + 1;\nexport const double = (x) => 2 * x;\nexport const add = (a, b) => a + b;\nexport const total = (xs) => xs.reduce((a, b) => a + b, 0);\nexport const isEven = (x) => x % 2 === 0;\nexport const negate = (block) => block.map((v) => -v);\n');
+  writeFileSync(join(dir, 'fns.mjs'), 'export const inc = (x) => x + 1;\nexport const double = (x) => 2 * x;\nexport const add = (a, b) => a + b;\nexport const total = (xs) => xs.reduce((a, b) => a + b, 0);\nexport const isEven = (x) => x % 2 === 0;\nexport const negate = (block) => block.map((v) => -v);\nexport const size = (a) => [a.dtype, a.shape, a.data.length];\n');
   const fns = functions(join(dir, 'fns.mjs'));
   configure({ workers: 2 });
   afterAll(close);
@@ -96,6 +96,12 @@ describe('the TypeScript API', () => {
     const y = x.mapBlocks(fns.negate).add(1);
     expect((specOf([y.sum()]).spec.outputs as Record<string, string>).o0).toBe('(d0.astype(\'float64\').map_blocks(negate) + 1).sum()');
     expect(await compute(y.sum(), y.min())).toEqual([-35, -8]);
+  });
+
+  it('passes arrays and bags to delayed calls, computed first', async () => {
+    const x = array.arange(12, undefined, undefined, { chunks: 5 });
+    const got = await compute(delayed(fns.add)(bag.range(10, { npartitions: 2 }).sum(), x.sum()), delayed(fns.size)(x.reshape([3, 4]).T));
+    expect(got).toEqual([111, ['int64', [4, 3], 12]]);
   });
 
   it('runs the README example file, and a script ends without close()', () => {

@@ -69,7 +69,15 @@ export interface BuiltJob {
   autoChunks: { dataset: string; bytes: number; reason: string }[];
   /** The user's functions ("functions"), which array outputs may name in map_blocks. */
   module: FunctionsModule | null;
+  /**
+   * The delayed calls' arguments that are expressions over the datasets (`{"expr": ...}` or a
+   * dataset's `{"ref": ...}`), each under the key its argument now names (`{"expr": key}`):
+   * computed before the calls (run-job.ts), as an array or a bag output.
+   */
+  delayedArgs: DelayedArgPlan[];
 }
+
+export type DelayedArgPlan = { key: string; src: string } & ({ array: Node } | { bag: BagPlan });
 
 /** Picks the byte size of an "auto" chunking (profile/auto-chunks.ts). */
 export type AutoChunkChooser = (d: { dataset: string; totalBytes: number; spec: JobSpec }) => Promise<{ bytes: number; reason: string }>;
@@ -114,7 +122,7 @@ export function validateSpec(raw: unknown): JobSpec {
   if (o.functions !== undefined && (typeof o.functions !== 'string' || !o.functions)) throw specError('"functions" must be the path of a module (.ts, .mts, .js, .mjs or .cjs)', 'for example "functions": "pipeline.ts", relative to the spec');
   if (o.delayed !== undefined) {
     if (o.functions === undefined) throw specError('"delayed" calls functions, but the spec names no "functions" module', 'add "functions": "pipeline.ts" (the module that exports them)');
-    for (const name of parseDelayed(o.delayed).keys()) {
+    for (const name of parseDelayed(o.delayed, new Set(Object.keys(datasets as object))).keys()) {
       if (name in (datasets as object)) throw specError(`'${name}' is both a dataset and a delayed entry`, 'give them different names');
     }
   }
@@ -249,7 +257,34 @@ async function buildDelayed(spec: JobSpec, baseDir: string, userCode: boolean): 
       'run the job with the CLI: tessera run job.json');
   }
   const path = isAbsolute(spec.functions) ? spec.functions : resolve(baseDir, spec.functions);
-  return { module: { path, version: await moduleVersion(path) }, entries: spec.delayed ? parseDelayed(spec.delayed) : new Map() };
+  return { module: { path, version: await moduleVersion(path) }, entries: spec.delayed ? parseDelayed(spec.delayed, new Set(Object.keys(spec.datasets ?? {}))) : new Map() };
+}
+
+/**
+ * Plans the delayed calls' expression arguments as array or bag outputs, and points each argument
+ * at its plan's key. Tables are not taken yet: their values are not one JS value a function could get.
+ */
+function planDelayedArgs(entries: Map<string, DelayedEntry>, ev: Evaluator, bags: ReadonlyMap<string, BagSource>, tables: ReadonlyMap<string, TableNode>, module: FunctionsModule): DelayedArgPlan[] {
+  const plans: DelayedArgPlan[] = [];
+  for (const [name, e] of entries) {
+    if (e.kind !== 'call') continue;
+    e.args = e.args.map((a, i) => {
+      if (!('expr' in a)) return a;
+      const key = `__arg_${name}_${i}`;
+      const where = `delayed '${name}', argument ${i + 1}`;
+      const reads = namesIn(parseExpression(a.expr));
+      const table = [...reads].find((n) => tables.has(n));
+      if (table) throw specError(`${where} reads the table '${table}': a delayed argument is an array or bag expression`, 'compute the table as an output of its own');
+      try {
+        plans.push([...reads].some((n) => bags.has(n)) ? { key, src: a.expr, bag: evaluateBagOutput(a.expr, bags, module) } : { key, src: a.expr, array: ev.evaluateOutput(a.expr) });
+      } catch (err) {
+        if (err instanceof TesseraError) err.message = `${where} (${a.expr}): ${err.message}`;
+        throw err;
+      }
+      return { expr: key };
+    });
+  }
+  return plans;
 }
 
 export async function buildJob(spec: JobSpec, baseDir: string, opts: BuildOptions = {}): Promise<BuiltJob> {
@@ -327,5 +362,6 @@ async function buildOnce(spec: JobSpec, baseDir: string, { readable, userCode = 
     }
   }
   const delayed = user && delayedOutputs.length ? { module: user.module, entries: user.entries, outputs: delayedOutputs } : null;
-  return { ctx, datasets, outputs, tables, tableOutputs, bridges, deferred, delayed, bags, bagOutputs, order: Object.keys(spec.outputs), autoChunks: [], module: user?.module ?? null };
+  const delayedArgs = delayed ? planDelayedArgs(delayed.entries, ev, bags, tables, user!.module) : [];
+  return { ctx, datasets, outputs, tables, tableOutputs, bridges, deferred, delayed, bags, bagOutputs, order: Object.keys(spec.outputs), autoChunks: [], module: user?.module ?? null, delayedArgs };
 }

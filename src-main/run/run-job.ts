@@ -17,7 +17,7 @@ import { bridgeArrays } from './table-bridge.js';
 import { checkFreeSpace, removeStaleTemps } from './output-space.js';
 import type { BuiltJob } from './job-spec.js';
 import type { TableComputeResult, TableFileFormat } from '../collections/dataframe/index.js';
-import type { DelayedComputeResult, DelayedOutput } from '../collections/delayed/index.js';
+import type { DelayedArg, DelayedComputeResult, DelayedOutput, DelayedRequest } from '../collections/delayed/index.js';
 import type { BagComputeResult, BagOutput } from '../collections/bag/index.js';
 import { writeAtomically } from './write-atomically.js';
 
@@ -59,12 +59,15 @@ export interface JobResult extends Omit<ComputeResult, 'outputs'> {
   outputs: (ComputeResult['outputs'][number] | TableComputeResult['outputs'][number] | DelayedOutput | BagOutput)[];
 }
 
+/** One engine run of a job's: its outputs (by name), events and layers. */
+type JobRun = ComputeResult | TableComputeResult | DelayedComputeResult | BagComputeResult;
+
 /**
  * Runs a built job: its array outputs, then its table outputs, then its delayed ones (one engine
  * job each; a job with only one kind runs one). Their task streams and samples are joined; the stats add up (peaks: the larger).
  */
 export async function runBuiltJob(backend: Backend, built: BuiltJob, opts: RunJobOptions): Promise<JobResult> {
-  const runs: (ComputeResult | TableComputeResult | DelayedComputeResult | BagComputeResult)[] = [];
+  const runs: JobRun[] = [];
   const { outDir: _outDir, skipSpaceCheck: _skip, ...compute } = opts;
   let job = built;
   let dense: DenseTables | null = null;
@@ -84,12 +87,52 @@ export async function runBuiltJob(backend: Backend, built: BuiltJob, opts: RunJo
   if (job.bagOutputs.length) runs.push(await runBags(backend, job, opts));
   if (job.delayed) {
     const { outDir: _o, skipSpaceCheck: _s, tableFormat: _f, inlineRows: _i, ...compute } = opts;
-    runs.push(await backend.computeDelayed(job.delayed, compute));
+    const request = job.delayedArgs.length ? await withArgumentValues(backend, job, compute, runs) : job.delayed;
+    runs.push(await backend.computeDelayed(request, compute));
   }
   if (runs.length === 1) return runs[0];
   const byName = new Map<string, JobResult['outputs'][number]>();
   for (const r of runs) for (const o of r.outputs) byName.set(o.name, o);
   return { ...joinRuns(runs), outputs: job.order.map((n) => byName.get(n)!), layers: runs.flatMap((r) => r.layers) };
+}
+
+/**
+ * The delayed request with its expression arguments computed (arrays in one run, bags in another)
+ * and given by value: a scalar as a number, an array as its elements (the call gets {dtype, shape,
+ * data}), a bag's result as it is, however long.
+ */
+async function withArgumentValues(backend: Backend, job: BuiltJob, compute: ComputeOptions, runs: JobRun[]): Promise<DelayedRequest> {
+  const values = new Map<string, DelayedArg>();
+  const arrays = job.delayedArgs.flatMap((a) => ('array' in a ? [{ name: a.key, node: a.array }] : []));
+  if (arrays.length) {
+    const r = await backend.computeArrays(arrays, compute);
+    runs.push(r);
+    for (const o of r.outputs) {
+      if (o.kind === 'scalar') values.set(o.name, { value: o.value });
+      else values.set(o.name, { dense: { dtype: o.dtype, shape: o.shape, values: flatten(o.values) } });
+    }
+  }
+  const bags = job.delayedArgs.flatMap((a) => ('bag' in a ? [{ name: a.key, plan: a.bag }] : []));
+  if (bags.length) {
+    const long = new Map<string, string[]>();
+    const r = await backend.computeBags(bags, { ...compute, writeList: async (name, lines) => { long.set(name, lines); return ''; } });
+    runs.push(r);
+    for (const o of r.outputs) {
+      if (o.kind === 'list') values.set(o.name, { value: o.values ?? long.get(o.name)!.map((l) => JSON.parse(l) as unknown) });
+      else values.set(o.name, { value: o.value });
+    }
+  }
+  const entries = new Map([...job.delayed!.entries].map(([name, e]) => [name, e.kind === 'call' ? { ...e, args: e.args.map((a) => ('expr' in a ? values.get(a.expr)! : a)) } : e]));
+  return { ...job.delayed!, entries };
+}
+
+/** Nested lists of an array's values, flat in C order. */
+function flatten(v: unknown): (number | string | boolean)[] {
+  if (!Array.isArray(v)) return [v as number];
+  const out: (number | string | boolean)[] = [];
+  const walk = (x: unknown) => { if (Array.isArray(x)) for (const y of x) walk(y); else out.push(x as number); };
+  walk(v);
+  return out;
 }
 
 /** Bag outputs: counts, and lists inline or (over 10,000 values) written to OUT/NAME.jsonl. */

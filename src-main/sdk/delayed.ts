@@ -1,7 +1,8 @@
 /**
  * Delayed calls in the TypeScript API, as dask.delayed: `delayed(fns.inc)(1)` is a call of the
- * user's function `inc`, run when computed; its arguments are literals or other delayed values,
- * and a value used by several others (or computed with them) runs once. `delayed.map(fns.score,
+ * user's function `inc`, run when computed; its arguments are literals, other delayed values, or
+ * arrays and bags (computed first; an array arrives as { dtype, shape, data }, a bag's result as
+ * it is), and a value used by several others (or computed with them) runs once. `delayed.map(fns.score,
  * items)` is a joblib-style map, batched from measured call times unless `batch` says otherwise.
  * They render into the spec's "delayed" section (collections/delayed/spec.ts).
  */
@@ -20,6 +21,7 @@ export class Delayed implements Computable {
 
 function arg(v: unknown, ctx: RenderContext): unknown {
   if (v instanceof Delayed) return { ref: v.render(ctx) };
+  if (isLazy(v)) return { expr: v.render(ctx) };
   lazyInside(v);
   // A literal object with a "ref" or "value" key is passed as it is, not read as the spec's wrapper.
   if (v && typeof v === 'object' && !Array.isArray(v) && ('ref' in v || 'value' in v)) return { value: v };
@@ -32,10 +34,15 @@ function lazyInside(v: unknown, depth = 0): void {
   if (depth > 0 && v instanceof Delayed) {
     throw new TypeError('a delayed value inside a list or object cannot be an argument yet: pass it as an argument of its own (delayed(f)(a, b)), or gather it with a function');
   }
-  if (typeof (v as { render?: unknown }).render === 'function') {
-    throw new TypeError('an array or bag cannot be a delayed argument yet: compute it first, or pass the data it reads to the function');
+  if (depth > 0 && isLazy(v)) {
+    throw new TypeError('an array or bag inside a list or object cannot be an argument yet: pass it as an argument of its own (delayed(f)(x, y))');
   }
   for (const x of Array.isArray(v) ? v : Object.values(v)) lazyInside(x, depth + 1);
+}
+
+/** An array or a bag (anything that renders to an expression) that is not a delayed value. */
+function isLazy(v: unknown): v is Computable {
+  return v !== null && typeof v === 'object' && !(v instanceof Delayed) && typeof (v as { render?: unknown }).render === 'function';
 }
 
 function check(fn: FunctionRef): void {

@@ -4,6 +4,7 @@
  * map's batches joined into one list. Only the entries the outputs need are lowered, each once.
  */
 import type { CallArg, CallSpec } from '../../engine/kinds/call.js';
+import { TesseraError } from '../../engine/errors.js';
 import { finishGraph } from '../../engine/finish-graph.js';
 import type { Layer, Task, TaskGraph } from '../../engine/graph.js';
 import type { DelayedEntry } from './spec.js';
@@ -46,6 +47,8 @@ export function lowerDelayed(
     } else {
       const deps: string[] = [];
       const args: CallArg[] = e.args.map((a) => {
+        if ('dense' in a) return { dense: a.dense };
+        if ('expr' in a) throw new TesseraError('INTERNAL', `the argument ${a.expr} of delayed '${name}' was not computed before its call`, 'this is a bug, please report it');
         if (!('ref' in a)) return { value: a.value };
         const from = lower(a.ref);
         const first = deps.length;

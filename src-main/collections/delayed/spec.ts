@@ -11,13 +11,24 @@
  *     "total":  { "call": "sum", "args": [{ "ref": "scores" }] }
  *   }
  *
- * An argument `{ "ref": name }` is that entry's value (a map's is the list of its results);
- * `{ "value": x }` is x as it is (for a literal object that has a "ref" key); anything else is a
- * literal. Every entry is computed at most once per job, however many others or outputs use it.
+ * An argument `{ "ref": name }` is that entry's value (a map's is the list of its results), or,
+ * naming a dataset, the dataset's value; `{ "expr": "x.sum(axis=0)" }` is the value of an array
+ * or bag expression over the datasets (computed before the calls: run/run-job.ts); `{ "value": x }`
+ * is x as it is (for a literal object that has a "ref" key); anything else is a literal. Every
+ * entry is computed at most once per job, however many others or outputs use it.
  */
 import { TesseraError } from '../../engine/errors.js';
+import type { DTypeName } from '../../native/addon.js';
 
-export type DelayedArg = { ref: string } | { value: unknown };
+/** An array's elements as the spec's JSON holds them (int64 beyond 2^53 as decimal strings), in C order. */
+export interface DenseLiteral {
+  dtype: DTypeName;
+  shape: number[];
+  values: (number | string | boolean)[];
+}
+
+/** `expr`: an expression not computed yet; `dense`: a computed array argument. */
+export type DelayedArg = { ref: string } | { value: unknown } | { expr: string } | { dense: DenseLiteral };
 
 export type DelayedEntry =
   | { kind: 'call'; fn: string; args: DelayedArg[] }
@@ -28,13 +39,20 @@ const FUNCTION = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 const bad = (msg: string, hint: string) => new TesseraError('BAD_SPEC', msg, hint);
 
-/** Validates the section and returns its entries in an order where every ref comes first. */
-export function parseDelayed(raw: unknown): Map<string, DelayedEntry> {
+/**
+ * Validates the section and returns its entries in an order where every ref comes first. A ref to
+ * one of `datasets` (and not to an entry) is that dataset's expression.
+ */
+export function parseDelayed(raw: unknown, datasets: ReadonlySet<string> = new Set()): Map<string, DelayedEntry> {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw bad('"delayed" must be an object of name -> call', 'for example "delayed": { "a": { "call": "inc", "args": [1] } }');
   const entries = new Map<string, DelayedEntry>();
   for (const [name, e] of Object.entries(raw as Record<string, unknown>)) {
     if (!NAME.test(name)) throw bad(`delayed name '${name}' is not a valid identifier`, 'use letters, digits and _ (not starting with a digit)');
     entries.set(name, parseEntry(name, e));
+  }
+  for (const e of entries.values()) {
+    if (e.kind !== 'call') continue;
+    e.args = e.args.map((a) => ('ref' in a && !entries.has(a.ref) && datasets.has(a.ref) ? { expr: a.ref } : a));
   }
   return ordered(entries);
 }
@@ -72,10 +90,15 @@ function parseArg(where: string, a: unknown): DelayedArg {
     const keys = Object.keys(a);
     if (keys.length === 1 && keys[0] === 'ref') {
       const ref = (a as { ref: unknown }).ref;
-      if (typeof ref !== 'string') throw bad(`${where}: a "ref" must name another delayed entry`, 'for example { "ref": "a" }');
+      if (typeof ref !== 'string') throw bad(`${where}: a "ref" must name another delayed entry or a dataset`, 'for example { "ref": "a" }');
       return { ref };
     }
     if (keys.length === 1 && keys[0] === 'value') return { value: (a as { value: unknown }).value };
+    if (keys.length === 1 && keys[0] === 'expr') {
+      const expr = (a as { expr: unknown }).expr;
+      if (typeof expr !== 'string' || !expr.trim()) throw bad(`${where}: an "expr" must be an array or bag expression over the datasets`, 'for example { "expr": "x.sum(axis=0)" }');
+      return { expr };
+    }
   }
   return { value: a };
 }
@@ -87,7 +110,7 @@ function ordered(entries: Map<string, DelayedEntry>): Map<string, DelayedEntry> 
   const visit = (name: string, from: string | null) => {
     if (out.has(name)) return;
     const e = entries.get(name);
-    if (!e) throw bad(`delayed '${from}' refers to '${name}', which is not a delayed entry`, `the delayed entries: ${[...entries.keys()].join(', ')}`);
+    if (!e) throw bad(`delayed '${from}' refers to '${name}', which is not a delayed entry or a dataset`, `the delayed entries: ${[...entries.keys()].join(', ')}`);
     if (visiting.has(name)) throw bad(`delayed '${name}' depends on itself (through ${[...visiting].join(' -> ')})`, 'a delayed entry can only use entries computed before it');
     visiting.add(name);
     if (e.kind === 'call') for (const a of e.args) if ('ref' in a) visit(a.ref, name);

@@ -20,7 +20,8 @@
  *   encoding: [module, export, version, mode, nargs, ...(tag, ref)]   module/export/version: string
  *             table indices; tag 0: ref = dependency index; tag 1: ref = string index of the
  *             literal's JSON; tag 2: ref = count, then that many dependency indices whose lists
- *             are joined into one argument (a map's batches, in order)
+ *             are joined into one argument (a map's batches, in order); tag 3: ref = string
+ *             index of an array's JSON {dtype, shape, values}, given as {dtype, shape, data}
  */
 import { isAbsolute } from 'node:path';
 import { TesseraError } from '../errors.js';
@@ -29,7 +30,8 @@ import { type DenseValue, readChunkValue, storeValue } from './chunk-value.js';
 import { native, type DTypeName } from '../../native/addon.js';
 import { functionNames, importUserModule, loadFunction, userFunctionFailed } from '../user-modules/load-function.js';
 
-export type CallArg = { dep: number } | { value: unknown } | { concat: number[] };
+/** `dense`: an array given by value (a delayed call's array argument), passed as a DenseValue. */
+export type CallArg = { dep: number } | { value: unknown } | { concat: number[] } | { dense: { dtype: DTypeName; shape: number[]; values: (number | string | boolean)[] } };
 export type CallMode = 'call' | 'each' | 'exports' | 'block';
 
 /** What a map_blocks function is told of its chunk (its second argument), as dask's block_info. */
@@ -60,6 +62,7 @@ export interface CallSpec {
 const DEP = 0;
 const VALUE = 1;
 const CONCAT = 2;
+const DENSE = 3;
 const MODES: readonly CallMode[] = ['call', 'each', 'exports', 'block'];
 
 export const callKind: TaskKind<CallSpec> = {
@@ -75,6 +78,7 @@ export const callKind: TaskKind<CallSpec> = {
     for (const a of spec.args) {
       if ('dep' in a) { w.push(DEP); w.push(a.dep); continue; }
       if ('concat' in a) { w.push(CONCAT); w.push(a.concat.length); w.list(a.concat); continue; }
+      if ('dense' in a) { w.push(DENSE); w.push(ctx.stringIndex(JSON.stringify(a.dense))); continue; }
       const json = JSON.stringify(a.value);
       if (json === undefined) throw new TesseraError('BAD_ARGUMENT', `an argument of ${spec.name} cannot be passed to a worker (${typeof a.value})`, 'pass plain data: numbers, strings, booleans, null, arrays and objects of them');
       w.push(VALUE); w.push(ctx.stringIndex(json));
@@ -109,6 +113,9 @@ async function runCall(task: JsTaskContext): Promise<[number, number, number]> {
       for (let j = 0; j < n; j++) for (const x of value(ids[f[p + 2 + j]]) as unknown[]) joined.push(x); // no spread: a batch may hold millions
       args.push(joined);
       p += 2 + n;
+    } else if (f[p] === DENSE) {
+      args.push(denseValue(JSON.parse(strings[f[p + 1]]) as Extract<CallArg, { dense: unknown }>['dense']));
+      p += 2;
     } else {
       args.push(JSON.parse(strings[f[p + 1]]));
       p += 2;
@@ -136,6 +143,15 @@ const TYPED_FOR: Record<DTypeName, new (n: number) => ArrayBufferView & ArrayLik
   float64: Float64Array, float32: Float32Array, int64: BigInt64Array, int32: Int32Array, int16: Int16Array, int8: Int8Array,
   uint64: BigUint64Array, uint32: Uint32Array, uint16: Uint16Array, uint8: Uint8Array, bool: Uint8Array,
 };
+
+/** An array given by value as the DenseValue a dense chunk reads as: its elements in a typed array of its dtype. */
+function denseValue(d: Extract<CallArg, { dense: unknown }>['dense']): DenseValue {
+  const Typed = TYPED_FOR[d.dtype];
+  const data = new Typed(d.values.length);
+  const big = d.dtype === 'int64' || d.dtype === 'uint64';
+  for (let i = 0; i < d.values.length; i++) (data as unknown as (number | bigint)[])[i] = big ? BigInt(d.values[i]) : Number(d.values[i]);
+  return { dtype: d.dtype, shape: d.shape, data };
+}
 
 /** map_blocks: fn(elements, info) on one chunk; its typed array (or array of numbers) is stored as the output chunk. */
 async function runBlock(task: JsTaskContext, fn: (...a: unknown[]) => unknown, name: string, module: string, input: DenseValue, info: BlockInfo, bytesIn: number): Promise<[number, number, number]> {
