@@ -40,6 +40,8 @@ interface Dense { dtype: string; shape: number[]; data: ArrayLike<number | bigin
 export const describeArray = (a: Dense) => ({ dtype: a.dtype, shape: a.shape, kind: a.data.constructor.name, values: Array.from(a.data, Number) });
 export const pair = (a: unknown, b: unknown) => [a, b];
 export const isEven = (x: number): boolean => x % 2 === 0;
+export const later = async (x: number): Promise<number> => { await new Promise((r) => setTimeout(r, 0)); return x * 10; };
+export const nothing = (): undefined => undefined;
 `;
 
 function project(spec: Record<string, unknown>): string {
@@ -117,6 +119,12 @@ describe('delayed calls of the user\'s functions', () => {
     expect(graph.layers[0].label).toBe('map inc');
   });
 
+  it('a map awaits a function that returns a promise, and keeps what a plain one returns (undefined too)', async () => {
+    const r = await run({ delayed: { xs: { map: 'later', over: [1, 2, 3], batch: 2 }, ns: { map: 'nothing', over: [1, 2], batch: 2 } }, outputs: { xs: 'xs', ns: 'ns' } });
+    expect((r.outputs[0] as { value: unknown }).value).toEqual([10, 20, 30]);
+    expect((r.outputs[1] as { value: unknown }).value).toEqual([null, null]);
+  });
+
   it('a fixed batch size makes that many calls per task', async () => {
     const r = await run({ delayed: { sq: { map: 'square', over: [1, 2, 3, 4, 5, 6, 7], batch: 3 } }, outputs: { sq: 'sq' } });
     expect(r.outputs[0]).toMatchObject({ value: [1, 4, 9, 16, 25, 36, 49] });
@@ -181,7 +189,7 @@ describe('delayed calls of the user\'s functions', () => {
   it('a missing module or function is a typed error before the job runs (exit 2 from the CLI)', async () => {
     const missingFn = await run({ delayed: { a: { call: 'nope', args: [] } }, outputs: { a: 'a' } }).catch((e) => e) as TesseraError;
     expect(missingFn.code).toBe('USER_FUNCTION_NOT_FOUND');
-    expect(missingFn.hint).toBe('its exported functions: add, checked, describeArray, double, histogram, huge, inc, isEven, pair, ramp, square, sumList, total');
+    expect(missingFn.hint).toBe('its exported functions: add, checked, describeArray, double, histogram, huge, inc, isEven, later, nothing, pair, ramp, square, sumList, total');
     expect(missingFn.task).toBeUndefined();
     const dir = project({});
     const job = await buildJob(validateSpec({ tessera: 1, functions: 'gone.ts', delayed: { a: { call: 'inc', args: [1] } }, outputs: { a: 'a' } }), dir, { userCode: true });

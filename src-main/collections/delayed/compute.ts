@@ -107,7 +107,13 @@ export async function computeDelayed(engine: Engine, req: DelayedRequest, opts: 
       const valueOf = (entry: string): unknown => {
         const ids = keys.get(entry)!.map((k) => run.chunks.get(k) ?? engine.keptChunk(k)!);
         if (req.entries.get(entry)!.kind === 'call') return readCallResult(ids[0]);
-        return ids.flatMap((id) => readCallResult(id) as unknown[]);
+        // A loop, not flatMap: flatMap's generic flattening was a quarter of a small map's main-thread time.
+        const out: unknown[] = [];
+        for (const id of ids) {
+          const part = readCallResult(id) as unknown[];
+          for (let i = 0; i < part.length; i++) out.push(part[i]);
+        }
+        return out;
       };
       const outputs = req.outputs.map((o) => output(o.name, valueOf(o.entry)));
       return { ...joinRuns(runs), outputs, layers, batches: reasons };
