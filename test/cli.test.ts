@@ -4,7 +4,7 @@
  * or task, the trace file, and Ctrl-C leaving no partial output.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { numpy } from './helpers/numpy.js';
 import { tempDir } from './helpers/engine.js';
@@ -187,5 +187,25 @@ describe('tessera inspect', () => {
     expect(text.stdout).toMatch(/dtype\s+int16/);
     expect(text.stdout).toMatch(/shape\s+\(5000, 400\)/);
     expect(tessera(['inspect', 'nope.npy'], dir).status).toBe(2);
+  });
+
+  it('takes a folder of text files (no extensions, as the Brown corpus) as a bag of lines, and a folder of JSON lines as records', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'corpus'));
+    writeFileSync(join(dir, 'corpus', 'ca01'), 'The/at Fulton/np-tl\nsaid/vbd Friday/nr\n');
+    writeFileSync(join(dir, 'corpus', 'ca02'), 'an/at investigation/nn\n');
+    writeFileSync(join(dir, 'corpus', '.hidden'), 'not read\n');
+    const corpus = JSON.parse(tessera(['inspect', 'corpus', '--json'], dir).stdout);
+    expect(corpus).toMatchObject({ kind: 'bag', format: 'text', partitions: 2, bytes: 62, firstLines: ['The/at Fulton/np-tl', 'said/vbd Friday/nr'] });
+    expect(corpus.files.map((f: string) => basename(f))).toEqual(['ca01', 'ca02']);
+    mkdirSync(join(dir, 'events'));
+    writeFileSync(join(dir, 'events', 'a.jsonl'), '{"u": 1}\n');
+    expect(JSON.parse(tessera(['inspect', 'events', '--json'], dir).stdout)).toMatchObject({ kind: 'bag', format: 'jsonl' });
+    // A folder of tables stays a table.
+    mkdirSync(join(dir, 'tables'));
+    writeFileSync(join(dir, 'tables', 'a.csv'), 'x,y\n1,2\n');
+    writeFileSync(join(dir, 'tables', 'README.txt'), 'about the tables\n');
+    expect(tessera(['inspect', join(dir, 'tables', '*.csv'), '--json'], dir).status).toBe(0);
+    expect(tessera(['inspect', 'tables', '--json'], dir).stdout).not.toContain('"kind":"bag"');
   });
 });

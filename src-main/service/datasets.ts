@@ -3,8 +3,8 @@
  * expressions can use them, and the web host's uploads (uploads.ts), which are datasets once
  * received. Uploads no kept job reads are pruned at the web host's start.
  *
- * Text and JSON lines (.txt, .log, .md, .jsonl, .ndjson, compressed too) are bags, inspected by
- * the bag collection (files, partitions, lines estimated, the first lines).
+ * Text and JSON lines (.txt, .log, .md, .jsonl, .ndjson, compressed too, or a folder of text files)
+ * are bags, inspected by the bag collection (files, partitions, lines estimated, the first lines).
  * Arrays (.npy) are inspected by the array collection; tables (a .csv/.tsv or Parquet file, or a
  * folder of them) by the dataframe collection's inspect path (`tessera inspect`): the schema with
  * null counts where the format knows them (Parquet footers; CSV: unknown), rows (exact or
@@ -14,7 +14,7 @@ import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { BagDataset, Dataset, TableDataset } from '../api/contract.js';
 import { inspectFile } from '../collections/array/files.js';
-import { inspectText, textFormatOf } from '../collections/bag/index.js';
+import { bagFormatOf, inspectText } from '../collections/bag/index.js';
 import { csvFiles, inspectCsv, inspectParquet, isParquetPath, parquetFiles } from '../collections/dataframe/index.js';
 import { TesseraError } from '../engine/errors.js';
 import type { FileAccess } from './file-access.js';
@@ -34,7 +34,7 @@ async function tableFormat(path: string): Promise<'csv' | 'parquet' | null> {
 
 /** Inspects a file or folder the user chose: an array, a table or a bag, and the files a job over it reads. */
 export async function inspectDataset(path: string): Promise<Inspected> {
-  const bag = textFormatOf(path);
+  const bag = await bagFormatOf(path);
   if (bag) {
     const t = await inspectText(resolve(path), bag);
     const info: Omit<BagDataset, 'name'> = {

@@ -4,7 +4,7 @@ import './kinds/index.js';
 export { type BagComputeOptions, type BagComputeResult, type BagOutput, computeBags, MAX_INLINE_VALUES } from './compute.js';
 export { type BagPlan, type BagSource, evaluateBagOutput, type ProgramPlan, type WordCountPlan } from './evaluate.js';
 export { planRange, planSequence } from './sequence-source.js';
-export { inspectText, type TextInspection, textFormatOf } from './inspect-text.js';
+export { bagFormatOf, inspectText, type TextInspection, textFormatOf } from './inspect-text.js';
 export { BUILTIN_NAMES } from './program/functions.js';
 export type { Builtin } from './program/types.js';
 export { DEFAULT_BLOCKSIZE, planText, type TextPartition, type TextSource } from './text-source.js';

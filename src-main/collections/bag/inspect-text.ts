@@ -5,7 +5,7 @@
  * a bzip2 or zstd file is previewed only when small (it is decompressed whole).
  */
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { native } from '../../native/addon.js';
 import { CODECS, planText } from './text-source.js';
@@ -31,6 +31,24 @@ export function textFormatOf(path: string): 'text' | 'jsonl' | null {
   if (/\.(jsonl|ndjson)$/i.test(name)) return 'jsonl';
   if (/\.(txt|text|log|md)$/i.test(name)) return 'text';
   return null;
+}
+
+/** A folder's files that would make it a table or an array rather than text. */
+const NOT_TEXT = /\.(csv|tsv|parquet|parq|pq|npy|raw|bin)$/i;
+
+/**
+ * What a path is as a bag: a text or JSON-lines file by its name, or a folder of text files (the
+ * Brown corpus's files have no extension): JSON lines when every file is, text otherwise, and
+ * null for a folder holding tables or arrays, or no files.
+ */
+export async function bagFormatOf(path: string): Promise<'text' | 'jsonl' | null> {
+  const byName = textFormatOf(path);
+  if (byName) return byName;
+  const s = await stat(path).catch(() => null);
+  if (!s?.isDirectory()) return null;
+  const files = (await readdir(path, { withFileTypes: true })).filter((e) => !e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name);
+  if (!files.length || files.some((f) => NOT_TEXT.test(f.replace(/\.(gz|bz2|zst|zstd)$/i, '')))) return null;
+  return files.every((f) => textFormatOf(f) === 'jsonl') ? 'jsonl' : 'text';
 }
 
 export async function inspectText(path: string, format: 'text' | 'jsonl'): Promise<TextInspection> {

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { inspectFile } from '../../collections/array/files.js';
-import { inspectText, textFormatOf } from '../../collections/bag/index.js';
+import { bagFormatOf, inspectText } from '../../collections/bag/index.js';
 import { inspectCsv } from '../../collections/dataframe/inspect.js';
 import { inspectParquet } from '../../collections/dataframe/inspect-parquet.js';
 import { isParquetPath } from '../../collections/dataframe/parquet-files.js';
@@ -210,7 +210,7 @@ async function cmdInspect(args: string[], io: Io): Promise<number> {
     }
     return 0;
   }
-  const bag = textFormatOf(positionals[0]);
+  const bag = await bagFormatOf(positionals[0]);
   if (bag) {
     const t = await inspectText(positionals[0], bag);
     if (values.json) io.out(`${JSON.stringify({ path: positionals[0], kind: 'bag', ...t })}\n`);
