@@ -15,6 +15,8 @@ export interface Transport {
   saveExport(jobId: string, what: string, format?: ExportFormat): Promise<void>;
   /** The native open dialog, where there is one (Electron); null in a browser. */
   openDatasets: (() => Promise<Dataset[]>) | null;
+  /** The open dialog for a module of the user's functions, which this window's jobs may then run (Electron); null in a browser, where no code runs. */
+  openFunctionsModule: (() => Promise<string | null>) | null;
   /** Adds a dropped file by its path on this machine (Electron); null in a browser, which uploads it. */
   addDroppedFile: ((file: File) => Promise<Dataset>) | null;
   /** Menu actions (Electron's application menu). */
@@ -40,6 +42,7 @@ interface PreloadApi {
   exportFile(params: unknown): Promise<IpcAnswer>;
   profileJob(params: unknown): Promise<IpcAnswer>;
   openDatasets(): Promise<IpcAnswer>;
+  openFunctionsModule(): Promise<IpcAnswer>;
   saveExport(jobId: string, what: string, format?: ExportFormat): Promise<IpcAnswer>;
   previewDataset(params: unknown): Promise<IpcAnswer>;
   onEvent(listener: (e: string | Uint8Array) => void): void;
@@ -63,6 +66,7 @@ function ipcTransport(api: PreloadApi): Transport {
     onEvent: (l) => api.onEvent((e) => l(decodeMessage(e) as ApiEvent)),
     saveExport: async (jobId, what, format) => { unwrap(await api.saveExport(jobId, what, format)); },
     openDatasets: async () => unwrap<Dataset[]>(await api.openDatasets()),
+    openFunctionsModule: async () => unwrap<{ path: string | null }>(await api.openFunctionsModule()).path,
     onMenu: (l) => api.onMenu(l),
   };
 }
@@ -109,6 +113,7 @@ export function connectWebSocket(): Promise<Transport> {
       onEvent: (l) => { listeners.push(l); },
       saveExport: download,
       openDatasets: null,
+      openFunctionsModule: null,
       addDroppedFile: null,
       onMenu: () => undefined,
     });

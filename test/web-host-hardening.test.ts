@@ -5,6 +5,8 @@
  * still answers a health request on a new connection.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -144,6 +146,22 @@ describe('web host under malformed and hostile WebSocket traffic', () => {
       expect(e.code).toBe('BAD_REQUEST');
       expect(e.hint).not.toMatch(/bug/);
     }
+    c.ws.close();
+  });
+
+  it('never runs a module a job names: the web host has no way to choose code', async () => {
+    const dir = tempDir();
+    const marker = join(dir, 'ran.txt');
+    writeFileSync(join(dir, 'evil.mjs'), `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'imported');\nexport const f = (b) => b;\n`);
+    const c = await client();
+    const events: { event?: string; data?: { jobId?: string; error?: { code: string } } }[] = [];
+    c.ws.on('message', (d, binary) => { if (!binary) events.push(JSON.parse(d.toString())); });
+    const spec = { tessera: 1, functions: join(dir, 'evil.mjs'), datasets: { x: { arange: 4 } }, delayed: { a: { call: 'f', args: [1] } }, outputs: { y: 'x.map_blocks(f)', a: 'a' } };
+    const r = await c.call('runJob', { spec, options: {} });
+    const jobId = (r.result as { jobId: string }).jobId;
+    await expect.poll(() => events.find((e) => e.event === 'job.failed' && e.data?.jobId === jobId), { timeout: 20_000 }).toBeTruthy();
+    expect(events.find((e) => e.event === 'job.failed')!.data!.error!.code).toBe('USER_CODE_FORBIDDEN');
+    expect(existsSync(marker)).toBe(false);
     c.ws.close();
   });
 

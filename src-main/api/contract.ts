@@ -12,6 +12,10 @@ export const JobSpecSchema = z.object({
   tessera: z.literal(1),
   datasets: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
   outputs: z.record(z.string(), z.string()),
+  /** A module of the user's functions: runs only if the user chose it in the desktop app's dialog. */
+  functions: z.string().max(4096).optional(),
+  /** Calls of its functions (collections/delayed/spec.ts validates them). */
+  delayed: z.record(z.string(), z.unknown()).optional(),
 });
 export type JobSpecInput = z.infer<typeof JobSpecSchema>;
 

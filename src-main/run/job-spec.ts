@@ -79,6 +79,9 @@ export interface BuiltJob {
 
 export type DelayedArgPlan = { key: string; src: string } & ({ array: Node } | { bag: BagPlan });
 
+/** Whether a job may run a module's functions: all (true), none, or those a predicate of its absolute path allows. */
+export type UserCodeCheck = boolean | ((modulePath: string) => boolean);
+
 /** Picks the byte size of an "auto" chunking (profile/auto-chunks.ts). */
 export type AutoChunkChooser = (d: { dataset: string; totalBytes: number; spec: JobSpec }) => Promise<{ bytes: number; reason: string }>;
 
@@ -201,9 +204,11 @@ export interface BuildOptions {
   readable?: ReadableCheck;
   /**
    * Whether the user's functions the spec names may run: only a caller that took the spec from
-   * the user on this machine says so (the CLI). Unset, a spec naming "functions" is refused.
+   * the user on this machine says so (the CLI: true), or, for a window, the modules the user chose
+   * in the desktop app's dialog (a predicate of the module's absolute path). Unset, a spec naming
+   * "functions" is refused.
    */
-  userCode?: boolean;
+  userCode?: UserCodeCheck;
 }
 
 /** Runs an evaluator of output `name`'s text: a position its error marks is in that output. */
@@ -250,13 +255,17 @@ function buildSequence(d: Record<string, unknown>): BagSource {
  * (the CLI) runs them: a window's job may not yet, since a page must never get an upload executed
  * and the window has no way yet to name a module as code.
  */
-async function buildDelayed(spec: JobSpec, baseDir: string, userCode: boolean): Promise<{ module: FunctionsModule; entries: Map<string, DelayedEntry> } | null> {
+async function buildDelayed(spec: JobSpec, baseDir: string, userCode: UserCodeCheck): Promise<{ module: FunctionsModule; entries: Map<string, DelayedEntry> } | null> {
   if (spec.functions === undefined) return null;
-  if (!userCode) {
-    throw new TesseraError('USER_CODE_FORBIDDEN', 'this job may not run user functions ("functions" in the spec): only jobs run with the CLI can (a window\'s jobs cannot yet)',
-      'run the job with the CLI: tessera run job.json');
-  }
   const path = isAbsolute(spec.functions) ? spec.functions : resolve(baseDir, spec.functions);
+  if (userCode === false) {
+    throw new TesseraError('USER_CODE_FORBIDDEN', 'this job may not run user functions ("functions" in the spec): only the CLI, the TypeScript API and the desktop app run them',
+      'run the job with the CLI (tessera run job.json), or choose the module in the desktop app (File > Open Functions Module); the web host never runs code it was sent');
+  }
+  if (typeof userCode === 'function' && !userCode(path)) {
+    throw new TesseraError('USER_CODE_FORBIDDEN', `this window was not given the module ${path} to run`,
+      'choose it in the desktop app with File > Open Functions Module (the web host never runs code it was sent)');
+  }
   return { module: { path, version: await moduleVersion(path) }, entries: spec.delayed ? parseDelayed(spec.delayed, new Set(Object.keys(spec.datasets ?? {}))) : new Map() };
 }
 

@@ -7,7 +7,7 @@
 import { TesseraError } from '../engine/errors.js';
 import type { Backend } from './backend.js';
 import { type DatasetChunking, describeChunking } from './chunking.js';
-import { type AutoChunkChooser, type BuiltJob, buildJob, type ReadableCheck, validateSpec } from './job-spec.js';
+import { type AutoChunkChooser, type BuiltJob, buildJob, type ReadableCheck, type UserCodeCheck, validateSpec } from './job-spec.js';
 import { type JobResult, jobWarnings, type RunJobOptions, runBuiltJob } from './run-job.js';
 
 /**
@@ -36,8 +36,8 @@ export interface RunSpecOptions extends RunJobOptions {
   autoChunks?: AutoChunksFor;
   /** Which files the job may read (a window's jobs); unset, any file the spec names. */
   readable?: ReadableCheck;
-  /** Whether the job may run the user's functions its spec names (the CLI: yes; a window: never). */
-  userCode?: boolean;
+  /** Whether the job may run the user's functions its spec names (the CLI: yes; a window: the modules chosen in the desktop app's dialog). */
+  userCode?: UserCodeCheck;
   /** Called once the job is built, before anything runs. */
   onPlanned?: (planned: PlannedRun) => void;
 }

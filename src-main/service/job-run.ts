@@ -26,6 +26,8 @@ export interface JobRunContext {
   /** Each job's folder (large outputs, exports) is `jobsDir/<jobId>`. */
   jobsDir: string;
   readable?: ReadableCheck;
+  /** The user's modules a job may run: those chosen in the desktop app's dialog (none on the web host). */
+  userCode?: (modulePath: string) => boolean;
 }
 
 export async function runJobForWindow(ctx: JobRunContext, jobId: string, spec: JobSpecInput, options: RunOptions, signal: AbortSignal, emit: Emit): Promise<void> {
@@ -37,7 +39,7 @@ export async function runJobForWindow(ctx: JobRunContext, jobId: string, spec: J
     const backend = await ctx.backends.forJob(options);
     let planned: PlannedRun | undefined;
     const run = await runSpec(backend, spec, {
-      baseDir: ctx.baseDir, outDir: join(ctx.jobsDir, jobId), memoryLimit, autoChunks: ctx.autoChunks, readable: ctx.readable,
+      baseDir: ctx.baseDir, outDir: join(ctx.jobsDir, jobId), memoryLimit, autoChunks: ctx.autoChunks, readable: ctx.readable, userCode: ctx.userCode,
       bus: batches.bus, log: batches.log, signal,
       onPlanned: (p) => { planned = p; },
       onGraph: (g) => {

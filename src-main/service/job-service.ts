@@ -9,7 +9,8 @@
  * - datasets.ts: dropped and opened files, and the web host's uploads;
  * - exports.ts: a finished job's outputs, trace and report as files.
  */
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { Dataset, ExportFormat, JobSpecInput, Result, RunOptions } from '../api/contract.js';
 import { API_VERSION } from '../api/contract.js';
 import { expressionVocabulary } from '../collections/array/index.js';
@@ -59,6 +60,8 @@ export class JobService {
   private readonly exports: JobExports;
   private readonly jobRuns: JobRunContext;
   private readonly profileRuns: ProfileRunContext;
+  /** Modules of the user's functions chosen in the desktop app's dialog: the only code a window's job may run. */
+  private readonly functionModules = new Set<string>();
 
   /** `hostEngine` stays the host's to close; the service closes the engines it starts. */
   constructor(hostEngine: Engine, private readonly opts: JobServiceOptions) {
@@ -73,7 +76,10 @@ export class JobService {
     // Which files a job may read: those the file access allows, or any without one.
     const readable: ReadableCheck | undefined = fileAccess ? (path) => fileAccess.check(path) : undefined;
     this.exports = new JobExports(jobsDir, this.history, profileReports, () => this.backends.host, { baseDir: opts.baseDir, readable });
-    this.jobRuns = { backends: this.backends, history: this.history, autoChunks: autoChunksFrom(profiles), baseDir: opts.baseDir, jobsDir, readable };
+    this.jobRuns = {
+      backends: this.backends, history: this.history, autoChunks: autoChunksFrom(profiles), baseDir: opts.baseDir, jobsDir, readable,
+      userCode: (path) => this.functionModules.has(path),
+    };
     this.profileRuns = { backends: this.backends, profiles, profileReports, baseDir: opts.baseDir, readable };
   }
 
@@ -102,6 +108,20 @@ export class JobService {
 
   getJob(jobId: string): Promise<Result<'getJob'>> {
     return this.history.get(jobId);
+  }
+
+  /**
+   * Lets the window's jobs run a module of the user's functions, which the user chose in the
+   * desktop app's open dialog (hosts/electron/dialogs.ts; no API method reaches this, so the web
+   * host never runs code it was sent). Returns the module's absolute path, for the job's "functions".
+   */
+  async allowFunctionsModule(path: string): Promise<string> {
+    const abs = resolve(path);
+    if (!/\.(ts|mts|js|mjs|cjs)$/.test(abs)) throw new TesseraError('BAD_ARGUMENT', `${abs} is not a module of functions`, 'choose a .ts, .mts, .js, .mjs or .cjs file');
+    const s = await stat(abs).catch(() => null);
+    if (!s?.isFile()) throw new TesseraError('FILE_NOT_FOUND', `no such file: ${abs}`, 'choose the module again');
+    this.functionModules.add(abs);
+    return abs;
   }
 
   /** Inspects a file the user dropped or opened, and lists it under a name usable in expressions. */

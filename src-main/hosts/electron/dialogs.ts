@@ -1,6 +1,8 @@
 /**
- * The Electron host's native dialogs, behind two IPC channels the preload names: open data sets
- * (the open-file dialog; each chosen file is inspected and listed, as a drop would) and save an
+ * The Electron host's native dialogs, behind IPC channels the preload names: open data sets
+ * (the open-file dialog; each chosen file is inspected and listed, as a drop would), open a module
+ * of the user's functions (the one way a window's jobs may run code: the user chose the file on
+ * this machine; JobService.allowFunctionsModule) and save an
  * export (an output as .npy or the trace) where the user picks, copied through a temp file and a
  * rename so a crash never leaves half an export there. Requests are accepted only from the
  * app's own window, through the same guard as the API channel (ipc.ts).
@@ -14,6 +16,7 @@ import { guardedHandler } from './ipc.js';
 
 export const OPEN_DATASETS_CHANNEL = 'tessera:open-datasets';
 export const SAVE_EXPORT_CHANNEL = 'tessera:save-export';
+export const OPEN_FUNCTIONS_CHANNEL = 'tessera:open-functions';
 
 export type DialogApi = Pick<Dialog, 'showOpenDialog' | 'showSaveDialog'>;
 
@@ -27,6 +30,15 @@ export function registerDialogs(ipcMain: Pick<IpcMain, 'handle'>, service: JobSe
     const added: Dataset[] = [];
     for (const path of chosen.filePaths) added.push(await service.addDataset(path));
     return added;
+  }));
+
+  ipcMain.handle(OPEN_FUNCTIONS_CHANNEL, guardedHandler(isAppWindow, async (): Promise<{ path: string | null }> => {
+    const chosen = await dialog.showOpenDialog({
+      title: 'Open a module of your functions', properties: ['openFile'],
+      filters: [{ name: 'TypeScript or JavaScript modules', extensions: ['ts', 'mts', 'js', 'mjs', 'cjs'] }],
+    });
+    if (chosen.canceled || !chosen.filePaths.length) return { path: null };
+    return { path: await service.allowFunctionsModule(chosen.filePaths[0]) };
   }));
 
   ipcMain.handle(SAVE_EXPORT_CHANNEL, guardedHandler(isAppWindow, async (_event, jobId, what, format): Promise<{ saved: string | null }> => {

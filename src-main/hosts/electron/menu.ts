@@ -6,7 +6,7 @@
 import type { MenuItemConstructorOptions, WebContents } from 'electron';
 
 export const MENU_CHANNEL = 'tessera:menu';
-export type MenuAction = 'open-datasets' | 'export-trace' | 'run' | 'cancel';
+export type MenuAction = 'open-datasets' | 'open-functions' | 'export-trace' | 'run' | 'cancel';
 
 export function menuTemplate(send: (action: MenuAction) => void, platform: string = process.platform): MenuItemConstructorOptions[] {
   const mac = platform === 'darwin';
@@ -16,6 +16,7 @@ export function menuTemplate(send: (action: MenuAction) => void, platform: strin
       label: 'File',
       submenu: [
         { label: 'Open Data Sets…', accelerator: 'CmdOrCtrl+O', click: () => send('open-datasets') },
+        { label: 'Open Functions Module…', click: () => send('open-functions') },
         { label: 'Export Trace…', accelerator: 'CmdOrCtrl+E', click: () => send('export-trace') },
         { type: 'separator' },
         mac ? { role: 'close' } : { role: 'quit' },

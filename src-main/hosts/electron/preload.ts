@@ -9,6 +9,7 @@ const REQUEST_CHANNEL = 'tessera:request';
 const EVENT_CHANNEL = 'tessera:event';
 const OPEN_DATASETS_CHANNEL = 'tessera:open-datasets';
 const SAVE_EXPORT_CHANNEL = 'tessera:save-export';
+const OPEN_FUNCTIONS_CHANNEL = 'tessera:open-functions';
 const MENU_CHANNEL = 'tessera:menu';
 
 const call = (method: string) => (params: unknown = {}) => ipcRenderer.invoke(REQUEST_CHANNEL, method, params);
@@ -26,6 +27,8 @@ export const api = {
   profileJob: call('profileJob'),
   /** The open-file dialog: the chosen files are inspected and listed. */
   openDatasets: () => ipcRenderer.invoke(OPEN_DATASETS_CHANNEL),
+  /** The open-file dialog for a module of the user's functions, which the window's jobs may then run: { path } (null: cancelled). */
+  openFunctionsModule: () => ipcRenderer.invoke(OPEN_FUNCTIONS_CHANNEL),
   /** The save dialog for an output (.npy; a table as format "csv" or "parquet") or, with what = "trace", the job's trace. */
   saveExport: (jobId: string, what: string, format?: string) => ipcRenderer.invoke(SAVE_EXPORT_CHANNEL, jobId, what, format),
   /** Menu actions (open data sets, export trace, run, cancel). */
