@@ -5,6 +5,10 @@ import type { ApiEvent } from '../../dist/src-main/api/contract.js';
 import GraphPanel from '../../src-renderer/components/GraphPanel.vue';
 import { applyEvent, job, resetJob } from '../../src-renderer/job-store';
 import { realJobEvents } from './real-job';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const EXAMPLES = resolve('examples/delayed');
 
 let events: ApiEvent[];
 beforeAll(async () => {
@@ -28,6 +32,18 @@ describe('graph panel', () => {
     expect(started.layers.reduce((n, l) => n + l.tasks, 0)).toBe(started.tasks);
     // Done: every layer's progress bar is full.
     for (const bar of w.findAll('rect.progress')) expect(Number(bar.attributes('width'))).toBe(150);
+  });
+
+  it('draws a delayed job node by node with its functions, like dask\'s visualize()', async () => {
+    const spec = JSON.parse(readFileSync(join(EXAMPLES, 'job.json'), 'utf8'));
+    const delayedEvents = await realJobEvents({ ...spec, functions: join(EXAMPLES, 'pipeline.ts') }, {}, join(EXAMPLES, 'pipeline.ts'));
+    expect(delayedEvents.at(-1)!.event).toBe('job.done');
+    resetJob(delayedEvents[0].data.jobId);
+    for (const e of delayedEvents) applyEvent(e);
+    const w = mount(GraphPanel);
+    const count = (label: string) => w.findAll(`[data-testid="graph-node-${label}"]`).length;
+    expect([count('inc()'), count('double()'), count('add()'), count('total()')]).toEqual([5, 5, 5, 1]);
+    expect(w.findAll('path.edge').length).toBe(15); // each add reads an inc and a double; total reads the five adds
   });
 
   it('expands to one node per task with an edge per dependency', async () => {

@@ -13,10 +13,12 @@ import { tempDir } from '../helpers/engine.js';
 // Under happy-dom, module URLs are not file URLs: name the built worker script by path.
 const WORKER = pathToFileURL(resolve('dist/src-main/engine/worker.js'));
 
-export async function realJobEvents(spec: object, options: object = {}): Promise<ApiEvent[]> {
+/** `functionsModule`: a module the job may run, as if chosen in the desktop app's dialog. */
+export async function realJobEvents(spec: object, options: object = {}, functionsModule?: string): Promise<ApiEvent[]> {
   const engine = await Engine.start({ workers: 2, workerUrl: WORKER });
   try {
     const service = new JobService(engine, { host: 'web', dataDir: tempDir(), baseDir: tempDir() });
+    if (functionsModule) await service.allowFunctionsModule(functionsModule);
     const events: ApiEvent[] = [];
     await new Promise<void>((done) => {
       service.runJob(spec as never, { memoryLimit: null, workers: null, scheduler: 'threads', ...options }, (e) => {
