@@ -39,6 +39,8 @@ export const huge = (): bigint => 2n ** 70n;
 interface Dense { dtype: string; shape: number[]; data: ArrayLike<number | bigint> }
 export const describeArray = (a: Dense) => ({ dtype: a.dtype, shape: a.shape, kind: a.data.constructor.name, values: Array.from(a.data, Number) });
 export const pair = (a: unknown, b: unknown) => [a, b];
+export const spell = (a: Dense) => Array.from(a.data as ArrayLike<number>, (v) => (Object.is(v, -0) ? '-0' : String(v)));
+export const kindOf = (v: unknown) => [typeof v, String(v)];
 export const isEven = (x: number): boolean => x % 2 === 0;
 export const later = async (x: number): Promise<number> => { await new Promise((r) => setTimeout(r, 0)); return x * 10; };
 export const nothing = (): undefined => undefined;
@@ -139,10 +141,18 @@ describe('delayed calls of the user\'s functions', () => {
         turned: { call: 'describeArray', args: [{ expr: 'x.reshape(2, 5).T * 1.5' }] },
         sums: { call: 'pair', args: [{ expr: 'x.sum()' }, { expr: 't.filter(isEven).map(inc).sum()' }] },
         listed: { call: 'sumList', args: [{ expr: 't.filter(isEven)' }] },
+        special: { call: 'spell', args: [{ expr: 'where(x < 5, -(x / 0), -(x * 0.0))' }] },
+        big: { call: 'kindOf', args: [{ expr: 'x.sum() + 9007199254740993' }] },
+        inf: { call: 'kindOf', args: [{ expr: 'x.sum() / 0' }] },
+        unused: { call: 'kindOf', args: [{ expr: 'x.map_blocks(nope)' }] },
       },
-      outputs: { whole: 'whole', turned: 'turned', sums: 'sums', listed: 'listed' },
+      outputs: { whole: 'whole', turned: 'turned', sums: 'sums', listed: 'listed', special: 'special', big: 'big', inf: 'inf' },
     });
-    const [whole, turned, sums, listed] = r.outputs as { value: unknown }[];
+    const [whole, turned, sums, listed, special, big, inf] = r.outputs as { value: unknown }[];
+    // NaN, infinities and -0 cross as they are (numpy's np.where(x < 5, -(x / 0), -(x * 0.0))).
+    expect(special.value).toEqual(['NaN', '-Infinity', '-Infinity', '-Infinity', '-Infinity', '-0', '-0', '-0', '-0', '-0']);
+    expect(big.value).toEqual(['bigint', '9007199254741038']);
+    expect(inf.value).toEqual(['number', 'Infinity']);
     expect(whole.value).toEqual({ dtype: 'int64', shape: [10], kind: 'BigInt64Array', values: numpy('np.arange(10)') });
     expect(turned.value).toEqual({ dtype: 'float64', shape: [5, 2], kind: 'Float64Array', values: numpy('(np.arange(10).reshape(2, 5).T * 1.5).ravel()') });
     expect(sums.value).toEqual([45, 100]);
@@ -158,6 +168,8 @@ describe('delayed calls of the user\'s functions', () => {
     expect(table.message).toBe("delayed 'a', argument 1 reads the table 'c': a delayed argument is an array or bag expression");
     const typo = await run({ datasets: { x: { arange: 4 } }, delayed: { a: { call: 'describeArray', args: [{ expr: 'x.summ()' }] } }, outputs: { a: 'a' } }).catch((e) => e) as TesseraError;
     expect(typo.message).toContain("delayed 'a', argument 1 (x.summ()): array has no attribute 'summ'");
+    const cut = await run({ datasets: { x: { arange: 4 } }, delayed: { a: { call: 'describeArray', args: [{ expr: 'x.sum(' }] } }, outputs: { a: 'a' } }).catch((e) => e) as TesseraError;
+    expect(cut.message).toMatch(/^delayed 'a', argument 1 \(x\.sum\(\): /);
   });
 
   it('returns typed arrays as array outputs and other values as JSON says them', async () => {
@@ -189,7 +201,7 @@ describe('delayed calls of the user\'s functions', () => {
   it('a missing module or function is a typed error before the job runs (exit 2 from the CLI)', async () => {
     const missingFn = await run({ delayed: { a: { call: 'nope', args: [] } }, outputs: { a: 'a' } }).catch((e) => e) as TesseraError;
     expect(missingFn.code).toBe('USER_FUNCTION_NOT_FOUND');
-    expect(missingFn.hint).toBe('its exported functions: add, checked, describeArray, double, histogram, huge, inc, isEven, later, nothing, pair, ramp, square, sumList, total');
+    expect(missingFn.hint).toBe('its exported functions: add, checked, describeArray, double, histogram, huge, inc, isEven, kindOf, later, nothing, pair, ramp, spell, square, sumList, total');
     expect(missingFn.task).toBeUndefined();
     const dir = project({});
     const job = await buildJob(validateSpec({ tessera: 1, functions: 'gone.ts', delayed: { a: { call: 'inc', args: [1] } }, outputs: { a: 'a' } }), dir, { userCode: true });

@@ -18,9 +18,10 @@ import { LocalBackend } from '../dist/src-main/run/local-backend.js';
 import { tempDir } from './helpers/engine.js';
 
 const dir = tempDir('tessera-map-blocks-');
-writeFileSync(join(dir, 'blocks.ts'), `
+const SOURCE = `
 interface BlockInfo { dtype: string; shape: number[]; index: number[]; offset: number[] }
 export const double = (b: Float64Array): Float64Array => b.map((v) => 2 * v);
+export const ident = <T>(b: T): T => b;
 /** Each element plus its row number in the whole array (from the chunk's offset). */
 export function addRow(b: Float64Array, info: BlockInfo): Float64Array {
   const cols = info.shape[1];
@@ -34,7 +35,11 @@ export function failOnSecond(b: Float64Array, info: BlockInfo): Float64Array {
 }
 export const tooShort = (b: Float64Array): Float64Array => b.subarray(1);
 export const wrongType = (b: Float64Array): Int32Array => Int32Array.from(b);
-`);
+/** Named as numpy's sqrt: in map_blocks the name is the module's. */
+export const sqrt = (b: Float64Array): Float64Array => b.map((v) => -v);
+export const halves = (b: Int32Array): number[] => Array.from(b, (v) => v / 2);
+`;
+writeFileSync(join(dir, 'blocks.ts'), SOURCE);
 
 /** numpy's values of `code` (a Python expression over np), as JSON. */
 function numpy(code: string): unknown {
@@ -73,6 +78,13 @@ describe('map_blocks', () => {
     expect(r.layers.filter((l) => l.label === 'map_blocks double').map((l) => l.tasks)).toEqual([4, 4]);
   });
 
+  it('runs on a table column used as an array (chunks kept from the table job)', async () => {
+    writeFileSync(join(dir, 't.csv'), `a,b\n${Array.from({ length: 400 }, (_, i) => `${i},${i % 3}`).join('\n')}\n`);
+    const r = await run(two, { t: { csv: 't.csv', blocksize: '1KiB' } }, { y: 't.a.values.astype("float64").map_blocks(double).sum()', z: 't.a.values.map_blocks(ident)' });
+    expect(values(r, 0)).toBe(numpy('(np.arange(400.0) * 2).sum()'));
+    expect(values(r, 1)).toEqual(numpy('np.arange(400)'));
+  });
+
   it('equals numpy for any shape, chunking and worker count', async () => {
     const case_ = fc.record({
       shape: fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 3 }),
@@ -101,7 +113,8 @@ describe('map_blocks', () => {
     expect(thrown.code).toBe('USER_FUNCTION_FAILED');
     expect(thrown.message).toContain('failOnSecond');
     expect(thrown.message).toContain('threw on the chunk at index [1] (offset [3], shape [3]): chunk 1 is bad');
-    expect(thrown.userStack).toContain(`${join(dir, 'blocks.ts')}:12:`); // the throw, in the .ts source
+    const throwLine = SOURCE.split('\n').findIndex((l) => l.includes('throw new RangeError')) + 1;
+    expect(thrown.userStack).toContain(`${join(dir, 'blocks.ts')}:${throwLine}:`); // the throw, in the .ts source
     expect(thrown.task).toMatch(/^map_blocks|blocks-\d+/);
 
     const short = await run(one, ds, { y: 'x.map_blocks(tooShort)' }).catch((e) => e) as TesseraError;
@@ -112,8 +125,17 @@ describe('map_blocks', () => {
     expect(typed.hint).toContain("dtype='float32'");
 
     // Not a user function, and user functions are not callable in expressions.
-    await expect(run(one, ds, { y: 'x.map_blocks(sqrt)' })).rejects.toThrow(/map_blocks\(\) takes a function of the job's module/);
-    await expect(run(one, ds, { y: 'double(x)' })).rejects.toThrow(/runs on chunks in the workers/);
+    await expect(run(one, ds, { y: 'x.map_blocks(3)' })).rejects.toThrow(/map_blocks\(\) takes a function of the job's module/);
+    // A list for an integer chunk must hold integers of its dtype.
+    const halves = await run(one, ds, { y: 'x.astype("int32").map_blocks(halves)' }).catch((e) => e) as TesseraError;
+    expect(halves.message).toContain('returned 0.5 in a list for an int32 chunk (item 1)');
+    const called = await run(one, ds, { y: 'double(x)' }).catch((e) => e) as TesseraError;
+    expect(called.code).toBe('UNKNOWN_NAME');
+    expect(called.hint).toContain('x.map_blocks(double)');
+    // A typo is still a typo with a module named; an export named as numpy's sqrt is the export in map_blocks.
+    expect((await run(one, ds, { y: 'x + yy' }).catch((e) => e) as TesseraError).code).toBe('UNKNOWN_NAME');
+    const named = await run(one, ds, { y: 'x.map_blocks(sqrt).sum()', z: 'sqrt(x).max()' });
+    expect([values(named, 0), values(named, 1)]).toEqual([-45, 3]);
     // The next job runs normally.
     expect(values(await run(two, ds, { y: 'x.map_blocks(double).max()' }), 0)).toBe(18);
   });

@@ -270,29 +270,36 @@ async function buildDelayed(spec: JobSpec, baseDir: string, userCode: UserCodeCh
 }
 
 /**
- * Plans the delayed calls' expression arguments as array or bag outputs, and points each argument
- * at its plan's key. Tables are not taken yet: their values are not one JS value a function could get.
+ * Plans the expression arguments of the delayed calls the outputs use (`wanted`, and what they
+ * read) as array or bag outputs, and points each argument at its plan's key. Tables are not taken
+ * yet: their values are not one JS value a function could get.
  */
-function planDelayedArgs(entries: Map<string, DelayedEntry>, ev: Evaluator, bags: ReadonlyMap<string, BagSource>, tables: ReadonlyMap<string, TableNode>, module: FunctionsModule): DelayedArgPlan[] {
+function planDelayedArgs(entries: Map<string, DelayedEntry>, wanted: readonly string[], ev: Evaluator, bags: ReadonlyMap<string, BagSource>, tables: ReadonlyMap<string, TableNode>, module: FunctionsModule): DelayedArgPlan[] {
   const plans: DelayedArgPlan[] = [];
-  for (const [name, e] of entries) {
-    if (e.kind !== 'call') continue;
+  const seen = new Set<string>();
+  const visit = (name: string): void => {
+    const e = entries.get(name);
+    if (seen.has(name) || !e) return;
+    seen.add(name);
+    if (e.kind !== 'call') return;
     e.args = e.args.map((a, i) => {
+      if ('ref' in a) visit(a.ref);
       if (!('expr' in a)) return a;
       const key = `__arg_${name}_${i}`;
       const where = `delayed '${name}', argument ${i + 1}`;
-      const reads = namesIn(parseExpression(a.expr));
-      const table = [...reads].find((n) => tables.has(n));
-      if (table) throw specError(`${where} reads the table '${table}': a delayed argument is an array or bag expression`, 'compute the table as an output of its own');
       try {
+        const reads = namesIn(parseExpression(a.expr));
+        const table = [...reads].find((n) => tables.has(n));
+        if (table) throw specError(`${where} reads the table '${table}': a delayed argument is an array or bag expression`, 'compute the table as an output of its own');
         plans.push([...reads].some((n) => bags.has(n)) ? { key, src: a.expr, bag: evaluateBagOutput(a.expr, bags, module) } : { key, src: a.expr, array: ev.evaluateOutput(a.expr) });
       } catch (err) {
-        if (err instanceof TesseraError) err.message = `${where} (${a.expr}): ${err.message}`;
+        if (err instanceof TesseraError && !err.message.startsWith(where)) err.message = `${where} (${a.expr}): ${err.message}`;
         throw err;
       }
       return { expr: key };
     });
-  }
+  };
+  wanted.forEach(visit);
   return plans;
 }
 
@@ -371,6 +378,6 @@ async function buildOnce(spec: JobSpec, baseDir: string, { readable, userCode = 
     }
   }
   const delayed = user && delayedOutputs.length ? { module: user.module, entries: user.entries, outputs: delayedOutputs } : null;
-  const delayedArgs = delayed ? planDelayedArgs(delayed.entries, ev, bags, tables, user!.module) : [];
+  const delayedArgs = delayed ? planDelayedArgs(delayed.entries, delayedOutputs.map((o) => o.entry), ev, bags, tables, user!.module) : [];
   return { ctx, datasets, outputs, tables, tableOutputs, bridges, deferred, delayed, bags, bagOutputs, order: Object.keys(spec.outputs), autoChunks: [], module: user?.module ?? null, delayedArgs };
 }

@@ -9,6 +9,8 @@ import type { ComputeOptions } from '../engine/engine.js';
 import { joinRuns } from '../engine/join-runs.js';
 import type { ComputeResult } from '../collections/array/compute.js';
 import { itemsize } from '../collections/array/dtype.js';
+import { flatten, fromScalar, type Scalar, typedArray } from '../collections/array/values.js';
+import type { DTypeName } from '../native/addon.js';
 import { formatBytes } from '../api/format-bytes.js';
 import { largest, product } from '../collections/array/grid.js';
 import type { Backend, DenseTables } from './backend.js';
@@ -108,8 +110,8 @@ async function withArgumentValues(backend: Backend, job: BuiltJob, compute: Comp
     const r = await backend.computeArrays(arrays, compute);
     runs.push(r);
     for (const o of r.outputs) {
-      if (o.kind === 'scalar') values.set(o.name, { value: o.value });
-      else values.set(o.name, { dense: { dtype: o.dtype, shape: o.shape, values: flatten(o.values) } });
+      const shape = o.kind === 'scalar' ? [] : o.shape;
+      values.set(o.name, { dense: { dtype: o.dtype, shape, base64: elementBytes(o.dtype, o.kind === 'scalar' ? [o.value as Scalar] : flatten(o.values!)).toString('base64') } });
     }
   }
   const bags = job.delayedArgs.flatMap((a) => ('bag' in a ? [{ name: a.key, plan: a.bag }] : []));
@@ -126,13 +128,13 @@ async function withArgumentValues(backend: Backend, job: BuiltJob, compute: Comp
   return { ...job.delayed!, entries };
 }
 
-/** Nested lists of an array's values, flat in C order. */
-function flatten(v: unknown): (number | string | boolean)[] {
-  if (!Array.isArray(v)) return [v as number];
-  const out: (number | string | boolean)[] = [];
-  const walk = (x: unknown) => { if (Array.isArray(x)) for (const y of x) walk(y); else out.push(x as number); };
-  walk(v);
-  return out;
+/** An output's values (JSON scalars: "nan", "inf", decimal strings for big integers) as its elements' bytes. */
+function elementBytes(dtype: DTypeName, flat: Scalar[]): Buffer {
+  const buffer = new ArrayBuffer(flat.length * itemsize(dtype));
+  const data = typedArray(dtype, buffer) as unknown as (number | bigint)[];
+  const big = dtype === 'int64' || dtype === 'uint64';
+  for (let i = 0; i < flat.length; i++) data[i] = big ? BigInt(flat[i] as number | string) : fromScalar(flat[i]);
+  return Buffer.from(buffer);
 }
 
 /** Bag outputs: counts, and lists inline or (over 10,000 values) written to OUT/NAME.jsonl. */

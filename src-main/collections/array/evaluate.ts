@@ -106,12 +106,11 @@ export class Evaluator {
       case 'attr': return this.attribute(this.eval(ast.obj), ast.name);
       case 'call': {
         const fn = this.eval(ast.fn);
-        if (fn.k === 'user') {
-          throw new TesseraError('TYPE_ERROR', `${fn.name} is a function of ${this.module!.path}: it runs on chunks in the workers, not in an expression`,
-            `apply it to each chunk: x.map_blocks(${fn.name}), or call it in "delayed"`);
-        }
         if (fn.k !== 'fn') throw new TesseraError('TYPE_ERROR', `${describe(fn)} is not callable`, '');
-        const args: Args = { pos: ast.args.map((a) => this.eval(a)), kw: new Map(ast.kwargs.map((k) => [k.name, this.eval(k.value)])), at: ast };
+        // map_blocks's function is a bare name of the job's module, even where numpy has the name (sqrt, clip).
+        const funcSlot = fn.name === 'map_blocks' && this.module ? (ast.args[0] ?? ast.kwargs.find((k) => k.name === 'func')?.value) : undefined;
+        const value = (a: Ast) => (a === funcSlot && a.t === 'name' && !this.datasets.has(a.name) ? { k: 'user', name: a.name } as Value : this.eval(a));
+        const args: Args = { pos: ast.args.map(value), kw: new Map(ast.kwargs.map((k) => [k.name, value(k.value)])), at: ast };
         return this.call(fn.name, fn.self, args);
       }
       case 'index': {
@@ -224,10 +223,10 @@ export class Evaluator {
     if (ds) return { k: 'array', node: ds };
     const v = globalValue(name);
     if (v) return v;
-    // Any other name may be an export of the job's module: checked in a worker before a task runs.
-    if (this.module) return { k: 'user', name };
     const names = [...this.datasets.keys()];
-    throw new TesseraError('UNKNOWN_NAME', `name '${name}' is not defined`, names.length ? `datasets in this job: ${names.join(', ')}` : 'define it under "datasets" in the job spec', { position: { start: ast.start, end: ast.end } });
+    const hint = names.length ? `datasets in this job: ${names.join(', ')}` : 'define it under "datasets" in the job spec';
+    throw new TesseraError('UNKNOWN_NAME', `name '${name}' is not defined`,
+      this.module ? `${hint}; a function of ${this.module.path} runs on each chunk: x.map_blocks(${name})` : hint, { position: { start: ast.start, end: ast.end } });
   }
 
   private attribute(obj: Value, name: string): Value {

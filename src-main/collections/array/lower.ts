@@ -31,6 +31,7 @@ const withEstimate = (t: Omit<Task, 'estBytes' | 'priority'>): Task =>
 import { chunkCount, chunkIndices, chunkRegion, cStrides, type Grid, gridBounds, product, refine } from './grid.js';
 import type { Plan } from './plan.js';
 import { combineTree } from '../../engine/combine-tree.js';
+import { chunkNumber } from '../../api/chunk-numbers.js';
 
 export interface OutputRequest {
   name: string;
@@ -53,6 +54,8 @@ class Lowering implements ChunkProvider {
   }
 
   key(n: Node, index: number[]): string {
+    // A persisted array's chunks (a table used as an array, say) keep the keys they were stored under.
+    if (n.op === 'source' && n.source.kind === 'stored') return n.source.keys[chunkNumber(index, n.grid.map((d) => d.length))];
     if (n.op === 'reshape') {
       const inIdx = n.input.shape.map((_, d) => (d === 0 ? (index[0] ?? 0) : 0));
       return this.key(n.input, inIdx);

@@ -20,11 +20,11 @@
 import { TesseraError } from '../../engine/errors.js';
 import type { DTypeName } from '../../native/addon.js';
 
-/** An array's elements as the spec's JSON holds them (int64 beyond 2^53 as decimal strings), in C order. */
+/** A computed array argument: its elements' bytes (C order, base64), so NaN, infinities, -0 and int64 cross exactly. */
 export interface DenseLiteral {
   dtype: DTypeName;
   shape: number[];
-  values: (number | string | boolean)[];
+  base64: string;
 }
 
 /** `expr`: an expression not computed yet; `dense`: a computed array argument. */

@@ -21,17 +21,22 @@
  *             table indices; tag 0: ref = dependency index; tag 1: ref = string index of the
  *             literal's JSON; tag 2: ref = count, then that many dependency indices whose lists
  *             are joined into one argument (a map's batches, in order); tag 3: ref = string
- *             index of an array's JSON {dtype, shape, values}, given as {dtype, shape, data}
+ *             index of an array's JSON {dtype, shape, base64}, given as {dtype, shape, data}
  */
 import { isAbsolute } from 'node:path';
 import { TesseraError } from '../errors.js';
 import type { JsTaskContext, TaskKind } from '../task-kinds.js';
 import { type DenseValue, readChunkValue, storeValue } from './chunk-value.js';
 import { native, type DTypeName } from '../../native/addon.js';
+import { typedArray } from '../../native/typed-view.js';
 import { functionNames, importUserModule, loadFunction, userFunctionFailed } from '../user-modules/load-function.js';
 
-/** `dense`: an array given by value (a delayed call's array argument), passed as a DenseValue. */
-export type CallArg = { dep: number } | { value: unknown } | { concat: number[] } | { dense: { dtype: DTypeName; shape: number[]; values: (number | string | boolean)[] } };
+/**
+ * `dense`: an array given by value (a delayed call's array argument: its elements' bytes in C
+ * order, base64), passed as a DenseValue, or a 0-d one as its number (a bigint beyond 2^53, a
+ * boolean for bool).
+ */
+export type CallArg = { dep: number } | { value: unknown } | { concat: number[] } | { dense: { dtype: DTypeName; shape: number[]; base64: string } };
 export type CallMode = 'call' | 'each' | 'exports' | 'block';
 
 /** What a map_blocks function is told of its chunk (its second argument), as dask's block_info. */
@@ -152,16 +157,19 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
   return (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }
 
-/** An array given by value as the DenseValue a dense chunk reads as: its elements in a typed array of its dtype. */
-function denseValue(d: Extract<CallArg, { dense: unknown }>['dense']): DenseValue {
-  const Typed = TYPED_FOR[d.dtype];
-  const data = new Typed(d.values.length);
-  const big = d.dtype === 'int64' || d.dtype === 'uint64';
-  for (let i = 0; i < d.values.length; i++) (data as unknown as (number | bigint)[])[i] = big ? BigInt(d.values[i]) : Number(d.values[i]);
-  return { dtype: d.dtype, shape: d.shape, data };
+/** An array given by value as the DenseValue a dense chunk reads as; a 0-d one as its scalar. */
+function denseValue(d: Extract<CallArg, { dense: unknown }>['dense']): unknown {
+  const bytes = Buffer.from(d.base64, 'base64');
+  const buffer = new ArrayBuffer(bytes.length); // aligned, and the function's own
+  new Uint8Array(buffer).set(bytes);
+  const data = typedArray(d.dtype, buffer);
+  if (d.shape.length) return { dtype: d.dtype, shape: d.shape, data } satisfies DenseValue;
+  const v = data[0];
+  if (d.dtype === 'bool') return v !== 0;
+  return typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
 }
 
-/** map_blocks: fn(elements, info) on one chunk; its typed array (or array of numbers) is stored as the output chunk. */
+/** map_blocks: fn(elements, info) on one chunk; its typed array (or list of numbers) is stored as the output chunk. */
 async function runBlock(task: JsTaskContext, fn: (...a: unknown[]) => unknown, name: string, module: string, input: DenseValue, info: BlockInfo, bytesIn: number): Promise<[number, number, number]> {
   let out: unknown;
   try {
@@ -173,24 +181,52 @@ async function runBlock(task: JsTaskContext, fn: (...a: unknown[]) => unknown, n
   const Typed = TYPED_FOR[info.dtype];
   const made = `${name} (${module}) returned`;
   let data: ArrayBufferView;
-  if (Array.isArray(out) && out.every((v) => typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint')) {
-    data = new Typed(out.length);
-    try {
-      for (let i = 0; i < out.length; i++) (data as unknown as (number | bigint)[])[i] = info.dtype.endsWith('int64') ? BigInt(out[i] as number) : Number(out[i]);
-    } catch (e) {
-      throw blockError(`${made} ${JSON.stringify(out[out.findIndex((v) => !Number.isInteger(Number(v)))])} in a list for a ${info.dtype} chunk: ${(e as Error).message}`, info);
-    }
+  if (Array.isArray(out)) {
+    data = listAsTyped(out, info, made);
   } else if (ArrayBuffer.isView(out) && out.constructor === Typed) {
-    data = out;
+    data = info.dtype === 'bool' ? (out as Uint8Array).map((v) => (v ? 1 : 0)) : out; // stored bools are 0 or 1
   } else {
-    const got = ArrayBuffer.isView(out) ? out.constructor.name : Array.isArray(out) ? 'a list that is not all numbers' : out === null ? 'null' : typeof out;
-    throw blockError(`${made} ${got} for a ${info.dtype} chunk, which needs a ${Typed.name} (or an array of numbers)`, info);
+    const got = ArrayBuffer.isView(out) ? out.constructor.name : out === null ? 'null' : typeof out;
+    throw blockError(`${made} ${got} for ${chunkOf(info.dtype)}, which needs a ${Typed.name} (or an array of numbers)`, info);
   }
   if ((data as unknown as ArrayLike<unknown>).length !== n) {
     throw blockError(`${made} ${(data as unknown as ArrayLike<unknown>).length} elements for a chunk of shape [${info.shape.join(', ')}] (${n} elements)`, info);
   }
   return [native().putChunk({ dtype: info.dtype, shape: info.shape, data, owner: task.owner }), bytesIn, data.byteLength];
 }
+
+/** The integer dtypes' ranges, for a list returned for an integer chunk. */
+const INT_RANGE: Partial<Record<DTypeName, [bigint, bigint]>> = {
+  int8: [-(2n ** 7n), 2n ** 7n - 1n], int16: [-(2n ** 15n), 2n ** 15n - 1n], int32: [-(2n ** 31n), 2n ** 31n - 1n], int64: [-(2n ** 63n), 2n ** 63n - 1n],
+  uint8: [0n, 2n ** 8n - 1n], uint16: [0n, 2n ** 16n - 1n], uint32: [0n, 2n ** 32n - 1n], uint64: [0n, 2n ** 64n - 1n],
+};
+
+/** A returned list as the chunk's typed array: numbers for floats, integers in range for integer dtypes, booleans or 0/1 for bool. */
+function listAsTyped(list: unknown[], info: BlockInfo, made: string): ArrayBufferView {
+  const data = new TYPED_FOR[info.dtype](list.length) as unknown as (number | bigint)[] & ArrayBufferView;
+  const range = INT_RANGE[info.dtype];
+  const big = info.dtype === 'int64' || info.dtype === 'uint64';
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i];
+    let ok = typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean';
+    if (ok && info.dtype === 'bool') {
+      ok = v === true || v === false || v === 0 || v === 1 || v === 0n || v === 1n;
+      if (ok) data[i] = v === true || v === 1 || v === 1n ? 1 : 0;
+    } else if (ok && range) {
+      ok = typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v));
+      const n = ok ? BigInt(v as number | bigint) : 0n;
+      ok &&= n >= range[0] && n <= range[1];
+      if (ok) data[i] = big ? n : Number(n);
+    } else if (ok) {
+      data[i] = Number(v);
+    }
+    if (!ok) throw blockError(`${made} ${typeof v === 'bigint' ? `${v}n` : JSON.stringify(v) ?? String(v)} in a list for ${chunkOf(info.dtype)} (item ${i})`, info);
+  }
+  return data;
+}
+
+/** "an int32 chunk", "a float64 chunk". */
+const chunkOf = (dtype: DTypeName) => `${dtype.startsWith('i') ? 'an' : 'a'} ${dtype} chunk`;
 
 function blockError(message: string, info: BlockInfo): TesseraError {
   return new TesseraError('USER_FUNCTION_FAILED', message,
