@@ -52,11 +52,14 @@ describe('electron host', () => {
   it('the preload exposes the contract\'s named functions only', async () => {
     await import('../src-main/hosts/electron/preload.js');
     const api = exposed.tessera as Record<string, unknown>;
-    expect(Object.keys(api).sort()).toEqual(['addDroppedFile', 'cancelJob', 'exportFile', 'getJob', 'hello', 'host', 'listDatasets', 'listHistory', 'onEvent', 'onMenu', 'openDatasets', 'previewDataset', 'profileJob', 'runJob', 'saveExport']);
+    expect(Object.keys(api).sort()).toEqual(['addDroppedFile', 'cancelJob', 'exportFile', 'getJob', 'hello', 'host', 'listDatasets', 'listHistory', 'onEvent', 'onMenu', 'openDatasets', 'openFunctionsModule', 'previewDataset', 'profileJob', 'runJob', 'saveExport']);
     // A dropped file is added by the path Electron knows for it, never by a path the page gives.
     await (api.addDroppedFile as (f: unknown) => Promise<unknown>)({});
     expect(invoked.at(-1)).toEqual(['tessera:request', 'addDataset', { path: '/dropped/file.npy' }]);
     await (api.runJob as (p: unknown) => Promise<unknown>)({ spec: 1 });
     expect(invoked.at(-1)).toEqual(['tessera:request', 'runJob', { spec: 1 }]);
+    // A module of functions only through the native dialog's channel, which takes no path from the page.
+    await (api.openFunctionsModule as (p: unknown) => Promise<unknown>)('/tmp/evil.mjs');
+    expect(invoked.at(-1)).toEqual(['tessera:open-functions']);
   });
 });

@@ -113,40 +113,40 @@ export function unpersistArray(engine: Engine, node: SourceNode): void {
   engine.drop(node.source.keys[0].split(':')[0]);
 }
 
-/** The input files under some nodes, with the size and mtime their job planned with. */
+/** Calls f on every node under the roots once (an explicit stack: expressions may be 10^5 nodes deep). */
+function forEachNode(roots: Node[], f: (n: Node) => void): void {
+  const seen = new Set<Node>();
+  const stack = [...roots];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    f(n);
+    stack.push(...children(n));
+  }
+}
+
 /**
  * The functions map_blocks names exist in their modules (imported in a worker, once per module
  * version), else USER_FUNCTION_NOT_FOUND or the module's load error before any task runs.
  */
 async function checkBlockFunctions(engine: Engine, roots: Node[], opts: ComputeOptions): Promise<void> {
   const byModule = new Map<string, { module: FunctionsModule; fns: Set<string> }>();
-  const seen = new Set<Node>();
-  const stack = [...roots];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (seen.has(n)) continue;
-    seen.add(n);
-    if (n.op === 'blocks') {
-      const k = `${n.module}\0${n.version}`;
-      if (!byModule.has(k)) byModule.set(k, { module: { path: n.module, version: n.version }, fns: new Set() });
-      byModule.get(k)!.fns.add(n.fn);
-    }
-    stack.push(...children(n));
-  }
+  forEachNode(roots, (n) => {
+    if (n.op !== 'blocks') return;
+    const k = `${n.module}\0${n.version}`;
+    if (!byModule.has(k)) byModule.set(k, { module: { path: n.module, version: n.version }, fns: new Set() });
+    byModule.get(k)!.fns.add(n.fn);
+  });
   for (const { module, fns } of byModule.values()) await checkFunctions(engine, module, [...fns], opts);
 }
 
+/** The input files under some nodes, with the size and mtime their job planned with. */
 function plannedFiles(roots: Node[]): Map<string, FileStamp> {
   const files = new Map<string, FileStamp>();
-  const seen = new Set<Node>();
-  const stack = [...roots];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (seen.has(n)) continue;
-    seen.add(n);
+  forEachNode(roots, (n) => {
     if (n.op === 'source' && n.source.kind === 'file') files.set(n.source.path, { size: n.source.fileSize, mtimeNs: n.source.mtimeNs });
-    stack.push(...children(n));
-  }
+  });
   return files;
 }
 
