@@ -5,9 +5,9 @@
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 
-/** Seconds: the best of `repeats` runs of f after one warm-up run. */
-export async function best(f, repeats) {
-  await f(); // warm-up
+/** Seconds: the best of `repeats` runs of f after `warmups` runs (one unless said). */
+export async function best(f, repeats, warmups = 1) {
+  for (let i = 0; i < warmups; i++) await f();
   let t = Infinity;
   for (let i = 0; i < repeats; i++) {
     const t0 = performance.now();
@@ -17,11 +17,12 @@ export async function best(f, repeats) {
   return t;
 }
 
-/** The same `best(f, repeats)` for a Python peer's code (seconds). */
-export const pyTimer = (repeats) => `
+/** The same `best(f, repeats)` for a Python peer's code (seconds), after `warmups` runs. */
+export const pyTimer = (repeats, warmups = 1) => `
 import json, time
 def best(f, repeats=${repeats}):
-    f()
+    for _ in range(${warmups}):
+        f()
     t = float('inf')
     for _ in range(repeats):
         t0 = time.perf_counter(); f(); t = min(t, time.perf_counter() - t0)
