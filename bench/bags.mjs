@@ -188,11 +188,12 @@ export async function bagRows(engine, { quick = false } = {}) {
   const mapSpec = { functions: 'tiny.mjs', delayed: { xs: { map: 'inc', over: Array.from({ length: n }, (_, i) => i) } }, outputs: { xs: 'xs' } };
   let values;
   // A job of a few milliseconds, measured warm on both sides: the best of 10 (5 with --quick) after
-  // 5 runs (V8 compiles the path over the first few; joblib's loky starts its workers).
+  // 20 runs (V8 optimizes the path over the first 10-15 jobs of a process: 8-20 ms each, then
+  // 2.5-3 ms; joblib's loky starts its workers).
   const mapRepeats = quick ? 5 : 10;
-  const tMap = await best(async () => { values = (await runTessera(engine, dir, mapSpec)).outputs[0].value; }, mapRepeats, 5);
+  const tMap = await best(async () => { values = (await runTessera(engine, dir, mapSpec)).outputs[0].value; }, mapRepeats, 20);
   if (values.length !== n || values[n - 1] !== n) problems.push('the delayed map of inc returned wrong values');
-  const jl = joblibMap(n, workers, mapRepeats, 5);
+  const jl = joblibMap(n, workers, mapRepeats, 20);
   const jlBest = jl ? Math.min(jl.loky, jl.threading) : null;
   const ms = (s) => `${(s * 1000).toFixed(1)} ms`;
   row(`map of ${n} tiny calls (x + 1)`, `vs joblib ${jl?.version ?? '(not installed)'}, the faster backend`, ms(tMap), jlBest ? ms(jlBest) : null, `joblib.Parallel(n_jobs=${workers})`, 'x faster than joblib', jlBest ? jlBest / tMap : null, '>= 10x');
