@@ -193,6 +193,20 @@ Napi::Value ReadTable(const Napi::CallbackInfo& info) {
   });
 }
 
+// putTable(owner, { nrows, columns }): a new table partition of `owner` from the columns' buffers
+// (to_table_columns), checked as any reader checks one (BAD_TABLE); its id.
+Napi::Value PutTable(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const int owner = static_cast<int>(arg_number(info, 0));
+    const TableColumns cols = to_table_columns(info.Length() > 1 ? info[1] : info.Env().Undefined());
+    table::TableBuilder builder(cols.nrows);
+    for (const table::ColumnBuffers& c : cols.columns) builder.add(c);
+    std::shared_ptr<Chunk> chunk = builder.build(owner);
+    table::TableView::of_chunk(chunk);
+    return Napi::Number::New(info.Env(), static_cast<double>(ChunkStore::instance().publish(chunk)));
+  });
+}
+
 // tableRows(id): a table partition's row count, without copying its columns.
 Napi::Value TableRows(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
@@ -525,6 +539,7 @@ class TesseraAddon : public Napi::Addon<TesseraAddon> {
         InstanceMethod("parquetPlan", &TesseraAddon::Call<ParquetPlan>),
         InstanceMethod("readTable", &TesseraAddon::Call<ReadTable>),
         InstanceMethod("tableRows", &TesseraAddon::Call<TableRows>),
+        InstanceMethod("putTable", &TesseraAddon::Call<PutTable>),
         InstanceMethod("storeStats", &TesseraAddon::Call<StoreStats>),
         InstanceMethod("processMemory", &TesseraAddon::Call<ProcessMemoryNow>),
         InstanceMethod("resetPeak", &TesseraAddon::Call<ResetPeak>),

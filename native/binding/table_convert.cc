@@ -150,4 +150,62 @@ Napi::Object from_table(const Napi::Env& env, const table::TableView& t) {
   return o;
 }
 
+namespace {
+// A typed array's bytes, checked to be of `type` and `bytes` long.
+const uint8_t* typed_bytes(const Napi::Value& v, napi_typedarray_type type, size_t bytes, const std::string& what) {
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != type) type_error(what + " has the wrong typed array type");
+  Napi::TypedArray a = v.As<Napi::TypedArray>();
+  if (a.ByteLength() != bytes) type_error(what + " has " + std::to_string(a.ByteLength()) + " bytes, not " + std::to_string(bytes));
+  return static_cast<const uint8_t*>(a.ArrayBuffer().Data()) + a.ByteOffset();
+}
+
+napi_typedarray_type data_array_type(table::ColumnType t) {
+  using table::ColumnType;
+  switch (t) {
+    case ColumnType::Float64: return napi_float64_array;
+    case ColumnType::Bool: return napi_uint8_array;
+    case ColumnType::String: return napi_int32_array;
+    default: return napi_bigint64_array;
+  }
+}
+}  // namespace
+
+TableColumns to_table_columns(const Napi::Value& v) {
+  if (!v.IsObject()) type_error("putTable takes { nrows, columns }");
+  Napi::Object o = v.As<Napi::Object>();
+  const Napi::Value rows = o.Get("nrows");
+  if (!rows.IsNumber() || !(rows.As<Napi::Number>().DoubleValue() >= 0) || rows.As<Napi::Number>().DoubleValue() > 9e15) type_error("nrows must be a count");
+  TableColumns out;
+  out.nrows = static_cast<uint64_t>(rows.As<Napi::Number>().DoubleValue());
+  const Napi::Value cols = o.Get("columns");
+  if (!cols.IsArray()) type_error("columns must be an array");
+  Napi::Array a = cols.As<Napi::Array>();
+  for (uint32_t i = 0; i < a.Length(); ++i) {
+    if (!a.Get(i).IsObject()) type_error("a column must be an object");
+    Napi::Object c = a.Get(i).As<Napi::Object>();
+    table::ColumnBuffers b;
+    if (!c.Get("name").IsString() || !c.Get("dtype").IsString()) type_error("a column has a name and a dtype");
+    b.name = c.Get("name").As<Napi::String>().Utf8Value();
+    const std::string what = "column '" + b.name + "'";
+    if (!table::column_type_from_name(c.Get("dtype").As<Napi::String>().Utf8Value(), &b.type)) type_error(what + " has an unknown dtype");
+    const size_t n = static_cast<size_t>(out.nrows);
+    b.data = typed_bytes(c.Get("data"), data_array_type(b.type), n * table::value_width(b.type), what + "'s data");
+    const Napi::Value valid = c.Get("valid");
+    if (!valid.IsNull() && !valid.IsUndefined()) b.validity = typed_bytes(valid, napi_uint8_array, n, what + "'s validity");
+    if (b.type == table::ColumnType::String) {
+      const Napi::Value offsets = c.Get("dictOffsets");
+      if (!offsets.IsTypedArray()) type_error(what + " needs dictOffsets");
+      const size_t count = offsets.As<Napi::TypedArray>().ElementLength();
+      if (count == 0) type_error(what + "'s dictOffsets must hold at least the first offset, 0");
+      b.dict_count = count - 1;
+      b.dict_offsets = reinterpret_cast<const uint64_t*>(typed_bytes(offsets, napi_biguint64_array, count * 8, what + "'s dictOffsets"));
+      const Napi::Value bytes = c.Get("dictBytes");
+      if (!bytes.IsTypedArray()) type_error(what + " needs dictBytes");
+      b.dict_bytes = typed_bytes(bytes, napi_uint8_array, static_cast<size_t>(b.dict_offsets[b.dict_count]), what + "'s dictBytes");
+    }
+    out.columns.push_back(std::move(b));
+  }
+  return out;
+}
+
 }  // namespace tessera::binding

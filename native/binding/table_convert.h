@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "../csv/sniff.h"
+#include "../table/table_builder.h"
 #include "../table/table_view.h"
 
 namespace tessera::binding {
@@ -17,5 +18,15 @@ Napi::Object from_sniff_result(const Napi::Env& env, const csv::SniffResult& r);
 // { nrows, columns: [{ name, dtype, values, valid }] }: a copy (Electron forbids handing store
 // memory to JS). Strings are decoded from the dictionary: one JS string per entry, shared by rows.
 Napi::Object from_table(const Napi::Env& env, const table::TableView& t);
+
+// putTable's argument, { nrows, columns: [{ name, dtype, data, valid, dictOffsets, dictBytes }] }
+// (data: the dtype's typed array of nrows values, string codes an Int32Array; valid: a Uint8Array
+// or null; dictOffsets: a BigUint64Array of entries + 1, dictBytes: a Uint8Array), as buffers that
+// point into the JS arrays: valid while the call that converted them runs.
+struct TableColumns {
+  uint64_t nrows = 0;
+  std::vector<table::ColumnBuffers> columns;
+};
+TableColumns to_table_columns(const Napi::Value& v);
 
 }  // namespace tessera::binding

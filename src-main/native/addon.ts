@@ -126,6 +126,17 @@ export interface TableColumnValues {
   valid: Uint8Array | null;
 }
 
+/** A column for putTable: nrows values (string codes as Int32Array into the dictionary), validity 1/0 per row or null (all valid). */
+export interface TableColumnBuffers {
+  name: string;
+  dtype: TableDType;
+  data: Float64Array | BigInt64Array | Uint8Array | Int32Array;
+  valid: Uint8Array | null;
+  /** Strings: entry k of the dictionary is dictBytes[dictOffsets[k], dictOffsets[k + 1]) (UTF-8, distinct entries). */
+  dictOffsets?: BigUint64Array;
+  dictBytes?: Uint8Array;
+}
+
 export interface NativeAddon {
   simdLevel(): string;
   simdLevels(): string;
@@ -159,6 +170,8 @@ export interface NativeAddon {
   /** A copy of a table partition (a chunk a read_csv task made), checked first (BAD_TABLE if
    * corrupt); NOT_TABLE for another kind of chunk. Timestamps are ns since 1970 UTC. */
   readTable(id: number): { nrows: number; columns: TableColumnValues[] };
+  /** A new table partition of `owner` from its columns' buffers (checked as readers check one: BAD_TABLE); its id. */
+  putTable(owner: number, table: { nrows: number; columns: TableColumnBuffers[] }): number;
   /** A table partition's row count (no copy). */
   tableRows(id: number): number;
   storeStats(): StoreStats;

@@ -28,6 +28,7 @@ import { ExprContext, type Node } from '../collections/array/expr.js';
 import { TableEvaluator, type TableNode, type TableOutput } from '../collections/dataframe/index.js';
 import { buildTable, isTableDataset, type ReadableCheck, TABLE_PATH_KEYS } from './table-datasets.js';
 import { BRIDGE_PREFIX, bridgeTables, type TableBridge } from './table-bridge.js';
+import { atOrigin, BAG_TABLE_PREFIX, type BagTable, bagTableNode, needsItems, splitBagTables } from './bag-tables/index.js';
 
 export type { ReadableCheck };
 import { namesIn, parseExpression } from '../lang/python-expression.js';
@@ -75,6 +76,17 @@ export interface BuiltJob {
    * computed before the calls (run-job.ts), as an array or a bag output.
    */
   delayedArgs: DelayedArgPlan[];
+  /** Bags used as tables (`records.to_dataframe()`), each read by its name (`__bag_table_<k>`) in `tables` once planned. */
+  bagTables: BagTable[];
+  /** Table outputs that read bags whose items are computed first (bag-tables/split.ts), planned then. */
+  deferredTables: DeferredTable[];
+}
+
+export interface DeferredTable {
+  name: string;
+  /** The output's text with its bags' names in it, and the map of its positions back to the output's. */
+  src: string;
+  origin: (p: number) => number;
 }
 
 export type DelayedArgPlan = { key: string; src: string } & ({ array: Node } | { bag: BagPlan });
@@ -339,21 +351,36 @@ async function buildOnce(spec: JobSpec, baseDir: string, { readable, userCode = 
   const deferred: BuiltJob['deferred'] = [];
   const delayedOutputs: { name: string; entry: string }[] = [];
   const bagOutputs: BuiltJob['bagOutputs'] = [];
+  const bagTables: BagTable[] = [];
+  const deferredTables: DeferredTable[] = [];
   for (const [name, original] of Object.entries(spec.outputs)) {
     if (user?.entries.has(original.trim())) {
       delayedOutputs.push({ name, entry: original.trim() });
       continue;
     }
+    let text = original;
+    let origin = (p: number) => p;
     if (bags.size) {
+      // Bags used as tables (`b.to_dataframe()`) become tables named __bag_table_<k> (bag-tables/split.ts).
+      const split = inOutput(name, () => splitBagTables(original, bags, user?.module ?? null, bagTables));
+      for (const t of split.found) {
+        bagTables.push(t);
+        if (!needsItems(t)) tables.set(t.name, inOutput(name, () => bagTableNode(t, null)));
+      }
+      ({ src: text, origin } = split);
       let reads: Set<string> | null = null;
-      try { reads = namesIn(parseExpression(original)); } catch { /* reported by the evaluator that takes it */ }
+      try { reads = namesIn(parseExpression(text)); } catch { /* reported by the evaluator that takes it */ }
+      if (reads && [...reads].some((n) => n.startsWith(BAG_TABLE_PREFIX) && !tables.has(n))) {
+        deferredTables.push({ name, src: text, origin });
+        continue;
+      }
       if (reads && [...reads].some((n) => bags.has(n))) {
-        bagOutputs.push({ name, plan: inOutput(name, () => evaluateBagOutput(original, bags, user?.module ?? null)) });
+        bagOutputs.push({ name, plan: inOutput(name, () => atOrigin(origin, () => evaluateBagOutput(text, bags, user?.module ?? null))) });
         continue;
       }
     }
     // Tables used as arrays (`t.delay.values`) become array inputs named __table_<k> (table-bridge.ts).
-    const { src, found } = tables.size ? bridgeTables(original, name, tables, tev, bridges.length) : { src: original, found: [] };
+    const { src, found } = tables.size ? bridgeTables(text, name, tables, tev, bridges.length) : { src: text, found: [] };
     bridges.push(...found);
     // An output that still names a table is the dataframe collection's (parse errors: the array evaluator reports them).
     let reads: Set<string> | null = null;
@@ -369,7 +396,7 @@ async function buildOnce(spec: JobSpec, baseDir: string, { readable, userCode = 
         throw specError(`output '${name}' mixes tables (${[...reads].filter((n) => tables.has(n)).join(', ')}) and arrays (${arrays.join(', ')})`,
           'use a column as an array with .values (t.delay.values), or compute them as separate outputs');
       }
-      tableOutputs.push({ name, output: tev.evaluateOutput(src, name) });
+      tableOutputs.push({ name, output: atOrigin(origin, () => tev.evaluateOutput(src, name)) });
     } else if (found.length || (reads && [...reads].some((n) => n.startsWith(BRIDGE_PREFIX)))) {
       // Built once the tables it reads are computed (their lengths are not known before).
       deferred.push({ name, src });
@@ -379,5 +406,5 @@ async function buildOnce(spec: JobSpec, baseDir: string, { readable, userCode = 
   }
   const delayed = user && delayedOutputs.length ? { module: user.module, entries: user.entries, outputs: delayedOutputs } : null;
   const delayedArgs = delayed ? planDelayedArgs(delayed.entries, delayedOutputs.map((o) => o.entry), ev, bags, tables, user!.module) : [];
-  return { ctx, datasets, outputs, tables, tableOutputs, bridges, deferred, delayed, bags, bagOutputs, order: Object.keys(spec.outputs), autoChunks: [], module: user?.module ?? null, delayedArgs };
+  return { ctx, datasets, outputs, tables, tableOutputs, bridges, deferred, delayed, bags, bagOutputs, order: Object.keys(spec.outputs), autoChunks: [], module: user?.module ?? null, delayedArgs, bagTables, deferredTables };
 }

@@ -18,9 +18,11 @@ import { Evaluator } from '../collections/array/index.js';
 import { bridgeArrays } from './table-bridge.js';
 import { checkFreeSpace, removeStaleTemps } from './output-space.js';
 import type { BuiltJob } from './job-spec.js';
-import type { TableComputeResult, TableFileFormat } from '../collections/dataframe/index.js';
+import { TableEvaluator, type TableComputeResult, type TableFileFormat } from '../collections/dataframe/index.js';
+import { atOrigin, bagTableNode, itemsPlan, needsItems } from './bag-tables/index.js';
+import { TesseraError } from '../engine/errors.js';
 import type { DelayedArg, DelayedComputeResult, DelayedOutput, DelayedRequest } from '../collections/delayed/index.js';
-import type { BagComputeResult, BagOutput } from '../collections/bag/index.js';
+import type { BagComputeResult, BagOutput, BagPlan } from '../collections/bag/index.js';
 import { writeAtomically } from './write-atomically.js';
 
 /** Arrays up to this many elements are returned as values; larger ones are written to files. */
@@ -81,10 +83,11 @@ export async function runBuiltJob(backend: Backend, built: BuiltJob, opts: RunJo
       const ev = new Evaluator(job.ctx, new Map([...job.datasets, ...bridgeArrays(job.ctx, dense)]), job.module);
       job = { ...job, outputs: [...job.outputs, ...job.deferred.map((d) => ({ name: d.name, node: ev.evaluateOutput(d.src, d.name) }))] };
     }
-    if (job.outputs.length || (!job.tableOutputs.length && !job.delayed && !job.bagOutputs.length)) runs.push(await runArrays(backend, job, opts));
+    if (job.outputs.length || (!job.tableOutputs.length && !job.deferredTables.length && !job.delayed && !job.bagOutputs.length)) runs.push(await runArrays(backend, job, opts));
   } finally {
     dense?.release();
   }
+  if (job.deferredTables.length) job = await withBagTables(backend, job, compute, runs);
   if (job.tableOutputs.length) runs.push(await runTables(backend, job, opts));
   if (job.bagOutputs.length) runs.push(await runBags(backend, job, opts));
   if (job.delayed) {
@@ -115,17 +118,41 @@ async function withArgumentValues(backend: Backend, job: BuiltJob, compute: Comp
     }
   }
   const bags = job.delayedArgs.flatMap((a) => ('bag' in a ? [{ name: a.key, plan: a.bag }] : []));
-  if (bags.length) {
-    const long = new Map<string, string[]>();
-    const r = await backend.computeBags(bags, { ...compute, writeList: async (name, lines) => { long.set(name, lines); return ''; } });
-    runs.push(r);
-    for (const o of r.outputs) {
-      if (o.kind === 'list') values.set(o.name, { value: o.values ?? long.get(o.name)!.map((l) => JSON.parse(l) as unknown) });
-      else values.set(o.name, { value: o.value });
-    }
-  }
+  for (const [name, value] of await bagValues(backend, bags, compute, runs)) values.set(name, { value });
   const entries = new Map([...job.delayed!.entries].map(([name, e]) => [name, e.kind === 'call' ? { ...e, args: e.args.map((a) => ('expr' in a ? values.get(a.expr)! : a)) } : e]));
   return { ...job.delayed!, entries };
+}
+
+/** Bag outputs computed for what comes after them: each one's value (a list, however long, or one value). */
+async function bagValues(backend: Backend, bags: { name: string; plan: BagPlan }[], compute: ComputeOptions, runs: JobRun[]): Promise<Map<string, unknown>> {
+  const values = new Map<string, unknown>();
+  if (!bags.length) return values;
+  const long = new Map<string, string[]>();
+  const r = await backend.computeBags(bags, { ...compute, writeList: async (name, lines) => { long.set(name, lines); return ''; } });
+  runs.push(r);
+  for (const o of r.outputs) values.set(o.name, o.kind === 'list' ? o.values ?? long.get(o.name)!.map((l) => JSON.parse(l) as unknown) : o.value);
+  return values;
+}
+
+/**
+ * The table outputs that read bags whose items come first (bag-tables/split.ts): those items
+ * computed (a schema's sample, or an aggregated bag whole), the bags' tables planned over them,
+ * then the outputs.
+ */
+async function withBagTables(backend: Backend, job: BuiltJob, compute: ComputeOptions, runs: JobRun[]): Promise<BuiltJob> {
+  const pending = job.bagTables.filter((t) => needsItems(t) && !job.tables.has(t.name));
+  const values = await bagValues(backend, pending.map((t) => ({ name: t.name, plan: itemsPlan(t) })), compute, runs);
+  const tables = new Map(job.tables);
+  for (const t of pending) {
+    const items = values.get(t.name);
+    if (!Array.isArray(items)) {
+      throw new TesseraError('BAG_UNSUPPORTED', `${t.src} is one value (${JSON.stringify(items)}), not a bag: to_dataframe() takes a bag`, 'call to_dataframe() on the bag before the reduction');
+    }
+    tables.set(t.name, bagTableNode(t, items));
+  }
+  const tev = new TableEvaluator(tables);
+  const later = job.deferredTables.map((d) => ({ name: d.name, output: atOrigin(d.origin, () => tev.evaluateOutput(d.src, d.name)) }));
+  return { ...job, tables, tableOutputs: [...job.tableOutputs, ...later], deferredTables: [] };
 }
 
 /** An output's values (JSON scalars: "nan", "inf", decimal strings for big integers) as its elements' bytes. */

@@ -25,7 +25,7 @@ export interface Chain {
 }
 
 const STEPS = 'map, filter, remove, flatten, pluck, map_partitions and str.lower/upper/strip/lstrip/rstrip/split/replace/startswith/endswith/contains/len';
-const AGGREGATIONS = 'count, sum, min, max, mean, var, std, all, any, frequencies, distinct, topk, take, fold, foldby, groupby and reduction';
+const AGGREGATIONS = 'count, sum, min, max, mean, var, std, all, any, frequencies, distinct, topk, take, fold, foldby, groupby and reduction; to_dataframe() makes a table of a bag';
 const STR_METHODS: readonly StrMethod[] = ['lower', 'upper', 'strip', 'lstrip', 'rstrip', 'split', 'replace', 'startswith', 'endswith', 'contains', 'len'];
 
 const at = (node: Ast) => ({ position: { start: node.start, end: node.end } });

@@ -8,3 +8,8 @@ export { bagFormatOf, inspectText, type TextInspection, textFormatOf } from './i
 export { BUILTIN_NAMES } from './program/functions.js';
 export type { Builtin } from './program/types.js';
 export { DEFAULT_BLOCKSIZE, planText, type TextPartition, type TextSource } from './text-source.js';
+export { partitionsOf } from './lower-program.js';
+export { partitionItems } from './program/partition-items.js';
+export { runSteps } from './program/steps.js';
+export type { PartitionSource, Program, Step } from './program/types.js';
+export { inPartition } from './kinds/bag-program.js';

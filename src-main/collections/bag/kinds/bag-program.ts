@@ -126,7 +126,7 @@ async function runCombine(task: JsTaskContext): Promise<[number, number, number]
  * Errors in a partition's task name it (a user function's and a file's already do; a builtin's
  * or a type error's get the partition added).
  */
-async function inPartition<T>(where: string, run: () => Promise<T>): Promise<T> {
+export async function inPartition<T>(where: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (e) {
