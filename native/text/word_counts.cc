@@ -109,21 +109,44 @@ void WordCounts::grow() {
 
 void WordCounts::add(std::string_view word, uint64_t times) { add_hashed(key_of<false>(word.data(), word.size()), times); }
 
+// The mask of the low k bytes of a word, k in [0, 8], with no branch (word lengths are random to
+// the branch predictor: a branch on them mispredicts often).
+inline uint64_t low_bytes(size_t k) {
+  const unsigned s = static_cast<unsigned>(8 * (8 - k)) & 63;  // k = 0: any mask, then cleared
+  return (~uint64_t{0} >> s) & (uint64_t{0} - static_cast<uint64_t>(k != 0));
+}
+
 template <bool kPadded>
 WordCounts::Key WordCounts::key_of(const char* p, size_t n) {
+  if (kPadded && n <= 16) {
+    // Nearly every word: two loads, two masks and both hash steps, the second kept when n > 8.
+    uint64_t a, b;
+    std::memcpy(&a, p, 8);
+    std::memcpy(&b, p + 8, 8);
+    const size_t k0 = n < 8 ? n : 8;
+    const uint64_t w0 = a & low_bytes(k0), w1 = b & low_bytes(n - k0);
+    const uint64_t h1 = hash_first(w0, n), h2 = hash_step(h1, w1);
+    return Key{std::string_view(p, n), w0, w1, n > 8 ? h2 : h1};
+  }
   const uint64_t w0 = n ? bytes_at<kPadded>(p, n) : 0;
   const uint64_t w1 = n > 8 ? bytes_at<kPadded>(p + 8, n - 8) : 0;
   return Key{std::string_view(p, n), w0, w1, hash_of<kPadded>(p, n, w0)};
 }
 
-void WordCounts::add_group(const Key* keys, const uint64_t* times, size_t m) {
+void WordCounts::prefetch_group(const Key* keys, size_t m) {
   if ((size() + m) * 2 > slots_.size()) grow();  // before the prefetches, which then stay good
   for (size_t i = 0; i < m; ++i) __builtin_prefetch(&slots_[home(keys[i].hash)]);
+}
+
+void WordCounts::probe_group(const Key* keys, const uint64_t* times, size_t m) {
+  if ((size() + m) * 2 > slots_.size()) grow();  // no growth inside the group
   for (size_t i = 0; i < m; ++i) {
     const uint64_t t = times ? times[i] : 1;
     // Most words are short and already counted: found in the slot they hash to, at one compare.
+    // One branch for the test (the bitwise ors and ands do not branch).
     Slot& first = slots_[home(keys[i].hash)];
-    if (first.w0 == keys[i].w0 && first.w1 == keys[i].w1 && first.len == keys[i].word.size() && first.entry && keys[i].word.size() <= 16) {
+    const size_t n = keys[i].word.size();
+    if ((((first.w0 ^ keys[i].w0) | (first.w1 ^ keys[i].w1) | (first.len ^ n)) == 0) & (first.entry != 0) & (n <= 16)) {
       first.count += t;
       continue;
     }
@@ -131,12 +154,23 @@ void WordCounts::add_group(const Key* keys, const uint64_t* times, size_t m) {
   }
 }
 
+void WordCounts::add_group(const Key* keys, const uint64_t* times, size_t m) {
+  prefetch_group(keys, m);
+  probe_group(keys, times, m);
+}
+
 void WordCounts::add_padded(const PaddedWord* words, size_t k) {
-  Key keys[kGroup];
-  for (size_t at = 0; at < k; at += kGroup) {
-    const size_t m = std::min(kGroup, k - at);
-    for (size_t i = 0; i < m; ++i) keys[i] = key_of<true>(words[at + i].p, words[at + i].n);
-    add_group(keys, nullptr, m);
+  // Pipelined: group g + 1 is hashed and its slots prefetched before group g is probed, so a
+  // prefetch has a whole group's probes to arrive in.
+  Key keys[2][kGroup];
+  size_t m[2] = {0, 0};
+  for (size_t at = 0, g = 0; at < k || m[(g + 1) & 1]; g ^= 1) {
+    m[g] = std::min(kGroup, k - at);
+    for (size_t i = 0; i < m[g]; ++i) keys[g][i] = key_of<true>(words[at + i].p, words[at + i].n);
+    at += m[g];
+    prefetch_group(keys[g], m[g]);
+    probe_group(keys[g ^ 1], nullptr, m[g ^ 1]);
+    m[g ^ 1] = 0;
   }
 }
 
@@ -283,7 +317,7 @@ bool any_bit(const uint64_t* masks, size_t s, size_t e) {
 
 // One window: text_scan folds its ASCII letters into a copy and marks its ASCII whitespace and
 // non-ASCII bytes; words are the runs between whitespace bits, found 64 bytes at a time. A word of
-// ASCII bytes is counted straight from the copy (already folded, slack after it for 8-byte loads);
+// ASCII bytes is counted straight from the copy (already folded, slack after it for 8-byte loads, 16 from a word's start);
 // one holding a non-ASCII byte goes through count_unicode_words from the original bytes.
 // `offset`: the window's place in the text, for InvalidText.
 void count_window(const uint8_t* text, size_t n, size_t offset, Fold fold, WordCounts& into) {
@@ -293,12 +327,12 @@ void count_window(const uint8_t* text, size_t n, size_t offset, Fold fold, WordC
   uint64_t* space = masks;
   uint64_t* high = masks + words;
   op_table().text_scan(text, n, static_cast<int>(fold), folded, space, high);
-  std::memset(folded + n, 0, 8);  // the slack add_padded may read: defined bytes, not stale ones
+  std::memset(folded + n, 0, 16);  // the slack add_padded may read: defined bytes, not stale ones
   uint64_t any_high = 0;
   for (size_t w = 0; w < words; ++w) any_high |= high[w];
   // ASCII words wait in groups for add_padded; a non-ASCII word sends the group first, so words
   // still reach the table in text order (which orders ties).
-  constexpr size_t kPending = 256;
+  constexpr size_t kPending = 1024;
   WordCounts::PaddedWord pending[kPending];
   size_t waiting = 0;
   const auto word = [&](size_t s, size_t e) {

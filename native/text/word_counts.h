@@ -20,7 +20,8 @@ namespace tessera::text {
 
 class WordCounts {
  public:
-  // A word whose 8 bytes after each of its bytes may be read (add_padded loads 8 at a time and masks).
+  // A word whose 16 bytes from its start and 8 bytes after each of its bytes may be read
+  // (add_padded loads 8 at a time and masks).
   struct PaddedWord {
     const char* p;
     size_t n;  // > 0
@@ -65,8 +66,11 @@ class WordCounts {
   static constexpr size_t kGroup = 64;
   template <bool kPadded>
   static Key key_of(const char* p, size_t n);
-  // Adds times[i] (1 when times is null) to each of keys[0, m), m <= kGroup, in order.
+  // Adds times[i] (1 when times is null) to each of keys[0, m), m <= kGroup, in order:
+  // prefetch_group (grows the table first if the group could fill it), then probe_group.
   void add_group(const Key* keys, const uint64_t* times, size_t m);
+  void prefetch_group(const Key* keys, size_t m);
+  void probe_group(const Key* keys, const uint64_t* times, size_t m);
   void grow();
   // The slot a hash starts probing at: its top bits (the hash is multiplicative).
   size_t home(uint64_t hash) const { return static_cast<size_t>(hash >> shift_); }
