@@ -175,6 +175,56 @@ df = pd.DataFrame([json.loads(l) for l in lines if l.strip()])
     expect((after.outputs[0] as { value: number }).value).toBe(3000);
   });
 
+  it('infers from the items the steps made, in the worker: Dates, NaN, BigInts, Maps; nulls first; big and mixed numbers', async () => {
+    writeFileSync(join(dir, 'values.mjs'), `
+export const dated = (r) => ({ t: new Date(Date.UTC(2024, 0, r.i + 1)), v: r.i % 3 ? r.i : NaN, id: 2n ** 53n + BigInt(r.i) });
+export const asMap = (r) => new Map([['k', r.i], ['odd', r.i % 2 === 1]]);
+`);
+    const path = join(dir, 'values.jsonl');
+    // x: null in the first 1000 records (the sample), numbers after; w: whole numbers past 2^53; b: booleans and numbers.
+    const lines = Array.from({ length: 1500 }, (_, i) => JSON.stringify({ i, x: i < 1000 ? null : i, w: i === 3 ? 1e300 : 2 ** 60 + i * 4096, b: i % 2 ? true : 1 }));
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    const spec = (outputs: Record<string, string>) => validateSpec({ tessera: 1, functions: 'values.mjs', datasets: { e: { jsonl: path } }, outputs });
+    const r = await runBuiltJob(new LocalBackend(two), await buildJob(spec({
+      x: 'e.to_dataframe().x.max()', w: 'e.to_dataframe().w.max()', b: "e.to_dataframe()[['b']].head(2)",
+      dated: 'e.map(dated).to_dataframe().head(2)', nan: 'e.map(dated).to_dataframe().v.count()', maps: "e.map(asMap).to_dataframe().groupby('odd').k.sum()",
+      values: 'e.to_dataframe().i.values.sum()',
+    }), dir, { userCode: true }), { outDir: join(dir, 'out') });
+    const get = (n: string) => r.outputs.find((o) => o.name === n) as unknown as { value?: unknown; rows?: unknown[][]; dtypes?: string[] };
+    expect(get('x').value).toBe(1499); // float64 (all null in the sample), not the text '999'
+    expect(get('w').value).toBe(1e300); // float64: 1e300 is no int64
+    expect(get('b')).toMatchObject({ dtypes: ['string'], rows: [['1'], ['True']] }); // mixed: each value's text, Python's spelling
+    expect(get('dated')).toMatchObject({ dtypes: ['timestamp', 'float64', 'int64'], rows: [['2024-01-01T00:00:00', null, 9007199254740992], ['2024-01-02T00:00:00', 1, '9007199254740993']] }); // BigInts exact
+    expect(get('nan').value).toBe(1000); // NaN is a missing float, as pandas counts it
+    expect(get('maps').rows).toEqual([[false, lines.reduce((s, _l, i) => s + (i % 2 ? 0 : i), 0)], [true, lines.reduce((s, _l, i) => s + (i % 2 ? i : 0), 0)]]);
+    expect(get('values').value).toBe(1500 * 1499 / 2); // .values of a bag's table whose columns are inferred
+  });
+
+  it('a reduction, shapes that differ, and two datasets reading one file two ways are told apart', async () => {
+    const fail = async (datasets: Record<string, Record<string, unknown>>, outputs: Record<string, string>) => (await run(two, datasets, outputs).catch((e) => e)) as TesseraError;
+    const path = join(dir, 'shapes.jsonl');
+    writeFileSync(path, '{"a": 1, "b": 2}\n5\n[7, 8]\n');
+    const src = "e.pluck('a').sum().to_dataframe()";
+    const reduction = await fail({ e: { jsonl: path } }, { r: src });
+    expect(reduction.code).toBe('BAG_UNSUPPORTED');
+    expect(reduction.position).toMatchObject({ start: 0, end: src.length, output: 'r' });
+    const shapes = await fail({ e: { jsonl: path } }, { r: 'e.to_dataframe().a.sum()' });
+    expect(shapes.code).toBe('BAG_TABLE_TYPE');
+    expect(shapes.message).toContain('item 1 is a single value, not a record');
+    const both = await fail({ e: { jsonl: path } }, { r: "e.to_dataframe(meta={'a': 'int64'}, columns=['a'])" });
+    expect(both.code).toBe('BAD_ARGUMENTS');
+
+    const bad = join(dir, 'bad-line.jsonl');
+    writeFileSync(bad, '{"a": 1}\nnot json\n{"a": 2}\n');
+    for (const order of [['skip', 'strict'], ['strict', 'skip']]) {
+      const outputs = Object.fromEntries(order.map((o) => [o, `len(${o === 'skip' ? 's' : 'r'}.to_dataframe(meta={'a': 'int64'}))`]));
+      const err = await fail({ r: { jsonl: bad }, s: { jsonl: bad, errors: 'skip' } }, outputs);
+      expect(err.code, order.join(' then ')).toBe('JSONL_INVALID');
+    }
+    const skipped = await run(two, { r: { jsonl: bad }, s: { jsonl: bad, errors: 'skip' } }, { skip: "len(s.to_dataframe(meta={'a': 'int64'}))" });
+    expect((skipped.outputs[0] as { value: number }).value).toBe(2);
+  });
+
   it('putTable checks what it is given: a code outside its dictionary is BAD_TABLE and nothing is stored', () => {
     const before = native().storeStats().chunks;
     const column = { name: 's', dtype: 'string' as const, data: new Int32Array([0, 2]), valid: null, dictOffsets: new BigUint64Array([0n, 1n]), dictBytes: new Uint8Array([97]) };

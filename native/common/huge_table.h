@@ -1,6 +1,7 @@
 // A zeroed array of plain values for a hash table that is probed at random: one of 2 MiB or more
-// is mapped fresh (the kernel's pages are zero already: no memset), aligned to 2 MiB and asked for
-// transparent huge pages (madvise), so its probes cost no TLB misses. Word counts measured 10-15 %
+// is mapped (the kernel's pages are zero already: no memset), aligned to 2 MiB and asked for
+// transparent huge pages (madvise), so its probes cost no TLB misses; the thread keeps the last
+// one freed for its next table of that size. Word counts measured 10-15 %
 // faster with the table on huge pages (ADR 0022).
 #pragma once
 #include <sys/mman.h>
@@ -32,6 +33,15 @@ class HugeTable {
     }
     // Map 2 MiB more than needed and unmap the ends, leaving a 2 MiB-aligned run.
     const size_t mapped = (bytes + kHuge - 1) / kHuge * kHuge;
+    Spare& spare = spare_mapping();
+    if (spare.mapped == mapped) {
+      // The thread's last table of this size: zeroed in cache, no page faults (slow under a hypervisor).
+      std::memset(spare.p, 0, bytes);
+      data_.reset(static_cast<T*>(spare.p));
+      data_.get_deleter().mapped = mapped;
+      spare = Spare{};
+      return;
+    }
     void* raw = mmap(nullptr, mapped + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (raw == MAP_FAILED) throw std::bad_alloc();
     auto* start = static_cast<char*>(raw);
@@ -58,11 +68,28 @@ class HugeTable {
  private:
   static constexpr size_t kHuge = size_t{2} << 20;
   // Frees what the constructor took: munmap for a mapping (its length), else free.
+  // One mapping a thread keeps when a table is freed, for its next table of the same size (a
+  // task per partition makes one of about the same size each time). At most 64 MiB.
+  struct Spare {
+    void* p = nullptr;
+    size_t mapped = 0;
+    ~Spare() {
+      if (p) munmap(p, mapped);
+    }
+  };
+  static Spare& spare_mapping() {
+    thread_local Spare spare;
+    return spare;
+  }
   struct Free {
     size_t mapped = 0;
     void operator()(T* p) const {
-      if (mapped) munmap(p, mapped);
-      else std::free(p);
+      if (!mapped) return std::free(p);
+      Spare& spare = spare_mapping();
+      if (mapped > (size_t{64} << 20)) return void(munmap(p, mapped));
+      if (spare.p) munmap(spare.p, spare.mapped);
+      spare.p = p;
+      spare.mapped = mapped;
     }
   };
   std::unique_ptr<T, Free> data_;

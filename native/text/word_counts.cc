@@ -94,6 +94,14 @@ size_t WordCounts::find_slot(const Key& key) const {
   }
 }
 
+void WordCounts::reserve(size_t words) {
+  if (!slots_.empty() || words * 2 <= kFirstSlots) return;
+  size_t n = kFirstSlots;
+  while (n < words * 2 && n < (size_t{1} << 20)) n *= 2;  // at most 32 MiB ahead of need
+  HugeTable<Slot>(n).swap(slots_);
+  shift_ = 64 - static_cast<unsigned>(__builtin_ctzll(n));
+}
+
 void WordCounts::grow() {
   HugeTable<Slot> bigger(slots_.empty() ? kFirstSlots : slots_.size() * 2);
   const size_t mask = bigger.size() - 1;

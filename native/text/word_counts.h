@@ -33,6 +33,11 @@ class WordCounts {
   // slots first, so the probes' cache misses overlap instead of following one another.
   void add_padded(const PaddedWord* words, size_t k);
   size_t size() const { return ends_.size(); }
+  // Starts an empty table with room for about `words` words (a partition's table on a thread that
+  // counted a like partition before: no growing, no rehashing).
+  void reserve(size_t words);
+  // How many words the table had room for (for the next reserve on this thread).
+  size_t room() const { return slots_.size() / 2; }
   std::string_view word(size_t i) const { return std::string_view(bytes_.data() + (i ? ends_[i - 1] : 0), ends_[i] - (i ? ends_[i - 1] : 0)); }
   // The words' counts, in insertion order (word i has counts()[i]).
   std::vector<uint64_t> counts() const;

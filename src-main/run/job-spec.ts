@@ -331,6 +331,44 @@ export async function buildJob(spec: JobSpec, baseDir: string, opts: BuildOption
   return { ...(await buildOnce({ ...spec, datasets }, baseDir, opts)), autoChunks };
 }
 
+/** What routeOutput needs of the job being built (or, for outputs planned late, run). */
+export interface RouteContext {
+  tables: ReadonlyMap<string, TableNode>;
+  tev: TableEvaluator;
+  /** The bridges so far: those an output makes are added. */
+  bridges: TableBridge[];
+  isArray: (name: string) => boolean;
+  bagTables: readonly BagTable[];
+}
+
+/**
+ * Where an output that reads no bag goes, once every table it reads is planned: a table output,
+ * an array output over tables used as arrays (`t.delay.values`: the tables are computed first,
+ * table-bridge.ts), or an array output.
+ */
+export function routeOutput(name: string, text: string, origin: (p: number) => number, rc: RouteContext): { table: TableOutput } | { deferred: string } | { array: string } {
+  return inOutput(name, () => atOrigin(origin, () => {
+    const { src, found } = rc.tables.size ? bridgeTables(text, name, rc.tables, rc.tev, rc.bridges.length) : { src: text, found: [] };
+    rc.bridges.push(...found);
+    // An output that still names a table is the dataframe collection's (parse errors: the array evaluator reports them).
+    let reads: Set<string> | null = null;
+    try { reads = namesIn(parseExpression(src)); } catch { /* reported below */ }
+    if (reads && [...reads].some((n) => rc.tables.has(n))) {
+      const arrays = [...reads].filter((n) => rc.isArray(n) || n.startsWith(BRIDGE_PREFIX));
+      if (arrays.length) {
+        // Bags used as tables by the text the user wrote, not by the name the split gave them.
+        const shown = (n: string) => rc.bagTables.find((t) => t.name === n)?.src.concat('.to_dataframe()') ?? n;
+        throw specError(`output '${name}' mixes tables (${[...reads].filter((n) => rc.tables.has(n)).map(shown).join(', ')}) and arrays (${arrays.join(', ')})`,
+          'use a column as an array with .values (t.delay.values), or compute them as separate outputs');
+      }
+      return { table: rc.tev.evaluateOutput(src, name) };
+    }
+    // Built once the tables it reads are computed (their lengths are not known before).
+    if (found.length || (reads && [...reads].some((n) => n.startsWith(BRIDGE_PREFIX)))) return { deferred: src };
+    return { array: src };
+  }));
+}
+
 async function buildOnce(spec: JobSpec, baseDir: string, { readable, userCode = false }: BuildOptions): Promise<BuiltJob> {
   const user = await buildDelayed(spec, baseDir, userCode);
   const ctx = new ExprContext();
@@ -358,11 +396,18 @@ async function buildOnce(spec: JobSpec, baseDir: string, { readable, userCode = 
       delayedOutputs.push({ name, entry: original.trim() });
       continue;
     }
+    let read: Set<string> | null = null;
+    try { read = namesIn(parseExpression(original)); } catch { /* reported by the evaluator that takes it */ }
+    const delayedRead = read && [...read].find((n) => user?.entries.has(n));
+    if (delayedRead) {
+      throw specError(`output '${name}' uses the delayed entry '${delayedRead}' inside an expression`,
+        `an output names a delayed entry by itself ("${name}": "${delayedRead}"); do the arithmetic in a function and call it in "delayed"`);
+    }
     let text = original;
     let origin = (p: number) => p;
     if (bags.size) {
       // Bags used as tables (`b.to_dataframe()`) become tables named __bag_table_<k> (bag-tables/split.ts).
-      const split = inOutput(name, () => splitBagTables(original, bags, user?.module ?? null, bagTables));
+      const split = inOutput(name, () => splitBagTables(original, name, bags, user?.module ?? null, bagTables));
       for (const t of split.found) {
         bagTables.push(t);
         if (!needsItems(t)) tables.set(t.name, inOutput(name, () => bagTableNode(t, null)));
@@ -379,30 +424,10 @@ async function buildOnce(spec: JobSpec, baseDir: string, { readable, userCode = 
         continue;
       }
     }
-    // Tables used as arrays (`t.delay.values`) become array inputs named __table_<k> (table-bridge.ts).
-    const { src, found } = tables.size ? bridgeTables(text, name, tables, tev, bridges.length) : { src: text, found: [] };
-    bridges.push(...found);
-    // An output that still names a table is the dataframe collection's (parse errors: the array evaluator reports them).
-    let reads: Set<string> | null = null;
-    try { reads = namesIn(parseExpression(src)); } catch { /* reported below */ }
-    const delayedRead = reads && [...reads].find((n) => user?.entries.has(n));
-    if (delayedRead) {
-      throw specError(`output '${name}' uses the delayed entry '${delayedRead}' inside an expression`,
-        `an output names a delayed entry by itself ("${name}": "${delayedRead}"); do the arithmetic in a function and call it in "delayed"`);
-    }
-    if (reads && [...reads].some((n) => tables.has(n))) {
-      const arrays = [...reads].filter((n) => datasets.has(n) || n.startsWith(BRIDGE_PREFIX));
-      if (arrays.length) {
-        throw specError(`output '${name}' mixes tables (${[...reads].filter((n) => tables.has(n)).join(', ')}) and arrays (${arrays.join(', ')})`,
-          'use a column as an array with .values (t.delay.values), or compute them as separate outputs');
-      }
-      tableOutputs.push({ name, output: atOrigin(origin, () => tev.evaluateOutput(src, name)) });
-    } else if (found.length || (reads && [...reads].some((n) => n.startsWith(BRIDGE_PREFIX)))) {
-      // Built once the tables it reads are computed (their lengths are not known before).
-      deferred.push({ name, src });
-    } else {
-      outputs.push({ name, node: ev.evaluateOutput(src, name) });
-    }
+    const routed = routeOutput(name, text, origin, { tables, tev, bridges, isArray: (n) => datasets.has(n), bagTables });
+    if ('table' in routed) tableOutputs.push({ name, output: routed.table });
+    else if ('deferred' in routed) deferred.push({ name, src: routed.deferred });
+    else outputs.push({ name, node: ev.evaluateOutput(routed.array, name) });
   }
   const delayed = user && delayedOutputs.length ? { module: user.module, entries: user.entries, outputs: delayedOutputs } : null;
   const delayedArgs = delayed ? planDelayedArgs(delayed.entries, delayedOutputs.map((o) => o.entry), ev, bags, tables, user!.module) : [];

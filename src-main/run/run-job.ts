@@ -17,12 +17,12 @@ import type { Backend, DenseTables } from './backend.js';
 import { Evaluator } from '../collections/array/index.js';
 import { bridgeArrays } from './table-bridge.js';
 import { checkFreeSpace, removeStaleTemps } from './output-space.js';
-import type { BuiltJob } from './job-spec.js';
+import { type BuiltJob, routeOutput } from './job-spec.js';
 import { TableEvaluator, type TableComputeResult, type TableFileFormat } from '../collections/dataframe/index.js';
-import { atOrigin, bagTableNode, itemsPlan, needsItems } from './bag-tables/index.js';
+import { BAG_TABLE_PREFIX, type BagTable, bagTableNode, itemsPlan, needsItems } from './bag-tables/index.js';
 import { TesseraError } from '../engine/errors.js';
 import type { DelayedArg, DelayedComputeResult, DelayedOutput, DelayedRequest } from '../collections/delayed/index.js';
-import type { BagComputeResult, BagOutput, BagPlan } from '../collections/bag/index.js';
+import type { BagComputeResult, BagOutput, BagPlan, ItemSchema } from '../collections/bag/index.js';
 import { writeAtomically } from './write-atomically.js';
 
 /** Arrays up to this many elements are returned as values; larger ones are written to files. */
@@ -74,6 +74,9 @@ export async function runBuiltJob(backend: Backend, built: BuiltJob, opts: RunJo
   const runs: JobRun[] = [];
   const { outDir: _outDir, skipSpaceCheck: _skip, ...compute } = opts;
   let job = built;
+  // Bags used as tables whose items come first (a schema to infer, an aggregated bag): computed,
+  // then the outputs that read them are planned, before anything reads their tables.
+  if (job.deferredTables.length) job = await withBagTables(backend, job, compute, runs);
   let dense: DenseTables | null = null;
   try {
     if (job.bridges.length) {
@@ -87,7 +90,6 @@ export async function runBuiltJob(backend: Backend, built: BuiltJob, opts: RunJo
   } finally {
     dense?.release();
   }
-  if (job.deferredTables.length) job = await withBagTables(backend, job, compute, runs);
   if (job.tableOutputs.length) runs.push(await runTables(backend, job, opts));
   if (job.bagOutputs.length) runs.push(await runBags(backend, job, opts));
   if (job.delayed) {
@@ -141,18 +143,33 @@ async function bagValues(backend: Backend, bags: { name: string; plan: BagPlan }
  */
 async function withBagTables(backend: Backend, job: BuiltJob, compute: ComputeOptions, runs: JobRun[]): Promise<BuiltJob> {
   const pending = job.bagTables.filter((t) => needsItems(t) && !job.tables.has(t.name));
-  const values = await bagValues(backend, pending.map((t) => ({ name: t.name, plan: itemsPlan(t) })), compute, runs);
+  // Named for the timeline as the user wrote them (to_dataframe_0), not by the split's name.
+  const shown = (t: BagTable) => t.name.replace(BAG_TABLE_PREFIX, 'to_dataframe_');
+  const values = await bagValues(backend, pending.map((t) => ({ name: shown(t), plan: itemsPlan(t) })), compute, runs);
   const tables = new Map(job.tables);
   for (const t of pending) {
-    const items = values.get(t.name);
-    if (!Array.isArray(items)) {
-      throw new TesseraError('BAG_UNSUPPORTED', `${t.src} is one value (${JSON.stringify(items)}), not a bag: to_dataframe() takes a bag`, 'call to_dataframe() on the bag before the reduction');
-    }
-    tables.set(t.name, bagTableNode(t, items));
+    const v = values.get(shown(t));
+    tables.set(t.name, bagTableNode(t, Array.isArray(v) ? { items: v } : { schema: v as ItemSchema & { items: number } }));
   }
-  const tev = new TableEvaluator(tables);
-  const later = job.deferredTables.map((d) => ({ name: d.name, output: atOrigin(d.origin, () => tev.evaluateOutput(d.src, d.name)) }));
-  return { ...job, tables, tableOutputs: [...job.tableOutputs, ...later], deferredTables: [] };
+  const rc = { tables, tev: new TableEvaluator(tables), bridges: [...job.bridges], isArray: (n: string) => job.datasets.has(n), bagTables: job.bagTables };
+  const tableOutputs = [...job.tableOutputs];
+  const deferred = [...job.deferred];
+  for (const d of job.deferredTables) {
+    let routed: ReturnType<typeof routeOutput>;
+    try {
+      routed = routeOutput(d.name, d.src, d.origin, rc);
+    } catch (e) {
+      const inferred = pending.find((t) => !t.meta && d.src.includes(t.name));
+      if (e instanceof TesseraError && e.code === 'NO_SUCH_COLUMN' && inferred) {
+        throw new TesseraError(e.code, e.message, `${e.hint}; the columns of ${inferred.src}.to_dataframe() were inferred from its first items: name others with meta=...`, { position: e.position });
+      }
+      throw e;
+    }
+    if ('table' in routed) tableOutputs.push({ name: d.name, output: routed.table });
+    else if ('deferred' in routed) deferred.push({ name: d.name, src: routed.deferred });
+    else throw new TesseraError('INTERNAL', `output '${d.name}' was planned late for its tables but reads none`, 'this is a bug, please report it');
+  }
+  return { ...job, tables, tableOutputs, bridges: rc.bridges, deferred, deferredTables: [] };
 }
 
 /** An output's values (JSON scalars: "nan", "inf", decimal strings for big integers) as its elements' bytes. */

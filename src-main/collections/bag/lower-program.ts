@@ -64,7 +64,7 @@ export function lowerPrograms(plans: readonly { plan: ProgramPlan; output: strin
   const roots = plans.map(({ plan, output }) => {
     const first = plan.stages[0];
     let parts = partitionsOf(plan.source);
-    if (first.agg.op === 'take' && first.agg.npartitions !== -1) parts = parts.slice(0, first.agg.npartitions);
+    if ((first.agg.op === 'take' || first.agg.op === 'columns') && first.agg.npartitions !== -1) parts = parts.slice(0, first.agg.npartitions);
     const firstOnly: Program = { stages: [first], module: plan.module };
     const program = JSON.stringify(firstOnly);
     const sourceId = plan.source.kind === 'text' || plan.source.kind === 'jsonl' ? plan.source.files.map((f) => `${f.path}\0${f.mtimeNs}`).join('\0') : `dataset ${plan.dataset}`;

@@ -1,27 +1,19 @@
 /**
  * A bag's items as table columns, as pandas makes a frame of them (`pd.DataFrame(records)`, what
- * dask's Bag.to_dataframe does per partition): a record (a plain object) gives each column its
- * key's value, a tuple (an array) its value at the column's position, any other item is the one
- * column 0. A missing key or a null is a null row of the column.
+ * dask's Bag.to_dataframe does per partition), by the schema inferred from the first items
+ * (collections/bag/program/item-schema.ts) or given as `meta`: a record gives each column its
+ * key's value, a tuple its value at the column's position, any other item is the one column '0'.
+ * A missing key or a null is a null row of the column.
  *
- * The schema is the user's (`meta`) or inferred from the first items: booleans, integers (int64),
- * numbers (float64) and strings keep their type; a column of mixed types or of objects is a string
- * column (objects and arrays as their JSON text), as pandas would keep them as objects. Values
- * convert to their column's type only where nothing is lost: 2.5 in an int64 column is an error
- * that says to give the type, never a silent truncation.
+ * Values convert to their column's type only where nothing is lost: 2.5 in an int64 column, an
+ * integer past 2^53 that JSON gave as a double, or a list among records is an error that says
+ * what to give, never a silent truncation. A string column takes any value as its text (Python's
+ * spelling of True, nan and inf; JSON for objects).
  */
+import { formOf, isRecord, type ItemColumn, type ItemColumnType, type ItemSchema } from '../../collections/bag/index.js';
 import { parseTimestamp } from '../../collections/dataframe/timestamps.js';
-import type { Column } from '../../collections/dataframe/schema.js';
 import { TesseraError } from '../../engine/errors.js';
 import type { TableColumnBuffers } from '../../native/addon.js';
-
-export type ItemColumnType = 'int64' | 'float64' | 'bool' | 'string' | 'timestamp';
-
-/** A column of a bag's table: its name, type, and position (a tuple item's index; a record's key is the name). */
-export interface ItemColumn extends Column {
-  dtype: ItemColumnType;
-  index: number;
-}
 
 /** How many leading items a schema is inferred from. */
 export const INFER_ITEMS = 1000;
@@ -37,72 +29,23 @@ const META_TYPES: Record<string, ItemColumnType> = {
 
 export const META_HINT = "meta maps each column to a dtype: int64, float64, bool, string or datetime64[ns], for example meta={'user': 'string', 'amount': 'float64'}";
 
-/** The columns `meta` names, in order; null for a name that is not a type (the caller says where). */
-export function metaColumns(meta: [string, string][]): ItemColumn[] | { bad: [string, string] } {
-  const out: ItemColumn[] = [];
+/** The schema `meta` gives (items of any shape), or the pair whose type is not one. */
+export function metaSchema(meta: [string, string][]): ItemSchema | { bad: [string, string] } {
+  const columns: ItemColumn[] = [];
   for (const [name, type] of meta) {
     const dtype = META_TYPES[type];
     if (!dtype) return { bad: [name, type] };
-    out.push({ name, dtype, index: out.length });
+    columns.push({ name, dtype, index: columns.length });
   }
-  return out;
+  return { form: 'any', columns };
 }
-
-const isRecord = (x: unknown): x is Record<string, unknown> =>
-  typeof x === 'object' && x !== null && !Array.isArray(x) && !ArrayBuffer.isView(x) && !(x instanceof Map) && !(x instanceof Date);
 
 /** The item's value for column c (undefined: missing). */
 function valueAt(item: unknown, c: ItemColumn): unknown {
   if (Array.isArray(item)) return item[c.index];
   if (isRecord(item)) return item[c.name];
+  if (item instanceof Map) return item.has(c.name) ? item.get(c.name) : [...item].find(([k]) => String(k) === c.name)?.[1];
   return c.index === 0 ? item : undefined;
-}
-
-type Kind = 'bool' | 'int' | 'float' | 'string' | 'other';
-
-function kindOf(v: unknown): Kind {
-  switch (typeof v) {
-    case 'boolean': return 'bool';
-    case 'bigint': return 'int';
-    case 'number': return Number.isInteger(v) ? 'int' : 'float';
-    case 'string': return 'string';
-    default: return 'other';
-  }
-}
-
-/**
- * The schema of the first items: records' keys in order of first appearance (or `names`), tuples'
- * positions named by `names` or '0', '1', ...; a scalar bag is one column named '0'.
- */
-export function inferColumns(items: readonly unknown[], names: readonly string[] | null): ItemColumn[] {
-  const kinds = new Map<string, Set<Kind>>();
-  const order: string[] = [...(names ?? [])];
-  const note = (name: string, v: unknown) => {
-    if (!kinds.has(name)) {
-      kinds.set(name, new Set());
-      if (!names) order.push(name);
-    }
-    if (v !== null && v !== undefined) kinds.get(name)!.add(kindOf(v));
-  };
-  for (const item of items.slice(0, INFER_ITEMS)) {
-    if (isRecord(item)) {
-      if (names) for (const n of names) note(n, item[n]);
-      else for (const [k, v] of Object.entries(item)) note(k, v);
-    } else if (Array.isArray(item)) {
-      const width = names ? names.length : item.length;
-      for (let i = 0; i < width; i++) note(names ? names[i] : String(i), item[i]);
-    } else {
-      note(names?.[0] ?? '0', item);
-    }
-  }
-  return order.map((name, index) => ({ name, index, dtype: typeOf(kinds.get(name) ?? new Set()) }));
-}
-
-function typeOf(kinds: Set<Kind>): ItemColumnType {
-  if (kinds.size === 1 && kinds.has('bool')) return 'bool';
-  if (kinds.size === 1 && kinds.has('int')) return 'int64';
-  if (kinds.size && [...kinds].every((k) => k === 'int' || k === 'float')) return 'float64';
-  return 'string';
 }
 
 /** Says where a value that does not fit its column is, for the error. */
@@ -110,8 +53,18 @@ export type Misfit = (column: ItemColumn, row: number, value: unknown) => Tesser
 
 const INT64_MIN = -(2n ** 63n), INT64_MAX = 2n ** 63n - 1n;
 
-/** The items' values of `columns` as putTable's buffers. */
-export function itemColumns(items: readonly unknown[], columns: readonly ItemColumn[], misfit: Misfit): TableColumnBuffers[] {
+/** Says an item is not of the schema's shape, for the error. */
+export type Misshape = (row: number, item: unknown) => TesseraError;
+
+/** The items' values of `columns` (of `schema`) as putTable's buffers. */
+export function itemColumns(items: readonly unknown[], schema: ItemSchema, columns: readonly ItemColumn[], misfit: Misfit, misshape: Misshape): TableColumnBuffers[] {
+  if (schema.form !== 'any') {
+    const width = schema.columns.length;
+    items.forEach((item, r) => {
+      if (item === null || item === undefined) return;
+      if (formOf(item) !== schema.form || (schema.form === 'tuple' && (item as unknown[]).length > width)) throw misshape(r, item);
+    });
+  }
   return columns.map((c) => {
     const n = items.length;
     let valid: Uint8Array | null = null;
@@ -125,7 +78,7 @@ export function itemColumns(items: readonly unknown[], columns: readonly ItemCol
         for (let r = 0; r < n; r++) {
           const v = valueAt(items[r], c);
           if (v === null || v === undefined) { data[r] = NaN; nullAt(r); } else if (typeof v === 'number') data[r] = v;
-          else if (typeof v === 'bigint') data[r] = Number(v);
+          else if (typeof v === 'bigint' && BigInt(Number(v)) === v) data[r] = Number(v);
           else throw misfit(c, r, v);
         }
         return { name: c.name, dtype: c.dtype, data, valid };
@@ -158,8 +111,9 @@ export function itemColumns(items: readonly unknown[], columns: readonly ItemCol
   });
 }
 
+/** An integer JS holds exactly (a double past 2^53 may already be rounded: refused). */
 function toInt64(v: unknown): bigint | null {
-  const x = typeof v === 'bigint' ? v : typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : null;
+  const x = typeof v === 'bigint' ? v : typeof v === 'number' && Number.isSafeInteger(v) ? BigInt(v) : null;
   return x !== null && x >= INT64_MIN && x <= INT64_MAX ? x : null;
 }
 
@@ -170,6 +124,18 @@ function toTimestamp(v: unknown): bigint | null {
   return toInt64(v);
 }
 
+/** A value as a string column's text: Python's spelling of booleans and special floats, ISO dates, JSON for objects. */
+function textOf(v: unknown): string {
+  switch (typeof v) {
+    case 'string': return v;
+    case 'boolean': return v ? 'True' : 'False';
+    case 'number': return Number.isNaN(v) ? 'nan' : v === Infinity ? 'inf' : v === -Infinity ? '-inf' : String(v);
+    case 'bigint': return String(v);
+  }
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? 'NaT' : v.toISOString();
+  return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x instanceof Map ? Object.fromEntries(x) : x instanceof Set ? [...x] : x)) ?? String(v);
+}
+
 /** A string column, dictionary-encoded: its entries in order of first appearance. */
 function stringColumn(items: readonly unknown[], c: ItemColumn, nullAt: (r: number) => void, valid: () => Uint8Array | null): TableColumnBuffers {
   const n = items.length;
@@ -178,7 +144,7 @@ function stringColumn(items: readonly unknown[], c: ItemColumn, nullAt: (r: numb
   for (let r = 0; r < n; r++) {
     const v = valueAt(items[r], c);
     if (v === null || v === undefined) { nullAt(r); continue; }
-    const s = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x)) : String(v);
+    const s = textOf(v);
     let code = dict.get(s);
     if (code === undefined) { code = dict.size; dict.set(s, code); }
     codes[r] = code;

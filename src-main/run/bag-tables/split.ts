@@ -13,12 +13,12 @@
  */
 import type { TableNode } from '../../collections/dataframe/index.js';
 import { sourceTable } from '../../collections/dataframe/index.js';
-import { type BagPlan, type BagSource, evaluateBagOutput, type ProgramPlan } from '../../collections/bag/index.js';
+import { type BagPlan, type BagSource, evaluateBagOutput, inferSchema, type ItemSchema, LIST_AGGREGATIONS, type ProgramPlan } from '../../collections/bag/index.js';
 import { TesseraError } from '../../engine/errors.js';
 import type { FunctionsModule } from '../../engine/user-modules/check-functions.js';
 import { type Ast, parseExpression, subtrees } from '../../lang/python-expression.js';
 import { bagTableSource, itemsTableSource } from './bag-table-source.js';
-import { INFER_ITEMS, inferColumns, type ItemColumn, META_HINT, metaColumns } from './item-columns.js';
+import { INFER_ITEMS, META_HINT, metaSchema } from './item-columns.js';
 
 export const BAG_TABLE_PREFIX = '__bag_table_';
 
@@ -28,11 +28,16 @@ export interface BagTable {
   /** The bag expression's text, and how it computes. */
   src: string;
   plan: BagPlan;
-  /** The columns `meta` gives, or null: inferred. */
-  meta: ItemColumn[] | null;
+  /** The schema `meta` gives, or null: inferred. */
+  meta: ItemSchema | null;
   /** `columns=[...]`: names of a tuple's positions (or the records' keys to keep), for inference. */
   names: string[] | null;
+  /** Where the call is in the output's text, for errors found when it runs. */
+  at: { start: number; end: number; output: string };
 }
+
+/** What the bag's items computed first give: the inferred schema (elementwise bags), or the items. */
+export type BagTableItems = { schema: ItemSchema & { items: number } } | { items: unknown[] };
 
 type Call = Ast & { t: 'call' };
 
@@ -49,26 +54,46 @@ export function needsItems(t: BagTable): boolean {
   return !t.meta || !isElementwise(t.plan);
 }
 
-/** The bag output whose items the table needs first: the first INFER_ITEMS (schema inference), or all of them. */
+/**
+ * The bag output the table needs first: the schema of the first INFER_ITEMS items of the first
+ * partition, inferred in the worker from the items as the steps made them (the `columns`
+ * aggregation), or, for a bag an aggregation made, all its items.
+ */
 export function itemsPlan(t: BagTable): BagPlan {
   if (!isElementwise(t.plan)) return t.plan;
-  return { ...t.plan, stages: [{ steps: t.plan.stages[0].steps, agg: { op: 'take', k: INFER_ITEMS, npartitions: 1 } }] };
+  return { ...t.plan, stages: [{ steps: t.plan.stages[0].steps, agg: { op: 'columns', k: INFER_ITEMS, npartitions: 1, names: t.names } }] };
 }
 
-/** The table of a bag: from its partitions, or from its computed items (`items`, needsItems). */
-export function bagTableNode(t: BagTable, items: unknown[] | null): TableNode {
-  let columns = t.meta;
+/** The table of a bag: from its partitions, or from its computed items (`first`, needsItems). */
+export function bagTableNode(t: BagTable, first: BagTableItems | null): TableNode {
+  let schema = t.meta;
   let schemaFrom = 'as meta says';
-  if (!columns) {
-    if (!items?.length) {
+  if (!schema) {
+    const inferred = first && 'schema' in first ? first.schema : first ? { items: first.items.length, ...inferSchemaOrThrow(t, first.items) } : null;
+    if (!inferred?.items) {
       throw new TesseraError('BAG_TABLE_META', `${t.src}.to_dataframe(): the bag's first partition has no items to infer the columns from`,
-        `give them: to_dataframe(meta={'name': 'string', 'n': 'int64'}); ${META_HINT}`);
+        `give them: to_dataframe(meta={'name': 'string', 'n': 'int64'}); ${META_HINT}`, { position: t.at });
     }
-    columns = inferColumns(items, t.names);
-    schemaFrom = `inferred from its first ${Math.min(items.length, INFER_ITEMS)} items`;
+    schema = { form: inferred.form, columns: inferred.columns };
+    schemaFrom = `inferred from its first ${inferred.items} items`;
   }
-  if (isElementwise(t.plan)) return sourceTable(bagTableSource(t.plan, columns, schemaFrom));
-  return sourceTable(itemsTableSource(items!, columns, schemaFrom, t.src));
+  if (isElementwise(t.plan)) return sourceTable(bagTableSource(t.plan, schema, schemaFrom));
+  return sourceTable(itemsTableSource((first as { items: unknown[] }).items, schema, schemaFrom, t.src));
+}
+
+function inferSchemaOrThrow(t: BagTable, items: unknown[]): ItemSchema {
+  try {
+    return inferSchema(items, t.names);
+  } catch (why) {
+    if (typeof why !== 'string') throw why;
+    throw new TesseraError('BAG_TABLE_TYPE', `${t.src}.to_dataframe(): ${why}`, 'make every item the same shape with a map step, or give meta=...', { position: t.at });
+  }
+}
+
+/** Whether a bag plan's result is a list (a bag), not one value. */
+function givesList(plan: BagPlan): boolean {
+  if (plan.kind === 'words') return plan.result === 'frequencies';
+  return LIST_AGGREGATIONS.has(plan.stages[plan.stages.length - 1].agg.op);
 }
 
 /** The name a method chain starts from (`e` of `e.filter(f).pluck('x')`). */
@@ -120,7 +145,7 @@ function columnNames(a: Ast): string[] | null {
   throw badArgs(a, 'columns must be a list of distinct column names', "for example columns=['word', 'count'] for a bag of pairs");
 }
 
-function parseCall(call: Call): { meta: ItemColumn[] | null; names: string[] | null } {
+function parseCall(call: Call): { meta: ItemSchema | null; names: string[] | null } {
   const arg = (name: string, i: number) => call.kwargs.find((k) => k.name === name)?.value ?? call.args[i];
   for (const k of call.kwargs) {
     if (!['meta', 'columns', 'optimize_graph'].includes(k.name)) throw badArgs(k.value, `to_dataframe() takes meta and columns, not '${k.name}'`, META_HINT);
@@ -128,9 +153,10 @@ function parseCall(call: Call): { meta: ItemColumn[] | null; names: string[] | n
   if (call.args.length > 2) throw badArgs(call.args[2], 'to_dataframe() takes at most meta and columns', META_HINT);
   const metaArg = arg('meta', 0), columnsArg = arg('columns', 1);
   const pairs = metaArg ? metaPairs(metaArg) : null;
-  let meta: ItemColumn[] | null = null;
+  if (pairs && columnsArg && !(columnsArg.t === 'const' && columnsArg.value === null)) throw badArgs(columnsArg, 'to_dataframe() takes meta or columns, not both', 'meta names the columns already');
+  let meta: ItemSchema | null = null;
   if (pairs) {
-    const m = metaColumns(pairs);
+    const m = metaSchema(pairs);
     if ('bad' in m) throw badArgs(metaArg!, `meta gives column '${m.bad[0]}' the dtype '${m.bad[1]}', which a bag's table cannot hold`, META_HINT);
     meta = m;
   }
@@ -142,7 +168,7 @@ function parseCall(call: Call): { meta: ItemColumn[] | null; names: string[] | n
  * ones, named from `known.length` on; a bag written the same way twice is one table). `origin`
  * maps a position in the new text to the output's own.
  */
-export function splitBagTables(src: string, bags: ReadonlyMap<string, BagSource>, module: FunctionsModule | null, known: readonly BagTable[]): { src: string; found: BagTable[]; origin: (p: number) => number } {
+export function splitBagTables(src: string, output: string, bags: ReadonlyMap<string, BagSource>, module: FunctionsModule | null, known: readonly BagTable[]): { src: string; found: BagTable[]; origin: (p: number) => number } {
   let ast: Ast;
   try { ast = parseExpression(src); } catch { return { src, found: [], origin: (p) => p }; }
   const calls = toDataframeCalls(ast, bags);
@@ -159,8 +185,13 @@ export function splitBagTables(src: string, bags: ReadonlyMap<string, BagSource>
       if (e instanceof TesseraError && e.position) e.position = { ...e.position, start: e.position.start + obj.start, end: e.position.end + obj.start };
       throw e;
     }
-    const table: Omit<BagTable, 'name'> = { src: bagSrc, plan, ...parseCall(call) };
+    if (!givesList(plan)) {
+      throw new TesseraError('BAG_UNSUPPORTED', `${bagSrc} is one value, not a bag: to_dataframe() makes a table of a bag`, 'call to_dataframe() before the reduction, or drop it',
+        { position: { start: call.start, end: call.end } });
+    }
+    const table: Omit<BagTable, 'name'> = { src: bagSrc, plan, ...parseCall(call), at: { start: call.start, end: call.end, output } };
     const same = [...known, ...found].find((t) => t.src === table.src && JSON.stringify([t.meta, t.names]) === JSON.stringify([table.meta, table.names]));
+    // (a repeated call keeps the first one's position for errors found when it runs)
     const name = same?.name ?? `${BAG_TABLE_PREFIX}${known.length + found.length}`;
     if (!same) found.push({ name, ...table });
     edits.push({ start: call.start, end: call.end, name });

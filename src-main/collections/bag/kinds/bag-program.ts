@@ -88,8 +88,8 @@ async function runPartition(task: JsTaskContext): Promise<[number, number, numbe
     const items = partitionItems(source);
     const stage = program.stages[0];
     const agg = await aggregationRun(stage.agg, program, where);
-    // take(k) runs its steps only until it has k items (a later item may be one the steps refuse).
-    const out = stage.agg.op === 'take' ? await runStepsFor(items, stage.steps, program, where, stage.agg.k) : await runSteps(items, stage.steps, program, where);
+    // take(k) runs its steps only until it has k items (a later item may be one the steps refuse); so does columns.
+    const out = stage.agg.op === 'take' || stage.agg.op === 'columns' ? await runStepsFor(items, stage.steps, program, where, stage.agg.k) : await runSteps(items, stage.steps, program, where);
     const partial = await agg.partial(out, f[3] === 1);
     const bytesIn = 'text' in source ? source.text.end - source.text.start : 0;
     return storeValue(task.owner, partial, bytesIn, 'a bag step made');

@@ -13,6 +13,7 @@
  */
 import { TesseraError } from '../../../engine/errors.js';
 import { call, keyOf, resolve, type Resolved } from './functions.js';
+import { inferSchema } from './item-schema.js';
 import { KeyIndex } from './key-index.js';
 import { pyCompare, pyNumber, pyTruthy } from './python.js';
 import type { Aggregation, Initial, Program } from './types.js';
@@ -186,6 +187,19 @@ export async function aggregationRun(agg: Aggregation, program: Program, where: 
     }
     case 'take':
       return { partial: async (items) => items.slice(0, agg.k), combine: async (ps) => concat(ps as unknown[][]).slice(0, agg.k), finish: (m) => m };
+    case 'columns':
+      return {
+        partial: async (items) => items.slice(0, agg.k),
+        combine: async (ps) => concat(ps as unknown[][]).slice(0, agg.k),
+        finish: (m) => {
+          try {
+            return { items: (m as unknown[]).length, ...inferSchema(m as unknown[], agg.names) };
+          } catch (why) {
+            if (typeof why !== 'string') throw why;
+            throw new TesseraError('BAG_TABLE_TYPE', `to_dataframe: ${why} (${where})`, 'make every item the same shape with a map step, or give meta=...');
+          }
+        },
+      };
     case 'fold': {
       const binop = await fn(agg.binop);
       const combine = agg.combine ? await fn(agg.combine) : binop;

@@ -46,6 +46,8 @@ export type Aggregation =
   | { op: 'topk'; k: number; key: KeyRef | null }
   /** npartitions: the leading partitions read (-1: all), as dask's take(k, npartitions=1). */
   | { op: 'take'; k: number; npartitions: number }
+  /** The table schema of the first k items (item-schema.ts): what to_dataframe infers; not in the chain's language. */
+  | { op: 'columns'; k: number; npartitions: number; names: string[] | null }
   | { op: 'fold'; binop: FnRef; combine: FnRef | null; initial: Initial }
   | { op: 'foldby'; key: KeyRef; binop: FnRef; initial: Initial; combine: FnRef | null; combineInitial: Initial }
   | { op: 'groupby'; key: KeyRef }
