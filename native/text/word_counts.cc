@@ -224,6 +224,12 @@ void WordCounts::encode(uint8_t* out) const {
   std::memset(out + bytes_.size(), 0, (bytes_.size() + 7) / 8 * 8 - bytes_.size());
 }
 
+uint64_t WordCounts::encoded_words(const uint8_t* in, size_t n) {
+  uint64_t count = 0;
+  if (n >= 24) std::memcpy(&count, in + 8, 8);
+  return count <= n / 16 ? count : 0;
+}
+
 void WordCounts::merge_encoded(const uint8_t* in, size_t n) {
   uint64_t head[3];
   if (n < 24) throw Error("BAD_TASK", "a word-count chunk is too short", "this is a bug, please report it");
@@ -234,6 +240,7 @@ void WordCounts::merge_encoded(const uint8_t* in, size_t n) {
   const uint8_t* counts = in + 24;
   const uint8_t* ends = counts + 8 * count;
   const char* bytes = reinterpret_cast<const char*>(ends + 8 * count);
+  const uint64_t avail = n - 24 - 16 * count;  // readable bytes from `bytes` on (nbytes and padding)
   uint64_t prev = 0;
   Key keys[kGroup];
   uint64_t times[kGroup];
@@ -244,7 +251,9 @@ void WordCounts::merge_encoded(const uint8_t* in, size_t n) {
       std::memcpy(&times[i], counts + 8 * (at + i), 8);
       std::memcpy(&end, ends + 8 * (at + i), 8);
       if (end < prev || end > nbytes) throw Error("BAD_TASK", "a word-count chunk's words are out of order", "this is a bug, please report it");
-      keys[i] = key_of<false>(bytes + prev, end - prev);
+      // Words well inside the chunk are read as padded ones (8-byte loads and masks); the last few exactly.
+      const uint64_t len = end - prev;
+      keys[i] = prev + std::max<uint64_t>(16, len + 8) <= avail ? key_of<true>(bytes + prev, len) : key_of<false>(bytes + prev, len);
       prev = end;
     }
     add_group(keys, times, m);

@@ -51,6 +51,8 @@ class WordCounts {
   void encode(uint8_t* out) const;
   // Adds an encoded table's counts into this one; throws Error("BAD_TASK") on a malformed one.
   void merge_encoded(const uint8_t* in, size_t n);
+  // How many words an encoded table holds, as its header says (0 if it has none: merge_encoded checks it).
+  static uint64_t encoded_words(const uint8_t* in, size_t n);
 
  private:
   // A slot holds what most probes need without touching the entries: the word's first 16 bytes

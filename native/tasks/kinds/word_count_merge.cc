@@ -5,6 +5,8 @@
 //   fields: top (0: every word), sorted (0: in first-seen order; 1: most frequent first, ties in
 //           first-seen order; a top k is always sorted)
 //   deps: the tables, in partition order
+#include <algorithm>
+
 #include "../../common/error.h"
 #include "../../store/chunk_store.h"
 #include "../../text/word_counts.h"
@@ -33,7 +35,14 @@ WordCountMergeTask decode(Reader& r, int owner) {
 }
 
 TaskResult run(const WordCountMergeTask& t) {
+  // Room for the largest input at once: partitions mostly share their words, so it seldom grows.
   text::WordCounts sum;
+  uint64_t largest = 0;
+  for (uint64_t id : t.inputs) {
+    auto c = ChunkStore::instance().get_bytes(id);
+    largest = std::max(largest, text::WordCounts::encoded_words(c->data, c->nbytes));
+  }
+  sum.reserve(static_cast<size_t>(largest));
   int64_t bytes_in = 0;
   for (uint64_t id : t.inputs) {
     auto c = ChunkStore::instance().get_bytes(id);
