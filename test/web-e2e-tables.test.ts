@@ -239,10 +239,19 @@ describe.skipIf(!hasChromium())('tables in the window', () => {
     while (await page.locator('[data-testid^="output-expr-"]').count() > 1) await page.getByTestId('remove-output-1').click();
     await page.getByTestId('output-name-0').fill('users');
     await page.getByTestId('output-expr-0').fill("events.pluck('user').frequencies()");
+    // The bag as a table (its columns inferred in a worker): a group-by grid.
+    await page.getByTestId('add-output').click();
+    await page.getByTestId('output-name-1').fill('oks');
+    await page.getByTestId('output-expr-1').fill("events.to_dataframe().groupby('user').ok.sum()");
     await page.getByTestId('run').click();
     await page.getByTestId('list-users').waitFor({ timeout: 60_000 });
     expect(Number(await page.getByTestId('list-users').getByTestId('bar-chart').getAttribute('data-bars'))).toBe(5);
     expect(await page.getByTestId('result-users').locator('.value').textContent()).toContain('list of 5 ["u0",600]');
+    const oks = page.getByTestId('result-oks');
+    expect(await oks.locator('th').allTextContents()).toEqual(['user string', 'ok int64']);
+    expect(await gridColumn('oks', 0)).toEqual(['u0', 'u1', 'u2', 'u3', 'u4']);
+    const want = [0, 1, 2, 3, 4].map((u) => lines.filter((_l, i) => (i * 7) % 5 === u && i % 3 === 0).length);
+    expect((await gridColumn('oks', 1)).map(Number)).toEqual(want);
   });
 
   it('runs the word-count sample from the window: a bag of builtins, its top 10 as a list', async () => {
