@@ -159,7 +159,7 @@ async function withBagTables(backend: Backend, job: BuiltJob, compute: ComputeOp
     try {
       routed = routeOutput(d.name, d.src, d.origin, rc);
     } catch (e) {
-      const inferred = pending.find((t) => !t.meta && d.src.includes(t.name));
+      const inferred = pending.find((t) => !t.meta && new RegExp(`\\b${t.name}\\b`).test(d.src));
       if (e instanceof TesseraError && e.code === 'NO_SUCH_COLUMN' && inferred) {
         throw new TesseraError(e.code, e.message, `${e.hint}; the columns of ${inferred.src}.to_dataframe() were inferred from its first items: name others with meta=...`, { position: e.position });
       }
