@@ -144,6 +144,16 @@ describe('profile', () => {
     expect(text.stdout).toMatch(/use chunks of 1e[56] for a\./);
   });
 
+  it('profiles a job that runs the user\'s functions from the command line, as `tessera run` runs it', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'fns.mjs'), 'export const clip = (block) => block.map((v) => Math.min(v, 0.5));\n');
+    writeFileSync(join(dir, 'job.json'), JSON.stringify({ tessera: 1, functions: 'fns.mjs', datasets: { x: { random: 'uniform', shape: [1_000_000], seed: 1 } }, outputs: { m: "x.map_blocks(clip, dtype='float64').mean()" } }));
+    const r = tessera(['profile', 'job.json', '--chunks', '1e5,5e5', '--repeat', '1', '--json'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).points.map((x: { chunks: number }) => x.chunks)).toEqual([10, 2]);
+  });
+
   it('writes a self-contained run report with the timeline, memory, per-layer times, chunking and machine', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'job.json'), JSON.stringify(SEED));

@@ -14,7 +14,7 @@ import type { Layer } from '../engine/graph.js';
 import { itemsize } from '../collections/array/dtype.js';
 import { product } from '../collections/array/grid.js';
 import type { Backend } from '../run/backend.js';
-import { buildJob, type JobSpec, type ReadableCheck, validateSpec } from '../run/job-spec.js';
+import { buildJob, type JobSpec, type ReadableCheck, type UserCodeCheck, validateSpec } from '../run/job-spec.js';
 import { runSpec } from '../run/run-spec.js';
 import { arrayChunkParameter, type ChunkParameter } from './chunk-parameter.js';
 import { machineInfo, type Machine } from './machine.js';
@@ -34,6 +34,8 @@ export interface SweepOptions {
   signal?: AbortSignal;
   /** Which files the job may read (see service/file-access.ts). */
   readable?: ReadableCheck;
+  /** Whether the job's user functions may run (run/job-spec.ts); unset, a spec naming "functions" is refused. */
+  userCode?: UserCodeCheck;
   onProgress?: (done: number, total: number, value: number) => void;
 }
 
@@ -79,7 +81,7 @@ export async function profileJob(backend: Backend, rawSpec: unknown, baseDir: st
   const spec = validateSpec(rawSpec);
   const repeat = opts.repeat ?? 3;
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > 50) throw new TesseraError('BAD_OPTION', `--repeat must be 1 to 50, not ${repeat}`, 'for example --repeat 3');
-  const first = await buildJob(spec, baseDir, { readable: opts.readable });
+  const first = await buildJob(spec, baseDir, { readable: opts.readable, userCode: opts.userCode });
   if (!first.datasets.size) throw new TesseraError('BAD_OPTION', 'the job has no datasets to chunk', 'profile a job whose outputs read datasets');
   const name = opts.dataset ?? [...first.datasets.entries()].reduce((a, b) => (product(b[1].shape) > product(a[1].shape) ? b : a))[0];
   const node = first.datasets.get(name);
@@ -92,7 +94,7 @@ export async function profileJob(backend: Backend, rawSpec: unknown, baseDir: st
   const runs = new Map<number, Run[]>(values.map((v) => [v, []]));
   try {
     const runOnce = async (value: number): Promise<Run> => {
-      const { result: r } = await runSpec(backend, param.apply(spec, value), { baseDir, outDir: out, memoryLimit, signal: opts.signal, readable: opts.readable });
+      const { result: r } = await runSpec(backend, param.apply(spec, value), { baseDir, outDir: out, memoryLimit, signal: opts.signal, readable: opts.readable, userCode: opts.userCode });
       return {
         metrics: runMetrics({ records: r.records, samples: r.samples, wallS: r.stats.wall_s, startedAt: r.startedAt, workers: r.workers, peakStoreBytes: r.stats.peak_store_bytes }),
         records: r.records, layers: r.layers,

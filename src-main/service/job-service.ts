@@ -80,7 +80,7 @@ export class JobService {
       backends: this.backends, history: this.history, autoChunks: autoChunksFrom(profiles), baseDir: opts.baseDir, jobsDir, readable,
       userCode: (path) => this.functionModules.has(path),
     };
-    this.profileRuns = { backends: this.backends, profiles, profileReports, baseDir: opts.baseDir, readable };
+    this.profileRuns = { backends: this.backends, profiles, profileReports, baseDir: opts.baseDir, readable, userCode: this.jobRuns.userCode };
   }
 
   hello(): Result<'hello'> {

@@ -20,6 +20,8 @@ export interface ProfileRunContext {
   profileReports: ProfileReports;
   baseDir: string;
   readable?: ReadableCheck;
+  /** The modules of user functions this window may run (those chosen in the desktop app's dialog). */
+  userCode?: (modulePath: string) => boolean;
 }
 
 export interface SweepRequest {
@@ -34,7 +36,7 @@ export async function profileJobForWindow(ctx: ProfileRunContext, jobId: string,
   try {
     const backend = await ctx.backends.forJob(options);
     const report = await profileJob(backend, spec, ctx.baseDir, {
-      dataset: sweep.dataset ?? undefined, values: sweep.chunks ?? undefined, repeat: sweep.repeat, signal, readable: ctx.readable,
+      dataset: sweep.dataset ?? undefined, values: sweep.chunks ?? undefined, repeat: sweep.repeat, signal, readable: ctx.readable, userCode: ctx.userCode,
       memoryLimit: options.memoryLimit ? parseBytes(options.memoryLimit) : null,
       onProgress: (done, total, value) => emit({ event: 'profile.progress', data: { jobId, done, total, value } }),
     });

@@ -32,7 +32,7 @@ export async function cmdProfile(args: string[], io: Io, usage: string): Promise
   const stopListening = cancelOnSignals(abort, io);
   try {
     const p = await profileJob(backend, spec, baseDir, {
-      dataset: values.dataset, values: chunks, repeat, memoryLimit, signal: abort.signal,
+      dataset: values.dataset, values: chunks, repeat, memoryLimit, signal: abort.signal, userCode: true, // as `tessera run`: the user named the spec on this machine
       onProgress: (done, total, v) => { if (!values.json) io.err(`\rprofiling: run ${done}/${total} (chunks of ${formatCount(v)})   `); },
     });
     if (!values.json) io.err('\n');
