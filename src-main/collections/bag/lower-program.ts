@@ -5,6 +5,7 @@
  * the aggregation and runs the later stages. Outputs whose first stages read the same source the
  * same way share their partition tasks. `take(k)` reads only its leading partitions, as dask's does.
  */
+import { textBytes } from './text-source.js';
 import { combineTree } from '../../engine/combine-tree.js';
 import type { Layer, Task } from '../../engine/graph.js';
 import type { BagCombineSpec, BagPartitionSpec } from './kinds/index.js';
@@ -40,7 +41,7 @@ export function partitionsOf(source: BagSource): Partition[] {
         return {
           source: { text: { path: p.path, start: p.start, end: p.end, compression: p.compression, size: f.size, mtimeNs: f.mtimeNs, ...jsonl } } satisfies PartitionSource,
           label: `partition ${i}: ${p.path}${p.compression ? '' : ` bytes ${p.start}-${p.end}`}`,
-          bytes: 2 * (p.compression ? 4 * p.end : p.end - p.start),
+          bytes: 2 * textBytes(p),
         };
       });
     }

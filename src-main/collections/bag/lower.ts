@@ -5,6 +5,7 @@
  * root keeps the top k, or sorts every word by count. Outputs over the same text and fold share
  * their partition tasks.
  */
+import { textBytes } from './text-source.js';
 import { combineTree } from '../../engine/combine-tree.js';
 import type { Layer, Task } from '../../engine/graph.js';
 import type { WordCountPlan } from './evaluate.js';
@@ -36,7 +37,7 @@ export function lowerWordCounts(plans: readonly WordCountPlan[]): WordCountTasks
       layers.push({ name: layer, label, kind: jsonl ? 'jsonl_count' : 'word_count', tasks: p.source.partitions.length, deps: [], indexShape: [] });
       const keys = p.source.partitions.map((part, i) => {
         const key = `${layer}:${i}`;
-        const estBytes = Math.ceil((part.compression ? part.end * 4 : part.end - part.start) * TABLE_SHARE) + 4096;
+        const estBytes = Math.ceil(textBytes(part) * TABLE_SHARE) + 4096;
         const at = { path: part.path, start: part.start, end: part.end, compression: part.compression, estBytes };
         const spec: WordCountTaskSpec = jsonl
           ? { kind: 'jsonl_count', ...at, skipMalformed: p.source.errors === 'skip', pluck: p.pluck!.path, defaultJson: p.pluck!.defaultJson }

@@ -33,6 +33,11 @@ export interface TextPartition {
   compression: Compression;
 }
 
+/** About how many bytes of text a partition holds: its range, or a compressed file's guessed inflated size (4x). */
+export function textBytes(p: TextPartition): number {
+  return p.compression ? 4 * p.end : p.end - p.start;
+}
+
 export interface TextSource {
   /** Lines of text, or JSON lines (a record per line). */
   kind: 'text' | 'jsonl';
