@@ -88,13 +88,14 @@ function lines(t: TextRange): { lines: string[]; ownedAt: number } {
     if (from === 0 && !t.compression && t.start > 0) return { lines: [], ownedAt: 0 }; // no line starts in this range
     const owned = text.subarray(from);
     if (!isUtf8(owned)) throw invalidUtf8(t, owned, offset + from);
-    const s = owned.toString('utf8');
+    // Each line decoded on its own: small flat strings, which JSON.parse reads 15-25 % faster than
+    // slices of one partition-long string (text bags: the same speed either way).
     const out: string[] = [];
     let at = 0;
     for (;;) {
-      const nl = s.indexOf('\n', at);
-      if (nl < 0) { if (at < s.length) out.push(s.slice(at)); break; }
-      out.push(s.slice(at, nl + 1));
+      const nl = owned.indexOf(NEWLINE, at);
+      if (nl < 0) { if (at < owned.length) out.push(owned.toString('utf8', at)); break; }
+      out.push(owned.toString('utf8', at, nl + 1));
       at = nl + 1;
     }
     return { lines: out, ownedAt: offset + from };
@@ -118,22 +119,27 @@ function open(path: string): number {
  * range owns). Lines that start before `start` are cut off by the caller.
  */
 function ownedBytes(fd: number, offset: number, start: number, end: number, size: number): Buffer {
-  const parts: Buffer[] = [];
-  const first = Buffer.allocUnsafe(end - offset);
+  // The range and the next EXTEND bytes in one read: the line that runs past `end` nearly always
+  // ends in them, and the range is then never copied again (a 16 MiB copy cost a fifth of a
+  // JSON-lines partition's time, with the fresh pages it touches).
+  const first = Buffer.allocUnsafe(Math.min(size, end + EXTEND) - offset);
   readFully(fd, first, offset);
-  parts.push(first);
+  const range = end - offset;
   // Only a range in which a line starts reads past its end (to finish that line).
-  if (end < size && first[first.length - 1] !== NEWLINE && (start === 0 || first.subarray(0, first.length - 1).includes(NEWLINE))) {
-    for (let at = end; at < size;) {
-      const more = Buffer.allocUnsafe(Math.min(EXTEND, size - at));
-      readFully(fd, more, at);
-      const nl = more.indexOf(NEWLINE);
-      parts.push(nl < 0 ? more : more.subarray(0, nl + 1));
-      if (nl >= 0) break;
-      at += more.length;
-    }
+  if (end >= size || first[range - 1] === NEWLINE || !(start === 0 || first.subarray(0, range - 1).includes(NEWLINE))) return first.subarray(0, range);
+  const nl = first.indexOf(NEWLINE, range);
+  if (nl >= 0) return first.subarray(0, nl + 1);
+  // A line longer than EXTEND: read on until it ends.
+  const parts: Buffer[] = [first];
+  for (let at = offset + first.length; at < size;) {
+    const more = Buffer.allocUnsafe(Math.min(EXTEND, size - at));
+    readFully(fd, more, at);
+    const end = more.indexOf(NEWLINE);
+    parts.push(end < 0 ? more : more.subarray(0, end + 1));
+    if (end >= 0) break;
+    at += more.length;
   }
-  return parts.length === 1 ? first : Buffer.concat(parts);
+  return Buffer.concat(parts);
 }
 
 function readFully(fd: number, into: Buffer, position: number): void {
