@@ -41,8 +41,7 @@ export type BagTableItems = { schema: ItemSchema & { items: number } } | { items
 
 type Call = Ast & { t: 'call' };
 
-const at = (a: Ast, shift: number) => ({ position: { start: a.start + shift, end: a.end + shift } });
-const badArgs = (a: Ast, msg: string, hint: string) => new TesseraError('BAD_ARGUMENTS', msg, hint, at(a, 0));
+const badArgs = (a: Ast, msg: string, hint: string) => new TesseraError('BAD_ARGUMENTS', msg, hint, { position: { start: a.start, end: a.end } });
 
 /** Whether a bag plan keeps its partitions (element steps only): its table's partitions are the bag's. */
 export function isElementwise(plan: BagPlan): plan is ProgramPlan {
@@ -191,7 +190,7 @@ export function splitBagTables(src: string, output: string, bags: ReadonlyMap<st
     }
     const table: Omit<BagTable, 'name'> = { src: bagSrc, plan, ...parseCall(call), at: { start: call.start, end: call.end, output } };
     const same = [...known, ...found].find((t) => t.src === table.src && JSON.stringify([t.meta, t.names]) === JSON.stringify([table.meta, table.names]));
-    // (a repeated call keeps the first one's position for errors found when it runs)
+    // A call written again is the same table (errors found when it runs point at the first).
     const name = same?.name ?? `${BAG_TABLE_PREFIX}${known.length + found.length}`;
     if (!same) found.push({ name, ...table });
     edits.push({ start: call.start, end: call.end, name });
