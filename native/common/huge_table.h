@@ -67,7 +67,6 @@ class HugeTable {
 
  private:
   static constexpr size_t kHuge = size_t{2} << 20;
-  // Frees what the constructor took: munmap for a mapping (its length), else free.
   // One mapping a thread keeps when a table is freed, for its next table of the same size (a
   // task per partition makes one of about the same size each time). At most 64 MiB.
   struct Spare {
@@ -81,6 +80,8 @@ class HugeTable {
     thread_local Spare spare;
     return spare;
   }
+  // Frees what the constructor took: free, or a mapping kept as the thread's spare (the one it
+  // replaces unmapped), or unmapped when over 64 MiB.
   struct Free {
     size_t mapped = 0;
     void operator()(T* p) const {

@@ -6,6 +6,8 @@
 //           first-seen order; a top k is always sorted)
 //   deps: the tables, in partition order
 #include <algorithm>
+#include <memory>
+#include <vector>
 
 #include "../../common/error.h"
 #include "../../store/chunk_store.h"
@@ -36,16 +38,16 @@ WordCountMergeTask decode(Reader& r, int owner) {
 
 TaskResult run(const WordCountMergeTask& t) {
   // Room for the largest input at once: partitions mostly share their words, so it seldom grows.
-  text::WordCounts sum;
+  std::vector<std::shared_ptr<Chunk>> inputs;
   uint64_t largest = 0;
   for (uint64_t id : t.inputs) {
-    auto c = ChunkStore::instance().get_bytes(id);
-    largest = std::max(largest, text::WordCounts::encoded_words(c->data, c->nbytes));
+    inputs.push_back(ChunkStore::instance().get_bytes(id));
+    largest = std::max(largest, text::WordCounts::encoded_words(inputs.back()->data, inputs.back()->nbytes));
   }
+  text::WordCounts sum;
   sum.reserve(static_cast<size_t>(largest));
   int64_t bytes_in = 0;
-  for (uint64_t id : t.inputs) {
-    auto c = ChunkStore::instance().get_bytes(id);
+  for (const auto& c : inputs) {
     sum.merge_encoded(c->data, c->nbytes);
     bytes_in += static_cast<int64_t>(c->nbytes);
   }

@@ -13,5 +13,5 @@ export { partitionItems } from './program/partition-items.js';
 export { runSteps } from './program/steps.js';
 export type { PartitionSource, Program, Step } from './program/types.js';
 export { inPartition } from './kinds/bag-program.js';
-export { describeForm, formOf, inferSchema, isRecord, type ItemColumn, type ItemColumnType, type ItemForm, type ItemSchema } from './program/item-schema.js';
+export { describeForm, fieldOf, formOf, inferSchema, isRecord, type ItemColumn, type ItemColumnType, type ItemForm, type ItemSchema } from './program/item-schema.js';
 export { LIST_AGGREGATIONS } from './program/types.js';

@@ -10,7 +10,7 @@ import { combineTree } from '../../engine/combine-tree.js';
 import type { Layer, Task } from '../../engine/graph.js';
 import type { BagCombineSpec, BagPartitionSpec } from './kinds/index.js';
 import type { BagSource, ProgramPlan } from './evaluate.js';
-import type { Aggregation, PartitionSource, Program, Stage } from './program/types.js';
+import { type Aggregation, type PartitionSource, type Program, type Stage, takesFirst } from './program/types.js';
 
 export type ProgramTaskSpec = BagPartitionSpec | BagCombineSpec;
 
@@ -65,7 +65,7 @@ export function lowerPrograms(plans: readonly { plan: ProgramPlan; output: strin
   const roots = plans.map(({ plan, output }) => {
     const first = plan.stages[0];
     let parts = partitionsOf(plan.source);
-    if ((first.agg.op === 'take' || first.agg.op === 'columns') && first.agg.npartitions !== -1) parts = parts.slice(0, first.agg.npartitions);
+    if (takesFirst(first.agg) && first.agg.npartitions !== -1) parts = parts.slice(0, first.agg.npartitions);
     const firstOnly: Program = { stages: [first], module: plan.module };
     const program = JSON.stringify(firstOnly);
     const sourceId = plan.source.kind === 'text' || plan.source.kind === 'jsonl' ? plan.source.files.map((f) => `${f.path}\0${f.mtimeNs}`).join('\0') : `dataset ${plan.dataset}`;

@@ -10,7 +10,7 @@
  * what to give, never a silent truncation. A string column takes any value as its text (Python's
  * spelling of True, nan and inf; JSON for objects).
  */
-import { formOf, isRecord, type ItemColumn, type ItemColumnType, type ItemSchema } from '../../collections/bag/index.js';
+import { fieldOf, formOf, isRecord, type ItemColumn, type ItemColumnType, type ItemSchema } from '../../collections/bag/index.js';
 import { parseTimestamp } from '../../collections/dataframe/timestamps.js';
 import { TesseraError } from '../../engine/errors.js';
 import type { TableColumnBuffers } from '../../native/addon.js';
@@ -43,8 +43,7 @@ export function metaSchema(meta: [string, string][]): ItemSchema | { bad: [strin
 /** The item's value for column c (undefined: missing). */
 function valueAt(item: unknown, c: ItemColumn): unknown {
   if (Array.isArray(item)) return item[c.index];
-  if (isRecord(item)) return item[c.name];
-  if (item instanceof Map) return item.has(c.name) ? item.get(c.name) : [...item].find(([k]) => String(k) === c.name)?.[1];
+  if (isRecord(item) || item instanceof Map) return fieldOf(item, c.name);
   return c.index === 0 ? item : undefined;
 }
 

@@ -68,7 +68,7 @@ export function bagTableNode(t: BagTable, first: BagTableItems | null): TableNod
   let schema = t.meta;
   let schemaFrom = 'as meta says';
   if (!schema) {
-    const inferred = first && 'schema' in first ? first.schema : first ? { items: first.items.length, ...inferSchemaOrThrow(t, first.items) } : null;
+    const inferred = first && 'schema' in first ? first.schema : first ? { items: first.items.length, ...inferAt(t, first.items) } : null;
     if (!inferred?.items) {
       throw new TesseraError('BAG_TABLE_META', `${t.src}.to_dataframe(): the bag's first partition has no items to infer the columns from`,
         `give them: to_dataframe(meta={'name': 'string', 'n': 'int64'}); ${META_HINT}`, { position: t.at });
@@ -80,12 +80,13 @@ export function bagTableNode(t: BagTable, first: BagTableItems | null): TableNod
   return sourceTable(itemsTableSource((first as { items: unknown[] }).items, schema, schemaFrom, t.src));
 }
 
-function inferSchemaOrThrow(t: BagTable, items: unknown[]): ItemSchema {
+/** The schema of an aggregated bag's items; an error marks the to_dataframe call. */
+function inferAt(t: BagTable, items: unknown[]): ItemSchema {
   try {
     return inferSchema(items, t.names);
-  } catch (why) {
-    if (typeof why !== 'string') throw why;
-    throw new TesseraError('BAG_TABLE_TYPE', `${t.src}.to_dataframe(): ${why}`, 'make every item the same shape with a map step, or give meta=...', { position: t.at });
+  } catch (e) {
+    if (e instanceof TesseraError && !e.position) e.position = t.at;
+    throw e;
   }
 }
 

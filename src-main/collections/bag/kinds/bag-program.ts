@@ -21,7 +21,7 @@ import type { JsTaskContext, TaskKind } from '../../../engine/task-kinds.js';
 import { aggregationRun } from '../program/aggregations.js';
 import { partitionItems } from '../program/partition-items.js';
 import { runSteps, runStepsFor } from '../program/steps.js';
-import type { PartitionSource, Program } from '../program/types.js';
+import { type PartitionSource, type Program, takesFirst } from '../program/types.js';
 
 export interface BagPartitionSpec {
   kind: 'bag_partition';
@@ -89,7 +89,7 @@ async function runPartition(task: JsTaskContext): Promise<[number, number, numbe
     const stage = program.stages[0];
     const agg = await aggregationRun(stage.agg, program, where);
     // take(k) runs its steps only until it has k items (a later item may be one the steps refuse); so does columns.
-    const out = stage.agg.op === 'take' || stage.agg.op === 'columns' ? await runStepsFor(items, stage.steps, program, where, stage.agg.k) : await runSteps(items, stage.steps, program, where);
+    const out = takesFirst(stage.agg) ? await runStepsFor(items, stage.steps, program, where, stage.agg.k) : await runSteps(items, stage.steps, program, where);
     const partial = await agg.partial(out, f[3] === 1);
     const bytesIn = 'text' in source ? source.text.end - source.text.start : 0;
     return storeValue(task.owner, partial, bytesIn, 'a bag step made');

@@ -186,20 +186,12 @@ export async function aggregationRun(agg: Aggregation, program: Program, where: 
       };
     }
     case 'take':
-      return { partial: async (items) => items.slice(0, agg.k), combine: async (ps) => concat(ps as unknown[][]).slice(0, agg.k), finish: (m) => m };
-    case 'columns':
-      return {
-        partial: async (items) => items.slice(0, agg.k),
-        combine: async (ps) => concat(ps as unknown[][]).slice(0, agg.k),
-        finish: (m) => {
-          try {
-            return { items: (m as unknown[]).length, ...inferSchema(m as unknown[], agg.names) };
-          } catch (why) {
-            if (typeof why !== 'string') throw why;
-            throw new TesseraError('BAG_TABLE_TYPE', `to_dataframe: ${why} (${where})`, 'make every item the same shape with a map step, or give meta=...');
-          }
-        },
-      };
+    case 'columns': {
+      const first = { partial: async (items: unknown[]) => items.slice(0, agg.k), combine: async (ps: unknown[]) => concat(ps as unknown[][]).slice(0, agg.k) };
+      if (agg.op === 'take') return { ...first, finish: (m) => m };
+      // to_dataframe's schema of the first k items (its errors name the partition: bag-program.ts's inPartition).
+      return { ...first, finish: (m) => ({ items: (m as unknown[]).length, ...inferSchema(m as unknown[], agg.names) }) };
+    }
     case 'fold': {
       const binop = await fn(agg.binop);
       const combine = agg.combine ? await fn(agg.combine) : binop;

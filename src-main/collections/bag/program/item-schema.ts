@@ -10,6 +10,8 @@
  * objects is string (text of each value); a column with no value but nulls is float64.
  */
 
+import { TesseraError } from '../../../engine/errors.js';
+
 export type ItemColumnType = 'int64' | 'float64' | 'bool' | 'string' | 'timestamp';
 
 /** A column of a bag's table: its name, type, and position in a tuple item. */
@@ -33,9 +35,15 @@ export interface ItemSchema {
 export const isRecord = (x: unknown): x is Record<string, unknown> =>
   typeof x === 'object' && x !== null && !Array.isArray(x) && !ArrayBuffer.isView(x) && !(x instanceof Map) && !(x instanceof Set) && !(x instanceof Date);
 
-/** A record's entries: a plain object's, or a Map's (a JS Map is what a Python dict is). */
-export function entriesOf(item: Record<string, unknown> | Map<unknown, unknown>): [string, unknown][] {
+/** A record's entries: a plain object's, or a Map's (a JS Map is what a Python dict is), keys as strings. */
+function entriesOf(item: Record<string, unknown> | Map<unknown, unknown>): [string, unknown][] {
   return item instanceof Map ? [...item].map(([k, v]) => [String(k), v]) : Object.entries(item);
+}
+
+/** A record's value under `name` (undefined: it has none). */
+export function fieldOf(item: Record<string, unknown> | Map<unknown, unknown>, name: string): unknown {
+  if (!(item instanceof Map)) return item[name];
+  return item.has(name) ? item.get(name) : entriesOf(item).find(([k]) => k === name)?.[1];
 }
 
 export function formOf(item: unknown): Exclude<ItemForm, 'any'> {
@@ -67,10 +75,12 @@ function typeOf(kinds: Set<Kind>): ItemColumnType {
   return 'string';
 }
 
+const misshapen = (why: string) => new TesseraError('BAG_TABLE_TYPE', `to_dataframe: ${why}`, 'make every item the same shape with a map step, or give meta=...');
+
 /**
  * The schema of `items` (the first ones of a bag). `names` are the `columns=` of to_dataframe:
- * tuples' positions in order, or the records' keys to keep. Throws a message (a string) when the
- * items do not make a table: items of different shapes, a tuple wider than `names`.
+ * tuples' positions in order, or the records' keys to keep. BAG_TABLE_TYPE when the items do not
+ * make a table: items of different shapes, a tuple wider than `names`.
  */
 export function inferSchema(items: readonly unknown[], names: readonly string[] | null): ItemSchema {
   const first = items.find((x) => x !== null && x !== undefined);
@@ -86,14 +96,14 @@ export function inferSchema(items: readonly unknown[], names: readonly string[] 
   };
   items.forEach((item, i) => {
     if (item === null || item === undefined) return;
-    if (formOf(item) !== form) throw `item ${i} is ${describeForm(formOf(item))}, not ${describeForm(form)} as item ${items.indexOf(first)} is: a table's rows have one shape`;
+    if (formOf(item) !== form) throw misshapen(`item ${i} is ${describeForm(formOf(item))}, not ${describeForm(form)} as item ${items.indexOf(first)} is: a table's rows have one shape`);
     if (form === 'record') {
-      const entries = entriesOf(item as Record<string, unknown>);
-      if (names) for (const n of names) note(n, entries.find(([k]) => k === n)?.[1]);
-      else for (const [k, v] of entries) note(k, v);
+      const r = item as Record<string, unknown>;
+      if (names) for (const n of names) note(n, fieldOf(r, n));
+      else for (const [k, v] of entriesOf(r)) note(k, v);
     } else if (form === 'tuple') {
       const t = item as unknown[];
-      if (names && t.length > names.length) throw `item ${i} has ${t.length} values, but columns names ${names.length}`;
+      if (names && t.length > names.length) throw misshapen(`item ${i} has ${t.length} values, but columns names ${names.length}`);
       for (let k = 0; k < t.length; k++) note(names ? names[k] : String(k), t[k]);
       if (names) for (let k = t.length; k < names.length; k++) note(names[k], undefined);
     } else {

@@ -58,6 +58,9 @@ export interface Stage {
   agg: Aggregation;
 }
 
+/** The aggregations that need only the first k items (of their leading partitions): take, and to_dataframe's schema. */
+export const takesFirst = (agg: Aggregation): agg is Extract<Aggregation, { op: 'take' | 'columns' }> => agg.op === 'take' || agg.op === 'columns';
+
 /** What an aggregation's result is: a list (a bag again), or one value. */
 export const LIST_AGGREGATIONS: ReadonlySet<Aggregation['op']> = new Set(['list', 'frequencies', 'distinct', 'topk', 'take', 'foldby', 'groupby']);
 
