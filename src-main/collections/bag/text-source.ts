@@ -46,6 +46,8 @@ export interface TextSource {
   files: { path: string; size: number; mtimeNs: string }[];
   partitions: TextPartition[];
   bytes: number;
+  /** Whether the spec set the blocksize (else DEFAULT_BLOCKSIZE): a native count then keeps its partitions as they are. */
+  blocksizeGiven: boolean;
 }
 
 const TEXT_FILES = { folderFiles: /^[^.].*/, what: 'files', folderHint: 'a folder is read for all its files (not its subfolders or hidden files)' };
@@ -69,5 +71,5 @@ export async function planText(path: string, opts: { blocksize?: number; readabl
     }
     for (let s = 0; s < f.size; s += blocksize) partitions.push({ path: f.path, start: s, end: Math.min(f.size, s + blocksize), compression: null });
   }
-  return { kind: opts.jsonl ? 'jsonl' : 'text', errors: opts.jsonl?.errors ?? 'raise', files, partitions, bytes: files.reduce((s, f) => s + f.size, 0) };
+  return { kind: opts.jsonl ? 'jsonl' : 'text', errors: opts.jsonl?.errors ?? 'raise', files, partitions, bytes: files.reduce((s, f) => s + f.size, 0), blocksizeGiven: opts.blocksize !== undefined };
 }
