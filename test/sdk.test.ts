@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { array, bag, close, compute, configure, delayed, functions, np, specOf } from 'tessera';
+import { array, bag, close, compute, configure, delayed, frame, functions, np, specOf } from 'tessera';
 import { tempDir } from './helpers/engine.js';
 
 const CLI = join(import.meta.dirname, '..', 'bin', 'tessera.mjs');
@@ -91,6 +91,47 @@ describe('the TypeScript API', () => {
     expect(got).toEqual([4900, [[true, 2450], [false, 2500]], [['c', 3], ['b', 2]], 3, [0, 1, 2]]);
   });
 
+  it('runs tables as pandas-style expressions, rendered as the spec writes them, equal to pandas and the CLI', async () => {
+    const rows = ['date,origin,delay,distance'];
+    for (let i = 0; i < 300; i++) rows.push(`2001-0${1 + (i % 3)}-${String(1 + (i % 28)).padStart(2, '0')} ${String(i % 24).padStart(2, '0')}:15:00,${['SFO', 'LAX', 'JFK', 'ORD', 'SEA'][Math.floor(Math.sqrt(i % 100) / 2)]},${((i * 37) % 111) - 20},${100 + ((i * 53) % 2900)}`);
+    const csv = join(dir, 'flights.csv');
+    writeFileSync(csv, `${rows.join('\n')}\n`);
+    const f = frame.csv(csv, { parseDates: ['date'] });
+    const late = f.filter(f.col('delay').gt(15).and(f.col('origin').eq('SEA').not()));
+    const values = [
+      late.groupby('origin').agg({ mean: ['delay', 'mean'], n: ['delay', 'count'] }),
+      f.groupby(f.col('date').dt.hour).agg({ delay: 'max' }).head(3),
+      f.col('origin').valueCounts(),
+      f.assign({ speed: f.col('distance').div(f.col('delay').abs().add(1)) }).nlargest(2, 'speed'),
+      f.col('delay').mean(),
+      f.len(),
+      f.col('delay').values.pow(2).mean(),
+      bag.fromSequence([{ a: 1, b: 'x' }, { a: 2, b: 'y' }]).toDataframe({ meta: { a: 'int64', b: 'string' } }).col('a').sum(),
+    ] as const;
+    const { spec } = specOf([...values]);
+    expect((spec.outputs as Record<string, string>).o0).toBe("d0[(d0['delay'] > 15) & ~(d0['origin'] == 'SEA')].groupby('origin').agg(mean=('delay', 'mean'), n=('delay', 'count'))");
+    const got = await compute(...values);
+    const want = JSON.parse(execFileSync('/usr/bin/python3', ['-c', `
+import json, sys, pandas as pd
+f = pd.read_csv(sys.argv[1], parse_dates=['date'])
+late = f[(f['delay'] > 15) & ~(f['origin'] == 'SEA')]
+g = late.groupby('origin').agg(mean=('delay', 'mean'), n=('delay', 'count')).reset_index()
+h = f.groupby(f['date'].dt.hour).agg({'delay': 'max'}).head(3).reset_index()
+v = f['origin'].value_counts()
+s = f.assign(speed=f['distance'] / (f['delay'].abs() + 1)).nlargest(2, 'speed')
+print(json.dumps([g.values.tolist(), h.values.tolist(), [[k, int(n)] for k, n in v.items()], [[str(d).replace(' ', 'T'), o, int(x), int(y), float(z)] for d, o, x, y, z in s.values.tolist()],
+  float(f['delay'].mean()), len(f), float((f['delay'].values ** 2).mean())]))`, csv], { encoding: 'utf8' }));
+    expect((got[0] as { rows: unknown[][] }).rows).toEqual(want[0]);
+    expect((got[1] as { rows: unknown[][] }).rows).toEqual(want[1]);
+    expect((got[2] as { rows: unknown[][] }).rows).toEqual(want[2]);
+    expect((got[3] as { rows: unknown[][] }).rows).toEqual(want[3]);
+    expect(got.slice(4)).toEqual([...want.slice(4), 3]);
+    writeFileSync(join(dir, 'tables.json'), JSON.stringify(spec));
+    const cli = JSON.parse(execFileSync(process.execPath, [CLI, 'run', join(dir, 'tables.json'), '--json', '--out', join(dir, 'out-tables')], { encoding: 'utf8' }));
+    expect(got[4]).toBe(cli.outputs.o4.value); // bit for bit
+    expect(got[0]).toEqual({ columns: ['origin', 'mean', 'n'], rows: cli.outputs.o0.rows });
+  });
+
   it('runs map_blocks with the user\'s function, rendered as the spec writes it', async () => {
     const x = array.arange(10, undefined, undefined, { chunks: 4 }).astype('float64');
     const y = x.mapBlocks(fns.negate).add(1);
@@ -110,5 +151,6 @@ describe('the TypeScript API', () => {
     expect(out).toContain('mapped: 6');
     expect(out).toMatch(/counts: \[ \[ 'wonderful', 1 \], \[ 'afternoon', 1 \] \]/);
     expect(out).toMatch(/mean: 0\.500\d+/);
+    expect(out).toMatch(/│ 0 +│ '\w+' +│ \d+ +│ 0\.\d+ +│/); // the table's first row
   });
 });

@@ -1,6 +1,6 @@
 // Tessera's TypeScript API, runnable as it is: `node examples/api/example.mjs` (after npm ci).
 // The same jobs as examples/seed.json and examples/delayed/job.json, written in code.
-import { array, bag, compute, delayed, functions } from 'tessera';
+import { array, bag, compute, delayed, frame, functions } from 'tessera';
 
 const fns = functions(new URL('./pipeline.ts', import.meta.url));
 
@@ -17,5 +17,10 @@ const totals = pairs.reduce((acc, p) => delayed(fns.add)(acc, p), 0);
 const words = bag.fromSequence(['the quick brown fox', 'jumps over the lazy dog', 'a wonderful quiet afternoon'])
   .str.split().flatten().filter(fns.isLong).frequencies();
 
-const [mean, seedTotal, mapped, counts] = await compute(m, totals, sum, words);
+// A table: a day of dask's generated time series, the names with the most positive x.
+const ts = frame.timeseries({ end: '2000-01-02', seed: 1 });
+const names = ts.filter(ts.col('x').gt(0)).groupby('name').agg({ n: ['x', 'count'], mean: ['x', 'mean'] }).nlargest(3, 'n');
+
+const [mean, seedTotal, mapped, counts, top] = await compute(m, totals, sum, words, names);
 console.log({ mean, seedTotal, mapped, counts });
+console.table(top.rows.map(([name, n, mean]) => ({ name, n, mean })));

@@ -5,6 +5,7 @@
  * output `sqrt(d0 ** 2).mean()`. Operands are arrays, numbers or booleans; parentheses go only where
  * Python's precedence needs them.
  */
+import { ATOM, binaryText, cleanSpec, literalText, prefixText, type Rendered, suffixText } from './expression.js';
 import { type Computable, type FunctionRef, isFunctionRef, pyLiteral, type RenderContext } from './graph.js';
 
 export type Operand = LazyArray | number | boolean;
@@ -12,20 +13,6 @@ export type Operand = LazyArray | number | boolean;
 export type Chunks = number | string | (number | null | number[])[];
 
 interface AxisOptions { axis?: number | number[] }
-
-/**
- * An expression's text and how tightly it binds (Python's precedence), so operands are put in
- * parentheses only where Python needs them: a long chain `x.add(1).add(1)...` stays flat, which
- * the parser reads at any length, instead of nesting one level per step.
- */
-interface Rendered { text: string; prec: number }
-const ATOM = 100;
-const POW = 90;
-const UNARY = 80;
-const CMP = 30;
-const BINARY: Record<string, number> = { '*': 70, '/': 70, '//': 70, '%': 70, '@': 70, '+': 60, '-': 60, '&': 50, '^': 45, '|': 40 };
-
-const wrap = (r: Rendered, needs: boolean) => (needs ? `(${r.text})` : r.text);
 
 export class LazyArray implements Computable {
   /** @internal */
@@ -41,22 +28,12 @@ export class LazyArray implements Computable {
   }
 
   private binary(op: string, b: Operand): LazyArray {
-    return new LazyArray((ctx) => {
-      const l = this.node(ctx);
-      const r = operand(b, ctx);
-      if (op === '**') return { text: `${wrap(l, l.prec <= POW)} ** ${wrap(r, r.prec < UNARY)}`, prec: POW };
-      if (!(op in BINARY)) return { text: `${wrap(l, l.prec <= CMP)} ${op} ${wrap(r, r.prec <= CMP)}`, prec: CMP }; // comparisons never chain
-      const p = BINARY[op];
-      return { text: `${wrap(l, l.prec < p)} ${op} ${wrap(r, r.prec <= p)}`, prec: p };
-    });
+    return new LazyArray((ctx) => binaryText(op, this.node(ctx), operand(b, ctx)));
   }
 
   /** A method or attribute of the array itself: `x.sum(axis=0)`, `x.T`. */
   private suffix(text: string): LazyArray {
-    return new LazyArray((ctx) => {
-      const x = this.node(ctx);
-      return { text: `${wrap(x, x.prec < ATOM)}${text}`, prec: ATOM };
-    });
+    return new LazyArray((ctx) => suffixText(this.node(ctx), text));
   }
 
   add(b: Operand): LazyArray { return this.binary('+', b); }
@@ -67,12 +44,7 @@ export class LazyArray implements Computable {
   mod(b: Operand): LazyArray { return this.binary('%', b); }
   pow(b: Operand): LazyArray { return this.binary('**', b); }
   matmul(b: LazyArray): LazyArray { return this.binary('@', b); }
-  neg(): LazyArray {
-    return new LazyArray((ctx) => {
-      const x = this.node(ctx);
-      return { text: `-${wrap(x, x.prec < POW)}`, prec: UNARY };
-    });
-  }
+  neg(): LazyArray { return new LazyArray((ctx) => prefixText('-', this.node(ctx))); }
   gt(b: Operand): LazyArray { return this.binary('>', b); }
   ge(b: Operand): LazyArray { return this.binary('>=', b); }
   lt(b: Operand): LazyArray { return this.binary('<', b); }
@@ -105,10 +77,7 @@ export class LazyArray implements Computable {
   /** `fn` (from functions(path)) on each chunk in the workers: a typed array in, one of the same length out (of `dtype`, else this array's). */
   mapBlocks(fn: FunctionRef, options: { dtype?: string } = {}): LazyArray {
     if (!isFunctionRef(fn)) throw new TypeError('mapBlocks takes a function from functions(path)');
-    return new LazyArray((ctx) => {
-      const x = this.node(ctx);
-      return { text: `${wrap(x, x.prec < ATOM)}.map_blocks(${ctx.fn(fn)}${options.dtype ? `, dtype=${pyLiteral(options.dtype)}` : ''})`, prec: ATOM };
-    });
+    return new LazyArray((ctx) => suffixText(this.node(ctx), `.map_blocks(${ctx.fn(fn)}${options.dtype ? `, dtype=${pyLiteral(options.dtype)}` : ''})`));
   }
   reshape(shape: number[]): LazyArray { return this.suffix(`.reshape(${pyLiteral(shape)})`); }
   get T(): LazyArray { return this.suffix('.T'); }
@@ -122,9 +91,7 @@ export class LazyArray implements Computable {
 }
 
 function operand(v: Operand, ctx: RenderContext): Rendered {
-  if (v instanceof LazyArray) return v.rendered(ctx);
-  const text = pyLiteral(v);
-  return { text, prec: text.startsWith('-') ? UNARY : ATOM };
+  return v instanceof LazyArray ? v.rendered(ctx) : literalText(v);
 }
 
 /** Any numpy function the expression language knows, by name: `np('maximum', a, b)`, `np('where', c, a, b)`. */
@@ -136,7 +103,7 @@ export function np(name: string, ...args: Operand[]): LazyArray {
 /** A dataset of the spec, named once however many expressions use it. */
 function dataset(spec: Record<string, unknown>): LazyArray {
   const node = {};
-  const clean = Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined));
+  const clean = cleanSpec(spec);
   return new LazyArray((ctx) => ({ text: ctx.dataset(node, () => clean), prec: ATOM }));
 }
 

@@ -8,6 +8,8 @@
  *   bag.jsonl('events.jsonl').filter(fns.isBot).pluck('user').count()
  */
 import { BUILTIN_NAMES, type Builtin } from '../collections/bag/index.js';
+import { ATOM, cleanSpec, kwargs } from './expression.js';
+import { LazyFrame } from './frame.js';
 import { type Computable, type FunctionRef, isFunctionRef, pyLiteral, type RenderContext } from './graph.js';
 
 export type { Builtin };
@@ -58,6 +60,15 @@ export class LazyBag implements Computable {
   }
   groupby(key: Key): LazyBag { return this.then_('groupby', (c) => [keyText(key, c)]); }
   reduction(perpartition: Fn, aggregate: Fn): LazyBag { return this.then_('reduction', (c) => [fnText(perpartition, c), fnText(aggregate, c)]); }
+  /**
+   * The bag as a table: its records' fields (or its tuples' positions, named by `columns`) as
+   * columns, typed by `meta` ({ name: dtype } in order, or [name, dtype] pairs) or inferred from
+   * the first items, as dask's to_dataframe does.
+   */
+  toDataframe(o: { meta?: Record<string, string> | [string, string][]; columns?: string[] } = {}): LazyFrame {
+    const meta = Array.isArray(o.meta) ? `[${o.meta.map(([n, t]) => `(${pyLiteral(n)}, ${pyLiteral(t)})`).join(', ')}]` : o.meta && pyLiteral(o.meta);
+    return new LazyFrame((ctx) => ({ text: `${this.render(ctx)}.to_dataframe(${[...(meta ? [`meta=${meta}`] : []), ...kwargs({ columns: o.columns })].join(', ')})`, prec: ATOM }));
+  }
 }
 
 /** `bag.str`: Python's str methods on every item. */
@@ -95,7 +106,7 @@ function keyText(key: Key, ctx: RenderContext): string {
 
 function dataset(spec: Record<string, unknown>): LazyBag {
   const node = {};
-  const clean = Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined));
+  const clean = cleanSpec(spec);
   return new LazyBag((ctx) => ctx.dataset(node, () => clean));
 }
 
