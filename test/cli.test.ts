@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { numpy } from './helpers/numpy.js';
 import { tempDir } from './helpers/engine.js';
@@ -54,9 +55,45 @@ print(json.dumps(bool(np.allclose(c, a - a.mean(axis=1, keepdims=True), rtol=0, 
       const r = tessera(['run', 'job.json', ...extra], dir);
       expect(r.status).toBe(0);
       expect(r.stdout).toContain('total  int64  4950');
-      expect(r.stdout).toContain('v  float64  (4)  [0,2.5,5,7.5]');
+      expect(r.stdout).toContain('v  float64  (4)\n[0.  2.5 5.  7.5]\n');
       expect(r.stderr).toMatch(/tasks on 1 worker/);
     }
+  });
+
+  it('prints arrays as numpy does: edge items around ... beyond 1,000 elements, aligned, wrapped; all values in --json', () => {
+    const dir = tempDir();
+    writeSpec(dir, { outputs: { big: 'arange(10000) / 3', grid: 'arange(6000).reshape(2000, 3)' } });
+    const r = tessera(['run', 'job.json'], dir);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('big  float64  (10000)\n[0.00000000e+00 3.33333333e-01 6.66666667e-01 ... 3.33233333e+03\n 3.33266667e+03 3.33300000e+03]\n');
+    expect(r.stdout).toContain('grid  int64  (2000, 3)\n[[   0    1    2]\n [   3    4    5]\n [   6    7    8]\n ...\n [5991 5992 5993]\n');
+    expect(r.stdout.length).toBeLessThan(2000);
+    const j = JSON.parse(tessera(['run', 'job.json', '--json'], dir).stdout);
+    expect(j.outputs.big.values).toHaveLength(10000);
+  });
+
+  it('prints generated arrays of every dtype, shape and magnitude exactly as numpy prints them', async () => {
+    const { arrayText } = await import('../dist/src-main/hosts/cli/array-text.js');
+    const cases = fc.sample(fc.record({
+      dtype: fc.constantFrom('int64', 'float64', 'bool'),
+      shape: fc.oneof(fc.tuple(fc.integer({ min: 1, max: 1500 })), fc.tuple(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 })), fc.tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 14 }))),
+      scale: fc.constantFrom(1, 1e-6, 1e-3, 0.5, 1e3, 1e7, 1e9),
+      decimals: fc.constantFrom(0, 1, 2, 5, 12),
+      seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+    }), { numRuns: 60, seed: 20261128 });
+    const arrays = cases.map((c) => {
+      let x = c.seed;
+      const next = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
+      const n = c.shape.reduce((a, b) => a * b, 1);
+      const flat = Array.from({ length: n }, () => (c.dtype === 'bool' ? next() < 0.5 : c.dtype === 'int64' ? Math.round((next() - 0.3) * c.scale * 1000) : Number(((next() - 0.3) * c.scale).toFixed(c.decimals))));
+      return { ...c, flat };
+    });
+    const file = join(tempDir(), 'cases.json');
+    writeFileSync(file, JSON.stringify(arrays.map(({ dtype, shape, flat }) => ({ dtype, shape, flat }))));
+    const want = numpy<string[]>(`cases = json.load(open(${JSON.stringify(file)}))
+print(json.dumps([str(np.array(c['flat'], dtype={'int64': np.int64, 'float64': np.float64, 'bool': np.bool_}[c['dtype']]).reshape(c['shape'])) for c in cases]))`);
+    const nest = (flat: unknown[], shape: number[]): unknown => (shape.length === 1 ? flat : Array.from({ length: shape[0] }, (_, i) => nest(flat.slice(i * (flat.length / shape[0]), (i + 1) * (flat.length / shape[0])), shape.slice(1))));
+    arrays.forEach((a, i) => expect(arrayText(nest(a.flat, a.shape) as unknown[], a.shape, a.dtype), `${a.dtype} ${JSON.stringify(a.shape)} scale ${a.scale}`).toBe(want[i]));
   });
 
   it('writes the task stream as a Chrome trace, one complete event per task', () => {

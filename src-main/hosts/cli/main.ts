@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { inspectFile } from '../../collections/array/files.js';
+import { arrayText } from './array-text.js';
 import { bagFormatOf, inspectText } from '../../collections/bag/index.js';
 import { inspectCsv } from '../../collections/dataframe/inspect.js';
 import { inspectParquet } from '../../collections/dataframe/inspect-parquet.js';
@@ -174,7 +175,7 @@ async function runCommand(
         else if (o.kind === 'table' && o.path) io.out(`${o.name}  table of ${o.nrows} row(s)  written to ${o.path}\n`);
         else if (o.kind === 'table') io.out(`${o.name}  table of ${o.nrows} row(s)\n${formatTable({ ...o, rows: o.rows ?? [] })}`);
         else if ('path' in o && o.path) io.out(`${o.name}  ${o.dtype}  (${o.shape.join(', ')})  written to ${o.path}\n`);
-        else io.out(`${o.name}  ${o.dtype}  (${o.shape.join(', ')})  ${JSON.stringify(o.values)}\n`);
+        else io.out(`${o.name}  ${o.dtype}  (${o.shape.join(', ')})\n${arrayText(o.values ?? [], o.shape, o.dtype)}\n`);
       }
       io.err(`${stats.tasks} tasks on ${backend.workers} worker(s) [${backend.simd}] in ${stats.wall_s.toFixed(3)} s (start-up ${startup.toFixed(3)} s); ` +
         `peak store ${formatBytes(stats.peak_store_bytes)}, peak RSS ${formatBytes(stats.peak_rss_bytes)}\n`);
