@@ -38,6 +38,8 @@ export const job = reactive({
   memory: [] as { t: number; storeBytes: number; rssBytes: number; mappedBytes?: number; perWorker: number[]; limitBytes: number | null }[],
   graph: null as EventData<'job.started'>['graph'] | null,
   warnings: [] as string[],
+  /** The worker threads the job runs on (from job.started; 0 until then). */
+  workers: 0,
   version: 0, // bumps when task columns change (they are not deeply reactive)
   chunkVersion: 0, // bumps when chunk states change
 });
@@ -82,7 +84,7 @@ function setChunk(layerNo: number, chunk: number, state: ChunkState, bytes?: num
 export const tasks = shallowRef<TaskColumns>(emptyColumns());
 
 export function resetJob(id: string): void {
-  Object.assign(job, { id, state: 'running', progress: { done: 0, total: 0, running: 0, elapsed: 0 }, layerProgress: {}, outputs: [], stats: {}, error: null, memory: [], graph: null, warnings: [] });
+  Object.assign(job, { id, state: 'running', progress: { done: 0, total: 0, running: 0, elapsed: 0 }, layerProgress: {}, outputs: [], stats: {}, error: null, memory: [], graph: null, warnings: [], workers: 0 });
   useLayers([]);
   tasks.value = emptyColumns();
   pendingProgress = null;
@@ -154,6 +156,7 @@ export function showJob(j: Result<'getJob'>): void {
   job.outputs = j.outputs as OutputEvent[];
   job.stats = j.stats;
   job.error = j.error;
+  job.workers = j.stats.workers ?? 0;
   const { batch, layers } = recordsToColumns(j.records as TaskRecordEvent[], j.layers ?? []);
   // Layers the history lacks (or their index shapes) come from the records themselves.
   useLayers(layers.map((l, i) => ({ ...(j.layers?.[i] ?? { label: l.name, kind: 'map', tasks: 0, deps: [] }), ...l })));
@@ -169,6 +172,7 @@ export function applyEvent(e: ApiEvent): void {
       useLayers(e.data.layers);
       job.graph = e.data.graph ?? null;
       job.warnings = e.data.warnings ?? [];
+      job.workers = e.data.workers ?? 0;
       job.progress.total = e.data.tasks;
       flushUi();
       break;

@@ -94,7 +94,7 @@ describe.skipIf(!hasChromium())('the window in Chromium', () => {
     expect(await page.getByTestId('timeline-legend').textContent()).toContain('normal-mean (reduce)');
     // Per layer: everything done, nothing running or waiting.
     const firstLayer = page.locator('[data-testid^="layer-"]').first();
-    expect(await firstLayer.textContent()).toMatch(/\d+ done\s*0 running\s*0 waiting/);
+    expect(await firstLayer.textContent()).toMatch(/\d+ done\s*0 in flight\s*0 waiting/);
     // Hovering a bar names its task and duration.
     await page.getByTestId('timeline').scrollIntoViewIfNeeded();
     const box = (await page.getByTestId('timeline').boundingBox())!;

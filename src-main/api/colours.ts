@@ -1,17 +1,21 @@
 /**
  * One colour per layer (by its position in the job's layer list), the same in every panel of the
- * window and in the HTML reports. Pure: the window imports it.
+ * window, in the HTML reports and in the app's icon: a categorical palette (Tableau 10 without its
+ * red and pink, since red means a failure and nothing else), each colour a shade darker every time
+ * the palette comes round again. Pure: the window imports it.
  */
 
-/** The layer's colour as RGB bytes (hue stepped by the golden angle; saturation 60%, lightness 55%). */
+/** The categorical palette, in order. */
+export const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#edc948', '#b07aa1', '#76b7b2', '#9c755f', '#bab0ac'] as const;
+
+/** What marks a failed task or a failed job, in every panel. */
+export const FAILURE_COLOUR = '#d62728';
+
+/** The layer's colour as RGB bytes. */
 export function layerRgb(layer: number): [number, number, number] {
-  const h = (layer * 137.5) % 360, s = 0.6, l = 0.55;
-  const a = s * Math.min(l, 1 - l);
-  const f = (n: number) => {
-    const k = (n + h / 30) % 12;
-    return Math.round(255 * (l - a * Math.max(-1, Math.min(k - 3, 9 - k, 1))));
-  };
-  return [f(0), f(8), f(4)];
+  const [r, g, b] = hexRgb(PALETTE[layer % PALETTE.length]);
+  const shade = 1 - 0.2 * (Math.floor(layer / PALETTE.length) % 3);
+  return [Math.round(r * shade), Math.round(g * shade), Math.round(b * shade)];
 }
 
 export function layerColour(layer: number): string {

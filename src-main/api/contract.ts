@@ -214,6 +214,8 @@ export type OutputEvent = z.infer<typeof OutputSchema>;
 export const EventSchemas = {
   'job.started': z.object({
     jobId: z.string(), tasks: z.number(),
+    /** The worker threads the job runs on (tasks beyond them are queued). */
+    workers: z.number().optional(),
     layers: z.array(LayerSchema),
     outputs: z.array(z.object({ name: z.string(), shape: z.array(z.number()), dtype: z.string(), grid: z.array(z.array(z.number())) })),
     /** For small graphs (at most GRAPH_DETAIL_TASKS tasks): every task and the tasks it reads. */

@@ -48,7 +48,7 @@ export async function runJobForWindow(ctx: JobRunContext, jobId: string, spec: J
         emit({
           event: 'job.started',
           data: {
-            jobId, tasks: g.tasks.length, layers: g.layers, graph: graphDetail(g), warnings,
+            jobId, tasks: g.tasks.length, workers: backend.workers, layers: g.layers, graph: graphDetail(g), warnings,
             outputs: job.outputs.map((o) => ({ name: o.name, shape: o.node.shape, dtype: o.node.dtype, grid: o.node.grid })),
           },
         });

@@ -24,6 +24,8 @@ function createWindow(): BrowserWindow {
     width: 1280,
     height: 900,
     title: 'Tessera',
+    // The window's icon on Linux and Windows (macOS takes the bundle's); drawn by scripts/make-icon.mjs.
+    icon: join(import.meta.dirname, '../../resources/icon.png'),
     webPreferences: secureWebPreferences(join(import.meta.dirname, '../preload/preload.cjs')),
   });
   // No navigation away from the app; links open in the user's browser.

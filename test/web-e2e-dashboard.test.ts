@@ -1,0 +1,93 @@
+/**
+ * The window as a dashboard (issue #16), end to end in Debian's Chromium against the real web
+ * host and engine: the favicon (no request of the page fails), the keyboard (Ctrl+Enter runs,
+ * Esc cancels), and progress that tells running from queued tasks and estimates the time left
+ * only while a job runs.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { Engine } from '../dist/src-main/engine/engine.js';
+import { JobService } from '../dist/src-main/service/job-service.js';
+import { startWebHost, type WebHost } from '../dist/src-main/hosts/web/server.js';
+import { hasChromium, launchChromium } from './helpers/browser.js';
+import { tempDir } from './helpers/engine.js';
+
+const SHOTS = 'test-output/screenshots';
+let engine: Engine;
+let host: WebHost;
+let browser: Browser;
+let page: Page;
+const failed: string[] = [];
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  engine = await Engine.start({ workers: 2 });
+  host = await startWebHost(new JobService(engine, { host: 'web', dataDir: tempDir(), baseDir: tempDir(), startEngine: (o) => Engine.start(o) }), { rendererDir: 'out/renderer' });
+  if (hasChromium()) {
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('response', (r) => { if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`); });
+    await page.goto(host.url);
+    await page.getByTestId('host').waitFor();
+  }
+});
+afterAll(async () => {
+  await browser?.close();
+  await host?.close();
+  await engine?.close();
+});
+
+/** The stats sample with an output that runs for minutes unless cancelled (many chunks, each a few ms); its other outputs still read z. */
+const LONG = {
+  datasets: { z: { random: 'normal', shape: [5_000_000], seed: 3, chunks: [100_000] }, x: { random: 'normal', shape: [2_000_000_000], chunks: [1_000_000] } },
+  outputs: [['slow', 'exp(x).sum()']],
+} as const;
+
+async function fillJob(p: Page, job: { datasets: object; outputs: readonly (readonly [string, string])[] }): Promise<void> {
+  await p.getByTestId('datasets').fill(JSON.stringify(job.datasets));
+  for (const [i, [name, expr]] of job.outputs.entries()) {
+    await p.getByTestId(`output-name-${i}`).fill(name);
+    await p.getByTestId(`output-expr-${i}`).fill(expr);
+  }
+}
+
+describe.skipIf(!hasChromium())('the window as a dashboard', () => {
+  it('has an icon: the page asks for its favicon and nothing it loads fails', async () => {
+    const icon = await page.locator('link[rel="icon"]').getAttribute('href');
+    expect(icon).toBe('./favicon.svg');
+    const res = await page.request.get(new URL(icon!, page.url()).href);
+    expect(res.status()).toBe(200);
+    expect(res.headers()['content-type']).toContain('image/svg+xml');
+    expect(await res.text()).toContain('<svg');
+    expect(failed).toEqual([]);
+  });
+
+  it('runs on Ctrl+Enter, cancels on Esc, and tells running tasks from queued ones while it runs', async () => {
+    await page.getByTestId('sample-stats').click();
+    await page.getByTestId('output-expr-0').click();
+    await page.keyboard.press('Control+Enter');
+    await page.getByTestId('stats').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('progress').textContent()).toMatch(/^\s*done · (\d+) \/ \1 tasks · \d+\.\d\d s\s*$/);
+
+    await fillJob(page, LONG);
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(async () => Number(((await page.getByTestId('progress').textContent()) ?? '').match(/(\d+) queued/)?.[1] ?? 0), { timeout: 15_000 }).toBeGreaterThan(0);
+    const line = (await page.getByTestId('progress').textContent())!;
+    const running = Number(line.match(/(\d+) running/)![1]);
+    expect(running).toBeGreaterThan(0);
+    expect(running).toBeLessThanOrEqual(2); // never more than the workers
+    // The estimate comes from measured task times: about 2,000 tasks of a few ms each, over 2 workers.
+    await expect.poll(async () => page.getByTestId('progress-left').count(), { timeout: 10_000 }).toBe(1);
+    const left = Number((await page.getByTestId('progress-left').textContent())!.match(/~([\d.]+) s left/)![1]);
+    expect(left).toBeGreaterThan(0.2);
+    await page.screenshot({ path: join(SHOTS, 'dashboard-progress.png') });
+    await page.keyboard.press('Escape');
+    await page.getByTestId('error').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('error').textContent()).toContain('CANCELLED');
+    const after = (await page.getByTestId('progress').textContent())!;
+    expect(after).toContain('cancelled');
+    expect(after).not.toMatch(/left|queued|running/);
+  });
+});
