@@ -72,7 +72,8 @@ describe('optimizer', () => {
     expect(g.layers.map((l) => l.kind).sort()).toEqual(['combine', 'combine', 'combine', 'reduce']);
     expect(g.tasks.filter((t) => t.spec.kind === 'map')).toHaveLength(0);
     expect(g.tasks.filter((t) => t.spec.kind === 'reduce')).toHaveLength(100);
-    expect(g.layers.find((l) => l.kind === 'reduce')!.label).toBe('uniform-power-sqrt-mean');
+    expect(g.layers.find((l) => l.kind === 'reduce')!.label).toBe('m · uniform-power-sqrt-mean'); // named by its output and its fused operations
+    expect(g.layers.filter((l) => l.kind === 'combine').map((l) => l.label).sort()).toEqual(['m · mean-combine-1', 'm · mean-combine-2', 'm · power-sqrt-mean-combine']);
   });
 
   it('computes a subexpression shared by several outputs once', async () => {

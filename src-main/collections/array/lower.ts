@@ -31,6 +31,7 @@ const withEstimate = (t: Omit<Task, 'estBytes' | 'priority'>): Task =>
 import { chunkCount, chunkIndices, chunkRegion, cStrides, type Grid, gridBounds, product, refine } from './grid.js';
 import type { Plan } from './plan.js';
 import { combineTree } from '../../engine/combine-tree.js';
+import { labelLayersByOutput } from '../../engine/layer-owners.js';
 import { chunkNumber } from '../../api/chunk-numbers.js';
 
 export interface OutputRequest {
@@ -264,7 +265,7 @@ class Lowering implements ChunkProvider {
     for (let d = 1; d < levels; d++) {
       const layer = `${name}-combine${d}`;
       const count = combineTasks.filter((t) => t.layer === layer).length;
-      if (count) this.addLayer(layer, [n.fn, 'combine'], 'combine', count);
+      if (count) this.addLayer(layer, [n.fn, `combine-${d}`], 'combine', count); // each level of the tree by its depth
     }
     const finals = partialTasks.length - partialsLeft + combineTasks.filter((t) => t.layer === name).length;
     this.addLayer(name, [...ops, ...(combineTasks.length ? ['combine'] : [])], combineTasks.length ? 'combine' : 'reduce', finals, { grid: n.grid, dtype: out });
@@ -411,5 +412,6 @@ export function lowerJob(plan: Plan, outputs: OutputRequest[]): ArrayGraph {
     ...finishGraph(l.tasks, l.layers), outputs: outPlans,
     programs: [...l.programs.values()], writers: outPlans.flatMap((o) => (o.writer ? [o.writer] : [])),
   };
+  labelLayersByOutput(graph, outPlans.map((o) => ({ name: o.name, keys: o.chunks.map((c) => c.key) })));
   return graph;
 }

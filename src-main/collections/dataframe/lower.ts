@@ -14,6 +14,7 @@
  * Each output is the list of its partitions' chunk keys, in row order.
  */
 import { combineTree } from '../../engine/combine-tree.js';
+import { labelLayersByOutput } from '../../engine/layer-owners.js';
 import { finishGraph } from '../../engine/finish-graph.js';
 import { type Layer, type Task, type TaskGraph, type TaskSpec, taskKey } from '../../engine/graph.js';
 import { type ColExpr, columnsOf } from './column-expr.js';
@@ -417,7 +418,9 @@ export function lowerTables(outputs: { name: string; node: TableNode }[], opts: 
     return { name: o.name, columns: o.node.columns, keys: p.keys, limit: p.limit, tail: p.tail, heads: p.heads ?? [] };
   });
   lowering.partitionGrids();
-  return { ...finishGraph(lowering.tasks, lowering.layers), outputs: plans };
+  const graph = { ...finishGraph(lowering.tasks, lowering.layers), outputs: plans };
+  labelLayersByOutput(graph, plans.map((p) => ({ name: p.name, keys: [...p.keys, ...p.heads.map((h) => h.key)] })));
+  return graph;
 }
 
 /** A table's columns as a dense array, one chunk per partition (the bridge to arrays). */
@@ -459,7 +462,9 @@ export function lowerDense(items: { name: string; node: TableNode; matrix: boole
     return { name: item.name, keys, partitions: exact.keys, dtype, ncols: item.matrix ? item.node.columns.length : null };
   });
   lowering.partitionGrids();
-  return { ...finishGraph(lowering.tasks, lowering.layers), outputs: plans };
+  const graph = { ...finishGraph(lowering.tasks, lowering.layers), outputs: plans };
+  labelLayersByOutput(graph, plans.map((p) => ({ name: p.name, keys: p.keys })));
+  return graph;
 }
 
 function sourcesOf(n: TableNode, out: TableNode[] = []): TableNode[] {
