@@ -1,6 +1,7 @@
 /**
  * What the chunk layout draws for one layer: a plane of cells over its chunk grid. 1-D grids wrap
- * into rows; N-D grids show their last two dimensions at a chosen index of the leading ones. A
+ * into rows, and so does a plane one chunk wide or tall (a 385 x 1 grid was a 4 px sliver); N-D
+ * grids show their last two dimensions at a chosen index of the leading ones. A
  * grid with more chunks than fit (MAX_ROWS x MAX_COLS cells) groups neighbouring chunks into one
  * cell, coloured by what most of them are doing (a running or failed chunk shows first), so a
  * layer of 10^5 chunks costs one pass over its states and one putImageData per draw.
@@ -20,28 +21,36 @@ export interface Plane {
   counts(): Uint32Array;
 }
 
+/** n chunks numbered base, base + 1, ..., wrapped into rows; `index(k)` is the k-th one's grid index. */
+function line(c: ChunkLayer, n: number, base: number, index: (k: number) => number[]): Plane {
+  const g = Math.ceil(n / Math.min(n, MAX_COLS * MAX_ROWS)); // chunks per cell
+  const cells = Math.ceil(n / g);
+  const cols = Math.min(cells, MAX_COLS), rows = Math.ceil(cells / cols);
+  return {
+    rows, cols,
+    chunksAt(r, q) {
+      const cell = r * cols + q, ats: number[] = [];
+      for (let k = cell * g; k < Math.min(n, (cell + 1) * g); k++) ats.push(base + k);
+      return { first: index(cell * g), ats };
+    },
+    counts() {
+      const out = new Uint32Array(rows * cols * STATES);
+      for (let k = 0; k < n; k++) out[Math.floor(k / g) * STATES + c.states[base + k]]++;
+      return out;
+    },
+  };
+}
+
 export function planeOf(c: ChunkLayer, lead: number[]): Plane {
   const nd = c.counts.length;
-  if (nd <= 1) {
-    const n = c.counts[0] ?? 1;
-    const g = Math.ceil(n / Math.min(n, MAX_COLS * MAX_ROWS)); // chunks per cell
-    const cells = Math.ceil(n / g);
-    const cols = Math.min(cells, MAX_COLS), rows = Math.ceil(cells / cols);
-    return {
-      rows, cols,
-      chunksAt(r, q) {
-        const cell = r * cols + q, ats: number[] = [];
-        for (let k = cell * g; k < Math.min(n, (cell + 1) * g); k++) ats.push(k);
-        return { first: [cell * g], ats };
-      },
-      counts() {
-        const out = new Uint32Array(rows * cols * STATES);
-        for (let k = 0; k < n; k++) out[Math.floor(k / g) * STATES + c.states[k]]++;
-        return out;
-      },
-    };
-  }
+  if (nd <= 1) return line(c, c.counts[0] ?? 1, 0, (k) => [k]);
   const rows0 = c.counts[nd - 2], cols0 = c.counts[nd - 1];
+  const leading = lead.slice(0, nd - 2).concat(new Array(Math.max(0, nd - 2 - lead.length)).fill(0));
+  if (rows0 === 1 || cols0 === 1) {
+    let start = 0;
+    for (let d = 0; d < nd - 2; d++) start = start * c.counts[d] + leading[d];
+    return line(c, rows0 * cols0, start * rows0 * cols0, (k) => [...leading, cols0 === 1 ? k : 0, cols0 === 1 ? 0 : k]);
+  }
   const fr = Math.ceil(rows0 / MAX_ROWS), fc = Math.ceil(cols0 / MAX_COLS);
   const rows = Math.ceil(rows0 / fr), cols = Math.ceil(cols0 / fc);
   let base = 0;

@@ -64,6 +64,48 @@ describe.skipIf(!hasChromium())('the window as a dashboard', () => {
     expect(failed).toEqual([]);
   });
 
+  it('keeps the page as wide as the window after a job of many layers in a row: wide panels scroll inside themselves', async () => {
+    await page.setViewportSize({ width: 1600, height: 900 });
+    await page.getByTestId('sample-stats').click();
+    // 10^4 partial sums, four combine levels, then a map over the mean and another reduction: 13 layers in a row.
+    await fillJob(page, { datasets: { z: { random: 'normal', shape: [20_000_000], seed: 3, chunks: [2_000] } }, outputs: [['mean', '((z - z.mean()) ** 2).mean()'], ['std', 'z.std()'], ['within_1sd', '(abs(z) < 1).mean()'], ['argmax', 'z.argmax()']] });
+    await page.getByTestId('run').click();
+    await page.getByTestId('stats').waitFor({ timeout: 120_000 });
+    const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, window: window.innerWidth, header: document.querySelector('header')!.getBoundingClientRect().width }));
+    expect(Number(await page.getByTestId('graph-layers').getAttribute('width'))).toBeGreaterThan(1600); // the graph itself is wider than the window
+    expect(widths.page).toBe(widths.window);
+    expect(widths.header).toBe(widths.window);
+    await page.screenshot({ path: join(SHOTS, 'dashboard-wide-graph.png'), fullPage: true });
+    // The same under a 5 MB memory limit (its warnings and memory chart included).
+    await page.getByTestId('memory-limit').fill('5MB');
+    await page.getByTestId('run').click();
+    await page.getByTestId('stats').waitFor({ timeout: 120_000 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(1600);
+    await page.getByTestId('memory-limit').fill('');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('leaves no chunk waiting once a job is done, draws a tall one-column grid as wrapped cells, and counts chunks in words', async () => {
+    await page.getByTestId('sample-stats').click();
+    await fillJob(page, {
+      datasets: { z: { random: 'normal', shape: [2_000, 500], seed: 3, chunks: [40, 500] }, big: { random: 'uniform', shape: [4_000, 2_000], seed: 1, chunks: [80, 400] } },
+      outputs: [['mean', 'cos(big).max(axis=1)'], ['std', 'z.std()'], ['within_1sd', 'z[:1, :1].sum()'], ['argmax', 'z.argmax()']],
+    });
+    await page.getByTestId('run').click();
+    await page.getByTestId('stats').waitFor({ timeout: 60_000 });
+    await page.getByTestId('chunk-grid').first().scrollIntoViewIfNeeded();
+    const grids = page.getByTestId('chunk-grid');
+    await expect.poll(async () => (await grids.evaluateAll((cs) => cs.map((c) => (c as HTMLCanvasElement).dataset.counts ?? ''))).filter((c) => c === '').length).toBe(0);
+    const counts = await grids.evaluateAll((cs) => cs.map((c) => ({ layer: (c as HTMLCanvasElement).dataset.layer, counts: (c as HTMLCanvasElement).dataset.counts!.split(',').map(Number) })));
+    for (const c of counts) expect(c.counts[0], `${c.layer}: ${c.counts}`).toBe(0); // nothing waiting
+    // z's 50 x 1 grid of partial sums wraps into rows of cells rather than one thin column.
+    const sizes = await grids.evaluateAll((cs) => cs.map((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]));
+    for (const [w, h] of sizes) expect(Math.min(w, h), `a ${w} x ${h} grid`).toBeGreaterThanOrEqual(12);
+    expect(await page.locator('[data-testid^="chunks-layer-"] .title small').allTextContents()).not.toContainEqual(expect.stringMatching(/· 1 chunks$/));
+    expect(await page.locator('[data-testid^="chunks-layer-"] .title small').allTextContents()).toContainEqual(expect.stringMatching(/· 1 chunk$/));
+    await page.screenshot({ path: join(SHOTS, 'dashboard-chunks.png'), fullPage: true });
+  });
+
   it('runs on Ctrl+Enter, cancels on Esc, and tells running tasks from queued ones while it runs', async () => {
     await page.getByTestId('sample-stats').click();
     await page.getByTestId('output-expr-0').click();

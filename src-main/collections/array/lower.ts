@@ -246,6 +246,7 @@ class Lowering implements ChunkProvider {
         const t = parts[0];
         t.key = finalKey;
         t.layer = name;
+        t.index = outIdx; // the output's chunk, as the window numbers the layer's chunks by it
         t.spec = { ...(t.spec as ReduceSpec), finalize: true, outShape };
         t.estBytes = estimateBytes(t.spec);
         continue;
