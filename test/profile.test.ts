@@ -49,10 +49,10 @@ describe('profile', () => {
     expect(point.median.taskMs).toBeCloseTo(mean, 9);
     const busy = best.records.reduce((a, r) => a + (r.stop - r.start), 0);
     expect(point.median.computeShare).toBeCloseTo(busy / (p.workers * point.median.wallS * 1000), 2);
-    // The recommendation is within 10% of the fastest chunking measured, and says what to do.
-    const fastest = Math.min(...p.points.map((x) => x.wall.median));
-    expect(p.points.find((x) => x.value === p.recommended)!.wall.median).toBeLessThanOrEqual(fastest * 1.1);
-    expect(p.recommendation).toMatch(/use chunks of \S+ for x\.$/);
+    // The recommendation is within the noise of the fastest chunking measured (5%, or its runs' range), and says what to do.
+    const fastest = p.points.reduce((a, b) => (b.wall.median < a.wall.median ? b : a));
+    expect(p.points.find((x) => x.value === p.recommended)!.wall.median).toBeLessThanOrEqual(Math.max(fastest.wall.median * 1.05, fastest.wall.max));
+    expect(p.recommendation).toMatch(/use chunks of \(\d+\) for x \(\S+ elements, [\d.]+ [KMG]?B a chunk\)\.$/);
     expect(p.warnings.some((w) => w.includes('x in chunks of 2e6 gives 1 chunk for 2 workers'))).toBe(true);
   });
 
@@ -70,17 +70,25 @@ describe('profile', () => {
   it('explains both slow ends in words and warns about memory and idle workers', () => {
     const point = (value: number, wall: number, overhead: number, idle: number, peak: number, chunks: number) => {
       const m = { wallS: wall, tasks: chunks * 2, taskMs: wall * 500 / chunks, computeShare: 1 - overhead - idle, overheadShare: overhead, idleShare: idle, peakManagedBytes: peak, peakUnmanagedBytes: 0, bytesRead: 0 };
-      return { value, chunkBytes: value * 8, chunks, runs: [m], median: m, wall: { median: wall, min: wall, max: wall } };
+      return { value, chunkShape: [value], chunkBytes: value * 8, chunks, runs: [m], median: m, wall: { median: wall, min: wall, max: wall } };
     };
     const a = advise([point(1e5, 3.1, 0.61, 0.05, 2e6, 100), point(2e6, 1.0, 0.05, 0.05, 180e6, 5), point(1e7, 1.02, 0.02, 0.5, 900e6, 1)], 2, 500e6, 'x');
     // Among the near-fastest, less memory wins: a 1% faster chunking at twice the memory loses.
     const b = advise([point(1e6, 1.0, 0.05, 0.05, 100e6, 10), point(1e7, 0.99, 0.02, 0.05, 200e6, 4)], 2, null, 'x');
     expect([b.best, b.recommended]).toEqual([1e7, 1e6]);
-    expect(b.recommendation).toBe('Chunks of 1e6 are within 1% of the fastest (1e7) and peak at 100.0 MB; use chunks of 1e6 for x.');
+    expect(b.recommendation).toBe('Chunks of 1e6 are within 1% of the fastest (1e7) and peak at 100.0 MB, the least of the 2 chunkings within the noise of the fastest (1e6, 1e7); use chunks of (1000000) for x (1e6 elements, 8.0 MB a chunk).');
+    expect(b.recommendedChunks).toEqual([1e6]);
+    // Within the noise: a median 8% slower, inside the range of the fastest's runs, still counts.
+    const noisy = (value: number, median: number, min: number, max: number, peak: number) => ({ ...point(value, median, 0.05, 0.05, peak, 10), wall: { median, min, max } });
+    const c = advise([noisy(1e6, 1.08, 0.95, 1.2, 50e6), noisy(1e7, 1.0, 0.9, 1.1, 300e6), noisy(1e8, 1.5, 1.4, 1.6, 10e6)], 2, null, 'x');
+    expect([c.best, c.recommended]).toEqual([1e7, 1e6]);
+    expect(advise([noisy(1e6, 1.12, 0.95, 1.2, 50e6), noisy(1e7, 1.0, 0.9, 1.1, 300e6)], 2, null, 'x').recommended).toBe(1e7); // beyond it: no
     expect(a.best).toBe(2e6);
     expect(a.recommended).toBe(2e6);
-    expect(a.recommendation).toBe('x in chunks of 1e5 spends 61% of worker time on scheduling overhead (200 tasks of 15.50 ms); 2e6 is 3.1x faster and peaks at 180.0 MB; use chunks of 2e6 for x.');
-    expect(a.explanations[1]).toBe('x in chunks of 1e7 makes 1 chunk for 2 workers, so workers sit idle 50% of the time and peaks at 900.0 MB of memory against 180.0 MB.');
+    expect(a.recommendation).toBe('x in chunks of 1e5 spends 61% of worker time on scheduling overhead (200 tasks of 15.50 ms); 2e6 is 3.1x faster and peaks at 180.0 MB; use chunks of (2000000) for x (2e6 elements, 16.0 MB a chunk).');
+    // The small end is said once, in the recommendation; the large end is explained below it.
+    expect(a.explanations).toHaveLength(1);
+    expect(a.explanations[0]).toBe('x in chunks of 1e7 makes 1 chunk for 2 workers, so workers sit idle 50% of the time and peaks at 900.0 MB of memory against 180.0 MB.');
     expect(a.warnings).toEqual(['x in chunks of 1e7 peaks at 900.0 MB, over the memory limit of 500.0 MB.', 'x in chunks of 1e7 gives 1 chunk for 2 workers: 1 worker would have nothing to do.']);
     expect(formatCount(316228)).toBe('3.2e5');
   });
@@ -129,8 +137,8 @@ describe('profile', () => {
     const p = JSON.parse(r.stdout);
     expect(p.parameter).toEqual({ label: 'chunks of a', dataset: 'a' });
     expect(p.points.map((x: { chunks: number }) => x.chunks)).toEqual([200, 20, 2]);
-    const fastest = Math.min(...p.points.map((x: { wall: { median: number } }) => x.wall.median));
-    expect(p.points.find((x: { value: number }) => x.value === p.recommended).wall.median).toBeLessThanOrEqual(fastest * 1.1);
+    const fastest = p.points.reduce((a: { wall: { median: number } }, b: { wall: { median: number } }) => (b.wall.median < a.wall.median ? b : a));
+    expect(p.points.find((x: { value: number }) => x.value === p.recommended).wall.median).toBeLessThanOrEqual(Math.max(fastest.wall.median * 1.05, fastest.wall.max));
     expect(p.points[0].median.bytesRead).toBeGreaterThanOrEqual(16e6); // the file, read at least once
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     expect(html).toContain(p.recommendation.replace(/'/g, '&#39;'));
@@ -141,7 +149,7 @@ describe('profile', () => {
     const text = tessera(['profile', 'job.json', '--chunks', '1e5,1e6', '--repeat', '1'], dir);
     expect(text.status).toBe(0);
     expect(text.stdout).toMatch(/^\* 1e[56] /m);
-    expect(text.stdout).toMatch(/use chunks of 1e[56] for a\./);
+    expect(text.stdout).toMatch(/use chunks of \(\d+, \d+\) for a \(1e[56] elements/);
   });
 
   it('profiles a job that runs the user\'s functions from the command line, as `tessera run` runs it', () => {

@@ -106,6 +106,32 @@ describe.skipIf(!hasChromium())('the window as a dashboard', () => {
     await page.screenshot({ path: join(SHOTS, 'dashboard-chunks.png'), fullPage: true });
   });
 
+  it('profiles chunk sizes and applies the advice with one click, in the unit the Chunks field takes', async () => {
+    await page.getByTestId('sample-stats').click();
+    await fillJob(page, { datasets: { a: { random: 'uniform', shape: [4_000, 2_000], seed: 1, chunks: [4_000, 2_000] } }, outputs: [['m', '(a - a.mean(axis=0)).std(axis=0).sum()']] });
+    while (await page.locator('[data-testid^="output-expr-"]').count() > 1) await page.getByTestId('remove-output-1').click();
+    await page.getByTestId('profile-chunks').fill('2e4, 2e5, 2e6');
+    await page.getByTestId('profile-repeat').fill('2');
+    await page.getByTestId('profile-run').click();
+    await expect.poll(async () => page.getByTestId('profile-progress').textContent().catch(() => ''), { timeout: 10_000 }).toMatch(/warming up|run \d+ \/ 6/);
+    await page.getByTestId('profile-recommendation').waitFor({ timeout: 120_000 });
+    const advice = (await page.getByTestId('profile-recommendation').textContent())!;
+    const [, shape, elements] = advice.match(/use chunks of \((\d+, \d+)\) for a \((\S+) elements/)!;
+    const chunks = shape.split(', ').map(Number);
+    expect(chunks[1]).toBe(2000); // whole rows
+    expect(chunks[0] * chunks[1]).toBe(Number(elements));
+    // Each sentence once.
+    const sentences = (await page.locator('section.panel.profile p').allTextContents()).map((t) => t.replace('use this chunking', '').trim());
+    expect(new Set(sentences).size).toBe(sentences.length);
+    await page.getByTestId('profile-use').click();
+    expect(JSON.parse(await page.getByTestId('datasets').inputValue()).a.chunks).toEqual(chunks);
+    expect(await page.getByTestId('chunks-a').inputValue()).toBe(chunks.join(', '));
+    await page.getByTestId('run').click();
+    await page.getByTestId('stats').waitFor({ timeout: 60_000 });
+    // The job now runs with the advised chunk: 4000 / rows chunks of the source layer.
+    expect(await page.locator('[data-testid^="chunks-layer-"] .title small').first().textContent()).toContain(`${Math.ceil(4000 / chunks[0])} × 1 chunks`);
+  });
+
   it('runs on Ctrl+Enter, cancels on Esc, and tells running tasks from queued ones while it runs', async () => {
     await page.getByTestId('sample-stats').click();
     await page.getByTestId('output-expr-0').click();

@@ -248,9 +248,11 @@ export const EventSchemas = {
   /** A finished profile: the numbers per chunking, the advice, and its charts as SVG markup. */
   'profile.done': z.object({
     jobId: z.string(), dataset: z.string(), workers: z.number(), recommended: z.number(), best: z.number(),
+    /** The recommended chunking as the dataset's "chunks": a chunk's size per dimension. */
+    recommendedChunks: z.array(z.number()),
     recommendation: z.string(), explanations: z.array(z.string()), warnings: z.array(z.string()),
     points: z.array(z.object({
-      value: z.number(), chunkBytes: z.number(), chunks: z.number(), wall: z.object({ median: z.number(), min: z.number(), max: z.number() }),
+      value: z.number(), chunkShape: z.array(z.number()), chunkBytes: z.number(), chunks: z.number(), wall: z.object({ median: z.number(), min: z.number(), max: z.number() }),
       tasks: z.number(), taskMs: z.number(), computeShare: z.number(), overheadShare: z.number(), idleShare: z.number(),
       peakManagedBytes: z.number(), peakUnmanagedBytes: z.number(), bytesRead: z.number(),
     })),

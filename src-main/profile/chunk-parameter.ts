@@ -7,6 +7,7 @@
 import type { JobSpec } from '../run/job-spec.js';
 import type { Node } from '../collections/array/expr.js';
 import { itemsize } from '../collections/array/dtype.js';
+import { autoChunks } from '../collections/array/chunks.js';
 import { product } from '../collections/array/grid.js';
 
 export interface ChunkParameter {
@@ -19,6 +20,8 @@ export interface ChunkParameter {
   apply(spec: JobSpec, value: number): JobSpec;
   /** Bytes of one chunk at a value (for memory warnings and reports). */
   chunkBytes(value: number): number;
+  /** A chunk's size per dimension at a value (the spec's "chunks" giving the same chunking). */
+  chunkShape(value: number): number[];
   /** Chunks at a value. */
   chunkCount(value: number): number;
 }
@@ -51,6 +54,7 @@ export function arrayChunkParameter(name: string, node: Node, workers: number): 
       return { ...spec, datasets: { ...spec.datasets, [name]: { ...d, chunks: `${clamp(value) * size}B` } } };
     },
     chunkBytes: (value) => clamp(value) * size,
+    chunkShape: (value) => autoChunks(node.shape, size, 'C', clamp(value) * size).map((g) => Math.max(...g)),
     chunkCount: (value) => Math.ceil(elements / (Math.max(1, Math.floor(clamp(value) / rowElements)) * rowElements)),
   };
 }

@@ -1,10 +1,15 @@
 /**
  * From measured sweep points to advice in words. The recommended chunking is, among those within
- * 5% of the fastest median wall time, the one with the smallest peak memory, managed plus
- * unmanaged (a faster chunking is not worth more memory for less than noise; mapped file pages
- * and buffers show up as unmanaged), skipping chunkings whose managed peak is over the memory
- * limit, or with fewer chunks than workers, while another qualifies. The slow ends are explained
- * by what was measured there: scheduling overhead, idle workers or memory.
+ * the noise of the fastest (a median within 5% of its median, or within the range of its runs),
+ * the one with the smallest peak memory, managed plus unmanaged (a faster chunking is not
+ * worth more memory for less than noise, and picking the fastest of several ties made the advice
+ * flip between runs; mapped file pages and buffers show up as unmanaged), skipping chunkings whose
+ * managed peak is over the memory limit, or with fewer chunks than workers, while another
+ * qualifies; the sentence says when it chose among ties. The advice names the chunking as the job
+ * spec and the window's Chunks field take it, a chunk's size per dimension ("use chunks of
+ * (2500, 400)"), with its elements and bytes: a bare element count typed there meant that size
+ * per dimension. The slow ends are explained by what was measured there: scheduling overhead,
+ * idle workers or memory.
  */
 import { formatBytes } from '../api/format-bytes.js';
 import { formatCount } from '../api/format-count.js';
@@ -14,6 +19,8 @@ export { formatCount };
 
 export interface SweepPoint {
   value: number;
+  /** A chunk's size per dimension at this value (what the spec's "chunks" takes). */
+  chunkShape: number[];
   chunkBytes: number;
   chunks: number;
   runs: RunMetrics[];
@@ -25,6 +32,8 @@ export interface SweepPoint {
 export interface Advice {
   best: number;
   recommended: number;
+  /** The recommended chunking as the spec's "chunks" for the dataset: a chunk's size per dimension. */
+  recommendedChunks: number[];
   recommendation: string;
   explanations: string[];
   warnings: string[];
@@ -41,7 +50,7 @@ export function advise(points: readonly SweepPoint[], workers: number, memoryLim
   const fastest = points.reduce((a, b) => (b.wall.median < a.wall.median ? b : a));
   const fits = (p: SweepPoint) => memoryLimit === null || p.median.peakManagedBytes <= memoryLimit;
   const busy = (p: SweepPoint) => p.chunks >= workers;
-  const near = points.filter((p) => p.wall.median <= fastest.wall.median * 1.05);
+  const near = points.filter((p) => p.wall.median <= Math.max(fastest.wall.median * 1.05, fastest.wall.max));
   const pool = [near.filter((p) => fits(p) && busy(p)), near.filter(fits), near].find((l) => l.length)!;
   const peak = (p: SweepPoint) => p.median.peakManagedBytes + p.median.peakUnmanagedBytes;
   const rec = pool.reduce((a, b) => (peak(b) < peak(a) || (peak(b) === peak(a) && b.wall.median < a.wall.median) ? b : a));
@@ -55,8 +64,7 @@ export function advise(points: readonly SweepPoint[], workers: number, memoryLim
     const cause = small.median.overheadShare >= small.median.idleShare
       ? `spends ${pct(small.median.overheadShare)} of worker time on scheduling overhead (${small.median.tasks} tasks of ${small.median.taskMs.toFixed(2)} ms)`
       : `leaves workers idle ${pct(small.median.idleShare)} of the time (${small.median.tasks} tasks of ${small.median.taskMs.toFixed(2)} ms)`;
-    lead = `${at(small.value)} ${cause}`;
-    explanations.push(`${lead}: ${faster(small)}x slower than ${formatCount(rec.value)}.`);
+    lead = `${at(small.value)} ${cause}`; // said in the recommendation, so not again below it
   }
   if (large !== rec) {
     const causes: string[] = [];
@@ -72,9 +80,10 @@ export function advise(points: readonly SweepPoint[], workers: number, memoryLim
     if (memoryLimit !== null && p.median.peakManagedBytes > memoryLimit) warnings.push(`${at(p.value)} peaks at ${formatBytes(p.median.peakManagedBytes)}, over the memory limit of ${formatBytes(memoryLimit)}.`);
     if (p.chunks < workers) warnings.push(`${at(p.value)} gives ${p.chunks} chunk${p.chunks === 1 ? '' : 's'} for ${workers} workers: ${workers - p.chunks} worker${workers - p.chunks === 1 ? '' : 's'} would have nothing to do.`);
   }
-  const use = `use chunks of ${formatCount(rec.value)} for ${dataset}`;
+  const ties = pool.length > 1 ? `, the least of the ${pool.length} chunkings within the noise of the fastest (${pool.map((p) => formatCount(p.value)).join(', ')})` : '';
+  const use = `use chunks of (${rec.chunkShape.join(', ')}) for ${dataset} (${formatCount(rec.value)} elements, ${formatBytes(rec.chunkBytes)} a chunk)`;
   const recommendation = lead
-    ? `${lead}; ${formatCount(rec.value)} is ${faster(small)}x faster and peaks at ${formatBytes(peak(rec))}; ${use}.`
-    : `Chunks of ${formatCount(rec.value)} are ${rec === fastest ? 'the fastest' : `within ${pct(rec.wall.median / fastest.wall.median - 1)} of the fastest (${formatCount(fastest.value)})`} and peak at ${formatBytes(peak(rec))}; ${use}.`;
-  return { best: fastest.value, recommended: rec.value, recommendation, explanations, warnings };
+    ? `${lead}; ${formatCount(rec.value)} is ${faster(small)}x faster and peaks at ${formatBytes(peak(rec))}${ties}; ${use}.`
+    : `Chunks of ${formatCount(rec.value)} are ${rec === fastest ? 'the fastest' : `within ${pct(rec.wall.median / fastest.wall.median - 1)} of the fastest (${formatCount(fastest.value)})`} and peak at ${formatBytes(peak(rec))}${ties}; ${use}.`;
+  return { best: fastest.value, recommended: rec.value, recommendedChunks: rec.chunkShape, recommendation, explanations, warnings };
 }

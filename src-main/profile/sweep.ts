@@ -100,6 +100,7 @@ export async function profileJob(backend: Backend, rawSpec: unknown, baseDir: st
         records: r.records, layers: r.layers,
       };
     };
+    opts.onProgress?.(0, repeat * values.length, values[Math.floor(values.length / 2)]); // the total, before the warm-up run
     await runOnce(values[Math.floor(values.length / 2)]); // warm-up: page cache, worker code
     let done = 0;
     for (let k = 0; k < repeat; k++) {
@@ -119,7 +120,7 @@ export async function profileJob(backend: Backend, rawSpec: unknown, baseDir: st
     const mid = list[Math.floor((list.length - 1) / 2)];
     medians.set(value, mid);
     return {
-      value, chunkBytes: param.chunkBytes(value), chunks: param.chunkCount(value),
+      value, chunkShape: param.chunkShape(value), chunkBytes: param.chunkBytes(value), chunks: param.chunkCount(value),
       runs: list.map((x) => x.metrics), median: mid.metrics,
       wall: { median: mid.metrics.wallS, min: list[0].metrics.wallS, max: list[list.length - 1].metrics.wallS },
     };

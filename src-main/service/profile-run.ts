@@ -45,9 +45,9 @@ export async function profileJobForWindow(ctx: ProfileRunContext, jobId: string,
     emit({
       event: 'profile.done',
       data: {
-        jobId, dataset: report.parameter.dataset, workers: report.workers, recommended: report.recommended, best: report.best,
+        jobId, dataset: report.parameter.dataset, workers: report.workers, recommended: report.recommended, best: report.best, recommendedChunks: report.recommendedChunks,
         recommendation: report.recommendation, explanations: report.explanations, warnings: report.warnings,
-        points: report.points.map((x) => ({ value: x.value, chunkBytes: x.chunkBytes, chunks: x.chunks, wall: x.wall, ...x.median })),
+        points: report.points.map((x) => ({ value: x.value, chunkShape: x.chunkShape, chunkBytes: x.chunkBytes, chunks: x.chunks, wall: x.wall, ...x.median })),
         chartSvg: profileChartSvg(report, 680, 240), bestSvg: profileTimelineSvg(report, 'best', 420), worstSvg: profileTimelineSvg(report, 'worst', 420),
       },
     });
