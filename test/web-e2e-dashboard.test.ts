@@ -138,6 +138,12 @@ describe.skipIf(!hasChromium())('the window as a dashboard', () => {
     await page.keyboard.press('Control+Enter');
     await page.getByTestId('stats').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('progress').textContent()).toMatch(/^\s*done · (\d+) \/ \1 tasks · \d+\.\d\d s\s*$/);
+    // The timeline's lanes are labelled, and its ticks read apart.
+    expect(await page.getByTestId('timeline-lanes').locator('span').allTextContents()).toEqual(['worker 0', 'worker 1']);
+    await page.getByTestId('timeline').scrollIntoViewIfNeeded(); // a canvas off screen is not drawn
+    await expect.poll(async () => page.getByTestId('timeline-axis').locator('span').count()).toBeGreaterThan(2);
+    const ticks = await page.getByTestId('timeline-axis').locator('span').allTextContents();
+    expect(new Set(ticks).size).toBe(ticks.length);
 
     await fillJob(page, LONG);
     await page.keyboard.press('Control+Enter');

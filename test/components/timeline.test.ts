@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { TaskColumns } from '../../src-renderer/job-store';
-import { drawTimeline, extent, panWindow, zoomWindow } from '../../src-renderer/timeline-draw';
+import { drawTimeline, extent, panWindow, timeTicks, zoomWindow } from '../../src-renderer/timeline-draw';
 import { binLanes } from '../../src-main/api/lane-bins';
 import { timelineSvg } from '../../src-main/report/svg';
 
@@ -71,6 +71,22 @@ describe('timeline drawing', () => {
     expect(lane1.filter(([l]) => l === 2).length).toBeGreaterThanOrEqual(499);
     // The 2-pixel gap between lanes stays empty.
     expect(row(50).every(([, a]) => a === 0)).toBe(true);
+  });
+
+  it('labels the time axis with distinct ticks at any zoom, each with the decimals its step needs', () => {
+    const origin = 1_000_000;
+    const labels = (lo: number, hi: number) => timeTicks(origin + lo, origin + hi, origin, 600).map((t) => t.label);
+    expect(labels(0, 9300)).toEqual(['0 s', '2 s', '4 s', '6 s', '8 s']);
+    expect(labels(1600, 1650)).toEqual(['1.60 s', '1.61 s', '1.62 s', '1.63 s', '1.64 s', '1.65 s']);
+    expect(labels(0, 40)).toEqual(['0 ms', '10 ms', '20 ms', '30 ms', '40 ms']);
+    expect(labels(10, 10.3)).toEqual(['10.0 ms', '10.1 ms', '10.2 ms', '10.3 ms']);
+    // Generated windows: labels never repeat, ticks stay inside and in order.
+    for (let k = 0; k < 500; k++) {
+      const lo = Math.random() * 20_000, span = 10 ** (Math.random() * 6 - 2);
+      const t = timeTicks(origin + lo, origin + lo + span, origin, 800);
+      expect(new Set(t.map((x) => x.label)).size, `${lo} + ${span}`).toBe(t.length);
+      expect(t.every((x, i) => x.x >= -1e-6 && x.x <= 800 + 1e-6 && (i === 0 || x.x > t[i - 1].x))).toBe(true);
+    }
   });
 
   it('zooms around the pointer and pans within the data', () => {
