@@ -132,6 +132,22 @@ describe.skipIf(!hasChromium())('the window as a dashboard', () => {
     expect(await page.locator('[data-testid^="chunks-layer-"] .title small').first().textContent()).toContain(`${Math.ceil(4000 / chunks[0])} × 1 chunks`);
   });
 
+  it('has samples that keep the panels busy: 23,000 small chunks, and 1.6 GB streamed under a 200 MB limit', async () => {
+    await page.getByTestId('sample-small-chunks').click();
+    await page.getByTestId('run').click();
+    await page.getByTestId('stats').waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('stats').textContent()).toMatch(/2\d,\d{3} tasks|2\d\d\d\d tasks/);
+    expect(Math.abs(Number(await page.getByTestId('result-std').locator('.value').textContent()) - 1)).toBeLessThan(1e-3);
+    await page.getByTestId('sample-big-matrix').click();
+    expect(await page.getByTestId('memory-limit').inputValue()).toBe('200MB');
+    await page.getByTestId('run').click();
+    await page.getByTestId('stats').waitFor({ timeout: 120_000 });
+    const [, peak, unit] = (await page.getByTestId('stats').textContent())!.match(/peak store ([\d.]+) ([KMG]i?B)/)!;
+    expect(Number(peak) * { KB: 1e3, MB: 1e6, GB: 1e9, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30 }[unit]!).toBeLessThan(200e6);
+    await page.getByTestId('sample-stats').click();
+    expect(await page.getByTestId('memory-limit').inputValue()).toBe(''); // a sample without a limit clears it
+  });
+
   it('runs on Ctrl+Enter, cancels on Esc, and tells running tasks from queued ones while it runs', async () => {
     await page.getByTestId('sample-stats').click();
     await page.getByTestId('output-expr-0').click();

@@ -121,7 +121,8 @@ export type Dataset = z.infer<typeof DatasetSchema>;
 export const Requests = {
   hello: { params: z.object({}), result: z.object({
     version: z.number(), host: z.enum(['web', 'electron']), workers: z.number(), simd: z.string(),
-    samples: z.array(z.object({ name: z.string(), title: z.string(), spec: JobSpecSchema })),
+    /** Built-in jobs; `memoryLimit` is the run option a sample is meant to run under. */
+    samples: z.array(z.object({ name: z.string(), title: z.string(), spec: JobSpecSchema, memoryLimit: z.string().optional() })),
     /** Names an expression may use, for completion in the editor. */
     vocabulary: z.object({
       functions: z.array(z.string()), methods: z.array(z.string()), constants: z.array(z.string()),

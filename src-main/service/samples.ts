@@ -2,7 +2,7 @@
 import type { JobSpecInput } from '../api/contract.js';
 import { GETTYSBURG } from './sample-text.js';
 
-export const SAMPLES: { name: string; title: string; spec: JobSpecInput }[] = [
+export const SAMPLES: { name: string; title: string; spec: JobSpecInput; memoryLimit?: string }[] = [
   {
     name: 'seed',
     title: 'sqrt(x**2).mean() over 10M uniform numbers',
@@ -24,6 +24,29 @@ export const SAMPLES: { name: string; title: string; spec: JobSpecInput }[] = [
       tessera: 1,
       datasets: { z: { random: 'normal', shape: [5_000_000], seed: 3, chunks: [100_000] } },
       outputs: { mean: 'z.mean()', std: 'z.std(ddof=1)', within_1sd: '(abs(z) < 1).mean()', argmax: 'z.argmax()' },
+    },
+  },
+  {
+    // Runs for a second or two with every panel busy: the scheduling overhead of 10^4 tiny chunks
+    // shows in the timeline and the profile (whose advice is about 100x larger chunks).
+    name: 'small-chunks',
+    title: 'Too-small chunks: 100M normals in chunks of 10,000 (23,000 tasks; profile it for a better size)',
+    spec: {
+      tessera: 1,
+      datasets: { z: { random: 'normal', shape: [100_000_000], seed: 5, chunks: [10_000] } },
+      outputs: { std: 'z.std()', above_2: '(z > 2).mean()' },
+    },
+  },
+  {
+    // 1.6 GB of data under a 200 MB limit: chunks are generated, used and released, so the store
+    // stays far below the limit while the data streams through (the Memory panel shows it).
+    name: 'big-matrix',
+    title: 'Centre the columns of a 20000 x 10000 matrix (1.6 GB) under a 200 MB memory limit',
+    memoryLimit: '200MB',
+    spec: {
+      tessera: 1,
+      datasets: { a: { random: 'normal', shape: [20_000, 10_000], seed: 9, chunks: [1000, 10_000] } },
+      outputs: { col_std: '(a - a.mean(axis=0)).std(axis=0)[:8]', max_abs: 'abs(a).max()' },
     },
   },
   {
