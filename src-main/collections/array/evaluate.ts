@@ -3,6 +3,7 @@
  * datasets first, then to numpy-style functions and constants (also under `np.` / `numpy.` /
  * `da.`). Errors carry the span of the sub-expression at fault.
  */
+import { didYouMean } from '../../lang/did-you-mean.js';
 import { type DType, isDType, isFloat, isInteger, itemsize } from './dtype.js';
 import { TesseraError } from '../../engine/errors.js';
 import { product } from './grid.js';
@@ -225,7 +226,8 @@ export class Evaluator {
     if (v) return v;
     const names = [...this.datasets.keys()];
     const hint = names.length ? `datasets in this job: ${names.join(', ')}` : 'define it under "datasets" in the job spec';
-    throw new TesseraError('UNKNOWN_NAME', `name '${name}' is not defined`,
+    const vocabulary = expressionVocabulary();
+    throw new TesseraError('UNKNOWN_NAME', `name '${name}' is not defined${didYouMean(name, [...names, ...vocabulary.functions, ...vocabulary.constants])}`,
       this.module ? `${hint}; a function of ${this.module.path} runs on each chunk: x.map_blocks(${name})` : hint, { position: { start: ast.start, end: ast.end } });
   }
 
@@ -233,7 +235,7 @@ export class Evaluator {
     if (obj.k === 'ns') {
       const v = obj.name === 'random' ? (RANDOM_FNS.includes(name) ? { k: 'fn', name: `random.${name}` } as Value : undefined) : name === 'random' ? { k: 'ns', name: 'random' } as Value : globalValue(name);
       if (v) return v;
-      throw new TesseraError('UNKNOWN_NAME', `${obj.name} has no attribute '${name}'`, '');
+      throw new TesseraError('UNKNOWN_NAME', `${obj.name} has no attribute '${name}'${didYouMean(name, obj.name === 'random' ? RANDOM_FNS : [...FUNCTIONS])}`, '');
     }
     if (obj.k === 'array') {
       const n = obj.node;
@@ -245,7 +247,7 @@ export class Evaluator {
         case 'dtype': return { k: 'dtype', dtype: n.dtype };
       }
       if (METHODS.includes(name)) return { k: 'fn', name, self: n };
-      throw new TesseraError('UNKNOWN_NAME', `array has no attribute '${name}'`, `array methods: ${METHODS.join(', ')}`);
+      throw new TesseraError('UNKNOWN_NAME', `array has no attribute '${name}'${didYouMean(name, [...METHODS, 'T', 'shape', 'ndim', 'size', 'dtype'])}`, `array methods: ${METHODS.join(', ')}`);
     }
     throw new TesseraError('TYPE_ERROR', `${describe(obj)} has no attribute '${name}'`, '');
   }

@@ -9,6 +9,7 @@
  * Functions are named, never written inline: an export of the spec's "functions" module, or one
  * of the Python builtins len, int, float, bool, abs and json.loads. Arguments are literals.
  */
+import { didYouMean } from '../../lang/did-you-mean.js';
 import { TesseraError } from '../../engine/errors.js';
 import { type Ast, parseExpression, syntaxError } from '../../lang/python-expression.js';
 import { BUILTIN_NAMES } from './program/functions.js';
@@ -54,7 +55,8 @@ export function parseChain(src: string, isBag: (name: string) => boolean): Chain
     if (step) { steps.push(step); continue; }
     const agg = parser.aggregation(name, call);
     if (!agg) {
-      throw new TesseraError('BAG_UNSUPPORTED', `'${name}' is not a bag method Tessera knows`, `steps: ${STEPS}; results: ${AGGREGATIONS}`, at(call));
+      const known = `${STEPS} ${AGGREGATIONS}`.match(/[a-z_]+/g)!.filter((w) => !['and', 'str', 'makes', 'a', 'table', 'of', 'bag'].includes(w));
+      throw new TesseraError('BAG_UNSUPPORTED', `'${name}' is not a bag method Tessera knows${didYouMean(name, known)}`, `steps: ${STEPS}; results: ${AGGREGATIONS}`, at(call));
     }
     stages.push({ steps, agg });
     steps = [];

@@ -6,6 +6,7 @@
  * aggregations are group-by-evaluator.ts's); a Series reduces to a scalar (`df.delay.mean()`),
  * and `len(df)` counts rows. Every error points at the place in the expression.
  */
+import { didYouMean } from '../../lang/did-you-mean.js';
 import { TesseraError } from '../../engine/errors.js';
 import { type Ast, parseExpression } from '../../lang/python-expression.js';
 import { type ColExpr, literal, literalAs, literalFor, type LiteralValue, lit, op, type OpName } from './column-expr.js';
@@ -134,7 +135,7 @@ export class TableEvaluator {
       case 'name': {
         const t = this.tables.get(ast.name);
         if (t) return { t: 'frame', node: t };
-        throw bad(ast, 'UNKNOWN_NAME', `name '${ast.name}' is not a table of this job`, `its tables: ${[...this.tables.keys()].join(', ') || 'none'}`);
+        throw bad(ast, 'UNKNOWN_NAME', `name '${ast.name}' is not a table of this job${didYouMean(ast.name, this.tables.keys())}`, `its tables: ${[...this.tables.keys()].join(', ') || 'none'}`);
       }
       case 'num': return { t: 'scalar', value: ast.isInt ? (ast.big ?? BigInt(ast.value)) : ast.value };
       case 'str': return { t: 'scalar', value: ast.value };
@@ -156,7 +157,7 @@ export class TableEvaluator {
     if (obj.t === 'frame') {
       const c = obj.node.columns.find((x) => x.name === ast.name);
       if (c) return { t: 'series', frame: obj.node, expr: columnExpr(obj.node, c.name), name: c.name };
-      throw bad(ast, 'NO_SUCH_COLUMN', `the table has no column or method '${ast.name}'`, `its columns: ${obj.node.columns.map((x) => x.name).join(', ')}; methods: ${FRAME_METHODS}`);
+      throw bad(ast, 'NO_SUCH_COLUMN', `the table has no column or method '${ast.name}'${didYouMean(ast.name, [...obj.node.columns.map((x) => x.name), ...FRAME_METHODS.split(', ')])}`, `its columns: ${obj.node.columns.map((x) => x.name).join(', ')}; methods: ${FRAME_METHODS}`);
     }
     if (obj.t === 'series' && (ast.name === 'str' || ast.name === 'dt')) {
       if (ast.name === 'str' && obj.expr.dtype !== 'string') throw bad(ast, 'ATTRIBUTE_ERROR', `Can only use .str accessor with string values, not ${obj.expr.dtype}`, 'convert first: .astype("string")');
@@ -268,7 +269,7 @@ export class TableEvaluator {
         const names = subset ? this.names(subset.value) : node.columns.map((c) => c.name);
         const conds = names.map((n) => {
           const c = node.columns.find((x) => x.name === n);
-          if (!c) throw bad(subset!.value, 'NO_SUCH_COLUMN', `the table has no column '${n}'`, `its columns: ${node.columns.map((x) => x.name).join(', ')}`);
+          if (!c) throw bad(subset!.value, 'NO_SUCH_COLUMN', `the table has no column '${n}'${didYouMean(n, node.columns.map((x) => x.name))}`, `its columns: ${node.columns.map((x) => x.name).join(', ')}`);
           return op('notna', [columnExpr(node, c.name)]);
         });
         return { t: 'frame', node: conds.length ? filter(node, conds.reduce((x, y) => op('&', [x, y]))) : node };
@@ -297,7 +298,7 @@ export class TableEvaluator {
       // Tables here have no index: their keys are columns already (as after reset_index()).
       case 'reset_index': this.noArguments(ast, 'reset_index', []); return { t: 'frame', node };
       default:
-        throw bad(ast.fn, 'ATTRIBUTE_ERROR', `the table has no method '${name}'`, `frame methods: ${FRAME_METHODS}`);
+        throw bad(ast.fn, 'ATTRIBUTE_ERROR', `the table has no method '${name}'${didYouMean(name, FRAME_METHODS.split(', '))}`, `frame methods: ${FRAME_METHODS}`);
     }
   }
 
@@ -384,7 +385,7 @@ export class TableEvaluator {
       }
       default:
         if ((AGGS as string[]).includes(name)) throw bad(ast, 'UNSUPPORTED', `${name}() of a Series is an output by itself here`, `make it its own output: "m": "df.delay.${name}()"`);
-        throw bad(ast.fn, 'ATTRIBUTE_ERROR', `a Series has no method '${name}'`, `Series methods: ${SERIES_METHODS}`);
+        throw bad(ast.fn, 'ATTRIBUTE_ERROR', `a Series has no method '${name}'${didYouMean(name, SERIES_METHODS.split(', '))}`, `Series methods: ${SERIES_METHODS}`);
     }
   }
 
@@ -403,7 +404,7 @@ export class TableEvaluator {
     };
     if (a.kind === 'dt') {
       if (name === 'total_seconds') return { ...s, expr: op('dt.total_seconds', [s.expr]) };
-      throw bad(ast.fn, 'ATTRIBUTE_ERROR', `.dt has no method '${name}'`, `.dt fields: ${DT_FIELDS.join(', ')}, total_seconds()`);
+      throw bad(ast.fn, 'ATTRIBUTE_ERROR', `.dt has no method '${name}'${didYouMean(name, [...DT_FIELDS, 'total_seconds'])}`, `.dt fields: ${DT_FIELDS.join(', ')}, total_seconds()`);
     }
     // na=: what a missing string gives (pandas: NaN, which a filter refuses; here null, which a filter drops).
     const na = (x: ColExpr): ColExpr => {
@@ -443,7 +444,7 @@ export class TableEvaluator {
         return { ...s, expr: op('str.slice', [s.expr], { slice: [n(get(0, 'start')), n(get(1, 'stop'))] }) };
       }
       default:
-        throw bad(ast.fn, 'ATTRIBUTE_ERROR', `.str has no method '${name}' here`, '.str methods: lower, upper, len, contains, startswith, endswith, slice');
+        throw bad(ast.fn, 'ATTRIBUTE_ERROR', `.str has no method '${name}' here${didYouMean(name, ['lower', 'upper', 'len', 'contains', 'startswith', 'endswith', 'slice'])}`, '.str methods: lower, upper, len, contains, startswith, endswith, slice');
     }
   }
 

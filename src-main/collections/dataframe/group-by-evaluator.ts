@@ -5,6 +5,7 @@
  * key) and `split_out`. A group-by's size() or one aggregation of one column is a Series indexed by
  * its keys, as in pandas.
  */
+import { didYouMean } from '../../lang/did-you-mean.js';
 import type { Ast } from '../../lang/python-expression.js';
 import { type ColExpr, lit, op } from './column-expr.js';
 import { type Aggregation, columnExpr, groupBy, join, rowsWithin, select, type TableNode } from './table-node.js';
@@ -32,7 +33,7 @@ export class GroupByEvaluator {
       const v = this.ev.value(item);
       if (v.t === 'scalar' && typeof v.value === 'string') {
         const c = node.columns.find((x) => x.name === v.value);
-        if (!c) throw bad(item, 'KEY_ERROR', `no column '${v.value}' to group by`, `its columns: ${node.columns.map((x) => x.name).join(', ')}`);
+        if (!c) throw bad(item, 'KEY_ERROR', `no column '${v.value}' to group by${didYouMean(v.value, node.columns.map((x) => x.name))}`, `its columns: ${node.columns.map((x) => x.name).join(', ')}`);
         return { name: c.name, expr: columnExpr(node, c.name) };
       }
       if (v.t === 'series') {
@@ -77,7 +78,7 @@ export class GroupByEvaluator {
     } else if (name === 'agg' || name === 'aggregate') {
       aggs = this.aggArguments(ast, g);
     } else {
-      throw bad(ast.fn, 'ATTRIBUTE_ERROR', `a group-by has no method '${name}'`, `group-by methods: agg, size, ${GROUP_AGGS.filter((a) => a !== 'size').join(', ')}`);
+      throw bad(ast.fn, 'ATTRIBUTE_ERROR', `a group-by has no method '${name}'${didYouMean(name, ['agg', ...GROUP_AGGS])}`, `group-by methods: agg, size, ${GROUP_AGGS.filter((a) => a !== 'size').join(', ')}`);
     }
     if (!aggs.length) throw bad(ast, 'BAD_ARGUMENTS', 'nothing to aggregate', 'the group-by has no columns besides its keys');
     if (splitOut !== undefined && aggs.some((a) => a.fn === 'nunique')) throw bad(split!.value, 'UNSUPPORTED', 'split_out with nunique is not supported yet', 'leave split_out out');

@@ -9,6 +9,7 @@
  * so Series of two frames of one chain with the same rows combine as pandas aligns them by index
  * (`df.assign(k=...)[df.a > 1]`), and a chain is one program with no substitution left to do.
  */
+import { didYouMean } from '../../lang/did-you-mean.js';
 import { TesseraError } from '../../engine/errors.js';
 import { type ColExpr, col, columnsOf, op } from './column-expr.js';
 import type { AggName } from './kinds/index.js';
@@ -126,7 +127,7 @@ export function columnExpr(frame: TableNode, name: string): ColExpr {
 
 export function columnOf(input: TableNode, name: string): Column {
   const c = input.columns.find((x) => x.name === name);
-  if (!c) throw new TesseraError('NO_SUCH_COLUMN', `the table has no column '${name}'`, `its columns: ${input.columns.map((x) => x.name).join(', ')}`);
+  if (!c) throw new TesseraError('NO_SUCH_COLUMN', `the table has no column '${name}'${didYouMean(name, input.columns.map((x) => x.name))}`, `its columns: ${input.columns.map((x) => x.name).join(', ')}`);
   return c;
 }
 
