@@ -148,6 +148,35 @@ describe.skipIf(!hasChromium())('the window as a dashboard', () => {
     expect(await page.getByTestId('memory-limit').inputValue()).toBe(''); // a sample without a limit clears it
   });
 
+  it('shows errors where the job is edited: the output named, did you mean, invalid JSON marked as typed, a dataset error gone once fixed, no history entry for a failed check and no empty trace', async () => {
+    await page.getByTestId('sample-stats').click();
+    const history = async () => page.locator('[data-testid^="history-"]').count();
+    const before = await history();
+    await page.getByTestId('output-expr-1').fill('z.stdd(ddof=1)');
+    await page.getByTestId('run').click();
+    await page.getByTestId('run-error').waitFor();
+    expect(await page.getByTestId('run-error').textContent()).toBe("UNKNOWN_NAME in output 'std': array has no attribute 'stdd'. Did you mean: 'std'?");
+    expect(await page.getByTestId('export-trace').count()).toBe(0); // nothing ran: no trace to export
+    expect(await history()).toBe(before); // a failed check is not a job to come back to
+    // Invalid JSON is marked while typing, before any run.
+    await page.getByTestId('datasets').fill('{"z": {"random": "normal",, }');
+    expect(await page.getByTestId('datasets-json-error').textContent()).toContain('not valid JSON');
+    // A dataset's error goes once the datasets are edited.
+    await page.getByTestId('datasets').fill(JSON.stringify({ z: { npy: 'no-such-file.npy' } }));
+    await page.getByTestId('output-expr-1').fill('z.std(ddof=1)');
+    await page.getByTestId('run').click();
+    await page.getByTestId('dataset-error-mark').waitFor();
+    expect(await page.getByTestId('run-error').textContent()).toContain("in dataset 'z'");
+    expect(await page.getByTestId('dataset-error-mark').textContent()).toMatch(/in the window a relative path is relative to \/\S+; drop the file/);
+    await page.getByTestId('datasets').fill(JSON.stringify({ z: { random: 'normal', shape: [1000], seed: 3 } }));
+    expect(await page.getByTestId('dataset-error-mark').count()).toBe(0);
+    expect(await page.getByTestId('datasets-json-error').count()).toBe(0);
+    await page.getByTestId('run').click();
+    await page.getByTestId('stats').waitFor();
+    expect(await page.getByTestId('run-error').count()).toBe(0);
+    expect(await history()).toBe(before + 1);
+  });
+
   it('runs on Ctrl+Enter, cancels on Esc, and tells running tasks from queued ones while it runs', async () => {
     await page.getByTestId('sample-stats').click();
     await page.getByTestId('output-expr-0').click();

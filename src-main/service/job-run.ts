@@ -62,7 +62,11 @@ export async function runJobForWindow(ctx: JobRunContext, jobId: string, spec: J
   } catch (e) {
     batches.stop();
     const error = await ctx.backends.errorOf(e);
-    await ctx.history.save({ jobId, finished: Date.now(), spec, state: error.code === 'CANCELLED' ? 'cancelled' : 'failed', outputs: [], error, stats: {}, records: [], layers }).catch(() => undefined);
+    // The engine's hint speaks of a spec file; a window's job has none: say which folder it used.
+    if (error.code === 'FILE_NOT_FOUND') error.hint = `in the window a relative path is relative to ${ctx.baseDir}; drop the file on the window, or give its absolute path`;
+    // A job that failed its checks before it had a graph (a syntax error, a missing file) is not a
+    // run to come back to: the history keeps jobs that ran, with the tasks that finished.
+    if (layers.length) await ctx.history.save({ jobId, finished: Date.now(), spec, state: error.code === 'CANCELLED' ? 'cancelled' : 'failed', outputs: [], error, stats: {}, records: batches.log.records(), layers }).catch(() => undefined);
     emit({ event: 'job.failed', data: { jobId, error: error as never } });
   }
 }
