@@ -173,5 +173,11 @@ describe('profile', () => {
     for (const part of ['<h2>Timeline</h2>', '<h2>Memory</h2>', '<h2>Per layer</h2>', '<h2>Chunking</h2>', '<h2>Machine</h2>', 'uniform-power-sqrt-mean']) expect(html).toContain(part);
     expect(html).toContain(`${out.stats.tasks}</td>`);
     expect(html).not.toMatch(/<script|src="http/);
+    // Words, not the JSON's keys; the date it was made; labelled lanes and axes.
+    for (const label of ['>wall time<', '>peak chunk store (managed)<', '>peak RSS (process)<']) expect(html).toContain(label);
+    expect(html).not.toMatch(/>(wall_s|peak_store_bytes|peak_rss_bytes)</);
+    expect(html).toMatch(/<p class="note">20\d\d-\d\d-\d\d \d\d:\d\d UTC<\/p>/);
+    expect(html).toContain('>worker 0</text>');
+    expect(html).toMatch(/<svg class="memory"[^]*>0 B<\/text>[^]*( s| ms)<\/text>/); // a byte axis and a time axis
   });
 });

@@ -17,8 +17,20 @@ td,th{padding:2px 10px 2px 0;text-align:left}td.n{text-align:right;font-variant-
 .note{color:#777}.advice{background:#eef8f2;border-left:4px solid #2aa876;padding:.6em .9em}.warn{background:#fff6e8;border-left:4px solid #e08a2c;padding:.4em .9em}
 svg text{font-size:10px;fill:#555}.side{display:flex;gap:2em;flex-wrap:wrap}code{background:#f3f3f3;padding:0 3px}`;
 
-function page(title: string, body: string): string {
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(title)}</title><style>${STYLE}</style></head><body><h1>${esc(title)}</h1>${body}</body></html>\n`;
+function page(title: string, body: string, when = new Date()): string {
+  const date = `${when.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(title)}</title><style>${STYLE}</style></head><body><h1>${esc(title)}</h1><p class="note">${date}</p>${body}</body></html>\n`;
+}
+
+/** What a run's stats are called in a report (the JSON keys read as words), in this order. */
+const STAT_LABELS: Record<string, string> = {
+  wall_s: 'wall time', startup_s: 'start-up', tasks: 'tasks', workers: 'workers', peak_store_bytes: 'peak chunk store (managed)',
+  peak_mapped_bytes: 'peak mapped file pages', peak_rss_bytes: 'peak RSS (process)',
+};
+
+function statRow(k: string, v: number): string {
+  const value = k.endsWith('bytes') ? formatBytes(v) : k.endsWith('_s') ? `${v.toFixed(3)} s` : Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(4);
+  return `<tr><th>${esc(STAT_LABELS[k] ?? k.replace(/_/g, ' '))}</th><td class="n">${value}</td></tr>`;
 }
 
 function machineTable(m: Machine, workers: number): string {
@@ -62,7 +74,8 @@ export interface RunReportInput {
 
 export function renderRunReport(r: RunReportInput): string {
   const chunking = r.chunking.map((c) => `<tr><td>${esc(c.dataset)}</td><td>(${c.grid.map((g) => g[0]).join(', ')})</td><td class="n">${c.grid.reduce((a, g) => a * g.length, 1)} chunks</td><td class="note">${esc(c.reason ?? '')}</td></tr>`).join('');
-  const stats = Object.entries(r.stats).map(([k, v]) => `<tr><th>${esc(k)}</th><td class="n">${k.endsWith('bytes') ? formatBytes(v) : Number.isInteger(v) ? v : v.toFixed(4)}</td></tr>`).join('');
+  const order = Object.keys(STAT_LABELS);
+  const stats = Object.entries(r.stats).sort(([a], [b]) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99)).map(([k, v]) => statRow(k, v)).join('');
   return page(r.title, `<h2>Run</h2><table>${stats}</table>`
     + `<h2>Timeline</h2>${timelineSvg(r.records, r.layers.map((l) => l.name), 1100)}`
     + `<h2>Memory</h2>${memorySvg(r.samples, 1100)}`

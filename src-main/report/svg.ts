@@ -6,44 +6,64 @@ import type { MemorySample, TaskRecord } from '../engine/events.js';
 import { binLanes, extent } from '../api/lane-bins.js';
 import { recordsToColumns } from '../api/task-columns.js';
 import { layerColour } from '../api/colours.js';
+import { formatBytes } from '../api/format-bytes.js';
+import { timeTicks } from '../api/time-ticks.js';
 
 export const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 
-/** One lane per worker; per pixel column the busy share, coloured by the layer that used most of it. */
+/** Width of the lane labels left of a timeline or chart, and the height of its time axis below. */
+const GUTTER = 58;
+const AXIS = 16;
+
+/** Tick marks and labels of a time axis along y = top, over x in [left, left + width]. */
+function timeAxis(lo: number, hi: number, left: number, width: number, top: number): string {
+  return `<line x1="${left}" x2="${left + width}" y1="${top}" y2="${top}" stroke="#bbb"/>`
+    + timeTicks(lo, hi, lo, width).map((t) => `<line x1="${(left + t.x).toFixed(1)}" x2="${(left + t.x).toFixed(1)}" y1="${top}" y2="${top + 3}" stroke="#999"/><text x="${(left + t.x).toFixed(1)}" y="${top + 13}" text-anchor="middle">${esc(t.label)}</text>`).join('');
+}
+
+/** One lane per worker, labelled; per pixel column the busy share, coloured by the layer that used most of it; a time axis below. */
 export function timelineSvg(records: readonly TaskRecord[], layerOrder: readonly string[], width = 560, laneH = 18): string {
   if (!records.length) return '<p class="note">no tasks</p>';
   // The columns the window draws from: layer numbers in layerOrder, as a reopened job's are.
   const tasks = { count: records.length, ...recordsToColumns(records, layerOrder.map((name) => ({ name }))).batch };
   const { lo, hi, lanes } = extent(tasks);
-  const span = Math.max(hi - lo, 1e-6), px = span / width;
-  const bins = { busy: new Float32Array(lanes * width), topTime: new Float32Array(lanes * width), topLayer: new Int32Array(lanes * width) };
-  binLanes(tasks, { lo, hi }, width, width, bins);
+  const plot = Math.max(1, width - GUTTER);
+  const span = Math.max(hi - lo, 1e-6), px = span / plot;
+  const bins = { busy: new Float32Array(lanes * plot), topTime: new Float32Array(lanes * plot), topLayer: new Int32Array(lanes * plot) };
+  binLanes(tasks, { lo, hi }, plot, plot, bins);
   const rects: string[] = [];
   for (let w = 0; w < lanes; w++) {
-    for (let p = 0; p < width; p++) {
-      const b = bins.busy[w * width + p];
-      if (b > 0) rects.push(`<rect x="${p}" y="${w * laneH + 1}" width="1" height="${laneH - 2}" fill="${layerColour(bins.topLayer[w * width + p])}" fill-opacity="${Math.max(0.25, Math.min(1, b / px)).toFixed(2)}"/>`);
+    rects.push(`<text x="${GUTTER - 6}" y="${w * laneH + laneH / 2 + 4}" text-anchor="end">worker ${w}</text>`);
+    for (let p = 0; p < plot; p++) {
+      const b = bins.busy[w * plot + p];
+      if (b > 0) rects.push(`<rect x="${GUTTER + p}" y="${w * laneH + 1}" width="1" height="${laneH - 2}" fill="${layerColour(bins.topLayer[w * plot + p])}" fill-opacity="${Math.max(0.25, Math.min(1, b / px)).toFixed(2)}"/>`);
     }
   }
-  const h = lanes * laneH + 14;
-  return `<svg class="timeline" width="${width}" height="${h}" viewBox="0 0 ${width} ${h}"><rect width="${width}" height="${lanes * laneH}" fill="#fafafa"/>${rects.join('')}`
-    + `<text x="0" y="${h - 2}">0</text><text x="${width}" y="${h - 2}" text-anchor="end">${(span / 1000).toFixed(3)} s</text></svg>`;
+  const h = lanes * laneH + AXIS + 4;
+  return `<svg class="timeline" width="${width}" height="${h}" viewBox="0 0 ${width} ${h}"><rect x="${GUTTER}" width="${plot}" height="${lanes * laneH}" fill="#fafafa"/>${rects.join('')}`
+    + `${timeAxis(lo, lo + span, GUTTER, plot, lanes * laneH)}</svg>`;
 }
 
-/** Managed and unmanaged memory over time, against the limit. */
-export function memorySvg(samples: readonly MemorySample[], width = 560, height = 90): string {
+/** Managed, mapped and unmanaged memory over time against the limit, with a byte axis, a time axis and a legend. */
+export function memorySvg(samples: readonly MemorySample[], width = 560, height = 120): string {
   if (samples.length < 2) return '<p class="note">too short to sample memory</p>';
   const t0 = samples[0].t, t1 = samples[samples.length - 1].t;
+  const plot = Math.max(1, width - GUTTER);
   let topV = 1;
-  for (const s of samples) topV = Math.max(topV, s.rssBytes, s.limitBytes ?? 0);
-  const line = (f: (s: MemorySample) => number, colour: string) =>
-    `<polyline fill="none" stroke="${colour}" stroke-width="1.5" points="${samples.map((s) => `${(((s.t - t0) / Math.max(1, t1 - t0)) * width).toFixed(1)},${(height - (f(s) / topV) * (height - 4) - 2).toFixed(1)}`).join(' ')}"/>`;
-  return `<svg width="${width}" height="${height + 14}"><rect width="${width}" height="${height}" fill="#fafafa"/>`
-    + line((s) => s.storeBytes, '#3a7bd5') + line((s) => Math.max(0, s.rssBytes - s.storeBytes - (s.mappedBytes ?? 0)), '#e08a2c')
-    + line((s) => s.mappedBytes ?? 0, '#5aa469')
-    + (samples[0].limitBytes ? line((s) => s.limitBytes ?? 0, '#c33') : '')
-    + `<text x="0" y="${height + 12}">managed (blue), unmanaged (orange), mapped files (green)${samples[0].limitBytes ? ', limit (red)' : ''}; top ${(topV / 1e6).toFixed(0)} MB</text></svg>`;
+  for (const s of samples) topV = Math.max(topV, s.storeBytes, s.mappedBytes ?? 0, s.rssBytes - s.storeBytes - (s.mappedBytes ?? 0), s.limitBytes ?? 0);
+  topV *= 1.08; // headroom: the top line is not drawn on the frame
+  const Y = (v: number) => (height - (v / topV) * height).toFixed(1);
+  const line = (f: (s: MemorySample) => number, colour: string, dash = '') =>
+    `<polyline fill="none" stroke="${colour}" stroke-width="1.5"${dash ? ` stroke-dasharray="${dash}"` : ''} points="${samples.map((s) => `${(GUTTER + ((s.t - t0) / Math.max(1, t1 - t0)) * plot).toFixed(1)},${Y(f(s))}`).join(' ')}"/>`;
+  const yTicks = [0, 0.5, 1].map((f) => f * topV / 1.08).map((v) => `<line x1="${GUTTER}" x2="${GUTTER + plot}" y1="${Y(v)}" y2="${Y(v)}" stroke="#eee"/><text x="${GUTTER - 6}" y="${Number(Y(v)) + 4}" text-anchor="end">${esc(formatBytes(v))}</text>`).join('');
+  const limit = samples[0].limitBytes;
+  return `<svg class="memory" width="${width}" height="${height + AXIS + 18}"><rect x="${GUTTER}" width="${plot}" height="${height}" fill="#fafafa"/>${yTicks}`
+    + line((s) => s.storeBytes, '#4e79a7') + line((s) => Math.max(0, s.rssBytes - s.storeBytes - (s.mappedBytes ?? 0)), '#f28e2b')
+    + line((s) => s.mappedBytes ?? 0, '#59a14f')
+    + (limit ? line((s) => s.limitBytes ?? 0, '#555', '6 3') : '')
+    + timeAxis(t0, t1, GUTTER, plot, height)
+    + `<text x="${GUTTER}" y="${height + AXIS + 14}">managed: the chunk store (blue) · unmanaged: RSS less store and mapped (orange) · mapped file pages (green)${limit ? ` · limit ${esc(formatBytes(limit))} (dashed)` : ''}</text></svg>`;
 }
 
 export interface LogXSeries { name: string; colour: string; points: { x: number; y: number }[]; dashed?: boolean }

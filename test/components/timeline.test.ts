@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { TaskColumns } from '../../src-renderer/job-store';
-import { drawTimeline, extent, panWindow, timeTicks, zoomWindow } from '../../src-renderer/timeline-draw';
+import { drawTimeline, extent, panWindow, zoomWindow } from '../../src-renderer/timeline-draw';
+import { timeTicks } from '../../src-main/api/time-ticks';
 import { binLanes } from '../../src-main/api/lane-bins';
 import { timelineSvg } from '../../src-main/report/svg';
 
@@ -116,7 +117,9 @@ describe('timeline drawing', () => {
     const svg = timelineSvg([
       { key: 'a:0', layer: 'a', kind: 'map', worker: 0, start: 0, stop: 2, bytesIn: 0, bytesOut: 0 },
       { key: 'b:0', layer: 'b', kind: 'map', worker: 0, start: 9, stop: 10, bytesIn: 0, bytesOut: 0 },
-    ] as never, ['a', 'b'], 10);
-    expect([...svg.matchAll(/<rect x="(\d+)" y="1"/g)].map((m) => Number(m[1]))).toEqual([0, 1, 9]);
+    ] as never, ['a', 'b'], 58 + 10); // 58 px of lane labels, then 10 px of plot
+    expect([...svg.matchAll(/<rect x="(\d+)" y="1"/g)].map((m) => Number(m[1]) - 58)).toEqual([0, 1, 9]);
+    expect(svg).toContain('>worker 0</text>');
+    expect(svg).toMatch(/>0 ms<\/text>.*>10 ms<\/text>/); // a time axis
   });
 });

@@ -1,0 +1,22 @@
+/** Time axis ticks, shared by the window's timeline and the HTML reports. Pure. */
+/**
+ * The time axis' ticks over the window [lo, hi] (epoch ms), labelled from `origin` (the job's
+ * start): about six at a 1-2-5 step, each label with as many decimals as the step needs, so
+ * zoomed-in ticks never print alike ("1.61 s 1.62 s", not "1.6 s 1.6 s").
+ */
+export function timeTicks(lo: number, hi: number, origin: number, width: number): { x: number; label: string }[] {
+  const span = hi - lo;
+  if (!(span > 0)) return [];
+  const raw = span / 6;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw) ?? raw;
+  const seconds = hi - origin >= 1000;
+  const unit = seconds ? step / 1000 : step;
+  const decimals = Math.max(0, -Math.floor(Math.log10(unit) + 1e-9));
+  const out: { x: number; label: string }[] = [];
+  for (let k = Math.ceil((lo - origin) / step); k * step <= hi - origin; k++) {
+    const t = k * step; // from the origin, not accumulated: no drift in the labels
+    out.push({ x: ((t + origin - lo) / span) * width, label: seconds ? `${(t / 1000).toFixed(decimals)} s` : `${t.toFixed(decimals)} ms` });
+  }
+  return out;
+}
