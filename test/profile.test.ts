@@ -52,7 +52,7 @@ describe('profile', () => {
     // The recommendation is within the noise of the fastest chunking measured (5%, or its runs' range), and says what to do.
     const fastest = p.points.reduce((a, b) => (b.wall.median < a.wall.median ? b : a));
     expect(p.points.find((x) => x.value === p.recommended)!.wall.median).toBeLessThanOrEqual(Math.max(fastest.wall.median * 1.05, fastest.wall.max));
-    expect(p.recommendation).toMatch(/use chunks of \(\d+\) for x \(\S+ elements, [\d.]+ [KMG]?B a chunk\)\.$/);
+    expect(p.recommendation).toMatch(/use chunks of \(\d+\) for x \(\S+ elements, [\d.]+ [KMG]?i?B a chunk\)\.$/);
     expect(p.warnings.some((w) => w.includes('x in chunks of 2e6 gives 1 chunk for 2 workers'))).toBe(true);
   });
 
@@ -76,7 +76,7 @@ describe('profile', () => {
     // Among the near-fastest, less memory wins: a 1% faster chunking at twice the memory loses.
     const b = advise([point(1e6, 1.0, 0.05, 0.05, 100e6, 10), point(1e7, 0.99, 0.02, 0.05, 200e6, 4)], 2, null, 'x');
     expect([b.best, b.recommended]).toEqual([1e7, 1e6]);
-    expect(b.recommendation).toBe('Chunks of 1e6 are within 1% of the fastest (1e7) and peak at 100.0 MB, the least of the 2 chunkings within the noise of the fastest (1e6, 1e7); use chunks of (1000000) for x (1e6 elements, 8.0 MB a chunk).');
+    expect(b.recommendation).toBe('Chunks of 1e6 are within 1% of the fastest (1e7) and peak at 95.4 MiB, the least of the 2 chunkings within the noise of the fastest (1e6, 1e7); use chunks of (1000000) for x (1e6 elements, 7.6 MiB a chunk).');
     expect(b.recommendedChunks).toEqual([1e6]);
     // Within the noise: a median 8% slower, inside the range of the fastest's runs, still counts.
     const noisy = (value: number, median: number, min: number, max: number, peak: number) => ({ ...point(value, median, 0.05, 0.05, peak, 10), wall: { median, min, max } });
@@ -85,11 +85,11 @@ describe('profile', () => {
     expect(advise([noisy(1e6, 1.12, 0.95, 1.2, 50e6), noisy(1e7, 1.0, 0.9, 1.1, 300e6)], 2, null, 'x').recommended).toBe(1e7); // beyond it: no
     expect(a.best).toBe(2e6);
     expect(a.recommended).toBe(2e6);
-    expect(a.recommendation).toBe('x in chunks of 1e5 spends 61% of worker time on scheduling overhead (200 tasks of 15.50 ms); 2e6 is 3.1x faster and peaks at 180.0 MB; use chunks of (2000000) for x (2e6 elements, 16.0 MB a chunk).');
+    expect(a.recommendation).toBe('x in chunks of 1e5 spends 61% of worker time on scheduling overhead (200 tasks of 15.50 ms); 2e6 is 3.1x faster and peaks at 171.7 MiB; use chunks of (2000000) for x (2e6 elements, 15.3 MiB a chunk).');
     // The small end is said once, in the recommendation; the large end is explained below it.
     expect(a.explanations).toHaveLength(1);
-    expect(a.explanations[0]).toBe('x in chunks of 1e7 makes 1 chunk for 2 workers, so workers sit idle 50% of the time and peaks at 900.0 MB of memory against 180.0 MB.');
-    expect(a.warnings).toEqual(['x in chunks of 1e7 peaks at 900.0 MB, over the memory limit of 500.0 MB.', 'x in chunks of 1e7 gives 1 chunk for 2 workers: 1 worker would have nothing to do.']);
+    expect(a.explanations[0]).toBe('x in chunks of 1e7 makes 1 chunk for 2 workers, so workers sit idle 50% of the time and peaks at 858.3 MiB of memory against 171.7 MiB.');
+    expect(a.warnings).toEqual(['x in chunks of 1e7 peaks at 858.3 MiB, over the memory limit of 476.8 MiB.', 'x in chunks of 1e7 gives 1 chunk for 2 workers: 1 worker would have nothing to do.']);
     expect(formatCount(316228)).toBe('3.2e5');
   });
 

@@ -81,6 +81,16 @@ describe.skipIf(!hasChromium())('the window as a dashboard', () => {
     await page.getByTestId('run').click();
     await page.getByTestId('stats').waitFor({ timeout: 120_000 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(1600);
+    // One source of truth for the peak: Results and Memory print the same number; an overshoot of the limit is explained.
+    const resultsPeak = (await page.getByTestId('stats').textContent())!.match(/peak store ([\d.]+ [KMG]?i?B)/)![1];
+    const memoryPeak = (await page.getByTestId('memory-peak').textContent())!;
+    expect(memoryPeak).toContain(`peak managed ${resultsPeak} of 4.8 MiB`); // 5 MB = 4.8 MiB
+    const parse = (t: string) => { const [v, u] = t.split(' '); return Number(v) * { B: 1, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30 }[u]!; };
+    expect(await page.getByTestId('memory-overshoot').count()).toBe(parse(resultsPeak) > 5e6 ? 1 : 0);
+    expect(await page.getByTestId('memory-workers').locator('.bar-row').count()).toBe(2); // a bar per worker
+    await page.getByTestId('memory').scrollIntoViewIfNeeded();
+    await expect.poll(async () => page.getByTestId('memory-axis').locator('span').count()).toBeGreaterThan(1); // a time axis
+    await page.locator('section.panel').filter({ has: page.getByTestId('memory') }).screenshot({ path: join(SHOTS, 'panel-memory-5mb.png') });
     await page.getByTestId('memory-limit').fill('');
     await page.setViewportSize({ width: 1280, height: 800 });
   });

@@ -228,7 +228,7 @@ print(json.dumps({"s": float(a.astype(np.float64).std()), "m": float(a.mean(axis
     await page.getByTestId('profile-repeat').fill('1');
     await page.getByTestId('profile-run').click();
     await page.getByTestId('profile-recommendation').waitFor({ timeout: 60_000 });
-    expect(await page.getByTestId('profile-recommendation').textContent()).toMatch(/use chunks of \(\d+\) for x \(\S+ elements, [\d.]+ [KMG]?B a chunk\)\.$/);
+    expect(await page.getByTestId('profile-recommendation').textContent()).toMatch(/use chunks of \(\d+\) for x \(\S+ elements, [\d.]+ [KMG]?i?B a chunk\)\.$/);
     expect(await page.getByTestId('profile-chart').locator('svg.chart circle').count()).toBe(6); // wall and memory, 3 points each
     expect(await page.getByTestId('profile-table').locator('tr').count()).toBe(4);
     expect(await page.getByTestId('profile-warning').first().textContent()).toContain('x in chunks of 4e5 gives 1 chunk for 2 workers');

@@ -1,8 +1,12 @@
-/** Bytes in decimal units, as disk sizes are shown: "1.6 GB". Pure: the window uses it too. */
+/**
+ * Bytes in binary units, the same everywhere (window, CLI, reports, advice): "1.5 GiB". Memory is
+ * counted in powers of two (pages, chunk stores, limits), and one unit system throughout keeps the
+ * panels' numbers comparable. Pure: the window uses it too.
+ */
 export function formatBytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let i = 0;
   let v = n;
-  while (Math.abs(v) >= 1000 && i < units.length - 1) { v /= 1000; i++; }
+  while (Math.abs(v) >= 1024 && i < units.length - 1) { v /= 1024; i++; }
   return `${v.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
 }
