@@ -70,6 +70,15 @@ describe('uploads', () => {
     const e = await refusal(service.addUpload('x.npy', Readable.from([Buffer.from('not numpy')]), 9));
     expect(e.code).toMatch(/NPY|FORMAT|UNSUPPORTED/);
     expect(uploadsOf(dataDir)).toHaveLength(3); // v.npy and the two w.npy
+
+    // The same bytes under the same name again: the dataset listed already, and no second copy kept.
+    const again = await service.addUpload('v.npy', Readable.from([bytes]), bytes.length);
+    expect(again).toEqual(d);
+    expect(uploadsOf(dataDir)).toHaveLength(3);
+    expect(service.listDatasets().map((x) => x.name).sort()).toEqual(['v', 'w', 'w2']);
+    // Other bytes under that name are another dataset.
+    const other = await service.addUpload('v.npy', Readable.from([npyBytes([7])]));
+    expect(other.name).toBe('v2');
   });
 
   it('keeps nothing of an upload that breaks off or sends fewer bytes than it declared', async () => {
@@ -95,7 +104,7 @@ describe('uploads', () => {
     const service = new JobService(engine, { host: 'web', dataDir, baseDir: tempDir(), uploadReserveBytes: free - 1024 * 1024 });
     const declared = await refusal(service.addUpload('v.npy', Readable.from([Buffer.alloc(10)]), 1024 ** 3));
     expect(declared.code).toBe('UPLOAD_TOO_LARGE');
-    expect(declared.message).toMatch(/needs 1\.\d GB or more, but only .+ may be used on the data folder's disk/);
+    expect(declared.message).toMatch(/needs 1\.\d GiB or more, but only .+ may be used on the data folder's disk/);
     expect(declared.hint).toContain('in place');
     async function* endless() { for (let i = 0; i < 64; i++) yield Buffer.alloc(1024 * 1024); }
     const grown = await refusal(service.addUpload('v.npy', Readable.from(endless()), null));

@@ -4,7 +4,7 @@
  * Esc cancels), and progress that tells running from queued tasks and estimates the time left
  * only while a job runs.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -13,6 +13,7 @@ import { JobService } from '../dist/src-main/service/job-service.js';
 import { startWebHost, type WebHost } from '../dist/src-main/hosts/web/server.js';
 import { hasChromium, launchChromium } from './helpers/browser.js';
 import { tempDir } from './helpers/engine.js';
+import { numpy } from './helpers/numpy.js';
 
 const SHOTS = 'test-output/screenshots';
 let engine: Engine;
@@ -185,6 +186,42 @@ describe.skipIf(!hasChromium())('the window as a dashboard', () => {
     await page.getByTestId('stats').waitFor();
     expect(await page.getByTestId('run-error').count()).toBe(0);
     expect(await history()).toBe(before + 1);
+  });
+
+  it('keeps the open job and the datasets over a reload, lists a file dropped twice once, and picks a folder in the browser\'s dialog', async () => {
+    const dir = tempDir();
+    numpy(`np.save(${JSON.stringify(join(dir, 'small.npy'))}, np.arange(1000.0)); print(1)`);
+    const bytes = readFileSync(join(dir, 'small.npy')).toString('base64');
+    const drop = () => page.getByTestId('drop-zone').evaluate((zone, b64) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], 'small.npy'));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, bytes);
+    await drop();
+    await page.getByTestId('dataset-small').waitFor();
+    await drop();
+    await expect.poll(async () => page.getByTestId('upload-progress').count()).toBe(0);
+    expect(await page.getByTestId('dataset-small2').count()).toBe(0); // the same bytes again: the same dataset
+    expect(await page.locator('[data-testid^="dataset-small"]').count()).toBe(1);
+    await page.getByTestId('use-small').click();
+    await page.getByTestId('output-expr-0').fill('small.sum() * 2');
+    const job = await page.getByTestId('datasets').inputValue();
+    await page.reload();
+    await page.getByTestId('host').waitFor();
+    await page.getByTestId('dataset-small').waitFor();
+    expect(await page.getByTestId('datasets').inputValue()).toBe(job);
+    expect(await page.getByTestId('output-expr-0').inputValue()).toBe('small.sum() * 2');
+    await page.getByTestId('run').click();
+    await page.getByTestId('stats').waitFor();
+    expect(Number(await page.locator('[data-testid^="result-"] .value').first().textContent())).toBe(999_000);
+    // A folder of CSV files, picked in the dialog, is one table.
+    const folder = join(dir, 'trips');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'a.csv'), 'x,y\n1,2\n3,4\n');
+    writeFileSync(join(folder, 'b.csv'), 'x,y\n5,6\n');
+    await page.getByTestId('pick-folder').setInputFiles(folder);
+    await page.getByTestId('dataset-trips').waitFor();
+    expect(await page.getByTestId('table-meta-trips').textContent()).toMatch(/2 files .* 3 rows/);
   });
 
   it('runs on Ctrl+Enter, cancels on Esc, and tells running tasks from queued ones while it runs', async () => {

@@ -67,6 +67,9 @@ export async function inspectDataset(path: string): Promise<Inspected> {
 export class Datasets {
   private readonly byName = new Map<string, Dataset>();
 
+  /** Uploaded files listed now, by their name and the SHA-256 of their bytes. */
+  private readonly uploaded = new Map<string, Dataset>();
+
   constructor(private readonly uploads: Uploads, private readonly history: JobHistory, private readonly fileAccess?: FileAccess) {}
 
   /** Inspects a file (or a folder of table files) the user dropped or opened, and lists it under a name usable in expressions. */
@@ -84,12 +87,20 @@ export class Datasets {
 
   /**
    * Stores an uploaded file in the data folder, then adds it; a file that cannot be read as a
-   * dataset is not kept. `declaredBytes`: the request's Content-Length.
+   * dataset is not kept. The same bytes under the same name dropped again are the dataset listed
+   * already (the new copy goes), not a second one named "small2". `declaredBytes`: the request's Content-Length.
    */
   async addUpload(name: string, body: NodeJS.ReadableStream, declaredBytes: number | null = null): Promise<Dataset> {
-    const path = await this.uploads.receive(name, body, declaredBytes);
+    const { path, sha256 } = await this.uploads.receive(name, body, declaredBytes);
+    const again = this.uploaded.get(`${name}\0${sha256}`);
+    if (again && this.byName.get(again.name) === again) {
+      await this.uploads.discard(path);
+      return again;
+    }
     try {
-      return await this.add(path, name);
+      const d = await this.add(path, name);
+      this.uploaded.set(`${name}\0${sha256}`, d);
+      return d;
     } catch (e) {
       await this.uploads.discard(path);
       throw e;

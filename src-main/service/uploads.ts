@@ -13,6 +13,7 @@
  *   a restart (the dataset list lives in memory) and go once a day old, with any `.part` left by
  *   a crash; the day spares what another host over the same data folder received just now.
  */
+import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, statfs } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
@@ -38,14 +39,14 @@ export class Uploads {
 
   /**
    * Stores a stream as a new upload named after `name` (already sanitised by the host); returns
-   * its path. `declaredBytes` is the request's Content-Length, if it sent one.
+   * its path and the SHA-256 of its bytes (hex). `declaredBytes` is the request's Content-Length, if it sent one.
    */
-  async receive(name: string, body: NodeJS.ReadableStream, declaredBytes: number | null): Promise<string> {
+  async receive(name: string, body: NodeJS.ReadableStream, declaredBytes: number | null): Promise<{ path: string; sha256: string }> {
     await mkdir(this.dir, { recursive: true });
     // Time and a count: a dropped folder's files (same names in different subfolders) upload at once.
     const path = join(this.dir, `${Date.now().toString(36)}-${(this.received++).toString(36)}-${name}`);
-    await this.store(path, body, declaredBytes);
-    return path;
+    const sha256 = await this.store(path, body, declaredBytes);
+    return { path, sha256 };
   }
 
   /**
@@ -71,17 +72,19 @@ export class Uploads {
     return this.groups.get(group);
   }
 
-  /** Writes a stream to `path` through `path.part`, within the space an upload may take. */
-  private async store(path: string, body: NodeJS.ReadableStream, declaredBytes: number | null): Promise<void> {
+  /** Writes a stream to `path` through `path.part`, within the space an upload may take; returns its SHA-256 (hex). */
+  private async store(path: string, body: NodeJS.ReadableStream, declaredBytes: number | null): Promise<string> {
     await mkdir(this.dir, { recursive: true });
     const allowed = await this.allowance();
     if (declaredBytes !== null && declaredBytes > allowed) throw tooLarge(declaredBytes, allowed, this.reserveBytes);
     const part = path + PART;
     let received = 0;
     const reserve = this.reserveBytes;
+    const hash = createHash('sha256');
     const counter = new Transform({
       transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
         received += chunk.length;
+        hash.update(chunk);
         if (received > allowed) return done(tooLarge(received, allowed, reserve));
         if (declaredBytes !== null && received > declaredBytes) return done(incomplete(`more bytes than the declared ${declaredBytes}`));
         done(null, chunk);
@@ -91,6 +94,7 @@ export class Uploads {
       await pipeline(body, counter, createWriteStream(part));
       if (declaredBytes !== null && received < declaredBytes) throw incomplete(`${received} of ${declaredBytes} bytes arrived`);
       await rename(part, path);
+      return hash.digest('hex');
     } catch (e) {
       await rm(part, { force: true });
       if (e instanceof TesseraError) throw e;
