@@ -52,5 +52,10 @@ describe('graph panel', () => {
     await w.find('[data-testid="graph-expand"]').trigger('click');
     expect(w.findAll('[data-testid="graph-task"]').length).toBe(job.graph!.keys.length);
     expect(w.findAll('line.edge').length).toBe(job.graph!.deps.reduce((n, d) => n + d.length, 0));
+    // Each column is headed by its layer, and the drawing scales to the panel.
+    const headings = w.findAll('[data-testid="graph-column"]');
+    expect(headings.length).toBeGreaterThan(0);
+    for (const h of headings) expect(h.text().length).toBeGreaterThan(0);
+    expect(w.find('[data-testid="graph-tasks"]').attributes('style')).toContain('width: 100%');
   });
 });
