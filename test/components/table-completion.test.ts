@@ -83,7 +83,7 @@ describe('table datasets in the window', () => {
       columns: [{ name: 'origin', dtype: 'string', nulls: null }, { name: 'delay', dtype: 'float64', nulls: null }] };
     const preview = { columns: ['origin', 'delay'], dtypes: ['string', 'float64'], rows: [['SFO', 12.5], ['JFK', null]] };
     const requests: unknown[] = [];
-    const transport = { addDroppedFile: async () => dataset, request: async (m: string, p: unknown) => { requests.push([m, p]); return preview; } };
+    const transport = { addDroppedFile: async () => dataset, request: async (m: string, p: unknown) => { if (m === 'listDatasets') return []; requests.push([m, p]); return preview; } };
     const w = mount(DatasetsPanel, { props: { transport: transport as never } });
     const dt = { items: [], files: [new File(['x'], 'trips.csv')] };
     await w.find('[data-testid="drop-zone"]').trigger('drop', { dataTransfer: dt });
@@ -107,10 +107,15 @@ describe('table datasets in the window', () => {
     };
     const root = dirEntry('flights', [file('a.parquet'), file('_SUCCESS'), dirEntry('year=2024', [file('b.parquet')]), file('notes.txt')]);
     const puts: string[] = [];
-    vi.stubGlobal('fetch', async (url: string) => { puts.push(decodeURIComponent(url)); return { ok: true, json: async () => ({}) }; });
+    // Uploads go by XMLHttpRequest (for their progress): a stand-in that answers each PUT at once.
+    vi.stubGlobal('XMLHttpRequest', class {
+      upload = {}; status = 0; responseText = ''; url = ''; onload: () => void = () => {};
+      open(_method: string, url: string) { this.url = url; }
+      send() { puts.push(decodeURIComponent(this.url)); this.status = 200; this.responseText = '{}'; queueMicrotask(() => this.onload()); }
+    });
     const folder = { name: 'flights', path: '/up/x-flights', kind: 'table', format: 'parquet', files: 2, bytes: 10, rows: 2, estimatedRows: 2, partitions: 2, columns: [{ name: 'k', dtype: 'int64', nulls: 0 }] };
     const requests: unknown[][] = [];
-    const transport = { addDroppedFile: null, request: async (m: string, p: unknown) => { requests.push([m, p]); return m === 'addUploadedFolder' ? folder : { columns: [], dtypes: [], rows: [] }; } };
+    const transport = { addDroppedFile: null, request: async (m: string, p: unknown) => { if (m === 'listDatasets') return []; requests.push([m, p]); return m === 'addUploadedFolder' ? folder : { columns: [], dtypes: [], rows: [] }; } };
     const w = mount(DatasetsPanel, { props: { transport: transport as never } });
     await w.find('[data-testid="drop-zone"]').trigger('drop', { dataTransfer: { items: [{ webkitGetAsEntry: () => root }], files: [] } });
     await flushPromises();
