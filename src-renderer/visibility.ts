@@ -23,7 +23,11 @@ function useVisible(el: Ref<HTMLElement | null>, onShow: () => void): Ref<boolea
   return visible;
 }
 
-/** Returns `schedule`: asks for one `draw` on the next frame, if the element is on screen. */
+/**
+ * Returns `schedule`: asks for one `draw` on the next frame, if the element is on screen. A change
+ * of the element's size (the window resized, a panel maximised) schedules one too: canvases are
+ * drawn at their size in pixels.
+ */
 export function useFrameDraw(el: Ref<HTMLElement | null>, draw: () => void): () => void {
   let pending = false;
   const frame = () => { pending = false; draw(); };
@@ -31,5 +35,12 @@ export function useFrameDraw(el: Ref<HTMLElement | null>, draw: () => void): () 
     if (!pending && visible.value) { pending = true; requestAnimationFrame(frame); }
   };
   const visible = useVisible(el, schedule);
+  let resized: ResizeObserver | null = null;
+  onMounted(() => {
+    if (typeof ResizeObserver === 'undefined' || !el.value) return;
+    resized = new ResizeObserver(() => schedule());
+    resized.observe(el.value);
+  });
+  onBeforeUnmount(() => resized?.disconnect());
   return schedule;
 }

@@ -235,6 +235,15 @@ describe.skipIf(!hasChromium())('the window as a dashboard', () => {
     await page.getByTestId('timeline').scrollIntoViewIfNeeded(); // a canvas off screen is not drawn
     await expect.poll(async () => page.getByTestId('timeline-axis').locator('span').count()).toBeGreaterThan(2);
     const ticks = await page.getByTestId('timeline-axis').locator('span').allTextContents();
+    // A double click on a panel's title maximises it, and its canvas is drawn again at the new size; Esc restores it.
+    const timelinePanel = page.locator('section.panel').filter({ has: page.getByTestId('timeline') });
+    const before = Number(await page.getByTestId('timeline').getAttribute('width'));
+    await timelinePanel.locator('h2').dblclick();
+    await expect.poll(async () => timelinePanel.evaluate((el) => el.classList.contains('maximised'))).toBe(true);
+    expect((await timelinePanel.boundingBox())!.width).toBeGreaterThan(1200);
+    await expect.poll(async () => Number(await page.getByTestId('timeline').getAttribute('width'))).toBeGreaterThan(before);
+    await page.keyboard.press('Escape');
+    expect(await timelinePanel.evaluate((el) => el.classList.contains('maximised'))).toBe(false);
     expect(new Set(ticks).size).toBe(ticks.length);
 
     await fillJob(page, LONG);
