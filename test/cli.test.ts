@@ -70,12 +70,17 @@ print(json.dumps(bool(np.allclose(c, a - a.mean(axis=1, keepdims=True), rtol=0, 
     expect(r.stdout.length).toBeLessThan(2000);
     const j = JSON.parse(tessera(['run', 'job.json', '--json'], dir).stdout);
     expect(j.outputs.big.values).toHaveLength(10000);
+    // Edge cases numpy prints its own way: infinities, negative zeros, wide exponents, all-True bools, float32's shortest digits, empty arrays.
+    writeSpec(dir, { outputs: { inf: '1 / (arange(3) - 1.0)', neg: '-(arange(3) * 1.0)', wide: 'arange(2) * 1e200 + 1e-5', yes: 'arange(3) >= 0', f32: '(arange(4) * 0.1).astype("float32")', empty: 'zeros((3, 0))' } }, 'edges.json');
+    const edges = tessera(['run', 'edges.json'], dir).stdout;
+    for (const [name, dtype, shape, text] of [['inf', 'float64', '(3)', '[-1. inf  1.]'], ['neg', 'float64', '(3)', '[-0. -1. -2.]'], ['wide', 'float64', '(2)', '[1.e-005 1.e+200]'],
+      ['yes', 'bool', '(3)', '[ True  True  True]'], ['f32', 'float32', '(4)', '[0.  0.1 0.2 0.3]'], ['empty', 'float64', '(3, 0)', '[]']]) expect(edges).toContain(`${name}  ${dtype}  ${shape}\n${text}\n`);
   });
 
   it('prints generated arrays of every dtype, shape and magnitude exactly as numpy prints them', async () => {
     const { arrayText } = await import('../dist/src-main/hosts/cli/array-text.js');
     const cases = fc.sample(fc.record({
-      dtype: fc.constantFrom('int64', 'float64', 'bool'),
+      dtype: fc.constantFrom('int64', 'float64', 'float32', 'bool'),
       shape: fc.oneof(fc.tuple(fc.integer({ min: 1, max: 1500 })), fc.tuple(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 })), fc.tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 14 }))),
       scale: fc.constantFrom(1, 1e-6, 1e-3, 0.5, 1e3, 1e7, 1e9),
       decimals: fc.constantFrom(0, 1, 2, 5, 12),
@@ -85,13 +90,15 @@ print(json.dumps(bool(np.allclose(c, a - a.mean(axis=1, keepdims=True), rtol=0, 
       let x = c.seed;
       const next = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
       const n = c.shape.reduce((a, b) => a * b, 1);
-      const flat = Array.from({ length: n }, () => (c.dtype === 'bool' ? next() < 0.5 : c.dtype === 'int64' ? Math.round((next() - 0.3) * c.scale * 1000) : Number(((next() - 0.3) * c.scale).toFixed(c.decimals))));
+      // (+ 0: JSON, which takes the values to numpy, writes -0 as 0.)
+      const float = () => Number(((next() - 0.3) * c.scale).toFixed(c.decimals)) + 0;
+      const flat = Array.from({ length: n }, () => (c.dtype === 'bool' ? next() < 0.5 : c.dtype === 'int64' ? Math.round((next() - 0.3) * c.scale * 1000) + 0 : c.dtype === 'float32' ? Math.fround(float()) : float()));
       return { ...c, flat };
     });
     const file = join(tempDir(), 'cases.json');
     writeFileSync(file, JSON.stringify(arrays.map(({ dtype, shape, flat }) => ({ dtype, shape, flat }))));
     const want = numpy<string[]>(`cases = json.load(open(${JSON.stringify(file)}))
-print(json.dumps([str(np.array(c['flat'], dtype={'int64': np.int64, 'float64': np.float64, 'bool': np.bool_}[c['dtype']]).reshape(c['shape'])) for c in cases]))`);
+print(json.dumps([str(np.array(c['flat'], dtype={'int64': np.int64, 'float64': np.float64, 'float32': np.float32, 'bool': np.bool_}[c['dtype']]).reshape(c['shape'])) for c in cases]))`);
     const nest = (flat: unknown[], shape: number[]): unknown => (shape.length === 1 ? flat : Array.from({ length: shape[0] }, (_, i) => nest(flat.slice(i * (flat.length / shape[0]), (i + 1) * (flat.length / shape[0])), shape.slice(1))));
     arrays.forEach((a, i) => expect(arrayText(nest(a.flat, a.shape) as unknown[], a.shape, a.dtype), `${a.dtype} ${JSON.stringify(a.shape)} scale ${a.scale}`).toBe(want[i]));
   });

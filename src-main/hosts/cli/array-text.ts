@@ -7,6 +7,8 @@
  * lines of their own, and lines wrapped at 75 characters. The full values are in `--json`.
  */
 
+import { fromScalar } from '../../collections/array/values.js';
+
 type Nested = unknown[] | number | boolean | string | null;
 
 const THRESHOLD = 1000;
@@ -41,27 +43,49 @@ function rounded(x: number, p: number, scientific: boolean): string {
   return `${x < 0 ? '-' : ''}${kept}${exponent === undefined ? '' : `e${exponent}`}`;
 }
 
-function floatFormatter(xs: number[]): (x: number) => string {
+/** x's text with the sign of a negative zero kept (toFixed and toExponential drop it; numpy prints "-0."). */
+function signed(x: number, text: string): string {
+  return Object.is(x, -0) && !text.startsWith('-') ? `-${text}` : text;
+}
+
+/** The fewest significant digits that read back as x (at float32's precision for a float32 array), as numpy's shortest repr. */
+function shortestDigits(x: number, float32: boolean): number {
+  for (let p = 1; p <= 17; p++) {
+    const back = Number(x.toPrecision(p));
+    if (float32 ? Math.fround(back) === Math.fround(x) : back === x) return p;
+  }
+  return 17;
+}
+
+function floatFormatter(xs: number[], float32: boolean): (x: number) => string {
   const finite = xs.filter((x) => Number.isFinite(x) && x !== 0).map(Math.abs);
   const max = finite.length ? Math.max(...finite) : 0;
   const min = finite.length ? Math.min(...finite) : 0;
   const scientific = finite.length > 0 && (max >= 1e8 || min < 1e-4 || max / min > 1e3);
   const special = (x: number) => (Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf');
+  // Digits: at most PRECISION, fewer where the shortest repr needs fewer (a float32's 0.3, not 0.30000001).
+  const short = (x: number) => Math.min(shortestDigits(x, float32) - 1, PRECISION);
   if (scientific) {
-    // One mantissa precision for all: the fewest digits that print every value as to PRECISION.
-    const digits = Math.max(0, ...xs.filter(Number.isFinite).map((x) => trimZeros(rounded(x, PRECISION, true).split('e')[0]).split('.')[1]?.length ?? 0));
+    const digits = Math.max(0, ...xs.filter(Number.isFinite).map((x) => trimZeros(rounded(x, short(x), true).split('e')[0]).split('.')[1]?.length ?? 0));
+    // Exponents padded to the widest one, two digits at least (numpy: 1.e-005 beside 1.e+200).
+    const expWidth = Math.max(2, ...xs.filter((x) => Number.isFinite(x) && x !== 0).map((x) => String(Math.abs(Number(x.toExponential().split('e')[1]))).length));
     return (x) => {
       if (!Number.isFinite(x)) return special(x);
       const [m, e] = rounded(x, digits, true).split('e');
       const exp = Number(e);
-      return `${digits ? m : `${m}.`}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+      return signed(x, `${digits ? m : `${m}.`}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(expWidth, '0')}`);
     };
   }
-  const fixed = (x: number) => trimZeros(rounded(x, PRECISION, false));
+  const fixed = (x: number) => {
+    // Fraction digits: those the shortest repr needs, at most PRECISION.
+    const frac = x === 0 ? 0 : Math.min(PRECISION, Math.max(0, shortestDigits(x, float32) - 1 - Math.floor(Math.log10(Math.abs(x)))));
+    const t = trimZeros(rounded(x, frac, false));
+    return t.includes('.') ? t : `${t}.`;
+  };
   const decimals = Math.max(0, ...xs.filter(Number.isFinite).map((x) => fixed(x).split('.')[1].length));
   return (x) => {
     if (!Number.isFinite(x)) return special(x);
-    const t = fixed(x);
+    const t = signed(x, fixed(x));
     return t.padEnd(t.indexOf('.') + 1 + decimals);
   };
 }
@@ -70,11 +94,15 @@ function trimZeros(s: string): string {
   return s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '.') : s;
 }
 
+/** A JSON scalar of the result as a number ("nan", "inf", "-inf" and big-int strings included). */
+const num = (x: unknown) => (x === null ? NaN : typeof x === 'number' ? x : fromScalar(x as string));
+
 function formatter(dtype: string, xs: unknown[]): (x: unknown) => string {
-  if (dtype === 'bool') return (x) => (x ? 'True' : 'False');
+  // numpy gives True the width of False in any array with a shape.
+  if (dtype === 'bool') return (x) => (x ? ' True' : 'False');
   if (dtype.startsWith('float')) {
-    const f = floatFormatter(xs.map((x) => (x === null ? NaN : Number(x))));
-    return (x) => f(x === null ? NaN : Number(x));
+    const f = floatFormatter(xs.map(num), dtype === 'float32');
+    return (x) => f(num(x));
   }
   if (dtype === 'str' || dtype === 'string') return (x) => `'${String(x)}'`;
   return (x) => String(x);
@@ -83,13 +111,14 @@ function formatter(dtype: string, xs: unknown[]): (x: unknown) => string {
 /** The array's text as numpy prints it. */
 export function arrayText(values: Nested, shape: number[], dtype: string): string {
   const size = shape.reduce((a, b) => a * b, 1);
+  if (shape.length && size === 0) return '[]'; // numpy prints any empty array so
   const summarise = size > THRESHOLD;
   const flat: unknown[] = [];
   shown(values, shape, 0, summarise, flat);
   const fmt = formatter(dtype, flat);
   const width = Math.max(0, ...flat.map((x) => fmt(x).length));
   const cell = (x: unknown) => fmt(x).padStart(width);
-  if (!shape.length) return fmt(values);
+  if (!shape.length) return fmt(values).trimStart();
   let at = 0;
   const render = (axis: number, indent: string): string => {
     const n = shape[axis];
