@@ -23,10 +23,13 @@ export function timeLeft(
     all += d;
   }
   const mean = all / tasks.count;
-  let work = 0;
+  let work = 0, longest = 0;
   layers.forEach((l, i) => {
     const left = Math.max(0, l.tasks - (done[l.name]?.done ?? 0));
-    work += left * (n[i] ? ms[i] / n[i] : mean);
+    const each = n[i] ? ms[i] / n[i] : mean;
+    work += left * each;
+    if (left) longest = Math.max(longest, each);
   });
-  return work / workers / 1000;
+  // Never less than one task of the slowest layer left: two 10 s tasks on 8 workers take 10 s, not 2.5.
+  return Math.max(work / workers, longest) / 1000;
 }

@@ -16,7 +16,8 @@ import { AutoChunker, modelChunkBytes, opCost } from '../dist/src-main/profile/a
 import { machineInfo } from '../dist/src-main/profile/machine.js';
 import { ProfileStore } from '../dist/src-main/profile/profile-store.js';
 import { jobSignature } from '../dist/src-main/profile/signature.js';
-import { buildJob } from '../dist/src-main/run/job-spec.js';
+import { buildJob, validateSpec } from '../dist/src-main/run/job-spec.js';
+import { arrayChunkParameter } from '../dist/src-main/profile/chunk-parameter.js';
 import { tessera } from './helpers/cli.js';
 import { tempDir, useEngine } from './helpers/engine.js';
 import { numpy } from './helpers/numpy.js';
@@ -91,6 +92,19 @@ describe('profile', () => {
     expect(a.explanations[0]).toBe('x in chunks of 1e7 makes 1 chunk for 2 workers, so workers sit idle 50% of the time and peaks at 858.3 MiB of memory against 171.7 MiB.');
     expect(a.warnings).toEqual(['x in chunks of 1e7 peaks at 858.3 MiB, over the memory limit of 476.8 MiB.', 'x in chunks of 1e7 gives 1 chunk for 2 workers: 1 worker would have nothing to do.']);
     expect(formatCount(316228)).toBe('3.2e5');
+  });
+
+  it('advises the chunk shape each sweep point ran with, in C and in Fortran order', async () => {
+    const dir = tempDir();
+    numpy(`np.save('c.npy', np.ones((4000, 300))); np.save('f.npy', np.asfortranarray(np.ones((4000, 300)))); print(1)`, dir);
+    for (const file of ['c.npy', 'f.npy']) {
+      const spec = validateSpec({ tessera: 1, datasets: { a: { npy: file } }, outputs: { s: 'a.sum()' } });
+      const p = arrayChunkParameter('a', (await buildJob(spec, dir)).datasets.get('a')!, 2);
+      for (const v of [3e4, 2e5, 1.2e6]) {
+        const grid = (await buildJob(validateSpec(p.apply(spec, v)), dir)).datasets.get('a')!.grid;
+        expect({ file, v, shape: p.chunkShape(v), count: p.chunkCount(v) }).toEqual({ file, v, shape: grid.map((g) => Math.max(...g)), count: grid.reduce((n, g) => n * g.length, 1) });
+      }
+    }
   });
 
   it('chooses "auto" chunks by the model, then by what a profile of the job measured', async () => {

@@ -1,40 +1,39 @@
 /**
- * "Did you mean" for a misspelt name, as Python 3.10+ suggests one for a NameError or an
- * AttributeError: the known name nearest in edit distance (a swap of two neighbouring letters
- * counts as one edit), if it is near enough to be a slip, about a third of the name's letters at
- * most (case differences are slips too). Ties go to the earlier candidate.
+ * "Did you mean" for a misspelt name, by the rule Python 3.12 uses for a NameError or an
+ * AttributeError (Python/suggestions.c): a Levenshtein distance where an insertion, a deletion or
+ * a substitution costs 2 and a change of case alone costs 1, and a candidate is suggested only
+ * within (len(name) + len(candidate) + 3) / 3 of it, so a one-letter name gets no suggestion from
+ * another one-letter name. The nearest candidate wins; ties go to the earlier one.
  */
 
-/** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
+const MOVE = 2;
+
+/** Python's suggestion distance between two names (costs as above). */
 export function editDistance(a: string, b: string): number {
-  const m = a.length, n = b.length;
-  let prev2 = new Array<number>(n + 1).fill(0);
-  let prev = Array.from({ length: n + 1 }, (_, j) => j);
-  for (let i = 1; i <= m; i++) {
-    const cur = new Array<number>(n + 1);
-    cur[0] = i;
-    for (let j = 1; j <= n; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) cur[j] = Math.min(cur[j], prev2[j - 2] + 1);
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j * MOVE);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = new Array<number>(b.length + 1);
+    cur[0] = i * MOVE;
+    for (let j = 1; j <= b.length; j++) {
+      const x = a[i - 1], y = b[j - 1];
+      const sub = x === y ? 0 : x.toLowerCase() === y.toLowerCase() ? 1 : MOVE;
+      cur[j] = Math.min(prev[j] + MOVE, cur[j - 1] + MOVE, prev[j - 1] + sub);
     }
-    prev2 = prev;
     prev = cur;
   }
-  return prev[n];
+  return prev[b.length];
 }
 
-/** The candidate `name` was most likely meant as, or null when none is close. */
+/** The candidate `name` was most likely meant as, or null when none is close enough. */
 export function closestName(name: string, candidates: Iterable<string>): string | null {
   let best: string | null = null;
   let bestD = Infinity;
-  const lower = name.toLowerCase();
   for (const c of candidates) {
     if (c === name) continue;
-    const d = c.toLowerCase() === lower ? 0.5 : editDistance(name, c);
-    if (d < bestD) { best = c; bestD = d; }
+    const d = editDistance(name, c);
+    if (d <= ((name.length + c.length + 3) * MOVE) / 6 && d < bestD) { best = c; bestD = d; }
   }
-  return best !== null && bestD <= Math.max(1, Math.floor(name.length / 3)) ? best : null;
+  return best;
 }
 
 /** ". Did you mean: 'x'?" for a message, or '' when nothing is close. */

@@ -37,9 +37,13 @@ export function logSpaced(lo: number, hi: number): number[] {
 export function arrayChunkParameter(name: string, node: Node, workers: number): ChunkParameter {
   const elements = product(node.shape);
   const size = itemsize(node.dtype);
-  const rowElements = node.shape.length > 1 ? product(node.shape.slice(1)) : 1;
-  // A chunk is at least one row, at most the whole array.
+  // A Fortran-order file is chunked along its last axis first ("auto" follows the file's order).
+  const order = node.op === 'source' && node.source.kind === 'file' && node.source.fortran ? 'F' : 'C';
+  const rowElements = node.shape.length > 1 ? product(order === 'C' ? node.shape.slice(1) : node.shape.slice(0, -1)) : 1;
+  // A chunk is at least one row (a column, in Fortran order), at most the whole array.
   const clamp = (v: number) => Math.min(elements, Math.max(rowElements, Math.round(v)));
+  /** The grid the sweep's run at a value has: its chunks given as bytes, laid out as "auto" lays them. */
+  const grid = (v: number) => autoChunks(node.shape, size, order, clamp(v) * size);
   return {
     label: `chunks of ${name} (elements)`,
     dataset: name,
@@ -54,7 +58,7 @@ export function arrayChunkParameter(name: string, node: Node, workers: number): 
       return { ...spec, datasets: { ...spec.datasets, [name]: { ...d, chunks: `${clamp(value) * size}B` } } };
     },
     chunkBytes: (value) => clamp(value) * size,
-    chunkShape: (value) => autoChunks(node.shape, size, 'C', clamp(value) * size).map((g) => Math.max(...g)),
-    chunkCount: (value) => Math.ceil(elements / (Math.max(1, Math.floor(clamp(value) / rowElements)) * rowElements)),
+    chunkShape: (value) => grid(value).map((g) => Math.max(...g)),
+    chunkCount: (value) => grid(value).reduce((n, g) => n * g.length, 1),
   };
 }

@@ -4,7 +4,7 @@
  * job.failed, array outputs get histograms, and the finished job (done, failed or cancelled) is
  * saved in the history with its task stream, memory samples and chunking.
  */
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { JobSpecInput, OutputEvent, RunOptions } from '../api/contract.js';
 import { GRAPH_DETAIL_TASKS } from '../api/contract.js';
 import type { TaskGraph } from '../engine/graph.js';
@@ -63,12 +63,20 @@ export async function runJobForWindow(ctx: JobRunContext, jobId: string, spec: J
     batches.stop();
     const error = await ctx.backends.errorOf(e);
     // The engine's hint speaks of a spec file; a window's job has none: say which folder it used.
-    if (error.code === 'FILE_NOT_FOUND') error.hint = `in the window a relative path is relative to ${ctx.baseDir}; drop the file on the window, or give its absolute path`;
+    if (error.code === 'FILE_NOT_FOUND' && hasRelativePath(spec)) error.hint = `in the window a relative path is relative to ${ctx.baseDir}; drop the file on the window, or give its absolute path`;
     // A job that failed its checks before it had a graph (a syntax error, a missing file) is not a
     // run to come back to: the history keeps jobs that ran, with the tasks that finished.
     if (layers.length) await ctx.history.save({ jobId, finished: Date.now(), spec, state: error.code === 'CANCELLED' ? 'cancelled' : 'failed', outputs: [], error, stats: {}, records: batches.log.records(), layers }).catch(() => undefined);
     emit({ event: 'job.failed', data: { jobId, error: error as never } });
   }
+}
+
+/** Whether a dataset of the spec names its file by a relative path (the keys that name files). */
+function hasRelativePath(spec: JobSpecInput): boolean {
+  return Object.values(spec.datasets ?? {}).some((d) => ['npy', 'raw', 'csv', 'parquet', 'text', 'jsonl'].some((k) => {
+    const v = (d as Record<string, unknown>)[k];
+    return typeof v === 'string' && !isAbsolute(v);
+  }));
 }
 
 /** Every task and the tasks it reads, for graphs small enough to draw task by task. */

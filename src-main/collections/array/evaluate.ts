@@ -235,7 +235,7 @@ export class Evaluator {
     if (obj.k === 'ns') {
       const v = obj.name === 'random' ? (RANDOM_FNS.includes(name) ? { k: 'fn', name: `random.${name}` } as Value : undefined) : name === 'random' ? { k: 'ns', name: 'random' } as Value : globalValue(name);
       if (v) return v;
-      throw new TesseraError('UNKNOWN_NAME', `${obj.name} has no attribute '${name}'${didYouMean(name, obj.name === 'random' ? RANDOM_FNS : [...FUNCTIONS])}`, '');
+      throw new TesseraError('UNKNOWN_NAME', `${obj.name} has no attribute '${name}'${didYouMean(name, obj.name === 'random' ? RANDOM_FNS : [...FUNCTIONS, ...expressionVocabulary().constants, 'random'])}`, '');
     }
     if (obj.k === 'array') {
       const n = obj.node;

@@ -55,7 +55,8 @@ export function parseChain(src: string, isBag: (name: string) => boolean): Chain
     if (step) { steps.push(step); continue; }
     const agg = parser.aggregation(name, call);
     if (!agg) {
-      const known = `${STEPS} ${AGGREGATIONS}`.match(/[a-z_]+/g)!.filter((w) => !['and', 'str', 'makes', 'a', 'table', 'of', 'bag'].includes(w));
+      // Bag methods only: the str methods are called as .str.lower(), not on the bag.
+      const known = `${STEPS.split(' and ')[0]}, ${AGGREGATIONS.split(';')[0].replace(' and ', ', ')}, to_dataframe`.split(', ');
       throw new TesseraError('BAG_UNSUPPORTED', `'${name}' is not a bag method Tessera knows${didYouMean(name, known)}`, `steps: ${STEPS}; results: ${AGGREGATIONS}`, at(call));
     }
     stages.push({ steps, agg });
