@@ -2,7 +2,8 @@
  * One job of the window, run through the run path (run/run-spec.ts) on the backend its options
  * ask for: its events go out in batches (event-batches.ts) between job.started and job.done or
  * job.failed, array outputs get histograms, and the finished job (done, failed or cancelled) is
- * saved in the history with its task stream, memory samples and chunking.
+ * saved in the history with its task stream, memory samples and chunking: every job that got as
+ * far as a graph (one that failed its checks before is not a run to come back to).
  */
 import { isAbsolute, join } from 'node:path';
 import type { JobSpecInput, OutputEvent, RunOptions } from '../api/contract.js';
