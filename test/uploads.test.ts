@@ -69,6 +69,11 @@ describe('uploads', () => {
     expect([p.shape, q.shape]).toEqual([[1], [2]]);
     const e = await refusal(service.addUpload('x.npy', Readable.from([Buffer.from('not numpy')]), 9));
     expect(e.code).toMatch(/NPY|FORMAT|UNSUPPORTED/);
+    // Messages name the file the user dropped, not where the host keeps its copy.
+    expect(e.message).toContain('x.npy (uploaded)');
+    expect(e.message).not.toContain('/uploads/');
+    const failed = await runJob(service, { tessera: 1, datasets: { v: { raw: d.path, dtype: 'float64', shape: [1000] } }, outputs: { s: 'v.sum()' } });
+    expect(failed.event === 'job.failed' && failed.data.error.message).toMatch(/v\.npy \(uploaded\) is too short/);
     expect(uploadsOf(dataDir)).toHaveLength(3); // v.npy and the two w.npy
 
     // The same bytes under the same name again: the dataset listed already, and no second copy kept.

@@ -69,6 +69,8 @@ export class Datasets {
 
   /** Uploaded files listed now, by their name and the SHA-256 of their bytes. */
   private readonly uploaded = new Map<string, Dataset>();
+  /** Each upload's path on the host, and the name of the file the user dropped. */
+  private readonly names = new Map<string, string>();
 
   constructor(private readonly uploads: Uploads, private readonly history: JobHistory, private readonly fileAccess?: FileAccess) {}
 
@@ -100,11 +102,30 @@ export class Datasets {
     try {
       const d = await this.add(path, name);
       this.uploaded.set(`${name}\0${sha256}`, d);
+      this.names.set(path, name);
       return d;
     } catch (e) {
       await this.uploads.discard(path);
-      throw e;
+      throw this.shown(e);
     }
+  }
+
+  /**
+   * A message that names an upload by the file the user dropped ("x.npy (uploaded)"), not by
+   * where the host keeps its copy, which means nothing to them.
+   */
+  showPaths(text: string): string {
+    for (const [path, name] of this.names) text = text.split(path).join(`${name} (uploaded)`);
+    return text.replace(new RegExp(`${escapeRegExp(this.uploads.dir)}/[a-z0-9]+-[a-z0-9]+-([^/\\s:,'"]+)`, 'g'), '$1 (uploaded)');
+  }
+
+  /** An error with its message's upload paths shown as the dropped files' names. */
+  shown(e: unknown): unknown {
+    if (e instanceof TesseraError) {
+      const message = this.showPaths(e.message);
+      if (message !== e.message) return new TesseraError(e.code, message, e.hint, { task: e.task, position: e.position, dataset: e.dataset, phase: e.phase, userStack: e.userStack });
+    }
+    return e;
   }
 
   /** Stores one file of a folder dropped on the web host's page (see addUploadedFolder). */
@@ -116,11 +137,14 @@ export class Datasets {
   async addUploadedFolder(group: string): Promise<Dataset> {
     const dir = this.uploads.folderOf(group);
     if (!dir) throw new TesseraError('NOT_FOUND', 'no files of this folder arrived', 'drop the folder again');
+    const name = basename(dir).replace(/^[a-z0-9]+-[a-z0-9]+-/, '');
     try {
-      return await this.add(dir, basename(dir).replace(/^[a-z0-9]+-[a-z0-9]+-/, ''));
+      const d = await this.add(dir, name);
+      this.names.set(dir, name);
+      return d;
     } catch (e) {
       await this.uploads.discard(dir);
-      throw e;
+      throw this.shown(e);
     }
   }
 
@@ -138,4 +162,8 @@ export class Datasets {
   list(): Dataset[] {
     return [...this.byName.values()];
   }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -29,6 +29,8 @@ export interface JobRunContext {
   readable?: ReadableCheck;
   /** The user's modules a job may run: those chosen in the desktop app's dialog (none on the web host). */
   userCode?: (modulePath: string) => boolean;
+  /** Names uploads in a message by the files the user dropped (datasets.ts). */
+  showPaths?: (text: string) => string;
 }
 
 export async function runJobForWindow(ctx: JobRunContext, jobId: string, spec: JobSpecInput, options: RunOptions, signal: AbortSignal, emit: Emit): Promise<void> {
@@ -63,6 +65,7 @@ export async function runJobForWindow(ctx: JobRunContext, jobId: string, spec: J
   } catch (e) {
     batches.stop();
     const error = await ctx.backends.errorOf(e);
+    if (ctx.showPaths) error.message = ctx.showPaths(error.message);
     // The engine's hint speaks of a spec file; a window's job has none: say which folder it used.
     if (error.code === 'FILE_NOT_FOUND' && hasRelativePath(spec)) error.hint = `in the window a relative path is relative to ${ctx.baseDir}; drop the file on the window, or give its absolute path`;
     // A job that failed its checks before it had a graph (a syntax error, a missing file) is not a

@@ -79,6 +79,7 @@ export class JobService {
     this.jobRuns = {
       backends: this.backends, history: this.history, autoChunks: autoChunksFrom(profiles), baseDir: opts.baseDir, jobsDir, readable,
       userCode: (path) => this.functionModules.has(path),
+      showPaths: (text) => this.datasets.showPaths(text),
     };
     this.profileRuns = { backends: this.backends, profiles, profileReports, baseDir: opts.baseDir, readable, userCode: this.jobRuns.userCode };
   }
