@@ -104,6 +104,9 @@ describe.skipIf(!hasChromium())('the window as a dashboard', () => {
     });
     await page.getByTestId('run').click();
     await page.getByTestId('stats').waitFor({ timeout: 60_000 });
+    // Sized before they are drawn (off screen they are not): no canvas at the default 300 x 150.
+    const unsized = await page.getByTestId('chunk-grid').evaluateAll((cs) => cs.filter((c) => (c as HTMLCanvasElement).width === 300 && (c as HTMLCanvasElement).height === 150).length);
+    expect(unsized).toBe(0);
     await page.getByTestId('chunk-grid').first().scrollIntoViewIfNeeded();
     const grids = page.getByTestId('chunk-grid');
     await expect.poll(async () => (await grids.evaluateAll((cs) => cs.map((c) => (c as HTMLCanvasElement).dataset.counts ?? ''))).filter((c) => c === '').length).toBe(0);
