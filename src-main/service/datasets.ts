@@ -99,33 +99,32 @@ export class Datasets {
       await this.uploads.discard(path);
       return again;
     }
-    try {
-      const d = await this.add(path, name);
-      this.uploaded.set(`${name}\0${sha256}`, d);
-      this.names.set(path, name);
-      return d;
-    } catch (e) {
-      await this.uploads.discard(path);
-      throw this.shown(e);
-    }
+    const d = await this.addStored(path, name);
+    this.uploaded.set(`${name}\0${sha256}`, d);
+    return d;
   }
 
   /**
-   * A message that names an upload by the file the user dropped ("x.npy (uploaded)"), not by
-   * where the host keeps its copy, which means nothing to them.
+   * Adds what an upload stored (a file or a dropped folder) under the name the user dropped it
+   * by. Unreadable, it is not kept, and its error names the dropped file: messages say
+   * "x.npy (uploaded)" (showPaths), not where the host keeps its copy, which means nothing to them.
    */
-  showPaths(text: string): string {
-    for (const [path, name] of this.names) text = text.split(path).join(`${name} (uploaded)`);
-    return text.replace(new RegExp(`${escapeRegExp(this.uploads.dir)}/[a-z0-9]+-[a-z0-9]+-([^/\\s:,'"]+)`, 'g'), '$1 (uploaded)');
+  private async addStored(path: string, name: string): Promise<Dataset> {
+    this.names.set(path, name);
+    try {
+      return await this.add(path, name);
+    } catch (e) {
+      if (e instanceof TesseraError) e.message = this.showPaths(e.message);
+      this.names.delete(path);
+      await this.uploads.discard(path);
+      throw e;
+    }
   }
 
-  /** An error with its message's upload paths shown as the dropped files' names. */
-  shown(e: unknown): unknown {
-    if (e instanceof TesseraError) {
-      const message = this.showPaths(e.message);
-      if (message !== e.message) return new TesseraError(e.code, message, e.hint, { task: e.task, position: e.position, dataset: e.dataset, phase: e.phase, userStack: e.userStack });
-    }
-    return e;
+  /** `text` with each upload's path on the host shown as the file the user dropped. */
+  showPaths(text: string): string {
+    for (const [path, name] of this.names) text = text.split(path).join(`${name} (uploaded)`);
+    return text;
   }
 
   /** Stores one file of a folder dropped on the web host's page (see addUploadedFolder). */
@@ -137,15 +136,7 @@ export class Datasets {
   async addUploadedFolder(group: string): Promise<Dataset> {
     const dir = this.uploads.folderOf(group);
     if (!dir) throw new TesseraError('NOT_FOUND', 'no files of this folder arrived', 'drop the folder again');
-    const name = basename(dir).replace(/^[a-z0-9]+-[a-z0-9]+-/, '');
-    try {
-      const d = await this.add(dir, name);
-      this.names.set(dir, name);
-      return d;
-    } catch (e) {
-      await this.uploads.discard(dir);
-      throw this.shown(e);
-    }
+    return this.addStored(dir, basename(dir).replace(/^[a-z0-9]+-[a-z0-9]+-/, ''));
   }
 
   /** Removes old uploads no job in the history reads and none listed now; returns how many. */
@@ -162,8 +153,4 @@ export class Datasets {
   list(): Dataset[] {
     return [...this.byName.values()];
   }
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -10,7 +10,7 @@ import type { JobSpecInput, OutputEvent, RunOptions } from '../api/contract.js';
 import { GRAPH_DETAIL_TASKS } from '../api/contract.js';
 import type { TaskGraph } from '../engine/graph.js';
 import { parseBytes } from '../engine/units.js';
-import type { ReadableCheck } from '../run/job-spec.js';
+import { type ReadableCheck, specFiles } from '../run/job-spec.js';
 import { type AutoChunksFor, type PlannedRun, runSpec, throwIfCancelledBeforeStart } from '../run/run-spec.js';
 import type { Backends } from './backends.js';
 import { type Emit, EventBatches } from './event-batches.js';
@@ -67,20 +67,12 @@ export async function runJobForWindow(ctx: JobRunContext, jobId: string, spec: J
     const error = await ctx.backends.errorOf(e);
     if (ctx.showPaths) error.message = ctx.showPaths(error.message);
     // The engine's hint speaks of a spec file; a window's job has none: say which folder it used.
-    if (error.code === 'FILE_NOT_FOUND' && hasRelativePath(spec)) error.hint = `in the window a relative path is relative to ${ctx.baseDir}; drop the file on the window, or give its absolute path`;
+    if (error.code === 'FILE_NOT_FOUND' && specFiles(spec).some((p) => !isAbsolute(p))) error.hint = `in the window a relative path is relative to ${ctx.baseDir}; drop the file on the window, or give its absolute path`;
     // A job that failed its checks before it had a graph (a syntax error, a missing file) is not a
     // run to come back to: the history keeps jobs that ran, with the tasks that finished.
     if (layers.length) await ctx.history.save({ jobId, finished: Date.now(), spec, state: error.code === 'CANCELLED' ? 'cancelled' : 'failed', outputs: [], error, stats: {}, records: batches.log.records(), layers }).catch(() => undefined);
     emit({ event: 'job.failed', data: { jobId, error: error as never } });
   }
-}
-
-/** Whether a dataset of the spec names its file by a relative path (the keys that name files). */
-function hasRelativePath(spec: JobSpecInput): boolean {
-  return Object.values(spec.datasets ?? {}).some((d) => ['npy', 'raw', 'csv', 'parquet', 'text', 'jsonl'].some((k) => {
-    const v = (d as Record<string, unknown>)[k];
-    return typeof v === 'string' && !isAbsolute(v);
-  }));
 }
 
 /** Every task and the tasks it reads, for graphs small enough to draw task by task. */

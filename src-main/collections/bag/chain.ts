@@ -25,9 +25,12 @@ export interface Chain {
   functions: string[];
 }
 
-const STEPS = 'map, filter, remove, flatten, pluck, map_partitions and str.lower/upper/strip/lstrip/rstrip/split/replace/startswith/endswith/contains/len';
-const AGGREGATIONS = 'count, sum, min, max, mean, var, std, all, any, frequencies, distinct, topk, take, fold, foldby, groupby and reduction; to_dataframe() makes a table of a bag';
 const STR_METHODS: readonly StrMethod[] = ['lower', 'upper', 'strip', 'lstrip', 'rstrip', 'split', 'replace', 'startswith', 'endswith', 'contains', 'len'];
+/** The bag methods, by kind: what the hints list and "did you mean" suggests from. */
+const STEP_NAMES = ['map', 'filter', 'remove', 'flatten', 'pluck', 'map_partitions'];
+const AGGREGATION_NAMES = ['count', 'sum', 'min', 'max', 'mean', 'var', 'std', 'all', 'any', 'frequencies', 'distinct', 'topk', 'take', 'fold', 'foldby', 'groupby', 'reduction'];
+const STEPS = `${STEP_NAMES.join(', ')} and str.${STR_METHODS.join('/')}`;
+const AGGREGATIONS = `${AGGREGATION_NAMES.slice(0, -1).join(', ')} and ${AGGREGATION_NAMES[AGGREGATION_NAMES.length - 1]}; to_dataframe() makes a table of a bag`;
 
 const at = (node: Ast) => ({ position: { start: node.start, end: node.end } });
 const badArgs = (node: Ast, msg: string, hint: string) => new TesseraError('BAD_ARGUMENTS', msg, hint, at(node));
@@ -56,7 +59,7 @@ export function parseChain(src: string, isBag: (name: string) => boolean): Chain
     const agg = parser.aggregation(name, call);
     if (!agg) {
       // Bag methods only: the str methods are called as .str.lower(), not on the bag.
-      const known = `${STEPS.split(' and ')[0]}, ${AGGREGATIONS.split(';')[0].replace(' and ', ', ')}, to_dataframe`.split(', ');
+      const known = [...STEP_NAMES, ...AGGREGATION_NAMES, 'to_dataframe'];
       throw new TesseraError('BAG_UNSUPPORTED', `'${name}' is not a bag method Tessera knows${didYouMean(name, known)}`, `steps: ${STEPS}; results: ${AGGREGATIONS}`, at(call));
     }
     stages.push({ steps, agg });

@@ -16,7 +16,7 @@ import {
   type Aggregation, assign, columnExpr, concat, distinct, filter, groupBy, head, join, type JoinKind, project, rowsWithin, sameRows, select, sortBy, tail, type TableNode,
 } from './table-node.js';
 import { GroupByEvaluator } from './group-by-evaluator.js';
-import { AGGS, bad, DT_FIELDS, FRAME_METHODS, GROUP_AGGS, type Series, SERIES_METHODS, type Value } from './table-values.js';
+import { AGGS, bad, DT_FIELDS, FRAME_METHODS, GROUP_AGGS, type Series, SERIES_METHODS, STR_METHODS, type Value } from './table-values.js';
 
 export type TableOutput =
   | { kind: 'table'; node: TableNode }
@@ -444,7 +444,7 @@ export class TableEvaluator {
         return { ...s, expr: op('str.slice', [s.expr], { slice: [n(get(0, 'start')), n(get(1, 'stop'))] }) };
       }
       default:
-        throw bad(ast.fn, 'ATTRIBUTE_ERROR', `.str has no method '${name}' here${didYouMean(name, ['lower', 'upper', 'len', 'contains', 'startswith', 'endswith', 'slice'])}`, '.str methods: lower, upper, len, contains, startswith, endswith, slice');
+        throw bad(ast.fn, 'ATTRIBUTE_ERROR', `.str has no method '${name}' here${didYouMean(name, STR_METHODS)}`, `.str methods: ${STR_METHODS.join(', ')}`);
     }
   }
 
@@ -550,7 +550,7 @@ export function tableVocabulary(): { frame: string[]; groupby: string[]; series:
     frame: FRAME_METHODS.split(', '),
     groupby: ['agg', ...GROUP_AGGS],
     series: SERIES_METHODS.split(', ').filter((m) => !m.endsWith('.*')).concat(['str', 'dt', 'isnull', 'notnull']),
-    str: ['lower', 'upper', 'len', 'contains', 'startswith', 'endswith', 'slice'],
+    str: [...STR_METHODS],
     dt: [...DT_FIELDS, 'total_seconds'],
   };
 }

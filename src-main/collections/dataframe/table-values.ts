@@ -26,6 +26,8 @@ export const GROUP_AGGS: GroupAgg[] = [...AGGS, 'nunique'];
 /** A requested aggregation: its result column, its function and the aggregated values (none for size). */
 export type Requested = { name: string; fn: GroupAgg; expr?: ColExpr };
 export const NUMERIC_ONLY = new Set<string>(['sum', 'mean', 'var', 'std']);
+/** The `.str` methods tables take. */
+export const STR_METHODS = ['lower', 'upper', 'len', 'contains', 'startswith', 'endswith', 'slice'];
 export const DT_FIELDS = ['year', 'month', 'day', 'hour', 'minute', 'second', 'dayofweek', 'weekday', 'dayofyear', 'quarter'];
 export const SERIES_METHODS = 'isna, notna, fillna, astype, isin, between, abs, where, head, tail, sort_values, nlargest, nsmallest, value_counts, drop_duplicates, nunique, reset_index, str.*, dt.*, sum, mean, min, max, count, std, var, first, last';
 export const FRAME_METHODS = 'head, tail, assign, dropna, groupby, sort_values, nlargest, nsmallest, drop_duplicates, merge, reset_index';

@@ -91,7 +91,7 @@ function floatFormatter(xs: number[], float32: boolean): (x: number) => string {
 }
 
 function trimZeros(s: string): string {
-  return s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '.') : s;
+  return s.includes('.') ? s.replace(/0+$/, '') : s; // '1.50' -> '1.5', '2.00' -> '2.'
 }
 
 /** A JSON scalar of the result as a number ("nan", "inf", "-inf" and big-int strings included). */
