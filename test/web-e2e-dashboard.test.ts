@@ -88,9 +88,16 @@ describe.skipIf(!hasChromium())('the window as a dashboard', () => {
     expect(memoryPeak).toContain(`peak managed ${resultsPeak} of 4.8 MiB`); // 5 MB = 4.8 MiB
     const parse = (t: string) => { const [v, u] = t.split(' '); return Number(v) * { B: 1, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30 }[u]!; };
     expect(await page.getByTestId('memory-overshoot').count()).toBe(parse(resultsPeak) > 5e6 ? 1 : 0);
-    expect(await page.getByTestId('memory-workers').locator('.bar-row').count()).toBe(2); // a bar per worker
+    expect((await page.getByTestId('memory-workers').getAttribute('data-bytes'))!.split(',')).toHaveLength(2); // a bar per worker
     await page.getByTestId('memory').scrollIntoViewIfNeeded();
-    await expect.poll(async () => page.getByTestId('memory-axis').locator('span').count()).toBeGreaterThan(1); // a time axis
+    // A chart (uPlot) whose hover shows the values under the cursor: a time and bytes in binary units.
+    const plot = page.getByTestId('memory').locator('.u-over');
+    const box = (await plot.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+    const legend = page.getByTestId('memory').locator('.u-legend');
+    await expect.poll(async () => legend.textContent()).toMatch(/time\s*:?\s*[\d.]+ s/);
+    expect(await legend.textContent()).toMatch(/managed \(chunk store\)\s*:?\s*[\d.]+ (B|KiB|MiB)/);
+    expect(await legend.textContent()).toMatch(/limit on managed\s*:?\s*4\.8 MiB/);
     await page.locator('section.panel').filter({ has: page.getByTestId('memory') }).screenshot({ path: join(SHOTS, 'panel-memory-5mb.png') });
     await page.getByTestId('memory-limit').fill('');
     await page.setViewportSize({ width: 1280, height: 800 });

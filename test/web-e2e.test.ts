@@ -231,7 +231,16 @@ print(json.dumps({"s": float(a.astype(np.float64).std()), "m": float(a.mean(axis
     await page.getByTestId('profile-run').click();
     await page.getByTestId('profile-recommendation').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('profile-recommendation').textContent()).toMatch(/use chunks of \(\d+\) for x \(\S+ elements, [\d.]+ [KMG]?i?B a chunk\)\.$/);
-    expect(await page.getByTestId('profile-chart').locator('svg.chart circle').count()).toBe(6); // wall and memory, 3 points each
+    expect(await page.getByTestId('profile-chart').getAttribute('data-points')).toBe('3');
+    // Hovering the chart at a size shows that size's numbers.
+    const plot = page.getByTestId('profile-chart').locator('.u-over');
+    await plot.scrollIntoViewIfNeeded();
+    const box = (await plot.boundingBox())!;
+    await page.mouse.move(box.x + 2, box.y + box.height / 2); // the smallest size, at the left edge
+    const legend = page.getByTestId('profile-chart').locator('.u-legend');
+    await expect.poll(async () => legend.textContent()).toMatch(/chunks of\s*:?\s*4e3 elements \(4000\)/);
+    expect(await legend.textContent()).toMatch(/wall \(median\)\s*:?\s*\d+\.\d{3} s/);
+    expect(await legend.textContent()).toMatch(/peak memory\s*:?\s*[\d.]+ (KiB|MiB)/);
     expect(await page.getByTestId('profile-table').locator('tr').count()).toBe(4);
     expect(await page.getByTestId('profile-warning').first().textContent()).toContain('x in chunks of 4e5 gives 1 chunk for 2 workers');
     expect(await page.getByTestId('profile-timelines').locator('svg.timeline').count()).toBe(2);

@@ -246,7 +246,7 @@ export const EventSchemas = {
   'job.done': z.object({ jobId: z.string(), outputs: z.array(OutputSchema), stats: z.record(z.string(), z.number()) }),
   'job.failed': z.object({ jobId: z.string(), error: ErrorSchema }),
   'profile.progress': z.object({ jobId: z.string(), done: z.number(), total: z.number(), value: z.number() }),
-  /** A finished profile: the numbers per chunking, the advice, and its charts as SVG markup. */
+  /** A finished profile: the numbers per chunking (the window charts them), the advice, and the fastest and slowest runs' timelines as SVG markup. */
   'profile.done': z.object({
     jobId: z.string(), dataset: z.string(), workers: z.number(), recommended: z.number(), best: z.number(),
     /** The recommended chunking as the dataset's "chunks": a chunk's size per dimension. */
@@ -257,7 +257,7 @@ export const EventSchemas = {
       tasks: z.number(), taskMs: z.number(), computeShare: z.number(), overheadShare: z.number(), idleShare: z.number(),
       peakManagedBytes: z.number(), peakUnmanagedBytes: z.number(), bytesRead: z.number(),
     })),
-    chartSvg: z.string(), bestSvg: z.string(), worstSvg: z.string(),
+    bestSvg: z.string(), worstSvg: z.string(),
   }),
 } as const;
 

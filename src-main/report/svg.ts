@@ -41,7 +41,7 @@ export function timelineSvg(records: readonly TaskRecord[], layerOrder: readonly
     }
   }
   const h = lanes * laneH + AXIS + 4;
-  return `<svg class="timeline" width="${width}" height="${h}" viewBox="0 0 ${width} ${h}"><rect x="${GUTTER}" width="${plot}" height="${lanes * laneH}" fill="#fafafa"/>${rects.join('')}`
+  return `<svg class="timeline" width="${width}" height="${h}" viewBox="0 0 ${width} ${h}"><rect class="plot-bg" x="${GUTTER}" width="${plot}" height="${lanes * laneH}" fill="#fafafa"/>${rects.join('')}`
     + `${timeAxis(lo, lo + span, GUTTER, plot, lanes * laneH)}</svg>`;
 }
 

@@ -8,7 +8,7 @@ import type { JobSpecInput, RunOptions } from '../api/contract.js';
 import { parseBytes } from '../engine/units.js';
 import type { ProfileStore } from '../profile/profile-store.js';
 import { profileJob, rememberProfile } from '../profile/sweep.js';
-import { profileChartSvg, profileTimelineSvg, renderProfileReport } from '../report/html-report.js';
+import { profileTimelineSvg, renderProfileReport } from '../report/html-report.js';
 import type { ReadableCheck } from '../run/job-spec.js';
 import type { Backends } from './backends.js';
 import type { Emit } from './event-batches.js';
@@ -48,7 +48,7 @@ export async function profileJobForWindow(ctx: ProfileRunContext, jobId: string,
         jobId, dataset: report.parameter.dataset, workers: report.workers, recommended: report.recommended, best: report.best, recommendedChunks: report.recommendedChunks,
         recommendation: report.recommendation, explanations: report.explanations, warnings: report.warnings,
         points: report.points.map((x) => ({ value: x.value, chunkShape: x.chunkShape, chunkBytes: x.chunkBytes, chunks: x.chunks, wall: x.wall, ...x.median })),
-        chartSvg: profileChartSvg(report, 680, 240), bestSvg: profileTimelineSvg(report, 'best', 420), worstSvg: profileTimelineSvg(report, 'worst', 420),
+        bestSvg: profileTimelineSvg(report, 'best', 420), worstSvg: profileTimelineSvg(report, 'worst', 420),
       },
     });
   } catch (e) {
