@@ -79,6 +79,19 @@ module.exports = {
       to: { path: below(['service', 'profile', 'report', 'hosts']) },
     },
     {
+      name: 'cluster-is-a-backend-beside-run',
+      comment: 'A Dask cluster is a Backend of the run path (ADR 0029): it builds on the run path, collections and engine, and only hosts and the service choose it.',
+      severity: 'error',
+      from: { path: '^src-main/cluster/' },
+      to: { path: below(['service', 'profile', 'report', 'hosts', 'sdk']) },
+    },
+    {
+      name: 'below-the-run-path-no-cluster',
+      severity: 'error',
+      from: { path: below(['run', 'collections', 'engine', 'native', 'lang', 'api']) },
+      to: { path: '^src-main/cluster/' },
+    },
+    {
       name: 'profile-below-service-and-report',
       comment: 'Profiling runs jobs through the run path; the service and the reports use profiles.',
       severity: 'error',

@@ -3,7 +3,7 @@
  * collection needs around the run: where each output's chunks are, and the native programs and
  * .npy writers the job holds until it ends.
  */
-import type { DTypeName } from '../../native/addon.js';
+import type { DTypeName, ProgramSpec } from '../../native/addon.js';
 import type { TaskGraph } from '../../engine/graph.js';
 import type { ArrayTaskSpec } from './kinds/index.js';
 
@@ -22,5 +22,7 @@ export interface OutputPlan {
 export interface ArrayGraph extends TaskGraph<ArrayTaskSpec> {
   outputs: OutputPlan[];
   programs: number[];
+  /** The programs' specs by id, for registering them in another process (a cluster's task hosts). */
+  programSpecs: Record<number, ProgramSpec>;
   writers: number[];
 }

@@ -45,6 +45,8 @@ class Lowering implements ChunkProvider {
   readonly tasks: Task[] = [];
   readonly layers: Layer[] = [];
   readonly programs = new Map<string, number>();
+  /** Each registered program's spec by its id: what another process needs to register it too (a cluster's task hosts). */
+  readonly programSpecs: Record<number, ProgramSpec> = {};
   private readonly names = new Map<number, string>();
   private readonly lowered = new Set<number>();
 
@@ -99,6 +101,7 @@ class Lowering implements ChunkProvider {
     if (id === undefined) {
       id = native().registerProgram(p);
       this.programs.set(k, id);
+      this.programSpecs[id] = p;
     }
     return id;
   }
@@ -411,7 +414,7 @@ export function lowerJob(plan: Plan, outputs: OutputRequest[]): ArrayGraph {
   }
   const graph: ArrayGraph = {
     ...finishGraph(l.tasks, l.layers), outputs: outPlans,
-    programs: [...l.programs.values()], writers: outPlans.flatMap((o) => (o.writer ? [o.writer] : [])),
+    programs: [...l.programs.values()], programSpecs: l.programSpecs, writers: outPlans.flatMap((o) => (o.writer ? [o.writer] : [])),
   };
   labelLayersByOutput(graph, outPlans.map((o) => ({ name: o.name, keys: o.chunks.map((c) => c.key) })));
   return graph;

@@ -25,6 +25,8 @@ import { FileAccess } from '../../service/file-access.js';
 import { JobService } from '../../service/job-service.js';
 import { loadSpecFile } from '../../run/job-spec.js';
 import { LocalBackend } from '../../run/local-backend.js';
+import { DaskBackend } from '../../cluster/dask-backend.js';
+import { serveTaskHost } from '../../cluster/task-host.js';
 import { runSpec, type SpecRun } from '../../run/run-spec.js';
 import { formatBytes } from '../../api/format-bytes.js';
 import { parseBytes } from '../../engine/units.js';
@@ -41,7 +43,7 @@ import { ProgressBar } from './progress.js';
 export const USAGE = `usage:
   tessera run JOB.json [--json] [--out DIR] [--format parquet|csv] [--workers N] [--memory-limit 2GB]
                        [--scheduler threads|sync] [--trace trace.json] [--report report.html]
-                       [--no-space-check]
+                       [--no-space-check] [--cluster tcp://HOST:8786 | --cluster local:N]
   tessera profile JOB.json [--dataset NAME] [--chunks 1e5,1e6,...|auto] [--repeat 3]
                        [--workers N] [--memory-limit 2GB] [--json] [--report report.html]
   tessera inspect FILE [--json]
@@ -49,6 +51,9 @@ export const USAGE = `usage:
 
 Profiles and the "auto" chunk model live in the data folder (--data DIR, or
 $XDG_DATA_HOME/tessera, or ~/.local/share/tessera).
+
+--cluster runs the job's tasks on a Dask distributed cluster: a running scheduler's address, or
+local:N to start N local worker processes for the job (Python with dask and distributed needed).
 
 A job spec names datasets and outputs (numpy expressions); see the README.`;
 
@@ -98,10 +103,12 @@ async function cmdRun(args: string[], io: Io, tStart: number): Promise<number> {
       json: { type: 'boolean', default: false }, out: { type: 'string', default: 'tessera-out' }, format: { type: 'string', default: 'parquet' },
       workers: { type: 'string' }, 'memory-limit': { type: 'string' }, scheduler: { type: 'string', default: 'threads' },
       trace: { type: 'string' }, report: { type: 'string' }, data: { type: 'string' }, 'no-space-check': { type: 'boolean', default: false },
+      cluster: { type: 'string' },
     },
   });
   const json = values.json!;
   if (positionals.length !== 1) throw new TesseraError('BAD_OPTION', 'tessera run needs exactly one job spec', USAGE);
+  if (values.cluster && (values.workers || values.scheduler !== 'threads')) throw new TesseraError('BAD_OPTION', '--workers and --scheduler set this machine\'s engine: a cluster has its own workers', 'leave them out with --cluster (local:N says how many workers to start)');
   const workers = parseWorkers(values.workers);
   const memoryLimit = values['memory-limit'] ? parseBytes(values['memory-limit']) : null;
   const scheduler = values.scheduler as 'threads' | 'sync';
@@ -113,7 +120,7 @@ async function cmdRun(args: string[], io: Io, tStart: number): Promise<number> {
   const abort = new AbortController();
   const stopListening = cancelOnSignals(abort, io);
   try {
-    return await runCommand(values, positionals[0], { json, workers, memoryLimit, scheduler }, abort, io, tStart);
+    return await runCommand(values, positionals[0], { json, workers, memoryLimit, scheduler, cluster: values.cluster }, abort, io, tStart);
   } finally {
     stopListening();
   }
@@ -122,11 +129,11 @@ async function cmdRun(args: string[], io: Io, tStart: number): Promise<number> {
 async function runCommand(
   values: { out?: string; format?: string; trace?: string; report?: string; data?: string; 'no-space-check'?: boolean },
   specPath: string,
-  { json, workers, memoryLimit, scheduler }: { json: boolean; workers: number | undefined; memoryLimit: number | null; scheduler: 'threads' | 'sync' },
+  { json, workers, memoryLimit, scheduler, cluster }: { json: boolean; workers: number | undefined; memoryLimit: number | null; scheduler: 'threads' | 'sync'; cluster?: string },
   abort: AbortController, io: Io, tStart: number,
 ): Promise<number> {
   const { spec, baseDir } = await loadSpecFile(specPath);
-  const backend = await LocalBackend.start({ workers, scheduler });
+  const backend = cluster ? await DaskBackend.start(cluster) : await LocalBackend.start({ workers, scheduler });
   const bus = new EventBus();
   const bar = new ProgressBar();
   if (!json) bus.on(bar.onEvent);
@@ -151,6 +158,7 @@ async function runCommand(
     bar.end();
     if (values.trace) await writeAtomically(values.trace, JSON.stringify(chromeTrace(result.records, { workers: backend.workers, simd: backend.simd })));
     const stats = { ...result.stats, startup_s: startup };
+    const cluster = backend instanceof DaskBackend ? { address: backend.info.address, workers: backend.info.workers, threads: backend.info.threads, dashboard: backend.info.dashboard } : null;
     if (values.report) {
       await writeAtomically(values.report, renderRunReport({
         title: `Tessera run: ${specPath}`, spec, machine: machineInfo(backend.simd), workers: backend.workers, stats,
@@ -164,7 +172,7 @@ async function runCommand(
         outputs[name] = rest;
       }
       const chunking = Object.fromEntries(job.autoChunks.map((c) => [c.dataset, { bytes: c.bytes, reason: c.reason }]));
-      io.out(`${JSON.stringify({ outputs, stats, ...(job.autoChunks.length ? { chunking } : {}), ...(warnings.length ? { warnings } : {}) })}\n`);
+      io.out(`${JSON.stringify({ outputs, stats: cluster ? { ...stats, cluster } : stats, ...(job.autoChunks.length ? { chunking } : {}), ...(warnings.length ? { warnings } : {}) })}\n`);
     } else {
       for (const c of job.autoChunks) io.err(`auto chunks of ${c.dataset}: ${formatBytes(c.bytes)}, from ${c.reason}\n`);
       for (const o of result.outputs) {
@@ -177,7 +185,8 @@ async function runCommand(
         else if ('path' in o && o.path) io.out(`${o.name}  ${o.dtype}  (${o.shape.join(', ')})  written to ${o.path}\n`);
         else io.out(`${o.name}  ${o.dtype}  (${o.shape.join(', ')})\n${arrayText(o.values ?? [], o.shape, o.dtype)}\n`);
       }
-      io.err(`${stats.tasks} tasks on ${backend.workers} worker(s) [${backend.simd}] in ${stats.wall_s.toFixed(3)} s (start-up ${startup.toFixed(3)} s); ` +
+      const where = cluster ? `the Dask cluster at ${cluster.address} (${cluster.workers} worker(s), ${cluster.threads} thread(s); dashboard ${cluster.dashboard})` : `${backend.workers} worker(s) [${backend.simd}]`;
+      io.err(`${stats.tasks} tasks on ${where} in ${stats.wall_s.toFixed(3)} s (start-up ${startup.toFixed(3)} s); ` +
         `peak store ${formatBytes(stats.peak_store_bytes)}, peak RSS ${formatBytes(stats.peak_rss_bytes)}\n`);
     }
     return 0;
@@ -283,6 +292,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       case 'inspect': return await cmdInspect(rest, io);
       case 'profile': return await cmdProfile(rest, io, USAGE);
       case 'serve': return await cmdServe(rest, io);
+      // Started by a Dask worker of a cluster (cluster/dask_sidecar.py), not by people: frames on stdin and stdout.
+      case 'task-host': await serveTaskHost(process.stdin, process.stdout); return 0;
       case undefined: case 'help': case '--help': case '-h':
         io.out(`${USAGE}\n`);
         return cmd === undefined ? 2 : 0;

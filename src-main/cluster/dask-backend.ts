@@ -1,0 +1,204 @@
+/**
+ * The Backend of a Dask distributed cluster (ADR 0029): a job's array graph, lowered here exactly
+ * as for this machine, runs task by task on the cluster. A Python sidecar (dask_sidecar.py, on the
+ * cluster's own `distributed`) submits one Dask task per Tessera task; each runs in a Tessera task
+ * host beside its Dask worker (task-host.ts) with Tessera's native kernels, so results are the
+ * local engine's to the bit. The sidecar streams the cluster's task stream and per-worker memory
+ * back as it runs; they become the engine's own events and records, so every host reads a cluster
+ * run as it reads a local one.
+ *
+ * One sidecar serves the backend's jobs, one at a time: `local:N` makes it start a LocalCluster of
+ * N single-threaded worker processes, stopped when the backend closes.
+ */
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { lowerArrays, type ComputeResult, type OutputRequest, type OutputResult } from '../collections/array/compute.js';
+import { nest, readValues } from '../collections/array/values.js';
+import type { ComputeOptions, RunStats } from '../engine/engine.js';
+import { TesseraError } from '../engine/errors.js';
+import type { MemorySample, TaskRecord } from '../engine/events.js';
+import { native } from '../native/addon.js';
+import type { Backend, DenseTables } from '../run/backend.js';
+import { type PortableJob, portableJob } from './portable-job.js';
+import type { ChunkHeader } from './task-host.js';
+
+/** What the cluster said about itself when the sidecar connected. */
+export interface ClusterInfo { address: string; workers: number; threads: number; dashboard: string }
+
+const SIDECAR = fileURLToPath(new URL('../../../src-main/cluster/dask_sidecar.py', import.meta.url));
+const TESSERA_BIN = fileURLToPath(new URL('../../../bin/tessera.mjs', import.meta.url));
+
+/** The python3 that has `distributed`: $TESSERA_PYTHON, else Debian's. */
+function python(): string {
+  return process.env.TESSERA_PYTHON ?? '/usr/bin/python3';
+}
+
+let nextJob = 1;
+
+function notOnCluster(what: string): never {
+  throw new TesseraError('NOT_ON_CLUSTER', `${what} do not run on a Dask cluster yet: array jobs do`, 'run the job without --cluster');
+}
+
+type SidecarEvent = { event: string; [k: string]: unknown };
+type OutputChunk = { header: ChunkHeader; data: Uint8Array };
+
+export class DaskBackend implements Backend {
+  readonly name = 'dask';
+  readonly simd = 'cluster';
+  failure: Error | null = null;
+  /** Where the current job's events go. */
+  private onEvent: ((e: SidecarEvent) => void) | null = null;
+
+  private constructor(private readonly child: ChildProcessWithoutNullStreams, readonly info: ClusterInfo) {}
+
+  /** How many tasks the cluster runs at once: its worker threads. */
+  get workers(): number {
+    return this.info.threads;
+  }
+
+  /**
+   * Connects to the scheduler at `address` (tcp://HOST:PORT), or starts a local cluster of N
+   * worker processes (local:N). An unreachable scheduler is CLUSTER_UNREACHABLE within `timeoutS`.
+   */
+  static start(address: string, timeoutS = 5): Promise<DaskBackend> {
+    if (!/^(tcp|tls|ws|wss|inproc|ucx):\/\/\S+$/.test(address) && !/^local:[1-9]\d*$/.test(address)) {
+      return Promise.reject(new TesseraError('BAD_OPTION', `'${address}' is not a Dask scheduler address`, 'use --cluster tcp://HOST:8786 for a running scheduler, or --cluster local:N for N local worker processes'));
+    }
+    const child = spawn(python(), [SIDECAR], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    // The sidecar's log (and Dask's) is kept for the error that ends it, and shown with TESSERA_SIDECAR_LOG=1.
+    child.stderr.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); if (process.env.TESSERA_SIDECAR_LOG) process.stderr.write(d); });
+    child.stdin.write(`${JSON.stringify({ address, timeout: timeoutS, host: [process.execPath, TESSERA_BIN, 'task-host'] })}\n`);
+    return new Promise((resolve, reject) => {
+      let backend: DaskBackend | null = null;
+      const ended = (why: string) => {
+        const e = new TesseraError('CLUSTER_FAILED', `the Dask sidecar ended (${why}): ${stderr.trim().split('\n').slice(-3).join(' / ') || 'no message'}`, `is \`distributed\` installed for ${python()} (set TESSERA_PYTHON to another), and the same version as the cluster's?`, { phase: 'run' });
+        if (!backend) reject(e);
+        else { backend.failure = e; backend.onEvent?.({ event: 'error', code: e.code, message: e.message, hint: e.hint }); }
+      };
+      child.on('error', (e) => reject(new TesseraError('CLUSTER_UNAVAILABLE', `cannot start ${python()} for the Dask sidecar: ${e.message}`, 'install Python with dask and distributed (Debian: apt-get install python3-distributed), or set TESSERA_PYTHON to a python3 that has them')));
+      child.on('close', (code) => ended(`exit ${code}`));
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        let e: SidecarEvent;
+        try { e = JSON.parse(line); } catch { return; }
+        if (backend) { backend.onEvent?.(e); return; }
+        if (e.event === 'connected') {
+          backend = new DaskBackend(child, { address: e.address as string, workers: e.workers as number, threads: e.threads as number, dashboard: e.dashboard as string });
+          resolve(backend);
+        } else if (e.event === 'error') {
+          reject(new TesseraError(e.code as string, e.message as string, e.hint as string));
+        }
+      });
+    });
+  }
+
+  async computeArrays(outputs: OutputRequest[], opts: ComputeOptions): Promise<ComputeResult> {
+    const big = outputs.find((o) => o.path);
+    if (big) throw new TesseraError('NOT_ON_CLUSTER', `output '${big.name}' is too large to return as values, and writing .npy files from a cluster's workers is not built yet`, 'reduce the output (e.g. a sum or a slice), or run the job without --cluster');
+    const graph = lowerArrays(outputs);
+    try {
+      const job = portableJob(`${process.pid}-${nextJob++}`, graph);
+      opts.onGraph?.(graph);
+      const run = await this.runJob(job, graph.tasks.map((t) => ({ key: t.key, layer: t.layer, kind: t.spec.kind })), opts);
+      const results: OutputResult[] = graph.outputs.map((o) => {
+        const ids = o.chunks.map((c) => {
+          const { header, data } = run.chunks.get(c.key)!;
+          return { id: native().putChunk({ dtype: header.dtype!, shape: header.shape!, data }), offset: c.offset, shape: c.shape };
+        });
+        try {
+          const flat = readValues(o.dtype, o.shape, ids);
+          if (o.shape.length === 0) return { name: o.name, kind: 'scalar', dtype: o.dtype, value: flat[0] };
+          return { name: o.name, kind: 'array', dtype: o.dtype, shape: o.shape, values: nest(flat, o.shape) };
+        } finally {
+          for (const c of ids) native().release(c.id);
+        }
+      });
+      const { chunks: _chunks, ...rest } = run;
+      return { ...rest, outputs: results, layers: graph.layers };
+    } finally {
+      for (const p of graph.programs) native().dropProgram(p);
+    }
+  }
+
+  /** Runs a portable job on the cluster; the task stream and memory become the engine's records, samples and events. */
+  private runJob(job: PortableJob, tasks: { key: string; layer: string; kind: string }[], opts: ComputeOptions) {
+    if (this.failure) throw this.failure;
+    const startedAt = Date.now();
+    const byKey = new Map(tasks.map((t) => [t.key, t]));
+    const layers: Record<string, { done: number; running: number; total: number }> = {};
+    for (const t of tasks) (layers[t.layer] ??= { done: 0, running: 0, total: 0 }).total++;
+    const records: TaskRecord[] = [];
+    const samples: MemorySample[] = [];
+    /** A lane per cluster worker thread, in the order they first ran a task of the job. */
+    const lanes = new Map<string, number>();
+    const lost: string[] = [];
+    let peakStore = 0, peakRss = 0;
+    const onAbort = () => this.child.stdin.write('cancel\n');
+    opts.signal?.addEventListener('abort', onAbort);
+    this.child.stdin.write(`${JSON.stringify({ job })}\n`);
+    return new Promise<{ chunks: Map<string, OutputChunk>; records: TaskRecord[]; samples: MemorySample[]; stats: RunStats & { lost_workers: number }; startedAt: number; workers: number }>((resolve, reject) => {
+      const finish = () => { this.onEvent = null; opts.signal?.removeEventListener('abort', onAbort); };
+      this.onEvent = (e) => {
+        switch (e.event) {
+          case 'tasks':
+            for (const r of e.records as { key: string; worker: string; thread: number; start: number; stop: number; nbytes: number }[]) {
+              const t = byKey.get(r.key);
+              if (!t) continue;
+              const lane = `${r.worker}#${r.thread}`;
+              if (!lanes.has(lane)) lanes.set(lane, lanes.size);
+              records.push({ key: r.key, layer: t.layer, kind: t.kind, worker: lanes.get(lane)!, ready: r.start * 1000, start: r.start * 1000, stop: r.stop * 1000, bytesIn: 0, bytesOut: r.nbytes });
+              layers[t.layer].done++;
+            }
+            opts.bus?.emit({ type: 'progress', progress: { done: records.length, total: tasks.length, running: 0, layers } });
+            break;
+          case 'memory': {
+            const workers = Object.values(e.workers as Record<string, { managed: number; process: number }>);
+            const store = workers.reduce((n, w) => n + w.managed, 0), rss = workers.reduce((n, w) => n + w.process, 0);
+            peakStore = Math.max(peakStore, store);
+            peakRss = Math.max(peakRss, rss);
+            const sample: MemorySample = { t: (e.t as number) * 1000, storeBytes: store, rssBytes: rss, mappedBytes: 0, perWorker: workers.map((w) => w.managed), limitBytes: null };
+            samples.push(sample);
+            opts.bus?.emit({ type: 'memory', sample });
+            break;
+          }
+          case 'lost':
+            lost.push(e.worker as string);
+            break;
+          case 'error':
+            finish();
+            reject(new TesseraError((e.code as string) ?? 'CLUSTER_FAILED', (e.message as string) ?? 'the job failed on the cluster', (e.hint as string) ?? '', { phase: 'run', task: e.task as string | undefined }));
+            break;
+          case 'done': {
+            finish();
+            const chunks = new Map<string, OutputChunk>();
+            for (const [key, v] of Object.entries(e.outputs as Record<string, { header: ChunkHeader; base64: string }>)) {
+              const buf = Buffer.from(v.base64, 'base64');
+              chunks.set(key, { header: v.header, data: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) });
+            }
+            resolve({
+              chunks, records, samples, startedAt, workers: Math.max(1, lanes.size),
+              stats: { tasks: tasks.length, wall_s: (Date.now() - startedAt) / 1000, peak_store_bytes: peakStore, peak_rss_bytes: peakRss, peak_mapped_bytes: 0, lost_workers: lost.length },
+            });
+            break;
+          }
+        }
+      };
+    });
+  }
+
+  computeDense(): Promise<DenseTables> { notOnCluster('tables'); }
+  computeTables(): never { notOnCluster('tables'); }
+  computeBags(): never { notOnCluster('bags'); }
+  computeDelayed(): never { notOnCluster('delayed calls'); }
+
+  /** Ends the sidecar (and a local cluster it started). */
+  async close(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((r) => this.child.once('close', r));
+    this.child.stdin.end();
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,241 @@
+"""Tessera's side of a Dask distributed cluster (ADR 0029).
+
+Started by the Tessera process that plans a job (dask-backend.ts), one per job, with
+Debian's or the user's python3 and the cluster's own `distributed`, for the life of a backend.
+It speaks JSON lines. The first line on stdin says where the cluster is and how to start a task
+host, {"address": "tcp://host:8786" | "local:N", "host": [argv]}; the sidecar connects (or
+starts a LocalCluster of N single-threaded worker processes, stopped when stdin ends) and says
+"connected" (the cluster's workers, threads and dashboard) or "error". Then each line
+{"job": <portable job>} runs a job, one at a time, and stdout carries its events, a JSON object
+a line: "tasks" (task-stream records as tasks finish), "memory" (per worker, from the
+scheduler's own metrics), "lost" (a worker that left mid-job: Dask reruns its tasks), then
+"done" with the output chunks (base64) or "error". A line "cancel" cancels the running job.
+
+Every Tessera task is one Dask task. The Dask worker that runs it hands it, with its input
+chunks, to a Tessera task host beside it (a `node ... task-host` process that a worker plugin
+starts once per worker and keeps), which runs it with Tessera's native kernels and returns the
+output chunk. Dask's scheduler decides placement, moves chunks between workers, retries the
+tasks of a lost worker and frees chunks nobody needs: no scheduler of Tessera's own sits
+between machines, and the data never passes through this process except for the outputs.
+"""
+import base64
+import json
+import queue
+import struct
+import subprocess
+import sys
+import threading
+import time
+
+from dask.delayed import Delayed
+from distributed import Client, LocalCluster, WorkerPlugin, get_worker, wait
+from distributed.diagnostics.task_stream import TaskStreamPlugin
+
+
+# How often the task stream and memory are read from the scheduler while a job runs.
+POLL_S = 0.2
+
+
+def emit(event, **data):
+    sys.stdout.write(json.dumps({"event": event, **data}) + "\n")
+    sys.stdout.flush()
+
+
+class TesseraTaskHost(WorkerPlugin):
+    """One Tessera task host per Dask worker, started on first use and stopped with the worker."""
+
+    name = "tessera-task-host"
+
+    def __init__(self, argv):
+        self.argv = argv
+
+    def setup(self, worker):
+        self.proc = None
+        self.lock = threading.Lock()
+        self.loaded = set()
+        self.req = 0
+
+    def teardown(self, worker):
+        if self.proc is not None:
+            self.proc.stdin.close()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+    def _read_exactly(self, n):
+        buf = bytearray()
+        while len(buf) < n:
+            piece = self.proc.stdout.read(n - len(buf))
+            if not piece:
+                raise RuntimeError("the Tessera task host ended (see the worker's log for why)")
+            buf += piece
+        return bytes(buf)
+
+    def _call(self, header, payloads=()):
+        self.req += 1
+        header = dict(header, req=self.req)
+        head = json.dumps(header).encode()
+        size = 4 + len(head) + sum(len(p) for p in payloads)
+        self.proc.stdin.write(struct.pack("<II", size, len(head)) + head)
+        for p in payloads:
+            self.proc.stdin.write(p)
+        self.proc.stdin.flush()
+        size, head_len = struct.unpack("<II", self._read_exactly(8))
+        body = self._read_exactly(size - 4)
+        reply = json.loads(body[:head_len])
+        if not reply.get("ok"):
+            err = reply.get("error", {})
+            raise RuntimeError("tessera-error " + json.dumps(err))
+        return reply, body[head_len:]
+
+    def run(self, job_id, job_text, key, inputs):
+        with self.lock:
+            if self.proc is None or self.proc.poll() is not None:
+                self.proc = subprocess.Popen(self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+                self.loaded = set()
+            if job_id not in self.loaded:
+                self._call({"op": "load"}, [job_text])
+                self.loaded.add(job_id)
+            reply, data = self._call({"op": "run", "job": job_id, "key": key, "inputs": [h for h, _ in inputs]}, [d for _, d in inputs])
+            return reply["out"], data
+
+
+def run_tessera_task(job_id, job_text, key, *inputs):
+    """A Dask task: Tessera's task `key` over its input chunks, on this worker's task host."""
+    return get_worker().plugins[TesseraTaskHost.name].run(job_id, job_text, key, inputs)
+
+
+def add_task_stream(dask_scheduler):
+    if TaskStreamPlugin.name not in dask_scheduler.plugins:
+        dask_scheduler.add_plugin(TaskStreamPlugin(dask_scheduler))
+
+
+def task_stream_since(dask_scheduler, index, prefix):
+    """The task stream's records after `index` for this job's keys, and the new index."""
+    plugin = dask_scheduler.plugins[TaskStreamPlugin.name]
+    count = plugin.index
+    fresh = list(plugin.buffer)[-(count - index):] if count > index else []
+    out = []
+    for msg in fresh:
+        key = msg.get("key")
+        if not isinstance(key, str) or not key.startswith(prefix):
+            continue
+        compute = [s for s in msg.get("startstops", ()) if s.get("action") == "compute"]
+        if not compute:
+            continue
+        out.append({"key": key[len(prefix):], "worker": msg.get("worker"), "thread": msg.get("thread"),
+                    "start": compute[0]["start"], "stop": compute[-1]["stop"], "nbytes": msg.get("nbytes", 0),
+                    "status": msg.get("status")})
+    return out, count
+
+
+def poll(dask_scheduler, index, prefix):
+    """One visit to the scheduler per poll: the job's new task-stream records and every worker's memory."""
+    records, index = task_stream_since(dask_scheduler, index, prefix)
+    return records, index, worker_memory(dask_scheduler)
+
+
+def worker_memory(dask_scheduler):
+    out = {}
+    for addr, ws in dask_scheduler.workers.items():
+        m = ws.memory
+        out[addr] = {"managed": m.managed_in_memory if hasattr(m, "managed_in_memory") else m.managed,
+                     "process": m.process, "host": ws.host, "name": str(ws.name), "threads": ws.nthreads,
+                     "limit": ws.memory_limit}
+    return out
+
+
+def run_job(client, job, host, cancelled):
+    prefix = f"tessera-{job['id']}-"
+    # The job goes to the workers as a literal of the graph (its JSON text: Dask does not look into
+    # a string for keys), fetched once by each worker that runs a task. A scattered future as the
+    # dependency of every task cost Dask ~150 ms more per job here.
+    job_key = prefix + "job"
+    dsk = {prefix + t["key"]: (run_tessera_task, job["id"], job_key, t["key"], *[prefix + d for d in t["deps"]]) for t in job["tasks"]}
+    dsk[job_key] = json.dumps(job).encode()
+    out_keys = [prefix + k for o in job["outputs"] for k in o["keys"]]
+    # One future for the outputs, through client.compute: the collect task holds them together.
+    dsk[prefix + "outputs"] = (list, out_keys)
+    futures = [client.compute(Delayed(prefix + "outputs", dsk))]
+    index = client.run_on_scheduler(lambda dask_scheduler: dask_scheduler.plugins[TaskStreamPlugin.name].index)
+    known = set(client.scheduler_info()["workers"])
+    while True:
+        if cancelled.is_set():
+            client.cancel(futures)
+            emit("error", code="CANCELLED", message="the job was cancelled", hint="")
+            return
+        try:
+            wait(futures, timeout=POLL_S)  # returns as soon as the job is done
+        except TimeoutError:
+            pass
+        done = all(f.done() for f in futures)
+        records, index, memory = client.run_on_scheduler(poll, index=index, prefix=prefix)
+        if records:
+            emit("tasks", records=records)
+        emit("memory", t=time.time(), workers=memory)
+        for lost in sorted(known - set(memory)):
+            emit("lost", worker=lost)
+        known = set(memory)
+        if done:
+            break
+    failed = [f for f in futures if f.status == "error"]
+    if failed:
+        text = str(failed[0].exception())
+        if text.startswith("tessera-error "):
+            emit("error", **json.loads(text[len("tessera-error "):]))
+        else:
+            emit("error", code="CLUSTER_TASK_FAILED", message=f"a task failed on the cluster: {text}",
+                 hint="see the Dask worker's log; the task hosts run `" + " ".join(host) + "`")
+        return
+    results = futures[0].result()
+    outputs = {key[len(prefix):]: {"header": header, "base64": base64.b64encode(data).decode()}
+               for key, (header, data) in zip(out_keys, results)}
+    emit("done", outputs=outputs)
+
+
+def main():
+    hello = json.loads(sys.stdin.readline())
+    address = hello["address"]
+    cluster = None
+    try:
+        if address.startswith("local:"):
+            cluster = LocalCluster(n_workers=int(address[6:]), threads_per_worker=1, processes=True,
+                                   dashboard_address="127.0.0.1:0", host="127.0.0.1")
+            client = Client(cluster, timeout=30)
+        else:
+            client = Client(address, timeout=hello.get("timeout", 5))
+    except (OSError, TimeoutError) as e:
+        emit("error", code="CLUSTER_UNREACHABLE", message=f"cannot reach the Dask scheduler at {address}: {e}",
+             hint="start it (`dask scheduler`) and its workers (`dask worker ADDRESS`), or check the address and port")
+        return 1
+    jobs = queue.Queue()
+    cancelled = threading.Event()
+
+    def read_stdin():
+        for line in sys.stdin:
+            if line.strip() == "cancel":
+                cancelled.set()
+            elif line.strip():
+                jobs.put(json.loads(line))
+        # The end of stdin: the Tessera process closed the backend or died. A running job is
+        # cancelled (its tasks would compute for nobody) and the sidecar ends.
+        cancelled.set()
+        jobs.put(None)
+    threading.Thread(target=read_stdin, daemon=True).start()
+    with client:
+        workers = client.scheduler_info()["workers"]
+        emit("connected", address=client.scheduler.address, workers=len(workers),
+             threads=sum(w["nthreads"] for w in workers.values()), dashboard=client.dashboard_link)
+        client.register_worker_plugin(TesseraTaskHost(hello["host"]), name=TesseraTaskHost.name)
+        client.run_on_scheduler(add_task_stream)
+        while (request := jobs.get()) is not None:
+            cancelled.clear()
+            run_job(client, request["job"], hello["host"], cancelled)
+    if cluster is not None:
+        cluster.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

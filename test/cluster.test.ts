@@ -1,0 +1,75 @@
+/**
+ * Jobs on a real Dask distributed cluster on loopback (issue #17, ADR 0029): a scheduler and two
+ * single-threaded workers from Debian's python3-distributed, started and stopped here. Every
+ * Tessera task runs as a Dask task in a Tessera task host beside its worker, so the numbers are
+ * the local engine's to the bit, and numpy's within 1e-12.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tessera } from './helpers/cli.js';
+import { expectClose } from './helpers/compare.js';
+import { type LoopbackCluster, startLoopbackCluster } from './helpers/dask-cluster.js';
+import { numpy, PY_TOJSON } from './helpers/numpy.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tessera-cluster-'));
+let cluster: LoopbackCluster;
+
+beforeAll(async () => { cluster = await startLoopbackCluster(2, '400MB'); }, 60_000);
+afterAll(async () => { await cluster?.stop(); });
+
+function job(name: string, spec: object): string {
+  const path = join(dir, `${name}.json`);
+  writeFileSync(path, JSON.stringify({ tessera: 1, ...spec }));
+  return path;
+}
+
+function runJson(args: string[]): { outputs: Record<string, { value?: unknown; values?: unknown }>; stats: Record<string, unknown> } {
+  const r = tessera(['run', ...args, '--json']);
+  if (r.status !== 0) throw new Error(`tessera ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+describe('a job on a Dask cluster', () => {
+  it('runs the seed job and outputs sharing intermediates, with the local engine\'s numbers to the bit', () => {
+    const spec = job('seed', {
+      datasets: { x: { random: 'uniform', shape: [4_000_000], seed: 7, chunks: [250_000] }, z: { random: 'normal', shape: [1000, 400], seed: 3, chunks: [100, 200] } },
+      outputs: { seed: 'sqrt(x ** 2).mean()', centred: '((z - z.mean()) ** 2).mean()', std: 'z.std()', col_max: 'z.max(axis=0)', argmax: 'z.argmax()' },
+    });
+    const local = runJson([spec]);
+    const onCluster = runJson([spec, '--cluster', cluster.address]);
+    expect(onCluster.outputs).toEqual(local.outputs);
+    expect(onCluster.stats.tasks).toBe(local.stats.tasks);
+    expect(onCluster.stats.cluster).toMatchObject({ address: cluster.address, workers: 2, threads: 2 });
+    expect(String((onCluster.stats.cluster as { dashboard: string }).dashboard)).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/status$/);
+  }, 120_000);
+
+  it('centres and scales the columns of a .npy file larger than a worker\'s memory limit, as numpy does', () => {
+    const path = join(dir, 'wide.npy');
+    numpy(`x = np.random.default_rng(5).standard_normal((60_000, 1_000)) * np.arange(1, 1001); np.save(${JSON.stringify(path)}, x); print(json.dumps(x.nbytes))`);
+    const spec = job('npy', { datasets: { x: { npy: path, chunks: [5_000, 1_000] } }, outputs: { col_std: '(x - x.mean(axis=0)).std(axis=0)', total: 'x.sum()' } });
+    const onCluster = runJson([spec, '--cluster', cluster.address]);
+    const expected = numpy<{ col_std: number[]; total: number }>(`${PY_TOJSON}\nx = np.load(${JSON.stringify(path)}, mmap_mode='r')\nprint(json.dumps({'col_std': tojson((x - x.mean(axis=0)).std(axis=0)), 'total': float(x.sum())}))`);
+    expectClose(onCluster.outputs.col_std.values, expected.col_std, 1e-12);
+    expectClose(onCluster.outputs.total.value, expected.total, 1e-9);
+    expect(runJson([spec]).outputs).toEqual(onCluster.outputs);
+  }, 180_000);
+
+  it('says within seconds that a scheduler cannot be reached, naming its address', () => {
+    const t0 = Date.now();
+    const r = tessera(['run', job('unreachable', { datasets: { x: { random: 'uniform', shape: [10], seed: 1 } }, outputs: { s: 'x.sum()' } }), '--cluster', 'tcp://127.0.0.1:9', '--json']);
+    expect(Date.now() - t0).toBeLessThan(20_000);
+    expect(r.status).toBe(2);
+    expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'CLUSTER_UNREACHABLE' });
+    expect(r.stderr).toContain('tcp://127.0.0.1:9');
+  }, 30_000);
+
+  it('refuses what does not run on a cluster yet, by name, and a malformed address', () => {
+    const bag = tessera(['run', job('bag', { datasets: { b: { sequence: [1, 2, 3], npartitions: 2 } }, outputs: { n: 'b.count()' } }), '--cluster', cluster.address, '--json']);
+    expect(JSON.parse(bag.stdout).error.code).toBe('NOT_ON_CLUSTER');
+    const bad = tessera(['run', job('addr', { datasets: { x: { random: 'uniform', shape: [10], seed: 1 } }, outputs: { s: 'x.sum()' } }), '--cluster', 'my-cluster', '--json']);
+    expect(bad.status).toBe(2);
+    expect(JSON.parse(bad.stdout).error.code).toBe('BAD_OPTION');
+  }, 60_000);
+});
