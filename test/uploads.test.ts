@@ -29,6 +29,13 @@ function npyBytes(values: number[]): Buffer {
   return readFileSync(path);
 }
 
+/** A .npy file's bytes of a numpy expression (a long array's values would not fit on python's command line). */
+function npyOf(expr: string): Buffer {
+  const path = join(tempDir(), 'v.npy');
+  numpy(`np.save(${JSON.stringify(path)}, ${expr})\nprint(0)`);
+  return readFileSync(path);
+}
+
 const uploadsOf = (dataDir: string) => (existsSync(join(dataDir, 'uploads')) ? readdirSync(join(dataDir, 'uploads')) : []);
 
 async function refusal(p: Promise<unknown>): Promise<TesseraError> {
@@ -137,6 +144,56 @@ describe('uploads', () => {
       await host.close();
     }
     expect(uploadsOf(dataDir)).toEqual([]);
+  });
+
+  it('takes one file dropped twice at once (both uploads in flight over HTTP) as one dataset, and two files of one name at once as two, each whole', async () => {
+    const dataDir = tempDir();
+    const service = new JobService(engine, { host: 'web', dataDir, baseDir: tempDir() });
+    const host = await startWebHost(service, { rendererDir: 'out/renderer' });
+    /** PUTs `bytes` as `name`: half the body at once, the rest when `go` resolves, so that several uploads are in flight together. */
+    const put = (name: string, bytes: Buffer, go: Promise<void>) => new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request({
+        host: '127.0.0.1', port: host.port, path: `/upload?name=${name}`, method: 'PUT',
+        headers: { Cookie: `tessera_token=${host.token}`, Origin: `http://127.0.0.1:${host.port}`, 'Content-Length': String(bytes.length) },
+      }, (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      const half = bytes.length >> 1;
+      req.write(bytes.subarray(0, half));
+      void go.then(() => req.end(bytes.subarray(half)));
+    });
+    /** Both uploads started and half sent, then both finished together. */
+    const together = async (a: Buffer, b: Buffer) => {
+      let go!: () => void;
+      const gate = new Promise<void>((r) => (go = r));
+      const answers = Promise.all([put('small.npy', a, gate), put('small.npy', b, gate)]);
+      await new Promise((r) => setTimeout(r, 100)); // both requests reach the host and start storing
+      go();
+      return (await answers).map((x) => { expect(x.status, x.body).toBe(200); return JSON.parse(x.body) as { name: string; path: string; shape: number[] }; });
+    };
+    try {
+      const bytes = npyOf('np.arange(20_000.0)');
+      const [p, q] = await together(bytes, bytes);
+      expect(q).toEqual(p);
+      expect(service.listDatasets().map((d) => d.name)).toEqual(['small']);
+      expect(uploadsOf(dataDir)).toHaveLength(1); // the second copy went
+      expect(readFileSync(p.path).equals(bytes)).toBe(true);
+
+      // Different bytes under one name, at once: two datasets, neither lost nor mixed with the other.
+      const other1 = npyOf('-np.arange(20_000.0)'), other2 = npyOf('np.arange(30_000.0) / 2');
+      const [r, s] = await together(other1, other2);
+      expect(new Set([p.name, r.name, s.name]).size).toBe(3);
+      expect([r.shape, s.shape]).toEqual([[20_000], [30_000]]);
+      expect(readFileSync(r.path).equals(other1)).toBe(true);
+      expect(readFileSync(s.path).equals(other2)).toBe(true);
+      expect(service.listDatasets().map((d) => d.name).sort()).toEqual(['small', 'small2', 'small3']);
+      expect(uploadsOf(dataDir)).toHaveLength(3);
+    } finally {
+      await host.close();
+    }
   });
 
   it('removes old uploads no kept job reads (and .part leftovers), keeps those a past job reads and recent ones', async () => {

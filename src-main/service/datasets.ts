@@ -69,6 +69,8 @@ export class Datasets {
 
   /** Uploaded files listed now, by their name and the SHA-256 of their bytes. */
   private readonly uploaded = new Map<string, Dataset>();
+  /** Uploads being inspected and added now, by the same key: a copy of one arriving meanwhile waits for it. */
+  private readonly adding = new Map<string, Promise<Dataset>>();
   /** Each upload's path on the host, and the name of the file the user dropped. */
   private readonly names = new Map<string, string>();
 
@@ -90,18 +92,36 @@ export class Datasets {
   /**
    * Stores an uploaded file in the data folder, then adds it; a file that cannot be read as a
    * dataset is not kept. The same bytes under the same name dropped again are the dataset listed
-   * already (the new copy goes), not a second one named "small2". `declaredBytes`: the request's Content-Length.
+   * already (the new copy goes), not a second one named "small2", also when both copies arrive at
+   * once. Other bytes under the same name are another dataset. `declaredBytes`: the request's Content-Length.
    */
   async addUpload(name: string, body: NodeJS.ReadableStream, declaredBytes: number | null = null): Promise<Dataset> {
     const { path, sha256 } = await this.uploads.receive(name, body, declaredBytes);
-    const again = this.uploaded.get(`${name}\0${sha256}`);
+    const key = `${name}\0${sha256}`;
+    // The same file dropped twice at once: its first copy is still being inspected, so `uploaded`
+    // does not list it yet. This copy waits for that one and is its dataset. If the first is
+    // refused, this one is tried on its own (the loop: a third copy then waits for this one).
+    for (let first = this.adding.get(key); first; first = this.adding.get(key)) {
+      const d = await first.catch(() => null);
+      if (d) {
+        await this.uploads.discard(path);
+        return d;
+      }
+    }
+    const again = this.uploaded.get(key);
     if (again && this.byName.get(again.name) === again) {
       await this.uploads.discard(path);
       return again;
     }
-    const d = await this.addStored(path, name);
-    this.uploaded.set(`${name}\0${sha256}`, d);
-    return d;
+    const adding = this.addStored(path, name);
+    this.adding.set(key, adding);
+    try {
+      const d = await adding;
+      this.uploaded.set(key, d);
+      return d;
+    } finally {
+      if (this.adding.get(key) === adding) this.adding.delete(key);
+    }
   }
 
   /**
