@@ -1,8 +1,9 @@
 /**
  * The window as a dashboard (issue #16), end to end in Debian's Chromium against the real web
  * host and engine: the favicon (no request of the page fails), the keyboard (Ctrl+Enter runs,
- * Esc cancels), and progress that tells running from queued tasks and estimates the time left
- * only while a job runs.
+ * Esc cancels), progress that tells running from queued tasks and estimates the time left only
+ * while a job runs, and panels the user rearranges (dragged by their titles or moved by their
+ * buttons), kept over a reload.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,6 +53,29 @@ async function fillJob(p: Page, job: { datasets: object; outputs: readonly (read
     await p.getByTestId(`output-name-${i}`).fill(name);
     await p.getByTestId(`output-expr-${i}`).fill(expr);
   }
+}
+
+/** The panels' order, column by column, as the page shows them. */
+function panelOrder(p: Page): Promise<Record<string, string[]>> {
+  return p.evaluate(() => Object.fromEntries([...document.querySelectorAll<HTMLElement>('[data-column]')]
+    .map((c) => [c.dataset.column, [...c.querySelectorAll<HTMLElement>(':scope > [data-panel]')].map((x) => x.dataset.panel)])));
+}
+
+const DEFAULT_ORDER = { edit: ['datasets', 'job', 'progress', 'results', 'profile'], watch: ['timeline', 'memory', 'chunks', 'graph'] };
+
+/** Drags panel `id` by its title onto the upper part of panel `onto`'s place, checking the drop indicator shows on the way. */
+async function dragPanel(p: Page, id: string, onto: string): Promise<void> {
+  const title = p.locator(`[data-panel="${id}"] > .panel > h2`).first();
+  await title.scrollIntoViewIfNeeded();
+  const from = (await title.boundingBox())!;
+  await p.mouse.move(from.x + 30, from.y + from.height / 2);
+  await p.mouse.down();
+  await p.mouse.move(from.x + 40, from.y + from.height / 2 + 10, { steps: 3 });
+  const to = (await p.locator(`[data-panel="${onto}"]`).boundingBox())!;
+  await p.mouse.move(to.x + to.width / 2, to.y + Math.min(20, to.height / 4), { steps: 8 });
+  await expect.poll(async () => p.getByTestId('drop-indicator').count()).toBe(1);
+  await p.mouse.up();
+  expect(await p.getByTestId('drop-indicator').count()).toBe(0);
 }
 
 describe.skipIf(!hasChromium())('the window as a dashboard', () => {
@@ -274,5 +298,69 @@ describe.skipIf(!hasChromium())('the window as a dashboard', () => {
     const after = (await page.getByTestId('progress').textContent())!;
     expect(after).toContain('cancelled');
     expect(after).not.toMatch(/left|queued|running/);
+  });
+  it('moves panels: dragged by their titles within and across the columns, or by their buttons; the order survives a reload and resets', async () => {
+    await page.setViewportSize({ width: 2560, height: 1440 });
+    expect(await panelOrder(page)).toEqual(DEFAULT_ORDER);
+    expect(await page.getByTestId('reset-layout').isDisabled()).toBe(true);
+    // The job's editor folded: a panel that moves keeps its state (it is moved, not built again).
+    if (await page.getByTestId('editor-summary').count() === 0) await page.getByTestId('editor-toggle').click();
+    // Across: the timeline onto the results' place, in the other column.
+    await dragPanel(page, 'timeline', 'results');
+    expect(await panelOrder(page)).toEqual({ edit: ['datasets', 'job', 'progress', 'timeline', 'results', 'profile'], watch: ['memory', 'chunks', 'graph'] });
+    // Within a column: the graph onto the memory's place.
+    await dragPanel(page, 'graph', 'memory');
+    expect(await panelOrder(page)).toEqual({ edit: ['datasets', 'job', 'progress', 'timeline', 'results', 'profile'], watch: ['graph', 'memory', 'chunks'] });
+    // The job across by its title, folded still.
+    await dragPanel(page, 'job', 'chunks');
+    expect(await panelOrder(page)).toEqual({ edit: ['datasets', 'progress', 'timeline', 'results', 'profile'], watch: ['graph', 'memory', 'job', 'chunks'] });
+    expect(await page.getByTestId('editor-summary').count()).toBe(1);
+    // A drag cancelled with Esc moves nothing (and cancels no job).
+    const title = (await page.locator('[data-panel="memory"] > .panel > h2').boundingBox())!;
+    await page.mouse.move(title.x + 30, title.y + 8);
+    await page.mouse.down();
+    await page.mouse.move(title.x + 30, title.y + 300, { steps: 5 });
+    await page.keyboard.press('Escape');
+    await page.mouse.up();
+    expect((await panelOrder(page)).watch).toEqual(['graph', 'memory', 'job', 'chunks']);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(2560);
+    await page.screenshot({ path: join(SHOTS, 'dashboard-moved-2560.png') });
+
+    // Without dragging: the title bar's buttons, which show on focus and keep it on the moved panel.
+    const down = page.getByTestId('move-down-datasets');
+    await down.focus();
+    await expect.poll(async () => Number(await down.evaluate((b) => getComputedStyle(b.parentElement!).opacity))).toBe(1);
+    expect(await down.getAttribute('aria-label')).toBe('move Datasets down');
+    await page.keyboard.press('Enter');
+    expect((await panelOrder(page)).edit).toEqual(['progress', 'datasets', 'timeline', 'results', 'profile']);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('move-down-datasets');
+    await page.getByTestId('move-across-progress').click();
+    await page.getByTestId('move-up-chunks').click();
+    const moved = { edit: ['datasets', 'timeline', 'results', 'profile'], watch: ['progress', 'graph', 'memory', 'chunks', 'job'] };
+    expect(await panelOrder(page)).toEqual(moved);
+
+    // One column at 1280 x 800: the same order, a drag there too, nothing wider than the window.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await dragPanel(page, 'results', 'datasets');
+    moved.edit = ['results', 'datasets', 'timeline', 'profile'];
+    expect(await panelOrder(page)).toEqual(moved);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(1280);
+
+    // Kept over a reload.
+    expect(JSON.parse((await page.evaluate(() => localStorage.getItem('tessera.layout.v1')))!)).toEqual(moved);
+    await page.reload();
+    await page.getByTestId('host').waitFor();
+    expect(await panelOrder(page)).toEqual(moved);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(1280);
+
+    // Reset: the first order, nothing kept.
+    await page.getByTestId('reset-layout').click();
+    expect(await panelOrder(page)).toEqual(DEFAULT_ORDER);
+    expect(await page.evaluate(() => localStorage.getItem('tessera.layout.v1'))).toBeNull();
+    expect(await page.getByTestId('reset-layout').isDisabled()).toBe(true);
+    await page.reload();
+    await page.getByTestId('host').waitFor();
+    expect(await panelOrder(page)).toEqual(DEFAULT_ORDER);
   });
 });
