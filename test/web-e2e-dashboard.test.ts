@@ -3,7 +3,8 @@
  * host and engine: the favicon (no request of the page fails), the keyboard (Ctrl+Enter runs,
  * Esc cancels), progress that tells running from queued tasks and estimates the time left only
  * while a job runs, and panels the user rearranges (dragged by their titles or moved by their
- * buttons), kept over a reload.
+ * buttons), kept over a reload; both colour schemes readable throughout (no light box in the
+ * dark one, text that stands out from its background).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { Engine } from '../dist/src-main/engine/engine.js';
 import { JobService } from '../dist/src-main/service/job-service.js';
 import { startWebHost, type WebHost } from '../dist/src-main/hosts/web/server.js';
 import { hasChromium, launchChromium } from './helpers/browser.js';
+import { auditColours } from './helpers/colours.js';
 import { tempDir } from './helpers/engine.js';
 import { numpy } from './helpers/numpy.js';
 
@@ -299,6 +301,60 @@ describe.skipIf(!hasChromium())('the window as a dashboard', () => {
     expect(after).toContain('cancelled');
     expect(after).not.toMatch(/left|queued|running/);
   });
+  for (const scheme of ['dark', 'light'] as const) {
+    it(`reads in the ${scheme} scheme: ${scheme === 'dark' ? 'no panel, notice, button or table is light; ' : ''}every text, the error banner's too, at 4.5:1 or more`, async () => {
+      const p = await browser.newPage({ colorScheme: scheme, viewport: { width: 1280, height: 800 } });
+      try {
+        await p.goto(host.url);
+        await p.getByTestId('host').waitFor();
+        // What each panel shows when in use: dropped datasets (a table's preview, a file refused), a
+        // finished job (history, progress, results), a table output sorted by a column.
+        await p.getByTestId('drop-zone').evaluate((zone) => {
+          const dt = new DataTransfer();
+          dt.items.add(new File(['city,n,x\nOslo,1,2.5\nBergen,,3\n'], 'towns.csv'));
+          dt.items.add(new File(['not numpy'], 'broken.npy'));
+          zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+        });
+        await p.getByTestId('dataset-towns').waitFor();
+        await p.getByTestId('drop-zone').locator('xpath=..').locator('.error').waitFor();
+        await p.getByTestId('sample-stats').click();
+        await p.getByTestId('run').click();
+        await p.getByTestId('stats').waitFor({ timeout: 60_000 });
+        await p.getByTestId('sample-timeseries').click();
+        await p.getByTestId('run').click();
+        await p.getByTestId('stats').waitFor({ timeout: 60_000 });
+        await p.locator('.cells th').first().click();
+        await p.locator('.cells th.sorted').waitFor();
+        await p.getByTestId('drop-zone').dispatchEvent('dragover'); // the drop zone as a file is dragged over it
+        const limits = { maxBackground: scheme === 'dark' ? 0.2 : 1, minContrast: 4.5 };
+        const done = await auditColours(p, limits);
+        await p.screenshot({ path: join(SHOTS, `colours-${scheme}-done.png`), fullPage: true });
+        expect(done).toEqual({ lightBackgrounds: [], lowContrast: [] });
+        if (scheme === 'dark') {
+          expect((await auditColours(p, limits, '.panel')).lightBackgrounds).toEqual([]); // the panels themselves, as the check's own witness
+          expect(await p.locator('.panel').count()).toBeGreaterThan(8);
+        }
+
+        // Errors: the banner by the Run button and Results' notice, then a dataset's mark in the editor.
+        await p.getByTestId('sample-stats').click();
+        await p.getByTestId('output-expr-1').fill('z.stdd(ddof=1)');
+        await p.getByTestId('run').click();
+        await p.getByTestId('run-error').waitFor();
+        const banner = await auditColours(p, { maxBackground: limits.maxBackground, minContrast: 7 }, '[data-testid="run-error"]');
+        expect(banner, 'the error banner: AAA contrast').toEqual({ lightBackgrounds: [], lowContrast: [] });
+        expect(await auditColours(p, limits)).toEqual({ lightBackgrounds: [], lowContrast: [] });
+        await p.getByTestId('datasets').fill(JSON.stringify({ z: { npy: 'no-such-file.npy' } }));
+        await p.getByTestId('output-expr-1').fill('z.std(ddof=1)');
+        await p.getByTestId('run').click();
+        await p.getByTestId('dataset-error-mark').waitFor();
+        expect(await auditColours(p, limits)).toEqual({ lightBackgrounds: [], lowContrast: [] });
+        await p.screenshot({ path: join(SHOTS, `colours-${scheme}-errors.png`), fullPage: true });
+      } finally {
+        await p.close();
+      }
+    });
+  }
+
   it('moves panels: dragged by their titles within and across the columns, or by their buttons; the order survives a reload and resets', async () => {
     await page.setViewportSize({ width: 2560, height: 1440 });
     expect(await panelOrder(page)).toEqual(DEFAULT_ORDER);
