@@ -4,7 +4,7 @@
  * Tessera task runs as a Dask task in a Tessera task host beside its worker, so the numbers are
  * the local engine's to the bit, and numpy's within 1e-12.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,9 +38,14 @@ describe('a job on a Dask cluster', () => {
       outputs: { seed: 'sqrt(x ** 2).mean()', centred: '((z - z.mean()) ** 2).mean()', std: 'z.std()', col_max: 'z.max(axis=0)', argmax: 'z.argmax()' },
     });
     const local = runJson([spec]);
-    const onCluster = runJson([spec, '--cluster', cluster.address]);
+    const trace = join(dir, 'seed-trace.json');
+    const onCluster = runJson([spec, '--cluster', cluster.address, '--trace', trace]);
     expect(onCluster.outputs).toEqual(local.outputs);
     expect(onCluster.stats.tasks).toBe(local.stats.tasks);
+    // Every task's run came back from the workers, on a lane per worker thread.
+    const events = (JSON.parse(readFileSync(trace, 'utf8')) as { traceEvents: { ph: string; name: string; tid: number }[] }).traceEvents.filter((e) => e.ph === 'X');
+    expect(new Set(events.map((e) => e.name)).size).toBe(onCluster.stats.tasks);
+    expect(new Set(events.map((e) => e.tid))).toEqual(new Set([0, 1]));
     expect(onCluster.stats.cluster).toMatchObject({ address: cluster.address, workers: 2, threads: 2 });
     expect(String((onCluster.stats.cluster as { dashboard: string }).dashboard)).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/status$/);
   }, 120_000);

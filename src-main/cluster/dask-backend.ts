@@ -1,11 +1,11 @@
 /**
  * The Backend of a Dask distributed cluster (ADR 0029): a job's array graph, lowered here exactly
- * as for this machine, runs task by task on the cluster. A Python sidecar (dask_sidecar.py, on the
- * cluster's own `distributed`) submits one Dask task per Tessera task; each runs in a Tessera task
- * host beside its Dask worker (task-host.ts) with Tessera's native kernels, so results are the
- * local engine's to the bit. The sidecar streams the cluster's task stream and per-worker memory
- * back as it runs; they become the engine's own events and records, so every host reads a cluster
- * run as it reads a local one.
+ * as for this machine, runs on the cluster. A Python sidecar (dask_sidecar.py, on the cluster's own
+ * `distributed`) submits one Dask task per group of Tessera tasks (task-groups.ts); each runs in a
+ * Tessera task host beside its Dask worker (task-host.ts) with Tessera's native kernels, so
+ * results are the local engine's to the bit. The sidecar streams when each task ran, by worker
+ * thread, and per-worker memory back as the job runs; they become the engine's own records and
+ * events, so every host reads a cluster run as it reads a local one.
  *
  * One sidecar serves the backend's jobs, one at a time: `local:N` makes it start a LocalCluster of
  * N single-threaded worker processes, stopped when the backend closes.
@@ -142,13 +142,15 @@ export class DaskBackend implements Backend {
       this.onEvent = (e) => {
         switch (e.event) {
           case 'tasks':
-            for (const r of e.records as { key: string; worker: string; thread: number; start: number; stop: number; nbytes: number }[]) {
-              const t = byKey.get(r.key);
-              if (!t) continue;
-              const lane = `${r.worker}#${r.thread}`;
+            for (const g of e.groups as { worker: string; thread: number; times: [string, number, number][]; nbytes: number }[]) {
+              const lane = `${g.worker}#${g.thread}`;
               if (!lanes.has(lane)) lanes.set(lane, lanes.size);
-              records.push({ key: r.key, layer: t.layer, kind: t.kind, worker: lanes.get(lane)!, ready: r.start * 1000, start: r.start * 1000, stop: r.stop * 1000, bytesIn: 0, bytesOut: r.nbytes });
-              layers[t.layer].done++;
+              for (const [key, start, stop] of g.times) {
+                const t = byKey.get(key);
+                if (!t) continue;
+                records.push({ key, layer: t.layer, kind: t.kind, worker: lanes.get(lane)!, ready: start, start, stop, bytesIn: 0, bytesOut: key === g.times[g.times.length - 1][0] ? g.nbytes : 0 });
+                layers[t.layer].done++;
+              }
             }
             opts.bus?.emit({ type: 'progress', progress: { done: records.length, total: tasks.length, running: 0, layers } });
             break;

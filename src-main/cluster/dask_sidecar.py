@@ -7,14 +7,14 @@ host, {"address": "tcp://host:8786" | "local:N", "host": [argv]}; the sidecar co
 starts a LocalCluster of N single-threaded worker processes, stopped when stdin ends) and says
 "connected" (the cluster's workers, threads and dashboard) or "error". Then each line
 {"job": <portable job>} runs a job, one at a time, and stdout carries its events, a JSON object
-a line: "tasks" (task-stream records as tasks finish), "memory" (per worker, from the
+a line: "tasks" (when each task ran, by worker and thread, as its group finishes), "memory" (per worker, from the
 scheduler's own metrics), "lost" (a worker that left mid-job: Dask reruns its tasks), then
 "done" with the output chunks (base64) or "error". A line "cancel" cancels the running job.
 
-Every Tessera task is one Dask task. The Dask worker that runs it hands it, with its input
-chunks, to a Tessera task host beside it (a `node ... task-host` process that a worker plugin
-starts once per worker and keeps), which runs it with Tessera's native kernels and returns the
-output chunk. Dask's scheduler decides placement, moves chunks between workers, retries the
+Each group of Tessera tasks (a task and the source tasks only it reads: task-groups.ts) is one
+Dask task. The Dask worker that runs it hands it, with its input chunks, to a Tessera task host
+beside it (a `node ... task-host` process that a worker plugin starts once per worker and
+keeps), which runs it with Tessera's native kernels and returns its chunk. Dask's scheduler decides placement, moves chunks between workers, retries the
 tasks of a lost worker and frees chunks nobody needs: no scheduler of Tessera's own sits
 between machines, and the data never passes through this process except for the outputs.
 """
@@ -28,8 +28,7 @@ import threading
 import time
 
 from dask.delayed import Delayed
-from distributed import Client, LocalCluster, WorkerPlugin, get_worker, wait
-from distributed.diagnostics.task_stream import TaskStreamPlugin
+from distributed import Client, LocalCluster, WorkerPlugin, get_client, get_worker, wait
 
 
 # How often the task stream and memory are read from the scheduler while a job runs.
@@ -53,6 +52,7 @@ class TesseraTaskHost(WorkerPlugin):
         self.proc = None
         self.lock = threading.Lock()
         self.loaded = set()
+        self.jobs = {}  # job id -> the job's JSON text, sent ahead by the sidecar (offer_job)
         self.req = 0
 
     def teardown(self, worker):
@@ -89,51 +89,65 @@ class TesseraTaskHost(WorkerPlugin):
             raise RuntimeError("tessera-error " + json.dumps(err))
         return reply, body[head_len:]
 
-    def run(self, job_id, job_text, key, inputs):
+    def job_text(self, job_id):
+        """The job's JSON: sent ahead to every worker; a worker that joined since asks the scheduler."""
+        if job_id not in self.jobs:
+            self.jobs[job_id] = get_client().run_on_scheduler(job_on_scheduler, job_id=job_id)
+        return self.jobs[job_id]
+
+    def forget(self, job_id):
+        with self.lock:
+            self.jobs.pop(job_id, None)
+            if job_id in self.loaded and self.proc is not None and self.proc.poll() is None:
+                self._call({"op": "drop", "job": job_id})
+            self.loaded.discard(job_id)
+
+    def run(self, job_id, key, inputs):
         with self.lock:
             if self.proc is None or self.proc.poll() is not None:
                 self.proc = subprocess.Popen(self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
                 self.loaded = set()
             if job_id not in self.loaded:
-                self._call({"op": "load"}, [job_text])
+                self._call({"op": "load"}, [self.job_text(job_id)])
                 self.loaded.add(job_id)
             reply, data = self._call({"op": "run", "job": job_id, "key": key, "inputs": [h for h, _ in inputs]}, [d for _, d in inputs])
-            return reply["out"], data
+            return reply, data
 
 
-def run_tessera_task(job_id, job_text, key, *inputs):
-    """A Dask task: Tessera's task `key` over its input chunks, on this worker's task host."""
-    return get_worker().plugins[TesseraTaskHost.name].run(job_id, job_text, key, inputs)
+def run_tessera_group(job_id, key, *inputs):
+    """A Dask task: Tessera's task group `key` over its input chunks, on this worker's task host.
+    When each of its tasks ran goes to the scheduler as an event of the job's topic."""
+    worker = get_worker()
+    reply, data = worker.plugins[TesseraTaskHost.name].run(job_id, key, inputs)
+    worker.log_event(f"tessera-{job_id}", {"worker": worker.address, "thread": threading.get_ident(), "times": reply["times"], "nbytes": len(data)})
+    return reply["out"], data
 
 
-def add_task_stream(dask_scheduler):
-    if TaskStreamPlugin.name not in dask_scheduler.plugins:
-        dask_scheduler.add_plugin(TaskStreamPlugin(dask_scheduler))
+def offer_job(dask_worker, job_id, text):
+    dask_worker.plugins[TesseraTaskHost.name].jobs[job_id] = text
 
 
-def task_stream_since(dask_scheduler, index, prefix):
-    """The task stream's records after `index` for this job's keys, and the new index."""
-    plugin = dask_scheduler.plugins[TaskStreamPlugin.name]
-    count = plugin.index
-    fresh = list(plugin.buffer)[-(count - index):] if count > index else []
-    out = []
-    for msg in fresh:
-        key = msg.get("key")
-        if not isinstance(key, str) or not key.startswith(prefix):
-            continue
-        compute = [s for s in msg.get("startstops", ()) if s.get("action") == "compute"]
-        if not compute:
-            continue
-        out.append({"key": key[len(prefix):], "worker": msg.get("worker"), "thread": msg.get("thread"),
-                    "start": compute[0]["start"], "stop": compute[-1]["stop"], "nbytes": msg.get("nbytes", 0),
-                    "status": msg.get("status")})
-    return out, count
+def forget_job(dask_worker, job_id):
+    dask_worker.plugins[TesseraTaskHost.name].forget(job_id)
 
 
-def poll(dask_scheduler, index, prefix):
-    """One visit to the scheduler per poll: the job's new task-stream records and every worker's memory."""
-    records, index = task_stream_since(dask_scheduler, index, prefix)
-    return records, index, worker_memory(dask_scheduler)
+def keep_job_on_scheduler(dask_scheduler, job_id, text):
+    if not hasattr(dask_scheduler, "tessera_jobs"):
+        dask_scheduler.tessera_jobs = {}
+    if text is None:
+        dask_scheduler.tessera_jobs.pop(job_id, None)
+    else:
+        dask_scheduler.tessera_jobs[job_id] = text
+
+
+def job_on_scheduler(dask_scheduler, job_id):
+    return dask_scheduler.tessera_jobs[job_id]
+
+
+def poll(dask_scheduler, topic, seen):
+    """One visit to the scheduler per poll: the job's task events after the first `seen`, and every worker's memory."""
+    events = [msg for _, msg in list(dask_scheduler.events.get(topic, ()))[seen:]]
+    return events, worker_memory(dask_scheduler)
 
 
 def worker_memory(dask_scheduler):
@@ -148,17 +162,19 @@ def worker_memory(dask_scheduler):
 
 def run_job(client, job, host, cancelled):
     prefix = f"tessera-{job['id']}-"
-    # The job goes to the workers as a literal of the graph (its JSON text: Dask does not look into
-    # a string for keys), fetched once by each worker that runs a task. A scattered future as the
-    # dependency of every task cost Dask ~150 ms more per job here.
-    job_key = prefix + "job"
-    dsk = {prefix + t["key"]: (run_tessera_task, job["id"], job_key, t["key"], *[prefix + d for d in t["deps"]]) for t in job["tasks"]}
-    dsk[job_key] = json.dumps(job).encode()
+    # The job goes to every worker ahead of its tasks, and is kept on the scheduler for a worker
+    # that joins later. It is no dependency of the tasks: Dask would run them all where it lies
+    # (a literal of the graph), or spend ~150 ms a job on it (a scattered future).
+    text = json.dumps(job).encode()
+    client.run_on_scheduler(keep_job_on_scheduler, job_id=job["id"], text=text)
+    client.run(offer_job, job_id=job["id"], text=text)
+    dsk = {prefix + g["key"]: (run_tessera_group, job["id"], g["key"], *[prefix + d for d in g["inputs"]]) for g in job["groups"]}
+    topic = f"tessera-{job['id']}"
     out_keys = [prefix + k for o in job["outputs"] for k in o["keys"]]
     # One future for the outputs, through client.compute: the collect task holds them together.
     dsk[prefix + "outputs"] = (list, out_keys)
     futures = [client.compute(Delayed(prefix + "outputs", dsk))]
-    index = client.run_on_scheduler(lambda dask_scheduler: dask_scheduler.plugins[TaskStreamPlugin.name].index)
+    seen = 0
     known = set(client.scheduler_info()["workers"])
     while True:
         if cancelled.is_set():
@@ -170,9 +186,10 @@ def run_job(client, job, host, cancelled):
         except TimeoutError:
             pass
         done = all(f.done() for f in futures)
-        records, index, memory = client.run_on_scheduler(poll, index=index, prefix=prefix)
-        if records:
-            emit("tasks", records=records)
+        events, memory = client.run_on_scheduler(poll, topic=topic, seen=seen)
+        seen += len(events)
+        if events:
+            emit("tasks", groups=events)
         emit("memory", t=time.time(), workers=memory)
         for lost in sorted(known - set(memory)):
             emit("lost", worker=lost)
@@ -228,10 +245,15 @@ def main():
         emit("connected", address=client.scheduler.address, workers=len(workers),
              threads=sum(w["nthreads"] for w in workers.values()), dashboard=client.dashboard_link)
         client.register_worker_plugin(TesseraTaskHost(hello["host"]), name=TesseraTaskHost.name)
-        client.run_on_scheduler(add_task_stream)
         while (request := jobs.get()) is not None:
             cancelled.clear()
-            run_job(client, request["job"], hello["host"], cancelled)
+            job_id = request["job"]["id"]
+            try:
+                run_job(client, request["job"], hello["host"], cancelled)
+            finally:
+                # After the job's answer has gone out: the job's programs and text go from the workers.
+                client.run(forget_job, job_id=job_id)
+                client.run_on_scheduler(keep_job_on_scheduler, job_id=job_id, text=None)
     if cluster is not None:
         cluster.close()
     return 0

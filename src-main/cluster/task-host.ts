@@ -2,9 +2,10 @@
  * A cluster worker's Tessera: the process a Dask worker starts beside itself (the sidecar's worker
  * plugin) to run Tessera's tasks with Tessera's native kernels. A job arrives once (`load`: its
  * portable form, portable-job.ts): its programs are registered here and its tasks encoded as the
- * engine encodes them. Then each `run` names a task and brings its input chunks; the task runs on
- * this thread over them and its output chunk goes back. Nothing stays in the store between tasks:
- * Dask holds the chunks, moves them between workers and decides what runs where.
+ * engine encodes them. Then each `run` names a group of tasks (task-groups.ts) and brings its
+ * input chunks; the group's tasks run on this thread and its chunk goes back, with when each task
+ * ran. Nothing stays in the store between groups: Dask holds the chunks, moves them between
+ * workers and decides what runs where.
  */
 import '../collections/array/kinds/index.js';
 import type { ArrayTaskSpec } from '../collections/array/kinds/index.js';
@@ -12,12 +13,18 @@ import { toTesseraError } from '../engine/errors.js';
 import { encodeJob, JobRunner } from '../engine/executor.js';
 import { type DTypeName, native } from '../native/addon.js';
 import { encodeFrame, FrameReader } from './frames.js';
-import type { PortableJob } from './portable-job.js';
+import type { PortableJob, PortableTask } from './portable-job.js';
+import type { TaskGroup } from './task-groups.js';
 
 /** A chunk as it crosses the pipe: an array (dtype, shape) or a payload of bytes, and its length. */
 export interface ChunkHeader { layout: 'dense' | 'bytes'; dtype?: DTypeName; shape?: number[]; bytes: number }
 
-interface LoadedJob { runner: JobRunner; index: Map<string, number>; programs: number[] }
+interface LoadedJob { runner: JobRunner; tasks: PortableTask[]; groups: Map<string, TaskGroup>; programs: number[] }
+
+/** When each task of a group ran: its key, start and stop (epoch ms). */
+export type TaskTimes = [key: string, start: number, stop: number][];
+
+const now = () => performance.timeOrigin + performance.now();
 
 /** The owner of every chunk this process makes: they live only while a task runs. */
 const OWNER = 1;
@@ -30,29 +37,49 @@ export class TaskHost {
     const ids = new Map<number, number>();
     for (const [id, spec] of Object.entries(job.programs)) ids.set(Number(id), native().registerProgram(spec));
     const specs = job.tasks.map((t): ArrayTaskSpec => ('program' in t.spec ? { ...t.spec, program: ids.get(t.spec.program)! } : t.spec));
-    this.jobs.set(job.id, { runner: new JobRunner(encodeJob(specs, OWNER)), index: new Map(job.tasks.map((t, i) => [t.key, i])), programs: [...ids.values()] });
+    this.jobs.set(job.id, { runner: new JobRunner(encodeJob(specs, OWNER)), tasks: job.tasks, groups: new Map(job.groups.map((g) => [g.key, g])), programs: [...ids.values()] });
   }
 
-  /** Runs one task over its input chunks (in the order of its deps); returns its output chunk. */
-  run(jobId: string, key: string, inputs: { header: ChunkHeader; data: Uint8Array }[]): { header: ChunkHeader; data: Uint8Array } {
+  /**
+   * Runs one group over its input chunks (in the order of the group's inputs): its tasks in order,
+   * the chunks between them kept here; returns the group's chunk and when each task ran.
+   */
+  run(jobId: string, key: string, inputs: { header: ChunkHeader; data: Uint8Array }[]): { header: ChunkHeader; data: Uint8Array; times: TaskTimes } {
     const job = this.jobs.get(jobId);
     if (!job) throw new Error(`job ${jobId} is not loaded in this task host`);
-    const i = job.index.get(key);
-    if (i === undefined) throw new Error(`job ${jobId} has no task ${key}`);
-    const ids = inputs.map(({ header, data }) => (header.layout === 'bytes' ? native().putBytes(OWNER, data) : native().putChunk({ dtype: header.dtype!, shape: header.shape!, data, owner: OWNER })));
+    const group = job.groups.get(key);
+    if (!group) throw new Error(`job ${jobId} has no task group ${key}`);
+    const chunks = new Map<string, number>();
     try {
-      const out = job.runner.run(i, Float64Array.from(ids));
-      if (out instanceof Promise) throw new Error(`task ${key} runs JS, which task hosts do not run`);
-      const chunk = out[0];
-      ids.push(chunk);
+      group.inputs.forEach((k, i) => {
+        const { header, data } = inputs[i];
+        chunks.set(k, header.layout === 'bytes' ? native().putBytes(OWNER, data) : native().putChunk({ dtype: header.dtype!, shape: header.shape!, data, owner: OWNER }));
+      });
+      const times: TaskTimes = [];
+      for (const m of group.members) {
+        const task = job.tasks[m];
+        const start = now();
+        let out: Float64Array | Promise<Float64Array>;
+        try {
+          out = job.runner.run(m, Float64Array.from(task.deps, (d) => chunks.get(d)!));
+        } catch (e) {
+          const err = toTesseraError(e, { phase: 'run' });
+          err.task ??= task.key;
+          throw err;
+        }
+        if (out instanceof Promise) throw new Error(`task ${task.key} runs JS, which task hosts do not run`);
+        chunks.set(task.key, out[0]);
+        times.push([task.key, start, now()]);
+      }
+      const chunk = chunks.get(key)!;
       if (native().chunkLayout(chunk) === 'bytes') {
         const data = native().getBytes(chunk);
-        return { header: { layout: 'bytes', bytes: data.byteLength }, data };
+        return { header: { layout: 'bytes', bytes: data.byteLength }, data, times };
       }
       const c = native().readChunk(chunk);
-      return { header: { layout: 'dense', dtype: c.dtype, shape: c.shape, bytes: c.data.byteLength }, data: new Uint8Array(c.data) };
+      return { header: { layout: 'dense', dtype: c.dtype, shape: c.shape, bytes: c.data.byteLength }, data: new Uint8Array(c.data), times };
     } finally {
-      for (const id of ids) native().release(id);
+      for (const id of chunks.values()) native().release(id);
     }
   }
 
@@ -67,9 +94,9 @@ export class TaskHost {
 
 /**
  * Serves frames from `input` to `output` until the input ends (the Dask worker closed the pipe or
- * died): `load` with the portable job's JSON as payload, `run` {job, key, inputs: ChunkHeader[]} with the inputs' bytes as payload,
- * `drop` {job}. Each reply carries the request's `req`, `ok`, and either the output chunk's header
- * (its bytes as payload) and the task's time in ms, or the error as the engine types it.
+ * died): `load` with the portable job's JSON as payload, `run` {job, key (a group's), inputs: ChunkHeader[]} with the inputs' bytes as
+ * payload, `drop` {job}. Each reply carries the request's `req`, `ok`, and either the group's chunk
+ * header (its bytes as payload) and its tasks' times, or the error as the engine types it.
  */
 export function serveTaskHost(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Promise<void> {
   const host = new TaskHost();
@@ -91,15 +118,14 @@ export function serveTaskHost(input: NodeJS.ReadableStream, output: NodeJS.Writa
             at += h.bytes;
             return { header: h, data };
           });
-          const t0 = performance.now();
           const out = host.run(header.job as string, header.key as string, inputs);
-          output.write(encodeFrame({ req, ok: true, out: out.header, ms: performance.now() - t0 }, [out.data]));
+          output.write(encodeFrame({ req, ok: true, out: out.header, times: out.times }, [out.data]));
         } else {
           throw new Error(`unknown request ${String(header.op)}`);
         }
       } catch (e) {
         const err = toTesseraError(e, { phase: 'run' });
-        output.write(encodeFrame({ req, ok: false, error: { ...err.toJSON(), task: header.key } }));
+        output.write(encodeFrame({ req, ok: false, error: { ...err.toJSON(), task: err.task ?? header.key } }));
       }
     }
   });
