@@ -78,3 +78,43 @@ describe('a job on a Dask cluster', () => {
     expect(JSON.parse(bad.stdout).error.code).toBe('BAD_OPTION');
   }, 60_000);
 });
+
+describe('a cluster that loses a part mid-job', () => {
+  const spec = { tessera: 1, datasets: { x: { random: 'uniform', shape: [200_000_000], seed: 7, chunks: [1_000_000] } }, outputs: { m: '(sin(x) * cos(x)).mean()' } };
+
+  /** Runs the job on a fresh 3-worker cluster and calls `hurt` once a fifth of the tasks are done. */
+  async function runAndHurt(hurt: (c: LoopbackCluster) => void) {
+    const { DaskBackend } = await import('../dist/src-main/cluster/dask-backend.js');
+    const { EventBus } = await import('../dist/src-main/engine/events.js');
+    const { runSpec } = await import('../dist/src-main/run/run-spec.js');
+    const c = await startLoopbackCluster(3);
+    const backend = await DaskBackend.start(c.address);
+    const bus = new EventBus();
+    let hurtAt = -1;
+    bus.on((e) => { if (hurtAt < 0 && e.type === 'progress' && e.progress.done > e.progress.total / 5) { hurtAt = e.progress.done; hurt(c); } });
+    try {
+      return { run: await runSpec(backend, spec, { baseDir: dir, outDir: join(dir, 'out'), bus }), hurtAt };
+    } finally {
+      await backend.close().catch(() => undefined);
+      await c.stop();
+    }
+  }
+
+  it('finishes with the right answer when a worker is killed: Dask reruns its tasks, and the run counts the lost worker', async () => {
+    const { run, hurtAt } = await runAndHurt((c) => c.workers[1].kill('SIGKILL'));
+    expect(hurtAt).toBeGreaterThan(0);
+    const local = runJson([job('lost-worker', spec)]);
+    expect(run.result.outputs[0]).toMatchObject({ name: 'm', value: local.outputs.m.value });
+    expect(run.result.stats.lost_workers).toBe(1);
+    expect(new Set(run.result.records.map((r) => r.key)).size).toBe(run.result.stats.tasks);
+  }, 180_000);
+
+  it('fails with CLUSTER_LOST, naming the address, within seconds of the scheduler stopping', async () => {
+    let address = '';
+    let stoppedAt = 0;
+    const failure = await runAndHurt((c) => { address = c.address; stoppedAt = Date.now(); c.scheduler.kill('SIGKILL'); }).then(() => null, (e) => e);
+    expect(failure).toMatchObject({ code: 'CLUSTER_LOST', phase: 'run' });
+    expect(failure.message).toContain(address);
+    expect(Date.now() - stoppedAt).toBeLessThan(30_000);
+  }, 180_000);
+});

@@ -129,6 +129,8 @@ export class DaskBackend implements Backend {
     const layers: Record<string, { done: number; running: number; total: number }> = {};
     for (const t of tasks) (layers[t.layer] ??= { done: 0, running: 0, total: 0 }).total++;
     const records: TaskRecord[] = [];
+    /** Tasks done at least once: Dask runs a lost worker's tasks again, and both runs are records. */
+    const done = new Set<string>();
     const samples: MemorySample[] = [];
     /** A lane per cluster worker thread, in the order they first ran a task of the job. */
     const lanes = new Map<string, number>();
@@ -149,10 +151,10 @@ export class DaskBackend implements Backend {
                 const t = byKey.get(key);
                 if (!t) continue;
                 records.push({ key, layer: t.layer, kind: t.kind, worker: lanes.get(lane)!, ready: start, start, stop, bytesIn: 0, bytesOut: key === g.times[g.times.length - 1][0] ? g.nbytes : 0 });
-                layers[t.layer].done++;
+                if (!done.has(key)) { done.add(key); layers[t.layer].done++; }
               }
             }
-            opts.bus?.emit({ type: 'progress', progress: { done: records.length, total: tasks.length, running: 0, layers } });
+            opts.bus?.emit({ type: 'progress', progress: { done: done.size, total: tasks.length, running: 0, layers } });
             break;
           case 'memory': {
             const workers = Object.values(e.workers as Record<string, { managed: number; process: number }>);

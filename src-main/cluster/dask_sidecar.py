@@ -26,8 +26,10 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import CancelledError
 
 from dask.delayed import Delayed
+from distributed.comm.core import CommClosedError
 from distributed import Client, LocalCluster, WorkerPlugin, get_client, get_worker, wait
 
 
@@ -250,10 +252,22 @@ def main():
             job_id = request["job"]["id"]
             try:
                 run_job(client, request["job"], hello["host"], cancelled)
-            finally:
+            except (OSError, CommClosedError, TimeoutError, CancelledError) as e:
+                # Futures we did not cancel are cancelled by the client when it loses the scheduler.
+                why = "" if isinstance(e, CancelledError) else f": {e}"
+                emit("error", code="CLUSTER_LOST", message=f"lost the Dask scheduler at {address} while the job ran{why}",
+                     hint="check that the scheduler is still running and reachable, then run the job again")
+                break
+            except Exception as e:  # noqa: BLE001 - anything else ends this job, not the sidecar
+                emit("error", code="CLUSTER_FAILED", message=f"the job failed on the cluster: {type(e).__name__}: {e}",
+                     hint="run with TESSERA_SIDECAR_LOG=1 to see Dask's log")
+                continue
+            try:
                 # After the job's answer has gone out: the job's programs and text go from the workers.
                 client.run(forget_job, job_id=job_id)
                 client.run_on_scheduler(keep_job_on_scheduler, job_id=job_id, text=None)
+            except (OSError, CommClosedError, TimeoutError):
+                pass  # the next job finds the scheduler gone, and says so
     if cluster is not None:
         cluster.close()
     return 0
