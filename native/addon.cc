@@ -435,11 +435,22 @@ Napi::Value ParseNpyHeader(const Napi::CallbackInfo& info) {
   });
 }
 
+// declareWriter({path, dtype, shape, tempPath?, attach?}): attach writes into the temporary file
+// another process opened (a cluster's task hosts, ADR 0029).
 Napi::Value DeclareWriter(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     Napi::Object o = arg_object(info, 0);
-    int id = WriterRegistry::instance().declare(get_string(o, "path"), get_dtype(o, "dtype"), get_ints(o, "shape"));
+    std::string temp = o.Has("tempPath") ? get_string(o, "tempPath") : std::string();
+    bool attach = o.Has("attach") && o.Get("attach").ToBoolean().Value();
+    int id = WriterRegistry::instance().declare(get_string(o, "path"), get_dtype(o, "dtype"), get_ints(o, "shape"), temp, attach);
     return Napi::Number::New(info.Env(), id);
+  });
+}
+
+// openWriter(id): creates and sizes the output's temporary file now; returns its name.
+Napi::Value OpenWriter(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    return Napi::String::New(info.Env(), WriterRegistry::instance().get(static_cast<int>(arg_number(info, 0)))->open());
   });
 }
 
@@ -558,6 +569,7 @@ class TesseraAddon : public Napi::Addon<TesseraAddon> {
         InstanceMethod("readFileByte", &TesseraAddon::Call<ReadFileByte>),
         InstanceMethod("parseNpyHeader", &TesseraAddon::Call<ParseNpyHeader>),
         InstanceMethod("declareWriter", &TesseraAddon::Call<DeclareWriter>),
+        InstanceMethod("openWriter", &TesseraAddon::Call<OpenWriter>),
         InstanceMethod("abortWriter", &TesseraAddon::Call<AbortWriter>),
         InstanceMethod("forgetWriter", &TesseraAddon::Call<ForgetWriter>),
         InstanceMethod("declareTableWriter", &TesseraAddon::Call<DeclareTableWriter>),

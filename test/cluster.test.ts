@@ -4,7 +4,7 @@
  * Tessera task runs as a Dask task in a Tessera task host beside its worker, so the numbers are
  * the local engine's to the bit, and numpy's within 1e-12.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,6 +61,17 @@ describe('a job on a Dask cluster', () => {
     expect(runJson([spec]).outputs).toEqual(onCluster.outputs);
   }, 180_000);
 
+  it('has the workers write a large output into --out through a temporary file, the same bytes as the local run\'s', () => {
+    const spec = job('written', { datasets: { z: { random: 'normal', shape: [1000, 400], seed: 3, chunks: [100, 200] } }, outputs: { doubled: 'z * 2 + 1', total: 'z.sum()' } });
+    const [localDir, clusterDir] = [join(dir, 'out-local'), join(dir, 'out-cluster')];
+    const local = runJson([spec, '--out', localDir]);
+    const onCluster = runJson([spec, '--out', clusterDir, '--cluster', cluster.address]);
+    expect(onCluster.outputs.doubled).toMatchObject({ kind: 'array', shape: [1000, 400], path: join(clusterDir, 'doubled.npy') });
+    expect(onCluster.outputs.total).toEqual(local.outputs.total);
+    expect(Buffer.compare(readFileSync(join(clusterDir, 'doubled.npy')), readFileSync(join(localDir, 'doubled.npy')))).toBe(0);
+    expect(readdirSync(clusterDir)).toEqual(['doubled.npy']); // no temporary file left
+  }, 120_000);
+
   it('says within seconds that a scheduler cannot be reached, naming its address', () => {
     const t0 = Date.now();
     const r = tessera(['run', job('unreachable', { datasets: { x: { random: 'uniform', shape: [10], seed: 1 } }, outputs: { s: 'x.sum()' } }), '--cluster', 'tcp://127.0.0.1:9', '--json']);
@@ -80,10 +91,10 @@ describe('a job on a Dask cluster', () => {
 });
 
 describe('a cluster that loses a part mid-job', () => {
-  const spec = { tessera: 1, datasets: { x: { random: 'uniform', shape: [200_000_000], seed: 7, chunks: [1_000_000] } }, outputs: { m: '(sin(x) * cos(x)).mean()' } };
+  const spec = { tessera: 1, datasets: { x: { random: 'uniform', shape: [200_000_000], seed: 7, chunks: [1_000_000] } }, outputs: { m: '(sin(x) * cos(x)).mean()', head: 'x[:2_000_000] + 1' } };
 
   /** Runs the job on a fresh 3-worker cluster and calls `hurt` once a fifth of the tasks are done. */
-  async function runAndHurt(hurt: (c: LoopbackCluster) => void) {
+  async function runAndHurt(hurt: (c: LoopbackCluster) => void, outDir: string) {
     const { DaskBackend } = await import('../dist/src-main/cluster/dask-backend.js');
     const { EventBus } = await import('../dist/src-main/engine/events.js');
     const { runSpec } = await import('../dist/src-main/run/run-spec.js');
@@ -93,7 +104,7 @@ describe('a cluster that loses a part mid-job', () => {
     let hurtAt = -1;
     bus.on((e) => { if (hurtAt < 0 && e.type === 'progress' && e.progress.done > e.progress.total / 5) { hurtAt = e.progress.done; hurt(c); } });
     try {
-      return { run: await runSpec(backend, spec, { baseDir: dir, outDir: join(dir, 'out'), bus }), hurtAt };
+      return { run: await runSpec(backend, spec, { baseDir: dir, outDir, bus }), hurtAt };
     } finally {
       await backend.close().catch(() => undefined);
       await c.stop();
@@ -101,19 +112,24 @@ describe('a cluster that loses a part mid-job', () => {
   }
 
   it('finishes with the right answer when a worker is killed: Dask reruns its tasks, and the run counts the lost worker', async () => {
-    const { run, hurtAt } = await runAndHurt((c) => c.workers[1].kill('SIGKILL'));
+    const out = join(dir, 'lost-worker');
+    const { run, hurtAt } = await runAndHurt((c) => c.workers[1].kill('SIGKILL'), out);
     expect(hurtAt).toBeGreaterThan(0);
-    const local = runJson([job('lost-worker', spec)]);
+    const local = runJson([job('lost-worker', spec), '--out', join(dir, 'lost-worker-local')]);
     expect(run.result.outputs[0]).toMatchObject({ name: 'm', value: local.outputs.m.value });
+    expect(Buffer.compare(readFileSync(join(out, 'head.npy')), readFileSync(join(dir, 'lost-worker-local', 'head.npy')))).toBe(0);
     expect(run.result.stats.lost_workers).toBe(1);
-    expect(new Set(run.result.records.map((r) => r.key)).size).toBe(run.result.stats.tasks);
+    // Every task ran on the workers, but the commit of head.npy, which the client does.
+    expect(new Set(run.result.records.map((r) => r.key)).size).toBe(run.result.stats.tasks - 1);
   }, 180_000);
 
   it('fails with CLUSTER_LOST, naming the address, within seconds of the scheduler stopping', async () => {
     let address = '';
     let stoppedAt = 0;
-    const failure = await runAndHurt((c) => { address = c.address; stoppedAt = Date.now(); c.scheduler.kill('SIGKILL'); }).then(() => null, (e) => e);
+    const out = join(dir, 'lost-scheduler');
+    const failure = await runAndHurt((c) => { address = c.address; stoppedAt = Date.now(); c.scheduler.kill('SIGKILL'); }, out).then(() => null, (e) => e);
     expect(failure).toMatchObject({ code: 'CLUSTER_LOST', phase: 'run' });
+    expect(existsSync(out) ? readdirSync(out) : []).toEqual([]); // no output, and no temporary file, left
     expect(failure.message).toContain(address);
     expect(Date.now() - stoppedAt).toBeLessThan(30_000);
   }, 180_000);

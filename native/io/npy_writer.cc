@@ -38,10 +38,12 @@ int pwrite_all(int fd, const uint8_t* p, size_t n, off_t at) {
 }
 }  // namespace
 
-NpyWriter::NpyWriter(std::string final_path, DType dtype, std::vector<int64_t> shape)
-    : final_path_(std::move(final_path)), dtype_(dtype), shape_(std::move(shape)) {
-  temp_path_ = final_path_ + ".tmp-" + std::to_string(::getpid()) + "-" +
-               std::to_string(reinterpret_cast<uintptr_t>(this) & 0xffffff);
+NpyWriter::NpyWriter(std::string final_path, DType dtype, std::vector<int64_t> shape, std::string temp_path, bool attach)
+    : final_path_(std::move(final_path)), temp_path_(std::move(temp_path)), dtype_(dtype), shape_(std::move(shape)), attach_(attach) {
+  if (temp_path_.empty()) {
+    temp_path_ = final_path_ + ".tmp-" + std::to_string(::getpid()) + "-" +
+                 std::to_string(reinterpret_cast<uintptr_t>(this) & 0xffffff);
+  }
 }
 
 NpyWriter::~NpyWriter() { abort(); }
@@ -52,6 +54,13 @@ void NpyWriter::open_locked() {
   if (failed_) throw Error(failed_code_, failed_message_, failed_hint_);
   if (fd_ >= 0) return;
   if (done_) throw Error("WRITE_FAILED", "the output " + final_path_ + " was already closed", "");
+  if (attach_) {
+    // Another process made the file, its header and its size: only the data are written here.
+    fd_ = ::open(temp_path_.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd_ < 0) io_error("cannot open the output being written at", temp_path_, errno);
+    data_offset_ = format_npy_header(dtype_, shape_).size();
+    return;
+  }
   fd_ = ::open(temp_path_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd_ < 0) io_error("cannot create", temp_path_, errno);
   std::string header = format_npy_header(dtype_, shape_);
@@ -70,8 +79,9 @@ void NpyWriter::open_locked() {
 // A write that failed ends the output: the temporary file goes at once (other threads may still
 // hold its descriptor, which stays open until abort(); their writes land in the removed file and
 // its blocks are freed when it closes), and every later write or commit throws the same error.
+// An attached writer leaves the file to its owner, which aborts the output when the task fails.
 void NpyWriter::fail_locked(const std::string& what, int e) {
-  ::unlink(temp_path_.c_str());
+  if (!attach_) ::unlink(temp_path_.c_str());
   try {
     io_error(what, final_path_, e);
   } catch (const Error& err) {
@@ -138,8 +148,15 @@ void NpyWriter::write_chunk(const Chunk& chunk, const std::vector<int64_t>& offs
   }
 }
 
+std::string NpyWriter::open() {
+  std::lock_guard<std::mutex> lock(mu_);
+  open_locked();
+  return temp_path_;
+}
+
 void NpyWriter::commit() {
   std::lock_guard<std::mutex> lock(mu_);
+  if (attach_) throw Error("INTERNAL", "an attached output writer cannot commit " + final_path_, "this is a bug, please report it");
   open_locked();  // an empty array still gets a file
   // Write-back errors (a full disk under delayed allocation, EIO) surface at fsync or close.
   int e = ::fsync(fd_) == 0 ? 0 : errno;
@@ -163,7 +180,7 @@ void NpyWriter::abort() {
   if (fd_ >= 0) {
     ::close(fd_);
     fd_ = -1;
-    ::unlink(temp_path_.c_str());
+    if (!attach_) ::unlink(temp_path_.c_str());
   }
   done_ = true;
 }
@@ -173,10 +190,11 @@ WriterRegistry& WriterRegistry::instance() {
   return r;
 }
 
-int WriterRegistry::declare(const std::string& final_path, DType dtype, const std::vector<int64_t>& shape) {
+int WriterRegistry::declare(const std::string& final_path, DType dtype, const std::vector<int64_t>& shape,
+                            const std::string& temp_path, bool attach) {
   std::lock_guard<std::mutex> lock(mu_);
   int id = next_id_++;
-  writers_[id] = std::make_shared<NpyWriter>(final_path, dtype, shape);
+  writers_[id] = std::make_shared<NpyWriter>(final_path, dtype, shape, temp_path, attach);
   return id;
 }
 

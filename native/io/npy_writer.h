@@ -2,6 +2,10 @@
 // name: commit() renames it into place, abort() removes it. A crash or a cancelled job therefore
 // never leaves a partial file under the real name. A write that fails (a full disk: DISK_FULL;
 // anything else: WRITE_FAILED) removes the temporary file at once.
+//
+// On a cluster the writers of one output are in several processes (ADR 0029): the client's owns
+// the temporary file (creates and sizes it with open(), commits or aborts it); the task hosts'
+// are attached to it by its name and only write into it, so they never remove or rename it.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -17,7 +21,8 @@ namespace tessera {
 
 class NpyWriter {
  public:
-  NpyWriter(std::string final_path, DType dtype, std::vector<int64_t> shape);
+  // An empty temp_path names one of this process's own; attach writes into an existing one.
+  NpyWriter(std::string final_path, DType dtype, std::vector<int64_t> shape, std::string temp_path = "", bool attach = false);
   ~NpyWriter();  // removes the temporary file if not committed
   // Writes a chunk's elements, in C order, as the box of `shape` at `offset` (one entry per
   // dimension each). The box is the task's, not the chunk's own shape: a reshaped output's chunks
@@ -25,6 +30,8 @@ class NpyWriter {
   void write_chunk(const Chunk& chunk, const std::vector<int64_t>& offset, const std::vector<int64_t>& shape);
   void commit();
   void abort();
+  // Creates and sizes the temporary file now (else the first write does); returns its name.
+  std::string open();
 
  private:
   void open_locked();
@@ -35,6 +42,7 @@ class NpyWriter {
   std::vector<int64_t> shape_;
   int fd_ = -1;
   size_t data_offset_ = 0;
+  bool attach_ = false;
   bool done_ = false;
   bool failed_ = false;  // a write failed: the temp file is gone and every later call throws this
   std::string failed_code_, failed_message_, failed_hint_;
@@ -43,7 +51,8 @@ class NpyWriter {
 class WriterRegistry {
  public:
   static WriterRegistry& instance();
-  int declare(const std::string& final_path, DType dtype, const std::vector<int64_t>& shape);
+  int declare(const std::string& final_path, DType dtype, const std::vector<int64_t>& shape,
+              const std::string& temp_path = "", bool attach = false);
   std::shared_ptr<NpyWriter> get(int id) const;
   void forget(int id);
 

@@ -13,14 +13,16 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type { CommitSpec } from '../collections/array/kinds/index.js';
 import { lowerArrays, type ComputeResult, type OutputRequest, type OutputResult } from '../collections/array/compute.js';
 import { nest, readValues } from '../collections/array/values.js';
 import type { ComputeOptions, RunStats } from '../engine/engine.js';
 import { TesseraError } from '../engine/errors.js';
+import { executeTask } from '../engine/executor.js';
 import type { MemorySample, TaskRecord } from '../engine/events.js';
 import { native } from '../native/addon.js';
 import type { Backend, DenseTables } from '../run/backend.js';
-import { type PortableJob, portableJob } from './portable-job.js';
+import { type PortableJob, portableJob, type SharedWriter } from './portable-job.js';
 import type { ChunkHeader } from './task-host.js';
 
 /** What the cluster said about itself when the sidecar connected. */
@@ -93,15 +95,24 @@ export class DaskBackend implements Backend {
     });
   }
 
+  /**
+   * Computes array outputs on the cluster: values come back; an output with a path is written by
+   * the workers into a temporary file this process made beside it (a path every node sees, as
+   * with Dask), and renamed into place here once every write is done, or removed if the job fails.
+   */
   async computeArrays(outputs: OutputRequest[], opts: ComputeOptions): Promise<ComputeResult> {
-    const big = outputs.find((o) => o.path);
-    if (big) throw new TesseraError('NOT_ON_CLUSTER', `output '${big.name}' is too large to return as values, and writing .npy files from a cluster's workers is not built yet`, 'reduce the output (e.g. a sum or a slice), or run the job without --cluster');
     const graph = lowerArrays(outputs);
+    const owner = 1;
     try {
-      const job = portableJob(`${process.pid}-${nextJob++}`, graph);
+      const writers: Record<number, SharedWriter> = {};
+      for (const o of graph.outputs) if (o.writer && o.path) writers[o.writer] = { path: o.path, tempPath: native().openWriter(o.writer), dtype: o.dtype, shape: o.shape };
+      const job = portableJob(`${process.pid}-${nextJob++}`, graph, writers);
       opts.onGraph?.(graph);
       const run = await this.runJob(job, graph.tasks.map((t) => ({ key: t.key, layer: t.layer, kind: t.spec.kind })), opts);
+      for (const w of graph.writers) executeTask({ kind: 'commit', writer: w } as CommitSpec, [], owner);
+      if (graph.writers.length) opts.bus?.emit({ type: 'progress', progress: { done: graph.tasks.length, total: graph.tasks.length, running: 0, layers: Object.fromEntries(graph.layers.map((l) => [l.name, { done: l.tasks, running: 0, total: l.tasks }])) } });
       const results: OutputResult[] = graph.outputs.map((o) => {
+        if (o.path) return { name: o.name, kind: 'array', dtype: o.dtype, shape: o.shape, path: o.path };
         const ids = o.chunks.map((c) => {
           const { header, data } = run.chunks.get(c.key)!;
           return { id: native().putChunk({ dtype: header.dtype!, shape: header.shape!, data }), offset: c.offset, shape: c.shape };
@@ -116,8 +127,12 @@ export class DaskBackend implements Backend {
       });
       const { chunks: _chunks, ...rest } = run;
       return { ...rest, outputs: results, layers: graph.layers };
+    } catch (e) {
+      for (const w of graph.writers) native().abortWriter(w);
+      throw e;
     } finally {
       for (const p of graph.programs) native().dropProgram(p);
+      for (const w of graph.writers) native().forgetWriter(w);
     }
   }
 

@@ -17,9 +17,9 @@ import type { PortableJob, PortableTask } from './portable-job.js';
 import type { TaskGroup } from './task-groups.js';
 
 /** A chunk as it crosses the pipe: an array (dtype, shape) or a payload of bytes, and its length. */
-export interface ChunkHeader { layout: 'dense' | 'bytes'; dtype?: DTypeName; shape?: number[]; bytes: number }
+export interface ChunkHeader { layout: 'dense' | 'bytes' | 'none'; dtype?: DTypeName; shape?: number[]; bytes: number }
 
-interface LoadedJob { runner: JobRunner; tasks: PortableTask[]; groups: Map<string, TaskGroup>; programs: number[] }
+interface LoadedJob { runner: JobRunner; tasks: PortableTask[]; groups: Map<string, TaskGroup>; programs: number[]; writers: number[] }
 
 /** When each task of a group ran: its key, start and stop (epoch ms). */
 export type TaskTimes = [key: string, start: number, stop: number][];
@@ -36,8 +36,18 @@ export class TaskHost {
     if (this.jobs.has(job.id)) return;
     const ids = new Map<number, number>();
     for (const [id, spec] of Object.entries(job.programs)) ids.set(Number(id), native().registerProgram(spec));
-    const specs = job.tasks.map((t): ArrayTaskSpec => ('program' in t.spec ? { ...t.spec, program: ids.get(t.spec.program)! } : t.spec));
-    this.jobs.set(job.id, { runner: new JobRunner(encodeJob(specs, OWNER)), tasks: job.tasks, groups: new Map(job.groups.map((g) => [g.key, g])), programs: [...ids.values()] });
+    // The outputs the workers write: attached to the temporary files the client made.
+    const writers = new Map<number, number>();
+    for (const [id, w] of Object.entries(job.writers)) writers.set(Number(id), native().declareWriter({ ...w, attach: true }));
+    const specs = job.tasks.map((t): ArrayTaskSpec => {
+      if ('program' in t.spec) return { ...t.spec, program: ids.get(t.spec.program)! };
+      if (t.spec.kind === 'write' || t.spec.kind === 'commit') return { ...t.spec, writer: writers.get(t.spec.writer) ?? -1 };
+      return t.spec;
+    });
+    this.jobs.set(job.id, {
+      runner: new JobRunner(encodeJob(specs, OWNER)), tasks: job.tasks, groups: new Map(job.groups.map((g) => [g.key, g])),
+      programs: [...ids.values()], writers: [...writers.values()],
+    });
   }
 
   /**
@@ -72,6 +82,7 @@ export class TaskHost {
         times.push([task.key, start, now()]);
       }
       const chunk = chunks.get(key)!;
+      if (!chunk) return { header: { layout: 'none', bytes: 0 }, data: new Uint8Array(0), times }; // a write: its chunk is in the file
       if (native().chunkLayout(chunk) === 'bytes') {
         const data = native().getBytes(chunk);
         return { header: { layout: 'bytes', bytes: data.byteLength }, data, times };
@@ -79,7 +90,7 @@ export class TaskHost {
       const c = native().readChunk(chunk);
       return { header: { layout: 'dense', dtype: c.dtype, shape: c.shape, bytes: c.data.byteLength }, data: new Uint8Array(c.data), times };
     } finally {
-      for (const id of chunks.values()) native().release(id);
+      for (const id of chunks.values()) if (id) native().release(id);
     }
   }
 
@@ -88,6 +99,7 @@ export class TaskHost {
     const job = this.jobs.get(jobId);
     if (!job) return;
     for (const p of job.programs) native().dropProgram(p);
+    for (const w of job.writers) native().forgetWriter(w); // closes its descriptor; the file is the client's
     this.jobs.delete(jobId);
   }
 }

@@ -202,7 +202,10 @@ export interface NativeAddon {
   readFileByte(id: number, offset: number): number;
   closeFile(id: number): void;
   parseNpyHeader(bytes: Uint8Array, fileSize?: number): NpyHeaderInfo;
-  declareWriter(w: { path: string; dtype: DTypeName; shape: number[] }): number;
+  /** A .npy output written under a temporary name; `attach` writes into the temporary file `tempPath` another process opened (a cluster's task hosts). */
+  declareWriter(w: { path: string; dtype: DTypeName; shape: number[]; tempPath?: string; attach?: boolean }): number;
+  /** Creates and sizes the output's temporary file now (else the first write does); returns its name. */
+  openWriter(id: number): string;
   abortWriter(id: number): void;
   forgetWriter(id: number): void;
   /** A CSV or Parquet file for a table output, filled by write_table tasks (ADR 0017); `limit`: rows kept (a head). */
