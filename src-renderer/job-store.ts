@@ -40,6 +40,8 @@ export const job = reactive({
   warnings: [] as string[],
   /** The worker threads the job runs on (from job.started; 0 until then). */
   workers: 0,
+  /** The Dask cluster the job runs on (from job.started), or null for this machine. */
+  cluster: null as EventData<'job.started'>['cluster'] | null,
   version: 0, // bumps when task columns change (they are not deeply reactive)
   chunkVersion: 0, // bumps when chunk states change
 });
@@ -84,7 +86,7 @@ function setChunk(layerNo: number, chunk: number, state: ChunkState, bytes?: num
 export const tasks = shallowRef<TaskColumns>(emptyColumns());
 
 export function resetJob(id: string): void {
-  Object.assign(job, { id, state: 'running', progress: { done: 0, total: 0, running: 0, elapsed: 0 }, layerProgress: {}, outputs: [], stats: {}, error: null, memory: [], graph: null, warnings: [], workers: 0 });
+  Object.assign(job, { id, state: 'running', progress: { done: 0, total: 0, running: 0, elapsed: 0 }, layerProgress: {}, outputs: [], stats: {}, error: null, memory: [], graph: null, warnings: [], workers: 0, cluster: null });
   useLayers([]);
   tasks.value = emptyColumns();
   pendingProgress = null;
@@ -173,6 +175,7 @@ export function applyEvent(e: ApiEvent): void {
       job.graph = e.data.graph ?? null;
       job.warnings = e.data.warnings ?? [];
       job.workers = e.data.workers ?? 0;
+      job.cluster = e.data.cluster ?? null;
       job.progress.total = e.data.tasks;
       flushUi();
       break;

@@ -23,7 +23,9 @@ export const RunOptionsSchema = z.object({
   memoryLimit: z.string().max(32).nullable().default(null),  // "2GB", as on the command line
   workers: z.number().int().min(1).max(256).nullable().default(null), // null: one per core
   scheduler: z.enum(['threads', 'sync']).default('threads'),
-}).default({ memoryLimit: null, workers: null, scheduler: 'threads' });
+  /** A Dask scheduler's address (tcp://HOST:PORT) or local:N: the job runs on that cluster (ADR 0029); null: on this machine. */
+  cluster: z.string().max(512).nullable().default(null),
+}).default({ memoryLimit: null, workers: null, scheduler: 'threads', cluster: null });
 export type RunOptions = z.infer<typeof RunOptionsSchema>;
 
 export const ErrorSchema = z.object({
@@ -217,6 +219,8 @@ export const EventSchemas = {
     jobId: z.string(), tasks: z.number(),
     /** The worker threads the job runs on (tasks beyond them are queued). */
     workers: z.number().optional(),
+    /** The Dask cluster it runs on, with its own dashboard (a job run with options.cluster). */
+    cluster: z.object({ address: z.string(), workers: z.number(), threads: z.number(), dashboard: z.string() }).optional(),
     layers: z.array(LayerSchema),
     outputs: z.array(z.object({ name: z.string(), shape: z.array(z.number()), dtype: z.string(), grid: z.array(z.array(z.number())) })),
     /** For small graphs (at most GRAPH_DETAIL_TASKS tasks): every task and the tasks it reads. */

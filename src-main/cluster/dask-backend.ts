@@ -13,6 +13,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type { ArrayGraph } from '../collections/array/array-graph.js';
 import type { CommitSpec } from '../collections/array/kinds/index.js';
 import { lowerArrays, type ComputeResult, type OutputRequest, type OutputResult } from '../collections/array/compute.js';
 import { nest, readValues } from '../collections/array/values.js';
@@ -108,7 +109,7 @@ export class DaskBackend implements Backend {
       for (const o of graph.outputs) if (o.writer && o.path) writers[o.writer] = { path: o.path, tempPath: native().openWriter(o.writer), dtype: o.dtype, shape: o.shape };
       const job = portableJob(`${process.pid}-${nextJob++}`, graph, writers);
       opts.onGraph?.(graph);
-      const run = await this.runJob(job, graph.tasks.map((t) => ({ key: t.key, layer: t.layer, kind: t.spec.kind })), opts);
+      const run = await this.runJob(job, graph, opts);
       for (const w of graph.writers) executeTask({ kind: 'commit', writer: w } as CommitSpec, [], owner);
       if (graph.writers.length) opts.bus?.emit({ type: 'progress', progress: { done: graph.tasks.length, total: graph.tasks.length, running: 0, layers: Object.fromEntries(graph.layers.map((l) => [l.name, { done: l.tasks, running: 0, total: l.tasks }])) } });
       const results: OutputResult[] = graph.outputs.map((o) => {
@@ -137,10 +138,13 @@ export class DaskBackend implements Backend {
   }
 
   /** Runs a portable job on the cluster; the task stream and memory become the engine's records, samples and events. */
-  private runJob(job: PortableJob, tasks: { key: string; layer: string; kind: string }[], opts: ComputeOptions) {
+  private runJob(job: PortableJob, graph: ArrayGraph, opts: ComputeOptions) {
     if (this.failure) throw this.failure;
     const startedAt = Date.now();
+    const tasks = graph.tasks.map((t) => ({ key: t.key, layer: t.layer, kind: t.spec.kind }));
     const byKey = new Map(tasks.map((t) => [t.key, t]));
+    // The window's live view reads the task log, as for a local run: each task's first run goes in.
+    opts.log?.begin(graph);
     const layers: Record<string, { done: number; running: number; total: number }> = {};
     for (const t of tasks) (layers[t.layer] ??= { done: 0, running: 0, total: 0 }).total++;
     const records: TaskRecord[] = [];
@@ -166,7 +170,13 @@ export class DaskBackend implements Backend {
                 const t = byKey.get(key);
                 if (!t) continue;
                 records.push({ key, layer: t.layer, kind: t.kind, worker: lanes.get(lane)!, ready: start, start, stop, bytesIn: 0, bytesOut: key === g.times[g.times.length - 1][0] ? g.nbytes : 0 });
-                if (!done.has(key)) { done.add(key); layers[t.layer].done++; }
+                if (!done.has(key)) {
+                  done.add(key);
+                  layers[t.layer].done++;
+                  const i = graph.indexOf.get(key)!;
+                  opts.log?.dispatch(i);
+                  opts.log?.finish(i, lanes.get(lane)!, start, start, stop, 0, key === g.times[g.times.length - 1][0] ? g.nbytes : 0);
+                }
               }
             }
             opts.bus?.emit({ type: 'progress', progress: { done: done.size, total: tasks.length, running: 0, layers } });

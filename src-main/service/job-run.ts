@@ -7,6 +7,7 @@
  */
 import { isAbsolute, join } from 'node:path';
 import type { JobSpecInput, OutputEvent, RunOptions } from '../api/contract.js';
+import { DaskBackend } from '../cluster/dask-backend.js';
 import { GRAPH_DETAIL_TASKS } from '../api/contract.js';
 import type { TaskGraph } from '../engine/graph.js';
 import { parseBytes } from '../engine/units.js';
@@ -52,6 +53,7 @@ export async function runJobForWindow(ctx: JobRunContext, jobId: string, spec: J
           event: 'job.started',
           data: {
             jobId, tasks: g.tasks.length, workers: backend.workers, layers: g.layers, graph: graphDetail(g), warnings,
+            ...(backend instanceof DaskBackend ? { cluster: backend.info } : {}),
             outputs: job.outputs.map((o) => ({ name: o.name, shape: o.node.shape, dtype: o.node.dtype, grid: o.node.grid })),
           },
         });
