@@ -42,6 +42,8 @@ export const job = reactive({
   workers: 0,
   /** The Dask cluster the job runs on (from job.started), or null for this machine. */
   cluster: null as EventData<'job.started'>['cluster'] | null,
+  /** The lanes' names where they are not "worker N" (a cluster's threads, from job.lanes). */
+  laneNames: [] as string[],
   version: 0, // bumps when task columns change (they are not deeply reactive)
   chunkVersion: 0, // bumps when chunk states change
 });
@@ -86,7 +88,7 @@ function setChunk(layerNo: number, chunk: number, state: ChunkState, bytes?: num
 export const tasks = shallowRef<TaskColumns>(emptyColumns());
 
 export function resetJob(id: string): void {
-  Object.assign(job, { id, state: 'running', progress: { done: 0, total: 0, running: 0, elapsed: 0 }, layerProgress: {}, outputs: [], stats: {}, error: null, memory: [], graph: null, warnings: [], workers: 0, cluster: null });
+  Object.assign(job, { id, state: 'running', progress: { done: 0, total: 0, running: 0, elapsed: 0 }, layerProgress: {}, outputs: [], stats: {}, error: null, memory: [], graph: null, warnings: [], workers: 0, cluster: null, laneNames: [] });
   useLayers([]);
   tasks.value = emptyColumns();
   pendingProgress = null;
@@ -178,6 +180,9 @@ export function applyEvent(e: ApiEvent): void {
       job.cluster = e.data.cluster ?? null;
       job.progress.total = e.data.tasks;
       flushUi();
+      break;
+    case 'job.lanes':
+      job.laneNames = e.data.names;
       break;
     case 'job.chunks':
       setChunks(e.data);

@@ -59,7 +59,11 @@ describe.skipIf(!hasChromium())('the window on a Dask cluster', () => {
     expect(await page.getByTestId('progress-cluster').locator('a').getAttribute('href')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/status$/);
     expect(await page.getByTestId('progress').textContent()).toMatch(/done · (\d+) \/ \1 tasks/);
     await page.getByTestId('timeline').scrollIntoViewIfNeeded();
-    expect(await page.getByTestId('timeline-lanes').locator('span').count()).toBe(2);
+    // One lane per cluster worker thread, named by its worker's host and port.
+    const lanes = await page.getByTestId('timeline-lanes').locator('span').allTextContents();
+    expect(lanes).toHaveLength(2);
+    for (const l of lanes) expect(l).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(new Set(lanes).size).toBe(2);
     expect(Number(await page.getByTestId('timeline').getAttribute('data-bars'))).toBeGreaterThan(0);
 
     // The address is remembered for this machine's windows; emptied, jobs run here again.

@@ -247,6 +247,8 @@ export const EventSchemas = {
     .refine(sameLengths, 'the chunk columns differ in length'),
   /** Memory samples since the last batch (one every 50 ms while a job runs). */
   'job.memory': z.object({ jobId: z.string(), samples: z.array(z.object({ t: z.number(), storeBytes: z.number(), rssBytes: z.number(), mappedBytes: z.number().optional(), perWorker: z.array(z.number()), limitBytes: z.number().nullable() })) }),
+  /** The worker lanes' names where they are not "worker N": a cluster's worker threads, by host and port, as they first run a task. */
+  'job.lanes': z.object({ jobId: z.string(), names: z.array(z.string()) }),
   'job.done': z.object({ jobId: z.string(), outputs: z.array(OutputSchema), stats: z.record(z.string(), z.number()) }),
   'job.failed': z.object({ jobId: z.string(), error: ErrorSchema }),
   'profile.progress': z.object({ jobId: z.string(), done: z.number(), total: z.number(), value: z.number() }),

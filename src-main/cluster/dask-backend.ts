@@ -39,6 +39,17 @@ function python(): string {
 
 let nextJob = 1;
 
+/** A lane's name: its worker's address, and which of its threads where it has several ("10.0.0.5:40545 #2"). */
+function laneNames(lanes: Map<string, number>): string[] {
+  const keys = [...lanes.keys()];
+  return keys.map((k) => {
+    const [worker] = k.split('#');
+    const same = keys.filter((o) => o.startsWith(`${worker}#`));
+    const addr = worker.replace(/^[a-z]+:\/\//, '');
+    return same.length > 1 ? `${addr} #${same.indexOf(k) + 1}` : addr;
+  });
+}
+
 function notOnCluster(what: string): never {
   throw new TesseraError('NOT_ON_CLUSTER', `${what} do not run on a Dask cluster yet: array jobs do`, 'run the job without --cluster');
 }
@@ -165,7 +176,10 @@ export class DaskBackend implements Backend {
           case 'tasks':
             for (const g of e.groups as { worker: string; thread: number; times: [string, number, number][]; nbytes: number }[]) {
               const lane = `${g.worker}#${g.thread}`;
-              if (!lanes.has(lane)) lanes.set(lane, lanes.size);
+              if (!lanes.has(lane)) {
+                lanes.set(lane, lanes.size);
+                opts.bus?.emit({ type: 'lanes', names: laneNames(lanes) });
+              }
               for (const [key, start, stop] of g.times) {
                 const t = byKey.get(key);
                 if (!t) continue;
@@ -200,6 +214,9 @@ export class DaskBackend implements Backend {
             break;
           case 'done': {
             finish();
+            // Dask freed every chunk but the outputs' as the job went; the log says so at the end.
+            const kept = new Set(job.outputs.flatMap((o) => o.keys));
+            for (const key of done) if (!kept.has(key)) opts.log?.release(graph.indexOf.get(key)!);
             const chunks = new Map<string, OutputChunk>();
             for (const [key, v] of Object.entries(e.outputs as Record<string, { header: ChunkHeader; base64: string }>)) {
               const buf = Buffer.from(v.base64, 'base64');

@@ -47,7 +47,9 @@ export interface Progress {
  */
 export type EngineEvent =
   | { type: 'memory'; sample: MemorySample }
-  | { type: 'progress'; progress: Progress };
+  | { type: 'progress'; progress: Progress }
+  /** The names of the worker lanes, by lane number, where they are not this machine's "worker N" (a cluster's threads). */
+  | { type: 'lanes'; names: string[] };
 
 export type EventListener = (e: EngineEvent) => void;
 

@@ -30,7 +30,8 @@ export class EventBatches {
   constructor(private readonly jobId: string, private readonly emit: Emit) {
     this.bus.on((e) => {
       if (e.type === 'memory') this.samples.push(e.sample);
-      else this.progress = e.progress;
+      else if (e.type === 'progress') this.progress = e.progress;
+      else this.emit({ event: 'job.lanes', data: { jobId: this.jobId, names: e.names } }); // rare: a cluster's new worker thread
     });
     this.ticker = setInterval(() => this.flush(), FLUSH_MS);
   }
