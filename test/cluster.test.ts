@@ -72,6 +72,26 @@ describe('a job on a Dask cluster', () => {
     expect(readdirSync(clusterDir)).toEqual(['doubled.npy']); // no temporary file left
   }, 120_000);
 
+  it('cancels a running job\'s tasks on the cluster, and runs the next job on the same connection', async () => {
+    const { DaskBackend } = await import('../dist/src-main/cluster/dask-backend.js');
+    const { EventBus } = await import('../dist/src-main/engine/events.js');
+    const { runSpec } = await import('../dist/src-main/run/run-spec.js');
+    const backend = await DaskBackend.start(cluster.address);
+    try {
+      const abort = new AbortController();
+      const bus = new EventBus();
+      bus.on((e) => { if (e.type === 'progress' && e.progress.done > 20) abort.abort(); });
+      const long = { tessera: 1, datasets: { x: { random: 'uniform', shape: [2_000_000_000], seed: 1, chunks: [1_000_000] } }, outputs: { s: '(sin(x) * cos(x)).sum()' } };
+      const t0 = Date.now();
+      await expect(runSpec(backend, long, { baseDir: dir, outDir: join(dir, 'cancelled'), bus, signal: abort.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+      expect(Date.now() - t0).toBeLessThan(60_000); // 2,000 tasks of ~10 ms on 2 workers: the rest did not run
+      const next = await runSpec(backend, { tessera: 1, datasets: { x: { random: 'uniform', shape: [1000], seed: 1 } }, outputs: { s: 'x.size' } }, { baseDir: dir, outDir: join(dir, 'next') });
+      expect(next.result.outputs[0]).toMatchObject({ value: 1000 });
+    } finally {
+      await backend.close();
+    }
+  }, 120_000);
+
   it('says within seconds that a scheduler cannot be reached, naming its address', () => {
     const t0 = Date.now();
     const r = tessera(['run', job('unreachable', { datasets: { x: { random: 'uniform', shape: [10], seed: 1 } }, outputs: { s: 'x.sum()' } }), '--cluster', 'tcp://127.0.0.1:9', '--json']);
