@@ -92,6 +92,18 @@ describe('a job on a Dask cluster', () => {
     }
   }, 120_000);
 
+  it('profiles chunk sizes on the cluster', () => {
+    const spec = job('profile', { datasets: { x: { random: 'uniform', shape: [8_000_000], seed: 7 } }, outputs: { m: 'sqrt(x ** 2).mean()' } });
+    const r = tessera(['profile', spec, '--chunks', '5e5,2e6', '--repeat', '1', '--cluster', cluster.address, '--json']);
+    expect(r.status).toBe(0);
+    const p = JSON.parse(r.stdout) as { points: { value: number; median: { tasks: number } }[]; recommended: number; workers: number; recommendation: string };
+    expect(p.points.map((x) => x.value).sort((a, b) => a - b)).toEqual([5e5, 2e6]);
+    expect(p.workers).toBe(2);
+    expect([5e5, 2e6]).toContain(p.recommended);
+    expect(p.recommendation).toMatch(/use chunks of \(\d+\) for x/);
+    expect(tessera(['profile', spec, '--cluster', cluster.address, '--memory-limit', '1GB']).status).toBe(2);
+  }, 120_000);
+
   it('says within seconds that a scheduler cannot be reached, naming its address', () => {
     const t0 = Date.now();
     const r = tessera(['run', job('unreachable', { datasets: { x: { random: 'uniform', shape: [10], seed: 1 } }, outputs: { s: 'x.sum()' } }), '--cluster', 'tcp://127.0.0.1:9', '--json']);

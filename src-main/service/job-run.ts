@@ -10,6 +10,7 @@ import type { JobSpecInput, OutputEvent, RunOptions } from '../api/contract.js';
 import { DaskBackend } from '../cluster/dask-backend.js';
 import { GRAPH_DETAIL_TASKS } from '../api/contract.js';
 import type { TaskGraph } from '../engine/graph.js';
+import { TesseraError } from '../engine/errors.js';
 import { parseBytes } from '../engine/units.js';
 import { type ReadableCheck, specFiles } from '../run/job-spec.js';
 import { type AutoChunksFor, type PlannedRun, runSpec, throwIfCancelledBeforeStart } from '../run/run-spec.js';
@@ -40,6 +41,7 @@ export async function runJobForWindow(ctx: JobRunContext, jobId: string, spec: J
   try {
     throwIfCancelledBeforeStart(signal);
     const memoryLimit = options.memoryLimit ? parseBytes(options.memoryLimit) : null;
+    if (options.cluster && memoryLimit !== null) throw new TesseraError('BAD_OPTION', 'the memory limit is this machine\'s engine\'s: a cluster\'s workers have their own', 'clear the memory limit to run on the cluster (dask worker --memory-limit sets a worker\'s)');
     const backend = await ctx.backends.forJob(options);
     let planned: PlannedRun | undefined;
     const run = await runSpec(backend, spec, {

@@ -46,14 +46,16 @@ export const USAGE = `usage:
                        [--no-space-check] [--cluster tcp://HOST:8786 | --cluster local:N]
   tessera profile JOB.json [--dataset NAME] [--chunks 1e5,1e6,...|auto] [--repeat 3]
                        [--workers N] [--memory-limit 2GB] [--json] [--report report.html]
+                       [--cluster tcp://HOST:8786 | --cluster local:N]
   tessera inspect FILE [--json]
   tessera serve [--port N] [--workers N] [--data DIR] [--allow DIR ...]
 
 Profiles and the "auto" chunk model live in the data folder (--data DIR, or
 $XDG_DATA_HOME/tessera, or ~/.local/share/tessera).
 
---cluster runs the job's tasks on a Dask distributed cluster: a running scheduler's address, or
-local:N to start N local worker processes for the job (Python with dask and distributed needed).
+--cluster runs (or profiles) the job's tasks on a Dask distributed cluster: a running scheduler's
+address, or local:N to start N local worker processes for the job (Python with dask and
+distributed needed).
 
 A job spec names datasets and outputs (numpy expressions); see the README.`;
 
@@ -108,7 +110,7 @@ async function cmdRun(args: string[], io: Io, tStart: number): Promise<number> {
   });
   const json = values.json!;
   if (positionals.length !== 1) throw new TesseraError('BAD_OPTION', 'tessera run needs exactly one job spec', USAGE);
-  if (values.cluster && (values.workers || values.scheduler !== 'threads')) throw new TesseraError('BAD_OPTION', '--workers and --scheduler set this machine\'s engine: a cluster has its own workers', 'leave them out with --cluster (local:N says how many workers to start)');
+  if (values.cluster && (values.workers || values.scheduler !== 'threads' || values['memory-limit'])) throw new TesseraError('BAD_OPTION', '--workers, --scheduler and --memory-limit set this machine\'s engine: a cluster has its own workers and limits', 'leave them out with --cluster (local:N says how many workers to start; dask worker --memory-limit sets a worker\'s)');
   const workers = parseWorkers(values.workers);
   const memoryLimit = values['memory-limit'] ? parseBytes(values['memory-limit']) : null;
   const scheduler = values.scheduler as 'threads' | 'sync';

@@ -10,6 +10,7 @@ import { profileJob, rememberProfile } from '../../profile/sweep.js';
 import { renderProfileReport } from '../../report/html-report.js';
 import { loadSpecFile } from '../../run/job-spec.js';
 import { LocalBackend } from '../../run/local-backend.js';
+import { DaskBackend } from '../../cluster/dask-backend.js';
 import { type Io, parseWorkers, profilesPath, writeAtomically } from './common.js';
 
 export async function cmdProfile(args: string[], io: Io, usage: string): Promise<number> {
@@ -18,16 +19,17 @@ export async function cmdProfile(args: string[], io: Io, usage: string): Promise
     options: {
       dataset: { type: 'string' }, chunks: { type: 'string', default: 'auto' }, repeat: { type: 'string', default: '3' },
       workers: { type: 'string' }, 'memory-limit': { type: 'string' }, json: { type: 'boolean', default: false },
-      report: { type: 'string' }, data: { type: 'string' },
+      report: { type: 'string' }, data: { type: 'string' }, cluster: { type: 'string' },
     },
   });
+  if (values.cluster && (values.workers || values['memory-limit'])) throw new TesseraError('BAD_OPTION', '--workers and --memory-limit set this machine\'s engine: a cluster has its own workers and limits', 'leave them out with --cluster (dask worker --memory-limit sets a worker\'s)');
   if (positionals.length !== 1) throw new TesseraError('BAD_OPTION', 'tessera profile needs exactly one job spec', usage);
   const chunks = values.chunks === 'auto' ? undefined : values.chunks!.split(',').map((x) => Number(x.trim()));
   if (chunks?.some((x) => !(x >= 1))) throw new TesseraError('BAD_OPTION', `--chunks must be sizes in elements such as 1e5,1e6, not '${values.chunks}'`, 'for example --chunks 1e5,1e6,1e7, or auto for a log-spaced sweep');
   const repeat = Number(values.repeat);
   const memoryLimit = values['memory-limit'] ? parseBytes(values['memory-limit']) : null;
   const { spec, baseDir } = await loadSpecFile(positionals[0]);
-  const backend = await LocalBackend.start({ workers: parseWorkers(values.workers) });
+  const backend = values.cluster ? await DaskBackend.start(values.cluster) : await LocalBackend.start({ workers: parseWorkers(values.workers) });
   const abort = new AbortController();
   const stopListening = cancelOnSignals(abort, io);
   try {
