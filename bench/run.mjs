@@ -5,12 +5,13 @@
  * python3-numpy / python3-dask, where installed. Timings are the best of a few repeats after a
  * warm-up (noisy shared machines: compare the ratios, not the absolute numbers).
  *
- *   node bench/run.mjs [--quick] [--cold] [--only seed|bandwidth|overhead|dataframes|bags]
+ *   node bench/run.mjs [--quick] [--cold] [--only seed|bandwidth|overhead|dataframes|bags|cluster]
  *   (--quick: fewer repeats and a smaller bandwidth array; --only: one part of the table;
  *   --cold: no engine warm-up before the bandwidth rows, as in a process's first jobs)
  * The dataframe rows (bench/dataframes.mjs): the flights filter + group-by against Polars, DuckDB,
  * pandas and dask.dataframe, and the CSV parse against the memory bandwidth. The bag rows
  * (bench/bags.mjs): word count against Counter and dask.bag, a map of tiny calls against joblib.
+ * The cluster rows (bench/cluster.mjs): the seed job on a loopback Dask cluster against dask.array.
  */
 import { computeArrays, lowerArrays, persistArray, persistedChunkIds, unpersistArray } from '../dist/src-main/collections/array/compute.js';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,12 +25,13 @@ import { best as bestOf, formatTable, python, pyTimer } from './timing.mjs';
 import { bandwidthProbe } from './bandwidth.mjs';
 import { dataframeRows } from './dataframes.mjs';
 import { bagRows } from './bags.mjs';
+import { clusterRows } from './cluster.mjs';
 
 const quick = process.argv.includes('--quick');
 const cold = process.argv.includes('--cold');
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt > 0 ? process.argv[onlyAt + 1] : null;
-if (only && !['seed', 'bandwidth', 'overhead', 'dataframes', 'bags'].includes(only)) throw new Error(`--only takes seed, bandwidth, overhead, dataframes or bags, not ${only}`);
+if (only && !['seed', 'bandwidth', 'overhead', 'dataframes', 'bags', 'cluster'].includes(only)) throw new Error(`--only takes seed, bandwidth, overhead, dataframes, bags or cluster, not ${only}`);
 const want = (part) => !only || only === part;
 const REPEATS = quick ? 2 : 5;
 const WORKERS = Math.min(2, availableParallelism());
@@ -204,6 +206,12 @@ if (want('bags')) {
   const bags = await bagRows(engine, { quick });
   rows.push(...bags.rows);
   problems.push(...bags.problems);
+}
+// 6. A Dask cluster on loopback: Tessera's tasks on it against dask.array on it (bench/cluster.mjs).
+if (want('cluster')) {
+  const cl = await clusterRows({ quick });
+  rows.push(...cl.rows);
+  problems.push(...cl.problems);
 }
 await engine.close();
 
