@@ -114,7 +114,7 @@ export class DaskBackend implements Backend {
    */
   async computeArrays(outputs: OutputRequest[], opts: ComputeOptions): Promise<ComputeResult> {
     const graph = lowerArrays(outputs);
-    const owner = 1;
+    const owner = 1; // the store owner the commits are encoded with: they make no chunk
     try {
       const writers: Record<number, SharedWriter> = {};
       for (const o of graph.outputs) if (o.writer && o.path) writers[o.writer] = { path: o.path, tempPath: native().openWriter(o.writer), dtype: o.dtype, shape: o.shape };
