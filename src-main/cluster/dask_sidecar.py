@@ -134,10 +134,12 @@ def forget_job(dask_worker, job_id):
 
 
 def keep_job_on_scheduler(dask_scheduler, job_id, text):
+    """Keeps a job's text on the scheduler for workers that join mid-job; None forgets it, and its task events."""
     if not hasattr(dask_scheduler, "tessera_jobs"):
         dask_scheduler.tessera_jobs = {}
     if text is None:
         dask_scheduler.tessera_jobs.pop(job_id, None)
+        dask_scheduler.events.pop(f"tessera-{job_id}", None)
     else:
         dask_scheduler.tessera_jobs[job_id] = text
 
