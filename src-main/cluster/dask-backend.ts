@@ -12,6 +12,8 @@
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ArrayGraph } from '../collections/array/array-graph.js';
 import type { CommitSpec } from '../collections/array/kinds/index.js';
@@ -29,12 +31,34 @@ import type { ChunkHeader } from './task-host.js';
 /** What the cluster said about itself when the sidecar connected. */
 export interface ClusterInfo { address: string; workers: number; threads: number; dashboard: string }
 
-const SIDECAR = fileURLToPath(new URL('../../../src-main/cluster/dask_sidecar.py', import.meta.url));
-const TESSERA_BIN = fileURLToPath(new URL('../../../bin/tessera.mjs', import.meta.url));
+/**
+ * The Tessera package's folder: the nearest above this module with Tessera's package.json (this
+ * module is in dist/src-main/cluster/ when run by Node, in out/main/ when bundled for Electron).
+ * Asked when a backend starts, not on import: a DOM test environment has no file URL here.
+ */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'tessera') return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new TesseraError('INTERNAL', 'cannot find the Tessera package around its own code', 'reinstall Tessera');
+    dir = up;
+  }
+}
 
 /** The python3 that has `distributed`: $TESSERA_PYTHON, else Debian's. */
 function python(): string {
   return process.env.TESSERA_PYTHON ?? '/usr/bin/python3';
+}
+
+/**
+ * The node the cluster's workers start their task hosts with: $TESSERA_NODE, else this process's
+ * own where it is Node (the same path on every node, as Tessera's), else `node` on their PATH (the
+ * desktop app's process is Electron, not Node).
+ */
+function workerNode(): string {
+  return process.env.TESSERA_NODE ?? (process.versions.electron ? 'node' : process.execPath);
 }
 
 let nextJob = 1;
@@ -79,11 +103,12 @@ export class DaskBackend implements Backend {
     if (!/^(tcp|tls|ws|wss|inproc|ucx):\/\/\S+$/.test(address) && !/^local:[1-9]\d*$/.test(address)) {
       return Promise.reject(new TesseraError('BAD_OPTION', `'${address}' is not a Dask scheduler address`, 'use --cluster tcp://HOST:8786 for a running scheduler, or --cluster local:N for N local worker processes'));
     }
-    const child = spawn(python(), [SIDECAR], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const root = packageRoot();
+    const child = spawn(python(), [join(root, 'src-main', 'cluster', 'dask_sidecar.py')], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     // The sidecar's log (and Dask's) is kept for the error that ends it, and shown with TESSERA_SIDECAR_LOG=1.
     child.stderr.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); if (process.env.TESSERA_SIDECAR_LOG) process.stderr.write(d); });
-    child.stdin.write(`${JSON.stringify({ address, timeout: timeoutS, host: [process.execPath, TESSERA_BIN, 'task-host'] })}\n`);
+    child.stdin.write(`${JSON.stringify({ address, timeout: timeoutS, host: [workerNode(), join(root, 'bin', 'tessera.mjs'), 'task-host'] })}\n`);
     return new Promise((resolve, reject) => {
       let backend: DaskBackend | null = null;
       const ended = (why: string) => {
