@@ -5,7 +5,7 @@
  * as one binary frame that decodes to the same arrays.
  */
 import { describe, expect, it } from 'vitest';
-import { chunkIndex, chunkNumber, ChunkState, recordsToColumns } from '../dist/src-main/api/task-columns.js';
+import { chunkIndex, chunkNumber, ChunkState, narrowColumn, recordsToColumns } from '../dist/src-main/api/task-columns.js';
 import { decodeMessage, encodeMessage } from '../dist/src-main/api/wire.js';
 import { TaskLog, TaskState } from '../dist/src-main/engine/task-log.js';
 import { TaskStream } from '../dist/src-main/service/task-stream.js';
@@ -41,6 +41,9 @@ describe('task log and task stream', () => {
     expect(keys).toEqual(result.records.map((r) => r.key));
     const flatStart = got.flatMap((b) => [...b!.start]);
     expect(flatStart).toEqual(result.records.map((r) => r.start));
+    // Every column, narrowed or not, holds exactly the records' values.
+    for (const col of ['stop', 'worker', 'bytesIn', 'bytesOut'] as const) expect(got.flatMap((b) => [...b![col]])).toEqual(result.records.map((r) => r[col]));
+    expect(got.every((b) => b!.layer instanceof Uint8Array && b!.worker instanceof Uint8Array)).toBe(true);
     // Chunk changes: running for tasks seen running at a take, released once each.
     const all = changes.filter((c) => c !== null).flatMap((c) => [...c!.layer].map((l, k) => ({ key: keyOf(l, c!.chunk[k]), state: c!.state[k] })));
     const released = all.filter((c) => c.state === ChunkState.Released).map((c) => c.key);
@@ -49,6 +52,26 @@ describe('task log and task stream', () => {
     expect(released.length).toBeGreaterThan(g.tasks.length / 2);
     // A grid layer's index shape is its chunk counts (12 x 10 chunks).
     expect(g.layers.some((l) => l.indexShape.join() === '12,10')).toBe(true);
+  });
+
+  it('narrows a column to the smallest typed array that holds every value exactly', () => {
+    const cases: [number[], string][] = [
+      [[], 'Uint8Array'], [[0, 255], 'Uint8Array'], [[0, 256], 'Uint16Array'], [[65535], 'Uint16Array'], [[65536], 'Int32Array'],
+      [[-1, 3], 'Int32Array'], [[-(2 ** 31), 2 ** 31 - 1], 'Int32Array'], [[2 ** 31], 'Uint32Array'], [[2 ** 32 - 1], 'Uint32Array'],
+      [[2 ** 32], 'Float64Array'], [[-(2 ** 31) - 1], 'Float64Array'], [[0.5], 'Float64Array'], [[1, NaN], 'Float64Array'], [[2 ** 53, 1e300], 'Float64Array'],
+    ];
+    for (const [values, type] of cases) {
+      for (const input of [Float64Array.from(values), values]) {
+        const out = narrowColumn(input);
+        expect(out.constructor.name, String(values)).toBe(type);
+        expect([...out]).toEqual(values);
+      }
+    }
+    // A copy: the source's buffer may be reused.
+    const src = Int32Array.of(1, 2);
+    const out = narrowColumn(src.subarray(1));
+    src[1] = 9;
+    expect([...out]).toEqual([2]);
   });
 
   it('numbers chunks in C order within a layer\'s index shape, and back', () => {

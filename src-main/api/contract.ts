@@ -179,6 +179,14 @@ export const RequestEnvelope = z.object({ id: z.number().int(), method: z.string
 
 // ---- events ---------------------------------------------------------------------------------
 
+/**
+ * An integer column of the task stream, in the narrowest type that holds its values exactly
+ * (api/task-columns.ts narrowColumn): most batches need a byte or two per value, not four or eight.
+ */
+const IntColumn = z.union([z.instanceof(Uint8Array), z.instanceof(Uint16Array), z.instanceof(Int32Array), z.instanceof(Uint32Array)]);
+/** A numeric column: integers narrowed as IntColumn, anything else Float64Array. */
+const NumberColumn = z.union([IntColumn, z.instanceof(Float64Array)]);
+
 /** Whether every typed column of an event has the same length. */
 function sameLengths(data: object): boolean {
   const lengths = Object.values(data).flatMap((v) => (ArrayBuffer.isView(v) ? [(v as Uint8Array).length] : []));
@@ -239,11 +247,11 @@ export const EventSchemas = {
    * stop are epoch milliseconds.
    */
   'job.tasks': z.object({
-    jobId: z.string(), layer: z.instanceof(Int32Array), chunk: z.instanceof(Int32Array), worker: z.instanceof(Int32Array),
-    start: z.instanceof(Float64Array), stop: z.instanceof(Float64Array), bytesIn: z.instanceof(Float64Array), bytesOut: z.instanceof(Float64Array),
+    jobId: z.string(), layer: IntColumn, chunk: IntColumn, worker: IntColumn,
+    start: z.instanceof(Float64Array), stop: z.instanceof(Float64Array), bytesIn: NumberColumn, bytesOut: NumberColumn,
   }).refine(sameLengths, 'the task columns differ in length'),
   /** Chunks whose state changed since the last batch (running, released): layer, chunk number, ChunkState. */
-  'job.chunks': z.object({ jobId: z.string(), layer: z.instanceof(Int32Array), chunk: z.instanceof(Int32Array), state: z.instanceof(Uint8Array) })
+  'job.chunks': z.object({ jobId: z.string(), layer: IntColumn, chunk: IntColumn, state: z.instanceof(Uint8Array) })
     .refine(sameLengths, 'the chunk columns differ in length'),
   /** Memory samples since the last batch (one every 50 ms while a job runs). */
   'job.memory': z.object({ jobId: z.string(), samples: z.array(z.object({ t: z.number(), storeBytes: z.number(), rssBytes: z.number(), mappedBytes: z.number().optional(), perWorker: z.array(z.number()), limitBytes: z.number().nullable() })) }),

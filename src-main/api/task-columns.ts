@@ -13,6 +13,37 @@ export { chunkIndex, chunkNumber };
 
 export type TaskColumnsBatch = Omit<EventData<'job.tasks'>, 'jobId'>;
 export type ChunkStateBatch = Omit<EventData<'job.chunks'>, 'jobId'>;
+/** A batch of task columns in the log's own (widest) types, as recordsToColumns makes them. */
+export interface WideTaskColumns { layer: Int32Array<ArrayBuffer>; chunk: Int32Array<ArrayBuffer>; worker: Int32Array<ArrayBuffer>; start: Float64Array<ArrayBuffer>; stop: Float64Array<ArrayBuffer>; bytesIn: Float64Array<ArrayBuffer>; bytesOut: Float64Array<ArrayBuffer> }
+
+/** A column narrowColumn may return: an integer type when every value fits one exactly. */
+export type NarrowColumn = Uint8Array<ArrayBuffer> | Uint16Array<ArrayBuffer> | Int32Array<ArrayBuffer> | Uint32Array<ArrayBuffer> | Float64Array<ArrayBuffer>;
+
+/**
+ * The values of `v` in the narrowest typed array that holds each of them exactly: Uint8Array,
+ * Uint16Array, Int32Array or Uint32Array when all are integers in its range, else a Float64Array
+ * (a copy either way, so the column may outlive `v`'s buffer). A job's layer and worker numbers
+ * fit a byte and most chunk numbers and byte counts two or four, where the log keeps them as 4 or
+ * 8 bytes: narrowed, a 10^5-task job sends about half the bytes, and every byte sent is copied by
+ * the socket, the browser's network stack and the page (and by DevTools, when one is attached).
+ */
+export function narrowColumn(v: ArrayLike<number>): NarrowColumn {
+  let lo = 0, hi = 0, integers = true;
+  for (let k = 0; k < v.length; k++) {
+    const x = v[k];
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+    if (integers && !Number.isInteger(x)) integers = false;
+  }
+  const Ctor = !integers ? Float64Array
+    : lo >= 0 && hi <= 0xff ? Uint8Array
+      : lo >= 0 && hi <= 0xffff ? Uint16Array
+        : lo >= -(2 ** 31) && hi < 2 ** 31 ? Int32Array
+          : lo >= 0 && hi < 2 ** 32 ? Uint32Array : Float64Array;
+  const out = new Ctor(v.length);
+  out.set(v);
+  return out;
+}
 
 /** A chunk's state as the window shows it; states only move forward, except to Failed. */
 export const ChunkState = { Waiting: 0, Running: 1, InMemory: 2, Released: 3, Failed: 4 } as const;
@@ -32,7 +63,7 @@ export const parseIndex = (text: string): number[] => (text === '' ? [] : text.s
  * Layers the list lacks, or that lack an `indexShape` (histories from before it), get one from the
  * records' own indices. Returns the batch and the layers with their index shapes.
  */
-export function recordsToColumns(records: readonly TaskRecordEvent[], layers: readonly { name: string; indexShape?: number[] }[]): { batch: TaskColumnsBatch; layers: { name: string; indexShape: number[] }[] } {
+export function recordsToColumns(records: readonly TaskRecordEvent[], layers: readonly { name: string; indexShape?: number[] }[]): { batch: WideTaskColumns; layers: { name: string; indexShape: number[] }[] } {
   const at = new Map<string, number>();
   const out = layers.map((l, i) => (at.set(l.name, i), { name: l.name, indexShape: l.indexShape ?? [] }));
   const known = new Set(layers.filter((l) => l.indexShape).map((l) => l.name));
@@ -44,7 +75,7 @@ export function recordsToColumns(records: readonly TaskRecordEvent[], layers: re
     return { layer: at.get(layer)!, index };
   });
   const n = records.length;
-  const batch: TaskColumnsBatch = {
+  const batch: WideTaskColumns = {
     layer: new Int32Array(n), chunk: new Int32Array(n), worker: new Int32Array(n),
     start: new Float64Array(n), stop: new Float64Array(n), bytesIn: new Float64Array(n), bytesOut: new Float64Array(n),
   };

@@ -1,16 +1,21 @@
 /**
  * The window's view of a running job's task stream: reads the engine's TaskLog
  * (engine/task-log.ts) through cursors of its own and packs what is new since the last take into
- * the wire's typed columns (api/task-columns.ts). The job's event batches (event-batches.ts) take
- * every FLUSH_MS; nothing here runs per task while the job runs, so the window costs the
- * scheduling thread one pass over each batch, five times a second.
+ * the wire's typed columns (api/task-columns.ts), each integer column in the narrowest type that
+ * holds it (narrowColumn). The job's event batches (event-batches.ts) take every FLUSH_MS;
+ * nothing here runs per task while the job runs, so the window costs the scheduling thread one
+ * pass over each batch, a few times a second.
  */
-import { ChunkState, chunkNumber, type ChunkStateBatch, type TaskColumnsBatch } from '../api/task-columns.js';
+import { ChunkState, chunkNumber, narrowColumn, type ChunkStateBatch, type NarrowColumn, type TaskColumnsBatch } from '../api/task-columns.js';
 import type { TaskGraph } from '../engine/graph.js';
 import { TaskState, type TaskLog } from '../engine/task-log.js';
 
+/** Not yet named (taskLayer); a task is named the first time a take meets it. */
+const UNNAMED = -2;
+
 export class TaskStream {
   private graph: TaskGraph | null = null;
+  private layerAt = new Map<string, number>();
   /** Per task number: its layer's position in graph.layers, and its chunk number there. */
   private taskLayer = new Int32Array(0);
   private taskChunk = new Int32Array(0);
@@ -20,24 +25,31 @@ export class TaskStream {
 
   constructor(private readonly log: TaskLog) {}
 
-  /** Follows the log onto its graph (once per run): names every task by numbers, resets cursors. */
+  /**
+   * Follows the log onto its graph (once per run) and resets the cursors. Tasks are named lazily
+   * (name()), so a graph of 10^5 tasks is not walked whole on the scheduling thread just as the
+   * job starts, while the first tasks are being handed out.
+   */
   private follow(): boolean {
     const g = this.log.graph;
     if (!g) return false;
     if (g === this.graph) return true;
     this.graph = g;
-    const layerAt = new Map(g.layers.map((l, i) => [l.name, i]));
-    const n = g.tasks.length;
-    this.taskLayer = new Int32Array(n);
-    this.taskChunk = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const t = g.tasks[i];
-      const li = layerAt.get(t.layer) ?? -1;
-      this.taskLayer[i] = li;
-      this.taskChunk[i] = li < 0 ? -1 : chunkNumber(t.index, g.layers[li].indexShape);
-    }
+    this.layerAt = new Map(g.layers.map((l, i) => [l.name, i]));
+    this.taskLayer = new Int32Array(g.tasks.length).fill(UNNAMED);
+    this.taskChunk = new Int32Array(g.tasks.length);
     this.finishedAt = this.dispatchedAt = this.releasedAt = 0;
     return true;
+  }
+
+  /** Task i's layer number and chunk number, into taskLayer / taskChunk. */
+  private name(i: number): void {
+    if (this.taskLayer[i] !== UNNAMED) return;
+    const g = this.graph!;
+    const t = g.tasks[i];
+    const li = this.layerAt.get(t.layer) ?? -1;
+    this.taskLayer[i] = li;
+    this.taskChunk[i] = li < 0 ? -1 : chunkNumber(t.index, g.layers[li].indexShape);
   }
 
   /** The tasks finished since the last take (null if none). */
@@ -53,12 +65,14 @@ export class TaskStream {
     const chunk = new Int32Array(n);
     for (let k = 0; k < n; k++) {
       const i = log.task[from + k];
+      this.name(i);
       layer[k] = this.taskLayer[i];
       chunk[k] = this.taskChunk[i];
     }
     return {
-      layer, chunk, worker: log.worker.slice(from, to), start: log.start.slice(from, to), stop: log.stop.slice(from, to),
-      bytesIn: log.bytesIn.slice(from, to), bytesOut: log.bytesOut.slice(from, to),
+      layer: narrowInts(layer), chunk: narrowInts(chunk), worker: narrowInts(log.worker.subarray(from, to)),
+      start: log.start.slice(from, to), stop: log.stop.slice(from, to),
+      bytesIn: narrowColumn(log.bytesIn.subarray(from, to)), bytesOut: narrowColumn(log.bytesOut.subarray(from, to)),
     };
   }
 
@@ -70,23 +84,32 @@ export class TaskStream {
   takeChunks(): ChunkStateBatch | null {
     if (!this.follow()) return null;
     const log = this.log;
-    const changes: number[] = [];
+    let running = 0;
+    for (let k = this.dispatchedAt; k < log.dispatched; k++) if (log.state[log.dispatchOrder[k]] === TaskState.Running) running++;
+    const n = running + log.released - this.releasedAt;
+    if (!n) {
+      this.dispatchedAt = log.dispatched;
+      return null;
+    }
+    const layer = new Int32Array(n), chunk = new Int32Array(n), state = new Uint8Array(n);
+    let at = 0;
+    const add = (i: number, s: ChunkState) => {
+      this.name(i);
+      layer[at] = this.taskLayer[i];
+      chunk[at] = this.taskChunk[i];
+      state[at++] = s;
+    };
+    // The same tasks as counted above: the log's columns change only on this (the scheduling) thread.
     for (let k = this.dispatchedAt; k < log.dispatched; k++) {
       const i = log.dispatchOrder[k];
-      if (log.state[i] === TaskState.Running) changes.push(i, ChunkState.Running);
+      if (log.state[i] === TaskState.Running) add(i, ChunkState.Running);
     }
     this.dispatchedAt = log.dispatched;
-    for (let k = this.releasedAt; k < log.released; k++) changes.push(log.releaseOrder[k], ChunkState.Released);
+    for (let k = this.releasedAt; k < log.released; k++) add(log.releaseOrder[k], ChunkState.Released);
     this.releasedAt = log.released;
-    if (!changes.length) return null;
-    const n = changes.length / 2;
-    const batch: ChunkStateBatch = { layer: new Int32Array(n), chunk: new Int32Array(n), state: new Uint8Array(n) };
-    for (let k = 0; k < n; k++) {
-      const i = changes[2 * k];
-      batch.layer[k] = this.taskLayer[i];
-      batch.chunk[k] = this.taskChunk[i];
-      batch.state[k] = changes[2 * k + 1];
-    }
-    return batch;
+    return { layer: narrowInts(layer), chunk: narrowInts(chunk), state };
   }
 }
+
+/** narrowColumn of int32 values: never a Float64Array. */
+const narrowInts = (v: Int32Array) => narrowColumn(v) as Exclude<NarrowColumn, Float64Array>;
