@@ -5,6 +5,7 @@
  */
 import { reactive, shallowRef } from 'vue';
 import type { ApiError, ApiEvent, EventData, OutputEvent, Result, TaskRecordEvent } from '../src-main/api/contract';
+import { addTaskTimes, emptyTaskTimes } from './time-left';
 import { ChunkState, chunkIndex, chunkNumber, parseIndex, recordsToColumns, splitKey, type ChunkStateBatch, type TaskColumnsBatch } from '../src-main/api/task-columns';
 
 export { ChunkState };
@@ -86,11 +87,14 @@ function setChunk(layerNo: number, chunk: number, state: ChunkState, bytes?: num
 }
 
 export const tasks = shallowRef<TaskColumns>(emptyColumns());
+/** Task time per layer over the columns above, kept as they grow (the progress panel's estimate). */
+export let taskTimes = emptyTaskTimes();
 
 export function resetJob(id: string): void {
   Object.assign(job, { id, state: 'running', progress: { done: 0, total: 0, running: 0, elapsed: 0 }, layerProgress: {}, outputs: [], stats: {}, error: null, memory: [], graph: null, warnings: [], workers: 0, cluster: null, laneNames: [] });
   useLayers([]);
   tasks.value = emptyColumns();
+  taskTimes = emptyTaskTimes();
   pendingProgress = null;
   pendingMemory = [];
   flushUi();
@@ -110,6 +114,7 @@ function addTasks(b: TaskColumnsBatch): void {
     c = grown;
   }
   for (const k of COLUMNS) (c[k] as Float64Array).set(b[k] as Float64Array, c.count);
+  addTaskTimes(taskTimes, c, c.count, c.count + n);
   c.count += n;
   for (let k = 0; k < n; k++) setChunk(b.layer[k], b.chunk[k], ChunkState.InMemory, b.bytesOut[k]);
   tasks.value = c;

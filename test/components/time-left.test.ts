@@ -1,6 +1,6 @@
 /** The progress panel's estimate of the time left: each layer's remaining tasks at its measured task time, over the workers, never less than one task of the slowest layer left. */
 import { describe, expect, it } from 'vitest';
-import { timeLeft } from '../../src-renderer/time-left';
+import { addTaskTimes, emptyTaskTimes, timeLeft, timeLeftFrom } from '../../src-renderer/time-left';
 
 function tasks(list: { layer: number; ms: number }[]) {
   const n = list.length;
@@ -23,5 +23,17 @@ describe('time left', () => {
     const layers = [{ name: 'slow', tasks: 4 }];
     expect(timeLeft(layers, { slow: { done: 2 } }, tasks([{ layer: 0, ms: 10_000 }, { layer: 0, ms: 10_000 }]), 8)).toBeCloseTo(10, 9);
     expect(timeLeft(layers, {}, tasks([]), 2)).toBeNull();
+  });
+
+  it('gives the same estimate from task times kept batch by batch as from all the columns at once', () => {
+    const layers = [{ name: 'read', tasks: 50 }, { name: 'combine', tasks: 20 }, { name: 'sum', tasks: 1 }];
+    const list = Array.from({ length: 37 }, (_, i) => ({ layer: i % 5 === 4 ? 1 : 0, ms: 3 + (i * 7) % 11 }));
+    const all = tasks(list);
+    const kept = emptyTaskTimes();
+    for (const [from, to] of [[0, 1], [1, 1], [1, 20], [20, 37]]) addTaskTimes(kept, all, from, to);
+    const done = { read: { done: 30 }, combine: { done: 7 } };
+    expect(kept.count).toBe(37);
+    expect(timeLeftFrom(layers, done, kept, 3)).toBe(timeLeft(layers, done, all, 3));
+    expect(timeLeftFrom(layers, {}, emptyTaskTimes(), 3)).toBeNull();
   });
 });
