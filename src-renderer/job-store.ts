@@ -86,6 +86,35 @@ function setChunk(layerNo: number, chunk: number, state: ChunkState, bytes?: num
   if (bytes !== undefined) c.layer.bytes[at] = bytes;
 }
 
+/**
+ * setChunk over entries from .. to - 1 of Int32 columns: the state per entry from `states`, or
+ * `state` for all, and the bytes from `bytes` where given. The columns are always Int32Array /
+ * Float64Array (the store's own, or a batch's narrowed columns copied into scratch ones first),
+ * so this loop, which runs for every task and chunk change of a job, sees one array type each.
+ */
+function setChunkRange(layer: Int32Array, chunk: Int32Array, from: number, to: number, state: ChunkState, states: Uint8Array | null, bytes: Float64Array | null): void {
+  for (let k = from; k < to; k++) {
+    const c = chunkLayerAt[layer[k]];
+    const s = states ? (states[k] as ChunkState) : state;
+    if (!c || chunk[k] < 0) continue;
+    if (!c.sameShape) { setChunk(layer[k], chunk[k], s, bytes ? bytes[k] : undefined); continue; }
+    const at = chunk[k], st = c.layer.states;
+    if (at >= st.length) continue;
+    if (s > st[at] || s === ChunkState.Failed) st[at] = s;
+    if (bytes) c.layer.bytes[at] = bytes[k];
+  }
+}
+
+/** `v` as an Int32Array: itself, or copied into a scratch array kept between calls. */
+let scratchInts = [new Int32Array(1024), new Int32Array(1024)];
+function asInt32(v: ArrayLike<number> & { length: number }, slot: 0 | 1): Int32Array {
+  if (v instanceof Int32Array) return v;
+  if (scratchInts[slot].length < v.length) scratchInts[slot] = new Int32Array(Math.max(v.length, 2 * scratchInts[slot].length));
+  const out = scratchInts[slot];
+  out.set(v as Int32Array);
+  return out;
+}
+
 export const tasks = shallowRef<TaskColumns>(emptyColumns());
 /** Task time per layer over the columns above, kept as they grow (the progress panel's estimate). */
 export let taskTimes = emptyTaskTimes();
@@ -115,14 +144,14 @@ function addTasks(b: TaskColumnsBatch): void {
   }
   for (const k of COLUMNS) (c[k] as Float64Array).set(b[k] as Float64Array, c.count);
   addTaskTimes(taskTimes, c, c.count, c.count + n);
+  setChunkRange(c.layer, c.chunk, c.count, c.count + n, ChunkState.InMemory, null, c.bytesOut);
   c.count += n;
-  for (let k = 0; k < n; k++) setChunk(b.layer[k], b.chunk[k], ChunkState.InMemory, b.bytesOut[k]);
   tasks.value = c;
   touch();
 }
 
 function setChunks(b: ChunkStateBatch): void {
-  for (let k = 0; k < b.layer.length; k++) setChunk(b.layer[k], b.chunk[k], b.state[k] as ChunkState);
+  setChunkRange(asInt32(b.layer, 0), asInt32(b.chunk, 1), 0, b.layer.length, ChunkState.Waiting, b.state, null);
 }
 
 /**
