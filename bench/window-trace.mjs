@@ -13,7 +13,11 @@
  *   run against a warm run, and the main thread's JavaScript by function during the window run
  *   (node:inspector Profiler, self time).
  *
- *   node bench/window-trace.mjs [--runs N] [--readable] [--save-trace FILE]
+ *   node bench/window-trace.mjs [--runs N] [--readable] [--save-trace FILE] [--driver cdp|playwright]
+ *
+ * The page is driven as window.mjs drives it (window-page.mjs; --driver playwright adds the cost of
+ * Playwright's DevTools Network domain, which copies every WebSocket frame into this process).
+ * The trace and the page's profile are taken over the same DevTools session (Tracing, Profiler).
  *
  * --readable builds the renderer unminified into out/renderer-profile first (vite, same plugins),
  * so the page's functions have their own names; the activity and thread tables are best read from
@@ -25,15 +29,15 @@ import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
 import { Engine } from '../dist/src-main/engine/engine.js';
 import { JobService } from '../dist/src-main/service/job-service.js';
 import { startWebHost } from '../dist/src-main/hosts/web/server.js';
 import { buildJob, validateSpec } from '../dist/src-main/run/job-spec.js';
 import { runBuiltJob } from '../dist/src-main/run/run-job.js';
 import { LocalBackend } from '../dist/src-main/run/local-backend.js';
+import { clickRun, descendants, fillJob, openWindow, showTimeline, waitForBars } from './window-page.mjs';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '2' }, readable: { type: 'boolean', default: false }, 'save-trace': { type: 'string' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '2' }, readable: { type: 'boolean', default: false }, 'save-trace': { type: 'string' }, driver: { type: 'string', default: 'cdp' } } });
 const RUNS = Number(values.runs);
 const WORKERS = 2;
 
@@ -63,10 +67,8 @@ service.runJob = (s, options, emit) => runJob(s, options, (e) => {
   if (e.event === 'job.done') onDone(e.data);
 });
 const host = await startWebHost(service, { rendererDir });
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
-const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
 // Counts what the page's WebSocket receives and the time its message handler takes (decode + store).
-await page.addInitScript(() => {
+function countMessages() {
   const stats = { frames: 0, bytes: 0, ms: 0 };
   globalThis.__wsStats = stats;
   const desc = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
@@ -84,20 +86,16 @@ await page.addInitScript(() => {
       });
     },
   });
-});
-await page.goto(host.url);
-await page.getByTestId('host').waitFor();
-await page.getByTestId('datasets').fill(JSON.stringify(datasets));
-await page.getByTestId('output-name-0').fill('m');
-await page.getByTestId('output-expr-0').fill('x.mean()');
-while (await page.locator('[data-testid^="output-expr-"]').count() > 1) await page.getByTestId('remove-output-1').click();
-await page.getByTestId('timeline').scrollIntoViewIfNeeded();
+}
+const view = await openWindow(host.url, { driver: values.driver, init: countMessages });
+await fillJob(view, JSON.stringify(datasets), 'm', 'x.mean()');
+await showTimeline(view);
 
 async function windowRun() {
   const done = new Promise((res) => { onDone = res; });
-  await page.getByTestId('run').click();
+  await clickRun(view);
   const { stats } = await done;
-  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="timeline"]').dataset.bars) === n, stats.tasks, { timeout: 60_000 });
+  await waitForBars(view, stats.tasks);
   return stats;
 }
 
@@ -107,23 +105,6 @@ async function warmRun() {
 }
 
 // --- CPU per thread, from /proc ---------------------------------------------------------------
-
-/** The processes descended from this one (the browser Playwright started and its children). */
-function descendants(root) {
-  const children = new Map();
-  for (const p of readdirSync('/proc')) {
-    if (!/^\d+$/.test(p)) continue;
-    try {
-      const ppid = Number(readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
-      if (!children.has(ppid)) children.set(ppid, []);
-      children.get(ppid).push(Number(p));
-    } catch { /* gone */ }
-  }
-  const out = [];
-  const walk = (pid) => { for (const c of children.get(pid) ?? []) { out.push(c); walk(c); } };
-  walk(root);
-  return out;
-}
 
 /** A Chromium process's kind: its --type= (renderer, gpu-process, utility, zygote) or "browser". */
 function kindOf(pid) {
@@ -155,13 +136,13 @@ function threadCpu(pids, label) {
   }
   return out;
 }
-const browserThreads = () => threadCpu(descendants(process.pid), kindOf);
+const browserThreads = async () => threadCpu(await descendants(), kindOf);
 function nodeThreads() { return threadCpu([process.pid], () => 'node'); }
 const diff = (a, b) => new Map([...b].map(([k, v]) => [k, v - (a.get(k) ?? 0)]));
 
 // --- Chrome trace: the page's main thread by activity ---------------------------------------------
 
-const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'v8.execute', 'v8', 'blink', 'blink.user_timing', 'cc', 'gpu', 'viz', 'toplevel', 'disabled-by-default-v8.gc', 'loading', 'input'];
+const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'v8.execute', 'v8', 'blink', 'blink.user_timing', 'cc', 'gpu', 'viz', 'toplevel', 'disabled-by-default-v8.gc', 'disabled-by-default-v8.compile', 'v8.compile', 'loading', 'input'];
 
 const ACTIVITY = [
   [/GC|Scavenge|Sweep|Mark|Compact|Finaliz/i, 'GC'],
@@ -273,9 +254,24 @@ function byFile(rows) {
 await windowRun(); // warm-ups: the page, the JIT of both sides
 await warmRun();
 
-const pageCdp = await page.context().newCDPSession(page);
-await pageCdp.send('Profiler.enable');
-await pageCdp.send('Profiler.setSamplingInterval', { interval: 200 });
+await view.send('Profiler.enable');
+await view.send('Profiler.setSamplingInterval', { interval: 200 });
+/** The trace since Tracing.start, as text (read from the stream DevTools hands back). */
+async function endTrace() {
+  const complete = new Promise((res) => view.on('Tracing.tracingComplete', res));
+  await view.send('Tracing.end');
+  const { stream } = await complete;
+  const parts = [];
+  for (;;) {
+    const r = await view.send('IO.read', { handle: stream, size: 2 ** 22 });
+    parts.push(r.base64Encoded ? Buffer.from(r.data, 'base64').toString('utf8') : r.data);
+    if (r.eof) break;
+  }
+  await view.send('IO.close', { handle: stream });
+  const text = parts.join('');
+  // ReturnAsStream gives {"traceEvents": [...]} or a bare array, by version.
+  return text.trimStart().startsWith('[') ? `{"traceEvents":${text}}` : text;
+}
 const nodeSession = new Session();
 nodeSession.connect();
 await nodeSession.post('Profiler.enable');
@@ -290,20 +286,20 @@ for (let i = 0; i < RUNS; i++) {
   const w0 = nodeThreads();
   await warmRun().then((s) => rows.push({ run: `warm ${i}`, wall: s.wall_s, node: diff(w0, nodeThreads()), browser: new Map() }));
   if (traced) {
-    await browser.startTracing(page, { categories: CATEGORIES, screenshots: false });
-    await pageCdp.send('Profiler.start');
+    await view.send('Tracing.start', { transferMode: 'ReturnAsStream', traceConfig: { includedCategories: CATEGORIES, recordMode: 'recordAsMuchAsPossible' } });
+    await view.send('Profiler.start');
     await nodeSession.post('Profiler.start');
   }
-  const s0 = await page.evaluate(() => ({ ...globalThis.__wsStats }));
-  const b0 = browserThreads(), n0 = nodeThreads();
+  const s0 = await view.evaluate(() => ({ ...globalThis.__wsStats }));
+  const b0 = await browserThreads(), n0 = nodeThreads();
   const stats = await windowRun();
-  const b1 = browserThreads(), n1 = nodeThreads();
-  const s1 = await page.evaluate(() => ({ ...globalThis.__wsStats }));
+  const b1 = await browserThreads(), n1 = nodeThreads();
+  const s1 = await view.evaluate(() => ({ ...globalThis.__wsStats }));
   const ws = { frames: s1.frames - s0.frames, bytes: s1.bytes - s0.bytes, ms: s1.ms - s0.ms };
   if (traced) {
     nodeProfile = (await nodeSession.post('Profiler.stop')).profile;
-    pageProfile = (await pageCdp.send('Profiler.stop')).profile;
-    const buf = await browser.stopTracing();
+    pageProfile = (await view.send('Profiler.stop')).profile;
+    const buf = Buffer.from(await endTrace());
     if (values['save-trace']) {
       writeFileSync(values['save-trace'], buf);
       writeFileSync(values['save-trace'].replace(/(\.json)?$/, '.page.cpuprofile'), JSON.stringify(pageProfile));
@@ -314,7 +310,7 @@ for (let i = 0; i < RUNS; i++) {
   rows.push({ run: `window ${i}${traced ? ' (traced)' : ''}`, wall: stats.wall_s, tasks: stats.tasks, node: diff(n0, n1), span: diff(atStart, atLast), browser: diff(b0, b1), ws });
 }
 
-await browser.close();
+await view.close();
 await host.close();
 await engine.close();
 rmSync(dir, { recursive: true, force: true });
@@ -323,7 +319,7 @@ rmSync(dir, { recursive: true, force: true });
 
 const f3 = (x) => x.toFixed(3), f0 = (x) => x.toFixed(0);
 const sum = (m) => [...m.values()].reduce((a, b) => a + b, 0);
-console.log(`\n## Runs (${rows.find((r) => r.tasks)?.tasks} tasks, ${WORKERS} workers)`);
+console.log(`\n## Runs (${rows.find((r) => r.tasks)?.tasks} tasks, ${WORKERS} workers, page driven by ${values.driver})`);
 console.log('| run | wall_s | Node main thread CPU s | Node all threads CPU s | main thread, job.started to last batch | Chromium CPU s | WebSocket messages, MB, handler ms |');
 console.log('|---|---|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.run} | ${f3(r.wall)} | ${(r.node.get('node / main thread') ?? 0).toFixed(2)} | ${sum(r.node).toFixed(2)} | ${r.span ? (r.span.get('node / main thread') ?? 0).toFixed(2) : '-'} | ${r.browser.size ? sum(r.browser).toFixed(2) : '-'} | ${r.ws ? `${r.ws.frames}, ${(r.ws.bytes / 2 ** 20).toFixed(2)}, ${f0(r.ws.ms)}` : '-'} |`);

@@ -9,22 +9,26 @@
  * live timeline is drawn during the runs. Then the finished timeline is redrawn at several zoom
  * levels and its draw times (measured inside the page) are reported.
  *
- *   node bench/window.mjs [--repeats N]
+ *   node bench/window.mjs [--repeats N] [--driver cdp|playwright]
+ *
+ * The page is driven over a bare DevTools connection by default (window-page.mjs): Playwright
+ * would have Chromium copy every WebSocket frame into this process, a cost no user's window has;
+ * --driver playwright measures with it.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
 import { Engine } from '../dist/src-main/engine/engine.js';
 import { JobService } from '../dist/src-main/service/job-service.js';
 import { startWebHost } from '../dist/src-main/hosts/web/server.js';
 import { buildJob, validateSpec } from '../dist/src-main/run/job-spec.js';
 import { runBuiltJob } from '../dist/src-main/run/run-job.js';
 import { LocalBackend } from '../dist/src-main/run/local-backend.js';
+import { clickRun, descendants, fillJob, openWindow, showTimeline, waitForBars } from './window-page.mjs';
 
-const { values } = parseArgs({ options: { repeats: { type: 'string', default: '5' } } });
+const { values } = parseArgs({ options: { repeats: { type: 'string', default: '5' }, driver: { type: 'string', default: 'cdp' } } });
 const REPEATS = Number(values.repeats);
 const WORKERS = 2;
 const dir = mkdtempSync(join(tmpdir(), 'tessera-window-'));
@@ -46,14 +50,8 @@ let onDone = () => undefined;
 const runJob = service.runJob.bind(service);
 service.runJob = (spec, options, emit) => runJob(spec, options, (e) => { emit(e); if (e.event === 'job.done') onDone(e.data); });
 const host = await startWebHost(service, { rendererDir: 'out/renderer' });
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
-const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-await page.goto(host.url);
-await page.getByTestId('host').waitFor();
-await page.getByTestId('datasets').fill(JSON.stringify(datasets));
-await page.getByTestId('output-name-0').fill('m');
-await page.getByTestId('output-expr-0').fill('x.mean()');
-while (await page.locator('[data-testid^="output-expr-"]').count() > 1) await page.getByTestId('remove-output-1').click();
+const view = await openWindow(host.url, { driver: values.driver });
+await fillJob(view, JSON.stringify(datasets), 'm', 'x.mean()');
 
 /**
  * One run from the window: click Run, then wait for the job's end on the Node side rather than by
@@ -61,19 +59,17 @@ while (await page.locator('[data-testid^="output-expr-"]').count() > 1) await pa
  */
 async function windowRun() {
   const done = new Promise((resolve) => { onDone = resolve; });
-  await page.getByTestId('run').click();
+  await clickRun(view);
   const { stats } = await done;
   // Every task reached the window: one timeline bar each.
-  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="timeline"]').dataset.bars) === n, stats.tasks, { timeout: 60_000 });
+  await waitForBars(view, stats.tasks);
   return { wall: stats.wall_s, tasks: stats.tasks };
 }
 
-/** CPU seconds used so far by every Chromium process (from /proc; 0 where unavailable). */
-function browserCpu() {
+/** CPU seconds used so far by the Chromium this bench started (from /proc; other browsers on the machine are not counted). */
+async function browserCpu() {
   let ticks = 0;
-  let pids = [];
-  try { pids = execFileSync('pgrep', ['-f', 'chromium'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean); } catch { return 0; }
-  for (const pid of pids) {
+  for (const pid of await descendants()) {
     try {
       const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
       ticks += Number(f[11]) + Number(f[12]); // utime, stime
@@ -84,7 +80,7 @@ function browserCpu() {
 
 // Watch the timeline while the jobs run: the live view a user would look at is drawn throughout
 // (panels off screen are not redrawn, so scrolling away would flatter the window).
-await page.getByTestId('timeline').scrollIntoViewIfNeeded();
+await showTimeline(view);
 
 /**
  * The same job on the host's own (warm) engine with no window and no task stream: the CLI starts a
@@ -103,9 +99,9 @@ await windowRun();
 await warmRun();
 const cli = [], win = [], warm = [], browserCpuPerRun = [];
 async function measuredWindowRun() {
-  const c0 = browserCpu();
+  const c0 = await browserCpu();
   const r = await windowRun();
-  browserCpuPerRun.push(browserCpu() - c0);
+  browserCpuPerRun.push(await browserCpu() - c0);
   return r;
 }
 for (let i = 0; i < REPEATS; i++) {
@@ -115,6 +111,7 @@ for (let i = 0; i < REPEATS; i++) {
 const tasks = cliRun().tasks;
 
 // Redraws of the finished timeline: fit (aggregated), then zoomed in step by step (bars).
+const page = await view.playwright();
 const tl = page.getByTestId('timeline');
 await tl.scrollIntoViewIfNeeded();
 const box = await tl.boundingBox();
@@ -130,14 +127,14 @@ await tl.dblclick();
 await page.waitForTimeout(50);
 draws.push({ ms: Number(await tl.getAttribute('data-draw-ms')), mode: await tl.getAttribute('data-mode') });
 
-await browser.close();
+await view.close();
 await host.close();
 await engine.close();
 rmSync(dir, { recursive: true, force: true }); // the jobs' histories: ~15 MB each
 
 const fmt = (x) => x.toFixed(3);
 const ratio = median(win) / median(cli);
-console.log(`\nWindow cost at ${tasks} tasks (${WORKERS} workers, ${REPEATS} alternating runs each, median wall_s)`);
+console.log(`\nWindow cost at ${tasks} tasks (${WORKERS} workers, ${REPEATS} alternating runs each, median wall_s; page driven by ${values.driver})`);
 console.log('| run | wall_s median | runs | ratio |');
 console.log('|---|---|---|---|');
 console.log(`| CLI (\`tessera run --json\`) | ${fmt(median(cli))} | ${cli.map(fmt).join(' ')} | 1.00 |`);
