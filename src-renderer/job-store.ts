@@ -208,6 +208,9 @@ export function applyEvent(e: ApiEvent): void {
   switch (e.event) {
     case 'job.started':
       useLayers(e.data.layers);
+      // Columns for every task at once: grown by doubling, a 10^5-task job reallocated and
+      // copied them 7 times while it ran, and left that much garbage.
+      if (!tasks.value.count && e.data.tasks > tasks.value.start.length) tasks.value = emptyColumns(e.data.tasks);
       job.graph = e.data.graph ?? null;
       job.warnings = e.data.warnings ?? [];
       job.workers = e.data.workers ?? 0;

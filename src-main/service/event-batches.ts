@@ -2,7 +2,7 @@
  * A running job's events for the window, in batches: the job's bus (memory samples, progress)
  * and task log (task records, chunk state changes, read through task-stream.ts) are gathered and
  * sent together every FLUSH_MS as job.chunks, job.tasks, job.memory and the latest job.progress,
- * so a job of 10^5 tasks costs the window a few messages a second rather than a stream it must
+ * so a job of 10^5 tasks costs the window two messages of each kind a second rather than a stream it must
  * keep up with (bench/window.mjs measures what is left).
  */
 import { performance } from 'node:perf_hooks';
@@ -14,8 +14,12 @@ import { TaskStream } from './task-stream.js';
 /** Where a job's events go: a host's sender, checked against the contract (rpc.ts). */
 export type Emit = (e: ApiEvent) => void;
 
-/** How often a running job's events go out (the window redraws at about this rate too). */
-export const FLUSH_MS = 200;
+/**
+ * How often a running job's events go out: the window shows changes at most twice a second
+ * (job-store.ts), so batches sent more often were only more messages for the host's scheduling
+ * thread to encode and the browser to wake up for, at no gain to what is shown.
+ */
+export const FLUSH_MS = 500;
 
 export class EventBatches {
   /** Give these to the run: what they receive goes out in the batches. */
