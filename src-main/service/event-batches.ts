@@ -20,6 +20,8 @@ export type Emit = (e: ApiEvent) => void;
  * thread to encode and the browser to wake up for, at no gain to what is shown.
  */
 export const FLUSH_MS = 500;
+/** For the first second a job's batches go every 200 ms: its start shows at once, and a short job still moves. */
+const EARLY_MS = 200, EARLY_FOR_MS = 1000;
 
 export class EventBatches {
   /** Give these to the run: what they receive goes out in the batches. */
@@ -29,7 +31,8 @@ export class EventBatches {
   private readonly t0 = performance.now();
   private progress: Progress | null = null;
   private samples: MemorySample[] = [];
-  private readonly ticker: ReturnType<typeof setInterval>;
+  private ticker: ReturnType<typeof setTimeout> | null = null;
+  private stopped = false;
 
   constructor(private readonly jobId: string, private readonly emit: Emit) {
     this.bus.on((e) => {
@@ -37,12 +40,18 @@ export class EventBatches {
       else if (e.type === 'progress') this.progress = e.progress;
       else this.emit({ event: 'job.lanes', data: { jobId: this.jobId, names: e.names } }); // rare: a cluster's new worker thread
     });
-    this.ticker = setInterval(() => this.flush(), FLUSH_MS);
+    this.tick();
+  }
+
+  private tick(): void {
+    if (this.stopped) return;
+    this.ticker = setTimeout(() => { this.flush(); this.tick(); }, performance.now() - this.t0 < EARLY_FOR_MS ? EARLY_MS : FLUSH_MS);
   }
 
   /** Sends what is left and stops (when the job has finished or failed). */
   stop(): void {
-    clearInterval(this.ticker);
+    this.stopped = true;
+    if (this.ticker) clearTimeout(this.ticker);
     this.flush();
   }
 
