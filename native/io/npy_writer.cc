@@ -113,8 +113,20 @@ void NpyWriter::write_chunk(const Chunk& chunk, const std::vector<int64_t>& offs
       fail_locked("cannot write", e);
     }
   };
+  // An attached writer's data must be on the file's storage before its task reports success: the
+  // owner renames the file once every task has, and another node reads what the server holds.
+  auto sync_if_attached = [&] {
+    if (!attach_) return;
+    int e;
+    do e = ::fdatasync(fd_) == 0 ? 0 : errno; while (e == EINTR);
+    if (e) {
+      std::lock_guard<std::mutex> lock(mu_);
+      fail_locked("cannot write", e);
+    }
+  };
   if (nd == 0) {
     write(chunk.data, item, static_cast<off_t>(data_offset_));
+    sync_if_attached();
     return;
   }
   // Trailing dimensions the box covers fully merge into one contiguous run per write.
@@ -146,6 +158,7 @@ void NpyWriter::write_chunk(const Chunk& chunk, const std::vector<int64_t>& offs
     }
     if (d == 0) break;
   }
+  sync_if_attached();
 }
 
 std::string NpyWriter::open() {

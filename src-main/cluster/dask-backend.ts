@@ -12,6 +12,7 @@
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +53,9 @@ function python(): string {
   return process.env.TESSERA_PYTHON ?? '/usr/bin/python3';
 }
 
+/** The most worker processes `local:N` starts (as the local engine's most worker threads). */
+const MAX_LOCAL_WORKERS = 256;
+
 /**
  * The node the cluster's workers start their task hosts with: $TESSERA_NODE, else this process's
  * own where it is Node (the same path on every node, as Tessera's), else `node` on their PATH (the
@@ -61,7 +65,6 @@ function workerNode(): string {
   return process.env.TESSERA_NODE ?? (process.versions.electron ? 'node' : process.execPath);
 }
 
-let nextJob = 1;
 
 /** A lane's name: its worker's address, and which of its threads where it has several ("10.0.0.5:40545 #2"). */
 function laneNames(lanes: Map<string, number>): string[] {
@@ -90,9 +93,12 @@ export class DaskBackend implements Backend {
 
   private constructor(private readonly child: ChildProcessWithoutNullStreams, readonly info: ClusterInfo) {}
 
-  /** How many tasks the cluster runs at once: its worker threads. */
+  /**
+   * How many tasks the cluster runs at once: one per Dask worker (a worker's task host runs one
+   * group at a time, however many threads the worker has).
+   */
   get workers(): number {
-    return this.info.threads;
+    return this.info.workers;
   }
 
   /**
@@ -100,7 +106,11 @@ export class DaskBackend implements Backend {
    * worker processes (local:N). An unreachable scheduler is CLUSTER_UNREACHABLE within `timeoutS`.
    */
   static start(address: string, timeoutS = 5): Promise<DaskBackend> {
-    if (!/^(tcp|tls|ws|wss|inproc|ucx):\/\/\S+$/.test(address) && !/^local:[1-9]\d*$/.test(address)) {
+    const local = /^local:([1-9]\d*)$/.exec(address);
+    if (local && Number(local[1]) > MAX_LOCAL_WORKERS) {
+      return Promise.reject(new TesseraError('BAD_OPTION', `local:${local[1]} asks for more worker processes than ${MAX_LOCAL_WORKERS}`, `use local:N with N up to ${MAX_LOCAL_WORKERS} (one per core is plenty), or a running cluster's address`));
+    }
+    if (!/^(tcp|tls|ws|wss|inproc|ucx):\/\/\S+$/.test(address) && !local) {
       return Promise.reject(new TesseraError('BAD_OPTION', `'${address}' is not a Dask scheduler address`, 'use --cluster tcp://HOST:8786 for a running scheduler, or --cluster local:N for N local worker processes'));
     }
     const root = packageRoot();
@@ -143,7 +153,8 @@ export class DaskBackend implements Backend {
     try {
       const writers: Record<number, SharedWriter> = {};
       for (const o of graph.outputs) if (o.writer && o.path) writers[o.writer] = { path: o.path, tempPath: native().openWriter(o.writer), dtype: o.dtype, shape: o.shape };
-      const job = portableJob(`${process.pid}-${nextJob++}`, graph, writers);
+      // Unique across every client of the cluster: Dask keys are named by it, and a key already known is taken as the same work.
+      const job = portableJob(randomUUID(), graph, writers);
       opts.onGraph?.(graph);
       const run = await this.runJob(job, graph, opts);
       for (const w of graph.writers) executeTask({ kind: 'commit', writer: w } as CommitSpec, [], owner);
@@ -265,7 +276,7 @@ export class DaskBackend implements Backend {
 
   /** Ends the sidecar (and a local cluster it started). */
   async close(): Promise<void> {
-    if (this.child.exitCode !== null) return;
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return; // ended already (a signal sets no exit code)
     const exited = new Promise((r) => this.child.once('close', r));
     this.child.stdin.end();
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);

@@ -55,15 +55,13 @@ class TesseraTaskHost(WorkerPlugin):
         self.lock = threading.Lock()
         self.loaded = set()
         self.jobs = {}  # job id -> the job's JSON text, sent ahead by the sidecar (offer_job)
+        self.finished = []  # jobs to drop from the task host (forget), before the next group runs
         self.req = 0
 
     def teardown(self, worker):
+        # The task host ends when its stdin closes; not waited for here (this is the worker's event loop).
         if self.proc is not None:
             self.proc.stdin.close()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
 
     def _read_exactly(self, n):
         buf = bytearray()
@@ -98,19 +96,24 @@ class TesseraTaskHost(WorkerPlugin):
         return self.jobs[job_id]
 
     def forget(self, job_id):
-        with self.lock:
-            self.jobs.pop(job_id, None)
-            if job_id in self.loaded and self.proc is not None and self.proc.poll() is None:
-                self._call({"op": "drop", "job": job_id})
-            self.loaded.discard(job_id)
+        """Marks a finished job to be dropped from the task host by the next group run here: this
+        runs on the worker's event loop (client.run), which must not wait for a group or a pipe."""
+        self.jobs.pop(job_id, None)
+        self.finished.append(job_id)
 
     def run(self, job_id, key, inputs):
+        text = None if job_id in self.loaded else self.job_text(job_id)  # asked before the lock: it may need the event loop
         with self.lock:
             if self.proc is None or self.proc.poll() is not None:
                 self.proc = subprocess.Popen(self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
                 self.loaded = set()
+            while self.finished:
+                done = self.finished.pop()
+                if done in self.loaded and done != job_id:
+                    self._call({"op": "drop", "job": done})
+                    self.loaded.discard(done)
             if job_id not in self.loaded:
-                self._call({"op": "load"}, [self.job_text(job_id)])
+                self._call({"op": "load"}, [text if text is not None else self.job_text(job_id)])
                 self.loaded.add(job_id)
             reply, data = self._call({"op": "run", "job": job_id, "key": key, "inputs": [h for h, _ in inputs]}, [d for _, d in inputs])
             return reply, data
@@ -140,6 +143,7 @@ def keep_job_on_scheduler(dask_scheduler, job_id, text):
     if text is None:
         dask_scheduler.tessera_jobs.pop(job_id, None)
         dask_scheduler.events.pop(f"tessera-{job_id}", None)
+        dask_scheduler.event_counts.pop(f"tessera-{job_id}", None)
     else:
         dask_scheduler.tessera_jobs[job_id] = text
 
@@ -149,9 +153,13 @@ def job_on_scheduler(dask_scheduler, job_id):
 
 
 def poll(dask_scheduler, topic, seen):
-    """One visit to the scheduler per poll: the job's task events after the first `seen`, and every worker's memory."""
-    events = [msg for _, msg in list(dask_scheduler.events.get(topic, ()))[seen:]]
-    return events, worker_memory(dask_scheduler)
+    """One visit to the scheduler per poll: the job's task events after the first `seen` (by the
+    scheduler's count of them: its deque of events is bounded, and drops the oldest once full),
+    how many there are now, and every worker's memory."""
+    total = dask_scheduler.event_counts.get(topic, 0)
+    kept = list(dask_scheduler.events.get(topic, ()))
+    fresh = kept[max(0, len(kept) - (total - seen)):] if total > seen else []
+    return [msg for _, msg in fresh], total, worker_memory(dask_scheduler)
 
 
 def worker_memory(dask_scheduler):
@@ -190,8 +198,7 @@ def run_job(client, job, host, cancelled):
         except TimeoutError:
             pass
         done = all(f.done() for f in futures)
-        events, memory = client.run_on_scheduler(poll, topic=topic, seen=seen)
-        seen += len(events)
+        events, seen, memory = client.run_on_scheduler(poll, topic=topic, seen=seen)
         if events:
             emit("tasks", groups=events)
         emit("memory", t=time.time(), workers=memory)
