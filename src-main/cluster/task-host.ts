@@ -106,9 +106,10 @@ export class TaskHost {
 
 /**
  * Serves frames from `input` to `output` until the input ends (the Dask worker closed the pipe or
- * died): `load` with the portable job's JSON as payload, `run` {job, key (a group's), inputs: ChunkHeader[]} with the inputs' bytes as
- * payload, `drop` {job}. Each reply carries the request's `req`, `ok`, and either the group's chunk
- * header (its bytes as payload) and its tasks' times, or the error as the engine types it.
+ * died): `load` with the portable job's JSON as payload; `run` {job, key (a group's), inputs:
+ * ChunkHeader[]} with the inputs' bytes as payload; `drop` {job}. Each reply carries the request's
+ * `req`, `ok`, and either the group's chunk header (its bytes as payload) and its tasks' times, or
+ * the error as the engine types it.
  */
 export function serveTaskHost(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Promise<void> {
   const host = new TaskHost();
