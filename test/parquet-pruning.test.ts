@@ -25,8 +25,9 @@ describe('Parquet row groups pruned by a filter', () => {
       TO '${file.replace(/'/g, "''")}' (FORMAT parquet, ROW_GROUP_SIZE 2000)`);
   });
 
+  // One partition per row group (a 1 KiB blocksize merges none), so pruning shows in the task count.
   function run(outputs: Record<string, string>) {
-    writeFileSync(join(dir, 'job.json'), JSON.stringify({ tessera: 1, datasets: { p: { parquet: 'p.parquet' } }, outputs }));
+    writeFileSync(join(dir, 'job.json'), JSON.stringify({ tessera: 1, datasets: { p: { parquet: 'p.parquet', blocksize: '1KiB' } }, outputs }));
     const r = tessera(['run', 'job.json', '--json'], dir);
     expect(r.status, r.stderr).toBe(0);
     return JSON.parse(r.stdout) as { outputs: Record<string, { value?: number; rows?: unknown[][] }>; stats: { tasks: number } };

@@ -4,7 +4,7 @@
  * CSV files generated here, and pandas reading those CSV files is the oracle: values, not shapes.
  * Covered: several row groups, int64/float64/bool/timestamp/string, nulls, dictionary and plain
  * pages, zstd/snappy/gzip, one file, a glob, a folder, hive folders; results independent of the
- * worker count; partitions = row groups; damaged inputs fail with typed errors.
+ * worker count; partitions = row groups merged up to the blocksize; damaged inputs fail with typed errors.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -120,31 +120,33 @@ describe('tables from Parquet files', () => {
     }
   }, 60_000);
 
-  it('reads one file of five row groups as pandas reads the same data, on one worker or two', () => {
+  it('reads one file of five row groups as pandas reads the same data, in one read or five, on one worker or two', () => {
     const oracle = pandas([{ csv: 'one.csv' }], dir);
     const one = run(dir, { parquet: 'one.parquet' }, OUTPUTS, 1);
     expect(one.status, one.stderr).toBe(0);
     expectAsPandas(one.json.outputs, oracle, DTYPES);
-    const two = run(dir, { parquet: 'one.parquet' }, OUTPUTS, 2);
-    expect(two.status, two.stderr).toBe(0);
-    expect(two.json.outputs).toEqual(one.json.outputs);
+    for (const workers of [1, 2]) {
+      const five = run(dir, { parquet: 'one.parquet', blocksize: '1KiB' }, OUTPUTS, workers);
+      expect(five.status, five.stderr).toBe(0);
+      expect(five.json.outputs).toEqual(one.json.outputs);
+    }
   });
 
-  it('has dictionary and plain pages in the fixture, and inspect shows exact rows, null counts and one partition per row group', async () => {
+  it('has dictionary and plain pages in the fixture, and inspect shows exact rows, null counts and the row groups merged into one partition', async () => {
     const encodings = await lines(`SELECT path_in_schema || ':' || encodings FROM parquet_metadata(${lit(join(dir, 'one.parquet'))})`, dir);
     expect(encodings.some((e) => e.startsWith('city:') && e.includes('DICTIONARY'))).toBe(true);
     expect(encodings.some((e) => e.startsWith('tag:') && !e.includes('DICTIONARY'))).toBe(true);
 
     const oracle = pandas([{ csv: 'one.csv' }], dir);
     const info = inspect('one.parquet', dir);
-    expect(info).toMatchObject({ kind: 'table', format: 'parquet', files: 1, rows: 9000, rowGroups: 5, partitions: 5 });
+    expect(info).toMatchObject({ kind: 'table', format: 'parquet', files: 1, rows: 9000, rowGroups: 5, partitions: 1 });
     expect(info.columns.map((c: { name: string }) => c.name)).toEqual(oracle.columns);
     expect(info.columns.map((c: { dtype: string }) => c.dtype)).toEqual(DTYPES);
     expect(Object.fromEntries(info.columns.map((c: { name: string; nulls: number }) => [c.name, c.nulls]))).toEqual(oracle.nulls);
     expect(oracle.nulls.passengers).toBeGreaterThan(0);
     const text = tessera(['inspect', 'one.parquet'], dir);
     expect(text.stdout).toContain('rows     9000');
-    expect(text.stdout).toContain('5 partition(s)');
+    expect(text.stdout).toContain('1 partition(s)');
     expect(text.stdout).toMatch(/column {3}note: string, \d+ null/);
   });
 
@@ -155,9 +157,9 @@ describe('tables from Parquet files', () => {
       expect(r.status, r.stderr).toBe(0);
       expectAsPandas(r.json.outputs, oracle, DTYPES);
     }
-    expect(inspect('months', dir)).toMatchObject({ files: 3, rows: 9000, rowGroups: 6, partitions: 6 });
+    expect(inspect('months', dir)).toMatchObject({ files: 3, rows: 9000, rowGroups: 6, partitions: 3 }); // merged, never across files
     const counted = run(dir, { parquet: 'months' }, { n: 'len(t)' });
-    expect(counted.json.stats.tasks).toBe(6);
+    expect(counted.json.stats.tasks).toBe(3);
   });
 
   it('reads hive folders year=/region= with the keys as int64 and string columns', () => {
@@ -170,12 +172,12 @@ describe('tables from Parquet files', () => {
     expect(inspect('hive', dir).columns.slice(-2)).toEqual([{ name: 'year', dtype: 'int64', nulls: 0 }, { name: 'region', dtype: 'string', nulls: 0 }]);
   });
 
-  it('merges small row groups up to blocksize, and "columns" keeps only those named', () => {
+  it('reads one row group per partition with a small blocksize, and "columns" keeps only those named', () => {
     const oracle = pandas([0, 1, 2].map((k) => ({ csv: `month-${k}.csv` })), dir);
-    const merged = run(dir, { parquet: 'months', blocksize: '64MB' }, OUTPUTS);
-    expect(merged.status, merged.stderr).toBe(0);
-    expectAsPandas(merged.json.outputs, oracle, DTYPES);
-    expect(run(dir, { parquet: 'months', blocksize: '64MB' }, { n: 'len(t)' }).json.stats.tasks).toBe(3);
+    const single = run(dir, { parquet: 'months', blocksize: '1KiB' }, OUTPUTS);
+    expect(single.status, single.stderr).toBe(0);
+    expectAsPandas(single.json.outputs, oracle, DTYPES);
+    expect(run(dir, { parquet: 'months', blocksize: '1KiB' }, { n: 'len(t)' }).json.stats.tasks).toBe(6);
     const some = run(dir, { parquet: 'months', columns: ['tag', 'id'] }, { all: 't' });
     expect(some.json.outputs.all.columns).toEqual(['tag', 'id']);
     expect(some.json.outputs.all.rows.slice(0, 3)).toEqual(oracle.rows.slice(0, 3).map((row) => [row[6], row[0]]));
@@ -199,15 +201,18 @@ describe('tables from Parquet files', () => {
       expect(i.stderr).toContain(`error[${code}]`);
     }
     // A page header overwritten: the footer is intact, so planning passes and the task that reads
-    // that row group fails, naming the file, the row group and the column.
+    // that row group fails, naming the file, the row group and the column, whether its read holds
+    // that row group alone or all five (the default blocksize merges them).
     const [page] = (await lines(`SELECT data_page_offset FROM parquet_metadata(${lit(join(dir, 'one.parquet'))}) WHERE path_in_schema = 'fare' AND row_group_id = 2`, dir)).map(Number);
     const damaged = Buffer.from(bytes);
     damaged.fill(0xff, page, page + 24);
     writeFileSync(join(dir, 'page.parquet'), damaged);
-    const r = run(dir, { parquet: 'page.parquet' }, { all: 't' });
-    expect(r.status, r.stderr).toBe(1);
-    expect(r.json.error.code).toBe('PARQUET_INVALID');
-    expect(r.json.error.message).toMatch(/page\.parquet, row group 2, column 'fare'/);
+    for (const blocksize of [undefined, '1KiB']) {
+      const r = run(dir, { parquet: 'page.parquet', ...(blocksize ? { blocksize } : {}) }, { all: 't' });
+      expect(r.status, r.stderr).toBe(1);
+      expect(r.json.error.code).toBe('PARQUET_INVALID');
+      expect(r.json.error.message).toMatch(/page\.parquet, row group 2, column 'fare'/);
+    }
   });
 
   it('says which package is missing when DuckDB cannot be loaded, and a CSV job never loads it', () => {

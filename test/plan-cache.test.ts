@@ -20,7 +20,7 @@ describe('file plans kept between jobs', () => {
     const duck = await duckdbSql();
     const write = (rows: number) => duck(`COPY (SELECT i AS id FROM range(${rows}) r(i)) TO '${file.replace(/'/g, "''")}' (FORMAT parquet, ROW_GROUP_SIZE 2048)`);
     const job = async () => {
-      const r = await runSpec(engine(), { datasets: { p: { parquet: 'p.parquet' } }, outputs: { n: 'len(p)', s: 'p.id.sum()' } }, dir);
+      const r = await runSpec(engine(), { datasets: { p: { parquet: 'p.parquet', blocksize: '1KiB' } }, outputs: { n: 'len(p)', s: 'p.id.sum()' } }, dir);
       const v = Object.fromEntries(r.outputs.map((o) => [o.name, o.kind === 'scalar' ? o.value : undefined]));
       return { ...v, reads: r.records.filter((x) => x.kind === 'read_parquet').length };
     };

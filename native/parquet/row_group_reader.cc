@@ -4,11 +4,15 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <optional>
+#include <utility>
+#include <algorithm>
 
 #include "../common/error.h"
 #include "../csv/string_dict.h"
 #include "../table/table_builder.h"
 #include "duckdb_library.h"
+#include "parquet_plan.h"
 #include "sql.h"
 
 namespace tessera::parquet {
@@ -170,21 +174,42 @@ uint64_t read_columns(const RowGroupRead& r, std::vector<Fill>& fills, uint64_t 
   return row;
 }
 
-// DuckDB's message does not always name the column (a damaged page header gave only "don't know
-// what type"): on failure each column is read alone, and the first that fails is named. Error path only.
-[[noreturn]] void blame(const RowGroupRead& r, const std::vector<const ReadColumn*>& cols, uint64_t nrows, const std::string& why) {
-  if (cols.size() > 1)
-    for (const ReadColumn* c : cols) {
-      std::vector<Fill> one(1);
-      one[0].col = c;
-      one[0].data.reset(new uint8_t[nrows * table::value_width(c->type)]);
-      try {
-        read_columns(r, one, nrows);
-      } catch (const duck::QueryError& e) {
-        invalid(where(r) + ", column '" + c->name + "': " + e.what());
-      }
+// The first column that fails to read alone over `r`'s range, with DuckDB's message; none when each reads.
+std::optional<std::pair<const ReadColumn*, std::string>> failing_column(const RowGroupRead& r, const std::vector<const ReadColumn*>& cols) {
+  const uint64_t nrows = static_cast<uint64_t>(r.end_row - r.first_row);
+  for (const ReadColumn* c : cols) {
+    std::vector<Fill> one(1);
+    one[0].col = c;
+    one[0].data.reset(new uint8_t[nrows * table::value_width(c->type)]);
+    try {
+      read_columns(r, one, nrows);
+    } catch (const duck::QueryError& e) {
+      return std::make_pair(c, std::string(e.what()));
     }
-  invalid(where(r) + (cols.size() == 1 ? ", column '" + cols[0]->name + "'" : "") + ": " + why);
+  }
+  return std::nullopt;
+}
+
+// DuckDB's message does not always name the column (a damaged page header gave only "don't know
+// what type"), and a read of several row groups (a merged partition) should name the one that is
+// damaged: on failure each row group of the range is read alone (its bounds from the footer), each
+// column alone, and the first that fails is named. Error path only.
+[[noreturn]] void blame(const RowGroupRead& r, const std::vector<const ReadColumn*>& cols, const std::string& why) {
+  const std::vector<PlanFile> plan = plan_parquet(std::string(), {r.path});  // the library is loaded already
+  int64_t index = 0;
+  for (const PlanRowGroup& g : plan[0].row_groups) {
+    const int64_t end = g.first_row + g.rows;
+    if (end > r.first_row && g.first_row < r.end_row) {
+      RowGroupRead one = r;
+      one.row_group = index;
+      one.first_row = std::max(g.first_row, r.first_row);
+      one.end_row = std::min(end, r.end_row);
+      if (const auto failed = failing_column(one, cols)) invalid(where(one) + ", column '" + failed->first->name + "': " + failed->second);
+    }
+    ++index;
+  }
+  invalid(r.path + ", rows " + std::to_string(r.first_row) + " to " + std::to_string(r.end_row) +
+          (cols.size() == 1 ? ", column '" + cols[0]->name + "'" : "") + ": " + why);
 }
 
 }  // namespace
@@ -206,7 +231,7 @@ std::shared_ptr<Chunk> read_row_group(const RowGroupRead& r, int owner) {
     try {
       rows = read_columns(r, fills, nrows);
     } catch (const duck::QueryError& e) {
-      blame(r, read, nrows, e.what());
+      blame(r, read, e.what());
     }
   }
 
