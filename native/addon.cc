@@ -328,6 +328,28 @@ Napi::Value GetBytes(const Napi::CallbackInfo& info) {
   });
 }
 
+// putTableBytes(owner, data: Uint8Array): a table partition's bytes from another process, checked
+// (BAD_TABLE) and published as a table chunk of `owner`; its id.
+Napi::Value PutTableBytes(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    int owner = static_cast<int>(arg_number(info, 0));
+    if (info.Length() < 2 || !info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
+      throw Error("BAD_ARGUMENT", "putTableBytes(owner, data) takes a Uint8Array", "");
+    Napi::Uint8Array data = info[1].As<Napi::Uint8Array>();
+    return Napi::Number::New(info.Env(), static_cast<double>(table::publish_table_bytes(data.Data(), data.ByteLength(), owner)));
+  });
+}
+
+// getTableBytes(id): a copy of a table partition's bytes (to send to another process).
+Napi::Value GetTableBytes(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    auto c = ChunkStore::instance().get_table(static_cast<uint64_t>(arg_number(info, 0)));
+    Napi::Uint8Array out = Napi::Uint8Array::New(info.Env(), c->nbytes);
+    if (c->nbytes) std::memcpy(out.Data(), c->data, c->nbytes);
+    return out;
+  });
+}
+
 // readWordCounts(id): a word-count chunk (text/word_counts.h) as { words, counts }, in its order.
 Napi::Value ReadWordCounts(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
@@ -561,6 +583,8 @@ class TesseraAddon : public Napi::Addon<TesseraAddon> {
         InstanceMethod("putChunk", &TesseraAddon::Call<PutChunk>),
         InstanceMethod("putBytes", &TesseraAddon::Call<PutBytes>),
         InstanceMethod("getBytes", &TesseraAddon::Call<GetBytes>),
+        InstanceMethod("putTableBytes", &TesseraAddon::Call<PutTableBytes>),
+        InstanceMethod("getTableBytes", &TesseraAddon::Call<GetTableBytes>),
         InstanceMethod("chunkLayout", &TesseraAddon::Call<ChunkLayoutOf>),
         InstanceMethod("readWordCounts", &TesseraAddon::Call<ReadWordCounts>),
         InstanceMethod("readDecompressed", &TesseraAddon::Call<ReadDecompressed>),

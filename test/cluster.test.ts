@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tessera } from './helpers/cli.js';
 import { expectClose } from './helpers/compare.js';
 import { type LoopbackCluster, startLoopbackCluster } from './helpers/dask-cluster.js';
+import { duckdbSql } from './helpers/duckdb.js';
 import { numpy, PY_TOJSON } from './helpers/numpy.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-cluster-'));
@@ -113,9 +114,56 @@ describe('a job on a Dask cluster', () => {
     expect(r.stderr).toContain('tcp://127.0.0.1:9');
   }, 30_000);
 
+  it('runs tables and native bags with the local engine\'s results: CSV, Parquet read by DuckDB in the task hosts, a merge, a sort, word and JSON-lines counts, a large table written here', async () => {
+    const names = ['ann', 'bob', 'cy', 'dee', 'eve'];
+    const rows = Array.from({ length: 40_000 }, (_, i) => `${i},${names[(i * 7) % 5]},${((i * 7919) % 10_007) / 100},2020-01-${String(1 + (i % 28)).padStart(2, '0')} ${String(i % 24).padStart(2, '0')}:00:00`);
+    writeFileSync(join(dir, 'trips.csv'), `id,name,x,when\n${rows.join('\n')}\n`);
+    writeFileSync(join(dir, 'people.csv'), `name,age\n${names.map((n, i) => `${n},${20 + i}`).join('\n')}\n`);
+    writeFileSync(join(dir, 'corpus.txt'), Array.from({ length: 5000 }, (_, i) => `${names[i % 5]} saw ${names[(i * 3) % 5]} at ${i % 7}`).join('\n'));
+    writeFileSync(join(dir, 'events.jsonl'), Array.from({ length: 5000 }, (_, i) => JSON.stringify({ user: names[(i * i) % 5], v: i })).join('\n'));
+    const duck = await duckdbSql();
+    await duck(`COPY (SELECT i AS id, 'o' || (i % 13) AS origin, (i * 37) % 101 - 20 AS delay FROM range(30000) r(i)) TO '${join(dir, 'flights.parquet')}' (FORMAT parquet, ROW_GROUP_SIZE 4096)`);
+    const spec = job('tables', {
+      datasets: {
+        t: { csv: 'trips.csv', parse_dates: ['when'], blocksize: '128KB' }, p: { csv: 'people.csv' }, f: { parquet: 'flights.parquet', blocksize: '1KiB' },
+        c: { text: 'corpus.txt', blocksize: '16KB' }, e: { jsonl: 'events.jsonl', blocksize: '16KB' },
+      },
+      outputs: {
+        g: "t[t.x > 20].groupby('name').agg(m=('x', 'mean'), n=('x', 'count'), s=('x', 'std'))",
+        hours: 't.groupby(t.when.dt.hour).x.max()',
+        top: "t.nlargest(5, 'x')",
+        merged: "t[t.id < 50].merge(p, on='name').sort_values(['age', 'id']).head(20)",
+        late: "f[f.delay > 15].groupby('origin').agg(m=('delay', 'mean'), n=('delay', 'count'))",
+        n: 'len(f)',
+        big: 't[t.x > 30]',
+        words: 'c.str.split().flatten().frequencies().topk(4, key=1)',
+        users: "e.pluck('user').frequencies()",
+      },
+    });
+    const args = (out: string) => [spec, '--out', join(dir, out), '--format', 'csv'];
+    const local = runJson(args('tables-local'));
+    const onCluster = runJson([...args('tables-cluster'), '--cluster', cluster.address]);
+    expect(onCluster.outputs).toEqual(JSON.parse(JSON.stringify(local.outputs).replaceAll('tables-local', 'tables-cluster')));
+    expect((local.outputs.late as { rows: unknown[] }).rows.length).toBe(13);
+    expect(readFileSync(join(dir, 'tables-cluster', 'big.csv'), 'utf8')).toBe(readFileSync(join(dir, 'tables-local', 'big.csv'), 'utf8'));
+    expect(onCluster.stats.cluster).toMatchObject({ workers: 2 });
+    // A value a task finds bad far into a file fails the job as it does here: its code, message and task.
+    const late = Array.from({ length: 30_000 }, (_, i) => `${i},${i === 25_000 ? 'oops' : i}`);
+    writeFileSync(join(dir, 'late.csv'), `a,b\n${late.join('\n')}\n`);
+    const bad = job('bad-value', { datasets: { t: { csv: 'late.csv', blocksize: '32KB' } }, outputs: { s: 't.b.sum()' } });
+    const here = tessera(['run', bad, '--json']);
+    const there = tessera(['run', bad, '--json', '--cluster', cluster.address]);
+    expect(there.status).toBe(1);
+    expect(JSON.parse(there.stdout).error).toEqual(JSON.parse(here.stdout).error);
+    expect(JSON.parse(there.stdout).error.code).toBe('CSV_BAD_VALUE');
+  }, 120_000);
+
   it('refuses what does not run on a cluster yet, by name, and a malformed address', () => {
     const bag = tessera(['run', job('bag', { datasets: { b: { sequence: [1, 2, 3], npartitions: 2 } }, outputs: { n: 'b.count()' } }), '--cluster', cluster.address, '--json']);
-    expect(JSON.parse(bag.stdout).error.code).toBe('NOT_ON_CLUSTER');
+    expect(JSON.parse(bag.stdout).error).toMatchObject({ code: 'NOT_ON_CLUSTER', message: expect.stringContaining("a bag's program") });
+    writeFileSync(join(dir, 'v.csv'), 'v\n1\n2\n');
+    const values = tessera(['run', job('values', { datasets: { t: { csv: 'v.csv' } }, outputs: { s: '(t.v.values ** 2).sum()' } }), '--cluster', cluster.address, '--json']);
+    expect(JSON.parse(values.stdout).error).toMatchObject({ code: 'NOT_ON_CLUSTER', message: expect.stringContaining('tables used as arrays') });
     const bad = tessera(['run', job('addr', { datasets: { x: { random: 'uniform', shape: [10], seed: 1 } }, outputs: { s: 'x.sum()' } }), '--cluster', 'my-cluster', '--json']);
     expect(bad.status).toBe(2);
     expect(JSON.parse(bad.stdout).error.code).toBe('BAD_OPTION');

@@ -98,4 +98,11 @@ TableView TableView::of_chunk(std::shared_ptr<Chunk> chunk) {
   return v;
 }
 
+uint64_t publish_table_bytes(const uint8_t* p, size_t n, int owner) {
+  std::shared_ptr<Chunk> c = ChunkStore::instance().allocate_table(n, owner);
+  if (n) std::memcpy(c->data, p, n);
+  TableView::parse(c->data, c->nbytes);  // the store's buffer is aligned; the caller's need not be
+  return ChunkStore::instance().publish(std::move(c));
+}
+
 }  // namespace tessera::table

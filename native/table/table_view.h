@@ -53,4 +53,8 @@ class TableView {
   std::vector<ColumnView> cols_;
 };
 
+// A partition's bytes made by another process (a cluster's task host, ADR 0029): copied into a new
+// table chunk of `owner`, checked as parse() checks, and published; its id. BAD_TABLE if it fails.
+uint64_t publish_table_bytes(const uint8_t* p, size_t n, int owner);
+
 }  // namespace tessera::table

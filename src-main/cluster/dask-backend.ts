@@ -16,18 +16,21 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ArrayGraph } from '../collections/array/array-graph.js';
 import type { CommitSpec } from '../collections/array/kinds/index.js';
 import { lowerArrays, type ComputeResult, type OutputRequest, type OutputResult } from '../collections/array/compute.js';
 import { nest, readValues } from '../collections/array/values.js';
-import type { ComputeOptions, RunStats } from '../engine/engine.js';
+import { type ComputeOptions, Engine, type RunStats } from '../engine/engine.js';
+import type { TaskGraph } from '../engine/graph.js';
 import { TesseraError } from '../engine/errors.js';
 import { executeTask } from '../engine/executor.js';
 import type { MemorySample, TaskRecord } from '../engine/events.js';
 import { native } from '../native/addon.js';
 import type { Backend, DenseTables } from '../run/backend.js';
-import { type PortableJob, portableJob, type SharedWriter } from './portable-job.js';
+import { computeTables, type TableComputeOptions, type TableComputeResult, type TableOutput } from '../collections/dataframe/index.js';
+import { type BagComputeOptions, type BagComputeResult, type BagPlan, computeBags } from '../collections/bag/index.js';
+import { jobText, type PortableJob, portableJob, type SharedWriter } from './portable-job.js';
 import type { ChunkHeader } from './task-host.js';
+import { ClusterRunner, type ClusterRun } from './cluster-runner.js';
 
 /** What the cluster said about itself when the sidecar connected. */
 export interface ClusterInfo { address: string; workers: number; threads: number; dashboard: string }
@@ -78,11 +81,10 @@ function laneNames(lanes: Map<string, number>): string[] {
 }
 
 function notOnCluster(what: string): never {
-  throw new TesseraError('NOT_ON_CLUSTER', `${what} do not run on a Dask cluster yet: array jobs do`, 'run the job without --cluster');
+  throw new TesseraError('NOT_ON_CLUSTER', `${what} do not run on a Dask cluster yet: arrays, tables and native bag operations do`, 'run the job without --cluster');
 }
 
 type SidecarEvent = { event: string; [k: string]: unknown };
-type OutputChunk = { header: ChunkHeader; data: Uint8Array };
 
 export class DaskBackend implements Backend {
   readonly name = 'dask';
@@ -90,8 +92,12 @@ export class DaskBackend implements Backend {
   failure: Error | null = null;
   /** Where the current job's events go. */
   private onEvent: ((e: SidecarEvent) => void) | null = null;
+  /** What the tables and bags collections run their graphs on (cluster-runner.ts). */
+  private readonly runner: ClusterRunner;
 
-  private constructor(private readonly child: ChildProcessWithoutNullStreams, readonly info: ClusterInfo) {}
+  private constructor(private readonly child: ChildProcessWithoutNullStreams, readonly info: ClusterInfo, here: Engine) {
+    this.runner = new ClusterRunner(this, here);
+  }
 
   /**
    * How many tasks the cluster runs at once: one per Dask worker (a worker's task host runs one
@@ -105,7 +111,7 @@ export class DaskBackend implements Backend {
    * Connects to the scheduler at `address` (tcp://HOST:PORT), or starts a local cluster of N
    * worker processes (local:N). An unreachable scheduler is CLUSTER_UNREACHABLE within `timeoutS`.
    */
-  static start(address: string, timeoutS = 5): Promise<DaskBackend> {
+  static async start(address: string, timeoutS = 5): Promise<DaskBackend> {
     const local = /^local:([1-9]\d*)$/.exec(address);
     if (local && Number(local[1]) > MAX_LOCAL_WORKERS) {
       return Promise.reject(new TesseraError('BAD_OPTION', `local:${local[1]} asks for more worker processes than ${MAX_LOCAL_WORKERS}`, `use local:N with N up to ${MAX_LOCAL_WORKERS} (one per core is plenty), or a running cluster's address`));
@@ -114,6 +120,8 @@ export class DaskBackend implements Backend {
       return Promise.reject(new TesseraError('BAD_OPTION', `'${address}' is not a Dask scheduler address`, 'use --cluster tcp://HOST:8786 for a running scheduler, or --cluster local:N for N local worker processes'));
     }
     const root = packageRoot();
+    // This thread's engine runs what must run here: the writes of table files from chunks held here.
+    const here = await Engine.start({ scheduler: 'sync' });
     const child = spawn(python(), [join(root, 'src-main', 'cluster', 'dask_sidecar.py')], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     // The sidecar's log (and Dask's) is kept for the error that ends it, and shown with TESSERA_SIDECAR_LOG=1.
@@ -133,7 +141,7 @@ export class DaskBackend implements Backend {
         try { e = JSON.parse(line); } catch { return; }
         if (backend) { backend.onEvent?.(e); return; }
         if (e.event === 'connected') {
-          backend = new DaskBackend(child, { address: e.address as string, workers: e.workers as number, threads: e.threads as number, dashboard: e.dashboard as string });
+          backend = new DaskBackend(child, { address: e.address as string, workers: e.workers as number, threads: e.threads as number, dashboard: e.dashboard as string }, here);
           resolve(backend);
         } else if (e.event === 'error') {
           reject(new TesseraError(e.code as string, e.message as string, e.hint as string));
@@ -185,7 +193,7 @@ export class DaskBackend implements Backend {
   }
 
   /** Runs a portable job on the cluster; the task stream and memory become the engine's records, samples and events. */
-  private runJob(job: PortableJob, graph: ArrayGraph, opts: ComputeOptions) {
+  runJob(job: PortableJob, graph: TaskGraph, opts: ComputeOptions): Promise<ClusterRun> {
     if (this.failure) throw this.failure;
     const startedAt = Date.now();
     const tasks = graph.tasks.map((t) => ({ key: t.key, layer: t.layer, kind: t.spec.kind }));
@@ -204,8 +212,8 @@ export class DaskBackend implements Backend {
     let peakStore = 0, peakRss = 0;
     const onAbort = () => this.child.stdin.write('cancel\n');
     opts.signal?.addEventListener('abort', onAbort);
-    this.child.stdin.write(`${JSON.stringify({ job })}\n`);
-    return new Promise<{ chunks: Map<string, OutputChunk>; records: TaskRecord[]; samples: MemorySample[]; stats: RunStats & { lost_workers: number }; startedAt: number; workers: number }>((resolve, reject) => {
+    this.child.stdin.write(`{"job":${jobText(job)}}\n`);
+    return new Promise<ClusterRun>((resolve, reject) => {
       const finish = () => { this.onEvent = null; opts.signal?.removeEventListener('abort', onAbort); };
       this.onEvent = (e) => {
         switch (e.event) {
@@ -253,7 +261,7 @@ export class DaskBackend implements Backend {
             // Dask freed every chunk but the outputs' as the job went; the log says so at the end.
             const kept = new Set(job.outputs.flatMap((o) => o.keys));
             for (const key of done) if (!kept.has(key)) opts.log?.release(graph.indexOf.get(key)!);
-            const chunks = new Map<string, OutputChunk>();
+            const chunks: ClusterRun['chunks'] = new Map();
             for (const [key, v] of Object.entries(e.outputs as Record<string, { header: ChunkHeader; base64: string }>)) {
               const buf = Buffer.from(v.base64, 'base64');
               chunks.set(key, { header: v.header, data: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) });
@@ -269,9 +277,18 @@ export class DaskBackend implements Backend {
     });
   }
 
-  computeDense(): Promise<DenseTables> { notOnCluster('tables'); }
-  computeTables(): never { notOnCluster('tables'); }
-  computeBags(): never { notOnCluster('bags'); }
+  computeDense(): Promise<DenseTables> { notOnCluster('tables used as arrays (df.col.values)'); }
+
+  /** Table outputs: their graphs run on the cluster, the kept partitions come back here (cluster-runner.ts). */
+  computeTables(outputs: { name: string; output: TableOutput }[], opts: TableComputeOptions): Promise<TableComputeResult> {
+    return computeTables(this.runner, outputs, opts);
+  }
+
+  /** Bag outputs: native ones (word counts, JSON-lines counts) on the cluster; programs of the user's functions are refused. */
+  computeBags(outputs: { name: string; plan: BagPlan }[], opts: BagComputeOptions): Promise<BagComputeResult> {
+    return computeBags(this.runner, outputs, opts);
+  }
+
   computeDelayed(): never { notOnCluster('delayed calls'); }
 
   /** Ends the sidecar (and a local cluster it started). */

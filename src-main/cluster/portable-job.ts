@@ -1,19 +1,25 @@
 /**
- * An array job as another process can run it: its tasks (key, the keys of the chunks each reads,
- * its spec as plain data), the specs of the native programs the tasks name, by the ids they have
- * in the planning process, and the groups of tasks that go to the cluster as one Dask task each.
- * A cluster's task hosts register the programs anew and run any group given its input chunks
- * (task-host.ts); Dask's scheduler decides where and when. Kinds
- * that hold something of the planning process (a .npy writer, a user's module loaded in this
- * process) and chunks persisted in this process's store cannot go: those are refused here, by name.
+ * A job as another process can run it: its tasks (key, the keys of the chunks each reads, its spec
+ * as plain data), the specs of the native array programs the tasks name, by the ids they have in
+ * the planning process, and the groups of tasks that go to the cluster as one Dask task each. A
+ * cluster's task hosts register the programs anew and run any group given its input chunks
+ * (task-host.ts); Dask's scheduler decides where and when. Any collection's graph can go (arrays,
+ * tables, native bags); what holds something of the planning process cannot, and is refused here
+ * by name: a kind that runs JS (a user's function, loaded in this process's workers), and chunks
+ * held in this process's store (a persisted array).
+ *
+ * Specs are JSON with one extension: a bigint (a table program's int64 literal) is written as
+ * {"$bigint": "<decimal>"} (jobText / parseJob).
  */
 import type { ArrayGraph } from '../collections/array/array-graph.js';
-import type { ArrayTaskSpec } from '../collections/array/kinds/index.js';
 import { TesseraError } from '../engine/errors.js';
+import type { TaskGraph, TaskSpec } from '../engine/graph.js';
+import { taskKind } from '../engine/task-kinds.js';
 import type { DTypeName, ProgramSpec } from '../native/addon.js';
+import type { FileStamp } from '../engine/executor.js';
 import { groupTasks, type TaskGroup } from './task-groups.js';
 
-export interface PortableTask { key: string; layer: string; deps: string[]; spec: ArrayTaskSpec }
+export interface PortableTask { key: string; layer: string; deps: string[]; spec: TaskSpec }
 
 /** A .npy output the task hosts write into: the client made its temporary file (openWriter) and commits it. */
 export interface SharedWriter { path: string; tempPath: string; dtype: DTypeName; shape: number[] }
@@ -27,28 +33,52 @@ export interface PortableJob {
   /** The Dask tasks: groups of tasks run by one call (task-groups.ts). */
   groups: TaskGroup[];
   /**
-   * What comes back of each output: its chunks' keys (in the order of the output plan's chunks),
-   * or for one the workers write, its write tasks' keys (they return nothing).
+   * What comes back: per output, its chunks' keys (for an array, in the order of the output plan's
+   * chunks), or for one the workers write, its write tasks' keys (they return nothing).
    */
   outputs: { name: string; keys: string[]; written: boolean }[];
+  /** The input files with the size and mtime the job planned with: a task host refuses a file that differs (INPUT_CHANGED). */
+  files?: Record<string, FileStamp>;
 }
 
-const LOCAL_KINDS: Record<string, string> = {
-  call: "a user's function (map_blocks)",
+/** What people call the JS kinds a job may hold. */
+const JS_KINDS: Record<string, string> = {
+  call: "a user's function (map_blocks, delayed, a functions module's check)",
+  bag_partition: "a bag's program (map, filter or fold over records)",
+  bag_combine: "a bag's program (map, filter or fold over records)",
 };
 
-/**
- * The job of `graph`, whose .npy outputs (if any) `writers` describes, their temporary files made.
- * The commit tasks stay out of the groups: the client renames each file once every write is done.
- */
-export function portableJob(id: string, graph: ArrayGraph, writers: Record<number, SharedWriter> = {}): PortableJob {
+/** Refuses what a cluster cannot run: JS kinds and chunks held in this process. */
+function checkPortable(graph: Pick<TaskGraph, 'tasks' | 'depIndex'>): void {
   for (const t of graph.tasks) {
-    const what = LOCAL_KINDS[t.spec.kind];
-    if (what) throw new TesseraError('NOT_ON_CLUSTER', `${what} does not run on a Dask cluster yet (task ${t.key})`, 'run the job without --cluster, or compute values and write them from the CLI');
+    if (taskKind(t.spec.kind).runJs) {
+      throw new TesseraError('NOT_ON_CLUSTER', `${JS_KINDS[t.spec.kind] ?? `a task of kind ${t.spec.kind}`} does not run on a Dask cluster yet (task ${t.key}): only native tasks do`,
+        'run the job without --cluster, or keep to array, table, word-count and JSON-lines operations on the cluster');
+    }
   }
   graph.depIndex.forEach((deps, i) => {
     if (deps.includes(-1)) throw new TesseraError('NOT_ON_CLUSTER', `task ${graph.tasks[i].key} reads an array persisted in this process, which the cluster's workers cannot see`, 'compute the persisted array in the same job instead');
   });
+}
+
+/** Any graph whose chunks under `keep` come back (as one output, 'kept'). */
+export function portableGraph(id: string, graph: TaskGraph, keep: ReadonlySet<string>, files?: ReadonlyMap<string, FileStamp>): PortableJob {
+  checkPortable(graph);
+  return {
+    id, programs: {}, writers: {}, ...(files ? { files: Object.fromEntries(files) } : {}),
+    tasks: graph.tasks.map((t) => ({ key: t.key, layer: t.layer, deps: t.deps, spec: t.spec })),
+    groups: groupTasks(graph, keep),
+    outputs: [{ name: 'kept', keys: [...keep], written: false }],
+  };
+}
+
+/**
+ * The job of an array graph, whose .npy outputs (if any) `writers` describes, their temporary
+ * files made. The commit tasks stay out of the groups: the client renames each file once every
+ * write is done.
+ */
+export function portableJob(id: string, graph: ArrayGraph, writers: Record<number, SharedWriter> = {}): PortableJob {
+  checkPortable(graph);
   const writeKeys = (writer: number) => graph.tasks.filter((t) => t.spec.kind === 'write' && t.spec.writer === writer).map((t) => t.key);
   const outputs = graph.outputs.map((o) => (o.writer ? { name: o.name, keys: writeKeys(o.writer), written: true } : { name: o.name, keys: o.chunks.map((c) => c.key), written: false }));
   const commits = new Set(graph.tasks.filter((t) => t.spec.kind === 'commit').map((t) => t.key));
@@ -60,4 +90,14 @@ export function portableJob(id: string, graph: ArrayGraph, writers: Record<numbe
     groups: groupTasks(graph, new Set(outputs.flatMap((o) => o.keys))).filter((g) => !commits.has(g.key)),
     outputs,
   };
+}
+
+/** A job as JSON text, bigints tagged. */
+export function jobText(job: PortableJob): string {
+  return JSON.stringify(job, (_k, v) => (typeof v === 'bigint' ? { $bigint: v.toString() } : v));
+}
+
+/** A job from jobText's JSON (as the sidecar passes it on), bigints restored. */
+export function parseJob(text: string): PortableJob {
+  return JSON.parse(text, (_k, v) => (v && typeof v === 'object' && typeof v.$bigint === 'string' && Object.keys(v).length === 1 ? BigInt(v.$bigint) : v)) as PortableJob;
 }

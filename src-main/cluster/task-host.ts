@@ -8,16 +8,36 @@
  * workers and decides what runs where.
  */
 import '../collections/array/kinds/index.js';
-import type { ArrayTaskSpec } from '../collections/array/kinds/index.js';
+import '../collections/dataframe/kinds/index.js';
+import '../collections/bag/kinds/index.js';
 import { toTesseraError } from '../engine/errors.js';
+import type { TaskSpec } from '../engine/graph.js';
 import { encodeJob, JobRunner } from '../engine/executor.js';
 import { type DTypeName, native } from '../native/addon.js';
 import { encodeFrame, FrameReader } from './frames.js';
-import type { PortableJob, PortableTask } from './portable-job.js';
+import { parseJob, type PortableJob, type PortableTask } from './portable-job.js';
 import type { TaskGroup } from './task-groups.js';
 
-/** A chunk as it crosses the pipe: an array (dtype, shape) or a payload of bytes, and its length. */
-export interface ChunkHeader { layout: 'dense' | 'bytes' | 'none'; dtype?: DTypeName; shape?: number[]; bytes: number }
+/** A chunk as it crosses the pipe: an array (dtype, shape), a payload of bytes or a table partition, and its length. */
+export interface ChunkHeader { layout: 'dense' | 'bytes' | 'table' | 'none'; dtype?: DTypeName; shape?: number[]; bytes: number }
+
+/** A chunk of `owner` from what crossed the pipe (a table partition is checked: BAD_TABLE). */
+export function putChunkFrom(header: ChunkHeader, data: Uint8Array, owner: number): number {
+  if (header.layout === 'bytes') return native().putBytes(owner, data);
+  if (header.layout === 'table') return native().putTableBytes(owner, data);
+  return native().putChunk({ dtype: header.dtype!, shape: header.shape!, data, owner });
+}
+
+/** A chunk as it crosses the pipe. */
+export function chunkFrame(chunk: number): { header: ChunkHeader; data: Uint8Array } {
+  const layout = native().chunkLayout(chunk);
+  if (layout === 'bytes' || layout === 'table') {
+    const data = layout === 'bytes' ? native().getBytes(chunk) : native().getTableBytes(chunk);
+    return { header: { layout, bytes: data.byteLength }, data };
+  }
+  const c = native().readChunk(chunk);
+  return { header: { layout: 'dense', dtype: c.dtype, shape: c.shape, bytes: c.data.byteLength }, data: new Uint8Array(c.data) };
+}
 
 interface LoadedJob { runner: JobRunner; tasks: PortableTask[]; groups: Map<string, TaskGroup>; programs: number[]; writers: number[] }
 
@@ -39,13 +59,16 @@ export class TaskHost {
     // The outputs the workers write: attached to the temporary files the client made.
     const writers = new Map<number, number>();
     for (const [id, w] of Object.entries(job.writers)) writers.set(Number(id), native().declareWriter({ ...w, attach: true }));
-    const specs = job.tasks.map((t): ArrayTaskSpec => {
-      if ('program' in t.spec) return { ...t.spec, program: ids.get(t.spec.program)! };
-      if (t.spec.kind === 'write' || t.spec.kind === 'commit') return { ...t.spec, writer: writers.get(t.spec.writer) ?? -1 };
-      return t.spec;
+    const specs = job.tasks.map((t): TaskSpec => {
+      const s = t.spec as TaskSpec & { program?: unknown; writer?: number };
+      // An array program by its id here (a table's program is in its spec); a .npy writer attached.
+      if (typeof s.program === 'number') return { ...s, program: ids.get(s.program)! } as TaskSpec;
+      if (s.kind === 'write' || s.kind === 'commit') return { ...s, writer: writers.get(s.writer!) ?? -1 } as TaskSpec;
+      return s;
     });
+    const planned = new Map(Object.entries(job.files ?? {}));
     this.jobs.set(job.id, {
-      runner: new JobRunner(encodeJob(specs, OWNER)), tasks: job.tasks, groups: new Map(job.groups.map((g) => [g.key, g])),
+      runner: new JobRunner(encodeJob(specs, OWNER, planned)), tasks: job.tasks, groups: new Map(job.groups.map((g) => [g.key, g])),
       programs: [...ids.values()], writers: [...writers.values()],
     });
   }
@@ -63,7 +86,7 @@ export class TaskHost {
     try {
       group.inputs.forEach((k, i) => {
         const { header, data } = inputs[i];
-        chunks.set(k, header.layout === 'bytes' ? native().putBytes(OWNER, data) : native().putChunk({ dtype: header.dtype!, shape: header.shape!, data, owner: OWNER }));
+        chunks.set(k, putChunkFrom(header, data, OWNER));
       });
       const times: TaskTimes = [];
       for (const m of group.members) {
@@ -83,12 +106,7 @@ export class TaskHost {
       }
       const chunk = chunks.get(key)!;
       if (!chunk) return { header: { layout: 'none', bytes: 0 }, data: new Uint8Array(0), times }; // a write: its chunk is in the file
-      if (native().chunkLayout(chunk) === 'bytes') {
-        const data = native().getBytes(chunk);
-        return { header: { layout: 'bytes', bytes: data.byteLength }, data, times };
-      }
-      const c = native().readChunk(chunk);
-      return { header: { layout: 'dense', dtype: c.dtype, shape: c.shape, bytes: c.data.byteLength }, data: new Uint8Array(c.data), times };
+      return { ...chunkFrame(chunk), times };
     } finally {
       for (const id of chunks.values()) if (id) native().release(id);
     }
@@ -119,7 +137,7 @@ export function serveTaskHost(input: NodeJS.ReadableStream, output: NodeJS.Writa
       const req = header.req;
       try {
         if (header.op === 'load') {
-          host.load(JSON.parse(payload.toString('utf8')) as PortableJob);
+          host.load(parseJob(payload.toString('utf8')));
           output.write(encodeFrame({ req, ok: true }));
         } else if (header.op === 'drop') {
           host.drop(header.job as string);

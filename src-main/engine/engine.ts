@@ -71,6 +71,13 @@ export interface GraphRun {
 
 let nextOwner = 1;
 
+/**
+ * What a collection needs of whatever runs its graphs: this machine's Engine, or a Dask cluster's
+ * runner (cluster/cluster-runner.ts), which runs a graph's tasks on the cluster and puts the
+ * chunks the caller keeps into this process's store, so a collection reads them alike.
+ */
+export type GraphRunner = Pick<Engine, 'workers' | 'newJob' | 'freeJob' | 'run' | 'keep' | 'forget'>;
+
 export class Engine {
   /** Chunks kept across jobs, by key: every job may read them. */
   private readonly kept = new Map<string, number>();

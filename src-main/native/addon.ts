@@ -192,6 +192,10 @@ export interface NativeAddon {
   chunkLayout(chunk: number): 'dense' | 'bytes' | 'table';
   /** A copy of a bytes chunk's payload. CHUNK_NOT_FOUND as readChunk; NOT_BYTES for an array chunk. */
   getBytes(id: number): Uint8Array;
+  /** A table partition's bytes made by another process (a cluster's task host): checked (BAD_TABLE) and published as a table chunk of `owner`. */
+  putTableBytes(owner: number, data: Uint8Array): number;
+  /** A copy of a table partition's bytes; NOT_TABLE for another layout. */
+  getTableBytes(id: number): Uint8Array;
   /** A word-count chunk (the bag kinds word_count / word_count_merge) as words and their counts, in its order. */
   readWordCounts(id: number): { words: string[]; counts: number[] };
   /** A compressed file's bytes: codec 1 gzip, 2 bzip2, 3 zstd; errors are `<errorPrefix>_BAD_GZIP` (_BZ2, _ZSTD). */

@@ -8,7 +8,7 @@
  * MAX_INLINE_VALUES and written as JSON lines (`<dir>/<name>.jsonl`, through a temporary file and
  * a rename) beyond. Frequencies are [item, count] pairs, most frequent first.
  */
-import type { ComputeOptions, Engine, GraphRun } from '../../engine/engine.js';
+import type { ComputeOptions, GraphRun, GraphRunner } from '../../engine/engine.js';
 import type { FileStamp } from '../../engine/executor.js';
 import { finishGraph } from '../../engine/finish-graph.js';
 import type { Layer } from '../../engine/graph.js';
@@ -39,7 +39,7 @@ export interface BagComputeOptions extends ComputeOptions {
   writeList(name: string, lines: string[]): Promise<string>;
 }
 
-export async function computeBags(engine: Engine, outputs: { name: string; plan: BagPlan }[], opts: BagComputeOptions): Promise<BagComputeResult> {
+export async function computeBags(engine: GraphRunner, outputs: { name: string; plan: BagPlan }[], opts: BagComputeOptions): Promise<BagComputeResult> {
   const { writeList, ...compute } = opts;
   const words = outputs.filter((o): o is { name: string; plan: WordCountPlan } => o.plan.kind === 'words');
   const programs = outputs.filter((o): o is { name: string; plan: ProgramPlan } => o.plan.kind === 'program');

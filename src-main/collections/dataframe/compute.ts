@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { native } from '../../native/addon.js';
-import type { ComputeOptions, Engine, GraphRun } from '../../engine/engine.js';
+import type { ComputeOptions, GraphRun, GraphRunner } from '../../engine/engine.js';
 import { toTesseraError } from '../../engine/errors.js';
 import { type LowerOptions, lowerTables, tableFiles, type TableGraph } from './lower.js';
 import { type Cell, type TableColumnValues, toRows } from './rows.js';
@@ -67,7 +67,7 @@ export interface TableComputeOptions extends ComputeOptions {
   files?: TableFiles;
 }
 
-export async function computeTables(engine: Engine, requested: { name: string; output: TableOutput }[], opts: TableComputeOptions = {}): Promise<TableComputeResult> {
+export async function computeTables(engine: GraphRunner, requested: { name: string; output: TableOutput }[], opts: TableComputeOptions = {}): Promise<TableComputeResult> {
   // describe() is several tables (its statistics, each column sorted) put together after the run.
   const outputs = requested.flatMap(({ name, output }): { name: string; node: TableNode; output: TableOutput }[] => (output.kind === 'describe'
     ? [{ name: `${name}\0stats`, node: output.stats, output }, ...output.sorted.map((node, i) => ({ name: `${name}\0${i}`, node, output }))]
@@ -82,7 +82,7 @@ export async function computeTables(engine: Engine, requested: { name: string; o
   return { ...run.result, outputs: requested.map((r) => byName.get(r.name)!) };
 }
 
-async function runOnce(engine: Engine, outputs: { name: string; node: TableNode; output: TableOutput }[], { files, ...opts }: TableComputeOptions, lower: LowerOptions): Promise<{ result: TableComputeResult; short: boolean }> {
+async function runOnce(engine: GraphRunner, outputs: { name: string; node: TableNode; output: TableOutput }[], { files, ...opts }: TableComputeOptions, lower: LowerOptions): Promise<{ result: TableComputeResult; short: boolean }> {
   const owner = engine.newJob();
   try {
     const graph = lowerTables(outputs, lower);

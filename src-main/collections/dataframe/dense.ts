@@ -5,7 +5,7 @@
  * exist (a filter's rows are counted, not planned), which is why this runs before the array job
  * is built: it is the first stage of a job that mixes the collections.
  */
-import type { ComputeOptions, Engine, GraphRun } from '../../engine/engine.js';
+import type { ComputeOptions, GraphRun, GraphRunner } from '../../engine/engine.js';
 import { toTesseraError } from '../../engine/errors.js';
 import { native } from '../../native/addon.js';
 import type { DenseDType } from './kinds/index.js';
@@ -27,7 +27,7 @@ export interface DenseRun extends Omit<GraphRun, 'chunks'> {
   owner: number;
 }
 
-export async function computeDense(engine: Engine, items: { name: string; node: TableNode; matrix: boolean }[], opts: ComputeOptions = {}): Promise<DenseRun> {
+export async function computeDense(engine: GraphRunner, items: { name: string; node: TableNode; matrix: boolean }[], opts: ComputeOptions = {}): Promise<DenseRun> {
   const owner = engine.newJob();
   try {
     const graph = lowerDense(items);

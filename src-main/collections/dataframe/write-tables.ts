@@ -6,7 +6,7 @@
  * engine, named for this graph only); a failed or cancelled write removes its temporary files.
  */
 import { native } from '../../native/addon.js';
-import type { ComputeOptions, Engine, GraphRun } from '../../engine/engine.js';
+import type { ComputeOptions, GraphRun, GraphRunner } from '../../engine/engine.js';
 import { finishGraph } from '../../engine/finish-graph.js';
 import { type Layer, type Task, taskKey } from '../../engine/graph.js';
 import { duckdbLibrary } from './parquet-library.js';
@@ -54,7 +54,7 @@ export type TableWriteRun = Omit<GraphRun, 'chunks'> & { layers: Layer[] };
 let nextWrite = 0;
 
 /** Writes the requested tables' files; the partitions stay with `owner`, which the caller frees. */
-export async function writeTableFiles(engine: Engine, owner: number, requests: TableFileRequest[], format: TableFileFormat, opts: ComputeOptions): Promise<TableWriteRun> {
+export async function writeTableFiles(engine: GraphRunner, owner: number, requests: TableFileRequest[], format: TableFileFormat, opts: ComputeOptions): Promise<TableWriteRun> {
   const library = format === 'parquet' ? duckdbLibrary() : undefined;
   const tasks: Task<WriteTableSpec | CommitTableSpec>[] = [];
   const layers: Layer[] = [];

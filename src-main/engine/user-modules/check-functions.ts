@@ -7,7 +7,7 @@
  * again on an unchanged module skips the check.
  */
 import { stat } from 'node:fs/promises';
-import type { ComputeOptions, Engine } from '../engine.js';
+import type { ComputeOptions, GraphRunner } from '../engine.js';
 import { TesseraError } from '../errors.js';
 import { finishGraph } from '../finish-graph.js';
 import type { Task } from '../graph.js';
@@ -25,15 +25,15 @@ export interface ModuleFacts {
   callMs: Map<string, number>;
 }
 
-const known = new WeakMap<Engine, Map<string, ModuleFacts>>();
+const known = new WeakMap<GraphRunner, Map<string, ModuleFacts>>();
 
 /** What this engine learned of a module version, if it checked it. */
-export function moduleFacts(engine: Engine, module: FunctionsModule): ModuleFacts | undefined {
+export function moduleFacts(engine: GraphRunner, module: FunctionsModule): ModuleFacts | undefined {
   return known.get(engine)?.get(`${module.path}\0${module.version}`);
 }
 
 /** Fails before the job runs when the module is missing or lacks a function the job calls. */
-export async function checkFunctions(engine: Engine, module: FunctionsModule, fns: readonly string[], opts: ComputeOptions): Promise<void> {
+export async function checkFunctions(engine: GraphRunner, module: FunctionsModule, fns: readonly string[], opts: ComputeOptions): Promise<void> {
   const file = await stat(module.path).catch(() => null);
   if (!file?.isFile()) throw new TesseraError('USER_MODULE_NOT_FOUND', `the functions module ${module.path} does not exist`, 'check the "functions" path of the job (relative to the spec file)');
   const exported = moduleFacts(engine, module)?.exports ?? await listExports(engine, module, opts);
@@ -44,7 +44,7 @@ export async function checkFunctions(engine: Engine, module: FunctionsModule, fn
   }
 }
 
-async function listExports(engine: Engine, module: FunctionsModule, opts: ComputeOptions): Promise<string[]> {
+async function listExports(engine: GraphRunner, module: FunctionsModule, opts: ComputeOptions): Promise<string[]> {
   const task: Task<CallSpec> = {
     key: 'exports:0', layer: 'exports', index: [0], deps: [], priority: 0, estBytes: 4096,
     spec: { kind: 'call', module: module.path, version: module.version, name: '*', args: [], mode: 'exports' },
