@@ -5,13 +5,14 @@
  * python3-numpy / python3-dask, where installed. Timings are the best of a few repeats after a
  * warm-up (noisy shared machines: compare the ratios, not the absolute numbers).
  *
- *   node bench/run.mjs [--quick] [--cold] [--only seed|bandwidth|overhead|dataframes|bags|cluster]
+ *   node bench/run.mjs [--quick] [--cold] [--only seed|bandwidth|overhead|dataframes|bags|cluster|startup]
  *   (--quick: fewer repeats and a smaller bandwidth array; --only: one part of the table;
  *   --cold: no engine warm-up before the bandwidth rows, as in a process's first jobs)
  * The dataframe rows (bench/dataframes.mjs): the flights filter + group-by against Polars, DuckDB,
  * pandas and dask.dataframe, and the CSV parse against the memory bandwidth. The bag rows
  * (bench/bags.mjs): word count against Counter and dask.bag, a map of tiny calls against joblib.
  * The cluster rows (bench/cluster.mjs): the seed job on a loopback Dask cluster against dask.array.
+ * The startup rows (bench/startup.mjs): Tessera as whole processes, against node and python3 + dask.array.
  */
 import { computeArrays, lowerArrays, persistArray, persistedChunkIds, unpersistArray } from '../dist/src-main/collections/array/compute.js';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -26,12 +27,13 @@ import { bandwidthProbe } from './bandwidth.mjs';
 import { dataframeRows } from './dataframes.mjs';
 import { bagRows } from './bags.mjs';
 import { clusterRows } from './cluster.mjs';
+import { startupRows } from './startup.mjs';
 
 const quick = process.argv.includes('--quick');
 const cold = process.argv.includes('--cold');
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt > 0 ? process.argv[onlyAt + 1] : null;
-if (only && !['seed', 'bandwidth', 'overhead', 'dataframes', 'bags', 'cluster'].includes(only)) throw new Error(`--only takes seed, bandwidth, overhead, dataframes, bags or cluster, not ${only}`);
+if (only && !['seed', 'bandwidth', 'overhead', 'dataframes', 'bags', 'cluster', 'startup'].includes(only)) throw new Error(`--only takes seed, bandwidth, overhead, dataframes, bags, cluster or startup, not ${only}`);
 const want = (part) => !only || only === part;
 const REPEATS = quick ? 2 : 5;
 const WORKERS = Math.min(2, availableParallelism());
@@ -212,6 +214,11 @@ if (want('cluster')) {
   const cl = await clusterRows({ quick });
   rows.push(...cl.rows);
   problems.push(...cl.problems);
+}
+// 7. Whole processes: the CLI's start, and the seed job from start to exit against Python + dask.array.
+if (want('startup')) {
+  const st = startupRows({ quick });
+  rows.push(...st.rows);
 }
 await engine.close();
 

@@ -165,6 +165,15 @@ print(json.dumps([str(np.array(c['flat'], dtype={'int64': np.int64, 'float64': n
     expect(tessera(['frobnicate'], dir).status).toBe(2);
   });
 
+  it('prints the usage for --help, on its own or after a command, and exits 0; without a command it exits 2', () => {
+    for (const args of [['--help'], ['-h'], ['run', '--help'], ['inspect', '-h'], ['profile', 'job.json', '--help'], ['serve', '--help']]) {
+      const r = tessera(args);
+      expect(r.status, args.join(' ')).toBe(0);
+      expect(r.stdout).toMatch(/^usage:\n {2}tessera run JOB\.json/);
+    }
+    expect(tessera([]).status).toBe(2);
+  });
+
   it('a failure while running exits 1 and names the task', () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'OUT', 'y.npy'), { recursive: true });
