@@ -94,36 +94,78 @@ void normal_batch(uint64_t counter0, uint32_t stream, uint64_t seed, double* out
   for (int g = 0; g < kPhiloxBlocks; ++g) normal_block(w[g], out + 32 * g);
 }
 #elif defined(__AVX2__)
-inline void mulhilo8(__m256i a, __m256i m, __m256i& hi, __m256i& lo) {
-  __m256i even = _mm256_mul_epu32(a, m);
-  __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), m);
-  lo = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
-  hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
+// 8 counters per vector, one 32-bit word per lane: a round's 32x32 -> 64-bit products are two
+// vpmuludq (even and odd lanes) blended back into high and low words. G batches of 16 counters
+// (2G vectors per word) are interleaved so each round's dependent multiplies overlap.
+template <int G>
+void philox16xG(uint64_t counter0, uint32_t stream, uint64_t seed, uint32_t (*w)[4][kLanes]) {
+  constexpr int H = 2 * G;  // half-batches of 8 counters
+  __m256i c0[H], c1[H], c2[H], c3[H];
+  for (int h = 0; h < H; ++h) {
+    alignas(32) uint32_t lo[8], hi[8];
+    for (int l = 0; l < 8; ++l) { const uint64_t c = counter0 + 8 * h + l; lo[l] = static_cast<uint32_t>(c); hi[l] = static_cast<uint32_t>(c >> 32); }
+    c0[h] = _mm256_load_si256(reinterpret_cast<const __m256i*>(lo));
+    c1[h] = _mm256_load_si256(reinterpret_cast<const __m256i*>(hi));
+    c2[h] = _mm256_set1_epi32(static_cast<int>(stream));
+    c3[h] = _mm256_setzero_si256();
+  }
+  const __m256i m0 = _mm256_set1_epi32(static_cast<int>(Philox4x32::M0)), m1 = _mm256_set1_epi32(static_cast<int>(Philox4x32::M1));
+  uint32_t k0 = static_cast<uint32_t>(seed), k1 = static_cast<uint32_t>(seed >> 32);
+  for (int r = 0; r < 10; ++r) {
+    const __m256i kk0 = _mm256_set1_epi32(static_cast<int>(k0)), kk1 = _mm256_set1_epi32(static_cast<int>(k1));
+    for (int h = 0; h < H; ++h) {
+      const __m256i e0 = _mm256_mul_epu32(c0[h], m0), o0 = _mm256_mul_epu32(_mm256_srli_epi64(c0[h], 32), m0);
+      const __m256i e1 = _mm256_mul_epu32(c2[h], m1), o1 = _mm256_mul_epu32(_mm256_srli_epi64(c2[h], 32), m1);
+      const __m256i hi0 = _mm256_blend_epi32(_mm256_srli_epi64(e0, 32), o0, 0xAA), lo0 = _mm256_blend_epi32(e0, _mm256_slli_epi64(o0, 32), 0xAA);
+      const __m256i hi1 = _mm256_blend_epi32(_mm256_srli_epi64(e1, 32), o1, 0xAA), lo1 = _mm256_blend_epi32(e1, _mm256_slli_epi64(o1, 32), 0xAA);
+      c0[h] = _mm256_xor_si256(_mm256_xor_si256(hi1, c1[h]), kk0);
+      c2[h] = _mm256_xor_si256(_mm256_xor_si256(hi0, c3[h]), kk1);
+      c1[h] = lo1;
+      c3[h] = lo0;
+    }
+    k0 += Philox4x32::W0; k1 += Philox4x32::W1;
+  }
+  for (int g = 0; g < G; ++g) {
+    const __m256i* words[4] = {c0, c1, c2, c3};
+    for (int k = 0; k < 4; ++k) {
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(w[g][k]), words[k][2 * g]);
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(w[g][k] + 8), words[k][2 * g + 1]);
+    }
+  }
 }
 void philox16(uint64_t counter0, uint32_t stream, uint64_t seed, uint32_t (&w)[4][kLanes]) {
-  alignas(32) uint32_t lo[kLanes], hi[kLanes];
-  for (int l = 0; l < kLanes; ++l) { uint64_t c = counter0 + l; lo[l] = static_cast<uint32_t>(c); hi[l] = static_cast<uint32_t>(c >> 32); }
-  const __m256i m0 = _mm256_set1_epi32(static_cast<int>(Philox4x32::M0)), m1 = _mm256_set1_epi32(static_cast<int>(Philox4x32::M1));
-  for (int half = 0; half < 2; ++half) {
-    __m256i c0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(lo + 8 * half));
-    __m256i c1 = _mm256_load_si256(reinterpret_cast<const __m256i*>(hi + 8 * half));
-    __m256i c2 = _mm256_set1_epi32(static_cast<int>(stream)), c3 = _mm256_setzero_si256();
-    uint32_t k0 = static_cast<uint32_t>(seed), k1 = static_cast<uint32_t>(seed >> 32);
-    for (int r = 0; r < 10; ++r) {
-      __m256i hi0, lo0, hi1, lo1;
-      mulhilo8(c0, m0, hi0, lo0);
-      mulhilo8(c2, m1, hi1, lo1);
-      c0 = _mm256_xor_si256(_mm256_xor_si256(hi1, c1), _mm256_set1_epi32(static_cast<int>(k0)));
-      c2 = _mm256_xor_si256(_mm256_xor_si256(hi0, c3), _mm256_set1_epi32(static_cast<int>(k1)));
-      c1 = lo1;
-      c3 = lo0;
-      k0 += Philox4x32::W0; k1 += Philox4x32::W1;
+  philox16xG<1>(counter0, stream, seed, &w);
+}
+// 4 doubles in [0, 1) from word pairs (lo, hi) at p: the same value as unit() (53 bits, exactly).
+// AVX2 has no int64 -> double conversion: the 53 bits are split into 21 high and 32 low ones,
+// each made a double exactly through the 2^52 exponent trick, and joined exactly by an FMA.
+inline __m256d units4(const uint32_t* lo, const uint32_t* hi) {
+  const __m256i l = _mm256_cvtepu32_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(lo)));
+  const __m256i h = _mm256_cvtepu32_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(hi)));
+  const __m256i bits = _mm256_srli_epi64(_mm256_or_si256(_mm256_slli_epi64(h, 32), l), 11);  // < 2^53
+  const __m256i magic = _mm256_set1_epi64x(0x4330000000000000);                              // 2^52
+  const __m256d two52 = _mm256_set1_pd(4503599627370496.0);
+  const __m256d low = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_and_si256(bits, _mm256_set1_epi64x(0xffffffff)), magic)), two52);
+  const __m256d high = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(bits, 32), magic)), two52);
+  return _mm256_mul_pd(_mm256_fmadd_pd(high, _mm256_set1_pd(4294967296.0), low), _mm256_set1_pd(1.0 / 9007199254740992.0));
+}
+#define TESSERA_HAVE_PHILOX_BATCH 1
+constexpr int kPhiloxBlocks = 2;  // blocks of 32 elements per batch (2 interleaved Philox chains of 2 vectors per word)
+void uniform_batch(uint64_t counter0, uint32_t stream, uint64_t seed, double* out) {
+  uint32_t w[kPhiloxBlocks][4][kLanes];
+  philox16xG<kPhiloxBlocks>(counter0, stream, seed, w);
+  for (int g = 0; g < kPhiloxBlocks; ++g) {
+    double* o = out + 32 * g;
+    for (int q = 0; q < 4; ++q) {
+      _mm256_storeu_pd(o + 4 * q, units4(w[g][0] + 4 * q, w[g][1] + 4 * q));
+      _mm256_storeu_pd(o + 16 + 4 * q, units4(w[g][2] + 4 * q, w[g][3] + 4 * q));
     }
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(w[0] + 8 * half), c0);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(w[1] + 8 * half), c1);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(w[2] + 8 * half), c2);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(w[3] + 8 * half), c3);
   }
+}
+void normal_batch(uint64_t counter0, uint32_t stream, uint64_t seed, double* out) {
+  uint32_t w[kPhiloxBlocks][4][kLanes];
+  philox16xG<kPhiloxBlocks>(counter0, stream, seed, w);
+  for (int g = 0; g < kPhiloxBlocks; ++g) normal_block(w[g], out + 32 * g);
 }
 #else
 void philox16(uint64_t counter0, uint32_t stream, uint64_t seed, uint32_t (&w)[4][kLanes]) {
