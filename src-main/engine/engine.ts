@@ -19,6 +19,7 @@ import './kinds/index.js';
 import { largest } from './numbers.js';
 import { WorkerPool } from './pool.js';
 import { Scheduler } from './scheduler.js';
+import { taskKind } from './task-kinds.js';
 import type { TaskLog } from './task-log.js';
 
 export interface EngineOptions {
@@ -28,6 +29,12 @@ export interface EngineOptions {
   workerUrl?: URL;
   /** Where the user-module hooks are (user-modules/ts-hooks.ts), when bundled; defaults to the file beside the worker's. */
   moduleHooksUrl?: URL;
+  /**
+   * Start the worker threads when a job first needs them, not now (the CLI's `tessera run`): a job
+   * with one task per layer (no two tasks could run at once) and no JS runs on this thread, so a
+   * small job's process does not pay for starting workers it would not use (issue #18).
+   */
+  lazyWorkers?: boolean;
 }
 
 /** What a caller can ask of a run besides the graph. */
@@ -84,17 +91,36 @@ export class Engine {
   /** The owner and keys of each named set of kept chunks. */
   private readonly keptSets = new Map<string, { owner: number; keys: string[] }>();
 
-  private constructor(readonly pool: WorkerPool | null, readonly simd: string) {}
+  /** The workers once started (lazyWorkers: on the first job that needs them). */
+  private started: Promise<WorkerPool> | null = null;
+
+  private constructor(private current: WorkerPool | null, readonly simd: string, private readonly lazy: { size: number; start: () => Promise<WorkerPool> } | null = null) {}
 
   static async start(opts: EngineOptions = {}): Promise<Engine> {
     const mode = opts.scheduler ?? 'threads';
     if (mode !== 'threads' && mode !== 'sync') throw new TesseraError('BAD_OPTION', `unknown scheduler '${mode}'`, 'use --scheduler threads or --scheduler sync');
-    const pool = mode === 'threads' ? await WorkerPool.start(opts.workers ?? WorkerPool.defaultSize(), opts.workerUrl, opts.moduleHooksUrl) : null;
-    return new Engine(pool, native().simdLevel());
+    const size = opts.workers ?? WorkerPool.defaultSize();
+    const start = () => WorkerPool.start(size, opts.workerUrl, opts.moduleHooksUrl);
+    if (mode === 'threads' && opts.lazyWorkers) return new Engine(null, native().simdLevel(), { size, start });
+    return new Engine(mode === 'threads' ? await start() : null, native().simdLevel());
+  }
+
+  /** The worker threads, null with the sync scheduler (or before a lazy engine's first job that needs them). */
+  get pool(): WorkerPool | null {
+    return this.current;
   }
 
   get workers(): number {
-    return this.pool ? this.pool.size : 1;
+    return this.current ? this.current.size : this.lazy ? this.lazy.size : 1;
+  }
+
+  /** The pool a graph runs on: null (this thread) for the sync scheduler, or a lazy engine's graph that cannot use more than one thread. */
+  private async poolFor(graph: TaskGraph): Promise<WorkerPool | null> {
+    if (this.current || !this.lazy) return this.current;
+    const oneAtATime = graph.layers.every((l) => l.tasks <= 1) && graph.tasks.every((t) => !taskKind(t.spec.kind).runJs);
+    if (oneAtATime) return null;
+    this.current = await (this.started ??= this.lazy.start());
+    return this.current;
   }
 
   /** A new store owner for one job's chunks. */
@@ -113,10 +139,12 @@ export class Engine {
    * holds them) until the caller frees the job; every other chunk is released once read.
    */
   async run(graph: TaskGraph, opts: RunGraphOptions): Promise<GraphRun> {
+    // A lazy engine's workers start here, before the clock: their start is the process's, not the job's.
+    const pool = await this.poolFor(graph);
     const t0 = performance.now();
     opts.onGraph?.(graph);
     const scheduler = new Scheduler(graph, {
-      pool: this.pool, owner: opts.owner, bus: opts.bus ?? new EventBus(), memoryLimit: opts.memoryLimit ?? null,
+      pool, owner: opts.owner, bus: opts.bus ?? new EventBus(), memoryLimit: opts.memoryLimit ?? null,
       keep: opts.keep, external: this.kept, log: opts.log, files: opts.files,
     });
     const onAbort = () => scheduler.cancel();
@@ -128,7 +156,7 @@ export class Engine {
       const ownerStats = native().storeStats().owners[String(opts.owner)];
       return {
         chunks: run.chunks, records: run.records, samples: run.samples,
-        startedAt: performance.timeOrigin + t0, workers: this.workers,
+        startedAt: performance.timeOrigin + t0, workers: pool ? pool.size : 1,
         stats: {
           tasks: graph.tasks.length, wall_s: (performance.now() - t0) / 1000,
           peak_store_bytes: ownerStats?.peakBytes ?? 0,
@@ -140,7 +168,7 @@ export class Engine {
       throw toTesseraError(e, { phase: 'run' });
     } finally {
       opts.signal?.removeEventListener('abort', onAbort);
-      if (!this.pool) closeFiles(); // workers unmap theirs at the end of each job
+      if (!pool) closeFiles(); // workers unmap theirs at the end of each job
     }
   }
 
@@ -178,7 +206,8 @@ export class Engine {
     for (const set of this.keptSets.values()) this.freeJob(set.owner);
     this.keptSets.clear();
     this.kept.clear();
-    await this.pool?.close();
+    const pool = this.current ?? (this.started ? await this.started.catch(() => null) : null);
+    await pool?.close();
   }
 }
 

@@ -5,7 +5,7 @@ import type { GraphRun } from './engine.js';
 export function joinRuns(runs: readonly Omit<GraphRun, 'chunks'>[]): Omit<GraphRun, 'chunks'> {
   return {
     records: runs.flatMap((r) => r.records), samples: runs.flatMap((r) => r.samples),
-    startedAt: runs[0].startedAt, workers: runs[0].workers,
+    startedAt: runs[0].startedAt, workers: Math.max(...runs.map((r) => r.workers)),
     stats: {
       tasks: runs.reduce((s, r) => s + r.stats.tasks, 0), wall_s: runs.reduce((s, r) => s + r.stats.wall_s, 0),
       peak_store_bytes: Math.max(...runs.map((r) => r.stats.peak_store_bytes)),

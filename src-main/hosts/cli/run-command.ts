@@ -80,7 +80,8 @@ async function runCommand(
     info = dask.info;
     backend = dask;
   } else {
-    backend = await LocalBackend.start({ workers, scheduler });
+    // Workers start with the first graph that can use them: a small job runs without (engine.ts).
+    backend = await LocalBackend.start({ workers, scheduler, lazyWorkers: true });
   }
   const bus = new EventBus();
   const bar = new ProgressBar();
@@ -137,7 +138,8 @@ async function runCommand(
         else if ('path' in o && o.path) io.out(`${o.name}  ${o.dtype}  (${o.shape.join(', ')})  written to ${o.path}\n`);
         else io.out(`${o.name}  ${o.dtype}  (${o.shape.join(', ')})\n${arrayText(o.values ?? [], o.shape, o.dtype)}\n`);
       }
-      const where = cluster ? `the Dask cluster at ${cluster.address} (${cluster.workers} worker(s), ${cluster.threads} thread(s); dashboard ${cluster.dashboard})` : `${backend.workers} worker(s) [${backend.simd}]`;
+      const where = cluster ? `the Dask cluster at ${cluster.address} (${cluster.workers} worker(s), ${cluster.threads} thread(s); dashboard ${cluster.dashboard})`
+        : result.workers < backend.workers ? `this thread, one at a time (no workers started) [${backend.simd}]` : `${backend.workers} worker(s) [${backend.simd}]`;
       io.err(`${stats.tasks} tasks on ${where} in ${stats.wall_s.toFixed(3)} s (start-up ${startup.toFixed(3)} s); ` +
         `peak store ${formatBytes(stats.peak_store_bytes)}, peak RSS ${formatBytes(stats.peak_rss_bytes)}\n`);
     }
