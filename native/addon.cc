@@ -25,6 +25,7 @@
 #include "store/chunk_store.h"
 #include "store/process_memory.h"
 #include "table/table_view.h"
+#include "store/spill.h"
 #include "tasks/registry.h"
 #include "tasks/string_tables.h"
 #include "text/word_counts.h"
@@ -350,6 +351,24 @@ Napi::Value GetTableBytes(const Napi::CallbackInfo& info) {
   });
 }
 
+// spillChunk(id, path): writes a chunk to a spill file (store/spill.h); the caller releases it. Bytes written.
+Napi::Value SpillChunk(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const uint64_t id = static_cast<uint64_t>(arg_number(info, 0));
+    if (info.Length() < 2 || !info[1].IsString()) throw Error("BAD_ARGUMENT", "spillChunk(id, path) takes a path", "");
+    return Napi::Number::New(info.Env(), static_cast<double>(spill_chunk(id, info[1].As<Napi::String>().Utf8Value())));
+  });
+}
+
+// unspillChunk(path, owner): a spill file read back into a new chunk of `owner` (the file removed); its id.
+Napi::Value UnspillChunk(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    if (info.Length() < 2 || !info[0].IsString()) throw Error("BAD_ARGUMENT", "unspillChunk(path, owner) takes a path", "");
+    const int owner = static_cast<int>(arg_number(info, 1));
+    return Napi::Number::New(info.Env(), static_cast<double>(unspill_chunk(info[0].As<Napi::String>().Utf8Value(), owner)));
+  });
+}
+
 // readWordCounts(id): a word-count chunk (text/word_counts.h) as { words, counts }, in its order.
 Napi::Value ReadWordCounts(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
@@ -585,6 +604,8 @@ class TesseraAddon : public Napi::Addon<TesseraAddon> {
         InstanceMethod("getBytes", &TesseraAddon::Call<GetBytes>),
         InstanceMethod("putTableBytes", &TesseraAddon::Call<PutTableBytes>),
         InstanceMethod("getTableBytes", &TesseraAddon::Call<GetTableBytes>),
+        InstanceMethod("spillChunk", &TesseraAddon::Call<SpillChunk>),
+        InstanceMethod("unspillChunk", &TesseraAddon::Call<UnspillChunk>),
         InstanceMethod("chunkLayout", &TesseraAddon::Call<ChunkLayoutOf>),
         InstanceMethod("readWordCounts", &TesseraAddon::Call<ReadWordCounts>),
         InstanceMethod("readDecompressed", &TesseraAddon::Call<ReadDecompressed>),

@@ -63,6 +63,8 @@ export interface RunStats {
   peak_store_bytes: number;
   peak_rss_bytes: number;
   peak_mapped_bytes: number;
+  /** Bytes the job's chunks wrote to its spill folder (absent when nothing was spilled). */
+  spilled_bytes?: number;
 }
 
 export interface GraphRun {
@@ -162,6 +164,7 @@ export class Engine {
           peak_store_bytes: ownerStats?.peakBytes ?? 0,
           peak_rss_bytes: largest(run.samples.map((s) => s.rssBytes), process.memoryUsage.rss()),
           peak_mapped_bytes: largest(run.samples.map((s) => s.mappedBytes), 0),
+          ...(run.spilledBytes ? { spilled_bytes: run.spilledBytes } : {}),
         },
       };
     } catch (e) {

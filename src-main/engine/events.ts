@@ -30,6 +30,8 @@ export interface MemorySample {
   /** Managed bytes held per worker lane (by the worker that made each chunk). */
   perWorker: number[];
   limitBytes: number | null;
+  /** Bytes of the job's chunks spilled to disk at that moment (not in storeBytes). */
+  spilledBytes?: number;
 }
 
 export interface Progress {

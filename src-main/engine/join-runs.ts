@@ -11,6 +11,7 @@ export function joinRuns(runs: readonly Omit<GraphRun, 'chunks'>[]): Omit<GraphR
       peak_store_bytes: Math.max(...runs.map((r) => r.stats.peak_store_bytes)),
       peak_rss_bytes: Math.max(...runs.map((r) => r.stats.peak_rss_bytes)),
       peak_mapped_bytes: Math.max(...runs.map((r) => r.stats.peak_mapped_bytes)),
+      ...(runs.some((r) => r.stats.spilled_bytes) ? { spilled_bytes: runs.reduce((s, r) => s + (r.stats.spilled_bytes ?? 0), 0) } : {}),
     },
   };
 }

@@ -13,13 +13,20 @@
  *   priority puts first and runs alone while the other workers idle (5-7 ms of a 35 ms Parquet
  *   job on 2 workers); this way the short partials fill that tail. It holds at most the in-flight
  *   limit of extra chunks, and the memory gate still applies to each.
- * - Memory: a task that grows memory (its output is larger than the inputs its completion frees)
- *   starts only while the chunks held, plus those being made, plus its own output fit the memory
- *   limit. Tasks that free at least as much as they make always start: they are how memory comes
- *   back. With nothing running, one growing task may start, so a limit smaller than one chunk
- *   slows a job down but never deadlocks it.
+ * - Memory: a task starts only while the chunks held, plus those being made, plus its own output
+ *   (and its spilled inputs, read back first) fit the memory limit; with nothing running, the next
+ *   task starts anyway (after spilling, below), so a limit smaller than one chunk slows a job down
+ *   but never deadlocks it. Among ready tasks, those that free at least as much as they make (they
+ *   are how memory comes back) go before growing ones of lower priority.
+ * - Spill: when nothing runs and the next task to start does not fit the memory limit, chunks are
+ *   written to the job's spill folder (spill-folder.ts) and released until it fits: first those
+ *   whose next reader comes last (by priority), never one a queued or running task reads, nor a
+ *   kept one. A spilled chunk is read back just before a task that reads it is dispatched (its
+ *   bytes count against the limit then). So a job whose live chunks exceed the limit completes with
+ *   the store under it, unless one task's own inputs and output exceed it. Spills and reads back are
+ *   records of kinds 'spill' and 'unspill' on a lane after the workers' (this thread does them).
  * - Release: a chunk is released as soon as its last dependent finishes, unless it is kept (an
- *   output whose values are read after the run).
+ *   output whose values are read after the run); a spilled one's file is removed.
  * - Failure: the first failing task stops dispatch; running tasks finish; every chunk of the job
  *   is released; the error names the task key.
  * - Cancel: like a failure, with code CANCELLED.
@@ -51,6 +58,7 @@ import type { TaskGraph } from './graph.js';
 import { ReadyHeap } from './heap.js';
 import type { PoolEvent, WorkerPool } from './pool.js';
 import { TaskQueue } from './task-queue.js';
+import { SpillFolder } from './spill-folder.js';
 
 export interface SchedulerOptions {
   pool: WorkerPool | null;   // null: run inline on this thread (--scheduler sync)
@@ -71,6 +79,8 @@ export interface SchedulerResult {
   records: TaskRecord[];
   samples: MemorySample[];
   peakHeldBytes: number;
+  /** Bytes written to the spill folder over the run. */
+  spilledBytes: number;
 }
 
 /**
@@ -116,6 +126,9 @@ export class Scheduler {
   private readonly bytes: Float64Array;
   private readonly madeBy: Int32Array;
   private readonly inFlight: Uint8Array;         // queued or running
+  private readonly finished: Uint8Array;         // done
+  private readonly readers: Int32Array;          // queued or running tasks that read this task's chunk
+  private readonly spilled: Uint8Array;          // its chunk is in the spill folder, not in memory
   private readonly kept: Uint8Array;
   private readonly layerOf: Int32Array;
   private readonly layerNames: string[] = [];
@@ -123,7 +136,7 @@ export class Scheduler {
   private readonly layerRunning: Int32Array;
   private readonly layerTotal: Int32Array;
   private readonly readyGrowing: ReadyHeap;  // gated by the memory limit
-  private readonly readyFreeing: ReadyHeap;  // never gated
+  private readonly readyFreeing: ReadyHeap;  // free at least what they make
   private readonly readySources: ReadyHeap;  // tasks with no dependency in this job
   private sourcesWaiting = 0;                // source tasks not yet dispatched
   private inFlightLimit = 1;                 // tasks queued or running at once (set at each refill)
@@ -145,6 +158,10 @@ export class Scheduler {
   private lastProgress = 0;
   private inline: JobRunner | null = null;
   private queue: TaskQueue | null = null;
+  private readonly spillFolder = new SpillFolder();
+  private spilledNow = 0;       // bytes in the spill folder
+  private spilledTotal = 0;     // bytes ever written there
+  private readonly spillRecords: TaskRecord[] = [];
 
   constructor(graph: TaskGraph, opts: SchedulerOptions) {
     this.g = graph;
@@ -166,6 +183,9 @@ export class Scheduler {
     this.bytes = new Float64Array(n);
     this.madeBy = new Int32Array(n);
     this.inFlight = new Uint8Array(n);
+    this.finished = new Uint8Array(n);
+    this.readers = new Int32Array(n);
+    this.spilled = new Uint8Array(n);
     this.kept = new Uint8Array(n);
     this.layerOf = new Int32Array(n);
     const layerIndex = new Map<string, number>();
@@ -271,7 +291,81 @@ export class Scheduler {
   }
 
   private fits(i: number): boolean {
-    return this.limit === null || this.running === 0 || this.held + this.inflightEst + this.est[i] <= this.limit;
+    return this.running === 0 || this.fitsStrictly(i);
+  }
+
+  /** Whether task i's output and its spilled inputs (read back before it starts) fit the limit. */
+  private fitsStrictly(i: number): boolean {
+    if (this.limit === null) return true;
+    let back = 0;
+    for (const d of this.deps[i]) if (this.spilled[d]) back += this.bytes[d];
+    return this.held + this.inflightEst + this.est[i] + back <= this.limit;
+  }
+
+  /**
+   * With nothing running, the next task starts whether or not it fits: first, chunks are spilled
+   * until it does (or none is left to spill). A victim is a held chunk that no queued or running
+   * task reads, is not kept, and is not the next task's input; the one whose next reader comes
+   * last goes first.
+   */
+  private makeRoom(next: number): void {
+    if (this.limit === null || this.running > 0) return;
+    while (!this.fitsStrictly(next)) {
+      let victim = -1, victimNext = -Infinity;
+      for (let j = 0; j < this.n; j++) {
+        if (!this.chunk[j] || this.kept[j] || this.readers[j] || this.uses[j] === 0 || this.deps[next].includes(j)) continue;
+        let soonest = Infinity;
+        for (const k of this.dependents[j]) if (!this.finished[k] && this.prio[k] < soonest) soonest = this.prio[k];
+        if (soonest > victimNext) { victim = j; victimNext = soonest; }
+      }
+      if (victim < 0) return;
+      try {
+        this.spill(victim);
+      } catch (e) {
+        // A full disk, a folder that cannot be made: the job fails as a task's error would fail it.
+        if (!this.error || this.error.code === 'CANCELLED') this.error = toTesseraError(e, { phase: 'run' });
+        return;
+      }
+    }
+  }
+
+  /** Writes task j's chunk to the spill folder and releases it from memory. */
+  private spill(j: number): void {
+    const t0 = now();
+    native().spillChunk(this.chunk[j], this.spillFolder.file(j));
+    native().release(this.chunk[j]);
+    this.chunk[j] = 0;
+    this.spilled[j] = 1;
+    this.held -= this.bytes[j];
+    this.perWorkerHeld[this.madeBy[j]] -= this.bytes[j];
+    this.spilledNow += this.bytes[j];
+    this.spilledTotal += this.bytes[j];
+    this.spillRecord(j, 'spill', t0);
+  }
+
+  /** Reads task j's chunk back from the spill folder (before a task that reads it is dispatched). */
+  private unspill(j: number): void {
+    const t0 = now();
+    this.chunk[j] = native().unspillChunk(this.spillFolder.file(j), this.owner);
+    this.spilled[j] = 0;
+    this.held += this.bytes[j];
+    this.perWorkerHeld[this.madeBy[j]] += this.bytes[j];
+    if (this.held > this.peakHeld) this.peakHeld = this.held;
+    this.spilledNow -= this.bytes[j];
+    this.spillRecord(j, 'unspill', t0);
+  }
+
+  /** A spill or read back as a record on the lane after the workers' (this thread's). */
+  private spillRecord(j: number, kind: 'spill' | 'unspill', start: number): void {
+    const t = this.g.tasks[j];
+    this.spillRecords.push({ key: `${kind}:${t.key}`, layer: kind, kind, worker: this.perWorkerHeld.length, ready: start, start, stop: now(), bytesIn: kind === 'spill' ? this.bytes[j] : 0, bytesOut: kind === 'unspill' ? this.bytes[j] : 0 });
+  }
+
+  /** The next task to start (pickReady), with room made for it when nothing runs; -1 if none (or a spill failed). */
+  private next(): number {
+    const i = this.pickReady();
+    if (i >= 0) this.makeRoom(i);
+    return this.error ? -1 : i;
   }
 
   private pickReady(): number {
@@ -279,7 +373,10 @@ export class Scheduler {
     const src = this.readySources.peek();
     const srcOk = src >= 0 && (this.est[src] <= 0 || this.fits(src));
     if (srcOk && this.sourcesWaiting <= this.inFlightLimit) return this.popSource();
-    const free = this.readyFreeing.peek();
+    // A freeing task's output exists before its inputs go (and spilled inputs are read back first):
+    // it too starts only when that fits, or when nothing runs.
+    const freeTop = this.readyFreeing.peek();
+    const free = freeTop >= 0 && this.fits(freeTop) ? freeTop : -1;
     const grow = this.readyGrowing.peek();
     const growOk = grow >= 0 && this.fits(grow);
     const before = (a: number, b: number) => b < 0 || this.prio[a] <= this.prio[b];
@@ -294,7 +391,19 @@ export class Scheduler {
     return this.readySources.pop();
   }
 
+  /** Reads task i's spilled inputs back; false (the job failing) if one cannot be read. */
+  private readBack(i: number): boolean {
+    try {
+      for (const d of this.deps[i]) if (this.spilled[d]) this.unspill(d);
+      return true;
+    } catch (e) {
+      if (!this.error || this.error.code === 'CANCELLED') this.error = toTesseraError(e, { phase: 'run' });
+      return false;
+    }
+  }
+
   private dispatch(i: number): void {
+    for (const d of this.deps[i]) this.readers[d]++;
     this.inFlight[i] = 1;
     this.running++;
     this.inflightEst += this.est[i];
@@ -317,8 +426,8 @@ export class Scheduler {
     const limit = (this.inFlightLimit = size * prefetchFor(this.meanTaskMs));
     let queued = 0;
     while (this.running < limit) {
-      const i = this.pickReady();
-      if (i < 0) break;
+      const i = this.next();
+      if (i < 0 || !this.readBack(i)) break;
       this.dispatch(i);
       this.idsOf(i, queue.argsOf(i));
       queue.push(i);
@@ -370,6 +479,7 @@ export class Scheduler {
   }
 
   private stopRunning(i: number): void {
+    for (const d of this.deps[i]) this.readers[d]--;
     this.inFlight[i] = 0;
     this.log.drop(i);
     this.running--;
@@ -390,6 +500,7 @@ export class Scheduler {
     this.meanTaskMs = this.done === 0 ? stop - start : this.meanTaskMs + (stop - start - this.meanTaskMs) * 0.2;
     this.taskMsTotal += stop - start;
     this.log.finish(i, worker, this.readyAt[i], start, stop, bytesIn, bytesOut);
+    this.finished[i] = 1;
     this.done++;
     this.layerDone[this.layerOf[i]]++;
     if (chunk) {
@@ -411,6 +522,13 @@ export class Scheduler {
   }
 
   private release(i: number): void {
+    if (this.spilled[i] && !this.kept[i]) {
+      this.spillFolder.drop(i);
+      this.spilled[i] = 0;
+      this.spilledNow -= this.bytes[i];
+      this.log.release(i);
+      return;
+    }
     if (this.kept[i] || !this.chunk[i]) return;
     native().release(this.chunk[i]);
     this.chunk[i] = 0;
@@ -431,6 +549,9 @@ export class Scheduler {
     if (!this.settle) return;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.spillFolder.remove();
+    this.spilledNow = 0;
+    this.spilled.fill(0);
     this.sampleMemory();
     if (this.pool) {
       this.pool.onEvent(null);
@@ -446,7 +567,8 @@ export class Scheduler {
       if (this.pool && this.done) this.pool.lastMeanTaskMs = this.taskMsTotal / this.done;
       const chunks = new Map<string, number>();
       for (let i = 0; i < this.n; i++) if (this.kept[i] && this.chunk[i]) chunks.set(this.g.tasks[i].key, this.chunk[i]);
-      this.settle?.({ chunks, records: this.log.records(), samples: this.samples, peakHeldBytes: this.peakHeld });
+      const records = this.spillRecords.length ? [...this.log.records(), ...this.spillRecords] : this.log.records();
+      this.settle?.({ chunks, records, samples: this.samples, peakHeldBytes: this.peakHeld, spilledBytes: this.spilledTotal });
     }
     this.settle = this.fail = null;
   }
@@ -456,8 +578,8 @@ export class Scheduler {
   private async runInline(): Promise<void> {
     let lastYield = now();
     while (!this.error) {
-      const i = this.pickReady();
-      if (i < 0) break;
+      const i = this.next();
+      if (i < 0 || !this.readBack(i)) break;
       this.dispatch(i);
       const start = now();
       try {
@@ -486,6 +608,7 @@ export class Scheduler {
     const mem = native().processMemory();
     const sample: MemorySample = {
       t: now(), storeBytes: this.held, rssBytes: mem.rssBytes, mappedBytes: mem.fileBytes, perWorker: [...this.perWorkerHeld], limitBytes: this.limit,
+      ...(this.spilledTotal ? { spilledBytes: this.spilledNow } : {}),
     };
     this.samples.push(sample);
     if (this.bus.size) this.bus.emit({ type: 'memory', sample });

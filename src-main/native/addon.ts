@@ -196,6 +196,10 @@ export interface NativeAddon {
   putTableBytes(owner: number, data: Uint8Array): number;
   /** A copy of a table partition's bytes; NOT_TABLE for another layout. */
   getTableBytes(id: number): Uint8Array;
+  /** Writes a chunk to a new spill file (the caller releases the chunk); the bytes written. DISK_FULL / SPILL_FAILED. */
+  spillChunk(id: number, path: string): number;
+  /** Reads a spill file back into a new chunk of `owner` and removes the file; its id. */
+  unspillChunk(path: string, owner: number): number;
   /** A word-count chunk (the bag kinds word_count / word_count_merge) as words and their counts, in its order. */
   readWordCounts(id: number): { words: string[]; counts: number[] };
   /** A compressed file's bytes: codec 1 gzip, 2 bzip2, 3 zstd; errors are `<errorPrefix>_BAD_GZIP` (_BZ2, _ZSTD). */

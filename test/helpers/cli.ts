@@ -19,15 +19,15 @@ export interface CliResult {
  */
 export const ENV = { ...process.env, XDG_DATA_HOME: mkdtempSync(join(tmpdir(), 'tessera-cli-data-')) };
 
-export function tessera(args: string[], cwd?: string): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 * 2 ** 20, env: ENV });
+export function tessera(args: string[], cwd?: string, env: Record<string, string> = {}): CliResult {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 * 2 ** 20, env: { ...ENV, ...env } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Starts tessera, sends `signal` (SIGINT by default) after `afterMs`, and resolves when it exits. */
-export function tesseraInterrupted(args: string[], cwd: string, afterMs: number, signal: NodeJS.Signals = 'SIGINT'): Promise<CliResult> {
+export function tesseraInterrupted(args: string[], cwd: string, afterMs: number, signal: NodeJS.Signals = 'SIGINT', env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: ENV });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...ENV, ...env } });
     let stdout = '', stderr = '';
     child.stdout.on('data', (d) => { stdout += d; });
     child.stderr.on('data', (d) => { stderr += d; });
