@@ -36,7 +36,7 @@ export const job = reactive({
   outputs: [] as OutputEvent[],
   stats: {} as Record<string, number>,
   error: null as ApiError | null,
-  memory: [] as { t: number; storeBytes: number; rssBytes: number; mappedBytes?: number; perWorker: number[]; limitBytes: number | null }[],
+  memory: [] as { t: number; storeBytes: number; rssBytes: number; mappedBytes?: number; perWorker: number[]; limitBytes: number | null; spilledBytes?: number }[],
   graph: null as EventData<'job.started'>['graph'] | null,
   warnings: [] as string[],
   /** The worker threads the job runs on (from job.started; 0 until then). */

@@ -129,6 +129,20 @@ describe.skipIf(!hasChromium())('the window as a dashboard', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
+  it('shows the bytes a job spilled to disk to stay under its memory limit: a line in the chart and the total', async () => {
+    await page.getByTestId('sample-stats').click();
+    // exp(z) + 1 is read by two outputs through different rechunkings: all 32 MB of it live at once.
+    await fillJob(page, { datasets: { z: { random: 'uniform', shape: [2_000, 2_000], seed: 5, chunks: [250, 250] } }, outputs: [['cols', '(exp(z) + 1).rechunk((2000, 100)).sum(axis=0)'], ['rows', '(exp(z) + 1).rechunk((100, 2000)).sum(axis=1)']] });
+    await page.getByTestId('memory-limit').fill('12MB');
+    await page.getByTestId('run').click();
+    await page.getByTestId('stats').waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('memory-spilled').textContent()).toMatch(/^[\d.]+ MiB spilled to disk$/);
+    expect(await page.getByTestId('memory-overshoot').count()).toBe(0); // the store stayed under the limit
+    await page.getByTestId('memory').scrollIntoViewIfNeeded();
+    expect(await page.getByTestId('memory').locator('.u-legend').textContent()).toContain('spilled to disk');
+    await page.getByTestId('memory-limit').fill('');
+  });
+
   it('leaves no chunk waiting once a job is done, draws a tall one-column grid as wrapped cells, and counts chunks in words', async () => {
     await page.getByTestId('sample-stats').click();
     await fillJob(page, {

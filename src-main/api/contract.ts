@@ -254,7 +254,7 @@ export const EventSchemas = {
   'job.chunks': z.object({ jobId: z.string(), layer: IntColumn, chunk: IntColumn, state: z.instanceof(Uint8Array) })
     .refine(sameLengths, 'the chunk columns differ in length'),
   /** Memory samples since the last batch (one every 50 ms while a job runs). */
-  'job.memory': z.object({ jobId: z.string(), samples: z.array(z.object({ t: z.number(), storeBytes: z.number(), rssBytes: z.number(), mappedBytes: z.number().optional(), perWorker: z.array(z.number()), limitBytes: z.number().nullable() })) }),
+  'job.memory': z.object({ jobId: z.string(), samples: z.array(z.object({ t: z.number(), storeBytes: z.number(), rssBytes: z.number(), mappedBytes: z.number().optional(), perWorker: z.array(z.number()), limitBytes: z.number().nullable(), spilledBytes: z.number().optional() })) }),
   /** The worker lanes' names where they are not "worker N": a cluster's worker threads, by host and port, as they first run a task. */
   'job.lanes': z.object({ jobId: z.string(), names: z.array(z.string()) }),
   'job.done': z.object({ jobId: z.string(), outputs: z.array(OutputSchema), stats: z.record(z.string(), z.number()) }),

@@ -1,6 +1,7 @@
 /**
  * The Memory panel's two charts, as uPlot options and data: memory over time (managed = the chunk
- * store, mapped file pages, unmanaged = the rest of the RSS, and the limit on managed memory) on a
+ * store, mapped file pages, unmanaged = the rest of the RSS, the limit on managed memory, and the
+ * chunks spilled to disk when a job spills) on a
  * seconds axis and a binary-bytes axis; and one horizontal bar per worker (Dask's per-worker bars),
  * its managed bytes, coloured by its share of the limit and labelled with its value.
  */
@@ -10,9 +11,9 @@ import { timeLabel, TIME_STEPS_MS } from '../../src-main/api/time-ticks';
 import { BYTE_STEPS, byteTick } from './axis-steps';
 import type { ChartTheme } from './chart-theme';
 
-export interface MemorySample { t: number; storeBytes: number; rssBytes: number; mappedBytes?: number; perWorker: number[]; limitBytes: number | null }
+export interface MemorySample { t: number; storeBytes: number; rssBytes: number; mappedBytes?: number; perWorker: number[]; limitBytes: number | null; spilledBytes?: number }
 
-export const MEMORY_COLOURS = { managed: '#4e79a7', mapped: '#59a14f', unmanaged: '#f28e2b', high: '#f28e2b', over: '#b5651d' };
+export const MEMORY_COLOURS = { managed: '#4e79a7', mapped: '#59a14f', unmanaged: '#f28e2b', high: '#f28e2b', over: '#b5651d', spilled: '#b07aa1' };
 
 const bytesValue = (_u: uPlot, v: number | null) => (v === null || v === undefined ? '—' : formatBytes(v));
 
@@ -21,10 +22,10 @@ function axis(theme: ChartTheme, more: uPlot.Axis): uPlot.Axis {
   return { stroke: theme.axis, font: theme.font, grid: { stroke: theme.grid, width: 1 }, ticks: { stroke: theme.grid, width: 1, size: 4 }, ...more };
 }
 
-/** Samples as columns: ms since the first sample, managed, mapped, unmanaged, and the limit when there is one. */
-export function memoryData(samples: readonly MemorySample[], withLimit: boolean): uPlot.AlignedData {
+/** Samples as columns: ms since the first sample, managed, mapped, unmanaged, the limit when there is one, and the spilled bytes when the job spilled. */
+export function memoryData(samples: readonly MemorySample[], withLimit: boolean, withSpill = false): uPlot.AlignedData {
   const t0 = samples[0]?.t ?? 0;
-  const cols: number[][] = [[], [], [], [], []];
+  const cols: number[][] = [[], [], [], [], [], []];
   for (const s of samples) {
     const mapped = s.mappedBytes ?? 0;
     cols[0].push(s.t - t0); // the samples' t are epoch ms
@@ -32,11 +33,12 @@ export function memoryData(samples: readonly MemorySample[], withLimit: boolean)
     cols[2].push(mapped);
     cols[3].push(Math.max(0, s.rssBytes - s.storeBytes - mapped));
     cols[4].push(s.limitBytes ?? 0);
+    cols[5].push(s.spilledBytes ?? 0);
   }
-  return [cols[0], ...cols.slice(1, withLimit ? 5 : 4)];
+  return [cols[0], ...cols.slice(1, withLimit ? 5 : 4), ...(withSpill ? [cols[5]] : [])];
 }
 
-export function memoryChartOptions(withLimit: boolean): (theme: ChartTheme) => Omit<uPlot.Options, 'width' | 'height'> {
+export function memoryChartOptions(withLimit: boolean, withSpill = false): (theme: ChartTheme) => Omit<uPlot.Options, 'width' | 'height'> {
   return (theme) => ({
     scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.08] } },
     axes: [
@@ -49,6 +51,7 @@ export function memoryChartOptions(withLimit: boolean): (theme: ChartTheme) => O
       { label: 'mapped file pages', stroke: MEMORY_COLOURS.mapped, width: 1.5, points: { show: false }, value: bytesValue },
       { label: 'unmanaged (RSS − store − mapped)', stroke: MEMORY_COLOURS.unmanaged, width: 1.5, points: { show: false }, value: bytesValue },
       ...(withLimit ? [{ label: 'limit on managed', stroke: theme.muted, width: 1.5, dash: [6, 3], points: { show: false }, value: bytesValue }] : []),
+      ...(withSpill ? [{ label: 'spilled to disk', stroke: MEMORY_COLOURS.spilled, width: 1.5, dash: [2, 2], points: { show: false }, value: bytesValue }] : []),
     ],
     cursor: { drag: { x: true, y: false } },
   });

@@ -33,6 +33,12 @@ describe('memory chart columns', () => {
     expect(memoryData([{ t: 5, storeBytes: 90, rssBytes: 80, mappedBytes: 10, perWorker: [], limitBytes: null }], false)[3]).toEqual([0]);
   });
 
+  it('adds the bytes spilled to disk as the last column when the job spilled (0 where a sample says nothing)', () => {
+    const spilled = [{ ...samples[0], spilledBytes: 70 }, samples[1]];
+    expect(memoryData(spilled, true, true)).toEqual([[0, 50], [10, 40], [30, 0], [60, 20], [50, 50], [70, 0]]);
+    expect(memoryData(spilled, false, true)).toEqual([[0, 50], [10, 40], [30, 0], [60, 20], [70, 0]]);
+  });
+
   it('gives a bar per worker, coloured by its share of the limit', () => {
     expect(workerData([4, 6, 0])).toEqual([[0, 1, 2], [4, 6, 0]]);
     expect([0, 49, 50, 79, 80, 120].map((b) => barColour(b, 100))).toEqual([MEMORY_COLOURS.managed, MEMORY_COLOURS.managed, MEMORY_COLOURS.high, MEMORY_COLOURS.high, MEMORY_COLOURS.over, MEMORY_COLOURS.over]);
