@@ -172,6 +172,20 @@ describe('tables from Parquet files', () => {
     expect(inspect('hive', dir).columns.slice(-2)).toEqual([{ name: 'year', dtype: 'int64', nulls: 0 }, { name: 'region', dtype: 'string', nulls: 0 }]);
   });
 
+  it('reads short strings of every inline length (0-12 bytes) and longer ones, differing only in their last byte, with nulls, as DuckDB does', async () => {
+    // The reader caches the codes of strings of up to 12 bytes by their bytes as DuckDB hands them
+    // over: strings that share a prefix and differ in length or in their last byte must not meet.
+    const path = join(dir, 'short.parquet');
+    await sql(`COPY (SELECT i AS id, CASE WHEN i % 17 = 0 THEN NULL ELSE repeat('ab', (i % 15) // 2) || CASE WHEN i % 2 = 0 THEN '' ELSE chr(CAST(97 + (i // 15) % 3 AS INTEGER)) END END AS s
+      FROM range(20000) r(i)) TO ${lit(path)} (FORMAT parquet, ROW_GROUP_SIZE 4096)`);
+    const want = (await lines(`SELECT coalesce(s, '<null>') || '=' || count(*) FROM read_parquet(${lit(path)}) GROUP BY s ORDER BY s NULLS LAST`, dir)).sort();
+    const r = run(dir, { parquet: 'short.parquet' }, { counts: 't.s.fillna("<null>").value_counts()' });
+    expect(r.status, r.stderr).toBe(0);
+    const got = (r.json.outputs.counts.rows as [string, number][]).map(([s, n]) => `${s}=${n}`).sort();
+    expect(got).toEqual(want);
+    expect(got.length).toBeGreaterThan(30);
+  });
+
   it('reads one row group per partition with a small blocksize, and "columns" keeps only those named', () => {
     const oracle = pandas([0, 1, 2].map((k) => ({ csv: `month-${k}.csv` })), dir);
     const single = run(dir, { parquet: 'months', blocksize: '1KiB' }, OUTPUTS);

@@ -100,11 +100,48 @@ std::string where(const RowGroupRead& r) { return r.path + ", row group " + std:
 
 // One column as it fills, sized from the footer's row count (growing vectors instead cost 6x on
 // the flights file: fresh pages are expensive on this kind of VM, ADR 0015).
+// Codes of short strings by their 16 bytes as DuckDB hands them over (length, then up to 12 bytes
+// inline; the bytes past the length masked off): a column of a few hundred distinct short values
+// (airport codes, categories) then costs two compares a row instead of a hash and a probe of the
+// dictionary's bytes. Direct-mapped: a collision only sends a row to the dictionary.
+class InlineCodes {
+ public:
+  // The code of an inline string (n <= 12), or -1 when it is not cached.
+  int32_t find(const duck::String& s, uint64_t& a, uint64_t& b, size_t& slot) const {
+    key(s, a, b);
+    slot = static_cast<size_t>(((a ^ (b * 0x9E3779B97F4A7C15ull)) * 0xbf58476d1ce4e5b9ull) >> (64 - kBits));
+    const Entry& e = entries_[slot];
+    return e.code >= 0 && e.a == a && e.b == b ? e.code : -1;
+  }
+  void put(size_t slot, uint64_t a, uint64_t b, int32_t code) { entries_[slot] = Entry{a, b, code}; }
+
+ private:
+  static constexpr int kBits = 12;
+  struct Entry {
+    uint64_t a = 0, b = 0;
+    int32_t code = -1;
+  };
+  static void key(const duck::String& s, uint64_t& a, uint64_t& b) {
+    const uint32_t n = s.value.inlined.length;
+    uint8_t bytes[16];
+    std::memcpy(bytes, &s, 16);
+    std::memcpy(&a, bytes, 8);  // the length and the first 4 bytes
+    std::memcpy(&b, bytes + 8, 8);
+    // Bytes past the string's end are not part of it: zero them, whatever DuckDB left there.
+    const uint32_t in_a = n < 4 ? n : 4;
+    if (in_a < 4) a &= (uint64_t{1} << (32 + 8 * in_a)) - 1;
+    const uint32_t in_b = n > 4 ? n - 4 : 0;
+    if (in_b < 8) b &= in_b ? (uint64_t{1} << (8 * in_b)) - 1 : 0;
+  }
+  std::vector<Entry> entries_ = std::vector<Entry>(size_t{1} << kBits);
+};
+
 struct Fill {
   const ReadColumn* col;
   std::unique_ptr<uint8_t[]> data;
   std::unique_ptr<uint8_t[]> valid;  // allocated at the first null
   csv::StringDict dict{no_na_values()};
+  std::unique_ptr<InlineCodes> inline_codes;  // string columns only
 };
 
 bool all_valid(const uint64_t* v, duck::idx_t n) {
@@ -127,9 +164,21 @@ void copy_chunk(Fill& f, const RowGroupRead& r, uint64_t nrows, uint64_t row, du
         codes[i] = 0;
         continue;
       }
+      const bool short_one = s[i].value.inlined.length <= duck::kStringInlineLength;
+      uint64_t a = 0, b = 0;
+      size_t slot = 0;
+      if (short_one) {
+        if (!f.inline_codes) f.inline_codes = std::make_unique<InlineCodes>();
+        const int32_t cached = f.inline_codes->find(s[i], a, b, slot);
+        if (cached >= 0) {
+          codes[i] = cached;
+          continue;
+        }
+      }
       const std::string_view sv = duck::string_of(s[i]);
       const int32_t c = f.dict.code(reinterpret_cast<const uint8_t*>(sv.data()), sv.size());
       if (c < 0) invalid(where(r) + ", column '" + f.col->name + "': a string is not valid UTF-8");
+      if (short_one) f.inline_codes->put(slot, a, b, c);
       codes[i] = c;
     }
   } else {
