@@ -360,6 +360,14 @@ Napi::Value SpillChunk(const Napi::CallbackInfo& info) {
   });
 }
 
+// returnFreeMemory(): the allocator's free memory back to the system (store/spill.h).
+Napi::Value ReturnFreeMemory(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    return_free_memory();
+    return info.Env().Undefined();
+  });
+}
+
 // unspillChunk(path, owner): a spill file read back into a new chunk of `owner` (the file removed); its id.
 Napi::Value UnspillChunk(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
@@ -606,6 +614,7 @@ class TesseraAddon : public Napi::Addon<TesseraAddon> {
         InstanceMethod("getTableBytes", &TesseraAddon::Call<GetTableBytes>),
         InstanceMethod("spillChunk", &TesseraAddon::Call<SpillChunk>),
         InstanceMethod("unspillChunk", &TesseraAddon::Call<UnspillChunk>),
+        InstanceMethod("returnFreeMemory", &TesseraAddon::Call<ReturnFreeMemory>),
         InstanceMethod("chunkLayout", &TesseraAddon::Call<ChunkLayoutOf>),
         InstanceMethod("readWordCounts", &TesseraAddon::Call<ReadWordCounts>),
         InstanceMethod("readDecompressed", &TesseraAddon::Call<ReadDecompressed>),

@@ -19,6 +19,12 @@ import { numpy } from './helpers/numpy.js';
 const BIN = fileURLToPath(new URL('../bin/tessera.mjs', import.meta.url));
 const N = 3000; // 3000 x 3000 float64: a 72 MB intermediate
 const LIMIT = 24_000_000;
+/**
+ * What the process holds besides the store (README, "Spilling to disk"): Node and the V8 heaps of
+ * the main thread and two workers (~80 MB: a one-task job's peak RSS), and the allocator's slack
+ * between spills (~50 MB measured).
+ */
+const RSS_OVER_LIMIT = 150_000_000;
 const dir = tempDir('tessera-spill-test-');
 const spillRoot = join(dir, 'spill');
 
@@ -37,12 +43,13 @@ const env = { TESSERA_SPILL_DIR: spillRoot };
 
 describe('a job whose live chunks exceed its memory limit', () => {
   it('spills and reads back, with numpy\'s results and the store under the limit; the spill folder is gone after', () => {
-    const r = tessera(['run', 'job.json', '--json', '--memory-limit', String(LIMIT), '--trace', 'trace.json'], dir, env);
+    const r = tessera(['run', 'job.json', '--json', '--workers', '2', '--memory-limit', String(LIMIT), '--trace', 'trace.json'], dir, env);
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     const want = numpy(`x = np.load(${JSON.stringify(join(dir, 'x.npy'))})\ny = np.exp(x) + 1\nprint(json.dumps({"cols": y.sum(axis=0).tolist(), "rows": y.sum(axis=1).tolist()}))`) as Record<string, number[]>;
     for (const name of Object.keys(OUTPUTS)) expectClose(out.outputs[name].values, want[name], 1e-12);
     expect(out.stats.peak_store_bytes).toBeLessThanOrEqual(LIMIT);
+    expect(out.stats.peak_rss_bytes).toBeLessThanOrEqual(LIMIT + RSS_OVER_LIMIT);
     expect(out.stats.spilled_bytes).toBeGreaterThan(2 * LIMIT); // the intermediate is 3x the limit
     expect(readdirSync(spillRoot)).toEqual([]);
     // Spills and reads back are in the task stream, on a lane after the workers'.

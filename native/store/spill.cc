@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <malloc.h>
 #include <unistd.h>
 #include <vector>
 
@@ -108,6 +109,12 @@ uint64_t unspill_chunk(const std::string& path, int owner) {
   ::close(fd);
   ::unlink(path.c_str());
   return ChunkStore::instance().publish(std::move(c));
+}
+
+void return_free_memory() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
 }
 
 }  // namespace tessera

@@ -17,4 +17,8 @@ uint64_t spill_chunk(uint64_t id, const std::string& path);
 // Reads a spill file into a new chunk of `owner`, publishes it and removes the file. Returns its id.
 uint64_t unspill_chunk(const std::string& path, int owner);
 
+// Gives the allocator's free memory back to the system (glibc keeps freed chunks for reuse): after
+// a spill, so the process's RSS falls with the store, as the memory limit means it to.
+void return_free_memory();
+
 }  // namespace tessera

@@ -309,7 +309,15 @@ export class Scheduler {
    * last goes first.
    */
   private makeRoom(next: number): void {
-    if (this.limit === null || this.running > 0) return;
+    if (this.limit === null || this.running > 0 || this.fitsStrictly(next)) return;
+    try {
+      this.spillFor(next);
+    } finally {
+      native().returnFreeMemory(); // the allocator keeps freed chunks: give them back, so RSS falls too
+    }
+  }
+
+  private spillFor(next: number): void {
     while (!this.fitsStrictly(next)) {
       let victim = -1, victimNext = -Infinity;
       for (let j = 0; j < this.n; j++) {

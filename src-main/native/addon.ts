@@ -200,6 +200,8 @@ export interface NativeAddon {
   spillChunk(id: number, path: string): number;
   /** Reads a spill file back into a new chunk of `owner` and removes the file; its id. */
   unspillChunk(path: string, owner: number): number;
+  /** Gives the allocator's free memory back to the system (after spilling, so RSS falls with the store). */
+  returnFreeMemory(): void;
   /** A word-count chunk (the bag kinds word_count / word_count_merge) as words and their counts, in its order. */
   readWordCounts(id: number): { words: string[]; counts: number[] };
   /** A compressed file's bytes: codec 1 gzip, 2 bzip2, 3 zstd; errors are `<errorPrefix>_BAD_GZIP` (_BZ2, _ZSTD). */
