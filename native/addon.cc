@@ -318,15 +318,17 @@ Napi::Value PutBytes(const Napi::CallbackInfo& info) {
   });
 }
 
-// getBytes(id): a copy of a bytes chunk's payload, in a buffer of its own (Electron forbids
-// handing store memory to JS as an external buffer).
+// A chunk's bytes in a buffer of their own (Electron forbids handing store memory to JS as an
+// external buffer).
+Napi::Uint8Array copy_of(Napi::Env env, const Chunk& c) {
+  Napi::Uint8Array out = Napi::Uint8Array::New(env, c.nbytes);
+  if (c.nbytes) std::memcpy(out.Data(), c.data, c.nbytes);
+  return out;
+}
+
+// getBytes(id): a copy of a bytes chunk's payload.
 Napi::Value GetBytes(const Napi::CallbackInfo& info) {
-  return guarded(info, [&] {
-    auto c = ChunkStore::instance().get_bytes(static_cast<uint64_t>(arg_number(info, 0)));
-    Napi::Uint8Array out = Napi::Uint8Array::New(info.Env(), c->nbytes);
-    if (c->nbytes) std::memcpy(out.Data(), c->data, c->nbytes);
-    return out;
-  });
+  return guarded(info, [&] { return copy_of(info.Env(), *ChunkStore::instance().get_bytes(static_cast<uint64_t>(arg_number(info, 0)))); });
 }
 
 // putTableBytes(owner, data: Uint8Array): a table partition's bytes from another process, checked
@@ -343,12 +345,7 @@ Napi::Value PutTableBytes(const Napi::CallbackInfo& info) {
 
 // getTableBytes(id): a copy of a table partition's bytes (to send to another process).
 Napi::Value GetTableBytes(const Napi::CallbackInfo& info) {
-  return guarded(info, [&] {
-    auto c = ChunkStore::instance().get_table(static_cast<uint64_t>(arg_number(info, 0)));
-    Napi::Uint8Array out = Napi::Uint8Array::New(info.Env(), c->nbytes);
-    if (c->nbytes) std::memcpy(out.Data(), c->data, c->nbytes);
-    return out;
-  });
+  return guarded(info, [&] { return copy_of(info.Env(), *ChunkStore::instance().get_table(static_cast<uint64_t>(arg_number(info, 0)))); });
 }
 
 // spillChunk(id, path): writes a chunk to a spill file (store/spill.h); the caller releases it. Bytes written.
