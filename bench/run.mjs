@@ -217,7 +217,7 @@ if (want('cluster')) {
 }
 // 7. Whole processes: the CLI's start, and the seed job from start to exit against Python + dask.array.
 if (want('startup')) {
-  const st = startupRows({ quick });
+  const st = await startupRows({ quick });
   rows.push(...st.rows);
 }
 await engine.close();
