@@ -158,9 +158,37 @@ describe('a job on a Dask cluster', () => {
     expect(JSON.parse(there.stdout).error.code).toBe('CSV_BAD_VALUE');
   }, 120_000);
 
+  it('runs the user\'s functions in a worker thread of each task host: map_blocks and bag programs with the local run\'s results, a throw with its .ts line', () => {
+    writeFileSync(join(dir, 'fns.ts'), [
+      'export const double = (b: Float64Array): Float64Array => b.map((v) => 2 * v);',
+      'export const isLong = (line: string): boolean => line.length > 12;',
+      'export const wordsOf = (line: string): number => line.split(" ").length;',
+      'export function failOnSecond(b: Float64Array, info: { index: number[] }): Float64Array {',
+      '  if (info.index[0] === 1) throw new RangeError("chunk " + info.index.join(",") + " is bad");',
+      '  return b;',
+      '}',
+    ].join('\n'));
+    writeFileSync(join(dir, 'lines.txt'), Array.from({ length: 3000 }, (_, i) => 'w '.repeat(i % 11).trim()).join('\n'));
+    const x = { random: 'uniform', shape: [200_000], seed: 3, chunks: [50_000] };
+    const spec = job('functions', {
+      functions: 'fns.ts',
+      datasets: { x, c: { text: 'lines.txt', blocksize: '4KB' }, b: { sequence: [1, 2, 3, 4, 5], npartitions: 2 } },
+      outputs: { d: 'x.map_blocks(double).sum()', long: 'c.filter(isLong).count()', w: 'c.map(wordsOf).sum()', n: 'b.count()' },
+    });
+    const local = runJson([spec]);
+    const there = runJson([spec, '--cluster', cluster.address]);
+    expect(there.outputs).toEqual(local.outputs);
+    expect(local.outputs.n.value).toBe(5);
+    const failing = tessera(['run', job('throws', { functions: 'fns.ts', datasets: { x }, outputs: { d: 'x.map_blocks(failOnSecond).sum()' } }), '--cluster', cluster.address, '--json']);
+    expect(failing.status).toBe(1);
+    expect(JSON.parse(failing.stdout).error).toMatchObject({ code: 'USER_FUNCTION_FAILED', task: 'blocks-2:1' });
+    expect(failing.stderr).toMatch(/at failOnSecond \(.*fns\.ts:5:\d+\)/);
+  }, 120_000);
+
   it('refuses what does not run on a cluster yet, by name, and a malformed address', () => {
-    const bag = tessera(['run', job('bag', { datasets: { b: { sequence: [1, 2, 3], npartitions: 2 } }, outputs: { n: 'b.count()' } }), '--cluster', cluster.address, '--json']);
-    expect(JSON.parse(bag.stdout).error).toMatchObject({ code: 'NOT_ON_CLUSTER', message: expect.stringContaining("a bag's program") });
+    writeFileSync(join(dir, 'inc.ts'), 'export const inc = (x: number): number => x + 1;\n');
+    const delayed = tessera(['run', job('delayed', { functions: 'inc.ts', delayed: { a: { call: 'inc', args: [1] } }, outputs: { a: 'a' } }), '--cluster', cluster.address, '--json']);
+    expect(JSON.parse(delayed.stdout).error).toMatchObject({ code: 'NOT_ON_CLUSTER', message: expect.stringContaining('delayed calls') });
     writeFileSync(join(dir, 'v.csv'), 'v\n1\n2\n');
     const values = tessera(['run', job('values', { datasets: { t: { csv: 'v.csv' } }, outputs: { s: '(t.v.values ** 2).sum()' } }), '--cluster', cluster.address, '--json']);
     expect(JSON.parse(values.stdout).error).toMatchObject({ code: 'NOT_ON_CLUSTER', message: expect.stringContaining('tables used as arrays') });

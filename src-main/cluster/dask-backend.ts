@@ -17,7 +17,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommitSpec } from '../collections/array/kinds/index.js';
-import { lowerArrays, type ComputeResult, type OutputRequest, type OutputResult } from '../collections/array/compute.js';
+import { checkBlockFunctions, lowerArrays, type ComputeResult, type OutputRequest, type OutputResult } from '../collections/array/compute.js';
 import { nest, readValues } from '../collections/array/values.js';
 import { type ComputeOptions, Engine, type RunStats } from '../engine/engine.js';
 import type { TaskGraph } from '../engine/graph.js';
@@ -81,7 +81,7 @@ function laneNames(lanes: Map<string, number>): string[] {
 }
 
 function notOnCluster(what: string): never {
-  throw new TesseraError('NOT_ON_CLUSTER', `${what} do not run on a Dask cluster yet: arrays, tables and native bag operations do`, 'run the job without --cluster');
+  throw new TesseraError('NOT_ON_CLUSTER', `${what} do not run on a Dask cluster yet: arrays, tables, bags and map_blocks do`, 'run the job without --cluster');
 }
 
 type SidecarEvent = { event: string; [k: string]: unknown };
@@ -156,6 +156,8 @@ export class DaskBackend implements Backend {
    * with Dask), and renamed into place here once every write is done, or removed if the job fails.
    */
   async computeArrays(outputs: OutputRequest[], opts: ComputeOptions): Promise<ComputeResult> {
+    // A map_blocks module missing a function fails here, checked by a task on the cluster.
+    await checkBlockFunctions(this.runner, outputs.map((o) => o.node), opts);
     const graph = lowerArrays(outputs);
     const owner = 1; // the store owner the commits are encoded with: they make no chunk
     try {
@@ -254,7 +256,7 @@ export class DaskBackend implements Backend {
             break;
           case 'error':
             finish();
-            reject(new TesseraError((e.code as string) ?? 'CLUSTER_FAILED', (e.message as string) ?? 'the job failed on the cluster', (e.hint as string) ?? '', { phase: 'run', task: e.task as string | undefined }));
+            reject(new TesseraError((e.code as string) ?? 'CLUSTER_FAILED', (e.message as string) ?? 'the job failed on the cluster', (e.hint as string) ?? '', { phase: 'run', task: e.task as string | undefined, userStack: e.userStack as string | undefined }));
             break;
           case 'done': {
             finish();
@@ -284,7 +286,7 @@ export class DaskBackend implements Backend {
     return computeTables(this.runner, outputs, opts);
   }
 
-  /** Bag outputs: native ones (word counts, JSON-lines counts) on the cluster; programs of the user's functions are refused. */
+  /** Bag outputs, native ones (word counts, JSON-lines counts) and programs of the user's functions alike. */
   computeBags(outputs: { name: string; plan: BagPlan }[], opts: BagComputeOptions): Promise<BagComputeResult> {
     return computeBags(this.runner, outputs, opts);
   }

@@ -4,9 +4,9 @@
  * the planning process, and the groups of tasks that go to the cluster as one Dask task each. A
  * cluster's task hosts register the programs anew and run any group given its input chunks
  * (task-host.ts); Dask's scheduler decides where and when. Any collection's graph can go (arrays,
- * tables, native bags); what holds something of the planning process cannot, and is refused here
- * by name: a kind that runs JS (a user's function, loaded in this process's workers), and chunks
- * held in this process's store (a persisted array).
+ * tables, bags, the user's functions, which a task host runs in a worker thread of its own from
+ * the module path the job names); what holds something of the planning process cannot, and is
+ * refused here by name: chunks held in this process's store (a persisted array).
  *
  * Specs are JSON with one extension: a bigint (a table program's int64 literal) is written as
  * {"$bigint": "<decimal>"} (jobText / parseJob).
@@ -14,7 +14,6 @@
 import type { ArrayGraph } from '../collections/array/array-graph.js';
 import { TesseraError } from '../engine/errors.js';
 import type { TaskGraph, TaskSpec } from '../engine/graph.js';
-import { taskKind } from '../engine/task-kinds.js';
 import type { DTypeName, ProgramSpec } from '../native/addon.js';
 import type { FileStamp } from '../engine/executor.js';
 import { groupTasks, type TaskGroup } from './task-groups.js';
@@ -41,21 +40,8 @@ export interface PortableJob {
   files?: Record<string, FileStamp>;
 }
 
-/** What people call the JS kinds a job may hold. */
-const JS_KINDS: Record<string, string> = {
-  call: "a user's function (map_blocks, delayed, a functions module's check)",
-  bag_partition: "a bag's program (map, filter or fold over records)",
-  bag_combine: "a bag's program (map, filter or fold over records)",
-};
-
-/** Refuses what a cluster cannot run: JS kinds and chunks held in this process. */
+/** Refuses what a cluster cannot run: chunks held in this process. */
 function checkPortable(graph: Pick<TaskGraph, 'tasks' | 'depIndex'>): void {
-  for (const t of graph.tasks) {
-    if (taskKind(t.spec.kind).runJs) {
-      throw new TesseraError('NOT_ON_CLUSTER', `${JS_KINDS[t.spec.kind] ?? `a task of kind ${t.spec.kind}`} does not run on a Dask cluster yet (task ${t.key}): only native tasks do`,
-        'run the job without --cluster, or keep to array, table, word-count and JSON-lines operations on the cluster');
-    }
-  }
   graph.depIndex.forEach((deps, i) => {
     if (deps.includes(-1)) throw new TesseraError('NOT_ON_CLUSTER', `task ${graph.tasks[i].key} reads an array persisted in this process, which the cluster's workers cannot see`, 'compute the persisted array in the same job instead');
   });

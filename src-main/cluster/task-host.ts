@@ -6,13 +6,21 @@
  * input chunks; the group's tasks run on this thread and its chunk goes back, with when each task
  * ran. Nothing stays in the store between groups: Dask holds the chunks, moves them between
  * workers and decides what runs where.
+ *
+ * A group that runs the user's JavaScript (map_blocks, a bag's program: a kind with runJs) runs
+ * through an engine of one worker thread that this host starts on first need: user code runs in a
+ * worker thread, never on a host's main thread, from the module path the job names (the same path
+ * on every node, as the data's).
  */
 import '../collections/array/kinds/index.js';
 import '../collections/dataframe/kinds/index.js';
 import '../collections/bag/kinds/index.js';
 import { toTesseraError } from '../engine/errors.js';
-import type { TaskSpec } from '../engine/graph.js';
+import type { Task, TaskSpec } from '../engine/graph.js';
+import { Engine } from '../engine/engine.js';
 import { encodeJob, JobRunner } from '../engine/executor.js';
+import { finishGraph } from '../engine/finish-graph.js';
+import { taskKind } from '../engine/task-kinds.js';
 import { type DTypeName, native } from '../native/addon.js';
 import { encodeFrame, FrameReader } from './frames.js';
 import { parseJob, type PortableJob, type PortableTask } from './portable-job.js';
@@ -39,7 +47,7 @@ export function chunkFrame(chunk: number): { header: ChunkHeader; data: Uint8Arr
   return { header: { layout: 'dense', dtype: c.dtype, shape: c.shape, bytes: c.data.byteLength }, data: new Uint8Array(c.data) };
 }
 
-interface LoadedJob { runner: JobRunner; tasks: PortableTask[]; groups: Map<string, TaskGroup>; programs: number[]; writers: number[] }
+interface LoadedJob { runner: JobRunner; tasks: PortableTask[]; specs: TaskSpec[]; groups: Map<string, TaskGroup>; programs: number[]; writers: number[] }
 
 /** When each task of a group ran: its key, start and stop (epoch ms). */
 export type TaskTimes = [key: string, start: number, stop: number][];
@@ -51,6 +59,8 @@ const OWNER = 1;
 
 export class TaskHost {
   private readonly jobs = new Map<string, LoadedJob>();
+  /** The worker thread that runs the user's JavaScript, started on first need. */
+  private engine: Promise<Engine> | null = null;
 
   load(job: PortableJob): void {
     if (this.jobs.has(job.id)) return;
@@ -68,7 +78,7 @@ export class TaskHost {
     });
     const planned = new Map(Object.entries(job.files ?? {}));
     this.jobs.set(job.id, {
-      runner: new JobRunner(encodeJob(specs, OWNER, planned)), tasks: job.tasks, groups: new Map(job.groups.map((g) => [g.key, g])),
+      runner: new JobRunner(encodeJob(specs, OWNER, planned)), tasks: job.tasks, specs, groups: new Map(job.groups.map((g) => [g.key, g])),
       programs: [...ids.values()], writers: [...writers.values()],
     });
   }
@@ -77,11 +87,12 @@ export class TaskHost {
    * Runs one group over its input chunks (in the order of the group's inputs): its tasks in order,
    * the chunks between them kept here; returns the group's chunk and when each task ran.
    */
-  run(jobId: string, key: string, inputs: { header: ChunkHeader; data: Uint8Array }[]): { header: ChunkHeader; data: Uint8Array; times: TaskTimes } {
+  async run(jobId: string, key: string, inputs: { header: ChunkHeader; data: Uint8Array }[]): Promise<{ header: ChunkHeader; data: Uint8Array; times: TaskTimes }> {
     const job = this.jobs.get(jobId);
     if (!job) throw new Error(`job ${jobId} is not loaded in this task host`);
     const group = job.groups.get(key);
     if (!group) throw new Error(`job ${jobId} has no task group ${key}`);
+    if (group.members.some((m) => taskKind(job.specs[m].kind).runJs)) return this.runInWorker(job, group, inputs);
     const chunks = new Map<string, number>();
     try {
       group.inputs.forEach((k, i) => {
@@ -110,6 +121,36 @@ export class TaskHost {
     } finally {
       for (const id of chunks.values()) if (id) native().release(id);
     }
+  }
+
+  /**
+   * A group with the user's JavaScript, run as a small graph on the worker-thread engine: its input
+   * chunks kept under their keys for its tasks to read, its own chunk kept to send back.
+   */
+  private async runInWorker(job: LoadedJob, group: TaskGroup, inputs: { header: ChunkHeader; data: Uint8Array }[]): Promise<{ header: ChunkHeader; data: Uint8Array; times: TaskTimes }> {
+    const engine = await (this.engine ??= Engine.start({ workers: 1 }));
+    const owner = engine.newJob();
+    const name = `group-${group.key}`;
+    try {
+      engine.keep(name, owner, group.inputs.map((k, i) => ({ key: k, id: putChunkFrom(inputs[i].header, inputs[i].data, owner) })));
+      const tasks: Task[] = group.members.map((m) => ({ key: job.tasks[m].key, layer: 'group', index: [], deps: job.tasks[m].deps, spec: job.specs[m], estBytes: 0, priority: 0 }));
+      const graph = finishGraph(tasks, [{ name: 'group', label: 'group', kind: 'group', tasks: tasks.length, deps: [], indexShape: [] }]);
+      const run = await engine.run(graph, { owner, keep: new Set([group.key]) });
+      const times: TaskTimes = run.records.map((r) => [r.key, r.start, r.stop]);
+      const chunk = run.chunks.get(group.key);
+      if (!chunk) return { header: { layout: 'none', bytes: 0 }, data: new Uint8Array(0), times };
+      return { ...chunkFrame(chunk), times };
+    } finally {
+      engine.forget(name);
+      engine.freeJob(owner);
+    }
+  }
+
+  /** Stops the worker-thread engine, if it was started (its thread would keep the process alive). */
+  async close(): Promise<void> {
+    const engine = this.engine;
+    this.engine = null;
+    await (await engine?.catch(() => null))?.close();
   }
 
   /** Lets a job's programs go. */
@@ -149,8 +190,12 @@ export function serveTaskHost(input: NodeJS.ReadableStream, output: NodeJS.Writa
             at += h.bytes;
             return { header: h, data };
           });
-          const out = host.run(header.job as string, header.key as string, inputs);
-          output.write(encodeFrame({ req, ok: true, out: out.header, times: out.times }, [out.data]));
+          void host.run(header.job as string, header.key as string, inputs).then(
+            (out) => output.write(encodeFrame({ req, ok: true, out: out.header, times: out.times }, [out.data])),
+            (e) => {
+              const err = toTesseraError(e, { phase: 'run' });
+              output.write(encodeFrame({ req, ok: false, error: { ...err.toJSON(), task: err.task ?? header.key } }));
+            });
         } else {
           throw new Error(`unknown request ${String(header.op)}`);
         }
@@ -160,5 +205,5 @@ export function serveTaskHost(input: NodeJS.ReadableStream, output: NodeJS.Writa
       }
     }
   });
-  return new Promise((resolve) => input.on('end', resolve));
+  return new Promise((resolve) => input.on('end', () => { void host.close().then(resolve); }));
 }

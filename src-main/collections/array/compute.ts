@@ -6,7 +6,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { native, type DTypeName } from '../../native/addon.js';
-import type { ComputeOptions, Engine, GraphRun } from '../../engine/engine.js';
+import type { ComputeOptions, Engine, GraphRun, GraphRunner } from '../../engine/engine.js';
 import { toTesseraError } from '../../engine/errors.js';
 import { checkFunctions, type FunctionsModule } from '../../engine/user-modules/check-functions.js';
 import type { FileStamp } from '../../engine/executor.js';
@@ -130,7 +130,8 @@ function forEachNode(roots: Node[], f: (n: Node) => void): void {
  * The functions map_blocks names exist in their modules (imported in a worker, once per module
  * version), else USER_FUNCTION_NOT_FOUND or the module's load error before any task runs.
  */
-async function checkBlockFunctions(engine: Engine, roots: Node[], opts: ComputeOptions): Promise<void> {
+/** Fails before anything runs when a map_blocks function is missing from its module (check-functions.ts). */
+export async function checkBlockFunctions(engine: GraphRunner, roots: Node[], opts: ComputeOptions): Promise<void> {
   const byModule = new Map<string, { module: FunctionsModule; fns: Set<string> }>();
   forEachNode(roots, (n) => {
     if (n.op !== 'blocks') return;
