@@ -158,7 +158,7 @@ describe('a job on a Dask cluster', () => {
     expect(JSON.parse(there.stdout).error.code).toBe('CSV_BAD_VALUE');
   }, 120_000);
 
-  it('runs the user\'s functions in a worker thread of each task host: map_blocks and bag programs with the local run\'s results, a throw with its .ts line', () => {
+  it('runs the user\'s functions in a worker thread of each task host: map_blocks, bag programs and delayed calls with the local run\'s results, a throw with its .ts line', () => {
     writeFileSync(join(dir, 'fns.ts'), [
       'export const double = (b: Float64Array): Float64Array => b.map((v) => 2 * v);',
       'export const isLong = (line: string): boolean => line.length > 12;',
@@ -183,12 +183,19 @@ describe('a job on a Dask cluster', () => {
     expect(failing.status).toBe(1);
     expect(JSON.parse(failing.stdout).error).toMatchObject({ code: 'USER_FUNCTION_FAILED', task: 'blocks-2:1' });
     expect(failing.stderr).toMatch(/at failOnSecond \(.*fns\.ts:5:\d+\)/);
+    // Delayed calls: the seed's inc/double/add graph sharing intermediates, and a map over items (no probe on a cluster).
+    writeFileSync(join(dir, 'calls.ts'), 'export const inc = (x: number): number => x + 1;\nexport const double = (x: number): number => 2 * x;\nexport const add = (x: number, y: number): number => x + y;\n');
+    const delayed = job('delayed', {
+      functions: 'calls.ts',
+      delayed: { a: { call: 'inc', args: [1] }, b: { call: 'double', args: [{ ref: 'a' }] }, c: { call: 'add', args: [{ ref: 'a' }, { ref: 'b' }] }, m: { map: 'inc', over: Array.from({ length: 500 }, (_, i) => i) } },
+      outputs: { c: 'c', b: 'b', m: 'm' },
+    });
+    const calls = runJson([delayed, '--cluster', cluster.address]);
+    expect(calls.outputs).toEqual(runJson([delayed]).outputs);
+    expect(calls.outputs.c).toMatchObject({ value: 6 });
   }, 120_000);
 
   it('refuses what does not run on a cluster yet, by name, and a malformed address', () => {
-    writeFileSync(join(dir, 'inc.ts'), 'export const inc = (x: number): number => x + 1;\n');
-    const delayed = tessera(['run', job('delayed', { functions: 'inc.ts', delayed: { a: { call: 'inc', args: [1] } }, outputs: { a: 'a' } }), '--cluster', cluster.address, '--json']);
-    expect(JSON.parse(delayed.stdout).error).toMatchObject({ code: 'NOT_ON_CLUSTER', message: expect.stringContaining('delayed calls') });
     writeFileSync(join(dir, 'v.csv'), 'v\n1\n2\n');
     const values = tessera(['run', job('values', { datasets: { t: { csv: 'v.csv' } }, outputs: { s: '(t.v.values ** 2).sum()' } }), '--cluster', cluster.address, '--json']);
     expect(JSON.parse(values.stdout).error).toMatchObject({ code: 'NOT_ON_CLUSTER', message: expect.stringContaining('tables used as arrays') });

@@ -54,6 +54,14 @@ export class ClusterRunner implements GraphRunner {
     this.here.forget(name);
   }
 
+  keptChunk(key: string): number | undefined {
+    return this.here.keptChunk(key);
+  }
+
+  drop(name: string): boolean {
+    return this.here.drop(name);
+  }
+
   async run(graph: TaskGraph, opts: RunGraphOptions): Promise<GraphRun> {
     if (graph.depIndex.some((deps) => deps.includes(-1))) return this.here.run(graph, opts);
     const { owner, keep, files, ...compute } = opts;

@@ -28,6 +28,7 @@ import { native } from '../native/addon.js';
 import type { Backend, DenseTables } from '../run/backend.js';
 import { computeTables, type TableComputeOptions, type TableComputeResult, type TableOutput } from '../collections/dataframe/index.js';
 import { type BagComputeOptions, type BagComputeResult, type BagPlan, computeBags } from '../collections/bag/index.js';
+import { computeDelayed, type DelayedComputeResult, type DelayedRequest } from '../collections/delayed/index.js';
 import { jobText, type PortableJob, portableJob, type SharedWriter } from './portable-job.js';
 import type { ChunkHeader } from './task-host.js';
 import { ClusterRunner, type ClusterRun } from './cluster-runner.js';
@@ -291,7 +292,13 @@ export class DaskBackend implements Backend {
     return computeBags(this.runner, outputs, opts);
   }
 
-  computeDelayed(): never { notOnCluster('delayed calls'); }
+  /**
+   * Delayed calls on the cluster, without the probe that sizes a map's batches by a measured call
+   * (its kept results would make the rest of the job run here): four batches per worker instead.
+   */
+  computeDelayed(request: DelayedRequest, opts: ComputeOptions): Promise<DelayedComputeResult> {
+    return computeDelayed(this.runner, request, opts, { probe: false });
+  }
 
   /** Ends the sidecar (and a local cluster it started). */
   async close(): Promise<void> {

@@ -22,7 +22,7 @@
  * The value of an output is what the function returned (a map's: the list of its results): JSON
  * for the job's output, or an array output when it is a typed array.
  */
-import type { ComputeOptions, Engine, GraphRun } from '../../engine/engine.js';
+import type { ComputeOptions, Engine, GraphRun, GraphRunner } from '../../engine/engine.js';
 import { finishGraph } from '../../engine/finish-graph.js';
 import { joinRuns } from '../../engine/join-runs.js';
 import type { Layer, Task } from '../../engine/graph.js';
@@ -64,7 +64,14 @@ function batchSize(callMs: number, items: number, workers: number): number {
   return Math.max(1, Math.min(balanced, Math.ceil(TARGET_BATCH_MS / Math.max(callMs, 1e-3))));
 }
 
-export async function computeDelayed(engine: Engine, req: DelayedRequest, opts: ComputeOptions = {}): Promise<DelayedComputeResult> {
+/**
+ * What delayed calls need of whatever runs them: a GraphRunner, and the probe's kept chunks read
+ * and let go by name. `probe: false` (a cluster: a graph that reads chunks kept here would run
+ * here) sizes auto batches at four per worker instead of by a measured call.
+ */
+export type DelayedRunner = GraphRunner & Pick<Engine, 'keptChunk' | 'drop'>;
+
+export async function computeDelayed(engine: DelayedRunner, req: DelayedRequest, opts: ComputeOptions = {}, { probe: probing = true } = {}): Promise<DelayedComputeResult> {
   const wanted = [...new Set(req.outputs.map((o) => o.entry))];
   const used = usedEntries(req.entries, wanted);
   await checkFunctions(engine, req.module, [...new Set(used.map((n) => req.entries.get(n)!.fn))], opts);
@@ -76,7 +83,7 @@ export async function computeDelayed(engine: Engine, req: DelayedRequest, opts: 
   const probeName = `delayed-probe-${nextProbe++}`;
   const probeOwner = engine.newJob();
   try {
-    const probe = await probeMaps(engine, req, used, probeOwner, probeName, opts);
+    const probe = probing ? await probeMaps(engine, req, used, probeOwner, probeName, opts) : null;
     if (probe) {
       runs.push(probe.run);
       layers.push(...probe.layers);
@@ -93,6 +100,7 @@ export async function computeDelayed(engine: Engine, req: DelayedRequest, opts: 
       if (e.batch !== 'auto') [size, reason] = [e.batch, 'as the spec says'];
       else if (probed) [size, reason] = [probed.size, probed.reason];
       else if (before !== undefined) [size, reason] = [batchSize(before, rest.length, engine.workers), `a call took ${before.toFixed(4)} ms when this module version was probed before`];
+      else if (!probing) [size, reason] = [Math.max(1, Math.ceil(rest.length / (4 * engine.workers))), `not probed (on a cluster): four batches per worker`];
       batches.set(name, [...(probed?.keys ?? []).map((kept) => ({ kept })), ...split(rest, size).map((items) => ({ items }))]);
       reasons.push({ entry: name, size, reason });
     }
@@ -147,7 +155,7 @@ interface Probe {
 
 /** Runs the first items of each auto-batched map one per task and picks its batch size. */
 /** `keyPrefix` makes the probe's keys unique in the engine's kept chunks (another job may probe the same names). */
-async function probeMaps(engine: Engine, req: DelayedRequest, used: string[], owner: number, keyPrefix: string, opts: ComputeOptions): Promise<Probe | null> {
+async function probeMaps(engine: DelayedRunner, req: DelayedRequest, used: string[], owner: number, keyPrefix: string, opts: ComputeOptions): Promise<Probe | null> {
   const n = 4 * engine.workers;
   const probeItems = n * PROBE_CALLS;
   const tasks: Task<CallSpec>[] = [];
