@@ -1,6 +1,7 @@
 /** Which Tessera tasks go to a cluster together (cluster/task-groups.ts): a task with the source tasks only it reads; outputs and shared chunks stay apart. */
 import { describe, expect, it } from 'vitest';
 import { groupTasks } from '../dist/src-main/cluster/task-groups.js';
+import { jobText, parseJob } from '../dist/src-main/cluster/portable-job.js';
 
 function graph(tasks: [key: string, deps: string[]][]) {
   const index = new Map(tasks.map(([k], i) => [k, i]));
@@ -26,5 +27,16 @@ describe('task groups for a cluster', () => {
     expect(groups.find((x) => x.key === 'x')).toEqual({ key: 'x', members: [5], inputs: ['m'] });
     expect(groups.find((x) => x.key === 'a')!.inputs).toEqual(['s']);
     expect(groups.find((x) => x.key === 'q')!.inputs).toEqual(['o']);
+  });
+});
+
+describe('a job as the cluster gets it', () => {
+  it('keeps bigints, and a user\'s values shaped like the bigint tag or with "$" keys, what they were', () => {
+    const spec = { kind: 'x', literal: 2n ** 63n - 1n, arg: { $bigint: '7' }, odd: { $$x: 1, y: [{ $bigint: 'seven' }, -5n] } };
+    const job = { id: 'j', tasks: [{ key: 'k', layer: 'l', deps: [], spec }], programs: {}, writers: {}, groups: [], outputs: [] };
+    const back = parseJob(jobText(job as never)).tasks[0].spec as unknown as typeof spec;
+    expect(back).toEqual(spec);
+    expect(typeof back.literal).toBe('bigint');
+    expect(typeof back.arg).toBe('object');
   });
 });

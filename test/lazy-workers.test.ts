@@ -1,8 +1,9 @@
 /**
  * An engine whose workers start with the first job that can use them (`lazyWorkers`, what `tessera
- * run` asks for, issue #18): a job of one task per layer runs on the main thread without starting
- * any, a job that has tasks to run at once starts them, and a user's function always runs in a
- * worker. The results are the eager engine's either way.
+ * run` asks for, issue #18): a small job (one task per layer, each small) runs on the main thread
+ * without starting any; a job that has tasks to run at once, or one long task (a signal must still
+ * cancel it at once, and the main thread would not see it), starts them; a user's function always
+ * runs in a worker. The results are the eager engine's either way.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,6 +44,13 @@ describe('an engine with lazy workers', () => {
     expect(values(wide)).toEqual(values(await runSpec(eager, MANY_CHUNKS)));
     // Once started, every job runs on them.
     expect((await runSpec(lazy, ONE_CHUNK)).workers).toBe(2);
+  });
+
+  it('starts its workers for one long task too: this thread would not see a Ctrl-C while it ran', async () => {
+    const lazy = await start(true);
+    const r = await runSpec(lazy, { datasets: { x: { random: 'uniform', shape: [4_000_000], seed: 2, chunks: [4_000_000] } }, outputs: { s: 'x.sum()' } });
+    expect(r.stats.tasks).toBe(1);
+    expect(lazy.pool?.size).toBe(2);
   });
 
   it('starts its workers for a user\'s function even in a one-task job: user code never runs on the main thread', async () => {

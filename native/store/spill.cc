@@ -54,9 +54,10 @@ void read_all(int fd, void* p, size_t n, const std::string& path) {
     const ssize_t r = ::read(fd, b, n);
     if (r < 0 && errno == EINTR) continue;
     if (r <= 0) {
+      const int e = errno;  // before close() may change it
       ::close(fd);
       if (r == 0) throw Error("SPILL_FAILED", "the spill file " + path + " is shorter than it was written", "something else changed the spill folder during the job");
-      failed("cannot read", path, errno);
+      failed("cannot read", path, e);
     }
     b += r;
     n -= static_cast<size_t>(r);

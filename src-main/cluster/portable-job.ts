@@ -9,7 +9,9 @@
  * refused here by name: chunks held in this process's store (a persisted array).
  *
  * Specs are JSON with one extension: a bigint (a table program's int64 literal) is written as
- * {"$bigint": "<decimal>"} (jobText / parseJob).
+ * {"$bigint": "<decimal>"}, and a key of the job's own data that starts with "$" gets one more
+ * "$" (taken off when read), so a user's value shaped like the tag stays what it was (jobText /
+ * parseJob).
  */
 import type { ArrayGraph } from '../collections/array/array-graph.js';
 import { TesseraError } from '../engine/errors.js';
@@ -78,12 +80,23 @@ export function portableJob(id: string, graph: ArrayGraph, writers: Record<numbe
   };
 }
 
-/** A job as JSON text, bigints tagged. */
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A job as JSON text, bigints tagged and "$" keys escaped. */
 export function jobText(job: PortableJob): string {
-  return JSON.stringify(job, (_k, v) => (typeof v === 'bigint' ? { $bigint: v.toString() } : v));
+  return JSON.stringify(job, (_k, v) => {
+    if (typeof v === 'bigint') return { $bigint: v.toString() };
+    if (isPlainObject(v) && Object.keys(v).some((k) => k.startsWith('$'))) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.startsWith('$') ? `$${k}` : k, x]));
+    return v;
+  });
 }
 
-/** A job from jobText's JSON (as the sidecar passes it on), bigints restored. */
+/** A job from jobText's JSON (as the sidecar passes it on), bigints restored and "$" keys unescaped. */
 export function parseJob(text: string): PortableJob {
-  return JSON.parse(text, (_k, v) => (v && typeof v === 'object' && typeof v.$bigint === 'string' && Object.keys(v).length === 1 ? BigInt(v.$bigint) : v)) as PortableJob;
+  return JSON.parse(text, (_k, v) => {
+    if (!isPlainObject(v)) return v;
+    const keys = Object.keys(v);
+    if (keys.length === 1 && keys[0] === '$bigint' && typeof v.$bigint === 'string') return BigInt(v.$bigint);
+    return keys.some((k) => k.startsWith('$$')) ? Object.fromEntries(keys.map((k) => [k.startsWith('$$') ? k.slice(1) : k, v[k]])) : v;
+  }) as PortableJob;
 }

@@ -18,7 +18,7 @@ import '../collections/bag/kinds/index.js';
 import { toTesseraError } from '../engine/errors.js';
 import type { Task, TaskSpec } from '../engine/graph.js';
 import { Engine } from '../engine/engine.js';
-import { encodeJob, JobRunner } from '../engine/executor.js';
+import { closeFiles, encodeJob, type FileStamp, JobRunner } from '../engine/executor.js';
 import { finishGraph } from '../engine/finish-graph.js';
 import { taskKind } from '../engine/task-kinds.js';
 import { type DTypeName, native } from '../native/addon.js';
@@ -47,7 +47,7 @@ export function chunkFrame(chunk: number): { header: ChunkHeader; data: Uint8Arr
   return { header: { layout: 'dense', dtype: c.dtype, shape: c.shape, bytes: c.data.byteLength }, data: new Uint8Array(c.data) };
 }
 
-interface LoadedJob { runner: JobRunner; tasks: PortableTask[]; specs: TaskSpec[]; groups: Map<string, TaskGroup>; programs: number[]; writers: number[] }
+interface LoadedJob { runner: JobRunner; tasks: PortableTask[]; specs: TaskSpec[]; files: Map<string, FileStamp>; groups: Map<string, TaskGroup>; programs: number[]; writers: number[] }
 
 /** When each task of a group ran: its key, start and stop (epoch ms). */
 export type TaskTimes = [key: string, start: number, stop: number][];
@@ -78,7 +78,7 @@ export class TaskHost {
     });
     const planned = new Map(Object.entries(job.files ?? {}));
     this.jobs.set(job.id, {
-      runner: new JobRunner(encodeJob(specs, OWNER, planned)), tasks: job.tasks, specs, groups: new Map(job.groups.map((g) => [g.key, g])),
+      runner: new JobRunner(encodeJob(specs, OWNER, planned)), tasks: job.tasks, specs, files: planned, groups: new Map(job.groups.map((g) => [g.key, g])),
       programs: [...ids.values()], writers: [...writers.values()],
     });
   }
@@ -135,7 +135,7 @@ export class TaskHost {
       engine.keep(name, owner, group.inputs.map((k, i) => ({ key: k, id: putChunkFrom(inputs[i].header, inputs[i].data, owner) })));
       const tasks: Task[] = group.members.map((m) => ({ key: job.tasks[m].key, layer: 'group', index: [], deps: job.tasks[m].deps, spec: job.specs[m], estBytes: 0, priority: 0 }));
       const graph = finishGraph(tasks, [{ name: 'group', label: 'group', kind: 'group', tasks: tasks.length, deps: [], indexShape: [] }]);
-      const run = await engine.run(graph, { owner, keep: new Set([group.key]) });
+      const run = await engine.run(graph, { owner, keep: new Set([group.key]), files: job.files });
       const times: TaskTimes = run.records.map((r) => [r.key, r.start, r.stop]);
       const chunk = run.chunks.get(group.key);
       if (!chunk) return { header: { layout: 'none', bytes: 0 }, data: new Uint8Array(0), times };
@@ -160,6 +160,9 @@ export class TaskHost {
     for (const p of job.programs) native().dropProgram(p);
     for (const w of job.writers) native().forgetWriter(w); // closes its descriptor; the file is the client's
     this.jobs.delete(jobId);
+    // The files this thread mapped and its string tables, once no loaded job may still use them (a
+    // job's runner keeps their ids): else each new version of an input file would stay mapped.
+    if (this.jobs.size === 0) closeFiles();
   }
 }
 

@@ -14,7 +14,7 @@ import { native } from '../native/addon.js';
 import { TesseraError, toTesseraError } from './errors.js';
 import { EventBus, type MemorySample, type TaskRecord } from './events.js';
 import { closeFiles, type FileStamp } from './executor.js';
-import type { TaskGraph } from './graph.js';
+import type { Task, TaskGraph } from './graph.js';
 import './kinds/index.js';
 import { largest } from './numbers.js';
 import { WorkerPool } from './pool.js';
@@ -30,9 +30,9 @@ export interface EngineOptions {
   /** Where the user-module hooks are (user-modules/ts-hooks.ts), when bundled; defaults to the file beside the worker's. */
   moduleHooksUrl?: URL;
   /**
-   * Start the worker threads when a job first needs them, not now (the CLI's `tessera run`): a job
-   * with one task per layer (no two tasks could run at once) and no JS runs on this thread, so a
-   * small job's process does not pay for starting workers it would not use (issue #18).
+   * Start the worker threads when a job first needs them, not now (the CLI's `tessera run`): a
+   * small job (at most one task per layer, each task small, no JS) runs on this thread, so its
+   * process does not pay for starting workers it would barely use (issue #18).
    */
   lazyWorkers?: boolean;
 }
@@ -65,6 +65,8 @@ export interface RunStats {
   peak_mapped_bytes: number;
   /** Bytes the job's chunks wrote to its spill folder (absent when nothing was spilled). */
   spilled_bytes?: number;
+  /** Seconds a lazy engine took to start its workers for this job, before its wall_s (absent when none started). */
+  workers_start_s?: number;
 }
 
 export interface GraphRun {
@@ -116,11 +118,15 @@ export class Engine {
     return this.current ? this.current.size : this.lazy ? this.lazy.size : 1;
   }
 
-  /** The pool a graph runs on: null (this thread) for the sync scheduler, or a lazy engine's graph that cannot use more than one thread. */
+  /**
+   * The pool a graph runs on: null (this thread) for the sync scheduler, or for a lazy engine's
+   * small graph: at most one task per layer, each small (a signal is not seen on this thread while
+   * a task runs: Ctrl-C must still cancel a long job at once), and none of the user's JS.
+   */
   private async poolFor(graph: TaskGraph): Promise<WorkerPool | null> {
     if (this.current || !this.lazy) return this.current;
-    const oneAtATime = graph.layers.every((l) => l.tasks <= 1) && graph.tasks.every((t) => !taskKind(t.spec.kind).runJs);
-    if (oneAtATime) return null;
+    const small = graph.layers.every((l) => l.tasks <= 1) && graph.tasks.every((t) => !taskKind(t.spec.kind).runJs && smallTask(t));
+    if (small) return null;
     this.current = await (this.started ??= this.lazy.start());
     return this.current;
   }
@@ -142,8 +148,11 @@ export class Engine {
    */
   async run(graph: TaskGraph, opts: RunGraphOptions): Promise<GraphRun> {
     // A lazy engine's workers start here, before the clock: their start is the process's, not the job's.
+    const tPool = performance.now();
+    const starting = this.lazy !== null && this.current === null;
     const pool = await this.poolFor(graph);
     const t0 = performance.now();
+    const workersStart = starting && pool ? (t0 - tPool) / 1000 : 0;
     opts.onGraph?.(graph);
     const scheduler = new Scheduler(graph, {
       pool, owner: opts.owner, bus: opts.bus ?? new EventBus(), memoryLimit: opts.memoryLimit ?? null,
@@ -165,6 +174,7 @@ export class Engine {
           peak_rss_bytes: largest(run.samples.map((s) => s.rssBytes), process.memoryUsage.rss()),
           peak_mapped_bytes: largest(run.samples.map((s) => s.mappedBytes), 0),
           ...(run.spilledBytes ? { spilled_bytes: run.spilledBytes } : {}),
+          ...(workersStart ? { workers_start_s: workersStart } : {}),
         },
       };
     } catch (e) {
@@ -212,6 +222,19 @@ export class Engine {
     const pool = this.current ?? (this.started ? await this.started.catch(() => null) : null);
     await pool?.close();
   }
+}
+
+/** At most this many elements per array task, or bytes read or made per other task: a few milliseconds of work. */
+const SMALL_ELEMENTS = 2 ** 20;
+const SMALL_BYTES = 4 * 2 ** 20;
+
+/** Whether a task is a few milliseconds of work at most, from its spec: elements it iterates, bytes it reads or makes. */
+function smallTask(t: Task): boolean {
+  const s = t.spec as { iterShape?: number[]; bytesIn?: number; start?: number; end?: number };
+  if (Array.isArray(s.iterShape)) return s.iterShape.reduce((a, b) => a * b, 1) <= SMALL_ELEMENTS;
+  if (typeof s.bytesIn === 'number' && s.bytesIn > SMALL_BYTES) return false;
+  if (typeof s.start === 'number' && typeof s.end === 'number' && s.end - s.start > SMALL_BYTES) return false;
+  return t.estBytes <= SMALL_BYTES;
 }
 
 /**

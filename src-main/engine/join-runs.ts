@@ -12,6 +12,7 @@ export function joinRuns(runs: readonly Omit<GraphRun, 'chunks'>[]): Omit<GraphR
       peak_rss_bytes: Math.max(...runs.map((r) => r.stats.peak_rss_bytes)),
       peak_mapped_bytes: Math.max(...runs.map((r) => r.stats.peak_mapped_bytes)),
       ...(runs.some((r) => r.stats.spilled_bytes) ? { spilled_bytes: runs.reduce((s, r) => s + (r.stats.spilled_bytes ?? 0), 0) } : {}),
+      ...(runs.some((r) => r.stats.workers_start_s) ? { workers_start_s: runs.reduce((s, r) => s + (r.stats.workers_start_s ?? 0), 0) } : {}),
     },
   };
 }

@@ -162,6 +162,8 @@ export class Scheduler {
   private spilledNow = 0;       // bytes in the spill folder
   private spilledTotal = 0;     // bytes ever written there
   private readonly spillRecords: TaskRecord[] = [];
+  /** Tasks whose chunk is in memory and not kept: the spill candidates, without a pass over every task. */
+  private readonly inMemory = new Set<number>();
 
   constructor(graph: TaskGraph, opts: SchedulerOptions) {
     this.g = graph;
@@ -317,23 +319,39 @@ export class Scheduler {
     }
   }
 
+  /**
+   * One round of spilling for task `next`: the candidates (held chunks no queued or running task
+   * reads, not kept, not `next`'s inputs) are ranked once, next reader last first, and spilled
+   * until `next` fits with an eighth of the limit to spare, so the following starts need no round
+   * of their own (a round costs a pass over the held chunks). When even that cannot make room (the
+   * task's own inputs and output exceed the limit, or kept chunks fill it), every candidate goes:
+   * the overshoot is the smallest it can be.
+   */
   private spillFor(next: number): void {
-    while (!this.fitsStrictly(next)) {
-      let victim = -1, victimNext = -Infinity;
-      for (let j = 0; j < this.n; j++) {
-        if (!this.chunk[j] || this.kept[j] || this.readers[j] || this.uses[j] === 0 || this.deps[next].includes(j)) continue;
-        let soonest = Infinity;
-        for (const k of this.dependents[j]) if (!this.finished[k] && this.prio[k] < soonest) soonest = this.prio[k];
-        if (soonest > victimNext) { victim = j; victimNext = soonest; }
-      }
-      if (victim < 0) return;
+    const limit = this.limit!;
+    let back = 0;
+    for (const d of this.deps[next]) if (this.spilled[d]) back += this.bytes[d];
+    const need = this.held + this.inflightEst + this.est[next] + back;
+    const candidates: { j: number; soonest: number }[] = [];
+    for (const j of this.inMemory) {
+      if (this.kept[j] || this.readers[j] || this.uses[j] === 0 || this.deps[next].includes(j)) continue;
+      let soonest = Infinity;
+      for (const k of this.dependents[j]) if (!this.finished[k] && this.prio[k] < soonest) soonest = this.prio[k];
+      candidates.push({ j, soonest });
+    }
+    candidates.sort((a, b) => b.soonest - a.soonest);
+    const target = limit - limit / 8;
+    let freed = 0;
+    for (const { j } of candidates) {
+      if (need - freed <= target) break;
       try {
-        this.spill(victim);
+        this.spill(j);
       } catch (e) {
         // A full disk, a folder that cannot be made: the job fails as a task's error would fail it.
         if (!this.error || this.error.code === 'CANCELLED') this.error = toTesseraError(e, { phase: 'run' });
         return;
       }
+      freed += this.bytes[j];
     }
   }
 
@@ -343,6 +361,7 @@ export class Scheduler {
     native().spillChunk(this.chunk[j], this.spillFolder.file(j));
     native().release(this.chunk[j]);
     this.chunk[j] = 0;
+    this.inMemory.delete(j);
     this.spilled[j] = 1;
     this.held -= this.bytes[j];
     this.perWorkerHeld[this.madeBy[j]] -= this.bytes[j];
@@ -355,6 +374,7 @@ export class Scheduler {
   private unspill(j: number): void {
     const t0 = now();
     this.chunk[j] = native().unspillChunk(this.spillFolder.file(j), this.owner);
+    this.inMemory.add(j);
     this.spilled[j] = 0;
     this.held += this.bytes[j];
     this.perWorkerHeld[this.madeBy[j]] += this.bytes[j];
@@ -365,8 +385,8 @@ export class Scheduler {
 
   /** A spill or read back as a record on the lane after the workers' (this thread's). */
   private spillRecord(j: number, kind: 'spill' | 'unspill', start: number): void {
-    const t = this.g.tasks[j];
-    this.spillRecords.push({ key: `${kind}:${t.key}`, layer: kind, kind, worker: this.perWorkerHeld.length, ready: start, start, stop: now(), bytesIn: kind === 'spill' ? this.bytes[j] : 0, bytesOut: kind === 'unspill' ? this.bytes[j] : 0 });
+    // Keyed `spill:<task number>`, so the task stream files it under the layer `spill` (api/task-columns.ts).
+    this.spillRecords.push({ key: `${kind}:${j}`, layer: kind, kind, worker: this.perWorkerHeld.length, ready: start, start, stop: now(), bytesIn: kind === 'spill' ? this.bytes[j] : 0, bytesOut: kind === 'unspill' ? this.bytes[j] : 0 });
   }
 
   /** The next task to start (pickReady), with room made for it when nothing runs; -1 if none (or a spill failed). */
@@ -513,6 +533,7 @@ export class Scheduler {
     this.layerDone[this.layerOf[i]]++;
     if (chunk) {
       this.chunk[i] = chunk;
+      if (!this.kept[i] && this.limit !== null) this.inMemory.add(i);
       this.bytes[i] = bytesOut;
       this.madeBy[i] = worker;
       this.held += bytesOut;
@@ -540,6 +561,7 @@ export class Scheduler {
     if (this.kept[i] || !this.chunk[i]) return;
     native().release(this.chunk[i]);
     this.chunk[i] = 0;
+    this.inMemory.delete(i);
     this.held -= this.bytes[i];
     this.perWorkerHeld[this.madeBy[i]] -= this.bytes[i];
     this.log.release(i);

@@ -29,7 +29,9 @@ export interface RunMetrics {
   bytesRead: number;
 }
 
-export function runMetrics(r: RunInput): RunMetrics {
+export function runMetrics(input: RunInput): RunMetrics {
+  // Spills and reads back (the scheduler's, on a lane of their own) are not the job's tasks.
+  const r = input.records.some((x) => x.kind === 'spill' || x.kind === 'unspill') ? { ...input, records: input.records.filter((x) => x.kind !== 'spill' && x.kind !== 'unspill') } : input;
   const end = r.startedAt + r.wallS * 1000;
   const capacity = r.workers * r.wallS * 1000; // worker-milliseconds
   // Sweep over ready / start / stop events: between two events the number of busy workers (B) and

@@ -110,6 +110,8 @@ async function runCommand(
       await writeAtomically(values.trace, JSON.stringify(chromeTrace(result.records, { workers: backend.workers, simd: backend.simd })));
     }
     const stats = { ...result.stats, startup_s: startup };
+    // A lazy engine ran the job on this thread: its workers never started (engine.ts).
+    const ranHere = backend instanceof LocalBackend && scheduler === 'threads' && backend.engine.pool === null;
     const cluster = info ? { address: info.address, workers: info.workers, threads: info.threads, dashboard: info.dashboard } : null;
     if (values.report) {
       const [{ renderRunReport }, { machineInfo }] = await Promise.all([import('../../report/html-report.js'), import('../../profile/machine.js')]);
@@ -139,7 +141,7 @@ async function runCommand(
         else io.out(`${o.name}  ${o.dtype}  (${o.shape.join(', ')})\n${arrayText(o.values ?? [], o.shape, o.dtype)}\n`);
       }
       const where = cluster ? `the Dask cluster at ${cluster.address} (${cluster.workers} worker(s), ${cluster.threads} thread(s); dashboard ${cluster.dashboard})`
-        : result.workers < backend.workers ? `this thread, one at a time (no workers started) [${backend.simd}]` : `${backend.workers} worker(s) [${backend.simd}]`;
+        : ranHere ? `this thread, one at a time (a small job: no workers started) [${backend.simd}]` : `${backend.workers} worker(s) [${backend.simd}]`;
       io.err(`${stats.tasks} tasks on ${where} in ${stats.wall_s.toFixed(3)} s (start-up ${startup.toFixed(3)} s); ` +
         `peak store ${formatBytes(stats.peak_store_bytes)}, peak RSS ${formatBytes(stats.peak_rss_bytes)}\n`);
     }
