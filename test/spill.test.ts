@@ -6,12 +6,12 @@
  * through different rechunkings (columns and rows), so the whole intermediate is live at once
  * (3x the limit; the largest task, 24 input chunks and its output, is 17 MB, under it).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tessera, tesseraInterrupted } from './helpers/cli.js';
+import { tessera } from './helpers/cli.js';
 import { expectClose } from './helpers/compare.js';
 import { tempDir } from './helpers/engine.js';
 import { numpy } from './helpers/numpy.js';
@@ -63,8 +63,14 @@ describe('a job whose live chunks exceed its memory limit', () => {
   }, 120_000);
 
   it('removes the spill folder when the job is cancelled (SIGTERM) while it spills', async () => {
-    const r = await tesseraInterrupted(['run', 'job.json', '--json', '--memory-limit', String(LIMIT)], dir, 700, 'SIGTERM', env);
-    expect(r.status).toBe(143);
+    // SIGTERM once the spill folder exists (so the job is running and has spilled), not after a fixed delay.
+    const child = spawn(process.execPath, [BIN, 'run', 'job.json', '--json', '--memory-limit', String(LIMIT)], { cwd: dir, env: { ...process.env, ...env } });
+    const exited = new Promise<number | null>((resolve) => child.on('close', (status) => resolve(status)));
+    const deadline = Date.now() + 30_000;
+    while (!readdirSync(spillRoot).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    expect(readdirSync(spillRoot)).toHaveLength(1);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
     expect(readdirSync(spillRoot)).toEqual([]);
   }, 60_000);
 

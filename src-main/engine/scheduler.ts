@@ -312,10 +312,12 @@ export class Scheduler {
    */
   private makeRoom(next: number): void {
     if (this.limit === null || this.running > 0 || this.fitsStrictly(next)) return;
+    const before = this.spilledTotal;
     try {
       this.spillFor(next);
     } finally {
-      native().returnFreeMemory(); // the allocator keeps freed chunks: give them back, so RSS falls too
+      // The allocator keeps freed chunks: give them back, so RSS falls too (only after a spill).
+      if (this.spilledTotal > before) native().returnFreeMemory();
     }
   }
 
