@@ -349,26 +349,14 @@ if (trace) {
   for (const t of trace.perThread.slice(0, 15)) console.log(`| ${t.thread} | ${f0(t.ms)} |`);
 }
 
-if (pageProfile) {
-  const fns = profileBySelf(pageProfile);
-  console.log(`\n## The page's JavaScript by file (CDP Profiler, self ms, total ${f0(fns.reduce((a, r) => a + r.ms, 0))} ms)`);
-  console.log('| file | ms |');
-  console.log('|---|---|');
-  for (const r of byFile(fns).slice(0, 10)) console.log(`| ${r.file} | ${r.ms.toFixed(1)} |`);
-  console.log('\n| function (page) | self ms |');
-  console.log('|---|---|');
-  for (const r of fns.slice(0, 20)) console.log(`| ${r.fn} | ${r.ms.toFixed(1)} |`);
-  console.log('\n| function (page) | total ms |');
-  console.log('|---|---|');
-  for (const r of profileByTotal(pageProfile).slice(0, 30)) console.log(`| ${r.fn} | ${r.ms.toFixed(1)} |`);
+/** A CPU profile as Markdown: by file, then by function's self time (and total time when `totals` rows are asked for). */
+function printProfile(profile, { title, who, files, totals = 0 }) {
+  const fns = profileBySelf(profile);
+  const table = (head, rows) => console.log(`\n${head}\n|---|---|\n${rows.join('\n')}`);
+  console.log(`\n## ${title} (self ms, total ${f0(fns.reduce((a, r) => a + r.ms, 0))} ms)`);
+  table('| file | ms |', byFile(fns).slice(0, files).map((r) => `| ${r.file} | ${r.ms.toFixed(1)} |`));
+  table(`| function (${who}) | self ms |`, fns.slice(0, 20).map((r) => `| ${r.fn} | ${r.ms.toFixed(1)} |`));
+  if (totals) table(`| function (${who}) | total ms |`, profileByTotal(profile).slice(0, totals).map((r) => `| ${r.fn} | ${r.ms.toFixed(1)} |`));
 }
-if (nodeProfile) {
-  const fns = profileBySelf(nodeProfile);
-  console.log(`\n## This Node process's main thread during the traced window run (self ms, total ${f0(fns.reduce((a, r) => a + r.ms, 0))} ms)`);
-  console.log('| file | ms |');
-  console.log('|---|---|');
-  for (const r of byFile(fns).slice(0, 12)) console.log(`| ${r.file} | ${r.ms.toFixed(1)} |`);
-  console.log('\n| function (Node main thread) | self ms |');
-  console.log('|---|---|');
-  for (const r of fns.slice(0, 20)) console.log(`| ${r.fn} | ${r.ms.toFixed(1)} |`);
-}
+if (pageProfile) printProfile(pageProfile, { title: "The page's JavaScript by file (CDP Profiler)", who: 'page', files: 10, totals: 30 });
+if (nodeProfile) printProfile(nodeProfile, { title: "This Node process's main thread during the traced window run", who: 'Node main thread', files: 12 });

@@ -296,12 +296,21 @@ export class Scheduler {
     return this.running === 0 || this.fitsStrictly(i);
   }
 
-  /** Whether task i's output and its spilled inputs (read back before it starts) fit the limit. */
-  private fitsStrictly(i: number): boolean {
-    if (this.limit === null) return true;
+  /** The bytes held once task i starts: what is held and being made, its output, and its spilled inputs read back. */
+  private heldWith(i: number): number {
     let back = 0;
     for (const d of this.deps[i]) if (this.spilled[d]) back += this.bytes[d];
-    return this.held + this.inflightEst + this.est[i] + back <= this.limit;
+    return this.held + this.inflightEst + this.est[i] + back;
+  }
+
+  /** Whether task i's output and its spilled inputs (read back before it starts) fit the limit. */
+  private fitsStrictly(i: number): boolean {
+    return this.limit === null || this.heldWith(i) <= this.limit;
+  }
+
+  /** Fails the job with `e`, unless it failed already (a cancel gives way to the real error). */
+  private failWith(e: unknown): void {
+    if (!this.error || this.error.code === 'CANCELLED') this.error = toTesseraError(e, { phase: 'run' });
   }
 
   /**
@@ -331,9 +340,7 @@ export class Scheduler {
    */
   private spillFor(next: number): void {
     const limit = this.limit!;
-    let back = 0;
-    for (const d of this.deps[next]) if (this.spilled[d]) back += this.bytes[d];
-    const need = this.held + this.inflightEst + this.est[next] + back;
+    const need = this.heldWith(next);
     const candidates: { j: number; soonest: number }[] = [];
     for (const j of this.inMemory) {
       if (this.kept[j] || this.readers[j] || this.uses[j] === 0 || this.deps[next].includes(j)) continue;
@@ -349,8 +356,7 @@ export class Scheduler {
       try {
         this.spill(j);
       } catch (e) {
-        // A full disk, a folder that cannot be made: the job fails as a task's error would fail it.
-        if (!this.error || this.error.code === 'CANCELLED') this.error = toTesseraError(e, { phase: 'run' });
+        this.failWith(e); // a full disk, a folder that cannot be made: as a task's error would
         return;
       }
       freed += this.bytes[j];
@@ -427,7 +433,7 @@ export class Scheduler {
       for (const d of this.deps[i]) if (this.spilled[d]) this.unspill(d);
       return true;
     } catch (e) {
-      if (!this.error || this.error.code === 'CANCELLED') this.error = toTesseraError(e, { phase: 'run' });
+      this.failWith(e);
       return false;
     }
   }
