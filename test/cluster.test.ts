@@ -4,6 +4,7 @@
  * Tessera task runs as a Dask task in a Tessera task host beside its worker, so the numbers are
  * the local engine's to the bit, and numpy's within 1e-12.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { expectClose } from './helpers/compare.js';
 import { type LoopbackCluster, startLoopbackCluster } from './helpers/dask-cluster.js';
 import { duckdbSql } from './helpers/duckdb.js';
 import { numpy, PY_TOJSON } from './helpers/numpy.js';
+import { pythonWith } from './helpers/python.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-cluster-'));
 let cluster: LoopbackCluster;
@@ -195,10 +197,37 @@ describe('a job on a Dask cluster', () => {
     expect(calls.outputs.c).toMatchObject({ value: 6 });
   }, 120_000);
 
-  it('refuses what does not run on a cluster yet, by name, and a malformed address', () => {
-    writeFileSync(join(dir, 'v.csv'), 'v\n1\n2\n');
-    const values = tessera(['run', job('values', { datasets: { t: { csv: 'v.csv' } }, outputs: { s: '(t.v.values ** 2).sum()' } }), '--cluster', cluster.address, '--json']);
-    expect(JSON.parse(values.stdout).error).toMatchObject({ code: 'NOT_ON_CLUSTER', message: expect.stringContaining('tables used as arrays') });
+  it('runs tables used as arrays with their chunks kept on the cluster, as pandas computes them, and lets the chunks go after', async () => {
+    const rows = Array.from({ length: 30_000 }, (_, i) => `${((i * 7919) % 10_007) / 100},${(i * 13) % 97},${i % 3 ? 'x' : 'y'}`);
+    writeFileSync(join(dir, 'ab.csv'), `a,b,k\n${rows.join('\n')}\n`);
+    const spec = {
+      tessera: 1, datasets: { t: { csv: join(dir, 'ab.csv'), blocksize: '64KB' } },
+      outputs: { s: '(t.a.values ** 2).sum()', m: "t[t.b > 50][['a', 'b']].to_numpy().mean(axis=0)", head: 't.b.values[:5] + 1', y: "t[t.k == 'y'].a.values.max()" },
+    };
+    const local = runJson([job('dense', spec)]);
+    const { DaskBackend } = await import('../dist/src-main/cluster/dask-backend.js');
+    const { runSpec } = await import('../dist/src-main/run/run-spec.js');
+    const backend = await DaskBackend.start(cluster.address);
+    try {
+      const run = await runSpec(backend, spec, { baseDir: dir, outDir: join(dir, 'dense-out') });
+      const values = Object.fromEntries(run.result.outputs.map((o: { name: string; value?: unknown; values?: unknown }) => [o.name, o.value ?? o.values]));
+      expect(values).toEqual(Object.fromEntries(Object.entries(local.outputs).map(([k, o]) => [k, o.value ?? o.values])));
+      const expected = numpy<Record<string, unknown>>(`${PY_TOJSON}\nimport pandas as pd\nt = pd.read_csv(${JSON.stringify(join(dir, 'ab.csv'))})\nprint(json.dumps({'s': float((t.a.values ** 2).sum()), 'm': tojson(t[t.b > 50][['a', 'b']].to_numpy().mean(axis=0)), 'head': tojson(t.b.values[:5] + 1), 'y': float(t[t.k == 'y'].a.values.max())}))`);
+      expect(values.head).toEqual(expected.head);
+      expect(values.y).toBe(expected.y);
+      expectClose(values.s as number, expected.s as number, 1e-12);
+      expectClose(values.m as number[], expected.m as number[], 1e-12);
+      // The dense chunks stayed on the workers for the array job, and went once it was done.
+      const tesseraKeys = () => Number(execFileSync(pythonWith('distributed', 'python3-distributed'), ['-c', `from distributed import Client\nwith Client(${JSON.stringify(cluster.address)}, timeout=10) as c: print(c.run_on_scheduler(lambda dask_scheduler: sum(1 for k in dask_scheduler.tasks if 'tessera-dense' in str(k))))`], { encoding: 'utf8' }).trim());
+      let left = tesseraKeys();
+      for (let i = 0; i < 20 && left > 0; i++) { await new Promise((r) => setTimeout(r, 250)); left = tesseraKeys(); }
+      expect(left).toBe(0);
+    } finally {
+      await backend.close();
+    }
+  }, 120_000);
+
+  it('refuses a malformed address', () => {
     const bad = tessera(['run', job('addr', { datasets: { x: { random: 'uniform', shape: [10], seed: 1 } }, outputs: { s: 'x.sum()' } }), '--cluster', 'my-cluster', '--json']);
     expect(bad.status).toBe(2);
     expect(JSON.parse(bad.stdout).error.code).toBe('BAD_OPTION');

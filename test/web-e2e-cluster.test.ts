@@ -2,7 +2,7 @@
  * The window on a Dask cluster (issue #17), end to end in Debian's Chromium against the real web
  * host and a real loopback cluster: a cluster address typed in the run controls (and remembered
  * over a reload), the job's progress, timeline lanes for the cluster's worker threads, the link to
- * Dask's dashboard, and the result, equal to this machine's.
+ * Dask's dashboard, the result, equal to this machine's, and a chunk-size profile run there.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -65,6 +65,14 @@ describe.skipIf(!hasChromium())('the window on a Dask cluster', () => {
     for (const l of lanes) expect(l).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(new Set(lanes).size).toBe(2);
     expect(Number(await page.getByTestId('timeline').getAttribute('data-bars'))).toBeGreaterThan(0);
+
+    // A profile of chunk sizes runs on the cluster too, and says so.
+    await page.getByTestId('profile-chunks').fill('1e6, 4e6');
+    await page.getByTestId('profile-repeat').fill('1');
+    await page.getByTestId('profile-run').click();
+    await page.getByTestId('profile-recommendation').waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('profile-cluster').textContent()).toContain(`measured on the Dask cluster at ${cluster.address} · 2 workers, 2 threads`);
+    expect(await page.getByTestId('profile-recommendation').textContent()).toMatch(/use chunks of \(\d+\) for x/);
 
     // The address is remembered for this machine's windows; emptied, jobs run here again.
     await page.reload();

@@ -272,6 +272,8 @@ export const EventSchemas = {
       peakManagedBytes: z.number(), peakUnmanagedBytes: z.number(), bytesRead: z.number(),
     })),
     bestSvg: z.string(), worstSvg: z.string(),
+    /** The Dask cluster the profile ran on (a profile with options.cluster). */
+    cluster: z.object({ address: z.string(), workers: z.number(), threads: z.number(), dashboard: z.string() }).optional(),
   }),
 } as const;
 

@@ -26,10 +26,11 @@ import { executeTask } from '../engine/executor.js';
 import type { MemorySample, TaskRecord } from '../engine/events.js';
 import { native } from '../native/addon.js';
 import type { Backend, DenseTables } from '../run/backend.js';
-import { computeTables, type TableComputeOptions, type TableComputeResult, type TableOutput } from '../collections/dataframe/index.js';
+import { computeTables, type TableComputeOptions, type TableComputeResult, type TableNode, type TableOutput } from '../collections/dataframe/index.js';
+import { lowerDense, tableFiles } from '../collections/dataframe/lower.js';
 import { type BagComputeOptions, type BagComputeResult, type BagPlan, computeBags } from '../collections/bag/index.js';
 import { computeDelayed, type DelayedComputeResult, type DelayedRequest } from '../collections/delayed/index.js';
-import { jobText, type PortableJob, portableJob, type SharedWriter } from './portable-job.js';
+import { jobText, type PortableJob, portableGraph, portableJob, type SharedWriter } from './portable-job.js';
 import type { ChunkHeader } from './task-host.js';
 import { ClusterRunner, type ClusterRun } from './cluster-runner.js';
 
@@ -81,10 +82,6 @@ function laneNames(lanes: Map<string, number>): string[] {
   });
 }
 
-function notOnCluster(what: string): never {
-  throw new TesseraError('NOT_ON_CLUSTER', `${what} do not run on a Dask cluster yet: arrays, tables, bags and map_blocks do`, 'run the job without --cluster');
-}
-
 type SidecarEvent = { event: string; [k: string]: unknown };
 
 export class DaskBackend implements Backend {
@@ -95,6 +92,8 @@ export class DaskBackend implements Backend {
   private onEvent: ((e: SidecarEvent) => void) | null = null;
   /** What the tables and bags collections run their graphs on (cluster-runner.ts). */
   private readonly runner: ClusterRunner;
+  /** Chunks kept on the cluster for the array job that reads them (tables used as arrays): by stored key, the persisted name and its key there. */
+  private readonly onCluster = new Map<string, [name: string, key: string]>();
 
   private constructor(private readonly child: ChildProcessWithoutNullStreams, readonly info: ClusterInfo, here: Engine) {
     this.runner = new ClusterRunner(this, here);
@@ -165,7 +164,7 @@ export class DaskBackend implements Backend {
       const writers: Record<number, SharedWriter> = {};
       for (const o of graph.outputs) if (o.writer && o.path) writers[o.writer] = { path: o.path, tempPath: native().openWriter(o.writer), dtype: o.dtype, shape: o.shape };
       // Unique across every client of the cluster: Dask keys are named by it, and a key already known is taken as the same work.
-      const job = portableJob(randomUUID(), graph, writers);
+      const job = portableJob(randomUUID(), graph, writers, this.onCluster);
       opts.onGraph?.(graph);
       const run = await this.runJob(job, graph, opts);
       for (const w of graph.writers) executeTask({ kind: 'commit', writer: w } as CommitSpec, [], owner);
@@ -280,7 +279,31 @@ export class DaskBackend implements Backend {
     });
   }
 
-  computeDense(): Promise<DenseTables> { notOnCluster('tables used as arrays (df.col.values)'); }
+  /**
+   * Tables used as arrays: the tables' plans run on the cluster and their dense chunks stay there,
+   * held by the sidecar under a name, for the array job that reads them (computeArrays); only
+   * their headers come back, for the rows. `release` lets them go.
+   */
+  async computeDense(items: { name: string; node: TableNode; matrix: boolean }[], opts: ComputeOptions): Promise<DenseTables> {
+    const graph = lowerDense(items);
+    const name = `dense-${randomUUID()}`;
+    const job: PortableJob = { ...portableGraph(name, graph, new Set(graph.outputs.flatMap((o) => o.keys)), tableFiles(items)), persist: name };
+    opts.onGraph?.(graph);
+    const { chunks, ...run } = await this.runJob(job, graph, opts);
+    const tables = graph.outputs.map((o) => {
+      const keys = o.keys.map((_, i) => `${name}-${o.name}:${i}`);
+      o.keys.forEach((key, i) => this.onCluster.set(keys[i], [name, key]));
+      return { name: o.name, dtype: o.dtype, ncols: o.ncols, keys, rows: o.keys.map((key) => chunks.get(key)!.header.shape![0]) };
+    });
+    return {
+      run: { ...run, layers: graph.layers },
+      tables,
+      release: () => {
+        for (const t of tables) for (const k of t.keys) this.onCluster.delete(k);
+        if (this.child.stdin.writable) this.child.stdin.write(`${JSON.stringify({ release: name })}\n`);
+      },
+    };
+  }
 
   /** Table outputs: their graphs run on the cluster, the kept partitions come back here (cluster-runner.ts). */
   computeTables(outputs: { name: string; output: TableOutput }[], opts: TableComputeOptions): Promise<TableComputeResult> {

@@ -11,6 +11,11 @@ a line: "tasks" (when each task ran, by worker and thread, as its group finishes
 scheduler's own metrics), "lost" (a worker that left mid-job: Dask reruns its tasks), then
 "done" with the output chunks (base64) or "error". A line "cancel" cancels the running job.
 
+A job with "persist": NAME keeps its output chunks on the cluster (their futures held here under
+NAME) and sends back only their headers; a later job names them in "external" and its tasks read
+them where they are, so tables used as arrays never pass through this process. A line
+{"release": NAME} lets them go.
+
 Each group of Tessera tasks (a task and the source tasks only it reads: task-groups.ts) is one
 Dask task. The Dask worker that runs it hands it, with its input chunks, to a Tessera task host
 beside it (a `node ... task-host` process that a worker plugin starts once per worker and
@@ -128,6 +133,11 @@ def run_tessera_group(job_id, key, *inputs):
     return reply["out"], data
 
 
+def headers_of(results):
+    """The headers of a persisted job's output chunks (their data stays on the workers)."""
+    return [header for header, _ in results]
+
+
 def offer_job(dask_worker, job_id, text):
     dask_worker.plugins[TesseraTaskHost.name].jobs[job_id] = text
 
@@ -172,7 +182,7 @@ def worker_memory(dask_scheduler):
     return out
 
 
-def run_job(client, job, host, cancelled):
+def run_job(client, job, host, cancelled, persisted):
     prefix = f"tessera-{job['id']}-"
     # The job goes to every worker ahead of its tasks, and is kept on the scheduler for a worker
     # that joins later. It is no dependency of the tasks: Dask would run them all where it lies
@@ -180,17 +190,26 @@ def run_job(client, job, host, cancelled):
     text = json.dumps(job).encode()
     client.run_on_scheduler(keep_job_on_scheduler, job_id=job["id"], text=text)
     client.run(offer_job, job_id=job["id"], text=text)
-    dsk = {prefix + g["key"]: (run_tessera_group, job["id"], g["key"], *[prefix + d for d in g["inputs"]]) for g in job["groups"]}
+    # A chunk an earlier job kept is its future in the task: Dask reads it where it is.
+    external = {key: persisted[name]["futures"][there] for key, (name, there) in job.get("external", {}).items()}
+    dsk = {prefix + g["key"]: (run_tessera_group, job["id"], g["key"], *[external.get(d, prefix + d) for d in g["inputs"]]) for g in job["groups"]}
     topic = f"tessera-{job['id']}"
     out_keys = [prefix + k for o in job["outputs"] for k in o["keys"]]
-    # One future for the outputs, through client.compute: the collect task holds them together.
-    dsk[prefix + "outputs"] = (list, out_keys)
-    futures = [client.compute(Delayed(prefix + "outputs", dsk))]
+    kept = []
+    if job.get("persist"):
+        # The outputs stay on the workers, as futures held here; their headers come back.
+        dsk[prefix + "headers"] = (headers_of, out_keys)
+        futures, *kept = client.get(dsk, [prefix + "headers", *out_keys], sync=False)
+        futures = [futures]
+    else:
+        # One future for the outputs, through client.compute: the collect task holds them together.
+        dsk[prefix + "outputs"] = (list, out_keys)
+        futures = [client.compute(Delayed(prefix + "outputs", dsk))]
     seen = 0
     known = set(client.scheduler_info()["workers"])
     while True:
         if cancelled.is_set():
-            client.cancel(futures)
+            client.cancel(futures + kept)
             emit("error", code="CANCELLED", message="the job was cancelled", hint="")
             return
         try:
@@ -209,6 +228,8 @@ def run_job(client, job, host, cancelled):
             break
     failed = [f for f in futures if f.status == "error"]
     if failed:
+        for f in kept:
+            f.release()
         text = str(failed[0].exception())
         if text.startswith("tessera-error "):
             emit("error", **json.loads(text[len("tessera-error "):]))
@@ -216,10 +237,22 @@ def run_job(client, job, host, cancelled):
             emit("error", code="CLUSTER_TASK_FAILED", message=f"a task failed on the cluster: {text}",
                  hint="see the Dask worker's log; the task hosts run `" + " ".join(host) + "`")
         return
-    results = futures[0].result()
-    outputs = {key[len(prefix):]: {"header": header, "base64": base64.b64encode(data).decode()}
-               for key, (header, data) in zip(out_keys, results)}
+    if job.get("persist"):
+        persisted[job["persist"]] = {"job": job["id"], "futures": {key[len(prefix):]: f for key, f in zip(out_keys, kept)}}
+        outputs = {key[len(prefix):]: {"header": header, "base64": ""} for key, header in zip(out_keys, futures[0].result())}
+    else:
+        outputs = {key[len(prefix):]: {"header": header, "base64": base64.b64encode(data).decode()}
+                   for key, (header, data) in zip(out_keys, futures[0].result())}
     emit("done", outputs=outputs)
+
+
+def forget(client, job_id):
+    """After a job's answer has gone out (or its kept chunks were let go): its programs and text go from the workers."""
+    try:
+        client.run(forget_job, job_id=job_id)
+        client.run_on_scheduler(keep_job_on_scheduler, job_id=job_id, text=None)
+    except (OSError, CommClosedError, TimeoutError):
+        pass  # the next job finds the scheduler gone, and says so
 
 
 def main():
@@ -239,6 +272,7 @@ def main():
         return 1
     jobs = queue.Queue()
     cancelled = threading.Event()
+    persisted = {}  # name -> {"job": its job's id, "futures": {key: Future}} (a "persist" job's chunks)
 
     def read_stdin():
         for line in sys.stdin:
@@ -257,10 +291,17 @@ def main():
              threads=sum(w["nthreads"] for w in workers.values()), dashboard=client.dashboard_link)
         client.register_worker_plugin(TesseraTaskHost(hello["host"]), name=TesseraTaskHost.name)
         while (request := jobs.get()) is not None:
+            if "release" in request:
+                kept = persisted.pop(request["release"], None)
+                if kept is not None:
+                    for f in kept["futures"].values():
+                        f.release()
+                    forget(client, kept["job"])
+                continue
             cancelled.clear()
             job_id = request["job"]["id"]
             try:
-                run_job(client, request["job"], hello["host"], cancelled)
+                run_job(client, request["job"], hello["host"], cancelled, persisted)
             except (OSError, CommClosedError, TimeoutError, CancelledError) as e:
                 # Futures we did not cancel are cancelled by the client when it loses the scheduler.
                 why = "" if isinstance(e, CancelledError) else f": {e}"
@@ -271,12 +312,9 @@ def main():
                 emit("error", code="CLUSTER_FAILED", message=f"the job failed on the cluster: {type(e).__name__}: {e}",
                      hint="run with TESSERA_SIDECAR_LOG=1 to see Dask's log")
                 continue
-            try:
-                # After the job's answer has gone out: the job's programs and text go from the workers.
-                client.run(forget_job, job_id=job_id)
-                client.run_on_scheduler(keep_job_on_scheduler, job_id=job_id, text=None)
-            except (OSError, CommClosedError, TimeoutError):
-                pass  # the next job finds the scheduler gone, and says so
+            # A persisted job's text stays while its chunks do: Dask recomputes them if a worker is lost.
+            if job_id not in [p["job"] for p in persisted.values()]:
+                forget(client, job_id)
     if cluster is not None:
         cluster.close()
     return 0

@@ -5,8 +5,10 @@
  * cluster's task hosts register the programs anew and run any group given its input chunks
  * (task-host.ts); Dask's scheduler decides where and when. Any collection's graph can go (arrays,
  * tables, bags, the user's functions, which a task host runs in a worker thread of its own from
- * the module path the job names); what holds something of the planning process cannot, and is
- * refused here by name: chunks held in this process's store (a persisted array).
+ * the module path the job names). A job may keep its outputs on the cluster instead of sending
+ * them back (`persist`: tables used as arrays, whose array job comes next), and a later job reads
+ * them there (`external`). What holds something of the planning process cannot go, and is refused
+ * here by name: chunks held in this process's store (a persisted array).
  *
  * Specs are JSON with one extension: a bigint (a table program's int64 literal) is written as
  * {"$bigint": "<decimal>"}, and a key of the job's own data that starts with "$" gets one more
@@ -40,18 +42,39 @@ export interface PortableJob {
   outputs: { name: string; keys: string[]; written: boolean }[];
   /** The input files with the size and mtime the job planned with: a task host refuses a file that differs (INPUT_CHANGED). */
   files?: Record<string, FileStamp>;
+  /**
+   * Keep the outputs' chunks on the cluster under this name, for later jobs to read, and send back
+   * only their headers; the sidecar lets them go when told to release the name.
+   */
+  persist?: string;
+  /** Chunks a job reads that an earlier job kept on the cluster: by the key the tasks read, the persisted name and its key there. */
+  external?: Record<string, [name: string, key: string]>;
 }
 
-/** Refuses what a cluster cannot run: chunks held in this process. */
-function checkPortable(graph: Pick<TaskGraph, 'tasks' | 'depIndex'>): void {
+/** Chunks kept on the cluster by earlier jobs: by the key a later graph reads, the persisted name and the key there. */
+export type ClusterChunks = ReadonlyMap<string, [name: string, key: string]>;
+
+/**
+ * The chunks kept on the cluster that the graph reads (by key); refuses what a cluster cannot
+ * run: chunks held in this process.
+ */
+function externalChunks(graph: Pick<TaskGraph, 'tasks' | 'depIndex'>, onCluster: ClusterChunks): PortableJob['external'] {
+  const external: NonNullable<PortableJob['external']> = {};
   graph.depIndex.forEach((deps, i) => {
-    if (deps.includes(-1)) throw new TesseraError('NOT_ON_CLUSTER', `task ${graph.tasks[i].key} reads an array persisted in this process, which the cluster's workers cannot see`, 'compute the persisted array in the same job instead');
+    deps.forEach((d, k) => {
+      if (d !== -1) return;
+      const key = graph.tasks[i].deps[k];
+      const there = onCluster.get(key);
+      if (!there) throw new TesseraError('NOT_ON_CLUSTER', `task ${graph.tasks[i].key} reads an array persisted in this process, which the cluster's workers cannot see`, 'compute the persisted array in the same job instead');
+      external[key] = there;
+    });
   });
+  return Object.keys(external).length ? external : undefined;
 }
 
 /** Any graph whose chunks under `keep` come back (as one output, 'kept'). */
 export function portableGraph(id: string, graph: TaskGraph, keep: ReadonlySet<string>, files?: ReadonlyMap<string, FileStamp>): PortableJob {
-  checkPortable(graph);
+  externalChunks(graph, new Map());
   return {
     id, programs: {}, writers: {}, ...(files ? { files: Object.fromEntries(files) } : {}),
     tasks: graph.tasks.map((t) => ({ key: t.key, layer: t.layer, deps: t.deps, spec: t.spec })),
@@ -62,11 +85,11 @@ export function portableGraph(id: string, graph: TaskGraph, keep: ReadonlySet<st
 
 /**
  * The job of an array graph, whose .npy outputs (if any) `writers` describes, their temporary
- * files made. The commit tasks stay out of the groups: the client renames each file once every
- * write is done.
+ * files made, and which may read chunks kept on the cluster (`onCluster`). The commit tasks stay
+ * out of the groups: the client renames each file once every write is done.
  */
-export function portableJob(id: string, graph: ArrayGraph, writers: Record<number, SharedWriter> = {}): PortableJob {
-  checkPortable(graph);
+export function portableJob(id: string, graph: ArrayGraph, writers: Record<number, SharedWriter> = {}, onCluster: ClusterChunks = new Map()): PortableJob {
+  const external = externalChunks(graph, onCluster);
   const writeKeys = (writer: number) => graph.tasks.filter((t) => t.spec.kind === 'write' && t.spec.writer === writer).map((t) => t.key);
   const outputs = graph.outputs.map((o) => (o.writer ? { name: o.name, keys: writeKeys(o.writer), written: true } : { name: o.name, keys: o.chunks.map((c) => c.key), written: false }));
   const commits = new Set(graph.tasks.filter((t) => t.spec.kind === 'commit').map((t) => t.key));
@@ -77,6 +100,7 @@ export function portableJob(id: string, graph: ArrayGraph, writers: Record<numbe
     writers,
     groups: groupTasks(graph, new Set(outputs.flatMap((o) => o.keys))).filter((g) => !commits.has(g.key)),
     outputs,
+    ...(external ? { external } : {}),
   };
 }
 

@@ -10,6 +10,7 @@ import type { ProfileStore } from '../profile/profile-store.js';
 import { profileJob, rememberProfile } from '../profile/sweep.js';
 import { profileTimelineSvg, renderProfileReport } from '../report/html-report.js';
 import type { ReadableCheck } from '../run/job-spec.js';
+import { DaskBackend } from '../cluster/dask-backend.js';
 import type { Backends } from './backends.js';
 import type { Emit } from './event-batches.js';
 import type { ProfileReports } from './profile-reports.js';
@@ -49,6 +50,7 @@ export async function profileJobForWindow(ctx: ProfileRunContext, jobId: string,
         recommendation: report.recommendation, explanations: report.explanations, warnings: report.warnings,
         points: report.points.map((x) => ({ value: x.value, chunkShape: x.chunkShape, chunkBytes: x.chunkBytes, chunks: x.chunks, wall: x.wall, ...x.median })),
         bestSvg: profileTimelineSvg(report, 'best', 420), worstSvg: profileTimelineSvg(report, 'worst', 420),
+        ...(backend instanceof DaskBackend ? { cluster: backend.info } : {}),
       },
     });
   } catch (e) {
