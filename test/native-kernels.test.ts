@@ -253,6 +253,150 @@ describe(`block kernels at every SIMD level (${levels.join(', ')}) against the s
     expect(failures, `worst errors in ulps: ${worst.join(', ')}`).toEqual([]);
   });
 
+  it('float64 pow is within 1.1 ulp of long double\'s powl at every level, with the same bits everywhere and C99\'s special values', () => {
+    let seed = 4242;
+    const next = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    const pm = () => (next() < 0.5 ? -1 : 1);
+    const binade = (lo: number, hi: number) => (1 + next()) * 2 ** Math.floor(lo + next() * (hi - lo));
+    const pairs: [number, number][] = [];
+    const add = (count: number, f: () => [number, number]) => { for (let i = 0; i < count; i++) pairs.push(f()); };
+    // Specials: zeros, negatives (integer and not), infinities, NaN, subnormal x, 1 and NaN, x^0.
+    const S = [0, -0, 1, -1, 2, -2, 0.5, -0.5, 3, -3, Infinity, -Infinity, NaN, 2 ** -1074, 2 ** -1022, 1.5, -1.5, Number.MAX_VALUE];
+    for (const x of S) for (const y of S) pairs.push([x, y]);
+    // Every binade of x, exponents small to large (results over the whole normal range, and beyond it).
+    add(4000, () => [binade(-1022, 1024), pm() * binade(-30, 4)]);
+    add(3000, () => [binade(-1022, 1024), pm() * next() * 1.5]);
+    add(3000, () => { const x = binade(-40, 40); return [x, pm() * next() * 700 / Math.abs(Math.log(x))]; });
+    // x near 1 with large y (where log x's own accuracy counts most), the thresholds of overflow and
+    // underflow, subnormal results, exact cases (2^10, 10^3, 0.25^0.5) and negative x with integer y.
+    add(2000, () => [1 + pm() * binade(-52, -8), pm() * next() * 1e9]);
+    add(1000, () => { const x = 1 + next(); return [x, (pm() * (700 + next() * 50)) / Math.log(x)]; });
+    add(500, () => [-binade(-8, 8), Math.round(pm() * next() * 60)]);
+    pairs.push([2, 10], [10, 3], [0.25, 0.5], [2, -1074], [2, 1023], [2, 1024], [2, -1075], [0.5, 1074], [10, 308], [10, -323]);
+    const xs = Float64Array.from(pairs, (p) => p[0]), ys = Float64Array.from(pairs, (p) => p[1]);
+    const a = n.putChunk({ dtype: 'float64', shape: [xs.length], data: xs }), b = n.putChunk({ dtype: 'float64', shape: [ys.length], data: ys });
+    const apply = () => {
+      const program = n.registerProgram({ nregs: 3, result: 2, resultType: 'f64', code: [['load', 'f64', 0, 0, -1, -1, 0], ['load', 'f64', 1, 1, -1, -1, 0], ['pow', 'f64', 2, 0, 1, -1, 0]] });
+      const r = run({ kind: 'map', program, iterShape: [xs.length], outShape: [xs.length], outDtype: 'float64', accesses: [0, 1].map((dep) => ({ kind: 'chunk', dtype: 'float64', dep, base: 0, strides: [1] })) }, [a, b]);
+      const out = new Float64Array(n.readChunk(r.chunk).data);
+      n.release(r.chunk); n.dropProgram(program);
+      return out;
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'libm-ulps-'));
+    const failures: string[] = [], worst: string[] = [];
+    let reference: Float64Array | undefined;
+    for (const level of ['scalar', ...levels.filter((l) => l !== 'scalar')]) {
+      n.setSimdLevel(level);
+      const got = apply();
+      if (!reference) reference = got;
+      else if (!Buffer.from(got.buffer).equals(Buffer.from(reference.buffer))) failures.push(`pow at ${level} differs from the scalar level`);
+      const triples = new Float64Array(3 * xs.length);
+      xs.forEach((x, i) => { triples[3 * i] = x; triples[3 * i + 1] = ys[i]; triples[3 * i + 2] = got[i]; });
+      writeFileSync(join(dir, 'triples'), triples);
+      execFileSync(LIBM_ULPS, ['pow', join(dir, 'triples'), join(dir, 'errors')]);
+      const err = new Float64Array(readFileSync(join(dir, 'errors')).buffer.slice(0));
+      let i = 0;
+      err.forEach((e, j) => { if (e > err[i]) i = j; });
+      worst.push(`${level} ${err[i].toFixed(3)}`);
+      err.forEach((e, j) => { if (!(e <= 1.1)) failures.push(`pow(${xs[j]}, ${ys[j]}) at ${level} = ${got[j]}: ${e} ulp`); });
+      // What numpy gives: C99's pow, exactly, wherever the result is exact or special.
+      pairs.forEach(([x, y], j) => {
+        // JavaScript's pow but for C99's (and numpy's) pow(1, y) = 1 for any y, and pow(-1, +-inf) = 1.
+        const want = x === 1 || (x === -1 && !Number.isFinite(y) && !Number.isNaN(y)) ? 1 : Math.pow(x, y);
+        if ((!Number.isFinite(want) || want === 0 || Number.isInteger(Math.log2(Math.abs(want)))) && !Object.is(got[j], want)
+          && !(Number.isNaN(want) && Number.isNaN(got[j]))) failures.push(`pow(${x}, ${y}) at ${level} = ${got[j]}, not ${want}`);
+      });
+    }
+    n.setSimdLevel(initial);
+    n.release(a); n.release(b);
+    rmSync(dir, { recursive: true, force: true });
+    expect(failures.slice(0, 20), `worst errors in ulps: ${worst.join(', ')}`).toEqual([]);
+  });
+
+  it('float32 exp, log, log1p, sin, cos and tan are the float32 nearest the exact value (sin, cos, tan, log1p: the float64 kernels rounded once), the same bits at every level', () => {
+    let seed = 777;
+    const next = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    const repeat = (count: number, f: () => number) => Array.from({ length: count }, () => Math.fround(f()));
+    const SPECIAL = [0, -0, Infinity, -Infinity, NaN, 2 ** -149, -(2 ** -149), 2 ** -126, 3.4028234663852886e38];
+    type Fn = 'exp' | 'log' | 'log1p' | 'sin' | 'cos' | 'tan';
+    // exp: into the float32 overflow (above 88.72) and the subnormals (below -87.3); the others over their ranges.
+    const inputs: Record<Fn, number[]> = {
+      exp: [...SPECIAL, 88.72283172607422, 88.72284, -103.97, -104, -110, ...repeat(3000, () => next() * 210 - 110)],
+      log: [...SPECIAL, 1, -1, ...repeat(3000, () => (1 + next()) * 2 ** Math.floor(next() * 276 - 149))],
+      log1p: [...SPECIAL, -1, -2, 1e-30, ...repeat(3000, () => next() * 11 - 1), ...repeat(500, () => (next() - 0.5) * 2 ** -Math.floor(next() * 60))],
+      sin: [...SPECIAL, ...repeat(3000, () => (next() - 0.5) * 2 ** Math.floor(next() * 40))],
+      cos: [...SPECIAL, ...repeat(3000, () => (next() - 0.5) * 2 ** Math.floor(next() * 40))],
+      tan: [...SPECIAL, ...repeat(3000, () => (next() - 0.5) * 2 ** Math.floor(next() * 40))],
+    };
+    const apply = (op: Fn, xs: number[]) => {
+      const id = n.putChunk({ dtype: 'float32', shape: [xs.length], data: Float32Array.from(xs) });
+      const program = n.registerProgram({ nregs: 2, result: 1, resultType: 'f32', code: [['load', 'f32', 0, 0, -1, -1, 0], [op, 'f32', 1, 0, -1, -1, 0]] });
+      const r = run({ kind: 'map', program, iterShape: [xs.length], outShape: [xs.length], outDtype: 'float32', accesses: [{ kind: 'chunk', dtype: 'float32', dep: 0, base: 0, strides: [1] }] }, [id]);
+      const out = new Float32Array(n.readChunk(r.chunk).data);
+      n.release(r.chunk); n.release(id); n.dropProgram(program);
+      return out;
+    };
+    const failures: string[] = [];
+    for (const op of Object.keys(inputs) as Fn[]) {
+      const xs = inputs[op];
+      // JavaScript's float64 functions (within 1 ulp of their own) rounded once to float32: where
+      // the two float64 results straddle a float32 tie, the neighbours are both right.
+      const want = xs.map((x) => Math.fround(Math[op](x)));
+      let reference: Float32Array | undefined;
+      for (const level of ['scalar', ...levels.filter((l) => l !== 'scalar')]) {
+        n.setSimdLevel(level);
+        const got = apply(op, xs);
+        if (!reference) reference = got;
+        else if (!Buffer.from(got.buffer).equals(Buffer.from(reference.buffer))) failures.push(`${op} at ${level} differs from the scalar level`);
+        let off = 0;
+        got.forEach((g, i) => {
+          if (Object.is(g, want[i])) return;
+          const next32 = (v: number, d: number) => { const b = new Float32Array([v]); new Int32Array(b.buffer)[0] += (v < 0 ? -d : d); return b[0]; };
+          if (Number.isFinite(g) && Number.isFinite(want[i]) && (g === next32(want[i], 1) || g === next32(want[i], -1))) off++;
+          else failures.push(`${op}(${xs[i]}) at ${level} = ${g}, float32 of float64: ${want[i]}`);
+        });
+        if (off > xs.length / 1000) failures.push(`${op} at ${level}: ${off} of ${xs.length} results a float32 ulp off`);
+      }
+    }
+    n.setSimdLevel(initial);
+    expect(failures.slice(0, 20)).toEqual([]);
+  });
+
+  it('float32 pow is the float32 nearest the exact value, with C99\'s special values and the same bits at every level', () => {
+    let seed = 99;
+    const next = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    const pm = () => (next() < 0.5 ? -1 : 1);
+    const S = [0, -0, 1, -1, 2, -2, 0.5, -3, Infinity, -Infinity, NaN, 2 ** -149, 3.4028234663852886e38];
+    const pairs: [number, number][] = S.flatMap((x) => S.map((y): [number, number] => [x, y]));
+    for (let i = 0; i < 4000; i++) pairs.push([Math.fround((1 + next()) * 2 ** Math.floor(next() * 200 - 100)), Math.fround(pm() * next() * 8)]);
+    for (let i = 0; i < 500; i++) pairs.push([Math.fround(-(1 + next()) * 4), Math.round(pm() * next() * 40)]);
+    const xs = Float32Array.from(pairs, (p) => p[0]), ys = Float32Array.from(pairs, (p) => p[1]);
+    const c99 = (x: number, y: number) => (x === 1 || (x === -1 && !Number.isFinite(y) && !Number.isNaN(y)) ? 1 : Math.pow(x, y));
+    const want = Array.from(xs, (x, i) => Math.fround(c99(x, ys[i])));
+    const a = n.putChunk({ dtype: 'float32', shape: [xs.length], data: xs }), b = n.putChunk({ dtype: 'float32', shape: [ys.length], data: ys });
+    const failures: string[] = [];
+    let reference: Float32Array | undefined;
+    for (const level of ['scalar', ...levels.filter((l) => l !== 'scalar')]) {
+      n.setSimdLevel(level);
+      const program = n.registerProgram({ nregs: 3, result: 2, resultType: 'f32', code: [['load', 'f32', 0, 0, -1, -1, 0], ['load', 'f32', 1, 1, -1, -1, 0], ['pow', 'f32', 2, 0, 1, -1, 0]] });
+      const r = run({ kind: 'map', program, iterShape: [xs.length], outShape: [xs.length], outDtype: 'float32', accesses: [0, 1].map((dep) => ({ kind: 'chunk', dtype: 'float32', dep, base: 0, strides: [1] })) }, [a, b]);
+      const got = new Float32Array(n.readChunk(r.chunk).data);
+      n.release(r.chunk); n.dropProgram(program);
+      if (!reference) reference = got;
+      else if (!Buffer.from(got.buffer).equals(Buffer.from(reference.buffer))) failures.push(`pow at ${level} differs from the scalar level`);
+      let off = 0;
+      got.forEach((g, i) => {
+        if (Object.is(g, want[i]) || (Number.isNaN(g) && Number.isNaN(want[i]))) return;
+        if (Number.isFinite(g) && Math.abs(g - want[i]) <= Math.abs(want[i]) * 2 ** -23) off++;
+        else failures.push(`pow(${xs[i]}, ${ys[i]}) at ${level} = ${g}, not ${want[i]}`);
+      });
+      if (off > xs.length / 1000) failures.push(`pow at ${level}: ${off} of ${xs.length} results a float32 ulp off`);
+    }
+    n.setSimdLevel(initial);
+    n.release(a); n.release(b);
+    expect(failures.slice(0, 20)).toEqual([]);
+  });
+
   it('a strided draw equals the same elements of a contiguous draw (chunking independence)', () => {
     const draw = (base: number, stride: number, len: number) => {
       const program = n.registerProgram({ nregs: 1, result: 0, resultType: 'f64', code: [['load', 'f64', 0, 0, -1, -1, 0]] });

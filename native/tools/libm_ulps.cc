@@ -1,11 +1,12 @@
 // Test-only checker (test/native-kernels.test.ts): the error in ulps of float64 results of exp, log,
-// log1p, sin, cos and tan against long double, x86's 80-bit format. glibc's expl, logl, log1pl,
-// sinl, cosl and tanl are within a few ulp of its 64-bit significand, i.e. within ~0.001 ulp of a
+// log1p, sin, cos, tan and pow against long double, x86's 80-bit format. glibc's expl, logl, log1pl,
+// sinl, cosl, tanl and powl are within a few ulp of its 64-bit significand, i.e. within ~0.001 ulp of a
 // double (checked against 300-bit mpmath), so an error measured here is the float64 result's own.
 //
 //   libm-ulps exp|log|log1p|sin|cos|tan PAIRS ERRORS
+//   libm-ulps pow TRIPLES ERRORS
 //
-// PAIRS holds float64 pairs (x, result); ERRORS receives one float64 per pair: |result - f(x)| /
+// PAIRS holds float64 pairs (x, result), TRIPLES (x, y, result); ERRORS receives one float64 per pair: |result - f(x)| /
 // ulp(f(x)), ulp being the spacing of doubles at f(x) (2^-1074 below 2^-1022). Where f(x) is NaN,
 // infinite, zero or rounds beyond double's range, the result must be exactly that value (NaN any
 // NaN; the sign of zero too): 0 if it is, Infinity if not.
@@ -18,7 +19,8 @@
 static_assert(std::numeric_limits<long double>::digits == 64, "needs x86's 80-bit long double");
 
 namespace {
-long double reference(const char* f, long double x) {
+long double reference(const char* f, long double x, long double y) {
+  if (!std::strcmp(f, "pow")) return powl(x, y);
   if (!std::strcmp(f, "exp")) return expl(x);
   if (!std::strcmp(f, "log")) return logl(x);
   if (!std::strcmp(f, "log1p")) return log1pl(x);
@@ -40,22 +42,25 @@ double ulps(long double want, double got) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  static const char* const kFunctions[] = {"exp", "log", "log1p", "sin", "cos", "tan"};
+  static const char* const kFunctions[] = {"exp", "log", "log1p", "sin", "cos", "tan", "pow"};
   bool known = false;
   for (const char* f : kFunctions) known = known || (argc == 4 && !std::strcmp(argv[1], f));
   if (!known) {
-    std::fprintf(stderr, "usage: libm-ulps exp|log|log1p|sin|cos|tan PAIRS ERRORS\n");
+    std::fprintf(stderr, "usage: libm-ulps exp|log|log1p|sin|cos|tan PAIRS ERRORS, or libm-ulps pow TRIPLES ERRORS\n");
     return 2;
   }
   std::FILE* in = std::fopen(argv[2], "rb");
   if (!in) return std::perror(argv[2]), 1;
-  std::vector<double> pairs;
-  double buf[2];
-  while (std::fread(buf, sizeof buf, 1, in) == 1) pairs.insert(pairs.end(), buf, buf + 2);
+  const size_t width = std::strcmp(argv[1], "pow") ? 2 : 3;  // (x, result) or (x, y, result)
+  std::vector<double> values;
+  double buf[3];
+  while (std::fread(buf, sizeof(double) * width, 1, in) == 1) values.insert(values.end(), buf, buf + width);
   std::fclose(in);
-  std::vector<double> errors(pairs.size() / 2);
-  for (size_t i = 0; i < errors.size(); ++i)
-    errors[i] = ulps(reference(argv[1], pairs[2 * i]), pairs[2 * i + 1]);
+  std::vector<double> errors(values.size() / width);
+  for (size_t i = 0; i < errors.size(); ++i) {
+    const double* v = &values[width * i];
+    errors[i] = ulps(reference(argv[1], v[0], width == 3 ? v[1] : 0), v[width - 1]);
+  }
   std::FILE* out = std::fopen(argv[3], "wb");
   if (!out) return std::perror(argv[3]), 1;
   const bool ok = std::fwrite(errors.data(), sizeof(double), errors.size(), out) == errors.size();

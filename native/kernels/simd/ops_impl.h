@@ -36,6 +36,7 @@ template <class T> constexpr bool is_float = std::is_floating_point<T>::value;
 
 #include "exp_log.h"
 #include "trig.h"
+#include "pow.h"
 #include "normal_transform.h"
 
 #include "elementwise.h"
