@@ -9,11 +9,12 @@
 // 2^-53 of itself). The parts are summed with their rounding errors kept (two_sum), k ln 2 in two
 // parts as in exp_log.h (the rest of ln 2 is below 2^-88). Then y times that as a double-double (two_prod, exact) goes to exp_parts
 // with its low part: exp's own error (0.75 ulp) plus the argument's (under 0.35 ulp at |y log x|
-// = 708) bound the result to about 1.1 ulp; measured at most 0.66 against long double
+// = 708) bound the result to about 1.1 ulp; measured at most 0.89 against long double
 // (test/native-kernels.test.ts).
 //
-// Products are split by Dekker's method rather than a fused multiply-add: with -ffp-contract=off
-// every level computes the same exact error terms, so the bits are the same everywhere.
+// A product's rounding error is computed exactly, by a fused multiply-subtract where the level has
+// one and by Dekker's split where it does not: the same exact value, so the bits are the same at
+// every level (-ffp-contract=off keeps the compiler from fusing anything else).
 //
 // The vector path takes x positive and normal, |y| below 1e300 (Dekker's split overflows near
 // 2^996) and |y log x| <= 708 (the result a normal number); every other lane (zero, negative, subnormal or special x, y infinite or NaN, overflow,
@@ -37,13 +38,22 @@ inline void two_sum(const vf64& a, const vf64& b, vf64& s, vf64& e) {
   e = (a - (s - bb)) + (b - bb);
 }
 
-// a * b = p + e exactly (Dekker; no overflow for |a|, |b| below 2^996).
+// a * b = p + e exactly: one fused multiply-subtract where the level has FMA (AVX2, AVX-512),
+// Dekker's split elsewhere (no overflow for |a|, |b| below 2^996). Both give the exact error, so
+// the levels agree; only where a product falls below ~2^-969 could Dekker's differ, and there it
+// is far below what moves a result (pow's then lies within 2^-900 of 1).
 inline void two_prod(const vf64& a, const vf64& b, vf64& p, vf64& e) {
   p = a * b;
+#if defined(__AVX512F__)
+  e = (vf64)_mm512_fmsub_pd((__m512d)a, (__m512d)b, (__m512d)p);
+#elif defined(__FMA__)
+  e = (vf64)_mm256_fmsub_pd((__m256d)a, (__m256d)b, (__m256d)p);
+#else
   const vf64 ca = a * kSplit27, cb = b * kSplit27;
   const vf64 ah = ca - (ca - a), al = a - ah;
   const vf64 bh = cb - (cb - b), bl = b - bh;
   e = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+#endif
 }
 
 // log x as hi + lo, accurate to about 2^-64 of it, for x positive and normal.
@@ -74,7 +84,7 @@ inline void log_dd(const vf64& x, vf64& hi, vf64& lo) {
   two_prod(c, vf64{} + kTwoThirdsHi, t, te);
   const vf64 tl = te + (c * kTwoThirdsLo + cl * kTwoThirdsHi);
   const vf64 zz = z;
-  const vf64 t5 = ((zz * zz) * sh) * horner(zz, kAtanhTail);
+  const vf64 t5 = ((zz * zz) * sh) * estrin11(zz, kAtanhTail);
   // k ln2_hi + 2 sh + t: the large parts, each addition's error kept.
   vf64 a, e1, b, e2;
   two_sum(k * kLn2Hi, 2.0 * sh, a, e1);
