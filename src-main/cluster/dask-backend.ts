@@ -13,9 +13,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { CommitSpec } from '../collections/array/kinds/index.js';
 import { checkBlockFunctions, lowerArrays, type ComputeResult, type OutputRequest, type OutputResult } from '../collections/array/compute.js';
 import { nest, readValues } from '../collections/array/values.js';
@@ -25,6 +23,7 @@ import { TesseraError } from '../engine/errors.js';
 import { executeTask } from '../engine/executor.js';
 import type { MemorySample, TaskRecord } from '../engine/events.js';
 import { native } from '../native/addon.js';
+import { packageRoot } from '../native/package-root.js';
 import type { Backend, DenseTables } from '../run/backend.js';
 import { computeTables, type TableComputeOptions, type TableComputeResult, type TableNode, type TableOutput } from '../collections/dataframe/index.js';
 import { lowerDense, tableFiles } from '../collections/dataframe/lower.js';
@@ -36,22 +35,6 @@ import { ClusterRunner, type ClusterRun } from './cluster-runner.js';
 
 /** What the cluster said about itself when the sidecar connected. */
 export interface ClusterInfo { address: string; workers: number; threads: number; dashboard: string }
-
-/**
- * The Tessera package's folder: the nearest above this module with Tessera's package.json (this
- * module is in dist/src-main/cluster/ when run by Node, in out/main/ when bundled for Electron).
- * Asked when a backend starts, not on import: a DOM test environment has no file URL here.
- */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'tessera') return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new TesseraError('INTERNAL', 'cannot find the Tessera package around its own code', 'reinstall Tessera');
-    dir = up;
-  }
-}
 
 /** The python3 that has `distributed`: $TESSERA_PYTHON, else Debian's. */
 function python(): string {

@@ -19,6 +19,15 @@ export type PoolHandler = (worker: number, event: PoolEvent) => void;
 
 let nextJob = 1;
 
+/** The worker's module and the user-module hooks: beside this file, unless a bundle says where it built them. */
+const workerFiles: { worker: URL; moduleHooks: URL | undefined } = { worker: new URL('./worker.js', import.meta.url), moduleHooks: undefined };
+
+/** Where a bundle (the CLI's) built the worker's module and the user-module hooks: every pool after this uses them. */
+export function setWorkerFiles(worker: URL, moduleHooks: URL): void {
+  workerFiles.worker = worker;
+  workerFiles.moduleHooks = moduleHooks;
+}
+
 export class WorkerPool {
   private readonly workers: Worker[] = [];
   private handler: PoolHandler | null = null;
@@ -43,9 +52,9 @@ export class WorkerPool {
 
   /**
    * `moduleHooks`: where the user-module hooks are (user-modules/ts-hooks.ts), when this code is
-   * bundled; the workers default to the file beside their own.
+   * bundled; the workers default to the file beside their own. Both default to setWorkerFiles'.
    */
-  static async start(size = WorkerPool.defaultSize(), workerUrl = new URL('./worker.js', import.meta.url), moduleHooks?: URL): Promise<WorkerPool> {
+  static async start(size = WorkerPool.defaultSize(), workerUrl = workerFiles.worker, moduleHooks = workerFiles.moduleHooks): Promise<WorkerPool> {
     if (!Number.isInteger(size) || size < 1) throw new TesseraError('BAD_OPTION', `--workers must be a positive integer, not ${size}`, 'use --workers 1 or more');
     const pool = new WorkerPool(size);
     await Promise.all(

@@ -99,6 +99,8 @@ export interface TaskKind<S extends TaskSpec = TaskSpec> {
 
 const byName = new Map<string, TaskKind>();
 const byCode = new Map<number, TaskKind>();
+/** Where a bundle built the JS kinds' modules, by kind name (setWorkerModule), for kinds not registered yet too. */
+const bundledModules = new Map<string, string>();
 
 /** Registers a kind; registering the same module again (a second import) is a no-op. */
 export function registerTaskKind<S extends TaskSpec>(kind: TaskKind<S>): void {
@@ -108,13 +110,20 @@ export function registerTaskKind<S extends TaskSpec>(kind: TaskKind<S>): void {
     throw new TesseraError('INTERNAL', `task kind '${kind.name}' has code ${kind.code}`, `native kinds take codes 1 to ${FIRST_JS_CODE - 1}, kinds that run JS ${FIRST_JS_CODE} and up`);
   }
   if (known) throw new TesseraError('INTERNAL', `task kind '${kind.name}' (code ${kind.code}) clashes with '${known.name}' (code ${known.code})`, 'each kind needs its own name and code');
+  const bundled = bundledModules.get(kind.name);
+  if (bundled) kind.workerModule = bundled;
   byName.set(kind.name, kind as unknown as TaskKind);
   byCode.set(kind.code, kind as unknown as TaskKind);
 }
 
-/** Where a worker finds a registered JS kind, when this code is bundled (see TaskKind.workerModule). */
+/**
+ * Where a worker finds a JS kind when this code is bundled (see TaskKind.workerModule): the kind
+ * may register later (a collection the CLI imports only when a job needs it).
+ */
 export function setWorkerModule(name: string, url: string): void {
-  taskKind(name).workerModule = url;
+  bundledModules.set(name, url);
+  const known = byName.get(name);
+  if (known) known.workerModule = url;
 }
 
 export function taskKind(name: string): TaskKind {

@@ -3,9 +3,9 @@
  * Everything the engine asks of C++ goes through the functions declared here.
  */
 import { createRequire } from 'node:module';
+import { packageRoot } from './package-root.js';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
 export type DTypeName =
   | 'float64' | 'float32' | 'int64' | 'int32' | 'int16' | 'int8'
@@ -237,14 +237,10 @@ export function isNativeError(e: unknown): e is NativeError {
   return e instanceof Error && typeof (e as NativeError).code === 'string' && 'hint' in e;
 }
 
-/** Where the built addon lives: build/Release under the package root (found from this file). */
+/** Where the built addon lives: build/Release under the package root. */
 export function addonPath(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, 'build', 'Release', 'tessera.node');
-    if (existsSync(candidate)) return candidate;
-    dir = dirname(dir);
-  }
+  const candidate = join(packageRoot(), 'build', 'Release', 'tessera.node');
+  if (existsSync(candidate)) return candidate;
   throw new Error('the native addon is not built: run `npm run build:native` (or `npm ci`, which builds it)');
 }
 

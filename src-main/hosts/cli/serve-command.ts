@@ -1,22 +1,15 @@
 /** `tessera serve`: the window in a browser, from the loopback web host (hosts/web). */
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Engine } from '../../engine/engine.js';
 import { TesseraError } from '../../engine/errors.js';
+import { packageRoot } from '../../native/package-root.js';
 import { FileAccess } from '../../service/file-access.js';
 import { JobService } from '../../service/job-service.js';
 import { startWebHost } from '../web/server.js';
 import { dataDir, type Io, parseWorkers } from './common.js';
 import { untilStopSignal } from './interrupts.js';
-
-/** The folder of this package (where out/renderer lives), found from this file. */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return dir;
-}
 
 export async function cmdServe(args: string[], io: Io): Promise<number> {
   const { values } = parseArgs({ args, options: { port: { type: 'string' }, workers: { type: 'string' }, data: { type: 'string' }, allow: { type: 'string', multiple: true } } });

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import workerPath from '../../engine/worker?modulePath';
 import moduleHooksPath from '../../engine/user-modules/ts-hooks?modulePath';
 import bagKindsPath from '../../collections/bag/kinds/bag-program?modulePath';
+import bagTableKindPath from '../../run/bag-tables/bag-table-kind?modulePath';
 import { setWorkerModule } from '../../engine/task-kinds.js';
 import '../../collections/bag/index.js';
 import { Engine } from '../../engine/engine.js';
@@ -48,8 +49,9 @@ if (!app.requestSingleInstanceLock()) {
     applySessionSecurity(session.defaultSession);
     const workerUrl = pathToFileURL(workerPath);
     const moduleHooksUrl = pathToFileURL(moduleHooksPath);
-    // The bag kinds' module, built apart as the worker is: workers import it for bag jobs.
+    // The bag kinds' modules, built apart as the worker is: workers import them for bag jobs.
     for (const kind of ['bag_partition', 'bag_combine']) setWorkerModule(kind, pathToFileURL(bagKindsPath).href);
+    setWorkerModule('bag_table', pathToFileURL(bagTableKindPath).href);
     const engine = await Engine.start({ workerUrl, moduleHooksUrl });
     // Jobs from the window read files the user dropped or opened, and the app's data folder.
     const dataDir = join(app.getPath('userData'), 'data');
