@@ -134,28 +134,20 @@ template <class T> T math1(T x, double (*f)(double), float (*g)(float)) {
 TS_UNARY(k_neg, wrap_neg(x))
 TS_UNARY(k_abs, wrap_abs(x))
 TS_UNARY(k_sqrt, math1<T>(x, std::sqrt, std::sqrt))
-TS_UNARY(k_exp_libm, math1<T>(x, std::exp, std::exp))
-TS_UNARY(k_log_libm, math1<T>(x, std::log, std::log))
-// Through exp_log.h and trig.h: float64 as it is; float32 widened to float64 and rounded back
-// where that beats libm's single-precision function at every level (sin, cos, tan, log1p: 1.2-2x
-// at AVX2, 2-3.5x at AVX-512), libm's expf and logf where it does not (glibc's are table-driven
-// and as fast as a 4-lane float64 vector). One choice for every level: the bits must not depend on it.
-#define TS_VECTOR_F64(NAME, VECTOR, LIBM)                                          \
-  template <class T> void NAME(void* o, const void* a, int64_t n) {                \
-    if constexpr (std::is_same<T, double>::value) k_vector_unary<VECTOR>(o, a, n); \
-    else LIBM<T>(o, a, n);                                                         \
-  }
-#define TS_VECTOR_BOTH(NAME, VECTOR)                                               \
+// Through exp_log.h and trig.h: float64 as it is, float32 widened to float64 and rounded back
+// once (libm's single-precision functions are scalar calls: 1.0-3.6x slower here, level with
+// the vector code at AVX2 only for expf and logf).
+#define TS_VECTOR_UNARY(NAME, VECTOR)                                               \
   template <class T> void NAME(void* o, const void* a, int64_t n) {                \
     if constexpr (std::is_same<T, double>::value) k_vector_unary<VECTOR>(o, a, n); \
     else k_vector_unary_f32<VECTOR>(o, a, n);                                      \
   }
-TS_VECTOR_F64(k_exp, exp_v, k_exp_libm)
-TS_VECTOR_F64(k_log, log_v, k_log_libm)
-TS_VECTOR_BOTH(k_log1p, log1p_v)
-TS_VECTOR_BOTH(k_sin, sin_v)
-TS_VECTOR_BOTH(k_cos, cos_v)
-TS_VECTOR_BOTH(k_tan, tan_v)
+TS_VECTOR_UNARY(k_exp, exp_v)
+TS_VECTOR_UNARY(k_log, log_v)
+TS_VECTOR_UNARY(k_log1p, log1p_v)
+TS_VECTOR_UNARY(k_sin, sin_v)
+TS_VECTOR_UNARY(k_cos, cos_v)
+TS_VECTOR_UNARY(k_tan, tan_v)
 TS_UNARY(k_floor, floor_of(x))
 TS_UNARY(k_ceil, ceil_of(x))
 TS_UNARY(k_round, round_even(x))
