@@ -6,7 +6,7 @@
  * shared code goes to chunks, loaded when a command needs it (the CLI's lazy imports stay lazy).
  * Packages from node_modules and Node's own modules stay imports.
  *
- *   node scripts/build-cli.mjs      (npm run build:cli; part of npm run build and npm test)
+ *   node scripts/build-cli.mjs      (npm run build:cli; npm run build:ts runs it after tsc)
  */
 import { resolve } from 'node:path';
 import { build } from 'vite';

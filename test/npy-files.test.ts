@@ -1,152 +1,91 @@
 /**
- * .npy reading: format versions 1.0, 2.0 and 3.0, C and Fortran order, every numeric dtype and
- * bool, both byte orders; raw binary files; and the errors a broken file gets.
+ * A folder or glob of .npy files as one array (issue #19): stacked along a new axis or
+ * concatenated along an existing one, in name order, a chunk per file unless "chunks" says
+ * otherwise; numpy's np.stack / np.concatenate over the same files is the oracle. Files that do
+ * not fit together are refused naming the odd file.
  */
-import { writeFileSync, readFileSync, truncateSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine } from '../dist/src-main/engine/engine.js';
-import { inspectFile } from '../dist/src-main/collections/array/files.js';
-import { TesseraError } from '../dist/src-main/engine/errors.js';
-import { numpy } from './helpers/numpy.js';
-import { runSpec, tempDir, values } from './helpers/engine.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tessera } from './helpers/cli.js';
 import { expectClose } from './helpers/compare.js';
+import { numpy, PY_TOJSON } from './helpers/numpy.js';
 
-let engine: Engine;
-beforeAll(async () => { engine = await Engine.start({ workers: 2 }); });
-afterAll(async () => { await engine.close(); });
+const dir = mkdtempSync(join(tmpdir(), 'tessera-npy-files-'));
+const frames = join(dir, 'frames');
 
-const DTYPES = ['<f8', '>f8', '<f4', '>f4', '<i8', '>i8', '<i4', '>i4', '<i2', '>i2', '|i1', '<u8', '>u8', '<u4', '>u4', '<u2', '>u2', '|u1', '|b1'];
+beforeAll(() => {
+  mkdirSync(frames);
+  // 12 frames of (30, 20) float32, named so that name order is the frames' order; one .txt beside them.
+  numpy(`rng = np.random.default_rng(7)
+for i in range(12): np.save(${JSON.stringify(frames)} + f'/f{i:02d}.npy', rng.standard_normal((30, 20)).astype(np.float32) * (i + 1))
+print(0)`);
+  writeFileSync(join(frames, 'notes.txt'), 'not an array');
+});
 
-describe('.npy files', () => {
-  it('reads every dtype in both byte orders, C and Fortran order, versions 1.0, 2.0 and 3.0', async () => {
-    const dir = tempDir();
-    const expected = numpy<Record<string, { sum: unknown; row: unknown; dtype: string }>>(`
-from numpy.lib import format as fmt
-out = {}
-for i, code in enumerate(${JSON.stringify(DTYPES)}):
-    base = (np.arange(6 * 7).reshape(6, 7) * (3 if code[1] != 'b' else 1) - (20 if code[1] == 'i' or code[1] == 'f' else 0))
-    a = (base % 2 == 0) if code[1] == 'b' else base.astype(code)
-    for order in ('C', 'F'):
-        for version in ((1, 0), (2, 0), (3, 0)):
-            name = f"d{i}_{order}_{version[0]}"
-            arr = np.asfortranarray(a) if order == 'F' else np.ascontiguousarray(a)
-            with open(${JSON.stringify(dir)} + '/' + name + '.npy', 'wb') as f:
-                fmt.write_array(f, arr, version=version)
-            s = a.sum()
-            out[name] = {"sum": int(s) if a.dtype.kind in 'iub' else float(s), "row": a[2, ::-2].tolist(), "dtype": a.dtype.newbyteorder('=').name if a.dtype.kind != 'b' else 'bool'}
-print(json.dumps(out))
-`);
-    const names = Object.keys(expected);
-    const datasets = Object.fromEntries(names.map((k) => [k, { npy: `${k}.npy`, chunks: [4, 3] }]));
-    const outputs: Record<string, string> = {};
-    for (const k of names) { outputs[`${k}_sum`] = `${k}.sum()`; outputs[`${k}_row`] = `${k}[2, ::-2]`; }
-    const r = await runSpec(engine, { datasets, outputs }, dir);
-    const v = values(r);
-    for (const k of names) {
-      expectClose(v[`${k}_sum`], expected[k].sum, 1e-12, `${k} sum`);
-      expect(v[`${k}_row`], `${k} row`).toEqual(expected[k].row);
-      expect(r.outputs.find((o) => o.name === `${k}_row`)!.dtype, `${k} dtype`).toBe(expected[k].dtype);
+function run(datasets: object, outputs: Record<string, string>): { outputs?: Record<string, { value?: unknown; values?: unknown; shape?: number[]; dtype?: string }>; stats?: { tasks: number }; error?: { code: string; message: string; hint: string } } {
+  const path = join(dir, `job-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(path, JSON.stringify({ tessera: 1, datasets, outputs }));
+  return JSON.parse(tessera(['run', path, '--json']).stdout);
+}
+
+const ORACLE = `${PY_TOJSON}
+import glob
+xs = [np.load(f) for f in sorted(glob.glob(${JSON.stringify(join(frames, '*.npy'))}))]
+s = np.stack(xs)
+c = np.concatenate(xs, axis=1)
+print(json.dumps({'total': float(s.astype(np.float64).sum()), 'frame_std': tojson(s.std(axis=(1, 2))), 'pixel_max': tojson(s.max(axis=0)[0]),
+  'c_shape': list(c.shape), 'c_rows': tojson(c.astype(np.float64).sum(axis=1)), 's3': tojson(np.stack(xs, axis=-1)[2, 3])}))`;
+
+describe('a folder or glob of .npy files as one array', () => {
+  it('stacks and concatenates the files in name order as numpy does, a chunk per file unless chunks say otherwise', () => {
+    const want = numpy<{ total: number; frame_std: number[]; pixel_max: number[]; c_shape: number[]; c_rows: number[]; s3: number[] }>(ORACLE);
+    const got = run(
+      { s: { npy: join(frames, '*.npy'), stack: 0 }, c: { npy: frames, concatenate: 1 }, last: { npy: 'frames', stack: -1, chunks: [10, 20, 6] } },
+      { total: "s.astype('float64').sum()", frame_std: 's.std(axis=(1, 2))', pixel_max: 's.max(axis=0)[0]', c_shape: 'c.shape[1]', c_rows: "c.astype('float64').sum(axis=1)", s3: 'last[2, 3]' },
+    );
+    expect(got.error).toBeUndefined();
+    const o = got.outputs!;
+    expectClose(o.total.value as number, want.total, 1e-12);
+    expectClose(o.frame_std.values, want.frame_std, 1e-6);
+    expect(o.pixel_max.values).toEqual(want.pixel_max);
+    expect(o.c_shape.value).toBe(want.c_shape[1]);
+    expectClose(o.c_rows.values, want.c_rows, 1e-12);
+    expect(o.s3.values).toEqual(want.s3);
+    expect(o.frame_std.dtype).toBe('float32');
+  });
+
+  it('makes one chunk per file by default', () => {
+    const r = run({ s: { npy: join(frames, 'f0*.npy'), stack: 0 } }, { n: 's.sum()' });
+    // f00..f09: ten files, ten reading tasks, then the sum's combine.
+    expect(r.stats!.tasks).toBeGreaterThanOrEqual(10);
+    expect(r.stats!.tasks).toBeLessThan(20);
+    const one = run({ s: { npy: join(frames, 'f0*.npy'), stack: 0, chunks: [-1, -1, -1] } }, { n: 's.sum()' });
+    expectClose(one.outputs!.n.value as number, r.outputs!.n.value as number, 1e-6);
+    expect(one.stats!.tasks).toBeLessThan(r.stats!.tasks);
+  });
+
+  it('refuses files that do not fit together, naming the odd one, and a spec that does not say how to join', () => {
+    const odd = join(dir, 'odd');
+    mkdirSync(odd);
+    numpy(`np.save(${JSON.stringify(join(odd, 'a.npy'))}, np.zeros((4, 5))); np.save(${JSON.stringify(join(odd, 'b.npy'))}, np.zeros((4, 6))); np.save(${JSON.stringify(join(odd, 'c.npy'))}, np.zeros((4, 5), dtype=np.int32)); print(0)`);
+    const mismatch = run({ s: { npy: join(odd, '*.npy'), stack: 0 } }, { n: 's.sum()' });
+    expect(mismatch.error?.code).toMatch(/SHAPE_MISMATCH|BAD_DATASET/);
+    expect(mismatch.error?.message).toMatch(/[bc]\.npy/);
+    const concat = run({ s: { npy: join(odd, '*.npy'), concatenate: 1 } }, { n: 's.sum()' });
+    expect(concat.error).toMatchObject({ code: 'BAD_DATASET' });
+    expect(concat.error?.message).toContain('c.npy holds int32');
+    expect(run({ s: { npy: frames, stack: 0, concatenate: 0 } }, { n: 's.sum()' }).error).toMatchObject({ code: 'BAD_SPEC' });
+    expect(run({ s: { npy: frames, stack: 'first' } }, { n: 's.sum()' }).error).toMatchObject({ code: 'BAD_SPEC' });
+    expect(run({ s: { npy: join(dir, 'nowhere', '*.npy'), stack: 0 } }, { n: 's.sum()' }).error).toMatchObject({ code: 'FILE_NOT_FOUND' });
+    expect(run({ s: { npy: join(frames, '*.npz'), stack: 0 } }, { n: 's.sum()' }).error).toMatchObject({ code: 'FILE_NOT_FOUND' });
+    expect(run({ s: { npy: frames, stack: 4 } }, { n: 's.sum()' }).error?.message).toMatch(/axis 4/);
+    // A folder or a pattern without "stack" or "concatenate": the error says to add one.
+    for (const npy of [frames, join(frames, '*.npy')]) {
+      const e = run({ s: { npy } }, { n: 's.sum()' }).error;
+      expect(e).toMatchObject({ code: 'BAD_SPEC' });
+      expect(e?.hint).toContain('"stack": 0');
     }
-  });
-
-  it('inspect reports kind, dtype, shape, bytes and suggested chunks aligned to the file order', async () => {
-    const dir = tempDir();
-    numpy(`np.save(${JSON.stringify(join(dir, 'c.npy'))}, np.zeros((4000, 3000)))
-np.save(${JSON.stringify(join(dir, 'f.npy'))}, np.asfortranarray(np.zeros((4000, 3000), dtype=np.float32)))
-print(1)`);
-    const c = await inspectFile(join(dir, 'c.npy'));
-    expect(c).toMatchObject({ kind: 'array', format: 'npy', dtype: 'float64', shape: [4000, 3000], order: 'C', dataBytes: 96_000_000 });
-    expect(c.bytes).toBe(96_000_128);
-    expect(c.suggestedChunks[1]).toEqual([3000]);      // whole rows: contiguous on disk
-    expect(c.suggestedChunks[0].length).toBeGreaterThan(1);
-    const f = await inspectFile(join(dir, 'f.npy'));
-    expect(f.order).toBe('F');
-    expect(f.suggestedChunks[0]).toEqual([4000]);      // whole columns for Fortran order
-  });
-
-  async function expectError(spec: Parameters<typeof runSpec>[1], dir: string, code: string, ...parts: RegExp[]): Promise<TesseraError> {
-    const err = await runSpec(engine, spec, dir).then(() => null, (e) => e);
-    expect(err).toBeInstanceOf(TesseraError);
-    expect(err.code).toBe(code);
-    for (const p of parts) expect(err.message).toMatch(p);
-    expect(err.hint.length).toBeGreaterThan(0);
-    return err;
-  }
-
-  it('a truncated .npy names the bytes expected and found', async () => {
-    const dir = tempDir();
-    numpy(`np.save(${JSON.stringify(join(dir, 't.npy'))}, np.arange(1000.0))\nprint(1)`);
-    truncateSync(join(dir, 't.npy'), 5000);
-    await expectError({ datasets: { t: { npy: 't.npy' } }, outputs: { s: 't.sum()' } }, dir, 'NPY_TRUNCATED', /8128/, /5000/);
-    truncateSync(join(dir, 't.npy'), 50);
-    await expectError({ datasets: { t: { npy: 't.npy' } }, outputs: { s: 't.sum()' } }, dir, 'NPY_TRUNCATED');
-  });
-
-  it('bad magic, unsupported dtypes, empty and missing files get typed errors', async () => {
-    const dir = tempDir();
-    writeFileSync(join(dir, 'bad.npy'), 'this is not numpy');
-    writeFileSync(join(dir, 'empty.npy'), '');
-    numpy(`np.save(${JSON.stringify(join(dir, 'c.npy'))}, np.arange(4) + 1j)
-np.save(${JSON.stringify(join(dir, 's.npy'))}, np.array(['a', 'b']))
-np.save(${JSON.stringify(join(dir, 'h.npy'))}, np.arange(4, dtype=np.float16))
-print(1)`);
-    await expectError({ datasets: { x: { npy: 'bad.npy' } }, outputs: { s: 'x.sum()' } }, dir, 'NPY_BAD_MAGIC');
-    await expectError({ datasets: { x: { npy: 'c.npy' } }, outputs: { s: 'x.sum()' } }, dir, 'UNSUPPORTED_DTYPE', /c16/);
-    await expectError({ datasets: { x: { npy: 's.npy' } }, outputs: { s: 'x.sum()' } }, dir, 'UNSUPPORTED_DTYPE');
-    await expectError({ datasets: { x: { npy: 'h.npy' } }, outputs: { s: 'x.sum()' } }, dir, 'UNSUPPORTED_DTYPE', /f2/);
-    await expectError({ datasets: { x: { npy: 'empty.npy' } }, outputs: { s: 'x.sum()' } }, dir, 'NPY_TRUNCATED');
-    await expectError({ datasets: { x: { npy: 'nope.npy' } }, outputs: { s: 'x.sum()' } }, dir, 'FILE_NOT_FOUND', /nope\.npy/);
-  });
-
-  it('raw binary with a given dtype, shape, order and byte order', async () => {
-    const dir = tempDir();
-    const want = numpy<{ s: number; col: number[]; t: number[] }>(`a = np.arange(40 * 25, dtype=np.float64).reshape(40, 25) / 7
-a.tofile(${JSON.stringify(join(dir, 'r.f64'))})
-a.astype('>i4').tofile(${JSON.stringify(join(dir, 'r.i4be'))})
-np.asfortranarray(a).T.copy().tofile(${JSON.stringify(join(dir, 'f.f64'))})
-print(json.dumps({"s": float(a[:, 5].std(ddof=1)), "col": a[::7, 3].tolist(), "t": a.astype('>i4')[3, :6].astype(int).tolist()}))`);
-    const r = await runSpec(engine, {
-      datasets: {
-        r: { raw: 'r.f64', dtype: 'float64', shape: [40, 25], chunks: 'auto' },
-        b: { raw: 'r.i4be', dtype: 'int32', shape: [40, 25], byteorder: 'big', chunks: [7, 25] },
-        f: { raw: 'f.f64', dtype: 'float64', shape: [40, 25], order: 'F', chunks: [40, 6] },
-      },
-      outputs: { s: 'r[:, 5].std(ddof=1)', col: 'f[::7, 3]', t: 'b[3, :6]' },
-    }, dir);
-    const v = values(r);
-    expectClose(v.s, want.s, 1e-12);
-    expectClose(v.col, want.col, 1e-12);
-    expect(v.t).toEqual(want.t);
-    await expectError({ datasets: { r: { raw: 'r.f64', dtype: 'float64', shape: [41, 25] } }, outputs: { s: 'r.sum()' } }, dir, 'FILE_TRUNCATED', /8200/, /8000/);
-    await expectError({ datasets: { r: { raw: 'r.f64', dtype: 'complex128', shape: [40, 25] } }, outputs: { s: 'r.sum()' } }, dir, 'BAD_DTYPE');
-  });
-
-  it('raw binary whose data starts at an odd byte offset (values read unaligned, as np.frombuffer does)', async () => {
-    const dir = tempDir();
-    const want = numpy<{ s: number; m: number; a: number; p: number[] }>(`x = np.arange(1000, dtype=np.int64) * 3 - 700
-y = np.linspace(-2, 5, 999)
-open(${JSON.stringify(join(dir, 'odd.bin'))}, 'wb').write(b'\\x07' + x.tobytes() + b'\\x00\\x00' + y.tobytes())
-print(json.dumps({"s": int(x.sum()), "m": int(x.argmax()), "a": float(np.abs(y).mean()), "p": (x[::100] * 2).tolist()}))`);
-    const r = await runSpec(engine, {
-      datasets: {
-        x: { raw: 'odd.bin', dtype: 'int64', shape: [1000], offset: 1, chunks: [300] },
-        y: { raw: 'odd.bin', dtype: 'float64', shape: [999], offset: 8003, chunks: [250] },
-      },
-      outputs: { s: 'x.sum()', m: 'x.argmax()', a: 'abs(y).mean()', p: 'x[::100] * 2' },
-    }, dir);
-    const v = values(r);
-    expect(v.s).toBe(want.s);
-    expect(v.m).toBe(want.m);
-    expectClose(v.a, want.a, 1e-12);
-    expect(v.p).toEqual(want.p);
-  });
-
-  it('input files are never modified', async () => {
-    const dir = tempDir();
-    numpy(`np.save(${JSON.stringify(join(dir, 'a.npy'))}, np.arange(50000.0))\nprint(1)`);
-    const before = readFileSync(join(dir, 'a.npy'));
-    await runSpec(engine, { datasets: { a: { npy: 'a.npy', chunks: [7000] } }, outputs: { b: 'a * 2 + 1', s: 'a.sum()' } }, dir);
-    expect(readFileSync(join(dir, 'a.npy')).equals(before)).toBe(true);
   });
 });

@@ -36,6 +36,7 @@ import { type DelayedEntry, type DelayedRequest, type FunctionsModule, parseDela
 import { moduleVersion } from '../engine/user-modules/module-version.js';
 import { type BagPlan, type BagSource, evaluateBagOutput, planRange, planSequence, planText, type TextSource } from '../collections/bag/index.js';
 import { parseBytes } from '../engine/units.js';
+import { isNpyJoin, namesSeveral, npyJoin } from './npy-files.js';
 
 export interface JobSpec {
   tessera: 1;
@@ -173,9 +174,12 @@ export function specFiles(spec: { datasets?: Record<string, unknown> }): string[
 }
 
 async function buildDatasetNode(ctx: ExprContext, name: string, d: Record<string, unknown>, baseDir: string, readable?: ReadableCheck): Promise<Node> {
-  const where = async (p: unknown) => {
+  const pathOf = (p: unknown) => {
     if (typeof p !== 'string' || !p) throw specError(`dataset '${name}': the path must be a string`);
-    const path = isAbsolute(p) ? p : resolve(baseDir, p);
+    return isAbsolute(p) ? p : resolve(baseDir, p);
+  };
+  const where = async (p: unknown) => {
+    const path = pathOf(p);
     await readable?.(path);
     return path;
   };
@@ -187,6 +191,11 @@ async function buildDatasetNode(ctx: ExprContext, name: string, d: Record<string
       dist: d.random as 'uniform', shape: d.shape, seed: d.seed, chunks,
       low: d.low as number | undefined, high: d.high as number | undefined, loc: d.loc as number | undefined, scale: d.scale as number | undefined,
     });
+  }
+  // A folder or glob of files joined: each file is checked readable, not the pattern.
+  if (isNpyJoin(d)) return npyJoin(ctx, pathOf(d.npy), d, readable);
+  if ('npy' in d && namesSeveral(pathOf(d.npy))) {
+    throw specError(`dataset '${name}': ${d.npy} names several .npy files`, 'say how to join them into one array: "stack": 0 (along a new first axis) or "concatenate": 0 (along the first axis)');
   }
   if ('npy' in d) return npyArray(ctx, await readNpyInfo(await where(d.npy)), chunks);
   if ('raw' in d) {
@@ -318,7 +327,7 @@ function planDelayedArgs(entries: Map<string, DelayedEntry>, wanted: readonly st
 export async function buildJob(spec: JobSpec, baseDir: string, opts: BuildOptions = {}): Promise<BuiltJob> {
   const built = await buildOnce(spec, baseDir, opts);
   if (!opts.autoChunks) return built;
-  const auto = Object.entries(spec.datasets ?? {}).filter(([name, d]) => built.datasets.has(name) && (d.chunks === undefined || d.chunks === 'auto'));
+  const auto = Object.entries(spec.datasets ?? {}).filter(([name, d]) => built.datasets.has(name) && ((d.chunks === undefined && !isNpyJoin(d)) || d.chunks === 'auto')); // joined files: a chunk each unless asked
   if (!auto.length) return built;
   const datasets = { ...spec.datasets };
   const autoChunks: BuiltJob['autoChunks'] = [];

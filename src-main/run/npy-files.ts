@@ -1,0 +1,64 @@
+/**
+ * A folder or glob of .npy files as one array (dask's `da.stack` / `da.concatenate` over
+ * `da.from_array` of each file): `{"npy": "frames/*.npy", "stack": 0}` stacks them along a new
+ * axis, `"concatenate": 0` joins them along an existing one. The files are read in name order
+ * (as `sorted(glob(...))` gives them), must share one dtype (and one shape, or all but the
+ * concatenation axis), and each is one chunk unless the dataset's `chunks` say otherwise (then the
+ * joined array is rechunked to them).
+ */
+import { statSync } from 'node:fs';
+import { concatenate, rechunk, stack } from '../collections/array/build.js';
+import { normalizeChunks, type ChunksSpec } from '../collections/array/chunks.js';
+import { npyArray } from '../collections/array/creation.js';
+import { itemsize } from '../collections/array/dtype.js';
+import type { ExprContext, Node } from '../collections/array/expr.js';
+import { readNpyInfo } from '../collections/array/files.js';
+import { TesseraError } from '../engine/errors.js';
+import { inputFiles } from '../engine/input-paths.js';
+
+const NPY_FILES = { folderFiles: /\.npy$/i, what: '.npy files', folderHint: 'a folder is read as its .npy files' };
+
+/** Whether a path names several files (a folder, or a pattern with * or ?): a dataset must then say how to join them. */
+export function namesSeveral(path: string): boolean {
+  return /[*?]/.test(path) || statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
+}
+
+/** Whether a dataset joins several .npy files (it names how: "stack" or "concatenate"). */
+export function isNpyJoin(d: Record<string, unknown>): boolean {
+  return 'npy' in d && ('stack' in d || 'concatenate' in d);
+}
+
+/**
+ * The joined array of the files `path` names (a folder, a glob or one file), each checked readable.
+ * `d` is the dataset: its "stack" or "concatenate" axis and its "chunks".
+ */
+export async function npyJoin(ctx: ExprContext, path: string, d: Record<string, unknown>, readable?: (path: string) => Promise<void>): Promise<Node> {
+  if ('stack' in d && 'concatenate' in d) throw new TesseraError('BAD_SPEC', 'a dataset may "stack" its .npy files or "concatenate" them, not both', 'keep one of the two keys');
+  const how = 'stack' in d ? 'stack' : 'concatenate';
+  const axis = d[how];
+  if (typeof axis !== 'number' || !Number.isInteger(axis)) throw new TesseraError('BAD_SPEC', `"${how}" must be an axis (an integer), not ${JSON.stringify(axis)}`, `for example "${how}": 0`);
+  const files = await inputFiles(path, NPY_FILES);
+  for (const f of files) await readable?.(f);
+  const infos = await Promise.all(files.map((f) => readNpyInfo(f)));
+  const first = infos[0];
+  for (const info of infos) {
+    if (info.dtype !== first.dtype) {
+      throw new TesseraError('BAD_DATASET', `${info.path} holds ${info.dtype}, but ${first.path} holds ${first.dtype}`, 'the files of one array must share their dtype: convert the odd ones, or name them apart');
+    }
+    const differs = info.shape.length !== first.shape.length || info.shape.some((n, k) => n !== first.shape[k] && !(how === 'concatenate' && k === normalizedAxis(axis, first.shape.length)));
+    if (differs) {
+      throw new TesseraError('SHAPE_MISMATCH', `${info.path} has shape (${info.shape.join(', ')}), but ${first.path} has (${first.shape.join(', ')})`,
+        how === 'stack' ? 'stacked files must all have one shape' : `concatenated files may differ only along axis ${axis}`);
+    }
+  }
+  // Each file one chunk: the whole file.
+  const parts = infos.map((info) => npyArray(ctx, info, info.shape.map(() => -1)));
+  const joined = how === 'stack' ? stack(ctx, parts, axis) : concatenate(ctx, parts, axis);
+  const chunks = d.chunks as ChunksSpec | undefined;
+  return chunks === undefined ? joined : rechunk(ctx, joined, normalizeChunks(chunks, joined.shape, itemsize(joined.dtype)));
+}
+
+/** The axis as an index (concatenate's, for the shape check; concatenate() itself refuses one out of range). */
+function normalizedAxis(axis: number, nd: number): number {
+  return axis < 0 ? axis + nd : axis;
+}
