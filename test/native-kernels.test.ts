@@ -74,14 +74,14 @@ function sameAtEveryLevel(label: string, f: () => Uint8Array): void {
 }
 
 const UNARY: Record<CTypeName, string[]> = {
-  f64: ['neg', 'abs', 'sqrt', 'exp', 'log', 'log1p', 'sin', 'cos', 'tan', 'floor', 'ceil', 'round', 'sign', 'not', 'isnan'],
-  f32: ['neg', 'abs', 'sqrt', 'exp', 'log', 'log1p', 'sin', 'cos', 'tan', 'floor', 'ceil', 'round', 'sign', 'not', 'isnan'],
+  f64: ['neg', 'abs', 'sqrt', 'exp', 'log', 'log1p', 'sin', 'cos', 'tan', 'log2', 'log10', 'exp2', 'floor', 'ceil', 'round', 'sign', 'not', 'isnan'],
+  f32: ['neg', 'abs', 'sqrt', 'exp', 'log', 'log1p', 'sin', 'cos', 'tan', 'log2', 'log10', 'exp2', 'floor', 'ceil', 'round', 'sign', 'not', 'isnan'],
   i64: ['neg', 'abs', 'floor', 'ceil', 'round', 'sign', 'not', 'invert'],
   u64: ['neg', 'abs', 'sign', 'not', 'invert'],
 };
 const BINARY: Record<CTypeName, string[]> = {
-  f64: ['add', 'sub', 'mul', 'div', 'floordiv', 'mod', 'pow', 'minimum', 'maximum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge'],
-  f32: ['add', 'sub', 'mul', 'div', 'floordiv', 'mod', 'pow', 'minimum', 'maximum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge'],
+  f64: ['add', 'sub', 'mul', 'div', 'floordiv', 'mod', 'pow', 'atan2', 'hypot', 'minimum', 'maximum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge'],
+  f32: ['add', 'sub', 'mul', 'div', 'floordiv', 'mod', 'pow', 'atan2', 'hypot', 'minimum', 'maximum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge'],
   i64: ['add', 'sub', 'mul', 'floordiv', 'mod', 'pow', 'minimum', 'maximum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or', 'xor'],
   u64: ['add', 'sub', 'mul', 'floordiv', 'mod', 'pow', 'minimum', 'maximum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or', 'xor'],
 };

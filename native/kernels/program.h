@@ -14,8 +14,10 @@ enum class Op : uint8_t {
   Load, Const,
   // unary
   Neg, Abs, Sqrt, Exp, Log, Log1p, Sin, Cos, Tan, Floor, Ceil, Round, Not, Invert, IsNan, Sign, Cast,
+  Log2, Log10, Exp2,
   // binary
   Add, Sub, Mul, Div, FloorDiv, Mod, Pow, Minimum, Maximum, Eq, Ne, Lt, Le, Gt, Ge, And, Or, Xor,
+  Atan2, Hypot,
   // ternary
   Where,
   Count_

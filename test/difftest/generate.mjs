@@ -144,7 +144,7 @@ function genDataset(r, baseShape, big) {
 }
 
 // ---------------------------------------------------------------- expressions
-const MATH = ['sqrt', 'exp', 'log', 'log1p', 'sin', 'cos', 'tan'];
+const MATH = ['sqrt', 'exp', 'log', 'log1p', 'sin', 'cos', 'tan', 'log2', 'log10', 'exp2'];
 const ROUNDING = ['floor', 'ceil', 'rint', 'abs', 'sign', 'isnan', 'logical_not'];
 const ARITH = ['+', '-', '*', '/', '//', '%', '**'];
 const CMP = ['<', '<=', '>', '>=', '==', '!='];
@@ -237,9 +237,9 @@ class ExprGen {
     return { s: `${op}${wrap(a)}`, t: a.t, shape: a.shape };
   }
   func2(d, hint) {
-    const f = this.r.pick(['minimum', 'maximum', 'logical_and', 'logical_or', 'logical_xor']);
+    const f = this.r.pick(['minimum', 'maximum', 'logical_and', 'logical_or', 'logical_xor', 'arctan2', 'hypot']);
     const a = this.gen(d, hint), b = this.partner(d, a);
-    const t = f.startsWith('logical') ? 'bool' : promoteT(a.t, b.t);
+    const t = f.startsWith('logical') ? 'bool' : ['arctan2', 'hypot'].includes(f) ? floatFor(promoteT(a.t, b.t)) : promoteT(a.t, b.t);
     return { s: `${this.ns()}${f}(${a.s}, ${b.s})`, t, shape: broadcast(a.shape, b.shape) ?? a.shape ?? b.shape };
   }
   where(d, hint) {

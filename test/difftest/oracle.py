@@ -84,6 +84,10 @@ def _cmp(op, a, b):
 
 
 F16_INPUTS = ('bool', 'int8', 'uint8')
+# The float functions whose 'hi' mode is computed in long double: Tessera may be within 2 ulp of
+# that (libm's, correctly rounded or nearly) where numpy's own loops are a few ulp off it.
+MATH_FUNCTIONS = ('sqrt', 'exp', 'log', 'log1p', 'sin', 'cos', 'tan', 'log2', 'log10', 'exp2')
+MATH2_FUNCTIONS = ('arctan2', 'hypot')
 
 
 def _math(name):
@@ -96,8 +100,24 @@ def _math(name):
         if isinstance(x, (np.ndarray, np.generic)) and str(x.dtype) in F16_INPUTS:
             x = x.astype(np.float32)
         r = fn(x)
-        if MODE == 'hi' and str(arr(r).dtype) in ('float32', 'float64') and name in ('sqrt', 'exp', 'log', 'log1p', 'sin', 'cos', 'tan'):
+        if MODE == 'hi' and str(arr(r).dtype) in ('float32', 'float64') and name in MATH_FUNCTIONS:
             r = fn(arr(x).astype(LD)).astype(arr(r).dtype)
+        return r
+    return g
+
+
+def _math2(name):
+    fn = getattr(np, name)
+
+    def g(x, y, *a, **k):
+        if a or k:
+            return fn(x, y, *a, **k)
+        r = fn(x, y)
+        if str(arr(r).dtype) == 'float16':  # as for one operand: float32 where numpy would compute float16
+            x, y = (v.astype(np.float32) if isinstance(v, (np.ndarray, np.generic)) and str(v.dtype) in F16_INPUTS else v for v in (x, y))
+            r = fn(x, y)
+        if MODE == 'hi' and str(arr(r).dtype) in ('float32', 'float64'):
+            r = fn(arr(x).astype(LD), arr(y).astype(LD)).astype(arr(r).dtype)
         return r
     return g
 
@@ -318,8 +338,10 @@ def _scalars_as_arrays(fn):
 for _name, _fn in list(G.items()):
     if isinstance(_fn, np.ufunc) or (callable(_fn) and _name in ('sqrt', 'exp', 'log', 'log1p', 'sin', 'cos', 'tan', 'rint', 'floor', 'ceil', 'isnan', 'sign', 'where', 'clip', 'power')):
         G[_name] = _scalars_as_arrays(_fn)
-for _n in ('sqrt', 'exp', 'log', 'log1p', 'sin', 'cos', 'tan'):
+for _n in MATH_FUNCTIONS:
     G[_n] = _math(_n)
+for _n in MATH2_FUNCTIONS:
+    G[_n] = _math2(_n)
 
 
 class Namespace:

@@ -148,6 +148,15 @@ TS_VECTOR_UNARY(k_log1p, log1p_v)
 TS_VECTOR_UNARY(k_sin, sin_v)
 TS_VECTOR_UNARY(k_cos, cos_v)
 TS_VECTOR_UNARY(k_tan, tan_v)
+// libm's double functions, one value at a time (the same call at every level; glibc's are within
+// an ulp); float32 through them too and rounded once, since glibc's log10f is not always the
+// nearest float32 and a later difference can magnify an ulp. numpy's own loops for these are
+// within 1-3 ulp of glibc's here (its AVX-512 SVML ones).
+template <class T, double (*F)(double)> T via_double(T x) { return static_cast<T>(F(static_cast<double>(x))); }
+TS_UNARY(k_log2, (via_double<T, std::log2>(x)))
+TS_UNARY(k_log10, (via_double<T, std::log10>(x)))
+TS_UNARY(k_exp2, (via_double<T, std::exp2>(x)))
+template <class T, double (*F)(double, double)> T via_double2(T a, T b) { return static_cast<T>(F(static_cast<double>(a), static_cast<double>(b))); }
 TS_UNARY(k_floor, floor_of(x))
 TS_UNARY(k_ceil, ceil_of(x))
 TS_UNARY(k_round, round_even(x))
@@ -165,6 +174,8 @@ template <class T> void k_pow(void* o, const void* a, const void* b, int64_t n) 
   if constexpr (std::is_same<T, double>::value) k_vector_binary<pow_v>(o, a, b, n);
   else k_pow_scalar<T>(o, a, b, n);
 }
+TS_BINARY(k_atan2, (via_double2<T, std::atan2>(a, b)))
+TS_BINARY(k_hypot, (via_double2<T, std::hypot>(a, b)))
 TS_BINARY(k_minimum, nan_min(a, b))
 TS_BINARY(k_maximum, nan_max(a, b))
 TS_COMPARE(k_eq, a == b)

@@ -470,6 +470,7 @@ const UFUNC_ALIASES: Record<string, string> = {
   remainder: 'remainder', power: 'power', equal: 'equal', not_equal: 'not_equal', less: 'less', less_equal: 'less_equal',
   greater: 'greater', greater_equal: 'greater_equal', logical_and: 'logical_and', logical_or: 'logical_or', logical_xor: 'logical_xor',
   bitwise_and: 'bitwise_and', bitwise_or: 'bitwise_or', bitwise_xor: 'bitwise_xor', invert: 'invert',
+  log2: 'log2', log10: 'log10', exp2: 'exp2', arctan2: 'arctan2', hypot: 'hypot',
 };
 
 const METHODS = ['sum', 'prod', 'mean', 'var', 'std', 'min', 'max', 'argmin', 'argmax', 'any', 'all', 'astype', 'reshape', 'transpose', 'rechunk', 'clip', 'round', 'ravel', 'flatten', 'map_blocks'];

@@ -56,6 +56,11 @@ function math(name: string): Ufunc {
   return { name, arity: 1, types: (args) => { const t = floatFor(promote(args)); return { out: t, compute: t }; } };
 }
 
+/** A binary float function (arctan2, hypot): both operands in the float type of their promotion. */
+function math2(name: string): Ufunc {
+  return { name, arity: 2, types: (args) => { const t = floatFor(promote(args)); return { out: t, compute: t }; } };
+}
+
 function compare(name: string): Ufunc {
   return { name, arity: 2, types: (args) => ({ out: 'bool', compute: promote(args) }) };
 }
@@ -88,6 +93,7 @@ export const UFUNCS: Record<string, Ufunc> = Object.fromEntries(
     arith('minimum'), arith('maximum'),
     trueDivide(), logical('logical_and'), logical('logical_or'), logical('logical_xor'),
     math('sqrt'), math('exp'), math('log'), math('log1p'), math('sin'), math('cos'), math('tan'),
+    math('log2'), math('log10'), math('exp2'), math2('arctan2'), math2('hypot'),
     compare('equal'), compare('not_equal'), compare('less'), compare('less_equal'), compare('greater'), compare('greater_equal'),
     keep('negative', false), keep('absolute'), keep('floor'), keep('ceil'), math('rint'), keep('sign', false),
     bitwise('bitwise_and'), bitwise('bitwise_or'), bitwise('bitwise_xor'),
@@ -124,11 +130,12 @@ export function getUfunc(name: string): Ufunc {
 const NATIVE_BINARY: Record<string, string> = {
   add: 'add', subtract: 'sub', multiply: 'mul', true_divide: 'div', floor_divide: 'floordiv', remainder: 'mod',
   power: 'pow', minimum: 'minimum', maximum: 'maximum', equal: 'eq', not_equal: 'ne', less: 'lt', less_equal: 'le',
-  greater: 'gt', greater_equal: 'ge', bitwise_and: 'and', bitwise_or: 'or', bitwise_xor: 'xor',
+  greater: 'gt', greater_equal: 'ge', bitwise_and: 'and', bitwise_or: 'or', bitwise_xor: 'xor', arctan2: 'atan2', hypot: 'hypot',
 };
 const NATIVE_UNARY: Record<string, string> = {
   negative: 'neg', absolute: 'abs', sqrt: 'sqrt', exp: 'exp', log: 'log', log1p: 'log1p', sin: 'sin', cos: 'cos',
   tan: 'tan', floor: 'floor', ceil: 'ceil', rint: 'round', sign: 'sign', logical_not: 'not', isnan: 'isnan',
+  log2: 'log2', log10: 'log10', exp2: 'exp2',
 };
 // Ops whose narrow-integer result may overflow: the 64-bit value is wrapped back to the dtype's
 // width, so later comparisons and divisions see what numpy sees.
