@@ -12,6 +12,7 @@ import { UFUNCS } from './ufuncs.js';
 import {
   asNumpyScalar, concatenate, elementwise, index, type IndexItem, integerRange, mapBlocks, matmul, rechunk, reduce, reshape, scalar, stack, transpose,
 } from './build.js';
+import { diff, expandDims, flip, moveaxis, outer, squeeze, swapaxes } from './shape-functions.js';
 import { type ChunksSpec, normalizeChunks } from './chunks.js';
 import { arange, full, randomArray } from './creation.js';
 import { type Ast, parseExpression } from '../../lang/python-expression.js';
@@ -375,6 +376,35 @@ export class Evaluator {
         const x = first(b, 'x');
         return A(rechunk(this.ctx, x, normalizeChunks(this.chunks(b.chunks) ?? 'auto', x.shape, itemsize(x.dtype))));
       }
+      case 'flip': {
+        const b = bind(name, ['m', 'axis'], a, 1);
+        return A(flip(this.ctx, arr(b.m), this.axis(b.axis)));
+      }
+      case 'squeeze': {
+        const b = withSelf(['a', 'axis']);
+        return A(squeeze(this.ctx, first(b, 'a'), this.axis(b.axis)));
+      }
+      case 'expand_dims': {
+        const b = bind(name, ['a', 'axis'], a, 2);
+        return A(expandDims(this.ctx, arr(b.a), this.axis(b.axis) ?? 0));
+      }
+      case 'swapaxes': {
+        const b = withSelf(['a', 'axis1', 'axis2']);
+        if (!b.axis1 || !b.axis2) throw argError('swapaxes() takes two axes', 'e.g. swapaxes(x, 0, 1)');
+        return A(swapaxes(this.ctx, first(b, 'a'), this.int(b.axis1, 'axis1'), this.int(b.axis2, 'axis2')));
+      }
+      case 'moveaxis': {
+        const b = bind(name, ['a', 'source', 'destination'], a, 3);
+        return A(moveaxis(this.ctx, arr(b.a), this.axis(b.source) ?? 0, this.axis(b.destination) ?? 0));
+      }
+      case 'outer': {
+        const b = bind(name, ['a', 'b'], a, 2);
+        return A(outer(this.ctx, arr(b.a), arr(b.b)));
+      }
+      case 'diff': {
+        const b = bind(name, ['a', 'n', 'axis'], a, 1);
+        return A(diff(this.ctx, arr(b.a), b.n ? this.int(b.n, 'n') : 1, b.axis ? this.int(b.axis, 'axis') : -1));
+      }
       case 'concatenate': case 'stack': {
         const b = bind(name, ['arrays', 'axis'], a, 1);
         if (!b.arrays || b.arrays.k !== 'seq') throw argError(`${name}() takes a list of arrays`, `e.g. ${name}([a, b])`);
@@ -473,10 +503,11 @@ const UFUNC_ALIASES: Record<string, string> = {
   log2: 'log2', log10: 'log10', exp2: 'exp2', arctan2: 'arctan2', hypot: 'hypot',
 };
 
-const METHODS = ['sum', 'prod', 'mean', 'var', 'std', 'min', 'max', 'argmin', 'argmax', 'any', 'all', 'astype', 'reshape', 'transpose', 'rechunk', 'clip', 'round', 'ravel', 'flatten', 'map_blocks'];
+const METHODS = ['sum', 'prod', 'mean', 'var', 'std', 'min', 'max', 'argmin', 'argmax', 'any', 'all', 'astype', 'reshape', 'transpose', 'rechunk', 'clip', 'round', 'ravel', 'flatten', 'map_blocks', 'squeeze', 'swapaxes'];
 const RANDOM_FNS = ['uniform', 'normal', 'random', 'standard_normal'];
 const FUNCTIONS = new Set([...Object.keys(UFUNC_ALIASES), 'sum', 'prod', 'mean', 'var', 'std', 'min', 'max', 'amin', 'amax', 'argmin', 'argmax', 'any', 'all',
-  'count_nonzero', 'clip', 'round', 'around', 'reshape', 'ravel', 'transpose', 'rechunk', 'concatenate', 'stack', 'matmul', 'dot', 'arange', 'zeros', 'ones', 'full', 'astype', 'map_blocks']);
+  'count_nonzero', 'clip', 'round', 'around', 'reshape', 'ravel', 'transpose', 'rechunk', 'concatenate', 'stack', 'matmul', 'dot', 'arange', 'zeros', 'ones', 'full', 'astype', 'map_blocks',
+  'flip', 'squeeze', 'expand_dims', 'swapaxes', 'moveaxis', 'outer', 'diff']);
 
 /** The names an expression may use (functions, methods, constants, dtypes), for editor completion. */
 export function expressionVocabulary(): { functions: string[]; methods: string[]; constants: string[] } {
