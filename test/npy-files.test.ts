@@ -81,10 +81,10 @@ describe('a folder or glob of .npy files as one array', () => {
     expect(run({ s: { npy: join(dir, 'nowhere', '*.npy'), stack: 0 } }, { n: 's.sum()' }).error).toMatchObject({ code: 'FILE_NOT_FOUND' });
     expect(run({ s: { npy: join(frames, '*.npz'), stack: 0 } }, { n: 's.sum()' }).error).toMatchObject({ code: 'FILE_NOT_FOUND' });
     expect(run({ s: { npy: frames, stack: 4 } }, { n: 's.sum()' }).error?.message).toMatch(/axis 4/);
-    // A folder or a pattern without "stack" or "concatenate": the error says to add one.
-    for (const npy of [frames, join(frames, '*.npy')]) {
+    // A pattern or a folder without "stack" or "concatenate": the error says to add one.
+    for (const [npy, code] of [[join(frames, '*.npy'), 'BAD_SPEC'], [frames, 'NOT_A_FILE']]) {
       const e = run({ s: { npy } }, { n: 's.sum()' }).error;
-      expect(e).toMatchObject({ code: 'BAD_SPEC' });
+      expect(e).toMatchObject({ code });
       expect(e?.hint).toContain('"stack": 0');
     }
   });

@@ -194,8 +194,11 @@ async function buildDatasetNode(ctx: ExprContext, name: string, d: Record<string
   }
   // A folder or glob of files joined: each file is checked readable, not the pattern.
   if (isNpyJoin(d)) return npyJoin(ctx, pathOf(d.npy), d, readable);
-  if ('npy' in d && namesSeveral(pathOf(d.npy))) {
-    throw specError(`dataset '${name}': ${d.npy} names several .npy files`, 'say how to join them into one array: "stack": 0 (along a new first axis) or "concatenate": 0 (along the first axis)');
+  if ('npy' in d) {
+    const several = namesSeveral(pathOf(d.npy));
+    const join = 'join its .npy files into one array with "stack": 0 (along a new first axis) or "concatenate": 0 (along the first axis)';
+    if (several === 'pattern') throw specError(`dataset '${name}': ${d.npy} names several .npy files`, join.replace('its', 'the'));
+    if (several === 'folder') throw new TesseraError('NOT_A_FILE', `${pathOf(d.npy)} is a folder, not a regular file`, `give the path of a regular file, or ${join}`);
   }
   if ('npy' in d) return npyArray(ctx, await readNpyInfo(await where(d.npy)), chunks);
   if ('raw' in d) {

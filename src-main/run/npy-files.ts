@@ -18,9 +18,10 @@ import { inputFiles } from '../engine/input-paths.js';
 
 const NPY_FILES = { folderFiles: /\.npy$/i, what: '.npy files', folderHint: 'a folder is read as its .npy files' };
 
-/** Whether a path names several files (a folder, or a pattern with * or ?): a dataset must then say how to join them. */
-export function namesSeveral(path: string): boolean {
-  return /[*?]/.test(path) || statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
+/** Whether a path names several files (a pattern with * or ?, or a folder): a dataset must then say how to join them. */
+export function namesSeveral(path: string): 'pattern' | 'folder' | null {
+  if (/[*?]/.test(path)) return 'pattern';
+  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ? 'folder' : null;
 }
 
 /** Whether a dataset joins several .npy files (it names how: "stack" or "concatenate"). */
