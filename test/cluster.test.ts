@@ -202,7 +202,7 @@ describe('a job on a Dask cluster', () => {
     writeFileSync(join(dir, 'ab.csv'), `a,b,k\n${rows.join('\n')}\n`);
     const spec = {
       tessera: 1, datasets: { t: { csv: join(dir, 'ab.csv'), blocksize: '64KB' } },
-      outputs: { s: '(t.a.values ** 2).sum()', m: "t[t.b > 50][['a', 'b']].to_numpy().mean(axis=0)", head: 't.b.values[:5] + 1', y: "t[t.k == 'y'].a.values.max()" },
+      outputs: { s: '(t.a.values ** 2).sum()', m: "t[t.b > 50][['a', 'b']].to_numpy().mean(axis=0)", head: 't.b.values[:5] + 1', y: "t[t.k == 'y'].a.values.max()", col: 't[t.b > 95].a.values' },
     };
     const local = runJson([job('dense', spec)]);
     const { DaskBackend } = await import('../dist/src-main/cluster/dask-backend.js');
@@ -212,9 +212,10 @@ describe('a job on a Dask cluster', () => {
       const run = await runSpec(backend, spec, { baseDir: dir, outDir: join(dir, 'dense-out') });
       const values = Object.fromEntries(run.result.outputs.map((o: { name: string; value?: unknown; values?: unknown }) => [o.name, o.value ?? o.values]));
       expect(values).toEqual(Object.fromEntries(Object.entries(local.outputs).map(([k, o]) => [k, o.value ?? o.values])));
-      const expected = numpy<Record<string, unknown>>(`${PY_TOJSON}\nimport pandas as pd\nt = pd.read_csv(${JSON.stringify(join(dir, 'ab.csv'))})\nprint(json.dumps({'s': float((t.a.values ** 2).sum()), 'm': tojson(t[t.b > 50][['a', 'b']].to_numpy().mean(axis=0)), 'head': tojson(t.b.values[:5] + 1), 'y': float(t[t.k == 'y'].a.values.max())}))`);
+      const expected = numpy<Record<string, unknown>>(`${PY_TOJSON}\nimport pandas as pd\nt = pd.read_csv(${JSON.stringify(join(dir, 'ab.csv'))})\nprint(json.dumps({'s': float((t.a.values ** 2).sum()), 'm': tojson(t[t.b > 50][['a', 'b']].to_numpy().mean(axis=0)), 'head': tojson(t.b.values[:5] + 1), 'y': float(t[t.k == 'y'].a.values.max()), 'col': tojson(t[t.b > 95].a.values)}))`);
       expect(values.head).toEqual(expected.head);
       expect(values.y).toBe(expected.y);
+      expect(values.col).toEqual(expected.col); // a dense chunk itself as the output, read where it is kept
       expectClose(values.s as number, expected.s as number, 1e-12);
       expectClose(values.m as number[], expected.m as number[], 1e-12);
       // The dense chunks stayed on the workers for the array job, and went once it was done.

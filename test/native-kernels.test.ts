@@ -176,7 +176,8 @@ describe(`block kernels at every SIMD level (${levels.join(', ')}) against the s
     // The reference: build/tools/libm-ulps (native/tools/libm_ulps.cc) measures each result's error
     // in ulps against x86's 80-bit long double functions, themselves within ~0.001 ulp of a double.
     let seed = 12345;
-    const next = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    // A 32-bit LCG in integer arithmetic (a double product of two 31-bit numbers would round, and cycle early).
+    const next = () => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return seed / 4294967296; };
     const pm = () => (next() < 0.5 ? -1 : 1);
     /** A value in a random binade 2^e, e in [lo, hi) (below -1022 they round to subnormals). */
     const binade = (lo: number, hi: number) => (1 + next()) * 2 ** Math.floor(lo + next() * (hi - lo));
@@ -255,7 +256,8 @@ describe(`block kernels at every SIMD level (${levels.join(', ')}) against the s
 
   it('float64 pow is within 1.1 ulp of long double\'s powl at every level, with the same bits everywhere and C99\'s special values', () => {
     let seed = 4242;
-    const next = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    // A 32-bit LCG in integer arithmetic (a double product of two 31-bit numbers would round, and cycle early).
+    const next = () => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return seed / 4294967296; };
     const pm = () => (next() < 0.5 ? -1 : 1);
     const binade = (lo: number, hi: number) => (1 + next()) * 2 ** Math.floor(lo + next() * (hi - lo));
     const pairs: [number, number][] = [];
@@ -315,7 +317,8 @@ describe(`block kernels at every SIMD level (${levels.join(', ')}) against the s
 
   it('float32 exp, log, log1p, sin, cos and tan are the float64 kernels rounded once: the float32 nearest the exact value, the same bits at every level', () => {
     let seed = 777;
-    const next = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    // A 32-bit LCG in integer arithmetic (a double product of two 31-bit numbers would round, and cycle early).
+    const next = () => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return seed / 4294967296; };
     const repeat = (count: number, f: () => number) => Array.from({ length: count }, () => Math.fround(f()));
     const SPECIAL = [0, -0, Infinity, -Infinity, NaN, 2 ** -149, -(2 ** -149), 2 ** -126, 3.4028234663852886e38];
     type Fn = 'exp' | 'log' | 'log1p' | 'sin' | 'cos' | 'tan';
@@ -364,7 +367,8 @@ describe(`block kernels at every SIMD level (${levels.join(', ')}) against the s
 
   it('float32 pow is the float32 nearest the exact value, with C99\'s special values and the same bits at every level', () => {
     let seed = 99;
-    const next = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    // A 32-bit LCG in integer arithmetic (a double product of two 31-bit numbers would round, and cycle early).
+    const next = () => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return seed / 4294967296; };
     const pm = () => (next() < 0.5 ? -1 : 1);
     const S = [0, -0, 1, -1, 2, -2, 0.5, -3, Infinity, -Infinity, NaN, 2 ** -149, 3.4028234663852886e38];
     const pairs: [number, number][] = S.flatMap((x) => S.map((y): [number, number] => [x, y]));

@@ -195,7 +195,9 @@ export class DaskBackend implements Backend {
     const lanes = new Map<string, number>();
     const lost: string[] = [];
     let peakStore = 0, peakRss = 0;
-    const onAbort = () => this.child.stdin.write('cancel\n');
+    // A job aborted before it goes is not sent; after, the cancel names it (the sidecar may not have started it yet).
+    if (opts.signal?.aborted) throw new TesseraError('CANCELLED', 'the job was cancelled', '');
+    const onAbort = () => this.child.stdin.write(`${JSON.stringify({ cancel: job.id })}\n`);
     opts.signal?.addEventListener('abort', onAbort);
     this.child.stdin.write(`{"job":${jobText(job)}}\n`);
     return new Promise<ClusterRun>((resolve, reject) => {

@@ -9,7 +9,8 @@ starts a LocalCluster of N single-threaded worker processes, stopped when stdin 
 {"job": <portable job>} runs a job, one at a time, and stdout carries its events, a JSON object
 a line: "tasks" (when each task ran, by worker and thread, as its group finishes), "memory" (per worker, from the
 scheduler's own metrics), "lost" (a worker that left mid-job: Dask reruns its tasks), then
-"done" with the output chunks (base64) or "error". A line "cancel" cancels the running job.
+"done" with the output chunks (base64) or "error". A line {"cancel": ID} cancels job ID, running or
+still queued (so a cancel that comes before its job starts is not lost).
 
 A job with "persist": NAME keeps its output chunks on the cluster (their futures held here under
 NAME) and sends back only their headers; a later job names them in "external" and its tasks read
@@ -182,6 +183,17 @@ def worker_memory(dask_scheduler):
     return out
 
 
+class Cancels:
+    """The jobs cancelled (by id), and whether every job is (stdin ended)."""
+
+    def __init__(self):
+        self.ids = set()
+        self.all = False
+
+    def __contains__(self, job_id):
+        return self.all or job_id in self.ids
+
+
 def run_job(client, job, host, cancelled, persisted):
     prefix = f"tessera-{job['id']}-"
     # The job goes to every worker ahead of its tasks, and is kept on the scheduler for a worker
@@ -194,21 +206,24 @@ def run_job(client, job, host, cancelled, persisted):
     external = {key: persisted[name]["futures"][there] for key, (name, there) in job.get("external", {}).items()}
     dsk = {prefix + g["key"]: (run_tessera_group, job["id"], g["key"], *[external.get(d, prefix + d) for d in g["inputs"]]) for g in job["groups"]}
     topic = f"tessera-{job['id']}"
-    out_keys = [prefix + k for o in job["outputs"] for k in o["keys"]]
+    names = [k for o in job["outputs"] for k in o["keys"]]
+    out_keys = [prefix + k for k in names]
+    # An output may be a kept chunk itself (a table's column as the array): its future, not a key of this graph.
+    out_refs = [external.get(k, prefix + k) for k in names]
     kept = []
     if job.get("persist"):
         # The outputs stay on the workers, as futures held here; their headers come back.
-        dsk[prefix + "headers"] = (headers_of, out_keys)
+        dsk[prefix + "headers"] = (headers_of, out_refs)
         futures, *kept = client.get(dsk, [prefix + "headers", *out_keys], sync=False)
         futures = [futures]
     else:
         # One future for the outputs, through client.compute: the collect task holds them together.
-        dsk[prefix + "outputs"] = (list, out_keys)
+        dsk[prefix + "outputs"] = (list, out_refs)
         futures = [client.compute(Delayed(prefix + "outputs", dsk))]
     seen = 0
     known = set(client.scheduler_info()["workers"])
     while True:
-        if cancelled.is_set():
+        if job["id"] in cancelled:
             client.cancel(futures + kept)
             emit("error", code="CANCELLED", message="the job was cancelled", hint="")
             return
@@ -240,6 +255,7 @@ def run_job(client, job, host, cancelled, persisted):
     if job.get("persist"):
         persisted[job["persist"]] = {"job": job["id"], "futures": {key[len(prefix):]: f for key, f in zip(out_keys, kept)}}
         outputs = {key[len(prefix):]: {"header": header, "base64": ""} for key, header in zip(out_keys, futures[0].result())}
+        futures[0].release()  # the headers: else the scheduler keeps the job's records until the next job
     else:
         outputs = {key[len(prefix):]: {"header": header, "base64": base64.b64encode(data).decode()}
                    for key, (header, data) in zip(out_keys, futures[0].result())}
@@ -271,18 +287,20 @@ def main():
              hint="start it (`dask scheduler`) and its workers (`dask worker ADDRESS`), or check the address and port")
         return 1
     jobs = queue.Queue()
-    cancelled = threading.Event()
+    cancelled = Cancels()
     persisted = {}  # name -> {"job": its job's id, "futures": {key: Future}} (a "persist" job's chunks)
 
     def read_stdin():
         for line in sys.stdin:
-            if line.strip() == "cancel":
-                cancelled.set()
-            elif line.strip():
-                jobs.put(json.loads(line))
+            if line.strip():
+                request = json.loads(line)
+                if "cancel" in request:
+                    cancelled.ids.add(request["cancel"])
+                else:
+                    jobs.put(request)
         # The end of stdin: the Tessera process closed the backend or died. A running job is
         # cancelled (its tasks would compute for nobody) and the sidecar ends.
-        cancelled.set()
+        cancelled.all = True
         jobs.put(None)
     threading.Thread(target=read_stdin, daemon=True).start()
     with client:
@@ -298,7 +316,6 @@ def main():
                         f.release()
                     forget(client, kept["job"])
                 continue
-            cancelled.clear()
             job_id = request["job"]["id"]
             try:
                 run_job(client, request["job"], hello["host"], cancelled, persisted)

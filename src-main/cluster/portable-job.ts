@@ -89,7 +89,14 @@ export function portableGraph(id: string, graph: TaskGraph, keep: ReadonlySet<st
  * out of the groups: the client renames each file once every write is done.
  */
 export function portableJob(id: string, graph: ArrayGraph, writers: Record<number, SharedWriter> = {}, onCluster: ClusterChunks = new Map()): PortableJob {
-  const external = externalChunks(graph, onCluster);
+  const external: NonNullable<PortableJob['external']> = { ...externalChunks(graph, onCluster) };
+  // An output chunk no task makes is a kept one itself (a table's column as the array).
+  for (const o of graph.outputs) {
+    for (const c of o.chunks) {
+      const there = graph.indexOf.has(c.key) ? undefined : onCluster.get(c.key);
+      if (there) external[c.key] = there;
+    }
+  }
   const writeKeys = (writer: number) => graph.tasks.filter((t) => t.spec.kind === 'write' && t.spec.writer === writer).map((t) => t.key);
   const outputs = graph.outputs.map((o) => (o.writer ? { name: o.name, keys: writeKeys(o.writer), written: true } : { name: o.name, keys: o.chunks.map((c) => c.key), written: false }));
   const commits = new Set(graph.tasks.filter((t) => t.spec.kind === 'commit').map((t) => t.key));
@@ -100,7 +107,7 @@ export function portableJob(id: string, graph: ArrayGraph, writers: Record<numbe
     writers,
     groups: groupTasks(graph, new Set(outputs.flatMap((o) => o.keys))).filter((g) => !commits.has(g.key)),
     outputs,
-    ...(external ? { external } : {}),
+    ...(Object.keys(external).length ? { external } : {}),
   };
 }
 

@@ -15,6 +15,7 @@
 import '../collections/array/kinds/index.js';
 import '../collections/dataframe/kinds/index.js';
 import '../collections/bag/kinds/index.js';
+import '../run/bag-tables/index.js'; // bags used as tables: the bag_table kind
 import { toTesseraError } from '../engine/errors.js';
 import type { Task, TaskSpec } from '../engine/graph.js';
 import { Engine } from '../engine/engine.js';

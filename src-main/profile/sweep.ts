@@ -70,8 +70,13 @@ export function measuredConstants(p: ProfileReport): { overheadPerTaskMs: number
   return { overheadPerTaskMs: med(overhead), bytesPerWorkerS: med(rate) };
 }
 
-/** Remembers a profile's recommendation and the machine constants it measured. */
+/**
+ * Remembers a profile's recommendation and the machine constants it measured, for "auto" chunks
+ * on this machine. A sweep on a Dask cluster (its backend's level is 'cluster') says nothing of
+ * this machine's engine, so it is not remembered: its report is the answer.
+ */
 export async function rememberProfile(store: ProfileStore, p: ProfileReport): Promise<void> {
+  if (p.machine.simd === 'cluster') return;
   const rec = p.points.find((x) => x.value === p.recommended)!;
   await store.remember(p.machine, p.signature, { dataset: p.parameter.dataset, elements: rec.value, chunkBytes: rec.chunkBytes, measuredAt: Date.now() }, measuredConstants(p));
 }

@@ -9,7 +9,8 @@
 // 2^-53 of itself). The parts are summed with their rounding errors kept (two_sum), k ln 2 in two
 // parts as in exp_log.h (the rest of ln 2 is below 2^-88). Then y times that as a double-double (two_prod, exact) goes to exp_parts
 // with its low part: exp's own error (0.75 ulp) plus the argument's (under 0.35 ulp at |y log x|
-// = 708) bound the result to about 1.1 ulp; measured at most 0.89 against long double
+// = 708) bound the result to about 1.1 ulp: not always faithfully rounded. Measured against long
+// double: at most 1.07 ulp over 47,000 random pairs, and within 1.1 over the test's cases
 // (test/native-kernels.test.ts).
 //
 // A product's rounding error is computed exactly, by a fused multiply-subtract where the level has

@@ -45,7 +45,8 @@ export async function computeArrays(engine: Engine, outputs: OutputRequest[], op
     const run = await runArrayGraph(engine, graph, owner, keep, plannedFiles(outputs.map((o) => o.node)), opts);
     const results: OutputResult[] = graph.outputs.map((o) => {
       if (o.path) return { name: o.name, kind: 'array', dtype: o.dtype, shape: o.shape, path: o.path };
-      const flat = readValues(o.dtype, o.shape, o.chunks.map((c) => ({ id: run.chunks.get(c.key)!, offset: c.offset, shape: c.shape })));
+      // A chunk no task made is a stored one (the output is a persisted array or a table's column as it is).
+      const flat = readValues(o.dtype, o.shape, o.chunks.map((c) => ({ id: run.chunks.get(c.key) ?? engine.keptChunk(c.key)!, offset: c.offset, shape: c.shape })));
       if (o.shape.length === 0) return { name: o.name, kind: 'scalar', dtype: o.dtype, value: flat[0] };
       return { name: o.name, kind: 'array', dtype: o.dtype, shape: o.shape, values: nest(flat, o.shape) };
     });
