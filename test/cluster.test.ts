@@ -169,13 +169,18 @@ describe('a job on a Dask cluster', () => {
       '  if (info.index[0] === 1) throw new RangeError("chunk " + info.index.join(",") + " is bad");',
       '  return b;',
       '}',
+      'export const record = (line: string): { words: number; long: boolean } => ({ words: line.split(" ").length, long: line.length > 12 });',
     ].join('\n'));
     writeFileSync(join(dir, 'lines.txt'), Array.from({ length: 3000 }, (_, i) => 'w '.repeat(i % 11).trim()).join('\n'));
     const x = { random: 'uniform', shape: [200_000], seed: 3, chunks: [50_000] };
     const spec = job('functions', {
       functions: 'fns.ts',
       datasets: { x, c: { text: 'lines.txt', blocksize: '4KB' }, b: { sequence: [1, 2, 3, 4, 5], npartitions: 2 } },
-      outputs: { d: 'x.map_blocks(double).sum()', long: 'c.filter(isLong).count()', w: 'c.map(wordsOf).sum()', n: 'b.count()' },
+      outputs: {
+        d: 'x.map_blocks(double).sum()', long: 'c.filter(isLong).count()', w: 'c.map(wordsOf).sum()', n: 'b.count()',
+        // A bag used as a table: the bag_table kind in the task hosts' worker threads.
+        byLong: "c.map(record).to_dataframe(meta={'words': 'int64', 'long': 'bool'}).groupby('long').words.sum()",
+      },
     });
     const local = runJson([spec]);
     const there = runJson([spec, '--cluster', cluster.address]);
