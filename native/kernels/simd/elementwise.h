@@ -137,11 +137,8 @@ TS_UNARY(k_sqrt, math1<T>(x, std::sqrt, std::sqrt))
 // Through exp_log.h and trig.h: float64 as it is, float32 widened to float64 and rounded back
 // once (libm's single-precision functions are scalar calls: 1.0-3.6x slower here, level with
 // the vector code at AVX2 only for expf and logf).
-#define TS_VECTOR_UNARY(NAME, VECTOR)                                               \
-  template <class T> void NAME(void* o, const void* a, int64_t n) {                \
-    if constexpr (std::is_same<T, double>::value) k_vector_unary<VECTOR>(o, a, n); \
-    else k_vector_unary_f32<VECTOR>(o, a, n);                                      \
-  }
+#define TS_VECTOR_UNARY(NAME, VECTOR) \
+  template <class T> void NAME(void* o, const void* a, int64_t n) { k_vector_unary<VECTOR, T>(o, a, n); }
 TS_VECTOR_UNARY(k_exp, exp_v)
 TS_VECTOR_UNARY(k_log, log_v)
 TS_VECTOR_UNARY(k_log1p, log1p_v)

@@ -226,51 +226,45 @@ inline vf64 log1p_v(const vf64& x) {
   return x != x ? x : y;
 }
 
-// A unary kernel over n float64 values, kVec at a time; the tail is padded into one vector, so a
-// value's result does not depend on where in a block it falls.
-template <vf64 (*F)(const vf64&)> void k_vector_unary(void* o_, const void* a_, int64_t n) {
-  double* __restrict o = static_cast<double*>(o_);
-  const double* __restrict a = static_cast<const double*>(a_);
-  int64_t i = 0;
-  for (; i + kVec <= n; i += kVec) {
+// kVec values of T (double, or float widened exactly) as float64 lanes, and float64 lanes stored
+// back as T (a float rounded once): the kernels below compute in float64 whatever they read.
+typedef float vf32 __attribute__((vector_size(4 * kVec)));
+template <class T> inline vf64 load_lanes(const T* p) {
+  if constexpr (std::is_same<T, double>::value) {
     vf64 v;
-    std::memcpy(&v, a + i, sizeof v);
-    v = F(v);
-    std::memcpy(o + i, &v, sizeof v);
-  }
-  if (i < n) {
-    double pad[kVec];
-    for (int l = 0; l < kVec; ++l) pad[l] = 1.0;
-    std::memcpy(pad, a + i, static_cast<size_t>(n - i) * sizeof(double));
-    vf64 v;
-    std::memcpy(&v, pad, sizeof v);
-    v = F(v);
-    std::memcpy(o + i, &v, static_cast<size_t>(n - i) * sizeof(double));
+    std::memcpy(&v, p, sizeof v);
+    return v;
+  } else {
+    vf32 v;
+    std::memcpy(&v, p, sizeof v);
+    return __builtin_convertvector(v, vf64);
   }
 }
+template <class T> inline void store_lanes(T* p, const vf64& v, int64_t count) {
+  if constexpr (std::is_same<T, double>::value) {
+    std::memcpy(p, &v, static_cast<size_t>(count) * sizeof(double));
+  } else {
+    const vf32 r = __builtin_convertvector(v, vf32);
+    std::memcpy(p, &r, static_cast<size_t>(count) * sizeof(float));
+  }
+}
+// The last count < kVec values padded with 1.0, so a value's result does not depend on where in
+// a block it falls.
+template <class T> inline vf64 load_tail(const T* p, int64_t count) {
+  T pad[kVec];
+  for (int l = 0; l < kVec; ++l) pad[l] = T(1);
+  std::memcpy(pad, p, static_cast<size_t>(count) * sizeof(T));
+  return load_lanes(pad);
+}
 
-// The same over n float32 values: each widened to float64 (exact), the float64 function, and the
-// result rounded once to float32. The float64 result is within 0.8 ulp of its own precision, so
-// the float32 one is correctly rounded except where the exact value lies within 2^-28 of a
+// A unary kernel over n values of T, kVec at a time in float64: float64 as it is; float32 widened
+// and the result rounded once. The float64 functions are within 0.8 ulp of their own precision,
+// so a float32 result is correctly rounded but where the exact value lies within 2^-28 of a
 // float32 ulp from a tie (faithful there). numpy's float32 loops are within about 1 ulp.
-typedef float vf32 __attribute__((vector_size(4 * kVec)));
-template <vf64 (*F)(const vf64&)> void k_vector_unary_f32(void* o_, const void* a_, int64_t n) {
-  float* __restrict o = static_cast<float*>(o_);
-  const float* __restrict a = static_cast<const float*>(a_);
+template <vf64 (*F)(const vf64&), class T> void k_vector_unary(void* o_, const void* a_, int64_t n) {
+  T* __restrict o = static_cast<T*>(o_);
+  const T* __restrict a = static_cast<const T*>(a_);
   int64_t i = 0;
-  for (; i + kVec <= n; i += kVec) {
-    vf32 v;
-    std::memcpy(&v, a + i, sizeof v);
-    const vf32 r = __builtin_convertvector(F(__builtin_convertvector(v, vf64)), vf32);
-    std::memcpy(o + i, &r, sizeof r);
-  }
-  if (i < n) {
-    float pad[kVec];
-    for (int l = 0; l < kVec; ++l) pad[l] = 1.0f;
-    std::memcpy(pad, a + i, static_cast<size_t>(n - i) * sizeof(float));
-    vf32 v;
-    std::memcpy(&v, pad, sizeof v);
-    const vf32 r = __builtin_convertvector(F(__builtin_convertvector(v, vf64)), vf32);
-    std::memcpy(o + i, &r, static_cast<size_t>(n - i) * sizeof(float));
-  }
+  for (; i + kVec <= n; i += kVec) store_lanes(o + i, F(load_lanes(a + i)), kVec);
+  if (i < n) store_lanes(o + i, F(load_tail(a + i, n - i)), n - i);
 }

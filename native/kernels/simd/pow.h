@@ -112,30 +112,13 @@ inline vf64 pow_v(const vf64& x, const vf64& y) {
   return r;
 }
 
-// A binary kernel over n float64 pairs, kVec at a time; the tail is padded into one vector (with
-// pow(1, 1)), so a value's result does not depend on where in a block it falls.
+// A binary kernel over n float64 pairs, kVec at a time; the tail is padded (pow(1, 1)), so a
+// value's result does not depend on where in a block it falls.
 template <vf64 (*F)(const vf64&, const vf64&)> void k_vector_binary(void* o_, const void* a_, const void* b_, int64_t n) {
   double* __restrict o = static_cast<double*>(o_);
   const double* __restrict a = static_cast<const double*>(a_);
   const double* __restrict b = static_cast<const double*>(b_);
   int64_t i = 0;
-  for (; i + kVec <= n; i += kVec) {
-    vf64 u, v;
-    std::memcpy(&u, a + i, sizeof u);
-    std::memcpy(&v, b + i, sizeof v);
-    u = F(u, v);
-    std::memcpy(o + i, &u, sizeof u);
-  }
-  if (i < n) {
-    double pa[kVec], pb[kVec];
-    for (int l = 0; l < kVec; ++l) pa[l] = pb[l] = 1.0;
-    std::memcpy(pa, a + i, static_cast<size_t>(n - i) * sizeof(double));
-    std::memcpy(pb, b + i, static_cast<size_t>(n - i) * sizeof(double));
-    vf64 u, v;
-    std::memcpy(&u, pa, sizeof u);
-    std::memcpy(&v, pb, sizeof v);
-    u = F(u, v);
-    std::memcpy(o + i, &u, static_cast<size_t>(n - i) * sizeof(double));
-  }
+  for (; i + kVec <= n; i += kVec) store_lanes(o + i, F(load_lanes(a + i), load_lanes(b + i)), kVec);
+  if (i < n) store_lanes(o + i, F(load_tail(a + i, n - i), load_tail(b + i, n - i)), n - i);
 }
-
