@@ -5,10 +5,10 @@
  * python3-numpy / python3-dask, where installed. Timings are the best of a few repeats after a
  * warm-up (noisy shared machines: compare the ratios, not the absolute numbers).
  *
- *   node bench/run.mjs [--quick] [--cold] [--only seed|bandwidth|overhead|dataframes|bags|cluster|startup]
+ *   node bench/run.mjs [--quick] [--cold] [--only seed|bandwidth|overhead|arrays|dataframes|bags|cluster|startup]
  *   (--quick: fewer repeats and a smaller bandwidth array; --only: one part of the table;
  *   --cold: no engine warm-up before the bandwidth rows, as in a process's first jobs)
- * The dataframe rows (bench/dataframes.mjs): the flights filter + group-by against Polars, DuckDB,
+ * The array rows (bench/arrays.mjs): cumsum against numpy and dask.array. The dataframe rows (bench/dataframes.mjs): the flights filter + group-by against Polars, DuckDB,
  * pandas and dask.dataframe, and the CSV parse against the memory bandwidth. The bag rows
  * (bench/bags.mjs): word count against Counter and dask.bag, a map of tiny calls against joblib.
  * The cluster rows (bench/cluster.mjs): the seed job on a loopback Dask cluster against dask.array.
@@ -28,12 +28,13 @@ import { dataframeRows } from './dataframes.mjs';
 import { bagRows } from './bags.mjs';
 import { clusterRows } from './cluster.mjs';
 import { startupRows } from './startup.mjs';
+import { arrayRows } from './arrays.mjs';
 
 const quick = process.argv.includes('--quick');
 const cold = process.argv.includes('--cold');
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt > 0 ? process.argv[onlyAt + 1] : null;
-if (only && !['seed', 'bandwidth', 'overhead', 'dataframes', 'bags', 'cluster', 'startup'].includes(only)) throw new Error(`--only takes seed, bandwidth, overhead, dataframes, bags, cluster or startup, not ${only}`);
+if (only && !['seed', 'bandwidth', 'overhead', 'arrays', 'dataframes', 'bags', 'cluster', 'startup'].includes(only)) throw new Error(`--only takes seed, bandwidth, overhead, arrays, dataframes, bags, cluster or startup, not ${only}`);
 const want = (part) => !only || only === part;
 const REPEATS = quick ? 2 : 5;
 const WORKERS = Math.min(2, availableParallelism());
@@ -196,26 +197,32 @@ if (want('overhead')) {
     daskPer ? `${daskPer.toFixed(1)} us/task` : null, daskOverhead ? `Dask threads (${daskOverhead.tasks} tasks)` : '', 'x less than Dask', daskPer ? daskPer / perTask : null);
   row(`overhead, ${OVERHEAD_TASKS} trivial tasks`, 'scheduling only (lowering excluded)', `${schedPerTask.toFixed(1)} us/task`, null, '', '', null, '< 20 us');
 }
-// 4. Dataframes: the flights data as CSV and Parquet against Polars, DuckDB, pandas and Dask.
 const problems = [];
+// 4. The array operations beyond the seed: cumsum against numpy and dask.array (bench/arrays.mjs).
+if (want('arrays')) {
+  const ar = await arrayRows(engine, { quick });
+  rows.push(...ar.rows);
+  problems.push(...ar.problems);
+}
+// 5. Dataframes: the flights data as CSV and Parquet against Polars, DuckDB, pandas and Dask.
 if (want('dataframes')) {
   const df = await dataframeRows(engine, { quick });
   rows.push(...df.rows);
   problems.push(...df.problems);
 }
-// 5. Bags and user functions: word count against Counter and dask.bag, a map of tiny calls against joblib.
+// 6. Bags and user functions: word count against Counter and dask.bag, a map of tiny calls against joblib.
 if (want('bags')) {
   const bags = await bagRows(engine, { quick });
   rows.push(...bags.rows);
   problems.push(...bags.problems);
 }
-// 6. A Dask cluster on loopback: Tessera's tasks on it against dask.array on it (bench/cluster.mjs).
+// 7. A Dask cluster on loopback: Tessera's tasks on it against dask.array on it (bench/cluster.mjs).
 if (want('cluster')) {
   const cl = await clusterRows({ quick });
   rows.push(...cl.rows);
   problems.push(...cl.problems);
 }
-// 7. Whole processes: the CLI's start, and the seed job from start to exit against Python + dask.array.
+// 8. Whole processes: the CLI's start, and the seed job from start to exit against Python + dask.array.
 if (want('startup')) {
   const st = await startupRows({ quick });
   rows.push(...st.rows);

@@ -1,6 +1,10 @@
-import { describe, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tessera } from './helpers/cli.js';
 import { compareWithNumpy } from './helpers/compare.js';
-import { useEngine } from './helpers/engine.js';
+import { tempDir, useEngine } from './helpers/engine.js';
+import { numpy } from './helpers/numpy.js';
 
 const engine = useEngine();
 
@@ -62,5 +66,26 @@ i16 = (np.arange(60, dtype=np.int16) % 5) + 1`,
       exprs: { s: 'x.sum()', m: 'x.mean()', sd: 'x.std()', mn: 'x.min()', am: 'x.argmax()' },
       rtol: 1e-5,
     });
+  });
+});
+
+describe('float products are compensated', () => {
+  it('prod of 3,000 factors over uneven chunks is within 1 ulp of the exact product, whatever the chunking', () => {
+    const dir = tempDir();
+    const ref = numpy<{ exact: number; ulp: number; numpyUlps: number }>(`
+import math
+from fractions import Fraction
+x = np.random.default_rng(11).uniform(0.5, 2.0, 3000)
+np.save(${JSON.stringify(join(dir, 'x.npy'))}, x)
+p = Fraction(1)
+for v in x: p *= Fraction(float(v))
+exact = float(p)
+print(json.dumps({'exact': exact, 'ulp': math.ulp(exact), 'numpyUlps': abs(float(np.prod(x)) - exact) / math.ulp(exact)}))`);
+    for (const chunks of [[3000], [7], [1000]]) {
+      const spec = join(dir, `p${chunks[0]}.json`);
+      writeFileSync(spec, JSON.stringify({ tessera: 1, datasets: { x: { npy: join(dir, 'x.npy'), chunks } }, outputs: { p: 'x.prod()' } }));
+      const got = JSON.parse(tessera(['run', spec, '--json']).stdout).outputs.p.value as number;
+      expect(Math.abs(got - ref.exact) / ref.ulp, `chunks ${chunks}: ${got} against ${ref.exact} (numpy ${ref.numpyUlps.toFixed(1)} ulp off)`).toBeLessThanOrEqual(1);
+    }
   });
 });

@@ -48,6 +48,9 @@ describe('the TypeScript API', () => {
     expect(render(a.pow(a.neg()))).toBe('d0 ** -d0');
     expect(render(a.gt(1).and(a.lt(3)))).toBe('(d0 > 1) & (d0 < 3)');
     expect(render(a.add(1).sum())).toBe('(d0 + 1).sum()');
+    expect(render(a.cumsum({ axis: 0 }))).toBe('d0.cumsum(axis=0)');
+    expect(render(np('nanmean', a))).toBe('nanmean(d0)');
+    expect(await compute(a.cumsum(), a.cumprod().add(0))).toEqual([[0, 1, 3, 6], [0, 0, 0, 0]]);
     let long = a;
     for (let i = 0; i < 300; i++) long = long.add(1);
     const [sums, squares] = await compute(long.sum(), a.neg().pow(2).sum());

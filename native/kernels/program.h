@@ -18,6 +18,7 @@ enum class Op : uint8_t {
   // binary
   Add, Sub, Mul, Div, FloorDiv, Mod, Pow, Minimum, Maximum, Eq, Ne, Lt, Le, Gt, Ge, And, Or, Xor,
   Atan2, Hypot,
+  Check,  // raises the error numbered by b where a is non-zero; otherwise 0 (see elementwise.h)
   // ternary
   Where,
   Count_

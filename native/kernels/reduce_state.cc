@@ -12,7 +12,7 @@ namespace tessera {
 
 int reduce_planes(ReduceKind kind, CType acc) {
   switch (kind) {
-    case ReduceKind::Sum: return acc == CType::F64 ? 2 : 1;
+    case ReduceKind::Sum: case ReduceKind::Prod: return acc == CType::F64 ? 2 : 1;  // value and error
     case ReduceKind::Mean: case ReduceKind::Var: return 3;
     case ReduceKind::ArgMin: case ReduceKind::ArgMax: return 2;
     default: return 1;
@@ -34,7 +34,10 @@ template <class A> void init_typed(const ReduceSpec& spec, A* p, int64_t slots) 
     case ReduceKind::Sum: case ReduceKind::Mean: case ReduceKind::Var: case ReduceKind::Any: case ReduceKind::CountNonzero:
       for (int k = 0; k < reduce_planes(spec.kind, spec.acc); ++k) fill(k, A(0));
       break;
-    case ReduceKind::Prod: case ReduceKind::All: fill(0, A(1)); break;
+    case ReduceKind::Prod: case ReduceKind::All:
+      fill(0, A(1));
+      if (reduce_planes(spec.kind, spec.acc) == 2) fill(1, A(0));  // a float product's error term
+      break;
     case ReduceKind::Min:
       fill(0, std::numeric_limits<A>::has_infinity ? std::numeric_limits<A>::infinity() : std::numeric_limits<A>::max());
       break;
@@ -85,7 +88,10 @@ template <class A> void merge_typed(const ReduceSpec& spec, A* to, const A* from
           to[i] = tot;
         }
         break;
-      case ReduceKind::Prod: to[i] = wrap_mul(to[i], from[i]); break;
+      case ReduceKind::Prod:
+        if constexpr (std::is_floating_point<A>::value) compensated_mul_merge(to[i], to[n + i], from[i], from[n + i]);
+        else to[i] = wrap_mul(to[i], from[i]);
+        break;
       case ReduceKind::Min:
         if (is_nan(to[i])) break;
         if (is_nan(from[i]) || from[i] < to[i]) to[i] = from[i];
@@ -134,6 +140,9 @@ template <class A, class O> O final_value(const ReduceSpec& spec, const A* p, in
       double v = static_cast<double>(p[2 * n + i]) / denom;
       return convert_number<O>(spec.sqrt ? std::sqrt(v) : v);
     }
+    case ReduceKind::Prod:
+      if constexpr (std::is_floating_point<A>::value) return convert_number<O>(compensated_mul_value(p[i], p[n + i]));
+      else return convert_number<O>(p[i]);
     case ReduceKind::ArgMin: case ReduceKind::ArgMax: return convert_number<O>(p[n + i]);
     case ReduceKind::Any: case ReduceKind::All: return convert_number<O>(p[i] != 0 ? 1 : 0);
     default: return convert_number<O>(p[i]);

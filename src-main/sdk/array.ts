@@ -72,6 +72,9 @@ export class LazyArray implements Computable {
   argmax(o: { axis?: number } = {}): LazyArray { return this.reduce('argmax', o); }
   std(o: AxisOptions & { ddof?: number } = {}): LazyArray { return this.reduce('std', o); }
   var(o: AxisOptions & { ddof?: number } = {}): LazyArray { return this.reduce('var', o); }
+  /** Cumulative sum along an axis (of the flattened array when none), as numpy. */
+  cumsum(o: { axis?: number } = {}): LazyArray { return this.reduce('cumsum', o); }
+  cumprod(o: { axis?: number } = {}): LazyArray { return this.reduce('cumprod', o); }
 
   astype(dtype: string): LazyArray { return this.suffix(`.astype(${pyLiteral(dtype)})`); }
   /** `fn` (from functions(path)) on each chunk in the workers: a typed array in, one of the same length out (of `dtype`, else this array's). */

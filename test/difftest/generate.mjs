@@ -150,6 +150,7 @@ const ARITH = ['+', '-', '*', '/', '//', '%', '**'];
 const CMP = ['<', '<=', '>', '>=', '==', '!='];
 const BIT = ['&', '|', '^'];
 const REDS = ['sum', 'prod', 'mean', 'var', 'std', 'min', 'max', 'argmin', 'argmax', 'any', 'all', 'count_nonzero'];
+const NAN_REDS = ['nansum', 'nanprod', 'nanmean', 'nanvar', 'nanstd', 'nanmin', 'nanmax', 'nanargmin', 'nanargmax'];
 
 class ExprGen {
   constructor(r, datasets) { this.r = r; this.ds = datasets; }
@@ -171,6 +172,17 @@ class ExprGen {
       [1, () => ({ s: `ones(${shape.length ? sh : '()'})`, t: 'float64', shape })],
       [2, () => { const v = r.pick(['2', '-1.5', 'True', 'nan', '-0.0', '7']); return { s: `full(${shape.length ? sh : '()'}, ${v})`, t: v === 'True' ? 'bool' : /[.na]/.test(v) ? 'float64' : 'int64', shape }; }],
       [2, () => { const n = prod(shape); const f = r.chance(0.5); const s = f ? `arange(${n}.0)` : `arange(${n})`; return { s: shape.length === 1 ? s : `${s}.reshape(${shape.length ? `(${shape.join(', ')})` : '()'})`, t: f ? 'float64' : 'int64', shape }; }],
+      [1, () => {
+        const n = prod(shape), end = r.chance(0.7), lo = r.pick(['0', '-1.5', '1e-300', '3']), hi = r.pick(['1', '2.5', '-7', '1e300', '3']);
+        const dtype = r.w([[3, null], [1, 'float32'], [1, 'int64']]);
+        const s = `linspace(${lo}, ${hi}, ${n}${end ? '' : ', endpoint=False'}${dtype ? `, dtype=${dtype}` : ''})`;
+        return { s: shape.length === 1 ? s : `${s}.reshape(${shape.length ? `(${shape.join(', ')})` : '()'})`, t: dtype ?? 'float64', shape };
+      }],
+      [1, () => {
+        const n = shape.length === 2 ? shape[0] : 1 + r.int(5), m = shape.length === 2 ? shape[1] : 1 + r.int(5), k = r.pick([0, 0, 1, -1, 3]);
+        const dtype = r.w([[2, null], [1, 'int8'], [1, 'bool_']]);
+        return { s: `eye(${n}, ${m}${k ? `, k=${k}` : ''}${dtype ? `, dtype=${dtype}` : ''})`, t: dtype === 'bool_' ? 'bool' : dtype ?? 'float64', shape: [n, m] };
+      }],
     ])();
   }
 
@@ -178,7 +190,8 @@ class ExprGen {
     const r = this.r;
     if (depth <= 0 || r.chance(0.15)) return this.leaf(hint);
     const kind = r.w([[1, 'leaf'], [6, 'arith'], [2, 'cmp'], [2, 'bit'], [3, 'math'], [3, 'round'], [2, 'unary'], [2, 'func2'],
-      [2, 'where'], [1, 'clip'], [2, 'astype'], [4, 'reduce'], [3, 'index'], [2, 'shape'], [1, 'concat'], [1, 'rechunk'], [1, 'matmul']]);
+      [2, 'where'], [1, 'clip'], [2, 'astype'], [4, 'reduce'], [3, 'index'], [2, 'shape'], [1, 'concat'], [1, 'rechunk'], [1, 'matmul'],
+      [2, 'nanReduce'], [2, 'numeric'], [2, 'arrange'], [1, 'covariance'], [2, 'scan'], [1, 'products']]);
     return kind === 'leaf' ? this.leaf(hint) : this[kind](depth - 1, hint);
   }
 
@@ -251,8 +264,7 @@ class ExprGen {
   clip(d, hint) {
     const a = this.gen(d, hint);
     const r = this.r;
-    // No nan bounds: numpy 1.24 reads clip(x, nan) as "no bound" (deprecated), numpy 2 does not.
-    const bound = () => { const l = literal(r); return /nan/.test(l.s) ? { ...l, s: '0.5' } : l; };
+    const bound = () => literal(r);
     const lo = r.w([[3, bound], [1, () => ({ s: 'None', t: null })], [1, () => this.gen(d - 1, a.shape)]])();
     const hi = lo.s === 'None' ? bound() : r.w([[3, bound], [1, () => ({ s: 'None', t: null })]])();
     let t = a.t;
@@ -267,10 +279,13 @@ class ExprGen {
     if (a.lit) return a;
     return { s: `${wrap(a)}.astype(${name})`, t: dt, shape: a.shape };
   }
-  reduce(d) {
+  reduce(d) { return this.reduction(d, REDS); }
+  nanReduce(d) { return this.reduction(d, NAN_REDS); }
+  reduction(d, names) {
     const r = this.r;
     const a = this.gen(d);
-    const f = r.pick(REDS);
+    const f = r.pick(names);
+    const varLike = f.endsWith('var') || f.endsWith('std');
     const nd = a.shape ? a.shape.length : 0;
     const axisForm = r.w([[3, 'none'], [4, 'int'], [1, 'tuple'], [1, 'bad']]);
     let axis = null;
@@ -282,18 +297,160 @@ class ExprGen {
     const axisText = axis === null ? null : Array.isArray(axis) ? `(${axis.join(', ')}${axis.length === 1 ? ',' : ''})` : String(axis);
     const pos = r.chance(0.1); // extra positional arguments, as numpy reads them
     if (axisText !== null) args.push(pos ? axisText : `axis=${axisText}`);
-    if ((f === 'var' || f === 'std') && r.chance(0.5)) args.push(`ddof=${r.pick([1, 0, -1, 2, 5, 100])}`);
-    if (keep && f !== 'count_nonzero') args.push(pos && axisText !== null && !(f === 'var' || f === 'std') ? 'True' : 'keepdims=True');
-    if (pos && axisText !== null && f === 'std' && r.chance(0.5)) args.splice(1, 0, '1');
-    const method = f !== 'count_nonzero' && !a.lit && r.chance(0.5);
+    if (varLike && r.chance(0.5)) args.push(`ddof=${r.pick([1, 0, -1, 2, 5, 100])}`);
+    if (keep && f !== 'count_nonzero') args.push(pos && axisText !== null && !varLike ? 'True' : 'keepdims=True');
+    if (pos && axisText !== null && f.endsWith('std') && r.chance(0.5)) args.splice(1, 0, '1');
+    const method = f !== 'count_nonzero' && !f.startsWith('nan') && !a.lit && r.chance(0.5);
     const s = method ? `${wrap(a)}.${f}(${args.join(', ')})` : `${this.ns()}${f}(${[a.s, ...args].join(', ')})`;
     const axes = axis === null ? Array.from({ length: nd }, (_, i) => i) : (Array.isArray(axis) ? axis : [axis]).map((x) => ((x % (nd || 1)) + (nd || 1)) % (nd || 1));
     const shape = a.shape ? (keep ? a.shape.map((x, i) => (axes.includes(i) ? 1 : x)) : a.shape.filter((_, i) => !axes.includes(i))) : [];
-    const c = concrete(a.t);
-    const t = ['sum', 'prod'].includes(f) ? (isFloat(c) ? c : isUnsigned(c) ? 'uint64' : 'int64')
-      : ['mean', 'var', 'std'].includes(f) ? (c === 'float32' ? 'float32' : 'float64')
-        : ['argmin', 'argmax', 'count_nonzero'].includes(f) ? 'int64' : ['any', 'all'].includes(f) ? 'bool' : c;
+    const c = concrete(a.t), base = f.replace(/^nan/, '');
+    const t = ['sum', 'prod'].includes(base) ? (isFloat(c) ? c : isUnsigned(c) ? 'uint64' : 'int64')
+      : ['mean', 'var', 'std'].includes(base) ? (c === 'float32' ? 'float32' : 'float64')
+        : ['argmin', 'argmax', 'count_nonzero'].includes(base) ? 'int64' : ['any', 'all'].includes(base) ? 'bool' : c;
     return { s, t, shape };
+  }
+  /** isfinite, isinf, isclose, allclose, average (with weights along an axis, or of a's shape). */
+  numeric(d, hint) {
+    const r = this.r;
+    const a = this.gen(d, hint);
+    const f = r.pick(['isfinite', 'isinf', 'isclose', 'allclose', 'average']);
+    if (f === 'isfinite' || f === 'isinf') return { s: `${this.ns()}${f}(${a.s})`, t: 'bool', shape: a.shape };
+    if (f === 'isclose' || f === 'allclose') {
+      const b = this.partner(d, a);
+      const opts = r.w([[3, ''], [1, ', equal_nan=True'], [1, ', rtol=0.1'], [1, ', atol=1.5, rtol=0']]);
+      return { s: `${this.ns()}${f}(${a.s}, ${b.s}${opts})`, t: 'bool', shape: f === 'allclose' ? [] : broadcast(a.shape, b.shape) ?? a.shape ?? b.shape };
+    }
+    if (!a.shape || a.lit) return { s: `average(${a.s})`, t: 'float64', shape: [] };
+    const nd = a.shape.length;
+    const floatOf = (x) => (isFloat(concrete(x)) ? concrete(x) : 'float64');
+    if (!nd || r.chance(0.3)) return { s: `average(${a.s})`, t: floatOf(a.t), shape: [] };
+    const axis = r.int(nd);
+    const same = r.chance(0.4) ? this.ds.find((x) => x.shape.length === nd && x.shape.every((n, i) => n === a.shape[i])) : null;
+    const w = same ? same.name : r.w([[2, () => `arange(1, ${a.shape[axis] + 1})`], [1, () => `ones(${a.shape[axis]})`], [1, () => `linspace(-1, 1, ${a.shape[axis]})`]])();
+    const shape = a.shape.filter((_, i) => i !== axis);
+    return { s: `average(${a.s}, axis=${r.chance(0.3) ? axis - nd : axis}, weights=${w})`, t: floatOf(promoteT(a.t, 'float64')), shape };
+  }
+  /** broadcast_to, roll, repeat, tile, pad, tril, triu (a result that would grow past 20,000 elements: the operand). */
+  arrange(d) {
+    const a = this.gen(d);
+    const out = this.arrangeOf(a);
+    return a.shape && prod(out.shape) > Math.max(20000, prod(a.shape)) ? a : out;
+  }
+  arrangeOf(a) {
+    const r = this.r;
+    if (!a.shape || a.lit) return a;
+    const nd = a.shape.length;
+    const f = r.pick(['broadcast_to', 'roll', 'repeat', 'tile', 'pad', 'tril', 'triu', 'take', 'meshgrid', 'gradient']);
+    const ax = () => r.int(2 * nd) - nd;
+    if (f === 'take') {
+      if (!nd) return a;
+      const axis = ax(), n = a.shape[(axis + nd) % nd];
+      const idx = n ? Array.from({ length: r.int(5) }, () => r.int(2 * n) - n) : [];
+      const form = r.int(3);
+      if (form === 0 && (axis + nd) % nd === 0 && idx.length) return { s: `${wrap(a)}[[${idx.join(', ')}]]`, t: a.t, shape: [idx.length, ...a.shape.slice(1)] };
+      if (form === 1 && idx.length === 1) return { s: `take(${a.s}, ${idx[0]}, axis=${axis})`, t: a.t, shape: a.shape.filter((_, i) => i !== (axis + nd) % nd) };
+      return { s: `take(${a.s}, [${idx.join(', ')}], axis=${axis})`, t: a.t, shape: a.shape.map((m, i) => (i === (axis + nd) % nd ? idx.length : m)) };
+    }
+    if (f === 'meshgrid') {
+      const b = this.gen(0);
+      if (!b.shape || b.lit) return a;
+      const ij = r.chance(0.5), k = r.int(2);
+      const [n1, n2] = [prod(a.shape), prod(b.shape)];
+      return { s: `meshgrid(${a.s}, ${b.s}${ij ? ", indexing='ij'" : ''})[${k}]`, t: k ? b.t : a.t, shape: ij ? [n1, n2] : [n2, n1] };
+    }
+    if (f === 'gradient') {
+      const edge = r.chance(0.3) ? ', edge_order=2' : '';
+      const t = isFloat(concrete(a.t)) ? a.t : 'float64';
+      if (nd === 1 || r.chance(0.5)) return { s: `gradient(${a.s}${r.chance(0.3) ? ', 0.5' : ''}${nd > 1 ? `, axis=${ax()}` : ''}${edge})`, t, shape: a.shape };
+      return { s: `gradient(${a.s}${edge})[${r.int(nd)}]`, t, shape: a.shape };
+    }
+    if (f === 'broadcast_to') {
+      const extra = r.int(3);
+      const shape = [...Array(extra).fill(0).map(() => 1 + r.int(3)), ...a.shape.map((n) => (n === 1 && r.chance(0.5) ? 2 + r.int(3) : n))];
+      return { s: `broadcast_to(${a.s}, (${shape.join(', ')}${shape.length === 1 ? ',' : ''}))`, t: a.t, shape };
+    }
+    if (f === 'roll') {
+      const shift = r.pick([1, -1, 2, 7, -13, 0]);
+      if (!nd || r.chance(0.3)) return { s: `roll(${a.s}, ${shift})`, t: a.t, shape: a.shape };
+      return { s: `roll(${a.s}, ${shift}, axis=${ax()})`, t: a.t, shape: a.shape };
+    }
+    if (f === 'repeat') {
+      const k = r.pick([1, 2, 3, 0]);
+      if (!nd || r.chance(0.3)) return { s: r.chance(0.5) ? `repeat(${a.s}, ${k})` : `${wrap(a)}.repeat(${k})`, t: a.t, shape: [prod(a.shape) * k] };
+      const axis = ax(), i = (axis + nd) % nd;
+      return { s: `repeat(${a.s}, ${k}, axis=${axis})`, t: a.t, shape: a.shape.map((n, j) => (j === i ? n * k : n)) };
+    }
+    if (f === 'tile') {
+      const reps = Array.from({ length: 1 + r.int(3) }, () => r.pick([1, 2, 3, 0]));
+      const n = Math.max(nd, reps.length);
+      const rr = [...Array(n - reps.length).fill(1), ...reps], sh = [...Array(n - nd).fill(1), ...a.shape];
+      return { s: `tile(${a.s}, ${reps.length === 1 && r.chance(0.5) ? reps[0] : `(${reps.join(', ')}${reps.length === 1 ? ',' : ''})`})`, t: a.t, shape: sh.map((x, i) => x * rr[i]) };
+    }
+    if (f === 'pad') {
+      if (!nd) return a;
+      const mode = r.pick(['constant', 'constant', 'edge', 'wrap', 'reflect', 'symmetric']);
+      const widths = a.shape.map((n) => {
+        const limit = mode === 'reflect' ? n - 1 : mode === 'constant' || mode === 'edge' ? 3 : n;
+        return [r.int(Math.max(0, Math.min(limit, 3)) + 1), r.int(Math.max(0, Math.min(limit, 3)) + 1)];
+      });
+      const form = r.int(3);
+      const width = form === 0 && widths.every((w) => w[0] === widths[0][0]) ? String(widths[0][0]) : `(${widths.map((w) => `(${w[0]}, ${w[1]})`).join(', ')}${nd === 1 ? ',' : ''})`;
+      const cv = mode === 'constant' && r.chance(0.5) ? `, constant_values=${r.pick(['1', '7', '-2'])}` : '';
+      return { s: `pad(${a.s}, ${width}${mode === 'constant' && r.chance(0.5) ? '' : `, mode='${mode}'`}${cv})`, t: a.t, shape: a.shape.map((n, i) => n + widths[i][0] + widths[i][1]) };
+    }
+    const k = r.pick([0, 0, 1, -1, 2]);
+    const shape = nd === 1 ? [a.shape[0], a.shape[0]] : a.shape;
+    return { s: `${f}(${a.s}${k ? `, ${k}` : ''})`, t: a.t, shape };
+  }
+  /** cumsum, cumprod and their NaN-ignoring forms, along an axis or of the flattened array. */
+  scan(d) {
+    const r = this.r;
+    const a = this.gen(d);
+    const f = r.pick(['cumsum', 'cumsum', 'cumprod', 'nancumsum', 'nancumprod']);
+    const nd = a.shape ? a.shape.length : 0;
+    const axis = nd && r.chance(0.6) ? r.int(2 * nd) - nd : null;
+    const dtype = r.chance(0.15) ? r.pick(['float32', 'int8', 'uint16', 'float64']) : null;
+    const args = [...(axis === null ? [] : [r.chance(0.5) ? `axis=${axis}` : String(axis)]), ...(dtype ? [`dtype=${dtype}`] : [])];
+    if (axis === null && dtype && args[0] !== `dtype=${dtype}`) args.unshift('None');
+    const method = !f.startsWith('nan') && !a.lit && r.chance(0.4);
+    const s = method ? `${wrap(a)}.${f}(${args.join(', ')})` : `${this.ns()}${f}(${[a.s, ...args].join(', ')})`;
+    const c = concrete(a.t);
+    const t = dtype ?? (isFloat(c) ? c : isUnsigned(c) ? 'uint64' : 'int64');
+    return { s, t, shape: axis === null ? [a.shape ? prod(a.shape) : 1] : a.shape };
+  }
+  /** dot and tensordot over any dimensions. */
+  products(d) {
+    const r = this.r;
+    const a = this.gen(d);
+    if (!a.shape || a.lit) return a;
+    const nd = a.shape.length;
+    const last = nd ? a.shape[nd - 1] : null;
+    const fits = this.ds.filter((x) => nd === 0 || x.shape.length === 0 || (x.shape.length === 1 ? x.shape[0] === last : x.shape[x.shape.length - 2] === last));
+    const b = fits.length ? (() => { const x = r.pick(fits); return { s: x.name, t: x.dtype, shape: x.shape }; })() : a;
+    const bAxis = b.shape.length === 1 ? 0 : b.shape.length - 2;
+    if (r.chance(0.5) || nd === 0 || b.shape.length === 0) {
+      const shape = nd === 0 || b.shape.length === 0 ? broadcast(a.shape, b.shape) ?? a.shape : [...a.shape.slice(0, -1), ...b.shape.filter((_, i) => i !== bAxis)];
+      return { s: r.chance(0.5) && !a.lit ? `${wrap(a)}.dot(${b.s})` : `dot(${a.s}, ${b.s})`, t: promoteT(a.t, b.t), shape };
+    }
+    const k = r.int(Math.min(nd, b.shape.length) + 1);
+    const axesA = Array.from({ length: k }, (_, i) => nd - k + i), axesB = Array.from({ length: k }, (_, i) => i);
+    const ok = axesA.every((x, i) => a.shape[x] === b.shape[axesB[i]]);
+    const form = ok && r.chance(0.5) ? `${k}` : `([${nd - 1}], [${bAxis}])`;
+    const shape = form === `${k}` ? [...a.shape.slice(0, nd - k), ...b.shape.slice(k)] : [...a.shape.slice(0, -1), ...b.shape.filter((_, i) => i !== bAxis)];
+    return { s: `tensordot(${a.s}, ${b.s}, ${form})`, t: promoteT(a.t, b.t), shape };
+  }
+  /** cov and corrcoef of a 1-D or 2-D operand (variables in rows, or columns with rowvar=False). */
+  covariance(d) {
+    const r = this.r;
+    const small = this.ds.filter((x) => x.shape.length === 1 || x.shape.length === 2);
+    const a = small.length && r.chance(0.7) ? (() => { const x = r.pick(small); return { s: x.name, t: x.dtype, shape: x.shape }; })() : this.gen(d);
+    if (!a.shape || a.lit || a.shape.length > 2 || a.shape.length === 0) return a;
+    const f = r.pick(['cov', 'corrcoef']);
+    const rowvar = a.shape.length === 2 && r.chance(0.3);
+    const opts = `${rowvar ? ', rowvar=False' : ''}${f === 'cov' && r.chance(0.3) ? `, ${r.pick(['bias=True', 'ddof=0', 'ddof=2'])}` : ''}`;
+    const vars = a.shape.length === 1 ? 1 : rowvar ? a.shape[1] : a.shape[0];
+    return { s: `${f}(${a.s}${opts})`, t: 'float64', shape: vars === 1 ? [] : [vars, vars] };
   }
   index(d) {
     const r = this.r;

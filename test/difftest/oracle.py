@@ -37,10 +37,20 @@ numpy 2 emulation (each item is a place where numpy 1.24 in 'weak' mode differs 
      with a DeprecationWarning, numpy 2 raises ValueError. Evaluated with the ufuncs (np.equal...).
   5. where(c, x, y) with Python scalars: numpy 2 treats them as weak (where(c, int8, 1) is int8);
      numpy 1.24 makes them int64/float64 arrays first. Emulated with np.result_type (weak-aware).
+  7. A bool array (or numpy bool) with a Python int: numpy 2 computes as with an int64 array
+     (an int outside int64 overflows); numpy 1.24-weak sometimes picks uint64 or object (it
+     depends on what the process evaluated before). Emulated by making the bool operand int64
+     first (comparisons then follow item 1).
+  8. clip with a nan bound: numpy 2 propagates the nan (maximum/minimum/clip ufuncs); numpy 1.24
+     reads it as no bound (a deprecated behaviour). Emulated with numpy 2's _clip.
+  9. Comparisons of two Python scalars are Python's (a Python bool, which has no .round()).
+ 10. logical_and/or/xor with a Python int: numpy 2's promoter computes them in bool (the int is
+     its truth value, never out of bounds); numpy 1.24 converts the int and may overflow.
 """
 import ast
 import base64
 import json
+import operator
 import sys
 import traceback
 import warnings
@@ -67,12 +77,36 @@ def arr(v):
     return np.asarray(v)
 
 
+def is_np_bool(v):
+    return isinstance(v, (np.ndarray, np.generic)) and v.dtype == np.bool_
+
+
+def _bool_as_int64(a, b):
+    """numpy 2: a bool operand with a Python int computes as an int64 one would (item 7)."""
+    for x, y in ((a, b), (b, a)):
+        if is_np_bool(x) and is_pyint(y):
+            x64 = x.astype(np.int64)
+            return (x64, b) if x is a else (a, x64)
+    return a, b
+
+
+def _binop(op, a, b):
+    a, b = _bool_as_int64(a, b)
+    return op(a, b)
+
+
 # ---------------------------------------------------------------- emulation helpers
+
+PY_CMP = {'<': operator.lt, '<=': operator.le, '>': operator.gt, '>=': operator.ge, '==': operator.eq, '!=': operator.ne}
+
 
 def _cmp(op, a, b):
     # The ufuncs, not the operators: numpy 1.24's == and != on shapes that do not broadcast give a
     # scalar False/True (with a DeprecationWarning); numpy 2 raises, as the ufuncs do.
+    if isinstance(a, (bool, int, float)) and isinstance(b, (bool, int, float)):
+        return PY_CMP[op](a, b)  # item 9
     f = {'<': np.less, '<=': np.less_equal, '>': np.greater, '>=': np.greater_equal, '==': np.equal, '!=': np.not_equal}[op]
+    a, b = _bool_as_int64(a, b)
     for x, y in ((a, b), (b, a)):
         if is_pyint(y) and isinstance(x, (np.ndarray, np.generic)) and x.dtype.kind in 'iu':
             info = np.iinfo(x.dtype)
@@ -149,7 +183,7 @@ def _round(x, *a, **k):
         # range has no defined integer (as with astype).
         f = np.round(x.astype(np.float64), decimals)
         info = np.iinfo(x.dtype)
-        if f.size and not ((f >= info.min) & (f <= info.max)).all():
+        if f.size and not ((f >= float(info.min)) & (f < float(info.max + 1))).all():  # exact bounds
             raise Undefined(f'round({decimals}) of {x.dtype} leaves the dtype\'s range: the cast back is undefined')
     return np.round(x, *a, **k)
 
@@ -171,37 +205,45 @@ def _rechunk(x, chunks=None):
 
 
 def _clip(a, *args, **kw):
-    # numpy 2: Python bool bounds are weak like ints (1.24 promotes them as a bool array would).
-    args = [int(v) if isinstance(v, bool) and arr(a).dtype.kind != 'b' else v for v in args]
-    kw = {k: (int(v) if isinstance(v, bool) and arr(a).dtype.kind != 'b' else v) for k, v in kw.items()}
-    a0 = a
-    if isinstance(a, (np.ndarray, np.generic)) and a.dtype.kind == 'f':
-        # numpy 2 converts a Python int bound of any size to the float dtype (1.24 overflows).
-        args = [float(v) if is_pyint(v) else v for v in args]
-        kw = {k: (float(v) if is_pyint(v) else v) for k, v in kw.items()}
-    if isinstance(a, (np.ndarray, np.generic)) and a.dtype.kind in 'iu':
-        info = np.iinfo(a.dtype)
-        args = [min(max(v, info.min), info.max) if is_pyint(v) else v for v in args]
-        kw = {k: (min(max(v, info.min), info.max) if is_pyint(v) else v) for k, v in kw.items()}
-    # numpy 2 (NEP 50): a Python number bound takes the dtype of the array operands, unless it is
-    # a float with integer arrays (then the result is float64); 1.24 gave Python ints int64.
-    arrays = [x for x in (a0, *args, *kw.values()) if isinstance(x, (np.ndarray, np.generic))]
-    if arrays:
-        dt = np.result_type(*arrays)
-        def weak(v):
-            if isinstance(v, bool) or not isinstance(v, (int, float)):
-                return v
-            if isinstance(v, float) and dt.kind in 'iub':
-                return v
-            return np.asarray(v, dtype=dt) if dt.kind != 'b' else v
-        args = [weak(v) for v in args]
-        kw = {k: weak(v) for k, v in kw.items()}
-    return np.clip(a0, *args, **kw)
+    """numpy 2.1's np.clip (items 4, 8): on np.asarray(a); a Python int bound beyond an integer
+    array's range on its open side is dropped (a_min <= the dtype's min, a_max >= its max; one
+    beyond on the other side overflows); then the ufuncs, a nan bound propagating, the three
+    operands of clip promoted together with Python scalars weak."""
+    bounds = list(args) + [None] * (2 - len(args))
+    lo, hi = kw.pop('a_min', kw.pop('min', bounds[0])), kw.pop('a_max', kw.pop('max', bounds[1]))
+    if kw or len(args) > 2:
+        return np.clip(a, *args, **kw)  # let numpy raise on the rest
+    x = a if isinstance(a, (np.ndarray, np.generic)) else np.asarray(a)
+    # Python bool bounds are weak like ints (1.24 promotes them as a bool array would).
+    lo, hi = (int(v) if isinstance(v, bool) and x.dtype.kind != 'b' else v for v in (lo, hi))
+    if x.dtype.kind in 'iu':
+        info = np.iinfo(x.dtype)
+        if is_pyint(lo) and lo <= info.min:
+            lo = None
+        if is_pyint(hi) and hi >= info.max:
+            hi = None
+    if x.dtype.kind == 'f':  # a Python int bound of any size becomes the float (1.24 overflows)
+        lo, hi = (float(v) if is_pyint(v) else v for v in (lo, hi))
+    if x.dtype.kind == 'b' and (is_pyint(lo) or is_pyint(hi)):
+        x = x.astype(np.int64)  # item 7
+    # NEP 50: the operands of each ufunc promote together, Python numbers weak; a Python int
+    # then takes the result dtype and must fit it (a float dtype takes any int).
+    def typed(operands):
+        dt = np.result_type(*operands)
+        return dt, [v if not is_pyint(v) else float(v) if dt.kind == 'f' else np.asarray(v, dtype=dt) for v in operands]
+    if lo is None and hi is None:
+        return np.positive(x)
+    if lo is None or hi is None:
+        dt, (x, v) = typed([x, hi if lo is None else lo])
+        return (np.minimum if lo is None else np.maximum)(x, v)
+    dt, (x, lo, hi) = typed([x, lo, hi])
+    return np.core.umath.clip(x.astype(dt) if isinstance(x, (np.ndarray, np.generic)) and x.dtype != dt else x, lo, hi)
 
 
 def _where(*args, **kw):
     if len(args) == 3 and not kw:
         c, x, y = args
+        x, y = _bool_as_int64(x, y)
         dt = np.result_type(x, y)  # weak Python scalars (numpy 2)
         for v in (x, y):
             if is_pyint(v) and dt.kind in 'iu':
@@ -224,8 +266,12 @@ def _astype(x, dtype, *a, **k):
     return x.astype(dtype, *a, **k)
 
 
-SUMLIKE = ('sum', 'prod', 'mean', 'var', 'std')
-REDUCTIONS = SUMLIKE + ('min', 'max', 'amin', 'amax', 'argmin', 'argmax', 'any', 'all', 'count_nonzero')
+SUMLIKE = ('sum', 'prod', 'mean', 'var', 'std', 'nansum', 'nanprod', 'nanmean', 'nanvar', 'nanstd')
+REDUCTIONS = SUMLIKE + ('min', 'max', 'amin', 'amax', 'argmin', 'argmax', 'any', 'all', 'count_nonzero',
+                        'nanmin', 'nanmax', 'nanargmin', 'nanargmax')
+# Functions that sum over elements (float results depend on the order): no exact sign of zero.
+SCANS = ('cumsum', 'cumprod', 'nancumsum', 'nancumprod')
+SUMMING = REDUCTIONS + SCANS + ('matmul', 'dot', 'tensordot', 'average', 'cov', 'corrcoef', 'allclose', 'gradient')
 
 
 def _axes_of(x, axis):
@@ -249,7 +295,10 @@ def _reduce(name, fn):
         if out_dt.kind != 'f':
             return r
         if MODE == 'hi':
-            r2 = fn(x.astype(LD), *rest, **kk)
+            # Integers and bools have no NaN: their nan-function is the plain one (in long double
+            # the NaN path would run, with its other rule for dof <= 0).
+            f = getattr(np, name[3:]) if name.startswith('nan') and x.dtype.kind != 'f' else fn
+            r2 = f(x.astype(LD), *rest, **kk)
             return arr(r2).astype(out_dt)
         axis = rest[0] if rest else kk.get('axis')
         xf = np.flip(x, axis=_axes_of(x, axis)) if x.ndim else x
@@ -270,17 +319,123 @@ def _matmul(a, b, *args, **kw):
     return r
 
 
+def _products(fn, summed):
+    """dot/tensordot with the long-double ('hi') and reversed-sum ('rev') evaluations."""
+    def g(a, b, *args, **kw):
+        r = fn(a, b, *args, **kw)
+        ra = arr(r)
+        if MODE == 'ref' or ra.dtype.kind != 'f':
+            return r
+        A, B = arr(a), arr(b)
+        if MODE == 'hi':
+            return arr(fn(A.astype(LD), B.astype(LD), *args, **kw)).astype(ra.dtype)
+        axes_a, axes_b = summed(A, B, *args, **kw)
+        return arr(fn(np.flip(A, axes_a) if axes_a else A, np.flip(B, axes_b) if axes_b else B, *args, **kw)).astype(ra.dtype)
+    return g
+
+
+def _dot_axes(A, B):
+    if A.ndim == 0 or B.ndim == 0:
+        return (), ()
+    return (A.ndim - 1,), (0 if B.ndim == 1 else B.ndim - 2,)
+
+
+def _tensordot_axes(A, B, axes=2):
+    if isinstance(axes, int):
+        return tuple(range(A.ndim - axes, A.ndim)), tuple(range(axes))
+    return tuple(axes[0]), tuple(axes[1])
+
+
 def _power(a, b, *args, **kw):
     if isinstance(a, (bool, int, float)) and isinstance(b, (bool, int, float)) and not args and not kw:
         return a ** b  # Python's own power: a Python number
     if isinstance(a, (np.ndarray, np.generic)) and a.dtype == np.bool_ and type(b) is int and b == 2 and not args and not kw:
         return np.square(a)  # the ** operator squares (int8 for bool); np.power(b, 2) would promote to int64
+    a, b = _bool_as_int64(a, b)
     r = np.power(a, b, *args, **kw)
     ra = arr(r)
     if MODE != 'hi' or ra.dtype.kind != 'f' or args or kw:
         return r
     return np.power(arr(a).astype(LD) if isinstance(a, (np.ndarray, np.generic)) else a,
                     arr(b).astype(LD) if isinstance(b, (np.ndarray, np.generic)) else b).astype(ra.dtype)
+
+
+def _isclose(a, b, rtol=1.e-5, atol=1.e-8, equal_nan=False):
+    """numpy 2's isclose: Python scalars stay weak, y made inexact, one formula (1.24 converts the
+    scalars to arrays and splits finite from non-finite elements)."""
+    x, y, atol, rtol = (v if isinstance(v, (int, float)) else np.asanyarray(v) for v in (a, b, atol, rtol))
+    if getattr(y, 'dtype', None) is not None:
+        y = np.asanyarray(y, dtype=np.result_type(y, 1.))
+    elif isinstance(y, int):
+        y = float(y)
+    result = (np.less_equal(abs(x - y), atol + rtol * abs(y)) & np.isfinite(y)) | (x == y)
+    if equal_nan:
+        result |= np.isnan(x) & np.isnan(y)
+    return result[()]
+
+
+def _allclose(a, b, rtol=1.e-5, atol=1.e-8, equal_nan=False):
+    return np.bool_(np.all(_isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)))
+
+
+def _average(a, axis=None, weights=None, returned=False, **kw):
+    r = np.average(a, axis=axis, weights=weights, returned=returned, **kw)
+    if MODE == 'ref' or arr(r).dtype.kind != 'f' or returned:
+        return r
+    A, W = arr(a), None if weights is None else arr(weights)
+    if MODE == 'hi':
+        r2 = np.average(A.astype(LD), axis=axis, weights=None if W is None else W.astype(LD), **kw)
+    else:  # the same sum in reverse order: a (and weights of its shape) flipped along the axes
+        axes = _axes_of(A, axis)
+        Af = np.flip(A, axis=axes) if A.ndim else A
+        Wf = W if W is None or not W.ndim else np.flip(W, axis=axes) if W.shape == A.shape else np.flip(W)
+        r2 = np.average(Af, axis=axis, weights=Wf, **kw)
+    return arr(r2).astype(arr(r).dtype)
+
+
+def _cov_like(name):
+    fn = getattr(np, name)
+
+    def g(m, *a, **k):
+        r = fn(m, *a, **k)
+        if MODE == 'ref':
+            return r
+        M = arr(m)
+        if MODE == 'hi':
+            return arr(fn(M.astype(LD), *a, **k)).astype(arr(r).dtype)
+        rowvar = k.get('rowvar', a[1] if len(a) > 1 else True)
+        Mf = np.flip(M, axis=M.ndim - 1 if rowvar else 0) if M.ndim else M  # the observations reversed
+        return arr(fn(Mf, *a, **k)).astype(arr(r).dtype)
+    return g
+
+
+def _cumulative(name):
+    fn = getattr(np, name)
+    total = {'cumsum': np.sum, 'cumprod': np.prod, 'nancumsum': np.nansum, 'nancumprod': np.nanprod}[name]
+    add = np.add if name.endswith('sum') else np.multiply
+
+    def g(a, axis=None, *rest, **kw):
+        r = fn(a, axis, *rest, **kw)
+        R = arr(r)
+        if MODE == 'ref' or R.dtype.kind != 'f':
+            return r
+        x = arr(a)
+        if MODE == 'hi':
+            return arr(fn(x.astype(LD), axis, *rest, **kw)).astype(R.dtype)
+        # Another order: blocks of 3 along the axis, each started from the total of those before.
+        if axis is None:
+            x, ax = x.ravel(), 0
+        else:
+            ax = axis % x.ndim
+        outs, carry = [], None
+        for start in range(0, x.shape[ax], 3):
+            p = np.take(x, range(start, min(start + 3, x.shape[ax])), axis=ax)
+            local = arr(fn(p, ax, *rest, **kw))
+            outs.append(local if carry is None else add(carry, local))
+            t = total(p, axis=ax, keepdims=True)
+            carry = t if carry is None else add(carry, t)
+        return (np.concatenate(outs, axis=ax) if outs else R).astype(R.dtype)
+    return g
 
 
 METHOD_OVERRIDES = {
@@ -296,6 +451,8 @@ def _meth(name, obj, *a, **k):
         return _zero_d_axis(_reduce(name, lambda x, *aa, **kk: getattr(arr(x) if not isinstance(x, np.ndarray) else x, name)(*aa, **kk)))(obj, *a, **k)
     if name == 'rechunk':
         return _rechunk(obj, *a, **k)
+    if name in ('cumsum', 'cumprod', 'dot') and isinstance(obj, (np.ndarray, np.generic)):
+        return G[name](obj, *a, **k)
     if name in ('astype', 'round', 'clip') and isinstance(obj, (np.ndarray, np.generic)):
         return METHOD_OVERRIDES[name](obj, *a, **k)
     return getattr(obj, name)(*a, **k)
@@ -313,13 +470,17 @@ G.update({
     'sum': _reduce('sum', np.sum), 'prod': _reduce('prod', np.prod), 'mean': _reduce('mean', np.mean),
     'var': _reduce('var', np.var), 'std': _reduce('std', np.std),
     'min': np.amin, 'max': np.amax, 'amin': np.amin, 'amax': np.amax, 'any': np.any, 'all': np.all,
+    **{n: _reduce(n, getattr(np, n)) for n in ('nansum', 'nanprod', 'nanmean', 'nanvar', 'nanstd')},
+    **{n: _cumulative(n) for n in SCANS},
+    'isclose': _isclose, 'allclose': _allclose, 'average': _average, 'cov': _cov_like('cov'), 'corrcoef': _cov_like('corrcoef'),
     'argmin': np.argmin, 'argmax': np.argmax,
     # numpy 1.24 returns a Python int for count_nonzero(x) (no axis); Tessera an int64 array.
     'count_nonzero': lambda *a, **k: np.int64(np.count_nonzero(*a, **k)) if len(a) < 2 and k.get('axis') is None else np.count_nonzero(*a, **k),
-    'clip': _clip, 'where': _where, 'matmul': _matmul, 'dot': _matmul, 'power': _power,
+    'clip': _clip, 'where': _where, 'matmul': _matmul, 'power': _power,
+    'dot': _products(np.dot, _dot_axes), 'tensordot': _products(np.tensordot, _tensordot_axes),
     'floor': _floorceil('floor'), 'ceil': _floorceil('ceil'),
     'bool_': np.bool_, 'newaxis': None,
-    '_cmp': _cmp, '_meth': _meth, '_matmul': _matmul, '_power': _power,
+    '_cmp': _cmp, '_meth': _meth, '_binop': _binop, 'operator': operator, '_matmul': _matmul, '_power': _power,
 })
 for _name in REDUCTIONS:
     G[_name] = _zero_d_axis(G[_name])
@@ -331,6 +492,8 @@ def _scalars_as_arrays(fn):
     def g(*a, **k):
         if a and all(isinstance(x, (bool, int, float)) for x in a):
             a = tuple(np.asarray(x) for x in a)
+            if any(x.dtype == object for x in a):
+                raise Undefined('a Python int beyond 64 bits is an object array in numpy; Tessera has no object arrays (OVERFLOW_ERROR)')
         return fn(*a, **k)
     return g
 
@@ -339,9 +502,35 @@ for _name, _fn in list(G.items()):
     if isinstance(_fn, np.ufunc) or (callable(_fn) and _name in ('sqrt', 'exp', 'log', 'log1p', 'sin', 'cos', 'tan', 'rint', 'floor', 'ceil', 'isnan', 'sign', 'where', 'clip', 'power')):
         G[_name] = _scalars_as_arrays(_fn)
 for _n in MATH_FUNCTIONS:
-    G[_n] = _math(_n)
+    G[_n] = _scalars_as_arrays(_math(_n))
 for _n in MATH2_FUNCTIONS:
-    G[_n] = _math2(_n)
+    G[_n] = _scalars_as_arrays(_math2(_n))
+
+
+def _bool_int_args(fn):
+    """A two-operand numpy function given a bool operand and a Python int: item 7."""
+    def g(*a, **k):
+        if len(a) == 2 and not k:
+            a = _bool_as_int64(*a)
+        return fn(*a, **k)
+    return g
+
+
+def _logical(fn):
+    """numpy 2's logical ufuncs compute in bool whatever the operands (their promoter), so a Python
+    int is its truth value and never overflows (item 10)."""
+    def g(*a, **k):
+        if len(a) == 2 and not k and any(isinstance(v, (np.ndarray, np.generic)) for v in a):
+            a = tuple(bool(v) if is_pyint(v) else v for v in a)
+        return fn(*a, **k)
+    return g
+
+
+for _name, _fn in list(G.items()):
+    if _name in ('logical_and', 'logical_or', 'logical_xor'):
+        G[_name] = _logical(G[_name])
+    elif isinstance(getattr(np, _name, None), np.ufunc) and getattr(np, _name).nin == 2 and _name not in ('less', 'less_equal', 'greater', 'greater_equal', 'equal', 'not_equal'):
+        G[_name] = _bool_int_args(G[_name])
 
 
 class Namespace:
@@ -355,6 +544,8 @@ class Namespace:
 
 G['np'] = G['numpy'] = G['da'] = Namespace()
 
+BINOP_NAMES = {ast.Add: 'add', ast.Sub: 'sub', ast.Mult: 'mul', ast.Div: 'truediv', ast.FloorDiv: 'floordiv', ast.Mod: 'mod',
+               ast.BitAnd: 'and_', ast.BitOr: 'or_', ast.BitXor: 'xor', ast.LShift: 'lshift', ast.RShift: 'rshift'}
 CMP = {ast.Lt: '<', ast.LtE: '<=', ast.Gt: '>', ast.GtE: '>=', ast.Eq: '==', ast.NotEq: '!='}
 
 
@@ -371,7 +562,8 @@ class Rewrite(ast.NodeTransformer):
             return ast.Call(ast.Name('_matmul', ast.Load()), [node.left, node.right], [])
         if isinstance(node.op, ast.Pow):
             return ast.Call(ast.Name('_power', ast.Load()), [node.left, node.right], [])
-        return node
+        op = ast.Attribute(ast.Name('operator', ast.Load()), BINOP_NAMES[type(node.op)], ast.Load())
+        return ast.Call(ast.Name('_binop', ast.Load()), [op, node.left, node.right], [])
 
     def visit_Call(self, node):
         self.generic_visit(node)
@@ -386,7 +578,7 @@ def has_reduction(tree):
         if isinstance(n, ast.Call):
             f = n.func
             name = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ''
-            if name in REDUCTIONS or name in ('matmul', 'dot'):
+            if name in SUMMING:
                 return True
         if isinstance(n, ast.BinOp) and isinstance(n.op, ast.MatMult):
             return True
@@ -543,6 +735,13 @@ def run_job(job):
             }
         except Undefined as e:
             res['outputs'][name] = {'status': 'undefined', 'why': str(e), 'root': root}
+        except ValueError as e:
+            if 'negative integer powers' in str(e) and any(isinstance(n, ast.Subscript) for n in ast.walk(ast.parse(src, mode='eval'))):
+                # numpy computes every element and raises; Tessera (as dask) computes only the
+                # elements an index selects, so which of them raise decides.
+                res['outputs'][name] = {'status': 'undefined', 'why': 'a negative integer power where an index may skip it', 'root': root}
+            else:
+                res['outputs'][name] = {'status': 'error', 'type': type(e).__name__, 'message': str(e)[:300], 'root': root}
         except Exception as e:  # noqa: BLE001
             res['outputs'][name] = {'status': 'error', 'type': type(e).__name__, 'message': str(e)[:300], 'root': root}
     return res

@@ -93,6 +93,27 @@ template <class T> T py_mod(T a, T b) {
   throw Error("VALUE_ERROR", "integers to negative integer powers are not allowed",
               "an exponent array holds a negative value: use a float exponent, e.g. x ** e.astype('float64')");
 }
+// Data-dependent errors of numpy's composite functions, raised where a task meets them: the
+// planner builds the condition (a slice of NaNs only, weights that sum to zero) and a Check of it,
+// whose value is 0 and is added to the result, so the check runs wherever the result is computed.
+[[noreturn, gnu::noinline, gnu::cold]] void failed_check(int64_t code) {
+  switch (code) {
+    case 1: throw Error("VALUE_ERROR", "All-NaN slice encountered",
+                        "nanargmin/nanargmax have no answer for a slice of NaNs only: use nanmin/nanmax (NaN there), or fill the NaNs first");
+    case 2: throw Error("ZERO_DIVISION", "Weights sum to zero, can't be normalized",
+                        "give average() weights whose sum along the axis is not zero");
+    default: throw Error("INTERNAL", "unknown check " + std::to_string(code), "this is a planner bug, please report it");
+  }
+}
+template <class T> void k_check(void* o_, const void* a_, const void* b_, int64_t n) {
+  T* __restrict o = static_cast<T*>(o_);
+  const T* __restrict a = static_cast<const T*>(a_);
+  const T* __restrict b = static_cast<const T*>(b_);
+  for (int64_t i = 0; i < n; ++i) {
+    if (a[i] != 0) failed_check(static_cast<int64_t>(b[i]));
+    o[i] = 0;
+  }
+}
 template <class T> T power(T a, T b) {
   if constexpr (is_float<T>) {
     return std::pow(a, b);

@@ -72,6 +72,7 @@ OpTable build() {
   U(Op::Invert, TS_INTS(k_invert));
   U(Op::Log2, TS_FLOATS(k_log2)); U(Op::Log10, TS_FLOATS(k_log10)); U(Op::Exp2, TS_FLOATS(k_exp2));
   B(Op::Atan2, TS_FLOATS(k_atan2)); B(Op::Hypot, TS_FLOATS(k_hypot));
+  B(Op::Check, nullptr, nullptr, k_check<int64_t>, nullptr);
   B(Op::Add, TS_ALL(k_add)); B(Op::Sub, TS_ALL(k_sub)); B(Op::Mul, TS_ALL(k_mul));
   B(Op::Div, TS_FLOATS(k_div)); B(Op::FloorDiv, TS_ALL(k_floordiv)); B(Op::Mod, TS_ALL(k_mod));
   B(Op::Pow, TS_ALL(k_pow)); B(Op::Minimum, TS_ALL(k_minimum)); B(Op::Maximum, TS_ALL(k_maximum));

@@ -225,16 +225,28 @@ template <class A> void r_var_vector(ReduceSlots s, int64_t slot, const void* v_
     cnt[j] = c;
   }
 }
+// Float products are compensated (planes: product, error; see compensated_sum.h).
 template <class A> void r_prod_scalar(ReduceSlots s, int64_t slot, const void* v_, int64_t n, int64_t, int64_t) {
   const A* v = static_cast<const A*>(v_);
   A acc = P<A>(s, 0)[slot];
-  for (int64_t i = 0; i < n; ++i) acc = wrap_mul(acc, v[i]);
+  if constexpr (is_float<A>) {
+    double err = P<double>(s, 1)[slot];
+    for (int64_t i = 0; i < n; ++i) compensated_mul(acc, err, v[i]);
+    P<double>(s, 1)[slot] = err;
+  } else {
+    for (int64_t i = 0; i < n; ++i) acc = wrap_mul(acc, v[i]);
+  }
   P<A>(s, 0)[slot] = acc;
 }
 template <class A> void r_prod_vector(ReduceSlots s, int64_t slot, const void* v_, int64_t n, int64_t, int64_t) {
   const A* __restrict v = static_cast<const A*>(v_);
   A* __restrict p = P<A>(s, 0) + slot;
-  for (int64_t j = 0; j < n; ++j) p[j] = wrap_mul(p[j], v[j]);
+  if constexpr (is_float<A>) {
+    double* __restrict err = P<double>(s, 1) + slot;
+    for (int64_t j = 0; j < n; ++j) compensated_mul(p[j], err[j], v[j]);
+  } else {
+    for (int64_t j = 0; j < n; ++j) p[j] = wrap_mul(p[j], v[j]);
+  }
 }
 // min/max: NaN wins (numpy propagates it). A lane keeps NaN once it has seen one, so the loop is
 // compare-and-blend only and vectorises.

@@ -232,12 +232,6 @@ export function transpose(ctx: ExprContext, input: Node, axes?: number[]): Node 
   return view(ctx, input, perm.map((src) => ({ src, start: 0, step: 1, size: input.shape[src] })), new Array(nd).fill(null));
 }
 
-export function broadcastTo(ctx: ExprContext, input: Node, shape: number[]): Node {
-  broadcastShapes([input.shape, shape]);
-  if (input.shape.length === shape.length && input.shape.every((n, i) => n === shape[i])) return input;
-  return elementwise(ctx, 'add', [input, scalar(ctx, 0, 'int')]);
-}
-
 /** A source read by index arithmetic alone, so any grid can be laid over it: not a Fortran-order
  * file (its rows are not runs) nor a persisted array (its chunks are fixed, read by key). */
 function isPlainSource(n: Node): n is SourceNode {

@@ -129,3 +129,39 @@ export function rawArray(ctx: ExprContext, o: RawOptions): Node {
   const grid = normalizeChunks(o.chunks, shape, itemsize(dtype), order);
   return source(ctx, { kind: 'file', path: o.path, fileSize: o.fileSize, mtimeNs: o.mtimeNs, dataOffset: offset, byteswap: byteorder === 'big' && itemsize(dtype) > 1, fortran: order === 'F' }, shape, dtype, grid);
 }
+
+/**
+ * np.linspace(start, stop, num, endpoint, dtype) as numpy 2 computes it: arange(num) * step +
+ * start in float64 (step = (stop - start) / div; when it is 0, arange / div * delta), the last
+ * element exactly stop, then floored for an integer dtype and cast.
+ */
+export function linspace(ctx: ExprContext, start: number, stop: number, num: number, endpoint: boolean, dtype?: DType, chunks?: ChunksSpec): Node {
+  if (!Number.isInteger(num)) throw new TesseraError('TYPE_ERROR', `'${num}' object cannot be interpreted as an integer`, 'num is a count of samples');
+  if (num < 0) throw new TesseraError('VALUE_ERROR', `Number of samples, ${num}, must be non-negative.`, '');
+  const div = endpoint ? num - 1 : num;
+  const delta = stop - start;
+  const ramp = arange(ctx, 0, num, 1, 'float64', chunks);
+  const f = (v: number) => scalar(ctx, v, 'float');
+  const step = div > 0 ? delta / div : NaN;
+  let y = div > 0 && step === 0
+    ? elementwise(ctx, 'multiply', [elementwise(ctx, 'true_divide', [ramp, f(div)]), f(delta)])
+    : elementwise(ctx, 'multiply', [ramp, f(div > 0 ? step : delta)]);
+  y = elementwise(ctx, 'add', [y, f(start)]);
+  if (endpoint && num > 1) {
+    const last = elementwise(ctx, 'equal', [arange(ctx, 0, num, 1, 'int64', [ramp.grid[0]]), scalar(ctx, num - 1, 'int')]);
+    y = elementwise(ctx, 'where', [last, f(stop), y]);
+  }
+  if (dtype && isInteger(dtype)) y = elementwise(ctx, 'floor', [y]);
+  return dtype && dtype !== 'float64' ? elementwise(ctx, `astype_${dtype}`, [y]) : y;
+}
+
+/** np.eye(N, M, k, dtype): ones on the k-th diagonal. */
+export function eye(ctx: ExprContext, n: number, m: number | undefined, k: number, dtype: DType = 'float64', chunks?: ChunksSpec): Node {
+  const cols = m ?? n;
+  for (const v of [n, cols]) if (!Number.isInteger(v) || v < 0) throw new TesseraError('VALUE_ERROR', `negative dimensions are not allowed (eye(${n}, ${cols}))`, '');
+  const grid = normalizeChunks(chunks, [n, cols], itemsize(dtype));
+  const i = source(ctx, { kind: 'arange', start: 0, step: 1 }, [n, 1], 'int64', [grid[0], [1]]);
+  const j = source(ctx, { kind: 'arange', start: 0, step: 1 }, [1, cols], 'int64', [[1], grid[1]]);
+  const onDiagonal = elementwise(ctx, 'equal', [elementwise(ctx, 'add', [i, scalar(ctx, k, 'int')]), j]);
+  return dtype === 'bool' ? onDiagonal : elementwise(ctx, `astype_${dtype}`, [onDiagonal]);
+}

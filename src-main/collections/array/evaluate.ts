@@ -4,17 +4,21 @@
  * `da.`). Errors carry the span of the sub-expression at fault.
  */
 import { didYouMean } from '../../lang/did-you-mean.js';
-import { type DType, isDType, isFloat, isInteger, itemsize } from './dtype.js';
+import { type DType, isDType, isFloat, isInteger, itemsize, promote } from './dtype.js';
 import { TesseraError } from '../../engine/errors.js';
 import { product } from './grid.js';
 import type { ExprContext, Node } from './expr.js';
 import { UFUNCS } from './ufuncs.js';
 import {
-  asNumpyScalar, concatenate, elementwise, index, type IndexItem, integerRange, mapBlocks, matmul, rechunk, reduce, reshape, scalar, stack, transpose,
+  asNumpyScalar, concatenate, elementwise, index, type IndexItem, integerRange, mapBlocks, matmul, normalizeAxes, rechunk, reduce, reshape, scalar, stack, transpose,
 } from './build.js';
-import { diff, expandDims, flip, moveaxis, outer, squeeze, swapaxes } from './shape-functions.js';
+import { broadcastTo, diff, expandDims, flip, meshgrid, moveaxis, outer, pad, type PadMode, repeat, roll, squeeze, swapaxes, take, tile, triangle } from './shape-functions.js';
+import { dot, tensordot } from './tensor-products.js';
+import { NAN_REDUCTIONS, nanArg, nanMean, nanMinMax, nanVar, replaceNan } from './nan-reductions.js';
+import { allclose, average, corrcoef, cov, gradient, isclose, isfinite, isinf } from './numeric-functions.js';
+import { cumulative, nanCumulative } from './cumulative.js';
 import { type ChunksSpec, normalizeChunks } from './chunks.js';
-import { arange, full, randomArray } from './creation.js';
+import { arange, eye, full, linspace, randomArray } from './creation.js';
 import { type Ast, parseExpression } from '../../lang/python-expression.js';
 import type { FunctionsModule } from '../../engine/user-modules/check-functions.js';
 
@@ -125,6 +129,8 @@ export class Evaluator {
           return v;
         }
         const node = this.asArray(obj, ast.obj);
+        const lists = ast.items.filter((it) => it.t === 'list');
+        if (lists.length) return { k: 'array', node: this.listIndex(node, ast.items) };
         return { k: 'array', node: index(this.ctx, node, ast.items.map((it) => this.indexItem(it))) };
       }
       case 'slice': throw new TesseraError('SYNTAX_ERROR', 'a slice (a:b) is only allowed inside [ ]', '');
@@ -156,6 +162,16 @@ export class Evaluator {
         return acc;
       }
     }
+  }
+
+  /** x[[i, j]] and x[:, [i, j]]: one list of integers, every item before it a full slice (np.take along that axis). */
+  private listIndex(node: Node, items: Ast[]): Node {
+    const at = items.findIndex((it) => it.t === 'list');
+    const full = (it: Ast) => it.t === 'slice' && it.lo === null && it.hi === null && it.step === null;
+    if (items.filter((it) => it.t === 'list').length > 1 || items.some((it, k) => k !== at && !full(it)))
+      throw new TesseraError('INDEX_ERROR', 'integer-array (fancy) indexing is supported for one list of integers, with full slices (:) before it', 'e.g. x[[0, 2, 5]] or x[:, [1, 3]]; take() selects along any axis');
+    const list = this.eval(items[at]);
+    return take(this.ctx, node, this.ints(list, 'an index'), at);
   }
 
   private indexItem(it: Ast): IndexItem {
@@ -319,15 +335,26 @@ export class Evaluator {
         const b = withSelf(['a', 'a_min', 'a_max']);
         let x = first(b, 'a');
         if (x.weak !== null) x = asNumpyScalar(this.ctx, x); // np.clip(7, ...) clips np.int64(7)
-        // numpy >= 2.1: a Python int bound outside an integer array's dtype clips to the dtype's range.
         const dtype = x.dtype;
-        const bound = (v: Value): Value => {
-          if (!isInteger(dtype) || v.k !== 'num' || !v.isInt) return v;
+        // numpy >= 2.1: a Python int bound beyond an integer array's range on its open side (a_min
+        // at or below the dtype's min, a_max at or above its max) is no bound; one beyond on the
+        // other side overflows, as any Python int that does not fit.
+        const openSide = (v: Value | undefined, lower: boolean): boolean => {
+          if (!v || v.k === 'none') return true;
+          if (!isInteger(dtype) || v.k !== 'num' || !v.isInt) return false;
           const { min, max } = integerRange(dtype), n = bigOf(v);
-          return n < min ? pythonInt(min) : n > max ? pythonInt(max) : v;
+          return lower ? n <= min : n >= max;
         };
-        if (b.a_min && b.a_min.k !== 'none') x = elementwise(this.ctx, 'maximum', [x, arr(bound(b.a_min))]);
-        if (b.a_max && b.a_max.k !== 'none') x = elementwise(this.ctx, 'minimum', [x, arr(bound(b.a_max))]);
+        const lo = openSide(b.a_min, true) ? null : arr(b.a_min);
+        const hi = openSide(b.a_max, false) ? null : arr(b.a_max);
+        // With both bounds numpy's clip ufunc promotes the three together (clip(False, 2**63,
+        // 1e-45) is float64, its int bound a float): x takes that dtype first.
+        if (lo && hi) {
+          const t = promote([x, lo, hi]);
+          if (t !== x.dtype) x = elementwise(this.ctx, `astype_${t}`, [x]);
+        }
+        if (lo) x = elementwise(this.ctx, 'maximum', [x, lo]);
+        if (hi) x = elementwise(this.ctx, 'minimum', [x, hi]);
         return A(x);
       }
       case 'round': case 'around': {
@@ -405,6 +432,105 @@ export class Evaluator {
         const b = bind(name, ['a', 'n', 'axis'], a, 1);
         return A(diff(this.ctx, arr(b.a), b.n ? this.int(b.n, 'n') : 1, b.axis ? this.int(b.axis, 'axis') : -1));
       }
+      case 'nansum': case 'nanprod': case 'nanmean': case 'nanvar': case 'nanstd': {
+        const params = name === 'nanvar' || name === 'nanstd' ? ['a', 'axis', 'dtype', 'out', 'ddof', 'keepdims'] : ['a', 'axis', 'dtype', 'out', 'keepdims'];
+        const b = bind(name, params, a, 1);
+        this.noOut(name, b.out);
+        const x = arr(b.a), axis = this.axis(b.axis), keepdims = this.bool(b.keepdims, false), dt = this.dtype(b.dtype);
+        if (name === 'nansum' || name === 'nanprod') return A(this.reduceAs(name.slice(3), replaceNan(this.ctx, x, name === 'nansum' ? 0 : 1), axis, keepdims, 0, dt));
+        if (dt) throw argError(`${name}(dtype=...) is not supported`, `astype() the array first`);
+        if (name === 'nanmean') return A(nanMean(this.ctx, x, axis, keepdims));
+        const ddof = b.ddof && b.ddof.k !== 'none' ? this.int(b.ddof, 'ddof') : 0;
+        return A(nanVar(this.ctx, x, axis, keepdims, ddof, name === 'nanstd'));
+      }
+      case 'nanmin': case 'nanmax': {
+        const b = bind(name, ['a', 'axis', 'out', 'keepdims'], a, 1);
+        this.noOut(name, b.out);
+        return A(nanMinMax(this.ctx, name === 'nanmin' ? 'min' : 'max', arr(b.a), this.axis(b.axis), this.bool(b.keepdims, false)));
+      }
+      case 'nanargmin': case 'nanargmax': {
+        const b = bind(name, ['a', 'axis', 'out'], a, 1, ['keepdims']);
+        this.noOut(name, b.out);
+        if (b.axis?.k === 'seq') throw new TesseraError('TYPE_ERROR', `${name}() takes one axis (an integer) or None, not a tuple`, 'give a single axis, e.g. axis=0');
+        return A(nanArg(this.ctx, name === 'nanargmin' ? 'argmin' : 'argmax', arr(b.a), this.axis(b.axis) as number | null, this.bool(b.keepdims, false)));
+      }
+      case 'cumsum': case 'cumprod': case 'nancumsum': case 'nancumprod': {
+        const b = name.startsWith('nan') ? bind(name, ['a', 'axis', 'dtype', 'out'], a, 1) : withSelf(['a', 'axis', 'dtype', 'out']);
+        this.noOut(name, b.out);
+        const ax = this.axis(b.axis);
+        if (Array.isArray(ax)) throw new TesseraError('TYPE_ERROR', `${name}() takes one axis (an integer) or None`, 'scan along one axis at a time');
+        const fn = name.endsWith('sum') ? 'cumsum' : 'cumprod';
+        const x = name.startsWith('nan') ? arr(b.a) : first(b, 'a');
+        return A((name.startsWith('nan') ? nanCumulative : cumulative)(this.ctx, fn, asNumpyScalar(this.ctx, x), ax, this.dtype(b.dtype)));
+      }
+      case 'isfinite': case 'isinf': {
+        const b = bind(name, ['x'], a, 1);
+        return A((name === 'isfinite' ? isfinite : isinf)(this.ctx, arr(b.x)));
+      }
+      case 'isclose': case 'allclose': {
+        const b = bind(name, ['a', 'b', 'rtol', 'atol', 'equal_nan'], a, 2);
+        const rtol = b.rtol ? this.number(b.rtol, 'rtol') : 1e-5, atol = b.atol ? this.number(b.atol, 'atol') : 1e-8;
+        return A((name === 'isclose' ? isclose : allclose)(this.ctx, arr(b.a), arr(b.b), rtol, atol, this.bool(b.equal_nan, false)));
+      }
+      case 'average': {
+        const b = bind(name, ['a', 'axis', 'weights', 'returned'], a, 1, ['keepdims']);
+        if (this.bool(b.returned, false)) throw argError('average(returned=True) is not supported', 'compute the sum of the weights as its own output');
+        return A(average(this.ctx, arr(b.a), this.axis(b.axis), b.weights && b.weights.k !== 'none' ? arr(b.weights) : null, this.bool(b.keepdims, false)));
+      }
+      case 'cov': {
+        const b = bind(name, ['m', 'y', 'rowvar', 'bias', 'ddof'], a, 1);
+        const y = b.y && b.y.k !== 'none' ? arr(b.y) : null;
+        return A(cov(this.ctx, arr(b.m), y, this.bool(b.rowvar, true), this.bool(b.bias, false), b.ddof && b.ddof.k !== 'none' ? this.int(b.ddof, 'ddof') : null));
+      }
+      case 'corrcoef': {
+        const b = bind(name, ['x', 'y', 'rowvar'], a, 1);
+        return A(corrcoef(this.ctx, arr(b.x), b.y && b.y.k !== 'none' ? arr(b.y) : null, this.bool(b.rowvar, true)));
+      }
+      case 'broadcast_to': {
+        const b = bind(name, ['array', 'shape'], a, 2);
+        return A(broadcastTo(this.ctx, arr(b.array), this.ints(b.shape, 'shape')));
+      }
+      case 'roll': {
+        const b = bind(name, ['a', 'shift', 'axis'], a, 2);
+        const shift = b.shift?.k === 'seq' ? this.ints(b.shift, 'shift') : this.int(b.shift, 'shift');
+        return A(roll(this.ctx, arr(b.a), shift, this.axis(b.axis)));
+      }
+      case 'repeat': {
+        const b = withSelf(['a', 'repeats', 'axis']);
+        if (b.repeats?.k === 'seq' || b.repeats?.k === 'array') throw argError('repeat() with a count per element is not supported', 'give one count for every element');
+        const ax = this.axis(b.axis);
+        if (Array.isArray(ax)) throw new TesseraError('TYPE_ERROR', 'repeat() takes one axis (an integer) or None', '');
+        return A(repeat(this.ctx, first(b, 'a'), this.int(b.repeats, 'repeats'), ax));
+      }
+      case 'tile': {
+        const b = bind(name, ['A', 'reps'], a, 2);
+        return A(tile(this.ctx, arr(b.A), this.ints(b.reps, 'reps')));
+      }
+      case 'pad': {
+        const b = bind(name, ['array', 'pad_width', 'mode'], a, 2, ['constant_values']);
+        const x = arr(b.array);
+        const mode = b.mode ? (b.mode.k === 'str' ? b.mode.value : '') : 'constant';
+        if (!['constant', 'edge', 'wrap', 'reflect', 'symmetric'].includes(mode))
+          throw argError(`pad mode ${b.mode ? describe(b.mode) : ''} is not supported`, 'use constant, edge, wrap, reflect or symmetric');
+        const constant = b.constant_values ? this.number(b.constant_values, 'constant_values') : 0;
+        return A(pad(this.ctx, x, this.padWidths(b.pad_width, x.shape.length), mode as PadMode, constant));
+      }
+      case 'tril': case 'triu': {
+        const b = bind(name, ['m', 'k'], a, 1);
+        return A(triangle(this.ctx, name, arr(b.m), b.k ? this.int(b.k, 'k') : 0));
+      }
+      case 'linspace': {
+        const b = bind(name, ['start', 'stop', 'num', 'endpoint', 'retstep', 'dtype', 'axis'], a, 2, ['chunks']);
+        if (this.bool(b.retstep, false)) throw argError('linspace(retstep=True) is not supported', 'compute the step as (stop - start) / (num - 1)');
+        if (b.axis && this.int(b.axis, 'axis') !== 0) throw argError('linspace(axis=...) takes scalar start and stop here: axis must be 0', '');
+        return A(linspace(this.ctx, this.number(b.start, 'start'), this.number(b.stop, 'stop'), b.num ? this.int(b.num, 'num') : 50,
+          this.bool(b.endpoint, true), this.dtype(b.dtype), this.chunks(b.chunks)));
+      }
+      case 'eye': {
+        const b = bind(name, ['N', 'M', 'k', 'dtype'], a, 1, ['chunks']);
+        return A(eye(this.ctx, this.int(b.N, 'N'), b.M && b.M.k !== 'none' ? this.int(b.M, 'M') : undefined, b.k ? this.int(b.k, 'k') : 0,
+          this.dtype(b.dtype) ?? 'float64', this.chunks(b.chunks)));
+      }
       case 'concatenate': case 'stack': {
         const b = bind(name, ['arrays', 'axis'], a, 1);
         if (!b.arrays || b.arrays.k !== 'seq') throw argError(`${name}() takes a list of arrays`, `e.g. ${name}([a, b])`);
@@ -412,9 +538,49 @@ export class Evaluator {
         const ax = b.axis ? this.int(b.axis, 'axis') : 0;
         return A(name === 'stack' ? stack(this.ctx, parts, ax) : concatenate(this.ctx, parts, ax));
       }
-      case 'matmul': case 'dot': {
+      case 'matmul': {
         const b = bind(name, ['a', 'b'], a, 2);
         return A(matmul(this.ctx, arr(b.a), arr(b.b)));
+      }
+      case 'dot': {
+        const b = withSelf(['a', 'b']);
+        return A(dot(this.ctx, asNumpyScalar(this.ctx, first(b, 'a')), asNumpyScalar(this.ctx, arr(b.b))));
+      }
+      case 'tensordot': {
+        const b = bind(name, ['a', 'b', 'axes'], a, 2);
+        const ax = b.axes;
+        const axes: number | [number[], number[]] = !ax ? 2 : ax.k === 'seq' && ax.items.length === 2
+          ? [this.ints(ax.items[0], 'axes'), this.ints(ax.items[1], 'axes')] : this.int(ax, 'axes');
+        return A(tensordot(this.ctx, arr(b.a), arr(b.b), axes));
+      }
+      case 'gradient': {
+        const b = bind(name, ['f', 'varargs'], a, 1, ['axis', 'edge_order']);
+        const f = arr(b.f);
+        const edge = b.edge_order ? this.int(b.edge_order, 'edge_order') : 1;
+        if (edge !== 1 && edge !== 2) throw argError("'edge_order' greater than 2 not supported", 'use 1 or 2');
+        if (b.varargs && b.varargs.k !== 'num') throw argError('gradient() takes one scalar spacing here', 'arrays of coordinates are not supported');
+        const spacing = b.varargs ? this.number(b.varargs, 'spacing') : 1;
+        const ax = this.axis(b.axis);
+        const axes = ax === null ? [...f.shape.keys()] : normalizeAxes(ax, f.shape.length);
+        if (!f.shape.length) throw new TesseraError('VALUE_ERROR', 'Shape of array too small to calculate a numerical gradient, at least (edge_order + 1) elements are required.', '');
+        const parts = axes.map((d) => ({ k: 'array' as const, node: gradient(this.ctx, f, d, spacing, edge as 1 | 2) }));
+        return parts.length === 1 ? parts[0] : { k: 'seq', items: parts };
+      }
+      case 'meshgrid': {
+        const indexing = a.kw.get('indexing');
+        const sparse = a.kw.get('sparse');
+        for (const k of a.kw.keys()) if (k !== 'indexing' && k !== 'sparse' && k !== 'copy') throw argError(`meshgrid() got an unexpected keyword argument '${k}'`);
+        const ij = indexing ? (indexing.k === 'str' ? indexing.value : '') : 'xy';
+        if (ij !== 'xy' && ij !== 'ij') throw new TesseraError('VALUE_ERROR', "Valid values for `indexing` are 'xy' and 'ij'.", '');
+        return { k: 'seq', items: meshgrid(this.ctx, a.pos.map((v) => arr(v)), ij, this.bool(sparse, false)).map((node) => A(node)) };
+      }
+      case 'take': {
+        const b = withSelf(['a', 'indices', 'axis']);
+        if (!b.indices) throw argError('take() needs indices');
+        const ax = this.axis(b.axis);
+        if (Array.isArray(ax)) throw new TesseraError('TYPE_ERROR', 'take() takes one axis (an integer) or None', '');
+        const idx = b.indices.k === 'seq' ? this.ints(b.indices, 'indices') : this.int(b.indices, 'indices');
+        return A(take(this.ctx, first(b, 'a'), idx, ax));
       }
       case 'arange': {
         const b = bind(name, ['start', 'stop', 'step', 'dtype', 'chunks'], a, 1);
@@ -436,6 +602,23 @@ export class Evaluator {
       }
     }
     throw new TesseraError('UNKNOWN_FUNCTION', `unknown function ${name}()`, 'see the README for the supported functions');
+  }
+
+  /** np.pad's pad_width: n, (n,), (before, after) or one (before, after) per axis. */
+  private padWidths(v: Value | undefined, ndim: number): [number, number][] {
+    const bad = () => argError(`pad_width must be an integer, a pair or one pair per axis, not ${v ? describe(v) : 'missing'}`, 'e.g. pad(x, 2) or pad(x, ((1, 2), (0, 0)))');
+    if (!v) throw bad();
+    if (v.k !== 'seq') { const n = this.int(v, 'pad_width'); return Array.from({ length: ndim }, () => [n, n]); }
+    const pairs = v.items.map((item) => (item.k === 'seq' ? item.items.map((x) => this.int(x, 'pad_width')) : [this.int(item, 'pad_width')]));
+    const flat = v.items.every((item) => item.k !== 'seq');
+    const rows = flat ? [pairs.flat()] : pairs;
+    if (rows.length !== 1 && rows.length !== ndim) throw bad();
+    return Array.from({ length: ndim }, (_, d) => {
+      const r = rows.length === 1 ? rows[0] : rows[d];
+      if (r.length === 1) return [r[0], r[0]];
+      if (r.length === 2) return [r[0], r[1]];
+      throw bad();
+    });
   }
 
   private noOut(fn: string, out: Value | undefined): void {
@@ -503,11 +686,12 @@ const UFUNC_ALIASES: Record<string, string> = {
   log2: 'log2', log10: 'log10', exp2: 'exp2', arctan2: 'arctan2', hypot: 'hypot',
 };
 
-const METHODS = ['sum', 'prod', 'mean', 'var', 'std', 'min', 'max', 'argmin', 'argmax', 'any', 'all', 'astype', 'reshape', 'transpose', 'rechunk', 'clip', 'round', 'ravel', 'flatten', 'map_blocks', 'squeeze', 'swapaxes'];
+const METHODS = ['sum', 'prod', 'mean', 'var', 'std', 'min', 'max', 'argmin', 'argmax', 'any', 'all', 'astype', 'reshape', 'transpose', 'rechunk', 'clip', 'round', 'ravel', 'flatten', 'map_blocks', 'squeeze', 'swapaxes', 'repeat', 'cumsum', 'cumprod', 'take', 'dot'];
 const RANDOM_FNS = ['uniform', 'normal', 'random', 'standard_normal'];
 const FUNCTIONS = new Set([...Object.keys(UFUNC_ALIASES), 'sum', 'prod', 'mean', 'var', 'std', 'min', 'max', 'amin', 'amax', 'argmin', 'argmax', 'any', 'all',
   'count_nonzero', 'clip', 'round', 'around', 'reshape', 'ravel', 'transpose', 'rechunk', 'concatenate', 'stack', 'matmul', 'dot', 'arange', 'zeros', 'ones', 'full', 'astype', 'map_blocks',
-  'flip', 'squeeze', 'expand_dims', 'swapaxes', 'moveaxis', 'outer', 'diff']);
+  'flip', 'squeeze', 'expand_dims', 'swapaxes', 'moveaxis', 'outer', 'diff', ...NAN_REDUCTIONS, 'isfinite', 'isinf', 'isclose', 'allclose',
+  'average', 'cov', 'corrcoef', 'cumsum', 'cumprod', 'nancumsum', 'nancumprod', 'tensordot', 'gradient', 'meshgrid', 'take', 'broadcast_to', 'roll', 'repeat', 'tile', 'pad', 'tril', 'triu', 'linspace', 'eye']);
 
 /** The names an expression may use (functions, methods, constants, dtypes), for editor completion. */
 export function expressionVocabulary(): { functions: string[]; methods: string[]; constants: string[] } {
@@ -635,9 +819,23 @@ function foldNumbers(op: string, l: Value & { k: 'num' | 'bool' }, r: Value & { 
     case '%':
       if (rv === 0) throw new TesseraError('ZERO_DIVISION', 'float modulo', '');
       return { k: 'num', value: pythonFloatDivmod(lv, rv)[1], isInt: false };
-    case '**': return { k: 'num', value: lv ** rv, isInt: false };
+    case '**': return { k: 'num', value: pythonFloatPow(lv, rv), isInt: false };
   }
   return null;
+}
+
+/**
+ * Python's float ** (C's pow, where JavaScript's differs: 1 ** nan and (-1) ** inf are 1). 0.0 to
+ * a negative power raises, and a negative base to a fractional power is complex in Python, which
+ * Tessera has not.
+ */
+function pythonFloatPow(x: number, y: number): number {
+  if (x === 1 || y === 0) return 1;
+  if (x === -1 && (y === Infinity || y === -Infinity)) return 1;
+  if (x === 0 && y < 0) throw new TesseraError('ZERO_DIVISION', '0.0 cannot be raised to a negative power', '');
+  if (x < 0 && Number.isFinite(x) && Number.isFinite(y) && !Number.isInteger(y))
+    throw new TesseraError('NOT_SUPPORTED', `${x} ** ${y} is a complex number in Python; Tessera has no complex numbers`, 'raise the absolute value, or use an integer exponent');
+  return x ** y;
 }
 
 function describe(v: Value): string {

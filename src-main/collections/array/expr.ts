@@ -46,10 +46,15 @@ export interface ReshapeNode extends NodeBase { op: 'reshape'; input: Node }
 export interface ConcatNode extends NodeBase { op: 'concat'; axis: number; inputs: Node[] }
 export interface RechunkNode extends NodeBase { op: 'rechunk'; input: Node }
 export interface MatmulNode extends NodeBase { op: 'matmul'; a: Node; b: Node }
+/**
+ * A cumulative sum or product along `axis` of an input that is one chunk along it, started from
+ * `carry` (the total of everything before it along the axis; its axis has length 1).
+ */
+export interface ScanNode extends NodeBase { op: 'scan'; fn: 'cumsum' | 'cumprod'; axis: number; input: Node; carry: Node | null }
 /** A user's function applied to each chunk (map_blocks): same shape and chunks as its input. */
 export interface BlocksNode extends NodeBase { op: 'blocks'; fn: string; module: string; version: string; input: Node }
 
-export type Node = SourceNode | ScalarNode | MapNode | ReduceNode | ViewNode | ReshapeNode | ConcatNode | RechunkNode | MatmulNode | BlocksNode;
+export type Node = SourceNode | ScalarNode | MapNode | ReduceNode | ViewNode | ReshapeNode | ConcatNode | RechunkNode | MatmulNode | BlocksNode | ScanNode;
 
 export function children(n: Node): Node[] {
   switch (n.op) {
@@ -57,6 +62,7 @@ export function children(n: Node): Node[] {
     case 'reduce': case 'view': case 'reshape': case 'rechunk': case 'blocks': return [n.input];
     case 'concat': return n.inputs;
     case 'matmul': return [n.a, n.b];
+    case 'scan': return n.carry ? [n.input, n.carry] : [n.input];
     default: return [];
   }
 }
@@ -107,7 +113,7 @@ export function describe(n: Node): Record<string, unknown> {
   const { id, key: _key, grid: _grid, ...rest } = n as Node & Record<string, unknown>;
   const out: Record<string, unknown> = { id };
   for (const [k, v] of Object.entries(rest)) {
-    if (k === 'input' || k === 'a' || k === 'b') out[k] = (v as Node).id;
+    if (k === 'input' || k === 'a' || k === 'b' || k === 'carry') out[k] = v === null ? null : (v as Node).id;
     else if (k === 'args' || k === 'inputs') out[k] = (v as Node[]).map((c) => c.id);
     else out[k] = v;
   }

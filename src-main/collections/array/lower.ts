@@ -11,7 +11,7 @@ import { native, type ProgramSpec, type ReduceName } from '../../native/addon.js
 import { ctypeOf, type DType, itemsize, reductionTypes } from './dtype.js';
 import { TesseraError } from '../../engine/errors.js';
 import { type AccessTemplate, type ChunkProvider, RegionCompiler } from './compile.js';
-import type { BlocksNode, MatmulNode, Node, ReduceNode, RechunkNode } from './expr.js';
+import type { BlocksNode, MatmulNode, Node, ReduceNode, RechunkNode, ScanNode } from './expr.js';
 import type { BlockInfo } from '../../engine/kinds/call.js';
 import { type Layer, type Task as EngineTask, taskKey } from '../../engine/graph.js';
 import { finishGraph } from '../../engine/finish-graph.js';
@@ -29,6 +29,7 @@ type Task = EngineTask<ArrayTaskSpec>;
 const withEstimate = (t: Omit<Task, 'estBytes' | 'priority'>): Task =>
   ({ key: t.key, layer: t.layer, index: t.index, deps: t.deps, spec: t.spec, estBytes: estimateBytes(t.spec), priority: 0 });
 import { chunkCount, chunkIndices, chunkRegion, cStrides, type Grid, gridBounds, product, refine } from './grid.js';
+import { children } from './expr.js';
 import type { Plan } from './plan.js';
 import { combineTree } from '../../engine/combine-tree.js';
 import { labelLayersByOutput } from '../../engine/layer-owners.js';
@@ -128,6 +129,7 @@ class Lowering implements ChunkProvider {
       case 'reduce': return this.lowerReduce(n);
       case 'matmul': return this.lowerMatmul(n);
       case 'blocks': return this.lowerBlocks(n);
+      case 'scan': return this.lowerScan(n);
       case 'rechunk':
         if (this.plan.isMaterialized(n.input)) return this.lowerAssemble(n);
         return this.lowerMap(n);
@@ -147,7 +149,7 @@ class Lowering implements ChunkProvider {
         if (c.op === 'reshape') this.lowered.add(c.id);
         return;
       }
-      const kids = c.op === 'map' ? c.args : c.op === 'concat' ? c.inputs : c.op === 'matmul' ? [c.a, c.b] : 'input' in c ? [c.input] : [];
+      const kids = c.op === 'map' || c.op === 'concat' || c.op === 'matmul' || c.op === 'scan' ? children(c) : 'input' in c ? [c.input] : [];
       for (const k of kids) visit(k, false);
     };
     visit(n, true);
@@ -170,6 +172,35 @@ class Lowering implements ChunkProvider {
       count++;
     }
     this.addLayer(name, ops, 'map', count, n);
+  }
+
+  /**
+   * A scan: per chunk, a fused program computes the input region (stored in the scan's dtype) and
+   * the task accumulates it along the axis from the carry chunk of the same index (axis index 0).
+   */
+  private lowerScan(n: ScanNode): void {
+    const name = this.layerName(n);
+    let ops: string[] = [];
+    let count = 0;
+    const regions = new RegionCompiler(n.input, this.plan, this, { resultDtype: n.dtype, rootIsInput: true });
+    for (const idx of chunkIndices(n.grid)) {
+      const { offset, shape } = chunkRegion(n.grid, idx);
+      const c = regions.compile(offset, shape);
+      if (!ops.length) ops = [...c.ops, n.fn];
+      const deps = [...c.deps];
+      let carry: number | null = null;
+      if (n.carry) {
+        const key = this.key(n.carry, idx.map((i, d) => (d === n.axis ? 0 : i)));
+        carry = deps.indexOf(key);
+        if (carry < 0) { carry = deps.length; deps.push(key); }
+      }
+      this.push({
+        key: taskKey(name, idx), layer: name, index: idx, deps,
+        spec: { kind: 'scan', program: this.registerProgram(c.program), accesses: c.accesses, iterShape: shape, outDtype: n.dtype, axis: n.axis, op: n.fn, carry },
+      });
+      count++;
+    }
+    this.addLayer(name, ops, 'scan', count, n);
   }
 
   /**

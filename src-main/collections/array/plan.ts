@@ -112,6 +112,10 @@ export class Plan {
       case 'reduce': case 'matmul':
         this.mark(n);
         break;
+      case 'scan':
+        this.mark(n);
+        if (n.carry) this.mark(n.carry); // read whole by the scan task, not through a program
+        break;
       case 'blocks':
         this.mark(n);
         if (!isChunked(n.input)) this.mark(n.input); // its tasks read one whole input chunk each
@@ -132,7 +136,7 @@ export class Plan {
   computes(n: Node): boolean {
     switch (n.op) {
       case 'source': case 'scalar': return false;
-      case 'map': case 'reduce': case 'matmul': case 'blocks': return true;
+      case 'map': case 'reduce': case 'matmul': case 'blocks': case 'scan': return true;
       default: return children(n).some((c) => this.computes(c));
     }
   }

@@ -26,6 +26,9 @@ export interface Emitter {
 
 const typeError = (msg: string, hint: string) => new TesseraError('DTYPE_ERROR', msg, hint);
 
+/** The errors native Check raises (elementwise.h failed_check), by the internal ufunc that raises each. */
+const CHECKS: Record<string, number> = { check_all_nan_slice: 1, check_zero_weights: 2 };
+
 // numpy has no bool loop for these: bool operands take the first integer loop, int8.
 const NO_BOOL_LOOP = new Set(['power', 'floor_divide', 'remainder']);
 
@@ -56,9 +59,20 @@ function math(name: string): Ufunc {
   return { name, arity: 1, types: (args) => { const t = floatFor(promote(args)); return { out: t, compute: t }; } };
 }
 
-/** A binary float function (arctan2, hypot): both operands in the float type of their promotion. */
+/**
+ * A binary float function (arctan2, hypot). numpy takes the first float loop that each array
+ * operand casts to safely, so arrays become floats one by one (int16 with uint16 is float32, not
+ * float64 by way of their int32 promotion); with a Python scalar, the weak promotion decides.
+ */
 function math2(name: string): Ufunc {
-  return { name, arity: 2, types: (args) => { const t = floatFor(promote(args)); return { out: t, compute: t }; } };
+  return {
+    name, arity: 2,
+    types: (args) => {
+      const strong = args.every((a) => a.weak === null);
+      const t = floatFor(promote(strong ? args.map((a) => ({ dtype: floatFor(a.dtype), weak: null })) : args));
+      return { out: t, compute: t };
+    },
+  };
 }
 
 function compare(name: string): Ufunc {
@@ -107,6 +121,8 @@ export const UFUNCS: Record<string, Ufunc> = Object.fromEntries(
     },
     { name: 'logical_not', arity: 1, types: (args: TypeOf[]) => ({ out: 'bool' as DType, compute: args[0].dtype }) },
     { name: 'isnan', arity: 1, types: (args: TypeOf[]) => ({ out: 'bool' as DType, compute: floatFor(args[0].dtype) }) },
+    // Internal: 0 where the bool operand is false, numpy's data-dependent error where it is true.
+    ...Object.keys(CHECKS).map((name) => ({ name, arity: 1, types: () => ({ out: 'int64' as DType, compute: 'bool' as DType }) })),
     {
       name: 'where', arity: 3,
       types: (args: TypeOf[]) => { const t = promote(args.slice(1)); return { out: t, compute: t }; },
@@ -165,6 +181,8 @@ export function emitUfunc(u: Ufunc, types: UfuncTypes, args: number[], e: Emitte
     r = e.op(u.name === 'logical_and' ? 'and' : u.name === 'logical_or' ? 'or' : 'xor', 'i64', truth);
   } else if (u.name === 'invert') {
     r = e.op('invert', ct, args);
+  } else if (CHECKS[u.name]) {
+    r = e.op('check', 'i64', [args[0], e.constant('i64', CHECKS[u.name])]);
   } else if (NATIVE_BINARY[u.name]) {
     r = e.op(NATIVE_BINARY[u.name], ct, args);
   } else if (NATIVE_UNARY[u.name]) {

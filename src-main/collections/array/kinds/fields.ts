@@ -31,7 +31,7 @@ export const denseBytes = (shape: readonly number[], dtype: DTypeName) => produc
 
 /** Numbers of partial state a reduction keeps per output element (native reduce_planes), 8 bytes each. */
 export function reducePlanes(r: ReduceFields): number {
-  if (r.reduce === 'sum') return r.acc === 'f64' ? 2 : 1;  // compensated sum: value and error
+  if (r.reduce === 'sum' || r.reduce === 'prod') return r.acc === 'f64' ? 2 : 1;  // compensated: value and error
   if (r.reduce === 'mean' || r.reduce === 'var') return 3;   // count, mean, M2 (Chan's merge)
   if (r.reduce === 'argmin' || r.reduce === 'argmax') return 2;  // value and index
   return 1;

@@ -10,16 +10,18 @@ import { commitKind, type CommitSpec } from './commit.js';
 import { mapKind, type MapSpec } from './map.js';
 import { matmulKind, type MatmulSpec } from './matmul.js';
 import { reduceKind, type ReduceSpec } from './reduce.js';
+import { scanKind, type ScanSpec } from './scan.js';
 import { writeKind, type WriteSpec } from './write.js';
 
 export type { ReduceFields } from './fields.js';
-export type { AssembleSpec, CombineSpec, CommitSpec, MapSpec, MatmulSpec, ReduceSpec, WriteSpec };
+export type { AssembleSpec, CombineSpec, CommitSpec, MapSpec, MatmulSpec, ReduceSpec, ScanSpec, WriteSpec };
 
 /** Every task an array job makes (map_blocks runs the engine's `call` kind). */
-export type ArrayTaskSpec = MapSpec | ReduceSpec | CombineSpec | AssembleSpec | MatmulSpec | WriteSpec | CommitSpec | CallSpec;
+export type ArrayTaskSpec = MapSpec | ReduceSpec | CombineSpec | AssembleSpec | MatmulSpec | ScanSpec | WriteSpec | CommitSpec | CallSpec;
 
 registerTaskKind(mapKind);
 registerTaskKind(reduceKind);
+registerTaskKind(scanKind);
 registerTaskKind(combineKind);
 registerTaskKind(assembleKind);
 registerTaskKind(matmulKind);

@@ -1,0 +1,55 @@
+/**
+ * numpy's errors from the functions built of primitives (issue #19): the data-dependent ones a
+ * task raises where it meets them (nanargmin of a slice of NaNs only, average weights that sum to
+ * zero) and the argument errors the planner raises. Their values are in the differential test.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tessera } from './helpers/cli.js';
+import { tempDir } from './helpers/engine.js';
+
+const dir = tempDir();
+let n = 0;
+
+function run(outputs: Record<string, string>, workers = 2): { outputs?: Record<string, { value?: unknown; values?: unknown }>; error?: { code: string; message: string; hint: string } } {
+  const p = join(dir, `job-${n++}.json`);
+  writeFileSync(p, JSON.stringify({ tessera: 1, datasets: { x: { arange: [0, 24], dtype: 'float64', chunks: [5] } }, outputs }));
+  return JSON.parse(tessera(['run', p, '--json', '--workers', String(workers)]).stdout);
+}
+
+describe('errors of the composed array functions', () => {
+  it('nanargmin/nanargmax raise for a slice of NaNs only, in whichever chunk it lies, and not otherwise', () => {
+    const e = run({ o: 'nanargmin(where(x >= 20, nan, x).reshape(4, 6), axis=1)' });
+    expect(e.error).toBeUndefined();
+    expect(e.outputs!.o.values).toEqual([0, 0, 0, 0]);
+    for (const workers of [1, 3]) {
+      const bad = run({ o: 'nanargmax(where(x >= 18, nan, x).reshape(4, 6), axis=1)' }, workers);
+      expect(bad.error?.code).toBe('VALUE_ERROR');
+      expect(bad.error?.message).toBe('All-NaN slice encountered');
+      expect(bad.error?.hint).toContain('nanmin/nanmax');
+    }
+    // nanmax of the same slice is NaN, as numpy (a warning there, no error).
+    expect(run({ o: 'nanmax(where(x >= 18, nan, x).reshape(4, 6), axis=1)' }).outputs!.o.values).toEqual([5, 11, 17, 'nan']);
+  });
+
+  it('average raises ZeroDivisionError for weights that sum to zero, and checks the weights\' shape', () => {
+    const zero = run({ o: 'average(x.reshape(4, 6), axis=1, weights=array_w)'.replace('array_w', 'arange(6) - 2.5') });
+    expect(zero.error?.code).toBe('ZERO_DIVISION');
+    expect(zero.error?.message).toContain('Weights sum to zero');
+    expect(run({ o: 'average(x.reshape(4, 6), weights=arange(6))' }).error?.message).toContain('Axis must be specified');
+    expect(run({ o: 'average(x.reshape(4, 6), axis=0, weights=arange(6))' }).error?.message).toContain('consistent with shape of a');
+  });
+
+  it('refuses bad arguments with numpy\'s messages', () => {
+    expect(run({ o: 'broadcast_to(x, (2, 5))' }).error?.message).toContain('could not be broadcast');
+    expect(run({ o: 'repeat(x, -1)' }).error?.message).toContain('negative');
+    expect(run({ o: 'pad(x, -1)' }).error?.code).toBe('VALUE_ERROR');
+    expect(run({ o: "pad(x[:3], 5, mode='reflect')" }).error?.code).toBe('NOT_SUPPORTED');
+    expect(run({ o: "pad(x[:0], 1, mode='edge')" }).error?.message).toContain("can't extend empty axis");
+    expect(run({ o: "pad(x, 1, mode='median')" }).error?.message).toContain('not supported');
+    expect(run({ o: 'cov(x.reshape(2, 3, 4))' }).error?.message).toContain('more than 2 dimensions');
+    expect(run({ o: 'linspace(0, 1, -1)' }).error?.message).toContain('must be non-negative');
+    expect(run({ o: 'tril(x.sum())' }).error?.code).toBe('VALUE_ERROR');
+  });
+});
