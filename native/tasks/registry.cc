@@ -13,6 +13,7 @@ namespace tessera {
 // Each kind's module (tasks/kinds/<kind>.cc) defines its entry.
 extern const TaskKind kMapKind;
 extern const TaskKind kScanKind;
+extern const TaskKind kCompressKind;
 extern const TaskKind kReduceKind;
 extern const TaskKind kCombineKind;
 extern const TaskKind kAssembleKind;
@@ -74,6 +75,7 @@ constexpr TaskKindEntry kKinds[] = {
     {23, "word_count_merge", &kWordCountMergeKind},
     {24, "jsonl_count", &kJsonlCountKind},
     {25, "scan", &kScanKind},
+    {26, "compress", &kCompressKind},
 };
 
 // Codes index this table directly (one load per task instead of a search). Built at compile

@@ -18,7 +18,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import {
-  arange, type ChunksSpec, Evaluator, full, inputFileStamp, npyArray, randomArray, rawArray, readNpyInfo,
+  arange, type ChunksSpec, Evaluator, full, inputFileStamp, MaskCountsNeeded, type MaskRequest, npyArray, randomArray, rawArray, readNpyInfo,
 } from '../collections/array/index.js';
 import { type DType, isDType, itemsize } from '../collections/array/dtype.js';
 import { product } from '../collections/array/grid.js';
@@ -81,6 +81,12 @@ export interface BuiltJob {
   bagTables: BagTable[];
   /** Table outputs that read bags whose items are computed first (bag-tables/split.ts), planned then. */
   deferredTables: DeferredTable[];
+  /**
+   * Array outputs that index by a boolean mask (masks.ts): planned once the masks' counts are
+   * known (run-job.ts counts `maskRequests` first).
+   */
+  masked: { name: string; src: string }[];
+  maskRequests: MaskRequest[];
 }
 
 export interface DeferredTable {
@@ -403,6 +409,8 @@ async function buildOnce(spec: JobSpec, baseDir: string, { readable, userCode = 
   const bagOutputs: BuiltJob['bagOutputs'] = [];
   const bagTables: BagTable[] = [];
   const deferredTables: DeferredTable[] = [];
+  const masked: BuiltJob['masked'] = [];
+  const maskRequests: MaskRequest[] = [];
   for (const [name, original] of Object.entries(spec.outputs)) {
     if (user?.entries.has(original.trim())) {
       delayedOutputs.push({ name, entry: original.trim() });
@@ -439,9 +447,27 @@ async function buildOnce(spec: JobSpec, baseDir: string, { readable, userCode = 
     const routed = routeOutput(name, text, origin, { tables, tev, bridges, isArray: (n) => datasets.has(n), bagTables });
     if ('table' in routed) tableOutputs.push({ name, output: routed.table });
     else if ('deferred' in routed) deferred.push({ name, src: routed.deferred });
-    else outputs.push({ name, node: ev.evaluateOutput(routed.array, name) });
+    else {
+      const node = evaluateOrDefer(ev, name, routed.array, masked, maskRequests);
+      if (node) outputs.push({ name, node });
+    }
   }
   const delayed = user && delayedOutputs.length ? { module: user.module, entries: user.entries, outputs: delayedOutputs } : null;
   const delayedArgs = delayed ? planDelayedArgs(delayed.entries, delayedOutputs.map((o) => o.entry), ev, bags, tables, user!.module) : [];
-  return { ctx, datasets, outputs, tables, tableOutputs, bridges, deferred, delayed, bags, bagOutputs, order: Object.keys(spec.outputs), autoChunks: [], module: user?.module ?? null, delayedArgs, bagTables, deferredTables };
+  return { ctx, datasets, outputs, tables, tableOutputs, bridges, deferred, delayed, bags, bagOutputs, order: Object.keys(spec.outputs), autoChunks: [], module: user?.module ?? null, delayedArgs, bagTables, deferredTables, masked, maskRequests };
+}
+
+/**
+ * An array output's node, or null when it indexes by a mask not yet counted: then it waits in
+ * `masked`, and the masks it needs join `requests`.
+ */
+export function evaluateOrDefer(ev: Evaluator, name: string, src: string, masked: BuiltJob['masked'], requests: MaskRequest[]): Node | null {
+  try {
+    return ev.evaluateOutput(src, name);
+  } catch (e) {
+    if (!(e instanceof MaskCountsNeeded)) throw e;
+    masked.push({ name, src });
+    for (const r of e.requests) if (!requests.some((q) => q.key === r.key)) requests.push(r);
+    return null;
+  }
 }

@@ -14,10 +14,10 @@ import type { DTypeName } from '../native/addon.js';
 import { formatBytes } from '../api/format-bytes.js';
 import { largest, product } from '../collections/array/grid.js';
 import type { Backend, DenseTables } from './backend.js';
-import { Evaluator } from '../collections/array/index.js';
+import { Evaluator, maskCountOutputs, type MaskRequest } from '../collections/array/index.js';
 import { bridgeArrays } from './table-bridge.js';
 import { checkFreeSpace, removeStaleTemps } from './output-space.js';
-import { type BuiltJob, routeOutput } from './job-spec.js';
+import { type BuiltJob, evaluateOrDefer, routeOutput } from './job-spec.js';
 import { TableEvaluator, type TableComputeResult, type TableFileFormat } from '../collections/dataframe/index.js';
 import { BAG_TABLE_PREFIX, type BagTable, bagTableNode, itemsPlan, needsItems } from './bag-tables/index.js';
 import { TesseraError } from '../engine/errors.js';
@@ -83,9 +83,17 @@ export async function runBuiltJob(backend: Backend, built: BuiltJob, opts: RunJo
       // Tables used as arrays first: the array outputs that read them are built over their chunks.
       dense = await backend.computeDense(job.bridges, compute);
       runs.push({ ...dense.run, outputs: [] });
-      const ev = new Evaluator(job.ctx, new Map([...job.datasets, ...bridgeArrays(job.ctx, dense)]), job.module);
-      job = { ...job, outputs: [...job.outputs, ...job.deferred.map((d) => ({ name: d.name, node: ev.evaluateOutput(d.src, d.name) }))] };
+      const datasets = new Map([...job.datasets, ...bridgeArrays(job.ctx, dense)]);
+      const ev = new Evaluator(job.ctx, datasets, job.module);
+      const masked = [...job.masked], maskRequests = [...job.maskRequests];
+      const outputs = [...job.outputs];
+      for (const d of job.deferred) {
+        const node = evaluateOrDefer(ev, d.name, d.src, masked, maskRequests);
+        if (node) outputs.push({ name: d.name, node });
+      }
+      job = { ...job, datasets, outputs, masked, maskRequests, deferred: [] };
     }
+    if (job.masked.length) job = await withMaskCounts(backend, job, compute, runs);
     if (job.outputs.length || (!job.tableOutputs.length && !job.deferredTables.length && !job.delayed && !job.bagOutputs.length)) runs.push(await runArrays(backend, job, opts));
   } finally {
     dense?.release();
@@ -101,6 +109,34 @@ export async function runBuiltJob(backend: Backend, built: BuiltJob, opts: RunJo
   const byName = new Map<string, JobResult['outputs'][number]>();
   for (const r of runs) for (const o of r.outputs) byName.set(o.name, o);
   return { ...joinRuns(runs), outputs: job.order.map((n) => byName.get(n)!), layers: runs.flatMap((r) => r.layers) };
+}
+
+/**
+ * The outputs that index by boolean masks, planned: each round counts the masks the waiting
+ * outputs need (true per chunk, one run) and evaluates them again with the counts; an output
+ * whose mask depends on an earlier mask's result waits another round.
+ */
+async function withMaskCounts(backend: Backend, built: BuiltJob, compute: ComputeOptions, runs: JobRun[]): Promise<BuiltJob> {
+  let job = built;
+  const counts = new Map<string, number[]>();
+  while (job.masked.length) {
+    const requests = job.maskRequests.filter((r) => !counts.has(r.key));
+    if (!requests.length) throw new TesseraError('INTERNAL', 'a mask was counted but its output still waits for it', 'this is a planner bug, please report it');
+    const outputs = requests.flatMap((r, i) => maskCountOutputs(job.ctx, r, `__mask_${i}_`));
+    const r = await backend.computeArrays(outputs, compute);
+    runs.push({ ...r, outputs: [] });
+    const byName = new Map(r.outputs.map((o) => [o.name, Number(o.kind === 'scalar' ? o.value : NaN)]));
+    requests.forEach((q, i) => counts.set(q.key, q.grid.map((_, k) => byName.get(`__mask_${i}_${k}`)!)));
+    const ev = new Evaluator(job.ctx, job.datasets, job.module, counts);
+    const masked: BuiltJob['masked'] = [], maskRequests: MaskRequest[] = [];
+    const planned = [...job.outputs];
+    for (const m of job.masked) {
+      const node = evaluateOrDefer(ev, m.name, m.src, masked, maskRequests);
+      if (node) planned.push({ name: m.name, node });
+    }
+    job = { ...job, outputs: planned, masked, maskRequests };
+  }
+  return job;
 }
 
 /**

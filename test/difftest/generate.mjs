@@ -191,8 +191,12 @@ class ExprGen {
     if (depth <= 0 || r.chance(0.15)) return this.leaf(hint);
     const kind = r.w([[1, 'leaf'], [6, 'arith'], [2, 'cmp'], [2, 'bit'], [3, 'math'], [3, 'round'], [2, 'unary'], [2, 'func2'],
       [2, 'where'], [1, 'clip'], [2, 'astype'], [4, 'reduce'], [3, 'index'], [2, 'shape'], [1, 'concat'], [1, 'rechunk'], [1, 'matmul'],
-      [2, 'nanReduce'], [2, 'numeric'], [2, 'arrange'], [1, 'covariance'], [2, 'scan'], [1, 'products']]);
-    return kind === 'leaf' ? this.leaf(hint) : this[kind](depth - 1, hint);
+      [2, 'nanReduce'], [2, 'numeric'], [2, 'arrange'], [1, 'covariance'], [2, 'scan'], [1, 'products'], [2, 'mask']]);
+    if (kind === 'leaf') return this.leaf(hint);
+    // Outer products, tiles and grids can multiply sizes: an expression past 200,000 elements
+    // (the oracle's answer would be too long a line) is a leaf instead.
+    const out = this[kind](depth - 1, hint);
+    return out.shape && prod(out.shape) > 200_000 ? this.leaf(hint) : out;
   }
 
   /** An operand compatible with x's shape (a literal, or an expression of a broadcastable shape). */
@@ -418,6 +422,28 @@ class ExprGen {
     const c = concrete(a.t);
     const t = dtype ?? (isFloat(c) ? c : isUnsigned(c) ? 'uint64' : 'int64');
     return { s, t, shape: axis === null ? [a.shape ? prod(a.shape) : 1] : a.shape };
+  }
+  /**
+   * Boolean-mask indexing (a mask of the operand's shape or of its leading axes, often reduced
+   * after), nonzero, flatnonzero, argwhere, extract: results of data-dependent length (shape null).
+   */
+  mask(d) {
+    const r = this.r;
+    const a = this.gen(d);
+    if (!a.shape || a.lit || !a.shape.length) return a;
+    const lead = r.chance(0.7) ? a.shape.length : 1 + r.int(a.shape.length);
+    const lead0 = lead === a.shape.length ? a.s : `${wrap(a)}[${Array(lead).fill(':').join(', ')}${', 0'.repeat(a.shape.length - lead)}]`;
+    const cond = r.w([[3, () => `${wrap({ s: lead0 })} > ${r.pick(['0', '0.5', '-1', '3', '100'])}`], [1, () => `isnan(${lead0})`], [1, () => `${wrap({ s: lead0 })} % 2 == 1`]])();
+    const f = r.w([[5, 'index'], [1, 'nonzero'], [1, 'flatnonzero'], [1, 'argwhere'], [1, 'extract']]);
+    let out;
+    if (f === 'index') out = { s: `${wrap(a)}[${cond}]`, t: a.t, shape: lead === a.shape.length ? null : null };
+    else if (f === 'nonzero') out = { s: `nonzero(${cond})[${r.int(lead)}]`, t: 'int64', shape: null };
+    else if (f === 'flatnonzero') out = { s: `flatnonzero(${a.s})`, t: 'int64', shape: null };
+    else if (f === 'argwhere') out = { s: `argwhere(${a.s})`, t: 'int64', shape: null };
+    else out = { s: `extract(${cond}, ${lead0})`, t: a.t, shape: null };
+    if (!r.chance(0.5)) return out;
+    const red = r.pick(['sum', 'max', 'mean', 'prod', 'any']);
+    return { s: `${wrap(out)}.${red}()`, t: red === 'mean' ? floatFor(a.t) : red === 'any' ? 'bool' : red === 'max' ? concrete(out.t) : concrete(out.t) === 'bool' ? 'int64' : concrete(out.t), shape: [] };
   }
   /** dot and tensordot over any dimensions. */
   products(d) {

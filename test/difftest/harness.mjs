@@ -166,6 +166,8 @@ function decode(exp) {
   return modes;
 }
 
+const LAZY_ERRORS = /negative integer powers|All-NaN slice|Weights sum to zero/;
+
 /** Compares one output; returns null (agree), 'skip' or a failure { kind, detail }. */
 export function compareOutput(exp, got) {
   if (exp.status === 'undefined') return 'skip';
@@ -174,6 +176,9 @@ export function compareOutput(exp, got) {
   if (got.kind === 'error' && (got.code === 'INTERNAL' || got.code === 'WORKER_CRASHED')) return { kind: 'internal', detail: `${got.code}: ${got.message}` };
   if (exp.status === 'error') {
     if (got.kind === 'error') return null;
+    // A data-dependent error raised where a task meets it (README): numpy computes every element,
+    // Tessera those an output needs, so an empty result computed none of them.
+    if (LAZY_ERRORS.test(exp.message) && got.shape && got.shape.includes(0)) return 'skip';
     return { kind: 'missing-error', detail: `numpy raised ${exp.type}: ${exp.message}` };
   }
   if (got.kind === 'error') return { kind: 'unexpected-error', detail: `${got.code}: ${got.message}` };

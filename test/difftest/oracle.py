@@ -230,7 +230,8 @@ def _clip(a, *args, **kw):
     # then takes the result dtype and must fit it (a float dtype takes any int).
     def typed(operands):
         dt = np.result_type(*operands)
-        return dt, [v if not is_pyint(v) else float(v) if dt.kind == 'f' else np.asarray(v, dtype=dt) for v in operands]
+        as_dt = lambda v: v if isinstance(v, bool) or not isinstance(v, (int, float)) or (isinstance(v, float) and dt.kind != 'f') else np.asarray(float(v) if dt.kind == 'f' else v, dtype=dt)  # noqa: E731
+        return dt, [as_dt(v) for v in operands]
     if lo is None and hi is None:
         return np.positive(x)
     if lo is None or hi is None:
@@ -415,6 +416,13 @@ def _cumulative(name):
     add = np.add if name.endswith('sum') else np.multiply
 
     def g(a, axis=None, *rest, **kw):
+        dtype = kw.get('dtype', rest[0] if rest else None)
+        x0 = arr(a)
+        if dtype is not None and np.dtype(dtype).kind in 'iu' and x0.dtype.kind == 'f' and x0.size:
+            info = np.iinfo(np.dtype(dtype))
+            ok = np.isfinite(x0) & (np.trunc(x0) >= info.min) & (np.trunc(x0) <= info.max)
+            if not ok.all():
+                raise Undefined(f'{name}(dtype={np.dtype(dtype)}) casts nan, inf or out-of-range floats: undefined')
         r = fn(a, axis, *rest, **kw)
         R = arr(r)
         if MODE == 'ref' or R.dtype.kind != 'f':
@@ -445,6 +453,8 @@ METHOD_OVERRIDES = {
 
 
 def _meth(name, obj, *a, **k):
+    if isinstance(obj, (list, tuple)):
+        return getattr(obj, name)(*a, **k)  # a tuple has no array methods (gradient's, meshgrid's)
     if isinstance(obj, Namespace):
         return getattr(obj, name)(*a, **k)
     if name in REDUCTIONS:
@@ -736,10 +746,15 @@ def run_job(job):
         except Undefined as e:
             res['outputs'][name] = {'status': 'undefined', 'why': str(e), 'root': root}
         except ValueError as e:
-            if 'negative integer powers' in str(e) and any(isinstance(n, ast.Subscript) for n in ast.walk(ast.parse(src, mode='eval'))):
+            if any(m in str(e) for m in ('negative integer powers', 'All-NaN slice')) and any(isinstance(n, ast.Subscript) for n in ast.walk(ast.parse(src, mode='eval'))):
                 # numpy computes every element and raises; Tessera (as dask) computes only the
                 # elements an index selects, so which of them raise decides.
-                res['outputs'][name] = {'status': 'undefined', 'why': 'a negative integer power where an index may skip it', 'root': root}
+                res['outputs'][name] = {'status': 'undefined', 'why': 'a data-dependent error where an index may skip it', 'root': root}
+            else:
+                res['outputs'][name] = {'status': 'error', 'type': type(e).__name__, 'message': str(e)[:300], 'root': root}
+        except ZeroDivisionError as e:
+            if 'Weights sum to zero' in str(e) and any(isinstance(n, ast.Subscript) for n in ast.walk(ast.parse(src, mode='eval'))):
+                res['outputs'][name] = {'status': 'undefined', 'why': 'a data-dependent error where an index may skip it', 'root': root}
             else:
                 res['outputs'][name] = {'status': 'error', 'type': type(e).__name__, 'message': str(e)[:300], 'root': root}
         except Exception as e:  # noqa: BLE001

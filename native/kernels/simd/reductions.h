@@ -108,6 +108,19 @@ struct Identity {
 #endif
 };
 
+// x - shift: the variance's first pass sums each piece shifted by the block's first element, so
+// equal elements give a mean of exactly that element and a variance of exactly 0 (an unshifted
+// mean of n equal values can be an ulp off, and then so are all the deviations).
+struct Shifted {
+  double shift;
+  double operator()(double x) const { return x - shift; }
+#if defined(__AVX512F__)
+  __m512d operator()(__m512d x) const { return _mm512_sub_pd(x, _mm512_set1_pd(shift)); }
+#elif defined(__AVX2__)
+  __m256d operator()(__m256d x) const { return _mm256_sub_pd(x, _mm256_set1_pd(shift)); }
+#endif
+};
+
 // (x - mean)^2, for the second pass of a block's variance.
 struct SquaredDeviation {
   double mean;
@@ -193,22 +206,26 @@ template <class A> void r_var_scalar(ReduceSlots s, int64_t slot, const void* v_
   double& m2 = P<double>(s, 2)[slot];
   const double len = static_cast<double>(kVarPiece);
   const int64_t whole = n / kVarPiece;  // full pieces; the rest is one short piece
+  if (n == 0) return;
+  // (No shift by a non-finite or huge first element: x - shift could overflow where x alone does not.)
+  const Shifted shifted{std::isfinite(v[0]) && std::fabs(v[0]) <= 1e300 ? v[0] : 0.0};
+  const auto piece_mean = [&](double shifted_sum, double count) { return shifted.shift + shifted_sum / count; };
   if (whole > 0) {
     // prev_mean belongs to the piece before `piece`, whose second pass has not run yet.
-    double prev_mean = block_sum(v, kVarPiece) / len;
+    double prev_mean = piece_mean(lanes_reduce(v, kVarPiece, shifted), len);
     for (int64_t p = 1; p < whole; ++p) {
       const double* piece = v + p * kVarPiece;
       double sum, m2_prev;
-      lanes_reduce_pair(piece, Identity{}, sum, piece - kVarPiece, SquaredDeviation{prev_mean}, m2_prev, kVarPiece);
+      lanes_reduce_pair(piece, shifted, sum, piece - kVarPiece, SquaredDeviation{prev_mean}, m2_prev, kVarPiece);
       chan_merge(cnt, mean, m2, len, prev_mean, m2_prev);
-      prev_mean = sum / len;
+      prev_mean = piece_mean(sum, len);
     }
     chan_merge(cnt, mean, m2, len, prev_mean, block_sq_dev(v + (whole - 1) * kVarPiece, kVarPiece, prev_mean));
   }
   const int64_t rest = n - whole * kVarPiece;
   if (rest > 0) {
     const double* tail = v + whole * kVarPiece;
-    double mb = block_sum(tail, rest) / static_cast<double>(rest);
+    double mb = piece_mean(lanes_reduce(tail, rest, shifted), static_cast<double>(rest));
     chan_merge(cnt, mean, m2, static_cast<double>(rest), mb, block_sq_dev(tail, rest, mb));
   }
 }

@@ -25,7 +25,7 @@ export function cumulative(ctx: ExprContext, fn: 'cumsum' | 'cumprod', x0: Node,
   if (dtype && x.dtype !== dtype) x = elementwise(ctx, `astype_${dtype}`, [x]);
   const total = fn === 'cumsum' ? 'sum' : 'prod';
   const out = reductionTypes(total, x.dtype).out;
-  const result = scanChunks(ctx, fn, x, ax, out);
+  const result = x.shape[ax] === 0 ? elementwise(ctx, `astype_${out}`, [x]) : scanChunks(ctx, fn, x, ax, out);
   return dtype && result.dtype !== dtype ? elementwise(ctx, `astype_${dtype}`, [result]) : result;
 }
 
@@ -42,7 +42,7 @@ function scanChunks(ctx: ExprContext, fn: 'cumsum' | 'cumprod', x: Node, ax: num
   let carry: Node | null = null;
   for (let k = 0; k < bounds.length - 1; k++) {
     const input = piece(k);
-    if (input.shape[ax] === 0 && bounds.length > 2) continue;
+    if (input.shape[ax] === 0) continue;
     scans.push(ctx.intern<ScanNode>({ op: 'scan', fn, axis: ax, input, carry, shape: input.shape, dtype: out, weak: null, grid: input.grid }, [fn, ax]));
     const chunkTotal = reduce(ctx, fn === 'cumsum' ? 'sum' : 'prod', input, ax, true);
     carry = carry ? elementwise(ctx, combine, [carry, chunkTotal]) : chunkTotal;

@@ -17,6 +17,7 @@ import { dot, tensordot } from './tensor-products.js';
 import { NAN_REDUCTIONS, nanArg, nanMean, nanMinMax, nanVar, replaceNan } from './nan-reductions.js';
 import { allclose, average, corrcoef, cov, gradient, isclose, isfinite, isinf } from './numeric-functions.js';
 import { cumulative, nanCumulative } from './cumulative.js';
+import { argwhere, booleanIndex, flatnonzero, type MaskCounts, nonzero } from './masks.js';
 import { type ChunksSpec, normalizeChunks } from './chunks.js';
 import { arange, eye, full, linspace, randomArray } from './creation.js';
 import { type Ast, parseExpression } from '../../lang/python-expression.js';
@@ -63,8 +64,13 @@ function bind(fn: string, params: string[], a: Args, required = 1, keywordOnly: 
 }
 
 export class Evaluator {
-  /** `module`: the job's user functions, which map_blocks may name (none: names are datasets and numpy's only). */
-  constructor(private readonly ctx: ExprContext, private readonly datasets: Map<string, Node>, private readonly module: FunctionsModule | null = null) {}
+  /**
+   * `module`: the job's user functions, which map_blocks may name (none: names are datasets and
+   * numpy's only). `maskCounts`: the counts of the masks boolean indexing has needed so far
+   * (masks.ts); an output that needs another throws MaskCountsNeeded.
+   */
+  constructor(private readonly ctx: ExprContext, private readonly datasets: Map<string, Node>, private readonly module: FunctionsModule | null = null,
+    private readonly maskCounts: MaskCounts | null = null) {}
 
   /** Parses and evaluates one output expression into an array node. */
   evaluateOutput(src: string, output?: string): Node {
@@ -92,6 +98,11 @@ export class Evaluator {
         case 'array': return v.node;
         case 'num': return scalar(this.ctx, v.value, v.isInt ? 'int' : 'float', v.big);
         case 'bool': return scalar(this.ctx, v.value, 'bool');
+        case 'seq': {
+          // np.asarray of a tuple of arrays (what gradient and meshgrid give): stacked; () is empty float64.
+          if (!v.items.length) return full(this.ctx, [0], 0, 'float64');
+          return stack(this.ctx, v.items.map((item) => this.asArray(item, ast)), 0);
+        }
         default: throw new TesseraError('TYPE_ERROR', `expected an array or a number, got ${describe(v)}`, 'check the expression');
       }
     });
@@ -129,6 +140,11 @@ export class Evaluator {
           return v;
         }
         const node = this.asArray(obj, ast.obj);
+        if (ast.items.length === 1 && ast.items[0].t !== 'slice') {
+          const item = this.eval(ast.items[0]);
+          if (item.k === 'array' && item.node.dtype === 'bool' && item.node.weak === null)
+            return { k: 'array', node: this.at(ast, () => booleanIndex(this.ctx, node, item.node, this.maskCounts)) };
+        }
         const lists = ast.items.filter((it) => it.t === 'list');
         if (lists.length) return { k: 'array', node: this.listIndex(node, ast.items) };
         return { k: 'array', node: index(this.ctx, node, ast.items.map((it) => this.indexItem(it))) };
@@ -143,6 +159,7 @@ export class Evaluator {
           const n = bigOf(v);
           return pythonInt(ast.op === '-' ? -n : ast.op === '~' ? -n - 1n : n);
         }
+        if (v.k === 'seq') throw new TesseraError('TYPE_ERROR', `bad operand type for unary ${ast.op}: 'tuple'`, 'index the tuple first, e.g. gradient(x)[0]');
         if (ast.op === '+') return v;
         if (v.k === 'num' && ast.op === '-') return { k: 'num', value: -v.value, isInt: false };
         return { k: 'array', node: elementwise(this.ctx, ast.op === '-' ? 'negative' : 'invert', [this.asArray(v, ast.arg)]) };
@@ -270,6 +287,10 @@ export class Evaluator {
   }
 
   private binary(op: string, l: Value, r: Value, ast: Ast & { t: 'binary' }): Value {
+    // A tuple (gradient's, meshgrid's) meets an operator as Python's tuple: an array beside it
+    // converts it (numpy's operators), anything else cannot.
+    if ((l.k === 'seq' && r.k !== 'array') || (r.k === 'seq' && l.k !== 'array'))
+      throw new TesseraError('TYPE_ERROR', `unsupported operand type(s) for ${op}: '${pyTypeName(l)}' and '${pyTypeName(r)}'`, 'index the tuple first, e.g. gradient(x)[0]');
     if ((l.k === 'num' || l.k === 'bool') && (r.k === 'num' || r.k === 'bool') && op !== '@') {
       const folded = foldNumbers(op, l, r);
       if (folded) return folded;
@@ -298,6 +319,8 @@ export class Evaluator {
     const A = (node: Node): Value => ({ k: 'array', node });
 
     if (name.startsWith('random.')) return A(this.random(name.slice(7), a));
+    // where(condition) alone is nonzero(condition).
+    if (name === 'where' && !self && a.pos.length === 1 && !a.kw.size) return { k: 'seq', items: nonzero(this.ctx, asNumpyScalar(this.ctx, arr(a.pos[0])), this.maskCounts).map((n) => A(n)) };
     if (UFUNC_ALIASES[name] && !self) {
       const u = UFUNC_ALIASES[name];
       const params = UFUNCS[u].arity === 1 ? ['x'] : UFUNCS[u].arity === 2 ? ['x1', 'x2'] : ['condition', 'x', 'y'];
@@ -463,6 +486,20 @@ export class Evaluator {
         const x = name.startsWith('nan') ? arr(b.a) : first(b, 'a');
         return A((name.startsWith('nan') ? nanCumulative : cumulative)(this.ctx, fn, asNumpyScalar(this.ctx, x), ax, this.dtype(b.dtype)));
       }
+      case 'nonzero': case 'flatnonzero': case 'argwhere': {
+        const b = withSelf(['a']);
+        const x = asNumpyScalar(this.ctx, first(b, 'a'));
+        if (name === 'nonzero') return { k: 'seq', items: nonzero(this.ctx, x, this.maskCounts).map((n) => A(n)) };
+        return A((name === 'flatnonzero' ? flatnonzero : argwhere)(this.ctx, x, this.maskCounts));
+      }
+      case 'extract': {
+        const b = bind(name, ['condition', 'arr'], a, 2);
+        const cond = arr(b.condition), x = arr(b.arr);
+        const flat = reshape(this.ctx, x, [-1]);
+        const c = reshape(this.ctx, cond.dtype === 'bool' ? cond : elementwise(this.ctx, 'astype_bool', [cond]), [-1]);
+        if (c.shape[0] !== flat.shape[0]) throw new TesseraError('VALUE_ERROR', `extract: condition has ${c.shape[0]} elements and arr ${flat.shape[0]}`, 'give a condition of the array\'s size');
+        return A(booleanIndex(this.ctx, flat, c, this.maskCounts));
+      }
       case 'isfinite': case 'isinf': {
         const b = bind(name, ['x'], a, 1);
         return A((name === 'isfinite' ? isfinite : isinf)(this.ctx, arr(b.x)));
@@ -562,7 +599,6 @@ export class Evaluator {
         const spacing = b.varargs ? this.number(b.varargs, 'spacing') : 1;
         const ax = this.axis(b.axis);
         const axes = ax === null ? [...f.shape.keys()] : normalizeAxes(ax, f.shape.length);
-        if (!f.shape.length) throw new TesseraError('VALUE_ERROR', 'Shape of array too small to calculate a numerical gradient, at least (edge_order + 1) elements are required.', '');
         const parts = axes.map((d) => ({ k: 'array' as const, node: gradient(this.ctx, f, d, spacing, edge as 1 | 2) }));
         return parts.length === 1 ? parts[0] : { k: 'seq', items: parts };
       }
@@ -686,12 +722,12 @@ const UFUNC_ALIASES: Record<string, string> = {
   log2: 'log2', log10: 'log10', exp2: 'exp2', arctan2: 'arctan2', hypot: 'hypot',
 };
 
-const METHODS = ['sum', 'prod', 'mean', 'var', 'std', 'min', 'max', 'argmin', 'argmax', 'any', 'all', 'astype', 'reshape', 'transpose', 'rechunk', 'clip', 'round', 'ravel', 'flatten', 'map_blocks', 'squeeze', 'swapaxes', 'repeat', 'cumsum', 'cumprod', 'take', 'dot'];
+const METHODS = ['sum', 'prod', 'mean', 'var', 'std', 'min', 'max', 'argmin', 'argmax', 'any', 'all', 'astype', 'reshape', 'transpose', 'rechunk', 'clip', 'round', 'ravel', 'flatten', 'map_blocks', 'squeeze', 'swapaxes', 'repeat', 'cumsum', 'cumprod', 'take', 'dot', 'nonzero'];
 const RANDOM_FNS = ['uniform', 'normal', 'random', 'standard_normal'];
 const FUNCTIONS = new Set([...Object.keys(UFUNC_ALIASES), 'sum', 'prod', 'mean', 'var', 'std', 'min', 'max', 'amin', 'amax', 'argmin', 'argmax', 'any', 'all',
   'count_nonzero', 'clip', 'round', 'around', 'reshape', 'ravel', 'transpose', 'rechunk', 'concatenate', 'stack', 'matmul', 'dot', 'arange', 'zeros', 'ones', 'full', 'astype', 'map_blocks',
   'flip', 'squeeze', 'expand_dims', 'swapaxes', 'moveaxis', 'outer', 'diff', ...NAN_REDUCTIONS, 'isfinite', 'isinf', 'isclose', 'allclose',
-  'average', 'cov', 'corrcoef', 'cumsum', 'cumprod', 'nancumsum', 'nancumprod', 'tensordot', 'gradient', 'meshgrid', 'take', 'broadcast_to', 'roll', 'repeat', 'tile', 'pad', 'tril', 'triu', 'linspace', 'eye']);
+  'average', 'cov', 'corrcoef', 'cumsum', 'cumprod', 'nancumsum', 'nancumprod', 'tensordot', 'gradient', 'meshgrid', 'take', 'nonzero', 'flatnonzero', 'argwhere', 'extract', 'broadcast_to', 'roll', 'repeat', 'tile', 'pad', 'tril', 'triu', 'linspace', 'eye']);
 
 /** The names an expression may use (functions, methods, constants, dtypes), for editor completion. */
 export function expressionVocabulary(): { functions: string[]; methods: string[]; constants: string[] } {
@@ -836,6 +872,19 @@ function pythonFloatPow(x: number, y: number): number {
   if (x < 0 && Number.isFinite(x) && Number.isFinite(y) && !Number.isInteger(y))
     throw new TesseraError('NOT_SUPPORTED', `${x} ** ${y} is a complex number in Python; Tessera has no complex numbers`, 'raise the absolute value, or use an integer exponent');
   return x ** y;
+}
+
+/** Python's name of a value's type, as its TypeErrors say. */
+function pyTypeName(v: Value): string {
+  switch (v.k) {
+    case 'seq': return 'tuple';
+    case 'num': return v.isInt ? 'int' : 'float';
+    case 'bool': return 'bool';
+    case 'none': return 'NoneType';
+    case 'str': return 'str';
+    case 'array': return 'numpy.ndarray';
+    default: return v.k;
+  }
 }
 
 function describe(v: Value): string {

@@ -51,10 +51,16 @@ export interface MatmulNode extends NodeBase { op: 'matmul'; a: Node; b: Node }
  * `carry` (the total of everything before it along the axis; its axis has length 1).
  */
 export interface ScanNode extends NodeBase { op: 'scan'; fn: 'cumsum' | 'cumprod'; axis: number; input: Node; carry: Node | null }
+/**
+ * The rows of `input` (its first axis) where the 1-D bool `mask` is true: boolean-mask indexing.
+ * The two share their first axis's chunks; the counts of true per chunk, computed by an earlier
+ * run (masks.ts), are this node's chunks along it.
+ */
+export interface CompressNode extends NodeBase { op: 'compress'; input: Node; mask: Node }
 /** A user's function applied to each chunk (map_blocks): same shape and chunks as its input. */
 export interface BlocksNode extends NodeBase { op: 'blocks'; fn: string; module: string; version: string; input: Node }
 
-export type Node = SourceNode | ScalarNode | MapNode | ReduceNode | ViewNode | ReshapeNode | ConcatNode | RechunkNode | MatmulNode | BlocksNode | ScanNode;
+export type Node = SourceNode | ScalarNode | MapNode | ReduceNode | ViewNode | ReshapeNode | ConcatNode | RechunkNode | MatmulNode | BlocksNode | ScanNode | CompressNode;
 
 export function children(n: Node): Node[] {
   switch (n.op) {
@@ -63,6 +69,7 @@ export function children(n: Node): Node[] {
     case 'concat': return n.inputs;
     case 'matmul': return [n.a, n.b];
     case 'scan': return n.carry ? [n.input, n.carry] : [n.input];
+    case 'compress': return [n.input, n.mask];
     default: return [];
   }
 }
@@ -113,7 +120,7 @@ export function describe(n: Node): Record<string, unknown> {
   const { id, key: _key, grid: _grid, ...rest } = n as Node & Record<string, unknown>;
   const out: Record<string, unknown> = { id };
   for (const [k, v] of Object.entries(rest)) {
-    if (k === 'input' || k === 'a' || k === 'b' || k === 'carry') out[k] = v === null ? null : (v as Node).id;
+    if (k === 'input' || k === 'a' || k === 'b' || k === 'carry' || k === 'mask') out[k] = v === null ? null : (v as Node).id;
     else if (k === 'args' || k === 'inputs') out[k] = (v as Node[]).map((c) => c.id);
     else out[k] = v;
   }

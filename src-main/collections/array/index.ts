@@ -4,5 +4,6 @@ export * from './chunks.js';
 export * from './creation.js';
 export * from './evaluate.js';
 export * from './files.js';
+export { MaskCountsNeeded, type MaskCounts, type MaskRequest, maskCountOutputs } from './masks.js';
 export * from '../../lang/python-expression.js'; // the parser the array evaluator uses
 export * from './compute.js';

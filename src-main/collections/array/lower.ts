@@ -11,7 +11,7 @@ import { native, type ProgramSpec, type ReduceName } from '../../native/addon.js
 import { ctypeOf, type DType, itemsize, reductionTypes } from './dtype.js';
 import { TesseraError } from '../../engine/errors.js';
 import { type AccessTemplate, type ChunkProvider, RegionCompiler } from './compile.js';
-import type { BlocksNode, MatmulNode, Node, ReduceNode, RechunkNode, ScanNode } from './expr.js';
+import type { BlocksNode, CompressNode, MatmulNode, Node, ReduceNode, RechunkNode, ScanNode } from './expr.js';
 import type { BlockInfo } from '../../engine/kinds/call.js';
 import { type Layer, type Task as EngineTask, taskKey } from '../../engine/graph.js';
 import { finishGraph } from '../../engine/finish-graph.js';
@@ -130,6 +130,7 @@ class Lowering implements ChunkProvider {
       case 'matmul': return this.lowerMatmul(n);
       case 'blocks': return this.lowerBlocks(n);
       case 'scan': return this.lowerScan(n);
+      case 'compress': return this.lowerCompress(n);
       case 'rechunk':
         if (this.plan.isMaterialized(n.input)) return this.lowerAssemble(n);
         return this.lowerMap(n);
@@ -149,7 +150,7 @@ class Lowering implements ChunkProvider {
         if (c.op === 'reshape') this.lowered.add(c.id);
         return;
       }
-      const kids = c.op === 'map' || c.op === 'concat' || c.op === 'matmul' || c.op === 'scan' ? children(c) : 'input' in c ? [c.input] : [];
+      const kids = c.op === 'map' || c.op === 'concat' || c.op === 'matmul' || c.op === 'scan' || c.op === 'compress' ? children(c) : 'input' in c ? [c.input] : [];
       for (const k of kids) visit(k, false);
     };
     visit(n, true);
@@ -201,6 +202,29 @@ class Lowering implements ChunkProvider {
       count++;
     }
     this.addLayer(name, ops, 'scan', count, n);
+  }
+
+  /** Boolean-mask indexing: per chunk of rows, a fused program for the rows and the mask chunk of the same index. */
+  private lowerCompress(n: CompressNode): void {
+    const name = this.layerName(n);
+    let ops: string[] = [];
+    let count = 0;
+    const regions = new RegionCompiler(n.input, this.plan, this, { resultDtype: n.dtype, rootIsInput: true });
+    for (const idx of chunkIndices(n.input.grid)) {
+      const { offset, shape } = chunkRegion(n.input.grid, idx);
+      const c = regions.compile(offset, shape);
+      if (!ops.length) ops = [...c.ops, 'compress'];
+      const deps = [...c.deps];
+      const key = this.key(n.mask, [idx[0]]);
+      let mask = deps.indexOf(key);
+      if (mask < 0) { mask = deps.length; deps.push(key); }
+      this.push({
+        key: taskKey(name, idx), layer: name, index: idx, deps,
+        spec: { kind: 'compress', program: this.registerProgram(c.program), accesses: c.accesses, iterShape: shape, outDtype: n.dtype, count: n.grid[0][idx[0]], mask },
+      });
+      count++;
+    }
+    this.addLayer(name, ops, 'compress', count, n);
   }
 
   /**

@@ -116,6 +116,10 @@ export class Plan {
         this.mark(n);
         if (n.carry) this.mark(n.carry); // read whole by the scan task, not through a program
         break;
+      case 'compress':
+        this.mark(n);
+        this.mark(n.mask); // read whole by the compress task
+        break;
       case 'blocks':
         this.mark(n);
         if (!isChunked(n.input)) this.mark(n.input); // its tasks read one whole input chunk each
@@ -136,7 +140,7 @@ export class Plan {
   computes(n: Node): boolean {
     switch (n.op) {
       case 'source': case 'scalar': return false;
-      case 'map': case 'reduce': case 'matmul': case 'blocks': case 'scan': return true;
+      case 'map': case 'reduce': case 'matmul': case 'blocks': case 'scan': case 'compress': return true;
       default: return children(n).some((c) => this.computes(c));
     }
   }

@@ -202,13 +202,11 @@ export function triangle(ctx: ExprContext, which: 'tril' | 'triu', m: Node, k: n
 /** np.meshgrid: each vector along its own axis of the grid ('xy': the first two swapped), broadcast to the grid unless sparse. */
 export function meshgrid(ctx: ExprContext, xs: Node[], indexing: 'xy' | 'ij', sparse: boolean): Node[] {
   const nd = xs.length;
-  const placed = xs.map((x, i) => {
-    const at = indexing === 'xy' && nd > 1 && i < 2 ? 1 - i : i;
-    return reshape(ctx, asNumpyScalar(ctx, x), Array.from({ length: nd }, (_, d) => (d === at ? -1 : 1)));
-  });
-  if (sparse) return placed;
-  const shape = Array.from({ length: nd }, (_, d) => Math.max(...placed.map((p) => p.shape[d])));
-  return placed.map((p) => broadcastTo(ctx, p, shape));
+  const axisOf = (i: number) => (indexing === 'xy' && nd > 1 && i < 2 ? 1 - i : i);
+  const shape = new Array<number>(nd).fill(1);
+  xs.forEach((x, i) => { shape[axisOf(i)] = x.shape.reduce((p, n) => p * n, 1); });
+  const placed = xs.map((x, i) => reshape(ctx, asNumpyScalar(ctx, x), shape.map((n, d) => (d === axisOf(i) ? n : 1))));
+  return sparse ? placed : placed.map((p) => broadcastTo(ctx, p, shape));
 }
 
 /**

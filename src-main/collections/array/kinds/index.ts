@@ -7,6 +7,7 @@ import type { CallSpec } from '../../../engine/kinds/call.js';
 import { assembleKind, type AssembleSpec } from './assemble.js';
 import { combineKind, type CombineSpec } from './combine.js';
 import { commitKind, type CommitSpec } from './commit.js';
+import { compressKind, type CompressSpec } from './compress.js';
 import { mapKind, type MapSpec } from './map.js';
 import { matmulKind, type MatmulSpec } from './matmul.js';
 import { reduceKind, type ReduceSpec } from './reduce.js';
@@ -14,14 +15,15 @@ import { scanKind, type ScanSpec } from './scan.js';
 import { writeKind, type WriteSpec } from './write.js';
 
 export type { ReduceFields } from './fields.js';
-export type { AssembleSpec, CombineSpec, CommitSpec, MapSpec, MatmulSpec, ReduceSpec, ScanSpec, WriteSpec };
+export type { AssembleSpec, CombineSpec, CommitSpec, CompressSpec, MapSpec, MatmulSpec, ReduceSpec, ScanSpec, WriteSpec };
 
 /** Every task an array job makes (map_blocks runs the engine's `call` kind). */
-export type ArrayTaskSpec = MapSpec | ReduceSpec | CombineSpec | AssembleSpec | MatmulSpec | ScanSpec | WriteSpec | CommitSpec | CallSpec;
+export type ArrayTaskSpec = MapSpec | ReduceSpec | CombineSpec | AssembleSpec | MatmulSpec | ScanSpec | CompressSpec | WriteSpec | CommitSpec | CallSpec;
 
 registerTaskKind(mapKind);
 registerTaskKind(reduceKind);
 registerTaskKind(scanKind);
+registerTaskKind(compressKind);
 registerTaskKind(combineKind);
 registerTaskKind(assembleKind);
 registerTaskKind(matmulKind);

@@ -1,0 +1,104 @@
+/**
+ * Boolean-mask indexing (`x[mask]`) and what is built on it (nonzero, flatnonzero, argwhere,
+ * extract): results whose length depends on the data, as dask's chunks of unknown length.
+ *
+ * The planner needs every shape, so a mask's counts of true per chunk are computed first: the
+ * evaluator meets `x[mask]` without them, throws MaskCountsNeeded naming the mask (raveled, on the
+ * chunking the result will have), the runner computes the counts in a run of its own
+ * (`maskCountOutputs`) and evaluates the output again with them (run-job.ts). The second run then
+ * computes the mask again where it compresses: a mask read twice, the price of static plans.
+ */
+import { TesseraError } from '../../engine/errors.js';
+import { concatenate, elementwise, index, type IndexItem, reduce, rechunk, reshape, source } from './build.js';
+import type { CompressNode, ExprContext, Node } from './expr.js';
+import { boundaries, refine } from './grid.js';
+
+/** A mask whose counts the evaluator needs: count true per chunk of `grid` (along its one axis). */
+export interface MaskRequest {
+  key: string;
+  mask: Node;
+  grid: number[];
+}
+
+/** Thrown while evaluating an output that compresses by a mask not yet counted. */
+export class MaskCountsNeeded extends TesseraError {
+  constructor(readonly requests: MaskRequest[]) {
+    super('NOT_SUPPORTED', 'boolean-mask indexing is not supported here: its result\'s length must be counted first', 'use it in an output of a job (not in a delayed call\'s arguments)');
+  }
+}
+
+export type MaskCounts = ReadonlyMap<string, number[]>;
+
+export const maskKey = (mask: Node, grid: number[]) => `${mask.key}|${grid.join(',')}`;
+
+/**
+ * x[mask]: mask (bool) of x's shape or of its leading axes; the result is 1-D over those axes, in
+ * C order, with x's other axes after. Both are raveled over the mask's axes and share the chunks
+ * of that axis; x's other axes are one chunk each in the result.
+ */
+export function booleanIndex(ctx: ExprContext, x: Node, mask: Node, counts: MaskCounts | null): Node {
+  const k = mask.shape.length;
+  if (k === 0) throw new TesseraError('NOT_SUPPORTED', 'a 0-d boolean index (x[True]) is not supported', 'use x[None] or expand_dims');
+  if (k > x.shape.length) throw new TesseraError('INDEX_ERROR', `too many indices for array: array is ${x.shape.length}-dimensional, but ${k} were indexed`, '');
+  for (let d = 0; d < k; d++) {
+    if (mask.shape[d] !== x.shape[d])
+      throw new TesseraError('INDEX_ERROR', `boolean index did not match indexed array along axis ${d}; size of axis is ${x.shape[d]} but size of corresponding boolean axis is ${mask.shape[d]}`, 'the mask must have the shape of the array (or of its leading axes)');
+  }
+  const rest = x.shape.slice(k);
+  const rows = x.shape.slice(0, k).reduce((p, n) => p * n, 1);
+  const flatX = k === 1 ? x : reshape(ctx, x, [rows, ...rest]);
+  const flatMask = k === 1 ? mask : reshape(ctx, mask, [rows]);
+  const grid = refine([flatX.grid[0], flatMask.grid[0]]);
+  const request: MaskRequest = { key: maskKey(flatMask, grid), mask: flatMask, grid };
+  const found = counts?.get(request.key);
+  if (!found) throw new MaskCountsNeeded([request]);
+  const input = rechunk(ctx, flatX, [grid, ...rest.map((n) => [n])]);
+  const m = rechunk(ctx, flatMask, [grid]);
+  const total = found.reduce((p, n) => p + n, 0);
+  return ctx.intern<CompressNode>({ op: 'compress', input, mask: m, shape: [total, ...rest], dtype: x.dtype, weak: null, grid: [found, ...rest.map((n) => [n])] }, found);
+}
+
+/** The outputs that count a request's mask: count_nonzero of each chunk, named `${prefix}${k}`. */
+export function maskCountOutputs(ctx: ExprContext, r: MaskRequest, prefix: string): { name: string; node: Node }[] {
+  const b = boundaries(r.grid);
+  return r.grid.map((_, k) => ({
+    name: `${prefix}${k}`,
+    node: reduce(ctx, 'count_nonzero', index(ctx, r.mask, [{ kind: 'slice', start: b[k], stop: b[k + 1], step: null }]), null),
+  }));
+}
+
+/** np.flatnonzero: the flat indices where x is not zero. */
+export function flatnonzero(ctx: ExprContext, x: Node, counts: MaskCounts | null): Node {
+  const flat = reshape(ctx, x, [-1]);
+  const positions = source(ctx, { kind: 'arange', start: 0, step: 1 }, flat.shape, 'int64', flat.grid);
+  return booleanIndex(ctx, positions, truth(ctx, flat), counts);
+}
+
+/** np.nonzero: per axis, the index of each non-zero element along it (C order). */
+export function nonzero(ctx: ExprContext, x: Node, counts: MaskCounts | null): Node[] {
+  if (x.shape.length === 0) throw new TesseraError('VALUE_ERROR', 'Calling nonzero on 0d arrays is not allowed. Use np.atleast_1d(scalar).nonzero() instead.', '');
+  const flat = flatnonzero(ctx, x, counts);
+  return x.shape.map((n, d) => {
+    const stride = x.shape.slice(d + 1).reduce((p, m) => p * m, 1);
+    const along = elementwise(ctx, 'floor_divide', [flat, int64(ctx, stride)]);
+    return d === 0 ? along : elementwise(ctx, 'remainder', [along, int64(ctx, n)]);
+  });
+}
+
+/** np.argwhere: one row of indices per non-zero element, (count, ndim). */
+export function argwhere(ctx: ExprContext, x: Node, counts: MaskCounts | null): Node {
+  if (x.shape.length === 0) {
+    const flat = flatnonzero(ctx, x, counts);
+    return reshape(ctx, flat.shape[0] === 0 ? flat : index(ctx, flat, [{ kind: 'slice', start: 0, stop: 0, step: null }]), [flat.shape[0], 0]);
+  }
+  const column: IndexItem[] = [{ kind: 'slice', start: null, stop: null, step: null }, { kind: 'newaxis' }];
+  return concatenate(ctx, nonzero(ctx, x, counts).map((c) => index(ctx, c, column)), 1);
+}
+
+/** An int64 numpy scalar (not a weak literal: the result stays int64). */
+const int64 = (ctx: ExprContext, v: number) => source(ctx, { kind: 'full', value: v }, [], 'int64', []);
+
+/** x != 0 as bool (a bool array as it is). */
+function truth(ctx: ExprContext, x: Node): Node {
+  return x.dtype === 'bool' ? x : elementwise(ctx, 'astype_bool', [x]);
+}

@@ -1,0 +1,73 @@
+/**
+ * Boolean-mask indexing and what is built on it (issue #19): x[mask] over a mask of x's shape or
+ * of its leading axes, a mask of a masked result, nonzero, flatnonzero, argwhere, extract and
+ * where(condition), against numpy over uneven chunkings and worker counts. Generated cases are in
+ * the differential test.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tessera } from './helpers/cli.js';
+import { tempDir } from './helpers/engine.js';
+import { numpy, PY_TOJSON } from './helpers/numpy.js';
+
+const dir = tempDir();
+
+const OUTPUTS: Record<string, string> = {
+  rows: 'm[m[:, 1] > 0.2]',
+  cells: 'm[(m > 0.5) & (m < 0.9)]',
+  nested: 'm[m > 0.3][m[m > 0.3] < 0.4]',
+  none: 'm[m > 2]',
+  all: 'v[v >= 0]',
+  sum: 'v[v > 0.5].sum()',
+  mean: 'm[m[:, 0] < 0.5].mean(axis=0)',
+  nz: 'nonzero(m > 0.95)[1]',
+  flat: 'flatnonzero(v > 0.9)',
+  arg: 'argwhere(m > 0.97)',
+  extract: 'extract(v < 0.05, v)',
+  where1: 'where(v > 0.99)[0]',
+};
+
+describe('boolean-mask indexing as numpy', () => {
+  for (const [chunks, workers] of [[[7, 3], 1], [[50, 5], 2], [[1, 5], 3], [[-1, -1], 2]] as const) {
+    it(`agrees with numpy: chunks ${JSON.stringify(chunks)}, ${workers} worker(s)`, () => {
+      numpy(`np.save(${JSON.stringify(join(dir, 'm.npy'))}, np.random.default_rng(5).random((203, 5)))
+np.save(${JSON.stringify(join(dir, 'v.npy'))}, np.random.default_rng(6).random(1001))
+print(0)`);
+      const spec = join(dir, `job-${chunks.join('x')}.json`);
+      writeFileSync(spec, JSON.stringify({ tessera: 1, datasets: { m: { npy: join(dir, 'm.npy'), chunks }, v: { npy: join(dir, 'v.npy'), chunks: [chunks[0] === -1 ? -1 : chunks[0] * 3] } }, outputs: OUTPUTS }));
+      const run = tessera(['run', spec, '--json', '--workers', String(workers)]);
+      const got = JSON.parse(run.stdout) as { outputs?: Record<string, { dtype: string; shape?: number[]; values?: unknown; value?: unknown }>; error?: unknown };
+      expect(got.error, run.stderr).toBeUndefined();
+      const want = numpy<Record<string, { dtype: string; shape: number[]; values: unknown }>>(`${PY_TOJSON}
+m = np.load(${JSON.stringify(join(dir, 'm.npy'))}); v = np.load(${JSON.stringify(join(dir, 'v.npy'))})
+out = {}
+for k, e in ${JSON.stringify(OUTPUTS)}.items():
+    r = np.asarray(eval(e, {**np.__dict__, "m": m, "v": v}))
+    out[k] = {'dtype': str(r.dtype), 'shape': list(r.shape), 'values': tojson(r)}
+print(json.dumps(out))`);
+      for (const [k, w] of Object.entries(want)) {
+        const g = got.outputs![k];
+        expect(g.dtype, k).toBe(w.dtype);
+        expect(g.shape ?? [], k).toEqual(w.shape);
+        const values = g.values ?? g.value;
+        if (k === 'sum' || k === 'mean') {
+          const flat = (x: unknown): number[] => (Array.isArray(x) ? x.flatMap(flat) : [x as number]);
+          flat(values).forEach((x, i) => expect(Math.abs(x - flat(w.values)[i]), k).toBeLessThan(1e-12 * Math.max(1, Math.abs(x))));
+        } else {
+          expect(values, k).toEqual(w.values);
+        }
+      }
+    }, 120_000);
+  }
+
+  it('refuses a mask of the wrong shape with numpy\'s message, and a 0-d mask', () => {
+    const spec = join(dir, 'bad.json');
+    writeFileSync(spec, JSON.stringify({ tessera: 1, datasets: { x: { arange: [0, 12] } }, outputs: { o: 'x.reshape(3, 4)[x[:4] > 1]' } }));
+    const bad = JSON.parse(tessera(['run', spec, '--json']).stdout).error as { code: string; message: string };
+    expect(bad.code).toBe('INDEX_ERROR');
+    expect(bad.message).toContain('boolean index did not match indexed array along axis 0; size of axis is 3 but size of corresponding boolean axis is 4');
+    writeFileSync(spec, JSON.stringify({ tessera: 1, datasets: { x: { arange: [0, 12] } }, outputs: { o: 'x[x.sum() > 1]' } }));
+    expect(JSON.parse(tessera(['run', spec, '--json']).stdout).error.code).toBe('NOT_SUPPORTED');
+  });
+});
