@@ -105,6 +105,8 @@ def _cmp(op, a, b):
     # scalar False/True (with a DeprecationWarning); numpy 2 raises, as the ufuncs do.
     if isinstance(a, (bool, int, float)) and isinstance(b, (bool, int, float)):
         return PY_CMP[op](a, b)  # item 9
+    if (isinstance(a, (list, tuple)) and not isinstance(b, np.ndarray)) or (isinstance(b, (list, tuple)) and not isinstance(a, np.ndarray)):
+        return PY_CMP[op](a, b)  # a tuple (gradient's) compares as Python's: TypeError beside a number
     f = {'<': np.less, '<=': np.less_equal, '>': np.greater, '>=': np.greater_equal, '==': np.equal, '!=': np.not_equal}[op]
     a, b = _bool_as_int64(a, b)
     for x, y in ((a, b), (b, a)):

@@ -102,6 +102,8 @@ template <class T> T py_mod(T a, T b) {
                         "nanargmin/nanargmax have no answer for a slice of NaNs only: use nanmin/nanmax (NaN there), or fill the NaNs first");
     case 2: throw Error("ZERO_DIVISION", "Weights sum to zero, can't be normalized",
                         "give average() weights whose sum along the axis is not zero");
+    case 3: throw Error("EMPTY_REDUCTION", "zero-size array to reduction operation which has no identity",
+                        "the mask selects no element: min and max of nothing are undefined");
     default: throw Error("INTERNAL", "unknown check " + std::to_string(code), "this is a planner bug, please report it");
   }
 }

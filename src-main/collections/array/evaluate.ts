@@ -17,7 +17,7 @@ import { dot, tensordot } from './tensor-products.js';
 import { NAN_REDUCTIONS, nanArg, nanMean, nanMinMax, nanVar, replaceNan } from './nan-reductions.js';
 import { allclose, average, corrcoef, cov, gradient, isclose, isfinite, isinf } from './numeric-functions.js';
 import { cumulative, nanCumulative } from './cumulative.js';
-import { argwhere, booleanIndex, flatnonzero, type MaskCounts, nonzero } from './masks.js';
+import { argwhere, booleanIndex, flatnonzero, type MaskCounts, MASKED_REDUCTIONS, maskedReduction, nonzero } from './masks.js';
 import { type ChunksSpec, normalizeChunks } from './chunks.js';
 import { arange, eye, full, linspace, randomArray } from './creation.js';
 import { type Ast, parseExpression } from '../../lang/python-expression.js';
@@ -122,6 +122,8 @@ export class Evaluator {
       case 'name': return this.lookup(ast.name, ast);
       case 'attr': return this.attribute(this.eval(ast.obj), ast.name);
       case 'call': {
+        const masked = this.maskedReduction(ast);
+        if (masked) return { k: 'array', node: masked };
         const fn = this.eval(ast.fn);
         if (fn.k !== 'fn') throw new TesseraError('TYPE_ERROR', `${describe(fn)} is not callable`, '');
         // map_blocks's function is a bare name of the job's module, even where numpy has the name (sqrt, clip).
@@ -179,6 +181,28 @@ export class Evaluator {
         return acc;
       }
     }
+  }
+
+  /**
+   * `x[mask].sum()` (or `sum(x[mask])`, numpy's namespace too) over all elements, mask of x's
+   * shape: a reduction of where(mask, x, identity), one pass and no count run (masks.ts).
+   */
+  private maskedReduction(ast: Ast & { t: 'call' }): Node | null {
+    const fn = ast.fn;
+    let name: string, target: Ast;
+    const NS = ['np', 'numpy', 'da'];
+    if (fn.t === 'attr' && fn.obj.t === 'index' && ast.args.length === 0 && fn.name !== 'amax' && fn.name !== 'amin') [name, target] = [fn.name, fn.obj];
+    else if (ast.args.length === 1 && ast.args[0].t === 'index' && (fn.t === 'name' || (fn.t === 'attr' && fn.obj.t === 'name' && NS.includes(fn.obj.name))))
+      [name, target] = [fn.name, ast.args[0]];
+    else return null;
+    if (fn.t === 'name' && this.datasets.has(fn.name)) return null;
+    if (!MASKED_REDUCTIONS.has(name) || ast.kwargs.some((k) => k.name !== 'axis' || !(k.value.t === 'const' && k.value.value === null))) return null;
+    if (target.t !== 'index' || target.items.length !== 1 || target.items[0].t === 'slice') return null;
+    const obj = this.eval(target.obj), item = this.eval(target.items[0]);
+    if (obj.k !== 'array' || item.k !== 'array' || item.node.dtype !== 'bool' || item.node.weak !== null) return null;
+    const x = obj.node, mask = item.node;
+    if (mask.shape.length !== x.shape.length || mask.shape.some((n, d) => n !== x.shape[d]) || x.shape.length === 0) return null;
+    return this.at(ast, () => maskedReduction(this.ctx, name, x, mask));
   }
 
   /** x[[i, j]] and x[:, [i, j]]: one list of integers, every item before it a full slice (np.take along that axis). */

@@ -9,7 +9,7 @@
  * computes the mask again where it compresses: a mask read twice, the price of static plans.
  */
 import { TesseraError } from '../../engine/errors.js';
-import { concatenate, elementwise, index, type IndexItem, reduce, rechunk, reshape, source } from './build.js';
+import { concatenate, elementwise, index, type IndexItem, reduce, rechunk, reshape, scalar, source } from './build.js';
 import type { CompressNode, ExprContext, Node } from './expr.js';
 import { boundaries, refine } from './grid.js';
 
@@ -102,3 +102,38 @@ const int64 = (ctx: ExprContext, v: number) => source(ctx, { kind: 'full', value
 function truth(ctx: ExprContext, x: Node): Node {
   return x.dtype === 'bool' ? x : elementwise(ctx, 'astype_bool', [x]);
 }
+
+/** The reductions of a masked array that need no count: x[mask].f() over all elements is f of where(mask, x, identity). */
+export const MASKED_REDUCTIONS = new Set(['sum', 'prod', 'mean', 'any', 'all', 'max', 'min', 'amax', 'amin']);
+
+/**
+ * x[mask].f() with mask of x's shape, in one pass and without counting first: the selected
+ * elements reduced with the others replaced by f's identity (numpy's dtypes: a mean divides by
+ * the count in float64; max/min of an empty selection raise, where a task computes it). Null where
+ * the rewrite does not apply (max/min of integers, whose identities need exact 64-bit constants).
+ */
+export function maskedReduction(ctx: ExprContext, fn: string, x: Node, mask: Node): Node | null {
+  const f = fn === 'amax' ? 'max' : fn === 'amin' ? 'min' : fn;
+  const isFloatX = x.dtype === 'float64' || x.dtype === 'float32';
+  const where = (fill: number) => elementwise(ctx, 'where', [mask, x, scalarOf(ctx, fill)]);
+  switch (f) {
+    case 'sum': return reduce(ctx, 'sum', where(0), null);
+    case 'prod': return reduce(ctx, 'prod', where(1), null);
+    case 'any': return reduce(ctx, 'any', elementwise(ctx, 'logical_and', [mask, x]), null);
+    case 'all': return reduce(ctx, 'all', elementwise(ctx, 'logical_or', [elementwise(ctx, 'logical_not', [mask]), x]), null);
+    case 'mean': {
+      const total = reduce(ctx, 'sum', where(0), null);
+      const q = elementwise(ctx, 'true_divide', [total, reduce(ctx, 'count_nonzero', mask, null)]);
+      return x.dtype === 'float32' ? elementwise(ctx, 'astype_float32', [q]) : q;
+    }
+    case 'max': case 'min': {
+      if (!isFloatX) return null;
+      const m = reduce(ctx, f, where(f === 'max' ? -Infinity : Infinity), null);
+      const none = elementwise(ctx, 'check_empty_selection', [elementwise(ctx, 'logical_not', [reduce(ctx, 'any', mask, null)])]);
+      return elementwise(ctx, 'where', [none, scalarOf(ctx, 0), m]);
+    }
+    default: return null;
+  }
+}
+
+const scalarOf = (ctx: ExprContext, v: number) => scalar(ctx, v, Number.isInteger(v) ? 'int' : 'float');

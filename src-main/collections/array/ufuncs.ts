@@ -27,7 +27,7 @@ export interface Emitter {
 const typeError = (msg: string, hint: string) => new TesseraError('DTYPE_ERROR', msg, hint);
 
 /** The errors native Check raises (elementwise.h failed_check), by the internal ufunc that raises each. */
-const CHECKS: Record<string, number> = { check_all_nan_slice: 1, check_zero_weights: 2 };
+const CHECKS: Record<string, number> = { check_all_nan_slice: 1, check_zero_weights: 2, check_empty_selection: 3 };
 
 // numpy has no bool loop for these: bool operands take the first integer loop, int8.
 const NO_BOOL_LOOP = new Set(['power', 'floor_divide', 'remainder']);
