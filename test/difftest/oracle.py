@@ -31,8 +31,9 @@ numpy 2 emulation (each item is a place where numpy 1.24 in 'weak' mode differs 
      Emulated by casting those inputs to float32 first (values then are float32-accurate).
   3. floor and ceil of integer and bool arrays return the input unchanged, same dtype (numpy 2.1,
      numpy/numpy#26766); numpy 1.24 returns float16/32/64.
-  4. clip() with Python int bounds outside the integer array's range clips to the range and keeps
-     the dtype (numpy 2.1, numpy/numpy#26892); numpy 1.24-weak raises OverflowError.
+  4. clip() with a Python int bound beyond the integer array's range on its open side (a_min at or
+     below the dtype's min, a_max at or above its max) drops that bound (numpy 2.1,
+     numpy/numpy#26892); one beyond on the other side overflows; numpy 1.24-weak raises for both.
   6. == and != of arrays whose shapes do not broadcast: numpy 1.24 returns a scalar False/True
      with a DeprecationWarning, numpy 2 raises ValueError. Evaluated with the ufuncs (np.equal...).
   5. where(c, x, y) with Python scalars: numpy 2 treats them as weak (where(c, int8, 1) is int8);
@@ -106,7 +107,7 @@ def _cmp(op, a, b):
     if isinstance(a, (bool, int, float)) and isinstance(b, (bool, int, float)):
         return PY_CMP[op](a, b)  # item 9
     if (isinstance(a, (list, tuple)) and not isinstance(b, np.ndarray)) or (isinstance(b, (list, tuple)) and not isinstance(a, np.ndarray)):
-        return PY_CMP[op](a, b)  # a tuple (gradient's) compares as Python's: TypeError beside a number
+        return PY_CMP[op](tuple(a) if isinstance(a, list) else a, tuple(b) if isinstance(b, list) else b)  # a tuple (gradient's) compares as Python's
     f = {'<': np.less, '<=': np.less_equal, '>': np.greater, '>=': np.greater_equal, '==': np.equal, '!=': np.not_equal}[op]
     a, b = _bool_as_int64(a, b)
     for x, y in ((a, b), (b, a)):
@@ -400,6 +401,9 @@ def _cov_like(name):
     fn = getattr(np, name)
 
     def g(m, *a, **k):
+        if k.get('rowvar') is False and arr(m).ndim == 2 and arr(m).shape[0] == 1 and not a:
+            # numpy 2 transposes a 2-D m whenever rowvar is False (1.24 kept one row as it was).
+            m, k = arr(m).T, {**k, 'rowvar': True}
         r = fn(m, *a, **k)
         if MODE == 'ref':
             return r
@@ -448,6 +452,19 @@ def _cumulative(name):
     return g
 
 
+def _pad(array, pad_width, mode='constant', **kw):
+    """numpy 2's pad assigns a Python constant into the array's dtype: an int must fit it (1.24
+    wraps it), nan and inf have no integer."""
+    x = arr(array)
+    c = kw.get('constant_values', 0)
+    if mode == 'constant' and x.dtype.kind in 'iu':
+        if is_pyint(c) and not (np.iinfo(x.dtype).min <= c <= np.iinfo(x.dtype).max):
+            raise OverflowError(f'Python integer {c} out of bounds for {x.dtype}')
+        if isinstance(c, float) and not np.isfinite(c):
+            raise ValueError('cannot convert float NaN to integer') if c != c else OverflowError('cannot convert float infinity to integer')
+    return np.pad(array, pad_width, mode, **kw)
+
+
 METHOD_OVERRIDES = {
     'astype': _astype, 'round': _round, 'clip': _clip,
     **{n: None for n in SUMLIKE},
@@ -484,7 +501,7 @@ G.update({
     'min': np.amin, 'max': np.amax, 'amin': np.amin, 'amax': np.amax, 'any': np.any, 'all': np.all,
     **{n: _reduce(n, getattr(np, n)) for n in ('nansum', 'nanprod', 'nanmean', 'nanvar', 'nanstd')},
     **{n: _cumulative(n) for n in SCANS},
-    'isclose': _isclose, 'allclose': _allclose, 'average': _average, 'cov': _cov_like('cov'), 'corrcoef': _cov_like('corrcoef'),
+    'isclose': _isclose, 'allclose': _allclose, 'pad': _pad, 'average': _average, 'cov': _cov_like('cov'), 'corrcoef': _cov_like('corrcoef'),
     'argmin': np.argmin, 'argmax': np.argmax,
     # numpy 1.24 returns a Python int for count_nonzero(x) (no axis); Tessera an int64 array.
     'count_nonzero': lambda *a, **k: np.int64(np.count_nonzero(*a, **k)) if len(a) < 2 and k.get('axis') is None else np.count_nonzero(*a, **k),

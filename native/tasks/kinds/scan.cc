@@ -44,6 +44,7 @@ ScanTask decode(Reader& r, int owner) {
   t.accesses = r.accesses();
   t.owner = owner;
   if (t.axis >= t.shape.size()) Reader::bad("the scan axis is not an axis of the chunk");
+  if (t.has_carry && t.shape[t.axis] == 0) Reader::bad("a scan of nothing has no carry");
   return t;
 }
 
@@ -93,7 +94,9 @@ TaskResult run(const ScanTask& t) {
   int64_t bytes_in = total_bytes_in(ops);
   if (t.has_carry) {
     carry = ChunkStore::instance().get_dense(t.carry);
-    if (carry->dtype != t.out_dtype || carry->size() != outer * inner)
+    std::vector<int64_t> carry_shape = t.shape;
+    carry_shape[t.axis] = 1;
+    if (carry->dtype != t.out_dtype || carry->shape != carry_shape)
       throw Error("INTERNAL", "a scan's carry does not match its chunk", "this is a planner bug, please report it");
     bytes_in += static_cast<int64_t>(carry->nbytes);
   }

@@ -20,8 +20,10 @@ const ALL: IndexItem = { kind: 'slice', start: null, stop: null, step: null };
 
 export function cumulative(ctx: ExprContext, fn: 'cumsum' | 'cumprod', x0: Node, axis: number | null, dtype?: DType): Node {
   if (dtype === 'bool') throw new TesseraError('NOT_SUPPORTED', `${fn}(dtype=bool) is not supported`, "use the default dtype and compare, e.g. cumsum(x) > 0");
-  let x = axis === null ? reshape(ctx, x0, [-1]) : x0;
-  const ax = axis === null ? 0 : normalizeAxes(axis, x.shape.length)[0];
+  // A 0-d array accumulates as a 1-d one along axis 0 (or -1), as numpy's.
+  const flat = axis === null || (x0.shape.length === 0 && (axis === 0 || axis === -1));
+  let x = flat ? reshape(ctx, x0, [-1]) : x0;
+  const ax = flat ? 0 : normalizeAxes(axis, x.shape.length)[0];
   if (dtype && x.dtype !== dtype) x = elementwise(ctx, `astype_${dtype}`, [x]);
   const total = fn === 'cumsum' ? 'sum' : 'prod';
   const out = reductionTypes(total, x.dtype).out;

@@ -212,6 +212,13 @@ export class Evaluator {
     if (items.filter((it) => it.t === 'list').length > 1 || items.some((it, k) => k !== at && !full(it)))
       throw new TesseraError('INDEX_ERROR', 'integer-array (fancy) indexing is supported for one list of integers, with full slices (:) before it', 'e.g. x[[0, 2, 5]] or x[:, [1, 3]]; take() selects along any axis');
     const list = this.eval(items[at]);
+    // A list of bools is a mask (numpy's), of known values: the positions of its True.
+    if (list.k === 'seq' && list.items.length && list.items.every((v) => v.k === 'bool')) {
+      const n = node.shape[at];
+      if (list.items.length !== n)
+        throw new TesseraError('INDEX_ERROR', `boolean index did not match indexed array along axis ${at}; size of axis is ${n} but size of corresponding boolean axis is ${list.items.length}`, '');
+      return take(this.ctx, node, list.items.flatMap((v, i) => (v.k === 'bool' && v.value ? [i] : [])), at);
+    }
     return take(this.ctx, node, this.ints(list, 'an index'), at);
   }
 
@@ -313,8 +320,15 @@ export class Evaluator {
   private binary(op: string, l: Value, r: Value, ast: Ast & { t: 'binary' }): Value {
     // A tuple (gradient's, meshgrid's) meets an operator as Python's tuple: an array beside it
     // converts it (numpy's operators), anything else cannot.
-    if ((l.k === 'seq' && r.k !== 'array') || (r.k === 'seq' && l.k !== 'array'))
+    if ((l.k === 'seq' && r.k !== 'array') || (r.k === 'seq' && l.k !== 'array')) {
+      // Python's tuple: * an int repeats it, + a tuple joins them, == anything else is False.
+      const count = (v: Value) => (v.k === 'num' && v.isInt ? v.value : v.k === 'bool' ? Number(v.value) : null);
+      if (op === '*' && l.k === 'seq' && count(r) !== null) return { k: 'seq', items: Array.from({ length: Math.max(0, count(r)!) }, () => l.items).flat() };
+      if (op === '*' && r.k === 'seq' && count(l) !== null) return { k: 'seq', items: Array.from({ length: Math.max(0, count(l)!) }, () => r.items).flat() };
+      if (op === '+' && l.k === 'seq' && r.k === 'seq') return { k: 'seq', items: [...l.items, ...r.items] };
+      if ((op === '==' || op === '!=') && !(l.k === 'seq' && r.k === 'seq')) return { k: 'bool', value: op === '!=' };
       throw new TesseraError('TYPE_ERROR', `unsupported operand type(s) for ${op}: '${pyTypeName(l)}' and '${pyTypeName(r)}'`, 'index the tuple first, e.g. gradient(x)[0]');
+    }
     if ((l.k === 'num' || l.k === 'bool') && (r.k === 'num' || r.k === 'bool') && op !== '@') {
       const folded = foldNumbers(op, l, r);
       if (folded) return folded;
@@ -554,7 +568,10 @@ export class Evaluator {
       case 'roll': {
         const b = bind(name, ['a', 'shift', 'axis'], a, 2);
         const shift = b.shift?.k === 'seq' ? this.ints(b.shift, 'shift') : this.int(b.shift, 'shift');
-        return A(roll(this.ctx, arr(b.a), shift, this.axis(b.axis)));
+        const x = arr(b.a), ax = this.axis(b.axis);
+        // numpy broadcasts shift against axis: shifts of one axis add up (of the flattened array when none).
+        if (ax === null) return A(reshape(this.ctx, roll(this.ctx, reshape(this.ctx, x, [-1]), shift, 0), x.shape));
+        return A(roll(this.ctx, x, shift, ax));
       }
       case 'repeat': {
         const b = withSelf(['a', 'repeats', 'axis']);
@@ -573,7 +590,7 @@ export class Evaluator {
         const mode = b.mode ? (b.mode.k === 'str' ? b.mode.value : '') : 'constant';
         if (!['constant', 'edge', 'wrap', 'reflect', 'symmetric'].includes(mode))
           throw argError(`pad mode ${b.mode ? describe(b.mode) : ''} is not supported`, 'use constant, edge, wrap, reflect or symmetric');
-        const constant = b.constant_values ? this.number(b.constant_values, 'constant_values') : 0;
+        const constant = b.constant_values ? arr(b.constant_values) : scalar(this.ctx, 0, 'int');
         return A(pad(this.ctx, x, this.padWidths(b.pad_width, x.shape.length), mode as PadMode, constant));
       }
       case 'tril': case 'triu': {
@@ -890,12 +907,16 @@ function foldNumbers(op: string, l: Value & { k: 'num' | 'bool' }, r: Value & { 
  * Tessera has not.
  */
 function pythonFloatPow(x: number, y: number): number {
+  // CPython's float_pow, in its order: an infinite exponent is decided before a zero base.
   if (x === 1 || y === 0) return 1;
-  if (x === -1 && (y === Infinity || y === -Infinity)) return 1;
+  if (Number.isNaN(x) || Number.isNaN(y)) return NaN;
+  if (!Number.isFinite(y)) return Math.abs(x) === 1 ? 1 : (y > 0) === (Math.abs(x) > 1) ? Infinity : 0;
   if (x === 0 && y < 0) throw new TesseraError('ZERO_DIVISION', '0.0 cannot be raised to a negative power', '');
-  if (x < 0 && Number.isFinite(x) && Number.isFinite(y) && !Number.isInteger(y))
+  if (x < 0 && Number.isFinite(x) && !Number.isInteger(y))
     throw new TesseraError('NOT_SUPPORTED', `${x} ** ${y} is a complex number in Python; Tessera has no complex numbers`, 'raise the absolute value, or use an integer exponent');
-  return x ** y;
+  const r = x ** y;
+  if (!Number.isFinite(r) && Number.isFinite(x)) throw new TesseraError('OVERFLOW_ERROR', `(34, 'Numerical result out of range'): ${x} ** ${y}`, 'a Python float holds up to about 1.8e308');
+  return r;
 }
 
 /** Python's name of a value's type, as its TypeErrors say. */

@@ -9,6 +9,7 @@ import { asNumpyScalar, concatenate, elementwise, index, matmul, normalizeAxes, 
 import { type DType, isFloat, promote, promoteDtypes } from './dtype.js';
 import type { ExprContext, Node, ScalarNode } from './expr.js';
 import { squeeze } from './shape-functions.js';
+import { full } from './creation.js';
 
 const map = (ctx: ExprContext, fn: string, ...args: Node[]) => elementwise(ctx, fn, args);
 const float = (ctx: ExprContext, v: number) => scalar(ctx, v, 'float');
@@ -78,14 +79,16 @@ export function average(ctx: ExprContext, a: Node, axis: number | number[] | nul
 
 /** np.cov(m, y, rowvar, bias, ddof): variables in rows (or columns), computed in float64. */
 export function cov(ctx: ExprContext, m: Node, y: Node | null, rowvar: boolean, bias: boolean, ddof: number | null): Node {
-  const asRows = (v: Node): Node => {
+  // numpy transposes m whenever it is not 1-D, y only when it has more than one row.
+  const asRows = (v: Node, transposeIf: (two: Node) => boolean): Node => {
     if (v.shape.length > 2) throw new TesseraError('VALUE_ERROR', `${v === m ? 'm' : 'y'} has more than 2 dimensions`, 'cov takes a 1-D or 2-D array');
     const f = v.dtype === 'float64' ? asNumpyScalar(ctx, v) : map(ctx, 'astype_float64', asNumpyScalar(ctx, v));
     const two = f.shape.length === 2 ? f : reshape(ctx, f, [1, f.shape.length ? f.shape[0] : 1]);
-    return !rowvar && two.shape[0] !== 1 ? transpose(ctx, two) : two;
+    return !rowvar && transposeIf(two) ? transpose(ctx, two) : two;
   };
-  let X = asRows(m);
-  if (y) X = concatenate(ctx, [X, asRows(y)], 0);
+  let X = asRows(m, () => m.shape.length !== 1);
+  if (X.shape[0] === 0) return full(ctx, [0, 0], 0, 'float64'); // numpy: np.array([]).reshape(0, 0)
+  if (y) X = concatenate(ctx, [X, asRows(y, (two) => two.shape[0] !== 1)], 0);
   const dof = ddof ?? (bias ? 0 : 1);
   const fact = Math.max(X.shape[1] - dof, 0);
   const centred = map(ctx, 'subtract', X, reduce(ctx, 'mean', X, 1, true));

@@ -5,10 +5,10 @@
  * broadcast_to, roll, repeat, tile, pad, tril and triu, with numpy 2's arguments and errors.
  */
 import { TesseraError } from '../../engine/errors.js';
-import { asNumpyScalar, concatenate, elementwise, index, type IndexItem, normalizeAxes, reshape, scalar, source, transpose } from './build.js';
+import { asNumpyScalar, concatenate, elementwise, index, type IndexItem, integerRange, intValue, normalizeAxes, reshape, scalar, source, transpose } from './build.js';
 import { autoChunks } from './chunks.js';
 import { arange, full } from './creation.js';
-import { itemsize } from './dtype.js';
+import { type DType, isInteger, itemsize } from './dtype.js';
 import { type ExprContext, fmtShape, type Node } from './expr.js';
 
 const ALL: IndexItem = { kind: 'slice', start: null, stop: null, step: null };
@@ -110,8 +110,9 @@ export function roll(ctx: ExprContext, x: Node, shift: number | number[], axis: 
     if (Array.isArray(shift)) throw new TesseraError('VALUE_ERROR', "'shift' and 'axis' should be scalars or 1D sequences of the same length", 'give one axis per shift');
     return reshape(ctx, roll(ctx, reshape(ctx, x, [-1]), shift, 0), x.shape);
   }
-  const axes = Array.isArray(axis) ? axis : [axis];
+  let axes = Array.isArray(axis) ? axis : [axis];
   const shifts = Array.isArray(shift) ? shift : axes.map(() => shift);
+  if (!Array.isArray(axis)) axes = shifts.map(() => axis);  // one axis, several shifts: they add up
   if (shifts.length !== axes.length) throw new TesseraError('VALUE_ERROR', "'shift' and 'axis' should be scalars or 1D sequences of the same length", '');
   // numpy adds the shifts of a repeated axis.
   const total = new Map<number, number>();
@@ -130,8 +131,10 @@ export function roll(ctx: ExprContext, x: Node, shift: number | number[], axis: 
 /** np.repeat with one count: each element `repeats` times along the axis (of the flattened array when none). */
 export function repeat(ctx: ExprContext, x0: Node, repeats: number, axis: number | null): Node {
   if (!Number.isInteger(repeats) || repeats < 0) throw new TesseraError('VALUE_ERROR', 'repeats may not contain negative values.', 'give a count of 0 or more');
-  const x = axis === null ? reshape(ctx, asNumpyScalar(ctx, x0), [-1]) : x0;
-  const d = axis === null ? 0 : axesOf(axis, x.shape.length)[0];
+  // A 0-d array repeats as a 1-d one along axis 0 (or -1), as numpy's.
+  const flat = axis === null || (x0.shape.length === 0 && (axis === 0 || axis === -1));
+  const x = flat ? reshape(ctx, asNumpyScalar(ctx, x0), [-1]) : x0;
+  const d = flat ? 0 : axesOf(axis!, x.shape.length)[0];
   const after = expandDims(ctx, x, d + 1);
   const spread = broadcastTo(ctx, after, after.shape.map((n, e) => (e === d + 1 ? repeats : n)));
   return reshape(ctx, spread, x.shape.map((n, e) => (e === d ? n * repeats : n)));
@@ -157,7 +160,8 @@ export type PadMode = 'constant' | 'edge' | 'wrap' | 'reflect' | 'symmetric';
  * edge, wrap, reflect and symmetric; wrap and reflect pads no wider than the axis (numpy
  * repeats them then, which is refused here with a hint).
  */
-export function pad(ctx: ExprContext, x: Node, widths: [number, number][], mode: PadMode, constant: number): Node {
+export function pad(ctx: ExprContext, x: Node, widths: [number, number][], mode: PadMode, constant: Node): Node {
+  const fill = mode === 'constant' ? padValue(ctx, constant, x.dtype) : null;
   let out = x;
   widths.forEach(([before, after], d) => {
     if (before < 0 || after < 0 || !Number.isInteger(before) || !Number.isInteger(after)) throw new TesseraError('VALUE_ERROR', "index can't contain negative values", 'pad widths are counts of 0 or more');
@@ -168,11 +172,7 @@ export function pad(ctx: ExprContext, x: Node, widths: [number, number][], mode:
       index(ctx, out, out.shape.map((_, e): IndexItem => (e === d ? { kind: 'slice', start, stop, step } : ALL)));
     const side = (w: number, atEnd: boolean): Node => {
       const shape = out.shape.map((m, e) => (e === d ? w : m));
-      if (mode === 'constant') {
-        // numpy assigns the value as a numpy scalar, cast unsafely: -2 in uint64 is 2**64 - 2.
-        const value = full(ctx, shape, constant, Number.isInteger(constant) ? 'int64' : 'float64', shape.map(() => -1));
-        return value.dtype === out.dtype ? value : elementwise(ctx, `astype_${out.dtype}`, [value]);
-      }
+      if (fill) return broadcastTo(ctx, fill, shape);
       if (mode === 'edge') return broadcastTo(ctx, atEnd ? slice(n - 1, n) : slice(0, 1), shape);
       const limit = mode === 'reflect' ? n - 1 : n;
       if (w > limit) throw new TesseraError('NOT_SUPPORTED', `pad mode '${mode}' wider than the axis (${w} > ${limit}) is not supported`, 'pad in steps, or use mode edge or constant');
@@ -185,6 +185,25 @@ export function pad(ctx: ExprContext, x: Node, widths: [number, number][], mode:
     out = concatenate(ctx, parts, d);
   });
   return out;
+}
+
+/**
+ * pad's constant as numpy 2 assigns it (a Python number into the array's dtype): an int must fit
+ * it, a float is converted (truncated for integers; nan and inf have no integer).
+ */
+function padValue(ctx: ExprContext, c: Node, dtype: DType): Node {
+  if (c.shape.length) throw new TesseraError('NOT_SUPPORTED', 'pad takes one constant value here', 'give constant_values as a number');
+  if (isInteger(dtype) && c.op === 'scalar' && c.weak === 'int') {
+    const v = intValue(c), { min, max } = integerRange(dtype);
+    if (v < min || v > max) throw new TesseraError('OVERFLOW_ERROR', `Python integer ${v} out of bounds for ${dtype}`, `use a value from ${min} to ${max}`);
+  }
+  if (isInteger(dtype) && c.op === 'scalar' && c.weak === 'float' && !Number.isFinite(c.value as number)) {
+    throw Number.isNaN(c.value as number)
+      ? new TesseraError('VALUE_ERROR', 'cannot convert float NaN to integer', 'pad an integer array with an integer')
+      : new TesseraError('OVERFLOW_ERROR', 'cannot convert float infinity to integer', 'pad an integer array with an integer');
+  }
+  const numpyScalar = asNumpyScalar(ctx, c);
+  return numpyScalar.dtype === dtype ? numpyScalar : elementwise(ctx, `astype_${dtype}`, [numpyScalar]);
 }
 
 /** np.tril / np.triu: the elements on and below (above) the k-th diagonal of the last two axes, zeros elsewhere. */
