@@ -272,4 +272,16 @@ void evaluate(const Program& p, const std::vector<ResolvedAccess>& ops, const st
   if (hit >= 0) throw_input_changed(range_file[hit]->path(), "it shrank while a task was reading it");
 }
 
+void evaluate_dense(const Program& p, const std::vector<ResolvedAccess>& ops, const std::vector<int64_t>& iter_shape,
+                    DType out_dtype, uint8_t* dest) {
+  const size_t item = dtype_size(out_dtype);
+  const int64_t inner = iter_shape.empty() ? 1 : iter_shape.back();
+  const auto store = op_table().store[static_cast<int>(p.result_type)][static_cast<int>(out_dtype)];
+  evaluate(p, ops, iter_shape, [&](const void* v, int64_t len, const std::vector<int64_t>& outer, int64_t j0) {
+    int64_t row = 0;
+    for (size_t d = 0; d < outer.size(); ++d) row = row * iter_shape[d] + outer[d];
+    store(dest + (row * inner + j0) * item, v, len);
+  });
+}
+
 }  // namespace tessera

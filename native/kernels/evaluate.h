@@ -36,4 +36,8 @@ using BlockSink = std::function<void(const void* values, int64_t len, const std:
 void evaluate(const Program& program, const std::vector<ResolvedAccess>& ops, const std::vector<int64_t>& iter_shape,
               const BlockSink& sink);
 
+// evaluate() into a dense C-order buffer of `out_dtype` (the map, scan and compress tasks' chunks).
+void evaluate_dense(const Program& program, const std::vector<ResolvedAccess>& ops, const std::vector<int64_t>& iter_shape,
+                    DType out_dtype, uint8_t* dest);
+
 }  // namespace tessera

@@ -59,14 +59,7 @@ TaskResult run(const CompressTask& t) {
   const size_t row_bytes = static_cast<size_t>(row_elems) * item;
   // The rows computed in full (a block of the program may span rows), then the kept ones copied.
   std::vector<uint8_t> all(static_cast<size_t>(rows) * row_bytes);
-  const OpTable& table = op_table();
-  const int64_t inner = t.shape.back();
-  const auto store = table.store[static_cast<int>(t.program->result_type)][static_cast<int>(t.out_dtype)];
-  evaluate(*t.program, ops, t.shape, [&](const void* v, int64_t len, const std::vector<int64_t>& outer, int64_t j0) {
-    int64_t row = 0;
-    for (size_t d = 0; d < outer.size(); ++d) row = row * t.shape[d] + outer[d];
-    store(all.data() + (row * inner + j0) * item, v, len);
-  });
+  evaluate_dense(*t.program, ops, t.shape, t.out_dtype, all.data());
   release_file_pages(ops);
   std::vector<int64_t> out_shape = t.shape;
   out_shape[0] = t.count;

@@ -39,15 +39,7 @@ TaskResult run(const MapTask& t) {
   check_same_count(t.iter_shape, t.out_shape);
   auto ops = resolve_accesses(t.accesses, t.iter_shape);
   auto out = ChunkStore::instance().allocate(t.out_dtype, t.out_shape, t.owner);
-  const OpTable& table = op_table();
-  const size_t item = dtype_size(t.out_dtype);
-  const int64_t inner = t.iter_shape.empty() ? 1 : t.iter_shape.back();
-  const auto store = table.store[static_cast<int>(t.program->result_type)][static_cast<int>(t.out_dtype)];
-  evaluate(*t.program, ops, t.iter_shape, [&](const void* v, int64_t len, const std::vector<int64_t>& outer, int64_t j0) {
-    int64_t row = 0;
-    for (size_t d = 0; d < outer.size(); ++d) row = row * t.iter_shape[d] + outer[d];
-    store(out->data + (row * inner + j0) * item, v, len);
-  });
+  evaluate_dense(*t.program, ops, t.iter_shape, t.out_dtype, out->data);
   release_file_pages(ops);
   return publish_result(out, total_bytes_in(ops));
 }

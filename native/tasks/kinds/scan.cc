@@ -76,15 +76,7 @@ template <class T> void scan_lines(T* data, const T* carry, int64_t outer, int64
 TaskResult run(const ScanTask& t) {
   auto ops = resolve_accesses(t.accesses, t.shape);
   auto out = ChunkStore::instance().allocate(t.out_dtype, t.shape, t.owner);
-  const OpTable& table = op_table();
-  const size_t item = dtype_size(t.out_dtype);
-  const int64_t inner_len = t.shape.empty() ? 1 : t.shape.back();
-  const auto store = table.store[static_cast<int>(t.program->result_type)][static_cast<int>(t.out_dtype)];
-  evaluate(*t.program, ops, t.shape, [&](const void* v, int64_t len, const std::vector<int64_t>& outer, int64_t j0) {
-    int64_t row = 0;
-    for (size_t d = 0; d < outer.size(); ++d) row = row * t.shape[d] + outer[d];
-    store(out->data + (row * inner_len + j0) * item, v, len);
-  });
+  evaluate_dense(*t.program, ops, t.shape, t.out_dtype, out->data);
   release_file_pages(ops);
   int64_t outer = 1, inner = 1;
   for (size_t d = 0; d < t.axis; ++d) outer *= t.shape[d];

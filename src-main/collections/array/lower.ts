@@ -189,12 +189,7 @@ class Lowering implements ChunkProvider {
       const c = regions.compile(offset, shape);
       if (!ops.length) ops = [...c.ops, n.fn];
       const deps = [...c.deps];
-      let carry: number | null = null;
-      if (n.carry) {
-        const key = this.key(n.carry, idx.map((i, d) => (d === n.axis ? 0 : i)));
-        carry = deps.indexOf(key);
-        if (carry < 0) { carry = deps.length; deps.push(key); }
-      }
+      const carry = n.carry ? depIndex(deps, this.key(n.carry, idx.map((i, d) => (d === n.axis ? 0 : i)))) : null;
       this.push({
         key: taskKey(name, idx), layer: name, index: idx, deps,
         spec: { kind: 'scan', program: this.registerProgram(c.program), accesses: c.accesses, iterShape: shape, outDtype: n.dtype, axis: n.axis, op: n.fn, carry },
@@ -215,9 +210,7 @@ class Lowering implements ChunkProvider {
       const c = regions.compile(offset, shape);
       if (!ops.length) ops = [...c.ops, 'compress'];
       const deps = [...c.deps];
-      const key = this.key(n.mask, [idx[0]]);
-      let mask = deps.indexOf(key);
-      if (mask < 0) { mask = deps.length; deps.push(key); }
+      const mask = depIndex(deps, this.key(n.mask, [idx[0]]));
       this.push({
         key: taskKey(name, idx), layer: name, index: idx, deps,
         spec: { kind: 'compress', program: this.registerProgram(c.program), accesses: c.accesses, iterShape: shape, outDtype: n.dtype, count: n.grid[0][idx[0]], mask },
@@ -359,9 +352,7 @@ class Lowering implements ChunkProvider {
         const inShape = chunkRegion(input.grid, inIdx).shape;
         const cs = cStrides(inShape);
         const base = parts.reduce((s, p, d) => s + (p.lo - inBounds[d][p.c]) * cs[d], 0);
-        const key = this.key(input, inIdx);
-        let dep = deps.indexOf(key);
-        if (dep < 0) { dep = deps.length; deps.push(key); }
+        const dep = depIndex(deps, this.key(input, inIdx));
         pieces.push({
           source: { kind: 'chunk', dtype: input.dtype, dep, base, strides: cs },
           shape: parts.map((p) => p.hi - p.lo),
@@ -389,12 +380,7 @@ class Lowering implements ChunkProvider {
       if (c.program.code.length !== 1 || c.program.code[0][0] !== 'load')
         throw new TesseraError('INTERNAL', 'a matmul operand is not a plain read', 'this is a planner bug, please report it');
       const a = { ...c.accesses[0] };
-      if (a.dep !== undefined) {
-        const key = c.deps[a.dep];
-        let i = deps.indexOf(key);
-        if (i < 0) { i = deps.length; deps.push(key); }
-        a.dep = i;
-      }
+      if (a.dep !== undefined) a.dep = depIndex(deps, c.deps[a.dep]);
       return a;
     };
     for (const idx of chunkIndices(n.grid)) {
@@ -436,6 +422,14 @@ class Lowering implements ChunkProvider {
   }
 }
 
+
+/** The index of `key` in a task's dependencies, added at the end if it is not there yet. */
+function depIndex(deps: string[], key: string): number {
+  const i = deps.indexOf(key);
+  if (i >= 0) return i;
+  deps.push(key);
+  return deps.length - 1;
+}
 
 /** The most tasks one job may have: its task objects and keys take ~1 KB each while it is planned. */
 export const MAX_TASKS = 4 * 2 ** 20;
