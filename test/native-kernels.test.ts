@@ -74,8 +74,8 @@ function sameAtEveryLevel(label: string, f: () => Uint8Array): void {
 }
 
 const UNARY: Record<CTypeName, string[]> = {
-  f64: ['neg', 'abs', 'sqrt', 'exp', 'log', 'log1p', 'sin', 'cos', 'tan', 'log2', 'log10', 'exp2', 'floor', 'ceil', 'round', 'sign', 'not', 'isnan'],
-  f32: ['neg', 'abs', 'sqrt', 'exp', 'log', 'log1p', 'sin', 'cos', 'tan', 'log2', 'log10', 'exp2', 'floor', 'ceil', 'round', 'sign', 'not', 'isnan'],
+  f64: ['neg', 'abs', 'sqrt', 'exp', 'log', 'log1p', 'sin', 'cos', 'tan', 'log2', 'log10', 'exp2', 'expm1', 'floor', 'ceil', 'round', 'sign', 'not', 'isnan'],
+  f32: ['neg', 'abs', 'sqrt', 'exp', 'log', 'log1p', 'sin', 'cos', 'tan', 'log2', 'log10', 'exp2', 'expm1', 'floor', 'ceil', 'round', 'sign', 'not', 'isnan'],
   i64: ['neg', 'abs', 'floor', 'ceil', 'round', 'sign', 'not', 'invert'],
   u64: ['neg', 'abs', 'sign', 'not', 'invert'],
 };

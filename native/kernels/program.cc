@@ -17,7 +17,7 @@ const OpName kOps[] = {
     {"eq", Op::Eq, 2},          {"ne", Op::Ne, 2},           {"lt", Op::Lt, 2},           {"le", Op::Le, 2},
     {"gt", Op::Gt, 2},          {"ge", Op::Ge, 2},           {"and", Op::And, 2},         {"or", Op::Or, 2},
     {"xor", Op::Xor, 2},        {"where", Op::Where, 3},     {"log2", Op::Log2, 1},       {"log10", Op::Log10, 1},
-    {"exp2", Op::Exp2, 1},      {"atan2", Op::Atan2, 2},     {"hypot", Op::Hypot, 2},     {"check", Op::Check, 2},
+    {"exp2", Op::Exp2, 1},      {"expm1", Op::Expm1, 1},      {"atan2", Op::Atan2, 2},     {"hypot", Op::Hypot, 2},     {"check", Op::Check, 2},
 };
 }  // namespace
 

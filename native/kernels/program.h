@@ -14,7 +14,7 @@ enum class Op : uint8_t {
   Load, Const,
   // unary
   Neg, Abs, Sqrt, Exp, Log, Log1p, Sin, Cos, Tan, Floor, Ceil, Round, Not, Invert, IsNan, Sign, Cast,
-  Log2, Log10, Exp2,
+  Log2, Log10, Exp2, Expm1,
   // binary
   Add, Sub, Mul, Div, FloorDiv, Mod, Pow, Minimum, Maximum, Eq, Ne, Lt, Le, Gt, Ge, And, Or, Xor,
   Atan2, Hypot,

@@ -14,6 +14,9 @@ namespace tessera {
 extern const TaskKind kMapKind;
 extern const TaskKind kScanKind;
 extern const TaskKind kCompressKind;
+extern const TaskKind kSortKind;
+extern const TaskKind kMergeKind;
+extern const TaskKind kHistogramKind;
 extern const TaskKind kReduceKind;
 extern const TaskKind kCombineKind;
 extern const TaskKind kAssembleKind;
@@ -76,6 +79,9 @@ constexpr TaskKindEntry kKinds[] = {
     {24, "jsonl_count", &kJsonlCountKind},
     {25, "scan", &kScanKind},
     {26, "compress", &kCompressKind},
+    {27, "sort", &kSortKind},
+    {28, "merge", &kMergeKind},
+    {29, "histogram", &kHistogramKind},
 };
 
 // Codes index this table directly (one load per task instead of a search). Built at compile

@@ -32,7 +32,7 @@ export const DEFAULT_OVERHEAD_PER_TASK_MS = 0.03;
  * arithmetic operator a tenth of one). A profile of the job replaces all of this with measurement.
  */
 const OP_COST: [RegExp, number][] = [
-  [/\b(exp|log|log1p|sin|cos|tan|sqrt|log2|log10|exp2|arctan2|hypot)\s*\(/g, 1],
+  [/\b(exp|log|log1p|sin|cos|tan|sqrt|log2|log10|exp2|expm1|arctan2|hypot)\s*\(/g, 1],
   [/"normal"|\bnormal\s*\(/g, 4],
   [/[-+*/%]|\*\*/g, 0.1],
 ];

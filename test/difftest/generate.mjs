@@ -144,7 +144,7 @@ function genDataset(r, baseShape, big) {
 }
 
 // ---------------------------------------------------------------- expressions
-const MATH = ['sqrt', 'exp', 'log', 'log1p', 'sin', 'cos', 'tan', 'log2', 'log10', 'exp2'];
+const MATH = ['sqrt', 'exp', 'log', 'log1p', 'sin', 'cos', 'tan', 'log2', 'log10', 'exp2', 'expm1'];
 const ROUNDING = ['floor', 'ceil', 'rint', 'abs', 'sign', 'isnan', 'logical_not'];
 const ARITH = ['+', '-', '*', '/', '//', '%', '**'];
 const CMP = ['<', '<=', '>', '>=', '==', '!='];
@@ -191,7 +191,7 @@ class ExprGen {
     if (depth <= 0 || r.chance(0.15)) return this.leaf(hint);
     const kind = r.w([[1, 'leaf'], [6, 'arith'], [2, 'cmp'], [2, 'bit'], [3, 'math'], [3, 'round'], [2, 'unary'], [2, 'func2'],
       [2, 'where'], [1, 'clip'], [2, 'astype'], [4, 'reduce'], [3, 'index'], [2, 'shape'], [1, 'concat'], [1, 'rechunk'], [1, 'matmul'],
-      [2, 'nanReduce'], [2, 'numeric'], [2, 'arrange'], [1, 'covariance'], [2, 'scan'], [1, 'products'], [2, 'mask']]);
+      [2, 'nanReduce'], [2, 'numeric'], [2, 'arrange'], [1, 'covariance'], [2, 'scan'], [1, 'products'], [2, 'mask'], [3, 'order']]);
     if (kind === 'leaf') return this.leaf(hint);
     // Outer products, tiles and grids can multiply sizes: an expression past 200,000 elements
     // (the oracle's answer would be too long a line) is a leaf instead.
@@ -444,6 +444,55 @@ class ExprGen {
     if (!r.chance(0.5)) return out;
     const red = r.pick(['sum', 'max', 'mean', 'prod', 'any']);
     return { s: `${wrap(out)}.${red}()`, t: red === 'mean' ? floatFor(a.t) : red === 'any' ? 'bool' : red === 'max' ? concrete(out.t) : concrete(out.t) === 'bool' ? 'int64' : concrete(out.t), shape: [] };
+  }
+  /** sort, argsort, topk (dask's), median, percentile and quantile, along an axis or of the flattened array. */
+  order(d) {
+    const r = this.r;
+    const a = this.gen(d);
+    if (!a.shape || a.lit) return a;
+    const nd = a.shape.length, c = concrete(a.t);
+    const f = r.w([[3, 'sort'], [2, 'argsort'], [1, 'topk'], [2, 'median'], [2, 'percentile'], [2, 'quantile'], [2, 'histogram']]);
+    const anAxis = () => (nd ? r.int(2 * nd) - nd : 0);
+    if (f === 'sort' || f === 'argsort') {
+      const axis = r.w([[3, 'default'], [2, 'none'], [3, 'int']]);
+      const ax = axis === 'int' ? anAxis() : -1;
+      const args = axis === 'none' ? ['axis=None'] : axis === 'int' ? [r.chance(0.5) ? `axis=${ax}` : String(ax)] : [];
+      if (r.chance(0.2)) args.push(`kind=${r.pick(["'stable'", "'quicksort'", "'mergesort'"])}`);
+      const method = f === 'argsort' && r.chance(0.4);
+      const shape = axis === 'none' || !nd ? [prod(a.shape)] : a.shape;
+      return { s: method ? `${wrap(a)}.argsort(${args.join(', ')})` : `${this.ns()}${f}(${[a.s, ...args].join(', ')})`, t: f === 'sort' ? c : 'int64', shape };
+    }
+    if (f === 'histogram') {
+      const bins = r.w([[3, () => 1 + r.int(12)], [1, () => `[${r.pick(['0, 0.5, 1', '-1, 0, 2, 2.5', '0, 1, 10, 100', '-3, 3'])}]`]])();
+      const range = typeof bins === 'number' && r.chance(0.4) ? `, range=(${r.pick(['0, 1', '-1, 1', '0.25, 0.75', '-100, 100', '2, 2', '0, 10'])})` : '';
+      const density = r.chance(0.2) ? ', density=True' : '';
+      const which = r.int(2);
+      const n = typeof bins === 'number' ? bins : bins.split(',').length - 1;
+      const t = which === 1 ? (typeof bins === 'number' ? (c === 'float32' ? 'float32' : 'float64') : bins.includes('.') ? 'float64' : 'int64') : density ? 'float64' : 'int64';
+      return { s: `${this.ns()}histogram(${a.s}, ${bins}${range}${density})[${which}]`, t, shape: [which === 1 ? n + 1 : n] };
+    }
+    if (f === 'topk') {
+      if (!nd) return a;
+      const ax = anAxis(), n = a.shape[(ax + nd) % nd];
+      if (!n) return a;
+      const k = (1 + r.int(Math.min(n, 6))) * (r.chance(0.4) ? -1 : 1);
+      const axisArg = ax === -1 && r.chance(0.5) ? '' : `, axis=${ax}`;
+      const s = r.chance(0.4) && !a.lit ? `${wrap(a)}.topk(${k}${axisArg})` : `da.topk(${a.s}, ${k}${axisArg})`;
+      return { s, t: c, shape: a.shape.map((x, i) => (i === (ax + nd) % nd ? Math.abs(k) : x)) };
+    }
+    const axis = !nd || r.chance(0.4) ? null : r.chance(0.2) && nd > 1 ? [0, nd - 1] : anAxis();
+    const keep = r.chance(0.2);
+    const axes = axis === null ? a.shape.map((_, i) => i) : (Array.isArray(axis) ? axis : [axis]).map((x) => (x + nd) % nd);
+    const reduced = keep ? a.shape.map((x, i) => (axes.includes(i) ? 1 : x)) : a.shape.filter((_, i) => !axes.includes(i));
+    const axisText = axis === null ? [] : [`axis=${Array.isArray(axis) ? `(${axis.join(', ')})` : axis}`];
+    const opts = [...axisText, ...(keep ? ['keepdims=True'] : [])];
+    if (f === 'median') return { s: `${this.ns()}median(${[a.s, ...opts].join(', ')})`, t: isFloat(c) ? c : 'float64', shape: reduced };
+    const scale = f === 'percentile' ? 100 : 1;
+    const one = () => r.w([[3, () => (r.int(100001) / 100000) * scale], [1, () => r.pick([0, scale, scale / 2])], [1, () => r.pick([0, 1])]])();
+    const list = r.chance(0.35);
+    const q = list ? `[${Array.from({ length: 1 + r.int(3) }, one).join(', ')}]` : String(one());
+    const t = list ? 'float64' : isFloat(c) ? c : 'float64';
+    return { s: `${this.ns()}${f}(${[a.s, q, ...opts].join(', ')})`, t, shape: list ? [q.split(',').length, ...reduced] : reduced };
   }
   /** dot and tensordot over any dimensions. */
   products(d) {

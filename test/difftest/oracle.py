@@ -47,6 +47,14 @@ numpy 2 emulation (each item is a place where numpy 1.24 in 'weak' mode differs 
   9. Comparisons of two Python scalars are Python's (a Python bool, which has no .round()).
  10. logical_and/or/xor with a Python int: numpy 2's promoter computes them in bool (the int is
      its truth value, never out of bounds); numpy 1.24 converts the int and may overflow.
+ 11. percentile/quantile: numpy 2's _quantile (a Python-number q keeps gamma a Python float, so
+     a float32 array's percentile is float32; an integer q of quantile takes the element itself,
+     in the array's dtype). Ported below with numpy's own operations; 1.24 made q an array.
+ 12. sort/argsort are compared with kind='stable' (Tessera's one sort, a result every kind allows);
+     topk (dask's) is the stable sort's last k, reversed, or its first -k.
+ 13. histogram of float32 data over its own min and max: numpy 2's linspace computes the edges in
+     float32 (NEP 50 keeps the float32 scalars' type); 1.24's in float64. Emulated: the edges by
+     numpy 2's steps, then numpy's histogram over those edges.
 """
 import ast
 import base64
@@ -123,7 +131,7 @@ def _cmp(op, a, b):
 F16_INPUTS = ('bool', 'int8', 'uint8')
 # The float functions whose 'hi' mode is computed in long double: Tessera may be within 2 ulp of
 # that (libm's, correctly rounded or nearly) where numpy's own loops are a few ulp off it.
-MATH_FUNCTIONS = ('sqrt', 'exp', 'log', 'log1p', 'sin', 'cos', 'tan', 'log2', 'log10', 'exp2')
+MATH_FUNCTIONS = ('sqrt', 'exp', 'log', 'log1p', 'sin', 'cos', 'tan', 'log2', 'log10', 'exp2', 'expm1')
 MATH2_FUNCTIONS = ('arctan2', 'hypot')
 
 
@@ -227,8 +235,9 @@ def _clip(a, *args, **kw):
             hi = None
     if x.dtype.kind == 'f':  # a Python int bound of any size becomes the float (1.24 overflows)
         lo, hi = (float(v) if is_pyint(v) else v for v in (lo, hi))
-    if x.dtype.kind == 'b' and (is_pyint(lo) or is_pyint(hi)):
-        x = x.astype(np.int64)  # item 7
+    strong = [v for v in (lo, hi) if isinstance(v, (np.ndarray, np.generic)) and v.dtype.kind != 'b']
+    if x.dtype.kind == 'b' and (is_pyint(lo) or is_pyint(hi)) and not strong:
+        x = x.astype(np.int64)  # item 7 (a numeric array bound decides instead: clip(b, u32, 5) is uint32)
     # NEP 50: the operands of each ufunc promote together, Python numbers weak; a Python int
     # then takes the result dtype and must fit it (a float dtype takes any int).
     def typed(operands):
@@ -275,7 +284,7 @@ REDUCTIONS = SUMLIKE + ('min', 'max', 'amin', 'amax', 'argmin', 'argmax', 'any',
                         'nanmin', 'nanmax', 'nanargmin', 'nanargmax')
 # Functions that sum over elements (float results depend on the order): no exact sign of zero.
 SCANS = ('cumsum', 'cumprod', 'nancumsum', 'nancumprod')
-SUMMING = REDUCTIONS + SCANS + ('matmul', 'dot', 'tensordot', 'average', 'cov', 'corrcoef', 'allclose', 'gradient')
+SUMMING = REDUCTIONS + SCANS + ('median', 'percentile', 'quantile', 'matmul', 'dot', 'tensordot', 'average', 'cov', 'corrcoef', 'allclose', 'gradient')
 
 
 def _axes_of(x, axis):
@@ -471,6 +480,115 @@ METHOD_OVERRIDES = {
 }
 
 
+def _sort(name):
+    fn = getattr(np, name)
+
+    def g(a, axis=-1, kind=None, order=None, *, stable=None):
+        return fn(a, axis=axis, kind='stable')
+    return g
+
+
+def _topk(a, k, axis=-1, split_every=None):
+    x = arr(a)
+    if x.ndim == 0:
+        raise np.AxisError('topk needs an array of at least one dimension')
+    n = x.shape[axis]
+    if k == 0 or abs(k) > n:
+        raise ValueError(f'k={k} out of range')
+    s = np.sort(x, axis=axis, kind='stable')
+    if k < 0:
+        return np.take(s, np.arange(-k), axis=axis)
+    return np.flip(np.take(s, np.arange(n - k, n), axis=axis), axis=axis)
+
+
+def _lerp(a, b, t):
+    """numpy 2's _lerp (its out=... is 1.24's np.asarray)."""
+    diff_b_a = np.subtract(b, a)
+    lerp = np.asarray(np.add(a, diff_b_a * t))
+    np.subtract(b, diff_b_a * (1 - t), out=lerp, where=t >= 0.5, casting='unsafe', dtype=lerp.dtype)
+    return lerp[()] if lerp.ndim == 0 else lerp
+
+
+def _moved_lines(a, axis):
+    """numpy 2's _ureduce: the reduced axes merged into one (its swapaxes order), and that axis."""
+    if axis is None:
+        return a.ravel(), 0, tuple(range(a.ndim))
+    axes = tuple(sorted(np.core.numeric.normalize_axis_tuple(axis, a.ndim)))
+    if len(axes) == 1:
+        return a, axes[0], axes
+    keep = sorted(set(range(a.ndim)) - set(axes))
+    for i, s in enumerate(keep):
+        a = a.swapaxes(i, s)
+    return a.reshape(a.shape[:len(keep)] + (-1,)), a.ndim - len(axes), axes
+
+
+def _keepdims(r, nd, axes):
+    return r[(Ellipsis,) + tuple(np.newaxis if i in axes else slice(None) for i in range(nd))]
+
+
+def _quantile_v2(which):
+    def g(a, q, axis=None, out=None, overwrite_input=False, method='linear', keepdims=False, *, weights=None, interpolation=None):
+        a = np.asanyarray(a)
+        weak_q = type(q) in (int, float)
+        q = np.true_divide(q, 100) if which == 'percentile' else np.asanyarray(q)
+        if not (np.all(q >= 0) and np.all(q <= 1)):
+            raise ValueError('Percentiles must be in the range [0, 100]' if which == 'percentile' else 'Quantiles must be in the range [0, 1]')
+        x, ax, axes = _moved_lines(a, axis)
+        n = x.shape[ax]
+        x = np.moveaxis(x, ax, 0)
+        srt = np.sort(x, axis=0, kind='stable')  # numpy partitions: the same elements at the ranks read
+        vi = np.asanyarray((n - 1) * q)
+        if vi.dtype.kind in 'iu':
+            result = np.take(srt, vi, axis=0)
+        else:
+            prev = np.floor(vi)
+            nxt = prev + 1
+            prev = np.where(vi >= n - 1, -1, prev)
+            nxt = np.where(vi >= n - 1, -1, nxt)
+            prev = np.where(vi < 0, 0, prev).astype(np.intp)
+            nxt = np.where(vi < 0, 0, nxt).astype(np.intp)
+            gamma = np.asanyarray(vi - prev, dtype=vi.dtype)
+            gamma = float(gamma) if weak_q else gamma.reshape(vi.shape + (1,) * (srt.ndim - 1))
+            result = _lerp(srt[prev], srt[nxt], gamma)
+        if srt.dtype.kind == 'f' and np.any(np.isnan(srt[-1, ...])):
+            if np.ndim(result) == 0:
+                result = srt[-1]
+            else:
+                np.copyto(result, srt[-1, ...], where=np.isnan(srt[-1, ...]))
+        return _keepdims(result, a.ndim, axes) if keepdims else result
+    return g
+
+
+def histogram_edges_v2(x, bins):
+    """numpy 2's equal-bin edges over float32 data's own range (item 13)."""
+    lo, hi = x.min(), x.max()
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise ValueError(f'autodetected range of [{lo}, {hi}] is not finite')
+    if lo == hi:
+        lo, hi = lo - np.float32(0.5), hi + np.float32(0.5)
+    delta = np.subtract(hi, lo, dtype=np.float32)
+    y = np.arange(0, bins + 1, dtype=np.float32)
+    step = delta / np.float32(bins)
+    y = y / np.float32(bins) * delta if step == 0 else y * step
+    y += lo
+    y[-1] = hi
+    return y
+
+
+def _histogram(a, bins=10, range=None, density=None, weights=None):
+    x = np.asarray(a)
+    if x.dtype == np.float32 and range is None and isinstance(bins, int) and bins > 0 and x.size:
+        return np.histogram(x, bins=histogram_edges_v2(x, bins), density=density, weights=weights)
+    return np.histogram(a, bins=bins, range=range, density=density, weights=weights)
+
+
+def _median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
+    r = np.median(a, axis=axis, keepdims=keepdims)
+    if MODE != 'hi' or arr(r).dtype.kind != 'f':
+        return r
+    return arr(np.median(arr(a).astype(LD), axis=axis, keepdims=keepdims)).astype(arr(r).dtype)
+
+
 def _meth(name, obj, *a, **k):
     if isinstance(obj, (list, tuple)):
         return getattr(obj, name)(*a, **k)  # a tuple has no array methods (gradient's, meshgrid's)
@@ -480,7 +598,7 @@ def _meth(name, obj, *a, **k):
         return _zero_d_axis(_reduce(name, lambda x, *aa, **kk: getattr(arr(x) if not isinstance(x, np.ndarray) else x, name)(*aa, **kk)))(obj, *a, **k)
     if name == 'rechunk':
         return _rechunk(obj, *a, **k)
-    if name in ('cumsum', 'cumprod', 'dot') and isinstance(obj, (np.ndarray, np.generic)):
+    if name in ('cumsum', 'cumprod', 'dot', 'argsort', 'topk') and isinstance(obj, (np.ndarray, np.generic)):
         return G[name](obj, *a, **k)
     if name in ('astype', 'round', 'clip') and isinstance(obj, (np.ndarray, np.generic)):
         return METHOD_OVERRIDES[name](obj, *a, **k)
@@ -503,6 +621,8 @@ G.update({
     **{n: _cumulative(n) for n in SCANS},
     'isclose': _isclose, 'allclose': _allclose, 'pad': _pad, 'average': _average, 'cov': _cov_like('cov'), 'corrcoef': _cov_like('corrcoef'),
     'argmin': np.argmin, 'argmax': np.argmax,
+    'sort': _sort('sort'), 'argsort': _sort('argsort'), 'topk': _topk, 'median': _median,
+    'histogram': _histogram, 'percentile': _quantile_v2('percentile'), 'quantile': _quantile_v2('quantile'),
     # numpy 1.24 returns a Python int for count_nonzero(x) (no axis); Tessera an int64 array.
     'count_nonzero': lambda *a, **k: np.int64(np.count_nonzero(*a, **k)) if len(a) < 2 and k.get('axis') is None else np.count_nonzero(*a, **k),
     'clip': _clip, 'where': _where, 'matmul': _matmul, 'power': _power,

@@ -104,6 +104,8 @@ template <class T> T py_mod(T a, T b) {
                         "give average() weights whose sum along the axis is not zero");
     case 3: throw Error("EMPTY_REDUCTION", "zero-size array to reduction operation which has no identity",
                         "the mask selects no element: min and max of nothing are undefined");
+    case 4: throw Error("VALUE_ERROR", "autodetected range is not finite",
+                        "histogram() found NaN or inf in the data: give range=(lo, hi), or drop them first");
     default: throw Error("INTERNAL", "unknown check " + std::to_string(code), "this is a planner bug, please report it");
   }
 }
@@ -176,6 +178,7 @@ template <class T, double (*F)(double)> T via_double(T x) { return static_cast<T
 TS_UNARY(k_log2, (via_double<T, std::log2>(x)))
 TS_UNARY(k_log10, (via_double<T, std::log10>(x)))
 TS_UNARY(k_exp2, (via_double<T, std::exp2>(x)))
+TS_UNARY(k_expm1, (via_double<T, std::expm1>(x)))
 template <class T, double (*F)(double, double)> T via_double2(T a, T b) { return static_cast<T>(F(static_cast<double>(a), static_cast<double>(b))); }
 TS_UNARY(k_floor, floor_of(x))
 TS_UNARY(k_ceil, ceil_of(x))

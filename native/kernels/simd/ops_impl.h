@@ -70,7 +70,7 @@ OpTable build() {
   U(Op::Floor, TS_ALL(k_floor)); U(Op::Ceil, TS_ALL(k_ceil)); U(Op::Round, TS_ALL(k_round));
   U(Op::Sign, TS_ALL(k_sign)); U(Op::Not, TS_ALL(k_not)); U(Op::IsNan, TS_FLOATS(k_isnan));
   U(Op::Invert, TS_INTS(k_invert));
-  U(Op::Log2, TS_FLOATS(k_log2)); U(Op::Log10, TS_FLOATS(k_log10)); U(Op::Exp2, TS_FLOATS(k_exp2));
+  U(Op::Log2, TS_FLOATS(k_log2)); U(Op::Log10, TS_FLOATS(k_log10)); U(Op::Exp2, TS_FLOATS(k_exp2)); U(Op::Expm1, TS_FLOATS(k_expm1));
   B(Op::Atan2, TS_FLOATS(k_atan2)); B(Op::Hypot, TS_FLOATS(k_hypot));
   B(Op::Check, nullptr, nullptr, k_check<int64_t>, nullptr);
   B(Op::Add, TS_ALL(k_add)); B(Op::Sub, TS_ALL(k_sub)); B(Op::Mul, TS_ALL(k_mul));

@@ -201,8 +201,18 @@ function checkInside(r: Extract<ReadRecipe, { kind: 'source' }>, regionShape: re
  * Compiles the regions of one layer: the program is walked once per region shape (and per choice
  * of concatenated input), then placed at each chunk's offset.
  */
+/** Templates of one shape searched in full before walking a new one (see RegionCompiler.templates). */
+const SEARCHED_TEMPLATES = 16;
+
 export class RegionCompiler {
-  private readonly templates = new Map<string, RegionTemplate[]>();
+  /**
+   * Templates per region shape, and the one placed last. Chunks are compiled in order, and a
+   * concatenation of k inputs has up to k templates of one shape, made in that order: the last
+   * match and the one after it are tried first, and a long list is not searched further (a new
+   * template is walked instead: the same program again, at worst), so a layer over thousands of
+   * concatenated pieces (a cumsum's) compiles in linear time.
+   */
+  private readonly templates = new Map<string, { list: RegionTemplate[]; last: number }>();
 
   constructor(
     private readonly root: Node,
@@ -213,14 +223,21 @@ export class RegionCompiler {
 
   compile(offset: readonly number[], regionShape: readonly number[]): CompiledRegion {
     const key = regionShape.join(',');
-    let list = this.templates.get(key);
-    if (!list) this.templates.set(key, (list = []));
-    for (const t of list) {
-      const placed = t.place(offset);
-      if (placed) return placed;
+    let entry = this.templates.get(key);
+    if (!entry) this.templates.set(key, (entry = { list: [], last: 0 }));
+    const { list } = entry;
+    const tries = list.length <= SEARCHED_TEMPLATES ? list.length : Math.min(2, list.length);
+    for (let i = 0; i < tries; i++) {
+      const k = (entry.last + i) % list.length;
+      const placed = list[k].place(offset);
+      if (placed) {
+        entry.last = k;
+        return placed;
+      }
     }
     const t = walkRegion(this.root, regionShape, offset, this.plan, this.provider, this.opts);
     list.push(t);
+    entry.last = list.length - 1;
     return t.place(offset)!;
   }
 }

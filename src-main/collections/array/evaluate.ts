@@ -17,6 +17,9 @@ import { dot, tensordot } from './tensor-products.js';
 import { NAN_REDUCTIONS, nanArg, nanMean, nanMinMax, nanVar, replaceNan } from './nan-reductions.js';
 import { allclose, average, corrcoef, cov, gradient, isclose, isfinite, isinf } from './numeric-functions.js';
 import { cumulative, nanCumulative } from './cumulative.js';
+import { sortAlong, topk } from './sorting.js';
+import { median, quantile } from './quantiles.js';
+import { type Bins, histogram } from './histogram.js';
 import { argwhere, booleanIndex, flatnonzero, type MaskCounts, MASKED_REDUCTIONS, maskedReduction, nonzero } from './masks.js';
 import { type ChunksSpec, normalizeChunks } from './chunks.js';
 import { arange, eye, full, linspace, randomArray } from './creation.js';
@@ -547,6 +550,56 @@ export class Evaluator {
         const rtol = b.rtol ? this.number(b.rtol, 'rtol') : 1e-5, atol = b.atol ? this.number(b.atol, 'atol') : 1e-8;
         return A((name === 'isclose' ? isclose : allclose)(this.ctx, arr(b.a), arr(b.b), rtol, atol, this.bool(b.equal_nan, false)));
       }
+      case 'sort': case 'argsort': {
+        if (self && name === 'sort') throw argError('x.sort() sorts in place in numpy, and arrays here are values', 'use np.sort(x)');
+        const params = ['a', 'axis', 'kind', 'order'];
+        const b = self ? bind(name, params.slice(1), a, 0, ['stable']) : bind(name, params, a, 1, ['stable']);
+        if (b.order && b.order.k !== 'none') throw argError(`${name}(order=...) sorts structured arrays, which Tessera does not have`);
+        // Every kind gives the stable sort's result here: one answer numpy's kinds all allow.
+        if (b.kind && b.kind.k !== 'none' && !(b.kind.k === 'str' && ['quicksort', 'mergesort', 'heapsort', 'stable'].includes(b.kind.value)))
+          throw new TesseraError('VALUE_ERROR', `${name}() kind must be one of 'quicksort', 'mergesort', 'heapsort' or 'stable'`, 'leave kind out: the sort is always stable');
+        if (b.stable && b.stable.k !== 'none') this.bool(b.stable, true);
+        const ax = b.axis === undefined ? -1 : this.axis(b.axis);
+        if (Array.isArray(ax)) throw new TesseraError('TYPE_ERROR', `${name}() takes one axis (an integer) or None`, 'sort along one axis at a time');
+        return A(sortAlong(this.ctx, name, first(b, 'a'), ax));
+      }
+      case 'topk': {
+        const b = withSelf(['a', 'k', 'axis', 'split_every']);
+        const ax = b.axis === undefined ? -1 : this.axis(b.axis);
+        if (ax === null || Array.isArray(ax)) throw new TesseraError('TYPE_ERROR', 'topk() takes one axis (an integer)', 'topk along one axis at a time');
+        return A(topk(this.ctx, first(b, 'a'), this.int(b.k, 'k'), ax));
+      }
+      case 'histogram': {
+        const b = bind(name, ['a', 'bins', 'range', 'density', 'weights'], a, 1);
+        if (b.weights && b.weights.k !== 'none') throw argError('histogram(weights=...) is not supported', 'count without weights, or sum the weights with a mask per bin');
+        const binsV = b.bins ?? { k: 'num', value: 10, isInt: true };
+        let bins: Bins;
+        if (binsV.k === 'seq') bins = { edges: this.asArray(binsV, a.at), values: binsV.items.map((v) => this.number(v, 'bins')) };
+        else if (binsV.k === 'str') throw argError(`histogram(bins='${binsV.value}') is not supported`, 'give a count of bins or the edges');
+        else bins = { count: this.int(binsV, 'bins') };
+        let range: [number, number] | null = null;
+        if (b.range && b.range.k !== 'none') {
+          if (b.range.k !== 'seq' || b.range.items.length !== 2) throw argError('histogram(range=...) takes (lo, hi)');
+          range = [this.number(b.range.items[0], 'range'), this.number(b.range.items[1], 'range')];
+        }
+        const [counts, edges] = histogram(this.ctx, arr(b.a), bins, range, b.density && b.density.k !== 'none' ? this.bool(b.density, false) : false);
+        return { k: 'seq', items: [A(counts), A(edges)] };
+      }
+      case 'median': {
+        const b = bind(name, ['a', 'axis', 'out', 'overwrite_input', 'keepdims'], a, 1);
+        this.noOut(name, b.out);
+        return A(median(this.ctx, arr(b.a), this.axis(b.axis), this.bool(b.keepdims, false)));
+      }
+      case 'percentile': case 'quantile': {
+        const b = bind(name, ['a', 'q', 'axis', 'out', 'overwrite_input', 'method', 'keepdims'], a, 2, ['weights', 'interpolation']);
+        this.noOut(name, b.out);
+        if (b.weights && b.weights.k !== 'none') throw argError(`${name}(weights=...) is not supported`, "weights need method='inverted_cdf'; leave them out");
+        if (b.interpolation && b.interpolation.k !== 'none') throw argError(`${name}(interpolation=...) was removed in numpy 2`, "use method='linear'");
+        const items = b.q!.k === 'seq' ? b.q!.items : [b.q!];
+        const q = { values: items.map((v) => this.number(v, 'q')), list: b.q!.k === 'seq', weak: b.q!.k === 'num', ints: items.every((v) => (v.k === 'num' && v.isInt) || v.k === 'bool') };
+        const method = !b.method || b.method.k === 'none' ? 'linear' : b.method.k === 'str' ? b.method.value : '';
+        return A(quantile(this.ctx, name, arr(b.a), q, this.axis(b.axis), this.bool(b.keepdims, false), method));
+      }
       case 'average': {
         const b = bind(name, ['a', 'axis', 'weights', 'returned'], a, 1, ['keepdims']);
         if (this.bool(b.returned, false)) throw argError('average(returned=True) is not supported', 'compute the sum of the weights as its own output');
@@ -760,15 +813,15 @@ const UFUNC_ALIASES: Record<string, string> = {
   remainder: 'remainder', power: 'power', equal: 'equal', not_equal: 'not_equal', less: 'less', less_equal: 'less_equal',
   greater: 'greater', greater_equal: 'greater_equal', logical_and: 'logical_and', logical_or: 'logical_or', logical_xor: 'logical_xor',
   bitwise_and: 'bitwise_and', bitwise_or: 'bitwise_or', bitwise_xor: 'bitwise_xor', invert: 'invert',
-  log2: 'log2', log10: 'log10', exp2: 'exp2', arctan2: 'arctan2', hypot: 'hypot',
+  log2: 'log2', log10: 'log10', exp2: 'exp2', expm1: 'expm1', arctan2: 'arctan2', hypot: 'hypot',
 };
 
-const METHODS = ['sum', 'prod', 'mean', 'var', 'std', 'min', 'max', 'argmin', 'argmax', 'any', 'all', 'astype', 'reshape', 'transpose', 'rechunk', 'clip', 'round', 'ravel', 'flatten', 'map_blocks', 'squeeze', 'swapaxes', 'repeat', 'cumsum', 'cumprod', 'take', 'dot', 'nonzero'];
+const METHODS = ['argsort', 'topk', 'sort', 'sum', 'prod', 'mean', 'var', 'std', 'min', 'max', 'argmin', 'argmax', 'any', 'all', 'astype', 'reshape', 'transpose', 'rechunk', 'clip', 'round', 'ravel', 'flatten', 'map_blocks', 'squeeze', 'swapaxes', 'repeat', 'cumsum', 'cumprod', 'take', 'dot', 'nonzero'];
 const RANDOM_FNS = ['uniform', 'normal', 'random', 'standard_normal'];
 const FUNCTIONS = new Set([...Object.keys(UFUNC_ALIASES), 'sum', 'prod', 'mean', 'var', 'std', 'min', 'max', 'amin', 'amax', 'argmin', 'argmax', 'any', 'all',
   'count_nonzero', 'clip', 'round', 'around', 'reshape', 'ravel', 'transpose', 'rechunk', 'concatenate', 'stack', 'matmul', 'dot', 'arange', 'zeros', 'ones', 'full', 'astype', 'map_blocks',
   'flip', 'squeeze', 'expand_dims', 'swapaxes', 'moveaxis', 'outer', 'diff', ...NAN_REDUCTIONS, 'isfinite', 'isinf', 'isclose', 'allclose',
-  'average', 'cov', 'corrcoef', 'cumsum', 'cumprod', 'nancumsum', 'nancumprod', 'tensordot', 'gradient', 'meshgrid', 'take', 'nonzero', 'flatnonzero', 'argwhere', 'extract', 'broadcast_to', 'roll', 'repeat', 'tile', 'pad', 'tril', 'triu', 'linspace', 'eye']);
+  'average', 'cov', 'corrcoef', 'cumsum', 'cumprod', 'nancumsum', 'nancumprod', 'tensordot', 'gradient', 'meshgrid', 'take', 'nonzero', 'flatnonzero', 'argwhere', 'extract', 'broadcast_to', 'roll', 'repeat', 'tile', 'pad', 'tril', 'triu', 'linspace', 'eye', 'sort', 'argsort', 'topk', 'median', 'percentile', 'quantile', 'histogram']);
 
 /** The names an expression may use (functions, methods, constants, dtypes), for editor completion. */
 export function expressionVocabulary(): { functions: string[]; methods: string[]; constants: string[] } {

@@ -57,19 +57,38 @@ export interface ScanNode extends NodeBase { op: 'scan'; fn: 'cumsum' | 'cumprod
  * run (masks.ts), are this node's chunks along it.
  */
 export interface CompressNode extends NodeBase { op: 'compress'; input: Node; mask: Node }
+/**
+ * np.sort / np.argsort (stable) of each chunk of `input` along `axis`, separately: the whole sort
+ * where the input is one chunk along the axis, else the sorted runs a MergeNode merges. An
+ * argsort holds positions along the axis counted from the array's start, not the chunk's.
+ */
+export interface SortNode extends NodeBase { op: 'sort'; fn: 'sort' | 'argsort'; axis: number; input: Node }
+/**
+ * Ranks start .. start + shape[0] of a 1-D stable sort, merged from its sorted runs (`runs`, a
+ * SortNode of the input's chunks), with the runs' positions for an argsort.
+ */
+export interface MergeNode extends NodeBase { op: 'merge'; fn: 'sort' | 'argsort'; runs: Node; positions: Node | null; start: number }
+/**
+ * np.histogram's counts per chunk of `input` (any shape), counted in bins of the 1-D `edges`:
+ * row k (int64, one per bin) counts the input's k-th chunk in C order; the sum over rows is the
+ * histogram.
+ */
+export interface HistogramNode extends NodeBase { op: 'histogram'; input: Node; edges: Node }
 /** A user's function applied to each chunk (map_blocks): same shape and chunks as its input. */
 export interface BlocksNode extends NodeBase { op: 'blocks'; fn: string; module: string; version: string; input: Node }
 
-export type Node = SourceNode | ScalarNode | MapNode | ReduceNode | ViewNode | ReshapeNode | ConcatNode | RechunkNode | MatmulNode | BlocksNode | ScanNode | CompressNode;
+export type Node = SourceNode | ScalarNode | MapNode | ReduceNode | ViewNode | ReshapeNode | ConcatNode | RechunkNode | MatmulNode | BlocksNode | ScanNode | CompressNode | SortNode | MergeNode | HistogramNode;
 
 export function children(n: Node): Node[] {
   switch (n.op) {
     case 'map': return n.args;
-    case 'reduce': case 'view': case 'reshape': case 'rechunk': case 'blocks': return [n.input];
+    case 'reduce': case 'view': case 'reshape': case 'rechunk': case 'blocks': case 'sort': return [n.input];
     case 'concat': return n.inputs;
     case 'matmul': return [n.a, n.b];
     case 'scan': return n.carry ? [n.input, n.carry] : [n.input];
     case 'compress': return [n.input, n.mask];
+    case 'merge': return n.positions ? [n.runs, n.positions] : [n.runs];
+    case 'histogram': return [n.input, n.edges];
     default: return [];
   }
 }
@@ -120,7 +139,7 @@ export function describe(n: Node): Record<string, unknown> {
   const { id, key: _key, grid: _grid, ...rest } = n as Node & Record<string, unknown>;
   const out: Record<string, unknown> = { id };
   for (const [k, v] of Object.entries(rest)) {
-    if (k === 'input' || k === 'a' || k === 'b' || k === 'carry' || k === 'mask') out[k] = v === null ? null : (v as Node).id;
+    if (k === 'input' || k === 'a' || k === 'b' || k === 'carry' || k === 'mask' || k === 'runs' || k === 'positions' || k === 'edges') out[k] = v === null ? null : (v as Node).id;
     else if (k === 'args' || k === 'inputs') out[k] = (v as Node[]).map((c) => c.id);
     else out[k] = v;
   }

@@ -11,7 +11,7 @@ import { native, type ProgramSpec, type ReduceName } from '../../native/addon.js
 import { ctypeOf, type DType, itemsize, reductionTypes } from './dtype.js';
 import { TesseraError } from '../../engine/errors.js';
 import { type AccessTemplate, type ChunkProvider, RegionCompiler } from './compile.js';
-import type { BlocksNode, CompressNode, MatmulNode, Node, ReduceNode, RechunkNode, ScanNode } from './expr.js';
+import type { BlocksNode, CompressNode, HistogramNode, MatmulNode, MergeNode, Node, ReduceNode, RechunkNode, ScanNode, SortNode } from './expr.js';
 import type { BlockInfo } from '../../engine/kinds/call.js';
 import { type Layer, type Task as EngineTask, taskKey } from '../../engine/graph.js';
 import { finishGraph } from '../../engine/finish-graph.js';
@@ -131,6 +131,9 @@ class Lowering implements ChunkProvider {
       case 'blocks': return this.lowerBlocks(n);
       case 'scan': return this.lowerScan(n);
       case 'compress': return this.lowerCompress(n);
+      case 'sort': return this.lowerSort(n);
+      case 'merge': return this.lowerMerge(n);
+      case 'histogram': return this.lowerHistogram(n);
       case 'rechunk':
         if (this.plan.isMaterialized(n.input)) return this.lowerAssemble(n);
         return this.lowerMap(n);
@@ -150,7 +153,7 @@ class Lowering implements ChunkProvider {
         if (c.op === 'reshape') this.lowered.add(c.id);
         return;
       }
-      const kids = c.op === 'map' || c.op === 'concat' || c.op === 'matmul' || c.op === 'scan' || c.op === 'compress' ? children(c) : 'input' in c ? [c.input] : [];
+      const kids = c.op === 'map' || c.op === 'concat' || c.op === 'matmul' || c.op === 'scan' || c.op === 'compress' || c.op === 'merge' || c.op === 'histogram' ? children(c) : 'input' in c ? [c.input] : [];
       for (const k of kids) visit(k, false);
     };
     visit(n, true);
@@ -218,6 +221,68 @@ class Lowering implements ChunkProvider {
       count++;
     }
     this.addLayer(name, ops, 'compress', count, n);
+  }
+
+  /** A sort of each chunk along the axis: a fused program computes the chunk's values, in their own dtype. */
+  private lowerSort(n: SortNode): void {
+    const name = this.layerName(n);
+    let ops: string[] = [];
+    let count = 0;
+    const regions = new RegionCompiler(n.input, this.plan, this, { resultDtype: n.input.dtype, rootIsInput: true });
+    for (const idx of chunkIndices(n.grid)) {
+      const { offset, shape } = chunkRegion(n.grid, idx);
+      const c = regions.compile(offset, shape);
+      if (!ops.length) ops = [...c.ops, n.fn];
+      this.push({
+        key: taskKey(name, idx), layer: name, index: idx, deps: c.deps,
+        spec: { kind: 'sort', program: this.registerProgram(c.program), accesses: c.accesses, iterShape: shape, valueDtype: n.input.dtype, axis: n.axis, argsort: n.fn === 'argsort', indexBase: offset[n.axis] },
+      });
+      count++;
+    }
+    this.addLayer(name, ops, 'sort', count, n);
+  }
+
+  /** A 1-D sort's chunks, each merged from every sorted run (its ranks are its offset .. offset + size). */
+  private lowerMerge(n: MergeNode): void {
+    const name = this.layerName(n);
+    const runKeys = [...chunkIndices(n.runs.grid)].map((idx) => this.key(n.runs, idx));
+    const positionKeys = n.positions ? [...chunkIndices(n.positions.grid)].map((idx) => this.key(n.positions!, idx)) : [];
+    let count = 0;
+    for (const idx of chunkIndices(n.grid)) {
+      const { offset, shape } = chunkRegion(n.grid, idx);
+      const deps = [...runKeys, ...positionKeys];
+      this.push({
+        key: taskKey(name, idx), layer: name, index: idx, deps,
+        spec: {
+          kind: 'merge', valueDtype: n.runs.dtype, argsort: n.fn === 'argsort', start: n.start + offset[0], count: shape[0],
+          runs: runKeys.map((_, i) => i), positions: positionKeys.map((_, i) => runKeys.length + i),
+        },
+      });
+      count++;
+    }
+    this.addLayer(name, [n.fn, 'merge'], 'merge', count, n);
+  }
+
+  /** Histogram counts: per input chunk (k-th in C order), a fused program for its values in the edges' dtype, and the edges chunk. */
+  private lowerHistogram(n: HistogramNode): void {
+    const name = this.layerName(n);
+    let ops: string[] = [];
+    let k = 0;
+    const regions = new RegionCompiler(n.input, this.plan, this, { resultDtype: n.edges.dtype, rootIsInput: true });
+    const bins = n.shape[1];
+    for (const idx of chunkIndices(n.input.grid)) {
+      const { offset, shape } = chunkRegion(n.input.grid, idx);
+      const c = regions.compile(offset, shape);
+      if (!ops.length) ops = [...c.ops, 'histogram'];
+      const deps = [...c.deps];
+      const edges = depIndex(deps, this.key(n.edges, [0]));
+      this.push({
+        key: taskKey(name, [k, 0]), layer: name, index: [k, 0], deps,
+        spec: { kind: 'histogram', program: this.registerProgram(c.program), accesses: c.accesses, iterShape: shape, valueDtype: n.edges.dtype, edges, bins },
+      });
+      k++;
+    }
+    this.addLayer(name, ops, 'histogram', k, n);
   }
 
   /**

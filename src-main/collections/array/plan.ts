@@ -120,6 +120,17 @@ export class Plan {
         this.mark(n);
         this.mark(n.mask); // read whole by the compress task
         break;
+      case 'sort':
+        this.mark(n);
+        break;
+      case 'histogram':
+        this.mark(n);
+        this.mark(n.edges); // read whole by every histogram task
+        break;
+      case 'merge':
+        this.mark(n);
+        for (const c of children(n)) this.mark(c); // the runs, read whole by every merge task
+        break;
       case 'blocks':
         this.mark(n);
         if (!isChunked(n.input)) this.mark(n.input); // its tasks read one whole input chunk each
@@ -140,7 +151,7 @@ export class Plan {
   computes(n: Node): boolean {
     switch (n.op) {
       case 'source': case 'scalar': return false;
-      case 'map': case 'reduce': case 'matmul': case 'blocks': case 'scan': case 'compress': return true;
+      case 'map': case 'reduce': case 'matmul': case 'blocks': case 'scan': case 'compress': case 'sort': case 'merge': case 'histogram': return true;
       default: return children(n).some((c) => this.computes(c));
     }
   }

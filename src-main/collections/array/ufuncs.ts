@@ -27,7 +27,7 @@ export interface Emitter {
 const typeError = (msg: string, hint: string) => new TesseraError('DTYPE_ERROR', msg, hint);
 
 /** The errors native Check raises (elementwise.h failed_check), by the internal ufunc that raises each. */
-const CHECKS: Record<string, number> = { check_all_nan_slice: 1, check_zero_weights: 2, check_empty_selection: 3 };
+const CHECKS: Record<string, number> = { check_all_nan_slice: 1, check_zero_weights: 2, check_empty_selection: 3, check_range_not_finite: 4 };
 
 // numpy has no bool loop for these: bool operands take the first integer loop, int8.
 const NO_BOOL_LOOP = new Set(['power', 'floor_divide', 'remainder']);
@@ -107,7 +107,7 @@ export const UFUNCS: Record<string, Ufunc> = Object.fromEntries(
     arith('minimum'), arith('maximum'),
     trueDivide(), logical('logical_and'), logical('logical_or'), logical('logical_xor'),
     math('sqrt'), math('exp'), math('log'), math('log1p'), math('sin'), math('cos'), math('tan'),
-    math('log2'), math('log10'), math('exp2'), math2('arctan2'), math2('hypot'),
+    math('log2'), math('log10'), math('exp2'), math('expm1'), math2('arctan2'), math2('hypot'),
     compare('equal'), compare('not_equal'), compare('less'), compare('less_equal'), compare('greater'), compare('greater_equal'),
     keep('negative', false), keep('absolute'), keep('floor'), keep('ceil'), math('rint'), keep('sign', false),
     bitwise('bitwise_and'), bitwise('bitwise_or'), bitwise('bitwise_xor'),
@@ -151,7 +151,7 @@ const NATIVE_BINARY: Record<string, string> = {
 const NATIVE_UNARY: Record<string, string> = {
   negative: 'neg', absolute: 'abs', sqrt: 'sqrt', exp: 'exp', log: 'log', log1p: 'log1p', sin: 'sin', cos: 'cos',
   tan: 'tan', floor: 'floor', ceil: 'ceil', rint: 'round', sign: 'sign', logical_not: 'not', isnan: 'isnan',
-  log2: 'log2', log10: 'log10', exp2: 'exp2',
+  log2: 'log2', log10: 'log10', exp2: 'exp2', expm1: 'expm1',
 };
 // Ops whose narrow-integer result may overflow: the 64-bit value is wrapped back to the dtype's
 // width, so later comparisons and divisions see what numpy sees.

@@ -8,22 +8,28 @@ import { assembleKind, type AssembleSpec } from './assemble.js';
 import { combineKind, type CombineSpec } from './combine.js';
 import { commitKind, type CommitSpec } from './commit.js';
 import { compressKind, type CompressSpec } from './compress.js';
+import { histogramKind, type HistogramSpec } from './histogram.js';
 import { mapKind, type MapSpec } from './map.js';
 import { matmulKind, type MatmulSpec } from './matmul.js';
+import { mergeKind, type MergeSpec } from './merge.js';
 import { reduceKind, type ReduceSpec } from './reduce.js';
 import { scanKind, type ScanSpec } from './scan.js';
+import { sortKind, type SortSpec } from './sort.js';
 import { writeKind, type WriteSpec } from './write.js';
 
 export type { ReduceFields } from './fields.js';
-export type { AssembleSpec, CombineSpec, CommitSpec, CompressSpec, MapSpec, MatmulSpec, ReduceSpec, ScanSpec, WriteSpec };
+export type { AssembleSpec, CombineSpec, CommitSpec, CompressSpec, HistogramSpec, MapSpec, MatmulSpec, MergeSpec, ReduceSpec, ScanSpec, SortSpec, WriteSpec };
 
 /** Every task an array job makes (map_blocks runs the engine's `call` kind). */
-export type ArrayTaskSpec = MapSpec | ReduceSpec | CombineSpec | AssembleSpec | MatmulSpec | ScanSpec | CompressSpec | WriteSpec | CommitSpec | CallSpec;
+export type ArrayTaskSpec = MapSpec | ReduceSpec | CombineSpec | AssembleSpec | MatmulSpec | ScanSpec | CompressSpec | SortSpec | MergeSpec | HistogramSpec | WriteSpec | CommitSpec | CallSpec;
 
 registerTaskKind(mapKind);
 registerTaskKind(reduceKind);
 registerTaskKind(scanKind);
 registerTaskKind(compressKind);
+registerTaskKind(sortKind);
+registerTaskKind(mergeKind);
+registerTaskKind(histogramKind);
 registerTaskKind(combineKind);
 registerTaskKind(assembleKind);
 registerTaskKind(matmulKind);

@@ -1,0 +1,79 @@
+// The histogram kind: np.histogram's counts over one chunk. A fused program computes the chunk's
+// values in the edges' dtype (numpy casts them so: float32 edges for float32 data, float64
+// otherwise); each value v with edges[0] <= v <= edges[last] (NaN is none) counts in the bin i
+// with edges[i] <= v < edges[i + 1], the last bin closed on the right: numpy's bins, found by a
+// binary search over the edges. The chunk's counts (int64) are one row of the node's
+// [chunks, bins] array, summed over chunks by an ordinary reduction.
+//   fields: program, valueDtype, iterShape, edges (a dependency), [n, ...accesses]
+#include <algorithm>
+#include <limits>
+#include <memory>
+#include <vector>
+
+#include "../../common/error.h"
+#include "../../kernels/evaluate.h"
+#include "../../kernels/program_registry.h"
+#include "../kind.h"
+#include "../publish_result.h"
+
+namespace tessera {
+
+namespace {
+
+struct HistogramTask {
+  std::shared_ptr<const Program> program;
+  std::vector<Access> accesses;
+  std::vector<int64_t> shape;
+  DType value_dtype = DType::F64;
+  uint64_t edges = 0;
+  int owner = 0;
+};
+
+HistogramTask decode(Reader& r, int owner) {
+  HistogramTask t;
+  t.program = ProgramRegistry::instance().get(static_cast<int>(r.integer(0, std::numeric_limits<int>::max())));
+  t.value_dtype = r.dtype();
+  t.shape = r.shape();
+  t.edges = r.chunk_ref();
+  t.accesses = r.accesses();
+  t.owner = owner;
+  if (t.value_dtype != DType::F64 && t.value_dtype != DType::F32) Reader::bad("a histogram counts float32 or float64 values");
+  return t;
+}
+
+template <class T> void count(const T* values, int64_t n, const T* edges, int64_t bins, int64_t* counts) {
+  const T lo = edges[0], hi = edges[bins];
+  for (int64_t i = 0; i < n; ++i) {
+    const T v = values[i];
+    if (!(v >= lo && v <= hi)) continue;
+    int64_t bin = static_cast<int64_t>(std::upper_bound(edges, edges + bins + 1, v) - edges) - 1;
+    counts[std::min(bin, bins - 1)]++;  // v == edges[last] belongs to the last bin
+  }
+}
+
+TaskResult run(const HistogramTask& t) {
+  auto edges = ChunkStore::instance().get_dense(t.edges);
+  if (edges->dtype != t.value_dtype || edges->shape.size() != 1 || edges->size() < 2)
+    throw Error("INTERNAL", "a histogram's edges are not a 1-D chunk of its dtype", "this is a planner bug, please report it");
+  const int64_t bins = edges->size() - 1;
+  auto ops = resolve_accesses(t.accesses, t.shape);
+  int64_t n = 1;
+  for (int64_t d : t.shape) n *= d;
+  auto values = ChunkStore::instance().allocate(t.value_dtype, t.shape, t.owner);
+  evaluate_dense(*t.program, ops, t.shape, t.value_dtype, values->data);
+  release_file_pages(ops);
+  auto out = ChunkStore::instance().allocate(DType::I64, {1, bins}, t.owner);
+  auto* counts = reinterpret_cast<int64_t*>(out->data);
+  std::fill(counts, counts + bins, 0);
+  if (t.value_dtype == DType::F64)
+    count(reinterpret_cast<const double*>(values->data), n, reinterpret_cast<const double*>(edges->data), bins, counts);
+  else
+    count(reinterpret_cast<const float*>(values->data), n, reinterpret_cast<const float*>(edges->data), bins, counts);
+  return publish_result(out, total_bytes_in(ops) + static_cast<int64_t>(edges->nbytes));
+}
+
+}  // namespace
+
+extern const TaskKind kHistogramKind = task_kind<HistogramTask, decode, run>();
+
+}  // namespace tessera
