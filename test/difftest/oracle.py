@@ -54,7 +54,8 @@ numpy 2 emulation (each item is a place where numpy 1.24 in 'weak' mode differs 
      topk (dask's) is the stable sort's last k, reversed, or its first -k.
  13. histogram of float32 data over its own min and max: numpy 2's linspace computes the edges in
      float32 (NEP 50 keeps the float32 scalars' type); 1.24's in float64. Emulated: the edges by
-     numpy 2's steps, then numpy's histogram over those edges.
+     numpy 2's steps, then numpy's histogram over those edges. A range of Python ints is given as
+     floats (numpy 2 compares unsigned data with -1, as item 1; 1.24 overflows).
 """
 import ast
 import base64
@@ -577,6 +578,8 @@ def histogram_edges_v2(x, bins):
 
 def _histogram(a, bins=10, range=None, density=None, weights=None):
     x = np.asarray(a)
+    if range is not None:  # item 1: numpy 2 compares uint data with range=(-1, ...) (1.24 overflows); as floats, the same answer
+        range = tuple(float(v) for v in range)
     if x.dtype == np.float32 and range is None and isinstance(bins, int) and bins > 0 and x.size:
         return np.histogram(x, bins=histogram_edges_v2(x, bins), density=density, weights=weights)
     return np.histogram(a, bins=bins, range=range, density=density, weights=weights)
