@@ -1,7 +1,8 @@
 /**
  * sort, argsort, topk, median, percentile and quantile (issue #19) against numpy's stable sort,
  * over uneven chunkings and worker counts: 1-D arrays of several chunks (sorted runs merged by
- * rank, long enough for the radix sort), N-D arrays along each axis, ties, NaN, -0.0 and narrow
+ * rank, long enough for the radix sort; more than 64 chunks become 64 runs), N-D arrays along
+ * each axis, ties, NaN, -0.0 and narrow
  * integers. Generated cases (dtypes, weak q, keepdims) are in the differential test.
  */
 import { writeFileSync } from 'node:fs';
@@ -72,7 +73,7 @@ for key, e in ${JSON.stringify(OUTPUTS)}.items():
     out[key] = {'dtype': str(r.dtype), 'shape': list(r.shape), 'values': tojson(r)}
 print(json.dumps(out))`);
 
-  const cases = [[[997], [7, 5], 1], [[2500], [20, 17], 2], [[9007], [61, 3], 2], [[313], [1, 17], 3]] as const;
+  const cases = [[[997], [7, 5], 1], [[2500], [20, 17], 2], [[9007], [61, 3], 2], [[97], [1, 17], 3]] as const;
   for (const [vChunks, mChunks, workers] of cases) {
     it(`agrees with numpy: 1-D chunks ${vChunks[0]}, 2-D chunks ${JSON.stringify(mChunks)}, ${workers} worker(s)`, () => {
       const spec = join(dir, `job-${vChunks[0]}.json`);
@@ -109,5 +110,8 @@ print(json.dumps(out))`);
     expect(run('da.topk(x, 13)').error?.code).toBe('VALUE_ERROR');
     expect(run('np.sort(x.sum())').error?.code).toBe('AXIS_ERROR');
     expect(run('np.argsort(x.sum())').outputs?.o).toMatchObject({ values: [0] });
+    expect(run('np.argsort(x.sum(), axis=5)').error?.code).toBe('AXIS_ERROR');
+    expect(run('np.sort(x, kind="stable", stable=True)').error?.code).toBe('VALUE_ERROR');
+    expect(run('np.percentile(x, [])').outputs?.o).toMatchObject({ dtype: 'float64', shape: [0] });
   });
 });

@@ -556,9 +556,13 @@ export class Evaluator {
         const b = self ? bind(name, params.slice(1), a, 0, ['stable']) : bind(name, params, a, 1, ['stable']);
         if (b.order && b.order.k !== 'none') throw argError(`${name}(order=...) sorts structured arrays, which Tessera does not have`);
         // Every kind gives the stable sort's result here: one answer numpy's kinds all allow.
-        if (b.kind && b.kind.k !== 'none' && !(b.kind.k === 'str' && ['quicksort', 'mergesort', 'heapsort', 'stable'].includes(b.kind.value)))
+        // numpy reads kind by its first letter (q, m, h, s).
+        if (b.kind && b.kind.k !== 'none' && !(b.kind.k === 'str' && /^[qmhs]/i.test(b.kind.value)))
           throw new TesseraError('VALUE_ERROR', `${name}() kind must be one of 'quicksort', 'mergesort', 'heapsort' or 'stable'`, 'leave kind out: the sort is always stable');
-        if (b.stable && b.stable.k !== 'none') this.bool(b.stable, true);
+        if (b.stable && b.stable.k !== 'none') {
+          this.bool(b.stable, true);
+          if (b.kind && b.kind.k !== 'none') throw new TesseraError('VALUE_ERROR', "`kind` and keyword parameters can't be provided at the same time. Use only one of them.", 'give one of them');
+        }
         const ax = b.axis === undefined ? -1 : this.axis(b.axis);
         if (Array.isArray(ax)) throw new TesseraError('TYPE_ERROR', `${name}() takes one axis (an integer) or None`, 'sort along one axis at a time');
         return A(sortAlong(this.ctx, name, first(b, 'a'), ax));

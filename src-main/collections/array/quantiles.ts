@@ -94,7 +94,10 @@ export function quantile(ctx: ExprContext, which: 'percentile' | 'quantile', x0:
   const { x, axis: ax, reduced } = lines(ctx, x0, axis);
   const n = x.shape[ax];
   if (n === 0) throw new TesseraError('INDEX_ERROR', `index -1 is out of bounds for axis ${ax} with size 0`, `${which} of an empty array is undefined`);
-  if (qs.length === 0) throw new TesseraError('VALUE_ERROR', `${which} needs at least one q`, 'give q as a number or a non-empty list');
+  if (qs.length === 0) { // numpy: an empty result of q's shape and the reduced shape
+    const shape = [0, ...(keepdims ? x0.shape.map((m, d) => (reduced.includes(d) ? 1 : m)) : x.shape.filter((_, d) => d !== ax))];
+    return full(ctx, shape, 0, 'float64');
+  }
   const results = qs.map((qv) => (exact ? nanWhereLastIs(ctx, x, ax, ranks(ctx, x, ax, (n - 1) * qv, 1, true)) : lerpAt(ctx, x, ax, (n - 1) * qv, q.weak)));
   let r = q.list ? stack(ctx, results, 0) : results[0];
   if (keepdims) r = keepDims(ctx, r, asNumpyScalar(ctx, x0).shape.length, reduced, q.list ? 1 : 0);

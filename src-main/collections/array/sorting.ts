@@ -23,11 +23,14 @@ const ALL: IndexItem = { kind: 'slice', start: null, stop: null, step: null };
 
 /** np.sort(x, axis) / np.argsort(x, axis): axis None sorts the flattened array. */
 export function sortAlong(ctx: ExprContext, fn: SortFn, x0: Node, axis0: number | null): Node {
-  // numpy's argsort of a 0-d array is [0] whatever the axis (its sort raises AxisError).
-  const axis = fn === 'argsort' && x0.shape.length === 0 ? null : axis0;
+  // numpy's argsort of a 0-d array is [0] for axis 0, -1 or None (its sort raises AxisError).
+  const axis = fn === 'argsort' && x0.shape.length === 0 && (axis0 === 0 || axis0 === -1) ? null : axis0;
   const x = axis === null ? reshape(ctx, asNumpyScalar(ctx, x0), [-1]) : asNumpyScalar(ctx, x0);
   const ax = normalizeAxes(axis ?? 0, x.shape.length)[0];
-  if (isMergeable(x, ax)) return merged(ctx, fn, x, 0, x.shape[0], x.grid[0]);
+  if (isMergeable(x, ax)) {
+    const runs = fewRuns(ctx, x);
+    return merged(ctx, fn, runs, 0, x.shape[0], runs.grid[0]);
+  }
   return sortNode(ctx, fn, oneChunkAlong(ctx, x, ax), ax);
 }
 
@@ -36,7 +39,7 @@ export function sortAlong(ctx: ExprContext, fn: SortFn, x0: Node, axis0: number 
  * median or percentile reads. `x` is at least 1-D and `axis` normalised.
  */
 export function sortedSlice(ctx: ExprContext, x: Node, axis: number, start: number, count: number): Node {
-  if (isMergeable(x, axis)) return merged(ctx, 'sort', x, start, count, [count]);
+  if (isMergeable(x, axis)) return merged(ctx, 'sort', fewRuns(ctx, x), start, count, [count]);
   const sorted = sortNode(ctx, 'sort', oneChunkAlong(ctx, x, axis), axis);
   return index(ctx, sorted, x.shape.map((_, d): IndexItem => (d === axis ? { kind: 'slice', start, stop: start + count, step: null } : ALL)));
 }
@@ -57,6 +60,18 @@ export function topk(ctx: ExprContext, x0: Node, k: number, axis: number): Node 
   return flip(ctx, sortedSlice(ctx, x, ax, n - k, k), ax);
 }
 
+/**
+ * Every merge task reads every run (its ranks may come from any), so a 1-D array of more than
+ * MAX_RUNS chunks is first rechunked into MAX_RUNS even ones: the merges' work and dependencies
+ * grow with the runs squared, and a few large runs sort as fast as many small ones.
+ */
+export const MAX_RUNS = 64;
+
+function fewRuns(ctx: ExprContext, x: Node): Node {
+  if (x.grid[0].length <= MAX_RUNS) return x;
+  return rechunk(ctx, x, [regular(x.shape[0], Math.ceil(x.shape[0] / MAX_RUNS))]);
+}
+
 /** A 1-D array of several chunks: sorted as runs and merged. */
 function isMergeable(x: Node, axis: number): boolean {
   return x.shape.length === 1 && axis === 0 && x.grid[0].length > 1;
@@ -75,11 +90,12 @@ function merged(ctx: ExprContext, fn: SortFn, x: Node, start: number, count: num
 
 /**
  * x with `axis` in one chunk. The other axes' chunks shrink (the largest first, halving) until a
- * chunk holds no more elements than the larger of one old chunk and one whole line.
+ * chunk holds no more elements than the larger of the largest old chunk and one whole line.
  */
 function oneChunkAlong(ctx: ExprContext, x: Node, axis: number): Node {
   if (x.grid[axis].length === 1) return x;
-  const sizes = x.grid.map((g) => Math.max(1, g[0]));
+  const widest = (g: readonly number[]) => g.reduce((m, c) => Math.max(m, c), 1);
+  const sizes = x.grid.map(widest);
   const budget = Math.max(product(sizes), x.shape[axis]);
   sizes[axis] = x.shape[axis];
   for (;;) {
@@ -88,6 +104,6 @@ function oneChunkAlong(ctx: ExprContext, x: Node, axis: number): Node {
     if (widest < 0 || product(sizes) <= budget) break;
     sizes[widest] = Math.ceil(sizes[widest] / 2);
   }
-  const grid: Grid = x.shape.map((n, d) => (d === axis ? [n] : sizes[d] >= x.grid[d][0] ? x.grid[d] : regular(n, sizes[d])));
+  const grid: Grid = x.shape.map((n, d) => (d === axis ? [n] : sizes[d] >= widest(x.grid[d]) ? x.grid[d] : regular(n, sizes[d])));
   return rechunk(ctx, x, grid);
 }
