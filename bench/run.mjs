@@ -8,7 +8,7 @@
  *   node bench/run.mjs [--quick] [--cold] [--only seed|bandwidth|overhead|arrays|dataframes|bags|cluster|startup]
  *   (--quick: fewer repeats and a smaller bandwidth array; --only: one part of the table;
  *   --cold: no engine warm-up before the bandwidth rows, as in a process's first jobs)
- * The array rows (bench/arrays.mjs): cumsum against numpy and dask.array. The dataframe rows (bench/dataframes.mjs): the flights filter + group-by against Polars, DuckDB,
+ * The array rows (bench/arrays.mjs): cumsum, x[x > 0.5].sum(), sort and percentile against numpy and dask.array. The dataframe rows (bench/dataframes.mjs): the flights filter + group-by against Polars, DuckDB,
  * pandas and dask.dataframe, and the CSV parse against the memory bandwidth. The bag rows
  * (bench/bags.mjs): word count against Counter and dask.bag, a map of tiny calls against joblib.
  * The cluster rows (bench/cluster.mjs): the seed job on a loopback Dask cluster against dask.array.
@@ -198,7 +198,7 @@ if (want('overhead')) {
   row(`overhead, ${OVERHEAD_TASKS} trivial tasks`, 'scheduling only (lowering excluded)', `${schedPerTask.toFixed(1)} us/task`, null, '', '', null, '< 20 us');
 }
 const problems = [];
-// 4. The array operations beyond the seed: cumsum against numpy and dask.array (bench/arrays.mjs).
+// 4. The array operations beyond the seed: cumsum, masks, sort and percentile against numpy and dask.array (bench/arrays.mjs).
 if (want('arrays')) {
   const ar = await arrayRows(engine, { quick });
   rows.push(...ar.rows);

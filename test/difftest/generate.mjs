@@ -636,7 +636,21 @@ function sliceLen(n, lo, hi, step) {
   return Math.max(0, Math.ceil((stop - start) / step));
 }
 
-const wrap = (x) => ((/^[A-Za-z_][\w.]*(\(.*\))?$/.test(x.s) || (x.lit && /^[\d.]/.test(x.s))) && !x.bin && !/^-/.test(x.s) ? x.s : `(${x.s})`);
+/** A name or one call (its first parenthesis closes at the end: `f(a) != g(b)` is not one call). */
+function atom(s) {
+  const m = /^[A-Za-z_][\w.]*/.exec(s);
+  if (!m) return false;
+  if (m[0].length === s.length) return true;
+  if (s[m[0].length] !== '(') return false;
+  let depth = 0;
+  for (let i = m[0].length; i < s.length; i++) {
+    if (s[i] === '(' || s[i] === '[') depth++;
+    else if (s[i] === ')' || s[i] === ']') depth--;
+    if (depth === 0) return i === s.length - 1;
+  }
+  return false;
+}
+const wrap = (x) => ((atom(x.s) || (x.lit && /^[\d.]/.test(x.s))) && !x.bin && !/^-/.test(x.s) ? x.s : `(${x.s})`);
 
 /** Builds a job from a tape: { datasets, outputs, engine, recipes }. */
 export function jobFromTape(tape) {
