@@ -92,6 +92,7 @@ print(json.dumps(out))`);
     };
     expect(run('histogram(x / (x - 3), 4)[0]').error?.code).toBe('VALUE_ERROR'); // inf in the data, no range
     expect(run('histogram(x / (x - 3), 4, range=(0, 5))[0]').outputs?.o).toMatchObject({ values: [1, 6, 1, 1] });
+    expect(run('histogram(x, [4])[0]').outputs?.o).toMatchObject({ dtype: 'int64', shape: [0] });
     expect(run('histogram(x, 0)[0]').error).toMatchObject({ code: 'VALUE_ERROR', message: '`bins` must be positive, when an integer' });
     expect(run('histogram(x, [1, 0])[0]').error).toMatchObject({ code: 'VALUE_ERROR', message: '`bins` must increase monotonically, when an array' });
     expect(run('histogram(x, 3, range=(2, 1))[0]').error).toMatchObject({ code: 'VALUE_ERROR', message: 'max must be larger than min in range parameter.' });

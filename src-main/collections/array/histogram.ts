@@ -11,7 +11,7 @@
  */
 import { TesseraError } from '../../engine/errors.js';
 import { asNumpyScalar, elementwise, reduce, rechunk, reshape, scalar } from './build.js';
-import { arange, linspace } from './creation.js';
+import { arange, full, linspace } from './creation.js';
 import type { DType } from './dtype.js';
 import type { ExprContext, HistogramNode, Node } from './expr.js';
 import { product } from './grid.js';
@@ -34,6 +34,7 @@ export function histogram(ctx: ExprContext, a0: Node, bins: Bins, range: [number
     if (e.length === 0) throw new TesseraError('VALUE_ERROR', 'bins must have at least one edge', 'give two or more edges, or a count of bins');
     if (e.some((v, i) => i > 0 && !(v >= e[i - 1]))) throw new TesseraError('VALUE_ERROR', '`bins` must increase monotonically, when an array', 'list the edges in increasing order');
     edges = bins.edges;
+    if (e.length === 1) return [full(ctx, [0], 0, 'int64'), edges]; // one edge: no bins (numpy's empty counts)
     // The values meet the edges as numpy compares them: both in float64 (float32 data too).
     countIn = edges.dtype === 'float64' ? edges : map(ctx, 'astype_float64', edges);
   } else {
