@@ -179,67 +179,57 @@ class Lowering implements ChunkProvider {
   }
 
   /**
+   * What the kinds that compute their input chunk by a fused program share (scan, compress, sort,
+   * histogram): per chunk of `over`, the region's program (stored as `resultDtype`), then the
+   * kind's task from it. `task` gets the region, its chunk index and running count, and the
+   * task's dependencies so far (it appends what else it reads), and names the task's index.
+   */
+  private lowerFused(n: Node, input: Node, over: Grid, resultDtype: DType, op: string, kind: ArrayTaskSpec['kind'],
+    task: (r: { program: number; accesses: AccessTemplate[]; idx: number[]; offset: number[]; shape: number[]; deps: string[]; k: number }) => { index: number[]; spec: ArrayTaskSpec }): void {
+    const name = this.layerName(n);
+    let ops: string[] = [];
+    let k = 0;
+    const regions = new RegionCompiler(input, this.plan, this, { resultDtype, rootIsInput: true });
+    for (const idx of chunkIndices(over)) {
+      const { offset, shape } = chunkRegion(over, idx);
+      const c = regions.compile(offset, shape);
+      if (!ops.length) ops = [...c.ops, op];
+      const deps = [...c.deps];
+      const { index, spec } = task({ program: this.registerProgram(c.program), accesses: c.accesses, idx, offset, shape, deps, k });
+      this.push({ key: taskKey(name, index), layer: name, index, deps, spec });
+      k++;
+    }
+    this.addLayer(name, ops, kind, k, n);
+  }
+
+  /**
    * A scan: per chunk, a fused program computes the input region (stored in the scan's dtype) and
    * the task accumulates it along the axis from the carry chunk of the same index (axis index 0).
    */
   private lowerScan(n: ScanNode): void {
-    const name = this.layerName(n);
-    let ops: string[] = [];
-    let count = 0;
-    const regions = new RegionCompiler(n.input, this.plan, this, { resultDtype: n.dtype, rootIsInput: true });
-    for (const idx of chunkIndices(n.grid)) {
-      const { offset, shape } = chunkRegion(n.grid, idx);
-      const c = regions.compile(offset, shape);
-      if (!ops.length) ops = [...c.ops, n.fn];
-      const deps = [...c.deps];
-      const carry = n.carry ? depIndex(deps, this.key(n.carry, idx.map((i, d) => (d === n.axis ? 0 : i)))) : null;
-      this.push({
-        key: taskKey(name, idx), layer: name, index: idx, deps,
-        spec: { kind: 'scan', program: this.registerProgram(c.program), accesses: c.accesses, iterShape: shape, outDtype: n.dtype, axis: n.axis, op: n.fn, carry },
-      });
-      count++;
-    }
-    this.addLayer(name, ops, 'scan', count, n);
+    this.lowerFused(n, n.input, n.grid, n.dtype, n.fn, 'scan', ({ program, accesses, idx, shape, deps }) => ({
+      index: idx,
+      spec: {
+        kind: 'scan', program, accesses, iterShape: shape, outDtype: n.dtype, axis: n.axis, op: n.fn,
+        carry: n.carry ? depIndex(deps, this.key(n.carry, idx.map((i, d) => (d === n.axis ? 0 : i)))) : null,
+      },
+    }));
   }
 
   /** Boolean-mask indexing: per chunk of rows, a fused program for the rows and the mask chunk of the same index. */
   private lowerCompress(n: CompressNode): void {
-    const name = this.layerName(n);
-    let ops: string[] = [];
-    let count = 0;
-    const regions = new RegionCompiler(n.input, this.plan, this, { resultDtype: n.dtype, rootIsInput: true });
-    for (const idx of chunkIndices(n.input.grid)) {
-      const { offset, shape } = chunkRegion(n.input.grid, idx);
-      const c = regions.compile(offset, shape);
-      if (!ops.length) ops = [...c.ops, 'compress'];
-      const deps = [...c.deps];
-      const mask = depIndex(deps, this.key(n.mask, [idx[0]]));
-      this.push({
-        key: taskKey(name, idx), layer: name, index: idx, deps,
-        spec: { kind: 'compress', program: this.registerProgram(c.program), accesses: c.accesses, iterShape: shape, outDtype: n.dtype, count: n.grid[0][idx[0]], mask },
-      });
-      count++;
-    }
-    this.addLayer(name, ops, 'compress', count, n);
+    this.lowerFused(n, n.input, n.input.grid, n.dtype, 'compress', 'compress', ({ program, accesses, idx, shape, deps }) => ({
+      index: idx,
+      spec: { kind: 'compress', program, accesses, iterShape: shape, outDtype: n.dtype, count: n.grid[0][idx[0]], mask: depIndex(deps, this.key(n.mask, [idx[0]])) },
+    }));
   }
 
   /** A sort of each chunk along the axis: a fused program computes the chunk's values, in their own dtype. */
   private lowerSort(n: SortNode): void {
-    const name = this.layerName(n);
-    let ops: string[] = [];
-    let count = 0;
-    const regions = new RegionCompiler(n.input, this.plan, this, { resultDtype: n.input.dtype, rootIsInput: true });
-    for (const idx of chunkIndices(n.grid)) {
-      const { offset, shape } = chunkRegion(n.grid, idx);
-      const c = regions.compile(offset, shape);
-      if (!ops.length) ops = [...c.ops, n.fn];
-      this.push({
-        key: taskKey(name, idx), layer: name, index: idx, deps: c.deps,
-        spec: { kind: 'sort', program: this.registerProgram(c.program), accesses: c.accesses, iterShape: shape, valueDtype: n.input.dtype, axis: n.axis, argsort: n.fn === 'argsort', indexBase: offset[n.axis] },
-      });
-      count++;
-    }
-    this.addLayer(name, ops, 'sort', count, n);
+    this.lowerFused(n, n.input, n.grid, n.input.dtype, n.fn, 'sort', ({ program, accesses, idx, offset, shape }) => ({
+      index: idx,
+      spec: { kind: 'sort', program, accesses, iterShape: shape, valueDtype: n.input.dtype, axis: n.axis, argsort: n.fn === 'argsort', indexBase: offset[n.axis] },
+    }));
   }
 
   /** A 1-D sort's chunks, each merged from every sorted run (its ranks are its offset .. offset + size). */
@@ -265,24 +255,10 @@ class Lowering implements ChunkProvider {
 
   /** Histogram counts: per input chunk (k-th in C order), a fused program for its values in the edges' dtype, and the edges chunk. */
   private lowerHistogram(n: HistogramNode): void {
-    const name = this.layerName(n);
-    let ops: string[] = [];
-    let k = 0;
-    const regions = new RegionCompiler(n.input, this.plan, this, { resultDtype: n.edges.dtype, rootIsInput: true });
-    const bins = n.shape[1];
-    for (const idx of chunkIndices(n.input.grid)) {
-      const { offset, shape } = chunkRegion(n.input.grid, idx);
-      const c = regions.compile(offset, shape);
-      if (!ops.length) ops = [...c.ops, 'histogram'];
-      const deps = [...c.deps];
-      const edges = depIndex(deps, this.key(n.edges, [0]));
-      this.push({
-        key: taskKey(name, [k, 0]), layer: name, index: [k, 0], deps,
-        spec: { kind: 'histogram', program: this.registerProgram(c.program), accesses: c.accesses, iterShape: shape, valueDtype: n.edges.dtype, edges, bins },
-      });
-      k++;
-    }
-    this.addLayer(name, ops, 'histogram', k, n);
+    this.lowerFused(n, n.input, n.input.grid, n.edges.dtype, 'histogram', 'histogram', ({ program, accesses, shape, deps, k }) => ({
+      index: [k, 0],
+      spec: { kind: 'histogram', program, accesses, iterShape: shape, valueDtype: n.edges.dtype, edges: depIndex(deps, this.key(n.edges, [0])), bins: n.shape[1] },
+    }));
   }
 
   /**
