@@ -3,12 +3,16 @@
 // worker thread; the store, files, programs and writers are process-wide and shared by all.
 #include <napi.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "binding/convert.h"
+#include "binding/hdf5_convert.h"
 #include "binding/parquet_convert.h"
 #include "binding/table_convert.h"
 #include "csv/dialect.h"
+#include "hdf5/hdf5_plan.h"
+#include "hdf5/hdf5_writer.h"
 #include "csv/row_scan.h"
 #include "csv/sniff.h"
 #include "io/decompress.h"
@@ -481,11 +485,40 @@ Napi::Value ParseNpyHeader(const Napi::CallbackInfo& info) {
   });
 }
 
+// hdf5Datasets(path): every dataset of an HDF5 file (hdf5/hdf5_plan.h), metadata only.
+Napi::Value Hdf5Datasets(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    auto list = hdf5::list_datasets(arg_string(info, 0));
+    Napi::Array out = Napi::Array::New(info.Env(), list.size());
+    for (size_t k = 0; k < list.size(); ++k) out.Set(static_cast<uint32_t>(k), from_hdf5_dataset(info.Env(), list[k]));
+    return out;
+  });
+}
+
+// hdf5Dataset(path, name): one dataset, with `chunkIndex` (a Float64Array of address, stored
+// size and filter mask per stored chunk, C order of its chunk grid) when it is chunked.
+Napi::Value Hdf5Dataset(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    std::vector<double> index;
+    auto d = hdf5::describe_dataset(arg_string(info, 0), arg_string(info, 1), &index);
+    Napi::Object o = from_hdf5_dataset(info.Env(), d);
+    Napi::Float64Array a = Napi::Float64Array::New(info.Env(), index.size());
+    std::copy(index.begin(), index.end(), a.Data());
+    o.Set("chunkIndex", a);
+    return o;
+  });
+}
+
 // declareWriter({path, dtype, shape, tempPath?, attach?}): attach writes into the temporary file
-// another process opened (a cluster's task hosts, ADR 0029).
+// another process opened (a cluster's task hosts, ADR 0029). With {hdf5Dataset, chunks}, the
+// output is that dataset of the HDF5 file at `path` (hdf5/hdf5_writer.h).
 Napi::Value DeclareWriter(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     Napi::Object o = arg_object(info, 0);
+    if (o.Has("hdf5Dataset")) {
+      return Napi::Number::New(info.Env(), hdf5::declare_dataset_writer(get_string(o, "path"), get_string(o, "hdf5Dataset"), get_dtype(o, "dtype"),
+                                                                        get_ints(o, "shape"), get_ints(o, "chunks")));
+    }
     std::string temp = o.Has("tempPath") ? get_string(o, "tempPath") : std::string();
     bool attach = o.Has("attach") && o.Get("attach").ToBoolean().Value();
     int id = WriterRegistry::instance().declare(get_string(o, "path"), get_dtype(o, "dtype"), get_ints(o, "shape"), temp, attach);
@@ -620,6 +653,8 @@ class TesseraAddon : public Napi::Addon<TesseraAddon> {
         InstanceMethod("readFileByte", &TesseraAddon::Call<ReadFileByte>),
         InstanceMethod("parseNpyHeader", &TesseraAddon::Call<ParseNpyHeader>),
         InstanceMethod("declareWriter", &TesseraAddon::Call<DeclareWriter>),
+        InstanceMethod("hdf5Datasets", &TesseraAddon::Call<Hdf5Datasets>),
+        InstanceMethod("hdf5Dataset", &TesseraAddon::Call<Hdf5Dataset>),
         InstanceMethod("openWriter", &TesseraAddon::Call<OpenWriter>),
         InstanceMethod("abortWriter", &TesseraAddon::Call<AbortWriter>),
         InstanceMethod("forgetWriter", &TesseraAddon::Call<ForgetWriter>),

@@ -211,7 +211,14 @@ int WriterRegistry::declare(const std::string& final_path, DType dtype, const st
   return id;
 }
 
-std::shared_ptr<NpyWriter> WriterRegistry::get(int id) const {
+int WriterRegistry::add(std::shared_ptr<ArrayWriter> w) {
+  std::lock_guard<std::mutex> lock(mu_);
+  int id = next_id_++;
+  writers_[id] = std::move(w);
+  return id;
+}
+
+std::shared_ptr<ArrayWriter> WriterRegistry::get(int id) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = writers_.find(id);
   if (it == writers_.end()) throw Error("INTERNAL", "output writer " + std::to_string(id) + " is unknown", "this is a bug");
@@ -219,7 +226,7 @@ std::shared_ptr<NpyWriter> WriterRegistry::get(int id) const {
 }
 
 void WriterRegistry::forget(int id) {
-  std::shared_ptr<NpyWriter> w;
+  std::shared_ptr<ArrayWriter> w;
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = writers_.find(id);

@@ -16,22 +16,23 @@
 
 #include "../common/dtype.h"
 #include "../store/chunk_store.h"
+#include "array_writer.h"
 
 namespace tessera {
 
-class NpyWriter {
+class NpyWriter : public ArrayWriter {
  public:
   // An empty temp_path names one of this process's own; attach writes into an existing one.
   NpyWriter(std::string final_path, DType dtype, std::vector<int64_t> shape, std::string temp_path = "", bool attach = false);
-  ~NpyWriter();  // removes the temporary file if not committed
+  ~NpyWriter() override;  // removes the temporary file if not committed
   // Writes a chunk's elements, in C order, as the box of `shape` at `offset` (one entry per
   // dimension each). The box is the task's, not the chunk's own shape: a reshaped output's chunks
   // are its input's, in the input's shape. Opens the file on first use.
-  void write_chunk(const Chunk& chunk, const std::vector<int64_t>& offset, const std::vector<int64_t>& shape);
-  void commit();
-  void abort();
+  void write_chunk(const Chunk& chunk, const std::vector<int64_t>& offset, const std::vector<int64_t>& shape) override;
+  void commit() override;
+  void abort() override;
   // Creates and sizes the temporary file now (else the first write does); returns its name.
-  std::string open();
+  std::string open() override;
 
  private:
   void open_locked();
@@ -48,18 +49,5 @@ class NpyWriter {
   std::string failed_code_, failed_message_, failed_hint_;
 };
 
-class WriterRegistry {
- public:
-  static WriterRegistry& instance();
-  int declare(const std::string& final_path, DType dtype, const std::vector<int64_t>& shape,
-              const std::string& temp_path = "", bool attach = false);
-  std::shared_ptr<NpyWriter> get(int id) const;
-  void forget(int id);
-
- private:
-  mutable std::mutex mu_;
-  std::unordered_map<int, std::shared_ptr<NpyWriter>> writers_;
-  int next_id_ = 1;
-};
 
 }  // namespace tessera

@@ -17,6 +17,7 @@ extern const TaskKind kCompressKind;
 extern const TaskKind kSortKind;
 extern const TaskKind kMergeKind;
 extern const TaskKind kHistogramKind;
+extern const TaskKind kHdf5ReadKind;
 extern const TaskKind kReduceKind;
 extern const TaskKind kCombineKind;
 extern const TaskKind kAssembleKind;
@@ -82,6 +83,7 @@ constexpr TaskKindEntry kKinds[] = {
     {27, "sort", &kSortKind},
     {28, "merge", &kMergeKind},
     {29, "histogram", &kHistogramKind},
+    {30, "hdf5_read", &kHdf5ReadKind},
 };
 
 // Codes index this table directly (one load per task instead of a search). Built at compile

@@ -119,6 +119,25 @@ export interface ParquetPlanFile {
 
 /** A table partition copied out of the store. Null rows hold NaN (float64), 0 / 0n (int64, bool,
  * timestamp) or '' (string) in `values`; `valid` (1 valid, 0 null) is null when no row is null. */
+/** An HDF5 dataset's metadata (native/binding/hdf5_convert.h). */
+export interface Hdf5DatasetInfo {
+  name: string;
+  /** Its Tessera dtype, or null when it has none (float16, strings, compounds, ...). */
+  dtype: DTypeName | null;
+  /** The file's type in words. */
+  type: string;
+  bigEndian: boolean;
+  shape: number[];
+  layout: 'contiguous' | 'chunked' | 'compact' | 'virtual';
+  chunks: number[];
+  filters: number[];
+  filterNames: string[];
+  /** Where a contiguous dataset's data start in the file (null if never written). */
+  dataOffset: number | null;
+  fill: number;
+  storedBytes: number;
+}
+
 export interface TableColumnValues {
   name: string;
   dtype: TableDType;
@@ -212,8 +231,15 @@ export interface NativeAddon {
   readFileByte(id: number, offset: number): number;
   closeFile(id: number): void;
   parseNpyHeader(bytes: Uint8Array, fileSize?: number): NpyHeaderInfo;
-  /** A .npy output written under a temporary name; `attach` writes into the temporary file `tempPath` another process opened (a cluster's task hosts). */
-  declareWriter(w: { path: string; dtype: DTypeName; shape: number[]; tempPath?: string; attach?: boolean }): number;
+  /**
+   * A .npy output written under a temporary name; `attach` writes into the temporary file `tempPath` another process opened (a cluster's task hosts).
+   * With `hdf5Dataset`, the output is that dataset (chunked as `chunks`) of the HDF5 file `path`, which several outputs share.
+   */
+  declareWriter(w: { path: string; dtype: DTypeName; shape: number[]; tempPath?: string; attach?: boolean; hdf5Dataset?: string; chunks?: number[] }): number;
+  /** Every dataset of an HDF5 file, from its metadata (native/hdf5/hdf5_plan.h). */
+  hdf5Datasets(path: string): Hdf5DatasetInfo[];
+  /** One dataset of an HDF5 file, with its chunk index: address, stored size and filter mask per chunk, C order of its chunk grid. */
+  hdf5Dataset(path: string, name: string): Hdf5DatasetInfo & { chunkIndex: Float64Array };
   /** Creates and sizes the output's temporary file now (else the first write does); returns its name. */
   openWriter(id: number): string;
   abortWriter(id: number): void;

@@ -6,6 +6,7 @@
  *     "datasets": { "x": { "random": "uniform", "shape": [10000000], "seed": 42, "chunks": [1000000] },
  *                   "a": { "npy": "a.npy", "chunks": [1000, 1000] },
  *                   "r": { "raw": "r.f64", "dtype": "float64", "shape": [4000, 250], "chunks": "auto" },
+ *                   "h": { "hdf5": "xs.h5", "dataset": "/foo/xs" },
  *                   "t": { "csv": "trips/*.csv", "parse_dates": ["pickup"], "blocksize": "64MB" } },
  *     "outputs": { "m": "sqrt(x ** 2).mean()", "first": "t.head(10)" } }
  *
@@ -37,6 +38,7 @@ import { moduleVersion } from '../engine/user-modules/module-version.js';
 import { type BagPlan, type BagSource, evaluateBagOutput, planRange, planSequence, planText, type TextSource } from '../collections/bag/index.js';
 import { parseBytes } from '../engine/units.js';
 import { isNpyJoin, namesSeveral, npyJoin } from './npy-files.js';
+import { hdf5Array } from '../collections/array/hdf5.js';
 
 export interface JobSpec {
   tessera: 1;
@@ -171,7 +173,7 @@ export function specFiles(spec: { datasets?: Record<string, unknown> }): string[
   const out: string[] = [];
   for (const d of Object.values(spec.datasets ?? {})) {
     if (!d || typeof d !== 'object') continue;
-    for (const k of ['npy', 'raw', 'text', 'jsonl', ...TABLE_PATH_KEYS]) {
+    for (const k of ['npy', 'raw', 'hdf5', 'text', 'jsonl', ...TABLE_PATH_KEYS]) {
       const p = (d as Record<string, unknown>)[k];
       if (typeof p === 'string') out.push(p);
     }
@@ -212,6 +214,7 @@ async function buildDatasetNode(ctx: ExprContext, name: string, d: Record<string
     const { size, mtimeNs } = await inputFileStamp(path);
     return rawArray(ctx, { path, fileSize: size, mtimeNs, dtype: d.dtype, shape: d.shape, order: d.order, offset: d.offset, byteorder: d.byteorder, chunks });
   }
+  if ('hdf5' in d) return hdf5Array(ctx, await where(d.hdf5), d.dataset, chunks);
   if ('arange' in d) {
     const a = Array.isArray(d.arange) ? d.arange as number[] : [d.arange as number];
     return arange(ctx, a[0], a[1], a[2] ?? 1, dtype, chunks, a.every((x) => Number.isInteger(x)));
@@ -221,7 +224,7 @@ async function buildDatasetNode(ctx: ExprContext, name: string, d: Record<string
     const dt = dtype ?? (typeof d.value === 'boolean' ? 'bool' : Number.isInteger(d.value) ? 'int64' : 'float64');
     return full(ctx, d.full, d.value, dt, chunks, Number.isInteger(d.value));
   }
-  throw specError(`dataset '${name}' has no known kind`, 'use one of: random, npy, raw, arange, zeros, ones, full');
+  throw specError(`dataset '${name}' has no known kind`, 'use one of: random, npy, raw, hdf5, arange, zeros, ones, full');
 }
 
 /**

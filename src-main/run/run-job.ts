@@ -4,7 +4,7 @@
  * Also the warnings a built job gets before it runs.
  */
 import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { ComputeOptions } from '../engine/engine.js';
 import { joinRuns } from '../engine/join-runs.js';
 import type { ComputeResult } from '../collections/array/compute.js';
@@ -72,6 +72,10 @@ type JobRun = ComputeResult | TableComputeResult | DelayedComputeResult | BagCom
  */
 export async function runBuiltJob(backend: Backend, built: BuiltJob, opts: RunJobOptions): Promise<JobResult> {
   const runs: JobRun[] = [];
+  if (isHdf5Path(opts.outDir)) {
+    const other = [...built.tableOutputs.map((t) => t.name), ...built.bagOutputs.map((b) => b.name), ...(built.delayed ? ['(delayed)'] : [])];
+    if (other.length) throw new TesseraError('BAD_OPTION', `an HDF5 file holds arrays, but '${other[0]}' is not an array output`, 'give --out a folder (tables, bags and delayed values are written there), or keep only array outputs in the job');
+  }
   const { outDir: _outDir, skipSpaceCheck: _skip, ...compute } = opts;
   let job = built;
   // Bags used as tables whose items come first (a schema to infer, an aggregated bag): computed,
@@ -218,6 +222,22 @@ function elementBytes(dtype: DTypeName, flat: Scalar[]): Buffer {
 }
 
 /** Bag outputs: counts, and lists inline or (over 10,000 values) written to OUT/NAME.jsonl. */
+/** Whether an output path names an HDF5 file (then every array output is a dataset of it) rather than a folder. */
+export function isHdf5Path(out: string): boolean {
+  return /\.(h5|hdf5|he5)$/i.test(out);
+}
+
+/** Every array output as the dataset /name of one HDF5 file (dask's to_hdf5), written through a temporary file and a rename. */
+async function runArraysToHdf5(backend: Backend, job: BuiltJob, file: string, skipSpaceCheck: boolean | undefined, compute: ComputeOptions): Promise<ComputeResult> {
+  const dir = dirname(file);
+  await mkdir(dir, { recursive: true });
+  await removeStaleTemps(dir);
+  // HDF5's metadata: a few KiB per dataset, and per chunk an index entry.
+  const bytes = job.outputs.reduce((sum, o) => sum + 8192 + product(o.node.shape) * itemsize(o.node.dtype) * 1.01, 0);
+  if (!skipSpaceCheck) await checkFreeSpace(dir, bytes);
+  return backend.computeArrays(job.outputs.map((o) => ({ name: o.name, node: o.node, path: file, hdf5Dataset: `/${o.name}` })), compute);
+}
+
 async function runBags(backend: Backend, job: BuiltJob, { outDir, skipSpaceCheck, tableFormat: _f, inlineRows: _i, ...compute }: RunJobOptions): Promise<BagComputeResult> {
   const dir = resolve(outDir);
   return backend.computeBags(job.bagOutputs, {
@@ -251,6 +271,7 @@ async function runTables(backend: Backend, job: BuiltJob, { outDir, skipSpaceChe
 }
 
 async function runArrays(backend: Backend, job: BuiltJob, { outDir: out, skipSpaceCheck, tableFormat: _format, inlineRows: _inline, ...compute }: RunJobOptions): Promise<ComputeResult> {
+  if (isHdf5Path(out)) return runArraysToHdf5(backend, job, resolve(out), skipSpaceCheck, compute);
   const outDir = resolve(out);
   const requests = job.outputs.map((o) => ({
     name: o.name, node: o.node,

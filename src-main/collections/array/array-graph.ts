@@ -13,8 +13,9 @@ export interface OutputPlan {
   dtype: DTypeName;
   /** Chunk offsets and shapes with the key of the task holding each. */
   chunks: { key: string; offset: number[]; shape: number[] }[];
-  /** Written to this .npy file (large outputs), else returned as values. */
+  /** Written to this .npy file (large outputs) or HDF5 file (as `dataset`), else returned as values. */
   path?: string;
+  dataset?: string;
   writer?: number;
   commitKey?: string;
 }

@@ -17,7 +17,9 @@ export function source(ctx: ExprContext, spec: SourceSpec, shape: number[], dtyp
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) throw new TesseraError('BAD_SHAPE', `shape ${fmtShape(shape)} has a dimension that is not a non-negative integer`, 'give the shape as a list of whole numbers');
   }
-  return ctx.intern<SourceNode>({ op: 'source', source: spec, shape, dtype, weak: null, grid }, spec);
+  // An HDF5 source is known by its file, stamp and dataset; its chunk index is not part of the key.
+  const params = spec.kind === 'hdf5' ? { ...spec, index: spec.index.length } : spec;
+  return ctx.intern<SourceNode>({ op: 'source', source: spec, shape, dtype, weak: null, grid }, params);
 }
 
 export function scalar(ctx: ExprContext, value: number | boolean, kind: Exclude<WeakKind, null>, big?: bigint): ScalarNode {

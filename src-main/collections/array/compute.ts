@@ -21,7 +21,7 @@ import { nest, readValues, type Nested } from './values.js';
 
 export type OutputResult =
   | { name: string; kind: 'scalar'; dtype: DTypeName; value: Nested }
-  | { name: string; kind: 'array'; dtype: DTypeName; shape: number[]; values?: Nested; path?: string };
+  | { name: string; kind: 'array'; dtype: DTypeName; shape: number[]; values?: Nested; path?: string; dataset?: string };
 
 export interface ComputeResult extends Omit<GraphRun, 'chunks'> {
   outputs: OutputResult[];
@@ -44,7 +44,7 @@ export async function computeArrays(engine: Engine, outputs: OutputRequest[], op
     for (const o of graph.outputs) if (!o.path) for (const c of o.chunks) keep.add(c.key);
     const run = await runArrayGraph(engine, graph, owner, keep, plannedFiles(outputs.map((o) => o.node)), opts);
     const results: OutputResult[] = graph.outputs.map((o) => {
-      if (o.path) return { name: o.name, kind: 'array', dtype: o.dtype, shape: o.shape, path: o.path };
+      if (o.path) return { name: o.name, kind: 'array', dtype: o.dtype, shape: o.shape, path: o.path, ...(o.dataset ? { dataset: o.dataset } : {}) };
       // A chunk no task made is a stored one (the output is a persisted array or a table's column as it is).
       const flat = readValues(o.dtype, o.shape, o.chunks.map((c) => ({ id: run.chunks.get(c.key) ?? engine.keptChunk(c.key)!, offset: c.offset, shape: c.shape })));
       if (o.shape.length === 0) return { name: o.name, kind: 'scalar', dtype: o.dtype, value: flat[0] };
@@ -147,7 +147,7 @@ export async function checkBlockFunctions(engine: GraphRunner, roots: Node[], op
 function plannedFiles(roots: Node[]): Map<string, FileStamp> {
   const files = new Map<string, FileStamp>();
   forEachNode(roots, (n) => {
-    if (n.op === 'source' && n.source.kind === 'file') files.set(n.source.path, { size: n.source.fileSize, mtimeNs: n.source.mtimeNs });
+    if (n.op === 'source' && (n.source.kind === 'file' || n.source.kind === 'hdf5')) files.set(n.source.path, { size: n.source.fileSize, mtimeNs: n.source.mtimeNs });
   });
   return files;
 }

@@ -16,6 +16,13 @@ export type SourceSpec =
   | { kind: 'full'; value: number | boolean }
   /** A file's size and mtime (ns, decimal) are what the job planned with: tasks check them before reading. */
   | { kind: 'file'; path: string; fileSize: number; mtimeNs?: string; dataOffset: number; byteswap: boolean; fortran: boolean }
+  /**
+   * An HDF5 dataset stored in chunks (hdf5.ts): each task decodes the stored chunks its region
+   * overlaps (`index`: address, size and filter mask per stored chunk, C order of the file's chunk
+   * grid), or reads through the library (`library`: filters it does not decode, compact storage).
+   */
+  | { kind: 'hdf5'; path: string; fileSize: number; mtimeNs?: string; dataset: string; byteswap: boolean; library: boolean; fill: number;
+      filters: number[]; fileChunks: number[]; index: Float64Array }
   /** Chunks already in the store (a persisted array): one key per chunk, in C order of the grid. */
   | { kind: 'stored'; keys: string[] };
 

@@ -11,7 +11,8 @@ import { native, type ProgramSpec, type ReduceName } from '../../native/addon.js
 import { ctypeOf, type DType, itemsize, reductionTypes } from './dtype.js';
 import { TesseraError } from '../../engine/errors.js';
 import { type AccessTemplate, type ChunkProvider, RegionCompiler } from './compile.js';
-import type { BlocksNode, CompressNode, HistogramNode, MatmulNode, MergeNode, Node, ReduceNode, RechunkNode, ScanNode, SortNode } from './expr.js';
+import type { BlocksNode, CompressNode, HistogramNode, MatmulNode, MergeNode, Node, ReduceNode, RechunkNode, ScanNode, SortNode, SourceSpec } from './expr.js';
+import { overlappedChunks } from './hdf5.js';
 import type { BlockInfo } from '../../engine/kinds/call.js';
 import { type Layer, type Task as EngineTask, taskKey } from '../../engine/graph.js';
 import { finishGraph } from '../../engine/finish-graph.js';
@@ -40,6 +41,8 @@ export interface OutputRequest {
   node: Node;
   /** Write to this path instead of returning values. */
   path?: string;
+  /** The path is an HDF5 file, and the output its dataset of this name (several outputs share the file). */
+  hdf5Dataset?: string;
 }
 
 class Lowering implements ChunkProvider {
@@ -78,7 +81,7 @@ class Lowering implements ChunkProvider {
 
   private labelOf(n: Node): string {
     switch (n.op) {
-      case 'source': return n.source.kind === 'file' ? 'read' : n.source.kind;
+      case 'source': return n.source.kind === 'file' ? 'read' : n.source.kind === 'hdf5' ? 'read-hdf5' : n.source.kind;
       case 'map': return n.fn.replace(/^astype_/, 'astype-');
       default: return n.op;
     }
@@ -134,6 +137,7 @@ class Lowering implements ChunkProvider {
       case 'sort': return this.lowerSort(n);
       case 'merge': return this.lowerMerge(n);
       case 'histogram': return this.lowerHistogram(n);
+      case 'source': return n.source.kind === 'hdf5' ? this.lowerHdf5(n, n.source) : this.lowerMap(n);
       case 'rechunk':
         if (this.plan.isMaterialized(n.input)) return this.lowerAssemble(n);
         return this.lowerMap(n);
@@ -259,6 +263,22 @@ class Lowering implements ChunkProvider {
       index: [k, 0],
       spec: { kind: 'histogram', program, accesses, iterShape: shape, valueDtype: n.edges.dtype, edges: depIndex(deps, this.key(n.edges, [0])), bins: n.shape[1] },
     }));
+  }
+
+  /** An HDF5 dataset's chunks, each decoded from the stored chunks its region overlaps (hdf5.ts). */
+  private lowerHdf5(n: Node, s: Extract<SourceSpec, { kind: 'hdf5' }>): void {
+    const name = this.layerName(n);
+    let count = 0;
+    for (const idx of chunkIndices(n.grid)) {
+      const { offset, shape } = chunkRegion(n.grid, idx);
+      const chunks = s.library ? [] : overlappedChunks(s, n.shape, offset, shape);
+      this.push({
+        key: taskKey(name, idx), layer: name, index: idx, deps: [],
+        spec: { kind: 'hdf5_read', path: s.path, dataset: s.dataset, dtype: n.dtype, byteswap: s.byteswap, library: s.library, fill: s.fill, filters: s.filters, fileChunk: s.fileChunks, offset, shape, chunks },
+      });
+      count++;
+    }
+    this.addLayer(name, ['read-hdf5'], 'hdf5_read', count, n);
   }
 
   /**
@@ -443,11 +463,17 @@ class Lowering implements ChunkProvider {
     this.addLayer(name, ['matmul'], 'matmul', count, n);
   }
 
-  /** Write tasks (one per chunk) and a commit for an output saved to a .npy file. */
-  addWrites(out: OutputPlan, path: string): void {
-    const writer = native().declareWriter({ path, dtype: out.dtype, shape: out.shape });
+  /**
+   * Write tasks (one per chunk) and a commit for an output saved to a .npy file, or as a dataset
+   * of an HDF5 file (chunked as the output's first chunk).
+   */
+  addWrites(out: OutputPlan, path: string, hdf5Dataset?: string): void {
+    const writer = hdf5Dataset === undefined
+      ? native().declareWriter({ path, dtype: out.dtype, shape: out.shape })
+      : native().declareWriter({ path, dtype: out.dtype, shape: out.shape, hdf5Dataset, chunks: out.chunks[0]?.shape ?? [] });
     out.writer = writer;
     out.path = path;
+    if (hdf5Dataset !== undefined) out.dataset = hdf5Dataset;
     const layer = `write-${out.name}`;
     const keys: string[] = [];
     out.chunks.forEach((c, i) => {
@@ -499,7 +525,7 @@ export function lowerJob(plan: Plan, outputs: OutputRequest[]): ArrayGraph {
   for (const o of outputs) {
     const chunks = [...chunkIndices(o.node.grid)].map((idx) => ({ key: l.key(o.node, idx), ...chunkRegion(o.node.grid, idx) }));
     const plan: OutputPlan = { name: o.name, shape: o.node.shape, dtype: o.node.dtype, chunks };
-    if (o.path) l.addWrites(plan, o.path);
+    if (o.path) l.addWrites(plan, o.path, o.hdf5Dataset);
     outPlans.push(plan);
   }
   const graph: ArrayGraph = {

@@ -112,6 +112,9 @@ export class Plan {
       case 'reduce': case 'matmul':
         this.mark(n);
         break;
+      case 'source':
+        if (n.source.kind === 'hdf5') this.mark(n); // its chunks are decoded by hdf5_read tasks, once each
+        break;
       case 'scan':
         this.mark(n);
         if (n.carry) this.mark(n.carry); // read whole by the scan task, not through a program
@@ -237,7 +240,7 @@ type Spans = readonly (readonly number[])[];
 
 /** Nodes whose every region is a read of one of their chunks (materialised by construction). */
 function isChunked(n: Node): boolean {
-  return n.op === 'reshape' || n.op === 'reduce' || n.op === 'matmul' || n.op === 'blocks' || (n.op === 'source' && n.source.kind === 'stored');
+  return n.op === 'reshape' || n.op === 'reduce' || n.op === 'matmul' || n.op === 'blocks' || (n.op === 'source' && (n.source.kind === 'stored' || n.source.kind === 'hdf5'));
 }
 
 function withinChunks(sp: Spans, grid: Grid): boolean {

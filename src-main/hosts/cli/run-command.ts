@@ -137,7 +137,7 @@ async function runCommand(
         else if (o.kind === 'list') io.out(`${o.name}  list of ${o.count} value(s)\n${(o.values ?? []).slice(0, 20).map((v) => `  ${JSON.stringify(v)}\n`).join('')}`);
         else if (o.kind === 'table' && o.path) io.out(`${o.name}  table of ${o.nrows} row(s)  written to ${o.path}\n`);
         else if (o.kind === 'table') io.out(`${o.name}  table of ${o.nrows} row(s)\n${formatTable({ ...o, rows: o.rows ?? [] })}`);
-        else if ('path' in o && o.path) io.out(`${o.name}  ${o.dtype}  (${o.shape.join(', ')})  written to ${o.path}\n`);
+        else if ('path' in o && o.path) io.out(`${o.name}  ${o.dtype}  (${o.shape.join(', ')})  written to ${o.path}${'dataset' in o && o.dataset ? ` (dataset ${o.dataset})` : ''}\n`);
         else io.out(`${o.name}  ${o.dtype}  (${o.shape.join(', ')})\n${arrayText(o.values ?? [], o.shape, o.dtype)}\n`);
       }
       const where = cluster ? `the Dask cluster at ${cluster.address} (${cluster.workers} worker(s), ${cluster.threads} thread(s); dashboard ${cluster.dashboard})`

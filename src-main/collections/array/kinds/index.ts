@@ -8,6 +8,7 @@ import { assembleKind, type AssembleSpec } from './assemble.js';
 import { combineKind, type CombineSpec } from './combine.js';
 import { commitKind, type CommitSpec } from './commit.js';
 import { compressKind, type CompressSpec } from './compress.js';
+import { hdf5ReadKind, type Hdf5ReadSpec } from './hdf5-read.js';
 import { histogramKind, type HistogramSpec } from './histogram.js';
 import { mapKind, type MapSpec } from './map.js';
 import { matmulKind, type MatmulSpec } from './matmul.js';
@@ -18,10 +19,10 @@ import { sortKind, type SortSpec } from './sort.js';
 import { writeKind, type WriteSpec } from './write.js';
 
 export type { ReduceFields } from './fields.js';
-export type { AssembleSpec, CombineSpec, CommitSpec, CompressSpec, HistogramSpec, MapSpec, MatmulSpec, MergeSpec, ReduceSpec, ScanSpec, SortSpec, WriteSpec };
+export type { AssembleSpec, CombineSpec, CommitSpec, CompressSpec, Hdf5ReadSpec, HistogramSpec, MapSpec, MatmulSpec, MergeSpec, ReduceSpec, ScanSpec, SortSpec, WriteSpec };
 
 /** Every task an array job makes (map_blocks runs the engine's `call` kind). */
-export type ArrayTaskSpec = MapSpec | ReduceSpec | CombineSpec | AssembleSpec | MatmulSpec | ScanSpec | CompressSpec | SortSpec | MergeSpec | HistogramSpec | WriteSpec | CommitSpec | CallSpec;
+export type ArrayTaskSpec = MapSpec | ReduceSpec | CombineSpec | AssembleSpec | MatmulSpec | ScanSpec | CompressSpec | SortSpec | MergeSpec | HistogramSpec | Hdf5ReadSpec | WriteSpec | CommitSpec | CallSpec;
 
 registerTaskKind(mapKind);
 registerTaskKind(reduceKind);
@@ -30,6 +31,7 @@ registerTaskKind(compressKind);
 registerTaskKind(sortKind);
 registerTaskKind(mergeKind);
 registerTaskKind(histogramKind);
+registerTaskKind(hdf5ReadKind);
 registerTaskKind(combineKind);
 registerTaskKind(assembleKind);
 registerTaskKind(matmulKind);

@@ -1,0 +1,159 @@
+#include "hdf5_chunks.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+#include "../common/dtype.h"
+#include "../common/error.h"
+#include "hdf5_plan.h"
+
+namespace tessera::hdf5 {
+
+namespace {
+
+[[noreturn]] void corrupt(const char* what, const std::string& why) {
+  throw Error("HDF5_CORRUPT", std::string(what) + ": " + why, "the file is damaged or was cut short; write it again");
+}
+
+void inflate_exact(const uint8_t* in, size_t n, uint8_t* out, size_t want, const char* what) {
+  // HDF5 chunks are under 4 GiB, so one call of zlib's 32-bit counts inflates a whole chunk.
+  if (n > UINT32_MAX || want > UINT32_MAX) corrupt(what, "a chunk is larger than HDF5 allows");
+  z_stream z{};
+  if (inflateInit(&z) != Z_OK) throw Error("OUT_OF_MEMORY", "cannot start zlib", "");
+  z.next_in = const_cast<uint8_t*>(in);
+  z.avail_in = static_cast<uInt>(n);
+  z.next_out = out;
+  z.avail_out = static_cast<uInt>(want);
+  const int rc = inflate(&z, Z_FINISH);
+  const size_t got = z.total_out, rest = z.avail_out;
+  inflateEnd(&z);
+  if (rc == Z_STREAM_END && got == want) return;
+  if (rc == Z_STREAM_END) corrupt(what, "a chunk inflates to " + std::to_string(got) + " bytes, not the " + std::to_string(want) + " its shape needs");
+  if (rc == Z_BUF_ERROR && rest == 0) corrupt(what, "a chunk inflates to more than the " + std::to_string(want) + " bytes its shape needs");
+  corrupt(what, rc == Z_BUF_ERROR ? "a gzip-compressed chunk is cut short" : "a gzip-compressed chunk does not inflate");
+}
+
+}  // namespace
+
+void unshuffle(const uint8_t* in, uint8_t* out, size_t n, size_t elem) {
+  const size_t count = elem ? n / elem : 0;
+  if (elem <= 1 || count <= 1) {
+    std::memcpy(out, in, n);
+    return;
+  }
+  for (size_t j = 0; j < elem; ++j) {
+    const uint8_t* plane = in + j * count;
+    for (size_t i = 0; i < count; ++i) out[i * elem + j] = plane[i];
+  }
+  std::memcpy(out + count * elem, in + count * elem, n - count * elem);
+}
+
+void decode_chunk(const uint8_t* stored, size_t stored_size, const std::vector<int>& filters, unsigned mask, size_t elem_size,
+                  uint8_t* out, size_t want, uint8_t* scratch, const char* what) {
+  // Filters are undone last to first; the bytes move between `out` and `scratch` so that the
+  // last step lands in `out`.
+  std::vector<int> undo;
+  for (size_t k = filters.size(); k-- > 0;)
+    if (!(mask & (1u << k))) undo.push_back(filters[k]);
+  if (undo.empty()) {
+    if (stored_size != want) corrupt(what, "an unfiltered chunk holds " + std::to_string(stored_size) + " bytes, not " + std::to_string(want));
+    std::memcpy(out, stored, want);
+    return;
+  }
+  const uint8_t* src = stored;
+  size_t src_size = stored_size;
+  for (size_t k = 0; k < undo.size(); ++k) {
+    uint8_t* dst = (undo.size() - k) % 2 == 1 ? out : scratch;
+    if (undo[k] == kDeflate) {
+      inflate_exact(src, src_size, dst, want, what);
+    } else if (undo[k] == kShuffle) {
+      if (src_size != want) corrupt(what, "a shuffled chunk holds " + std::to_string(src_size) + " bytes, not " + std::to_string(want));
+      unshuffle(src, dst, want, elem_size);
+    } else {
+      throw Error("INTERNAL", std::string(what) + ": filter " + std::to_string(undo[k]) + " is not decoded here", "this is a planner bug, please report it");
+    }
+    src = dst;
+    src_size = want;
+  }
+}
+
+namespace {
+template <size_t N> void copy_swapped(uint8_t* dst, const uint8_t* src, size_t count) {
+  for (size_t i = 0; i < count; ++i)
+    for (size_t b = 0; b < N; ++b) dst[i * N + b] = src[i * N + (N - 1 - b)];
+}
+void copy_row(uint8_t* dst, const uint8_t* src, size_t count, size_t elem, bool swap) {
+  if (!swap || elem == 1) {
+    std::memcpy(dst, src, count * elem);
+    return;
+  }
+  if (elem == 2) copy_swapped<2>(dst, src, count);
+  else if (elem == 4) copy_swapped<4>(dst, src, count);
+  else copy_swapped<8>(dst, src, count);
+}
+}  // namespace
+
+void copy_overlap(const uint8_t* src, const std::vector<int64_t>& src_at, const std::vector<int64_t>& src_shape,
+                  uint8_t* dst, const std::vector<int64_t>& dst_at, const std::vector<int64_t>& dst_shape, size_t elem, bool swap) {
+  const size_t nd = src_shape.size();
+  if (nd == 0) {
+    copy_row(dst, src, 1, elem, swap);
+    return;
+  }
+  std::vector<int64_t> lo(nd), len(nd);
+  for (size_t d = 0; d < nd; ++d) {
+    lo[d] = std::max(src_at[d], dst_at[d]);
+    const int64_t hi = std::min(src_at[d] + src_shape[d], dst_at[d] + dst_shape[d]);
+    len[d] = hi - lo[d];
+    if (len[d] <= 0) return;
+  }
+  // Strides in elements of both boxes.
+  std::vector<int64_t> ss(nd, 1), ds(nd, 1);
+  for (size_t d = nd - 1; d-- > 0;) {
+    ss[d] = ss[d + 1] * src_shape[d + 1];
+    ds[d] = ds[d + 1] * dst_shape[d + 1];
+  }
+  std::vector<int64_t> i(nd, 0);  // position within the overlap, last dimension done per row
+  for (;;) {
+    int64_t so = 0, dof = 0;
+    for (size_t d = 0; d < nd; ++d) {
+      so += (lo[d] - src_at[d] + i[d]) * ss[d];
+      dof += (lo[d] - dst_at[d] + i[d]) * ds[d];
+    }
+    copy_row(dst + dof * static_cast<int64_t>(elem), src + so * static_cast<int64_t>(elem), static_cast<size_t>(len[nd - 1]), elem, swap);
+    size_t d = nd - 1;
+    for (;;) {
+      if (d == 0) return;
+      --d;
+      if (++i[d] < len[d]) break;
+      i[d] = 0;
+    }
+  }
+}
+
+void fill_elements(uint8_t* dst, size_t n, int dtype_code, double value) {
+  auto fill = [&](auto v) {
+    using T = decltype(v);
+    T* p = reinterpret_cast<T*>(dst);
+    std::fill(p, p + n, v);
+  };
+  switch (static_cast<DType>(dtype_code)) {
+    case DType::F64: fill(value); break;
+    case DType::F32: fill(static_cast<float>(value)); break;
+    case DType::I64: fill(static_cast<int64_t>(value)); break;
+    case DType::I32: fill(static_cast<int32_t>(value)); break;
+    case DType::I16: fill(static_cast<int16_t>(value)); break;
+    case DType::I8: fill(static_cast<int8_t>(value)); break;
+    case DType::U64: fill(static_cast<uint64_t>(value)); break;
+    case DType::U32: fill(static_cast<uint32_t>(value)); break;
+    case DType::U16: fill(static_cast<uint16_t>(value)); break;
+    case DType::U8: fill(static_cast<uint8_t>(value)); break;
+    case DType::Bool: fill(static_cast<uint8_t>(value != 0)); break;
+  }
+}
+
+}  // namespace tessera::hdf5

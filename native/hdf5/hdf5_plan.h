@@ -1,0 +1,39 @@
+// What an HDF5 file holds, read from its metadata only (plan time, on the calling thread): its
+// datasets with their dtype, shape, storage layout, chunk shape and filter pipeline, and for one
+// dataset the index of its stored chunks (file address, stored size, filter mask per chunk), so
+// the read tasks need no HDF5 call: they decode chunks straight from the memory-mapped file
+// (hdf5_chunks.h). ADR 0034.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tessera::hdf5 {
+
+// Filters the read tasks decode themselves; any other makes a dataset read through the library.
+constexpr int kDeflate = 1;
+constexpr int kShuffle = 2;
+
+struct Dataset {
+  std::string name;                 // its path in the file, "/group/xs"
+  std::string dtype;                // a Tessera dtype name, or "" when it has none
+  std::string type;                 // the file's type in words ("float16", "string", "compound", ...)
+  bool big_endian = false;
+  std::vector<int64_t> shape;
+  std::string layout;               // "contiguous", "chunked", "compact" or "virtual"
+  std::vector<int64_t> chunks;      // the chunk shape (chunked layout), else empty
+  std::vector<int> filters;         // the pipeline's filter ids, in the order they were applied
+  std::vector<std::string> filter_names;
+  double data_offset = -1;          // contiguous and allocated: the data's file offset
+  double fill = 0;                  // the fill value of chunks never written
+  int64_t stored_bytes = 0;         // bytes the data take in the file
+};
+
+// Every dataset in the file, in name order (groups walked recursively, links followed once).
+std::vector<Dataset> list_datasets(const std::string& path);
+
+// One dataset; with `chunk_index`, a chunked one's stored chunks in C order of its chunk grid,
+// three numbers each: file address (-1 for a chunk never written), stored size, filter mask.
+Dataset describe_dataset(const std::string& path, const std::string& name, std::vector<double>* chunk_index);
+
+}  // namespace tessera::hdf5

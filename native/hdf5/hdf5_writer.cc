@@ -1,0 +1,211 @@
+#include "hdf5_writer.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <map>
+
+#include "../common/error.h"
+#include "../io/output_file.h"
+#include "hdf5_handle.h"
+
+namespace tessera::hdf5 {
+
+namespace {
+
+// The file's types: little-endian IEEE and two's complement, and h5py's bool (an enum over int8
+// with FALSE = 0 and TRUE = 1), so h5py and numpy read back exactly the dtype written.
+hid_t file_type(DType d) {
+  switch (d) {
+    case DType::F64: return H5Tcopy(H5T_IEEE_F64LE);
+    case DType::F32: return H5Tcopy(H5T_IEEE_F32LE);
+    case DType::I64: return H5Tcopy(H5T_STD_I64LE);
+    case DType::I32: return H5Tcopy(H5T_STD_I32LE);
+    case DType::I16: return H5Tcopy(H5T_STD_I16LE);
+    case DType::I8: return H5Tcopy(H5T_STD_I8LE);
+    case DType::U64: return H5Tcopy(H5T_STD_U64LE);
+    case DType::U32: return H5Tcopy(H5T_STD_U32LE);
+    case DType::U16: return H5Tcopy(H5T_STD_U16LE);
+    case DType::U8: return H5Tcopy(H5T_STD_U8LE);
+    case DType::Bool: {
+      hid_t t = H5Tenum_create(H5T_NATIVE_INT8);
+      int8_t no = 0, yes = 1;
+      H5Tenum_insert(t, "FALSE", &no);
+      H5Tenum_insert(t, "TRUE", &yes);
+      return t;
+    }
+  }
+  return -1;
+}
+
+// The in-memory type of a chunk's elements (this machine's byte order).
+hid_t memory_type(DType d) {
+  switch (d) {
+    case DType::F64: return H5Tcopy(H5T_NATIVE_DOUBLE);
+    case DType::F32: return H5Tcopy(H5T_NATIVE_FLOAT);
+    case DType::I64: return H5Tcopy(H5T_NATIVE_INT64);
+    case DType::I32: return H5Tcopy(H5T_NATIVE_INT32);
+    case DType::I16: return H5Tcopy(H5T_NATIVE_INT16);
+    case DType::I8: return H5Tcopy(H5T_NATIVE_INT8);
+    case DType::U64: return H5Tcopy(H5T_NATIVE_UINT64);
+    case DType::U32: return H5Tcopy(H5T_NATIVE_UINT32);
+    case DType::U16: return H5Tcopy(H5T_NATIVE_UINT16);
+    case DType::U8: return H5Tcopy(H5T_NATIVE_UINT8);
+    case DType::Bool: return file_type(DType::Bool);
+  }
+  return -1;
+}
+
+std::mutex outputs_mu;
+std::map<std::string, std::weak_ptr<Hdf5Output>>& outputs() {
+  static std::map<std::string, std::weak_ptr<Hdf5Output>> m;
+  return m;
+}
+
+}  // namespace
+
+std::shared_ptr<Hdf5Output> hdf5_output(const std::string& final_path) {
+  std::lock_guard<std::mutex> lock(outputs_mu);
+  auto& m = outputs();
+  for (auto it = m.begin(); it != m.end();) it = it->second.expired() ? m.erase(it) : std::next(it);
+  if (auto live = m[final_path].lock()) return live;
+  auto made = std::make_shared<Hdf5Output>(final_path);
+  m[final_path] = made;
+  return made;
+}
+
+Hdf5Output::Hdf5Output(std::string final_path) : final_path_(std::move(final_path)), temp_path_(OutputFile::temp_name(final_path_)) {}
+
+Hdf5Output::~Hdf5Output() { abort(); }
+
+int Hdf5Output::add(const std::string& name, DType dtype, const std::vector<int64_t>& shape, const std::vector<int64_t>& chunks) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (file_ >= 0 || done_) throw Error("INTERNAL", "a dataset was declared after " + final_path_ + " was opened", "this is a bug, please report it");
+  for (const auto& d : datasets_)
+    if (d.name == name) throw Error("BAD_SPEC", final_path_ + ": two outputs are written to the dataset " + name, "give each output its own dataset");
+  datasets_.push_back({name, dtype, shape, chunks});
+  return static_cast<int>(datasets_.size()) - 1;
+}
+
+void Hdf5Output::fail_locked(const std::string& what) {
+  std::string why = last_message();
+  H5Eclear2(H5E_DEFAULT);
+  close_locked();
+  ::unlink(temp_path_.c_str());
+  done_ = true;
+  throw Error("WRITE_FAILED", what + " " + final_path_ + (why.empty() ? "" : ": " + why) + " (nothing was left under that name)",
+              "check that the output folder exists, is writable and has free space");
+}
+
+void Hdf5Output::open_locked() {
+  if (file_ >= 0) return;
+  if (done_) throw Error("WRITE_FAILED", "the output " + final_path_ + " was already closed or failed", "");
+  quiet();
+  file_ = H5Fcreate(temp_path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (file_ < 0) fail_locked("cannot create");
+  Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
+  H5Pset_create_intermediate_group(lcpl, 1);
+  for (auto& d : datasets_) {
+    const int nd = static_cast<int>(d.shape.size());
+    std::vector<hsize_t> dims(d.shape.begin(), d.shape.end());
+    Handle space(nd == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(nd, dims.data(), nullptr), H5Sclose);
+    Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+    // Chunked as the array is (an HDF5 chunk under 4 GiB), so a reader's chunks are Tessera's;
+    // a scalar or an empty array is stored contiguous.
+    bool chunked = nd > 0 && d.chunks.size() == d.shape.size();
+    for (int64_t n : d.shape) chunked = chunked && n > 0;
+    if (chunked) {
+      std::vector<hsize_t> c(static_cast<size_t>(nd));
+      for (int k = 0; k < nd; ++k) c[k] = static_cast<hsize_t>(std::max<int64_t>(1, std::min(d.chunks[k], d.shape[k])));
+      auto bytes = [&] { hsize_t b = dtype_size(d.dtype); for (hsize_t x : c) b *= x; return b; };
+      for (int k = 0; bytes() >= (hsize_t{1} << 32) - 1; k = (k + 1) % nd) c[k] = (c[k] + 1) / 2;
+      H5Pset_chunk(dcpl, nd, c.data());
+    }
+    Handle type(file_type(d.dtype), H5Tclose);
+    d.id = H5Dcreate2(file_, d.name.c_str(), type, space, lcpl, dcpl, H5P_DEFAULT);
+    if (d.id < 0) fail_locked("cannot create the dataset " + d.name + " in");
+  }
+}
+
+void Hdf5Output::close_locked() {
+  for (auto& d : datasets_)
+    if (d.id >= 0) { H5Dclose(d.id); d.id = -1; }
+  if (file_ >= 0) { H5Fclose(file_); file_ = -1; }
+}
+
+std::string Hdf5Output::open() {
+  std::lock_guard<std::mutex> lock(mu_);
+  open_locked();
+  return temp_path_;
+}
+
+void Hdf5Output::write(int k, const Chunk& chunk, const std::vector<int64_t>& offset, const std::vector<int64_t>& box) {
+  std::lock_guard<std::mutex> lock(mu_);
+  open_locked();
+  if (k < 0 || static_cast<size_t>(k) >= datasets_.size()) throw Error("INTERNAL", "an HDF5 output has no dataset " + std::to_string(k), "this is a bug");
+  const Declared& d = datasets_[static_cast<size_t>(k)];
+  const size_t nd = d.shape.size();
+  bool fits = box.size() == nd && offset.size() == nd && chunk.dtype == d.dtype;
+  int64_t count = 1;
+  for (size_t i = 0; fits && i < nd; ++i) {
+    fits = offset[i] >= 0 && box[i] >= 0 && box[i] <= d.shape[i] - offset[i];
+    count *= box[i];
+  }
+  if (!fits || count != chunk.size()) throw Error("INTERNAL", "a chunk does not fit the output it is written to", "this is a bug, please report it");
+  if (count == 0) return;
+  Handle mtype(memory_type(d.dtype), H5Tclose);
+  Handle fspace(H5Dget_space(d.id), H5Sclose);
+  hid_t mspace_id;
+  if (nd == 0) {
+    mspace_id = H5Screate(H5S_SCALAR);
+  } else {
+    std::vector<hsize_t> start(offset.begin(), offset.end()), n(box.begin(), box.end());
+    H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start.data(), nullptr, n.data(), nullptr);
+    mspace_id = H5Screate_simple(static_cast<int>(nd), n.data(), nullptr);
+  }
+  Handle mspace(mspace_id, H5Sclose);
+  if (H5Dwrite(d.id, mtype, mspace, fspace, H5P_DEFAULT, chunk.data) < 0) fail_locked("cannot write " + d.name + " into");
+}
+
+void Hdf5Output::commit(int k) {
+  std::lock_guard<std::mutex> lock(mu_);
+  open_locked();  // an output of empty arrays still gets its file
+  datasets_.at(static_cast<size_t>(k)).committed = true;
+  for (const auto& d : datasets_)
+    if (!d.committed) return;
+  // Closing flushes HDF5's caches: a full disk shows here, before the rename.
+  for (auto& d : datasets_)
+    if (H5Dclose(d.id) < 0) { d.id = -1; fail_locked("cannot finish " + d.name + " in"); }
+    else d.id = -1;
+  const herr_t closed = H5Fclose(file_);
+  file_ = -1;
+  if (closed < 0) fail_locked("cannot finish");
+  if (std::rename(temp_path_.c_str(), final_path_.c_str()) != 0) {
+    ::unlink(temp_path_.c_str());
+    done_ = true;
+    throw Error("WRITE_FAILED", "cannot rename the finished output into " + final_path_, "check that the output folder is writable");
+  }
+  done_ = true;
+}
+
+void Hdf5Output::abort() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (done_) return;
+  const bool made = file_ >= 0;
+  close_locked();
+  if (made) ::unlink(temp_path_.c_str());
+  done_ = true;
+}
+
+}  // namespace tessera::hdf5
+
+namespace tessera::hdf5 {
+
+int declare_dataset_writer(const std::string& final_path, const std::string& name, DType dtype, const std::vector<int64_t>& shape,
+                           const std::vector<int64_t>& chunks) {
+  auto file = hdf5_output(final_path);
+  const int k = file->add(name, dtype, shape, chunks);
+  return WriterRegistry::instance().add(std::make_shared<Hdf5DatasetWriter>(std::move(file), k));
+}
+
+}  // namespace tessera::hdf5
