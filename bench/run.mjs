@@ -5,7 +5,7 @@
  * python3-numpy / python3-dask, where installed. Timings are the best of a few repeats after a
  * warm-up (noisy shared machines: compare the ratios, not the absolute numbers).
  *
- *   node bench/run.mjs [--quick] [--cold] [--only seed|bandwidth|overhead|arrays|dataframes|bags|cluster|startup]
+ *   node bench/run.mjs [--quick] [--cold] [--only seed|bandwidth|overhead|arrays|hdf5|dataframes|bags|cluster|startup]
  *   (--quick: fewer repeats and a smaller bandwidth array; --only: one part of the table;
  *   --cold: no engine warm-up before the bandwidth rows, as in a process's first jobs)
  * The array rows (bench/arrays.mjs): cumsum, x[x > 0.5].sum(), sort and percentile against numpy and dask.array. The dataframe rows (bench/dataframes.mjs): the flights filter + group-by against Polars, DuckDB,
@@ -29,12 +29,13 @@ import { bagRows } from './bags.mjs';
 import { clusterRows } from './cluster.mjs';
 import { startupRows } from './startup.mjs';
 import { arrayRows } from './arrays.mjs';
+import { hdf5Rows } from './hdf5.mjs';
 
 const quick = process.argv.includes('--quick');
 const cold = process.argv.includes('--cold');
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt > 0 ? process.argv[onlyAt + 1] : null;
-if (only && !['seed', 'bandwidth', 'overhead', 'arrays', 'dataframes', 'bags', 'cluster', 'startup'].includes(only)) throw new Error(`--only takes seed, bandwidth, overhead, arrays, dataframes, bags, cluster or startup, not ${only}`);
+if (only && !['seed', 'bandwidth', 'overhead', 'arrays', 'hdf5', 'dataframes', 'bags', 'cluster', 'startup'].includes(only)) throw new Error(`--only takes seed, bandwidth, overhead, arrays, hdf5, dataframes, bags, cluster or startup, not ${only}`);
 const want = (part) => !only || only === part;
 const REPEATS = quick ? 2 : 5;
 const WORKERS = Math.min(2, availableParallelism());
@@ -203,6 +204,12 @@ if (want('arrays')) {
   const ar = await arrayRows(engine, { quick });
   rows.push(...ar.rows);
   problems.push(...ar.problems);
+}
+// 4b. HDF5: reading gzip-chunked and contiguous datasets, and writing one, against h5py and dask.array (bench/hdf5.mjs).
+if (want('hdf5')) {
+  const h5 = await hdf5Rows(engine, { quick });
+  rows.push(...h5.rows);
+  problems.push(...h5.problems);
 }
 // 5. Dataframes: the flights data as CSV and Parquet against Polars, DuckDB, pandas and Dask.
 if (want('dataframes')) {

@@ -9,8 +9,11 @@ CXX=${CXX:-clang++}
 command -v "$CXX" >/dev/null || { echo "fuzz: $CXX not found; install Debian's clang" >&2; exit 2; }
 OUT=build/fuzz
 mkdir -p "$OUT"
+# HDF5's headers and library (Debian's libhdf5-dev: the serial build lives in its own folder).
+HDF5_CFLAGS=$(pkg-config --cflags hdf5 2>/dev/null || echo -I/usr/include/hdf5/serial)
+HDF5_LIBS=$(pkg-config --libs hdf5 2>/dev/null || echo -lhdf5_serial)
 FLAGS=(-std=c++17 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined
-       -ffp-contract=off -fno-math-errno -fno-trapping-math -fsanitize=fuzzer-no-link)
+       -ffp-contract=off -fno-math-errno -fno-trapping-math -fsanitize=fuzzer-no-link $HDF5_CFLAGS)
 
 objs=()
 jobs_max=$(nproc)
@@ -28,7 +31,7 @@ compile() { # source, extra flags... (in the background, up to one job per core)
 for src in native/store/chunk_store.cc native/io/*.cc native/table/*.cc native/csv/*.cc \
            native/kernels/dispatch.cc native/kernels/program.cc native/kernels/program_check.cc \
            native/kernels/program_registry.cc native/kernels/evaluate.cc native/kernels/reduce_state.cc \
-           native/tasks/*.cc native/tasks/kinds/*.cc native/parquet/*.cc native/text/*.cc native/json/*.cc; do
+           native/tasks/*.cc native/tasks/kinds/*.cc native/parquet/*.cc native/text/*.cc native/json/*.cc native/hdf5/*.cc; do
   compile "$src"
 done
 compile native/kernels/simd/ops_scalar.cc -fno-tree-vectorize
@@ -42,8 +45,8 @@ for obj in "${objs[@]}"; do [[ -f "$obj" ]] || { echo "fuzz: failed to build $ob
 # Huge allocation requests must take the production path (null -> OUT_OF_MEMORY), not abort.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-allocator_may_return_null=1}
 status=0
-for target in npy_header_fuzz task_decode_fuzz csv_fuzz table_view_fuzz text_fuzz jsonl_fuzz; do
-  "$CXX" "${FLAGS[@]/-fsanitize=fuzzer-no-link/-fsanitize=fuzzer}" "native/fuzz/$target.cc" "${objs[@]}" -lz -lbz2 -lzstd -lsimdjson -ldl -o "$OUT/$target"
+for target in npy_header_fuzz task_decode_fuzz csv_fuzz table_view_fuzz text_fuzz jsonl_fuzz hdf5_chunk_fuzz; do
+  "$CXX" "${FLAGS[@]/-fsanitize=fuzzer-no-link/-fsanitize=fuzzer}" "native/fuzz/$target.cc" "${objs[@]}" -lz -lbz2 -lzstd -lsimdjson $HDF5_LIBS -ldeflate -ldl -o "$OUT/$target"
   corpus="$OUT/corpus-$target"
   mkdir -p "$corpus"
   if [[ -d "native/fuzz/seeds/$target" ]]; then cp -n native/fuzz/seeds/$target/* "$corpus/" 2>/dev/null || true; fi

@@ -43,9 +43,16 @@ export function tableColumns(specDatasets: Record<string, unknown>, listed: read
   return out;
 }
 
-/** The job-spec entry that reads a listed dataset. */
-export function specEntry(d: Dataset): Record<string, unknown> {
+/** The job-spec entry that reads a listed dataset (of an HDF5 file, its dataset `member`). */
+export function specEntry(d: Dataset, member?: string): Record<string, unknown> {
+  if (d.kind === 'hdf5') return { hdf5: d.path, dataset: member ?? d.datasets[0]?.name };
   if (d.kind === 'table') return { [d.format]: d.path };
   if (d.kind === 'bag') return { [d.format]: d.path };
   return { npy: d.path, chunks: 'auto' };
+}
+
+/** The name a job gives a listed dataset: for a dataset of an HDF5 file, its last path component (an identifier). */
+export function specName(d: Dataset, member?: string): string {
+  if (d.kind !== 'hdf5' || !member) return d.name;
+  return member.split('/').filter(Boolean).pop()!.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(?=\d)/, '_') || d.name;
 }

@@ -1,10 +1,11 @@
 #include "hdf5_chunks.h"
 
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 
 #include "../common/dtype.h"
@@ -19,22 +20,25 @@ namespace {
   throw Error("HDF5_CORRUPT", std::string(what) + ": " + why, "the file is damaged or was cut short; write it again");
 }
 
+// libdeflate (Debian's libdeflate-dev): 1.3-3.7x zlib's inflate speed on h5py's chunks (ADR 0034),
+// and a whole chunk is inflated in one call, which is what it is made for. One decompressor per
+// thread, kept.
 void inflate_exact(const uint8_t* in, size_t n, uint8_t* out, size_t want, const char* what) {
-  // HDF5 chunks are under 4 GiB, so one call of zlib's 32-bit counts inflates a whole chunk.
-  if (n > UINT32_MAX || want > UINT32_MAX) corrupt(what, "a chunk is larger than HDF5 allows");
-  z_stream z{};
-  if (inflateInit(&z) != Z_OK) throw Error("OUT_OF_MEMORY", "cannot start zlib", "");
-  z.next_in = const_cast<uint8_t*>(in);
-  z.avail_in = static_cast<uInt>(n);
-  z.next_out = out;
-  z.avail_out = static_cast<uInt>(want);
-  const int rc = inflate(&z, Z_FINISH);
-  const size_t got = z.total_out, rest = z.avail_out;
-  inflateEnd(&z);
-  if (rc == Z_STREAM_END && got == want) return;
-  if (rc == Z_STREAM_END) corrupt(what, "a chunk inflates to " + std::to_string(got) + " bytes, not the " + std::to_string(want) + " its shape needs");
-  if (rc == Z_BUF_ERROR && rest == 0) corrupt(what, "a chunk inflates to more than the " + std::to_string(want) + " bytes its shape needs");
-  corrupt(what, rc == Z_BUF_ERROR ? "a gzip-compressed chunk is cut short" : "a gzip-compressed chunk does not inflate");
+  struct Free {
+    void operator()(libdeflate_decompressor* d) const { libdeflate_free_decompressor(d); }
+  };
+  thread_local std::unique_ptr<libdeflate_decompressor, Free> d(libdeflate_alloc_decompressor());
+  if (!d) throw Error("OUT_OF_MEMORY", "cannot start a deflate decompressor", "");
+  size_t got = 0;
+  switch (libdeflate_zlib_decompress(d.get(), in, n, out, want, &got)) {
+    case LIBDEFLATE_SUCCESS:
+      if (got == want) return;
+      corrupt(what, "a chunk inflates to " + std::to_string(got) + " bytes, not the " + std::to_string(want) + " its shape needs");
+    case LIBDEFLATE_INSUFFICIENT_SPACE:
+      corrupt(what, "a chunk inflates to more than the " + std::to_string(want) + " bytes its shape needs");
+    default:
+      corrupt(what, "a gzip-compressed chunk does not inflate (damaged or cut short)");
+  }
 }
 
 }  // namespace

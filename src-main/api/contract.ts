@@ -117,7 +117,25 @@ export const BagDatasetSchema = z.object({
 });
 export type BagDataset = z.infer<typeof BagDatasetSchema>;
 
-export const DatasetSchema = z.discriminatedUnion('kind', [ArrayDatasetSchema, TableDatasetSchema, BagDatasetSchema]);
+/** One dataset inside an HDF5 file: `dtype` null where it has no array dtype (float16, strings, compounds: `type` says). */
+export const Hdf5MemberSchema = z.object({
+  name: z.string(), dtype: z.string().nullable(), type: z.string(), shape: z.array(z.number()),
+  layout: z.string(), chunks: z.array(z.number()), filters: z.array(z.string()),
+});
+export type Hdf5Member = z.infer<typeof Hdf5MemberSchema>;
+
+/** An HDF5 file: its datasets, each read by a job as {"hdf5": path, "dataset": name}. */
+export const Hdf5FileDatasetSchema = z.object({
+  name: z.string(),
+  path: z.string(),
+  kind: z.literal('hdf5'),
+  format: z.literal('hdf5'),
+  bytes: z.number(),
+  datasets: z.array(Hdf5MemberSchema),
+});
+export type Hdf5FileDataset = z.infer<typeof Hdf5FileDatasetSchema>;
+
+export const DatasetSchema = z.discriminatedUnion('kind', [ArrayDatasetSchema, TableDatasetSchema, BagDatasetSchema, Hdf5FileDatasetSchema]);
 export type Dataset = z.infer<typeof DatasetSchema>;
 
 export const Requests = {

@@ -9,6 +9,7 @@ import { itemsize } from './dtype.js';
 import { TesseraError, toTesseraError } from '../../engine/errors.js';
 import { inputFileStamp, openInputFile } from '../../engine/input-file.js';
 import { autoChunks } from './chunks.js';
+import { hdf5Datasets } from './hdf5.js';
 
 export interface NpyInfo {
   path: string;
@@ -35,6 +36,18 @@ export interface Inspection {
   order: 'C' | 'F';
   suggestedChunks: number[][];
 }
+
+/** An HDF5 file: its datasets (hdf5.ts reads each). */
+export interface Hdf5Inspection {
+  path: string;
+  kind: 'hdf5';
+  format: 'hdf5';
+  bytes: number;
+  datasets: { name: string; dtype: DType | null; type: string; shape: number[]; layout: string; chunks: number[]; filters: string[] }[];
+}
+
+/** Whether a path names an HDF5 file by its extension. */
+export const isHdf5File = (path: string) => /\.(h5|hdf5|he5)$/i.test(path);
 
 export { inputFileStamp, type InputFile, openInputFile } from '../../engine/input-file.js';
 
@@ -64,8 +77,13 @@ export async function readNpyInfo(path: string): Promise<NpyInfo> {
   }
 }
 
-export async function inspectFile(path: string): Promise<Inspection> {
+export async function inspectFile(path: string): Promise<Inspection | Hdf5Inspection> {
   const ext = extname(path).toLowerCase();
+  if (isHdf5File(path)) {
+    const { size } = await inputFileStamp(path);
+    const datasets = (await hdf5Datasets(path)).map((d) => ({ name: d.name, dtype: d.dtype, type: d.type, shape: d.shape, layout: d.layout, chunks: d.chunks, filters: d.filterNames }));
+    return { path, kind: 'hdf5', format: 'hdf5', bytes: size, datasets };
+  }
   if (ext === '.npy') {
     const info = await readNpyInfo(path);
     const order = info.fortranOrder ? 'F' : 'C';
@@ -77,5 +95,5 @@ export async function inspectFile(path: string): Promise<Inspection> {
   await inputFileStamp(path);
   if (['.csv', '.tsv', '.parquet', '.txt', '.json', '.arrow'].includes(ext))
     throw new TesseraError('UNSUPPORTED_FORMAT', `${path}: ${ext} files (tables and text) are not read yet`, 'arrays in .npy files are supported; tables and text come in a later release');
-  throw new TesseraError('UNKNOWN_FORMAT', `${path}: cannot tell what this file holds`, 'save arrays with numpy.save() as .npy, or describe raw binary in a job spec: {"raw": "file", "dtype": "float64", "shape": [...]}');
+  throw new TesseraError('UNKNOWN_FORMAT', `${path}: cannot tell what this file holds`, 'save arrays with numpy.save() as .npy or in HDF5 (.h5), or describe raw binary in a job spec: {"raw": "file", "dtype": "float64", "shape": [...]}');
 }

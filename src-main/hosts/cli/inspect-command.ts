@@ -50,6 +50,12 @@ export async function cmdInspect(args: string[], io: Io): Promise<number> {
   const info = await inspectFile(positionals[0]);
   if (values.json) {
     io.out(`${JSON.stringify(info)}\n`);
+  } else if (info.kind === 'hdf5') {
+    const width = Math.max(8, ...info.datasets.map((d) => d.name.length));
+    io.out(`${info.path}\n  kind     hdf5, ${info.datasets.length} dataset(s), ${formatBytes(info.bytes)} on disk\n` +
+      info.datasets.map((d) => `  ${d.name.padEnd(width)}  ${(d.dtype ?? `${d.type} (no array dtype)`).padEnd(8)}  (${d.shape.join(', ')})  ` +
+        `${d.chunks.length ? `chunks (${d.chunks.join(', ')})` : d.layout}${d.filters.length ? ` ${d.filters.join('+')}` : ''}\n`).join('') +
+      `  read one in a job as {"hdf5": "${info.path}", "dataset": "${info.datasets[0]?.name ?? '/name'}"}\n`);
   } else {
     io.out(`${info.path}\n  kind     ${info.kind} (${info.format}, ${info.order} order)\n  dtype    ${info.dtype}\n  shape    (${info.shape.join(', ')})\n` +
       `  bytes    ${formatBytes(info.bytes)} on disk\n  chunks   (${info.suggestedChunks.map((d) => d[0]).join(', ')}) suggested, ${info.suggestedChunks.reduce((a, d) => a * d.length, 1)} chunks\n`);
