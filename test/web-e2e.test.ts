@@ -4,6 +4,7 @@
  * an expression error shown at its position, and cancelling a long job. Screenshots of the window
  * after each job go to test-output/screenshots.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import { startWebHost, type WebHost } from '../dist/src-main/hosts/web/server.js
 import { hasChromium, launchChromium } from './helpers/browser.js';
 import { tempDir } from './helpers/engine.js';
 import { numpy } from './helpers/numpy.js';
+import { pythonWith } from './helpers/python.js';
 
 const SHOTS = 'test-output/screenshots';
 let engine: Engine;
@@ -140,6 +142,41 @@ print(json.dumps({"s": float(a.astype(np.float64).std()), "m": float(a.mean(axis
     const m = Number(await page.getByTestId('result-std').locator('.value').getAttribute('data-value'));
     expect(Math.abs(m - want.m) / want.m).toBeLessThan(1e-6);
     await page.screenshot({ path: join(SHOTS, 'dropped-dataset.png'), fullPage: true });
+  });
+
+  it('lists the datasets of a dropped HDF5 file, uses one in a click, and agrees with h5py', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'station.h5');
+    const want = JSON.parse(execFileSync(pythonWith('h5py', 'python3-h5py'), ['-c', `import h5py, json, numpy as np
+t = np.linspace(-5, 30, 6000).reshape(200, 30) + np.arange(30)
+with h5py.File(${JSON.stringify(file)}, 'w') as f:
+    f.create_dataset('/grid/temps', data=t, chunks=(50, 30), compression='gzip', shuffle=True)
+    f['/label'] = np.array([b'north'])
+print(json.dumps(float(t.mean(axis=0)[7])))`], { encoding: 'utf8' })) as number;
+    const bytes = readFileSync(file).toString('base64');
+    await page.getByTestId('drop-zone').evaluate((zone, b64) => {
+      const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([data], 'station.h5'));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, bytes);
+    const table = page.getByTestId('hdf5-datasets-station');
+    await table.waitFor();
+    const text = (await table.textContent())!;
+    expect(text).toContain('/grid/temps');
+    expect(text).toContain('(200, 30)');
+    expect(text).toContain('shuffle+gzip');
+    expect(text).toMatch(/\/label.*string \(not an array dtype\)/);
+    expect(await page.getByTestId('use-station-/label').count()).toBe(0); // strings have no array dtype: no use button
+    await page.getByTestId('use-station-/grid/temps').click();
+    expect(JSON.parse(await page.getByTestId('datasets').inputValue()).temps).toMatchObject({ dataset: '/grid/temps' });
+    await page.getByTestId('output-expr-0').fill('temps.mean(axis=0)[7]');
+    await page.getByTestId('output-expr-1').fill('temps.shape[0]');
+    await page.getByTestId('run').click();
+    await page.getByTestId('stats').waitFor();
+    const m = Number(await page.getByTestId('result-mean').locator('.value').getAttribute('data-value'));
+    expect(Math.abs(m - want)).toBeLessThan(1e-12 * Math.abs(want));
+    await page.screenshot({ path: join(SHOTS, 'dropped-hdf5.png'), fullPage: true });
   });
 
   it('shows an expression error underlined at its position, and keeps working after it', async () => {

@@ -24,7 +24,7 @@ export function registerDialogs(ipcMain: Pick<IpcMain, 'handle'>, service: JobSe
   ipcMain.handle(OPEN_DATASETS_CHANNEL, guardedHandler(isAppWindow, async (): Promise<Dataset[]> => {
     const chosen = await dialog.showOpenDialog({
       title: 'Open data sets', properties: ['openFile', 'multiSelections'],
-      filters: [{ name: 'Data sets', extensions: ['npy', 'csv', 'tsv', 'parquet'] }, { name: 'All files', extensions: ['*'] }],
+      filters: [{ name: 'Data sets', extensions: ['npy', 'h5', 'hdf5', 'csv', 'tsv', 'parquet', 'txt', 'jsonl'] }, { name: 'All files', extensions: ['*'] }],
     });
     if (chosen.canceled) return [];
     const added: Dataset[] = [];
