@@ -13,6 +13,7 @@
 #include "csv/dialect.h"
 #include "hdf5/hdf5_plan.h"
 #include "hdf5/hdf5_writer.h"
+#include "zarr/zarr_writer.h"
 #include "csv/row_scan.h"
 #include "csv/sniff.h"
 #include "io/decompress.h"
@@ -511,13 +512,18 @@ Napi::Value Hdf5Dataset(const Napi::CallbackInfo& info) {
 
 // declareWriter({path, dtype, shape, tempPath?, attach?}): attach writes into the temporary file
 // another process opened (a cluster's task hosts, ADR 0029). With {hdf5Dataset, chunks}, the
-// output is that dataset of the HDF5 file at `path` (hdf5/hdf5_writer.h).
+// output is that dataset of the HDF5 file at `path` (hdf5/hdf5_writer.h); with {zarrArray,
+// chunks}, that array of the Zarr store (a folder) at `path` (zarr/zarr_writer.h).
 Napi::Value DeclareWriter(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     Napi::Object o = arg_object(info, 0);
     if (o.Has("hdf5Dataset")) {
       return Napi::Number::New(info.Env(), hdf5::declare_dataset_writer(get_string(o, "path"), get_string(o, "hdf5Dataset"), get_dtype(o, "dtype"),
                                                                         get_ints(o, "shape"), get_ints(o, "chunks")));
+    }
+    if (o.Has("zarrArray")) {
+      return Napi::Number::New(info.Env(), zarr::declare_array_writer(get_string(o, "path"), get_string(o, "zarrArray"), get_dtype(o, "dtype"),
+                                                                      get_ints(o, "shape"), get_ints(o, "chunks")));
     }
     std::string temp = o.Has("tempPath") ? get_string(o, "tempPath") : std::string();
     bool attach = o.Has("attach") && o.Get("attach").ToBoolean().Value();

@@ -43,16 +43,19 @@ export function tableColumns(specDatasets: Record<string, unknown>, listed: read
   return out;
 }
 
-/** The job-spec entry that reads a listed dataset (of an HDF5 file, its dataset `member`). */
+/** The job-spec entry that reads a listed dataset (of a store, its array `member`; '' is a Zarr array store itself). */
 export function specEntry(d: Dataset, member?: string): Record<string, unknown> {
-  if (d.kind === 'hdf5') return { hdf5: d.path, dataset: member ?? d.datasets[0]?.name };
+  if (d.kind === 'store') {
+    const name = member ?? d.datasets[0]?.name ?? '';
+    return name ? { [d.format]: d.path, dataset: name } : { [d.format]: d.path };
+  }
   if (d.kind === 'table') return { [d.format]: d.path };
   if (d.kind === 'bag') return { [d.format]: d.path };
   return { npy: d.path, chunks: 'auto' };
 }
 
-/** The name a job gives a listed dataset: for a dataset of an HDF5 file, its last path component (an identifier). */
+/** The name a job gives a listed dataset: for an array of a store, its last path component (an identifier). */
 export function specName(d: Dataset, member?: string): string {
-  if (d.kind !== 'hdf5' || !member) return d.name;
+  if (d.kind !== 'store' || !member) return d.name;
   return member.split('/').filter(Boolean).pop()!.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(?=\d)/, '_') || d.name;
 }

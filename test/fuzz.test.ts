@@ -1,6 +1,6 @@
 /**
  * A short sanitizer fuzz run of the native parsers (the .npy header, the task decoder, the CSV
- * reader, the table partition format, the HDF5 chunk decoder): builds
+ * reader, the table partition format, the HDF5 and Zarr chunk decoders): builds
  * the libFuzzer targets with ASan + UBSan and runs each for a few seconds. Longer runs:
  * `npm run fuzz -- SECONDS`. Needs clang (Debian's `clang`, installed by .ci/run).
  */
@@ -18,11 +18,11 @@ const hasClang = hasLibFuzzer();
 
 describe('fuzzing', () => {
   // Building every native file with ASan takes a couple of minutes on 2 cores.
-  it.skipIf(!hasClang)('the .npy header parser, the task decoder, the CSV reader, TableView, the word counter, the JSON-lines counter and the HDF5 chunk decoder survive a sanitizer fuzz run', { timeout: 600_000 }, () => {
+  it.skipIf(!hasClang)('the .npy header parser, the task decoder, the CSV reader, TableView, the word counter, the JSON-lines counter and the HDF5 and Zarr chunk decoders survive a sanitizer fuzz run', { timeout: 600_000 }, () => {
     const r = spawnSync('scripts/fuzz.sh', ['5'], { encoding: 'utf8', timeout: 600_000 });
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
     // The execution counts libFuzzer reports, for each target (more than a few thousand in 5 s).
-    for (const target of ['npy_header_fuzz', 'task_decode_fuzz', 'csv_fuzz', 'table_view_fuzz', 'text_fuzz', 'jsonl_fuzz', 'hdf5_chunk_fuzz']) {
+    for (const target of ['npy_header_fuzz', 'task_decode_fuzz', 'csv_fuzz', 'table_view_fuzz', 'text_fuzz', 'jsonl_fuzz', 'hdf5_chunk_fuzz', 'zarr_chunk_fuzz']) {
       const m = new RegExp(`${target} stat::number_of_executed_units: +(\\d+)`).exec(r.stdout);
       expect(m, `${target}'s execution count in:\n${r.stdout}`).not.toBeNull();
       expect(Number(m![1])).toBeGreaterThan(1000);

@@ -160,7 +160,7 @@ print(json.dumps(float(t.mean(axis=0)[7])))`], { encoding: 'utf8' })) as number;
       dt.items.add(new File([data], 'station.h5'));
       zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
     }, bytes);
-    const table = page.getByTestId('hdf5-datasets-station');
+    const table = page.getByTestId('store-arrays-station');
     await table.waitFor();
     const text = (await table.textContent())!;
     expect(text).toContain('/grid/temps');

@@ -8,6 +8,7 @@
 
 #include "../common/error.h"
 #include "../hdf5/hdf5_chunks.h"
+#include "../io/chunk_boxes.h"
 #include "../hdf5/hdf5_plan.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -26,7 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<uint8_t> out(want), scratch(want), dst(static_cast<size_t>(region[0] * region[1]) * elem);
   try {
     tessera::hdf5::decode_chunk(data + 10, size - 10, filters, mask, elem, out.data(), want, scratch.data(), "fuzz");
-    tessera::hdf5::copy_overlap(out.data(), chunk_at, chunk_shape, dst.data(), region_at, region, elem, data[0] & 8);
+    tessera::copy_overlap(out.data(), chunk_at, chunk_shape, dst.data(), region_at, region, elem, data[0] & 8);
   } catch (const tessera::Error&) {
   }
   return 0;

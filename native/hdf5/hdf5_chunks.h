@@ -1,6 +1,5 @@
 // Decoding HDF5's stored chunks without the library: the deflate and shuffle filters (what h5py's
-// compression="gzip", shuffle=True writes, and most files use), and copying the part of a decoded
-// chunk that a task's region needs. Pure functions over bytes: the read task (tasks/kinds/
+// compression="gzip", shuffle=True writes, and most files use). Pure functions over bytes: the read task (tasks/kinds/
 // hdf5_read.cc) calls them from any worker thread with no lock, and the fuzzer and the tests
 // call them directly.
 #pragma once
@@ -20,16 +19,5 @@ void decode_chunk(const uint8_t* stored, size_t stored_size, const std::vector<i
 // Reverses HDF5's shuffle: byte j of element i was stored at j * (n / elem) + i; bytes past the
 // last whole element stay where they are.
 void unshuffle(const uint8_t* in, uint8_t* out, size_t n, size_t elem);
-
-// Copies the overlap of a box `src_shape` at `src_at` (a decoded chunk, C order) into a box
-// `dst_shape` at `dst_at` (the task's region), both in the dataset's coordinates; elements of
-// `elem` bytes, byte-swapped when `swap`. Where the chunk runs past the dataset's edge the overlap
-// is cut by the region anyway.
-void copy_overlap(const uint8_t* src, const std::vector<int64_t>& src_at, const std::vector<int64_t>& src_shape,
-                  uint8_t* dst, const std::vector<int64_t>& dst_at, const std::vector<int64_t>& dst_shape, size_t elem, bool swap);
-
-// Fills a box of `n` elements with `value` converted to the element type named by `dtype_code`
-// (common/dtype.h's DType).
-void fill_elements(uint8_t* dst, size_t n, int dtype_code, double value);
 
 }  // namespace tessera::hdf5

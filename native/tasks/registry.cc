@@ -18,6 +18,7 @@ extern const TaskKind kSortKind;
 extern const TaskKind kMergeKind;
 extern const TaskKind kHistogramKind;
 extern const TaskKind kHdf5ReadKind;
+extern const TaskKind kZarrReadKind;
 extern const TaskKind kReduceKind;
 extern const TaskKind kCombineKind;
 extern const TaskKind kAssembleKind;
@@ -84,6 +85,7 @@ constexpr TaskKindEntry kKinds[] = {
     {28, "merge", &kMergeKind},
     {29, "histogram", &kHistogramKind},
     {30, "hdf5_read", &kHdf5ReadKind},
+    {31, "zarr_read", &kZarrReadKind},
 };
 
 // Codes index this table directly (one load per task instead of a search). Built at compile

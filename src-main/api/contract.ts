@@ -117,25 +117,28 @@ export const BagDatasetSchema = z.object({
 });
 export type BagDataset = z.infer<typeof BagDatasetSchema>;
 
-/** One dataset inside an HDF5 file: `dtype` null where it has no array dtype (float16, strings, compounds: `type` says). */
-export const Hdf5MemberSchema = z.object({
+/** One array inside a store (an HDF5 file's dataset, a Zarr group's array): `dtype` null where it has no array dtype (float16, strings, compounds: `type` says). */
+export const StoreMemberSchema = z.object({
   name: z.string(), dtype: z.string().nullable(), type: z.string(), shape: z.array(z.number()),
   layout: z.string(), chunks: z.array(z.number()), filters: z.array(z.string()),
 });
-export type Hdf5Member = z.infer<typeof Hdf5MemberSchema>;
+export type StoreMember = z.infer<typeof StoreMemberSchema>;
 
-/** An HDF5 file: its datasets, each read by a job as {"hdf5": path, "dataset": name}. */
-export const Hdf5FileDatasetSchema = z.object({
+/**
+ * A store of named arrays: an HDF5 file or a Zarr store (a folder). A job reads one as
+ * {"hdf5" | "zarr": path, "dataset": name} (a Zarr array store itself: its member's name is '').
+ */
+export const StoreDatasetSchema = z.object({
   name: z.string(),
   path: z.string(),
-  kind: z.literal('hdf5'),
-  format: z.literal('hdf5'),
+  kind: z.literal('store'),
+  format: z.enum(['hdf5', 'zarr']),
   bytes: z.number(),
-  datasets: z.array(Hdf5MemberSchema),
+  datasets: z.array(StoreMemberSchema),
 });
-export type Hdf5FileDataset = z.infer<typeof Hdf5FileDatasetSchema>;
+export type StoreDataset = z.infer<typeof StoreDatasetSchema>;
 
-export const DatasetSchema = z.discriminatedUnion('kind', [ArrayDatasetSchema, TableDatasetSchema, BagDatasetSchema, Hdf5FileDatasetSchema]);
+export const DatasetSchema = z.discriminatedUnion('kind', [ArrayDatasetSchema, TableDatasetSchema, BagDatasetSchema, StoreDatasetSchema]);
 export type Dataset = z.infer<typeof DatasetSchema>;
 
 export const Requests = {

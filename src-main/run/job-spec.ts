@@ -6,7 +6,7 @@
  *     "datasets": { "x": { "random": "uniform", "shape": [10000000], "seed": 42, "chunks": [1000000] },
  *                   "a": { "npy": "a.npy", "chunks": [1000, 1000] },
  *                   "r": { "raw": "r.f64", "dtype": "float64", "shape": [4000, 250], "chunks": "auto" },
- *                   "h": { "hdf5": "xs.h5", "dataset": "/foo/xs" },
+ *                   "h": { "hdf5": "xs.h5", "dataset": "/foo/xs" }, "z": { "zarr": "xs.zarr" },
  *                   "t": { "csv": "trips/*.csv", "parse_dates": ["pickup"], "blocksize": "64MB" } },
  *     "outputs": { "m": "sqrt(x ** 2).mean()", "first": "t.head(10)" } }
  *
@@ -39,6 +39,7 @@ import { type BagPlan, type BagSource, evaluateBagOutput, planRange, planSequenc
 import { parseBytes } from '../engine/units.js';
 import { isNpyJoin, namesSeveral, npyJoin } from './npy-files.js';
 import { hdf5Array } from '../collections/array/hdf5.js';
+import { zarrArray } from '../collections/array/zarr.js';
 
 export interface JobSpec {
   tessera: 1;
@@ -173,7 +174,7 @@ export function specFiles(spec: { datasets?: Record<string, unknown> }): string[
   const out: string[] = [];
   for (const d of Object.values(spec.datasets ?? {})) {
     if (!d || typeof d !== 'object') continue;
-    for (const k of ['npy', 'raw', 'hdf5', 'text', 'jsonl', ...TABLE_PATH_KEYS]) {
+    for (const k of ['npy', 'raw', 'hdf5', 'zarr', 'text', 'jsonl', ...TABLE_PATH_KEYS]) {
       const p = (d as Record<string, unknown>)[k];
       if (typeof p === 'string') out.push(p);
     }
@@ -215,6 +216,7 @@ async function buildDatasetNode(ctx: ExprContext, name: string, d: Record<string
     return rawArray(ctx, { path, fileSize: size, mtimeNs, dtype: d.dtype, shape: d.shape, order: d.order, offset: d.offset, byteorder: d.byteorder, chunks });
   }
   if ('hdf5' in d) return hdf5Array(ctx, await where(d.hdf5), d.dataset, chunks);
+  if ('zarr' in d) return zarrArray(ctx, await where(d.zarr), d.dataset, chunks);
   if ('arange' in d) {
     const a = Array.isArray(d.arange) ? d.arange as number[] : [d.arange as number];
     return arange(ctx, a[0], a[1], a[2] ?? 1, dtype, chunks, a.every((x) => Number.isInteger(x)));
@@ -224,7 +226,7 @@ async function buildDatasetNode(ctx: ExprContext, name: string, d: Record<string
     const dt = dtype ?? (typeof d.value === 'boolean' ? 'bool' : Number.isInteger(d.value) ? 'int64' : 'float64');
     return full(ctx, d.full, d.value, dt, chunks, Number.isInteger(d.value));
   }
-  throw specError(`dataset '${name}' has no known kind`, 'use one of: random, npy, raw, hdf5, arange, zeros, ones, full');
+  throw specError(`dataset '${name}' has no known kind`, 'use one of: random, npy, raw, hdf5, zarr, arange, zeros, ones, full');
 }
 
 /**

@@ -4,7 +4,7 @@
  * and the outputs must fit in the free space, so a job that cannot finish never starts filling the
  * disk. A write that still runs out of space fails with a typed error and removes its temp file.
  */
-import { readdir, statfs, unlink } from 'node:fs/promises';
+import { readdir, rm, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TesseraError } from '../engine/errors.js';
 import { formatBytes } from '../api/format-bytes.js';
@@ -39,7 +39,7 @@ export async function removeStaleTemps(dir: string): Promise<string[]> {
     const pid = Number(m[1]);
     if (pid === process.pid || alive(pid)) continue;
     try {
-      await unlink(join(dir, name));
+      await rm(join(dir, name), { recursive: true, force: true }); // a Zarr store's temporary is a folder
       removed.push(name);
     } catch {
       // gone already, or not ours to remove

@@ -12,7 +12,9 @@ import { itemsize } from '../collections/array/dtype.js';
 import { flatten, fromScalar, type Scalar, typedArray } from '../collections/array/values.js';
 import type { DTypeName } from '../native/addon.js';
 import { formatBytes } from '../api/format-bytes.js';
-import { largest, product } from '../collections/array/grid.js';
+import { largest, product, regular } from '../collections/array/grid.js';
+import { rechunk } from '../collections/array/build.js';
+import type { Node } from '../collections/array/expr.js';
 import type { Backend, DenseTables } from './backend.js';
 import { Evaluator, maskCountOutputs, type MaskRequest } from '../collections/array/index.js';
 import { bridgeArrays } from './table-bridge.js';
@@ -72,9 +74,10 @@ type JobRun = ComputeResult | TableComputeResult | DelayedComputeResult | BagCom
  */
 export async function runBuiltJob(backend: Backend, built: BuiltJob, opts: RunJobOptions): Promise<JobResult> {
   const runs: JobRun[] = [];
-  if (isHdf5Path(opts.outDir)) {
+  if (isHdf5Path(opts.outDir) || isZarrPath(opts.outDir)) {
     const other = [...built.tableOutputs.map((t) => t.name), ...built.bagOutputs.map((b) => b.name), ...(built.delayed ? ['(delayed)'] : [])];
-    if (other.length) throw new TesseraError('BAD_OPTION', `an HDF5 file holds arrays, but '${other[0]}' is not an array output`, 'give --out a folder (tables, bags and delayed values are written there), or keep only array outputs in the job');
+    const what = isHdf5Path(opts.outDir) ? 'an HDF5 file' : 'a Zarr store';
+    if (other.length) throw new TesseraError('BAD_OPTION', `${what} holds arrays, but '${other[0]}' is not an array output`, 'give --out a folder (tables, bags and delayed values are written there), or keep only array outputs in the job');
   }
   const { outDir: _outDir, skipSpaceCheck: _skip, ...compute } = opts;
   let job = built;
@@ -227,6 +230,33 @@ export function isHdf5Path(out: string): boolean {
   return /\.(h5|hdf5|he5)$/i.test(out);
 }
 
+/** Whether an output path names a Zarr store (then every array output is an array of it). */
+export function isZarrPath(out: string): boolean {
+  return /\.zarr\/?$/i.test(out);
+}
+
+/**
+ * Every array output as the array `name` of one Zarr v2 group (dask's to_zarr), each chunk
+ * compressed by its write task. Zarr's chunks are regular: an output whose grid is not (uneven
+ * chunks from a concatenation or a filter) is rechunked to its first chunk's shape first.
+ */
+async function runArraysToZarr(backend: Backend, job: BuiltJob, store: string, skipSpaceCheck: boolean | undefined, compute: ComputeOptions): Promise<ComputeResult> {
+  const dir = dirname(store);
+  await mkdir(dir, { recursive: true });
+  await removeStaleTemps(dir);
+  const bytes = job.outputs.reduce((sum, o) => sum + 8192 + product(o.node.shape) * itemsize(o.node.dtype) * 1.01, 0);
+  if (!skipSpaceCheck) await checkFreeSpace(dir, bytes);
+  const requests = job.outputs.map((o) => ({ name: o.name, node: regularGrid(job.ctx, o.node), path: store, zarrArray: o.name }));
+  return backend.computeArrays(requests, compute);
+}
+
+/** The node, rechunked to regular chunks of its first chunk's shape where its grid is not regular. */
+function regularGrid(ctx: BuiltJob['ctx'], node: Node): Node {
+  const grid = node.shape.map((n, d) => regular(n, Math.max(1, node.grid[d][0] ?? n)));
+  const same = grid.every((g, d) => g.length === node.grid[d].length && g.every((x, i) => x === node.grid[d][i]));
+  return same ? node : rechunk(ctx, node, grid);
+}
+
 /** Every array output as the dataset /name of one HDF5 file (dask's to_hdf5), written through a temporary file and a rename. */
 async function runArraysToHdf5(backend: Backend, job: BuiltJob, file: string, skipSpaceCheck: boolean | undefined, compute: ComputeOptions): Promise<ComputeResult> {
   const dir = dirname(file);
@@ -272,6 +302,7 @@ async function runTables(backend: Backend, job: BuiltJob, { outDir, skipSpaceChe
 
 async function runArrays(backend: Backend, job: BuiltJob, { outDir: out, skipSpaceCheck, tableFormat: _format, inlineRows: _inline, ...compute }: RunJobOptions): Promise<ComputeResult> {
   if (isHdf5Path(out)) return runArraysToHdf5(backend, job, resolve(out), skipSpaceCheck, compute);
+  if (isZarrPath(out)) return runArraysToZarr(backend, job, resolve(out), skipSpaceCheck, compute);
   const outDir = resolve(out);
   const requests = job.outputs.map((o) => ({
     name: o.name, node: o.node,

@@ -14,6 +14,7 @@ import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { BagDataset, Dataset, TableDataset } from '../api/contract.js';
 import { inspectFile } from '../collections/array/files.js';
+import { isZarrStore } from '../collections/array/zarr.js';
 import { bagFormatOf, inspectText } from '../collections/bag/index.js';
 import { csvFiles, inspectCsv, inspectParquet, isParquetPath, parquetFiles } from '../collections/dataframe/index.js';
 import { TesseraError } from '../engine/errors.js';
@@ -34,6 +35,10 @@ async function tableFormat(path: string): Promise<'csv' | 'parquet' | null> {
 
 /** Inspects a file or folder the user chose: an array, a table or a bag, and the files a job over it reads. */
 export async function inspectDataset(path: string): Promise<Inspected> {
+  if (await isZarrStore(path)) {
+    const info = await inspectFile(resolve(path));
+    return { info, files: [info.path] };
+  }
   const bag = await bagFormatOf(path);
   if (bag) {
     const t = await inspectText(resolve(path), bag);

@@ -17,6 +17,7 @@
 #include "../../common/error.h"
 #include "../../common/thread_scratch.h"
 #include "../../hdf5/hdf5_chunks.h"
+#include "../../io/chunk_boxes.h"
 #include "../../hdf5/hdf5_handle.h"
 #include "../../io/mapped_file.h"
 #include "../kind.h"
@@ -91,12 +92,14 @@ int64_t read_decoded(const Hdf5ReadTask& t, uint8_t* out) {
     if (at > file->size() || c.size > file->size() - at)
       throw Error("HDF5_CORRUPT", t.path + ": a chunk of " + t.dataset + " lies past the end of the file",
                   "the file was cut short; write it again");
-    // A chunk that is the whole region, in native byte order, decodes straight into the output.
-    const bool whole = !t.byteswap && c.origin == t.offset && t.file_chunk == t.shape;
-    uint8_t* decoded = whole ? out : thread_scratch<uint8_t, DecodedTag>(want);
+    // A chunk that is one run of the region (whole rows of it), in native byte order, decodes
+    // straight into the output; any other is decoded aside and its overlap copied.
+    const int64_t run_at = t.byteswap ? -1 : contiguous_offset(c.origin, t.file_chunk, t.offset, t.shape);
+    const bool whole = run_at >= 0;
+    uint8_t* decoded = whole ? out + static_cast<size_t>(run_at) * elem : thread_scratch<uint8_t, DecodedTag>(want);
     hdf5::decode_chunk(file->data() + at, c.size, t.filters, c.mask, elem, decoded, want, thread_scratch<uint8_t, ScratchTag>(want),
                        t.dataset.c_str());
-    if (!whole) hdf5::copy_overlap(decoded, c.origin, t.file_chunk, out, t.offset, t.shape, elem, t.byteswap);
+    if (!whole) copy_overlap(decoded, c.origin, t.file_chunk, out, t.offset, t.shape, elem, t.byteswap);
     file->release_pages(static_cast<size_t>(at), c.size);
     bytes_in += static_cast<int64_t>(c.size);
   }
@@ -137,7 +140,7 @@ TaskResult run(const Hdf5ReadTask& t) {
   } else {
     // Chunks never written hold the fill value; every other element is overwritten below.
     if (std::any_of(t.chunks.begin(), t.chunks.end(), [](const StoredChunk& c) { return c.address < 0; }) || t.chunks.empty())
-      hdf5::fill_elements(bytes, n, static_cast<int>(t.dtype), t.fill);
+      fill_elements(bytes, n, static_cast<int>(t.dtype), t.fill);
     bytes_in = read_decoded(t, bytes);
   }
   return publish_result(out, bytes_in);

@@ -71,3 +71,22 @@ export function normalizeChunks(spec: ChunksSpec | undefined, shape: readonly nu
     throw bad(`chunks entry ${d} has an unknown form`);
   });
 }
+
+/**
+ * The grid of an array stored in chunks (an HDF5 dataset, a Zarr array). Unless `chunks` gives sizes per dimension, the file's chunks
+ * grouped into Tessera chunks of about the "auto" size (or the byte size `chunks` names, as
+ * dask's "auto" respects an array's previous chunks): each dimension's chunk a whole multiple of
+ * the file's (from the first dimension on), so every stored chunk is decoded by one task.
+ * Without stored chunks (HDF5's compact storage), the grid `chunks` gives.
+ */
+export function storedChunkGrid(shape: readonly number[], fileChunks: readonly number[] | null, item: number, chunks?: ChunksSpec): Grid {
+  const target = chunks === undefined || chunks === 'auto' ? AUTO_CHUNK_BYTES : typeof chunks === 'string' ? parseBytes(chunks) : null;
+  if (!fileChunks || target === null) return normalizeChunks(chunks, shape, item);
+  const c = shape.map((n, d) => Math.max(1, Math.min(n, fileChunks[d])));
+  const bytes = () => c.reduce((a, b) => a * b, item);
+  for (let d = 0; d < c.length && bytes() * 2 <= target; d++) {
+    const times = Math.max(1, Math.floor(target / bytes()));
+    c[d] = Math.min(Math.max(1, shape[d]), c[d] * times);
+  }
+  return shape.map((n, d) => regular(n, c[d]));
+}

@@ -304,7 +304,7 @@ function walkRegion(root: Node, regionShape: readonly number[], offset: readonly
           const reg = readSource(n, maps, { kind: 'file', dtype: n.dtype, path: s.path, dataOffset: s.dataOffset, dataElements: count, byteswap: s.byteswap, base, strides }, ct);
           return { reg, ctype: ct, dtype: n.dtype };
         }
-        if (s.kind === 'hdf5') throw new TesseraError('INTERNAL', `an HDF5 source (node ${n.id}) was not materialised`, 'this is a planner bug, please report it');
+        if (s.kind === 'hdf5' || s.kind === 'zarr') throw new TesseraError('INTERNAL', `a ${s.kind} source (node ${n.id}) was not materialised`, 'this is a planner bug, please report it');
         const { base, strides } = affine(maps, cStrides(n.shape), nd);
         if (s.kind === 'arange') {
           const reg = readSource(n, maps, { kind: 'arange', start: s.start, step: s.step, base, strides }, ct);

@@ -23,6 +23,12 @@ export type SourceSpec =
    */
   | { kind: 'hdf5'; path: string; fileSize: number; mtimeNs?: string; dataset: string; byteswap: boolean; library: boolean; fill: number;
       filters: number[]; fileChunks: number[]; index: Float64Array }
+  /**
+   * A Zarr v2 array (zarr.ts): each task reads and decodes the chunk files of `folder` its region
+   * overlaps (`codec`: native/zarr/zarr_codecs.h's number). `mtimeNs`: of its .zarray, for the
+   * plan's identity.
+   */
+  | { kind: 'zarr'; folder: string; mtimeNs: string; byteswap: boolean; codec: number; fill: number; zarrChunks: number[]; separator: '.' | '/' }
   /** Chunks already in the store (a persisted array): one key per chunk, in C order of the grid. */
   | { kind: 'stored'; keys: string[] };
 

@@ -2,7 +2,8 @@
  * What a dropped or named file holds, found without reading its data: the .npy header (parsed
  * natively, fuzzed), the file size, and the chunking Tessera would pick. Uses async I/O only.
  */
-import { extname } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
 import { native } from '../../native/addon.js';
 import type { DType } from './dtype.js';
 import { itemsize } from './dtype.js';
@@ -10,6 +11,7 @@ import { TesseraError, toTesseraError } from '../../engine/errors.js';
 import { inputFileStamp, openInputFile } from '../../engine/input-file.js';
 import { autoChunks } from './chunks.js';
 import { hdf5Datasets } from './hdf5.js';
+import { isZarrStore, zarrArrays } from './zarr.js';
 
 export interface NpyInfo {
   path: string;
@@ -37,11 +39,11 @@ export interface Inspection {
   suggestedChunks: number[][];
 }
 
-/** An HDF5 file: its datasets (hdf5.ts reads each). */
-export interface Hdf5Inspection {
+/** A store of named arrays: an HDF5 file's datasets (hdf5.ts reads each) or a Zarr store's arrays (zarr.ts). */
+export interface StoreInspection {
   path: string;
-  kind: 'hdf5';
-  format: 'hdf5';
+  kind: 'store';
+  format: 'hdf5' | 'zarr';
   bytes: number;
   datasets: { name: string; dtype: DType | null; type: string; shape: number[]; layout: string; chunks: number[]; filters: string[] }[];
 }
@@ -77,12 +79,17 @@ export async function readNpyInfo(path: string): Promise<NpyInfo> {
   }
 }
 
-export async function inspectFile(path: string): Promise<Inspection | Hdf5Inspection> {
+export async function inspectFile(path: string): Promise<Inspection | StoreInspection> {
   const ext = extname(path).toLowerCase();
   if (isHdf5File(path)) {
     const { size } = await inputFileStamp(path);
     const datasets = (await hdf5Datasets(path)).map((d) => ({ name: d.name, dtype: d.dtype, type: d.type, shape: d.shape, layout: d.layout, chunks: d.chunks, filters: d.filterNames }));
-    return { path, kind: 'hdf5', format: 'hdf5', bytes: size, datasets };
+    return { path, kind: 'store', format: 'hdf5', bytes: size, datasets };
+  }
+  if (await isZarrStore(path)) {
+    const arrays = await zarrArrays(path);
+    const datasets = arrays.map((a) => ({ name: a.name, dtype: a.dtype, type: a.type, shape: a.shape, layout: 'chunked', chunks: a.chunks, filters: a.compressor === 'none' ? [] : [a.compressor] }));
+    return { path, kind: 'store', format: 'zarr', bytes: await folderBytes(path), datasets };
   }
   if (ext === '.npy') {
     const info = await readNpyInfo(path);
@@ -96,4 +103,15 @@ export async function inspectFile(path: string): Promise<Inspection | Hdf5Inspec
   if (['.csv', '.tsv', '.parquet', '.txt', '.json', '.arrow'].includes(ext))
     throw new TesseraError('UNSUPPORTED_FORMAT', `${path}: ${ext} files (tables and text) are not read yet`, 'arrays in .npy files are supported; tables and text come in a later release');
   throw new TesseraError('UNKNOWN_FORMAT', `${path}: cannot tell what this file holds`, 'save arrays with numpy.save() as .npy or in HDF5 (.h5), or describe raw binary in a job spec: {"raw": "file", "dtype": "float64", "shape": [...]}');
+}
+
+/** The bytes of a folder's files, all the way down (a Zarr store's size on disk). */
+async function folderBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) total += await folderBytes(p);
+    else if (e.isFile()) total += (await stat(p)).size;
+  }
+  return total;
 }

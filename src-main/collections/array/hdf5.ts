@@ -14,12 +14,10 @@ import { native, type Hdf5DatasetInfo } from '../../native/addon.js';
 import { TesseraError, toTesseraError } from '../../engine/errors.js';
 import { inputFileStamp } from '../../engine/input-file.js';
 import { didYouMean } from '../../lang/did-you-mean.js';
-import { parseBytes } from '../../engine/units.js';
 import { source } from './build.js';
-import { AUTO_CHUNK_BYTES, type ChunksSpec, normalizeChunks } from './chunks.js';
+import { type ChunksSpec, normalizeChunks, storedChunkGrid } from './chunks.js';
 import { type DType, itemsize } from './dtype.js';
 import type { ExprContext, Node } from './expr.js';
-import { type Grid, regular } from './grid.js';
 
 /** The filters hdf5_read decodes itself: deflate (gzip) and shuffle. */
 const DECODED_FILTERS = new Set([1, 2]);
@@ -59,7 +57,7 @@ export async function hdf5Array(ctx: ExprContext, path: string, name: unknown, c
   const chunked = info.layout === 'chunked';
   const library = !chunked || info.filters.some((f) => !DECODED_FILTERS.has(f));
   const fileChunks = chunked ? info.chunks : info.shape.map((d) => Math.max(1, d));
-  const grid = fileChunkGrid(info.shape, chunked ? info.chunks : null, item, chunks);
+  const grid = storedChunkGrid(info.shape, chunked ? info.chunks : null, item, chunks);
   return source(ctx, {
     kind: 'hdf5', path, fileSize: size, mtimeNs, dataset: info.name, byteswap, library, fill: info.fill,
     filters: info.filters, fileChunks, index: chunked ? info.chunkIndex : new Float64Array(0),
@@ -77,25 +75,6 @@ function describe(path: string, name: string): Hdf5DatasetInfo & { chunkIndex: F
     throw new TesseraError(err.code, `${path} has no dataset ${full}${didYouMean(full, names)}`,
       names.length ? `its datasets: ${names.slice(0, 8).join(', ')}${names.length > 8 ? `, ... (${names.length})` : ''}` : 'the file holds no datasets');
   }
-}
-
-/**
- * The grid of a chunked dataset. Unless `chunks` gives sizes per dimension, the file's chunks
- * grouped into Tessera chunks of about the "auto" size (or the byte size `chunks` names, as
- * dask's "auto" respects an array's previous chunks): each dimension's chunk a whole multiple of
- * the file's (from the first dimension on), so every stored chunk is decoded by one task.
- * Without a file chunking (compact storage), the grid `chunks` gives.
- */
-export function fileChunkGrid(shape: readonly number[], fileChunks: readonly number[] | null, item: number, chunks?: ChunksSpec): Grid {
-  const target = chunks === undefined || chunks === 'auto' ? AUTO_CHUNK_BYTES : typeof chunks === 'string' ? parseBytes(chunks) : null;
-  if (!fileChunks || target === null) return normalizeChunks(chunks, shape, item);
-  const c = shape.map((n, d) => Math.max(1, Math.min(n, fileChunks[d])));
-  const bytes = () => c.reduce((a, b) => a * b, item);
-  for (let d = 0; d < c.length && bytes() * 2 <= target; d++) {
-    const times = Math.max(1, Math.floor(target / bytes()));
-    c[d] = Math.min(Math.max(1, shape[d]), c[d] * times);
-  }
-  return shape.map((n, d) => regular(n, c[d]));
 }
 
 /** The stored chunks a region overlaps: each one's address, stored size, filter mask and origin (dataset coordinates). */

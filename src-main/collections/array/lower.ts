@@ -43,6 +43,8 @@ export interface OutputRequest {
   path?: string;
   /** The path is an HDF5 file, and the output its dataset of this name (several outputs share the file). */
   hdf5Dataset?: string;
+  /** The path is a Zarr store (a group folder), and the output its array of this name (its grid must be regular). */
+  zarrArray?: string;
 }
 
 class Lowering implements ChunkProvider {
@@ -81,7 +83,7 @@ class Lowering implements ChunkProvider {
 
   private labelOf(n: Node): string {
     switch (n.op) {
-      case 'source': return n.source.kind === 'file' ? 'read' : n.source.kind === 'hdf5' ? 'read-hdf5' : n.source.kind;
+      case 'source': return n.source.kind === 'file' ? 'read' : n.source.kind === 'hdf5' || n.source.kind === 'zarr' ? `read-${n.source.kind}` : n.source.kind;
       case 'map': return n.fn.replace(/^astype_/, 'astype-');
       default: return n.op;
     }
@@ -137,7 +139,7 @@ class Lowering implements ChunkProvider {
       case 'sort': return this.lowerSort(n);
       case 'merge': return this.lowerMerge(n);
       case 'histogram': return this.lowerHistogram(n);
-      case 'source': return n.source.kind === 'hdf5' ? this.lowerHdf5(n, n.source) : this.lowerMap(n);
+      case 'source': return n.source.kind === 'hdf5' ? this.lowerHdf5(n, n.source) : n.source.kind === 'zarr' ? this.lowerZarr(n, n.source) : this.lowerMap(n);
       case 'rechunk':
         if (this.plan.isMaterialized(n.input)) return this.lowerAssemble(n);
         return this.lowerMap(n);
@@ -279,6 +281,21 @@ class Lowering implements ChunkProvider {
       count++;
     }
     this.addLayer(name, ['read-hdf5'], 'hdf5_read', count, n);
+  }
+
+  /** A Zarr array's chunks, each read from the chunk files its region overlaps (zarr.ts). */
+  private lowerZarr(n: Node, s: Extract<SourceSpec, { kind: 'zarr' }>): void {
+    const name = this.layerName(n);
+    let count = 0;
+    for (const idx of chunkIndices(n.grid)) {
+      const { offset, shape } = chunkRegion(n.grid, idx);
+      this.push({
+        key: taskKey(name, idx), layer: name, index: idx, deps: [],
+        spec: { kind: 'zarr_read', folder: s.folder, dtype: n.dtype, byteswap: s.byteswap, codec: s.codec, fill: s.fill, separator: s.separator, zarrChunk: s.zarrChunks, offset, shape },
+      });
+      count++;
+    }
+    this.addLayer(name, ['read-zarr'], 'zarr_read', count, n);
   }
 
   /**
@@ -467,13 +484,15 @@ class Lowering implements ChunkProvider {
    * Write tasks (one per chunk) and a commit for an output saved to a .npy file, or as a dataset
    * of an HDF5 file (chunked as the output's first chunk).
    */
-  addWrites(out: OutputPlan, path: string, hdf5Dataset?: string): void {
-    const writer = hdf5Dataset === undefined
-      ? native().declareWriter({ path, dtype: out.dtype, shape: out.shape })
-      : native().declareWriter({ path, dtype: out.dtype, shape: out.shape, hdf5Dataset, chunks: out.chunks[0]?.shape ?? [] });
+  addWrites(out: OutputPlan, path: string, into: { hdf5Dataset?: string; zarrArray?: string } = {}): void {
+    const chunks = out.chunks[0]?.shape ?? [];
+    const writer = into.hdf5Dataset !== undefined ? native().declareWriter({ path, dtype: out.dtype, shape: out.shape, hdf5Dataset: into.hdf5Dataset, chunks })
+      : into.zarrArray !== undefined ? native().declareWriter({ path, dtype: out.dtype, shape: out.shape, zarrArray: into.zarrArray, chunks })
+        : native().declareWriter({ path, dtype: out.dtype, shape: out.shape });
     out.writer = writer;
     out.path = path;
-    if (hdf5Dataset !== undefined) out.dataset = hdf5Dataset;
+    const dataset = into.hdf5Dataset ?? into.zarrArray;
+    if (dataset !== undefined) out.dataset = dataset;
     const layer = `write-${out.name}`;
     const keys: string[] = [];
     out.chunks.forEach((c, i) => {
@@ -525,7 +544,7 @@ export function lowerJob(plan: Plan, outputs: OutputRequest[]): ArrayGraph {
   for (const o of outputs) {
     const chunks = [...chunkIndices(o.node.grid)].map((idx) => ({ key: l.key(o.node, idx), ...chunkRegion(o.node.grid, idx) }));
     const plan: OutputPlan = { name: o.name, shape: o.node.shape, dtype: o.node.dtype, chunks };
-    if (o.path) l.addWrites(plan, o.path, o.hdf5Dataset);
+    if (o.path) l.addWrites(plan, o.path, o);
     outPlans.push(plan);
   }
   const graph: ArrayGraph = {

@@ -113,7 +113,7 @@ export class Plan {
         this.mark(n);
         break;
       case 'source':
-        if (n.source.kind === 'hdf5') this.mark(n); // its chunks are decoded by hdf5_read tasks, once each
+        if (n.source.kind === 'hdf5' || n.source.kind === 'zarr') this.mark(n); // its chunks are decoded by read tasks, once each
         break;
       case 'scan':
         this.mark(n);
@@ -240,7 +240,7 @@ type Spans = readonly (readonly number[])[];
 
 /** Nodes whose every region is a read of one of their chunks (materialised by construction). */
 function isChunked(n: Node): boolean {
-  return n.op === 'reshape' || n.op === 'reduce' || n.op === 'matmul' || n.op === 'blocks' || (n.op === 'source' && (n.source.kind === 'stored' || n.source.kind === 'hdf5'));
+  return n.op === 'reshape' || n.op === 'reduce' || n.op === 'matmul' || n.op === 'blocks' || (n.op === 'source' && (n.source.kind === 'stored' || n.source.kind === 'hdf5' || n.source.kind === 'zarr'));
 }
 
 function withinChunks(sp: Spans, grid: Grid): boolean {

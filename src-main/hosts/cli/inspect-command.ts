@@ -1,6 +1,7 @@
 /** `tessera inspect FILE`: what an array file, a table (CSV, Parquet) or a bag's files hold, from their headers and a sample. */
 import { parseArgs } from 'node:util';
 import { inspectFile } from '../../collections/array/files.js';
+import { isZarrStore } from '../../collections/array/zarr.js';
 import { bagFormatOf, inspectText } from '../../collections/bag/index.js';
 import { inspectCsv } from '../../collections/dataframe/inspect.js';
 import { inspectParquet } from '../../collections/dataframe/inspect-parquet.js';
@@ -25,7 +26,8 @@ export async function cmdInspect(args: string[], io: Io): Promise<number> {
     }
     return 0;
   }
-  const bag = await bagFormatOf(positionals[0]);
+  // A Zarr store is a folder of chunk files: not a folder of text.
+  const bag = (await isZarrStore(positionals[0])) ? null : await bagFormatOf(positionals[0]);
   if (bag) {
     const t = await inspectText(positionals[0], bag);
     if (values.json) io.out(`${JSON.stringify({ path: positionals[0], kind: 'bag', ...t })}\n`);
@@ -50,12 +52,13 @@ export async function cmdInspect(args: string[], io: Io): Promise<number> {
   const info = await inspectFile(positionals[0]);
   if (values.json) {
     io.out(`${JSON.stringify(info)}\n`);
-  } else if (info.kind === 'hdf5') {
+  } else if (info.kind === 'store') {
     const width = Math.max(8, ...info.datasets.map((d) => d.name.length));
-    io.out(`${info.path}\n  kind     hdf5, ${info.datasets.length} dataset(s), ${formatBytes(info.bytes)} on disk\n` +
+    const key = info.format === 'hdf5' ? 'hdf5' : 'zarr';
+    io.out(`${info.path}\n  kind     ${info.format === 'hdf5' ? 'HDF5' : 'Zarr'}, ${info.datasets.length} ${info.format === 'hdf5' ? 'dataset' : 'array'}(s), ${formatBytes(info.bytes)} on disk\n` +
       info.datasets.map((d) => `  ${d.name.padEnd(width)}  ${(d.dtype ?? `${d.type} (no array dtype)`).padEnd(8)}  (${d.shape.join(', ')})  ` +
         `${d.chunks.length ? `chunks (${d.chunks.join(', ')})` : d.layout}${d.filters.length ? ` ${d.filters.join('+')}` : ''}\n`).join('') +
-      `  read one in a job as {"hdf5": "${info.path}", "dataset": "${info.datasets[0]?.name ?? '/name'}"}\n`);
+      `  read one in a job as {"${key}": "${info.path}"${info.datasets[0]?.name ? `, "dataset": "${info.datasets[0].name}"` : ''}}\n`);
   } else {
     io.out(`${info.path}\n  kind     ${info.kind} (${info.format}, ${info.order} order)\n  dtype    ${info.dtype}\n  shape    (${info.shape.join(', ')})\n` +
       `  bytes    ${formatBytes(info.bytes)} on disk\n  chunks   (${info.suggestedChunks.map((d) => d[0]).join(', ')}) suggested, ${info.suggestedChunks.reduce((a, d) => a * d.length, 1)} chunks\n`);

@@ -17,12 +17,13 @@ import { reduceKind, type ReduceSpec } from './reduce.js';
 import { scanKind, type ScanSpec } from './scan.js';
 import { sortKind, type SortSpec } from './sort.js';
 import { writeKind, type WriteSpec } from './write.js';
+import { zarrReadKind, type ZarrReadSpec } from './zarr-read.js';
 
 export type { ReduceFields } from './fields.js';
-export type { AssembleSpec, CombineSpec, CommitSpec, CompressSpec, Hdf5ReadSpec, HistogramSpec, MapSpec, MatmulSpec, MergeSpec, ReduceSpec, ScanSpec, SortSpec, WriteSpec };
+export type { AssembleSpec, CombineSpec, CommitSpec, CompressSpec, Hdf5ReadSpec, HistogramSpec, MapSpec, MatmulSpec, MergeSpec, ReduceSpec, ScanSpec, SortSpec, WriteSpec, ZarrReadSpec };
 
 /** Every task an array job makes (map_blocks runs the engine's `call` kind). */
-export type ArrayTaskSpec = MapSpec | ReduceSpec | CombineSpec | AssembleSpec | MatmulSpec | ScanSpec | CompressSpec | SortSpec | MergeSpec | HistogramSpec | Hdf5ReadSpec | WriteSpec | CommitSpec | CallSpec;
+export type ArrayTaskSpec = MapSpec | ReduceSpec | CombineSpec | AssembleSpec | MatmulSpec | ScanSpec | CompressSpec | SortSpec | MergeSpec | HistogramSpec | Hdf5ReadSpec | ZarrReadSpec | WriteSpec | CommitSpec | CallSpec;
 
 registerTaskKind(mapKind);
 registerTaskKind(reduceKind);
@@ -32,6 +33,7 @@ registerTaskKind(sortKind);
 registerTaskKind(mergeKind);
 registerTaskKind(histogramKind);
 registerTaskKind(hdf5ReadKind);
+registerTaskKind(zarrReadKind);
 registerTaskKind(combineKind);
 registerTaskKind(assembleKind);
 registerTaskKind(matmulKind);

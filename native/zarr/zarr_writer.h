@@ -1,0 +1,49 @@
+// Array outputs written as one Zarr v2 store (`tessera run --out xs.zarr`, dask's to_zarr): a
+// group folder with an array folder per output, chunked as the output is (regular chunks, which
+// the planner ensures), each chunk compressed as zarr's default does (blosc, lz4, byte shuffle)
+// by the write task that has it, in parallel: no lock is shared. The store is built under a
+// temporary name beside the final one (OutputFile's pattern, a folder here) and renamed into place
+// when the last output's commit task has run; an abort removes it (ADR 0035).
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "../io/array_writer.h"
+
+namespace tessera::zarr {
+
+class ZarrOutput {
+ public:
+  explicit ZarrOutput(std::string final_path);
+  ~ZarrOutput();
+  // Declares an array (all are declared before the first write); returns its number.
+  int add(const std::string& name, DType dtype, const std::vector<int64_t>& shape, const std::vector<int64_t>& chunks);
+  // The box at `offset` must be one whole chunk of the array's grid (cut at the array's edge).
+  void write(int k, const Chunk& chunk, const std::vector<int64_t>& offset, const std::vector<int64_t>& box);
+  void commit(int k);
+  void abort();
+  std::string open();
+
+ private:
+  struct Declared {
+    std::string name;
+    DType dtype;
+    std::vector<int64_t> shape, chunks;
+    bool committed = false;
+  };
+  void open_locked();
+  std::mutex mu_;
+  std::string final_path_, temp_path_;
+  std::vector<Declared> datasets_;
+  bool opened_ = false, done_ = false;
+};
+
+// Declares array `name` of the Zarr output at `final_path` and registers its writer
+// (WriterRegistry): returns the writer's id.
+int declare_array_writer(const std::string& final_path, const std::string& name, DType dtype, const std::vector<int64_t>& shape,
+                         const std::vector<int64_t>& chunks);
+
+}  // namespace tessera::zarr

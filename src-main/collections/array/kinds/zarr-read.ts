@@ -1,0 +1,32 @@
+/**
+ * zarr_read: one chunk of a Zarr v2 array (native/tasks/kinds/zarr_read.cc): [folder, dtype,
+ * byteswap, codec, fill, separator, zarrChunk, offset, shape]; the task finds the chunk files its
+ * region overlaps itself.
+ */
+import type { DTypeName } from '../../../native/addon.js';
+import type { TaskKind } from '../../../engine/task-kinds.js';
+import { denseBytes, dtypeCode } from './fields.js';
+
+export interface ZarrReadSpec {
+  kind: 'zarr_read';
+  folder: string;
+  dtype: DTypeName;
+  byteswap: boolean;
+  codec: number;
+  fill: number;
+  separator: '.' | '/';
+  zarrChunk: number[];
+  offset: number[];
+  shape: number[];
+}
+
+export const zarrReadKind: TaskKind<ZarrReadSpec> = {
+  name: 'zarr_read',
+  code: 31,
+  encode(w, spec, ctx) {
+    w.push(ctx.stringIndex(spec.folder)); w.push(dtypeCode(spec.dtype)); w.push(spec.byteswap ? 1 : 0); w.push(spec.codec);
+    w.push(spec.fill); w.push(spec.separator === '/' ? 1 : 0);
+    w.shape(spec.zarrChunk); w.shape(spec.offset); w.shape(spec.shape);
+  },
+  estimate: (spec) => denseBytes(spec.shape, spec.dtype),
+};
