@@ -24,6 +24,7 @@ import { argwhere, booleanIndex, flatnonzero, type MaskCounts, MASKED_REDUCTIONS
 import { type ChunksSpec, normalizeChunks } from './chunks.js';
 import { arange, eye, full, linspace, randomArray } from './creation.js';
 import { type Ast, parseExpression } from '../../lang/python-expression.js';
+import { coarsenBlocks, uniformFilter } from './neighbourhood.js';
 import type { FunctionsModule } from '../../engine/user-modules/check-functions.js';
 
 export type Value =
@@ -38,7 +39,9 @@ export type Value =
   /** A function of the job's module (`"functions"`), for map_blocks. */
   | { k: 'user'; name: string }
   | { k: 'dtype'; dtype: DType }
-  | { k: 'ellipsis' };
+  | { k: 'ellipsis' }
+  /** A dict literal: only coarsen's {axis: factor} takes one here. */
+  | { k: 'dict'; entries: [Value, Value][] };
 
 interface Args {
   pos: Value[];
@@ -155,7 +158,7 @@ export class Evaluator {
         return { k: 'array', node: index(this.ctx, node, ast.items.map((it) => this.indexItem(it))) };
       }
       case 'slice': throw new TesseraError('SYNTAX_ERROR', 'a slice (a:b) is only allowed inside [ ]', '');
-      case 'dict': throw new TesseraError('TYPE_ERROR', 'a dict ({...}) is only an argument of a table method here', "for example df.groupby('a').agg({'b': 'mean'})");
+      case 'dict': return { k: 'dict', entries: ast.keys.map((key, i) => [this.eval(key), this.eval(ast.values[i])]) };
       case 'unary': {
         const v = this.eval(ast.arg);
         // Python on literals: a bool is an int here (-True is -1, ~False is -1, +True is 1), and
@@ -650,6 +653,24 @@ export class Evaluator {
         const constant = b.constant_values ? arr(b.constant_values) : scalar(this.ctx, 0, 'int');
         return A(pad(this.ctx, x, this.padWidths(b.pad_width, x.shape.length), mode as PadMode, constant));
       }
+      case 'coarsen': {
+        const b = bind(name, ['reduction', 'x', 'axes', 'trim_excess'], a, 3);
+        const fn = b.reduction!;
+        if (fn.k !== 'fn' || !COARSEN_REDUCTIONS.includes(fn.name)) throw argError(`coarsen's reduction must be a numpy reduction (np.mean, np.sum, ...), not ${describe(fn)}`, `one of ${COARSEN_REDUCTIONS.map((r) => `np.${r}`).join(', ')}`);
+        if (b.axes!.k !== 'dict') throw argError('coarsen takes its factors as a dict {axis: factor}', 'for example coarsen(np.mean, x, {0: 2, 1: 2})');
+        const factors = new Map(b.axes!.entries.map(([k, v]) => [this.int(k, 'axis'), this.int(v, 'factor')] as [number, number]));
+        const { node, axes } = this.at(a.at, () => coarsenBlocks(this.ctx, arr(b.x), factors, this.bool(b.trim_excess, false)));
+        return this.call(fn.name, undefined, { pos: [A(node)], kw: new Map([['axis', { k: 'seq', items: axes.map((x) => ({ k: 'num', value: x, isInt: true }) as Value) }]]), at: a.at });
+      }
+      case 'uniform_filter': {
+        const b = bind(name, ['input', 'size', 'footprint', 'output', 'mode', 'cval', 'origin'], a, 1, ['axes']);
+        for (const k of ['footprint', 'output', 'axes'] as const) if (b[k] && b[k]!.k !== 'none') throw argError(`uniform_filter(${k}=...) is not supported`, 'give size, mode and cval');
+        if (b.origin && !(b.origin.k === 'num' && b.origin.value === 0)) throw argError('uniform_filter(origin=...) other than 0 is not supported', 'a centred window: leave origin out');
+        const sizes = !b.size ? [3] : b.size.k === 'seq' ? this.ints(b.size, 'size') : [this.int(b.size, 'size')];
+        const mode = b.mode ? (b.mode.k === 'str' ? b.mode.value : '') : 'reflect';
+        const cval = b.cval ? this.number(b.cval, 'cval') : 0;
+        return A(uniformFilter(this.ctx, arr(b.input), sizes, mode, cval));
+      }
       case 'tril': case 'triu': {
         const b = bind(name, ['m', 'k'], a, 1);
         return A(triangle(this.ctx, name, arr(b.m), b.k ? this.int(b.k, 'k') : 0));
@@ -825,7 +846,10 @@ const RANDOM_FNS = ['uniform', 'normal', 'random', 'standard_normal'];
 const FUNCTIONS = new Set([...Object.keys(UFUNC_ALIASES), 'sum', 'prod', 'mean', 'var', 'std', 'min', 'max', 'amin', 'amax', 'argmin', 'argmax', 'any', 'all',
   'count_nonzero', 'clip', 'round', 'around', 'reshape', 'ravel', 'transpose', 'rechunk', 'concatenate', 'stack', 'matmul', 'dot', 'arange', 'zeros', 'ones', 'full', 'astype', 'map_blocks',
   'flip', 'squeeze', 'expand_dims', 'swapaxes', 'moveaxis', 'outer', 'diff', ...NAN_REDUCTIONS, 'isfinite', 'isinf', 'isclose', 'allclose',
-  'average', 'cov', 'corrcoef', 'cumsum', 'cumprod', 'nancumsum', 'nancumprod', 'tensordot', 'gradient', 'meshgrid', 'take', 'nonzero', 'flatnonzero', 'argwhere', 'extract', 'broadcast_to', 'roll', 'repeat', 'tile', 'pad', 'tril', 'triu', 'linspace', 'eye', 'sort', 'argsort', 'topk', 'median', 'percentile', 'quantile', 'histogram']);
+  'average', 'cov', 'corrcoef', 'cumsum', 'cumprod', 'nancumsum', 'nancumprod', 'tensordot', 'gradient', 'meshgrid', 'take', 'nonzero', 'flatnonzero', 'argwhere', 'extract', 'broadcast_to', 'roll', 'repeat', 'tile', 'pad', 'tril', 'triu', 'linspace', 'eye', 'sort', 'argsort', 'topk', 'median', 'percentile', 'quantile', 'histogram', 'coarsen', 'uniform_filter']);
+
+/** The reductions coarsen takes (dask's da.coarsen passes numpy's, each over the block axes). */
+const COARSEN_REDUCTIONS = ['sum', 'prod', 'mean', 'min', 'max', 'std', 'var', 'any', 'all', 'median', 'nansum', 'nanprod', 'nanmean', 'nanmin', 'nanmax', 'nanstd', 'nanvar', 'count_nonzero'];
 
 /** The names an expression may use (functions, methods, constants, dtypes), for editor completion. */
 export function expressionVocabulary(): { functions: string[]; methods: string[]; constants: string[] } {
@@ -1002,5 +1026,6 @@ function describe(v: Value): string {
     case 'user': return `function ${v.name} (user)`;
     case 'dtype': return `dtype ${v.dtype}`;
     case 'ellipsis': return '...';
+    case 'dict': return 'a dict';
   }
 }
