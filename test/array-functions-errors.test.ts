@@ -52,4 +52,27 @@ describe('errors of the composed array functions', () => {
     expect(run({ o: 'linspace(0, 1, -1)' }).error?.message).toContain('must be non-negative');
     expect(run({ o: 'tril(x.sum())' }).error?.code).toBe('VALUE_ERROR');
   });
+
+  it('einsum and linalg.norm refuse what numpy refuses, with its messages', () => {
+    const m = 'x.reshape(4, 6)';
+    expect(run({ o: `einsum('ij,jk', ${m}, ${m})` }).error?.message).toContain("label 'j' has sizes 6 and 4");
+    expect(run({ o: `einsum('ijk', ${m})` }).error?.message).toBe('einstein sum subscripts string contains too many subscripts for operand 0');
+    expect(run({ o: `einsum('i', ${m})` }).error?.message).toContain("no '...' ellipsis");
+    expect(run({ o: `einsum('ij->ii', ${m})` }).error?.message).toContain("output subscript 'i' multiple times");
+    expect(run({ o: `einsum('ij->k', ${m})` }).error?.message).toContain("'k' which never appeared");
+    expect(run({ o: `einsum('ii', ${m})` }).error?.message).toBe("dimensions in operand 0 for collapsing index 'i' don't match (4 != 6)");
+    expect(run({ o: `einsum('ij,jk', ${m})` }).error?.message).toContain('fewer operands');
+    expect(run({ o: `einsum('...i', ${m})` }).error?.code).toBe('NOT_SUPPORTED');
+    expect(run({ o: `einsum('i1', ${m})` }).error?.message).toContain("invalid subscript '1'");
+    expect(run({ o: `np.linalg.norm(${m}, 2)` }).error?.code).toBe('NOT_SUPPORTED');
+    expect(run({ o: `np.linalg.norm(${m}, 'nuc')` }).error?.message).toContain('singular values');
+    expect(run({ o: "np.linalg.norm(x, 'fro')" }).error?.message).toBe("Invalid norm order 'fro' for vectors");
+    expect(run({ o: `np.linalg.norm(${m}, 3)` }).error?.message).toBe('Invalid norm order for matrices.');
+    expect(run({ o: 'np.linalg.norm(x.reshape(2, 3, 4), 1)' }).error?.message).toBe('Improper number of dimensions to norm.');
+    expect(run({ o: `np.linalg.norm(${m}, axis=(1, -1))` }).error?.message).toBe('Duplicate axes given.');
+    expect(run({ o: `np.linalg.svd(${m})` }).error).toMatchObject({ code: 'UNKNOWN_NAME', hint: expect.stringContaining('norm') });
+    // Values: numpy's for a trace, a diagonal and a matrix's 1-norm (the rest is in the differential test).
+    const v = run({ t: "einsum('ii', x[:16].reshape(4, 4))", d: "einsum('ii->i', x[:16].reshape(4, 4))", n: `np.linalg.norm(${m}, 1)`, i: `np.linalg.norm(${m}, -np.inf)` });
+    expect(v.outputs).toMatchObject({ t: { value: 30 }, d: { values: [0, 5, 10, 15] }, n: { value: 56 }, i: { value: 15 } });
+  });
 });

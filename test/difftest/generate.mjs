@@ -494,12 +494,13 @@ class ExprGen {
     const t = list ? 'float64' : isFloat(c) ? c : 'float64';
     return { s: `${this.ns()}${f}(${[a.s, q, ...opts].join(', ')})`, t, shape: list ? [q.split(',').length, ...reduced] : reduced };
   }
-  /** dot and tensordot over any dimensions. */
+  /** dot, tensordot and einsum over any dimensions, and linalg.norm. */
   products(d) {
     const r = this.r;
     const a = this.gen(d);
     if (!a.shape || a.lit) return a;
     const nd = a.shape.length;
+    if (nd >= 1 && r.chance(0.25)) return this.norm(a);
     const last = nd ? a.shape[nd - 1] : null;
     const fits = this.ds.filter((x) => nd === 0 || x.shape.length === 0 || (x.shape.length === 1 ? x.shape[0] === last : x.shape[x.shape.length - 2] === last));
     const b = fits.length ? (() => { const x = r.pick(fits); return { s: x.name, t: x.dtype, shape: x.shape }; })() : a;
@@ -508,12 +509,58 @@ class ExprGen {
       const shape = nd === 0 || b.shape.length === 0 ? broadcast(a.shape, b.shape) ?? a.shape : [...a.shape.slice(0, -1), ...b.shape.filter((_, i) => i !== bAxis)];
       return { s: r.chance(0.5) && !a.lit ? `${wrap(a)}.dot(${b.s})` : `dot(${a.s}, ${b.s})`, t: promoteT(a.t, b.t), shape };
     }
+    if (r.chance(0.35)) return this.einsum(a, b, bAxis);
     const k = r.int(Math.min(nd, b.shape.length) + 1);
     const axesA = Array.from({ length: k }, (_, i) => nd - k + i), axesB = Array.from({ length: k }, (_, i) => i);
     const ok = axesA.every((x, i) => a.shape[x] === b.shape[axesB[i]]);
     const form = ok && r.chance(0.5) ? `${k}` : `([${nd - 1}], [${bAxis}])`;
     const shape = form === `${k}` ? [...a.shape.slice(0, nd - k), ...b.shape.slice(k)] : [...a.shape.slice(0, -1), ...b.shape.filter((_, i) => i !== bAxis)];
     return { s: `tensordot(${a.s}, ${b.s}, ${form})`, t: promoteT(a.t, b.t), shape };
+  }
+  /**
+   * einsum: of a alone (a permutation of a subset of its labels; a trace or diagonal of a square
+   * pair), or of a and b contracted over a's last axis and b's dot axis, the output implicit or
+   * an explicit order of some of the labels left.
+   */
+  einsum(a, b, bAxis) {
+    const r = this.r;
+    const nd = a.shape.length;
+    const la = 'abcd'.slice(0, nd).split('');
+    const order = (labels) => [...labels].sort(() => r.int(3) - 1);
+    if (r.chance(0.4)) {
+      if (nd === 2 && a.shape[0] === a.shape[1] && r.chance(0.5)) {
+        const diag = r.chance(0.5);
+        return { s: `einsum('aa${diag ? '->a' : ''}', ${a.s})`, t: a.t, shape: diag ? [a.shape[0]] : [] };
+      }
+      const out = order(la.filter(() => r.chance(0.7)));
+      return { s: `einsum('${la.join('')}->${out.join('')}', ${a.s})`, t: a.t, shape: out.map((l) => a.shape[la.indexOf(l)]) };
+    }
+    const lb = b.shape.map((_, i) => (i === bAxis ? la[nd - 1] : 'wxyz'[i]));
+    const left = [...la.slice(0, -1), ...lb.filter((_, i) => i !== bAxis)];
+    const size = (l) => (la.includes(l) ? a.shape[la.indexOf(l)] : b.shape[lb.indexOf(l)]);
+    const explicit = r.chance(0.6);
+    const out = explicit ? order(left.filter(() => r.chance(0.8))) : [...left].sort();
+    return { s: `einsum('${la.join('')},${lb.join('')}${explicit ? `->${out.join('')}` : ''}', ${a.s}, ${b.s})`, t: promoteT(a.t, b.t), shape: out.map(size) };
+  }
+  /** np.linalg.norm: vector orders along one axis, matrix orders over two, or the whole array. */
+  norm(a) {
+    const r = this.r;
+    const nd = a.shape.length;
+    const t = isFloat(a.t) ? a.t : 'float64';
+    const keep = r.chance(0.2);
+    const kd = keep ? ', keepdims=True' : '';
+    const form = r.w([[2, 'all'], [3, 'vector'], [nd >= 2 ? 2 : 0, 'matrix']]);
+    if (form === 'all') return { s: `np.linalg.norm(${a.s}${kd})`, t, shape: keep ? a.shape.map(() => 1) : [] };
+    if (form === 'vector') {
+      const ax = r.int(nd);
+      const ord = r.pick(['None', '1', '2', 'np.inf', '-np.inf', '0', '3', '0.5']);
+      return { s: `np.linalg.norm(${a.s}, ${ord}, axis=${ax}${kd})`, t, shape: a.shape.flatMap((n, i) => (i === ax ? (keep ? [1] : []) : [n])) };
+    }
+    const r0 = r.int(nd);
+    let r1 = r.int(nd - 1);
+    if (r1 >= r0) r1 += 1;
+    const ord = r.pick(['None', "'fro'", '1', '-1', 'np.inf', '-np.inf']);
+    return { s: `np.linalg.norm(${a.s}, ${ord}, axis=(${r0}, ${r1})${kd})`, t, shape: a.shape.flatMap((n, i) => (i === r0 || i === r1 ? (keep ? [1] : []) : [n])) };
   }
   /** cov and corrcoef of a 1-D or 2-D operand (variables in rows, or columns with rowvar=False). */
   covariance(d) {

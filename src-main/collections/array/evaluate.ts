@@ -13,7 +13,7 @@ import {
   asNumpyScalar, concatenate, elementwise, index, type IndexItem, integerRange, mapBlocks, matmul, normalizeAxes, rechunk, reduce, reshape, scalar, stack, transpose,
 } from './build.js';
 import { broadcastTo, diff, expandDims, flip, meshgrid, moveaxis, outer, pad, type PadMode, repeat, roll, squeeze, swapaxes, take, tile, triangle } from './shape-functions.js';
-import { dot, tensordot } from './tensor-products.js';
+import { dot, einsum, tensordot } from './tensor-products.js';
 import { NAN_REDUCTIONS, nanArg, nanMean, nanMinMax, nanVar, replaceNan } from './nan-reductions.js';
 import { allclose, average, corrcoef, cov, gradient, isclose, isfinite, isinf } from './numeric-functions.js';
 import { cumulative, nanCumulative } from './cumulative.js';
@@ -25,6 +25,7 @@ import { type ChunksSpec, normalizeChunks } from './chunks.js';
 import { arange, eye, full, linspace, randomArray } from './creation.js';
 import { type Ast, parseExpression } from '../../lang/python-expression.js';
 import { coarsenBlocks, uniformFilter } from './neighbourhood.js';
+import { norm } from './linalg.js';
 import type { FunctionsModule } from '../../engine/user-modules/check-functions.js';
 
 export type Value =
@@ -304,9 +305,12 @@ export class Evaluator {
 
   private attribute(obj: Value, name: string): Value {
     if (obj.k === 'ns') {
-      const v = obj.name === 'random' ? (RANDOM_FNS.includes(name) ? { k: 'fn', name: `random.${name}` } as Value : undefined) : name === 'random' ? { k: 'ns', name: 'random' } as Value : globalValue(name);
+      const sub = obj.name === 'random' ? RANDOM_FNS : obj.name === 'linalg' ? LINALG_FNS : null;
+      const v = sub ? (sub.includes(name) ? { k: 'fn', name: `${obj.name}.${name}` } as Value : undefined)
+        : name === 'random' || name === 'linalg' ? { k: 'ns', name } as Value : globalValue(name);
       if (v) return v;
-      throw new TesseraError('UNKNOWN_NAME', `${obj.name} has no attribute '${name}'${didYouMean(name, obj.name === 'random' ? RANDOM_FNS : [...FUNCTIONS, ...expressionVocabulary().constants, 'random'])}`, '');
+      throw new TesseraError('UNKNOWN_NAME', `${obj.name} has no attribute '${name}'${didYouMean(name, sub ?? [...FUNCTIONS, ...expressionVocabulary().constants, 'random', 'linalg'])}`,
+        obj.name === 'linalg' ? `linalg here has ${LINALG_FNS.join(', ')}` : '');
     }
     if (obj.k === 'array') {
       const n = obj.node;
@@ -709,6 +713,17 @@ export class Evaluator {
           ? [this.ints(ax.items[0], 'axes'), this.ints(ax.items[1], 'axes')] : this.int(ax, 'axes');
         return A(tensordot(this.ctx, arr(b.a), arr(b.b), axes));
       }
+      case 'einsum': {
+        const spec = a.pos[0];
+        if (!spec || spec.k !== 'str') throw argError('einsum takes its subscripts first, as a string', "for example einsum('ij,jk->ik', a, b)");
+        if (a.kw.size) throw argError(`einsum(${[...a.kw.keys()][0]}=...) is not supported`, 'give the subscripts and the operands');
+        return A(einsum(this.ctx, spec.value, a.pos.slice(1).map((v) => asNumpyScalar(this.ctx, arr(v)))));
+      }
+      case 'linalg.norm': {
+        const b = bind(name, ['x', 'ord', 'axis', 'keepdims'], a, 1);
+        const ord = !b.ord || b.ord.k === 'none' ? null : b.ord.k === 'str' ? b.ord.value : this.number(b.ord, 'ord');
+        return A(norm(this.ctx, arr(b.x), ord, this.axis(b.axis), this.bool(b.keepdims, false)));
+      }
       case 'gradient': {
         const b = bind(name, ['f', 'varargs'], a, 1, ['axis', 'edge_order']);
         const f = arr(b.f);
@@ -846,7 +861,10 @@ const RANDOM_FNS = ['uniform', 'normal', 'random', 'standard_normal'];
 const FUNCTIONS = new Set([...Object.keys(UFUNC_ALIASES), 'sum', 'prod', 'mean', 'var', 'std', 'min', 'max', 'amin', 'amax', 'argmin', 'argmax', 'any', 'all',
   'count_nonzero', 'clip', 'round', 'around', 'reshape', 'ravel', 'transpose', 'rechunk', 'concatenate', 'stack', 'matmul', 'dot', 'arange', 'zeros', 'ones', 'full', 'astype', 'map_blocks',
   'flip', 'squeeze', 'expand_dims', 'swapaxes', 'moveaxis', 'outer', 'diff', ...NAN_REDUCTIONS, 'isfinite', 'isinf', 'isclose', 'allclose',
-  'average', 'cov', 'corrcoef', 'cumsum', 'cumprod', 'nancumsum', 'nancumprod', 'tensordot', 'gradient', 'meshgrid', 'take', 'nonzero', 'flatnonzero', 'argwhere', 'extract', 'broadcast_to', 'roll', 'repeat', 'tile', 'pad', 'tril', 'triu', 'linspace', 'eye', 'sort', 'argsort', 'topk', 'median', 'percentile', 'quantile', 'histogram', 'coarsen', 'uniform_filter']);
+  'average', 'cov', 'corrcoef', 'cumsum', 'cumprod', 'nancumsum', 'nancumprod', 'tensordot', 'gradient', 'meshgrid', 'take', 'nonzero', 'flatnonzero', 'argwhere', 'extract', 'broadcast_to', 'roll', 'repeat', 'tile', 'pad', 'tril', 'triu', 'linspace', 'eye', 'sort', 'argsort', 'topk', 'median', 'percentile', 'quantile', 'histogram', 'coarsen', 'uniform_filter', 'einsum']);
+
+/** np.linalg's functions here. */
+const LINALG_FNS = ['norm'];
 
 /** The reductions coarsen takes (dask's da.coarsen passes numpy's, each over the block axes). */
 const COARSEN_REDUCTIONS = ['sum', 'prod', 'mean', 'min', 'max', 'std', 'var', 'any', 'all', 'median', 'nansum', 'nanprod', 'nanmean', 'nanmin', 'nanmax', 'nanstd', 'nanvar', 'count_nonzero'];

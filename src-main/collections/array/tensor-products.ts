@@ -1,10 +1,12 @@
 /**
  * numpy's tensordot and dot over any dimensions, as numpy's own tensordot computes them: the
  * summed axes of each operand moved together and both reshaped to matrices, one matmul (the
- * blocked, chunked kernel), and the result reshaped to the kept axes of a, then of b.
+ * blocked, chunked kernel), and the result reshaped to the kept axes of a, then of b; and einsum
+ * on top of them.
  */
 import { TesseraError } from '../../engine/errors.js';
-import { elementwise, matmul, reshape, transpose } from './build.js';
+import { elementwise, index, type IndexItem, matmul, reduce, reshape, transpose } from './build.js';
+import { promoteDtypes } from './dtype.js';
 import { type ExprContext, fmtShape, type Node } from './expr.js';
 
 const product = (xs: number[]) => xs.reduce((p, x) => p * x, 1);
@@ -44,4 +46,94 @@ export function dot(ctx: ExprContext, a: Node, b: Node): Node {
   if (a.shape[a.shape.length - 1] !== b.shape[bAxis])
     throw new TesseraError('SHAPE_MISMATCH', `shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} not aligned: ${a.shape[a.shape.length - 1]} (dim ${a.shape.length - 1}) != ${b.shape[bAxis]} (dim ${bAxis})`, 'the last axis of a must match the second-to-last of b');
   return tensordot(ctx, a, b, [[a.shape.length - 1], [bAxis]]);
+}
+
+/**
+ * np.einsum(subscripts, *operands) for explicit labels (no `...`): repeated labels of one operand
+ * take its diagonal (a reshape and a strided slice); a product of two operands whose shared labels
+ * are all summed and whose other labels all kept is a tensordot (one matmul); anything else is the
+ * operands broadcast over every label, multiplied and summed over the labels not kept, which the
+ * planner fuses into one pass (the broadcast product is never stored). The result has numpy's
+ * dtype, the operands' common type (an integer sum wraps in it as numpy's does).
+ */
+export function einsum(ctx: ExprContext, subscripts: string, operands: Node[]): Node {
+  const spec = subscripts.replace(/\s+/g, '');
+  if (spec.includes('.')) throw new TesseraError('NOT_SUPPORTED', "einsum with '...' (broadcast dimensions) is not supported", 'name every dimension with a letter');
+  const [lhs, rhs] = spec.includes('->') ? spec.split('->') : [spec, null];
+  const inputs = lhs.split(',');
+  if (inputs.length !== operands.length) throw new TesseraError('VALUE_ERROR', inputs.length > operands.length ? 'fewer operands provided to einstein sum function than specified in the subscripts string' : 'more operands were provided than specified in the einstein sum subscripts string', '');
+  for (const s of [...inputs, rhs ?? '']) {
+    const bad = [...s].find((c) => !/[A-Za-z]/.test(c));
+    if (bad !== undefined) throw new TesseraError('VALUE_ERROR', `invalid subscript '${bad}' in einstein sum subscripts string, subscripts must be letters`, '');
+  }
+  const sizes = new Map<string, number>();
+  let ops = operands.map((x, k) => {
+    const labels = [...inputs[k]];
+    if (labels.length > x.shape.length) throw new TesseraError('VALUE_ERROR', `einstein sum subscripts string contains too many subscripts for operand ${k}`, '');
+    if (labels.length < x.shape.length) throw new TesseraError('VALUE_ERROR', `operand has more dimensions than subscripts given in einstein sum, but no '...' ellipsis provided to broadcast the extra dimensions.`, '');
+    return diagonals(ctx, x, labels, k);
+  });
+  for (const { node, labels } of ops) {
+    labels.forEach((l, d) => {
+      const n = node.shape[d], known = sizes.get(l);
+      if (known === undefined || known === 1) sizes.set(l, n);
+      else if (n !== known && n !== 1) throw new TesseraError('VALUE_ERROR', `operands could not be broadcast together with remapped shapes: label '${l}' has sizes ${known} and ${n}`, 'a label names one size in every operand');
+    });
+  }
+  const counts = new Map<string, number>();
+  for (const s of inputs) for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let out: string[];
+  if (rhs === null) {
+    out = [...counts.keys()].filter((c) => counts.get(c) === 1).sort();
+  } else {
+    out = [...rhs];
+    out.forEach((c, i) => {
+      if (out.indexOf(c) !== i) throw new TesseraError('VALUE_ERROR', `einstein sum subscripts string includes output subscript '${c}' multiple times`, '');
+      if (!counts.has(c)) throw new TesseraError('VALUE_ERROR', `einstein sum subscripts string included output subscript '${c}' which never appeared in an input`, '');
+    });
+  }
+  const dtype = operands.map((x) => x.dtype).reduce(promoteDtypes);
+  const typed = (n: Node) => (n.dtype === dtype ? n : elementwise(ctx, `astype_${dtype}`, [n]));
+  // Two operands, every shared label summed and every other kept: a tensordot, then the output's order.
+  if (ops.length === 2) {
+    const [a, b] = ops;
+    const shared = a.labels.filter((l) => b.labels.includes(l));
+    const sizesAgree = shared.every((l) => a.node.shape[a.labels.indexOf(l)] === b.node.shape[b.labels.indexOf(l)]);
+    if (sizesAgree && shared.every((l) => !out.includes(l)) && [...a.labels, ...b.labels].every((l) => shared.includes(l) || out.includes(l))) {
+      const t = tensordot(ctx, a.node, b.node, [shared.map((l) => a.labels.indexOf(l)), shared.map((l) => b.labels.indexOf(l))]);
+      const got = [...a.labels.filter((l) => !shared.includes(l)), ...b.labels.filter((l) => !shared.includes(l))];
+      return typed(got.length > 1 ? transpose(ctx, t, out.map((l) => got.indexOf(l))) : t);
+    }
+  }
+  // Every operand over every label (output ones first), multiplied, summed over the rest.
+  const all = [...out, ...[...sizes.keys()].filter((l) => !out.includes(l))];
+  ops = ops.map(({ node, labels }) => {
+    const order = [...labels].sort((p, q) => all.indexOf(p) - all.indexOf(q));
+    const t = order.length > 1 ? transpose(ctx, node, order.map((l) => labels.indexOf(l))) : node;
+    const items: IndexItem[] = all.map((l) => (order.includes(l) ? { kind: 'slice', start: null, stop: null, step: null } : { kind: 'newaxis' }));
+    return { node: index(ctx, t, items), labels: all };
+  });
+  let product = typed(ops[0].node);
+  for (const o of ops.slice(1)) product = elementwise(ctx, dtype === 'bool' ? 'logical_and' : 'multiply', [product, typed(o.node)]);
+  if (all.length === out.length) return product;
+  const summed = reduce(ctx, dtype === 'bool' ? 'any' : 'sum', product, all.map((_, d) => d).slice(out.length));
+  return typed(summed);
+}
+
+/** An operand with each repeated label reduced to its diagonal (numpy's einsum 'ii->i'). */
+function diagonals(ctx: ExprContext, x0: Node, labels0: string[], k: number): { node: Node; labels: string[] } {
+  let x = x0, labels = labels0;
+  for (;;) {
+    const l = labels.find((c, i) => labels.indexOf(c) !== i);
+    if (l === undefined) return { node: x, labels };
+    const at = labels.map((c, i) => (c === l ? i : -1)).filter((i) => i >= 0).slice(0, 2);
+    const n = x.shape[at[0]];
+    if (x.shape[at[1]] !== n) throw new TesseraError('VALUE_ERROR', `dimensions in operand ${k} for collapsing index '${l}' don't match (${n} != ${x.shape[at[1]]})`, '');
+    const rest = labels.map((_, i) => i).filter((i) => !at.includes(i));
+    // (n, n, rest...) -> (n * n, rest...) -> every (n + 1)-th row: the diagonal, then the rest.
+    const moved = transpose(ctx, x, [...at, ...rest]);
+    const flat = reshape(ctx, moved, [n * n, ...rest.map((i) => x.shape[i])]);
+    x = index(ctx, flat, [{ kind: 'slice', start: null, stop: null, step: n + 1 }, ...rest.map((): IndexItem => ({ kind: 'slice', start: null, stop: null, step: null }))]);
+    labels = [l, ...rest.map((i) => labels[i])];
+  }
 }
