@@ -441,6 +441,13 @@ class ExprGen {
     else if (f === 'flatnonzero') out = { s: `flatnonzero(${a.s})`, t: 'int64', shape: null };
     else if (f === 'argwhere') out = { s: `argwhere(${a.s})`, t: 'int64', shape: null };
     else out = { s: `extract(${cond}, ${lead0})`, t: a.t, shape: null };
+    // unique and bincount: lengths that depend on the data, as a mask's.
+    if (r.chance(0.25)) {
+      const counts = r.chance(0.4);
+      out = { s: `${this.ns()}unique(${a.s}${counts ? ', return_counts=True)[1]' : ')'}`, t: counts ? 'int64' : a.t, shape: null };
+    } else if (r.chance(0.2) && (concrete(a.t) === 'bool' || /int/.test(concrete(a.t)))) {
+      out = { s: `${this.ns()}bincount(${wrap(a)}.ravel() % ${r.pick([3, 17, 64])}${r.chance(0.3) ? `, minlength=${r.pick([0, 5, 70])}` : ''})`, t: 'int64', shape: null };
+    }
     if (!r.chance(0.5)) return out;
     const red = r.pick(['sum', 'max', 'mean', 'prod', 'any']);
     return { s: `${wrap(out)}.${red}()`, t: red === 'mean' ? floatFor(a.t) : red === 'any' ? 'bool' : red === 'max' ? concrete(out.t) : concrete(out.t) === 'bool' ? 'int64' : concrete(out.t), shape: [] };

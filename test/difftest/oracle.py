@@ -242,7 +242,15 @@ def _clip(a, *args, **kw):
     # NEP 50: the operands of each ufunc promote together, Python numbers weak; a Python int
     # then takes the result dtype and must fit it (a float dtype takes any int).
     def typed(operands):
-        dt = np.result_type(*operands)
+        # NEP 50 by hand: the arrays decide, a Python float lifts bools and ints to float64, a
+        # Python int lifts bools to int64 (result_type over all of them at once lets a Python
+        # float beside a bool array win over a float32 array).
+        arrays = [v for v in operands if isinstance(v, (np.ndarray, np.generic))]
+        dt = np.result_type(*arrays) if arrays else np.result_type(*operands)
+        if any(isinstance(v, float) for v in operands) and dt.kind in 'biu':
+            dt = np.dtype(np.float64)
+        elif any(is_pyint(v) for v in operands) and dt.kind == 'b':
+            dt = np.dtype(np.int64)
         as_dt = lambda v: v if isinstance(v, bool) or not isinstance(v, (int, float)) or (isinstance(v, float) and dt.kind != 'f') else np.asarray(float(v) if dt.kind == 'f' else v, dtype=dt)  # noqa: E731
         return dt, [as_dt(v) for v in operands]
     if lo is None and hi is None:

@@ -26,6 +26,7 @@ import { arange, eye, full, linspace, randomArray } from './creation.js';
 import { type Ast, parseExpression } from '../../lang/python-expression.js';
 import { coarsenBlocks, uniformFilter } from './neighbourhood.js';
 import { norm } from './linalg.js';
+import { bincount, unique } from './set-functions.js';
 import type { FunctionsModule } from '../../engine/user-modules/check-functions.js';
 
 export type Value =
@@ -540,6 +541,19 @@ export class Evaluator {
         if (name === 'nonzero') return { k: 'seq', items: nonzero(this.ctx, x, this.maskCounts).map((n) => A(n)) };
         return A((name === 'flatnonzero' ? flatnonzero : argwhere)(this.ctx, x, this.maskCounts));
       }
+      case 'bincount': {
+        const b = bind(name, ['x', 'weights', 'minlength'], a, 1);
+        if (b.weights && b.weights.k !== 'none') throw argError('bincount(weights=...) is not supported', 'count with bincount(x), or sum the weights per value with a mask: (w * (x == k)).sum()');
+        return A(bincount(this.ctx, arr(b.x), b.minlength ? this.int(b.minlength, 'minlength') : 0, this.maskCounts));
+      }
+      case 'unique': {
+        const b = bind(name, ['ar', 'return_index', 'return_inverse', 'return_counts', 'axis'], a, 1, ['equal_nan']);
+        for (const k of ['return_index', 'return_inverse'] as const) if (this.bool(b[k], false)) throw argError(`unique(${k}=True) is not supported`, 'return_counts=True is');
+        if (b.axis && b.axis.k !== 'none') throw argError('unique(axis=...) is not supported', 'unique of the flattened array is');
+        if (!this.bool(b.equal_nan, true)) throw argError('unique(equal_nan=False) is not supported', 'NaNs count as one value, as numpy 2\'s default');
+        const out = unique(this.ctx, asNumpyScalar(this.ctx, arr(b.ar)), this.bool(b.return_counts, false), this.maskCounts);
+        return out.length === 1 ? A(out[0]) : { k: 'seq', items: out.map(A) };
+      }
       case 'extract': {
         const b = bind(name, ['condition', 'arr'], a, 2);
         const cond = arr(b.condition), x = arr(b.arr);
@@ -861,7 +875,7 @@ const RANDOM_FNS = ['uniform', 'normal', 'random', 'standard_normal'];
 const FUNCTIONS = new Set([...Object.keys(UFUNC_ALIASES), 'sum', 'prod', 'mean', 'var', 'std', 'min', 'max', 'amin', 'amax', 'argmin', 'argmax', 'any', 'all',
   'count_nonzero', 'clip', 'round', 'around', 'reshape', 'ravel', 'transpose', 'rechunk', 'concatenate', 'stack', 'matmul', 'dot', 'arange', 'zeros', 'ones', 'full', 'astype', 'map_blocks',
   'flip', 'squeeze', 'expand_dims', 'swapaxes', 'moveaxis', 'outer', 'diff', ...NAN_REDUCTIONS, 'isfinite', 'isinf', 'isclose', 'allclose',
-  'average', 'cov', 'corrcoef', 'cumsum', 'cumprod', 'nancumsum', 'nancumprod', 'tensordot', 'gradient', 'meshgrid', 'take', 'nonzero', 'flatnonzero', 'argwhere', 'extract', 'broadcast_to', 'roll', 'repeat', 'tile', 'pad', 'tril', 'triu', 'linspace', 'eye', 'sort', 'argsort', 'topk', 'median', 'percentile', 'quantile', 'histogram', 'coarsen', 'uniform_filter', 'einsum']);
+  'average', 'cov', 'corrcoef', 'cumsum', 'cumprod', 'nancumsum', 'nancumprod', 'tensordot', 'gradient', 'meshgrid', 'take', 'nonzero', 'flatnonzero', 'argwhere', 'extract', 'broadcast_to', 'roll', 'repeat', 'tile', 'pad', 'tril', 'triu', 'linspace', 'eye', 'sort', 'argsort', 'topk', 'median', 'percentile', 'quantile', 'histogram', 'coarsen', 'uniform_filter', 'einsum', 'unique', 'bincount']);
 
 /** np.linalg's functions here. */
 const LINALG_FNS = ['norm'];

@@ -13,11 +13,16 @@ import { concatenate, elementwise, index, type IndexItem, reduce, rechunk, resha
 import type { CompressNode, ExprContext, Node } from './expr.js';
 import { boundaries, refine } from './grid.js';
 
-/** A mask whose counts the evaluator needs: count true per chunk of `grid` (along its one axis). */
+/**
+ * A mask whose counts the evaluator needs: count true per chunk of `grid` (along its one axis).
+ * With `range`, the values needed are instead the minimum and maximum of `mask` (an integer
+ * array: bincount's length), as [min, max].
+ */
 export interface MaskRequest {
   key: string;
   mask: Node;
   grid: number[];
+  range?: true;
 }
 
 /** Thrown while evaluating an output that compresses by a mask not yet counted. */
@@ -58,8 +63,9 @@ export function booleanIndex(ctx: ExprContext, x: Node, mask: Node, counts: Mask
   return ctx.intern<CompressNode>({ op: 'compress', input, mask: m, shape: [total, ...rest], dtype: x.dtype, weak: null, grid: [found, ...rest.map((n) => [n])] }, found);
 }
 
-/** The outputs that count a request's mask: count_nonzero of each chunk, named `${prefix}${k}`. */
+/** The outputs that count a request's mask: count_nonzero of each chunk, named `${prefix}${k}` (a range request: its min and max). */
 export function maskCountOutputs(ctx: ExprContext, r: MaskRequest, prefix: string): { name: string; node: Node }[] {
+  if (r.range) return [{ name: `${prefix}0`, node: reduce(ctx, 'min', r.mask, null) }, { name: `${prefix}1`, node: reduce(ctx, 'max', r.mask, null) }];
   const b = boundaries(r.grid);
   return r.grid.map((_, k) => ({
     name: `${prefix}${k}`,

@@ -1,0 +1,66 @@
+/**
+ * np.unique (with counts) over any chunking, from the array's own parts: the flattened array
+ * sorted (numpy's stable sort, the runs merged by rank), a mask of the first element of each run
+ * of equal values (NaNs one run, as numpy 2's equal_nan=True; -0.0 and 0.0 one value), the masked
+ * values, and each run's length from the mask's true positions. The mask's length is data, so the
+ * job counts it first (masks.ts), as for any boolean index.
+ *
+ * np.bincount likewise: its length is the largest value + 1, so the job finds the values' range
+ * first (a range request, masks.ts), then counts each chunk's values into that many unit bins
+ * with the histogram task (edges at the half-integers, exact in float64) and sums the rows.
+ */
+import { TesseraError } from '../../engine/errors.js';
+import { asNumpyScalar, concatenate, elementwise, index, type IndexItem, rechunk, reduce, reshape, source } from './build.js';
+import { full } from './creation.js';
+import { isFloat } from './dtype.js';
+import type { ExprContext, HistogramNode, Node } from './expr.js';
+import { booleanIndex, flatnonzero, type MaskCounts, MaskCountsNeeded } from './masks.js';
+import { sortAlong } from './sorting.js';
+
+const slice = (start: number | null, stop: number | null): IndexItem => ({ kind: 'slice', start, stop, step: null });
+
+/** np.unique(x) and, with `counts`, the count of each value: [values] or [values, counts]. */
+export function unique(ctx: ExprContext, x: Node, counts: boolean, maskCounts: MaskCounts | null): Node[] {
+  const sorted = sortAlong(ctx, 'sort', reshape(ctx, x, [-1]), null);
+  const n = sorted.shape[0];
+  if (n === 0) return counts ? [sorted, full(ctx, [0], 0, 'int64')] : [sorted];
+  const tail = index(ctx, sorted, [slice(1, null)]), head = index(ctx, sorted, [slice(null, -1)]);
+  let starts = elementwise(ctx, 'not_equal', [tail, head]);
+  if (isFloat(x.dtype)) {
+    const bothNan = elementwise(ctx, 'logical_and', [elementwise(ctx, 'isnan', [tail]), elementwise(ctx, 'isnan', [head])]);
+    starts = elementwise(ctx, 'logical_and', [starts, elementwise(ctx, 'logical_not', [bothNan])]);
+  }
+  const keep = concatenate(ctx, [full(ctx, [1], true, 'bool'), starts], 0);
+  const values = booleanIndex(ctx, sorted, keep, maskCounts);
+  if (!counts) return [values];
+  // Each run's length: the next run's start (or n) minus its own.
+  const at = flatnonzero(ctx, keep, maskCounts);
+  const next = concatenate(ctx, [index(ctx, at, [slice(1, null)]), full(ctx, [1], n, 'int64')], 0);
+  return [values, elementwise(ctx, 'subtract', [next, at])];
+}
+
+
+/** np.bincount(x, minlength): the count of each value 0 .. max(x) of a 1-D array of non-negative integers. */
+export function bincount(ctx: ExprContext, x0: Node, minlength: number, maskCounts: MaskCounts | null): Node {
+  const x = asNumpyScalar(ctx, x0);
+  if (x.shape.length !== 1) throw new TesseraError('VALUE_ERROR', 'object too deep for desired array', 'bincount counts a 1-D array: ravel it first');
+  if (x.dtype === 'uint64' || isFloat(x.dtype)) throw new TesseraError('TYPE_ERROR', `Cannot cast array data from dtype('${x.dtype}') to dtype('int64') according to the rule 'safe'`, "give integers: x.astype('int64')");
+  if (!Number.isInteger(minlength) || minlength < 0) throw new TesseraError('VALUE_ERROR', "'minlength' must not be negative", '');
+  let length = minlength;
+  if (x.shape[0] > 0) {
+    const key = `range|${x.key}`;
+    const range = maskCounts?.get(key);
+    if (!range) throw new MaskCountsNeeded([{ key, mask: x, grid: [1, 1], range: true }]); // two values: min and max
+    if (range[0] < 0) throw new TesseraError('VALUE_ERROR', "'list' argument must have no negative elements", 'bincount counts values 0, 1, 2, ...: shift or filter the negative ones');
+    length = Math.max(minlength, range[1] + 1);
+  }
+  if (length === 0 || x.shape[0] === 0) return full(ctx, [length], 0, 'int64');
+  // Unit bins [k - 0.5, k + 0.5): the histogram task's comparisons are exact here (float64).
+  const edges = source(ctx, { kind: 'arange', start: -0.5, step: 1 }, [length + 1], 'float64', [[length + 1]]);
+  const rows = x.grid[0].length;
+  const perChunk = ctx.intern<HistogramNode>({
+    op: 'histogram', input: x.dtype === 'bool' ? elementwise(ctx, 'astype_uint8', [x]) : x, edges: rechunk(ctx, edges, [[length + 1]]),
+    shape: [rows, length], dtype: 'int64', weak: null, grid: [new Array<number>(rows).fill(1), [length]],
+  }, null);
+  return reduce(ctx, 'sum', perChunk, 0);
+}
