@@ -6,6 +6,7 @@
  * buttons), kept over a reload; both colour schemes readable throughout (no light box in the
  * dark one, text that stands out from its background).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +18,7 @@ import { hasChromium, launchChromium } from './helpers/browser.js';
 import { auditColours } from './helpers/colours.js';
 import { tempDir } from './helpers/engine.js';
 import { numpy } from './helpers/numpy.js';
+import { pythonWith } from './helpers/python.js';
 
 const SHOTS = 'test-output/screenshots';
 let engine: Engine;
@@ -272,6 +274,20 @@ describe.skipIf(!hasChromium())('the window as a dashboard', () => {
     await page.getByTestId('pick-folder').setInputFiles(folder);
     await page.getByTestId('dataset-trips').waitFor();
     expect(await page.getByTestId('table-meta-trips').textContent()).toMatch(/2 files .* 3 rows/);
+    // A Zarr store (a folder of chunk files and dot-named metadata) is one dataset, its arrays listed.
+    const store = join(dir, 'grid.zarr');
+    execFileSync(pythonWith('zarr', 'python3-zarr'), ['-c', `import zarr, numpy as np
+g = zarr.open_group(${JSON.stringify(store)}, mode='w')
+g.create_dataset('temps', data=np.arange(60.0).reshape(6, 10), chunks=(4, 4))
+print(0)`]);
+    await page.getByTestId('pick-folder').setInputFiles(store);
+    await page.getByTestId('store-arrays-grid').waitFor();
+    expect(await page.getByTestId('store-meta-grid').textContent()).toMatch(/Zarr · 1 array/);
+    await page.getByTestId('use-grid-temps').click();
+    await page.getByTestId('output-expr-0').fill('temps.sum()');
+    await page.getByTestId('run').click();
+    await page.getByTestId('stats').waitFor();
+    expect(Number(await page.locator('[data-testid^="result-"] .value').first().getAttribute('data-value'))).toBe(1770);
   });
 
   it('runs on Ctrl+Enter, cancels on Esc, and tells running tasks from queued ones while it runs', async () => {
