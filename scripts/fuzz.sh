@@ -30,7 +30,7 @@ compile() { # source, extra flags... (in the background, up to one job per core)
 # The task kinds are globbed, as in CMakeLists.txt: tasks/registry.cc is the one list of them.
 for src in native/store/chunk_store.cc native/io/*.cc native/table/*.cc native/csv/*.cc \
            native/kernels/dispatch.cc native/kernels/program.cc native/kernels/program_check.cc \
-           native/kernels/program_registry.cc native/kernels/evaluate.cc native/kernels/reduce_state.cc \
+           native/kernels/program_registry.cc native/kernels/evaluate.cc native/kernels/reduce_state.cc native/kernels/linalg.cc \
            native/tasks/*.cc native/tasks/kinds/*.cc native/parquet/*.cc native/text/*.cc native/json/*.cc native/hdf5/*.cc native/zarr/*.cc; do
   compile "$src"
 done
@@ -46,7 +46,7 @@ for obj in "${objs[@]}"; do [[ -f "$obj" ]] || { echo "fuzz: failed to build $ob
 export ASAN_OPTIONS=${ASAN_OPTIONS:-allocator_may_return_null=1}
 status=0
 for target in npy_header_fuzz task_decode_fuzz csv_fuzz table_view_fuzz text_fuzz jsonl_fuzz hdf5_chunk_fuzz zarr_chunk_fuzz; do
-  "$CXX" "${FLAGS[@]/-fsanitize=fuzzer-no-link/-fsanitize=fuzzer}" "native/fuzz/$target.cc" "${objs[@]}" -lz -lbz2 -lzstd -lsimdjson $HDF5_LIBS -ldeflate -lblosc -ldl -o "$OUT/$target"
+  "$CXX" "${FLAGS[@]/-fsanitize=fuzzer-no-link/-fsanitize=fuzzer}" "native/fuzz/$target.cc" "${objs[@]}" -lz -lbz2 -lzstd -lsimdjson $HDF5_LIBS -ldeflate -lblosc -llapack -ldl -o "$OUT/$target"
   corpus="$OUT/corpus-$target"
   mkdir -p "$corpus"
   if [[ -d "native/fuzz/seeds/$target" ]]; then cp -n native/fuzz/seeds/$target/* "$corpus/" 2>/dev/null || true; fi

@@ -19,6 +19,7 @@ extern const TaskKind kMergeKind;
 extern const TaskKind kHistogramKind;
 extern const TaskKind kHdf5ReadKind;
 extern const TaskKind kZarrReadKind;
+extern const TaskKind kLinalgKind;
 extern const TaskKind kReduceKind;
 extern const TaskKind kCombineKind;
 extern const TaskKind kAssembleKind;
@@ -86,6 +87,7 @@ constexpr TaskKindEntry kKinds[] = {
     {29, "histogram", &kHistogramKind},
     {30, "hdf5_read", &kHdf5ReadKind},
     {31, "zarr_read", &kZarrReadKind},
+    {32, "linalg", &kLinalgKind},
 };
 
 // Codes index this table directly (one load per task instead of a search). Built at compile

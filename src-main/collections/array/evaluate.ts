@@ -25,7 +25,7 @@ import { type ChunksSpec, normalizeChunks } from './chunks.js';
 import { arange, eye, full, linspace, randomArray } from './creation.js';
 import { type Ast, parseExpression } from '../../lang/python-expression.js';
 import { coarsenBlocks, uniformFilter } from './neighbourhood.js';
-import { norm } from './linalg.js';
+import { norm, qr, solve, svd } from './linalg.js';
 import { bincount, unique } from './set-functions.js';
 import type { FunctionsModule } from '../../engine/user-modules/check-functions.js';
 
@@ -733,6 +733,20 @@ export class Evaluator {
         if (a.kw.size) throw argError(`einsum(${[...a.kw.keys()][0]}=...) is not supported`, 'give the subscripts and the operands');
         return A(einsum(this.ctx, spec.value, a.pos.slice(1).map((v) => asNumpyScalar(this.ctx, arr(v)))));
       }
+      case 'linalg.qr': {
+        const b = bind(name, ['a', 'mode'], a, 1);
+        if (b.mode && !(b.mode.k === 'str' && b.mode.value === 'reduced')) throw argError(`qr mode ${describe(b.mode)} is not supported`, "mode='reduced' (the default) is");
+        return { k: 'seq', items: qr(this.ctx, arr(b.a)).map(A) };
+      }
+      case 'linalg.svd': {
+        const b = bind(name, ['a', 'full_matrices', 'compute_uv', 'hermitian'], a, 1);
+        const out = svd(this.ctx, arr(b.a), this.bool(b.full_matrices, true), this.bool(b.compute_uv, true));
+        return out.length === 1 ? A(out[0]) : { k: 'seq', items: out.map(A) };
+      }
+      case 'linalg.solve': {
+        const b = bind(name, ['a', 'b'], a, 2);
+        return A(solve(this.ctx, arr(b.a), arr(b.b)));
+      }
       case 'linalg.norm': {
         const b = bind(name, ['x', 'ord', 'axis', 'keepdims'], a, 1);
         const ord = !b.ord || b.ord.k === 'none' ? null : b.ord.k === 'str' ? b.ord.value : this.number(b.ord, 'ord');
@@ -878,7 +892,7 @@ const FUNCTIONS = new Set([...Object.keys(UFUNC_ALIASES), 'sum', 'prod', 'mean',
   'average', 'cov', 'corrcoef', 'cumsum', 'cumprod', 'nancumsum', 'nancumprod', 'tensordot', 'gradient', 'meshgrid', 'take', 'nonzero', 'flatnonzero', 'argwhere', 'extract', 'broadcast_to', 'roll', 'repeat', 'tile', 'pad', 'tril', 'triu', 'linspace', 'eye', 'sort', 'argsort', 'topk', 'median', 'percentile', 'quantile', 'histogram', 'coarsen', 'uniform_filter', 'einsum', 'unique', 'bincount']);
 
 /** np.linalg's functions here. */
-const LINALG_FNS = ['norm'];
+const LINALG_FNS = ['norm', 'qr', 'svd', 'solve'];
 
 /** The reductions coarsen takes (dask's da.coarsen passes numpy's, each over the block axes). */
 const COARSEN_REDUCTIONS = ['sum', 'prod', 'mean', 'min', 'max', 'std', 'var', 'any', 'all', 'median', 'nansum', 'nanprod', 'nanmean', 'nanmin', 'nanmax', 'nanstd', 'nanvar', 'count_nonzero'];

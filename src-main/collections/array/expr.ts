@@ -87,16 +87,22 @@ export interface MergeNode extends NodeBase { op: 'merge'; fn: 'sort' | 'argsort
  * histogram.
  */
 export interface HistogramNode extends NodeBase { op: 'histogram'; input: Node; edges: Node }
+/**
+ * A LAPACK factorisation per chunk (linalg.ts): qr of each row chunk of `inputs[0]` (chunk i of the
+ * result is Q's rows then R's), svd of its one chunk (U's rows, the singular values, Vt's rows),
+ * or solve of `inputs[0]` (one chunk) for `inputs[1]` (one chunk). Inputs are float64, materialised.
+ */
+export interface LinalgNode extends NodeBase { op: 'linalg'; fn: 'qr' | 'svd' | 'solve'; inputs: Node[] }
 /** A user's function applied to each chunk (map_blocks): same shape and chunks as its input. */
 export interface BlocksNode extends NodeBase { op: 'blocks'; fn: string; module: string; version: string; input: Node }
 
-export type Node = SourceNode | ScalarNode | MapNode | ReduceNode | ViewNode | ReshapeNode | ConcatNode | RechunkNode | MatmulNode | BlocksNode | ScanNode | CompressNode | SortNode | MergeNode | HistogramNode;
+export type Node = SourceNode | ScalarNode | MapNode | ReduceNode | ViewNode | ReshapeNode | ConcatNode | RechunkNode | MatmulNode | BlocksNode | ScanNode | CompressNode | SortNode | MergeNode | HistogramNode | LinalgNode;
 
 export function children(n: Node): Node[] {
   switch (n.op) {
     case 'map': return n.args;
     case 'reduce': case 'view': case 'reshape': case 'rechunk': case 'blocks': case 'sort': return [n.input];
-    case 'concat': return n.inputs;
+    case 'concat': case 'linalg': return n.inputs;
     case 'matmul': return [n.a, n.b];
     case 'scan': return n.carry ? [n.input, n.carry] : [n.input];
     case 'compress': return [n.input, n.mask];

@@ -11,7 +11,7 @@ import { native, type ProgramSpec, type ReduceName } from '../../native/addon.js
 import { ctypeOf, type DType, itemsize, reductionTypes } from './dtype.js';
 import { TesseraError } from '../../engine/errors.js';
 import { type AccessTemplate, type ChunkProvider, RegionCompiler } from './compile.js';
-import type { BlocksNode, CompressNode, HistogramNode, MatmulNode, MergeNode, Node, ReduceNode, RechunkNode, ScanNode, SortNode, SourceSpec } from './expr.js';
+import type { BlocksNode, CompressNode, HistogramNode, LinalgNode, MatmulNode, MergeNode, Node, ReduceNode, RechunkNode, ScanNode, SortNode, SourceSpec } from './expr.js';
 import { overlappedChunks } from './hdf5.js';
 import type { BlockInfo } from '../../engine/kinds/call.js';
 import { type Layer, type Task as EngineTask, taskKey } from '../../engine/graph.js';
@@ -139,6 +139,7 @@ class Lowering implements ChunkProvider {
       case 'sort': return this.lowerSort(n);
       case 'merge': return this.lowerMerge(n);
       case 'histogram': return this.lowerHistogram(n);
+      case 'linalg': return this.lowerLinalg(n);
       case 'source': return n.source.kind === 'hdf5' ? this.lowerHdf5(n, n.source) : n.source.kind === 'zarr' ? this.lowerZarr(n, n.source) : this.lowerMap(n);
       case 'rechunk':
         if (this.plan.isMaterialized(n.input)) return this.lowerAssemble(n);
@@ -159,7 +160,7 @@ class Lowering implements ChunkProvider {
         if (c.op === 'reshape') this.lowered.add(c.id);
         return;
       }
-      const kids = c.op === 'map' || c.op === 'concat' || c.op === 'matmul' || c.op === 'scan' || c.op === 'compress' || c.op === 'merge' || c.op === 'histogram' ? children(c) : 'input' in c ? [c.input] : [];
+      const kids = c.op === 'map' || c.op === 'concat' || c.op === 'matmul' || c.op === 'scan' || c.op === 'compress' || c.op === 'merge' || c.op === 'histogram' || c.op === 'linalg' ? children(c) : 'input' in c ? [c.input] : [];
       for (const k of kids) visit(k, false);
     };
     visit(n, true);
@@ -265,6 +266,18 @@ class Lowering implements ChunkProvider {
       index: [k, 0],
       spec: { kind: 'histogram', program, accesses, iterShape: shape, valueDtype: n.edges.dtype, edges: depIndex(deps, this.key(n.edges, [0])), bins: n.shape[1] },
     }));
+  }
+
+  /** A LAPACK task per chunk: qr of each row chunk, or svd / solve of single chunks (linalg.ts). */
+  private lowerLinalg(n: LinalgNode): void {
+    const name = this.layerName(n);
+    let count = 0;
+    for (const idx of chunkIndices(n.grid)) {
+      const deps = n.fn === 'qr' ? [this.key(n.inputs[0], [idx[0], 0])] : n.inputs.map((x) => this.key(x, x.shape.map(() => 0)));
+      this.push({ key: taskKey(name, idx), layer: name, index: idx, deps, spec: { kind: 'linalg', fn: n.fn, shape: chunkRegion(n.grid, idx).shape } });
+      count++;
+    }
+    this.addLayer(name, [n.fn], 'linalg', count, n);
   }
 
   /** An HDF5 dataset's chunks, each decoded from the stored chunks its region overlaps (hdf5.ts). */

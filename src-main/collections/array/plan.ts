@@ -126,6 +126,10 @@ export class Plan {
       case 'sort':
         this.mark(n);
         break;
+      case 'linalg':
+        this.mark(n);
+        for (const c of n.inputs) this.mark(c); // read whole by the LAPACK task
+        break;
       case 'histogram':
         this.mark(n);
         this.mark(n.edges); // read whole by every histogram task
@@ -154,7 +158,7 @@ export class Plan {
   computes(n: Node): boolean {
     switch (n.op) {
       case 'source': case 'scalar': return false;
-      case 'map': case 'reduce': case 'matmul': case 'blocks': case 'scan': case 'compress': case 'sort': case 'merge': case 'histogram': return true;
+      case 'map': case 'reduce': case 'matmul': case 'blocks': case 'scan': case 'compress': case 'sort': case 'merge': case 'histogram': case 'linalg': return true;
       default: return children(n).some((c) => this.computes(c));
     }
   }
@@ -240,7 +244,7 @@ type Spans = readonly (readonly number[])[];
 
 /** Nodes whose every region is a read of one of their chunks (materialised by construction). */
 function isChunked(n: Node): boolean {
-  return n.op === 'reshape' || n.op === 'reduce' || n.op === 'matmul' || n.op === 'blocks' || (n.op === 'source' && (n.source.kind === 'stored' || n.source.kind === 'hdf5' || n.source.kind === 'zarr'));
+  return n.op === 'reshape' || n.op === 'reduce' || n.op === 'matmul' || n.op === 'blocks' || n.op === 'linalg' || (n.op === 'source' && (n.source.kind === 'stored' || n.source.kind === 'hdf5' || n.source.kind === 'zarr'));
 }
 
 function withinChunks(sp: Spans, grid: Grid): boolean {

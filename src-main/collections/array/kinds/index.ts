@@ -10,6 +10,7 @@ import { commitKind, type CommitSpec } from './commit.js';
 import { compressKind, type CompressSpec } from './compress.js';
 import { hdf5ReadKind, type Hdf5ReadSpec } from './hdf5-read.js';
 import { histogramKind, type HistogramSpec } from './histogram.js';
+import { linalgKind, type LinalgSpec } from './linalg.js';
 import { mapKind, type MapSpec } from './map.js';
 import { matmulKind, type MatmulSpec } from './matmul.js';
 import { mergeKind, type MergeSpec } from './merge.js';
@@ -20,10 +21,10 @@ import { writeKind, type WriteSpec } from './write.js';
 import { zarrReadKind, type ZarrReadSpec } from './zarr-read.js';
 
 export type { ReduceFields } from './fields.js';
-export type { AssembleSpec, CombineSpec, CommitSpec, CompressSpec, Hdf5ReadSpec, HistogramSpec, MapSpec, MatmulSpec, MergeSpec, ReduceSpec, ScanSpec, SortSpec, WriteSpec, ZarrReadSpec };
+export type { AssembleSpec, CombineSpec, CommitSpec, CompressSpec, Hdf5ReadSpec, HistogramSpec, LinalgSpec, MapSpec, MatmulSpec, MergeSpec, ReduceSpec, ScanSpec, SortSpec, WriteSpec, ZarrReadSpec };
 
 /** Every task an array job makes (map_blocks runs the engine's `call` kind). */
-export type ArrayTaskSpec = MapSpec | ReduceSpec | CombineSpec | AssembleSpec | MatmulSpec | ScanSpec | CompressSpec | SortSpec | MergeSpec | HistogramSpec | Hdf5ReadSpec | ZarrReadSpec | WriteSpec | CommitSpec | CallSpec;
+export type ArrayTaskSpec = MapSpec | ReduceSpec | CombineSpec | AssembleSpec | MatmulSpec | ScanSpec | CompressSpec | SortSpec | MergeSpec | HistogramSpec | Hdf5ReadSpec | ZarrReadSpec | LinalgSpec | WriteSpec | CommitSpec | CallSpec;
 
 registerTaskKind(mapKind);
 registerTaskKind(reduceKind);
@@ -34,6 +35,7 @@ registerTaskKind(mergeKind);
 registerTaskKind(histogramKind);
 registerTaskKind(hdf5ReadKind);
 registerTaskKind(zarrReadKind);
+registerTaskKind(linalgKind);
 registerTaskKind(combineKind);
 registerTaskKind(assembleKind);
 registerTaskKind(matmulKind);

@@ -1,0 +1,110 @@
+#include "linalg.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "../common/error.h"
+
+// LAPACK's Fortran entry points (every LAPACK provides them; no LAPACKE needed).
+extern "C" {
+void dgeqrf_(const int* m, const int* n, double* a, const int* lda, double* tau, double* work, const int* lwork, int* info);
+void dorgqr_(const int* m, const int* n, const int* k, double* a, const int* lda, const double* tau, double* work, const int* lwork, int* info);
+void dgesdd_(const char* jobz, const int* m, const int* n, double* a, const int* lda, double* s, double* u, const int* ldu, double* vt,
+             const int* ldvt, double* work, const int* lwork, int* iwork, int* info);
+void dgesv_(const int* n, const int* nrhs, double* a, const int* lda, int* ipiv, double* b, const int* ldb, int* info);
+}
+
+namespace tessera::linalg {
+
+namespace {
+
+int as_int(int64_t v, const char* what) {
+  if (v < 0 || v > 2147483647) throw Error("NOT_SUPPORTED", std::string(what) + " is too large for LAPACK (2^31 rows or columns)", "use smaller blocks");
+  return static_cast<int>(v);
+}
+
+// Column-major copy of a row-major m x n block, and back.
+std::vector<double> col_major(const double* a, int64_t m, int64_t n) {
+  std::vector<double> c(static_cast<size_t>(m * n));
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t j = 0; j < n; ++j) c[static_cast<size_t>(j * m + i)] = a[i * n + j];
+  return c;
+}
+
+void check(int info, const char* routine) {
+  if (info < 0) throw Error("INTERNAL", std::string(routine) + ": argument " + std::to_string(-info) + " is invalid", "this is a bug, please report it");
+}
+
+}  // namespace
+
+void qr(const double* a, int64_t m64, int64_t n64, double* q, double* r) {
+  const int m = as_int(m64, "a QR block"), n = as_int(n64, "a QR block");
+  if (m < n) throw Error("INTERNAL", "a QR block has fewer rows than columns", "this is a planner bug, please report it");
+  std::vector<double> c = col_major(a, m, n), tau(static_cast<size_t>(std::max(1, n)));
+  int info = 0, lwork = -1;
+  double query = 0;
+  dgeqrf_(&m, &n, c.data(), &m, tau.data(), &query, &lwork, &info);
+  lwork = std::max(1, static_cast<int>(query));
+  std::vector<double> work(static_cast<size_t>(lwork));
+  dgeqrf_(&m, &n, c.data(), &m, tau.data(), work.data(), &lwork, &info);
+  check(info, "dgeqrf");
+  // R: the upper triangle; its signs made non-negative below.
+  std::vector<double> sign(static_cast<size_t>(n), 1.0);
+  for (int i = 0; i < n; ++i) {
+    const double d = c[static_cast<size_t>(i * m + i)];
+    sign[static_cast<size_t>(i)] = d < 0 ? -1.0 : 1.0;
+    for (int j = 0; j < n; ++j) r[i * n + j] = j >= i ? sign[static_cast<size_t>(i)] * c[static_cast<size_t>(j * m + i)] : 0.0;
+  }
+  lwork = -1;
+  dorgqr_(&m, &n, &n, c.data(), &m, tau.data(), &query, &lwork, &info);
+  lwork = std::max(1, static_cast<int>(query));
+  work.assign(static_cast<size_t>(lwork), 0);
+  dorgqr_(&m, &n, &n, c.data(), &m, tau.data(), work.data(), &lwork, &info);
+  check(info, "dorgqr");
+  for (int i = 0; i < m; ++i)
+    for (int j = 0; j < n; ++j) q[static_cast<int64_t>(i) * n + j] = sign[static_cast<size_t>(j)] * c[static_cast<size_t>(j * m + i)];
+}
+
+void svd(const double* a, int64_t n64, double* u, double* s, double* vt) {
+  const int n = as_int(n64, "an SVD block");
+  if (n == 0) return;
+  std::vector<double> c = col_major(a, n, n), uc(static_cast<size_t>(n * n)), vc(static_cast<size_t>(n * n));
+  std::vector<int> iwork(static_cast<size_t>(8 * n));
+  int info = 0, lwork = -1;
+  double query = 0;
+  const char jobz = 'S';
+  dgesdd_(&jobz, &n, &n, c.data(), &n, s, uc.data(), &n, vc.data(), &n, &query, &lwork, iwork.data(), &info);
+  lwork = std::max(1, static_cast<int>(query));
+  std::vector<double> work(static_cast<size_t>(lwork));
+  dgesdd_(&jobz, &n, &n, c.data(), &n, s, uc.data(), &n, vc.data(), &n, work.data(), &lwork, iwork.data(), &info);
+  check(info, "dgesdd");
+  if (info > 0) throw Error("LINALG_ERROR", "SVD did not converge", "the matrix may hold NaN or inf");
+  for (int k = 0; k < n; ++k) {
+    // The pair's sign: its right vector's largest component positive.
+    int at = 0;
+    for (int j = 1; j < n; ++j)
+      if (std::fabs(vc[static_cast<size_t>(j * n + k)]) > std::fabs(vc[static_cast<size_t>(at * n + k)])) at = j;
+    const double f = vc[static_cast<size_t>(at * n + k)] < 0 ? -1.0 : 1.0;
+    for (int i = 0; i < n; ++i) {
+      u[i * n64 + k] = f * uc[static_cast<size_t>(k * n + i)];   // column k of U
+      vt[k * n64 + i] = f * vc[static_cast<size_t>(i * n + k)];  // row k of Vt
+    }
+  }
+}
+
+void solve(const double* a, const double* b, int64_t n64, int64_t k64, double* x) {
+  const int n = as_int(n64, "a system"), k = as_int(k64, "a system's right-hand side");
+  if (n == 0 || k == 0) return;
+  std::vector<double> ac = col_major(a, n, n), bc = col_major(b, n, k);
+  std::vector<int> ipiv(static_cast<size_t>(n));
+  int info = 0;
+  dgesv_(&n, &k, ac.data(), &n, ipiv.data(), bc.data(), &n, &info);
+  check(info, "dgesv");
+  if (info > 0) throw Error("LINALG_ERROR", "Singular matrix", "the system has no unique solution: check the matrix's rank (np.linalg.lstsq is not available here)");
+  for (int64_t i = 0; i < n64; ++i)
+    for (int64_t j = 0; j < k64; ++j) x[i * k64 + j] = bc[static_cast<size_t>(j * n64 + i)];
+}
+
+}  // namespace tessera::linalg
