@@ -6,7 +6,7 @@
  * is the oracle, compared exactly (values and dtype).
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -187,6 +187,52 @@ print(json.dumps(bool(ok and abs(f['s'][()] - x.sum()) < 1e-8 and np.allclose(f[
     writeFileSync(join(dir, 't.csv'), 'a,b\n1,2\n3,4\n');
     const tables = run({ t: { csv: join(dir, 't.csv') } }, { h: 't.head()' }, join(dir, 't.h5'));
     expect(tables.error).toMatchObject({ code: 'BAD_OPTION', message: expect.stringContaining("'h' is not an array output") });
+  });
+
+  it('reads what needs care: reshapes, a userblock, n-bit precision, 64-bit fill values, many chunks; refuses data in other files', () => {
+    const f = (name: string) => join(dir, name);
+    h5py(`
+import numpy as np
+with h5py.File(${JSON.stringify(f('ub.h5'))}, 'w', userblock_size=4096) as g:
+    g.create_dataset('k', data=np.arange(40.0).reshape(8, 5) * 3, chunks=(3, 2))
+    g.create_dataset('z', data=np.arange(40.0).reshape(8, 5), chunks=(3, 2), compression='gzip')
+with h5py.File(${JSON.stringify(f('special.h5'))}, 'w') as g:
+    t = h5py.h5t.STD_I32LE.copy(); t.set_precision(12)
+    sp = h5py.h5s.create_simple((6,))
+    d = h5py.h5d.create(g.id, b'prec12', t, sp)
+    d.write(h5py.h5s.ALL, h5py.h5s.ALL, np.array([-191, 0, 5, -1, 2047, -2048], dtype=np.int32))
+    big = g.create_dataset('big', shape=(30,), chunks=(10,), dtype='i8', fillvalue=2**62 + 1)
+    big[:10] = 7
+    ubig = g.create_dataset('ubig', shape=(30,), chunks=(10,), dtype='u8', fillvalue=2**64 - 1)
+    ubig[10:20] = 3
+    g.create_dataset('many', data=np.arange(200000, dtype=np.int32), chunks=(10,))
+    g['link'] = h5py.ExternalLink(${JSON.stringify(f('in.h5'))}, '/f64/gz')
+    g.create_dataset('ext', shape=(8,), dtype='f8', external=[(${JSON.stringify(f('raw.bin'))}, 0, h5py.h5f.UNLIMITED)])
+print(0)`);
+    const got = run({
+      k: { hdf5: f('ub.h5'), dataset: 'k' }, z: { hdf5: f('ub.h5'), dataset: 'z' }, p: { hdf5: f('special.h5'), dataset: 'prec12' },
+      b: { hdf5: f('special.h5'), dataset: 'big' }, u: { hdf5: f('special.h5'), dataset: 'ubig' }, m: { hdf5: f('special.h5'), dataset: 'many' },
+      g: { hdf5: input, dataset: '/f64/gz' },
+    }, { k: 'k.reshape(5, 8)', z: 'z.ravel()[7:12]', p: 'p', b: 'b[8:12]', u: 'u[8:12]', m: 'm.astype("int64").sum()', g: 'g.reshape(-1, 100)[3, :4]' });
+    expect(got.error).toBeUndefined();
+    const want = h5py<Record<string, unknown>>(`
+g = h5py.File(${JSON.stringify(f('ub.h5'))}, 'r'); s = h5py.File(${JSON.stringify(f('special.h5'))}, 'r'); i = h5py.File(${JSON.stringify(input)}, 'r')
+print(json.dumps({'k': g['k'][()].reshape(5, 8).tolist(), 'z': g['z'][()].ravel()[7:12].tolist(), 'p': s['prec12'][()].tolist(),
+  'b': [str(v) for v in s['big'][8:12]], 'u': [str(v) for v in s['ubig'][8:12]], 'm': int(s['many'][()].astype(np.int64).sum()),
+  'g': i['/f64/gz'][()].reshape(-1, 100)[3, :4].tolist()}))`);
+    const o = got.outputs!;
+    expect(o.k.values).toEqual(want.k);
+    expect(o.z.values).toEqual(want.z);
+    expect(o.p.values).toEqual(want.p);
+    expect((o.b.values as unknown[]).map(String)).toEqual(want.b);
+    expect((o.u.values as unknown[]).map(String)).toEqual(want.u);
+    expect(o.m.value).toBe(want.m);
+    expect(o.g.values).toEqual(want.g);
+    expect(run({ l: { hdf5: f('special.h5'), dataset: 'link' } }, { s: 'l.sum()' }).error).toMatchObject({ code: 'UNSUPPORTED', message: expect.stringContaining('external link into') });
+    expect(run({ e: { hdf5: f('special.h5'), dataset: 'ext' } }, { s: 'e.sum()' }).error).toMatchObject({ code: 'UNSUPPORTED', message: expect.stringContaining('other files') });
+    // An existing folder is not an HDF5 output: refused before anything runs.
+    mkdirSync(f('folder.h5'));
+    expect(run({ x: { arange: [0, 10] } }, { y: 'x' }, f('folder.h5')).error).toMatchObject({ code: 'BAD_OPTION', message: expect.stringContaining('is a folder') });
   });
 
   it('tessera inspect lists a file\'s datasets with dtype, shape, layout and filters', () => {

@@ -5,7 +5,7 @@
  * with `--out x.zarr`, which zarr reads; numpy over zarr's arrays is the oracle, compared exactly.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -121,7 +121,32 @@ print(0)`);
     expect(readdirSync(dir).filter((f) => f.startsWith('failed.zarr'))).toEqual([]);
   });
 
+  it('reshapes a store\'s array, keeps 64-bit fill values exact, and writes an output\'s largest chunk, not its first', () => {
+    const big = join(dir, 'big.zarr');
+    zarrPy(`
+z = zarr.open_array(${JSON.stringify(big)}, mode='w', shape=(30,), chunks=(10,), dtype='i8', fill_value=2**62 + 1)
+z[:10] = 7
+print(0)`);
+    const got = run({ a: { zarr: store, dataset: 'raw_nested' }, b: { zarr: big } }, { r: 'a.reshape(10, 24)[3, :6]', f: 'a.ravel()[50:54]', b: 'b[8:12]' });
+    expect(got.error).toBeUndefined();
+    const want = zarrPy<{ r: number[]; f: number[] }>(`a = zarr.open_group(${JSON.stringify(store)}, mode='r')['raw_nested'][...]
+print(json.dumps({'r': a.reshape(10, 24)[3, :6].tolist(), 'f': a.ravel()[50:54].tolist()}))`);
+    expect(got.outputs!.r.values).toEqual(want.r);
+    expect(got.outputs!.f.values).toEqual(want.f);
+    expect((got.outputs!.b.values as unknown[]).map(String)).toEqual(['7', '7', '4611686018427387905', '4611686018427387905']);
+    // A mask's first chunk holds one element: the store's chunks are the largest, not one element each.
+    const out = join(dir, 'masked.zarr');
+    expect(run({ x: { arange: [0, 200000], chunks: [20000] } }, { f: 'x[(x == 0) | (x >= 20000)]' }, out).error).toBeUndefined();
+    expect(zarrPy<number[]>(`print(json.dumps(list(zarr.open_group(${JSON.stringify(out)}, mode='r')['f'].chunks)))`)).toEqual([20000]);
+  });
+
   it('refuses what it cannot read with typed errors that say what to do', () => {
+    expect(run({ a: { zarr: store, dataset: '../single.zarr' } }, { s: 'a.sum()' }).error).toMatchObject({ code: 'BAD_SPEC', message: expect.stringContaining('not inside the store') });
+    const notZarr = join(dir, 'photos.zarr');
+    mkdirSync(notZarr);
+    writeFileSync(join(notZarr, 'keep.txt'), 'precious');
+    expect(run({ x: { arange: [0, 10] } }, { y: 'x' }, notZarr).error).toMatchObject({ code: 'BAD_OPTION', message: expect.stringContaining('not a Zarr store') });
+    expect(readFileSync(join(notZarr, 'keep.txt'), 'utf8')).toBe('precious');
     const typo = run({ a: { zarr: store, dataset: 'blocs' } }, { s: 'a.sum()' });
     expect(typo.error).toMatchObject({ code: 'ZARR_NO_ARRAY' });
     expect(typo.error!.message).toContain("Did you mean: 'blosc'?");

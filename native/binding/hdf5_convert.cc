@@ -24,6 +24,14 @@ Napi::Object from_hdf5_dataset(const Napi::Env& env, const hdf5::Dataset& d) {
   o.Set("dataOffset", d.data_offset < 0 ? env.Null() : Napi::Number::New(env, d.data_offset));
   o.Set("fill", d.fill);
   o.Set("storedBytes", static_cast<double>(d.stored_bytes));
+  o.Set("packed", d.packed);
+  o.Set("partialUnfiltered", d.partial_unfiltered);
+  o.Set("externalStorage", d.external_storage);
+  o.Set("linkedFile", d.linked_file.empty() ? env.Null() : Napi::String::New(env, d.linked_file));
+  Napi::Array missing = Napi::Array::New(env, d.missing_filters.size());
+  for (size_t k = 0; k < d.missing_filters.size(); ++k) missing.Set(static_cast<uint32_t>(k), d.missing_filters[k]);
+  o.Set("missingFilters", missing);
+  o.Set("indexed", d.indexed);
   return o;
 }
 

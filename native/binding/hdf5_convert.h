@@ -9,7 +9,8 @@
 namespace tessera::binding {
 
 // { name, dtype (null when none), type, bigEndian, shape, layout, chunks, filters, filterNames,
-//   dataOffset (null unless contiguous and written), fill, storedBytes }
+//   dataOffset (null unless contiguous and written), fill (decimal text), storedBytes, packed,
+//   partialUnfiltered, externalStorage, linkedFile, missingFilters, indexed }
 Napi::Object from_hdf5_dataset(const Napi::Env& env, const hdf5::Dataset& d);
 
 }  // namespace tessera::binding

@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "../common/dtype.h"
 #include "../common/error.h"
 
 namespace tessera::hdf5 {
@@ -38,6 +39,31 @@ void Handle::close(const char* code, const std::string& what) {
   hid_t id = id_;
   id_ = -1;
   if (id >= 0 && close_ && close_(id) < 0) fail(code, what, "");
+}
+
+hid_t bool_type() {
+  hid_t t = H5Tenum_create(H5T_NATIVE_INT8);
+  int8_t no = 0, yes = 1;
+  H5Tenum_insert(t, "FALSE", &no);
+  H5Tenum_insert(t, "TRUE", &yes);
+  return t;
+}
+
+hid_t memory_type(int dtype_code) {
+  switch (static_cast<DType>(dtype_code)) {
+    case DType::F64: return H5Tcopy(H5T_NATIVE_DOUBLE);
+    case DType::F32: return H5Tcopy(H5T_NATIVE_FLOAT);
+    case DType::I64: return H5Tcopy(H5T_NATIVE_INT64);
+    case DType::I32: return H5Tcopy(H5T_NATIVE_INT32);
+    case DType::I16: return H5Tcopy(H5T_NATIVE_INT16);
+    case DType::I8: return H5Tcopy(H5T_NATIVE_INT8);
+    case DType::U64: return H5Tcopy(H5T_NATIVE_UINT64);
+    case DType::U32: return H5Tcopy(H5T_NATIVE_UINT32);
+    case DType::U16: return H5Tcopy(H5T_NATIVE_UINT16);
+    case DType::U8: return H5Tcopy(H5T_NATIVE_UINT8);
+    case DType::Bool: return bool_type();
+  }
+  return -1;
 }
 
 Handle open_file(const std::string& path) {

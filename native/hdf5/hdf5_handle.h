@@ -52,6 +52,12 @@ class Handle {
   Close close_ = nullptr;
 };
 
+// h5py's bool: an enum over int8 with FALSE = 0 and TRUE = 1 (a new type: close it).
+hid_t bool_type();
+// The in-memory type of elements of a Tessera dtype (common/dtype.h's DType, as its number), in
+// this machine's byte order: what H5Dread converts into and H5Dwrite converts from.
+hid_t memory_type(int dtype_code);
+
 // Opens an existing file read-only: HDF5_NOT_HDF5 if it is not one, FILE_NOT_FOUND if missing.
 Handle open_file(const std::string& path);
 // Opens a dataset by its path in the file: HDF5_NO_DATASET naming the file's datasets if absent.

@@ -1,6 +1,7 @@
 #include "hdf5_plan.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 #include "../common/error.h"
@@ -71,11 +72,48 @@ const char* filter_name(int id) {
   }
 }
 
+// The fill value as exact decimal text, read in the Tessera dtype's own type.
+std::string fill_text(hid_t dcpl, hid_t file_type, const std::string& dtype) {
+  H5D_fill_value_t defined;
+  if (H5Pfill_value_defined(dcpl, &defined) < 0 || defined != H5D_FILL_VALUE_USER_DEFINED) return "0";
+  char buf[64];
+  if (dtype == "bool") {
+    int8_t b = 0;
+    if (H5Pget_fill_value(dcpl, file_type, &b) < 0) return "0";
+    return b ? "1" : "0";
+  }
+  if (dtype == "float32" || dtype == "float64") {
+    double v = 0;
+    if (H5Pget_fill_value(dcpl, H5T_NATIVE_DOUBLE, &v) < 0) return "0";
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    return buf;
+  }
+  if (dtype[0] == 'u') {
+    unsigned long long v = 0;
+    if (H5Pget_fill_value(dcpl, H5T_NATIVE_ULLONG, &v) < 0) return "0";
+    std::snprintf(buf, sizeof buf, "%llu", v);
+    return buf;
+  }
+  long long v = 0;
+  if (H5Pget_fill_value(dcpl, H5T_NATIVE_LLONG, &v) < 0) return "0";
+  std::snprintf(buf, sizeof buf, "%lld", v);
+  return buf;
+}
+
 Dataset read_dataset(const std::string& path, hid_t ds, const std::string& name) {
   Dataset d;
   d.name = name;
   Handle type(check(H5Dget_type(ds), "HDF5_UNREADABLE", path + ": the type of " + name), H5Tclose);
   read_type(type, d);
+  const H5T_class_t cls = H5Tget_class(type);
+  if ((cls == H5T_INTEGER || cls == H5T_FLOAT) && (H5Tget_precision(type) != 8 * H5Tget_size(type) || H5Tget_offset(type) != 0)) d.packed = true;
+  // A dataset reached through an external link lives in another file than `path`.
+  hid_t fid = H5Iget_file_id(ds);
+  if (fid >= 0) {
+    char fname[4096] = {0};
+    if (H5Fget_name(fid, fname, sizeof fname) > 0 && std::string(fname) != path) d.linked_file = fname;
+    H5Fclose(fid);
+  }
   Handle space(check(H5Dget_space(ds), "HDF5_UNREADABLE", path + ": the shape of " + name), H5Sclose);
   const int nd = check(H5Sget_simple_extent_ndims(space), "HDF5_UNREADABLE", path + ": the shape of " + name);
   std::vector<hsize_t> dims(static_cast<size_t>(nd));
@@ -84,7 +122,11 @@ Dataset read_dataset(const std::string& path, hid_t ds, const std::string& name)
   Handle dcpl(check(H5Dget_create_plist(ds), "HDF5_UNREADABLE", path + ": the layout of " + name), H5Pclose);
   const H5D_layout_t layout = H5Pget_layout(dcpl);
   d.layout = layout == H5D_CHUNKED ? "chunked" : layout == H5D_CONTIGUOUS ? "contiguous" : layout == H5D_COMPACT ? "compact" : "virtual";
+  const int external = H5Pget_external_count(dcpl);
+  d.external_storage = external > 0;
   if (layout == H5D_CHUNKED) {
+    unsigned opts = 0;
+    if (H5Pget_chunk_opts(dcpl, &opts) >= 0 && (opts & H5D_CHUNK_DONT_FILTER_PARTIAL_CHUNKS)) d.partial_unfiltered = true;
     std::vector<hsize_t> c(static_cast<size_t>(std::max(nd, 1)));
     check(H5Pget_chunk(dcpl, nd, c.data()), "HDF5_UNREADABLE", path + ": the chunk shape of " + name);
     d.chunks.assign(c.begin(), c.begin() + nd);
@@ -97,6 +139,7 @@ Dataset read_dataset(const std::string& path, hid_t ds, const std::string& name)
       d.filters.push_back(static_cast<int>(id));
       const char* known = filter_name(static_cast<int>(id));
       d.filter_names.push_back(known ? known : fname[0] ? fname : "filter " + std::to_string(id));
+      if (H5Zfilter_avail(id) <= 0) d.missing_filters.push_back(d.filter_names.back());
     }
   }
   if (layout == H5D_CONTIGUOUS) {
@@ -104,21 +147,8 @@ Dataset read_dataset(const std::string& path, hid_t ds, const std::string& name)
     if (at != HADDR_UNDEF) d.data_offset = static_cast<double>(at);
   }
   d.stored_bytes = static_cast<int64_t>(H5Dget_storage_size(ds));
-  if (!d.dtype.empty()) {
-    // The fill value of chunks never written, in the dataset's own type converted to double.
-    double fill = 0;
-    H5D_fill_value_t defined;
-    if (H5Pfill_value_defined(dcpl, &defined) >= 0 && defined == H5D_FILL_VALUE_USER_DEFINED &&
-        H5Pget_fill_value(dcpl, d.dtype == "bool" ? H5T_NATIVE_INT8 : H5T_NATIVE_DOUBLE, &fill) >= 0) {
-      if (d.dtype == "bool") {
-        int8_t b = 0;
-        H5Pget_fill_value(dcpl, type, &b);
-        fill = b != 0;
-      }
-      d.fill = fill;
-    }
-    H5Eclear2(H5E_DEFAULT);
-  }
+  if (!d.dtype.empty()) d.fill = fill_text(dcpl, type, d.dtype);
+  H5Eclear2(H5E_DEFAULT);
   return d;
 }
 
@@ -161,6 +191,12 @@ Dataset describe_dataset(const std::string& path, const std::string& name, std::
       counts[k] = (d.shape[k] + d.chunks[k] - 1) / d.chunks[k];
       total *= static_cast<size_t>(counts[k]);
     }
+    if (total > kMaxIndexedChunks) return d;
+    // Chunk addresses are relative to the file's base: after a userblock, if the file has one.
+    hsize_t base = 0;
+    Handle fcpl(H5Fget_create_plist(file), H5Pclose);
+    if (fcpl.get() >= 0) H5Pget_userblock(fcpl, &base);
+    d.indexed = true;
     chunk_index->assign(3 * total, 0);
     std::vector<int64_t> idx(nd, 0);
     std::vector<hsize_t> at(nd);
@@ -171,7 +207,7 @@ Dataset describe_dataset(const std::string& path, const std::string& name, std::
       hsize_t size = 0;
       check(H5Dget_chunk_info_by_coord(ds, at.data(), &mask, &addr, &size), "HDF5_UNREADABLE", path + ": the chunk index of " + full,
             "the file may be damaged");
-      (*chunk_index)[3 * c] = addr == HADDR_UNDEF ? -1 : static_cast<double>(addr);
+      (*chunk_index)[3 * c] = addr == HADDR_UNDEF ? -1 : static_cast<double>(addr + base);
       (*chunk_index)[3 * c + 1] = static_cast<double>(size);
       (*chunk_index)[3 * c + 2] = mask;
       for (size_t k = nd; k-- > 0;) {

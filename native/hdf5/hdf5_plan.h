@@ -25,9 +25,20 @@ struct Dataset {
   std::vector<int> filters;         // the pipeline's filter ids, in the order they were applied
   std::vector<std::string> filter_names;
   double data_offset = -1;          // contiguous and allocated: the data's file offset
-  double fill = 0;                  // the fill value of chunks never written
+  std::string fill = "0";           // the fill value of chunks never written, as decimal text (exact for 64-bit ints)
   int64_t stored_bytes = 0;         // bytes the data take in the file
+  // What sends a dataset to the library's reader, or refuses it (hdf5.ts decides):
+  bool packed = false;              // fewer bits of precision than its size (n-bit data)
+  bool partial_unfiltered = false;  // edge chunks stored unfiltered (H5D_CHUNK_DONT_FILTER_PARTIAL_CHUNKS)
+  bool external_storage = false;    // raw data in other files (H5Pset_external)
+  std::string linked_file;          // reached through an external link: the file it lives in, else ""
+  std::vector<std::string> missing_filters;  // filters this libhdf5 cannot apply (absent plugins)
+  bool indexed = false;             // the chunk index was built (not for more than kMaxIndexedChunks chunks)
 };
+
+// Above this many chunks the index is not built (one library call per chunk, superlinear in
+// 1.10): the dataset is read through the library instead.
+constexpr size_t kMaxIndexedChunks = 8192;
 
 // Every dataset in the file, in name order (groups walked recursively, links followed once).
 std::vector<Dataset> list_datasets(const std::string& path);

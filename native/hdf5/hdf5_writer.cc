@@ -27,31 +27,7 @@ hid_t file_type(DType d) {
     case DType::U32: return H5Tcopy(H5T_STD_U32LE);
     case DType::U16: return H5Tcopy(H5T_STD_U16LE);
     case DType::U8: return H5Tcopy(H5T_STD_U8LE);
-    case DType::Bool: {
-      hid_t t = H5Tenum_create(H5T_NATIVE_INT8);
-      int8_t no = 0, yes = 1;
-      H5Tenum_insert(t, "FALSE", &no);
-      H5Tenum_insert(t, "TRUE", &yes);
-      return t;
-    }
-  }
-  return -1;
-}
-
-// The in-memory type of a chunk's elements (this machine's byte order).
-hid_t memory_type(DType d) {
-  switch (d) {
-    case DType::F64: return H5Tcopy(H5T_NATIVE_DOUBLE);
-    case DType::F32: return H5Tcopy(H5T_NATIVE_FLOAT);
-    case DType::I64: return H5Tcopy(H5T_NATIVE_INT64);
-    case DType::I32: return H5Tcopy(H5T_NATIVE_INT32);
-    case DType::I16: return H5Tcopy(H5T_NATIVE_INT16);
-    case DType::I8: return H5Tcopy(H5T_NATIVE_INT8);
-    case DType::U64: return H5Tcopy(H5T_NATIVE_UINT64);
-    case DType::U32: return H5Tcopy(H5T_NATIVE_UINT32);
-    case DType::U16: return H5Tcopy(H5T_NATIVE_UINT16);
-    case DType::U8: return H5Tcopy(H5T_NATIVE_UINT8);
-    case DType::Bool: return file_type(DType::Bool);
+    case DType::Bool: return bool_type();
   }
   return -1;
 }
@@ -153,7 +129,7 @@ void Hdf5Output::write(int k, const Chunk& chunk, const std::vector<int64_t>& of
   }
   if (!fits || count != chunk.size()) throw Error("INTERNAL", "a chunk does not fit the output it is written to", "this is a bug, please report it");
   if (count == 0) return;
-  Handle mtype(memory_type(d.dtype), H5Tclose);
+  Handle mtype(memory_type(static_cast<int>(d.dtype)), H5Tclose);
   Handle fspace(H5Dget_space(d.id), H5Sclose);
   hid_t mspace_id;
   if (nd == 0) {

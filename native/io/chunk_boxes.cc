@@ -1,6 +1,7 @@
 #include "chunk_boxes.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 #include "../common/dtype.h"
@@ -74,24 +75,26 @@ int64_t contiguous_offset(const std::vector<int64_t>& src_at, const std::vector<
   return (src_at[0] - dst_at[0]) * row;
 }
 
-void fill_elements(uint8_t* dst, size_t n, int dtype_code, double value) {
+void fill_elements(uint8_t* dst, size_t n, int dtype_code, const std::string& value) {
   auto fill = [&](auto v) {
     using T = decltype(v);
     T* p = reinterpret_cast<T*>(dst);
     std::fill(p, p + n, v);
   };
+  const char* text = value.c_str();
+  const long long i = std::strtoll(text, nullptr, 10);
   switch (static_cast<DType>(dtype_code)) {
-    case DType::F64: fill(value); break;
-    case DType::F32: fill(static_cast<float>(value)); break;
-    case DType::I64: fill(static_cast<int64_t>(value)); break;
-    case DType::I32: fill(static_cast<int32_t>(value)); break;
-    case DType::I16: fill(static_cast<int16_t>(value)); break;
-    case DType::I8: fill(static_cast<int8_t>(value)); break;
-    case DType::U64: fill(static_cast<uint64_t>(value)); break;
-    case DType::U32: fill(static_cast<uint32_t>(value)); break;
-    case DType::U16: fill(static_cast<uint16_t>(value)); break;
-    case DType::U8: fill(static_cast<uint8_t>(value)); break;
-    case DType::Bool: fill(static_cast<uint8_t>(value != 0)); break;
+    case DType::F64: fill(std::strtod(text, nullptr)); break;
+    case DType::F32: fill(std::strtof(text, nullptr)); break;
+    case DType::I64: fill(static_cast<int64_t>(i)); break;
+    case DType::I32: fill(static_cast<int32_t>(i)); break;
+    case DType::I16: fill(static_cast<int16_t>(i)); break;
+    case DType::I8: fill(static_cast<int8_t>(i)); break;
+    case DType::U64: fill(static_cast<uint64_t>(std::strtoull(text, nullptr, 10))); break;
+    case DType::U32: fill(static_cast<uint32_t>(std::strtoull(text, nullptr, 10))); break;
+    case DType::U16: fill(static_cast<uint16_t>(std::strtoull(text, nullptr, 10))); break;
+    case DType::U8: fill(static_cast<uint8_t>(std::strtoull(text, nullptr, 10))); break;
+    case DType::Bool: fill(static_cast<uint8_t>(value != "0" && value != "false" && value != "0.0")); break;
   }
 }
 

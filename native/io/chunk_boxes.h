@@ -3,6 +3,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace tessera {
@@ -20,8 +21,8 @@ void copy_overlap(const uint8_t* src, const std::vector<int64_t>& src_at, const 
 int64_t contiguous_offset(const std::vector<int64_t>& src_at, const std::vector<int64_t>& src_shape,
                           const std::vector<int64_t>& dst_at, const std::vector<int64_t>& dst_shape);
 
-// Fills a box of `n` elements with `value` converted to the element type named by `dtype_code`
-// (common/dtype.h's DType).
-void fill_elements(uint8_t* dst, size_t n, int dtype_code, double value);
+// Fills a box of `n` elements with `value`, decimal text ("nan" and "inf" for floats, exact for
+// 64-bit integers), as the element type named by `dtype_code` (common/dtype.h's DType).
+void fill_elements(uint8_t* dst, size_t n, int dtype_code, const std::string& value);
 
 }  // namespace tessera

@@ -117,8 +117,6 @@ export interface ParquetPlanFile {
   rowGroups: { rows: number; firstRow: number; compressedBytes: number; nullCounts: (number | null)[]; stats: ([string, string] | null)[] }[];
 }
 
-/** A table partition copied out of the store. Null rows hold NaN (float64), 0 / 0n (int64, bool,
- * timestamp) or '' (string) in `values`; `valid` (1 valid, 0 null) is null when no row is null. */
 /** An HDF5 dataset's metadata (native/binding/hdf5_convert.h). */
 export interface Hdf5DatasetInfo {
   name: string;
@@ -134,10 +132,25 @@ export interface Hdf5DatasetInfo {
   filterNames: string[];
   /** Where a contiguous dataset's data start in the file (null if never written). */
   dataOffset: number | null;
-  fill: number;
+  /** The fill value as decimal text (exact for 64-bit integers). */
+  fill: string;
   storedBytes: number;
+  /** Fewer bits of precision than its size (n-bit data): read through the library. */
+  packed: boolean;
+  /** Edge chunks stored unfiltered: read through the library. */
+  partialUnfiltered: boolean;
+  /** Its raw data lives in other files. */
+  externalStorage: boolean;
+  /** Reached through an external link: the file it lives in. */
+  linkedFile: string | null;
+  /** Filters this libhdf5 cannot apply (absent plugins). */
+  missingFilters: string[];
+  /** Whether the chunk index was built (not for very many chunks: read through the library). */
+  indexed: boolean;
 }
 
+/** A table partition copied out of the store. Null rows hold NaN (float64), 0 / 0n (int64, bool,
+ * timestamp) or '' (string) in `values`; `valid` (1 valid, 0 null) is null when no row is null. */
 export interface TableColumnValues {
   name: string;
   dtype: TableDType;

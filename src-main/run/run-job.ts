@@ -3,7 +3,8 @@
  * .npy files under the output folder (temp file + rename), once the folder has room for them.
  * Also the warnings a built job gets before it runs.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
+import { isZarrStore } from '../collections/array/zarr.js';
 import { dirname, join, resolve } from 'node:path';
 import type { ComputeOptions } from '../engine/engine.js';
 import { joinRuns } from '../engine/join-runs.js';
@@ -246,19 +247,30 @@ async function runArraysToZarr(backend: Backend, job: BuiltJob, store: string, s
   await removeStaleTemps(dir);
   const bytes = job.outputs.reduce((sum, o) => sum + 8192 + product(o.node.shape) * itemsize(o.node.dtype) * 1.01, 0);
   if (!skipSpaceCheck) await checkFreeSpace(dir, bytes);
+  // A folder already there is replaced only if it is a Zarr store (never a folder of something else).
+  const there = await stat(store).catch(() => null);
+  if (there && !(there.isDirectory() && (await isZarrStore(store)))) {
+    throw new TesseraError('BAD_OPTION', `${store} exists and is not a Zarr store: it is not replaced`, 'give --out a new name, or remove it first');
+  }
   const requests = job.outputs.map((o) => ({ name: o.name, node: regularGrid(job.ctx, o.node), path: store, zarrArray: o.name }));
   return backend.computeArrays(requests, compute);
 }
 
-/** The node, rechunked to regular chunks of its first chunk's shape where its grid is not regular. */
+/**
+ * The node, rechunked to regular chunks of its largest chunk's shape where its grid is not regular
+ * (zarr's chunks are), each under blosc's 2 GiB limit.
+ */
 function regularGrid(ctx: BuiltJob['ctx'], node: Node): Node {
-  const grid = node.shape.map((n, d) => regular(n, Math.max(1, node.grid[d][0] ?? n)));
+  const size = node.shape.map((n, d) => Math.max(1, ...node.grid[d]));
+  for (let d = 0; size.reduce((a, b) => a * b, itemsize(node.dtype)) > 2 ** 31 - 64; d = (d + 1) % size.length) size[d] = Math.ceil(size[d] / 2);
+  const grid = node.shape.map((n, d) => regular(n, size[d]));
   const same = grid.every((g, d) => g.length === node.grid[d].length && g.every((x, i) => x === node.grid[d][i]));
   return same ? node : rechunk(ctx, node, grid);
 }
 
 /** Every array output as the dataset /name of one HDF5 file (dask's to_hdf5), written through a temporary file and a rename. */
 async function runArraysToHdf5(backend: Backend, job: BuiltJob, file: string, skipSpaceCheck: boolean | undefined, compute: ComputeOptions): Promise<ComputeResult> {
+  if ((await stat(file).catch(() => null))?.isDirectory()) throw new TesseraError('BAD_OPTION', `${file} is a folder: an HDF5 output is a file`, 'give --out a new file name');
   const dir = dirname(file);
   await mkdir(dir, { recursive: true });
   await removeStaleTemps(dir);

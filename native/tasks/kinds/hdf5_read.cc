@@ -40,7 +40,7 @@ struct Hdf5ReadTask {
   DType dtype = DType::F64;
   bool byteswap = false;
   bool library = false;
-  double fill = 0;
+  std::string fill = "0";
   std::vector<int> filters;
   std::vector<int64_t> file_chunk, offset, shape;
   std::vector<StoredChunk> chunks;
@@ -56,7 +56,7 @@ Hdf5ReadTask decode(Reader& r, int owner) {
   t.dtype = r.dtype();
   t.byteswap = r.integer(0, 1) == 1;
   t.library = r.integer(0, 1) == 1;
-  t.fill = r.number();
+  t.fill = r.string_ref();
   for (int64_t id : r.ints(r.count(32))) t.filters.push_back(static_cast<int>(id));
   t.file_chunk = r.shape();
   t.offset = r.shape();
@@ -74,6 +74,12 @@ Hdf5ReadTask decode(Reader& r, int owner) {
     c.origin = r.ints(nd);
   }
   return t;
+}
+
+std::string join_ints(const std::vector<int64_t>& v) {
+  std::string s;
+  for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
+  return s;
 }
 
 // The chunks' bytes decoded from the mapping, each chunk's overlap copied into `out`.
@@ -97,8 +103,9 @@ int64_t read_decoded(const Hdf5ReadTask& t, uint8_t* out) {
     const int64_t run_at = t.byteswap ? -1 : contiguous_offset(c.origin, t.file_chunk, t.offset, t.shape);
     const bool whole = run_at >= 0;
     uint8_t* decoded = whole ? out + static_cast<size_t>(run_at) * elem : thread_scratch<uint8_t, DecodedTag>(want);
+    const std::string what = t.path + ": a chunk of " + t.dataset + " at (" + join_ints(c.origin) + ")";
     hdf5::decode_chunk(file->data() + at, c.size, t.filters, c.mask, elem, decoded, want, thread_scratch<uint8_t, ScratchTag>(want),
-                       t.dataset.c_str());
+                       what.c_str());
     if (!whole) copy_overlap(decoded, c.origin, t.file_chunk, out, t.offset, t.shape, elem, t.byteswap);
     file->release_pages(static_cast<size_t>(at), c.size);
     bytes_in += static_cast<int64_t>(c.size);
@@ -110,8 +117,8 @@ int64_t read_decoded(const Hdf5ReadTask& t, uint8_t* out) {
 void read_by_library(const Hdf5ReadTask& t, uint8_t* out) {
   hdf5::Handle f = hdf5::open_file(t.path);
   hdf5::Handle ds = hdf5::open_dataset(f, t.path, t.dataset);
-  hdf5::Handle ftype(hdf5::check(H5Dget_type(ds), "HDF5_UNREADABLE", t.path + ": the type of " + t.dataset), H5Tclose);
-  hdf5::Handle mtype(hdf5::check(H5Tget_native_type(ftype, H5T_DIR_ASCEND), "HDF5_UNREADABLE", t.path + ": the type of " + t.dataset), H5Tclose);
+  // Into the Tessera dtype's own type: the library converts byte order and any packed precision.
+  hdf5::Handle mtype(hdf5::check(hdf5::memory_type(static_cast<int>(t.dtype)), "HDF5_UNREADABLE", t.path + ": the type of " + t.dataset), H5Tclose);
   const int nd = static_cast<int>(t.shape.size());
   hdf5::Handle fspace(hdf5::check(H5Dget_space(ds), "HDF5_UNREADABLE", t.path + ": the shape of " + t.dataset), H5Sclose);
   hid_t mspace_id;

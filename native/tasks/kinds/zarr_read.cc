@@ -30,7 +30,7 @@ struct ZarrReadTask {
   DType dtype = DType::F64;
   bool byteswap = false;
   zarr::Codec codec = zarr::Codec::None;
-  double fill = 0;
+  std::string fill = "0";
   char separator = '.';
   std::vector<int64_t> zarr_chunk, offset, shape;
   int owner = 0;
@@ -43,7 +43,7 @@ ZarrReadTask decode(Reader& r, int owner) {
   t.dtype = r.dtype();
   t.byteswap = r.integer(0, 1) == 1;
   t.codec = static_cast<zarr::Codec>(r.integer(0, static_cast<int64_t>(zarr::Codec::Zstd)));
-  t.fill = r.number();
+  t.fill = r.string_ref();
   t.separator = r.integer(0, 1) == 1 ? '/' : '.';
   t.zarr_chunk = r.shape();
   t.offset = r.shape();

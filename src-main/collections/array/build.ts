@@ -234,10 +234,11 @@ export function transpose(ctx: ExprContext, input: Node, axes?: number[]): Node 
   return view(ctx, input, perm.map((src) => ({ src, start: 0, step: 1, size: input.shape[src] })), new Array(nd).fill(null));
 }
 
-/** A source read by index arithmetic alone, so any grid can be laid over it: not a Fortran-order
- * file (its rows are not runs) nor a persisted array (its chunks are fixed, read by key). */
+/** A source read by index arithmetic alone, so any shape and grid can be laid over it: not a
+ * Fortran-order file (its rows are not runs), a persisted array (its chunks are fixed, read by
+ * key) nor an HDF5 or Zarr array (its stored chunks are boxes of its own shape). */
 function isPlainSource(n: Node): n is SourceNode {
-  return n.op === 'source' && n.source.kind !== 'stored' && (n.source.kind !== 'file' || !n.source.fortran);
+  return n.op === 'source' && n.source.kind !== 'stored' && n.source.kind !== 'hdf5' && n.source.kind !== 'zarr' && (n.source.kind !== 'file' || !n.source.fortran);
 }
 
 export function reshape(ctx: ExprContext, input: Node, shapeIn: number[]): Node {

@@ -21,14 +21,14 @@ export type SourceSpec =
    * overlaps (`index`: address, size and filter mask per stored chunk, C order of the file's chunk
    * grid), or reads through the library (`library`: filters it does not decode, compact storage).
    */
-  | { kind: 'hdf5'; path: string; fileSize: number; mtimeNs?: string; dataset: string; byteswap: boolean; library: boolean; fill: number;
+  | { kind: 'hdf5'; path: string; fileSize: number; mtimeNs?: string; dataset: string; byteswap: boolean; library: boolean; fill: string;
       filters: number[]; fileChunks: number[]; index: Float64Array }
   /**
    * A Zarr v2 array (zarr.ts): each task reads and decodes the chunk files of `folder` its region
    * overlaps (`codec`: native/zarr/zarr_codecs.h's number). `mtimeNs`: of its .zarray, for the
    * plan's identity.
    */
-  | { kind: 'zarr'; folder: string; mtimeNs: string; byteswap: boolean; codec: number; fill: number; zarrChunks: number[]; separator: '.' | '/' }
+  | { kind: 'zarr'; folder: string; mtimeNs: string; byteswap: boolean; codec: number; fill: string; zarrChunks: number[]; separator: '.' | '/' }
   /** Chunks already in the store (a persisted array): one key per chunk, in C order of the grid. */
   | { kind: 'stored'; keys: string[] };
 

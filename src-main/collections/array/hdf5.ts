@@ -41,26 +41,36 @@ export async function hdf5Array(ctx: ExprContext, path: string, name: unknown, c
       'arrays hold float64, float32, signed and unsigned integers and bool: convert the dataset (in h5py, f[name][...].astype("float32")) or pick another');
   }
   if (info.layout === 'virtual') throw new TesseraError('UNSUPPORTED', `${where} is a virtual dataset`, 'read the datasets it maps instead');
+  // Only the file the user named is read: data in other files (an external link, external raw
+  // storage) would be a file nobody chose.
+  if (info.linkedFile) throw new TesseraError('UNSUPPORTED', `${where} is an external link into ${info.linkedFile}`, `read that file directly: {"hdf5": "${info.linkedFile}", "dataset": ...}`);
+  if (info.externalStorage) throw new TesseraError('UNSUPPORTED', `${where} keeps its raw data in other files (external storage)`, 'copy the dataset into the file (h5py: f.copy, or write it again without external=)');
+  if (info.missingFilters.length) {
+    throw new TesseraError('UNSUPPORTED', `${where} needs the filter${info.missingFilters.length > 1 ? 's' : ''} ${info.missingFilters.join(', ')}, which this HDF5 library does not have`,
+      'install the filter plugin (HDF5_PLUGIN_PATH), or write the dataset again with gzip');
+  }
   const dtype: DType = info.dtype;
   const item = itemsize(dtype);
   const byteswap = info.bigEndian && item > 1;
-  if (info.layout === 'contiguous' && info.dataOffset !== null) {
+  if (info.layout === 'contiguous' && info.dataOffset !== null && !info.packed) {
     const need = info.dataOffset + info.shape.reduce((a, b) => a * b, 1) * item;
     if (size < need) throw new TesseraError('HDF5_CORRUPT', `${where} needs ${need} bytes of the file, which has ${size}`, 'the file was cut short; write it again');
     const grid = normalizeChunks(chunks, info.shape, item);
     return source(ctx, { kind: 'file', path, fileSize: size, mtimeNs, dataOffset: info.dataOffset, byteswap, fortran: false }, info.shape, dtype, grid);
   }
-  if (info.layout === 'contiguous') {
+  if (info.layout === 'contiguous' && info.dataOffset === null) {
     // Never written: every element is the fill value.
-    return source(ctx, { kind: 'full', value: dtype === 'bool' ? info.fill !== 0 : info.fill }, info.shape, dtype, normalizeChunks(chunks, info.shape, item));
+    return source(ctx, { kind: 'full', value: dtype === 'bool' ? info.fill !== '0' : Number(info.fill) }, info.shape, dtype, normalizeChunks(chunks, info.shape, item));
   }
   const chunked = info.layout === 'chunked';
-  const library = !chunked || info.filters.some((f) => !DECODED_FILTERS.has(f));
+  // Through the library: compact or packed (n-bit) storage, filters decoded only by it, edge
+  // chunks stored unfiltered, or too many chunks to index at plan time (ADR 0034).
+  const library = !chunked || info.packed || info.partialUnfiltered || !info.indexed || info.filters.some((f) => !DECODED_FILTERS.has(f));
   const fileChunks = chunked ? info.chunks : info.shape.map((d) => Math.max(1, d));
   const grid = storedChunkGrid(info.shape, chunked ? info.chunks : null, item, chunks);
   return source(ctx, {
     kind: 'hdf5', path, fileSize: size, mtimeNs, dataset: info.name, byteswap, library, fill: info.fill,
-    filters: info.filters, fileChunks, index: chunked ? info.chunkIndex : new Float64Array(0),
+    filters: info.filters, fileChunks, index: library ? new Float64Array(0) : info.chunkIndex,
   }, info.shape, dtype, grid);
 }
 

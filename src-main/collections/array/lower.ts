@@ -498,7 +498,8 @@ class Lowering implements ChunkProvider {
    * of an HDF5 file (chunked as the output's first chunk).
    */
   addWrites(out: OutputPlan, path: string, into: { hdf5Dataset?: string; zarrArray?: string } = {}): void {
-    const chunks = out.chunks[0]?.shape ?? [];
+    // The file's chunks: each dimension's largest (a first chunk may be tiny, a mask's say).
+    const chunks = out.shape.map((_, d) => Math.max(1, ...out.chunks.map((c) => c.shape[d])));
     const writer = into.hdf5Dataset !== undefined ? native().declareWriter({ path, dtype: out.dtype, shape: out.shape, hdf5Dataset: into.hdf5Dataset, chunks })
       : into.zarrArray !== undefined ? native().declareWriter({ path, dtype: out.dtype, shape: out.shape, zarrArray: into.zarrArray, chunks })
         : native().declareWriter({ path, dtype: out.dtype, shape: out.shape });

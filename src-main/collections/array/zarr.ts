@@ -35,7 +35,8 @@ export interface ZarrMeta {
   compressor: string;
   codec: number | null;
   filters: string[];
-  fill: number;
+  /** The fill value as decimal text (an integer as written, exact beyond 2^53; "nan", "inf"). */
+  fill: string;
   order: 'C' | 'F';
   separator: '.' | '/';
 }
@@ -94,10 +95,13 @@ export async function zarrMeta(folder: string): Promise<ZarrMeta> {
   const compressor = m.compressor === null ? null : (m.compressor as { id?: unknown } | undefined)?.id;
   const filters = Array.isArray(m.filters) ? m.filters.map((f) => String((f as { id?: unknown })?.id)) : [];
   const fv = m.fill_value;
-  const fill = fv === null || fv === undefined ? 0 : fv === 'NaN' ? NaN : fv === 'Infinity' ? Infinity : fv === '-Infinity' ? -Infinity : typeof fv === 'boolean' ? Number(fv) : Number(fv);
+  // An integer fill as its digits in the file (JSON.parse rounds those beyond 2^53).
+  const digits = /"fill_value"\s*:\s*(-?\d+)\s*[,}]/.exec(text)?.[1];
+  const fill = digits ?? (fv === null || fv === undefined ? '0' : fv === 'NaN' ? 'nan' : fv === 'Infinity' ? 'inf' : fv === '-Infinity' ? '-inf'
+    : typeof fv === 'boolean' ? (fv ? '1' : '0') : typeof fv === 'number' ? String(fv) : '0');
   return {
     folder, dtype, type, bigEndian: t?.[1] === '>', shape, chunks, compressor: compressor === null ? 'none' : String(compressor),
-    codec: compressor === null ? 0 : CODECS[String(compressor)] ?? null, filters, fill: Number.isNaN(fill) && typeof fv === 'number' ? 0 : fill,
+    codec: compressor === null ? 0 : CODECS[String(compressor)] ?? null, filters, fill,
     order: m.order === 'F' ? 'F' : 'C', separator: m.dimension_separator === '/' ? '/' : '.',
   };
 }
@@ -106,6 +110,8 @@ export async function zarrMeta(folder: string): Promise<ZarrMeta> {
 export async function zarrArray(ctx: ExprContext, path: string, name: unknown, chunks?: ChunksSpec): Promise<Node> {
   if (name !== undefined && (typeof name !== 'string' || !name)) throw new TesseraError('BAD_SPEC', `${path}: "dataset" names an array of the Zarr group, as a path inside it`, 'for example "dataset": "y"');
   const inner = typeof name === 'string' ? name.replace(/^\/+/, '') : '';
+  // Inside the store only: the store is what the user chose (a window's job reads nothing else).
+  if (inner.split('/').some((p) => p === '..')) throw new TesseraError('BAD_SPEC', `${path}: the array ${inner} is not inside the store`, 'name an array by its path inside the store, without ..');
   const folder = inner ? join(path, inner) : path;
   if (!(await stat(path).then((s) => s.isDirectory(), () => false))) {
     const exists = await stat(path).then(() => true, () => false);

@@ -58,7 +58,7 @@ export async function cmdInspect(args: string[], io: Io): Promise<number> {
     io.out(`${info.path}\n  kind     ${info.format === 'hdf5' ? 'HDF5' : 'Zarr'}, ${info.datasets.length} ${info.format === 'hdf5' ? 'dataset' : 'array'}(s), ${formatBytes(info.bytes)} on disk\n` +
       info.datasets.map((d) => `  ${d.name.padEnd(width)}  ${(d.dtype ?? `${d.type} (no array dtype)`).padEnd(8)}  (${d.shape.join(', ')})  ` +
         `${d.chunks.length ? `chunks (${d.chunks.join(', ')})` : d.layout}${d.filters.length ? ` ${d.filters.join('+')}` : ''}\n`).join('') +
-      `  read one in a job as {"${key}": "${info.path}"${info.datasets[0]?.name ? `, "dataset": "${info.datasets[0].name}"` : ''}}\n`);
+      (info.datasets.length ? `  read one in a job as {"${key}": "${info.path}"${info.datasets[0].name ? `, "dataset": "${info.datasets[0].name}"` : ''}}\n` : `  it holds no ${info.format === 'hdf5' ? 'datasets' : 'arrays'}\n`));
   } else {
     io.out(`${info.path}\n  kind     ${info.kind} (${info.format}, ${info.order} order)\n  dtype    ${info.dtype}\n  shape    (${info.shape.join(', ')})\n` +
       `  bytes    ${formatBytes(info.bytes)} on disk\n  chunks   (${info.suggestedChunks.map((d) => d[0]).join(', ')}) suggested, ${info.suggestedChunks.reduce((a, d) => a * d.length, 1)} chunks\n`);

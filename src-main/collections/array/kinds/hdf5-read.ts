@@ -16,7 +16,8 @@ export interface Hdf5ReadSpec {
   dtype: DTypeName;
   byteswap: boolean;
   library: boolean;
-  fill: number;
+  /** The fill value as decimal text (exact for 64-bit integers; "nan", "inf" for floats). */
+  fill: string;
   filters: number[];
   fileChunk: number[];
   offset: number[];
@@ -29,7 +30,7 @@ export const hdf5ReadKind: TaskKind<Hdf5ReadSpec> = {
   code: 30,
   encode(w, spec, ctx) {
     w.push(ctx.fileIndex(spec.path)); w.push(ctx.stringIndex(spec.path)); w.push(ctx.stringIndex(spec.dataset));
-    w.push(dtypeCode(spec.dtype)); w.push(spec.byteswap ? 1 : 0); w.push(spec.library ? 1 : 0); w.push(spec.fill);
+    w.push(dtypeCode(spec.dtype)); w.push(spec.byteswap ? 1 : 0); w.push(spec.library ? 1 : 0); w.push(ctx.stringIndex(spec.fill));
     w.push(spec.filters.length);
     for (const f of spec.filters) w.push(f);
     w.shape(spec.fileChunk); w.shape(spec.offset); w.shape(spec.shape);

@@ -13,7 +13,8 @@ export interface ZarrReadSpec {
   dtype: DTypeName;
   byteswap: boolean;
   codec: number;
-  fill: number;
+  /** The fill value as decimal text (exact for 64-bit integers; "nan", "inf" for floats). */
+  fill: string;
   separator: '.' | '/';
   zarrChunk: number[];
   offset: number[];
@@ -25,7 +26,7 @@ export const zarrReadKind: TaskKind<ZarrReadSpec> = {
   code: 31,
   encode(w, spec, ctx) {
     w.push(ctx.stringIndex(spec.folder)); w.push(dtypeCode(spec.dtype)); w.push(spec.byteswap ? 1 : 0); w.push(spec.codec);
-    w.push(spec.fill); w.push(spec.separator === '/' ? 1 : 0);
+    w.push(ctx.stringIndex(spec.fill)); w.push(spec.separator === '/' ? 1 : 0);
     w.shape(spec.zarrChunk); w.shape(spec.offset); w.shape(spec.shape);
   },
   estimate: (spec) => denseBytes(spec.shape, spec.dtype),
