@@ -67,6 +67,7 @@ print(json.dumps({k: float(v) for k, v in worst.items()}))`);
   it('gives a short matrix\'s SVD through its transpose, in float32 for float32 input, and solves systems as numpy', () => {
     const r = run({ w: { npy: join(dir, 'short.npy'), chunks: [4, 7] }, m: { npy: join(dir, 'square.npy'), chunks: [4, 4] }, i: { npy: join(dir, 'ints.npy') } }, {
       s: 'np.linalg.svd(w, compute_uv=False)', u: 'np.linalg.svd(w, full_matrices=False)[0]', vt: 'np.linalg.svd(w, full_matrices=False)[2]',
+      n2: 'np.linalg.norm(m, 2)', nm2: 'np.linalg.norm(m, -2)', nuc: "np.linalg.norm(w, 'nuc')", n2t: 'np.linalg.norm(m, 2, axis=(1, 0), keepdims=True)',
       x: 'np.linalg.solve(m, m[:, 2] * 3 + 1)', xm: 'np.linalg.solve(m, m.T[:, :4])', xi: 'np.linalg.solve(i + 7 * eye(6, dtype=int32), arange(6))',
     });
     expect(r.error).toBeUndefined();
@@ -74,6 +75,13 @@ print(json.dumps({k: float(v) for k, v in worst.items()}))`);
     expect([o.s.dtype, o.u.dtype, o.vt.dtype, o.x.dtype, o.xi.dtype]).toEqual(['float32', 'float32', 'float32', 'float64', 'float64']);
     expect(o.u.shape).toEqual([4, 4]);
     expect(o.vt.shape).toEqual([4, 90]);
+    const norms = numpy<number[]>(`m = np.load(${JSON.stringify(join(dir, 'square.npy'))}); w = np.load(${JSON.stringify(join(dir, 'short.npy'))})
+print(json.dumps([float(np.linalg.norm(m, 2)), float(np.linalg.norm(m, -2)), float(np.linalg.norm(w, 'nuc')), str(np.linalg.norm(w, 'nuc').dtype)]))`);
+    expect(Math.abs((o.n2 as { value: number }).value - norms[0])).toBeLessThan(1e-12);
+    expect(Math.abs((o.nm2 as { value: number }).value - norms[1])).toBeLessThan(1e-12);
+    expect(Math.abs((o.nuc as { value: number }).value - norms[2])).toBeLessThan(1e-4);
+    expect(o.nuc.dtype).toBe(norms[3]);
+    expect(o.n2t.shape).toEqual([1, 1]);
     const check = numpy<{ s: number; recon: number; x: number; xm: number; xi: number }>(`
 w = np.load(${JSON.stringify(join(dir, 'short.npy'))}).astype(np.float64); m = np.load(${JSON.stringify(join(dir, 'square.npy'))}); i = np.load(${JSON.stringify(join(dir, 'ints.npy'))})
 o = json.loads(${JSON.stringify(JSON.stringify(o))})

@@ -566,7 +566,7 @@ class ExprGen {
     const r0 = r.int(nd);
     let r1 = r.int(nd - 1);
     if (r1 >= r0) r1 += 1;
-    const ord = r.pick(['None', "'fro'", '1', '-1', 'np.inf', '-np.inf']);
+    const ord = r.pick(['None', "'fro'", '1', '-1', 'np.inf', '-np.inf', ...(nd === 2 ? ['2', '-2', "'nuc'"] : [])]);
     return { s: `np.linalg.norm(${a.s}, ${ord}, axis=(${r0}, ${r1})${kd})`, t, shape: a.shape.flatMap((n, i) => (i === r0 || i === r1 ? (keep ? [1] : []) : [n])) };
   }
   /** cov and corrcoef of a 1-D or 2-D operand (variables in rows, or columns with rowvar=False). */

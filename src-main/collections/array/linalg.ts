@@ -1,9 +1,9 @@
 /**
  * np.linalg on chunked arrays:
  * - `norm`, composed of the array's own reductions: numpy's orders for vectors (None/2, 1, inf,
- *   -inf, 0, any p) and matrices (None and 'fro', 1, -1, inf, -inf), over all axes, one axis or
- *   two, with numpy's dtypes (integers in float64); the matrix orders that need singular values
- *   (2, -2, 'nuc') are refused;
+ *   -inf, 0, any p) and matrices (None and 'fro', 1, -1, inf, -inf; 2, -2 and 'nuc' from the
+ *   singular values of svd below, for one matrix), over all axes, one axis or two, with numpy's
+ *   dtypes (integers in float64);
  * - `qr` of a tall-skinny matrix by TSQR (dask's): a LAPACK QR of each row chunk, a QR of their
  *   stacked R factors, and each chunk's Q times its block of the second Q (a matmul per chunk);
  * - `svd` of a tall-skinny (or, transposed, short-fat) matrix: its QR, the SVD of R, U = Q U_R;
@@ -52,8 +52,20 @@ export function norm(ctx: ExprContext, x0: Node, ord: NormOrder, axis: number | 
   if (axes.length !== 2) throw new TesseraError('VALUE_ERROR', 'Improper number of dimensions to norm.', 'give one axis (a vector norm) or two (a matrix norm)');
   let [row, col] = axes;
   if (ord === null || ord === 'fro') return sqrtSumSquares(sorted);
-  if (ord === 2 || ord === -2 || ord === 'nuc') throw new TesseraError('NOT_SUPPORTED', `norm(ord=${typeof ord === 'string' ? `'${ord}'` : ord}) of a matrix needs its singular values, which are not computed here`, "use ord='fro', 1, -1, inf or -inf");
   let result: Node;
+  if (ord === 2 || ord === -2 || ord === 'nuc') {
+    // From the singular values (svd below): the largest, the smallest, or their sum.
+    if (nd !== 2) throw new TesseraError('NOT_SUPPORTED', `norm(ord=${typeof ord === 'string' ? `'${ord}'` : ord}) of a stack of matrices is not supported`, 'take the norm of one matrix at a time');
+    if (Math.min(...x.shape) === 0) {
+      // numpy: no singular values; their sum is 0, their max or min has no identity.
+      if (ord !== 'nuc') throw new TesseraError('VALUE_ERROR', `zero-size array to reduction operation ${ord === 2 ? 'maximum' : 'minimum'} which has no identity`, '');
+      result = reduce(ctx, 'sum', reshape(ctx, x, [0]), null);
+      return keepdims ? reshape(ctx, result, [1, 1]) : result;
+    }
+    const [s] = svd(ctx, row < col ? x : transpose(ctx, x), false, false);
+    result = reduce(ctx, ord === 2 ? 'max' : ord === -2 ? 'min' : 'sum', s, null);
+    return keepdims ? reshape(ctx, result, [1, 1]) : result;
+  }
   if (ord === 1 || ord === -1) {
     // The largest (smallest) column sum: summed over rows, then over columns.
     if (col > row) col -= 1;
