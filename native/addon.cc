@@ -518,11 +518,11 @@ Napi::Value DeclareWriter(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     Napi::Object o = arg_object(info, 0);
     if (o.Has("hdf5Dataset")) {
-      return Napi::Number::New(info.Env(), hdf5::declare_dataset_writer(get_string(o, "path"), get_string(o, "hdf5Dataset"), get_dtype(o, "dtype"),
+      return Napi::Number::New(info.Env(), declare_store_writer<hdf5::Hdf5Output>(get_string(o, "path"), get_string(o, "hdf5Dataset"), get_dtype(o, "dtype"),
                                                                         get_ints(o, "shape"), get_ints(o, "chunks")));
     }
     if (o.Has("zarrArray")) {
-      return Napi::Number::New(info.Env(), zarr::declare_array_writer(get_string(o, "path"), get_string(o, "zarrArray"), get_dtype(o, "dtype"),
+      return Napi::Number::New(info.Env(), declare_store_writer<zarr::ZarrOutput>(get_string(o, "path"), get_string(o, "zarrArray"), get_dtype(o, "dtype"),
                                                                       get_ints(o, "shape"), get_ints(o, "chunks")));
     }
     std::string temp = o.Has("tempPath") ? get_string(o, "tempPath") : std::string();

@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <map>
 
 #include "../common/error.h"
 #include "../io/output_file.h"
@@ -32,23 +31,7 @@ hid_t file_type(DType d) {
   return -1;
 }
 
-std::mutex outputs_mu;
-std::map<std::string, std::weak_ptr<Hdf5Output>>& outputs() {
-  static std::map<std::string, std::weak_ptr<Hdf5Output>> m;
-  return m;
-}
-
 }  // namespace
-
-std::shared_ptr<Hdf5Output> hdf5_output(const std::string& final_path) {
-  std::lock_guard<std::mutex> lock(outputs_mu);
-  auto& m = outputs();
-  for (auto it = m.begin(); it != m.end();) it = it->second.expired() ? m.erase(it) : std::next(it);
-  if (auto live = m[final_path].lock()) return live;
-  auto made = std::make_shared<Hdf5Output>(final_path);
-  m[final_path] = made;
-  return made;
-}
 
 Hdf5Output::Hdf5Output(std::string final_path) : final_path_(std::move(final_path)), temp_path_(OutputFile::temp_name(final_path_)) {}
 
@@ -175,13 +158,3 @@ void Hdf5Output::abort() {
 
 }  // namespace tessera::hdf5
 
-namespace tessera::hdf5 {
-
-int declare_dataset_writer(const std::string& final_path, const std::string& name, DType dtype, const std::vector<int64_t>& shape,
-                           const std::vector<int64_t>& chunks) {
-  auto file = hdf5_output(final_path);
-  const int k = file->add(name, dtype, shape, chunks);
-  return WriterRegistry::instance().add(std::make_shared<Hdf5DatasetWriter>(std::move(file), k));
-}
-
-}  // namespace tessera::hdf5

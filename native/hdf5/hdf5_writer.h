@@ -1,5 +1,5 @@
 // Array outputs written into one HDF5 file, a dataset each (`tessera run --out xs.h5`, dask's
-// to_hdf5): the file is made under a temporary name beside the final one (OutputFile's pattern,
+// to_hdf5; a Store of io/store_writer.h): the file is made under a temporary name beside the final one (OutputFile's pattern,
 // which a later run clears after a crash), every output's write tasks put their chunks into its
 // dataset, and when the last dataset's commit task has run the file is closed and renamed into
 // place. An abort of any dataset (a failed or cancelled job) removes the whole file.
@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "../io/array_writer.h"
+#include "../io/store_writer.h"
 
 namespace tessera::hdf5 {
 
@@ -50,31 +50,5 @@ class Hdf5Output {
   bool done_ = false;
 };
 
-// The output file being written at `final_path` (one per path while any of its writers lives).
-std::shared_ptr<Hdf5Output> hdf5_output(const std::string& final_path);
-
-class Hdf5DatasetWriter : public ArrayWriter {
- public:
-  Hdf5DatasetWriter(std::shared_ptr<Hdf5Output> file, int k) : file_(std::move(file)), k_(k) {}
-  void write_chunk(const Chunk& chunk, const std::vector<int64_t>& offset, const std::vector<int64_t>& shape) override {
-    file_->write(k_, chunk, offset, shape);
-  }
-  void commit() override { file_->commit(k_); }
-  void abort() override { file_->abort(); }
-  std::string open() override { return file_->open(); }
-
- private:
-  std::shared_ptr<Hdf5Output> file_;
-  int k_;
-};
-
 }  // namespace tessera::hdf5
 
-namespace tessera::hdf5 {
-
-// Declares dataset `name` of the HDF5 output at `final_path` and registers its writer
-// (WriterRegistry): returns the writer's id, which the write and commit tasks name.
-int declare_dataset_writer(const std::string& final_path, const std::string& name, DType dtype, const std::vector<int64_t>& shape,
-                           const std::vector<int64_t>& chunks);
-
-}  // namespace tessera::hdf5

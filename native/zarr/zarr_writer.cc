@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <map>
 
 #include "../common/error.h"
 #include "../common/thread_scratch.h"
@@ -63,27 +62,6 @@ void write_file(const std::string& path, const uint8_t* p, size_t n) {
 }
 
 void write_text(const std::string& path, const std::string& text) { write_file(path, reinterpret_cast<const uint8_t*>(text.data()), text.size()); }
-
-std::mutex outputs_mu;
-std::map<std::string, std::weak_ptr<ZarrOutput>>& outputs() {
-  static std::map<std::string, std::weak_ptr<ZarrOutput>> m;
-  return m;
-}
-
-class ZarrArrayWriter : public ArrayWriter {
- public:
-  ZarrArrayWriter(std::shared_ptr<ZarrOutput> store, int k) : store_(std::move(store)), k_(k) {}
-  void write_chunk(const Chunk& chunk, const std::vector<int64_t>& offset, const std::vector<int64_t>& shape) override {
-    store_->write(k_, chunk, offset, shape);
-  }
-  void commit() override { store_->commit(k_); }
-  void abort() override { store_->abort(); }
-  std::string open() override { return store_->open(); }
-
- private:
-  std::shared_ptr<ZarrOutput> store_;
-  int k_;
-};
 
 }  // namespace
 
@@ -199,23 +177,6 @@ void ZarrOutput::abort() {
   std::error_code ec;
   if (opened_) std::filesystem::remove_all(temp_path_, ec);
   done_ = true;
-}
-
-int declare_array_writer(const std::string& final_path, const std::string& name, DType dtype, const std::vector<int64_t>& shape,
-                         const std::vector<int64_t>& chunks) {
-  std::shared_ptr<ZarrOutput> store;
-  {
-    std::lock_guard<std::mutex> lock(outputs_mu);
-    auto& m = outputs();
-    for (auto it = m.begin(); it != m.end();) it = it->second.expired() ? m.erase(it) : std::next(it);
-    store = m[final_path].lock();
-    if (!store) {
-      store = std::make_shared<ZarrOutput>(final_path);
-      m[final_path] = store;
-    }
-  }
-  const int k = store->add(name, dtype, shape, chunks);
-  return WriterRegistry::instance().add(std::make_shared<ZarrArrayWriter>(std::move(store), k));
 }
 
 }  // namespace tessera::zarr

@@ -1,4 +1,5 @@
-// Array outputs written as one Zarr v2 store (`tessera run --out xs.zarr`, dask's to_zarr): a
+// Array outputs written as one Zarr v2 store (`tessera run --out xs.zarr`, dask's to_zarr; a Store
+// of io/store_writer.h): a
 // group folder with an array folder per output, chunked as the output is (regular chunks, which
 // the planner ensures), each chunk compressed as zarr's default does (blosc, lz4, byte shuffle)
 // by the write task that has it, in parallel: no lock is shared. The store is built under a
@@ -11,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "../io/array_writer.h"
+#include "../io/store_writer.h"
 
 namespace tessera::zarr {
 
@@ -40,10 +41,5 @@ class ZarrOutput {
   std::vector<Declared> datasets_;
   bool opened_ = false, done_ = false;
 };
-
-// Declares array `name` of the Zarr output at `final_path` and registers its writer
-// (WriterRegistry): returns the writer's id.
-int declare_array_writer(const std::string& final_path, const std::string& name, DType dtype, const std::vector<int64_t>& shape,
-                         const std::vector<int64_t>& chunks);
 
 }  // namespace tessera::zarr
