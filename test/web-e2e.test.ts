@@ -113,18 +113,22 @@ describe.skipIf(!hasChromium())('the window in Chromium', () => {
     await page.screenshot({ path: join(SHOTS, 'window-after-sample-job.png'), fullPage: true });
   });
 
+  /** Drops one file (its bytes in base64) on the datasets panel, as a user's drag and drop does. */
+  async function dropFile(name: string, base64: string): Promise<void> {
+    await page.getByTestId('drop-zone').evaluate((zone, [fileName, b64]) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], fileName));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, [name, base64] as const);
+  }
+
   it('inspects a dropped .npy, and runs an expression over it that agrees with numpy', async () => {
     const dir = tempDir();
     const want = numpy<{ s: number; m: number }>(`a = np.arange(300 * 40, dtype=np.float32).reshape(300, 40) / 7
 np.save(${JSON.stringify(join(dir, 'measurements.npy'))}, a)
 print(json.dumps({"s": float(a.astype(np.float64).std()), "m": float(a.mean(axis=0)[3])}))`);
     const bytes = readFileSync(join(dir, 'measurements.npy')).toString('base64');
-    await page.getByTestId('drop-zone').evaluate((zone, b64) => {
-      const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-      const dt = new DataTransfer();
-      dt.items.add(new File([data], 'measurements.npy'));
-      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    }, bytes);
+    await dropFile('measurements.npy', bytes);
     const item = page.getByTestId('dataset-measurements');
     await item.waitFor();
     const text = (await item.textContent())!;
@@ -154,12 +158,7 @@ with h5py.File(${JSON.stringify(file)}, 'w') as f:
     f['/label'] = np.array([b'north'])
 print(json.dumps(float(t.mean(axis=0)[7])))`], { encoding: 'utf8' })) as number;
     const bytes = readFileSync(file).toString('base64');
-    await page.getByTestId('drop-zone').evaluate((zone, b64) => {
-      const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-      const dt = new DataTransfer();
-      dt.items.add(new File([data], 'station.h5'));
-      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    }, bytes);
+    await dropFile('station.h5', bytes);
     const table = page.getByTestId('store-arrays-station');
     await table.waitFor();
     const text = (await table.textContent())!;
