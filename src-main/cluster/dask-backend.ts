@@ -309,6 +309,12 @@ export class DaskBackend implements Backend {
   }
 
   /** Ends the sidecar (and a local cluster it started). */
+  /** A cluster's jobs keep nothing in this process's store (persist is refused before they run). */
+  freeKept(owner: number): void {
+    native().releaseOwner(owner);
+    native().forgetOwner(owner);
+  }
+
   async close(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return; // ended already (a signal sets no exit code)
     const exited = new Promise((r) => this.child.once('close', r));

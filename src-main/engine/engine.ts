@@ -205,6 +205,19 @@ export class Engine {
     this.keptSets.delete(name);
   }
 
+  /**
+   * Lets this engine's jobs read chunks another holds (the persisted arrays, run/persisted-arrays.ts,
+   * which outlive any one engine of the process): read by key, never freed here, also not by close.
+   */
+  borrow(chunks: { key: string; id: number }[]): void {
+    for (const c of chunks) this.kept.set(c.key, c.id);
+  }
+
+  /** Stops reading borrowed chunks (their holder released them). */
+  giveBack(keys: string[]): void {
+    for (const k of keys) this.kept.delete(k);
+  }
+
   /** Frees a kept set; false if there is none of that name. */
   drop(name: string): boolean {
     const set = this.keptSets.get(name);

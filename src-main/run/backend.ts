@@ -36,6 +36,8 @@ export interface Backend {
   computeBags(outputs: { name: string; plan: BagPlan }[], opts: BagComputeOptions): Promise<BagComputeResult>;
   /** Computes delayed outputs: the values the user's functions return (collections/delayed). */
   computeDelayed(request: DelayedRequest, opts: ComputeOptions): Promise<DelayedComputeResult>;
+  /** Frees the chunks a job kept (ComputeResult.kept) when nobody takes them over. */
+  freeKept(owner: number): void;
   /** Lets its workers go; it runs nothing after. */
   close(): Promise<void>;
 }

@@ -19,8 +19,9 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import {
-  arange, type ChunksSpec, Evaluator, full, inputFileStamp, MaskCountsNeeded, type MaskRequest, npyArray, randomArray, rawArray, readNpyInfo,
+  arange, type ChunksSpec, Evaluator, full, inputFileStamp, MaskCountsNeeded, type MaskRequest, npyArray, randomArray, rawArray, readNpyInfo, storedArray,
 } from '../collections/array/index.js';
+import type { PersistedArray } from './persisted-arrays.js';
 import { type DType, isDType, itemsize } from '../collections/array/dtype.js';
 import { product } from '../collections/array/grid.js';
 import { TesseraError, toTesseraError } from '../engine/errors.js';
@@ -182,7 +183,20 @@ export function specFiles(spec: { datasets?: Record<string, unknown> }): string[
   return out;
 }
 
-async function buildDatasetNode(ctx: ExprContext, name: string, d: Record<string, unknown>, baseDir: string, readable?: ReadableCheck): Promise<Node> {
+/** An array kept by an earlier job (run/persisted-arrays.ts), or the error that says why it is not. */
+export type PersistedLookup = (name: string, dataset: string) => PersistedArray;
+
+/** {"persisted": NAME}: the chunks an earlier job of this window or API process kept, read as they are. */
+function persistedNode(ctx: ExprContext, name: string, d: Record<string, unknown>, persisted: PersistedLookup | undefined): Node {
+  for (const k of Object.keys(d)) if (k !== 'persisted') throw specError(`unknown key "${k}" in a persisted dataset`, 'a persisted array keeps the chunks it was computed in: rechunk(x, ...) or astype in an expression changes them');
+  if (typeof d.persisted !== 'string' || !d.persisted) throw specError(`dataset '${name}': "persisted" names a kept array`);
+  if (!persisted) throw new TesseraError('NOT_PERSISTED', `dataset '${name}': this run keeps no arrays between jobs`, 'persisted arrays live in the window and the TypeScript API (x.persist()); the CLI runs one job per process');
+  const a = persisted(d.persisted, name);
+  return storedArray(ctx, a.keys, a.shape, a.grid, a.dtype);
+}
+
+async function buildDatasetNode(ctx: ExprContext, name: string, d: Record<string, unknown>, baseDir: string, readable?: ReadableCheck, persisted?: PersistedLookup): Promise<Node> {
+  if ('persisted' in d) return persistedNode(ctx, name, d, persisted);
   const pathOf = (p: unknown) => {
     if (typeof p !== 'string' || !p) throw specError(`dataset '${name}': the path must be a string`);
     return isAbsolute(p) ? p : resolve(baseDir, p);
@@ -226,7 +240,7 @@ async function buildDatasetNode(ctx: ExprContext, name: string, d: Record<string
     const dt = dtype ?? (typeof d.value === 'boolean' ? 'bool' : Number.isInteger(d.value) ? 'int64' : 'float64');
     return full(ctx, d.full, d.value, dt, chunks, Number.isInteger(d.value));
   }
-  throw specError(`dataset '${name}' has no known kind`, 'use one of: random, npy, raw, hdf5, zarr, arange, zeros, ones, full');
+  throw specError(`dataset '${name}' has no known kind`, 'use one of: random, npy, raw, hdf5, zarr, arange, zeros, ones, full, persisted');
 }
 
 /**
@@ -244,6 +258,8 @@ export interface BuildOptions {
    * "functions" is refused.
    */
   userCode?: UserCodeCheck;
+  /** The arrays kept by earlier jobs, which {"persisted": NAME} datasets read (the window's and the API's). */
+  persisted?: PersistedLookup;
 }
 
 /** Runs an evaluator of output `name`'s text: a position its error marks is in that output. */
@@ -392,7 +408,7 @@ export function routeOutput(name: string, text: string, origin: (p: number) => n
   }));
 }
 
-async function buildOnce(spec: JobSpec, baseDir: string, { readable, userCode = false }: BuildOptions): Promise<BuiltJob> {
+async function buildOnce(spec: JobSpec, baseDir: string, { readable, userCode = false, persisted }: BuildOptions): Promise<BuiltJob> {
   const user = await buildDelayed(spec, baseDir, userCode);
   const ctx = new ExprContext();
   const datasets = new Map<string, Node>();
@@ -402,7 +418,7 @@ async function buildOnce(spec: JobSpec, baseDir: string, { readable, userCode = 
     if ('text' in d || 'jsonl' in d) bags.set(name, await buildDataset(name, () => buildText(d, baseDir, readable)));
     else if ('sequence' in d || 'range' in d) bags.set(name, await buildDataset(name, async () => buildSequence(d)));
     else if (isTableDataset(d)) tables.set(name, await buildDataset(name, () => buildTable(name, d, baseDir, readable)));
-    else datasets.set(name, await buildDataset(name, () => buildDatasetNode(ctx, name, d, baseDir, readable)));
+    else datasets.set(name, await buildDataset(name, () => buildDatasetNode(ctx, name, d, baseDir, readable, persisted)));
   }
   const ev = new Evaluator(ctx, datasets, user?.module ?? null);
   const tev = new TableEvaluator(tables);

@@ -61,6 +61,10 @@ export class LocalBackend implements Backend {
     return computeDelayed(this.engine, request, opts);
   }
 
+  freeKept(owner: number): void {
+    this.engine.freeJob(owner);
+  }
+
   close(): Promise<void> {
     return this.engine.close();
   }

@@ -8,13 +8,15 @@ import { isZarrStore } from '../collections/array/zarr.js';
 import { dirname, join, resolve } from 'node:path';
 import type { ComputeOptions } from '../engine/engine.js';
 import { joinRuns } from '../engine/join-runs.js';
-import type { ComputeResult } from '../collections/array/compute.js';
+import { aliasesStoredChunks, type ComputeResult } from '../collections/array/compute.js';
+import type { OutputRequest } from '../collections/array/lower.js';
+import { didYouMean } from '../lang/did-you-mean.js';
 import { itemsize } from '../collections/array/dtype.js';
 import { flatten, fromScalar, type Scalar, typedArray } from '../collections/array/values.js';
 import type { DTypeName } from '../native/addon.js';
 import { formatBytes } from '../api/format-bytes.js';
 import { largest, product, regular } from '../collections/array/grid.js';
-import { rechunk } from '../collections/array/build.js';
+import { elementwise, rechunk } from '../collections/array/build.js';
 import type { Node } from '../collections/array/expr.js';
 import type { Backend, DenseTables } from './backend.js';
 import { Evaluator, maskCountOutputs, type MaskRequest } from '../collections/array/index.js';
@@ -40,6 +42,8 @@ export interface RunJobOptions extends ComputeOptions {
   tableFormat?: TableFileFormat;
   /** Rows up to which a table comes back inline (MAX_INLINE_ROWS unless said; 0 writes every table to a file). */
   inlineRows?: number;
+  /** Array outputs to keep in the store after the job (persisted-arrays.ts): the result hands their chunks over. */
+  persist?: readonly string[];
 }
 
 /**
@@ -74,13 +78,43 @@ type JobRun = ComputeResult | TableComputeResult | DelayedComputeResult | BagCom
  * job each; a job with only one kind runs one). Their task streams and samples are joined; the stats add up (peaks: the larger).
  */
 export async function runBuiltJob(backend: Backend, built: BuiltJob, opts: RunJobOptions): Promise<JobResult> {
+  checkPersist(backend, built, opts);
+  const arrays: { run?: ComputeResult } = {};
+  try {
+    const result = await runJobParts(backend, built, opts, (r) => { arrays.run = r; });
+    return arrays.run?.kept ? { ...result, kept: arrays.run.kept } : result;
+  } catch (e) {
+    // Kept outputs of a job that failed after its arrays ran are not kept.
+    if (arrays.run?.kept) backend.freeKept(arrays.run.kept.owner);
+    throw e;
+  }
+}
+
+/** The outputs a job persists are array outputs of this machine's engine, none written to a file. */
+function checkPersist(backend: Backend, built: BuiltJob, { persist = [], outDir }: RunJobOptions): void {
+  if (!persist.length) return;
+  if (backend.name !== 'local') throw new TesseraError('BAD_OPTION', `persist keeps arrays in this machine's chunk store, and the job runs on ${backend.name}`, 'run the job on this machine to persist its outputs');
+  if (isHdf5Path(outDir) || isZarrPath(outDir)) throw new TesseraError('BAD_OPTION', 'outputs written to an HDF5 file or a Zarr store are not kept in memory', 'persist outputs of a job whose outputs are returned');
+  const other = new Map<string, string>([
+    ...built.tableOutputs.map((t) => [t.name, 'a table'] as [string, string]), ...built.bagOutputs.map((b) => [b.name, 'a bag'] as [string, string]),
+    ...(built.delayed?.outputs ?? []).map((o) => [o.name, 'a delayed value'] as [string, string]),
+    ...built.deferredTables.map((t) => [t.name, 'a table'] as [string, string]),
+  ]);
+  for (const name of persist) {
+    if (!built.order.includes(name)) throw new TesseraError('BAD_OPTION', `persist names '${name}', which is not an output of the job${didYouMean(name, built.order)}`, 'name outputs of the job to keep');
+    const kind = other.get(name);
+    if (kind) throw new TesseraError('BAD_OPTION', `'${name}' is ${kind}: persist keeps arrays`, 'persist array outputs only (a table\'s column as an array: t.col.values)');
+  }
+}
+
+async function runJobParts(backend: Backend, built: BuiltJob, opts: RunJobOptions, onArrays: (r: ComputeResult) => void): Promise<JobResult> {
   const runs: JobRun[] = [];
   if (isHdf5Path(opts.outDir) || isZarrPath(opts.outDir)) {
     const other = [...built.tableOutputs.map((t) => t.name), ...built.bagOutputs.map((b) => b.name), ...(built.delayed ? ['(delayed)'] : [])];
     const what = isHdf5Path(opts.outDir) ? 'an HDF5 file' : 'a Zarr store';
     if (other.length) throw new TesseraError('BAD_OPTION', `${what} holds arrays, but '${other[0]}' is not an array output`, 'give --out a folder (tables, bags and delayed values are written there), or keep only array outputs in the job');
   }
-  const { outDir: _outDir, skipSpaceCheck: _skip, ...compute } = opts;
+  const { outDir: _outDir, skipSpaceCheck: _skip, persist: _persist, ...compute } = opts;
   let job = built;
   // Bags used as tables whose items come first (a schema to infer, an aggregated bag): computed,
   // then the outputs that read them are planned, before anything reads their tables.
@@ -102,14 +136,18 @@ export async function runBuiltJob(backend: Backend, built: BuiltJob, opts: RunJo
       job = { ...job, datasets, outputs, masked, maskRequests, deferred: [] };
     }
     if (job.masked.length) job = await withMaskCounts(backend, job, compute, runs);
-    if (job.outputs.length || (!job.tableOutputs.length && !job.deferredTables.length && !job.delayed && !job.bagOutputs.length)) runs.push(await runArrays(backend, job, opts));
+    if (job.outputs.length || (!job.tableOutputs.length && !job.deferredTables.length && !job.delayed && !job.bagOutputs.length)) {
+      const r = await runArrays(backend, job, opts);
+      onArrays(r);
+      runs.push(r);
+    }
   } finally {
     dense?.release();
   }
   if (job.tableOutputs.length) runs.push(await runTables(backend, job, opts));
   if (job.bagOutputs.length) runs.push(await runBags(backend, job, opts));
   if (job.delayed) {
-    const { outDir: _o, skipSpaceCheck: _s, tableFormat: _f, inlineRows: _i, ...compute } = opts;
+    const { outDir: _o, skipSpaceCheck: _s, tableFormat: _f, inlineRows: _i, persist: _p, ...compute } = opts;
     const request = job.delayedArgs.length ? await withArgumentValues(backend, job, compute, runs) : job.delayed;
     runs.push(await backend.computeDelayed(request, compute));
   }
@@ -280,7 +318,7 @@ async function runArraysToHdf5(backend: Backend, job: BuiltJob, file: string, sk
   return backend.computeArrays(job.outputs.map((o) => ({ name: o.name, node: o.node, path: file, hdf5Dataset: `/${o.name}` })), compute);
 }
 
-async function runBags(backend: Backend, job: BuiltJob, { outDir, skipSpaceCheck, tableFormat: _f, inlineRows: _i, ...compute }: RunJobOptions): Promise<BagComputeResult> {
+async function runBags(backend: Backend, job: BuiltJob, { outDir, skipSpaceCheck, tableFormat: _f, inlineRows: _i, persist: _p, ...compute }: RunJobOptions): Promise<BagComputeResult> {
   const dir = resolve(outDir);
   return backend.computeBags(job.bagOutputs, {
     ...compute,
@@ -297,7 +335,7 @@ async function runBags(backend: Backend, job: BuiltJob, { outDir, skipSpaceCheck
 }
 
 /** Table outputs: small ones inline, larger ones written to OUT/NAME.parquet (or .csv) once the folder has room. */
-async function runTables(backend: Backend, job: BuiltJob, { outDir, skipSpaceCheck, tableFormat, inlineRows, ...compute }: RunJobOptions): Promise<TableComputeResult> {
+async function runTables(backend: Backend, job: BuiltJob, { outDir, skipSpaceCheck, tableFormat, inlineRows, persist: _p, ...compute }: RunJobOptions): Promise<TableComputeResult> {
   const dir = resolve(outDir);
   return backend.computeTables(job.tableOutputs, {
     ...compute,
@@ -312,14 +350,17 @@ async function runTables(backend: Backend, job: BuiltJob, { outDir, skipSpaceChe
   });
 }
 
-async function runArrays(backend: Backend, job: BuiltJob, { outDir: out, skipSpaceCheck, tableFormat: _format, inlineRows: _inline, ...compute }: RunJobOptions): Promise<ComputeResult> {
+async function runArrays(backend: Backend, job: BuiltJob, { outDir: out, skipSpaceCheck, tableFormat: _format, inlineRows: _inline, persist = [], ...compute }: RunJobOptions): Promise<ComputeResult> {
   if (isHdf5Path(out)) return runArraysToHdf5(backend, job, resolve(out), skipSpaceCheck, compute);
   if (isZarrPath(out)) return runArraysToZarr(backend, job, resolve(out), skipSpaceCheck, compute);
   const outDir = resolve(out);
-  const requests = job.outputs.map((o) => ({
-    name: o.name, node: o.node,
-    path: product(o.node.shape) > MAX_VALUE_ELEMENTS ? join(outDir, `${o.name}.npy`) : undefined,
-  }));
+  const requests: OutputRequest[] = job.outputs.map((o) => {
+    const small = product(o.node.shape) <= MAX_VALUE_ELEMENTS;
+    // A kept output stays in memory (its values come back only if small); one that is a kept
+    // array as it is gets chunks of its own, so releasing either leaves the other whole.
+    if (persist.includes(o.name)) return { name: o.name, node: aliasesStoredChunks(o.node) ? elementwise(job.ctx, `astype_${o.node.dtype}`, [o.node]) : o.node, persist: true, values: small };
+    return { name: o.name, node: o.node, path: small ? undefined : join(outDir, `${o.name}.npy`) };
+  });
   if (requests.some((r) => r.path)) {
     await mkdir(outDir, { recursive: true });
     await removeStaleTemps(outDir);

@@ -9,6 +9,8 @@ import type { Backend } from './backend.js';
 import { type DatasetChunking, describeChunking } from './chunking.js';
 import { type AutoChunkChooser, type BuiltJob, buildJob, type ReadableCheck, type UserCodeCheck, validateSpec } from './job-spec.js';
 import { type JobResult, jobWarnings, type RunJobOptions, runBuiltJob } from './run-job.js';
+import { LocalBackend } from './local-backend.js';
+import type { PersistedArrays } from './persisted-arrays.js';
 
 /**
  * Makes the "auto" chooser of one run from the backend that runs it (its workers and machine) and
@@ -27,6 +29,8 @@ export interface PlannedRun {
 
 export interface SpecRun extends PlannedRun {
   result: JobResult;
+  /** The outputs kept, and the arrays the memory limit released to make room (before or after the job). */
+  persisted?: { kept: string[]; released: string[] };
 }
 
 export interface RunSpecOptions extends RunJobOptions {
@@ -40,6 +44,13 @@ export interface RunSpecOptions extends RunJobOptions {
   userCode?: UserCodeCheck;
   /** Called once the job is built, before anything runs. */
   onPlanned?: (planned: PlannedRun) => void;
+  /**
+   * The arrays kept between jobs (the window's and the API's): {"persisted": NAME} datasets read
+   * them, the outputs named by `persist` join them, and the memory limit covers them (persisted-arrays.ts).
+   */
+  persisted?: PersistedArrays;
+  /** Names the job in the kept arrays' list (the window's job id). */
+  jobName?: string;
 }
 
 /** Throws CANCELLED if the signal fired before the job's tasks started. */
@@ -49,12 +60,27 @@ export function throwIfCancelledBeforeStart(signal: AbortSignal | undefined): vo
 
 /** Runs a job spec (validated here) on a backend. */
 export async function runSpec(backend: Backend, spec: unknown, opts: RunSpecOptions): Promise<SpecRun> {
-  const { baseDir, autoChunks, readable, userCode, onPlanned, ...run } = opts;
+  const { baseDir, autoChunks, readable, userCode, onPlanned, persisted, jobName, ...run } = opts;
   const memoryLimit = run.memoryLimit ?? null;
   throwIfCancelledBeforeStart(run.signal);
-  const job = await buildJob(validateSpec(spec), baseDir, { autoChunks: autoChunks?.(backend, memoryLimit), readable, userCode });
+  const valid = validateSpec(spec);
+  const reads = new Set<string>();
+  const lookup = persisted && ((name: string, dataset: string) => { reads.add(name); return persisted.read(name, dataset); });
+  const job = await buildJob(valid, baseDir, { autoChunks: autoChunks?.(backend, memoryLimit), readable, userCode, persisted: lookup });
   const planned: PlannedRun = { job, chunking: describeChunking(job), warnings: jobWarnings(job, memoryLimit) };
+  if (!persisted) {
+    if (run.persist?.length) throw new TesseraError('BAD_OPTION', 'this run keeps no arrays between jobs', 'persist outputs from the window or the TypeScript API (x.persist())');
+    onPlanned?.(planned);
+    throwIfCancelledBeforeStart(run.signal);
+    return { ...planned, result: await runBuiltJob(backend, job, run) };
+  }
+  // The memory limit covers the kept arrays too: room is made, and the job gets what is left.
+  const before = persisted.beforeJob(backend instanceof LocalBackend ? backend.engine : null, reads, memoryLimit);
+  for (const name of before.released) planned.warnings.push(`the persisted array '${name}' was released (least recently used) to leave half the memory limit to this job`);
   onPlanned?.(planned);
   throwIfCancelledBeforeStart(run.signal);
-  return { ...planned, result: await runBuiltJob(backend, job, run) };
+  const result = await runBuiltJob(backend, job, { ...run, memoryLimit: before.memoryLimit });
+  const { kept, ...rest } = result;
+  const after = kept ? persisted.keep(kept.owner, kept.outputs, jobName ?? 'a job', memoryLimit) : [];
+  return { ...planned, result: rest, persisted: { kept: kept?.outputs.map((o) => o.name) ?? [], released: [...before.released, ...after] } };
 }

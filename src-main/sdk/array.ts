@@ -7,6 +7,7 @@
  */
 import { ATOM, binaryText, cleanSpec, literalText, prefixText, type Rendered, suffixText } from './expression.js';
 import { type Computable, type FunctionRef, isFunctionRef, pyLiteral, type RenderContext } from './graph.js';
+import { persistArrays, releasePersisted } from './compute.js';
 
 export type Operand = LazyArray | number | boolean;
 /** A chunking as the spec takes it: elements per dimension (a number: the same for every dimension), a size ("64MB") or "auto". */
@@ -15,8 +16,23 @@ export type Chunks = number | string | (number | null | number[])[];
 interface AxisOptions { axis?: number | number[] }
 
 export class LazyArray implements Computable {
-  /** @internal */
-  constructor(private readonly node: (ctx: RenderContext) => Rendered) {}
+  /** @internal `kept`: the name of the persisted array it reads (persist()). */
+  constructor(private readonly node: (ctx: RenderContext) => Rendered, private readonly kept: string | null = null) {}
+
+  /**
+   * Computes the array now and keeps its chunks in memory (dask's `x = x.persist()`): the array
+   * returned reads them, so later computes start from there. Kept until `release()`, `close()`,
+   * or a memory limit that needs the room (least recently used first).
+   */
+  async persist(): Promise<LazyArray> {
+    return (await persist(this))[0];
+  }
+
+  /** Frees a persisted array's chunks (an array from persist()); false if they were released already. */
+  release(): boolean {
+    if (this.kept === null) throw new TypeError('release() frees a persisted array: this one was not made by persist()');
+    return releasePersisted(this.kept);
+  }
 
   /** @internal */
   rendered(ctx: RenderContext): Rendered {
@@ -103,6 +119,15 @@ export function np(name: string, ...args: Operand[]): LazyArray {
   return new LazyArray((ctx) => ({ text: `${name}(${args.map((a) => operand(a, ctx).text).join(', ')})`, prec: ATOM }));
 }
 
+/** Persists several arrays in one compute (dask.persist(a, b)): what they share is computed once. */
+export async function persist(...arrays: LazyArray[]): Promise<LazyArray[]> {
+  const names = await persistArrays(arrays);
+  return names.map((name) => {
+    const d = dataset({ persisted: name });
+    return new LazyArray((ctx) => d.rendered(ctx), name);
+  });
+}
+
 /** A dataset of the spec, named once however many expressions use it. */
 function dataset(spec: Record<string, unknown>): LazyArray {
   const node = {};
@@ -129,4 +154,8 @@ export const array = {
   zeros: (shape: number[], o: { chunks?: Chunks; dtype?: string } = {}) => dataset({ zeros: shape, chunks: o.chunks, dtype: o.dtype }),
   ones: (shape: number[], o: { chunks?: Chunks; dtype?: string } = {}) => dataset({ ones: shape, chunks: o.chunks, dtype: o.dtype }),
   full: (shape: number[], value: number | boolean, o: { chunks?: Chunks; dtype?: string } = {}) => dataset({ full: shape, value, chunks: o.chunks, dtype: o.dtype }),
+  /** A dataset of an HDF5 file (`dataset`: its path in the file); the file's chunking unless `chunks` says. */
+  hdf5: (path: string, name: string, o: { chunks?: Chunks } = {}) => dataset({ hdf5: path, dataset: name, chunks: o.chunks }),
+  /** A Zarr v2 array, or an array of a group (`dataset`); its chunk grid unless `chunks` says. */
+  zarr: (path: string, o: { dataset?: string; chunks?: Chunks } = {}) => dataset({ zarr: path, dataset: o.dataset, chunks: o.chunks }),
 };

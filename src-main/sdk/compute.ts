@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { Engine } from '../engine/engine.js';
 import { TesseraError } from '../engine/errors.js';
 import { LocalBackend } from '../run/local-backend.js';
+import { PersistedArrays } from '../run/persisted-arrays.js';
 import type { JobResult } from '../run/run-job.js';
 import { runSpec } from '../run/run-spec.js';
 import type { Computable, FunctionRef, RenderContext } from './graph.js';
@@ -26,6 +27,9 @@ export interface ComputeConfig {
 }
 
 let config: ComputeConfig = {};
+/** Arrays kept by persist(), read by later computes of this process until released or close(). */
+const persisted = new PersistedArrays();
+let nextPersisted = 0;
 let engine: Promise<Engine> | null = null;
 /** Computes run one after another (a job has the engine's workers to itself, as in the window's queue). */
 let queue: Promise<unknown> = Promise.resolve();
@@ -39,9 +43,10 @@ export function configure(c: ComputeConfig): void {
   config = { ...config, ...c };
 }
 
-/** Stops the engine's workers once the computes already asked for are done (the next compute starts them again). */
+/** Stops the engine's workers once the computes already asked for are done, and frees the persisted arrays (the next compute starts the workers again). */
 export async function close(): Promise<void> {
   await queue.catch(() => undefined);
+  persisted.clear();
   const e = engine;
   engine = null;
   if (e) await (await e.catch(() => null))?.close();
@@ -109,12 +114,39 @@ export type Value = unknown;
 export function compute(...values: Computable[]): Promise<Value[]> {
   if (!values.length) return Promise.resolve([]);
   const { spec, outputs } = specOf(values);
-  const run = queue.catch(() => undefined).then(() => runOne(spec, outputs));
+  return queued(() => runOne(spec, outputs));
+}
+
+/**
+ * Computes arrays and keeps their chunks in this process's store (dask's persist) under new
+ * names, which `{"persisted": NAME}` datasets read in later computes; `release` or `close` frees
+ * them, and a memory limit releases the least recently used (run/persisted-arrays.ts).
+ */
+export function persistArrays(values: readonly Computable[]): Promise<string[]> {
+  if (!values.length) return Promise.resolve([]);
+  const { spec, outputs } = specOf(values);
+  const names = outputs.map(() => `persisted_${++nextPersisted}`);
+  const texts = spec.outputs as Record<string, string>;
+  const renamed = { ...spec, outputs: Object.fromEntries(outputs.map((o, i) => [names[i], texts[o]])) };
+  return queued(async () => {
+    await runOne(renamed, names, names);
+    return names;
+  });
+}
+
+/** Frees a persisted array now; false if it is not kept (released before, or by the memory limit). */
+export function releasePersisted(name: string): boolean {
+  return persisted.release(name);
+}
+
+/** Runs computes one after another. */
+function queued<T>(f: () => Promise<T>): Promise<T> {
+  const run = queue.catch(() => undefined).then(f);
   queue = run;
   return run;
 }
 
-async function runOne(spec: Record<string, unknown>, outputs: string[]): Promise<Value[]> {
+async function runOne(spec: Record<string, unknown>, outputs: string[], persist: string[] = []): Promise<Value[]> {
   const e = await liveEngine();
   e.pool?.hold(true);
   let result: JobResult;
@@ -122,7 +154,9 @@ async function runOne(spec: Record<string, unknown>, outputs: string[]): Promise
     // Each compute writes its large outputs to a folder of its own (made only if one is written).
     const outDir = join(config.outDir ?? tmpdir(), `tessera-compute-${process.pid}-${++computes}`);
     // The spec is the user's own, from this process: its functions may run (in the workers), as the CLI's may.
-    ({ result } = await runSpec(new LocalBackend(e), spec, { baseDir: process.cwd(), outDir, memoryLimit: config.memoryLimit ?? null, userCode: true }));
+    ({ result } = await runSpec(new LocalBackend(e), spec, {
+      baseDir: process.cwd(), outDir, memoryLimit: config.memoryLimit ?? null, userCode: true, persisted, persist, jobName: `compute ${computes}`,
+    }));
   } finally {
     e.pool?.hold(false);
   }

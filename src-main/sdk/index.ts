@@ -6,8 +6,9 @@
  *   import { array, bag, compute, delayed, frame, functions } from 'tessera';
  *   const x = array.random.uniform([1e7], { chunks: 1e6, seed: 42 });
  *   const [m] = await compute(x.pow(2).sqrt().mean());
+ *   const y = await x.pow(2).persist();   // kept in memory: later computes read it
  */
-export { array, type Chunks, LazyArray, np, type Operand } from './array.js';
+export { array, type Chunks, LazyArray, np, type Operand, persist } from './array.js';
 export { bag, type Builtin, type Fn, type Key, LazyBag, StrMethods } from './bag.js';
 export { close, compute, type ComputeConfig, configure, specOf, type Value } from './compute.js';
 export { Delayed, delayed } from './delayed.js';

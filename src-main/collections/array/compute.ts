@@ -7,11 +7,11 @@
 import { rm } from 'node:fs/promises';
 import { native, type DTypeName } from '../../native/addon.js';
 import type { ComputeOptions, Engine, GraphRun, GraphRunner } from '../../engine/engine.js';
-import { toTesseraError } from '../../engine/errors.js';
+import { TesseraError, toTesseraError } from '../../engine/errors.js';
 import { checkFunctions, type FunctionsModule } from '../../engine/user-modules/check-functions.js';
 import type { FileStamp } from '../../engine/executor.js';
 import type { ArrayGraph } from './array-graph.js';
-import type { DType } from './dtype.js';
+import { type DType, itemsize } from './dtype.js';
 import { children, type ExprContext, type Node, type SourceNode } from './expr.js';
 import type { Grid } from './grid.js';
 import './kinds/index.js';
@@ -19,13 +19,36 @@ import { lowerJob, type OutputRequest } from './lower.js';
 import { Plan } from './plan.js';
 import { nest, readValues, type Nested } from './values.js';
 
+/** `persisted`: kept in the store after the job (values only if small). */
 export type OutputResult =
-  | { name: string; kind: 'scalar'; dtype: DTypeName; value: Nested }
-  | { name: string; kind: 'array'; dtype: DTypeName; shape: number[]; values?: Nested; path?: string; dataset?: string };
+  | { name: string; kind: 'scalar'; dtype: DTypeName; value: Nested; persisted?: true }
+  | { name: string; kind: 'array'; dtype: DTypeName; shape: number[]; values?: Nested; path?: string; dataset?: string; persisted?: true };
 
 export interface ComputeResult extends Omit<GraphRun, 'chunks'> {
   outputs: OutputResult[];
   layers: ArrayGraph['layers'];
+  /** The outputs asked to persist: their chunks, held by `owner` until the caller frees it (run/persisted-arrays.ts). */
+  kept?: { owner: number; outputs: KeptArray[] };
+}
+
+/** A persisted output's chunks in C order of its grid, each a whole chunk a task made. */
+export interface KeptArray {
+  name: string;
+  dtype: DTypeName;
+  shape: number[];
+  grid: Grid;
+  chunks: { key: string; id: number }[];
+  bytes: number;
+}
+
+/**
+ * Whether an array's chunks are chunks already stored (a persisted array, or a reshape of one):
+ * no task of a new job makes them, so a job that persists it copies it first.
+ */
+export function aliasesStoredChunks(node: Node): boolean {
+  let n = node;
+  while (n.op === 'reshape') n = n.input;
+  return n.op === 'source' && n.source.kind === 'stored';
 }
 
 /** Plans and lowers array outputs without running them. */
@@ -38,30 +61,55 @@ export async function computeArrays(engine: Engine, outputs: OutputRequest[], op
   await checkBlockFunctions(engine, outputs.map((o) => o.node), opts);
   const owner = engine.newJob();
   let graph: ArrayGraph | undefined;
+  let keptOwner = -1;
   try {
     graph = lowerArrays(outputs);
     const keep = new Set<string>();
     for (const o of graph.outputs) if (!o.path) for (const c of o.chunks) keep.add(c.key);
     const run = await runArrayGraph(engine, graph, owner, keep, plannedFiles(outputs.map((o) => o.node)), opts);
-    const results: OutputResult[] = graph.outputs.map((o) => {
+    const request = new Map(outputs.map((o) => [o.name, o]));
+    const outputResult = (o: ArrayGraph['outputs'][number]): OutputResult => {
       if (o.path) return { name: o.name, kind: 'array', dtype: o.dtype, shape: o.shape, path: o.path, ...(o.dataset ? { dataset: o.dataset } : {}) };
+      if (request.get(o.name)!.values === false) return { name: o.name, kind: 'array', dtype: o.dtype, shape: o.shape };
       // A chunk no task made is a stored one (the output is a persisted array or a table's column as it is).
       const flat = readValues(o.dtype, o.shape, o.chunks.map((c) => ({ id: run.chunks.get(c.key) ?? engine.keptChunk(c.key)!, offset: c.offset, shape: c.shape })));
       if (o.shape.length === 0) return { name: o.name, kind: 'scalar', dtype: o.dtype, value: flat[0] };
       return { name: o.name, kind: 'array', dtype: o.dtype, shape: o.shape, values: nest(flat, o.shape) };
+    };
+    const results: OutputResult[] = graph.outputs.map((o): OutputResult => {
+      const r = outputResult(o);
+      return request.get(o.name)!.persist ? { ...r, persisted: true } : r;
     });
     const { chunks, ...rest } = run;
-    for (const id of chunks.values()) native().release(id);
-    return { ...rest, outputs: results, layers: graph.layers };
+    const kept = keptArrays(graph, request, chunks);
+    const keptIds = new Set(kept.flatMap((k) => k.chunks.map((c) => c.id)));
+    for (const id of chunks.values()) if (!keptIds.has(id)) native().release(id);
+    if (!kept.length) return { ...rest, outputs: results, layers: graph.layers };
+    keptOwner = owner;
+    return { ...rest, outputs: results, layers: graph.layers, kept: { owner, outputs: kept } };
   } catch (e) {
     for (const w of graph?.writers ?? []) native().abortWriter(w);
     // Outputs renamed into place were computed from a file that changed: not kept.
     if (graph && toTesseraError(e).code === 'INPUT_CHANGED') await Promise.all(graph.outputs.map((o) => (o.path ? rm(o.path, { force: true }) : undefined)));
     throw toTesseraError(e, { phase: graph ? 'run' : 'input' });
   } finally {
-    engine.freeJob(owner);
+    if (keptOwner !== owner) engine.freeJob(owner);
     for (const w of graph?.writers ?? []) native().forgetWriter(w);
   }
+}
+
+/** The outputs asked to persist, with their chunks' store ids (each made by a task of this run). */
+function keptArrays(graph: ArrayGraph, request: Map<string, OutputRequest>, chunks: Map<string, number>): KeptArray[] {
+  return graph.outputs.filter((o) => request.get(o.name)!.persist).map((o) => {
+    const ids = o.chunks.map((c) => chunks.get(c.key));
+    if (ids.some((id) => id === undefined)) throw new TesseraError('INTERNAL', `output '${o.name}' reads stored chunks and cannot be kept as they are`, 'this is a bug, please report it');
+    const node = request.get(o.name)!.node;
+    return {
+      name: o.name, dtype: o.dtype, shape: o.shape, grid: node.grid,
+      chunks: o.chunks.map((c, i) => ({ key: c.key, id: ids[i]! })),
+      bytes: o.chunks.reduce((s, c) => s + c.shape.reduce((a, b) => a * b, 1), 0) * itemsize(o.dtype),
+    };
+  });
 }
 
 /** Runs a lowered array graph; its programs are let go after. */

@@ -45,6 +45,10 @@ export interface OutputRequest {
   hdf5Dataset?: string;
   /** The path is a Zarr store (a group folder), and the output its array of this name (its grid must be regular). */
   zarrArray?: string;
+  /** Keep the output's chunks in the store after the run (dask's persist): the result hands them over. */
+  persist?: boolean;
+  /** Whether a kept output's values are read back too (false: too large to return). */
+  values?: boolean;
 }
 
 class Lowering implements ChunkProvider {
