@@ -43,6 +43,8 @@ export const job = reactive({
   workers: 0,
   /** The Dask cluster the job runs on (from job.started), or null for this machine. */
   cluster: null as EventData<'job.started'>['cluster'] | null,
+  /** Bytes the store held for arrays kept by earlier jobs when this one started (from job.started). */
+  keptBytes: 0,
   /** The lanes' names where they are not "worker N" (a cluster's threads, from job.lanes). */
   laneNames: [] as string[],
   version: 0, // bumps when task columns change (they are not deeply reactive)
@@ -120,7 +122,7 @@ export const tasks = shallowRef<TaskColumns>(emptyColumns());
 export let taskTimes = emptyTaskTimes();
 
 export function resetJob(id: string): void {
-  Object.assign(job, { id, state: 'running', progress: { done: 0, total: 0, running: 0, elapsed: 0 }, layerProgress: {}, outputs: [], stats: {}, error: null, memory: [], graph: null, warnings: [], workers: 0, cluster: null, laneNames: [] });
+  Object.assign(job, { id, state: 'running', progress: { done: 0, total: 0, running: 0, elapsed: 0 }, layerProgress: {}, outputs: [], stats: {}, error: null, memory: [], graph: null, warnings: [], workers: 0, cluster: null, keptBytes: 0, laneNames: [] });
   useLayers([]);
   tasks.value = emptyColumns();
   taskTimes = emptyTaskTimes();
@@ -215,6 +217,7 @@ export function applyEvent(e: ApiEvent): void {
       job.warnings = e.data.warnings ?? [];
       job.workers = e.data.workers ?? 0;
       job.cluster = e.data.cluster ?? null;
+      job.keptBytes = e.data.keptBytes ?? 0;
       job.progress.total = e.data.tasks;
       flushUi();
       break;

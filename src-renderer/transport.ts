@@ -45,6 +45,8 @@ interface PreloadApi {
   openFunctionsModule(): Promise<IpcAnswer>;
   saveExport(jobId: string, what: string, format?: ExportFormat): Promise<IpcAnswer>;
   previewDataset(params: unknown): Promise<IpcAnswer>;
+  listPersisted(params: unknown): Promise<IpcAnswer>;
+  releasePersisted(params: unknown): Promise<IpcAnswer>;
   onEvent(listener: (e: string | Uint8Array) => void): void;
   onMenu(listener: (action: string) => void): void;
 }

@@ -52,7 +52,7 @@ describe('electron host', () => {
   it('the preload exposes the contract\'s named functions only', async () => {
     await import('../src-main/hosts/electron/preload.js');
     const api = exposed.tessera as Record<string, unknown>;
-    expect(Object.keys(api).sort()).toEqual(['addDroppedFile', 'cancelJob', 'exportFile', 'getJob', 'hello', 'host', 'listDatasets', 'listHistory', 'onEvent', 'onMenu', 'openDatasets', 'openFunctionsModule', 'previewDataset', 'profileJob', 'runJob', 'saveExport']);
+    expect(Object.keys(api).sort()).toEqual(['addDroppedFile', 'cancelJob', 'exportFile', 'getJob', 'hello', 'host', 'listDatasets', 'listHistory', 'listPersisted', 'onEvent', 'onMenu', 'openDatasets', 'openFunctionsModule', 'previewDataset', 'profileJob', 'releasePersisted', 'runJob', 'saveExport']);
     // A dropped file is added by the path Electron knows for it, never by a path the page gives.
     await (api.addDroppedFile as (f: unknown) => Promise<unknown>)({});
     expect(invoked.at(-1)).toEqual(['tessera:request', 'addDataset', { path: '/dropped/file.npy' }]);

@@ -164,3 +164,31 @@ describe('job service events', () => {
     expect(failed.error.message).toContain(join(baseDir, 'missing.npy'));
   });
 });
+
+describe('arrays kept between the window\'s jobs (persist)', () => {
+  it('keeps named outputs, lists them, lends them to a job on other workers, covers them by the memory limit and releases them', async () => {
+    const spec = (datasets: object, outputs: object) => ({ tessera: 1, datasets, outputs });
+    const first = await run(spec({ x: { random: 'normal', shape: [300000], seed: 3, chunks: 100000 } }, { z: '(x - x.mean()) / x.std()', m: 'x.mean()' }), { persist: ['z'] });
+    const done = of(first, 'job.done')[0];
+    expect(done.outputs.find((o) => o.name === 'z')).toMatchObject({ kind: 'array', shape: [300000], persisted: true });
+    expect(done.persisted).toEqual([expect.objectContaining({ name: 'z', dtype: 'float64', bytes: 2.4e6, chunks: [3], job: expect.stringMatching(/^job-/) })]);
+    expect(service.listPersisted().map((a) => a.name)).toEqual(['z']);
+    // A job on one worker (another engine) reads the same chunks; the window is told what is kept.
+    const second = await run(spec({ z: { persisted: 'z' } }, { s: 'z.std()', c: '(abs(z) > 3).sum()' }), { workers: 1 });
+    expect(of(second, 'job.failed')).toEqual([]);
+    expect(of(second, 'job.started')[0].keptBytes).toBe(2.4e6);
+    const [std, count] = of(second, 'job.done')[0].outputs.map((o) => Number(o.value));
+    expect(std).toBeCloseTo(1, 12);
+    expect(count).toBeGreaterThan(0);
+    // Another array kept, then a job under a 4 MB limit: z (least recently used) makes room, w stays: it is read.
+    await run(spec({ z: { persisted: 'z' } }, { w: 'z * 2' }), { persist: ['w'] });
+    const limited = await run(spec({ w: { persisted: 'w' } }, { t: 'w.sum()' }), { memoryLimit: '4MB' });
+    expect(of(limited, 'job.started')[0].warnings).toContain("the persisted array 'z' was released (least recently used) to leave half the memory limit to this job");
+    expect(of(limited, 'job.done')[0]).toMatchObject({ released: ['z'], persisted: [expect.objectContaining({ name: 'w' })] });
+    const gone = of(await run(spec({ z: { persisted: 'z' } }, { s: 'z.sum()' })), 'job.failed')[0];
+    expect(gone.error).toMatchObject({ code: 'NOT_PERSISTED', dataset: 'z' });
+    expect(gone.error.message).toContain('the memory limit needed room');
+    expect(service.releasePersisted('w')).toEqual({ released: true, persisted: [] });
+    expect(service.releasePersisted('w').released).toBe(false);
+  });
+});

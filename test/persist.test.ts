@@ -111,7 +111,7 @@ describe('persist through the run path the window uses', () => {
     await expect(run(host, { datasets: { t: { csv: 't.csv' } }, outputs: { m: 't.head(2)' } }, { persist: ['m'] }))
       .rejects.toMatchObject({ code: 'BAD_OPTION', message: expect.stringContaining("'m' is a table") });
     await expect(runSpec(host, { tessera: 1, datasets: { y: { persisted: 'y' } }, outputs: { s: 'y.sum()' } }, { baseDir: dir, outDir: join(dir, 'out') }))
-      .rejects.toMatchObject({ code: 'NOT_PERSISTED', message: expect.stringContaining('keeps no arrays between jobs') });
+      .rejects.toMatchObject({ code: 'NOT_PERSISTED', message: expect.stringContaining('not by a profile or the CLI') });
   });
 
   it('frees a kept array whose job fails after its arrays ran, and a replaced one once the job that read it is done', async () => {

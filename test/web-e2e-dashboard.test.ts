@@ -145,6 +145,32 @@ describe.skipIf(!hasChromium())('the window as a dashboard', () => {
     await page.getByTestId('memory-limit').fill('');
   });
 
+  it('keeps an output in memory for the next job: marked in Results, listed under Memory, used in one click, released', async () => {
+    await page.getByTestId('sample-stats').click();
+    await fillJob(page, { datasets: { z: { random: 'normal', shape: [1_000_000], seed: 4, chunks: [250_000] } }, outputs: [['zs', '(z - z.mean()) / z.std()']] });
+    while (await page.getByTestId('remove-output-1').count()) await page.getByTestId('remove-output-1').click();
+    await page.getByTestId('keep').fill('zs');
+    await page.getByTestId('run').click();
+    await page.getByTestId('kept-badge-zs').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('kept-zs').getAttribute('data-bytes')).toBe('8000000');
+    await page.getByTestId('keep').fill('');
+    await page.getByTestId('kept-use-zs').click();
+    expect(JSON.parse(await page.getByTestId('datasets').inputValue()).zs).toEqual({ persisted: 'zs' });
+    await page.getByTestId('output-name-0').fill('s');
+    await page.getByTestId('output-expr-0').fill('zs.std()');
+    await page.getByTestId('run').click();
+    await page.getByTestId('result-s').waitFor({ timeout: 60_000 });
+    expect(Number(await page.getByTestId('result-s').locator('.value').getAttribute('data-value'))).toBeCloseTo(1, 12);
+    expect(await page.getByTestId('memory-kept').textContent()).toBe('7.6 MiB kept by earlier jobs');
+    await page.getByTestId('kept-arrays').scrollIntoViewIfNeeded();
+    await page.locator('.panel', { has: page.getByTestId('kept-arrays') }).screenshot({ path: join(SHOTS, 'dashboard-kept-arrays.png') });
+    await page.getByTestId('kept-release-zs').click();
+    await expect.poll(() => page.getByTestId('kept-arrays').getAttribute('data-count')).toBe('0');
+    await page.getByTestId('run').click();
+    await page.getByTestId('error').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('error').textContent()).toContain("the persisted array 'zs' was released (released by the user)");
+  });
+
   it('leaves no chunk waiting once a job is done, draws a tall one-column grid as wrapped cells, and counts chunks in words', async () => {
     await page.getByTestId('sample-stats').click();
     await fillJob(page, {

@@ -25,7 +25,9 @@ export const RunOptionsSchema = z.object({
   scheduler: z.enum(['threads', 'sync']).default('threads'),
   /** A Dask scheduler's address (tcp://HOST:PORT) or local:N: the job runs on that cluster (ADR 0029); null: on this machine. */
   cluster: z.string().max(512).nullable().default(null),
-}).default({ memoryLimit: null, workers: null, scheduler: 'threads', cluster: null });
+  /** Array outputs to keep in memory after the job (dask's persist): later jobs read one as the dataset {"persisted": NAME}. */
+  persist: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).max(128)).max(64).default([]),
+}).default({ memoryLimit: null, workers: null, scheduler: 'threads', cluster: null, persist: [] });
 export type RunOptions = z.infer<typeof RunOptionsSchema>;
 
 export const ErrorSchema = z.object({
@@ -138,6 +140,16 @@ export const StoreDatasetSchema = z.object({
 });
 export type StoreDataset = z.infer<typeof StoreDatasetSchema>;
 
+/** An array kept in memory by an earlier job (persist): a job reads it as {"persisted": name}. */
+export const PersistedArraySchema = z.object({
+  name: z.string(), dtype: z.string(), shape: z.array(z.number()), bytes: z.number(),
+  /** Chunks per dimension. */
+  chunks: z.array(z.number()),
+  /** The job that computed it; when it was made and last made or read (epoch ms / a use counter). */
+  job: z.string(), createdAt: z.number(), lastUsed: z.number(),
+});
+export type PersistedArrayInfo = z.infer<typeof PersistedArraySchema>;
+
 export const DatasetSchema = z.discriminatedUnion('kind', [ArrayDatasetSchema, TableDatasetSchema, BagDatasetSchema, StoreDatasetSchema]);
 export type Dataset = z.infer<typeof DatasetSchema>;
 
@@ -165,6 +177,10 @@ export const Requests = {
   addUploadedFolder: { params: z.object({ group: z.string().regex(UPLOAD_GROUP) }), result: DatasetSchema },
   /** The first rows of a listed table dataset (a small job, queued with the others). */
   previewDataset: { params: z.object({ name: z.string().max(256) }), result: z.object({ columns: z.array(z.string()), dtypes: z.array(z.string()), rows: z.array(z.array(CellSchema)) }) },
+  /** The arrays kept in memory by earlier jobs (RunOptions.persist), least recently used first. */
+  listPersisted: { params: z.object({}), result: z.array(PersistedArraySchema) },
+  /** Frees a kept array now; the arrays still kept. */
+  releasePersisted: { params: z.object({ name: z.string().max(128) }), result: z.object({ released: z.boolean(), persisted: z.array(PersistedArraySchema) }) },
   /** Finished jobs kept on disk, newest first. */
   listHistory: { params: z.object({}), result: z.array(z.object({ jobId: z.string(), finished: z.number(), state: z.enum(['done', 'failed', 'cancelled']), outputs: z.array(z.string()), wall_s: z.number().optional() })) },
   /** One finished job: its spec, results or error, stats and task stream. */
@@ -240,6 +256,8 @@ const OutputSchema = z.object({
   /** Tables: the columns, their dtypes, the rows held inline (at most 10,000) and how many there are. */
   columns: z.array(z.string()).optional(), dtypes: z.array(z.string()).optional(),
   rows: z.array(z.array(CellSchema)).optional(), nrows: z.number().optional(),
+  /** Kept in memory after the job (RunOptions.persist): a later job reads it as {"persisted": name}. */
+  persisted: z.boolean().optional(),
 });
 export type OutputEvent = z.infer<typeof OutputSchema>;
 
@@ -256,6 +274,8 @@ export const EventSchemas = {
     graph: z.object({ keys: z.array(z.string()), deps: z.array(z.array(z.number())) }).optional(),
     /** What the user should know before the job runs (e.g. a mapped chunk over the memory limit). */
     warnings: z.array(z.string()).optional(),
+    /** Bytes the store holds for arrays kept by earlier jobs, besides this job's (the memory limit covers both). */
+    keptBytes: z.number().optional(),
   }),
   'job.progress': z.object({
     jobId: z.string(), done: z.number(), total: z.number(), running: z.number(), elapsed: z.number(),
@@ -278,7 +298,11 @@ export const EventSchemas = {
   'job.memory': z.object({ jobId: z.string(), samples: z.array(z.object({ t: z.number(), storeBytes: z.number(), rssBytes: z.number(), mappedBytes: z.number().optional(), perWorker: z.array(z.number()), limitBytes: z.number().nullable(), spilledBytes: z.number().optional() })) }),
   /** The worker lanes' names where they are not "worker N": a cluster's worker threads, by host and port, as they first run a task. */
   'job.lanes': z.object({ jobId: z.string(), names: z.array(z.string()) }),
-  'job.done': z.object({ jobId: z.string(), outputs: z.array(OutputSchema), stats: z.record(z.string(), z.number()) }),
+  'job.done': z.object({
+    jobId: z.string(), outputs: z.array(OutputSchema), stats: z.record(z.string(), z.number()),
+    /** The arrays kept in memory after the job, and those the memory limit released to make room (persist). */
+    persisted: z.array(PersistedArraySchema).optional(), released: z.array(z.string()).optional(),
+  }),
   'job.failed': z.object({ jobId: z.string(), error: ErrorSchema }),
   'profile.progress': z.object({ jobId: z.string(), done: z.number(), total: z.number(), value: z.number() }),
   /** A finished profile: the numbers per chunking (the window charts them), the advice, and the fastest and slowest runs' timelines as SVG markup. */

@@ -190,7 +190,10 @@ export type PersistedLookup = (name: string, dataset: string) => PersistedArray;
 function persistedNode(ctx: ExprContext, name: string, d: Record<string, unknown>, persisted: PersistedLookup | undefined): Node {
   for (const k of Object.keys(d)) if (k !== 'persisted') throw specError(`unknown key "${k}" in a persisted dataset`, 'a persisted array keeps the chunks it was computed in: rechunk(x, ...) or astype in an expression changes them');
   if (typeof d.persisted !== 'string' || !d.persisted) throw specError(`dataset '${name}': "persisted" names a kept array`);
-  if (!persisted) throw new TesseraError('NOT_PERSISTED', `dataset '${name}': this run keeps no arrays between jobs`, 'persisted arrays live in the window and the TypeScript API (x.persist()); the CLI runs one job per process');
+  if (!persisted) {
+    throw new TesseraError('NOT_PERSISTED', `dataset '${name}': kept arrays are read by the jobs of the window and of the TypeScript API, not by a profile or the CLI`,
+      'name where the array comes from instead (the expression that computed it, over its source)');
+  }
   const a = persisted(d.persisted, name);
   return storedArray(ctx, a.keys, a.shape, a.grid, a.dtype);
 }
@@ -357,7 +360,7 @@ function planDelayedArgs(entries: Map<string, DelayedEntry>, wanted: readonly st
 export async function buildJob(spec: JobSpec, baseDir: string, opts: BuildOptions = {}): Promise<BuiltJob> {
   const built = await buildOnce(spec, baseDir, opts);
   if (!opts.autoChunks) return built;
-  const auto = Object.entries(spec.datasets ?? {}).filter(([name, d]) => built.datasets.has(name) && ((d.chunks === undefined && !isNpyJoin(d)) || d.chunks === 'auto')); // joined files: a chunk each unless asked
+  const auto = Object.entries(spec.datasets ?? {}).filter(([name, d]) => built.datasets.has(name) && !('persisted' in d) && ((d.chunks === undefined && !isNpyJoin(d)) || d.chunks === 'auto')); // joined files: a chunk each unless asked; kept arrays: their own chunks
   if (!auto.length) return built;
   const datasets = { ...spec.datasets };
   const autoChunks: BuiltJob['autoChunks'] = [];

@@ -6,7 +6,8 @@
  * far as a graph (one that failed its checks before is not a run to come back to).
  */
 import { isAbsolute, join } from 'node:path';
-import type { JobSpecInput, OutputEvent, RunOptions } from '../api/contract.js';
+import type { JobSpecInput, OutputEvent, PersistedArrayInfo, RunOptions } from '../api/contract.js';
+import type { PersistedArrays } from '../run/persisted-arrays.js';
 import { DaskBackend } from '../cluster/dask-backend.js';
 import { GRAPH_DETAIL_TASKS } from '../api/contract.js';
 import type { TaskGraph } from '../engine/graph.js';
@@ -33,6 +34,14 @@ export interface JobRunContext {
   userCode?: (modulePath: string) => boolean;
   /** Names uploads in a message by the files the user dropped (datasets.ts). */
   showPaths?: (text: string) => string;
+  /** The arrays kept between the window's jobs (persist). */
+  persisted?: PersistedArrays;
+}
+
+/** The kept arrays as the window lists them, least recently used first. */
+export function persistedList(persisted: PersistedArrays): PersistedArrayInfo[] {
+  return persisted.list().sort((a, b) => a.lastUsed - b.lastUsed)
+    .map(({ grid, keys: _k, ...a }) => ({ ...a, chunks: grid.map((d) => d.length) }));
 }
 
 export async function runJobForWindow(ctx: JobRunContext, jobId: string, spec: JobSpecInput, options: RunOptions, signal: AbortSignal, emit: Emit): Promise<void> {
@@ -46,6 +55,7 @@ export async function runJobForWindow(ctx: JobRunContext, jobId: string, spec: J
     let planned: PlannedRun | undefined;
     const run = await runSpec(backend, spec, {
       baseDir: ctx.baseDir, outDir: join(ctx.jobsDir, jobId), memoryLimit, autoChunks: ctx.autoChunks, readable: ctx.readable, userCode: ctx.userCode,
+      persisted: ctx.persisted, persist: options.persist ?? [], jobName: jobId,
       bus: batches.bus, log: batches.log, signal,
       onPlanned: (p) => { planned = p; },
       onGraph: (g) => {
@@ -55,6 +65,7 @@ export async function runJobForWindow(ctx: JobRunContext, jobId: string, spec: J
           event: 'job.started',
           data: {
             jobId, tasks: g.tasks.length, workers: backend.workers, layers: g.layers, graph: graphDetail(g), warnings,
+            ...(ctx.persisted?.totalBytes ? { keptBytes: ctx.persisted.totalBytes } : {}),
             ...(backend instanceof DaskBackend ? { cluster: backend.info } : {}),
             outputs: job.outputs.map((o) => ({ name: o.name, shape: o.node.shape, dtype: o.node.dtype, grid: o.node.grid })),
           },
@@ -65,7 +76,8 @@ export async function runJobForWindow(ctx: JobRunContext, jobId: string, spec: J
     const outputs = await withHistograms(run.result.outputs as OutputEvent[]);
     const stats = { ...run.result.stats, workers: backend.workers };
     await ctx.history.save({ jobId, finished: Date.now(), spec, state: 'done', outputs, error: null, stats, records: run.result.records, layers, samples: run.result.samples, chunking: run.chunking });
-    emit({ event: 'job.done', data: { jobId, outputs, stats } });
+    const kept = ctx.persisted && { persisted: persistedList(ctx.persisted), released: run.persisted?.released ?? [] };
+    emit({ event: 'job.done', data: { jobId, outputs, stats, ...kept } });
   } catch (e) {
     batches.stop();
     const error = await ctx.backends.errorOf(e);

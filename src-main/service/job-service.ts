@@ -29,7 +29,8 @@ import { JobExports } from './exports.js';
 import type { FileAccess } from './file-access.js';
 import { JobHistory } from './job-history.js';
 import { JobQueue } from './job-queue.js';
-import { type JobRunContext, runJobForWindow } from './job-run.js';
+import { type JobRunContext, persistedList, runJobForWindow } from './job-run.js';
+import { PersistedArrays } from '../run/persisted-arrays.js';
 import { ProfileReports } from './profile-reports.js';
 import { profileJobForWindow, type ProfileRunContext, type SweepRequest } from './profile-run.js';
 import { SAMPLES } from './samples.js';
@@ -60,6 +61,8 @@ export class JobService {
   private readonly exports: JobExports;
   private readonly jobRuns: JobRunContext;
   private readonly profileRuns: ProfileRunContext;
+  /** Arrays kept in memory between the window's jobs (persist), whichever backend runs them. */
+  private readonly persisted = new PersistedArrays();
   /** Modules of the user's functions chosen in the desktop app's dialog: the only code a window's job may run. */
   private readonly functionModules = new Set<string>();
 
@@ -80,6 +83,7 @@ export class JobService {
       backends: this.backends, history: this.history, autoChunks: autoChunksFrom(profiles), baseDir: opts.baseDir, jobsDir, readable,
       userCode: (path) => this.functionModules.has(path),
       showPaths: (text) => this.datasets.showPaths(text),
+      persisted: this.persisted,
     };
     this.profileRuns = { backends: this.backends, profiles, profileReports, baseDir: opts.baseDir, readable, userCode: this.jobRuns.userCode };
   }
@@ -150,6 +154,15 @@ export class JobService {
     return this.datasets.pruneUploads(minAgeMs);
   }
 
+  listPersisted(): Result<'listPersisted'> {
+    return persistedList(this.persisted);
+  }
+
+  releasePersisted(name: string): Result<'releasePersisted'> {
+    const released = this.persisted.release(name);
+    return { released, persisted: persistedList(this.persisted) };
+  }
+
   listDatasets(): Dataset[] {
     return this.datasets.list();
   }
@@ -192,6 +205,7 @@ export class JobService {
   /** Waits for the queued jobs, then closes the engines this service started (the host closes its own). */
   async close(): Promise<void> {
     await this.queue.idle();
+    this.persisted.clear();
     await this.backends.close();
   }
 }

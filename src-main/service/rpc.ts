@@ -23,6 +23,8 @@ export function handleRequest(service: JobService, method: string, rawParams: un
     case 'listDatasets': return service.listDatasets();
     case 'addUploadedFolder': return service.addUploadedFolder((parsed.data as { group: string }).group);
     case 'previewDataset': return service.previewDataset((parsed.data as { name: string }).name);
+    case 'listPersisted': return service.listPersisted();
+    case 'releasePersisted': return service.releasePersisted((parsed.data as { name: string }).name);
     case 'listHistory': return service.listHistory();
     case 'getJob': return service.getJob((parsed.data as { jobId: string }).jobId);
     case 'profileJob': {

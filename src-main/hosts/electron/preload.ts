@@ -21,6 +21,8 @@ export const api = {
   cancelJob: call('cancelJob'),
   listDatasets: call('listDatasets'),
   previewDataset: call('previewDataset'),
+  listPersisted: call('listPersisted'),
+  releasePersisted: call('releasePersisted'),
   listHistory: call('listHistory'),
   getJob: call('getJob'),
   exportFile: call('exportFile'),
