@@ -1,8 +1,8 @@
 /**
  * np.histogram (issue #19) against numpy over uneven chunkings and worker counts: equal bins over
  * the data's range (edges computed lazily from its min and max) or over a given range, given
- * edges, density, float32 data (float32 edges), integers and bools; and numpy's errors, one of
- * them raised from the data (NaN with no range). Generated cases are in the differential test.
+ * edges, density, float32 data (float32 edges), integers and bools, weights (float, integer, bool,
+ * float32); and numpy's errors, one of them raised from the data (NaN with no range). Generated cases are in the differential test.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +26,12 @@ const OUTPUTS: Record<string, string> = {
   bools: 'histogram(k > 0, 3)[0]',
   single: 'histogram(k * 0 + 2, 3)[1]',
   matrix: 'histogram(m, 5)[0]',
+  // Weights (dyadic, so every order of summing is exact): float64 sums, the weights' dtype.
+  weighted: 'histogram(u, 20, weights=uw)[0]',
+  weightedGiven: 'histogram(k, [-3, -1, 0, 2.5, 3], weights=k)[0]',
+  weightedDensity: 'histogram(u, 9, weights=uw, density=True)[0]',
+  weightedBools: 'histogram(m, 5, weights=m > 0.5)[0]',
+  weightedFloat32: 'histogram(f, 6, range=(0, 1), weights=f * 0 + 0.25)[0]',
 };
 
 /**
@@ -34,20 +40,21 @@ const OUTPUTS: Record<string, string> = {
  */
 const PY_EDGES_V2 = `
 histogram_v1 = np.histogram
-def histogram_v2(a, bins=10, range=None, density=None):
+def histogram_v2(a, bins=10, range=None, density=None, weights=None):
     x = np.asarray(a)
     if x.dtype != np.float32 or range is not None or not isinstance(bins, int):
-        return histogram_v1(a, bins, range=range, density=density)
+        return histogram_v1(a, bins, range=range, density=density, weights=weights)
     lo, hi = x.min(), x.max()
     step = np.subtract(hi, lo, dtype=np.float32) / np.float32(bins)
     edges = np.arange(0, bins + 1, dtype=np.float32) * step + lo
     edges[-1] = hi
-    return histogram_v1(x, edges, density=density)
+    return histogram_v1(x, edges, density=density, weights=weights)
 `;
 
 describe('histogram as numpy', () => {
   numpy(`rng = np.random.default_rng(21)
 np.save(${JSON.stringify(join(dir, 'u.npy'))}, rng.normal(size=5003))
+np.save(${JSON.stringify(join(dir, 'uw.npy'))}, np.round(rng.random(5003) * 64) / 8)
 np.save(${JSON.stringify(join(dir, 'f.npy'))}, rng.random(3001).astype(np.float32))
 np.save(${JSON.stringify(join(dir, 'k.npy'))}, rng.integers(-3, 4, 2001).astype(np.int16))
 np.save(${JSON.stringify(join(dir, 'm.npy'))}, rng.random((41, 13)))
@@ -55,7 +62,7 @@ print(0)`);
   const want = numpy<Record<string, { dtype: string; shape: number[]; values: unknown }>>(`${PY_TOJSON}${PY_EDGES_V2}
 env = {**np.__dict__, "np": np, "histogram": histogram_v2}
 np.histogram = histogram_v2
-for name in "ufkm":
+for name in ["u", "f", "k", "m", "uw"]:
     env[name] = np.load(${JSON.stringify(dir)} + "/" + name + ".npy")
 out = {}
 for key, e in ${JSON.stringify(OUTPUTS)}.items():
@@ -69,7 +76,7 @@ print(json.dumps(out))`);
       const npy = (name: string, chunks: readonly number[]) => ({ npy: join(dir, `${name}.npy`), chunks });
       writeFileSync(spec, JSON.stringify({
         tessera: 1,
-        datasets: { u: npy('u', [chunk]), f: npy('f', [Math.ceil(chunk / 2)]), k: npy('k', [Math.ceil(chunk / 3)]), m: npy('m', mChunks) },
+        datasets: { u: npy('u', [chunk]), uw: npy('uw', [Math.ceil(chunk / 4)]), f: npy('f', [Math.ceil(chunk / 2)]), k: npy('k', [Math.ceil(chunk / 3)]), m: npy('m', mChunks) },
         outputs: OUTPUTS,
       }));
       const run = tessera(['run', spec, '--json', '--workers', String(workers)]);
@@ -93,6 +100,8 @@ print(json.dumps(out))`);
     expect(run('histogram(x / (x - 3), 4)[0]').error?.code).toBe('VALUE_ERROR'); // inf in the data, no range
     expect(run('histogram(x / (x - 3), 4, range=(0, 5))[0]').outputs?.o).toMatchObject({ values: [1, 6, 1, 1] });
     expect(run('histogram(x, [4])[0]').outputs?.o).toMatchObject({ dtype: 'int64', shape: [0] });
+    expect(run('histogram(x, [4], weights=x > 1)[0]').outputs?.o).toMatchObject({ dtype: 'bool', shape: [0] });
+    expect(run('histogram(x, 3, weights=x[:5])[0]').error).toMatchObject({ code: 'VALUE_ERROR', message: 'weights should have the same shape as a.' });
     expect(run('histogram(x, 0)[0]').error).toMatchObject({ code: 'VALUE_ERROR', message: '`bins` must be positive, when an integer' });
     expect(run('histogram(x, [1, 0])[0]').error).toMatchObject({ code: 'VALUE_ERROR', message: '`bins` must increase monotonically, when an array' });
     expect(run('histogram(x, 3, range=(2, 1))[0]').error).toMatchObject({ code: 'VALUE_ERROR', message: 'max must be larger than min in range parameter.' });

@@ -1,5 +1,5 @@
 /**
- * np.unique (with counts) and np.bincount (issue #19): numpy's results whatever the chunking and
+ * np.unique (with counts) and np.bincount (with weights; issue #19): numpy's results whatever the chunking and
  * worker count, over integers, floats with NaN and both zeros, bools, and empty arrays; their
  * lengths depend on the data, so each job first counts (unique's mask) or finds the range
  * (bincount's length), then plans the rest.
@@ -26,11 +26,14 @@ const INPUTS: Record<string, string> = {
   f64: 'np.where(rng.random(1500) < 0.05, np.nan, np.round(rng.standard_normal(1500), 1)) * np.where(rng.random(1500) < 0.5, 1, -1)',
   f32: 'np.round(rng.standard_normal(800), 2).astype(np.float32)',
   b: 'rng.random(500) < 0.3',
+  w: 'np.round(rng.random(3000) * 64) / 8', // dyadic: every order of summing is exact
 };
 const EXPRS: Record<string, string> = {
   u_i16: 'unique(i16)', c_i16: 'unique(i16, return_counts=True)[1]', u_f64: 'unique(f64)', c_f64: 'np.unique(f64, return_counts=True)[1]',
   u_f32: 'unique(f32)', u_b: 'unique(b)', c_b: 'unique(b, return_counts=True)[1]', u_2d: 'unique(u8.reshape(40, 50)[5:9])', u_empty: 'unique(i16[:0])',
   bc_i16: 'bincount(i16)', bc_u8: 'bincount(u8, minlength=300)', bc_b: 'bincount(b)', bc_mask: 'bincount(i16[i16 > 30])', bc_empty: 'bincount(u8[:0], minlength=4)',
+  bcw_i16: 'bincount(i16, weights=w)', bcw_u8: 'bincount(u8, weights=u8, minlength=260)', bcw_b: 'bincount(b, weights=b)',
+  bcw_mask: 'bincount(i16[i16 > 30], weights=w[i16 > 30])', bcw_empty: 'bincount(u8[:0], weights=u8[:0])',
 };
 
 let want: Record<string, { v: unknown; dtype: string }>;
@@ -64,7 +67,7 @@ describe('unique and bincount', () => {
     expect(run(d, { o: 'bincount(i16 - 3)' }).error).toMatchObject({ code: 'VALUE_ERROR', message: "'list' argument must have no negative elements" });
     expect(run(d, { o: 'bincount(f64)' }).error?.message).toContain("Cannot cast array data from dtype('float64')");
     expect(run(d, { o: 'bincount(i16.reshape(30, 100))' }).error?.message).toBe('object too deep for desired array');
-    expect(run(d, { o: 'bincount(i16, weights=i16)' }).error?.code).toBe('BAD_ARGUMENTS');
+    expect(run(d, { o: 'bincount(i16, weights=i16[:5])' }).error).toMatchObject({ code: 'VALUE_ERROR', message: "The weights and list don't have the same length." });
     expect(run(d, { o: 'unique(i16, return_inverse=True)' }).error?.code).toBe('BAD_ARGUMENTS');
   });
 });

@@ -446,7 +446,9 @@ class ExprGen {
       const counts = r.chance(0.4);
       out = { s: `${this.ns()}unique(${a.s}${counts ? ', return_counts=True)[1]' : ')'}`, t: counts ? 'int64' : a.t, shape: null };
     } else if (r.chance(0.2) && (concrete(a.t) === 'bool' || /int/.test(concrete(a.t)))) {
-      out = { s: `${this.ns()}bincount(${wrap(a)}.ravel() % ${r.pick([3, 17, 64])}${r.chance(0.3) ? `, minlength=${r.pick([0, 5, 70])}` : ''})`, t: 'int64', shape: null };
+      // Weights of quarters (exact in float64 in any order of summing).
+      const weights = r.chance(0.3) ? `, weights=(${wrap(a)}.ravel() % 3) * 0.25` : '';
+      out = { s: `${this.ns()}bincount(${wrap(a)}.ravel() % ${r.pick([3, 17, 64])}${weights}${r.chance(0.3) ? `, minlength=${r.pick([0, 5, 70])}` : ''})`, t: weights ? 'float64' : 'int64', shape: null };
     }
     if (!r.chance(0.5)) return out;
     const red = r.pick(['sum', 'max', 'mean', 'prod', 'any']);
@@ -473,10 +475,12 @@ class ExprGen {
       const bins = r.w([[3, () => 1 + r.int(12)], [1, () => `[${r.pick(['0, 0.5, 1', '-1, 0, 2, 2.5', '0, 1, 10, 100', '-3, 3'])}]`]])();
       const range = typeof bins === 'number' && r.chance(0.4) ? `, range=(${r.pick(['0, 1', '-1, 1', '0.25, 0.75', '-100, 100', '2, 2', '0, 10'])})` : '';
       const density = r.chance(0.2) ? ', density=True' : '';
+      // Weights of halves where a is a number (exact in any order of summing).
+      const weights = r.chance(0.25) ? `, weights=(${wrap(a)} == ${wrap(a)}) * 0.5` : '';
       const which = r.int(2);
       const n = typeof bins === 'number' ? bins : bins.split(',').length - 1;
-      const t = which === 1 ? (typeof bins === 'number' ? (c === 'float32' ? 'float32' : 'float64') : bins.includes('.') ? 'float64' : 'int64') : density ? 'float64' : 'int64';
-      return { s: `${this.ns()}histogram(${a.s}, ${bins}${range}${density})[${which}]`, t, shape: [which === 1 ? n + 1 : n] };
+      const t = which === 1 ? (typeof bins === 'number' ? (c === 'float32' ? 'float32' : 'float64') : bins.includes('.') ? 'float64' : 'int64') : density || weights ? 'float64' : 'int64';
+      return { s: `${this.ns()}histogram(${a.s}, ${bins}${range}${density}${weights})[${which}]`, t, shape: [which === 1 ? n + 1 : n] };
     }
     if (f === 'topk') {
       if (!nd) return a;

@@ -56,6 +56,9 @@ numpy 2 emulation (each item is a place where numpy 1.24 in 'weak' mode differs 
      float32 (NEP 50 keeps the float32 scalars' type); 1.24's in float64. Emulated: the edges by
      numpy 2's steps, then numpy's histogram over those edges. A range of Python ints is given as
      floats (numpy 2 compares unsigned data with -1, as item 1; 1.24 overflows).
+ 14. True division of an integer array by a Python int outside its dtype's range (or the reverse):
+     numpy 2 divides in float64; numpy 1.24-weak picks another type (float32 for uint8). Emulated
+     by dividing as float64.
 """
 import ast
 import base64
@@ -102,6 +105,10 @@ def _bool_as_int64(a, b):
 
 def _binop(op, a, b):
     a, b = _bool_as_int64(a, b)
+    if op is operator.truediv:  # item 14
+        for x, y in ((a, b), (b, a)):
+            if is_pyint(y) and isinstance(x, (np.ndarray, np.generic)) and x.dtype.kind in 'iu' and not (np.iinfo(x.dtype).min <= y <= np.iinfo(x.dtype).max):
+                return op(arr(a).astype(np.float64) if x is a else float(a), float(b) if y is b else arr(b).astype(np.float64))
     return op(a, b)
 
 
@@ -294,6 +301,8 @@ REDUCTIONS = SUMLIKE + ('min', 'max', 'amin', 'amax', 'argmin', 'argmax', 'any',
 # Functions that sum over elements (float results depend on the order): no exact sign of zero.
 SCANS = ('cumsum', 'cumprod', 'nancumsum', 'nancumprod')
 SUMMING = REDUCTIONS + SCANS + ('median', 'percentile', 'quantile', 'matmul', 'dot', 'tensordot', 'average', 'cov', 'corrcoef', 'allclose', 'gradient')
+# unique keeps the first of -0.0 and 0.0 that numpy's sort (not a stable one) puts first: no exact sign either.
+ZERO_EITHER_SIGN = SUMMING + ('unique',)
 
 
 def _axes_of(x, axis):
@@ -738,7 +747,7 @@ def has_reduction(tree):
         if isinstance(n, ast.Call):
             f = n.func
             name = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ''
-            if name in SUMMING:
+            if name in ZERO_EITHER_SIGN:
                 return True
         if isinstance(n, ast.BinOp) and isinstance(n.op, ast.MatMult):
             return True

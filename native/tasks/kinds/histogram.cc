@@ -3,8 +3,10 @@
 // otherwise); each value v with edges[0] <= v <= edges[last] (NaN is none) counts in the bin i
 // with edges[i] <= v < edges[i + 1], the last bin closed on the right: numpy's bins, found by a
 // binary search over the edges. The chunk's counts (int64) are one row of the node's
-// [chunks, bins] array, summed over chunks by an ordinary reduction.
-//   fields: program, valueDtype, iterShape, edges (a dependency), [n, ...accesses]
+// [chunks, bins] array, summed over chunks by an ordinary reduction. With weights (np.histogram's
+// and np.bincount's weights=: a float64 chunk of the same shape), each value adds its weight
+// instead of one, and the row is float64.
+//   fields: program, valueDtype, iterShape, edges (a dependency), hasWeights, [weights], [n, ...accesses]
 #include <algorithm>
 #include <limits>
 #include <memory>
@@ -26,6 +28,8 @@ struct HistogramTask {
   std::vector<int64_t> shape;
   DType value_dtype = DType::F64;
   uint64_t edges = 0;
+  bool has_weights = false;
+  uint64_t weights = 0;
   int owner = 0;
 };
 
@@ -35,20 +39,31 @@ HistogramTask decode(Reader& r, int owner) {
   t.value_dtype = r.dtype();
   t.shape = r.shape();
   t.edges = r.chunk_ref();
+  t.has_weights = r.integer(0, 1) != 0;
+  if (t.has_weights) t.weights = r.chunk_ref();
   t.accesses = r.accesses();
   t.owner = owner;
   if (t.value_dtype != DType::F64 && t.value_dtype != DType::F32) Reader::bad("a histogram counts float32 or float64 values");
   return t;
 }
 
-template <class T> void count(const T* values, int64_t n, const T* edges, int64_t bins, int64_t* counts) {
+// Adds one (weights null) or each value's weight to the bin it falls in.
+template <class T, class Count> void count(const T* values, const double* weights, int64_t n, const T* edges, int64_t bins, Count* counts) {
   const T lo = edges[0], hi = edges[bins];
   for (int64_t i = 0; i < n; ++i) {
     const T v = values[i];
     if (!(v >= lo && v <= hi)) continue;
     int64_t bin = static_cast<int64_t>(std::upper_bound(edges, edges + bins + 1, v) - edges) - 1;
-    counts[std::min(bin, bins - 1)]++;  // v == edges[last] belongs to the last bin
+    counts[std::min(bin, bins - 1)] += weights ? weights[i] : 1;  // v == edges[last] belongs to the last bin
   }
+}
+
+template <class Count> void count_values(const HistogramTask& t, const Chunk& values, const double* weights, int64_t n, const Chunk& edges, int64_t bins, Count* counts) {
+  std::fill(counts, counts + bins, Count(0));
+  if (t.value_dtype == DType::F64)
+    count(reinterpret_cast<const double*>(values.data), weights, n, reinterpret_cast<const double*>(edges.data), bins, counts);
+  else
+    count(reinterpret_cast<const float*>(values.data), weights, n, reinterpret_cast<const float*>(edges.data), bins, counts);
 }
 
 TaskResult run(const HistogramTask& t) {
@@ -62,14 +77,18 @@ TaskResult run(const HistogramTask& t) {
   auto values = ChunkStore::instance().allocate(t.value_dtype, t.shape, t.owner);
   evaluate_dense(*t.program, ops, t.shape, t.value_dtype, values->data);
   release_file_pages(ops);
-  auto out = ChunkStore::instance().allocate(DType::I64, {1, bins}, t.owner);
-  auto* counts = reinterpret_cast<int64_t*>(out->data);
-  std::fill(counts, counts + bins, 0);
-  if (t.value_dtype == DType::F64)
-    count(reinterpret_cast<const double*>(values->data), n, reinterpret_cast<const double*>(edges->data), bins, counts);
-  else
-    count(reinterpret_cast<const float*>(values->data), n, reinterpret_cast<const float*>(edges->data), bins, counts);
-  return publish_result(out, total_bytes_in(ops) + static_cast<int64_t>(edges->nbytes));
+  int64_t bytes_in = total_bytes_in(ops) + static_cast<int64_t>(edges->nbytes);
+  if (!t.has_weights) {
+    auto out = ChunkStore::instance().allocate(DType::I64, {1, bins}, t.owner);
+    count_values(t, *values, nullptr, n, *edges, bins, reinterpret_cast<int64_t*>(out->data));
+    return publish_result(out, bytes_in);
+  }
+  auto weights = ChunkStore::instance().get_dense(t.weights);
+  if (weights->dtype != DType::F64 || weights->size() != n)
+    throw Error("INTERNAL", "a histogram's weights are not a float64 chunk of its values' size", "this is a planner bug, please report it");
+  auto out = ChunkStore::instance().allocate(DType::F64, {1, bins}, t.owner);
+  count_values(t, *values, reinterpret_cast<const double*>(weights->data), n, *edges, bins, reinterpret_cast<double*>(out->data));
+  return publish_result(out, bytes_in + static_cast<int64_t>(weights->nbytes));
 }
 
 }  // namespace

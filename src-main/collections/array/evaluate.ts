@@ -543,8 +543,8 @@ export class Evaluator {
       }
       case 'bincount': {
         const b = bind(name, ['x', 'weights', 'minlength'], a, 1);
-        if (b.weights && b.weights.k !== 'none') throw argError('bincount(weights=...) is not supported', 'count with bincount(x), or sum the weights per value with a mask: (w * (x == k)).sum()');
-        return A(bincount(this.ctx, arr(b.x), b.minlength ? this.int(b.minlength, 'minlength') : 0, this.maskCounts));
+        const weights = b.weights && b.weights.k !== 'none' ? arr(b.weights) : null;
+        return A(bincount(this.ctx, arr(b.x), b.minlength ? this.int(b.minlength, 'minlength') : 0, this.maskCounts, weights));
       }
       case 'unique': {
         const b = bind(name, ['ar', 'return_index', 'return_inverse', 'return_counts', 'axis'], a, 1, ['equal_nan']);
@@ -596,7 +596,6 @@ export class Evaluator {
       }
       case 'histogram': {
         const b = bind(name, ['a', 'bins', 'range', 'density', 'weights'], a, 1);
-        if (b.weights && b.weights.k !== 'none') throw argError('histogram(weights=...) is not supported', 'count without weights, or sum the weights with a mask per bin');
         const binsV = b.bins ?? { k: 'num', value: 10, isInt: true };
         let bins: Bins;
         if (binsV.k === 'seq') bins = { edges: this.asArray(binsV, a.at), values: binsV.items.map((v) => this.number(v, 'bins')) };
@@ -607,7 +606,8 @@ export class Evaluator {
           if (b.range.k !== 'seq' || b.range.items.length !== 2) throw argError('histogram(range=...) takes (lo, hi)');
           range = [this.number(b.range.items[0], 'range'), this.number(b.range.items[1], 'range')];
         }
-        const [counts, edges] = histogram(this.ctx, arr(b.a), bins, range, b.density && b.density.k !== 'none' ? this.bool(b.density, false) : false);
+        const weights = b.weights && b.weights.k !== 'none' ? arr(b.weights) : null;
+        const [counts, edges] = histogram(this.ctx, arr(b.a), bins, range, b.density && b.density.k !== 'none' ? this.bool(b.density, false) : false, weights);
         return { k: 'seq', items: [A(counts), A(edges)] };
       }
       case 'median': {

@@ -86,7 +86,8 @@ export interface MergeNode extends NodeBase { op: 'merge'; fn: 'sort' | 'argsort
  * row k (int64, one per bin) counts the input's k-th chunk in C order; the sum over rows is the
  * histogram.
  */
-export interface HistogramNode extends NodeBase { op: 'histogram'; input: Node; edges: Node }
+/** Counts per chunk of `input` in the bins of `edges` (histogram.ts); with `weights` (float64, `input`'s shape and grid), their sums. */
+export interface HistogramNode extends NodeBase { op: 'histogram'; input: Node; edges: Node; weights: Node | null }
 /**
  * A LAPACK factorisation per chunk (linalg.ts): qr of each row chunk of `inputs[0]` (chunk i of the
  * result is Q's rows then R's), svd of its one chunk (U's rows, the singular values, Vt's rows),
@@ -107,7 +108,7 @@ export function children(n: Node): Node[] {
     case 'scan': return n.carry ? [n.input, n.carry] : [n.input];
     case 'compress': return [n.input, n.mask];
     case 'merge': return n.positions ? [n.runs, n.positions] : [n.runs];
-    case 'histogram': return [n.input, n.edges];
+    case 'histogram': return n.weights ? [n.input, n.edges, n.weights] : [n.input, n.edges];
     default: return [];
   }
 }

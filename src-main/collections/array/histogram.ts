@@ -8,6 +8,10 @@
  * NaN or infinite). The edges' dtype is float32 for float32 data, else float64 (a bool array
  * counts as uint8, as numpy converts it). The counts are a HistogramNode (per-chunk rows, each
  * value binned by a search of the edges, the last bin closed) summed over its rows.
+ *
+ * With weights (of `a`'s shape), each value adds its weight: summed in float64 per chunk and over
+ * the chunks, then cast to the weights' dtype as numpy's result has it (numpy sums blocks of
+ * 65,536 in float64 too, so float64 results agree to rounding; integer sums are exact below 2^53).
  */
 import { TesseraError } from '../../engine/errors.js';
 import { asNumpyScalar, elementwise, reduce, rechunk, reshape, scalar } from './build.js';
@@ -24,8 +28,9 @@ const map = (ctx: ExprContext, fn: string, ...args: Node[]) => elementwise(ctx, 
 const pyFloat = (ctx: ExprContext, v: number) => scalar(ctx, v, 'float');
 const pyInt = (ctx: ExprContext, v: number) => scalar(ctx, v, 'int');
 
-export function histogram(ctx: ExprContext, a0: Node, bins: Bins, range: [number, number] | null, density: boolean): [Node, Node] {
+export function histogram(ctx: ExprContext, a0: Node, bins: Bins, range: [number, number] | null, density: boolean, weights: Node | null = null): [Node, Node] {
   let a = asNumpyScalar(ctx, a0);
+  if (weights && !sameShape(weights.shape, a.shape)) throw new TesseraError('VALUE_ERROR', 'weights should have the same shape as a.', `give weights of shape (${a.shape.join(', ')}${a.shape.length === 1 ? ',' : ''})`);
   if (a.dtype === 'bool') a = map(ctx, 'astype_uint8', a);
   const edgeType: DType = a.dtype === 'float32' ? 'float32' : 'float64';
   let edges: Node, countIn: Node;
@@ -34,7 +39,7 @@ export function histogram(ctx: ExprContext, a0: Node, bins: Bins, range: [number
     if (e.length === 0) throw new TesseraError('VALUE_ERROR', 'bins must have at least one edge', 'give two or more edges, or a count of bins');
     if (e.some((v, i) => i > 0 && !(v >= e[i - 1]))) throw new TesseraError('VALUE_ERROR', '`bins` must increase monotonically, when an array', 'list the edges in increasing order');
     edges = bins.edges;
-    if (e.length === 1) return [full(ctx, [0], 0, 'int64'), edges]; // one edge: no bins (numpy's empty counts)
+    if (e.length === 1) return [full(ctx, [0], 0, weights ? weights.dtype : 'int64'), edges]; // one edge: no bins (numpy's empty counts)
     // The values meet the edges as numpy compares them: both in float64 (float32 data too).
     countIn = edges.dtype === 'float64' ? edges : map(ctx, 'astype_float64', edges);
   } else {
@@ -44,18 +49,33 @@ export function histogram(ctx: ExprContext, a0: Node, bins: Bins, range: [number
   }
   if (countIn.grid[0].length > 1) countIn = rechunk(ctx, countIn, [[countIn.shape[0]]]);
   const nbins = countIn.shape[0] - 1;
-  const rows = Math.max(1, a.grid.reduce((n, g) => n * g.length, 1));
-  const perChunk = ctx.intern<HistogramNode>({
-    op: 'histogram', input: a.shape.length ? a : reshape(ctx, a, [1]), edges: countIn,
-    shape: [rows, nbins], dtype: 'int64', weak: null, grid: [new Array<number>(rows).fill(1), [nbins]],
-  }, null);
-  let counts: Node = reduce(ctx, 'sum', perChunk, 0);
+  let counts = binCounts(ctx, a.shape.length ? a : reshape(ctx, a, [1]), countIn, weights && (weights.shape.length ? weights : reshape(ctx, weights, [1])));
+  if (weights && weights.dtype !== 'float64') counts = map(ctx, `astype_${weights.dtype}`, counts);
   if (density) {
     // numpy: n / db / n.sum() with db = np.diff(bin_edges) as float64.
     const widths = map(ctx, 'astype_float64', diff(ctx, edges, 1, 0));
     counts = map(ctx, 'true_divide', map(ctx, 'true_divide', counts, widths), reduce(ctx, 'sum', counts, null));
   }
   return [counts, edges];
+}
+
+/**
+ * Per chunk of `input`, its count (or its weights' sum, float64) in each bin of `edges` (one
+ * chunk), summed over the chunks.
+ */
+export function binCounts(ctx: ExprContext, input: Node, edges: Node, weights: Node | null): Node {
+  const nbins = edges.shape[0] - 1;
+  const rows = Math.max(1, input.grid.reduce((n, g) => n * g.length, 1));
+  const w = weights && rechunk(ctx, weights.dtype === 'float64' ? weights : map(ctx, 'astype_float64', weights), input.grid);
+  const perChunk = ctx.intern<HistogramNode>({
+    op: 'histogram', input, edges, weights: w,
+    shape: [rows, nbins], dtype: w ? 'float64' : 'int64', weak: null, grid: [new Array<number>(rows).fill(1), [nbins]],
+  }, null);
+  return reduce(ctx, 'sum', perChunk, 0);
+}
+
+function sameShape(a: number[], b: number[]): boolean {
+  return a.length === b.length && a.every((n, i) => n === b[i]);
 }
 
 /** Edges over a range of Python numbers: numpy's linspace in float64, cast to the edges' dtype. */

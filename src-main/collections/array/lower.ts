@@ -266,9 +266,12 @@ class Lowering implements ChunkProvider {
 
   /** Histogram counts: per input chunk (k-th in C order), a fused program for its values in the edges' dtype, and the edges chunk. */
   private lowerHistogram(n: HistogramNode): void {
-    this.lowerFused(n, n.input, n.input.grid, n.edges.dtype, 'histogram', 'histogram', ({ program, accesses, shape, deps, k }) => ({
+    this.lowerFused(n, n.input, n.input.grid, n.edges.dtype, 'histogram', 'histogram', ({ program, accesses, idx, shape, deps, k }) => ({
       index: [k, 0],
-      spec: { kind: 'histogram', program, accesses, iterShape: shape, valueDtype: n.edges.dtype, edges: depIndex(deps, this.key(n.edges, [0])), bins: n.shape[1] },
+      spec: {
+        kind: 'histogram', program, accesses, iterShape: shape, valueDtype: n.edges.dtype, edges: depIndex(deps, this.key(n.edges, [0])),
+        weights: n.weights ? depIndex(deps, this.key(n.weights, idx)) : null, bins: n.shape[1],
+      },
     }));
   }
 

@@ -133,6 +133,7 @@ export class Plan {
       case 'histogram':
         this.mark(n);
         this.mark(n.edges); // read whole by every histogram task
+        if (n.weights) this.mark(n.weights); // a chunk per task, as its values'
         break;
       case 'merge':
         this.mark(n);

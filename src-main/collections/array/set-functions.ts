@@ -7,13 +7,15 @@
  *
  * np.bincount likewise: its length is the largest value + 1, so the job finds the values' range
  * first (a range request, masks.ts), then counts each chunk's values into that many unit bins
- * with the histogram task (edges at the half-integers, exact in float64) and sums the rows.
+ * with the histogram task (edges at the half-integers, exact in float64) and sums the rows; with
+ * weights, sums them (float64, as numpy's result) in those bins instead.
  */
 import { TesseraError } from '../../engine/errors.js';
-import { asNumpyScalar, concatenate, elementwise, index, type IndexItem, rechunk, reduce, reshape, source } from './build.js';
+import { asNumpyScalar, concatenate, elementwise, index, type IndexItem, rechunk, reshape, source } from './build.js';
+import { binCounts } from './histogram.js';
 import { full } from './creation.js';
 import { isFloat } from './dtype.js';
-import type { ExprContext, HistogramNode, Node } from './expr.js';
+import type { ExprContext, Node } from './expr.js';
 import { booleanIndex, flatnonzero, type MaskCounts, MaskCountsNeeded } from './masks.js';
 import { sortAlong } from './sorting.js';
 
@@ -40,9 +42,13 @@ export function unique(ctx: ExprContext, x: Node, counts: boolean, maskCounts: M
 }
 
 
-/** np.bincount(x, minlength): the count of each value 0 .. max(x) of a 1-D array of non-negative integers. */
-export function bincount(ctx: ExprContext, x0: Node, minlength: number, maskCounts: MaskCounts | null): Node {
+/** np.bincount(x, weights, minlength): the count (or the weights' sum) of each value 0 .. max(x) of a 1-D array of non-negative integers. */
+export function bincount(ctx: ExprContext, x0: Node, minlength: number, maskCounts: MaskCounts | null, weights0: Node | null = null): Node {
   const x = asNumpyScalar(ctx, x0);
+  const weights = weights0 && asNumpyScalar(ctx, weights0);
+  if (weights && (weights.shape.length !== 1 || weights.shape[0] !== x.shape[0])) {
+    throw new TesseraError('VALUE_ERROR', weights.shape.length > 1 ? 'object too deep for desired array' : "The weights and list don't have the same length.", 'give one weight per value of x');
+  }
   if (x.shape.length !== 1) throw new TesseraError('VALUE_ERROR', 'object too deep for desired array', 'bincount counts a 1-D array: ravel it first');
   if (x.dtype === 'uint64' || isFloat(x.dtype)) throw new TesseraError('TYPE_ERROR', `Cannot cast array data from dtype('${x.dtype}') to dtype('int64') according to the rule 'safe'`, "give integers: x.astype('int64')");
   if (!Number.isInteger(minlength) || minlength < 0) throw new TesseraError('VALUE_ERROR', "'minlength' must not be negative", '');
@@ -54,13 +60,9 @@ export function bincount(ctx: ExprContext, x0: Node, minlength: number, maskCoun
     if (range[0] < 0) throw new TesseraError('VALUE_ERROR', "'list' argument must have no negative elements", 'bincount counts values 0, 1, 2, ...: shift or filter the negative ones');
     length = Math.max(minlength, range[1] + 1);
   }
-  if (length === 0 || x.shape[0] === 0) return full(ctx, [length], 0, 'int64');
+  // numpy: an empty x counts into int64 zeros, weights or not.
+  if (length === 0 || x.shape[0] === 0) return full(ctx, [length], 0, weights && x.shape[0] ? 'float64' : 'int64');
   // Unit bins [k - 0.5, k + 0.5): the histogram task's comparisons are exact here (float64).
   const edges = source(ctx, { kind: 'arange', start: -0.5, step: 1 }, [length + 1], 'float64', [[length + 1]]);
-  const rows = x.grid[0].length;
-  const perChunk = ctx.intern<HistogramNode>({
-    op: 'histogram', input: x.dtype === 'bool' ? elementwise(ctx, 'astype_uint8', [x]) : x, edges: rechunk(ctx, edges, [[length + 1]]),
-    shape: [rows, length], dtype: 'int64', weak: null, grid: [new Array<number>(rows).fill(1), [length]],
-  }, null);
-  return reduce(ctx, 'sum', perChunk, 0);
+  return binCounts(ctx, x.dtype === 'bool' ? elementwise(ctx, 'astype_uint8', [x]) : x, rechunk(ctx, edges, [[length + 1]]), weights);
 }

@@ -1,6 +1,8 @@
 /**
  * histogram: np.histogram's counts over one chunk, its values computed by a fused program in the
- * edges' dtype: [program, valueDtype, iterShape, edges, accesses] (edges: a dependency index).
+ * edges' dtype: [program, valueDtype, iterShape, edges, hasWeights, weights?, accesses] (edges and
+ * weights: dependency indices). With weights (a float64 chunk of the values' shape) the counts are
+ * their sums, float64.
  */
 import type { DTypeName } from '../../../native/addon.js';
 import type { TaskKind } from '../../../engine/task-kinds.js';
@@ -15,6 +17,8 @@ export interface HistogramSpec {
   valueDtype: DTypeName;
   /** The edges chunk's dependency index. */
   edges: number;
+  /** The weights chunk's dependency index, or null to count. */
+  weights: number | null;
   /** Bins (the counts' length): for the estimate. */
   bins: number;
 }
@@ -26,6 +30,8 @@ export const histogramKind: TaskKind<HistogramSpec> = {
     w.push(spec.program); w.push(dtypeCode(spec.valueDtype));
     w.shape(spec.iterShape);
     w.push(spec.edges);
+    w.push(spec.weights === null ? 0 : 1);
+    if (spec.weights !== null) w.push(spec.weights);
     encodeAccesses(w, spec.accesses, ctx);
   },
   estimate: (spec) => denseBytes(spec.iterShape, spec.valueDtype) + 8 * spec.bins,
