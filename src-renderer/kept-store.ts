@@ -18,6 +18,7 @@ export function setKept(list: PersistedArrayInfo[], released: string[] = []): vo
 
 export function applyKeptEvent(e: ApiEvent): void {
   if (e.event === 'job.done' && e.data.persisted) setKept(e.data.persisted, e.data.released ?? []);
+  if (e.event === 'job.failed' && e.data.persisted) setKept(e.data.persisted);
 }
 
 /** The names typed in the "keep" field (commas or spaces between them). */

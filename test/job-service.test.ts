@@ -188,7 +188,7 @@ describe('arrays kept between the window\'s jobs (persist)', () => {
     const gone = of(await run(spec({ z: { persisted: 'z' } }, { s: 'z.sum()' })), 'job.failed')[0];
     expect(gone.error).toMatchObject({ code: 'NOT_PERSISTED', dataset: 'z' });
     expect(gone.error.message).toContain('the memory limit needed room');
-    expect(service.releasePersisted('w')).toEqual({ released: true, persisted: [] });
-    expect(service.releasePersisted('w').released).toBe(false);
+    expect(await service.releasePersisted('w')).toEqual({ released: true, persisted: [] });
+    expect((await service.releasePersisted('w')).released).toBe(false);
   });
 });

@@ -31,9 +31,9 @@ describe('persist in the TypeScript API', () => {
     const [head] = await compute(y.index('[:3]'));
     const [want] = await compute(x.index('[:3]'));
     expect(head).toEqual(want);
-    expect(y.release()).toBe(true);
+    expect(await y.release()).toBe(true);
     expect(native().storeStats().currentBytes - before).toBe(0);
-    expect(y.release()).toBe(false);
+    expect(await y.release()).toBe(false);
     await expect(compute(y.sum())).rejects.toMatchObject({ code: 'NOT_PERSISTED', message: expect.stringContaining('released by the user') });
   });
 
@@ -41,11 +41,11 @@ describe('persist in the TypeScript API', () => {
     const a = await array.arange(0, 24, 1, { chunks: 5 }).persist();
     const b = await a.reshape([4, 6]).add(1).persist();
     const [same] = await persist(a); // the kept array itself: its own copy, so releasing either leaves the other
-    expect(a.release()).toBe(true);
+    expect(await a.release()).toBe(true);
     expect(await compute(b.sum({ axis: 0 }), same.reshape([2, 12]).index('[1, ::5]'))).toEqual([[40, 44, 48, 52, 56, 60], [12, 17, 22]]);
     const [c, d] = await persist(b.T, b.mul(b).sum());
     expect(await compute(c.index('[5]'), d)).toEqual([[6, 12, 18, 24], 4900]);
-    for (const k of [b, same, c, d]) k.release();
+    expect(await Promise.all([b, same, c, d].map((k) => k.release()))).toEqual([true, true, true, true]);
   });
 
   it('releases the least recently used arrays when the memory limit needs room', async () => {
@@ -62,7 +62,7 @@ describe('persist in the TypeScript API', () => {
       const [s] = await compute(array.arange(0, 10).sum());
       expect(s).toBe(45);
       await expect(compute(p.sum())).rejects.toMatchObject({ code: 'NOT_PERSISTED' });
-      expect(r.release()).toBe(true); // r was the most recent: kept, and only it
+      expect(await r.release()).toBe(true); // r was the most recent: kept, and only it
     } finally {
       configure({ memoryLimit: null });
     }
@@ -73,7 +73,16 @@ describe('persist in the TypeScript API', () => {
     writeFileSync(join(dir, 't.csv'), `k,v\n${Array.from({ length: 1000 }, (_, i) => `${i % 3},${i * 0.5}`).join('\n')}\n`);
     const v = await frame.csv(join(dir, 't.csv'), { blocksize: 4000 }).col('v').values.persist();
     expect(await compute(v.sum(), v.index('[998:]'))).toEqual([249750, [499, 499.5]]);
-    expect(v.release()).toBe(true);
+    expect(await v.release()).toBe(true);
+  });
+
+  it('waits for the computes asked for before to release an array they read', async () => {
+    const y = await array.random.uniform([4e6], { chunks: 5e5, seed: 9 }).persist();
+    const reading = compute(y.sin().cos().sum(), y.exp().mean()); // asked for first, runs for a while
+    const released = y.release();
+    const [s, m] = await reading;
+    expect(typeof s === 'number' && typeof m === 'number').toBe(true);
+    expect(await released).toBe(true);
   });
 });
 
@@ -112,6 +121,22 @@ describe('persist through the run path the window uses', () => {
       .rejects.toMatchObject({ code: 'BAD_OPTION', message: expect.stringContaining("'m' is a table") });
     await expect(runSpec(host, { tessera: 1, datasets: { y: { persisted: 'y' } }, outputs: { s: 'y.sum()' } }, { baseDir: dir, outDir: join(dir, 'out') }))
       .rejects.toMatchObject({ code: 'NOT_PERSISTED', message: expect.stringContaining('not by a profile or the CLI') });
+  });
+
+  it('counts chunks two kept arrays share once, and releases nothing for a job refused before it runs', async () => {
+    const host = new LocalBackend(engine);
+    await run(host, { datasets: { x: { arange: [0, 1000], dtype: 'float64', chunks: 300 } }, outputs: { a: 'x * 2', b: 'x * 2' } }, { persist: ['a', 'b'] });
+    expect(kept.list().filter((k) => k.name === 'a' || k.name === 'b').map((k) => k.bytes)).toEqual([8000, 8000]);
+    const y = kept.list().find((k) => k.name === 'y')!.bytes;
+    expect(kept.totalBytes).toBe(y + 8000); // a and b are one set of chunks
+    // Refused (persist names no output): the limit's room is not made, so y, a and b stay.
+    await expect(run(host, { outputs: { c: 'arange(3)' } }, { persist: ['nope'], memoryLimit: 100 })).rejects.toMatchObject({ code: 'BAD_OPTION' });
+    expect(kept.list().map((k) => k.name).sort()).toEqual(['a', 'b', 'y']);
+    // A job whose kept reads fill its limit is told its chunks spill.
+    const tight = await run(host, { datasets: { y: { persisted: 'y' } }, outputs: { s: '(y + 1).sum()' } }, { memoryLimit: 150000 });
+    expect(tight.warnings).toContainEqual(expect.stringContaining('the whole memory limit'));
+    expect(tight.persisted?.released.sort()).toEqual(['a', 'b']); // least recently used, not read
+    expect(kept.list().map((k) => k.name)).toEqual(['y']);
   });
 
   it('frees a kept array whose job fails after its arrays ran, and a replaced one once the job that read it is done', async () => {

@@ -303,7 +303,8 @@ export const EventSchemas = {
     /** The arrays kept in memory after the job, and those the memory limit released to make room (persist). */
     persisted: z.array(PersistedArraySchema).optional(), released: z.array(z.string()).optional(),
   }),
-  'job.failed': z.object({ jobId: z.string(), error: ErrorSchema }),
+  /** `persisted`: the arrays kept after it (a failed job keeps none, but may have released some to make room). */
+  'job.failed': z.object({ jobId: z.string(), error: ErrorSchema, persisted: z.array(PersistedArraySchema).optional() }),
   'profile.progress': z.object({ jobId: z.string(), done: z.number(), total: z.number(), value: z.number() }),
   /** A finished profile: the numbers per chunking (the window charts them), the advice, and the fastest and slowest runs' timelines as SVG markup. */
   'profile.done': z.object({

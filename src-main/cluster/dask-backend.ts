@@ -308,13 +308,13 @@ export class DaskBackend implements Backend {
     return computeDelayed(this.runner, request, opts, { probe: false });
   }
 
-  /** Ends the sidecar (and a local cluster it started). */
-  /** A cluster's jobs keep nothing in this process's store (persist is refused before they run). */
+  /** A cluster's jobs keep nothing in this process's store (persist is refused before they run); an owner given is freed. */
   freeKept(owner: number): void {
     native().releaseOwner(owner);
     native().forgetOwner(owner);
   }
 
+  /** Ends the sidecar (and a local cluster it started). */
   async close(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return; // ended already (a signal sets no exit code)
     const exited = new Promise((r) => this.child.once('close', r));

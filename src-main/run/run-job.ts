@@ -91,7 +91,7 @@ export async function runBuiltJob(backend: Backend, built: BuiltJob, opts: RunJo
 }
 
 /** The outputs a job persists are array outputs of this machine's engine, none written to a file. */
-function checkPersist(backend: Backend, built: BuiltJob, { persist = [], outDir }: RunJobOptions): void {
+export function checkPersist(backend: Backend, built: BuiltJob, { persist = [], outDir }: RunJobOptions): void {
   if (!persist.length) return;
   if (backend.name !== 'local') throw new TesseraError('BAD_OPTION', `persist keeps arrays in this machine's chunk store, and the job runs on ${backend.name}`, 'run the job on this machine to persist its outputs');
   if (isHdf5Path(outDir) || isZarrPath(outDir)) throw new TesseraError('BAD_OPTION', 'outputs written to an HDF5 file or a Zarr store are not kept in memory', 'persist outputs of a job whose outputs are returned');

@@ -7,8 +7,8 @@
 import { TesseraError } from '../engine/errors.js';
 import type { Backend } from './backend.js';
 import { type DatasetChunking, describeChunking } from './chunking.js';
-import { type AutoChunkChooser, type BuiltJob, buildJob, type ReadableCheck, type UserCodeCheck, validateSpec } from './job-spec.js';
-import { type JobResult, jobWarnings, type RunJobOptions, runBuiltJob } from './run-job.js';
+import { type AutoChunkChooser, type BuiltJob, buildJob, type JobSpec, type ReadableCheck, type UserCodeCheck, validateSpec } from './job-spec.js';
+import { checkPersist, type JobResult, jobWarnings, type RunJobOptions, runBuiltJob } from './run-job.js';
 import { LocalBackend } from './local-backend.js';
 import type { PersistedArrays } from './persisted-arrays.js';
 
@@ -61,26 +61,37 @@ export function throwIfCancelledBeforeStart(signal: AbortSignal | undefined): vo
 /** Runs a job spec (validated here) on a backend. */
 export async function runSpec(backend: Backend, spec: unknown, opts: RunSpecOptions): Promise<SpecRun> {
   const { baseDir, autoChunks, readable, userCode, onPlanned, persisted, jobName, ...run } = opts;
-  const memoryLimit = run.memoryLimit ?? null;
   throwIfCancelledBeforeStart(run.signal);
   const valid = validateSpec(spec);
-  const reads = new Set<string>();
-  const lookup = persisted && ((name: string, dataset: string) => { reads.add(name); return persisted.read(name, dataset); });
-  const job = await buildJob(valid, baseDir, { autoChunks: autoChunks?.(backend, memoryLimit), readable, userCode, persisted: lookup });
-  const planned: PlannedRun = { job, chunking: describeChunking(job), warnings: jobWarnings(job, memoryLimit) };
   if (!persisted) {
     if (run.persist?.length) throw new TesseraError('BAD_OPTION', 'this run keeps no arrays between jobs', 'persist outputs from the window or the TypeScript API (x.persist())');
+    const memoryLimit = run.memoryLimit ?? null;
+    const job = await buildJob(valid, baseDir, { autoChunks: autoChunks?.(backend, memoryLimit), readable, userCode });
+    const planned: PlannedRun = { job, chunking: describeChunking(job), warnings: jobWarnings(job, memoryLimit) };
     onPlanned?.(planned);
     throwIfCancelledBeforeStart(run.signal);
     return { ...planned, result: await runBuiltJob(backend, job, run) };
   }
-  // The memory limit covers the kept arrays too: room is made, and the job gets what is left.
-  const before = persisted.beforeJob(backend instanceof LocalBackend ? backend.engine : null, reads, memoryLimit);
-  for (const name of before.released) planned.warnings.push(`the persisted array '${name}' was released (least recently used) to leave half the memory limit to this job`);
+  // The memory limit covers the kept arrays too: the room a job needs is planned first (it is
+  // planned and "auto"-chunked with what is left), made once the job is checked, just before it runs.
+  const reads = persistedReads(valid);
+  const engine = backend instanceof LocalBackend ? backend.engine : null;
+  if (reads.size && !engine) throw new TesseraError('NOT_ON_CLUSTER', `the job reads arrays kept in this process (${[...reads].join(', ')}), which the cluster's workers cannot see`, 'compute them in the same job instead, or run it on this machine');
+  const room = persisted.planJob(reads, run.memoryLimit ?? null);
+  const job = await buildJob(valid, baseDir, { autoChunks: autoChunks?.(backend, room.memoryLimit), readable, userCode, persisted: (name, dataset) => persisted.read(name, dataset) });
+  const planned: PlannedRun = { job, chunking: describeChunking(job), warnings: [...jobWarnings(job, room.memoryLimit), ...room.warnings] };
+  checkPersist(backend, job, run);
   onPlanned?.(planned);
   throwIfCancelledBeforeStart(run.signal);
-  const result = await runBuiltJob(backend, job, { ...run, memoryLimit: before.memoryLimit });
-  const { kept, ...rest } = result;
-  const after = kept ? persisted.keep(kept.owner, kept.outputs, jobName ?? 'a job', memoryLimit) : [];
-  return { ...planned, result: rest, persisted: { kept: kept?.outputs.map((o) => o.name) ?? [], released: [...before.released, ...after] } };
+  persisted.startJob(engine, reads, room);
+  const { kept, ...result } = await runBuiltJob(backend, job, { ...run, memoryLimit: room.memoryLimit });
+  const after = kept ? persisted.keep(kept.owner, kept.outputs, jobName ?? 'a job', run.memoryLimit ?? null) : [];
+  return { ...planned, result, persisted: { kept: kept?.outputs.map((o) => o.name) ?? [], released: [...room.release, ...after] } };
+}
+
+/** The kept arrays a spec's datasets name ({"persisted": NAME}). */
+function persistedReads(spec: JobSpec): Set<string> {
+  const names = new Set<string>();
+  for (const d of Object.values(spec.datasets ?? {})) if (typeof d.persisted === 'string') names.add(d.persisted);
+  return names;
 }

@@ -28,8 +28,8 @@ export class LazyArray implements Computable {
     return (await persist(this))[0];
   }
 
-  /** Frees a persisted array's chunks (an array from persist()); false if they were released already. */
-  release(): boolean {
+  /** Frees a persisted array's chunks (an array from persist()) once the computes asked for before are done; false if they were released already. */
+  release(): Promise<boolean> {
     if (this.kept === null) throw new TypeError('release() frees a persisted array: this one was not made by persist()');
     return releasePersisted(this.kept);
   }

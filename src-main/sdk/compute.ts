@@ -134,9 +134,9 @@ export function persistArrays(values: readonly Computable[]): Promise<string[]> 
   });
 }
 
-/** Frees a persisted array now; false if it is not kept (released before, or by the memory limit). */
-export function releasePersisted(name: string): boolean {
-  return persisted.release(name);
+/** Frees a persisted array once the computes asked for before are done (they may read it); false if it is not kept (released before, or by the memory limit). */
+export function releasePersisted(name: string): Promise<boolean> {
+  return queued(async () => persisted.release(name));
 }
 
 /** Runs computes one after another. */

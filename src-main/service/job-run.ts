@@ -87,7 +87,7 @@ export async function runJobForWindow(ctx: JobRunContext, jobId: string, spec: J
     // A job that failed its checks before it had a graph (a syntax error, a missing file) is not a
     // run to come back to: the history keeps jobs that ran, with the tasks that finished.
     if (layers.length) await ctx.history.save({ jobId, finished: Date.now(), spec, state: error.code === 'CANCELLED' ? 'cancelled' : 'failed', outputs: [], error, stats: {}, records: batches.log.records(), layers }).catch(() => undefined);
-    emit({ event: 'job.failed', data: { jobId, error: error as never } });
+    emit({ event: 'job.failed', data: { jobId, error: error as never, ...(ctx.persisted ? { persisted: persistedList(ctx.persisted) } : {}) } });
   }
 }
 

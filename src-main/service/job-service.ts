@@ -158,9 +158,14 @@ export class JobService {
     return persistedList(this.persisted);
   }
 
-  releasePersisted(name: string): Result<'releasePersisted'> {
-    const released = this.persisted.release(name);
-    return { released, persisted: persistedList(this.persisted) };
+  /** Frees a kept array once the jobs queued before are done (one of them may read it). */
+  releasePersisted(name: string): Promise<Result<'releasePersisted'>> {
+    return new Promise((resolve) => {
+      this.queue.add(async () => {
+        const released = this.persisted.release(name);
+        resolve({ released, persisted: persistedList(this.persisted) });
+      }, '-release');
+    });
   }
 
   listDatasets(): Dataset[] {

@@ -37,7 +37,7 @@ export interface KeptArray {
   dtype: DTypeName;
   shape: number[];
   grid: Grid;
-  chunks: { key: string; id: number }[];
+  chunks: { key: string; id: number; bytes: number }[];
   bytes: number;
 }
 
@@ -104,10 +104,11 @@ function keptArrays(graph: ArrayGraph, request: Map<string, OutputRequest>, chun
     const ids = o.chunks.map((c) => chunks.get(c.key));
     if (ids.some((id) => id === undefined)) throw new TesseraError('INTERNAL', `output '${o.name}' reads stored chunks and cannot be kept as they are`, 'this is a bug, please report it');
     const node = request.get(o.name)!.node;
+    const chunkBytes = o.chunks.map((c) => c.shape.reduce((a, b) => a * b, 1) * itemsize(o.dtype));
     return {
       name: o.name, dtype: o.dtype, shape: o.shape, grid: node.grid,
-      chunks: o.chunks.map((c, i) => ({ key: c.key, id: ids[i]! })),
-      bytes: o.chunks.reduce((s, c) => s + c.shape.reduce((a, b) => a * b, 1), 0) * itemsize(o.dtype),
+      chunks: o.chunks.map((c, i) => ({ key: c.key, id: ids[i]!, bytes: chunkBytes[i] })),
+      bytes: chunkBytes.reduce((a, b) => a + b, 0),
     };
   });
 }
