@@ -443,8 +443,9 @@ class ExprGen {
     else out = { s: `extract(${cond}, ${lead0})`, t: a.t, shape: null };
     // unique and bincount: lengths that depend on the data, as a mask's.
     if (r.chance(0.25)) {
-      const counts = r.chance(0.4);
-      out = { s: `${this.ns()}unique(${a.s}${counts ? ', return_counts=True)[1]' : ')'}`, t: counts ? 'int64' : a.t, shape: null };
+      const ret = r.w([[4, 'values'], [3, 'counts'], [2, 'index'], [2, 'inverse']]);
+      const arg = { values: ')', counts: ', return_counts=True)[1]', index: ', return_index=True)[1]', inverse: `, return_inverse=True${r.chance(0.3) ? ', return_index=True)[2]' : ')[1]'}` }[ret];
+      out = { s: `${this.ns()}unique(${a.s}${arg}`, t: ret === 'values' ? a.t : 'int64', shape: ret === 'inverse' ? a.shape : null };
     } else if (r.chance(0.2) && (concrete(a.t) === 'bool' || /int/.test(concrete(a.t)))) {
       // Weights of quarters (exact in float64 in any order of summing).
       const weights = r.chance(0.3) ? `, weights=(${wrap(a)}.ravel() % 3) * 0.25` : '';

@@ -59,6 +59,7 @@ numpy 2 emulation (each item is a place where numpy 1.24 in 'weak' mode differs 
  14. True division of an integer array by a Python int outside its dtype's range (or the reverse):
      numpy 2 divides in float64; numpy 1.24-weak picks another type (float32 for uint8). Emulated
      by dividing as float64.
+ 15. unique(return_inverse=True): numpy 2 gives the inverse the input's shape; 1.24 a flat one.
 """
 import ast
 import base64
@@ -593,6 +594,16 @@ def histogram_edges_v2(x, bins):
     return y
 
 
+def _unique(ar, return_index=False, return_inverse=False, return_counts=False, **k):
+    """numpy 2's unique (item 15): the inverse has the input's shape (1.24: flat)."""
+    r = np.unique(ar, return_index, return_inverse, return_counts, **k)
+    if not return_inverse:
+        return r
+    r = list(r)
+    r[1 + bool(return_index)] = r[1 + bool(return_index)].reshape(np.shape(ar))
+    return tuple(r)
+
+
 def _histogram(a, bins=10, range=None, density=None, weights=None):
     x = np.asarray(a)
     if range is not None:  # item 1: numpy 2 compares uint data with range=(-1, ...) (1.24 overflows); as floats, the same answer
@@ -642,7 +653,7 @@ G.update({
     'isclose': _isclose, 'allclose': _allclose, 'pad': _pad, 'average': _average, 'cov': _cov_like('cov'), 'corrcoef': _cov_like('corrcoef'),
     'argmin': np.argmin, 'argmax': np.argmax,
     'sort': _sort('sort'), 'argsort': _sort('argsort'), 'topk': _topk, 'median': _median,
-    'histogram': _histogram, 'percentile': _quantile_v2('percentile'), 'quantile': _quantile_v2('quantile'),
+    'histogram': _histogram, 'unique': _unique, 'percentile': _quantile_v2('percentile'), 'quantile': _quantile_v2('quantile'),
     # numpy 1.24 returns a Python int for count_nonzero(x) (no axis); Tessera an int64 array.
     'count_nonzero': lambda *a, **k: np.int64(np.count_nonzero(*a, **k)) if len(a) < 2 and k.get('axis') is None else np.count_nonzero(*a, **k),
     'clip': _clip, 'where': _where, 'matmul': _matmul, 'power': _power,

@@ -548,10 +548,10 @@ export class Evaluator {
       }
       case 'unique': {
         const b = bind(name, ['ar', 'return_index', 'return_inverse', 'return_counts', 'axis'], a, 1, ['equal_nan']);
-        for (const k of ['return_index', 'return_inverse'] as const) if (this.bool(b[k], false)) throw argError(`unique(${k}=True) is not supported`, 'return_counts=True is');
         if (b.axis && b.axis.k !== 'none') throw argError('unique(axis=...) is not supported', 'unique of the flattened array is');
         if (!this.bool(b.equal_nan, true)) throw argError('unique(equal_nan=False) is not supported', 'NaNs count as one value, as numpy 2\'s default');
-        const out = unique(this.ctx, asNumpyScalar(this.ctx, arr(b.ar)), this.bool(b.return_counts, false), this.maskCounts);
+        const want = { index: this.bool(b.return_index, false), inverse: this.bool(b.return_inverse, false), counts: this.bool(b.return_counts, false) };
+        const out = unique(this.ctx, asNumpyScalar(this.ctx, arr(b.ar)), want, this.maskCounts);
         return out.length === 1 ? A(out[0]) : { k: 'seq', items: out.map(A) };
       }
       case 'extract': {

@@ -1,9 +1,12 @@
 /**
- * np.unique (with counts) over any chunking, from the array's own parts: the flattened array
- * sorted (numpy's stable sort, the runs merged by rank), a mask of the first element of each run
- * of equal values (NaNs one run, as numpy 2's equal_nan=True; -0.0 and 0.0 one value), the masked
- * values, and each run's length from the mask's true positions. The mask's length is data, so the
- * job counts it first (masks.ts), as for any boolean index.
+ * np.unique (with index, inverse and counts) over any chunking, from the array's own parts: the
+ * flattened array sorted (numpy's stable sort, the runs merged by rank), a mask of the first
+ * element of each run of equal values (NaNs one run, as numpy 2's equal_nan=True; -0.0 and 0.0 one
+ * value), the masked values, and each run's length from the mask's true positions. The mask's
+ * length is data, so the job counts it first (masks.ts), as for any boolean index. The first
+ * occurrences (return_index) are the stable argsort masked the same way; the inverse gives each
+ * sorted position its run's number (a cumsum of the mask) and puts it back in the original order
+ * by one more sort, of position * n + run (no gather needed: the positions are a permutation).
  *
  * np.bincount likewise: its length is the largest value + 1, so the job finds the values' range
  * first (a range request, masks.ts), then counts each chunk's values into that many unit bins
@@ -18,14 +21,20 @@ import { isFloat } from './dtype.js';
 import type { ExprContext, Node } from './expr.js';
 import { booleanIndex, flatnonzero, type MaskCounts, MaskCountsNeeded } from './masks.js';
 import { sortAlong } from './sorting.js';
+import { cumulative } from './cumulative.js';
 
 const slice = (start: number | null, stop: number | null): IndexItem => ({ kind: 'slice', start, stop, step: null });
 
-/** np.unique(x) and, with `counts`, the count of each value: [values] or [values, counts]. */
-export function unique(ctx: ExprContext, x: Node, counts: boolean, maskCounts: MaskCounts | null): Node[] {
-  const sorted = sortAlong(ctx, 'sort', reshape(ctx, x, [-1]), null);
+export interface UniqueReturns { index: boolean; inverse: boolean; counts: boolean }
+
+/** np.unique(x, return_index, return_inverse, return_counts): [values, index?, inverse? (x's shape, as numpy 2), counts?]. */
+export function unique(ctx: ExprContext, x: Node, want: UniqueReturns, maskCounts: MaskCounts | null): Node[] {
+  const flat = reshape(ctx, x, [-1]);
+  const sorted = sortAlong(ctx, 'sort', flat, null);
   const n = sorted.shape[0];
-  if (n === 0) return counts ? [sorted, full(ctx, [0], 0, 'int64')] : [sorted];
+  const none = full(ctx, [0], 0, 'int64');
+  if (n === 0) return [sorted, ...(want.index ? [none] : []), ...(want.inverse ? [reshape(ctx, none, x.shape)] : []), ...(want.counts ? [none] : [])];
+  if (want.inverse && n > 3_000_000_000) throw new TesseraError('VALUE_ERROR', 'unique(return_inverse=True) of more than 3e9 elements is not supported', 'compute the inverse of a part at a time');
   const tail = index(ctx, sorted, [slice(1, null)]), head = index(ctx, sorted, [slice(null, -1)]);
   let starts = elementwise(ctx, 'not_equal', [tail, head]);
   if (isFloat(x.dtype)) {
@@ -33,12 +42,22 @@ export function unique(ctx: ExprContext, x: Node, counts: boolean, maskCounts: M
     starts = elementwise(ctx, 'logical_and', [starts, elementwise(ctx, 'logical_not', [bothNan])]);
   }
   const keep = concatenate(ctx, [full(ctx, [1], true, 'bool'), starts], 0);
-  const values = booleanIndex(ctx, sorted, keep, maskCounts);
-  if (!counts) return [values];
-  // Each run's length: the next run's start (or n) minus its own.
-  const at = flatnonzero(ctx, keep, maskCounts);
-  const next = concatenate(ctx, [index(ctx, at, [slice(1, null)]), full(ctx, [1], n, 'int64')], 0);
-  return [values, elementwise(ctx, 'subtract', [next, at])];
+  const out = [booleanIndex(ctx, sorted, keep, maskCounts)];
+  const perm = want.index || want.inverse ? sortAlong(ctx, 'argsort', flat, null) : null;
+  if (want.index) out.push(booleanIndex(ctx, perm!, keep, maskCounts));
+  if (want.inverse) {
+    const int = (v: number) => full(ctx, [], v, 'int64');
+    const run = elementwise(ctx, 'subtract', [cumulative(ctx, 'cumsum', elementwise(ctx, 'astype_int64', [keep]), 0), int(1)]);
+    const byPosition = sortAlong(ctx, 'sort', elementwise(ctx, 'add', [elementwise(ctx, 'multiply', [perm!, int(n)]), run]), null);
+    out.push(reshape(ctx, elementwise(ctx, 'remainder', [byPosition, int(n)]), x.shape));
+  }
+  if (want.counts) {
+    // Each run's length: the next run's start (or n) minus its own.
+    const at = flatnonzero(ctx, keep, maskCounts);
+    const next = concatenate(ctx, [index(ctx, at, [slice(1, null)]), full(ctx, [1], n, 'int64')], 0);
+    out.push(elementwise(ctx, 'subtract', [next, at]));
+  }
+  return out;
 }
 
 
