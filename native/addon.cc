@@ -510,7 +510,8 @@ Napi::Value Hdf5Dataset(const Napi::CallbackInfo& info) {
   });
 }
 
-// declareWriter({path, dtype, shape, tempPath?, attach?}): attach writes into the temporary file
+// declareWriter({path, dtype, shape, tempPath?, attach?, complex?}): complex writes (re, im) pairs
+// along the last axis as numpy's complex dtype; attach writes into the temporary file
 // another process opened (a cluster's task hosts, ADR 0029). With {hdf5Dataset, chunks}, the
 // output is that dataset of the HDF5 file at `path` (hdf5/hdf5_writer.h); with {zarrArray,
 // chunks}, that array of the Zarr store (a folder) at `path` (zarr/zarr_writer.h).
@@ -527,7 +528,8 @@ Napi::Value DeclareWriter(const Napi::CallbackInfo& info) {
     }
     std::string temp = o.Has("tempPath") ? get_string(o, "tempPath") : std::string();
     bool attach = o.Has("attach") && o.Get("attach").ToBoolean().Value();
-    int id = WriterRegistry::instance().declare(get_string(o, "path"), get_dtype(o, "dtype"), get_ints(o, "shape"), temp, attach);
+    bool complex = o.Has("complex") && o.Get("complex").ToBoolean().Value();
+    int id = WriterRegistry::instance().declare(get_string(o, "path"), get_dtype(o, "dtype"), get_ints(o, "shape"), temp, attach, complex);
     return Napi::Number::New(info.Env(), id);
   });
 }

@@ -31,7 +31,7 @@ class WriterRegistry {
   static WriterRegistry& instance();
   // A .npy output (npy_writer.h).
   int declare(const std::string& final_path, DType dtype, const std::vector<int64_t>& shape,
-              const std::string& temp_path = "", bool attach = false);
+              const std::string& temp_path = "", bool attach = false, bool complex = false);
   int add(std::shared_ptr<ArrayWriter> w);
   std::shared_ptr<ArrayWriter> get(int id) const;
   void forget(int id);

@@ -174,10 +174,13 @@ NpyHeader parse_npy_header(const uint8_t* b, size_t len, uint64_t file_size, siz
   return h;
 }
 
-std::string format_npy_header(DType dtype, const std::vector<int64_t>& shape) {
+std::string format_npy_header(DType dtype, const std::vector<int64_t>& shape_in, bool complex) {
   static const char* codes[] = {"<f8", "<f4", "<i8", "<i4", "<i2", "|i1", "<u8", "<u4", "<u2", "|u1", "|b1"};
+  if (complex && (shape_in.empty() || shape_in.back() != 2 || (dtype != DType::F64 && dtype != DType::F32)))
+    throw Error("INTERNAL", "a complex .npy output is not (re, im) float pairs", "this is a planner bug, please report it");
+  const std::vector<int64_t> shape(shape_in.begin(), shape_in.end() - (complex ? 1 : 0));
   std::string dict = "{'descr': '";
-  dict += codes[static_cast<int>(dtype)];
+  dict += complex ? (dtype == DType::F64 ? "<c16" : "<c8") : codes[static_cast<int>(dtype)];
   dict += "', 'fortran_order': False, 'shape': (";
   for (size_t i = 0; i < shape.size(); ++i) {
     dict += std::to_string(shape[i]);

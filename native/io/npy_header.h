@@ -31,6 +31,8 @@ struct NpyHeader {
 NpyHeader parse_npy_header(const uint8_t* bytes, size_t len, uint64_t file_size, size_t* need_more);
 
 // The header bytes for a little-endian C-order array, padded so the data starts 64-byte aligned.
-std::string format_npy_header(DType dtype, const std::vector<int64_t>& shape);
+// `complex`: the array is complex, its values (re, im) pairs of `dtype` (float64: complex128,
+// float32: complex64) along the last axis of `shape` (of length 2), which the header drops.
+std::string format_npy_header(DType dtype, const std::vector<int64_t>& shape, bool complex = false);
 
 }  // namespace tessera

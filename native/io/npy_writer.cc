@@ -38,8 +38,8 @@ int pwrite_all(int fd, const uint8_t* p, size_t n, off_t at) {
 }
 }  // namespace
 
-NpyWriter::NpyWriter(std::string final_path, DType dtype, std::vector<int64_t> shape, std::string temp_path, bool attach)
-    : final_path_(std::move(final_path)), temp_path_(std::move(temp_path)), dtype_(dtype), shape_(std::move(shape)), attach_(attach) {
+NpyWriter::NpyWriter(std::string final_path, DType dtype, std::vector<int64_t> shape, std::string temp_path, bool attach, bool complex)
+    : final_path_(std::move(final_path)), temp_path_(std::move(temp_path)), dtype_(dtype), shape_(std::move(shape)), attach_(attach), complex_(complex) {
   if (temp_path_.empty()) {
     temp_path_ = final_path_ + ".tmp-" + std::to_string(::getpid()) + "-" +
                  std::to_string(reinterpret_cast<uintptr_t>(this) & 0xffffff);
@@ -58,12 +58,12 @@ void NpyWriter::open_locked() {
     // Another process made the file, its header and its size: only the data are written here.
     fd_ = ::open(temp_path_.c_str(), O_RDWR | O_CLOEXEC);
     if (fd_ < 0) io_error("cannot open the output being written at", temp_path_, errno);
-    data_offset_ = format_npy_header(dtype_, shape_).size();
+    data_offset_ = format_npy_header(dtype_, shape_, complex_).size();
     return;
   }
   fd_ = ::open(temp_path_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd_ < 0) io_error("cannot create", temp_path_, errno);
-  std::string header = format_npy_header(dtype_, shape_);
+  std::string header = format_npy_header(dtype_, shape_, complex_);
   data_offset_ = header.size();
   int64_t count = 1;
   for (int64_t d : shape_) count *= d;
@@ -204,10 +204,10 @@ WriterRegistry& WriterRegistry::instance() {
 }
 
 int WriterRegistry::declare(const std::string& final_path, DType dtype, const std::vector<int64_t>& shape,
-                            const std::string& temp_path, bool attach) {
+                            const std::string& temp_path, bool attach, bool complex) {
   std::lock_guard<std::mutex> lock(mu_);
   int id = next_id_++;
-  writers_[id] = std::make_shared<NpyWriter>(final_path, dtype, shape, temp_path, attach);
+  writers_[id] = std::make_shared<NpyWriter>(final_path, dtype, shape, temp_path, attach, complex);
   return id;
 }
 

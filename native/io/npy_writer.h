@@ -23,7 +23,8 @@ namespace tessera {
 class NpyWriter : public ArrayWriter {
  public:
   // An empty temp_path names one of this process's own; attach writes into an existing one.
-  NpyWriter(std::string final_path, DType dtype, std::vector<int64_t> shape, std::string temp_path = "", bool attach = false);
+  // `complex`: (re, im) float pairs along the last axis of `shape`, written as numpy's complex dtype.
+  NpyWriter(std::string final_path, DType dtype, std::vector<int64_t> shape, std::string temp_path = "", bool attach = false, bool complex = false);
   ~NpyWriter() override;  // removes the temporary file if not committed
   // Writes a chunk's elements, in C order, as the box of `shape` at `offset` (one entry per
   // dimension each). The box is the task's, not the chunk's own shape: a reshaped output's chunks
@@ -44,6 +45,7 @@ class NpyWriter : public ArrayWriter {
   int fd_ = -1;
   size_t data_offset_ = 0;
   bool attach_ = false;
+  bool complex_ = false;
   bool done_ = false;
   bool failed_ = false;  // a write failed: the temp file is gone and every later call throws this
   std::string failed_code_, failed_message_, failed_hint_;

@@ -20,6 +20,7 @@ extern const TaskKind kHistogramKind;
 extern const TaskKind kHdf5ReadKind;
 extern const TaskKind kZarrReadKind;
 extern const TaskKind kLinalgKind;
+extern const TaskKind kFftKind;
 extern const TaskKind kReduceKind;
 extern const TaskKind kCombineKind;
 extern const TaskKind kAssembleKind;
@@ -88,6 +89,7 @@ constexpr TaskKindEntry kKinds[] = {
     {30, "hdf5_read", &kHdf5ReadKind},
     {31, "zarr_read", &kZarrReadKind},
     {32, "linalg", &kLinalgKind},
+    {33, "fft", &kFftKind},
 };
 
 // Codes index this table directly (one load per task instead of a search). Built at compile

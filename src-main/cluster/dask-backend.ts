@@ -145,7 +145,7 @@ export class DaskBackend implements Backend {
     const owner = 1; // the store owner the commits are encoded with: they make no chunk
     try {
       const writers: Record<number, SharedWriter> = {};
-      for (const o of graph.outputs) if (o.writer && o.path) writers[o.writer] = { path: o.path, tempPath: native().openWriter(o.writer), dtype: o.dtype, shape: o.shape };
+      for (const o of graph.outputs) if (o.writer && o.path) writers[o.writer] = { path: o.path, tempPath: native().openWriter(o.writer), dtype: o.dtype, shape: o.shape, ...(o.complex ? { complex: true } : {}) };
       // Unique across every client of the cluster: Dask keys are named by it, and a key already known is taken as the same work.
       const job = portableJob(randomUUID(), graph, writers, this.onCluster);
       opts.onGraph?.(graph);

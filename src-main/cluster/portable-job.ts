@@ -25,7 +25,7 @@ import { groupTasks, type TaskGroup } from './task-groups.js';
 export interface PortableTask { key: string; layer: string; deps: string[]; spec: TaskSpec }
 
 /** A .npy output the task hosts write into: the client made its temporary file (openWriter) and commits it. */
-export interface SharedWriter { path: string; tempPath: string; dtype: DTypeName; shape: number[] }
+export interface SharedWriter { path: string; tempPath: string; dtype: DTypeName; shape: number[]; complex?: boolean }
 
 export interface PortableJob {
   id: string;

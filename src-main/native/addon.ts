@@ -249,7 +249,7 @@ export interface NativeAddon {
    * With `hdf5Dataset`, the output is that dataset (chunked as `chunks`) of the HDF5 file `path`, which several outputs share;
    * with `zarrArray`, that array (chunks of `chunks`, a regular grid) of the Zarr store (a folder) `path`.
    */
-  declareWriter(w: { path: string; dtype: DTypeName; shape: number[]; tempPath?: string; attach?: boolean; hdf5Dataset?: string; zarrArray?: string; chunks?: number[] }): number;
+  declareWriter(w: { path: string; dtype: DTypeName; shape: number[]; tempPath?: string; attach?: boolean; complex?: boolean; hdf5Dataset?: string; zarrArray?: string; chunks?: number[] }): number;
   /** Every dataset of an HDF5 file, from its metadata (native/hdf5/hdf5_plan.h). */
   hdf5Datasets(path: string): Hdf5DatasetInfo[];
   /** One dataset of an HDF5 file, with its chunk index: address, stored size and filter mask per chunk, C order of its chunk grid. */

@@ -56,7 +56,8 @@ export interface BuiltJob {
   /** The array datasets. */
   datasets: Map<string, Node>;
   /** The array outputs. */
-  outputs: { name: string; node: Node }[];
+  /** Array outputs; `complex`: the node is (re, im) pairs of a complex result (complex.ts). */
+  outputs: { name: string; node: Node; complex?: boolean }[];
   /** The table datasets (CSV) and the outputs that read them. */
   tables: Map<string, TableNode>;
   tableOutputs: { name: string; output: TableOutput }[];
@@ -472,8 +473,8 @@ async function buildOnce(spec: JobSpec, baseDir: string, { readable, userCode = 
     if ('table' in routed) tableOutputs.push({ name, output: routed.table });
     else if ('deferred' in routed) deferred.push({ name, src: routed.deferred });
     else {
-      const node = evaluateOrDefer(ev, name, routed.array, masked, maskRequests);
-      if (node) outputs.push({ name, node });
+      const out = evaluateOrDefer(ev, name, routed.array, masked, maskRequests);
+      if (out) outputs.push({ name, ...out });
     }
   }
   const delayed = user && delayedOutputs.length ? { module: user.module, entries: user.entries, outputs: delayedOutputs } : null;
@@ -485,9 +486,10 @@ async function buildOnce(spec: JobSpec, baseDir: string, { readable, userCode = 
  * An array output's node, or null when it indexes by a mask not yet counted: then it waits in
  * `masked`, and the masks it needs join `requests`.
  */
-export function evaluateOrDefer(ev: Evaluator, name: string, src: string, masked: BuiltJob['masked'], requests: MaskRequest[]): Node | null {
+export function evaluateOrDefer(ev: Evaluator, name: string, src: string, masked: BuiltJob['masked'], requests: MaskRequest[]): { node: Node; complex?: boolean } | null {
   try {
-    return ev.evaluateOutput(src, name);
+    const { node, complex } = ev.evaluateOutputValue(src, name);
+    return complex ? { node, complex } : { node };
   } catch (e) {
     if (!(e instanceof MaskCountsNeeded)) throw e;
     masked.push({ name, src });

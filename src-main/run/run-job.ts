@@ -130,8 +130,8 @@ async function runJobParts(backend: Backend, built: BuiltJob, opts: RunJobOption
       const masked = [...job.masked], maskRequests = [...job.maskRequests];
       const outputs = [...job.outputs];
       for (const d of job.deferred) {
-        const node = evaluateOrDefer(ev, d.name, d.src, masked, maskRequests);
-        if (node) outputs.push({ name: d.name, node });
+        const out = evaluateOrDefer(ev, d.name, d.src, masked, maskRequests);
+        if (out) outputs.push({ name: d.name, ...out });
       }
       job = { ...job, datasets, outputs, masked, maskRequests, deferred: [] };
     }
@@ -177,8 +177,8 @@ async function withMaskCounts(backend: Backend, built: BuiltJob, compute: Comput
     const masked: BuiltJob['masked'] = [], maskRequests: MaskRequest[] = [];
     const planned = [...job.outputs];
     for (const m of job.masked) {
-      const node = evaluateOrDefer(ev, m.name, m.src, masked, maskRequests);
-      if (node) planned.push({ name: m.name, node });
+      const out = evaluateOrDefer(ev, m.name, m.src, masked, maskRequests);
+      if (out) planned.push({ name: m.name, ...out });
     }
     job = { ...job, outputs: planned, masked, maskRequests };
   }
@@ -198,7 +198,8 @@ async function withArgumentValues(backend: Backend, job: BuiltJob, compute: Comp
     runs.push(r);
     for (const o of r.outputs) {
       const shape = o.kind === 'scalar' ? [] : o.shape;
-      values.set(o.name, { dense: { dtype: o.dtype, shape, base64: elementBytes(o.dtype, o.kind === 'scalar' ? [o.value as Scalar] : flatten(o.values!)).toString('base64') } });
+      const dtype = o.dtype as DTypeName; // an argument is a real array (a complex one is refused as it is evaluated)
+      values.set(o.name, { dense: { dtype, shape, base64: elementBytes(dtype, o.kind === 'scalar' ? [o.value as Scalar] : flatten(o.values!)).toString('base64') } });
     }
   }
   const bags = job.delayedArgs.flatMap((a) => ('bag' in a ? [{ name: a.key, plan: a.bag }] : []));
@@ -351,15 +352,20 @@ async function runTables(backend: Backend, job: BuiltJob, { outDir, skipSpaceChe
 }
 
 async function runArrays(backend: Backend, job: BuiltJob, { outDir: out, skipSpaceCheck, tableFormat: _format, inlineRows: _inline, persist = [], ...compute }: RunJobOptions): Promise<ComputeResult> {
+  const complex = job.outputs.find((o) => o.complex);
+  if (complex && (isHdf5Path(out) || isZarrPath(out))) throw new TesseraError('BAD_OPTION', `'${complex.name}' is complex: complex outputs are written to .npy files`, 'give --out a folder, or output its .real and .imag');
   if (isHdf5Path(out)) return runArraysToHdf5(backend, job, resolve(out), skipSpaceCheck, compute);
   if (isZarrPath(out)) return runArraysToZarr(backend, job, resolve(out), skipSpaceCheck, compute);
   const outDir = resolve(out);
   const requests: OutputRequest[] = job.outputs.map((o) => {
-    const small = product(o.node.shape) <= MAX_VALUE_ELEMENTS;
+    const small = product(o.node.shape) <= MAX_VALUE_ELEMENTS * (o.complex ? 2 : 1);
     // A kept output stays in memory (its values come back only if small); one that is a kept
     // array as it is gets chunks of its own, so releasing either leaves the other whole.
-    if (persist.includes(o.name)) return { name: o.name, node: aliasesStoredChunks(o.node) ? elementwise(job.ctx, `astype_${o.node.dtype}`, [o.node]) : o.node, persist: true, values: small };
-    return { name: o.name, node: o.node, path: small ? undefined : join(outDir, `${o.name}.npy`) };
+    if (persist.includes(o.name)) {
+      if (o.complex) throw new TesseraError('BAD_OPTION', `'${o.name}' is complex: persist keeps real arrays`, 'persist its .real and .imag as two outputs');
+      return { name: o.name, node: aliasesStoredChunks(o.node) ? elementwise(job.ctx, `astype_${o.node.dtype}`, [o.node]) : o.node, persist: true, values: small };
+    }
+    return { name: o.name, node: o.node, complex: o.complex, path: small ? undefined : join(outDir, `${o.name}.npy`) };
   });
   if (requests.some((r) => r.path)) {
     await mkdir(outDir, { recursive: true });

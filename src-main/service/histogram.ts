@@ -66,7 +66,7 @@ export async function histogramOfNpy(path: string): Promise<Histogram> {
 /** Adds a histogram to each array output (and to nothing else). */
 export async function withHistograms(outputs: OutputEvent[]): Promise<OutputEvent[]> {
   return Promise.all(outputs.map(async (o) => {
-    if (o.kind !== 'array' || o.dtype === 'str') return o; // df.columns: names, nothing to bin
+    if (o.kind !== 'array' || o.dtype === 'str' || o.dtype?.startsWith('complex')) return o; // df.columns: names, nothing to bin; complex values bin in no one line
     try {
       return { ...o, histogram: o.path ? await histogramOfNpy(o.path) : histogramOfValues(o.values as Nested) };
     } catch {

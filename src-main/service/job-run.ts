@@ -67,7 +67,10 @@ export async function runJobForWindow(ctx: JobRunContext, jobId: string, spec: J
             jobId, tasks: g.tasks.length, workers: backend.workers, layers: g.layers, graph: graphDetail(g), warnings,
             ...(ctx.persisted?.totalBytes ? { keptBytes: ctx.persisted.totalBytes } : {}),
             ...(backend instanceof DaskBackend ? { cluster: backend.info } : {}),
-            outputs: job.outputs.map((o) => ({ name: o.name, shape: o.node.shape, dtype: o.node.dtype, grid: o.node.grid })),
+            // A complex output's node is its (re, im) pairs: shown without the pair axis.
+            outputs: job.outputs.map((o) => (o.complex
+              ? { name: o.name, shape: o.node.shape.slice(0, -1), dtype: o.node.dtype === 'float32' ? 'complex64' : 'complex128', grid: o.node.grid.slice(0, -1) }
+              : { name: o.name, shape: o.node.shape, dtype: o.node.dtype, grid: o.node.grid })),
           },
         });
       },

@@ -13,7 +13,11 @@ const DESCR: Record<DTypeName, string> = {
   uint64: '<u8', uint32: '<u4', uint16: '<u2', uint8: '|u1', bool: '|b1',
 };
 
-export function encodeNpy(dtype: DTypeName, shape: number[], values: Nested): Buffer {
+/** `dtype` complex: `values` are [re, im] pairs, written as numpy's complex128 or complex64. */
+export function encodeNpy(dtypeIn: DTypeName | 'complex128' | 'complex64', shapeIn: number[], values: Nested): Buffer {
+  const complex = dtypeIn === 'complex128' || dtypeIn === 'complex64';
+  const dtype: DTypeName = dtypeIn === 'complex128' ? 'float64' : dtypeIn === 'complex64' ? 'float32' : dtypeIn;
+  const shape = complex ? [...shapeIn, 2] : shapeIn;
   const flat = flatten(values);
   const n = product(shape);
   if (flat.length !== n) throw new Error(`encodeNpy: ${flat.length} values for shape (${shape.join(', ')})`);
@@ -24,8 +28,9 @@ export function encodeNpy(dtype: DTypeName, shape: number[], values: Nested): Bu
     if (view instanceof BigInt64Array || view instanceof BigUint64Array) view[i] = BigInt(typeof s === 'string' ? s : Math.trunc(fromScalar(s)));
     else view[i] = fromScalar(s);
   }
-  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-  let header = `{'descr': '${DESCR[dtype]}', 'fortran_order': False, 'shape': ${shapeText}, }`;
+  const shapeText = shapeIn.length === 1 ? `(${shapeIn[0]},)` : `(${shapeIn.join(', ')})`;
+  const descr = complex ? (dtype === 'float64' ? '<c16' : '<c8') : DESCR[dtype];
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
   // Magic (6) + version (2) + header length (2) + header, padded with spaces to a multiple of 64.
   const unpadded = 10 + header.length + 1;
   header += ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';

@@ -18,6 +18,8 @@ export interface OutputPlan {
   dataset?: string;
   writer?: number;
   commitKey?: string;
+  /** (re, im) pairs along the last axis, a complex result (complex.ts). */
+  complex?: boolean;
 }
 
 export interface ArrayGraph extends TaskGraph<ArrayTaskSpec> {

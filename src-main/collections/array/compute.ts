@@ -19,10 +19,13 @@ import { lowerJob, type OutputRequest } from './lower.js';
 import { Plan } from './plan.js';
 import { nest, readValues, type Nested } from './values.js';
 
+/** An output's dtype: the store's, or a complex one (a complex output's values are [re, im] pairs). */
+export type OutputDtype = DTypeName | 'complex128' | 'complex64';
+
 /** `persisted`: kept in the store after the job (values only if small). */
 export type OutputResult =
-  | { name: string; kind: 'scalar'; dtype: DTypeName; value: Nested; persisted?: true }
-  | { name: string; kind: 'array'; dtype: DTypeName; shape: number[]; values?: Nested; path?: string; dataset?: string; persisted?: true };
+  | { name: string; kind: 'scalar'; dtype: OutputDtype; value: Nested; persisted?: true }
+  | { name: string; kind: 'array'; dtype: OutputDtype; shape: number[]; values?: Nested; path?: string; dataset?: string; persisted?: true };
 
 export interface ComputeResult extends Omit<GraphRun, 'chunks'> {
   outputs: OutputResult[];
@@ -77,7 +80,7 @@ export async function computeArrays(engine: Engine, outputs: OutputRequest[], op
       return { name: o.name, kind: 'array', dtype: o.dtype, shape: o.shape, values: nest(flat, o.shape) };
     };
     const results: OutputResult[] = graph.outputs.map((o): OutputResult => {
-      const r = outputResult(o);
+      const r = request.get(o.name)!.complex ? complexResult(outputResult(o)) : outputResult(o);
       return request.get(o.name)!.persist ? { ...r, persisted: true } : r;
     });
     const { chunks, ...rest } = run;
@@ -96,6 +99,18 @@ export async function computeArrays(engine: Engine, outputs: OutputRequest[], op
     if (keptOwner !== owner) engine.freeJob(owner);
     for (const w of graph?.writers ?? []) native().forgetWriter(w);
   }
+}
+
+/**
+ * A complex output's result from its (re, im) pairs: the complex dtype, the shape without the pair
+ * axis, and the values as [re, im] pairs (a 0-d one: a scalar of one pair).
+ */
+function complexResult(r: OutputResult): OutputResult {
+  if (r.kind !== 'array') throw new TesseraError('INTERNAL', 'a complex output has no pair axis', 'this is a planner bug, please report it');
+  const dtype = r.dtype === 'float32' ? 'complex64' : 'complex128';
+  const shape = r.shape.slice(0, -1);
+  if (!shape.length && r.values !== undefined) return { name: r.name, kind: 'scalar', dtype, value: r.values };
+  return { ...r, dtype, shape };
 }
 
 /** The outputs asked to persist, with their chunks' store ids (each made by a task of this run). */

@@ -27,17 +27,21 @@ import { type Ast, parseExpression } from '../../lang/python-expression.js';
 import { coarsenBlocks, uniformFilter } from './neighbourhood.js';
 import { norm, qr, solve, svd } from './linalg.js';
 import { bincount, unique } from './set-functions.js';
+import { complexBinary, complexIndex, complexReduce, complexReshape, complexTranspose, complexUnary, logicalShape, unsupported } from './complex.js';
+import { checkNorm, fft1, fftfreq, fftn, fftshift, type Spectral } from './fft.js';
 import type { FunctionsModule } from '../../engine/user-modules/check-functions.js';
 
 export type Value =
   | { k: 'array'; node: Node }
+  /** A complex array: its (re, im) pairs (complex.ts). */
+  | { k: 'complex'; node: Node }
   | { k: 'num'; value: number; isInt: boolean; big?: bigint }
   | { k: 'bool'; value: boolean }
   | { k: 'none' }
   | { k: 'str'; value: string }
   | { k: 'seq'; items: Value[] }
   | { k: 'ns'; name: string }
-  | { k: 'fn'; name: string; self?: Node }
+  | { k: 'fn'; name: string; self?: Node; complexSelf?: Node }
   /** A function of the job's module (`"functions"`), for map_blocks. */
   | { k: 'user'; name: string }
   | { k: 'dtype'; dtype: DType }
@@ -82,9 +86,18 @@ export class Evaluator {
 
   /** Parses and evaluates one output expression into an array node. */
   evaluateOutput(src: string, output?: string): Node {
+    const v = this.evaluateOutputValue(src, output);
+    if (v.complex) throw unsupported('a complex result here');
+    return v.node;
+  }
+
+  /** An output expression's array node, and whether it is complex pairs (complex.ts). */
+  evaluateOutputValue(src: string, output?: string): { node: Node; complex: boolean } {
     try {
       const ast = parseExpression(src);
-      return this.asArray(this.eval(ast), ast);
+      const v = this.eval(ast);
+      if (v.k === 'complex') return { node: v.node, complex: true };
+      return { node: this.asArray(v, ast), complex: false };
     } catch (e) {
       if (e instanceof TesseraError && e.position) e.position.output = output;
       throw e;
@@ -111,6 +124,7 @@ export class Evaluator {
           if (!v.items.length) return full(this.ctx, [0], 0, 'float64');
           return stack(this.ctx, v.items.map((item) => this.asArray(item, ast)), 0);
         }
+        case 'complex': throw unsupported('this operation');
         default: throw new TesseraError('TYPE_ERROR', `expected an array or a number, got ${describe(v)}`, 'check the expression');
       }
     });
@@ -138,7 +152,7 @@ export class Evaluator {
         const funcSlot = fn.name === 'map_blocks' && this.module ? (ast.args[0] ?? ast.kwargs.find((k) => k.name === 'func')?.value) : undefined;
         const value = (a: Ast) => (a === funcSlot && a.t === 'name' && !this.datasets.has(a.name) ? { k: 'user', name: a.name } as Value : this.eval(a));
         const args: Args = { pos: ast.args.map(value), kw: new Map(ast.kwargs.map((k) => [k.name, value(k.value)])), at: ast };
-        return this.call(fn.name, fn.self, args);
+        return this.call(fn.name, fn.self, args, fn.complexSelf);
       }
       case 'index': {
         const obj = this.eval(ast.obj);
@@ -148,6 +162,10 @@ export class Evaluator {
           const v = obj.items[i.value < 0 ? i.value + obj.items.length : i.value];
           if (!v) throw new TesseraError('INDEX_ERROR', 'tuple index out of range', '');
           return v;
+        }
+        if (obj.k === 'complex') {
+          if (ast.items.some((it) => it.t === 'list' || (it.t !== 'slice' && ['array', 'seq'].includes(this.eval(it).k)))) throw unsupported('boolean or list indexing');
+          return { k: 'complex', node: complexIndex(this.ctx, obj.node, ast.items.map((it) => this.indexItem(it))) };
         }
         const node = this.asArray(obj, ast.obj);
         if (ast.items.length === 1 && ast.items[0].t !== 'slice') {
@@ -172,6 +190,10 @@ export class Evaluator {
         if (v.k === 'seq') throw new TesseraError('TYPE_ERROR', `bad operand type for unary ${ast.op}: 'tuple'`, 'index the tuple first, e.g. gradient(x)[0]');
         if (ast.op === '+') return v;
         if (v.k === 'num' && ast.op === '-') return { k: 'num', value: -v.value, isInt: false };
+        if (v.k === 'complex') {
+          if (ast.op !== '-') throw unsupported(`unary ${ast.op}`);
+          return { k: 'complex', node: complexUnary(this.ctx, 'negative', v.node).node };
+        }
         return { k: 'array', node: elementwise(this.ctx, ast.op === '-' ? 'negative' : 'invert', [this.asArray(v, ast.arg)]) };
       }
       case 'binary': {
@@ -211,6 +233,87 @@ export class Evaluator {
     const x = obj.node, mask = item.node;
     if (mask.shape.length !== x.shape.length || mask.shape.some((n, d) => n !== x.shape[d]) || x.shape.length === 0) return null;
     return this.at(ast, () => maskedReduction(this.ctx, name, x, mask));
+  }
+
+  /**
+   * A function of a complex array (or numpy's real/imag/angle/conj of any): the operations
+   * complex.ts has; anything else names what complex arrays take.
+   */
+  private complexCall(name: string, self: Node | undefined, a: Args): Value {
+    const value = (v: Value | undefined): { node: Node; complex: boolean } => {
+      if (!v) throw argError(`${name}() missing its array`);
+      return v.k === 'complex' ? { node: v.node, complex: true } : { node: this.asArray(v, a.at), complex: false };
+    };
+    const out = (r: { node: Node; complex: boolean }): Value => (r.complex ? { k: 'complex', node: r.node } : { k: 'array', node: r.node });
+    const z = self ? { node: self, complex: true } : null;
+    switch (name) {
+      case 'real': case 'imag': case 'angle': case 'conj': case 'conjugate': case 'abs': case 'absolute': case 'negative': case 'positive': {
+        const b = z ? bind(name, [], a, 0) : bind(name, name === 'angle' ? ['z', 'deg'] : ['x'], a, 1);
+        if (name === 'angle' && this.bool(b.deg, false)) throw argError('angle(deg=True) is not supported', 'multiply by 180 / pi');
+        const x = z ?? value(b.z ?? b.x);
+        if (x.complex) return out(complexUnary(this.ctx, name, x.node));
+        // numpy of a real array: itself, zeros, arctan2(0, x), itself.
+        if (name === 'real' || name === 'conj' || name === 'conjugate' || name === 'positive') return out(x);
+        if (name === 'imag') return A0(full(this.ctx, x.node.shape, 0, x.node.dtype));
+        if (name === 'angle') return A0(elementwise(this.ctx, 'arctan2', [scalar(this.ctx, 0, 'int'), asNumpyScalar(this.ctx, x.node)]));
+        return A0(elementwise(this.ctx, UFUNC_ALIASES[name], [x.node]));
+      }
+      case 'sum': case 'mean': {
+        const b = z ? bind(name, ['axis', 'dtype', 'out', 'keepdims'], a, 0) : bind(name, ['a', 'axis', 'dtype', 'out', 'keepdims'], a, 1);
+        if ((b.dtype && b.dtype.k !== 'none') || (b.out && b.out.k !== 'none')) throw unsupported(`${name}(dtype=..., out=...)`);
+        const x = z ?? value(b.a);
+        if (!x.complex) throw unsupported(name);
+        return out({ node: complexReduce(this.ctx, name, x.node, this.axis(b.axis), this.bool(b.keepdims, false)), complex: true });
+      }
+      case 'transpose': {
+        const b = z ? { axes: a.pos.length > 1 ? { k: 'seq', items: a.pos } as Value : a.pos[0] ?? a.kw.get('axes') } : bind(name, ['a', 'axes'], a, 1);
+        const x = z ?? value(b.a);
+        const axes = b.axes && b.axes.k !== 'none' ? this.ints(b.axes, 'axes') : undefined;
+        return out({ node: complexTranspose(this.ctx, x.node, axes), complex: true });
+      }
+      case 'reshape': {
+        const b = z ? { shape: a.pos.length > 1 ? { k: 'seq', items: a.pos } as Value : a.pos[0] ?? a.kw.get('shape') } : bind(name, ['a', 'shape'], a, 2);
+        const x = z ?? value(b.a);
+        return out({ node: complexReshape(this.ctx, x.node, this.ints(b.shape, 'shape')), complex: true });
+      }
+    }
+    throw unsupported(`${name}()`);
+  }
+
+  /** np.fft's functions (fft.ts), of real or complex arrays. */
+  private fft(name: string, a: Args): Value {
+    const value = (v: Value | undefined): Spectral => {
+      if (!v) throw argError(`fft.${name}() missing its array`);
+      return v.k === 'complex' ? { node: v.node, complex: true } : { node: asNumpyScalar(this.ctx, this.asArray(v, a.at)), complex: false };
+    };
+    const out = (r: Spectral): Value => (r.complex ? { k: 'complex', node: r.node } : { k: 'array', node: r.node });
+    const norm = (v: Value | undefined) => checkNorm(!v || v.k === 'none' ? null : v.k === 'str' ? v.value : describe(v));
+    const optInt = (v: Value | undefined, what: string) => (!v || v.k === 'none' ? null : this.int(v, what));
+    const optInts = (v: Value | undefined, what: string) => (!v || v.k === 'none' ? null : this.ints(v, what));
+    switch (name) {
+      case 'fft': case 'ifft': case 'rfft': case 'irfft': {
+        const b = bind(`fft.${name}`, ['a', 'n', 'axis', 'norm', 'out'], a, 1);
+        if (b.out && b.out.k !== 'none') throw argError(`fft.${name}(out=...) is not supported`, 'the result is the output');
+        return out(fft1(this.ctx, name, value(b.a), optInt(b.n, 'n'), b.axis && b.axis.k !== 'none' ? this.int(b.axis, 'axis') : -1, norm(b.norm)));
+      }
+      case 'fft2': case 'ifft2': case 'rfft2': case 'irfft2': case 'fftn': case 'ifftn': case 'rfftn': case 'irfftn': {
+        const b = bind(`fft.${name}`, ['a', 's', 'axes', 'norm', 'out'], a, 1);
+        if (b.out && b.out.k !== 'none') throw argError(`fft.${name}(out=...) is not supported`, 'the result is the output');
+        const nd = name.endsWith('2');
+        const axes = optInts(b.axes, 'axes') ?? (nd ? [-2, -1] : null);
+        const base = (nd ? `${name.slice(0, -1)}n` : name) as 'fftn' | 'ifftn' | 'rfftn' | 'irfftn';
+        return out(fftn(this.ctx, base, value(b.a), optInts(b.s, 's'), axes, norm(b.norm)));
+      }
+      case 'fftfreq': case 'rfftfreq': {
+        const b = bind(`fft.${name}`, ['n', 'd'], a, 1, ['device']);
+        return A0(fftfreq(this.ctx, name, this.int(b.n, 'n'), b.d ? this.number(b.d, 'd') : 1));
+      }
+      case 'fftshift': case 'ifftshift': {
+        const b = bind(`fft.${name}`, ['x', 'axes'], a, 1);
+        return out(fftshift(this.ctx, name, value(b.x), this.axis(b.axes)));
+      }
+    }
+    throw argError(`fft.${name} is not supported`, `fft here has ${FFT_FNS.join(', ')}`);
   }
 
   /** x[[i, j]] and x[:, [i, j]]: one list of integers, every item before it a full slice (np.take along that axis). */
@@ -305,13 +408,26 @@ export class Evaluator {
   }
 
   private attribute(obj: Value, name: string): Value {
+    const A = (node: Node): Value => ({ k: 'array', node });
     if (obj.k === 'ns') {
-      const sub = obj.name === 'random' ? RANDOM_FNS : obj.name === 'linalg' ? LINALG_FNS : null;
+      const sub = obj.name === 'random' ? RANDOM_FNS : obj.name === 'linalg' ? LINALG_FNS : obj.name === 'fft' ? FFT_FNS : null;
       const v = sub ? (sub.includes(name) ? { k: 'fn', name: `${obj.name}.${name}` } as Value : undefined)
-        : name === 'random' || name === 'linalg' ? { k: 'ns', name } as Value : globalValue(name);
+        : name === 'random' || name === 'linalg' || name === 'fft' ? { k: 'ns', name } as Value : globalValue(name);
       if (v) return v;
-      throw new TesseraError('UNKNOWN_NAME', `${obj.name} has no attribute '${name}'${didYouMean(name, sub ?? [...FUNCTIONS, ...expressionVocabulary().constants, 'random', 'linalg'])}`,
-        obj.name === 'linalg' ? `linalg here has ${LINALG_FNS.join(', ')}` : '');
+      throw new TesseraError('UNKNOWN_NAME', `${obj.name} has no attribute '${name}'${didYouMean(name, sub ?? [...FUNCTIONS, ...expressionVocabulary().constants, 'random', 'linalg', 'fft'])}`,
+        obj.name === 'linalg' ? `linalg here has ${LINALG_FNS.join(', ')}` : obj.name === 'fft' ? `fft here has ${FFT_FNS.join(', ')}` : '');
+    }
+    if (obj.k === 'complex') {
+      const z = obj.node, shape = logicalShape(z);
+      switch (name) {
+        case 'real': case 'imag': return A(complexUnary(this.ctx, name, z).node);
+        case 'T': return { k: 'complex', node: complexTranspose(this.ctx, z) };
+        case 'shape': return { k: 'seq', items: shape.map((d) => ({ k: 'num', value: d, isInt: true })) };
+        case 'ndim': return { k: 'num', value: shape.length, isInt: true };
+        case 'size': return { k: 'num', value: shape.reduce((a, b) => a * b, 1), isInt: true };
+      }
+      if (COMPLEX_METHODS.includes(name)) return { k: 'fn', name, complexSelf: z };
+      throw unsupported(`the attribute .${name}`);
     }
     if (obj.k === 'array') {
       const n = obj.node;
@@ -321,6 +437,8 @@ export class Evaluator {
         case 'ndim': return { k: 'num', value: n.shape.length, isInt: true };
         case 'size': return { k: 'num', value: n.shape.reduce((a, b) => a * b, 1), isInt: true };
         case 'dtype': return { k: 'dtype', dtype: n.dtype };
+        case 'real': return obj;
+        case 'imag': return A(full(this.ctx, n.shape, 0, n.dtype));
       }
       if (METHODS.includes(name)) return { k: 'fn', name, self: n };
       throw new TesseraError('UNKNOWN_NAME', `array has no attribute '${name}'${didYouMean(name, [...METHODS, 'T', 'shape', 'ndim', 'size', 'dtype'])}`, `array methods: ${METHODS.join(', ')}`);
@@ -344,6 +462,11 @@ export class Evaluator {
       const folded = foldNumbers(op, l, r);
       if (folded) return folded;
     }
+    if (l.k === 'complex' || r.k === 'complex') {
+      if (!['+', '-', '*', '/'].includes(op)) throw unsupported(`the operator ${op}`);
+      const operand = (v: Value, at: Ast) => (v.k === 'complex' ? v.node : this.asArray(v, at));
+      return { k: 'complex', node: complexBinary(this.ctx, op, operand(l, ast.left), l.k === 'complex', operand(r, ast.right), r.k === 'complex') };
+    }
     const left = this.asArray(l, ast.left), right = this.asArray(r, ast.right);
     if (op === '@') return { k: 'array', node: matmul(this.ctx, left, right) };
     // numpy raises when its loop meets a negative exponent: an empty array raises nothing.
@@ -357,7 +480,7 @@ export class Evaluator {
     return { k: 'array', node: elementwise(this.ctx, fn, [left, right]) };
   }
 
-  private call(name: string, self: Node | undefined, a: Args): Value {
+  private call(name: string, self: Node | undefined, a: Args, complexSelf?: Node): Value {
     const arr = (v: Value | undefined, what = 'argument'): Node => {
       if (!v) throw argError(`${name}() missing ${what}`);
       return this.asArray(v, a.at);
@@ -368,6 +491,9 @@ export class Evaluator {
     const A = (node: Node): Value => ({ k: 'array', node });
 
     if (name.startsWith('random.')) return A(this.random(name.slice(7), a));
+    if (name.startsWith('fft.')) return this.fft(name.slice(4), a);
+    const complexArg = [...a.pos, ...a.kw.values()].some((v) => v.k === 'complex');
+    if (complexSelf || complexArg || (!self && ['real', 'imag', 'angle', 'conj', 'conjugate'].includes(name))) return this.complexCall(name, complexSelf, a);
     // where(condition) alone is nonzero(condition).
     if (name === 'where' && !self && a.pos.length === 1 && !a.kw.size) return { k: 'seq', items: nonzero(this.ctx, asNumpyScalar(this.ctx, arr(a.pos[0])), this.maskCounts).map((n) => A(n)) };
     if (UFUNC_ALIASES[name] && !self) {
@@ -889,10 +1015,15 @@ const RANDOM_FNS = ['uniform', 'normal', 'random', 'standard_normal'];
 const FUNCTIONS = new Set([...Object.keys(UFUNC_ALIASES), 'sum', 'prod', 'mean', 'var', 'std', 'min', 'max', 'amin', 'amax', 'argmin', 'argmax', 'any', 'all',
   'count_nonzero', 'clip', 'round', 'around', 'reshape', 'ravel', 'transpose', 'rechunk', 'concatenate', 'stack', 'matmul', 'dot', 'arange', 'zeros', 'ones', 'full', 'astype', 'map_blocks',
   'flip', 'squeeze', 'expand_dims', 'swapaxes', 'moveaxis', 'outer', 'diff', ...NAN_REDUCTIONS, 'isfinite', 'isinf', 'isclose', 'allclose',
-  'average', 'cov', 'corrcoef', 'cumsum', 'cumprod', 'nancumsum', 'nancumprod', 'tensordot', 'gradient', 'meshgrid', 'take', 'nonzero', 'flatnonzero', 'argwhere', 'extract', 'broadcast_to', 'roll', 'repeat', 'tile', 'pad', 'tril', 'triu', 'linspace', 'eye', 'sort', 'argsort', 'topk', 'median', 'percentile', 'quantile', 'histogram', 'coarsen', 'uniform_filter', 'einsum', 'unique', 'bincount']);
+  'average', 'cov', 'corrcoef', 'cumsum', 'cumprod', 'nancumsum', 'nancumprod', 'tensordot', 'gradient', 'meshgrid', 'take', 'nonzero', 'flatnonzero', 'argwhere', 'extract', 'broadcast_to', 'roll', 'repeat', 'tile', 'pad', 'tril', 'triu', 'linspace', 'eye', 'sort', 'argsort', 'topk', 'median', 'percentile', 'quantile', 'histogram', 'coarsen', 'uniform_filter', 'einsum', 'unique', 'bincount', 'real', 'imag', 'angle', 'conj', 'conjugate']);
 
 /** np.linalg's functions here. */
 const LINALG_FNS = ['norm', 'qr', 'svd', 'solve'];
+/** np.fft's functions here (fft.ts). */
+const FFT_FNS = ['fft', 'ifft', 'rfft', 'irfft', 'fft2', 'ifft2', 'rfft2', 'irfft2', 'fftn', 'ifftn', 'rfftn', 'irfftn', 'fftfreq', 'rfftfreq', 'fftshift', 'ifftshift'];
+/** A complex array's methods (complexCall). */
+const COMPLEX_METHODS = ['conj', 'conjugate', 'sum', 'mean', 'transpose', 'reshape'];
+const A0 = (node: Node): Value => ({ k: 'array', node });
 
 /** The reductions coarsen takes (dask's da.coarsen passes numpy's, each over the block axes). */
 const COARSEN_REDUCTIONS = ['sum', 'prod', 'mean', 'min', 'max', 'std', 'var', 'any', 'all', 'median', 'nansum', 'nanprod', 'nanmean', 'nanmin', 'nanmax', 'nanstd', 'nanvar', 'count_nonzero'];
@@ -1062,6 +1193,7 @@ function pyTypeName(v: Value): string {
 function describe(v: Value): string {
   switch (v.k) {
     case 'array': return `an array of shape (${v.node.shape.join(', ')})`;
+    case 'complex': return `a complex array of shape (${v.node.shape.slice(0, -1).join(', ')})`;
     case 'num': return String(v.value);
     case 'bool': return v.value ? 'True' : 'False';
     case 'none': return 'None';

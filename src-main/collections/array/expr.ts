@@ -94,15 +94,21 @@ export interface HistogramNode extends NodeBase { op: 'histogram'; input: Node; 
  * or solve of `inputs[0]` (one chunk) for `inputs[1]` (one chunk). Inputs are float64, materialised.
  */
 export interface LinalgNode extends NodeBase { op: 'linalg'; fn: 'qr' | 'svd' | 'solve'; inputs: Node[] }
+/**
+ * A discrete Fourier transform along the last axis of `input` (fft.ts), one task per chunk: that
+ * axis is one chunk. Complex values are (re, im) pairs along a trailing axis of 2 (complex.ts):
+ * c2c and c2r read them, c2c and r2c make them. `n`: the transform's length; `scale`: numpy's norm.
+ */
+export interface FftNode extends NodeBase { op: 'fft'; fn: 'c2c' | 'c2c_inverse' | 'r2c' | 'c2r'; n: number; scale: number; input: Node }
 /** A user's function applied to each chunk (map_blocks): same shape and chunks as its input. */
 export interface BlocksNode extends NodeBase { op: 'blocks'; fn: string; module: string; version: string; input: Node }
 
-export type Node = SourceNode | ScalarNode | MapNode | ReduceNode | ViewNode | ReshapeNode | ConcatNode | RechunkNode | MatmulNode | BlocksNode | ScanNode | CompressNode | SortNode | MergeNode | HistogramNode | LinalgNode;
+export type Node = SourceNode | ScalarNode | MapNode | ReduceNode | ViewNode | ReshapeNode | ConcatNode | RechunkNode | MatmulNode | BlocksNode | ScanNode | CompressNode | SortNode | MergeNode | HistogramNode | LinalgNode | FftNode;
 
 export function children(n: Node): Node[] {
   switch (n.op) {
     case 'map': return n.args;
-    case 'reduce': case 'view': case 'reshape': case 'rechunk': case 'blocks': case 'sort': return [n.input];
+    case 'reduce': case 'view': case 'reshape': case 'rechunk': case 'blocks': case 'sort': case 'fft': return [n.input];
     case 'concat': case 'linalg': return n.inputs;
     case 'matmul': return [n.a, n.b];
     case 'scan': return n.carry ? [n.input, n.carry] : [n.input];

@@ -11,7 +11,7 @@ import { native, type ProgramSpec, type ReduceName } from '../../native/addon.js
 import { ctypeOf, type DType, itemsize, reductionTypes } from './dtype.js';
 import { TesseraError } from '../../engine/errors.js';
 import { type AccessTemplate, type ChunkProvider, RegionCompiler } from './compile.js';
-import type { BlocksNode, CompressNode, HistogramNode, LinalgNode, MatmulNode, MergeNode, Node, ReduceNode, RechunkNode, ScanNode, SortNode, SourceSpec } from './expr.js';
+import type { BlocksNode, CompressNode, FftNode, HistogramNode, LinalgNode, MatmulNode, MergeNode, Node, ReduceNode, RechunkNode, ScanNode, SortNode, SourceSpec } from './expr.js';
 import { overlappedChunks } from './hdf5.js';
 import type { BlockInfo } from '../../engine/kinds/call.js';
 import { type Layer, type Task as EngineTask, taskKey } from '../../engine/graph.js';
@@ -45,6 +45,8 @@ export interface OutputRequest {
   hdf5Dataset?: string;
   /** The path is a Zarr store (a group folder), and the output its array of this name (its grid must be regular). */
   zarrArray?: string;
+  /** The node is (re, im) pairs of a complex result (complex.ts): written as numpy's complex dtype. */
+  complex?: boolean;
   /** Keep the output's chunks in the store after the run (dask's persist): the result hands them over. */
   persist?: boolean;
   /** Whether a kept output's values are read back too (false: too large to return). */
@@ -144,6 +146,7 @@ class Lowering implements ChunkProvider {
       case 'merge': return this.lowerMerge(n);
       case 'histogram': return this.lowerHistogram(n);
       case 'linalg': return this.lowerLinalg(n);
+      case 'fft': return this.lowerFft(n);
       case 'source': return n.source.kind === 'hdf5' ? this.lowerHdf5(n, n.source) : n.source.kind === 'zarr' ? this.lowerZarr(n, n.source) : this.lowerMap(n);
       case 'rechunk':
         if (this.plan.isMaterialized(n.input)) return this.lowerAssemble(n);
@@ -164,7 +167,7 @@ class Lowering implements ChunkProvider {
         if (c.op === 'reshape') this.lowered.add(c.id);
         return;
       }
-      const kids = c.op === 'map' || c.op === 'concat' || c.op === 'matmul' || c.op === 'scan' || c.op === 'compress' || c.op === 'merge' || c.op === 'histogram' || c.op === 'linalg' ? children(c) : 'input' in c ? [c.input] : [];
+      const kids = c.op === 'map' || c.op === 'concat' || c.op === 'matmul' || c.op === 'scan' || c.op === 'compress' || c.op === 'merge' || c.op === 'histogram' || c.op === 'linalg' || c.op === 'fft' ? children(c) : 'input' in c ? [c.input] : [];
       for (const k of kids) visit(k, false);
     };
     visit(n, true);
@@ -285,6 +288,19 @@ class Lowering implements ChunkProvider {
       count++;
     }
     this.addLayer(name, [n.fn], 'linalg', count, n);
+  }
+
+  /** A transform per chunk of the batch axes, its input the chunk of the same index (the transformed axis and the pairs are one chunk each). */
+  private lowerFft(n: FftNode): void {
+    const name = this.layerName(n);
+    let count = 0;
+    for (const idx of chunkIndices(n.grid)) {
+      // r2c's input lacks the trailing pair axis, c2r's has it.
+      const inIdx = n.fn === 'r2c' ? idx.slice(0, -1) : n.fn === 'c2r' ? [...idx, 0] : idx;
+      this.push({ key: taskKey(name, idx), layer: name, index: idx, deps: [this.key(n.input, inIdx)], spec: { kind: 'fft', fn: n.fn, n: n.n, scale: n.scale, outDtype: n.dtype, shape: chunkRegion(n.grid, idx).shape } });
+      count++;
+    }
+    this.addLayer(name, [n.fn === 'c2c' ? 'fft' : n.fn === 'c2c_inverse' ? 'ifft' : n.fn === 'r2c' ? 'rfft' : 'irfft'], 'fft', count, n);
   }
 
   /** An HDF5 dataset's chunks, each decoded from the stored chunks its region overlaps (hdf5.ts). */
@@ -504,12 +520,12 @@ class Lowering implements ChunkProvider {
    * Write tasks (one per chunk) and a commit for an output saved to a .npy file, or as a dataset
    * of an HDF5 file (chunked as the output's first chunk).
    */
-  addWrites(out: OutputPlan, path: string, into: { hdf5Dataset?: string; zarrArray?: string } = {}): void {
+  addWrites(out: OutputPlan, path: string, into: { hdf5Dataset?: string; zarrArray?: string; complex?: boolean } = {}): void {
     // The file's chunks: each dimension's largest (a first chunk may be tiny, a mask's say).
     const chunks = out.shape.map((_, d) => Math.max(1, ...out.chunks.map((c) => c.shape[d])));
     const writer = into.hdf5Dataset !== undefined ? native().declareWriter({ path, dtype: out.dtype, shape: out.shape, hdf5Dataset: into.hdf5Dataset, chunks })
       : into.zarrArray !== undefined ? native().declareWriter({ path, dtype: out.dtype, shape: out.shape, zarrArray: into.zarrArray, chunks })
-        : native().declareWriter({ path, dtype: out.dtype, shape: out.shape });
+        : native().declareWriter({ path, dtype: out.dtype, shape: out.shape, ...(into.complex ? { complex: true } : {}) });
     out.writer = writer;
     out.path = path;
     const dataset = into.hdf5Dataset ?? into.zarrArray;
@@ -564,7 +580,7 @@ export function lowerJob(plan: Plan, outputs: OutputRequest[]): ArrayGraph {
   for (const o of outputs) l.lower(o.node);
   for (const o of outputs) {
     const chunks = [...chunkIndices(o.node.grid)].map((idx) => ({ key: l.key(o.node, idx), ...chunkRegion(o.node.grid, idx) }));
-    const plan: OutputPlan = { name: o.name, shape: o.node.shape, dtype: o.node.dtype, chunks };
+    const plan: OutputPlan = { name: o.name, shape: o.node.shape, dtype: o.node.dtype, chunks, ...(o.complex ? { complex: true } : {}) };
     if (o.path) l.addWrites(plan, o.path, o);
     outPlans.push(plan);
   }

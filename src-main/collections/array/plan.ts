@@ -126,6 +126,10 @@ export class Plan {
       case 'sort':
         this.mark(n);
         break;
+      case 'fft':
+        this.mark(n);
+        this.mark(n.input); // read whole (its lines) by the fft task
+        break;
       case 'linalg':
         this.mark(n);
         for (const c of n.inputs) this.mark(c); // read whole by the LAPACK task
@@ -159,7 +163,7 @@ export class Plan {
   computes(n: Node): boolean {
     switch (n.op) {
       case 'source': case 'scalar': return false;
-      case 'map': case 'reduce': case 'matmul': case 'blocks': case 'scan': case 'compress': case 'sort': case 'merge': case 'histogram': case 'linalg': return true;
+      case 'map': case 'reduce': case 'matmul': case 'blocks': case 'scan': case 'compress': case 'sort': case 'merge': case 'histogram': case 'linalg': case 'fft': return true;
       default: return children(n).some((c) => this.computes(c));
     }
   }

@@ -97,9 +97,34 @@ function trimZeros(s: string): string {
 /** A JSON scalar of the result as a number ("nan", "inf", "-inf" and big-int strings included). */
 const num = (x: unknown) => (x === null ? NaN : typeof x === 'number' ? x : fromScalar(x as string));
 
+/**
+ * Complex elements ([re, im] pairs) as numpy prints them: the real parts formatted together, the
+ * imaginary parts together with a sign, then "j" (before the imaginary part's padding).
+ */
+function complexFormatter(xs: unknown[], float32: boolean): (x: unknown) => string {
+  const pairs = xs.map((x) => (x as unknown[]).map(num));
+  const re = floatFormatter(pairs.map((p) => p[0]), float32), im = floatFormatter(pairs.map((p) => p[1]), float32);
+  return (x) => {
+    const [r, i] = (x as unknown[]).map(num);
+    const t = im(i);
+    const body = t.trimEnd();
+    const sign = body.startsWith('-') ? '' : '+';
+    return `${re(r)}${sign}${body}j${' '.repeat(t.length - body.length)}`;
+  };
+}
+
+/** A complex scalar as Python prints it: (re+imj), integral parts without ".0". */
+function complexScalar(x: unknown): string {
+  const [r, i] = (x as unknown[]).map(num);
+  const py = (v: number) => (Number.isNaN(v) ? 'nan' : !Number.isFinite(v) ? (v > 0 ? 'inf' : '-inf') : Object.is(v, -0) ? '-0' : String(v).replace(/e([+-])(\d)$/, 'e$10$2'));
+  const imag = py(i);
+  return `(${py(r)}${imag.startsWith('-') ? '' : '+'}${imag}j)`;
+}
+
 function formatter(dtype: string, xs: unknown[]): (x: unknown) => string {
   // numpy gives True the width of False in any array with a shape.
   if (dtype === 'bool') return (x) => (x ? ' True' : 'False');
+  if (dtype.startsWith('complex')) return complexFormatter(xs, dtype === 'complex64');
   if (dtype.startsWith('float')) {
     const f = floatFormatter(xs.map(num), dtype === 'float32');
     return (x) => f(num(x));
@@ -118,7 +143,7 @@ export function arrayText(values: Nested, shape: number[], dtype: string): strin
   const fmt = formatter(dtype, flat);
   const width = Math.max(0, ...flat.map((x) => fmt(x).length));
   const cell = (x: unknown) => fmt(x).padStart(width);
-  if (!shape.length) return fmt(values).trimStart();
+  if (!shape.length) return dtype.startsWith('complex') ? complexScalar(values) : fmt(values).trimStart();
   let at = 0;
   const render = (axis: number, indent: string): string => {
     const n = shape[axis];

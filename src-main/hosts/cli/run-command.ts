@@ -131,7 +131,7 @@ async function runCommand(
     } else {
       for (const c of job.autoChunks) io.err(`auto chunks of ${c.dataset}: ${formatBytes(c.bytes)}, from ${c.reason}\n`);
       for (const o of result.outputs) {
-        if (o.kind === 'scalar') io.out(`${o.name}  ${o.dtype}  ${formatValue(o.value)}\n`);
+        if (o.kind === 'scalar') io.out(`${o.name}  ${o.dtype}  ${o.dtype.startsWith('complex') ? arrayText(o.value as never, [], o.dtype) : formatValue(o.value)}\n`);
         else if (o.kind === 'value') io.out(`${o.name}  ${JSON.stringify(o.value)}\n`);
         else if (o.kind === 'list' && o.path) io.out(`${o.name}  list of ${o.count} value(s)  written to ${o.path}\n`);
         else if (o.kind === 'list') io.out(`${o.name}  list of ${o.count} value(s)\n${(o.values ?? []).slice(0, 20).map((v) => `  ${JSON.stringify(v)}\n`).join('')}`);

@@ -8,6 +8,7 @@ import { assembleKind, type AssembleSpec } from './assemble.js';
 import { combineKind, type CombineSpec } from './combine.js';
 import { commitKind, type CommitSpec } from './commit.js';
 import { compressKind, type CompressSpec } from './compress.js';
+import { fftKind, type FftSpec } from './fft.js';
 import { hdf5ReadKind, type Hdf5ReadSpec } from './hdf5-read.js';
 import { histogramKind, type HistogramSpec } from './histogram.js';
 import { linalgKind, type LinalgSpec } from './linalg.js';
@@ -21,10 +22,10 @@ import { writeKind, type WriteSpec } from './write.js';
 import { zarrReadKind, type ZarrReadSpec } from './zarr-read.js';
 
 export type { ReduceFields } from './fields.js';
-export type { AssembleSpec, CombineSpec, CommitSpec, CompressSpec, Hdf5ReadSpec, HistogramSpec, LinalgSpec, MapSpec, MatmulSpec, MergeSpec, ReduceSpec, ScanSpec, SortSpec, WriteSpec, ZarrReadSpec };
+export type { AssembleSpec, CombineSpec, CommitSpec, CompressSpec, FftSpec, Hdf5ReadSpec, HistogramSpec, LinalgSpec, MapSpec, MatmulSpec, MergeSpec, ReduceSpec, ScanSpec, SortSpec, WriteSpec, ZarrReadSpec };
 
 /** Every task an array job makes (map_blocks runs the engine's `call` kind). */
-export type ArrayTaskSpec = MapSpec | ReduceSpec | CombineSpec | AssembleSpec | MatmulSpec | ScanSpec | CompressSpec | SortSpec | MergeSpec | HistogramSpec | Hdf5ReadSpec | ZarrReadSpec | LinalgSpec | WriteSpec | CommitSpec | CallSpec;
+export type ArrayTaskSpec = MapSpec | ReduceSpec | CombineSpec | AssembleSpec | MatmulSpec | ScanSpec | CompressSpec | SortSpec | MergeSpec | HistogramSpec | Hdf5ReadSpec | ZarrReadSpec | LinalgSpec | FftSpec | WriteSpec | CommitSpec | CallSpec;
 
 registerTaskKind(mapKind);
 registerTaskKind(reduceKind);
@@ -36,6 +37,7 @@ registerTaskKind(histogramKind);
 registerTaskKind(hdf5ReadKind);
 registerTaskKind(zarrReadKind);
 registerTaskKind(linalgKind);
+registerTaskKind(fftKind);
 registerTaskKind(combineKind);
 registerTaskKind(assembleKind);
 registerTaskKind(matmulKind);

@@ -1,0 +1,128 @@
+// See fft.h. Twiddles are computed directly (one cos and sin each, arguments reduced exactly where
+// they grow: k^2 mod 2n for the chirp), so a transform's error is a few ulps times log2(n) of its
+// largest value, as numpy's pocketfft.
+#include "fft.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tessera::fft {
+
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+bool is_pow2(int64_t n) { return n > 0 && (n & (n - 1)) == 0; }
+
+int64_t next_pow2(int64_t n) {
+  int64_t m = 1;
+  while (m < n) m <<= 1;
+  return m;
+}
+
+}  // namespace
+
+Plan::Plan(int64_t n) : n_(n), pow2_(is_pow2(n)) {
+  if (n <= 1) return;
+  if (pow2_) {
+    twiddles_.resize(n / 2);
+    for (int64_t k = 0; k < n / 2; ++k) {
+      const double a = -2.0 * kPi * static_cast<double>(k) / static_cast<double>(n);
+      twiddles_[k] = cd(std::cos(a), std::sin(a));
+    }
+    return;
+  }
+  const int64_t m = next_pow2(2 * n - 1);
+  inner_ = std::make_unique<Plan>(m);
+  chirp_.resize(n);
+  for (int64_t k = 0; k < n; ++k) {
+    // k^2 mod 2n keeps the angle small (and exact) however large k is.
+    const int64_t q = static_cast<int64_t>((static_cast<unsigned __int128>(k) * static_cast<unsigned __int128>(k)) % static_cast<unsigned __int128>(2 * n));
+    const double a = -kPi * static_cast<double>(q) / static_cast<double>(n);
+    chirp_[k] = cd(std::cos(a), std::sin(a));
+  }
+  kernel_.assign(m, cd(0, 0));
+  kernel_[0] = std::conj(chirp_[0]);
+  for (int64_t k = 1; k < n; ++k) kernel_[k] = kernel_[m - k] = std::conj(chirp_[k]);
+  inner_->transform(kernel_.data(), false);
+  work_.resize(m);
+}
+
+Plan::~Plan() = default;
+
+void Plan::radix2(cd* data) const {
+  const int64_t n = n_;
+  for (int64_t i = 1, j = 0; i < n; ++i) {  // bit-reversal permutation
+    int64_t bit = n >> 1;
+    for (; j & bit; bit >>= 1) j ^= bit;
+    j ^= bit;
+    if (i < j) std::swap(data[i], data[j]);
+  }
+  for (int64_t len = 2; len <= n; len <<= 1) {
+    const int64_t half = len / 2, step = n / len;
+    for (int64_t start = 0; start < n; start += len) {
+      for (int64_t k = 0; k < half; ++k) {
+        const cd w = twiddles_[k * step];
+        const cd u = data[start + k];
+        const cd v = data[start + k + half] * w;
+        data[start + k] = u + v;
+        data[start + k + half] = u - v;
+      }
+    }
+  }
+}
+
+void Plan::transform(cd* data, bool inverse) const {
+  if (n_ <= 1) return;
+  // The backward transform is the conjugate of the forward one of the conjugate.
+  if (inverse) for (int64_t k = 0; k < n_; ++k) data[k] = std::conj(data[k]);
+  if (pow2_) {
+    radix2(data);
+  } else {
+    const int64_t m = inner_->size();
+    cd* w = work_.data();
+    for (int64_t k = 0; k < n_; ++k) w[k] = data[k] * chirp_[k];
+    std::fill(w + n_, w + m, cd(0, 0));
+    inner_->transform(w, false);
+    for (int64_t k = 0; k < m; ++k) w[k] *= kernel_[k];
+    inner_->transform(w, true);
+    const double inv_m = 1.0 / static_cast<double>(m);
+    for (int64_t k = 0; k < n_; ++k) data[k] = w[k] * inv_m * chirp_[k];
+  }
+  if (inverse) for (int64_t k = 0; k < n_; ++k) data[k] = std::conj(data[k]);
+}
+
+void c2c(const Plan& plan, const double* in, int64_t n_in, double* out, bool inverse, double scale, cd* buffer) {
+  const int64_t n = plan.size(), take = std::min(n, n_in);
+  for (int64_t k = 0; k < take; ++k) buffer[k] = cd(in[2 * k], in[2 * k + 1]);
+  std::fill(buffer + take, buffer + n, cd(0, 0));
+  plan.transform(buffer, inverse);
+  for (int64_t k = 0; k < n; ++k) {
+    out[2 * k] = buffer[k].real() * scale;
+    out[2 * k + 1] = buffer[k].imag() * scale;
+  }
+}
+
+void r2c(const Plan& plan, const double* in, int64_t n_in, double* out, double scale, cd* buffer) {
+  const int64_t n = plan.size(), take = std::min(n, n_in);
+  for (int64_t k = 0; k < take; ++k) buffer[k] = cd(in[k], 0);
+  std::fill(buffer + take, buffer + n, cd(0, 0));
+  plan.transform(buffer, false);
+  for (int64_t k = 0; k <= n / 2; ++k) {
+    out[2 * k] = buffer[k].real() * scale;
+    out[2 * k + 1] = buffer[k].imag() * scale;
+  }
+}
+
+void c2r(const Plan& plan, const double* in, int64_t n_in, double* out, double scale, cd* buffer) {
+  const int64_t n = plan.size(), half = n / 2, take = std::min(half + 1, n_in);
+  for (int64_t k = 0; k < take; ++k) buffer[k] = cd(in[2 * k], in[2 * k + 1]);
+  std::fill(buffer + take, buffer + half + 1, cd(0, 0));
+  if (n > 0) buffer[0].imag(0);
+  if (n % 2 == 0 && n > 0) buffer[half].imag(0);
+  for (int64_t k = half + 1; k < n; ++k) buffer[k] = std::conj(buffer[n - k]);
+  plan.transform(buffer, true);
+  for (int64_t k = 0; k < n; ++k) out[k] = buffer[k].real() * scale;
+}
+
+}  // namespace tessera::fft

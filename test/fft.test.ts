@@ -1,0 +1,134 @@
+/**
+ * np.fft and complex arrays (issue #19, ADR 0038) against numpy over uneven chunkings and worker
+ * counts: every transform (1-D, 2-D, N-D, real, inverse, n/s/axis/axes/norm), the helpers
+ * (fftfreq, fftshift), complex arithmetic and reductions as numpy's loops compute them, complex64
+ * from float32, results returned as [re, im] pairs or written as complex .npy files; the kernel
+ * against a naive DFT at lengths of every kind (powers of two, primes, composites); and the errors.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tessera } from './helpers/cli.js';
+import { tempDir } from './helpers/engine.js';
+import { numpy } from './helpers/numpy.js';
+
+const dir = tempDir('tessera-fft-');
+
+/** Tessera's expression, and numpy's where it differs (numpy 1.24 here: float32 transforms give complex128, numpy 2's complex64). */
+const CASES: Record<string, string | [string, string]> = {
+  fft: 'np.fft.fft(x)', ifft: 'np.fft.ifft(x)', rfft: 'np.fft.rfft(x)', roundtrip: 'np.fft.irfft(np.fft.rfft(x), n=x.shape[0])',
+  irfftOdd: 'np.fft.irfft(np.fft.fft(x)[:40], n=77)', padded: 'np.fft.fft(x, n=128)', cropped: 'np.fft.ifft(x, 50)',
+  prime: 'np.fft.fft(p)', one: 'np.fft.fft(x[:1])', axis0: 'np.fft.fft(m, axis=0)', fft2: 'np.fft.fft2(m)',
+  ifft2: 'np.fft.ifft2(np.fft.fft2(m), s=(13, 7))', fftn: 'np.fft.fftn(c)', fftnAxes: 'np.fft.fftn(c, axes=(0, 2))',
+  rfft2: 'np.fft.rfft2(m)', irfft2: 'np.fft.irfft2(np.fft.rfft2(m), s=m.shape)', rfftn: 'np.fft.rfftn(c, axes=(2, 0))', irfftn: 'np.fft.irfftn(np.fft.fftn(c))',
+  ortho: "np.fft.fft(x, norm='ortho')", forward: "np.fft.ifft(np.fft.fft(x, norm='forward'), norm='forward')",
+  float32: ['np.fft.fft(f)', 'np.fft.fft(f).astype(np.complex64)'], rfft32: ['np.fft.rfft(f)', 'np.fft.rfft(f).astype(np.complex64)'],
+  freq: 'np.fft.fftfreq(9, 0.1)', rfreq: 'np.fft.rfftfreq(10)', shift: 'np.fft.fftshift(np.fft.fft(x))', ishift: 'np.fft.ifftshift(m, axes=0)',
+  abs: 'abs(np.fft.fft(x))', angle: 'np.angle(np.fft.fft(x)[1:50])', // not DC or Nyquist: their imaginary parts are 0 up to rounding, at the branch cut real: 'np.fft.fft(x).real', imag: 'np.imag(np.fft.fft(m))',
+  conj: 'np.conj(np.fft.fft(x))', mul: 'np.fft.fft(x) * np.fft.fft(x[::-1])', div: 'np.fft.fft(x) / np.fft.fft(x + 1)',
+  divReal: 'np.fft.fft(x) / (x + 0.5)', plus: 'np.fft.fft(x) + 1', minus: '2 - np.fft.fft(x)', neg: '-np.fft.fft(m)',
+  sum0: 'np.fft.fft2(m).sum(axis=0)', mean: 'np.fft.fft(m).mean()', meanKeep: 'np.fft.fft(c).mean(axis=(0, 1), keepdims=True)',
+  transposed: 'np.fft.fft(m).T', sliced: 'np.fft.fft2(m)[1:9:2, ::-2]', reshaped: 'np.fft.fft(m).reshape(7, 26)', mixed32: ['np.fft.fft(f) * 2.5', '(np.fft.fft(f).astype(np.complex64) * 2.5)'],
+};
+
+interface Want { dtype: string; shape: number[]; values: unknown }
+
+let want: Record<string, Want>;
+
+beforeAll(() => {
+  want = numpy(`rng = np.random.default_rng(8)
+arrays = {'x': rng.standard_normal(100), 'p': rng.standard_normal(97), 'm': rng.standard_normal((26, 7)), 'c': rng.standard_normal((6, 5, 4)), 'f': rng.standard_normal(64).astype(np.float32)}
+for k, v in arrays.items(): np.save(k + '.npy', v)
+out = {}
+for name, e in ${JSON.stringify(Object.fromEntries(Object.entries(CASES).map(([k, v]) => [k, Array.isArray(v) ? v[1] : v])))}.items():
+    r = np.asarray(eval(e, {'np': np, **arrays}))
+    v = np.stack([r.real, r.imag], -1) if np.iscomplexobj(r) else r
+    out[name] = {'dtype': str(r.dtype), 'shape': list(r.shape), 'values': v.tolist()}
+print(json.dumps(out))`, dir);
+});
+
+/** The largest |a - b| over two nested arrays, and the largest |b|. */
+function difference(a: unknown, b: unknown): { diff: number; scale: number } {
+  if (Array.isArray(b)) {
+    const parts = b.map((x, i) => difference((a as unknown[])[i], x));
+    return { diff: Math.max(0, ...parts.map((p) => p.diff)), scale: Math.max(0, ...parts.map((p) => p.scale)) };
+  }
+  return { diff: Math.abs(Number(a) - Number(b)), scale: Math.abs(Number(b)) };
+}
+
+function run(outputs: Record<string, string>, chunks: Record<string, unknown>, workers: number, out = join(dir, 'out')): { outputs?: Record<string, { dtype: string; shape?: number[]; values?: unknown; value?: unknown; path?: string }>; error?: { code: string; message: string } } {
+  const spec = join(dir, `job-${workers}.json`);
+  const datasets = Object.fromEntries(['x', 'p', 'm', 'c', 'f'].map((k) => [k, { npy: join(dir, `${k}.npy`), ...(chunks[k] ? { chunks: chunks[k] } : {}) }]));
+  writeFileSync(spec, JSON.stringify({ tessera: 1, datasets, outputs }));
+  return JSON.parse(tessera(['run', spec, '--json', '--workers', String(workers), '--out', out]).stdout);
+}
+
+describe('np.fft and complex arrays', () => {
+  for (const [chunks, workers] of [[{ x: 30, p: 40, m: [5, 3], c: [4, 2, 3], f: 10 }, 2], [{}, 1], [{ x: 7, p: 97, m: [26, 1], c: [1, 5, 1], f: 64 }, 3]] as const) {
+    it(`agree with numpy: chunks ${JSON.stringify(chunks)}, ${workers} worker(s)`, () => {
+      const got = run(Object.fromEntries(Object.entries(CASES).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])), chunks, workers);
+      expect(got.error).toBeUndefined();
+      for (const [name, w] of Object.entries(want)) {
+        const g = got.outputs![name];
+        expect(g.dtype, name).toBe(w.dtype);
+        expect(g.shape ?? [], name).toEqual(w.shape);
+        const { diff, scale } = difference(g.values ?? g.value, w.values);
+        const eps = w.dtype === 'complex64' || w.dtype === 'float32' ? 2e-6 : 1e-13;
+        expect(diff, `${name}: off by ${diff} at scale ${scale}`).toBeLessThanOrEqual(eps * Math.max(1, scale) * 8);
+      }
+    }, 120_000);
+  }
+
+  it('computes every length as a naive DFT does: powers of two, primes and composites', () => {
+    const lengths = [1, 2, 3, 4, 5, 7, 8, 9, 12, 16, 17, 31, 32, 60, 97, 100, 128, 243, 1000];
+    const outputs = Object.fromEntries(lengths.map((n) => [`n${n}`, `np.fft.fft(x2[:${n}])`]));
+    const values = Array.from({ length: 1000 }, (_, i) => Math.sin(i * 0.37) + ((i * 7919) % 13) / 13);
+    numpy(`np.save('x2.npy', np.array(${JSON.stringify(values)})); print(0)`, dir);
+    writeFileSync(join(dir, 'dft.json'), JSON.stringify({ tessera: 1, datasets: { x2: { npy: join(dir, 'x2.npy') } }, outputs }));
+    const got = JSON.parse(tessera(['run', join(dir, 'dft.json'), '--json', '--out', join(dir, 'out')]).stdout) as { outputs: Record<string, { values: [number, number][] }> };
+    for (const n of lengths) {
+      let worst = 0, scale = 0;
+      for (let k = 0; k < n; k++) {
+        let re = 0, im = 0;
+        for (let j = 0; j < n; j++) {
+          const a = (-2 * Math.PI * ((j * k) % n)) / n;
+          re += values[j] * Math.cos(a);
+          im += values[j] * Math.sin(a);
+        }
+        const [gr, gi] = got.outputs[`n${n}`].values[k];
+        worst = Math.max(worst, Math.abs(gr - re), Math.abs(gi - im));
+        scale = Math.max(scale, Math.abs(re), Math.abs(im));
+      }
+      expect(worst, `length ${n}`).toBeLessThanOrEqual(1e-13 * n * Math.max(1, scale));
+    }
+  });
+
+  it('writes a large complex result as a complex .npy file numpy reads', () => {
+    numpy(`np.save('big.npy', np.random.default_rng(3).standard_normal(30000)); print(0)`, dir);
+    writeFileSync(join(dir, 'big.json'), JSON.stringify({ tessera: 1, datasets: { b: { npy: join(dir, 'big.npy'), chunks: 7000 } }, outputs: { s: 'np.fft.fft(b)', h: 'np.fft.rfft(b.astype(np.float32))' } }));
+    const got = JSON.parse(tessera(['run', join(dir, 'big.json'), '--json', '--out', join(dir, 'bigout')]).stdout) as { outputs: Record<string, { dtype: string; shape: number[]; path: string }> };
+    expect(got.outputs.s).toMatchObject({ dtype: 'complex128', shape: [30000] });
+    expect(got.outputs.h).toMatchObject({ dtype: 'complex64', shape: [15001] });
+    const check = numpy<{ s: [string, number]; h: [string, number] }>(`b = np.load('big.npy')
+s = np.load(${JSON.stringify(got.outputs.s.path)}); h = np.load(${JSON.stringify(got.outputs.h.path)})
+print(json.dumps({'s': [str(s.dtype), float(np.abs(s - np.fft.fft(b)).max() / np.abs(np.fft.fft(b)).max())],
+                  'h': [str(h.dtype), float(np.abs(h - np.fft.rfft(b.astype(np.float32))).max() / np.abs(np.fft.rfft(b)).max())]}))`, dir);
+    expect(check.s[0]).toBe('complex128');
+    expect(check.s[1]).toBeLessThan(1e-14);
+    expect(check.h[0]).toBe('complex64');
+    expect(check.h[1]).toBeLessThan(1e-6);
+  });
+
+  it('refuses what numpy refuses, and says what complex arrays take', () => {
+    const err = (e: string) => run({ o: e }, {}, 1).error;
+    expect(err('np.fft.fft(x, n=0)')).toMatchObject({ code: 'VALUE_ERROR', message: 'Invalid number of FFT data points (0) specified.' });
+    expect(err("np.fft.fft(x, norm='both')")).toMatchObject({ code: 'VALUE_ERROR' });
+    expect(err('np.fft.rfft(np.fft.fft(x))')).toMatchObject({ code: 'TYPE_ERROR' });
+    expect(err('np.fft.fft(x) > 0')).toMatchObject({ code: 'UNSUPPORTED_COMPLEX', message: expect.stringContaining('the operator >') });
+    expect(err('sqrt(np.fft.fft(x))')).toMatchObject({ code: 'UNSUPPORTED_COMPLEX' });
+    expect(err('np.fft.fft(x)[x > 0]')).toMatchObject({ code: 'UNSUPPORTED_COMPLEX' });
+    expect(err('np.fft.fft(x, axis=2)')).toMatchObject({ code: 'AXIS_ERROR' });
+    const h5 = run({ o: 'np.fft.fft(x)' }, {}, 1, join(dir, 'o.h5')).error;
+    expect(h5).toMatchObject({ code: 'BAD_OPTION', message: expect.stringContaining('complex') });
+  });
+});
