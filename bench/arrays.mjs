@@ -10,6 +10,9 @@
  * - exact percentiles, `percentile(x, [1, 50, 99])` (sorted runs, then a merge of the six ranks
  *   read), against numpy's and dask.array's da.percentile (which is approximate: it merges
  *   per-chunk percentiles).
+ * - the FFT of every row, `abs(np.fft.fft(x[:m].reshape(-1, 4096), axis=1)).sum()` (rows of a power
+ *   of two, m the largest multiple of 4096) and of rows of 4000 (Bluestein's lengths), against numpy's pocketfft and da.fft.fft
+ *   (whose rows must be one chunk, as here).
  * Debian's dask 2022.12 cumsum is not measured: it takes minutes at 200,000 elements and did not
  * finish in 90 s over 20M (in memory; over the memmap it grew past 15 GB), so its row says so.
  * Results are checked against numpy's to 1e-9 relative.
@@ -60,8 +63,9 @@ import numpy as np
 out = {}
 x = np.load(${JSON.stringify(path)})
 for name, f in (("cumsum", lambda: np.cumsum(x).sum()), ("mask", lambda: x[x > 0.5].sum()),
-                ("sort", lambda: np.sort(x, kind="stable")[::1000].sum()), ("percentile", lambda: np.percentile(x, [1, 50, 99]).sum())):
-    out["numpy_" + name] = best(f, repeats=${quick ? 1 : 2}) if name in ("sort", "percentile") else best(f)
+                ("sort", lambda: np.sort(x, kind="stable")[::1000].sum()), ("percentile", lambda: np.percentile(x, [1, 50, 99]).sum()),
+                ("fft4096", lambda: np.abs(np.fft.fft(x[:${n - n % 4096}].reshape(-1, 4096), axis=1)).sum()), ("fft4000", lambda: np.abs(np.fft.fft(x.reshape(-1, 4000), axis=1)).sum())):
+    out["numpy_" + name] = best(f, repeats=${quick ? 1 : 2}) if name in ("sort", "percentile") or name.startswith("fft") else best(f)
     out["numpy_" + name + "_value"] = float(f())
 del x
 try:
@@ -73,22 +77,29 @@ try:
         out["mask" + str(c)] = best(lambda: z.compute(scheduler='threads', num_workers=${workers}), repeats=${quick ? 1 : 2})
         p = da.percentile(x, [1, 50, 99]).sum()
         out["percentile" + str(c)] = best(lambda: p.compute(scheduler='threads', num_workers=${workers}), repeats=${quick ? 1 : 2})
+        for w in (4096, 4000):
+            rows = x[:${n} - ${n} % w].reshape(-1, w).rechunk((max(1, c // w), w))
+            f = abs(da.fft.fft(rows, axis=1)).sum()
+            out["fft" + str(w) + "_" + str(c)] = best(lambda: f.compute(scheduler='threads', num_workers=${workers}), repeats=${quick ? 1 : 2})
 except ImportError:
     pass
 print(json.dumps(out))`);
 
   const ms = (s) => `${(s * 1000).toFixed(0)} ms`;
-  const exprs = [['cumsum', 'cumsum(x).sum()'], ['mask', 'x[x > 0.5].sum()'], ['sort', 'sort(x)[::1000].sum()'], ['percentile', 'percentile(x, [1, 50, 99]).sum()']];
+  const exprs = [['cumsum', 'cumsum(x).sum()'], ['mask', 'x[x > 0.5].sum()'], ['sort', 'sort(x)[::1000].sum()'], ['percentile', 'percentile(x, [1, 50, 99]).sum()'],
+    ['fft4096', `abs(np.fft.fft(x[:${n - (n % 4096)}].reshape(-1, 4096), axis=1)).sum()`], ['fft4000', 'abs(np.fft.fft(x.reshape(-1, 4000), axis=1)).sum()']];
   for (const [name, expr] of exprs) {
     let tBest = Infinity, value = NaN;
-    const heavy = name === 'sort' || name === 'percentile';
+    const heavy = name === 'sort' || name === 'percentile' || name.startsWith('fft');
     for (const c of chunkings) {
-      const t = await best(async () => { value = await runJob(engine, path, c, expr); }, heavy ? (quick ? 1 : 2) : repeats);
+      // The FFT rows' chunks: whole rows, about c elements each (x's chunks a multiple of the row).
+      const chunk = name.startsWith('fft') ? Math.max(1, Math.floor(c / Number(name.slice(3)))) * Number(name.slice(3)) : c;
+      const t = await best(async () => { value = await runJob(engine, path, chunk, expr); }, heavy ? (quick ? 1 : 2) : repeats);
       tBest = Math.min(tBest, t);
     }
     const want = peers?.[`numpy_${name}_value`];
     if (want && Math.abs(value / want - 1) > 1e-9) problems.push(`${expr} is ${value}, numpy's ${want}`);
-    const daskBest = peers?.dask_version && name !== 'sort' && name !== 'cumsum' ? Math.min(...chunkings.map((c) => peers[name + String(c)])) : null;
+    const daskBest = peers?.dask_version && name !== 'sort' && name !== 'cumsum' ? Math.min(...chunkings.map((c) => peers[name.startsWith('fft') ? `${name}_${c}` : name + String(c)])) : null;
     const label = `${expr}, ${n / 1e6}M uniform`;
     const np1 = peers?.[`numpy_${name}`];
     if (name !== 'sort') {

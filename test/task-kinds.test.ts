@@ -42,12 +42,13 @@ const SAMPLES: (ArrayTaskSpec | CopySpec | DataframeTaskSpec)[] = [
   { kind: 'scan', program: 1, accesses: [chunk(0)], iterShape: [2, 4], outDtype: 'float64', axis: 1, op: 'cumsum', carry: 1 },
   { kind: 'compress', program: 1, accesses: [chunk(0)], iterShape: [2, 4], outDtype: 'float64', count: 1, mask: 1 },
   { kind: 'sort', program: 1, accesses: [chunk(0)], iterShape: [2, 4], valueDtype: 'int16', axis: 1, argsort: true, indexBase: 8 },
-  { kind: 'histogram', program: 1, accesses: [chunk(0)], iterShape: [2, 4], valueDtype: 'float32', edges: 1, bins: 7 },
+  { kind: 'histogram', program: 1, accesses: [chunk(0)], iterShape: [2, 4], valueDtype: 'float32', edges: 1, weights: 0, bins: 7 },
   { kind: 'merge', valueDtype: 'float32', argsort: true, start: 3, count: 5, runs: [0], positions: [1] },
   { kind: 'hdf5_read', path: '/data/x.h5', dataset: '/g/x', dtype: 'int16', byteswap: true, library: false, fill: '-7', filters: [2, 1], fileChunk: [3, 4], offset: [3, 0], shape: [3, 8],
     chunks: [{ address: 4096, size: 100, mask: 0, origin: [3, 0] }, { address: -1, size: 0, mask: 1, origin: [3, 4] }] },
   { kind: 'zarr_read', folder: '/data/x.zarr/a', dtype: 'uint64', byteswap: false, codec: 1, fill: '18446744073709551615', separator: '/', zarrChunk: [5, 5], offset: [5, 0], shape: [5, 10] },
   { kind: 'linalg', fn: 'solve', shape: [8, 1] },
+  { kind: 'fft', fn: 'c2r', n: 14, scale: 1 / 14, outDtype: 'float32', shape: [14] },
   { kind: 'reduce', program: 1, accesses: [chunk(1)], iterShape: [2, 4], reduced: [0, 1], indexBase: 5, indexStrides: [4, 1], finalize: true, outShape: [2], ...fields },
   { kind: 'combine', finalize: false, outShape: [2], ...fields },
   { kind: 'assemble', dtype: 'float64', outShape: [4, 4], pieces: [{ source: chunk(0), shape: [2, 4], destOffset: [0, 0] }, { source: chunk(1), shape: [2, 4], destOffset: [2, 0] }] },
@@ -76,7 +77,7 @@ const ONE_INPUT = new Set(['table_map', 'group_by_partial', 'table_to_dense']);
 describe('task kinds', () => {
   it('every kind has its own code, and a clash is refused', () => {
     const kinds = registeredTaskKinds();
-    expect(kinds.map((k) => k.name).sort()).toEqual(['assemble', 'call', 'combine', 'commit', 'compress', 'copy', 'first_rows', 'group_by_merge', 'hdf5_read', 'histogram', 'group_by_partial', 'linalg', 'zarr_read', 'hash_join', 'map', 'matmul', 'merge', 'read_csv', 'read_parquet', 'reduce', 'scan', 'sort', 'sort_rows', 'table_map', 'table_to_dense', 'timeseries', 'write', 'write_table', 'commit_table'].sort());
+    expect(kinds.map((k) => k.name).sort()).toEqual(['assemble', 'call', 'combine', 'commit', 'compress', 'copy', 'first_rows', 'group_by_merge', 'hdf5_read', 'histogram', 'group_by_partial', 'linalg', 'fft', 'zarr_read', 'hash_join', 'map', 'matmul', 'merge', 'read_csv', 'read_parquet', 'reduce', 'scan', 'sort', 'sort_rows', 'table_map', 'table_to_dense', 'timeseries', 'write', 'write_table', 'commit_table'].sort());
     expect(new Set(kinds.map((k) => k.code)).size).toBe(kinds.length);
     const clash: TaskKind<TaskSpec> = { name: 'map2', code: kinds.find((k) => k.name === 'map')!.code, encode: () => undefined, estimate: () => 0 };
     expect(() => registerTaskKind(clash)).toThrow(/clashes/);

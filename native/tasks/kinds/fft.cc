@@ -55,6 +55,9 @@ TaskResult run(const FftTask& t) {
   const int64_t n_in = shape.back();
   int64_t lines = 1;
   for (size_t d = 0; d + 1 < shape.size(); ++d) lines *= shape[d];
+  // The planner zero-pads a line to the transform's length: a task never makes more than it reads.
+  if ((t.op == 3 ? t.n / 2 + 1 : t.n) > n_in)
+    throw Error("INTERNAL", "an fft's line is shorter than its transform", "this is a planner bug, please report it");
   const int64_t n_out = t.op == 2 ? t.n / 2 + 1 : t.n;
   shape.back() = n_out;
   if (complex_out) shape.push_back(2);

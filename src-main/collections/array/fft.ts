@@ -13,7 +13,7 @@ import { arange } from './creation.js';
 import { elementwise, normalizeAxes, rechunk, scalar, transpose, concatenate } from './build.js';
 import { fromReal, logicalShape } from './complex.js';
 import type { ExprContext, FftNode, Node } from './expr.js';
-import { roll } from './shape-functions.js';
+import { pad, roll } from './shape-functions.js';
 
 export type FftNorm = 'backward' | 'ortho' | 'forward';
 /** A value and whether it is complex pairs (complex.ts). */
@@ -46,7 +46,12 @@ function along(ctx: ExprContext, x: Spectral, fn: Fn, axis: number, n: number, n
   const complexIn = fn !== 'r2c';
   const nd = input.shape.length - (complexIn ? 1 : 0);
   const order = [...[...Array(nd).keys()].filter((d) => d !== axis), axis];
-  const moved = order.every((d, i) => d === i) ? input : transpose(ctx, input, complexIn ? [...order, nd] : order);
+  let moved = order.every((d, i) => d === i) ? input : transpose(ctx, input, complexIn ? [...order, nd] : order);
+  // A longer transform zero-pads the line here, so a task never makes more than its input holds
+  // (c2r reads n/2 + 1 values).
+  const need = fn === 'c2r' ? Math.floor(n / 2) + 1 : n;
+  const have = moved.shape[nd - 1];
+  if (need > have) moved = pad(ctx, moved, moved.shape.map((_, d): [number, number] => [0, d === nd - 1 ? need - have : 0]), 'constant', scalar(ctx, 0, 'int'));
   // The transformed axis (and the pairs) one chunk; the other axes keep theirs.
   const grid = moved.grid.map((g, d) => (d >= nd - 1 ? [moved.shape[d]] : g));
   const whole = grid.every((g, d) => g.length === moved.grid[d].length) ? moved : rechunk(ctx, moved, grid);
