@@ -3,7 +3,8 @@
 // are a trailing axis of 2 (re, im), numpy's layout; float32 chunks are transformed in double and
 // rounded once.
 //   c2c: [..., n_in, 2] -> [..., n, 2]     r2c: [..., n_in] -> [..., n/2 + 1, 2]     c2r: [..., n_in, 2] -> [..., n]
-//   fields: op (0 forward c2c, 1 backward c2c, 2 r2c, 3 c2r), n, scale, outDtype, the input as a dependency
+//   r2c_full (forward or backward): [..., n_in] -> [..., n, 2]
+//   fields: op (0 forward c2c, 1 backward c2c, 2 r2c, 3 c2r, 4 forward r2c_full, 5 backward r2c_full), n, scale, outDtype, the input as a dependency
 #include <algorithm>
 #include <limits>
 #include <vector>
@@ -28,7 +29,7 @@ struct FftTask {
 
 FftTask decode(Reader& r, int owner) {
   FftTask t;
-  t.op = static_cast<int>(r.integer(0, 3));
+  t.op = static_cast<int>(r.integer(0, 5));
   t.n = r.integer(1, std::numeric_limits<int32_t>::max());
   t.scale = r.number();
   t.out_dtype = r.dtype();
@@ -38,17 +39,17 @@ FftTask decode(Reader& r, int owner) {
   return t;
 }
 
-// The chunk's values as doubles (a float32 chunk converted).
-std::vector<double> as_doubles(const Chunk& c) {
+// A float32 chunk's values as doubles (a float64 chunk is read in place).
+std::vector<double> widened(const Chunk& c) {
+  if (c.dtype == DType::F64) return {};
   std::vector<double> v(static_cast<size_t>(c.size()));
-  if (c.dtype == DType::F64) std::copy_n(reinterpret_cast<const double*>(c.data), v.size(), v.data());
-  else std::copy_n(reinterpret_cast<const float*>(c.data), v.size(), v.data());
+  std::copy_n(reinterpret_cast<const float*>(c.data), v.size(), v.data());
   return v;
 }
 
 TaskResult run(const FftTask& t) {
   auto in = ChunkStore::instance().get_dense(t.input);
-  const bool complex_in = t.op != 2, complex_out = t.op != 3;
+  const bool complex_in = t.op <= 1 || t.op == 3, complex_out = t.op != 3;
   if ((in->dtype != DType::F64 && in->dtype != DType::F32) || in->shape.size() < (complex_in ? 2u : 1u) || (complex_in && in->shape.back() != 2))
     throw Error("INTERNAL", "an fft's input is not a float chunk of the expected layout", "this is a planner bug, please report it");
   std::vector<int64_t> shape(in->shape.begin(), in->shape.end() - (complex_in ? 1 : 0));
@@ -62,17 +63,19 @@ TaskResult run(const FftTask& t) {
   shape.back() = n_out;
   if (complex_out) shape.push_back(2);
   auto out = ChunkStore::instance().allocate(t.out_dtype, shape, t.owner);
-  const std::vector<double> x = as_doubles(*in);
+  const std::vector<double> wide = widened(*in);
+  const double* x = in->dtype == DType::F64 ? reinterpret_cast<const double*>(in->data) : wide.data();
   const int64_t in_step = n_in * (complex_in ? 2 : 1), out_step = n_out * (complex_out ? 2 : 1);
-  std::vector<double> y(static_cast<size_t>(out_step));
+  std::vector<double> y(t.out_dtype == DType::F32 ? static_cast<size_t>(out_step) : 0);
   fft::Plan plan(t.n);
   std::vector<fft::cd> buffer(static_cast<size_t>(t.n));
   for (int64_t l = 0; l < lines; ++l) {
-    const double* src = x.data() + l * in_step;
+    const double* src = x + l * in_step;
     double* dst = t.out_dtype == DType::F64 ? reinterpret_cast<double*>(out->data) + l * out_step : y.data();
     if (t.op <= 1) fft::c2c(plan, src, n_in, dst, t.op == 1, t.scale, buffer.data());
     else if (t.op == 2) fft::r2c(plan, src, n_in, dst, t.scale, buffer.data());
-    else fft::c2r(plan, src, n_in, dst, t.scale, buffer.data());
+    else if (t.op == 3) fft::c2r(plan, src, n_in, dst, t.scale, buffer.data());
+    else fft::r2c_full(plan, src, n_in, dst, t.op == 5, t.scale, buffer.data());
     if (t.out_dtype == DType::F32) {
       float* f = reinterpret_cast<float*>(out->data) + l * out_step;
       for (int64_t k = 0; k < out_step; ++k) f[k] = static_cast<float>(y[k]);

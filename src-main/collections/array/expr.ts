@@ -97,9 +97,9 @@ export interface LinalgNode extends NodeBase { op: 'linalg'; fn: 'qr' | 'svd' | 
 /**
  * A discrete Fourier transform along the last axis of `input` (fft.ts), one task per chunk: that
  * axis is one chunk. Complex values are (re, im) pairs along a trailing axis of 2 (complex.ts):
- * c2c and c2r read them, c2c and r2c make them. `n`: the transform's length; `scale`: numpy's norm.
+ * c2c and c2r read them, every other kind makes them; r2c_full is the whole spectrum of real lines. `n`: the transform's length; `scale`: numpy's norm.
  */
-export interface FftNode extends NodeBase { op: 'fft'; fn: 'c2c' | 'c2c_inverse' | 'r2c' | 'c2r'; n: number; scale: number; input: Node }
+export interface FftNode extends NodeBase { op: 'fft'; fn: 'c2c' | 'c2c_inverse' | 'r2c' | 'c2r' | 'r2c_full' | 'r2c_full_inverse'; n: number; scale: number; input: Node }
 /** A user's function applied to each chunk (map_blocks): same shape and chunks as its input. */
 export interface BlocksNode extends NodeBase { op: 'blocks'; fn: string; module: string; version: string; input: Node }
 

@@ -38,12 +38,14 @@ function floatOf(x: Node): 'float32' | 'float64' {
 }
 
 /** One 1-D transform of `x` along logical axis `axis` (normalised), the axis made `n` long (cropped or zero-padded). */
-function along(ctx: ExprContext, x: Spectral, fn: Fn, axis: number, n: number, norm: FftNorm): Spectral {
+function along(ctx: ExprContext, x: Spectral, fn0: Fn, axis: number, n: number, norm: FftNorm): Spectral {
   if (!Number.isInteger(n) || n < 1) throw new TesseraError('VALUE_ERROR', `Invalid number of FFT data points (${n}) specified.`, 'give n of 1 or more');
   let input = x.node;
-  if (!x.complex && fn !== 'r2c') input = fromReal(ctx, input, floatOf(input));
-  if (!x.complex && fn === 'r2c' && input.dtype !== floatOf(input)) input = elementwise(ctx, `astype_${floatOf(input)}`, [input]);
-  const complexIn = fn !== 'r2c';
+  // A real line's whole spectrum straight from its values (no pairs made of it first); c2r reads pairs.
+  const fn: Fn = x.complex ? fn0 : fn0 === 'c2c' ? 'r2c_full' : fn0 === 'c2c_inverse' ? 'r2c_full_inverse' : fn0;
+  if (!x.complex && fn === 'c2r') input = fromReal(ctx, input, floatOf(input));
+  else if (!x.complex && input.dtype !== floatOf(input)) input = elementwise(ctx, `astype_${floatOf(input)}`, [input]);
+  const complexIn = fn === 'c2c' || fn === 'c2c_inverse' || fn === 'c2r';
   const nd = input.shape.length - (complexIn ? 1 : 0);
   const order = [...[...Array(nd).keys()].filter((d) => d !== axis), axis];
   let moved = order.every((d, i) => d === i) ? input : transpose(ctx, input, complexIn ? [...order, nd] : order);
@@ -59,7 +61,7 @@ function along(ctx: ExprContext, x: Spectral, fn: Fn, axis: number, n: number, n
   const complexOut = fn !== 'c2r';
   const shape = [...whole.shape.slice(0, nd - 1), nOut, ...(complexOut ? [2] : [])];
   const outGrid = [...whole.grid.slice(0, nd - 1), [nOut], ...(complexOut ? [[2]] : [])];
-  const scale = scaleFor(norm, n, fn === 'c2c_inverse' || fn === 'c2r');
+  const scale = scaleFor(norm, n, fn === 'c2c_inverse' || fn === 'c2r' || fn === 'r2c_full_inverse');
   const node = ctx.intern<FftNode>({ op: 'fft', fn, n, scale, input: whole, shape, dtype: whole.dtype, weak: null, grid: outGrid }, [fn, n, scale]);
   // Back where the axis was.
   const back = order.map((_, d) => order.indexOf(d));

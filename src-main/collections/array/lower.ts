@@ -296,11 +296,12 @@ class Lowering implements ChunkProvider {
     let count = 0;
     for (const idx of chunkIndices(n.grid)) {
       // r2c's input lacks the trailing pair axis, c2r's has it.
-      const inIdx = n.fn === 'r2c' ? idx.slice(0, -1) : n.fn === 'c2r' ? [...idx, 0] : idx;
+      const inIdx = n.fn === 'r2c' || n.fn === 'r2c_full' || n.fn === 'r2c_full_inverse' ? idx.slice(0, -1) : n.fn === 'c2r' ? [...idx, 0] : idx;
       this.push({ key: taskKey(name, idx), layer: name, index: idx, deps: [this.key(n.input, inIdx)], spec: { kind: 'fft', fn: n.fn, n: n.n, scale: n.scale, outDtype: n.dtype, shape: chunkRegion(n.grid, idx).shape } });
       count++;
     }
-    this.addLayer(name, [n.fn === 'c2c' ? 'fft' : n.fn === 'c2c_inverse' ? 'ifft' : n.fn === 'r2c' ? 'rfft' : 'irfft'], 'fft', count, n);
+    const label = { c2c: 'fft', c2c_inverse: 'ifft', r2c: 'rfft', c2r: 'irfft', r2c_full: 'fft', r2c_full_inverse: 'ifft' }[n.fn];
+    this.addLayer(name, [label], 'fft', count, n);
   }
 
   /** An HDF5 dataset's chunks, each decoded from the stored chunks its region overlaps (hdf5.ts). */

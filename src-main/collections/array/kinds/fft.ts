@@ -8,7 +8,7 @@ import { denseBytes, dtypeCode } from './fields.js';
 
 export interface FftSpec {
   kind: 'fft';
-  fn: 'c2c' | 'c2c_inverse' | 'r2c' | 'c2r';
+  fn: 'c2c' | 'c2c_inverse' | 'r2c' | 'c2r' | 'r2c_full' | 'r2c_full_inverse';
   /** The transform's length. */
   n: number;
   /** What every output is multiplied by (numpy's norm). */
@@ -18,7 +18,7 @@ export interface FftSpec {
   shape: number[];
 }
 
-const OPS = ['c2c', 'c2c_inverse', 'r2c', 'c2r'];
+const OPS = ['c2c', 'c2c_inverse', 'r2c', 'c2r', 'r2c_full', 'r2c_full_inverse'];
 
 export const fftKind: TaskKind<FftSpec> = {
   name: 'fft',
