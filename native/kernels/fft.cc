@@ -24,10 +24,38 @@ int64_t next_pow2(int64_t n) {
   return m;
 }
 
+// n's radices, 4s first, if it has no prime factor above 7; else none.
+std::vector<int> radices(int64_t n) {
+  std::vector<int> out;
+  while (n % 4 == 0) { out.push_back(4); n /= 4; }
+  for (int r : {2, 3, 5, 7}) while (n % r == 0) { out.push_back(r); n /= r; }
+  if (n != 1) out.clear();
+  return out;
+}
+
+cd root(int64_t num, int64_t den) {
+  const double a = -2.0 * kPi * static_cast<double>(num) / static_cast<double>(den);
+  return cd(std::cos(a), std::sin(a));
+}
+
 }  // namespace
 
 Plan::Plan(int64_t n) : n_(n), pow2_(is_pow2(n)) {
   if (n <= 1) return;
+  const std::vector<int> rs = pow2_ ? std::vector<int>() : radices(n);
+  if (!rs.empty()) {
+    int64_t rest = n;
+    for (int r : rs) {
+      Stage st{r, rest / r, {}};
+      st.tw.resize(static_cast<size_t>(st.m * (r - 1)));
+      for (int64_t p = 0; p < st.m; ++p)
+        for (int u = 1; u < r; ++u) st.tw[p * (r - 1) + u - 1] = root((p * u) % rest, rest);
+      stages_.push_back(std::move(st));
+      rest /= r;
+    }
+    work_.resize(n);
+    return;
+  }
   if (pow2_) {
     twiddles_.resize(n / 2);
     for (int64_t k = 0; k < n / 2; ++k) {
@@ -85,12 +113,66 @@ void Plan::radix2(cd* data) const {
   }
 }
 
+// The autosorting (Stockham) decimation-in-frequency transform: each stage reads x in strides and
+// writes y in order, so no bit reversal; stage lengths shrink by the radix.
+void Plan::stockham(cd* data) const {
+  cd* x = data;
+  cd* y = work_.data();
+  int64_t s = 1;
+  for (const Stage& st : stages_) {
+    const int r = st.r;
+    const int64_t m = st.m;
+    cd w[7];  // the radix's roots, e^{-2 pi i k / r}; exact for 2 and 4
+    for (int k = 0; k < r; ++k) w[k] = root(k, r);
+    if (r == 4) { w[1] = cd(0, -1); w[2] = cd(-1, 0); w[3] = cd(0, 1); }
+    if (r == 2) w[1] = cd(-1, 0);
+    cd c[7][7];  // c[u][t] = w^(t u)
+    for (int u = 0; u < r; ++u) for (int t = 0; t < r; ++t) c[u][t] = w[(t * u) % r];
+    for (int64_t p = 0; p < m; ++p) {
+      const cd* tw = st.tw.data() + p * (r - 1);
+      for (int64_t q = 0; q < s; ++q) {
+        double ar[7], ai[7];
+        for (int t = 0; t < r; ++t) { const cd v = x[q + s * (p + t * m)]; ar[t] = v.real(); ai[t] = v.imag(); }
+        double yr[7], yi[7];
+        if (r == 2) {
+          yr[0] = ar[0] + ar[1]; yi[0] = ai[0] + ai[1];
+          yr[1] = ar[0] - ar[1]; yi[1] = ai[0] - ai[1];
+        } else if (r == 4) {  // multiplications by -i, -1 and i are exact: none made
+          const double s0r = ar[0] + ar[2], s0i = ai[0] + ai[2], d0r = ar[0] - ar[2], d0i = ai[0] - ai[2];
+          const double s1r = ar[1] + ar[3], s1i = ai[1] + ai[3], d1r = ar[1] - ar[3], d1i = ai[1] - ai[3];
+          yr[0] = s0r + s1r; yi[0] = s0i + s1i;
+          yr[1] = d0r + d1i; yi[1] = d0i - d1r;
+          yr[2] = s0r - s1r; yi[2] = s0i - s1i;
+          yr[3] = d0r - d1i; yi[3] = d0i + d1r;
+        } else {
+          for (int u = 0; u < r; ++u) {
+            double sr = ar[0], si = ai[0];
+            for (int t = 1; t < r; ++t) {
+              sr += ar[t] * c[u][t].real() - ai[t] * c[u][t].imag();
+              si += ar[t] * c[u][t].imag() + ai[t] * c[u][t].real();
+            }
+            yr[u] = sr; yi[u] = si;
+          }
+        }
+        cd* out = y + q + s * r * p;
+        out[0] = cd(yr[0], yi[0]);
+        for (int u = 1; u < r; ++u) out[s * u] = mul(cd(yr[u], yi[u]), tw[u - 1]);
+      }
+    }
+    std::swap(x, y);
+    s *= r;
+  }
+  if (x != data) std::copy(x, x + n_, data);
+}
+
 void Plan::transform(cd* data, bool inverse) const {
   if (n_ <= 1) return;
   // The backward transform is the conjugate of the forward one of the conjugate.
   if (inverse) for (int64_t k = 0; k < n_; ++k) data[k] = std::conj(data[k]);
   if (pow2_) {
     radix2(data);
+  } else if (!stages_.empty()) {
+    stockham(data);
   } else {
     const int64_t m = inner_->size();
     cd* w = work_.data();

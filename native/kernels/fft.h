@@ -1,7 +1,8 @@
 // Discrete Fourier transforms of any length, as numpy.fft defines them (X[k] = sum x[j] e^{-2 pi i
 // jk/n}, the inverse with +i), computed in double precision: an iterative radix-2 Cooley-Tukey
-// transform for powers of two, and Bluestein's chirp-z algorithm (three power-of-two transforms)
-// for every other length. Complex values are interleaved (re, im) pairs, as numpy lays them out.
+// transform for powers of two, a mixed-radix Stockham transform (radices 4, 2, 3, 5, 7) for
+// lengths with no other prime factor, and Bluestein's chirp-z algorithm (three power-of-two
+// transforms) for every other length. Complex values are interleaved (re, im) pairs, as numpy lays them out.
 // A Plan holds one length's twiddles and is built once per task, then used for every line.
 #pragma once
 #include <complex>
@@ -22,9 +23,16 @@ class Plan {
   void transform(cd* data, bool inverse) const;
 
  private:
-  void radix2(cd* data) const;  // forward, n_ a power of two
+  void radix2(cd* data) const;    // forward, n_ a power of two
+  void stockham(cd* data) const;  // forward, n_ of radices 2, 3, 4, 5, 7
+  struct Stage {
+    int r;                  // the radix
+    int64_t m;              // the length left after it, over r
+    std::vector<cd> tw;     // e^{-2 pi i p u / (r m)}: [p * (r - 1) + u - 1]
+  };
   int64_t n_;
   bool pow2_;
+  std::vector<Stage> stages_;   // mixed radix: the stages in order
   std::vector<cd> twiddles_;    // pow2: e^{-2 pi i k / n}, k < n / 2
   std::unique_ptr<Plan> inner_; // Bluestein: the power-of-two transform of length >= 2n - 1
   std::vector<cd> chirp_;       // Bluestein: e^{-pi i k^2 / n}, k < n
