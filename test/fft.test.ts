@@ -18,6 +18,8 @@ const dir = tempDir('tessera-fft-');
 const CASES: Record<string, string | [string, string]> = {
   fft: 'np.fft.fft(x)', ifft: 'np.fft.ifft(x)', rfft: 'np.fft.rfft(x)', roundtrip: 'np.fft.irfft(np.fft.rfft(x), n=x.shape[0])',
   irfftOdd: 'np.fft.irfft(np.fft.fft(x)[:40], n=77)', padded: 'np.fft.fft(x, n=128)', cropped: 'np.fft.ifft(x, 50)',
+  // Lines read through a reshape of a slice (the chunks a task reads are stored under the slice's shape).
+  reshapedLines: 'np.fft.fft(x[:90].reshape(-1, 6), axis=1)', reshapedReal: 'abs(np.fft.rfft(x[:90].reshape(-1, 6))).sum()',
   prime: 'np.fft.fft(p)', one: 'np.fft.fft(x[:1])', axis0: 'np.fft.fft(m, axis=0)', fft2: 'np.fft.fft2(m)',
   ifft2: 'np.fft.ifft2(np.fft.fft2(m), s=(13, 7))', fftn: 'np.fft.fftn(c)', fftnAxes: 'np.fft.fftn(c, axes=(0, 2))',
   rfft2: 'np.fft.rfft2(m)', irfft2: 'np.fft.irfft2(np.fft.rfft2(m), s=m.shape)', rfftn: 'np.fft.rfftn(c, axes=(2, 0))', irfftn: 'np.fft.irfftn(np.fft.fftn(c))',

@@ -48,7 +48,7 @@ const SAMPLES: (ArrayTaskSpec | CopySpec | DataframeTaskSpec)[] = [
     chunks: [{ address: 4096, size: 100, mask: 0, origin: [3, 0] }, { address: -1, size: 0, mask: 1, origin: [3, 4] }] },
   { kind: 'zarr_read', folder: '/data/x.zarr/a', dtype: 'uint64', byteswap: false, codec: 1, fill: '18446744073709551615', separator: '/', zarrChunk: [5, 5], offset: [5, 0], shape: [5, 10] },
   { kind: 'linalg', fn: 'solve', shape: [8, 1] },
-  { kind: 'fft', fn: 'c2r', n: 14, scale: 1 / 14, outDtype: 'float32', shape: [14] },
+  { kind: 'fft', fn: 'c2r', n: 14, scale: 1 / 14, outDtype: 'float32', lines: 1, nIn: 8, shape: [14] },
   { kind: 'reduce', program: 1, accesses: [chunk(1)], iterShape: [2, 4], reduced: [0, 1], indexBase: 5, indexStrides: [4, 1], finalize: true, outShape: [2], ...fields },
   { kind: 'combine', finalize: false, outShape: [2], ...fields },
   { kind: 'assemble', dtype: 'float64', outShape: [4, 4], pieces: [{ source: chunk(0), shape: [2, 4], destOffset: [0, 0] }, { source: chunk(1), shape: [2, 4], destOffset: [2, 0] }] },

@@ -4,7 +4,10 @@
 // rounded once.
 //   c2c: [..., n_in, 2] -> [..., n, 2]     r2c: [..., n_in] -> [..., n/2 + 1, 2]     c2r: [..., n_in, 2] -> [..., n]
 //   r2c_full (forward or backward): [..., n_in] -> [..., n, 2]
-//   fields: op (0 forward c2c, 1 backward c2c, 2 r2c, 3 c2r, 4 forward r2c_full, 5 backward r2c_full), n, scale, outDtype, the input as a dependency
+//   fields: op (0 forward c2c, 1 backward c2c, 2 r2c, 3 c2r, 4 forward r2c_full, 5 backward r2c_full), n, scale,
+//   outDtype, lines, nIn, the output chunk's shape, the input as a dependency
+// The input is read as `lines` lines of `nIn` values in C order, whatever shape its chunk was
+// stored with (a reshape's chunks are its input's, under another shape).
 #include <algorithm>
 #include <limits>
 #include <vector>
@@ -23,6 +26,8 @@ struct FftTask {
   int64_t n = 0;
   double scale = 1;
   DType out_dtype = DType::F64;
+  int64_t lines = 0, n_in = 0;
+  std::vector<int64_t> out_shape;
   uint64_t input = 0;
   int owner = 0;
 };
@@ -33,6 +38,9 @@ FftTask decode(Reader& r, int owner) {
   t.n = r.integer(1, std::numeric_limits<int32_t>::max());
   t.scale = r.number();
   t.out_dtype = r.dtype();
+  t.lines = r.integer(0);
+  t.n_in = r.integer(1);
+  t.out_shape = r.shape();
   t.input = r.chunk_ref();
   t.owner = owner;
   if (t.out_dtype != DType::F64 && t.out_dtype != DType::F32) Reader::bad("an fft makes float32 or float64 values");
@@ -50,19 +58,18 @@ std::vector<double> widened(const Chunk& c) {
 TaskResult run(const FftTask& t) {
   auto in = ChunkStore::instance().get_dense(t.input);
   const bool complex_in = t.op <= 1 || t.op == 3, complex_out = t.op != 3;
-  if ((in->dtype != DType::F64 && in->dtype != DType::F32) || in->shape.size() < (complex_in ? 2u : 1u) || (complex_in && in->shape.back() != 2))
-    throw Error("INTERNAL", "an fft's input is not a float chunk of the expected layout", "this is a planner bug, please report it");
-  std::vector<int64_t> shape(in->shape.begin(), in->shape.end() - (complex_in ? 1 : 0));
-  const int64_t n_in = shape.back();
-  int64_t lines = 1;
-  for (size_t d = 0; d + 1 < shape.size(); ++d) lines *= shape[d];
+  const int64_t n_in = t.n_in, lines = t.lines;
+  if ((in->dtype != DType::F64 && in->dtype != DType::F32) || in->size() != lines * n_in * (complex_in ? 2 : 1))
+    throw Error("INTERNAL", "an fft's input is not a float chunk of its lines", "this is a planner bug, please report it");
   // The planner zero-pads a line to the transform's length: a task never makes more than it reads.
   if ((t.op == 3 ? t.n / 2 + 1 : t.n) > n_in)
     throw Error("INTERNAL", "an fft's line is shorter than its transform", "this is a planner bug, please report it");
   const int64_t n_out = t.op == 2 ? t.n / 2 + 1 : t.n;
-  shape.back() = n_out;
-  if (complex_out) shape.push_back(2);
-  auto out = ChunkStore::instance().allocate(t.out_dtype, shape, t.owner);
+  int64_t out_size = 1;
+  for (int64_t d : t.out_shape) out_size *= d;
+  if (out_size != lines * n_out * (complex_out ? 2 : 1))
+    throw Error("INTERNAL", "an fft's output shape does not hold its lines", "this is a planner bug, please report it");
+  auto out = ChunkStore::instance().allocate(t.out_dtype, t.out_shape, t.owner);
   const std::vector<double> wide = widened(*in);
   const double* x = in->dtype == DType::F64 ? reinterpret_cast<const double*>(in->data) : wide.data();
   const int64_t in_step = n_in * (complex_in ? 2 : 1), out_step = n_out * (complex_out ? 2 : 1);

@@ -297,7 +297,13 @@ class Lowering implements ChunkProvider {
     for (const idx of chunkIndices(n.grid)) {
       // r2c's input lacks the trailing pair axis, c2r's has it.
       const inIdx = n.fn === 'r2c' || n.fn === 'r2c_full' || n.fn === 'r2c_full_inverse' ? idx.slice(0, -1) : n.fn === 'c2r' ? [...idx, 0] : idx;
-      this.push({ key: taskKey(name, idx), layer: name, index: idx, deps: [this.key(n.input, inIdx)], spec: { kind: 'fft', fn: n.fn, n: n.n, scale: n.scale, outDtype: n.dtype, shape: chunkRegion(n.grid, idx).shape } });
+      const inShape = chunkRegion(n.input.grid, inIdx).shape;
+      const line = inShape.slice(0, n.fn === 'c2c' || n.fn === 'c2c_inverse' || n.fn === 'c2r' ? -1 : undefined);
+      const spec = {
+        kind: 'fft' as const, fn: n.fn, n: n.n, scale: n.scale, outDtype: n.dtype, shape: chunkRegion(n.grid, idx).shape,
+        lines: line.slice(0, -1).reduce((a, b) => a * b, 1), nIn: line[line.length - 1],
+      };
+      this.push({ key: taskKey(name, idx), layer: name, index: idx, deps: [this.key(n.input, inIdx)], spec });
       count++;
     }
     const label = { c2c: 'fft', c2c_inverse: 'ifft', r2c: 'rfft', c2r: 'irfft', r2c_full: 'fft', r2c_full_inverse: 'ifft' }[n.fn];

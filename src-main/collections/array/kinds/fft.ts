@@ -1,6 +1,7 @@
 /**
  * fft: a discrete Fourier transform of every line along the last axis of one chunk
- * (native/tasks/kinds/fft.cc): [op, n, scale, outDtype] with the input as dependency 0.
+ * (native/tasks/kinds/fft.cc): [op, n, scale, outDtype, lines, nIn, shape] with the input as
+ * dependency 0, read as `lines` lines of `nIn` values (a reshape's chunk keeps its input's shape).
  */
 import type { DTypeName } from '../../../native/addon.js';
 import type { TaskKind } from '../../../engine/task-kinds.js';
@@ -14,7 +15,10 @@ export interface FftSpec {
   /** What every output is multiplied by (numpy's norm). */
   scale: number;
   outDtype: DTypeName;
-  /** The output chunk's shape (for the estimate). */
+  /** The input's lines (the product of its other axes) and their length. */
+  lines: number;
+  nIn: number;
+  /** The output chunk's shape. */
   shape: number[];
 }
 
@@ -28,6 +32,9 @@ export const fftKind: TaskKind<FftSpec> = {
     w.push(spec.n);
     w.push(spec.scale);
     w.push(dtypeCode(spec.outDtype));
+    w.push(spec.lines);
+    w.push(spec.nIn);
+    w.shape(spec.shape);
     w.push(0);
   },
   estimate: (spec) => denseBytes(spec.shape, spec.outDtype),
