@@ -84,7 +84,11 @@ const rows = (start: number, stop: number): IndexItem[] => [{ kind: 'slice', sta
 
 /** The dtype numpy's linalg returns for an input: float32 stays, everything else is float64. */
 const outType = (x: Node) => (x.dtype === 'float32' ? 'float32' : 'float64');
-const asF64 = (ctx: ExprContext, x: Node) => (x.dtype === 'float64' ? x : elementwise(ctx, 'astype_float64', [x]));
+/**
+ * An operand as LAPACK reads it: float64 chunks of its own shape. A reshape's chunks are stored
+ * under its input's shape, so a reshape (of a slice, say) is copied into chunks of its own.
+ */
+const asF64 = (ctx: ExprContext, x: Node) => (x.dtype === 'float64' && x.op !== 'reshape' ? x : elementwise(ctx, 'astype_float64', [x]));
 const back = (ctx: ExprContext, x: Node, like: Node) => (outType(like) === 'float64' ? x : elementwise(ctx, 'astype_float32', [x]));
 
 function linalgNode(ctx: ExprContext, fn: LinalgNode['fn'], inputs: Node[], shape: number[], grid: number[][]): LinalgNode {
