@@ -26,7 +26,9 @@ const CASES: Record<string, string | [string, string]> = {
   ortho: "np.fft.fft(x, norm='ortho')", forward: "np.fft.ifft(np.fft.fft(x, norm='forward'), norm='forward')",
   float32: ['np.fft.fft(f)', 'np.fft.fft(f).astype(np.complex64)'], rfft32: ['np.fft.rfft(f)', 'np.fft.rfft(f).astype(np.complex64)'],
   freq: 'np.fft.fftfreq(9, 0.1)', rfreq: 'np.fft.rfftfreq(10)', shift: 'np.fft.fftshift(np.fft.fft(x))', ishift: 'np.fft.ifftshift(m, axes=0)',
-  abs: 'abs(np.fft.fft(x))', angle: 'np.angle(np.fft.fft(x)[1:50])', // not DC or Nyquist: their imaginary parts are 0 up to rounding, at the branch cut real: 'np.fft.fft(x).real', imag: 'np.imag(np.fft.fft(m))',
+  abs: 'abs(np.fft.fft(x))', angle: 'np.angle(np.fft.fft(x))', angleOdd: 'np.angle(np.fft.fft(-x[:22]))', real: 'np.fft.fft(x).real', imag: 'np.imag(np.fft.fft(m))',
+  rfftZeros: 'np.fft.rfft(-x[:22] - 3)', rfftPrime: 'np.fft.rfft(p)', transposeAxes: 'np.fft.fft(c).transpose(1, 2, 0)', transposeFn: 'np.transpose(np.fft.fft(c), (2, 0, 1))',
+  sNeg: ['np.fft.fftn(c, s=(-1, 3), axes=(0, 2))', 'np.fft.fftn(c, s=(6, 3), axes=(0, 2))'], // numpy 1.24 here has no -1 emptyAxes: 'np.fft.fftn(m, axes=())',
   conj: 'np.conj(np.fft.fft(x))', mul: 'np.fft.fft(x) * np.fft.fft(x[::-1])', div: 'np.fft.fft(x) / np.fft.fft(x + 1)',
   divReal: 'np.fft.fft(x) / (x + 0.5)', plus: 'np.fft.fft(x) + 1', minus: '2 - np.fft.fft(x)', neg: '-np.fft.fft(m)',
   sum0: 'np.fft.fft2(m).sum(axis=0)', mean: 'np.fft.fft(m).mean()', meanKeep: 'np.fft.fft(c).mean(axis=(0, 1), keepdims=True)',
@@ -119,6 +121,18 @@ print(json.dumps({'s': [str(s.dtype), float(np.abs(s - np.fft.fft(b)).max() / np
     expect(check.s[1]).toBeLessThan(1e-14);
     expect(check.h[0]).toBe('complex64');
     expect(check.h[1]).toBeLessThan(1e-6);
+  });
+
+  it('keeps inf, -0 and exact zeros where numpy does, and prints complex values as numpy and Python do', () => {
+    numpy(`np.save('inf.npy', np.array([1, np.inf])); np.save('nz.npy', np.array([-0.0] * 4)); print(0)`, dir);
+    writeFileSync(join(dir, 'edges.json'), JSON.stringify({ tessera: 1, datasets: { i: { npy: join(dir, 'inf.npy') }, z: { npy: join(dir, 'nz.npy') }, a: { arange: [1, 23], dtype: 'float64', chunks: 5 } },
+      outputs: { inf: 'np.fft.fft(i)', zero: 'np.fft.fft(z)[0]', dc: 'np.fft.rfft(-a)[0]', small: '(np.fft.fft(a.astype(np.float32)) * 0)[0] - 0.2', arr: 'np.fft.fft(a[:4]) / 3' } }));
+    const text = tessera(['run', join(dir, 'edges.json'), '--out', join(dir, 'out')]).stdout;
+    expect(text).toContain('inf  complex128  (2)\n[ inf+0.j -inf+0.j]');
+    expect(text).toContain('zero  complex128  (-0+0j)');
+    expect(text).toContain('dc  complex128  (-253+0j)'); // exactly real: no rounding left in the imaginary part
+    expect(text).toContain('small  complex64  (-0.2+0j)');
+    expect(text).toContain('arr  complex128  (4)\n[ 3.33333333+0.j         -0.66666667+0.66666667j -0.66666667+0.j\n -0.66666667-0.66666667j]');
   });
 
   it('refuses what numpy refuses, and says what complex arrays take', () => {

@@ -102,7 +102,8 @@ void Plan::radix2(cd* data) const {
       for (int64_t k = 0; k < half; ++k) {
         const double wr = tw[2 * k * step], wi = tw[2 * k * step + 1];
         const double br = b[2 * k], bi = b[2 * k + 1];
-        const double vr = br * wr - bi * wi, vi = br * wi + bi * wr;
+        // The unit twiddle multiplies nothing (an inf times its zero part would make a nan).
+        const double vr = k ? br * wr - bi * wi : br, vi = k ? br * wi + bi * wr : bi;
         const double ar = a[2 * k], ai = a[2 * k + 1];
         a[2 * k] = ar + vr;
         a[2 * k + 1] = ai + vi;
@@ -124,6 +125,7 @@ void Plan::stockham(cd* data) const {
     const int64_t m = st.m;
     cd w[7];  // the radix's roots, e^{-2 pi i k / r}; exact for 2 and 4
     for (int k = 0; k < r; ++k) w[k] = root(k, r);
+    w[0] = cd(1, 0);
     if (r == 4) { w[1] = cd(0, -1); w[2] = cd(-1, 0); w[3] = cd(0, 1); }
     if (r == 2) w[1] = cd(-1, 0);
     cd c[7][7];  // c[u][t] = w^(t u)
@@ -131,7 +133,7 @@ void Plan::stockham(cd* data) const {
     for (int64_t p = 0; p < m; ++p) {
       const cd* tw = st.tw.data() + p * (r - 1);
       for (int64_t q = 0; q < s; ++q) {
-        double ar[7], ai[7];
+        double ar[7] = {}, ai[7] = {};
         for (int t = 0; t < r; ++t) { const cd v = x[q + s * (p + t * m)]; ar[t] = v.real(); ai[t] = v.imag(); }
         double yr[7], yi[7];
         if (r == 2) {
@@ -145,7 +147,9 @@ void Plan::stockham(cd* data) const {
           yr[2] = s0r - s1r; yi[2] = s0i - s1i;
           yr[3] = d0r - d1i; yi[3] = d0i + d1r;
         } else {
-          for (int u = 0; u < r; ++u) {
+          yr[0] = ar[0]; yi[0] = ai[0];
+          for (int t = 1; t < r; ++t) { yr[0] += ar[t]; yi[0] += ai[t]; }  // the unit roots: sums only
+          for (int u = 1; u < r; ++u) {
             double sr = ar[0], si = ai[0];
             for (int t = 1; t < r; ++t) {
               sr += ar[t] * c[u][t].real() - ai[t] * c[u][t].imag();
@@ -156,7 +160,7 @@ void Plan::stockham(cd* data) const {
         }
         cd* out = y + q + s * r * p;
         out[0] = cd(yr[0], yi[0]);
-        for (int u = 1; u < r; ++u) out[s * u] = mul(cd(yr[u], yi[u]), tw[u - 1]);
+        for (int u = 1; u < r; ++u) out[s * u] = p ? mul(cd(yr[u], yi[u]), tw[u - 1]) : cd(yr[u], yi[u]);
       }
     }
     std::swap(x, y);
@@ -187,6 +191,13 @@ void Plan::transform(cd* data, bool inverse) const {
   if (inverse) for (int64_t k = 0; k < n_; ++k) data[k] = std::conj(data[k]);
 }
 
+// A real line's spectrum is real at frequency 0 and, for an even length, n/2: exactly +0 there, as
+// numpy's, where rounding would leave a tiny imaginary part of either sign (and flip an angle by 2 pi).
+static void real_bins(double* out, int64_t n) {
+  if (n > 0) out[1] = 0;
+  if (n > 0 && n % 2 == 0) out[n + 1] = 0;
+}
+
 void c2c(const Plan& plan, const double* in, int64_t n_in, double* out, bool inverse, double scale, cd* buffer) {
   const int64_t n = plan.size(), take = std::min(n, n_in);
   for (int64_t k = 0; k < take; ++k) buffer[k] = cd(in[2 * k], in[2 * k + 1]);
@@ -207,6 +218,7 @@ void r2c(const Plan& plan, const double* in, int64_t n_in, double* out, double s
     out[2 * k] = buffer[k].real() * scale;
     out[2 * k + 1] = buffer[k].imag() * scale;
   }
+  real_bins(out, n);
 }
 
 void r2c_full(const Plan& plan, const double* in, int64_t n_in, double* out, bool inverse, double scale, cd* buffer) {
@@ -218,6 +230,7 @@ void r2c_full(const Plan& plan, const double* in, int64_t n_in, double* out, boo
     out[2 * k] = buffer[k].real() * scale;
     out[2 * k + 1] = buffer[k].imag() * scale;
   }
+  real_bins(out, n);
 }
 
 void c2r(const Plan& plan, const double* in, int64_t n_in, double* out, double scale, cd* buffer) {

@@ -137,7 +137,9 @@ export function complexReduce(ctx: ExprContext, fn: 'sum' | 'mean', z: Node, axi
 /** z.T / transpose(z, axes) over the logical axes (the pair axis stays last). */
 export function complexTranspose(ctx: ExprContext, z: Node, axes?: number[]): Node {
   const nd = logicalShape(z).length;
-  const order = axes ? normalizeAxes(axes, nd) : [...Array(nd).keys()].reverse();
+  // Each axis normalised in its place (normalizeAxes would sort them: every order the identity).
+  const order = axes ? axes.map((a) => normalizeAxes(a, nd)[0]) : [...Array(nd).keys()].reverse();
+  if (order.length !== nd || new Set(order).size !== nd) throw new TesseraError('VALUE_ERROR', "axes don't match array", `give a permutation of the ${nd} axes`);
   return transpose(ctx, z, [...order, nd]);
 }
 

@@ -302,7 +302,9 @@ export class Evaluator {
         const nd = name.endsWith('2');
         const axes = optInts(b.axes, 'axes') ?? (nd ? [-2, -1] : null);
         const base = (nd ? `${name.slice(0, -1)}n` : name) as 'fftn' | 'ifftn' | 'rfftn' | 'irfftn';
-        return out(fftn(this.ctx, base, value(b.a), optInts(b.s, 's'), axes, norm(b.norm)));
+        // s: lengths, -1 or None for an axis's own (numpy 2).
+        const sizes = !b.s || b.s.k === 'none' ? null : (b.s.k === 'seq' ? b.s.items : [b.s]).map((v) => (v.k === 'none' ? null : this.int(v, 's')));
+        return out(fftn(this.ctx, base, value(b.a), sizes, axes, norm(b.norm)));
       }
       case 'fftfreq': case 'rfftfreq': {
         const b = bind(`fft.${name}`, ['n', 'd'], a, 1, ['device']);

@@ -37,9 +37,13 @@ function floatOf(x: Node): 'float32' | 'float64' {
   return x.dtype === 'float32' ? 'float32' : 'float64';
 }
 
+/** The longest transform here: a line of 2^27 complex values (2 GiB), with its plan's workspace. */
+const MAX_LENGTH = 2 ** 27;
+
 /** One 1-D transform of `x` along logical axis `axis` (normalised), the axis made `n` long (cropped or zero-padded). */
 function along(ctx: ExprContext, x: Spectral, fn0: Fn, axis: number, n: number, norm: FftNorm): Spectral {
   if (!Number.isInteger(n) || n < 1) throw new TesseraError('VALUE_ERROR', `Invalid number of FFT data points (${n}) specified.`, 'give n of 1 or more');
+  if (n > MAX_LENGTH) throw new TesseraError('UNSUPPORTED', `a transform of ${n} points is longer than this engine computes (${MAX_LENGTH})`, 'transform shorter lines');
   let input = x.node;
   // A real line's whole spectrum straight from its values (no pairs made of it first); c2r reads pairs.
   const fn: Fn = x.complex ? fn0 : fn0 === 'c2c' ? 'r2c_full' : fn0 === 'c2c_inverse' ? 'r2c_full_inverse' : fn0;
@@ -94,16 +98,17 @@ export function fft1(ctx: ExprContext, name: 'fft' | 'ifft' | 'rfft' | 'irfft', 
  * fftn/ifftn/rfftn/irfftn (fft2 and kin: axes (-2, -1)): `s` the lengths per axis (null: as the
  * input, the last of irfftn 2 * (m - 1)), `axes` (null: the last len(s) axes, or all).
  */
-export function fftn(ctx: ExprContext, name: 'fftn' | 'ifftn' | 'rfftn' | 'irfftn', x: Spectral, s: number[] | null, axes0: number[] | null, norm: FftNorm): Spectral {
+export function fftn(ctx: ExprContext, name: 'fftn' | 'ifftn' | 'rfftn' | 'irfftn', x: Spectral, s: (number | null)[] | null, axes0: number[] | null, norm: FftNorm): Spectral {
   if (name === 'rfftn' && x.complex) throw new TesseraError('TYPE_ERROR', 'rfftn takes a real array', 'take .real first, or use fftn');
   const nd = ndimOf(x);
   // In the order given (the real transform is the last axis named), each normalised.
-  const axes = axes0 === null ? (s === null ? [...Array(nd).keys()] : [...Array(s.length).keys()].map((i) => nd - s.length + i)) : axes0.map((a) => normalizeAxes(a, nd)[0]);
+  const axes = (axes0 ?? (s === null ? [...Array(nd).keys()] : [...Array(s.length).keys()].map((i) => i - s.length))).map((a) => normalizeAxes(a, nd)[0]);
   if (s !== null && s.length !== axes.length) throw new TesseraError('VALUE_ERROR', 'Shape and axes have different lengths.', 'give one length in s per axis');
-  if (!axes.length) throw new TesseraError('VALUE_ERROR', 'at least one axis must be transformed here', 'give axes');
+  if (!axes.length) return x; // numpy: no axes, nothing transformed
   if (new Set(axes).size !== axes.length && (name === 'rfftn' || name === 'irfftn')) throw new TesseraError('VALUE_ERROR', 'repeated axes are not supported for real transforms here', 'give each axis once');
   const last = axes.length - 1;
-  const lengths = axes.map((ax, i) => s?.[i] ?? (name === 'irfftn' && i === last ? 2 * (lengthOf(x, ax) - 1) : lengthOf(x, ax)));
+  // An s of -1 (or None) is the axis's own length (irfftn's last: 2 (m - 1) for None, m for -1), as numpy 2.
+  const lengths = axes.map((ax, i) => (s !== null && s[i] !== null && s[i] !== -1 ? s[i] : name === 'irfftn' && i === last && (s === null || s[i] === null) ? 2 * (lengthOf(x, ax) - 1) : lengthOf(x, ax)));
   let v = x;
   if (name === 'rfftn') {
     v = along(ctx, v, 'r2c', axes[last], lengths[last], norm);
@@ -122,6 +127,7 @@ export function fftn(ctx: ExprContext, name: 'fftn' | 'ifftn' | 'rfftn' | 'irfft
 /** fftfreq(n, d) and rfftfreq(n, d): numpy's integers times 1 / (n * d), float64. */
 export function fftfreq(ctx: ExprContext, name: 'fftfreq' | 'rfftfreq', n: number, d: number): Node {
   if (!Number.isInteger(n) || n < 1) throw new TesseraError('VALUE_ERROR', `n should be an integer greater than 0, got ${n}`, '');
+  if (d === 0) throw new TesseraError('ZERO_DIVISION', 'float division by zero', 'give a sample spacing d other than 0');
   const val = scalar(ctx, 1 / (n * d), 'float');
   if (name === 'rfftfreq') return elementwise(ctx, 'multiply', [arange(ctx, 0, Math.floor(n / 2) + 1, 1, 'int64'), val]);
   const N = Math.floor((n - 1) / 2) + 1;
@@ -132,7 +138,8 @@ export function fftfreq(ctx: ExprContext, name: 'fftfreq' | 'rfftfreq', n: numbe
 /** fftshift / ifftshift: a roll by half of each axis (all, or `axes`), forward or back. */
 export function fftshift(ctx: ExprContext, name: 'fftshift' | 'ifftshift', x: Spectral, axes0: number | number[] | null): Spectral {
   const shape = x.complex ? logicalShape(x.node) : x.node.shape;
-  const axes = normalizeAxes(axes0, shape.length);
+  // Each axis in its place (a repeated axis rolls twice, as numpy's roll).
+  const axes = axes0 === null ? [...shape.keys()] : (Array.isArray(axes0) ? axes0 : [axes0]).map((a) => normalizeAxes(a, shape.length)[0]);
   const shifts = axes.map((a) => (name === 'fftshift' ? 1 : -1) * Math.floor(shape[a] / 2));
   return { node: roll(ctx, x.node, shifts, axes), complex: x.complex };
 }

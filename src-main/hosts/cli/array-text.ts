@@ -113,12 +113,31 @@ function complexFormatter(xs: unknown[], float32: boolean): (x: unknown) => stri
   };
 }
 
-/** A complex scalar as Python prints it: (re+imj), integral parts without ".0". */
-function complexScalar(x: unknown): string {
+/**
+ * A float as Python's repr writes a complex number's part: the shortest digits that read back (at
+ * float32's precision for complex64, as numpy's), fixed for exponents -4 to 15, else d.ddde+XX,
+ * and an integral value without ".0".
+ */
+function pyPart(v: number, float32: boolean): string {
+  if (Number.isNaN(v)) return 'nan';
+  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  let p = 1;
+  while (p < 17 && (float32 ? Math.fround(Number(v.toPrecision(p))) !== Math.fround(v) : Number(v.toPrecision(p)) !== v)) p++;
+  const [mantissa, e] = v.toExponential(p - 1).split('e');
+  const exp = Number(e);
+  if (exp < -4 || exp >= 16) return `${mantissa}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  const digits = mantissa.replace('-', '').replace('.', '');
+  const point = exp + 1;
+  const body = point <= 0 ? `0.${'0'.repeat(-point)}${digits}` : point >= digits.length ? digits + '0'.repeat(point - digits.length) : `${digits.slice(0, point)}.${digits.slice(point)}`;
+  return `${v < 0 ? '-' : ''}${body}`;
+}
+
+/** A complex scalar as Python prints it: (re+imj). */
+function complexScalar(x: unknown, float32: boolean): string {
   const [r, i] = (x as unknown[]).map(num);
-  const py = (v: number) => (Number.isNaN(v) ? 'nan' : !Number.isFinite(v) ? (v > 0 ? 'inf' : '-inf') : Object.is(v, -0) ? '-0' : String(v).replace(/e([+-])(\d)$/, 'e$10$2'));
-  const imag = py(i);
-  return `(${py(r)}${imag.startsWith('-') ? '' : '+'}${imag}j)`;
+  const imag = pyPart(i, float32);
+  return `(${pyPart(r, float32)}${imag.startsWith('-') ? '' : '+'}${imag}j)`;
 }
 
 function formatter(dtype: string, xs: unknown[]): (x: unknown) => string {
@@ -143,7 +162,7 @@ export function arrayText(values: Nested, shape: number[], dtype: string): strin
   const fmt = formatter(dtype, flat);
   const width = Math.max(0, ...flat.map((x) => fmt(x).length));
   const cell = (x: unknown) => fmt(x).padStart(width);
-  if (!shape.length) return dtype.startsWith('complex') ? complexScalar(values) : fmt(values).trimStart();
+  if (!shape.length) return dtype.startsWith('complex') ? complexScalar(values, dtype === 'complex64') : fmt(values).trimStart();
   let at = 0;
   const render = (axis: number, indent: string): string => {
     const n = shape[axis];
