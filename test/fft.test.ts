@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tessera } from './helpers/cli.js';
 import { tempDir } from './helpers/engine.js';
 import { numpy } from './helpers/numpy.js';
+import { encodeNpy } from '../dist/src-main/service/npy-encode.js';
 
 const dir = tempDir('tessera-fft-');
 
@@ -133,6 +134,14 @@ print(json.dumps({'s': [str(s.dtype), float(np.abs(s - np.fft.fft(b)).max() / np
     expect(text).toContain('dc  complex128  (-253+0j)'); // exactly real: no rounding left in the imaginary part
     expect(text).toContain('small  complex64  (-0.2+0j)');
     expect(text).toContain('arr  complex128  (4)\n[ 3.33333333+0.j         -0.66666667+0.66666667j -0.66666667+0.j\n -0.66666667-0.66666667j]');
+  });
+
+  it('exports a complex value output as a .npy file numpy reads as complex', () => {
+    writeFileSync(join(dir, 'c16.npy'), encodeNpy('complex128', [2, 2], [[[1, 2], [3, -4]], [[0.5, 0], [-0, 'inf']]]));
+    writeFileSync(join(dir, 'c8.npy'), encodeNpy('complex64', [1], [[0.1, -0.2]]));
+    expect(numpy(`a = np.load('c16.npy'); b = np.load('c8.npy')
+print(json.dumps([str(a.dtype), a.shape, repr(a.tolist()), str(b.dtype), repr(b.tolist())]))`, dir))
+      .toEqual(['complex128', [2, 2], '[[(1+2j), (3-4j)], [(0.5+0j), (-0+infj)]]', 'complex64', '[(0.10000000149011612-0.20000000298023224j)]']);
   });
 
   it('refuses what numpy refuses, and says what complex arrays take', () => {

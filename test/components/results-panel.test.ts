@@ -54,6 +54,20 @@ describe('results panel', () => {
     expect(saveExport.mock.calls).toEqual([[bag[0].data.jobId, 'out.top']]);
   });
 
+  it('shows complex results as numbers (a + bj), with no histogram, and exports them as complex .npy', async () => {
+    const fft = await realJobEvents({ tessera: 1, datasets: { x: { arange: [0, 8], dtype: 'float64', chunks: 3 } }, outputs: { f: 'np.fft.fft(x)[:3]', s: 'np.fft.fft(x).sum()' } });
+    resetJob(fft[0].data.jobId);
+    for (const e of fft) applyEvent(e);
+    const saveExport = vi.fn(async () => undefined);
+    const w = mount(ResultsPanel, { props: { transport: { saveExport } as never } });
+    expect(w.find('[data-testid="result-f"]').text()).toContain('complex128');
+    expect(w.find('[data-testid="result-f"]').text()).toContain('(3) 28+0j, -4+9.65685j, -4+4j');
+    expect(w.find('[data-testid="result-s"]').text()).toMatch(/complex128.*[\d.e-]+\+0j/);
+    expect(w.find('[data-testid="histogram-f"]').exists()).toBe(false);
+    await w.find('[data-testid="export-f"]').trigger('click');
+    expect(saveExport.mock.calls).toEqual([[fft[0].data.jobId, 'out.f']]);
+  });
+
   it('shows a failed task\'s key with the error and its hint', async () => {
     resetJob('job-x');
     applyEvent({ event: 'job.failed', data: { jobId: 'job-x', error: { code: 'KERNEL_ERROR', message: 'the kernel threw', hint: 'report it', task: 'sqrt-3:2' } } });
