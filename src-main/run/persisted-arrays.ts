@@ -26,6 +26,7 @@ import { TesseraError } from '../engine/errors.js';
 import { formatBytes } from '../api/format-bytes.js';
 import { didYouMean } from '../lang/did-you-mean.js';
 import type { Grid } from '../collections/array/grid.js';
+import type { KeptArray } from '../collections/array/compute.js';
 
 /** A kept array as a job reads it: its chunks by key (C order of the grid), shape, grid and dtype. */
 export interface PersistedArray {
@@ -39,16 +40,6 @@ export interface PersistedArray {
   job: string;
   createdAt: number;
   lastUsed: number;
-}
-
-/** What a run hands over to keep: an array output's chunks, held by the run's store owner. */
-export interface KeptOutput {
-  name: string;
-  dtype: DTypeName;
-  shape: number[];
-  grid: Grid;
-  chunks: { key: string; id: number; bytes: number }[];
-  bytes: number;
 }
 
 interface Entry extends PersistedArray {
@@ -129,11 +120,11 @@ export class PersistedArrays {
   }
 
   /**
-   * Keeps a finished job's outputs (held by `owner`, which this registry now frees) under their
+   * Keeps a finished job's outputs (compute.ts's KeptArray: held by `owner`, which this registry now frees) under their
    * names, replacing arrays of the same names, then releases the least recently used others while
    * the kept bytes exceed the limit. Returns the names released.
    */
-  keep(owner: number, outputs: KeptOutput[], job: string, memoryLimit: number | null): string[] {
+  keep(owner: number, outputs: KeptArray[], job: string, memoryLimit: number | null): string[] {
     const set = `persist-${this.nextSet++}`;
     const now = Date.now();
     for (const o of outputs) {
