@@ -104,12 +104,19 @@ const num = (x: unknown) => (x === null ? NaN : typeof x === 'number' ? x : from
 function complexFormatter(xs: unknown[], float32: boolean): (x: unknown) => string {
   const pairs = xs.map((x) => (x as unknown[]).map(num));
   const re = floatFormatter(pairs.map((p) => p[0]), float32), im = floatFormatter(pairs.map((p) => p[1]), float32);
+  // The imaginary parts signed, then aligned as numpy's FloatingFormat does: the integer parts
+  // (sign included) padded left to one width, which a non-finite part's text also fits.
+  const signed = (i: number) => { const body = im(i).trimEnd(); return body.startsWith('-') ? body : `+${body}`; };
+  const texts = pairs.map((p) => signed(p[1]));
+  const intPart = (t: string) => (t.includes('.') ? t.indexOf('.') : t.length);
+  const finite = pairs.map((p) => Number.isFinite(p[1]));
+  const right = Math.max(0, ...texts.map((t, k) => (finite[k] && t.includes('.') ? t.length - t.indexOf('.') - 1 : 0)));
+  const left = Math.max(0, ...texts.map((t, k) => (finite[k] ? intPart(t) : t.length - right - 1)));
   return (x) => {
     const [r, i] = (x as unknown[]).map(num);
-    const t = im(i);
-    const body = t.trimEnd();
-    const sign = body.startsWith('-') ? '' : '+';
-    return `${re(r)}${sign}${body}j${' '.repeat(t.length - body.length)}`;
+    const t = im(i), body = signed(i);
+    const padded = Number.isFinite(i) ? ' '.repeat(Math.max(0, left - intPart(body))) + body : body.padStart(left + right + 1);
+    return `${re(r)}${padded}j${' '.repeat(Math.max(0, t.length - t.trimEnd().length))}`;
   };
 }
 
