@@ -127,13 +127,14 @@ print(json.dumps({'s': [str(s.dtype), float(np.abs(s - np.fft.fft(b)).max() / np
   it('keeps inf, -0 and exact zeros where numpy does, and prints complex values as numpy and Python do', () => {
     numpy(`np.save('inf.npy', np.array([1, np.inf])); np.save('nz.npy', np.array([-0.0] * 4)); print(0)`, dir);
     writeFileSync(join(dir, 'edges.json'), JSON.stringify({ tessera: 1, datasets: { i: { npy: join(dir, 'inf.npy') }, z: { npy: join(dir, 'nz.npy') }, a: { arange: [1, 23], dtype: 'float64', chunks: 5 } },
-      outputs: { inf: 'np.fft.fft(i)', zero: 'np.fft.fft(z)[0]', dc: 'np.fft.rfft(-a)[0]', small: '(np.fft.fft(a.astype(np.float32)) * 0)[0] - 0.2', arr: 'np.fft.fft(a[:4]) / 3' } }));
+      outputs: { inf: 'np.fft.fft(i)', zero: 'np.fft.fft(z)[0]', dc: 'np.fft.rfft(-a)[0]', small: '(np.fft.fft(a.astype(np.float32)) * 0)[0] - 0.2', arr: 'np.fft.fft(a[:4]) / 3', byZero: 'np.fft.fft(a[:3] - 1) / 0' } }));
     const text = tessera(['run', join(dir, 'edges.json'), '--out', join(dir, 'out')]).stdout;
     expect(text).toContain('inf  complex128  (2)\n[ inf+0.j -inf+0.j]');
     expect(text).toContain('zero  complex128  (-0+0j)');
     expect(text).toContain('dc  complex128  (-253+0j)'); // exactly real: no rounding left in the imaginary part
     expect(text).toContain('small  complex64  (-0.2+0j)');
     expect(text).toContain('arr  complex128  (4)\n[ 3.33333333+0.j         -0.66666667+0.66666667j -0.66666667+0.j\n -0.66666667-0.66666667j]');
+    expect(text).toContain('byZero  complex128  (3)\n[ inf+nanj -inf+infj -inf-infj]'); // Smith's zero branch, printed as numpy aligns it
   });
 
   it('exports a complex value output as a .npy file numpy reads as complex', () => {
