@@ -103,7 +103,7 @@ export class PersistedArrays {
     const kept = bytesOf(stay);
     const warnings = release.map((name) => `the persisted array '${name}' was released (least recently used) to leave half the memory limit to this job`);
     if (kept >= memoryLimit) {
-      warnings.push(`the persisted arrays this job reads hold ${formatBytes(kept)}, the whole memory limit of ${formatBytes(memoryLimit)}: its own chunks spill to disk as it runs (raise the limit, or release arrays under Memory)`);
+      warnings.push(`the persisted arrays kept while this job runs (those it reads) hold ${formatBytes(kept)}, the whole memory limit of ${formatBytes(memoryLimit)}: its own chunks spill to disk as it runs (raise the limit, or release arrays under Memory)`);
     }
     return { release, memoryLimit: Math.max(1, memoryLimit - kept), warnings };
   }
@@ -120,9 +120,9 @@ export class PersistedArrays {
   }
 
   /**
-   * Keeps a finished job's outputs (compute.ts's KeptArray: held by `owner`, which this registry now frees) under their
-   * names, replacing arrays of the same names, then releases the least recently used others while
-   * the kept bytes exceed the limit. Returns the names released.
+   * Keeps a finished job's outputs (compute.ts's KeptArray: held by `owner`, which this registry
+   * now frees) under their names, replacing arrays of the same names, then releases the least
+   * recently used others while the kept bytes exceed the limit. Returns the names released.
    */
   keep(owner: number, outputs: KeptArray[], job: string, memoryLimit: number | null): string[] {
     const set = `persist-${this.nextSet++}`;
