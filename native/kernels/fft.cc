@@ -58,20 +58,16 @@ Plan::Plan(int64_t n) : n_(n), pow2_(is_pow2(n)) {
   }
   if (pow2_) {
     twiddles_.resize(n / 2);
-    for (int64_t k = 0; k < n / 2; ++k) {
-      const double a = -2.0 * kPi * static_cast<double>(k) / static_cast<double>(n);
-      twiddles_[k] = cd(std::cos(a), std::sin(a));
-    }
+    for (int64_t k = 0; k < n / 2; ++k) twiddles_[k] = root(k, n);
     return;
   }
   const int64_t m = next_pow2(2 * n - 1);
   inner_ = std::make_unique<Plan>(m);
   chirp_.resize(n);
   for (int64_t k = 0; k < n; ++k) {
-    // k^2 mod 2n keeps the angle small (and exact) however large k is.
+    // e^{-pi i k^2 / n}, with k^2 mod 2n keeping the angle small (and exact) however large k is.
     const int64_t q = static_cast<int64_t>((static_cast<unsigned __int128>(k) * static_cast<unsigned __int128>(k)) % static_cast<unsigned __int128>(2 * n));
-    const double a = -kPi * static_cast<double>(q) / static_cast<double>(n);
-    chirp_[k] = cd(std::cos(a), std::sin(a));
+    chirp_[k] = root(q, 2 * n);
   }
   kernel_.assign(m, cd(0, 0));
   kernel_[0] = std::conj(chirp_[0]);
@@ -198,38 +194,28 @@ static void real_bins(double* out, int64_t n) {
   if (n > 0 && n % 2 == 0) out[n + 1] = 0;
 }
 
+// The first `count` transformed values, scaled, as (re, im) pairs.
+static void store_pairs(const cd* buffer, int64_t count, double scale, double* out) {
+  for (int64_t k = 0; k < count; ++k) {
+    out[2 * k] = buffer[k].real() * scale;
+    out[2 * k + 1] = buffer[k].imag() * scale;
+  }
+}
+
 void c2c(const Plan& plan, const double* in, int64_t n_in, double* out, bool inverse, double scale, cd* buffer) {
   const int64_t n = plan.size(), take = std::min(n, n_in);
   for (int64_t k = 0; k < take; ++k) buffer[k] = cd(in[2 * k], in[2 * k + 1]);
   std::fill(buffer + take, buffer + n, cd(0, 0));
   plan.transform(buffer, inverse);
-  for (int64_t k = 0; k < n; ++k) {
-    out[2 * k] = buffer[k].real() * scale;
-    out[2 * k + 1] = buffer[k].imag() * scale;
-  }
+  store_pairs(buffer, n, scale, out);
 }
 
-void r2c(const Plan& plan, const double* in, int64_t n_in, double* out, double scale, cd* buffer) {
-  const int64_t n = plan.size(), take = std::min(n, n_in);
-  for (int64_t k = 0; k < take; ++k) buffer[k] = cd(in[k], 0);
-  std::fill(buffer + take, buffer + n, cd(0, 0));
-  plan.transform(buffer, false);
-  for (int64_t k = 0; k <= n / 2; ++k) {
-    out[2 * k] = buffer[k].real() * scale;
-    out[2 * k + 1] = buffer[k].imag() * scale;
-  }
-  real_bins(out, n);
-}
-
-void r2c_full(const Plan& plan, const double* in, int64_t n_in, double* out, bool inverse, double scale, cd* buffer) {
+void r2c(const Plan& plan, const double* in, int64_t n_in, double* out, bool inverse, bool half, double scale, cd* buffer) {
   const int64_t n = plan.size(), take = std::min(n, n_in);
   for (int64_t k = 0; k < take; ++k) buffer[k] = cd(in[k], 0);
   std::fill(buffer + take, buffer + n, cd(0, 0));
   plan.transform(buffer, inverse);
-  for (int64_t k = 0; k < n; ++k) {
-    out[2 * k] = buffer[k].real() * scale;
-    out[2 * k + 1] = buffer[k].imag() * scale;
-  }
+  store_pairs(buffer, half ? n / 2 + 1 : n, scale, out);
   real_bins(out, n);
 }
 

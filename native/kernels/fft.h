@@ -45,9 +45,9 @@ class Plan {
 // complex inputs, the imaginary parts of the first and, for an even n, the middle ignored, as
 // numpy's irfft does). Every output is multiplied by `scale`. `buffer`: plan.size() complex values.
 void c2c(const Plan& plan, const double* in, int64_t n_in, double* out, bool inverse, double scale, cd* buffer);
-void r2c(const Plan& plan, const double* in, int64_t n_in, double* out, double scale, cd* buffer);   // out: n/2 + 1 complex
-// A real line's whole spectrum (numpy's fft or ifft of a real array): n complex values.
-void r2c_full(const Plan& plan, const double* in, int64_t n_in, double* out, bool inverse, double scale, cd* buffer);
+// A real line's spectrum: with `half`, its n/2 + 1 values (rfft), else all n (numpy's fft or ifft
+// of a real array, `inverse` for the latter).
+void r2c(const Plan& plan, const double* in, int64_t n_in, double* out, bool inverse, bool half, double scale, cd* buffer);
 void c2r(const Plan& plan, const double* in, int64_t n_in, double* out, double scale, cd* buffer);   // out: n real
 
 }  // namespace tessera::fft

@@ -80,9 +80,8 @@ TaskResult run(const FftTask& t) {
     const double* src = x + l * in_step;
     double* dst = t.out_dtype == DType::F64 ? reinterpret_cast<double*>(out->data) + l * out_step : y.data();
     if (t.op <= 1) fft::c2c(plan, src, n_in, dst, t.op == 1, t.scale, buffer.data());
-    else if (t.op == 2) fft::r2c(plan, src, n_in, dst, t.scale, buffer.data());
     else if (t.op == 3) fft::c2r(plan, src, n_in, dst, t.scale, buffer.data());
-    else fft::r2c_full(plan, src, n_in, dst, t.op == 5, t.scale, buffer.data());
+    else fft::r2c(plan, src, n_in, dst, t.op == 5, t.op == 2, t.scale, buffer.data());
     if (t.out_dtype == DType::F32) {
       float* f = reinterpret_cast<float*>(out->data) + l * out_step;
       for (int64_t k = 0; k < out_step; ++k) f[k] = static_cast<float>(y[k]);
