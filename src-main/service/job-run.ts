@@ -8,6 +8,7 @@
 import { isAbsolute, join } from 'node:path';
 import type { JobSpecInput, OutputEvent, PersistedArrayInfo, RunOptions } from '../api/contract.js';
 import type { PersistedArrays } from '../run/persisted-arrays.js';
+import { complexDtype } from '../collections/array/complex.js';
 import { DaskBackend } from '../cluster/dask-backend.js';
 import { GRAPH_DETAIL_TASKS } from '../api/contract.js';
 import type { TaskGraph } from '../engine/graph.js';
@@ -69,7 +70,7 @@ export async function runJobForWindow(ctx: JobRunContext, jobId: string, spec: J
             ...(backend instanceof DaskBackend ? { cluster: backend.info } : {}),
             // A complex output's node is its (re, im) pairs: shown without the pair axis.
             outputs: job.outputs.map((o) => (o.complex
-              ? { name: o.name, shape: o.node.shape.slice(0, -1), dtype: o.node.dtype === 'float32' ? 'complex64' : 'complex128', grid: o.node.grid.slice(0, -1) }
+              ? { name: o.name, shape: o.node.shape.slice(0, -1), dtype: complexDtype(o.node.dtype), grid: o.node.grid.slice(0, -1) }
               : { name: o.name, shape: o.node.shape, dtype: o.node.dtype, grid: o.node.grid })),
           },
         });

@@ -15,11 +15,11 @@ import { elementwise, type IndexItem, index, normalizeAxes, reduce, reshape, sca
 import { broadcastTo } from './shape-functions.js';
 import { full } from './creation.js';
 import { type DType, promoteDtypes } from './dtype.js';
-import type { ExprContext, Node } from './expr.js';
+import { broadcastShapes, type ExprContext, type Node } from './expr.js';
 
-/** The complex dtype of a pairs node. */
-export function complexDtype(pairs: Node): 'complex128' | 'complex64' {
-  return pairs.dtype === 'float32' ? 'complex64' : 'complex128';
+/** The complex dtype whose parts are of this float dtype (float32 pairs: complex64). */
+export function complexDtype(part: string): 'complex128' | 'complex64' {
+  return part === 'float32' ? 'complex64' : 'complex128';
 }
 
 /** The logical shape of a pairs node (without the pair axis). */
@@ -38,9 +38,8 @@ export function part(ctx: ExprContext, pairs: Node, which: 0 | 1): Node {
 export function pairsOf(ctx: ExprContext, re0: Node, im0: Node): Node {
   const dtype: DType = re0.weak === null ? re0.dtype : im0.weak === null ? im0.dtype : 'float64';
   const as = (x: Node) => (x.dtype === dtype && x.weak === null ? x : elementwise(ctx, `astype_${dtype}`, [x]));
-  const shape = broadcast(re0.shape, im0.shape);
-  const widen = (x: Node) => (sameShape(x.shape, shape) ? x : broadcastTo(ctx, x, shape));
-  return stack(ctx, [widen(as(re0)), widen(as(im0))], -1);
+  const shape = broadcastShapes([re0.shape, im0.shape]);
+  return stack(ctx, [broadcastTo(ctx, as(re0), shape), broadcastTo(ctx, as(im0), shape)], -1);
 }
 
 /**
@@ -159,16 +158,4 @@ export function complexIndex(ctx: ExprContext, z: Node, items: IndexItem[]): Nod
 export function unsupported(what: string): TesseraError {
   return new TesseraError('UNSUPPORTED_COMPLEX', `${what} is not supported for complex arrays`,
     'complex arrays take + - * /, unary -, abs, angle, conj, .real, .imag, sum, mean, .T, transpose, reshape, indexing with integers and slices, and the np.fft functions; take .real, .imag or abs() first for anything else');
-}
-
-function broadcast(a: number[], b: number[]): number[] {
-  const n = Math.max(a.length, b.length);
-  return Array.from({ length: n }, (_, i) => {
-    const x = a[a.length - n + i] ?? 1, y = b[b.length - n + i] ?? 1;
-    return x === 1 ? y : x;
-  });
-}
-
-function sameShape(a: number[], b: number[]): boolean {
-  return a.length === b.length && a.every((n, i) => n === b[i]);
 }

@@ -14,6 +14,7 @@ import type { ArrayGraph } from './array-graph.js';
 import { type DType, itemsize } from './dtype.js';
 import { children, type ExprContext, type Node, type SourceNode } from './expr.js';
 import type { Grid } from './grid.js';
+import { complexDtype } from './complex.js';
 import './kinds/index.js';
 import { lowerJob, type OutputRequest } from './lower.js';
 import { Plan } from './plan.js';
@@ -107,7 +108,7 @@ export async function computeArrays(engine: Engine, outputs: OutputRequest[], op
  */
 function complexResult(r: OutputResult): OutputResult {
   if (r.kind !== 'array') throw new TesseraError('INTERNAL', 'a complex output has no pair axis', 'this is a planner bug, please report it');
-  const dtype = r.dtype === 'float32' ? 'complex64' : 'complex128';
+  const dtype = complexDtype(r.dtype);
   const shape = r.shape.slice(0, -1);
   if (!shape.length && r.values !== undefined) return { name: r.name, kind: 'scalar', dtype, value: r.values };
   return { ...r, dtype, shape };
