@@ -95,11 +95,7 @@ export function checkPersist(backend: Backend, built: BuiltJob, { persist = [], 
   if (!persist.length) return;
   if (backend.name !== 'local') throw new TesseraError('BAD_OPTION', `persist keeps arrays in this machine's chunk store, and the job runs on ${backend.name}`, 'run the job on this machine to persist its outputs');
   if (isHdf5Path(outDir) || isZarrPath(outDir)) throw new TesseraError('BAD_OPTION', 'outputs written to an HDF5 file or a Zarr store are not kept in memory', 'persist outputs of a job whose outputs are returned');
-  const other = new Map<string, string>([
-    ...built.tableOutputs.map((t) => [t.name, 'a table'] as [string, string]), ...built.bagOutputs.map((b) => [b.name, 'a bag'] as [string, string]),
-    ...(built.delayed?.outputs ?? []).map((o) => [o.name, 'a delayed value'] as [string, string]),
-    ...built.deferredTables.map((t) => [t.name, 'a table'] as [string, string]),
-  ]);
+  const other = nonArrayOutputs(built);
   for (const name of persist) {
     if (!built.order.includes(name)) throw new TesseraError('BAD_OPTION', `persist names '${name}', which is not an output of the job${didYouMean(name, built.order)}`, 'name outputs of the job to keep');
     const kind = other.get(name);
@@ -107,12 +103,21 @@ export function checkPersist(backend: Backend, built: BuiltJob, { persist = [], 
   }
 }
 
+/** A job's outputs that are not arrays, by name: what each is ('a table', 'a bag', 'a delayed value'). */
+function nonArrayOutputs(built: BuiltJob): Map<string, string> {
+  return new Map<string, string>([
+    ...built.tableOutputs.map((t) => [t.name, 'a table'] as [string, string]), ...built.bagOutputs.map((b) => [b.name, 'a bag'] as [string, string]),
+    ...(built.delayed?.outputs ?? []).map((o) => [o.name, 'a delayed value'] as [string, string]),
+    ...built.deferredTables.map((t) => [t.name, 'a table'] as [string, string]),
+  ]);
+}
+
 async function runJobParts(backend: Backend, built: BuiltJob, opts: RunJobOptions, onArrays: (r: ComputeResult) => void): Promise<JobResult> {
   const runs: JobRun[] = [];
   if (isHdf5Path(opts.outDir) || isZarrPath(opts.outDir)) {
-    const other = [...built.tableOutputs.map((t) => t.name), ...built.bagOutputs.map((b) => b.name), ...(built.delayed ? ['(delayed)'] : [])];
+    const [other] = nonArrayOutputs(built).keys();
     const what = isHdf5Path(opts.outDir) ? 'an HDF5 file' : 'a Zarr store';
-    if (other.length) throw new TesseraError('BAD_OPTION', `${what} holds arrays, but '${other[0]}' is not an array output`, 'give --out a folder (tables, bags and delayed values are written there), or keep only array outputs in the job');
+    if (other !== undefined) throw new TesseraError('BAD_OPTION', `${what} holds arrays, but '${other}' is not an array output`, 'give --out a folder (tables, bags and delayed values are written there), or keep only array outputs in the job');
   }
   const { outDir: _outDir, skipSpaceCheck: _skip, persist: _persist, ...compute } = opts;
   let job = built;
