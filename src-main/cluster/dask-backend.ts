@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import type { CommitSpec } from '../collections/array/kinds/index.js';
 import { checkBlockFunctions, lowerArrays, type ComputeResult, type OutputRequest, type OutputResult } from '../collections/array/compute.js';
 import { nest, readValues } from '../collections/array/values.js';
-import { type ComputeOptions, Engine, type RunStats } from '../engine/engine.js';
+import { type ComputeOptions, Engine, freeStoreOwner, type RunStats } from '../engine/engine.js';
 import type { TaskGraph } from '../engine/graph.js';
 import { TesseraError } from '../engine/errors.js';
 import { executeTask } from '../engine/executor.js';
@@ -310,8 +310,7 @@ export class DaskBackend implements Backend {
 
   /** A cluster's jobs keep nothing in this process's store (persist is refused before they run); an owner given is freed. */
   freeKept(owner: number): void {
-    native().releaseOwner(owner);
-    native().forgetOwner(owner);
+    freeStoreOwner(owner);
   }
 
   /** Ends the sidecar (and a local cluster it started). */

@@ -82,6 +82,12 @@ export interface GraphRun {
 
 let nextOwner = 1;
 
+/** Releases every chunk a store owner holds and drops its byte record (a job's, or a kept set's). */
+export function freeStoreOwner(owner: number): void {
+  native().releaseOwner(owner);
+  native().forgetOwner(owner);
+}
+
 /**
  * What a collection needs of whatever runs its graphs: this machine's Engine, or a Dask cluster's
  * runner (cluster/cluster-runner.ts), which runs a graph's tasks on the cluster and puts the
@@ -138,8 +144,7 @@ export class Engine {
 
   /** Releases every chunk a job still holds, and drops its byte record. */
   freeJob(owner: number): void {
-    native().releaseOwner(owner);
-    native().forgetOwner(owner);
+    freeStoreOwner(owner);
   }
 
   /**

@@ -21,7 +21,7 @@
  */
 import type { DTypeName } from '../native/addon.js';
 import { native } from '../native/addon.js';
-import type { Engine } from '../engine/engine.js';
+import { type Engine, freeStoreOwner } from '../engine/engine.js';
 import { TesseraError } from '../engine/errors.js';
 import { formatBytes } from '../api/format-bytes.js';
 import { didYouMean } from '../lang/did-you-mean.js';
@@ -137,7 +137,7 @@ export class PersistedArrays {
       });
       this.borrower?.borrow(keys.map((key, i) => ({ key, id: o.chunks[i].id })));
     }
-    if (!outputs.length) freeOwner(owner);
+    if (!outputs.length) freeStoreOwner(owner);
     if (memoryLimit === null) return [];
     const released = this.leastRecent(memoryLimit, new Set(outputs.map((o) => o.name)));
     for (const name of released) this.release(name, 'the memory limit needed room for newer ones: least recently used');
@@ -155,7 +155,7 @@ export class PersistedArrays {
     // Outputs of one job share its owner: its chunks go one by one until the last array goes.
     // (two outputs of the same expression share their chunks: those stay while either is kept).
     const siblings = [...this.arrays.values()].filter((b) => b.owner === a.owner);
-    if (!siblings.length) freeOwner(a.owner);
+    if (!siblings.length) freeStoreOwner(a.owner);
     else {
       const held = new Set(siblings.flatMap((b) => b.ids));
       for (const id of a.ids) if (!held.has(id)) native().release(id);
@@ -189,9 +189,4 @@ function bytesOf(arrays: Iterable<Entry>): number {
   let sum = 0;
   for (const b of seen.values()) sum += b;
   return sum;
-}
-
-function freeOwner(owner: number): void {
-  native().releaseOwner(owner);
-  native().forgetOwner(owner);
 }
