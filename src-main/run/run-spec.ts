@@ -63,28 +63,22 @@ export async function runSpec(backend: Backend, spec: unknown, opts: RunSpecOpti
   const { baseDir, autoChunks, readable, userCode, onPlanned, persisted, jobName, ...run } = opts;
   throwIfCancelledBeforeStart(run.signal);
   const valid = validateSpec(spec);
-  if (!persisted) {
-    if (run.persist?.length) throw new TesseraError('BAD_OPTION', 'this run keeps no arrays between jobs', 'persist outputs from the window or the TypeScript API (x.persist())');
-    const memoryLimit = run.memoryLimit ?? null;
-    const job = await buildJob(valid, baseDir, { autoChunks: autoChunks?.(backend, memoryLimit), readable, userCode });
-    const planned: PlannedRun = { job, chunking: describeChunking(job), warnings: jobWarnings(job, memoryLimit) };
-    onPlanned?.(planned);
-    throwIfCancelledBeforeStart(run.signal);
-    return { ...planned, result: await runBuiltJob(backend, job, run) };
-  }
+  if (!persisted && run.persist?.length) throw new TesseraError('BAD_OPTION', 'this run keeps no arrays between jobs', 'persist outputs from the window or the TypeScript API (x.persist())');
   // The memory limit covers the kept arrays too: the room a job needs is planned first (it is
   // planned and "auto"-chunked with what is left), made once the job is checked, just before it runs.
-  const reads = persistedReads(valid);
+  const reads = persisted ? persistedReads(valid) : new Set<string>();
   const engine = backend instanceof LocalBackend ? backend.engine : null;
   if (reads.size && !engine) throw new TesseraError('NOT_ON_CLUSTER', `the job reads arrays kept in this process (${[...reads].join(', ')}), which the cluster's workers cannot see`, 'compute them in the same job instead, or run it on this machine');
-  const room = persisted.planJob(reads, run.memoryLimit ?? null);
-  const job = await buildJob(valid, baseDir, { autoChunks: autoChunks?.(backend, room.memoryLimit), readable, userCode, persisted: (name, dataset) => persisted.read(name, dataset) });
+  const room = persisted?.planJob(reads, run.memoryLimit ?? null) ?? { release: [], memoryLimit: run.memoryLimit ?? null, warnings: [] };
+  const lookup = persisted && ((name: string, dataset: string) => persisted.read(name, dataset));
+  const job = await buildJob(valid, baseDir, { autoChunks: autoChunks?.(backend, room.memoryLimit), readable, userCode, persisted: lookup });
   const planned: PlannedRun = { job, chunking: describeChunking(job), warnings: [...jobWarnings(job, room.memoryLimit), ...room.warnings] };
   checkPersist(backend, job, run);
   onPlanned?.(planned);
   throwIfCancelledBeforeStart(run.signal);
-  persisted.startJob(engine, reads, room);
+  persisted?.startJob(engine, reads, room);
   const { kept, ...result } = await runBuiltJob(backend, job, { ...run, memoryLimit: room.memoryLimit });
+  if (!persisted) return { ...planned, result };
   const after = kept ? persisted.keep(kept.owner, kept.outputs, jobName ?? 'a job', run.memoryLimit ?? null) : [];
   return { ...planned, result, persisted: { kept: kept?.outputs.map((o) => o.name) ?? [], released: [...room.release, ...after] } };
 }
