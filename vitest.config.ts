@@ -14,12 +14,17 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'engine', include: ['test/*.test.ts'], environment: 'node', pool: 'forks' },
+        test: { name: 'engine', include: ['test/*.test.ts'], exclude: ['test/fuzz.test.ts'], environment: 'node', pool: 'forks', sequence: { groupOrder: 0 } },
+      },
+      {
+        // Last: `npm test` builds the sanitizer targets in the background meanwhile (scripts/test.mjs).
+        extends: true,
+        test: { name: 'fuzz', include: ['test/fuzz.test.ts'], environment: 'node', pool: 'forks', sequence: { groupOrder: 1 } },
       },
       {
         extends: true,
         plugins: [vue()],
-        test: { name: 'components', include: ['test/components/*.test.ts'], environment: 'happy-dom' },
+        test: { name: 'components', include: ['test/components/*.test.ts'], environment: 'happy-dom', sequence: { groupOrder: 0 } },
       },
     ],
   },

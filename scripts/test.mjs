@@ -1,10 +1,28 @@
 #!/usr/bin/env node
 // Runs vitest (arguments are passed through) and ends with a plain "N passed, N failed" line.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The fuzz test (which vitest runs last) needs every native file built with sanitizers, minutes of
+ * compiling: start that build now, at the lowest priority, so it uses the cores the other tests
+ * leave idle. Only when the fuzz test is selected and clang's libFuzzer is installed.
+ */
+function prebuildFuzzTargets(args) {
+  const files = args.filter((a) => !a.startsWith('-'));
+  if (files.length > 0 && !files.some((f) => f.includes('fuzz'))) return null;
+  const rt = spawnSync('clang++', ['-print-runtime-dir'], { encoding: 'utf8' });
+  if (rt.status !== 0 || !existsSync(join(rt.stdout.trim(), 'libclang_rt.fuzzer-x86_64.a'))) return null;
+  mkdirSync('build/fuzz', { recursive: true });
+  const log = openSync('build/fuzz/prebuild.log', 'w');
+  // Its own process group, so that the compilers it started stop with it.
+  return spawn('nice', ['-n', '19', 'scripts/fuzz.sh', '--build-only'], { stdio: ['ignore', log, log], detached: true });
+}
 
 mkdirSync('test-output', { recursive: true });
 const report = 'test-output/vitest.json';
+const prebuild = prebuildFuzzTargets(process.argv.slice(2));
 const r = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], { stdio: 'inherit' });
 try {
   const j = JSON.parse(readFileSync(report, 'utf8'));
@@ -14,4 +32,6 @@ try {
 } catch {
   console.log('Tests: 0 passed, 1 failed (no report was written)');
 }
+// Still building only when the fuzz test did not run (a failure before it, or a filter).
+if (prebuild) try { process.kill(-prebuild.pid, 'SIGTERM'); } catch { /* already done */ }
 process.exit(r.status ?? 1);

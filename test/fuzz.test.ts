@@ -17,7 +17,8 @@ function hasLibFuzzer(): boolean {
 const hasClang = hasLibFuzzer();
 
 describe('fuzzing', () => {
-  // Building every native file with ASan takes a couple of minutes on 2 cores.
+  // Building every native file with ASan takes a couple of minutes on 2 cores: `npm test` starts
+  // that build in the background and runs this file last, so it usually finds the targets built.
   it.skipIf(!hasClang)('the .npy header parser, the task decoder, the CSV reader, TableView, the word counter, the JSON-lines counter and the HDF5 and Zarr chunk decoders survive a sanitizer fuzz run', { timeout: 600_000 }, () => {
     const r = spawnSync('scripts/fuzz.sh', ['5'], { encoding: 'utf8', timeout: 600_000 });
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
