@@ -37,7 +37,7 @@ compile() { # source, extra flags... (in the background, up to one job per core)
   fi
 }
 # The task kinds are globbed, as in CMakeLists.txt: tasks/registry.cc is the one list of them.
-for src in native/store/chunk_store.cc native/io/*.cc native/table/*.cc native/csv/*.cc \
+for src in native/store/chunk_store.cc native/store/chunk_memory.cc native/io/*.cc native/table/*.cc native/csv/*.cc \
            native/kernels/dispatch.cc native/kernels/program.cc native/kernels/program_check.cc \
            native/kernels/program_registry.cc native/kernels/evaluate.cc native/kernels/reduce_state.cc native/kernels/linalg.cc native/kernels/fft.cc \
            native/tasks/*.cc native/tasks/kinds/*.cc native/parquet/*.cc native/text/*.cc native/json/*.cc native/hdf5/*.cc native/zarr/*.cc; do

@@ -7,13 +7,10 @@
 #include <string>
 
 #include "../common/checked.h"
+#include "chunk_memory.h"
 #include "../common/error.h"
 
 namespace tessera {
-
-namespace {
-constexpr size_t kAlign = 64;  // a cache line: lets SIMD loads start aligned
-}
 
 const char* layout_name(ChunkLayout l) {
   switch (l) {
@@ -43,8 +40,7 @@ std::shared_ptr<Chunk> ChunkStore::allocate(DType dtype, const std::vector<int64
                                             int owner) {
   const int64_t n = element_count(shape, "a chunk");
   const size_t nbytes = static_cast<size_t>(checked_mul(n, static_cast<int64_t>(dtype_size(dtype)), "a chunk's size in bytes"));
-  size_t padded = (nbytes + kAlign - 1) / kAlign * kAlign;
-  void* p = std::aligned_alloc(kAlign, padded == 0 ? kAlign : padded);
+  void* p = allocate_chunk_memory(nbytes);
   if (!p)
     throw Error("OUT_OF_MEMORY", "could not allocate a chunk of " + std::to_string(nbytes) + " bytes",
                 "use smaller chunks or a lower --memory-limit");
