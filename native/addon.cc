@@ -421,8 +421,9 @@ Napi::Value ChunkLayoutOf(const Napi::CallbackInfo& info) {
   });
 }
 
-// openFile(path, [size, mtimeSec, mtimeNsec]): maps a file; with the stamp the job planned with,
-// a file that differs from it is refused with INPUT_CHANGED.
+// openFile(path, [size, mtimeSec, mtimeNsec, keepPages]): maps a file; with the stamp the job
+// planned with, a file that differs from it is refused with INPUT_CHANGED. keepPages: the job's
+// tasks leave the pages they read mapped (io/mapped_file.h).
 Napi::Value OpenFile(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     FileStamp expect;
@@ -431,7 +432,8 @@ Napi::Value OpenFile(const Napi::CallbackInfo& info) {
       expect.mtime_sec = static_cast<int64_t>(arg_number(info, 2));
       expect.mtime_nsec = static_cast<int64_t>(arg_number(info, 3));
     }
-    int id = FileRegistry::instance().open(arg_string(info, 0), expect);
+    const bool keep_pages = info.Length() > 4 && info[4].IsBoolean() && info[4].As<Napi::Boolean>().Value();
+    int id = FileRegistry::instance().open(arg_string(info, 0), expect, keep_pages);
     Napi::Object o = Napi::Object::New(info.Env());
     o.Set("id", Napi::Number::New(info.Env(), id));
     o.Set("size", Napi::Number::New(info.Env(), static_cast<double>(FileRegistry::instance().get(id)->size())));

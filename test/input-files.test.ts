@@ -5,7 +5,7 @@
  * and its workers survive, and the engine runs the next job.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, truncateSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, truncateSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TesseraError } from '../dist/src-main/engine/errors.js';
@@ -245,5 +245,57 @@ describe('an output disk that fills up', () => {
     expect(lines[1]).toBe('status=1');
     expect(lines.slice(2)).toEqual([]); // neither a temporary file nor a partial y.npy / z.npy
     expect(existsSync(join(out, 'y.npy'))).toBe(false);
+  });
+});
+
+describe('mappings kept between jobs', () => {
+  it('a mapping that keeps its pages outlives its last close and serves the next open of the unchanged file, never a changed or replaced one', () => {
+    const dir = tempDir();
+    const path = join(dir, 'f.bin');
+    writeFileSync(path, Buffer.alloc(1 << 16, 7));
+    const open = (keep: boolean) => native().openFile(path, -1, -1, -1, keep).id;
+    const a = open(true);
+    native().closeFile(a);
+    const b = open(true);
+    expect(b).toBe(a); // idle, then reused
+    expect(native().readFileByte(b, 100)).toBe(7);
+    native().closeFile(b);
+    // Rewritten in place with a later mtime: a new mapping, the new bytes.
+    writeFileSync(path, Buffer.alloc(1 << 16, 9));
+    utimesSync(path, new Date(), new Date(Date.now() + 5_000));
+    const c = open(true);
+    expect(c).not.toBe(a);
+    expect(native().readFileByte(c, 100)).toBe(9);
+    native().closeFile(c);
+    // Replaced by another file of the same size and mtime (renamed over it): a new mapping too.
+    const other = join(dir, 'g.bin');
+    writeFileSync(other, Buffer.alloc(1 << 16, 3));
+    const { mtime } = statSync(path);
+    utimesSync(other, mtime, mtime);
+    renameSync(other, path);
+    const d = open(true);
+    expect(d).not.toBe(c);
+    expect(native().readFileByte(d, 100)).toBe(3);
+    native().closeFile(d);
+    // A mapping that gives its pages back is unmapped at its last close.
+    const e = open(false);
+    native().closeFile(e);
+    expect(open(false)).not.toBe(e);
+  });
+
+  it('a job after the input file was rewritten between jobs reads the new values', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'x.npy');
+    const first = writeValues(path, 100_000, true);
+    const s = { datasets: { x: { npy: 'x.npy', chunks: [10_000] } }, outputs: { s: 'x.sum()' } };
+    expect(values(await runSpec(engine(), s, dir)).s).toBe(first);
+    // The same size, new values (each doubled), a later mtime.
+    const doubled = Buffer.from(readFileSync(path));
+    const header = doubled.indexOf(0x0a) + 1;
+    const v = new Float64Array(doubled.buffer, doubled.byteOffset + header, 100_000);
+    for (let i = 0; i < v.length; i++) v[i] *= 2;
+    writeFileSync(path, doubled);
+    utimesSync(path, new Date(), new Date(Date.now() + 5_000));
+    expect(values(await runSpec(engine(), s, dir)).s).toBe(2 * first);
   });
 });

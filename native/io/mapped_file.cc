@@ -18,6 +18,12 @@ size_t page_size() {
   static const size_t p = static_cast<size_t>(sysconf(_SC_PAGESIZE));
   return p;
 }
+// A quarter of physical memory: the largest file whose pages stay mapped, and the idle mappings' budget.
+size_t warm_budget() {
+  static const size_t b = static_cast<size_t>(sysconf(_SC_PHYS_PAGES)) / 4 * page_size();
+  return b;
+}
+constexpr size_t kMaxIdle = 16;
 // madvise wants page-aligned starts; round the range outwards.
 void advise(const uint8_t* base, size_t total, size_t offset, size_t length, int advice) {
   if (!base || length == 0 || offset >= total) return;
@@ -140,7 +146,12 @@ void MappedFile::will_need(size_t offset, size_t length) const {
 }
 
 void MappedFile::release_pages(size_t offset, size_t length) const {
+  if (keeps_pages()) return;
   advise(data_, size_, offset, length, MADV_DONTNEED);
+}
+
+void MappedFile::keep_pages(bool keep) {
+  keep_pages_.store(keep && size_ <= warm_budget(), std::memory_order_relaxed);
 }
 
 FileRegistry& FileRegistry::instance() {
@@ -148,26 +159,31 @@ FileRegistry& FileRegistry::instance() {
   return r;
 }
 
-int FileRegistry::open(const std::string& path, const FileStamp& expect) {
+int FileRegistry::open(const std::string& path, const FileStamp& expect, bool keep_pages) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = by_path_.find(path);
   if (it != by_path_.end()) {
     const MappedFile& f = *files_.at(it->second);
-    // The mapping made for an earlier job serves this one only if it is of the file as planned.
-    bool reuse;
-    if (expect.known()) {
-      reuse = same(f.stamp(), expect);
-    } else {
-      struct stat st;
-      reuse = ::stat(path.c_str(), &st) == 0 && static_cast<uint64_t>(st.st_dev) == f.device() &&
-              static_cast<uint64_t>(st.st_ino) == f.inode() && same(stamp_of(st), f.stamp());
-    }
+    // The mapping made for an earlier job serves this one only if the path still names the file
+    // it maps (not one renamed over it) and that file is as planned.
+    struct stat st;
+    const bool reuse = ::stat(path.c_str(), &st) == 0 && static_cast<uint64_t>(st.st_dev) == f.device() &&
+                       static_cast<uint64_t>(st.st_ino) == f.inode() && same(stamp_of(st), f.stamp()) &&
+                       (!expect.known() || same(f.stamp(), expect));
+    const int was = it->second;
     if (reuse) {
-      refs_[it->second]++;
-      return it->second;
+      if (refs_[was]++ == 0) {  // idle until now
+        idle_.remove(was);
+        idle_bytes_ -= f.size();
+      }
+      files_.at(was)->keep_pages(keep_pages);
+      return was;
     }
+    // An idle mapping of an older version of the file: nothing can reach it any more.
+    if (refs_[was] == 0) forget(was);
   }
   auto f = std::make_shared<MappedFile>(path, expect);
+  f->keep_pages(keep_pages);
   int id = next_id_++;
   files_[id] = f;
   by_path_[path] = id;  // an older mapping of this path stays until its last user closes it
@@ -188,10 +204,41 @@ void FileRegistry::close(int id) {
   auto it = files_.find(id);
   if (it == files_.end()) return;
   if (--refs_[id] > 0) return;
+  const MappedFile& f = *it->second;
+  auto p = by_path_.find(f.path());
+  const bool reachable = p != by_path_.end() && p->second == id;
+  if (reachable && f.keeps_pages()) {
+    idle_.push_front(id);
+    idle_bytes_ += f.size();
+    trim_idle();
+    return;
+  }
+  forget(id);
+}
+
+void FileRegistry::forget(int id) {
+  auto it = files_.find(id);
+  if (it == files_.end()) return;
   auto p = by_path_.find(it->second->path());
   if (p != by_path_.end() && p->second == id) by_path_.erase(p);
-  files_.erase(it);
+  files_.erase(it);  // unmaps, unless a task still holds the shared_ptr
   refs_.erase(id);
+}
+
+void FileRegistry::trim_idle() {
+  while (!idle_.empty() && (idle_bytes_ > warm_budget() || idle_.size() > kMaxIdle)) {
+    const int id = idle_.back();
+    idle_.pop_back();
+    idle_bytes_ -= files_.at(id)->size();
+    forget(id);
+  }
+}
+
+void FileRegistry::drop_idle() {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (int id : idle_) forget(id);
+  idle_.clear();
+  idle_bytes_ = 0;
 }
 
 }  // namespace tessera

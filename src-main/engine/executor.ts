@@ -22,6 +22,8 @@ export interface EncodedJob {
   stamps: Float64Array;
   /** The modules that register the job's JS kinds a worker may not know yet, by kind code (TaskKind.workerModule). */
   kindModules: Record<number, string>;
+  /** Tasks leave the file pages they read mapped, for the next task and job (native/io/mapped_file.h). */
+  keepFilePages: boolean;
 }
 
 /** A list that gives each distinct string one index. */
@@ -38,7 +40,21 @@ function stringTable(): { list: string[]; indexOf: (s: string) => number } {
   };
 }
 
-export function encodeJob(specs: readonly TaskSpec[], owner: number, planned?: ReadonlyMap<string, FileStamp>): EncodedJob {
+/**
+ * Whether a job's tasks keep the file pages they read mapped: always without a memory limit (the
+ * native side still releases those of a file over a quarter of physical memory), and under one
+ * only while its input files fit in half of it, so that streaming a larger file keeps the
+ * resident set bounded.
+ */
+export function keepsFilePages(memoryLimit: number | null | undefined, planned?: ReadonlyMap<string, FileStamp>): boolean {
+  if (memoryLimit == null) return true;
+  if (!planned) return false;
+  let bytes = 0;
+  for (const st of planned.values()) bytes += st.size;
+  return bytes <= memoryLimit / 2;
+}
+
+export function encodeJob(specs: readonly TaskSpec[], owner: number, planned?: ReadonlyMap<string, FileStamp>, keepFilePages = false): EncodedJob {
   const files = stringTable();
   const strings = stringTable();
   const ctx = { fileIndex: files.indexOf, stringIndex: strings.indexOf };
@@ -57,7 +73,7 @@ export function encodeJob(specs: readonly TaskSpec[], owner: number, planned?: R
     const ns = BigInt(st.mtimeNs);
     stamps.set([st.size, Number(ns / 1_000_000_000n), Number(ns % 1_000_000_000n)], 3 * i);
   });
-  return { owner, tasks: w.done(), offsets, files: files.list, strings: strings.list, stamps, kindModules };
+  return { owner, tasks: w.done(), offsets, files: files.list, strings: strings.list, stamps, kindModules, keepFilePages };
 }
 
 /**
@@ -68,12 +84,12 @@ export function encodeJob(specs: readonly TaskSpec[], owner: number, planned?: R
  */
 const openFiles = new Map<string, number>();
 
-function fileId(path: string, stamps: Float64Array, i: number): number {
+function fileId(path: string, stamps: Float64Array, i: number, keepPages: boolean): number {
   const size = stamps[3 * i];
   const key = size >= 0 ? `${path}\0${size}\0${stamps[3 * i + 1]}\0${stamps[3 * i + 2]}` : path;
   let id = openFiles.get(key);
   if (id === undefined) {
-    id = (size >= 0 ? native().openFile(path, size, stamps[3 * i + 1], stamps[3 * i + 2]) : native().openFile(path)).id;
+    id = (size >= 0 ? native().openFile(path, size, stamps[3 * i + 1], stamps[3 * i + 2], keepPages) : native().openFile(path, -1, -1, -1, keepPages)).id;
     openFiles.set(key, id);
   }
   return id;
@@ -116,7 +132,7 @@ export class JobRunner {
     // The job's files are opened by its first task on this thread, not when the job arrives: a
     // worker may see a short job only after it has ended (and its files are gone), and a file
     // that cannot be opened then fails a task, with its key, instead of the worker.
-    this.fileIds ??= Float64Array.from(this.job.files, (path, i) => fileId(path, this.job.stamps, i));
+    this.fileIds ??= Float64Array.from(this.job.files, (path, i) => fileId(path, this.job.stamps, i, this.job.keepFilePages));
     if (this.stringsId === null) {
       this.stringsId = this.job.strings.length ? native().openStrings(this.job.strings) : 0;
       if (this.stringsId) openStringTables.push(this.stringsId);

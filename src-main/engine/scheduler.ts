@@ -53,7 +53,7 @@ import { TesseraError, toTesseraError } from './errors.js';
 import type { EventBus, MemorySample, Progress, TaskRecord } from './events.js';
 import { TaskLog } from './task-log.js';
 import { FINISHED } from './doorbell.js';
-import { encodeJob, type FileStamp, JobRunner } from './executor.js';
+import { encodeJob, type FileStamp, JobRunner, keepsFilePages } from './executor.js';
 import type { TaskGraph } from './graph.js';
 import { ReadyHeap } from './heap.js';
 import type { PoolEvent, WorkerPool } from './pool.js';
@@ -255,12 +255,12 @@ export class Scheduler {
         const crashed = this.pool.failure;
         if (crashed) this.error = workerCrashed(crashed);
         this.queue = TaskQueue.create(this.listed.map((l) => l.length));
-        this.job = this.pool.beginJob(encodeJob(this.g.tasks.map((t) => t.spec), this.owner, this.files), this.queue.buffers);
+        this.job = this.pool.beginJob(encodeJob(this.g.tasks.map((t) => t.spec), this.owner, this.files, keepsFilePages(this.limit, this.files)), this.queue.buffers);
         this.pool.onEvent((w, e) => this.onPoolEvent(w, e));
         this.pump();
         this.listen();
       } else {
-        this.inline = new JobRunner(encodeJob(this.g.tasks.map((t) => t.spec), this.owner, this.files));
+        this.inline = new JobRunner(encodeJob(this.g.tasks.map((t) => t.spec), this.owner, this.files, keepsFilePages(this.limit, this.files)));
         void this.runInline();
       }
     });

@@ -239,7 +239,7 @@ export interface NativeAddon {
   /** A compressed file's bytes: codec 1 gzip, 2 bzip2, 3 zstd; errors are `<errorPrefix>_BAD_GZIP` (_BZ2, _ZSTD). */
   readDecompressed(path: string, codec: 1 | 2 | 3, errorPrefix: string): Buffer;
   /** Maps a file; given the size and mtime a job planned with, a file that differs is INPUT_CHANGED. */
-  openFile(path: string, size?: number, mtimeSec?: number, mtimeNsec?: number): { id: number; size: number };
+  openFile(path: string, size?: number, mtimeSec?: number, mtimeNsec?: number, keepPages?: boolean): { id: number; size: number };
   /** Reads one byte of a mapped file as tasks read (guarded against the file shrinking): tests only. */
   readFileByte(id: number, offset: number): number;
   closeFile(id: number): void;
