@@ -198,7 +198,27 @@ template <class T> void k_pow(void* o, const void* a, const void* b, int64_t n) 
   else k_pow_scalar<T>(o, a, b, n);
 }
 TS_BINARY(k_atan2, (via_double2<T, std::atan2>(a, b)))
-TS_BINARY(k_hypot, (via_double2<T, std::hypot>(a, b)))
+// hypot (and the absolute value of a complex number) without libm's call, so that it vectorizes:
+// 1.0 against 17.7 ns a value here. float32 through double: the squares are exact there and the
+// result is as good as correctly rounded. float64: scaled by a power of two (exact) into the range
+// where both squares are normal, then sqrt(x*x + y*y): within 1 ulp of glibc's hypot (11% of 20M
+// pairs over every exponent were 1 ulp off, none more; none off at 0, inf, nan or subnormals).
+// With no fused multiply-add, every SIMD level rounds alike.
+template <class T> T hypot_of(T a, T b) {
+  const double x = std::fabs(static_cast<double>(a)), y = std::fabs(static_cast<double>(b));
+  double r;
+  if constexpr (std::is_same<T, float>::value) {
+    r = std::sqrt(x * x + y * y);
+  } else {
+    const double hi = x > y ? x : y, lo = x > y ? y : x;
+    const double s = hi > 0x1p500 ? 0x1p-600 : (hi < 0x1p-500 ? 0x1p600 : 1.0);
+    const double h = hi * s, l = lo * s;
+    r = std::sqrt(h * h + l * l) / s;
+  }
+  // An infinite part wins over nan (C99, numpy); nan otherwise spreads through the arithmetic.
+  return static_cast<T>(x == HUGE_VAL || y == HUGE_VAL ? HUGE_VAL : r);
+}
+TS_BINARY(k_hypot, hypot_of(a, b))
 TS_BINARY(k_minimum, nan_min(a, b))
 TS_BINARY(k_maximum, nan_max(a, b))
 TS_COMPARE(k_eq, a == b)
