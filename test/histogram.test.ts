@@ -32,6 +32,12 @@ const OUTPUTS: Record<string, string> = {
   weightedDensity: 'histogram(u, 9, weights=uw, density=True)[0]',
   weightedBools: 'histogram(m, 5, weights=m > 0.5)[0]',
   weightedFloat32: 'histogram(f, 6, range=(0, 1), weights=f * 0 + 0.25)[0]',
+  // Values on the edges and one ulp either side (a bin guessed from a value's position must be
+  // stepped to the edges themselves).
+  onEdges7: 'histogram(e, 7, range=(0.1, 0.7))[0]',
+  onEdges49: 'histogram(e, 49, range=(0.1, 0.7))[0]',
+  onEdges100: 'histogram(e, 100, range=(0.1, 0.7))[0]',
+  onEdgesFloat32: 'histogram(e.astype(np.float32), 49, range=(0.1, 0.7))[0]',
 };
 
 /**
@@ -58,11 +64,13 @@ np.save(${JSON.stringify(join(dir, 'uw.npy'))}, np.round(rng.random(5003) * 64) 
 np.save(${JSON.stringify(join(dir, 'f.npy'))}, rng.random(3001).astype(np.float32))
 np.save(${JSON.stringify(join(dir, 'k.npy'))}, rng.integers(-3, 4, 2001).astype(np.int16))
 np.save(${JSON.stringify(join(dir, 'm.npy'))}, rng.random((41, 13)))
+edges = np.concatenate([np.histogram_bin_edges([], b, range=(0.1, 0.7)) for b in (7, 49, 100)])
+np.save(${JSON.stringify(join(dir, 'e.npy'))}, np.concatenate([edges, np.nextafter(edges, -np.inf), np.nextafter(edges, np.inf)]))
 print(0)`);
   const want = numpy<Record<string, { dtype: string; shape: number[]; values: unknown }>>(`${PY_TOJSON}${PY_EDGES_V2}
 env = {**np.__dict__, "np": np, "histogram": histogram_v2}
 np.histogram = histogram_v2
-for name in ["u", "f", "k", "m", "uw"]:
+for name in ["u", "f", "k", "m", "uw", "e"]:
     env[name] = np.load(${JSON.stringify(dir)} + "/" + name + ".npy")
 out = {}
 for key, e in ${JSON.stringify(OUTPUTS)}.items():
@@ -76,7 +84,7 @@ print(json.dumps(out))`);
       const npy = (name: string, chunks: readonly number[]) => ({ npy: join(dir, `${name}.npy`), chunks });
       writeFileSync(spec, JSON.stringify({
         tessera: 1,
-        datasets: { u: npy('u', [chunk]), uw: npy('uw', [Math.ceil(chunk / 4)]), f: npy('f', [Math.ceil(chunk / 2)]), k: npy('k', [Math.ceil(chunk / 3)]), m: npy('m', mChunks) },
+        datasets: { u: npy('u', [chunk]), uw: npy('uw', [Math.ceil(chunk / 4)]), f: npy('f', [Math.ceil(chunk / 2)]), k: npy('k', [Math.ceil(chunk / 3)]), m: npy('m', mChunks), e: npy('e', [Math.ceil(chunk / 40)]) },
         outputs: OUTPUTS,
       }));
       const run = tessera(['run', spec, '--json', '--workers', String(workers)]);
