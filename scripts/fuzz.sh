@@ -39,7 +39,7 @@ compile() { # source, extra flags... (in the background, up to one job per core)
 # The task kinds are globbed, as in CMakeLists.txt: tasks/registry.cc is the one list of them.
 for src in native/store/chunk_store.cc native/store/chunk_memory.cc native/io/*.cc native/table/*.cc native/csv/*.cc \
            native/kernels/dispatch.cc native/kernels/program.cc native/kernels/program_check.cc \
-           native/kernels/program_registry.cc native/kernels/evaluate.cc native/kernels/reduce_state.cc native/kernels/linalg.cc native/kernels/fft.cc \
+           native/kernels/program_registry.cc native/kernels/evaluate.cc native/kernels/reduce_state.cc native/kernels/linalg.cc native/kernels/blas_gemm.cc native/kernels/fft.cc \
            native/tasks/*.cc native/tasks/kinds/*.cc native/parquet/*.cc native/text/*.cc native/json/*.cc native/hdf5/*.cc native/zarr/*.cc; do
   compile "$src"
 done
@@ -56,7 +56,7 @@ for target in "${TARGETS[@]}"; do
   bin="$OUT/$target"
   if [[ ! -f "$bin" ]] || [[ "native/fuzz/$target.cc" -nt "$bin" ]] || [[ -n "$(find "$OUT" -name '*.o' -newer "$bin" -print -quit)" ]]; then
     while (( $(jobs -rp | wc -l) >= jobs_max )); do wait -n; done
-    { rm -f "$bin"; "$CXX" "${FLAGS[@]/-fsanitize=fuzzer-no-link/-fsanitize=fuzzer}" "native/fuzz/$target.cc" "${objs[@]}" -lz -lbz2 -lzstd -lsimdjson $HDF5_LIBS -ldeflate -lblosc -llapack -ldl -o "$bin"; } &
+    { rm -f "$bin"; "$CXX" "${FLAGS[@]/-fsanitize=fuzzer-no-link/-fsanitize=fuzzer}" "native/fuzz/$target.cc" "${objs[@]}" -lz -lbz2 -lzstd -lsimdjson $HDF5_LIBS -ldeflate -lblosc -llapack -lblas -ldl -o "$bin"; } &
   fi
 done
 for pid in $(jobs -rp); do wait "$pid"; done

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "../common/error.h"
+#include "blas_gemm.h"
 
 // LAPACK's Fortran entry points (every LAPACK provides them; no LAPACKE needed).
 extern "C" {
@@ -40,6 +41,7 @@ void check(int info, const char* routine) {
 }  // namespace
 
 void qr(const double* a, int64_t m64, int64_t n64, double* q, double* r) {
+  blas::optimised();  // OpenBLAS on one thread: the engine runs a task per worker
   const int m = as_int(m64, "a QR block"), n = as_int(n64, "a QR block");
   if (m < n) throw Error("INTERNAL", "a QR block has fewer rows than columns", "this is a planner bug, please report it");
   std::vector<double> c = col_major(a, m, n), tau(static_cast<size_t>(std::max(1, n)));
@@ -68,6 +70,7 @@ void qr(const double* a, int64_t m64, int64_t n64, double* q, double* r) {
 }
 
 void svd(const double* a, int64_t n64, double* u, double* s, double* vt) {
+  blas::optimised();
   const int n = as_int(n64, "an SVD block");
   if (n == 0) return;
   std::vector<double> c = col_major(a, n, n), uc(static_cast<size_t>(n * n)), vc(static_cast<size_t>(n * n));
@@ -95,6 +98,7 @@ void svd(const double* a, int64_t n64, double* u, double* s, double* vt) {
 }
 
 void solve(const double* a, const double* b, int64_t n64, int64_t k64, double* x) {
+  blas::optimised();
   const int n = as_int(n64, "a system"), k = as_int(k64, "a system's right-hand side");
   if (n == 0 || k == 0) return;
   std::vector<double> ac = col_major(a, n, n), bc = col_major(b, n, k);

@@ -6,6 +6,7 @@
 
 #include "../../common/checked.h"
 #include "../../common/error.h"
+#include "../../kernels/blas_gemm.h"
 #include "../../kernels/evaluate.h"
 #include "../kind.h"
 
@@ -67,7 +68,9 @@ TaskResult run(const MatmulTask& t) {
   for (size_t i = 0; i < t.a.size(); ++i) {
     pack(t.a[i], t.m, t.k[i], pa);
     pack(t.b[i], t.k[i], t.n, pb);
-    table.matmul_acc[ty](c.data(), pa.data(), pb.data(), t.m, t.n, t.k[i]);
+    const bool is_float = t.type == CType::F64 || t.type == CType::F32;
+    if (!is_float || !blas::gemm_accumulate(t.type == CType::F32, c.data(), pa.data(), pb.data(), t.m, t.n, t.k[i]))
+      table.matmul_acc[ty](c.data(), pa.data(), pb.data(), t.m, t.n, t.k[i]);
   }
   auto out = ChunkStore::instance().allocate(t.out_dtype, {t.m, t.n}, t.owner);
   table.store[ty][static_cast<int>(t.out_dtype)](out->data, c.data(), t.m * t.n);
