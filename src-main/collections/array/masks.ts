@@ -38,12 +38,13 @@ export const maskKey = (mask: Node, grid: number[]) => `${mask.key}|${grid.join(
 
 /**
  * x[mask]: mask (bool) of x's shape or of its leading axes; the result is 1-D over those axes, in
- * C order, with x's other axes after. Both are raveled over the mask's axes and share the chunks
+ * C order, with x's other axes after (a 0-d mask: a new leading axis of length 1 or 0). Both are raveled over the mask's axes and share the chunks
  * of that axis; x's other axes are one chunk each in the result.
  */
 export function booleanIndex(ctx: ExprContext, x: Node, mask: Node, counts: MaskCounts | null): Node {
   const k = mask.shape.length;
-  if (k === 0) throw new TesseraError('NOT_SUPPORTED', 'a 0-d boolean index (x[True]) is not supported', 'use x[None] or expand_dims');
+  // numpy: a 0-d mask adds a leading axis that it keeps (length 1) or drops (length 0).
+  if (k === 0) return booleanIndex(ctx, reshape(ctx, x, [1, ...x.shape]), reshape(ctx, mask, [1]), counts);
   if (k > x.shape.length) throw new TesseraError('INDEX_ERROR', `too many indices for array: array is ${x.shape.length}-dimensional, but ${k} were indexed`, '');
   for (let d = 0; d < k; d++) {
     if (mask.shape[d] !== x.shape[d])
