@@ -108,6 +108,29 @@ describe('np.fft and complex arrays', () => {
     }
   });
 
+  it('transforms long lines (the four-step path: powers of two, 3-5-7 lengths, and Bluestein\'s long inner transform) as numpy does', () => {
+    // 2^16 and 2^17; 81 * 125 * 7; the primes 65537 and 100003 (Bluestein, over a four-step 2^18).
+    const lengths = [65536, 131072, 70875, 65537, 100003];
+    numpy(`np.save('long.npy', np.random.default_rng(8).standard_normal(131072)); print(0)`, dir);
+    const outputs: Record<string, string> = {};
+    for (const n of lengths) {
+      outputs[`f${n}`] = `np.fft.fft(l[:${n}])`;
+      outputs[`i${n}`] = `np.fft.ifft(np.fft.fft(l[:${n}]) * 0.5)`;
+      outputs[`r${n}`] = `np.fft.irfft(np.fft.rfft(l[:${n}]), ${n})`;
+    }
+    writeFileSync(join(dir, 'long.json'), JSON.stringify({ tessera: 1, datasets: { l: { npy: join(dir, 'long.npy'), chunks: 20000 } }, outputs }));
+    const got = JSON.parse(tessera(['run', join(dir, 'long.json'), '--json', '--out', join(dir, 'longout')]).stdout) as { outputs: Record<string, { path: string }>; error?: unknown };
+    expect(got.error).toBeUndefined();
+    const errors = numpy<Record<string, number>>(`l = np.load('long.npy')
+out = {}
+for n in ${JSON.stringify(lengths)}:
+    for k, want in (('f', np.fft.fft(l[:n])), ('i', np.fft.ifft(np.fft.fft(l[:n]) * 0.5)), ('r', np.fft.irfft(np.fft.rfft(l[:n]), n))):
+        got = np.load(${JSON.stringify(join(dir, 'longout'))} + '/' + k + str(n) + '.npy')
+        out[k + str(n)] = float(np.abs(got - want).max() / np.abs(want).max()) if got.shape == want.shape else 1.0
+print(json.dumps(out))`, dir);
+    for (const [name, e] of Object.entries(errors)) expect(e, name).toBeLessThan(1e-13);
+  });
+
   it('writes a large complex result as a complex .npy file numpy reads', () => {
     numpy(`np.save('big.npy', np.random.default_rng(3).standard_normal(30000)); print(0)`, dir);
     writeFileSync(join(dir, 'big.json'), JSON.stringify({ tessera: 1, datasets: { b: { npy: join(dir, 'big.npy'), chunks: 7000 } }, outputs: { s: 'np.fft.fft(b)', h: 'np.fft.rfft(b.astype(np.float32))' } }));

@@ -75,7 +75,7 @@ TaskResult run(const FftTask& t) {
   const int64_t in_step = n_in * (complex_in ? 2 : 1), out_step = n_out * (complex_out ? 2 : 1);
   std::vector<double> y(t.out_dtype == DType::F32 ? static_cast<size_t>(out_step) : 0);
   fft::Plan plan(t.n);
-  std::vector<fft::cd> buffer(static_cast<size_t>(t.n));
+  LargeVector<fft::cd> buffer(static_cast<size_t>(t.n));
   for (int64_t l = 0; l < lines; ++l) {
     const double* src = x + l * in_step;
     double* dst = t.out_dtype == DType::F64 ? reinterpret_cast<double*>(out->data) + l * out_step : y.data();
