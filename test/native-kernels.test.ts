@@ -493,4 +493,31 @@ describe(`block kernels at every SIMD level (${levels.join(', ')}) against the s
       });
     }
   });
+
+  it('the FFT stages (every radix, forward and backward, real and complex lines) give the same bits at every level, and a line the same bits whichever lines it is batched with', () => {
+    // Lengths of every radix (4, 2, 3, 5, 7) and a mix; 11 lines: a batch of 8 and one of 3.
+    for (const len of [64, 8, 27, 125, 49, 4 * 3 * 5 * 7 * 2]) {
+      const lines = 11;
+      const xs = Float64Array.from({ length: 2 * len * lines }, (_, i) => Math.sin(i * 0.61) * 3 + (i % 5) - 2);
+      const id = n.putChunk({ dtype: 'float64', shape: [lines, len, 2], data: xs });
+      const real = n.putChunk({ dtype: 'float64', shape: [lines, len], data: xs.subarray(0, len * lines) });
+      const fft = (fn: 'c2c' | 'c2c_inverse' | 'r2c_full', count = lines, input = fn === 'r2c_full' ? real : id): Uint8Array => {
+        const r = run({ kind: 'fft', fn, n: len, scale: 1, outDtype: 'float64', lines: count, nIn: len, shape: [count, len, 2] } as TaskSpec, [input]);
+        const out = new Uint8Array(n.readChunk(r.chunk).data);
+        n.release(r.chunk);
+        return out;
+      };
+      for (const fn of ['c2c', 'c2c_inverse', 'r2c_full'] as const) {
+        sameAtEveryLevel(`fft ${fn} of ${lines} lines of ${len}`, () => fft(fn));
+        // The first line alone (a batch of one) is the first line of the eleven.
+        const alone = n.putChunk({ dtype: 'float64', shape: fn === 'r2c_full' ? [1, len] : [1, len, 2], data: fn === 'r2c_full' ? xs.subarray(0, len) : xs.subarray(0, 2 * len) });
+        const one = Buffer.from(fft(fn, 1, alone));
+        expect(one.equals(Buffer.from(fft(fn)).subarray(0, one.length)), `fft ${fn} of one line of ${len}`).toBe(true);
+        n.release(alone);
+      }
+      n.release(id);
+      n.release(real);
+    }
+    n.setSimdLevel(initial);
+  });
 });

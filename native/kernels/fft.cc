@@ -12,8 +12,6 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
-bool is_pow2(int64_t n) { return n > 0 && (n & (n - 1)) == 0; }
-
 // The plain product (std::complex's operator* goes through __muldc3's inf/nan recovery, which
 // costs ten times as much; an FFT's twiddles are finite, and numpy's pocketfft multiplies plainly too).
 inline cd mul(cd a, cd b) { return cd(a.real() * b.real() - a.imag() * b.imag(), a.real() * b.imag() + a.imag() * b.real()); }
@@ -62,10 +60,10 @@ void transpose(const cd* in, int64_t rows, int64_t cols, cd* out) {
 
 }  // namespace
 
-Plan::Plan(int64_t n) : n_(n), pow2_(is_pow2(n)) {
+Plan::Plan(int64_t n) : n_(n) {
   if (n <= 1) return;
-  const std::vector<int> rs = pow2_ ? std::vector<int>() : radices(n);
-  if (n >= kFourStepFrom && (pow2_ || !rs.empty())) {
+  const std::vector<int> rs = radices(n);
+  if (n >= kFourStepFrom && !rs.empty()) {
     const int64_t n1 = balanced_divisor(n);
     if (n1 >= 16) {
       first_ = std::make_unique<Plan>(n1);
@@ -83,19 +81,23 @@ Plan::Plan(int64_t n) : n_(n), pow2_(is_pow2(n)) {
   if (!rs.empty()) {
     int64_t rest = n;
     for (int r : rs) {
-      Stage st{r, rest / r, {}};
-      st.tw.resize(static_cast<size_t>(st.m * (r - 1)));
+      Stage st{r, rest / r, {}, {}};
+      st.w.resize(2 * r);
+      for (int k = 0; k < r; ++k) { const cd v = root(k, r); st.w[2 * k] = v.real(); st.w[2 * k + 1] = v.imag(); }
+      st.w[0] = 1; st.w[1] = 0;
+      if (r == 2) { st.w[2] = -1; st.w[3] = 0; }
+      if (r == 4) { st.w[2] = 0; st.w[3] = -1; st.w[4] = -1; st.w[5] = 0; st.w[6] = 0; st.w[7] = 1; }
+      st.tw.resize(static_cast<size_t>(2 * st.m * (r - 1)));
       for (int64_t p = 0; p < st.m; ++p)
-        for (int u = 1; u < r; ++u) st.tw[p * (r - 1) + u - 1] = root((p * u) % rest, rest);
+        for (int u = 1; u < r; ++u) {
+          const cd v = root((p * u) % rest, rest);
+          st.tw[2 * (p * (r - 1) + u - 1)] = v.real();
+          st.tw[2 * (p * (r - 1) + u - 1) + 1] = v.imag();
+        }
       stages_.push_back(std::move(st));
       rest /= r;
     }
-    work_.resize(n);
-    return;
-  }
-  if (pow2_) {
-    twiddles_.resize(n / 2);
-    for (int64_t k = 0; k < n / 2; ++k) twiddles_[k] = root(k, n);
+    lanes_.resize(static_cast<size_t>(4 * n * kFftLanes));
     return;
   }
   const int64_t m = next_pow2(2 * n - 1);
@@ -115,91 +117,38 @@ Plan::Plan(int64_t n) : n_(n), pow2_(is_pow2(n)) {
 
 Plan::~Plan() = default;
 
-void Plan::radix2(cd* data) const {
+bool Plan::run_stages() const {
   const int64_t n = n_;
-  for (int64_t i = 1, j = 0; i < n; ++i) {  // bit-reversal permutation
-    int64_t bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
-    if (i < j) std::swap(data[i], data[j]);
-  }
-  // The butterflies on plain doubles (std::complex's arithmetic keeps GCC from scheduling them
-  // well: five times slower here), each value's parts interleaved as in std::complex.
-  double* d = reinterpret_cast<double*>(data);
-  const double* tw = reinterpret_cast<const double*>(twiddles_.data());
-  for (int64_t len = 2; len <= n; len <<= 1) {
-    const int64_t half = len / 2, step = n / len;
-    for (int64_t start = 0; start < n; start += len) {
-      double* a = d + 2 * start;
-      double* b = a + 2 * half;
-      for (int64_t k = 0; k < half; ++k) {
-        const double wr = tw[2 * k * step], wi = tw[2 * k * step + 1];
-        const double br = b[2 * k], bi = b[2 * k + 1];
-        // The unit twiddle multiplies nothing (an inf times its zero part would make a nan).
-        const double vr = k ? br * wr - bi * wi : br, vi = k ? br * wi + bi * wr : bi;
-        const double ar = a[2 * k], ai = a[2 * k + 1];
-        a[2 * k] = ar + vr;
-        a[2 * k + 1] = ai + vi;
-        b[2 * k] = ar - vr;
-        b[2 * k + 1] = ai - vi;
-      }
-    }
-  }
+  double* xr = lanes_.data();
+  double* xi = xr + n * kFftLanes;
+  FftStage view[64];  // a length below 2^63 has fewer stages
+  for (size_t g = 0; g < stages_.size(); ++g) view[g] = FftStage{stages_[g].r, stages_[g].m, stages_[g].w.data(), stages_[g].tw.data()};
+  return op_table().fft_lanes(view, static_cast<int>(stages_.size()), n, xr, xi, xi + n * kFftLanes, xi + 2 * n * kFftLanes);
 }
 
-// The autosorting (Stockham) decimation-in-frequency transform: each stage reads x in strides and
-// writes y in order, so no bit reversal; stage lengths shrink by the radix.
-void Plan::stockham(cd* data) const {
-  cd* x = data;
-  cd* y = work_.data();
-  int64_t s = 1;
-  for (const Stage& st : stages_) {
-    const int r = st.r;
-    const int64_t m = st.m;
-    cd w[7];  // the radix's roots, e^{-2 pi i k / r}; exact for 2 and 4
-    for (int k = 0; k < r; ++k) w[k] = root(k, r);
-    w[0] = cd(1, 0);
-    if (r == 4) { w[1] = cd(0, -1); w[2] = cd(-1, 0); w[3] = cd(0, 1); }
-    if (r == 2) w[1] = cd(-1, 0);
-    cd c[7][7];  // c[u][t] = w^(t u)
-    for (int u = 0; u < r; ++u) for (int t = 0; t < r; ++t) c[u][t] = w[(t * u) % r];
-    for (int64_t p = 0; p < m; ++p) {
-      const cd* tw = st.tw.data() + p * (r - 1);
-      for (int64_t q = 0; q < s; ++q) {
-        double ar[7] = {}, ai[7] = {};
-        for (int t = 0; t < r; ++t) { const cd v = x[q + s * (p + t * m)]; ar[t] = v.real(); ai[t] = v.imag(); }
-        double yr[7], yi[7];
-        if (r == 2) {
-          yr[0] = ar[0] + ar[1]; yi[0] = ai[0] + ai[1];
-          yr[1] = ar[0] - ar[1]; yi[1] = ai[0] - ai[1];
-        } else if (r == 4) {  // multiplications by -i, -1 and i are exact: none made
-          const double s0r = ar[0] + ar[2], s0i = ai[0] + ai[2], d0r = ar[0] - ar[2], d0i = ai[0] - ai[2];
-          const double s1r = ar[1] + ar[3], s1i = ai[1] + ai[3], d1r = ar[1] - ar[3], d1i = ai[1] - ai[3];
-          yr[0] = s0r + s1r; yi[0] = s0i + s1i;
-          yr[1] = d0r + d1i; yi[1] = d0i - d1r;
-          yr[2] = s0r - s1r; yi[2] = s0i - s1i;
-          yr[3] = d0r - d1i; yi[3] = d0i + d1r;
-        } else {
-          yr[0] = ar[0]; yi[0] = ai[0];
-          for (int t = 1; t < r; ++t) { yr[0] += ar[t]; yi[0] += ai[t]; }  // the unit roots: sums only
-          for (int u = 1; u < r; ++u) {
-            double sr = ar[0], si = ai[0];
-            for (int t = 1; t < r; ++t) {
-              sr += ar[t] * c[u][t].real() - ai[t] * c[u][t].imag();
-              si += ar[t] * c[u][t].imag() + ai[t] * c[u][t].real();
-            }
-            yr[u] = sr; yi[u] = si;
-          }
-        }
-        cd* out = y + q + s * r * p;
-        out[0] = cd(yr[0], yi[0]);
-        for (int u = 1; u < r; ++u) out[s * u] = p ? mul(cd(yr[u], yi[u]), tw[u - 1]) : cd(yr[u], yi[u]);
-      }
+// Up to kFftLanes lines into the lanes' planes (conjugated for the backward transform, as the
+// conjugate of the forward transform of the conjugate), the stages, and back. Lanes without a
+// line hold zeros.
+void Plan::smooth_many(cd* const* lines, int count, bool inverse) const {
+  constexpr int L = kFftLanes;
+  const int64_t n = n_;
+  double* xr = lanes_.data();
+  double* xi = xr + n * L;
+  double* yr = xi + n * L;
+  double* yi = yr + n * L;
+  const double sign = inverse ? -1.0 : 1.0;
+  for (int l = 0; l < L; ++l) {
+    const cd* line = l < count ? lines[l] : nullptr;
+    for (int64_t k = 0; k < n; ++k) {
+      xr[k * L + l] = line ? line[k].real() : 0.0;
+      xi[k * L + l] = line ? sign * line[k].imag() : 0.0;
     }
-    std::swap(x, y);
-    s *= r;
   }
-  if (x != data) std::copy(x, x + n_, data);
+  const bool in_y = run_stages();
+  const double* zr = in_y ? yr : xr;
+  const double* zi = in_y ? yi : xi;
+  for (int l = 0; l < count; ++l)
+    for (int64_t k = 0; k < n; ++k) lines[l][k] = cd(zr[k * L + l], sign * zi[k * L + l]);
 }
 
 cd Plan::four_step_twiddle(int64_t m) const {
@@ -211,84 +160,166 @@ cd Plan::four_step_twiddle(int64_t m) const {
 void Plan::four_step(cd* data) const {
   const int64_t n1 = first_->size(), n2 = second_->size();
   cd* t = work_.data();
+  std::vector<cd*> rows(static_cast<size_t>(std::max(n1, n2)));
   transpose(data, n1, n2, t);  // t[j2][j1]
-  for (int64_t j2 = 0; j2 < n2; ++j2) {
-    cd* row = t + j2 * n1;
-    first_->transform(row, false);  // row[k1]
-    // The unit twiddles (j2 = 0 or k1 = 0) multiply nothing, as in radix2.
-    for (int64_t k1 = 1; j2 > 0 && k1 < n1; ++k1) row[k1] = mul(row[k1], four_step_twiddle((j2 * k1) % n_));
-  }
+  for (int64_t j2 = 0; j2 < n2; ++j2) rows[j2] = t + j2 * n1;
+  first_->transform_many(rows.data(), n2, false);  // t[j2][k1]
+  for (int64_t j2 = 1; j2 < n2; ++j2)  // the unit twiddles (j2 = 0 or k1 = 0) multiply nothing
+    for (int64_t k1 = 1; k1 < n1; ++k1) t[j2 * n1 + k1] = mul(t[j2 * n1 + k1], four_step_twiddle((j2 * k1) % n_));
   transpose(t, n2, n1, data);  // data[k1][j2]
-  for (int64_t k1 = 0; k1 < n1; ++k1) second_->transform(data + k1 * n2, false);  // data[k1][k2]
+  for (int64_t k1 = 0; k1 < n1; ++k1) rows[k1] = data + k1 * n2;
+  second_->transform_many(rows.data(), n1, false);  // data[k1][k2]
   transpose(data, n1, n2, t);  // t[k2][k1] = X[k1 + n1 k2]
   std::copy(t, t + n_, data);
 }
 
-void Plan::transform(cd* data, bool inverse) const {
-  if (n_ <= 1) return;
-  // The backward transform is the conjugate of the forward one of the conjugate.
-  if (inverse) for (int64_t k = 0; k < n_; ++k) data[k] = std::conj(data[k]);
-  if (first_) {
-    four_step(data);
-  } else if (pow2_) {
-    radix2(data);
-  } else if (!stages_.empty()) {
-    stockham(data);
-  } else {
-    const int64_t m = inner_->size();
-    cd* w = work_.data();
-    for (int64_t k = 0; k < n_; ++k) w[k] = mul(data[k], chirp_[k]);
-    std::fill(w + n_, w + m, cd(0, 0));
-    inner_->transform(w, false);
-    for (int64_t k = 0; k < m; ++k) w[k] = mul(w[k], kernel_[k]);
-    inner_->transform(w, true);
-    const double inv_m = 1.0 / static_cast<double>(m);
-    for (int64_t k = 0; k < n_; ++k) data[k] = mul(w[k] * inv_m, chirp_[k]);
-  }
-  if (inverse) for (int64_t k = 0; k < n_; ++k) data[k] = std::conj(data[k]);
+void Plan::bluestein(cd* data) const {
+  const int64_t m = inner_->size();
+  cd* w = work_.data();
+  for (int64_t k = 0; k < n_; ++k) w[k] = mul(data[k], chirp_[k]);
+  std::fill(w + n_, w + m, cd(0, 0));
+  inner_->transform(w, false);
+  for (int64_t k = 0; k < m; ++k) w[k] = mul(w[k], kernel_[k]);
+  inner_->transform(w, true);
+  const double inv_m = 1.0 / static_cast<double>(m);
+  for (int64_t k = 0; k < n_; ++k) data[k] = mul(w[k] * inv_m, chirp_[k]);
 }
+
+void Plan::transform(cd* data, bool inverse) const { transform_many(&data, 1, inverse); }
+
+void Plan::transform_many(cd* const* lines, int64_t count, bool inverse) const {
+  if (n_ <= 1) return;
+  if (!stages_.empty()) {
+    for (int64_t l0 = 0; l0 < count; l0 += kFftLanes) smooth_many(lines + l0, static_cast<int>(std::min<int64_t>(kFftLanes, count - l0)), inverse);
+    return;
+  }
+  for (int64_t l = 0; l < count; ++l) {
+    cd* data = lines[l];
+    // The backward transform is the conjugate of the forward one of the conjugate.
+    if (inverse) for (int64_t k = 0; k < n_; ++k) data[k] = std::conj(data[k]);
+    if (first_) four_step(data);
+    else bluestein(data);
+    if (inverse) for (int64_t k = 0; k < n_; ++k) data[k] = std::conj(data[k]);
+  }
+}
+
+namespace {
 
 // A real line's spectrum is real at frequency 0 and, for an even length, n/2: exactly +0 there, as
 // numpy's, where rounding would leave a tiny imaginary part of either sign (and flip an angle by 2 pi).
-static void real_bins(double* out, int64_t n) {
-  if (n > 0) out[1] = 0;
-  if (n > 0 && n % 2 == 0) out[n + 1] = 0;
+void real_bins(double* out, int64_t n) {
+  out[1] = 0;
+  if (n % 2 == 0) out[n + 1] = 0;
 }
 
-// The first `count` transformed values, scaled, as (re, im) pairs.
-static void store_pairs(const cd* buffer, int64_t count, double scale, double* out) {
+// One line into its buffer of n values, as its op reads it.
+void load(LineOp op, int64_t n, const double* in, int64_t n_in, cd* buffer) {
+  if (op == LineOp::RealOut) {
+    const int64_t half = n / 2, take = std::min(half + 1, n_in);
+    for (int64_t k = 0; k < take; ++k) buffer[k] = cd(in[2 * k], in[2 * k + 1]);
+    std::fill(buffer + take, buffer + half + 1, cd(0, 0));
+    buffer[0].imag(0);
+    if (n % 2 == 0) buffer[half].imag(0);
+    for (int64_t k = half + 1; k < n; ++k) buffer[k] = std::conj(buffer[n - k]);
+    return;
+  }
+  const bool real = op == LineOp::RealHalf || op == LineOp::RealForward || op == LineOp::RealBackward;
+  const int64_t take = std::min(n, n_in);
+  if (real) for (int64_t k = 0; k < take; ++k) buffer[k] = cd(in[k], 0);
+  else for (int64_t k = 0; k < take; ++k) buffer[k] = cd(in[2 * k], in[2 * k + 1]);
+  std::fill(buffer + take, buffer + n, cd(0, 0));
+}
+
+// One transformed line out of its buffer, scaled.
+void store(LineOp op, int64_t n, const cd* buffer, double scale, double* out) {
+  if (op == LineOp::RealOut) {
+    for (int64_t k = 0; k < n; ++k) out[k] = buffer[k].real() * scale;
+    return;
+  }
+  const int64_t count = op == LineOp::RealHalf ? n / 2 + 1 : n;
   for (int64_t k = 0; k < count; ++k) {
     out[2 * k] = buffer[k].real() * scale;
     out[2 * k + 1] = buffer[k].imag() * scale;
   }
+  if (op == LineOp::RealHalf || op == LineOp::RealForward || op == LineOp::RealBackward) real_bins(out, n);
 }
 
-void c2c(const Plan& plan, const double* in, int64_t n_in, double* out, bool inverse, double scale, cd* buffer) {
-  const int64_t n = plan.size(), take = std::min(n, n_in);
-  for (int64_t k = 0; k < take; ++k) buffer[k] = cd(in[2 * k], in[2 * k + 1]);
-  std::fill(buffer + take, buffer + n, cd(0, 0));
-  plan.transform(buffer, inverse);
-  store_pairs(buffer, n, scale, out);
-}
+}  // namespace
 
-void r2c(const Plan& plan, const double* in, int64_t n_in, double* out, bool inverse, bool half, double scale, cd* buffer) {
-  const int64_t n = plan.size(), take = std::min(n, n_in);
-  for (int64_t k = 0; k < take; ++k) buffer[k] = cd(in[k], 0);
-  std::fill(buffer + take, buffer + n, cd(0, 0));
-  plan.transform(buffer, inverse);
-  store_pairs(buffer, half ? n / 2 + 1 : n, scale, out);
-  real_bins(out, n);
-}
+// A smooth plan's lines go straight between the task's chunks and the lanes' planes (no buffer of
+// pairs between): the data movement around the stages was as long as the stages themselves.
+struct LineBatch {
+  static bool run(const Plan& plan, LineOp op, const double* in, int64_t in_step, int64_t n_in, double* out, int64_t out_step,
+                  int64_t count, double scale) {
+    if (plan.stages_.empty()) return false;
+    constexpr int L = kFftLanes;
+    const int64_t n = plan.n_;
+    double* xr = plan.lanes_.data();
+    double* xi = xr + n * L;
+    const bool inverse = op == LineOp::Backward || op == LineOp::RealOut || op == LineOp::RealBackward;
+    const bool real_in = op == LineOp::RealHalf || op == LineOp::RealForward || op == LineOp::RealBackward;
+    const double sign = inverse ? -1.0 : 1.0;  // the backward transform: the conjugate of the forward one of the conjugate
+    for (int64_t l0 = 0; l0 < count; l0 += L) {
+      const int c = static_cast<int>(std::min<int64_t>(L, count - l0));
+      for (int l = 0; l < L; ++l) {
+        const double* line = l < c ? in + (l0 + l) * in_step : nullptr;
+        if (!line) {
+          for (int64_t k = 0; k < n; ++k) { xr[k * L + l] = 0; xi[k * L + l] = 0; }
+        } else if (op == LineOp::RealOut) {  // n/2 + 1 of a Hermitian line, the rest its mirror
+          const int64_t half = n / 2, take = std::min(half + 1, n_in);
+          for (int64_t k = 0; k <= half; ++k) {
+            xr[k * L + l] = k < take ? line[2 * k] : 0.0;
+            xi[k * L + l] = k < take && k != 0 && !(n % 2 == 0 && k == half) ? sign * line[2 * k + 1] : 0.0;
+          }
+          for (int64_t k = half + 1; k < n; ++k) { xr[k * L + l] = xr[(n - k) * L + l]; xi[k * L + l] = -xi[(n - k) * L + l]; }
+        } else {
+          const int64_t take = std::min(n, n_in);
+          for (int64_t k = 0; k < take; ++k) {
+            xr[k * L + l] = real_in ? line[k] : line[2 * k];
+            xi[k * L + l] = real_in ? 0.0 : sign * line[2 * k + 1];
+          }
+          for (int64_t k = take; k < n; ++k) { xr[k * L + l] = 0; xi[k * L + l] = 0; }
+        }
+      }
+      const bool in_y = plan.run_stages();
+      const double* zr = in_y ? xi + n * L : xr;
+      const double* zi = zr + n * L;
+      for (int l = 0; l < c; ++l) {
+        double* o = out + (l0 + l) * out_step;
+        if (op == LineOp::RealOut) {
+          for (int64_t k = 0; k < n; ++k) o[k] = zr[k * L + l] * scale;
+          continue;
+        }
+        const int64_t m = op == LineOp::RealHalf ? n / 2 + 1 : n;
+        for (int64_t k = 0; k < m; ++k) {
+          o[2 * k] = zr[k * L + l] * scale;
+          o[2 * k + 1] = sign * zi[k * L + l] * scale;
+        }
+        if (real_in) real_bins(o, n);
+      }
+    }
+    return true;
+  }
+};
 
-void c2r(const Plan& plan, const double* in, int64_t n_in, double* out, double scale, cd* buffer) {
-  const int64_t n = plan.size(), half = n / 2, take = std::min(half + 1, n_in);
-  for (int64_t k = 0; k < take; ++k) buffer[k] = cd(in[2 * k], in[2 * k + 1]);
-  std::fill(buffer + take, buffer + half + 1, cd(0, 0));
-  if (n > 0) buffer[0].imag(0);
-  if (n % 2 == 0 && n > 0) buffer[half].imag(0);
-  for (int64_t k = half + 1; k < n; ++k) buffer[k] = std::conj(buffer[n - k]);
-  plan.transform(buffer, true);
-  for (int64_t k = 0; k < n; ++k) out[k] = buffer[k].real() * scale;
+void transform_lines(const Plan& plan, LineOp op, const double* in, int64_t in_step, int64_t n_in, double* out, int64_t out_step,
+                     int64_t count, double scale) {
+  const int64_t n = plan.size();
+  if (n == 0 || count == 0) return;
+  if (LineBatch::run(plan, op, in, in_step, n_in, out, out_step, count, scale)) return;
+  const bool inverse = op == LineOp::Backward || op == LineOp::RealOut || op == LineOp::RealBackward;
+  constexpr int64_t kBatch = kFftLanes;
+  LargeVector<cd> buffers(static_cast<size_t>(std::min(count, kBatch) * n));
+  cd* lines[kBatch];
+  for (int64_t l0 = 0; l0 < count; l0 += kBatch) {
+    const int64_t c = std::min(kBatch, count - l0);
+    for (int64_t l = 0; l < c; ++l) {
+      lines[l] = buffers.data() + l * n;
+      load(op, n, in + (l0 + l) * in_step, n_in, lines[l]);
+    }
+    plan.transform_many(lines, c, inverse);
+    for (int64_t l = 0; l < c; ++l) store(op, n, lines[l], scale, out + (l0 + l) * out_step);
+  }
 }
 
 }  // namespace tessera::fft

@@ -1,8 +1,8 @@
 // Discrete Fourier transforms of any length, as numpy.fft defines them (X[k] = sum x[j] e^{-2 pi i
-// jk/n}, the inverse with +i), computed in double precision: an iterative radix-2 Cooley-Tukey
-// transform for powers of two, a mixed-radix Stockham transform (radices 4, 2, 3, 5, 7) for
-// lengths with no other prime factor, and Bluestein's chirp-z algorithm (three power-of-two
-// transforms) for every other length. A long line of the first two kinds (2^16 values and more,
+// jk/n}, the inverse with +i), computed in double precision: a mixed-radix Stockham transform
+// (radices 4, 2, 3, 5, 7) for lengths with no other prime factor, run on kFftLanes lines at once
+// by the SIMD level's fft_lanes (kernels/simd/fft_lanes.h), and Bluestein's chirp-z algorithm
+// (three power-of-two transforms) for every other length. A long line of the first two kinds (2^16 values and more,
 // beyond the L2 cache) goes through Bailey's four-step algorithm instead: the line as an n1 x n2
 // matrix, n2 transforms of length n1, a twiddle, n1 of length n2 and cache-blocked transposes
 // between them, so each pass runs in cache (2^24 values: 3.4 -> ~0.6 s). Complex values are
@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "../store/chunk_memory.h"
+#include "op_table.h"
 
 namespace tessera::fft {
 
@@ -27,21 +28,27 @@ class Plan {
   int64_t size() const { return n_; }
   // In place: the forward transform (sign -1), or with `inverse` the unnormalised backward one (sign +1).
   void transform(cd* data, bool inverse) const;
+  // The same for `count` lines of n values at once (any count): kFftLanes lines share each pass of
+  // the vectorised stages. A line's result is the same whichever lines it is transformed with.
+  void transform_many(cd* const* lines, int64_t count, bool inverse) const;
 
  private:
-  void radix2(cd* data) const;    // forward, n_ a power of two
-  void stockham(cd* data) const;  // forward, n_ of radices 2, 3, 4, 5, 7
-  void four_step(cd* data) const; // forward, n_ = n1 x n2 (the sub-plans rows_ and cols_)
+  friend struct LineBatch;
+  void smooth_many(cd* const* lines, int count, bool inverse) const;  // n_ of radices 2, 3, 4, 5, 7: up to kFftLanes lines
+  // The stages over the lanes' planes (x: lanes_'s first two); returns whether the result is in y (the last two).
+  bool run_stages() const;
+  void four_step(cd* data) const;  // forward, n_ = n1 x n2 (the sub-plans first_ and second_)
   cd four_step_twiddle(int64_t m) const;  // e^{-2 pi i m / n}, m < n, from the two tables
+  void bluestein(cd* data) const;  // forward, any n_, through inner_
   struct Stage {
-    int r;                  // the radix
-    int64_t m;              // the length left after it, over r
-    std::vector<cd> tw;     // e^{-2 pi i p u / (r m)}: [p * (r - 1) + u - 1]
+    int r;                   // the radix
+    int64_t m;               // the length left after it, over r
+    std::vector<double> w;   // the radix's roots e^{-2 pi i k / r}, (re, im) pairs; exact for 2 and 4
+    std::vector<double> tw;  // e^{-2 pi i p u / (r m)} at [p * (r - 1) + u - 1], (re, im) pairs
   };
   int64_t n_;
-  bool pow2_;
-  std::vector<Stage> stages_;   // mixed radix: the stages in order
-  LargeVector<cd> twiddles_;    // pow2: e^{-2 pi i k / n}, k < n / 2
+  std::vector<Stage> stages_;   // smooth lengths: the stages in order
+  mutable LargeVector<double> lanes_;  // smooth lengths: four planes of n_ x kFftLanes values
   std::unique_ptr<Plan> inner_; // Bluestein: the power-of-two transform of length >= 2n - 1
   LargeVector<cd> chirp_;       // Bluestein: e^{-pi i k^2 / n}, k < n
   LargeVector<cd> kernel_;      // Bluestein: the forward transform of the conjugate chirp, wrapped
@@ -51,14 +58,22 @@ class Plan {
   mutable LargeVector<cd> work_;
 };
 
-// One line: `in` holds n_in values (complex for c2c and c2r, real for r2c); a shorter line is
-// zero-padded and a longer one cropped to the transform length `plan.size()` (c2r: to n/2 + 1
-// complex inputs, the imaginary parts of the first and, for an even n, the middle ignored, as
-// numpy's irfft does). Every output is multiplied by `scale`. `buffer`: plan.size() complex values.
-void c2c(const Plan& plan, const double* in, int64_t n_in, double* out, bool inverse, double scale, cd* buffer);
-// A real line's spectrum: with `half`, its n/2 + 1 values (rfft), else all n (numpy's fft or ifft
-// of a real array, `inverse` for the latter).
-void r2c(const Plan& plan, const double* in, int64_t n_in, double* out, bool inverse, bool half, double scale, cd* buffer);
-void c2r(const Plan& plan, const double* in, int64_t n_in, double* out, double scale, cd* buffer);   // out: n real
+// What a line transform reads and makes (the fft task kind's ops).
+enum class LineOp {
+  Forward = 0,           // c2c: n_in complex -> n complex
+  Backward = 1,          // c2c, the backward transform
+  RealHalf = 2,          // r2c: n_in real -> n/2 + 1 complex (rfft)
+  RealOut = 3,           // c2r: n/2 + 1 complex (of n_in) -> n real (irfft)
+  RealForward = 4,       // a real line's whole spectrum: n_in real -> n complex (fft of a real array)
+  RealBackward = 5,      // the same, backward (ifft of a real array)
+};
+
+// `count` lines: line l reads in + l * in_step (n_in values, complex as (re, im) pairs) and writes
+// out + l * out_step. A shorter line is zero-padded and a longer one cropped to the transform length
+// `plan.size()` (RealOut: to n/2 + 1 complex inputs, the imaginary parts of the first and, for an
+// even n, the middle ignored, as numpy's irfft does). Every output is multiplied by `scale`. A
+// real line's spectrum is exactly real at frequency 0 and n/2, as numpy's.
+void transform_lines(const Plan& plan, LineOp op, const double* in, int64_t in_step, int64_t n_in, double* out, int64_t out_step,
+                     int64_t count, double scale);
 
 }  // namespace tessera::fft

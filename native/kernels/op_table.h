@@ -29,6 +29,18 @@ struct ReduceSlots {
   void* plane[3];
 };
 
+// One stage of a mixed-radix FFT plan (kernels/fft.cc): radix r (2, 3, 4, 5 or 7), m the length
+// left after it over r, w the radix's r roots e^{-2 pi i k / r} and tw the twiddles
+// e^{-2 pi i p u / (r m)} at [p * (r - 1) + u - 1], each a (re, im) pair.
+struct FftStage {
+  int r;
+  int64_t m;
+  const double* w;
+  const double* tw;
+};
+// How many lines fft_lanes transforms together.
+constexpr int kFftLanes = 8;
+
 struct OpTable {
   using Unary = void (*)(void* out, const void* a, int64_t n);
   using Binary = void (*)(void* out, const void* a, const void* b, int64_t n);
@@ -69,6 +81,10 @@ struct OpTable {
   // a-z, 2: a-z to A-Z, 0: none); per 64 bytes w, bit b of space[w] is set where byte 64w+b is
   // str.split()'s ASCII whitespace (\t-\r, \x1c-\x20) or lies past n, and of high[w] where it is >= 0x80.
   void (*text_scan)(const uint8_t* p, size_t n, int fold, uint8_t* out, uint64_t* space, uint64_t* high);
+  // The forward transforms of kFftLanes lines of n values, split into real and imaginary planes
+  // (value k of line l at k * kFftLanes + l) in x, through the stages; y is as large. Returns
+  // whether the result ended in y (else x); both are overwritten.
+  bool (*fft_lanes)(const FftStage* stages, int count, int64_t n, double* xr, double* xi, double* yr, double* yi);
 };
 
 // The table in use (best supported level, or TESSERA_SIMD=scalar|sse2|avx2|avx512 if set).

@@ -4,7 +4,7 @@
 // philox.h, float_to_int.h and compensated_sum.h, are internal too): otherwise the linker could
 // keep an AVX-512 copy of a shared inline function and run it on a CPU without AVX-512.
 // The kernels live one family a file (elementwise.h, conversion.h, random.h, reductions.h,
-// matmul.h, csv_delimiters.h, csv_ints.h, text_scan.h), included below inside the level's namespace; this file keeps what they share and
+// matmul.h, csv_delimiters.h, csv_ints.h, text_scan.h, fft_lanes.h), included below inside the level's namespace; this file keeps what they share and
 // the table that names them.
 // Loops are written so the vectoriser can map them to any vector width while keeping one fixed
 // order of floating-point operations: reductions use kLanes explicit accumulators.
@@ -13,6 +13,7 @@
 #include <cstring>
 #include <limits>
 #include <type_traits>
+#include <utility>
 
 #if defined(__SSE2__)
 #include <immintrin.h>
@@ -47,6 +48,7 @@ template <class T> constexpr bool is_float = std::is_floating_point<T>::value;
 #include "csv_delimiters.h"
 #include "csv_ints.h"
 #include "text_scan.h"
+#include "fft_lanes.h"
 
 // ---- the table ----------------------------------------------------------------------------
 
@@ -131,6 +133,7 @@ OpTable build() {
   t.csv_delimiters = csv_delimiters;
   t.csv_small_ints = csv_small_ints;
   t.text_scan = text_scan;
+  t.fft_lanes = fft_lanes;
   t.matmul_acc[0] = k_matmul_acc<double>; t.matmul_acc[1] = k_matmul_acc<float>;
   t.matmul_acc[2] = k_matmul_acc<int64_t>; t.matmul_acc[3] = k_matmul_acc<uint64_t>;
   return t;

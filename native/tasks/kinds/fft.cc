@@ -73,18 +73,19 @@ TaskResult run(const FftTask& t) {
   const std::vector<double> wide = widened(*in);
   const double* x = in->dtype == DType::F64 ? reinterpret_cast<const double*>(in->data) : wide.data();
   const int64_t in_step = n_in * (complex_in ? 2 : 1), out_step = n_out * (complex_out ? 2 : 1);
-  std::vector<double> y(t.out_dtype == DType::F32 ? static_cast<size_t>(out_step) : 0);
   fft::Plan plan(t.n);
-  LargeVector<fft::cd> buffer(static_cast<size_t>(t.n));
-  for (int64_t l = 0; l < lines; ++l) {
-    const double* src = x + l * in_step;
-    double* dst = t.out_dtype == DType::F64 ? reinterpret_cast<double*>(out->data) + l * out_step : y.data();
-    if (t.op <= 1) fft::c2c(plan, src, n_in, dst, t.op == 1, t.scale, buffer.data());
-    else if (t.op == 3) fft::c2r(plan, src, n_in, dst, t.scale, buffer.data());
-    else fft::r2c(plan, src, n_in, dst, t.op == 5, t.op == 2, t.scale, buffer.data());
-    if (t.out_dtype == DType::F32) {
-      float* f = reinterpret_cast<float*>(out->data) + l * out_step;
-      for (int64_t k = 0; k < out_step; ++k) f[k] = static_cast<float>(y[k]);
+  const auto op = static_cast<fft::LineOp>(t.op);
+  if (t.out_dtype == DType::F64) {
+    fft::transform_lines(plan, op, x, in_step, n_in, reinterpret_cast<double*>(out->data), out_step, lines, t.scale);
+  } else {
+    // float32 out: a batch of lines in double, rounded once.
+    constexpr int64_t kBatch = 64;
+    std::vector<double> y(static_cast<size_t>(std::min(lines, kBatch) * out_step));
+    float* f = reinterpret_cast<float*>(out->data);
+    for (int64_t l0 = 0; l0 < lines; l0 += kBatch) {
+      const int64_t c = std::min(kBatch, lines - l0);
+      fft::transform_lines(plan, op, x + l0 * in_step, in_step, n_in, y.data(), out_step, c, t.scale);
+      for (int64_t k = 0; k < c * out_step; ++k) f[l0 * out_step + k] = static_cast<float>(y[k]);
     }
   }
   return publish_result(out, static_cast<int64_t>(in->nbytes));
