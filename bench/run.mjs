@@ -8,7 +8,8 @@
  *   node bench/run.mjs [--quick] [--cold] [--only seed|bandwidth|overhead|arrays|hdf5|dataframes|bags|cluster|startup]
  *   (--quick: fewer repeats and a smaller bandwidth array; --only: one part of the table;
  *   --cold: no engine warm-up before the bandwidth rows, as in a process's first jobs)
- * The array rows (bench/arrays.mjs): cumsum, x[x > 0.5].sum(), sort and percentile against numpy and dask.array. The dataframe rows (bench/dataframes.mjs): the flights filter + group-by against Polars, DuckDB,
+ * The array rows (bench/arrays.mjs, bench/array-kernels.mjs): cumsum, x[x > 0.5].sum(), sort, percentile, FFTs of rows and of
+ * 2^24 points, histogram, a 4000 x 4000 matmul and a tall-skinny QR against numpy and dask.array. The dataframe rows (bench/dataframes.mjs): the flights filter + group-by against Polars, DuckDB,
  * pandas and dask.dataframe, and the CSV parse against the memory bandwidth. The bag rows
  * (bench/bags.mjs): word count against Counter and dask.bag, a map of tiny calls against joblib.
  * The cluster rows (bench/cluster.mjs): the seed job on a loopback Dask cluster against dask.array.
@@ -29,6 +30,7 @@ import { bagRows } from './bags.mjs';
 import { clusterRows } from './cluster.mjs';
 import { startupRows } from './startup.mjs';
 import { arrayRows } from './arrays.mjs';
+import { arrayKernelRows } from './array-kernels.mjs';
 import { hdf5Rows } from './hdf5.mjs';
 
 const quick = process.argv.includes('--quick');
@@ -199,11 +201,15 @@ if (want('overhead')) {
   row(`overhead, ${OVERHEAD_TASKS} trivial tasks`, 'scheduling only (lowering excluded)', `${schedPerTask.toFixed(1)} us/task`, null, '', '', null, '< 20 us');
 }
 const problems = [];
-// 4. The array operations beyond the seed: cumsum, masks, sort and percentile against numpy and dask.array (bench/arrays.mjs).
+// 4. The array operations beyond the seed: cumsum, masks, sort, percentile and FFT rows (bench/arrays.mjs), histogram, matmul,
+// tall-skinny QR and an FFT of 2^24 (bench/array-kernels.mjs), against numpy and dask.array.
 if (want('arrays')) {
   const ar = await arrayRows(engine, { quick });
   rows.push(...ar.rows);
   problems.push(...ar.problems);
+  const ak = await arrayKernelRows(engine, { quick });
+  rows.push(...ak.rows);
+  problems.push(...ak.problems);
 }
 // 4b. HDF5: reading gzip-chunked and contiguous datasets, and writing one, against h5py and dask.array (bench/hdf5.mjs).
 if (want('hdf5')) {

@@ -5,6 +5,12 @@
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 
+// OpenBLAS's kernels are picked from these when it loads (an environment may force an older core
+// on a newer CPU): unset for the peers (python() below) and for Tessera alike, before the addon,
+// which loads OpenBLAS with it, is loaded (native() loads it at first use, after this module).
+delete process.env.OPENBLAS_CORETYPE;
+delete process.env.OPENBLAS_L2_SIZE;
+
 /** Seconds: the best of `repeats` runs of f after `warmups` runs (one unless said). */
 export async function best(f, repeats, warmups = 1) {
   for (let i = 0; i < warmups; i++) await f();
@@ -32,8 +38,6 @@ def best(f, repeats=${repeats}):
 /** Runs Python code that prints one JSON value last; null where python3 or its module is missing. */
 export function python(code) {
   const env = { ...process.env };
-  delete env.OPENBLAS_CORETYPE; // they slow a current numpy; unset both together
-  delete env.OPENBLAS_L2_SIZE;
   for (const exe of ['/usr/bin/python3', 'python3']) {
     const r = spawnSync(exe, ['-c', code], { encoding: 'utf8', env, maxBuffer: 2 ** 24 });
     if (r.status === 0) return JSON.parse(r.stdout.trim().split('\n').pop());

@@ -48,7 +48,7 @@ describe('the comparison can fail', () => {
   const f64 = (ref: number[], extra: Record<string, unknown> = {}) => ({ status: 'ok', dtype: 'float64', shape: [ref.length], modes: { ref: b64(Float64Array, ref), hi: b64(Float64Array, ref), rev: b64(Float64Array, ref) }, exact_zero_sign: true, ...extra });
   const got = (data: unknown[], dtype = 'float64') => ({ kind: 'value', dtype, shape: [data.length], data });
 
-  it('flags a wrong dtype, a wrong shape, a value 3 ulp off, -0.0 for 0.0, nan for inf, a missing error, INTERNAL', () => {
+  it('flags a wrong dtype, a wrong shape, a value 3 ulp off, -0.0 for 0.0, nan for inf, a missing error, INTERNAL, a transform past its tolerance', () => {
     expect(compareOutput(f64([1, 2]), got([1, 2]))).toBeNull();
     expect(compareOutput(f64([1, 2]), got([1, 2 + 2 * 2 ** -51]))).toBeNull(); // 2 ulp
     expect(compareOutput(f64([1, 2]), got([1, 2 + 3 * 2 ** -51]))?.kind).toBe('values');
@@ -64,5 +64,10 @@ describe('the comparison can fail', () => {
     const i8 = { status: 'ok', dtype: 'int8', shape: [2], modes: { ref: b64(Int8Array, [1, -2]), hi: b64(Int8Array, [1, -2]), rev: b64(Int8Array, [1, -2]) } };
     expect(compareOutput(i8, got([1n, -2n], 'int8'))).toBeNull();
     expect(compareOutput(i8, got([1n, -3n], 'int8'))?.kind).toBe('values');
+    // A transform's output: complex as (re, im) parts, within its absolute tolerance and no further.
+    const c = { ...f64([3, 0, -1, 0.5]), dtype: 'complex128', shape: [2], abs_tol: 1e-12, exact_zero_sign: false };
+    expect(compareOutput(c, { kind: 'value', dtype: 'complex128', shape: [2], data: [3, 1e-13, -1, 0.5] })).toBeNull();
+    expect(compareOutput(c, { kind: 'value', dtype: 'complex128', shape: [2], data: [3, 1e-11, -1, 0.5] })?.kind).toBe('values');
+    expect(compareOutput(c, { kind: 'value', dtype: 'complex64', shape: [2], data: [3, 0, -1, 0.5] })?.kind).toBe('dtype');
   });
 });

@@ -30,7 +30,7 @@ const CASES: Record<string, string | [string, string]> = {
   abs: 'abs(np.fft.fft(x))', angle: 'np.angle(np.fft.fft(x))', angleOdd: 'np.angle(np.fft.fft(-x[:22]))', real: 'np.fft.fft(x).real', imag: 'np.imag(np.fft.fft(m))',
   rfftZeros: 'np.fft.rfft(-x[:22] - 3)', rfftPrime: 'np.fft.rfft(p)', transposeAxes: 'np.fft.fft(c).transpose(1, 2, 0)', transposeFn: 'np.transpose(np.fft.fft(c), (2, 0, 1))',
   sNeg: ['np.fft.fftn(c, s=(-1, 3), axes=(0, 2))', 'np.fft.fftn(c, s=(6, 3), axes=(0, 2))'], // numpy 1.24 here has no -1 emptyAxes: 'np.fft.fftn(m, axes=())',
-  conj: 'np.conj(np.fft.fft(x))', mul: 'np.fft.fft(x) * np.fft.fft(x[::-1])', div: 'np.fft.fft(x) / np.fft.fft(x + 1)',
+  conj: 'np.conj(np.fft.fft(x))', conjBool: 'np.conj(x > 0)', conjInt: 'np.conjugate((x * 3).astype(np.int16))', conjMethod: '(m > 0).conj()', mul: 'np.fft.fft(x) * np.fft.fft(x[::-1])', div: 'np.fft.fft(x) / np.fft.fft(x + 1)',
   divReal: 'np.fft.fft(x) / (x + 0.5)', plus: 'np.fft.fft(x) + 1', minus: '2 - np.fft.fft(x)', neg: '-np.fft.fft(m)',
   sum0: 'np.fft.fft2(m).sum(axis=0)', mean: 'np.fft.fft(m).mean()', meanKeep: 'np.fft.fft(c).mean(axis=(0, 1), keepdims=True)',
   transposed: 'np.fft.fft(m).T', sliced: 'np.fft.fft2(m)[1:9:2, ::-2]', reshaped: 'np.fft.fft(m).reshape(7, 26)', mixed32: ['np.fft.fft(f) * 2.5', '(np.fft.fft(f).astype(np.complex64) * 2.5)'],
@@ -171,6 +171,8 @@ print(json.dumps([str(a.dtype), a.shape, repr(a.tolist()), str(b.dtype), repr(b.
   it('refuses what numpy refuses, and says what complex arrays take', () => {
     const err = (e: string) => run({ o: e }, {}, 1).error;
     expect(err('np.fft.fft(x, n=0)')).toMatchObject({ code: 'VALUE_ERROR', message: 'Invalid number of FFT data points (0) specified.' });
+    // A length is an integer, never a bool (numpy: TypeError).
+    for (const e of ['np.fft.fft(x, n=True)', 'np.fft.fftfreq(True)', 'np.fft.fft2(x.reshape(2, -1), s=(True, 2))']) expect(err(e), e).toMatchObject({ code: 'TYPE_ERROR' });
     expect(err("np.fft.fft(x, norm='both')")).toMatchObject({ code: 'VALUE_ERROR' });
     expect(err('np.fft.rfft(np.fft.fft(x))')).toMatchObject({ code: 'TYPE_ERROR' });
     expect(err('np.fft.fft(x) > 0')).toMatchObject({ code: 'UNSUPPORTED_COMPLEX', message: expect.stringContaining('the operator >') });

@@ -455,6 +455,42 @@ class ExprGen {
     const red = r.pick(['sum', 'max', 'mean', 'prod', 'any']);
     return { s: `${wrap(out)}.${red}()`, t: red === 'mean' ? floatFor(a.t) : red === 'any' ? 'bool' : red === 'max' ? concrete(out.t) : concrete(out.t) === 'bool' ? 'int64' : concrete(out.t), shape: [] };
   }
+  /**
+   * np.fft at an output's root (complex results flow into few operations; the oracle's tolerance
+   * for a transform's rounding is set by the root): 1-D transforms with n, axis and norm, 2-D and
+   * N-D ones with s and axes, a transform of a transform, and the frequencies and shifts.
+   */
+  fourier(d) {
+    const r = this.r;
+    const a = this.gen(d);
+    if (!a.shape || a.lit || !a.shape.length) {
+      const f = r.pick(['fftfreq', 'rfftfreq']);
+      return { s: `np.fft.${f}(${r.int(9)}${r.chance(0.5) ? `, d=${r.pick(['0.5', '2', '0.1', '3'])}` : ''})`, t: 'float64', shape: null };
+    }
+    const nd = a.shape.length;
+    const anAxis = () => (r.chance(0.05) ? nd : r.int(2 * nd) - nd);
+    const norm = () => (r.chance(0.3) ? [`norm=${r.pick(["'ortho'", "'forward'", "'backward'"])}`] : []);
+    const nArg = (len) => (r.chance(0.3) ? [`n=${r.w([[3, () => 1 + r.int(2 * len + 2)], [1, () => r.pick([0, -1])]])()}`] : []);
+    const one = (x) => {
+      const f = r.w([[3, 'fft'], [2, 'ifft'], [3, 'rfft'], [2, 'irfft']]);
+      const ax = r.chance(0.4) ? anAxis() : -1;
+      const len = x.shape[((ax % nd) + nd) % nd] ?? 1;
+      const args = [x.s, ...nArg(len), ...(ax !== -1 || r.chance(0.2) ? [`axis=${ax}`] : []), ...norm()];
+      return { s: `np.fft.${f}(${args.join(', ')})`, t: 'complex', shape: x.shape };
+    };
+    const f = r.w([[6, 'one'], [2, 'twice'], [2, 'many'], [1, 'shift']]);
+    if (f === 'one') return one(a);
+    if (f === 'twice') return one(one(a));
+    if (f === 'shift') return { s: `np.fft.${r.pick(['fftshift', 'ifftshift'])}(${a.s}${r.chance(0.4) ? `, axes=${anAxis()}` : ''})`, t: a.t, shape: a.shape };
+    const g = nd >= 2 ? r.pick(['fft2', 'ifft2', 'rfft2', 'irfft2', 'fftn', 'ifftn', 'rfftn', 'irfftn']) : r.pick(['fftn', 'ifftn', 'rfftn', 'irfftn']);
+    const args = [a.s];
+    if (r.chance(0.3)) {
+      const k = g.endsWith('2') ? 2 : 1 + r.int(nd);
+      args.push(`s=(${Array.from({ length: k }, () => 1 + r.int(9)).join(', ')}${k === 1 ? ',' : ''})`);
+      if (r.chance(0.5) || !g.endsWith('2')) args.push(`axes=(${Array.from({ length: k }, (_, i) => i - k).join(', ')}${k === 1 ? ',' : ''})`);
+    }
+    return { s: `np.fft.${g}(${[...args, ...norm()].join(', ')})`, t: 'complex', shape: a.shape };
+  }
   /** sort, argsort, topk (dask's), median, percentile and quantile, along an axis or of the flattened array. */
   order(d) {
     const r = this.r;
@@ -727,7 +763,7 @@ export function jobFromTape(tape) {
   const outputs = {};
   for (let i = 0; i < nOut; i++) {
     const depth = r.w([[1, 1], [2, 2], [3, 3], [2, 4], [1, 5]]);
-    outputs[`o${i}`] = g.gen(depth).s;
+    outputs[`o${i}`] = (r.chance(0.1) ? g.fourier(depth) : g.gen(depth)).s;
   }
   const engine = r.w([[3, 'w2'], [2, 'w1'], [2, 'w3'], [1, 'sync']]);
   return {

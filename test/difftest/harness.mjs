@@ -60,15 +60,18 @@ export class Engines {
 }
 
 // ---------------------------------------------------------------- values
-const TYPED = { float64: Float64Array, float32: Float32Array, int64: BigInt64Array, uint64: BigUint64Array, int32: Int32Array,
+const TYPED = { complex128: Float64Array, complex64: Float32Array, float64: Float64Array, float32: Float32Array, int64: BigInt64Array, uint64: BigUint64Array, int32: Int32Array,
   uint32: Uint32Array, int16: Int16Array, uint16: Uint16Array, int8: Int8Array, uint8: Uint8Array, bool: Uint8Array };
-const NPY_DESCR = { '<f8': 'float64', '<f4': 'float32', '<i8': 'int64', '<u8': 'uint64', '<i4': 'int32', '<u4': 'uint32',
+const NPY_DESCR = { '<c16': 'complex128', '<c8': 'complex64', '<f8': 'float64', '<f4': 'float32', '<i8': 'int64', '<u8': 'uint64', '<i4': 'int32', '<u4': 'uint32',
   '<i2': 'int16', '<u2': 'uint16', '|i1': 'int8', '|u1': 'uint8', '|b1': 'bool' };
+
+/** Float values, and complex ones as their (re, im) parts. */
+const isFloaty = (dtype) => dtype.startsWith('float') || dtype.startsWith('complex');
 
 function fromBytes(dtype, buf) {
   const copy = new Uint8Array(buf.byteLength);
   copy.set(buf);
-  const int = !dtype.startsWith('float') && dtype !== 'bool';
+  const int = !isFloaty(dtype) && dtype !== 'bool';
   return Array.from(new TYPED[dtype](copy.buffer), (v) => (int ? BigInt(v) : Number(v)));
 }
 
@@ -90,7 +93,7 @@ export function readNpy(path) {
 function flat(v, out = []) { if (Array.isArray(v)) for (const x of v) flat(x, out); else out.push(v); return out; }
 function scalarOf(dtype, v) {
   if (dtype === 'bool') return v === true || v === 1 ? 1 : 0;
-  if (dtype.startsWith('float')) return typeof v === 'number' ? v : v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : Number(v);
+  if (isFloaty(dtype)) return typeof v === 'number' ? v : v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : Number(v);
   if (typeof v === 'boolean') return BigInt(v ? 1 : 0);
   return BigInt(v);
 }
@@ -151,7 +154,7 @@ export async function runTessera(engine, datasets, outputs, dir) {
 const ULPS = 2;
 function ulp(x, dtype) {
   const a = Math.abs(x);
-  if (dtype === 'float32') { if (a < 2 ** -126) return 2 ** -149; return 2 ** (Math.floor(Math.log2(a)) - 23); }
+  if (dtype === 'float32' || dtype === 'complex64') { if (a < 2 ** -126) return 2 ** -149; return 2 ** (Math.floor(Math.log2(a)) - 23); }
   if (a < 2 ** -1022) return 2 ** -1074;
   if (!Number.isFinite(a)) return Infinity;
   let e = Math.floor(Math.log2(a));
@@ -188,7 +191,8 @@ export function compareOutput(exp, got) {
   const { ref, hi, rev } = decode(exp);
   const t = got.data;
   if (t.length !== ref.length) return { kind: 'shape', detail: `${t.length} values, numpy ${ref.length}` };
-  const float = exp.dtype.startsWith('float');
+  const float = isFloaty(exp.dtype);
+  const absTol = exp.abs_tol ?? 0;
   let bad = 0, first = -1;
   for (let i = 0; i < ref.length; i++) {
     const e = ref[i], h = hi[i], v = rev[i], x = t[i];
@@ -207,7 +211,7 @@ export function compareOutput(exp, got) {
       else if (exp.exact_zero_sign && x === 0 && e === 0 && ce !== cx) ok = false;
       else {
         const spread = Math.max(Math.abs(e - h), Math.abs(e - v));
-        ok = Math.abs(x - e) <= ULPS * ulp(e, exp.dtype) + 4 * spread || Math.abs(x - h) <= ULPS * ulp(h, exp.dtype);
+        ok = Math.abs(x - e) <= ULPS * ulp(e, exp.dtype) + 4 * spread + absTol || Math.abs(x - h) <= ULPS * ulp(h, exp.dtype);
       }
     } else ok = ce === cx;
     if (!ok) { bad++; if (first < 0) first = i; }

@@ -60,6 +60,12 @@ numpy 2 emulation (each item is a place where numpy 1.24 in 'weak' mode differs 
      numpy 2 divides in float64; numpy 1.24-weak picks another type (float32 for uint8). Emulated
      by dividing as float64.
  15. unique(return_inverse=True): numpy 2 gives the inverse the input's shape; 1.24 a flat one.
+ 16. A float array to the Python float power 0.5: numpy 2 takes sqrt (so (-0.0) ** 0.5 is -0.0),
+     numpy 1.24's np.power gives pow's +0.0. Emulated with np.sqrt.
+ 17. np.fft of float32 or complex64 input: numpy 2 computes in single precision and returns
+     complex64 (float32 from the irfft family); numpy 1.24 returns double. Emulated by rounding the
+     double result (Tessera computes in double and rounds once, as this does). And rfft of a
+     complex array: numpy 2 raises TypeError, numpy 1.24 drops the imaginary parts with a warning.
 """
 import ast
 import base64
@@ -384,6 +390,10 @@ def _power(a, b, *args, **kw):
     if isinstance(a, (np.ndarray, np.generic)) and a.dtype == np.bool_ and type(b) is int and b == 2 and not args and not kw:
         return np.square(a)  # the ** operator squares (int8 for bool); np.power(b, 2) would promote to int64
     a, b = _bool_as_int64(a, b)
+    if type(b) is float and b == 0.5 and isinstance(a, (np.ndarray, np.generic)) and a.dtype.kind == 'f' and not args and not kw:
+        # numpy 2 (item 16): a float array to the power 0.5 is its sqrt, so (-0.0) ** 0.5 is -0.0;
+        # numpy 1.24's np.power gives pow's +0.0 (its ** operator already took sqrt).
+        return np.sqrt(a) if MODE != 'hi' else np.sqrt(arr(a).astype(LD)).astype(a.dtype)
     r = np.power(a, b, *args, **kw)
     ra = arr(r)
     if MODE != 'hi' or ra.dtype.kind != 'f' or args or kw:
@@ -636,6 +646,27 @@ def _meth(name, obj, *a, **k):
     return getattr(obj, name)(*a, **k)
 
 
+FFT_ROOTS = ('fft', 'ifft', 'rfft', 'irfft', 'fft2', 'ifft2', 'rfft2', 'irfft2', 'fftn', 'ifftn', 'rfftn', 'irfftn')
+
+
+class _FFT:
+    """np.fft with numpy 2's single precision and its refusal of a complex rfft (item 17)."""
+    def __getattr__(self, name):
+        f = getattr(np.fft, name)
+        if name not in FFT_ROOTS:
+            return f
+
+        def g(a, *args, **kw):
+            x = np.asarray(a)
+            if name.startswith('rfft') and x.dtype.kind == 'c':
+                raise TypeError(f"ufunc '{name}' not supported for the input types")
+            r = f(x, *args, **kw)
+            if x.dtype in (np.float32, np.complex64):
+                r = r.astype(np.float32 if name.startswith('irfft') else np.complex64)
+            return r
+        return g
+
+
 # ---------------------------------------------------------------- the evaluation environment
 
 G = {}
@@ -659,7 +690,7 @@ G.update({
     'clip': _clip, 'where': _where, 'matmul': _matmul, 'power': _power,
     'dot': _products(np.dot, _dot_axes), 'tensordot': _products(np.tensordot, _tensordot_axes),
     'floor': _floorceil('floor'), 'ceil': _floorceil('ceil'),
-    'bool_': np.bool_, 'newaxis': None,
+    'bool_': np.bool_, 'newaxis': None, 'fft': _FFT(),
     '_cmp': _cmp, '_meth': _meth, '_binop': _binop, 'operator': operator, '_matmul': _matmul, '_power': _power,
 })
 for _name in REDUCTIONS:
@@ -906,13 +937,21 @@ def run_job(job):
             code, red, root = compile_expr(src)
             modes = evaluate(code, env)
             ref = modes['ref']
-            if ref.dtype.kind not in 'biuf':
+            if ref.dtype.kind not in 'biufc':
                 raise TypeError(f'result dtype {ref.dtype} is not supported')
+            if root in FFT_ROOTS and not np.all(np.isfinite(ref)):
+                # Which bins a nan or inf reaches, and whether as nan or inf, depends on the passes.
+                raise Undefined('a nan or inf through an FFT spreads by its passes')
             res['outputs'][name] = {
                 'status': 'ok', 'dtype': str(ref.dtype), 'shape': list(ref.shape),
                 'modes': {m: b64(v.astype(ref.dtype)) if v.shape == ref.shape else b64(ref) for m, v in modes.items()},
-                'exact_zero_sign': not red, 'root': root,
+                'exact_zero_sign': not red and root not in FFT_ROOTS, 'root': root,
             }
+            if root in FFT_ROOTS and ref.size:
+                # An FFT's error is a few ulps times log2(n) of the largest value (pocketfft's and
+                # Tessera's passes round differently): numpy's own, against the exact transform.
+                eps = np.finfo(ref.real.dtype).eps
+                res['outputs'][name]['abs_tol'] = float(16 * eps * max(1.0, np.log2(ref.size)) * np.abs(ref).max())
         except Undefined as e:
             res['outputs'][name] = {'status': 'undefined', 'why': str(e), 'root': root}
         except ValueError as e:

@@ -252,7 +252,9 @@ export class Evaluator {
         if (name === 'angle' && this.bool(b.deg, false)) throw argError('angle(deg=True) is not supported', 'multiply by 180 / pi');
         const x = z ?? value(b.z ?? b.x);
         if (x.complex) return out(complexUnary(this.ctx, name, x.node));
-        // numpy of a real array: itself, zeros, arctan2(0, x), itself.
+        // numpy of a real array: itself, zeros, arctan2(0, x), itself; conjugate is a ufunc with no
+        // bool loop, so a bool array comes back int8.
+        if ((name === 'conj' || name === 'conjugate') && x.node.dtype === 'bool') return A0(elementwise(this.ctx, 'astype_int8', [x.node]));
         if (name === 'real' || name === 'conj' || name === 'conjugate' || name === 'positive') return out(x);
         if (name === 'imag') return A0(full(this.ctx, x.node.shape, 0, x.node.dtype));
         if (name === 'angle') return A0(elementwise(this.ctx, 'arctan2', [scalar(this.ctx, 0, 'int'), asNumpyScalar(this.ctx, x.node)]));
@@ -288,8 +290,13 @@ export class Evaluator {
     };
     const out = (r: Spectral): Value => (r.complex ? { k: 'complex', node: r.node } : { k: 'array', node: r.node });
     const norm = (v: Value | undefined) => checkNorm(!v || v.k === 'none' ? null : v.k === 'str' ? v.value : describe(v));
-    const optInt = (v: Value | undefined, what: string) => (!v || v.k === 'none' ? null : this.int(v, what));
-    const optInts = (v: Value | undefined, what: string) => (!v || v.k === 'none' ? null : this.ints(v, what));
+    // A length (n, s, fftfreq's n) is an integer, never a bool (numpy's operator.index refuses True).
+    const length = (v: Value | undefined, what: string) => {
+      if (v?.k === 'bool' || (v?.k === 'seq' && v.items.some((x) => x.k === 'bool'))) throw new TesseraError('TYPE_ERROR', `${what} must be an integer, not a bool`, '');
+      return v;
+    };
+    const optInt = (v: Value | undefined, what: string) => (!v || v.k === 'none' ? null : this.int(length(v, what), what));
+    const optInts = (v: Value | undefined, what: string) => (!v || v.k === 'none' ? null : this.ints(length(v, what), what));
     switch (name) {
       case 'fft': case 'ifft': case 'rfft': case 'irfft': {
         const b = bind(`fft.${name}`, ['a', 'n', 'axis', 'norm', 'out'], a, 1);
@@ -303,12 +310,12 @@ export class Evaluator {
         const axes = optInts(b.axes, 'axes') ?? (nd ? [-2, -1] : null);
         const base = (nd ? `${name.slice(0, -1)}n` : name) as 'fftn' | 'ifftn' | 'rfftn' | 'irfftn';
         // s: lengths, -1 or None for an axis's own (numpy 2).
-        const sizes = !b.s || b.s.k === 'none' ? null : (b.s.k === 'seq' ? b.s.items : [b.s]).map((v) => (v.k === 'none' ? null : this.int(v, 's')));
+        const sizes = !b.s || b.s.k === 'none' ? null : (b.s.k === 'seq' ? b.s.items : [b.s]).map((v) => (v.k === 'none' ? null : this.int(length(v, 's'), 's')));
         return out(fftn(this.ctx, base, value(b.a), sizes, axes, norm(b.norm)));
       }
       case 'fftfreq': case 'rfftfreq': {
         const b = bind(`fft.${name}`, ['n', 'd'], a, 1, ['device']);
-        return A0(fftfreq(this.ctx, name, this.int(b.n, 'n'), b.d ? this.number(b.d, 'd') : 1));
+        return A0(fftfreq(this.ctx, name, this.int(length(b.n, 'n'), 'n'), b.d ? this.number(b.d, 'd') : 1));
       }
       case 'fftshift': case 'ifftshift': {
         const b = bind(`fft.${name}`, ['x', 'axes'], a, 1);
@@ -495,6 +502,8 @@ export class Evaluator {
     if (name.startsWith('random.')) return A(this.random(name.slice(7), a));
     if (name.startsWith('fft.')) return this.fft(name.slice(4), a);
     const complexArg = [...a.pos, ...a.kw.values()].some((v) => v.k === 'complex');
+    // x.conj() of a real array is x itself, bools included (numpy's method skips the ufunc).
+    if (self && (name === 'conj' || name === 'conjugate')) { bind(name, [], a, 0); return A(self); }
     if (complexSelf || complexArg || (!self && ['real', 'imag', 'angle', 'conj', 'conjugate'].includes(name))) return this.complexCall(name, complexSelf, a);
     // where(condition) alone is nonzero(condition).
     if (name === 'where' && !self && a.pos.length === 1 && !a.kw.size) return { k: 'seq', items: nonzero(this.ctx, asNumpyScalar(this.ctx, arr(a.pos[0])), this.maskCounts).map((n) => A(n)) };
@@ -1012,7 +1021,7 @@ const UFUNC_ALIASES: Record<string, string> = {
   log2: 'log2', log10: 'log10', exp2: 'exp2', expm1: 'expm1', arctan2: 'arctan2', hypot: 'hypot',
 };
 
-const METHODS = ['argsort', 'topk', 'sort', 'sum', 'prod', 'mean', 'var', 'std', 'min', 'max', 'argmin', 'argmax', 'any', 'all', 'astype', 'reshape', 'transpose', 'rechunk', 'clip', 'round', 'ravel', 'flatten', 'map_blocks', 'squeeze', 'swapaxes', 'repeat', 'cumsum', 'cumprod', 'take', 'dot', 'nonzero'];
+const METHODS = ['conj', 'conjugate', 'argsort', 'topk', 'sort', 'sum', 'prod', 'mean', 'var', 'std', 'min', 'max', 'argmin', 'argmax', 'any', 'all', 'astype', 'reshape', 'transpose', 'rechunk', 'clip', 'round', 'ravel', 'flatten', 'map_blocks', 'squeeze', 'swapaxes', 'repeat', 'cumsum', 'cumprod', 'take', 'dot', 'nonzero'];
 const RANDOM_FNS = ['uniform', 'normal', 'random', 'standard_normal'];
 const FUNCTIONS = new Set([...Object.keys(UFUNC_ALIASES), 'sum', 'prod', 'mean', 'var', 'std', 'min', 'max', 'amin', 'amax', 'argmin', 'argmax', 'any', 'all',
   'count_nonzero', 'clip', 'round', 'around', 'reshape', 'ravel', 'transpose', 'rechunk', 'concatenate', 'stack', 'matmul', 'dot', 'arange', 'zeros', 'ones', 'full', 'astype', 'map_blocks',
