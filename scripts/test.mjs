@@ -23,6 +23,8 @@ function prebuildFuzzTargets(args) {
 mkdirSync('test-output', { recursive: true });
 const report = 'test-output/vitest.json';
 const prebuild = prebuildFuzzTargets(process.argv.slice(2));
+// Ctrl-C reaches vitest too; this process waits for it to stop and then stops the build below.
+process.on('SIGINT', () => {});
 const r = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], { stdio: 'inherit' });
 try {
   const j = JSON.parse(readFileSync(report, 'utf8'));

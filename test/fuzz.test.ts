@@ -20,9 +20,9 @@ describe('fuzzing', () => {
   // Building every native file with ASan takes a couple of minutes on 2 cores: `npm test` starts
   // that build in the background and runs this file last, so it usually finds the targets built.
   it.skipIf(!hasClang)('the .npy header parser, the task decoder, the CSV reader, TableView, the word counter, the JSON-lines counter and the HDF5 and Zarr chunk decoders survive a sanitizer fuzz run', { timeout: 600_000 }, () => {
-    const r = spawnSync('scripts/fuzz.sh', ['5'], { encoding: 'utf8', timeout: 600_000 });
+    const r = spawnSync('scripts/fuzz.sh', ['3'], { encoding: 'utf8', timeout: 600_000 });
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
-    // The execution counts libFuzzer reports, for each target (more than a few thousand in 5 s).
+    // The execution counts libFuzzer reports, for each target (more than a few thousand in 3 s).
     for (const target of ['npy_header_fuzz', 'task_decode_fuzz', 'csv_fuzz', 'table_view_fuzz', 'text_fuzz', 'jsonl_fuzz', 'hdf5_chunk_fuzz', 'zarr_chunk_fuzz']) {
       const m = new RegExp(`${target} stat::number_of_executed_units: +(\\d+)`).exec(r.stdout);
       expect(m, `${target}'s execution count in:\n${r.stdout}`).not.toBeNull();

@@ -219,6 +219,12 @@ void FileRegistry::close(int id) {
 void FileRegistry::forget(int id) {
   auto it = files_.find(id);
   if (it == files_.end()) return;
+  for (auto pos = idle_.begin(); pos != idle_.end(); ++pos)
+    if (*pos == id) {
+      idle_.erase(pos);
+      idle_bytes_ -= it->second->size();
+      break;
+    }
   auto p = by_path_.find(it->second->path());
   if (p != by_path_.end() && p->second == id) by_path_.erase(p);
   files_.erase(it);  // unmaps, unless a task still holds the shared_ptr
@@ -226,19 +232,7 @@ void FileRegistry::forget(int id) {
 }
 
 void FileRegistry::trim_idle() {
-  while (!idle_.empty() && (idle_bytes_ > warm_budget() || idle_.size() > kMaxIdle)) {
-    const int id = idle_.back();
-    idle_.pop_back();
-    idle_bytes_ -= files_.at(id)->size();
-    forget(id);
-  }
-}
-
-void FileRegistry::drop_idle() {
-  std::lock_guard<std::mutex> lock(mu_);
-  for (int id : idle_) forget(id);
-  idle_.clear();
-  idle_bytes_ = 0;
+  while (!idle_.empty() && (idle_bytes_ > warm_budget() || idle_.size() > kMaxIdle)) forget(idle_.back());
 }
 
 }  // namespace tessera

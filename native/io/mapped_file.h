@@ -99,11 +99,9 @@ class FileRegistry {
   int open(const std::string& path, const FileStamp& expect = FileStamp{}, bool keep_pages = false);
   std::shared_ptr<MappedFile> get(int id) const;  // throws Error("FILE_NOT_OPEN")
   void close(int id);
-  // Unmaps every idle mapping (tests, and a caller that wants the address space back).
-  void drop_idle();
 
  private:
-  void forget(int id);      // with mu_ held
+  void forget(int id);      // with mu_ held: drops a mapping (idle or not) from every table
   void trim_idle();         // with mu_ held
   mutable std::mutex mu_;
   std::unordered_map<int, std::shared_ptr<MappedFile>> files_;

@@ -307,18 +307,14 @@ void transform_lines(const Plan& plan, LineOp op, const double* in, int64_t in_s
   const int64_t n = plan.size();
   if (n == 0 || count == 0) return;
   if (LineBatch::run(plan, op, in, in_step, n_in, out, out_step, count, scale)) return;
+  // Four-step and Bluestein plans transform one line at a time: one line's buffer.
   const bool inverse = op == LineOp::Backward || op == LineOp::RealOut || op == LineOp::RealBackward;
-  constexpr int64_t kBatch = kFftLanes;
-  LargeVector<cd> buffers(static_cast<size_t>(std::min(count, kBatch) * n));
-  cd* lines[kBatch];
-  for (int64_t l0 = 0; l0 < count; l0 += kBatch) {
-    const int64_t c = std::min(kBatch, count - l0);
-    for (int64_t l = 0; l < c; ++l) {
-      lines[l] = buffers.data() + l * n;
-      load(op, n, in + (l0 + l) * in_step, n_in, lines[l]);
-    }
-    plan.transform_many(lines, c, inverse);
-    for (int64_t l = 0; l < c; ++l) store(op, n, lines[l], scale, out + (l0 + l) * out_step);
+  LargeVector<cd> buffer(static_cast<size_t>(n));
+  cd* line = buffer.data();
+  for (int64_t l = 0; l < count; ++l) {
+    load(op, n, in + l * in_step, n_in, line);
+    plan.transform_many(&line, 1, inverse);
+    store(op, n, line, scale, out + l * out_step);
   }
 }
 

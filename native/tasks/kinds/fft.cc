@@ -78,8 +78,8 @@ TaskResult run(const FftTask& t) {
   if (t.out_dtype == DType::F64) {
     fft::transform_lines(plan, op, x, in_step, n_in, reinterpret_cast<double*>(out->data), out_step, lines, t.scale);
   } else {
-    // float32 out: a batch of lines in double, rounded once.
-    constexpr int64_t kBatch = 64;
+    // float32 out: a batch of lines in double (about 1 MiB, at least one line), rounded once.
+    const int64_t kBatch = std::max<int64_t>(1, (int64_t{1} << 17) / std::max<int64_t>(1, out_step));
     std::vector<double> y(static_cast<size_t>(std::min(lines, kBatch) * out_step));
     float* f = reinterpret_cast<float*>(out->data);
     for (int64_t l0 = 0; l0 < lines; l0 += kBatch) {

@@ -290,7 +290,8 @@ export class Evaluator {
     };
     const out = (r: Spectral): Value => (r.complex ? { k: 'complex', node: r.node } : { k: 'array', node: r.node });
     const norm = (v: Value | undefined) => checkNorm(!v || v.k === 'none' ? null : v.k === 'str' ? v.value : describe(v));
-    // A length (n, s, fftfreq's n) is an integer, never a bool (numpy's operator.index refuses True).
+    // A length (n, s, fftfreq's n) is an integer, never a bool: numpy 2's operator.index refuses
+    // True everywhere but rfft's n (which it takes as 1); Tessera everywhere.
     const length = (v: Value | undefined, what: string) => {
       if (v?.k === 'bool' || (v?.k === 'seq' && v.items.some((x) => x.k === 'bool'))) throw new TesseraError('TYPE_ERROR', `${what} must be an integer, not a bool`, '');
       return v;
