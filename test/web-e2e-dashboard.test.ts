@@ -261,9 +261,10 @@ describe.skipIf(!hasChromium())('the window as a dashboard', () => {
     expect(await page.getByTestId('dataset-error-mark').count()).toBe(0);
     expect(await page.getByTestId('datasets-json-error').count()).toBe(0);
     await page.getByTestId('run').click();
+    // The job's history entry, not the stats (an earlier job's may still be on screen), says it ran.
+    await expect.poll(history, { timeout: 60_000 }).toBe(before + 1);
     await page.getByTestId('stats').waitFor();
     expect(await page.getByTestId('run-error').count()).toBe(0);
-    expect(await history()).toBe(before + 1);
   });
 
   it('keeps the open job and the datasets over a reload, lists a file dropped twice once, and picks a folder in the browser\'s dialog', async () => {
