@@ -15,34 +15,11 @@
  * Results are checked against numpy's to 1e-9 relative.
  *   node bench/array-kernels.mjs [--quick]      (also `npm run bench -- --only arrays`)
  */
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Engine } from '../dist/src-main/engine/engine.js';
-import { buildJob, validateSpec } from '../dist/src-main/run/job-spec.js';
-import { runBuiltJob } from '../dist/src-main/run/run-job.js';
-import { LocalBackend } from '../dist/src-main/run/local-backend.js';
+import { jobValue, npyFile } from './arrays.mjs';
 import { best, formatTable, python, pyTimer } from './timing.mjs';
-
-const DIR = join(tmpdir(), 'tessera-bench-arrays');
-
-/** A .npy file numpy writes once (`make` is its Python expression) and keeps in the temp folder. */
-function npyFile(name, bytes, make) {
-  const path = join(DIR, name);
-  if (existsSync(path) && statSync(path).size > bytes) return path;
-  mkdirSync(DIR, { recursive: true });
-  python(`import numpy as np\nnp.save(${JSON.stringify(path)}, ${make})\nprint(0)`);
-  return path;
-}
-
-/** One job's one output value, as the CLI runs it. */
-async function runJob(engine, datasets, expr) {
-  const spec = validateSpec({ tessera: 1, datasets, outputs: { o: expr } });
-  const job = await buildJob(spec, tmpdir(), {});
-  const r = await runBuiltJob(new LocalBackend(engine), job, { outDir: tmpdir() });
-  return r.outputs[0].value;
-}
 
 export async function arrayKernelRows(engine, { quick = false } = {}) {
   const rows = [], problems = [];
@@ -93,7 +70,7 @@ print(json.dumps(out))`);
     rows.push({ bench, setting, tessera, peer: peer ?? '-', peerName: peerName ?? '', ratioLabel: ratioLabel ?? '', ratio, target: target ?? '' });
   for (const c of cases) {
     let tBest = Infinity, value = NaN;
-    for (const datasets of c.chunkings) tBest = Math.min(tBest, await best(async () => { value = await runJob(engine, datasets, c.expr); }, quick ? 1 : 2));
+    for (const datasets of c.chunkings) tBest = Math.min(tBest, await best(async () => { value = await jobValue(engine, datasets, c.expr); }, quick ? 1 : 2));
     const want = peers?.[`numpy_${c.name}_value`];
     if (want !== undefined && Math.abs(value / want - 1) > 1e-9) problems.push(`${c.expr} is ${value}, numpy's ${want}`);
     const daskBest = peers?.dask_version ? Math.min(...c.daskChunks.map((k) => peers[c.name + String(k)])) : null;

@@ -32,20 +32,20 @@ import { best, formatTable, python, pyTimer } from './timing.mjs';
  * One job as the CLI runs it (a spec through buildJob and runBuiltJob, so a mask's count run is
  * included): the value of its one output.
  */
-async function runJob(engine, path, chunk, expr) {
-  const spec = validateSpec({ tessera: 1, datasets: { x: { npy: path, chunks: [chunk] } }, outputs: { o: expr } });
+export async function jobValue(engine, datasets, expr) {
+  const spec = validateSpec({ tessera: 1, datasets, outputs: { o: expr } });
   const job = await buildJob(spec, tmpdir(), {});
   const r = await runBuiltJob(new LocalBackend(engine), job, { outDir: tmpdir() });
   return r.outputs[0].value;
 }
 
-/** The input file (written once by numpy, kept in the temp folder). */
-function inputFile(n) {
+/** A .npy file numpy writes once (`make`: its Python expression) and the temp folder keeps; its path. */
+export function npyFile(name, bytes, make) {
   const dir = join(tmpdir(), 'tessera-bench-arrays');
-  const path = join(dir, `uniform-${n}.npy`);
-  if (existsSync(path) && statSync(path).size > n * 8) return path;
+  const path = join(dir, name);
+  if (existsSync(path) && statSync(path).size > bytes) return path;
   mkdirSync(dir, { recursive: true });
-  python(`import numpy as np, json\nnp.save(${JSON.stringify(path)}, np.random.default_rng(1).random(${n}))\nprint(0)`);
+  python(`import numpy as np\nnp.save(${JSON.stringify(path)}, ${make})\nprint(0)`);
   return path;
 }
 
@@ -57,7 +57,7 @@ export async function arrayRows(engine, { quick = false } = {}) {
   const n = quick ? 20_000_000 : 100_000_000;
   const chunkings = [2_000_000, 5_000_000, 10_000_000];
   const workers = engine.workers;
-  const path = inputFile(n);
+  const path = npyFile(`uniform-${n}.npy`, n * 8, `np.random.default_rng(1).random(${n})`);
   const peers = python(`${pyTimer(repeats)}
 import numpy as np
 out = {}
@@ -94,7 +94,7 @@ print(json.dumps(out))`);
     for (const c of chunkings) {
       // The FFT rows' chunks: whole rows, about c elements each (x's chunks a multiple of the row).
       const chunk = name.startsWith('fft') ? Math.max(1, Math.floor(c / Number(name.slice(3)))) * Number(name.slice(3)) : c;
-      const t = await best(async () => { value = await runJob(engine, path, chunk, expr); }, heavy ? (quick ? 1 : 2) : repeats);
+      const t = await best(async () => { value = await jobValue(engine, { x: { npy: path, chunks: [chunk] } }, expr); }, heavy ? (quick ? 1 : 2) : repeats);
       tBest = Math.min(tBest, t);
     }
     const want = peers?.[`numpy_${name}_value`];
