@@ -172,10 +172,7 @@ int FileRegistry::open(const std::string& path, const FileStamp& expect, bool ke
                        (!expect.known() || same(f.stamp(), expect));
     const int was = it->second;
     if (reuse) {
-      if (refs_[was]++ == 0) {  // idle until now
-        idle_.remove(was);
-        idle_bytes_ -= f.size();
-      }
+      if (refs_[was]++ == 0) take_off_idle(was);
       files_.at(was)->keep_pages(keep_pages);
       return was;
     }
@@ -216,15 +213,19 @@ void FileRegistry::close(int id) {
   forget(id);
 }
 
-void FileRegistry::forget(int id) {
-  auto it = files_.find(id);
-  if (it == files_.end()) return;
+void FileRegistry::take_off_idle(int id) {
   for (auto pos = idle_.begin(); pos != idle_.end(); ++pos)
     if (*pos == id) {
       idle_.erase(pos);
-      idle_bytes_ -= it->second->size();
-      break;
+      idle_bytes_ -= files_.at(id)->size();
+      return;
     }
+}
+
+void FileRegistry::forget(int id) {
+  auto it = files_.find(id);
+  if (it == files_.end()) return;
+  take_off_idle(id);
   auto p = by_path_.find(it->second->path());
   if (p != by_path_.end() && p->second == id) by_path_.erase(p);
   files_.erase(it);  // unmaps, unless a task still holds the shared_ptr

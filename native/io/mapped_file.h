@@ -101,6 +101,7 @@ class FileRegistry {
   void close(int id);
 
  private:
+  void take_off_idle(int id);  // with mu_ held: out of idle_ and idle_bytes_, if it is there
   void forget(int id);      // with mu_ held: drops a mapping (idle or not) from every table
   void trim_idle();         // with mu_ held
   mutable std::mutex mu_;

@@ -205,6 +205,10 @@ void Plan::transform_many(cd* const* lines, int64_t count, bool inverse) const {
 
 namespace {
 
+// The ops that take the backward transform, and those that read real lines.
+bool is_backward(LineOp op) { return op == LineOp::Backward || op == LineOp::RealOut || op == LineOp::RealBackward; }
+bool reads_real(LineOp op) { return op == LineOp::RealHalf || op == LineOp::RealForward || op == LineOp::RealBackward; }
+
 // A real line's spectrum is real at frequency 0 and, for an even length, n/2: exactly +0 there, as
 // numpy's, where rounding would leave a tiny imaginary part of either sign (and flip an angle by 2 pi).
 void real_bins(double* out, int64_t n) {
@@ -223,7 +227,7 @@ void load(LineOp op, int64_t n, const double* in, int64_t n_in, cd* buffer) {
     for (int64_t k = half + 1; k < n; ++k) buffer[k] = std::conj(buffer[n - k]);
     return;
   }
-  const bool real = op == LineOp::RealHalf || op == LineOp::RealForward || op == LineOp::RealBackward;
+  const bool real = reads_real(op);
   const int64_t take = std::min(n, n_in);
   if (real) for (int64_t k = 0; k < take; ++k) buffer[k] = cd(in[k], 0);
   else for (int64_t k = 0; k < take; ++k) buffer[k] = cd(in[2 * k], in[2 * k + 1]);
@@ -241,7 +245,7 @@ void store(LineOp op, int64_t n, const cd* buffer, double scale, double* out) {
     out[2 * k] = buffer[k].real() * scale;
     out[2 * k + 1] = buffer[k].imag() * scale;
   }
-  if (op == LineOp::RealHalf || op == LineOp::RealForward || op == LineOp::RealBackward) real_bins(out, n);
+  if (reads_real(op)) real_bins(out, n);
 }
 
 }  // namespace
@@ -256,9 +260,8 @@ struct LineBatch {
     const int64_t n = plan.n_;
     double* xr = plan.lanes_.data();
     double* xi = xr + n * L;
-    const bool inverse = op == LineOp::Backward || op == LineOp::RealOut || op == LineOp::RealBackward;
-    const bool real_in = op == LineOp::RealHalf || op == LineOp::RealForward || op == LineOp::RealBackward;
-    const double sign = inverse ? -1.0 : 1.0;  // the backward transform: the conjugate of the forward one of the conjugate
+    const bool real_in = reads_real(op);
+    const double sign = is_backward(op) ? -1.0 : 1.0;  // the backward transform: the conjugate of the forward one of the conjugate
     for (int64_t l0 = 0; l0 < count; l0 += L) {
       const int c = static_cast<int>(std::min<int64_t>(L, count - l0));
       for (int l = 0; l < L; ++l) {
@@ -308,7 +311,7 @@ void transform_lines(const Plan& plan, LineOp op, const double* in, int64_t in_s
   if (n == 0 || count == 0) return;
   if (LineBatch::run(plan, op, in, in_step, n_in, out, out_step, count, scale)) return;
   // Four-step and Bluestein plans transform one line at a time: one line's buffer.
-  const bool inverse = op == LineOp::Backward || op == LineOp::RealOut || op == LineOp::RealBackward;
+  const bool inverse = is_backward(op);
   LargeVector<cd> buffer(static_cast<size_t>(n));
   cd* line = buffer.data();
   for (int64_t l = 0; l < count; ++l) {
