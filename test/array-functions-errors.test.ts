@@ -53,6 +53,16 @@ describe('errors of the composed array functions', () => {
     expect(run({ o: 'tril(x.sum())' }).error?.code).toBe('VALUE_ERROR');
   });
 
+  it('matmul refuses what numpy refuses, with its messages: a 0-d operand, unequal inner axes, stacks that do not broadcast', () => {
+    const m = 'x.reshape(4, 6)';
+    expect(run({ o: `x[0] @ ${m}` }).error?.message).toBe('matmul: Input operand 0 does not have enough dimensions (has 0, gufunc core with signature (n?,k),(k,m?)->(n?,m?) requires 1)');
+    expect(run({ o: `matmul(${m}, x[3])` }).error?.message).toContain('Input operand 1 does not have enough dimensions');
+    expect(run({ o: `${m} @ ${m}` }).error?.message).toContain('(size 4 is different from 6)');
+    expect(run({ o: `${m} @ x[:4]` }).error?.message).toContain('(size 4 is different from 6)');
+    expect(run({ o: `x.reshape(2, 2, 6) @ x[:18].reshape(3, 6, 1)` }).error?.message).toContain('could not be broadcast');
+    expect(run({ o: `(x.reshape(2, 2, 6) @ x.reshape(1, 6, 4)).shape[0] + (x[:6] @ x.reshape(6, 4)).sum()` }).error).toBeUndefined();
+  });
+
   it('einsum and linalg.norm refuse what numpy refuses, with its messages', () => {
     const m = 'x.reshape(4, 6)';
     expect(run({ o: `einsum('ij,jk', ${m}, ${m})` }).error?.message).toContain("label 'j' has sizes 6 and 4");

@@ -50,6 +50,28 @@ describe('indexing and shape operations agree with numpy', () => {
     });
   });
 
+  it('matmul operands in every layout: read where they lie (slices, transposes, one row or column) or packed (reversed, strided both ways, another dtype)', async () => {
+    await compareWithNumpy(engine(), {
+      setup: 'rng = np.random.default_rng(6)\na = rng.normal(size=(60, 50))\nb = rng.normal(size=(50, 40))\n'
+        + 'i = (np.arange(50 * 40) % 9).reshape(50, 40).astype(np.int16)',
+      inputs: { a: [25, 20], b: [20, 15], i: [20, 15] },
+      exprs: {
+        rows: 'a[::2] @ b', cols: 'a[:, 3:43] @ b[5:45, 1:39]', t: 'b.T @ a.T', tt: 'a.T.T @ b', ta: 'a[:40].T @ a[10:50]', mixed: 'a @ b[::-1]',
+        both: 'a[::2, ::2] @ b[::2, ::3]', row: 'a[7:8] @ b', col: 'a @ b[:, 6:7]', outer: 'a[:, 2:3] @ b[4:5]', inner: 'a[3:4] @ b[:, 8:9]',
+        empty: 'a[:, :0] @ b[:0]', ints: 'a @ i', int16: 'i.T @ i',
+        dot: 'dot(a[5:], b)', mv: 'a @ b[:, 0]', vm: 'a[:, 0] @ a', vv: 'b[:, 1] @ b[:, 2]', fn: 'matmul(a[0], b)',
+      },
+      rtol: 1e-10,
+    });
+    // float32 (sgemm) in place and packed: numpy's float32 product rounds in its own order.
+    await compareWithNumpy(engine(), {
+      setup: 'f = np.random.default_rng(7).normal(size=(36, 30)).astype(np.float32)',
+      inputs: { f: [12, 10] },
+      exprs: { f32: 'f @ f.T', f32t: 'f.T @ f[:, ::-1]', f32v: 'f[:, 3] @ f' },
+      rtol: 1e-5,
+    });
+  });
+
   it('outputs larger than 10,000 elements are written as .npy files', async () => {
     await compareWithNumpy(engine(), {
       setup: 'a = np.arange(300 * 200, dtype=np.float64).reshape(300, 200) / 3',

@@ -12,8 +12,18 @@ namespace tessera::blas {
 // callers (kernels/linalg.cc) call it first for that.
 bool optimised();
 
-// c (m x n) += a (m x k) . b (k x n), all row-major and contiguous, float64 or float32 (f32).
-// Returns false, touching nothing, when no optimised BLAS is loaded.
-bool gemm_accumulate(bool f32, void* c, const void* a, const void* b, int64_t m, int64_t n, int64_t k);
+// A matrix operand as it lies in memory, read where it is (a chunk or a mapped file): row-major
+// with `ld` elements between rows (ld >= its columns), or, when `column_major`, `ld` elements
+// between columns (ld >= its rows), as a transposed view is.
+struct Operand {
+  const void* data = nullptr;
+  int64_t ld = 0;
+  bool column_major = false;
+};
+
+// c (m x n, row-major, ldc >= n) = a (m x k) . b (k x n), or += it when `accumulate`; float64, or
+// float32 when `f32`. Returns false, touching nothing, when no optimised BLAS is loaded or a size
+// or leading dimension does not fit the BLAS's int.
+bool gemm(bool f32, bool accumulate, void* c, int64_t ldc, Operand a, Operand b, int64_t m, int64_t n, int64_t k);
 
 }  // namespace tessera::blas

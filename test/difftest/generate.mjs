@@ -715,8 +715,16 @@ class ExprGen {
     if (cand.length && r.chance(0.5)) { const x = r.pick(cand); b = { s: x.name, t: x.dtype, shape: x.shape }; }
     else if (candT.length) { const x = r.pick(candT); b = { s: `${x.name}.T`, t: x.dtype, shape: [k, x.shape[0]] }; }
     else b = { s: `${wrap(a)}.T`, t: a.t, shape: [k, a.shape[0]] };
-    const s = r.w([[2, `${wrap(a)} @ ${wrap(b)}`], [1, `matmul(${a.s}, ${b.s})`]]);
-    return { s, t: promoteT(a.t, b.t), shape: [a.shape[0], b.shape[1]] };
+    // numpy's other operand ranks: a vector on either side (its axis dropped), or stacks of
+    // matrices whose leading axes broadcast.
+    let [ea, eb, shape] = [wrap(a), wrap(b), [a.shape[0], b.shape[1]]];
+    const form = r.w([[6, 'matrices'], [1, 'row'], [1, 'column'], [1, 'stack'], [1, 'stacks']]);
+    if (form === 'row') [ea, shape] = [`${wrap(a)}[${r.int(a.shape[0])}]`, [b.shape[1]]];
+    if (form === 'column') [eb, shape] = [`${wrap(b)}[:, ${r.int(b.shape[1])}]`, [a.shape[0]]];
+    if (form === 'stack') [ea, shape] = [`stack([${a.s}, ${wrap(a)} * 2])`, [2, a.shape[0], b.shape[1]]];
+    if (form === 'stacks') [ea, eb, shape] = [`stack([${a.s}, ${wrap(a)} - 1])[:, None]`, `stack([${b.s}, ${b.s}, ${b.s}])`, [2, 3, a.shape[0], b.shape[1]]];
+    const s = r.w([[2, `${ea} @ ${eb}`], [1, `matmul(${ea}, ${eb})`]]);
+    return { s, t: promoteT(a.t, b.t), shape };
   }
 }
 

@@ -352,8 +352,8 @@ def _matmul(a, b, *args, **kw):
     if MODE == 'hi':
         return np.matmul(arr(a).astype(LD), arr(b).astype(LD)).astype(ra.dtype)
     A, B = arr(a), arr(b)
-    if A.ndim == 2 and B.ndim == 2:
-        return np.matmul(A[:, ::-1], B[::-1, :]).astype(ra.dtype)
+    if A.ndim >= 1 and B.ndim >= 1:  # the inner dimension reversed: a's last axis, b's second-to-last (a vector's only)
+        return np.matmul(np.flip(A, -1), np.flip(B, -2 if B.ndim >= 2 else 0)).astype(ra.dtype)
     return r
 
 

@@ -10,10 +10,10 @@ import { product } from './grid.js';
 import type { ExprContext, Node } from './expr.js';
 import { UFUNCS } from './ufuncs.js';
 import {
-  asNumpyScalar, concatenate, elementwise, index, type IndexItem, integerRange, mapBlocks, matmul, normalizeAxes, rechunk, reduce, reshape, scalar, stack, transpose,
+  asNumpyScalar, concatenate, elementwise, index, type IndexItem, integerRange, mapBlocks, normalizeAxes, rechunk, reduce, reshape, scalar, stack, transpose,
 } from './build.js';
 import { broadcastTo, diff, expandDims, flip, meshgrid, moveaxis, outer, pad, type PadMode, repeat, roll, squeeze, swapaxes, take, tile, triangle } from './shape-functions.js';
-import { dot, einsum, tensordot } from './tensor-products.js';
+import { dot, einsum, matmulNumpy, tensordot } from './tensor-products.js';
 import { NAN_REDUCTIONS, nanArg, nanMean, nanMinMax, nanVar, replaceNan } from './nan-reductions.js';
 import { allclose, average, corrcoef, cov, gradient, isclose, isfinite, isinf } from './numeric-functions.js';
 import { cumulative, nanCumulative } from './cumulative.js';
@@ -478,7 +478,7 @@ export class Evaluator {
       return { k: 'complex', node: complexBinary(this.ctx, op, operand(l, ast.left), l.k === 'complex', operand(r, ast.right), r.k === 'complex') };
     }
     const left = this.asArray(l, ast.left), right = this.asArray(r, ast.right);
-    if (op === '@') return { k: 'array', node: matmul(this.ctx, left, right) };
+    if (op === '@') return { k: 'array', node: matmulNumpy(this.ctx, left, right) };
     // numpy raises when its loop meets a negative exponent: an empty array raises nothing.
     if (op === '**' && (isInteger(left.dtype) || left.dtype === 'bool') && r.k === 'num' && r.isInt && r.value < 0 && product(left.shape) > 0)
       throw new TesseraError('VALUE_ERROR', 'integers to negative integer powers are not allowed', 'use a float exponent, e.g. x ** -1.0');
@@ -852,7 +852,7 @@ export class Evaluator {
       }
       case 'matmul': {
         const b = bind(name, ['a', 'b'], a, 2);
-        return A(matmul(this.ctx, arr(b.a), arr(b.b)));
+        return A(matmulNumpy(this.ctx, arr(b.a), arr(b.b)));
       }
       case 'dot': {
         const b = withSelf(['a', 'b']);

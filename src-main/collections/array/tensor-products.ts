@@ -37,6 +37,43 @@ export function tensordot(ctx: ExprContext, a: Node, b: Node, axes: number | [nu
 }
 
 /**
+ * np.matmul and the @ operator: two matrices are one blocked matmul; a 1-D operand is a row (a)
+ * or a column (b) for the product, and that axis is dropped from the result; stacks of matrices
+ * (more than 2-D) broadcast their leading axes and multiply pairwise, as an einsum with a label
+ * per leading axis.
+ */
+export function matmulNumpy(ctx: ExprContext, a: Node, b: Node): Node {
+  [a, b].forEach((x, k) => {
+    if (x.shape.length === 0) throw new TesseraError('VALUE_ERROR', `matmul: Input operand ${k} does not have enough dimensions (has 0, gufunc core with signature (n?,k),(k,m?)->(n?,m?) requires 1)`, 'multiply by a scalar with *');
+  });
+  const a2 = a.shape.length === 1 ? reshape(ctx, a, [1, a.shape[0]]) : a;
+  const b2 = b.shape.length === 1 ? reshape(ctx, b, [b.shape[0], 1]) : b;
+  const [p, q] = [a2.shape.length, b2.shape.length];
+  if (a2.shape[p - 1] !== b2.shape[q - 2])
+    throw new TesseraError('VALUE_ERROR', `matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature (n?,k),(k,m?)->(n?,m?) (size ${b2.shape[q - 2]} is different from ${a2.shape[p - 1]})`, `the last axis of a (${fmtShape(a.shape)}) must match the ${b.shape.length === 1 ? 'only' : 'second-to-last'} axis of b (${fmtShape(b.shape)})`);
+  let out: Node;
+  if (p === 2 && q === 2) out = matmul(ctx, a2, b2);
+  else {
+    const batch = Math.max(p, q) - 2;
+    const batchA = a2.shape.slice(0, p - 2), batchB = b2.shape.slice(0, q - 2);
+    const sizes = Array.from({ length: batch }, (_, d) => {
+      const x = batchA[d - (batch - batchA.length)] ?? 1, y = batchB[d - (batch - batchB.length)] ?? 1;
+      if (x !== y && x !== 1 && y !== 1)
+        throw new TesseraError('VALUE_ERROR', `operands could not be broadcast together with remapped shapes [original->remapped]: ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`, 'the leading (stack) axes must be equal or 1');
+      return Math.max(x, y);
+    });
+    if (batch > 20) throw new TesseraError('NOT_SUPPORTED', `matmul of stacks with ${batch} leading axes`, 'reshape the stack to fewer axes');
+    const letters = 'abcdefghijklmnopqrstuvw'.slice(0, batch);
+    const labelsA = letters.slice(batch - batchA.length) + 'xy', labelsB = letters.slice(batch - batchB.length) + 'yz';
+    out = einsum(ctx, `${labelsA},${labelsB}->${letters}xz`, [a2, b2]);
+    if (out.shape.some((n, d) => d < batch && n !== sizes[d])) throw new TesseraError('INTERNAL', 'matmul of stacks broadcast wrongly', 'this is a bug, please report it');
+  }
+  if (a.shape.length > 1 && b.shape.length > 1) return out;
+  const shape = out.shape.filter((_, d) => !(a.shape.length === 1 && d === out.shape.length - 2) && !(b.shape.length === 1 && d === out.shape.length - 1));
+  return reshape(ctx, out, shape);
+}
+
+/**
  * np.dot: a product with a 0-d operand; the inner product of 1-D operands; otherwise the sum over
  * the last axis of a and the second-to-last of b (the only one of a 1-D b).
  */
