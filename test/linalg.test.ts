@@ -24,6 +24,7 @@ function run(datasets: object, outputs: Record<string, string>): { outputs?: Rec
 beforeAll(() => {
   numpy(`rng = np.random.default_rng(21)
 np.save(${JSON.stringify(join(dir, 'tall.npy'))}, rng.standard_normal((700, 5)))
+np.save(${JSON.stringify(join(dir, 'taller.npy'))}, rng.standard_normal((9000, 48)))
 np.save(${JSON.stringify(join(dir, 'short.npy'))}, rng.standard_normal((4, 90)).astype(np.float32))
 np.save(${JSON.stringify(join(dir, 'square.npy'))}, rng.standard_normal((9, 9)))
 np.save(${JSON.stringify(join(dir, 'ints.npy'))}, rng.integers(-5, 5, (6, 6)).astype(np.int32))
@@ -31,15 +32,17 @@ print(0)`);
 });
 
 describe('linalg: qr, svd, solve', () => {
-  it('factorises a tall matrix over any row chunking: Q R is A, Q orthonormal, R numpy\'s up to signs and the same for every chunking; singular values numpy\'s', () => {
-    const results = [[700, 5], [97, 5], [3, 5], [-1, -1]].map((chunks) => run({ a: { npy: join(dir, 'tall.npy'), chunks } }, {
+  // 9000 x 48 in one chunk is factored in LAPACK's row blocks of 2730 (native/kernels/linalg.cc); 700 x 5 in one.
+  it.each([['tall.npy', [[700, 5], [97, 5], [3, 5], [-1, -1]]], ['taller.npy', [[9000, 48], [4000, 48], [-1, -1]]]])('factorises a tall matrix (%s) over any row chunking: Q R is A, Q orthonormal, R numpy\'s up to signs and the same for every chunking; singular values numpy\'s', (file, chunkings) => {
+    const results = (chunkings as number[][]).map((chunks) => run({ a: { npy: join(dir, file as string), chunks } }, {
       q: 'np.linalg.qr(a)[0]', r: 'np.linalg.qr(a)[1]', u: 'np.linalg.svd(a, full_matrices=False)[0]', s: 'np.linalg.svd(a, full_matrices=False)[1]', vt: 'np.linalg.svd(a, full_matrices=False)[2]',
     }));
     for (const r of results) expect(r.error).toBeUndefined();
-    const resultsFile = join(dir, 'tall-results.json');
+    const resultsFile = join(dir, `${file}-results.json`);
     writeFileSync(resultsFile, JSON.stringify(results.map((r) => r.outputs)));
     const check = numpy<{ recon: number; orth: number; r: number; s: number; svd: number; uorth: number; spread: number }>(`
-a = np.load(${JSON.stringify(join(dir, 'tall.npy'))})
+a = np.load(${JSON.stringify(join(dir, file as string))})
+eye = np.eye(a.shape[1])
 res = json.load(open(${JSON.stringify(resultsFile)}))
 def val(o): return np.load(o['path']) if 'path' in o else np.array(o['values'])
 qn, rn = np.linalg.qr(a); rn = np.sign(np.diag(rn))[:, None] * rn
@@ -48,11 +51,11 @@ worst = dict(recon=0, orth=0, r=0, s=0, svd=0, uorth=0, spread=0)
 for o in res:
     q, r, u, s, vt = (val(o[k]) for k in ('q', 'r', 'u', 's', 'vt'))
     worst['recon'] = max(worst['recon'], np.abs(q @ r - a).max())
-    worst['orth'] = max(worst['orth'], np.abs(q.T @ q - np.eye(5)).max())
+    worst['orth'] = max(worst['orth'], np.abs(q.T @ q - eye).max())
     worst['r'] = max(worst['r'], np.abs(r - rn).max() + (np.abs(np.tril(r, -1)).max()))
     worst['s'] = max(worst['s'], np.abs(s - sn).max())
     worst['svd'] = max(worst['svd'], np.abs((u * s) @ vt - a).max())
-    worst['uorth'] = max(worst['uorth'], np.abs(u.T @ u - np.eye(5)).max())
+    worst['uorth'] = max(worst['uorth'], np.abs(u.T @ u - eye).max())
     worst['spread'] = max(worst['spread'], np.abs(val(o['vt']) - val(res[0]['vt'])).max())
 print(json.dumps({k: float(v) for k, v in worst.items()}))`);
     expect(check.recon).toBeLessThan(1e-12);

@@ -10,8 +10,10 @@
 
 // LAPACK's Fortran entry points (every LAPACK provides them; no LAPACKE needed).
 extern "C" {
-void dgeqrf_(const int* m, const int* n, double* a, const int* lda, double* tau, double* work, const int* lwork, int* info);
-void dorgqr_(const int* m, const int* n, const int* k, double* a, const int* lda, const double* tau, double* work, const int* lwork, int* info);
+void dlatsqr_(const int* m, const int* n, const int* mb, const int* nb, double* a, const int* lda, double* t, const int* ldt, double* work,
+              const int* lwork, int* info);
+void dorgtsqr_(const int* m, const int* n, const int* mb, const int* nb, double* a, const int* lda, const double* t, const int* ldt,
+               double* work, const int* lwork, int* info);
 void dgesdd_(const char* jobz, const int* m, const int* n, double* a, const int* lda, double* s, double* u, const int* ldu, double* vt,
              const int* ldvt, double* work, const int* lwork, int* iwork, int* info);
 void dgesv_(const int* n, const int* nrhs, double* a, const int* lda, int* ipiv, double* b, const int* ldb, int* info);
@@ -26,11 +28,14 @@ int as_int(int64_t v, const char* what) {
   return static_cast<int>(v);
 }
 
-// Column-major copy of a row-major m x n block, and back.
+// Column-major copy of a row-major m x n block, in tiles so that both sides stay in cache.
 std::vector<double> col_major(const double* a, int64_t m, int64_t n) {
   std::vector<double> c(static_cast<size_t>(m * n));
-  for (int64_t i = 0; i < m; ++i)
-    for (int64_t j = 0; j < n; ++j) c[static_cast<size_t>(j * m + i)] = a[i * n + j];
+  constexpr int64_t kTile = 32;
+  for (int64_t i0 = 0; i0 < m; i0 += kTile)
+    for (int64_t j0 = 0; j0 < n; j0 += kTile)
+      for (int64_t i = i0; i < std::min(m, i0 + kTile); ++i)
+        for (int64_t j = j0; j < std::min(n, j0 + kTile); ++j) c[static_cast<size_t>(j * m + i)] = a[i * n + j];
   return c;
 }
 
@@ -40,18 +45,25 @@ void check(int info, const char* routine) {
 
 }  // namespace
 
+// LAPACK's tall-skinny QR (dlatsqr, and dorgtsqr for Q): the block's rows are factored in row
+// blocks of about 1 MiB, each folded into R while it is in cache, where dgeqrf/dorgqr stream the
+// whole block through each of their panels: 3x faster for a 50,000 x 100 block here.
 void qr(const double* a, int64_t m64, int64_t n64, double* q, double* r) {
   blas::optimised();  // OpenBLAS on one thread: the engine runs a task per worker
   const int m = as_int(m64, "a QR block"), n = as_int(n64, "a QR block");
-  if (m < n) throw Error("INTERNAL", "a QR block has fewer rows than columns", "this is a planner bug, please report it");
-  std::vector<double> c = col_major(a, m, n), tau(static_cast<size_t>(std::max(1, n)));
-  int info = 0, lwork = -1;
-  double query = 0;
-  dgeqrf_(&m, &n, c.data(), &m, tau.data(), &query, &lwork, &info);
-  lwork = std::max(1, static_cast<int>(query));
-  std::vector<double> work(static_cast<size_t>(lwork));
-  dgeqrf_(&m, &n, c.data(), &m, tau.data(), work.data(), &lwork, &info);
-  check(info, "dgeqrf");
+  if (m < n || n < 1) throw Error("INTERNAL", "a QR block has fewer rows than columns", "this is a planner bug, please report it");
+  std::vector<double> c = col_major(a, m, n);
+  // Row blocks: more rows than columns (else dlatsqr factors the block in one), ~1 MiB each.
+  const int mb = std::max(n + 1, std::max(2 * n, static_cast<int>((int64_t{1} << 17) / n)));
+  const int nb = std::min(n, 32);
+  const int64_t row_blocks = m <= mb ? 1 : (m - n + (mb - n) - 1) / (mb - n);
+  const int ldt = nb;
+  std::vector<double> t(static_cast<size_t>(int64_t{ldt} * n * row_blocks));
+  std::vector<double> work(static_cast<size_t>((int64_t{m} + nb) * n));
+  const int lwork = as_int(static_cast<int64_t>(work.size()), "a QR block's workspace");
+  int info = 0;
+  dlatsqr_(&m, &n, &mb, &nb, c.data(), &m, t.data(), &ldt, work.data(), &lwork, &info);
+  check(info, "dlatsqr");
   // R: the upper triangle; its signs made non-negative below.
   std::vector<double> sign(static_cast<size_t>(n), 1.0);
   for (int i = 0; i < n; ++i) {
@@ -59,14 +71,13 @@ void qr(const double* a, int64_t m64, int64_t n64, double* q, double* r) {
     sign[static_cast<size_t>(i)] = d < 0 ? -1.0 : 1.0;
     for (int j = 0; j < n; ++j) r[i * n + j] = j >= i ? sign[static_cast<size_t>(i)] * c[static_cast<size_t>(j * m + i)] : 0.0;
   }
-  lwork = -1;
-  dorgqr_(&m, &n, &n, c.data(), &m, tau.data(), &query, &lwork, &info);
-  lwork = std::max(1, static_cast<int>(query));
-  work.assign(static_cast<size_t>(lwork), 0);
-  dorgqr_(&m, &n, &n, c.data(), &m, tau.data(), work.data(), &lwork, &info);
-  check(info, "dorgqr");
-  for (int i = 0; i < m; ++i)
-    for (int j = 0; j < n; ++j) q[static_cast<int64_t>(i) * n + j] = sign[static_cast<size_t>(j)] * c[static_cast<size_t>(j * m + i)];
+  dorgtsqr_(&m, &n, &mb, &nb, c.data(), &m, t.data(), &ldt, work.data(), &lwork, &info);
+  check(info, "dorgtsqr");
+  constexpr int64_t kTile = 32;
+  for (int64_t i0 = 0; i0 < m; i0 += kTile)
+    for (int64_t j0 = 0; j0 < n; j0 += kTile)
+      for (int64_t i = i0; i < std::min<int64_t>(m, i0 + kTile); ++i)
+        for (int64_t j = j0; j < std::min<int64_t>(n, j0 + kTile); ++j) q[i * n + j] = sign[static_cast<size_t>(j)] * c[static_cast<size_t>(j * m + i)];
 }
 
 void svd(const double* a, int64_t n64, double* u, double* s, double* vt) {
