@@ -8,10 +8,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tessera } from './helpers/cli.js';
-import { tempDir } from './helpers/engine.js';
+import { compareWithNumpy } from './helpers/compare.js';
+import { tempDir, useEngine } from './helpers/engine.js';
 import { numpy, PY_TOJSON } from './helpers/numpy.js';
 
 const dir = tempDir();
+const engine = useEngine();
 
 const OUTPUTS: Record<string, string> = {
   rows: 'm[m[:, 1] > 0.2]',
@@ -67,6 +69,17 @@ print(json.dumps(out))`);
       }
     }, 120_000);
   }
+
+  it('compresses long chunks (many of the evaluator\'s blocks) and long rows (a row in several blocks) in every item size', async () => {
+    await compareWithNumpy(engine(), {
+      setup: 'rng = np.random.default_rng(9)\nv = rng.random(200_000)\nw = (rng.random((40, 3000)) * 100).astype(np.int16)\nb = rng.random(50_000) > 0.5',
+      inputs: { v: [70_000], w: [7, 1100], b: [30_000] },
+      exprs: {
+        direct: 'v[v > 0.3]', fused: '(v * 2)[v < 0.1]', f32: 'v.astype(np.float32)[v > 0.99]', bools: 'b[v[:50_000] > 0.5]',
+        rows: 'w[w[:, 0] > 50]', u8: 'w.astype(np.uint8)[w > 90]', rowsum: 'w[w[:, 7] < 20].sum(axis=0)', none: 'w[w[:, 0] > 1000]',
+      },
+    });
+  });
 
   it('refuses a mask of the wrong shape with numpy\'s message, and the max of nothing', () => {
     const spec = join(dir, 'bad.json');

@@ -1,7 +1,7 @@
 // The compress kind: boolean-mask indexing. A fused program computes the chunk's rows (its first
-// axis; the rest of each row is the other axes), stored in the output dtype; the rows where the
-// mask chunk (bool, one byte per row) is true are copied, in order, into the output chunk, whose
-// row count the planner knows from an earlier count of the same mask.
+// axis; the rest of each row is the other axes) block by block, and the values of the rows where
+// the mask chunk (bool, one byte per row) is true go, in order, straight into the output chunk,
+// whose row count the planner knows from an earlier count of the same mask.
 //   fields: program, outDtype, iterShape, count, mask (a dependency), [n, ...accesses]
 #include <cstring>
 #include <limits>
@@ -10,6 +10,7 @@
 
 #include "../../common/error.h"
 #include "../../kernels/evaluate.h"
+#include "../../kernels/op_table.h"
 #include "../../kernels/program_registry.h"
 #include "../kind.h"
 #include "../publish_result.h"
@@ -42,6 +43,29 @@ CompressTask decode(Reader& r, int owner) {
   return t;
 }
 
+// The output place of a row: the kept rows before it. Rows are asked for in increasing order (as
+// evaluate's blocks come), so counting them runs once over the mask.
+struct Places {
+  const uint8_t* mask;
+  int64_t row = 0, kept = 0;
+  int64_t before(int64_t r) {
+    if (r < row) row = kept = 0;
+    for (; row < r; ++row) kept += mask[row] != 0;
+    return kept;
+  }
+};
+
+// Appends the elements of src whose mask byte is set to dst; returns how many.
+template <typename T>
+int64_t compact(const uint8_t* src, const uint8_t* mask, int64_t len, uint8_t* dst) {
+  const T* s = reinterpret_cast<const T*>(src);
+  T* d = reinterpret_cast<T*>(dst);
+  int64_t n = 0;
+  for (int64_t k = 0; k < len; ++k)
+    if (mask[k]) d[n++] = s[k];
+  return n;
+}
+
 TaskResult run(const CompressTask& t) {
   const int64_t rows = t.shape[0];
   auto mask = ChunkStore::instance().get_dense(t.mask);
@@ -54,22 +78,41 @@ TaskResult run(const CompressTask& t) {
                 "the mask's values changed between its count and its use: this is a bug, please report it");
   auto ops = resolve_accesses(t.accesses, t.shape);
   const size_t item = dtype_size(t.out_dtype);
+  const size_t nd = t.shape.size();
+  const int64_t inner = t.shape[nd - 1];
   int64_t row_elems = 1;
-  for (size_t d = 1; d < t.shape.size(); ++d) row_elems *= t.shape[d];
-  const size_t row_bytes = static_cast<size_t>(row_elems) * item;
-  // The rows computed in full (a block of the program may span rows), then the kept ones copied.
-  std::vector<uint8_t> all(static_cast<size_t>(rows) * row_bytes);
-  evaluate_dense(*t.program, ops, t.shape, t.out_dtype, all.data());
-  release_file_pages(ops);
+  for (size_t d = 1; d < nd; ++d) row_elems *= t.shape[d];
   std::vector<int64_t> out_shape = t.shape;
   out_shape[0] = t.count;
   auto out = ChunkStore::instance().allocate(t.out_dtype, out_shape, t.owner);
-  uint8_t* dst = out->data;
-  for (int64_t i = 0; i < rows; ++i) {
-    if (!mask->data[i]) continue;
-    std::memcpy(dst, all.data() + static_cast<size_t>(i) * row_bytes, row_bytes);
-    dst += row_bytes;
-  }
+  const auto store = op_table().store[static_cast<int>(t.program->result_type)][static_cast<int>(t.out_dtype)];
+  Places places{mask->data};
+  std::vector<uint8_t> block;  // a 1-D block in the output dtype, before its kept values are copied
+  // Each block as it is computed: a 1-D block's kept values appended at its first row's place; a
+  // block of a longer row (a row is the first axis) stored at its place in that row, if kept.
+  evaluate(*t.program, ops, t.shape, [&](const void* v, int64_t len, const std::vector<int64_t>& outer, int64_t j0) {
+    if (nd == 1) {
+      block.resize(static_cast<size_t>(len) * item);
+      store(block.data(), v, len);
+      uint8_t* dst = out->data + places.before(j0) * static_cast<int64_t>(item);
+      const uint8_t* m = mask->data + j0;
+      switch (item) {
+        case 1: compact<uint8_t>(block.data(), m, len, dst); break;
+        case 2: compact<uint16_t>(block.data(), m, len, dst); break;
+        case 4: compact<uint32_t>(block.data(), m, len, dst); break;
+        case 8: compact<uint64_t>(block.data(), m, len, dst); break;
+        default: throw Error("INTERNAL", "a compress task's dtype has an unexpected size", "this is a bug, please report it");
+      }
+      return;
+    }
+    const int64_t r = outer[0];
+    if (!mask->data[r]) return;
+    int64_t within = 0;
+    for (size_t d = 1; d < outer.size(); ++d) within = within * t.shape[d] + outer[d];
+    within = within * inner + j0;
+    store(out->data + (places.before(r) * row_elems + within) * static_cast<int64_t>(item), v, len);
+  });
+  release_file_pages(ops);
   return publish_result(out, total_bytes_in(ops) + static_cast<int64_t>(mask->nbytes));
 }
 
