@@ -488,7 +488,7 @@ async function buildOnce(spec: JobSpec, baseDir: string, { readable, userCode = 
  */
 export function evaluateOrDefer(ev: Evaluator, name: string, src: string, masked: BuiltJob['masked'], requests: MaskRequest[]): { node: Node; complex?: boolean } | null {
   try {
-    const { node, complex } = ev.evaluateOutputValue(src, name);
+    const { node, complex } = ev.evaluateOutputValue(src, name, true);
     return complex ? { node, complex } : { node };
   } catch (e) {
     if (!(e instanceof MaskCountsNeeded)) throw e;

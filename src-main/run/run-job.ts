@@ -19,7 +19,7 @@ import { largest, product, regular } from '../collections/array/grid.js';
 import { elementwise, rechunk } from '../collections/array/build.js';
 import type { Node } from '../collections/array/expr.js';
 import type { Backend, DenseTables } from './backend.js';
-import { Evaluator, maskCountOutputs, type MaskRequest } from '../collections/array/index.js';
+import { countOutputs, Evaluator, type MaskRequest } from '../collections/array/index.js';
 import { bridgeArrays } from './table-bridge.js';
 import { checkFreeSpace, removeStaleTemps } from './output-space.js';
 import { type BuiltJob, evaluateOrDefer, routeOutput } from './job-spec.js';
@@ -164,7 +164,8 @@ async function runJobParts(backend: Backend, built: BuiltJob, opts: RunJobOption
 
 /**
  * The outputs that index by boolean masks, planned: each round counts the masks the waiting
- * outputs need (true per chunk, one run) and evaluates them again with the counts; an output
+ * outputs need (true per chunk, one run; a band around ranks of a long array is sampled and
+ * counted in the same run, rank-slices.ts) and evaluates them again with the counts; an output
  * whose mask depends on an earlier mask's result waits another round.
  */
 async function withMaskCounts(backend: Backend, built: BuiltJob, compute: ComputeOptions, runs: JobRun[]): Promise<BuiltJob> {
@@ -173,11 +174,11 @@ async function withMaskCounts(backend: Backend, built: BuiltJob, compute: Comput
   while (job.masked.length) {
     const requests = job.maskRequests.filter((r) => !counts.has(r.key));
     if (!requests.length) throw new TesseraError('INTERNAL', 'a mask was counted but its output still waits for it', 'this is a planner bug, please report it');
-    const outputs = requests.flatMap((r, i) => maskCountOutputs(job.ctx, r, `__mask_${i}_`));
-    const r = await backend.computeArrays(outputs, compute);
+    const perRequest = requests.map((r, i) => countOutputs(job.ctx, r, `__mask_${i}_`));
+    const r = await backend.computeArrays(perRequest.flat(), compute);
     runs.push({ ...r, outputs: [] });
     const byName = new Map(r.outputs.map((o) => [o.name, Number(o.kind === 'scalar' ? o.value : NaN)]));
-    requests.forEach((q, i) => counts.set(q.key, q.grid.map((_, k) => byName.get(`__mask_${i}_${k}`)!)));
+    requests.forEach((q, i) => counts.set(q.key, perRequest[i].map((o) => byName.get(o.name)!)));
     const ev = new Evaluator(job.ctx, job.datasets, job.module, counts);
     const masked: BuiltJob['masked'] = [], maskRequests: MaskRequest[] = [];
     const planned = [...job.outputs];

@@ -17,7 +17,8 @@ import { dot, einsum, matmulNumpy, tensordot } from './tensor-products.js';
 import { NAN_REDUCTIONS, nanArg, nanMean, nanMinMax, nanVar, replaceNan } from './nan-reductions.js';
 import { allclose, average, corrcoef, cov, gradient, isclose, isfinite, isinf } from './numeric-functions.js';
 import { cumulative, nanCumulative } from './cumulative.js';
-import { sortAlong, topk } from './sorting.js';
+import { sortAlong } from './sorting.js';
+import { topk } from './rank-slices.js';
 import { median, quantile } from './quantiles.js';
 import { type Bins, histogram } from './histogram.js';
 import { argwhere, booleanIndex, flatnonzero, type MaskCounts, MASKED_REDUCTIONS, maskedReduction, nonzero } from './masks.js';
@@ -84,6 +85,14 @@ export class Evaluator {
   constructor(private readonly ctx: ExprContext, private readonly datasets: Map<string, Node>, private readonly module: FunctionsModule | null = null,
     private readonly maskCounts: MaskCounts | null = null) {}
 
+  /** Whether the output being evaluated may wait for a counting run (a job's output may; a delayed call's argument may not). */
+  private mayDefer = false;
+
+  /** The counts ranks of long arrays are banded by (rank-slices.ts); undefined where no run can count them first. */
+  private get bands(): MaskCounts | null | undefined {
+    return this.mayDefer ? this.maskCounts : undefined;
+  }
+
   /** Parses and evaluates one output expression into an array node. */
   evaluateOutput(src: string, output?: string): Node {
     const v = this.evaluateOutputValue(src, output);
@@ -91,8 +100,14 @@ export class Evaluator {
     return v.node;
   }
 
-  /** An output expression's array node, and whether it is complex pairs (complex.ts). */
-  evaluateOutputValue(src: string, output?: string): { node: Node; complex: boolean } {
+  /**
+   * An output expression's array node, and whether it is complex pairs (complex.ts). With
+   * `mayDefer`, the ranks of a long array (median, percentile, topk) ask for a counting run first
+   * (rank-slices.ts) rather than sort it whole.
+   */
+  evaluateOutputValue(src: string, output?: string, mayDefer = false): { node: Node; complex: boolean } {
+    const outer = this.mayDefer;
+    this.mayDefer = mayDefer;
     try {
       const ast = parseExpression(src);
       const v = this.eval(ast);
@@ -101,6 +116,8 @@ export class Evaluator {
     } catch (e) {
       if (e instanceof TesseraError && e.position) e.position.output = output;
       throw e;
+    } finally {
+      this.mayDefer = outer;
     }
   }
 
@@ -730,7 +747,7 @@ export class Evaluator {
         const b = withSelf(['a', 'k', 'axis', 'split_every']);
         const ax = b.axis === undefined ? -1 : this.axis(b.axis);
         if (ax === null || Array.isArray(ax)) throw new TesseraError('TYPE_ERROR', 'topk() takes one axis (an integer)', 'topk along one axis at a time');
-        return A(topk(this.ctx, first(b, 'a'), this.int(b.k, 'k'), ax));
+        return A(topk(this.ctx, first(b, 'a'), this.int(b.k, 'k'), ax, this.bands));
       }
       case 'histogram': {
         const b = bind(name, ['a', 'bins', 'range', 'density', 'weights'], a, 1);
@@ -751,7 +768,7 @@ export class Evaluator {
       case 'median': {
         const b = bind(name, ['a', 'axis', 'out', 'overwrite_input', 'keepdims'], a, 1);
         this.noOut(name, b.out);
-        return A(median(this.ctx, arr(b.a), this.axis(b.axis), this.bool(b.keepdims, false)));
+        return A(median(this.ctx, arr(b.a), this.axis(b.axis), this.bool(b.keepdims, false), this.bands));
       }
       case 'percentile': case 'quantile': {
         const b = bind(name, ['a', 'q', 'axis', 'out', 'overwrite_input', 'method', 'keepdims'], a, 2, ['weights', 'interpolation']);
@@ -761,7 +778,7 @@ export class Evaluator {
         const items = b.q!.k === 'seq' ? b.q!.items : [b.q!];
         const q = { values: items.map((v) => this.number(v, 'q')), list: b.q!.k === 'seq', weak: b.q!.k === 'num', ints: items.every((v) => (v.k === 'num' && v.isInt) || v.k === 'bool') };
         const method = !b.method || b.method.k === 'none' ? 'linear' : b.method.k === 'str' ? b.method.value : '';
-        return A(quantile(this.ctx, name, arr(b.a), q, this.axis(b.axis), this.bool(b.keepdims, false), method));
+        return A(quantile(this.ctx, name, arr(b.a), q, this.axis(b.axis), this.bool(b.keepdims, false), method, this.bands));
       }
       case 'average': {
         const b = bind(name, ['a', 'axis', 'weights', 'returned'], a, 1, ['keepdims']);

@@ -4,6 +4,7 @@ export * from './chunks.js';
 export * from './creation.js';
 export * from './evaluate.js';
 export * from './files.js';
-export { MaskCountsNeeded, type MaskCounts, type MaskRequest, maskCountOutputs } from './masks.js';
+export { MaskCountsNeeded, type MaskCounts, type MaskRequest } from './masks.js';
+export { countOutputs } from './rank-slices.js';
 export * from '../../lang/python-expression.js'; // the parser the array evaluator uses
 export * from './compute.js';

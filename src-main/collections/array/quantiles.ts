@@ -15,7 +15,8 @@ import { asNumpyScalar, elementwise, index, type IndexItem, normalizeAxes, reduc
 import { full } from './creation.js';
 import { isFloat } from './dtype.js';
 import type { ExprContext, Node } from './expr.js';
-import { sortedSlice } from './sorting.js';
+import type { MaskCounts } from './masks.js';
+import { isBanded, rankSlice } from './rank-slices.js';
 
 export type Axis = number | number[] | null;
 
@@ -50,21 +51,32 @@ function keepDims(ctx: ExprContext, r: Node, ndim: number, reduced: number[], le
   return reshape(ctx, r, shape);
 }
 
-/** Ranks [start, start + count) along the axis, with the axis dropped when count is 1 and `drop`. */
-function ranks(ctx: ExprContext, x: Node, axis: number, start: number, count: number, drop: boolean): Node {
-  const s = sortedSlice(ctx, x, axis, start, count);
-  if (!drop) return s;
-  return index(ctx, s, s.shape.map((_, d): IndexItem => (d === axis ? { kind: 'int', value: 0 } : { kind: 'slice', start: null, stop: null, step: null })));
+/** Ranks [start, start + count) along the axis (rank-slices.ts), with the axis dropped when count is 1 and `drop`. */
+function ranks(ctx: ExprContext, x: Node, axis: number, start: number, count: number, drop: boolean, bands: Bands): Node {
+  const s = rankSlice(ctx, x, axis, start, count, bands);
+  return drop ? at(ctx, s, axis, 0) : s;
 }
 
-/** Where the line's last sorted element is NaN, that NaN; else `r`. */
-function nanWhereLastIs(ctx: ExprContext, x: Node, axis: number, r: Node): Node {
+/** Element k along the axis, the axis dropped. */
+function at(ctx: ExprContext, s: Node, axis: number, k: number): Node {
+  return index(ctx, s, s.shape.map((_, d): IndexItem => (d === axis ? { kind: 'int', value: k } : { kind: 'slice', start: null, stop: null, step: null })));
+}
+
+/**
+ * Where the line's last sorted element is NaN, that NaN; else `r`. A long array found by a band
+ * is never sorted to its last element: there any NaN in it gives a NaN.
+ */
+function nanWhereLastIs(ctx: ExprContext, x: Node, axis: number, r: Node, bands: Bands): Node {
   if (!isFloat(x.dtype)) return r;
-  const last = ranks(ctx, x, axis, x.shape[axis] - 1, 1, true);
+  if (isBanded(x, axis, bands)) return map(ctx, 'where', reduce(ctx, 'any', map(ctx, 'isnan', x), null), full(ctx, [], NaN, x.dtype), r);
+  const last = ranks(ctx, x, axis, x.shape[axis] - 1, 1, true, bands);
   return map(ctx, 'where', map(ctx, 'isnan', last), last, r);
 }
 
-export function median(ctx: ExprContext, x0: Node, axis: Axis, keepdims: boolean): Node {
+/** The evaluator's counts for bands (rank-slices.ts); undefined where none can be counted first. */
+type Bands = MaskCounts | null | undefined;
+
+export function median(ctx: ExprContext, x0: Node, axis: Axis, keepdims: boolean, bands: Bands): Node {
   const { x, axis: ax, reduced } = lines(ctx, x0, axis);
   const n = x.shape[ax];
   let r: Node;
@@ -73,14 +85,14 @@ export function median(ctx: ExprContext, x0: Node, axis: Axis, keepdims: boolean
     const shape = x.shape.filter((_, d) => d !== ax);
     r = full(ctx, shape, NaN, isFloat(x.dtype) ? x.dtype : 'float64');
   } else {
-    const middle = n % 2 === 1 ? ranks(ctx, x, ax, (n - 1) / 2, 1, false) : ranks(ctx, x, ax, n / 2 - 1, 2, false);
-    r = nanWhereLastIs(ctx, x, ax, reduce(ctx, 'mean', middle, ax));
+    const middle = n % 2 === 1 ? ranks(ctx, x, ax, (n - 1) / 2, 1, false, bands) : ranks(ctx, x, ax, n / 2 - 1, 2, false, bands);
+    r = nanWhereLastIs(ctx, x, ax, reduce(ctx, 'mean', middle, ax), bands);
   }
   return keepdims ? keepDims(ctx, r, asNumpyScalar(ctx, x0).shape.length, reduced, 0) : r;
 }
 
 /** np.percentile (q in [0, 100]) and np.quantile (q in [0, 1]), method "linear". */
-export function quantile(ctx: ExprContext, which: 'percentile' | 'quantile', x0: Node, q: QuantileQ, axis: Axis, keepdims: boolean, method: string): Node {
+export function quantile(ctx: ExprContext, which: 'percentile' | 'quantile', x0: Node, q: QuantileQ, axis: Axis, keepdims: boolean, method: string, bands: Bands): Node {
   if (method !== 'linear') throw new TesseraError('NOT_SUPPORTED', `${which}(method='${method}') is not supported`, "use the default method, 'linear'");
   // quantile's integer q (0 or 1) is an integer virtual index: numpy takes that element itself.
   const exact = which === 'quantile' && q.ints;
@@ -98,25 +110,27 @@ export function quantile(ctx: ExprContext, which: 'percentile' | 'quantile', x0:
     const shape = [0, ...(keepdims ? x0.shape.map((m, d) => (reduced.includes(d) ? 1 : m)) : x.shape.filter((_, d) => d !== ax))];
     return full(ctx, shape, 0, 'float64');
   }
-  const results = qs.map((qv) => (exact ? nanWhereLastIs(ctx, x, ax, ranks(ctx, x, ax, (n - 1) * qv, 1, true)) : lerpAt(ctx, x, ax, (n - 1) * qv, q.weak)));
+  const results = qs.map((qv) => (exact ? nanWhereLastIs(ctx, x, ax, ranks(ctx, x, ax, (n - 1) * qv, 1, true, bands), bands) : lerpAt(ctx, x, ax, (n - 1) * qv, q.weak, bands)));
   let r = q.list ? stack(ctx, results, 0) : results[0];
   if (keepdims) r = keepDims(ctx, r, asNumpyScalar(ctx, x0).shape.length, reduced, q.list ? 1 : 0);
   return r;
 }
 
 /** numpy's _get_indexes, _get_gamma and _lerp at one virtual index. */
-function lerpAt(ctx: ExprContext, x: Node, axis: number, v: number, weak: boolean): Node {
+function lerpAt(ctx: ExprContext, x: Node, axis: number, v: number, weak: boolean, bands: Bands): Node {
   const n = x.shape[axis];
   let previous = Math.floor(v);
   let next = previous + 1;
   if (v >= n - 1) previous = next = n - 1; // numpy's -1: the last element
   const gamma = v - (v >= n - 1 ? -1 : previous); // numpy subtracts the index it will read, -1 there
-  const a = ranks(ctx, x, axis, previous, 1, true);
-  const b = ranks(ctx, x, axis, next, 1, true);
+  // Neighbours are read as one slice of two ranks (one band for a long array).
+  const pair = next === previous + 1 ? ranks(ctx, x, axis, previous, 2, false, bands) : null;
+  const a = pair ? at(ctx, pair, axis, 0) : ranks(ctx, x, axis, previous, 1, true, bands);
+  const b = pair ? at(ctx, pair, axis, 1) : ranks(ctx, x, axis, next, 1, true, bands);
   const t = (g: number) => (weak ? scalar(ctx, g, 'float') : asNumpyScalar(ctx, scalar(ctx, g, 'float')));
   const diff = map(ctx, 'subtract', b, a);
   const lerp = gamma >= 0.5
     ? map(ctx, 'subtract', b, map(ctx, 'multiply', diff, t(1 - gamma)))
     : map(ctx, 'add', a, map(ctx, 'multiply', diff, t(gamma)));
-  return nanWhereLastIs(ctx, x, axis, lerp);
+  return nanWhereLastIs(ctx, x, axis, lerp, bands);
 }

@@ -45,22 +45,6 @@ export function sortedSlice(ctx: ExprContext, x: Node, axis: number, start: numb
 }
 
 /**
- * dask's topk(a, k, axis=-1): the k largest along the axis, largest first, or for a negative k
- * the -k smallest, smallest first. NaN counts as the largest value (numpy's sort order).
- */
-export function topk(ctx: ExprContext, x0: Node, k: number, axis: number): Node {
-  const x = asNumpyScalar(ctx, x0);
-  if (x.shape.length === 0) throw new TesseraError('AXIS_ERROR', 'topk needs an array of at least one dimension', 'reshape the value to 1-D first');
-  const ax = normalizeAxes(axis, x.shape.length)[0];
-  const n = x.shape[ax];
-  if (!Number.isInteger(k) || k === 0 || Math.abs(k) > n) {
-    throw new TesseraError('VALUE_ERROR', `topk's k must be a non-zero integer of at most the axis length ${n} in size, not ${k}`, 'k > 0 gives the k largest, k < 0 the -k smallest');
-  }
-  if (k < 0) return sortedSlice(ctx, x, ax, 0, -k);
-  return flip(ctx, sortedSlice(ctx, x, ax, n - k, k), ax);
-}
-
-/**
  * Every merge task reads every run (its ranks may come from any), so a 1-D array of more than
  * MAX_RUNS chunks is first rechunked into MAX_RUNS even ones: the merges' work and dependencies
  * grow with the runs squared, and a few large runs sort as fast as many small ones.
