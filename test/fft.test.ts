@@ -33,6 +33,9 @@ const CASES: Record<string, string | [string, string]> = {
   conj: 'np.conj(np.fft.fft(x))', conjBool: 'np.conj(x > 0)', conjInt: 'np.conjugate((x * 3).astype(np.int16))', conjMethod: '(m > 0).conj()', mul: 'np.fft.fft(x) * np.fft.fft(x[::-1])', div: 'np.fft.fft(x) / np.fft.fft(x + 1)',
   divReal: 'np.fft.fft(x) / (x + 0.5)', plus: 'np.fft.fft(x) + 1', minus: '2 - np.fft.fft(x)', neg: '-np.fft.fft(m)',
   sum0: 'np.fft.fft2(m).sum(axis=0)', mean: 'np.fft.fft(m).mean()', meanKeep: 'np.fft.fft(c).mean(axis=(0, 1), keepdims=True)',
+  // Real lines of even length take half-length transforms (native/kernels/fft.cc RealByHalf): shorter
+  // odd inputs, a prime half (Bluestein), the backward transform.
+  oddIn: 'np.fft.rfft(p, n=120)', twoPrime: 'np.fft.rfft(x[:94])', ifftReal: 'np.fft.ifft(x, n=130)', fftShortEven: 'np.fft.fft(p[:90], n=96)',
   transposed: 'np.fft.fft(m).T', sliced: 'np.fft.fft2(m)[1:9:2, ::-2]', reshaped: 'np.fft.fft(m).reshape(7, 26)', mixed32: ['np.fft.fft(f) * 2.5', '(np.fft.fft(f).astype(np.complex64) * 2.5)'],
 };
 
@@ -118,6 +121,9 @@ describe('np.fft and complex arrays', () => {
       outputs[`i${n}`] = `np.fft.ifft(np.fft.fft(l[:${n}]) * 0.5)`;
       outputs[`r${n}`] = `np.fft.irfft(np.fft.rfft(l[:${n}]), ${n})`;
     }
+    // Many real lines in one task: batches of half spectra (two of 1,024 lines here).
+    const lines: Record<string, string> = { b2: 'np.fft.rfft(l.reshape(2048, 64), n=128, axis=1)', b3: 'np.fft.ifft(l.reshape(1024, 128), axis=1)' };
+    Object.assign(outputs, lines);
     writeFileSync(join(dir, 'long.json'), JSON.stringify({ tessera: 1, datasets: { l: { npy: join(dir, 'long.npy'), chunks: 20000 } }, outputs }));
     const got = JSON.parse(tessera(['run', join(dir, 'long.json'), '--json', '--out', join(dir, 'longout')]).stdout) as { outputs: Record<string, { path: string }>; error?: unknown };
     expect(got.error).toBeUndefined();
@@ -127,6 +133,10 @@ for n in ${JSON.stringify(lengths)}:
     for k, want in (('f', np.fft.fft(l[:n])), ('i', np.fft.ifft(np.fft.fft(l[:n]) * 0.5)), ('r', np.fft.irfft(np.fft.rfft(l[:n]), n))):
         got = np.load(${JSON.stringify(join(dir, 'longout'))} + '/' + k + str(n) + '.npy')
         out[k + str(n)] = float(np.abs(got - want).max() / np.abs(want).max()) if got.shape == want.shape else 1.0
+for k, e in ${JSON.stringify(lines)}.items():
+    want = eval(e)
+    got = np.load(${JSON.stringify(join(dir, 'longout'))} + '/' + k + '.npy')
+    out[k] = float(np.abs(got - want).max() / np.abs(want).max()) if got.shape == want.shape else 1.0
 print(json.dumps(out))`, dir);
     for (const [name, e] of Object.entries(errors)) expect(e, name).toBeLessThan(1e-13);
   });

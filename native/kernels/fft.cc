@@ -305,10 +305,70 @@ struct LineBatch {
   }
 };
 
+// Real lines of an even length from this long on are transformed as half as many complex values.
+constexpr int64_t kRealByHalfFrom = 64;
+
+// A real line x of even length n read as n/2 complex values z[j] = x[2j] + i x[2j + 1] (as it lies
+// in memory): Z, their transform of length h = n/2, holds the spectra of the even and the odd
+// samples, E[k] = (Z[k] + conj Z[h - k]) / 2 and O[k] = (Z[k] - conj Z[h - k]) / 2i, and
+// X[k] = E[k] + e^{-2 pi i k / n} O[k] for k <= h; the rest of a real line's spectrum is its mirror,
+// X[n - k] = conj X[k]; the backward transform of a real line is the conjugate of the forward one.
+// Half the passes of transforming the line as complex values with zero imaginary parts.
+struct RealByHalf {
+  static bool run(const Plan& plan, LineOp op, const double* in, int64_t in_step, int64_t n_in, double* out, int64_t out_step,
+                  int64_t count, double scale) {
+    const int64_t n = plan.n_;
+    // A shorter line of odd length would end in half a complex value: those take the general path.
+    if (!reads_real(op) || n % 2 != 0 || n < kRealByHalfFrom || (n_in < n && n_in % 2 != 0)) return false;
+    const int64_t h = n / 2;
+    if (!plan.half_) {
+      plan.half_ = std::make_unique<Plan>(h);
+      plan.half_split_ = 1;
+      while (plan.half_split_ * plan.half_split_ < h) plan.half_split_ <<= 1;
+      plan.half_fine_.resize(static_cast<size_t>(plan.half_split_));
+      for (int64_t r = 0; r < plan.half_split_; ++r) plan.half_fine_[r] = root(r, n);
+      plan.half_coarse_.resize(static_cast<size_t>((h + plan.half_split_ - 1) / plan.half_split_));
+      for (int64_t q = 0; q < static_cast<int64_t>(plan.half_coarse_.size()); ++q) plan.half_coarse_[q] = root(q * plan.half_split_, n);
+    }
+    const int64_t split = plan.half_split_;
+    auto twiddle = [&](int64_t k) {
+      const int64_t q = k / split, r = k % split;
+      return r == 0 ? plan.half_coarse_[q] : q == 0 ? plan.half_fine_[r] : mul(plan.half_coarse_[q], plan.half_fine_[r]);
+    };
+    const bool backward = op == LineOp::RealBackward;
+    const bool mirror = op != LineOp::RealHalf;
+    // Lines in batches of about 1 MiB of half spectra (at least one line).
+    const int64_t batch = std::max<int64_t>(1, (int64_t{1} << 16) / h);
+    LargeVector<double> z(static_cast<size_t>(2 * h * std::min(batch, count)));
+    for (int64_t l0 = 0; l0 < count; l0 += batch) {
+      const int64_t c = std::min(batch, count - l0);
+      transform_lines(*plan.half_, LineOp::Forward, in + l0 * in_step, in_step, std::min(n_in, n) / 2, z.data(), 2 * h, c, 1.0);
+      for (int64_t l = 0; l < c; ++l) {
+        const double* zl = z.data() + 2 * h * l;
+        double* o = out + (l0 + l) * out_step;
+        const double sign = backward ? -scale : scale;  // the imaginary parts' factor
+        auto put = [&](int64_t k, cd x) { o[2 * k] = x.real() * scale; o[2 * k + 1] = x.imag() * sign; };
+        for (int64_t k = 1; k < h; ++k) {
+          const cd a(zl[2 * k], zl[2 * k + 1]), b(zl[2 * (h - k)], -zl[2 * (h - k) + 1]);
+          const cd e = (a + b) * 0.5, d = (a - b) * 0.5;
+          const cd x = e + mul(twiddle(k), cd(d.imag(), -d.real()));
+          put(k, x);
+          if (mirror) put(n - k, std::conj(x));
+        }
+        o[0] = (zl[0] + zl[1]) * scale;
+        o[2 * h] = (zl[0] - zl[1]) * scale;
+        real_bins(o, n);
+      }
+    }
+    return true;
+  }
+};
+
 void transform_lines(const Plan& plan, LineOp op, const double* in, int64_t in_step, int64_t n_in, double* out, int64_t out_step,
                      int64_t count, double scale) {
   const int64_t n = plan.size();
   if (n == 0 || count == 0) return;
+  if (RealByHalf::run(plan, op, in, in_step, n_in, out, out_step, count, scale)) return;
   if (LineBatch::run(plan, op, in, in_step, n_in, out, out_step, count, scale)) return;
   // Four-step and Bluestein plans transform one line at a time: one line's buffer.
   const bool inverse = is_backward(op);

@@ -52,6 +52,12 @@ class Plan {
   std::unique_ptr<Plan> inner_; // Bluestein: the power-of-two transform of length >= 2n - 1
   LargeVector<cd> chirp_;       // Bluestein: e^{-pi i k^2 / n}, k < n
   LargeVector<cd> kernel_;      // Bluestein: the forward transform of the conjugate chirp, wrapped
+  // Real lines of an even length n: the plan of n/2 that transforms them as n/2 complex values, and
+  // e^{-2 pi i k / n} (k < n/2) as fine and coarse tables; made at the first real transform.
+  friend struct RealByHalf;
+  mutable std::unique_ptr<Plan> half_;
+  mutable int64_t half_split_ = 0;
+  mutable std::vector<cd> half_fine_, half_coarse_;
   std::unique_ptr<Plan> first_, second_;  // four-step: the transforms of length n1, then n2
   int64_t split_ = 0;                     // four-step: the tables' split, e^{-2 pi i (q split + r) / n}
   std::vector<cd> fine_, coarse_;         // four-step: e^{-2 pi i r / n} (r < split), e^{-2 pi i q split / n}

@@ -234,7 +234,8 @@ export function meshgrid(ctx: ExprContext, xs: Node[], indexing: 'xy' | 'ij', sp
  * one slice each, concatenated. A scalar index removes the axis.
  */
 export function take(ctx: ExprContext, x0: Node, indices: number | number[], axis: number | null): Node {
-  const x = axis === null ? reshape(ctx, asNumpyScalar(ctx, x0), [-1]) : x0;
+  // numpy takes from a 0-d array as from one of one element (its axis 0 or -1).
+  const x = axis === null || x0.shape.length === 0 ? reshape(ctx, asNumpyScalar(ctx, x0), [-1]) : x0;
   const d = axis === null ? 0 : axesOf(axis, x.shape.length)[0];
   const n = x.shape[d];
   const list = Array.isArray(indices) ? indices : [indices];
