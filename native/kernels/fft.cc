@@ -331,10 +331,6 @@ struct RealByHalf {
       for (int64_t q = 0; q < static_cast<int64_t>(plan.half_coarse_.size()); ++q) plan.half_coarse_[q] = root(q * plan.half_split_, n);
     }
     const int64_t split = plan.half_split_;
-    auto twiddle = [&](int64_t k) {
-      const int64_t q = k / split, r = k % split;
-      return r == 0 ? plan.half_coarse_[q] : q == 0 ? plan.half_fine_[r] : mul(plan.half_coarse_[q], plan.half_fine_[r]);
-    };
     const bool backward = op == LineOp::RealBackward;
     const bool mirror = op != LineOp::RealHalf;
     // Lines in batches of about 1 MiB of half spectra (at least one line).
@@ -348,12 +344,15 @@ struct RealByHalf {
         double* o = out + (l0 + l) * out_step;
         const double sign = backward ? -scale : scale;  // the imaginary parts' factor
         auto put = [&](int64_t k, cd x) { o[2 * k] = x.real() * scale; o[2 * k + 1] = x.imag() * sign; };
-        for (int64_t k = 1; k < h; ++k) {
+        // k = q split + r, counted without a division per bin.
+        for (int64_t k = 1, q = 0, r = 1; k < h; ++k) {
+          const cd w = r == 0 ? plan.half_coarse_[q] : q == 0 ? plan.half_fine_[r] : mul(plan.half_coarse_[q], plan.half_fine_[r]);
           const cd a(zl[2 * k], zl[2 * k + 1]), b(zl[2 * (h - k)], -zl[2 * (h - k) + 1]);
           const cd e = (a + b) * 0.5, d = (a - b) * 0.5;
-          const cd x = e + mul(twiddle(k), cd(d.imag(), -d.real()));
+          const cd x = e + mul(w, cd(d.imag(), -d.real()));
           put(k, x);
           if (mirror) put(n - k, std::conj(x));
+          if (++r == split) { r = 0; ++q; }
         }
         o[0] = (zl[0] + zl[1]) * scale;
         o[2 * h] = (zl[0] - zl[1]) * scale;
