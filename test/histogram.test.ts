@@ -38,6 +38,10 @@ const OUTPUTS: Record<string, string> = {
   onEdges49: 'histogram(e, 49, range=(0.1, 0.7))[0]',
   onEdges100: 'histogram(e, 100, range=(0.1, 0.7))[0]',
   onEdgesFloat32: 'histogram(e.astype(np.float32), 49, range=(0.1, 0.7))[0]',
+  // Uneven edges: a few counted through (values on them too), many searched.
+  unevenFew: 'histogram(e, [0.1, 0.2, 0.25, 0.4, 0.7])[0]',
+  unevenMany: 'histogram(u, [-3, -2, -1.5, -1, -0.75, -0.5, -0.4, -0.3, -0.2, -0.1, -0.05, 0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 1.25, 1.5, 2, 2.5, 3, 3.5, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 20, 30])[0]',
+  unevenFloat32: 'histogram(f, [0, 0.01, 0.3, 0.31, 1])[0]',
 };
 
 /**

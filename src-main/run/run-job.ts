@@ -177,8 +177,9 @@ async function withMaskCounts(backend: Backend, built: BuiltJob, compute: Comput
     const perRequest = requests.map((r, i) => countOutputs(job.ctx, r, `__mask_${i}_`));
     const r = await backend.computeArrays(perRequest.flat(), compute);
     runs.push({ ...r, outputs: [] });
-    const byName = new Map(r.outputs.map((o) => [o.name, Number(o.kind === 'scalar' ? o.value : NaN)]));
-    requests.forEach((q, i) => counts.set(q.key, perRequest[i].map((o) => byName.get(o.name)!)));
+    // A count is a scalar; a band's per-chunk counts are an array (rank-slices.ts).
+    const byName = new Map(r.outputs.map((o) => [o.name, o.kind === 'scalar' ? [Number(o.value)] : o.kind === 'array' && o.values ? flatten(o.values).map(Number) : [NaN]]));
+    requests.forEach((q, i) => counts.set(q.key, perRequest[i].flatMap((o) => byName.get(o.name)!)));
     const ev = new Evaluator(job.ctx, job.datasets, job.module, counts);
     const masked: BuiltJob['masked'] = [], maskRequests: MaskRequest[] = [];
     const planned = [...job.outputs];

@@ -60,18 +60,22 @@ export function histogram(ctx: ExprContext, a0: Node, bins: Bins, range: [number
 }
 
 /**
- * Per chunk of `input`, its count (or its weights' sum, float64) in each bin of `edges` (one
- * chunk), summed over the chunks.
+ * Its count (or its weights' sum, float64) in each bin of `edges` (one chunk) of each chunk of
+ * `input`, summed over the chunks.
  */
 export function binCounts(ctx: ExprContext, input: Node, edges: Node, weights: Node | null): Node {
+  return reduce(ctx, 'sum', binCountsPerChunk(ctx, input, edges, weights), 0);
+}
+
+/** Per chunk of `input` (C order), its count (or weights' sum) in each bin of `edges`: [chunks, bins]. */
+export function binCountsPerChunk(ctx: ExprContext, input: Node, edges: Node, weights: Node | null = null): Node {
   const nbins = edges.shape[0] - 1;
   const rows = Math.max(1, input.grid.reduce((n, g) => n * g.length, 1));
   const w = weights && rechunk(ctx, weights.dtype === 'float64' ? weights : map(ctx, 'astype_float64', weights), input.grid);
-  const perChunk = ctx.intern<HistogramNode>({
+  return ctx.intern<HistogramNode>({
     op: 'histogram', input, edges, weights: w,
     shape: [rows, nbins], dtype: w ? 'float64' : 'int64', weak: null, grid: [new Array<number>(rows).fill(1), [nbins]],
   }, null);
-  return reduce(ctx, 'sum', perChunk, 0);
 }
 
 function sameShape(a: number[], b: number[]): boolean {

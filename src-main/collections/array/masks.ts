@@ -23,8 +23,8 @@ export interface MaskRequest {
   mask: Node;
   grid: number[];
   range?: true;
-  /** A band around ranks of the 1-D array `mask` (rank-slices.ts): its values and counts. */
-  band?: { start: number; count: number };
+  /** Bands around ranges of ranks [start, count] of the 1-D array `mask` (rank-slices.ts): their bounds and counts. */
+  band?: { ranges: [number, number][] };
 }
 
 /** Thrown while evaluating an output that compresses by a mask not yet counted. */

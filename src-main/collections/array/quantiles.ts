@@ -16,7 +16,7 @@ import { full } from './creation.js';
 import { isFloat } from './dtype.js';
 import type { ExprContext, Node } from './expr.js';
 import type { MaskCounts } from './masks.js';
-import { isBanded, rankSlice } from './rank-slices.js';
+import { isBanded, type RankRange, rankSlice, rankSlices } from './rank-slices.js';
 
 export type Axis = number | number[] | null;
 
@@ -110,27 +110,33 @@ export function quantile(ctx: ExprContext, which: 'percentile' | 'quantile', x0:
     const shape = [0, ...(keepdims ? x0.shape.map((m, d) => (reduced.includes(d) ? 1 : m)) : x.shape.filter((_, d) => d !== ax))];
     return full(ctx, shape, 0, 'float64');
   }
-  const results = qs.map((qv) => (exact ? nanWhereLastIs(ctx, x, ax, ranks(ctx, x, ax, (n - 1) * qv, 1, true, bands), bands) : lerpAt(ctx, x, ax, (n - 1) * qv, q.weak, bands)));
+  // Every q's ranks found at once (one counting run for a long array's bands).
+  const plans = qs.map((qv) => (exact ? null : lerpPlan(n, (n - 1) * qv)));
+  const wanted = qs.map((qv, k): RankRange => plans[k]?.range ?? [(n - 1) * qv, 1]);
+  const slices = rankSlices(ctx, x, ax, wanted, bands);
+  const results = qs.map((_, k) => nanWhereLastIs(ctx, x, ax, plans[k] ? lerp(ctx, slices[k], ax, plans[k]!, q.weak) : at(ctx, slices[k], ax, 0), bands));
   let r = q.list ? stack(ctx, results, 0) : results[0];
   if (keepdims) r = keepDims(ctx, r, asNumpyScalar(ctx, x0).shape.length, reduced, q.list ? 1 : 0);
   return r;
 }
 
-/** numpy's _get_indexes, _get_gamma and _lerp at one virtual index. */
-function lerpAt(ctx: ExprContext, x: Node, axis: number, v: number, weak: boolean, bands: Bands): Node {
-  const n = x.shape[axis];
+/** numpy's _get_indexes and _get_gamma at one virtual index: the ranks to read (one, or two neighbours) and gamma. */
+function lerpPlan(n: number, v: number): { range: RankRange; gamma: number } {
   let previous = Math.floor(v);
   let next = previous + 1;
   if (v >= n - 1) previous = next = n - 1; // numpy's -1: the last element
   const gamma = v - (v >= n - 1 ? -1 : previous); // numpy subtracts the index it will read, -1 there
-  // Neighbours are read as one slice of two ranks (one band for a long array).
-  const pair = next === previous + 1 ? ranks(ctx, x, axis, previous, 2, false, bands) : null;
-  const a = pair ? at(ctx, pair, axis, 0) : ranks(ctx, x, axis, previous, 1, true, bands);
-  const b = pair ? at(ctx, pair, axis, 1) : ranks(ctx, x, axis, next, 1, true, bands);
+  return { range: [previous, next === previous ? 1 : 2], gamma };
+}
+
+/** numpy's _lerp between the plan's ranks (the slice of them along the axis). */
+function lerp(ctx: ExprContext, slice: Node, axis: number, plan: { range: RankRange; gamma: number }, weak: boolean): Node {
+  const { gamma } = plan;
+  const a = at(ctx, slice, axis, 0);
+  const b = plan.range[1] === 2 ? at(ctx, slice, axis, 1) : a;
   const t = (g: number) => (weak ? scalar(ctx, g, 'float') : asNumpyScalar(ctx, scalar(ctx, g, 'float')));
   const diff = map(ctx, 'subtract', b, a);
-  const lerp = gamma >= 0.5
+  return gamma >= 0.5
     ? map(ctx, 'subtract', b, map(ctx, 'multiply', diff, t(1 - gamma)))
     : map(ctx, 'add', a, map(ctx, 'multiply', diff, t(gamma)));
-  return nanWhereLastIs(ctx, x, axis, lerp, bands);
 }

@@ -29,6 +29,6 @@ export const compressKind: TaskKind<CompressSpec> = {
     w.push(spec.count); w.push(spec.mask);
     encodeAccesses(w, spec.accesses, ctx);
   },
-  // The rows are computed in full before the kept ones are copied out.
-  estimate: (spec) => denseBytes(spec.iterShape, spec.outDtype) + denseBytes([spec.count, ...spec.iterShape.slice(1)], spec.outDtype),
+  // The kept rows go straight into the output as their blocks are computed.
+  estimate: (spec) => denseBytes([spec.count, ...spec.iterShape.slice(1)], spec.outDtype),
 };

@@ -7,7 +7,7 @@
 import type { DTypeName } from '../../../native/addon.js';
 import type { TaskKind } from '../../../engine/task-kinds.js';
 import type { AccessTemplate } from '../compile.js';
-import { denseBytes, dtypeCode, encodeAccesses } from './fields.js';
+import { dtypeCode, encodeAccesses } from './fields.js';
 
 export interface HistogramSpec {
   kind: 'histogram';
@@ -34,5 +34,6 @@ export const histogramKind: TaskKind<HistogramSpec> = {
     if (spec.weights !== null) w.push(spec.weights);
     encodeAccesses(w, spec.accesses, ctx);
   },
-  estimate: (spec) => denseBytes(spec.iterShape, spec.valueDtype) + 8 * spec.bins,
+  // The values are counted block by block as they are computed: only the counts are made.
+  estimate: (spec) => 8 * spec.bins,
 };
