@@ -72,7 +72,10 @@ describe('errors of the composed array functions', () => {
     expect(run({ o: `einsum('ij->k', ${m})` }).error?.message).toContain("'k' which never appeared");
     expect(run({ o: `einsum('ii', ${m})` }).error?.message).toBe("dimensions in operand 0 for collapsing index 'i' don't match (4 != 6)");
     expect(run({ o: `einsum('ij,jk', ${m})` }).error?.message).toContain('fewer operands');
-    expect(run({ o: `einsum('...i', ${m})` }).error?.code).toBe('NOT_SUPPORTED');
+    expect(run({ o: `einsum('...i', ${m}).shape[0] + einsum('i...->...', ${m}).sum()` }).error).toBeUndefined();
+    expect(run({ o: `einsum('.i', ${m})` }).error?.message).toBe("invalid subscript '.' in einstein sum subscripts string, subscripts must be letters");
+    expect(run({ o: `einsum('...i->i', ${m})` }).error?.message).toContain("no '...' ellipsis provided to broadcast the extra dimensions");
+    expect(run({ o: `einsum('...abc', ${m})` }).error?.message).toBe('einstein sum subscripts string contains too many subscripts for operand 0');
     expect(run({ o: `einsum('i1', ${m})` }).error?.message).toContain("invalid subscript '1'");
     expect(run({ o: 'np.linalg.norm(x.reshape(2, 3, 4), 2, axis=(1, 2))' }).error?.code).toBe('NOT_SUPPORTED');
     expect(run({ o: "np.linalg.norm(x, 'fro')" }).error?.message).toBe("Invalid norm order 'fro' for vectors");

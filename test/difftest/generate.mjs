@@ -580,6 +580,16 @@ class ExprGen {
         const diag = r.chance(0.5);
         return { s: `einsum('aa${diag ? '->a' : ''}', ${a.s})`, t: a.t, shape: diag ? [a.shape[0]] : [] };
       }
+      if (nd >= 2 && r.chance(0.35)) {
+        // '...' for the leading axes: implicit (they come first, the rest sorted: a itself), or an
+        // explicit output with '...' before or after some of the other labels.
+        const ell = 1 + r.int(nd - 1), labels = la.slice(ell), lead = a.shape.slice(0, ell);
+        if (r.chance(0.4)) return { s: `einsum('...${labels.join('')}', ${a.s})`, t: a.t, shape: a.shape };
+        const out = order(labels.filter(() => r.chance(0.7)));
+        const size = out.map((l) => a.shape[la.indexOf(l)]);
+        const first = r.chance(0.5);
+        return { s: `einsum('...${labels.join('')}->${first ? `...${out.join('')}` : `${out.join('')}...`}', ${a.s})`, t: a.t, shape: first ? [...lead, ...size] : [...size, ...lead] };
+      }
       const out = order(la.filter(() => r.chance(0.7)));
       return { s: `einsum('${la.join('')}->${out.join('')}', ${a.s})`, t: a.t, shape: out.map((l) => a.shape[la.indexOf(l)]) };
     }

@@ -86,7 +86,7 @@ export function dot(ctx: ExprContext, a: Node, b: Node): Node {
 }
 
 /**
- * np.einsum(subscripts, *operands) for explicit labels (no `...`): repeated labels of one operand
+ * np.einsum(subscripts, *operands) (a `...` spelled out as letters first): repeated labels of one operand
  * take its diagonal (a reshape and a strided slice); a product of two operands whose shared labels
  * are all summed and whose other labels all kept is a tensordot (one matmul); anything else is the
  * operands broadcast over every label, multiplied and summed over the labels not kept, which the
@@ -94,8 +94,7 @@ export function dot(ctx: ExprContext, a: Node, b: Node): Node {
  * dtype, the operands' common type (an integer sum wraps in it as numpy's does).
  */
 export function einsum(ctx: ExprContext, subscripts: string, operands: Node[]): Node {
-  const spec = subscripts.replace(/\s+/g, '');
-  if (spec.includes('.')) throw new TesseraError('NOT_SUPPORTED', "einsum with '...' (broadcast dimensions) is not supported", 'name every dimension with a letter');
+  const spec = withoutEllipsis(subscripts.replace(/\s+/g, ''), operands);
   const [lhs, rhs] = spec.includes('->') ? spec.split('->') : [spec, null];
   const inputs = lhs.split(',');
   if (inputs.length !== operands.length) throw new TesseraError('VALUE_ERROR', inputs.length > operands.length ? 'fewer operands provided to einstein sum function than specified in the subscripts string' : 'more operands were provided than specified in the einstein sum subscripts string', '');
@@ -155,6 +154,45 @@ export function einsum(ctx: ExprContext, subscripts: string, operands: Node[]): 
   if (all.length === out.length) return product;
   const summed = reduce(ctx, dtype === 'bool' ? 'any' : 'sum', product, all.map((_, d) => d).slice(out.length));
   return typed(summed);
+}
+
+/**
+ * Subscripts with numpy's '...' spelled out: each operand's '...' stands for its dimensions the
+ * letters leave over, right-aligned across operands (they broadcast, as numpy's do), and becomes
+ * letters the subscripts do not use. The output's '...' is all of them; without '->', they come
+ * first, then the letters that appear once, in order. An explicit output without '...' is numpy's
+ * error when an operand has dimensions left over.
+ */
+function withoutEllipsis(spec: string, operands: Node[]): string {
+  if (!spec.includes('.')) return spec;
+  const [lhs, rhs] = spec.includes('->') ? spec.split('->') : [spec, null];
+  const inputs = lhs.split(',');
+  const invalid = () => new TesseraError('VALUE_ERROR', "invalid subscript '.' in einstein sum subscripts string, subscripts must be letters", "'...' stands for the broadcast dimensions, once per operand");
+  const letters = (s: string) => s.replace('...', '');
+  for (const s of [...inputs, rhs ?? '']) if (letters(s).includes('.') || s.split('...').length > 2) throw invalid();
+  const extra = inputs.map((s, k) => {
+    if (!s.includes('...')) return 0;
+    const left = (operands[k]?.shape.length ?? 0) - letters(s).length;
+    if (left < 0) throw new TesseraError('VALUE_ERROR', `einstein sum subscripts string contains too many subscripts for operand ${k}`, '');
+    return left;
+  });
+  const broadcast = Math.max(0, ...extra);
+  const used = new Set(spec);
+  const fresh = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'].filter((c) => !used.has(c)).slice(0, broadcast);
+  if (fresh.length < broadcast) throw new TesseraError('NOT_SUPPORTED', `einsum: '...' stands for ${broadcast} dimensions, more than the letters left`, 'name some of the dimensions with letters');
+  const spelled = inputs.map((s, k) => s.replace('...', fresh.slice(broadcast - extra[k]).join('')));
+  let out: string;
+  if (rhs === null) {
+    const counts = new Map<string, number>();
+    for (const c of spelled.join('')) counts.set(c, (counts.get(c) ?? 0) + 1);
+    out = fresh.join('') + [...counts.keys()].filter((c) => counts.get(c) === 1 && !fresh.includes(c)).sort().join('');
+  } else if (rhs.includes('...')) {
+    out = rhs.replace('...', fresh.join(''));
+  } else {
+    if (broadcast > 0) throw new TesseraError('VALUE_ERROR', "output has more dimensions than subscripts given in einstein sum, but no '...' ellipsis provided to broadcast the extra dimensions.", "put '...' in the output where the broadcast dimensions go");
+    out = rhs;
+  }
+  return `${spelled.join(',')}->${out}`;
 }
 
 /** An operand with each repeated label reduced to its diagonal (numpy's einsum 'ii->i'). */
