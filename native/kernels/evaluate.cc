@@ -248,7 +248,7 @@ void evaluate(const Program& p, const std::vector<ResolvedAccess>& ops, const st
     const Access& a = *ops[p.code[0].a].access;
     bool direct = (a.kind == Access::Kind::Chunk || a.kind == Access::Kind::File) && !a.byteswap &&
                   same_storage(a.dtype, p.code[0].type) && !scalar_space && a.strides[nd - 1] == 1;
-    if (direct) block = 16 * kBlock;
+    if (direct) block = 32 * kBlock;
   }
   std::vector<int64_t> outer(nd - 1, 0);
   std::vector<int64_t> row(ops.size());
