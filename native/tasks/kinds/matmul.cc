@@ -12,6 +12,7 @@
 
 #include "../../common/checked.h"
 #include "../../common/error.h"
+#include "../../io/mapped_guard.h"
 #include "../../kernels/blas_gemm.h"
 #include "../../kernels/evaluate.h"
 #include "../kind.h"
@@ -83,8 +84,25 @@ std::optional<blas::Operand> in_place(const ResolvedAccess& r, CType type, int64
   return view;
 }
 
+// One BLAS product as guarded_read runs it: plain values only (a fault jumps out of it).
+struct GemmCall {
+  bool f32, accumulate;
+  void* c;
+  int64_t ldc;
+  blas::Operand a, b;
+  int64_t m, n, k;
+  bool ok;
+};
+
+void run_gemm(void* arg) {
+  auto* g = static_cast<GemmCall*>(arg);
+  g->ok = blas::gemm(g->f32, g->accumulate, g->c, g->ldc, g->a, g->b, g->m, g->n, g->k);
+}
+
 // A float block through the BLAS, written straight into the output chunk: the first pair sets it,
-// the others add to it; operands are read in place where they can be.
+// the others add to it; operands are read in place where they can be. The BLAS reads a mapped
+// file's block under guarded_read, as the evaluator does: a file truncated meanwhile is
+// INPUT_CHANGED, not a SIGBUS that ends the process.
 TaskResult run_blas(const MatmulTask& t) {
   const bool f32 = t.type == CType::F32;
   auto out = ChunkStore::instance().allocate(t.out_dtype, {t.m, t.n}, t.owner);
@@ -105,8 +123,17 @@ TaskResult run_blas(const MatmulTask& t) {
     };
     auto [a, keep_a] = operand(t.a[i], t.m, k, pa);
     auto [b, keep_b] = operand(t.b[i], k, t.n, pb);
-    if (!blas::gemm(f32, i > 0, out->data, t.n, a, b, t.m, t.n, k))
-      throw Error("INTERNAL", "the BLAS refused a matmul block", "this is a bug, please report it");
+    GemmCall call{f32, i > 0, out->data, t.n, a, b, t.m, t.n, k, false};
+    std::vector<MappedRange> ranges;
+    std::vector<const MappedFile*> files;
+    for (const ResolvedAccess* r : {&keep_a, &keep_b})
+      if (r->file && r->file->data()) {
+        ranges.push_back(MappedRange{r->file->data(), r->file->size()});
+        files.push_back(r->file.get());
+      }
+    const int hit = ranges.empty() ? (run_gemm(&call), -1) : guarded_read(run_gemm, &call, ranges.data(), ranges.size());
+    if (hit >= 0) throw_input_changed(files[static_cast<size_t>(hit)]->path(), "it shrank while a task was reading it");
+    if (!call.ok) throw Error("INTERNAL", "the BLAS refused a matmul block", "this is a bug, please report it");
   }
   r.bytes_out = static_cast<int64_t>(out->nbytes);
   r.chunk = ChunkStore::instance().publish(out);
