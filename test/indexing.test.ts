@@ -60,6 +60,7 @@ describe('indexing and shape operations agree with numpy', () => {
         both: 'a[::2, ::2] @ b[::2, ::3]', row: 'a[7:8] @ b', col: 'a @ b[:, 6:7]', outer: 'a[:, 2:3] @ b[4:5]', inner: 'a[3:4] @ b[:, 8:9]',
         empty: 'a[:, :0] @ b[:0]', ints: 'a @ i', int16: 'i.T @ i',
         dot: 'dot(a[5:], b)', mv: 'a @ b[:, 0]', vm: 'a[:, 0] @ a', vv: 'b[:, 1] @ b[:, 2]', fn: 'matmul(a[0], b)',
+        stacks: 'a[:12, :6].reshape(2, 2, 3, 6) @ b[:12, :4].reshape(2, 1, 6, 4)', emptyStack: 'a[:0, :6].reshape(0, 2, 3) @ b[:12, 0].reshape(1, 3, 4)',
       },
       rtol: 1e-10,
     });

@@ -112,6 +112,28 @@ describe('inputs that are not regular files', () => {
   });
 });
 
+describe('a raw file whose data starts at an odd byte', () => {
+  it('is read right in chunks longer than a block and multiplied through a packed copy: its values are gathered, never read misaligned', async () => {
+    const dir = tempDir();
+    const n = 6000;
+    const data = new Float64Array(n).map((_, i) => (i % 1000) - 300);
+    writeFileSync(join(dir, 'odd.f64'), Buffer.concat([Buffer.from([0x55]), Buffer.from(data.buffer)]));
+    const r = await runSpec(engine(), {
+      datasets: {
+        x: { raw: 'odd.f64', dtype: 'float64', shape: [n], offset: 1, chunks: [n] },
+        m: { raw: 'odd.f64', dtype: 'float64', shape: [120, 50], offset: 1, chunks: [-1, -1] },
+      },
+      outputs: { s: 'x.sum()', top: 'x.max()', mm: '(m @ m.T).sum()', mv: '(m.T @ m)[3, 4]' },
+    }, dir);
+    const row = (i: number) => Array.from({ length: 50 }, (_, j) => data[i * 50 + j]);
+    let mm = 0;
+    const colSums = Array.from({ length: 50 }, (_, j) => Array.from({ length: 120 }, (_, i) => data[i * 50 + j]).reduce((a, b) => a + b, 0));
+    for (let j = 0; j < 50; j++) mm += colSums[j] * colSums[j];
+    const mv = Array.from({ length: 120 }, (_, i) => row(i)[3] * row(i)[4]).reduce((a, b) => a + b, 0);
+    expect(values(r)).toEqual({ s: data.reduce((a, b) => a + b, 0), top: 699, mm, mv });
+  });
+});
+
 describe('an input file that shrinks under a job', () => {
   const N = 32_000_000; // 256 MB of float64
 

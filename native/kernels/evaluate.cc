@@ -242,12 +242,16 @@ void evaluate(const Program& p, const std::vector<ResolvedAccess>& ops, const st
 
   const int64_t inner = shape[nd - 1];
   // A program that is one zero-copy load (a reduction over a chunk or a file) writes no register,
-  // so its blocks can be much longer: fewer sink calls per byte streamed.
+  // so its blocks can be much longer: fewer sink calls per byte streamed. Only where the load is
+  // in place: data at an offset that is not a multiple of its item (a raw file's) is gathered into
+  // a register of kBlock values, so its blocks stay that long.
   int64_t block = kBlock;
   if (p.code.size() == 1 && p.code[0].op == Op::Load) {
-    const Access& a = *ops[p.code[0].a].access;
+    const ResolvedAccess& r = ops[p.code[0].a];
+    const Access& a = *r.access;
     bool direct = (a.kind == Access::Kind::Chunk || a.kind == Access::Kind::File) && !a.byteswap &&
-                  same_storage(a.dtype, p.code[0].type) && !scalar_space && a.strides[nd - 1] == 1;
+                  same_storage(a.dtype, p.code[0].type) && !scalar_space && a.strides[nd - 1] == 1 &&
+                  reinterpret_cast<uintptr_t>(r.data) % r.item == 0;
     if (direct) block = 32 * kBlock;
   }
   std::vector<int64_t> outer(nd - 1, 0);

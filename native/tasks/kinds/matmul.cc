@@ -4,6 +4,7 @@
 // compute type first.
 //   fields: ctype, m, n, outDtype, [pairs, ...(k, accessA, accessB)]
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <limits>
 #include <optional>
@@ -67,6 +68,11 @@ int64_t pack(const Access& acc, CType type, int64_t rows, int64_t cols, std::vec
   return total_bytes_in(ops);
 }
 
+// Set once a read of a mapped file faulted inside the BLAS. The jump out of it skips OpenBLAS's
+// release of its packing buffer, a slot of a fixed table: from then on this process packs file
+// operands through the evaluator's own guard, so at most a few slots are ever lost.
+std::atomic<bool> blas_fault_seen{false};
+
 // The operand where it lies, when the BLAS can read it there: a chunk or mapped file of the
 // compute type in native byte order, with unit stride along rows or columns and the other stride
 // at least a row or column (a slice, a transpose, a file's block); otherwise nothing, and it is
@@ -75,6 +81,10 @@ std::optional<blas::Operand> in_place(const ResolvedAccess& r, CType type, int64
   const Access& a = *r.access;
   const DType want = type == CType::F64 ? DType::F64 : DType::F32;
   if ((a.kind != Access::Kind::Chunk && a.kind != Access::Kind::File) || a.dtype != want || a.byteswap || a.strides.size() != 2) return std::nullopt;
+  // A mapped file after a fault inside the BLAS (see run_blas), and data not aligned to its item
+  // (a raw file at an odd offset), are packed.
+  if (a.kind == Access::Kind::File && blas_fault_seen.load(std::memory_order_relaxed)) return std::nullopt;
+  if (reinterpret_cast<uintptr_t>(r.data) % r.item != 0) return std::nullopt;
   const int64_t s0 = a.strides[0], s1 = a.strides[1];
   const void* data = r.data + a.base * static_cast<int64_t>(r.item);
   std::optional<blas::Operand> view;
@@ -116,7 +126,9 @@ TaskResult run_blas(const MatmulTask& t) {
       auto ops = resolve_accesses(one, {rows, cols});
       if (auto view = in_place(ops[0], t.type, rows, cols)) {
         r.bytes_in += total_bytes_in(ops);
-        return std::make_pair(*view, ops[0]);  // the pair keeps the chunk or mapping alive
+        ResolvedAccess kept = ops[0];  // keeps the chunk or mapping alive while the BLAS reads it
+        kept.access = nullptr;         // (it pointed into `one`, gone with this call)
+        return std::make_pair(*view, kept);
       }
       r.bytes_in += pack(acc, t.type, rows, cols, buf);
       return std::make_pair(blas::Operand{buf.data(), std::max<int64_t>(cols, 1), false}, ResolvedAccess{});
@@ -132,7 +144,10 @@ TaskResult run_blas(const MatmulTask& t) {
         files.push_back(r->file.get());
       }
     const int hit = ranges.empty() ? (run_gemm(&call), -1) : guarded_read(run_gemm, &call, ranges.data(), ranges.size());
-    if (hit >= 0) throw_input_changed(files[static_cast<size_t>(hit)]->path(), "it shrank while a task was reading it");
+    if (hit >= 0) {
+      blas_fault_seen.store(true, std::memory_order_relaxed);
+      throw_input_changed(files[static_cast<size_t>(hit)]->path(), "it shrank while a task was reading it");
+    }
     if (!call.ok) throw Error("INTERNAL", "the BLAS refused a matmul block", "this is a bug, please report it");
   }
   r.bytes_out = static_cast<int64_t>(out->nbytes);

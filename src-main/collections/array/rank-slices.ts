@@ -7,12 +7,12 @@
  * 1. A run before the job's own (run-job.ts, `countOutputs`) sorts a sample of every stride-th
  *    element (about SAMPLE of them) and reads, for each wanted range of ranks, two values L <= H
  *    off it: at the sample's ranks of the range's ends, widened by five standard deviations of a
- *    sample quantile and two ranks. Ranges whose sample ranks overlap share one band [L, H), half
- *    open; a band at the sample's first or last rank is open on that side (topk's largest ranks).
- *    The same run counts, per chunk, the elements between every two bounds and the NaNs: one pass,
- *    a histogram of each element's number of bounds at or below it.
+ *    sample quantile and two ranks. Ranges whose sample ranks overlap share one band [L, H]
+ *    (closed: heavy ties give L = H); a band at the sample's first or last rank is open on that
+ *    side (topk's largest ranks). The same run counts, per chunk, the elements between every two
+ *    bounds and the NaNs: one pass, a histogram of each element's number of bounds passed.
  * 2. The counts prove each range's band: at most `start` elements below L and at least
- *    `start + count` below H (NaNs, which sort last, above every wanted rank). The job keeps the
+ *    `start + count` at or below H (NaNs, which sort last, above every wanted rank). The job keeps the
  *    elements inside any band (one compress, counts known), sorts only those (about 1% of a
  *    10^8-element array a band) and slices each range at its band's place. The bands keep the
  *    input's order, so ties (-0.0 and 0.0) come out as in the stable sort of the whole: the values
@@ -121,21 +121,25 @@ function bandPlan(n: number, ranges: RankRange[]): { stride: number; bands: Band
   return { stride, bands };
 }
 
-/** Each element's count of the bounds at or below it (2i + 1 inside band i, 2i just below it). */
+/**
+ * Each element's count of the bounds it has passed, x >= L or x > H (2i + 1 inside band i, 2i
+ * just below it); bands whose values touch are left to the whole sort (fromBands), so the codes
+ * and the mask agree.
+ */
 function boundsBelow(ctx: ExprContext, x: Node, bounds: { L: Node; H: Node }[], bands: Band[]): Node {
-  const one = (b: Node) => elementwise(ctx, 'astype_int64', [elementwise(ctx, 'greater_equal', [x, b])]);
+  const one = (fn: string, b: Node) => elementwise(ctx, 'astype_int64', [elementwise(ctx, fn, [x, b])]);
   let code: Node = scalar(ctx, bands[0].openLow ? 1 : 0, 'int');
   bands.forEach((band, i) => {
-    if (!band.openLow) code = elementwise(ctx, 'add', [code, one(bounds[i].L)]);
-    if (!band.openHigh) code = elementwise(ctx, 'add', [code, one(bounds[i].H)]);
+    if (!band.openLow) code = elementwise(ctx, 'add', [code, one('greater_equal', bounds[i].L)]);
+    if (!band.openHigh) code = elementwise(ctx, 'add', [code, one('greater', bounds[i].H)]);
   });
   return code;
 }
 
-/** Whether an element lies in any band: [L, H), an open side unbounded. */
+/** Whether an element lies in any band: [L, H], an open side unbounded. */
 function inBands(ctx: ExprContext, x: Node, bounds: { L: Node; H: Node }[], bands: Band[]): Node {
   const parts = bands.map((band, i) => {
-    const above = elementwise(ctx, 'greater_equal', [x, bounds[i].L]), under = elementwise(ctx, 'less', [x, bounds[i].H]);
+    const above = elementwise(ctx, 'greater_equal', [x, bounds[i].L]), under = elementwise(ctx, 'less_equal', [x, bounds[i].H]);
     return band.openLow ? under : band.openHigh ? above : elementwise(ctx, 'logical_and', [above, under]);
   });
   return parts.reduce((a, b) => elementwise(ctx, 'logical_or', [a, b]));
@@ -179,6 +183,8 @@ function fromBands(ctx: ExprContext, x: Node, ranges: RankRange[], plan: { bands
     below.push(sum((k) => Array.from({ length: 2 * i + 1 }, (_, c) => perChunk(k, c)).reduce((a, b) => a + b, 0)));
     inside.push(x.grid[0].map((_, k) => perChunk(k, 2 * i + 1)));
   }
+  // Bands whose values touch (ties across both) would count the shared value in neither.
+  for (let i = 0; i + 1 < bands.length; i++) if (!(found[2 * i + 1] < found[2 * i + 2])) return null;
   const total = inside.map((ks) => ks.reduce((a, b) => a + b, 0));
   const bandOf = new Map<number, number>();
   bands.forEach((band, i) => band.ranges.forEach((r) => bandOf.set(r, i)));

@@ -1,5 +1,5 @@
 /**
- * np.sort, np.argsort and dask's topk, and the sorted slices median and percentile read.
+ * np.sort and np.argsort, and the sorted slices median, percentile and topk read (rank-slices.ts).
  *
  * Every sort is numpy's stable sort (kind="stable"): NaN after every number, equal values in
  * input order, so the result is one well-defined array whichever kind= numpy is asked for.
@@ -15,7 +15,6 @@ import { TesseraError } from '../../engine/errors.js';
 import { asNumpyScalar, index, type IndexItem, normalizeAxes, rechunk, reshape } from './build.js';
 import type { ExprContext, MergeNode, Node, SortNode } from './expr.js';
 import { type Grid, product, regular } from './grid.js';
-import { flip } from './shape-functions.js';
 
 type SortFn = 'sort' | 'argsort';
 

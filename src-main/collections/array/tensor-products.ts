@@ -60,7 +60,7 @@ export function matmulNumpy(ctx: ExprContext, a: Node, b: Node): Node {
       const x = batchA[d - (batch - batchA.length)] ?? 1, y = batchB[d - (batch - batchB.length)] ?? 1;
       if (x !== y && x !== 1 && y !== 1)
         throw new TesseraError('VALUE_ERROR', `operands could not be broadcast together with remapped shapes [original->remapped]: ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`, 'the leading (stack) axes must be equal or 1');
-      return Math.max(x, y);
+      return x === 1 ? y : x; // a stack of 1 takes the other's length, 0 included
     });
     if (batch > 20) throw new TesseraError('NOT_SUPPORTED', `matmul of stacks with ${batch} leading axes`, 'reshape the stack to fewer axes');
     const letters = 'abcdefghijklmnopqrstuvw'.slice(0, batch);

@@ -19,5 +19,7 @@ export const linalgKind: TaskKind<LinalgSpec> = {
     w.push(0);
     if (spec.fn === 'solve') w.push(1);
   },
-  estimate: (spec) => denseBytes(spec.shape, 'float64'),
+  // The output, LAPACK's column-major copy of the block and, for QR, dorgtsqr's workspace of
+  // about the block again (native/kernels/linalg.cc).
+  estimate: (spec) => (spec.fn === 'qr' ? 3 : 2) * denseBytes(spec.shape, 'float64'),
 };
