@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "../common/error.h"
+
 namespace tessera::fft {
 
 namespace {
@@ -60,8 +62,8 @@ void transpose(const cd* in, int64_t rows, int64_t cols, cd* out) {
 
 }  // namespace
 
-Plan::Plan(int64_t n) : n_(n) {
-  if (n <= 1) return;
+Plan::Plan(int64_t n, bool half_only) : n_(n), half_only_(half_only) {
+  if (n <= 1 || half_only) return;
   const std::vector<int> rs = radices(n);
   if (n >= kFourStepFrom && !rs.empty()) {
     const int64_t n1 = balanced_divisor(n);
@@ -189,6 +191,7 @@ void Plan::transform(cd* data, bool inverse) const { transform_many(&data, 1, in
 
 void Plan::transform_many(cd* const* lines, int64_t count, bool inverse) const {
   if (n_ <= 1) return;
+  if (half_only_) throw Error("INTERNAL", "an FFT plan made for real lines was given complex ones", "this is a bug, please report it");
   if (!stages_.empty()) {
     for (int64_t l0 = 0; l0 < count; l0 += kFftLanes) smooth_many(lines + l0, static_cast<int>(std::min<int64_t>(kFftLanes, count - l0)), inverse);
     return;
@@ -308,29 +311,34 @@ struct LineBatch {
 // Real lines of an even length from this long on are transformed as half as many complex values.
 constexpr int64_t kRealByHalfFrom = 64;
 
+bool by_half(LineOp op, int64_t n, int64_t n_in) {
+  if (n % 2 != 0 || n < kRealByHalfFrom) return false;
+  return op == LineOp::RealOut || (reads_real(op) && !(n_in < n && n_in % 2 != 0));
+}
+
 // A real line x of even length n read as n/2 complex values z[j] = x[2j] + i x[2j + 1] (as it lies
 // in memory): Z, their transform of length h = n/2, holds the spectra of the even and the odd
 // samples, E[k] = (Z[k] + conj Z[h - k]) / 2 and O[k] = (Z[k] - conj Z[h - k]) / 2i, and
 // X[k] = E[k] + e^{-2 pi i k / n} O[k] for k <= h; the rest of a real line's spectrum is its mirror,
 // X[n - k] = conj X[k]; the backward transform of a real line is the conjugate of the forward one.
 // Half the passes of transforming the line as complex values with zero imaginary parts.
+// A real output (irfft) the other way: from the Hermitian half X[0..h], 2E[k] = X[k] + conj X[h - k]
+// and 2O[k] = (X[k] - conj X[h - k]) e^{+2 pi i k / n}; the backward transform of length h of
+// 2E + 2iO holds the even samples in its real parts and the odd ones in its imaginary parts.
 struct RealByHalf {
   static bool run(const Plan& plan, LineOp op, const double* in, int64_t in_step, int64_t n_in, double* out, int64_t out_step,
                   int64_t count, double scale) {
     const int64_t n = plan.n_;
-    // A shorter line of odd length would end in half a complex value: those take the general path.
-    if (!reads_real(op) || n % 2 != 0 || n < kRealByHalfFrom || (n_in < n && n_in % 2 != 0)) return false;
+    if (!by_half(op, n, n_in)) return false;
     const int64_t h = n / 2;
-    if (!plan.half_) {
+    tables(plan);
+    if (op == LineOp::RealOut) return real_out(plan, in, in_step, n_in, out, out_step, count, scale);
+    const int64_t split = plan.half_split_;
       plan.half_ = std::make_unique<Plan>(h);
       plan.half_split_ = 1;
       while (plan.half_split_ * plan.half_split_ < h) plan.half_split_ <<= 1;
       plan.half_fine_.resize(static_cast<size_t>(plan.half_split_));
       for (int64_t r = 0; r < plan.half_split_; ++r) plan.half_fine_[r] = root(r, n);
-      plan.half_coarse_.resize(static_cast<size_t>((h + plan.half_split_ - 1) / plan.half_split_));
-      for (int64_t q = 0; q < static_cast<int64_t>(plan.half_coarse_.size()); ++q) plan.half_coarse_[q] = root(q * plan.half_split_, n);
-    }
-    const int64_t split = plan.half_split_;
     const bool backward = op == LineOp::RealBackward;
     const bool mirror = op != LineOp::RealHalf;
     // Lines in batches of about 1 MiB of half spectra (at least one line).
@@ -357,6 +365,54 @@ struct RealByHalf {
         o[0] = (zl[0] + zl[1]) * scale;
         o[2 * h] = (zl[0] - zl[1]) * scale;
         real_bins(o, n);
+      }
+    }
+    return true;
+  }
+
+  // The half-length plan and the roots e^{-2 pi i k / n}, k < n/2 (fine and coarse tables), made once.
+  static void tables(const Plan& plan) {
+    if (plan.half_) return;
+    const int64_t n = plan.n_, h = n / 2;
+    plan.half_ = std::make_unique<Plan>(h);
+    plan.half_split_ = 1;
+    while (plan.half_split_ * plan.half_split_ < h) plan.half_split_ <<= 1;
+    plan.half_fine_.resize(static_cast<size_t>(plan.half_split_));
+    for (int64_t r = 0; r < plan.half_split_; ++r) plan.half_fine_[r] = root(r, n);
+    plan.half_coarse_.resize(static_cast<size_t>((h + plan.half_split_ - 1) / plan.half_split_));
+    for (int64_t q = 0; q < static_cast<int64_t>(plan.half_coarse_.size()); ++q) plan.half_coarse_[q] = root(q * plan.half_split_, n);
+  }
+
+  static bool real_out(const Plan& plan, const double* in, int64_t in_step, int64_t n_in, double* out, int64_t out_step, int64_t count,
+                       double scale) {
+    const int64_t n = plan.n_, h = n / 2, split = plan.half_split_;
+    const int64_t take = std::min(h + 1, n_in);  // bins past the input's end are zero
+    // X[k] as numpy's irfft reads it: the imaginary parts at 0 and at h ignored.
+    auto bin = [&](const double* line, int64_t k) {
+      if (k >= take) return cd(0, 0);
+      return cd(line[2 * k], k == 0 || k == h ? 0.0 : line[2 * k + 1]);
+    };
+    const int64_t batch = std::max<int64_t>(1, (int64_t{1} << 16) / h);
+    LargeVector<double> z(static_cast<size_t>(2 * h * std::min(batch, count))), y(z.size());
+    for (int64_t l0 = 0; l0 < count; l0 += batch) {
+      const int64_t c = std::min(batch, count - l0);
+      for (int64_t l = 0; l < c; ++l) {
+        const double* line = in + (l0 + l) * in_step;
+        double* zl = z.data() + 2 * h * l;
+        for (int64_t k = 0, q = 0, r = 0; k < h; ++k) {
+          const cd w = r == 0 ? plan.half_coarse_[q] : q == 0 ? plan.half_fine_[r] : mul(plan.half_coarse_[q], plan.half_fine_[r]);
+          const cd a = bin(line, k), b = std::conj(bin(line, h - k));
+          const cd e2 = a + b, o2 = mul(a - b, std::conj(w));
+          zl[2 * k] = e2.real() - o2.imag();  // 2E + i 2O
+          zl[2 * k + 1] = e2.imag() + o2.real();
+          if (++r == split) { r = 0; ++q; }
+        }
+      }
+      transform_lines(*plan.half_, LineOp::Backward, z.data(), 2 * h, h, y.data(), 2 * h, c, 1.0);
+      for (int64_t l = 0; l < c; ++l) {
+        const double* yl = y.data() + 2 * h * l;
+        double* o = out + (l0 + l) * out_step;
+        for (int64_t k = 0; k < n; ++k) o[k] = yl[k] * scale;  // even samples real parts, odd ones imaginary: as they lie
       }
     }
     return true;

@@ -21,9 +21,13 @@ namespace tessera::fft {
 
 using cd = std::complex<double>;
 
+enum class LineOp;
+
 class Plan {
  public:
-  explicit Plan(int64_t n);
+  // `half_only`: the plan serves lines that by_half() takes (real lines of an even length), which
+  // go through a plan of half the length; it builds no tables of its own length.
+  explicit Plan(int64_t n, bool half_only = false);
   ~Plan();
   int64_t size() const { return n_; }
   // In place: the forward transform (sign -1), or with `inverse` the unnormalised backward one (sign +1).
@@ -58,6 +62,7 @@ class Plan {
   mutable std::unique_ptr<Plan> half_;
   mutable int64_t half_split_ = 0;
   mutable std::vector<cd> half_fine_, half_coarse_;
+  bool half_only_ = false;
   std::unique_ptr<Plan> first_, second_;  // four-step: the transforms of length n1, then n2
   int64_t split_ = 0;                     // four-step: the tables' split, e^{-2 pi i (q split + r) / n}
   std::vector<cd> fine_, coarse_;         // four-step: e^{-2 pi i r / n} (r < split), e^{-2 pi i q split / n}
@@ -73,6 +78,11 @@ enum class LineOp {
   RealForward = 4,       // a real line's whole spectrum: n_in real -> n complex (fft of a real array)
   RealBackward = 5,      // the same, backward (ifft of a real array)
 };
+
+// Whether transform_lines takes lines of this op and lengths through a transform of half the
+// length: real lines (or a real output) of an even length of 64 and more (a shorter real input of
+// odd length would end in half a complex value).
+bool by_half(LineOp op, int64_t n, int64_t n_in);
 
 // `count` lines: line l reads in + l * in_step (n_in values, complex as (re, im) pairs) and writes
 // out + l * out_step. A shorter line is zero-padded and a longer one cropped to the transform length

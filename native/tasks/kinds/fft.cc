@@ -73,8 +73,8 @@ TaskResult run(const FftTask& t) {
   const std::vector<double> wide = widened(*in);
   const double* x = in->dtype == DType::F64 ? reinterpret_cast<const double*>(in->data) : wide.data();
   const int64_t in_step = n_in * (complex_in ? 2 : 1), out_step = n_out * (complex_out ? 2 : 1);
-  fft::Plan plan(t.n);
   const auto op = static_cast<fft::LineOp>(t.op);
+  fft::Plan plan(t.n, fft::by_half(op, t.n, n_in));
   if (t.out_dtype == DType::F64) {
     fft::transform_lines(plan, op, x, in_step, n_in, reinterpret_cast<double*>(out->data), out_step, lines, t.scale);
   } else {
