@@ -68,6 +68,9 @@ export function integerRange(d: DType): { min: bigint; max: bigint } {
 }
 
 const isPythonInt = (n: Node): n is ScalarNode => n.op === 'scalar' && n.weak === 'int';
+const isPythonNumber = (n: Node): n is ScalarNode => n.op === 'scalar' && (n.weak === 'int' || n.weak === 'float');
+const truthOf = (n: ScalarNode): boolean => (n.exact !== undefined ? BigInt(n.exact) !== 0n : Number(n.value) !== 0);
+const LOGICAL = new Set(['logical_and', 'logical_or', 'logical_xor']);
 
 /**
  * A Python int operand is converted to the dtype the ufunc computes in (NEP 50): if it does not
@@ -107,6 +110,12 @@ function pythonIntOperands(ctx: ExprContext, fn: string, args: Node[], compute: 
 export function elementwise(ctx: ExprContext, fn: string, args: Node[]): MapNode {
   const u = getUfunc(fn);
   if (args.length !== u.arity) throw new TesseraError('BAD_ARGUMENTS', `${fn} takes ${u.arity} argument(s), got ${args.length}`, '');
+  if (LOGICAL.has(fn) && args.some((a) => a.weak === null) && args.some(isPythonNumber)) {
+    // numpy 2's logical ufuncs take each operand's truth (their promoter computes in bool): a
+    // Python number is its truth value, never first cast to the array's dtype (1e-300 beside a
+    // float32 array is True, where float32 would make it 0).
+    return elementwise(ctx, fn, args.map((a) => (isPythonNumber(a) ? scalar(ctx, truthOf(a), 'bool') : a)));
+  }
   const types = u.types(args.map((a) => ({ dtype: a.dtype, weak: a.weak })));
   const replaced = pythonIntOperands(ctx, fn, args, types.compute);
   if (replaced) return replaced as MapNode;
