@@ -259,32 +259,40 @@ void evaluate(const Program& p, const std::vector<ResolvedAccess>& ops, const st
   BlockLoop loop{&p, &t, ops.data(), ops.size(), shape.data(), nd, scalar_space, inner, block,
                  &regs, reg.data(), &consts, const_slot.data(), &outer, row.data(), &sink};
 
-  // The mapped files this task reads: reads of them run guarded (see mapped_guard.h).
+  std::vector<const ResolvedAccess*> reads;
+  for (const ResolvedAccess& r : ops) reads.push_back(&r);
+  run_reading(run_blocks, &loop, reads);
+}
+
+void run_reading(void (*fn)(void*), void* arg, const std::vector<const ResolvedAccess*>& reads) {
   std::vector<MappedRange> ranges;
   std::vector<const MappedFile*> range_file;
-  for (const ResolvedAccess& r : ops) {
-    if (!r.file || !r.file->data()) continue;
-    if (std::find(range_file.begin(), range_file.end(), r.file.get()) != range_file.end()) continue;
-    ranges.push_back(MappedRange{r.file->data(), r.file->size()});
-    range_file.push_back(r.file.get());
+  for (const ResolvedAccess* r : reads) {
+    if (!r->file || !r->file->data()) continue;
+    if (std::find(range_file.begin(), range_file.end(), r->file.get()) != range_file.end()) continue;
+    ranges.push_back(MappedRange{r->file->data(), r->file->size()});
+    range_file.push_back(r->file.get());
   }
   if (ranges.empty()) {
-    run_blocks(&loop);
+    fn(arg);
     return;
   }
-  const int hit = guarded_read(run_blocks, &loop, ranges.data(), ranges.size());
-  if (hit >= 0) throw_input_changed(range_file[hit]->path(), "it shrank while a task was reading it");
+  const int hit = guarded_read(fn, arg, ranges.data(), ranges.size());
+  if (hit >= 0) throw_input_changed(range_file[static_cast<size_t>(hit)]->path(), "it shrank while a task was reading it");
+}
+
+int64_t block_offset(const std::vector<int64_t>& iter_shape, const std::vector<int64_t>& outer, int64_t j0) {
+  int64_t row = 0;
+  for (size_t d = 0; d < outer.size(); ++d) row = row * iter_shape[d] + outer[d];
+  return row * (iter_shape.empty() ? 1 : iter_shape.back()) + j0;
 }
 
 void evaluate_dense(const Program& p, const std::vector<ResolvedAccess>& ops, const std::vector<int64_t>& iter_shape,
                     DType out_dtype, uint8_t* dest) {
-  const size_t item = dtype_size(out_dtype);
-  const int64_t inner = iter_shape.empty() ? 1 : iter_shape.back();
+  const int64_t item = static_cast<int64_t>(dtype_size(out_dtype));
   const auto store = op_table().store[static_cast<int>(p.result_type)][static_cast<int>(out_dtype)];
   evaluate(p, ops, iter_shape, [&](const void* v, int64_t len, const std::vector<int64_t>& outer, int64_t j0) {
-    int64_t row = 0;
-    for (size_t d = 0; d < outer.size(); ++d) row = row * iter_shape[d] + outer[d];
-    store(dest + (row * inner + j0) * item, v, len);
+    store(dest + block_offset(iter_shape, outer, j0) * item, v, len);
   });
 }
 

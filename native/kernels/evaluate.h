@@ -35,12 +35,20 @@ std::vector<ResolvedAccess> resolve_accesses(const std::vector<Access>& accesses
 int64_t total_bytes_in(const std::vector<ResolvedAccess>& ops);
 void release_file_pages(const std::vector<ResolvedAccess>& ops);
 
+// Runs fn(arg), which reads what `reads` resolved, with the mapped files among them guarded
+// (io/mapped_guard.h: fn may hold nothing with a destructor): a file that shrinks under the reads
+// is INPUT_CHANGED, not a SIGBUS.
+void run_reading(void (*fn)(void*), void* arg, const std::vector<const ResolvedAccess*>& reads);
+
 // Calls sink(values, len, outer_index, j0) for each block; values have the program's result type.
 using BlockSink = std::function<void(const void* values, int64_t len, const std::vector<int64_t>& outer, int64_t j0)>;
 void evaluate(const Program& program, const std::vector<ResolvedAccess>& ops, const std::vector<int64_t>& iter_shape,
               const BlockSink& sink);
 
-// evaluate() into a dense C-order buffer of `out_dtype` (the map, scan and compress tasks' chunks).
+// Where a sink's block starts in the iteration space, as a C-order element index.
+int64_t block_offset(const std::vector<int64_t>& iter_shape, const std::vector<int64_t>& outer, int64_t j0);
+
+// evaluate() into a dense C-order buffer of `out_dtype` (the map, scan and sort tasks' chunks).
 void evaluate_dense(const Program& program, const std::vector<ResolvedAccess>& ops, const std::vector<int64_t>& iter_shape,
                     DType out_dtype, uint8_t* dest);
 

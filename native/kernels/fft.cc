@@ -70,12 +70,7 @@ Plan::Plan(int64_t n, bool half_only) : n_(n), half_only_(half_only) {
     if (n1 >= 16) {
       first_ = std::make_unique<Plan>(n1);
       second_ = std::make_unique<Plan>(n / n1);
-      split_ = 1;
-      while (split_ * split_ < n) split_ <<= 1;
-      fine_.resize(split_);
-      for (int64_t r = 0; r < split_; ++r) fine_[r] = root(r, n);
-      coarse_.resize((n + split_ - 1) / split_);
-      for (int64_t q = 0; q < static_cast<int64_t>(coarse_.size()); ++q) coarse_[q] = root(q * split_, n);
+      roots_.build(n, n);
       work_.resize(n);
       return;
     }
@@ -153,10 +148,16 @@ void Plan::smooth_many(cd* const* lines, int count, bool inverse) const {
     for (int64_t k = 0; k < n; ++k) lines[l][k] = cd(zr[k * L + l], sign * zi[k * L + l]);
 }
 
-cd Plan::four_step_twiddle(int64_t m) const {
-  const int64_t q = m / split_, r = m % split_;
-  return r == 0 ? coarse_[q] : q == 0 ? fine_[r] : mul(coarse_[q], fine_[r]);
+void RootTables::build(int64_t n, int64_t count) {
+  split = 1;
+  while (split * split < count) split <<= 1;
+  fine.resize(static_cast<size_t>(split));
+  for (int64_t r = 0; r < split; ++r) fine[r] = root(r, n);
+  coarse.resize(static_cast<size_t>((count + split - 1) / split));
+  for (int64_t q = 0; q < static_cast<int64_t>(coarse.size()); ++q) coarse[q] = root(q * split, n);
 }
+
+cd RootTables::at(int64_t q, int64_t r) const { return r == 0 ? coarse[q] : q == 0 ? fine[r] : mul(coarse[q], fine[r]); }
 
 // x[j1 n2 + j2] -> X[k1 + n1 k2] = sum_j2 W_n^(j2 k1) W_n2^(j2 k2) sum_j1 x[j1 n2 + j2] W_n1^(j1 k1).
 void Plan::four_step(cd* data) const {
@@ -167,7 +168,7 @@ void Plan::four_step(cd* data) const {
   for (int64_t j2 = 0; j2 < n2; ++j2) rows[j2] = t + j2 * n1;
   first_->transform_many(rows.data(), n2, false);  // t[j2][k1]
   for (int64_t j2 = 1; j2 < n2; ++j2)  // the unit twiddles (j2 = 0 or k1 = 0) multiply nothing
-    for (int64_t k1 = 1; k1 < n1; ++k1) t[j2 * n1 + k1] = mul(t[j2 * n1 + k1], four_step_twiddle((j2 * k1) % n_));
+    for (int64_t k1 = 1; k1 < n1; ++k1) t[j2 * n1 + k1] = mul(t[j2 * n1 + k1], roots_((j2 * k1) % n_));
   transpose(t, n2, n1, data);  // data[k1][j2]
   for (int64_t k1 = 0; k1 < n1; ++k1) rows[k1] = data + k1 * n2;
   second_->transform_many(rows.data(), n1, false);  // data[k1][k2]
@@ -333,12 +334,7 @@ struct RealByHalf {
     const int64_t h = n / 2;
     tables(plan);
     if (op == LineOp::RealOut) return real_out(plan, in, in_step, n_in, out, out_step, count, scale);
-    const int64_t split = plan.half_split_;
-      plan.half_ = std::make_unique<Plan>(h);
-      plan.half_split_ = 1;
-      while (plan.half_split_ * plan.half_split_ < h) plan.half_split_ <<= 1;
-      plan.half_fine_.resize(static_cast<size_t>(plan.half_split_));
-      for (int64_t r = 0; r < plan.half_split_; ++r) plan.half_fine_[r] = root(r, n);
+    const RootTables& roots = plan.half_roots_;
     const bool backward = op == LineOp::RealBackward;
     const bool mirror = op != LineOp::RealHalf;
     // Lines in batches of about 1 MiB of half spectra (at least one line).
@@ -354,13 +350,13 @@ struct RealByHalf {
         auto put = [&](int64_t k, cd x) { o[2 * k] = x.real() * scale; o[2 * k + 1] = x.imag() * sign; };
         // k = q split + r, counted without a division per bin.
         for (int64_t k = 1, q = 0, r = 1; k < h; ++k) {
-          const cd w = r == 0 ? plan.half_coarse_[q] : q == 0 ? plan.half_fine_[r] : mul(plan.half_coarse_[q], plan.half_fine_[r]);
+          const cd w = roots.at(q, r);
           const cd a(zl[2 * k], zl[2 * k + 1]), b(zl[2 * (h - k)], -zl[2 * (h - k) + 1]);
           const cd e = (a + b) * 0.5, d = (a - b) * 0.5;
           const cd x = e + mul(w, cd(d.imag(), -d.real()));
           put(k, x);
           if (mirror) put(n - k, std::conj(x));
-          if (++r == split) { r = 0; ++q; }
+          if (++r == roots.split) { r = 0; ++q; }
         }
         o[0] = (zl[0] + zl[1]) * scale;
         o[2 * h] = (zl[0] - zl[1]) * scale;
@@ -375,17 +371,13 @@ struct RealByHalf {
     if (plan.half_) return;
     const int64_t n = plan.n_, h = n / 2;
     plan.half_ = std::make_unique<Plan>(h);
-    plan.half_split_ = 1;
-    while (plan.half_split_ * plan.half_split_ < h) plan.half_split_ <<= 1;
-    plan.half_fine_.resize(static_cast<size_t>(plan.half_split_));
-    for (int64_t r = 0; r < plan.half_split_; ++r) plan.half_fine_[r] = root(r, n);
-    plan.half_coarse_.resize(static_cast<size_t>((h + plan.half_split_ - 1) / plan.half_split_));
-    for (int64_t q = 0; q < static_cast<int64_t>(plan.half_coarse_.size()); ++q) plan.half_coarse_[q] = root(q * plan.half_split_, n);
+    plan.half_roots_.build(n, h);
   }
 
   static bool real_out(const Plan& plan, const double* in, int64_t in_step, int64_t n_in, double* out, int64_t out_step, int64_t count,
                        double scale) {
-    const int64_t n = plan.n_, h = n / 2, split = plan.half_split_;
+    const int64_t n = plan.n_, h = n / 2;
+    const RootTables& roots = plan.half_roots_;
     const int64_t take = std::min(h + 1, n_in);  // bins past the input's end are zero
     // X[k] as numpy's irfft reads it: the imaginary parts at 0 and at h ignored.
     auto bin = [&](const double* line, int64_t k) {
@@ -400,12 +392,12 @@ struct RealByHalf {
         const double* line = in + (l0 + l) * in_step;
         double* zl = z.data() + 2 * h * l;
         for (int64_t k = 0, q = 0, r = 0; k < h; ++k) {
-          const cd w = r == 0 ? plan.half_coarse_[q] : q == 0 ? plan.half_fine_[r] : mul(plan.half_coarse_[q], plan.half_fine_[r]);
+          const cd w = roots.at(q, r);
           const cd a = bin(line, k), b = std::conj(bin(line, h - k));
           const cd e2 = a + b, o2 = mul(a - b, std::conj(w));
           zl[2 * k] = e2.real() - o2.imag();  // 2E + i 2O
           zl[2 * k + 1] = e2.imag() + o2.real();
-          if (++r == split) { r = 0; ++q; }
+          if (++r == roots.split) { r = 0; ++q; }
         }
       }
       transform_lines(*plan.half_, LineOp::Backward, z.data(), 2 * h, h, y.data(), 2 * h, c, 1.0);

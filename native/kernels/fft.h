@@ -23,6 +23,16 @@ using cd = std::complex<double>;
 
 enum class LineOp;
 
+// e^{-2 pi i m / n} for m < count as two tables of about sqrt(count) roots each: with
+// m = q * split + r, the root is coarse[q] * fine[r] (one product, as pocketfft's).
+struct RootTables {
+  int64_t split = 0;
+  std::vector<cd> fine, coarse;
+  void build(int64_t n, int64_t count);
+  cd at(int64_t q, int64_t r) const;
+  cd operator()(int64_t m) const { return at(m / split, m % split); }
+};
+
 class Plan {
  public:
   // `half_only`: the plan serves lines that by_half() takes (real lines of an even length), which
@@ -42,7 +52,6 @@ class Plan {
   // The stages over the lanes' planes (x: lanes_'s first two); returns whether the result is in y (the last two).
   bool run_stages() const;
   void four_step(cd* data) const;  // forward, n_ = n1 x n2 (the sub-plans first_ and second_)
-  cd four_step_twiddle(int64_t m) const;  // e^{-2 pi i m / n}, m < n, from the two tables
   void bluestein(cd* data) const;  // forward, any n_, through inner_
   struct Stage {
     int r;                   // the radix
@@ -60,12 +69,10 @@ class Plan {
   // e^{-2 pi i k / n} (k < n/2) as fine and coarse tables; made at the first real transform.
   friend struct RealByHalf;
   mutable std::unique_ptr<Plan> half_;
-  mutable int64_t half_split_ = 0;
-  mutable std::vector<cd> half_fine_, half_coarse_;
+  mutable RootTables half_roots_;
   bool half_only_ = false;
   std::unique_ptr<Plan> first_, second_;  // four-step: the transforms of length n1, then n2
-  int64_t split_ = 0;                     // four-step: the tables' split, e^{-2 pi i (q split + r) / n}
-  std::vector<cd> fine_, coarse_;         // four-step: e^{-2 pi i r / n} (r < split), e^{-2 pi i q split / n}
+  RootTables roots_;                      // four-step: e^{-2 pi i m / n}, m < n
   mutable LargeVector<cd> work_;
 };
 

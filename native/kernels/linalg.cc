@@ -28,14 +28,20 @@ int as_int(int64_t v, const char* what) {
   return static_cast<int>(v);
 }
 
-// Column-major copy of a row-major m x n block, in tiles so that both sides stay in cache.
-std::vector<double> col_major(const double* a, int64_t m, int64_t n) {
-  std::vector<double> c(static_cast<size_t>(m * n));
+// f(i, j) over an m x n block in 32 x 32 tiles: a copy between row-major and column-major order
+// keeps both sides in cache.
+template <class F> void by_tiles(int64_t m, int64_t n, F f) {
   constexpr int64_t kTile = 32;
   for (int64_t i0 = 0; i0 < m; i0 += kTile)
     for (int64_t j0 = 0; j0 < n; j0 += kTile)
       for (int64_t i = i0; i < std::min(m, i0 + kTile); ++i)
-        for (int64_t j = j0; j < std::min(n, j0 + kTile); ++j) c[static_cast<size_t>(j * m + i)] = a[i * n + j];
+        for (int64_t j = j0; j < std::min(n, j0 + kTile); ++j) f(i, j);
+}
+
+// Column-major copy of a row-major m x n block.
+std::vector<double> col_major(const double* a, int64_t m, int64_t n) {
+  std::vector<double> c(static_cast<size_t>(m * n));
+  by_tiles(m, n, [&](int64_t i, int64_t j) { c[static_cast<size_t>(j * m + i)] = a[i * n + j]; });
   return c;
 }
 
@@ -73,11 +79,7 @@ void qr(const double* a, int64_t m64, int64_t n64, double* q, double* r) {
   }
   dorgtsqr_(&m, &n, &mb, &nb, c.data(), &m, t.data(), &ldt, work.data(), &lwork, &info);
   check(info, "dorgtsqr");
-  constexpr int64_t kTile = 32;
-  for (int64_t i0 = 0; i0 < m; i0 += kTile)
-    for (int64_t j0 = 0; j0 < n; j0 += kTile)
-      for (int64_t i = i0; i < std::min<int64_t>(m, i0 + kTile); ++i)
-        for (int64_t j = j0; j < std::min<int64_t>(n, j0 + kTile); ++j) q[i * n + j] = sign[static_cast<size_t>(j)] * c[static_cast<size_t>(j * m + i)];
+  by_tiles(m, n, [&](int64_t i, int64_t j) { q[i * n + j] = sign[static_cast<size_t>(j)] * c[static_cast<size_t>(j * m + i)]; });
 }
 
 void svd(const double* a, int64_t n64, double* u, double* s, double* vt) {

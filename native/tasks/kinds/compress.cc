@@ -55,15 +55,14 @@ struct Places {
   }
 };
 
-// Appends the elements of src whose mask byte is set to dst; returns how many.
+// Appends the elements of src whose mask byte is set to dst.
 template <typename T>
-int64_t compact(const uint8_t* src, const uint8_t* mask, int64_t len, uint8_t* dst) {
+void compact(const uint8_t* src, const uint8_t* mask, int64_t len, uint8_t* dst) {
   const T* s = reinterpret_cast<const T*>(src);
   T* d = reinterpret_cast<T*>(dst);
   int64_t n = 0;
   for (int64_t k = 0; k < len; ++k)
     if (mask[k]) d[n++] = s[k];
-  return n;
 }
 
 TaskResult run(const CompressTask& t) {
@@ -79,7 +78,6 @@ TaskResult run(const CompressTask& t) {
   auto ops = resolve_accesses(t.accesses, t.shape);
   const size_t item = dtype_size(t.out_dtype);
   const size_t nd = t.shape.size();
-  const int64_t inner = t.shape[nd - 1];
   int64_t row_elems = 1;
   for (size_t d = 1; d < nd; ++d) row_elems *= t.shape[d];
   std::vector<int64_t> out_shape = t.shape;
@@ -107,9 +105,7 @@ TaskResult run(const CompressTask& t) {
     }
     const int64_t r = outer[0];
     if (!mask->data[r]) return;
-    int64_t within = 0;
-    for (size_t d = 1; d < outer.size(); ++d) within = within * t.shape[d] + outer[d];
-    within = within * inner + j0;
+    const int64_t within = block_offset(t.shape, outer, j0) - r * row_elems;
     store(out->data + (places.before(r) * row_elems + within) * static_cast<int64_t>(item), v, len);
   });
   release_file_pages(ops);

@@ -2,8 +2,8 @@
 // values block by block in the edges' dtype (numpy casts them so: float32 edges for float32 data,
 // float64 otherwise); each value v with edges[0] <= v <= edges[last] (NaN is none) counts in the
 // bin i with edges[i] <= v < edges[i + 1], the last bin closed on the right: numpy's bins (Binner
-// below finds them without a search's unpredictable branches where it can). The chunk's counts (int64) are one row of the node's
-// [chunks, bins] array, summed over chunks by an ordinary reduction. With weights (np.histogram's
+// below finds them without a search's unpredictable branches where it can). The chunk's counts
+// (int64) are one row of the node's [chunks, bins] array, summed over chunks by an ordinary reduction. With weights (np.histogram's
 // and np.bincount's weights=: a float64 chunk of the same shape), each value adds its weight
 // instead of one, and the row is float64.
 //   fields: program, valueDtype, iterShape, edges (a dependency), hasWeights, [weights], [n, ...accesses]
@@ -60,13 +60,14 @@ template <class T> bool nearly_even(const T* edges, int64_t bins) {
   return true;
 }
 
+// Edges up to this many are counted through rather than searched: a search's branches are as
+// random as the bins.
+constexpr int64_t kLinearEdges = 32;
+
 // The bin of a value: the last b with edges[b] <= v (the last bin closed on the right), or -1
 // outside the edges (NaN too). Evenly spaced edges: the bin is guessed from the value's position
 // and then stepped to the edges themselves, so it is the binary search's bin (numpy's fast path
 // does the same); 6x faster than a search with unpredictable branches.
-// Edges up to this many are counted through rather than searched: a search's branches are as random as the bins.
-constexpr int64_t kLinearEdges = 32;
-
 template <class T> struct Binner {
   const T* edges;
   int64_t bins;
@@ -103,15 +104,12 @@ template <class T> void count_blocks(const HistogramTask& t, const std::vector<R
                                      const double* weights, int64_t* counts, double* sums) {
   const Binner<T> bin(edges, bins);
   const auto store = op_table().store[static_cast<int>(t.program->result_type)][static_cast<int>(t.value_dtype)];
-  const int64_t inner = t.shape.empty() ? 1 : t.shape.back();
   std::vector<T> block;
   evaluate(*t.program, ops, t.shape, [&](const void* v, int64_t len, const std::vector<int64_t>& outer, int64_t j0) {
     block.resize(static_cast<size_t>(len));
     store(reinterpret_cast<uint8_t*>(block.data()), v, len);
     if (weights) {
-      int64_t row = 0;
-      for (size_t d = 0; d < outer.size(); ++d) row = row * t.shape[d] + outer[d];
-      const double* w = weights + row * inner + j0;
+      const double* w = weights + block_offset(t.shape, outer, j0);
       for (int64_t i = 0; i < len; ++i) {
         const int64_t b = bin(block[static_cast<size_t>(i)]);
         if (b >= 0) sums[b] += w[i];

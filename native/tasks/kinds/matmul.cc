@@ -13,7 +13,6 @@
 
 #include "../../common/checked.h"
 #include "../../common/error.h"
-#include "../../io/mapped_guard.h"
 #include "../../kernels/blas_gemm.h"
 #include "../../kernels/evaluate.h"
 #include "../kind.h"
@@ -136,17 +135,11 @@ TaskResult run_blas(const MatmulTask& t) {
     auto [a, keep_a] = operand(t.a[i], t.m, k, pa);
     auto [b, keep_b] = operand(t.b[i], k, t.n, pb);
     GemmCall call{f32, i > 0, out->data, t.n, a, b, t.m, t.n, k, false};
-    std::vector<MappedRange> ranges;
-    std::vector<const MappedFile*> files;
-    for (const ResolvedAccess* r : {&keep_a, &keep_b})
-      if (r->file && r->file->data()) {
-        ranges.push_back(MappedRange{r->file->data(), r->file->size()});
-        files.push_back(r->file.get());
-      }
-    const int hit = ranges.empty() ? (run_gemm(&call), -1) : guarded_read(run_gemm, &call, ranges.data(), ranges.size());
-    if (hit >= 0) {
+    try {
+      run_reading(run_gemm, &call, {&keep_a, &keep_b});
+    } catch (const Error&) {  // a read faulted inside the BLAS: INPUT_CHANGED
       blas_fault_seen.store(true, std::memory_order_relaxed);
-      throw_input_changed(files[static_cast<size_t>(hit)]->path(), "it shrank while a task was reading it");
+      throw;
     }
     if (!call.ok) throw Error("INTERNAL", "the BLAS refused a matmul block", "this is a bug, please report it");
   }

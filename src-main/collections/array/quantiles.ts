@@ -15,8 +15,7 @@ import { asNumpyScalar, elementwise, index, type IndexItem, normalizeAxes, reduc
 import { full } from './creation.js';
 import { isFloat } from './dtype.js';
 import type { ExprContext, Node } from './expr.js';
-import type { MaskCounts } from './masks.js';
-import { isBanded, type RankRange, rankSlice, rankSlices } from './rank-slices.js';
+import { type Bands, isBanded, type RankRange, rankSlice, rankSlices } from './rank-slices.js';
 
 export type Axis = number | number[] | null;
 
@@ -72,9 +71,6 @@ function nanWhereLastIs(ctx: ExprContext, x: Node, axis: number, r: Node, bands:
   const last = ranks(ctx, x, axis, x.shape[axis] - 1, 1, true, bands);
   return map(ctx, 'where', map(ctx, 'isnan', last), last, r);
 }
-
-/** The evaluator's counts for bands (rank-slices.ts); undefined where none can be counted first. */
-type Bands = MaskCounts | null | undefined;
 
 export function median(ctx: ExprContext, x0: Node, axis: Axis, keepdims: boolean, bands: Bands): Node {
   const { x, axis: ax, reduced } = lines(ctx, x0, axis);

@@ -43,7 +43,8 @@ const rangeOf = (start: number, stop: number | null, step: number | null = null)
 
 /** A range of ranks: [start, start + count). */
 export type RankRange = [start: number, count: number];
-type Bands = MaskCounts | null | undefined;
+/** The evaluator's counts for bands: null before the counting run, undefined where none can come first. */
+export type Bands = MaskCounts | null | undefined;
 
 /** The sorted values of ranks [start, start + count) along `axis` (x at least 1-D, axis normalised). */
 export function rankSlice(ctx: ExprContext, x: Node, axis: number, start: number, count: number, bands: Bands): Node {
@@ -65,7 +66,7 @@ export function rankSlices(ctx: ExprContext, x: Node, axis: number, ranges: Rank
  * dask's topk(a, k, axis=-1): the k largest along the axis, largest first, or for a negative k
  * the -k smallest, smallest first. NaN counts as the largest value (numpy's sort order).
  */
-export function topk(ctx: ExprContext, x0: Node, k: number, axis: number, bands: MaskCounts | null | undefined): Node {
+export function topk(ctx: ExprContext, x0: Node, k: number, axis: number, bands: Bands): Node {
   const x = asNumpyScalar(ctx, x0);
   if (x.shape.length === 0) throw new TesseraError('AXIS_ERROR', 'topk needs an array of at least one dimension', 'reshape the value to 1-D first');
   const ax = normalizeAxes(axis, x.shape.length)[0];
