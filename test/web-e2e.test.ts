@@ -84,8 +84,7 @@ describe.skipIf(!hasChromium())('the window in Chromium', () => {
     await page.getByTestId('host').waitFor();
     expect(await page.getByTestId('host').textContent()).toContain('2 workers');
     await page.getByTestId('sample-stats').click();
-    await page.getByTestId('run').click();
-    await page.getByTestId('stats').waitFor({ timeout: 60_000 });
+    await runAndWait();
     const mean = Number(await page.getByTestId('result-mean').locator('.value').textContent());
     expect(Math.abs(mean)).toBeLessThan(0.01);
     const within = Number(await page.getByTestId('result-within_1sd').locator('.value').textContent());
@@ -114,6 +113,18 @@ describe.skipIf(!hasChromium())('the window in Chromium', () => {
   });
 
   /** Drops one file (its bytes in base64) on the datasets panel, as a user's drag and drop does. */
+  /**
+   * Clicks Run and waits for this job's results: its history entry first, since an earlier job's
+   * stats may still be on screen when the new ones are looked for.
+   */
+  async function runAndWait(): Promise<void> {
+    const history = () => page.locator('[data-testid^="history-"]').count();
+    const before = await history();
+    await page.getByTestId('run').click();
+    await expect.poll(history, { timeout: 60_000 }).toBe(before + 1);
+    await page.getByTestId('stats').waitFor({ timeout: 60_000 });
+  }
+
   async function dropFile(name: string, base64: string): Promise<void> {
     await page.getByTestId('drop-zone').evaluate((zone, [fileName, b64]) => {
       const dt = new DataTransfer();
@@ -137,8 +148,7 @@ print(json.dumps({"s": float(a.astype(np.float64).std()), "m": float(a.mean(axis
     await page.getByTestId('use-measurements').click();
     await page.getByTestId('output-expr-0').fill('measurements.astype("float64").std()');
     await page.getByTestId('output-expr-1').fill('measurements.mean(axis=0)[3]');
-    await page.getByTestId('run').click();
-    await page.getByTestId('stats').waitFor();
+    await runAndWait();
     // The cell shows six significant digits, as numpy summarises; its exact value is its data-value.
     expect(await page.getByTestId('result-mean').locator('.value').textContent()).toBe(String(Number(want.s.toPrecision(6))));
     const s = Number(await page.getByTestId('result-mean').locator('.value').getAttribute('data-value'));
@@ -171,8 +181,7 @@ print(json.dumps(float(t.mean(axis=0)[7])))`], { encoding: 'utf8' })) as number;
     expect(JSON.parse(await page.getByTestId('datasets').inputValue()).temps).toMatchObject({ dataset: '/grid/temps' });
     await page.getByTestId('output-expr-0').fill('temps.mean(axis=0)[7]');
     await page.getByTestId('output-expr-1').fill('temps.shape[0]');
-    await page.getByTestId('run').click();
-    await page.getByTestId('stats').waitFor();
+    await runAndWait();
     const m = Number(await page.getByTestId('result-mean').locator('.value').getAttribute('data-value'));
     expect(Math.abs(m - want)).toBeLessThan(1e-12 * Math.abs(want));
     await page.screenshot({ path: join(SHOTS, 'dropped-hdf5.png'), fullPage: true });
@@ -187,8 +196,7 @@ print(json.dumps(float(t.mean(axis=0)[7])))`], { encoding: 'utf8' })) as number;
     expect(await page.getByTestId('error-mark').locator('mark').textContent()).toBe('*');
     await page.screenshot({ path: join(SHOTS, 'expression-error.png'), fullPage: true });
     await page.getByTestId('output-expr-0').fill('z.mean() + 2');
-    await page.getByTestId('run').click();
-    await page.getByTestId('stats').waitFor();
+    await runAndWait();
     expect(Number(await page.getByTestId('result-mean').locator('.value').textContent())).toBeCloseTo(2, 2);
   });
 
@@ -222,8 +230,7 @@ print(json.dumps(float(t.mean(axis=0)[7])))`], { encoding: 'utf8' })) as number;
     await page.getByTestId('output-expr-1').fill('a[:50, 0] * 10');
     await page.getByTestId('workers').fill('1');
     await page.getByTestId('workers').dispatchEvent('change');
-    await page.getByTestId('run').click();
-    await page.getByTestId('stats').waitFor();
+    await runAndWait();
     expect(await page.getByTestId('stats').textContent()).toContain('on 1 worker ');
     // A 4 x 3 grid per array layer, nothing left waiting.
     const grids = page.getByTestId('chunk-grid');
@@ -305,8 +312,7 @@ print(json.dumps(float(t.mean(axis=0)[7])))`], { encoding: 'utf8' })) as number;
 
   it('keeps finished jobs on disk and reopens one after a restart', async () => {
     await page.getByTestId('sample-stats').click();
-    await page.getByTestId('run').click();
-    await page.getByTestId('stats').waitFor();
+    await runAndWait();
     const mean = await page.getByTestId('result-mean').locator('.value').textContent();
     // A second host over the same data folder: a restart of the app.
     const again = await startWebHost(new JobService(engine, { host: 'web', dataDir, baseDir: tempDir() }), { rendererDir: 'out/renderer' });
