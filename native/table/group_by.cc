@@ -38,8 +38,8 @@ GroupResult emit(const GroupIndex& index, const std::vector<AggState>& states, c
 }  // namespace
 
 GroupResult group_partial(const std::vector<Vec>& keys, const std::vector<const Vec*>& values, const std::vector<AggSpec>& aggs,
-                                       size_t nrows, const std::vector<uint32_t>* rows_kept) {
-  GroupIndex index(types_of(keys));
+                                       size_t nrows, const std::vector<uint32_t>* rows_kept, bool null_groups) {
+  GroupIndex index(types_of(keys), null_groups);
   std::vector<int32_t> gids;
   // Only the kept rows make groups: a filter's dropped rows must not leave empty groups behind.
   index.assign(keys, nrows, gids, rows_kept);
@@ -53,8 +53,9 @@ GroupResult group_partial(const std::vector<Vec>& keys, const std::vector<const 
 }
 
 GroupResult group_merge(const std::vector<TableView>& partials, const std::vector<ColumnType>& key_types,
-                        const std::vector<AggSpec>& aggs, const std::vector<std::string>* names, GroupBucket bucket) {
-  GroupIndex index(key_types);
+                        const std::vector<AggSpec>& aggs, const std::vector<std::string>* names, GroupBucket bucket, bool null_groups,
+                        bool row_when_empty) {
+  GroupIndex index(key_types, null_groups);
   std::vector<AggState> states;
   size_t width = key_types.size();
   for (const AggSpec& a : aggs) {
@@ -75,6 +76,7 @@ GroupResult group_merge(const std::vector<TableView>& partials, const std::vecto
       col += s.state_columns();
     }
   }
+  if (names && row_when_empty && index.size() == 0) index.add_zero_group();
   for (AggState& s : states) s.resize(index.size());
   return emit(index, states, names, bucket);
 }

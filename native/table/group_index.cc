@@ -9,12 +9,14 @@
 
 namespace tessera::table {
 
-GroupIndex::GroupIndex(std::vector<ColumnType> key_types)
-    : types_(std::move(key_types)), slots_(1024, 0), strings_(types_.size()), string_atoms_(types_.size()) {}
+GroupIndex::GroupIndex(std::vector<ColumnType> key_types, bool null_groups)
+    : types_(std::move(key_types)), width_(types_.size() + (null_groups ? 1 : 0)), slots_(1024, 0), strings_(types_.size()), string_atoms_(types_.size()) {
+  if (null_groups && types_.size() > 64) throw Error("BAD_TASK", "a group-by with null groups has at most 64 keys", "this is a bug in the planner, please report it");
+}
 
 uint64_t GroupIndex::hash(const uint64_t* atoms) const {
   uint64_t h = 0x9e3779b97f4a7c15ULL;
-  for (size_t k = 0; k < types_.size(); ++k) h = mix64(h ^ (atoms[k] + 0x9e3779b97f4a7c15ULL + (h << 6)));
+  for (size_t k = 0; k < width_; ++k) h = mix64(h ^ (atoms[k] + 0x9e3779b97f4a7c15ULL + (h << 6)));
   return h;
 }
 
@@ -30,9 +32,8 @@ uint64_t GroupIndex::intern(size_t k, std::string_view s) {
 void GroupIndex::grow() {
   std::vector<uint32_t> slots(slots_.size() * 2, 0);
   const size_t mask = slots.size() - 1;
-  const size_t nk = types_.size();
   for (size_t g = 0; g < count_; ++g) {
-    size_t s = hash(&atoms_[g * nk]) & mask;
+    size_t s = hash(&atoms_[g * width_]) & mask;
     while (slots[s]) s = (s + 1) & mask;
     slots[s] = static_cast<uint32_t>(g + 1);
   }
@@ -51,26 +52,42 @@ void GroupIndex::assign(const std::vector<Vec>& keys, size_t nrows, std::vector<
   }
   gids.assign(nrows, -1);
   const size_t n = rows ? rows->size() : nrows;
+  const bool null_groups = width_ > nk;
+  std::vector<uint64_t> tuple(width_);
   if (nk == 1 && types_[0] == ColumnType::String && !keys[0].scalar) {
     // One string key (the common case): each dictionary entry's group found once, then each row's
     // group is its code's, with no hashing per row. Groups are added in order of first appearance.
     const Vec& v = keys[0];
     std::vector<int32_t> code_group(v.dict->count, -1);
+    int32_t null_group = -1;
     const int32_t* codes = v.as<int32_t>();
     for (size_t at = 0; at < n; ++at) {
       const size_t i = rows ? (*rows)[at] : at;
-      if (!v.ok(i)) continue;
+      if (!v.ok(i)) {
+        if (!null_groups) continue;
+        if (null_group < 0) {
+          tuple = {0, 1};
+          null_group = find_or_add(tuple.data());
+        }
+        gids[i] = null_group;
+        continue;
+      }
       int32_t& g = code_group[static_cast<size_t>(codes[i])];
-      if (g < 0) g = find_or_add(&dict_atoms[0][static_cast<size_t>(codes[i])]);
+      if (g < 0) {
+        tuple[0] = dict_atoms[0][static_cast<size_t>(codes[i])];
+        if (null_groups) tuple[1] = 0;
+        g = find_or_add(tuple.data());
+      }
       gids[i] = g;
     }
     return;
   }
-  std::vector<uint64_t> tuple(nk);
   for (size_t at = 0; at < n; ++at) {
     const size_t i = rows ? (*rows)[at] : at;
     bool null = false;
-    for (size_t k = 0; k < nk && !null; ++k) {
+    uint64_t null_bits = 0;
+    for (size_t k = 0; k < nk && !(null && !null_groups); ++k) {
+      null = false;
       const Vec& v = keys[k];
       const size_t r = v.at(i);
       switch (types_[k]) {
@@ -94,14 +111,26 @@ void GroupIndex::assign(const std::vector<Vec>& keys, size_t nrows, std::vector<
           tuple[k] = static_cast<uint64_t>(v.as<int64_t>()[r]);
           break;
       }
+      if (null) {
+        null_bits |= uint64_t{1} << k;
+        tuple[k] = 0;
+      }
     }
-    if (null) continue;
+    if (null_groups) tuple[nk] = null_bits;
+    else if (null) continue;
     gids[i] = find_or_add(tuple.data());
   }
 }
 
+void GroupIndex::add_zero_group() {
+  for (ColumnType t : types_)
+    if (t == ColumnType::String) throw Error("BAD_TASK", "group-by: a group of no rows needs non-string keys", "this is a bug in the planner, please report it");
+  const std::vector<uint64_t> zeros(width_, 0);
+  find_or_add(zeros.data());
+}
+
 int32_t GroupIndex::find_or_add(const uint64_t* tuple) {
-  const size_t nk = types_.size();
+  const size_t nk = width_;
   const size_t mask = slots_.size() - 1;
   size_t s = hash(tuple) & mask;
   for (;;) {
@@ -123,8 +152,8 @@ uint32_t GroupIndex::bucket(size_t g, uint32_t n) const {
   const size_t nk = types_.size();
   uint64_t h = 0x243f6a8885a308d3ULL;
   for (size_t k = 0; k < nk; ++k) {
-    const uint64_t a = atoms_[g * nk + k];
-    const uint64_t v = types_[k] == ColumnType::String ? std::hash<std::string_view>{}(strings_[k][a]) : a;
+    const uint64_t a = atoms_[g * width_ + k];
+    const uint64_t v = is_null(g, k) ? 0x6e756c6cULL : types_[k] == ColumnType::String ? std::hash<std::string_view>{}(strings_[k][a]) : a;
     h = mix64(h ^ v) + 0x9e3779b97f4a7c15ULL;
   }
   return static_cast<uint32_t>(h % n);
@@ -136,7 +165,12 @@ std::vector<uint32_t> GroupIndex::sorted() const {
   const size_t nk = types_.size();
   std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
     for (size_t k = 0; k < nk; ++k) {
-      const uint64_t x = atoms_[a * nk + k], y = atoms_[b * nk + k];
+      const bool na = is_null(a, k), nb = is_null(b, k);
+      if (na || nb) {
+        if (na == nb) continue;
+        return nb;  // nulls last
+      }
+      const uint64_t x = atoms_[a * width_ + k], y = atoms_[b * width_ + k];
       if (x == y) continue;
       switch (types_[k]) {
         case ColumnType::Float64: {
@@ -157,25 +191,30 @@ std::vector<uint32_t> GroupIndex::sorted() const {
 
 OwnedColumn GroupIndex::key_column(size_t k, std::string name, const std::vector<uint32_t>* order) const {
   const size_t n = order ? order->size() : count_;
-  const size_t nk = types_.size();
   auto group = [&](size_t i) -> size_t { return order ? (*order)[i] : i; };
+  bool any_null = false;
+  for (size_t i = 0; i < n && !any_null; ++i) any_null = is_null(group(i), k);
+  // A null float key is NaN; the other types mark it in a validity mask.
+  const bool mask = any_null && types_[k] != ColumnType::Float64;
+  Vec v = make_vec(types_[k], n, mask);
   if (types_[k] == ColumnType::String) {
-    // The groups' strings as a vector over a dictionary of exactly those strings.
+    // The groups' strings as a vector over a dictionary of exactly those strings (a null: "").
     std::vector<std::string_view> entries;
-    Vec v = make_vec(ColumnType::String, n, false);
     for (size_t i = 0; i < n; ++i) {
-      entries.push_back(strings_[k][atoms_[group(i) * nk + k]]);
+      entries.push_back(is_null(group(i), k) ? std::string_view() : std::string_view(strings_[k][atoms_[group(i) * width_ + k]]));
       v.mut<int32_t>()[i] = static_cast<int32_t>(i);
     }
     v.dict = StringDict::of_strings(entries);
-    return gather(std::move(name), v, nullptr, n);
+  } else {
+    for (size_t i = 0; i < n; ++i) {
+      const uint64_t a = atoms_[group(i) * width_ + k];
+      if (types_[k] == ColumnType::Bool) v.mut<uint8_t>()[i] = static_cast<uint8_t>(a);
+      else if (types_[k] == ColumnType::Float64 && is_null(group(i), k)) v.mut<double>()[i] = std::nan("");
+      else v.mut<uint64_t>()[i] = a;
+    }
   }
-  Vec v = make_vec(types_[k], n, false);
-  for (size_t i = 0; i < n; ++i) {
-    const uint64_t a = atoms_[group(i) * nk + k];
-    if (types_[k] == ColumnType::Bool) v.mut<uint8_t>()[i] = static_cast<uint8_t>(a);
-    else v.mut<uint64_t>()[i] = a;
-  }
+  if (mask)
+    for (size_t i = 0; i < n; ++i) v.mut_valid()[i] = is_null(group(i), k) ? 0 : 1;
   return gather(std::move(name), v, nullptr, n);
 }
 

@@ -3,7 +3,9 @@
 // timestamp or bool, the bits of a float64 (-0.0 as 0.0), or for a string its number in this
 // index's own string pool, so partitions with different dictionaries (and partial results being
 // merged) meet in one numbering. Rows with a null key (NaN for floats) belong to no group, as
-// pandas' groupby(dropna=True) drops them.
+// pandas' groupby(dropna=True) drops them; with `null_groups` (SQL's GROUP BY) a null is a key
+// value of its own: a tuple then has one more atom, the bits of which keys are null (their own
+// atoms 0), and the null groups sort last.
 //
 // The table is open addressing with linear probing over the atom tuples, grown at half full.
 #pragma once
@@ -21,13 +23,15 @@ namespace tessera::table {
 
 class GroupIndex {
  public:
-  explicit GroupIndex(std::vector<ColumnType> key_types);
+  GroupIndex(std::vector<ColumnType> key_types, bool null_groups);
 
-  // gids[i] = row i's group (added if new), or -1 when one of its keys is null. With `rows`, only
+  // gids[i] = row i's group (added if new), or -1 when one of its keys is null (without null_groups). With `rows`, only
   // those rows are assigned (the others get -1 and make no group: a filter's dropped rows).
   void assign(const std::vector<Vec>& keys, size_t nrows, std::vector<int32_t>& gids, const std::vector<uint32_t>* rows = nullptr);
 
   size_t size() const { return count_; }
+  // Adds the group whose atoms are all 0 (SQL's aggregate of no rows is one row); not for string keys.
+  void add_zero_group();
   size_t nkeys() const { return types_.size(); }
 
   // Groups in pandas' sort order: by the first key, then the second, ... (numbers ascending,
@@ -47,9 +51,13 @@ class GroupIndex {
   void grow();
   uint64_t hash(const uint64_t* atoms) const;
 
+  // Key k of group g is null (only with null_groups).
+  bool is_null(size_t g, size_t k) const { return width_ > types_.size() && (atoms_[g * width_ + types_.size()] >> k & 1); }
+
   std::vector<ColumnType> types_;
+  size_t width_;                   // atoms per tuple: one per key, and the null bits with null_groups
   size_t count_ = 0;
-  std::vector<uint64_t> atoms_;    // group g's atoms at [g * nkeys, (g + 1) * nkeys)
+  std::vector<uint64_t> atoms_;    // group g's atoms at [g * width_, (g + 1) * width_)
   std::vector<uint32_t> slots_;    // group + 1, 0 empty
   std::vector<std::deque<std::string>> strings_;  // per key: the pool (stable addresses)
   std::vector<std::unordered_map<std::string_view, uint64_t>> string_atoms_;

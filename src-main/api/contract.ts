@@ -11,7 +11,8 @@ export const API_VERSION = 1;
 export const JobSpecSchema = z.object({
   tessera: z.literal(1),
   datasets: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
-  outputs: z.record(z.string(), z.string()),
+  /** An expression, or {"sql": "select ..."} (an SQL query over the job's tables). */
+  outputs: z.record(z.string(), z.union([z.string(), z.object({ sql: z.string() }).strict()])),
   /** A module of the user's functions: runs only if the user chose it in the desktop app's dialog. */
   functions: z.string().max(4096).optional(),
   /** Calls of its functions (collections/delayed/spec.ts validates them). */

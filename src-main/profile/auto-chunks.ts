@@ -22,6 +22,7 @@ import type { AutoChunkChooser } from '../run/job-spec.js';
 import type { AutoChunksFor } from '../run/run-spec.js';
 import type { MachineProfile, ProfileStore } from './profile-store.js';
 import { jobSignature } from './signature.js';
+import { type OutputSpec, outputText } from '../run/output-spec.js';
 
 export const DEFAULT_OVERHEAD_PER_TASK_MS = 0.03;
 
@@ -37,8 +38,8 @@ const OP_COST: [RegExp, number][] = [
   [/[-+*/%]|\*\*/g, 0.1],
 ];
 
-export function opCost(spec: { datasets?: Record<string, Record<string, unknown>>; outputs: Record<string, string> }): number {
-  const text = `${Object.values(spec.outputs).join(' ')} ${JSON.stringify(spec.datasets ?? {})}`;
+export function opCost(spec: { datasets?: Record<string, Record<string, unknown>>; outputs: Record<string, OutputSpec> }): number {
+  const text = `${Object.values(spec.outputs).map(outputText).join(' ')} ${JSON.stringify(spec.datasets ?? {})}`;
   let cost = 1;
   for (const [re, w] of OP_COST) cost += (text.match(re)?.length ?? 0) * w;
   return cost;

@@ -29,6 +29,8 @@ import { isNativeError } from '../native/addon.js';
 import { ExprContext, type Node } from '../collections/array/expr.js';
 import { TableEvaluator, type TableNode, type TableOutput } from '../collections/dataframe/index.js';
 import { buildTable, isTableDataset, type ReadableCheck, TABLE_PATH_KEYS } from './table-datasets.js';
+import { SqlOutputs } from './sql-outputs.js';
+import type { OutputSpec } from './output-spec.js';
 import { BRIDGE_PREFIX, bridgeTables, type TableBridge } from './table-bridge.js';
 import { atOrigin, BAG_TABLE_PREFIX, type BagTable, bagTableNode, needsItems, splitBagTables } from './bag-tables/index.js';
 
@@ -42,10 +44,12 @@ import { isNpyJoin, namesSeveral, npyJoin } from './npy-files.js';
 import { hdf5Array } from '../collections/array/hdf5.js';
 import { zarrArray } from '../collections/array/zarr.js';
 
+export { type OutputSpec, outputText } from './output-spec.js';
+
 export interface JobSpec {
   tessera: 1;
   datasets: Record<string, Record<string, unknown>>;
-  outputs: Record<string, string>;
+  outputs: Record<string, OutputSpec>;
   /** The module of the user's functions, relative to the spec. */
   functions?: string;
   delayed?: Record<string, unknown>;
@@ -143,7 +147,14 @@ export function validateSpec(raw: unknown): JobSpec {
     throw specError('"outputs" must be a non-empty object of name -> expression');
   for (const [name, e] of Object.entries(o.outputs as object)) {
     if (!NAME.test(name)) throw specError(`output name '${name}' is not a valid identifier`, 'use letters, digits and _');
-    if (typeof e !== 'string') throw specError(`output '${name}' must be an expression string`);
+    if (e && typeof e === 'object' && !Array.isArray(e)) {
+      const keys = Object.keys(e);
+      if (keys.length !== 1 || keys[0] !== 'sql' || typeof (e as { sql: unknown }).sql !== 'string') {
+        throw specError(`output '${name}' must be an expression string or {"sql": "select ..."}`, 'for example "top": {"sql": "select origin, count(*) as n from flights group by origin"}');
+      }
+    } else if (typeof e !== 'string') {
+      throw specError(`output '${name}' must be an expression string or {"sql": "select ..."}`);
+    }
   }
   for (const k of Object.keys(o)) if (!['tessera', 'datasets', 'outputs', 'functions', 'delayed'].includes(k)) throw specError(`unknown top-level key "${k}"`, 'a spec has "tessera", "datasets", "outputs", and for user functions "functions" and "delayed"');
   if (o.functions !== undefined && (typeof o.functions !== 'string' || !o.functions)) throw specError('"functions" must be the path of a module (.ts, .mts, .js, .mjs or .cjs)', 'for example "functions": "pipeline.ts", relative to the spec');
@@ -436,7 +447,16 @@ async function buildOnce(spec: JobSpec, baseDir: string, { readable, userCode = 
   const deferredTables: DeferredTable[] = [];
   const masked: BuiltJob['masked'] = [];
   const maskRequests: MaskRequest[] = [];
-  for (const [name, original] of Object.entries(spec.outputs)) {
+  const sql = new SqlOutputs(baseDir, readable);
+  for (const [name, out] of Object.entries(spec.outputs)) {
+    if (typeof out !== 'string') {
+      const node = await sql.plan(name, out.sql, tables);
+      tableOutputs.push({ name, output: { kind: 'table', node } });
+      // Later outputs (SQL or pandas-style) can read it by name, unless a dataset has the name.
+      if (!tables.has(name) && !datasets.has(name) && !bags.has(name)) tables.set(name, node);
+      continue;
+    }
+    const original = out;
     if (user?.entries.has(original.trim())) {
       delayedOutputs.push({ name, entry: original.trim() });
       continue;
@@ -470,7 +490,10 @@ async function buildOnce(spec: JobSpec, baseDir: string, { readable, userCode = 
       }
     }
     const routed = routeOutput(name, text, origin, { tables, tev, bridges, isArray: (n) => datasets.has(n), bagTables });
-    if ('table' in routed) tableOutputs.push({ name, output: routed.table });
+    if ('table' in routed) {
+      tableOutputs.push({ name, output: routed.table });
+      if (routed.table.kind === 'table' && !tables.has(name) && !datasets.has(name) && !bags.has(name)) tables.set(name, routed.table.node);
+    }
     else if ('deferred' in routed) deferred.push({ name, src: routed.deferred });
     else {
       const out = evaluateOrDefer(ev, name, routed.array, masked, maskRequests);

@@ -4,7 +4,8 @@
 // TS twin: src-main/collections/dataframe/kinds/group-by.ts.
 //   fields: nkeys, nkeys x key type, naggs, naggs x [fn, input type], final (0/1),
 //           final: (nkeys + naggs) x name (string), nbuckets, bucket (split_out: only the
-//           groups whose keys hash to this bucket; 1, 0 for all)
+//           groups whose keys hash to this bucket; 1, 0 for all), null groups (0/1, as the partials'), a row when
+//           empty (0/1: the root gives one group of zero keys when no partial has a group)
 //   deps: the partial results, in partition order
 #include <string>
 #include <vector>
@@ -27,6 +28,8 @@ struct GroupByMergeTask {
   bool final = false;
   std::vector<std::string> names;
   table::GroupBucket bucket;
+  bool null_groups = false;
+  bool row_when_empty = false;
   int owner = 0;
 };
 
@@ -54,13 +57,15 @@ GroupByMergeTask decode(Reader& r, int owner) {
     for (size_t k = 0; k < t.key_types.size() + naggs; ++k) t.names.push_back(r.string_ref());
   t.bucket.count = static_cast<uint32_t>(r.integer(1, 1 << 16));
   t.bucket.index = static_cast<uint32_t>(r.integer(0, t.bucket.count - 1));
+  t.null_groups = r.integer(0, 1) != 0;
+  t.row_when_empty = r.integer(0, 1) != 0;
   return t;
 }
 
 TaskResult run(const GroupByMergeTask& t) {
   int64_t bytes_in = 0;
   const std::vector<table::TableView> partials = table_inputs(t.inputs, &bytes_in);
-  const table::GroupResult g = table::group_merge(partials, t.key_types, t.aggs, t.final ? &t.names : nullptr, t.bucket);
+  const table::GroupResult g = table::group_merge(partials, t.key_types, t.aggs, t.final ? &t.names : nullptr, t.bucket, t.null_groups, t.row_when_empty);
   return publish_table(g.columns, g.groups, t.owner, bytes_in);
 }
 

@@ -3,7 +3,8 @@
 // so filters and computed keys (df[df.delay > 15].groupby(df.date.dt.hour)) run in the same pass.
 // TS twin: src-main/collections/dataframe/kinds/group-by.ts.
 //   fields: input types, program, filter node + 1 (0: every row), nkeys, nkeys x node,
-//           naggs, naggs x [fn (table::AggFn), node + 1 (0: none, for size)]
+//           naggs, naggs x [fn (table::AggFn), node + 1 (0: none, for size)],
+//           null groups (0: rows with a null key are dropped, pandas; 1: a null is a key, SQL)
 //   deps: the partition
 #include "../../common/error.h"
 #include "../../store/chunk_store.h"
@@ -21,6 +22,7 @@ struct GroupByPartialTask {
   std::vector<size_t> keys;
   std::vector<table::AggSpec> aggs;
   std::vector<int> agg_nodes;
+  bool null_groups = false;
   int owner = 0;
 };
 
@@ -49,6 +51,7 @@ GroupByPartialTask decode(Reader& r, int owner) {
     t.aggs.push_back(a);
     t.agg_nodes.push_back(node);
   }
+  t.null_groups = r.integer(0, 1) != 0;
   return t;
 }
 
@@ -58,7 +61,7 @@ TaskResult run(const GroupByPartialTask& t) {
   for (size_t k : t.keys) keys.push_back(v.values[k]);
   std::vector<const table::Vec*> aggregated;
   for (int node : t.agg_nodes) aggregated.push_back(node >= 0 ? &v.values[static_cast<size_t>(node)] : nullptr);
-  const table::GroupResult g = table::group_partial(keys, aggregated, t.aggs, v.nrows, v.filtered ? &v.kept : nullptr);
+  const table::GroupResult g = table::group_partial(keys, aggregated, t.aggs, v.nrows, v.filtered ? &v.kept : nullptr, t.null_groups);
   return publish_table(g.columns, g.groups, t.owner, static_cast<int64_t>(v.chunk->nbytes));
 }
 

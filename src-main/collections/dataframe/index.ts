@@ -13,3 +13,4 @@ export * from './parquet-files.js';
 export * from './parquet-source.js';
 export * from './dense.js';
 export * from './write-tables.js';
+export * from './sql/index.js';

@@ -231,14 +231,14 @@ class TableLowering {
     const keyNodes = keys.map((k) => program.add(k));
     const aggNodes = aggs.map((a) => ({ fn: a.fn, node: a.expr ? program.add(a.expr) : undefined }));
     const filter = p.filter ? program.add(p.filter) : undefined;
-    const sig = planKey(['groupby', input.keys, program.nodes, keyNodes, aggNodes, filter, n.columns, n.splitOut]);
+    const sig = planKey(['groupby', input.keys, program.nodes, keyNodes, aggNodes, filter, n.columns, n.splitOut, n.nullGroups, n.rowWhenEmpty]);
     return this.memoized(sig, () => {
       const partialLayer = this.layer('group_by_partial', 'group_by_partial', [input.layer], input.keys.length);
       this.layerColumns.set(partialLayer, n.columns);
       // A partial holds a row per group it saw: at most its input's rows, usually far fewer.
       const partials = input.keys.map((dep, i) => {
         const estBytes = Math.ceil(input.bytes[i] / 4) + 65536;
-        const spec: GroupByPartialSpec = { kind: 'group_by_partial', program: program.program(), filter, keys: keyNodes, aggs: aggNodes, estBytes };
+        const spec: GroupByPartialSpec = { kind: 'group_by_partial', program: program.program(), filter, keys: keyNodes, aggs: aggNodes, ...(n.nullGroups ? { nullGroups: true } : {}), estBytes };
         const key = taskKey(partialLayer, [i]);
         this.tasks.push({ key, layer: partialLayer, index: [i], deps: [dep], spec, estBytes, priority: 0 });
         return { key, estBytes };
@@ -255,7 +255,7 @@ class TableLowering {
           const estBytes = Math.ceil(members.reduce((s, m) => s + (partials.find((x) => x.key === m)?.estBytes ?? 65536), 0) / buckets) + 65536;
           const spec: GroupByMergeSpec = {
             kind: 'group_by_merge', keyTypes, aggs: mergeAggs, names: isRoot ? n.columns.map((c) => c.name) : undefined,
-            ...(buckets > 1 ? { bucket: { index: b, count: buckets } } : {}), estBytes,
+            ...(buckets > 1 ? { bucket: { index: b, count: buckets } } : {}), ...(n.nullGroups ? { nullGroups: true } : {}), ...(isRoot && n.rowWhenEmpty ? { rowWhenEmpty: true } : {}), estBytes,
           };
           return { key, layer: mergeLayer, index, deps: members, spec, estBytes, priority: 0 };
         };

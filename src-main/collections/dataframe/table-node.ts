@@ -33,8 +33,13 @@ export type TableNode =
   | { op: 'filter'; input: TableNode; predicate: ColExpr; columns: Column[] }
   /** The first n rows. */
   | { op: 'head'; input: TableNode; n: number; columns: Column[] }
-  /** One row per distinct key (nulls dropped), sorted by key: the keys, then the aggregations (over the input chain's base). */
-  | { op: 'groupby'; input: TableNode; keys: { name: string; expr: ColExpr }[]; aggs: Aggregation[]; columns: Column[]; splitOut?: number }
+  /**
+   * One row per distinct key, sorted by key: the keys, then the aggregations (over the input chain's
+   * base). Rows with a null key are dropped (pandas), or with `nullGroups` make their own group,
+   * sorted last (SQL). With `rowWhenEmpty` (SQL's aggregate without GROUP BY: int64 keys only) no
+   * row read still makes one group, of zero keys: counts 0, the other aggregations null.
+   */
+  | { op: 'groupby'; input: TableNode; keys: { name: string; expr: ColExpr }[]; aggs: Aggregation[]; columns: Column[]; splitOut?: number; nullGroups?: boolean; rowWhenEmpty?: boolean }
   /** The last n rows. */
   | { op: 'tail'; input: TableNode; n: number; columns: Column[] }
   /** Rows stably sorted by columns (nulls last), the first `limit` of them when set (nlargest, sort + head). */
@@ -171,7 +176,7 @@ export function head(input: TableNode, n = 5): TableNode {
  * `splitOut` (dask's split_out): the result in that many partitions, groups hashed among them, each
  * partition sorted by key (not the whole, as dask's); for group-bys with many groups.
  */
-export function groupBy(input: TableNode, keys: { name: string; expr: ColExpr }[], aggs: Aggregation[], splitOut?: number): TableNode {
+export function groupBy(input: TableNode, keys: { name: string; expr: ColExpr }[], aggs: Aggregation[], splitOut?: number, sql: { nullGroups?: boolean; rowWhenEmpty?: boolean } = {}): TableNode {
   const names = [...keys.map((k) => k.name), ...aggs.map((a) => a.name)];
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) throw new TesseraError('BAD_ARGUMENTS', `the group-by result would have two columns named '${dup}'`, "name the aggregations: .agg(n=('delay', 'count'))");
@@ -180,7 +185,7 @@ export function groupBy(input: TableNode, keys: { name: string; expr: ColExpr }[
     ...aggs.map((a) => ({ name: a.name, dtype: aggregateType(a.fn, a.expr?.dtype) })),
   ];
   if (splitOut !== undefined && !(Number.isInteger(splitOut) && splitOut >= 1 && splitOut <= 1024)) throw new TesseraError('BAD_ARGUMENTS', `split_out is a count of partitions from 1 to 1024, not ${splitOut}`, 'for example split_out=4');
-  return { op: 'groupby', input, keys, aggs, columns, ...(splitOut && splitOut > 1 ? { splitOut } : {}) };
+  return { op: 'groupby', input, keys, aggs, columns, ...(splitOut && splitOut > 1 ? { splitOut } : {}), ...(sql.nullGroups ? { nullGroups: true } : {}), ...(sql.rowWhenEmpty ? { rowWhenEmpty: true } : {}) };
 }
 
 export function tail(input: TableNode, n = 5): TableNode {

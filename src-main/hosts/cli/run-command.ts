@@ -9,6 +9,7 @@ import { arrayText } from './array-text.js';
 import { TesseraError, toTesseraError } from '../../engine/errors.js';
 import { EventBus } from '../../engine/events.js';
 import { loadSpecFile } from '../../run/job-spec.js';
+import { outputText } from '../../run/output-spec.js';
 import { LocalBackend } from '../../run/local-backend.js';
 import type { Backend } from '../../run/backend.js';
 import type { ClusterInfo } from '../../cluster/dask-backend.js';
@@ -100,7 +101,7 @@ async function runCommand(
       });
     } catch (e) {
       const err = toTesseraError(e);
-      if (err.position?.output) io.err(caret(spec.outputs[err.position.output], err.position.start, err.position.end));
+      if (err.position?.output) io.err(caret(outputText(spec.outputs[err.position.output]), err.position.start, err.position.end));
       throw err;
     }
     const { job, result, warnings } = run;

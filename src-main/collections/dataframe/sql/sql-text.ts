@@ -1,0 +1,102 @@
+/**
+ * SQL text to a parse tree, by PostgreSQL's own grammar (libpg-query, ADR 0041). Tessera speaks the
+ * DuckDB dialect people write for analytics, which that grammar takes as it is except for one form:
+ * a file named by a string in FROM (`from 'flights/*.csv'`). Such a string is rewritten, before
+ * parsing, to the quoted identifier of the same length (`"flights/*.csv"`), so every offset the
+ * parser reports is still the user's; the planner then reads a table name that looks like a path
+ * as that file, as DuckDB's replacement scans do.
+ *
+ * Errors say where: the line and column in the message, and the span as the error's position
+ * (offsets in the SQL text) for the CLI's caret and the window's marking.
+ */
+import { TesseraError } from '../../../engine/errors.js';
+
+/** A node of the parse tree: `{ NodeType: { ...fields } }` (libpg-query's JSON form). */
+export type PgNode = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+interface PgParser {
+  loadModule(): Promise<void>;
+  parseSync(sql: string): { stmts: { stmt: PgNode; stmt_location?: number; stmt_len?: number }[] };
+  scanSync(sql: string): { tokens: { start: number; end: number; text: string; tokenName: string }[] };
+}
+
+let parser: PgParser | null = null;
+
+/** Loads the parser (a WebAssembly module, instantiated once per process); call before parseSql. */
+export async function loadSqlParser(): Promise<void> {
+  if (parser) return;
+  const lib = (await import('libpg-query')) as unknown as PgParser;
+  await lib.loadModule();
+  parser = lib;
+}
+
+/** 1-based line and column of an offset. */
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - before.lastIndexOf('\n') };
+}
+
+/** A TesseraError about the SQL text at [start, end), its line and column in the message. */
+export function sqlError(code: string, text: string, start: number, end: number, message: string, hint = ''): TesseraError {
+  const at = Math.max(0, Math.min(start, text.length));
+  const { line, column } = lineColumn(text, at);
+  return new TesseraError(code, `${message} (SQL line ${line}, column ${column})`, hint, { position: { start: at, end: Math.max(at + 1, Math.min(end, text.length)) } });
+}
+
+/** String constants that name a table (directly after FROM or JOIN, or after a comma in a FROM list), as quoted identifiers. */
+function fileNamesAsIdentifiers(text: string, p: PgParser): string {
+  let tokens;
+  try {
+    tokens = p.scanSync(text).tokens;
+  } catch {
+    return text; // the parser reports it
+  }
+  let out = text;
+  let inFrom = false;
+  let depth = 0;
+  let fromDepth = -1;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    const word = t.text.toLowerCase();
+    if (t.text === '(') depth++;
+    else if (t.text === ')') depth--;
+    if (word === 'from' || word === 'join') { inFrom = true; fromDepth = depth; continue; }
+    if (inFrom && depth === fromDepth && ['where', 'group', 'having', 'order', 'limit', 'offset', 'union', 'on', 'using', 'window', 'qualify'].includes(word)) inFrom = false;
+    if (t.tokenName !== 'SCONST' || !inFrom) continue;
+    const prev = tokens[i - 1]?.text.toLowerCase();
+    if (prev !== 'from' && prev !== 'join' && prev !== ',') continue;
+    const raw = text.slice(t.start, t.end);
+    if (!raw.startsWith("'") || raw.slice(1, -1).includes("'") || raw.includes('"')) {
+      throw sqlError('SQL_SYNTAX', text, t.start, t.end, `the file name ${raw} has a quote in it`, 'rename the file, or name it with read_csv(...) / read_parquet(...)');
+    }
+    out = `${out.slice(0, t.start)}"${raw.slice(1, -1)}"${out.slice(t.end)}`;
+  }
+  return out;
+}
+
+/** The one SELECT statement of `text`, parsed. */
+export function parseSql(text: string): PgNode {
+  if (!parser) throw new Error('loadSqlParser() was not awaited before parseSql');
+  const rewritten = fileNamesAsIdentifiers(text, parser);
+  let stmts;
+  try {
+    stmts = parser.parseSync(rewritten).stmts ?? [];
+  } catch (e) {
+    const d = (e as { sqlDetails?: { message: string; cursorPosition: number } }).sqlDetails;
+    const at = d ? Math.min(text.length, Math.max(0, d.cursorPosition)) : 0; // (0-based in this build)
+    const near = /at or near "(.*)"$/.exec(d?.message ?? '')?.[1];
+    throw sqlError('SQL_SYNTAX', text, at, at + (near?.length ?? 1), `SQL syntax error: ${d?.message ?? (e as Error).message}`,
+      'Tessera reads DuckDB-style SELECT queries: check the word it points at (a missing comma, quote or parenthesis?)');
+  }
+  if (stmts.length !== 1) {
+    throw sqlError('SQL_UNSUPPORTED', text, stmts[1]?.stmt_location ?? 0, text.length, stmts.length ? 'an SQL output is one query, and this text has several' : 'this SQL output is empty',
+      stmts.length ? 'give each query an output of its own (an output can read another by name)' : 'write a query: select ... from ...');
+  }
+  const stmt = stmts[0].stmt;
+  if (!stmt.SelectStmt) {
+    const kind = Object.keys(stmt)[0]?.replace(/Stmt$/, '') ?? 'statement';
+    throw sqlError('SQL_UNSUPPORTED', text, stmts[0].stmt_location ?? 0, text.length, `an SQL output is a query (SELECT ...), not a ${kind} statement`, 'Tessera reads files and never changes them: write a SELECT');
+  }
+  return stmt.SelectStmt;
+}

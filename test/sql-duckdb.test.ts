@@ -1,0 +1,194 @@
+/**
+ * SQL outputs against DuckDB as the oracle (issue #20): the same queries over the 3,000,000 flights
+ * (Parquet, and the same rows as 8 CSV files) and a small airport table with NULLs, through the
+ * real CLI and through @duckdb/node-api. Row order is compared only where ORDER BY fixes it (the
+ * queries order by enough keys to have no ties); floats within 1e-12 relative. Also: SQL's NULL
+ * rules where pandas' differ, errors that point at the SQL text, and SQL mixed with pandas-style
+ * outputs.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from './helpers/engine.js';
+import { tessera } from './helpers/cli.js';
+import { type DuckResult, duckdbQueries } from './helpers/duckdb.js';
+import { flightsCsvDir, flightsParquet } from './helpers/flights.js';
+import { close } from './helpers/frames.js';
+
+const QUERIES: Record<string, string> = {
+  seed: 'select origin, avg(delay) as d, count(*) as n from flights where delay > 15 group by origin having count(*) > 100 order by d desc, origin limit 10',
+  lesson: 'select origin as name, avg(delay) as mean_x, count(*) as n from flights group by origin order by mean_x desc, name limit 5',
+  counts: 'select count(*), count(delay), sum(delay), min(delay), max(delay), avg(distance), min(date), max(date) from flights',
+  std: 'select origin, stddev(delay) as s, variance(distance) as v, stddev_samp(delay) from flights group by origin',
+  twoKeys: 'select origin, destination, count(*) as n, max(distance) as far from flights where distance > 2000 group by origin, destination',
+  byPosition: 'select destination, sum(distance) from flights group by 1 order by 2 desc, 1 limit 7',
+  byExpression: 'select extract(hour from date) as h, avg(delay) from flights group by extract(hour from date)',
+  byAlias: 'select extract(month from date) as m, count(*) as n from flights group by m',
+  dateParts: 'select year(date) as y, quarter(date) as q, extract(dow from date) as dw, extract(doy from date) as dy, count(*) from flights where delay > 300 group by 1, 2, 3, 4',
+  distinct: 'select distinct origin from flights where delay > 500',
+  distinctPairs: 'select distinct origin, destination from flights where distance < 100',
+  countDistinct: 'select count(distinct destination) as d, count(distinct origin) as o from flights',
+  countDistinctGrouped: "select origin, count(distinct destination) as d, count(*) as n from flights where origin like 'S%' group by origin",
+  caseWhen: "select case when delay > 60 then 'late' when delay < 0 then 'early' else 'ok' end as kind, count(*) as n from flights group by 1",
+  simpleCase: "select case origin when 'SFO' then 1 when 'LAX' then 2 end as k, count(*) from flights group by 1",
+  between: 'select count(*), sum(distance) from flights where delay between -5 and 5 and distance not between 100 and 2000',
+  inList: "select origin, count(*) from flights where origin in ('SFO', 'LAX', 'JFK') and destination not in ('SEA', 'PDX') group by origin",
+  like: "select count(*) from flights where origin like 'S%' and destination like '%X' and origin not like '%F%'",
+  ilike: "select count(*) from flights where lower(origin) ilike 'sf%'",
+  strings: "select upper(lower(origin)) as o, length(destination) as l, substr(destination, 2, 2) as s, count(*) from flights where distance > 2500 group by 1, 2, 3",
+  arithmetic: 'select origin, sum(delay * 2 + 1), avg(distance / 60.0), max(delay % 7), min(delay // 7), sum(-delay) from flights group by origin',
+  cast: 'select cast(avg(delay) as bigint) as a, cast(sum(distance) as double) as b, cast(min(delay) as varchar) as c, max(delay)::double from flights',
+  castRound: 'select cast(delay / 4 as bigint) as q, count(*) from flights where delay between -20 and 20 group by 1',
+  coalesce: 'select coalesce(a.state, \'none\') as st, count(*) from flights f left join airports a on f.origin = a.iata group by 1',
+  nullTest: 'select count(*) from flights f left join airports a on f.origin = a.iata where a.state is null',
+  innerJoin: 'select a.state, count(*) as n, avg(f.delay) as d from flights f join airports a on f.origin = a.iata group by a.state',
+  joinUsing: 'select state, count(*) from flights join (select iata as origin, state from airports) s using (origin) group by state',
+  rightJoin: 'select a.iata, count(f.delay) as n from (select * from flights where delay > 900) f right join airports a on f.origin = a.iata group by a.iata',
+  fullJoin: "select coalesce(x.origin, y.iata) as k, x.n, y.elevation from (select origin, count(*) as n from flights where origin like 'A%' group by origin) x full join airports y on x.origin = y.iata",
+  nullGroup: 'select state, count(*) as n, sum(elevation) as e, min(iata) from airports group by state',
+  sumOfNothing: 'select sum(delay), count(*), min(delay), avg(delay) from flights where delay > 100000',
+  cte: 'with late as (select * from flights where delay > 120), per as (select origin, count(*) as n from late group by origin) select n, count(*) as origins from per group by n',
+  subquery: 'select o, n from (select origin as o, count(*) as n from flights group by origin) t where n > 50000',
+  inSubquery: "select count(*), sum(delay) from flights where origin in (select iata from airports where state = 'CA')",
+  unionAll: "select origin as k, count(*) from flights where delay > 700 group by origin union all select destination, count(*) from flights where delay > 700 group by destination",
+  union: "select origin from flights where delay > 800 union select destination from flights where delay > 800",
+  orderNulls: 'select state, iata from airports order by state nulls first, iata',
+  orderDescNullsLast: 'select state, elevation from airports order by elevation desc, iata',
+  orderHidden: 'select origin from flights where delay > 1000 order by delay desc, origin, date limit 5',
+  having: 'select destination, avg(delay) as d from flights group by destination having avg(delay) > 10 and count(*) >= 1000',
+  notAndOr: "select count(*) from flights where not (origin = 'SFO' or delay <= 30) and (distance > 1000 or destination = 'LAX')",
+  notEqualNull: 'select count(*) from airports where state <> \'CA\'',
+  qualifiedStar: "select f.*, a.state from flights f join airports a on f.origin = a.iata where f.delay > 1200",
+  fileInFrom: "select count(*), max(delay) from 'FLIGHTS_FILE'",
+  readFunction: "select origin, count(*) from READ_FN('FLIGHTS_FILE') where delay > 900 group by origin",
+  predicateValue: 'select delay > 30 as late, iata is null as none, count(*) from flights f left join airports a on f.origin = a.iata group by 1, 2',
+  // (inf compared: JSON has no inf to print)
+  divideByZero: 'select state, sum(elevation) / count(state) > 1000 as high, 0 / count(state) as zero from airports group by state',
+  earlierOutput: 'select n, count(*) from byAlias group by n',
+};
+
+const AIRPORTS = ['iata,state,elevation', 'SFO,CA,13', 'LAX,CA,125', 'JFK,NY,13', 'ORD,IL,672', 'SEA,WA,', 'ANC,AK,151', 'ABQ,,5355', 'ZZZ,XX,1', ',CA,0', 'ATL,GA,1026', 'DEN,CO,5431'].join('\n');
+
+const parquet = flightsParquet();
+
+function sortRows(rows: unknown[][]): unknown[][] {
+  return [...rows].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : JSON.stringify(a) > JSON.stringify(b) ? 1 : 0));
+}
+
+function sameCell(a: unknown, b: unknown): boolean {
+  if (a === null || b === null || (typeof a === 'number' && Number.isNaN(a)) || (typeof b === 'number' && Number.isNaN(b))) {
+    const na = a === null || (typeof a === 'number' && Number.isNaN(a)), nb = b === null || (typeof b === 'number' && Number.isNaN(b));
+    return na && nb;
+  }
+  if (typeof a === 'number' && typeof b === 'number') return close(a, b);
+  return a === b;
+}
+
+function expectSameRows(name: string, got: { rows: unknown[][] }, want: DuckResult, ordered: boolean): void {
+  const g = ordered ? got.rows : sortRows(got.rows), w = ordered ? want.rows : sortRows(want.rows);
+  expect(g.length, `${name}: row count`).toBe(w.length);
+  for (let i = 0; i < w.length; i++) {
+    expect(g[i].length, `${name}: columns`).toBe(w[i].length);
+    const ok = w[i].every((c, k) => sameCell(g[i][k], c));
+    if (!ok) expect(g[i], `${name}: row ${i}`).toEqual(w[i]);
+  }
+}
+
+describe.skipIf(!parquet)('SQL outputs against DuckDB over the flights', () => {
+  const dir = tempDir('tessera-sql-');
+  let csvDir = '';
+  beforeAll(() => {
+    csvDir = flightsCsvDir(parquet!);
+    writeFileSync(join(dir, 'airports.csv'), AIRPORTS);
+  }, 600_000);
+
+  for (const format of ['parquet', 'csv'] as const) {
+    it(`gives DuckDB's results reading ${format}`, async () => {
+      const file = format === 'parquet' ? parquet! : join(csvDir, '*.csv');
+      const text = (q: string) => q.replaceAll('FLIGHTS_FILE', file).replace('READ_FN', format === 'parquet' ? 'read_parquet' : 'read_csv');
+      const spec = {
+        tessera: 1,
+        datasets: { flights: format === 'parquet' ? { parquet: file } : { csv: file, parse_dates: ['date'] }, airports: { csv: join(dir, 'airports.csv') } },
+        outputs: Object.fromEntries(Object.entries(QUERIES).map(([k, q]) => [k, { sql: text(q) }])),
+      };
+      writeFileSync(join(dir, `job-${format}.json`), JSON.stringify(spec));
+      const r = tessera(['run', `job-${format}.json`, '--json'], dir);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const got = JSON.parse(r.stdout).outputs as Record<string, { rows: unknown[][] }>;
+      const setup = [
+        `create view flights as select * from ${format === 'parquet' ? `read_parquet('${file}')` : `read_csv('${file}')`}`,
+        `create view airports as select * from read_csv('${join(dir, 'airports.csv')}')`,
+        `create view byAlias as ${QUERIES.byAlias}`,
+      ];
+      const names = Object.keys(QUERIES);
+      const want = await duckdbQueries(setup, names.map((n) => text(QUERIES[n])));
+      names.forEach((n, k) => {
+        const w = want[k];
+        if ('error' in w) throw new Error(`DuckDB failed on ${n}: ${w.error}`);
+        expectSameRows(n, got[n], w, /\border by\b/i.test(QUERIES[n]) && !/union/i.test(QUERIES[n]));
+      });
+    }, 600_000);
+  }
+});
+
+describe('SQL outputs: errors and mixing with pandas-style outputs', () => {
+  const dir = tempDir('tessera-sql-errors-');
+  writeFileSync(join(dir, 'airports.csv'), AIRPORTS);
+  const run = (outputs: Record<string, unknown>) => {
+    writeFileSync(join(dir, 'job.json'), JSON.stringify({ tessera: 1, datasets: { airports: { csv: 'airports.csv' } }, outputs }));
+    return tessera(['run', 'job.json', '--json'], dir);
+  };
+  const errorOf = (outputs: Record<string, unknown>) => {
+    const r = run(outputs);
+    expect(r.status).not.toBe(0);
+    return JSON.parse(r.stdout || r.stderr).error as { code: string; message: string; hint: string; position?: { output?: string; start: number; end: number } };
+  };
+
+  it('points at the SQL text with a line and column', () => {
+    const sql = 'select state,\n  count(*) as n\nfrom airports\nwher state is not null';
+    const e = errorOf({ q: { sql } });
+    expect(e.code).toBe('SQL_SYNTAX');
+    expect(e.message).toMatch(/line 4, column 6/);
+    expect(e.position?.output).toBe('q');
+    expect(sql.slice(e.position!.start, e.position!.end)).toBe('state');
+  });
+
+  it('names unknown tables and columns with a "did you mean"', () => {
+    const t = errorOf({ q: { sql: 'select * from airport' } });
+    expect(t.code).toBe('SQL_UNKNOWN_TABLE');
+    expect(t.message).toMatch(/no table named 'airport'.*Did you mean: 'airports'/);
+    const c = errorOf({ q: { sql: 'select stat, count(*) from airports' } });
+    expect(c.code).toBe('SQL_UNKNOWN_COLUMN');
+    expect(c.message).toMatch(/no column named 'stat'.*Did you mean: 'state'.*line 1, column 8/);
+  });
+
+  it('says which construct is not supported', () => {
+    expect(errorOf({ q: { sql: 'select iata, row_number() over (order by iata) from airports' } })).toMatchObject({ code: 'SQL_UNSUPPORTED', message: expect.stringMatching(/window functions/) });
+    expect(errorOf({ q: { sql: 'select iata from airports intersect select iata from airports' } })).toMatchObject({ code: 'SQL_UNSUPPORTED', message: expect.stringMatching(/INTERSECT/) });
+    expect(errorOf({ q: { sql: 'delete from airports' } })).toMatchObject({ code: 'SQL_UNSUPPORTED', message: expect.stringMatching(/SELECT/) });
+    expect(errorOf({ q: { sql: 'select iata from airports where elevation > 1 group by state' } })).toMatchObject({ code: 'SQL_NOT_GROUPED', message: expect.stringMatching(/iata.*GROUP BY/) });
+    expect(errorOf({ q: { sql: 'select iata from airports where count(*) > 1' } })).toMatchObject({ code: 'SQL_MISPLACED_AGGREGATE' });
+    expect(errorOf({ q: { sql: 'select sum(state) from airports' } })).toMatchObject({ code: 'SQL_TYPE' });
+    expect(errorOf({ q: { select: 'x' } })).toMatchObject({ code: 'BAD_SPEC' });
+  });
+
+  it('a missing file named in FROM is a typed error at its name', () => {
+    const sql = "select count(*) from 'nothing/*.csv'";
+    const e = errorOf({ q: { sql } });
+    expect(e.code).toMatch(/NOT_FOUND|NO_FILES/);
+    expect(sql.slice(e.position!.start, e.position!.end)).toBe("'nothing/*.csv'");
+  });
+
+  it('SQL reads pandas-style outputs and pandas-style outputs read SQL ones, in spec order', () => {
+    const r = run({
+      ca: "airports[airports.state == 'CA']",
+      high: { sql: 'select iata, elevation from ca where elevation > 10 order by iata' },
+      n: 'len(high)',
+    });
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout).outputs;
+    expect(out.high.rows).toEqual([['LAX', 125], ['SFO', 13]]);
+    expect(out.n.value).toBe(2);
+  });
+});
