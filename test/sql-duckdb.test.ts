@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from './helpers/engine.js';
 import { tessera } from './helpers/cli.js';
-import { type DuckResult, duckdbQueries } from './helpers/duckdb.js';
+import { duckdbQueries } from './helpers/duckdb.js';
 import { flightsCsvDir, flightsParquet } from './helpers/flights.js';
-import { close } from './helpers/frames.js';
+import { AIRPORTS, airportsView, expectSameRows } from './helpers/sql-compare.js';
 
 const QUERIES: Record<string, string> = {
   seed: 'select origin, avg(delay) as d, count(*) as n from flights where delay > 15 group by origin having count(*) > 100 order by d desc, origin limit 10',
@@ -67,32 +67,7 @@ const QUERIES: Record<string, string> = {
   earlierOutput: 'select n, count(*) from byAlias group by n',
 };
 
-const AIRPORTS = ['iata,state,elevation', 'SFO,CA,13', 'LAX,CA,125', 'JFK,NY,13', 'ORD,IL,672', 'SEA,WA,', 'ANC,AK,151', 'ABQ,,5355', 'ZZZ,XX,1', ',CA,0', 'ATL,GA,1026', 'DEN,CO,5431'].join('\n');
-
 const parquet = flightsParquet();
-
-function sortRows(rows: unknown[][]): unknown[][] {
-  return [...rows].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : JSON.stringify(a) > JSON.stringify(b) ? 1 : 0));
-}
-
-function sameCell(a: unknown, b: unknown): boolean {
-  if (a === null || b === null || (typeof a === 'number' && Number.isNaN(a)) || (typeof b === 'number' && Number.isNaN(b))) {
-    const na = a === null || (typeof a === 'number' && Number.isNaN(a)), nb = b === null || (typeof b === 'number' && Number.isNaN(b));
-    return na && nb;
-  }
-  if (typeof a === 'number' && typeof b === 'number') return close(a, b);
-  return a === b;
-}
-
-function expectSameRows(name: string, got: { rows: unknown[][] }, want: DuckResult, ordered: boolean): void {
-  const g = ordered ? got.rows : sortRows(got.rows), w = ordered ? want.rows : sortRows(want.rows);
-  expect(g.length, `${name}: row count`).toBe(w.length);
-  for (let i = 0; i < w.length; i++) {
-    expect(g[i].length, `${name}: columns`).toBe(w[i].length);
-    const ok = w[i].every((c, k) => sameCell(g[i][k], c));
-    if (!ok) expect(g[i], `${name}: row ${i}`).toEqual(w[i]);
-  }
-}
 
 describe.skipIf(!parquet)('SQL outputs against DuckDB over the flights', () => {
   const dir = tempDir('tessera-sql-');
@@ -118,7 +93,7 @@ describe.skipIf(!parquet)('SQL outputs against DuckDB over the flights', () => {
       const got = JSON.parse(r.stdout).outputs as Record<string, { rows: unknown[][] }>;
       const setup = [
         `create view flights as select * from ${format === 'parquet' ? `read_parquet('${file}')` : `read_csv('${file}')`}`,
-        `create view airports as select * from read_csv('${join(dir, 'airports.csv')}')`,
+        airportsView(join(dir, 'airports.csv')),
         `create view byAlias as ${QUERIES.byAlias}`,
       ];
       const names = Object.keys(QUERIES);

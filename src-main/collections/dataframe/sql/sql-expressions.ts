@@ -234,7 +234,9 @@ export class SqlExpressions {
       const up = op('+', [x, lit(0.5, 'float64')]);
       const floor = op('//', [up, lit(1, 'float64')]);
       const tieToOdd = op('&', [op('==', [up, floor]), op('==', [op('%', [floor, lit(2, 'float64')]), lit(1, 'float64')])]);
-      return op('astype', [op('where', [tieToOdd, op('-', [floor, lit(1, 'float64')]), floor])], { to });
+      const rounded = op('where', [tieToOdd, op('-', [floor, lit(1, 'float64')]), floor]);
+      // A NULL (NaN) stays NULL; astype would refuse it.
+      return op('where', [op('notna', [x]), op('astype', [op('fillna', [rounded, lit(0, 'float64')])], { to }), nullOf('int64')]);
     }
     return op('astype', [x], { to });
   }

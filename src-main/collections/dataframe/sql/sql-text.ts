@@ -61,9 +61,10 @@ function fileNamesAsIdentifiers(text: string, p: PgParser): string {
     const word = t.text.toLowerCase();
     if (t.text === '(') depth++;
     else if (t.text === ')') depth--;
+    // (the FROM of extract(year from x) ends with its parenthesis)
     if (word === 'from' || word === 'join') { inFrom = true; fromDepth = depth; continue; }
-    if (inFrom && depth === fromDepth && ['where', 'group', 'having', 'order', 'limit', 'offset', 'union', 'on', 'using', 'window', 'qualify'].includes(word)) inFrom = false;
-    if (t.tokenName !== 'SCONST' || !inFrom) continue;
+    if (inFrom && (depth < fromDepth || (depth === fromDepth && ['where', 'group', 'having', 'order', 'limit', 'offset', 'union', 'on', 'using', 'window', 'qualify'].includes(word)))) inFrom = false;
+    if (t.tokenName !== 'SCONST' || !inFrom || depth !== fromDepth) continue;
     const prev = tokens[i - 1]?.text.toLowerCase();
     if (prev !== 'from' && prev !== 'join' && prev !== ',') continue;
     const raw = text.slice(t.start, t.end);

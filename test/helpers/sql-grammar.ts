@@ -1,0 +1,107 @@
+/**
+ * Random SQL queries over the flights (date, delay, distance, origin, destination) and the small
+ * airport table (iata, state, elevation), from a grammar of the constructs Tessera plans: filters
+ * of comparisons, BETWEEN, IN, LIKE, IS NULL, NOT/AND/OR; computed columns with arithmetic, CASE,
+ * COALESCE, CAST, string and date functions; GROUP BY with aggregates and HAVING; joins; DISTINCT;
+ * UNION ALL; ORDER BY every output column with LIMIT (so the rows kept are fixed). One seed, one
+ * list of queries.
+ */
+import { rng } from './rng.js';
+
+export function sqlQueries(seed: number, count: number): string[] {
+  const r = rng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+  const chance = (p: number) => r() < p;
+  const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+
+  const ORIGINS = ['SFO', 'LAX', 'JFK', 'ORD', 'SEA', 'ANC', 'ABQ', 'ATL', 'DEN', 'BOS'];
+  const num = (joined: boolean) => pick(joined ? ['f.delay', 'f.distance', 'a.elevation'] : ['delay', 'distance']);
+  const str = (joined: boolean) => pick(joined ? ['f.origin', 'f.destination', 'a.state'] : ['origin', 'destination']);
+  const date = (joined: boolean) => (joined ? 'f.date' : 'date');
+
+  const numExpr = (j: boolean, depth = 0): string => {
+    if (depth > 1 || chance(0.4)) return chance(0.85) ? num(j) : String(int(-5, 500));
+    switch (int(0, 6)) {
+      case 0: return `(${numExpr(j, depth + 1)} ${pick(['+', '-', '*'])} ${numExpr(j, depth + 1)})`;
+      case 1: return `(${num(j)} ${pick(['/', '//', '%'])} ${int(1, 9)})`;
+      case 2: return `case when ${pred(j, depth + 1)} then ${numExpr(j, depth + 1)} else ${numExpr(j, depth + 1)} end`;
+      case 3: return `coalesce(${num(j)}, ${int(0, 9)})`;
+      case 4: return `extract(${pick(['year', 'month', 'day', 'hour', 'dow', 'doy', 'quarter'])} from ${date(j)})`;
+      case 5: return `length(${str(j)})`;
+      default: return `cast(${num(j)} / ${int(2, 7)} as bigint)`;
+    }
+  };
+  const strExpr = (j: boolean): string => {
+    switch (int(0, 4)) {
+      case 0: return `lower(${str(j)})`;
+      case 1: return `substr(${str(j)}, ${int(1, 2)}, ${int(1, 2)})`;
+      case 2: return `coalesce(${str(j)}, 'none')`;
+      case 3: return `case when ${pred(j, 2)} then ${str(j)} else 'other' end`;
+      default: return str(j);
+    }
+  };
+  const pred = (j: boolean, depth = 0): string => {
+    if (depth < 2 && chance(0.3)) {
+      const op = pick(['and', 'or']);
+      return `(${pred(j, depth + 1)} ${op} ${pred(j, depth + 1)})`;
+    }
+    if (depth < 2 && chance(0.1)) return `not (${pred(j, depth + 1)})`;
+    switch (int(0, 7)) {
+      case 0: case 1: return `${numExpr(j, 1)} ${pick(['=', '<>', '<', '<=', '>', '>='])} ${int(-10, 1500)}`;
+      case 2: return `${num(j)} ${pick(['between', 'not between'])} ${int(-20, 100)} and ${int(100, 2500)}`;
+      case 3: return `${str(j)} ${pick(['in', 'not in'])} (${Array.from({ length: int(1, 4) }, () => `'${pick(ORIGINS)}'`).join(', ')})`;
+      case 4: return `${str(j)} ${pick(['like', 'not like', 'ilike'])} '${pick(['S', 'A', 'L', 'O'])}%'`;
+      case 5: return `${str(j)} like '%${pick(['A', 'X', 'O'])}${pick(['', '%'])}'`;
+      case 6: return `${pick([num(j), str(j)])} is ${pick(['', 'not '])}null`;
+      default: return `${str(j)} ${pick(['=', '<>', '<', '>='])} '${pick(ORIGINS)}'`;
+    }
+  };
+  const aggregate = (j: boolean): string => {
+    const x = chance(0.7) ? num(j) : numExpr(j, 1);
+    switch (int(0, 7)) {
+      case 0: return 'count(*)';
+      case 1: return `count(${pick([num(j), str(j)])})`;
+      case 2: return `sum(${x})`;
+      case 3: return `avg(${x})`;
+      case 4: return `${pick(['min', 'max'])}(${pick([x, str(j), date(j)])})`;
+      case 5: return `stddev(${x})`;
+      case 6: return `count(distinct ${pick([str(j), num(j)])})`;
+      default: return `variance(${x})`;
+    }
+  };
+
+  const query = (): string => {
+    const j = chance(0.25);
+    const from = j ? `flights f ${pick(['join', 'left join'])} airports a on f.origin = a.iata` : 'flights';
+    const where = chance(0.8) ? ` where ${pred(j)}` : '';
+    const shape = int(0, 9);
+    if (shape <= 5) {
+      // grouped
+      // (a bare integer key would be a position)
+      const keys = Array.from({ length: chance(0.2) ? 0 : int(1, 2) }, () => pick([() => str(j), () => strExpr(j), () => numExpr(j, 1)])()).map((k) => (/^-?\d+$/.test(k) ? num(j) : k));
+      const aggs = Array.from({ length: int(1, 3) }, () => aggregate(j));
+      const items = [...keys, ...aggs].map((e, k) => `${e} as c${k}`);
+      const group = keys.length ? ` group by ${keys.map((_, k) => (chance(0.5) ? String(k + 1) : keys[k])).join(', ')}` : '';
+      const having = keys.length && chance(0.3) ? ` having count(*) > ${int(1, 5000)}` : '';
+      // Few groups unless ordered and cut (a numeric key may have millions).
+      const numericKey = keys.some((k) => !/^(lower\(|substr\(|coalesce\([^,]*, 'none'|case when.*'other' end|f\.origin|f\.destination|a\.state|origin|destination)/.test(k));
+      const order = numericKey || chance(0.5) ? ` order by ${items.map((_, k) => `${k + 1}${chance(0.5) ? ' desc' : ''}${chance(0.3) ? ' nulls first' : ''}`).join(', ')} limit ${int(1, 20)}` : '';
+      return `select ${items.join(', ')} from ${from}${where}${group}${having}${order}`;
+    }
+    if (shape <= 7) {
+      // rows
+      const items = Array.from({ length: int(1, 3) }, () => (chance(0.5) ? numExpr(j) : chance(0.5) ? strExpr(j) : pred(j, 1)));
+      const cols = items.map((e, k) => `${e} as c${k}`);
+      const distinct = chance(0.4) ? 'distinct ' : '';
+      const limit = ` order by ${cols.map((_, k) => `${k + 1}${chance(0.5) ? ' desc' : ''}`).join(', ')} limit ${int(1, 30)}`;
+      return `select ${distinct}${cols.join(', ')} from ${from}${where ? where : ' where delay > 1200'}${limit}`;
+    }
+    if (shape === 8) {
+      const k = pick(['origin', 'destination']);
+      return `select ${k} as k, count(*) as n from flights where ${pred(false)} group by ${k} union all select state, count(*) from airports group by state`;
+    }
+    const inner = `select origin, ${pick(['count(*)', 'sum(delay)', 'avg(distance)', 'max(delay)', 'count(distinct destination)'])} as v from flights where ${pred(false)} group by origin`;
+    return `with t as (${inner}) select count(*), ${pick(['min', 'max', 'sum', 'avg'])}(v) from t where v is not null`;
+  };
+  return Array.from({ length: count }, query);
+}

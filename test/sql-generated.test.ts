@@ -1,0 +1,53 @@
+/**
+ * Generated SQL against DuckDB (issue #20): a few hundred queries from a grammar of the supported
+ * constructs (test/helpers/sql-grammar.ts) over the flights, as Parquet and as CSV, through the real
+ * CLI (all queries as outputs of one job) and @duckdb/node-api, compared as test/sql-duckdb.test.ts
+ * does. SQL_SEED picks another list (the seed is in the test's name).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from './helpers/engine.js';
+import { tessera } from './helpers/cli.js';
+import { duckdbQueries } from './helpers/duckdb.js';
+import { flightsCsvDir, flightsParquet } from './helpers/flights.js';
+import { sqlQueries } from './helpers/sql-grammar.js';
+import { AIRPORTS, airportsView, expectSameRows } from './helpers/sql-compare.js';
+
+const SEED = Number(process.env.SQL_SEED ?? 20);
+const parquet = flightsParquet();
+
+describe.skipIf(!parquet)(`generated SQL against DuckDB (seed ${SEED})`, () => {
+  const dir = tempDir('tessera-sql-gen-');
+  let csvDir = '';
+  beforeAll(() => {
+    csvDir = flightsCsvDir(parquet!);
+    writeFileSync(join(dir, 'airports.csv'), AIRPORTS);
+  }, 600_000);
+
+  for (const [format, count] of [['parquet', 300], ['csv', 100]] as const) {
+    it(`${count} queries over ${format}`, async () => {
+      const queries = sqlQueries(SEED + (format === 'csv' ? 1 : 0), count);
+      const file = format === 'parquet' ? parquet! : join(csvDir, '*.csv');
+      const spec = {
+        tessera: 1,
+        datasets: { flights: format === 'parquet' ? { parquet: file } : { csv: file, parse_dates: ['date'] }, airports: { csv: join(dir, 'airports.csv') } },
+        outputs: Object.fromEntries(queries.map((q, k) => [`q${k}`, { sql: q }])),
+      };
+      writeFileSync(join(dir, `job-${format}.json`), JSON.stringify(spec));
+      const r = tessera(['run', `job-${format}.json`, '--json'], dir);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const got = JSON.parse(r.stdout).outputs as Record<string, { rows: unknown[][] }>;
+      const want = await duckdbQueries([
+        `create view flights as select * from ${format === 'parquet' ? `read_parquet('${file}')` : `read_csv('${file}')`}`,
+        airportsView(join(dir, 'airports.csv')),
+      ], queries);
+      queries.forEach((q, k) => {
+        const w = want[k];
+        if ('error' in w) throw new Error(`DuckDB failed on q${k} (${q}): ${w.error}`);
+        expectSameRows(`q${k}: ${q}`, got[`q${k}`], w, /\border by\b/i.test(q));
+      });
+    }, 900_000);
+  }
+});
