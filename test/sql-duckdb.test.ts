@@ -65,6 +65,9 @@ const QUERIES: Record<string, string> = {
   // (inf compared: JSON has no inf to print)
   divideByZero: 'select state, sum(elevation) / count(state) > 1000 as high, 0 / count(state) as zero from airports group by state',
   earlierOutput: 'select n, count(*) from byAlias group by n',
+  offset: 'select origin, count(*) as n from flights group by origin order by n desc, origin limit 5 offset 3',
+  offsetOnly: 'select destination, max(delay) as m from flights group by destination order by m, destination offset 200',
+  offsetPastEnd: 'select state from airports order by iata limit 3 offset 100',
 };
 
 const parquet = flightsParquet();

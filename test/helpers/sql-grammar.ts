@@ -85,7 +85,7 @@ export function sqlQueries(seed: number, count: number): string[] {
       const having = keys.length && chance(0.3) ? ` having count(*) > ${int(1, 5000)}` : '';
       // Few groups unless ordered and cut (a numeric key may have millions).
       const numericKey = keys.some((k) => !/^(lower\(|substr\(|coalesce\([^,]*, 'none'|case when.*'other' end|f\.origin|f\.destination|a\.state|origin|destination)/.test(k));
-      const order = numericKey || chance(0.5) ? ` order by ${items.map((_, k) => `${k + 1}${chance(0.5) ? ' desc' : ''}${chance(0.3) ? ' nulls first' : ''}`).join(', ')} limit ${int(1, 20)}` : '';
+      const order = numericKey || chance(0.5) ? ` order by ${items.map((_, k) => `${k + 1}${chance(0.5) ? ' desc' : ''}${chance(0.3) ? ' nulls first' : ''}`).join(', ')} limit ${int(1, 20)}${chance(0.3) ? ` offset ${int(1, 10)}` : ''}` : '';
       return `select ${items.join(', ')} from ${from}${where}${group}${having}${order}`;
     }
     if (shape <= 7) {

@@ -4,7 +4,8 @@
 // no keys a plain concatenation, whose last `limit` rows are a tail. TS twin:
 // src-main/collections/dataframe/kinds/row-ops.ts.
 //   fields: nkeys, nkeys x [column, flags (1: ascending, 2: nulls first)], limit + 1 (0: every row),
-//           last (1: keep the last `limit` rows; no keys only)
+//           last (1: keep the last `limit` rows; no keys only), skip (rows dropped from the front
+//           of the result: SQL's OFFSET, on the root only)
 //   deps: the partitions (one table's: same columns)
 #include "../../common/error.h"
 #include "../../table/row_ops.h"
@@ -20,6 +21,7 @@ struct SortRowsTask {
   std::vector<table::SortKey> keys;
   int64_t limit = -1;
   bool last = false;
+  int64_t skip = 0;
   int owner = 0;
 };
 
@@ -39,6 +41,7 @@ SortRowsTask decode(Reader& r, int owner) {
   t.limit = r.integer(0, int64_t{1} << 52) - 1;
   t.last = r.integer(0, 1) != 0;
   if (t.last && !t.keys.empty()) Reader::bad("sort_rows keeps the last rows only without keys");
+  t.skip = r.integer(0, int64_t{1} << 52);
   return t;
 }
 
@@ -47,7 +50,9 @@ TaskResult run(const SortRowsTask& t) {
   const auto inputs = table_inputs(t.inputs, &bytes_in);
   for (const auto& k : t.keys)
     if (k.column >= inputs[0].ncols()) throw Error("BAD_TASK", "sort_rows: a key column is out of range", "this is a bug in the planner, please report it");
-  return publish_rows(inputs, table::sort_rows(inputs, t.keys, t.limit, t.last), t.owner, bytes_in);
+  std::vector<table::RowRef> rows = table::sort_rows(inputs, t.keys, t.limit, t.last);
+  rows.erase(rows.begin(), rows.begin() + static_cast<ptrdiff_t>(std::min<int64_t>(t.skip, static_cast<int64_t>(rows.size()))));
+  return publish_rows(inputs, rows, t.owner, bytes_in);
 }
 
 }  // namespace

@@ -164,6 +164,13 @@ class TableLowering {
       case 'distinct': return this.distinct(n);
       case 'concat': return this.concat(n);
       case 'join': return this.join(n);
+      case 'slice': {
+        // The first offset + n rows in partition order, the root dropping the first offset.
+        const input = this.exact(this.node(n.input));
+        const limit = n.n === undefined ? undefined : n.offset + n.n;
+        const sig = planKey(['slice', input.keys, n.offset, limit]);
+        return { ...this.memoized(sig, () => this.tree('sort_rows', input, (isRoot): SortRowsSpec => ({ kind: 'sort_rows', keys: [], limit, ...(isRoot ? { skip: n.offset } : {}), estBytes: 0 }), false)), heads: input.heads };
+      }
       case 'tail': {
         // A head before the tail is cut first (head(a).tail(b) is the last b of the first a);
         // a head after it (tail(b).head(a)) becomes the partitions' `limit`, applied after the tail.

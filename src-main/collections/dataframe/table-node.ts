@@ -42,6 +42,8 @@ export type TableNode =
   | { op: 'groupby'; input: TableNode; keys: { name: string; expr: ColExpr }[]; aggs: Aggregation[]; columns: Column[]; splitOut?: number; nullGroups?: boolean; rowWhenEmpty?: boolean }
   /** The last n rows. */
   | { op: 'tail'; input: TableNode; n: number; columns: Column[] }
+  /** The rows after the first `offset`, at most `n` of them (SQL's LIMIT n OFFSET offset). */
+  | { op: 'slice'; input: TableNode; offset: number; n?: number; columns: Column[] }
   /** Rows stably sorted by columns (nulls last), the first `limit` of them when set (nlargest, sort + head). */
   | { op: 'sort'; input: TableNode; by: { name: string; ascending: boolean; nullsFirst?: boolean }[]; limit?: number; columns: Column[] }
   /** The first row of each distinct tuple of the `subset` columns (every column when empty), in row order. */
@@ -191,6 +193,10 @@ export function groupBy(input: TableNode, keys: { name: string; expr: ColExpr }[
 export function tail(input: TableNode, n = 5): TableNode {
   if (!Number.isInteger(n) || n < 0) throw new TesseraError('BAD_ARGUMENTS', `tail(n) takes a count of rows, not ${n}`, 'for example tail(10)');
   return { op: 'tail', input, n, columns: input.columns };
+}
+
+export function slice(input: TableNode, offset: number, n?: number): TableNode {
+  return { op: 'slice', input, offset, ...(n === undefined ? {} : { n }), columns: input.columns };
 }
 
 export function sortBy(input: TableNode, by: { name: string; ascending: boolean; nullsFirst?: boolean }[], limit?: number): TableNode {

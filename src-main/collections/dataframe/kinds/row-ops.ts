@@ -2,7 +2,8 @@
  * The row-operation kinds (native/table/row_ops.h): rows picked from partitions, every column kept.
  * - sort_rows (13): the rows of its deps in order, stably sorted by key columns (nulls last),
  *   the first `limit` of them (with no keys and `last`, the last: a tail). Encoding: [nkeys,
- *   nkeys x [column, flags (1 ascending, 2 nulls first)], limit + 1 (0: all), last (0/1)].
+ *   nkeys x [column, flags (1 ascending, 2 nulls first)], limit + 1 (0: all), last (0/1), skip].
+ *   `skip` drops that many rows from the front of the result (SQL's OFFSET, on the root).
  * - first_rows (14): the first row of each distinct key tuple, in dep order (drop_duplicates).
  *   Encoding: [ncols, ncols x column] (none: every column).
  * - hash_join (15): a probe partition joined with one build partition (merge). Encoding: [nkeys,
@@ -17,6 +18,8 @@ export interface SortRowsSpec {
   limit?: number;
   /** Keep the last `limit` rows instead of the first (a tail; no keys). */
   last?: boolean;
+  /** Rows dropped from the front of the result (OFFSET). */
+  skip?: number;
   estBytes: number;
 }
 
@@ -45,6 +48,7 @@ export const sortRowsKind: TaskKind<SortRowsSpec> = {
     for (const k of spec.keys) { w.push(k.column); w.push((k.ascending ? 1 : 0) | (k.nullsFirst ? 2 : 0)); }
     w.push(spec.limit === undefined ? 0 : spec.limit + 1);
     w.push(spec.last ? 1 : 0);
+    w.push(spec.skip ?? 0);
   },
   estimate: (spec) => spec.estBytes,
 };

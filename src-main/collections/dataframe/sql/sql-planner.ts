@@ -15,7 +15,7 @@ import { didYouMean } from '../../../lang/did-you-mean.js';
 import { type ColExpr, lit, op } from '../column-expr.js';
 import type { AggName } from '../kinds/index.js';
 import {
-  type Aggregation, columnExpr, concat, distinct, filter, groupBy, head, join, type JoinKind, planKey, select, sortBy, type TableNode,
+  type Aggregation, columnExpr, concat, distinct, filter, groupBy, head, join, type JoinKind, planKey, select, slice, sortBy, type TableNode,
 } from '../table-node.js';
 import { AGGREGATES, functionName, type Grouped, isAggregateCall, locationOf, SqlExpressions } from './sql-expressions.js';
 import { type Field, refParts, type Relation, relationOf, resolveField } from './sql-scope.js';
@@ -359,18 +359,21 @@ export class SqlPlanner {
     return relationOf(node, null);
   }
 
-  /** ORDER BY and LIMIT (OFFSET is not planned yet). */
+  /** ORDER BY, LIMIT and OFFSET (the sort keeps only the rows up to the end of the limit). */
   private limited(s: PgNode, node: TableNode, by: { name: string; ascending: boolean; nullsFirst: boolean }[]): TableNode {
-    if (s.limitOffset) throw this.error(s.limitOffset, 'SQL_UNSUPPORTED', 'OFFSET is not supported yet', 'use ORDER BY ... LIMIT');
-    let limit: number | undefined;
-    if (s.limitCount && !s.limitCount.A_Const?.isnull) {
-      const k = positionOf(s.limitCount);
-      if (k === null || k < 0) throw this.error(s.limitCount, 'SQL_BAD_ARGUMENTS', 'LIMIT takes a count of rows (a non-negative integer constant)');
-      limit = k;
-    }
+    const count = (n: PgNode | undefined, what: string): number | undefined => {
+      if (!n || n.A_Const?.isnull) return undefined;
+      const k = positionOf(n);
+      if (k === null || k < 0) throw this.error(n, 'SQL_BAD_ARGUMENTS', `${what} takes a count of rows (a non-negative integer constant)`);
+      return k;
+    };
+    const limit = count(s.limitCount, 'LIMIT');
+    const offset = count(s.limitOffset, 'OFFSET') ?? 0;
     if (s.limitOption === 'LIMIT_OPTION_WITH_TIES') throw this.error(0, 'SQL_UNSUPPORTED', 'FETCH ... WITH TIES is not supported');
-    if (by.length) return sortBy(node, by, limit);
-    return limit === undefined ? node : head(node, limit);
+    const end = limit === undefined ? undefined : offset + limit;
+    let out = by.length ? sortBy(node, by, end) : end === undefined || offset ? node : head(node, end);
+    if (offset) out = slice(out, offset, limit);
+    return out;
   }
 
   /** The group-by of a grouped query, and how its expressions read it. */
