@@ -65,6 +65,9 @@ const QUERIES: Record<string, string> = {
   // (inf compared: JSON has no inf to print)
   divideByZero: 'select state, sum(elevation) / count(state) > 1000 as high, 0 / count(state) as zero from airports group by state',
   earlierOutput: 'select n, count(*) from byAlias group by n',
+  likePatterns: "select count(*), count(distinct origin) from flights where origin like '_F_' or destination like 'S%A%' or origin like '%_N_'",
+  dateTrunc: "select date_trunc('month', date) as m, date_trunc('week', date) as w, count(*) from flights where delay > 600 group by 1, 2",
+  dateTruncSmall: "select date_trunc('hour', date) as h, date_trunc('quarter', date) as q, date_trunc('year', date) as y, date_trunc('minute', date) as mi, date_trunc('day', date) as d from flights where delay > 1300",
   offset: 'select origin, count(*) as n from flights group by origin order by n desc, origin limit 5 offset 3',
   offsetOnly: 'select destination, max(delay) as m from flights group by destination order by m, destination offset 200',
   offsetPastEnd: 'select state from airports order by iata limit 3 offset 100',

@@ -448,6 +448,34 @@ Vec where(const Vec& c, const Vec& a, const Vec& b, size_t n) {
   return o;
 }
 
+// date_trunc: the timestamp at the start of its year, quarter, month, ISO week (Monday), day, hour,
+// minute or second.
+Vec truncate_time(const Vec& a, DtUnit unit) {
+  constexpr int64_t kSecond = 1000000000LL, kDay = 86400LL * kSecond;
+  Vec o = make_vec(T::Timestamp, a.n, false, a.scalar);
+  for (size_t i = 0; i < a.n; ++i) {
+    if (!a.ok(i)) continue;
+    const int64_t ns = a.as<int64_t>()[i];
+    const int64_t day = floor_div(ns, kDay) * kDay;
+    const CivilTime c = civil_time(ns);
+    int64_t v = ns;
+    switch (unit) {
+      case DtUnit::Year: v = days_from_civil(c.year, 1, 1) * kDay; break;
+      case DtUnit::Quarter: v = days_from_civil(c.year, (c.month - 1) / 3 * 3 + 1, 1) * kDay; break;
+      case DtUnit::Month: v = days_from_civil(c.year, c.month, 1) * kDay; break;
+      case DtUnit::Week: v = day - static_cast<int64_t>(c.weekday) * kDay; break;
+      case DtUnit::Day: v = day; break;
+      case DtUnit::Hour: v = day + floor_div(ns - day, 3600 * kSecond) * 3600 * kSecond; break;
+      case DtUnit::Minute: v = day + floor_div(ns - day, 60 * kSecond) * 60 * kSecond; break;
+      case DtUnit::Second: v = floor_div(ns, kSecond) * kSecond; break;
+    }
+    o.mut<int64_t>()[i] = v;
+  }
+  o.valid = a.valid;
+  o.own_valid = a.own_valid;
+  return o;
+}
+
 Vec datetime_field(ExprOp op, const Vec& a) {
   if (op == ExprOp::DtTotalSeconds) {
     Vec o = make_vec(T::Float64, a.n, false, a.scalar);
@@ -519,6 +547,8 @@ std::vector<Vec> evaluate(const Program& p, const TableView& t) {
       v = expr_ops::string_method(node, arg(0));
     } else if (is_dt(node.op) || node.op == ExprOp::DtTotalSeconds) {
       v = datetime_field(node.op, arg(0));
+    } else if (node.op == ExprOp::DtTrunc) {
+      v = truncate_time(arg(0), static_cast<DtUnit>(node.i0));
     } else {
       switch (node.op) {
         case ExprOp::FillNull: v = fill_null(arg(0), arg(1)); break;

@@ -55,6 +55,7 @@ enum class ExprOp : uint8_t {
   StrStartsWith = 54,
   StrEndsWith = 55,
   StrSlice = 56,
+  StrLike = 57,  // SQL LIKE: % any run of characters, _ one; the pattern in `s`
   DtYear = 60,
   DtMonth = 61,
   DtDay = 62,
@@ -65,7 +66,11 @@ enum class ExprOp : uint8_t {
   DtDayOfYear = 67,
   DtQuarter = 68,
   DtTotalSeconds = 69,
+  DtTrunc = 70,  // SQL date_trunc: the unit in i0 (DtUnit)
 };
+
+// date_trunc's units (ExprNode::i0 of DtTrunc).
+enum class DtUnit : int64_t { Year = 1, Quarter = 2, Month = 3, Week = 4, Day = 5, Hour = 6, Minute = 7, Second = 8 };
 
 struct ExprNode {
   ExprOp op = ExprOp::Column;

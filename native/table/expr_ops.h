@@ -17,10 +17,10 @@ inline bool integral(ColumnType t) { return t == ColumnType::Int64 || t == Colum
 inline bool is_arith(ExprOp op) { return op >= ExprOp::Add && op <= ExprOp::Pow; }
 inline bool is_compare(ExprOp op) { return op >= ExprOp::Eq && op <= ExprOp::Ge; }
 inline bool is_logic(ExprOp op) { return op >= ExprOp::And && op <= ExprOp::Xor; }
-inline bool is_str(ExprOp op) { return op >= ExprOp::StrLower && op <= ExprOp::StrSlice; }
+inline bool is_str(ExprOp op) { return op >= ExprOp::StrLower && op <= ExprOp::StrLike; }
 inline bool is_dt(ExprOp op) { return op >= ExprOp::DtYear && op <= ExprOp::DtQuarter; }
 
-// A string method (lower, upper, len, contains, startswith, endswith, slice) of a string vector,
+// A string method (lower, upper, len, contains, startswith, endswith, slice, like) of a string vector,
 // computed once per dictionary entry (expr_strings.cc).
 Vec string_method(const ExprNode& n, const Vec& a);
 

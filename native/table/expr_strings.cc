@@ -84,6 +84,33 @@ std::vector<size_t> code_points(std::string_view s) {
   return at;
 }
 
+// SQL LIKE over code points: % matches any run (also empty), _ one code point, all else itself.
+// Greedy with one backtrack point per %: linear for the patterns people write.
+bool like(std::string_view s, std::string_view p) {
+  size_t si = 0, pi = 0, star_p = std::string_view::npos, star_s = 0;
+  auto next = [](std::string_view t, size_t i) { ++i; while (i < t.size() && (static_cast<unsigned char>(t[i]) & 0xC0) == 0x80) ++i; return i; };
+  while (si < s.size()) {
+    if (pi < p.size() && p[pi] == '%') {
+      star_p = pi++;
+      star_s = si;
+    } else if (pi < p.size() && p[pi] == '_') {
+      si = next(s, si);
+      pi = next(p, pi);
+    } else if (pi < p.size() && s.compare(si, next(s, si) - si, p, pi, next(p, pi) - pi) == 0) {
+      const size_t sn = next(s, si);
+      pi = next(p, pi);
+      si = sn;
+    } else if (star_p != std::string_view::npos) {
+      pi = star_p + 1;
+      si = star_s = next(s, star_s);
+    } else {
+      return false;
+    }
+  }
+  while (pi < p.size() && p[pi] == '%') ++pi;
+  return pi == p.size();
+}
+
 std::string slice(std::string_view s, int64_t start, int64_t stop, bool has_start, bool has_stop) {
   const std::vector<size_t> at = code_points(s);
   const int64_t len = static_cast<int64_t>(at.size()) - 1;
@@ -107,6 +134,7 @@ Vec expr_ops::string_method(const ExprNode& n, const Vec& a) {
     case ExprOp::StrContains: return per_entry<uint8_t>(a, T::Bool, [&](std::string_view s) { return s.find(n.s) != std::string_view::npos; });
     case ExprOp::StrStartsWith: return per_entry<uint8_t>(a, T::Bool, [&](std::string_view s) { return s.substr(0, n.s.size()) == n.s; });
     case ExprOp::StrEndsWith: return per_entry<uint8_t>(a, T::Bool, [&](std::string_view s) { return s.size() >= n.s.size() && s.substr(s.size() - n.s.size()) == n.s; });
+    case ExprOp::StrLike: return per_entry<uint8_t>(a, T::Bool, [&](std::string_view s) { return like(s, n.s); });
     default: bad("string method");
   }
 }

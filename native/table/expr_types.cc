@@ -100,6 +100,10 @@ T infer(const ExprNode& n, const std::vector<T>& types, const std::vector<T>& in
     if (arg(0) != T::Timedelta) bad("total_seconds of a column that is not timedeltas");
     return T::Float64;
   }
+  if (n.op == ExprOp::DtTrunc) {
+    if (arg(0) != T::Timestamp) bad("date_trunc of a column that is not timestamps");
+    return T::Timestamp;
+  }
   bad("unknown node");
 }
 

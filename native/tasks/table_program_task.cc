@@ -52,7 +52,9 @@ table::Program read_program(Reader& r, const std::vector<table::ColumnType>& inp
         break;
       case ExprOp::StrContains:
       case ExprOp::StrStartsWith:
-      case ExprOp::StrEndsWith: e.s = r.string_ref(); break;
+      case ExprOp::StrEndsWith:
+      case ExprOp::StrLike: e.s = r.string_ref(); break;
+      case ExprOp::DtTrunc: e.i0 = r.integer(1, 8); break;
       case ExprOp::StrSlice: {
         constexpr int64_t open = std::numeric_limits<int64_t>::min();
         const bool has_start = r.integer(0, 1) != 0;

@@ -51,7 +51,7 @@ export function sqlQueries(seed: number, count: number): string[] {
       case 2: return `${num(j)} ${pick(['between', 'not between'])} ${int(-20, 100)} and ${int(100, 2500)}`;
       case 3: return `${str(j)} ${pick(['in', 'not in'])} (${Array.from({ length: int(1, 4) }, () => `'${pick(ORIGINS)}'`).join(', ')})`;
       case 4: return `${str(j)} ${pick(['like', 'not like', 'ilike'])} '${pick(['S', 'A', 'L', 'O'])}%'`;
-      case 5: return `${str(j)} like '%${pick(['A', 'X', 'O'])}${pick(['', '%'])}'`;
+      case 5: return `${str(j)} like '${pick(['%', '_', ''])}${pick(['A', 'X', 'O', '_'])}${pick(['', '%', '_%', 'X'])}'`;
       case 6: return `${pick([num(j), str(j)])} is ${pick(['', 'not '])}null`;
       default: return `${str(j)} ${pick(['=', '<>', '<', '>='])} '${pick(ORIGINS)}'`;
     }
@@ -78,13 +78,13 @@ export function sqlQueries(seed: number, count: number): string[] {
     if (shape <= 5) {
       // grouped
       // (a bare integer key would be a position)
-      const keys = Array.from({ length: chance(0.2) ? 0 : int(1, 2) }, () => pick([() => str(j), () => strExpr(j), () => numExpr(j, 1)])()).map((k) => (/^-?\d+$/.test(k) ? num(j) : k));
+      const keys = Array.from({ length: chance(0.2) ? 0 : int(1, 2) }, () => pick([() => str(j), () => strExpr(j), () => numExpr(j, 1), () => `date_trunc('${pick(['year', 'quarter', 'month', 'week'])}', ${date(j)})`])()).map((k) => (/^-?\d+$/.test(k) ? num(j) : k));
       const aggs = Array.from({ length: int(1, 3) }, () => aggregate(j));
       const items = [...keys, ...aggs].map((e, k) => `${e} as c${k}`);
       const group = keys.length ? ` group by ${keys.map((_, k) => (chance(0.5) ? String(k + 1) : keys[k])).join(', ')}` : '';
       const having = keys.length && chance(0.3) ? ` having count(*) > ${int(1, 5000)}` : '';
       // Few groups unless ordered and cut (a numeric key may have millions).
-      const numericKey = keys.some((k) => !/^(lower\(|substr\(|coalesce\([^,]*, 'none'|case when.*'other' end|f\.origin|f\.destination|a\.state|origin|destination)/.test(k));
+      const numericKey = keys.some((k) => !/^(date_trunc|lower\(|substr\(|coalesce\([^,]*, 'none'|case when.*'other' end|f\.origin|f\.destination|a\.state|origin|destination)/.test(k));
       const order = numericKey || chance(0.5) ? ` order by ${items.map((_, k) => `${k + 1}${chance(0.5) ? ' desc' : ''}${chance(0.3) ? ' nulls first' : ''}`).join(', ')} limit ${int(1, 20)}${chance(0.3) ? ` offset ${int(1, 10)}` : ''}` : '';
       return `select ${items.join(', ')} from ${from}${where}${group}${having}${order}`;
     }

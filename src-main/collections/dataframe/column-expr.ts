@@ -15,10 +15,13 @@ export const OP_CODES = {
   '==': 20, '!=': 21, '<': 22, '<=': 23, '>': 24, '>=': 25,
   '&': 30, '|': 31, '^': 32,
   fillna: 40, astype: 41, isin: 42, where: 43,
-  'str.lower': 50, 'str.upper': 51, 'str.len': 52, 'str.contains': 53, 'str.startswith': 54, 'str.endswith': 55, 'str.slice': 56,
+  'str.lower': 50, 'str.upper': 51, 'str.len': 52, 'str.contains': 53, 'str.startswith': 54, 'str.endswith': 55, 'str.slice': 56, 'str.like': 57,
   'dt.year': 60, 'dt.month': 61, 'dt.day': 62, 'dt.hour': 63, 'dt.minute': 64, 'dt.second': 65, 'dt.dayofweek': 66, 'dt.dayofyear': 67,
-  'dt.quarter': 68, 'dt.total_seconds': 69,
+  'dt.quarter': 68, 'dt.total_seconds': 69, 'dt.trunc': 70,
 } as const;
+
+/** date_trunc's units (native/table/expr.h's DtUnit); a dt.trunc node names one as its `pattern`. */
+export const DT_UNITS = { year: 1, quarter: 2, month: 3, week: 4, day: 5, hour: 6, minute: 7, second: 8 } as const;
 
 export type OpName = Exclude<keyof typeof OP_CODES, 'col' | 'lit'>;
 export type LiteralValue = number | bigint | string | boolean | null;
@@ -98,9 +101,12 @@ function resultType(op: OpName, args: ColExpr[], to?: ColumnType): ColumnType {
     case 'str.len':
       if (a !== 'string') throw strOnly(op, a);
       return 'int64';
-    case 'str.contains': case 'str.startswith': case 'str.endswith':
+    case 'str.contains': case 'str.startswith': case 'str.endswith': case 'str.like':
       if (a !== 'string') throw strOnly(op, a);
       return 'bool';
+    case 'dt.trunc':
+      if (a !== 'timestamp') throw typeError(`date_trunc needs a timestamp, not ${a}`, 'parse the column as dates: "parse_dates": ["col"] in the dataset');
+      return 'timestamp';
     case 'dt.total_seconds':
       if (a !== 'timedelta') throw typeError(`.dt.total_seconds() needs timedeltas, not ${a}`, 'subtract two timestamp columns to get timedeltas');
       return 'float64';

@@ -4,7 +4,7 @@
  * (a filter and an output that both read `delay > 15` compute it once).
  */
 import type { EncodeContext, Writer } from '../../../engine/task-kinds.js';
-import { type ColExpr, OP_CODES } from '../column-expr.js';
+import { type ColExpr, DT_UNITS, OP_CODES } from '../column-expr.js';
 import type { Column, ColumnType } from '../schema.js';
 
 /** native/table/table_format.h's ColumnType codes. */
@@ -76,8 +76,10 @@ export function encodeProgram(w: Writer, p: TableProgram, ctx: EncodeContext): v
       else if (n.dtype === 'bool') w.push(v ? 1 : 0);
       else if (n.dtype === 'string') w.push(ctx.stringIndex(String(v)));
       else w.push(ctx.stringIndex(BigInt(v as bigint).toString()));
-    } else if (n.code === OP_CODES['str.contains'] || n.code === OP_CODES['str.startswith'] || n.code === OP_CODES['str.endswith']) {
+    } else if (n.code === OP_CODES['str.contains'] || n.code === OP_CODES['str.startswith'] || n.code === OP_CODES['str.endswith'] || n.code === OP_CODES['str.like']) {
       w.push(ctx.stringIndex(n.pattern!));
+    } else if (n.code === OP_CODES['dt.trunc']) {
+      w.push(DT_UNITS[n.pattern as keyof typeof DT_UNITS]);
     } else if (n.code === OP_CODES['str.slice']) {
       const [a, b] = n.slice!;
       w.push(a === null ? 0 : 1); w.push(a ?? 0); w.push(b === null ? 0 : 1); w.push(b ?? 0);

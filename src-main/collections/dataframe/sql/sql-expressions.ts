@@ -11,7 +11,7 @@
  * aggregates; anything else is the "must appear in the GROUP BY clause" error.
  */
 import { TesseraError } from '../../../engine/errors.js';
-import { type ColExpr, lit, literalFor, op, type OpName } from '../column-expr.js';
+import { type ColExpr, DT_UNITS, lit, literalFor, op, type OpName } from '../column-expr.js';
 import type { ColumnType } from '../schema.js';
 import { planKey } from '../table-node.js';
 import { fieldExpr, refParts, type Relation, resolveField } from './sql-scope.js';
@@ -312,10 +312,19 @@ export class SqlExpressions {
       case 'dayofweek':
         want(1);
         return this.datePart('dow', this.value(args[0]), n);
+      case 'date_trunc': case 'datetrunc': {
+        want(2);
+        const unit = this.value(args[0]);
+        const units = Object.keys(DT_UNITS);
+        if (unit.e !== 'lit' || typeof unit.value !== 'string' || !units.includes(unit.value.toLowerCase())) {
+          throw this.error(args[0], 'SQL_UNSUPPORTED', `date_trunc's unit must be one of ${units.join(', ')} (a constant)`, "for example date_trunc('month', date)");
+        }
+        return op('dt.trunc', [this.value(args[1])], { pattern: unit.value.toLowerCase() });
+      }
       default:
         if (isAggregateCall(n)) throw this.error(n, 'SQL_MISPLACED_AGGREGATE', `the aggregate ${name}() is not allowed here`);
         throw this.error(n, 'SQL_UNKNOWN_FUNCTION', `the function ${name}() is not supported`,
-          'Tessera reads lower, upper, length, substr, coalesce, abs, extract/date_part, the aggregates count, sum, avg, min, max, stddev, variance');
+          'Tessera reads lower, upper, length, substr, coalesce, abs, extract/date_part, date_trunc, the aggregates count, sum, avg, min, max, stddev, variance');
     }
   }
 
@@ -391,7 +400,7 @@ export class SqlExpressions {
         if (p.e !== 'lit' || typeof p.value !== 'string') throw this.error(e.rexpr, 'SQL_UNSUPPORTED', 'LIKE takes a constant pattern here');
         const subject = e.kind === 'AEXPR_ILIKE' ? op('str.lower', [x]) : x;
         const pattern = e.kind === 'AEXPR_ILIKE' ? p.value.toLowerCase() : p.value;
-        const matches = this.like(subject, pattern, e.rexpr);
+        const matches = this.like(subject, pattern);
         const positive = name === '~~' || name === '~~*';
         return positive !== negate ? and(matches, notNull(x)) : and(op('invert', [matches]), notNull(x));
       }
@@ -403,10 +412,10 @@ export class SqlExpressions {
     return op('fillna', [negate ? op('invert', [v]) : v, FALSE]);
   }
 
-  /** LIKE for the patterns made of literal text and % at either end (the ones people write); _ and inner % are not supported yet. */
-  private like(x: ColExpr, pattern: string, at: PgNode): ColExpr {
+  /** LIKE: text with % at either end as the plain string tests, any other pattern by the native matcher. */
+  private like(x: ColExpr, pattern: string): ColExpr {
     const core = pattern.replace(/^%+/, '').replace(/%+$/, '');
-    if (/[%_\\]/.test(core)) throw this.error(at, 'SQL_UNSUPPORTED', `the LIKE pattern '${pattern}' is not supported yet: only text with % at its start or end`, "for example LIKE 'S%', '%port', '%air%'");
+    if (/[%_]/.test(core)) return op('str.like', [x], { pattern });
     const starts = pattern.startsWith('%'), ends = pattern.endsWith('%');
     if (starts && ends) return core ? op('str.contains', [x], { pattern: core }) : op('notna', [x]);
     if (ends) return op('str.startswith', [x], { pattern: core });
