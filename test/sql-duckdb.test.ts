@@ -13,7 +13,7 @@ import { tempDir } from './helpers/engine.js';
 import { tessera } from './helpers/cli.js';
 import { duckdbQueries } from './helpers/duckdb.js';
 import { flightsCsvDir, flightsParquet } from './helpers/flights.js';
-import { AIRPORTS, airportsView, expectSameRows } from './helpers/sql-compare.js';
+import { AIRPORTS, airportsView, expectSameRows, orderedResult } from './helpers/sql-compare.js';
 
 const QUERIES: Record<string, string> = {
   seed: 'select origin, avg(delay) as d, count(*) as n from flights where delay > 15 group by origin having count(*) > 100 order by d desc, origin limit 10',
@@ -68,6 +68,11 @@ const QUERIES: Record<string, string> = {
   likePatterns: "select count(*), count(distinct origin) from flights where origin like '_F_' or destination like 'S%A%' or origin like '%_N_'",
   dateTrunc: "select date_trunc('month', date) as m, date_trunc('week', date) as w, count(*) from flights where delay > 600 group by 1, 2",
   dateTruncSmall: "select date_trunc('hour', date) as h, date_trunc('quarter', date) as q, date_trunc('year', date) as y, date_trunc('minute', date) as mi, date_trunc('day', date) as d from flights where delay > 1300",
+  windowRank: 'select origin, n, rank() over (order by n desc) as r from (select origin, count(*) as n from flights group by origin) t order by r, origin limit 20',
+  windowPartition: 'select iata, state, elevation, row_number() over (partition by state order by elevation desc, iata) as rn, sum(elevation) over (partition by state) as s, avg(elevation) over (partition by state order by iata) as a, count(*) over () as n, min(elevation) over (partition by state) as lo, max(elevation) over (partition by state order by elevation) as hi, dense_rank() over (order by state) as dr, count(elevation) over (order by iata nulls first) as c from airports',
+  topPerGroup: "select * from (select origin, destination, count(*) as n, row_number() over (partition by origin order by count(*) desc, destination) as rn from flights group by origin, destination) t where rn <= 2 and origin like 'S%'",
+  runningSum: "select d, n, sum(n) over (order by d) as running from (select date_trunc('month', date) as d, count(*) as n from flights group by 1) t",
+  windowOverRows: 'select count(*), sum(r), max(r), sum(c) from (select rank() over (partition by origin order by delay) as r, count(*) over (partition by destination) as c from flights where delay > 300) t',
   offset: 'select origin, count(*) as n from flights group by origin order by n desc, origin limit 5 offset 3',
   offsetOnly: 'select destination, max(delay) as m from flights group by destination order by m, destination offset 200',
   offsetPastEnd: 'select state from airports order by iata limit 3 offset 100',
@@ -107,7 +112,7 @@ describe.skipIf(!parquet)('SQL outputs against DuckDB over the flights', () => {
       names.forEach((n, k) => {
         const w = want[k];
         if ('error' in w) throw new Error(`DuckDB failed on ${n}: ${w.error}`);
-        expectSameRows(n, got[n], w, /\border by\b/i.test(QUERIES[n]) && !/union/i.test(QUERIES[n]));
+        expectSameRows(n, got[n], w, orderedResult(QUERIES[n]) && !/union/i.test(QUERIES[n]));
       });
     }, 600_000);
   }
@@ -145,7 +150,8 @@ describe('SQL outputs: errors and mixing with pandas-style outputs', () => {
   });
 
   it('says which construct is not supported', () => {
-    expect(errorOf({ q: { sql: 'select iata, row_number() over (order by iata) from airports' } })).toMatchObject({ code: 'SQL_UNSUPPORTED', message: expect.stringMatching(/window functions/) });
+    expect(errorOf({ q: { sql: 'select iata, sum(elevation) over (order by iata rows between 1 preceding and current row) from airports' } })).toMatchObject({ code: 'SQL_UNSUPPORTED', message: expect.stringMatching(/window frames/) });
+    expect(errorOf({ q: { sql: 'select iata from airports where row_number() over () > 1' } })).toMatchObject({ code: 'SQL_MISPLACED_WINDOW' });
     expect(errorOf({ q: { sql: 'select iata from airports intersect select iata from airports' } })).toMatchObject({ code: 'SQL_UNSUPPORTED', message: expect.stringMatching(/INTERSECT/) });
     expect(errorOf({ q: { sql: 'delete from airports' } })).toMatchObject({ code: 'SQL_UNSUPPORTED', message: expect.stringMatching(/SELECT/) });
     expect(errorOf({ q: { sql: 'select iata from airports where elevation > 1 group by state' } })).toMatchObject({ code: 'SQL_NOT_GROUPED', message: expect.stringMatching(/iata.*GROUP BY/) });

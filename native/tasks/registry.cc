@@ -21,6 +21,7 @@ extern const TaskKind kHdf5ReadKind;
 extern const TaskKind kZarrReadKind;
 extern const TaskKind kLinalgKind;
 extern const TaskKind kFftKind;
+extern const TaskKind kWindowKind;
 extern const TaskKind kReduceKind;
 extern const TaskKind kCombineKind;
 extern const TaskKind kAssembleKind;
@@ -90,6 +91,7 @@ constexpr TaskKindEntry kKinds[] = {
     {31, "zarr_read", &kZarrReadKind},
     {32, "linalg", &kLinalgKind},
     {33, "fft", &kFftKind},
+    {34, "window", &kWindowKind},
 };
 
 // Codes index this table directly (one load per task instead of a search). Built at compile

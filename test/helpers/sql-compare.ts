@@ -38,3 +38,6 @@ export function expectSameRows(name: string, got: { rows?: unknown[][]; nrows?: 
 
 /** DuckDB's view of the airport table at `path`, with Tessera's (pandas') column types. */
 export const airportsView = (path: string) => `create view airports as select iata, state, elevation::double as elevation from read_csv('${path}')`;
+
+/** Whether the query's own result is ordered: an ORDER BY after its last parenthesis (not one inside OVER or a subquery). */
+export const orderedResult = (sql: string) => /\border by\b/i.test(sql.slice(sql.lastIndexOf(')') + 1));

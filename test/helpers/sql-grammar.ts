@@ -2,7 +2,8 @@
  * Random SQL queries over the flights (date, delay, distance, origin, destination) and the small
  * airport table (iata, state, elevation), from a grammar of the constructs Tessera plans: filters
  * of comparisons, BETWEEN, IN, LIKE, IS NULL, NOT/AND/OR; computed columns with arithmetic, CASE,
- * COALESCE, CAST, string and date functions; GROUP BY with aggregates and HAVING; joins; DISTINCT;
+ * COALESCE, CAST, string and date functions; window functions; GROUP BY with aggregates and HAVING;
+ * joins; DISTINCT;
  * UNION ALL; ORDER BY every output column with LIMIT (so the rows kept are fixed). One seed, one
  * list of queries.
  */
@@ -90,7 +91,9 @@ export function sqlQueries(seed: number, count: number): string[] {
     }
     if (shape <= 7) {
       // rows
-      const items = Array.from({ length: int(1, 3) }, () => (chance(0.5) ? numExpr(j) : chance(0.5) ? strExpr(j) : pred(j, 1)));
+      // (row_number is left out: which of equal rows gets which number is not fixed)
+      const windowCall = () => `${pick(['rank()', 'dense_rank()', `sum(${num(j)})`, 'count(*)', `count(${str(j)})`, `avg(${num(j)})`, `min(${num(j)})`, `max(${num(j)})`])} over (${chance(0.7) ? `partition by ${str(j)} ` : ''}${chance(0.7) ? `order by ${num(j)}${chance(0.5) ? ' desc' : ''}` : ''})`;
+      const items = Array.from({ length: int(1, 3) }, () => (chance(0.25) ? windowCall() : chance(0.5) ? numExpr(j) : chance(0.5) ? strExpr(j) : pred(j, 1)));
       const cols = items.map((e, k) => `${e} as c${k}`);
       const distinct = chance(0.4) ? 'distinct ' : '';
       const limit = ` order by ${cols.map((_, k) => `${k + 1}${chance(0.5) ? ' desc' : ''}`).join(', ')} limit ${int(1, 30)}`;

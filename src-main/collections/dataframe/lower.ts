@@ -19,7 +19,7 @@ import { finishGraph } from '../../engine/finish-graph.js';
 import { type Layer, type Task, type TaskGraph, type TaskSpec, taskKey } from '../../engine/graph.js';
 import { type ColExpr, columnsOf } from './column-expr.js';
 import './kinds/index.js'; // registers the collection's task kinds
-import type { DenseDType, FirstRowsSpec, GroupByMergeSpec, GroupByPartialSpec, HashJoinSpec, SortRowsSpec, TableMapSpec, TableToDenseSpec } from './kinds/index.js';
+import type { DenseDType, FirstRowsSpec, GroupByMergeSpec, GroupByPartialSpec, HashJoinSpec, SortRowsSpec, TableMapSpec, TableToDenseSpec, WindowSpec } from './kinds/index.js';
 import { TesseraError } from '../../engine/errors.js';
 import { ProgramBuilder } from './kinds/table-program.js';
 import { bytesPerValue, type Column } from './schema.js';
@@ -164,6 +164,25 @@ class TableLowering {
       case 'distinct': return this.distinct(n);
       case 'concat': return this.concat(n);
       case 'join': return this.join(n);
+      case 'window': {
+        // One task over every partition: the rows sorted by partition and order keys, the calls' columns added.
+        const input = this.exact(this.node(n.input));
+        const at = (name: string) => indexIn(input.columns, name);
+        const spec: WindowSpec = {
+          kind: 'window', partition: n.partition.map(at), order: n.order.map((o) => ({ column: at(o.name), ascending: o.ascending, ...(o.nullsFirst ? { nullsFirst: true } : {}) })),
+          calls: n.calls.map((c) => ({ fn: c.column ? c.fn : c.fn === 'count' ? 'count_star' : c.fn, column: c.column ? at(c.column) : 0, name: c.name })), estBytes: 0,
+        };
+        const sig = planKey(['window', input.keys, spec]);
+        return this.memoized(sig, () => {
+          const layer = this.layer('window', 'window', [input.layer], 1);
+          this.layerColumns.set(layer, n.columns);
+          const estBytes = Math.ceil(input.bytes.reduce((s, b) => s + b, 0) * (1 + 8 * n.calls.length / Math.max(1, rowBytes(input.columns)))) + 4096;
+          const key = taskKey(layer, [0]);
+          const task: WindowSpec = { ...spec, estBytes };
+          this.tasks.push({ key, layer, index: [0], deps: input.keys, spec: task, estBytes, priority: 0 });
+          return { layer, keys: [key], bytes: [estBytes], columns: n.columns, heads: input.heads };
+        });
+      }
       case 'slice': {
         // The first offset + n rows in partition order, the root dropping the first offset.
         const input = this.exact(this.node(n.input));

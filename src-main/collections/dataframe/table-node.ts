@@ -12,7 +12,7 @@
 import { didYouMean } from '../../lang/did-you-mean.js';
 import { TesseraError } from '../../engine/errors.js';
 import { type ColExpr, col, columnsOf, op } from './column-expr.js';
-import type { AggName } from './kinds/index.js';
+import type { AggName, WindowFnName } from './kinds/index.js';
 import type { Column } from './schema.js';
 import type { TableSource } from './table-source.js';
 
@@ -42,6 +42,12 @@ export type TableNode =
   | { op: 'groupby'; input: TableNode; keys: { name: string; expr: ColExpr }[]; aggs: Aggregation[]; columns: Column[]; splitOut?: number; nullGroups?: boolean; rowWhenEmpty?: boolean }
   /** The last n rows. */
   | { op: 'tail'; input: TableNode; n: number; columns: Column[] }
+  /**
+   * SQL window functions: every row, sorted by the partition columns then the order keys, with
+   * one new column per call (over the partition, or with `order` the rows up to the current
+   * row's last peer).
+   */
+  | { op: 'window'; input: TableNode; partition: string[]; order: { name: string; ascending: boolean; nullsFirst?: boolean }[]; calls: WindowCall[]; columns: Column[] }
   /** The rows after the first `offset`, at most `n` of them (SQL's LIMIT n OFFSET offset). */
   | { op: 'slice'; input: TableNode; offset: number; n?: number; columns: Column[] }
   /** Rows stably sorted by columns (nulls last), the first `limit` of them when set (nlargest, sort + head). */
@@ -58,6 +64,8 @@ export type TableNode =
   | { op: 'join'; left: TableNode; right: TableNode; how: JoinKind; leftOn: string[]; rightOn: string[]; outputs: JoinOutput[]; columns: Column[] };
 
 export type JoinKind = 'inner' | 'left' | 'right' | 'outer';
+/** A window function call: its new column's name, and the column it aggregates (not for ranks, row_number, count(*)). */
+export interface WindowCall { name: string; fn: WindowFnName; column?: string }
 /** A merge's output column: a column of the left or right input, or an `on` key (from either side). */
 export type JoinOutput = { name: string; from: 'left' | 'right' | 'key'; column: string; key?: number };
 
@@ -193,6 +201,20 @@ export function groupBy(input: TableNode, keys: { name: string; expr: ColExpr }[
 export function tail(input: TableNode, n = 5): TableNode {
   if (!Number.isInteger(n) || n < 0) throw new TesseraError('BAD_ARGUMENTS', `tail(n) takes a count of rows, not ${n}`, 'for example tail(10)');
   return { op: 'tail', input, n, columns: input.columns };
+}
+
+/** The dtype of a window function's result (native/table/window.cc's window_result_type). */
+export function windowType(fn: WindowFnName, t: Column['dtype'] | undefined): Column['dtype'] {
+  if (fn === 'avg') return 'float64';
+  if (fn === 'sum') return t === 'float64' ? 'float64' : 'int64';
+  if (fn === 'min' || fn === 'max') return t!;
+  return 'int64';
+}
+
+export function windowed(input: TableNode, partition: string[], order: { name: string; ascending: boolean; nullsFirst?: boolean }[], calls: WindowCall[]): TableNode {
+  for (const n of [...partition, ...order.map((o) => o.name), ...calls.flatMap((c) => (c.column ? [c.column] : []))]) columnOf(input, n);
+  const columns = [...input.columns, ...calls.map((c) => ({ name: c.name, dtype: windowType(c.fn, c.column ? columnOf(input, c.column).dtype : undefined) }))];
+  return { op: 'window', input, partition, order, calls, columns };
 }
 
 export function slice(input: TableNode, offset: number, n?: number): TableNode {

@@ -11,6 +11,7 @@ import { firstRowsKind, type FirstRowsSpec, hashJoinKind, type HashJoinSpec, sor
 import { tableMapKind, type TableMapSpec } from './table-map.js';
 import { tableToDenseKind, type TableToDenseSpec } from './table-to-dense.js';
 import { timeseriesKind, type TimeseriesSpec } from './timeseries.js';
+import { windowKind, type WindowSpec } from './window.js';
 import { commitTableKind, type CommitTableSpec, writeTableKind, type WriteTableSpec } from './write-table.js';
 
 export type { CsvColumnDType } from './read-csv.js';
@@ -18,11 +19,12 @@ export type { AggName } from './group-by.js';
 export type { CommitTableSpec, GroupByMergeSpec, GroupByPartialSpec, ReadCsvColumn, ReadCsvSpec, ReadParquetColumn, ReadParquetSpec, TableMapSpec, WriteTableSpec };
 export type { FirstRowsSpec, HashJoinSpec, SortRowsSpec, TableToDenseSpec };
 export type { DenseDType } from './table-to-dense.js';
+export type { WindowFnName, WindowSpec } from './window.js';
 export type { TimeseriesColumn, TimeseriesGenerator, TimeseriesSpec } from './timeseries.js';
 
 /** Every task a dataframe job makes. */
 export type DataframeTaskSpec = ReadCsvSpec | ReadParquetSpec | TableMapSpec | GroupByPartialSpec | GroupByMergeSpec | TimeseriesSpec
-  | SortRowsSpec | FirstRowsSpec | HashJoinSpec | TableToDenseSpec | WriteTableSpec | CommitTableSpec;
+  | SortRowsSpec | FirstRowsSpec | HashJoinSpec | TableToDenseSpec | WriteTableSpec | CommitTableSpec | WindowSpec;
 
 registerTaskKind(readCsvKind);
 registerTaskKind(readParquetKind);
@@ -36,3 +38,4 @@ registerTaskKind(hashJoinKind);
 registerTaskKind(tableToDenseKind);
 registerTaskKind(writeTableKind);
 registerTaskKind(commitTableKind);
+registerTaskKind(windowKind);

@@ -75,7 +75,8 @@ export function locationOf(n: PgNode | undefined): number {
 }
 
 export class SqlExpressions {
-  constructor(private readonly text: string, private readonly rel: Relation, private readonly grouped?: Grouped) {}
+  /** `windows`: a window function call's column (in SELECT and ORDER BY only). */
+  constructor(private readonly text: string, private readonly rel: Relation, private readonly grouped?: Grouped, private readonly windows?: (call: PgNode) => ColExpr) {}
 
   /** An error at a node of the query. */
   error(n: PgNode, code: string, message: string, hint = ''): TesseraError {
@@ -109,12 +110,16 @@ export class SqlExpressions {
   }
 
   private valueOf(n: PgNode): ColExpr {
+    if (n.FuncCall?.over) {
+      if (!this.windows) throw this.error(n, 'SQL_MISPLACED_WINDOW', `the window function ${functionName(n.FuncCall)}() is not allowed here`, 'window functions belong in SELECT and ORDER BY; filter on them in an outer query');
+      return this.windows(n);
+    }
     if (this.grouped) {
       const g = this.grouped;
       if (isAggregateCall(n)) return g.aggregate(n);
       let input: ColExpr | null = null;
       try {
-        input = new SqlExpressions(this.text, g.input).value(n);
+        input = new SqlExpressions(this.text, g.input, undefined, this.windows).value(n);
       } catch (e) {
         // A name the query does not have is that error, not a grouping one.
         if (n.ColumnRef && e instanceof TesseraError && /^SQL_(UNKNOWN|AMBIGUOUS)/.test(e.code)) throw e;
@@ -277,7 +282,6 @@ export class SqlExpressions {
     const c = n.FuncCall;
     const name = functionName(c);
     const args = (c.args ?? []) as PgNode[];
-    if (c.over) throw this.error(n, 'SQL_UNSUPPORTED', `window functions (${name}(...) OVER ...) are not supported yet`, 'compute per-group values with GROUP BY and join them back');
     const want = (k: number) => {
       if (args.length !== k) throw this.error(n, 'SQL_BAD_ARGUMENTS', `${name}() takes ${k} argument${k === 1 ? '' : 's'}, not ${args.length}`);
     };

@@ -19,6 +19,7 @@ import {
 } from '../table-node.js';
 import { AGGREGATES, functionName, type Grouped, isAggregateCall, locationOf, SqlExpressions } from './sql-expressions.js';
 import { type Field, refParts, type Relation, relationOf, resolveField } from './sql-scope.js';
+import { SqlWindows } from './sql-windows.js';
 import { type PgNode, sqlError } from './sql-text.js';
 
 /** A file named in FROM: `'x.csv'`, `"data/*.parquet"`, `read_csv('x.csv')`, `read_parquet('x')`. */
@@ -294,7 +295,8 @@ export class SqlPlanner {
     const aggregates = collectAggregates([...targets.map((t) => t.ResTarget.val), s.havingClause, ...sorts.map((x) => x.SortBy.node)], this.text);
     const grouped = s.groupClause?.length || aggregates.length ? this.grouping(s, rel, aggregates) : null;
     let source = grouped ? grouped.node : rel.node;
-    const ex = new SqlExpressions(this.text, rel, grouped?.grouped);
+    const windows = new SqlWindows(this.text, () => this.fresh('w'));
+    const ex: SqlExpressions = new SqlExpressions(this.text, rel, grouped?.grouped, (call): ColExpr => windows.column(call, ex));
     if (s.havingClause) {
       if (!grouped) throw this.error(s.havingClause, 'SQL_UNSUPPORTED', 'HAVING needs a GROUP BY or an aggregate');
       source = filter(source, ex.truth(s.havingClause));
@@ -349,7 +351,9 @@ export class SqlPlanner {
       }
       return { name, ascending, nullsFirst };
     });
-    let node = select(source, [...outputs.map((o) => ({ name: o.name, expr: o.expr })), ...hidden]);
+    const columns = [...outputs.map((o) => ({ name: o.name, expr: o.expr })), ...hidden];
+    if (windows.calls.length) source = windows.plan(source, columns.map((c) => c.expr));
+    let node = select(source, columns);
     if (s.distinctClause) {
       if (s.distinctClause.some((d: PgNode) => Object.keys(d).length)) throw this.error(0, 'SQL_UNSUPPORTED', 'DISTINCT ON is not supported', 'use GROUP BY');
       node = distinct(node, []);
@@ -539,7 +543,6 @@ function collectAggregates(nodes: (PgNode | undefined)[], text: string): PgNode[
       out.push(o);
       return;
     }
-    if (o.FuncCall?.over) throw sqlError('SQL_UNSUPPORTED', text, o.FuncCall.location, o.FuncCall.location + 1, `window functions (${functionName(o.FuncCall)}(...) OVER ...) are not supported yet`, 'compute per-group values with GROUP BY and join them back');
     for (const v of Object.values(o)) visit(v);
   };
   nodes.forEach(visit);
