@@ -179,3 +179,35 @@ describe('SQL outputs: errors and mixing with pandas-style outputs', () => {
     expect(out.n.value).toBe(2);
   });
 });
+
+describe("SQL over the generated time series (dask.datasets.timeseries), against DuckDB reading the same rows", () => {
+  const dir = tempDir('tessera-sql-ts-');
+  const TS_QUERIES: Record<string, string> = {
+    // the seed's lesson, word for word
+    seed: 'select name, avg(x) as mean_x, count(*) as n from df group by name order by mean_x desc limit 5',
+    daily: "select date_trunc('day', timestamp) as d, count(*) as n, avg(y) as y, max(id) as top from df where x > 0.5 group by 1",
+    hourly: "select extract(hour from timestamp) as h, name, sum(id) as s from df where name in ('Alice', 'Bob') group by 1, 2",
+    ranked: 'select name, n, rank() over (order by n desc) as r from (select name, count(*) as n from df where y < -0.9 group by name) t',
+    lateRows: "select count(*), min(timestamp), max(x) from df where timestamp between '2000-01-10' and '2000-01-12 06:00:00'",
+  };
+
+  it("gives DuckDB's answer for the seed's query and others", async () => {
+    const spec = (outputs: Record<string, unknown>) => JSON.stringify({ tessera: 1, datasets: { df: { timeseries: { seed: 42 } } }, outputs });
+    writeFileSync(join(dir, 'export.json'), spec({ ts: 'df' }));
+    const exported = tessera(['run', 'export.json', '--json', '--out', 'out'], dir);
+    expect(exported.stderr).toBe('');
+    const path = JSON.parse(exported.stdout).outputs.ts.path as string;
+    writeFileSync(join(dir, 'job.json'), spec(Object.fromEntries(Object.entries(TS_QUERIES).map(([k, q]) => [k, { sql: q }]))));
+    const r = tessera(['run', 'job.json', '--json'], dir);
+    expect(r.stderr).toBe('');
+    const got = JSON.parse(r.stdout).outputs as Record<string, { rows: unknown[][] }>;
+    const names = Object.keys(TS_QUERIES);
+    const want = await duckdbQueries([`create view df as select * from read_parquet('${path}')`], names.map((n) => TS_QUERIES[n]));
+    expect(got.seed.rows.length).toBe(5);
+    names.forEach((n, k) => {
+      const w = want[k];
+      if ('error' in w) throw new Error(`DuckDB failed on ${n}: ${w.error}`);
+      expectSameRows(n, got[n], w, orderedResult(TS_QUERIES[n]));
+    });
+  }, 300_000);
+});
