@@ -27,8 +27,7 @@
  * Targets (issue #14): faster than the fastest of Polars/DuckDB on CSV, within 1.5x of the fastest
  * on Parquet, at least 10x faster than dask.dataframe on both.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,39 +36,12 @@ import { buildJob, validateSpec } from '../dist/src-main/run/job-spec.js';
 import { runBuiltJob } from '../dist/src-main/run/run-job.js';
 import { LocalBackend } from '../dist/src-main/run/local-backend.js';
 import { readBandwidth } from './bandwidth.mjs';
+import { peer, peersInstalled } from './peer-processes.mjs';
 import { measureCsvParse } from './csv-parse.mjs';
 import { flightsCsv, flightsParquet } from './flights-data.mjs';
 import { best, formatTable, python, pyTimer } from './timing.mjs';
 
-const PEERS = fileURLToPath(new URL('./peers/', import.meta.url));
 const QUERY = "f[f.delay > 15].groupby('origin').agg(mean=('delay', 'mean'), n=('delay', 'count'))";
-
-/** bench/peers installed (npm ci from its lock) unless CI is set; false with a message when it cannot be. */
-function peersInstalled() {
-  const has = () => ['nodejs-polars', 'nodejs-polars-linux-x64-gnu', '@duckdb/node-api'].every((p) => existsSync(join(PEERS, 'node_modules', p)));
-  if (has()) return true;
-  if (process.env.CI) {
-    process.stderr.write('bench/peers is not installed and CI is set: Polars and DuckDB rows skipped (npm ci --prefix bench/peers)\n');
-    return false;
-  }
-  process.stderr.write('installing the bench peers (Polars, DuckDB) once: npm ci --prefix bench/peers ...\n');
-  const r = spawnSync('npm', ['ci', '--prefix', PEERS, '--ignore-scripts', '--no-audit', '--no-fund'], { stdio: ['ignore', 'inherit', 'inherit'] });
-  if (r.status !== 0 || !has()) {
-    process.stderr.write('bench/peers could not be installed: Polars and DuckDB rows skipped\n');
-    return false;
-  }
-  return true;
-}
-
-function peer(system, format, path, repeats) {
-  const env = { ...process.env, POLARS_MAX_THREADS: '2' };
-  const r = spawnSync(process.execPath, [join(PEERS, 'peer.mjs'), system, format, path, String(repeats)], { encoding: 'utf8', env, maxBuffer: 2 ** 24 });
-  if (r.status !== 0) {
-    process.stderr.write(`${system} on ${format} failed:\n${r.stderr}\n`);
-    return null;
-  }
-  return JSON.parse(r.stdout.trim().split('\n').pop());
-}
 
 function pythonPeers(csvGlob, parquet, repeats, workers) {
   const common = `${pyTimer(repeats)}

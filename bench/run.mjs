@@ -5,12 +5,13 @@
  * python3-numpy / python3-dask, where installed. Timings are the best of a few repeats after a
  * warm-up (noisy shared machines: compare the ratios, not the absolute numbers).
  *
- *   node bench/run.mjs [--quick] [--cold] [--only seed|bandwidth|overhead|arrays|hdf5|dataframes|bags|cluster|startup]
+ *   node bench/run.mjs [--quick] [--cold] [--only seed|bandwidth|overhead|arrays|hdf5|dataframes|sql|bags|cluster|startup]
  *   (--quick: fewer repeats and a smaller bandwidth array; --only: one part of the table;
  *   --cold: no engine warm-up before the bandwidth rows, as in a process's first jobs)
  * The array rows (bench/arrays.mjs, bench/array-kernels.mjs): cumsum, x[x > 0.5].sum(), sort, percentile, FFTs of rows and of
  * 2^24 points, histogram, a 4000 x 4000 matmul and a tall-skinny QR against numpy and dask.array. The dataframe rows (bench/dataframes.mjs): the flights filter + group-by against Polars, DuckDB,
- * pandas and dask.dataframe, and the CSV parse against the memory bandwidth. The bag rows
+ * pandas and dask.dataframe, and the CSV parse against the memory bandwidth. The SQL rows
+ * (bench/sql.mjs): the seed's query and five analytic queries against DuckDB and Polars' SQL. The bag rows
  * (bench/bags.mjs): word count against Counter and dask.bag, a map of tiny calls against joblib.
  * The cluster rows (bench/cluster.mjs): the seed job on a loopback Dask cluster against dask.array.
  * The startup rows (bench/startup.mjs): Tessera as whole processes, against node and python3 + dask.array.
@@ -26,6 +27,7 @@ import { Evaluator, npyArray, randomArray, readNpyInfo, full, reduce } from '../
 import { best as bestOf, formatTable, python, pyTimer } from './timing.mjs';
 import { bandwidthProbe } from './bandwidth.mjs';
 import { dataframeRows } from './dataframes.mjs';
+import { sqlRows } from './sql.mjs';
 import { bagRows } from './bags.mjs';
 import { clusterRows } from './cluster.mjs';
 import { startupRows } from './startup.mjs';
@@ -37,7 +39,7 @@ const quick = process.argv.includes('--quick');
 const cold = process.argv.includes('--cold');
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt > 0 ? process.argv[onlyAt + 1] : null;
-if (only && !['seed', 'bandwidth', 'overhead', 'arrays', 'hdf5', 'dataframes', 'bags', 'cluster', 'startup'].includes(only)) throw new Error(`--only takes seed, bandwidth, overhead, arrays, hdf5, dataframes, bags, cluster or startup, not ${only}`);
+if (only && !['seed', 'bandwidth', 'overhead', 'arrays', 'hdf5', 'dataframes', 'sql', 'bags', 'cluster', 'startup'].includes(only)) throw new Error(`--only takes seed, bandwidth, overhead, arrays, hdf5, dataframes, sql, bags, cluster or startup, not ${only}`);
 const want = (part) => !only || only === part;
 const REPEATS = quick ? 2 : 5;
 const WORKERS = Math.min(2, availableParallelism());
@@ -222,6 +224,12 @@ if (want('dataframes')) {
   const df = await dataframeRows(engine, { quick });
   rows.push(...df.rows);
   problems.push(...df.problems);
+}
+// 5b. SQL: six queries over the flights as CSV and Parquet against DuckDB and Polars' SQL context.
+if (want('sql')) {
+  const sql = await sqlRows(engine, { quick });
+  rows.push(...sql.rows);
+  problems.push(...sql.problems);
 }
 // 6. Bags and user functions: word count against Counter and dask.bag, a map of tiny calls against joblib.
 if (want('bags')) {

@@ -7,6 +7,9 @@
  * { version, seconds, rows: [[origin, mean, n], ...] sorted by origin }.
  *
  *   node bench/peers/peer.mjs polars|duckdb csv|parquet PATH_OR_GLOB REPEATS
+ *   node bench/peers/peer.mjs polars-sql|duckdb-sql csv|parquet PATH_OR_GLOB REPEATS QUERIES_JSON
+ * (the SQL form: bench/sql.mjs's queries over the view `flights`; prints { version, results:
+ * [{ seconds, rows } | { error }] })
  * Threads: 2 (POLARS_MAX_THREADS, set by the caller before Polars loads; DuckDB's SET threads).
  */
 import { readFileSync } from 'node:fs';
@@ -51,6 +54,40 @@ if (system === 'polars') {
     return r.getRows().map(([o, m, n]) => [o, m, Number(n)]);
   };
   result = { version: versionOf('@duckdb/node-api'), ...(await best(query)) };
+} else if (system === 'polars-sql' || system === 'duckdb-sql') {
+  // SQL queries over the table `flights` (bench/sql.mjs): each timed alone, read + compute.
+  const queries = JSON.parse(process.argv[6]);
+  const cell = (v) => (typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.toISOString().replace(/\.000Z$|Z$/, '') : v);
+  let run;
+  let version;
+  if (system === 'polars-sql') {
+    if (process.env.POLARS_MAX_THREADS !== '2') throw new Error('run with POLARS_MAX_THREADS=2');
+    const pl = require('nodejs-polars');
+    // The CSV's date column parsed, as Tessera's dataset says (parse_dates) and DuckDB sniffs.
+    const frame = () => (format === 'csv' ? pl.scanCSV(path).withColumns(pl.col('date').str.strptime(pl.Datetime, '%Y-%m-%d %H:%M:%S')) : pl.scanParquet(path));
+    run = async (q) => {
+      const ctx = pl.SQLContext({ flights: frame() });
+      return (await ctx.execute(q).collect()).rows().map((r) => r.map(cell));
+    };
+    version = versionOf('nodejs-polars');
+  } else {
+    const { DuckDBInstance } = require('@duckdb/node-api');
+    const db = await DuckDBInstance.create(':memory:', { threads: '2' });
+    const c = await db.connect();
+    await c.run('SET threads = 2');
+    await c.run(`CREATE VIEW flights AS SELECT * FROM ${format === 'csv' ? `read_csv('${path}')` : `read_parquet('${path}')`}`);
+    run = async (q) => (await c.runAndReadAll(q)).getRowsJS().map((r) => r.map(cell));
+    version = versionOf('@duckdb/node-api');
+  }
+  const results = [];
+  for (const q of queries) {
+    try {
+      results.push(await best(() => run(q)));
+    } catch (e) {
+      results.push({ error: String(e.message ?? e).split('\n')[0] });
+    }
+  }
+  result = { version, results };
 } else {
   throw new Error(`no peer ${system}`);
 }
