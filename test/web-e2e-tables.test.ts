@@ -3,7 +3,8 @@
  * access a served window has), job service, engine and addon: a CSV dropped on the window shows
  * its schema and a preview; a group-by job over it shows a grid whose values are pandas'; a header
  * click sorts it; the bar chart draws the groups; completion knows the columns; the timeseries
- * sample runs from the window. Screenshots go to test-output/screenshots.
+ * sample runs from the window; an SQL output over the same table. Screenshots go to
+ * test-output/screenshots.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -187,6 +188,32 @@ describe.skipIf(!hasChromium())('tables in the window', () => {
     // Long content scrolls inside its panel: the page is no wider than the window.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
     await page.locator('section.panel', { has: page.locator('h2', { hasText: 'Results' }) }).screenshot({ path: join(SHOTS, 'panel-results-table.png') });
+  });
+
+  it('runs an SQL output over the dropped CSV: SQL completion, the same groups as pandas, an error marked in the query', async () => {
+    const want = pandasGroupBy();
+    while (await page.locator('[data-testid^="output-expr-"]').count() > 1) await page.getByTestId('remove-output-1').click();
+    await page.getByTestId('output-name-0').fill('q');
+    await page.getByTestId('output-sql-0').check();
+    const box = page.getByTestId('output-expr-0');
+    expect(await box.evaluate((e) => e.tagName)).toBe('TEXTAREA');
+    await box.fill('');
+    await box.pressSequentially('select ori');
+    expect(await page.getByTestId('completions').locator('li').allTextContents()).toEqual(['origin']);
+    await box.fill('');
+    await box.pressSequentially('select origin from fli');
+    expect(await page.getByTestId('completions').locator('li').allTextContents()).toEqual(['flights']);
+    await box.fill('select origin, count(delay) as n, avg(delay) as m\nfrom flights\nwhere delay > 15\ngroup by origin\norder by origin');
+    await page.getByTestId('run').click();
+    await page.getByTestId('result-q').locator('tr.row').first().waitFor({ timeout: 60_000 });
+    expect(await gridColumn('q', 0)).toEqual(want.origin);
+    expect((await gridColumn('q', 1)).map(Number)).toEqual(want.n);
+    // An unknown column is marked where the query names it.
+    await box.fill('select origin, avg(dealy) from flights group by origin');
+    await page.getByTestId('run').click();
+    await page.getByTestId('error-mark').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('error-mark').locator('mark').textContent()).toBe('dealy');
+    await page.getByTestId('output-sql-0').uncheck();
   });
 
   it('shows a dropped Parquet file\'s null counts from its footers, exact rows and row-group partitions', async () => {
