@@ -82,8 +82,18 @@ void GroupIndex::assign(const std::vector<Vec>& keys, size_t nrows, std::vector<
     }
     return;
   }
+  if (assign_string_tuples(keys, n, gids, rows, dict_atoms)) return;
+  // Constant keys (a reduction without GROUP BY: the key is a literal): one group for every row,
+  // its tuple made from the first row below.
+  bool constant = n > 0;
+  for (const Vec& v : keys) constant = constant && v.scalar;
+  int32_t constant_group = -1;
   for (size_t at = 0; at < n; ++at) {
     const size_t i = rows ? (*rows)[at] : at;
+    if (constant_group >= 0) {
+      gids[i] = constant_group;
+      continue;
+    }
     bool null = false;
     uint64_t null_bits = 0;
     for (size_t k = 0; k < nk && !(null && !null_groups); ++k) {
@@ -117,9 +127,62 @@ void GroupIndex::assign(const std::vector<Vec>& keys, size_t nrows, std::vector<
       }
     }
     if (null_groups) tuple[nk] = null_bits;
-    else if (null) continue;
+    else if (null) {
+      if (constant) return;  // every row's key is that null
+      continue;
+    }
     gids[i] = find_or_add(tuple.data());
+    if (constant) constant_group = gids[i];
   }
+}
+
+bool GroupIndex::assign_string_tuples(const std::vector<Vec>& keys, size_t n, std::vector<int32_t>& gids, const std::vector<uint32_t>* rows,
+                                      const std::vector<std::vector<uint64_t>>& dict_atoms) {
+  // Several string keys whose dictionaries are small together (origin x destination): each
+  // combination of codes finds its group once, through a dense table of code tuples, and each row
+  // is then an index computation with no hashing (as the one-key path above).
+  const size_t nk = types_.size();
+  if (nk < 2) return false;
+  const bool null_groups = width_ > nk;
+  std::vector<size_t> stride(nk);
+  size_t slots = 1;
+  for (size_t k = 0; k < nk; ++k) {
+    if (types_[k] != ColumnType::String || keys[k].scalar) return false;
+    stride[k] = slots;
+    slots *= keys[k].dict->count + 1;  // the last code: a null
+    if (slots > (size_t{1} << 20)) return false;
+  }
+  std::vector<int32_t> combo(slots, -1);
+  std::vector<uint64_t> tuple(width_);
+  for (size_t at = 0; at < n; ++at) {
+    const size_t i = rows ? (*rows)[at] : at;
+    size_t slot = 0;
+    bool null = false;
+    for (size_t k = 0; k < nk; ++k) {
+      const Vec& v = keys[k];
+      const bool ok = v.ok(i);
+      null = null || !ok;
+      slot += stride[k] * (ok ? static_cast<size_t>(v.as<int32_t>()[v.at(i)]) : v.dict->count);
+    }
+    if (null && !null_groups) continue;
+    int32_t& g = combo[slot];
+    if (g < 0) {
+      uint64_t null_bits = 0;
+      for (size_t k = 0; k < nk; ++k) {
+        const size_t code = slot / stride[k] % (keys[k].dict->count + 1);
+        if (code == keys[k].dict->count) {
+          null_bits |= uint64_t{1} << k;
+          tuple[k] = 0;
+        } else {
+          tuple[k] = dict_atoms[k][code];
+        }
+      }
+      if (null_groups) tuple[nk] = null_bits;
+      g = find_or_add(tuple.data());
+    }
+    gids[i] = g;
+  }
+  return true;
 }
 
 void GroupIndex::add_zero_group() {

@@ -46,6 +46,9 @@ class GroupIndex {
  private:
   uint64_t atom_of(size_t k, const Vec& v, size_t row, const std::vector<uint64_t>& dict_atoms) const;
   uint64_t intern(size_t k, std::string_view s);
+  // assign() for several string keys of small dictionaries; false (nothing done) for other keys.
+  bool assign_string_tuples(const std::vector<Vec>& keys, size_t n, std::vector<int32_t>& gids, const std::vector<uint32_t>* rows,
+                            const std::vector<std::vector<uint64_t>>& dict_atoms);
   // The group of a tuple of atoms, added when new.
   int32_t find_or_add(const uint64_t* tuple);
   void grow();
