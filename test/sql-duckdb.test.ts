@@ -73,6 +73,13 @@ const QUERIES: Record<string, string> = {
   topPerGroup: "select * from (select origin, destination, count(*) as n, row_number() over (partition by origin order by count(*) desc, destination) as rn from flights group by origin, destination) t where rn <= 2 and origin like 'S%'",
   runningSum: "select d, n, sum(n) over (order by d) as running from (select date_trunc('month', date) as d, count(*) as n from flights group by 1) t",
   windowOverRows: 'select count(*), sum(r), max(r), sum(c) from (select rank() over (partition by origin order by delay) as r, count(*) over (partition by destination) as c from flights where delay > 300) t',
+  substrFromEnd: 'select iata, substr(iata, -2) as a, substr(iata, -2, 1) as b, substr(iata, -3, 2) as c, substr(iata, -2, 2) as d from airports',
+  windowsAlone: 'select row_number() over () as r, count(*) over () as c, rank() over (order by state) as k from airports',
+  explicitFrame: 'select iata, sum(elevation) over (order by iata range between unbounded preceding and current row) as s from airports',
+  rightJoinUsing: "select * from (select state, iata from airports where state = 'CA') a right join (select state, count(*) as n from airports group by state) x using (state)",
+  unicode: "select lower('École') as l, upper('école') as u, 'café' as c, count(*) as n from airports where 'é' like '_'",
+  castConstants: 'select cast(2.5 as bigint) as a, cast(-2.5 as bigint) as b, cast(3.5::double as bigint) as c, cast(4503599627370497.0 as bigint) as d from airports limit 1',
+  bigLimit: 'select iata from airports order by iata limit 3000000000',
   offset: 'select origin, count(*) as n from flights group by origin order by n desc, origin limit 5 offset 3',
   offsetOnly: 'select destination, max(delay) as m from flights group by destination order by m, destination offset 200',
   offsetPastEnd: 'select state from airports order by iata limit 3 offset 100',
@@ -158,6 +165,26 @@ describe('SQL outputs: errors and mixing with pandas-style outputs', () => {
     expect(errorOf({ q: { sql: 'select iata from airports where count(*) > 1' } })).toMatchObject({ code: 'SQL_MISPLACED_AGGREGATE' });
     expect(errorOf({ q: { sql: 'select sum(state) from airports' } })).toMatchObject({ code: 'SQL_TYPE' });
     expect(errorOf({ q: { select: 'x' } })).toMatchObject({ code: 'BAD_SPEC' });
+  });
+
+  it('counts columns in characters, not UTF-8 bytes, and reads a file named after non-ASCII text', () => {
+    const e = errorOf({ q: { sql: "select 'café' as c, nope from airports" } });
+    expect(e.message).toMatch(/no column named 'nope'.*line 1, column 21/);
+    const r = run({ q: { sql: "select 'café' as c, count(*) as n from 'airports.csv'" } });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout).outputs.q.rows).toEqual([['café', 11]]);
+  });
+
+  it('refuses what it does not plan, and windows out of place, with typed errors', () => {
+    for (const sql of ["select iata is distinct from 'SFO' from airports", 'select nullif(elevation, 13) from airports', "select iata from airports where iata similar to 'S%'",
+      'select elevation between symmetric 5 and 1 from airports']) {
+      expect(errorOf({ q: { sql } })).toMatchObject({ code: 'SQL_UNSUPPORTED' });
+    }
+    expect(errorOf({ q: { sql: 'select state from airports group by state having rank() over (order by state) > 1' } })).toMatchObject({ code: 'SQL_MISPLACED_WINDOW' });
+    expect(errorOf({ q: { sql: 'select sum(rank() over (order by iata)) over () from airports' } })).toMatchObject({ code: 'SQL_MISPLACED_WINDOW', message: expect.stringMatching(/nested/) });
+    expect(errorOf({ q: { sql: 'select cast(elevation as decimal(10, 2)) from airports' } })).toMatchObject({ code: 'SQL_UNSUPPORTED', message: expect.stringMatching(/DECIMAL/) });
+    const x = errorOf({ q: { sql: 'select iata from airports\nintersect select iata from airports' } });
+    expect(x.message).toMatch(/INTERSECT.*line 2, column 1/);
   });
 
   it('a missing file named in FROM is a typed error at its name', () => {

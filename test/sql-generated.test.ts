@@ -1,8 +1,9 @@
 /**
  * Generated SQL against DuckDB (issue #20): a few hundred queries from a grammar of the supported
- * constructs (test/helpers/sql-grammar.ts) over the flights, as Parquet and as CSV, through the real
- * CLI (all queries as outputs of one job) and @duckdb/node-api, compared as test/sql-duckdb.test.ts
- * does. SQL_SEED picks another list (the seed is in the test's name).
+ * constructs (test/helpers/sql-grammar.ts) over the flights, as Parquet and as CSV, and over the
+ * generated time series (DuckDB reads the same rows exported to Parquet), through the real CLI (all
+ * queries as outputs of one job) and @duckdb/node-api, compared as test/sql-duckdb.test.ts does.
+ * SQL_SEED picks other lists (the seed is in the test's name).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { tempDir } from './helpers/engine.js';
 import { tessera } from './helpers/cli.js';
 import { duckdbQueries } from './helpers/duckdb.js';
 import { flightsCsvDir, flightsParquet } from './helpers/flights.js';
-import { sqlQueries } from './helpers/sql-grammar.js';
+import { sqlQueries, TIMESERIES_SCHEMA } from './helpers/sql-grammar.js';
 import { AIRPORTS, airportsView, expectSameRows, orderedResult } from './helpers/sql-compare.js';
 
 const SEED = Number(process.env.SQL_SEED ?? 20);
@@ -50,4 +51,26 @@ describe.skipIf(!parquet)(`generated SQL against DuckDB (seed ${SEED})`, () => {
       });
     }, 900_000);
   }
+});
+
+describe(`generated SQL over the time series against DuckDB (seed ${SEED})`, () => {
+  it('100 queries over dask.datasets.timeseries', async () => {
+    const dir = tempDir('tessera-sql-gen-ts-');
+    const spec = (outputs: Record<string, unknown>) => JSON.stringify({ tessera: 1, datasets: { df: { timeseries: { seed: 7 } } }, outputs });
+    writeFileSync(join(dir, 'export.json'), spec({ ts: 'df' }));
+    const exported = tessera(['run', 'export.json', '--json', '--out', 'out'], dir);
+    expect(exported.stderr).toBe('');
+    const path = JSON.parse(exported.stdout).outputs.ts.path as string;
+    const queries = sqlQueries(SEED + 2, 100, TIMESERIES_SCHEMA);
+    writeFileSync(join(dir, 'job.json'), spec(Object.fromEntries(queries.map((q, k) => [`q${k}`, { sql: q }]))));
+    const r = tessera(['run', 'job.json', '--json'], dir);
+    expect(r.stderr).toBe('');
+    const got = JSON.parse(r.stdout).outputs as Record<string, { rows: unknown[][] }>;
+    const want = await duckdbQueries([`create view df as select * from read_parquet('${path}')`], queries);
+    queries.forEach((q, k) => {
+      const w = want[k];
+      if ('error' in w) throw new Error(`DuckDB failed on q${k} (${q}): ${w.error}`);
+      expectSameRows(`q${k}: ${q}`, got[`q${k}`], w, orderedResult(q));
+    });
+  }, 600_000);
 });

@@ -48,7 +48,6 @@ locale_t utf8_locale() {
 std::string map_case(std::string_view s, bool upper) {
   std::string out;
   out.reserve(s.size());
-  mbstate_t st{};
   locale_t loc = utf8_locale();
   for (size_t i = 0; i < s.size();) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
@@ -57,9 +56,16 @@ std::string map_case(std::string_view s, bool upper) {
       ++i;
       continue;
     }
-    wchar_t w = 0;
-    const size_t len = std::mbrtowc(&w, s.data() + i, s.size() - i, &st);
-    if (len == 0 || len > 4 || !loc) {  // not decodable (the table check keeps this from happening): keep the byte
+    // UTF-8 decoded here: mbrtowc would use the process's locale ("C": no multibyte characters).
+    const size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+    uint32_t w = len == 4 ? c & 0x07 : len == 3 ? c & 0x0F : c & 0x1F;
+    bool valid = len != 0 && i + len <= s.size();
+    for (size_t k = 1; valid && k < len; ++k) {
+      const unsigned char b = static_cast<unsigned char>(s[i + k]);
+      valid = (b & 0xC0) == 0x80;
+      w = (w << 6) | (b & 0x3F);
+    }
+    if (!valid || !loc) {  // not decodable (the table check keeps this from happening): keep the byte
       out.push_back(s[i++]);
       continue;
     }

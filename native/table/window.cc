@@ -113,6 +113,8 @@ WindowResult window(const std::vector<TableView>& inputs, const std::vector<size
       const size_t r = refs[i].row;
       if (is_null_value(v, r)) return;
       ++count;
+      // count reads only the nulls: its column may be strings (4-byte codes, not values).
+      if (call.fn == WindowFn::Count) return;
       const size_t at = v.at(r);
       if (in == T::Float64) {
         const double x = v.as<double>()[at];

@@ -1,6 +1,6 @@
 /**
- * Random SQL queries over the flights (date, delay, distance, origin, destination) and the small
- * airport table (iata, state, elevation), from a grammar of the constructs Tessera plans: filters
+ * Random SQL queries over a schema (the flights and the small airport table joined to them, or the
+ * generated time series), from a grammar of the constructs Tessera plans: filters
  * of comparisons, BETWEEN, IN, LIKE, IS NULL, NOT/AND/OR; computed columns with arithmetic, CASE,
  * COALESCE, CAST, string and date functions; window functions; GROUP BY with aggregates and HAVING;
  * joins; DISTINCT;
@@ -9,16 +9,48 @@
  */
 import { rng } from './rng.js';
 
-export function sqlQueries(seed: number, count: number): string[] {
+/** The tables a list of queries reads: the main one, and optionally a second joined to it. */
+export interface SqlSchema {
+  table: string;
+  nums: string[];
+  strs: string[];
+  date: string;
+  /** String constants that occur in the string columns (IN lists, comparisons). */
+  words: string[];
+  /** A numeric constant of the numeric columns' scale, given a draw in [0, 1). */
+  number: (u: number) => string;
+  /** A filter keeping a few rows (the row queries without a WHERE of their own). */
+  fewRows: string;
+  /** A second table joined on a key (`f` and `a` qualify the two), with its own columns. */
+  join?: { table: string; on: string; nums: string[]; strs: string[] };
+}
+
+export const FLIGHTS_SCHEMA: SqlSchema = {
+  table: 'flights', nums: ['delay', 'distance'], strs: ['origin', 'destination'], date: 'date',
+  words: ['SFO', 'LAX', 'JFK', 'ORD', 'SEA', 'ANC', 'ABQ', 'ATL', 'DEN', 'BOS'],
+  number: (u) => String(Math.floor(-10 + u * 1510)), fewRows: 'delay > 1200',
+  join: { table: 'airports', on: 'f.origin = a.iata', nums: ['elevation'], strs: ['state'] },
+};
+
+/** dask.datasets.timeseries: timestamp, id (int64 around 1000), name (26 names), x and y in [-1, 1). */
+export const TIMESERIES_SCHEMA: SqlSchema = {
+  table: 'df', nums: ['id', 'x', 'y'], strs: ['name'], date: 'timestamp',
+  words: ['Alice', 'Bob', 'Charlie', 'Dan', 'Edith', 'Frank', 'Zelda', 'Nobody'],
+  number: (u) => (u < 0.5 ? (Math.round((u * 4 - 1) * 100) / 100).toString() : String(Math.floor(950 + u * 100))), fewRows: 'id > 1080',
+};
+
+export function sqlQueries(seed: number, count: number, schema: SqlSchema = FLIGHTS_SCHEMA): string[] {
   const r = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
   const chance = (p: number) => r() < p;
   const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
 
-  const ORIGINS = ['SFO', 'LAX', 'JFK', 'ORD', 'SEA', 'ANC', 'ABQ', 'ATL', 'DEN', 'BOS'];
-  const num = (joined: boolean) => pick(joined ? ['f.delay', 'f.distance', 'a.elevation'] : ['delay', 'distance']);
-  const str = (joined: boolean) => pick(joined ? ['f.origin', 'f.destination', 'a.state'] : ['origin', 'destination']);
-  const date = (joined: boolean) => (joined ? 'f.date' : 'date');
+  const S = schema;
+  const ORIGINS = S.words;
+  const num = (joined: boolean) => pick(joined ? [...S.nums.map((c) => `f.${c}`), ...S.join!.nums.map((c) => `a.${c}`)] : S.nums);
+  const str = (joined: boolean) => pick(joined ? [...S.strs.map((c) => `f.${c}`), ...S.join!.strs.map((c) => `a.${c}`)] : S.strs);
+  const date = (joined: boolean) => (joined ? `f.${S.date}` : S.date);
+  const constant = () => S.number(r());
 
   const numExpr = (j: boolean, depth = 0): string => {
     if (depth > 1 || chance(0.4)) return chance(0.85) ? num(j) : String(int(-5, 500));
@@ -48,8 +80,8 @@ export function sqlQueries(seed: number, count: number): string[] {
     }
     if (depth < 2 && chance(0.1)) return `not (${pred(j, depth + 1)})`;
     switch (int(0, 7)) {
-      case 0: case 1: return `${numExpr(j, 1)} ${pick(['=', '<>', '<', '<=', '>', '>='])} ${int(-10, 1500)}`;
-      case 2: return `${num(j)} ${pick(['between', 'not between'])} ${int(-20, 100)} and ${int(100, 2500)}`;
+      case 0: case 1: return `${numExpr(j, 1)} ${pick(['=', '<>', '<', '<=', '>', '>='])} ${constant()}`;
+      case 2: { const [lo, hi] = [constant(), constant()].sort((a, b) => Number(a) - Number(b)); return `${num(j)} ${pick(['between', 'not between'])} ${lo} and ${hi}`; }
       case 3: return `${str(j)} ${pick(['in', 'not in'])} (${Array.from({ length: int(1, 4) }, () => `'${pick(ORIGINS)}'`).join(', ')})`;
       case 4: return `${str(j)} ${pick(['like', 'not like', 'ilike'])} '${pick(['S', 'A', 'L', 'O'])}%'`;
       case 5: return `${str(j)} like '${pick(['%', '_', ''])}${pick(['A', 'X', 'O', '_'])}${pick(['', '%', '_%', 'X'])}'`;
@@ -72,8 +104,8 @@ export function sqlQueries(seed: number, count: number): string[] {
   };
 
   const query = (): string => {
-    const j = chance(0.25);
-    const from = j ? `flights f ${pick(['join', 'left join'])} airports a on f.origin = a.iata` : 'flights';
+    const j = !!S.join && chance(0.25);
+    const from = j ? `${S.table} f ${pick(['join', 'left join'])} ${S.join!.table} a on ${S.join!.on}` : S.table;
     const where = chance(0.8) ? ` where ${pred(j)}` : '';
     const shape = int(0, 9);
     if (shape <= 5) {
@@ -85,7 +117,8 @@ export function sqlQueries(seed: number, count: number): string[] {
       const group = keys.length ? ` group by ${keys.map((_, k) => (chance(0.5) ? String(k + 1) : keys[k])).join(', ')}` : '';
       const having = keys.length && chance(0.3) ? ` having count(*) > ${int(1, 5000)}` : '';
       // Few groups unless ordered and cut (a numeric key may have millions).
-      const numericKey = keys.some((k) => !/^(date_trunc|lower\(|substr\(|coalesce\([^,]*, 'none'|case when.*'other' end|f\.origin|f\.destination|a\.state|origin|destination)/.test(k));
+      const stringKey = (k: string) => /^(date_trunc|lower\(|substr\(|coalesce\([^,]*, 'none'|case when.*'other' end)/.test(k) || [...S.strs, ...S.strs.map((c) => `f.${c}`), ...(S.join?.strs.map((c) => `a.${c}`) ?? [])].includes(k);
+      const numericKey = keys.some((k) => !stringKey(k));
       const order = numericKey || chance(0.5) ? ` order by ${items.map((_, k) => `${k + 1}${chance(0.5) ? ' desc' : ''}${chance(0.3) ? ' nulls first' : ''}`).join(', ')} limit ${int(1, 20)}${chance(0.3) ? ` offset ${int(1, 10)}` : ''}` : '';
       return `select ${items.join(', ')} from ${from}${where}${group}${having}${order}`;
     }
@@ -97,13 +130,15 @@ export function sqlQueries(seed: number, count: number): string[] {
       const cols = items.map((e, k) => `${e} as c${k}`);
       const distinct = chance(0.4) ? 'distinct ' : '';
       const limit = ` order by ${cols.map((_, k) => `${k + 1}${chance(0.5) ? ' desc' : ''}`).join(', ')} limit ${int(1, 30)}`;
-      return `select ${distinct}${cols.join(', ')} from ${from}${where ? where : ' where delay > 1200'}${limit}`;
+      return `select ${distinct}${cols.join(', ')} from ${from}${where ? where : ` where ${S.fewRows}`}${limit}`;
     }
     if (shape === 8) {
-      const k = pick(['origin', 'destination']);
-      return `select ${k} as k, count(*) as n from flights where ${pred(false)} group by ${k} union all select state, count(*) from airports group by state`;
+      const k = pick(S.strs);
+      const other = S.join ? `select ${S.join.strs[0]}, count(*) from ${S.join.table} group by ${S.join.strs[0]}` : `select upper(${k}), count(*) from ${S.table} where ${S.fewRows} group by 1`;
+      return `select ${k} as k, count(*) as n from ${S.table} where ${pred(false)} group by ${k} union all ${other}`;
     }
-    const inner = `select origin, ${pick(['count(*)', 'sum(delay)', 'avg(distance)', 'max(delay)', 'count(distinct destination)'])} as v from flights where ${pred(false)} group by origin`;
+    const [k0, n0] = [S.strs[0], S.nums[0]];
+    const inner = `select ${k0}, ${pick(['count(*)', `sum(${n0})`, `avg(${pick(S.nums)})`, `max(${n0})`, `count(distinct ${pick(S.nums)})`])} as v from ${S.table} where ${pred(false)} group by ${k0}`;
     return `with t as (${inner}) select count(*), ${pick(['min', 'max', 'sum', 'avg'])}(v) from t where v is not null`;
   };
   return Array.from({ length: count }, query);

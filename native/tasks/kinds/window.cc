@@ -56,8 +56,11 @@ TaskResult run(const WindowTask& t) {
     if (c >= ncols) throw Error("BAD_TASK", "window: a partition column is out of range", "this is a bug in the planner, please report it");
   for (const auto& k : t.order)
     if (k.column >= ncols) throw Error("BAD_TASK", "window: an order column is out of range", "this is a bug in the planner, please report it");
-  for (const auto& c : t.calls)
-    if (c.column >= ncols) throw Error("BAD_TASK", "window: an aggregated column is out of range", "this is a bug in the planner, please report it");
+  for (const auto& c : t.calls) {
+    // Ranks, row numbers and count(*) read no column (their column field is 0, and there may be none).
+    const bool reads = c.fn != table::WindowFn::RowNumber && c.fn != table::WindowFn::Rank && c.fn != table::WindowFn::DenseRank && c.fn != table::WindowFn::CountStar;
+    if (reads && c.column >= ncols) throw Error("BAD_TASK", "window: an aggregated column is out of range", "this is a bug in the planner, please report it");
+  }
   table::WindowResult w = table::window(inputs, t.partition, t.order, t.calls);
   std::vector<table::OwnedColumn> cols;
   for (size_t c = 0; c < ncols; ++c)

@@ -35,7 +35,7 @@ const NEGATED: Record<string, OpName> = { '==': '!=', '!=': '==', '<': '>=', '<=
 const ARITH: Record<string, OpName> = { '+': '+', '-': '-', '*': '*', '/': '/' };
 
 const SQL_TYPES: Record<string, ColumnType> = {
-  double: 'float64', float8: 'float64', float: 'float64', float4: 'float64', real: 'float64', numeric: 'float64', decimal: 'float64',
+  double: 'float64', float8: 'float64', float: 'float64', float4: 'float64', real: 'float64',
   bigint: 'int64', int8: 'int64', int: 'int64', int4: 'int64', integer: 'int64', int2: 'int64', smallint: 'int64', tinyint: 'int64', hugeint: 'int64',
   varchar: 'string', text: 'string', string: 'string', bpchar: 'string', char: 'string',
   boolean: 'bool', bool: 'bool',
@@ -225,6 +225,8 @@ export class SqlExpressions {
     const names = (c.typeName.names as PgNode[]).map((p) => (p.String.sval as string).toLowerCase());
     const sqlType = names[names.length - 1];
     const to = SQL_TYPES[sqlType];
+    if (c.typeName.arrayBounds) throw this.error({ TypeCast: c }, 'SQL_UNSUPPORTED', 'CAST to a list type is not supported', 'cast to DOUBLE, BIGINT, VARCHAR or BOOLEAN');
+    if (sqlType === 'numeric' || sqlType === 'decimal') throw this.error({ TypeCast: c }, 'SQL_UNSUPPORTED', 'DECIMAL is not supported: Tessera computes in DOUBLE', 'cast to DOUBLE (and round in the reader of the result)');
     if (!to) throw this.error({ TypeCast: c }, 'SQL_UNSUPPORTED', `CAST to ${sqlType.toUpperCase()} is not supported`, 'cast to DOUBLE, BIGINT, VARCHAR or BOOLEAN');
     const x = this.value(c.arg);
     if (x.e === 'lit') {
@@ -232,6 +234,8 @@ export class SqlExpressions {
       if (to === 'float64' && (typeof x.value === 'bigint' || typeof x.value === 'number')) return lit(Number(x.value), 'float64');
       if (to === 'int64' && typeof x.value === 'string' && /^\s*-?\d+\s*$/.test(x.value)) return lit(BigInt(x.value.trim()), 'int64');
       if (to === 'float64' && typeof x.value === 'string' && x.value.trim() && Number.isFinite(Number(x.value))) return lit(Number(x.value), 'float64');
+      // A constant such as 2.5 is a DECIMAL in DuckDB, and rounds halves away from zero.
+      if (to === 'int64' && typeof x.value === 'number' && Number.isFinite(x.value)) return lit(BigInt(Math.sign(x.value) * Math.round(Math.abs(x.value))), 'int64');
     }
     if (x.dtype === to) return x;
     if (x.dtype === 'float64' && to === 'int64') {
@@ -239,7 +243,9 @@ export class SqlExpressions {
       const up = op('+', [x, lit(0.5, 'float64')]);
       const floor = op('//', [up, lit(1, 'float64')]);
       const tieToOdd = op('&', [op('==', [up, floor]), op('==', [op('%', [floor, lit(2, 'float64')]), lit(1, 'float64')])]);
-      const rounded = op('where', [tieToOdd, op('-', [floor, lit(1, 'float64')]), floor]);
+      // (from 2^52 on every double is an integer, and x + 0.5 would round)
+      const big = op('>=', [op('abs', [x]), lit(2 ** 52, 'float64')]);
+      const rounded = op('where', [big, x, op('where', [tieToOdd, op('-', [floor, lit(1, 'float64')]), floor])]);
       // A NULL (NaN) stays NULL; astype would refuse it.
       return op('where', [op('notna', [x]), op('astype', [op('fillna', [rounded, lit(0, 'float64')])], { to }), nullOf('int64')]);
     }
@@ -300,8 +306,15 @@ export class SqlExpressions {
         if (args.length !== 2 && args.length !== 3) throw this.error(n, 'SQL_BAD_ARGUMENTS', `${name}() takes a string, a start and a length`);
         const s = this.value(args[0]);
         const start = intConstant(args[1], 'start');
+        const length = args.length === 3 ? intConstant(args[2], 'length') : null;
+        if (length !== null && length < 0) throw this.error(args[2], 'SQL_UNSUPPORTED', `${name}() with a negative length is not supported`);
+        if (start < 0) {
+          // Counted from the end (DuckDB): the slice [start, start + length), to the end when that reaches it.
+          const stop = length === null || start + length >= 0 ? null : start + length;
+          return op('str.slice', [s], { slice: [start, stop] });
+        }
         const from = Math.max(0, start - 1);
-        const stop = args.length === 3 ? Math.max(0, start - 1 + intConstant(args[2], 'length')) : null;
+        const stop = length === null ? null : Math.max(0, start - 1 + length);
         return op('str.slice', [s], { slice: [from, stop === null ? null : Math.max(from, stop)] });
       }
       case 'extract': case 'date_part': case 'datepart': {
@@ -410,6 +423,7 @@ export class SqlExpressions {
       }
     }
     if (n.SubLink) throw this.error(n, 'SQL_UNSUPPORTED', 'a subquery is only supported in FROM and as `column IN (SELECT ...)` in WHERE', 'join the subquery instead');
+    if (n.A_Expr || n.BoolExpr) throw this.error(n, 'SQL_UNSUPPORTED', `this operator (${describeExpr(n.A_Expr)}) is not supported`, 'write it with = <> < <= > >=, BETWEEN, IN, LIKE, IS [NOT] NULL, AND/OR/NOT');
     // A bool value: TRUE where it is true and not NULL.
     const v = this.value(n);
     if (v.dtype !== 'bool') throw this.error(n, 'SQL_TYPE', `a condition must be a boolean, not ${v.dtype}`, 'compare it: x > 0, x IS NOT NULL');
@@ -426,6 +440,16 @@ export class SqlExpressions {
     if (starts) return op('str.endswith', [x], { pattern: core });
     return op('==', [x, lit(core, 'string')]);
   }
+}
+
+/** An A_Expr's kind in SQL's words, for an error. */
+function describeExpr(e: PgNode | undefined): string {
+  const kinds: Record<string, string> = {
+    AEXPR_DISTINCT: 'IS DISTINCT FROM', AEXPR_NOT_DISTINCT: 'IS NOT DISTINCT FROM', AEXPR_NULLIF: 'NULLIF', AEXPR_OP_ANY: 'ANY', AEXPR_OP_ALL: 'ALL',
+    AEXPR_SIMILAR: 'SIMILAR TO', AEXPR_BETWEEN_SYM: 'BETWEEN SYMMETRIC', AEXPR_NOT_BETWEEN_SYM: 'NOT BETWEEN SYMMETRIC',
+  };
+  if (!e) return 'this expression';
+  return kinds[e.kind as string] ?? (e.name ? opName(e) : String(e.kind));
 }
 
 function opName(e: PgNode): string {

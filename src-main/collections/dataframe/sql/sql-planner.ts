@@ -97,6 +97,11 @@ export class SqlPlanner {
     return sqlError(code, this.text, at, at + 1, message, hint);
   }
 
+  /** Where a keyword first appears in the query (for errors about constructs the tree gives no place for). */
+  private word(re: RegExp): number {
+    return Math.max(0, this.text.search(re));
+  }
+
   private fresh(prefix: string): string {
     return `__${prefix}${this.hidden++}`;
   }
@@ -115,8 +120,7 @@ export class SqlPlanner {
     if (s.valuesLists) throw this.error(locationOf(s.valuesLists[0][0]), 'SQL_UNSUPPORTED', 'VALUES lists are not supported', 'read the values from a file');
     if (!s.fromClause?.length) throw this.error(0, 'SQL_UNSUPPORTED', 'a query without FROM is not supported', 'select from a table of the job or a file');
     if (s.fromClause.length > 1) throw this.error(locationOf(s.fromClause[1]), 'SQL_UNSUPPORTED', 'a comma between tables (a cross join) is not supported', 'join them: FROM a JOIN b ON a.k = b.k');
-    if (s.windowClause?.length) throw this.error(0, 'SQL_UNSUPPORTED', 'window functions are not supported yet');
-    if (s.groupingSets) throw this.error(0, 'SQL_UNSUPPORTED', 'GROUPING SETS are not supported');
+    if (s.windowClause?.length) throw this.error(s.windowClause[0].WindowDef?.location ?? 0, 'SQL_UNSUPPORTED', 'named windows (WINDOW w AS ...) are not supported', 'write the window in the call: OVER (PARTITION BY ... ORDER BY ...)');
     let rel = this.from(s.fromClause[0], scope);
     if (s.whereClause) rel = this.where(rel, s.whereClause, scope);
     return this.finish(s, rel);
@@ -141,7 +145,7 @@ export class SqlPlanner {
       return this.aliased(relationOf(node, n.RangeFunction.alias?.aliasname ?? fileStem(path)), n.RangeFunction.alias, call.location);
     }
     if (n.RangeSubselect) {
-      if (n.RangeSubselect.lateral) throw this.error(0, 'SQL_UNSUPPORTED', 'LATERAL subqueries are not supported');
+      if (n.RangeSubselect.lateral) throw this.error(this.word(/\blateral\b/i), 'SQL_UNSUPPORTED', 'LATERAL subqueries are not supported');
       const inner = this.query(n.RangeSubselect.subquery.SelectStmt, ctes);
       return this.aliased(relationOf(inner.node, n.RangeSubselect.alias?.aliasname ?? null), n.RangeSubselect.alias, locationOf(n.RangeSubselect.subquery));
     }
@@ -179,8 +183,8 @@ export class SqlPlanner {
 
   private joined(j: PgNode, ctes: ReadonlyMap<string, TableNode>): Relation {
     const how = JOINS[j.jointype];
-    if (!how) throw this.error(0, 'SQL_UNSUPPORTED', `this kind of join (${j.jointype}) is not supported`, 'use [INNER | LEFT | RIGHT | FULL] JOIN ... ON');
-    if (j.isNatural) throw this.error(0, 'SQL_UNSUPPORTED', 'NATURAL JOIN is not supported', 'name the keys: JOIN ... USING (k) or ON a.k = b.k');
+    if (!how) throw this.error(locationOf(j.rarg), 'SQL_UNSUPPORTED', `this kind of join (${j.jointype}) is not supported`, 'use [INNER | LEFT | RIGHT | FULL] JOIN ... ON');
+    if (j.isNatural) throw this.error(this.word(/\bnatural\b/i), 'SQL_UNSUPPORTED', 'NATURAL JOIN is not supported', 'name the keys: JOIN ... USING (k) or ON a.k = b.k');
     const left = this.from(j.larg, ctes);
     let right = this.from(j.rarg, ctes);
     // The plan's column names stay unique: the right side's colliding names get a suffix.
@@ -203,7 +207,7 @@ export class SqlPlanner {
         const name = u.String.sval as string;
         pairs.push([resolveField(left, [name], this.text, 0), resolveField(right, [name], this.text, 0)]);
       }
-      if (how === 'outer') throw this.error(0, 'SQL_UNSUPPORTED', 'FULL JOIN ... USING is not supported', 'write FULL JOIN ... ON a.k = b.k and COALESCE the keys');
+      if (how === 'outer') throw this.error(this.word(/\busing\b/i), 'SQL_UNSUPPORTED', 'FULL JOIN ... USING is not supported', 'write FULL JOIN ... ON a.k = b.k and COALESCE the keys');
     } else if (j.quals) {
       for (const term of conjuncts(j.quals)) {
         const pair = this.keyPair(term, left, right);
@@ -224,7 +228,15 @@ export class SqlPlanner {
     let node: TableNode;
     if (how === 'outer') node = this.fullJoin(left.node, right.node, pairs);
     else node = join(l, r, how, pairs.map((p) => p[0].column), pairs.map((p) => p[1].column));
-    const fields = both.fields.map((f) => (j.usingClause && right.fields.includes(f) && pairs.some((p) => p[1] === f) ? { ...f, hidden: true } : f));
+    // USING's key shows once: the side whose rows all appear (the left, or the right of a RIGHT JOIN).
+    // `*` lists USING's keys first, as SQL does, then the other columns of each side.
+    const hiddenSide = how === 'right' ? 0 : 1;
+    let fields = both.fields;
+    if (j.usingClause) {
+      const keys = pairs.map((p) => p[1 - hiddenSide]);
+      const hidden = pairs.map((p) => ({ ...p[hiddenSide], hidden: true }));
+      fields = [...keys, ...both.fields.filter((f) => !pairs.some((p) => p[0] === f || p[1] === f)), ...hidden];
+    }
     let rel: Relation = { node, fields };
     if (j.alias) rel = relationOf(node, j.alias.aliasname);
     for (const term of extra) rel = { ...rel, node: filter(rel.node, new SqlExpressions(this.text, rel).truth(term)) };
@@ -299,9 +311,10 @@ export class SqlPlanner {
     const ex: SqlExpressions = new SqlExpressions(this.text, rel, grouped?.grouped, (call): ColExpr => windows.column(call, ex));
     if (s.havingClause) {
       if (!grouped) throw this.error(s.havingClause, 'SQL_UNSUPPORTED', 'HAVING needs a GROUP BY or an aggregate');
-      source = filter(source, ex.truth(s.havingClause));
+      // (no window functions here: they are computed after HAVING)
+      source = filter(source, new SqlExpressions(this.text, rel, grouped.grouped).truth(s.havingClause));
     }
-    // The SELECT list (`*` expanded), named as DuckDB names them, duplicates suffixed.
+    // The SELECT list (`*` expanded): an item's alias, else a column's name, a function's name or col<k>; duplicates suffixed.
     const outputs: { name: string; expr: ColExpr; node?: PgNode }[] = [];
     for (const t of targets) {
       const r = t.ResTarget;
@@ -355,7 +368,7 @@ export class SqlPlanner {
     if (windows.calls.length) source = windows.plan(source, columns.map((c) => c.expr));
     let node = select(source, columns);
     if (s.distinctClause) {
-      if (s.distinctClause.some((d: PgNode) => Object.keys(d).length)) throw this.error(0, 'SQL_UNSUPPORTED', 'DISTINCT ON is not supported', 'use GROUP BY');
+      if (s.distinctClause.some((d: PgNode) => Object.keys(d).length)) throw this.error(this.word(/\bdistinct\s+on\b/i), 'SQL_UNSUPPORTED', 'DISTINCT ON is not supported', 'use GROUP BY');
       node = distinct(node, []);
     }
     node = this.limited(s, node, by);
@@ -373,7 +386,7 @@ export class SqlPlanner {
     };
     const limit = count(s.limitCount, 'LIMIT');
     const offset = count(s.limitOffset, 'OFFSET') ?? 0;
-    if (s.limitOption === 'LIMIT_OPTION_WITH_TIES') throw this.error(0, 'SQL_UNSUPPORTED', 'FETCH ... WITH TIES is not supported');
+    if (s.limitOption === 'LIMIT_OPTION_WITH_TIES') throw this.error(this.word(/\bwith\s+ties\b/i), 'SQL_UNSUPPORTED', 'FETCH ... WITH TIES is not supported');
     const end = limit === undefined ? undefined : offset + limit;
     let out = by.length ? sortBy(node, by, end) : end === undefined || offset ? node : head(node, end);
     if (offset) out = slice(out, offset, limit);
@@ -385,7 +398,7 @@ export class SqlPlanner {
     const input = new SqlExpressions(this.text, rel);
     const targets = (s.targetList ?? []) as PgNode[];
     const keyNodes = ((s.groupClause ?? []) as PgNode[]).map((g) => {
-      if (g.GroupingSet) throw this.error(0, 'SQL_UNSUPPORTED', 'GROUPING SETS, ROLLUP and CUBE are not supported');
+      if (g.GroupingSet) throw this.error(g.GroupingSet.location ?? 0, 'SQL_UNSUPPORTED', 'GROUPING SETS, ROLLUP and CUBE are not supported');
       const k = positionOf(g);
       if (k !== null) {
         if (k < 1 || k > targets.length) throw this.error(g, 'SQL_BAD_ARGUMENTS', `GROUP BY position ${k} is not in the select list (1 to ${targets.length})`);
@@ -479,14 +492,14 @@ export class SqlPlanner {
 
   /** UNION ALL (and UNION: distinct rows of it); INTERSECT and EXCEPT are not supported. */
   private setOperation(s: PgNode, ctes: ReadonlyMap<string, TableNode>): Relation {
-    if (s.op !== 'SETOP_UNION') throw this.error(0, 'SQL_UNSUPPORTED', `${s.op === 'SETOP_INTERSECT' ? 'INTERSECT' : 'EXCEPT'} is not supported`, 'use a join, or IN (SELECT ...)');
+    if (s.op !== 'SETOP_UNION') throw this.error(this.word(s.op === 'SETOP_INTERSECT' ? /\bintersect\b/i : /\bexcept\b/i), 'SQL_UNSUPPORTED', `${s.op === 'SETOP_INTERSECT' ? 'INTERSECT' : 'EXCEPT'} is not supported`, 'use a join, or IN (SELECT ...)');
     const l = this.query(s.larg, ctes).node, r = this.query(s.rarg, ctes).node;
-    if (l.columns.length !== r.columns.length) throw this.error(0, 'SQL_BAD_ARGUMENTS', `UNION of ${l.columns.length} and ${r.columns.length} columns`, 'select as many columns on each side');
+    if (l.columns.length !== r.columns.length) throw this.error(this.word(/\bunion\b/i), 'SQL_BAD_ARGUMENTS', `UNION of ${l.columns.length} and ${r.columns.length} columns`, 'select as many columns on each side');
     const types = l.columns.map((c, k) => {
       const a = c.dtype, b = r.columns[k].dtype;
       if (a === b) return a;
       if ((a === 'int64' || a === 'float64') && (b === 'int64' || b === 'float64')) return 'float64' as const;
-      throw this.error(0, 'SQL_TYPE', `UNION column ${k + 1} is ${a} on one side and ${b} on the other`, 'CAST one side');
+      throw this.error(this.word(/\bunion\b/i), 'SQL_TYPE', `UNION column ${k + 1} is ${a} on one side and ${b} on the other`, 'CAST one side');
     });
     const as = (t: TableNode) => select(t, t.columns.map((c, k) => ({ name: l.columns[k].name, expr: c.dtype === types[k] ? columnExpr(t, c.name) : op('astype', [columnExpr(t, c.name)], { to: types[k] }) })));
     let node = concat([as(l), as(r)]);
@@ -528,6 +541,8 @@ function filterRows(node: TableNode, preds: ColExpr[]): TableNode {
 function positionOf(n: PgNode): number | null {
   const v = n?.A_Const?.ival;
   if (v !== undefined) return Number(v.ival ?? 0);
+  const big = n?.A_Const?.fval?.fval;
+  if (typeof big === 'string' && /^\d+$/.test(big)) return Number(big);
   return null;
 }
 

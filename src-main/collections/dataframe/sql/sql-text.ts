@@ -44,11 +44,39 @@ export function sqlError(code: string, text: string, start: number, end: number,
   return new TesseraError(code, `${message} (SQL line ${line}, column ${column})`, hint, { position: { start: at, end: Math.max(at + 1, Math.min(end, text.length)) } });
 }
 
+/**
+ * The parser counts UTF-8 bytes; the text is JavaScript's UTF-16: offsets of one in the other
+ * (the identity for ASCII text).
+ */
+function byteOffsets(text: string): (byte: number) => number {
+  if (!/[^\x00-\x7f]/.test(text)) return (b) => b;
+  const at: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.codePointAt(i)!;
+    const bytes = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    for (let k = 0; k < bytes; k++) at.push(i);
+    if (c >= 0x10000) i++; // a surrogate pair is one code point
+  }
+  at.push(text.length);
+  return (b) => at[Math.max(0, Math.min(b, at.length - 1))];
+}
+
+/** Every `location` of a parse tree, from bytes to string offsets. */
+function relocate(node: unknown, char: (byte: number) => number): void {
+  if (!node || typeof node !== 'object') return;
+  if (Array.isArray(node)) { for (const x of node) relocate(x, char); return; }
+  const o = node as PgNode;
+  for (const [k, v] of Object.entries(o)) {
+    if ((k === 'location' || k === 'stmt_location') && typeof v === 'number' && v >= 0) o[k] = char(v);
+    else if (v && typeof v === 'object') relocate(v, char);
+  }
+}
+
 /** String constants that name a table (directly after FROM or JOIN, or after a comma in a FROM list), as quoted identifiers. */
-function fileNamesAsIdentifiers(text: string, p: PgParser): string {
+function fileNamesAsIdentifiers(text: string, p: PgParser, char: (byte: number) => number): string {
   let tokens;
   try {
-    tokens = p.scanSync(text).tokens;
+    tokens = p.scanSync(text).tokens.map((t) => ({ ...t, start: char(t.start), end: char(t.end) }));
   } catch {
     return text; // the parser reports it
   }
@@ -56,13 +84,15 @@ function fileNamesAsIdentifiers(text: string, p: PgParser): string {
   let inFrom = false;
   let depth = 0;
   let fromDepth = -1;
+  // The depths where a SELECT began: a FROM there is a FROM clause (not extract(year from x) or IS DISTINCT FROM).
+  const selects = new Set<number>();
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     const word = t.text.toLowerCase();
     if (t.text === '(') depth++;
-    else if (t.text === ')') depth--;
-    // (the FROM of extract(year from x) ends with its parenthesis)
-    if (word === 'from' || word === 'join') { inFrom = true; fromDepth = depth; continue; }
+    else if (t.text === ')') { selects.delete(depth); depth--; }
+    if (word === 'select') selects.add(depth);
+    if ((word === 'from' || word === 'join') && selects.has(depth) && tokens[i - 1]?.text.toLowerCase() !== 'distinct') { inFrom = true; fromDepth = depth; continue; }
     if (inFrom && (depth < fromDepth || (depth === fromDepth && ['where', 'group', 'having', 'order', 'limit', 'offset', 'union', 'on', 'using', 'window', 'qualify'].includes(word)))) inFrom = false;
     if (t.tokenName !== 'SCONST' || !inFrom || depth !== fromDepth) continue;
     const prev = tokens[i - 1]?.text.toLowerCase();
@@ -79,13 +109,15 @@ function fileNamesAsIdentifiers(text: string, p: PgParser): string {
 /** The one SELECT statement of `text`, parsed. */
 export function parseSql(text: string): PgNode {
   if (!parser) throw new Error('loadSqlParser() was not awaited before parseSql');
-  const rewritten = fileNamesAsIdentifiers(text, parser);
+  const char = byteOffsets(text);
+  const rewritten = fileNamesAsIdentifiers(text, parser, char);
   let stmts;
   try {
     stmts = parser.parseSync(rewritten).stmts ?? [];
+    relocate(stmts, char);
   } catch (e) {
     const d = (e as { sqlDetails?: { message: string; cursorPosition: number } }).sqlDetails;
-    const at = d ? Math.min(text.length, Math.max(0, d.cursorPosition)) : 0; // (0-based in this build)
+    const at = d ? Math.min(text.length, char(Math.max(0, d.cursorPosition))) : 0; // (0-based bytes in this build)
     const near = /at or near "(.*)"$/.exec(d?.message ?? '')?.[1];
     throw sqlError('SQL_SYNTAX', text, at, at + (near?.length ?? 1), `SQL syntax error: ${d?.message ?? (e as Error).message}`,
       'Tessera reads DuckDB-style SELECT queries: check the word it points at (a missing comma, quote or parenthesis?)');

@@ -14,8 +14,9 @@ import { type PgNode, sqlError } from './sql-text.js';
 const FUNCTIONS: Record<string, WindowFnName> = {
   row_number: 'row_number', rank: 'rank', dense_rank: 'dense_rank', count: 'count', sum: 'sum', avg: 'avg', mean: 'avg', min: 'min', max: 'max',
 };
-/** PostgreSQL's frameOptions of the default frame (RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW). */
+/** PostgreSQL's frameOptions of the default frame (RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), and the bits that only say it was written out (NONDEFAULT, BETWEEN). */
 const DEFAULT_FRAME = 1058;
+const WRITTEN = 0x1 | 0x10;
 
 interface Planned {
   key: string;
@@ -47,9 +48,11 @@ export class SqlWindows {
     if (!fn) throw this.error(n, 'SQL_UNSUPPORTED', `the window function ${name}() is not supported`, `window functions: ${Object.keys(FUNCTIONS).join(', ')}`);
     const over = c.over;
     if (over.name || over.refname) throw this.error(n, 'SQL_UNSUPPORTED', 'named windows (OVER w, WINDOW w AS ...) are not supported', 'write the window in the call: OVER (PARTITION BY ... ORDER BY ...)');
-    if (over.frameOptions !== DEFAULT_FRAME) throw this.error(n, 'SQL_UNSUPPORTED', 'window frames (ROWS/RANGE BETWEEN ...) are not supported: only the default frame', 'leave the frame out: the partition, or with ORDER BY the rows up to the current one and its peers');
+    if ((over.frameOptions & ~WRITTEN) !== DEFAULT_FRAME) throw this.error(n, 'SQL_UNSUPPORTED', 'window frames (ROWS/RANGE BETWEEN ...) are not supported: only the default frame', 'leave the frame out: the partition, or with ORDER BY the rows up to the current one and its peers');
     if (c.agg_distinct || c.agg_filter) throw this.error(n, 'SQL_UNSUPPORTED', `${name}(DISTINCT ...) and FILTER over a window are not supported`);
     const args = (c.args ?? []) as PgNode[];
+    const nested = [args, over.partitionClause, over.orderClause].some((x) => JSON.stringify(x ?? null).includes('"over":'));
+    if (nested) throw this.error(n, 'SQL_MISPLACED_WINDOW', 'window functions cannot be nested', 'compute the inner one in a subquery');
     const ranking = fn === 'row_number' || fn === 'rank' || fn === 'dense_rank';
     if (ranking && args.length) throw this.error(n, 'SQL_BAD_ARGUMENTS', `${name}() takes no argument`);
     if (!ranking && !c.agg_star && args.length !== 1) throw this.error(n, 'SQL_BAD_ARGUMENTS', `${name}() takes one argument`);
