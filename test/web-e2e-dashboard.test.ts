@@ -320,9 +320,12 @@ print(0)`]);
   it('runs on Ctrl+Enter, cancels on Esc, and tells running tasks from queued ones while it runs', async () => {
     await page.getByTestId('sample-stats').click();
     await page.getByTestId('output-expr-0').click();
+    // (the test before left its job's stats on screen: this job is done when its history entry comes)
+    const history = () => page.locator('[data-testid^="history-"]').count();
+    const jobs = await history();
     await page.keyboard.press('Control+Enter');
-    await page.getByTestId('stats').waitFor({ timeout: 60_000 });
-    expect(await page.getByTestId('progress').textContent()).toMatch(/^\s*done · (\d+) \/ \1 tasks · \d+\.\d\d s\s*$/);
+    await expect.poll(history, { timeout: 60_000 }).toBe(jobs + 1);
+    await expect.poll(async () => page.getByTestId('progress').textContent(), { timeout: 10_000 }).toMatch(/^\s*done · (\d+) \/ \1 tasks · \d+\.\d\d s\s*$/);
     // The timeline's lanes are labelled, and its ticks read apart.
     expect(await page.getByTestId('timeline-lanes').locator('span').allTextContents()).toEqual(['worker 0', 'worker 1']);
     await page.getByTestId('timeline').scrollIntoViewIfNeeded(); // a canvas off screen is not drawn
