@@ -6,7 +6,7 @@
  * rules where pandas' differ, errors that point at the SQL text, and SQL mixed with pandas-style
  * outputs.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from './helpers/engine.js';
@@ -173,6 +173,15 @@ describe('SQL outputs: errors and mixing with pandas-style outputs', () => {
     const r = run({ q: { sql: "select 'café' as c, count(*) as n from 'airports.csv'" } });
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout).outputs.q.rows).toEqual([['café', 11]]);
+  });
+
+  it('reads a file named in FROM by a path longer than the 63 bytes of a PostgreSQL identifier', () => {
+    const deep = join(dir, 'a-folder-with-a-long-name-so-that-the-path-passes-sixty-three-bytes', 'more');
+    mkdirSync(deep, { recursive: true });
+    writeFileSync(join(deep, 'airport-table.csv'), AIRPORTS);
+    const r = run({ q: { sql: `select count(*) from '${join(deep, 'airport-table.csv')}' a join airports b on a.iata = b.iata` } });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout).outputs.q.rows).toEqual([[10]]);
   });
 
   it('refuses what it does not plan, and windows out of place, with typed errors', () => {

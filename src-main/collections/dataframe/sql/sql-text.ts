@@ -72,8 +72,21 @@ function relocate(node: unknown, char: (byte: number) => number): void {
   }
 }
 
-/** String constants that name a table (directly after FROM or JOIN, or after a comma in a FROM list), as quoted identifiers. */
-function fileNamesAsIdentifiers(text: string, p: PgParser, char: (byte: number) => number): string {
+/** The table names that were file names, whole again (the parser cut them at 63 bytes). */
+function fullNames(node: unknown, files: ReadonlyMap<number, string>): void {
+  if (!files.size || !node || typeof node !== 'object') return;
+  if (Array.isArray(node)) { for (const x of node) fullNames(x, files); return; }
+  const o = node as PgNode;
+  if (o.RangeVar && files.has(o.RangeVar.location)) o.RangeVar.relname = files.get(o.RangeVar.location);
+  for (const v of Object.values(o)) if (v && typeof v === 'object') fullNames(v, files);
+}
+
+/**
+ * String constants that name a table (directly after FROM or JOIN, or after a comma in a FROM
+ * list), as quoted identifiers; `files` gets each one's text by its offset (PostgreSQL cuts an
+ * identifier at 63 bytes, a path may be longer).
+ */
+function fileNamesAsIdentifiers(text: string, p: PgParser, char: (byte: number) => number, files: Map<number, string>): string {
   let tokens;
   try {
     tokens = p.scanSync(text).tokens.map((t) => ({ ...t, start: char(t.start), end: char(t.end) }));
@@ -102,6 +115,7 @@ function fileNamesAsIdentifiers(text: string, p: PgParser, char: (byte: number) 
       throw sqlError('SQL_SYNTAX', text, t.start, t.end, `the file name ${raw} has a quote in it`, 'rename the file, or name it with read_csv(...) / read_parquet(...)');
     }
     out = `${out.slice(0, t.start)}"${raw.slice(1, -1)}"${out.slice(t.end)}`;
+    files.set(t.start, raw.slice(1, -1));
   }
   return out;
 }
@@ -110,11 +124,13 @@ function fileNamesAsIdentifiers(text: string, p: PgParser, char: (byte: number) 
 export function parseSql(text: string): PgNode {
   if (!parser) throw new Error('loadSqlParser() was not awaited before parseSql');
   const char = byteOffsets(text);
-  const rewritten = fileNamesAsIdentifiers(text, parser, char);
+  const files = new Map<number, string>();
+  const rewritten = fileNamesAsIdentifiers(text, parser, char, files);
   let stmts;
   try {
     stmts = parser.parseSync(rewritten).stmts ?? [];
     relocate(stmts, char);
+    fullNames(stmts, files);
   } catch (e) {
     const d = (e as { sqlDetails?: { message: string; cursorPosition: number } }).sqlDetails;
     const at = d ? Math.min(text.length, char(Math.max(0, d.cursorPosition))) : 0; // (0-based bytes in this build)
