@@ -13,6 +13,20 @@ std::vector<uint64_t> dependency_ids(Reader& r, size_t min) {
   return ids;
 }
 
+std::vector<table::SortKey> read_sort_keys(Reader& r) {
+  std::vector<table::SortKey> keys;
+  const size_t n = r.count(256);
+  for (size_t k = 0; k < n; ++k) {
+    table::SortKey key;
+    key.column = static_cast<size_t>(r.integer(0, 1 << 16));
+    const int64_t flags = r.integer(0, 3);
+    key.ascending = (flags & 1) != 0;
+    key.nulls_first = (flags & 2) != 0;
+    keys.push_back(key);
+  }
+  return keys;
+}
+
 std::vector<table::TableView> table_inputs(const std::vector<uint64_t>& ids, int64_t* bytes_in) {
   std::vector<table::TableView> views;
   for (uint64_t id : ids) {

@@ -6,6 +6,7 @@
 
 #include "../store/chunk_store.h"
 #include "../table/column_output.h"
+#include "../table/row_ops.h"
 #include "../table/row_refs.h"
 #include "../table/table_view.h"
 #include "reader.h"
@@ -24,5 +25,8 @@ TaskResult publish_rows(const std::vector<table::TableView>& inputs, const std::
 
 // The dependency ids of a task that reads at least `min` partitions.
 std::vector<uint64_t> dependency_ids(Reader& r, size_t min);
+
+// Sort keys as the row kinds encode them: n, n x [column, flags (1: ascending, 2: nulls first)].
+std::vector<table::SortKey> read_sort_keys(Reader& r);
 
 }  // namespace tessera

@@ -29,15 +29,7 @@ SortRowsTask decode(Reader& r, int owner) {
   SortRowsTask t;
   t.owner = owner;
   t.inputs = dependency_ids(r, 1);
-  const size_t nkeys = r.count(256);
-  for (size_t k = 0; k < nkeys; ++k) {
-    table::SortKey key;
-    key.column = static_cast<size_t>(r.integer(0, 1 << 16));
-    const int64_t flags = r.integer(0, 3);
-    key.ascending = (flags & 1) != 0;
-    key.nulls_first = (flags & 2) != 0;
-    t.keys.push_back(key);
-  }
+  t.keys = read_sort_keys(r);
   t.limit = r.integer(0, int64_t{1} << 52) - 1;
   t.last = r.integer(0, 1) != 0;
   if (t.last && !t.keys.empty()) Reader::bad("sort_rows keeps the last rows only without keys");

@@ -27,15 +27,7 @@ WindowTask decode(Reader& r, int owner) {
   t.inputs = dependency_ids(r, 1);
   const size_t np = r.count(256);
   for (size_t k = 0; k < np; ++k) t.partition.push_back(static_cast<size_t>(r.integer(0, 1 << 16)));
-  const size_t no = r.count(256);
-  for (size_t k = 0; k < no; ++k) {
-    table::SortKey key;
-    key.column = static_cast<size_t>(r.integer(0, 1 << 16));
-    const int64_t flags = r.integer(0, 3);
-    key.ascending = (flags & 1) != 0;
-    key.nulls_first = (flags & 2) != 0;
-    t.order.push_back(key);
-  }
+  t.order = read_sort_keys(r);
   const size_t nc = r.count(4096);
   if (!nc) Reader::bad("a window task computes at least one function");
   for (size_t k = 0; k < nc; ++k) {

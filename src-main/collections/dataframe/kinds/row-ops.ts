@@ -10,7 +10,7 @@
  *   probe columns, build columns, how (1 inner, 2 outer: unmatched probe rows kept, 3 anti: only
  *   those), nout, nout x [side (0 probe, 1 build), column, name]]. Deps: [probe, build].
  */
-import type { TaskKind } from '../../../engine/task-kinds.js';
+import type { TaskKind, Writer } from '../../../engine/task-kinds.js';
 
 export interface SortRowsSpec {
   kind: 'sort_rows';
@@ -40,12 +40,17 @@ export interface HashJoinSpec {
   estBytes: number;
 }
 
+/** Sort keys as the row kinds encode them (native/tasks/table_inputs.h's read_sort_keys). */
+export function encodeSortKeys(w: Writer, keys: SortRowsSpec['keys']): void {
+  w.push(keys.length);
+  for (const k of keys) { w.push(k.column); w.push((k.ascending ? 1 : 0) | (k.nullsFirst ? 2 : 0)); }
+}
+
 export const sortRowsKind: TaskKind<SortRowsSpec> = {
   name: 'sort_rows',
   code: 13,
   encode(w, spec) {
-    w.push(spec.keys.length);
-    for (const k of spec.keys) { w.push(k.column); w.push((k.ascending ? 1 : 0) | (k.nullsFirst ? 2 : 0)); }
+    encodeSortKeys(w, spec.keys);
     w.push(spec.limit === undefined ? 0 : spec.limit + 1);
     w.push(spec.last ? 1 : 0);
     w.push(spec.skip ?? 0);

@@ -5,6 +5,7 @@
  * ascending, 2 nulls first)], ncalls, ncalls x [fn, column, name]]. Deps: every partition.
  */
 import type { TaskKind } from '../../../engine/task-kinds.js';
+import { encodeSortKeys } from './row-ops.js';
 
 /** native/table/window.h's WindowFn codes. */
 export const WINDOW_CODES = { row_number: 1, rank: 2, dense_rank: 3, count: 4, count_star: 5, sum: 6, avg: 7, min: 8, max: 9 } as const;
@@ -24,8 +25,7 @@ export const windowKind: TaskKind<WindowSpec> = {
   encode(w, spec, ctx) {
     w.push(spec.partition.length);
     for (const c of spec.partition) w.push(c);
-    w.push(spec.order.length);
-    for (const k of spec.order) { w.push(k.column); w.push((k.ascending ? 1 : 0) | (k.nullsFirst ? 2 : 0)); }
+    encodeSortKeys(w, spec.order);
     w.push(spec.calls.length);
     for (const c of spec.calls) { w.push(WINDOW_CODES[c.fn]); w.push(c.column); w.push(ctx.stringIndex(c.name)); }
   },
