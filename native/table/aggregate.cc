@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "../common/error.h"
+#include "../kernels/compensated_sum.h"
 
 namespace tessera::table {
 
@@ -153,12 +154,9 @@ void AggState::resize(size_t groups) {
   }
 }
 
-// Neumaier's compensated sum: s + c carries the sum to about twice double precision.
-void AggState::add(size_t g, double x) {
-  const double s = s_[g], t = s + x;
-  c_[g] += std::fabs(s) >= std::fabs(x) ? (s - t) + x : (x - t) + s;
-  s_[g] = t;
-}
+// Neumaier's compensated sum (the kernels' one definition): s + c carries the sum to about twice
+// double precision.
+void AggState::add(size_t g, double x) { neumaier(s_[g], c_[g], x); }
 
 void AggState::take(size_t g, uint64_t bits, const std::string_view* s) {
   bool set = !has_[g];
@@ -191,24 +189,19 @@ void AggState::update(const Vec* v, const int32_t* gids, size_t nrows) {
     std::vector<int64_t> bn(G, 0);
     // Both sums are compensated (Neumaier): a plain sum of 500k squares drifted by 1.5e-12 relative.
     std::vector<double> bsum(G, 0), bsumc(G, 0), bm2(G, 0), bm2c(G, 0), bdev(G, 0);
-    auto add = [](double& s, double& c, double x) {
-      const double t = s + x;
-      c += std::fabs(s) >= std::fabs(x) ? (s - t) + x : (x - t) + s;
-      s = t;
-    };
     uint64_t bits;
     for (size_t i = 0; i < nrows; ++i)
       if (gids[i] >= 0 && value_bits(*v, i, &bits)) {
         const size_t g = static_cast<size_t>(gids[i]);
         ++bn[g];
-        add(bsum[g], bsumc[g], as_double(input_, bits));
+        neumaier(bsum[g], bsumc[g], as_double(input_, bits));
       }
     for (size_t g = 0; g < G; ++g) bsum[g] = bn[g] ? (bsum[g] + bsumc[g]) / static_cast<double>(bn[g]) : 0;  // now the means
     for (size_t i = 0; i < nrows; ++i)
       if (gids[i] >= 0 && value_bits(*v, i, &bits)) {
         const size_t g = static_cast<size_t>(gids[i]);
         const double d = as_double(input_, bits) - bsum[g];
-        add(bm2[g], bm2c[g], d * d);
+        neumaier(bm2[g], bm2c[g], d * d);
         bdev[g] += d;
       }
     for (size_t g = 0; g < G; ++g) {

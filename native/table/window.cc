@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "../common/error.h"
+#include "../kernels/compensated_sum.h"
 
 namespace tessera::table {
 
@@ -16,7 +17,7 @@ using T = ColumnType;
 
 bool is_aggregate(WindowFn fn) { return fn >= WindowFn::Count; }
 
-// The rows [a, b) of `refs` have equal values in `columns` (nulls equal).
+// Rows a and b of `refs` have equal values in the columns `cols` (nulls equal).
 bool same_keys(const std::vector<std::vector<Vec>>& cols, const std::vector<RowRef>& refs, size_t a, size_t b) {
   for (const auto& c : cols) {
     const RowRef x = refs[a], y = refs[b];
@@ -118,10 +119,7 @@ WindowResult window(const std::vector<TableView>& inputs, const std::vector<size
       const size_t at = v.at(r);
       if (in == T::Float64) {
         const double x = v.as<double>()[at];
-        // Neumaier's summation, as the group-by's sum.
-        const double t = fsum + x;
-        fcomp += std::fabs(fsum) >= std::fabs(x) ? (fsum - t) + x : (x - t) + fsum;
-        fsum = t;
+        neumaier(fsum, fcomp, x);  // as the group-by's sum
         const uint64_t w = bits_of(x);
         double b;
         std::memcpy(&b, &best, 8);

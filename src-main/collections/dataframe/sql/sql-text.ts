@@ -61,24 +61,19 @@ function byteOffsets(text: string): (byte: number) => number {
   return (b) => at[Math.max(0, Math.min(b, at.length - 1))];
 }
 
-/** Every `location` of a parse tree, from bytes to string offsets. */
-function relocate(node: unknown, char: (byte: number) => number): void {
+/**
+ * Every `location` of a parse tree from bytes to string offsets, and the table names that were
+ * file names whole again (the parser cut them at 63 bytes), in one walk.
+ */
+function relocate(node: unknown, char: (byte: number) => number, files: ReadonlyMap<number, string>): void {
   if (!node || typeof node !== 'object') return;
-  if (Array.isArray(node)) { for (const x of node) relocate(x, char); return; }
+  if (Array.isArray(node)) { for (const x of node) relocate(x, char, files); return; }
   const o = node as PgNode;
   for (const [k, v] of Object.entries(o)) {
     if ((k === 'location' || k === 'stmt_location') && typeof v === 'number' && v >= 0) o[k] = char(v);
-    else if (v && typeof v === 'object') relocate(v, char);
+    else if (v && typeof v === 'object') relocate(v, char, files);
   }
-}
-
-/** The table names that were file names, whole again (the parser cut them at 63 bytes). */
-function fullNames(node: unknown, files: ReadonlyMap<number, string>): void {
-  if (!files.size || !node || typeof node !== 'object') return;
-  if (Array.isArray(node)) { for (const x of node) fullNames(x, files); return; }
-  const o = node as PgNode;
-  if (o.RangeVar && files.has(o.RangeVar.location)) o.RangeVar.relname = files.get(o.RangeVar.location);
-  for (const v of Object.values(o)) if (v && typeof v === 'object') fullNames(v, files);
+  if (o.relname !== undefined && files.has(o.location)) o.relname = files.get(o.location);
 }
 
 /**
@@ -129,8 +124,7 @@ export function parseSql(text: string): PgNode {
   let stmts;
   try {
     stmts = parser.parseSync(rewritten).stmts ?? [];
-    relocate(stmts, char);
-    fullNames(stmts, files);
+    relocate(stmts, char, files);
   } catch (e) {
     const d = (e as { sqlDetails?: { message: string; cursorPosition: number } }).sqlDetails;
     const at = d ? Math.min(text.length, char(Math.max(0, d.cursorPosition))) : 0; // (0-based bytes in this build)

@@ -84,7 +84,6 @@ export class SqlWindows {
       hidden.push({ name, expr });
       return name;
     };
-    const groups = new Map<string, Planned[]>();
     const windows = this.calls.map((p) => ({
       p,
       partition: p.partition.map(as),
@@ -93,16 +92,13 @@ export class SqlWindows {
     }));
     let node = select(source, [...kept.map((c) => ({ name: c.name, expr: col(c.name, c.dtype) })), ...hidden]);
     // Calls over the same window are one node; each further window is a node over the last.
+    const groups = new Map<string, typeof windows>();
     for (const w of windows) {
       const k = JSON.stringify([w.partition, w.order]);
-      groups.set(k, [...(groups.get(k) ?? []), w.p]);
+      groups.set(k, [...(groups.get(k) ?? []), w]);
     }
-    for (const [k, calls] of groups) {
-      const w = windows.find((x) => JSON.stringify([x.partition, x.order]) === k)!;
-      node = windowed(node, w.partition, w.order, calls.map((p) => {
-        const column = windows.find((x) => x.p === p)!.column;
-        return { name: p.call.name, fn: p.call.fn, ...(column ? { column } : {}) };
-      }));
+    for (const [first, ...rest] of groups.values()) {
+      node = windowed(node, first.partition, first.order, [first, ...rest].map((w) => ({ name: w.p.call.name, fn: w.p.call.fn, ...(w.column ? { column: w.column } : {}) })));
     }
     return node;
   }
