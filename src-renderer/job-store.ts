@@ -6,6 +6,7 @@
 import { reactive, shallowRef } from 'vue';
 import type { ApiError, ApiEvent, EventData, OutputEvent, Result, TaskRecordEvent } from '../src-main/api/contract';
 import { addTaskTimes, emptyTaskTimes } from './time-left';
+import { diskLayerEntries, isDiskLayer } from '../src-main/api/disk-layers';
 import { ChunkState, chunkIndex, chunkNumber, parseIndex, recordsToColumns, splitKey, type ChunkStateBatch, type TaskColumnsBatch } from '../src-main/api/task-columns';
 
 export { ChunkState };
@@ -47,6 +48,8 @@ export const job = reactive({
   keptBytes: 0,
   /** The lanes' names where they are not "worker N" (a cluster's threads, from job.lanes). */
   laneNames: [] as string[],
+  /** The lane a spilling job's disk work is drawn on (after the workers'), or -1. */
+  diskLane: -1,
   version: 0, // bumps when task columns change (they are not deeply reactive)
   chunkVersion: 0, // bumps when chunk states change
 });
@@ -60,15 +63,24 @@ let chunkLayerAt: ({ layer: ChunkLayer; sameShape: boolean; indexShape: number[]
 function useLayers(layers: EventData<'job.started'>['layers']): void {
   job.layers = layers;
   chunkLayers.clear();
-  chunkLayerAt = layers.map((l) => {
-    if (!l.grid) return null;
-    const counts = l.grid.map((g) => g.length);
-    const n = counts.reduce((a, b) => a * b, 1);
-    const layer = { name: l.name, grid: l.grid, counts, itemsize: l.itemsize ?? 8, states: new Uint8Array(n), bytes: new Float64Array(n) };
-    chunkLayers.set(l.name, layer);
-    const indexShape = l.indexShape ?? counts;
-    return { layer, indexShape, sameShape: indexShape.length === counts.length && indexShape.every((v, d) => v === counts[d]) };
-  });
+  chunkLayerAt = layers.map(chunkLayerOf);
+}
+
+/** Layers after those the job started with (job.layers: its spills), keeping what was received. */
+function addLayers(layers: EventData<'job.layers'>['layers']): void {
+  job.layers = [...job.layers, ...layers];
+  chunkLayerAt.push(...layers.map(chunkLayerOf));
+}
+
+/** A layer's chunk grid (registered in chunkLayers), or null for a layer without one. */
+function chunkLayerOf(l: EventData<'job.started'>['layers'][number]): (typeof chunkLayerAt)[number] {
+  if (!l.grid) return null;
+  const counts = l.grid.map((g) => g.length);
+  const n = counts.reduce((a, b) => a * b, 1);
+  const layer = { name: l.name, grid: l.grid, counts, itemsize: l.itemsize ?? 8, states: new Uint8Array(n), bytes: new Float64Array(n) };
+  chunkLayers.set(l.name, layer);
+  const indexShape = l.indexShape ?? counts;
+  return { layer, indexShape, sameShape: indexShape.length === counts.length && indexShape.every((v, d) => v === counts[d]) };
 }
 
 /** A task's key text ("layer:i,j") from its layer and chunk numbers. */
@@ -122,7 +134,7 @@ export const tasks = shallowRef<TaskColumns>(emptyColumns());
 export let taskTimes = emptyTaskTimes();
 
 export function resetJob(id: string): void {
-  Object.assign(job, { id, state: 'running', progress: { done: 0, total: 0, running: 0, elapsed: 0 }, layerProgress: {}, outputs: [], stats: {}, error: null, memory: [], graph: null, warnings: [], workers: 0, cluster: null, keptBytes: 0, laneNames: [] });
+  Object.assign(job, { id, state: 'running', progress: { done: 0, total: 0, running: 0, elapsed: 0 }, layerProgress: {}, outputs: [], stats: {}, error: null, memory: [], graph: null, warnings: [], workers: 0, cluster: null, keptBytes: 0, laneNames: [], diskLane: -1 });
   useLayers([]);
   tasks.value = emptyColumns();
   taskTimes = emptyTaskTimes();
@@ -145,11 +157,19 @@ function addTasks(b: TaskColumnsBatch): void {
     c = grown;
   }
   for (const k of COLUMNS) (c[k] as Float64Array).set(b[k] as Float64Array, c.count);
+  if (job.diskLane < 0) findDiskLane(c, c.count, c.count + n);
   addTaskTimes(taskTimes, c, c.count, c.count + n);
   setChunkRange(c.layer, c.chunk, c.count, c.count + n, ChunkState.InMemory, null, c.bytesOut);
   c.count += n;
   tasks.value = c;
   touch();
+}
+
+/** The lane of the first disk work among tasks from .. to - 1, into job.diskLane (a pass only while a job has disk layers). */
+function findDiskLane(c: TaskColumns, from: number, to: number): void {
+  const disk = job.layers.flatMap((l, i) => (isDiskLayer(l) ? [i] : []));
+  if (!disk.length) return;
+  for (let k = from; k < to; k++) if (disk.includes(c.layer[k])) { job.diskLane = c.worker[k]; return; }
 }
 
 function setChunks(b: ChunkStateBatch): void {
@@ -198,8 +218,10 @@ export function showJob(j: Result<'getJob'>): void {
   job.error = j.error;
   job.workers = j.stats.workers ?? 0;
   const { batch, layers } = recordsToColumns(j.records as TaskRecordEvent[], j.layers ?? []);
-  // Layers the history lacks (or their index shapes) come from the records themselves.
-  useLayers(layers.map((l, i) => ({ ...(j.layers?.[i] ?? { label: l.name, kind: 'map', tasks: 0, deps: [] }), ...l })));
+  // Layers the history lacks (or their index shapes) come from the records themselves; the disk
+  // work's layers are always among those.
+  const disk = new Map(diskLayerEntries(0).map((d) => [d.name, d]));
+  useLayers(layers.map((l, i) => ({ ...(j.layers?.[i] ?? disk.get(l.name) ?? { label: l.name, kind: 'map', tasks: 0, deps: [] }), ...l })));
   job.progress = { done: j.records.length, total: j.records.length, running: 0, elapsed: j.stats.wall_s ?? 0 };
   addTasks(batch);
   flushUi();
@@ -223,6 +245,9 @@ export function applyEvent(e: ApiEvent): void {
       break;
     case 'job.lanes':
       job.laneNames = e.data.names;
+      break;
+    case 'job.layers':
+      addLayers(e.data.layers);
       break;
     case 'job.chunks':
       setChunks(e.data);

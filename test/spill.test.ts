@@ -43,7 +43,7 @@ const env = { TESSERA_SPILL_DIR: spillRoot };
 
 describe('a job whose live chunks exceed its memory limit', () => {
   it('spills and reads back, with numpy\'s results and the store under the limit; the spill folder is gone after', () => {
-    const r = tessera(['run', 'job.json', '--json', '--workers', '2', '--memory-limit', String(LIMIT), '--trace', 'trace.json'], dir, env);
+    const r = tessera(['run', 'job.json', '--json', '--workers', '2', '--memory-limit', String(LIMIT), '--trace', 'trace.json', '--report', 'report.html'], dir, env);
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     const want = numpy(`x = np.load(${JSON.stringify(join(dir, 'x.npy'))})\ny = np.exp(x) + 1\nprint(json.dumps({"cols": y.sum(axis=0).tolist(), "rows": y.sum(axis=1).tolist()}))`) as Record<string, number[]>;
@@ -56,6 +56,11 @@ describe('a job whose live chunks exceed its memory limit', () => {
     const trace = JSON.parse(readFileSync(join(dir, 'trace.json'), 'utf8')) as { traceEvents: { cat?: string }[] };
     const cats = new Set(trace.traceEvents.map((e) => e.cat));
     expect(cats.has('spill') && cats.has('unspill')).toBe(true);
+    // The report draws them on a lane labelled as the disk's and times them per kind.
+    const report = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(report).toContain('>disk (spill)</text>');
+    expect(report).toMatch(/<td><span style="color:#17becf">■<\/span> spill to disk<\/td><td class="n">\d+<\/td>/);
+    expect(report).toMatch(/<td><span style="color:#9edae5">■<\/span> read back from disk<\/td><td class="n">\d+<\/td>/);
     // The same job without a limit spills nothing and gives the same numbers to the bit.
     const free = JSON.parse(tessera(['run', 'job.json', '--json'], dir, env).stdout);
     expect(free.stats.spilled_bytes).toBeUndefined();

@@ -54,6 +54,47 @@ describe('task log and task stream', () => {
     expect(g.layers.some((l) => l.indexShape.join() === '12,10')).toBe(true);
   });
 
+  it('streams a spilling job\'s disk work as two layers after the graph\'s, announced once before the first of it', async () => {
+    const dir = tempDir();
+    // exp(z) + 1 read by two outputs through different rechunkings: all 32 MB live at once, the limit 12 MB.
+    const job = await buildJob(validateSpec({
+      tessera: 1, datasets: { z: { random: 'uniform', shape: [2_000, 2_000], seed: 5, chunks: [250, 250] } },
+      outputs: { cols: '(exp(z) + 1).rechunk((2000, 100)).sum(axis=0)', rows: '(exp(z) + 1).rechunk((100, 2000)).sum(axis=1)' },
+    }), dir);
+    const log = new TaskLog();
+    const stream = new TaskStream(log);
+    const taken: { layers: ReturnType<TaskStream['takeLayers']>; tasks: ReturnType<TaskStream['takeTasks']> }[] = [];
+    const take = () => taken.push({ layers: stream.takeLayers(), tasks: stream.takeTasks() });
+    const timer = setInterval(take, 2);
+    const result = await runBuiltJob(new LocalBackend(engine()), job, { outDir: dir, log, memoryLimit: 12_000_000 });
+    clearInterval(timer);
+    take();
+    const g = log.graph!;
+    const disk = result.records.filter((r) => r.kind === 'spill' || r.kind === 'unspill');
+    expect(disk.filter((r) => r.kind === 'spill').length).toBeGreaterThan(0);
+    expect(disk.filter((r) => r.kind === 'unspill').length).toBeGreaterThan(0);
+    // The layers come once, before (or with) the first batch that holds disk work.
+    const announced = taken.findIndex((t) => t.layers);
+    expect(taken.filter((t) => t.layers)).toHaveLength(1);
+    expect(taken[announced].layers!.map((l) => [l.name, l.kind, l.label, l.indexShape])).toEqual([
+      ['spill', 'spill', 'spill to disk', [g.tasks.length]], ['unspill', 'unspill', 'read back from disk', [g.tasks.length]],
+    ]);
+    const layers = [...g.layers, ...taken[announced].layers!];
+    const firstDisk = taken.findIndex((t) => t.tasks && [...t.tasks.layer].some((l) => l >= g.layers.length));
+    expect(firstDisk).toBeGreaterThanOrEqual(announced);
+    // Every record, disk work included, comes once, by layer and chunk number, with its values.
+    const got = taken.flatMap((t) => (t.tasks ? [...t.tasks.layer].map((l, k) => ({
+      key: `${layers[l].name}:${chunkIndex(t.tasks!.chunk[k], layers[l].indexShape!).join(',')}`,
+      worker: t.tasks!.worker[k], start: t.tasks!.start[k], bytesIn: t.tasks!.bytesIn[k], bytesOut: t.tasks!.bytesOut[k],
+    })) : []));
+    const want = result.records.map((r) => ({ key: r.key, worker: r.worker, start: r.start, bytesIn: r.bytesIn, bytesOut: r.bytesOut }));
+    const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+    expect([...got].sort(byKey)).toEqual([...want].sort(byKey));
+    // On a lane after the workers', a spill's bytes going out of memory and a read back's coming in.
+    expect(new Set(disk.map((r) => r.worker))).toEqual(new Set([engine().workers]));
+    expect(disk.every((r) => (r.kind === 'spill' ? r.bytesIn > 0 && r.bytesOut === 0 : r.bytesOut > 0 && r.bytesIn === 0))).toBe(true);
+  }, 60_000);
+
   it('narrows a column to the smallest typed array that holds every value exactly', () => {
     const cases: [number[], string][] = [
       [[], 'Uint8Array'], [[0, 255], 'Uint8Array'], [[0, 256], 'Uint16Array'], [[65535], 'Uint16Array'], [[65536], 'Int32Array'],

@@ -131,7 +131,7 @@ describe.skipIf(!hasChromium())('the window as a dashboard', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
-  it('shows the bytes a job spilled to disk to stay under its memory limit: a line in the chart and the total', async () => {
+  it('shows the bytes a job spilled to disk to stay under its memory limit: a line in the chart, the total, and the spills on the timeline', async () => {
     await page.getByTestId('sample-stats').click();
     // exp(z) + 1 is read by two outputs through different rechunkings: all 32 MB of it live at once.
     await fillJob(page, { datasets: { z: { random: 'uniform', shape: [2_000, 2_000], seed: 5, chunks: [250, 250] } }, outputs: [['cols', '(exp(z) + 1).rechunk((2000, 100)).sum(axis=0)'], ['rows', '(exp(z) + 1).rechunk((100, 2000)).sum(axis=1)']] });
@@ -142,6 +142,13 @@ describe.skipIf(!hasChromium())('the window as a dashboard', () => {
     expect(await page.getByTestId('memory-overshoot').count()).toBe(0); // the store stayed under the limit
     await page.getByTestId('memory').scrollIntoViewIfNeeded();
     expect(await page.getByTestId('memory').locator('.u-legend').textContent()).toContain('spilled to disk');
+    // The live timeline draws the spills and reads back as their own layers, on a lane of their own.
+    const legend = await page.getByTestId('timeline-legend').textContent();
+    expect(legend).toContain('spill to disk');
+    expect(legend).toContain('read back from disk');
+    expect(await page.getByTestId('timeline-lanes').locator('span').allTextContents()).toEqual(['worker 0', 'worker 1', 'disk (spill)']);
+    // They are not layers of the graph: no row of their own under Progress.
+    expect(await page.getByTestId('layer-spill').count()).toBe(0);
     await page.getByTestId('memory-limit').fill('');
   });
 

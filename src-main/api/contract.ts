@@ -292,6 +292,11 @@ export const EventSchemas = {
     jobId: z.string(), layer: IntColumn, chunk: IntColumn, worker: IntColumn,
     start: z.instanceof(Float64Array), stop: z.instanceof(Float64Array), bytesIn: NumberColumn, bytesOut: NumberColumn,
   }).refine(sameLengths, 'the task columns differ in length'),
+  /**
+   * Layers besides the graph's, numbered after job.started's `layers` in this order: a job's
+   * spills and reads back (api/disk-layers.ts), sent once, before the first task batch with them.
+   */
+  'job.layers': z.object({ jobId: z.string(), layers: z.array(LayerSchema) }),
   /** Chunks whose state changed since the last batch (running, released): layer, chunk number, ChunkState. */
   'job.chunks': z.object({ jobId: z.string(), layer: IntColumn, chunk: IntColumn, state: z.instanceof(Uint8Array) })
     .refine(sameLengths, 'the chunk columns differ in length'),

@@ -161,7 +161,6 @@ export class Scheduler {
   private readonly spillFolder = new SpillFolder();
   private spilledNow = 0;       // bytes in the spill folder
   private spilledTotal = 0;     // bytes ever written there
-  private readonly spillRecords: TaskRecord[] = [];
   /** Tasks whose chunk is in memory and not kept: the spill candidates, without a pass over every task. */
   private readonly inMemory = new Set<number>();
 
@@ -393,8 +392,8 @@ export class Scheduler {
 
   /** A spill or read back as a record on the lane after the workers' (this thread's). */
   private spillRecord(j: number, kind: 'spill' | 'unspill', start: number): void {
-    // Keyed `spill:<task number>`, so the task stream files it under the layer `spill` (api/task-columns.ts).
-    this.spillRecords.push({ key: `${kind}:${j}`, layer: kind, kind, worker: this.perWorkerHeld.length, ready: start, start, stop: now(), bytesIn: kind === 'spill' ? this.bytes[j] : 0, bytesOut: kind === 'unspill' ? this.bytes[j] : 0 });
+    // Keyed `spill:<task number>`: the layer `spill` or `unspill` of api/disk-layers.ts, chunk j.
+    this.log.diskWork({ key: `${kind}:${j}`, layer: kind, kind, worker: this.perWorkerHeld.length, ready: start, start, stop: now(), bytesIn: kind === 'spill' ? this.bytes[j] : 0, bytesOut: kind === 'unspill' ? this.bytes[j] : 0 });
   }
 
   /** The next task to start (pickReady), with room made for it when nothing runs; -1 if none (or a spill failed). */
@@ -605,8 +604,7 @@ export class Scheduler {
       if (this.pool && this.done) this.pool.lastMeanTaskMs = this.taskMsTotal / this.done;
       const chunks = new Map<string, number>();
       for (let i = 0; i < this.n; i++) if (this.kept[i] && this.chunk[i]) chunks.set(this.g.tasks[i].key, this.chunk[i]);
-      const records = this.spillRecords.length ? [...this.log.records(), ...this.spillRecords] : this.log.records();
-      this.settle?.({ chunks, records, samples: this.samples, peakHeldBytes: this.peakHeld, spilledBytes: this.spilledTotal });
+      this.settle?.({ chunks, records: this.log.records(), samples: this.samples, peakHeldBytes: this.peakHeld, spilledBytes: this.spilledTotal });
     }
     this.settle = this.fail = null;
   }

@@ -7,7 +7,8 @@
  * pace through cursors of its own; the records a job returns are made from the log once, at the end.
  *
  * Every task finishes at most once and is released at most once; a task is dispatched once (the
- * scheduler never retries), so columns sized to the graph never grow.
+ * scheduler never retries), so columns sized to the graph never grow. The scheduling thread's own
+ * disk work when a job spills (api/disk-layers.ts) is few and large, and goes to a plain list.
  */
 import type { TaskRecord } from './events.js';
 import type { TaskGraph } from './graph.js';
@@ -37,6 +38,9 @@ export class TaskLog {
   released = 0;
   releaseOrder = new Int32Array(0);
 
+  /** Spills and reads back (kinds 'spill', 'unspill'), in the order they were done. */
+  disk: TaskRecord[] = [];
+
   /** Sizes the columns for a graph (a log records one run). */
   begin(graph: TaskGraph): void {
     const n = graph.tasks.length;
@@ -52,6 +56,7 @@ export class TaskLog {
     this.dispatchOrder = new Int32Array(n);
     this.releaseOrder = new Int32Array(n);
     this.finished = this.dispatched = this.released = 0;
+    this.disk = [];
   }
 
   dispatch(i: number): void {
@@ -80,10 +85,15 @@ export class TaskLog {
     this.releaseOrder[this.released++] = i;
   }
 
-  /** The finished tasks as records (what the history, traces and profiles keep). */
+  /** A spill or read back, done by the scheduling thread (its key names the graph task: `spill:<number>`). */
+  diskWork(r: TaskRecord): void {
+    this.disk.push(r);
+  }
+
+  /** The finished tasks, then the disk work, as records (what the history, traces and profiles keep). */
   records(): TaskRecord[] {
     const tasks = this.graph?.tasks ?? [];
-    const out = new Array<TaskRecord>(this.finished);
+    const out = new Array<TaskRecord>(this.finished + this.disk.length);
     for (let k = 0; k < this.finished; k++) {
       const t = tasks[this.task[k]];
       out[k] = {
@@ -91,6 +101,7 @@ export class TaskLog {
         start: this.start[k], stop: this.stop[k], bytesIn: this.bytesIn[k], bytesOut: this.bytesOut[k],
       };
     }
+    for (let k = 0; k < this.disk.length; k++) out[this.finished + k] = this.disk[k];
     return out;
   }
 }

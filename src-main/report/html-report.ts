@@ -9,6 +9,7 @@ import type { Machine } from '../profile/machine.js';
 import { formatCount } from '../profile/recommend.js';
 import type { ProfileReport } from '../profile/sweep.js';
 import { layerColour } from '../api/colours.js';
+import { diskLayerColour, diskLayerEntries } from '../api/disk-layers.js';
 import { esc, logXChart, memorySvg, timelineSvg } from './svg.js';
 
 const STYLE = `body{font:14px system-ui,sans-serif;color:#222;max-width:1180px;margin:1.5em auto;padding:0 1em}
@@ -38,8 +39,9 @@ function machineTable(m: Machine, workers: number): string {
     + `<tr><th>workers</th><td>${workers}</td></tr><tr><th>Node</th><td>${esc(m.node)}</td></tr></table>`;
 }
 
-/** Per layer: tasks, time inside tasks, mean per task, and share of all task time. */
-export function layerTimes(records: readonly TaskRecord[], layers: readonly Layer[]): { name: string; label: string; tasks: number; ms: number; meanMs: number; share: number }[] {
+/** Per layer (and a spilling job's disk work, after them): tasks, time inside tasks, mean per task, and share of all task time. */
+export function layerTimes(records: readonly TaskRecord[], graphLayers: readonly Layer[]): { name: string; label: string; tasks: number; ms: number; meanMs: number; share: number }[] {
+  const layers: readonly Pick<Layer, 'name' | 'label' | 'kind'>[] = [...graphLayers, ...diskLayerEntries(0)];
   const by = new Map<string, { tasks: number; ms: number }>();
   let total = 0;
   for (const r of records) {
@@ -51,12 +53,12 @@ export function layerTimes(records: readonly TaskRecord[], layers: readonly Laye
   }
   return layers.filter((l) => by.has(l.name)).map((l) => {
     const e = by.get(l.name)!;
-    return { name: l.name, label: `${l.label} (${l.kind})`, tasks: e.tasks, ms: e.ms, meanMs: e.ms / e.tasks, share: total ? e.ms / total : 0 };
+    return { name: l.name, label: diskLayerColour(l) ? l.label : `${l.label} (${l.kind})`, tasks: e.tasks, ms: e.ms, meanMs: e.ms / e.tasks, share: total ? e.ms / total : 0 };
   });
 }
 
 function layerTable(records: readonly TaskRecord[], layers: readonly Layer[]): string {
-  const rows = layerTimes(records, layers).map((l, i) => `<tr><td><span style="color:${layerColour(i)}">■</span> ${esc(l.label)}</td><td class="n">${l.tasks}</td><td class="n">${l.ms.toFixed(1)} ms</td><td class="n">${l.meanMs.toFixed(3)} ms</td><td class="n">${(l.share * 100).toFixed(1)}%</td></tr>`);
+  const rows = layerTimes(records, layers).map((l, i) => `<tr><td><span style="color:${diskLayerColour(l) ?? layerColour(i)}">■</span> ${esc(l.label)}</td><td class="n">${l.tasks}</td><td class="n">${l.ms.toFixed(1)} ms</td><td class="n">${l.meanMs.toFixed(3)} ms</td><td class="n">${(l.share * 100).toFixed(1)}%</td></tr>`);
   return `<table><tr><th>layer</th><th>tasks</th><th>task time</th><th>per task</th><th>share</th></tr>${rows.join('')}</table>`;
 }
 

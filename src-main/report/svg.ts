@@ -6,6 +6,7 @@ import type { MemorySample, TaskRecord } from '../engine/events.js';
 import { binLanes, extent } from '../api/lane-bins.js';
 import { recordsToColumns } from '../api/task-columns.js';
 import { layerColour } from '../api/colours.js';
+import { DISK_LANE_LABEL, diskLayerColour } from '../api/disk-layers.js';
 import { formatBytes } from '../api/format-bytes.js';
 import { timeTicks } from '../api/time-ticks.js';
 
@@ -26,18 +27,22 @@ function timeAxis(lo: number, hi: number, left: number, width: number, top: numb
 export function timelineSvg(records: readonly TaskRecord[], layerOrder: readonly string[], width = 560, laneH = 18): string {
   if (!records.length) return '<p class="note">no tasks</p>';
   // The columns the window draws from: layer numbers in layerOrder, as a reopened job's are.
-  const tasks = { count: records.length, ...recordsToColumns(records, layerOrder.map((name) => ({ name }))).batch };
+  const { batch, layers } = recordsToColumns(records, layerOrder.map((name) => ({ name })));
+  const tasks = { count: records.length, ...batch };
   const { lo, hi, lanes } = extent(tasks);
+  // A spilling job's disk work: its layers in their own colours, on a lane of its own.
+  const colours = layers.map((l, i) => diskLayerColour(l) ?? layerColour(i));
+  const diskLane = records.find((r) => diskLayerColour({ name: r.layer }))?.worker ?? -1;
   const plot = Math.max(1, width - GUTTER);
   const span = Math.max(hi - lo, 1e-6), px = span / plot;
   const bins = { busy: new Float32Array(lanes * plot), topTime: new Float32Array(lanes * plot), topLayer: new Int32Array(lanes * plot) };
   binLanes(tasks, { lo, hi }, plot, plot, bins);
   const rects: string[] = [];
   for (let w = 0; w < lanes; w++) {
-    rects.push(`<text x="${GUTTER - 6}" y="${w * laneH + laneH / 2 + 4}" text-anchor="end">worker ${w}</text>`);
+    rects.push(`<text x="${GUTTER - 6}" y="${w * laneH + laneH / 2 + 4}" text-anchor="end">${w === diskLane ? DISK_LANE_LABEL : `worker ${w}`}</text>`);
     for (let p = 0; p < plot; p++) {
       const b = bins.busy[w * plot + p];
-      if (b > 0) rects.push(`<rect x="${GUTTER + p}" y="${w * laneH + 1}" width="1" height="${laneH - 2}" fill="${layerColour(bins.topLayer[w * plot + p])}" fill-opacity="${Math.max(0.25, Math.min(1, b / px)).toFixed(2)}"/>`);
+      if (b > 0) rects.push(`<rect x="${GUTTER + p}" y="${w * laneH + 1}" width="1" height="${laneH - 2}" fill="${colours[bins.topLayer[w * plot + p]] ?? '#888'}" fill-opacity="${Math.max(0.25, Math.min(1, b / px)).toFixed(2)}"/>`);
     }
   }
   const h = lanes * laneH + AXIS + 4;

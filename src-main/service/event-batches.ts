@@ -1,7 +1,8 @@
 /**
  * A running job's events for the window, in batches: the job's bus (memory samples, progress)
  * and task log (task records, chunk state changes, read through task-stream.ts) are gathered and
- * sent together every FLUSH_MS as job.chunks, job.tasks, job.memory and the latest job.progress,
+ * sent together every FLUSH_MS as job.chunks, job.tasks, job.memory and the latest job.progress
+ * (and, once, job.layers when the job first spills),
  * so a job of 10^5 tasks costs the window two messages of each kind a second rather than a stream it must
  * keep up with (bench/window.mjs measures what is left).
  */
@@ -59,6 +60,8 @@ export class EventBatches {
     const { jobId, emit } = this;
     const chunks = this.stream.takeChunks();
     if (chunks) emit({ event: 'job.chunks', data: { jobId, ...chunks } });
+    const layers = this.stream.takeLayers();
+    if (layers) emit({ event: 'job.layers', data: { jobId, layers } });
     const tasks = this.stream.takeTasks();
     if (tasks) emit({ event: 'job.tasks', data: { jobId, ...tasks } });
     if (this.samples.length) emit({ event: 'job.memory', data: { jobId, samples: this.samples } });

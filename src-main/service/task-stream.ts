@@ -4,9 +4,13 @@
  * the wire's typed columns (api/task-columns.ts), each integer column in the narrowest type that
  * holds it (narrowColumn). The job's event batches (event-batches.ts) take every FLUSH_MS;
  * nothing here runs per task while the job runs, so the window costs the scheduling thread one
- * pass over each batch, a few times a second.
+ * pass over each batch, a few times a second. A job's spills and reads back (the log's disk work)
+ * go in the same task batches, as two layers numbered after the graph's (api/disk-layers.ts),
+ * which takeLayers announces before the first of them.
  */
-import { ChunkState, chunkNumber, narrowColumn, type ChunkStateBatch, type NarrowColumn, type TaskColumnsBatch } from '../api/task-columns.js';
+import type { EventData } from '../api/contract.js';
+import { DISK_LAYERS, diskLayerEntries } from '../api/disk-layers.js';
+import { ChunkState, chunkNumber, narrowColumn, splitKey, type ChunkStateBatch, type NarrowColumn, type TaskColumnsBatch } from '../api/task-columns.js';
 import type { TaskGraph } from '../engine/graph.js';
 import { TaskState, type TaskLog } from '../engine/task-log.js';
 
@@ -22,6 +26,8 @@ export class TaskStream {
   private finishedAt = 0;
   private dispatchedAt = 0;
   private releasedAt = 0;
+  private diskAt = 0;
+  private diskAnnounced = false;
 
   constructor(private readonly log: TaskLog) {}
 
@@ -38,7 +44,8 @@ export class TaskStream {
     this.layerAt = new Map(g.layers.map((l, i) => [l.name, i]));
     this.taskLayer = new Int32Array(g.tasks.length).fill(UNNAMED);
     this.taskChunk = new Int32Array(g.tasks.length);
-    this.finishedAt = this.dispatchedAt = this.releasedAt = 0;
+    this.finishedAt = this.dispatchedAt = this.releasedAt = this.diskAt = 0;
+    this.diskAnnounced = false;
     return true;
   }
 
@@ -52,27 +59,64 @@ export class TaskStream {
     this.taskChunk[i] = li < 0 ? -1 : chunkNumber(t.index, g.layers[li].indexShape);
   }
 
-  /** The tasks finished since the last take (null if none). */
+  /**
+   * The disk layers, the first time the log holds disk work (null otherwise): sent before the task
+   * batch that holds the first of it, so the window knows the layers its numbers name.
+   */
+  takeLayers(): EventData<'job.layers'>['layers'] | null {
+    if (!this.follow() || this.diskAnnounced || !this.log.disk.length) return null;
+    this.diskAnnounced = true;
+    return diskLayerEntries(this.graph!.tasks.length);
+  }
+
+  /** The tasks finished since the last take, then the disk work done since (null if neither). */
   takeTasks(): TaskColumnsBatch | null {
     if (!this.follow()) return null;
     const log = this.log;
     const from = this.finishedAt;
     const to = log.finished;
-    if (to === from) return null;
+    const diskFrom = this.diskAt;
+    const diskTo = this.diskAnnounced ? log.disk.length : diskFrom;
+    const tasks = to - from, n = tasks + diskTo - diskFrom;
+    if (!n) return null;
     this.finishedAt = to;
-    const n = to - from;
+    this.diskAt = diskTo;
     const layer = new Int32Array(n);
     const chunk = new Int32Array(n);
-    for (let k = 0; k < n; k++) {
+    for (let k = 0; k < tasks; k++) {
       const i = log.task[from + k];
       this.name(i);
       layer[k] = this.taskLayer[i];
       chunk[k] = this.taskChunk[i];
     }
+    if (n === tasks) {
+      return {
+        layer: narrowInts(layer), chunk: narrowInts(chunk), worker: narrowInts(log.worker.subarray(from, to)),
+        start: log.start.slice(from, to), stop: log.stop.slice(from, to),
+        bytesIn: narrowColumn(log.bytesIn.subarray(from, to)), bytesOut: narrowColumn(log.bytesOut.subarray(from, to)),
+      };
+    }
+    const worker = new Int32Array(n), start = new Float64Array(n), stop = new Float64Array(n), bytesIn = new Float64Array(n), bytesOut = new Float64Array(n);
+    worker.set(log.worker.subarray(from, to));
+    start.set(log.start.subarray(from, to));
+    stop.set(log.stop.subarray(from, to));
+    bytesIn.set(log.bytesIn.subarray(from, to));
+    bytesOut.set(log.bytesOut.subarray(from, to));
+    const first = this.graph!.layers.length;
+    for (let k = tasks; k < n; k++) {
+      const r = log.disk[diskFrom + k - tasks];
+      const [name, index] = splitKey(r.key);
+      layer[k] = first + DISK_LAYERS.findIndex((d) => d.name === name);
+      chunk[k] = Number(index);
+      worker[k] = r.worker;
+      start[k] = r.start;
+      stop[k] = r.stop;
+      bytesIn[k] = r.bytesIn;
+      bytesOut[k] = r.bytesOut;
+    }
     return {
-      layer: narrowInts(layer), chunk: narrowInts(chunk), worker: narrowInts(log.worker.subarray(from, to)),
-      start: log.start.slice(from, to), stop: log.stop.slice(from, to),
-      bytesIn: narrowColumn(log.bytesIn.subarray(from, to)), bytesOut: narrowColumn(log.bytesOut.subarray(from, to)),
+      layer: narrowInts(layer), chunk: narrowInts(chunk), worker: narrowInts(worker), start, stop,
+      bytesIn: narrowColumn(bytesIn), bytesOut: narrowColumn(bytesOut),
     };
   }
 
