@@ -590,6 +590,22 @@ Napi::Value AbortTableWriter(const Napi::CallbackInfo& info) {
   });
 }
 
+// publishTableWriter(id): a committed table output's file renamed into place (after the job).
+Napi::Value PublishTableWriter(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    table::TableWriterRegistry::instance().get(static_cast<int>(arg_number(info, 0)))->publish();
+    return info.Env().Undefined();
+  });
+}
+
+// tableWriterRows(id): the rows a table output holds (all of them once committed).
+Napi::Value TableWriterRows(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const uint64_t rows = table::TableWriterRegistry::instance().get(static_cast<int>(arg_number(info, 0)))->rows();
+    return Napi::Number::New(info.Env(), static_cast<double>(rows));
+  });
+}
+
 Napi::Value ForgetTableWriter(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     table::TableWriterRegistry::instance().forget(static_cast<int>(arg_number(info, 0)));
@@ -671,6 +687,8 @@ class TesseraAddon : public Napi::Addon<TesseraAddon> {
         InstanceMethod("declareTableWriter", &TesseraAddon::Call<DeclareTableWriter>),
         InstanceMethod("abortTableWriter", &TesseraAddon::Call<AbortTableWriter>),
         InstanceMethod("forgetTableWriter", &TesseraAddon::Call<ForgetTableWriter>),
+        InstanceMethod("tableWriterRows", &TesseraAddon::Call<TableWriterRows>),
+        InstanceMethod("publishTableWriter", &TesseraAddon::Call<PublishTableWriter>),
         InstanceMethod("philox", &TesseraAddon::Call<Philox>),
         InstanceMethod("readProbe", &TesseraAddon::Call<ReadProbe>),
     });

@@ -97,6 +97,14 @@ describe('optimizer', () => {
     expect(maxHeldInPriorityOrder(w)).toBeLessThanOrEqual(1); // each chunk is written right after it is made
   });
 
+  it('priorities have every output read a shared chunk while it is in memory, not one output after another', async () => {
+    // x's chunks are read by three outputs: each chunk's three readers come right after it (the
+    // walk from the first output alone would keep all 100 of x's chunks for the other two).
+    const g = await lower({ datasets: { x: { random: 'uniform', shape: [1_000_000], chunks: [10_000] } }, outputs: { y: 'exp(x) * 2', s: 'exp(x).sum()', m: 'exp(x).max()' } });
+    expect(g.tasks.filter((t) => t.spec.kind === 'reduce')).toHaveLength(200);
+    expect(maxHeldInPriorityOrder(g)).toBeLessThanOrEqual(3 * 8 * 2);
+  });
+
   it('numbers every dependency once, at lowering: its task, or -1 for a persisted chunk', async () => {
     const g = await lower({ datasets: { a: { random: 'normal', shape: [300, 200], chunks: [64, 50] } }, outputs: { m: '(a - a.mean(axis=0)).std()', t: '(a @ a.T)[0, :5]' } });
     expect(g.indexOf.size).toBe(g.tasks.length);

@@ -70,7 +70,7 @@ const SAMPLES: (ArrayTaskSpec | CopySpec | DataframeTaskSpec)[] = [
   { kind: 'table_to_dense', columns: [0, 1], dtype: 'float64', matrix: true, estBytes: 4096 },
   { kind: 'hash_join', probeKeys: [0, 2], buildKeys: [1, 0], how: 'outer', columns: [{ side: 0, column: 0, name: 'k' }, { side: 1, column: 3, name: 'v' }], estBytes: 4096 },
   { kind: 'write_table', writer: 1, index: 3 },
-  { kind: 'commit_table', writer: 1, partitions: 4 },
+  { kind: 'commit_table', writer: 1, partitions: 4, inlineRows: 10_000 },
 ];
 /** Kinds that read exactly one partition, or two. */
 const ONE_INPUT = new Set(['table_map', 'group_by_partial', 'table_to_dense']);

@@ -51,7 +51,8 @@ void OutputFile::append(const char* p, size_t n) {
   }
 }
 
-void OutputFile::commit(bool external) {
+void OutputFile::close_temp(bool external) {
+  if (done_) throw Error("WRITE_FAILED", "the output " + final_path_ + " was already closed", "");
   if (external) {
     fd_ = ::open(temp_path_.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd_ < 0) fail("cannot open", temp_path_, errno);
@@ -62,8 +63,16 @@ void OutputFile::commit(bool external) {
   int e = ::fsync(fd_) == 0 ? 0 : errno;
   if (::close(fd_) != 0 && !e) e = errno;
   fd_ = -1;
-  if (!e && std::rename(temp_path_.c_str(), final_path_.c_str()) != 0) e = errno;
   if (e) {
+    abort();
+    fail("cannot finish", final_path_, e);
+  }
+}
+
+void OutputFile::publish() {
+  if (done_) throw Error("WRITE_FAILED", "the output " + final_path_ + " was already closed", "");
+  if (std::rename(temp_path_.c_str(), final_path_.c_str()) != 0) {
+    const int e = errno;
     abort();
     fail("cannot finish", final_path_, e);
   }

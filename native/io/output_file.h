@@ -28,7 +28,14 @@ class OutputFile {
   void append(const char* p, size_t n);
   // fsync, close and rename (creates an empty file if nothing was appended, unless `external`:
   // then the temporary file was written by someone else and is only renamed).
-  void commit(bool external = false);
+  void commit(bool external = false) {
+    close_temp(external);
+    publish();
+  }
+  // The first half of commit: the temporary file complete on disk (fsync'd), not yet renamed.
+  void close_temp(bool external = false);
+  // The second half: the temporary file renamed into place.
+  void publish();
   void abort();
 
   [[noreturn]] static void fail(const std::string& what, const std::string& path, int err);

@@ -176,7 +176,7 @@ void ParquetTableWriter::finish() {
   }
   run("COPY t TO " + duck::quote_literal(file_.temp_path()) + " (FORMAT parquet, COMPRESSION zstd)");
   close_database();
-  file_.commit(/*external=*/true);
+  file_.close_temp(/*external=*/true);
 }
 
 void ParquetTableWriter::close_database() {

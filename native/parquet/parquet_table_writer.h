@@ -3,7 +3,7 @@
 // database of this output's own (a file beside the output, so DuckDB can page it out instead of
 // holding the whole output in memory), and the commit runs
 //   COPY t TO '<temp name>' (FORMAT parquet, COMPRESSION zstd)
-// and renames the file into place. Types: int64 BIGINT, float64 DOUBLE, bool BOOLEAN, timestamp
+// and, once the job has succeeded, renames the file into place. Types: int64 BIGINT, float64 DOUBLE, bool BOOLEAN, timestamp
 // TIMESTAMP_NS, string VARCHAR, nulls as nulls; a timedelta is BIGINT nanoseconds (Parquet has no
 // duration DuckDB writes, and its INTERVAL keeps only microseconds).
 //
@@ -27,6 +27,7 @@ class ParquetTableWriter : public table::TableWriter {
   std::unique_ptr<Prepared> prepare(const table::Columns& cols, uint64_t nrows) override;
   void consume(const table::TableView& view, const table::Columns& cols, std::unique_ptr<Prepared> prepared, uint64_t nrows, uint64_t take) override;
   void finish() override;
+  void publish_file() override { file_.publish(); }
   void discard() override;
 
  private:

@@ -79,7 +79,9 @@ void CsvTableWriter::emit_ready(bool final) {
     Pending& q = pending_.front();
     if (q.take > 0) {
       const uint64_t first = q.start / block_rows_, last = (q.start + q.take - 1) / block_rows_;
-      if (!final && last >= blocks_.size()) return;  // its last block is still open
+      // Its last block is still open: wait for the rows after it, unless no column's spelling
+      // depends on its block (no timestamps or timedeltas), so holding its chunk would gain nothing.
+      if (!final && last >= blocks_.size() && !temporal_.empty()) return;
       auto& p = static_cast<CsvPrepared&>(*q.prepared);
       bool as_guessed = q.take == q.nrows;
       for (uint64_t b = first; as_guessed && b <= last; ++b)
@@ -103,7 +105,7 @@ void CsvTableWriter::emit_ready(bool final) {
 void CsvTableWriter::finish() {
   emit_ready(true);
   if (!header_written_) append(std::string());
-  file_.commit();
+  file_.close_temp();
 }
 
 void CsvTableWriter::discard() {

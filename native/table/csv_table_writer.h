@@ -21,6 +21,7 @@ class CsvTableWriter : public TableWriter {
   std::unique_ptr<Prepared> prepare(const Columns& cols, uint64_t nrows) override;
   void consume(const TableView& view, const Columns& cols, std::unique_ptr<Prepared> prepared, uint64_t nrows, uint64_t take) override;
   void finish() override;
+  void publish_file() override { file_.publish(); }
   void discard() override;
 
  private:

@@ -38,7 +38,7 @@ void TableWriter::write(uint64_t index, std::shared_ptr<Chunk> chunk, uint64_t s
   const uint64_t nrows = view.nrows() - skip;
   std::unique_ptr<Prepared> prepared = prepare(cols, nrows);
   std::lock_guard<std::mutex> lock(mu_);
-  if (closed_) throw Error("WRITE_FAILED", "the table output was already closed or failed", "");
+  if (state_ != State::Open) throw Error("WRITE_FAILED", "the table output was already closed or failed", "");
   waiting_.emplace(index, Waiting{std::move(view), std::move(cols), nrows, std::move(prepared)});
   try {
     for (auto it = waiting_.find(next_); it != waiting_.end(); it = waiting_.find(next_)) {
@@ -55,12 +55,16 @@ void TableWriter::write(uint64_t index, std::shared_ptr<Chunk> chunk, uint64_t s
   }
 }
 
-void TableWriter::commit(uint64_t partitions) {
+void TableWriter::commit(uint64_t partitions, int64_t inline_rows) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (closed_) throw Error("WRITE_FAILED", "the table output was already closed or failed", "");
+  if (state_ != State::Open) throw Error("WRITE_FAILED", "the table output was already closed or failed", "");
   if (next_ != partitions || !waiting_.empty()) {
     fail_locked();
     throw Error("INTERNAL", "a table output was committed before all its partitions were written", "this is a bug, please report it");
+  }
+  if (inline_rows >= 0 && taken_ <= static_cast<uint64_t>(inline_rows)) {
+    fail_locked();  // not an error: the rows go back inline, and no file is left
+    return;
   }
   try {
     finish();
@@ -68,18 +72,35 @@ void TableWriter::commit(uint64_t partitions) {
     fail_locked();
     throw;
   }
-  closed_ = true;
+  state_ = State::Finished;
+}
+
+void TableWriter::publish() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (state_ != State::Finished) return;
+  try {
+    publish_file();
+  } catch (...) {
+    fail_locked();
+    throw;
+  }
+  state_ = State::Published;
+}
+
+uint64_t TableWriter::rows() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return taken_;
 }
 
 void TableWriter::fail_locked() {
-  closed_ = true;
+  state_ = State::Closed;
   waiting_.clear();
   discard();
 }
 
 void TableWriter::abort() {
   std::lock_guard<std::mutex> lock(mu_);
-  if (!closed_) fail_locked();
+  if (state_ == State::Open || state_ == State::Finished) fail_locked();
 }
 
 TableWriterRegistry& TableWriterRegistry::instance() {

@@ -6,8 +6,10 @@
 // under the lock in order. A head's row limit is applied here, by row count in order; a tail's
 // cut is a partition's first rows left out (`skip`), given with the partition.
 //
-// Nothing is written under the final name before commit (the formats write to a temporary file
-// and rename it); abort(), a failed write, or the writer's destruction removes the temporary files.
+// Nothing is written under the final name before publish(), which the job calls once every task
+// has succeeded (commit only completes the temporary file), so a job that fails or is cancelled
+// leaves no output file, even of an output whose rows were all written; abort(), a failed write,
+// or the writer's destruction removes the temporary files.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -40,8 +42,14 @@ class TableWriter {
 
   // Partition `index` of the output, without its first `skip` rows.
   void write(uint64_t index, std::shared_ptr<Chunk> chunk, uint64_t skip = 0);
-  // After every write: the output had `partitions` partitions. Renames the file into place.
-  void commit(uint64_t partitions);
+  // After every write: the output had `partitions` partitions. Completes the temporary file, unless
+  // the output holds at most `inline_rows` rows (when inline_rows >= 0): then it is removed, since
+  // the job returns such a table's rows themselves (a table streamed while the job ran).
+  void commit(uint64_t partitions, int64_t inline_rows = -1);
+  // After the job: renames a committed file into place (nothing for one removed at the commit).
+  void publish();
+  // Rows in the output so far (after a head's limit): all of them once committed.
+  uint64_t rows();
   // Removes whatever was written (a failed or cancelled job).
   void abort();
 
@@ -55,7 +63,9 @@ class TableWriter {
   // In order; `cols` hold `nrows` rows, of which the first `take` belong to the output (a head's
   // limit). `view` owns the chunk `cols` point into: keep a copy to read them later.
   virtual void consume(const TableView& view, const Columns& cols, std::unique_ptr<Prepared> prepared, uint64_t nrows, uint64_t take) = 0;
+  // The temporary file complete; publish_file() renames it.
   virtual void finish() = 0;
+  virtual void publish_file() = 0;
   virtual void discard() = 0;
 
   const OutputColumns columns_;
@@ -74,7 +84,9 @@ class TableWriter {
   const uint64_t limit_;
   uint64_t taken_ = 0, next_ = 0;
   std::map<uint64_t, Waiting> waiting_;
-  bool closed_ = false;
+  // Open: taking writes; Finished: committed, the file complete under its temporary name;
+  // Published: renamed into place; Closed: failed, aborted or removed at the commit.
+  enum class State { Open, Finished, Published, Closed } state_ = State::Open;
 };
 
 class TableWriterRegistry {

@@ -290,9 +290,13 @@ export class DaskBackend implements Backend {
     };
   }
 
-  /** Table outputs: their graphs run on the cluster, the kept partitions come back here (cluster-runner.ts). */
+  /**
+   * Table outputs: their graphs run on the cluster, the kept partitions come back here
+   * (cluster-runner.ts), and large ones are written here after the run (the cluster's task hosts
+   * cannot reach this process's file writers while it runs).
+   */
   computeTables(outputs: { name: string; output: TableOutput }[], opts: TableComputeOptions): Promise<TableComputeResult> {
-    return computeTables(this.runner, outputs, opts);
+    return computeTables(this.runner, outputs, { ...opts, streamFiles: false });
   }
 
   /** Bag outputs, native ones (word counts, JSON-lines counts) and programs of the user's functions alike. */

@@ -262,6 +262,10 @@ export interface NativeAddon {
   declareTableWriter(w: { path: string; format: 'csv' | 'parquet'; names: string[]; types: string[]; limit?: number; library?: string }): number;
   abortTableWriter(id: number): void;
   forgetTableWriter(id: number): void;
+  /** Renames a committed table output's file into place (after its job has succeeded). */
+  publishTableWriter(id: number): void;
+  /** The rows a table output holds (after its head's limit): all of them once committed. */
+  tableWriterRows(id: number): number;
   philox(p: { counter: number[]; key: number[] }): number[];
   /** Reads every byte of a chunk once (the benchmarks' memory-bandwidth probe). */
   readProbe(chunk: number): number;

@@ -1,21 +1,31 @@
 /**
  * The dataframe collection's side of a run: lowers table outputs into read tasks, has the engine
  * run them keeping every output partition, and reads the partitions back as one table per output
- * (columns in order, rows concatenated in partition order).
+ * (columns in order, rows concatenated in partition order). A table the planner expects to be
+ * large is not kept: the run writes each of its partitions to the output's file as soon as it is
+ * made (streamOutput), keeping only its first rows, so a job's output may exceed the memory limit.
  */
 import { join } from 'node:path';
 import { native } from '../../native/addon.js';
 import type { ComputeOptions, GraphRun, GraphRunner } from '../../engine/engine.js';
 import { toTesseraError } from '../../engine/errors.js';
-import { type LowerOptions, lowerTables, tableFiles, type TableGraph } from './lower.js';
+import { type LowerOptions, lowerTables, type StreamedOutput, tableFiles, type TableGraph } from './lower.js';
 import { type Cell, type TableColumnValues, toRows } from './rows.js';
 import type { Column, ColumnType } from './schema.js';
 import type { TableOutput } from './evaluate.js';
 import { project, type TableNode } from './table-node.js';
-import { type TableFileRequest, type TableFiles, tableFileBytes, writeTableFiles } from './write-tables.js';
+import { declareTableWriter, type TableFileRequest, type TableFiles, tableFileBytes, writeTableFiles } from './write-tables.js';
 
 /** Tables up to this many rows come back inline; the issue's bound for JSON output. */
 export const MAX_INLINE_ROWS = 10_000;
+
+/**
+ * Table outputs the planner expects to hold at least this many bytes (or an eighth of the memory
+ * limit) are streamed to their files by the run that makes them. Below it, keeping the partitions
+ * and writing them after the run costs less than a writer that may be thrown away (a filter the
+ * estimate cannot see through, whose rows come back inline).
+ */
+export const STREAM_MIN_BYTES = 4 * 1024 * 1024;
 
 export interface TableResult {
   name: string;
@@ -65,6 +75,11 @@ function scalarValue(c: Cell): number | string | boolean {
 export interface TableComputeOptions extends ComputeOptions {
   /** Unset: every table comes back inline, cut at MAX_INLINE_ROWS rows. */
   files?: TableFiles;
+  /**
+   * Whether a large table may be written to its file by the run that makes it (the default): only
+   * where the run's tasks can reach this process's writers, not on a cluster.
+   */
+  streamFiles?: boolean;
 }
 
 export async function computeTables(engine: GraphRunner, requested: { name: string; output: TableOutput }[], opts: TableComputeOptions = {}): Promise<TableComputeResult> {
@@ -82,16 +97,30 @@ export async function computeTables(engine: GraphRunner, requested: { name: stri
   return { ...run.result, outputs: requested.map((r) => byName.get(r.name)!) };
 }
 
-async function runOnce(engine: GraphRunner, outputs: { name: string; node: TableNode; output: TableOutput }[], { files, ...opts }: TableComputeOptions, lower: LowerOptions): Promise<{ result: TableComputeResult; short: boolean }> {
+async function runOnce(engine: GraphRunner, outputs: { name: string; node: TableNode; output: TableOutput }[], { files, streamFiles = true, ...opts }: TableComputeOptions, lower: LowerOptions): Promise<{ result: TableComputeResult; short: boolean }> {
   const owner = engine.newJob();
+  const streamed = new Map<string, { writer: number; path: string }>();
   try {
-    const graph = lowerTables(outputs, lower);
+    const kinds = new Map(outputs.map((o) => [o.name, o.output.kind]));
+    const least = Math.min(STREAM_MIN_BYTES, opts.memoryLimit ? opts.memoryLimit / 8 : Infinity);
+    const stream = (o: { name: string; columns: Column[]; estBytes: number }): StreamedOutput | null => {
+      if (!files || !streamFiles || kinds.get(o.name) !== 'table' || o.estBytes < least) return null;
+      const path = join(files.dir, `${o.name}.${files.format}`);
+      const writer = declareTableWriter(path, files.format, o.columns);
+      streamed.set(o.name, { writer, path });
+      return { writer, ...(files.inlineRows === 0 ? {} : { inlineRows: files.inlineRows ?? MAX_INLINE_ROWS }) };
+    };
+    const graph = lowerTables(outputs, { ...lower, stream });
+    // The folder must exist before a streamed table's first partition is written. How much its
+    // files will take is known only as they are written: a disk that fills fails the job (DISK_FULL).
+    if (streamed.size) await files!.reserve?.(0);
     const keep = new Set(graph.outputs.flatMap((o) => [...o.keys, ...o.heads.map((h) => h.key)]));
     const { chunks, ...run } = await engine.run(graph, { ...opts, owner, keep, files: tableFiles(outputs) });
     let short = false;
     const toFiles: TableFileRequest[] = [];
     const results = graph.outputs.map((o, k): TableResult | TableScalarResult | TableArrayResult => {
       const ids = o.keys.map((key) => chunks.get(key)!);
+      if (o.streamed) return streamedResult(o.name, o.columns, ids, streamed.get(o.name)!, files!.inlineRows ?? MAX_INLINE_ROWS);
       const total = ids.reduce((s, id) => s + native().tableRows(id), 0);
       if (o.heads.some((h) => native().tableRows(chunks.get(h.key)!) < h.n)) short = true;
       // A tail keeps the last rows, and a head after it the first of those.
@@ -119,15 +148,30 @@ async function runOnce(engine: GraphRunner, outputs: { name: string; node: Table
     // In the job's order, without describe()'s parts.
     const order = [...new Set(outputs.map((o) => o.name.split('\0')[0]))];
     const ordered = order.map((name) => results.find((r) => r.name === name)!);
-    if (short || !toFiles.length) return { result: { ...run, outputs: ordered, layers: graph.layers }, short };
-    await files!.reserve?.(toFiles.reduce((s, r) => s + tableFileBytes(files!.format, r.columns, r.nrows), 0));
-    const written = await writeTableFiles(engine, owner, toFiles, files!.format, opts);
+    if (short) return { result: { ...run, outputs: ordered, layers: graph.layers }, short };
+    let written: Awaited<ReturnType<typeof writeTableFiles>> | null = null;
+    if (toFiles.length) {
+      await files!.reserve?.(toFiles.reduce((s, r) => s + tableFileBytes(files!.format, r.columns, r.nrows), 0));
+      written = await writeTableFiles(engine, owner, toFiles, files!.format, opts);
+    }
+    // Streamed files go into place now that every task has succeeded.
+    for (const { writer } of streamed.values()) native().publishTableWriter(writer);
+    if (!written) return { result: { ...run, outputs: ordered, layers: graph.layers }, short };
     return { result: { ...joinRuns(run, written), outputs: ordered, layers: [...graph.layers, ...written.layers] }, short };
   } catch (e) {
+    for (const { writer } of streamed.values()) native().abortTableWriter(writer);
     throw toTesseraError(e, { phase: 'run' });
   } finally {
+    for (const { writer } of streamed.values()) native().forgetTableWriter(writer);
     engine.freeJob(owner);
   }
+}
+
+/** A table the run wrote to its file as it went: its rows inline when it has few (the file was removed), else its path. */
+function streamedResult(name: string, columns: Column[], head: number[], { writer, path }: { writer: number; path: string }, inlineRows: number): TableResult {
+  const nrows = native().tableWriterRows(writer);
+  const table = { name, kind: 'table' as const, columns: columns.map((c) => c.name), dtypes: columns.map((c) => c.dtype), nrows };
+  return inlineRows !== 0 && nrows <= inlineRows ? { ...table, rows: readRows(head, columns, nrows) } : { ...table, path };
 }
 
 /** The partitions holding the last `n` rows, and how many rows of the first of them come before those. */

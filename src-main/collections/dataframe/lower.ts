@@ -25,6 +25,7 @@ import { ProgramBuilder } from './kinds/table-program.js';
 import { bytesPerValue, type Column } from './schema.js';
 import { inputsOf, planKey, type Rows, rowsOf, type TableNode } from './table-node.js';
 import type { SourceFile } from './table-source.js';
+import { writeTasks } from './write-tasks.js';
 
 export interface TableOutputPlan {
   name: string;
@@ -37,6 +38,19 @@ export interface TableOutputPlan {
   tail?: number;
   /** Heads that read only a first partition: a chunk with fewer than n rows means run again reading every partition. */
   heads: { key: string; n: number }[];
+  /**
+   * A table streamed to its file by this run (LowerOptions.stream): its partitions go to the
+   * writer as they are made, and `keys` is one chunk of its first inlineRows + 1 rows (none
+   * when every table is written), which are the result when the table has no more than inlineRows.
+   */
+  streamed?: { writer: number; commit: string };
+}
+
+/** What LowerOptions.stream says of an output it streams to a file. */
+export interface StreamedOutput {
+  writer: number;
+  /** The commit removes the file when the table has at most this many rows (they come back inline); unset: always kept. */
+  inlineRows?: number;
 }
 
 export interface TableGraph extends TaskGraph<TaskSpec> {
@@ -48,6 +62,11 @@ export interface LowerOptions {
   fullHeads?: boolean;
   /** What all outputs ask of each source's partitions (a first lowering's reads): one read serves every output. */
   sharedReads?: ReadonlyMap<string, ReadRequests>;
+  /**
+   * Whether to write an output to its file in this run (a writer, declared), asked of each whole
+   * table output (no head, tail or first-partition read) with the bytes the planner expects it to hold.
+   */
+  stream?: (o: { name: string; columns: Column[]; estBytes: number }) => StreamedOutput | null;
 }
 
 /** A lowered table: its partitions' keys and estimated bytes. */
@@ -305,6 +324,11 @@ class TableLowering {
    * Partitions holding exactly their rows: a tail's cut made (the last rows, kept through a merge
    * tree in partition order), then a head's (the first rows of what is left).
    */
+  /** The first n rows of the partitions, as one (each partition's first, then merges of 8 in order). */
+  head(p: Partitions, n: number): Partitions {
+    return this.memoized(planKey(['head-by-partition', p.keys, n]), () => this.tree('sort_rows', p, (): SortRowsSpec => ({ kind: 'sort_rows', keys: [], limit: n, estBytes: 0 }), true, n * rowBytes(p.columns) + 4096));
+  }
+
   exact(p: Partitions): Partitions {
     let q = p;
     if (q.tail !== undefined) {
@@ -319,14 +343,15 @@ class TableLowering {
   }
 
   /** Row operations on whole partitions (sort_rows, first_rows, hash_join): the planner's side of native/table/row_ops.h. */
-  private tree(label: string, inputs: Partitions, spec: (isRoot: boolean) => TaskSpec, perPartition: boolean): Partitions {
+  /** `most`: the bytes a task's output can hold at most (a limit's rows), when less than its inputs. */
+  private tree(label: string, inputs: Partitions, spec: (isRoot: boolean) => TaskSpec, perPartition: boolean, most = Infinity): Partitions {
     // First each partition by itself (a sort, a top-n, a dedupe), then merges of 8 in order to one.
     let level = inputs;
     if (perPartition && inputs.keys.length > 1) {
       const layer = this.layer(label, label, [inputs.layer], inputs.keys.length);
       const keys = inputs.keys.map((dep, i) => {
         const key = taskKey(layer, [i]);
-        this.tasks.push({ key, layer, index: [i], deps: [dep], spec: spec(false), estBytes: inputs.bytes[i], priority: 0 });
+        this.tasks.push({ key, layer, index: [i], deps: [dep], spec: spec(false), estBytes: Math.min(inputs.bytes[i], most), priority: 0 });
         return key;
       });
       level = { ...inputs, layer, keys };
@@ -334,7 +359,7 @@ class TableLowering {
     }
     const mergeLayer = `${label.replace(/_/g, '-')}-merge-${this.layers.length}`;
     const rootKey = taskKey(mergeLayer, [0]);
-    const total = inputs.bytes.reduce((s, b) => s + b, 0) + 4096;
+    const total = Math.min(inputs.bytes.reduce((s, b) => s + b, 0) + 4096, most);
     if (level.keys.length <= 1) {
       this.tasks.push({ key: rootKey, layer: mergeLayer, index: [0], deps: level.keys, spec: spec(true), estBytes: total, priority: 0 });
     } else {
@@ -441,11 +466,20 @@ export function lowerTables(outputs: { name: string; node: TableNode }[], opts: 
   const lowering = new TableLowering({ ...opts, sharedReads: survey.reads });
   const plans = outputs.map((o): TableOutputPlan => {
     const p = lowering.node(o.node);
+    const whole = p.limit === undefined && p.tail === undefined && !p.heads?.length;
+    const stream = whole ? opts.stream?.({ name: o.name, columns: o.node.columns, estBytes: p.bytes.reduce((a, b) => a + b, 0) }) : null;
+    if (stream) {
+      const written = writeTasks(o.name, p.keys, stream.writer, { inlineRows: stream.inlineRows });
+      lowering.tasks.push(...written.tasks);
+      lowering.layers.push(...written.layers);
+      const head = stream.inlineRows === undefined ? [] : lowering.head(p, stream.inlineRows + 1).keys;
+      return { name: o.name, columns: o.node.columns, keys: head, heads: [], streamed: { writer: stream.writer, commit: written.commit } };
+    }
     return { name: o.name, columns: o.node.columns, keys: p.keys, limit: p.limit, tail: p.tail, heads: p.heads ?? [] };
   });
   lowering.partitionGrids();
   const graph = { ...finishGraph(lowering.tasks, lowering.layers), outputs: plans };
-  labelLayersByOutput(graph, plans.map((p) => ({ name: p.name, keys: [...p.keys, ...p.heads.map((h) => h.key)] })));
+  labelLayersByOutput(graph, plans.map((p) => ({ name: p.name, keys: [...p.keys, ...p.heads.map((h) => h.key), ...(p.streamed ? [p.streamed.commit] : [])] })));
   return graph;
 }
 

@@ -1,17 +1,20 @@
 /**
- * Table outputs written to files (ADR 0017): after the run that computed them, a second graph of
- * write_table tasks (one per partition, on the worker threads) and one commit_table per output
- * fills a CSV or Parquet file through the native writers, which write under a temporary name and
- * rename at the commit. The partitions are read where the first run left them (kept chunks of the
- * engine, named for this graph only); a failed or cancelled write removes its temporary files.
+ * Table outputs written to files (ADR 0017) after the run that computed them (those the planner
+ * expected to be small; larger ones are written by that run itself, write-tasks.ts): a second
+ * graph of write_table tasks (one per partition, on the worker threads) and one commit_table per
+ * output fills a CSV or Parquet file through the native writers, which write under a temporary
+ * name, renamed into place once every task has succeeded (publishTableWriter). The partitions
+ * are read where the first run left them (kept chunks of the engine, named for this graph only);
+ * a failed or cancelled write removes its temporary files.
  */
 import { native } from '../../native/addon.js';
 import type { ComputeOptions, GraphRun, GraphRunner } from '../../engine/engine.js';
 import { finishGraph } from '../../engine/finish-graph.js';
-import { type Layer, type Task, taskKey } from '../../engine/graph.js';
+import type { Layer, Task } from '../../engine/graph.js';
 import { duckdbLibrary } from './parquet-library.js';
 import type { Column, ColumnType } from './schema.js';
 import type { CommitTableSpec, WriteTableSpec } from './kinds/index.js';
+import { writeTasks } from './write-tasks.js';
 
 export type TableFileFormat = 'csv' | 'parquet';
 
@@ -53,9 +56,15 @@ export type TableWriteRun = Omit<GraphRun, 'chunks'> & { layers: Layer[] };
 
 let nextWrite = 0;
 
+/** A native writer of a table output's file (write_table and commit_table tasks fill it): its id. */
+export function declareTableWriter(path: string, format: TableFileFormat, columns: readonly Column[], limit?: number): number {
+  return native().declareTableWriter({
+    path, format, names: columns.map((c) => c.name), types: columns.map((c) => c.dtype), limit, library: format === 'parquet' ? duckdbLibrary() : undefined,
+  });
+}
+
 /** Writes the requested tables' files; the partitions stay with `owner`, which the caller frees. */
 export async function writeTableFiles(engine: GraphRunner, owner: number, requests: TableFileRequest[], format: TableFileFormat, opts: ComputeOptions): Promise<TableWriteRun> {
-  const library = format === 'parquet' ? duckdbLibrary() : undefined;
   const tasks: Task<WriteTableSpec | CommitTableSpec>[] = [];
   const layers: Layer[] = [];
   const writers: number[] = [];
@@ -63,22 +72,16 @@ export async function writeTableFiles(engine: GraphRunner, owner: number, reques
   const kept: { key: string; id: number }[] = [];
   try {
     for (const r of requests) {
-      const writer = native().declareTableWriter({
-        path: r.path, format, names: r.columns.map((c) => c.name), types: r.columns.map((c) => c.dtype), limit: r.nrows, library,
-      });
+      const writer = declareTableWriter(r.path, format, r.columns, r.nrows);
       writers.push(writer);
-      const writeLayer = `write-table-${r.name}`;
-      const commitLayer = `commit-table-${r.name}`;
-      const writes = r.ids.map((id, i) => {
+      const deps = r.ids.map((id, i) => {
         const dep = `${keptName}:${r.name}:${i}`;
         kept.push({ key: dep, id });
-        const key = taskKey(writeLayer, [i]);
-        tasks.push({ key, layer: writeLayer, index: [i], deps: [dep], spec: { kind: 'write_table', writer, index: i, ...(i === 0 && r.skip ? { skip: r.skip } : {}) }, estBytes: 0, priority: 0 });
-        return key;
+        return dep;
       });
-      tasks.push({ key: taskKey(commitLayer, []), layer: commitLayer, index: [], deps: writes, spec: { kind: 'commit_table', writer, partitions: r.ids.length }, estBytes: 0, priority: 0 });
-      layers.push({ name: writeLayer, label: 'write_table', kind: 'write_table', tasks: writes.length, deps: [], indexShape: [] });
-      layers.push({ name: commitLayer, label: 'commit_table', kind: 'commit_table', tasks: 1, deps: [], indexShape: [] });
+      const written = writeTasks(r.name, deps, writer, { skip: r.skip });
+      tasks.push(...written.tasks);
+      layers.push(...written.layers);
     }
     // The partitions become readable by this graph's tasks under their own keys; the set is
     // forgotten below without freeing them (the first run's owner still holds them).
@@ -87,6 +90,7 @@ export async function writeTableFiles(engine: GraphRunner, owner: number, reques
     const writeOwner = engine.newJob();
     try {
       const { chunks: _none, ...run } = await engine.run(graph, { ...opts, owner: writeOwner, keep: new Set() });
+      for (const w of writers) native().publishTableWriter(w);
       return { ...run, layers: graph.layers };
     } finally {
       engine.freeJob(writeOwner);

@@ -4,8 +4,10 @@
  * which keeps the rows in partition order; commit_table, after them all, finishes the file and
  * renames it into place. Neither makes a chunk.
  *
- * write_table: [writer, index, skip]; deps: the partition. commit_table: [writer, partitions]; deps:
- * every write_table of the output.
+ * write_table: [writer, index, skip]; deps: the partition. commit_table: [writer, partitions,
+ * inlineRows + 1 (0: always keep the file)]; deps: every write_table of the output. A table
+ * streamed to its file while the job runs (write-tables.ts) has `inlineRows`: the file is removed
+ * when the output holds no more rows than that, since the job returns those rows inline.
  */
 import type { TaskKind } from '../../../engine/task-kinds.js';
 
@@ -21,6 +23,8 @@ export interface CommitTableSpec {
   kind: 'commit_table';
   writer: number;
   partitions: number;
+  /** Remove the file instead when the output holds at most this many rows. */
+  inlineRows?: number;
 }
 
 export const writeTableKind: TaskKind<WriteTableSpec> = {
@@ -33,6 +37,6 @@ export const writeTableKind: TaskKind<WriteTableSpec> = {
 export const commitTableKind: TaskKind<CommitTableSpec> = {
   name: 'commit_table',
   code: 18,
-  encode(w, spec) { w.push(spec.writer); w.push(spec.partitions); },
+  encode(w, spec) { w.push(spec.writer); w.push(spec.partitions); w.push(spec.inlineRows === undefined ? 0 : spec.inlineRows + 1); },
   estimate: () => 0,
 };

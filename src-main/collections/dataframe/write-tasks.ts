@@ -1,0 +1,38 @@
+/**
+ * The tasks that write one table output to its file (ADR 0017): a write_table per partition, in
+ * row order, into the output's declared writer, and a commit_table after them all. Both ways a
+ * table reaches its file build them here: after the run that computed it (write-tables.ts), or in
+ * that run itself, each partition written as soon as it is made and then released (a table
+ * streamed to its file: lower.ts, so a table larger than the memory limit is never held whole).
+ */
+import { type Layer, type Task, taskKey } from '../../engine/graph.js';
+import type { CommitTableSpec, WriteTableSpec } from './kinds/index.js';
+
+export interface WriteTasks {
+  tasks: Task<WriteTableSpec | CommitTableSpec>[];
+  layers: Layer[];
+  /** The commit's key: done when the file is. */
+  commit: string;
+}
+
+/**
+ * `partitions` (keys of the chunks, in row order) written through `writer`: the first's first
+ * `skip` rows left out (a tail's cut); with `inlineRows`, the commit removes the file when the
+ * output holds no more rows than that (its rows go back inline instead).
+ */
+export function writeTasks(output: string, partitions: readonly string[], writer: number, opts: { skip?: number; inlineRows?: number } = {}): WriteTasks {
+  const writeLayer = `write-table-${output}`;
+  const commitLayer = `commit-table-${output}`;
+  const tasks: WriteTasks['tasks'] = partitions.map((dep, i) => ({
+    key: taskKey(writeLayer, [i]), layer: writeLayer, index: [i], deps: [dep],
+    spec: { kind: 'write_table', writer, index: i, ...(i === 0 && opts.skip ? { skip: opts.skip } : {}) }, estBytes: 0, priority: 0,
+  }));
+  const commit = taskKey(commitLayer, []);
+  const spec: CommitTableSpec = { kind: 'commit_table', writer, partitions: partitions.length, ...(opts.inlineRows !== undefined ? { inlineRows: opts.inlineRows } : {}) };
+  tasks.push({ key: commit, layer: commitLayer, index: [], deps: tasks.map((t) => t.key), spec, estBytes: 0, priority: 0 });
+  const layers: Layer[] = [
+    { name: writeLayer, label: 'write_table', kind: 'write_table', tasks: partitions.length, deps: [], indexShape: [] },
+    { name: commitLayer, label: 'commit_table', kind: 'commit_table', tasks: 1, deps: [], indexShape: [] },
+  ];
+  return { tasks, layers, commit };
+}
