@@ -64,7 +64,8 @@ const SAMPLES: (ArrayTaskSpec | CopySpec | DataframeTaskSpec)[] = [
     columns: [{ name: 'a', dtype: 'int64' }, { name: 'year', dtype: 'int64', constant: { value: '2020' } }, { name: 'region', dtype: 'string', constant: { value: null } }] },
   { kind: 'timeseries', seed: 42, startNs: '946684800000000001', freqNs: 1e9, row0: 86400, nrows: 3600, estBytes: 4096,
     columns: [{ name: 'timestamp', generator: 'timestamp', stream: 0 }, { name: 'id', generator: 'poisson', stream: 7 }, { name: 'name', generator: 'choice', stream: 8 }, { name: 'x', generator: 'uniform', stream: 9 }] },
-  { kind: 'sort_rows', keys: [{ column: 1, ascending: false }, { column: 0, ascending: true, nullsFirst: true }], limit: 10, skip: 3, estBytes: 4096 },
+  { kind: 'sort_rows', keys: [{ column: 1, ascending: false }, { column: 0, ascending: true, nullsFirst: true }], limit: 10, skip: 3, sample: 7, estBytes: 4096 },
+  { kind: 'range_rows', keys: [{ column: 1, ascending: false }, { column: 0, ascending: true, nullsFirst: true }], range: 5, estBytes: 4096 },
   { kind: 'window', partition: [0], order: [{ column: 1, ascending: false, nullsFirst: true }], calls: [{ fn: 'rank', column: 0, name: 'r' }, { fn: 'sum', column: 1, name: 's' }], estBytes: 4096 },
   { kind: 'first_rows', columns: [2, 0], estBytes: 4096 },
   { kind: 'table_to_dense', columns: [0, 1], dtype: 'float64', matrix: true, estBytes: 4096 },
@@ -78,7 +79,7 @@ const ONE_INPUT = new Set(['table_map', 'group_by_partial', 'table_to_dense']);
 describe('task kinds', () => {
   it('every kind has its own code, and a clash is refused', () => {
     const kinds = registeredTaskKinds();
-    expect(kinds.map((k) => k.name).sort()).toEqual(['assemble', 'call', 'combine', 'commit', 'compress', 'copy', 'first_rows', 'group_by_merge', 'hdf5_read', 'histogram', 'group_by_partial', 'linalg', 'fft', 'zarr_read', 'hash_join', 'map', 'matmul', 'merge', 'read_csv', 'read_parquet', 'reduce', 'scan', 'sort', 'sort_rows', 'table_map', 'table_to_dense', 'timeseries', 'write', 'write_table', 'commit_table', 'window'].sort());
+    expect(kinds.map((k) => k.name).sort()).toEqual(['assemble', 'call', 'combine', 'commit', 'compress', 'copy', 'first_rows', 'group_by_merge', 'hdf5_read', 'histogram', 'group_by_partial', 'linalg', 'fft', 'zarr_read', 'hash_join', 'map', 'matmul', 'merge', 'read_csv', 'read_parquet', 'reduce', 'scan', 'sort', 'sort_rows', 'range_rows', 'table_map', 'table_to_dense', 'timeseries', 'write', 'write_table', 'commit_table', 'window'].sort());
     expect(new Set(kinds.map((k) => k.code)).size).toBe(kinds.length);
     const clash: TaskKind<TaskSpec> = { name: 'map2', code: kinds.find((k) => k.name === 'map')!.code, encode: () => undefined, estimate: () => 0 };
     expect(() => registerTaskKind(clash)).toThrow(/clashes/);

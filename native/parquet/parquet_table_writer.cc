@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <cstring>
 
 #include "../common/error.h"
@@ -45,6 +46,9 @@ constexpr const char* kSettings[][2] = {
     {"memory_limit", "256MB"},
     {"temp_directory", ""},
     {"preserve_insertion_order", "true"},
+    // DuckDB's own column compression (RLE, constant segments) takes 0.0 and -0.0 for one value
+    // when it checkpoints the scratch table; stored as they are, the bits go to the file unchanged.
+    {"force_compression", "uncompressed"},
 };
 
 struct ParquetPrepared : table::TableWriter::Prepared {
@@ -76,6 +80,16 @@ const duck::Api& ParquetTableWriter::api() {
   return *api_;
 }
 
+void ParquetTableWriter::note_zeros(const table::ColumnView& col, uint64_t begin, uint64_t n) {
+  if (positive_zero_ && negative_zero_) return;
+  const double* v = reinterpret_cast<const double*>(col.data) + begin;
+  bool pos = false, neg = false;
+  for (uint64_t i = 0; i < n; ++i)
+    if (v[i] == 0 && col.valid(begin + i)) (std::signbit(v[i]) ? neg : pos) = true;
+  if (pos) positive_zero_ = true;
+  if (neg) negative_zero_ = true;
+}
+
 std::unique_ptr<table::TableWriter::Prepared> ParquetTableWriter::prepare(const table::Columns& cols, uint64_t nrows) {
   const duck::Api& a = api();
   auto p = std::make_unique<ParquetPrepared>();
@@ -98,6 +112,7 @@ std::unique_ptr<table::TableWriter::Prepared> ParquetTableWriter::prepare(const 
         }
       } else {
         std::memcpy(data, col.data + begin * table::value_width(col.type), n * table::value_width(col.type));
+        if (col.type == ColumnType::Float64) note_zeros(col, begin, n);
       }
       if (col.validity) {
         a.duckdb_vector_ensure_validity_writable(v);
@@ -174,7 +189,8 @@ void ParquetTableWriter::finish() {
     const char* e = api_->duckdb_appender_error(appender_);
     throw Error("WRITE_FAILED", "DuckDB could not append to " + file_.final_path() + ": " + (e ? e : "unknown error"), "");
   }
-  run("COPY t TO " + duck::quote_literal(file_.temp_path()) + " (FORMAT parquet, COMPRESSION zstd)");
+  const bool both_zeros = positive_zero_ && negative_zero_;
+  run("COPY t TO " + duck::quote_literal(file_.temp_path()) + " (FORMAT parquet, COMPRESSION zstd" + (both_zeros ? ", DICTIONARY_SIZE_LIMIT 0" : "") + ")");
   close_database();
   file_.close_temp(/*external=*/true);
 }

@@ -7,8 +7,11 @@
 // TIMESTAMP_NS, string VARCHAR, nulls as nulls; a timedelta is BIGINT nanoseconds (Parquet has no
 // duration DuckDB writes, and its INTERVAL keeps only microseconds).
 //
-// The write tasks build DuckDB data chunks in parallel (prepare); appending them is serial.
+// The write tasks build DuckDB data chunks in parallel (prepare); appending them is serial. A file
+// whose float columns hold both signed zeros is written without dictionary pages (DuckDB's
+// dictionaries merge 0.0 and -0.0).
 #pragma once
+#include <atomic>
 #include <mutex>
 #include <string>
 
@@ -32,6 +35,7 @@ class ParquetTableWriter : public table::TableWriter {
 
  private:
   const duck::Api& api();
+  void note_zeros(const table::ColumnView& col, uint64_t begin, uint64_t n);
   void open_database();
   void run(const std::string& sql);
   void close_database();
@@ -45,6 +49,10 @@ class ParquetTableWriter : public table::TableWriter {
   duck::Database db_ = nullptr;
   duck::Connection conn_ = nullptr;
   duck::Appender appender_ = nullptr;
+  // Whether a float column holds 0.0 and -0.0: DuckDB's Parquet dictionaries take them for one
+  // value (every zero of a column chunk then gets the sign of the first), so such a file is
+  // written without dictionaries.
+  std::atomic<bool> positive_zero_{false}, negative_zero_{false};
 };
 
 }  // namespace tessera::parquet

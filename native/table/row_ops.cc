@@ -57,30 +57,60 @@ bool rows_equal(const std::vector<std::vector<Vec>>& ka, const RowRef& a, const 
 
 }  // namespace
 
+RowOrder::RowOrder(const std::vector<TableView>& inputs, const std::vector<SortKey>& keys) : keys_(keys) {
+  std::vector<size_t> cols;
+  for (const SortKey& k : keys) cols.push_back(k.column);
+  columns_ = key_columns(inputs, cols);
+}
+
+bool RowOrder::less(const RowRef& a, const RowRef& b) const {
+  for (size_t k = 0; k < keys_.size(); ++k) {
+    const Vec& va = columns_[k][a.input];
+    const Vec& vb = columns_[k][b.input];
+    // Nulls (and NaN) go last (or first) whatever the direction, as pandas' na_position says.
+    const bool an = is_null_value(va, a.row), bn = is_null_value(vb, b.row);
+    if (an || bn) {
+      if (an && bn) continue;
+      return keys_[k].nulls_first ? an : bn;
+    }
+    const int c = compare_values(va, a.row, vb, b.row);
+    if (c == 0) continue;
+    return keys_[k].ascending ? c < 0 : c > 0;
+  }
+  return false;
+}
+
+std::vector<RowRef> spread_rows(const std::vector<RowRef>& rows, size_t m) {
+  std::vector<RowRef> out;
+  if (rows.empty()) return out;
+  const uint64_t n = rows.size();
+  for (uint64_t k = 0; k < m; ++k) out.push_back(rows[std::min<uint64_t>(n - 1, (k + 1) * n / (m + 1))]);
+  return out;
+}
+
+std::pair<uint32_t, uint32_t> range_of_run(const RowOrder& order, uint32_t run_rows, uint32_t splitters, uint32_t r) {
+  // The first row of the run not before splitter s (binary search: the run is sorted).
+  auto first_not_before = [&](uint32_t s) {
+    uint32_t lo = 0, hi = run_rows;
+    while (lo < hi) {
+      const uint32_t mid = lo + (hi - lo) / 2;
+      if (order.less({0, mid}, {1, s})) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const uint32_t lo = r == 0 ? 0 : r - 1 < splitters ? first_not_before(r - 1) : run_rows;
+  const uint32_t hi = r < splitters ? first_not_before(r) : run_rows;
+  return {lo, std::max(lo, hi)};
+}
+
 std::vector<RowRef> sort_rows(const std::vector<TableView>& inputs, const std::vector<SortKey>& keys, int64_t limit, bool last) {
   std::vector<RowRef> refs;
   for (uint32_t i = 0; i < inputs.size(); ++i)
     for (uint32_t r = 0; r < inputs[i].nrows(); ++r) refs.push_back({i, r});
   if (!keys.empty()) {
-    std::vector<size_t> cols;
-    for (const SortKey& k : keys) cols.push_back(k.column);
-    const auto kc = key_columns(inputs, cols);
-    auto less = [&](const RowRef& a, const RowRef& b) {
-      for (size_t k = 0; k < keys.size(); ++k) {
-        const Vec& va = kc[k][a.input];
-        const Vec& vb = kc[k][b.input];
-        // Nulls (and NaN) go last (or first) whatever the direction, as pandas' na_position says.
-        const bool an = is_null_value(va, a.row), bn = is_null_value(vb, b.row);
-        if (an || bn) {
-          if (an && bn) continue;
-          return keys[k].nulls_first ? an : bn;
-        }
-        const int c = compare_values(va, a.row, vb, b.row);
-        if (c == 0) continue;
-        return keys[k].ascending ? c < 0 : c > 0;
-      }
-      return false;
-    };
+    const RowOrder order(inputs, keys);
+    auto less = [&](const RowRef& a, const RowRef& b) { return order.less(a, b); };
     if (limit >= 0 && static_cast<size_t>(limit) < refs.size()) {
       std::partial_sort(refs.begin(), refs.begin() + limit, refs.end(), [&](const RowRef& a, const RowRef& b) {
         if (less(a, b)) return true;

@@ -5,6 +5,7 @@
 // (or NaN) equals a null, in drop_duplicates and in merge alike.
 #pragma once
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "row_refs.h"
@@ -18,9 +19,32 @@ struct SortKey {
   bool nulls_first = false;  // pandas' na_position='first'
 };
 
+// The order sort_values puts rows of several inputs in, by the keys: nulls (and NaN) last, or
+// first with nulls_first, whatever the direction. Equal keys are equal here (a stable sort keeps
+// their input order).
+class RowOrder {
+ public:
+  RowOrder(const std::vector<TableView>& inputs, const std::vector<SortKey>& keys);
+  bool less(const RowRef& a, const RowRef& b) const;
+
+ private:
+  std::vector<SortKey> keys_;
+  std::vector<std::vector<Vec>> columns_;  // per key, the key column of every input
+};
+
 // The rows of all inputs (in input order), stably sorted by the keys (nulls last), the first
 // `limit` of them (every row when limit < 0), or the last `limit` with `last` (a tail: no keys).
 std::vector<RowRef> sort_rows(const std::vector<TableView>& inputs, const std::vector<SortKey>& keys, int64_t limit, bool last = false);
+
+// `m` rows spread evenly over `rows`: those at (k + 1) * n / (m + 1) for k < m (none of none).
+// Of a sorted run, its m interior quantiles: a range-partitioned sort's samples and splitters.
+std::vector<RowRef> spread_rows(const std::vector<RowRef>& rows, size_t m);
+
+// The rows [lo, hi) of a sorted `run` (input 0 of `order`, which is sorted by its order) that
+// fall in range r of the ranges cut by the rows of input 1 (`splitters`, sorted): range r holds
+// the rows not before splitter r - 1 and before splitter r (range 0 from the start, the last to
+// the end), so rows of equal keys are never in two ranges.
+std::pair<uint32_t, uint32_t> range_of_run(const RowOrder& order, uint32_t run_rows, uint32_t splitters, uint32_t r);
 
 // The first row of each distinct key tuple (all columns when `columns` is empty), in input order.
 std::vector<RowRef> first_rows(const std::vector<TableView>& inputs, std::vector<size_t> columns);

@@ -44,6 +44,7 @@ extern const TaskKind kCommitTableKind;
 extern const TaskKind kWordCountKind;
 extern const TaskKind kWordCountMergeKind;
 extern const TaskKind kJsonlCountKind;
+extern const TaskKind kRangeRowsKind;
 
 namespace {
 
@@ -92,6 +93,7 @@ constexpr TaskKindEntry kKinds[] = {
     {32, "linalg", &kLinalgKind},
     {33, "fft", &kFftKind},
     {34, "window", &kWindowKind},
+    {35, "range_rows", &kRangeRowsKind},
 };
 
 // Codes index this table directly (one load per task instead of a search). Built at compile

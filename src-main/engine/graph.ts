@@ -17,6 +17,11 @@ export interface Task<S extends TaskSpec = TaskSpec> {
   spec: S;
   /** Bytes of the chunk the task makes (what the memory budget counts). */
   estBytes: number;
+  /**
+   * The chunk it makes holds at most what its inputs hold (a merge, a slice): once they are made,
+   * their bytes replace estBytes, which can only guess (a sort's ranges, skewed keys).
+   */
+  boundedByInputs?: boolean;
   priority: number;
 }
 

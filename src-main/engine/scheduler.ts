@@ -14,7 +14,8 @@
  *   job on 2 workers); this way the short partials fill that tail. It holds at most the in-flight
  *   limit of extra chunks, and the memory gate still applies to each.
  * - Memory: a task starts only while the chunks held, plus those being made, plus its own output
- *   (and its spilled inputs, read back first) fit the memory limit; with nothing running, the next
+ *   (and its spilled inputs, read back first) fit the memory limit (its output as planned, or,
+ *   for a task whose output holds at most its inputs, their bytes once they are made); with nothing running, the next
  *   task starts anyway (after spilling, below), so a limit smaller than one chunk slows a job down
  *   but never deadlocks it. Among ready tasks, those that free at least as much as they make (they
  *   are how memory comes back) go before growing ones of lower priority.
@@ -283,6 +284,11 @@ export class Scheduler {
 
   private makeReady(i: number): void {
     this.readyAt[i] = now();
+    if (this.g.tasks[i].boundedByInputs) {
+      let b = 0;
+      for (const d of this.deps[i]) b += this.bytes[d];
+      this.est[i] = b;
+    }
     if (this.deps[i].length === 0) {
       this.readySources.push(i);
       this.sourcesWaiting++;

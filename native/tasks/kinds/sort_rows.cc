@@ -3,9 +3,11 @@
 // merge tree above the sorted partitions (sort_values), a top-n (nlargest, sort + head), and with
 // no keys a plain concatenation, whose last `limit` rows are a tail. TS twin:
 // src-main/collections/dataframe/kinds/row-ops.ts.
+// With `sample` m, only m rows spread evenly over the result are kept: a range-partitioned sort's
+// samples of a sorted run, and its splitters (range_rows.cc).
 //   fields: nkeys, nkeys x [column, flags (1: ascending, 2: nulls first)], limit + 1 (0: every row),
 //           last (1: keep the last `limit` rows; no keys only), skip (rows dropped from the front
-//           of the result: SQL's OFFSET, on the root only)
+//           of the result: SQL's OFFSET, on the root only), sample (0: every row)
 //   deps: the partitions (one table's: same columns)
 #include "../../common/error.h"
 #include "../../table/row_ops.h"
@@ -22,6 +24,7 @@ struct SortRowsTask {
   int64_t limit = -1;
   bool last = false;
   int64_t skip = 0;
+  int64_t sample = 0;
   int owner = 0;
 };
 
@@ -34,6 +37,7 @@ SortRowsTask decode(Reader& r, int owner) {
   t.last = r.integer(0, 1) != 0;
   if (t.last && !t.keys.empty()) Reader::bad("sort_rows keeps the last rows only without keys");
   t.skip = r.integer(0, int64_t{1} << 52);
+  t.sample = r.integer(0, int64_t{1} << 32);
   return t;
 }
 
@@ -44,6 +48,7 @@ TaskResult run(const SortRowsTask& t) {
     if (k.column >= inputs[0].ncols()) throw Error("BAD_TASK", "sort_rows: a key column is out of range", "this is a bug in the planner, please report it");
   std::vector<table::RowRef> rows = table::sort_rows(inputs, t.keys, t.limit, t.last);
   rows.erase(rows.begin(), rows.begin() + static_cast<ptrdiff_t>(std::min<int64_t>(t.skip, static_cast<int64_t>(rows.size()))));
+  if (t.sample > 0) rows = table::spread_rows(rows, static_cast<size_t>(t.sample));
   return publish_rows(inputs, rows, t.owner, bytes_in);
 }
 

@@ -3,9 +3,13 @@
  * - sort_rows (13): the rows of its deps in order, stably sorted by key columns (nulls last),
  *   the first `limit` of them (with no keys and `last`, the last: a tail). Encoding: [nkeys,
  *   nkeys x [column, flags (1 ascending, 2 nulls first)], limit + 1 (0: all), last (0/1), skip].
- *   `skip` drops that many rows from the front of the result (SQL's OFFSET, on the root).
+ *   `skip` drops that many rows from the front of the result (SQL's OFFSET, on the root);
+ *   `sample` m keeps only m rows spread evenly over the result (a range sort's samples, splitters).
  * - first_rows (14): the first row of each distinct key tuple, in dep order (drop_duplicates).
  *   Encoding: [ncols, ncols x column] (none: every column).
+ * - range_rows (35): range `range` of a sorted run (dep 0), cut by the splitters (dep 1): the rows
+ *   not before splitter range - 1 and before splitter range. Encoding: [nkeys, nkeys x [column,
+ *   flags], range].
  * - hash_join (15): a probe partition joined with one build partition (merge). Encoding: [nkeys,
  *   probe columns, build columns, how (1 inner, 2 outer: unmatched probe rows kept, 3 anti: only
  *   those), nout, nout x [side (0 probe, 1 build), column, name]]. Deps: [probe, build].
@@ -20,6 +24,15 @@ export interface SortRowsSpec {
   last?: boolean;
   /** Rows dropped from the front of the result (OFFSET). */
   skip?: number;
+  /** Keep only this many rows, spread evenly over the result. */
+  sample?: number;
+  estBytes: number;
+}
+
+export interface RangeRowsSpec {
+  kind: 'range_rows';
+  keys: SortRowsSpec['keys'];
+  range: number;
   estBytes: number;
 }
 
@@ -54,6 +67,17 @@ export const sortRowsKind: TaskKind<SortRowsSpec> = {
     w.push(spec.limit === undefined ? 0 : spec.limit + 1);
     w.push(spec.last ? 1 : 0);
     w.push(spec.skip ?? 0);
+    w.push(spec.sample ?? 0);
+  },
+  estimate: (spec) => spec.estBytes,
+};
+
+export const rangeRowsKind: TaskKind<RangeRowsSpec> = {
+  name: 'range_rows',
+  code: 35,
+  encode(w, spec) {
+    encodeSortKeys(w, spec.keys);
+    w.push(spec.range);
   },
   estimate: (spec) => spec.estBytes,
 };
