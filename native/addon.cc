@@ -560,7 +560,8 @@ Napi::Value ForgetWriter(const Napi::CallbackInfo& info) {
 }
 
 // declareTableWriter({path, format, names, types, limit, library}): a CSV or Parquet file for a
-// table output, filled by write_table tasks and renamed into place by commit_table (ADR 0017).
+// table output, filled by write_table tasks, completed by commit_table and renamed into place by
+// publishTableWriter after the run (ADR 0017).
 Napi::Value DeclareTableWriter(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     Napi::Object o = arg_object(info, 0);
@@ -583,8 +584,9 @@ Napi::Value DeclareTableWriter(const Napi::CallbackInfo& info) {
 
 Napi::Value AbortTableWriter(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
+    // An id already forgotten is nothing to abort: an error path must not hide the job's own error.
     const int id = static_cast<int>(arg_number(info, 0));
-    table::TableWriterRegistry::instance().get(id)->abort();
+    if (auto w = table::TableWriterRegistry::instance().find(id)) w->abort();
     table::TableWriterRegistry::instance().forget(id);
     return info.Env().Undefined();
   });

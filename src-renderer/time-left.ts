@@ -7,7 +7,9 @@
  * progress panel's estimate costs per layer, not per task (at 10^5 tasks, a pass over every task
  * at each refresh was the page's biggest script while a job ran).
  */
-export interface LayerCounts { name: string; tasks: number }
+import { isDiskLayer } from '../src-main/api/disk-layers';
+
+export interface LayerCounts { name: string; tasks: number; kind?: string }
 
 /** Task time summed per layer number (ms) and tasks counted per layer, over all tasks seen. */
 export interface TaskTimes { ms: number[]; n: number[]; all: number; count: number }
@@ -33,7 +35,10 @@ export function addTaskTimes(times: TaskTimes, tasks: { start: ArrayLike<number>
 /** The estimate in seconds from per-layer task times; null before a task is done. */
 export function timeLeftFrom(layers: readonly LayerCounts[], done: Readonly<Record<string, { done: number }>>, times: TaskTimes, workers: number): number | null {
   if (!times.count || workers < 1) return null;
-  const mean = times.all / times.count;
+  // A spilling job's disk work (api/disk-layers.ts) is no layer's tasks: not in the mean task.
+  let all = times.all, count = times.count;
+  layers.forEach((l, i) => { if (isDiskLayer(l) && times.n[i]) { all -= times.ms[i]; count -= times.n[i]; } });
+  const mean = count ? all / count : 0;
   let work = 0, longest = 0;
   layers.forEach((l, i) => {
     const left = Math.max(0, l.tasks - (done[l.name]?.done ?? 0));

@@ -64,7 +64,7 @@ const SAMPLES: (ArrayTaskSpec | CopySpec | DataframeTaskSpec)[] = [
     columns: [{ name: 'a', dtype: 'int64' }, { name: 'year', dtype: 'int64', constant: { value: '2020' } }, { name: 'region', dtype: 'string', constant: { value: null } }] },
   { kind: 'timeseries', seed: 42, startNs: '946684800000000001', freqNs: 1e9, row0: 86400, nrows: 3600, estBytes: 4096,
     columns: [{ name: 'timestamp', generator: 'timestamp', stream: 0 }, { name: 'id', generator: 'poisson', stream: 7 }, { name: 'name', generator: 'choice', stream: 8 }, { name: 'x', generator: 'uniform', stream: 9 }] },
-  { kind: 'sort_rows', keys: [{ column: 1, ascending: false }, { column: 0, ascending: true, nullsFirst: true }], limit: 10, skip: 3, sample: 7, estBytes: 4096 },
+  { kind: 'sort_rows', keys: [{ column: 1, ascending: false }, { column: 0, ascending: true, nullsFirst: true }], limit: 10, skip: 3, sample: 7, every: 5, estBytes: 4096 },
   { kind: 'range_rows', keys: [{ column: 1, ascending: false }, { column: 0, ascending: true, nullsFirst: true }], range: 5, estBytes: 4096 },
   { kind: 'window', partition: [0], order: [{ column: 1, ascending: false, nullsFirst: true }], calls: [{ fn: 'rank', column: 0, name: 'r' }, { fn: 'sum', column: 1, name: 's' }], estBytes: 4096 },
   { kind: 'first_rows', columns: [2, 0], estBytes: 4096 },

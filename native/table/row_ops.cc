@@ -88,6 +88,14 @@ std::vector<RowRef> spread_rows(const std::vector<RowRef>& rows, size_t m) {
   return out;
 }
 
+std::vector<RowRef> every_rows(const std::vector<RowRef>& rows, uint64_t k) {
+  std::vector<RowRef> out;
+  const uint64_t n = rows.size();
+  for (uint64_t at = k / 2; at < n; at += k) out.push_back(rows[at]);
+  if (out.empty() && n) out.push_back(rows[n / 2]);
+  return out;
+}
+
 std::pair<uint32_t, uint32_t> range_of_run(const RowOrder& order, uint32_t run_rows, uint32_t splitters, uint32_t r) {
   // The first row of the run not before splitter s (binary search: the run is sorted).
   auto first_not_before = [&](uint32_t s) {

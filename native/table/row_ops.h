@@ -37,8 +37,13 @@ class RowOrder {
 std::vector<RowRef> sort_rows(const std::vector<TableView>& inputs, const std::vector<SortKey>& keys, int64_t limit, bool last = false);
 
 // `m` rows spread evenly over `rows`: those at (k + 1) * n / (m + 1) for k < m (none of none).
-// Of a sorted run, its m interior quantiles: a range-partitioned sort's samples and splitters.
+// Of the sorted samples, the m splitters of a range-partitioned sort.
 std::vector<RowRef> spread_rows(const std::vector<RowRef>& rows, size_t m);
+
+// Every `k`-th row, from the middle of the first k (the middle row of fewer than k; none of
+// none): a sorted run's samples, as many as its rows call for, so that a run of many rows weighs
+// more in the splitters than a run of few.
+std::vector<RowRef> every_rows(const std::vector<RowRef>& rows, uint64_t k);
 
 // The rows [lo, hi) of a sorted `run` (input 0 of `order`, which is sorted by its order) that
 // fall in range r of the ranges cut by the rows of input 1 (`splitters`, sorted): range r holds

@@ -57,9 +57,18 @@ OwnedColumn gather_refs(std::string name, ColumnType type, const std::vector<Vec
   for (const RowRef& r : refs) any_null |= r.input == kNoRow || (type != ColumnType::Float64 && !cols[r.input].ok(r.row));
   if (any_null && type != ColumnType::Float64) add_validity(out);
   if (type == ColumnType::String) {
-    // One dictionary for all inputs: each input's entries mapped once to their place in it.
+    // One dictionary for all inputs: each input's entries mapped once to their place in it, by a
+    // table as long as its dictionary, or by a hash map where the rows gathered are far fewer than
+    // its entries (a range of a sorted run of unique strings: a table per range cost the run's
+    // whole dictionary each time).
     std::vector<std::vector<int32_t>> remap(cols.size());
-    for (size_t i = 0; i < cols.size(); ++i) remap[i].assign(cols[i].dict ? cols[i].dict->count : 0, -1);
+    std::vector<std::unordered_map<size_t, int32_t>> sparse(cols.size());
+    std::vector<uint8_t> is_sparse(cols.size(), 0);
+    for (size_t i = 0; i < cols.size(); ++i) {
+      const size_t entries_i = cols[i].dict ? cols[i].dict->count : 0;
+      if (entries_i > 4 * n + 64) is_sparse[i] = 1;
+      else remap[i].assign(entries_i, -1);
+    }
     std::unordered_map<std::string_view, int32_t> codes;
     std::vector<std::string_view> entries;
     for (size_t k = 0; k < n; ++k) {
@@ -70,7 +79,7 @@ OwnedColumn gather_refs(std::string name, ColumnType type, const std::vector<Vec
       }
       const Vec& c = cols[r.input];
       const size_t old = static_cast<size_t>(c.as<int32_t>()[c.at(r.row)]);
-      int32_t& code = remap[r.input][old];
+      int32_t& code = is_sparse[r.input] ? sparse[r.input].try_emplace(old, -1).first->second : remap[r.input][old];
       if (code < 0) {
         const std::string_view s = c.dict->at(old);
         auto [it, added] = codes.emplace(s, static_cast<int32_t>(entries.size()));

@@ -77,7 +77,8 @@ void TableWriter::commit(uint64_t partitions, int64_t inline_rows) {
 
 void TableWriter::publish() {
   std::lock_guard<std::mutex> lock(mu_);
-  if (state_ != State::Finished) return;
+  if (state_ == State::Open) throw Error("INTERNAL", "a table output was published before its commit", "this is a bug, please report it");
+  if (state_ != State::Finished) return;  // removed at the commit (its rows went back inline)
   try {
     publish_file();
   } catch (...) {
@@ -120,6 +121,12 @@ std::shared_ptr<TableWriter> TableWriterRegistry::get(int id) const {
   auto it = writers_.find(id);
   if (it == writers_.end()) throw Error("INTERNAL", "table writer " + std::to_string(id) + " is unknown", "this is a bug");
   return it->second;
+}
+
+std::shared_ptr<TableWriter> TableWriterRegistry::find(int id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = writers_.find(id);
+  return it == writers_.end() ? nullptr : it->second;
 }
 
 void TableWriterRegistry::forget(int id) {

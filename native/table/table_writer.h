@@ -94,6 +94,8 @@ class TableWriterRegistry {
   static TableWriterRegistry& instance();
   int declare(std::unique_ptr<TableWriter> w);
   std::shared_ptr<TableWriter> get(int id) const;
+  // The writer, or null for an id not (or no longer) declared.
+  std::shared_ptr<TableWriter> find(int id) const;
   void forget(int id);
 
  private:

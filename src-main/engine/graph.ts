@@ -18,10 +18,16 @@ export interface Task<S extends TaskSpec = TaskSpec> {
   /** Bytes of the chunk the task makes (what the memory budget counts). */
   estBytes: number;
   /**
-   * The chunk it makes holds at most what its inputs hold (a merge, a slice): once they are made,
-   * their bytes replace estBytes, which can only guess (a sort's ranges, skewed keys).
+   * What its inputs' bytes say of its chunk once they are made, where estBytes can only guess:
+   * 'exactly' their bytes (a merge, a sort of one partition), 'atMost' the smaller of estBytes
+   * and their bytes (a range of a sorted run).
    */
-  boundedByInputs?: boolean;
+  estFromInputs?: 'exactly' | 'atMost';
+  /**
+   * Dependencies it does not read but keeps alive until it finishes, never spilled meanwhile:
+   * chunks a native writer may still hold (write-tasks.ts), counted against the memory limit.
+   */
+  holds?: string[];
   priority: number;
 }
 

@@ -22,7 +22,8 @@
  * - Spill: when nothing runs and the next task to start does not fit the memory limit, chunks are
  *   written to the job's spill folder (spill-folder.ts) and released until it fits: first those
  *   whose next reader comes last (by priority), never one a queued or running task reads, nor a
- *   kept one. A spilled chunk is read back just before a task that reads it is dispatched (its
+ *   kept one, nor one an unfinished task holds (Task.holds: a native writer may hold it, so
+ *   writing it out would free nothing). A spilled chunk is read back just before a task that reads it is dispatched (its
  *   bytes count against the limit then). So a job whose live chunks exceed the limit completes with
  *   the store under it, unless one task's own inputs and output exceed it. Spills and reads back are
  *   records of kinds 'spill' and 'unspill' on a lane after the workers' (this thread does them).
@@ -129,6 +130,8 @@ export class Scheduler {
   private readonly inFlight: Uint8Array;         // queued or running
   private readonly finished: Uint8Array;         // done
   private readonly readers: Int32Array;          // queued or running tasks that read this task's chunk
+  private readonly holders: Int32Array;          // unfinished tasks that hold this task's chunk (Task.holds): never spilled
+  private readonly holdsOf: number[][] = [];     // per task, the chunks it holds
   private readonly spilled: Uint8Array;          // its chunk is in the spill folder, not in memory
   private readonly kept: Uint8Array;
   private readonly layerOf: Int32Array;
@@ -187,6 +190,7 @@ export class Scheduler {
     this.inFlight = new Uint8Array(n);
     this.finished = new Uint8Array(n);
     this.readers = new Int32Array(n);
+    this.holders = new Int32Array(n);
     this.spilled = new Uint8Array(n);
     this.kept = new Uint8Array(n);
     this.layerOf = new Int32Array(n);
@@ -220,6 +224,11 @@ export class Scheduler {
       this.listed.push(listed);
       this.remaining[i] = unique.length;
       for (const j of unique) { this.dependents[j].push(i); this.uses[j]++; }
+    }
+    for (let i = 0; i < n; i++) {
+      const held = (graph.tasks[i].holds ?? []).map((k) => graph.indexOf.get(k)).filter((j): j is number => j !== undefined);
+      this.holdsOf.push(held);
+      for (const j of held) this.holders[j]++;
     }
     for (const k of opts.keep ?? []) { const i = graph.indexOf.get(k); if (i !== undefined) this.kept[i] = 1; }
     const layers = this.layerNames.length;
@@ -284,10 +293,11 @@ export class Scheduler {
 
   private makeReady(i: number): void {
     this.readyAt[i] = now();
-    if (this.g.tasks[i].boundedByInputs) {
+    const from = this.g.tasks[i].estFromInputs;
+    if (from) {
       let b = 0;
       for (const d of this.deps[i]) b += this.bytes[d];
-      this.est[i] = b;
+      this.est[i] = from === 'exactly' ? b : Math.min(this.est[i], b);
     }
     if (this.deps[i].length === 0) {
       this.readySources.push(i);
@@ -348,7 +358,7 @@ export class Scheduler {
     const need = this.heldWith(next);
     const candidates: { j: number; soonest: number }[] = [];
     for (const j of this.inMemory) {
-      if (this.kept[j] || this.readers[j] || this.uses[j] === 0 || this.deps[next].includes(j)) continue;
+      if (this.kept[j] || this.readers[j] || this.holders[j] || this.uses[j] === 0 || this.deps[next].includes(j)) continue;
       let soonest = Infinity;
       for (const k of this.dependents[j]) if (!this.finished[k] && this.prio[k] < soonest) soonest = this.prio[k];
       candidates.push({ j, soonest });
@@ -553,6 +563,7 @@ export class Scheduler {
       this.perWorkerHeld[worker] += bytesOut;
       if (this.held > this.peakHeld) this.peakHeld = this.held;
     }
+    for (const d of this.holdsOf[i]) this.holders[d]--;
     for (const d of this.deps[i]) if (--this.uses[d] === 0) this.release(d);
     if (this.dependents[i].length === 0) this.release(i);
     for (const k of this.dependents[i]) if (--this.remaining[k] === 0) this.makeReady(k);

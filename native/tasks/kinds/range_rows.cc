@@ -3,7 +3,7 @@
 // spread over each run are sorted together and cut into splitters (sort_rows with `sample`), and
 // range r of every run (the rows not before splitter r - 1 and before splitter r) is merged into
 // partition r of the result: the ranges are in order, and rows of equal keys all fall in one. Its
-// TS twin is src-main/collections/dataframe/kinds/range-rows.ts.
+// TS twin is in src-main/collections/dataframe/kinds/row-ops.ts.
 //   fields: nkeys, nkeys x [column, flags (1: ascending, 2: nulls first)], range
 //   deps: the sorted run, the splitters (the same columns, sorted by the same keys)
 #include "../../common/error.h"

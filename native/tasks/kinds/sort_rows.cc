@@ -3,11 +3,11 @@
 // merge tree above the sorted partitions (sort_values), a top-n (nlargest, sort + head), and with
 // no keys a plain concatenation, whose last `limit` rows are a tail. TS twin:
 // src-main/collections/dataframe/kinds/row-ops.ts.
-// With `sample` m, only m rows spread evenly over the result are kept: a range-partitioned sort's
-// samples of a sorted run, and its splitters (range_rows.cc).
+// With `sample` m, only m rows spread evenly over the result are kept (a range-partitioned sort's
+// splitters, range_rows.cc); with `every` k, every k-th row (its samples of a sorted run).
 //   fields: nkeys, nkeys x [column, flags (1: ascending, 2: nulls first)], limit + 1 (0: every row),
 //           last (1: keep the last `limit` rows; no keys only), skip (rows dropped from the front
-//           of the result: SQL's OFFSET, on the root only), sample (0: every row)
+//           of the result: SQL's OFFSET, on the root only), sample (0: every row), every (0: every row)
 //   deps: the partitions (one table's: same columns)
 #include "../../common/error.h"
 #include "../../table/row_ops.h"
@@ -25,6 +25,7 @@ struct SortRowsTask {
   bool last = false;
   int64_t skip = 0;
   int64_t sample = 0;
+  int64_t every = 0;
   int owner = 0;
 };
 
@@ -38,6 +39,7 @@ SortRowsTask decode(Reader& r, int owner) {
   if (t.last && !t.keys.empty()) Reader::bad("sort_rows keeps the last rows only without keys");
   t.skip = r.integer(0, int64_t{1} << 52);
   t.sample = r.integer(0, int64_t{1} << 32);
+  t.every = r.integer(0, int64_t{1} << 52);
   return t;
 }
 
@@ -49,6 +51,7 @@ TaskResult run(const SortRowsTask& t) {
   std::vector<table::RowRef> rows = table::sort_rows(inputs, t.keys, t.limit, t.last);
   rows.erase(rows.begin(), rows.begin() + static_cast<ptrdiff_t>(std::min<int64_t>(t.skip, static_cast<int64_t>(rows.size()))));
   if (t.sample > 0) rows = table::spread_rows(rows, static_cast<size_t>(t.sample));
+  if (t.every > 0) rows = table::every_rows(rows, static_cast<uint64_t>(t.every));
   return publish_rows(inputs, rows, t.owner, bytes_in);
 }
 

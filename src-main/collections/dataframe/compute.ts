@@ -197,7 +197,7 @@ function describeResults(requested: { name: string; output: TableOutput }[], res
     const row = stats.rows?.[0];
     const columns = output.names.map((_, i) => {
       const [count, mean, std, min, max] = [1, 2, 3, 4, 5].map((k) => (row ? row[1 + i * 5 + k - 1] : null));
-      // The sorted non-null values, read whole from their one partition.
+      // The sorted non-null values, read whole from their partitions (in order: a sort may cut them into ranges).
       const plan = graph.outputs.find((o) => o.name === `${name}\0${i}`)!;
       const values: number[] = [];
       for (const key of plan.keys) {

@@ -321,10 +321,6 @@ class TableLowering {
   }
 
   /**
-   * Partitions holding exactly their rows: a tail's cut made (the last rows, kept through a merge
-   * tree in partition order), then a head's (the first rows of what is left).
-   */
-  /**
    * The first n rows of the partitions, as one, by a chain: the first n rows of the first
    * partition, then of those and the next partition, and so on. One such chunk waits at a time,
    * beside the partition it meets (a streamed table's first rows, under its memory limit), where a
@@ -334,17 +330,22 @@ class TableLowering {
     return this.memoized(planKey(['head-chain', p.keys, n]), () => {
       const layer = this.layer('head', 'sort_rows', [p.layer], p.keys.length);
       const estBytes = n * rowBytes(p.columns) + 4096;
-      let last = '';
+      let last = '', upTo = 0;
       p.keys.forEach((dep, i) => {
         const key = taskKey(layer, [i]);
         const spec: SortRowsSpec = { kind: 'sort_rows', keys: [], limit: n, estBytes: 0 };
-        this.tasks.push({ key, layer, index: [i], deps: i ? [last, dep] : [dep], spec, estBytes: Math.min(estBytes, p.bytes.slice(0, i + 1).reduce((s, b) => s + b, 0)), priority: 0 });
+        upTo += p.bytes[i];
+        this.tasks.push({ key, layer, index: [i], deps: i ? [last, dep] : [dep], spec, estBytes: Math.min(estBytes, upTo), priority: 0 });
         last = key;
       });
       return { layer, keys: [last], bytes: [estBytes], columns: p.columns };
     });
   }
 
+  /**
+   * Partitions holding exactly their rows: a tail's cut made (the last rows, kept through a merge
+   * tree in partition order), then a head's (the first rows of what is left).
+   */
   exact(p: Partitions): Partitions {
     let q = p;
     if (q.tail !== undefined) {
@@ -401,13 +402,15 @@ class TableLowering {
 
   /**
    * A sort into as many partitions as its input, up to MAX_RANGES (dask.dataframe's sort_values):
-   * each partition sorted alone; RANGE_SAMPLES rows spread over each run, sorted together and cut
-   * into splitters (one task, small); range r of every run (binary searches of the splitters);
-   * each range's pieces merged into partition r of the result, in order. A task holds a partition's worth of rows, not the table: the runs and the pieces wait
-   * (spilled under a memory limit) while the splitters are found and while the ranges are merged.
-   * Rows of equal keys fall in one range, and the pieces merge in partition order: stable, as
-   * the one-merge sort. Graph order puts each run's pieces together, so a run is cut whole and
-   * released at once (order.ts).
+   * each partition sorted alone; every k-th row of each run (about RANGE_SAMPLES per range in
+   * all), sorted together and cut into splitters (one task, small); range r of every run (binary
+   * searches of the splitters); each range's pieces merged into partition r of the result, in
+   * order. With keys spread evenly, a task holds about a partition's worth of rows, not the
+   * table: the runs and the pieces wait (spilled under a memory limit) while the splitters are
+   * found and while the ranges are merged. Rows of equal keys fall in one range (a key of many
+   * rows makes a large one), and beyond MAX_RANGES partitions a range holds several partitions'
+   * worth. The pieces merge in partition order: stable, as the one-merge sort. Graph order puts
+   * each run's pieces together, so a run is cut whole and released at once (order.ts).
    */
   private rangeSort(input: Partitions, keys: SortRowsSpec['keys']): Partitions {
     const n = input.keys.length;
@@ -417,13 +420,17 @@ class TableLowering {
     const runLayer = this.layer('sort_rows', 'sort_rows', [input.layer], n);
     const runs = input.keys.map((dep, i) => {
       const key = taskKey(runLayer, [i]);
-      this.tasks.push({ key, layer: runLayer, index: [i], deps: [dep], spec: sortSpec({}), estBytes: input.bytes[i], boundedByInputs: true, priority: 0 });
+      this.tasks.push({ key, layer: runLayer, index: [i], deps: [dep], spec: sortSpec({}), estBytes: input.bytes[i], estFromInputs: 'exactly', priority: 0 });
       return key;
     });
+    // Every k-th row of each run, about RANGE_SAMPLES per range in all: a run weighs in the
+    // splitters by its rows (as many as a filter left it), not by being a run.
+    const total = input.bytes.reduce((s, b) => s + b, 0);
+    const every = Math.max(1, Math.floor(total / perRow / (ranges * RANGE_SAMPLES)));
     const sampleLayer = this.layer('sort_sample', 'sort_rows', [runLayer], n);
     const samples = runs.map((dep, i) => {
       const key = taskKey(sampleLayer, [i]);
-      this.tasks.push({ key, layer: sampleLayer, index: [i], deps: [dep], spec: sortSpec({ keys: [], sample: RANGE_SAMPLES }), estBytes: RANGE_SAMPLES * perRow + 4096, priority: 0 });
+      this.tasks.push({ key, layer: sampleLayer, index: [i], deps: [dep], spec: sortSpec({ keys: [], every }), estBytes: Math.ceil(input.bytes[i] / every) + 4096, priority: 0 });
       return key;
     });
     const splitLayer = this.layer('sort_splitters', 'sort_rows', [sampleLayer], 1);
@@ -432,17 +439,17 @@ class TableLowering {
     const rangeLayer = this.layer('range_rows', 'range_rows', [runLayer, splitLayer], n * ranges);
     const pieces = runs.map((run, i) => Array.from({ length: ranges }, (_, r) => {
       const key = taskKey(rangeLayer, [i, r]);
-      const estBytes = Math.ceil(input.bytes[i] / ranges) + 4096;
+      // Ranges are even only as far as the samples are: room for four times the mean, at most the run.
+      const estBytes = Math.ceil(4 * input.bytes[i] / ranges) + 4096;
       const spec: RangeRowsSpec = { kind: 'range_rows', keys, range: r, estBytes };
-      this.tasks.push({ key, layer: rangeLayer, index: [i, r], deps: [run, splitters], spec, estBytes, boundedByInputs: true, priority: 0 });
+      this.tasks.push({ key, layer: rangeLayer, index: [i, r], deps: [run, splitters], spec, estBytes, estFromInputs: 'atMost', priority: 0 });
       return key;
     }));
-    const total = input.bytes.reduce((s, b) => s + b, 0);
     const mergeLayer = this.layer('sort_rows_merge', 'sort_rows', [rangeLayer], ranges);
     const each = Math.ceil(total / ranges) + 4096;
     const keysOut = Array.from({ length: ranges }, (_, r) => {
       const key = taskKey(mergeLayer, [r]);
-      this.tasks.push({ key, layer: mergeLayer, index: [r], deps: pieces.map((row) => row[r]), spec: sortSpec({}), estBytes: each, boundedByInputs: true, priority: 0 });
+      this.tasks.push({ key, layer: mergeLayer, index: [r], deps: pieces.map((row) => row[r]), spec: sortSpec({}), estBytes: each, estFromInputs: 'exactly', priority: 0 });
       return key;
     });
     return { layer: mergeLayer, keys: keysOut, bytes: keysOut.map(() => each), columns: input.columns };
@@ -528,7 +535,7 @@ class TableLowering {
 export const RANGE_SORT_MIN_BYTES = 2 ** 20;
 /** At most this many ranges (a range sort makes a task per partition and range). */
 const MAX_RANGES = 256;
-/** Rows of each sorted run that choose the splitters of a range sort. */
+/** Rows sampled from the sorted runs per range of a range sort, to choose its splitters. */
 const RANGE_SAMPLES = 128;
 
 function indexIn(columns: Column[], name: string): number {

@@ -25,15 +25,16 @@ export function writeTasks(output: string, partitions: readonly string[], writer
   const commitLayer = `commit-table-${output}`;
   // A writer may still hold the partition before (native/table/table_writer.h: one that arrived
   // early waits for those before it, and CSV holds a partition until the rows after it are in), so
-  // each write also depends on it, and the commit on the last: the scheduler counts those chunks
-  // against the memory limit for as long as the writer may hold them (the tasks read only the first).
+  // each write holds it (Task.holds), and the commit the last: the scheduler counts those chunks
+  // against the memory limit, and does not spill them, while the writer may hold them. A CSV
+  // writer can hold more where partitions are shorter than pandas' block of rows (ADR 0017).
   const tasks: WriteTasks['tasks'] = partitions.map((dep, i) => ({
-    key: taskKey(writeLayer, [i]), layer: writeLayer, index: [i], deps: i > 0 ? [dep, partitions[i - 1]] : [dep],
+    key: taskKey(writeLayer, [i]), layer: writeLayer, index: [i], deps: i > 0 ? [dep, partitions[i - 1]] : [dep], ...(i > 0 ? { holds: [partitions[i - 1]] } : {}),
     spec: { kind: 'write_table', writer, index: i, ...(i === 0 && opts.skip ? { skip: opts.skip } : {}) }, estBytes: 0, priority: 0,
   }));
   const commit = taskKey(commitLayer, []);
   const spec: CommitTableSpec = { kind: 'commit_table', writer, partitions: partitions.length, ...(opts.inlineRows !== undefined ? { inlineRows: opts.inlineRows } : {}) };
-  tasks.push({ key: commit, layer: commitLayer, index: [], deps: [...tasks.map((t) => t.key), ...partitions.slice(-1)], spec, estBytes: 0, priority: 0 });
+  tasks.push({ key: commit, layer: commitLayer, index: [], deps: [...tasks.map((t) => t.key), ...partitions.slice(-1)], holds: partitions.slice(-1), spec, estBytes: 0, priority: 0 });
   const layers: Layer[] = [
     { name: writeLayer, label: 'write_table', kind: 'write_table', tasks: partitions.length, deps: [], indexShape: [] },
     { name: commitLayer, label: 'commit_table', kind: 'commit_table', tasks: 1, deps: [], indexShape: [] },

@@ -2,9 +2,11 @@
  * The row-operation kinds (native/table/row_ops.h): rows picked from partitions, every column kept.
  * - sort_rows (13): the rows of its deps in order, stably sorted by key columns (nulls last),
  *   the first `limit` of them (with no keys and `last`, the last: a tail). Encoding: [nkeys,
- *   nkeys x [column, flags (1 ascending, 2 nulls first)], limit + 1 (0: all), last (0/1), skip].
+ *   nkeys x [column, flags (1 ascending, 2 nulls first)], limit + 1 (0: all), last (0/1), skip,
+ *   sample, every].
  *   `skip` drops that many rows from the front of the result (SQL's OFFSET, on the root);
- *   `sample` m keeps only m rows spread evenly over the result (a range sort's samples, splitters).
+ *   `sample` m keeps only m rows spread evenly over the result (a range sort's splitters), `every`
+ *   k every k-th row (its samples of a sorted run).
  * - first_rows (14): the first row of each distinct key tuple, in dep order (drop_duplicates).
  *   Encoding: [ncols, ncols x column] (none: every column).
  * - range_rows (35): range `range` of a sorted run (dep 0), cut by the splitters (dep 1): the rows
@@ -26,6 +28,8 @@ export interface SortRowsSpec {
   skip?: number;
   /** Keep only this many rows, spread evenly over the result. */
   sample?: number;
+  /** Keep only every k-th row of the result. */
+  every?: number;
   estBytes: number;
 }
 
@@ -68,6 +72,7 @@ export const sortRowsKind: TaskKind<SortRowsSpec> = {
     w.push(spec.last ? 1 : 0);
     w.push(spec.skip ?? 0);
     w.push(spec.sample ?? 0);
+    w.push(spec.every ?? 0);
   },
   estimate: (spec) => spec.estBytes,
 };

@@ -1,13 +1,15 @@
 /**
  * write_table and commit_table: a table output written to a CSV or Parquet file (ADR 0017). One
  * write_table per partition puts it into the output's declared writer (native/table/table_writer.h),
- * which keeps the rows in partition order; commit_table, after them all, finishes the file and
- * renames it into place. Neither makes a chunk.
+ * which keeps the rows in partition order; commit_table, after them all, completes the file under
+ * its temporary name (the job renames it into place once every task has succeeded). Neither
+ * makes a chunk. write-tasks.ts builds both.
  *
- * write_table: [writer, index, skip]; deps: the partition. commit_table: [writer, partitions,
- * inlineRows + 1 (0: always keep the file)]; deps: every write_table of the output. A table
- * streamed to its file while the job runs (write-tables.ts) has `inlineRows`: the file is removed
- * when the output holds no more rows than that, since the job returns those rows inline.
+ * write_table: [writer, index, skip]; deps: the partition (and the one before, held: Task.holds).
+ * commit_table: [writer, partitions, inlineRows + 1 (0: always keep the file)]; deps: every
+ * write_table of the output (and the last partition, held). A table streamed to its file while
+ * the job runs (compute.ts) has `inlineRows`: the file is removed when the output holds no more
+ * rows than that, since the job returns those rows inline.
  */
 import type { TaskKind } from '../../../engine/task-kinds.js';
 
