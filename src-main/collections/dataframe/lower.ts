@@ -504,6 +504,7 @@ class TableLowering {
     const all: Partitions = { layer: joined.layer, keys: [...joined.keys, ...unmatched.keys], bytes: [...joined.bytes, ...unmatched.bytes], columns: n.columns };
     const keys = n.outputs.filter((o) => o.from === 'key').map((o) => ({ column: indexIn(n.columns, o.name), ascending: true }));
     const byLeft = keys.length ? keys : n.leftOn.map((c) => ({ column: indexIn(n.columns, n.outputs.find((o) => o.from === 'left' && o.column === c)!.name), ascending: true }));
+    if (this.sortsByRanges(all)) return this.rangeSort(all, byLeft);
     return this.tree('sort_rows', all, (): SortRowsSpec => ({ kind: 'sort_rows', keys: byLeft, estBytes: 0 }), false);
   }
 
