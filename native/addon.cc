@@ -577,6 +577,7 @@ Napi::Value DeclareTableWriter(const Napi::CallbackInfo& info) {
     }
     const int64_t limit = get_int(o, "limit", -1);
     if (limit >= 0) s.limit = static_cast<uint64_t>(limit);
+    s.inline_rows = static_cast<uint64_t>(std::max<int64_t>(0, get_int(o, "inlineRows", 0)));
     if (!o.Get("library").IsUndefined()) s.library = get_string(o, "library");
     return Napi::Number::New(info.Env(), declare_table_output(std::move(s)));
   });

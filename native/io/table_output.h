@@ -12,6 +12,7 @@ struct TableOutputSpec {
   std::string format;   // "csv" | "parquet"
   table::OutputColumns columns;
   uint64_t limit = UINT64_MAX;  // rows kept from the start (a head)
+  uint64_t inline_rows = 0;     // a streamed table's commit keeps no file of this many rows or fewer: Parquet defers its work until past it
   std::string library;  // libduckdb's path, for Parquet
 };
 

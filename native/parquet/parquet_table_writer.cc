@@ -62,8 +62,8 @@ struct ParquetPrepared : table::TableWriter::Prepared {
 
 }  // namespace
 
-ParquetTableWriter::ParquetTableWriter(std::string path, std::string library, table::OutputColumns columns, uint64_t limit)
-    : TableWriter(std::move(columns), limit), library_(std::move(library)), file_(path), db_path_(OutputFile::temp_name(path + ".db")) {}
+ParquetTableWriter::ParquetTableWriter(std::string path, std::string library, table::OutputColumns columns, uint64_t limit, uint64_t defer_rows)
+    : TableWriter(std::move(columns), limit), library_(std::move(library)), file_(path), db_path_(OutputFile::temp_name(path + ".db")), defer_rows_(defer_rows) {}
 
 ParquetTableWriter::~ParquetTableWriter() {
   close_database();
@@ -141,6 +141,12 @@ void ParquetTableWriter::run(const std::string& sql) {
 }
 
 void ParquetTableWriter::open_database() {
+  open_database_only();
+  for (auto& [prepared, take] : deferred_) append(*prepared, take);
+  deferred_.clear();
+}
+
+void ParquetTableWriter::open_database_only() {
   const duck::Api& a = *api_;
   duck::Config config = nullptr;
   if (a.duckdb_create_config(&config) != duck::State::Success) throw Error("WRITE_FAILED", "DuckDB refused a configuration", "");
@@ -169,8 +175,17 @@ void ParquetTableWriter::open_database() {
 }
 
 void ParquetTableWriter::consume(const table::TableView&, const table::Columns&, std::unique_ptr<Prepared> prepared, uint64_t, uint64_t take) {
-  auto& p = static_cast<ParquetPrepared&>(*prepared);
+  if (!db_ && deferred_rows_ + take <= defer_rows_) {
+    deferred_rows_ += take;
+    deferred_.emplace_back(std::move(prepared), take);
+    return;
+  }
   if (!db_) open_database();
+  append(*prepared, take);
+}
+
+void ParquetTableWriter::append(Prepared& prepared, uint64_t take) {
+  auto& p = static_cast<ParquetPrepared&>(prepared);
   for (size_t k = 0; k < p.chunks.size(); ++k) {
     const uint64_t first = k * p.chunk_rows;
     if (first >= take) break;
@@ -208,6 +223,7 @@ void ParquetTableWriter::close_database() {
 }
 
 void ParquetTableWriter::discard() {
+  deferred_.clear();
   close_database();
   file_.abort();
 }

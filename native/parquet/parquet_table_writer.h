@@ -23,7 +23,9 @@ namespace tessera::parquet {
 
 class ParquetTableWriter : public table::TableWriter {
  public:
-  ParquetTableWriter(std::string path, std::string library, table::OutputColumns columns, uint64_t limit);
+  // `defer_rows`: the rows up to which the table may turn out to go back inline (a streamed
+  // table's commit then removes the file): until more arrive, no DuckDB database is opened (~15 ms).
+  ParquetTableWriter(std::string path, std::string library, table::OutputColumns columns, uint64_t limit, uint64_t defer_rows = 0);
   ~ParquetTableWriter() override;
 
  protected:
@@ -35,8 +37,10 @@ class ParquetTableWriter : public table::TableWriter {
 
  private:
   const duck::Api& api();
+  void append(Prepared& prepared, uint64_t take);
   void note_zeros(const table::ColumnView& col, uint64_t begin, uint64_t n);
-  void open_database();
+  void open_database();       // and appends the deferred partitions
+  void open_database_only();
   void run(const std::string& sql);
   void close_database();
 
@@ -49,6 +53,10 @@ class ParquetTableWriter : public table::TableWriter {
   duck::Database db_ = nullptr;
   duck::Connection conn_ = nullptr;
   duck::Appender appender_ = nullptr;
+  const uint64_t defer_rows_;
+  // Partitions prepared while no more than defer_rows_ rows had come (appended once more do).
+  std::vector<std::pair<std::unique_ptr<Prepared>, uint64_t>> deferred_;
+  uint64_t deferred_rows_ = 0;
   // Whether a float column holds 0.0 and -0.0: DuckDB's Parquet dictionaries take them for one
   // value (every zero of a column chunk then gets the sign of the first), so such a file is
   // written without dictionaries.

@@ -259,7 +259,7 @@ export interface NativeAddon {
   abortWriter(id: number): void;
   forgetWriter(id: number): void;
   /** A CSV or Parquet file for a table output, filled by write_table tasks (ADR 0017); `limit`: rows kept (a head). */
-  declareTableWriter(w: { path: string; format: 'csv' | 'parquet'; names: string[]; types: string[]; limit?: number; library?: string }): number;
+  declareTableWriter(w: { path: string; format: 'csv' | 'parquet'; names: string[]; types: string[]; limit?: number; inlineRows?: number; library?: string }): number;
   abortTableWriter(id: number): void;
   forgetTableWriter(id: number): void;
   /** Renames a committed table output's file into place (after its job has succeeded). */

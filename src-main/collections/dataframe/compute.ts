@@ -106,9 +106,10 @@ async function runOnce(engine: GraphRunner, outputs: { name: string; node: Table
     const stream = (o: { name: string; columns: Column[]; estBytes: number }): StreamedOutput | null => {
       if (!files || !streamFiles || kinds.get(o.name) !== 'table' || o.estBytes < least) return null;
       const path = join(files.dir, `${o.name}.${files.format}`);
-      const writer = declareTableWriter(path, files.format, o.columns);
+      const inlineRows = files.inlineRows === 0 ? undefined : files.inlineRows ?? MAX_INLINE_ROWS;
+      const writer = declareTableWriter(path, files.format, o.columns, { inlineRows });
       streamed.set(o.name, { writer, path });
-      return { writer, ...(files.inlineRows === 0 ? {} : { inlineRows: files.inlineRows ?? MAX_INLINE_ROWS }) };
+      return { writer, inlineRows };
     };
     const graph = lowerTables(outputs, { ...lower, stream });
     // The folder must exist before a streamed table's first partition is written. How much its

@@ -203,11 +203,13 @@ class TableLowering {
         });
       }
       case 'slice': {
-        // The first offset + n rows in partition order, the root dropping the first offset.
-        const input = this.exact(this.node(n.input));
+        // The first offset + n rows in partition order, the root dropping the first offset. Of a
+        // sort (SQL's ORDER BY ... LIMIT), a top-n: every sort task keeps only offset + n rows.
         const limit = n.n === undefined ? undefined : n.offset + n.n;
+        const input = n.input.op === 'sort' && limit !== undefined ? this.sort(n.input, limit) : this.exact(this.node(n.input));
         const sig = planKey(['slice', input.keys, n.offset, limit]);
-        return { ...this.memoized(sig, () => this.tree('sort_rows', input, (isRoot): SortRowsSpec => ({ kind: 'sort_rows', keys: [], limit, ...(isRoot ? { skip: n.offset } : {}), estBytes: 0 }), false)), heads: input.heads };
+        const most = limit === undefined ? Infinity : limit * rowBytes(input.columns) + 4096;
+        return { ...this.memoized(sig, () => this.tree('sort_rows', input, (isRoot): SortRowsSpec => ({ kind: 'sort_rows', keys: [], limit, ...(isRoot ? { skip: n.offset } : {}), estBytes: 0 }), false, most)), heads: input.heads };
       }
       case 'tail': {
         // A head before the tail is cut first (head(a).tail(b) is the last b of the first a);
@@ -350,24 +352,25 @@ class TableLowering {
     let q = p;
     if (q.tail !== undefined) {
       const n = q.tail;
-      const cut = this.memoized(planKey(['tail', q.keys, n]), () => this.tree('sort_rows', p, (): SortRowsSpec => ({ kind: 'sort_rows', keys: [], limit: n, last: true, estBytes: 0 }), false));
+      const cut = this.memoized(planKey(['tail', q.keys, n]), () => this.tree('sort_rows', p, (): SortRowsSpec => ({ kind: 'sort_rows', keys: [], limit: n, last: true, estBytes: 0 }), false, n * rowBytes(p.columns) + 4096));
       q = { ...cut, limit: p.limit };
     }
     if (q.limit === undefined) return { ...q, heads: p.heads };
     const limit = q.limit;
-    const cut = this.memoized(planKey(['head', q.keys, limit]), () => this.tree('sort_rows', q, (): SortRowsSpec => ({ kind: 'sort_rows', keys: [], limit, estBytes: 0 }), false));
+    const cut = this.memoized(planKey(['head', q.keys, limit]), () => this.tree('sort_rows', q, (): SortRowsSpec => ({ kind: 'sort_rows', keys: [], limit, estBytes: 0 }), false, limit * rowBytes(q.columns) + 4096));
     return { ...cut, heads: p.heads };
   }
 
   /** Row operations on whole partitions (sort_rows, first_rows, hash_join): the planner's side of native/table/row_ops.h. */
-  private tree(label: string, inputs: Partitions, spec: (isRoot: boolean) => TaskSpec, perPartition: boolean): Partitions {
+  /** `most`: the bytes a task's output can hold at most (a limit's rows), where less than its inputs. */
+  private tree(label: string, inputs: Partitions, spec: (isRoot: boolean) => TaskSpec, perPartition: boolean, most = Infinity): Partitions {
     // First each partition by itself (a sort, a top-n, a dedupe), then merges of 8 in order to one.
     let level = inputs;
     if (perPartition && inputs.keys.length > 1) {
       const layer = this.layer(label, label, [inputs.layer], inputs.keys.length);
       const keys = inputs.keys.map((dep, i) => {
         const key = taskKey(layer, [i]);
-        this.tasks.push({ key, layer, index: [i], deps: [dep], spec: spec(false), estBytes: inputs.bytes[i], priority: 0 });
+        this.tasks.push({ key, layer, index: [i], deps: [dep], spec: spec(false), estBytes: Math.min(inputs.bytes[i], most), priority: 0 });
         return key;
       });
       level = { ...inputs, layer, keys };
@@ -375,7 +378,7 @@ class TableLowering {
     }
     const mergeLayer = `${label.replace(/_/g, '-')}-merge-${this.layers.length}`;
     const rootKey = taskKey(mergeLayer, [0]);
-    const total = inputs.bytes.reduce((s, b) => s + b, 0) + 4096;
+    const total = Math.min(inputs.bytes.reduce((s, b) => s + b, 0) + 4096, most);
     if (level.keys.length <= 1) {
       this.tasks.push({ key: rootKey, layer: mergeLayer, index: [0], deps: level.keys, spec: spec(true), estBytes: total, priority: 0 });
     } else {
@@ -392,7 +395,8 @@ class TableLowering {
     const keys = n.by.map((b) => ({ column: indexIn(input.columns, b.name), ascending: b.ascending, ...(b.nullsFirst ? { nullsFirst: true } : {}) }));
     const sig = planKey(['sort', input.keys, keys, limit]);
     if (limit === undefined && this.sortsByRanges(input)) return { ...this.memoized(sig, () => this.rangeSort(input, keys)), heads: input.heads };
-    return { ...this.memoized(sig, () => this.tree('sort_rows', input, (): SortRowsSpec => ({ kind: 'sort_rows', keys, limit, estBytes: 0 }), true)), heads: input.heads };
+    const most = limit === undefined ? Infinity : limit * rowBytes(input.columns) + 4096;
+    return { ...this.memoized(sig, () => this.tree('sort_rows', input, (): SortRowsSpec => ({ kind: 'sort_rows', keys, limit, estBytes: 0 }), true, most)), heads: input.heads };
   }
 
   /** Whether a whole sort of these partitions is cut into ranges (rangeSort) rather than merged into one. */

@@ -56,10 +56,13 @@ export type TableWriteRun = Omit<GraphRun, 'chunks'> & { layers: Layer[] };
 
 let nextWrite = 0;
 
-/** A native writer of a table output's file (write_table and commit_table tasks fill it): its id. */
-export function declareTableWriter(path: string, format: TableFileFormat, columns: readonly Column[], limit?: number): number {
+/**
+ * A native writer of a table output's file (write_table and commit_table tasks fill it): its id.
+ * `inlineRows`: a streamed table that may turn out to go back inline with this many rows or fewer.
+ */
+export function declareTableWriter(path: string, format: TableFileFormat, columns: readonly Column[], opts: { limit?: number; inlineRows?: number } = {}): number {
   return native().declareTableWriter({
-    path, format, names: columns.map((c) => c.name), types: columns.map((c) => c.dtype), limit, library: format === 'parquet' ? duckdbLibrary() : undefined,
+    path, format, names: columns.map((c) => c.name), types: columns.map((c) => c.dtype), ...opts, library: format === 'parquet' ? duckdbLibrary() : undefined,
   });
 }
 
@@ -72,7 +75,7 @@ export async function writeTableFiles(engine: GraphRunner, owner: number, reques
   const kept: { key: string; id: number }[] = [];
   try {
     for (const r of requests) {
-      const writer = declareTableWriter(r.path, format, r.columns, r.nrows);
+      const writer = declareTableWriter(r.path, format, r.columns, { limit: r.nrows });
       writers.push(writer);
       const deps = r.ids.map((id, i) => {
         const dep = `${keptName}:${r.name}:${i}`;
