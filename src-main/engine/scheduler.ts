@@ -15,16 +15,16 @@
  *   limit of extra chunks, and the memory gate still applies to each.
  * - Memory: a task starts only while the chunks held, plus those being made, plus its own output
  *   (and its spilled inputs, read back first) fit the memory limit (its output as planned, or,
- *   for a task whose output holds at most its inputs, their bytes once they are made); with nothing running, the next
- *   task starts anyway (after spilling, below), so a limit smaller than one chunk slows a job down
- *   but never deadlocks it. Among ready tasks, those that free at least as much as they make (they
+ *   for a task whose output holds at most its inputs, their bytes once they are made: makeReady);
+ *   with nothing running, the next task starts anyway (after spilling, below), so a limit smaller
+ *   than one chunk slows a job down but never deadlocks it. Among ready tasks, those that free at least as much as they make (they
  *   are how memory comes back) go before growing ones of lower priority.
  * - Spill: when nothing runs and the next task to start does not fit the memory limit, chunks are
  *   written to the job's spill folder (spill-folder.ts) and released until it fits: first those
  *   whose next reader comes last (by priority), never one a queued or running task reads, nor a
  *   kept one, nor one an unfinished task holds (Task.holds: a native writer may hold it, so
- *   writing it out would free nothing). A spilled chunk is read back just before a task that reads it is dispatched (its
- *   bytes count against the limit then). So a job whose live chunks exceed the limit completes with
+ *   writing it out would free nothing). A spilled chunk is read back just before a task that
+ *   reads it is dispatched (its bytes count against the limit then). So a job whose live chunks exceed the limit completes with
  *   the store under it, unless one task's own inputs and output exceed it. Spills and reads back are
  *   records of kinds 'spill' and 'unspill' on a lane after the workers' (this thread does them).
  * - Release: a chunk is released as soon as its last dependent finishes, unless it is kept (an

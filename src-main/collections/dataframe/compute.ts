@@ -3,7 +3,7 @@
  * run them keeping every output partition, and reads the partitions back as one table per output
  * (columns in order, rows concatenated in partition order). A table the planner expects to be
  * large is not kept: the run writes each of its partitions to the output's file as soon as it is
- * made (streamOutput), keeping only its first rows, so a job's output may exceed the memory limit.
+ * made (runOnce's `stream`), keeping only its first rows, so a job's output may exceed the memory limit.
  */
 import { join } from 'node:path';
 import { native } from '../../native/addon.js';
