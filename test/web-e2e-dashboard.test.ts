@@ -149,7 +149,17 @@ describe.skipIf(!hasChromium())('the window as a dashboard', () => {
     expect(await page.getByTestId('timeline-lanes').locator('span').allTextContents()).toEqual(['worker 0', 'worker 1', 'disk (spill)']);
     // They are not layers of the graph: no row of their own under Progress.
     expect(await page.getByTestId('layer-spill').count()).toBe(0);
+    // After a job that does not spill, the spilling one opened from the history (the second
+    // newest entry) shows them again.
     await page.getByTestId('memory-limit').fill('');
+    const entries = await page.locator('[data-testid^="history-"]').count();
+    await page.getByTestId('sample-stats').click();
+    await page.getByTestId('run').click();
+    await expect.poll(async () => page.locator('[data-testid^="history-"]').count(), { timeout: 120_000 }).toBe(entries + 1);
+    expect(await page.getByTestId('timeline-legend').textContent()).not.toContain('spill to disk');
+    await page.locator('[data-testid^="history-"]').nth(1).click();
+    await expect.poll(async () => page.getByTestId('timeline-legend').textContent()).toContain('read back from disk');
+    expect(await page.getByTestId('timeline-lanes').locator('span').allTextContents()).toEqual(['worker 0', 'worker 1', 'disk (spill)']);
   });
 
   it('keeps an output in memory for the next job: marked in Results, listed under Memory, used in one click, released', async () => {
