@@ -80,6 +80,40 @@ bool RowOrder::less(const RowRef& a, const RowRef& b) const {
   return false;
 }
 
+namespace {
+
+// A whole sort by one numeric key (sort_values' common case, and every task of a range sort): the
+// values copied beside their rows and stably sorted by a plain comparison, the missing ones (NaN,
+// or null) kept apart in their order and put last or first. The same order as RowOrder's, at a
+// fraction of its cost per comparison (which goes through the vectors and their types each time).
+template <typename T>
+std::vector<RowRef> sort_by_number(const std::vector<Vec>& cols, const SortKey& key) {
+  struct Keyed {
+    T v;
+    RowRef ref;
+  };
+  std::vector<Keyed> keyed;
+  std::vector<RowRef> missing;
+  for (uint32_t i = 0; i < cols.size(); ++i) {
+    const Vec& c = cols[i];
+    const T* v = c.as<T>();
+    for (uint32_t r = 0; r < c.n; ++r) {
+      if (is_null_value(c, r)) missing.push_back({i, r});
+      else keyed.push_back({v[c.at(r)], {i, r}});
+    }
+  }
+  if (key.ascending) std::stable_sort(keyed.begin(), keyed.end(), [](const Keyed& a, const Keyed& b) { return a.v < b.v; });
+  else std::stable_sort(keyed.begin(), keyed.end(), [](const Keyed& a, const Keyed& b) { return b.v < a.v; });
+  std::vector<RowRef> out;
+  out.reserve(keyed.size() + missing.size());
+  if (key.nulls_first) out = missing;
+  for (const Keyed& k : keyed) out.push_back(k.ref);
+  if (!key.nulls_first) out.insert(out.end(), missing.begin(), missing.end());
+  return out;
+}
+
+}  // namespace
+
 std::vector<RowRef> spread_rows(const std::vector<RowRef>& rows, size_t m) {
   std::vector<RowRef> out;
   if (rows.empty()) return out;
@@ -113,6 +147,12 @@ std::pair<uint32_t, uint32_t> range_of_run(const RowOrder& order, uint32_t run_r
 }
 
 std::vector<RowRef> sort_rows(const std::vector<TableView>& inputs, const std::vector<SortKey>& keys, int64_t limit, bool last) {
+  if (keys.size() == 1 && limit < 0 && !inputs.empty()) {
+    const auto cols = column_of_inputs(inputs, keys[0].column);
+    const ColumnType t = cols[0].type;
+    if (t == ColumnType::Float64) return sort_by_number<double>(cols, keys[0]);
+    if (t == ColumnType::Int64 || t == ColumnType::Timestamp || t == ColumnType::Timedelta) return sort_by_number<int64_t>(cols, keys[0]);
+  }
   std::vector<RowRef> refs;
   for (uint32_t i = 0; i < inputs.size(); ++i)
     for (uint32_t r = 0; r < inputs[i].nrows(); ++r) refs.push_back({i, r});
