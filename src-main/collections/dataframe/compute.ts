@@ -103,13 +103,15 @@ async function runOnce(engine: GraphRunner, outputs: { name: string; node: Table
   try {
     const kinds = new Map(outputs.map((o) => [o.name, o.output.kind]));
     const least = Math.min(STREAM_MIN_BYTES, opts.memoryLimit ? opts.memoryLimit / 8 : Infinity);
+    const inlineRows = files?.inlineRows ?? MAX_INLINE_ROWS;
     const stream = (o: { name: string; columns: Column[]; estBytes: number }): StreamedOutput | null => {
       if (!files || !streamFiles || kinds.get(o.name) !== 'table' || o.estBytes < least) return null;
       const path = join(files.dir, `${o.name}.${files.format}`);
-      const inlineRows = files.inlineRows === 0 ? undefined : files.inlineRows ?? MAX_INLINE_ROWS;
-      const writer = declareTableWriter(path, files.format, o.columns, { inlineRows });
+      // inlineRows 0: every table is a file, none comes back inline.
+      const inline = inlineRows === 0 ? undefined : inlineRows;
+      const writer = declareTableWriter(path, files.format, o.columns, { inlineRows: inline });
       streamed.set(o.name, { writer, path });
-      return { writer, inlineRows };
+      return { writer, inlineRows: inline };
     };
     const graph = lowerTables(outputs, { ...lower, stream });
     // The folder must exist before a streamed table's first partition is written. How much its
@@ -121,7 +123,7 @@ async function runOnce(engine: GraphRunner, outputs: { name: string; node: Table
     const toFiles: TableFileRequest[] = [];
     const results = graph.outputs.map((o, k): TableResult | TableScalarResult | TableArrayResult => {
       const ids = o.keys.map((key) => chunks.get(key)!);
-      if (o.streamed) return streamedResult(o.name, o.columns, ids, streamed.get(o.name)!, files!.inlineRows ?? MAX_INLINE_ROWS);
+      if (o.streamed) return streamedResult(o.name, o.columns, ids, streamed.get(o.name)!, inlineRows);
       const total = ids.reduce((s, id) => s + native().tableRows(id), 0);
       if (o.heads.some((h) => native().tableRows(chunks.get(h.key)!) < h.n)) short = true;
       // A tail keeps the last rows, and a head after it the first of those.
@@ -133,7 +135,7 @@ async function runOnce(engine: GraphRunner, outputs: { name: string; node: Table
       const table = { name: o.name, kind: 'table' as const, columns: o.columns.map((c) => c.name), dtypes: o.columns.map((c) => c.dtype), nrows };
       // describe()'s parts are read where they are put together.
       if (output.kind === 'describe') return { ...table, rows: o.name.endsWith('\0stats') ? readRows(ids, o.columns, 1) : [] };
-      if (files && output.kind !== 'reduce' && (files.inlineRows === 0 || nrows > (files.inlineRows ?? MAX_INLINE_ROWS))) {
+      if (files && output.kind !== 'reduce' && (inlineRows === 0 || nrows > inlineRows)) {
         const path = join(files.dir, `${o.name}.${files.format}`);
         toFiles.push({ name: o.name, path, columns: o.columns, nrows, ...(o.tail !== undefined ? lastRows(ids, kept) : { ids }) });
         return { ...table, path };

@@ -208,7 +208,7 @@ class TableLowering {
         const limit = n.n === undefined ? undefined : n.offset + n.n;
         const input = n.input.op === 'sort' && limit !== undefined ? this.sort(n.input, limit) : this.exact(this.node(n.input));
         const sig = planKey(['slice', input.keys, n.offset, limit]);
-        const most = limit === undefined ? Infinity : limit * rowBytes(input.columns) + 4096;
+        const most = limit === undefined ? Infinity : rowsBytes(input.columns, limit);
         return { ...this.memoized(sig, () => this.tree('sort_rows', input, (isRoot): SortRowsSpec => ({ kind: 'sort_rows', keys: [], limit, ...(isRoot ? { skip: n.offset } : {}), estBytes: 0 }), false, most)), heads: input.heads };
       }
       case 'tail': {
@@ -331,7 +331,7 @@ class TableLowering {
   head(p: Partitions, n: number): Partitions {
     return this.memoized(planKey(['head-chain', p.keys, n]), () => {
       const layer = this.layer('head', 'sort_rows', [p.layer], p.keys.length);
-      const estBytes = n * rowBytes(p.columns) + 4096;
+      const estBytes = rowsBytes(p.columns, n);
       let last = '', upTo = 0;
       p.keys.forEach((dep, i) => {
         const key = taskKey(layer, [i]);
@@ -352,12 +352,12 @@ class TableLowering {
     let q = p;
     if (q.tail !== undefined) {
       const n = q.tail;
-      const cut = this.memoized(planKey(['tail', q.keys, n]), () => this.tree('sort_rows', p, (): SortRowsSpec => ({ kind: 'sort_rows', keys: [], limit: n, last: true, estBytes: 0 }), false, n * rowBytes(p.columns) + 4096));
+      const cut = this.memoized(planKey(['tail', q.keys, n]), () => this.tree('sort_rows', p, (): SortRowsSpec => ({ kind: 'sort_rows', keys: [], limit: n, last: true, estBytes: 0 }), false, rowsBytes(p.columns, n)));
       q = { ...cut, limit: p.limit };
     }
     if (q.limit === undefined) return { ...q, heads: p.heads };
     const limit = q.limit;
-    const cut = this.memoized(planKey(['head', q.keys, limit]), () => this.tree('sort_rows', q, (): SortRowsSpec => ({ kind: 'sort_rows', keys: [], limit, estBytes: 0 }), false, limit * rowBytes(q.columns) + 4096));
+    const cut = this.memoized(planKey(['head', q.keys, limit]), () => this.tree('sort_rows', q, (): SortRowsSpec => ({ kind: 'sort_rows', keys: [], limit, estBytes: 0 }), false, rowsBytes(q.columns, limit)));
     return { ...cut, heads: p.heads };
   }
 
@@ -395,7 +395,7 @@ class TableLowering {
     const keys = n.by.map((b) => ({ column: indexIn(input.columns, b.name), ascending: b.ascending, ...(b.nullsFirst ? { nullsFirst: true } : {}) }));
     const sig = planKey(['sort', input.keys, keys, limit]);
     if (limit === undefined && this.sortsByRanges(input)) return { ...this.memoized(sig, () => this.rangeSort(input, keys)), heads: input.heads };
-    const most = limit === undefined ? Infinity : limit * rowBytes(input.columns) + 4096;
+    const most = limit === undefined ? Infinity : rowsBytes(input.columns, limit);
     return { ...this.memoized(sig, () => this.tree('sort_rows', input, (): SortRowsSpec => ({ kind: 'sort_rows', keys, limit, estBytes: 0 }), true, most)), heads: input.heads };
   }
 
@@ -551,6 +551,11 @@ function indexIn(columns: Column[], name: string): number {
 
 function rowBytes(columns: Column[]): number {
   return columns.reduce((s, c) => s + bytesPerValue(c.dtype), 0) + 1;
+}
+
+/** The bytes `n` rows of these columns take at most, with a partition's overhead: a limit's bound. */
+function rowsBytes(columns: Column[], n: number): number {
+  return n * rowBytes(columns) + 4096;
 }
 
 export function lowerTables(outputs: { name: string; node: TableNode }[], opts: LowerOptions = {}): TableGraph {
