@@ -64,22 +64,24 @@ const SAMPLES: (ArrayTaskSpec | CopySpec | DataframeTaskSpec)[] = [
     columns: [{ name: 'a', dtype: 'int64' }, { name: 'year', dtype: 'int64', constant: { value: '2020' } }, { name: 'region', dtype: 'string', constant: { value: null } }] },
   { kind: 'timeseries', seed: 42, startNs: '946684800000000001', freqNs: 1e9, row0: 86400, nrows: 3600, estBytes: 4096,
     columns: [{ name: 'timestamp', generator: 'timestamp', stream: 0 }, { name: 'id', generator: 'poisson', stream: 7 }, { name: 'name', generator: 'choice', stream: 8 }, { name: 'x', generator: 'uniform', stream: 9 }] },
-  { kind: 'sort_rows', keys: [{ column: 1, ascending: false }, { column: 0, ascending: true, nullsFirst: true }], limit: 10, skip: 3, sample: 7, every: 5, estBytes: 4096 },
+  { kind: 'sort_rows', keys: [{ column: 1, ascending: false }, { column: 0, ascending: true, nullsFirst: true }], limit: 10, skip: 3, sample: 7, every: 5, drop: [1], estBytes: 4096 },
   { kind: 'range_rows', keys: [{ column: 1, ascending: false }, { column: 0, ascending: true, nullsFirst: true }], range: 5, estBytes: 4096 },
   { kind: 'window', partition: [0], order: [{ column: 1, ascending: false, nullsFirst: true }], calls: [{ fn: 'rank', column: 0, name: 'r' }, { fn: 'sum', column: 1, name: 's' }], estBytes: 4096 },
   { kind: 'first_rows', columns: [2, 0], estBytes: 4096 },
   { kind: 'table_to_dense', columns: [0, 1], dtype: 'float64', matrix: true, estBytes: 4096 },
-  { kind: 'hash_join', probeKeys: [0, 2], buildKeys: [1, 0], how: 'outer', columns: [{ side: 0, column: 0, name: 'k' }, { side: 1, column: 3, name: 'v' }], estBytes: 4096 },
+  { kind: 'hash_join', probes: 1, probeKeys: [0, 2], buildKeys: [1, 0], how: 'outer', columns: [{ side: 0, column: 0, name: 'k' }, { side: 1, column: 3, name: 'v' }], estBytes: 4096 },
+  { kind: 'hash_split', keys: [{ column: 1, mixed: true }, { column: 0, mixed: false }], buckets: 12, partition: 3, bucketColumn: '__bucket', rowColumn: '__row', estBytes: 4096 },
+  { kind: 'slice_rows', column: 2, lo: 3 * 2 ** 32, hi: 4 * 2 ** 32, drop: [2, 0], estBytes: 4096 },
   { kind: 'write_table', writer: 1, index: 3 },
   { kind: 'commit_table', writer: 1, partitions: 4, inlineRows: 10_000 },
 ];
 /** Kinds that read exactly one partition, or two. */
-const ONE_INPUT = new Set(['table_map', 'group_by_partial', 'table_to_dense']);
+const ONE_INPUT = new Set(['table_map', 'group_by_partial', 'table_to_dense', 'hash_split', 'slice_rows']);
 
 describe('task kinds', () => {
   it('every kind has its own code, and a clash is refused', () => {
     const kinds = registeredTaskKinds();
-    expect(kinds.map((k) => k.name).sort()).toEqual(['assemble', 'call', 'combine', 'commit', 'compress', 'copy', 'first_rows', 'group_by_merge', 'hdf5_read', 'histogram', 'group_by_partial', 'linalg', 'fft', 'zarr_read', 'hash_join', 'map', 'matmul', 'merge', 'read_csv', 'read_parquet', 'reduce', 'scan', 'sort', 'sort_rows', 'range_rows', 'table_map', 'table_to_dense', 'timeseries', 'write', 'write_table', 'commit_table', 'window'].sort());
+    expect(kinds.map((k) => k.name).sort()).toEqual(['assemble', 'call', 'combine', 'commit', 'compress', 'copy', 'first_rows', 'group_by_merge', 'hdf5_read', 'histogram', 'group_by_partial', 'linalg', 'fft', 'zarr_read', 'hash_join', 'map', 'matmul', 'merge', 'read_csv', 'read_parquet', 'reduce', 'scan', 'sort', 'sort_rows', 'range_rows', 'hash_split', 'slice_rows', 'table_map', 'table_to_dense', 'timeseries', 'write', 'write_table', 'commit_table', 'window'].sort());
     expect(new Set(kinds.map((k) => k.code)).size).toBe(kinds.length);
     const clash: TaskKind<TaskSpec> = { name: 'map2', code: kinds.find((k) => k.name === 'map')!.code, encode: () => undefined, estimate: () => 0 };
     expect(() => registerTaskKind(clash)).toThrow(/clashes/);

@@ -14,25 +14,28 @@ namespace tessera::table {
 
 namespace {
 
+constexpr uint64_t kNullHash = 0x6e756c6cULL;
+
+uint64_t number_hash(double x) {
+  if (std::isnan(x)) return kNullHash;
+  if (x == 0) x = 0;
+  uint64_t b;
+  std::memcpy(&b, &x, 8);
+  return mix64(b);
+}
+
 // A hash of one value, equal for equal values (-0.0 and 0.0; every null and NaN alike).
 uint64_t value_hash(const Vec& v, size_t r) {
   const size_t i = v.at(r);
   switch (v.type) {
-    case ColumnType::Float64: {
-      double x = v.as<double>()[i];
-      if (std::isnan(x)) return 0x6e756c6cULL;
-      if (x == 0) x = 0;
-      uint64_t b;
-      std::memcpy(&b, &x, 8);
-      return mix64(b);
-    }
-    case ColumnType::Bool: return v.ok(r) ? mix64(v.as<uint8_t>()[i] + 1) : 0x6e756c6cULL;
+    case ColumnType::Float64: return number_hash(v.as<double>()[i]);
+    case ColumnType::Bool: return v.ok(r) ? mix64(v.as<uint8_t>()[i] + 1) : kNullHash;
     case ColumnType::String: {
-      if (!v.ok(r)) return 0x6e756c6cULL;
+      if (!v.ok(r)) return kNullHash;
       const std::string_view s = v.dict->at(static_cast<uint64_t>(v.as<int32_t>()[i]));
       return std::hash<std::string_view>{}(s) * 0x9e3779b97f4a7c15ULL;
     }
-    default: return v.ok(r) ? mix64(static_cast<uint64_t>(v.as<int64_t>()[i])) : 0x6e756c6cULL;
+    default: return v.ok(r) ? mix64(static_cast<uint64_t>(v.as<int64_t>()[i])) : kNullHash;
   }
 }
 
@@ -198,38 +201,66 @@ std::vector<RowRef> first_rows(const std::vector<TableView>& inputs, std::vector
   return kept;
 }
 
-JoinRefs join_rows(const TableView& probe, const std::vector<size_t>& probe_keys, const TableView& build, const std::vector<size_t>& build_keys, JoinHow how) {
-  if (probe_keys.size() != build_keys.size() || probe_keys.empty()) throw Error("BAD_TASK", "a join needs as many keys on each side", "this is a bug in the planner, please report it");
-  const std::vector<TableView> pv{probe}, bv{build};
-  const auto pk = key_columns(pv, probe_keys);
-  const auto bk = key_columns(bv, build_keys);
-  for (size_t k = 0; k < pk.size(); ++k) {
-    const ColumnType a = pk[k][0].type, b = bk[k][0].type;
+std::vector<bool> mixed_number_keys(const std::vector<ColumnType>& probe, const std::vector<ColumnType>& build) {
+  if (probe.size() != build.size() || probe.empty()) throw Error("BAD_TASK", "a join needs as many keys on each side", "this is a bug in the planner, please report it");
+  std::vector<bool> mixed(probe.size());
+  for (size_t k = 0; k < probe.size(); ++k) {
+    const ColumnType a = probe[k], b = build[k];
     const bool numeric = (a == ColumnType::Int64 || a == ColumnType::Float64) && (b == ColumnType::Int64 || b == ColumnType::Float64);
     if (a != b && !numeric) throw Error("BAD_TASK", "join keys of different types", "this is a bug in the planner, please report it");
+    mixed[k] = a != b;
   }
-  // Keys of mixed int64/float64 compare as numbers: hash such a key through its double value.
-  auto key_hash = [](const std::vector<std::vector<Vec>>& keys, const std::vector<std::vector<Vec>>& other, const RowRef& r) {
-    uint64_t h = 0x243f6a8885a308d3ULL;
-    for (size_t k = 0; k < keys.size(); ++k) {
-      const Vec& v = keys[k][0];
-      uint64_t vh;
-      if (v.type != other[k][0].type && v.type == ColumnType::Int64) {
-        Vec d = make_vec(ColumnType::Float64, 1, false, true);
-        d.mut<double>()[0] = v.ok(r.row) ? static_cast<double>(v.as<int64_t>()[v.at(r.row)]) : std::nan("");
-        vh = value_hash(d, 0);
-      } else {
-        vh = value_hash(v, r.row);
-      }
-      h = mix64(h ^ vh) + 0x9e3779b97f4a7c15ULL;
-    }
-    return h;
-  };
+  return mixed;
+}
+
+namespace {
+
+// A row's join key hash: an int64 value of a mixed key hashes as its double (as the float64 side's).
+uint64_t join_hash(const std::vector<std::vector<Vec>>& keys, const std::vector<bool>& mixed, const RowRef& r) {
+  uint64_t h = 0x243f6a8885a308d3ULL;
+  for (size_t k = 0; k < keys.size(); ++k) {
+    const Vec& v = keys[k][r.input];
+    uint64_t vh;
+    if (mixed[k] && v.type == ColumnType::Int64) vh = v.ok(r.row) ? number_hash(static_cast<double>(v.as<int64_t>()[v.at(r.row)])) : kNullHash;
+    else vh = value_hash(v, r.row);
+    h = mix64(h ^ vh) + 0x9e3779b97f4a7c15ULL;
+  }
+  return h;
+}
+
+std::vector<ColumnType> key_types(const std::vector<TableView>& inputs, const std::vector<size_t>& keys) {
+  std::vector<ColumnType> types;
+  for (size_t c : keys) {
+    if (inputs.empty() || c >= inputs[0].ncols()) throw Error("BAD_TASK", "a join key column is out of range", "this is a bug in the planner, please report it");
+    types.push_back(inputs[0].column(c).type);
+  }
+  return types;
+}
+
+}  // namespace
+
+std::vector<uint32_t> join_buckets(const TableView& t, const std::vector<size_t>& keys, const std::vector<bool>& mixed, uint32_t nbuckets) {
+  const std::vector<TableView> in{t};
+  const auto kc = key_columns(in, keys);
+  if (mixed.size() != keys.size()) throw Error("BAD_TASK", "a join's buckets need a flag per key", "this is a bug in the planner, please report it");
+  std::vector<uint32_t> bucket(static_cast<size_t>(t.nrows()));
+  for (uint32_t r = 0; r < t.nrows(); ++r) {
+    // The hash table of a bucket's join takes the hash's low bits: the bucket, its high ones.
+    const uint64_t h = mix64(join_hash(kc, mixed, {0, r}) ^ 0x5851f42d4c957f2dULL);
+    bucket[r] = static_cast<uint32_t>((static_cast<unsigned __int128>(h) * nbuckets) >> 64);
+  }
+  return bucket;
+}
+
+JoinRefs join_rows(const std::vector<TableView>& probe, const std::vector<size_t>& probe_keys, const std::vector<TableView>& build, const std::vector<size_t>& build_keys, JoinHow how) {
+  const std::vector<bool> mixed = mixed_number_keys(key_types(probe, probe_keys), key_types(build, build_keys));
+  const auto pk = key_columns(probe, probe_keys);
+  const auto bk = key_columns(build, build_keys);
   auto equal = [&](const RowRef& p, const RowRef& b) {
     for (size_t k = 0; k < pk.size(); ++k) {
-      const Vec& x = pk[k][0];
-      const Vec& y = bk[k][0];
-      if (x.type == y.type) {
+      const Vec& x = pk[k][p.input];
+      const Vec& y = bk[k][b.input];
+      if (!mixed[k]) {
         if (compare_values(x, p.row, y, b.row) != 0) return false;
         continue;
       }
@@ -239,30 +270,34 @@ JoinRefs join_rows(const TableView& probe, const std::vector<size_t>& probe_keys
     }
     return true;
   };
-  std::unordered_multimap<uint64_t, uint32_t> table;
-  table.reserve(static_cast<size_t>(build.nrows()));
-  for (uint32_t r = 0; r < build.nrows(); ++r) table.emplace(key_hash(bk, pk, {0, r}), r);
+  size_t build_rows = 0;
+  for (const TableView& b : build) build_rows += static_cast<size_t>(b.nrows());
+  std::unordered_multimap<uint64_t, RowRef> table;
+  table.reserve(build_rows);
+  for (uint32_t i = 0; i < build.size(); ++i)
+    for (uint32_t r = 0; r < build[i].nrows(); ++r) table.emplace(join_hash(bk, mixed, {i, r}), RowRef{i, r});
   JoinRefs out;
-  std::vector<uint32_t> matches;
-  for (uint32_t r = 0; r < probe.nrows(); ++r) {
-    const RowRef p{0, r};
-    matches.clear();
-    for (auto [it, end] = table.equal_range(key_hash(pk, bk, p)); it != end; ++it)
-      if (equal(p, {0, it->second})) matches.push_back(it->second);
-    if (matches.empty()) {
-      if (how == JoinHow::Inner) continue;
-      out.probe.push_back(p);
-      out.build.push_back({kNoRow, 0});
-      continue;
+  std::vector<RowRef> matches;
+  for (uint32_t i = 0; i < probe.size(); ++i)
+    for (uint32_t r = 0; r < probe[i].nrows(); ++r) {
+      const RowRef p{i, r};
+      matches.clear();
+      for (auto [it, end] = table.equal_range(join_hash(pk, mixed, p)); it != end; ++it)
+        if (equal(p, it->second)) matches.push_back(it->second);
+      if (matches.empty()) {
+        if (how == JoinHow::Inner) continue;
+        out.probe.push_back(p);
+        out.build.push_back({kNoRow, 0});
+        continue;
+      }
+      if (how == JoinHow::Anti) continue;
+      // equal_range gives no order: build order is the inputs' order, then the rows'.
+      std::sort(matches.begin(), matches.end(), [](const RowRef& a, const RowRef& b) { return a.input != b.input ? a.input < b.input : a.row < b.row; });
+      for (const RowRef& b : matches) {
+        out.probe.push_back(p);
+        out.build.push_back(b);
+      }
     }
-    if (how == JoinHow::Anti) continue;
-    // equal_range gives no order: build order is the row order.
-    std::sort(matches.begin(), matches.end());
-    for (uint32_t b : matches) {
-      out.probe.push_back(p);
-      out.build.push_back({0, b});
-    }
-  }
   return out;
 }
 

@@ -56,12 +56,22 @@ std::vector<RowRef> first_rows(const std::vector<TableView>& inputs, std::vector
 
 enum class JoinHow : uint8_t { Inner = 1, Outer = 2, Anti = 3 };
 
+// Which key columns join an int64 key with a float64 one: such keys compare as numbers, so their
+// int64 side hashes through its double value. `probe[k]` and `build[k]` are the key types.
+std::vector<bool> mixed_number_keys(const std::vector<ColumnType>& probe, const std::vector<ColumnType>& build);
+
+// The bucket (of `nbuckets`) of each row of `t` by its join key: rows whose keys are equal (as
+// join_rows compares them, `mixed` from mixed_number_keys) fall in the same bucket on either side,
+// so a join of two large tables is the union of the joins of their buckets (a partitioned hash join).
+std::vector<uint32_t> join_buckets(const TableView& t, const std::vector<size_t>& keys, const std::vector<bool>& mixed, uint32_t nbuckets);
+
 // Probe rows joined with build rows of equal keys, in probe order, each probe row's matches in
 // build order. Outer keeps a probe row with no match (build side null); Anti keeps only those.
-// `probe[k]` pairs with `build[k]` (input 0 of each side's references).
+// Each side is one or more partitions, in order (a bucket's pieces of every partition); `probe[k]`
+// pairs with `build[k]` (references into each side's inputs).
 struct JoinRefs {
   std::vector<RowRef> probe, build;
 };
-JoinRefs join_rows(const TableView& probe, const std::vector<size_t>& probe_keys, const TableView& build, const std::vector<size_t>& build_keys, JoinHow how);
+JoinRefs join_rows(const std::vector<TableView>& probe, const std::vector<size_t>& probe_keys, const std::vector<TableView>& build, const std::vector<size_t>& build_keys, JoinHow how);
 
 }  // namespace tessera::table

@@ -45,6 +45,8 @@ extern const TaskKind kWordCountKind;
 extern const TaskKind kWordCountMergeKind;
 extern const TaskKind kJsonlCountKind;
 extern const TaskKind kRangeRowsKind;
+extern const TaskKind kHashSplitKind;
+extern const TaskKind kSliceRowsKind;
 
 namespace {
 
@@ -94,6 +96,8 @@ constexpr TaskKindEntry kKinds[] = {
     {33, "fft", &kFftKind},
     {34, "window", &kWindowKind},
     {35, "range_rows", &kRangeRowsKind},
+    {36, "hash_split", &kHashSplitKind},
+    {37, "slice_rows", &kSliceRowsKind},
 };
 
 // Codes index this table directly (one load per task instead of a search). Built at compile

@@ -1,5 +1,7 @@
 #include "table_inputs.h"
 
+#include <algorithm>
+
 #include "../common/error.h"
 #include "../table/column_output.h"
 #include "publish_result.h"
@@ -11,6 +13,12 @@ std::vector<uint64_t> dependency_ids(Reader& r, size_t min) {
   std::vector<uint64_t> ids;
   for (size_t k = 0; k < r.nids(); ++k) ids.push_back(static_cast<uint64_t>(r.ids()[k]));
   return ids;
+}
+
+std::vector<size_t> read_dropped_columns(Reader& r) {
+  std::vector<size_t> drop(r.count(256));
+  for (size_t& c : drop) c = static_cast<size_t>(r.integer(0, 1 << 16));
+  return drop;
 }
 
 std::vector<table::SortKey> read_sort_keys(Reader& r) {
@@ -42,11 +50,11 @@ std::vector<table::TableView> table_inputs(const std::vector<uint64_t>& ids, int
   return views;
 }
 
-TaskResult publish_rows(const std::vector<table::TableView>& inputs, const std::vector<table::RowRef>& refs, int owner, int64_t bytes_in) {
+TaskResult publish_rows(const std::vector<table::TableView>& inputs, const std::vector<table::RowRef>& refs, int owner, int64_t bytes_in, const std::vector<size_t>& drop) {
   std::vector<table::OwnedColumn> cols;
   if (!inputs.empty())
     for (size_t c = 0; c < inputs[0].ncols(); ++c)
-      cols.push_back(table::gather_refs(std::string(inputs[0].column(c).name), inputs[0].column(c).type, table::column_of_inputs(inputs, c), refs));
+      if (std::find(drop.begin(), drop.end(), c) == drop.end()) cols.push_back(table::gather_refs(std::string(inputs[0].column(c).name), inputs[0].column(c).type, table::column_of_inputs(inputs, c), refs));
   return publish_table(cols, refs.size(), owner, bytes_in);
 }
 

@@ -20,11 +20,15 @@ std::vector<table::TableView> table_inputs(const std::vector<uint64_t>& ids, int
 // A partition made of `cols` (nrows rows), published; what a table kind returns.
 TaskResult publish_table(const std::vector<table::OwnedColumn>& cols, uint64_t nrows, int owner, int64_t bytes_in);
 
-// Every column of `inputs` gathered at `refs`, published as one partition.
-TaskResult publish_rows(const std::vector<table::TableView>& inputs, const std::vector<table::RowRef>& refs, int owner, int64_t bytes_in);
+// Every column of `inputs` but those in `drop` gathered at `refs`, published as one partition.
+TaskResult publish_rows(const std::vector<table::TableView>& inputs, const std::vector<table::RowRef>& refs, int owner, int64_t bytes_in, const std::vector<size_t>& drop = {});
 
 // The dependency ids of a task that reads at least `min` partitions.
 std::vector<uint64_t> dependency_ids(Reader& r, size_t min);
+
+// Columns dropped from a row operation's output (a partitioned join's row and bucket columns):
+// n, n x column.
+std::vector<size_t> read_dropped_columns(Reader& r);
 
 // Sort keys as the row kinds encode them: n, n x [column, flags (1: ascending, 2: nulls first)].
 std::vector<table::SortKey> read_sort_keys(Reader& r);

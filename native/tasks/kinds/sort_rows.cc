@@ -7,7 +7,8 @@
 // splitters, range_rows.cc); with `every` k, every k-th row (its samples of a sorted run).
 //   fields: nkeys, nkeys x [column, flags (1: ascending, 2: nulls first)], limit + 1 (0: every row),
 //           last (1: keep the last `limit` rows; no keys only), skip (rows dropped from the front
-//           of the result: SQL's OFFSET, on the root only), sample (0: every row), every (0: every row)
+//           of the result: SQL's OFFSET, on the root only), sample (0: every row), every (0: every row),
+//           ndrop, ndrop x column (columns left out of the result: a partitioned join's row tags)
 //   deps: the partitions (one table's: same columns)
 #include "../../common/error.h"
 #include "../../table/row_ops.h"
@@ -26,6 +27,7 @@ struct SortRowsTask {
   int64_t skip = 0;
   int64_t sample = 0;
   int64_t every = 0;
+  std::vector<size_t> drop;
   int owner = 0;
 };
 
@@ -40,6 +42,7 @@ SortRowsTask decode(Reader& r, int owner) {
   t.skip = r.integer(0, int64_t{1} << 52);
   t.sample = r.integer(0, int64_t{1} << 32);
   t.every = r.integer(0, int64_t{1} << 52);
+  t.drop = read_dropped_columns(r);
   return t;
 }
 
@@ -52,7 +55,9 @@ TaskResult run(const SortRowsTask& t) {
   rows.erase(rows.begin(), rows.begin() + static_cast<ptrdiff_t>(std::min<int64_t>(t.skip, static_cast<int64_t>(rows.size()))));
   if (t.sample > 0) rows = table::spread_rows(rows, static_cast<size_t>(t.sample));
   if (t.every > 0) rows = table::every_rows(rows, static_cast<uint64_t>(t.every));
-  return publish_rows(inputs, rows, t.owner, bytes_in);
+  for (size_t c : t.drop)
+    if (c >= inputs[0].ncols()) throw Error("BAD_TASK", "sort_rows: a dropped column is out of range", "this is a bug in the planner, please report it");
+  return publish_rows(inputs, rows, t.owner, bytes_in, t.drop);
 }
 
 }  // namespace

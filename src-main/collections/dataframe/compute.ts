@@ -113,7 +113,7 @@ async function runOnce(engine: GraphRunner, outputs: { name: string; node: Table
       streamed.set(o.name, { writer, path });
       return { writer, inlineRows: inline };
     };
-    const graph = lowerTables(outputs, { ...lower, stream });
+    const graph = lowerTables(outputs, { ...lower, stream, memoryLimit: opts.memoryLimit ?? undefined });
     // The folder must exist before a streamed table's first partition is written. How much its
     // files will take is known only as they are written: a disk that fills fails the job (DISK_FULL).
     if (streamed.size) await files!.reserve?.(0);

@@ -19,7 +19,7 @@ import { finishGraph } from '../../engine/finish-graph.js';
 import { type Layer, type Task, type TaskGraph, type TaskSpec, taskKey } from '../../engine/graph.js';
 import { type ColExpr, columnsOf } from './column-expr.js';
 import './kinds/index.js'; // registers the collection's task kinds
-import type { DenseDType, FirstRowsSpec, GroupByMergeSpec, GroupByPartialSpec, HashJoinSpec, RangeRowsSpec, SortRowsSpec, TableMapSpec, TableToDenseSpec, WindowSpec } from './kinds/index.js';
+import type { DenseDType, FirstRowsSpec, GroupByMergeSpec, GroupByPartialSpec, HashJoinSpec, HashSplitSpec, RangeRowsSpec, SliceRowsSpec, SortRowsSpec, TableMapSpec, TableToDenseSpec, WindowSpec } from './kinds/index.js';
 import { TesseraError } from '../../engine/errors.js';
 import { ProgramBuilder } from './kinds/table-program.js';
 import { bytesPerValue, type Column } from './schema.js';
@@ -67,6 +67,8 @@ export interface LowerOptions {
    * table output (no head, tail or first-partition read) with the bytes the planner expects it to hold.
    */
   stream?: (o: { name: string; columns: Column[]; estBytes: number }) => StreamedOutput | null;
+  /** The job's memory limit: joins too large for it are cut into hash buckets. */
+  memoryLimit?: number;
 }
 
 /** A lowered table: its partitions' keys and estimated bytes. */
@@ -472,8 +474,7 @@ class TableLowering {
   }
 
   /** The build side of a join: one partition (its partitions concatenated). */
-  private onePartition(n: TableNode): Partitions {
-    const p = this.exact(this.node(n));
+  private onePartition(p: Partitions): Partitions {
     if (p.keys.length === 1) return p;
     return this.memoized(planKey(['concat', p.keys]), () => this.tree('sort_rows', p, (): SortRowsSpec => ({ kind: 'sort_rows', keys: [], estBytes: 0 }), false));
   }
@@ -481,38 +482,46 @@ class TableLowering {
   private join(n: TableNode & { op: 'join' }): Partitions {
     // Left, inner and outer probe with the left rows (their order leads); right probes with the right rows.
     const probeIsLeft = n.how !== 'right';
-    const probeNode = probeIsLeft ? n.left : n.right;
-    const buildNode = probeIsLeft ? n.right : n.left;
-    const probe = this.exact(this.node(probeNode));
-    const build = this.onePartition(buildNode);
-    const probeOn = probeIsLeft ? n.leftOn : n.rightOn;
-    const buildOn = probeIsLeft ? n.rightOn : n.leftOn;
-    // An `on` key comes from the probe side: the rows that lead have it.
-    const columnsFor = (probeCols: Column[], buildCols: Column[], probeLeft: boolean) => n.outputs.map((o) => {
-      const s: 0 | 1 = o.from === 'key' ? 0 : ((o.from === 'left') === probeLeft ? 0 : 1);
-      const name = o.from === 'key' ? (probeLeft ? n.leftOn : n.rightOn)[o.key!] : o.column;
-      return { side: s, column: indexIn(s === 0 ? probeCols : buildCols, name), name: o.name };
+    const left = this.exact(this.node(n.left));
+    const right = this.exact(this.node(n.right));
+    const [probe, build] = probeIsLeft ? [left, right] : [right, left];
+    // What a join of `p` probing `b` keeps, and how (an `on` key comes from the probe side: the rows that lead have it).
+    const joinOf = (p: Partitions, b: Partitions, probeLeft: boolean, how: HashJoinSpec['how']): JoinSpec => ({
+      probeKeys: (probeLeft ? n.leftOn : n.rightOn).map((c) => indexIn(p.columns, c)),
+      buildKeys: (probeLeft ? n.rightOn : n.leftOn).map((c) => indexIn(b.columns, c)),
+      how,
+      columns: n.outputs.map((o) => {
+        const side: 0 | 1 = o.from === 'key' ? 0 : ((o.from === 'left') === probeLeft ? 0 : 1);
+        const name = o.from === 'key' ? (probeLeft ? n.leftOn : n.rightOn)[o.key!] : o.column;
+        return { side, column: indexIn(side === 0 ? p.columns : b.columns, name), name: o.name };
+      }),
     });
-    const joined = this.joinLayer('hash_join', probe, build, {
-      probeKeys: probeOn.map((c) => indexIn(probe.columns, c)), buildKeys: buildOn.map((c) => indexIn(build.columns, c)),
-      how: n.how === 'inner' ? 'inner' : 'outer', columns: columnsFor(probe.columns, build.columns, probeIsLeft),
-    }, n.columns);
-    if (n.how !== 'outer') return joined;
-    // Outer: the right rows no left row matched, then every row sorted by key (pandas' outer merge).
-    const rightRows = this.exact(this.node(n.right));
-    const leftAll = this.onePartition(n.left);
-    const unmatched = this.joinLayer('hash_join', rightRows, leftAll, {
-      probeKeys: n.rightOn.map((c) => indexIn(rightRows.columns, c)), buildKeys: n.leftOn.map((c) => indexIn(leftAll.columns, c)),
-      how: 'anti', columns: columnsFor(rightRows.columns, leftAll.columns, false),
-    }, n.columns);
-    const all: Partitions = { layer: joined.layer, keys: [...joined.keys, ...unmatched.keys], bytes: [...joined.bytes, ...unmatched.bytes], columns: n.columns };
+    const how = n.how === 'inner' ? 'inner' : 'outer';
+    const buckets = this.joinBuckets(left, right);
+    if (buckets > 1 && n.how !== 'outer') return this.bucketJoin(probe, build, buckets, joinOf(probe, build, probeIsLeft, how), n.columns);
+    let all: Partitions;
+    if (buckets > 1) {
+      all = this.bucketOuterJoin(left, right, buckets, joinOf(left, right, true, 'outer'), joinOf(right, left, false, 'anti'), n.columns);
+    } else {
+      const joined = this.joinLayer('hash_join', probe, this.onePartition(build), joinOf(probe, build, probeIsLeft, how), n.columns);
+      if (n.how !== 'outer') return joined;
+      // Outer: the right rows no left row matched, then every row sorted by key (pandas' outer merge).
+      const unmatched = this.joinLayer('hash_join', right, this.onePartition(left), joinOf(right, left, false, 'anti'), n.columns);
+      all = { layer: joined.layer, keys: [...joined.keys, ...unmatched.keys], bytes: [...joined.bytes, ...unmatched.bytes], columns: n.columns };
+    }
+    // By the `on` keys, or by left_on then right_on (the right rows no left row matched have no
+    // left key): rows of equal keys keep their order, which every plan gives alike.
     const keys = n.outputs.filter((o) => o.from === 'key').map((o) => ({ column: indexIn(n.columns, o.name), ascending: true }));
-    const byLeft = keys.length ? keys : n.leftOn.map((c) => ({ column: indexIn(n.columns, n.outputs.find((o) => o.from === 'left' && o.column === c)!.name), ascending: true }));
-    if (this.sortsByRanges(all)) return this.rangeSort(all, byLeft);
-    return this.tree('sort_rows', all, (): SortRowsSpec => ({ kind: 'sort_rows', keys: byLeft, estBytes: 0 }), false);
+    const sideKeys = (from: 'left' | 'right', on: string[]) => on.flatMap((c) => {
+      const o = n.outputs.find((x) => x.from === from && x.column === c);
+      return o ? [{ column: indexIn(n.columns, o.name), ascending: true }] : [];
+    });
+    const byKey = keys.length ? keys : [...sideKeys('left', n.leftOn), ...sideKeys('right', n.rightOn)];
+    if (this.sortsByRanges(all)) return this.rangeSort(all, byKey);
+    return this.tree('sort_rows', all, (): SortRowsSpec => ({ kind: 'sort_rows', keys: byKey, estBytes: 0 }), false);
   }
 
-  private joinLayer(label: string, probe: Partitions, build: Partitions, join: Omit<HashJoinSpec, 'kind' | 'estBytes'>, columns: Column[]): Partitions {
+  private joinLayer(label: string, probe: Partitions, build: Partitions, join: JoinSpec, columns: Column[]): Partitions {
     const sig = planKey(['join', probe.keys, build.keys, join]);
     return this.memoized(sig, () => {
       const layer = this.layer(label, label, [probe.layer, build.layer], probe.keys.length);
@@ -520,7 +529,7 @@ class TableLowering {
       const keys = probe.keys.map((dep, i) => {
         const key = taskKey(layer, [i]);
         const estBytes = Math.ceil(probe.bytes[i] * 2) + build.bytes[0] + 4096;
-        const spec: HashJoinSpec = { kind: 'hash_join', ...join, estBytes };
+        const spec: HashJoinSpec = { kind: 'hash_join', probes: 1, ...join, estBytes };
         this.tasks.push({ key, layer, index: [i], deps: [dep, build.keys[0]], spec, estBytes, priority: 0 });
         bytes.push(estBytes);
         return key;
@@ -528,6 +537,157 @@ class TableLowering {
       return { layer, keys, bytes, columns };
     });
   }
+
+  /**
+   * How many hash buckets a join of these sides is cut into: 1 (a probe partition with the whole
+   * build side, concatenated) unless the sides would not fit a task's share of the memory limit.
+   * Then about an eighth of the limit per bucket of both sides, so that the two workers' joins,
+   * their hash tables and outputs, and the pieces waiting for them fit (spilled while they wait).
+   */
+  private joinBuckets(left: Partitions, right: Partitions): number {
+    const limit = this.opts.memoryLimit;
+    const total = [...left.bytes, ...right.bytes].reduce((s, b) => s + b, 0);
+    if (!limit || total <= limit / 8 || left.keys.length + right.keys.length < 3) return 1;
+    return Math.min(MAX_RANGES, Math.ceil(total / (limit / 8)));
+  }
+
+  /**
+   * A partitioned hash join (dask.dataframe's hash join, pandas' row order): each partition's rows
+   * split by the hash of their key into `buckets` (hash_split; on the probe side each row tagged
+   * with its place, partition * 2^32 + row), each bucket cut out of every split (slice_rows),
+   * each bucket's probe pieces joined with its build pieces (hash_join; pieces in partition order,
+   * so probe order and build order hold within a bucket), then each partition of the result is a
+   * span of probe rows cut out of every bucket's join (by the row tag, which each bucket's rows
+   * are sorted by) and sorted by their tag (sort_rows, dropping it): the rows pandas gives, in its
+   * order, in one or more partitions per probe partition. A task holds a bucket, not a side;
+   * the splits, pieces and joined buckets wait (spilled under the memory limit) in between, and
+   * graph order cuts each split whole and releases it (order.ts).
+   */
+  private bucketJoin(probe: Partitions, build: Partitions, buckets: number, join: JoinSpec, columns: Column[]): Partitions {
+    return this.memoized(planKey(['bucket-join', probe.keys, build.keys, buckets, join]), () => {
+      const rowName = freshName([...probe.columns, ...build.columns, ...columns], '__row');
+      const mixed = mixedKeys(probe, join.probeKeys, build, join.buildKeys);
+      const probePieces = this.bucketPieces(probe, join.probeKeys, mixed, buckets, rowName);
+      const buildPieces = this.bucketPieces(build, join.buildKeys, mixed, buckets, null);
+      const rowInPiece = probe.columns.length;
+      const tagged = [...join.columns, { side: 0 as const, column: rowInPiece, name: rowName }];
+      const joined = this.bucketJoinLayer(probePieces, buildPieces, { ...join, columns: tagged }, [...columns, { name: rowName, dtype: 'int64' }]);
+      // The result in parts of probe partitions: part j of partition i is its j-th span of `span`
+      // rows (the last to the partition's end), a part about an eighth of the limit where each
+      // probe row meets one build row (wider rows than the probe's make a partition too large).
+      const row = columns.length;
+      const widest = Math.max(...probe.bytes) * Math.max(1, rowBytes(columns) / rowBytes(probe.columns));
+      const split = Math.max(1, Math.ceil(widest / (this.opts.memoryLimit! / 8)));
+      const parts = probe.keys.flatMap((_, i) => {
+        const span = Math.max(1, Math.ceil(probe.bytes[i] / rowBytes(probe.columns) / split));
+        return Array.from({ length: split }, (_, j) => ({ lo: i * 2 ** 32 + j * span, hi: j === split - 1 ? (i + 1) * 2 ** 32 : i * 2 ** 32 + (j + 1) * span }));
+      });
+      const cutLayer = this.layer('slice_rows', 'slice_rows', [joined.layer], buckets * parts.length);
+      const cuts = joined.keys.map((dep, b) => parts.map(({ lo, hi }, k) => {
+        const key = taskKey(cutLayer, [b, k]);
+        const estBytes = Math.ceil(4 * joined.bytes[b] / parts.length) + 4096;
+        const spec: SliceRowsSpec = { kind: 'slice_rows', column: row, lo, hi, drop: [], estBytes };
+        this.tasks.push({ key, layer: cutLayer, index: [b, k], deps: [dep], spec, estBytes, estFromInputs: 'atMost', priority: 0 });
+        return key;
+      }));
+      const outLayer = this.layer('sort_rows', 'sort_rows', [cutLayer], parts.length);
+      const each = Math.ceil(joined.bytes.reduce((s, b) => s + b, 0) / parts.length) + 4096;
+      const keys = parts.map((_, k) => {
+        const key = taskKey(outLayer, [k]);
+        const spec: SortRowsSpec = { kind: 'sort_rows', keys: [{ column: row, ascending: true }], drop: [row], estBytes: each };
+        this.tasks.push({ key, layer: outLayer, index: [k], deps: cuts.map((c) => c[k]), spec, estBytes: each, estFromInputs: 'exactly', priority: 0 });
+        return key;
+      });
+      return { layer: outLayer, keys, bytes: keys.map(() => each), columns };
+    });
+  }
+
+  /** An outer join in buckets: each bucket's left pieces joined with its right pieces (unmatched left rows kept), then its right rows no left row matched; sorted by key after. */
+  private bucketOuterJoin(left: Partitions, right: Partitions, buckets: number, outer: JoinSpec, anti: JoinSpec, columns: Column[]): Partitions {
+    const mixed = mixedKeys(left, outer.probeKeys, right, outer.buildKeys);
+    const leftPieces = this.bucketPieces(left, outer.probeKeys, mixed, buckets, null);
+    const rightPieces = this.bucketPieces(right, outer.buildKeys, mixed, buckets, null);
+    const joined = this.bucketJoinLayer(leftPieces, rightPieces, outer, columns);
+    const unmatched = this.bucketJoinLayer(rightPieces, leftPieces, anti, columns);
+    return { layer: joined.layer, keys: [...joined.keys, ...unmatched.keys], bytes: [...joined.bytes, ...unmatched.bytes], columns };
+  }
+
+  /**
+   * Bucket b of every partition of `p` (pieces[b][i]), by the hash of the key columns: each
+   * partition split once (hash_split, tagging rows with `rowName` when given), each bucket cut
+   * out of the split (slice_rows).
+   */
+  private bucketPieces(p: Partitions, keys: number[], mixed: boolean[], buckets: number, rowName: string | null): { layer: string; keys: string[][]; bytes: number[]; columns: Column[] } {
+    const bucketName = freshName(p.columns, '__bucket');
+    const sig = planKey(['bucket-pieces', p.keys, keys, mixed, buckets, rowName]);
+    const made = this.memoized(sig, () => {
+      const splitLayer = this.layer('hash_split', 'hash_split', [p.layer], p.keys.length);
+      const tags = rowName === null ? 1 : 2;
+      const splits = p.keys.map((dep, i) => {
+        const key = taskKey(splitLayer, [i]);
+        const estBytes = Math.ceil(p.bytes[i] * (1 + 8 * tags / rowBytes(p.columns))) + 4096;
+        const spec: HashSplitSpec = { kind: 'hash_split', keys: keys.map((column, k) => ({ column, mixed: mixed[k] })), buckets, partition: rowName === null ? undefined : i, bucketColumn: bucketName, rowColumn: rowName ?? '', estBytes };
+        this.tasks.push({ key, layer: splitLayer, index: [i], deps: [dep], spec, estBytes, priority: 0 });
+        return { key, estBytes };
+      });
+      const bucketColumn = p.columns.length + tags - 1;
+      const pieceLayer = this.layer('slice_rows', 'slice_rows', [splitLayer], p.keys.length * buckets);
+      const pieceKeys: string[] = [];
+      const pieceBytes: number[] = [];
+      // Keyed partition-major ([i, b]): a split's pieces are cut together and the split released.
+      splits.forEach((split, i) => {
+        for (let b = 0; b < buckets; b++) {
+          const key = taskKey(pieceLayer, [i, b]);
+          // Buckets are even only as far as the keys are: room for four times the mean, at most the split.
+          const estBytes = Math.ceil(4 * split.estBytes / buckets) + 4096;
+          const spec: SliceRowsSpec = { kind: 'slice_rows', column: bucketColumn, lo: b, hi: b + 1, drop: [bucketColumn], estBytes };
+          this.tasks.push({ key, layer: pieceLayer, index: [i, b], deps: [split.key], spec, estBytes, estFromInputs: 'atMost', priority: 0 });
+          pieceKeys.push(key);
+          pieceBytes.push(estBytes);
+        }
+      });
+      return { layer: pieceLayer, keys: pieceKeys, bytes: pieceBytes, columns: rowName === null ? p.columns : [...p.columns, { name: rowName, dtype: 'int64' }] };
+    });
+    const at = (i: number, b: number) => i * buckets + b;
+    return {
+      layer: made.layer, columns: made.columns,
+      keys: Array.from({ length: buckets }, (_, b) => p.keys.map((_, i) => made.keys[at(i, b)])),
+      bytes: Array.from({ length: buckets }, (_, b) => p.keys.reduce((s, _, i) => s + made.bytes[at(i, b)], 0)),
+    };
+  }
+
+  /** Each bucket's probe pieces joined with its build pieces: a task per bucket. */
+  private bucketJoinLayer(probe: { layer: string; keys: string[][]; bytes: number[] }, build: { layer: string; keys: string[][]; bytes: number[] }, join: JoinSpec, columns: Column[]): Partitions {
+    return this.memoized(planKey(['bucket-join-layer', probe.keys, build.keys, join]), () => {
+      const layer = this.layer('hash_join', 'hash_join', [probe.layer, build.layer], probe.keys.length);
+      const bytes: number[] = [];
+      const keys = probe.keys.map((probeDeps, b) => {
+        const key = taskKey(layer, [b]);
+        const estBytes = Math.ceil(probe.bytes[b] * 2) + build.bytes[b] + 4096;
+        const spec: HashJoinSpec = { kind: 'hash_join', probes: probeDeps.length, ...join, estBytes };
+        this.tasks.push({ key, layer, index: [b], deps: [...probeDeps, ...build.keys[b]], spec, estBytes, priority: 0 });
+        bytes.push(estBytes);
+        return key;
+      });
+      return { layer, keys, bytes, columns };
+    });
+  }
+}
+
+/** What a hash_join task does, beside its deps and estimate. */
+type JoinSpec = Omit<HashJoinSpec, 'kind' | 'estBytes' | 'probes'>;
+
+/** Per key, whether an int64 column joins a float64 one (such keys compare, and hash, as numbers). */
+function mixedKeys(probe: Partitions, probeKeys: number[], build: Partitions, buildKeys: number[]): boolean[] {
+  return probeKeys.map((c, k) => probe.columns[c].dtype !== build.columns[buildKeys[k]].dtype);
+}
+
+/** `base`, or `base` with a number after it, whichever no column is named. */
+function freshName(columns: Column[], base: string): string {
+  const taken = new Set(columns.map((c) => c.name));
+  let name = base;
+  for (let k = 1; taken.has(name); k++) name = `${base}${k}`;
+  return name;
 }
 
 /**
