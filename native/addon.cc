@@ -353,12 +353,18 @@ Napi::Value GetTableBytes(const Napi::CallbackInfo& info) {
   return guarded(info, [&] { return copy_of(info.Env(), *ChunkStore::instance().get_table(static_cast<uint64_t>(arg_number(info, 0)))); });
 }
 
-// spillChunk(id, path): writes a chunk to a spill file (store/spill.h); the caller releases it. Bytes written.
+// openSpillFile(path): creates a job's spill file (store/spill.h); its handle.
+Napi::Value OpenSpillFile(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    if (info.Length() < 1 || !info[0].IsString()) throw Error("BAD_ARGUMENT", "openSpillFile(path) takes a path", "");
+    return Napi::Number::New(info.Env(), open_spill_file(info[0].As<Napi::String>().Utf8Value()));
+  });
+}
+
+// spillChunk(file, id): appends a chunk to a spill file; the caller releases the chunk. Its offset.
 Napi::Value SpillChunk(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
-    const uint64_t id = static_cast<uint64_t>(arg_number(info, 0));
-    if (info.Length() < 2 || !info[1].IsString()) throw Error("BAD_ARGUMENT", "spillChunk(id, path) takes a path", "");
-    return Napi::Number::New(info.Env(), static_cast<double>(spill_chunk(id, info[1].As<Napi::String>().Utf8Value())));
+    return Napi::Number::New(info.Env(), static_cast<double>(spill_chunk(static_cast<int>(arg_number(info, 0)), static_cast<uint64_t>(arg_number(info, 1)))));
   });
 }
 
@@ -370,12 +376,27 @@ Napi::Value ReturnFreeMemory(const Napi::CallbackInfo& info) {
   });
 }
 
-// unspillChunk(path, owner): a spill file read back into a new chunk of `owner` (the file removed); its id.
+// unspillChunk(file, offset, owner): a spilled chunk read back into a new chunk of `owner`; its id.
 Napi::Value UnspillChunk(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
-    if (info.Length() < 2 || !info[0].IsString()) throw Error("BAD_ARGUMENT", "unspillChunk(path, owner) takes a path", "");
-    const int owner = static_cast<int>(arg_number(info, 1));
-    return Napi::Number::New(info.Env(), static_cast<double>(unspill_chunk(info[0].As<Napi::String>().Utf8Value(), owner)));
+    const uint64_t id = unspill_chunk(static_cast<int>(arg_number(info, 0)), static_cast<uint64_t>(arg_number(info, 1)), static_cast<int>(arg_number(info, 2)));
+    return Napi::Number::New(info.Env(), static_cast<double>(id));
+  });
+}
+
+// dropSpilled(file, offset): a spilled chunk no longer needed; its region goes back to the disk.
+Napi::Value DropSpilled(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    drop_spilled(static_cast<int>(arg_number(info, 0)), static_cast<uint64_t>(arg_number(info, 1)));
+    return info.Env().Undefined();
+  });
+}
+
+// closeSpillFile(file): closes and removes a spill file.
+Napi::Value CloseSpillFile(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    close_spill_file(static_cast<int>(arg_number(info, 0)));
+    return info.Env().Undefined();
   });
 }
 
@@ -671,8 +692,11 @@ class TesseraAddon : public Napi::Addon<TesseraAddon> {
         InstanceMethod("getBytes", &TesseraAddon::Call<GetBytes>),
         InstanceMethod("putTableBytes", &TesseraAddon::Call<PutTableBytes>),
         InstanceMethod("getTableBytes", &TesseraAddon::Call<GetTableBytes>),
+        InstanceMethod("openSpillFile", &TesseraAddon::Call<OpenSpillFile>),
         InstanceMethod("spillChunk", &TesseraAddon::Call<SpillChunk>),
         InstanceMethod("unspillChunk", &TesseraAddon::Call<UnspillChunk>),
+        InstanceMethod("dropSpilled", &TesseraAddon::Call<DropSpilled>),
+        InstanceMethod("closeSpillFile", &TesseraAddon::Call<CloseSpillFile>),
         InstanceMethod("returnFreeMemory", &TesseraAddon::Call<ReturnFreeMemory>),
         InstanceMethod("chunkLayout", &TesseraAddon::Call<ChunkLayoutOf>),
         InstanceMethod("readWordCounts", &TesseraAddon::Call<ReadWordCounts>),

@@ -4,17 +4,29 @@
  * under the limit; the spill folder is gone after, also when the job is cancelled or a spill
  * cannot be written. The job: exp(x) + 1 over a .npy matrix that numpy wrote, read by two outputs
  * through different rechunkings (columns and rows), so the whole intermediate is live at once
- * (3x the limit; the largest task, 24 input chunks and its output, is 17 MB, under it).
+ * (3x the limit; the largest task, 24 input chunks and its output, is 17 MB, under it). And the
+ * spill file itself: chunks appended and read back by offset, their disk space given back.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tessera } from './helpers/cli.js';
+import { native } from '../dist/src-main/native/addon.js';
 import { expectClose } from './helpers/compare.js';
 import { tempDir } from './helpers/engine.js';
 import { numpy } from './helpers/numpy.js';
+
+/** Whether the file system under `folder` gives a file's blocks back on request (util-linux's fallocate -p). */
+function punchesHoles(folder: string): boolean {
+  const probe = join(folder, 'punch-probe');
+  writeFileSync(probe, Buffer.alloc(2 ** 20, 1));
+  const r = spawnSync('fallocate', ['--punch-hole', '--offset', '0', '--length', String(2 ** 20), probe]);
+  const freed = r.status === 0 && statSync(probe).blocks * 512 < 2 ** 19;
+  rmSync(probe);
+  return freed;
+}
 
 const BIN = fileURLToPath(new URL('../bin/tessera.mjs', import.meta.url));
 const N = 3000; // 3000 x 3000 float64: a 72 MB intermediate
@@ -89,4 +101,36 @@ describe('a job whose live chunks exceed its memory limit', () => {
     expect(readdirSync(spillRoot)).toEqual([]);
     expect(existsSync(join(dir, 'tessera-out'))).toBe(false);
   }, 60_000);
+
+  it('appends chunks to one spill file, reads each back by its offset, and gives its disk space back', () => {
+    const n = native();
+    const path = join(dir, 'unit.spill');
+    const file = n.openSpillFile(path);
+    try {
+      // 1 MiB chunks of known values: each region is whole blocks of the file system.
+      const ids = [0, 1, 2].map((k) => n.putChunk({ dtype: 'float64', shape: [256, 512], data: Float64Array.from({ length: 256 * 512 }, (_, i) => i * (k + 1)) }));
+      const at = ids.map((id) => n.spillChunk(file, id));
+      for (const id of ids) n.release(id);
+      expect(at[0]).toBe(0);
+      expect(at[1]).toBeGreaterThan(2 ** 20);
+      const blocks = () => statSync(path).blocks * 512;
+      expect(blocks()).toBeGreaterThanOrEqual(3 * 2 ** 20);
+      // Read back out of order, each with its values and shape; its region is given back.
+      const back = n.unspillChunk(file, at[2], 1);
+      const c = n.readChunk(back);
+      expect(c.shape).toEqual([256, 512]);
+      expect(new Float64Array(c.data)[1000]).toBe(3000);
+      n.release(back);
+      n.dropSpilled(file, at[0]);
+      if (punchesHoles(dir)) expect(blocks()).toBeLessThan(2 * 2 ** 20);
+      const middle = n.unspillChunk(file, at[1], 1);
+      expect(new Float64Array(n.readChunk(middle).data)[511]).toBe(1022);
+      n.release(middle);
+      // A region read back is gone: reading it again is a scheduler bug, said as one.
+      expect(() => n.unspillChunk(file, at[1], 1)).toThrow(/no spilled chunk at offset/);
+    } finally {
+      n.closeSpillFile(file);
+    }
+    expect(existsSync(path)).toBe(false);
+  });
 });

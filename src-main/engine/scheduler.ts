@@ -28,7 +28,7 @@
  *   the store under it, unless one task's own inputs and output exceed it. Spills and reads back are
  *   records of kinds 'spill' and 'unspill' on a lane after the workers' (this thread does them).
  * - Release: a chunk is released as soon as its last dependent finishes, unless it is kept (an
- *   output whose values are read after the run); a spilled one's file is removed.
+ *   output whose values are read after the run); a spilled one's region of the spill file is given back.
  * - Failure: the first failing task stops dispatch; running tasks finish; every chunk of the job
  *   is released; the error names the task key.
  * - Cancel: like a failure, with code CANCELLED.
@@ -132,7 +132,8 @@ export class Scheduler {
   private readonly readers: Int32Array;          // queued or running tasks that read this task's chunk
   private readonly holders: Int32Array;          // unfinished tasks that hold this task's chunk (Task.holds): never spilled
   private readonly holdsOf: number[][] = [];     // per task, the chunks it holds
-  private readonly spilled: Uint8Array;          // its chunk is in the spill folder, not in memory
+  private readonly spilled: Uint8Array;          // its chunk is in the spill file, not in memory
+  private readonly spillAt: Float64Array;        // where in the spill file
   private readonly kept: Uint8Array;
   private readonly layerOf: Int32Array;
   private readonly layerNames: string[] = [];
@@ -192,6 +193,7 @@ export class Scheduler {
     this.readers = new Int32Array(n);
     this.holders = new Int32Array(n);
     this.spilled = new Uint8Array(n);
+    this.spillAt = new Float64Array(n);
     this.kept = new Uint8Array(n);
     this.layerOf = new Int32Array(n);
     const layerIndex = new Map<string, number>();
@@ -378,10 +380,10 @@ export class Scheduler {
     }
   }
 
-  /** Writes task j's chunk to the spill folder and releases it from memory. */
+  /** Appends task j's chunk to the spill file and releases it from memory. */
   private spill(j: number): void {
     const t0 = now();
-    native().spillChunk(this.chunk[j], this.spillFolder.file(j));
+    this.spillAt[j] = native().spillChunk(this.spillFolder.file(), this.chunk[j]);
     native().release(this.chunk[j]);
     this.chunk[j] = 0;
     this.inMemory.delete(j);
@@ -393,10 +395,10 @@ export class Scheduler {
     this.spillRecord(j, 'spill', t0);
   }
 
-  /** Reads task j's chunk back from the spill folder (before a task that reads it is dispatched). */
+  /** Reads task j's chunk back from the spill file (before a task that reads it is dispatched). */
   private unspill(j: number): void {
     const t0 = now();
-    this.chunk[j] = native().unspillChunk(this.spillFolder.file(j), this.owner);
+    this.chunk[j] = native().unspillChunk(this.spillFolder.file(), this.spillAt[j], this.owner);
     this.inMemory.add(j);
     this.spilled[j] = 0;
     this.held += this.bytes[j];
@@ -576,7 +578,7 @@ export class Scheduler {
 
   private release(i: number): void {
     if (this.spilled[i] && !this.kept[i]) {
-      this.spillFolder.drop(i);
+      native().dropSpilled(this.spillFolder.file(), this.spillAt[i]);
       this.spilled[i] = 0;
       this.spilledNow -= this.bytes[i];
       this.log.release(i);

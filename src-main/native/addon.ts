@@ -228,10 +228,16 @@ export interface NativeAddon {
   putTableBytes(owner: number, data: Uint8Array): number;
   /** A copy of a table partition's bytes; NOT_TABLE for another layout. */
   getTableBytes(id: number): Uint8Array;
-  /** Writes a chunk to a new spill file (the caller releases the chunk); the bytes written. DISK_FULL / SPILL_FAILED. */
-  spillChunk(id: number, path: string): number;
-  /** Reads a spill file back into a new chunk of `owner` and removes the file; its id. */
-  unspillChunk(path: string, owner: number): number;
+  /** Creates a job's spill file (chunks appended to it); its handle. SPILL_FAILED names the path. */
+  openSpillFile(path: string): number;
+  /** Appends a chunk to a spill file (the caller releases the chunk); its offset there. DISK_FULL / SPILL_FAILED. */
+  spillChunk(file: number, id: number): number;
+  /** Reads the chunk at `offset` of a spill file back into a new chunk of `owner` (its region given back to the disk); its id. */
+  unspillChunk(file: number, offset: number, owner: number): number;
+  /** A spilled chunk no longer needed: its region of the spill file goes back to the disk. */
+  dropSpilled(file: number, offset: number): void;
+  /** Closes and removes a spill file. */
+  closeSpillFile(file: number): void;
   /** Gives the allocator's free memory back to the system (after spilling, so RSS falls with the store). */
   returnFreeMemory(): void;
   /** A word-count chunk (the bag kinds word_count / word_count_merge) as words and their counts, in its order. */
