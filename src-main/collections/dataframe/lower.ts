@@ -497,7 +497,7 @@ class TableLowering {
       }),
     });
     const how = n.how === 'inner' ? 'inner' : 'outer';
-    const buckets = this.joinBuckets(left, right);
+    const buckets = this.joinBuckets(probe, build, n.how === 'outer');
     if (buckets > 1 && n.how !== 'outer') return this.bucketJoin(probe, build, buckets, joinOf(probe, build, probeIsLeft, how), n.columns);
     let all: Partitions;
     if (buckets > 1) {
@@ -539,16 +539,18 @@ class TableLowering {
   }
 
   /**
-   * How many hash buckets a join of these sides is cut into: 1 (a probe partition with the whole
-   * build side, concatenated) unless the sides would not fit a task's share of the memory limit.
-   * Then about an eighth of the limit per bucket of both sides, so that the two workers' joins,
-   * their hash tables and outputs, and the pieces waiting for them fit (spilled while they wait).
+   * How many hash buckets a join is cut into: 1 (each probe partition with the whole build side,
+   * concatenated: the probe side streams through) unless the build side (both, for an outer join,
+   * which builds each) is more than an eighth of the memory limit. Then about an eighth of the
+   * limit per bucket of both sides, so that the two workers' joins, their hash tables and outputs,
+   * and the pieces waiting for them fit (spilled while they wait).
    */
-  private joinBuckets(left: Partitions, right: Partitions): number {
+  private joinBuckets(probe: Partitions, build: Partitions, outer: boolean): number {
     const limit = this.opts.memoryLimit;
-    const total = [...left.bytes, ...right.bytes].reduce((s, b) => s + b, 0);
-    if (!limit || total <= limit / 8 || left.keys.length + right.keys.length < 3) return 1;
-    return Math.min(MAX_RANGES, Math.ceil(total / (limit / 8)));
+    const sum = (p: Partitions) => p.bytes.reduce((s, b) => s + b, 0);
+    const built = outer ? Math.max(sum(probe), sum(build)) : sum(build);
+    if (!limit || built <= limit / 8 || probe.keys.length + build.keys.length < 3) return 1;
+    return Math.min(MAX_RANGES, Math.ceil((sum(probe) + sum(build)) / (limit / 8)));
   }
 
   /**
