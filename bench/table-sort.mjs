@@ -16,14 +16,11 @@
  *
  *   node bench/table-sort.mjs [--quick]
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, version as duckdbVersion } from '@duckdb/node-api';
-import { Engine } from '../dist/src-main/engine/engine.js';
-import { buildJob, validateSpec } from '../dist/src-main/run/job-spec.js';
-import { runBuiltJob } from '../dist/src-main/run/run-job.js';
-import { LocalBackend } from '../dist/src-main/run/local-backend.js';
+import { shape, storeNote, tesseraRuns } from './table-jobs.mjs';
 import { best, formatTable, python, pyTimer } from './timing.mjs';
 
 const ROWS = 2_000_000;
@@ -39,12 +36,6 @@ function writeTable(path) {
   writeFileSync(path, `${lines.join('\n')}\n`);
 }
 
-/** A file's line count, first data line and last line: enough to see two sorts agree. */
-function shape(path) {
-  const text = readFileSync(path, 'utf8').trimEnd().split('\n');
-  return { lines: text.length, first: text[1], last: text[text.length - 1] };
-}
-
 const quick = process.argv.includes('--quick');
 const repeats = quick ? 2 : 3;
 const workers = Math.min(2, availableParallelism());
@@ -53,16 +44,7 @@ const csv = join(dir, 't.csv');
 writeTable(csv);
 const mb = statSync(csv).size / 2 ** 20;
 
-const engine = await Engine.start({ workers });
-const backend = new LocalBackend(engine);
-const spec = validateSpec({ tessera: 1, datasets: { t: { csv, blocksize: '2MB' } }, outputs: { s: "t.sort_values('v')" } });
-const tessera = {};
-for (const [name, memoryLimit] of [['in memory', null], [`--memory-limit ${LIMIT / 2 ** 20} MB`, LIMIT]]) {
-  let out;
-  const seconds = await best(async () => { out = await runBuiltJob(backend, await buildJob(spec, dir), { outDir: join(dir, 'tessera'), tableFormat: 'csv', memoryLimit }); }, repeats);
-  tessera[name] = { seconds, stats: out.stats, shape: shape(join(dir, 'tessera', 's.csv')) };
-}
-await engine.close();
+const { runs: tessera, simd } = await tesseraRuns({ dir, datasets: { t: { csv, blocksize: '2MB' } }, name: 's', expr: "t.sort_values('v')", limit: LIMIT, workers, repeats });
 
 const db = await DuckDBInstance.create();
 const con = await db.connect();
@@ -101,12 +83,12 @@ const ms = (s) => (s == null ? null : `${(s * 1000).toFixed(0)} ms`);
 const rows = [];
 const label = `sort_values('v') to CSV, ${(ROWS / 1e6).toFixed(0)}M rows (${mb.toFixed(0)} MB)`;
 for (const [setting, t] of Object.entries(tessera)) {
-  const store = `store peak ${(t.stats.peak_store_bytes / 2 ** 20).toFixed(1)} MiB${t.stats.spilled_bytes ? `, ${(t.stats.spilled_bytes / 2 ** 20).toFixed(0)} MiB spilled` : ''}`;
+  const store = storeNote(t.stats);
   rows.push({ bench: label, setting: `${setting} (${store})`, tessera: ms(t.seconds), peer: ms(duckdb), peerName: `DuckDB ${duckdbVersion()}, ${workers} threads`, ratioLabel: 'x faster than DuckDB', ratio: duckdb / t.seconds, target: '' });
   if (py?.pandas) rows.push({ bench: label, setting: `${setting}`, tessera: ms(t.seconds), peer: ms(py.pandas), peerName: `pandas ${py.pandasVersion}, 1 thread`, ratioLabel: 'x faster than pandas', ratio: py.pandas / t.seconds, target: '' });
   rows.push({ bench: label, setting: `${setting}`, tessera: ms(t.seconds), peer: py?.dask ? ms(py.dask) : '-', peerName: py?.dask ? `dask.dataframe ${py.daskVersion}, threads, ${workers} workers` : `dask.dataframe: ${py?.daskError ?? 'not installed'}`, ratioLabel: 'x faster than dask.dataframe', ratio: py?.dask ? py.dask / t.seconds : null, target: '' });
 }
 rmSync(dir, { recursive: true, force: true });
-console.log(`\nTessera table sort: ${workers} workers, SIMD ${engine.simd}, ${new Date().toISOString()}${quick ? ' (quick)' : ''}\n`);
+console.log(`\nTessera table sort: ${workers} workers, SIMD ${simd}, ${new Date().toISOString()}${quick ? ' (quick)' : ''}\n`);
 console.log(formatTable(rows));
 for (const p of problems) console.log(`RESULT DIFFERS: ${p}`);

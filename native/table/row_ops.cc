@@ -228,6 +228,8 @@ uint64_t join_hash(const std::vector<std::vector<Vec>>& keys, const std::vector<
   return h;
 }
 
+constexpr uint32_t kNoChain = 0xffffffffu;  // the end of a hash chain
+
 std::vector<ColumnType> key_types(const std::vector<TableView>& inputs, const std::vector<size_t>& keys) {
   std::vector<ColumnType> types;
   for (size_t c : keys) {
@@ -270,33 +272,42 @@ JoinRefs join_rows(const std::vector<TableView>& probe, const std::vector<size_t
     }
     return true;
   };
-  size_t build_rows = 0;
-  for (const TableView& b : build) build_rows += static_cast<size_t>(b.nrows());
-  std::unordered_multimap<uint64_t, RowRef> table;
-  table.reserve(build_rows);
+  // A chained hash table over the build rows in flat arrays (a slot's first row, each row's next):
+  // rows go in last to first, so each chain lists its rows in build order and a probe row's
+  // matches come out in that order. (std::unordered_multimap allocated a node per row: building
+  // it was most of a join's time.)
+  std::vector<RowRef> rows;
   for (uint32_t i = 0; i < build.size(); ++i)
-    for (uint32_t r = 0; r < build[i].nrows(); ++r) table.emplace(join_hash(bk, mixed, {i, r}), RowRef{i, r});
+    for (uint32_t r = 0; r < build[i].nrows(); ++r) rows.push_back({i, r});
+  if (rows.size() >= kNoChain) throw Error("SIZE_OVERFLOW", "a join's build side has more than 2^32 - 1 rows", "give the job a memory limit, so that the join is cut into hash buckets");
+  size_t slots = 16;
+  while (slots < 2 * rows.size()) slots *= 2;
+  const uint64_t mask = slots - 1;
+  std::vector<uint32_t> head(slots, kNoChain), next(rows.size());
+  std::vector<uint64_t> hashes(rows.size());
+  for (size_t g = rows.size(); g-- > 0;) {
+    hashes[g] = join_hash(bk, mixed, rows[g]);
+    uint32_t& first = head[hashes[g] & mask];
+    next[g] = first;
+    first = static_cast<uint32_t>(g);
+  }
   JoinRefs out;
-  std::vector<RowRef> matches;
+  bool matched = false;
   for (uint32_t i = 0; i < probe.size(); ++i)
     for (uint32_t r = 0; r < probe[i].nrows(); ++r) {
       const RowRef p{i, r};
-      matches.clear();
-      for (auto [it, end] = table.equal_range(join_hash(pk, mixed, p)); it != end; ++it)
-        if (equal(p, it->second)) matches.push_back(it->second);
-      if (matches.empty()) {
-        if (how == JoinHow::Inner) continue;
+      const uint64_t h = join_hash(pk, mixed, p);
+      matched = false;
+      for (uint32_t g = head[h & mask]; g != kNoChain; g = next[g]) {
+        if (hashes[g] != h || !equal(p, rows[g])) continue;
+        matched = true;
+        if (how == JoinHow::Anti) break;
         out.probe.push_back(p);
-        out.build.push_back({kNoRow, 0});
-        continue;
+        out.build.push_back(rows[g]);
       }
-      if (how == JoinHow::Anti) continue;
-      // equal_range gives no order: build order is the inputs' order, then the rows'.
-      std::sort(matches.begin(), matches.end(), [](const RowRef& a, const RowRef& b) { return a.input != b.input ? a.input < b.input : a.row < b.row; });
-      for (const RowRef& b : matches) {
-        out.probe.push_back(p);
-        out.build.push_back(b);
-      }
+      if (matched || how == JoinHow::Inner) continue;
+      out.probe.push_back(p);
+      out.build.push_back({kNoRow, 0});
     }
   return out;
 }
