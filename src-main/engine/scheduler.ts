@@ -19,8 +19,10 @@
  *   with nothing running, the next task starts anyway (after spilling, below), so a limit smaller
  *   than one chunk slows a job down but never deadlocks it. Among ready tasks, those that free at least as much as they make (they
  *   are how memory comes back) go before growing ones of lower priority.
- * - Spill: when nothing runs and the next task to start does not fit the memory limit, chunks are
- *   written to the job's spill folder (spill-folder.ts) and released until it fits: first those
+ * - Spill: when the next task to start does not fit the memory limit, chunks are written to the
+ *   job's spill file (spill-folder.ts) and released until it fits: with a worker free and others
+ *   running, for the first ready task by priority and only if spilling can make it fit (else the
+ *   running tasks finish first, freeing their inputs); with nothing running, for the next task. First those
  *   whose next reader comes last (by priority), never one a queued or running task reads, nor a
  *   kept one, nor one an unfinished task holds (Task.holds: a native writer may hold it, so
  *   writing it out would free nothing). A spilled chunk is read back just before a task that
@@ -358,13 +360,7 @@ export class Scheduler {
   private spillFor(next: number): void {
     const limit = this.limit!;
     const need = this.heldWith(next);
-    const candidates: { j: number; soonest: number }[] = [];
-    for (const j of this.inMemory) {
-      if (this.kept[j] || this.readers[j] || this.holders[j] || this.uses[j] === 0 || this.deps[next].includes(j)) continue;
-      let soonest = Infinity;
-      for (const k of this.dependents[j]) if (!this.finished[k] && this.prio[k] < soonest) soonest = this.prio[k];
-      candidates.push({ j, soonest });
-    }
+    const candidates = this.spillCandidates(next);
     candidates.sort((a, b) => b.soonest - a.soonest);
     const target = limit - limit / 8;
     let freed = 0;
@@ -378,6 +374,18 @@ export class Scheduler {
       }
       freed += this.bytes[j];
     }
+  }
+
+  /** The held chunks that may be spilled to make room for task `next`, each with its next reader's priority. */
+  private spillCandidates(next: number): { j: number; soonest: number }[] {
+    const candidates: { j: number; soonest: number }[] = [];
+    for (const j of this.inMemory) {
+      if (this.kept[j] || this.readers[j] || this.holders[j] || this.uses[j] === 0 || this.deps[next].includes(j)) continue;
+      let soonest = Infinity;
+      for (const k of this.dependents[j]) if (!this.finished[k] && this.prio[k] < soonest) soonest = this.prio[k];
+      candidates.push({ j, soonest });
+    }
+    return candidates;
   }
 
   /** Appends task j's chunk to the spill file and releases it from memory. */
@@ -414,11 +422,37 @@ export class Scheduler {
     this.log.diskWork({ key: `${kind}:${j}`, layer: kind, kind, worker: this.perWorkerHeld.length, ready: start, start, stop: now(), bytesIn: kind === 'spill' ? this.bytes[j] : 0, bytesOut: kind === 'unspill' ? this.bytes[j] : 0 });
   }
 
-  /** The next task to start (pickReady), with room made for it when nothing runs; -1 if none (or a spill failed). */
+  /** The next task to start (pickReady), with room made for it by spilling; -1 if none (or a spill failed). */
   private next(): number {
-    const i = this.pickReady();
+    let i = this.pickReady();
+    if (i < 0 && this.spillAhead()) i = this.pickReady();
     if (i >= 0) this.makeRoom(i);
     return this.error ? -1 : i;
+  }
+
+  /**
+   * With a worker free, others running and no ready task fitting the limit: spills for the first
+   * ready task by priority, when the chunks that may be spilled make room for it, so that it
+   * starts now rather than once the running tasks have finished (the workers idle while this
+   * thread spills with nothing running). While every worker is busy it waits: the tasks that
+   * finish free their inputs, and what fits then needs no spill. True if it spilled.
+   */
+  private spillAhead(): boolean {
+    if (this.limit === null || this.running === 0 || this.running >= (this.pool?.size ?? 1)) return false;
+    let top = -1;
+    for (const heap of [this.readyFreeing, this.readyGrowing, this.readySources]) {
+      const t = heap.peek();
+      if (t >= 0 && (top < 0 || this.prio[t] < this.prio[top])) top = t;
+    }
+    if (top < 0) return false;
+    let spillable = 0;
+    for (const { j } of this.spillCandidates(top)) spillable += this.bytes[j];
+    if (this.heldWith(top) - spillable > this.limit) return false;
+    const before = this.spilledTotal;
+    this.spillFor(top);
+    if (this.spilledTotal === before) return false;
+    native().returnFreeMemory();
+    return true;
   }
 
   private pickReady(): number {
