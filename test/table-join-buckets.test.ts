@@ -3,7 +3,7 @@
  * memory limit, a merge whose build side would not fit a task's share of it splits both sides by
  * the hash of the key, joins bucket by bucket and puts the rows back in probe order by their row
  * tags. Merges (every `how`, one or two keys, string and int keys with missing values,
- * left_on/right_on, keys matching several rows, filtered sides, a lookup table of a few rows) over
+ * left_on/right_on with a key of one name on both sides, keys matching several rows, filtered sides, a lookup table of a few rows) over
  * random partitions, workers and limits give exactly the file the same merge gives with no limit
  * (one build partition: the plan the other merge tests check against pandas), pandas' rows as a
  * multiset, and pandas' file itself for most left merges; a merge of tables several times the
@@ -51,6 +51,7 @@ const MERGES: { expr: (how: string) => string; sameFile: boolean; smallRight?: b
   { expr: (how) => `l.merge(r, on=['k', 's'], how='${how}')`, sameFile: true },
   { expr: (how) => `l.merge(a, on='s', how='${how}')`, sameFile: true, smallRight: true },
   { expr: (how) => `l.merge(r.assign(key=r.k), left_on='k', right_on='key', how='${how}')`, sameFile: false },
+  { expr: (how) => `l.merge(r.assign(kk=r.k), left_on=['s', 'k'], right_on=['s', 'kk'], how='${how}')`, sameFile: false },
   { expr: (how) => `l[l.x > 20].merge(r[r.w < 8], on='k', how='${how}', suffixes=('_l', '_r'))`, sameFile: true },
 ];
 const HOWS = ['left', 'inner', 'right', 'outer'];

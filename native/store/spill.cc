@@ -6,7 +6,6 @@
 #include <malloc.h>
 #include <memory>
 #include <mutex>
-#include <sys/uio.h>
 #include <unistd.h>
 #include <unordered_map>
 #include <vector>
@@ -87,9 +86,15 @@ class SpillFile {
 
   // A region no longer needed: a hole where it was (the file keeps its size; a file system that
   // cannot punch holes keeps the bytes until the file is removed).
+  // Once no region is left, the file starts again from empty (which also frees the disk where
+  // holes cannot be punched).
   void drop(uint64_t at) {
     const uint64_t length = region(at);
     regions_.erase(at);
+    if (regions_.empty() && ::ftruncate(fd_, 0) == 0) {
+      end_ = 0;
+      return;
+    }
     ::fallocate(fd_, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, static_cast<off_t>(at), static_cast<off_t>(length));
   }
 

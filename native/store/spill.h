@@ -5,7 +5,8 @@
 // chunk ~6 us: an out-of-core join or sort spills thousands of small pieces), each as it is in
 // memory (layout, dtype, shape, bytes) behind a small header, found again by its offset. A region
 // read back, or whose chunk is no longer needed, is given back to the disk (a hole punched, where
-// the file system can), so the file takes about what is spilled now, not all that ever was.
+// the file system can; the file emptied once no region is left), so the file takes about what is
+// spilled now, not all that ever was.
 // Errors: DISK_FULL (ENOSPC, EDQUOT) or SPILL_FAILED, naming the file.
 #pragma once
 #include <cstdint>

@@ -245,8 +245,9 @@ std::vector<uint32_t> join_buckets(const TableView& t, const std::vector<size_t>
   const std::vector<TableView> in{t};
   const auto kc = key_columns(in, keys);
   if (mixed.size() != keys.size()) throw Error("BAD_TASK", "a join's buckets need a flag per key", "this is a bug in the planner, please report it");
+  if (t.nrows() > int64_t{0xfffffffe}) throw Error("SIZE_OVERFLOW", "a partition has more than 2^32 - 2 rows", "use smaller partitions (a smaller blocksize)");
   std::vector<uint32_t> bucket(static_cast<size_t>(t.nrows()));
-  for (uint32_t r = 0; r < t.nrows(); ++r) {
+  for (uint32_t r = 0; r < bucket.size(); ++r) {
     // The hash table of a bucket's join takes the hash's low bits: the bucket, its high ones.
     const uint64_t h = mix64(join_hash(kc, mixed, {0, r}) ^ 0x5851f42d4c957f2dULL);
     bucket[r] = static_cast<uint32_t>((static_cast<unsigned __int128>(h) * nbuckets) >> 64);

@@ -136,6 +136,8 @@ export class Scheduler {
   private readonly holdsOf: number[][] = [];     // per task, the chunks it holds
   private readonly spilled: Uint8Array;          // its chunk is in the spill file, not in memory
   private readonly spillAt: Float64Array;        // where in the spill file
+  private readonly mark: Uint8Array;             // scratch: the inputs of the task spilled for
+  private spillAheadFailedAt = -1;               // tasks done when spilling ahead last could not make room
   private readonly kept: Uint8Array;
   private readonly layerOf: Int32Array;
   private readonly layerNames: string[] = [];
@@ -196,6 +198,7 @@ export class Scheduler {
     this.holders = new Int32Array(n);
     this.spilled = new Uint8Array(n);
     this.spillAt = new Float64Array(n);
+    this.mark = new Uint8Array(n);
     this.kept = new Uint8Array(n);
     this.layerOf = new Int32Array(n);
     const layerIndex = new Map<string, number>();
@@ -379,12 +382,14 @@ export class Scheduler {
   /** The held chunks that may be spilled to make room for task `next`, each with its next reader's priority. */
   private spillCandidates(next: number): { j: number; soonest: number }[] {
     const candidates: { j: number; soonest: number }[] = [];
+    for (const d of this.deps[next]) this.mark[d] = 1;
     for (const j of this.inMemory) {
-      if (this.kept[j] || this.readers[j] || this.holders[j] || this.uses[j] === 0 || this.deps[next].includes(j)) continue;
+      if (this.kept[j] || this.readers[j] || this.holders[j] || this.uses[j] === 0 || this.mark[j]) continue;
       let soonest = Infinity;
       for (const k of this.dependents[j]) if (!this.finished[k] && this.prio[k] < soonest) soonest = this.prio[k];
       candidates.push({ j, soonest });
     }
+    for (const d of this.deps[next]) this.mark[d] = 0;
     return candidates;
   }
 
@@ -439,6 +444,8 @@ export class Scheduler {
    */
   private spillAhead(): boolean {
     if (this.limit === null || this.running === 0 || this.running >= (this.pool?.size ?? 1)) return false;
+    // What could change the answer is a task finishing: asked again before that, it is the same.
+    if (this.done === this.spillAheadFailedAt) return false;
     let top = -1;
     for (const heap of [this.readyFreeing, this.readyGrowing, this.readySources]) {
       const t = heap.peek();
@@ -447,7 +454,10 @@ export class Scheduler {
     if (top < 0) return false;
     let spillable = 0;
     for (const { j } of this.spillCandidates(top)) spillable += this.bytes[j];
-    if (this.heldWith(top) - spillable > this.limit) return false;
+    if (this.heldWith(top) - spillable > this.limit) {
+      this.spillAheadFailedAt = this.done;
+      return false;
+    }
     const before = this.spilledTotal;
     this.spillFor(top);
     if (this.spilledTotal === before) return false;

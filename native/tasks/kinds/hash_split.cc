@@ -5,7 +5,7 @@
 // table (partition << 32 | row), by which the joined buckets are put back in probe order. TS twin:
 // src-main/collections/dataframe/kinds/row-ops.ts.
 //   fields: nkeys, nkeys x [column, mixed (1: an int64 key joined with a float64 one)], nbuckets,
-//           partition + 1 (0: no row column), bucket column name (string), row column name (string)
+//           partition + 1 (0: no row column; at most 2^21), bucket column name (string), row column name (string)
 //   deps: [the partition]
 #include <string>
 
@@ -40,7 +40,7 @@ HashSplitTask decode(Reader& r, int owner) {
     t.mixed.push_back(r.integer(0, 1) != 0);
   }
   t.nbuckets = static_cast<uint32_t>(r.integer(1, 1 << 16));
-  t.partition = r.integer(0, int64_t{1} << 20) - 1;
+  t.partition = r.integer(0, int64_t{1} << 21) - 1;  // partition * 2^32 + row stays exact in a double
   t.bucket_name = r.string_ref();
   t.row_name = r.string_ref();
   return t;
@@ -60,6 +60,7 @@ TaskResult run(const HashSplitTask& t) {
   const table::TableView& in = inputs[0];
   for (size_t k : t.keys)
     if (k >= in.ncols()) throw Error("BAD_TASK", "hash_split: a key column is out of range", "this is a bug in the planner, please report it");
+  if (in.nrows() > int64_t{0xfffffffe}) throw Error("SIZE_OVERFLOW", "a partition to split has more than 2^32 - 2 rows", "use smaller partitions (a smaller blocksize)");
   const std::vector<uint32_t> bucket = table::join_buckets(in, t.keys, t.mixed, t.nbuckets);
   // A counting sort by bucket: stable, so each bucket's rows keep their order.
   std::vector<uint32_t> start(t.nbuckets + 1, 0);

@@ -44,6 +44,9 @@ TaskResult run(const SliceRowsTask& t) {
     if (c >= in.ncols()) throw Error("BAD_TASK", "slice_rows: a dropped column is out of range", "this is a bug in the planner, please report it");
   const table::Vec v = table::view_column(in.column(t.column), static_cast<size_t>(in.nrows()));
   if (v.has_nulls() || v.scalar) throw Error("BAD_TASK", "slice_rows: the column has nulls", "this is a bug in the planner, please report it");
+  // Row references are 32-bit: a partition of 2^32 rows (a join that multiplied rows beyond
+  // reason) is refused rather than cut wrong.
+  if (in.nrows() > int64_t{0xfffffffe}) throw Error("SIZE_OVERFLOW", "a partition to cut has more than 2^32 - 2 rows", "give the job a lower --memory-limit, so that the tables are cut into smaller pieces");
   const int64_t* values = v.as<int64_t>();
   const int64_t* end = values + in.nrows();
   const auto lo = static_cast<uint32_t>(std::lower_bound(values, end, t.lo) - values);

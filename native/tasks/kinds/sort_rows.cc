@@ -51,12 +51,12 @@ TaskResult run(const SortRowsTask& t) {
   const auto inputs = table_inputs(t.inputs, &bytes_in);
   for (const auto& k : t.keys)
     if (k.column >= inputs[0].ncols()) throw Error("BAD_TASK", "sort_rows: a key column is out of range", "this is a bug in the planner, please report it");
+  for (size_t c : t.drop)
+    if (c >= inputs[0].ncols()) throw Error("BAD_TASK", "sort_rows: a dropped column is out of range", "this is a bug in the planner, please report it");
   std::vector<table::RowRef> rows = table::sort_rows(inputs, t.keys, t.limit, t.last);
   rows.erase(rows.begin(), rows.begin() + static_cast<ptrdiff_t>(std::min<int64_t>(t.skip, static_cast<int64_t>(rows.size()))));
   if (t.sample > 0) rows = table::spread_rows(rows, static_cast<size_t>(t.sample));
   if (t.every > 0) rows = table::every_rows(rows, static_cast<uint64_t>(t.every));
-  for (size_t c : t.drop)
-    if (c >= inputs[0].ncols()) throw Error("BAD_TASK", "sort_rows: a dropped column is out of range", "this is a bug in the planner, please report it");
   return publish_rows(inputs, rows, t.owner, bytes_in, t.drop);
 }
 

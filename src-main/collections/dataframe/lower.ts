@@ -23,7 +23,7 @@ import type { DenseDType, FirstRowsSpec, GroupByMergeSpec, GroupByPartialSpec, H
 import { TesseraError } from '../../engine/errors.js';
 import { ProgramBuilder } from './kinds/table-program.js';
 import { bytesPerValue, type Column } from './schema.js';
-import { inputsOf, planKey, type Rows, rowsOf, type TableNode } from './table-node.js';
+import { inputsOf, type JoinOutput, planKey, type Rows, rowsOf, type TableNode } from './table-node.js';
 import type { SourceFile } from './table-source.js';
 import { writeTasks } from './write-tasks.js';
 
@@ -509,14 +509,14 @@ class TableLowering {
       const unmatched = this.joinLayer('hash_join', right, this.onePartition(left), joinOf(right, left, false, 'anti'), n.columns);
       all = { layer: joined.layer, keys: [...joined.keys, ...unmatched.keys], bytes: [...joined.bytes, ...unmatched.bytes], columns: n.columns };
     }
-    // By the `on` keys, or by left_on then right_on (the right rows no left row matched have no
-    // left key): rows of equal keys keep their order, which every plan gives alike.
-    const keys = n.outputs.filter((o) => o.from === 'key').map((o) => ({ column: indexIn(n.columns, o.name), ascending: true }));
-    const sideKeys = (from: 'left' | 'right', on: string[]) => on.flatMap((c) => {
-      const o = n.outputs.find((x) => x.from === from && x.column === c);
-      return o ? [{ column: indexIn(n.columns, o.name), ascending: true }] : [];
-    });
-    const byKey = keys.length ? keys : [...sideKeys('left', n.leftOn), ...sideKeys('right', n.rightOn)];
+    // By the keys in their order (a key both sides name alike is one column), then by the right
+    // keys of another name (the right rows no left row matched have no left key): rows of equal
+    // keys keep their order, which every plan gives alike.
+    const sortBy = (o: JoinOutput | undefined) => (o ? [{ column: indexIn(n.columns, o.name), ascending: true }] : []);
+    const byKey = [
+      ...n.leftOn.flatMap((c, k) => sortBy(n.outputs.find((o) => o.from === 'key' && o.key === k) ?? n.outputs.find((o) => o.from === 'left' && o.column === c))),
+      ...n.rightOn.flatMap((c) => sortBy(n.outputs.find((o) => o.from === 'right' && o.column === c))),
+    ];
     if (this.sortsByRanges(all)) return this.rangeSort(all, byKey);
     return this.tree('sort_rows', all, (): SortRowsSpec => ({ kind: 'sort_rows', keys: byKey, estBytes: 0 }), false);
   }
@@ -583,12 +583,15 @@ class TableLowering {
       // rows (the last to the partition's end), a part about an eighth of the limit where each
       // probe row meets one build row (wider rows than the probe's make a partition too large).
       const row = columns.length;
-      const widest = Math.max(...probe.bytes) * Math.max(1, rowBytes(columns) / rowBytes(probe.columns));
+      // The cuts are buckets x parts tasks: at most MAX_JOIN_CUTS, a part then holding more.
+      const widest = probe.bytes.reduce((m, b) => Math.max(m, b), 0) * Math.max(1, rowBytes(columns) / rowBytes(probe.columns));
       const limit = this.opts.memoryLimit;
-      const split = limit ? Math.max(1, Math.ceil(widest / (limit / 8))) : 1;
+      const most = Math.max(1, Math.floor(MAX_JOIN_CUTS / buckets / probe.keys.length));
+      const split = limit ? Math.min(most, Math.max(1, Math.ceil(widest / (limit / 8)))) : 1;
       const parts = probe.keys.flatMap((_, i) => {
         const span = Math.max(1, Math.ceil(probe.bytes[i] / rowBytes(probe.columns) / split));
-        return Array.from({ length: split }, (_, j) => ({ lo: i * 2 ** 32 + j * span, hi: j === split - 1 ? (i + 1) * 2 ** 32 : i * 2 ** 32 + (j + 1) * span }));
+        const tag = (j: number) => (j === split ? (i + 1) * 2 ** 32 : i * 2 ** 32 + Math.min(j * span, 2 ** 32));
+        return Array.from({ length: split }, (_, j) => ({ lo: tag(j), hi: tag(j + 1) }));
       });
       const cutLayer = this.layer('slice_rows', 'slice_rows', [joined.layer], buckets * parts.length);
       const cuts = joined.keys.map((dep, b) => parts.map(({ lo, hi }, k) => {
@@ -717,6 +720,12 @@ export const RANGE_SORT_MIN_BYTES = 2 ** 20;
 const BUCKET_JOIN_MIN_BYTES = 16 * 2 ** 20;
 /** Without a memory limit, a bucketed join's buckets hold about this many bytes of both sides. */
 const BUCKET_JOIN_BYTES = 32 * 2 ** 20;
+/**
+ * At most this many cut tasks in a bucketed join (buckets x parts of probe partitions): under a
+ * limit far below the tables the cuts grow with the square of their ratio (a 4k x 3k-row merge
+ * under a 16 KB limit made 144k tasks); beyond this the parts hold more than an eighth of the limit.
+ */
+const MAX_JOIN_CUTS = 2 ** 16;
 /** At most this many ranges (a range sort makes a task per partition and range). */
 const MAX_RANGES = 256;
 /** Rows sampled from the sorted runs per range of a range sort, to choose its splitters. */
