@@ -11,6 +11,9 @@
  *   Its result is one partition.
  * - head(n) over a plain read takes the first partition (as dask.dataframe's head does); the run
  *   checks it held n rows and, if not, runs again over every partition (compute.ts).
+ * - A sort of more than one partition is cut into ranges (rangeSort); a merge probes each
+ *   partition of one side against the other side whole, or, where that side is too large for the
+ *   memory limit or the caches, joins bucket by bucket of a hash split of both (bucketJoin).
  * Each output is the list of its partitions' chunk keys, in row order.
  */
 import { combineTree } from '../../engine/combine-tree.js';
@@ -688,7 +691,10 @@ class TableLowering {
 /** What a hash_join task does, beside its deps and estimate. */
 type JoinSpec = Omit<HashJoinSpec, 'kind' | 'estBytes' | 'probes'>;
 
-/** Per key, whether an int64 column joins a float64 one (such keys compare, and hash, as numbers). */
+/**
+ * Per key, whether an int64 column joins a float64 one (such keys compare, and hash, as numbers,
+ * as the native join does; the front ends refuse such merges today, so this is all false).
+ */
 function mixedKeys(probe: Partitions, probeKeys: number[], build: Partitions, buildKeys: number[]): boolean[] {
   return probeKeys.map((c, k) => probe.columns[c].dtype !== build.columns[buildKeys[k]].dtype);
 }
