@@ -468,7 +468,32 @@ class TableLowering {
     const input = this.exact(this.node(n.input));
     const columns = n.subset.map((name) => indexIn(input.columns, name));
     const sig = planKey(['distinct', input.keys, columns]);
+    const limit = this.opts.memoryLimit;
+    const total = input.bytes.reduce((s, b) => s + b, 0);
+    if (limit && total > limit / 8 && input.keys.length > 2) return { ...this.memoized(sig, () => this.bucketDistinct(input, columns, Math.min(MAX_RANGES, Math.ceil(total / (limit / 8))))), heads: input.heads };
     return { ...this.memoized(sig, () => this.tree('first_rows', input, (): FirstRowsSpec => ({ kind: 'first_rows', columns, estBytes: 0 }), true)), heads: input.heads };
+  }
+
+  /**
+   * drop_duplicates of a table too large for the memory limit (whose distinct rows the root of a
+   * merge tree would all hold): the rows split into hash buckets by the key columns (every column
+   * when none are named), tagged with their place, each bucket's first occurrences found over its
+   * pieces in partition order (first_rows), then put back in the table's order by their tags: the
+   * first occurrences in the order pandas keeps them, no task holding more than a bucket.
+   */
+  private bucketDistinct(input: Partitions, subset: number[], buckets: number): Partitions {
+    const keys = subset.length ? subset : input.columns.map((_, c) => c);
+    const rowName = freshName(input.columns, '__row');
+    const pieces = this.bucketPieces(input, keys, keys.map(() => false), buckets, rowName);
+    const layer = this.layer('first_rows', 'first_rows', [pieces.layer], buckets);
+    const firsts = pieces.keys.map((deps, b) => {
+      const key = taskKey(layer, [b]);
+      const spec: FirstRowsSpec = { kind: 'first_rows', columns: keys, estBytes: pieces.bytes[b] };
+      this.tasks.push({ key, layer, index: [b], deps, spec, estBytes: pieces.bytes[b], estFromInputs: 'atMost', priority: 0 });
+      return key;
+    });
+    const tagged: Partitions = { layer, keys: firsts, bytes: pieces.bytes, columns: pieces.columns };
+    return this.inTagOrder(tagged, input, input.columns);
   }
 
   private concat(n: TableNode & { op: 'concat' }): Partitions {
@@ -566,10 +591,9 @@ class TableLowering {
    * split by the hash of their key into `buckets` (hash_split; on the probe side each row tagged
    * with its place, partition * 2^32 + row), each bucket cut out of every split (slice_rows),
    * each bucket's probe pieces joined with its build pieces (hash_join; pieces in partition order,
-   * so probe order and build order hold within a bucket), then each partition of the result is a
-   * span of probe rows cut out of every bucket's join (by the row tag, which each bucket's rows
-   * are sorted by) and sorted by their tag (sort_rows, dropping it): the rows pandas gives, in its
-   * order, in one or more partitions per probe partition. A task holds a bucket, not a side;
+   * so probe order and build order hold within a bucket), then put back in probe order by their
+   * tags (inTagOrder): the rows pandas gives, in its order, in one or more partitions per probe
+   * partition. A task holds a bucket, not a side;
    * the splits, pieces and joined buckets wait (spilled under the memory limit) in between, and
    * graph order cuts each split whole and releases it (order.ts).
    */
@@ -582,38 +606,48 @@ class TableLowering {
       const rowInPiece = probe.columns.length;
       const tagged = [...join.columns, { side: 0 as const, column: rowInPiece, name: rowName }];
       const joined = this.bucketJoinLayer(probePieces, buildPieces, { ...join, columns: tagged }, [...columns, { name: rowName, dtype: 'int64' }]);
-      // The result in parts of probe partitions: part j of partition i is its j-th span of `span`
-      // rows (the last to the partition's end), a part about an eighth of the limit where each
-      // probe row meets one build row (wider rows than the probe's make a partition too large).
-      const row = columns.length;
-      // The cuts are buckets x parts tasks: at most MAX_JOIN_CUTS, a part then holding more.
-      const widest = probe.bytes.reduce((m, b) => Math.max(m, b), 0) * Math.max(1, rowBytes(columns) / rowBytes(probe.columns));
-      const limit = this.opts.memoryLimit;
-      const most = Math.max(1, Math.floor(MAX_JOIN_CUTS / buckets / probe.keys.length));
-      const split = limit ? Math.min(most, Math.max(1, Math.ceil(widest / (limit / 8)))) : 1;
-      const parts = probe.keys.flatMap((_, i) => {
-        const span = Math.max(1, Math.ceil(probe.bytes[i] / rowBytes(probe.columns) / split));
-        const tag = (j: number) => (j === split ? (i + 1) * 2 ** 32 : i * 2 ** 32 + Math.min(j * span, 2 ** 32));
-        return Array.from({ length: split }, (_, j) => ({ lo: tag(j), hi: tag(j + 1) }));
-      });
-      const cutLayer = this.layer('slice_rows', 'slice_rows', [joined.layer], buckets * parts.length);
-      const cuts = joined.keys.map((dep, b) => parts.map(({ lo, hi }, k) => {
-        const key = taskKey(cutLayer, [b, k]);
-        const estBytes = Math.ceil(4 * joined.bytes[b] / parts.length) + 4096;
-        const spec: SliceRowsSpec = { kind: 'slice_rows', column: row, lo, hi, drop: [], estBytes };
-        this.tasks.push({ key, layer: cutLayer, index: [b, k], deps: [dep], spec, estBytes, estFromInputs: 'atMost', priority: 0 });
-        return key;
-      }));
-      const outLayer = this.layer('sort_rows', 'sort_rows', [cutLayer], parts.length);
-      const each = Math.ceil(joined.bytes.reduce((s, b) => s + b, 0) / parts.length) + 4096;
-      const keys = parts.map((_, k) => {
-        const key = taskKey(outLayer, [k]);
-        const spec: SortRowsSpec = { kind: 'sort_rows', keys: [{ column: row, ascending: true }], drop: [row], estBytes: each };
-        this.tasks.push({ key, layer: outLayer, index: [k], deps: cuts.map((c) => c[k]), spec, estBytes: each, estFromInputs: 'exactly', priority: 0 });
-        return key;
-      });
-      return { layer: outLayer, keys, bytes: keys.map(() => each), columns };
+      return this.inTagOrder(joined, probe, columns);
     });
+  }
+
+  /**
+   * The rows of `tagged` (partitions whose last column is the row tag of a bucketed plan, each
+   * partition sorted by it) in the order of their tags, the tag dropped: each partition of the
+   * result is a span of `probe`'s rows (the partitions the tags name) cut out of every tagged
+   * partition (slice_rows, a binary search of the tag) and sorted by tag (sort_rows). Part j of
+   * partition i is its j-th span of `span` rows (the last to the partition's end), a part about an
+   * eighth of the memory limit where each probe row makes one row (wider rows than the probe's make
+   * a partition too large for one task).
+   */
+  private inTagOrder(tagged: Partitions, probe: Partitions, columns: Column[]): Partitions {
+    const row = columns.length;
+    // The cuts are tagged partitions x parts tasks: at most MAX_JOIN_CUTS, a part then holding more.
+    const widest = probe.bytes.reduce((m, b) => Math.max(m, b), 0) * Math.max(1, rowBytes(columns) / rowBytes(probe.columns));
+    const limit = this.opts.memoryLimit;
+    const most = Math.max(1, Math.floor(MAX_JOIN_CUTS / tagged.keys.length / probe.keys.length));
+    const split = limit ? Math.min(most, Math.max(1, Math.ceil(widest / (limit / 8)))) : 1;
+    const parts = probe.keys.flatMap((_, i) => {
+      const span = Math.max(1, Math.ceil(probe.bytes[i] / rowBytes(probe.columns) / split));
+      const tag = (j: number) => (j === split ? (i + 1) * 2 ** 32 : i * 2 ** 32 + Math.min(j * span, 2 ** 32));
+      return Array.from({ length: split }, (_, j) => ({ lo: tag(j), hi: tag(j + 1) }));
+    });
+    const cutLayer = this.layer('slice_rows', 'slice_rows', [tagged.layer], tagged.keys.length * parts.length);
+    const cuts = tagged.keys.map((dep, b) => parts.map(({ lo, hi }, k) => {
+      const key = taskKey(cutLayer, [b, k]);
+      const estBytes = Math.ceil(4 * tagged.bytes[b] / parts.length) + 4096;
+      const spec: SliceRowsSpec = { kind: 'slice_rows', column: row, lo, hi, drop: [], estBytes };
+      this.tasks.push({ key, layer: cutLayer, index: [b, k], deps: [dep], spec, estBytes, estFromInputs: 'atMost', priority: 0 });
+      return key;
+    }));
+    const outLayer = this.layer('sort_rows', 'sort_rows', [cutLayer], parts.length);
+    const each = Math.ceil(tagged.bytes.reduce((s, b) => s + b, 0) / parts.length) + 4096;
+    const keys = parts.map((_, k) => {
+      const key = taskKey(outLayer, [k]);
+      const spec: SortRowsSpec = { kind: 'sort_rows', keys: [{ column: row, ascending: true }], drop: [row], estBytes: each };
+      this.tasks.push({ key, layer: outLayer, index: [k], deps: cuts.map((c) => c[k]), spec, estBytes: each, estFromInputs: 'exactly', priority: 0 });
+      return key;
+    });
+    return { layer: outLayer, keys, bytes: keys.map(() => each), columns };
   }
 
   /** An outer join in buckets: each bucket's left pieces joined with its right pieces (unmatched left rows kept), then its right rows no left row matched; sorted by key after. */

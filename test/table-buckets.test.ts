@@ -1,13 +1,16 @@
 /**
- * Joins cut into hash buckets (lower.ts bucketJoin, native hash_split and slice_rows): under a
- * memory limit, a merge whose build side would not fit a task's share of it splits both sides by
- * the hash of the key, joins bucket by bucket and puts the rows back in probe order by their row
- * tags. Merges (every `how`, one or two keys, string and int keys with missing values,
- * left_on/right_on with a key of one name on both sides, keys matching several rows, filtered sides, a lookup table of a few rows) over
- * random partitions, workers and limits give exactly the file the same merge gives with no limit
- * (one build partition: the plan the other merge tests check against pandas), pandas' rows as a
- * multiset, and pandas' file itself for most left merges; a merge of tables several times the
- * limit keeps the store under it.
+ * Joins and drop_duplicates cut into hash buckets (lower.ts bucketJoin and bucketDistinct, native
+ * hash_split and slice_rows): under a memory limit, a merge whose build side would not fit a
+ * task's share of it splits both sides by the hash of the key, joins bucket by bucket and puts
+ * the rows back in probe order by their row tags; drop_duplicates of a table larger than that
+ * share finds each bucket's first occurrences and puts them back in order the same way. Merges
+ * (every `how`, one or two keys, string and int keys with missing values, left_on/right_on with a
+ * key of one name on both sides, keys matching several rows, filtered sides, a lookup table of a
+ * few rows) and drop_duplicates (subsets, every column, after a filter, missing values) over
+ * random partitions, workers and limits give exactly the file the same job gives with no limit
+ * (the plans the other merge and drop_duplicates tests check against pandas), pandas' rows as a
+ * multiset, and pandas' file itself for drop_duplicates and most left merges; a merge of tables
+ * several times the limit keeps the store under it.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -82,13 +85,13 @@ function rowBag(csv: string): string {
   return [lines[0], ...lines.slice(1).map((l) => l.split(',').map((f) => (f !== '' && !Number.isNaN(Number(f)) ? String(Number(f)) : f)).join(',')).sort()].join('\n');
 }
 
-describe('joins cut into hash buckets', () => {
+describe('joins and drop_duplicates cut into hash buckets', () => {
   const dir = tempDir();
   writeFileSync(join(dir, 'l.csv'), leftRows(rng(71), 30_000));
   writeFileSync(join(dir, 'r.csv'), rightRows(rng(72), 30_000, 30_000 / 4));
   writeFileSync(join(dir, 'a.csv'), 's,region\na,North\nb,South\ndd,North\nzz,East\n');
 
-  // Every merge here has more rows than come back inline, so its table is a file (removed before each run).
+  // Every table here has more rows than come back inline, so it is a file (removed before each run).
   const run = (name: string, expr: string, blocksize: number, args: string[]) => {
     rmSync(join(dir, name), { recursive: true, force: true });
     writeFileSync(join(dir, `${name}.json`), JSON.stringify({ tessera: 1, datasets: { l: { csv: 'l.csv', blocksize }, r: { csv: 'r.csv', blocksize }, a: { csv: 'a.csv' } }, outputs: { m: expr } }));
@@ -115,6 +118,23 @@ describe('joins cut into hash buckets', () => {
       if (how === 'left' && merge.sameFile) expect(limited.csv === want[i], what).toBe(true);
     });
   }, 300_000);
+
+  it('drop_duplicates under a memory limit, cut into hash buckets: the file it writes with no limit, and pandas\' file', () => {
+    const exprs = ["l.drop_duplicates(['k', 's'])", 'l.drop_duplicates()', "l[l.x > 10].drop_duplicates(['s', 'k'])", "r.drop_duplicates(['kf', 's'])"];
+    const settings = fc.sample(SETTING, { numRuns: exprs.length, seed: 29 });
+    const want = pandasCsv(dir, exprs);
+    exprs.forEach((expr, i) => {
+      const { blocksize, workers, limit } = settings[i];
+      const what = `${expr} (blocksize ${blocksize}, ${workers} workers, limit ${limit})`;
+      const limited = run('limited', expr, blocksize, ['--workers', String(workers), '--memory-limit', String(limit)]);
+      expect(limited.layers.has('hash-split'), what).toBe(true);
+      expect(limited.stats.peak_store_bytes, what).toBeLessThanOrEqual(limit);
+      const whole = run('whole', expr, blocksize, ['--workers', String(workers)]);
+      expect(whole.layers.has('hash-split'), what).toBe(false);
+      expect(limited.csv === whole.csv, what).toBe(true);
+      expect(limited.csv === want[i], what).toBe(true);
+    });
+  }, 120_000);
 
   it('a left merge of tables several times the memory limit keeps the store under it and writes pandas\' file', () => {
     writeFileSync(join(dir, 'l.csv'), leftRows(rng(73), 150_000));
