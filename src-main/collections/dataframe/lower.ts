@@ -13,7 +13,8 @@
  *   checks it held n rows and, if not, runs again over every partition (compute.ts).
  * - A sort of more than one partition is cut into ranges (rangeSort); a merge probes each
  *   partition of one side against the other side whole, or, where that side is too large for the
- *   memory limit or the caches, joins bucket by bucket of a hash split of both (bucketJoin).
+ *   memory limit or the caches, joins bucket by bucket of a hash split of both (bucketJoin);
+ *   drop_duplicates under a limit its table exceeds finds first occurrences bucket by bucket too.
  * Each output is the list of its partitions' chunk keys, in row order.
  */
 import { combineTree } from '../../engine/combine-tree.js';
