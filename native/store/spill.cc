@@ -84,10 +84,9 @@ class SpillFile {
     return ChunkStore::instance().publish(std::move(c));
   }
 
-  // A region no longer needed: a hole where it was (the file keeps its size; a file system that
-  // cannot punch holes keeps the bytes until the file is removed).
-  // Once no region is left, the file starts again from empty (which also frees the disk where
-  // holes cannot be punched).
+  // A region no longer needed: a hole where it was (the file keeps its size), and once no region
+  // is left the file starts again from empty (which also frees the disk where a file system
+  // cannot punch holes).
   void drop(uint64_t at) {
     const uint64_t length = region(at);
     regions_.erase(at);

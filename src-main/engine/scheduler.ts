@@ -343,13 +343,19 @@ export class Scheduler {
    */
   private makeRoom(next: number): void {
     if (this.limit === null || this.running > 0 || this.fitsStrictly(next)) return;
+    this.spillRound(next, this.spillCandidates(next));
+  }
+
+  /** A round of spilling for task `next` (spillFor) from these candidates; true if it spilled. */
+  private spillRound(next: number, candidates: { j: number; soonest: number }[]): boolean {
     const before = this.spilledTotal;
     try {
-      this.spillFor(next);
+      this.spillFor(next, candidates);
     } finally {
       // The allocator keeps freed chunks: give them back, so RSS falls too (only after a spill).
       if (this.spilledTotal > before) native().returnFreeMemory();
     }
+    return this.spilledTotal > before;
   }
 
   /**
@@ -360,10 +366,9 @@ export class Scheduler {
    * task's own inputs and output exceed the limit, or kept chunks fill it), every candidate goes:
    * the overshoot is the smallest it can be.
    */
-  private spillFor(next: number): void {
+  private spillFor(next: number, candidates: { j: number; soonest: number }[]): void {
     const limit = this.limit!;
     const need = this.heldWith(next);
-    const candidates = this.spillCandidates(next);
     candidates.sort((a, b) => b.soonest - a.soonest);
     const target = limit - limit / 8;
     let freed = 0;
@@ -452,17 +457,14 @@ export class Scheduler {
       if (t >= 0 && (top < 0 || this.prio[t] < this.prio[top])) top = t;
     }
     if (top < 0) return false;
+    const candidates = this.spillCandidates(top);
     let spillable = 0;
-    for (const { j } of this.spillCandidates(top)) spillable += this.bytes[j];
+    for (const { j } of candidates) spillable += this.bytes[j];
     if (this.heldWith(top) - spillable > this.limit) {
       this.spillAheadFailedAt = this.done;
       return false;
     }
-    const before = this.spilledTotal;
-    this.spillFor(top);
-    if (this.spilledTotal === before) return false;
-    native().returnFreeMemory();
-    return true;
+    return this.spillRound(top, candidates);
   }
 
   private pickReady(): number {

@@ -60,8 +60,7 @@ TaskResult run(const HashSplitTask& t) {
   const table::TableView& in = inputs[0];
   for (size_t k : t.keys)
     if (k >= in.ncols()) throw Error("BAD_TASK", "hash_split: a key column is out of range", "this is a bug in the planner, please report it");
-  if (in.nrows() > int64_t{0xfffffffe}) throw Error("SIZE_OVERFLOW", "a partition to split has more than 2^32 - 2 rows", "use smaller partitions (a smaller blocksize)");
-  const std::vector<uint32_t> bucket = table::join_buckets(in, t.keys, t.mixed, t.nbuckets);
+  const std::vector<uint32_t> bucket = table::join_buckets(in, t.keys, t.mixed, t.nbuckets);  // SIZE_OVERFLOW past 2^32 - 2 rows
   // A counting sort by bucket: stable, so each bucket's rows keep their order.
   std::vector<uint32_t> start(t.nbuckets + 1, 0);
   for (uint32_t b : bucket) ++start[b + 1];
