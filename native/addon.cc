@@ -502,6 +502,7 @@ Napi::Value ParseNpyHeader(const Napi::CallbackInfo& info) {
     o.Set("dtype", Napi::String::New(env, dtype_name(h.dtype)));
     o.Set("bigEndian", Napi::Boolean::New(env, h.big_endian));
     o.Set("fortranOrder", Napi::Boolean::New(env, h.fortran_order));
+    o.Set("complex", Napi::Boolean::New(env, h.complex));
     o.Set("shape", from_ints(env, h.shape));
     o.Set("dataOffset", Napi::Number::New(env, static_cast<double>(h.data_offset)));
     o.Set("dataBytes", Napi::Number::New(env, static_cast<double>(h.data_bytes)));

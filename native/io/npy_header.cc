@@ -95,7 +95,14 @@ void parse_descr(const std::string& d, NpyHeader* h) {
       return;
     }
   }
-  throw Error("UNSUPPORTED_DTYPE", "dtype '" + d + "' is not supported (complex, float16, strings, datetimes and records are not)",
+  // Complex values as their parts: a big-endian pair swaps each part as a float of that size.
+  if (code == "c16" || code == "c8") {
+    h->dtype = code == "c16" ? DType::F64 : DType::F32;
+    h->complex = true;
+    h->big_endian = order == '>';
+    return;
+  }
+  throw Error("UNSUPPORTED_DTYPE", "dtype '" + d + "' is not supported (float16, complex256, strings, datetimes and records are not)",
               "convert the array with .astype('float64') (or another numeric dtype) and save it again");
 }
 
@@ -163,7 +170,9 @@ NpyHeader parse_npy_header(const uint8_t* b, size_t len, uint64_t file_size, siz
     if (d != 0 && count > std::numeric_limits<int64_t>::max() / 8 / d) bad_header("the shape is too large");
     count *= d;
   }
-  h.data_bytes = count * static_cast<int64_t>(dtype_size(h.dtype));
+  const int64_t item = static_cast<int64_t>(dtype_size(h.dtype)) * (h.complex ? 2 : 1);
+  if (h.complex && count > std::numeric_limits<int64_t>::max() / 16) bad_header("the shape is too large");
+  h.data_bytes = count * item;
   if (file_size != 0) {
     uint64_t expected = h.data_offset + static_cast<uint64_t>(h.data_bytes);
     if (file_size < expected)

@@ -18,9 +18,12 @@ struct NpyHeader {
   DType dtype = DType::F64;
   bool big_endian = false;  // data needs a byte swap on this (little-endian) machine
   bool fortran_order = false;
+  // complex128 ('c16') or complex64 ('c8'): each value is a (real, imaginary) pair of `dtype`
+  // (F64 or F32), numpy's layout, so the data read as floats have a trailing axis of 2.
+  bool complex = false;
   std::vector<int64_t> shape;
   size_t data_offset = 0;  // where the array data starts
-  int64_t data_bytes = 0;  // product(shape) * itemsize
+  int64_t data_bytes = 0;  // product(shape) * itemsize (twice that for complex)
 };
 
 // Parses the header from the first bytes of a file. `file_size` (when known, else 0) is checked

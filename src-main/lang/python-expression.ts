@@ -8,6 +8,8 @@ import { TesseraError } from '../engine/errors.js';
 
 export type Ast =
   | { t: 'num'; value: number; isInt: boolean; big?: bigint; start: number; end: number }
+  /** An imaginary literal (Python's `2j`, `1.5e-3J`): a complex number of real part 0. */
+  | { t: 'imag'; value: number; start: number; end: number }
   | { t: 'str'; value: string; start: number; end: number }
   | { t: 'const'; value: boolean | null; start: number; end: number }
   | { t: 'ellipsis'; start: number; end: number }
@@ -46,6 +48,7 @@ export function tokenize(src: string): Token[] {
     if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(src[i + 1] ?? ''))) {
       const m = /^(?:\d[\d_]*)?(?:\.\d*)?(?:[eE][+-]?\d+)?/.exec(src.slice(i))!;
       i += m[0].length || 1;
+      if ((src[i] === 'j' || src[i] === 'J') && !/[A-Za-z0-9_]/.test(src[i + 1] ?? '')) i++;
       if (/[A-Za-z_]/.test(src[i] ?? '')) throw syntaxError(`invalid number '${src.slice(start, i + 1)}'`, start, i + 1);
       out.push({ kind: 'num', text: src.slice(start, i), start, end: i });
       continue;
@@ -239,6 +242,7 @@ export function parseExpression(src: string): Ast {
     const t = next();
     if (t.kind === 'num') {
       const text = t.text.replace(/_/g, '');
+      if (/[jJ]$/.test(text)) return { t: 'imag', value: Number(text.slice(0, -1)), start: t.start, end: t.end };
       const isInt = /^\d+$/.test(text);
       const value = Number(text);
       // A Python int is exact at any size: keep the digits where a double cannot.

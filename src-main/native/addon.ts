@@ -59,6 +59,8 @@ export interface NpyHeaderInfo {
   dtype: DTypeName;
   bigEndian: boolean;
   fortranOrder: boolean;
+  /** complex128 / complex64: `dtype` is the float type of each value's (re, im) parts. */
+  complex: boolean;
   shape: number[];
   dataOffset: number;
   dataBytes: number;

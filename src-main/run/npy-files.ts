@@ -10,6 +10,7 @@ import { statSync } from 'node:fs';
 import { concatenate, rechunk, stack } from '../collections/array/build.js';
 import { normalizeChunks, type ChunksSpec } from '../collections/array/chunks.js';
 import { npyArray } from '../collections/array/creation.js';
+import { complexSource } from '../collections/array/complex-sources.js';
 import { itemsize } from '../collections/array/dtype.js';
 import type { ExprContext, Node } from '../collections/array/expr.js';
 import { readNpyInfo } from '../collections/array/files.js';
@@ -43,8 +44,8 @@ export async function npyJoin(ctx: ExprContext, path: string, d: Record<string, 
   const infos = await Promise.all(files.map((f) => readNpyInfo(f)));
   const first = infos[0];
   for (const info of infos) {
-    if (info.dtype !== first.dtype) {
-      throw new TesseraError('BAD_DATASET', `${info.path} holds ${info.dtype}, but ${first.path} holds ${first.dtype}`, 'the files of one array must share their dtype: convert the odd ones, or name them apart');
+    if (info.dtype !== first.dtype || info.complex !== first.complex) {
+      throw new TesseraError('BAD_DATASET', `${info.path} holds ${dtypeOf(info)}, but ${first.path} holds ${dtypeOf(first)}`, 'the files of one array must share their dtype: convert the odd ones, or name them apart');
     }
     const differs = info.shape.length !== first.shape.length || info.shape.some((n, k) => n !== first.shape[k] && !(how === 'concatenate' && k === normalizedAxis(axis, first.shape.length)));
     if (differs) {
@@ -54,9 +55,23 @@ export async function npyJoin(ctx: ExprContext, path: string, d: Record<string, 
   }
   // Each file one chunk: the whole file.
   const parts = infos.map((info) => npyArray(ctx, info, info.shape.map(() => -1)));
-  const joined = how === 'stack' ? stack(ctx, parts, axis) : concatenate(ctx, parts, axis);
   const chunks = d.chunks as ChunksSpec | undefined;
+  if (first.complex) {
+    // Complex pairs: the axis counts the values' axes (a negative one from the end of those), the pair axis stays last.
+    const nd = first.shape.length + (how === 'stack' ? 1 : 0);
+    const at = axis < 0 && axis >= -nd ? axis + nd : axis;
+    if (at < 0 || at >= nd) throw new TesseraError('AXIS_ERROR', `axis ${axis} is out of bounds for the ${nd}-dimensional joined array`, `give an axis from ${-nd} to ${nd - 1}`);
+    const joined = how === 'stack' ? stack(ctx, parts, at) : concatenate(ctx, parts, at);
+    const values = joined.shape.slice(0, -1);
+    return complexSource(chunks === undefined ? joined : rechunk(ctx, joined, [...normalizeChunks(chunks, values, 2 * itemsize(joined.dtype)), [2]]));
+  }
+  const joined = how === 'stack' ? stack(ctx, parts, axis) : concatenate(ctx, parts, axis);
   return chunks === undefined ? joined : rechunk(ctx, joined, normalizeChunks(chunks, joined.shape, itemsize(joined.dtype)));
+}
+
+/** A file's dtype as numpy names it. */
+function dtypeOf(info: { dtype: string; complex: boolean }): string {
+  return info.complex ? (info.dtype === 'float32' ? 'complex64' : 'complex128') : info.dtype;
 }
 
 /** The axis as an index (concatenate's, for the shape check; concatenate() itself refuses one out of range). */

@@ -5,6 +5,7 @@
  */
 import { open } from 'node:fs/promises';
 import type { Histogram, OutputEvent } from '../api/contract.js';
+import { TesseraError } from '../engine/errors.js';
 import { readNpyInfo } from '../collections/array/files.js';
 import { itemsize } from '../collections/array/dtype.js';
 import { product } from '../collections/array/grid.js';
@@ -44,6 +45,7 @@ export function histogramOfValues(values: Nested): Histogram {
 /** The histogram of an .npy file the engine wrote (C order, native byte order). */
 export async function histogramOfNpy(path: string): Promise<Histogram> {
   const info = await readNpyInfo(path);
+  if (info.complex) throw new TesseraError('UNSUPPORTED_DTYPE', `${path} holds complex values, which have no histogram here`, 'take abs() or .real of the output for one');
   const total = product(info.shape);
   const size = itemsize(info.dtype);
   const whole = total <= READ_WHOLE;

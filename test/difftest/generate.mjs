@@ -491,6 +491,43 @@ class ExprGen {
     }
     return { s: `np.fft.${g}(${[...args, ...norm()].join(', ')})`, t: 'complex', shape: a.shape };
   }
+  /**
+   * Complex values at an output's root (they flow into few operations): a real array made complex
+   * with a Python complex literal (`a * 1j`, `a + (1.5-2j)`, `a + b * 1j`), then complex arithmetic
+   * with literals and arrays, ==, !=, integer powers, exp, sqrt, square, conj, isnan/isinf/isfinite,
+   * abs, .real/.imag, sum and mean.
+   */
+  complexOps(d) {
+    const r = this.r;
+    const lit = () => r.pick(['1j', '2j', '-1j', '0.5j', '(1+2j)', '(1.5-2j)', '(-0.0-1j)', '(3+0j)', '(0.25+0.75j)', '1e300j', '(2-1e-300j)']);
+    const a = this.gen(Math.max(0, d - 1));
+    if (!a.shape || a.lit) return a;
+    let z = r.w([[3, () => `${wrap(a)} * ${lit()}`], [2, () => `${wrap(a)} + ${lit()}`], [2, () => `${lit()} - ${wrap(a)}`],
+      [2, () => { const b = this.gen(Math.max(0, d - 2), a.shape); return `${wrap(a)} + ${wrap(b)} * 1j`; }]])();
+    const t = concrete(a.t) === 'float32' ? 'complex64' : 'complex128';
+    for (let k = r.int(3); k >= 0; k--) {
+      const step = r.w([[3, 'arith'], [2, 'fn'], [1, 'pow'], [1, 'lit']]);
+      if (step === 'arith') {
+        const b = r.chance(0.5) ? lit() : wrap(this.gen(Math.max(0, d - 2), a.shape));
+        const op = r.pick(['+', '-', '*', '/']);
+        z = r.chance(0.3) ? `${b} ${op} (${z})` : `(${z}) ${op} ${b}`;
+      } else if (step === 'fn') {
+        z = `${this.ns() || 'np.'}${r.pick(['exp', 'sqrt', 'square', 'conj', 'negative'])}(${z})`;
+      } else if (step === 'pow') {
+        z = `(${z}) ** ${r.pick([0, 1, 2, 3, 4, 7, -1, -2, -3])}`;
+      } else {
+        z = `(${z}) * ${r.pick(['(1+2j) * 3', '(2j - 1) / (1 + 1j)', '(1j) ** 2', '(1+1j) ** -2', '2 ** 0.5j'])}`;
+      }
+    }
+    const shape = a.shape;
+    const end = r.w([[6, 'as is'], [2, 'part'], [1, 'abs'], [1, 'test'], [1, 'cmp'], [2, 'reduce']]);
+    if (end === 'part') return { s: `(${z}).${r.pick(['real', 'imag'])}`, t: t === 'complex64' ? 'float32' : 'float64', shape };
+    if (end === 'abs') return { s: `abs(${z})`, t: t === 'complex64' ? 'float32' : 'float64', shape };
+    if (end === 'test') return { s: `${r.pick(['isnan', 'isinf', 'isfinite'])}(${z})`, t: 'bool', shape };
+    if (end === 'cmp') return { s: `(${z}) ${r.pick(['==', '!='])} ${r.chance(0.5) ? lit() : `np.conj(${z})`}`, t: 'bool', shape };
+    if (end === 'reduce') return { s: `(${z}).${r.pick(['sum', 'mean'])}()`, t: 'complex', shape: [] };
+    return { s: z, t: 'complex', shape };
+  }
   /** sort, argsort, topk (dask's), median, percentile and quantile, along an axis or of the flattened array. */
   order(d) {
     const r = this.r;
@@ -781,7 +818,8 @@ export function jobFromTape(tape) {
   const outputs = {};
   for (let i = 0; i < nOut; i++) {
     const depth = r.w([[1, 1], [2, 2], [3, 3], [2, 4], [1, 5]]);
-    outputs[`o${i}`] = (r.chance(0.1) ? g.fourier(depth) : g.gen(depth)).s;
+    const root = r.w([[18, 'gen'], [2, 'fourier'], [1, 'complexOps']]);
+    outputs[`o${i}`] = (root === 'fourier' ? g.fourier(depth) : root === 'complexOps' ? g.complexOps(depth) : g.gen(depth)).s;
   }
   const engine = r.w([[3, 'w2'], [2, 'w1'], [2, 'w3'], [1, 'sync']]);
   return {

@@ -114,7 +114,8 @@ async function runOnce(engine, datasets, outputs, dir) {
   const res = {};
   for (const o of r.outputs) {
     if (o.path) { const n = readNpy(o.path); res[o.name] = { kind: 'value', dtype: o.dtype, npyDtype: n.dtype, shape: n.shape, data: n.data, file: true }; continue; }
-    const vals = o.kind === 'scalar' ? [o.value] : flat(o.values);
+    // A complex scalar's value is its [re, im] pair, as an array's elements are.
+    const vals = o.kind === 'scalar' ? (Array.isArray(o.value) ? o.value : [o.value]) : flat(o.values);
     res[o.name] = { kind: 'value', dtype: o.dtype, shape: o.kind === 'scalar' ? [] : o.shape, data: vals.map((v) => scalarOf(o.dtype, v)) };
   }
   return res;

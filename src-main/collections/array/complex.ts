@@ -14,6 +14,7 @@ import { TesseraError } from '../../engine/errors.js';
 import { elementwise, type IndexItem, index, normalizeAxes, reduce, reshape, scalar, stack, transpose } from './build.js';
 import { broadcastTo } from './shape-functions.js';
 import { full } from './creation.js';
+import { isfinite, isinf } from './numeric-functions.js';
 import { type DType, promoteDtypes } from './dtype.js';
 import { broadcastShapes, type ExprContext, type Node } from './expr.js';
 
@@ -47,12 +48,25 @@ export function pairsOf(ctx: ExprContext, re0: Node, im0: Node): Node {
  * a complex64 with a real array that float32 cannot hold (int32, int64, float64, ...), float64; a
  * Python number keeps the complex one's.
  */
-function partDtype(a: Node, b: Node, aComplex: boolean, bComplex: boolean): DType {
-  let d: DType = aComplex && bComplex ? promoteDtypes(a.dtype, b.dtype) : aComplex ? a.dtype : b.dtype;
-  const real = aComplex && bComplex ? null : aComplex ? b : a;
+function partDtype(a: Operand, b: Operand): DType {
+  // A Python complex is weak (numpy 2): the other operand's complex dtype, or complex64 beside float32.
+  if (a.kind === 'py' || b.kind === 'py') {
+    const other = a.kind === 'py' ? b : a;
+    if (other.kind === 'py') return 'float64';
+    return other.node.dtype === 'float32' ? 'float32' : 'float64';
+  }
+  const aComplex = a.kind === 'complex', bComplex = b.kind === 'complex';
+  let d: DType = aComplex && bComplex ? promoteDtypes(a.node.dtype, b.node.dtype) : aComplex ? a.node.dtype : b.node.dtype;
+  const real = aComplex && bComplex ? null : aComplex ? b.node : a.node;
   if (real && real.weak === null && promoteDtypes(d, real.dtype) !== 'float32') d = 'float64';
   return d === 'float32' ? 'float32' : 'float64';
 }
+
+/**
+ * An operand of a complex operation: a real array (or Python number), complex pairs, or a Python
+ * complex number (weak: it takes the other operand's precision, as numpy 2 promotes).
+ */
+export type Operand = { kind: 'real' | 'complex'; node: Node } | { kind: 'py'; re: number; im: number };
 
 /** A real array as complex pairs of `dtype`: its values, and +0 imaginary parts. */
 export function fromReal(ctx: ExprContext, x: Node, dtype: DType): Node {
@@ -61,8 +75,10 @@ export function fromReal(ctx: ExprContext, x: Node, dtype: DType): Node {
 }
 
 /** An operand of a complex operation: its parts in `dtype`. */
-function parts(ctx: ExprContext, v: Node, complex: boolean, dtype: DType): [Node, Node] {
-  if (!complex) {
+function parts(ctx: ExprContext, o: Operand, dtype: DType): [Node, Node] {
+  if (o.kind === 'py') return [scalar(ctx, o.re, 'float'), scalar(ctx, o.im, 'float')];
+  const v = o.node;
+  if (o.kind === 'real') {
     const re = v.weak !== null ? v : v.dtype === dtype ? v : elementwise(ctx, `astype_${dtype}`, [v]);
     return [re, scalar(ctx, 0, 'float')];
   }
@@ -72,17 +88,24 @@ function parts(ctx: ExprContext, v: Node, complex: boolean, dtype: DType): [Node
 
 const map = (ctx: ExprContext, fn: string, ...args: Node[]) => elementwise(ctx, fn, args);
 
-/** a op b (+ - * /), either or both complex, as numpy's complex loops compute it. */
-export function complexBinary(ctx: ExprContext, op: string, a: Node, aComplex: boolean, b: Node, bComplex: boolean): Node {
-  const dtype = partDtype(a, b, aComplex, bComplex);
-  const [ar, ai] = parts(ctx, a, aComplex, dtype), [br, bi] = parts(ctx, b, bComplex, dtype);
+/** a op b (+ - * / == !=), either or both complex, as numpy's complex loops compute it. */
+export function complexBinary(ctx: ExprContext, op: string, a: Operand, b: Operand): { complex: boolean; node: Node } {
+  const dtype = partDtype(a, b);
+  const [ar, ai] = parts(ctx, a, dtype), [br, bi] = parts(ctx, b, dtype);
+  if (op === '==') return { complex: false, node: map(ctx, 'logical_and', map(ctx, 'equal', ar, br), map(ctx, 'equal', ai, bi)) };
+  if (op === '!=') return { complex: false, node: map(ctx, 'logical_or', map(ctx, 'not_equal', ar, br), map(ctx, 'not_equal', ai, bi)) };
+  return { complex: true, node: arithmetic(ctx, op, ar, ai, br, bi) };
+}
+
+/** The pairs of (ar + i ai) op (br + i bi) for + - * /. */
+function arithmetic(ctx: ExprContext, op: string, ar: Node, ai: Node, br: Node, bi: Node): Node {
   switch (op) {
     case '+': return pairsOf(ctx, map(ctx, 'add', ar, br), map(ctx, 'add', ai, bi));
     case '-': return pairsOf(ctx, map(ctx, 'subtract', ar, br), map(ctx, 'subtract', ai, bi));
     case '*': return pairsOf(ctx, map(ctx, 'subtract', map(ctx, 'multiply', ar, br), map(ctx, 'multiply', ai, bi)),
       map(ctx, 'add', map(ctx, 'multiply', ar, bi), map(ctx, 'multiply', ai, br)));
     case '/': return divide(ctx, ar, ai, br, bi);
-    default: throw new TesseraError('TYPE_ERROR', `complex arrays take + - * and /, not ${op}`, 'take .real, .imag or abs() first');
+    default: throw new TesseraError('TYPE_ERROR', `complex arrays take + - * / ** == and !=, not ${op}`, 'take .real, .imag or abs() first');
   }
 }
 
@@ -119,8 +142,140 @@ export function complexUnary(ctx: ExprContext, fn: string, z: Node): { complex: 
     case 'angle': return { complex: false, node: map(ctx, 'arctan2', im, re) };
     case 'real': return { complex: false, node: re };
     case 'imag': return { complex: false, node: im };
+    case 'isnan': return { complex: false, node: map(ctx, 'logical_or', map(ctx, 'isnan', re), map(ctx, 'isnan', im)) };
+    case 'isinf': return { complex: false, node: map(ctx, 'logical_or', isinf(ctx, re), isinf(ctx, im)) };
+    case 'isfinite': return { complex: false, node: map(ctx, 'logical_and', isfinite(ctx, re), isfinite(ctx, im)) };
+    case 'square': return { complex: true, node: arithmetic(ctx, '*', re, im, re, im) };
+    case 'exp': return { complex: true, node: exp(ctx, re, im) };
+    case 'sqrt': return { complex: true, node: sqrt(ctx, re, im) };
     default: throw unsupported(fn);
   }
+}
+
+/** x with the sign of y (C's copysign: a negative zero's and a NaN's sign bit count). */
+function copysign(ctx: ExprContext, x: Node, y: Node): Node {
+  const negative = map(ctx, 'logical_or', map(ctx, 'less', y, scalar(ctx, 0, 'int')),
+    map(ctx, 'logical_and', map(ctx, 'equal', y, scalar(ctx, 0, 'int')), map(ctx, 'less', map(ctx, 'true_divide', scalar(ctx, 1, 'float'), y), scalar(ctx, 0, 'int'))));
+  const magnitude = map(ctx, 'absolute', x);
+  return map(ctx, 'where', negative, map(ctx, 'negative', magnitude), magnitude);
+}
+
+/**
+ * exp(x + iy) as glibc's cexp (numpy calls the C library's): e^x (cos y + i sin y), with Annex G's
+ * special values: y = 0 gives (e^x, y) for every x; x = +inf with y inf or NaN gives (inf, NaN),
+ * x = -inf with those (0, +-0). Past x = 1023 ln 2, e^x is applied in steps of e^(1023 ln 2) to
+ * cos y and sin y first, as glibc does, so a finite result does not overflow on the way.
+ */
+function exp(ctx: ExprContext, x: Node, y: Node): Node {
+  const f = (v: number) => scalar(ctx, v, 'float');
+  const t = f(1023 * Math.LN2), expT = map(ctx, 'exp', t);
+  let c = map(ctx, 'cos', y), sn = map(ctx, 'sin', y), xr = x;
+  for (let step = 0; step < 2; step++) {
+    const over = map(ctx, 'greater', xr, t);
+    c = map(ctx, 'where', over, map(ctx, 'multiply', c, expT), c);
+    sn = map(ctx, 'where', over, map(ctx, 'multiply', sn, expT), sn);
+    xr = map(ctx, 'where', over, map(ctx, 'subtract', xr, t), xr);
+  }
+  const overflow = map(ctx, 'greater', xr, t);
+  const ex = map(ctx, 'where', overflow, f(Number.MAX_VALUE), map(ctx, 'exp', xr));
+  let re = map(ctx, 'multiply', ex, c), im = map(ctx, 'multiply', ex, sn);
+  const zero = scalar(ctx, 0, 'int'), inf = f(Infinity);
+  const yBad = map(ctx, 'logical_not', isfinite(ctx, y));
+  const plusInf = map(ctx, 'logical_and', map(ctx, 'equal', x, inf), yBad);
+  const minusInf = map(ctx, 'logical_and', map(ctx, 'equal', x, f(-Infinity)), yBad);
+  re = map(ctx, 'where', plusInf, inf, map(ctx, 'where', minusInf, zero, re));
+  im = map(ctx, 'where', plusInf, f(NaN), map(ctx, 'where', minusInf, copysign(ctx, zero, y), im));
+  // y = 0: glibc takes sin y = y (cos 0 is 1 exactly, so the real part is already its).
+  return pairsOf(ctx, re, map(ctx, 'where', map(ctx, 'equal', y, zero), y, im));
+}
+
+/**
+ * sqrt(x + iy) as glibc's csqrt: the principal root, the sign of y on the imaginary part (so
+ * -4 - 0j gives -2j). y = 0: (sqrt(x), y) or (0, +-sqrt(-x)); x = 0: r = sqrt(|y| / 2) both parts;
+ * otherwise with d = |x + iy|, x > 0: r = sqrt((d + x) / 2), s = (y / r) / 2; else s = sqrt((d -
+ * x) / 2), r = |(y / s) / 2| (no cancellation either way), computed on x and y scaled by 1/4
+ * where either exceeds a quarter of the largest double and by 2^54 where both are below 2^-1021,
+ * as glibc does. Annex G: y = +-inf gives (inf, y); x = -inf gives (0 or NaN, +-inf), x = +inf
+ * gives (inf, +-0 or NaN); other NaNs give NaN.
+ */
+function sqrt(ctx: ExprContext, x: Node, y: Node): Node {
+  const f = (v: number) => scalar(ctx, v, 'float');
+  const zero = scalar(ctx, 0, 'int'), half = f(0.5), inf = f(Infinity), nan = f(NaN);
+  const MIN = 2.2250738585072014e-308, MAX = Number.MAX_VALUE;
+  const ax = map(ctx, 'absolute', x), ay = map(ctx, 'absolute', y);
+  const big = map(ctx, 'logical_or', map(ctx, 'greater', ax, f(MAX / 4)), map(ctx, 'greater', ay, f(MAX / 4)));
+  const tiny = map(ctx, 'logical_and', map(ctx, 'less', ax, f(2 * MIN)), map(ctx, 'less', ay, f(2 * MIN)));
+  const xKeep = map(ctx, 'logical_or', map(ctx, 'greater', ax, f(MAX / 4)), map(ctx, 'greater_equal', ax, f(4 * MIN)));
+  const xs = map(ctx, 'where', big, map(ctx, 'where', xKeep, map(ctx, 'multiply', x, f(0.25)), zero), map(ctx, 'where', tiny, map(ctx, 'multiply', x, f(2 ** 54)), x));
+  const ys = map(ctx, 'absolute', map(ctx, 'where', big, map(ctx, 'multiply', y, f(0.25)), map(ctx, 'where', tiny, map(ctx, 'multiply', y, f(2 ** 54)), y)));
+  const factor = map(ctx, 'where', big, f(2), map(ctx, 'where', tiny, f(2 ** -27), f(1)));
+  const direct = map(ctx, 'logical_and', big, map(ctx, 'less', ys, f(1)));
+  const d = map(ctx, 'hypot', xs, ys);
+  const r1 = map(ctx, 'sqrt', map(ctx, 'multiply', half, map(ctx, 'add', d, xs)));
+  const s1 = map(ctx, 'where', direct, map(ctx, 'true_divide', ys, r1), map(ctx, 'multiply', map(ctx, 'multiply', half, map(ctx, 'true_divide', ys, r1)), factor));
+  const s2 = map(ctx, 'sqrt', map(ctx, 'multiply', half, map(ctx, 'subtract', d, xs)));
+  const r2 = map(ctx, 'where', direct, map(ctx, 'true_divide', ys, s2), map(ctx, 'multiply', map(ctx, 'multiply', half, map(ctx, 'true_divide', ys, s2)), factor));
+  const positive = map(ctx, 'greater', x, zero);
+  let re = map(ctx, 'where', positive, map(ctx, 'multiply', r1, factor), r2);
+  let im = map(ctx, 'where', positive, s1, map(ctx, 'multiply', s2, factor));
+  // x = 0 (y not): both parts sqrt(|y| / 2), halved after the root where |y| is subnormal.
+  const onImag = map(ctx, 'where', map(ctx, 'greater_equal', ay, f(2 * MIN)), map(ctx, 'sqrt', map(ctx, 'multiply', half, ay)),
+    map(ctx, 'multiply', half, map(ctx, 'sqrt', map(ctx, 'multiply', f(2), ay))));
+  const xZero = map(ctx, 'equal', x, zero);
+  re = map(ctx, 'where', xZero, onImag, re);
+  im = map(ctx, 'where', xZero, onImag, im);
+  // y = 0: the real axis.
+  const yZero = map(ctx, 'equal', y, zero);
+  const xNeg = map(ctx, 'less', x, zero);
+  re = map(ctx, 'where', yZero, map(ctx, 'where', xNeg, zero, map(ctx, 'absolute', map(ctx, 'sqrt', x))), re);
+  im = map(ctx, 'where', yZero, map(ctx, 'where', xNeg, map(ctx, 'sqrt', map(ctx, 'negative', x)), zero), im);
+  // Infinities and NaNs (Annex G), last so they win.
+  const xNan = map(ctx, 'isnan', x), yNan = map(ctx, 'isnan', y);
+  const xPosInf = map(ctx, 'equal', x, inf), xNegInf = map(ctx, 'equal', x, f(-Infinity)), yInf = map(ctx, 'equal', ay, inf);
+  re = map(ctx, 'where', yInf, inf, map(ctx, 'where', xNegInf, map(ctx, 'where', yNan, nan, zero), map(ctx, 'where', xPosInf, inf, map(ctx, 'where', map(ctx, 'logical_or', xNan, yNan), nan, re))));
+  im = map(ctx, 'where', yInf, ay, map(ctx, 'where', xNegInf, inf, map(ctx, 'where', xPosInf, map(ctx, 'where', yNan, nan, zero), map(ctx, 'where', map(ctx, 'logical_or', xNan, yNan), nan, im))));
+  return pairsOf(ctx, re, copysign(ctx, im, y));
+}
+
+/**
+ * z ** n for an integer n, as numpy's complex power loop computes it: 0 gives 1 for every z; 1 z;
+ * 2 z*z; 3 z*(z*z); otherwise (|n| < 100) by binary powering, a negative n dividing 1 by the
+ * result; a zero z gives 0 for a positive n and NaN otherwise. Other exponents are refused.
+ */
+export function complexPower(ctx: ExprContext, z: Node, n: number): Node {
+  if (!Number.isInteger(n) || Math.abs(n) >= 100) {
+    throw new TesseraError('UNSUPPORTED_COMPLEX', `a complex array to the power ${n} is not supported`, 'complex arrays take integer powers from -99 to 99 here');
+  }
+  const re = part(ctx, z, 0), im = part(ctx, z, 1);
+  const one: [Node, Node] = [full(ctx, re.shape, 1, re.dtype), full(ctx, re.shape, 0, re.dtype)];
+  if (n === 0) return pairsOf(ctx, ...one);
+  const mul = (a: [Node, Node], b: [Node, Node]): [Node, Node] => {
+    const p = arithmetic(ctx, '*', a[0], a[1], b[0], b[1]);
+    return [part(ctx, p, 0), part(ctx, p, 1)];
+  };
+  const zz: [Node, Node] = [re, im];
+  let r: [Node, Node];
+  if (n === 1) r = zz;
+  else if (n === 2) r = mul(zz, zz);
+  else if (n === 3) r = mul(zz, mul(zz, zz));
+  else {
+    const k = Math.abs(n);
+    let p = zz, acc: [Node, Node] | null = null;
+    for (let mask = 1; ; mask <<= 1) {
+      if (k & mask) acc = mul(acc ?? one, p);
+      if (k < mask << 1) break;
+      p = mul(p, p);
+    }
+    r = acc!;
+    if (n < 0) {
+      const q = arithmetic(ctx, '/', one[0], one[1], r[0], r[1]);
+      r = [part(ctx, q, 0), part(ctx, q, 1)];
+    }
+  }
+  // A zero z: 0 for a positive n (both zeros +0), NaN otherwise, whatever the formula gave.
+  const zero = map(ctx, 'logical_and', map(ctx, 'equal', re, scalar(ctx, 0, 'int')), map(ctx, 'equal', im, scalar(ctx, 0, 'int')));
+  const at0 = n > 0 ? scalar(ctx, 0, 'int') : scalar(ctx, NaN, 'float');
+  return pairsOf(ctx, map(ctx, 'where', zero, at0, r[0]), map(ctx, 'where', zero, at0, r[1]));
 }
 
 /** z.sum(axis, keepdims) or z.mean(...): numpy's sum of each part, and the mean as that sum divided by the count as numpy divides complex numbers. */
@@ -130,7 +285,7 @@ export function complexReduce(ctx: ExprContext, fn: 'sum' | 'mean', z: Node, axi
   const sum = reduce(ctx, 'sum', z, axes, keepdims);
   if (fn === 'sum') return sum;
   const count = axes.reduce((n, d) => n * z.shape[d], 1);
-  return complexBinary(ctx, '/', sum, true, scalar(ctx, count, 'int'), false);
+  return complexBinary(ctx, '/', { kind: 'complex', node: sum }, { kind: 'real', node: scalar(ctx, count, 'int') }).node;
 }
 
 /** z.T / transpose(z, axes) over the logical axes (the pair axis stays last). */
@@ -157,5 +312,5 @@ export function complexIndex(ctx: ExprContext, z: Node, items: IndexItem[]): Nod
 /** What a complex array cannot do here, and what can. */
 export function unsupported(what: string): TesseraError {
   return new TesseraError('UNSUPPORTED_COMPLEX', `${what} is not supported for complex arrays`,
-    'complex arrays take + - * /, unary -, abs, angle, conj, .real, .imag, sum, mean, .T, transpose, reshape, indexing with integers and slices, and the np.fft functions; take .real, .imag or abs() first for anything else');
+    'complex arrays take + - * / == !=, ** with an integer, unary -, abs, angle, conj, exp, sqrt, square, isnan, isinf, isfinite, .real, .imag, sum, mean, .T, transpose, reshape, indexing with integers and slices, and the np.fft functions; take .real, .imag or abs() first for anything else');
 }

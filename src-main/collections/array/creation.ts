@@ -8,6 +8,7 @@ import type { ExprContext, Node } from './expr.js';
 import { elementwise, scalar, source } from './build.js';
 import { type ChunksSpec, normalizeChunks } from './chunks.js';
 import type { NpyInfo } from './files.js';
+import { complexSource } from './complex-sources.js';
 
 function checkShape(shape: unknown, what: string): number[] {
   const list = typeof shape === 'number' ? [shape] : shape;
@@ -95,6 +96,16 @@ export function full(ctx: ExprContext, shapeIn: unknown, value: unknown, dtype: 
 }
 
 export function npyArray(ctx: ExprContext, info: NpyInfo, chunks?: ChunksSpec): Node {
+  if (info.complex) {
+    // The values' (re, im) pairs as floats: chunked along the values' axes, each pair whole.
+    if (info.fortranOrder) {
+      throw new TesseraError('UNSUPPORTED_DTYPE', `${info.path}: a complex array saved in Fortran order is not supported`,
+        'save it in C order: np.save(path, np.ascontiguousarray(x))');
+    }
+    const grid = [...normalizeChunks(chunks, info.shape, 2 * itemsize(info.dtype)), [2]];
+    const file = { kind: 'file' as const, path: info.path, fileSize: info.fileSize, mtimeNs: info.mtimeNs, dataOffset: info.dataOffset, byteswap: info.bigEndian, fortran: false };
+    return complexSource(source(ctx, file, [...info.shape, 2], info.dtype, grid));
+  }
   const grid = normalizeChunks(chunks, info.shape, itemsize(info.dtype), info.fortranOrder ? 'F' : 'C');
   return source(ctx, { kind: 'file', path: info.path, fileSize: info.fileSize, mtimeNs: info.mtimeNs, dataOffset: info.dataOffset, byteswap: info.bigEndian, fortran: info.fortranOrder }, info.shape, info.dtype, grid);
 }

@@ -28,7 +28,9 @@ import { type Ast, parseExpression } from '../../lang/python-expression.js';
 import { coarsenBlocks, uniformFilter } from './neighbourhood.js';
 import { norm, qr, solve, svd } from './linalg.js';
 import { bincount, unique } from './set-functions.js';
-import { complexBinary, complexIndex, complexReduce, complexReshape, complexTranspose, complexUnary, logicalShape, unsupported } from './complex.js';
+import { complexRepr, foldComplex, type PyComplex } from './python-complex.js';
+import { complexBinary, complexIndex, type Operand, complexPower, pairsOf, complexReduce, complexReshape, complexTranspose, complexUnary, logicalShape, unsupported } from './complex.js';
+import { isComplexSource } from './complex-sources.js';
 import { checkNorm, fft1, fftfreq, fftn, fftshift, type Spectral } from './fft.js';
 import type { FunctionsModule } from '../../engine/user-modules/check-functions.js';
 
@@ -37,6 +39,8 @@ export type Value =
   /** A complex array: its (re, im) pairs (complex.ts). */
   | { k: 'complex'; node: Node }
   | { k: 'num'; value: number; isInt: boolean; big?: bigint }
+  /** A Python complex number (`2j`, `1 + 2j`): folded while it meets Python numbers, weak beside arrays. */
+  | { k: 'cnum'; re: number; im: number }
   | { k: 'bool'; value: boolean }
   | { k: 'none' }
   | { k: 'str'; value: string }
@@ -112,6 +116,7 @@ export class Evaluator {
       const ast = parseExpression(src);
       const v = this.eval(ast);
       if (v.k === 'complex') return { node: v.node, complex: true };
+      if (v.k === 'cnum') return { node: this.complexScalar(v), complex: true };
       return { node: this.asArray(v, ast), complex: false };
     } catch (e) {
       if (e instanceof TesseraError && e.position) e.position.output = output;
@@ -141,7 +146,7 @@ export class Evaluator {
           if (!v.items.length) return full(this.ctx, [0], 0, 'float64');
           return stack(this.ctx, v.items.map((item) => this.asArray(item, ast)), 0);
         }
-        case 'complex': throw unsupported('this operation');
+        case 'complex': case 'cnum': throw unsupported('this operation');
         default: throw new TesseraError('TYPE_ERROR', `expected an array or a number, got ${describe(v)}`, 'check the expression');
       }
     });
@@ -154,6 +159,7 @@ export class Evaluator {
   private evalInner(ast: Ast): Value {
     switch (ast.t) {
       case 'num': return { k: 'num', value: ast.value, isInt: ast.isInt, big: ast.big };
+      case 'imag': return { k: 'cnum', re: 0, im: ast.value };
       case 'str': return { k: 'str', value: ast.value };
       case 'const': return ast.value === null ? { k: 'none' } : { k: 'bool', value: ast.value };
       case 'ellipsis': return { k: 'ellipsis' };
@@ -207,6 +213,10 @@ export class Evaluator {
         if (v.k === 'seq') throw new TesseraError('TYPE_ERROR', `bad operand type for unary ${ast.op}: 'tuple'`, 'index the tuple first, e.g. gradient(x)[0]');
         if (ast.op === '+') return v;
         if (v.k === 'num' && ast.op === '-') return { k: 'num', value: -v.value, isInt: false };
+        if (v.k === 'cnum') {
+          if (ast.op !== '-') throw new TesseraError('TYPE_ERROR', `bad operand type for unary ${ast.op}: 'complex'`, '');
+          return { k: 'cnum', re: -v.re, im: -v.im };
+        }
         if (v.k === 'complex') {
           if (ast.op !== '-') throw unsupported(`unary ${ast.op}`);
           return { k: 'complex', node: complexUnary(this.ctx, 'negative', v.node).node };
@@ -256,9 +266,15 @@ export class Evaluator {
    * A function of a complex array (or numpy's real/imag/angle/conj of any): the operations
    * complex.ts has; anything else names what complex arrays take.
    */
+  /** A Python complex number where numpy makes it an array: complex128, not weak. */
+  private complexScalar(z: { re: number; im: number }): Node {
+    return pairsOf(this.ctx, scalar(this.ctx, z.re, 'float'), scalar(this.ctx, z.im, 'float'));
+  }
+
   private complexCall(name: string, self: Node | undefined, a: Args): Value {
     const value = (v: Value | undefined): { node: Node; complex: boolean } => {
       if (!v) throw argError(`${name}() missing its array`);
+      if (v.k === 'cnum') return { node: this.complexScalar(v), complex: true };
       return v.k === 'complex' ? { node: v.node, complex: true } : { node: this.asArray(v, a.at), complex: false };
     };
     const out = (r: { node: Node; complex: boolean }): Value => (r.complex ? { k: 'complex', node: r.node } : { k: 'array', node: r.node });
@@ -276,6 +292,11 @@ export class Evaluator {
         if (name === 'imag') return A0(full(this.ctx, x.node.shape, 0, x.node.dtype));
         if (name === 'angle') return A0(elementwise(this.ctx, 'arctan2', [scalar(this.ctx, 0, 'int'), asNumpyScalar(this.ctx, x.node)]));
         return A0(elementwise(this.ctx, UFUNC_ALIASES[name], [x.node]));
+      }
+      case 'exp': case 'sqrt': case 'square': case 'isnan': case 'isinf': case 'isfinite': {
+        const x = value(bind(name, ['x'], a, 1).x);
+        if (!x.complex) throw unsupported(`${name}() of a real array beside complex arguments`);
+        return out(complexUnary(this.ctx, name, x.node));
       }
       case 'sum': case 'mean': {
         const b = z ? bind(name, ['axis', 'dtype', 'out', 'keepdims'], a, 0) : bind(name, ['a', 'axis', 'dtype', 'out', 'keepdims'], a, 1);
@@ -424,7 +445,7 @@ export class Evaluator {
 
   private lookup(name: string, ast: Ast): Value {
     const ds = this.datasets.get(name);
-    if (ds) return { k: 'array', node: ds };
+    if (ds) return isComplexSource(ds) ? { k: 'complex', node: ds } : { k: 'array', node: ds };
     const v = globalValue(name);
     if (v) return v;
     const names = [...this.datasets.keys()];
@@ -489,10 +510,23 @@ export class Evaluator {
       const folded = foldNumbers(op, l, r);
       if (folded) return folded;
     }
-    if (l.k === 'complex' || r.k === 'complex') {
-      if (!['+', '-', '*', '/'].includes(op)) throw unsupported(`the operator ${op}`);
-      const operand = (v: Value, at: Ast) => (v.k === 'complex' ? v.node : this.asArray(v, at));
-      return { k: 'complex', node: complexBinary(this.ctx, op, operand(l, ast.left), l.k === 'complex', operand(r, ast.right), r.k === 'complex') };
+    const pyNumber = (v: Value): PyComplex | null => (v.k === 'cnum' ? v : v.k === 'num' ? { re: v.value, im: 0 } : v.k === 'bool' ? { re: Number(v.value), im: 0 } : null);
+    if ((l.k === 'cnum' || r.k === 'cnum') && pyNumber(l) && pyNumber(r)) {
+      const folded = foldComplex(op, pyNumber(l)!, pyNumber(r)!);
+      if (folded === null) throw unsupported(`the operator ${op}`);
+      return typeof folded === 'boolean' ? { k: 'bool', value: folded } : { k: 'cnum', ...folded };
+    }
+    if (l.k === 'complex' || r.k === 'complex' || l.k === 'cnum' || r.k === 'cnum') {
+      const operand = (v: Value, at: Ast): Operand => (v.k === 'complex' ? { kind: 'complex', node: v.node } : v.k === 'cnum' ? { kind: 'py', re: v.re, im: v.im } : { kind: 'real', node: this.asArray(v, at) });
+      if (op === '**') {
+        // numpy's complex power loop, for an integer exponent (a Python int, or a float that is one).
+        const n = r.k === 'num' ? r.value : r.k === 'bool' ? Number(r.value) : NaN;
+        if (l.k !== 'complex' || !Number.isInteger(n)) throw unsupported('** other than a complex array to an integer power');
+        return { k: 'complex', node: complexPower(this.ctx, l.node, n) };
+      }
+      if (!['+', '-', '*', '/', '==', '!='].includes(op)) throw unsupported(`the operator ${op}`);
+      const out = complexBinary(this.ctx, op, operand(l, ast.left), operand(r, ast.right));
+      return out.complex ? { k: 'complex', node: out.node } : { k: 'array', node: out.node };
     }
     const left = this.asArray(l, ast.left), right = this.asArray(r, ast.right);
     if (op === '@') return { k: 'array', node: matmulNumpy(this.ctx, left, right) };
@@ -519,7 +553,7 @@ export class Evaluator {
 
     if (name.startsWith('random.')) return A(this.random(name.slice(7), a));
     if (name.startsWith('fft.')) return this.fft(name.slice(4), a);
-    const complexArg = [...a.pos, ...a.kw.values()].some((v) => v.k === 'complex');
+    const complexArg = [...a.pos, ...a.kw.values()].some((v) => v.k === 'complex' || v.k === 'cnum');
     // x.conj() of a real array is x itself, bools included (numpy's method skips the ufunc).
     if (self && (name === 'conj' || name === 'conjugate')) { bind(name, [], a, 0); return A(self); }
     if (complexSelf || complexArg || (!self && ['real', 'imag', 'angle', 'conj', 'conjugate'].includes(name))) return this.complexCall(name, complexSelf, a);
@@ -716,6 +750,12 @@ export class Evaluator {
         const c = reshape(this.ctx, cond.dtype === 'bool' ? cond : elementwise(this.ctx, 'astype_bool', [cond]), [-1]);
         if (c.shape[0] !== flat.shape[0]) throw new TesseraError('VALUE_ERROR', `extract: condition has ${c.shape[0]} elements and arr ${flat.shape[0]}`, 'give a condition of the array\'s size');
         return A(booleanIndex(this.ctx, flat, c, this.maskCounts));
+      }
+      case 'square': {
+        // numpy's square is x * x in x's dtype; it has no bool loop (bools square as int8).
+        const x = asNumpyScalar(this.ctx, arr(bind(name, ['x'], a, 1).x));
+        const xs = x.dtype === 'bool' ? elementwise(this.ctx, 'astype_int8', [x]) : x;
+        return A(elementwise(this.ctx, 'multiply', [xs, xs]));
       }
       case 'isfinite': case 'isinf': {
         const b = bind(name, ['x'], a, 1);
@@ -1043,7 +1083,7 @@ const METHODS = ['conj', 'conjugate', 'argsort', 'topk', 'sort', 'sum', 'prod', 
 const RANDOM_FNS = ['uniform', 'normal', 'random', 'standard_normal'];
 const FUNCTIONS = new Set([...Object.keys(UFUNC_ALIASES), 'sum', 'prod', 'mean', 'var', 'std', 'min', 'max', 'amin', 'amax', 'argmin', 'argmax', 'any', 'all',
   'count_nonzero', 'clip', 'round', 'around', 'reshape', 'ravel', 'transpose', 'rechunk', 'concatenate', 'stack', 'matmul', 'dot', 'arange', 'zeros', 'ones', 'full', 'astype', 'map_blocks',
-  'flip', 'squeeze', 'expand_dims', 'swapaxes', 'moveaxis', 'outer', 'diff', ...NAN_REDUCTIONS, 'isfinite', 'isinf', 'isclose', 'allclose',
+  'flip', 'squeeze', 'expand_dims', 'swapaxes', 'moveaxis', 'outer', 'diff', ...NAN_REDUCTIONS, 'square', 'isfinite', 'isinf', 'isclose', 'allclose',
   'average', 'cov', 'corrcoef', 'cumsum', 'cumprod', 'nancumsum', 'nancumprod', 'tensordot', 'gradient', 'meshgrid', 'take', 'nonzero', 'flatnonzero', 'argwhere', 'extract', 'broadcast_to', 'roll', 'repeat', 'tile', 'pad', 'tril', 'triu', 'linspace', 'eye', 'sort', 'argsort', 'topk', 'median', 'percentile', 'quantile', 'histogram', 'coarsen', 'uniform_filter', 'einsum', 'unique', 'bincount', 'real', 'imag', 'angle', 'conj', 'conjugate']);
 
 /** np.linalg's functions here. */
@@ -1211,6 +1251,7 @@ function pyTypeName(v: Value): string {
   switch (v.k) {
     case 'seq': return 'tuple';
     case 'num': return v.isInt ? 'int' : 'float';
+    case 'cnum': return 'complex';
     case 'bool': return 'bool';
     case 'none': return 'NoneType';
     case 'str': return 'str';
@@ -1224,6 +1265,7 @@ function describe(v: Value): string {
     case 'array': return `an array of shape (${v.node.shape.join(', ')})`;
     case 'complex': return `a complex array of shape (${v.node.shape.slice(0, -1).join(', ')})`;
     case 'num': return String(v.value);
+    case 'cnum': return complexRepr(v);
     case 'bool': return v.value ? 'True' : 'False';
     case 'none': return 'None';
     case 'str': return `'${v.value}'`;

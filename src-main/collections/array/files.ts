@@ -22,6 +22,8 @@ export interface NpyInfo {
   dtype: DType;
   shape: number[];
   fortranOrder: boolean;
+  /** complex128 / complex64: `dtype` is the float type of each value's (re, im) parts, `shape` the values'. */
+  complex: boolean;
   bigEndian: boolean;
   dataOffset: number;
   dataBytes: number;
@@ -31,7 +33,7 @@ export interface Inspection {
   path: string;
   kind: 'array';
   format: 'npy';
-  dtype: DType;
+  dtype: DType | 'complex128' | 'complex64';
   shape: number[];
   bytes: number;        // size on disk
   dataBytes: number;
@@ -72,7 +74,7 @@ export async function readNpyInfo(path: string): Promise<NpyInfo> {
         want = h.needBytes;
         continue;
       }
-      return { path, fileSize: size, mtimeNs, version: h.version, dtype: h.dtype, shape: h.shape, fortranOrder: h.fortranOrder, bigEndian: h.bigEndian, dataOffset: h.dataOffset, dataBytes: h.dataBytes };
+      return { path, fileSize: size, mtimeNs, version: h.version, dtype: h.dtype, shape: h.shape, fortranOrder: h.fortranOrder, complex: h.complex, bigEndian: h.bigEndian, dataOffset: h.dataOffset, dataBytes: h.dataBytes };
     }
   } finally {
     await fh.close();
@@ -95,8 +97,8 @@ export async function inspectFile(path: string): Promise<Inspection | StoreInspe
     const info = await readNpyInfo(path);
     const order = info.fortranOrder ? 'F' : 'C';
     return {
-      path, kind: 'array', format: 'npy', dtype: info.dtype, shape: info.shape, bytes: info.fileSize, dataBytes: info.dataBytes,
-      order, suggestedChunks: autoChunks(info.shape, itemsize(info.dtype), order),
+      path, kind: 'array', format: 'npy', dtype: info.complex ? (info.dtype === 'float32' ? 'complex64' : 'complex128') : info.dtype, shape: info.shape,
+      bytes: info.fileSize, dataBytes: info.dataBytes, order, suggestedChunks: autoChunks(info.shape, itemsize(info.dtype) * (info.complex ? 2 : 1), order),
     };
   }
   await inputFileStamp(path);
