@@ -66,6 +66,9 @@ numpy 2 emulation (each item is a place where numpy 1.24 in 'weak' mode differs 
      complex64 (float32 from the irfft family); numpy 1.24 returns double. Emulated by rounding the
      double result (Tessera computes in double and rounds once, as this does). And rfft of a
      complex array: numpy 2 raises TypeError, numpy 1.24 drops the imaginary parts with a warning.
+ 18. A np.complex128 scalar beside a float32 array: numpy 2 keeps complex128; numpy 1.24's weak
+     mode takes the scalar (a subclass of Python's complex) for a weak Python complex and gives
+     complex64. Emulated by making such scalars 0-d arrays in the operators.
 """
 import ast
 import base64
@@ -110,7 +113,14 @@ def _bool_as_int64(a, b):
     return a, b
 
 
+def _strong(a, b):
+    """numpy 2: a np.complex128 scalar keeps its dtype; numpy 1.24's weak mode takes it (a subclass
+    of Python's complex) for a Python complex, so float32 beside it gave complex64 (item 18)."""
+    return tuple(np.asarray(v) if isinstance(v, np.complex128) else v for v in (a, b))
+
+
 def _binop(op, a, b):
+    a, b = _strong(a, b)
     a, b = _bool_as_int64(a, b)
     if op is operator.truediv:  # item 14
         for x, y in ((a, b), (b, a)):
@@ -132,6 +142,7 @@ def _cmp(op, a, b):
     if (isinstance(a, (list, tuple)) and not isinstance(b, np.ndarray)) or (isinstance(b, (list, tuple)) and not isinstance(a, np.ndarray)):
         return PY_CMP[op](tuple(a) if isinstance(a, list) else a, tuple(b) if isinstance(b, list) else b)  # a tuple (gradient's) compares as Python's
     f = {'<': np.less, '<=': np.less_equal, '>': np.greater, '>=': np.greater_equal, '==': np.equal, '!=': np.not_equal}[op]
+    a, b = _strong(a, b)
     a, b = _bool_as_int64(a, b)
     for x, y in ((a, b), (b, a)):
         if is_pyint(y) and isinstance(x, (np.ndarray, np.generic)) and x.dtype.kind in 'iu':
@@ -393,6 +404,15 @@ def _power(a, b, *args, **kw):
         return a ** b  # Python's own power: a Python number
     if isinstance(a, (np.ndarray, np.generic)) and a.dtype == np.bool_ and type(b) is int and b == 2 and not args and not kw:
         return np.square(a)  # the ** operator squares (int8 for bool); np.power(b, 2) would promote to int64
+    a, b = _strong(a, b)
+    if isinstance(a, (np.ndarray, np.generic)) and a.dtype.kind == 'c' and not args and not kw:
+        # numpy 2's ** of a complex array: a Python int 2 is square, -1 reciprocal, a float 0.5
+        # sqrt; else the power loop (numpy 1.24's operator also shortcuts 0 and 1).
+        if type(b) is int and b in (2, -1):
+            return np.square(a) if b == 2 else np.reciprocal(a)
+        if type(b) is float and b == 0.5:
+            return G['sqrt'](a)
+        return np.power(a, b)
     a, b = _bool_as_int64(a, b)
     if type(b) is float and b == 0.5 and isinstance(a, (np.ndarray, np.generic)) and a.dtype.kind == 'f' and not args and not kw:
         # numpy 2 (item 16): a float array to the power 0.5 is its sqrt, so (-0.0) ** 0.5 is -0.0;

@@ -168,7 +168,10 @@ function copysign(ctx: ExprContext, x: Node, y: Node): Node {
  */
 function exp(ctx: ExprContext, x: Node, y: Node): Node {
   const f = (v: number) => scalar(ctx, v, 'float');
-  const t = f(1023 * Math.LN2), expT = map(ctx, 'exp', t);
+  const single = x.dtype === 'float32';
+  // glibc's t = (MAX_EXP - 1) ln 2 and e^t of the parts' type (cexpf: 127 ln 2 in float).
+  const tValue = single ? Math.fround(127 * Math.fround(Math.LN2)) : 1023 * Math.LN2;
+  const t = f(tValue), expT = f(single ? Math.fround(Math.exp(tValue)) : Math.exp(tValue));
   let c = map(ctx, 'cos', y), sn = map(ctx, 'sin', y), xr = x;
   for (let step = 0; step < 2; step++) {
     const over = map(ctx, 'greater', xr, t);
@@ -177,9 +180,10 @@ function exp(ctx: ExprContext, x: Node, y: Node): Node {
     xr = map(ctx, 'where', over, map(ctx, 'subtract', xr, t), xr);
   }
   const overflow = map(ctx, 'greater', xr, t);
-  const ex = map(ctx, 'where', overflow, f(Number.MAX_VALUE), map(ctx, 'exp', xr));
+  const ex = map(ctx, 'where', overflow, f(single ? 3.4028234663852886e38 : Number.MAX_VALUE), map(ctx, 'exp', xr));
   let re = map(ctx, 'multiply', ex, c), im = map(ctx, 'multiply', ex, sn);
-  const zero = scalar(ctx, 0, 'int'), inf = f(Infinity);
+  // Constants of the parts' type: a where of Python numbers alone would be float64.
+  const zero = full(ctx, [], 0, x.dtype), inf = f(Infinity);
   const yBad = map(ctx, 'logical_not', isfinite(ctx, y));
   const plusInf = map(ctx, 'logical_and', map(ctx, 'equal', x, inf), yBad);
   const minusInf = map(ctx, 'logical_and', map(ctx, 'equal', x, f(-Infinity)), yBad);
@@ -194,21 +198,26 @@ function exp(ctx: ExprContext, x: Node, y: Node): Node {
  * -4 - 0j gives -2j). y = 0: (sqrt(x), y) or (0, +-sqrt(-x)); x = 0: r = sqrt(|y| / 2) both parts;
  * otherwise with d = |x + iy|, x > 0: r = sqrt((d + x) / 2), s = (y / r) / 2; else s = sqrt((d -
  * x) / 2), r = |(y / s) / 2| (no cancellation either way), computed on x and y scaled by 1/4
- * where either exceeds a quarter of the largest double and by 2^54 where both are below 2^-1021,
- * as glibc does. Annex G: y = +-inf gives (inf, y); x = -inf gives (0 or NaN, +-inf), x = +inf
+ * where either exceeds a quarter of the largest finite value and up (by 2^54, float 2^24) where
+ * both are below twice the smallest normal, as glibc does. Annex G: y = +-inf gives (inf, y); x = -inf gives (0 or NaN, +-inf), x = +inf
  * gives (inf, +-0 or NaN); other NaNs give NaN.
  */
 function sqrt(ctx: ExprContext, x: Node, y: Node): Node {
   const f = (v: number) => scalar(ctx, v, 'float');
-  const zero = scalar(ctx, 0, 'int'), half = f(0.5), inf = f(Infinity), nan = f(NaN);
-  const MIN = 2.2250738585072014e-308, MAX = Number.MAX_VALUE;
+  // Constants of the parts' type: a where of Python numbers alone would be float64.
+  const zero = full(ctx, [], 0, x.dtype), half = f(0.5), inf = f(Infinity), nan = full(ctx, [], NaN, x.dtype);
+  // The parts' type's smallest normal and largest finite values, and glibc's scale for tiny parts (2^((MANT_DIG + 1) / 2)).
+  const single = x.dtype === 'float32';
+  const MIN = single ? 1.1754943508222875e-38 : 2.2250738585072014e-308, MAX = single ? 3.4028234663852886e38 : Number.MAX_VALUE;
+  const up = single ? 2 ** 24 : 2 ** 54, down = single ? 2 ** -12 : 2 ** -27;
   const ax = map(ctx, 'absolute', x), ay = map(ctx, 'absolute', y);
   const big = map(ctx, 'logical_or', map(ctx, 'greater', ax, f(MAX / 4)), map(ctx, 'greater', ay, f(MAX / 4)));
   const tiny = map(ctx, 'logical_and', map(ctx, 'less', ax, f(2 * MIN)), map(ctx, 'less', ay, f(2 * MIN)));
   const xKeep = map(ctx, 'logical_or', map(ctx, 'greater', ax, f(MAX / 4)), map(ctx, 'greater_equal', ax, f(4 * MIN)));
-  const xs = map(ctx, 'where', big, map(ctx, 'where', xKeep, map(ctx, 'multiply', x, f(0.25)), zero), map(ctx, 'where', tiny, map(ctx, 'multiply', x, f(2 ** 54)), x));
-  const ys = map(ctx, 'absolute', map(ctx, 'where', big, map(ctx, 'multiply', y, f(0.25)), map(ctx, 'where', tiny, map(ctx, 'multiply', y, f(2 ** 54)), y)));
-  const factor = map(ctx, 'where', big, f(2), map(ctx, 'where', tiny, f(2 ** -27), f(1)));
+  const xs = map(ctx, 'where', big, map(ctx, 'where', xKeep, map(ctx, 'multiply', x, f(0.25)), zero), map(ctx, 'where', tiny, map(ctx, 'multiply', x, f(up)), x));
+  const ys = map(ctx, 'absolute', map(ctx, 'where', big, map(ctx, 'multiply', y, f(0.25)), map(ctx, 'where', tiny, map(ctx, 'multiply', y, f(up)), y)));
+  // The factor the roots are scaled back by, in the parts' type (a where of Python numbers alone would be float64).
+  const factor = map(ctx, `astype_${x.dtype}`, map(ctx, 'where', big, f(2), map(ctx, 'where', tiny, f(down), f(1))));
   const direct = map(ctx, 'logical_and', big, map(ctx, 'less', ys, f(1)));
   const d = map(ctx, 'hypot', xs, ys);
   const r1 = map(ctx, 'sqrt', map(ctx, 'multiply', half, map(ctx, 'add', d, xs)));
@@ -237,6 +246,29 @@ function sqrt(ctx: ExprContext, x: Node, y: Node): Node {
   return pairsOf(ctx, re, copysign(ctx, im, y));
 }
 
+/** numpy's complex reciprocal loop: 1/z by the ratio of the smaller part to the larger. */
+function reciprocal(ctx: ExprContext, x: Node, y: Node): Node {
+  const one = scalar(ctx, 1, 'float');
+  const byReal = map(ctx, 'less_equal', map(ctx, 'absolute', y), map(ctx, 'absolute', x));
+  const r1 = map(ctx, 'true_divide', y, x), d1 = map(ctx, 'add', x, map(ctx, 'multiply', y, r1));
+  const r2 = map(ctx, 'true_divide', x, y), d2 = map(ctx, 'add', map(ctx, 'multiply', x, r2), y);
+  return pairsOf(ctx, map(ctx, 'where', byReal, map(ctx, 'true_divide', one, d1), map(ctx, 'true_divide', r2, d2)),
+    map(ctx, 'where', byReal, map(ctx, 'true_divide', map(ctx, 'negative', r1), d1), map(ctx, 'true_divide', map(ctx, 'negative', one), d2)));
+}
+
+/**
+ * numpy 2's `z ** p` of a complex array: a Python int 2 is square(z), -1 reciprocal(z), a Python
+ * float 0.5 sqrt(z) (its operator's shortcuts); any other integer exponent numpy's power loop
+ * (complexPower).
+ */
+export function complexPowerOperator(ctx: ExprContext, z: Node, p: number, pythonInt: boolean): Node {
+  const re = part(ctx, z, 0), im = part(ctx, z, 1);
+  if (pythonInt && p === 2) return arithmetic(ctx, '*', re, im, re, im);
+  if (pythonInt && p === -1) return reciprocal(ctx, re, im);
+  if (!pythonInt && p === 0.5) return sqrt(ctx, re, im);
+  return complexPower(ctx, z, p);
+}
+
 /**
  * z ** n for an integer n, as numpy's complex power loop computes it: 0 gives 1 for every z; 1 z;
  * 2 z*z; 3 z*(z*z); otherwise (|n| < 100) by binary powering, a negative n dividing 1 by the
@@ -244,7 +276,7 @@ function sqrt(ctx: ExprContext, x: Node, y: Node): Node {
  */
 export function complexPower(ctx: ExprContext, z: Node, n: number): Node {
   if (!Number.isInteger(n) || Math.abs(n) >= 100) {
-    throw new TesseraError('UNSUPPORTED_COMPLEX', `a complex array to the power ${n} is not supported`, 'complex arrays take integer powers from -99 to 99 here');
+    throw new TesseraError('UNSUPPORTED_COMPLEX', `a complex array to the power ${n} is not supported`, 'complex arrays take integer powers from -99 to 99 and 0.5 here');
   }
   const re = part(ctx, z, 0), im = part(ctx, z, 1);
   const one: [Node, Node] = [full(ctx, re.shape, 1, re.dtype), full(ctx, re.shape, 0, re.dtype)];

@@ -29,7 +29,7 @@ import { coarsenBlocks, uniformFilter } from './neighbourhood.js';
 import { norm, qr, solve, svd } from './linalg.js';
 import { bincount, unique } from './set-functions.js';
 import { complexRepr, foldComplex, type PyComplex } from './python-complex.js';
-import { complexBinary, complexIndex, type Operand, complexPower, pairsOf, complexReduce, complexReshape, complexTranspose, complexUnary, logicalShape, unsupported } from './complex.js';
+import { complexBinary, complexIndex, type Operand, complexPowerOperator, pairsOf, complexReduce, complexReshape, complexTranspose, complexUnary, logicalShape, unsupported } from './complex.js';
 import { isComplexSource } from './complex-sources.js';
 import { checkNorm, fft1, fftfreq, fftn, fftshift, type Spectral } from './fft.js';
 import type { FunctionsModule } from '../../engine/user-modules/check-functions.js';
@@ -519,10 +519,10 @@ export class Evaluator {
     if (l.k === 'complex' || r.k === 'complex' || l.k === 'cnum' || r.k === 'cnum') {
       const operand = (v: Value, at: Ast): Operand => (v.k === 'complex' ? { kind: 'complex', node: v.node } : v.k === 'cnum' ? { kind: 'py', re: v.re, im: v.im } : { kind: 'real', node: this.asArray(v, at) });
       if (op === '**') {
-        // numpy's complex power loop, for an integer exponent (a Python int, or a float that is one).
+        // numpy 2's operator: its shortcuts for 2, -1 and 0.5, else the complex power loop for an integer exponent.
         const n = r.k === 'num' ? r.value : r.k === 'bool' ? Number(r.value) : NaN;
-        if (l.k !== 'complex' || !Number.isInteger(n)) throw unsupported('** other than a complex array to an integer power');
-        return { k: 'complex', node: complexPower(this.ctx, l.node, n) };
+        if (l.k !== 'complex' || !(Number.isInteger(n) || n === 0.5)) throw unsupported('** other than a complex array to an integer power or 0.5');
+        return { k: 'complex', node: complexPowerOperator(this.ctx, l.node, n, r.k === 'num' && r.isInt) };
       }
       if (!['+', '-', '*', '/', '==', '!='].includes(op)) throw unsupported(`the operator ${op}`);
       const out = complexBinary(this.ctx, op, operand(l, ast.left), operand(r, ast.right));

@@ -1,0 +1,128 @@
+/**
+ * Complex values beyond the FFT (issue #19, ADR 0038): complex .npy inputs (complex128,
+ * complex64, big-endian, a folder stacked), Python complex literals and their folding, numpy 2's
+ * promotion of a Python complex beside arrays, and the complex functions (exp, sqrt, square,
+ * integer powers, ==, !=, isnan, isinf, isfinite) against numpy over the special values C99's
+ * Annex G defines (zeros of both signs, infinities, NaNs, overflow and underflow edges), part by
+ * part with the sign of zero; then the errors. The differential test generates more.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runSpec, tempDir, useEngine } from './helpers/engine.js';
+import { numpy } from './helpers/numpy.js';
+import { inspectFile } from '../dist/src-main/collections/array/files.js';
+
+const dir = tempDir('tessera-complex-');
+const engine = useEngine();
+
+/**
+ * Expressions whose numpy value is compared part by part; where numpy 1.24 (here) differs from
+ * numpy 2, the second is numpy 2's spelling: 1.24's ** also shortcuts the exponents 0, 1 and 2.0
+ * (numpy 2 only a Python int 2 and -1 and a float 0.5), which decides the signs of zeros.
+ */
+const CASES: Record<string, string | [string, string]> = {
+  read: 'z', read64: 'z8', readBig: 'zb', stacked: 'frames', stackedSum: 'frames.sum(axis=0)',
+  exp: 'np.exp(z)', sqrt: 'np.sqrt(z)', square: 'np.square(z)', sqrt8: 'np.sqrt(z8)', exp8: 'np.exp(z8)',
+  pow0: ['z ** 0', 'np.power(z, 0)'], pow1: ['z ** 1', 'np.power(z, 1)'], pow2: 'z ** 2', pow2float: ['z ** 2.0', 'np.power(z, 2.0)'], powHalf: 'z ** 0.5', powHalf8: 'z8 ** 0.5', pow3: 'z ** 3', pow5: 'z ** 5', powNeg: 'z ** -1', powNeg3: 'z ** -3',
+  eq: 'z == np.conj(z)', ne: 'z != (1 - 1j)', isnan: 'np.isnan(z)', isinf: 'np.isinf(z)', isfinite: 'np.isfinite(z)',
+  real32: 'f * 1j', int8: 'i + 2j', literalLeft: '(1.5 - 2j) - f', weak64: 'z8 + (1 + 2j)', mixed: 'z8[:10] * z[0]',
+  folded: '(1 + 2j) * (3 - 1j) / (2 + 0.5j)', foldedPow: '(1 + 2j) ** 3 - (2 - 1j) ** -2', polar: '2 ** 0.5j + (1 + 1j) ** 1.5',
+  neg: '-(2j)', mean: 'z[1:3].mean(axis=1)', scalarFn: 'np.exp(1j * np.pi)',
+};
+
+/** A float's parts as numpy's repr writes them (so -0.0, nan and inf survive JSON). */
+type Parts = string[];
+interface Want { dtype: string; shape: number[]; parts: Parts }
+
+let want: Record<string, Want>;
+
+beforeAll(() => {
+  mkdirSync(join(dir, 'frames'));
+  want = numpy(`import os
+specials = [0.0, -0.0, 1.0, -2.5, 3.0, np.inf, -np.inf, np.nan, 710.0, -745.5, 1e308, 1e-310, 0.5, 7.25]
+vals = np.array([complex(a, b) for a in specials for b in specials[:5]] + [1 + 1j] * (70 - 5 * len(specials)))
+z = vals.reshape(7, 10)
+np.save('z.npy', z)
+z8 = (np.arange(12) * (0.5 - 1.25j)).astype(np.complex64)
+np.save('z8.npy', z8)
+np.save('zb.npy', (np.arange(6) * (1 + 3j)).astype('>c16'))
+frames = [np.arange(4) * (k + 1j) for k in range(3)]
+for k, a in enumerate(frames): np.save(os.path.join('frames', 'f%d.npy' % k), a)
+frames = np.stack(frames)
+f = np.linspace(-2, 2, 10).astype(np.float32)
+np.save('f.npy', f)
+i = np.arange(-5, 5, dtype=np.int8)
+np.save('i.npy', i)
+env = {'np': np, 'z': z, 'z8': z8, 'zb': np.load('zb.npy'), 'frames': frames, 'f': f, 'i': i}
+out = {}
+with np.errstate(all='ignore'):
+    for name, e in ${JSON.stringify(Object.fromEntries(Object.entries(CASES).map(([k, v]) => [k, Array.isArray(v) ? v[1] : v])))}.items():
+        r = np.asarray(eval(e, env))
+        parts = np.stack([r.real, r.imag], -1) if np.iscomplexobj(r) else r
+        out[name] = {'dtype': r.dtype.name, 'shape': list(r.shape), 'parts': [repr(float(x)) for x in parts.ravel()]}
+print(json.dumps(out))`, dir);
+});
+
+const DATASETS = {
+  z: { npy: 'z.npy', chunks: [3, 4] }, z8: { npy: 'z8.npy', chunks: [5] }, zb: { npy: 'zb.npy' },
+  frames: { npy: 'frames', stack: 0 }, f: { npy: 'f.npy', chunks: [3] }, i: { npy: 'i.npy' },
+};
+
+const number = (s: string) => (s === 'nan' ? NaN : s === 'inf' ? Infinity : s === '-inf' ? -Infinity : Number(s));
+const ulp = (x: number, single: boolean) => (x === 0 ? Number.MIN_VALUE : 2 ** (Math.floor(Math.log2(Math.abs(x))) - (single ? 23 : 52)));
+
+/** Tessera's flat parts (pairs for complex outputs) as numbers. */
+function flatParts(v: unknown): number[] {
+  if (Array.isArray(v)) return v.flatMap(flatParts);
+  if (typeof v === 'boolean') return [Number(v)];
+  return [typeof v === 'string' ? number(v) : Number(v)];
+}
+
+describe('complex values', () => {
+  it('read, fold, promote and compute as numpy does, part by part, zeros signed', async () => {
+    const r = await runSpec(engine(), { datasets: DATASETS, outputs: Object.fromEntries(Object.entries(CASES).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])) }, dir);
+    for (const o of r.outputs) {
+      const w = want[o.name];
+      expect(o.dtype, o.name).toBe(w.dtype);
+      const got = flatParts(o.kind === 'scalar' ? o.value : o.values);
+      const exp = w.parts.map(number);
+      expect(got.length, o.name).toBe(exp.length);
+      const single = w.dtype === 'complex64' || w.dtype === 'float32';
+      // Exact where numpy's loops are these formulas; exp, sqrt and the polar fold within 4 ulp.
+      const tol = ['exp', 'exp8', 'sqrt', 'sqrt8', 'powHalf', 'powHalf8', 'polar', 'scalarFn'].includes(o.name) ? 4 : 0;
+      exp.forEach((e, k) => {
+        const g = got[k];
+        const same = Object.is(e, g) || (Number.isNaN(e) && Number.isNaN(g))
+          || (Number.isFinite(e) && e !== 0 && Number.isFinite(g) && Math.abs(g - e) <= tol * ulp(e, single));
+        expect(same, `${o.name} = ${JSON.stringify(CASES[o.name])}: part ${k} is ${Object.is(g, -0) ? '-0' : g}, numpy ${w.parts[k]}`).toBe(true);
+      });
+    }
+  });
+
+  it('inspects a complex .npy as complex, chunked by its values', async () => {
+    const info = await inspectFile(join(dir, 'z.npy'));
+    expect(info).toMatchObject({ kind: 'array', dtype: 'complex128', shape: [7, 10] });
+  });
+
+  it('refuses what it cannot do, saying what can be done', async () => {
+    const err = async (outputs: Record<string, string>, datasets: Record<string, Record<string, unknown>> = DATASETS) => {
+      try {
+        await runSpec(engine(), { datasets, outputs }, dir);
+      } catch (e) {
+        return e as { code: string; message: string; hint: string };
+      }
+      throw new Error(`no error for ${JSON.stringify(outputs)}`);
+    };
+    expect(await err({ o: '1j < 2j' })).toMatchObject({ code: 'TYPE_ERROR' });
+    expect(await err({ o: '1j / 0' })).toMatchObject({ code: 'ZERO_DIVISION', message: 'complex division by zero' });
+    expect(await err({ o: '0j ** -1' })).toMatchObject({ code: 'ZERO_DIVISION', message: '0.0 to a negative or complex power' });
+    expect(await err({ o: 'z ** 1.5' })).toMatchObject({ code: 'UNSUPPORTED_COMPLEX' });
+    expect(await err({ o: 'np.log(z)' })).toMatchObject({ code: 'UNSUPPORTED_COMPLEX', hint: expect.stringContaining('sqrt') });
+    expect(await err({ o: 'z < z' })).toMatchObject({ code: 'UNSUPPORTED_COMPLEX' });
+    expect(await err({ o: '~(1j)' })).toMatchObject({ code: 'TYPE_ERROR' });
+    numpy(`np.save('zf.npy', np.asfortranarray(np.ones((3, 4)) * 1j)); np.save(os.path.join('frames', 'real.npy'), np.arange(4.0)); print(0)`.replace('np.save', 'import os\nnp.save'), dir);
+    expect(await err({ o: 'zf.sum()' }, { zf: { npy: 'zf.npy' } })).toMatchObject({ code: 'UNSUPPORTED_DTYPE', hint: expect.stringContaining('ascontiguousarray') });
+    expect(await err({ o: 'frames.sum()' }, { frames: { npy: 'frames', stack: 0 } })).toMatchObject({ code: 'BAD_DATASET', message: expect.stringContaining('complex128') });
+  });
+});
