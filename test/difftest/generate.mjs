@@ -494,7 +494,7 @@ class ExprGen {
   /**
    * Complex values at an output's root (they flow into few operations): a real array made complex
    * with a Python complex literal (`a * 1j`, `a + (1.5-2j)`, `a + b * 1j`), then complex arithmetic
-   * with literals and arrays, ==, !=, integer powers, exp, sqrt, square, conj, isnan/isinf/isfinite,
+   * with literals and arrays, comparisons, powers, exp, sqrt, square, conj, isnan/isinf/isfinite,
    * abs, .real/.imag, sum and mean.
    */
   complexOps(d) {
@@ -524,7 +524,7 @@ class ExprGen {
     if (end === 'part') return { s: `(${z}).${r.pick(['real', 'imag'])}`, t: t === 'complex64' ? 'float32' : 'float64', shape };
     if (end === 'abs') return { s: `abs(${z})`, t: t === 'complex64' ? 'float32' : 'float64', shape };
     if (end === 'test') return { s: `${r.pick(['isnan', 'isinf', 'isfinite'])}(${z})`, t: 'bool', shape };
-    if (end === 'cmp') return { s: `(${z}) ${r.pick(['==', '!='])} ${r.chance(0.5) ? lit() : `np.conj(${z})`}`, t: 'bool', shape };
+    if (end === 'cmp') return { s: `(${z}) ${r.pick(['==', '!=', '<', '<=', '>', '>='])} ${r.chance(0.5) ? lit() : `np.conj(${z})`}`, t: 'bool', shape };
     if (end === 'reduce') return { s: `(${z}).${r.pick(['sum', 'mean'])}()`, t: 'complex', shape: [] };
     return { s: z, t: 'complex', shape };
   }

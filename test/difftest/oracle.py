@@ -345,13 +345,13 @@ def _reduce(name, fn):
         rest, kk = list(a[1:]), dict(k)
         kk.pop('a', None)
         out_dt = arr(r).dtype
-        if out_dt.kind != 'f':
+        if out_dt.kind not in 'fc':
             return r
         if MODE == 'hi':
             # Integers and bools have no NaN: their nan-function is the plain one (in long double
             # the NaN path would run, with its other rule for dof <= 0).
             f = getattr(np, name[3:]) if name.startswith('nan') and x.dtype.kind != 'f' else fn
-            r2 = f(x.astype(LD), *rest, **kk)
+            r2 = f(x.astype(np.clongdouble if x.dtype.kind == 'c' else LD), *rest, **kk)
             return arr(r2).astype(out_dt)
         axis = rest[0] if rest else kk.get('axis')
         xf = np.flip(x, axis=_axes_of(x, axis)) if x.ndim else x
@@ -400,8 +400,9 @@ def _tensordot_axes(A, B, axes=2):
 
 
 def _power(a, b, *args, **kw):
-    if isinstance(a, (bool, int, float)) and isinstance(b, (bool, int, float)) and not args and not kw:
-        return a ** b  # Python's own power: a Python number
+    python = lambda v: isinstance(v, (bool, int, float, complex)) and not isinstance(v, np.generic)
+    if python(a) and python(b) and not args and not kw:
+        return a ** b  # Python's own power: a Python number (complex too: 2 ** 0.5j is weak)
     if isinstance(a, (np.ndarray, np.generic)) and a.dtype == np.bool_ and type(b) is int and b == 2 and not args and not kw:
         return np.square(a)  # the ** operator squares (int8 for bool); np.power(b, 2) would promote to int64
     a, b = _strong(a, b)

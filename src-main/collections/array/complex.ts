@@ -88,13 +88,31 @@ function parts(ctx: ExprContext, o: Operand, dtype: DType): [Node, Node] {
 
 const map = (ctx: ExprContext, fn: string, ...args: Node[]) => elementwise(ctx, fn, args);
 
-/** a op b (+ - * / == !=), either or both complex, as numpy's complex loops compute it. */
+/** a op b (+ - * / and the comparisons), either or both complex, as numpy's complex loops compute it. */
 export function complexBinary(ctx: ExprContext, op: string, a: Operand, b: Operand): { complex: boolean; node: Node } {
   const dtype = partDtype(a, b);
   const [ar, ai] = parts(ctx, a, dtype), [br, bi] = parts(ctx, b, dtype);
   if (op === '==') return { complex: false, node: map(ctx, 'logical_and', map(ctx, 'equal', ar, br), map(ctx, 'equal', ai, bi)) };
   if (op === '!=') return { complex: false, node: map(ctx, 'logical_or', map(ctx, 'not_equal', ar, br), map(ctx, 'not_equal', ai, bi)) };
+  if (op === '<' || op === '>') return { complex: false, node: op === '<' ? less(ctx, ar, ai, br, bi) : less(ctx, br, bi, ar, ai) };
+  if (op === '<=' || op === '>=') return { complex: false, node: op === '<=' ? lessEqual(ctx, ar, ai, br, bi) : lessEqual(ctx, br, bi, ar, ai) };
   return { complex: true, node: arithmetic(ctx, op, ar, ai, br, bi) };
+}
+
+/**
+ * numpy's order of complex numbers (its CLT and CLE): by real parts, then imaginary ones; a NaN
+ * imaginary part makes a smaller real part not smaller.
+ */
+function less(ctx: ExprContext, ar: Node, ai: Node, br: Node, bi: Node): Node {
+  const numbers = map(ctx, 'logical_not', map(ctx, 'logical_or', map(ctx, 'isnan', ai), map(ctx, 'isnan', bi)));
+  return map(ctx, 'logical_or', map(ctx, 'logical_and', map(ctx, 'less', ar, br), numbers),
+    map(ctx, 'logical_and', map(ctx, 'equal', ar, br), map(ctx, 'less', ai, bi)));
+}
+
+function lessEqual(ctx: ExprContext, ar: Node, ai: Node, br: Node, bi: Node): Node {
+  const numbers = map(ctx, 'logical_not', map(ctx, 'logical_or', map(ctx, 'isnan', ai), map(ctx, 'isnan', bi)));
+  return map(ctx, 'logical_or', map(ctx, 'logical_and', map(ctx, 'less', ar, br), numbers),
+    map(ctx, 'logical_and', map(ctx, 'equal', ar, br), map(ctx, 'less_equal', ai, bi)));
 }
 
 /** The pairs of (ar + i ai) op (br + i bi) for + - * /. */
@@ -344,5 +362,5 @@ export function complexIndex(ctx: ExprContext, z: Node, items: IndexItem[]): Nod
 /** What a complex array cannot do here, and what can. */
 export function unsupported(what: string): TesseraError {
   return new TesseraError('UNSUPPORTED_COMPLEX', `${what} is not supported for complex arrays`,
-    'complex arrays take + - * / == !=, ** with an integer, unary -, abs, angle, conj, exp, sqrt, square, isnan, isinf, isfinite, .real, .imag, sum, mean, .T, transpose, reshape, indexing with integers and slices, and the np.fft functions; take .real, .imag or abs() first for anything else');
+    'complex arrays take + - * /, comparisons, ** with an integer or 0.5, unary -, abs, angle, conj, exp, sqrt, square, isnan, isinf, isfinite, .real, .imag, sum, mean, .T, transpose, reshape, indexing with integers and slices, and the np.fft functions; take .real, .imag or abs() first for anything else');
 }

@@ -524,7 +524,7 @@ export class Evaluator {
         if (l.k !== 'complex' || !(Number.isInteger(n) || n === 0.5)) throw unsupported('** other than a complex array to an integer power or 0.5');
         return { k: 'complex', node: complexPowerOperator(this.ctx, l.node, n, r.k === 'num' && r.isInt) };
       }
-      if (!['+', '-', '*', '/', '==', '!='].includes(op)) throw unsupported(`the operator ${op}`);
+      if (!['+', '-', '*', '/', '==', '!=', '<', '<=', '>', '>='].includes(op)) throw unsupported(`the operator ${op}`);
       const out = complexBinary(this.ctx, op, operand(l, ast.left), operand(r, ast.right));
       return out.complex ? { k: 'complex', node: out.node } : { k: 'array', node: out.node };
     }
