@@ -542,17 +542,17 @@ Napi::Value Hdf5Dataset(const Napi::CallbackInfo& info) {
 Napi::Value DeclareWriter(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     Napi::Object o = arg_object(info, 0);
+    const bool complex = o.Has("complex") && o.Get("complex").ToBoolean().Value();
     if (o.Has("hdf5Dataset")) {
       return Napi::Number::New(info.Env(), declare_store_writer<hdf5::Hdf5Output>(get_string(o, "path"), get_string(o, "hdf5Dataset"), get_dtype(o, "dtype"),
-                                                                        get_ints(o, "shape"), get_ints(o, "chunks")));
+                                                                        get_ints(o, "shape"), get_ints(o, "chunks"), complex));
     }
     if (o.Has("zarrArray")) {
       return Napi::Number::New(info.Env(), declare_store_writer<zarr::ZarrOutput>(get_string(o, "path"), get_string(o, "zarrArray"), get_dtype(o, "dtype"),
-                                                                      get_ints(o, "shape"), get_ints(o, "chunks")));
+                                                                      get_ints(o, "shape"), get_ints(o, "chunks"), complex));
     }
     std::string temp = o.Has("tempPath") ? get_string(o, "tempPath") : std::string();
     bool attach = o.Has("attach") && o.Get("attach").ToBoolean().Value();
-    bool complex = o.Has("complex") && o.Get("complex").ToBoolean().Value();
     int id = WriterRegistry::instance().declare(get_string(o, "path"), get_dtype(o, "dtype"), get_ints(o, "shape"), temp, attach, complex);
     return Napi::Number::New(info.Env(), id);
   });

@@ -10,6 +10,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runSpec, tempDir, useEngine } from './helpers/engine.js';
+import { LocalBackend } from '../dist/src-main/run/local-backend.js';
+import { PersistedArrays } from '../dist/src-main/run/persisted-arrays.js';
+import { runSpec as runWindowSpec } from '../dist/src-main/run/run-spec.js';
+import { persistedList } from '../dist/src-main/service/job-run.js';
 import { numpy } from './helpers/numpy.js';
 import { inspectFile } from '../dist/src-main/collections/array/files.js';
 
@@ -98,6 +102,56 @@ describe('complex values', () => {
         expect(same, `${o.name} = ${JSON.stringify(CASES[o.name])}: part ${k} is ${Object.is(g, -0) ? '-0' : g}, numpy ${w.parts[k]}`).toBe(true);
       });
     }
+  });
+
+  it('writes complex outputs to HDF5 and Zarr that h5py and zarr read as numpy computes them, and reads their files back', async () => {
+    const outputs = { a: 'z * (1 - 2j)', b: 'z8 ** 2', s: 'z[2:4].sum()', f: 'np.fft.fft(z[1])' };
+    for (const out of ['c.h5', 'c.zarr']) await runSpec(engine(), { datasets: DATASETS, outputs }, dir, { outDir: join(dir, out) });
+    const check = numpy<Record<string, boolean>>(`import h5py, zarr
+z, z8 = np.load('z.npy'), np.load('z8.npy')
+with np.errstate(all='ignore'):
+    want = {'a': z * (1 - 2j), 'b': z8 ** 2, 's': z[2:4].sum(), 'f': np.fft.fft(z[1])}
+h, g = h5py.File('c.h5', 'r'), zarr.open_group('c.zarr', 'r')
+same = lambda x, w: x.dtype == w.dtype and x.shape == w.shape and (np.allclose(x, w, rtol=1e-12, equal_nan=True) if w.ndim and w.size > 1 and np.isfinite(w).all() else np.array_equal(x, w, equal_nan=True))
+out = {}
+for k, w in want.items():
+    w = np.asarray(w)
+    out['h5 ' + k] = bool(same(np.asarray(h[k][()]), w))
+    out['zarr ' + k] = bool(same(np.asarray(g[k][...]), w))
+out['h5 chunks'] = h['a'].chunks is not None and h['a'].dtype == np.complex128
+print(json.dumps(out))`, dir);
+    for (const [k, ok] of Object.entries(check)) expect(ok, k).toBe(true);
+    // Back into Tessera, and h5py's own complex datasets: chunked with gzip and shuffle, big-endian, complex64, through the library (fletcher32).
+    numpy(`import h5py
+z = np.load('z.npy')
+with h5py.File('h5py.h5', 'w') as f:
+    f.create_dataset('gz', data=z, chunks=(3, 4), compression='gzip', shuffle=True)
+    f.create_dataset('be', data=z.astype('>c16'), chunks=(2, 10))
+    f.create_dataset('c8', data=z.astype(np.complex64), compression='gzip')
+    f.create_dataset('fl', data=z, chunks=(4, 3), fletcher32=True)
+np.save('zc8.npy', z.astype(np.complex64))
+print(0)`, dir);
+    const back = await runSpec(engine(), {
+      datasets: { h: { hdf5: 'c.h5', dataset: '/a' }, r: { zarr: 'c.zarr', dataset: 'a', chunks: [2, 5] }, gz: { hdf5: 'h5py.h5', dataset: '/gz' },
+        be: { hdf5: 'h5py.h5', dataset: '/be' }, c8: { hdf5: 'h5py.h5', dataset: '/c8' }, fl: { hdf5: 'h5py.h5', dataset: '/fl', chunks: [3, 3] }, z: DATASETS.z, zc8: { npy: 'zc8.npy' } },
+      outputs: { same: '((h == r) | np.isnan(h)).all()', files: '((gz == z) & (be == z) & (fl == z) | np.isnan(z)).all()', c8: '((c8 == zc8) | np.isnan(zc8)).all()', dt: 'c8[0]' },
+    }, dir);
+    const v = Object.fromEntries(back.outputs.map((o) => [o.name, o]));
+    expect(v.same).toMatchObject({ dtype: 'bool', value: true });
+    expect(v.files).toMatchObject({ dtype: 'bool', value: true });
+    expect(v.c8).toMatchObject({ dtype: 'bool', value: true });
+    expect(v.dt).toMatchObject({ dtype: 'complex64' });
+  });
+
+  it('persists a complex output for the next job, listed as complex', async () => {
+    const kept = new PersistedArrays();
+    const run = (spec: object, opts: object = {}) => runWindowSpec(new LocalBackend(engine()), { tessera: 1, ...spec }, { baseDir: dir, outDir: join(dir, 'out'), persisted: kept, ...opts });
+    await run({ datasets: DATASETS, outputs: { w: 'z8.reshape(3, 4) * 2j' } }, { persist: ['w'] });
+    expect(persistedList(kept)).toEqual([expect.objectContaining({ name: 'w', dtype: 'complex64', shape: [3, 4] })]);
+    const next = await run({ datasets: { w: { persisted: 'w' } }, outputs: { s: 'w.sum()', i: 'w.imag[0, 2]' } });
+    const want = numpy<number[]>(`w = np.load('z8.npy').reshape(3, 4) * 2j; s = w.sum(); print(json.dumps([float(s.real), float(s.imag), float(w.imag[0, 2])]))`, dir);
+    expect(next.result.outputs.map((o) => ('value' in o ? o.value : null))).toEqual([[want[0], want[1]], want[2]]);
+    kept.clear();
   });
 
   it('inspects a complex .npy as complex, chunked by its values', async () => {

@@ -9,6 +9,7 @@ Napi::Object from_hdf5_dataset(const Napi::Env& env, const hdf5::Dataset& d) {
   o.Set("name", d.name);
   o.Set("dtype", d.dtype.empty() ? env.Null() : Napi::String::New(env, d.dtype));
   o.Set("type", d.type);
+  o.Set("complex", d.complex);
   o.Set("bigEndian", d.big_endian);
   o.Set("shape", from_ints(env, d.shape));
   o.Set("layout", d.layout);

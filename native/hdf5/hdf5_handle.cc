@@ -66,6 +66,16 @@ hid_t memory_type(int dtype_code) {
   return -1;
 }
 
+hid_t complex_type(int part_dtype_code, bool in_file) {
+  const bool f64 = static_cast<DType>(part_dtype_code) == DType::F64;
+  const hid_t part = f64 ? (in_file ? H5T_IEEE_F64LE : H5T_NATIVE_DOUBLE) : (in_file ? H5T_IEEE_F32LE : H5T_NATIVE_FLOAT);
+  const size_t size = f64 ? 8 : 4;
+  const hid_t t = H5Tcreate(H5T_COMPOUND, 2 * size);
+  H5Tinsert(t, "r", 0, part);
+  H5Tinsert(t, "i", size, part);
+  return t;
+}
+
 Handle open_file(const std::string& path) {
   quiet();
   struct stat st {};

@@ -57,6 +57,10 @@ hid_t bool_type();
 // The in-memory type of elements of a Tessera dtype (common/dtype.h's DType, as its number), in
 // this machine's byte order: what H5Dread converts into and H5Dwrite converts from.
 hid_t memory_type(int dtype_code);
+// h5py's complex type over float parts of a Tessera dtype (F64 or F32): a compound of "r" and "i",
+// in memory native floats (the (re, im) pairs as they lie in a chunk), in a file little-endian
+// IEEE (a new type: close it).
+hid_t complex_type(int part_dtype_code, bool in_file);
 
 // Opens an existing file read-only: HDF5_NOT_HDF5 if it is not one, FILE_NOT_FOUND if missing.
 Handle open_file(const std::string& path);

@@ -1,9 +1,11 @@
 #include "hdf5_plan.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 
+#include "../common/dtype.h"
 #include "../common/error.h"
 #include "hdf5_handle.h"
 
@@ -25,8 +27,37 @@ bool is_h5py_bool(hid_t t) {
   return true;
 }
 
+// h5py's complex type: a compound of two floats of one size and byte order named "r" and "i",
+// packed in that order (the pairs numpy's complex dtypes lay out). Returns the part's size, or 0.
+size_t complex_part_size(hid_t t) {
+  if (H5Tget_class(t) != H5T_COMPOUND || H5Tget_nmembers(t) != 2) return 0;
+  size_t part = 0;
+  H5T_order_t order = H5T_ORDER_NONE;
+  for (unsigned k = 0; k < 2; ++k) {
+    char* name = H5Tget_member_name(t, k);
+    const bool named = name && std::strcmp(name, k == 0 ? "r" : "i") == 0;
+    if (name) H5free_memory(name);
+    Handle m(H5Tget_member_type(t, k), H5Tclose);
+    const size_t size = H5Tget_size(m);
+    if (!named || H5Tget_class(m) != H5T_FLOAT || (size != 4 && size != 8) || (k == 1 && (size != part || H5Tget_order(m) != order)) ||
+        H5Tget_member_offset(t, k) != k * size || H5Tget_precision(m) != 8 * size)
+      return 0;
+    part = size;
+    order = H5Tget_order(m);
+  }
+  return H5Tget_size(t) == 2 * part ? part : 0;
+}
+
 void read_type(hid_t t, Dataset& d) {
   const H5T_class_t cls = H5Tget_class(t);
+  if (const size_t part = complex_part_size(t)) {
+    d.type = part == 8 ? "complex128" : "complex64";
+    d.dtype = part == 8 ? "float64" : "float32";
+    d.complex = true;
+    Handle m(H5Tget_member_type(t, 0), H5Tclose);
+    d.big_endian = H5Tget_order(m) == H5T_ORDER_BE;
+    return;
+  }
   const size_t size = H5Tget_size(t);
   d.big_endian = (cls == H5T_INTEGER || cls == H5T_FLOAT) && H5Tget_order(t) == H5T_ORDER_BE;
   if (cls == H5T_INTEGER) {
@@ -81,6 +112,15 @@ std::string fill_text(hid_t dcpl, hid_t file_type, const std::string& dtype) {
     int8_t b = 0;
     if (H5Pget_fill_value(dcpl, file_type, &b) < 0) return "0";
     return b ? "1" : "0";
+  }
+  if (H5Tget_class(file_type) == H5T_COMPOUND) {
+    // A complex fill (complex_part_size said so): both parts, as doubles.
+    Handle pair(complex_type(static_cast<int>(DType::F64), false), H5Tclose);
+    double v[2] = {0, 0};
+    if (H5Pget_fill_value(dcpl, pair, v) < 0) return "0";
+    if (!(v[0] == v[1] && std::signbit(v[0]) == std::signbit(v[1])) && !(v[0] != v[0] && v[1] != v[1])) return "pair";
+    std::snprintf(buf, sizeof buf, "%.17g", v[0]);
+    return buf;
   }
   if (dtype == "float32" || dtype == "float64") {
     double v = 0;

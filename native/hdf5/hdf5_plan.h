@@ -16,7 +16,8 @@ constexpr int kShuffle = 2;
 
 struct Dataset {
   std::string name;                 // its path in the file, "/group/xs"
-  std::string dtype;                // a Tessera dtype name, or "" when it has none
+  std::string dtype;                // a Tessera dtype name (a complex dataset's part type), or "" when it has none
+  bool complex = false;             // h5py's complex: a compound of float "r" and "i", read as (re, im) pairs
   std::string type;                 // the file's type in words ("float16", "string", "compound", ...)
   bool big_endian = false;
   std::vector<int64_t> shape;
@@ -25,7 +26,8 @@ struct Dataset {
   std::vector<int> filters;         // the pipeline's filter ids, in the order they were applied
   std::vector<std::string> filter_names;
   double data_offset = -1;          // contiguous and allocated: the data's file offset
-  std::string fill = "0";           // the fill value of chunks never written, as decimal text (exact for 64-bit ints)
+  std::string fill = "0";           // the fill value of chunks never written, as decimal text (exact for 64-bit ints; a
+                                    // complex one's when both parts are that, else "pair")
   int64_t stored_bytes = 0;         // bytes the data take in the file
   // What sends a dataset to the library's reader, or refuses it (hdf5.ts decides):
   bool packed = false;              // fewer bits of precision than its size (n-bit data)

@@ -37,12 +37,17 @@ Hdf5Output::Hdf5Output(std::string final_path) : final_path_(std::move(final_pat
 
 Hdf5Output::~Hdf5Output() { abort(); }
 
-int Hdf5Output::add(const std::string& name, DType dtype, const std::vector<int64_t>& shape, const std::vector<int64_t>& chunks) {
+int Hdf5Output::add(const std::string& name, DType dtype, const std::vector<int64_t>& shape, const std::vector<int64_t>& chunks, bool complex) {
   std::lock_guard<std::mutex> lock(mu_);
+  if (complex && (shape.empty() || shape.back() != 2 || (dtype != DType::F64 && dtype != DType::F32)))
+    throw Error("INTERNAL", "a complex HDF5 dataset is not (re, im) float pairs", "this is a bug, please report it");
   if (file_ >= 0 || done_) throw Error("INTERNAL", "a dataset was declared after " + final_path_ + " was opened", "this is a bug, please report it");
   for (const auto& d : datasets_)
     if (d.name == name) throw Error("BAD_SPEC", final_path_ + ": two outputs are written to the dataset " + name, "give each output its own dataset");
-  datasets_.push_back({name, dtype, shape, chunks});
+  // A complex dataset's dims are the values'.
+  const size_t nd = shape.size() - (complex ? 1 : 0);
+  datasets_.push_back({name, dtype, std::vector<int64_t>(shape.begin(), shape.begin() + nd),
+                       std::vector<int64_t>(chunks.begin(), chunks.begin() + std::min(chunks.size(), nd)), complex});
   return static_cast<int>(datasets_.size()) - 1;
 }
 
@@ -76,11 +81,11 @@ void Hdf5Output::open_locked() {
     if (chunked) {
       std::vector<hsize_t> c(static_cast<size_t>(nd));
       for (int k = 0; k < nd; ++k) c[k] = static_cast<hsize_t>(std::max<int64_t>(1, std::min(d.chunks[k], d.shape[k])));
-      auto bytes = [&] { hsize_t b = dtype_size(d.dtype); for (hsize_t x : c) b *= x; return b; };
+      auto bytes = [&] { hsize_t b = dtype_size(d.dtype) * (d.complex ? 2 : 1); for (hsize_t x : c) b *= x; return b; };
       for (int k = 0; bytes() >= (hsize_t{1} << 32) - 1; k = (k + 1) % nd) c[k] = (c[k] + 1) / 2;
       H5Pset_chunk(dcpl, nd, c.data());
     }
-    Handle type(file_type(d.dtype), H5Tclose);
+    Handle type(d.complex ? complex_type(static_cast<int>(d.dtype), true) : file_type(d.dtype), H5Tclose);
     d.id = H5Dcreate2(file_, d.name.c_str(), type, space, lcpl, dcpl, H5P_DEFAULT);
     if (d.id < 0) fail_locked("cannot create the dataset " + d.name + " in");
   }
@@ -104,21 +109,23 @@ void Hdf5Output::write(int k, const Chunk& chunk, const std::vector<int64_t>& of
   if (k < 0 || static_cast<size_t>(k) >= datasets_.size()) throw Error("INTERNAL", "an HDF5 output has no dataset " + std::to_string(k), "this is a bug");
   const Declared& d = datasets_[static_cast<size_t>(k)];
   const size_t nd = d.shape.size();
-  bool fits = box.size() == nd && offset.size() == nd && chunk.dtype == d.dtype;
-  int64_t count = 1;
+  // A complex chunk's box has the pairs axis last, whole: the dataset's box is the rest.
+  const size_t pairs = d.complex ? 1 : 0;
+  bool fits = box.size() == nd + pairs && offset.size() == nd + pairs && chunk.dtype == d.dtype && (!d.complex || (box[nd] == 2 && offset[nd] == 0));
+  int64_t count = pairs ? 2 : 1;
   for (size_t i = 0; fits && i < nd; ++i) {
     fits = offset[i] >= 0 && box[i] >= 0 && box[i] <= d.shape[i] - offset[i];
     count *= box[i];
   }
   if (!fits || count != chunk.size()) throw Error("INTERNAL", "a chunk does not fit the output it is written to", "this is a bug, please report it");
   if (count == 0) return;
-  Handle mtype(memory_type(static_cast<int>(d.dtype)), H5Tclose);
+  Handle mtype(d.complex ? complex_type(static_cast<int>(d.dtype), false) : memory_type(static_cast<int>(d.dtype)), H5Tclose);
   Handle fspace(H5Dget_space(d.id), H5Sclose);
   hid_t mspace_id;
   if (nd == 0) {
     mspace_id = H5Screate(H5S_SCALAR);
   } else {
-    std::vector<hsize_t> start(offset.begin(), offset.end()), n(box.begin(), box.end());
+    std::vector<hsize_t> start(offset.begin(), offset.begin() + nd), n(box.begin(), box.begin() + nd);
     H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start.data(), nullptr, n.data(), nullptr);
     mspace_id = H5Screate_simple(static_cast<int>(nd), n.data(), nullptr);
   }

@@ -24,8 +24,10 @@ class Hdf5Output {
  public:
   explicit Hdf5Output(std::string final_path);
   ~Hdf5Output();
-  // Declares a dataset (all are declared before the first write); returns its number.
-  int add(const std::string& name, DType dtype, const std::vector<int64_t>& shape, const std::vector<int64_t>& chunks);
+  // Declares a dataset (all are declared before the first write); returns its number. A complex
+  // one is (re, im) pairs of `dtype` along a last axis of 2 (in `shape` and `chunks`): stored as
+  // h5py's complex type (a compound of "r" and "i") over the other axes.
+  int add(const std::string& name, DType dtype, const std::vector<int64_t>& shape, const std::vector<int64_t>& chunks, bool complex = false);
   void write(int k, const Chunk& chunk, const std::vector<int64_t>& offset, const std::vector<int64_t>& box);
   // The last dataset to commit closes the file and renames it into place.
   void commit(int k);
@@ -36,7 +38,8 @@ class Hdf5Output {
   struct Declared {
     std::string name;
     DType dtype;
-    std::vector<int64_t> shape, chunks;
+    std::vector<int64_t> shape, chunks;  // of the values (a complex dataset's without its pairs axis)
+    bool complex = false;
     hid_t id = -1;
     bool committed = false;
   };

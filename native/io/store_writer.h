@@ -1,7 +1,7 @@
 // Outputs that several array outputs of a job write into, one array each: an HDF5 file
 // (hdf5/hdf5_writer.h), a Zarr store (zarr/zarr_writer.h). One Store object per final path while
 // any of its writers lives; each output's writer (WriterRegistry) names its array in it. A Store
-// has Store(final_path), add(name, dtype, shape, chunks) -> k, write(k, ...), commit(k), abort()
+// has Store(final_path), add(name, dtype, shape, chunks, complex) -> k, write(k, ...), commit(k), abort()
 // and open().
 #pragma once
 #include <cstdint>
@@ -47,9 +47,9 @@ template <class Store> class StoreArrayWriter : public ArrayWriter {
 // writer's id, which the write and commit tasks name.
 template <class Store>
 int declare_store_writer(const std::string& final_path, const std::string& name, DType dtype, const std::vector<int64_t>& shape,
-                         const std::vector<int64_t>& chunks) {
+                         const std::vector<int64_t>& chunks, bool complex = false) {
   auto store = shared_store<Store>(final_path);
-  const int k = store->add(name, dtype, shape, chunks);
+  const int k = store->add(name, dtype, shape, chunks, complex);
   return WriterRegistry::instance().add(std::make_shared<StoreArrayWriter<Store>>(std::move(store), k));
 }
 

@@ -69,7 +69,7 @@ ZarrOutput::ZarrOutput(std::string final_path) : final_path_(std::move(final_pat
 
 ZarrOutput::~ZarrOutput() { abort(); }
 
-int ZarrOutput::add(const std::string& name, DType dtype, const std::vector<int64_t>& shape, const std::vector<int64_t>& chunks) {
+int ZarrOutput::add(const std::string& name, DType dtype, const std::vector<int64_t>& shape, const std::vector<int64_t>& chunks, bool complex) {
   std::lock_guard<std::mutex> lock(mu_);
   if (opened_ || done_) throw Error("INTERNAL", "an array was declared after " + final_path_ + " was opened", "this is a bug, please report it");
   if (chunks.size() != shape.size()) throw Error("INTERNAL", "a Zarr array's chunks do not match its shape", "this is a bug, please report it");
@@ -77,7 +77,9 @@ int ZarrOutput::add(const std::string& name, DType dtype, const std::vector<int6
     if (d.name == name) throw Error("BAD_SPEC", final_path_ + ": two outputs are written to the array " + name, "give each output its own name");
   std::vector<int64_t> c(chunks.size());
   for (size_t i = 0; i < c.size(); ++i) c[i] = std::max<int64_t>(1, chunks[i]);
-  datasets_.push_back({name, dtype, shape, c});
+  if (complex && (shape.empty() || shape.back() != 2 || c.back() != 2 || (dtype != DType::F64 && dtype != DType::F32)))
+    throw Error("INTERNAL", "a complex Zarr array is not (re, im) float pairs", "this is a bug, please report it");
+  datasets_.push_back({name, dtype, shape, c, complex});
   return static_cast<int>(datasets_.size()) - 1;
 }
 
@@ -91,11 +93,15 @@ void ZarrOutput::open_locked() {
     const std::string dir = temp_path_ + "/" + d.name;
     if (::mkdir(dir.c_str(), 0755) != 0) OutputFile::fail("cannot create", dir, errno);
     const bool is_bool = d.dtype == DType::Bool;
+    // A complex array's pairs axis is its dtype's: the metadata name the other axes.
+    const size_t nd = d.shape.size() - (d.complex ? 1 : 0);
+    const std::vector<int64_t> shape(d.shape.begin(), d.shape.begin() + nd), chunks(d.chunks.begin(), d.chunks.begin() + nd);
+    const std::string dtype = d.complex ? (d.dtype == DType::F64 ? "<c16" : "<c8") : zarr_dtype(d.dtype);
     write_text(dir + "/.zarray",
-               "{\n    \"chunks\": " + json_ints(d.chunks) +
+               "{\n    \"chunks\": " + json_ints(chunks) +
                    ",\n    \"compressor\": {\"blocksize\": 0, \"clevel\": 5, \"cname\": \"lz4\", \"id\": \"blosc\", \"shuffle\": 1},\n"
-                   "    \"dimension_separator\": \".\",\n    \"dtype\": \"" + zarr_dtype(d.dtype) + "\",\n    \"fill_value\": " +
-                   (is_bool ? "false" : "0") + ",\n    \"filters\": null,\n    \"order\": \"C\",\n    \"shape\": " + json_ints(d.shape) +
+                   "    \"dimension_separator\": \".\",\n    \"dtype\": \"" + dtype + "\",\n    \"fill_value\": " +
+                   (is_bool ? "false" : d.complex ? "[0.0, 0.0]" : "0") + ",\n    \"filters\": null,\n    \"order\": \"C\",\n    \"shape\": " + json_ints(shape) +
                    ",\n    \"zarr_format\": 2\n}\n");
   }
 }
@@ -121,11 +127,11 @@ void ZarrOutput::write(int k, const Chunk& chunk, const std::vector<int64_t>& of
     // One whole chunk of the grid: at a multiple of the chunk size, as long as the chunk (or the rest of the array).
     fits = offset[i] >= 0 && offset[i] % d.chunks[i] == 0 && box[i] == std::min(d.chunks[i], d.shape[i] - offset[i]);
     count *= box[i];
-    key += (i ? "." : "") + std::to_string(fits ? offset[i] / d.chunks[i] : 0);
+    if (!(d.complex && i == nd - 1)) key += (i ? "." : "") + std::to_string(fits ? offset[i] / d.chunks[i] : 0);
   }
   if (!fits || count != chunk.size()) throw Error("INTERNAL", "a chunk does not fit the Zarr grid it is written to", "this is a bug, please report it");
   if (count == 0) return;
-  if (nd == 0) key = "0";
+  if (nd - (d.complex ? 1 : 0) == 0) key = "0";
   const size_t elem = dtype_size(d.dtype);
   size_t full = elem;
   for (int64_t c : d.chunks) full *= static_cast<size_t>(c);
@@ -139,7 +145,7 @@ void ZarrOutput::write(int k, const Chunk& chunk, const std::vector<int64_t>& of
     bytes = padded;
   }
   thread_local std::vector<uint8_t> compressed;
-  encode_blosc(bytes, full, elem, &compressed);
+  encode_blosc(bytes, full, d.complex ? 2 * elem : elem, &compressed);  // blosc's typesize: the value's (a complex one's pair)
   write_file(temp_path_ + "/" + d.name + "/" + key, compressed.data(), compressed.size());
 }
 

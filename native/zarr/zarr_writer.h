@@ -20,8 +20,10 @@ class ZarrOutput {
  public:
   explicit ZarrOutput(std::string final_path);
   ~ZarrOutput();
-  // Declares an array (all are declared before the first write); returns its number.
-  int add(const std::string& name, DType dtype, const std::vector<int64_t>& shape, const std::vector<int64_t>& chunks);
+  // Declares an array (all are declared before the first write); returns its number. A complex
+  // one is (re, im) pairs of `dtype` along a last axis of 2 (in `shape` and `chunks`): stored as
+  // zarr's complex dtype over the other axes.
+  int add(const std::string& name, DType dtype, const std::vector<int64_t>& shape, const std::vector<int64_t>& chunks, bool complex = false);
   // The box at `offset` must be one whole chunk of the array's grid (cut at the array's edge).
   void write(int k, const Chunk& chunk, const std::vector<int64_t>& offset, const std::vector<int64_t>& box);
   void commit(int k);
@@ -33,6 +35,7 @@ class ZarrOutput {
     std::string name;
     DType dtype;
     std::vector<int64_t> shape, chunks;
+    bool complex = false;
     bool committed = false;
   };
   void open_locked();

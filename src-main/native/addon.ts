@@ -122,8 +122,10 @@ export interface ParquetPlanFile {
 /** An HDF5 dataset's metadata (native/binding/hdf5_convert.h). */
 export interface Hdf5DatasetInfo {
   name: string;
-  /** Its Tessera dtype, or null when it has none (float16, strings, compounds, ...). */
+  /** Its Tessera dtype (a complex dataset's part type), or null when it has none (float16, strings, other compounds, ...). */
   dtype: DTypeName | null;
+  /** h5py's complex (a compound of float "r" and "i"): read as (re, im) pairs. */
+  complex: boolean;
   /** The file's type in words. */
   type: string;
   bigEndian: boolean;

@@ -43,6 +43,7 @@ import { parseBytes } from '../engine/units.js';
 import { isNpyJoin, namesSeveral, npyJoin } from './npy-files.js';
 import { hdf5Array } from '../collections/array/hdf5.js';
 import { zarrArray } from '../collections/array/zarr.js';
+import { complexSource } from '../collections/array/complex-sources.js';
 
 export { type OutputSpec, outputText } from './output-spec.js';
 
@@ -207,7 +208,8 @@ function persistedNode(ctx: ExprContext, name: string, d: Record<string, unknown
       'name where the array comes from instead (the expression that computed it, over its source)');
   }
   const a = persisted(d.persisted, name);
-  return storedArray(ctx, a.keys, a.shape, a.grid, a.dtype);
+  const node = storedArray(ctx, a.keys, a.shape, a.grid, a.dtype);
+  return a.complex ? complexSource(node) : node;
 }
 
 async function buildDatasetNode(ctx: ExprContext, name: string, d: Record<string, unknown>, baseDir: string, readable?: ReadableCheck, persisted?: PersistedLookup): Promise<Node> {

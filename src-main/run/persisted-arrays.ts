@@ -36,6 +36,8 @@ export interface PersistedArray {
   grid: Grid;
   keys: string[];
   bytes: number;
+  /** Complex (re, im) pairs along the last axis of `shape` and `grid` (complex.ts). */
+  complex?: boolean;
   /** The job that made it (a window's job id, or the API's compute number). */
   job: string;
   createdAt: number;
@@ -133,7 +135,7 @@ export class PersistedArrays {
       const keys = o.chunks.map((_, i) => `${set}-${o.name}:${i}`);
       this.arrays.set(o.name, {
         name: o.name, dtype: o.dtype, shape: o.shape, grid: o.grid, keys, ids: o.chunks.map((c) => c.id), chunkBytes: o.chunks.map((c) => c.bytes), owner,
-        bytes: o.bytes, job, createdAt: now, lastUsed: ++this.clock,
+        bytes: o.bytes, job, createdAt: now, lastUsed: ++this.clock, ...(o.complex ? { complex: true } : {}),
       });
       this.borrower?.borrow(keys.map((key, i) => ({ key, id: o.chunks[i].id })));
     }

@@ -298,17 +298,19 @@ async function runArraysToZarr(backend: Backend, job: BuiltJob, store: string, s
   if (there && !(there.isDirectory() && (await isZarrStore(store)))) {
     throw new TesseraError('BAD_OPTION', `${store} exists and is not a Zarr store: it is not replaced`, 'give --out a new name, or remove it first');
   }
-  const requests = job.outputs.map((o) => ({ name: o.name, node: regularGrid(job.ctx, o.node), path: store, zarrArray: o.name }));
+  const requests = job.outputs.map((o) => ({ name: o.name, node: regularGrid(job.ctx, o.node, o.complex), path: store, zarrArray: o.name, complex: o.complex }));
   return backend.computeArrays(requests, compute);
 }
 
 /**
  * The node, rechunked to regular chunks of its largest chunk's shape where its grid is not regular
- * (zarr's chunks are), each under blosc's 2 GiB limit.
+ * (zarr's chunks are), each under blosc's 2 GiB limit; complex pairs stay whole.
  */
-function regularGrid(ctx: BuiltJob['ctx'], node: Node): Node {
+function regularGrid(ctx: BuiltJob['ctx'], node: Node, complex = false): Node {
   const size = node.shape.map((n, d) => Math.max(1, ...node.grid[d]));
-  for (let d = 0; size.reduce((a, b) => a * b, itemsize(node.dtype)) > 2 ** 31 - 64; d = (d + 1) % size.length) size[d] = Math.ceil(size[d] / 2);
+  const cut = size.length - (complex ? 1 : 0);
+  if (complex) size[cut] = 2;
+  for (let d = 0; cut > 0 && size.reduce((a, b) => a * b, itemsize(node.dtype)) > 2 ** 31 - 64; d = (d + 1) % cut) size[d] = Math.ceil(size[d] / 2);
   const grid = node.shape.map((n, d) => regular(n, size[d]));
   const same = grid.every((g, d) => g.length === node.grid[d].length && g.every((x, i) => x === node.grid[d][i]));
   return same ? node : rechunk(ctx, node, grid);
@@ -323,7 +325,9 @@ async function runArraysToHdf5(backend: Backend, job: BuiltJob, file: string, sk
   // HDF5's metadata: a few KiB per dataset, and per chunk an index entry.
   const bytes = job.outputs.reduce((sum, o) => sum + 8192 + product(o.node.shape) * itemsize(o.node.dtype) * 1.01, 0);
   if (!skipSpaceCheck) await checkFreeSpace(dir, bytes);
-  return backend.computeArrays(job.outputs.map((o) => ({ name: o.name, node: o.node, path: file, hdf5Dataset: `/${o.name}` })), compute);
+  // A complex output's pairs are one chunk (made as two: its real and imaginary parts), so each write is of whole values.
+  const whole = (node: Node) => (node.grid.at(-1)!.length > 1 ? rechunk(job.ctx, node, [...node.grid.slice(0, -1), [2]]) : node);
+  return backend.computeArrays(job.outputs.map((o) => ({ name: o.name, node: o.complex ? whole(o.node) : o.node, path: file, hdf5Dataset: `/${o.name}`, complex: o.complex })), compute);
 }
 
 async function runBags(backend: Backend, job: BuiltJob, { outDir, skipSpaceCheck, tableFormat: _f, inlineRows: _i, persist: _p, ...compute }: RunJobOptions): Promise<BagComputeResult> {
@@ -359,8 +363,6 @@ async function runTables(backend: Backend, job: BuiltJob, { outDir, skipSpaceChe
 }
 
 async function runArrays(backend: Backend, job: BuiltJob, { outDir: out, skipSpaceCheck, tableFormat: _format, inlineRows: _inline, persist = [], ...compute }: RunJobOptions): Promise<ComputeResult> {
-  const complex = job.outputs.find((o) => o.complex);
-  if (complex && (isHdf5Path(out) || isZarrPath(out))) throw new TesseraError('BAD_OPTION', `'${complex.name}' is complex: complex outputs are written to .npy files`, 'give --out a folder, or output its .real and .imag');
   if (isHdf5Path(out)) return runArraysToHdf5(backend, job, resolve(out), skipSpaceCheck, compute);
   if (isZarrPath(out)) return runArraysToZarr(backend, job, resolve(out), skipSpaceCheck, compute);
   const outDir = resolve(out);
@@ -369,8 +371,7 @@ async function runArrays(backend: Backend, job: BuiltJob, { outDir: out, skipSpa
     // A kept output stays in memory (its values come back only if small); one that is a kept
     // array as it is gets chunks of its own, so releasing either leaves the other whole.
     if (persist.includes(o.name)) {
-      if (o.complex) throw new TesseraError('BAD_OPTION', `'${o.name}' is complex: persist keeps real arrays`, 'persist its .real and .imag as two outputs');
-      return { name: o.name, node: aliasesStoredChunks(o.node) ? elementwise(job.ctx, `astype_${o.node.dtype}`, [o.node]) : o.node, persist: true, values: small };
+      return { name: o.name, node: aliasesStoredChunks(o.node) ? elementwise(job.ctx, `astype_${o.node.dtype}`, [o.node]) : o.node, persist: true, values: small, complex: o.complex };
     }
     return { name: o.name, node: o.node, complex: o.complex, path: small ? undefined : join(outDir, `${o.name}.npy`) };
   });

@@ -42,7 +42,10 @@ export interface JobRunContext {
 /** The kept arrays as the window lists them, least recently used first. */
 export function persistedList(persisted: PersistedArrays): PersistedArrayInfo[] {
   return persisted.list().sort((a, b) => a.lastUsed - b.lastUsed)
-    .map(({ grid, keys: _k, ...a }) => ({ ...a, chunks: grid.map((d) => d.length) }));
+    .map(({ grid, keys: _k, complex, ...a }) => (complex
+      // A complex array as numpy names it: its dtype, and the values' axes without the pairs'.
+      ? { ...a, dtype: a.dtype === 'float32' ? 'complex64' : 'complex128', shape: a.shape.slice(0, -1), chunks: grid.slice(0, -1).map((d) => d.length) }
+      : { ...a, chunks: grid.map((d) => d.length) }));
 }
 
 export async function runJobForWindow(ctx: JobRunContext, jobId: string, spec: JobSpecInput, options: RunOptions, signal: AbortSignal, emit: Emit): Promise<void> {

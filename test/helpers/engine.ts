@@ -17,11 +17,11 @@ export interface SpecInput {
   outputs: Record<string, string>;
 }
 
-export async function runSpec(engine: Engine, spec: SpecInput, dir = tempDir(), opts: { memoryLimit?: number } = {}): Promise<JobResult> {
+export async function runSpec(engine: Engine, spec: SpecInput, dir = tempDir(), opts: { memoryLimit?: number; outDir?: string } = {}): Promise<JobResult> {
   const full = { tessera: 1, datasets: spec.datasets ?? {}, outputs: spec.outputs };
   writeFileSync(join(dir, 'job.json'), JSON.stringify(full));
   const job = await buildJob(validateSpec(full), dir);
-  return runBuiltJob(new LocalBackend(engine), job, { outDir: join(dir, 'out'), memoryLimit: opts.memoryLimit });
+  return runBuiltJob(new LocalBackend(engine), job, { outDir: opts.outDir ?? join(dir, 'out'), memoryLimit: opts.memoryLimit });
 }
 
 /** Output values by name (scalars, small arrays and tables' rows; a file's path). */

@@ -5,8 +5,10 @@
 // other workers, and copies the overlap into its chunk. A dataset whose pipeline holds any other
 // filter (szip, fletcher32, nbit, ...) or that is stored compact is read with H5Dread instead,
 // which the thread-safe library serialises (ADR 0034).
-//   fields: file, path, dataset, dtype, byteswap, library, fill, filters, fileChunk, offset,
+//   fields: file, path, dataset, dtype, byteswap, library, pairs, fill, filters, fileChunk, offset,
 //           shape, [n, (address, size, mask, ...origin) * n]
+// With pairs, the dataset is complex (h5py's compound of "r" and "i") and its values are read as
+// (re, im) pairs of `dtype` along a last axis of 2 in fileChunk, offset, shape and the origins.
 #include <hdf5.h>
 
 #include <algorithm>
@@ -40,6 +42,7 @@ struct Hdf5ReadTask {
   DType dtype = DType::F64;
   bool byteswap = false;
   bool library = false;
+  bool pairs = false;
   std::string fill = "0";
   std::vector<int> filters;
   std::vector<int64_t> file_chunk, offset, shape;
@@ -56,6 +59,7 @@ Hdf5ReadTask decode(Reader& r, int owner) {
   t.dtype = r.dtype();
   t.byteswap = r.integer(0, 1) == 1;
   t.library = r.integer(0, 1) == 1;
+  t.pairs = r.integer(0, 1) == 1;
   t.fill = r.string_ref();
   for (int64_t id : r.ints(r.count(32))) t.filters.push_back(static_cast<int>(id));
   t.file_chunk = r.shape();
@@ -65,6 +69,9 @@ Hdf5ReadTask decode(Reader& r, int owner) {
   if (t.offset.size() != nd || (!t.library && t.file_chunk.size() != nd)) Reader::bad("an hdf5_read region and chunk shape differ in rank");
   for (int64_t c : t.file_chunk)
     if (c < 1) Reader::bad("an hdf5_read chunk shape has an empty dimension");
+  if (t.pairs && (nd == 0 || t.shape.back() != 2 || t.offset.back() != 0 || (!t.library && t.file_chunk.back() != 2) ||
+                  (t.dtype != DType::F64 && t.dtype != DType::F32)))
+    Reader::bad("an hdf5_read of complex pairs does not read them whole");
   const size_t n = r.count();
   t.chunks.resize(n);
   for (auto& c : t.chunks) {
@@ -104,8 +111,9 @@ int64_t read_decoded(const Hdf5ReadTask& t, uint8_t* out) {
     const bool whole = run_at >= 0;
     uint8_t* decoded = whole ? out + static_cast<size_t>(run_at) * elem : thread_scratch<uint8_t, DecodedTag>(want);
     const std::string what = t.path + ": a chunk of " + t.dataset + " at (" + join_ints(c.origin) + ")";
-    hdf5::decode_chunk(file->data() + at, c.size, t.filters, c.mask, elem, decoded, want, thread_scratch<uint8_t, ScratchTag>(want),
-                       what.c_str());
+    // The shuffle filter shuffles whole values: a complex one's pair.
+    hdf5::decode_chunk(file->data() + at, c.size, t.filters, c.mask, t.pairs ? 2 * elem : elem, decoded, want,
+                       thread_scratch<uint8_t, ScratchTag>(want), what.c_str());
     if (!whole) copy_overlap(decoded, c.origin, t.file_chunk, out, t.offset, t.shape, elem, t.byteswap);
     file->release_pages(static_cast<size_t>(at), c.size);
     bytes_in += static_cast<int64_t>(c.size);
@@ -117,15 +125,17 @@ int64_t read_decoded(const Hdf5ReadTask& t, uint8_t* out) {
 void read_by_library(const Hdf5ReadTask& t, uint8_t* out) {
   hdf5::Handle f = hdf5::open_file(t.path);
   hdf5::Handle ds = hdf5::open_dataset(f, t.path, t.dataset);
-  // Into the Tessera dtype's own type: the library converts byte order and any packed precision.
-  hdf5::Handle mtype(hdf5::check(hdf5::memory_type(static_cast<int>(t.dtype)), "HDF5_UNREADABLE", t.path + ": the type of " + t.dataset), H5Tclose);
-  const int nd = static_cast<int>(t.shape.size());
+  // Into the Tessera dtype's own type (a complex dataset's pairs: h5py's compound of native
+  // floats): the library converts byte order and any packed precision.
+  hdf5::Handle mtype(hdf5::check(t.pairs ? hdf5::complex_type(static_cast<int>(t.dtype), false) : hdf5::memory_type(static_cast<int>(t.dtype)),
+                                 "HDF5_UNREADABLE", t.path + ": the type of " + t.dataset), H5Tclose);
+  const int nd = static_cast<int>(t.shape.size()) - (t.pairs ? 1 : 0);
   hdf5::Handle fspace(hdf5::check(H5Dget_space(ds), "HDF5_UNREADABLE", t.path + ": the shape of " + t.dataset), H5Sclose);
   hid_t mspace_id;
   if (nd == 0) {
     mspace_id = H5Screate(H5S_SCALAR);
   } else {
-    std::vector<hsize_t> start(t.offset.begin(), t.offset.end()), count(t.shape.begin(), t.shape.end());
+    std::vector<hsize_t> start(t.offset.begin(), t.offset.begin() + nd), count(t.shape.begin(), t.shape.begin() + nd);
     hdf5::check(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr), "HDF5_UNREADABLE",
                 t.path + ": a region of " + t.dataset);
     mspace_id = H5Screate_simple(nd, count.data(), nullptr);

@@ -3,7 +3,8 @@
 // decodes it (zarr/zarr_codecs.h) and copies the overlap into its chunk. A chunk file that does
 // not exist holds the fill value, as in zarr. Every task works alone: no library lock, no shared
 // state (ADR 0035).
-//   fields: folder, dtype, byteswap, codec, fill, separator (0 '.', 1 '/'), zarrChunk, offset, shape
+//   fields: folder, dtype, byteswap, codec, fill, separator (0 '.', 1 '/'), pairs, zarrChunk, offset, shape
+// With pairs, the last axis (of 2) is each complex value's (re, im): the files are keyed by the others.
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -32,6 +33,7 @@ struct ZarrReadTask {
   zarr::Codec codec = zarr::Codec::None;
   std::string fill = "0";
   char separator = '.';
+  bool pairs = false;
   std::vector<int64_t> zarr_chunk, offset, shape;
   int owner = 0;
 };
@@ -45,19 +47,23 @@ ZarrReadTask decode(Reader& r, int owner) {
   t.codec = static_cast<zarr::Codec>(r.integer(0, static_cast<int64_t>(zarr::Codec::Zstd)));
   t.fill = r.string_ref();
   t.separator = r.integer(0, 1) == 1 ? '/' : '.';
+  t.pairs = r.integer(0, 1) == 1;
   t.zarr_chunk = r.shape();
   t.offset = r.shape();
   t.shape = r.shape();
   if (t.offset.size() != t.shape.size() || t.zarr_chunk.size() != t.shape.size()) Reader::bad("a zarr_read region and chunk shape differ in rank");
   for (int64_t c : t.zarr_chunk)
     if (c < 1) Reader::bad("a zarr_read chunk shape has an empty dimension");
+  if (t.pairs && (t.zarr_chunk.empty() || t.zarr_chunk.back() != 2 || t.offset.back() != 0 || t.shape.back() != 2))
+    Reader::bad("a zarr_read of complex pairs does not read them whole");
   return t;
 }
 
-std::string chunk_key(const std::vector<int64_t>& idx, char sep) {
-  if (idx.empty()) return "0";
+// The file of the chunk at grid index `idx`, over its first `nd` axes.
+std::string chunk_key(const std::vector<int64_t>& idx, size_t nd, char sep) {
+  if (nd == 0) return "0";
   std::string key;
-  for (size_t d = 0; d < idx.size(); ++d) {
+  for (size_t d = 0; d < nd; ++d) {
     if (d) key += sep;
     key += std::to_string(idx[d]);
   }
@@ -95,7 +101,7 @@ TaskResult run(const ZarrReadTask& t) {
     }
     std::vector<int64_t> idx = lo;
     for (;;) {
-      Part p{t.folder + "/" + chunk_key(idx, t.separator), std::vector<int64_t>(nd)};
+      Part p{t.folder + "/" + chunk_key(idx, nd - (t.pairs ? 1 : 0), t.separator), std::vector<int64_t>(nd)};
       for (size_t d = 0; d < nd; ++d) p.origin[d] = idx[d] * t.zarr_chunk[d];
       if (chunk_written(p.path)) parts.push_back(std::move(p));
       else missing = true;

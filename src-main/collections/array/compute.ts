@@ -43,6 +43,8 @@ export interface KeptArray {
   grid: Grid;
   chunks: { key: string; id: number; bytes: number }[];
   bytes: number;
+  /** Complex (re, im) pairs along the last axis (complex.ts). */
+  complex?: boolean;
 }
 
 /**
@@ -125,6 +127,7 @@ function keptArrays(graph: ArrayGraph, request: Map<string, OutputRequest>, chun
       name: o.name, dtype: o.dtype, shape: o.shape, grid: node.grid,
       chunks: o.chunks.map((c, i) => ({ key: c.key, id: ids[i]!, bytes: chunkBytes[i] })),
       bytes: chunkBytes.reduce((a, b) => a + b, 0),
+      ...(request.get(o.name)!.complex ? { complex: true } : {}),
     };
   });
 }

@@ -22,13 +22,13 @@ export type SourceSpec =
    * grid), or reads through the library (`library`: filters it does not decode, compact storage).
    */
   | { kind: 'hdf5'; path: string; fileSize: number; mtimeNs?: string; dataset: string; byteswap: boolean; library: boolean; fill: string;
-      filters: number[]; fileChunks: number[]; index: Float64Array }
+      filters: number[]; fileChunks: number[]; index: Float64Array; pairs?: boolean }
   /**
    * A Zarr v2 array (zarr.ts): each task reads and decodes the chunk files of `folder` its region
    * overlaps (`codec`: native/zarr/zarr_codecs.h's number). `mtimeNs`: of its .zarray, for the
    * plan's identity.
    */
-  | { kind: 'zarr'; folder: string; mtimeNs: string; byteswap: boolean; codec: number; fill: string; zarrChunks: number[]; separator: '.' | '/' }
+  | { kind: 'zarr'; folder: string; mtimeNs: string; byteswap: boolean; codec: number; fill: string; zarrChunks: number[]; separator: '.' | '/'; pairs?: boolean }
   /** Chunks already in the store (a persisted array): one key per chunk, in C order of the grid. */
   | { kind: 'stored'; keys: string[] };
 

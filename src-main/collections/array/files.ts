@@ -47,8 +47,11 @@ export interface StoreInspection {
   kind: 'store';
   format: 'hdf5' | 'zarr';
   bytes: number;
-  datasets: { name: string; dtype: DType | null; type: string; shape: number[]; layout: string; chunks: number[]; filters: string[] }[];
+  datasets: { name: string; dtype: DType | 'complex128' | 'complex64' | null; type: string; shape: number[]; layout: string; chunks: number[]; filters: string[] }[];
 }
+
+/** numpy's name of the complex dtype whose parts are `part`. */
+const complexName = (part: DType): 'complex128' | 'complex64' => (part === 'float32' ? 'complex64' : 'complex128');
 
 /** Whether a path names an HDF5 file by its extension. */
 export const isHdf5File = (path: string) => /\.(h5|hdf5|he5)$/i.test(path);
@@ -85,19 +88,19 @@ export async function inspectFile(path: string): Promise<Inspection | StoreInspe
   const ext = extname(path).toLowerCase();
   if (isHdf5File(path)) {
     const { size } = await inputFileStamp(path);
-    const datasets = (await hdf5Datasets(path)).map((d) => ({ name: d.name, dtype: d.dtype, type: d.type, shape: d.shape, layout: d.layout, chunks: d.chunks, filters: d.filterNames }));
+    const datasets = (await hdf5Datasets(path)).map((d) => ({ name: d.name, dtype: d.complex && d.dtype ? complexName(d.dtype) : d.dtype, type: d.type, shape: d.shape, layout: d.layout, chunks: d.chunks, filters: d.filterNames }));
     return { path, kind: 'store', format: 'hdf5', bytes: size, datasets };
   }
   if (await isZarrStore(path)) {
     const arrays = await zarrArrays(path);
-    const datasets = arrays.map((a) => ({ name: a.name, dtype: a.dtype, type: a.type, shape: a.shape, layout: 'chunked', chunks: a.chunks, filters: a.compressor === 'none' ? [] : [a.compressor] }));
+    const datasets = arrays.map((a) => ({ name: a.name, dtype: a.complex && a.dtype ? complexName(a.dtype) : a.dtype, type: a.type, shape: a.shape, layout: 'chunked', chunks: a.chunks, filters: a.compressor === 'none' ? [] : [a.compressor] }));
     return { path, kind: 'store', format: 'zarr', bytes: await folderBytes(path), datasets };
   }
   if (ext === '.npy') {
     const info = await readNpyInfo(path);
     const order = info.fortranOrder ? 'F' : 'C';
     return {
-      path, kind: 'array', format: 'npy', dtype: info.complex ? (info.dtype === 'float32' ? 'complex64' : 'complex128') : info.dtype, shape: info.shape,
+      path, kind: 'array', format: 'npy', dtype: info.complex ? complexName(info.dtype) : info.dtype, shape: info.shape,
       bytes: info.fileSize, dataBytes: info.dataBytes, order, suggestedChunks: autoChunks(info.shape, itemsize(info.dtype) * (info.complex ? 2 : 1), order),
     };
   }

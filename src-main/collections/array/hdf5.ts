@@ -18,6 +18,7 @@ import { source } from './build.js';
 import { type ChunksSpec, normalizeChunks, storedChunkGrid } from './chunks.js';
 import { type DType, itemsize } from './dtype.js';
 import type { ExprContext, Node } from './expr.js';
+import { complexSource } from './complex-sources.js';
 
 /** The filters hdf5_read decodes itself: deflate (gzip) and shuffle. */
 const DECODED_FILTERS = new Set([1, 2]);
@@ -49,6 +50,7 @@ export async function hdf5Array(ctx: ExprContext, path: string, name: unknown, c
     throw new TesseraError('UNSUPPORTED', `${where} needs the filter${info.missingFilters.length > 1 ? 's' : ''} ${info.missingFilters.join(', ')}, which this HDF5 library does not have`,
       'install the filter plugin (HDF5_PLUGIN_PATH), or write the dataset again with gzip');
   }
+  if (info.complex) return complexSource(complexDataset(ctx, path, info, size, mtimeNs, chunks));
   const dtype: DType = info.dtype;
   const item = itemsize(dtype);
   const byteswap = info.bigEndian && item > 1;
@@ -72,6 +74,34 @@ export async function hdf5Array(ctx: ExprContext, path: string, name: unknown, c
     kind: 'hdf5', path, fileSize: size, mtimeNs, dataset: info.name, byteswap, library, fill: info.fill,
     filters: info.filters, fileChunks, index: library ? new Float64Array(0) : info.chunkIndex,
   }, info.shape, dtype, grid);
+}
+
+/**
+ * A complex dataset (h5py's compound of "r" and "i"): its values' (re, im) pairs as a float array
+ * with a last axis of 2, whole in every chunk; contiguous data mapped as they lie, chunked data
+ * read by hdf5_read tasks with `pairs` (the shuffle filter then shuffles whole pairs).
+ */
+function complexDataset(ctx: ExprContext, path: string, info: Hdf5DatasetInfo & { chunkIndex: Float64Array }, size: number, mtimeNs: string | undefined, chunks?: ChunksSpec): Node {
+  const where = `${path}:${info.name}`;
+  if (info.fill === 'pair') throw new TesseraError('UNSUPPORTED', `${where} has a complex fill value with different parts, which is not read`, 'write the dataset with the default fill value (0)');
+  const dtype = info.dtype!;
+  const item = itemsize(dtype);
+  const shape = [...info.shape, 2];
+  const byteswap = info.bigEndian;
+  if (info.layout === 'contiguous' && info.dataOffset !== null) {
+    const need = info.dataOffset + info.shape.reduce((a, b) => a * b, 1) * 2 * item;
+    if (size < need) throw new TesseraError('HDF5_CORRUPT', `${where} needs ${need} bytes of the file, which has ${size}`, 'the file was cut short; write it again');
+    return source(ctx, { kind: 'file', path, fileSize: size, mtimeNs, dataOffset: info.dataOffset, byteswap, fortran: false }, shape, dtype, [...normalizeChunks(chunks, info.shape, 2 * item), [2]]);
+  }
+  if (info.layout === 'contiguous') return source(ctx, { kind: 'full', value: Number(info.fill) }, shape, dtype, [...normalizeChunks(chunks, info.shape, 2 * item), [2]]);
+  const chunked = info.layout === 'chunked';
+  const library = !chunked || info.partialUnfiltered || !info.indexed || info.filters.some((f) => !DECODED_FILTERS.has(f));
+  const fileChunks = [...(chunked ? info.chunks : info.shape.map((d) => Math.max(1, d))), 2];
+  const grid = [...storedChunkGrid(info.shape, chunked ? info.chunks : null, 2 * item, chunks), [2]];
+  return source(ctx, {
+    kind: 'hdf5', path, fileSize: size, mtimeNs, dataset: info.name, byteswap, library, fill: info.fill,
+    filters: info.filters, fileChunks, index: library ? new Float64Array(0) : info.chunkIndex, pairs: true,
+  }, shape, dtype, grid);
 }
 
 function describe(path: string, name: string): Hdf5DatasetInfo & { chunkIndex: Float64Array } {

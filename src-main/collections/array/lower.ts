@@ -319,7 +319,7 @@ class Lowering implements ChunkProvider {
       const chunks = s.library ? [] : overlappedChunks(s, n.shape, offset, shape);
       this.push({
         key: taskKey(name, idx), layer: name, index: idx, deps: [],
-        spec: { kind: 'hdf5_read', path: s.path, dataset: s.dataset, dtype: n.dtype, byteswap: s.byteswap, library: s.library, fill: s.fill, filters: s.filters, fileChunk: s.fileChunks, offset, shape, chunks },
+        spec: { kind: 'hdf5_read', path: s.path, dataset: s.dataset, dtype: n.dtype, byteswap: s.byteswap, library: s.library, ...(s.pairs ? { pairs: true } : {}), fill: s.fill, filters: s.filters, fileChunk: s.fileChunks, offset, shape, chunks },
       });
       count++;
     }
@@ -334,7 +334,7 @@ class Lowering implements ChunkProvider {
       const { offset, shape } = chunkRegion(n.grid, idx);
       this.push({
         key: taskKey(name, idx), layer: name, index: idx, deps: [],
-        spec: { kind: 'zarr_read', folder: s.folder, dtype: n.dtype, byteswap: s.byteswap, codec: s.codec, fill: s.fill, separator: s.separator, zarrChunk: s.zarrChunks, offset, shape },
+        spec: { kind: 'zarr_read', folder: s.folder, dtype: n.dtype, byteswap: s.byteswap, codec: s.codec, fill: s.fill, separator: s.separator, ...(s.pairs ? { pairs: true } : {}), zarrChunk: s.zarrChunks, offset, shape },
       });
       count++;
     }
@@ -530,9 +530,10 @@ class Lowering implements ChunkProvider {
   addWrites(out: OutputPlan, path: string, into: { hdf5Dataset?: string; zarrArray?: string; complex?: boolean } = {}): void {
     // The file's chunks: each dimension's largest (a first chunk may be tiny, a mask's say).
     const chunks = out.shape.map((_, d) => Math.max(1, ...out.chunks.map((c) => c.shape[d])));
-    const writer = into.hdf5Dataset !== undefined ? native().declareWriter({ path, dtype: out.dtype, shape: out.shape, hdf5Dataset: into.hdf5Dataset, chunks })
-      : into.zarrArray !== undefined ? native().declareWriter({ path, dtype: out.dtype, shape: out.shape, zarrArray: into.zarrArray, chunks })
-        : native().declareWriter({ path, dtype: out.dtype, shape: out.shape, ...(into.complex ? { complex: true } : {}) });
+    const complex = into.complex ? { complex: true } : {};
+    const writer = into.hdf5Dataset !== undefined ? native().declareWriter({ path, dtype: out.dtype, shape: out.shape, hdf5Dataset: into.hdf5Dataset, chunks, ...complex })
+      : into.zarrArray !== undefined ? native().declareWriter({ path, dtype: out.dtype, shape: out.shape, zarrArray: into.zarrArray, chunks, ...complex })
+        : native().declareWriter({ path, dtype: out.dtype, shape: out.shape, ...complex });
     out.writer = writer;
     out.path = path;
     const dataset = into.hdf5Dataset ?? into.zarrArray;

@@ -13,6 +13,7 @@ import { didYouMean } from '../../lang/did-you-mean.js';
 import { source } from './build.js';
 import { type ChunksSpec, storedChunkGrid } from './chunks.js';
 import { type DType, itemsize } from './dtype.js';
+import { complexSource } from './complex-sources.js';
 import type { ExprContext, Node } from './expr.js';
 
 /** zarr_read's codec numbers (native/zarr/zarr_codecs.h). */
@@ -26,7 +27,10 @@ const DTYPES: Record<string, DType> = {
 export interface ZarrMeta {
   /** The array's folder. */
   folder: string;
+  /** A complex array's part dtype (with `complex`). */
   dtype: DType | null;
+  /** complex128 / complex64: values stored as their (re, im) pairs. */
+  complex: boolean;
   /** The store's dtype string ('<f8', '|b1', '<f2', ...). */
   type: string;
   bigEndian: boolean;
@@ -91,16 +95,19 @@ export async function zarrMeta(folder: string): Promise<ZarrMeta> {
   if (chunks.length !== shape.length || chunks.some((c) => c < 1)) throw new TesseraError('ZARR_CORRUPT', `${where}: "chunks" do not match "shape"`, 'the store is damaged; write it again');
   const type = typeof m.dtype === 'string' ? m.dtype : JSON.stringify(m.dtype);
   const t = /^([<>|=])([a-z])(\d+)$/.exec(type);
-  const dtype = t ? DTYPES[`${t[2]}${t[3]}`] ?? null : null;
+  const complex = !!t && t[2] === 'c' && (t[3] === '16' || t[3] === '8');
+  const dtype = t ? (complex ? (t[3] === '16' ? 'float64' : 'float32') : DTYPES[`${t[2]}${t[3]}`] ?? null) : null;
   const compressor = m.compressor === null ? null : (m.compressor as { id?: unknown } | undefined)?.id;
   const filters = Array.isArray(m.filters) ? m.filters.map((f) => String((f as { id?: unknown })?.id)) : [];
   const fv = m.fill_value;
   // An integer fill as its digits in the file (JSON.parse rounds those beyond 2^53).
   const digits = /"fill_value"\s*:\s*(-?\d+)\s*[,}]/.exec(text)?.[1];
-  const fill = digits ?? (fv === null || fv === undefined ? '0' : fv === 'NaN' ? 'nan' : fv === 'Infinity' ? 'inf' : fv === '-Infinity' ? '-inf'
-    : typeof fv === 'boolean' ? (fv ? '1' : '0') : typeof fv === 'number' ? String(fv) : '0');
+  const text1 = (v: unknown) => (v === null || v === undefined ? '0' : v === 'NaN' ? 'nan' : v === 'Infinity' ? 'inf' : v === '-Infinity' ? '-inf'
+    : typeof v === 'boolean' ? (v ? '1' : '0') : typeof v === 'number' ? String(v) : '0');
+  // A complex fill is [re, im]: one value for both parts, which is what a chunk never written can hold here.
+  const fill = Array.isArray(fv) ? (text1(fv[0]) === text1(fv[1]) ? text1(fv[0]) : 'pair') : digits ?? text1(fv);
   return {
-    folder, dtype, type, bigEndian: t?.[1] === '>', shape, chunks, compressor: compressor === null ? 'none' : String(compressor),
+    folder, dtype, complex, type, bigEndian: t?.[1] === '>', shape, chunks, compressor: compressor === null ? 'none' : String(compressor),
     codec: compressor === null ? 0 : CODECS[String(compressor)] ?? null, filters, fill,
     order: m.order === 'F' ? 'F' : 'C', separator: m.dimension_separator === '/' ? '/' : '.',
   };
@@ -131,11 +138,15 @@ export async function zarrArray(ctx: ExprContext, path: string, name: unknown, c
   if (meta.codec === null) throw new TesseraError('UNSUPPORTED', `${where} is compressed with ${meta.compressor}, which is not read`, 'blosc, zlib, gzip, zstd and no compression are read: write the store with one of those');
   if (meta.filters.length) throw new TesseraError('UNSUPPORTED', `${where} has filters (${meta.filters.join(', ')}), which are not read`, 'write the store without filters');
   if (meta.order === 'F') throw new TesseraError('UNSUPPORTED', `${where} stores its chunks in Fortran order, which is not read`, 'write the store with order="C" (zarr\'s default)');
+  if (meta.fill === 'pair') throw new TesseraError('UNSUPPORTED', `${where} has a complex fill value with different parts, which is not read`, 'write the store with a fill value of 0 (zarr\'s default)');
   const dtype = meta.dtype;
   const item = itemsize(dtype);
   const { mtimeNs } = await stat(join(folder, '.zarray'), { bigint: true }).then((s) => ({ mtimeNs: String(s.mtimeNs) }));
-  const grid = storedChunkGrid(meta.shape, meta.chunks, item, chunks);
-  return source(ctx, {
-    kind: 'zarr', folder, mtimeNs, byteswap: meta.bigEndian && item > 1, codec: meta.codec, fill: meta.fill, zarrChunks: meta.chunks, separator: meta.separator,
-  }, meta.shape, dtype, grid);
+  const file = { kind: 'zarr' as const, folder, mtimeNs, byteswap: meta.bigEndian && item > 1, codec: meta.codec, fill: meta.fill, zarrChunks: meta.chunks, separator: meta.separator };
+  if (meta.complex) {
+    // The values' (re, im) pairs as floats: a last axis of 2, whole in every chunk.
+    const grid = [...storedChunkGrid(meta.shape, meta.chunks, 2 * item, chunks), [2]];
+    return complexSource(source(ctx, { ...file, zarrChunks: [...meta.chunks, 2], pairs: true }, [...meta.shape, 2], dtype, grid));
+  }
+  return source(ctx, file, meta.shape, dtype, storedChunkGrid(meta.shape, meta.chunks, item, chunks));
 }
