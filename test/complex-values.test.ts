@@ -2,7 +2,7 @@
  * Complex values beyond the FFT (issue #19, ADR 0038): complex .npy inputs (complex128,
  * complex64, big-endian, a folder stacked), Python complex literals and their folding, numpy 2's
  * promotion of a Python complex beside arrays, and the complex functions (exp, sqrt, square,
- * powers, comparisons in numpy's order, isnan, isinf, isfinite) against numpy over the special values C99's
+ * logs, powers, comparisons in numpy's order, astype, isnan, isinf, isfinite) against numpy over the special values C99's
  * Annex G defines (zeros of both signs, infinities, NaNs, overflow and underflow edges), part by
  * part with the sign of zero; then the errors. The differential test generates more.
  */
@@ -28,11 +28,13 @@ const engine = useEngine();
 const CASES: Record<string, string | [string, string]> = {
   read: 'z', read64: 'z8', readBig: 'zb', stacked: 'frames', stackedSum: 'frames.sum(axis=0)',
   exp: 'np.exp(z)', sqrt: 'np.sqrt(z)', square: 'np.square(z)', sqrt8: 'np.sqrt(z8)', exp8: 'np.exp(z8)',
+  log: 'np.log(z)', log8: 'np.log(z8)', log10: 'np.log10(z)', log2: 'np.log2(z8)', nearOne: 'np.log(np.exp(1e-9j * z.real) * (1 + 1e-12))',
+  cast64: 'z8.astype(np.complex128)', cast32: 'z.astype(np.complex64)', realCast: 'f.astype(complex)', toReal: 'z8.astype(np.float64)',
   pow0: ['z ** 0', 'np.power(z, 0)'], pow1: ['z ** 1', 'np.power(z, 1)'], pow2: 'z ** 2', pow2float: ['z ** 2.0', 'np.power(z, 2.0)'], powHalf: 'z ** 0.5', powHalf8: 'z8 ** 0.5', pow3: 'z ** 3', pow5: 'z ** 5', powNeg: 'z ** -1', powNeg3: 'z ** -3',
   eq: 'z == np.conj(z)', ne: 'z != (1 - 1j)', lt: 'z < np.conj(z)', le: 'z <= z[::-1]', gt: 'z > (1 + 0j)', ge: '(0.5 + 2j) >= z', isnan: 'np.isnan(z)', isinf: 'np.isinf(z)', isfinite: 'np.isfinite(z)',
   real32: 'f * 1j', int8: 'i + 2j', literalLeft: '(1.5 - 2j) - f', weak64: 'z8 + (1 + 2j)', mixed: 'z8[:10] * z[0]',
   folded: '(1 + 2j) * (3 - 1j) / (2 + 0.5j)', foldedPow: '(1 + 2j) ** 3 - (2 - 1j) ** -2', polar: '2 ** 0.5j + (1 + 1j) ** 1.5',
-  neg: '-(2j)', mean: 'z[1:3].mean(axis=1)', scalarFn: 'np.exp(1j * np.pi)',
+  neg: '-(2j)', negativeBase: '(-2.5) ** 0.25 + (-8) ** (1 / 3)', mean: 'z[1:3].mean(axis=1)', scalarFn: 'np.exp(1j * np.pi)',
 };
 
 /** A float's parts as numpy's repr writes them (so -0.0, nan and inf survive JSON). */
@@ -94,7 +96,7 @@ describe('complex values', () => {
       expect(got.length, o.name).toBe(exp.length);
       const single = w.dtype === 'complex64' || w.dtype === 'float32';
       // Exact where numpy's loops are these formulas; exp, sqrt and the polar fold within 4 ulp.
-      const tol = ['exp', 'exp8', 'sqrt', 'sqrt8', 'powHalf', 'powHalf8', 'polar', 'scalarFn'].includes(o.name) ? 4 : 0;
+      const tol = ['exp', 'exp8', 'sqrt', 'sqrt8', 'powHalf', 'powHalf8', 'polar', 'scalarFn', 'log', 'log8', 'log10', 'log2', 'nearOne', 'negativeBase'].includes(o.name) ? 4 : 0;
       exp.forEach((e, k) => {
         const g = got[k];
         const same = Object.is(e, g) || (Number.isNaN(e) && Number.isNaN(g))
@@ -172,7 +174,8 @@ print(0)`, dir);
     expect(await err({ o: '1j / 0' })).toMatchObject({ code: 'ZERO_DIVISION', message: 'complex division by zero' });
     expect(await err({ o: '0j ** -1' })).toMatchObject({ code: 'ZERO_DIVISION', message: '0.0 to a negative or complex power' });
     expect(await err({ o: 'z ** 1.5' })).toMatchObject({ code: 'UNSUPPORTED_COMPLEX' });
-    expect(await err({ o: 'np.log(z)' })).toMatchObject({ code: 'UNSUPPORTED_COMPLEX', hint: expect.stringContaining('sqrt') });
+    expect(await err({ o: 'np.sin(z)' })).toMatchObject({ code: 'UNSUPPORTED_COMPLEX', hint: expect.stringContaining('sqrt') });
+    expect(await err({ o: 'np.zeros(3, dtype=complex)' })).toMatchObject({ code: 'UNSUPPORTED_COMPLEX' });
     expect(await err({ o: 'z // 2' })).toMatchObject({ code: 'UNSUPPORTED_COMPLEX' });
     expect(await err({ o: '~(1j)' })).toMatchObject({ code: 'TYPE_ERROR' });
     numpy(`np.save('zf.npy', np.asfortranarray(np.ones((3, 4)) * 1j)); np.save(os.path.join('frames', 'real.npy'), np.arange(4.0)); print(0)`.replace('np.save', 'import os\nnp.save'), dir);

@@ -494,7 +494,7 @@ class ExprGen {
   /**
    * Complex values at an output's root (they flow into few operations): a real array made complex
    * with a Python complex literal (`a * 1j`, `a + (1.5-2j)`, `a + b * 1j`), then complex arithmetic
-   * with literals and arrays, comparisons, powers, exp, sqrt, square, conj, isnan/isinf/isfinite,
+   * with literals and arrays, comparisons, powers, exp, sqrt, square, logs, conj, isnan/isinf/isfinite,
    * abs, .real/.imag, sum and mean.
    */
   complexOps(d) {
@@ -512,7 +512,7 @@ class ExprGen {
         const op = r.pick(['+', '-', '*', '/']);
         z = r.chance(0.3) ? `${b} ${op} (${z})` : `(${z}) ${op} ${b}`;
       } else if (step === 'fn') {
-        z = `${this.ns() || 'np.'}${r.pick(['exp', 'sqrt', 'square', 'conj', 'negative'])}(${z})`;
+        z = `${this.ns() || 'np.'}${r.pick(['exp', 'sqrt', 'square', 'log', 'log10', 'log2', 'conj', 'negative'])}(${z})`;
       } else if (step === 'pow') {
         z = `(${z}) ** ${r.pick(['0', '1', '2', '3', '4', '7', '-1', '-2', '-3', '0.5', '2.0', '-1.0'])}`;
       } else {

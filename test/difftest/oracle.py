@@ -173,8 +173,8 @@ def _math(name):
         r = fn(x)
         if MODE == 'hi' and str(arr(r).dtype) in ('float32', 'float64') and name in MATH_FUNCTIONS:
             r = fn(arr(x).astype(LD)).astype(arr(r).dtype)
-        elif MODE == 'hi' and str(arr(r).dtype) in ('complex64', 'complex128') and name in ('exp', 'sqrt'):
-            # Complex exp and sqrt (Tessera composes them of real functions, each within an ulp):
+        elif MODE == 'hi' and str(arr(r).dtype) in ('complex64', 'complex128') and name in ('exp', 'sqrt', 'log', 'log10', 'log2'):
+            # Complex exp, sqrt and logs (Tessera composes them of real functions, each within an ulp):
             # against the C library's long double ones.
             r = fn(arr(x).astype(np.clongdouble)).astype(arr(r).dtype)
         return r

@@ -76,13 +76,12 @@ export function fromReal(ctx: ExprContext, x: Node, dtype: DType): Node {
 
 /** An operand of a complex operation: its parts in `dtype`. */
 function parts(ctx: ExprContext, o: Operand, dtype: DType): [Node, Node] {
-  if (o.kind === 'py') return [scalar(ctx, o.re, 'float'), scalar(ctx, o.im, 'float')];
+  // Python numbers are cast to the parts' type first, as numpy converts them to the complex dtype
+  // (1e300 is inf in complex64, and 0 * inf is then NaN, not the 0 of double arithmetic).
+  if (o.kind === 'py') return [full(ctx, [], o.re, dtype), full(ctx, [], o.im, dtype)];
   const v = o.node;
-  if (o.kind === 'real') {
-    const re = v.weak !== null ? v : v.dtype === dtype ? v : elementwise(ctx, `astype_${dtype}`, [v]);
-    return [re, scalar(ctx, 0, 'float')];
-  }
-  const as = (x: Node) => (x.dtype === dtype ? x : elementwise(ctx, `astype_${dtype}`, [x]));
+  const as = (x: Node) => (x.dtype === dtype && x.weak === null ? x : elementwise(ctx, `astype_${dtype}`, [x]));
+  if (o.kind === 'real') return [as(v), full(ctx, [], 0, dtype)];
   return [as(part(ctx, v, 0)), as(part(ctx, v, 1))];
 }
 
@@ -166,6 +165,12 @@ export function complexUnary(ctx: ExprContext, fn: string, z: Node): { complex: 
     case 'square': return { complex: true, node: arithmetic(ctx, '*', re, im, re, im) };
     case 'exp': return { complex: true, node: exp(ctx, re, im) };
     case 'sqrt': return { complex: true, node: sqrt(ctx, re, im) };
+    case 'log': return { complex: true, node: log(ctx, re, im) };
+    // numpy's: the natural log's parts times log10(e) or log2(e).
+    case 'log10': case 'log2': {
+      const l = log(ctx, re, im), k = scalar(ctx, fn === 'log10' ? Math.LOG10E : Math.LOG2E, 'float');
+      return { complex: true, node: pairsOf(ctx, map(ctx, 'multiply', part(ctx, l, 0), k), map(ctx, 'multiply', part(ctx, l, 1), k)) };
+    }
     default: throw unsupported(fn);
   }
 }
@@ -288,6 +293,69 @@ export function complexPowerOperator(ctx: ExprContext, z: Node, p: number, pytho
 }
 
 /**
+ * x*x as its rounded product and the rounding's error (Dekker's product over Veltkamp's split:
+ * exact, as no kernel fuses a multiply-add), in x's float type.
+ */
+function square2(ctx: ExprContext, x: Node): [Node, Node] {
+  const f = (v: number) => scalar(ctx, v, 'float');
+  const t = map(ctx, 'multiply', x, f(x.dtype === 'float32' ? 4097 : 134217729));
+  const hi = map(ctx, 'subtract', t, map(ctx, 'subtract', t, x)), lo = map(ctx, 'subtract', x, hi);
+  const p = map(ctx, 'multiply', x, x);
+  const err = map(ctx, 'add', map(ctx, 'add', map(ctx, 'subtract', map(ctx, 'multiply', hi, hi), p), map(ctx, 'multiply', f(2), map(ctx, 'multiply', hi, lo))), map(ctx, 'multiply', lo, lo));
+  return [p, err];
+}
+
+/**
+ * log(x + iy) as glibc's clog: real part log|z|, with log1p where |z| is near 1 so it keeps its
+ * digits there: the larger part exactly 1, log1p(y^2) / 2; between 1 and 2 (the smaller below 1),
+ * log1p((a - 1)(a + 1) + b^2) / 2; from 1/2 to 1 with x^2 + y^2 >= 1/2, log1p of x^2 + y^2 - 1
+ * from the squares' exact products (glibc's __x2y2m1); else log(hypot), its parts scaled down by
+ * 2 past half the largest value and up by 2^53 (float 2^24) below the smallest normal.
+ * Imaginary part atan2(y, x). Annex G: log(+-0 + 0i) is -inf + i(0 or +-pi); an infinite part
+ * gives +inf, a NaN one NaN.
+ */
+function log(ctx: ExprContext, x: Node, y: Node): Node {
+  const f = (v: number) => scalar(ctx, v, 'float');
+  const single = x.dtype === 'float32';
+  const MIN = single ? 1.1754943508222875e-38 : 2.2250738585072014e-308, MAX = single ? 3.4028234663852886e38 : Number.MAX_VALUE;
+  const EPS = single ? 2 ** -23 : 2 ** -52, MANT = single ? 24 : 53;
+  const one = f(1), half = f(0.5);
+  const ax0 = map(ctx, 'absolute', x), ay0 = map(ctx, 'absolute', y);
+  const swap = map(ctx, 'less', ax0, ay0);
+  let a = map(ctx, 'where', swap, ay0, ax0), b = map(ctx, 'where', swap, ax0, ay0);
+  const big = map(ctx, 'greater', a, f(MAX / 2));
+  const tiny = map(ctx, 'logical_and', map(ctx, 'less', a, f(MIN)), map(ctx, 'less', b, f(MIN)));
+  a = map(ctx, 'where', big, map(ctx, 'multiply', a, half), map(ctx, 'where', tiny, map(ctx, 'multiply', a, f(2 ** MANT)), a));
+  b = map(ctx, 'where', big, map(ctx, 'where', map(ctx, 'greater_equal', b, f(2 * MIN)), map(ctx, 'multiply', b, half), f(0)),
+    map(ctx, 'where', tiny, map(ctx, 'multiply', b, f(2 ** MANT)), b));
+  const unscaled = map(ctx, 'logical_not', map(ctx, 'logical_or', big, tiny));
+  const l1p = (v: Node) => map(ctx, 'multiply', map(ctx, 'log1p', v), half);
+  const am1ap1 = map(ctx, 'multiply', map(ctx, 'subtract', a, one), map(ctx, 'add', a, one));
+  const bb = map(ctx, 'multiply', b, b);
+  // __x2y2m1: a^2 + b^2 - 1 from exact products; a^2 + b^2 lies in [1/2, 2], so subtracting 1 is exact.
+  const [pa, ea] = square2(ctx, a), [pb, eb] = square2(ctx, b);
+  const s = map(ctx, 'add', pa, pb), bv = map(ctx, 'subtract', s, pa);
+  const se = map(ctx, 'add', map(ctx, 'subtract', pa, map(ctx, 'subtract', s, bv)), map(ctx, 'subtract', pb, bv));
+  const x2y2m1 = map(ctx, 'add', map(ctx, 'subtract', s, one), map(ctx, 'add', se, map(ctx, 'add', ea, eb)));
+  const lt1 = map(ctx, 'logical_and', map(ctx, 'less', a, one), map(ctx, 'greater_equal', a, half));
+  const scaledLog = map(ctx, 'subtract', map(ctx, 'log', map(ctx, 'hypot', a, b)),
+    map(ctx, 'where', big, f(-Math.LN2), map(ctx, 'where', tiny, f(MANT * Math.LN2), f(0))));
+  let re = scaledLog;
+  re = map(ctx, 'where', map(ctx, 'logical_and', map(ctx, 'logical_and', lt1, unscaled), map(ctx, 'greater_equal', map(ctx, 'add', map(ctx, 'multiply', a, a), bb), half)), l1p(x2y2m1), re);
+  re = map(ctx, 'where', map(ctx, 'logical_and', map(ctx, 'logical_and', lt1, unscaled), map(ctx, 'less', b, f(EPS / 2))), l1p(am1ap1), re);
+  const in12 = map(ctx, 'logical_and', map(ctx, 'logical_and', map(ctx, 'greater', a, one), map(ctx, 'less', a, f(2))), map(ctx, 'logical_and', map(ctx, 'less', b, one), unscaled));
+  re = map(ctx, 'where', in12, l1p(map(ctx, 'where', map(ctx, 'greater_equal', b, f(EPS)), map(ctx, 'add', am1ap1, bb), am1ap1)), re);
+  re = map(ctx, 'where', map(ctx, 'logical_and', map(ctx, 'equal', a, one), unscaled), l1p(bb), re);
+  // Annex G: zeros, infinities, NaNs.
+  const zero = map(ctx, 'logical_and', map(ctx, 'equal', x, scalar(ctx, 0, 'int')), map(ctx, 'equal', y, scalar(ctx, 0, 'int')));
+  const anyInf = map(ctx, 'logical_or', isinf(ctx, x), isinf(ctx, y));
+  const anyNan = map(ctx, 'logical_or', map(ctx, 'isnan', x), map(ctx, 'isnan', y));
+  re = map(ctx, 'where', zero, f(-Infinity), map(ctx, 'where', anyInf, f(Infinity), map(ctx, 'where', anyNan, f(NaN), re)));
+  const angle = map(ctx, 'arctan2', y, x);
+  return pairsOf(ctx, map(ctx, 'astype_' + x.dtype, re), map(ctx, 'where', map(ctx, 'logical_and', anyNan, map(ctx, 'logical_not', zero)), f(NaN), angle));
+}
+
+/**
  * z ** n for an integer n, as numpy's complex power loop computes it: 0 gives 1 for every z; 1 z;
  * 2 z*z; 3 z*(z*z); otherwise (|n| < 100) by binary powering, a negative n dividing 1 by the
  * result; a zero z gives 0 for a positive n and NaN otherwise. Other exponents are refused.
@@ -362,5 +430,5 @@ export function complexIndex(ctx: ExprContext, z: Node, items: IndexItem[]): Nod
 /** What a complex array cannot do here, and what can. */
 export function unsupported(what: string): TesseraError {
   return new TesseraError('UNSUPPORTED_COMPLEX', `${what} is not supported for complex arrays`,
-    'complex arrays take + - * /, comparisons, ** with an integer or 0.5, unary -, abs, angle, conj, exp, sqrt, square, isnan, isinf, isfinite, .real, .imag, sum, mean, .T, transpose, reshape, indexing with integers and slices, and the np.fft functions; take .real, .imag or abs() first for anything else');
+    'complex arrays take + - * /, comparisons, ** with an integer or 0.5, unary -, abs, angle, conj, exp, log, log10, log2, sqrt, square, isnan, isinf, isfinite, .real, .imag, sum, mean, .T, transpose, reshape, indexing with integers and slices, and the np.fft functions; take .real, .imag or abs() first for anything else');
 }

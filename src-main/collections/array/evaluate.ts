@@ -29,7 +29,7 @@ import { coarsenBlocks, uniformFilter } from './neighbourhood.js';
 import { norm, qr, solve, svd } from './linalg.js';
 import { bincount, unique } from './set-functions.js';
 import { complexRepr, foldComplex, type PyComplex } from './python-complex.js';
-import { complexBinary, complexIndex, type Operand, complexPowerOperator, pairsOf, complexReduce, complexReshape, complexTranspose, complexUnary, logicalShape, unsupported } from './complex.js';
+import { complexBinary, complexIndex, type Operand, complexPowerOperator, fromReal, pairsOf, complexReduce, complexReshape, complexTranspose, complexUnary, logicalShape, unsupported } from './complex.js';
 import { isComplexSource } from './complex-sources.js';
 import { checkNorm, fft1, fftfreq, fftn, fftshift, type Spectral } from './fft.js';
 import type { FunctionsModule } from '../../engine/user-modules/check-functions.js';
@@ -50,6 +50,8 @@ export type Value =
   /** A function of the job's module (`"functions"`), for map_blocks. */
   | { k: 'user'; name: string }
   | { k: 'dtype'; dtype: DType }
+  /** complex128 / complex64 (np.complex128, 'complex64', Python's complex): `part` is the parts' float dtype. */
+  | { k: 'cdtype'; part: 'float64' | 'float32' }
   | { k: 'ellipsis' }
   /** A dict literal: only coarsen's {axis: factor} takes one here. */
   | { k: 'dict'; entries: [Value, Value][] };
@@ -266,6 +268,13 @@ export class Evaluator {
    * A function of a complex array (or numpy's real/imag/angle/conj of any): the operations
    * complex.ts has; anything else names what complex arrays take.
    */
+  /** The parts' dtype when `v` names a complex dtype (np.complex64, 'complex128', Python's complex), else null. */
+  private complexDtype(v: Value | undefined): 'float64' | 'float32' | null {
+    if (v?.k === 'cdtype') return v.part;
+    if (v?.k === 'str' && ['complex', 'complex128', 'complex64', 'c16', 'c8', 'D', 'F'].includes(v.value)) return v.value === 'complex64' || v.value === 'c8' || v.value === 'F' ? 'float32' : 'float64';
+    return null;
+  }
+
   /** A Python complex number where numpy makes it an array: complex128, not weak. */
   private complexScalar(z: { re: number; im: number }): Node {
     return pairsOf(this.ctx, scalar(this.ctx, z.re, 'float'), scalar(this.ctx, z.im, 'float'));
@@ -293,7 +302,20 @@ export class Evaluator {
         if (name === 'angle') return A0(elementwise(this.ctx, 'arctan2', [scalar(this.ctx, 0, 'int'), asNumpyScalar(this.ctx, x.node)]));
         return A0(elementwise(this.ctx, UFUNC_ALIASES[name], [x.node]));
       }
-      case 'exp': case 'sqrt': case 'square': case 'isnan': case 'isinf': case 'isfinite': {
+      case 'astype': {
+        // To a complex dtype: the parts cast; to a real one, numpy's: the real part (the imaginary discarded).
+        const b = z ? bind(name, ['dtype'], a, 1) : bind(name, ['a', 'dtype'], a, 2);
+        const x = z ?? value(b.a);
+        const part = this.complexDtype(b.dtype);
+        const re = complexUnary(this.ctx, 'real', x.node).node;
+        if (!part) {
+          const dt = this.dtype(b.dtype)!;
+          return A0(re.dtype === dt ? re : elementwise(this.ctx, `astype_${dt}`, [re]));
+        }
+        const cast = (p: Node) => (p.dtype === part ? p : elementwise(this.ctx, `astype_${part}`, [p]));
+        return out({ node: x.node.dtype === part ? x.node : pairsOf(this.ctx, cast(re), cast(complexUnary(this.ctx, 'imag', x.node).node)), complex: true });
+      }
+      case 'exp': case 'sqrt': case 'square': case 'log': case 'log10': case 'log2': case 'isnan': case 'isinf': case 'isfinite': {
         const x = value(bind(name, ['x'], a, 1).x);
         if (!x.complex) throw unsupported(`${name}() of a real array beside complex arguments`);
         return out(complexUnary(this.ctx, name, x.node));
@@ -428,6 +450,7 @@ export class Evaluator {
   private dtype(v: Value | undefined): DType | undefined {
     if (!v || v.k === 'none') return undefined;
     if (v.k === 'dtype') return v.dtype;
+    if (this.complexDtype(v)) throw unsupported('a complex dtype here (astype takes one)');
     if (v.k === 'str') {
       const name = v.value === 'float' ? 'float64' : v.value === 'int' ? 'int64' : v.value;
       if (isDType(name)) return name;
@@ -473,6 +496,7 @@ export class Evaluator {
         case 'shape': return { k: 'seq', items: shape.map((d) => ({ k: 'num', value: d, isInt: true })) };
         case 'ndim': return { k: 'num', value: shape.length, isInt: true };
         case 'size': return { k: 'num', value: shape.reduce((a, b) => a * b, 1), isInt: true };
+        case 'dtype': return { k: 'cdtype', part: z.dtype === 'float32' ? 'float32' : 'float64' };
       }
       if (COMPLEX_METHODS.includes(name)) return { k: 'fn', name, complexSelf: z };
       throw unsupported(`the attribute .${name}`);
@@ -637,6 +661,8 @@ export class Evaluator {
       }
       case 'astype': {
         const b = withSelf(['a', 'dtype']);
+        const part = this.complexDtype(b.dtype);
+        if (part) return { k: 'complex', node: fromReal(this.ctx, first(b, 'a'), part) };
         const dt = this.dtype(b.dtype);
         if (!dt) throw argError('astype() needs a dtype');
         const x = first(b, 'a');
@@ -1091,7 +1117,7 @@ const LINALG_FNS = ['norm', 'qr', 'svd', 'solve'];
 /** np.fft's functions here (fft.ts). */
 const FFT_FNS = ['fft', 'ifft', 'rfft', 'irfft', 'fft2', 'ifft2', 'rfft2', 'irfft2', 'fftn', 'ifftn', 'rfftn', 'irfftn', 'fftfreq', 'rfftfreq', 'fftshift', 'ifftshift'];
 /** A complex array's methods (complexCall). */
-const COMPLEX_METHODS = ['conj', 'conjugate', 'sum', 'mean', 'transpose', 'reshape'];
+const COMPLEX_METHODS = ['conj', 'conjugate', 'sum', 'mean', 'transpose', 'reshape', 'astype'];
 const A0 = (node: Node): Value => ({ k: 'array', node });
 
 /** The reductions coarsen takes (dask's da.coarsen passes numpy's, each over the block axes). */
@@ -1116,6 +1142,8 @@ function globalValue(name: string): Value | undefined {
   if (name === 'inf' || name === 'Inf') return { k: 'num', value: Infinity, isInt: false };
   if (name === 'newaxis') return { k: 'none' };
   if (name === 'bool_') return { k: 'dtype', dtype: 'bool' };
+  if (name === 'complex128' || name === 'complex_' || name === 'cdouble' || name === 'complex') return { k: 'cdtype', part: 'float64' };
+  if (name === 'complex64' || name === 'csingle') return { k: 'cdtype', part: 'float32' };
   if (isDType(name)) return { k: 'dtype', dtype: name };
   return undefined;
 }
@@ -1223,24 +1251,26 @@ function foldNumbers(op: string, l: Value & { k: 'num' | 'bool' }, r: Value & { 
     case '%':
       if (rv === 0) throw new TesseraError('ZERO_DIVISION', 'float modulo', '');
       return { k: 'num', value: pythonFloatDivmod(lv, rv)[1], isInt: false };
-    case '**': return { k: 'num', value: pythonFloatPow(lv, rv), isInt: false };
+    case '**': {
+      const p = pythonFloatPow(lv, rv);
+      return typeof p === 'number' ? { k: 'num', value: p, isInt: false } : { k: 'cnum', ...p };
+    }
   }
   return null;
 }
 
 /**
  * Python's float ** (C's pow, where JavaScript's differs: 1 ** nan and (-1) ** inf are 1). 0.0 to
- * a negative power raises, and a negative base to a fractional power is complex in Python, which
- * Tessera has not.
+ * a negative power raises, and a negative base to a fractional power is a complex number (CPython
+ * hands it to complex's power).
  */
-function pythonFloatPow(x: number, y: number): number {
+function pythonFloatPow(x: number, y: number): number | PyComplex {
   // CPython's float_pow, in its order: an infinite exponent is decided before a zero base.
   if (x === 1 || y === 0) return 1;
   if (Number.isNaN(x) || Number.isNaN(y)) return NaN;
   if (!Number.isFinite(y)) return Math.abs(x) === 1 ? 1 : (y > 0) === (Math.abs(x) > 1) ? Infinity : 0;
   if (x === 0 && y < 0) throw new TesseraError('ZERO_DIVISION', '0.0 cannot be raised to a negative power', '');
-  if (x < 0 && Number.isFinite(x) && !Number.isInteger(y))
-    throw new TesseraError('NOT_SUPPORTED', `${x} ** ${y} is a complex number in Python; Tessera has no complex numbers`, 'raise the absolute value, or use an integer exponent');
+  if (x < 0 && Number.isFinite(x) && !Number.isInteger(y)) return foldComplex('**', { re: x, im: 0 }, { re: y, im: 0 }) as PyComplex;
   const r = x ** y;
   if (!Number.isFinite(r) && Number.isFinite(x)) throw new TesseraError('OVERFLOW_ERROR', `(34, 'Numerical result out of range'): ${x} ** ${y}`, 'a Python float holds up to about 1.8e308');
   return r;
@@ -1274,6 +1304,7 @@ function describe(v: Value): string {
     case 'fn': return `function ${v.name}`;
     case 'user': return `function ${v.name} (user)`;
     case 'dtype': return `dtype ${v.dtype}`;
+    case 'cdtype': return `dtype ${v.part === 'float32' ? 'complex64' : 'complex128'}`;
     case 'ellipsis': return '...';
     case 'dict': return 'a dict';
   }
