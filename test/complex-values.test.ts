@@ -2,7 +2,8 @@
  * Complex values beyond the FFT (issue #19, ADR 0038): complex .npy inputs (complex128,
  * complex64, big-endian, a folder stacked), Python complex literals and their folding, numpy 2's
  * promotion of a Python complex beside arrays, and the complex functions (exp, sqrt, square,
- * logs, powers, comparisons in numpy's order, astype, isnan, isinf, isfinite) against numpy over the special values C99's
+ * logs, powers, comparisons in numpy's order, astype, isnan, isinf, isfinite, products, var, std,
+ * cumsum) against numpy over the special values C99's
  * Annex G defines (zeros of both signs, infinities, NaNs, overflow and underflow edges), part by
  * part with the sign of zero; then the errors. The differential test generates more.
  */
@@ -34,6 +35,9 @@ const CASES: Record<string, string | [string, string]> = {
   eq: 'z == np.conj(z)', ne: 'z != (1 - 1j)', lt: 'z < np.conj(z)', le: 'z <= z[::-1]', gt: 'z > (1 + 0j)', ge: '(0.5 + 2j) >= z', isnan: 'np.isnan(z)', isinf: 'np.isinf(z)', isfinite: 'np.isfinite(z)',
   real32: 'f * 1j', int8: 'i + 2j', literalLeft: '(1.5 - 2j) - f', weak64: 'z8 + (1 + 2j)', mixed: 'z8[:10] * z[0]',
   folded: '(1 + 2j) * (3 - 1j) / (2 + 0.5j)', foldedPow: '(1 + 2j) ** 3 - (2 - 1j) ** -2', polar: '2 ** 0.5j + (1 + 1j) ** 1.5',
+  matmul: 'z8.reshape(3, 4) @ w', matmulReal: 'f[:4] @ w', dotMethod: 'w.dot(w.T)', realDot: 'f[:4].dot(w)', outer: 'np.outer(z8[:3], f)',
+  tensordot: 'np.tensordot(w, z8.reshape(4, 3), axes=1)', var: 'z8.var()', stdAxis: 'w.std(axis=0, ddof=1)', varKeep: 'np.var(w, axis=1, keepdims=True)',
+  cumsum: 'np.cumsum(w)', cumsumAxis: 'w.cumsum(axis=1)',
   neg: '-(2j)', negativeBase: '(-2.5) ** 0.25 + (-8) ** (1 / 3)', mean: 'z[1:3].mean(axis=1)', scalarFn: 'np.exp(1j * np.pi)',
 };
 
@@ -60,7 +64,9 @@ f = np.linspace(-2, 2, 10).astype(np.float32)
 np.save('f.npy', f)
 i = np.arange(-5, 5, dtype=np.int8)
 np.save('i.npy', i)
-env = {'np': np, 'z': z, 'z8': z8, 'zb': np.load('zb.npy'), 'frames': frames, 'f': f, 'i': i}
+w = np.random.default_rng(3).standard_normal((4, 4)) + 1j * np.random.default_rng(4).standard_normal((4, 4))
+np.save('w.npy', w)
+env = {'np': np, 'w': w, 'z': z, 'z8': z8, 'zb': np.load('zb.npy'), 'frames': frames, 'f': f, 'i': i}
 out = {}
 with np.errstate(all='ignore'):
     for name, e in ${JSON.stringify(Object.fromEntries(Object.entries(CASES).map(([k, v]) => [k, Array.isArray(v) ? v[1] : v])))}.items():
@@ -72,7 +78,7 @@ print(json.dumps(out))`, dir);
 
 const DATASETS = {
   z: { npy: 'z.npy', chunks: [3, 4] }, z8: { npy: 'z8.npy', chunks: [5] }, zb: { npy: 'zb.npy' },
-  frames: { npy: 'frames', stack: 0 }, f: { npy: 'f.npy', chunks: [3] }, i: { npy: 'i.npy' },
+  frames: { npy: 'frames', stack: 0 }, f: { npy: 'f.npy', chunks: [3] }, i: { npy: 'i.npy' }, w: { npy: 'w.npy', chunks: [3, 2] },
 };
 
 const number = (s: string) => (s === 'nan' ? NaN : s === 'inf' ? Infinity : s === '-inf' ? -Infinity : Number(s));
@@ -96,7 +102,9 @@ describe('complex values', () => {
       expect(got.length, o.name).toBe(exp.length);
       const single = w.dtype === 'complex64' || w.dtype === 'float32';
       // Exact where numpy's loops are these formulas; exp, sqrt and the polar fold within 4 ulp.
-      const tol = ['exp', 'exp8', 'sqrt', 'sqrt8', 'powHalf', 'powHalf8', 'polar', 'scalarFn', 'log', 'log8', 'log10', 'log2', 'nearOne', 'negativeBase'].includes(o.name) ? 4 : 0;
+      const tol = ['exp', 'exp8', 'sqrt', 'sqrt8', 'powHalf', 'powHalf8', 'polar', 'scalarFn', 'log', 'log8', 'log10', 'log2', 'nearOne', 'negativeBase'].includes(o.name) ? 4
+        // Products, variances and running sums: summed in another order than numpy's (zgemm's one accumulation per part).
+        : ['matmul', 'matmulReal', 'dotMethod', 'realDot', 'tensordot', 'var', 'stdAxis', 'varKeep', 'cumsum', 'cumsumAxis'].includes(o.name) ? 64 : 0;
       exp.forEach((e, k) => {
         const g = got[k];
         const same = Object.is(e, g) || (Number.isNaN(e) && Number.isNaN(g))

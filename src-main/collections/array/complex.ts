@@ -396,6 +396,36 @@ export function complexPower(ctx: ExprContext, z: Node, n: number): Node {
   return pairsOf(ctx, map(ctx, 'where', zero, at0, r[0]), map(ctx, 'where', zero, at0, r[1]));
 }
 
+/**
+ * A product summed over an axis (matmul, dot, tensordot) with a complex operand, over the parts:
+ * (ar + i ai)(br + i bi) = (ar br - ai bi) + i (ar bi + ai br), each a real product (a real
+ * operand's imaginary products are not made). numpy's zgemm accumulates both terms of a part in
+ * one sum; these round each product's sum apart (within an ulp of the terms' scale).
+ */
+export function complexProduct(ctx: ExprContext, a: Operand, b: Operand, product: (x: Node, y: Node) => Node): Node {
+  const dtype = partDtype(a, b);
+  const [ar, ai] = parts(ctx, a, dtype), [br, bi] = parts(ctx, b, dtype);
+  if (a.kind !== 'complex') return pairsOf(ctx, product(ar, br), product(ar, bi));
+  if (b.kind !== 'complex') return pairsOf(ctx, product(ar, br), product(ai, br));
+  return pairsOf(ctx, map(ctx, 'subtract', product(ar, br), product(ai, bi)), map(ctx, 'add', product(ar, bi), product(ai, br)));
+}
+
+/**
+ * z.var / z.std as numpy's _var computes them for complex arrays: the complex mean, then the sum
+ * of |z - mean|^2 as re^2 + im^2 (real), divided by max(n - ddof, 0); std its square root.
+ */
+export function complexVariance(ctx: ExprContext, fn: 'var' | 'std', z: Node, axis: number | number[] | null, keepdims: boolean, ddof: number): Node {
+  const nd = logicalShape(z).length;
+  const axes = normalizeAxes(axis, nd);
+  const mean = complexReduce(ctx, 'mean', z, axes, true);
+  const d = complexBinary(ctx, '-', { kind: 'complex', node: z }, { kind: 'complex', node: mean }).node;
+  const re = part(ctx, d, 0), im = part(ctx, d, 1);
+  const sq = map(ctx, 'add', map(ctx, 'multiply', re, re), map(ctx, 'multiply', im, im));
+  const count = axes.reduce((n, k) => n * z.shape[k], 1);
+  const v = map(ctx, 'true_divide', reduce(ctx, 'sum', sq, axes, keepdims), scalar(ctx, Math.max(count - ddof, 0), 'int'));
+  return fn === 'var' ? v : map(ctx, 'sqrt', v);
+}
+
 /** z.sum(axis, keepdims) or z.mean(...): numpy's sum of each part, and the mean as that sum divided by the count as numpy divides complex numbers. */
 export function complexReduce(ctx: ExprContext, fn: 'sum' | 'mean', z: Node, axis: number | number[] | null, keepdims: boolean): Node {
   const nd = logicalShape(z).length;
@@ -430,5 +460,5 @@ export function complexIndex(ctx: ExprContext, z: Node, items: IndexItem[]): Nod
 /** What a complex array cannot do here, and what can. */
 export function unsupported(what: string): TesseraError {
   return new TesseraError('UNSUPPORTED_COMPLEX', `${what} is not supported for complex arrays`,
-    'complex arrays take + - * /, comparisons, ** with an integer or 0.5, unary -, abs, angle, conj, exp, log, log10, log2, sqrt, square, isnan, isinf, isfinite, .real, .imag, sum, mean, .T, transpose, reshape, indexing with integers and slices, and the np.fft functions; take .real, .imag or abs() first for anything else');
+    'complex arrays take + - * /, comparisons, ** with an integer or 0.5, @, matmul, dot, tensordot, outer, unary -, abs, angle, conj, exp, log, log10, log2, sqrt, square, isnan, isinf, isfinite, .real, .imag, sum, mean, var, std, cumsum, astype, .T, transpose, reshape, indexing with integers and slices, and the np.fft functions; take .real, .imag or abs() first for anything else');
 }

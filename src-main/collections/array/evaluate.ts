@@ -29,7 +29,7 @@ import { coarsenBlocks, uniformFilter } from './neighbourhood.js';
 import { norm, qr, solve, svd } from './linalg.js';
 import { bincount, unique } from './set-functions.js';
 import { complexRepr, foldComplex, type PyComplex } from './python-complex.js';
-import { complexBinary, complexIndex, type Operand, complexPowerOperator, fromReal, pairsOf, complexReduce, complexReshape, complexTranspose, complexUnary, logicalShape, unsupported } from './complex.js';
+import { complexBinary, complexIndex, type Operand, complexPowerOperator, complexProduct, complexVariance, fromReal, pairsOf, complexReduce, complexReshape, complexTranspose, complexUnary, logicalShape, unsupported } from './complex.js';
 import { isComplexSource } from './complex-sources.js';
 import { checkNorm, fft1, fftfreq, fftn, fftshift, type Spectral } from './fft.js';
 import type { FunctionsModule } from '../../engine/user-modules/check-functions.js';
@@ -315,6 +315,51 @@ export class Evaluator {
         const cast = (p: Node) => (p.dtype === part ? p : elementwise(this.ctx, `astype_${part}`, [p]));
         return out({ node: x.node.dtype === part ? x.node : pairsOf(this.ctx, cast(re), cast(complexUnary(this.ctx, 'imag', x.node).node)), complex: true });
       }
+      case 'var': case 'std': {
+        const b = z ? bind(name, ['axis', 'dtype', 'out', 'ddof', 'keepdims'], a, 0) : bind(name, ['a', 'axis', 'dtype', 'out', 'ddof', 'keepdims'], a, 1);
+        if ((b.dtype && b.dtype.k !== 'none') || (b.out && b.out.k !== 'none')) throw unsupported(`${name}(dtype=..., out=...)`);
+        const x = z ?? value(b.a);
+        if (!x.complex) throw unsupported(name);
+        const ddof = b.ddof && b.ddof.k !== 'none' ? this.int(b.ddof, 'ddof') : 0;
+        return A0(complexVariance(this.ctx, name, x.node, this.axis(b.axis), this.bool(b.keepdims, false), ddof));
+      }
+      case 'cumsum': {
+        // Each part's running sum along a values' axis (the flattened values for None), as numpy adds complex numbers.
+        const b = z ? bind(name, ['axis', 'dtype', 'out'], a, 0) : bind(name, ['a', 'axis', 'dtype', 'out'], a, 1);
+        if ((b.dtype && b.dtype.k !== 'none') || (b.out && b.out.k !== 'none')) throw unsupported(`${name}(dtype=..., out=...)`);
+        const x = z ?? value(b.a);
+        if (!x.complex) throw unsupported(name);
+        const ax = this.axis(b.axis);
+        if (Array.isArray(ax)) throw new TesseraError('TYPE_ERROR', `${name}() takes one axis (an integer) or None`, 'scan along one axis at a time');
+        const nd = logicalShape(x.node).length;
+        if (ax === null) return out({ node: cumulative(this.ctx, 'cumsum', reshape(this.ctx, x.node, [-1, 2]), 0), complex: true });
+        return out({ node: cumulative(this.ctx, 'cumsum', x.node, normalizeAxes(ax, nd)[0]), complex: true });
+      }
+      case 'outer': {
+        // numpy's outer: a.ravel()[:, None] * b.ravel()[None, :], complex multiplication element by element.
+        const b = bind(name, ['a', 'b'], a, 2);
+        const flat = (v: Value | undefined, shape: number[]): Operand => {
+          const x = value(v);
+          const n = (x.complex ? logicalShape(x.node) : x.node.shape).reduce((p, q) => p * q, 1);
+          const s = shape.map((d) => (d < 0 ? n : d));
+          return x.complex ? { kind: 'complex', node: complexReshape(this.ctx, x.node, s) } : { kind: 'real', node: reshape(this.ctx, x.node, s) };
+        };
+        return out(complexBinary(this.ctx, '*', flat(b.a, [-1, 1]), flat(b.b, [1, -1])));
+      }
+      case 'matmul': case 'dot': case 'tensordot': {
+        const b = z ? bind(name, ['b'], a, 1) : bind(name, name === 'tensordot' ? ['a', 'b', 'axes'] : ['a', 'b'], a, 2);
+        const operand = (v: Value | undefined, self?: Node): Operand => {
+          if (self) return { kind: 'complex', node: self };
+          const x = value(v);
+          return x.complex ? { kind: 'complex', node: x.node } : { kind: 'real', node: x.node };
+        };
+        const ax = b.axes;
+        const axes: number | [number[], number[]] = !ax ? 2 : ax.k === 'seq' && ax.items.length === 2
+          ? [this.ints(ax.items[0], 'axes'), this.ints(ax.items[1], 'axes')] : this.int(ax, 'axes');
+        const product = name === 'matmul' ? (p: Node, q: Node) => matmulNumpy(this.ctx, p, q) : name === 'dot' ? (p: Node, q: Node) => dot(this.ctx, p, q)
+          : (p: Node, q: Node) => tensordot(this.ctx, p, q, axes);
+        return out({ node: complexProduct(this.ctx, operand(b.a, z?.node), operand(b.b), product), complex: true });
+      }
       case 'exp': case 'sqrt': case 'square': case 'log': case 'log10': case 'log2': case 'isnan': case 'isinf': case 'isfinite': {
         const x = value(bind(name, ['x'], a, 1).x);
         if (!x.complex) throw unsupported(`${name}() of a real array beside complex arguments`);
@@ -548,6 +593,7 @@ export class Evaluator {
         if (l.k !== 'complex' || !(Number.isInteger(n) || n === 0.5)) throw unsupported('** other than a complex array to an integer power or 0.5');
         return { k: 'complex', node: complexPowerOperator(this.ctx, l.node, n, r.k === 'num' && r.isInt) };
       }
+      if (op === '@') return { k: 'complex', node: complexProduct(this.ctx, operand(l, ast.left), operand(r, ast.right), (x, y) => matmulNumpy(this.ctx, x, y)) };
       if (!['+', '-', '*', '/', '==', '!=', '<', '<=', '>', '>='].includes(op)) throw unsupported(`the operator ${op}`);
       const out = complexBinary(this.ctx, op, operand(l, ast.left), operand(r, ast.right));
       return out.complex ? { k: 'complex', node: out.node } : { k: 'array', node: out.node };
@@ -580,7 +626,10 @@ export class Evaluator {
     const complexArg = [...a.pos, ...a.kw.values()].some((v) => v.k === 'complex' || v.k === 'cnum');
     // x.conj() of a real array is x itself, bools included (numpy's method skips the ufunc).
     if (self && (name === 'conj' || name === 'conjugate')) { bind(name, [], a, 0); return A(self); }
-    if (complexSelf || complexArg || (!self && ['real', 'imag', 'angle', 'conj', 'conjugate'].includes(name))) return this.complexCall(name, complexSelf, a);
+    if (complexSelf || complexArg || (!self && ['real', 'imag', 'angle', 'conj', 'conjugate'].includes(name))) {
+      // A real array's method with a complex argument (x.dot(z)): the array is the first argument.
+      return this.complexCall(name, complexSelf, self && !complexSelf ? { ...a, pos: [A(self), ...a.pos] } : a);
+    }
     // where(condition) alone is nonzero(condition).
     if (name === 'where' && !self && a.pos.length === 1 && !a.kw.size) return { k: 'seq', items: nonzero(this.ctx, asNumpyScalar(this.ctx, arr(a.pos[0])), this.maskCounts).map((n) => A(n)) };
     if (UFUNC_ALIASES[name] && !self) {
@@ -1117,7 +1166,7 @@ const LINALG_FNS = ['norm', 'qr', 'svd', 'solve'];
 /** np.fft's functions here (fft.ts). */
 const FFT_FNS = ['fft', 'ifft', 'rfft', 'irfft', 'fft2', 'ifft2', 'rfft2', 'irfft2', 'fftn', 'ifftn', 'rfftn', 'irfftn', 'fftfreq', 'rfftfreq', 'fftshift', 'ifftshift'];
 /** A complex array's methods (complexCall). */
-const COMPLEX_METHODS = ['conj', 'conjugate', 'sum', 'mean', 'transpose', 'reshape', 'astype'];
+const COMPLEX_METHODS = ['conj', 'conjugate', 'sum', 'mean', 'var', 'std', 'cumsum', 'dot', 'transpose', 'reshape', 'astype'];
 const A0 = (node: Node): Value => ({ k: 'array', node });
 
 /** The reductions coarsen takes (dask's da.coarsen passes numpy's, each over the block axes). */
