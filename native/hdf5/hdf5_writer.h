@@ -5,8 +5,12 @@
 // place. An abort of any dataset (a failed or cancelled job) removes the whole file.
 //
 // The library serialises every call (thread-safe build), and a mutex here keeps the file's own
-// state consistent: writes are memory copies into HDF5's chunk cache and file, so the lock costs
-// little next to computing the chunks (ADR 0034).
+// state consistent. A chunk that is one whole chunk of its dataset (the usual case: the datasets
+// are chunked as the outputs are) is not written through the library: the datasets' chunks are
+// allocated when they are created (no fill written), the write task looks up its chunk's address
+// under the lock and writes the bytes there itself, outside it, in parallel with the other
+// workers (through H5Dwrite, one worker's write held the others up: ADR 0034). Other chunks, and
+// datasets of more than kDirectChunks chunks, go through H5Dwrite.
 #pragma once
 #include <hdf5.h>
 
@@ -39,17 +43,23 @@ class Hdf5Output {
     std::string name;
     DType dtype;
     std::vector<int64_t> shape, chunks;  // of the values (a complex dataset's without its pairs axis)
+    std::vector<int64_t> file_chunks;     // the dataset's HDF5 chunk shape; empty when not written directly
     bool complex = false;
     hid_t id = -1;
     bool committed = false;
   };
   void open_locked();
   void close_locked();
+  // Writes a chunk that is one whole chunk of the dataset straight to its place in the file,
+  // outside the lock (held on entry and on return); false for any other chunk.
+  bool write_direct(std::unique_lock<std::mutex>& lock, const Declared& d, const Chunk& chunk, const std::vector<int64_t>& offset,
+                    const std::vector<int64_t>& box);
   [[noreturn]] void fail_locked(const std::string& what);
   std::mutex mu_;
   std::string final_path_, temp_path_;
   std::vector<Declared> datasets_;
   hid_t file_ = -1;
+  int raw_fd_ = -1;  // the temporary file, for the direct chunk writes
   bool done_ = false;
 };
 
