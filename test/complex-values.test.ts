@@ -30,7 +30,7 @@ const CASES: Record<string, string | [string, string]> = {
   read: 'z', read64: 'z8', readBig: 'zb', stacked: 'frames', stackedSum: 'frames.sum(axis=0)',
   exp: 'np.exp(z)', sqrt: 'np.sqrt(z)', square: 'np.square(z)', sqrt8: 'np.sqrt(z8)', exp8: 'np.exp(z8)',
   log: 'np.log(z)', log8: 'np.log(z8)', log10: 'np.log10(z)', log2: 'np.log2(z8)', nearOne: 'np.log(np.exp(1e-9j * z.real) * (1 + 1e-12))',
-  cast64: 'z8.astype(np.complex128)', cast32: 'z.astype(np.complex64)', realCast: 'f.astype(complex)', toReal: 'z8.astype(np.float64)',
+  cast64: 'z8.astype(np.complex128)', cast32: 'z.astype(np.complex64)', realCast: 'f.astype(complex)', toReal: 'z8.astype(np.float64)', toBool: '(f * 1j).astype(bool)',
   pow0: ['z ** 0', 'np.power(z, 0)'], pow1: ['z ** 1', 'np.power(z, 1)'], pow2: 'z ** 2', pow2float: ['z ** 2.0', 'np.power(z, 2.0)'], powHalf: 'z ** 0.5', powHalf8: 'z8 ** 0.5', pow3: 'z ** 3', pow5: 'z ** 5', powNeg: 'z ** -1', powNeg3: 'z ** -3',
   eq: 'z == np.conj(z)', ne: 'z != (1 - 1j)', lt: 'z < np.conj(z)', le: 'z <= z[::-1]', gt: 'z > (1 + 0j)', ge: '(0.5 + 2j) >= z', isnan: 'np.isnan(z)', isinf: 'np.isinf(z)', isfinite: 'np.isfinite(z)',
   real32: 'f * 1j', int8: 'i + 2j', literalLeft: '(1.5 - 2j) - f', weak64: 'z8 + (1 + 2j)', mixed: 'z8[:10] * z[0]',
@@ -94,6 +94,7 @@ function flatParts(v: unknown): number[] {
 describe('complex values', () => {
   it('read, fold, promote and compute as numpy does, part by part, zeros signed', async () => {
     const r = await runSpec(engine(), { datasets: DATASETS, outputs: Object.fromEntries(Object.entries(CASES).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])) }, dir);
+    expect(r.outputs.map((o) => o.name).sort()).toEqual(Object.keys(CASES).sort());
     for (const o of r.outputs) {
       const w = want[o.name];
       expect(o.dtype, o.name).toBe(w.dtype);
@@ -180,6 +181,8 @@ print(0)`, dir);
     };
     expect(await err({ o: '1j < 2j' })).toMatchObject({ code: 'TYPE_ERROR' });
     expect(await err({ o: '1j / 0' })).toMatchObject({ code: 'ZERO_DIVISION', message: 'complex division by zero' });
+    expect(await err({ o: '(1e200 + 1j) ** 2' })).toMatchObject({ code: 'OVERFLOW_ERROR', message: 'complex exponentiation' });
+    expect(await err({ o: 'z.astype()' })).toMatchObject({ code: 'BAD_ARGUMENTS' });
     expect(await err({ o: '0j ** -1' })).toMatchObject({ code: 'ZERO_DIVISION', message: '0.0 to a negative or complex power' });
     expect(await err({ o: 'z ** 1.5' })).toMatchObject({ code: 'UNSUPPORTED_COMPLEX' });
     expect(await err({ o: 'np.sin(z)' })).toMatchObject({ code: 'UNSUPPORTED_COMPLEX', hint: expect.stringContaining('sqrt') });

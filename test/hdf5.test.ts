@@ -177,6 +177,18 @@ ok = np.array_equal(f['f32'][()], x.astype('float32')) and np.array_equal(f['i8'
 ok = ok and np.array_equal(f['u16'][()], (x * 60000).astype('uint16')) and np.array_equal(f['b'][()], x > 0.5)
 print(json.dumps(bool(ok and abs(f['s'][()] - x.sum()) < 1e-8 and np.allclose(f['v'][()], x.mean(axis=0), rtol=1e-14, atol=0))))`);
     expect(agree).toBe(true);
+    // Whole chunks go straight to their place in the file; chunks of an uneven grid (across the
+    // file's chunks) and datasets of more than 8,192 chunks go through the library: all read back.
+    const mixed = join(dir, 'mixed.h5');
+    const grids = run({ x: { random: 'uniform', shape: [4000, 30], seed: 3, chunks: [[700, 1300, 2000], 30] }, w: { random: 'uniform', shape: [200, 100], seed: 4, chunks: [1, 2] } },
+      { uneven: 'x * 2', many: 'w + 1', whole: 'w[:, :50] * 3' }, mixed);
+    expect(grids.error).toBeUndefined();
+    run({ w: { random: 'uniform', shape: [200, 100], seed: 4, chunks: [1, 2] } }, { w: 'w' }, npyDir);
+    const same = h5py<boolean[]>(`
+x = np.load(${JSON.stringify(join(npyDir, 'x.npy'))}); w = np.load(${JSON.stringify(join(npyDir, 'w.npy'))}); f = h5py.File(${JSON.stringify(mixed)}, 'r')
+print(json.dumps([bool(np.array_equal(f['uneven'][()], x * 2)), bool(np.array_equal(f['many'][()], w + 1)), bool(np.array_equal(f['whole'][()], w[:, :50] * 3)),
+                  list(f['uneven'].chunks) == [2000, 30], f['many'].id.get_num_chunks() == 10000]))`);
+    expect(same).toEqual([true, true, true, true, true]);
     // A job that fails after writing began leaves neither the file nor its temporary.
     const failed = join(dir, 'failed.h5');
     const r = run({ x: { random: 'uniform', shape: [4000, 30], seed: 3, chunks: [1000, 30] }, a: { hdf5: join(dir, 'damaged.h5'), dataset: '/f64/gz' } }, { y: 'x * 2', z: 'a * 2' }, failed);

@@ -78,12 +78,15 @@ int Hdf5Output::add(const std::string& name, DType dtype, const std::vector<int6
   return static_cast<int>(datasets_.size()) - 1;
 }
 
-void Hdf5Output::fail_locked(const std::string& what) {
-  std::string why = last_message();
+void Hdf5Output::fail_locked(const std::string& what, int err) {
+  std::string why = err ? std::string(std::strerror(err)) : last_message();
   H5Eclear2(H5E_DEFAULT);
   close_locked();
   ::unlink(temp_path_.c_str());
   done_ = true;
+  if (err == ENOSPC || err == EDQUOT)
+    throw Error("DISK_FULL", what + " " + final_path_ + ": " + why + " (nothing was left under that name)",
+                "free space on that disk, or write the outputs elsewhere (--out)");
   throw Error("WRITE_FAILED", what + " " + final_path_ + (why.empty() ? "" : ": " + why) + " (nothing was left under that name)",
               "check that the output folder exists, is writable and has free space");
 }
@@ -191,9 +194,14 @@ bool Hdf5Output::write_direct(std::unique_lock<std::mutex>& lock, const Declared
   haddr_t addr = HADDR_UNDEF;
   hsize_t stored = 0;
   if (H5Dget_chunk_info_by_coord(d.id, at.data(), &mask, &addr, &stored) < 0 || addr == HADDR_UNDEF) fail_locked("cannot find a chunk of " + d.name + " in");
-  // A descriptor of its own: an abort (another task failed) may close raw_fd_ while this writes.
-  const int fd = ::dup(raw_fd_);
-  if (fd < 0) fail_locked("cannot write " + d.name + " into");
+  // A descriptor of its own (closed on every path): an abort (another task failed) may close
+  // raw_fd_ while this writes.
+  struct Descriptor {
+    int fd;
+    ~Descriptor() { if (fd >= 0) ::close(fd); }
+    int close() { const int e = ::close(fd) == 0 ? 0 : errno; fd = -1; return e; }
+  } own{::fcntl(raw_fd_, F_DUPFD_CLOEXEC, 0)};
+  if (own.fd < 0) fail_locked("cannot write " + d.name + " into", errno);
   lock.unlock();
   // An edge chunk is stored whole: its part past the dataset's edge is zeros.
   const size_t value = dtype_size(d.dtype) * (d.complex ? 2 : 1);
@@ -207,10 +215,11 @@ bool Hdf5Output::write_direct(std::unique_lock<std::mutex>& lock, const Declared
     copy_overlap(chunk.data, origin, std::vector<int64_t>(box.begin(), box.begin() + nd), padded, origin, full, value, false);
     data = padded;
   }
-  int e = bytes == stored ? pwrite_all(fd, data, bytes, static_cast<off_t>(addr)) : EIO;
-  if (::close(fd) != 0 && !e) e = errno;
+  int e = bytes == stored ? pwrite_all(own.fd, data, bytes, static_cast<off_t>(addr)) : EIO;
+  const int closed = own.close();
+  if (!e) e = closed;
   lock.lock();
-  if (e) fail_locked("cannot write " + d.name + " into");
+  if (e) fail_locked("cannot write " + d.name + " into", e);
   return true;
 }
 
@@ -225,7 +234,7 @@ void Hdf5Output::commit(int k) {
   if (raw_fd_ >= 0) {
     const int e = ::close(raw_fd_) == 0 ? 0 : errno;
     raw_fd_ = -1;
-    if (e) fail_locked("cannot finish");
+    if (e) fail_locked("cannot finish", e);
   }
   for (auto& d : datasets_)
     if (H5Dclose(d.id) < 0) { d.id = -1; fail_locked("cannot finish " + d.name + " in"); }

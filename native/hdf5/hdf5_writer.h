@@ -54,7 +54,9 @@ class Hdf5Output {
   // outside the lock (held on entry and on return); false for any other chunk.
   bool write_direct(std::unique_lock<std::mutex>& lock, const Declared& d, const Chunk& chunk, const std::vector<int64_t>& offset,
                     const std::vector<int64_t>& box);
-  [[noreturn]] void fail_locked(const std::string& what);
+  // Closes and removes the file, then throws WRITE_FAILED (DISK_FULL for ENOSPC and EDQUOT) with
+  // `err`'s message, or the library's when err is 0.
+  [[noreturn]] void fail_locked(const std::string& what, int err = 0);
   std::mutex mu_;
   std::string final_path_, temp_path_;
   std::vector<Declared> datasets_;

@@ -103,7 +103,7 @@ void parse_descr(const std::string& d, NpyHeader* h) {
     return;
   }
   throw Error("UNSUPPORTED_DTYPE", "dtype '" + d + "' is not supported (float16, complex256, strings, datetimes and records are not)",
-              "convert the array with .astype('float64') (or another numeric dtype) and save it again");
+              "convert the array with .astype('float64') (another numeric dtype, or 'complex128' for complex values) and save it again");
 }
 
 }  // namespace

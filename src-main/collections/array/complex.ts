@@ -122,7 +122,7 @@ function arithmetic(ctx: ExprContext, op: string, ar: Node, ai: Node, br: Node, 
     case '*': return pairsOf(ctx, map(ctx, 'subtract', map(ctx, 'multiply', ar, br), map(ctx, 'multiply', ai, bi)),
       map(ctx, 'add', map(ctx, 'multiply', ar, bi), map(ctx, 'multiply', ai, br)));
     case '/': return divide(ctx, ar, ai, br, bi);
-    default: throw new TesseraError('TYPE_ERROR', `complex arrays take + - * / ** == and !=, not ${op}`, 'take .real, .imag or abs() first');
+    default: throw new TesseraError('TYPE_ERROR', `complex arrays take + - * / ** and comparisons, not ${op}`, 'take .real, .imag or abs() first');
   }
 }
 
@@ -186,14 +186,14 @@ function copysign(ctx: ExprContext, x: Node, y: Node): Node {
 /**
  * exp(x + iy) as glibc's cexp (numpy calls the C library's): e^x (cos y + i sin y), with Annex G's
  * special values: y = 0 gives (e^x, y) for every x; x = +inf with y inf or NaN gives (inf, NaN),
- * x = -inf with those (0, +-0). Past x = 1023 ln 2, e^x is applied in steps of e^(1023 ln 2) to
+ * x = -inf with those (0, +-0). Past x = 709 (float: 88), e^x is applied in steps of e^709 to
  * cos y and sin y first, as glibc does, so a finite result does not overflow on the way.
  */
 function exp(ctx: ExprContext, x: Node, y: Node): Node {
   const f = (v: number) => scalar(ctx, v, 'float');
   const single = x.dtype === 'float32';
-  // glibc's t = (MAX_EXP - 1) ln 2 and e^t of the parts' type (cexpf: 127 ln 2 in float).
-  const tValue = single ? Math.fround(127 * Math.fround(Math.LN2)) : 1023 * Math.LN2;
+  // glibc's t = (int) ((MAX_EXP - 1) ln 2), 709 (cexpf: 88), and e^t of the parts' type.
+  const tValue = single ? 88 : 709;
   const t = f(tValue), expT = f(single ? Math.fround(Math.exp(tValue)) : Math.exp(tValue));
   let c = map(ctx, 'cos', y), sn = map(ctx, 'sin', y), xr = x;
   for (let step = 0; step < 2; step++) {

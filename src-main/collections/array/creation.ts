@@ -103,7 +103,7 @@ export function npyArray(ctx: ExprContext, info: NpyInfo, chunks?: ChunksSpec): 
         'save it in C order: np.save(path, np.ascontiguousarray(x))');
     }
     const grid = [...normalizeChunks(chunks, info.shape, 2 * itemsize(info.dtype)), [2]];
-    const file = { kind: 'file' as const, path: info.path, fileSize: info.fileSize, mtimeNs: info.mtimeNs, dataOffset: info.dataOffset, byteswap: info.bigEndian, fortran: false };
+    const file = { kind: 'file' as const, path: info.path, fileSize: info.fileSize, mtimeNs: info.mtimeNs, dataOffset: info.dataOffset, byteswap: info.bigEndian, fortran: false, complex: true };
     return complexSource(source(ctx, file, [...info.shape, 2], info.dtype, grid));
   }
   const grid = normalizeChunks(chunks, info.shape, itemsize(info.dtype), info.fortranOrder ? 'F' : 'C');

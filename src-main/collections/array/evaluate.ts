@@ -309,7 +309,10 @@ export class Evaluator {
         const part = this.complexDtype(b.dtype);
         const re = complexUnary(this.ctx, 'real', x.node).node;
         if (!part) {
-          const dt = this.dtype(b.dtype)!;
+          const dt = this.dtype(b.dtype);
+          if (!dt) throw argError('astype() needs a dtype');
+          // To bool, numpy's: true where either part is nonzero.
+          if (dt === 'bool') return A0(elementwise(this.ctx, 'logical_or', [re, complexUnary(this.ctx, 'imag', x.node).node]));
           return A0(re.dtype === dt ? re : elementwise(this.ctx, `astype_${dt}`, [re]));
         }
         const cast = (p: Node) => (p.dtype === part ? p : elementwise(this.ctx, `astype_${part}`, [p]));

@@ -13,9 +13,10 @@ import { boundaries, type Grid, refine } from './grid.js';
 export type SourceSpec =
   | { kind: 'uniform' | 'normal'; seed: number }
   | { kind: 'arange'; start: number; step: number }
-  | { kind: 'full'; value: number | boolean }
+  /** `complex`: a complex dataset's (re, im) pairs (complex-sources.ts), so no real source is the same node. */
+  | { kind: 'full'; value: number | boolean; complex?: boolean }
   /** A file's size and mtime (ns, decimal) are what the job planned with: tasks check them before reading. */
-  | { kind: 'file'; path: string; fileSize: number; mtimeNs?: string; dataOffset: number; byteswap: boolean; fortran: boolean }
+  | { kind: 'file'; path: string; fileSize: number; mtimeNs?: string; dataOffset: number; byteswap: boolean; fortran: boolean; complex?: boolean }
   /**
    * An HDF5 dataset stored in chunks (hdf5.ts): each task decodes the stored chunks its region
    * overlaps (`index`: address, size and filter mask per stored chunk, C order of the file's chunk

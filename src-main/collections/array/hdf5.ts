@@ -91,9 +91,9 @@ function complexDataset(ctx: ExprContext, path: string, info: Hdf5DatasetInfo & 
   if (info.layout === 'contiguous' && info.dataOffset !== null) {
     const need = info.dataOffset + info.shape.reduce((a, b) => a * b, 1) * 2 * item;
     if (size < need) throw new TesseraError('HDF5_CORRUPT', `${where} needs ${need} bytes of the file, which has ${size}`, 'the file was cut short; write it again');
-    return source(ctx, { kind: 'file', path, fileSize: size, mtimeNs, dataOffset: info.dataOffset, byteswap, fortran: false }, shape, dtype, [...normalizeChunks(chunks, info.shape, 2 * item), [2]]);
+    return source(ctx, { kind: 'file', path, fileSize: size, mtimeNs, dataOffset: info.dataOffset, byteswap, fortran: false, complex: true }, shape, dtype, [...normalizeChunks(chunks, info.shape, 2 * item), [2]]);
   }
-  if (info.layout === 'contiguous') return source(ctx, { kind: 'full', value: Number(info.fill) }, shape, dtype, [...normalizeChunks(chunks, info.shape, 2 * item), [2]]);
+  if (info.layout === 'contiguous') return source(ctx, { kind: 'full', value: Number(info.fill), complex: true }, shape, dtype, [...normalizeChunks(chunks, info.shape, 2 * item), [2]]);
   const chunked = info.layout === 'chunked';
   const library = !chunked || info.partialUnfiltered || !info.indexed || info.filters.some((f) => !DECODED_FILTERS.has(f));
   const fileChunks = [...(chunked ? info.chunks : info.shape.map((d) => Math.max(1, d))), 2];

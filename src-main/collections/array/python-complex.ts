@@ -70,7 +70,12 @@ export function foldComplex(op: string, a: PyComplex, b: PyComplex): PyComplex |
     case '-': return { re: a.re - b.re, im: a.im - b.im };
     case '*': return mul(a, b);
     case '/': return quot(a, b);
-    case '**': return pow(a, b);
+    case '**': {
+      // CPython: an infinite part of the result is an OverflowError (its _Py_ADJUST_ERANGE2).
+      const p = pow(a, b);
+      if (Math.abs(p.re) === Infinity || Math.abs(p.im) === Infinity) throw new TesseraError('OVERFLOW_ERROR', 'complex exponentiation', 'a Python complex holds parts up to about 1.8e308');
+      return p;
+    }
     case '==': return a.re === b.re && a.im === b.im;
     case '!=': return a.re !== b.re || a.im !== b.im;
     case '<': case '<=': case '>': case '>=':
