@@ -5,7 +5,7 @@
 import { type DType, isDType, isFloat, isInteger, isUnsigned, itemsize } from './dtype.js';
 import { TesseraError } from '../../engine/errors.js';
 import type { ExprContext, Node } from './expr.js';
-import { elementwise, scalar, source } from './build.js';
+import { elementwise, scalar, source, transpose } from './build.js';
 import { type ChunksSpec, normalizeChunks } from './chunks.js';
 import type { NpyInfo } from './files.js';
 import { complexSource } from './complex-sources.js';
@@ -97,14 +97,16 @@ export function full(ctx: ExprContext, shapeIn: unknown, value: unknown, dtype: 
 
 export function npyArray(ctx: ExprContext, info: NpyInfo, chunks?: ChunksSpec): Node {
   if (info.complex) {
-    // The values' (re, im) pairs as floats: chunked along the values' axes, each pair whole.
-    if (info.fortranOrder) {
-      throw new TesseraError('UNSUPPORTED_DTYPE', `${info.path}: a complex array saved in Fortran order is not supported`,
-        'save it in C order: np.save(path, np.ascontiguousarray(x))');
-    }
-    const grid = [...normalizeChunks(chunks, info.shape, 2 * itemsize(info.dtype)), [2]];
+    // The values' (re, im) pairs as floats: chunked along the values' axes, each pair whole. A
+    // Fortran-ordered file holds the transposed array in C order (each value's pair still
+    // adjacent): read so, and transposed back.
+    const fortran = info.fortranOrder && info.shape.length > 1;
+    const grid = normalizeChunks(chunks, info.shape, 2 * itemsize(info.dtype), fortran ? 'F' : 'C');
     const file = { kind: 'file' as const, path: info.path, fileSize: info.fileSize, mtimeNs: info.mtimeNs, dataOffset: info.dataOffset, byteswap: info.bigEndian, fortran: false, complex: true };
-    return complexSource(source(ctx, file, [...info.shape, 2], info.dtype, grid));
+    if (!fortran) return complexSource(source(ctx, file, [...info.shape, 2], info.dtype, [...grid, [2]]));
+    const nd = info.shape.length;
+    const stored = source(ctx, file, [...[...info.shape].reverse(), 2], info.dtype, [...[...grid].reverse(), [2]]);
+    return complexSource(transpose(ctx, stored, [...Array.from({ length: nd }, (_, d) => nd - 1 - d), nd]));
   }
   const grid = normalizeChunks(chunks, info.shape, itemsize(info.dtype), info.fortranOrder ? 'F' : 'C');
   return source(ctx, { kind: 'file', path: info.path, fileSize: info.fileSize, mtimeNs: info.mtimeNs, dataOffset: info.dataOffset, byteswap: info.bigEndian, fortran: info.fortranOrder }, info.shape, info.dtype, grid);
