@@ -153,7 +153,24 @@ const REDS = ['sum', 'prod', 'mean', 'var', 'std', 'min', 'max', 'argmin', 'argm
 const NAN_REDS = ['nansum', 'nanprod', 'nanmean', 'nanvar', 'nanstd', 'nanmin', 'nanmax', 'nanargmin', 'nanargmax'];
 
 class ExprGen {
-  constructor(r, datasets) { this.r = r; this.ds = datasets; }
+  constructor(r, datasets) { this.r = r; this.ds = datasets; this.complexDs = []; }
+
+  /**
+   * A complex .npy dataset of this shape (complex128 or complex64, parts from the float pools,
+   * random chunking, Fortran order and big-endian sometimes), made when a complex expression
+   * first asks (so jobs without one draw nothing more); only complexOps reads it.
+   */
+  complexDataset(shape) {
+    const r = this.r;
+    const found = this.complexDs.find((d) => JSON.stringify(d.shape) === JSON.stringify(shape));
+    if (found) return found;
+    const dtype = r.w([[3, 'complex128'], [1, 'complex64']]);
+    const name = `z${this.complexDs.length}`;
+    const recipe = { kind: 'npy', dtype, shape, pool: r.w([[2, 1], [5, 2], [2, 3]]), seed: r.int(1 << 16), order: r.chance(0.2) ? 'F' : 'C', byteorder: r.chance(0.15) ? '>' : '<' };
+    const d = { name, recipe, spec: { npy: null, chunks: genChunks(r, shape) }, dtype, shape };
+    this.complexDs.push(d);
+    return d;
+  }
 
   leaf(hint) {
     const r = this.r;
@@ -503,7 +520,8 @@ class ExprGen {
     const a = this.gen(Math.max(0, d - 1));
     if (!a.shape || a.lit) return a;
     let z = r.w([[3, () => `${wrap(a)} * ${lit()}`], [2, () => `${wrap(a)} + ${lit()}`], [2, () => `${lit()} - ${wrap(a)}`],
-      [2, () => { const b = this.gen(Math.max(0, d - 2), a.shape); return `${wrap(a)} + ${wrap(b)} * 1j`; }]])();
+      [2, () => { const b = this.gen(Math.max(0, d - 2), a.shape); return `${wrap(a)} + ${wrap(b)} * 1j`; }],
+      [3, () => { const c = this.complexDataset(a.shape); return r.chance(0.5) ? c.name : `${c.name} ${r.pick(['+', '-', '*', '/'])} ${wrap(a)}`; }]])();
     const t = concrete(a.t) === 'float32' ? 'complex64' : 'complex128';
     for (let k = r.int(3); k >= 0; k--) {
       const step = r.w([[3, 'arith'], [2, 'fn'], [1, 'pow'], [1, 'lit']]);
@@ -822,6 +840,7 @@ export function jobFromTape(tape) {
     outputs[`o${i}`] = (root === 'fourier' ? g.fourier(depth) : root === 'complexOps' ? g.complexOps(depth) : g.gen(depth)).s;
   }
   const engine = r.w([[3, 'w2'], [2, 'w1'], [2, 'w3'], [1, 'sync']]);
+  datasets.push(...g.complexDs);
   return {
     engine,
     datasets: Object.fromEntries(datasets.map((d) => [d.name, d.recipe.kind === 'npy' ? { npy: `${d.name}.npy`, chunks: d.spec.chunks } : d.spec])),

@@ -874,6 +874,19 @@ def pool_for(dtype, kind):
 
 def make_input(rec):
     dtype, shape = rec['dtype'], tuple(rec['shape'])
+    if np.dtype(dtype).kind == 'c':
+        # Complex: each part drawn as a float dataset of the parts' dtype would be.
+        part = 'float32' if dtype == 'complex64' else 'float64'
+        re = make_input({**rec, 'dtype': part, 'order': 'C', 'byteorder': '<'})
+        im = make_input({**rec, 'dtype': part, 'seed': rec['seed'] + 1, 'order': 'C', 'byteorder': '<'})
+        a = (re.astype(np.complex128) + 1j * im.astype(np.complex128)).astype(dtype) if re.size else np.zeros(shape, dtype)
+        # re + 1j * im turns an infinite part's partner into NaN: set the parts as drawn.
+        a.real, a.imag = re, im
+        if rec.get('order') == 'F' and a.ndim:
+            a = np.asfortranarray(a)
+        if rec.get('byteorder') == '>':
+            a = a.astype(a.dtype.newbyteorder('>'))
+        return a
     n = int(np.prod(shape)) if shape else 1
     rng = np.random.default_rng(rec['seed'])
     kind = rec['pool']
