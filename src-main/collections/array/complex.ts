@@ -93,41 +93,42 @@ export function complexBinary(ctx: ExprContext, op: string, a: Operand, b: Opera
   const [ar, ai] = parts(ctx, a, dtype), [br, bi] = parts(ctx, b, dtype);
   if (op === '==') return { complex: false, node: map(ctx, 'logical_and', map(ctx, 'equal', ar, br), map(ctx, 'equal', ai, bi)) };
   if (op === '!=') return { complex: false, node: map(ctx, 'logical_or', map(ctx, 'not_equal', ar, br), map(ctx, 'not_equal', ai, bi)) };
-  if (op === '<' || op === '>') return { complex: false, node: op === '<' ? less(ctx, ar, ai, br, bi) : less(ctx, br, bi, ar, ai) };
-  if (op === '<=' || op === '>=') return { complex: false, node: op === '<=' ? lessEqual(ctx, ar, ai, br, bi) : lessEqual(ctx, br, bi, ar, ai) };
-  return { complex: true, node: arithmetic(ctx, op, ar, ai, br, bi) };
+  if (op === '<' || op === '>') return { complex: false, node: op === '<' ? before(ctx, ar, ai, br, bi, 'less') : before(ctx, br, bi, ar, ai, 'less') };
+  if (op === '<=' || op === '>=') return { complex: false, node: op === '<=' ? before(ctx, ar, ai, br, bi, 'less_equal') : before(ctx, br, bi, ar, ai, 'less_equal') };
+  return { complex: true, node: pairsOf(ctx, ...arithmetic(ctx, op, ar, ai, br, bi)) };
 }
 
 /**
- * numpy's order of complex numbers (its CLT and CLE): by real parts, then imaginary ones; a NaN
- * imaginary part makes a smaller real part not smaller.
+ * numpy's order of complex numbers (its CLT, or CLE with `imag` less_equal): by real parts, then
+ * imaginary ones; a NaN imaginary part makes a smaller real part not smaller.
  */
-function less(ctx: ExprContext, ar: Node, ai: Node, br: Node, bi: Node): Node {
+function before(ctx: ExprContext, ar: Node, ai: Node, br: Node, bi: Node, imag: 'less' | 'less_equal'): Node {
   const numbers = map(ctx, 'logical_not', map(ctx, 'logical_or', map(ctx, 'isnan', ai), map(ctx, 'isnan', bi)));
   return map(ctx, 'logical_or', map(ctx, 'logical_and', map(ctx, 'less', ar, br), numbers),
-    map(ctx, 'logical_and', map(ctx, 'equal', ar, br), map(ctx, 'less', ai, bi)));
+    map(ctx, 'logical_and', map(ctx, 'equal', ar, br), map(ctx, imag, ai, bi)));
 }
 
-function lessEqual(ctx: ExprContext, ar: Node, ai: Node, br: Node, bi: Node): Node {
-  const numbers = map(ctx, 'logical_not', map(ctx, 'logical_or', map(ctx, 'isnan', ai), map(ctx, 'isnan', bi)));
-  return map(ctx, 'logical_or', map(ctx, 'logical_and', map(ctx, 'less', ar, br), numbers),
-    map(ctx, 'logical_and', map(ctx, 'equal', ar, br), map(ctx, 'less_equal', ai, bi)));
-}
+/**
+ * A complex value's real and imaginary parts as two real nodes. The functions below compute on
+ * these and make pairs once, at the end: pairs taken apart again (a stack indexed) would cut the
+ * fused elementwise chains into layers of their own.
+ */
+type Parts = [Node, Node];
 
-/** The pairs of (ar + i ai) op (br + i bi) for + - * /. */
-function arithmetic(ctx: ExprContext, op: string, ar: Node, ai: Node, br: Node, bi: Node): Node {
+/** The parts of (ar + i ai) op (br + i bi) for + - * /. */
+function arithmetic(ctx: ExprContext, op: string, ar: Node, ai: Node, br: Node, bi: Node): Parts {
   switch (op) {
-    case '+': return pairsOf(ctx, map(ctx, 'add', ar, br), map(ctx, 'add', ai, bi));
-    case '-': return pairsOf(ctx, map(ctx, 'subtract', ar, br), map(ctx, 'subtract', ai, bi));
-    case '*': return pairsOf(ctx, map(ctx, 'subtract', map(ctx, 'multiply', ar, br), map(ctx, 'multiply', ai, bi)),
-      map(ctx, 'add', map(ctx, 'multiply', ar, bi), map(ctx, 'multiply', ai, br)));
+    case '+': return [map(ctx, 'add', ar, br), map(ctx, 'add', ai, bi)];
+    case '-': return [map(ctx, 'subtract', ar, br), map(ctx, 'subtract', ai, bi)];
+    case '*': return [map(ctx, 'subtract', map(ctx, 'multiply', ar, br), map(ctx, 'multiply', ai, bi)),
+      map(ctx, 'add', map(ctx, 'multiply', ar, bi), map(ctx, 'multiply', ai, br))];
     case '/': return divide(ctx, ar, ai, br, bi);
     default: throw new TesseraError('TYPE_ERROR', `complex arrays take + - * / ** and comparisons, not ${op}`, 'take .real, .imag or abs() first');
   }
 }
 
 /** numpy's complex division (Smith's method, with its case for a zero divisor). */
-function divide(ctx: ExprContext, ar: Node, ai: Node, br: Node, bi: Node): Node {
+function divide(ctx: ExprContext, ar: Node, ai: Node, br: Node, bi: Node): Parts {
   const one = scalar(ctx, 1, 'float');
   const absR = map(ctx, 'absolute', br), absI = map(ctx, 'absolute', bi);
   const byReal = map(ctx, 'greater_equal', absR, absI);
@@ -145,7 +146,7 @@ function divide(ctx: ExprContext, ar: Node, ai: Node, br: Node, bi: Node): Node 
   // Both zero: each part over its own divisor's magnitude (an inf or a nan).
   const re0 = map(ctx, 'true_divide', ar, absR), im0 = map(ctx, 'true_divide', ai, absI);
   const pick = (z: Node, p1: Node, p2: Node) => map(ctx, 'where', byReal, map(ctx, 'where', zero, z, p1), p2);
-  return pairsOf(ctx, pick(re0, re1, re2), pick(im0, im1, im2));
+  return [pick(re0, re1, re2), pick(im0, im1, im2)];
 }
 
 /** -z, conj(z), abs(z), angle(z), z.real, z.imag. */
@@ -162,17 +163,22 @@ export function complexUnary(ctx: ExprContext, fn: string, z: Node): { complex: 
     case 'isnan': return { complex: false, node: map(ctx, 'logical_or', map(ctx, 'isnan', re), map(ctx, 'isnan', im)) };
     case 'isinf': return { complex: false, node: map(ctx, 'logical_or', isinf(ctx, re), isinf(ctx, im)) };
     case 'isfinite': return { complex: false, node: map(ctx, 'logical_and', isfinite(ctx, re), isfinite(ctx, im)) };
-    case 'square': return { complex: true, node: arithmetic(ctx, '*', re, im, re, im) };
-    case 'exp': return { complex: true, node: exp(ctx, re, im) };
-    case 'sqrt': return { complex: true, node: sqrt(ctx, re, im) };
-    case 'log': return { complex: true, node: log(ctx, re, im) };
+    case 'square': return { complex: true, node: pairsOf(ctx, ...arithmetic(ctx, '*', re, im, re, im)) };
+    case 'exp': return { complex: true, node: pairsOf(ctx, ...exp(ctx, re, im)) };
+    case 'sqrt': return { complex: true, node: pairsOf(ctx, ...sqrt(ctx, re, im)) };
+    case 'log': return { complex: true, node: pairsOf(ctx, ...log(ctx, re, im)) };
     // numpy's: the natural log's parts times log10(e) or log2(e).
     case 'log10': case 'log2': {
-      const l = log(ctx, re, im), k = scalar(ctx, fn === 'log10' ? Math.LOG10E : Math.LOG2E, 'float');
-      return { complex: true, node: pairsOf(ctx, map(ctx, 'multiply', part(ctx, l, 0), k), map(ctx, 'multiply', part(ctx, l, 1), k)) };
+      const [lr, li] = log(ctx, re, im), k = scalar(ctx, fn === 'log10' ? Math.LOG10E : Math.LOG2E, 'float');
+      return { complex: true, node: pairsOf(ctx, map(ctx, 'multiply', lr, k), map(ctx, 'multiply', li, k)) };
     }
     default: throw unsupported(fn);
   }
+}
+
+/** The smallest normal, largest finite, epsilon and mantissa digits of float32 or float64 (C's FLT_ and DBL_ constants). */
+function floatLimits(dtype: DType): { min: number; max: number; eps: number; mant: number } {
+  return dtype === 'float32' ? { min: 2 ** -126, max: 3.4028234663852886e38, eps: 2 ** -23, mant: 24 } : { min: 2 ** -1022, max: Number.MAX_VALUE, eps: 2 ** -52, mant: 53 };
 }
 
 /** x with the sign of y (C's copysign: a negative zero's and a NaN's sign bit count). */
@@ -189,7 +195,7 @@ function copysign(ctx: ExprContext, x: Node, y: Node): Node {
  * x = -inf with those (0, +-0). Past x = 709 (float: 88), e^x is applied in steps of e^709 to
  * cos y and sin y first, as glibc does, so a finite result does not overflow on the way.
  */
-function exp(ctx: ExprContext, x: Node, y: Node): Node {
+function exp(ctx: ExprContext, x: Node, y: Node): Parts {
   const f = (v: number) => scalar(ctx, v, 'float');
   const single = x.dtype === 'float32';
   // glibc's t = (int) ((MAX_EXP - 1) ln 2), 709 (cexpf: 88), and e^t of the parts' type.
@@ -203,7 +209,7 @@ function exp(ctx: ExprContext, x: Node, y: Node): Node {
     xr = map(ctx, 'where', over, map(ctx, 'subtract', xr, t), xr);
   }
   const overflow = map(ctx, 'greater', xr, t);
-  const ex = map(ctx, 'where', overflow, f(single ? 3.4028234663852886e38 : Number.MAX_VALUE), map(ctx, 'exp', xr));
+  const ex = map(ctx, 'where', overflow, f(floatLimits(x.dtype).max), map(ctx, 'exp', xr));
   let re = map(ctx, 'multiply', ex, c), im = map(ctx, 'multiply', ex, sn);
   // Constants of the parts' type: a where of Python numbers alone would be float64.
   const zero = full(ctx, [], 0, x.dtype), inf = f(Infinity);
@@ -213,7 +219,7 @@ function exp(ctx: ExprContext, x: Node, y: Node): Node {
   re = map(ctx, 'where', plusInf, inf, map(ctx, 'where', minusInf, zero, re));
   im = map(ctx, 'where', plusInf, f(NaN), map(ctx, 'where', minusInf, copysign(ctx, zero, y), im));
   // y = 0: glibc takes sin y = y (cos 0 is 1 exactly, so the real part is already its).
-  return pairsOf(ctx, re, map(ctx, 'where', map(ctx, 'equal', y, zero), y, im));
+  return [re, map(ctx, 'where', map(ctx, 'equal', y, zero), y, im)];
 }
 
 /**
@@ -225,14 +231,13 @@ function exp(ctx: ExprContext, x: Node, y: Node): Node {
  * both are below twice the smallest normal, as glibc does. Annex G: y = +-inf gives (inf, y); x = -inf gives (0 or NaN, +-inf), x = +inf
  * gives (inf, +-0 or NaN); other NaNs give NaN.
  */
-function sqrt(ctx: ExprContext, x: Node, y: Node): Node {
+function sqrt(ctx: ExprContext, x: Node, y: Node): Parts {
   const f = (v: number) => scalar(ctx, v, 'float');
   // Constants of the parts' type: a where of Python numbers alone would be float64.
   const zero = full(ctx, [], 0, x.dtype), half = f(0.5), inf = f(Infinity), nan = full(ctx, [], NaN, x.dtype);
   // The parts' type's smallest normal and largest finite values, and glibc's scale for tiny parts (2^((MANT_DIG + 1) / 2)).
-  const single = x.dtype === 'float32';
-  const MIN = single ? 1.1754943508222875e-38 : 2.2250738585072014e-308, MAX = single ? 3.4028234663852886e38 : Number.MAX_VALUE;
-  const up = single ? 2 ** 24 : 2 ** 54, down = single ? 2 ** -12 : 2 ** -27;
+  const { min: MIN, max: MAX, mant } = floatLimits(x.dtype);
+  const up = 2 ** (2 * Math.floor((mant + 1) / 2)), down = 2 ** -Math.floor((mant + 1) / 2);
   const ax = map(ctx, 'absolute', x), ay = map(ctx, 'absolute', y);
   const big = map(ctx, 'logical_or', map(ctx, 'greater', ax, f(MAX / 4)), map(ctx, 'greater', ay, f(MAX / 4)));
   const tiny = map(ctx, 'logical_and', map(ctx, 'less', ax, f(2 * MIN)), map(ctx, 'less', ay, f(2 * MIN)));
@@ -266,17 +271,17 @@ function sqrt(ctx: ExprContext, x: Node, y: Node): Node {
   const xPosInf = map(ctx, 'equal', x, inf), xNegInf = map(ctx, 'equal', x, f(-Infinity)), yInf = map(ctx, 'equal', ay, inf);
   re = map(ctx, 'where', yInf, inf, map(ctx, 'where', xNegInf, map(ctx, 'where', yNan, nan, zero), map(ctx, 'where', xPosInf, inf, map(ctx, 'where', map(ctx, 'logical_or', xNan, yNan), nan, re))));
   im = map(ctx, 'where', yInf, ay, map(ctx, 'where', xNegInf, inf, map(ctx, 'where', xPosInf, map(ctx, 'where', yNan, nan, zero), map(ctx, 'where', map(ctx, 'logical_or', xNan, yNan), nan, im))));
-  return pairsOf(ctx, re, copysign(ctx, im, y));
+  return [re, copysign(ctx, im, y)];
 }
 
 /** numpy's complex reciprocal loop: 1/z by the ratio of the smaller part to the larger. */
-function reciprocal(ctx: ExprContext, x: Node, y: Node): Node {
+function reciprocal(ctx: ExprContext, x: Node, y: Node): Parts {
   const one = scalar(ctx, 1, 'float');
   const byReal = map(ctx, 'less_equal', map(ctx, 'absolute', y), map(ctx, 'absolute', x));
   const r1 = map(ctx, 'true_divide', y, x), d1 = map(ctx, 'add', x, map(ctx, 'multiply', y, r1));
   const r2 = map(ctx, 'true_divide', x, y), d2 = map(ctx, 'add', map(ctx, 'multiply', x, r2), y);
-  return pairsOf(ctx, map(ctx, 'where', byReal, map(ctx, 'true_divide', one, d1), map(ctx, 'true_divide', r2, d2)),
-    map(ctx, 'where', byReal, map(ctx, 'true_divide', map(ctx, 'negative', r1), d1), map(ctx, 'true_divide', map(ctx, 'negative', one), d2)));
+  return [map(ctx, 'where', byReal, map(ctx, 'true_divide', one, d1), map(ctx, 'true_divide', r2, d2)),
+    map(ctx, 'where', byReal, map(ctx, 'true_divide', map(ctx, 'negative', r1), d1), map(ctx, 'true_divide', map(ctx, 'negative', one), d2))];
 }
 
 /**
@@ -286,9 +291,9 @@ function reciprocal(ctx: ExprContext, x: Node, y: Node): Node {
  */
 export function complexPowerOperator(ctx: ExprContext, z: Node, p: number, pythonInt: boolean): Node {
   const re = part(ctx, z, 0), im = part(ctx, z, 1);
-  if (pythonInt && p === 2) return arithmetic(ctx, '*', re, im, re, im);
-  if (pythonInt && p === -1) return reciprocal(ctx, re, im);
-  if (!pythonInt && p === 0.5) return sqrt(ctx, re, im);
+  if (pythonInt && p === 2) return pairsOf(ctx, ...arithmetic(ctx, '*', re, im, re, im));
+  if (pythonInt && p === -1) return pairsOf(ctx, ...reciprocal(ctx, re, im));
+  if (!pythonInt && p === 0.5) return pairsOf(ctx, ...sqrt(ctx, re, im));
   return complexPower(ctx, z, p);
 }
 
@@ -314,11 +319,9 @@ function square2(ctx: ExprContext, x: Node): [Node, Node] {
  * Imaginary part atan2(y, x). Annex G: log(+-0 + 0i) is -inf + i(0 or +-pi); an infinite part
  * gives +inf, a NaN one NaN.
  */
-function log(ctx: ExprContext, x: Node, y: Node): Node {
+function log(ctx: ExprContext, x: Node, y: Node): Parts {
   const f = (v: number) => scalar(ctx, v, 'float');
-  const single = x.dtype === 'float32';
-  const MIN = single ? 1.1754943508222875e-38 : 2.2250738585072014e-308, MAX = single ? 3.4028234663852886e38 : Number.MAX_VALUE;
-  const EPS = single ? 2 ** -23 : 2 ** -52, MANT = single ? 24 : 53;
+  const { min: MIN, max: MAX, eps: EPS, mant: MANT } = floatLimits(x.dtype);
   const one = f(1), half = f(0.5);
   const ax0 = map(ctx, 'absolute', x), ay0 = map(ctx, 'absolute', y);
   const swap = map(ctx, 'less', ax0, ay0);
@@ -352,7 +355,7 @@ function log(ctx: ExprContext, x: Node, y: Node): Node {
   const anyNan = map(ctx, 'logical_or', map(ctx, 'isnan', x), map(ctx, 'isnan', y));
   re = map(ctx, 'where', zero, f(-Infinity), map(ctx, 'where', anyInf, f(Infinity), map(ctx, 'where', anyNan, f(NaN), re)));
   const angle = map(ctx, 'arctan2', y, x);
-  return pairsOf(ctx, map(ctx, 'astype_' + x.dtype, re), map(ctx, 'where', map(ctx, 'logical_and', anyNan, map(ctx, 'logical_not', zero)), f(NaN), angle));
+  return [map(ctx, 'astype_' + x.dtype, re), map(ctx, 'where', map(ctx, 'logical_and', anyNan, map(ctx, 'logical_not', zero)), f(NaN), angle)];
 }
 
 /**
@@ -365,30 +368,24 @@ export function complexPower(ctx: ExprContext, z: Node, n: number): Node {
     throw new TesseraError('UNSUPPORTED_COMPLEX', `a complex array to the power ${n} is not supported`, 'complex arrays take integer powers from -99 to 99 and 0.5 here');
   }
   const re = part(ctx, z, 0), im = part(ctx, z, 1);
-  const one: [Node, Node] = [full(ctx, re.shape, 1, re.dtype), full(ctx, re.shape, 0, re.dtype)];
+  const one: Parts = [full(ctx, re.shape, 1, re.dtype), full(ctx, re.shape, 0, re.dtype)];
   if (n === 0) return pairsOf(ctx, ...one);
-  const mul = (a: [Node, Node], b: [Node, Node]): [Node, Node] => {
-    const p = arithmetic(ctx, '*', a[0], a[1], b[0], b[1]);
-    return [part(ctx, p, 0), part(ctx, p, 1)];
-  };
-  const zz: [Node, Node] = [re, im];
-  let r: [Node, Node];
+  const mul = (a: Parts, b: Parts): Parts => arithmetic(ctx, '*', a[0], a[1], b[0], b[1]);
+  const zz: Parts = [re, im];
+  let r: Parts;
   if (n === 1) r = zz;
   else if (n === 2) r = mul(zz, zz);
   else if (n === 3) r = mul(zz, mul(zz, zz));
   else {
     const k = Math.abs(n);
-    let p = zz, acc: [Node, Node] | null = null;
+    let p = zz, acc: Parts | null = null;
     for (let mask = 1; ; mask <<= 1) {
       if (k & mask) acc = mul(acc ?? one, p);
       if (k < mask << 1) break;
       p = mul(p, p);
     }
     r = acc!;
-    if (n < 0) {
-      const q = arithmetic(ctx, '/', one[0], one[1], r[0], r[1]);
-      r = [part(ctx, q, 0), part(ctx, q, 1)];
-    }
+    if (n < 0) r = arithmetic(ctx, '/', one[0], one[1], r[0], r[1]);
   }
   // A zero z: 0 for a positive n (both zeros +0), NaN otherwise, whatever the formula gave.
   const zero = map(ctx, 'logical_and', map(ctx, 'equal', re, scalar(ctx, 0, 'int')), map(ctx, 'equal', im, scalar(ctx, 0, 'int')));
@@ -418,8 +415,7 @@ export function complexVariance(ctx: ExprContext, fn: 'var' | 'std', z: Node, ax
   const nd = logicalShape(z).length;
   const axes = normalizeAxes(axis, nd);
   const mean = complexReduce(ctx, 'mean', z, axes, true);
-  const d = complexBinary(ctx, '-', { kind: 'complex', node: z }, { kind: 'complex', node: mean }).node;
-  const re = part(ctx, d, 0), im = part(ctx, d, 1);
+  const [re, im] = arithmetic(ctx, '-', part(ctx, z, 0), part(ctx, z, 1), part(ctx, mean, 0), part(ctx, mean, 1));
   const sq = map(ctx, 'add', map(ctx, 'multiply', re, re), map(ctx, 'multiply', im, im));
   const count = axes.reduce((n, k) => n * z.shape[k], 1);
   const v = map(ctx, 'true_divide', reduce(ctx, 'sum', sq, axes, keepdims), scalar(ctx, Math.max(count - ddof, 0), 'int'));
