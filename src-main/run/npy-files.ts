@@ -11,7 +11,7 @@ import { concatenate, rechunk, stack } from '../collections/array/build.js';
 import { normalizeChunks, type ChunksSpec } from '../collections/array/chunks.js';
 import { npyArray } from '../collections/array/creation.js';
 import { complexSource } from '../collections/array/complex-sources.js';
-import { itemsize } from '../collections/array/dtype.js';
+import { complexDtype, itemsize } from '../collections/array/dtype.js';
 import type { ExprContext, Node } from '../collections/array/expr.js';
 import { readNpyInfo } from '../collections/array/files.js';
 import { TesseraError } from '../engine/errors.js';
@@ -71,7 +71,7 @@ export async function npyJoin(ctx: ExprContext, path: string, d: Record<string, 
 
 /** A file's dtype as numpy names it. */
 function dtypeOf(info: { dtype: string; complex: boolean }): string {
-  return info.complex ? (info.dtype === 'float32' ? 'complex64' : 'complex128') : info.dtype;
+  return info.complex ? complexDtype(info.dtype) : info.dtype;
 }
 
 /** The axis as an index (concatenate's, for the shape check; concatenate() itself refuses one out of range). */

@@ -8,7 +8,7 @@
 import { isAbsolute, join } from 'node:path';
 import type { JobSpecInput, OutputEvent, PersistedArrayInfo, RunOptions } from '../api/contract.js';
 import type { PersistedArrays } from '../run/persisted-arrays.js';
-import { complexDtype } from '../collections/array/complex.js';
+import { complexDtype } from '../collections/array/dtype.js';
 import { DaskBackend } from '../cluster/dask-backend.js';
 import { GRAPH_DETAIL_TASKS } from '../api/contract.js';
 import type { TaskGraph } from '../engine/graph.js';
@@ -44,7 +44,7 @@ export function persistedList(persisted: PersistedArrays): PersistedArrayInfo[] 
   return persisted.list().sort((a, b) => a.lastUsed - b.lastUsed)
     .map(({ grid, keys: _k, complex, ...a }) => (complex
       // A complex array as numpy names it: its dtype, and the values' axes without the pairs'.
-      ? { ...a, dtype: a.dtype === 'float32' ? 'complex64' : 'complex128', shape: a.shape.slice(0, -1), chunks: grid.slice(0, -1).map((d) => d.length) }
+      ? { ...a, dtype: complexDtype(a.dtype), shape: a.shape.slice(0, -1), chunks: grid.slice(0, -1).map((d) => d.length) }
       : { ...a, chunks: grid.map((d) => d.length) }));
 }
 

@@ -18,10 +18,6 @@ import { isfinite, isinf } from './numeric-functions.js';
 import { type DType, promoteDtypes } from './dtype.js';
 import { broadcastShapes, type ExprContext, type Node } from './expr.js';
 
-/** The complex dtype whose parts are of this float dtype (float32 pairs: complex64). */
-export function complexDtype(part: string): 'complex128' | 'complex64' {
-  return part === 'float32' ? 'complex64' : 'complex128';
-}
 
 /** The logical shape of a pairs node (without the pair axis). */
 export function logicalShape(pairs: Node): number[] {

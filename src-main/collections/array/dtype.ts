@@ -104,3 +104,8 @@ export function reductionTypes(fn: string, d: DType): { acc: CTypeName; out: DTy
   }
   throw new TesseraError('UNKNOWN_FUNCTION', `unknown reduction ${fn}`);
 }
+
+/** The complex dtype whose parts are of this float dtype (float32 pairs: complex64). */
+export function complexDtype(part: string): 'complex128' | 'complex64' {
+  return part === 'float32' ? 'complex64' : 'complex128';
+}

@@ -4,7 +4,7 @@
  * `da.`). Errors carry the span of the sub-expression at fault.
  */
 import { didYouMean } from '../../lang/did-you-mean.js';
-import { type DType, isDType, isFloat, isInteger, itemsize, promote } from './dtype.js';
+import { complexDtype, type DType, isDType, isFloat, isInteger, itemsize, promote } from './dtype.js';
 import { TesseraError } from '../../engine/errors.js';
 import { product } from './grid.js';
 import type { ExprContext, Node } from './expr.js';
@@ -269,7 +269,7 @@ export class Evaluator {
    * complex.ts has; anything else names what complex arrays take.
    */
   /** The parts' dtype when `v` names a complex dtype (np.complex64, 'complex128', Python's complex), else null. */
-  private complexDtype(v: Value | undefined): 'float64' | 'float32' | null {
+  private complexPart(v: Value | undefined): 'float64' | 'float32' | null {
     if (v?.k === 'cdtype') return v.part;
     if (v?.k === 'str' && ['complex', 'complex128', 'complex64', 'c16', 'c8', 'D', 'F'].includes(v.value)) return v.value === 'complex64' || v.value === 'c8' || v.value === 'F' ? 'float32' : 'float64';
     return null;
@@ -306,7 +306,7 @@ export class Evaluator {
         // To a complex dtype: the parts cast; to a real one, numpy's: the real part (the imaginary discarded).
         const b = z ? bind(name, ['dtype'], a, 1) : bind(name, ['a', 'dtype'], a, 2);
         const x = z ?? value(b.a);
-        const part = this.complexDtype(b.dtype);
+        const part = this.complexPart(b.dtype);
         const re = complexUnary(this.ctx, 'real', x.node).node;
         if (!part) {
           const dt = this.dtype(b.dtype);
@@ -498,7 +498,7 @@ export class Evaluator {
   private dtype(v: Value | undefined): DType | undefined {
     if (!v || v.k === 'none') return undefined;
     if (v.k === 'dtype') return v.dtype;
-    if (this.complexDtype(v)) throw unsupported('a complex dtype here (astype takes one)');
+    if (this.complexPart(v)) throw unsupported('a complex dtype here (astype takes one)');
     if (v.k === 'str') {
       const name = v.value === 'float' ? 'float64' : v.value === 'int' ? 'int64' : v.value;
       if (isDType(name)) return name;
@@ -713,7 +713,7 @@ export class Evaluator {
       }
       case 'astype': {
         const b = withSelf(['a', 'dtype']);
-        const part = this.complexDtype(b.dtype);
+        const part = this.complexPart(b.dtype);
         if (part) return { k: 'complex', node: fromReal(this.ctx, first(b, 'a'), part) };
         const dt = this.dtype(b.dtype);
         if (!dt) throw argError('astype() needs a dtype');
@@ -1356,7 +1356,7 @@ function describe(v: Value): string {
     case 'fn': return `function ${v.name}`;
     case 'user': return `function ${v.name} (user)`;
     case 'dtype': return `dtype ${v.dtype}`;
-    case 'cdtype': return `dtype ${v.part === 'float32' ? 'complex64' : 'complex128'}`;
+    case 'cdtype': return `dtype ${complexDtype(v.part)}`;
     case 'ellipsis': return '...';
     case 'dict': return 'a dict';
   }

@@ -6,7 +6,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { native } from '../../native/addon.js';
 import type { DType } from './dtype.js';
-import { itemsize } from './dtype.js';
+import { complexDtype, itemsize } from './dtype.js';
 import { TesseraError, toTesseraError } from '../../engine/errors.js';
 import { inputFileStamp, openInputFile } from '../../engine/input-file.js';
 import { autoChunks } from './chunks.js';
@@ -50,9 +50,6 @@ export interface StoreInspection {
   datasets: { name: string; dtype: DType | 'complex128' | 'complex64' | null; type: string; shape: number[]; layout: string; chunks: number[]; filters: string[] }[];
 }
 
-/** numpy's name of the complex dtype whose parts are `part`. */
-const complexName = (part: DType): 'complex128' | 'complex64' => (part === 'float32' ? 'complex64' : 'complex128');
-
 /** Whether a path names an HDF5 file by its extension. */
 export const isHdf5File = (path: string) => /\.(h5|hdf5|he5)$/i.test(path);
 
@@ -88,19 +85,19 @@ export async function inspectFile(path: string): Promise<Inspection | StoreInspe
   const ext = extname(path).toLowerCase();
   if (isHdf5File(path)) {
     const { size } = await inputFileStamp(path);
-    const datasets = (await hdf5Datasets(path)).map((d) => ({ name: d.name, dtype: d.complex && d.dtype ? complexName(d.dtype) : d.dtype, type: d.type, shape: d.shape, layout: d.layout, chunks: d.chunks, filters: d.filterNames }));
+    const datasets = (await hdf5Datasets(path)).map((d) => ({ name: d.name, dtype: d.complex && d.dtype ? complexDtype(d.dtype) : d.dtype, type: d.type, shape: d.shape, layout: d.layout, chunks: d.chunks, filters: d.filterNames }));
     return { path, kind: 'store', format: 'hdf5', bytes: size, datasets };
   }
   if (await isZarrStore(path)) {
     const arrays = await zarrArrays(path);
-    const datasets = arrays.map((a) => ({ name: a.name, dtype: a.complex && a.dtype ? complexName(a.dtype) : a.dtype, type: a.type, shape: a.shape, layout: 'chunked', chunks: a.chunks, filters: a.compressor === 'none' ? [] : [a.compressor] }));
+    const datasets = arrays.map((a) => ({ name: a.name, dtype: a.complex && a.dtype ? complexDtype(a.dtype) : a.dtype, type: a.type, shape: a.shape, layout: 'chunked', chunks: a.chunks, filters: a.compressor === 'none' ? [] : [a.compressor] }));
     return { path, kind: 'store', format: 'zarr', bytes: await folderBytes(path), datasets };
   }
   if (ext === '.npy') {
     const info = await readNpyInfo(path);
     const order = info.fortranOrder ? 'F' : 'C';
     return {
-      path, kind: 'array', format: 'npy', dtype: info.complex ? complexName(info.dtype) : info.dtype, shape: info.shape,
+      path, kind: 'array', format: 'npy', dtype: info.complex ? complexDtype(info.dtype) : info.dtype, shape: info.shape,
       bytes: info.fileSize, dataBytes: info.dataBytes, order, suggestedChunks: autoChunks(info.shape, itemsize(info.dtype) * (info.complex ? 2 : 1), order),
     };
   }
